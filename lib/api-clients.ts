@@ -1,0 +1,163 @@
+/**
+ * API clients: the senders allowed to call the webhook (one per AlayaConnector environment).
+ * Secrets are shown once, at creation or rotation; only a keyed hash is stored.
+ */
+import { randomBytes } from "node:crypto";
+import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { apiClients, type ApiClient } from "../db/schema";
+import { recordAudit, type Actor } from "./audit";
+import type { Db } from "./db";
+import { decryptSecret, encryptSecret, hashApiSecret, randomToken, safeEqual } from "./secrets";
+
+export type IssuedCredentials = { id: string; name: string; key: string; secret: string; signingSecret?: string };
+
+const newKey = () => `csi_ak_${randomBytes(12).toString("hex")}`;
+const newSecret = () => randomToken("csi_sk_");
+const newSigningSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+
+export async function createApiClient(
+  db: Db,
+  input: { name: string; withSigningSecret?: boolean; actor: Actor },
+): Promise<IssuedCredentials> {
+  const name = input.name.trim();
+  if (!name) throw new Error("name is required");
+  const key = newKey();
+  const secret = newSecret();
+  const signingSecret = input.withSigningSecret ? newSigningSecret() : undefined;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiClients)
+      .values({ name, key, secretHash: hashApiSecret(secret), signingSecretEnc: signingSecret ? encryptSecret(signingSecret) : null })
+      .returning({ id: apiClients.id });
+    if (!row) throw new Error("insert returned nothing");
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "api_client.created",
+      entityType: "api_client",
+      entityId: row.id,
+      details: { name, key, signed: Boolean(signingSecret) },
+    });
+    return { id: row.id, name, key, secret, signingSecret };
+  });
+}
+
+/**
+ * Issues a new secret; the previous one keeps working for `overlapMinutes` so the sender
+ * can switch without a failed delivery.
+ */
+export async function rotateApiClientSecret(
+  db: Db,
+  input: { id: string; overlapMinutes?: number; actor: Actor },
+): Promise<IssuedCredentials> {
+  const overlap = input.overlapMinutes ?? 24 * 60;
+  const secret = newSecret();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiClients)
+      .set({
+        previousSecretHash: sql`${apiClients.secretHash}`,
+        previousSecretExpiresAt: new Date(Date.now() + overlap * 60_000),
+        secretHash: hashApiSecret(secret),
+      })
+      .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt)))
+      .returning({ id: apiClients.id, name: apiClients.name, key: apiClients.key });
+    if (!row) throw new Error(`no active API client with id ${input.id}`);
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "api_client.rotated",
+      entityType: "api_client",
+      entityId: row.id,
+      details: { overlapMinutes: overlap },
+    });
+    return { ...row, secret };
+  });
+}
+
+export async function revokeApiClient(db: Db, input: { id: string; actor: Actor }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiClients)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt)))
+      .returning({ id: apiClients.id });
+    if (!row) throw new Error(`no active API client with id ${input.id}`);
+    await recordAudit(tx, { actor: input.actor, action: "api_client.revoked", entityType: "api_client", entityId: row.id });
+  });
+}
+
+export async function listApiClients(db: Db) {
+  return db
+    .select({
+      id: apiClients.id,
+      name: apiClients.name,
+      key: apiClients.key,
+      signed: sql<boolean>`${apiClients.signingSecretEnc} is not null`,
+      rotating: sql<boolean>`${apiClients.previousSecretExpiresAt} > now()`,
+      revokedAt: apiClients.revokedAt,
+      lastUsedAt: apiClients.lastUsedAt,
+      createdAt: apiClients.createdAt,
+    })
+    .from(apiClients)
+    .orderBy(apiClients.createdAt);
+}
+
+export type AuthenticatedClient = Pick<ApiClient, "id" | "name" | "key"> & { signingSecret: string | null };
+
+function secretMatches(row: ApiClient, hash: string, now: Date): boolean {
+  if (safeEqual(row.secretHash, hash)) return true;
+  return Boolean(
+    row.previousSecretHash &&
+      row.previousSecretExpiresAt &&
+      row.previousSecretExpiresAt > now &&
+      safeEqual(row.previousSecretHash, hash),
+  );
+}
+
+/** HTTP Basic (key:secret) or Bearer (secret). Returns null for anything that is not a live client. */
+export async function authenticateApiClient(db: Db, authorization: string | null): Promise<AuthenticatedClient | null> {
+  if (!authorization) return null;
+  const [scheme, value] = authorization.trim().split(/\s+/, 2);
+  if (!scheme || !value) return null;
+  const now = new Date();
+  let row: ApiClient | undefined;
+  if (scheme.toLowerCase() === "basic") {
+    let decoded: string;
+    try {
+      decoded = Buffer.from(value, "base64").toString("utf8");
+    } catch {
+      return null;
+    }
+    const colon = decoded.indexOf(":");
+    if (colon < 1) return null;
+    const key = decoded.slice(0, colon);
+    const hash = hashApiSecret(decoded.slice(colon + 1));
+    [row] = await db.select().from(apiClients).where(eq(apiClients.key, key)).limit(1);
+    if (!row || !secretMatches(row, hash, now)) return null;
+  } else if (scheme.toLowerCase() === "bearer") {
+    const hash = hashApiSecret(value);
+    const rows = await db
+      .select()
+      .from(apiClients)
+      .where(or(eq(apiClients.secretHash, hash), eq(apiClients.previousSecretHash, hash)))
+      .limit(2);
+    row = rows.find((r) => secretMatches(r, hash, now));
+    if (!row) return null;
+  } else {
+    return null;
+  }
+  if (row.revokedAt) return null;
+  // Best effort and coarse (once a minute): a lost update here must not fail a delivery.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    void db
+      .update(apiClients)
+      .set({ lastUsedAt: now })
+      .where(eq(apiClients.id, row.id))
+      .catch(() => {});
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    key: row.key,
+    signingSecret: row.signingSecretEnc ? decryptSecret(row.signingSecretEnc) : null,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The one place that reads process.env. Validated with zod the first time it is used
+ * (the launcher, the worker, every CLI and Next's instrumentation hook call it at boot),
+ * so a bad value stops the process with a message naming the variable.
+ * Every variable is documented in .env.example and the README.
+ */
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: int(3000),
+  /** Public base URL of the app, used in links printed by the launcher. */
+  APP_URL: z.url().optional(),
+
+  /** PostgreSQL. Unset: an embedded PostgreSQL is started with data in DATA_DIR. */
+  DATABASE_URL: z.string().min(1).optional(),
+  DATA_DIR: z.string().default(".data"),
+  EMBEDDED_PG_PORT: int(54329),
+  DATABASE_POOL_MAX: int(20),
+
+  /** Secrets. Unset in development: the launcher generates them once into DATA_DIR/secrets.json. */
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** Keys the hash of API client secrets and the encryption of webhook signing secrets. */
+  APP_SECRET: z.string().min(32).optional(),
+
+  /** Webhook intake. */
+  WEBHOOK_BODY_LIMIT_BYTES: int(120 * 1024 * 1024),
+  WEBHOOK_FILE_LIMIT_BYTES: int(50 * 1024 * 1024),
+
+  /** Demo data. */
+  SEED_DEMO_DATA: bool.default(true),
+  DEMO_PASSWORD: z.string().min(8).optional(),
+
+  /** Sessions (issue: reviewer UI). */
+  SESSION_IDLE_MINUTES: int(15),
+  SIGN_IN_MAX_FAILURES: int(5),
+  SIGN_IN_LOCK_MINUTES: int(15),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_ROLE_CLAIM: z.string().default("roles"),
+  REVIEW_SLA_HOURS: int(48),
+  CLAIM_IDLE_MINUTES: int(30),
+
+  /** ACCloud. Unset ACCLOUD_URL: the app starts its own ACCloud sandbox and talks to it. */
+  ACCLOUD_URL: z.url().optional(),
+  ACCLOUD_API_KEY: z.string().min(1).default("sandbox-key"),
+  ACCLOUD_API_SECRET: z.string().min(1).default("sandbox-secret"),
+  ACCLOUD_TIMEOUT_MS: int(15_000),
+  ACCLOUD_HQ_BRANCH_ID: int(1000),
+  ACCLOUD_CSI_GROUP_NAME: z.string().default("CSI"),
+  ACCLOUD_REFERENCE_REFRESH_MINUTES: int(60),
+  ACCLOUD_SANDBOX_PORT: int(4010),
+  ACCLOUD_SANDBOX_CONTROL_KEY: z.string().min(1).default("sandbox-control"),
+
+  /** Worker. */
+  WORKER_ENABLED: bool.default(true),
+  WORKER_CONCURRENCY: int(4),
+
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+let cached: TEnv | undefined;
+
+export function getEnv(): TEnv {
+  if (cached) return cached;
+  const raw = Object.fromEntries(
+    Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = ZEnv.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export const isSandboxMode = () => !getEnv().ACCLOUD_URL;

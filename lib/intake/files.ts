@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import { fileTypeFromBuffer } from "file-type";
+import { ApiError, type ApiIssue } from "../errors";
+
+export type DecodedFile = {
+  idx: number;
+  originalName: string;
+  safeName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+};
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decoded size from the base64 length alone, so an oversized file is refused before decoding. */
+export function decodedLength(b64: string): number {
+  const padding = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - padding;
+}
+
+/**
+ * A name safe for storage and Content-Disposition: no path, no control or shell-special
+ * characters, at most 120 characters, and an extension that matches the sniffed content.
+ */
+export function safeFileName(original: string, ext: string | undefined, idx: number): string {
+  const base = original.split(/[\\/]/).pop() ?? "";
+  const dot = base.lastIndexOf(".");
+  let stem = (dot > 0 ? base.slice(0, dot) : base)
+    .normalize("NFKD")
+    .replace(/[^\w.\- ]+/g, "_")
+    .replace(/\s+/g, "_")
+    .replace(/^[.\-_]+/, "")
+    .slice(0, 100);
+  if (!stem) stem = `file-${idx + 1}`;
+  const origExt = dot > 0 ? base.slice(dot + 1).toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 10) : "";
+  const finalExt = ext ?? (origExt || "bin");
+  return `${stem}.${finalExt}`;
+}
+
+export async function decodeFiles(
+  files: ReadonlyArray<{ file_name: string; file_value: string }>,
+  limitBytes: number,
+): Promise<DecodedFile[]> {
+  const issues: ApiIssue[] = [];
+  const tooLarge: ApiIssue[] = [];
+  const out: DecodedFile[] = [];
+  for (const [idx, f] of files.entries()) {
+    const path = `files[${idx}].file_value`;
+    // MIME-style base64 may wrap lines; nothing else is tolerated.
+    const b64 = f.file_value.replace(/[\r\n\t ]+/g, "");
+    if (b64.length % 4 !== 0 || !BASE64.test(b64)) {
+      issues.push({ path, message: "is not valid base64" });
+      continue;
+    }
+    if (decodedLength(b64) > limitBytes) {
+      tooLarge.push({ path, message: `is larger than ${limitBytes} bytes` });
+      continue;
+    }
+    const data = Buffer.from(b64, "base64");
+    if (data.length === 0) {
+      issues.push({ path, message: "is empty" });
+      continue;
+    }
+    const sniffed = await fileTypeFromBuffer(data);
+    out.push({
+      idx,
+      originalName: f.file_name,
+      safeName: safeFileName(f.file_name, sniffed?.ext, idx),
+      contentType: sniffed?.mime ?? (isProbablyText(data) ? "text/plain" : "application/octet-stream"),
+      size: data.length,
+      sha256: createHash("sha256").update(data).digest("hex"),
+      data,
+    });
+  }
+  if (tooLarge.length) throw new ApiError("payload_too_large", "A file is larger than the limit", tooLarge);
+  if (issues.length) throw new ApiError("invalid_data", "A file could not be decoded", issues);
+  return out;
+}
+
+function isProbablyText(data: Buffer): boolean {
+  const sample = data.subarray(0, 4096);
+  for (const byte of sample) if (byte === 0 || (byte < 9 && byte !== 0)) return false;
+  return true;
+}

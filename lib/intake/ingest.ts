@@ -1,0 +1,246 @@
+/**
+ * Stores one validated referral request. One call is one transaction with its audit record.
+ * Idempotent on request_id: the same content again stores nothing; different content under the
+ * same request_id is kept as an amendment (a new submission) of the same referral request.
+ * Deliveries of one request_id are serialised with a transaction-scoped advisory lock, so
+ * concurrent duplicates never create two rows and never fail on a unique violation.
+ */
+import { createHash } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
+import { recordAudit, type Actor } from "../audit";
+import type { Db } from "../db";
+import { getEnv } from "../env";
+import { ApiError } from "../errors";
+import { dateOf, indexFields, textOf } from "../form-mapping";
+import type { DecodedFile } from "./files";
+import type { TReferralRequest } from "./schema";
+
+export type IngestResult = {
+  outcome: "created" | "duplicate" | "amended";
+  id: string;
+  requestId: string;
+  status: ReferralStatus;
+  submission: number;
+};
+
+/** JSON with sorted keys, so key order never makes a redelivery look like an amendment. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export const sha256Hex = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * A payload without request_id gets a stable id derived from who sent what form when:
+ * agency org, agency client id, form schema and submission time. A redelivery derives the
+ * same id (idempotent); the id is a UUID (version-5 layout) so it fits ACCloud's service_id.
+ */
+export function deriveRequestId(p: TReferralRequest, contentHash: string): string {
+  const fd = p.form_data;
+  const basis = fd.created_at
+    ? [p.agency.alayamarket_org_id, p.client.id, fd.form_schema_id ?? fd.form_id ?? "", fd.created_at].join("|")
+    : `content|${contentHash}`;
+  const h = createHash("sha256").update(`csi-referral-request|${basis}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The queue's columns, read from the payload through the label mapping. */
+export function queueColumns(p: TReferralRequest) {
+  const fd = p.form_data;
+  const byKey = indexFields(fd.fields, fd.form_schema_id);
+  return {
+    agencyName: p.agency.name,
+    agencyHost: p.agency.host,
+    agencyBranchId: p.agency.branch_id,
+    agencyOrgId: p.agency.alayamarket_org_id.toLowerCase(),
+    agencyTimezone: p.agency.timezone,
+    clientExternalId: p.client.id,
+    clientFirstName: p.client.first_name,
+    clientLastName: p.client.last_name,
+    clientBirthday: p.client.birthday ?? dateOf(byKey.clientBirthday?.field_value) ?? null,
+    clientTimezone: p.client.timezone,
+    formSchemaId: fd.form_schema_id ?? null,
+    formId: fd.form_id ?? null,
+    formName: fd.form_name ?? null,
+    serviceRequested: textOf(byKey.serviceRequested?.field_value),
+    serviceStart: dateOf(byKey.serviceStart?.field_value),
+    serviceEnd: dateOf(byKey.serviceEnd?.field_value),
+  };
+}
+
+/** The payload as received, file bytes replaced by their digest (the bytes live in referral_files). */
+function storedPayload(p: TReferralRequest, files: DecodedFile[]): unknown {
+  if (!p.files) return p;
+  return { ...p, files: p.files.map((f, i) => ({ ...f, file_value: `sha256:${files[i]?.sha256 ?? ""}` })) };
+}
+
+/** Top-level paths whose content differs between two payloads (for the amendment audit record). */
+export function changedPaths(before: unknown, after: unknown, prefix = "", out: string[] = []): string[] {
+  if (out.length >= 50) return out;
+  if (canonicalJson(before) === canonicalJson(after)) return out;
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (prefix === "form_data.fields" && Array.isArray(before) && Array.isArray(after)) {
+    // Fields are compared by label: ids differ per environment and order may change.
+    const label = (f: unknown) => (isObj(f) ? String(f.field_label) : "");
+    const a = new Map(before.map((f) => [label(f), f]));
+    const b = new Map(after.map((f) => [label(f), f]));
+    for (const l of new Set([...a.keys(), ...b.keys()])) {
+      if (canonicalJson(a.get(l)) !== canonicalJson(b.get(l))) out.push(`form_data.fields[${JSON.stringify(l)}]`);
+    }
+    return out;
+  }
+  if (isObj(before) && isObj(after)) {
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k, out);
+    }
+    return out;
+  }
+  out.push(prefix || "(body)");
+  return out;
+}
+
+export async function ingestReferralRequest(
+  db: Db,
+  input: {
+    payload: TReferralRequest;
+    files: DecodedFile[];
+    actor: Actor;
+    apiClientId?: string | null;
+    webhookMessageId?: string | null;
+    receivedAt?: Date;
+  },
+): Promise<IngestResult> {
+  const { payload, files, actor } = input;
+  const stored = storedPayload(payload, files);
+  const contentHash = sha256Hex(canonicalJson(stored));
+  const requestIdDerived = !payload.request_id;
+  const requestId = payload.request_id ?? deriveRequestId(payload, contentHash);
+  const receivedAt = input.receivedAt ?? new Date();
+  const columns = queueColumns(payload);
+
+  return db.transaction(async (tx) => {
+    if (input.webhookMessageId && input.apiClientId) {
+      const inserted = await tx
+        .insert(webhookMessages)
+        .values({ apiClientId: input.apiClientId, messageId: input.webhookMessageId })
+        .onConflictDoNothing()
+        .returning({ messageId: webhookMessages.messageId });
+      if (inserted.length === 0) {
+        throw new ApiError("conflict", "This webhook-id was already accepted; a replayed message is refused", [
+          { path: "headers.webhook-id", message: "already used" },
+        ]);
+      }
+    }
+
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`referral:${requestId}`}, 0))`);
+    const [existing] = await tx
+      .select({ id: referralRequests.id, status: referralRequests.status, submissionCount: referralRequests.submissionCount })
+      .from(referralRequests)
+      .where(eq(referralRequests.requestId, requestId))
+      .limit(1);
+
+    if (!existing) {
+      const slaHours = getEnv().REVIEW_SLA_HOURS;
+      const [row] = await tx
+        .insert(referralRequests)
+        .values({
+          requestId,
+          requestIdDerived,
+          ...columns,
+          receivedAt,
+          updatedAt: receivedAt,
+          slaDueAt: new Date(receivedAt.getTime() + slaHours * 3_600_000),
+        })
+        .returning({ id: referralRequests.id, status: referralRequests.status });
+      if (!row) throw new Error("insert returned nothing");
+      const submissionId = await insertSubmission(tx, row.id, 1);
+      await tx.update(referralRequests).set({ latestSubmissionId: submissionId }).where(eq(referralRequests.id, row.id));
+      await recordAudit(tx, {
+        actor,
+        action: "referral.received",
+        entityType: "referral_request",
+        entityId: row.id,
+        details: { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length },
+      });
+      return { outcome: "created", id: row.id, requestId, status: row.status, submission: 1 };
+    }
+
+    const [same] = await tx
+      .select({ seq: referralSubmissions.seq })
+      .from(referralSubmissions)
+      .where(and(eq(referralSubmissions.referralRequestId, existing.id), eq(referralSubmissions.contentHash, contentHash)))
+      .limit(1);
+    if (same) {
+      return { outcome: "duplicate", id: existing.id, requestId, status: existing.status, submission: same.seq };
+    }
+
+    const [previous] = await tx
+      .select({ payload: referralSubmissions.payload })
+      .from(referralSubmissions)
+      .where(eq(referralSubmissions.referralRequestId, existing.id))
+      .orderBy(sql`${referralSubmissions.seq} desc`)
+      .limit(1);
+    const seq = existing.submissionCount + 1;
+    const submissionId = await insertSubmission(tx, existing.id, seq);
+    await tx
+      .update(referralRequests)
+      .set({
+        ...columns,
+        latestSubmissionId: submissionId,
+        submissionCount: seq,
+        amendedAt: receivedAt,
+        updatedAt: receivedAt,
+        version: sql`${referralRequests.version} + 1`,
+      })
+      .where(eq(referralRequests.id, existing.id));
+    await recordAudit(tx, {
+      actor,
+      action: "referral.amended",
+      entityType: "referral_request",
+      entityId: existing.id,
+      details: { requestId, submission: seq, statusAtAmendment: existing.status, changed: changedPaths(previous?.payload, stored) },
+    });
+    return { outcome: "amended", id: existing.id, requestId, status: existing.status, submission: seq };
+
+    async function insertSubmission(t: typeof tx, referralRequestId: string, n: number): Promise<string> {
+      const [sub] = await t
+        .insert(referralSubmissions)
+        .values({
+          referralRequestId,
+          seq: n,
+          contentHash,
+          payload: stored,
+          apiClientId: input.apiClientId ?? null,
+          webhookMessageId: input.webhookMessageId ?? null,
+          receivedAt,
+        })
+        .returning({ id: referralSubmissions.id });
+      if (!sub) throw new Error("insert returned nothing");
+      if (files.length) {
+        await t.insert(referralFiles).values(
+          files.map((f) => ({
+            referralRequestId,
+            submissionId: sub.id,
+            idx: f.idx,
+            originalName: f.originalName,
+            safeName: f.safeName,
+            contentType: f.contentType,
+            size: f.size,
+            sha256: f.sha256,
+            data: f.data,
+          })),
+        );
+      }
+      return sub.id;
+    }
+  });
+}

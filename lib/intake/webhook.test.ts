@@ -1,0 +1,392 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import fc from "fast-check";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { revokeApiClient, rotateApiClientSecret } from "../api-clients";
+import { systemActor } from "../audit";
+import { closeDb, getDb } from "../db";
+import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../testing/fixtures";
+import { handleReferralWebhook } from "./webhook";
+
+type Creds = Awaited<ReturnType<typeof newApiClient>>;
+let creds: Creds;
+const db = () => getDb();
+
+async function post(body: unknown, init: Parameters<typeof webhookRequest>[1] = {}) {
+  const res = await handleReferralWebhook(webhookRequest(body, { auth: basic(creds), ...init }));
+  const json = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, json };
+}
+
+async function count(table: string, where = "true"): Promise<number> {
+  const r = await db().execute(sql.raw(`select count(*)::int as n from ${table} where ${where}`));
+  return (r.rows[0] as { n: number }).n;
+}
+
+async function totals() {
+  return {
+    requests: await count("referral_requests"),
+    submissions: await count("referral_submissions"),
+    files: await count("referral_files"),
+    audits: await count("audit_events", "entity_type = 'referral_request'"),
+  };
+}
+
+beforeAll(async () => {
+  creds = await newApiClient();
+});
+afterAll(async () => {
+  await closeDb();
+});
+
+describe("reference payload", () => {
+  it("is accepted unchanged and stored with its file, queue columns and audit record", async () => {
+    const payload = freshPayload();
+    const { status, json } = await post(payload);
+    expect(status).toBe(201);
+    expect(json).toMatchObject({ request_id: payload.request_id, status: "new" });
+    const id = json.id as string;
+
+    const row = (await db().execute(sql`select * from referral_requests where id = ${id}`)).rows[0] as Record<string, unknown>;
+    expect(row).toMatchObject({
+      agency_name: "Gem City Home Care",
+      agency_branch_id: 1050,
+      agency_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6",
+      agency_timezone: "America/Denver",
+      client_external_id: 1094,
+      client_first_name: "Jane",
+      client_last_name: "Smithers",
+      client_birthday: "1998-05-07",
+      client_timezone: "America/Denver",
+      service_requested: "PT",
+      service_start: "2023-05-31",
+      service_end: "2023-07-31",
+      form_schema_id: "89a3b8ba-0009-464b-a2a0-06c49cbcd745",
+      status: "new",
+      version: 1,
+    });
+
+    const files = (await db().execute(sql`select original_name, safe_name, content_type, size, sha256 from referral_files where referral_request_id = ${id}`)).rows;
+    expect(files).toHaveLength(1);
+    // The reference "pdf" is really a PNG: the type comes from the bytes, and the stored name says so.
+    expect(files[0]).toMatchObject({ original_name: "physician_order_form.pdf", safe_name: "physician_order_form.png", content_type: "image/png" });
+
+    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id}`)).rows[0] as { payload: { files: Array<{ file_value: string }>; form_data: { fields: unknown[] } } };
+    expect(sub.payload.files[0]!.file_value).toBe(`sha256:${(files[0] as { sha256: string }).sha256}`);
+    expect(sub.payload.form_data.fields).toEqual(payload.form_data.fields);
+
+    const audits = (await db().execute(sql`select action, actor_type, actor_label from audit_events where entity_id = ${id}`)).rows;
+    expect(audits).toEqual([{ action: "referral.received", actor_type: "api_client", actor_label: creds.name }]);
+  });
+
+  it("answers a redelivery with 200 and the same id, storing nothing new (also with keys reordered)", async () => {
+    const payload = freshPayload();
+    const first = await post(payload);
+    const before = await totals();
+    const again = await post(payload);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ id: first.json.id, request_id: payload.request_id, duplicate: true });
+    const reordered = Object.fromEntries(Object.entries(payload).reverse());
+    const third = await post(reordered);
+    expect(third.status).toBe(200);
+    expect(third.json.id).toBe(first.json.id);
+    expect(await totals()).toEqual(before);
+  });
+
+  it("keeps different content under the same request_id as an amendment of the original", async () => {
+    const payload = freshPayload();
+    const first = await post(payload);
+    const amended = structuredClone(payload);
+    const freq = amended.form_data.fields.find((f) => f.field_label === "Service end date")!;
+    freq.field_value = "2023-08-31";
+    const second = await post(amended);
+    expect(second.status).toBe(201);
+    expect(second.json).toMatchObject({ id: first.json.id, amendment: 1 });
+    const id = first.json.id as string;
+    expect(await count("referral_requests", `request_id = '${payload.request_id}'`)).toBe(1);
+    expect(await count("referral_submissions", `referral_request_id = '${id}'`)).toBe(2);
+    const row = (await db().execute(sql`select service_end, submission_count, amended_at, version from referral_requests where id = ${id}`)).rows[0] as Record<string, unknown>;
+    expect(row).toMatchObject({ service_end: "2023-08-31", submission_count: 2, version: 2 });
+    expect(row.amended_at).not.toBeNull();
+    const audit = (await db().execute(sql`select details from audit_events where entity_id = ${id} and action = 'referral.amended'`)).rows[0] as { details: { changed: string[] } };
+    expect(audit.details.changed).toEqual(['form_data.fields["Service end date"]']);
+    // The original submission is untouched.
+    const original = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id} and seq = 1`)).rows[0] as { payload: typeof payload };
+    expect(original.payload.form_data.fields.find((f) => f.field_label === "Service end date")!.field_value).toBe("2023-07-31");
+    // Redelivering the original content again is a duplicate of submission 1, not a third submission.
+    const third = await post(payload);
+    expect(third.status).toBe(200);
+  });
+
+  it("never creates two rows for 20 concurrent duplicate deliveries", async () => {
+    const payload = freshPayload();
+    const results = await Promise.all(Array.from({ length: 20 }, () => post(payload)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(19);
+    expect(new Set(results.map((r) => r.json.id)).size).toBe(1);
+    expect(await count("referral_requests", `request_id = '${payload.request_id}'`)).toBe(1);
+    expect(await count("referral_submissions", `referral_request_id = '${results[0]!.json.id}'`)).toBe(1);
+  });
+});
+
+describe("documented deviations from the spec are accepted", () => {
+  it("takes agency.name as a number, unknown field types, and any JSON as field_value", async () => {
+    const payload = freshPayload();
+    (payload.agency as Record<string, unknown>).name = 4242;
+    payload.form_data.fields.push(
+      { field_id: 9001, field_label: "Signature", field_type: "signature", field_value: { strokes: [[1, 2]] }, type: null },
+      { field_id: 9002, field_label: "Notes", field_type: "textarea", field_value: null },
+      { field_id: 9003, field_label: "Consent", field_type: "checkbox", field_value: false },
+    );
+    const { status, json } = await post(payload);
+    expect(status).toBe(201);
+    const row = (await db().execute(sql`select agency_name from referral_requests where id = ${json.id as string}`)).rows[0];
+    expect(row).toEqual({ agency_name: "4242" });
+    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${json.id as string}`)).rows[0] as { payload: typeof payload };
+    expect(sub.payload.form_data.fields.at(-3)).toMatchObject({ field_type: "signature", field_value: { strokes: [[1, 2]] } });
+  });
+
+  it("derives a stable request_id when the payload has none", async () => {
+    const payload = freshPayload();
+    delete (payload as Record<string, unknown>).request_id;
+    payload.form_data.created_at = new Date().toISOString().replace("Z", "+00:00");
+    const first = await post(payload);
+    expect(first.status).toBe(201);
+    expect(first.json.request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const again = await post(payload);
+    expect(again.status).toBe(200);
+    expect(again.json.id).toBe(first.json.id);
+  });
+
+  it("keeps fields matched by label, whatever their field_id", async () => {
+    const payload = freshPayload();
+    payload.form_data.fields = payload.form_data.fields.map((f, i) => ({ ...f, field_id: 70000 + i })).reverse();
+    const { status, json } = await post(payload);
+    expect(status).toBe(201);
+    const row = (await db().execute(sql`select service_requested, service_start from referral_requests where id = ${json.id as string}`)).rows[0];
+    expect(row).toEqual({ service_requested: "PT", service_start: "2023-05-31" });
+  });
+});
+
+describe("errors", () => {
+  it("400 for malformed JSON", async () => {
+    const r = await post(null, { raw: '{"request_id": "x", ' });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ error: "bad_request", issues: [{ path: "(body)" }] });
+  });
+
+  it("401 without credentials, with a wrong secret, an unknown key or an unknown scheme", async () => {
+    for (const auth of [null, basic({ key: creds.key, secret: "wrong" }), basic({ key: "nobody", secret: creds.secret }), `Digest ${creds.secret}`]) {
+      const r = await post(freshPayload(), { auth });
+      expect(r.status).toBe(401);
+      expect(r.json).toMatchObject({ error: "unauthorized", issues: [{ path: "headers.authorization" }] });
+    }
+  });
+
+  it("accepts a Bearer secret", async () => {
+    const r = await post(freshPayload(), { auth: `Bearer ${creds.secret}` });
+    expect(r.status).toBe(201);
+  });
+
+  it("415 when the body is not JSON", async () => {
+    const r = await post(freshPayload(), { contentType: "text/plain" });
+    expect(r.status).toBe(415);
+    expect(r.json.error).toBe("unsupported_media_type");
+  });
+
+  it("422 naming the field: missing client, a wrong field_id type, a bad date", async () => {
+    const noClient = freshPayload();
+    delete (noClient as Record<string, unknown>).client;
+    let r = await post(noClient);
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "client", message: expect.any(String) }]);
+
+    const badId = freshPayload();
+    (badId.form_data.fields[3] as Record<string, unknown>).field_id = "317";
+    r = await post(badId);
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "form_data.fields[3].field_id", message: expect.any(String) }]);
+
+    const badTz = freshPayload();
+    badTz.client.timezone = "Mars/Olympus";
+    r = await post(badTz);
+    expect(r.status).toBe(422);
+    expect((r.json.issues as Array<{ path: string }>)[0]!.path).toBe("client.timezone");
+  });
+
+  it("422 naming files[i] for bad base64, and 413 for a file over 50 MB", async () => {
+    const bad = freshPayload();
+    bad.files = [...(bad.files ?? []), { file_name: "x.pdf", file_value: "not base64!!" }];
+    let r = await post(bad);
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "files[1].file_value", message: "is not valid base64" }]);
+
+    const big = freshPayload();
+    big.files = [{ file_name: "scan.pdf", file_value: Buffer.alloc(60 * 1024 * 1024, 1).toString("base64") }];
+    const before = await totals();
+    r = await post(big);
+    expect(r.status).toBe(413);
+    expect(r.json.issues).toEqual([{ path: "files[0].file_value", message: expect.stringContaining("larger than") }]);
+    expect(await totals()).toEqual(before);
+  });
+
+  it("413 for a declared or streamed body over the limit, without reading it all", async () => {
+    const declared = new Request("http://localhost/api/referral-requests", {
+      method: "POST",
+      headers: { authorization: basic(creds), "content-type": "application/json", "content-length": String(500 * 1024 * 1024) },
+      body: "{}",
+    });
+    let res = await handleReferralWebhook(declared);
+    expect(res.status).toBe(413);
+
+    let pulled = 0;
+    const chunk = new Uint8Array(1024 * 1024).fill(32);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(chunk);
+      },
+    });
+    const streamed = new Request("http://localhost/api/referral-requests", {
+      method: "POST",
+      headers: { authorization: basic(creds), "content-type": "application/json" },
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
+    res = await handleReferralWebhook(streamed);
+    expect(res.status).toBe(413);
+    expect(pulled).toBeLessThan(130);
+  });
+
+  it("rolls back everything when storing fails midway, and answers 503 (retryable), not 500", async () => {
+    await db().execute(sql.raw(`
+      create or replace function test_fail_file() returns trigger as $$
+      begin if new.original_name = 'boom.pdf' then raise exception 'injected failure'; end if; return new; end; $$ language plpgsql;
+      drop trigger if exists test_fail_file on referral_files;
+      create trigger test_fail_file before insert on referral_files for each row execute function test_fail_file();`));
+    try {
+      const payload = freshPayload();
+      payload.files = [{ file_name: "boom.pdf", file_value: payload.files![0]!.file_value }];
+      const before = await totals();
+      const r = await post(payload);
+      expect(r.status).toBe(503);
+      expect(r.json.error).toBe("unavailable");
+      expect(await totals()).toEqual(before);
+      expect(await count("referral_requests", `request_id = '${payload.request_id}'`)).toBe(0);
+    } finally {
+      await db().execute(sql.raw("drop trigger if exists test_fail_file on referral_files"));
+    }
+  });
+});
+
+describe("API client lifecycle", () => {
+  it("rotates with both secrets valid during the overlap, then only the new one", async () => {
+    const c = await newApiClient();
+    const rotated = await rotateApiClientSecret(getDb(), { id: c.id, overlapMinutes: 60, actor: systemActor("test") });
+    expect(rotated.secret).not.toBe(c.secret);
+    for (const secret of [c.secret, rotated.secret]) {
+      const r = await post(freshPayload(), { auth: basic({ key: c.key, secret }) });
+      expect(r.status).toBe(201);
+    }
+    await db().execute(sql`update api_clients set previous_secret_expires_at = now() - interval '1 second' where id = ${c.id}`);
+    expect((await post(freshPayload(), { auth: basic({ key: c.key, secret: c.secret }) })).status).toBe(401);
+    expect((await post(freshPayload(), { auth: basic({ key: c.key, secret: rotated.secret }) })).status).toBe(201);
+  });
+
+  it("refuses a revoked client", async () => {
+    const c = await newApiClient();
+    await revokeApiClient(getDb(), { id: c.id, actor: systemActor("test") });
+    expect((await post(freshPayload(), { auth: basic(c) })).status).toBe(401);
+  });
+});
+
+describe("Standard Webhooks signatures", () => {
+  async function signedPost(c: Creds, body: string, opts: { id?: string; at?: Date; tamper?: boolean } = {}) {
+    const id = opts.id ?? `msg_${randomUUID()}`;
+    const at = opts.at ?? new Date();
+    const signature = new Webhook(c.signingSecret!).sign(id, at, body);
+    const headers = {
+      "webhook-id": id,
+      "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+      "webhook-signature": signature,
+    };
+    const res = await handleReferralWebhook(webhookRequest(null, { auth: basic(c), raw: opts.tamper ? body.replace("Jane", "Joan") : body, headers }));
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("accepts a valid signature and refuses missing, wrong, stale and replayed ones", async () => {
+    const c = await newApiClient({ signed: true });
+    expect(c.signingSecret).toMatch(/^whsec_/);
+    const body = JSON.stringify(freshPayload());
+    const ok = await signedPost(c, body, { id: "msg_fixed" });
+    expect(ok.status).toBe(201);
+
+    const unsigned = await post(freshPayload(), { auth: basic(c) });
+    expect(unsigned.status).toBe(401);
+    expect((unsigned.json.issues as Array<{ path: string }>).map((i) => i.path)).toEqual([
+      "headers.webhook-id",
+      "headers.webhook-timestamp",
+      "headers.webhook-signature",
+    ]);
+    expect((await signedPost(c, JSON.stringify(freshPayload()), { tamper: true })).status).toBe(401);
+    expect((await signedPost(c, JSON.stringify(freshPayload()), { at: new Date(Date.now() - 6 * 60_000) })).status).toBe(401);
+
+    const replay = await signedPost(c, JSON.stringify(freshPayload()), { id: "msg_fixed" });
+    expect(replay.status).toBe(409);
+    expect(replay.json).toMatchObject({ error: "conflict", issues: [{ path: "headers.webhook-id" }] });
+  });
+});
+
+describe("property: malformed payloads", () => {
+  it("answers every one of 500 malformed payloads with a 4xx JSON error and stores nothing", async () => {
+    const base = referencePayload();
+    const requiredPaths: Array<Array<string | number>> = [
+      ["agency"], ["agency", "host"], ["agency", "branch_id"], ["agency", "alayamarket_org_id"], ["agency", "timezone"], ["agency", "name"],
+      ["client"], ["client", "id"], ["client", "first_name"], ["client", "last_name"], ["client", "timezone"],
+      ["form_data"], ["form_data", "fields"], ["form_data", "fields", 0, "field_id"], ["form_data", "fields", 2, "field_label"],
+      ["form_data", "fields", 5, "field_type"], ["files", 0, "file_value"], ["files", 0, "file_name"],
+    ];
+    const wrongValue = fc.oneof(
+      fc.constant(undefined), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }),
+      fc.constant({}), fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)),
+    );
+    const mutated = fc.tuple(fc.constantFrom(...requiredPaths), wrongValue).map(([p, v]) => {
+      const copy = structuredClone(base) as Record<string, unknown>;
+      copy.request_id = randomUUID();
+      let node = copy as Record<string | number, unknown>;
+      for (const key of p.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+      const last = p.at(-1)!;
+      if (v === undefined) delete node[last];
+      else node[last] = v;
+      return { raw: JSON.stringify(copy), what: `${p.join(".")} = ${JSON.stringify(v)}` };
+    });
+    const garbage = fc
+      .oneof(
+        fc.string().map((s) => `{${s}`),
+        fc.jsonValue().filter((j) => typeof j !== "object" || j === null || Array.isArray(j)).map((j) => JSON.stringify(j)),
+        fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }).map((d) => JSON.stringify(d)),
+        fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString("latin1")),
+      )
+      .map((raw) => ({ raw, what: "garbage" }));
+    const before = await totals();
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, garbage), async ({ raw, what }) => {
+        const res = await handleReferralWebhook(webhookRequest(null, { auth: basic(creds), raw }));
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expect(res.status, what).toBeGreaterThanOrEqual(400);
+        expect(res.status, what).toBeLessThan(500);
+        expect(res.headers.get("content-type")).toMatch(/application\/json/);
+        const body = (await res.json()) as { error: string; message: string; issues: unknown[] };
+        expect(typeof body.error).toBe("string");
+        expect(typeof body.message).toBe("string");
+        expect(Array.isArray(body.issues)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    expect(await totals()).toEqual(before);
+    expect(statuses.get(422)).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { createApiClient, type IssuedCredentials } from "../api-clients";
+import { systemActor } from "../audit";
+import { getDb } from "../db";
+import type { TReferralRequest } from "../intake/schema";
+
+/** ../shared/reference beside the repository (CI clones it there too). */
+export const referenceDir = path.resolve(process.cwd(), "..", "shared", "reference");
+
+export function referencePayload(): TReferralRequest & Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(referenceDir, "new_referral_request_payload.json"), "utf8"));
+}
+
+/** The reference payload under a fresh request_id. */
+export function freshPayload(): TReferralRequest & Record<string, unknown> {
+  return { ...referencePayload(), request_id: randomUUID() };
+}
+
+export async function newApiClient(opts: { signed?: boolean } = {}): Promise<IssuedCredentials> {
+  return createApiClient(getDb(), { name: `test ${randomUUID().slice(0, 8)}`, withSigningSecret: opts.signed, actor: systemActor("test") });
+}
+
+export const basic = (c: { key: string; secret: string }) => `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
+
+export function webhookRequest(
+  body: unknown,
+  init: { auth?: string | null; contentType?: string | null; headers?: Record<string, string>; raw?: string | Buffer } = {},
+): Request {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.auth) headers.authorization = init.auth;
+  if (init.contentType !== null) headers["content-type"] = init.contentType ?? "application/json";
+  const payload = init.raw ?? JSON.stringify(body);
+  return new Request("http://localhost/api/referral-requests", { method: "POST", headers, body: payload });
+}
