@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -9,6 +10,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -124,7 +126,10 @@ export const referralRequests = pgTable(
     amendedAt: tstz("amended_at"),
 
     assigneeId: uuid("assignee_id").references(() => users.id),
+    /** last activity of the assignee (claims by the assignee expire after CLAIM_IDLE_MINUTES without it) */
     claimedAt: tstz("claimed_at"),
+    /** who made the assignment: the assignee (a claim, which expires) or a supervisor (which does not) */
+    assignedById: uuid("assigned_by_id").references(() => users.id),
     /** SLA: due time, and the pause while pending information */
     slaDueAt: tstz("sla_due_at"),
     slaPausedAt: tstz("sla_paused_at"),
@@ -141,6 +146,7 @@ export const referralRequests = pgTable(
     index("referral_requests_agency").on(t.agencyOrgId, t.receivedAt),
     index("referral_requests_assignee").on(t.assigneeId, t.status),
     index("referral_requests_client_name").on(sql`lower(${t.clientLastName} || ' ' || ${t.clientFirstName})`),
+    index("referral_requests_status_due").on(t.status, t.slaDueAt, t.id),
   ],
 );
 export type ReferralRequest = typeof referralRequests.$inferSelect;
@@ -216,3 +222,68 @@ export const auditEvents = pgTable(
   (t) => [index("audit_events_entity").on(t.entityType, t.entityId, t.at), index("audit_events_at").on(t.at)],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * Reviewer UI (issue 4).
+ */
+
+/**
+ * One row per signed-in browser session; the JWT cookie only carries this row's id. The server
+ * checks it on every request, so idle expiry (SESSION_IDLE_MINUTES), sign-out and disabling a
+ * user take effect at once, which a bare JWT cannot do.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** "credentials" or "oidc" */
+    provider: text("provider").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    /** last user activity (page view, action, activity heartbeat); background polling does not count */
+    lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
+    /** absolute end, whatever the activity */
+    expiresAt: tstz("expires_at").notNull(),
+    endedAt: tstz("ended_at"),
+    /** signed_out | idle | expired | disabled */
+    endReason: text("end_reason"),
+  },
+  (t) => [index("user_sessions_user").on(t.userId)],
+);
+export type UserSession = typeof userSessions.$inferSelect;
+
+/** The configurable list of coded rejection reasons (admin settings). */
+export const decisionReasons = pgTable("decision_reasons", {
+  code: text("code").primaryKey(),
+  label: text("label").notNull(),
+  active: boolean("active").notNull().default(true),
+  sort: integer("sort").notNull().default(100),
+  createdAt: tstz("created_at").notNull().defaultNow(),
+});
+export type DecisionReason = typeof decisionReasons.$inferSelect;
+
+/**
+ * Queue tab counts, maintained by statement-level triggers on referral_requests (migration
+ * 0003), so the queue never counts a million rows per request. Keyed by agency and service so
+ * those two filters keep exact counts too.
+ */
+export const referralStatusCounts = pgTable(
+  "referral_status_counts",
+  {
+    status: referralStatus("status").notNull(),
+    agencyOrgId: text("agency_org_id").notNull(),
+    /** "" when the request names no service */
+    serviceRequested: text("service_requested").notNull(),
+    n: bigint("n", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.status, t.agencyOrgId, t.serviceRequested] })],
+);
+
+/** Agencies seen in referral requests (for the queue's agency filter), kept by the same triggers. */
+export const referralAgencies = pgTable("referral_agencies", {
+  orgId: text("org_id").primaryKey(),
+  name: text("name").notNull(),
+});
+export * from "./schema/push";

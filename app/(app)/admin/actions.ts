@@ -1,0 +1,37 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { runAction } from "@/lib/auth/action";
+import { getDb } from "@/lib/db";
+import { addReason, setReasonActive } from "@/lib/dal/settings";
+import { addUser, setUserDisabled, setUserRole, unlockUser } from "@/lib/dal/users";
+import { ZAddReason, ZCreateUser, ZSetDisabled, ZSetReasonActive, ZSetRole, ZUserRef, type TCreateUser } from "@/lib/validations/users";
+
+const done = <R extends { status: string }>(r: R) => {
+  if (r.status === "success") revalidatePath("/admin");
+  return r;
+};
+
+export async function addUserAction(input: TCreateUser) {
+  return done(await runAction("add user", "admin:users", ZCreateUser, input, (actor, data) => addUser(getDb(), actor, data)));
+}
+
+export async function setUserRoleAction(input: { userId: string; role: string }) {
+  return done(await runAction("set role", "admin:users", ZSetRole, input, (actor, data) => setUserRole(getDb(), actor, data)));
+}
+
+export async function setUserDisabledAction(input: { userId: string; disabled: boolean }) {
+  return done(await runAction("disable user", "admin:users", ZSetDisabled, input, (actor, data) => setUserDisabled(getDb(), actor, data)));
+}
+
+export async function unlockUserAction(input: { userId: string }) {
+  return done(await runAction("unlock user", "admin:users", ZUserRef, input, (actor, data) => unlockUser(getDb(), actor, data)));
+}
+
+export async function addReasonAction(input: { code: string; label: string }) {
+  return done(await runAction("add reason", "admin:settings", ZAddReason, input, (actor, data) => addReason(getDb(), actor, data)));
+}
+
+export async function setReasonActiveAction(input: { code: string; active: boolean }) {
+  return done(await runAction("reason active", "admin:settings", ZSetReasonActive, input, (actor, data) => setReasonActive(getDb(), actor, data)));
+}

@@ -1,0 +1,76 @@
+import type { Metadata } from "next";
+import { AddUserForm } from "@/components/admin/add-user-form";
+import { ReasonsEditor } from "@/components/admin/reasons-editor";
+import { UserControls } from "@/components/admin/user-controls";
+import { requirePageActor } from "@/lib/auth/guards";
+import { hasScope, ROLE_LABELS } from "@/lib/auth/scopes";
+import { listReasons } from "@/lib/dal/settings";
+import { listUsers } from "@/lib/dal/users";
+import { getDb } from "@/lib/db";
+import { formatDateTime } from "@/lib/referrals/format";
+
+export const metadata: Metadata = { title: "Administration" };
+
+export default async function AdminPage() {
+  const actor = await requirePageActor("admin:*");
+  const db = getDb();
+  const [users, reasons] = await Promise.all([
+    hasScope(actor.role, "admin:users") ? listUsers(db, actor) : Promise.resolve(null),
+    hasScope(actor.role, "admin:settings") ? listReasons(db, actor) : Promise.resolve(null),
+  ]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold tracking-tight">Administration</h1>
+      {users ? (
+        <section aria-labelledby="users-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
+          <h2 id="users-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
+            Users
+          </h2>
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[44rem] border-collapse text-sm">
+              <caption className="sr-only">Users</caption>
+              <thead>
+                <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
+                  <th scope="col" className="px-4 py-2">User</th>
+                  <th scope="col" className="px-4 py-2">Status</th>
+                  <th scope="col" className="px-4 py-2">Last sign-in</th>
+                  <th scope="col" className="px-4 py-2">Role and access</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr key={u.id} className="border-b border-slate-100 align-top" data-user={u.email}>
+                    <td className="px-4 py-2.5">
+                      <p className="font-medium">{u.name}</p>
+                      <p className="text-slate-700">{u.email}</p>
+                      <p className="text-xs text-slate-600">{u.hasPassword ? "Password" : "Single sign-on"} · {ROLE_LABELS[u.role]}</p>
+                    </td>
+                    <td className="px-4 py-2.5">
+                      {u.disabled ? <span className="font-medium text-red-800">Disabled</span> : u.locked ? <span className="font-medium text-amber-900">Locked</span> : <span>Active</span>}
+                    </td>
+                    <td className="px-4 py-2.5 text-slate-700">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}</td>
+                    <td className="px-4 py-2.5">
+                      <UserControls key={`${u.role}-${u.disabled}-${u.locked}`} user={u} isSelf={u.id === actor.id} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="border-t border-slate-200 px-4 py-4">
+            <h3 className="mb-2 font-semibold">Add a user</h3>
+            <AddUserForm />
+          </div>
+        </section>
+      ) : null}
+      {reasons ? (
+        <section aria-labelledby="reasons-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 id="reasons-title" className="mb-3 text-lg font-semibold">
+            Rejection reasons
+          </h2>
+          <ReasonsEditor reasons={reasons.map((r) => ({ code: r.code, label: r.label, active: r.active }))} />
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import Link from "next/link";
+import { BulkAssignBar } from "@/components/queue/bulk-assign";
+import { QueueFilters } from "@/components/queue/filters";
+import { QueueKeyboard } from "@/components/queue/keyboard";
+import { NewRequestsNotice, StatusTabs } from "@/components/queue/live";
+import { QueueTable } from "@/components/queue/queue-table";
+import { SearchBox } from "@/components/queue/search-box";
+import { recordAudit } from "@/lib/audit";
+import { requirePageActor } from "@/lib/auth/guards";
+import { hasScope } from "@/lib/auth/scopes";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { getFilterOptions, getTabCounts, listAssignableUsers, listQueue } from "@/lib/referrals/queue";
+import { filterValues, parseQueueParams, QUEUE_TABS, queueQuery, SEARCH_COOKIE } from "@/lib/validations/queue";
+
+export const metadata: Metadata = { title: "Review queue" };
+
+export default async function QueuePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePageActor("referral:read");
+  const params = parseQueueParams(await searchParams);
+  const nameSearch = (await cookies()).get(SEARCH_COOKIE)?.value || null;
+  const db = getDb();
+  const canAssign = hasScope(actor.role, "referral:assign");
+  const filters = filterValues(params);
+  const [page, counts, options, reviewers] = await Promise.all([
+    listQueue(db, actor, params, nameSearch),
+    getTabCounts(db, actor, params),
+    getFilterOptions(db, actor),
+    canAssign ? listAssignableUsers(db, actor) : Promise.resolve([]),
+    // The queue shows client names: viewing it is a PHI access. Filter names only, no search term.
+    recordAudit(db, {
+      actor: { type: "user", id: actor.id, label: actor.email },
+      action: "queue.viewed",
+      entityType: "queue",
+      details: { tab: params.tab, filters: Object.keys(filters).filter((k) => k !== "tab" && k !== "sort" && filters[k]), nameSearch: Boolean(nameSearch) },
+    }),
+  ]);
+  const now = new Date();
+  const tabs = QUEUE_TABS.map((t) => ({ key: t.key, label: t.label, href: `/queue${queueQuery({ ...filters, tab: t.key })}` }));
+  const firstPageHref = `/queue${queueQuery(filters)}`;
+  const pollQuery = queueQuery(filters);
+  const pollUrl = `/api/queue/updates${pollQuery}${pollQuery ? "&" : "?"}since=${encodeURIComponent(page.snapshot)}`;
+  const tabLabel = QUEUE_TABS.find((t) => t.key === params.tab)!.label;
+  const hasFilters = Boolean(params.agency || params.service || params.from || params.to || params.assigned || params.overdue || params.rid || nameSearch);
+  const env = getEnv();
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">Review queue</h1>
+          <p className="text-sm text-slate-700">
+            SLA {env.REVIEW_SLA_HOURS} h from receipt, paused while information is pending. Claims lapse after {env.CLAIM_IDLE_MINUTES} min without activity.
+          </p>
+        </div>
+        <SearchBox key={`${nameSearch ?? ""}|${params.rid ?? ""}`} nameSearch={nameSearch} rid={params.rid ?? null} />
+      </div>
+      <StatusTabs tabs={tabs} current={params.tab} pollUrl={pollUrl} initialCounts={counts} />
+      <QueueFilters params={params} options={options} />
+      {nameSearch ? (
+        <p className="text-sm text-slate-700">
+          Showing clients whose name starts with “{nameSearch}”. Names are kept out of the address bar for privacy, so a shared link does not include them.
+        </p>
+      ) : null}
+      <NewRequestsNotice pollUrl={pollUrl} initialCounts={counts} firstPageHref={firstPageHref} />
+      {canAssign ? <BulkAssignBar reviewers={reviewers} /> : null}
+      {page.rows.length ? (
+        <div className="rounded-lg border border-slate-200 bg-white shadow-sm md:overflow-x-auto">
+          <QueueTable rows={page.rows} actor={actor} now={now} caption={`${tabLabel} referral requests`} />
+        </div>
+      ) : (
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center" data-testid="queue-empty">
+          <h2 className="text-lg font-semibold">No referral requests here</h2>
+          <p className="mt-1 text-sm text-slate-700">
+            {hasFilters ? "Nothing matches these filters. Clear them or try another status." : `There are no ${tabLabel.toLowerCase()} requests right now. New ones appear here on their own.`}
+          </p>
+        </div>
+      )}
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <nav aria-label="Pages" className="flex gap-2">
+          {page.prevCursor ? (
+            <Link className="rounded-md border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100" href={`/queue${queueQuery({ ...filters, before: page.prevCursor })}`}>
+              ← Previous
+            </Link>
+          ) : null}
+          {page.nextCursor ? (
+            <Link className="rounded-md border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100" href={`/queue${queueQuery({ ...filters, after: page.nextCursor })}`}>
+              Next →
+            </Link>
+          ) : null}
+        </nav>
+        <QueueKeyboard />
+      </div>
+    </div>
+  );
+}

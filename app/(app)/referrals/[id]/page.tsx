@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Amendments } from "@/components/referral/amendments";
+import { FieldGroups } from "@/components/referral/field-groups";
+import { ReferralFiles } from "@/components/referral/files";
+import { ReferralHeader } from "@/components/referral/header";
+import { RawPayload } from "@/components/referral/raw-payload";
+import { Timeline } from "@/components/referral/timeline";
+import { WorkPanel } from "@/components/referral/work-panel";
+import { requirePageActor } from "@/lib/auth/guards";
+import { getDb } from "@/lib/db";
+import { getReferralDetail, listActiveReasons } from "@/lib/referrals/detail";
+import { diffFields } from "@/lib/referrals/fields";
+
+// No client name in the title: titles end up in browser history and tab lists.
+export const metadata: Metadata = { title: "Referral request" };
+
+export default async function ReferralPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor("referral:read");
+  const { id } = await params;
+  const db = getDb();
+  const [d, reasons] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db)]);
+  if (!d) notFound();
+  const now = new Date();
+  const changed = new Set(d.original ? diffFields(d.original.payload, d.latest.payload).map((c) => c.label) : []);
+  return (
+    <div className="space-y-4">
+      <Link href="/queue" className="text-sm font-medium text-blue-800 underline underline-offset-2">
+        ← Back to the queue
+      </Link>
+      <ReferralHeader d={d} now={now} />
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="order-2 min-w-0 space-y-4 lg:order-1">
+          <Amendments d={d} />
+          <FieldGroups payload={d.latest.payload} changedLabels={changed} />
+          <ReferralFiles d={d} />
+          <RawPayload payload={d.latest.payload} seq={d.latest.seq} />
+        </div>
+        <aside aria-label="Review and history" className="order-1 min-w-0 space-y-4 lg:order-2">
+          <WorkPanel d={d} actor={actor} reasons={reasons} />
+          <Timeline entries={d.timeline} />
+          {d.views ? <Timeline entries={d.views} title="Access log (recent)" id="access-log" /> : null}
+        </aside>
+      </div>
+    </div>
+  );
+}

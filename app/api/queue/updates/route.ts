@@ -1,0 +1,27 @@
+import { cookies } from "next/headers";
+import { routeActor } from "@/lib/auth/guards";
+import { getDb } from "@/lib/db";
+import { ApiError } from "@/lib/errors";
+import { countNewSince, getTabCounts } from "@/lib/referrals/queue";
+import { parseQueueParams, SEARCH_COOKIE } from "@/lib/validations/queue";
+
+export const dynamic = "force-dynamic";
+
+const SINCE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+/**
+ * The queue's live poll: tab counts and how many requests of the current view arrived since
+ * the page was rendered. Polling is not user activity: it never extends an idle session.
+ */
+export async function GET(request: Request) {
+  const actor = await routeActor("referral:read", { touch: false });
+  if (actor instanceof Response) return actor;
+  const url = new URL(request.url);
+  const since = url.searchParams.get("since") ?? "";
+  if (!SINCE.test(since)) return new ApiError("bad_request", "since must be the snapshot time of the page", [{ path: "since", message: "invalid" }]).toResponse();
+  const params = parseQueueParams(url.searchParams);
+  const nameSearch = (await cookies()).get(SEARCH_COOKIE)?.value ?? null;
+  const db = getDb();
+  const [newCount, counts] = await Promise.all([countNewSince(db, actor, params, nameSearch, since), getTabCounts(db, actor, params)]);
+  return Response.json({ newCount, counts }, { headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,25 @@
+import { headers } from "next/headers";
+import Link from "next/link";
+import { scopeForPath } from "@/lib/auth/scopes";
+
+export default async function Forbidden() {
+  const scope = scopeForPath((await headers()).get("x-csi-path") ?? "");
+  return (
+    <main id="main" className="mx-auto max-w-xl px-4 py-16">
+      <p className="text-sm font-semibold text-red-800">403 Forbidden</p>
+      <h1 className="mt-1 text-2xl font-bold tracking-tight">You don’t have access to this page</h1>
+      <p className="mt-3 text-slate-700" data-testid="missing-scope">
+        {scope ? (
+          <>
+            It needs the <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm">{scope}</code> scope, which your role does not have.
+          </>
+        ) : (
+          "Your role does not have the scope this page needs."
+        )}
+      </p>
+      <Link href="/queue" className="mt-6 inline-block font-medium text-blue-800 underline underline-offset-2">
+        Back to the queue
+      </Link>
+    </main>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Metadata, Viewport } from "next";
+import { SandboxBanner } from "@/components/sandbox-banner";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "CSI Referral Review", template: "%s · CSI Referral Review" },
+  description: "Review home-care referral requests from AlayaCare agencies and send approvals back through ACCloud.",
+  robots: { index: false, follow: false },
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          Skip to content
+        </a>
+        <SandboxBanner />
+        {children}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,50 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { signIn, signOut } from "@/lib/auth";
+import { SSO_PROVIDER_ID } from "@/lib/auth/config";
+import { currentSession } from "@/lib/auth/guards";
+import { endSession } from "@/lib/auth/sessions";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import type { ActionResult } from "@/lib/validations/action-result";
+import { safeNextPath, ZSignIn } from "@/lib/validations/auth";
+import { fieldErrorsOf } from "@/lib/validations/decisions";
+
+export async function signInAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
+  const parsed = ZSignIn.safeParse({ email: formData.get("email"), password: formData.get("password") });
+  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Enter your e-mail and password." };
+  try {
+    // redirect: false, then a relative redirect: Auth.js would build an absolute URL from the
+    // server's bind address (0.0.0.0 behind the launcher).
+    await signIn("credentials", { ...parsed.data, redirect: false });
+  } catch (err) {
+    if (err instanceof CredentialsSignin) {
+      const env = getEnv();
+      if (err.code === "locked")
+        return { status: "forbidden", message: `Too many failed sign-ins. The account is locked for ${env.SIGN_IN_LOCK_MINUTES} minutes; an administrator can unlock it sooner.` };
+      if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator." };
+      return { status: "invalid_data", message: "The e-mail or password is not right." };
+    }
+    if (err instanceof AuthError) return { status: "failed", message: "Sign-in failed. Try again." };
+    throw err;
+  }
+  redirect(safeNextPath(formData.get("next")));
+}
+
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  await signIn(SSO_PROVIDER_ID, { redirectTo: safeNextPath(formData.get("next")) });
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirect: false });
+  redirect("/sign-in?reason=signed_out");
+}
+
+/** The browser's automatic logoff: ends the session as idle (audited as such) and clears the cookie. */
+export async function endIdleSessionAction(): Promise<void> {
+  const check = await currentSession(false);
+  if (check.ok) await endSession(getDb(), check.actor.sessionId, "idle");
+  await signOut({ redirect: false });
+}

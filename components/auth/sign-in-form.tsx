@@ -1,0 +1,48 @@
+"use client";
+
+import { useActionState } from "react";
+import { signInAction } from "@/app/sign-in/actions";
+import { btnPrimary, errorText, input, label } from "@/components/ui/styles";
+
+export function SignInForm({ next }: { next: string }) {
+  const [state, formAction, pending] = useActionState(signInAction, null);
+  const emailError = state?.fieldErrors?.email?.[0];
+  const passwordError = state?.fieldErrors?.password?.[0];
+  return (
+    <form action={formAction} noValidate className="space-y-4">
+      <input type="hidden" name="next" value={next} />
+      <div>
+        <label htmlFor="email" className={label}>
+          E-mail
+        </label>
+        <input id="email" name="email" type="email" autoComplete="username" required className={`${input} mt-1`} aria-invalid={emailError ? true : undefined} aria-describedby={emailError ? "email-error" : undefined} />
+        {emailError ? (
+          <p id="email-error" className={errorText}>
+            {emailError}
+          </p>
+        ) : null}
+      </div>
+      <div>
+        <label htmlFor="password" className={label}>
+          Password
+        </label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className={`${input} mt-1`} aria-invalid={passwordError ? true : undefined} aria-describedby={passwordError ? "password-error" : undefined} />
+        {passwordError ? (
+          <p id="password-error" className={errorText}>
+            {passwordError}
+          </p>
+        ) : null}
+      </div>
+      <div aria-live="polite">
+        {state && state.status !== "success" && state.message ? (
+          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+            {state.message}
+          </p>
+        ) : null}
+      </div>
+      <button type="submit" className={`${btnPrimary} w-full`} disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,233 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { useForm, type FieldValues, type Path, type UseFormReturn } from "react-hook-form";
+import { pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
+import { btnDanger, btnPrimary, btnSecondary, errorText, input, label } from "@/components/ui/styles";
+import type { ReferralSnapshot } from "@/lib/referrals/detail";
+import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
+import type { ConflictData } from "@/lib/referrals/workflow";
+import type { ActionResult } from "@/lib/validations/action-result";
+import { ZPendingInfoInput, ZRejectInput, ZReopenInput, type TPendingInfoInput, type TRejectInput, type TReopenInput } from "@/lib/validations/decisions";
+
+type Reason = { code: string; label: string };
+type Outcome = ActionResult<unknown> | null;
+
+function applyFieldErrors<T extends FieldValues>(form: UseFormReturn<T>, result: ActionResult<unknown>) {
+  for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) {
+    if (messages?.[0]) form.setError(key as Path<T>, { message: messages[0] });
+  }
+}
+
+/** What changed between the version this page showed and the current one. */
+function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapshot; data: ConflictData; message?: string; reasons: Reason[] }) {
+  const router = useRouter();
+  const cur = data.current;
+  const reasonLabel = (code: string | null) => (code ? (reasons.find((r) => r.code === code)?.label ?? code) : "—");
+  const rows: Array<[string, string, string]> = [];
+  if (seen.status !== cur.status) rows.push(["Status", STATUS_LABELS[seen.status] ?? seen.status, STATUS_LABELS[cur.status] ?? cur.status]);
+  if (seen.assigneeName !== cur.assigneeName) rows.push(["Assignee", seen.assigneeName ?? "Nobody", cur.assigneeName ?? "Nobody"]);
+  if (seen.pendingInfoNote !== cur.pendingInfoNote) rows.push(["Information requested", seen.pendingInfoNote ?? "—", cur.pendingInfoNote ?? "—"]);
+  if (seen.decisionReasonCode !== cur.decisionReasonCode) rows.push(["Rejection reason", reasonLabel(seen.decisionReasonCode), reasonLabel(cur.decisionReasonCode)]);
+  if (seen.decisionComment !== cur.decisionComment) rows.push(["Decision comment", seen.decisionComment ?? "—", cur.decisionComment ?? "—"]);
+  if (seen.submissionCount !== cur.submissionCount) rows.push(["Submissions", String(seen.submissionCount), `${cur.submissionCount} (amended by the agency)`]);
+  return (
+    <div role="alert" className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950" data-testid="conflict">
+      <p className="font-semibold">Not saved: {message ?? "this request changed since you opened it."}</p>
+      {data.lastChange ? (
+        <p className="mt-1">
+          Last change by {data.lastChange.actorLabel} at {formatDateTime(data.lastChange.at)}.
+        </p>
+      ) : null}
+      {rows.length ? (
+        <table className="mt-2 w-full border-collapse text-left">
+          <caption className="sr-only">What changed</caption>
+          <thead>
+            <tr className="text-xs uppercase tracking-wide">
+              <th scope="col" className="py-1 pr-2">What</th>
+              <th scope="col" className="py-1 pr-2">You saw</th>
+              <th scope="col" className="py-1">Now</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([what, before, after]) => (
+              <tr key={what} className="border-t border-amber-200 align-top">
+                <th scope="row" className="py-1 pr-2 font-medium">{what}</th>
+                <td className="py-1 pr-2">{before}</td>
+                <td className="py-1 font-semibold">{after}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <button type="button" className={`${btnSecondary} mt-3`} onClick={() => router.refresh()}>
+        Load the latest version
+      </button>
+    </div>
+  );
+}
+
+function Result({ outcome, seen, reasons }: { outcome: Outcome; seen: ReferralSnapshot; reasons: Reason[] }) {
+  if (!outcome) return null;
+  if (outcome.status === "conflict" && outcome.data) return <ConflictNotice seen={seen} data={outcome.data as ConflictData} message={outcome.message} reasons={reasons} />;
+  if (outcome.status === "success") return <p role="status" className="text-sm text-green-800">{outcome.message}</p>;
+  if (outcome.status === "invalid_data" && outcome.fieldErrors && !outcome.message) return null;
+  return (
+    <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900" data-testid="action-error">
+      {outcome.message ?? "Could not save."}
+    </p>
+  );
+}
+
+function RejectForm({ id, version, reasons, onDone }: { id: string; version: number; reasons: Reason[]; onDone: (o: Outcome) => void }) {
+  const [pending, start] = useTransition();
+  const form = useForm<TRejectInput>({ resolver: zodResolver(ZRejectInput), defaultValues: { id, version, reasonCode: "", comment: "" } });
+  const { errors } = form.formState;
+  return (
+    <form
+      noValidate
+      aria-label="Reject"
+      className="space-y-3"
+      onSubmit={form.handleSubmit((values) =>
+        start(async () => {
+          const res = await rejectReferralAction(values);
+          applyFieldErrors(form, res);
+          onDone(res);
+        }),
+      )}
+    >
+      <div>
+        <label htmlFor="reject-reason" className={label}>
+          Reason
+        </label>
+        <select id="reject-reason" {...form.register("reasonCode")} className={`${input} mt-1`} aria-invalid={errors.reasonCode ? true : undefined} aria-describedby={errors.reasonCode ? "reject-reason-error" : undefined}>
+          <option value="">Choose a reason…</option>
+          {reasons.map((r) => (
+            <option key={r.code} value={r.code}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+        {errors.reasonCode ? <p id="reject-reason-error" className={errorText}>{errors.reasonCode.message}</p> : null}
+      </div>
+      <div>
+        <label htmlFor="reject-comment" className={label}>
+          Comment
+        </label>
+        <textarea id="reject-comment" rows={3} {...form.register("comment")} className={`${input} mt-1`} aria-invalid={errors.comment ? true : undefined} aria-describedby={errors.comment ? "reject-comment-error" : undefined} />
+        {errors.comment ? <p id="reject-comment-error" className={errorText}>{errors.comment.message}</p> : null}
+      </div>
+      <button type="submit" className={btnDanger} disabled={pending}>
+        {pending ? "Rejecting…" : "Reject request"}
+      </button>
+    </form>
+  );
+}
+
+function PendingInfoForm({ id, version, onDone }: { id: string; version: number; onDone: (o: Outcome) => void }) {
+  const [pending, start] = useTransition();
+  const form = useForm<TPendingInfoInput>({ resolver: zodResolver(ZPendingInfoInput), defaultValues: { id, version, note: "" } });
+  const { errors } = form.formState;
+  return (
+    <form
+      noValidate
+      aria-label="Request information"
+      className="space-y-3"
+      onSubmit={form.handleSubmit((values) =>
+        start(async () => {
+          const res = await pendingInfoAction(values);
+          applyFieldErrors(form, res);
+          onDone(res);
+        }),
+      )}
+    >
+      <div>
+        <label htmlFor="pending-note" className={label}>
+          What information is missing?
+        </label>
+        <textarea id="pending-note" rows={3} {...form.register("note")} className={`${input} mt-1`} aria-invalid={errors.note ? true : undefined} aria-describedby={errors.note ? "pending-note-error" : "pending-note-hint"} />
+        {errors.note ? <p id="pending-note-error" className={errorText}>{errors.note.message}</p> : <p id="pending-note-hint" className="mt-1 text-xs text-slate-700">The SLA clock pauses until the request is reopened.</p>}
+      </div>
+      <button type="submit" className={btnPrimary} disabled={pending}>
+        {pending ? "Saving…" : "Mark pending information"}
+      </button>
+    </form>
+  );
+}
+
+function ReopenForm({ id, version, onDone }: { id: string; version: number; onDone: (o: Outcome) => void }) {
+  const [pending, start] = useTransition();
+  const form = useForm<TReopenInput>({ resolver: zodResolver(ZReopenInput), defaultValues: { id, version, comment: "" } });
+  const { errors } = form.formState;
+  return (
+    <form
+      noValidate
+      aria-label="Reopen"
+      className="space-y-3"
+      onSubmit={form.handleSubmit((values) =>
+        start(async () => {
+          const res = await reopenReferralAction(values);
+          applyFieldErrors(form, res);
+          onDone(res);
+        }),
+      )}
+    >
+      <div>
+        <label htmlFor="reopen-comment" className={label}>
+          Comment (optional)
+        </label>
+        <textarea id="reopen-comment" rows={2} {...form.register("comment")} className={`${input} mt-1`} aria-invalid={errors.comment ? true : undefined} />
+        {errors.comment ? <p className={errorText}>{errors.comment.message}</p> : null}
+      </div>
+      <button type="submit" className={btnPrimary} disabled={pending}>
+        {pending ? "Reopening…" : "Reopen for review"}
+      </button>
+    </form>
+  );
+}
+
+type Choice = "reject" | "pending" | "reopen";
+
+/**
+ * Decisions that need no ACCloud. Approval (issue 5) will join these; nothing stands in for it.
+ * Each form sends the version it was rendered with; a stale one comes back as a conflict.
+ */
+export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: string; snapshot: ReferralSnapshot; reasons: Reason[] }) {
+  const { status, version } = snapshot;
+  const choices: Array<{ key: Choice; label: string }> = [];
+  if (status === "new" || status === "in_review") choices.push({ key: "reject", label: "Reject" }, { key: "pending", label: "Pending information" });
+  if (status === "pending_info") choices.push({ key: "reopen", label: "Reopen" }, { key: "reject", label: "Reject" });
+  if (status === "rejected") choices.push({ key: "reopen", label: "Reopen" });
+  const [choice, setChoice] = useState<Choice | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  if (!choices.length) return <p className="text-sm text-slate-700">No decision applies to a request that is {STATUS_LABELS[status]?.toLowerCase()}.</p>;
+  return (
+    <div className="space-y-3">
+      <div role="group" aria-label="Decision" className="flex flex-wrap gap-2">
+        {choices.map((c) => (
+          <button
+            key={c.key}
+            type="button"
+            aria-pressed={choice === c.key}
+            onClick={() => {
+              setChoice(choice === c.key ? null : c.key);
+              setOutcome(null);
+            }}
+            className={`rounded-md border px-3 py-1.5 text-sm font-medium ${choice === c.key ? "border-blue-800 bg-blue-800 text-white" : "border-slate-400 bg-white text-slate-900 hover:bg-slate-100"}`}
+          >
+            {c.label}
+          </button>
+        ))}
+      </div>
+      {choice === "reject" ? <RejectForm id={referralId} version={version} reasons={reasons} onDone={setOutcome} /> : null}
+      {choice === "pending" ? <PendingInfoForm id={referralId} version={version} onDone={setOutcome} /> : null}
+      {choice === "reopen" ? <ReopenForm id={referralId} version={version} onDone={setOutcome} /> : null}
+      <div aria-live="polite">
+        <Result outcome={outcome} seen={snapshot} reasons={reasons} />
+      </div>
+    </div>
+  );
+}

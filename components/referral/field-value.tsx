@@ -1,0 +1,85 @@
+import { dateOf, textOf } from "@/lib/form-mapping";
+import { formatCalendarDate } from "@/lib/referrals/format";
+import type { ViewField } from "@/lib/referrals/fields";
+import { MedicalHistoryTable } from "./medical-history";
+import { PicturePreview } from "./picture-preview";
+
+const notProvided = <span className="italic text-slate-600">Not provided</span>;
+
+function DateValue({ value }: { value: unknown }) {
+  const d = dateOf(value);
+  if (d) return <time dateTime={d}>{formatCalendarDate(d)}</time>;
+  const t = textOf(value);
+  return t ? <span>{t}</span> : notProvided;
+}
+
+function listText(value: unknown): string | null {
+  if (Array.isArray(value)) {
+    const parts = value.map(textOf).filter((v): v is string => v !== null);
+    return parts.length ? parts.join(", ") : null;
+  }
+  return textOf(value);
+}
+
+function Unknown({ field }: { field: ViewField }) {
+  const v = field.value;
+  return (
+    <div>
+      <span className="mb-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">field type “{field.type}”</span>
+      {v === null || v === undefined ? (
+        notProvided
+      ) : typeof v === "object" ? (
+        <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">{JSON.stringify(v, null, 2)}</pre>
+      ) : (
+        <span className="whitespace-pre-wrap">{String(v)}</span>
+      )}
+    </div>
+  );
+}
+
+/** One field, rendered by its type; unknown types are shown as they are, never dropped. */
+export function FieldValue({ field }: { field: ViewField }) {
+  const v = field.value;
+  const kind = field.type === "demographics" ? (field.subtype === "bday" ? "date" : field.subtype === "list" ? "list" : "text") : field.type;
+  switch (kind) {
+    case "text":
+    case "number": {
+      const t = textOf(v);
+      return t === null ? notProvided : <span className={kind === "number" ? "tabular-nums" : ""}>{t}</span>;
+    }
+    case "textarea": {
+      const t = textOf(v);
+      return t === null ? notProvided : <span className="whitespace-pre-wrap">{t}</span>;
+    }
+    case "date":
+      return <DateValue value={v} />;
+    case "checkbox": {
+      if (v === null || v === undefined) return notProvided;
+      const yes = v === true || v === "true" || v === 1 || v === "1" || v === "yes";
+      return <span>{yes ? "Yes" : "No"}</span>;
+    }
+    case "list": {
+      const t = listText(v);
+      return t === null ? notProvided : <span>{t}</span>;
+    }
+    case "picture": {
+      const url = textOf(v);
+      if (!url) return notProvided;
+      if (!/^https?:\/\//i.test(url)) return <span className="break-all">{url}</span>;
+      const name = decodeURIComponent(url.split("/").pop() || url);
+      return (
+        <div>
+          <a href={url} target="_blank" rel="noopener noreferrer" className="break-all font-medium text-blue-800 underline underline-offset-2" data-picture-url={url}>
+            {name}
+            <span className="sr-only"> (opens the agency’s copy in a new tab)</span>
+          </a>
+          <PicturePreview src={url} alt={`${field.label}: ${name}`} />
+        </div>
+      );
+    }
+    case "medical_history":
+      return <MedicalHistoryTable value={v} label={field.label} />;
+    default:
+      return <Unknown field={field} />;
+  }
+}

@@ -1,0 +1,47 @@
+import type { ReferralDetail } from "@/lib/referrals/detail";
+import { FilePreview } from "./file-preview";
+
+const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+/** Files through the authenticated route: every view and download is audited. */
+export function ReferralFiles({ d }: { d: ReferralDetail }) {
+  return (
+    <section aria-labelledby="files-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
+      <h2 id="files-title" className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
+        Files <span className="font-normal text-slate-600">({d.files.length})</span>
+      </h2>
+      {d.files.length ? (
+        <ul className="divide-y divide-slate-100">
+          {d.files.map((f) => {
+            const href = `/api/referrals/${d.id}/files/${f.id}`;
+            return (
+              <li key={f.id} className="px-4 py-3" data-file={f.safeName}>
+                <div className="flex flex-wrap items-baseline justify-between gap-2">
+                  <div className="min-w-0">
+                    <p className="break-all text-sm font-medium">{f.originalName}</p>
+                    <p className="text-xs text-slate-700">
+                      {f.contentType} · {size(f.size)}
+                      {f.originalName !== f.safeName ? ` · stored as ${f.safeName}` : ""}
+                      {!f.current ? ` · from submission ${f.seq} (superseded)` : ""}
+                    </p>
+                  </div>
+                  <div className="flex gap-2 text-sm">
+                    <a href={href} target="_blank" rel="noopener" className="font-medium text-blue-800 underline underline-offset-2" data-file-view>
+                      View<span className="sr-only"> {f.originalName} (new tab)</span>
+                    </a>
+                    <a href={`${href}?download=1`} className="font-medium text-blue-800 underline underline-offset-2" data-file-download>
+                      Download<span className="sr-only"> {f.originalName}</span>
+                    </a>
+                  </div>
+                </div>
+                <FilePreview href={href} contentType={f.contentType} name={f.originalName} />
+              </li>
+            );
+          })}
+        </ul>
+      ) : (
+        <p className="px-4 py-3 text-sm text-slate-700">No files were sent with this request.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
+import type { TimelineEntry } from "@/lib/referrals/detail";
+
+const s = (v: unknown) => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
+
+function describe(e: TimelineEntry): { title: string; detail?: string } {
+  const d = e.details;
+  const to = STATUS_LABELS[s(d.to)] ?? s(d.to);
+  switch (e.action) {
+    case "referral.received":
+      return { title: "Received" };
+    case "referral.amended":
+      return { title: `Amended (submission ${s(d.submission)})`, detail: Array.isArray(d.changed) ? `${d.changed.length} change(s)` : undefined };
+    case "referral.claimed":
+      return { title: d.from !== d.to ? `Claimed · ${to}` : "Claimed" };
+    case "referral.assigned":
+      return { title: `Assigned to ${s(d.assignee)}${d.from !== d.to ? ` · ${to}` : ""}` };
+    case "referral.unassigned":
+      return { title: "Unassigned" };
+    case "referral.pending_info":
+      return { title: "Pending information", detail: s(d.note) };
+    case "referral.rejected":
+      return { title: `Rejected: ${s(d.reason) || s(d.reasonCode)}`, detail: s(d.comment) };
+    case "referral.reopened":
+      return { title: "Reopened · In review", detail: s(d.comment) || undefined };
+    default:
+      return { title: e.action.replace(/^referral\./, "").replace(/_/g, " "), detail: d.to ? `→ ${to}` : undefined };
+  }
+}
+
+/** The request's history from audit_events (reads are listed apart, for audit:read). */
+export function Timeline({ entries, title = "Timeline", id = "timeline" }: { entries: TimelineEntry[]; title?: string; id?: string }) {
+  return (
+    <section aria-labelledby={`${id}-title`} className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid={id}>
+      <h2 id={`${id}-title`} className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
+        {title}
+      </h2>
+      {entries.length ? (
+        <ol className="space-y-3 px-4 py-3">
+          {entries.map((e) => {
+            const { title: t, detail } = describe(e);
+            return (
+              <li key={e.id} className="border-l-2 border-slate-300 pl-3 text-sm" data-action={e.action}>
+                <p className="font-medium text-slate-900">{t}</p>
+                {detail ? <p className="whitespace-pre-wrap text-slate-800">{detail}</p> : null}
+                <p className="text-xs text-slate-700">
+                  <time dateTime={e.at}>{formatDateTime(e.at)}</time> · {e.actorLabel}
+                </p>
+              </li>
+            );
+          })}
+        </ol>
+      ) : (
+        <p className="px-4 py-3 text-sm text-slate-700">Nothing yet.</p>
+      )}
+    </section>
+  );
+}

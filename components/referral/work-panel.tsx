@@ -1,0 +1,68 @@
+import { ClaimButton } from "@/components/queue/claim-button";
+import { hasScope, type Actor } from "@/lib/auth/scopes";
+import { formatDateTime } from "@/lib/referrals/format";
+import type { ReferralDetail } from "@/lib/referrals/detail";
+import { DecisionPanel } from "./decision-panel";
+
+const WORKABLE = new Set(["new", "in_review", "pending_info"]);
+
+/** Assignment and decisions; what a role may not do is not offered (the server refuses it anyway). */
+export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Actor; reasons: Array<{ code: string; label: string }> }) {
+  const live = d.assignee?.active ? d.assignee : null;
+  const s = d.snapshot;
+  const reasonLabel = s.decisionReasonCode ? (reasons.find((r) => r.code === s.decisionReasonCode)?.label ?? s.decisionReasonCode) : null;
+  return (
+    <section aria-labelledby="work-title" className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="work-panel">
+      <h2 id="work-title" className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
+        Review
+      </h2>
+      <div className="space-y-4 px-4 py-3">
+        <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+          <p data-testid="assignee">
+            <span className="text-slate-700">Assignee: </span>
+            {live ? (
+              <strong>{live.id === actor.id ? "You" : live.name}</strong>
+            ) : d.assignee ? (
+              <span>Nobody (claim by {d.assignee.name} lapsed)</span>
+            ) : (
+              <span>Nobody</span>
+            )}
+          </p>
+          {WORKABLE.has(s.status) ? (
+            hasScope(actor.role, "referral:claim") ? (
+              !live ? (
+                <ClaimButton id={d.id} mode="claim" clientName={d.client.name} />
+              ) : live.id === actor.id ? (
+                <ClaimButton id={d.id} mode="release" clientName={d.client.name} />
+              ) : null
+            ) : hasScope(actor.role, "referral:assign") && live ? (
+              <ClaimButton id={d.id} mode="unassign" clientName={d.client.name} />
+            ) : null
+          ) : null}
+        </div>
+        {s.status === "pending_info" && s.pendingInfoNote ? (
+          <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950" data-testid="pending-note">
+            <p className="font-semibold">Information requested</p>
+            <p className="whitespace-pre-wrap">{s.pendingInfoNote}</p>
+          </div>
+        ) : null}
+        {s.status === "rejected" ? (
+          <div className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-950" data-testid="rejection">
+            <p className="font-semibold">Rejected: {reasonLabel}</p>
+            {s.decisionComment ? <p className="whitespace-pre-wrap">{s.decisionComment}</p> : null}
+            {d.decidedBy && d.decidedAt ? (
+              <p className="mt-1 text-xs">
+                by {d.decidedBy}, {formatDateTime(d.decidedAt)}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+        {hasScope(actor.role, "referral:decide") ? (
+          <DecisionPanel key={s.version} referralId={d.id} snapshot={s} reasons={reasons} />
+        ) : (
+          <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">Your role can read and audit this request, not decide on it.</p>
+        )}
+      </div>
+    </section>
+  );
+}

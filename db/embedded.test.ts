@@ -1,0 +1,117 @@
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { resolveDataRoot, startEmbeddedPostgres } from "./embedded";
+
+const roots: string[] = [];
+const tmpRoot = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "csi-embedded-"));
+  chmodSync(dir, 0o755);
+  roots.push(dir);
+  return dir;
+};
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+async function query(url: string, text: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("embedded PostgreSQL", () => {
+  it("initialises once and keeps the data across restarts", async () => {
+    const root = tmpRoot();
+    const first = await startEmbeddedPostgres({ dataRoot: root, database: "app", preferredPort: 0 });
+    await query(first.url, "create table kept (v text); insert into kept values ('still here')");
+    await first.stop();
+    expect(existsSync(path.join(first.dataDir, "PG_VERSION"))).toBe(true);
+    const second = await startEmbeddedPostgres({ dataRoot: root, database: "app", preferredPort: 0 });
+    expect(await query(second.url, "select v from kept")).toEqual([{ v: "still here" }]);
+    await second.stop();
+  });
+
+  it("takes another port when the preferred one is busy", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const busy = (blocker.address() as net.AddressInfo).port;
+    try {
+      const db = await startEmbeddedPostgres({ dataRoot: tmpRoot(), database: "app", preferredPort: busy });
+      expect(db.port).not.toBe(busy);
+      expect(await query(db.url, "select 1 as ok")).toEqual([{ ok: 1 }]);
+      await db.stop();
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("stops a postmaster left behind by a SIGKILLed run and starts cleanly", async () => {
+    const root = tmpRoot();
+    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("db/embedded.ts"))};
+      await startEmbeddedPostgres({ dataRoot: ${JSON.stringify(root)}, database: "app", preferredPort: 0 });
+      console.log("up"); setInterval(() => {}, 1000);`;
+    const file = path.join(root, "hold.mts");
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), file], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on("data", (d: Buffer) => d.toString().includes("up") && resolve());
+      child.once("exit", () => reject(new Error("child exited early")));
+    });
+    // The whole process group (tsx runs node as a child): as when node is SIGKILLed.
+    process.kill(-child.pid!, "SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    await new Promise((r) => setTimeout(r, 200));
+    const leftover = Number(readFileSync(path.join(root, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+    expect(alive(leftover)).toBe(true);
+
+    const db = await startEmbeddedPostgres({ dataRoot: root, database: "app", preferredPort: 0 });
+    expect(db.owned).toBe(true);
+    expect(alive(leftover)).toBe(false);
+    expect(await query(db.url, "select 1 as ok")).toEqual([{ ok: 1 }]);
+    await db.stop();
+  });
+
+  it("shares a cluster run by another live process instead of starting a second one", async () => {
+    const root = tmpRoot();
+    const owner = await startEmbeddedPostgres({ dataRoot: root, database: "app", preferredPort: 0 });
+    // Pretend another live process (our parent) owns it.
+    writeFileSync(path.join(root, "owner.json"), JSON.stringify({ nodePid: process.ppid, port: owner.port }));
+    const guest = await startEmbeddedPostgres({ dataRoot: root, database: "other", preferredPort: 0 });
+    expect(guest.owned).toBe(false);
+    expect(guest.port).toBe(owner.port);
+    await guest.stop();
+    expect(await query(owner.url, "select 1 as ok")).toEqual([{ ok: 1 }]);
+    await owner.stop();
+  });
+
+  it("moves the data under the temp dir when the postgres user cannot reach the folder", () => {
+    const parent = tmpRoot();
+    const locked = path.join(parent, "locked");
+    mkdirSync(locked, { mode: 0o700 });
+    chmodSync(locked, 0o700);
+    const messages: string[] = [];
+    const chosen = resolveDataRoot(path.join(locked, ".data"), (m) => messages.push(m));
+    if (process.getuid?.() === 0) {
+      expect(chosen.startsWith(os.tmpdir())).toBe(true);
+      expect(messages[0]).toMatch(/cannot reach/);
+    } else {
+      expect(chosen).toBe(path.join(locked, ".data"));
+    }
+  });
+});

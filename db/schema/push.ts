@@ -1,0 +1,105 @@
+/**
+ * Approvals and their delivery to ACCloud.
+ *  - approval_revisions: every decision a reviewer saves (draft or approved), revision 1 the first
+ *    approval, later ones updates (new Marketplace revisions, with reasons);
+ *  - pushes: one delivery of an approved revision, worked by the job queue, step by step;
+ *  - accloud_links: the ACCloud ids created for a referral request, saved the moment they return,
+ *    so a retry (or a later revision) finds its earlier work instead of creating it again.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { referralFiles, referralRequests, users } from "../schema";
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const approvalState = pgEnum("approval_state", ["draft", "approved", "superseded"]);
+
+export const approvalRevisions = pgTable(
+  "approval_revisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    referralRequestId: uuid("referral_request_id")
+      .notNull()
+      .references(() => referralRequests.id),
+    /** 1 = the first approval; every approved update takes the next number */
+    revision: integer("revision").notNull(),
+    state: approvalState("state").notNull().default("draft"),
+    /** the validated editor content (lib/approval/schema.ts ZApproval) */
+    data: jsonb("data").notNull(),
+    /** reasons sent with a Marketplace revision (updates only) */
+    reasons: jsonb("reasons").$type<string[]>().notNull().default([]),
+    createdById: uuid("created_by_id").references(() => users.id),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+    approvedById: uuid("approved_by_id").references(() => users.id),
+    approvedAt: tstz("approved_at"),
+  },
+  (t) => [uniqueIndex("approval_revisions_request_revision").on(t.referralRequestId, t.revision)],
+);
+export type ApprovalRevision = typeof approvalRevisions.$inferSelect;
+
+export const pushStatus = pgEnum("push_status", ["queued", "running", "retrying", "sent", "failed"]);
+export const pushKind = pgEnum("push_kind", ["approve", "update", "cancel"]);
+
+export const PUSH_STEPS = ["client", "service", "authorizations", "referral", "attachments"] as const;
+export type PushStepName = (typeof PUSH_STEPS)[number];
+export type PushStepState = {
+  status: "waiting" | "running" | "done" | "failed";
+  attempts: number;
+  accloudIds?: Array<string | number>;
+  error?: string | null;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+};
+
+export const pushes = pgTable(
+  "pushes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    referralRequestId: uuid("referral_request_id")
+      .notNull()
+      .references(() => referralRequests.id),
+    approvalRevisionId: uuid("approval_revision_id").references(() => approvalRevisions.id),
+    kind: pushKind("kind").notNull().default("approve"),
+    status: pushStatus("status").notNull().default("queued"),
+    /** per step: status, attempts, ACCloud ids, last error (ACCloud's message, never PHI) */
+    steps: jsonb("steps").$type<Record<string, PushStepState>>().notNull().default({}),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    jobId: text("job_id"),
+    createdById: uuid("created_by_id").references(() => users.id),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+    finishedAt: tstz("finished_at"),
+  },
+  (t) => [
+    index("pushes_request").on(t.referralRequestId, t.createdAt),
+    index("pushes_status").on(t.status, t.updatedAt),
+    // At most one unfinished push per referral request.
+    uniqueIndex("pushes_one_open_per_request").on(t.referralRequestId).where(sql`status in ('queued', 'running', 'retrying')`),
+  ],
+);
+export type Push = typeof pushes.$inferSelect;
+
+export const accloudLinkKind = pgEnum("accloud_link_kind", ["client", "service", "authorization", "referral", "attachment"]);
+
+export const accloudLinks = pgTable(
+  "accloud_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    referralRequestId: uuid("referral_request_id")
+      .notNull()
+      .references(() => referralRequests.id),
+    kind: accloudLinkKind("kind").notNull(),
+    /** which local thing it stands for: "client", "service", "auth:0", "referral:rev1", "file:<sha256>" */
+    localKey: text("local_key").notNull(),
+    accloudId: text("accloud_id").notNull(),
+    /** revision group, revision number, filepath... */
+    meta: jsonb("meta").notNull().default({}),
+    referralFileId: uuid("referral_file_id").references(() => referralFiles.id),
+    pushId: uuid("push_id").references(() => pushes.id),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("accloud_links_request_kind_key").on(t.referralRequestId, t.kind, t.localKey)],
+);
+export type AccloudLink = typeof accloudLinks.$inferSelect;

@@ -1,0 +1,226 @@
+/**
+ * ACCloud reference data (groups, funders, scheduler service codes, trusted network) loaded from
+ * every page and cached in the app database. The group named ACCLOUD_CSI_GROUP_NAME must exist:
+ * every client CSI creates carries it, so its absence stops the refresh with a loud error.
+ */
+import { desc, eq, notInArray, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import {
+  accloudFunders,
+  accloudGroups,
+  accloudReferenceRefreshes,
+  accloudServiceCodes,
+  accloudSuppliers,
+  type AccloudFunder,
+  type AccloudGroup,
+  type AccloudReferenceRefresh,
+  type AccloudServiceCode,
+  type AccloudSupplier,
+} from "../../db/schema/accloud";
+import { getEnv } from "../env";
+import type { AccloudClient } from "./client";
+import type { TGroup } from "./schemas";
+
+export class ReferenceDataError extends Error {
+  override readonly name = "ReferenceDataError";
+}
+
+export type ReferenceData = {
+  groups: AccloudGroup[];
+  funders: AccloudFunder[];
+  serviceCodes: AccloudServiceCode[];
+  suppliers: AccloudSupplier[];
+  /** The group found by the last successful refresh; null before any. */
+  csiGroup: AccloudGroup | null;
+  /** The latest attempt, successful or not. */
+  lastRefresh: AccloudReferenceRefresh | null;
+  lastSuccessfulRefresh: AccloudReferenceRefresh | null;
+};
+
+type Db = pg.Pool | pg.PoolClient;
+
+export type RefreshOptions = {
+  db: Db;
+  client: AccloudClient;
+  /** Default ACCLOUD_CSI_GROUP_NAME. */
+  csiGroupName?: string;
+  /** Preferred branch when several groups carry the name; default ACCLOUD_HQ_BRANCH_ID. */
+  hqBranchId?: number;
+  now?: () => Date;
+};
+
+/** Finds the one enabled group with the configured name, preferring the HQ branch. */
+export function findCsiGroup(groups: TGroup[], name: string, hqBranchId: number, source: string): TGroup {
+  const named = groups.filter((g) => g.name.trim() === name);
+  const enabled = named.filter((g) => !g.is_disabled);
+  const inHq = enabled.filter((g) => g.branch?.id === hqBranchId);
+  const pick = inHq.length === 1 ? inHq : enabled;
+  if (pick.length === 1) return pick[0]!;
+  if (pick.length > 1) {
+    throw new ReferenceDataError(
+      `ACCloud has ${pick.length} enabled client groups named "${name}" (ids ${pick.map((g) => g.id).join(", ")}) at ${source}, ` +
+        `none of them alone in HQ branch ${hqBranchId}. Disable the extra ones in ACCloud so clients land in the right group.`,
+    );
+  }
+  const similar = groups
+    .filter((g) => g.name.trim().toLowerCase() === name.toLowerCase() || (named.includes(g) && g.is_disabled))
+    .map((g) => `"${g.name}" (id ${g.id}${g.is_disabled ? ", disabled" : ""})`);
+  throw new ReferenceDataError(
+    `ACCloud has no enabled client group named "${name}" (checked ${groups.length} groups at ${source}). ` +
+      `Every client CSI creates must be put in it, or HQ coordinators cannot see the client (contract §3.1). ` +
+      `Create the group in ACCloud, or set ACCLOUD_CSI_GROUP_NAME to its exact name.` +
+      (similar.length ? ` Similar: ${similar.join(", ")}.` : ""),
+  );
+}
+
+export async function refreshReferenceData(opts: RefreshOptions): Promise<ReferenceData> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = now();
+  const csiGroupName = opts.csiGroupName ?? getEnv().ACCLOUD_CSI_GROUP_NAME;
+  const hqBranchId = opts.hqBranchId ?? getEnv().ACCLOUD_HQ_BRANCH_ID;
+  const d = drizzle(opts.db);
+  try {
+    const [groups, funders, serviceCodes, suppliers] = await Promise.all([
+      opts.client.listAllGroups(),
+      opts.client.listAllFunders(),
+      opts.client.listAllServiceCodes(),
+      opts.client.listAllTrustedNetwork(),
+    ]);
+    const csiGroup = findCsiGroup(groups, csiGroupName, hqBranchId, opts.client.baseUrl);
+    const refreshedAt = now();
+
+    await d.transaction(async (tx) => {
+      // Two app instances refreshing at once would interleave their deletes and upserts.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('accloud-reference-refresh'))`);
+
+      const groupRows = groups.map((g) => ({
+        id: g.id,
+        name: g.name,
+        description: g.description ?? null,
+        isDisabled: g.is_disabled ?? false,
+        branchId: g.branch?.id ?? null,
+        branchName: g.branch?.name ?? null,
+        refreshedAt,
+      }));
+      await tx.delete(accloudGroups).where(notInArray(accloudGroups.id, groupRows.map((r) => r.id)));
+      if (groupRows.length) {
+        await tx.insert(accloudGroups).values(groupRows).onConflictDoUpdate({
+          target: accloudGroups.id,
+          set: {
+            name: sql`excluded.name`,
+            description: sql`excluded.description`,
+            isDisabled: sql`excluded.is_disabled`,
+            branchId: sql`excluded.branch_id`,
+            branchName: sql`excluded.branch_name`,
+            refreshedAt: sql`excluded.refreshed_at`,
+          },
+        });
+      }
+
+      const funderRows = funders.map((f) => ({
+        id: f.id,
+        externalId: f.external_id ?? null,
+        name: f.name,
+        code: f.code ?? null,
+        type: f.type ?? null,
+        status: f.status ?? null,
+        organization: f.organization ?? null,
+        organizationCode: f.organization_code ?? null,
+        branchId: f.branch?.id ?? null,
+        branchName: f.branch?.name ?? null,
+        refreshedAt,
+      }));
+      await tx.delete(accloudFunders).where(notInArray(accloudFunders.id, funderRows.map((r) => r.id)));
+      if (funderRows.length) {
+        await tx.insert(accloudFunders).values(funderRows).onConflictDoUpdate({
+          target: accloudFunders.id,
+          set: {
+            externalId: sql`excluded.external_id`,
+            name: sql`excluded.name`,
+            code: sql`excluded.code`,
+            type: sql`excluded.type`,
+            status: sql`excluded.status`,
+            organization: sql`excluded.organization`,
+            organizationCode: sql`excluded.organization_code`,
+            branchId: sql`excluded.branch_id`,
+            branchName: sql`excluded.branch_name`,
+            refreshedAt: sql`excluded.refreshed_at`,
+          },
+        });
+      }
+
+      const codeRows = serviceCodes.map((c) => ({ id: c.id, name: c.name, branchId: c.branch?.id ?? null, branchName: c.branch?.name ?? null, refreshedAt }));
+      await tx.delete(accloudServiceCodes).where(notInArray(accloudServiceCodes.id, codeRows.map((r) => r.id)));
+      if (codeRows.length) {
+        await tx.insert(accloudServiceCodes).values(codeRows).onConflictDoUpdate({
+          target: accloudServiceCodes.id,
+          set: { name: sql`excluded.name`, branchId: sql`excluded.branch_id`, branchName: sql`excluded.branch_name`, refreshedAt: sql`excluded.refreshed_at` },
+        });
+      }
+
+      const supplierRows = suppliers.map((s) => ({ id: s.id.toLowerCase(), name: s.name, refreshedAt }));
+      await tx.delete(accloudSuppliers).where(notInArray(accloudSuppliers.id, supplierRows.map((r) => r.id)));
+      if (supplierRows.length) {
+        await tx.insert(accloudSuppliers).values(supplierRows).onConflictDoUpdate({
+          target: accloudSuppliers.id,
+          set: { name: sql`excluded.name`, refreshedAt: sql`excluded.refreshed_at` },
+        });
+      }
+
+      await tx.insert(accloudReferenceRefreshes).values({
+        startedAt,
+        refreshedAt,
+        status: "ok",
+        csiGroupId: csiGroup.id,
+        counts: { groups: groupRows.length, funders: funderRows.length, serviceCodes: codeRows.length, suppliers: supplierRows.length },
+      });
+    });
+  } catch (err) {
+    // The failure is recorded (the cache itself is left as it was) and rethrown for the caller.
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    await d
+      .insert(accloudReferenceRefreshes)
+      .values({ startedAt, refreshedAt: now(), status: "failed", error: message.slice(0, 2000) })
+      .catch(() => {});
+    throw err;
+  }
+  return getReferenceData(opts.db);
+}
+
+export async function getReferenceData(db: Db): Promise<ReferenceData> {
+  const d = drizzle(db);
+  // One after the other: a PoolClient cannot run queries concurrently.
+  const groups = await d.select().from(accloudGroups).orderBy(accloudGroups.name, accloudGroups.id);
+  const funders = await d.select().from(accloudFunders).orderBy(accloudFunders.name, accloudFunders.id);
+  const serviceCodes = await d.select().from(accloudServiceCodes).orderBy(accloudServiceCodes.name, accloudServiceCodes.id);
+  const suppliers = await d.select().from(accloudSuppliers).orderBy(accloudSuppliers.name, accloudSuppliers.id);
+  const last = await d.select().from(accloudReferenceRefreshes).orderBy(desc(accloudReferenceRefreshes.id)).limit(1);
+  const lastOk = await d
+    .select()
+    .from(accloudReferenceRefreshes)
+    .where(eq(accloudReferenceRefreshes.status, "ok"))
+    .orderBy(desc(accloudReferenceRefreshes.id))
+    .limit(1);
+  const lastSuccessfulRefresh = lastOk[0] ?? null;
+  const csiGroupId = lastSuccessfulRefresh?.csiGroupId ?? null;
+  return {
+    groups,
+    funders,
+    serviceCodes,
+    suppliers,
+    csiGroup: csiGroupId === null ? null : (groups.find((g) => g.id === csiGroupId) ?? null),
+    lastRefresh: last[0] ?? null,
+    lastSuccessfulRefresh,
+  };
+}
+
+/** Refreshes only when the last successful refresh is older than maxAgeMinutes (default ACCLOUD_REFERENCE_REFRESH_MINUTES). */
+export async function refreshReferenceDataIfStale(opts: RefreshOptions & { maxAgeMinutes?: number }): Promise<ReferenceData> {
+  const maxAge = (opts.maxAgeMinutes ?? getEnv().ACCLOUD_REFERENCE_REFRESH_MINUTES) * 60_000;
+  const cached = await getReferenceData(opts.db);
+  const last = cached.lastSuccessfulRefresh?.refreshedAt.getTime();
+  const now = (opts.now ?? (() => new Date()))().getTime();
+  if (last !== undefined && now - last < maxAge) return cached;
+  return refreshReferenceData(opts);
+}

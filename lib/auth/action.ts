@@ -1,0 +1,34 @@
+/**
+ * The frame of every server action: session + scope first, then zod, then the DAL; an
+ * unexpected error answers "failed" and is logged by name only (no values: they may be PHI).
+ */
+import "server-only";
+import type { z } from "zod";
+import { logger } from "../log";
+import type { ActionResult } from "../validations/action-result";
+import { fieldErrorsOf } from "../validations/decisions";
+import { actionActor } from "./guards";
+import { ScopeError, type Actor, type Scope } from "./scopes";
+
+const log = logger("action");
+
+export async function runAction<S extends z.ZodType, R extends ActionResult<unknown>>(
+  name: string,
+  scope: Scope | "admin:*",
+  schema: S,
+  input: unknown,
+  fn: (actor: Actor, data: z.infer<S>) => Promise<R>,
+): Promise<R | ActionResult<never>> {
+  const auth = await actionActor(scope);
+  if (!auth.ok) return auth.result;
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Check the highlighted fields." };
+  try {
+    return await fn(auth.actor, parsed.data);
+  } catch (err) {
+    if (err instanceof ScopeError) return { status: "forbidden", message: `${err.message}.` };
+    const e = err as { name?: string; code?: string };
+    log.error(`${name} failed: ${e.name ?? "Error"}${e.code ? ` (${e.code})` : ""}`);
+    return { status: "failed", message: "Something went wrong and nothing was saved. Try again." };
+  }
+}

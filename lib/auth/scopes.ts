@@ -1,0 +1,76 @@
+/**
+ * Who may do what. Roles map to scopes here and nowhere else; pages, route handlers, server
+ * actions and the DAL all ask `hasScope`, and a refusal names the missing scope.
+ * Plain module (no server-only): the UI uses it to hide controls, the server to enforce.
+ */
+export const ROLES = ["reviewer", "supervisor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = [
+  /** read referral requests, their files and the queue */
+  "referral:read",
+  /** claim a request for oneself, release one's own claim */
+  "referral:claim",
+  /** assign or unassign anyone, bulk assign */
+  "referral:assign",
+  /** reject, pending information, reopen (and approve, issue 5) */
+  "referral:decide",
+  /** send an approval to ACCloud (issue 5) */
+  "referral:push",
+  /** read the audit trail */
+  "audit:read",
+  /** manage users */
+  "admin:users",
+  /** manage webhook API clients */
+  "admin:api_clients",
+  /** manage settings such as the rejection reasons */
+  "admin:settings",
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  reviewer: ["referral:read", "referral:claim", "referral:decide", "referral:push"],
+  supervisor: ["referral:read", "referral:assign", "audit:read"],
+  admin: ["referral:read", "referral:assign", "audit:read", "admin:users", "admin:api_clients", "admin:settings"],
+};
+
+export const ROLE_LABELS: Record<Role, string> = { reviewer: "Reviewer", supervisor: "Supervisor", admin: "Administrator" };
+
+/** `admin:*` in a check means "any admin scope". */
+export function hasScope(role: Role, scope: Scope | "admin:*"): boolean {
+  const granted = ROLE_SCOPES[role];
+  if (scope === "admin:*") return granted.some((s) => s.startsWith("admin:"));
+  return granted.includes(scope);
+}
+
+export const isRole = (v: unknown): v is Role => typeof v === "string" && (ROLES as readonly string[]).includes(v);
+
+/** Thrown by the DAL when the actor lacks a scope; pages turn it into 403, actions into { status: 'forbidden' }. */
+export class ScopeError extends Error {
+  constructor(readonly scope: Scope | "admin:*") {
+    super(`Forbidden: this needs the ${scope} scope`);
+    this.name = "ScopeError";
+  }
+}
+
+export type Actor = { id: string; email: string; name: string; role: Role; sessionId: string };
+
+export function assertScope(actor: Actor, scope: Scope | "admin:*"): void {
+  if (!hasScope(actor.role, scope)) throw new ScopeError(scope);
+}
+
+/**
+ * The scope each page needs (each page passes the same to requirePageActor); app/forbidden.tsx
+ * uses this table to name the missing scope, since a 403 boundary cannot receive props.
+ */
+export const PAGE_SCOPES: ReadonlyArray<{ prefix: string; scope: Scope | "admin:*" }> = [
+  { prefix: "/queue", scope: "referral:read" },
+  { prefix: "/referrals", scope: "referral:read" },
+  { prefix: "/audit", scope: "audit:read" },
+  { prefix: "/admin", scope: "admin:*" },
+];
+
+export function scopeForPath(path: string): Scope | "admin:*" | null {
+  const pathname = path.split("?")[0] ?? "";
+  return PAGE_SCOPES.find((p) => pathname === p.prefix || pathname.startsWith(`${p.prefix}/`))?.scope ?? null;
+}

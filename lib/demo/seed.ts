@@ -1,0 +1,185 @@
+/**
+ * Demo data for a fresh database: users for each role, a demo AlayaConnector API client and
+ * about 30 referral requests from 3 agencies, delivered through the real webhook handler
+ * (authentication, validation, files, idempotency), a few of them amended.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { createApiClient } from "../api-clients";
+import { systemActor } from "../audit";
+import type { Db } from "../db";
+import { handleReferralWebhook } from "../intake/webhook";
+import type { TReferralRequest } from "../intake/schema";
+import { createUser, type Role } from "../users";
+
+export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
+  { email: "reviewer@demo.test", name: "Riley Reviewer", role: "reviewer" },
+  { email: "reviewer2@demo.test", name: "Robin Reviewer", role: "reviewer" },
+  { email: "supervisor@demo.test", name: "Sam Supervisor", role: "supervisor" },
+  { email: "admin@demo.test", name: "Alex Admin", role: "admin" },
+];
+
+/** The reference request, seeded with its own request_id so tests and demos can find it. */
+export const REFERENCE_REQUEST_ID = "0e1d5e34-63d7-4bb2-8e22-9376943ab56f";
+
+const AGENCIES = [
+  { name: "Gem City Home Care", host: "https://csi.uat.alayacare.com", branch_id: 1050, alayamarket_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6", timezone: "America/Denver" },
+  { name: "Miami Valley Nursing", host: "https://csi.uat.alayacare.com", branch_id: 1060, alayamarket_org_id: "3f6b2a10-7c1e-4d2b-9a55-2b1f0c9e4a11", timezone: "America/New_York" },
+  { name: "Bluegrass Home Health", host: "https://csi.uat.alayacare.com", branch_id: 1070, alayamarket_org_id: "c2d9e8f7-5b4a-4c3d-8e2f-1a0b9c8d7e62", timezone: "America/Chicago" },
+];
+
+const FIRST = ["Maria", "James", "Linda", "Robert", "Patricia", "Michael", "Barbara", "David", "Susan", "Joseph", "Karen", "Thomas", "Nancy", "Daniel", "Lisa", "Paul", "Betty", "Mark", "Sandra", "George"];
+const LAST = ["Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Okafor", "Miller", "Davis", "Lopez", "Wilson", "Anderson", "Patel", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark"];
+const SERVICES = ["PT", "OT", "Skilled Nursing", "Infusion Nursing", "Home Health Aide"];
+const FREQUENCIES = ["Twice a week", "Once a week", "Three times a week", "Daily", "Every other day"];
+const AUTHS = ["10 visits total", "8 visits total", "12 visits total", "20 hours total", "30 visits total"];
+const DIAGNOSES = [
+  "I509=Heart failure, unspecified",
+  "J441=Chronic obstructive pulmonary disease with (acute) exacerbation",
+  "E119=Type 2 diabetes mellitus without complications",
+  "M1711=Unilateral primary osteoarthritis, right knee",
+  "A419=Sepsis, unspecified organism",
+  "L89154=Pressure ulcer of sacral region, stage 4",
+];
+const ZONES = ["America/Denver", "America/New_York", "America/Chicago", "America/Los_Angeles", "America/Phoenix"];
+
+/** A small valid one-page PDF carrying a line of text. */
+export function demoPdf(title: string): Buffer {
+  const text = title.replace(/[()\\]/g, "");
+  const stream = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) out += `${String(off).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
+/** A copy of ../shared/reference/new_referral_request_payload.json, so a clone runs on its own. */
+function referencePayload(): TReferralRequest {
+  return JSON.parse(readFileSync(path.join(process.cwd(), "lib", "demo", "reference-payload.json"), "utf8")) as TReferralRequest;
+}
+
+const pick = <T,>(arr: readonly T[], i: number): T => arr[i % arr.length]!;
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
+  const agency = pick(AGENCIES, i);
+  const first = pick(FIRST, i * 7 + 3);
+  const last = pick(LAST, i * 3 + 1);
+  const service = pick(SERVICES, i);
+  const start = new Date(Date.UTC(2026, 10, 24 + (i % 20)));
+  const end = new Date(start.getTime() + (30 + (i % 4) * 15) * 86_400_000);
+  const birthday = isoDate(new Date(Date.UTC(1935 + (i * 3) % 60, i % 12, 1 + (i % 27))));
+  const clientTz = pick(ZONES, i + (i % 3));
+  const values: Record<string, unknown> = {
+    "ICD-10 Diagnosis": [pick(DIAGNOSES, i), pick(DIAGNOSES, i + 2)].slice(0, 1 + (i % 2)).map((d, k) => ({
+      values: [
+        { field_key: "diagnosis", field_value: d },
+        { field_key: "treatment", field_value: k === 0 ? "Ongoing home therapy" : null },
+        { field_key: "start_date", field_value: k === 0 ? isoDate(new Date(start.getTime() - 20 * 86_400_000)) : null },
+        { field_key: "end_date", field_value: null },
+        { field_key: "notes", field_value: k === 0 ? "Reported by the agency's intake nurse" : null },
+      ],
+    })),
+    "Physician first name": pick(["Ana", "Tom", "Grace", "Omar"], i),
+    "Physician last name": pick(["Reyes", "Bishop", "Hall", "Haddad"], i),
+    "Physician NPI": 1_234_567_890 + i,
+    "Physician phone number": `555-40${i % 10}-${String(1000 + i * 37).slice(0, 4)}`,
+    "Service Requested": { option: { name: service, value: service } },
+    "Service start date": isoDate(start),
+    "Service end date": isoDate(end),
+    "Service frequency": pick(FREQUENCIES, i),
+    "Service authorizations": pick(AUTHS, i),
+    "Primary insurance name": pick(["Medicare Part A", "Anthem Blue Cross", "Humana Gold", "CareSource"], i),
+    "Primary subscriber ID": `M${100000 + i * 173}`,
+    "Primary subscriber full name": `${first} ${last}`,
+    "Primary subscriber birthday": birthday,
+    "Secondary insurance needed?": i % 3 === 0,
+    "Phone (Main)": `555-2${String(10 + i).padStart(2, "0")}-${String(3000 + i * 11).slice(0, 4)}`,
+    Email: `${first}.${last}@example.com`.toLowerCase(),
+    "Date of Birth": birthday,
+    Gender: { option: { name: i % 2 ? "M" : "F", value: i % 2 ? "M" : "F" } },
+    Address: `${100 + i * 17} ${pick(["Main St", "Oak Ave", "Lyons Road", "Elm St", "Park Blvd"], i)}`,
+    City: pick(["Dayton", "Kettering", "Louisville", "Lexington", "Cincinnati"], i),
+    State: { option: { name: pick(["OH", "OH", "KY", "KY", "OH"], i), value: pick(["OH", "OH", "KY", "KY", "OH"], i) } },
+    "Zip Code": String(45400 + i * 3),
+  };
+  const fields = base.form_data.fields.map((f) => (f.field_label in values ? { ...f, field_value: values[f.field_label] as never } : f));
+  const files = [{ file_name: "physician_order.pdf", file_value: demoPdf(`Physician order for referral ${i + 1}`).toString("base64") }];
+  if (i % 4 === 1) files.push({ file_name: "wound_photo.png", file_value: pick(base.files ?? [], 0).file_value });
+  return {
+    request_id: randomUUID(),
+    agency: { ...agency },
+    client: {
+      id: 2000 + (i % 12),
+      first_name: first,
+      last_name: last,
+      email: String(values.Email),
+      phone_main: String(values["Phone (Main)"]),
+      birthday,
+      gender: i % 2 ? "M" : "F",
+      address: String(values.Address),
+      city: String(values.City),
+      state: pick(["OH", "OH", "KY", "KY", "OH"], i),
+      zip: String(values["Zip Code"]),
+      country: "US",
+      timezone: clientTz,
+    },
+    files,
+    form_data: { ...base.form_data, created_at: new Date(Date.now() - i * 3_600_000).toISOString().replace("Z", "+00:00"), fields },
+  };
+}
+
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const r = await db.execute(sql`select (select count(*) from users) + (select count(*) from referral_requests) as n`);
+  return Number((r.rows[0] as { n: string | number }).n) === 0;
+}
+
+export async function seedDemoData(db: Db, opts: { password: string; count?: number }): Promise<{ referrals: number; apiClient: { key: string; secret: string } }> {
+  const actor = systemActor("demo seed");
+  for (const u of DEMO_USERS) await createUser(db, { ...u, password: opts.password, actor });
+  const client = await createApiClient(db, { name: "Demo AlayaConnector", actor });
+  const auth = `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString("base64")}`;
+  const deliver = async (payload: unknown) => {
+    const res = await handleReferralWebhook(
+      new Request("http://localhost/api/referral-requests", { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(payload) }),
+      db,
+    );
+    if (res.status >= 300) throw new Error(`demo delivery refused: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string };
+  };
+
+  const base = referencePayload();
+  await deliver({ ...base, request_id: REFERENCE_REQUEST_ID });
+  const count = opts.count ?? 29;
+  for (let i = 0; i < count; i++) {
+    const payload = buildPayload(base, i);
+    const { id } = await deliver(payload);
+    // Spread arrival over the last few days so ages and SLA states vary.
+    const hoursAgo = (i * 7) % 96;
+    await db.execute(sql`update referral_requests set received_at = now() - make_interval(hours => ${hoursAgo}),
+      sla_due_at = now() - make_interval(hours => ${hoursAgo}) + (sla_due_at - received_at) where id = ${id}`);
+    if (i % 9 === 4) {
+      const amended = structuredClone(payload);
+      const freq = amended.form_data.fields.find((f) => f.field_label === "Service frequency");
+      if (freq) freq.field_value = freq.field_value === "Three times a week" ? "Twice a week" : "Three times a week";
+      await deliver(amended);
+    }
+  }
+  return { referrals: count + 1, apiClient: { key: client.key, secret: client.secret } };
+}

@@ -1,0 +1,205 @@
+/**
+ * The review queue: keyset-paginated, filtered, with tab counts from referral_status_counts
+ * (kept by triggers), so nothing here counts or offsets through a million rows.
+ */
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import type { ReferralStatus } from "../../db/schema";
+import { assertScope, type Actor } from "../auth/scopes";
+import type { Db } from "../db";
+import { getEnv } from "../env";
+import {
+  encodeCursor,
+  MIN_NAME_SEARCH,
+  QUEUE_PAGE_SIZE,
+  QUEUE_TABS,
+  type QueueTab,
+  type TQueueParams,
+} from "../validations/queue";
+import { activeAssignmentSql } from "./claims-sql";
+import { DISPLAY_TIME_ZONE } from "./format";
+
+export type QueueRow = {
+  id: string;
+  requestId: string;
+  status: ReferralStatus;
+  version: number;
+  clientName: string;
+  agencyName: string;
+  service: string | null;
+  serviceStart: string | null;
+  serviceEnd: string | null;
+  receivedAt: string;
+  slaDueAt: string | null;
+  slaPausedAt: string | null;
+  amended: boolean;
+  assignee: { id: string; name: string; active: boolean } | null;
+};
+
+export type QueuePage = {
+  rows: QueueRow[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+  /** database time of the read, as text (microseconds intact): "new since" polls start here */
+  snapshot: string;
+};
+
+const statusesOf = (tab: QueueTab) => QUEUE_TABS.find((t) => t.key === tab)!.statuses as readonly ReferralStatus[];
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The WHERE conditions of a view, except the tab and the cursor. */
+function filterConditions(actor: Actor, p: TQueueParams, nameSearch: string | null): SQL[] {
+  const env = getEnv();
+  const active = activeAssignmentSql(env.CLAIM_IDLE_MINUTES);
+  const where: SQL[] = [];
+  if (p.agency) where.push(sql`r.agency_org_id = ${p.agency.toLowerCase()}`);
+  if (p.service) where.push(sql`r.service_requested = ${p.service}`);
+  if (p.from) where.push(sql`r.received_at >= (${p.from}::date)::timestamp at time zone ${DISPLAY_TIME_ZONE}`);
+  if (p.to) where.push(sql`r.received_at < (${p.to}::date + 1)::timestamp at time zone ${DISPLAY_TIME_ZONE}`);
+  if (p.assigned === "me") where.push(sql`r.assignee_id = ${actor.id} and ${active}`);
+  if (p.assigned === "unassigned") where.push(sql`not ${active}`);
+  if (p.overdue) where.push(sql`r.status in ('new', 'in_review') and r.sla_due_at < now()`);
+  if (p.rid) where.push(sql`r.request_id like ${`${escapeLike(p.rid)}%`}`);
+  const term = nameSearch?.trim().toLowerCase().replace(/\s+/g, " ");
+  if (term && term.length >= MIN_NAME_SEARCH) {
+    const pattern = `${escapeLike(term)}%`;
+    // Same expressions as the text_pattern_ops indexes of migration 0003.
+    where.push(
+      sql`(lower(r.client_last_name || ' ' || r.client_first_name) like ${pattern} or lower(r.client_first_name || ' ' || r.client_last_name) like ${pattern})`,
+    );
+  }
+  return where;
+}
+
+const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` and `) : sql`true`);
+
+export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null): Promise<QueuePage> {
+  assertScope(actor, "referral:read");
+  const statuses = statusesOf(p.tab);
+  const where = [sql`r.status in ${statuses}`, ...filterConditions(actor, p, nameSearch)];
+  const col = p.sort === "due_asc" ? sql.raw("r.sla_due_at") : sql.raw("r.received_at");
+  const asc = p.sort !== "received_desc";
+  const backwards = Boolean(p.before) && !p.after;
+  const cursor = p.after ?? p.before;
+  // Reading backwards (previous page) flips both the comparison and the order.
+  const forwardAsc = backwards ? !asc : asc;
+  if (cursor) {
+    where.push(
+      forwardAsc
+        ? sql`(${col}, r.id) > (${cursor.key}::timestamptz, ${cursor.id}::uuid)`
+        : sql`(${col}, r.id) < (${cursor.key}::timestamptz, ${cursor.id}::uuid)`,
+    );
+  }
+  if (p.sort === "due_asc") where.push(sql`r.sla_due_at is not null`);
+  const dir = sql.raw(forwardAsc ? "asc" : "desc");
+  const env = getEnv();
+  const res = await db.execute<{
+    id: string;
+    request_id: string;
+    status: ReferralStatus;
+    version: number;
+    client_first_name: string;
+    client_last_name: string;
+    agency_name: string;
+    service_requested: string | null;
+    service_start: string | null;
+    service_end: string | null;
+    received_at: Date;
+    sla_due_at: Date | null;
+    sla_paused_at: Date | null;
+    amended_at: Date | null;
+    assignee_id: string | null;
+    assignee_name: string | null;
+    assignment_active: boolean;
+    sort_key: string;
+    snapshot: string;
+  }>(sql`select r.id, r.request_id, r.status, r.version, r.client_first_name, r.client_last_name, r.agency_name,
+      r.service_requested, r.service_start, r.service_end, r.received_at, r.sla_due_at, r.sla_paused_at, r.amended_at,
+      r.assignee_id, u.name as assignee_name, ${activeAssignmentSql(env.CLAIM_IDLE_MINUTES)} as assignment_active,
+      ${col}::text as sort_key, now()::text as snapshot
+    from referral_requests r left join users u on u.id = r.assignee_id
+    where ${and(where)}
+    order by ${col} ${dir}, r.id ${dir}
+    limit ${QUEUE_PAGE_SIZE + 1}`);
+  let rows = res.rows;
+  const hasMore = rows.length > QUEUE_PAGE_SIZE;
+  rows = rows.slice(0, QUEUE_PAGE_SIZE);
+  if (backwards) rows.reverse();
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const hasNext = backwards ? true : hasMore;
+  const hasPrev = backwards ? hasMore : Boolean(p.after);
+  const snapshot = res.rows[0]?.snapshot ?? (await db.execute<{ now: string }>(sql`select now()::text as now`)).rows[0]!.now;
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      requestId: r.request_id,
+      status: r.status,
+      version: r.version,
+      clientName: `${r.client_first_name} ${r.client_last_name}`,
+      agencyName: r.agency_name,
+      service: r.service_requested,
+      serviceStart: r.service_start,
+      serviceEnd: r.service_end,
+      receivedAt: new Date(r.received_at).toISOString(),
+      slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
+      slaPausedAt: r.sla_paused_at ? new Date(r.sla_paused_at).toISOString() : null,
+      amended: r.amended_at !== null,
+      assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? "Unknown user", active: r.assignment_active } : null,
+    })),
+    nextCursor: hasNext && last ? encodeCursor(last.sort_key, last.id) : null,
+    prevCursor: hasPrev && first ? encodeCursor(first.sort_key, first.id) : null,
+    snapshot,
+  };
+}
+
+export type TabCounts = Record<QueueTab, number>;
+
+/** Tab counts from the trigger-kept table; exact under the agency and service filters. */
+export async function getTabCounts(db: Db, actor: Actor, p: Pick<TQueueParams, "agency" | "service">): Promise<TabCounts> {
+  assertScope(actor, "referral:read");
+  const where: SQL[] = [];
+  if (p.agency) where.push(sql`agency_org_id = ${p.agency.toLowerCase()}`);
+  if (p.service) where.push(sql`service_requested = ${p.service}`);
+  const res = await db.execute<{ status: ReferralStatus; n: string }>(
+    sql`select status, sum(n)::text as n from referral_status_counts where ${and(where)} group by status`,
+  );
+  const byStatus = new Map(res.rows.map((r) => [r.status, Number(r.n)]));
+  const out = {} as TabCounts;
+  for (const t of QUEUE_TABS) out[t.key] = t.statuses.reduce((sum, s) => sum + (byStatus.get(s) ?? 0), 0);
+  return out;
+}
+
+/** Requests of the current view received after `since` (the page's snapshot): the "N new" notice. */
+export async function countNewSince(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null, since: string): Promise<number> {
+  assertScope(actor, "referral:read");
+  const where = [sql`r.received_at > ${since}::timestamptz`, sql`r.status in ${statusesOf(p.tab)}`, ...filterConditions(actor, p, nameSearch)];
+  // Bounded: the notice says "50+" beyond that.
+  const res = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from (select 1 from referral_requests r where ${and(where)} limit 51) x`,
+  );
+  return res.rows[0]?.n ?? 0;
+}
+
+export type FilterOptions = { agencies: Array<{ orgId: string; name: string }>; services: string[] };
+
+export async function getFilterOptions(db: Db, actor: Actor): Promise<FilterOptions> {
+  assertScope(actor, "referral:read");
+  const [agencies, services] = await Promise.all([
+    db.execute<{ org_id: string; name: string }>(sql`select org_id, name from referral_agencies order by name limit 500`),
+    db.execute<{ s: string }>(
+      sql`select distinct service_requested as s from referral_status_counts where service_requested <> '' and n > 0 order by 1 limit 200`,
+    ),
+  ]);
+  return { agencies: agencies.rows.map((a) => ({ orgId: a.org_id, name: a.name })), services: services.rows.map((s) => s.s) };
+}
+
+/** Active reviewers, for assignment. */
+export async function listAssignableUsers(db: Db, actor: Actor): Promise<Array<{ id: string; name: string }>> {
+  assertScope(actor, "referral:assign");
+  const res = await db.execute<{ id: string; name: string }>(
+    sql`select id, name from users where role = 'reviewer' and disabled_at is null order by name`,
+  );
+  return res.rows;
+}

@@ -1,0 +1,44 @@
+/** Shared by the decision forms (react-hook-form + zodResolver) and the server actions. */
+import { z } from "zod";
+
+const ZId = z.guid("Unknown referral request");
+
+export const ZReferralRef = z.object({
+  id: ZId,
+  /** the version the reviewer saw: a stale one is a conflict, never an overwrite */
+  version: z.number().int().positive(),
+});
+
+export const ZRejectInput = ZReferralRef.extend({
+  reasonCode: z.string().trim().min(1, "Choose a reason").max(64),
+  comment: z.string().trim().min(3, "Add a comment (at least 3 characters)").max(2000, "At most 2000 characters"),
+});
+export type TRejectInput = z.infer<typeof ZRejectInput>;
+
+export const ZPendingInfoInput = ZReferralRef.extend({
+  note: z.string().trim().min(3, "Say what information is missing (at least 3 characters)").max(2000, "At most 2000 characters"),
+});
+export type TPendingInfoInput = z.infer<typeof ZPendingInfoInput>;
+
+export const ZReopenInput = ZReferralRef.extend({
+  comment: z.string().trim().max(2000, "At most 2000 characters").optional(),
+});
+export type TReopenInput = z.infer<typeof ZReopenInput>;
+
+export const ZClaimInput = z.object({ id: ZId });
+export const ZAssignInput = z.object({ id: ZId, assigneeId: z.guid().nullable() });
+export const ZBulkAssignInput = z.object({
+  ids: z.array(ZId).min(1, "Select at least one request").max(100, "At most 100 at a time"),
+  assigneeId: z.guid("Choose a reviewer").nullable(),
+});
+export type TBulkAssignInput = z.infer<typeof ZBulkAssignInput>;
+
+/** zod issues → { field: [messages] } for the action result. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join(".") : "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}

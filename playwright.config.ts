@@ -1,0 +1,53 @@
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/** One fresh app (embedded PostgreSQL, sandbox, demo data) per run; workers inherit these. */
+process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `csi-e2e-${Date.now()}`);
+process.env.E2E_PORT ??= "3100";
+process.env.E2E_DEMO_PASSWORD ??= "e2e-demo-password";
+
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "./e2e",
+  testMatch: /.*\.spec\.ts/,
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  globalSetup: "./e2e/support/global-setup.ts",
+  globalTeardown: "./e2e/support/global-teardown.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } }],
+  webServer: {
+    command: "npx tsx scripts/start.ts",
+    url: `${baseURL}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    env: {
+      PORT: process.env.E2E_PORT,
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      DEMO_PASSWORD: process.env.E2E_DEMO_PASSWORD,
+      SEED_DEMO_DATA: "true",
+      ACCLOUD_SANDBOX_PORT: "4110",
+      EMBEDDED_PG_PORT: "54339",
+      LOG_LEVEL: "warn",
+    },
+  },
+});

@@ -1,0 +1,74 @@
+/** Shared plumbing for the benchmark scripts: a production app on a private data dir, autocannon runs. */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+
+export type BenchApp = { url: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> };
+
+export function buildApp(env: NodeJS.ProcessEnv): void {
+  console.log("Building (next build)…");
+  const r = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+  if (r.status !== 0) throw new Error("next build failed");
+}
+
+export async function startApp(opts: { port: number; dataDir: string; extraEnv?: Record<string, string> }): Promise<BenchApp> {
+  rmSync(opts.dataDir, { recursive: true, force: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(opts.port),
+    DATA_DIR: opts.dataDir,
+    SEED_DEMO_DATA: "false",
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ACCLOUD_SANDBOX_PORT: String(opts.port + 1000),
+    EMBEDDED_PG_PORT: String(opts.port + 50000 > 65000 ? 0 : opts.port + 50000),
+    ...opts.extraEnv,
+  };
+  const child: ChildProcess = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error("the app exited during start");
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error("the app did not become healthy");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    url,
+    env,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export type Figures = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
+
+export async function cannon(name: string, opts: autocannon.Options): Promise<Figures> {
+  const result = await autocannon({ ...opts });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+export function printTable(rows: Figures[]): void {
+  console.log("");
+  console.log(`${"run".padEnd(28)}${"req/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"errors".padStart(10)}${"non-2xx".padStart(10)}`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(28)}${r.rps.toFixed(1).padStart(10)}${String(r.p50).padStart(10)}${String(r.p99).padStart(10)}${String(r.errors).padStart(10)}${String(r.non2xx).padStart(10)}`);
+  }
+}

@@ -1,0 +1,106 @@
+export {};
+/**
+ * `npm start`: the whole app in one foreground process.
+ *  1. database: DATABASE_URL, or an embedded PostgreSQL in DATA_DIR (stopped on exit);
+ *  2. migrations; demo data on an empty database (SEED_DEMO_DATA=false turns it off);
+ *  3. the ACCloud sandbox when ACCLOUD_URL is unset;
+ *  4. Next.js (built first when no build exists) on PORT.
+ * `npm run dev` does the same with Next's dev server.
+ */
+const dev = process.argv.includes("--dev");
+// Next reads NODE_ENV when it is imported: set it before anything else loads.
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+
+const { spawnSync } = await import("node:child_process");
+const { existsSync } = await import("node:fs");
+const http = await import("node:http");
+const path = await import("node:path");
+const { getEnv, resetEnvCache } = await import("../lib/env");
+const { bootRuntime, onShutdown } = await import("../lib/runtime/boot");
+
+const root = process.cwd();
+const env = getEnv();
+const stops: Array<() => Promise<void>> = [];
+const stopAll = async () => {
+  for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(e.message));
+};
+onShutdown(stopAll);
+
+try {
+  const runtime = await bootRuntime();
+  stops.push(runtime.stop);
+  if (runtime.embedded) console.log(`PostgreSQL (embedded) on port ${runtime.embedded.port}, data in ${runtime.embedded.dataDir}`);
+
+  const { getDb } = await import("../lib/db");
+  const db = getDb();
+
+  let sandboxUrl: string | null = null;
+  if (!env.ACCLOUD_URL) {
+    const { startSandbox } = await import("../lib/accloud/sandbox/server");
+    const { freePort } = await import("../db/embedded");
+    const port = await freePort(env.ACCLOUD_SANDBOX_PORT);
+    process.env.ACCLOUD_SANDBOX_PORT = String(port);
+    resetEnvCache();
+    const sandbox = await startSandbox({
+      databaseUrl: runtime.databaseUrl,
+      port,
+      host: "127.0.0.1",
+      apiKey: env.ACCLOUD_API_KEY,
+      apiSecret: env.ACCLOUD_API_SECRET,
+      controlKey: env.ACCLOUD_SANDBOX_CONTROL_KEY,
+    });
+    stops.push(sandbox.close);
+    sandboxUrl = sandbox.url;
+  }
+
+  const { isDatabaseEmpty, seedDemoData, DEMO_USERS } = await import("../lib/demo/seed");
+  const demoPassword = getEnv().DEMO_PASSWORD;
+  if (env.SEED_DEMO_DATA && (await isDatabaseEmpty(db))) {
+    if (!demoPassword) throw new Error("DEMO_PASSWORD is needed to seed demo users");
+    console.log("Seeding demo data…");
+    const seeded = await seedDemoData(db, { password: demoPassword });
+    console.log(`  ${seeded.referrals} referral requests delivered through the webhook`);
+    console.log(`  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`);
+  }
+
+  if (!dev && !existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
+    console.log("No production build yet: running `next build` (once)…");
+    const built = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    if (built.status !== 0) throw new Error("next build failed");
+  }
+
+  const next = (await import("next")).default;
+  const hostname = "0.0.0.0";
+  const app = next({ dev, dir: root, hostname, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => void handle(req, res));
+  // Large webhook bodies arrive slowly over real networks.
+  server.requestTimeout = 5 * 60_000;
+  await new Promise<void>((resolve) => server.listen(env.PORT, hostname, resolve));
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  stops.push(async () => app.close?.());
+
+  const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
+  console.log("");
+  console.log(`CSI Referral Review is running at ${url}  (${dev ? "development" : "production"} mode)`);
+  console.log(sandboxUrl ? `ACCloud: local sandbox at ${sandboxUrl}` : `ACCloud: ${env.ACCLOUD_URL}`);
+  if (env.SEED_DEMO_DATA && demoPassword) {
+    console.log(`Sign in as ${DEMO_USERS.map((u) => u.email).join(", ")}`);
+    console.log(`  password: ${demoPassword}`);
+  }
+  console.log("Press Ctrl-C to stop.");
+} catch (err) {
+  console.error(`Start failed: ${(err as Error).message}`);
+  await stopAll();
+  process.exit(1);
+}
