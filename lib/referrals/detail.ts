@@ -234,3 +234,11 @@ export async function getReferralFile(
   return file;
 }
 
+
+/** Existence only (the [id] layout answers 404 before the page streams). */
+export async function referralExists(db: Db, actor: Actor, id: string): Promise<boolean> {
+  assertScope(actor, "referral:read");
+  if (!isUuid(id)) return false;
+  const [row] = await db.select({ id: referralRequests.id }).from(referralRequests).where(eq(referralRequests.id, id));
+  return Boolean(row);
+}
