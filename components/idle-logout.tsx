@@ -20,7 +20,7 @@ export function IdleLogout({ idleMinutes }: { idleMinutes: number }) {
   const [warning, setWarning] = useState<number | null>(null);
   const stayButton = useRef<HTMLButtonElement>(null);
   const signInAgain = () => {
-    const go = () => window.location.assign(`/sign-in?reason=idle&next=${encodeURIComponent(location.pathname + location.search)}`);
+    const go = () => window.location.replace(`/sign-in?reason=idle&next=${encodeURIComponent(location.pathname + location.search)}`);
     endIdleSessionAction().then(go, go);
   };
 

@@ -61,6 +61,10 @@ export const ZEnv = z.object({
   /** Worker. */
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: int(4),
+  /** A push job whose worker died is retried after this many seconds. */
+  PUSH_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** How often the queue looks for expired jobs and due retries. */
+  PUSH_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });

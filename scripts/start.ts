@@ -4,7 +4,8 @@ export {};
  *  1. database: DATABASE_URL, or an embedded PostgreSQL in DATA_DIR (stopped on exit);
  *  2. migrations; demo data on an empty database (SEED_DEMO_DATA=false turns it off);
  *  3. the ACCloud sandbox when ACCLOUD_URL is unset;
- *  4. Next.js (built first when no build exists) on PORT.
+ *  4. ACCloud reference data, and the push worker (WORKER_ENABLED=false turns it off);
+ *  5. Next.js (built first when no build exists) on PORT.
  * `npm run dev` does the same with Next's dev server.
  */
 const dev = process.argv.includes("--dev");
@@ -51,6 +52,26 @@ try {
     });
     stops.push(sandbox.close);
     sandboxUrl = sandbox.url;
+  }
+
+  // Reference data (CSI group, funders, service codes, trusted network): loaded now, then on a schedule
+  // by the worker and on demand by admins. A missing CSI group stops the start loudly.
+  const { refreshReferenceData } = await import("../lib/accloud/reference-data");
+  const { createAccloudClientFromEnv } = await import("../lib/accloud/client");
+  const { getPool } = await import("../lib/db");
+  try {
+    const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv() });
+    console.log(`ACCloud reference data: group "${ref.csiGroup?.name}" (${ref.csiGroup?.id}), ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers`);
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === "ReferenceDataError") throw err;
+    console.error(`ACCloud reference data could not be loaded now (${(err as Error).message}); the worker retries on its schedule`);
+  }
+
+  if (env.WORKER_ENABLED) {
+    const { startWorker } = await import("../lib/push/worker");
+    const worker = await startWorker({ databaseUrl: runtime.databaseUrl });
+    stops.push(worker.stop);
   }
 
   const { isDatabaseEmpty, seedDemoData, DEMO_USERS } = await import("../lib/demo/seed");

@@ -17,13 +17,12 @@ function useQueueUpdates(pollUrl: string, initialCounts: Counts) {
     queryFn: async () => {
       const res = await fetch(pollUrl, { cache: "no-store" });
       if (res.status === 401) {
-        window.location.assign(`/sign-in?reason=idle&next=${encodeURIComponent(location.pathname + location.search)}`);
+        window.location.replace(`/sign-in?reason=idle&next=${encodeURIComponent(location.pathname + location.search)}`);
       }
       if (!res.ok) throw new Error(`poll failed: ${res.status}`);
       return (await res.json()) as Updates;
     },
     initialData: { newCount: 0, counts: initialCounts },
-    initialDataUpdatedAt: Date.now(),
     refetchInterval: POLL_MS,
     refetchIntervalInBackground: false,
   });

@@ -1,0 +1,229 @@
+/**
+ * Every page, route handler and server action × role, through the real code: the session
+ * comes from the database (only Auth.js's cookie decoding is replaced), so a page's check
+ * never stands in for an action's.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Actor, Role } from "@/lib/auth/scopes";
+import { closeDb, getDb } from "@/lib/db";
+import { makeActors, makeReferral } from "@/lib/referrals/test-fixtures";
+
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
+
+let current: Actor | null = null;
+vi.mock("@/lib/auth/index", () => ({
+  auth: vi.fn(async () => (current ? { sid: current.sessionId, expires: "" } : null)),
+  signIn: vi.fn(),
+  signOut: vi.fn(),
+  handlers: {},
+}));
+const jar = new Map<string, string>();
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-csi-path": "/queue" }),
+  cookies: async () => ({
+    get: (k: string) => (jar.has(k) ? { name: k, value: jar.get(k) } : undefined),
+    set: (k: string, v: string) => void jar.set(k, v),
+    delete: (k: string) => void jar.delete(k),
+  }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+
+const { default: QueuePage } = await import("./(app)/queue/page");
+const { default: ReferralLayout } = await import("./(app)/referrals/[id]/layout");
+const { default: ReferralPage } = await import("./(app)/referrals/[id]/page");
+const { default: AuditPage } = await import("./(app)/audit/page");
+const { default: AdminPage } = await import("./(app)/admin/page");
+const queueActions = await import("./(app)/queue/actions");
+const decisionActions = await import("./(app)/referrals/[id]/actions");
+const adminActions = await import("./(app)/admin/actions");
+const { GET: queueUpdates } = await import("./api/queue/updates/route");
+const { GET: fileRoute } = await import("./api/referrals/[id]/files/[fileId]/route");
+const { POST: activity } = await import("./api/session/activity/route");
+
+const ROLES: Role[] = ["reviewer", "supervisor", "admin"];
+let actors: Record<Role, Actor>;
+const db = () => getDb();
+
+beforeAll(async () => {
+  actors = await makeActors();
+});
+afterAll(async () => {
+  await closeDb();
+});
+
+const as = (role: Role | null) => {
+  current = role ? actors[role] : null;
+};
+
+/** "allowed" | "forbidden" | "redirect" | "notfound" for a page render. */
+async function pageOutcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return "allowed";
+  } catch (e) {
+    const digest = String((e as { digest?: string }).digest ?? "");
+    if (digest.endsWith(";403")) return "forbidden";
+    if (digest.endsWith(";404")) return "notfound";
+    if (digest.startsWith("NEXT_REDIRECT")) return "redirect";
+    throw e;
+  }
+}
+
+describe("pages × role", () => {
+  const sp = (q: Record<string, string> = {}) => ({ searchParams: Promise.resolve(q) });
+  const pages: Array<{ name: string; allowed: Role[]; run: (referralId: string) => Promise<unknown> }> = [
+    { name: "/queue", allowed: ["reviewer", "supervisor", "admin"], run: () => QueuePage(sp()) },
+    {
+      name: "/referrals/[id]",
+      allowed: ["reviewer", "supervisor", "admin"],
+      run: async (id) => {
+        await ReferralLayout({ children: null, params: Promise.resolve({ id }) });
+        return ReferralPage({ params: Promise.resolve({ id }) });
+      },
+    },
+    { name: "/audit", allowed: ["supervisor", "admin"], run: () => AuditPage(sp()) },
+    { name: "/admin", allowed: ["admin"], run: () => AdminPage() },
+  ];
+  for (const p of pages) {
+    it(`${p.name}: ${p.allowed.join(", ")} only; anonymous → sign-in`, async () => {
+      const { id } = await makeReferral();
+      for (const role of ROLES) {
+        as(role);
+        expect([role, await pageOutcome(() => p.run(id))]).toEqual([role, p.allowed.includes(role) ? "allowed" : "forbidden"]);
+      }
+      as(null);
+      expect(await pageOutcome(() => p.run(id))).toBe("redirect");
+    });
+  }
+
+  it("an unknown referral id is a 404, an ended session a redirect", async () => {
+    as("reviewer");
+    expect(await pageOutcome(() => ReferralLayout({ children: null, params: Promise.resolve({ id: randomUUID() }) }))).toBe("notfound");
+    expect(await pageOutcome(() => ReferralLayout({ children: null, params: Promise.resolve({ id: "nope" }) }))).toBe("notfound");
+    await db().execute(sql`update user_sessions set last_seen_at = now() - interval '1 day' where id = ${actors.reviewer.sessionId}`);
+    expect(await pageOutcome(() => QueuePage(sp()))).toBe("redirect");
+    actors.reviewer = (await makeActors()).reviewer;
+  });
+});
+
+describe("route handlers × role", () => {
+  it("GET /api/queue/updates: every role reads (polling does not extend the session); anonymous 401; bad input 400", async () => {
+    const url = `http://x/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00.123456+00")}`;
+    for (const role of ROLES) {
+      as(role);
+      const res = await queueUpdates(new Request(url));
+      expect([role, res.status]).toEqual([role, 200]);
+      expect(await res.json()).toMatchObject({ newCount: expect.any(Number), counts: { new: expect.any(Number) } });
+    }
+    as("reviewer");
+    expect((await queueUpdates(new Request("http://x/api/queue/updates?since=yesterday"))).status).toBe(400);
+    as(null);
+    const anon = await queueUpdates(new Request(url));
+    expect(anon.status).toBe(401);
+  });
+
+  it("GET /api/referrals/[id]/files/[fileId]: every role reads, audited; anonymous 401; unknown 404; downloads are attachments", async () => {
+    const { id } = await makeReferral();
+    const file = (await db().execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${id}`)).rows[0]!;
+    const ctx = (fileId: string) => ({ params: Promise.resolve({ id, fileId }) });
+    for (const role of ROLES) {
+      as(role);
+      const res = await fileRoute(new Request(`http://x/api/referrals/${id}/files/${file.id}`), ctx(file.id));
+      expect([role, res.status, res.headers.get("content-type")]).toEqual([role, 200, "image/png"]);
+      expect(res.headers.get("content-disposition")).toMatch(/^inline; filename="physician_order_form\.png"$/);
+      expect(res.headers.get("cache-control")).toBe("private, no-store");
+    }
+    as("reviewer");
+    const dl = await fileRoute(new Request(`http://x/api/referrals/${id}/files/${file.id}?download=1`), ctx(file.id));
+    expect(dl.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect((await fileRoute(new Request("http://x"), ctx(randomUUID()))).status).toBe(404);
+    const views = await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where entity_id = ${id} and action in ('referral.file_viewed', 'referral.file_downloaded')`);
+    expect(views.rows[0]!.n).toBe(4);
+    as(null);
+    expect((await fileRoute(new Request("http://x"), ctx(file.id))).status).toBe(401);
+  });
+
+  it("POST /api/session/activity: any signed-in role; anonymous 401", async () => {
+    for (const role of ROLES) {
+      as(role);
+      expect((await activity()).status).toBe(204);
+    }
+    as(null);
+    expect((await activity()).status).toBe(401);
+  });
+});
+
+describe("server actions × role", () => {
+  type Case = { name: string; allowed: Role[]; scope: string; run: (role: Role) => Promise<{ status: string; message?: string }> };
+  const fresh = async () => (await makeReferral()).id;
+  const cases: Case[] = [
+    { name: "claimReferralAction", allowed: ["reviewer"], scope: "referral:claim", run: async () => queueActions.claimReferralAction({ id: await fresh() }) },
+    {
+      name: "unassignReferralAction",
+      allowed: ["reviewer", "supervisor", "admin"],
+      scope: "referral:claim",
+      run: async (role) => {
+        const id = await fresh();
+        if (role === "reviewer") await queueActions.claimReferralAction({ id });
+        return queueActions.unassignReferralAction({ id });
+      },
+    },
+    { name: "bulkAssignAction", allowed: ["supervisor", "admin"], scope: "referral:assign", run: async () => queueActions.bulkAssignAction({ ids: [await fresh()], assigneeId: actors.reviewer.id }) },
+    { name: "setNameSearchAction", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read", run: async () => queueActions.setNameSearchAction({ q: "smi" }) },
+    {
+      name: "rejectReferralAction",
+      allowed: ["reviewer"],
+      scope: "referral:decide",
+      run: async () => decisionActions.rejectReferralAction({ id: await fresh(), version: 1, reasonCode: "duplicate", comment: "Same as another one" }),
+    },
+    { name: "pendingInfoAction", allowed: ["reviewer"], scope: "referral:decide", run: async () => decisionActions.pendingInfoAction({ id: await fresh(), version: 1, note: "Need the order" }) },
+    {
+      name: "reopenReferralAction",
+      allowed: ["reviewer"],
+      scope: "referral:decide",
+      run: async () => {
+        const id = await fresh();
+        await db().execute(sql`update referral_requests set status = 'rejected', version = 2 where id = ${id}`);
+        return decisionActions.reopenReferralAction({ id, version: 2 });
+      },
+    },
+    {
+      name: "addUserAction",
+      allowed: ["admin"],
+      scope: "admin:users",
+      run: async () => adminActions.addUserAction({ email: `new-${randomUUID().slice(0, 6)}@test.example`, name: "New Person", role: "reviewer", password: "" }),
+    },
+    { name: "setUserRoleAction", allowed: ["admin"], scope: "admin:users", run: async () => adminActions.setUserRoleAction({ userId: (await makeActors()).reviewer.id, role: "supervisor" }) },
+    { name: "setUserDisabledAction", allowed: ["admin"], scope: "admin:users", run: async () => adminActions.setUserDisabledAction({ userId: (await makeActors()).reviewer.id, disabled: true }) },
+    { name: "unlockUserAction", allowed: ["admin"], scope: "admin:users", run: async () => adminActions.unlockUserAction({ userId: (await makeActors()).reviewer.id }) },
+    { name: "addReasonAction", allowed: ["admin"], scope: "admin:settings", run: async () => adminActions.addReasonAction({ code: `r_${randomUUID().slice(0, 6)}`, label: "A new reason" }) },
+    { name: "setReasonActiveAction", allowed: ["admin"], scope: "admin:settings", run: async () => adminActions.setReasonActiveAction({ code: "duplicate", active: true }) },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.allowed.join(", ")} only; others get forbidden naming the scope; anonymous forbidden`, async () => {
+      for (const role of ROLES) {
+        as(role);
+        const res = await c.run(role);
+        if (c.allowed.includes(role)) {
+          expect([role, res.status, res.message]).toEqual([role, "success", res.message]);
+        } else {
+          expect([role, res.status]).toEqual([role, "forbidden"]);
+          expect(res.message).toMatch(/needs the [a-z_:*]+ scope/);
+          if (c.scope !== "referral:claim") expect(res.message).toContain(c.scope);
+        }
+      }
+      as(null);
+      const anon = await c.run("reviewer");
+      expect(anon).toMatchObject({ status: "forbidden", message: expect.stringContaining("Sign in") });
+    });
+  }
+
+  it("validates input after authorization (invalid_data with field errors)", async () => {
+    as("reviewer");
+    const res = await decisionActions.rejectReferralAction({ id: "nope", version: 0, reasonCode: "", comment: "" });
+    expect(res.status).toBe("invalid_data");
+    expect(Object.keys(res.fieldErrors ?? {}).sort()).toEqual(["comment", "id", "reasonCode", "version"]);
+  });
+});

@@ -1,0 +1,102 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { userSessions, users } from "../../db/schema";
+import { closeDb, getDb } from "../db";
+import { getEnv } from "../env";
+import { makeUser, TEST_PASSWORD } from "../referrals/test-fixtures";
+import { verifyCredentials } from "./credentials";
+import { upsertSsoUser } from "./oidc";
+import { createSession, endSession, resolveSession } from "./sessions";
+
+const db = () => getDb();
+afterAll(async () => {
+  await closeDb();
+});
+
+async function lastSeenAgo(sessionId: string, minutes: number) {
+  await db().execute(sql`update user_sessions set last_seen_at = now() - make_interval(mins => ${minutes}) where id = ${sessionId}`);
+}
+
+describe("sessions", () => {
+  it("resolve to the actor while active and record activity", async () => {
+    const u = await makeUser("reviewer");
+    await lastSeenAgo(u.sessionId, 2);
+    const check = await resolveSession(db(), u.sessionId, { touch: true });
+    expect(check).toEqual({ ok: true, actor: { id: u.id, email: u.email, name: u.name, role: "reviewer", sessionId: u.sessionId } });
+    const [s] = await db().select().from(userSessions).where(eq(userSessions.id, u.sessionId));
+    expect(Date.now() - s!.lastSeenAt.getTime()).toBeLessThan(10_000);
+  });
+
+  it("expire after SESSION_IDLE_MINUTES without activity (HIPAA automatic logoff), audited once", async () => {
+    const u = await makeUser("reviewer");
+    const idle = getEnv().SESSION_IDLE_MINUTES;
+    await lastSeenAgo(u.sessionId, idle - 1);
+    expect((await resolveSession(db(), u.sessionId, { touch: false })).ok).toBe(true);
+    // Polling (touch: false) did not extend it.
+    await lastSeenAgo(u.sessionId, idle + 1);
+    expect(await resolveSession(db(), u.sessionId, { touch: true })).toEqual({ ok: false, reason: "idle" });
+    expect(await resolveSession(db(), u.sessionId, { touch: true })).toEqual({ ok: false, reason: "idle" });
+    const audits = await db().execute(sql`select count(*)::int as n from audit_events where action = 'auth.session_ended' and details->>'session' = ${u.sessionId}`);
+    expect((audits.rows[0] as { n: number }).n).toBe(1);
+  });
+
+  it("end at sign-out and when the user is disabled", async () => {
+    const u = await makeUser("supervisor");
+    await endSession(db(), u.sessionId, "signed_out");
+    expect(await resolveSession(db(), u.sessionId, { touch: true })).toEqual({ ok: false, reason: "signed_out" });
+    const sid = await createSession(db(), { userId: u.id, provider: "credentials", label: u.email });
+    await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, u.id));
+    expect(await resolveSession(db(), sid, { touch: true })).toEqual({ ok: false, reason: "disabled" });
+  });
+
+  it("refuse unknown and malformed ids", async () => {
+    expect(await resolveSession(db(), null, { touch: true })).toEqual({ ok: false, reason: "missing" });
+    expect(await resolveSession(db(), "not-a-uuid", { touch: true })).toEqual({ ok: false, reason: "missing" });
+    expect(await resolveSession(db(), "00000000-0000-4000-8000-000000000000", { touch: true })).toEqual({ ok: false, reason: "missing" });
+  });
+});
+
+describe("password sign-in", () => {
+  it("accepts the right password and resets the failure count", async () => {
+    const u = await makeUser("reviewer");
+    expect(await verifyCredentials(db(), u.email.toUpperCase(), "wrong")).toEqual({ ok: false, code: "invalid" });
+    const ok = await verifyCredentials(db(), u.email, TEST_PASSWORD);
+    expect(ok).toMatchObject({ ok: true, user: { id: u.id, role: "reviewer" } });
+    const [row] = await db().select().from(users).where(eq(users.id, u.id));
+    expect(row!.failedSignIns).toBe(0);
+    expect(row!.lastSignInAt).not.toBeNull();
+  });
+
+  it("locks after SIGN_IN_MAX_FAILURES wrong passwords, refusing even the right one while locked", async () => {
+    const u = await makeUser("reviewer");
+    const max = getEnv().SIGN_IN_MAX_FAILURES;
+    for (let i = 1; i < max; i++) expect(await verifyCredentials(db(), u.email, `wrong-${i}`)).toEqual({ ok: false, code: "invalid" });
+    const locked = await verifyCredentials(db(), u.email, "wrong-last");
+    expect(locked).toMatchObject({ ok: false, code: "locked" });
+    expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toMatchObject({ ok: false, code: "locked" });
+    await db().update(users).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(users.id, u.id));
+    expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toMatchObject({ ok: true });
+    const actions = await db().execute<{ action: string }>(sql`select action from audit_events where entity_id = ${u.id} and action like 'auth.%' order by id`);
+    expect(actions.rows.map((r) => r.action)).toContain("auth.locked");
+  });
+
+  it("refuses disabled users and unknown e-mails alike", async () => {
+    const u = await makeUser("reviewer");
+    await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, u.id));
+    expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toEqual({ ok: false, code: "disabled" });
+    expect(await verifyCredentials(db(), "nobody@test.example", TEST_PASSWORD)).toEqual({ ok: false, code: "invalid" });
+  });
+});
+
+describe("single sign-on users", () => {
+  it("are created on first sign-in and take the role of the claim afterwards", async () => {
+    const email = `sso-${Date.now()}@test.example`;
+    const first = await upsertSsoUser(db(), { email, name: "Sso User", role: "reviewer" });
+    expect(first).toMatchObject({ ok: true, user: { role: "reviewer" } });
+    const again = await upsertSsoUser(db(), { email: email.toUpperCase(), name: "Sso User", role: "supervisor" });
+    expect(again).toMatchObject({ ok: true, user: { role: "supervisor" } });
+    if (!again.ok) throw new Error("unreachable");
+    await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, again.user.id));
+    expect(await upsertSsoUser(db(), { email, name: "Sso User", role: "admin" })).toEqual({ ok: false, code: "disabled" });
+  });
+});

@@ -1,0 +1,394 @@
+/**
+ * Delivers an approved revision to ACCloud (seed 001, "Option 1"), one call per step:
+ *   1 client  2 service  3 authorization(s)  4 referral approval  5 attachments.
+ * Every ACCloud id is saved in accloud_links the moment it returns, in the same transaction as
+ * the step's progress. Before creating anything, a step looks for its earlier work, so a retry
+ * after a crash, a timeout or an answer lost after ACCloud applied the call never creates a
+ * second entity (the README's "Push design" explains each lookup).
+ */
+import { and, eq, sql } from "drizzle-orm";
+import {
+  accloudLinks,
+  approvalRevisions,
+  pushes,
+  referralFiles,
+  referralRequests,
+  referralSubmissions,
+  type PushStepName,
+  type PushStepState,
+} from "../../db/schema";
+import { isAccloudError, type AccloudError } from "../accloud/errors";
+import type { AccloudClient } from "../accloud/client";
+import type { TAuthorization, TAuthorizationCreate } from "../accloud/schemas";
+import { getReferenceData } from "../accloud/reference-data";
+import { recordAudit, systemActor } from "../audit";
+import type { TApproval } from "../approval/schema";
+import { WEEKDAYS } from "../approval/schema";
+import { getPool, type Db } from "../db";
+import { getEnv } from "../env";
+import type { TReferralRequest } from "../intake/schema";
+import { logger } from "../log";
+import { localMidnightIso } from "./time";
+
+const log = logger("push");
+const actor = systemActor("push worker");
+
+export class PushStoppedError extends Error {
+  override readonly name = "PushStoppedError";
+}
+
+type Ctx = {
+  db: Db;
+  client: AccloudClient;
+  pushId: string;
+  referralId: string;
+  requestId: string;
+  approval: TApproval;
+  payload: TReferralRequest;
+  referral: typeof referralRequests.$inferSelect;
+  submissionId: string;
+  links: Map<string, string>;
+};
+
+const linkKey = (kind: string, localKey: string) => `${kind}:${localKey}`;
+
+/** The agency's client id, namespaced by agency: two agencies' client 1094 never collide. */
+export const clientExternalId = (agencyOrgId: string, agencyClientId: number) => `${agencyOrgId.toLowerCase()}:${agencyClientId}`;
+
+async function saveLink(ctx: Ctx, kind: "client" | "service" | "authorization" | "referral" | "attachment", localKey: string, accloudId: string | number, meta: Record<string, unknown> = {}, referralFileId?: string) {
+  await ctx.db
+    .insert(accloudLinks)
+    .values({ referralRequestId: ctx.referralId, kind, localKey, accloudId: String(accloudId), meta, pushId: ctx.pushId, referralFileId: referralFileId ?? null })
+    .onConflictDoUpdate({ target: [accloudLinks.referralRequestId, accloudLinks.kind, accloudLinks.localKey], set: { accloudId: String(accloudId), meta } });
+  ctx.links.set(linkKey(kind, localKey), String(accloudId));
+}
+
+async function setStep(db: Db, pushId: string, step: PushStepName, patch: Partial<PushStepState>) {
+  await db.execute(sql`update pushes set steps = jsonb_set(steps, ${`{${step}}`}::text[], coalesce(steps -> ${step}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb),
+    updated_at = now() where id = ${pushId}`);
+}
+
+async function bumpStep(db: Db, pushId: string, step: PushStepName) {
+  await db.execute(sql`update pushes set steps = jsonb_set(steps, ${`{${step}}`}::text[],
+      coalesce(steps -> ${step}, '{}'::jsonb) || jsonb_build_object('status', 'running', 'attempts', coalesce((steps -> ${step} ->> 'attempts')::int, 0) + 1, 'startedAt', now(), 'error', null)),
+    updated_at = now() where id = ${pushId}`);
+}
+
+/** get → 404 → create → 409 → get: idempotent on an external id. */
+async function findOrCreate<T>(find: () => Promise<T>, create: () => Promise<T>): Promise<T> {
+  try {
+    return await find();
+  } catch (err) {
+    if (!(isAccloudError(err) && err.isNotFound)) throw err;
+  }
+  try {
+    return await create();
+  } catch (err) {
+    if (isAccloudError(err) && err.isConflict) return find();
+    throw err;
+  }
+}
+
+function demographics(p: TReferralRequest) {
+  const c = p.client;
+  const gender = c.gender ? ({ f: "F", female: "F", m: "M", male: "M", o: "O", other: "O" } as Record<string, "F" | "M" | "O">)[c.gender.trim().toLowerCase()] : undefined;
+  const optional = { address: c.address, city: c.city, state: c.state, zip: c.zip, country: c.country, birthday: c.birthday, email: c.email, phone_main: c.phone_main };
+  return {
+    first_name: c.first_name,
+    last_name: c.last_name,
+    ...(gender ? { gender } : {}),
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => typeof v === "string" && v.trim() !== "")),
+  };
+}
+
+async function stepClient(ctx: Ctx): Promise<Array<string | number>> {
+  const existing = ctx.links.get(linkKey("client", "client"));
+  if (existing) return [existing];
+  const env = getEnv();
+  const ref = await getReferenceData(getPool());
+  if (!ref.csiGroup) throw new PushStoppedError(`The ACCloud group "${env.ACCLOUD_CSI_GROUP_NAME}" is not known: refresh the reference data`);
+  const externalId = clientExternalId(ctx.referral.agencyOrgId, ctx.referral.clientExternalId);
+  const found = await findOrCreate(
+    async () => ({ id: (await ctx.client.getClientByExternalId(externalId)).id }),
+    async () =>
+      ctx.client.createClient({
+        external_id: externalId,
+        branch_id: env.ACCLOUD_HQ_BRANCH_ID,
+        demographics: demographics(ctx.payload),
+        groups: [{ id: ref.csiGroup!.id }],
+        timezone: ctx.payload.client.timezone,
+      }),
+  );
+  await saveLink(ctx, "client", "client", found.id, { externalId });
+  return [found.id];
+}
+
+async function stepService(ctx: Ctx): Promise<Array<string | number>> {
+  const existing = ctx.links.get(linkKey("service", "service"));
+  if (existing) return [existing];
+  const clientId = Number(ctx.links.get(linkKey("client", "client")));
+  const a = ctx.approval;
+  const ref = await getReferenceData(getPool());
+  const code = ref.serviceCodes.find((c) => c.id === a.serviceCodeId);
+  const found = await findOrCreate(
+    async () => ({ id: (await ctx.client.getServiceByExternalId(ctx.requestId)).alayacare_service_id }),
+    async () =>
+      ctx.client.createService({
+        service_id: ctx.requestId,
+        name: code?.name ?? ctx.referral.serviceRequested ?? "Referral service",
+        client: { alayacare_client_id: clientId },
+        service_code_id: a.serviceCodeId,
+        funding_methodology: "single_funder",
+        guid_funder_breakdowns: [{ funder_id: a.funderId, is_primary: 1, percentage: 100 }],
+        start_date: a.startDate,
+        projected_end_date: a.endDate,
+        profile: { target_agency: ctx.referral.agencyName },
+      }),
+  );
+  await saveLink(ctx, "service", "service", found.id);
+  return [found.id];
+}
+
+function authorizationBody(ctx: Ctx, i: number, clientId: number, serviceId: number): TAuthorizationCreate {
+  const a = ctx.approval;
+  const auth = a.authorizations[i]!;
+  const body: TAuthorizationCreate = {
+    client_id: clientId,
+    service_ids: [serviceId],
+    start_at: a.startDate,
+    end_at: a.endDate,
+    methodology: "service",
+    rule_type: auth.ruleType,
+    first_day_of_week: auth.firstDayOfWeek,
+    ...(auth.ruleWeekly !== undefined ? { rule_weekly: auth.ruleWeekly } : {}),
+    ...(auth.ruleMonthly !== undefined ? { rule_monthly: auth.ruleMonthly } : {}),
+    ...(auth.rulePeriod !== undefined ? { rule_period: auth.rulePeriod } : {}),
+    ...(auth.authorizationNumber ? { authorization_number: auth.authorizationNumber } : {}),
+    ...(auth.memberNumber ? { member_number: auth.memberNumber } : {}),
+    ...(auth.programId ? { program_id: auth.programId } : {}),
+    ...(auth.notes ? { notes: auth.notes } : {}),
+    case_manager_name: a.caseManager.name,
+    ...(a.caseManager.phone ? { case_manager_phone: a.caseManager.phone } : {}),
+    ...(a.caseManager.fax ? { case_manager_fax: a.caseManager.fax } : {}),
+    ...(a.caseManager.email ? { case_manager_email: a.caseManager.email } : {}),
+  };
+  if (auth.ruleMode === "daily") {
+    if (auth.ruleDaily !== undefined) body.rule_daily = auth.ruleDaily;
+  } else {
+    for (const d of WEEKDAYS) {
+      const v = auth.weekdays[d];
+      if (v !== undefined) (body as Record<string, unknown>)[`rule_${d}`] = v;
+    }
+  }
+  return body;
+}
+
+/** An authorization already in ACCloud that is this one (same service, dates, rules and identifiers). */
+function sameAuthorization(found: TAuthorization, body: TAuthorizationCreate): boolean {
+  const f = found as Record<string, unknown>;
+  const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+  const keys = ["rule_daily", "rule_weekly", "rule_monthly", "rule_period", ...WEEKDAYS.map((d) => `rule_${d}`)];
+  return (
+    String(found.start_at).slice(0, 10) === body.start_at &&
+    String(found.end_at ?? "").slice(0, 10) === body.end_at &&
+    found.rule_type === body.rule_type &&
+    (found.authorization_number ?? undefined) === (body.authorization_number ?? undefined) &&
+    keys.every((k) => num(f[k]) === num((body as Record<string, unknown>)[k]))
+  );
+}
+
+async function stepAuthorizations(ctx: Ctx): Promise<Array<string | number>> {
+  const clientId = Number(ctx.links.get(linkKey("client", "client")));
+  const serviceId = Number(ctx.links.get(linkKey("service", "service")));
+  const ids: Array<string | number> = [];
+  for (let i = 0; i < ctx.approval.authorizations.length; i++) {
+    const key = `auth:${i}`;
+    const existing = ctx.links.get(linkKey("authorization", key));
+    if (existing) {
+      ids.push(existing);
+      continue;
+    }
+    const body = authorizationBody(ctx, i, clientId, serviceId);
+    // Authorizations have no external id: look for one on this (request-specific) service that
+    // matches and is not already linked to another of ours.
+    const taken = new Set([...ctx.links.entries()].filter(([k]) => k.startsWith("authorization:")).map(([, v]) => v));
+    const candidates = await ctx.client.listAllAuthorizations({ start_at_from: body.start_at, start_at_to: body.start_at, client_id: clientId, service_id: [serviceId] });
+    const match = candidates.find((c) => !taken.has(String(c.id)) && (c.service_ids ?? []).includes(serviceId) && sameAuthorization(c, body));
+    const id = match ? match.id : (await ctx.client.createAuthorization(body)).id;
+    await saveLink(ctx, "authorization", key, id, { index: i });
+    ids.push(id);
+  }
+  return ids;
+}
+
+async function stepReferral(ctx: Ctx): Promise<Array<string | number>> {
+  const existing = ctx.links.get(linkKey("referral", "referral"));
+  if (existing) return [existing];
+  const clientId = Number(ctx.links.get(linkKey("client", "client")));
+  const serviceId = Number(ctx.links.get(linkKey("service", "service")));
+  const authorizationIds = ctx.approval.authorizations.map((_, i) => Number(ctx.links.get(linkKey("authorization", `auth:${i}`))));
+  const tz = ctx.payload.client.timezone;
+  const a = ctx.approval;
+  const find = async () => {
+    const live = (await ctx.client.listReferralsForService(clientId, serviceId, { revisions: "latest" })).filter((r) => r.referral.status !== "cancelled");
+    const hit = live[0];
+    return hit ? { id: hit.referral.id, revision: hit.revision as { revision_group_id: string; revision_number: number } | undefined } : null;
+  };
+  let found: Awaited<ReturnType<typeof find>> = await find();
+  if (!found) {
+    try {
+      const created = await ctx.client.createReferral(serviceId, {
+        care_type: a.careType,
+        referral_type: "service",
+        start_at: localMidnightIso(a.startDate, tz),
+        end_at: localMidnightIso(a.endDate, tz),
+        supply_persona_id: a.supplyPersonaId,
+        authorization_ids: authorizationIds,
+        ...(a.comment ? { comment: a.comment } : {}),
+        case_manager: { name: a.caseManager.name, phone_number: a.caseManager.phone ?? null, fax_number: a.caseManager.fax ?? null, email: a.caseManager.email ?? null },
+      });
+      found = { id: created.referral.id, revision: created.revision ?? undefined };
+    } catch (err) {
+      // One live referral per service: a 409 means our earlier create went through.
+      if (isAccloudError(err) && err.isConflict) found = await find();
+      if (!found) throw err;
+    }
+  }
+  await saveLink(ctx, "referral", "referral", found!.id, { revisionGroupId: found!.revision?.revision_group_id ?? null, revisionNumber: found!.revision?.revision_number ?? 1 });
+  return [found!.id];
+}
+
+async function stepAttachments(ctx: Ctx): Promise<Array<string | number>> {
+  const referralAccloudId = ctx.links.get(linkKey("referral", "referral"))!;
+  const files = await ctx.db
+    .select({ id: referralFiles.id, safeName: referralFiles.safeName, contentType: referralFiles.contentType, sha256: referralFiles.sha256, data: referralFiles.data })
+    .from(referralFiles)
+    .where(eq(referralFiles.submissionId, ctx.submissionId))
+    .orderBy(referralFiles.idx);
+  const paths: Array<string | number> = [];
+  for (const f of files) {
+    const key = `file:${f.sha256}`;
+    const existing = ctx.links.get(linkKey("attachment", key));
+    if (existing) {
+      paths.push(existing);
+      continue;
+    }
+    let filepath: string;
+    try {
+      filepath = (await ctx.client.uploadClientAttachment(referralAccloudId, { filename: f.safeName, contentType: f.contentType, data: f.data })).filepath;
+    } catch (err) {
+      // The same bytes are already attached (an earlier upload whose answer was lost).
+      if (!(isAccloudError(err) && err.isConflict)) throw err;
+      filepath = `(already attached) ${f.safeName}`;
+    }
+    await saveLink(ctx, "attachment", key, filepath, { name: f.safeName }, f.id);
+    paths.push(filepath);
+  }
+  return paths;
+}
+
+const STEPS: Array<[PushStepName, (ctx: Ctx) => Promise<Array<string | number>>]> = [
+  ["client", stepClient],
+  ["service", stepService],
+  ["authorizations", stepAuthorizations],
+  ["referral", stepReferral],
+  ["attachments", stepAttachments],
+];
+
+export type RunOutcome = { status: "sent" } | { status: "retry"; error: AccloudError | Error; retryAfterMs: number | null } | { status: "failed"; error: string };
+
+/** Runs the remaining steps of a push. Never throws for ACCloud answers: the caller decides on retries. */
+export async function runPush(db: Db, client: AccloudClient, pushId: string): Promise<RunOutcome> {
+  const [push] = await db.select().from(pushes).where(eq(pushes.id, pushId)).limit(1);
+  if (!push) return { status: "failed", error: "push not found" };
+  if (push.status === "sent") return { status: "sent" };
+  const [referral] = await db.select().from(referralRequests).where(eq(referralRequests.id, push.referralRequestId)).limit(1);
+  const [revision] = push.approvalRevisionId ? await db.select().from(approvalRevisions).where(eq(approvalRevisions.id, push.approvalRevisionId)).limit(1) : [];
+  if (!referral || !revision) return { status: "failed", error: "referral or approval missing" };
+  const [submission] = await db
+    .select({ id: referralSubmissions.id, payload: referralSubmissions.payload })
+    .from(referralSubmissions)
+    .where(eq(referralSubmissions.referralRequestId, referral.id))
+    .orderBy(sql`${referralSubmissions.seq} desc`)
+    .limit(1);
+  if (!submission) return { status: "failed", error: "no submission" };
+  const links = await db.select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, referral.id));
+
+  const ctx: Ctx = {
+    db,
+    client,
+    pushId,
+    referralId: referral.id,
+    requestId: referral.requestId,
+    approval: revision.data as TApproval,
+    payload: submission.payload as TReferralRequest,
+    referral,
+    submissionId: submission.id,
+    links: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.accloudId])),
+  };
+
+  await db.transaction(async (tx) => {
+    await tx.update(pushes).set({ status: "running", attempts: sql`${pushes.attempts} + 1`, updatedAt: new Date() }).where(eq(pushes.id, pushId));
+    await tx.update(referralRequests).set({ status: "pushing", updatedAt: new Date() }).where(and(eq(referralRequests.id, referral.id), sql`${referralRequests.status} in ('approved', 'push_failed', 'pushing')`));
+  });
+
+  for (const [name, run] of STEPS) {
+    const state = push.steps[name];
+    if (state?.status === "done") continue;
+    await bumpStep(db, pushId, name);
+    try {
+      const ids = await run(ctx);
+      await setStep(db, pushId, name, { status: "done", accloudIds: ids, finishedAt: new Date().toISOString(), error: null });
+      log.info(`push=${pushId} step=${name} done`);
+    } catch (err) {
+      const message = describeError(err);
+      const retryable = isAccloudError(err) ? err.retryable : !(err instanceof PushStoppedError);
+      await setStep(db, pushId, name, { status: "failed", error: message });
+      log.warn(`push=${pushId} step=${name} ${retryable ? "will retry" : "stopped"}: ${message}`);
+      if (retryable) return { status: "retry", error: err as Error, retryAfterMs: isAccloudError(err) ? err.retryAfterMs : null };
+      await finishFailed(db, pushId, referral.id, message);
+      return { status: "failed", error: message };
+    }
+  }
+
+  await db.transaction(async (tx) => {
+    await tx.update(pushes).set({ status: "sent", lastError: null, finishedAt: new Date(), updatedAt: new Date() }).where(eq(pushes.id, pushId));
+    await tx
+      .update(referralRequests)
+      .set({ status: "sent", version: sql`${referralRequests.version} + 1`, updatedAt: new Date() })
+      .where(eq(referralRequests.id, referral.id));
+    await tx.update(approvalRevisions).set({ updatedAt: new Date() }).where(eq(approvalRevisions.id, revision.id));
+    await recordAudit(tx, {
+      actor,
+      action: "push.sent",
+      entityType: "referral_request",
+      entityId: referral.id,
+      details: { pushId, revision: revision.revision, accloud: Object.fromEntries(ctx.links) },
+    });
+  });
+  return { status: "sent" };
+}
+
+export async function finishFailed(db: Db, pushId: string, referralId: string, message: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(pushes).set({ status: "failed", lastError: message, finishedAt: new Date(), updatedAt: new Date() }).where(eq(pushes.id, pushId));
+    await tx
+      .update(referralRequests)
+      .set({ status: "push_failed", version: sql`${referralRequests.version} + 1`, updatedAt: new Date() })
+      .where(eq(referralRequests.id, referralId));
+    await recordAudit(tx, { actor, action: "push.failed", entityType: "referral_request", entityId: referralId, details: { pushId, error: message } });
+  });
+}
+
+export async function markRetrying(db: Db, pushId: string, message: string): Promise<void> {
+  await db.update(pushes).set({ status: "retrying", lastError: message, updatedAt: new Date() }).where(eq(pushes.id, pushId));
+}
+
+/** ACCloud's own words (status and message), never a body: safe to show a reviewer and to log. */
+export function describeError(err: unknown): string {
+  if (isAccloudError(err)) {
+    if (err.kind === "http") return `ACCloud answered ${err.status}${err.accloudMessage ? `: ${err.accloudMessage}` : ""} (${err.method} ${err.path})`;
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,79 @@
+/** Test set-up for the push workflow: a sandbox, reference data, a reviewer, referral requests. */
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { pushes, referralRequests } from "../../db/schema";
+import { refreshReferenceData } from "../accloud/reference-data";
+import { startTestSandbox, type TestSandbox } from "../accloud/sandbox/test-helpers";
+import { systemActor } from "../audit";
+import { getDb, getPool } from "../db";
+import { ingestReferralRequest } from "../intake/ingest";
+import { decodeFiles } from "../intake/files";
+import { ZReferralRequest, type TReferralRequest } from "../intake/schema";
+import { referencePayload } from "../testing/fixtures";
+import { createUser } from "../users";
+import type { TApprovalInput } from "../approval/schema";
+
+export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
+  const sbx: TestSandbox = await startTestSandbox({ client: { timeoutMs: opts.timeoutMs ?? 1500 } });
+  await refreshReferenceData({ db: getPool(), client: sbx.client });
+  const email = `reviewer-${randomUUID().slice(0, 8)}@test.local`;
+  const user = await createUser(getDb(), { email, name: "Test Reviewer", role: "reviewer", actor: systemActor("test") });
+  return { sbx, actor: { type: "user" as const, id: user.id, label: email } };
+}
+
+/** A referral request like the reference one, with its own request_id and (optionally) agency client id. */
+export async function newReferral(over: { clientId?: number; agencyOrgId?: string; agencyName?: string } = {}) {
+  const base = referencePayload();
+  const payload: TReferralRequest = ZReferralRequest.parse({
+    ...base,
+    request_id: randomUUID(),
+    client: { ...base.client, id: over.clientId ?? Math.floor(Math.random() * 1e9) },
+    agency: { ...base.agency, ...(over.agencyOrgId ? { alayamarket_org_id: over.agencyOrgId } : {}), ...(over.agencyName ? { name: over.agencyName } : {}) },
+    form_data: { ...base.form_data, fields: base.form_data.fields.map((f) => (f.field_label === "Service start date" ? { ...f, field_value: dayFromToday(3) } : f.field_label === "Service end date" ? { ...f, field_value: dayFromToday(60) } : f)) },
+  });
+  const files = await decodeFiles(payload.files ?? [], 50 * 1024 * 1024);
+  const r = await ingestReferralRequest(getDb(), { payload, files, actor: systemActor("test") });
+  const [row] = await getDb().select().from(referralRequests).where(eq(referralRequests.id, r.id));
+  return { id: r.id, requestId: r.requestId, version: row!.version, payload };
+}
+
+export function dayFromToday(days: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function approvalFor(ref: { payload: TReferralRequest }, over: Partial<TApprovalInput> = {}): TApprovalInput {
+  return {
+    careType: "nursing",
+    serviceCodeId: 48,
+    funderId: 9,
+    startDate: dayFromToday(3),
+    endDate: dayFromToday(60),
+    supplyPersonaId: ref.payload.agency.alayamarket_org_id,
+    comment: "Approved for twice-weekly visits",
+    caseManager: { name: "Casey Manager", phone: "555-000-1111", email: "casey@csi.example" },
+    authorizations: [
+      {
+        ruleType: "VISITS",
+        ruleMode: "weekdays",
+        weekdays: { monday: 1, thursday: 1 },
+        ruleWeekly: 2,
+        rulePeriod: 10,
+        firstDayOfWeek: 6,
+        memberNumber: "1111111",
+      },
+    ],
+    ...over,
+  };
+}
+
+export async function waitForPush(referralId: string, until: (status: string) => boolean = (s) => s === "sent" || s === "failed", timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [p] = await getDb().select().from(pushes).where(eq(pushes.referralRequestId, referralId)).orderBy(sql`${pushes.createdAt} desc`).limit(1);
+    if (p && until(p.status)) return p;
+    if (Date.now() > deadline) throw new Error(`push did not finish in time (status ${p?.status ?? "none"}; last error ${p?.lastError ?? "-"})`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
