@@ -16,6 +16,8 @@ export default defineConfig({
       APP_SECRET: "test-app-secret-0123456789abcdef0123456789ab",
       SEED_DEMO_DATA: "false",
       LOG_LEVEL: "warn",
+      PUSH_JOB_EXPIRE_SECONDS: "4",
+      PUSH_MAINTENANCE_SECONDS: "1",
     },
   },
 });

@@ -61,6 +61,8 @@ export const ZEnv = z.object({
   /** Worker. */
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: int(4),
+  /** PostgreSQL schema of the job queue (pg-boss). */
+  JOB_QUEUE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("pgboss"),
   /** A push job whose worker died is retried after this many seconds. */
   PUSH_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(600),
   /** How often the queue looks for expired jobs and due retries. */

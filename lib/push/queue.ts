@@ -16,7 +16,7 @@ export const PUSH_RETRY = { retryLimit: 4, retryDelay: 1, retryBackoff: true } a
 
 export type PushJobData = { pushId: string };
 
-const globalForBoss = globalThis as unknown as { csiBoss?: Promise<PgBoss> };
+const globalForBoss = globalThis as unknown as { csiBoss?: Map<string, Promise<PgBoss>> };
 
 export type BossOptions = { databaseUrl?: string; supervise?: boolean; schedule?: boolean; expireInSeconds?: number };
 
@@ -24,6 +24,7 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
   const env = getEnv();
   const boss = new PgBoss({
     connectionString: opts.databaseUrl ?? env.DATABASE_URL,
+    schema: env.JOB_QUEUE_SCHEMA,
     max: 4,
     supervise: opts.supervise ?? false,
     schedule: opts.schedule ?? false,
@@ -51,11 +52,17 @@ async function ensureQueues(boss: PgBoss, expireInSeconds: number) {
 
 /** The web process's sender (no maintenance, no schedules: the worker does those). */
 export function getSenderBoss(): Promise<PgBoss> {
-  globalForBoss.csiBoss ??= createBoss().catch((err) => {
-    globalForBoss.csiBoss = undefined;
-    throw err;
-  });
-  return globalForBoss.csiBoss;
+  const schema = getEnv().JOB_QUEUE_SCHEMA;
+  const bosses = (globalForBoss.csiBoss ??= new Map());
+  let boss = bosses.get(schema);
+  if (!boss) {
+    boss = createBoss().catch((err) => {
+      bosses.delete(schema);
+      throw err;
+    });
+    bosses.set(schema, boss);
+  }
+  return boss;
 }
 
 type Executor = { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };

@@ -1,11 +1,14 @@
 /** Test set-up for the push workflow: a sandbox, reference data, a reviewer, referral requests. */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { pushes, referralRequests } from "../../db/schema";
 import { refreshReferenceData } from "../accloud/reference-data";
-import { startTestSandbox, type TestSandbox } from "../accloud/sandbox/test-helpers";
+import { startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "../accloud/sandbox/test-helpers";
 import { systemActor } from "../audit";
 import { getDb, getPool } from "../db";
+import { getEnv, resetEnvCache } from "../env";
 import { ingestReferralRequest } from "../intake/ingest";
 import { decodeFiles } from "../intake/files";
 import { ZReferralRequest, type TReferralRequest } from "../intake/schema";
@@ -13,7 +16,10 @@ import { referencePayload } from "../testing/fixtures";
 import { createUser } from "../users";
 import type { TApprovalInput } from "../approval/schema";
 
+/** Each test file gets its own job-queue schema, so its workers never take another file's jobs. */
 export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
+  process.env.JOB_QUEUE_SCHEMA = `pgboss_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
+  resetEnvCache();
   const sbx: TestSandbox = await startTestSandbox({ client: { timeoutMs: opts.timeoutMs ?? 1500 } });
   await refreshReferenceData({ db: getPool(), client: sbx.client });
   const email = `reviewer-${randomUUID().slice(0, 8)}@test.local`;
@@ -75,5 +81,35 @@ export async function waitForPush(referralId: string, until: (status: string) =>
     if (p && until(p.status)) return p;
     if (Date.now() > deadline) throw new Error(`push did not finish in time (status ${p?.status ?? "none"}; last error ${p?.lastError ?? "-"})`);
     await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** A real worker process (`npm run worker`'s script) on this file's queue schema and sandbox. */
+export function startChildWorker(sandboxUrl: string, extraEnv: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/worker.ts"], {
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      ACCLOUD_URL: sandboxUrl,
+      ACCLOUD_API_KEY: TEST_API_KEY,
+      ACCLOUD_API_SECRET: TEST_API_SECRET,
+      ACCLOUD_TIMEOUT_MS: "1500",
+      JOB_QUEUE_SCHEMA: getEnv().JOB_QUEUE_SCHEMA,
+      WORKER_CONCURRENCY: "2",
+      WORKER_REFRESH_REFERENCE: "false",
+      LOG_LEVEL: "error",
+      ...extraEnv,
+    },
+  });
+}
+
+/** SIGKILL of the worker's whole process group (tsx runs node as a child), as a crash would. */
+export function killGroup(child: ChildProcess | null): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    /* already gone */
   }
 }

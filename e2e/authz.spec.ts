@@ -1,0 +1,50 @@
+import { expect, test } from "@playwright/test";
+import { referenceId, signInRequest, USERS } from "./ui-fixtures";
+
+/** Pages and route handlers over real HTTP, per role: status codes and the scope a refusal names. */
+test.describe("[AUTHZ]", () => {
+  const pages: Array<{ path: string; allowed: Array<keyof typeof USERS>; scope: string }> = [
+    { path: "/queue", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
+    { path: "/referrals/{ref}", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
+    { path: "/audit", allowed: ["supervisor", "admin"], scope: "audit:read" },
+    { path: "/admin", allowed: ["admin"], scope: "admin:*" },
+  ];
+
+  for (const role of ["reviewer", "supervisor", "admin"] as const) {
+    test(`pages as ${role}`, async ({ playwright, baseURL }) => {
+      const request = await playwright.request.newContext({ baseURL });
+      await signInRequest(request, USERS[role]);
+      const ref = await referenceId();
+      for (const p of pages) {
+        const res = await request.get(p.path.replace("{ref}", ref), { maxRedirects: 0 });
+        const allowed = p.allowed.includes(role);
+        expect([p.path, res.status()]).toEqual([p.path, allowed ? 200 : 403]);
+        if (!allowed) expect(await res.text()).toContain(p.scope);
+      }
+      await request.dispose();
+    });
+  }
+
+  test("anonymous: pages redirect to sign-in, routes answer 401, public routes stay public", async ({ playwright, baseURL }) => {
+    const request = await playwright.request.newContext({ baseURL });
+    for (const path of ["/queue", "/referrals/x", "/audit", "/admin"]) {
+      const res = await request.get(path, { maxRedirects: 0 });
+      expect([path, res.status()]).toEqual([path, 307]);
+      expect(res.headers().location).toContain("/sign-in?next=");
+    }
+    const ref = await referenceId();
+    const routes = [
+      ["GET", `/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}`],
+      ["GET", `/api/referrals/${ref}/files/${crypto.randomUUID()}`],
+      ["POST", "/api/session/activity"],
+    ] as const;
+    for (const [method, path] of routes) {
+      const res = method === "GET" ? await request.get(path) : await request.post(path);
+      expect([path, res.status()]).toEqual([path, 401]);
+    }
+    expect((await request.get("/api/health")).status()).toBe(200);
+    expect((await request.get("/")).status()).toBe(200);
+    expect((await request.get("/sign-in")).status()).toBe(200);
+    await request.dispose();
+  });
+});

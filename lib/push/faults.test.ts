@@ -1,0 +1,100 @@
+/**
+ * The fault matrix: for each of the 5 steps × {500 then success, 429 with Retry-After, timeout,
+ * reset connection, applied but answer lost, worker process killed mid-step}, the push ends
+ * sent and the sandbox holds exactly one client, service, authorization, referral and set of
+ * attachments. Workers are real child processes (`npm run worker`'s script), so "killed" is a
+ * SIGKILL of a real process.
+ */
+import type { ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FaultSpec } from "../accloud/sandbox/control";
+import { approveReferral } from "../approval/service";
+import { clientExternalId } from "./run";
+import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "./testing";
+
+let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
+let worker: ChildProcess | null = null;
+
+const STEP_PATHS = {
+  client: { method: "POST", path: "/ext/api/v2/patients/clients" },
+  service: { method: "POST", path: "/ext/api/v2/scheduler/services" },
+  authorizations: { method: "POST", path: "/ext/api/v2/scheduler/authorizations" },
+  referral: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}" },
+  attachments: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment" },
+} as const;
+type Step = keyof typeof STEP_PATHS;
+
+const FAULTS: Record<string, (s: Step) => FaultSpec> = {
+  "500 then success": (s) => ({ ...STEP_PATHS[s], kind: "status", status: 500, times: 1 }),
+  "429 with Retry-After": (s) => ({ ...STEP_PATHS[s], kind: "status", status: 429, retryAfter: 1, times: 1 }),
+  timeout: (s) => ({ ...STEP_PATHS[s], kind: "timeout", times: 1 }),
+  "reset connection": (s) => ({ ...STEP_PATHS[s], kind: "reset", times: 1 }),
+  "applied but answer lost": (s) => ({ ...STEP_PATHS[s], kind: "apply_then_fail", then: "status", status: 502, times: 1 }),
+};
+
+async function expectExactlyOne(ref: Awaited<ReturnType<typeof newReferral>>) {
+  const state = await env.sbx.control.state();
+  const clients = state.clients.filter((c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id));
+  expect(clients).toHaveLength(1);
+  const services = state.services.filter((s) => s.external_id === ref.requestId);
+  expect(services).toHaveLength(1);
+  expect(state.authorizations.filter((a) => a.client_id === clients[0]!.id && !a.deleted)).toHaveLength(1);
+  const referrals = state.referrals.filter((r) => r.service_id === services[0]!.id);
+  expect(referrals).toHaveLength(1);
+  expect(state.attachments.filter((a) => a.revision_group_id === referrals[0]!.revision_group_id)).toHaveLength(1);
+}
+
+beforeAll(async () => {
+  env = await setupPushEnvironment();
+  worker = startChildWorker(env.sbx.url);
+});
+afterAll(async () => {
+  killGroup(worker);
+  await env?.sbx.close();
+});
+
+describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
+  it.each(Object.keys(FAULTS))("%s: ends sent with exactly one of everything", async (faultName) => {
+    const ref = await newReferral();
+    const fault = await env.sbx.control.addFault(FAULTS[faultName]!(step));
+    await env.sbx.control.clearCalls();
+    const r = await approveReferral({ referralId: ref.id, version: ref.version, approval: approvalFor(ref), actor: env.actor });
+    expect(r.status).toBe("success");
+    const push = await waitForPush(ref.id);
+    expect(push.status, push.lastError ?? "").toBe("sent");
+    const { faults } = await env.sbx.control.listFaults();
+    expect(faults.find((f) => f.id === fault.id)?.remaining ?? 0).toBe(0);
+    expect(push.steps[step]!.attempts).toBeGreaterThanOrEqual(2);
+    await expectExactlyOne(ref);
+    if (faultName === "429 with Retry-After") {
+      const calls = (await env.sbx.control.calls()).filter((c) => c.method === "POST" && c.route === STEP_PATHS[step].path);
+      const limited = calls.findIndex((c) => c.status === 429);
+      expect(limited).toBeGreaterThanOrEqual(0);
+      const next = calls[limited + 1]!;
+      expect(Date.parse(next.at) - Date.parse(calls[limited]!.at)).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it("worker process killed mid-step: another worker finishes it, exactly one of everything", async () => {
+    const ref = await newReferral();
+    await env.sbx.control.addFault({ ...STEP_PATHS[step], kind: "delay", delayMs: 1500, times: 1 });
+    const r = await approveReferral({ referralId: ref.id, version: ref.version, approval: approvalFor(ref), actor: env.actor });
+    expect(r.status).toBe("success");
+    await waitForPush(ref.id, () => true);
+    // Wait until this step is in flight, then kill the worker process with SIGKILL.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const p = await waitForPush(ref.id, () => true);
+      if (p.steps[step]?.status === "running") break;
+      if (Date.now() > deadline) throw new Error(`step ${step} never started`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await new Promise((res) => setTimeout(res, 300));
+    killGroup(worker);
+    worker = startChildWorker(env.sbx.url);
+    const push = await waitForPush(ref.id);
+    expect(push.status, push.lastError ?? "").toBe("sent");
+    expect(push.steps[step]!.attempts).toBeGreaterThanOrEqual(2);
+    await expectExactlyOne(ref);
+  });
+});
