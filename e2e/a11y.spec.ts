@@ -37,6 +37,7 @@ test.describe("[A11Y]", () => {
       await expect(page.locator("[data-queue-row]").first()).toBeVisible();
       await expectAccessible(page, `queue@${w.name}`);
       await shoot(page, `queue-${w.name}`);
+      await page.locator("html[data-queue-keys=ready]").waitFor({ state: "attached" });
       await page.locator("body").click({ position: { x: 5, y: 5 } });
       await page.keyboard.press("?");
       await expectAccessible(page, `queue-help@${w.name}`);
@@ -48,9 +49,9 @@ test.describe("[A11Y]", () => {
 
       await page.goto(`/referrals/${await referenceId()}`);
       await expect(page.getByRole("heading", { level: 1, name: "Jane Smithers" })).toBeVisible();
-      await page.getByTestId("work-panel").getByRole("button", { name: "Reject" }).click();
+      await page.getByTestId("work-panel").getByRole("button", { name: "Reject", exact: true }).click();
       await expectAccessible(page, `referral@${w.name}`);
-      await page.getByTestId("work-panel").getByRole("button", { name: "Reject" }).click();
+      await page.getByTestId("work-panel").getByRole("button", { name: "Reject", exact: true }).click();
       await shoot(page, `referral-${w.name}`);
 
       await page.goto("/admin");

@@ -34,6 +34,7 @@ test.describe("[QUEUE]", () => {
 
   test("search: a name stays out of the URL; a request id goes in it", async ({ page }) => {
     await page.goto("/queue");
+    await page.locator("html[data-queue-keys=ready]").waitFor({ state: "attached" });
     await page.keyboard.press("/");
     await expect(page.getByLabel(/Client name or request id/)).toBeFocused();
     await page.keyboard.type("Smithers");
@@ -54,26 +55,33 @@ test.describe("[QUEUE]", () => {
   });
 
   test("claim with the button and with the keyboard (j, c), then open with Enter", async ({ page }) => {
+    const ready = () => page.locator("html[data-queue-keys=ready]").waitFor({ state: "attached" });
     await page.goto("/queue?assigned=unassigned");
+    await ready();
     const first = rows(page).first();
+    const rid = (await first.getAttribute("data-request-id"))!;
     const client = (await first.locator("[data-row-link]").textContent())!;
     await first.getByRole("button", { name: `Claim the request for ${client}` }).click();
-    // Claimed: it moved to "In review" and is mine.
+    // Claimed: it left "New" for "In review", and it is mine.
+    await expect(page.locator(`[data-request-id="${rid}"]`)).toHaveCount(0);
     await page.goto("/queue?tab=in_review&assigned=me");
-    await expect(rows(page).filter({ hasText: client }).first()).toContainText("You");
+    await expect(page.locator(`[data-request-id="${rid}"]`)).toContainText("You");
 
     await page.goto("/queue?assigned=unassigned");
+    await ready();
     const second = rows(page).nth(1);
-    const client2 = (await second.locator("[data-row-link]").textContent())!;
+    const rid2 = (await second.getAttribute("data-request-id"))!;
     await page.locator("body").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("j");
     await page.keyboard.press("j");
     await expect(second.locator("[data-row-link]")).toBeFocused();
     await expect(second).toHaveAttribute("data-selected", "");
     await page.keyboard.press("c");
-    await expect(page.locator("[data-queue-row]", { hasText: client2 })).toHaveCount(0); // claimed: no longer unassigned/new
+    await expect(page.locator(`[data-request-id="${rid2}"]`)).toHaveCount(0);
     await page.goto("/queue?tab=in_review&assigned=me");
-    await expect(rows(page).filter({ hasText: client2 }).first()).toBeVisible();
+    await ready();
+    await expect(page.locator(`[data-request-id="${rid2}"]`)).toContainText("You");
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("j");
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/referrals\/[0-9a-f-]{36}$/);
@@ -81,6 +89,7 @@ test.describe("[QUEUE]", () => {
 
   test("keyboard help opens with ?", async ({ page }) => {
     await page.goto("/queue");
+    await page.locator("html[data-queue-keys=ready]").waitFor({ state: "attached" });
     await page.locator("body").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("?");
     const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });

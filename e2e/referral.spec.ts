@@ -117,7 +117,7 @@ test.describe("[REFERRAL]", () => {
     const panel = page.getByTestId("work-panel");
     await panel.getByRole("button", { name: "Reject" }).click();
     await panel.getByRole("button", { name: "Reject request" }).click();
-    await expect(panel.getByText("Choose a reason")).toBeVisible();
+    await expect(panel.locator("#reject-reason-error")).toHaveText("Choose a reason");
     await panel.getByLabel("Reason").selectOption({ label: "Client outside the service area" });
     await panel.getByLabel("Comment").fill("The client lives outside our Ohio service area.");
     await panel.getByRole("button", { name: "Reject request" }).click();

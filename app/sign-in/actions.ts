@@ -12,9 +12,14 @@ import type { ActionResult } from "@/lib/validations/action-result";
 import { safeNextPath, ZSignIn } from "@/lib/validations/auth";
 import { fieldErrorsOf } from "@/lib/validations/decisions";
 
-export async function signInAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
+type SignInState = ActionResult<{ email: string }>;
+
+/** On failure the e-mail comes back, so the form (reset by React after an action) keeps it. */
+export async function signInAction(_prev: SignInState | null, formData: FormData): Promise<SignInState> {
+  const email = String(formData.get("email") ?? "").slice(0, 320);
+  const data = { email };
   const parsed = ZSignIn.safeParse({ email: formData.get("email"), password: formData.get("password") });
-  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Enter your e-mail and password." };
+  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Enter your e-mail and password.", data };
   try {
     // redirect: false, then a relative redirect: Auth.js would build an absolute URL from the
     // server's bind address (0.0.0.0 behind the launcher).
@@ -23,11 +28,11 @@ export async function signInAction(_prev: ActionResult | null, formData: FormDat
     if (err instanceof CredentialsSignin) {
       const env = getEnv();
       if (err.code === "locked")
-        return { status: "forbidden", message: `Too many failed sign-ins. The account is locked for ${env.SIGN_IN_LOCK_MINUTES} minutes; an administrator can unlock it sooner.` };
-      if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator." };
-      return { status: "invalid_data", message: "The e-mail or password is not right." };
+        return { status: "forbidden", message: `Too many failed sign-ins. The account is locked for ${env.SIGN_IN_LOCK_MINUTES} minutes; an administrator can unlock it sooner.`, data };
+      if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator.", data };
+      return { status: "invalid_data", message: "The e-mail or password is not right.", data };
     }
-    if (err instanceof AuthError) return { status: "failed", message: "Sign-in failed. Try again." };
+    if (err instanceof AuthError) return { status: "failed", message: "Sign-in failed. Try again.", data };
     throw err;
   }
   redirect(safeNextPath(formData.get("next")));

@@ -15,7 +15,7 @@ export function SignInForm({ next }: { next: string }) {
         <label htmlFor="email" className={label}>
           E-mail
         </label>
-        <input id="email" name="email" type="email" autoComplete="username" required className={`${input} mt-1`} aria-invalid={emailError ? true : undefined} aria-describedby={emailError ? "email-error" : undefined} />
+        <input id="email" name="email" type="email" autoComplete="username" required defaultValue={state?.data?.email ?? ""} key={state?.data?.email ?? ""} className={`${input} mt-1`} aria-invalid={emailError ? true : undefined} aria-describedby={emailError ? "email-error" : undefined} />
         {emailError ? (
           <p id="email-error" className={errorText}>
             {emailError}
@@ -26,7 +26,7 @@ export function SignInForm({ next }: { next: string }) {
         <label htmlFor="password" className={label}>
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className={`${input} mt-1`} aria-invalid={passwordError ? true : undefined} aria-describedby={passwordError ? "password-error" : undefined} />
+        <input id="password" name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(state?.data?.email)} className={`${input} mt-1`} aria-invalid={passwordError ? true : undefined} aria-describedby={passwordError ? "password-error" : undefined} />
         {passwordError ? (
           <p id="password-error" className={errorText}>
             {passwordError}

@@ -4,7 +4,7 @@ import type { FilterOptions } from "@/lib/referrals/queue";
 import { btnPrimary } from "@/components/ui/styles";
 import { FiltersDisclosure } from "./filters-disclosure";
 
-const field = "mt-1 block w-full rounded-md border border-slate-500 bg-white px-2 py-2 text-sm text-slate-900";
+const field = "mt-1 block h-10 w-full rounded-md border border-slate-500 bg-white px-2 text-sm text-slate-900";
 const lbl = "block text-sm font-medium text-slate-800";
 
 /** A plain GET form: applying filters is a navigation, so every view has its own URL. */
@@ -75,7 +75,7 @@ export function QueueFilters({ params, options }: { params: TQueueParams; option
             ))}
           </select>
         </div>
-        <div className="flex h-[38px] items-center gap-2">
+        <div className="flex h-10 items-center gap-2">
           <input id="f-overdue" type="checkbox" name="overdue" value="1" defaultChecked={Boolean(params.overdue)} className="h-4 w-4 accent-blue-800" />
           <label htmlFor="f-overdue" className="text-sm font-medium text-slate-800">
             Overdue only

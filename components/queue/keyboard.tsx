@@ -68,7 +68,11 @@ export function QueueKeyboard() {
       }
     };
     document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
+    document.documentElement.dataset.queueKeys = "ready";
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      delete document.documentElement.dataset.queueKeys;
+    };
   }, []);
 
   return (

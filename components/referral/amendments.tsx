@@ -17,7 +17,7 @@ export function Amendments({ d }: { d: ReferralDetail }) {
           Submission {d.latest.seq} ({formatDateTime(d.latest.receivedAt)}) against the original ({formatDateTime(d.original.receivedAt)}).
         </p>
         {changes.length ? (
-          <div className="mt-2 overflow-x-auto">
+          <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Changed fields (scrolls sideways)">
             <table className="w-full min-w-[28rem] border-collapse">
               <caption className="sr-only">Changed fields</caption>
               <thead>

@@ -3,9 +3,9 @@ import { SlaBadge } from "@/components/sla-badge";
 import { ageInYears, formatCalendarDate, formatDateTime } from "@/lib/referrals/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 
-function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+function Fact({ label, children, testId, wide }: { label: string; children: React.ReactNode; testId?: string; wide?: boolean }) {
   return (
-    <div className="min-w-0">
+    <div className={`min-w-0 ${wide ? "col-span-2" : ""}`}>
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
       <dd className="mt-0.5 break-words text-sm text-slate-900" data-testid={testId}>
         {children ?? <span className="italic text-slate-600">Not provided</span>}
@@ -38,9 +38,9 @@ export function ReferralHeader({ d, now }: { d: ReferralDetail; now: Date }) {
         <Fact label="Gender" testId="client-gender">{d.client.gender}</Fact>
         <Fact label="Phone" testId="client-phone">{d.client.phone}</Fact>
         <Fact label="Client time zone" testId="client-timezone">{d.client.timezone}</Fact>
-        <div className="col-span-2">
-          <Fact label="Address" testId="client-address">{d.client.address}</Fact>
-        </div>
+        <Fact label="Address" testId="client-address" wide>
+          {d.client.address}
+        </Fact>
         <Fact label="Agency" testId="agency-name">
           {d.agency.name}
           <span className="block text-xs text-slate-700">
@@ -56,11 +56,9 @@ export function ReferralHeader({ d, now }: { d: ReferralDetail; now: Date }) {
           {d.form.createdAt ? <span className="block text-xs text-slate-700">{formatDateTime(d.form.createdAt)}</span> : null}
         </Fact>
         <Fact label="Received" testId="received-at">{formatDateTime(d.receivedAt)}</Fact>
-        <div className="col-span-2">
-          <Fact label="Request id" testId="request-id">
-            <span className="font-mono text-xs">{d.requestId}</span>
-          </Fact>
-        </div>
+        <Fact label="Request id" testId="request-id" wide>
+          <span className="font-mono text-xs">{d.requestId}</span>
+        </Fact>
       </dl>
     </section>
   );

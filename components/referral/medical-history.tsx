@@ -8,7 +8,7 @@ export function MedicalHistoryTable({ value, label }: { value: unknown; label: s
   const rows = diagnosesOf(value);
   if (!rows.length) return <span className="italic text-slate-600">No diagnoses given</span>;
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${label} (scrolls sideways)`}>
       <table className="w-full min-w-[36rem] border-collapse text-sm" data-testid="medical-history">
         <caption className="sr-only">{label}</caption>
         <thead>

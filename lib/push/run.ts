@@ -48,6 +48,8 @@ type Ctx = {
   referral: typeof referralRequests.$inferSelect;
   submissionId: string;
   links: Map<string, string>;
+  /** true on a step's first attempt: no earlier call of this push can have applied it */
+  fresh: boolean;
 };
 
 const linkKey = (kind: string, localKey: string) => `${kind}:${localKey}`;
@@ -74,12 +76,17 @@ async function bumpStep(db: Db, pushId: string, step: PushStepName) {
     updated_at = now() where id = ${pushId}`);
 }
 
-/** get → 404 → create → 409 → get: idempotent on an external id. */
-async function findOrCreate<T>(find: () => Promise<T>, create: () => Promise<T>): Promise<T> {
-  try {
-    return await find();
-  } catch (err) {
-    if (!(isAccloudError(err) && err.isNotFound)) throw err;
+/**
+ * get → 404 → create → 409 → get: idempotent on an external id. On a step's first attempt
+ * nothing of ours can exist yet, so the lookup is skipped (create, and only a 409 looks up).
+ */
+async function findOrCreate<T>(find: () => Promise<T>, create: () => Promise<T>, fresh: boolean): Promise<T> {
+  if (!fresh) {
+    try {
+      return await find();
+    } catch (err) {
+      if (!(isAccloudError(err) && err.isNotFound)) throw err;
+    }
   }
   try {
     return await create();
@@ -118,6 +125,7 @@ async function stepClient(ctx: Ctx): Promise<Array<string | number>> {
         groups: [{ id: ref.csiGroup!.id }],
         timezone: ctx.payload.client.timezone,
       }),
+    ctx.fresh,
   );
   await saveLink(ctx, "client", "client", found.id, { externalId });
   return [found.id];
@@ -144,6 +152,7 @@ async function stepService(ctx: Ctx): Promise<Array<string | number>> {
         projected_end_date: a.endDate,
         profile: { target_agency: ctx.referral.agencyName },
       }),
+    ctx.fresh,
   );
   await saveLink(ctx, "service", "service", found.id);
   return [found.id];
@@ -212,7 +221,7 @@ async function stepAuthorizations(ctx: Ctx): Promise<Array<string | number>> {
     // Authorizations have no external id: look for one on this (request-specific) service that
     // matches and is not already linked to another of ours.
     const taken = new Set([...ctx.links.entries()].filter(([k]) => k.startsWith("authorization:")).map(([, v]) => v));
-    const candidates = await ctx.client.listAllAuthorizations({ start_at_from: body.start_at, start_at_to: body.start_at, client_id: clientId, service_id: [serviceId] });
+    const candidates = ctx.fresh ? [] : await ctx.client.listAllAuthorizations({ start_at_from: body.start_at, start_at_to: body.start_at, client_id: clientId, service_id: [serviceId] });
     const match = candidates.find((c) => !taken.has(String(c.id)) && (c.service_ids ?? []).includes(serviceId) && sameAuthorization(c, body));
     const id = match ? match.id : (await ctx.client.createAuthorization(body)).id;
     await saveLink(ctx, "authorization", key, id, { index: i });
@@ -234,7 +243,7 @@ async function stepReferral(ctx: Ctx): Promise<Array<string | number>> {
     const hit = live[0];
     return hit ? { id: hit.referral.id, revision: hit.revision as { revision_group_id: string; revision_number: number } | undefined } : null;
   };
-  let found: Awaited<ReturnType<typeof find>> = await find();
+  let found: Awaited<ReturnType<typeof find>> = ctx.fresh ? null : await find();
   if (!found) {
     try {
       const created = await ctx.client.createReferral(serviceId, {
@@ -325,6 +334,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     referral,
     submissionId: submission.id,
     links: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.accloudId])),
+    fresh: false,
   };
 
   await db.transaction(async (tx) => {
@@ -335,6 +345,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   for (const [name, run] of STEPS) {
     const state = push.steps[name];
     if (state?.status === "done") continue;
+    ctx.fresh = (state?.attempts ?? 0) === 0;
     await bumpStep(db, pushId, name);
     try {
       const ids = await run(ctx);

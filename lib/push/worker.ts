@@ -58,8 +58,14 @@ export async function startWorker(opts: { databaseUrl?: string; concurrency?: nu
   const boss = await createBoss({ databaseUrl: opts.databaseUrl, supervise: true, schedule: opts.refreshReference !== false, expireInSeconds: opts.expireInSeconds });
   const concurrency = opts.concurrency ?? env.WORKER_CONCURRENCY;
   for (let i = 0; i < concurrency; i++) {
-    await boss.work<PushJobData>(PUSH_QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      if (job) await handlePushJob(db, client, job);
+    let workerId = "";
+    workerId = await boss.work<PushJobData>(PUSH_QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      try {
+        if (job) await handlePushJob(db, client, job);
+      } finally {
+        // pg-boss waits a polling interval after every fetch; after a job, look for the next one at once.
+        if (workerId) boss.notifyWorker(workerId);
+      }
     });
   }
 

@@ -26,7 +26,7 @@ export default async function AdminPage() {
           <h2 id="users-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
             Users
           </h2>
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Users (scrolls sideways)">
             <table className="w-full min-w-[44rem] border-collapse text-sm">
               <caption className="sr-only">Users</caption>
               <thead>

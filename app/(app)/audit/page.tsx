@@ -31,7 +31,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         <button type="submit" className="rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900">Filter</button>
       </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" tabIndex={0} role="region" aria-label="Audit events (scrolls sideways)">
         <table className="w-full min-w-[48rem] border-collapse text-sm">
           <caption className="sr-only">Audit events, newest first</caption>
           <thead>

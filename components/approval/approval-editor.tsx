@@ -1,0 +1,397 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { useFieldArray, useForm, useWatch, type FieldPath, type UseFormRegister } from "react-hook-form";
+import { approveReferralAction, retryPushAction, saveApprovalDraftAction } from "@/app/(app)/referrals/[id]/approval-actions";
+import { emptyAuthorization, FIRST_DAY_LABELS, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
+import type { RuleSuggestion } from "@/lib/approval/prefill";
+import { btnPrimary, btnSecondary, btnSmall, card, errorText, input, label } from "@/components/ui/styles";
+import { RulePreview } from "./rule-preview";
+
+type Option = { id: number | string; name: string };
+export type ApprovalEditorProps = {
+  referralId: string;
+  version: number;
+  mode: "approve" | "retry";
+  defaults: TApprovalInput;
+  serviceCodes: Option[];
+  funders: Option[];
+  suppliers: Option[];
+  agency: { orgId: string; name: string; inTrustedNetwork: boolean };
+  hints: { frequencyText: string | null; authorizationsText: string | null; suggestions: RuleSuggestion[] };
+  clientTimezone: string;
+};
+
+type Msg = { kind: "error" | "info"; text: string } | null;
+
+/** Reads a nested error message by dotted path. */
+function errorAt(errors: unknown, path: string): string | undefined {
+  let node: unknown = errors;
+  for (const part of path.split(".")) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  const m = node && typeof node === "object" ? (node as { message?: unknown }).message : undefined;
+  return typeof m === "string" ? m : undefined;
+}
+
+export function ApprovalEditor(p: ApprovalEditorProps) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [msg, setMsg] = useState<Msg>(null);
+  const form = useForm<TApprovalInput, unknown, TApproval>({ resolver: zodResolver(ZApproval), defaultValues: p.defaults, mode: "onTouched" });
+  const { register, control, handleSubmit, formState, setError, getValues, setValue, trigger } = form;
+  const { fields, append, remove } = useFieldArray({ control, name: "authorizations" });
+  const watched = useWatch({ control });
+  const err = (path: string) => errorAt(formState.errors, path);
+
+  const applyServerErrors = (fieldErrors: Record<string, string[] | undefined> | undefined) => {
+    for (const [path, messages] of Object.entries(fieldErrors ?? {})) {
+      if (path === "_") continue;
+      setError(path as FieldPath<TApprovalInput>, { type: "server", message: messages?.[0] ?? "Invalid" }, { shouldFocus: true });
+    }
+  };
+
+  const submit = (kind: "approve" | "retry") =>
+    handleSubmit(
+      (data) =>
+        startTransition(async () => {
+          setMsg(null);
+          const action = kind === "approve" ? approveReferralAction : retryPushAction;
+          const r = await action({ referralId: p.referralId, version: p.version, approval: data });
+          if (r.status === "success") {
+            setMsg({ kind: "info", text: r.message ?? "Done" });
+            router.refresh();
+          } else {
+            if (r.status === "invalid_data") applyServerErrors(r.fieldErrors);
+            setMsg({ kind: "error", text: r.message });
+          }
+        }),
+      () => setMsg({ kind: "error", text: "Some fields need attention: see the messages beside them." }),
+    )();
+
+  const saveDraft = () =>
+    startTransition(async () => {
+      setMsg(null);
+      const r = await saveApprovalDraftAction({ referralId: p.referralId, version: p.version, approval: getValues() });
+      setMsg(r.status === "success" ? { kind: "info", text: "Draft saved." } : { kind: "error", text: r.message ?? "Not saved" });
+    });
+
+  const applySuggestion = (s: RuleSuggestion, index: number) => {
+    setValue(`authorizations.${index}.ruleType`, s.ruleType, { shouldDirty: true });
+    if (s.ruleDaily !== undefined) {
+      setValue(`authorizations.${index}.ruleMode`, "daily");
+      setValue(`authorizations.${index}.weekdays`, {});
+      setValue(`authorizations.${index}.ruleDaily`, s.ruleDaily);
+    }
+    if (s.ruleWeekly !== undefined) setValue(`authorizations.${index}.ruleWeekly`, s.ruleWeekly);
+    if (s.rulePeriod !== undefined) setValue(`authorizations.${index}.rulePeriod`, s.rulePeriod);
+    void trigger(`authorizations.${index}`);
+  };
+
+  const startDate = String(watched.startDate ?? "");
+  const endDate = String(watched.endDate ?? "");
+
+  return (
+    <form
+      aria-labelledby="approval-title"
+      noValidate
+      className={`${card} space-y-5 p-4`}
+      data-testid="approval-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(p.mode);
+      }}
+    >
+      <div>
+        <h2 id="approval-title" className="text-lg font-semibold">
+          {p.mode === "retry" ? "Fix and retry the approval" : "Authorization and approval"}
+        </h2>
+        <p className="text-sm text-slate-700">
+          Prefilled from the form. Every rule ACCloud checks is checked here first; nothing is sent until you approve.
+        </p>
+      </div>
+
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-base font-semibold">Service</legend>
+        <div>
+          <span className={label} id="care-type-label">
+            Care type
+          </span>
+          <div role="radiogroup" aria-labelledby="care-type-label" className="mt-1 flex gap-4 text-sm">
+            {(["nursing", "psw"] as const).map((v) => (
+              <label key={v} className="flex items-center gap-1.5">
+                <input type="radio" value={v} {...register("careType")} /> {v === "nursing" ? "Nursing" : "PSW"}
+              </label>
+            ))}
+          </div>
+          <FieldError id="careType" message={err("careType")} />
+        </div>
+        <SelectField id="serviceCodeId" label="Service code" options={p.serviceCodes} register={register} message={err("serviceCodeId")} />
+        <div>
+          <SelectField id="funderId" label="Funder (single funder, 100%)" options={p.funders} register={register} message={err("funderId")} />
+        </div>
+        <div>
+          <SelectField id="supplyPersonaId" label="Agency (supplier)" options={p.suppliers} register={register} message={err("supplyPersonaId")} />
+          {!p.agency.inTrustedNetwork ? <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p> : null}
+        </div>
+        <TextField id="startDate" type="date" label="Start date" register={register} message={err("startDate")} />
+        <TextField id="endDate" type="date" label="End date" register={register} message={err("endDate")} hint={`Every authorization covers these dates; the referral is sent as midnight ${p.clientTimezone}.`} />
+      </fieldset>
+
+      {p.hints.frequencyText || p.hints.authorizationsText ? (
+        <div className="rounded-md border border-blue-200 bg-blue-50 p-3 text-sm" data-testid="form-hints">
+          <p className="font-semibold text-slate-900">The agency asked for</p>
+          <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
+            {p.hints.frequencyText ? (
+              <>
+                <dt className="text-slate-700">Service frequency</dt>
+                <dd className="font-medium">{p.hints.frequencyText}</dd>
+              </>
+            ) : null}
+            {p.hints.authorizationsText ? (
+              <>
+                <dt className="text-slate-700">Service authorizations</dt>
+                <dd className="font-medium">{p.hints.authorizationsText}</dd>
+              </>
+            ) : null}
+          </dl>
+          {p.hints.suggestions.length ? (
+            <ul className="mt-2 flex flex-wrap gap-2">
+              {p.hints.suggestions.map((s) => (
+                <li key={s.source}>
+                  <button type="button" className={btnSmall} onClick={() => applySuggestion(s, 0)}>
+                    Use “{s.explanation}”
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+
+      {fields.map((f, i) => {
+        const a = watched.authorizations?.[i];
+        const mode = a?.ruleMode === "daily" ? "daily" : "weekdays";
+        const unit = a?.ruleType === "HOURS" ? "HOURS" : "VISITS";
+        const at = (k: string) => `authorizations.${i}.${k}`;
+        return (
+          <fieldset key={f.id} className="rounded-md border border-slate-300 p-3" data-testid={`authorization-${i}`}>
+            <legend className="px-1 text-base font-semibold">Authorization {fields.length > 1 ? i + 1 : ""}</legend>
+            <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,17rem)]">
+              <div className="space-y-4">
+                <div className="flex flex-wrap gap-6">
+                  <div>
+                    <span className={label} id={`rt-${i}`}>
+                      Counted in
+                    </span>
+                    <div role="radiogroup" aria-labelledby={`rt-${i}`} className="mt-1 flex gap-4 text-sm">
+                      {(["VISITS", "HOURS"] as const).map((v) => (
+                        <label key={v} className="flex items-center gap-1.5">
+                          <input type="radio" value={v} {...register(`authorizations.${i}.ruleType`)} /> {v === "VISITS" ? "Visits" : "Hours"}
+                        </label>
+                      ))}
+                    </div>
+                  </div>
+                  <div>
+                    <span className={label} id={`rm-${i}`}>
+                      Per-day rule
+                    </span>
+                    <div role="radiogroup" aria-labelledby={`rm-${i}`} className="mt-1 flex gap-4 text-sm">
+                      <label className="flex items-center gap-1.5">
+                        <input type="radio" value="daily" {...register(`authorizations.${i}.ruleMode`)} /> Same every day
+                      </label>
+                      <label className="flex items-center gap-1.5">
+                        <input type="radio" value="weekdays" {...register(`authorizations.${i}.ruleMode`)} /> Per weekday
+                      </label>
+                    </div>
+                    <FieldError id={`${at("ruleMode")}`} message={err(at("ruleMode"))} />
+                  </div>
+                </div>
+                {mode === "daily" ? (
+                  <NumberField id={at("ruleDaily")} label={`Daily limit (${unit.toLowerCase()})`} register={register} message={err(at("ruleDaily"))} />
+                ) : (
+                  <fieldset>
+                    <legend className={label}>Limit per weekday ({unit.toLowerCase()}); leave empty for none</legend>
+                    <div className="mt-1 grid grid-cols-4 gap-2 sm:grid-cols-7">
+                      {WEEKDAYS.map((d) => (
+                        <NumberField key={d} id={`${at("weekdays")}.${d}`} label={d.slice(0, 1).toUpperCase() + d.slice(1, 3)} fullLabel={d} register={register} message={err(`${at("weekdays")}.${d}`)} compact />
+                      ))}
+                    </div>
+                    <FieldError id={at("ruleDaily")} message={err(at("ruleDaily"))} />
+                  </fieldset>
+                )}
+                <div className="grid gap-3 sm:grid-cols-3">
+                  <NumberField id={at("ruleWeekly")} label="Weekly limit" register={register} message={err(at("ruleWeekly"))} />
+                  <NumberField id={at("ruleMonthly")} label="Monthly limit" register={register} message={err(at("ruleMonthly"))} />
+                  <NumberField id={at("rulePeriod")} label="Limit for the period" register={register} message={err(at("rulePeriod"))} />
+                </div>
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <div>
+                    <label htmlFor={at("firstDayOfWeek")} className={label}>
+                      Weeks start on
+                    </label>
+                    <select id={at("firstDayOfWeek")} className={`${input} mt-1`} {...register(`authorizations.${i}.firstDayOfWeek`)}>
+                      {FIRST_DAY_LABELS.map((d, n) => (
+                        <option key={d} value={n}>
+                          {d}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <TextField id={at("authorizationNumber")} label="Authorization number" register={register} message={err(at("authorizationNumber"))} />
+                  <TextField id={at("memberNumber")} label="Member number" register={register} message={err(at("memberNumber"))} hint="From the primary subscriber ID" />
+                  <TextField id={at("programId")} label="Program id" register={register} message={err(at("programId"))} />
+                </div>
+                <TextField id={at("notes")} label="Notes (CSI only)" register={register} message={err(at("notes"))} />
+                {fields.length > 1 ? (
+                  <button type="button" className={btnSmall} onClick={() => remove(i)}>
+                    Remove authorization {i + 1}
+                  </button>
+                ) : null}
+              </div>
+              <div className="rounded-md bg-slate-50 p-3">
+                <h3 className="mb-2 text-sm font-semibold">What this allows</h3>
+                <RulePreview
+                  startDate={startDate}
+                  endDate={endDate}
+                  unit={unit}
+                  rules={{
+                    ruleMode: mode,
+                    ruleDaily: num(a?.ruleDaily),
+                    weekdays: Object.fromEntries(WEEKDAYS.map((d) => [d, num((a?.weekdays as Record<string, unknown> | undefined)?.[d])])),
+                    ruleWeekly: num(a?.ruleWeekly),
+                    ruleMonthly: num(a?.ruleMonthly),
+                    rulePeriod: num(a?.rulePeriod),
+                    firstDayOfWeek: Number(a?.firstDayOfWeek ?? 6),
+                  }}
+                />
+              </div>
+            </div>
+          </fieldset>
+        );
+      })}
+      <button type="button" className={btnSmall} onClick={() => append({ ...emptyAuthorization(), memberNumber: getValues("authorizations.0.memberNumber") })}>
+        Add another authorization
+      </button>
+      <FieldError id="authorizations" message={err("authorizations") ?? errorAt(formState.errors, "authorizations.root")} />
+
+      <fieldset className="grid gap-3 sm:grid-cols-2">
+        <legend className="mb-2 text-base font-semibold">Case manager</legend>
+        <TextField id="caseManager.name" label="Name" register={register} message={err("caseManager.name")} />
+        <TextField id="caseManager.phone" label="Phone" type="tel" register={register} message={err("caseManager.phone")} />
+        <TextField id="caseManager.fax" label="Fax" type="tel" register={register} message={err("caseManager.fax")} />
+        <TextField id="caseManager.email" label="E-mail" type="email" register={register} message={err("caseManager.email")} />
+      </fieldset>
+
+      <div>
+        <label htmlFor="comment" className={label}>
+          Comment for the agency
+        </label>
+        <textarea id="comment" rows={3} className={`${input} mt-1`} {...register("comment")} aria-describedby="comment-error" />
+        <FieldError id="comment" message={err("comment")} />
+      </div>
+
+      {msg ? (
+        <p role={msg.kind === "error" ? "alert" : "status"} className={msg.kind === "error" ? "rounded-md bg-red-50 p-2 text-sm text-red-900" : "rounded-md bg-green-50 p-2 text-sm text-green-900"}>
+          {msg.text}
+        </p>
+      ) : null}
+
+      <div className="flex flex-wrap gap-3">
+        <button type="submit" className={btnPrimary} disabled={pending}>
+          {pending ? "Sending…" : p.mode === "retry" ? "Save and retry the push" : "Approve and send to ACCloud"}
+        </button>
+        {p.mode === "approve" ? (
+          <button type="button" className={btnSecondary} disabled={pending} onClick={saveDraft}>
+            Save draft
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+const num = (v: unknown): number | undefined => {
+  if (v === "" || v === null || v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  return (
+    <p id={`${id}-error`} className={errorText} aria-live="polite">
+      {message ?? ""}
+    </p>
+  );
+}
+
+type Reg = UseFormRegister<TApprovalInput>;
+
+function TextField({ id, label: text, register, message, type = "text", hint }: { id: string; label: string; register: Reg; message?: string; type?: string; hint?: string }) {
+  return (
+    <div>
+      <label htmlFor={id} className={label}>
+        {text}
+      </label>
+      <input
+        id={id}
+        type={type}
+        className={`${input} mt-1`}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={`${id}-error${hint ? ` ${id}-hint` : ""}`}
+        {...register(id as FieldPath<TApprovalInput>)}
+      />
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={id} message={message} />
+    </div>
+  );
+}
+
+function NumberField({ id, label: text, fullLabel, register, message, compact }: { id: string; label: string; fullLabel?: string; register: Reg; message?: string; compact?: boolean }) {
+  return (
+    <div>
+      <label htmlFor={id} className={compact ? "block text-xs font-medium text-slate-800" : label}>
+        <span aria-hidden={fullLabel ? true : undefined}>{text}</span>
+        {fullLabel ? <span className="sr-only">{fullLabel}</span> : null}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        min={0}
+        step="any"
+        className={`${input} mt-1 ${compact ? "px-2" : ""}`}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={`${id}-error`}
+        {...register(id as FieldPath<TApprovalInput>, { setValueAs: (v: unknown) => (v === "" || v === null || v === undefined ? undefined : Number(v)) })}
+      />
+      <FieldError id={id} message={message} />
+    </div>
+  );
+}
+
+function SelectField({ id, label: text, options, register, message }: { id: string; label: string; options: Option[]; register: Reg; message?: string }) {
+  return (
+    <div>
+      <label htmlFor={id} className={label}>
+        {text}
+      </label>
+      <select id={id} className={`${input} mt-1`} aria-invalid={message ? true : undefined} aria-describedby={`${id}-error`} {...register(id as FieldPath<TApprovalInput>)}>
+        <option value="">Choose…</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+      <FieldError id={id} message={message} />
+    </div>
+  );
+}

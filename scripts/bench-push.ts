@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:push` (a benchmark, not a test): 200 approvals pushed through the queue and the
+ * worker against the sandbox with zero latency, and in the same run a baseline that makes the
+ * same ACCloud calls directly (no queue, no bookkeeping) with the same concurrency.
+ * Prints pushes per second for both, the ratio, and our own milliseconds per ACCloud call
+ * (push time minus the time spent waiting on ACCloud, divided by the calls made).
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, chmodSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const N = Number(process.env.BENCH_PUSHES ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+process.env.LOG_LEVEL = "error";
+process.env.AUTH_SECRET ??= "bench-auth-secret-0123456789abcdefghijkl";
+process.env.APP_SECRET ??= "bench-app-secret-0123456789abcdefghijklm";
+process.env.PUSH_MAINTENANCE_SECONDS = "5";
+
+const { startEmbeddedPostgres } = await import("../db/embedded");
+const { runMigrations } = await import("../db/migrate");
+const tmp = mkdtempSync(path.join(os.tmpdir(), "csi-bench-push-"));
+chmodSync(tmp, 0o755);
+const pgdb = await startEmbeddedPostgres({ dataRoot: tmp, database: "bench", preferredPort: 0 });
+process.env.DATABASE_URL = pgdb.url;
+await runMigrations(pgdb.url);
+
+const { startSandbox } = await import("../lib/accloud/sandbox/server");
+const { createAccloudClient } = await import("../lib/accloud/client");
+const { refreshReferenceData } = await import("../lib/accloud/reference-data");
+const { getDb, getPool, closeDb } = await import("../lib/db");
+const { systemActor } = await import("../lib/audit");
+const { createUser } = await import("../lib/users");
+const { ingestReferralRequest } = await import("../lib/intake/ingest");
+const { decodeFiles } = await import("../lib/intake/files");
+const { ZReferralRequest } = await import("../lib/intake/schema");
+const { approveReferral } = await import("../lib/approval/service");
+const { startWorker } = await import("../lib/push/worker");
+const { localMidnightIso } = await import("../lib/push/time");
+
+const sandbox = await startSandbox({ databaseUrl: pgdb.url, port: 0, apiKey: "k", apiSecret: "s", controlKey: "c", schema: "accloud_sandbox" });
+let accloudMs = 0;
+let accloudCalls = 0;
+const client = createAccloudClient({
+  baseUrl: sandbox.url,
+  apiKey: "k",
+  apiSecret: "s",
+  timeoutMs: 10_000,
+  log: (e) => {
+    accloudMs += e.durationMs;
+    accloudCalls += 1;
+  },
+});
+await refreshReferenceData({ db: getPool(), client });
+const user = await createUser(getDb(), { email: "bench@local", name: "Bench", role: "reviewer", actor: systemActor("bench") });
+const base = JSON.parse(readFileSync(path.resolve("lib/demo/reference-payload.json"), "utf8"));
+const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+
+async function makeReferrals(n: number) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const payload = ZReferralRequest.parse({ ...base, request_id: randomUUID(), client: { ...base.client, id: 1_000_000 + Math.floor(Math.random() * 1e8) } });
+    const files = await decodeFiles(payload.files ?? [], 50 * 1024 * 1024);
+    const r = await ingestReferralRequest(getDb(), { payload, files, actor: systemActor("bench") });
+    out.push({ id: r.id, requestId: r.requestId, payload });
+  }
+  return out;
+}
+const approval = (orgId: string) => ({
+  careType: "nursing",
+  serviceCodeId: 48,
+  funderId: 9,
+  startDate: day(3),
+  endDate: day(60),
+  supplyPersonaId: orgId,
+  caseManager: { name: "Bench Manager" },
+  authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1, thursday: 1 }, ruleWeekly: 2, firstDayOfWeek: 6 }],
+});
+
+// Baseline: the same calls, straight through the client, CONCURRENCY at a time.
+const baselineRefs = await makeReferrals(N);
+const fileBytes = Buffer.from(base.files[0].file_value, "base64");
+let next = 0;
+accloudMs = 0;
+accloudCalls = 0;
+const t0 = performance.now();
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (next < baselineRefs.length) {
+      const r = baselineRefs[next++]!;
+      const c = await client.createClient({ external_id: `b:${r.requestId}`, branch_id: 1000, demographics: { first_name: "B", last_name: "L" }, groups: [{ id: 1008 }], timezone: "America/Denver" });
+      const s = await client.createService({ service_id: r.requestId, name: "PT", client: { alayacare_client_id: c.id }, service_code_id: 48, funding_methodology: "single_funder", guid_funder_breakdowns: [{ funder_id: 9, is_primary: 1, percentage: 100 }] });
+      const a = await client.createAuthorization({ client_id: c.id, service_ids: [s.id], start_at: day(3), end_at: day(60), methodology: "service", rule_type: "VISITS", first_day_of_week: 6, rule_weekly: 2 });
+      const ref = await client.createReferral(s.id, { care_type: "nursing", referral_type: "service", start_at: localMidnightIso(day(3), "America/Denver"), end_at: localMidnightIso(day(60), "America/Denver"), supply_persona_id: r.payload.agency.alayamarket_org_id, authorization_ids: [a.id] });
+      await client.uploadClientAttachment(ref.referral.id, { filename: "order.png", contentType: "image/png", data: fileBytes });
+    }
+  }),
+);
+const baselineSeconds = (performance.now() - t0) / 1000;
+const baselineAccloudMs = accloudMs;
+const baselineCalls = accloudCalls;
+
+// The product: approvals through the queue and the worker.
+const refs = await makeReferrals(N);
+const worker = await startWorker({ client, concurrency: CONCURRENCY, refreshReference: false });
+accloudMs = 0;
+accloudCalls = 0;
+const t1 = performance.now();
+await Promise.all(refs.map((r) => approveReferral({ referralId: r.id, version: 1, approval: approval(r.payload.agency.alayamarket_org_id), actor: { type: "user", id: user.id, label: "bench" } })));
+for (;;) {
+  const res = await getPool().query<{ n: number }>("select count(*)::int as n from pushes where status = 'sent'");
+  if (res.rows[0]!.n >= N) break;
+  const failed = await getPool().query<{ n: number }>("select count(*)::int as n from pushes where status = 'failed'");
+  if (failed.rows[0]!.n > 0) throw new Error(`${failed.rows[0]!.n} pushes failed`);
+  await new Promise((r) => setTimeout(r, 50));
+}
+const seconds = (performance.now() - t1) / 1000;
+
+// Busy time of the pushes: from the first step's start to the end, summed over all pushes.
+const busy = await getPool().query<{ ms: number }>(
+  "select coalesce(sum(extract(epoch from finished_at - (steps -> 'client' ->> 'startedAt')::timestamptz) * 1000), 0)::float as ms from pushes where status = 'sent'",
+);
+const ownMsPerCall = ((busy.rows[0]!.ms - accloudMs) / accloudCalls).toFixed(2);
+const baselineOwn = ((baselineSeconds * 1000 * CONCURRENCY - baselineAccloudMs) / baselineCalls).toFixed(2);
+console.log("");
+console.log(`${N} pushes, ${CONCURRENCY} at a time, sandbox latency 0`);
+console.log(`baseline (direct client calls): ${(N / baselineSeconds).toFixed(1)} pushes/s, ${baselineCalls} calls, ${(baselineAccloudMs / baselineCalls).toFixed(2)} ms per ACCloud call, own ms/call ${baselineOwn}`);
+console.log(`product (approve → queue → worker): ${(N / seconds).toFixed(1)} pushes/s, ${accloudCalls} calls, ${(accloudMs / accloudCalls).toFixed(2)} ms per ACCloud call, own ms/call ${ownMsPerCall} (push busy time minus ACCloud time)`);
+console.log(`ratio product/baseline pushes/s: ${(baselineSeconds / seconds).toFixed(2)}`);
+
+await worker.stop();
+await sandbox.close();
+await closeDb();
+await pgdb.stop();
+rmSync(tmp, { recursive: true, force: true });
+process.exit(0);
