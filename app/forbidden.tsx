@@ -2,10 +2,11 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { scopeForPath } from "@/lib/auth/scopes";
 
+/** Rendered inside the signed-in shell (its <main>), so no landmark of its own. */
 export default async function Forbidden() {
   const scope = scopeForPath((await headers()).get("x-csi-path") ?? "");
   return (
-    <main id="main" className="mx-auto max-w-xl px-4 py-16">
+    <div className="mx-auto max-w-xl px-4 py-12">
       <p className="text-sm font-semibold text-red-800">403 Forbidden</p>
       <h1 className="mt-1 text-2xl font-bold tracking-tight">You don’t have access to this page</h1>
       <p className="mt-3 text-slate-700" data-testid="missing-scope">
@@ -20,6 +21,6 @@ export default async function Forbidden() {
       <Link href="/queue" className="mt-6 inline-block font-medium text-blue-800 underline underline-offset-2">
         Back to the queue
       </Link>
-    </main>
+    </div>
   );
 }

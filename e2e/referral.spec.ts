@@ -48,12 +48,12 @@ test.describe("[REFERRAL]", () => {
           const get = (k: string) => h.values.find((x) => x.field_key === k)?.field_value ?? null;
           const [code, description] = get("diagnosis")!.split("=") as [string, string];
           const cells = rows.nth(i).locator("td");
-          await expect(cells.nth(0)).toHaveText(code);
-          await expect(cells.nth(1)).toHaveText(description);
-          await expect(cells.nth(2)).toHaveText(get("treatment") ?? "—");
-          await expect(cells.nth(3)).toHaveText(get("start_date") ? calendar(get("start_date")!) : "—");
-          await expect(cells.nth(4)).toHaveText(get("end_date") ? calendar(get("end_date")!) : "—");
-          await expect(cells.nth(5)).toHaveText(get("notes") ?? "—");
+          await expect(cells.nth(0)).toHaveText(code, { useInnerText: true });
+          await expect(cells.nth(1)).toHaveText(description, { useInnerText: true });
+          await expect(cells.nth(2)).toHaveText(get("treatment") ?? "—", { useInnerText: true });
+          await expect(cells.nth(3)).toHaveText(get("start_date") ? calendar(get("start_date")!) : "—", { useInnerText: true });
+          await expect(cells.nth(4)).toHaveText(get("end_date") ? calendar(get("end_date")!) : "—", { useInnerText: true });
+          await expect(cells.nth(5)).toHaveText(get("notes") ?? "—", { useInnerText: true });
         }
       } else if (f.field_type === "picture") {
         await expect(cell.getByRole("link")).toHaveAttribute("href", String(f.field_value));

@@ -4,6 +4,7 @@ import { SlaBadge } from "@/components/sla-badge";
 import type { Actor } from "@/lib/auth/scopes";
 import { hasScope } from "@/lib/auth/scopes";
 import { formatCalendarDate, formatDuration, formatShortDateTime } from "@/lib/referrals/format";
+import { slaState } from "@/lib/referrals/sla";
 import type { QueueRow } from "@/lib/referrals/queue";
 import { BULK_FORM_ID } from "./bulk-assign";
 import { ClaimButton } from "./claim-button";
@@ -31,7 +32,8 @@ function RowAction({ row, actor }: { row: QueueRow; actor: Actor }) {
   return null;
 }
 
-export function QueueTable({ rows, actor, now, caption }: { rows: QueueRow[]; actor: Actor; now: Date; caption: string }) {
+/** `showStatus` when the tab covers several statuses (approved / pushing). */
+export function QueueTable({ rows, actor, now, caption, showStatus }: { rows: QueueRow[]; actor: Actor; now: Date; caption: string; showStatus: boolean }) {
   const canAssign = hasScope(actor.role, "referral:assign");
   return (
     <table className="w-full border-collapse text-sm" data-testid="queue-table">
@@ -61,7 +63,8 @@ export function QueueTable({ rows, actor, now, caption }: { rows: QueueRow[]; ac
             key={r.id}
             data-queue-row
             data-request-id={r.requestId}
-            className="relative block border-b border-slate-200 py-2 hover:bg-slate-50 data-[selected]:bg-blue-50 data-[selected]:outline-2 data-[selected]:outline-blue-700 md:table-row md:py-0"
+            data-overdue={slaState(r, now).kind === "overdue" ? "" : undefined}
+            className="relative block border-b border-l-4 border-b-slate-200 border-l-transparent py-2 hover:bg-slate-50 data-[overdue]:border-l-red-600 data-[overdue]:bg-red-50/40 data-[selected]:bg-blue-50 data-[selected]:outline-2 data-[selected]:outline-blue-700 md:table-row md:py-0"
           >
             {canAssign ? (
               <td className="absolute right-2 top-2 md:static md:table-cell md:px-3 md:py-2.5 md:align-top">
@@ -73,7 +76,7 @@ export function QueueTable({ rows, actor, now, caption }: { rows: QueueRow[]; ac
                 {r.clientName}
               </Link>
               <div className="mt-0.5 flex flex-wrap items-center gap-1.5">
-                <StatusBadge status={r.status} />
+                {showStatus ? <StatusBadge status={r.status} /> : null}
                 {r.amended ? <AmendedBadge title="An amended submission arrived" /> : null}
                 <span className="font-mono text-xs text-slate-600" title={r.requestId}>
                   {r.requestId.slice(0, 8)}

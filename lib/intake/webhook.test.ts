@@ -24,12 +24,14 @@ async function count(table: string, where = "true"): Promise<number> {
   return (r.rows[0] as { n: number }).n;
 }
 
+/** What this file's API client has stored (other test files write referral rows in parallel). */
 async function totals() {
+  const mine = `api_client_id = '${creds.id}'`;
   return {
-    requests: await count("referral_requests"),
-    submissions: await count("referral_submissions"),
-    files: await count("referral_files"),
-    audits: await count("audit_events", "entity_type = 'referral_request'"),
+    requests: await count("referral_requests", `id in (select referral_request_id from referral_submissions where ${mine})`),
+    submissions: await count("referral_submissions", mine),
+    files: await count("referral_files", `submission_id in (select id from referral_submissions where ${mine})`),
+    audits: await count("audit_events", `actor_id = '${creds.id}'`),
   };
 }
 

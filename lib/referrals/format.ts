@@ -13,10 +13,21 @@ const dateTimeFmt = new Intl.DateTimeFormat("en-US", {
   minute: "2-digit",
   timeZoneName: "short",
 });
+const secondsFmt = new Intl.DateTimeFormat("en-US", {
+  timeZone: DISPLAY_TIME_ZONE,
+  month: "short",
+  day: "numeric",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZoneName: "short",
+});
 const shortDateTimeFmt = new Intl.DateTimeFormat("en-US", { timeZone: DISPLAY_TIME_ZONE, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 const calendarFmt = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" });
 
 export const formatDateTime = (d: Date | string) => dateTimeFmt.format(new Date(d));
+export const formatDateTimeSeconds = (d: Date | string) => secondsFmt.format(new Date(d));
 export const formatShortDateTime = (d: Date | string) => shortDateTimeFmt.format(new Date(d));
 
 /** "2023-05-31" → "May 31, 2023" (a calendar date: no zone shift). Other text is returned as is. */

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requirePageActor } from "@/lib/auth/guards";
 import { listAuditEvents } from "@/lib/dal/audit";
 import { getDb } from "@/lib/db";
-import { formatDateTime } from "@/lib/referrals/format";
+import { formatDateTimeSeconds } from "@/lib/referrals/format";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
@@ -46,7 +46,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <tbody>
             {rows.map((e) => (
               <tr key={e.id} className="border-b border-slate-100 align-top">
-                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(e.at)}</td>
+                <td className="whitespace-nowrap px-3 py-2">{formatDateTimeSeconds(e.at)}</td>
                 <td className="px-3 py-2">{e.actorLabel}</td>
                 <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
                 <td className="px-3 py-2 text-xs">

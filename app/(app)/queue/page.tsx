@@ -68,7 +68,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       {canAssign ? <BulkAssignBar reviewers={reviewers} /> : null}
       {page.rows.length ? (
         <div className="rounded-lg border border-slate-200 bg-white shadow-sm md:overflow-x-auto">
-          <QueueTable rows={page.rows} actor={actor} now={now} caption={`${tabLabel} referral requests`} />
+          <QueueTable rows={page.rows} actor={actor} now={now} caption={`${tabLabel} referral requests`} showStatus={QUEUE_TABS.find((t) => t.key === params.tab)!.statuses.length > 1} />
         </div>
       ) : (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center" data-testid="queue-empty">

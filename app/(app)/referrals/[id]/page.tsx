@@ -30,18 +30,24 @@ export default async function ReferralPage({ params }: { params: Promise<{ id: s
         ← Back to the queue
       </Link>
       <ReferralHeader d={d} now={now} />
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="order-2 min-w-0 space-y-4 lg:order-1">
+      {/* One grid: on phones the DOM order (review, files, form, history); on desktops the form
+          spans the left column while review, files and history stack on the right. */}
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem] lg:grid-rows-[auto_auto_auto_1fr]">
+        <div className="min-w-0 lg:col-start-2 lg:row-start-1">
+          <WorkPanel d={d} actor={actor} reasons={reasons} />
+        </div>
+        <div className="min-w-0 lg:col-start-2 lg:row-start-2">
+          <ReferralFiles d={d} />
+        </div>
+        <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-4 lg:row-start-1">
           <Amendments d={d} />
           <FieldGroups payload={d.latest.payload} changedLabels={changed} />
-          <ReferralFiles d={d} />
           <RawPayload payload={d.latest.payload} seq={d.latest.seq} />
         </div>
-        <aside aria-label="Review and history" className="order-1 min-w-0 space-y-4 lg:order-2">
-          <WorkPanel d={d} actor={actor} reasons={reasons} />
+        <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-3">
           <Timeline entries={d.timeline} />
           {d.views ? <Timeline entries={d.views} title="Access log (recent)" id="access-log" /> : null}
-        </aside>
+        </div>
       </div>
     </div>
   );

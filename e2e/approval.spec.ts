@@ -1,0 +1,70 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { one, referenceId, signInAs, USERS } from "./ui-fixtures";
+
+const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+
+test.describe("[APPROVAL]", () => {
+  test("from the queue to sent: prefilled editor, a rule error fixed, approve, live steps", async ({ page }) => {
+    let actions = 0;
+    const act = async <T,>(fn: () => Promise<T>) => {
+      actions++;
+      return fn();
+    };
+    await signInAs(page, USERS.reviewer);
+    const id = await referenceId();
+    await page.goto("/queue?status=all");
+    // 1. open the reference referral from the queue
+    await act(() => page.locator(`a[href="/referrals/${id}"]`).first().click());
+    await expect(page).toHaveURL(new RegExp(`/referrals/${id}`));
+
+    const editor = page.getByTestId("approval-editor");
+    await expect(editor).toBeVisible();
+    // Prefilled from the form: dates, member number, the agency's hints and the suggested rules.
+    await expect(editor.getByLabel("Start date")).toHaveValue("2023-05-31");
+    await expect(editor.getByLabel("End date")).toHaveValue("2023-07-31");
+    await expect(editor.getByLabel("Member number")).toHaveValue("1111111");
+    await expect(editor.getByTestId("form-hints")).toContainText("Twice a week");
+    await expect(editor.getByTestId("form-hints")).toContainText("10 visits total");
+    await expect(editor.getByLabel("Weekly limit")).toHaveValue("2");
+    await expect(editor.getByLabel("Limit for the period")).toHaveValue("10");
+    await expect(editor.getByTestId("rule-preview")).toContainText("10 visits in total");
+    await expect(editor.getByLabel("Service code")).toHaveValue(/\d+/);
+
+    await expect((await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+    await page.screenshot({ path: "e2e/screenshots/approval-editor.png", fullPage: true });
+
+    // 2. approve as is: the form points out what the contract refuses, beside the fields, and sends nothing.
+    await act(() => editor.getByRole("button", { name: "Approve and send to ACCloud" }).click());
+    await expect(editor.getByText("Start date cannot be more than 1 year in the past")).toBeVisible();
+    await expect(editor.getByText("Enter the case manager's name")).toBeVisible();
+    expect((await one<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = $1", [id])).n).toBe(0);
+
+    // 3–5. fix the dates and name the case manager
+    await act(() => editor.getByLabel("Start date").fill(day(2)));
+    await act(() => editor.getByLabel("End date").fill(day(62)));
+    await act(() => editor.getByLabel("Name", { exact: true }).fill("Casey Manager"));
+    // 6. approve
+    await act(() => editor.getByRole("button", { name: "Approve and send to ACCloud" }).click());
+
+    const progress = page.getByTestId("push-progress");
+    await expect(progress).toBeVisible();
+    for (const step of ["client", "service", "authorizations", "referral", "attachments"]) {
+      await expect(progress.getByTestId(`push-step-${step}`)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+    }
+    await expect(page.getByTestId("push-status")).toHaveText("Sent");
+    await expect(page.getByTestId("toast")).toContainText("Sent to ACCloud");
+    await page.screenshot({ path: "e2e/screenshots/approval-sent.png", fullPage: true });
+    expect((await one<{ status: string }>("select status from referral_requests where id = $1", [id])).status).toBe("sent");
+    console.log(`[APPROVAL] reviewer actions from the queue to "sent": ${actions}`);
+    expect(actions).toBeLessThanOrEqual(8);
+  });
+
+  test("a supervisor sees no editor and the approve action refuses the missing scope", async ({ page }) => {
+    await signInAs(page, USERS.supervisor);
+    const row = await one<{ id: string }>("select id from referral_requests where status = 'new' limit 1");
+    await page.goto(`/referrals/${row.id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByTestId("approval-editor")).toHaveCount(0);
+  });
+});
