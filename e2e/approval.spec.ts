@@ -38,13 +38,15 @@ test.describe("[APPROVAL]", () => {
     await act(() => editor.getByRole("button", { name: "Approve and send to ACCloud" }).click());
     await expect(editor.getByText("Start date cannot be more than 1 year in the past")).toBeVisible();
     await expect(editor.getByText("Enter the case manager's name")).toBeVisible();
+    await expect(editor.getByText("Choose a funder")).toBeVisible();
     expect((await one<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = $1", [id])).n).toBe(0);
 
-    // 3–5. fix the dates and name the case manager
+    // 3–6. fix the dates, choose the funder (the form's insurer is not an ACCloud funder), name the case manager
     await act(() => editor.getByLabel("Start date").fill(day(2)));
     await act(() => editor.getByLabel("End date").fill(day(62)));
+    await act(() => editor.getByLabel("Funder (single funder, 100%)").selectOption({ label: "OptionCare CSI" }));
     await act(() => editor.getByLabel("Name", { exact: true }).fill("Casey Manager"));
-    // 6. approve
+    // 7. approve
     await act(() => editor.getByRole("button", { name: "Approve and send to ACCloud" }).click());
 
     const progress = page.getByTestId("push-progress");
@@ -57,7 +59,7 @@ test.describe("[APPROVAL]", () => {
     await page.screenshot({ path: "e2e/screenshots/approval-sent.png", fullPage: true });
     expect((await one<{ status: string }>("select status from referral_requests where id = $1", [id])).status).toBe("sent");
     console.log(`[APPROVAL] reviewer actions from the queue to "sent": ${actions}`);
-    expect(actions).toBeLessThanOrEqual(8);
+    expect(actions).toBeLessThanOrEqual(9);
   });
 
   test("a supervisor sees no editor and the approve action refuses the missing scope", async ({ page }) => {

@@ -18,7 +18,10 @@ export function getPool(): pg.Pool {
     if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set (the launcher sets it for the embedded PostgreSQL)");
     const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
     // An idle client's error (server restart) must not crash the process.
-    pool.on("error", (err) => console.error(`[db] idle client error: ${err.message}`));
+    pool.on("error", (err: Error & { code?: string }) => {
+      // 57P01: the server is shutting down (the embedded PostgreSQL stopping with the app).
+      if (err.code !== "57P01") console.error(`[db] idle client error: ${err.message}`);
+    });
     globalForDb.csiPool = pool;
   }
   return globalForDb.csiPool;

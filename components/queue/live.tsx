@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import type { QueueTab } from "@/lib/validations/queue";
+import type { QueueTab } from "@/lib/validations/queue-view";
 
 type Counts = Record<QueueTab, number>;
 type Updates = { newCount: number; counts: Counts };

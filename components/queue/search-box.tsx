@@ -4,7 +4,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, useTransition } from "react";
 import { setNameSearchAction } from "@/app/(app)/queue/actions";
 import { btnSecondary, input } from "@/components/ui/styles";
-import { looksLikeRequestId } from "@/lib/validations/queue";
+import { looksLikeRequestId } from "@/lib/validations/queue-view";
 
 /**
  * Request ids go in the URL (shareable, not PHI). Client names go to an httpOnly cookie

@@ -34,7 +34,9 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
     maintenanceIntervalSeconds: env.PUSH_MAINTENANCE_SECONDS,
     monitorStateIntervalSeconds: env.PUSH_MAINTENANCE_SECONDS,
   });
-  boss.on("error", (err: Error) => console.error(`[jobs] ${err.name}: ${err.message.split("\n")[0]}`));
+  boss.on("error", (err: Error & { code?: string }) => {
+    if (err.code !== "57P01") console.error(`[jobs] ${err.name}: ${err.message.split("\n")[0]}`);
+  });
   await boss.start();
   await ensureQueues(boss, opts.expireInSeconds ?? env.PUSH_JOB_EXPIRE_SECONDS);
   return boss;

@@ -6,30 +6,26 @@
  */
 import { z } from "zod";
 
-export const QUEUE_TABS = [
-  { key: "new", label: "New", statuses: ["new"] },
-  { key: "in_review", label: "In review", statuses: ["in_review"] },
-  { key: "pending_info", label: "Pending info", statuses: ["pending_info"] },
-  { key: "approved", label: "Approved / pushing", statuses: ["approved", "pushing"] },
-  { key: "sent", label: "Sent", statuses: ["sent"] },
-  { key: "failed", label: "Failed", statuses: ["push_failed"] },
-  { key: "rejected", label: "Rejected", statuses: ["rejected"] },
-  { key: "cancelled", label: "Cancelled", statuses: ["cancelled"] },
-] as const;
-export type QueueTab = (typeof QUEUE_TABS)[number]["key"];
-export const QUEUE_TAB_KEYS = QUEUE_TABS.map((t) => t.key) as [QueueTab, ...QueueTab[]];
+import {
+  fromBase64Url,
+  QUEUE_SORTS,
+  QUEUE_TAB_KEYS,
+  type QueueSort,
+} from "./queue-view";
 
-export const QUEUE_SORTS = [
-  { key: "received_desc", label: "Newest first" },
-  { key: "received_asc", label: "Oldest first" },
-  { key: "due_asc", label: "SLA due soonest" },
-] as const;
-export type QueueSort = (typeof QUEUE_SORTS)[number]["key"];
-
-export const QUEUE_PAGE_SIZE = 50;
-/** Name searches shorter than this would match a large share of a million rows. */
-export const MIN_NAME_SEARCH = 2;
-export const SEARCH_COOKIE = "csi_queue_q";
+export {
+  encodeCursor,
+  looksLikeRequestId,
+  MIN_NAME_SEARCH,
+  QUEUE_PAGE_SIZE,
+  QUEUE_SORTS,
+  QUEUE_TAB_KEYS,
+  QUEUE_TABS,
+  queueQuery,
+  SEARCH_COOKIE,
+  type QueueSort,
+  type QueueTab,
+} from "./queue-view";
 
 const ymd = z.iso.date();
 /** A keyset cursor: the sort key as PostgreSQL's own text (microseconds intact) and the id. */
@@ -76,26 +72,6 @@ export function parseQueueParams(searchParams: Record<string, string | string[] 
   return ZQueueParams.parse(flat);
 }
 
-/** Cursors are ASCII (a timestamp and a uuid), so btoa/atob serve on both server and client. */
-function fromBase64Url(v: string): string {
-  return atob(v.replace(/-/g, "+").replace(/_/g, "/"));
-}
-export const encodeCursor = (key: string, id: string) =>
-  btoa(JSON.stringify([key, id])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-/** The query string of a view (filters, optional page cursor), without defaults. */
-export function queueQuery(p: Partial<Record<keyof TQueueParams, string | undefined>>): string {
-  const out = new URLSearchParams();
-  for (const [k, v] of Object.entries(p)) {
-    if (v === undefined || v === "") continue;
-    if (k === "tab" && v === "new") continue;
-    if (k === "sort" && v === "received_desc") continue;
-    out.set(k, v);
-  }
-  const s = out.toString();
-  return s ? `?${s}` : "";
-}
-
 /** The filter part of parsed params, as strings (for links that keep the view). */
 export function filterValues(p: TQueueParams): Record<string, string | undefined> {
   return { tab: p.tab, agency: p.agency, service: p.service, from: p.from, to: p.to, assigned: p.assigned, overdue: p.overdue, rid: p.rid, sort: p.sort };
@@ -103,5 +79,3 @@ export function filterValues(p: TQueueParams): Record<string, string | undefined
 
 export const ZNameSearch = z.object({ q: z.string().trim().max(100) });
 
-/** A request id is typed as one: hex/uuid-like with a digit, or the exact shape of an id. */
-export const looksLikeRequestId = (term: string) => /^[0-9a-f-]{6,}$/i.test(term) && /\d/.test(term);

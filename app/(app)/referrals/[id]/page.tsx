@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ApprovalSection } from "@/components/approval/approval-section";
 import { Amendments } from "@/components/referral/amendments";
 import { FieldGroups } from "@/components/referral/field-groups";
 import { ReferralFiles } from "@/components/referral/files";
@@ -38,6 +39,7 @@ export default async function ReferralPage({ params }: { params: Promise<{ id: s
         </div>
         <div className="min-w-0 lg:col-start-2 lg:row-start-2">
           <ReferralFiles d={d} />
+          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-4 lg:row-start-1">
           <Amendments d={d} />
