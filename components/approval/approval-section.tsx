@@ -15,14 +15,18 @@ import { PushProgress } from "./push-progress";
  * The approval part of the detail page: the authorization editor while the request can be
  * approved (or its failed push retried), and the push's live progress once one exists.
  */
-export async function ApprovalSection({ referralId, actor, payload }: { referralId: string; actor: Actor; payload: unknown }) {
+export async function ApprovalSection({ referralId, actor, payload, part }: { referralId: string; actor: Actor; payload: unknown; part: "progress" | "editor" }) {
   const db = getDb();
   const [row] = await db
     .select({ status: referralRequests.status, version: referralRequests.version, agencyOrgId: referralRequests.agencyOrgId, agencyName: referralRequests.agencyName, serviceStart: referralRequests.serviceStart, serviceEnd: referralRequests.serviceEnd, clientTimezone: referralRequests.clientTimezone })
     .from(referralRequests)
     .where(eq(referralRequests.id, referralId));
   if (!row) return null;
-  const [progress, latest, ref] = await Promise.all([getPushProgress(db, referralId), getLatestApproval(db, referralId), getReferenceData(getPool())]);
+  if (part === "progress") {
+    const progress = await getPushProgress(db, referralId);
+    return progress?.push ? <PushProgress referralId={referralId} initial={progress} /> : null;
+  }
+  const [latest, ref] = await Promise.all([getLatestApproval(db, referralId), getReferenceData(getPool())]);
   const canApprove = hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push");
   const approvable = (APPROVABLE as readonly string[]).includes(row.status);
   const retryable = row.status === "push_failed";
@@ -44,7 +48,6 @@ export async function ApprovalSection({ referralId, actor, payload }: { referral
 
   return (
     <div className="space-y-4" id="approval">
-      {progress?.push ? <PushProgress referralId={referralId} initial={progress} /> : null}
       {canApprove && (approvable || retryable) ? (
         ref.lastSuccessfulRefresh ? (
           <ApprovalEditor

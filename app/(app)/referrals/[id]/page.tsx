@@ -37,13 +37,14 @@ export default async function ReferralPage({ params }: { params: Promise<{ id: s
         <div className="min-w-0 lg:col-start-2 lg:row-start-1">
           <WorkPanel d={d} actor={actor} reasons={reasons} />
         </div>
-        <div className="min-w-0 lg:col-start-2 lg:row-start-2">
+        <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-2">
           <ReferralFiles d={d} />
-          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} />
+          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="progress" />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-4 lg:row-start-1">
           <Amendments d={d} />
           <FieldGroups payload={d.latest.payload} changedLabels={changed} />
+          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="editor" />
           <RawPayload payload={d.latest.payload} seq={d.latest.seq} />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-3">
