@@ -10,7 +10,6 @@ import {
   jsonb,
   pgEnum,
   pgTable,
-  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -265,21 +264,18 @@ export const decisionReasons = pgTable("decision_reasons", {
 export type DecisionReason = typeof decisionReasons.$inferSelect;
 
 /**
- * Queue tab counts, maintained by statement-level triggers on referral_requests (migration
- * 0003), so the queue never counts a million rows per request. Keyed by agency and service so
- * those two filters keep exact counts too.
+ * Queue tab counts, kept by statement-level triggers on referral_requests (migrations 0003,
+ * 0005), so the queue never counts a million rows per request. Keyed by agency and service so
+ * those two filters keep exact counts too. Insert-only deltas (no hot counter row for
+ * concurrent webhook deliveries to wait on), folded together by referral_counts_compact().
  */
-export const referralStatusCounts = pgTable(
-  "referral_status_counts",
-  {
-    status: referralStatus("status").notNull(),
-    agencyOrgId: text("agency_org_id").notNull(),
-    /** "" when the request names no service */
-    serviceRequested: text("service_requested").notNull(),
-    n: bigint("n", { mode: "number" }).notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.status, t.agencyOrgId, t.serviceRequested] })],
-);
+export const referralStatusCounts = pgTable("referral_status_counts", {
+  status: referralStatus("status").notNull(),
+  agencyOrgId: text("agency_org_id").notNull(),
+  /** "" when the request names no service */
+  serviceRequested: text("service_requested").notNull(),
+  n: bigint("n", { mode: "number" }).notNull().default(0),
+});
 
 /** Agencies seen in referral requests (for the queue's agency filter), kept by the same triggers. */
 export const referralAgencies = pgTable("referral_agencies", {

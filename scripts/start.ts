@@ -30,6 +30,8 @@ onShutdown(stopAll);
 try {
   const runtime = await bootRuntime();
   stops.push(runtime.stop);
+  // Runs just before the database stops: the web process's job-queue senders.
+  stops.push(async () => (await import("../lib/push/queue")).stopSenderBosses());
   if (runtime.embedded) console.log(`PostgreSQL (embedded) on port ${runtime.embedded.port}, data in ${runtime.embedded.dataDir}`);
 
   const { getDb } = await import("../lib/db");

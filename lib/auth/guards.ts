@@ -9,11 +9,11 @@ import { cache } from "react";
 import { getDb } from "../db";
 import { ApiError } from "../errors";
 import type { ActionResult } from "../validations/action-result";
-import { auth } from "./index";
+import { readSessionId } from "./session-token";
 import { hasScope, type Actor, type Scope } from "./scopes";
 import { resolveSession, type SessionCheck } from "./sessions";
 
-const sessionId = cache(async (): Promise<string | null> => (await auth())?.sid ?? null);
+const sessionId = cache(readSessionId);
 
 /** Once per request; `touch` records user activity (not for background polling). */
 export const currentSession = cache(async (touch: boolean): Promise<SessionCheck> => resolveSession(getDb(), await sessionId(), { touch }));

@@ -100,3 +100,21 @@ describe("single sign-on users", () => {
     expect(await upsertSsoUser(db(), { email, name: "Sso User", role: "admin" })).toEqual({ ok: false, code: "disabled" });
   });
 });
+
+describe("session cookie", () => {
+  it("yields the session id of a genuine, unexpired token only", async () => {
+    const { encode } = await import("next-auth/jwt");
+    const { decodeSessionId } = await import("./session-token");
+    const secret = getEnv().AUTH_SECRET!;
+    const salt = "authjs.session-token";
+    const good = await encode({ token: { sub: "u", sid: "11111111-1111-4111-8111-111111111111" }, secret, salt, maxAge: 60 });
+    expect(await decodeSessionId(good, salt)).toBe("11111111-1111-4111-8111-111111111111");
+    expect(await decodeSessionId(good, salt)).toBe("11111111-1111-4111-8111-111111111111"); // memoised
+    expect(await decodeSessionId(good, "__Secure-authjs.session-token")).toBe("11111111-1111-4111-8111-111111111111"); // memo is by token
+    const forged = await encode({ token: { sid: "22222222-2222-4222-8222-222222222222" }, secret: "another-secret-of-enough-length-0123456789", salt, maxAge: 60 });
+    expect(await decodeSessionId(forged, salt)).toBeNull();
+    expect(await decodeSessionId(`${good.slice(0, -4)}AAAA`, salt)).toBeNull();
+    const expired = await encode({ token: { sid: "33333333-3333-4333-8333-333333333333" }, secret, salt, maxAge: -120 });
+    expect(await decodeSessionId(expired, salt)).toBeNull();
+  });
+});

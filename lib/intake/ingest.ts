@@ -5,7 +5,7 @@
  * Deliveries of one request_id are serialised with a transaction-scoped advisory lock, so
  * concurrent duplicates never create two rows and never fail on a unique violation.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit";
@@ -150,11 +150,14 @@ export async function ingestReferralRequest(
 
     if (!existing) {
       const slaHours = getEnv().REVIEW_SLA_HOURS;
+      // The submission id is chosen here so the request row is written once (no follow-up UPDATE).
+      const submissionId = randomUUID();
       const [row] = await tx
         .insert(referralRequests)
         .values({
           requestId,
           requestIdDerived,
+          latestSubmissionId: submissionId,
           ...columns,
           receivedAt,
           updatedAt: receivedAt,
@@ -162,8 +165,7 @@ export async function ingestReferralRequest(
         })
         .returning({ id: referralRequests.id, status: referralRequests.status });
       if (!row) throw new Error("insert returned nothing");
-      const submissionId = await insertSubmission(tx, row.id, 1);
-      await tx.update(referralRequests).set({ latestSubmissionId: submissionId }).where(eq(referralRequests.id, row.id));
+      await insertSubmission(tx, row.id, 1, submissionId);
       await recordAudit(tx, {
         actor,
         action: "referral.received",
@@ -211,10 +213,11 @@ export async function ingestReferralRequest(
     });
     return { outcome: "amended", id: existing.id, requestId, status: existing.status, submission: seq };
 
-    async function insertSubmission(t: typeof tx, referralRequestId: string, n: number): Promise<string> {
+    async function insertSubmission(t: typeof tx, referralRequestId: string, n: number, id?: string): Promise<string> {
       const [sub] = await t
         .insert(referralSubmissions)
         .values({
+          ...(id ? { id } : {}),
           referralRequestId,
           seq: n,
           contentHash,

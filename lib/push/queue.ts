@@ -78,3 +78,12 @@ export async function enqueuePush(boss: PgBoss, conn: Executor, pushId: string, 
     db: { executeSql: (text, values) => conn.query(text, values) as Promise<{ rows: unknown[] }> },
   });
 }
+
+/** Stops the senders created in this process (before the database goes away). */
+export async function stopSenderBosses(): Promise<void> {
+  const bosses = globalForBoss.csiBoss;
+  globalForBoss.csiBoss = undefined;
+  for (const b of bosses?.values() ?? []) {
+    await b.then((boss) => boss.stop({ graceful: false, wait: true, timeout: 2000 })).catch(() => {});
+  }
+}

@@ -156,15 +156,22 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
 
 export type TabCounts = Record<QueueTab, number>;
 
-/** Tab counts from the trigger-kept table; exact under the agency and service filters. */
+/** Delta rows beyond which a read folds them (see referral_counts_compact in migration 0005). */
+const COMPACT_ABOVE_ROWS = 4000;
+
+/** Tab counts from the trigger-kept deltas; exact under the agency and service filters. */
 export async function getTabCounts(db: Db, actor: Actor, p: Pick<TQueueParams, "agency" | "service">): Promise<TabCounts> {
   assertScope(actor, "referral:read");
   const where: SQL[] = [];
   if (p.agency) where.push(sql`agency_org_id = ${p.agency.toLowerCase()}`);
   if (p.service) where.push(sql`service_requested = ${p.service}`);
-  const res = await db.execute<{ status: ReferralStatus; n: string }>(
-    sql`select status, sum(n)::text as n from referral_status_counts where ${and(where)} group by status`,
+  const res = await db.execute<{ status: ReferralStatus; n: string; rows: number }>(
+    sql`select status, sum(n)::text as n, count(*)::int as rows from referral_status_counts where ${and(where)} group by status`,
   );
+  if (res.rows.reduce((sum, r) => sum + r.rows, 0) > COMPACT_ABOVE_ROWS) {
+    // Out of band: the page does not wait, and a concurrent compaction simply skips.
+    void db.execute(sql`select referral_counts_compact()`).catch(() => undefined);
+  }
   const byStatus = new Map(res.rows.map((r) => [r.status, Number(r.n)]));
   const out = {} as TabCounts;
   for (const t of QUEUE_TABS) out[t.key] = t.statuses.reduce((sum, s) => sum + (byStatus.get(s) ?? 0), 0);
@@ -184,15 +191,22 @@ export async function countNewSince(db: Db, actor: Actor, p: TQueueParams, nameS
 
 export type FilterOptions = { agencies: Array<{ orgId: string; name: string }>; services: string[] };
 
+/** Agencies and services change rarely: one read a minute per process is plenty. */
+let optionsCache: { at: number; value: FilterOptions } | null = null;
+const OPTIONS_TTL_MS = 60_000;
+
 export async function getFilterOptions(db: Db, actor: Actor): Promise<FilterOptions> {
   assertScope(actor, "referral:read");
+  if (optionsCache && Date.now() - optionsCache.at < OPTIONS_TTL_MS) return optionsCache.value;
   const [agencies, services] = await Promise.all([
     db.execute<{ org_id: string; name: string }>(sql`select org_id, name from referral_agencies order by name limit 500`),
     db.execute<{ s: string }>(
-      sql`select distinct service_requested as s from referral_status_counts where service_requested <> '' and n > 0 order by 1 limit 200`,
+      sql`select service_requested as s from referral_status_counts where service_requested <> '' group by 1 having sum(n) > 0 order by 1 limit 200`,
     ),
   ]);
-  return { agencies: agencies.rows.map((a) => ({ orgId: a.org_id, name: a.name })), services: services.rows.map((s) => s.s) };
+  const value = { agencies: agencies.rows.map((a) => ({ orgId: a.org_id, name: a.name })), services: services.rows.map((s) => s.s) };
+  optionsCache = { at: Date.now(), value };
+  return value;
 }
 
 /** Active reviewers, for assignment. */

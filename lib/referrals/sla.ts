@@ -23,3 +23,13 @@ export function slaState(r: SlaInput, now: Date = new Date()): SlaState {
   const remaining = due - now.getTime();
   return remaining >= 0 ? { kind: "due", remainingMs: remaining } : { kind: "overdue", overdueMs: -remaining };
 }
+
+export type SlaView = { kind: "due" | "soon" | "overdue" | "paused" | "none"; text: string };
+
+/** The words of the SLA column ("Due in 5 h", "Overdue 3 h", "Paused · 6 h left"). */
+export function slaView(s: SlaState, fmt: (ms: number) => string): SlaView {
+  if (s.kind === "none") return { kind: "none", text: "—" };
+  if (s.kind === "overdue") return { kind: "overdue", text: `Overdue ${fmt(s.overdueMs)}` };
+  if (s.kind === "paused") return { kind: "paused", text: `Paused · ${s.remainingMs >= 0 ? `${fmt(s.remainingMs)} left` : `over by ${fmt(-s.remainingMs)}`}` };
+  return { kind: s.remainingMs < 4 * 3_600_000 ? "soon" : "due", text: `Due in ${fmt(s.remainingMs)}` };
+}

@@ -6,6 +6,7 @@ import { QueueFilters } from "@/components/queue/filters";
 import { QueueKeyboard } from "@/components/queue/keyboard";
 import { NewRequestsNotice, StatusTabs } from "@/components/queue/live";
 import { QueueTable } from "@/components/queue/queue-table";
+import { toRowView } from "@/lib/referrals/queue-rows";
 import { SearchBox } from "@/components/queue/search-box";
 import { recordAudit } from "@/lib/audit";
 import { requirePageActor } from "@/lib/auth/guards";
@@ -42,7 +43,9 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   const firstPageHref = `/queue${queueQuery(filters)}`;
   const pollQuery = queueQuery(filters);
   const pollUrl = `/api/queue/updates${pollQuery}${pollQuery ? "&" : "?"}since=${encodeURIComponent(page.snapshot)}`;
-  const tabLabel = QUEUE_TABS.find((t) => t.key === params.tab)!.label;
+  const tab = QUEUE_TABS.find((t) => t.key === params.tab)!;
+  const tabLabel = tab.label;
+  const showStatus = tab.statuses.length > 1;
   const hasFilters = Boolean(params.agency || params.service || params.from || params.to || params.assigned || params.overdue || params.rid || nameSearch);
   const env = getEnv();
 
@@ -67,9 +70,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       <NewRequestsNotice pollUrl={pollUrl} initialCounts={counts} firstPageHref={firstPageHref} />
       {canAssign ? <BulkAssignBar reviewers={reviewers} /> : null}
       {page.rows.length ? (
-        <div className="rounded-lg border border-slate-200 bg-white shadow-sm md:overflow-x-auto">
-          <QueueTable rows={page.rows} actor={actor} now={now} caption={`${tabLabel} referral requests`} showStatus={QUEUE_TABS.find((t) => t.key === params.tab)!.statuses.length > 1} />
-        </div>
+        <QueueTable rows={page.rows.map((r) => toRowView(r, actor, now, showStatus))} caption={`${tabLabel} referral requests`} canAssign={canAssign} />
       ) : (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center" data-testid="queue-empty">
           <h2 className="text-lg font-semibold">No referral requests here</h2>

@@ -1,0 +1,53 @@
+/**
+ * Queue rows as display strings, computed on the server: the client table renders them as
+ * they are (no time zone or ICU differences between server and browser, and a compact payload).
+ */
+import { hasScope, type Actor } from "../auth/scopes";
+import { STATUS_LABELS, formatCalendarDate, formatDuration, formatShortDateTime } from "./format";
+import type { QueueRow } from "./queue";
+import { slaState, slaView, type SlaView } from "./sla";
+
+export type QueueRowView = {
+  id: string;
+  requestId: string;
+  client: string;
+  agency: string;
+  service: string;
+  dates: string;
+  received: string;
+  sla: SlaView;
+  assignee: { text: string; strong: boolean };
+  action: "claim" | "release" | "unassign" | null;
+  amended: boolean;
+  /** set when the tab mixes statuses */
+  status: { key: string; label: string } | null;
+};
+
+const WORKABLE = new Set(["new", "in_review", "pending_info"]);
+
+export function toRowView(r: QueueRow, actor: Actor, now: Date, showStatus: boolean): QueueRowView {
+  const live = r.assignee?.active ? r.assignee : null;
+  let action: QueueRowView["action"] = null;
+  if (WORKABLE.has(r.status)) {
+    if (hasScope(actor.role, "referral:claim")) action = !live ? "claim" : live.id === actor.id ? "release" : null;
+    else if (hasScope(actor.role, "referral:assign") && live) action = "unassign";
+  }
+  return {
+    id: r.id,
+    requestId: r.requestId,
+    client: r.clientName,
+    agency: r.agencyName,
+    service: r.service ?? "—",
+    dates: `${r.serviceStart ? formatCalendarDate(r.serviceStart) : "?"} – ${r.serviceEnd ? formatCalendarDate(r.serviceEnd) : "?"}`,
+    received: `${formatShortDateTime(r.receivedAt)} · ${formatDuration(now.getTime() - new Date(r.receivedAt).getTime())} ago`,
+    sla: slaView(slaState(r, now), formatDuration),
+    assignee: !r.assignee
+      ? { text: "Unassigned", strong: false }
+      : !live
+        ? { text: `Unassigned (claim by ${r.assignee.name} lapsed)`, strong: false }
+        : { text: live.id === actor.id ? "You" : live.name, strong: true },
+    action,
+    amended: r.amended,
+    status: showStatus ? { key: r.status, label: STATUS_LABELS[r.status] ?? r.status } : null,
+  };
+}
