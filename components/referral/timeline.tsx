@@ -23,6 +23,16 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
       return { title: `Rejected: ${s(d.reason) || s(d.reasonCode)}`, detail: s(d.comment) };
     case "referral.reopened":
       return { title: "Reopened · In review", detail: s(d.comment) || undefined };
+    case "referral.approved":
+      return { title: `Approved (revision ${s(d.revision)}) · sending to ACCloud`, detail: `${s(d.startDate)} to ${s(d.endDate)}, ${s(d.authorizations)} authorization(s)` };
+    case "approval.draft_saved":
+      return { title: "Approval draft saved" };
+    case "push.sent":
+      return { title: "Sent to ACCloud" };
+    case "push.failed":
+      return { title: "Push to ACCloud failed", detail: s(d.error) };
+    case "push.retried":
+      return { title: d.dataChanged ? "Approval corrected, push retried" : "Push retried" };
     default:
       return { title: e.action.replace(/^referral\./, "").replace(/_/g, " "), detail: d.to ? `→ ${to}` : undefined };
   }
