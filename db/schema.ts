@@ -146,6 +146,9 @@ export const referralRequests = pgTable(
     index("referral_requests_assignee").on(t.assigneeId, t.status),
     index("referral_requests_client_name").on(sql`lower(${t.clientLastName} || ' ' || ${t.clientFirstName})`),
     index("referral_requests_status_due").on(t.status, t.slaDueAt, t.id),
+    // The queue's agency and service filters, newest first, without sorting a million rows.
+    index("referral_requests_status_agency_received").on(t.status, t.agencyOrgId, t.receivedAt, t.id),
+    index("referral_requests_status_service_received").on(t.status, t.serviceRequested, t.receivedAt, t.id),
   ],
 );
 export type ReferralRequest = typeof referralRequests.$inferSelect;

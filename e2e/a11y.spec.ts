@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, referenceId, signInAs, USERS } from "./ui-fixtures";
+import { expectAccessible, referenceId, signInAs, takeNewReferral, USERS } from "./ui-fixtures";
 
 mkdirSync("e2e/screenshots", { recursive: true });
 
@@ -49,10 +49,13 @@ test.describe("[A11Y]", () => {
 
       await page.goto(`/referrals/${await referenceId()}`);
       await expect(page.getByRole("heading", { level: 1, name: "Jane Smithers" })).toBeVisible();
-      await page.getByTestId("work-panel").getByRole("button", { name: "Reject", exact: true }).click();
       await expectAccessible(page, `referral@${w.name}`);
-      await page.getByTestId("work-panel").getByRole("button", { name: "Reject", exact: true }).click();
       await shoot(page, `referral-${w.name}`);
+      // The decision forms, open, on a request that is still new.
+      await page.goto(`/referrals/${(await takeNewReferral()).id}`);
+      await page.getByTestId("work-panel").getByRole("button", { name: "Reject", exact: true }).click();
+      await expect(page.getByLabel("Reason")).toBeVisible();
+      await expectAccessible(page, `referral-reject-form@${w.name}`);
 
       await page.goto("/admin");
       await expectAccessible(page, `forbidden@${w.name}`);

@@ -1,0 +1,2 @@
+CREATE INDEX "referral_requests_status_agency_received" ON "referral_requests" USING btree ("status","agency_org_id","received_at","id");--> statement-breakpoint
+CREATE INDEX "referral_requests_status_service_received" ON "referral_requests" USING btree ("status","service_requested","received_at","id");
