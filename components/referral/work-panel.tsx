@@ -57,6 +57,11 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
             ) : null}
           </div>
         ) : null}
+        {hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push") && (WORKABLE.has(s.status) || s.status === "push_failed") ? (
+          <a href="#approval" className="inline-flex rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900">
+            {s.status === "push_failed" ? "Fix and retry the approval" : "Go to the authorization and approval"}
+          </a>
+        ) : null}
         {hasScope(actor.role, "referral:decide") ? (
           <DecisionPanel key={s.version} referralId={d.id} snapshot={s} reasons={reasons} />
         ) : (

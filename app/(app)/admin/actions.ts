@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { runAction } from "@/lib/auth/action";
 import { getDb } from "@/lib/db";
 import { addReason, setReasonActive } from "@/lib/dal/settings";
@@ -34,4 +35,21 @@ export async function addReasonAction(input: { code: string; label: string }) {
 
 export async function setReasonActiveAction(input: { code: string; active: boolean }) {
   return done(await runAction("reason active", "admin:settings", ZSetReasonActive, input, (actor, data) => setReasonActive(getDb(), actor, data)));
+}
+
+/** ACCloud reference data on demand (it also refreshes at start and on the worker's schedule). */
+export async function refreshReferenceDataAction() {
+  return done(
+    await runAction("refresh reference data", "admin:settings", z.object({}), {}, async () => {
+      const { refreshReferenceData } = await import("@/lib/accloud/reference-data");
+      const { createAccloudClientFromEnv } = await import("@/lib/accloud/client");
+      const { getPool } = await import("@/lib/db");
+      try {
+        const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv() });
+        return { status: "success" as const, message: `Loaded ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers; group ${ref.csiGroup?.name ?? "?"}.` };
+      } catch (err) {
+        return { status: "failed" as const, message: `ACCloud reference data could not be refreshed: ${(err as Error).message}` };
+      }
+    }),
+  );
 }

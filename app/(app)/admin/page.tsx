@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { AddUserForm } from "@/components/admin/add-user-form";
 import { ReasonsEditor } from "@/components/admin/reasons-editor";
+import { ReferenceDataRefresh } from "@/components/admin/reference-data-refresh";
+import { getReferenceData } from "@/lib/accloud/reference-data";
+import { getPool } from "@/lib/db";
 import { UserControls } from "@/components/admin/user-controls";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope, ROLE_LABELS } from "@/lib/auth/scopes";
@@ -14,9 +17,10 @@ export const metadata: Metadata = { title: "Administration" };
 export default async function AdminPage() {
   const actor = await requirePageActor("admin:*");
   const db = getDb();
-  const [users, reasons] = await Promise.all([
+  const [users, reasons, ref] = await Promise.all([
     hasScope(actor.role, "admin:users") ? listUsers(db, actor) : Promise.resolve(null),
     hasScope(actor.role, "admin:settings") ? listReasons(db, actor) : Promise.resolve(null),
+    hasScope(actor.role, "admin:settings") ? getReferenceData(getPool()) : Promise.resolve(null),
   ]);
   return (
     <div className="space-y-6">
@@ -61,6 +65,19 @@ export default async function AdminPage() {
             <h3 className="mb-2 font-semibold">Add a user</h3>
             <AddUserForm />
           </div>
+        </section>
+      ) : null}
+      {ref ? (
+        <section aria-labelledby="ref-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="reference-data">
+          <h2 id="ref-title" className="mb-1 text-lg font-semibold">
+            ACCloud reference data
+          </h2>
+          <p className="mb-3 text-sm text-slate-800">
+            Group {ref.csiGroup ? `“${ref.csiGroup.name}” (${ref.csiGroup.id})` : "not found"} · {ref.funders.length} funders · {ref.serviceCodes.length} service codes ·{" "}
+            {ref.suppliers.length} trusted-network agencies. Last refresh:{" "}
+            {ref.lastRefresh ? `${formatDateTime(ref.lastRefresh.refreshedAt.toISOString())} (${ref.lastRefresh.status})` : "never"}.
+          </p>
+          <ReferenceDataRefresh />
         </section>
       ) : null}
       {reasons ? (
