@@ -83,6 +83,7 @@ export async function revokeApiClient(db: Db, input: { id: string; actor: Actor 
     if (!row) throw new Error(`no active API client with id ${input.id}`);
     await recordAudit(tx, { actor: input.actor, action: "api_client.revoked", entityType: "api_client", entityId: row.id });
   });
+  clearApiClientCache();
 }
 
 export async function listApiClients(db: Db) {
@@ -113,9 +114,33 @@ function secretMatches(row: ApiClient, hash: string, now: Date): boolean {
   );
 }
 
+/**
+ * Accepted credentials are remembered for a few seconds (keyed by a hash of the header, never the
+ * secret itself), which saves a database round trip per delivery under load. A revocation or an
+ * expired rotation overlap therefore takes effect within AUTH_CACHE_MS.
+ */
+const AUTH_CACHE_MS = 5_000;
+const authCache = new Map<string, { client: AuthenticatedClient; until: number }>();
+
+export function clearApiClientCache(): void {
+  authCache.clear();
+}
+
 /** HTTP Basic (key:secret) or Bearer (secret). Returns null for anything that is not a live client. */
 export async function authenticateApiClient(db: Db, authorization: string | null): Promise<AuthenticatedClient | null> {
   if (!authorization) return null;
+  const cacheKey = hashApiSecret(`header:${authorization}`);
+  const hit = authCache.get(cacheKey);
+  if (hit && hit.until > Date.now()) return hit.client;
+  const found = await lookupApiClient(db, authorization);
+  if (!found) return null;
+  if (authCache.size > 1000) authCache.clear();
+  // A previous (rotating) secret is never remembered past the end of its overlap.
+  authCache.set(cacheKey, { client: found.client, until: Math.min(Date.now() + AUTH_CACHE_MS, found.validUntil ?? Infinity) });
+  return found.client;
+}
+
+async function lookupApiClient(db: Db, authorization: string): Promise<{ client: AuthenticatedClient; validUntil: number | null } | null> {
   const [scheme, value] = authorization.trim().split(/\s+/, 2);
   if (!scheme || !value) return null;
   const now = new Date();
@@ -154,10 +179,19 @@ export async function authenticateApiClient(db: Db, authorization: string | null
       .where(eq(apiClients.id, row.id))
       .catch(() => {});
   }
+  const usesPrevious = !safeEqual(row.secretHash, hashOf(authorization));
   return {
-    id: row.id,
-    name: row.name,
-    key: row.key,
-    signingSecret: row.signingSecretEnc ? decryptSecret(row.signingSecretEnc) : null,
+    client: { id: row.id, name: row.name, key: row.key, signingSecret: row.signingSecretEnc ? decryptSecret(row.signingSecretEnc) : null },
+    validUntil: usesPrevious ? (row.previousSecretExpiresAt?.getTime() ?? null) : null,
   };
+}
+
+/** The secret's hash from a Basic or Bearer header (only used to tell current from previous). */
+function hashOf(authorization: string): string {
+  const [scheme, value = ""] = authorization.trim().split(/\s+/, 2);
+  if (scheme?.toLowerCase() === "basic") {
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    return hashApiSecret(decoded.slice(decoded.indexOf(":") + 1));
+  }
+  return hashApiSecret(value);
 }

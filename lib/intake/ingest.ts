@@ -9,7 +9,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit";
-import type { Db } from "../db";
+import { getPool, type Db } from "../db";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
 import { dateOf, indexFields, textOf } from "../form-mapping";
@@ -108,6 +108,63 @@ export function changedPaths(before: unknown, after: unknown, prefix = "", out: 
   return out;
 }
 
+/**
+ * A request_id not seen before (the common case) is stored by ONE statement: the request, its
+ * first submission, its files and the audit record, in a single atomic INSERT ... RETURNING chain
+ * (ON CONFLICT on request_id makes a concurrent duplicate insert nothing). null = the request_id
+ * exists: the caller takes the locked path (redelivery or amendment).
+ */
+async function insertNewRequest(
+  db: Db,
+  v: {
+    requestId: string;
+    requestIdDerived: boolean;
+    columns: ReturnType<typeof queueColumns>;
+    receivedAt: Date;
+    slaDueAt: Date;
+    contentHash: string;
+    stored: unknown;
+    files: DecodedFile[];
+    actor: Actor;
+    apiClientId: string | null;
+    auditDetails: Record<string, unknown>;
+  },
+): Promise<{ id: string; status: ReferralStatus } | null> {
+  const c = v.columns;
+  const submissionId = randomUUID();
+  const f = v.files;
+  const res = await getPool().query<{ id: string; status: ReferralStatus }>(
+    `with req as (
+       insert into referral_requests (request_id, request_id_derived, agency_name, agency_host, agency_branch_id, agency_org_id, agency_timezone,
+         client_external_id, client_first_name, client_last_name, client_birthday, client_timezone, form_schema_id, form_id, form_name,
+         service_requested, service_start, service_end, received_at, updated_at, latest_submission_id, sla_due_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)
+       on conflict (request_id) do nothing
+       returning id, status),
+     sub as (
+       insert into referral_submissions (id, referral_request_id, seq, content_hash, payload, api_client_id, received_at)
+       select $20, req.id, 1, $22, $23::jsonb, $24, $19 from req returning id),
+     files as (
+       insert into referral_files (referral_request_id, submission_id, idx, original_name, safe_name, content_type, size, sha256, data)
+       select req.id, sub.id, x.idx, x.original_name, x.safe_name, x.content_type, x.size, x.sha256, x.data
+       from req, sub, unnest($25::int[], $26::text[], $27::text[], $28::text[], $29::int[], $30::text[], $31::bytea[])
+         as x(idx, original_name, safe_name, content_type, size, sha256, data)),
+     audit as (
+       insert into audit_events (actor_type, actor_id, actor_label, action, entity_type, entity_id, details)
+       select $32::actor_type, $33, $34, 'referral.received', 'referral_request', req.id::text, $35::jsonb from req)
+     select id, status from req`,
+    [
+      v.requestId, v.requestIdDerived, c.agencyName, c.agencyHost, c.agencyBranchId, c.agencyOrgId, c.agencyTimezone,
+      c.clientExternalId, c.clientFirstName, c.clientLastName, c.clientBirthday, c.clientTimezone, c.formSchemaId, c.formId, c.formName,
+      c.serviceRequested, c.serviceStart, c.serviceEnd, v.receivedAt, submissionId, v.slaDueAt,
+      v.contentHash, JSON.stringify(v.stored), v.apiClientId,
+      f.map((x) => x.idx), f.map((x) => x.originalName), f.map((x) => x.safeName), f.map((x) => x.contentType), f.map((x) => x.size), f.map((x) => x.sha256), f.map((x) => x.data),
+      v.actor.type, v.actor.id ?? null, v.actor.label, JSON.stringify(v.auditDetails),
+    ],
+  );
+  return res.rows[0] ?? null;
+}
+
 export async function ingestReferralRequest(
   db: Db,
   input: {
@@ -126,6 +183,25 @@ export async function ingestReferralRequest(
   const requestId = payload.request_id ?? deriveRequestId(payload, contentHash);
   const receivedAt = input.receivedAt ?? new Date();
   const columns = queueColumns(payload);
+  const receivedDetails = { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length };
+
+  // Signed deliveries record their webhook-id in the same transaction: they take the locked path.
+  if (!input.webhookMessageId) {
+    const created = await insertNewRequest(db, {
+      requestId,
+      requestIdDerived,
+      columns,
+      receivedAt,
+      slaDueAt: new Date(receivedAt.getTime() + getEnv().REVIEW_SLA_HOURS * 3_600_000),
+      contentHash,
+      stored,
+      files,
+      actor,
+      apiClientId: input.apiClientId ?? null,
+      auditDetails: receivedDetails,
+    });
+    if (created) return { outcome: "created", id: created.id, requestId, status: created.status, submission: 1 };
+  }
 
   return db.transaction(async (tx) => {
     if (input.webhookMessageId && input.apiClientId) {
@@ -171,7 +247,7 @@ export async function ingestReferralRequest(
         action: "referral.received",
         entityType: "referral_request",
         entityId: row.id,
-        details: { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length },
+        details: receivedDetails,
       });
       return { outcome: "created", id: row.id, requestId, status: row.status, submission: 1 };
     }

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { revokeApiClient, rotateApiClientSecret } from "../api-clients";
+import { clearApiClientCache, revokeApiClient, rotateApiClientSecret } from "../api-clients";
 import { systemActor } from "../audit";
 import { closeDb, getDb } from "../db";
 import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../testing/fixtures";
@@ -293,6 +293,7 @@ describe("API client lifecycle", () => {
       expect(r.status).toBe(201);
     }
     await db().execute(sql`update api_clients set previous_secret_expires_at = now() - interval '1 second' where id = ${c.id}`);
+    clearApiClientCache(); // as if the few seconds of the credential cache had passed
     expect((await post(freshPayload(), { auth: basic({ key: c.key, secret: c.secret }) })).status).toBe(401);
     expect((await post(freshPayload(), { auth: basic({ key: c.key, secret: rotated.secret }) })).status).toBe(201);
   });
