@@ -4,7 +4,9 @@
  * and never pushed without being recorded. Callers (server actions) check the session and scope.
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/node-postgres";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import type { PoolClient } from "pg";
+import type PgBoss from "pg-boss";
 import * as schema from "../../db/schema";
 import { approvalRevisions, pushes, referralRequests, PUSH_STEPS, type PushStepState } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
@@ -43,6 +45,37 @@ export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<R
   return errors;
 }
 
+
+type QueueTx = { tx: NodePgDatabase<typeof schema>; conn: PoolClient; boss: PgBoss };
+/** Thrown inside `inQueueTransaction` to roll back and answer `result` (a refusal, not an error). */
+class Refusal {
+  constructor(readonly result: ApprovalResult) {}
+}
+const refuse = (result: ApprovalResult): never => {
+  throw new Refusal(result);
+};
+
+/**
+ * One transaction on a dedicated connection, so the job-queue `send` runs on the same connection
+ * and commits with the decision. A `refuse(...)` rolls back and returns its result.
+ */
+async function inQueueTransaction(fn: (q: QueueTx) => Promise<ApprovalResult>): Promise<ApprovalResult> {
+  const boss = await getSenderBoss();
+  const conn = await getPool().connect();
+  try {
+    await conn.query("begin");
+    const result = await fn({ tx: drizzle(conn, { schema }), conn, boss });
+    await conn.query("commit");
+    return result;
+  } catch (err) {
+    await conn.query("rollback").catch(() => {});
+    if (err instanceof Refusal) return err.result;
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
 const initialSteps = (): Record<string, PushStepState> => Object.fromEntries(PUSH_STEPS.map((s) => [s, { status: "waiting", attempts: 0 }]));
 
 export async function approveReferral(input: { referralId: string; version: number; approval: unknown; actor: Actor & { type: "user" } }): Promise<ApprovalResult> {
@@ -52,27 +85,17 @@ export async function approveReferral(input: { referralId: string; version: numb
   const refErrors = await checkAgainstReferenceData(getDb(), approval);
   if (Object.keys(refErrors).length) return { status: "invalid_data", fieldErrors: refErrors, message: "Some fields do not match ACCloud" };
 
-  const boss = await getSenderBoss();
-  const conn = await getPool().connect();
-  const tx = drizzle(conn, { schema });
-  try {
-    await conn.query("begin");
+  return inQueueTransaction(async ({ tx, conn, boss }) => {
     const [row] = await tx.select().from(referralRequests).where(eq(referralRequests.id, input.referralId)).for("update");
-    if (!row) {
-      await conn.query("rollback");
-      return { status: "failed", message: "Referral request not found" };
-    }
+    if (!row) return refuse({ status: "failed", message: "Referral request not found" });
     if (row.version !== input.version) {
-      await conn.query("rollback");
-      return { status: "conflict", message: "Someone else changed this referral request since you opened it. Reload to see the change.", currentVersion: row.version, currentStatus: row.status };
+      refuse({ status: "conflict", message: "Someone else changed this referral request since you opened it. Reload to see the change.", currentVersion: row.version, currentStatus: row.status });
     }
     if (!(APPROVABLE as readonly string[]).includes(row.status)) {
-      await conn.query("rollback");
-      return { status: "conflict", message: `A ${row.status.replace("_", " ")} referral request cannot be approved`, currentVersion: row.version, currentStatus: row.status };
+      refuse({ status: "conflict", message: `A ${row.status.replace("_", " ")} referral request cannot be approved`, currentVersion: row.version, currentStatus: row.status });
     }
     if (approval.supplyPersonaId.toLowerCase() !== row.agencyOrgId.toLowerCase()) {
-      await conn.query("rollback");
-      return { status: "invalid_data", fieldErrors: { supplyPersonaId: ["The referral goes back to the requesting agency"] }, message: "Some fields need attention" };
+      refuse({ status: "invalid_data", fieldErrors: { supplyPersonaId: ["The referral goes back to the requesting agency"] }, message: "Some fields need attention" });
     }
     const [last] = await tx
       .select({ revision: approvalRevisions.revision, state: approvalRevisions.state, id: approvalRevisions.id })
@@ -123,14 +146,8 @@ export async function approveReferral(input: { referralId: string; version: numb
     });
     const jobId = await enqueuePush(boss, conn, push!.id);
     await tx.update(pushes).set({ jobId }).where(eq(pushes.id, push!.id));
-    await conn.query("commit");
     return { status: "success", pushId: push!.id, version: newVersion, message: "Approved: sending to ACCloud" };
-  } catch (err) {
-    await conn.query("rollback").catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 /** Saves the editor's content without approving (validated loosely: a draft may be incomplete). */
@@ -168,15 +185,10 @@ export async function retryPush(input: { referralId: string; version: number; ap
     const refErrors = await checkAgainstReferenceData(getDb(), approval);
     if (Object.keys(refErrors).length) return { status: "invalid_data", fieldErrors: refErrors, message: "Some fields do not match ACCloud" };
   }
-  const boss = await getSenderBoss();
-  const conn = await getPool().connect();
-  const tx = drizzle(conn, { schema });
-  try {
-    await conn.query("begin");
+  return inQueueTransaction(async ({ tx, conn, boss }) => {
     const [row] = await tx.select().from(referralRequests).where(eq(referralRequests.id, input.referralId)).for("update");
     if (!row || row.version !== input.version || row.status !== "push_failed") {
-      await conn.query("rollback");
-      return { status: "conflict", message: row ? "This referral request changed or is not waiting for a retry. Reload to see it." : "Referral request not found", currentVersion: row?.version, currentStatus: row?.status };
+      return refuse({ status: "conflict", message: row ? "This referral request changed or is not waiting for a retry. Reload to see it." : "Referral request not found", currentVersion: row?.version, currentStatus: row?.status });
     }
     const [push] = await tx
       .select()
@@ -184,10 +196,7 @@ export async function retryPush(input: { referralId: string; version: number; ap
       .where(and(eq(pushes.referralRequestId, row.id), eq(pushes.status, "failed")))
       .orderBy(desc(pushes.createdAt))
       .limit(1);
-    if (!push) {
-      await conn.query("rollback");
-      return { status: "conflict", message: "No failed push to retry" };
-    }
+    if (!push) return refuse({ status: "conflict", message: "No failed push to retry" });
     if (approval && push.approvalRevisionId) {
       await tx.update(approvalRevisions).set({ data: approval, updatedAt: new Date() }).where(eq(approvalRevisions.id, push.approvalRevisionId));
     }
@@ -204,14 +213,8 @@ export async function retryPush(input: { referralId: string; version: number; ap
     });
     const jobId = await enqueuePush(boss, conn, push.id);
     await tx.update(pushes).set({ jobId }).where(eq(pushes.id, push.id));
-    await conn.query("commit");
     return { status: "success", pushId: push.id, version: newVersion, message: "Retrying the push" };
-  } catch (err) {
-    await conn.query("rollback").catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 export type PushProgress = {
