@@ -50,6 +50,8 @@ type Ctx = {
   links: Map<string, string>;
   /** true on a step's first attempt: no earlier call of this push can have applied it */
   fresh: boolean;
+  /** ACCloud reference data, read once per run */
+  ref: () => ReturnType<typeof getReferenceData>;
 };
 
 const linkKey = (kind: string, localKey: string) => `${kind}:${localKey}`;
@@ -112,7 +114,7 @@ async function stepClient(ctx: Ctx): Promise<Array<string | number>> {
   const existing = ctx.links.get(linkKey("client", "client"));
   if (existing) return [existing];
   const env = getEnv();
-  const ref = await getReferenceData(getPool());
+  const ref = await ctx.ref();
   if (!ref.csiGroup) throw new PushStoppedError(`The ACCloud group "${env.ACCLOUD_CSI_GROUP_NAME}" is not known: refresh the reference data`);
   const externalId = clientExternalId(ctx.referral.agencyOrgId, ctx.referral.clientExternalId);
   const found = await findOrCreate(
@@ -136,7 +138,7 @@ async function stepService(ctx: Ctx): Promise<Array<string | number>> {
   if (existing) return [existing];
   const clientId = Number(ctx.links.get(linkKey("client", "client")));
   const a = ctx.approval;
-  const ref = await getReferenceData(getPool());
+  const ref = await ctx.ref();
   const code = ref.serviceCodes.find((c) => c.id === a.serviceCodeId);
   const found = await findOrCreate(
     async () => ({ id: (await ctx.client.getServiceByExternalId(ctx.requestId)).alayacare_service_id }),
@@ -322,6 +324,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     .limit(1);
   if (!submission) return { status: "failed", error: "no submission" };
   const links = await db.select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, referral.id));
+  let refOnce: ReturnType<typeof getReferenceData> | undefined;
 
   const ctx: Ctx = {
     db,
@@ -335,6 +338,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     submissionId: submission.id,
     links: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.accloudId])),
     fresh: false,
+    ref: () => (refOnce ??= getReferenceData(getPool())),
   };
 
   await db.transaction(async (tx) => {
