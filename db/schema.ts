@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
@@ -144,7 +143,6 @@ export const referralRequests = pgTable(
     index("referral_requests_received").on(t.receivedAt, t.id),
     index("referral_requests_agency").on(t.agencyOrgId, t.receivedAt),
     index("referral_requests_assignee").on(t.assigneeId, t.status),
-    index("referral_requests_client_name").on(sql`lower(${t.clientLastName} || ' ' || ${t.clientFirstName})`),
     index("referral_requests_status_due").on(t.status, t.slaDueAt, t.id),
     // The queue's agency and service filters, newest first, without sorting a million rows.
     index("referral_requests_status_agency_received").on(t.status, t.agencyOrgId, t.receivedAt, t.id),

@@ -1,0 +1,1 @@
+DROP INDEX "referral_requests_client_name";
