@@ -35,6 +35,8 @@ const { default: AdminPage } = await import("./(app)/admin/page");
 const queueActions = await import("./(app)/queue/actions");
 const decisionActions = await import("./(app)/referrals/[id]/actions");
 const adminActions = await import("./(app)/admin/actions");
+const approvalActions = await import("./(app)/referrals/[id]/approval-actions");
+const { GET: pushRoute } = await import("./api/referrals/[id]/push/route");
 const { GET: queueUpdates } = await import("./api/queue/updates/route");
 const { GET: fileRoute } = await import("./api/referrals/[id]/files/[fileId]/route");
 const { POST: activity } = await import("./api/session/activity/route");
@@ -142,6 +144,21 @@ describe("route handlers × role", () => {
     expect((await fileRoute(new Request("http://x"), ctx(file.id))).status).toBe(401);
   });
 
+  it("GET /api/referrals/[id]/push: every role reads the progress; anonymous 401; unknown 404", async () => {
+    const { id } = await makeReferral();
+    const ctx = (rid: string) => ({ params: Promise.resolve({ id: rid }) });
+    for (const role of ROLES) {
+      as(role);
+      const res = await pushRoute(new Request("http://x"), ctx(id));
+      expect([role, res.status]).toEqual([role, 200]);
+      expect(await res.json()).toMatchObject({ referralStatus: "new", push: null });
+    }
+    as("reviewer");
+    expect((await pushRoute(new Request("http://x"), ctx(randomUUID()))).status).toBe(404);
+    as(null);
+    expect((await pushRoute(new Request("http://x"), ctx(id))).status).toBe(401);
+  });
+
   it("POST /api/session/activity: any signed-in role; anonymous 401", async () => {
     for (const role of ROLES) {
       as(role);
@@ -197,6 +214,12 @@ describe("server actions × role", () => {
     { name: "unlockUserAction", allowed: ["admin"], scope: "admin:users", run: async () => adminActions.unlockUserAction({ userId: (await makeActors()).reviewer.id }) },
     { name: "addReasonAction", allowed: ["admin"], scope: "admin:settings", run: async () => adminActions.addReasonAction({ code: `r_${randomUUID().slice(0, 6)}`, label: "A new reason" }) },
     { name: "setReasonActiveAction", allowed: ["admin"], scope: "admin:settings", run: async () => adminActions.setReasonActiveAction({ code: "duplicate", active: true }) },
+    {
+      name: "saveApprovalDraftAction",
+      allowed: ["reviewer"],
+      scope: "referral:decide",
+      run: async () => approvalActions.saveApprovalDraftAction({ referralId: await fresh(), version: 1, approval: { careType: "nursing", startDate: "" } }),
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.allowed.join(", ")} only; others get forbidden naming the scope; anonymous forbidden`, async () => {
@@ -216,6 +239,39 @@ describe("server actions × role", () => {
       expect(anon).toMatchObject({ status: "forbidden", message: expect.stringContaining("Sign in") });
     });
   }
+
+  // Approving and retrying go on to ACCloud's reference data and the job queue: here only who is let through matters.
+  it("approveReferralAction, retryPushAction: only a reviewer gets past the scope checks; anonymous forbidden", async () => {
+    const runs = {
+      approve: async () => approvalActions.approveReferralAction({ referralId: await fresh(), version: 1, approval: {} }),
+      retry: async () => approvalActions.retryPushAction({ referralId: await fresh(), version: 1 }),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      for (const role of ROLES) {
+        as(role);
+        const res = await run();
+        if (role === "reviewer") expect([name, res.status]).toEqual([name, name === "approve" ? "invalid_data" : "conflict"]);
+        else expect([name, role, res.status, res.message]).toEqual([name, role, "forbidden", expect.stringContaining("referral:decide")]);
+      }
+      as(null);
+      expect(await run()).toMatchObject({ status: "forbidden", message: expect.stringContaining("Sign in") });
+    }
+  });
+
+  it("refreshReferenceDataAction: admins only", async () => {
+    for (const role of ["reviewer", "supervisor"] as const) {
+      as(role);
+      expect(await adminActions.refreshReferenceDataAction()).toMatchObject({ status: "forbidden", message: expect.stringContaining("admin:settings") });
+    }
+    as(null);
+    expect((await adminActions.refreshReferenceDataAction()).status).toBe("forbidden");
+  });
+
+  it("saveApprovalDraftAction validates the draft (a JSON object) after authorization", async () => {
+    as("reviewer");
+    const res = await approvalActions.saveApprovalDraftAction({ referralId: await fresh(), version: 1, approval: "not an object" });
+    expect(res.status).toBe("invalid_data");
+  });
 
   it("validates input after authorization (invalid_data with field errors)", async () => {
     as("reviewer");

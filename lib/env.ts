@@ -61,6 +61,8 @@ export const ZEnv = z.object({
   /** Worker. */
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: int(4),
+  /** The worker schedules the hourly ACCloud reference-data refresh (off for extra workers in tests). */
+  WORKER_REFRESH_REFERENCE: bool.default(true),
   /** PostgreSQL schema of the job queue (pg-boss). */
   JOB_QUEUE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("pgboss"),
   /** A push job whose worker died is retried after this many seconds. */

@@ -2,11 +2,12 @@
  * `npm run worker`: a push worker on its own (more throughput, or a separate machine). Uses
  * DATABASE_URL, or shares the embedded PostgreSQL of a running `npm start` on this machine.
  */
+import { getEnv } from "../lib/env";
 import { bootRuntime, onShutdown } from "../lib/runtime/boot";
 import { startWorker } from "../lib/push/worker";
 
 const runtime = await bootRuntime();
-const worker = await startWorker({ databaseUrl: runtime.databaseUrl, refreshReference: process.env.WORKER_REFRESH_REFERENCE !== "false" });
+const worker = await startWorker({ databaseUrl: runtime.databaseUrl, refreshReference: getEnv().WORKER_REFRESH_REFERENCE });
 console.log("Push worker running. Press Ctrl-C to stop.");
 onShutdown(async () => {
   await worker.stop();

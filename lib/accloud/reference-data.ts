@@ -18,6 +18,8 @@ import {
   type AccloudServiceCode,
   type AccloudSupplier,
 } from "../../db/schema/accloud";
+import { recordAudit, type Actor } from "../audit";
+import type { Db as AppDb } from "../db";
 import { getEnv } from "../env";
 import type { AccloudClient } from "./client";
 import type { TGroup } from "./schemas";
@@ -48,6 +50,8 @@ export type RefreshOptions = {
   /** Preferred branch when several groups carry the name; default ACCLOUD_HQ_BRANCH_ID. */
   hqBranchId?: number;
   now?: () => Date;
+  /** Who asked (an admin's "Refresh now"): recorded in the audit trail in the refresh's transaction. */
+  actor?: Actor;
 };
 
 /** Finds the one enabled group with the configured name, preferring the HQ branch. */
@@ -175,6 +179,14 @@ export async function refreshReferenceData(opts: RefreshOptions): Promise<Refere
         csiGroupId: csiGroup.id,
         counts: { groups: groupRows.length, funders: funderRows.length, serviceCodes: codeRows.length, suppliers: supplierRows.length },
       });
+      if (opts.actor) {
+        await recordAudit(tx as unknown as AppDb, {
+          actor: opts.actor,
+          action: "accloud.reference_refreshed",
+          entityType: "accloud_reference",
+          details: { csiGroupId: csiGroup.id, funders: funderRows.length, serviceCodes: codeRows.length, suppliers: supplierRows.length },
+        });
+      }
     });
   } catch (err) {
     // The failure is recorded (the cache itself is left as it was) and rethrown for the caller.

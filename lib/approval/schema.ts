@@ -94,6 +94,11 @@ export const ZApproval = z
 export type TApproval = z.infer<typeof ZApproval>;
 export type TApprovalInput = z.input<typeof ZApproval>;
 
+/** A draft may be incomplete: any JSON object of the editor's fields, bounded in size. */
+export const ZApprovalDraft = z
+  .record(z.string(), z.json())
+  .refine((d) => JSON.stringify(d).length <= 100_000, { message: "The draft is too large" });
+
 /** What the editor posts: the approval plus the row version it was built on. */
 export const ZApproveRequest = z.object({
   referralId: z.uuid(),

@@ -3,7 +3,7 @@
  * transaction (the job is enqueued through the same connection), so an approval is never lost
  * and never pushed without being recorded. Callers (server actions) check the session and scope.
  */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { PoolClient } from "pg";
 import type PgBoss from "pg-boss";
@@ -13,7 +13,7 @@ import { getReferenceData } from "../accloud/reference-data";
 import { recordAudit, type Actor } from "../audit";
 import { getDb, getPool, type Db } from "../db";
 import { enqueuePush, getSenderBoss } from "../push/queue";
-import { ZApproval, type TApproval } from "./schema";
+import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
 
 export type ApprovalResult =
   | { status: "success"; pushId?: string; version: number; message?: string }
@@ -152,6 +152,8 @@ export async function approveReferral(input: { referralId: string; version: numb
 
 /** Saves the editor's content without approving (validated loosely: a draft may be incomplete). */
 export async function saveApprovalDraft(input: { referralId: string; data: unknown; actor: Actor & { type: "user" } }): Promise<ApprovalResult> {
+  const draft = ZApprovalDraft.safeParse(input.data);
+  if (!draft.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(draft.error.issues), message: "The draft could not be saved" };
   const db = getDb();
   return db.transaction(async (tx) => {
     const [row] = await tx.select({ id: referralRequests.id, version: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, input.referralId)).for("update");
@@ -163,9 +165,9 @@ export async function saveApprovalDraft(input: { referralId: string; data: unkno
       .orderBy(desc(approvalRevisions.revision))
       .limit(1);
     if (last?.state === "draft") {
-      await tx.update(approvalRevisions).set({ data: input.data, updatedAt: new Date() }).where(eq(approvalRevisions.id, last.id));
+      await tx.update(approvalRevisions).set({ data: draft.data, updatedAt: new Date() }).where(eq(approvalRevisions.id, last.id));
     } else {
-      await tx.insert(approvalRevisions).values({ referralRequestId: row.id, revision: (last?.revision ?? 0) + 1, state: "draft", data: input.data, createdById: input.actor.id });
+      await tx.insert(approvalRevisions).values({ referralRequestId: row.id, revision: (last?.revision ?? 0) + 1, state: "draft", data: draft.data, createdById: input.actor.id });
     }
     await recordAudit(tx, { actor: input.actor, action: "approval.draft_saved", entityType: "referral_request", entityId: row.id });
     return { status: "success", version: row.version, message: "Draft saved" } as const;
@@ -257,7 +259,3 @@ export async function getLatestApproval(db: Db, referralId: string) {
   return rev ?? null;
 }
 
-export async function countFailedPushes(db: Db): Promise<number> {
-  const r = await db.select({ n: sql<number>`count(*)::int` }).from(referralRequests).where(inArray(referralRequests.status, ["push_failed"]));
-  return r[0]?.n ?? 0;
-}

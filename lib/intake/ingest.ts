@@ -114,9 +114,7 @@ export function changedPaths(before: unknown, after: unknown, prefix = "", out: 
  * (ON CONFLICT on request_id makes a concurrent duplicate insert nothing). null = the request_id
  * exists: the caller takes the locked path (redelivery or amendment).
  */
-async function insertNewRequest(
-  db: Db,
-  v: {
+async function insertNewRequest(v: {
     requestId: string;
     requestIdDerived: boolean;
     columns: ReturnType<typeof queueColumns>;
@@ -127,9 +125,8 @@ async function insertNewRequest(
     files: DecodedFile[];
     actor: Actor;
     apiClientId: string | null;
-    auditDetails: Record<string, unknown>;
-  },
-): Promise<{ id: string; status: ReferralStatus } | null> {
+  auditDetails: Record<string, unknown>;
+}): Promise<{ id: string; status: ReferralStatus } | null> {
   const c = v.columns;
   const submissionId = randomUUID();
   const f = v.files;
@@ -187,7 +184,7 @@ export async function ingestReferralRequest(
 
   // Signed deliveries record their webhook-id in the same transaction: they take the locked path.
   if (!input.webhookMessageId) {
-    const created = await insertNewRequest(db, {
+    const created = await insertNewRequest({
       requestId,
       requestIdDerived,
       columns,

@@ -372,7 +372,6 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
       .update(referralRequests)
       .set({ status: "sent", version: sql`${referralRequests.version} + 1`, updatedAt: new Date() })
       .where(eq(referralRequests.id, referral.id));
-    await tx.update(approvalRevisions).set({ updatedAt: new Date() }).where(eq(approvalRevisions.id, revision.id));
     await recordAudit(tx, {
       actor,
       action: "push.sent",

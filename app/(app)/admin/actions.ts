@@ -40,12 +40,12 @@ export async function setReasonActiveAction(input: { code: string; active: boole
 /** ACCloud reference data on demand (it also refreshes at start and on the worker's schedule). */
 export async function refreshReferenceDataAction() {
   return done(
-    await runAction("refresh reference data", "admin:settings", z.object({}), {}, async () => {
+    await runAction("refresh reference data", "admin:settings", z.object({}), {}, async (actor) => {
       const { refreshReferenceData } = await import("@/lib/accloud/reference-data");
       const { createAccloudClientFromEnv } = await import("@/lib/accloud/client");
       const { getPool } = await import("@/lib/db");
       try {
-        const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv() });
+        const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv(), actor: { type: "user", id: actor.id, label: actor.email } });
         return { status: "success" as const, message: `Loaded ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers; group ${ref.csiGroup?.name ?? "?"}.` };
       } catch (err) {
         return { status: "failed" as const, message: `ACCloud reference data could not be refreshed: ${(err as Error).message}` };
