@@ -49,7 +49,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
 
   const applyServerErrors = (fieldErrors: Record<string, string[] | undefined> | undefined) => {
     for (const [path, messages] of Object.entries(fieldErrors ?? {})) {
-      if (path === "_") continue;
+      if (path === "_form") continue;
       setError(path as FieldPath<TApprovalInput>, { type: "server", message: messages?.[0] ?? "Invalid" }, { shouldFocus: true });
     }
   };
@@ -66,7 +66,8 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
             router.refresh();
           } else {
             if (r.status === "invalid_data") applyServerErrors(r.fieldErrors);
-            setMsg({ kind: "error", text: r.message });
+            const formLevel = r.status === "invalid_data" ? r.fieldErrors._form?.[0] : undefined;
+            setMsg({ kind: "error", text: formLevel ?? r.message });
           }
         }),
       () => setMsg({ kind: "error", text: "Some fields need attention: see the messages beside them." }),

@@ -13,6 +13,7 @@ import { getReferenceData } from "../accloud/reference-data";
 import { recordAudit, type Actor } from "../audit";
 import { getDb, getPool, type Db } from "../db";
 import { enqueuePush, getSenderBoss } from "../push/queue";
+import { fieldErrorsOf } from "../validations/decisions";
 import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
 
 export type ApprovalResult =
@@ -23,20 +24,12 @@ export type ApprovalResult =
 
 export const APPROVABLE = ["new", "in_review", "pending_info"] as const;
 
-function fieldErrorsOf(issues: Array<{ path: PropertyKey[]; message: string }>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const i of issues) {
-    const key = i.path.map(String).join(".") || "_";
-    (out[key] ??= []).push(i.message);
-  }
-  return out;
-}
 
 /** Checks against ACCloud's reference data (cached): supplier in the trusted network, code and funder known. */
 export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<Record<string, string[]>> {
   const ref = await getReferenceData(getPool());
   const errors: Record<string, string[]> = {};
-  if (!ref.lastSuccessfulRefresh) return { _: ["ACCloud reference data has not been loaded yet; try again in a minute"] };
+  if (!ref.lastSuccessfulRefresh) return { _form: ["ACCloud reference data has not been loaded yet; try again in a minute"] };
   if (!ref.suppliers.some((s) => s.id.toLowerCase() === a.supplyPersonaId.toLowerCase())) {
     errors.supplyPersonaId = ["This agency is not in CSI's trusted network in ACCloud"];
   }
@@ -80,7 +73,7 @@ const initialSteps = (): Record<string, PushStepState> => Object.fromEntries(PUS
 
 export async function approveReferral(input: { referralId: string; version: number; approval: unknown; actor: Actor & { type: "user" } }): Promise<ApprovalResult> {
   const parsed = ZApproval.safeParse(input.approval);
-  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error.issues), message: "Some fields need attention" };
+  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Some fields need attention" };
   const approval = parsed.data;
   const refErrors = await checkAgainstReferenceData(getDb(), approval);
   if (Object.keys(refErrors).length) return { status: "invalid_data", fieldErrors: refErrors, message: "Some fields do not match ACCloud" };
@@ -153,7 +146,7 @@ export async function approveReferral(input: { referralId: string; version: numb
 /** Saves the editor's content without approving (validated loosely: a draft may be incomplete). */
 export async function saveApprovalDraft(input: { referralId: string; data: unknown; actor: Actor & { type: "user" } }): Promise<ApprovalResult> {
   const draft = ZApprovalDraft.safeParse(input.data);
-  if (!draft.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(draft.error.issues), message: "The draft could not be saved" };
+  if (!draft.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(draft.error), message: "The draft could not be saved" };
   const db = getDb();
   return db.transaction(async (tx) => {
     const [row] = await tx.select({ id: referralRequests.id, version: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, input.referralId)).for("update");
@@ -182,7 +175,7 @@ export async function retryPush(input: { referralId: string; version: number; ap
   let approval: TApproval | undefined;
   if (input.approval !== undefined) {
     const parsed = ZApproval.safeParse(input.approval);
-    if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error.issues), message: "Some fields need attention" };
+    if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Some fields need attention" };
     approval = parsed.data;
     const refErrors = await checkAgainstReferenceData(getDb(), approval);
     if (Object.keys(refErrors).length) return { status: "invalid_data", fieldErrors: refErrors, message: "Some fields do not match ACCloud" };

@@ -121,7 +121,7 @@ async function insertNewRequest(v: {
     receivedAt: Date;
     slaDueAt: Date;
     contentHash: string;
-    stored: unknown;
+    storedJson: string;
     files: DecodedFile[];
     actor: Actor;
     apiClientId: string | null;
@@ -154,7 +154,7 @@ async function insertNewRequest(v: {
       v.requestId, v.requestIdDerived, c.agencyName, c.agencyHost, c.agencyBranchId, c.agencyOrgId, c.agencyTimezone,
       c.clientExternalId, c.clientFirstName, c.clientLastName, c.clientBirthday, c.clientTimezone, c.formSchemaId, c.formId, c.formName,
       c.serviceRequested, c.serviceStart, c.serviceEnd, v.receivedAt, submissionId, v.slaDueAt,
-      v.contentHash, JSON.stringify(v.stored), v.apiClientId,
+      v.contentHash, v.storedJson, v.apiClientId,
       f.map((x) => x.idx), f.map((x) => x.originalName), f.map((x) => x.safeName), f.map((x) => x.contentType), f.map((x) => x.size), f.map((x) => x.sha256), f.map((x) => x.data),
       v.actor.type, v.actor.id ?? null, v.actor.label, JSON.stringify(v.auditDetails),
     ],
@@ -175,7 +175,9 @@ export async function ingestReferralRequest(
 ): Promise<IngestResult> {
   const { payload, files, actor } = input;
   const stored = storedPayload(payload, files);
-  const contentHash = sha256Hex(canonicalJson(stored));
+  // One serialisation serves the hash and the stored jsonb.
+  const canonical = canonicalJson(stored);
+  const contentHash = sha256Hex(canonical);
   const requestIdDerived = !payload.request_id;
   const requestId = payload.request_id ?? deriveRequestId(payload, contentHash);
   const receivedAt = input.receivedAt ?? new Date();
@@ -191,7 +193,7 @@ export async function ingestReferralRequest(
       receivedAt,
       slaDueAt: new Date(receivedAt.getTime() + getEnv().REVIEW_SLA_HOURS * 3_600_000),
       contentHash,
-      stored,
+      storedJson: canonical,
       files,
       actor,
       apiClientId: input.apiClientId ?? null,

@@ -359,7 +359,9 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
       const message = describeError(err);
       const retryable = isAccloudError(err) ? err.retryable : !(err instanceof PushStoppedError);
       await setStep(db, pushId, name, { status: "failed", error: message });
-      log.warn(`push=${pushId} step=${name} ${retryable ? "will retry" : "stopped"}: ${message}`);
+      // ACCloud's own message goes to the reviewer (the push row), not to logs: it could echo a value.
+      const brief = isAccloudError(err) ? `${err.kind} ${err.status ?? ""} ${err.method} ${err.path}` : (err as Error).name;
+      log.warn(`push=${pushId} step=${name} ${retryable ? "will retry" : "stopped"}: ${brief}`);
       if (retryable) return { status: "retry", error: err as Error, retryAfterMs: isAccloudError(err) ? err.retryAfterMs : null };
       await finishFailed(db, pushId, referral.id, message);
       return { status: "failed", error: message };
