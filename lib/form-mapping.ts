@@ -95,7 +95,17 @@ export const GROUP_TITLES: Record<FieldGroup, string> = {
   other: "Other fields",
 };
 
-const norm = (label: string) => label.toLowerCase().replace(/\s+/g, " ").trim();
+const normalised = new Map<string, string>();
+/** Case- and space-insensitive label; remembered, since every request repeats the same labels. */
+const norm = (label: string) => {
+  let n = normalised.get(label);
+  if (n === undefined) {
+    n = label.toLowerCase().replace(/\s+/g, " ").trim();
+    if (normalised.size >= 5000) normalised.clear();
+    normalised.set(label, n);
+  }
+  return n;
+};
 
 export type FormFieldLike = { field_label: string; field_type: string; field_value?: unknown; type?: string | null };
 
@@ -103,9 +113,20 @@ export function mappingFor(formSchemaId: string | null | undefined): FieldMeanin
   return (formSchemaId && FORM_MAPPINGS[formSchemaId]) || CSI_NEW_REFERRAL_REQUEST;
 }
 
+/** Normalised label → meaning, built once per mapping (the webhook maps every field of every request). */
+const labelIndexes = new WeakMap<FieldMeaning[], Map<string, FieldMeaning>>();
+function labelIndex(mapping: FieldMeaning[]): Map<string, FieldMeaning> {
+  let index = labelIndexes.get(mapping);
+  if (!index) {
+    index = new Map();
+    for (const m of mapping) for (const l of m.labels) if (!index.has(norm(l))) index.set(norm(l), m);
+    labelIndexes.set(mapping, index);
+  }
+  return index;
+}
+
 export function meaningOf(field: FormFieldLike, formSchemaId: string | null | undefined): FieldMeaning | undefined {
-  const label = norm(field.field_label);
-  return mappingFor(formSchemaId).find((m) => m.labels.some((l) => norm(l) === label));
+  return labelIndex(mappingFor(formSchemaId)).get(norm(field.field_label));
 }
 
 /** First field carrying each semantic key. */

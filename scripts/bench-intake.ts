@@ -1,7 +1,8 @@
 /**
  * `npm run bench:intake` (a benchmark, not a test): the webhook against a baseline route that
  * does one bare insert of the same body, in the same run on the same production build.
- * 50 connections, 10 s each, the reference payload with a unique request_id per request.
+ * 50 connections, 10 s each, the reference payload with a unique request_id per request;
+ * BENCH_ROUNDS (default 3) alternating rounds, medians reported.
  * Prints req/s, p50, p99 and errors for both and the ratio (target ≥ 0.8, p99 ≤ 150 ms, 0 errors).
  */
 import { randomUUID } from "node:crypto";
@@ -9,10 +10,11 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { buildApp, cannon, printTable, startApp } from "./bench-lib";
+import { buildApp, cannon, medianFigures, printTable, startApp, type Figures } from "./bench-lib";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const distDir = ".next-bench";
 const baseEnv = { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" };
 if (!process.argv.includes("--no-build")) buildApp(baseEnv);
@@ -42,10 +44,21 @@ try {
     });
 
   console.log("Warming up…");
-  await run("warm-up webhook", "/api/referral-requests", 2);
-  await run("warm-up baseline", "/api/bench/baseline", 2);
-  const baseline = await run("baseline (bare insert)", "/api/bench/baseline", DURATION);
-  const intake = await run("webhook /api/referral-requests", "/api/referral-requests", DURATION);
+  await run("warm-up webhook", "/api/referral-requests", 5);
+  await run("warm-up baseline", "/api/bench/baseline", 5);
+  // Rounds alternate baseline and webhook, so drift on a shared machine (a noisy neighbour, a
+  // checkpoint, tables growing) falls on both; the medians are the figures.
+  const baselines: Figures[] = [];
+  const intakes: Figures[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    baselines.push(await run(`baseline (bare insert) #${round}`, "/api/bench/baseline", DURATION));
+    intakes.push(await run(`webhook #${round}`, "/api/referral-requests", DURATION));
+    console.log(`round ${round}: baseline ${baselines.at(-1)!.rps.toFixed(1)} req/s, webhook ${intakes.at(-1)!.rps.toFixed(1)} req/s`);
+  }
+  const baseline = medianFigures("baseline (bare insert)", baselines);
+  const intake = medianFigures("webhook /api/referral-requests", intakes);
+  printTable([...baselines, ...intakes]);
+  console.log(`\nmedians of ${ROUNDS} rounds:`);
   printTable([baseline, intake]);
   console.log("");
   console.log(`ratio webhook/baseline req/s: ${(intake.rps / baseline.rps).toFixed(2)}  (target ≥ 0.80)`);

@@ -25,7 +25,8 @@ export async function startApp(opts: { port: number; dataDir: string; extraEnv?:
     EMBEDDED_PG_PORT: String(opts.port + 50000 > 65000 ? 0 : opts.port + 50000),
     ...opts.extraEnv,
   };
-  const child: ChildProcess = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  // BENCH_CPU_PROFILE_DIR=dir: the app runs under --cpu-prof (a .cpuprofile per thread, written when it stops).
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, "--import", "tsx"] : [path.resolve("node_modules/tsx/dist/cli.mjs")]), "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 180_000;
   for (;;) {
@@ -62,6 +63,24 @@ export async function cannon(name: string, opts: autocannon.Options): Promise<Fi
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     requests: result.requests.total,
+  };
+}
+
+/** Per column, the median of several runs of the same thing (errors are summed). */
+export function medianFigures(name: string, runs: Figures[]): Figures {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  };
+  return {
+    name,
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    requests: runs.reduce((n, r) => n + r.requests, 0),
   };
 }
 

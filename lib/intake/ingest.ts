@@ -27,11 +27,22 @@ export type IngestResult = {
 /** JSON with sorted keys, so key order never makes a redelivery look like an amendment. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  // Default sort() compares UTF-16 code units, as < does.
+  const keys = Object.keys(value).sort();
+  let out = "{";
+  let first = true;
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 export const sha256Hex = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
@@ -120,7 +131,6 @@ async function insertNewRequest(v: {
     columns: ReturnType<typeof queueColumns>;
     receivedAt: Date;
     slaDueAt: Date;
-    contentHash: string;
     storedJson: string;
     files: DecodedFile[];
     actor: Actor;
@@ -130,8 +140,10 @@ async function insertNewRequest(v: {
   const c = v.columns;
   const submissionId = randomUUID();
   const f = v.files;
-  const res = await getPool().query<{ id: string; status: ReferralStatus }>(
-    `with req as (
+  // A named statement: each pooled connection parses and plans this chain once, not per request.
+  const res = await getPool().query<{ id: string; status: ReferralStatus }>({
+    name: "intake-insert-new-request",
+    text: `with req as (
        insert into referral_requests (request_id, request_id_derived, agency_name, agency_host, agency_branch_id, agency_org_id, agency_timezone,
          client_external_id, client_first_name, client_last_name, client_birthday, client_timezone, form_schema_id, form_id, form_name,
          service_requested, service_start, service_end, received_at, updated_at, latest_submission_id, sla_due_at)
@@ -140,25 +152,26 @@ async function insertNewRequest(v: {
        returning id, status),
      sub as (
        insert into referral_submissions (id, referral_request_id, seq, content_hash, payload, api_client_id, received_at)
-       select $20, req.id, 1, $22, $23::jsonb, $24, $19 from req returning id),
+       select $20, req.id, 1, referral_payload_hash(doc.payload), doc.payload, $23, $19 from req, (select $22::jsonb as payload) doc returning id),
      files as (
        insert into referral_files (referral_request_id, submission_id, idx, original_name, safe_name, content_type, size, sha256, data)
        select req.id, sub.id, x.idx, x.original_name, x.safe_name, x.content_type, x.size, x.sha256, x.data
-       from req, sub, unnest($25::int[], $26::text[], $27::text[], $28::text[], $29::int[], $30::text[], $31::bytea[])
+       from req, sub, unnest($24::int[], $25::text[], $26::text[], $27::text[], $28::int[], $29::text[], $30::bytea[])
          as x(idx, original_name, safe_name, content_type, size, sha256, data)),
      audit as (
        insert into audit_events (actor_type, actor_id, actor_label, action, entity_type, entity_id, details)
-       select $32::actor_type, $33, $34, 'referral.received', 'referral_request', req.id::text, $35::jsonb from req)
+       select $31::actor_type, $32, $33, 'referral.received', 'referral_request', req.id::text, $34::jsonb from req)
      select id, status from req`,
-    [
+    values: [
       v.requestId, v.requestIdDerived, c.agencyName, c.agencyHost, c.agencyBranchId, c.agencyOrgId, c.agencyTimezone,
       c.clientExternalId, c.clientFirstName, c.clientLastName, c.clientBirthday, c.clientTimezone, c.formSchemaId, c.formId, c.formName,
-      c.serviceRequested, c.serviceStart, c.serviceEnd, v.receivedAt, submissionId, v.slaDueAt,
-      v.contentHash, v.storedJson, v.apiClientId,
+      // Timestamps go as ISO text: pg's own Date formatting costs more than toISOString.
+      c.serviceRequested, c.serviceStart, c.serviceEnd, v.receivedAt.toISOString(), submissionId, v.slaDueAt.toISOString(),
+      v.storedJson, v.apiClientId,
       f.map((x) => x.idx), f.map((x) => x.originalName), f.map((x) => x.safeName), f.map((x) => x.contentType), f.map((x) => x.size), f.map((x) => x.sha256), f.map((x) => x.data),
       v.actor.type, v.actor.id ?? null, v.actor.label, JSON.stringify(v.auditDetails),
     ],
-  );
+  });
   return res.rows[0] ?? null;
 }
 
@@ -175,11 +188,10 @@ export async function ingestReferralRequest(
 ): Promise<IngestResult> {
   const { payload, files, actor } = input;
   const stored = storedPayload(payload, files);
-  // One serialisation serves the hash and the stored jsonb.
-  const canonical = canonicalJson(stored);
-  const contentHash = sha256Hex(canonical);
+  // The content hash is PostgreSQL's (referral_payload_hash: sha256 of the jsonb's canonical text).
+  const storedJson = JSON.stringify(stored);
   const requestIdDerived = !payload.request_id;
-  const requestId = payload.request_id ?? deriveRequestId(payload, contentHash);
+  const requestId = payload.request_id ?? deriveRequestId(payload, sha256Hex(canonicalJson(stored)));
   const receivedAt = input.receivedAt ?? new Date();
   const columns = queueColumns(payload);
   const receivedDetails = { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length };
@@ -192,8 +204,7 @@ export async function ingestReferralRequest(
       columns,
       receivedAt,
       slaDueAt: new Date(receivedAt.getTime() + getEnv().REVIEW_SLA_HOURS * 3_600_000),
-      contentHash,
-      storedJson: canonical,
+      storedJson,
       files,
       actor,
       apiClientId: input.apiClientId ?? null,
@@ -216,7 +227,11 @@ export async function ingestReferralRequest(
       }
     }
 
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`referral:${requestId}`}, 0))`);
+    // The lock serialises deliveries of one request_id; the same statement hashes the content.
+    const locked = await tx.execute<{ hash: string }>(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`referral:${requestId}`}, 0)), referral_payload_hash(${storedJson}::jsonb) as hash`,
+    );
+    const contentHash = locked.rows[0]!.hash;
     const [existing] = await tx
       .select({ id: referralRequests.id, status: referralRequests.status, submissionCount: referralRequests.submissionCount })
       .from(referralRequests)

@@ -10,13 +10,21 @@
  */
 import { z } from "zod";
 
+/** Building an Intl.DateTimeFormat costs ~0.1 ms; every request names two zones, nearly always the same few. */
+const timeZoneVerdicts = new Map<string, boolean>();
 const isTimeZone = (tz: string) => {
+  const known = timeZoneVerdicts.get(tz);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
+    ok = true;
   } catch {
-    return false;
+    ok = false;
   }
+  if (timeZoneVerdicts.size >= 1000) timeZoneVerdicts.clear();
+  timeZoneVerdicts.set(tz, ok);
+  return ok;
 };
 
 const ZTimeZone = z.string().min(1).refine(isTimeZone, { message: "must be an IANA time zone such as America/Chicago" });
@@ -74,7 +82,8 @@ export const ZFormField = z.looseObject({
     .string()
     .min(1)
     .describe(`One of ${KNOWN_FIELD_TYPES.join(", ")}; unknown types are kept and shown as they are`),
-  field_value: z.json().nullish().describe("Any JSON or null: string, number, boolean, { option }, medical-history rows"),
+  // Any JSON value: the body was read by JSON.parse, so a z.json() walk of every value would only cost time.
+  field_value: z.unknown().describe("Any JSON or null: string, number, boolean, { option }, medical-history rows"),
   type: z.string().nullish().describe("For demographics: text, bday or list"),
 });
 
