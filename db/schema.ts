@@ -163,6 +163,7 @@ export const referralSubmissions = pgTable(
     /** sha256 of the canonical JSON of the payload: equal hashes are redeliveries */
     contentHash: text("content_hash").notNull(),
     /** the payload as received, with each files[i].file_value replaced by "sha256:<hex>" (bytes in referral_files) */
+    // STORAGE EXTERNAL (migration 0009): out of line, not compressed.
     payload: jsonb("payload").notNull(),
     apiClientId: uuid("api_client_id").references(() => apiClients.id),
     webhookMessageId: text("webhook_message_id"),
@@ -194,6 +195,7 @@ export const referralFiles = pgTable(
     contentType: text("content_type").notNull(),
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
+    // STORAGE EXTERNAL (migration 0009): files are already compressed formats.
     data: bytea("data").notNull(),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },

@@ -124,53 +124,94 @@ export function changedPaths(before: unknown, after: unknown, prefix = "", out: 
  * first submission, its files and the audit record, in a single atomic INSERT ... RETURNING chain
  * (ON CONFLICT on request_id makes a concurrent duplicate insert nothing). null = the request_id
  * exists: the caller takes the locked path (redelivery or amendment).
+ *
+ * Everything travels as ONE JSON document (the payload nested in it, file bytes as base64) that
+ * PostgreSQL unpacks with jsonb_to_record: one serialisation in Node instead of thirty-odd
+ * positional parameters, arrays and hex-encoded bytes. A named statement is parsed and planned
+ * once per pooled connection.
  */
 async function insertNewRequest(v: {
-    requestId: string;
-    requestIdDerived: boolean;
-    columns: ReturnType<typeof queueColumns>;
-    receivedAt: Date;
-    slaDueAt: Date;
-    storedJson: string;
-    files: DecodedFile[];
-    actor: Actor;
-    apiClientId: string | null;
+  requestId: string;
+  requestIdDerived: boolean;
+  columns: ReturnType<typeof queueColumns>;
+  receivedAt: Date;
+  slaDueAt: Date;
+  stored: unknown;
+  files: DecodedFile[];
+  actor: Actor;
+  apiClientId: string | null;
   auditDetails: Record<string, unknown>;
 }): Promise<{ id: string; status: ReferralStatus } | null> {
   const c = v.columns;
-  const submissionId = randomUUID();
-  const f = v.files;
-  // A named statement: each pooled connection parses and plans this chain once, not per request.
+  const doc = {
+    request_id: v.requestId,
+    request_id_derived: v.requestIdDerived,
+    agency_name: c.agencyName,
+    agency_host: c.agencyHost,
+    agency_branch_id: c.agencyBranchId,
+    agency_org_id: c.agencyOrgId,
+    agency_timezone: c.agencyTimezone,
+    client_external_id: c.clientExternalId,
+    client_first_name: c.clientFirstName,
+    client_last_name: c.clientLastName,
+    client_birthday: c.clientBirthday,
+    client_timezone: c.clientTimezone,
+    form_schema_id: c.formSchemaId,
+    form_id: c.formId,
+    form_name: c.formName,
+    service_requested: c.serviceRequested,
+    service_start: c.serviceStart,
+    service_end: c.serviceEnd,
+    received_at: v.receivedAt.toISOString(),
+    sla_due_at: v.slaDueAt.toISOString(),
+    submission_id: randomUUID(),
+    api_client_id: v.apiClientId,
+    payload: v.stored,
+    files: v.files.map((f) => ({
+      idx: f.idx,
+      original_name: f.originalName,
+      safe_name: f.safeName,
+      content_type: f.contentType,
+      size: f.size,
+      sha256: f.sha256,
+      data: f.data.toString("base64"),
+    })),
+    actor_type: v.actor.type,
+    actor_id: v.actor.id ?? null,
+    actor_label: v.actor.label,
+    audit: v.auditDetails,
+  };
   const res = await getPool().query<{ id: string; status: ReferralStatus }>({
     name: "intake-insert-new-request",
-    text: `with req as (
+    text: `with d as (
+       select * from jsonb_to_record($1::jsonb) as d(request_id text, request_id_derived boolean, agency_name text, agency_host text,
+         agency_branch_id integer, agency_org_id text, agency_timezone text, client_external_id integer, client_first_name text,
+         client_last_name text, client_birthday date, client_timezone text, form_schema_id text, form_id integer, form_name text,
+         service_requested text, service_start date, service_end date, received_at timestamptz, sla_due_at timestamptz,
+         submission_id uuid, api_client_id uuid, payload jsonb, files jsonb, actor_type actor_type, actor_id text, actor_label text, audit jsonb)),
+     req as (
        insert into referral_requests (request_id, request_id_derived, agency_name, agency_host, agency_branch_id, agency_org_id, agency_timezone,
          client_external_id, client_first_name, client_last_name, client_birthday, client_timezone, form_schema_id, form_id, form_name,
          service_requested, service_start, service_end, received_at, updated_at, latest_submission_id, sla_due_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)
+       select request_id, request_id_derived, agency_name, agency_host, agency_branch_id, agency_org_id, agency_timezone,
+         client_external_id, client_first_name, client_last_name, client_birthday, client_timezone, form_schema_id, form_id, form_name,
+         service_requested, service_start, service_end, received_at, received_at, submission_id, sla_due_at
+       from d
        on conflict (request_id) do nothing
        returning id, status),
      sub as (
        insert into referral_submissions (id, referral_request_id, seq, content_hash, payload, api_client_id, received_at)
-       select $20, req.id, 1, referral_payload_hash(doc.payload), doc.payload, $23, $19 from req, (select $22::jsonb as payload) doc returning id),
+       select d.submission_id, req.id, 1, referral_payload_hash(d.payload), d.payload, d.api_client_id, d.received_at from req, d
+       returning id),
      files as (
        insert into referral_files (referral_request_id, submission_id, idx, original_name, safe_name, content_type, size, sha256, data)
-       select req.id, sub.id, x.idx, x.original_name, x.safe_name, x.content_type, x.size, x.sha256, x.data
-       from req, sub, unnest($24::int[], $25::text[], $26::text[], $27::text[], $28::int[], $29::text[], $30::bytea[])
-         as x(idx, original_name, safe_name, content_type, size, sha256, data)),
+       select req.id, sub.id, x.idx, x.original_name, x.safe_name, x.content_type, x.size, x.sha256, decode(x.data, 'base64')
+       from req, sub, d, jsonb_to_recordset(d.files) as x(idx integer, original_name text, safe_name text, content_type text, size integer, sha256 text, data text)),
      audit as (
        insert into audit_events (actor_type, actor_id, actor_label, action, entity_type, entity_id, details)
-       select $31::actor_type, $32, $33, 'referral.received', 'referral_request', req.id::text, $34::jsonb from req)
+       select d.actor_type, d.actor_id, d.actor_label, 'referral.received', 'referral_request', req.id::text, d.audit from req, d)
      select id, status from req`,
-    values: [
-      v.requestId, v.requestIdDerived, c.agencyName, c.agencyHost, c.agencyBranchId, c.agencyOrgId, c.agencyTimezone,
-      c.clientExternalId, c.clientFirstName, c.clientLastName, c.clientBirthday, c.clientTimezone, c.formSchemaId, c.formId, c.formName,
-      // Timestamps go as ISO text: pg's own Date formatting costs more than toISOString.
-      c.serviceRequested, c.serviceStart, c.serviceEnd, v.receivedAt.toISOString(), submissionId, v.slaDueAt.toISOString(),
-      v.storedJson, v.apiClientId,
-      f.map((x) => x.idx), f.map((x) => x.originalName), f.map((x) => x.safeName), f.map((x) => x.contentType), f.map((x) => x.size), f.map((x) => x.sha256), f.map((x) => x.data),
-      v.actor.type, v.actor.id ?? null, v.actor.label, JSON.stringify(v.auditDetails),
-    ],
+    values: [JSON.stringify(doc)],
   });
   return res.rows[0] ?? null;
 }
@@ -189,7 +230,6 @@ export async function ingestReferralRequest(
   const { payload, files, actor } = input;
   const stored = storedPayload(payload, files);
   // The content hash is PostgreSQL's (referral_payload_hash: sha256 of the jsonb's canonical text).
-  const storedJson = JSON.stringify(stored);
   const requestIdDerived = !payload.request_id;
   const requestId = payload.request_id ?? deriveRequestId(payload, sha256Hex(canonicalJson(stored)));
   const receivedAt = input.receivedAt ?? new Date();
@@ -204,7 +244,7 @@ export async function ingestReferralRequest(
       columns,
       receivedAt,
       slaDueAt: new Date(receivedAt.getTime() + getEnv().REVIEW_SLA_HOURS * 3_600_000),
-      storedJson,
+      stored,
       files,
       actor,
       apiClientId: input.apiClientId ?? null,
@@ -228,6 +268,7 @@ export async function ingestReferralRequest(
     }
 
     // The lock serialises deliveries of one request_id; the same statement hashes the content.
+    const storedJson = JSON.stringify(stored);
     const locked = await tx.execute<{ hash: string }>(
       sql`select pg_advisory_xact_lock(hashtextextended(${`referral:${requestId}`}, 0)), referral_payload_hash(${storedJson}::jsonb) as hash`,
     );

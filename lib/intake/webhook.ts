@@ -24,6 +24,12 @@ async function readBody(req: Request, limit: number): Promise<Buffer> {
     throw new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
   }
   if (!req.body) return Buffer.alloc(0);
+  // A declared length within the limit: the HTTP server delivers exactly that many bytes, read in one go.
+  if (declared !== null && /^\d+$/.test(declared)) {
+    const body = Buffer.from(await req.arrayBuffer());
+    if (body.length > limit) throw new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
+    return body;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
