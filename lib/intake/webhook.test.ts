@@ -96,6 +96,26 @@ describe("reference payload", () => {
     expect(await totals()).toEqual(before);
   });
 
+  it("hashes the content from the stored jsonb's canonical text, the same on the fast and the locked path", async () => {
+    const payload = freshPayload();
+    const first = await post(payload);
+    // A signed delivery takes the locked path: the same content (keys in another order) is a duplicate.
+    const signed = await newApiClient({ signed: true });
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(payload).reverse()));
+    const msgId = `msg_${randomUUID()}`;
+    const ts = new Date();
+    const signature = new Webhook(signed.signingSecret!).sign(msgId, ts, reordered);
+    const res = await handleReferralWebhook(
+      webhookRequest(null, { auth: basic(signed), raw: reordered, headers: { "webhook-id": msgId, "webhook-timestamp": String(Math.floor(ts.getTime() / 1000)), "webhook-signature": signature } }),
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { id: string }).id).toBe(first.json.id);
+    const r = await db().execute(
+      sql`select content_hash = encode(sha256(convert_to(payload::text, 'UTF8')), 'hex') as canonical from referral_submissions where referral_request_id = ${first.json.id as string}`,
+    );
+    expect(r.rows).toEqual([{ canonical: true }]);
+  });
+
   it("keeps different content under the same request_id as an amendment of the original", async () => {
     const payload = freshPayload();
     const first = await post(payload);
