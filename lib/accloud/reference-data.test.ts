@@ -41,11 +41,13 @@ beforeAll(async () => {
   await admin.end();
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema}` });
   await pool.query(DDL);
+  // The audit table as migrated (columns, defaults, checks), in this schema too.
+  await pool.query("create table audit_events (like public.audit_events including all)");
   // A small page size makes the refresh walk several pages of every list.
   t = await startTestSandbox({ options: { maxPageSize: 2 } });
 });
 beforeEach(async () => {
-  await pool.query("truncate accloud_groups, accloud_funders, accloud_service_codes, accloud_suppliers, accloud_reference_refreshes");
+  await pool.query("truncate accloud_groups, accloud_funders, accloud_service_codes, accloud_suppliers, accloud_reference_refreshes, audit_events");
   await t.control.reset();
   await t.control.setRules({ maxPageSize: 2 });
 });
@@ -86,6 +88,24 @@ describe("refreshReferenceData", () => {
     const cached = await getReferenceData(pool);
     expect(cached.csiGroup?.id).toBe(CSI_GROUP_ID);
     expect(cached.serviceCodes.map((c) => c.name)).toEqual(["Home Health Aide", "Infusion Nursing", "OT", "PT", "Skilled Nursing"]);
+  });
+
+  it("an admin's refresh writes its audit record in the refresh's transaction; a failed one writes none", async () => {
+    const actor = { type: "user" as const, id: "00000000-0000-4000-8000-0000000000ad", label: "admin@demo.test" };
+    await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000, actor });
+    const audits = await pool.query("select actor_type, actor_id, actor_label, action, entity_type, details from audit_events");
+    expect(audits.rows).toEqual([
+      {
+        actor_type: "user",
+        actor_id: actor.id,
+        actor_label: actor.label,
+        action: "accloud.reference_refreshed",
+        entity_type: "accloud_reference",
+        details: { csiGroupId: CSI_GROUP_ID, funders: 5, serviceCodes: 5, suppliers: 3 },
+      },
+    ]);
+    await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "no such group", hqBranchId: 1000, actor }).catch(() => undefined);
+    expect((await pool.query("select count(*)::int as n from audit_events")).rows[0].n).toBe(1);
   });
 
   it("mirrors ACCloud: cached rows ACCloud no longer has are removed; works on a PoolClient", async () => {
