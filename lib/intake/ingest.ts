@@ -125,10 +125,11 @@ export function changedPaths(before: unknown, after: unknown, prefix = "", out: 
  * (ON CONFLICT on request_id makes a concurrent duplicate insert nothing). null = the request_id
  * exists: the caller takes the locked path (redelivery or amendment).
  *
- * Everything travels as ONE JSON document (the payload nested in it, file bytes as base64) that
+ * Everything but the file bytes travels as ONE JSON document (the payload nested in it) that
  * PostgreSQL unpacks with jsonb_to_record: one serialisation in Node instead of thirty-odd
- * positional parameters, arrays and hex-encoded bytes. A named statement is parsed and planned
- * once per pooled connection.
+ * positional parameters. File bytes are binary parameters ($2, $3, ...: no encoding, no escaping,
+ * which for a 50 MB scan was a fifth of a second of blocked event loop). A named statement per
+ * file count is parsed and planned once per pooled connection.
  */
 async function insertNewRequest(v: {
   requestId: string;
@@ -167,14 +168,14 @@ async function insertNewRequest(v: {
     submission_id: randomUUID(),
     api_client_id: v.apiClientId,
     payload: v.stored,
-    files: v.files.map((f) => ({
+    files: v.files.map((f, i) => ({
+      n: i + 1,
       idx: f.idx,
       original_name: f.originalName,
       safe_name: f.safeName,
       content_type: f.contentType,
       size: f.size,
       sha256: f.sha256,
-      data: f.data.toString("base64"),
     })),
     actor_type: v.actor.type,
     actor_id: v.actor.id ?? null,
@@ -182,8 +183,19 @@ async function insertNewRequest(v: {
     audit: v.auditDetails,
   };
   const res = await getPool().query<{ id: string; status: ReferralStatus }>({
-    name: "intake-insert-new-request",
-    text: `with d as (
+    name: `intake-insert-new-request-${v.files.length}`,
+    text: insertNewRequestSql(v.files.length),
+    values: [JSON.stringify(doc), ...v.files.map((f) => f.data)],
+  });
+  return res.rows[0] ?? null;
+}
+
+const insertSqlByFileCount = new Map<number, string>();
+function insertNewRequestSql(fileCount: number): string {
+  let text = insertSqlByFileCount.get(fileCount);
+  if (text) return text;
+  const fileParams = Array.from({ length: fileCount }, (_, i) => `$${i + 2}`).join(", ");
+  text = `with d as (
        select * from jsonb_to_record($1::jsonb) as d(request_id text, request_id_derived boolean, agency_name text, agency_host text,
          agency_branch_id integer, agency_org_id text, agency_timezone text, client_external_id integer, client_first_name text,
          client_last_name text, client_birthday date, client_timezone text, form_schema_id text, form_id integer, form_name text,
@@ -205,15 +217,15 @@ async function insertNewRequest(v: {
        returning id),
      files as (
        insert into referral_files (referral_request_id, submission_id, idx, original_name, safe_name, content_type, size, sha256, data)
-       select req.id, sub.id, x.idx, x.original_name, x.safe_name, x.content_type, x.size, x.sha256, decode(x.data, 'base64')
-       from req, sub, d, jsonb_to_recordset(d.files) as x(idx integer, original_name text, safe_name text, content_type text, size integer, sha256 text, data text)),
+       select req.id, sub.id, x.idx, x.original_name, x.safe_name, x.content_type, x.size, x.sha256, b.data
+       from req, sub, d, jsonb_to_recordset(d.files) as x(n integer, idx integer, original_name text, safe_name text, content_type text, size integer, sha256 text)
+         join unnest(array[${fileParams}]::bytea[]) with ordinality as b(data, n) on b.n = x.n),
      audit as (
        insert into audit_events (actor_type, actor_id, actor_label, action, entity_type, entity_id, details)
        select d.actor_type, d.actor_id, d.actor_label, 'referral.received', 'referral_request', req.id::text, d.audit from req, d)
-     select id, status from req`,
-    values: [JSON.stringify(doc)],
-  });
-  return res.rows[0] ?? null;
+     select id, status from req`;
+  insertSqlByFileCount.set(fileCount, text);
+  return text;
 }
 
 export async function ingestReferralRequest(

@@ -96,6 +96,28 @@ describe("reference payload", () => {
     expect(await totals()).toEqual(before);
   });
 
+  it("stores the exact bytes of every file, line-wrapped base64 or not; and a delivery with no files", async () => {
+    const png = Buffer.from(referencePayload().files![0]!.file_value, "base64");
+    const pdf = Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "latin1");
+    const wrapped = pdf.toString("base64").replace(/(.{16})/g, "$1\r\n");
+    const payload = { ...freshPayload(), files: [{ file_name: "a.png", file_value: png.toString("base64") }, { file_name: "order.pdf", file_value: wrapped }] };
+    const res = await post(payload);
+    expect(res.status).toBe(201);
+    const rows = (
+      await db().execute(sql`select idx, content_type, size, encode(data, 'hex') as hex, encode(sha256(data), 'hex') = sha256 as intact
+        from referral_files where referral_request_id = ${res.json.id as string} order by idx`)
+    ).rows;
+    expect(rows).toEqual([
+      { idx: 0, content_type: "image/png", size: png.length, hex: png.toString("hex"), intact: true },
+      { idx: 1, content_type: "application/pdf", size: pdf.length, hex: pdf.toString("hex"), intact: true },
+    ]);
+
+    const bare = await post({ ...freshPayload(), files: [] });
+    expect(bare.status).toBe(201);
+    expect(await count("referral_files", `referral_request_id = '${bare.json.id as string}'`)).toBe(0);
+    expect(await count("referral_submissions", `referral_request_id = '${bare.json.id as string}'`)).toBe(1);
+  });
+
   it("hashes the content from the stored jsonb's canonical text, the same on the fast and the locked path", async () => {
     const payload = freshPayload();
     const first = await post(payload);

@@ -11,7 +11,7 @@ import { getDb, type Db } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";
 import { ApiError } from "../errors";
-import { decodeFiles } from "./files";
+import { decodeFiles, YIELD_ABOVE_CHARS, yieldToEventLoop } from "./files";
 import { ingestReferralRequest } from "./ingest";
 import { formatPath, ZReferralRequest } from "./schema";
 
@@ -100,12 +100,19 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
       messageId = headers["webhook-id"];
     }
 
+    // A large body (attachments) lets other requests run between the steps that each take tens
+    // of milliseconds on it, so reviewers' pages do not stall while a 50 MB scan is stored.
+    const large = raw.length > YIELD_ABOVE_CHARS;
+    const pause = () => (large ? yieldToEventLoop() : undefined);
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString("utf8"));
+      const text = raw.toString("utf8");
+      await pause();
+      json = JSON.parse(text);
     } catch {
       throw new ApiError("bad_request", "The body is not valid JSON", [{ path: "(body)", message: "malformed JSON" }]);
     }
+    await pause();
     const parsed = ZReferralRequest.safeParse(json);
     if (!parsed.success) {
       throw new ApiError(
@@ -114,7 +121,9 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
         parsed.error.issues.slice(0, 100).map((i) => ({ path: formatPath(i.path), message: i.message })),
       );
     }
+    await pause();
     const files = await decodeFiles(parsed.data.files ?? [], env.WEBHOOK_FILE_LIMIT_BYTES);
+    await pause();
     const result = await ingestReferralRequest(db, {
       payload: parsed.data,
       files,
