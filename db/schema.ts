@@ -160,7 +160,7 @@ export const referralSubmissions = pgTable(
       .notNull()
       .references(() => referralRequests.id),
     seq: integer("seq").notNull(),
-    /** sha256 of the canonical JSON of the payload: equal hashes are redeliveries */
+    /** referral_payload_hash(payload): sha256 of the jsonb's canonical text (migration 0008); equal hashes are redeliveries */
     contentHash: text("content_hash").notNull(),
     /** the payload as received, with each files[i].file_value replaced by "sha256:<hex>" (bytes in referral_files) */
     // STORAGE EXTERNAL (migration 0009): out of line, not compressed.

@@ -24,7 +24,7 @@ export type IngestResult = {
   submission: number;
 };
 
-/** JSON with sorted keys, so key order never makes a redelivery look like an amendment. */
+/** JSON with sorted keys: the content basis of a derived request_id, and amendment diffs (the stored hash is PostgreSQL's). */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) {
@@ -183,13 +183,15 @@ async function insertNewRequest(v: {
     audit: v.auditDetails,
   };
   const res = await getPool().query<{ id: string; status: ReferralStatus }>({
-    name: `intake-insert-new-request-${v.files.length}`,
+    // Named (kept per connection) for the usual few files; an unusual count runs unnamed.
+    name: v.files.length <= NAMED_UP_TO_FILES ? `intake-insert-new-request-${v.files.length}` : undefined,
     text: insertNewRequestSql(v.files.length),
     values: [JSON.stringify(doc), ...v.files.map((f) => f.data)],
   });
   return res.rows[0] ?? null;
 }
 
+const NAMED_UP_TO_FILES = 8;
 const insertSqlByFileCount = new Map<number, string>();
 function insertNewRequestSql(fileCount: number): string {
   let text = insertSqlByFileCount.get(fileCount);
@@ -224,7 +226,7 @@ function insertNewRequestSql(fileCount: number): string {
        insert into audit_events (actor_type, actor_id, actor_label, action, entity_type, entity_id, details)
        select d.actor_type, d.actor_id, d.actor_label, 'referral.received', 'referral_request', req.id::text, d.audit from req, d)
      select id, status from req`;
-  insertSqlByFileCount.set(fileCount, text);
+  if (fileCount <= NAMED_UP_TO_FILES) insertSqlByFileCount.set(fileCount, text);
   return text;
 }
 

@@ -118,6 +118,15 @@ describe("reference payload", () => {
     expect(await count("referral_submissions", `referral_request_id = '${bare.json.id as string}'`)).toBe(1);
   });
 
+  it("stores an unusual number of files (past the prepared statements) the same way", async () => {
+    const b64 = referencePayload().files![0]!.file_value;
+    const files = Array.from({ length: 12 }, (_, i) => ({ file_name: `page-${i + 1}.png`, file_value: b64 }));
+    const res = await post({ ...freshPayload(), files });
+    expect(res.status).toBe(201);
+    const rows = (await db().execute(sql`select idx, safe_name from referral_files where referral_request_id = ${res.json.id as string} order by idx`)).rows;
+    expect(rows).toEqual(files.map((f, i) => ({ idx: i, safe_name: f.file_name })));
+  });
+
   it("hashes the content from the stored jsonb's canonical text, the same on the fast and the locked path", async () => {
     const payload = freshPayload();
     const first = await post(payload);

@@ -17,17 +17,20 @@ import { formatPath, ZReferralRequest } from "./schema";
 
 const log = logger("webhook");
 
+const bodyTooLarge = (limit: number) =>
+  new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
+
 async function readBody(req: Request, limit: number): Promise<Buffer> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) {
     await req.body?.cancel().catch(() => {});
-    throw new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
+    throw bodyTooLarge(limit);
   }
   if (!req.body) return Buffer.alloc(0);
   // A declared length within the limit: the HTTP server delivers exactly that many bytes, read in one go.
   if (declared !== null && /^\d+$/.test(declared)) {
     const body = Buffer.from(await req.arrayBuffer());
-    if (body.length > limit) throw new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
+    if (body.length > limit) throw bodyTooLarge(limit);
     return body;
   }
   const reader = req.body.getReader();
@@ -39,7 +42,7 @@ async function readBody(req: Request, limit: number): Promise<Buffer> {
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
+      throw bodyTooLarge(limit);
     }
     chunks.push(value);
   }
