@@ -277,6 +277,6 @@ describe("server actions × role", () => {
     as("reviewer");
     const res = await decisionActions.rejectReferralAction({ id: "nope", version: 0, reasonCode: "", comment: "" });
     expect(res.status).toBe("invalid_data");
-    expect(Object.keys(res.fieldErrors ?? {}).sort()).toEqual(["comment", "id", "reasonCode", "version"]);
+    expect(Object.keys(("fieldErrors" in res && res.fieldErrors) || {}).sort()).toEqual(["comment", "id", "reasonCode", "version"]);
   });
 });

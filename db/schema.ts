@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
@@ -122,6 +123,12 @@ export const referralRequests = pgTable(
     submissionCount: integer("submission_count").notNull().default(1),
     /** set when a later submission changed the content (an amendment) */
     amendedAt: tstz("amended_at"),
+    /**
+     * Set when an amendment arrives after a decision (approved, pushing, sent, push failed,
+     * rejected, cancelled): the request is back on the reviewer's list until a reviewer acts
+     * (reopen, a new approval or update, or dismissing it with a note). Never pushed on its own.
+     */
+    amendedAfterDecisionAt: tstz("amended_after_decision_at"),
 
     assigneeId: uuid("assignee_id").references(() => users.id),
     /** last activity of the assignee (claims by the assignee expire after CLAIM_IDLE_MINUTES without it) */
@@ -134,6 +141,8 @@ export const referralRequests = pgTable(
 
     decidedById: uuid("decided_by_id").references(() => users.id),
     decidedAt: tstz("decided_at"),
+    /** the submission the last decision was made on (approvals pin theirs in approval_revisions) */
+    decidedSubmissionId: uuid("decided_submission_id"),
     decisionReasonCode: text("decision_reason_code"),
     decisionComment: text("decision_comment"),
     pendingInfoNote: text("pending_info_note"),
@@ -147,6 +156,8 @@ export const referralRequests = pgTable(
     // The queue's agency and service filters, newest first, without sorting a million rows.
     index("referral_requests_status_agency_received").on(t.status, t.agencyOrgId, t.receivedAt, t.id),
     index("referral_requests_status_service_received").on(t.status, t.serviceRequested, t.receivedAt, t.id),
+    // The "amended after decision" tab: few rows, found without scanning the table.
+    index("referral_requests_amended_after_decision").on(t.receivedAt, t.id).where(sql`amended_after_decision_at is not null`),
   ],
 );
 export type ReferralRequest = typeof referralRequests.$inferSelect;

@@ -6,7 +6,8 @@ export type Actor =
   | { type: "api_client"; id: string; label: string }
   | { type: "system"; id?: undefined; label: string };
 
-export const systemActor = (label = "system"): Actor => ({ type: "system", label });
+export type SystemActor = Extract<Actor, { type: "system" }>;
+export const systemActor = (label = "system"): SystemActor => ({ type: "system", label });
 
 /** Always called with the transaction that makes the change, so the record and the change commit together. */
 export async function recordAudit(

@@ -67,8 +67,12 @@ export const ZEnv = z.object({
   JOB_QUEUE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("pgboss"),
   /** A push job whose worker died is retried after this many seconds. */
   PUSH_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(600),
-  /** How often the queue looks for expired jobs and due retries. */
+  /** How often the queue looks for expired jobs and due retries, and the worker for stuck pushes. */
   PUSH_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Runs of a push (ACCloud answers that a retry may cure: 5xx, 429, timeouts) before it ends failed. */
+  PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Retries of a push job that crashed or whose worker died, before the job is dead and the push ends failed. */
+  PUSH_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(4),
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });

@@ -106,7 +106,8 @@ const worker = await startWorker({ client, concurrency: CONCURRENCY, refreshRefe
 accloudMs = 0;
 accloudCalls = 0;
 const t1 = performance.now();
-await Promise.all(refs.map((r) => approveReferral({ referralId: r.id, version: 1, approval: approval(r.payload.agency.alayamarket_org_id), actor: { type: "user", id: user.id, label: "bench" } })));
+const reviewer = { id: user.id, email: "bench@local", name: "Bench", role: "reviewer" as const, sessionId: "" };
+await Promise.all(refs.map((r) => approveReferral(getDb(), reviewer, { referralId: r.id, version: 1, approval: approval(r.payload.agency.alayamarket_org_id) })));
 for (;;) {
   const res = await getPool().query<{ n: number }>("select count(*)::int as n from pushes where status = 'sent'");
   if (res.rows[0]!.n >= N) break;

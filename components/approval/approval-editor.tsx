@@ -22,6 +22,8 @@ export type ApprovalEditorProps = {
   agency: { orgId: string; name: string; inTrustedNetwork: boolean };
   hints: { frequencyText: string | null; authorizationsText: string | null; suggestions: RuleSuggestion[] };
   clientTimezone: string;
+  /** retry: fields a finished push step already sent (a retry cannot change them) */
+  locked?: Array<{ field: string; step: string }>;
 };
 
 type Msg = { kind: "error" | "info"; text: string } | null;
@@ -66,8 +68,8 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
             router.refresh();
           } else {
             if (r.status === "invalid_data") applyServerErrors(r.fieldErrors);
-            const formLevel = r.status === "invalid_data" ? r.fieldErrors._form?.[0] : undefined;
-            setMsg({ kind: "error", text: formLevel ?? r.message });
+            const formLevel = r.status === "invalid_data" ? r.fieldErrors?._form?.[0] : undefined;
+            setMsg({ kind: "error", text: formLevel ?? r.message ?? "Not saved." });
           }
         }),
       () => setMsg({ kind: "error", text: "Some fields need attention: see the messages beside them." }),
@@ -78,6 +80,8 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
       setMsg(null);
       const r = await saveApprovalDraftAction({ referralId: p.referralId, version: p.version, approval: getValues() });
       setMsg(r.status === "success" ? { kind: "info", text: "Draft saved." } : { kind: "error", text: r.message ?? "Not saved" });
+      // A draft is a change like any other: the page takes the new version.
+      if (r.status === "success") router.refresh();
     });
 
   const applySuggestion = (s: RuleSuggestion, index: number) => {
@@ -113,6 +117,12 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         <p className="text-sm text-slate-700">
           Prefilled from the form. Every rule ACCloud checks is checked here first; nothing is sent until you approve.
         </p>
+        {p.locked?.length ? (
+          <p className="mt-2 rounded-md border border-slate-300 bg-slate-50 p-2 text-sm text-slate-800" data-testid="retry-locked">
+            Already in ACCloud, so a retry cannot change:{" "}
+            {p.locked.map((l) => `${FIELD_LABELS[l.field] ?? l.field} (${l.step})`).join(", ")}.
+          </p>
+        ) : null}
       </div>
 
       <fieldset className="grid gap-4 sm:grid-cols-2">
@@ -314,6 +324,18 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     </form>
   );
 }
+
+const FIELD_LABELS: Record<string, string> = {
+  careType: "care type",
+  serviceCodeId: "service code",
+  funderId: "funder",
+  startDate: "start date",
+  endDate: "end date",
+  supplyPersonaId: "agency",
+  comment: "comment",
+  caseManager: "case manager",
+  authorizations: "authorizations",
+};
 
 const num = (v: unknown): number | undefined => {
   if (v === "" || v === null || v === undefined) return undefined;

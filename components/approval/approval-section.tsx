@@ -2,10 +2,13 @@ import { eq } from "drizzle-orm";
 import { referralRequests } from "@/db/schema";
 import { getReferenceData } from "@/lib/accloud/reference-data";
 import { prefillApproval } from "@/lib/approval/prefill";
-import { APPROVABLE, getLatestApproval, getPushProgress } from "@/lib/approval/service";
+import { getLatestApproval, getPushProgress } from "@/lib/approval/service";
+import { lockedFields, STEP_LABELS } from "@/lib/approval/retry-locks";
 import type { TApprovalInput } from "@/lib/approval/schema";
 import { hasScope, type Actor } from "@/lib/auth/scopes";
 import { getDb, getPool } from "@/lib/db";
+import { WORKABLE } from "@/lib/referrals/transitions";
+import type { PushStepName } from "@/db/schema";
 import type { FormFieldLike } from "@/lib/form-mapping";
 import { card } from "@/components/ui/styles";
 import { ApprovalEditor } from "./approval-editor";
@@ -26,10 +29,13 @@ export async function ApprovalSection({ referralId, actor, payload, part }: { re
     const progress = await getPushProgress(db, referralId);
     return progress?.push ? <PushProgress referralId={referralId} initial={progress} /> : null;
   }
-  const [latest, ref] = await Promise.all([getLatestApproval(db, referralId), getReferenceData(getPool())]);
+  const [latest, ref, progress] = await Promise.all([getLatestApproval(db, referralId), getReferenceData(getPool()), getPushProgress(db, referralId)]);
   const canApprove = hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push");
-  const approvable = (APPROVABLE as readonly string[]).includes(row.status);
+  const approvable = WORKABLE.includes(row.status);
   const retryable = row.status === "push_failed";
+  // A retry resumes at the failed step: what finished steps sent stays as it is.
+  const done = (progress?.push?.steps ?? []).filter((s) => s.status === "done").map((s) => s.name as PushStepName);
+  const locked = retryable ? [...lockedFields(done)].map(([field, step]) => ({ field, step: STEP_LABELS[step] })) : [];
 
   const fields = ((payload as { form_data?: { fields?: FormFieldLike[]; form_schema_id?: string } })?.form_data?.fields ?? []) as FormFieldLike[];
   const formSchemaId = (payload as { form_data?: { form_schema_id?: string } })?.form_data?.form_schema_id ?? null;
@@ -61,6 +67,7 @@ export async function ApprovalSection({ referralId, actor, payload, part }: { re
             agency={{ orgId: row.agencyOrgId, name: row.agencyName, inTrustedNetwork }}
             hints={{ frequencyText: pre.frequencyText, authorizationsText: pre.authorizationsText, suggestions: pre.suggestions }}
             clientTimezone={row.clientTimezone}
+            locked={locked}
           />
         ) : (
           <p className={`${card} p-4 text-sm`} role="status">

@@ -29,7 +29,7 @@ export function BulkAssignBar({ reviewers }: { reviewers: Array<{ id: string; na
         }
         startTransition(async () => {
           const res = await bulkAssignAction({ ids, assigneeId: assignee === "none" ? null : assignee });
-          setResult({ ok: res.status === "success", text: res.message ?? (res.fieldErrors ? Object.values(res.fieldErrors).flat().join(" ") : "Could not save.") });
+          setResult({ ok: res.status === "success", text: res.message ?? ("fieldErrors" in res && res.fieldErrors ? Object.values(res.fieldErrors).flat().join(" ") : "Could not save.") });
           if (res.status === "success") for (const b of boxes()) b.checked = false;
         });
       }}

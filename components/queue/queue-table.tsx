@@ -84,7 +84,7 @@ export function QueueTable({ rows, caption, canAssign }: { rows: QueueRowView[];
                   </a>
                   <div className="mt-0.5 flex flex-wrap items-center gap-1.5">
                     {r.status ? <StatusBadge status={r.status.key} /> : null}
-                    {r.amended ? <AmendedBadge /> : null}
+                    {r.amended ? <AmendedBadge afterDecision={r.amendedAfterDecision} /> : null}
                     <span className="q-id">{r.requestId.slice(0, 8)}</span>
                   </div>
                 </td>

@@ -1,12 +1,59 @@
-import { diffEnvelope, diffFields } from "@/lib/referrals/fields";
+import { diffEnvelope, diffFields, type FieldChange } from "@/lib/referrals/fields";
 import { formatDateTime } from "@/lib/referrals/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { valueText } from "./value-text";
 
-/** What the latest submission changed against the original. */
+function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeLabel: string }) {
+  if (!changes.length) return <p className="mt-2 text-slate-700">No field differs.</p>;
+  return (
+    <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Changed fields (scrolls sideways)">
+      <table className="w-full min-w-[28rem] border-collapse">
+        <caption className="sr-only">Changed fields</caption>
+        <thead>
+          <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
+            <th scope="col" className="py-1.5 pr-3">Field</th>
+            <th scope="col" className="py-1.5 pr-3">{beforeLabel}</th>
+            <th scope="col" className="py-1.5">Now</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((c) => (
+            <tr key={c.label} className="border-b border-slate-100 align-top">
+              <th scope="row" className="py-1.5 pr-3 text-left font-medium">{c.label}</th>
+              <td className="py-1.5 pr-3 text-slate-700 line-through decoration-slate-400">{c.kind === "added" ? "(absent)" : valueText(c.before)}</td>
+              <td className="py-1.5 font-medium">{c.kind === "removed" ? "(removed)" : valueText(c.after)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const changesBetween = (before: unknown, after: unknown) => [...diffFields(before, after), ...diffEnvelope(before, after)];
+
+/**
+ * What the latest submission changed: against what was decided when the agency amended after
+ * the decision (never absorbed: it waits for a reviewer), else against the original.
+ */
 export function Amendments({ d }: { d: ReferralDetail }) {
+  if (d.decided) {
+    return (
+      <section aria-labelledby="amend-title" className="rounded-lg border-2 border-purple-700 bg-white shadow-sm" data-testid="amended-after-decision-panel">
+        <h2 id="amend-title" className="border-b border-purple-200 bg-purple-50 px-4 py-2.5 text-base font-semibold text-purple-950">
+          Amended after the decision
+        </h2>
+        <div className="px-4 py-3 text-sm">
+          <p className="text-slate-800">
+            The agency sent submission {d.latest.seq} ({formatDateTime(d.latest.receivedAt)}) after the decision on submission {d.decided.seq}. Nothing of it
+            reaches ACCloud until a reviewer acts: reopen or answer it in the review panel.
+          </p>
+          <ChangeTable changes={changesBetween(d.decided.payload, d.latest.payload)} beforeLabel={`Decided (submission ${d.decided.seq})`} />
+        </div>
+      </section>
+    );
+  }
   if (!d.original) return null;
-  const changes = [...diffFields(d.original.payload, d.latest.payload), ...diffEnvelope(d.original.payload, d.latest.payload)];
   return (
     <section aria-labelledby="amend-title" className="rounded-lg border border-purple-200 bg-white shadow-sm" data-testid="amendments">
       <h2 id="amend-title" className="border-b border-purple-200 px-4 py-2.5 text-base font-semibold">
@@ -16,31 +63,7 @@ export function Amendments({ d }: { d: ReferralDetail }) {
         <p className="text-slate-700">
           Submission {d.latest.seq} ({formatDateTime(d.latest.receivedAt)}) against the original ({formatDateTime(d.original.receivedAt)}).
         </p>
-        {changes.length ? (
-          <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Changed fields (scrolls sideways)">
-            <table className="w-full min-w-[28rem] border-collapse">
-              <caption className="sr-only">Changed fields</caption>
-              <thead>
-                <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-                  <th scope="col" className="py-1.5 pr-3">Field</th>
-                  <th scope="col" className="py-1.5 pr-3">Original</th>
-                  <th scope="col" className="py-1.5">Now</th>
-                </tr>
-              </thead>
-              <tbody>
-                {changes.map((c) => (
-                  <tr key={c.label} className="border-b border-slate-100 align-top">
-                    <th scope="row" className="py-1.5 pr-3 text-left font-medium">{c.label}</th>
-                    <td className="py-1.5 pr-3 text-slate-700 line-through decoration-slate-400">{c.kind === "added" ? "(absent)" : valueText(c.before)}</td>
-                    <td className="py-1.5 font-medium">{c.kind === "removed" ? "(removed)" : valueText(c.after)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="mt-2 text-slate-700">No field differs from the original.</p>
-        )}
+        <ChangeTable changes={changesBetween(d.original.payload, d.latest.payload)} beforeLabel="Original" />
       </div>
     </section>
   );

@@ -4,13 +4,22 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useForm, type FieldValues, type Path, type UseFormReturn } from "react-hook-form";
-import { pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
+import { dismissAmendmentAction, pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
 import { btnDanger, btnPrimary, btnSecondary, errorText, input, label } from "@/components/ui/styles";
 import type { ReferralSnapshot } from "@/lib/referrals/detail";
 import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
 import type { ConflictData } from "@/lib/referrals/workflow";
 import type { ActionResult } from "@/lib/validations/action-result";
-import { ZPendingInfoInput, ZRejectInput, ZReopenInput, type TPendingInfoInput, type TRejectInput, type TReopenInput } from "@/lib/validations/decisions";
+import {
+  ZDismissAmendmentInput,
+  ZPendingInfoInput,
+  ZRejectInput,
+  ZReopenInput,
+  type TDismissAmendmentInput,
+  type TPendingInfoInput,
+  type TRejectInput,
+  type TReopenInput,
+} from "@/lib/validations/decisions";
 
 type Reason = { code: string; label: string };
 type Outcome = ActionResult<unknown> | null;
@@ -188,7 +197,46 @@ function ReopenForm({ id, version, onDone }: { id: string; version: number; onDo
   );
 }
 
-type Choice = "reject" | "pending" | "reopen";
+function DismissAmendmentForm({ id, version, onDone }: { id: string; version: number; onDone: (o: Outcome) => void }) {
+  const [pending, start] = useTransition();
+  const form = useForm<TDismissAmendmentInput>({ resolver: zodResolver(ZDismissAmendmentInput), defaultValues: { id, version, note: "" } });
+  const { errors } = form.formState;
+  return (
+    <form
+      noValidate
+      aria-label="No change needed"
+      className="space-y-3"
+      onSubmit={form.handleSubmit((values) =>
+        start(async () => {
+          const res = await dismissAmendmentAction(values);
+          applyFieldErrors(form, res);
+          onDone(res);
+        }),
+      )}
+    >
+      <div>
+        <label htmlFor="dismiss-note" className={label}>
+          Why does the amendment need no change?
+        </label>
+        <textarea id="dismiss-note" rows={3} {...form.register("note")} className={`${input} mt-1`} aria-invalid={errors.note ? true : undefined} aria-describedby={errors.note ? "dismiss-note-error" : "dismiss-note-hint"} />
+        {errors.note ? (
+          <p id="dismiss-note-error" className={errorText}>
+            {errors.note.message}
+          </p>
+        ) : (
+          <p id="dismiss-note-hint" className="mt-1 text-xs text-slate-700">
+            Nothing is sent to the agency; the note stays in the audit trail.
+          </p>
+        )}
+      </div>
+      <button type="submit" className={btnPrimary} disabled={pending}>
+        {pending ? "Saving…" : "Mark the amendment as answered"}
+      </button>
+    </form>
+  );
+}
+
+type Choice = "reject" | "pending" | "reopen" | "dismiss";
 
 /**
  * Decisions that need no ACCloud. Approval (issue 5) will join these; nothing stands in for it.
@@ -200,6 +248,7 @@ export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: s
   if (status === "new" || status === "in_review") choices.push({ key: "reject", label: "Reject" }, { key: "pending", label: "Pending information" });
   if (status === "pending_info") choices.push({ key: "reopen", label: "Reopen" }, { key: "reject", label: "Reject" });
   if (status === "rejected") choices.push({ key: "reopen", label: "Reopen" });
+  if (snapshot.amendedAfterDecision) choices.push({ key: "dismiss", label: "Amendment: no change needed" });
   const [choice, setChoice] = useState<Choice | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -225,6 +274,7 @@ export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: s
       {choice === "reject" ? <RejectForm id={referralId} version={version} reasons={reasons} onDone={setOutcome} /> : null}
       {choice === "pending" ? <PendingInfoForm id={referralId} version={version} onDone={setOutcome} /> : null}
       {choice === "reopen" ? <ReopenForm id={referralId} version={version} onDone={setOutcome} /> : null}
+      {choice === "dismiss" ? <DismissAmendmentForm id={referralId} version={version} onDone={setOutcome} /> : null}
       <div aria-live="polite">
         <Result outcome={outcome} seen={snapshot} reasons={reasons} />
       </div>

@@ -10,7 +10,12 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "referral.received":
       return { title: "Received" };
     case "referral.amended":
-      return { title: `Amended (submission ${s(d.submission)})`, detail: Array.isArray(d.changed) ? `${d.changed.length} change(s)` : undefined };
+      return {
+        title: `Amended (submission ${s(d.submission)})${d.afterDecision ? " after the decision" : ""}`,
+        detail: Array.isArray(d.changed) ? `${d.changed.length} change(s)${d.afterDecision ? "; waiting for a reviewer" : ""}` : undefined,
+      };
+    case "referral.amendment_dismissed":
+      return { title: "Amendment answered: no change needed", detail: s(d.note) };
     case "referral.claimed":
       return { title: d.from !== d.to ? `Claimed · ${to}` : "Claimed" };
     case "referral.assigned":
@@ -27,12 +32,16 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
       return { title: `Approved (revision ${s(d.revision)}) · sending to ACCloud`, detail: `${s(d.startDate)} to ${s(d.endDate)}, ${s(d.authorizations)} authorization(s)` };
     case "approval.draft_saved":
       return { title: "Approval draft saved" };
+    case "push.started":
+      return { title: d.resumed ? `Push resumed (attempt ${s(d.attempt)})` : `Push started (attempt ${s(d.attempt)})` };
+    case "push.retrying":
+      return { title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`, detail: s(d.error) };
     case "push.sent":
       return { title: "Sent to ACCloud" };
     case "push.failed":
       return { title: "Push to ACCloud failed", detail: s(d.error) };
     case "push.retried":
-      return { title: d.dataChanged ? "Approval corrected, push retried" : "Push retried" };
+      return { title: d.corrected ? `Approval corrected (revision ${s(d.revision)}), push retried` : "Push retried" };
     default:
       return { title: e.action.replace(/^referral\./, "").replace(/_/g, " "), detail: d.to ? `→ ${to}` : undefined };
   }

@@ -8,11 +8,13 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { referralFiles, referralRequests, users } from "../schema";
+import { referralFiles, referralRequests, referralSubmissions, users } from "../schema";
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const approvalState = pgEnum("approval_state", ["draft", "approved", "superseded"]);
+/** approve: a reviewer's approval; correction: data fixed for a retry of a failed push; update: a change after sending */
+export const approvalKind = pgEnum("approval_kind", ["approve", "correction", "update"]);
 
 export const approvalRevisions = pgTable(
   "approval_revisions",
@@ -24,8 +26,13 @@ export const approvalRevisions = pgTable(
     /** 1 = the first approval; every approved update takes the next number */
     revision: integer("revision").notNull(),
     state: approvalState("state").notNull().default("draft"),
+    kind: approvalKind("kind").notNull().default("approve"),
     /** the validated editor content (lib/approval/schema.ts ZApproval) */
     data: jsonb("data").notNull(),
+    /** the submission this revision approved: the push sends this submission's data and files, never a later one */
+    submissionId: uuid("submission_id").references(() => referralSubmissions.id),
+    /** the revision this one replaces (a correction or an update) */
+    supersedesId: uuid("supersedes_id"),
     /** reasons sent with a Marketplace revision (updates only) */
     reasons: jsonb("reasons").$type<string[]>().notNull().default([]),
     createdById: uuid("created_by_id").references(() => users.id),
@@ -66,6 +73,8 @@ export const pushes = pgTable(
     steps: jsonb("steps").$type<Record<string, PushStepState>>().notNull().default({}),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    /** a retrying push is not run again before this (Retry-After or backoff), whatever job wakes it */
+    retryAt: tstz("retry_at"),
     jobId: text("job_id"),
     createdById: uuid("created_by_id").references(() => users.id),
     createdAt: tstz("created_at").notNull().defaultNow(),

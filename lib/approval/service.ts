@@ -1,32 +1,25 @@
 /**
- * Approval decisions. Approve stores the decision, the push and its queue job in ONE
- * transaction (the job is enqueued through the same connection), so an approval is never lost
- * and never pushed without being recorded. Callers (server actions) check the session and scope.
+ * Approval decisions, on the one transition path (lib/referrals/transitions.ts). Approve stores
+ * the decision, pins the submission it approved, creates the push and enqueues its job in ONE
+ * transaction, so an approval is never lost and never pushed without being recorded.
  */
-import { and, desc, eq } from "drizzle-orm";
-import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
-import type { PoolClient } from "pg";
-import type PgBoss from "pg-boss";
-import * as schema from "../../db/schema";
-import { approvalRevisions, pushes, referralRequests, PUSH_STEPS, type PushStepState } from "../../db/schema";
+import { and, desc, eq, max } from "drizzle-orm";
+import { approvalRevisions, pushes, PUSH_STEPS, referralRequests, type PushStepName, type PushStepState } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
-import { recordAudit, type Actor } from "../audit";
-import { getDb, getPool, type Db } from "../db";
-import { enqueuePush, getSenderBoss } from "../push/queue";
+import { type Actor } from "../auth/scopes";
+import { getPool, type Db, type Tx } from "../db";
+import { canonical } from "../referrals/canonical";
+import { checkTransitionScopes, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
+import { correctionErrors } from "./retry-locks";
 import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
 
-export type ApprovalResult =
-  | { status: "success"; pushId?: string; version: number; message?: string }
-  | { status: "invalid_data"; fieldErrors: Record<string, string[]>; message: string }
-  | { status: "conflict"; message: string; currentVersion?: number; currentStatus?: string }
-  | { status: "failed"; message: string };
+export type ApprovalResult = TransitionResult<{ pushId?: string }>;
 
-export const APPROVABLE = ["new", "in_review", "pending_info"] as const;
-
+const invalid = (fieldErrors: Record<string, string[]>, message = "Some fields need attention."): ApprovalResult => ({ status: "invalid_data", fieldErrors, message });
 
 /** Checks against ACCloud's reference data (cached): supplier in the trusted network, code and funder known. */
-export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<Record<string, string[]>> {
+export async function checkAgainstReferenceData(a: TApproval): Promise<Record<string, string[]>> {
   const ref = await getReferenceData(getPool());
   const errors: Record<string, string[]> = {};
   if (!ref.lastSuccessfulRefresh) return { _form: ["ACCloud reference data has not been loaded yet; try again in a minute"] };
@@ -38,177 +31,192 @@ export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<R
   return errors;
 }
 
-
-type QueueTx = { tx: NodePgDatabase<typeof schema>; conn: PoolClient; boss: PgBoss };
-/** Thrown inside `inQueueTransaction` to roll back and answer `result` (a refusal, not an error). */
-class Refusal {
-  constructor(readonly result: ApprovalResult) {}
+/** Validates an approval the way approve and retry both need it: schema, then reference data. */
+async function validApproval(input: unknown): Promise<{ approval: TApproval } | { result: ApprovalResult }> {
+  const parsed = ZApproval.safeParse(input);
+  if (!parsed.success) return { result: invalid(fieldErrorsOf(parsed.error)) };
+  const refErrors = await checkAgainstReferenceData(parsed.data);
+  if (Object.keys(refErrors).length) return { result: invalid(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.") };
+  return { approval: parsed.data };
 }
-const refuse = (result: ApprovalResult): never => {
-  throw new Refusal(result);
-};
 
-/**
- * One transaction on a dedicated connection, so the job-queue `send` runs on the same connection
- * and commits with the decision. A `refuse(...)` rolls back and returns its result.
- */
-async function inQueueTransaction(fn: (q: QueueTx) => Promise<ApprovalResult>): Promise<ApprovalResult> {
-  const boss = await getSenderBoss();
-  const conn = await getPool().connect();
-  try {
-    await conn.query("begin");
-    const result = await fn({ tx: drizzle(conn, { schema }), conn, boss });
-    await conn.query("commit");
-    return result;
-  } catch (err) {
-    await conn.query("rollback").catch(() => {});
-    if (err instanceof Refusal) return err.result;
-    throw err;
-  } finally {
-    conn.release();
+/** The referral goes back to the agency that asked: approve and retry check it the same way. */
+function assertRequestingAgency(a: TApproval, row: LockedReferral): void {
+  if (a.supplyPersonaId.toLowerCase() !== row.agencyOrgId.toLowerCase()) {
+    refuse.invalid({ supplyPersonaId: ["The referral goes back to the requesting agency"] });
   }
 }
 
 const initialSteps = (): Record<string, PushStepState> => Object.fromEntries(PUSH_STEPS.map((s) => [s, { status: "waiting", attempts: 0 }]));
 
-export async function approveReferral(input: { referralId: string; version: number; approval: unknown; actor: Actor & { type: "user" } }): Promise<ApprovalResult> {
-  const parsed = ZApproval.safeParse(input.approval);
-  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Some fields need attention" };
-  const approval = parsed.data;
-  const refErrors = await checkAgainstReferenceData(getDb(), approval);
-  if (Object.keys(refErrors).length) return { status: "invalid_data", fieldErrors: refErrors, message: "Some fields do not match ACCloud" };
+async function nextRevisionNumber(tx: Tx, referralId: string): Promise<number> {
+  const [r] = await tx.select({ n: max(approvalRevisions.revision) }).from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, referralId));
+  return (r?.n ?? 0) + 1;
+}
 
-  return inQueueTransaction(async ({ tx, conn, boss }) => {
-    const [row] = await tx.select().from(referralRequests).where(eq(referralRequests.id, input.referralId)).for("update");
-    if (!row) return refuse({ status: "failed", message: "Referral request not found" });
-    if (row.version !== input.version) {
-      refuse({ status: "conflict", message: "Someone else changed this referral request since you opened it. Reload to see the change.", currentVersion: row.version, currentStatus: row.status });
-    }
-    if (!(APPROVABLE as readonly string[]).includes(row.status)) {
-      refuse({ status: "conflict", message: `A ${row.status.replace("_", " ")} referral request cannot be approved`, currentVersion: row.version, currentStatus: row.status });
-    }
-    if (approval.supplyPersonaId.toLowerCase() !== row.agencyOrgId.toLowerCase()) {
-      refuse({ status: "invalid_data", fieldErrors: { supplyPersonaId: ["The referral goes back to the requesting agency"] }, message: "Some fields need attention" });
-    }
-    const [last] = await tx
-      .select({ revision: approvalRevisions.revision, state: approvalRevisions.state, id: approvalRevisions.id })
-      .from(approvalRevisions)
-      .where(eq(approvalRevisions.referralRequestId, row.id))
-      .orderBy(desc(approvalRevisions.revision))
-      .limit(1);
-    const now = new Date();
-    let revisionId: string;
-    let revisionNumber: number;
-    if (last?.state === "draft") {
-      revisionId = last.id;
-      revisionNumber = last.revision;
-      await tx.update(approvalRevisions).set({ state: "approved", data: approval, approvedById: input.actor.id, approvedAt: now, updatedAt: now }).where(eq(approvalRevisions.id, last.id));
-    } else {
-      revisionNumber = (last?.revision ?? 0) + 1;
-      const [rev] = await tx
-        .insert(approvalRevisions)
-        .values({ referralRequestId: row.id, revision: revisionNumber, state: "approved", data: approval, createdById: input.actor.id, approvedById: input.actor.id, approvedAt: now })
-        .returning({ id: approvalRevisions.id });
-      revisionId = rev!.id;
-    }
-    const [push] = await tx
-      .insert(pushes)
-      .values({ referralRequestId: row.id, approvalRevisionId: revisionId, kind: "approve", status: "queued", steps: initialSteps(), createdById: input.actor.id })
-      .returning({ id: pushes.id });
-    const newVersion = row.version + 1;
-    await tx
-      .update(referralRequests)
-      .set({ status: "approved", version: newVersion, decidedById: input.actor.id, decidedAt: now, updatedAt: now, slaPausedAt: null })
-      .where(eq(referralRequests.id, row.id));
-    await recordAudit(tx as unknown as Db, {
-      actor: input.actor,
-      action: "referral.approved",
-      entityType: "referral_request",
-      entityId: row.id,
-      details: {
-        from: row.status,
+export async function approveReferral(db: Db, actor: Actor, input: { referralId: string; version: number; approval: unknown }): Promise<ApprovalResult> {
+  const denied = checkTransitionScopes("approve", actor);
+  if (denied) return denied;
+  const valid = await validApproval(input.approval);
+  if ("result" in valid) return valid.result;
+  const approval = valid.approval;
+
+  return transition(db, actor, {
+    name: "approve",
+    id: input.referralId,
+    version: input.version,
+    apply: async ({ tx, row }) => {
+      assertRequestingAgency(approval, row);
+      if (!row.latestSubmissionId) throw new Error("referral request without a submission");
+      const now = new Date();
+      const [draft] = await tx
+        .select({ id: approvalRevisions.id, revision: approvalRevisions.revision })
+        .from(approvalRevisions)
+        .where(and(eq(approvalRevisions.referralRequestId, row.id), eq(approvalRevisions.state, "draft")))
+        .orderBy(desc(approvalRevisions.revision))
+        .limit(1);
+      const pinned = { state: "approved" as const, kind: "approve" as const, data: approval, submissionId: row.latestSubmissionId, approvedById: actor.id, approvedAt: now, updatedAt: now };
+      let revision: { id: string; revision: number };
+      if (draft) {
+        await tx.update(approvalRevisions).set(pinned).where(eq(approvalRevisions.id, draft.id));
+        revision = draft;
+      } else {
+        const number = await nextRevisionNumber(tx, row.id);
+        const [rev] = await tx
+          .insert(approvalRevisions)
+          .values({ referralRequestId: row.id, revision: number, createdById: actor.id, ...pinned })
+          .returning({ id: approvalRevisions.id, revision: approvalRevisions.revision });
+        revision = rev!;
+      }
+      const [push] = await tx
+        .insert(pushes)
+        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "approve", status: "queued", steps: initialSteps(), createdById: actor.id })
+        .returning({ id: pushes.id });
+      return {
         to: "approved",
-        revision: revisionNumber,
-        pushId: push!.id,
-        authorizations: approval.authorizations.length,
-        startDate: approval.startDate,
-        endDate: approval.endDate,
-        serviceCodeId: approval.serviceCodeId,
-        funderId: approval.funderId,
-      },
-    });
-    const jobId = await enqueuePush(boss, conn, push!.id);
-    await tx.update(pushes).set({ jobId }).where(eq(pushes.id, push!.id));
-    return { status: "success", pushId: push!.id, version: newVersion, message: "Approved: sending to ACCloud" };
+        set: { decidedById: actor.id, decidedAt: now, decidedSubmissionId: row.latestSubmissionId, slaPausedAt: null, amendedAfterDecisionAt: null },
+        audit: {
+          action: "referral.approved",
+          details: {
+            revision: revision.revision,
+            submission: row.submissionCount,
+            pushId: push!.id,
+            authorizations: approval.authorizations.length,
+            startDate: approval.startDate,
+            endDate: approval.endDate,
+            serviceCodeId: approval.serviceCodeId,
+            funderId: approval.funderId,
+          },
+        },
+        enqueue: { pushId: push!.id },
+        message: "Approved: sending to ACCloud",
+        data: { pushId: push!.id },
+      };
+    },
   });
 }
 
-/** Saves the editor's content without approving (validated loosely: a draft may be incomplete). */
-export async function saveApprovalDraft(input: { referralId: string; data: unknown; actor: Actor & { type: "user" } }): Promise<ApprovalResult> {
+/** Saves the editor's content without approving (a draft may be incomplete); the version moves like any change. */
+export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralId: string; version: number; data: unknown }): Promise<ApprovalResult> {
+  const denied = checkTransitionScopes("save_draft", actor);
+  if (denied) return denied;
   const draft = ZApprovalDraft.safeParse(input.data);
-  if (!draft.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(draft.error), message: "The draft could not be saved" };
-  const db = getDb();
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select({ id: referralRequests.id, version: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, input.referralId)).for("update");
-    if (!row) return { status: "failed", message: "Referral request not found" } as const;
-    const [last] = await tx
-      .select({ id: approvalRevisions.id, revision: approvalRevisions.revision, state: approvalRevisions.state })
-      .from(approvalRevisions)
-      .where(eq(approvalRevisions.referralRequestId, row.id))
-      .orderBy(desc(approvalRevisions.revision))
-      .limit(1);
-    if (last?.state === "draft") {
-      await tx.update(approvalRevisions).set({ data: draft.data, updatedAt: new Date() }).where(eq(approvalRevisions.id, last.id));
-    } else {
-      await tx.insert(approvalRevisions).values({ referralRequestId: row.id, revision: (last?.revision ?? 0) + 1, state: "draft", data: draft.data, createdById: input.actor.id });
-    }
-    await recordAudit(tx, { actor: input.actor, action: "approval.draft_saved", entityType: "referral_request", entityId: row.id });
-    return { status: "success", version: row.version, message: "Draft saved" } as const;
+  if (!draft.success) return invalid(fieldErrorsOf(draft.error), "The draft could not be saved.");
+  return transition(db, actor, {
+    name: "save_draft",
+    id: input.referralId,
+    version: input.version,
+    apply: async ({ tx, row }) => {
+      const [last] = await tx
+        .select({ id: approvalRevisions.id })
+        .from(approvalRevisions)
+        .where(and(eq(approvalRevisions.referralRequestId, row.id), eq(approvalRevisions.state, "draft")))
+        .limit(1);
+      let revision: number;
+      if (last) {
+        const [u] = await tx.update(approvalRevisions).set({ data: draft.data, updatedAt: new Date() }).where(eq(approvalRevisions.id, last.id)).returning({ revision: approvalRevisions.revision });
+        revision = u!.revision;
+      } else {
+        revision = await nextRevisionNumber(tx, row.id);
+        await tx.insert(approvalRevisions).values({ referralRequestId: row.id, revision, state: "draft", data: draft.data, createdById: actor.id });
+      }
+      return { audit: { action: "approval.draft_saved", details: { revision } }, message: "Draft saved.", data: {} };
+    },
   });
 }
 
 /**
- * Retries a failed push from its failed step (done steps keep their ACCloud ids). When the
- * reviewer fixed the data, the corrected approval replaces the revision's content first.
+ * Retries a failed push from its failed step (finished steps keep their ACCloud ids). With
+ * corrected data, a new approval revision (kind "correction") replaces the approved one and a new
+ * push carries on from the same step; the approved revision itself is never rewritten. Either way
+ * the approval goes to the requesting agency and pins the submission that was approved.
  */
-export async function retryPush(input: { referralId: string; version: number; approval?: unknown; actor: Actor & { type: "user" } }): Promise<ApprovalResult> {
-  let approval: TApproval | undefined;
+export async function retryPush(db: Db, actor: Actor, input: { referralId: string; version: number; approval?: unknown }): Promise<ApprovalResult> {
+  const denied = checkTransitionScopes("retry", actor);
+  if (denied) return denied;
+  let corrected: TApproval | undefined;
   if (input.approval !== undefined) {
-    const parsed = ZApproval.safeParse(input.approval);
-    if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Some fields need attention" };
-    approval = parsed.data;
-    const refErrors = await checkAgainstReferenceData(getDb(), approval);
-    if (Object.keys(refErrors).length) return { status: "invalid_data", fieldErrors: refErrors, message: "Some fields do not match ACCloud" };
+    const valid = await validApproval(input.approval);
+    if ("result" in valid) return valid.result;
+    corrected = valid.approval;
   }
-  return inQueueTransaction(async ({ tx, conn, boss }) => {
-    const [row] = await tx.select().from(referralRequests).where(eq(referralRequests.id, input.referralId)).for("update");
-    if (!row || row.version !== input.version || row.status !== "push_failed") {
-      return refuse({ status: "conflict", message: row ? "This referral request changed or is not waiting for a retry. Reload to see it." : "Referral request not found", currentVersion: row?.version, currentStatus: row?.status });
-    }
-    const [push] = await tx
-      .select()
-      .from(pushes)
-      .where(and(eq(pushes.referralRequestId, row.id), eq(pushes.status, "failed")))
-      .orderBy(desc(pushes.createdAt))
-      .limit(1);
-    if (!push) return refuse({ status: "conflict", message: "No failed push to retry" });
-    if (approval && push.approvalRevisionId) {
-      await tx.update(approvalRevisions).set({ data: approval, updatedAt: new Date() }).where(eq(approvalRevisions.id, push.approvalRevisionId));
-    }
-    const steps = Object.fromEntries(Object.entries(push.steps).map(([k, v]) => [k, v.status === "done" ? v : { ...v, status: "waiting" as const, error: null }]));
-    await tx.update(pushes).set({ status: "queued", steps, lastError: null, finishedAt: null, updatedAt: new Date() }).where(eq(pushes.id, push.id));
-    const newVersion = row.version + 1;
-    await tx.update(referralRequests).set({ status: "approved", version: newVersion, updatedAt: new Date() }).where(eq(referralRequests.id, row.id));
-    await recordAudit(tx as unknown as Db, {
-      actor: input.actor,
-      action: "push.retried",
-      entityType: "referral_request",
-      entityId: row.id,
-      details: { pushId: push.id, previousError: push.lastError, dataChanged: Boolean(approval) },
-    });
-    const jobId = await enqueuePush(boss, conn, push.id);
-    await tx.update(pushes).set({ jobId }).where(eq(pushes.id, push.id));
-    return { status: "success", pushId: push.id, version: newVersion, message: "Retrying the push" };
+  return transition(db, actor, {
+    name: "retry",
+    id: input.referralId,
+    version: input.version,
+    apply: async ({ tx, row }) => {
+      const [push] = await tx.select().from(pushes).where(and(eq(pushes.referralRequestId, row.id), eq(pushes.status, "failed"))).orderBy(desc(pushes.createdAt)).limit(1);
+      if (!push?.approvalRevisionId) refuse.conflict("There is no failed push to retry.");
+      const [approved] = await tx.select().from(approvalRevisions).where(eq(approvalRevisions.id, push!.approvalRevisionId!));
+      if (!approved) throw new Error("push without its approval revision");
+      const before = ZApproval.parse(approved.data);
+      const changed = corrected !== undefined && canonical(corrected) !== canonical(before);
+      assertRequestingAgency(changed ? corrected! : before, row);
+
+      const now = new Date();
+      const reset = Object.fromEntries(Object.entries(push!.steps).map(([k, v]) => [k, v.status === "done" ? v : { ...v, status: "waiting" as const, error: null }]));
+      let pushId = push!.id;
+      let correction: number | null = null;
+      if (changed) {
+        const done = PUSH_STEPS.filter((s) => push!.steps[s]?.status === "done") as PushStepName[];
+        const locked = correctionErrors(before, corrected!, done);
+        if (Object.keys(locked).length) refuse.invalid(locked, "Part of this approval is already in ACCloud and cannot change in a retry.");
+        correction = await nextRevisionNumber(tx, row.id);
+        const [rev] = await tx
+          .insert(approvalRevisions)
+          .values({
+            referralRequestId: row.id,
+            revision: correction,
+            state: "approved",
+            kind: "correction",
+            data: corrected!,
+            submissionId: approved.submissionId,
+            supersedesId: approved.id,
+            createdById: actor.id,
+            approvedById: actor.id,
+            approvedAt: now,
+          })
+          .returning({ id: approvalRevisions.id });
+        await tx.update(approvalRevisions).set({ state: "superseded", updatedAt: now }).where(eq(approvalRevisions.id, approved.id));
+        const [next] = await tx
+          .insert(pushes)
+          .values({ referralRequestId: row.id, approvalRevisionId: rev!.id, kind: push!.kind, status: "queued", steps: reset, createdById: actor.id })
+          .returning({ id: pushes.id });
+        pushId = next!.id;
+      } else {
+        await tx.update(pushes).set({ status: "queued", steps: reset, lastError: null, finishedAt: null, updatedAt: now }).where(eq(pushes.id, push!.id));
+      }
+      return {
+        to: "approved",
+        audit: {
+          action: "push.retried",
+          details: { pushId, previousPushId: changed ? push!.id : undefined, previousError: push!.lastError, revision: correction ?? approved.revision, corrected: changed },
+        },
+        enqueue: { pushId },
+        message: changed ? `Corrected as revision ${correction}; retrying the push` : "Retrying the push",
+        data: { pushId },
+      };
+    },
   });
 }
 
@@ -247,8 +255,13 @@ export async function getPushProgress(db: Db, referralId: string): Promise<PushP
   };
 }
 
+/** The draft, or else the latest revision that counts (approved: the one a retry would send). */
 export async function getLatestApproval(db: Db, referralId: string) {
-  const [rev] = await db.select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, referralId)).orderBy(desc(approvalRevisions.revision)).limit(1);
+  const [rev] = await db
+    .select()
+    .from(approvalRevisions)
+    .where(eq(approvalRevisions.referralRequestId, referralId))
+    .orderBy(desc(approvalRevisions.revision))
+    .limit(1);
   return rev ?? null;
 }
-

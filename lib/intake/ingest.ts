@@ -8,13 +8,17 @@
 import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
-import { recordAudit, type Actor } from "../audit";
+import { recordAudit, type Actor as AuditActor } from "../audit";
+
+/** Who delivers a request: the webhook's API client, or the system (demo data, tests). */
+type Actor = Extract<AuditActor, { type: "api_client" | "system" }>;
 import { getPool, type Db } from "../db";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
 import { dateOf, indexFields, textOf } from "../form-mapping";
 import type { DecodedFile } from "./files";
 import type { TReferralRequest } from "./schema";
+import { DECIDED, transitionIn } from "../referrals/transitions";
 
 export type IngestResult = {
   outcome: "created" | "duplicate" | "amended";
@@ -338,24 +342,31 @@ export async function ingestReferralRequest(
       .limit(1);
     const seq = existing.submissionCount + 1;
     const submissionId = await insertSubmission(tx, existing.id, seq);
-    await tx
-      .update(referralRequests)
-      .set({
-        ...columns,
-        latestSubmissionId: submissionId,
-        submissionCount: seq,
-        amendedAt: receivedAt,
-        updatedAt: receivedAt,
-        version: sql`${referralRequests.version} + 1`,
-      })
-      .where(eq(referralRequests.id, existing.id));
-    await recordAudit(tx, {
-      actor,
-      action: "referral.amended",
-      entityType: "referral_request",
-      entityId: existing.id,
-      details: { requestId, submission: seq, statusAtAmendment: existing.status, changed: changedPaths(previous?.payload, stored) },
+    // An amendment is a transition like any other; after a decision it flags the request for a
+    // reviewer (nothing already approved is changed or pushed by it).
+    const amended = await transitionIn(tx, actor, {
+      name: "amend",
+      id: existing.id,
+      apply: ({ row }) => {
+        const afterDecision = DECIDED.includes(row.status);
+        return {
+          set: {
+            ...columns,
+            latestSubmissionId: submissionId,
+            submissionCount: seq,
+            amendedAt: receivedAt,
+            ...(afterDecision ? { amendedAfterDecisionAt: receivedAt } : {}),
+          },
+          audit: {
+            action: "referral.amended",
+            details: { requestId, submission: seq, statusAtAmendment: row.status, afterDecision, changed: changedPaths(previous?.payload, stored) },
+          },
+          message: "",
+          data: {},
+        };
+      },
     });
+    if (amended.status !== "success") throw new Error(`amendment refused: ${amended.message}`);
     return { outcome: "amended", id: existing.id, requestId, status: existing.status, submission: seq };
 
     async function insertSubmission(t: typeof tx, referralRequestId: string, n: number, id?: string): Promise<string> {

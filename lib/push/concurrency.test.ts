@@ -21,7 +21,7 @@ afterAll(async () => {
 it("two workers and 200 approvals at once: each sent exactly once", { timeout: 180_000 }, async () => {
   const refs = [];
   for (let i = 0; i < 200; i++) refs.push(await newReferral());
-  const results = await Promise.all(refs.map((ref) => approveReferral({ referralId: ref.id, version: ref.version, approval: approvalFor(ref), actor: env.actor })));
+  const results = await Promise.all(refs.map((ref) => approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })));
   expect(results.every((r) => r.status === "success")).toBe(true);
   const ids = refs.map((r) => r.id);
 

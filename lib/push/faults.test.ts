@@ -8,6 +8,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultSpec } from "../accloud/sandbox/control";
+import { getDb } from "../db";
 import { approveReferral } from "../approval/service";
 import { clientExternalId } from "./run";
 import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "./testing";
@@ -58,7 +59,7 @@ describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
     const ref = await newReferral();
     const fault = await env.sbx.control.addFault(FAULTS[faultName]!(step));
     await env.sbx.control.clearCalls();
-    const r = await approveReferral({ referralId: ref.id, version: ref.version, approval: approvalFor(ref), actor: env.actor });
+    const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
     expect(r.status).toBe("success");
     const push = await waitForPush(ref.id);
     expect(push.status, push.lastError ?? "").toBe("sent");
@@ -78,7 +79,7 @@ describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
   it("worker process killed mid-step: another worker finishes it, exactly one of everything", async () => {
     const ref = await newReferral();
     await env.sbx.control.addFault({ ...STEP_PATHS[step], kind: "delay", delayMs: 1500, times: 1 });
-    const r = await approveReferral({ referralId: ref.id, version: ref.version, approval: approvalFor(ref), actor: env.actor });
+    const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
     expect(r.status).toBe("success");
     await waitForPush(ref.id, () => true);
     // Wait until this step is in flight, then kill the worker process with SIGKILL.

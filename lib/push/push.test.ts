@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function approve(ref: Awaited<ReturnType<typeof newReferral>>, over = {}) {
-  const r = await approveReferral({ referralId: ref.id, version: ref.version, approval: approvalFor(ref, over), actor: env.actor });
+  const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref, over) });
   expect(r.status).toBe("success");
   return r;
 }
@@ -64,7 +64,7 @@ describe("push to ACCloud", () => {
     const links = await getDb().select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, ref.id));
     expect(links.map((l) => l.kind).sort()).toEqual(["attachment", "authorization", "client", "referral", "service"]);
     const audit = await getDb().execute(sql`select action from audit_events where entity_id = ${ref.id} order by id`);
-    expect(audit.rows.map((r) => (r as { action: string }).action)).toEqual(["referral.received", "referral.approved", "push.sent"]);
+    expect(audit.rows.map((r) => (r as { action: string }).action)).toEqual(["referral.received", "referral.approved", "push.started", "push.sent"]);
   });
 
   it("reuses an existing ACCloud client for the same agency client, and keeps two agencies' client 1094 apart", async () => {
@@ -97,7 +97,7 @@ describe("push to ACCloud", () => {
     const [row] = await getDb().select().from(referralRequests).where(eq(referralRequests.id, ref.id));
     expect(row!.status).toBe("push_failed");
 
-    const retried = await retryPush({ referralId: ref.id, version: row!.version, actor: env.actor });
+    const retried = await retryPush(getDb(), env.actor, { referralId: ref.id, version: row!.version });
     expect(retried.status).toBe("success");
     const done = await waitForPush(ref.id, (s) => s === "sent" || s === "failed");
     expect(done.status).toBe("sent");
@@ -108,9 +108,9 @@ describe("push to ACCloud", () => {
 
   it("refuses a stale version and a supplier outside the trusted network before anything is stored", async () => {
     const ref = await newReferral();
-    const stale = await approveReferral({ referralId: ref.id, version: ref.version + 5, approval: approvalFor(ref), actor: env.actor });
+    const stale = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version + 5, approval: approvalFor(ref) });
     expect(stale.status).toBe("conflict");
-    const foreign = await approveReferral({ referralId: ref.id, version: ref.version, approval: approvalFor(ref, { supplyPersonaId: "00000000-0000-4000-8000-000000000000" }), actor: env.actor });
+    const foreign = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref, { supplyPersonaId: "00000000-0000-4000-8000-000000000000" }) });
     expect(foreign).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.stringContaining("trusted network")] } });
     const [row] = await getDb().select().from(referralRequests).where(eq(referralRequests.id, ref.id));
     expect(row!.status).toBe("new");

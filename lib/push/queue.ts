@@ -3,16 +3,25 @@
  * Why pg-boss: it runs on Node 20 (graphile-worker 0.18 needs 22), enqueues through the
  * caller's connection (`send(..., { db })`), so a push job commits in the same transaction as
  * the decision that caused it, delivers each job to one worker with SKIP LOCKED, and brings
- * retries with exponential backoff, expiry of jobs whose worker died, and cron schedules.
+ * retries with exponential backoff, expiry of jobs whose worker died, dead-letter queues and
+ * cron schedules.
+ *
+ * Two kinds of retry, kept apart: an ACCloud answer a retry may cure (5xx, 429, timeout) makes
+ * the worker schedule a NEW job for later (startAfter: Retry-After or backoff), counted in
+ * pushes.attempts, so nothing sleeps in a job; a job that crashed or whose worker died is retried
+ * by pg-boss itself (PUSH_JOB_RETRY_LIMIT), and once that is exhausted the dead-letter queue
+ * tells the worker to end the push failed.
  */
 import PgBoss from "pg-boss";
 import { getEnv } from "../env";
 
 export const PUSH_QUEUE = "referral-push";
+/** Jobs of PUSH_QUEUE that failed for good land here; the worker ends their push failed. */
+export const PUSH_DEAD_QUEUE = "referral-push-dead";
 export const REFERENCE_QUEUE = "accloud-reference-refresh";
 
-/** 5 tries in all; pg-boss waits about 1 s, 2 s, 4 s, 8 s between them (with jitter). */
-export const PUSH_RETRY = { retryLimit: 4, retryDelay: 1, retryBackoff: true } as const;
+/** pg-boss waits about 1 s, 2 s, 4 s, 8 s between the tries of a crashed job (with jitter). */
+export const pushRetry = () => ({ retryLimit: getEnv().PUSH_JOB_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, deadLetter: PUSH_DEAD_QUEUE }) as const;
 
 export type PushJobData = { pushId: string };
 
@@ -42,11 +51,15 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
   return boss;
 }
 
+async function ensureQueue(boss: PgBoss, name: string, options: PgBoss.Queue) {
+  if (!(await boss.getQueue(name))) await boss.createQueue(name, options).catch(() => boss.updateQueue(name, options));
+  else await boss.updateQueue(name, options);
+}
+
 async function ensureQueues(boss: PgBoss, expireInSeconds: number) {
-  const existing = await boss.getQueue(PUSH_QUEUE);
-  const options = { name: PUSH_QUEUE, policy: "standard" as const, ...PUSH_RETRY, expireInSeconds };
-  if (!existing) await boss.createQueue(PUSH_QUEUE, options).catch(() => boss.updateQueue(PUSH_QUEUE, options));
-  else await boss.updateQueue(PUSH_QUEUE, options);
+  // The dead-letter queue first: the push queue refers to it.
+  await ensureQueue(boss, PUSH_DEAD_QUEUE, { name: PUSH_DEAD_QUEUE, policy: "standard", retryLimit: 5, retryDelay: 5 });
+  await ensureQueue(boss, PUSH_QUEUE, { name: PUSH_QUEUE, policy: "standard", ...pushRetry(), expireInSeconds });
   if (!(await boss.getQueue(REFERENCE_QUEUE))) {
     await boss.createQueue(REFERENCE_QUEUE, { name: REFERENCE_QUEUE, policy: "singleton", retryLimit: 2 }).catch(() => {});
   }
@@ -69,13 +82,16 @@ export function getSenderBoss(): Promise<PgBoss> {
 
 type Executor = { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
 
-/** Enqueues a push on the caller's connection: it commits or rolls back with the caller's transaction. */
-export async function enqueuePush(boss: PgBoss, conn: Executor, pushId: string, opts: { startAfterSeconds?: number } = {}): Promise<string | null> {
+/**
+ * Enqueues a push. With an executor (the caller's transaction) it commits or rolls back with
+ * that transaction; without one, it is sent on its own (a worker re-scheduling a job).
+ */
+export async function enqueuePush(boss: PgBoss, conn: Executor | null, pushId: string, opts: { startAfterSeconds?: number } = {}): Promise<string | null> {
   return boss.send(PUSH_QUEUE, { pushId } satisfies PushJobData, {
-    ...PUSH_RETRY,
+    ...pushRetry(),
     singletonKey: pushId,
     startAfter: opts.startAfterSeconds,
-    db: { executeSql: (text, values) => conn.query(text, values) as Promise<{ rows: unknown[] }> },
+    ...(conn ? { db: { executeSql: (text: string, values: unknown[]) => conn.query(text, values) as Promise<{ rows: unknown[] }> } } : {}),
   });
 }
 

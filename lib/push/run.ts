@@ -6,7 +6,7 @@
  * after a crash, a timeout or an answer lost after ACCloud applied the call never creates a
  * second entity (the README's "Push design" explains each lookup).
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import {
   accloudLinks,
   approvalRevisions,
@@ -21,13 +21,14 @@ import { isAccloudError, type AccloudError } from "../accloud/errors";
 import type { AccloudClient } from "../accloud/client";
 import type { TAuthorization, TAuthorizationCreate } from "../accloud/schemas";
 import { getReferenceData } from "../accloud/reference-data";
-import { recordAudit, systemActor } from "../audit";
+import { systemActor } from "../audit";
 import type { TApproval } from "../approval/schema";
 import { WEEKDAYS } from "../approval/schema";
 import { getPool, type Db } from "../db";
 import { getEnv } from "../env";
 import type { TReferralRequest } from "../intake/schema";
 import { logger } from "../log";
+import { refuse, transition } from "../referrals/transitions";
 import { localMidnightIso } from "./time";
 
 const log = logger("push");
@@ -306,23 +307,35 @@ const STEPS: Array<[PushStepName, (ctx: Ctx) => Promise<Array<string | number>>]
   ["attachments", stepAttachments],
 ];
 
-export type RunOutcome = { status: "sent" } | { status: "retry"; error: AccloudError | Error; retryAfterMs: number | null } | { status: "failed"; error: string };
+export type RunOutcome =
+  | { status: "sent" }
+  | { status: "retry"; error: AccloudError | Error; retryAfterMs: number | null }
+  | { status: "failed"; error: string }
+  /** nothing to do: the push is finished, or its referral no longer waits for it (e.g. marked failed meanwhile) */
+  | { status: "skipped"; reason: string };
 
 /** Runs the remaining steps of a push. Never throws for ACCloud answers: the caller decides on retries. */
 export async function runPush(db: Db, client: AccloudClient, pushId: string): Promise<RunOutcome> {
   const [push] = await db.select().from(pushes).where(eq(pushes.id, pushId)).limit(1);
-  if (!push) return { status: "failed", error: "push not found" };
-  if (push.status === "sent") return { status: "sent" };
+  if (!push) return { status: "skipped", reason: "push not found" };
+  if (!["queued", "running", "retrying"].includes(push.status)) return { status: "skipped", reason: `push is ${push.status}` };
+  // A second job for the same push (an expired job retried while its worker lived) must not run it before its wait.
+  if (push.status === "retrying" && push.retryAt && push.retryAt.getTime() > Date.now() + 500) return { status: "skipped", reason: "waiting for its retry time" };
   const [referral] = await db.select().from(referralRequests).where(eq(referralRequests.id, push.referralRequestId)).limit(1);
   const [revision] = push.approvalRevisionId ? await db.select().from(approvalRevisions).where(eq(approvalRevisions.id, push.approvalRevisionId)).limit(1) : [];
   if (!referral || !revision) return { status: "failed", error: "referral or approval missing" };
-  const [submission] = await db
-    .select({ id: referralSubmissions.id, payload: referralSubmissions.payload })
-    .from(referralSubmissions)
-    .where(eq(referralSubmissions.referralRequestId, referral.id))
-    .orderBy(sql`${referralSubmissions.seq} desc`)
-    .limit(1);
-  if (!submission) return { status: "failed", error: "no submission" };
+  // The approval pins the submission it approved: its data and files are sent, never a later amendment's.
+  const [submission] = revision.submissionId
+    ? await db
+        .select({ id: referralSubmissions.id, payload: referralSubmissions.payload })
+        .from(referralSubmissions)
+        .where(and(eq(referralSubmissions.id, revision.submissionId), eq(referralSubmissions.referralRequestId, referral.id)))
+        .limit(1)
+    : [];
+  if (!submission) {
+    await finishFailed(db, pushId, referral.id, "The approval does not name the submission it approved; approve it again.");
+    return { status: "failed", error: "no pinned submission" };
+  }
   const links = await db.select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, referral.id));
   let refOnce: ReturnType<typeof getReferenceData> | undefined;
 
@@ -341,10 +354,20 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     ref: () => (refOnce ??= getReferenceData(getPool())),
   };
 
-  await db.transaction(async (tx) => {
-    await tx.update(pushes).set({ status: "running", attempts: sql`${pushes.attempts} + 1`, updatedAt: new Date() }).where(eq(pushes.id, pushId));
-    await tx.update(referralRequests).set({ status: "pushing", updatedAt: new Date() }).where(and(eq(referralRequests.id, referral.id), sql`${referralRequests.status} in ('approved', 'push_failed', 'pushing')`));
+  const started = await transition(db, actor, {
+    name: "push_started",
+    id: referral.id,
+    apply: async ({ tx, row }) => {
+      const [p] = await tx
+        .update(pushes)
+        .set({ status: "running", attempts: sql`${pushes.attempts} + 1`, updatedAt: new Date() })
+        .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
+        .returning({ attempts: pushes.attempts });
+      if (!p) refuse.conflict("the push is no longer waiting");
+      return { to: "pushing", audit: { action: "push.started", details: { pushId, attempt: p!.attempts, revision: revision.revision, resumed: row.status === "pushing" } }, message: "", data: {} };
+    },
   });
+  if (started.status !== "success") return { status: "skipped", reason: started.message };
 
   for (const [name, run] of STEPS) {
     const state = push.steps[name];
@@ -368,36 +391,59 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     }
   }
 
-  await db.transaction(async (tx) => {
-    await tx.update(pushes).set({ status: "sent", lastError: null, finishedAt: new Date(), updatedAt: new Date() }).where(eq(pushes.id, pushId));
-    await tx
-      .update(referralRequests)
-      .set({ status: "sent", version: sql`${referralRequests.version} + 1`, updatedAt: new Date() })
-      .where(eq(referralRequests.id, referral.id));
-    await recordAudit(tx, {
-      actor,
-      action: "push.sent",
-      entityType: "referral_request",
-      entityId: referral.id,
-      details: { pushId, revision: revision.revision, accloud: Object.fromEntries(ctx.links) },
-    });
+  await transition(db, actor, {
+    name: "push_sent",
+    id: referral.id,
+    apply: async ({ tx }) => {
+      await tx.update(pushes).set({ status: "sent", lastError: null, finishedAt: new Date(), updatedAt: new Date() }).where(eq(pushes.id, pushId));
+      return { to: "sent", audit: { action: "push.sent", details: { pushId, revision: revision.revision, accloud: Object.fromEntries(ctx.links) } }, message: "", data: {} };
+    },
   });
   return { status: "sent" };
 }
 
-export async function finishFailed(db: Db, pushId: string, referralId: string, message: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.update(pushes).set({ status: "failed", lastError: message, finishedAt: new Date(), updatedAt: new Date() }).where(eq(pushes.id, pushId));
-    await tx
-      .update(referralRequests)
-      .set({ status: "push_failed", version: sql`${referralRequests.version} + 1`, updatedAt: new Date() })
-      .where(eq(referralRequests.id, referralId));
-    await recordAudit(tx, { actor, action: "push.failed", entityType: "referral_request", entityId: referralId, details: { pushId, error: message } });
+/** The push ends failed with a reason the reviewer reads on the page; a retry starts from the failed step. */
+export async function finishFailed(db: Db, pushId: string, referralId: string, message: string): Promise<boolean> {
+  const r = await transition(db, actor, {
+    name: "push_failed",
+    id: referralId,
+    apply: async ({ tx }) => {
+      const [p] = await tx
+        .update(pushes)
+        .set({ status: "failed", lastError: message, finishedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
+        .returning({ id: pushes.id });
+      if (!p) refuse.conflict("the push is already finished");
+      return { to: "push_failed", audit: { action: "push.failed", details: { pushId, error: message } }, message: "", data: {} };
+    },
   });
+  return r.status === "success";
 }
 
-export async function markRetrying(db: Db, pushId: string, message: string): Promise<void> {
-  await db.update(pushes).set({ status: "retrying", lastError: message, updatedAt: new Date() }).where(eq(pushes.id, pushId));
+/**
+ * A retryable answer: the push waits and a new job is scheduled for later (startAfter), in the
+ * same transaction as the status and its audit record, so nothing sleeps inside a job.
+ */
+export async function scheduleRetry(db: Db, pushId: string, referralId: string, message: string, afterSeconds: number): Promise<boolean> {
+  const r = await transition(db, actor, {
+    name: "push_retrying",
+    id: referralId,
+    apply: async ({ tx }) => {
+      const [p] = await tx
+        .update(pushes)
+        .set({ status: "retrying", lastError: message, retryAt: sql`now() + make_interval(secs => ${afterSeconds})`, updatedAt: new Date() })
+        .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["running", "retrying"])))
+        .returning({ attempts: pushes.attempts });
+      if (!p) refuse.conflict("the push is not running");
+      return {
+        audit: { action: "push.retrying", details: { pushId, attempt: p!.attempts, error: message, retryInSeconds: afterSeconds } },
+        enqueue: { pushId, startAfterSeconds: afterSeconds },
+        message: "",
+        data: {},
+      };
+    },
+  });
+  return r.status === "success";
 }
 
 /** ACCloud's own words (status and message), never a body: safe to show a reviewer and to log. */

@@ -15,6 +15,7 @@ import { ZReferralRequest, type TReferralRequest } from "../intake/schema";
 import { referencePayload } from "../testing/fixtures";
 import { createUser } from "../users";
 import type { TApprovalInput } from "../approval/schema";
+import type { Actor } from "../auth/scopes";
 
 /** Each test file gets its own job-queue schema, so its workers never take another file's jobs. */
 export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
@@ -24,7 +25,8 @@ export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
   await refreshReferenceData({ db: getPool(), client: sbx.client });
   const email = `reviewer-${randomUUID().slice(0, 8)}@test.local`;
   const user = await createUser(getDb(), { email, name: "Test Reviewer", role: "reviewer", actor: systemActor("test") });
-  return { sbx, actor: { type: "user" as const, id: user.id, label: email } };
+  const actor: Actor = { id: user.id, email, name: "Test Reviewer", role: "reviewer", sessionId: "" };
+  return { sbx, actor };
 }
 
 /** A referral request like the reference one, with its own request_id and (optionally) agency client id. */

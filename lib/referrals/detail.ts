@@ -29,6 +29,8 @@ export type ReferralSnapshot = {
   decisionReasonCode: string | null;
   decisionComment: string | null;
   submissionCount: number;
+  /** an amendment arrived after the decision and waits for a reviewer */
+  amendedAfterDecision: boolean;
   updatedAt: string;
 };
 
@@ -56,6 +58,8 @@ export type ReferralDetail = {
   decidedAt: string | null;
   latest: { seq: number; receivedAt: string; payload: unknown };
   original: { seq: number; receivedAt: string; payload: unknown } | null;
+  /** the submission the decision was made on, when an amendment after the decision waits for a reviewer */
+  decided: { seq: number; receivedAt: string; payload: unknown; at: string | null } | null;
   submissions: Array<{ seq: number; receivedAt: string }>;
   files: Array<{ id: string; safeName: string; originalName: string; contentType: string; size: number; seq: number; current: boolean }>;
   timeline: TimelineEntry[];
@@ -155,6 +159,7 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
       decisionReasonCode: r.decisionReasonCode,
       decisionComment: r.decisionComment,
       submissionCount: r.submissionCount,
+      amendedAfterDecision: r.amendedAfterDecisionAt !== null,
       updatedAt: r.updatedAt.toISOString(),
     },
     agency: { name: r.agencyName, branchId: r.agencyBranchId, timezone: r.agencyTimezone, host: r.agencyHost },
@@ -187,6 +192,11 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     decidedAt: r.decidedAt?.toISOString() ?? null,
     latest: { seq: latestSub.seq, receivedAt: latestSub.receivedAt.toISOString(), payload: latestSub.payload },
     original: latestSub.seq > 1 ? { seq: firstSub.seq, receivedAt: firstSub.receivedAt.toISOString(), payload: firstSub.payload } : null,
+    decided: (() => {
+      if (!r.amendedAfterDecisionAt) return null;
+      const sub = subs.find((x) => x.id === r.decidedSubmissionId) ?? null;
+      return sub ? { seq: sub.seq, receivedAt: sub.receivedAt.toISOString(), payload: sub.payload, at: r.amendedAfterDecisionAt.toISOString() } : null;
+    })(),
     submissions: subs.map((s) => ({ seq: s.seq, receivedAt: s.receivedAt.toISOString() })),
     files: files.map((f) => ({
       id: f.id,

@@ -19,6 +19,7 @@ export type QueueRowView = {
   assignee: { text: string; strong: boolean };
   action: "claim" | "release" | "unassign" | null;
   amended: boolean;
+  amendedAfterDecision: boolean;
   /** set when the tab mixes statuses */
   status: { key: string; label: string } | null;
 };
@@ -48,6 +49,7 @@ export function toRowView(r: QueueRow, actor: Actor, now: Date, showStatus: bool
         : { text: live.id === actor.id ? "You" : live.name, strong: true },
     action,
     amended: r.amended,
+    amendedAfterDecision: r.amendedAfterDecision,
     status: showStatus ? { key: r.status, label: STATUS_LABELS[r.status] ?? r.status } : null,
   };
 }

@@ -9,6 +9,7 @@ import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import { getEnv } from "../env";
 import {
+  AMENDED_TAB,
   encodeCursor,
   MIN_NAME_SEARCH,
   QUEUE_PAGE_SIZE,
@@ -33,6 +34,7 @@ export type QueueRow = {
   slaDueAt: string | null;
   slaPausedAt: string | null;
   amended: boolean;
+  amendedAfterDecision: boolean;
   assignee: { id: string; name: string; active: boolean } | null;
 };
 
@@ -72,12 +74,17 @@ function filterConditions(actor: Actor, p: TQueueParams, nameSearch: string | nu
   return where;
 }
 
+/** The tab's rows: its statuses, and for the amended tab the flag (a partial index finds those). */
+function tabCondition(tab: QueueTab): SQL {
+  if (tab === AMENDED_TAB) return sql`r.amended_after_decision_at is not null`;
+  return sql`r.status in ${statusesOf(tab)}`;
+}
+
 const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` and `) : sql`true`);
 
 export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null): Promise<QueuePage> {
   assertScope(actor, "referral:read");
-  const statuses = statusesOf(p.tab);
-  const where = [sql`r.status in ${statuses}`, ...filterConditions(actor, p, nameSearch)];
+  const where = [tabCondition(p.tab), ...filterConditions(actor, p, nameSearch)];
   const col = p.sort === "due_asc" ? sql.raw("r.sla_due_at") : sql.raw("r.received_at");
   const asc = p.sort !== "received_desc";
   const backwards = Boolean(p.before) && !p.after;
@@ -109,13 +116,14 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
     sla_due_at: Date | null;
     sla_paused_at: Date | null;
     amended_at: Date | null;
+    amended_after_decision_at: Date | null;
     assignee_id: string | null;
     assignee_name: string | null;
     assignment_active: boolean;
     sort_key: string;
     snapshot: string;
   }>(sql`select r.id, r.request_id, r.status, r.version, r.client_first_name, r.client_last_name, r.agency_name,
-      r.service_requested, r.service_start, r.service_end, r.received_at, r.sla_due_at, r.sla_paused_at, r.amended_at,
+      r.service_requested, r.service_start, r.service_end, r.received_at, r.sla_due_at, r.sla_paused_at, r.amended_at, r.amended_after_decision_at,
       r.assignee_id, u.name as assignee_name, ${activeAssignmentSql(env.CLAIM_IDLE_MINUTES)} as assignment_active,
       ${col}::text as sort_key, now()::text as snapshot
     from referral_requests r left join users u on u.id = r.assignee_id
@@ -146,6 +154,7 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
       slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
       slaPausedAt: r.sla_paused_at ? new Date(r.sla_paused_at).toISOString() : null,
       amended: r.amended_at !== null,
+      amendedAfterDecision: r.amended_after_decision_at !== null,
       assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? "Unknown user", active: r.assignment_active } : null,
     })),
     nextCursor: hasNext && last ? encodeCursor(last.sort_key, last.id) : null,
@@ -175,13 +184,17 @@ export async function getTabCounts(db: Db, actor: Actor, p: Pick<TQueueParams, "
   const byStatus = new Map(res.rows.map((r) => [r.status, Number(r.n)]));
   const out = {} as TabCounts;
   for (const t of QUEUE_TABS) out[t.key] = t.statuses.reduce((sum, s) => sum + (byStatus.get(s) ?? 0), 0);
+  // Flagged requests are few (a reviewer clears each): counted through their partial index.
+  const amendedWhere = [sql`amended_after_decision_at is not null`, ...where];
+  const amended = await db.execute<{ n: number }>(sql`select count(*)::int as n from referral_requests where ${and(amendedWhere)}`);
+  out[AMENDED_TAB] = amended.rows[0]?.n ?? 0;
   return out;
 }
 
 /** Requests of the current view received after `since` (the page's snapshot): the "N new" notice. */
 export async function countNewSince(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null, since: string): Promise<number> {
   assertScope(actor, "referral:read");
-  const where = [sql`r.received_at > ${since}::timestamptz`, sql`r.status in ${statusesOf(p.tab)}`, ...filterConditions(actor, p, nameSearch)];
+  const where = [sql`r.received_at > ${since}::timestamptz`, tabCondition(p.tab), ...filterConditions(actor, p, nameSearch)];
   // Bounded: the notice says "50+" beyond that.
   const res = await db.execute<{ n: number }>(
     sql`select count(*)::int as n from (select 1 from referral_requests r where ${and(where)} limit 51) x`,

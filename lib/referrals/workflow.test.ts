@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Role } from "../auth/scopes";
-import { ScopeError } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
 import { getReferralDetail, getReferralFile } from "./detail";
 import { auditActions, makeActors, makeReferral, makeUser, rowOf } from "./test-fixtures";
@@ -44,8 +43,8 @@ describe("decisions", () => {
     const { id } = await makeReferral();
     expect(await requestPendingInfo(db(), reviewer2, { id, version: 1, note: "Need insurance card" })).toMatchObject({ status: "success" });
     const stale = await rejectReferral(db(), actors.reviewer, { id, version: 1, reasonCode: "duplicate", comment: "dup" });
-    expect(stale.status).toBe("conflict");
-    const data = stale.data as ConflictData;
+    if (stale.status !== "conflict") throw new Error(`expected a conflict, got ${stale.status}`);
+    const data: ConflictData = stale.data;
     expect(data.current).toMatchObject({ status: "pending_info", version: 2, pendingInfoNote: "Need insurance card" });
     expect(data.lastChange).toMatchObject({ actorLabel: reviewer2.email, action: "referral.pending_info" });
     expect(await rowOf(id)).toMatchObject({ status: "pending_info", decision_reason_code: null });
@@ -65,11 +64,13 @@ describe("decisions", () => {
     expect(await claimReferral(db(), actors.reviewer, id)).toMatchObject({ status: "success" });
   });
 
-  it("the DAL refuses a role without the scope, whatever the caller", async () => {
+  it("the DAL refuses a role without the scope, whatever the caller, naming the scope and writing nothing", async () => {
     const { id } = await makeReferral();
-    await expect(rejectReferral(db(), actors.supervisor, { id, version: 1, reasonCode: "duplicate", comment: "dup" })).rejects.toThrow(ScopeError);
-    await expect(claimReferral(db(), actors.admin, id)).rejects.toThrow("referral:claim");
-    await expect(assignReferrals(db(), actors.reviewer, { ids: [id], assigneeId: actors.reviewer.id })).rejects.toThrow("referral:assign");
+    expect(await rejectReferral(db(), actors.supervisor, { id, version: 1, reasonCode: "duplicate", comment: "dup" })).toMatchObject({ status: "forbidden", scope: "referral:decide" });
+    expect(await claimReferral(db(), actors.admin, id)).toMatchObject({ status: "forbidden", scope: "referral:claim" });
+    expect(await assignReferrals(db(), actors.reviewer, { ids: [id], assigneeId: actors.reviewer.id })).toMatchObject({ status: "forbidden", scope: "referral:assign" });
+    expect(await rowOf(id)).toMatchObject({ status: "new", version: 1, assignee_id: null });
+    expect(await auditActions(id)).toEqual(["referral.received"]);
   });
 });
 
@@ -86,7 +87,7 @@ describe("assignment", () => {
     expect(await unassignReferral(db(), actors.supervisor, a.id)).toMatchObject({ status: "success" });
     expect(await rowOf(a.id)).toMatchObject({ assignee_id: null, status: "in_review" });
     // A reviewer releases only their own claim.
-    await expect(unassignReferral(db(), actors.reviewer, b.id)).rejects.toThrow("referral:assign");
+    expect(await unassignReferral(db(), actors.reviewer, b.id)).toMatchObject({ status: "forbidden", scope: "referral:assign" });
   });
 });
 

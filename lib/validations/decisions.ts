@@ -25,6 +25,11 @@ export const ZReopenInput = ZReferralRef.extend({
 });
 export type TReopenInput = z.infer<typeof ZReopenInput>;
 
+export const ZDismissAmendmentInput = ZReferralRef.extend({
+  note: z.string().trim().min(3, "Say why the amendment needs no change (at least 3 characters)").max(2000, "At most 2000 characters"),
+});
+export type TDismissAmendmentInput = z.infer<typeof ZDismissAmendmentInput>;
+
 export const ZClaimInput = z.object({ id: ZId });
 export const ZAssignInput = z.object({ id: ZId, assigneeId: z.guid().nullable() });
 export const ZBulkAssignInput = z.object({

@@ -11,8 +11,12 @@ export const QUEUE_TABS = [
   { key: "failed", label: "Failed", statuses: ["push_failed"] },
   { key: "rejected", label: "Rejected", statuses: ["rejected"] },
   { key: "cancelled", label: "Cancelled", statuses: ["cancelled"] },
+  // Any decided status, flagged: the agency changed its request after the decision.
+  { key: "amended", label: "Amended after decision", statuses: ["approved", "pushing", "sent", "push_failed", "rejected", "cancelled"] },
 ] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number]["key"];
+/** Tabs defined by a flag rather than by status alone. */
+export const AMENDED_TAB: QueueTab = "amended";
 export const QUEUE_TAB_KEYS = QUEUE_TABS.map((t) => t.key) as [QueueTab, ...QueueTab[]];
 
 export const QUEUE_SORTS = [

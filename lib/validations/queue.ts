@@ -14,6 +14,7 @@ import {
 } from "./queue-view";
 
 export {
+  AMENDED_TAB,
   encodeCursor,
   looksLikeRequestId,
   MIN_NAME_SEARCH,

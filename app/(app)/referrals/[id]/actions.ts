@@ -3,8 +3,17 @@
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/auth/action";
 import { getDb } from "@/lib/db";
-import { rejectReferral, reopenReferral, requestPendingInfo } from "@/lib/referrals/workflow";
-import { ZPendingInfoInput, ZRejectInput, ZReopenInput, type TPendingInfoInput, type TRejectInput, type TReopenInput } from "@/lib/validations/decisions";
+import { dismissAmendment, rejectReferral, reopenReferral, requestPendingInfo } from "@/lib/referrals/workflow";
+import {
+  ZDismissAmendmentInput,
+  ZPendingInfoInput,
+  ZRejectInput,
+  ZReopenInput,
+  type TDismissAmendmentInput,
+  type TPendingInfoInput,
+  type TRejectInput,
+  type TReopenInput,
+} from "@/lib/validations/decisions";
 
 function refresh(id: string) {
   revalidatePath(`/referrals/${id}`);
@@ -25,6 +34,12 @@ export async function pendingInfoAction(input: TPendingInfoInput) {
 
 export async function reopenReferralAction(input: TReopenInput) {
   const result = await runAction("reopen", "referral:decide", ZReopenInput, input, (actor, data) => reopenReferral(getDb(), actor, data));
+  if (result.status === "success") refresh(input.id);
+  return result;
+}
+
+export async function dismissAmendmentAction(input: TDismissAmendmentInput) {
+  const result = await runAction("dismiss amendment", "referral:decide", ZDismissAmendmentInput, input, (actor, data) => dismissAmendment(getDb(), actor, data));
   if (result.status === "success") refresh(input.id);
   return result;
 }

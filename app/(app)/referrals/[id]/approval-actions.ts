@@ -2,45 +2,35 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actionActor } from "@/lib/auth/guards";
-import { hasScope } from "@/lib/auth/scopes";
-import { approveReferral, retryPush, saveApprovalDraft, type ApprovalResult } from "@/lib/approval/service";
-import { logger } from "@/lib/log";
+import { runAction } from "@/lib/auth/action";
+import { approveReferral, retryPush, saveApprovalDraft } from "@/lib/approval/service";
+import { getDb } from "@/lib/db";
 
-const log = logger("approval");
-const ZIds = z.object({ referralId: z.uuid(), version: z.coerce.number().int().positive() });
+/** The approval itself is validated by the service (its field paths are the editor's). */
+const ZApprovalCall = z.object({ referralId: z.uuid(), version: z.coerce.number().int().positive(), approval: z.unknown() });
+const ZRetryCall = ZApprovalCall.partial({ approval: true });
 
 function refresh(id: string) {
   revalidatePath(`/referrals/${id}`);
   revalidatePath("/queue");
 }
 
-async function guarded(name: string, input: unknown, fn: (actor: { type: "user"; id: string; label: string }, ids: z.infer<typeof ZIds>) => Promise<ApprovalResult>): Promise<ApprovalResult | { status: "forbidden"; message: string }> {
-  // Approving decides and pushes: both scopes are needed.
-  const auth = await actionActor("referral:decide");
-  if (!auth.ok) return { status: "forbidden", message: auth.result.message ?? "Forbidden" };
-  if (!hasScope(auth.actor.role, "referral:push")) return { status: "forbidden", message: "Forbidden: this needs the referral:push scope." };
-  const ids = ZIds.safeParse(input);
-  if (!ids.success) return { status: "failed", message: "The request was malformed; reload the page." };
-  try {
-    const result = await fn({ type: "user", id: auth.actor.id, label: auth.actor.email }, ids.data);
-    if (result.status === "success") refresh(ids.data.referralId);
-    return result;
-  } catch (err) {
-    const e = err as { name?: string; code?: string };
-    log.error(`${name} failed: ${e.name ?? "Error"}${e.code ? ` (${e.code})` : ""}`);
-    return { status: "failed", message: "Something went wrong and nothing was saved. Try again." };
-  }
-}
-
 export async function approveReferralAction(input: { referralId: string; version: number; approval: unknown }) {
-  return guarded("approve", input, (actor, ids) => approveReferral({ ...ids, approval: input.approval, actor }));
+  const result = await runAction("approve", "referral:decide", ZApprovalCall, input, (actor, d) => approveReferral(getDb(), actor, d));
+  if (result.status === "success") refresh(input.referralId);
+  return result;
 }
 
 export async function saveApprovalDraftAction(input: { referralId: string; version: number; approval: unknown }) {
-  return guarded("save draft", input, (actor, ids) => saveApprovalDraft({ referralId: ids.referralId, data: input.approval, actor }));
+  const result = await runAction("save draft", "referral:decide", ZApprovalCall, input, (actor, d) =>
+    saveApprovalDraft(getDb(), actor, { referralId: d.referralId, version: d.version, data: d.approval }),
+  );
+  if (result.status === "success") refresh(input.referralId);
+  return result;
 }
 
 export async function retryPushAction(input: { referralId: string; version: number; approval?: unknown }) {
-  return guarded("retry push", input, (actor, ids) => retryPush({ ...ids, approval: input.approval, actor }));
+  const result = await runAction("retry push", "referral:decide", ZRetryCall, input, (actor, d) => retryPush(getDb(), actor, d));
+  if (result.status === "success") refresh(input.referralId);
+  return result;
 }
