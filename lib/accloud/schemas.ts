@@ -5,6 +5,7 @@
  * published specs disagree (contract §10) the looser reading is accepted.
  */
 import { z } from "zod";
+import { WEEKDAY_RULES } from "./authorization-rules";
 
 export const CANCEL_REASON_CODES = [
   "datetime_change",
@@ -37,15 +38,7 @@ export const LANGUAGE_CODES = [
 ] as const;
 
 export const AUTHORIZATION_METHODOLOGIES = ["payor", "payor_bill_code", "payor_service", "service"] as const;
-export const WEEKDAY_RULES = [
-  "rule_monday",
-  "rule_tuesday",
-  "rule_wednesday",
-  "rule_thursday",
-  "rule_friday",
-  "rule_saturday",
-  "rule_sunday",
-] as const;
+export { WEEKDAY_RULES };
 
 /** 50 MB, read as decimal megabytes: the stricter reading of contract §12.2. */
 export const ATTACHMENT_MAX_BYTES = 50_000_000;

@@ -1,9 +1,18 @@
 /**
  * The approval a reviewer builds in the authorization editor. The same schema validates the
  * react-hook-form on the client (zodResolver) and the server action, so every rule the ACCloud
- * contract states is shown beside its field before anything is sent.
+ * contract states is shown beside its field before anything is sent: each authorization is
+ * mapped to the body the push will send and checked against the table the sandbox enforces.
  */
 import { z } from "zod";
+import {
+  APP_AUTHORIZATION_RULE_OPTIONS,
+  authorizationRule,
+  authorizationViolations,
+  type AuthorizationField,
+  type AuthorizationRuleId,
+} from "../accloud/authorization-rules";
+import { toAccloudAuthorization, WEEKDAY_FIELDS } from "./to-accloud";
 
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -43,6 +52,39 @@ export const ZCaseManager = z.object({
   email: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.email("Enter a valid e-mail").optional()),
 });
 
+/** What a reviewer reads for each ACCloud rule, beside the field it concerns. */
+export const EDITOR_RULE_MESSAGES: Record<AuthorizationRuleId, string> = {
+  "start-at-date": "Enter a date (YYYY-MM-DD)",
+  "end-at-date": "Enter a date (YYYY-MM-DD)",
+  "rule-non-negative": "Must be 0 or more",
+  "start-within-year": "Start date cannot be more than 1 year in the past",
+  "end-not-before-start": "End date must be on or after the start date",
+  "daily-not-with-weekday": "A daily rule cannot be combined with per-weekday rules",
+  "daily-le-monthly": "The daily rule must be lower than or equal to the monthly rule",
+  "daily-le-weekly": "The daily rule must be lower than or equal to the weekly rule",
+  "weekly-le-monthly": "The weekly rule must be lower than or equal to the monthly rule",
+  "no-overlap": "This authorization overlaps another one with the same payor and a different combination of services",
+};
+
+const EDITOR_FIELDS: Partial<Record<AuthorizationField, Array<string | number>>> = {
+  rule_daily: ["ruleDaily"],
+  rule_weekly: ["ruleWeekly"],
+  rule_monthly: ["ruleMonthly"],
+  rule_period: ["rulePeriod"],
+  ...Object.fromEntries(WEEKDAY_FIELDS.map(([day, field]) => [field, ["weekdays", day]])),
+};
+
+/** The editor field where a reviewer fixes an ACCloud body field of authorization `index`. */
+export function editorPath(field: AuthorizationField, index: number): Array<string | number> {
+  // The dates belong to the approval: every authorization carries the same ones.
+  if (field === "start_at") return ["startDate"];
+  if (field === "end_at") return ["endDate"];
+  return ["authorizations", index, ...(EDITOR_FIELDS[field] ?? [])];
+}
+
+/** Stands in for the ids ACCloud assigns at push time; no rule of the table reads them. */
+const PLACEHOLDER_IDS = { clientId: 1, serviceId: 1 };
+
 export const ZApproval = z
   .object({
     careType: z.enum(["nursing", "psw"], { message: "Choose nursing or PSW" }),
@@ -58,34 +100,45 @@ export const ZApproval = z
     authorizations: z.array(ZAuthorizationDraft).min(1, "Add at least one authorization").max(10),
   })
   .superRefine((a, ctx) => {
-    if (a.startDate && a.endDate && a.endDate < a.startDate) {
-      ctx.addIssue({ code: "custom", path: ["endDate"], message: "End date must be on or after the start date" });
-    }
-    const yearAgo = new Date();
-    yearAgo.setUTCFullYear(yearAgo.getUTCFullYear() - 1);
-    if (a.startDate && a.startDate < yearAgo.toISOString().slice(0, 10)) {
-      ctx.addIssue({ code: "custom", path: ["startDate"], message: "Start date cannot be more than 1 year in the past" });
-    }
+    // ACCloud's rules over the bodies the push will send. A rule reading a value its field's own
+    // schema already refused (a bad date, a negative number) adds nothing, and a message is given
+    // once per field: the approval's dates are in every body.
+    const refused = new Set(ctx.issues.map((i) => (i.path ?? []).join(".")));
+    const seen = new Set<string>();
+    const report = (path: Array<string | number>, message: string, rule?: AuthorizationRuleId) => {
+      const key = `${path.join(".")}\u0000${message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      ctx.addIssue({ code: "custom", path, message, ...(rule ? { params: { accloudRule: rule } } : {}) });
+    };
+    const ruleCtx = { options: APP_AUTHORIZATION_RULE_OPTIONS, now: new Date() };
+    // Without an authorization the dates are still checked (as the first one would carry them).
+    const drafts = a.authorizations.length ? a.authorizations : [emptyAuthorization() as TAuthorizationDraft];
+    drafts.forEach((_, i) => {
+      const body = toAccloudAuthorization({ ...a, authorizations: drafts }, i, PLACEHOLDER_IDS);
+      for (const v of authorizationViolations(body, ruleCtx)) {
+        if (authorizationRule(v.rule).fields.some((f) => refused.has(editorPath(f, i).join(".")))) continue;
+        report(editorPath(v.field, i), EDITOR_RULE_MESSAGES[v.rule], v.rule);
+      }
+    });
+    // The editor's own rules: they make the reviewer's intent explicit.
     a.authorizations.forEach((auth, i) => {
       const at = (...p: Array<string | number>) => ["authorizations", i, ...p];
       const dayValues = WEEKDAYS.map((d) => auth.weekdays[d]).filter((v) => v !== undefined);
       if (auth.ruleMode === "daily") {
-        if (dayValues.length) ctx.addIssue({ code: "custom", path: at("ruleMode"), message: "A daily rule cannot be combined with per-weekday rules" });
+        if (dayValues.length) report(at("ruleMode"), "A daily rule cannot be combined with per-weekday rules");
       } else if (auth.ruleDaily !== undefined) {
-        ctx.addIssue({ code: "custom", path: at("ruleDaily"), message: "A daily rule cannot be combined with per-weekday rules" });
-      }
-      if (auth.ruleDaily !== undefined && auth.ruleMonthly !== undefined && auth.ruleDaily > auth.ruleMonthly) {
-        ctx.addIssue({ code: "custom", path: at("ruleDaily"), message: "The daily rule must be lower than or equal to the monthly rule" });
+        report(at("ruleDaily"), "A daily rule cannot be combined with per-weekday rules");
       }
       const any = [auth.ruleDaily, ...dayValues, auth.ruleWeekly, auth.ruleMonthly, auth.rulePeriod].some((v) => v !== undefined);
-      if (!any) ctx.addIssue({ code: "custom", path: at("ruleWeekly"), message: "Set at least one limit (daily, weekdays, weekly, monthly or period)" });
+      if (!any) report(at("ruleWeekly"), "Set at least one limit (daily, weekdays, weekly, monthly or period)");
       if (auth.ruleType === "VISITS") {
         for (const [key, v] of [["ruleDaily", auth.ruleDaily], ["ruleWeekly", auth.ruleWeekly], ["ruleMonthly", auth.ruleMonthly], ["rulePeriod", auth.rulePeriod]] as const) {
-          if (v !== undefined && !Number.isInteger(v)) ctx.addIssue({ code: "custom", path: at(key), message: "Visits are whole numbers" });
+          if (v !== undefined && !Number.isInteger(v)) report(at(key), "Visits are whole numbers");
         }
         for (const d of WEEKDAYS) {
           const v = auth.weekdays[d];
-          if (v !== undefined && !Number.isInteger(v)) ctx.addIssue({ code: "custom", path: at("weekdays", d), message: "Visits are whole numbers" });
+          if (v !== undefined && !Number.isInteger(v)) report(at("weekdays", d), "Visits are whole numbers");
         }
       }
     });

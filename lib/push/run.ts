@@ -24,6 +24,7 @@ import { getReferenceData } from "../accloud/reference-data";
 import { systemActor } from "../audit";
 import type { TApproval } from "../approval/schema";
 import { WEEKDAYS } from "../approval/schema";
+import { toAccloudAuthorization } from "../approval/to-accloud";
 import { getPool, type Db } from "../db";
 import { getEnv } from "../env";
 import type { TReferralRequest } from "../intake/schema";
@@ -162,37 +163,7 @@ async function stepService(ctx: Ctx): Promise<Array<string | number>> {
 }
 
 function authorizationBody(ctx: Ctx, i: number, clientId: number, serviceId: number): TAuthorizationCreate {
-  const a = ctx.approval;
-  const auth = a.authorizations[i]!;
-  const body: TAuthorizationCreate = {
-    client_id: clientId,
-    service_ids: [serviceId],
-    start_at: a.startDate,
-    end_at: a.endDate,
-    methodology: "service",
-    rule_type: auth.ruleType,
-    first_day_of_week: auth.firstDayOfWeek,
-    ...(auth.ruleWeekly !== undefined ? { rule_weekly: auth.ruleWeekly } : {}),
-    ...(auth.ruleMonthly !== undefined ? { rule_monthly: auth.ruleMonthly } : {}),
-    ...(auth.rulePeriod !== undefined ? { rule_period: auth.rulePeriod } : {}),
-    ...(auth.authorizationNumber ? { authorization_number: auth.authorizationNumber } : {}),
-    ...(auth.memberNumber ? { member_number: auth.memberNumber } : {}),
-    ...(auth.programId ? { program_id: auth.programId } : {}),
-    ...(auth.notes ? { notes: auth.notes } : {}),
-    case_manager_name: a.caseManager.name,
-    ...(a.caseManager.phone ? { case_manager_phone: a.caseManager.phone } : {}),
-    ...(a.caseManager.fax ? { case_manager_fax: a.caseManager.fax } : {}),
-    ...(a.caseManager.email ? { case_manager_email: a.caseManager.email } : {}),
-  };
-  if (auth.ruleMode === "daily") {
-    if (auth.ruleDaily !== undefined) body.rule_daily = auth.ruleDaily;
-  } else {
-    for (const d of WEEKDAYS) {
-      const v = auth.weekdays[d];
-      if (v !== undefined) (body as Record<string, unknown>)[`rule_${d}`] = v;
-    }
-  }
-  return body;
+  return toAccloudAuthorization(ctx.approval, i, { clientId, serviceId });
 }
 
 /** An authorization already in ACCloud that is this one (same service, dates, rules and identifiers). */

@@ -104,22 +104,8 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isIsoDate(v: unknown): v is string {
-  if (typeof v !== "string") return false;
-  const m = DATE.exec(v);
-  if (!m) return false;
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-}
-
-/** ISO-8601 date-time carrying an offset (Z or ±hh:mm), as the referral endpoints require. */
-export function isIsoDateTimeWithOffset(v: unknown): v is string {
-  if (typeof v !== "string") return false;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return false;
-  return isIsoDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v));
-}
+/** Shared with the authorization rules, which must also run in the browser. */
+export { isIsoDate, isIsoDateTimeWithOffset } from "../authorization-rules";
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,11 +1,23 @@
 /** ext v2 authorizations (string error codes, contract §6). */
 import type pg from "pg";
-import { AUTHORIZATION_METHODOLOGIES, WEEKDAY_RULES } from "../schemas";
+import {
+  authorizationDate,
+  authorizationUpdateViolation,
+  bodyServiceIds,
+  existingAuthorizationViolation,
+  firstAuthorizationViolation,
+  OVERLAP_MESSAGE,
+  RULE_FIELDS,
+  type AuthorizationViolation,
+  type ExistingAuthorization,
+  type RuleContext,
+  type RuleStage,
+} from "../authorization-rules";
+import { AUTHORIZATION_METHODOLOGIES } from "../schemas";
 import { intParam, pageQueryA, pathInt, styleA, type Ctx, type RouteDef } from "./context";
-import { isIsoDate, isIsoDateTimeWithOffset, isPositiveInt, type Reply } from "./http";
+import { isIsoDate, isPositiveInt, type Reply } from "./http";
 import { withTx } from "./store";
 
-const RULE_FIELDS = ["rule_daily", "rule_weekly", "rule_monthly", "rule_period", ...WEEKDAY_RULES, "rule_custom"] as const;
 const STRING_FIELDS = [
   "authorization_number",
   "member_number",
@@ -34,8 +46,7 @@ const CREATE_FIELDS = new Set<string>([
 ]);
 const UPDATE_FIELDS = new Set<string>(["end_at", ...STRING_FIELDS]);
 
-export const OVERLAP_MESSAGE =
-  "Authorization overlaps with another authorization that has the same payor and uses one or more of the selected services in a different service combination.";
+export { OVERLAP_MESSAGE };
 
 type AuthRow = {
   id: number;
@@ -61,15 +72,19 @@ export function authorizationBody(row: AuthRow, withLinks = false) {
 const joinAnd = (items: string[]) => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
 const shown = (v: unknown) => String(v).slice(0, 40);
 
-function isRuleSet(ctx: Ctx, v: unknown): v is number {
-  if (v === undefined || v === null) return false;
-  return ctx.rules.zeroRuleCountsAsSet || v !== 0;
+/** The shared authorization rules, under this sandbox's switches and clock. */
+const ruleContext = (ctx: Ctx): RuleContext => ({ options: ctx.rules, now: ctx.now() });
+
+function failOn(ctx: Ctx, violation: AuthorizationViolation | undefined): void {
+  if (violation) ctx.fail(violation.status, violation.message);
+}
+
+function checkStage(ctx: Ctx, body: Record<string, unknown>, stage: RuleStage): void {
+  failOn(ctx, firstAuthorizationViolation(body, ruleContext(ctx), stage));
 }
 
 function checkDate(ctx: Ctx, name: string, v: unknown): string {
-  if (isIsoDate(v)) return v;
-  if (!ctx.rules.authorizationDatesDateOnly && isIsoDateTimeWithOffset(v)) return v.slice(0, 10);
-  return ctx.fail(400, `\`${name}\` must be a date (YYYY-MM-DD).`);
+  return authorizationDate(v, ctx.rules) ?? ctx.fail(400, `\`${name}\` must be a date (YYYY-MM-DD).`);
 }
 
 function checkStrings(ctx: Ctx, body: Record<string, unknown>): void {
@@ -77,10 +92,6 @@ function checkStrings(ctx: Ctx, body: Record<string, unknown>): void {
     const v = body[key];
     if (v !== undefined && v !== null && typeof v !== "string") ctx.fail(400, `\`${key}\` must be a string.`);
   }
-}
-
-function oneYearBefore(now: Date): string {
-  return new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
 }
 
 async function createAuthorization(ctx: Ctx): Promise<Reply> {
@@ -102,12 +113,10 @@ async function createAuthorization(ctx: Ctx): Promise<Reply> {
   if (!(Number.isInteger(body.first_day_of_week) && (body.first_day_of_week as number) >= 0 && (body.first_day_of_week as number) <= 6)) {
     ctx.fail(400, "`first_day_of_week` must be an integer from 0 to 6.");
   }
+  // Dates are dates, rules are numbers ≥ 0.
+  checkStage(ctx, body, "format");
   const startAt = checkDate(ctx, "start_at", body.start_at);
   const endAt = body.end_at === undefined || body.end_at === null ? null : checkDate(ctx, "end_at", body.end_at);
-  for (const key of RULE_FIELDS) {
-    const v = body[key];
-    if (v !== undefined && v !== null && !(typeof v === "number" && Number.isFinite(v) && v >= 0)) ctx.fail(400, `\`${key}\` must be a number ≥ 0.`);
-  }
   const days = body.custom_number_of_days;
   if (days !== undefined && days !== null && !(Number.isInteger(days) && (days as number) >= 0)) ctx.fail(400, "`custom_number_of_days` must be an integer.");
   checkStrings(ctx, body);
@@ -118,7 +127,7 @@ async function createAuthorization(ctx: Ctx): Promise<Reply> {
     const v = body[key];
     if (v !== undefined && v !== null && !(Array.isArray(v) && v.every(isPositiveInt))) ctx.fail(400, `\`${key}\` must be a list of integers.`);
   }
-  const serviceIds = [...new Set((body.service_ids as number[] | undefined) ?? [])];
+  const serviceIds = bodyServiceIds(body);
   const methodology = body.methodology as string;
   if (methodology.startsWith("payor") && (body.payor_id === undefined || body.payor_id === null || !body.payor_id_type)) {
     ctx.fail(400, "`payor_id` and `payor_id_type` is required when `methodology` is `payor`, payor_bill_code, payor_service.");
@@ -136,31 +145,19 @@ async function createAuthorization(ctx: Ctx): Promise<Reply> {
         ctx.fail(400, `Service(s) IDs do not belong to Client ID ${body.client_id as number}.`);
       }
     }
-    if (startAt < oneYearBefore(ctx.now())) ctx.fail(400, "`start_at` cannot be more than 1 year in the past.");
-    if (endAt !== null && endAt < startAt) ctx.fail(400, "`end_at` should be the same or after `start_at`");
-    if (isRuleSet(ctx, body.rule_daily) && WEEKDAY_RULES.some((k) => isRuleSet(ctx, body[k]))) {
-      ctx.fail(400, "`rule_daily` cannot be used with any `rule_<day>` fields.");
-    }
-    const daily = body.rule_daily as number | null | undefined;
-    const weekly = body.rule_weekly as number | null | undefined;
-    const monthly = body.rule_monthly as number | null | undefined;
-    const set = (v: number | null | undefined): v is number => v !== undefined && v !== null;
-    if (set(daily) && set(monthly) && daily > monthly) ctx.fail(400, "`rule_daily` must be lower than or equal `rule_monthly`.");
-    if (ctx.rules.enforceDailyWeeklyMonthly) {
-      if (set(daily) && set(weekly) && daily > weekly) ctx.fail(400, "`rule_daily` must be lower than or equal `rule_weekly`.");
-      if (set(weekly) && set(monthly) && weekly > monthly) ctx.fail(400, "`rule_weekly` must be lower than or equal `rule_monthly`.");
-    }
+    // Start within a year, end on or after start, rule_daily alone, daily ≤ weekly ≤ monthly.
+    checkStage(ctx, body, "consistency");
     const payorId = (body.payor_id as number | undefined) ?? null;
     if (ctx.rules.rejectOverlappingAuthorizations && serviceIds.length) {
+      // Serialised per client, so two concurrent creates cannot both miss each other.
       await db.query("select pg_advisory_xact_lock(hashtext($1))", [`authorizations:${body.client_id as number}`]);
-      const others = await db.query<{ service_ids: number[] }>(
-        `select service_ids from authorizations where client_id = $1 and deleted_at is null
-         and payor_id is not distinct from $2 and service_ids && $3
-         and start_at <= coalesce($5::date, 'infinity'::date) and coalesce(end_at, 'infinity'::date) >= $4::date`,
-        [body.client_id, payorId, serviceIds, startAt, endAt],
+      // Narrowed to those sharing a service (the only ones that can conflict); the rule decides.
+      const others = await db.query<ExistingAuthorization>(
+        `select id, service_ids, payor_id, start_at::text as start_at, end_at::text as end_at
+         from authorizations where client_id = $1 and deleted_at is null and service_ids && $2`,
+        [body.client_id, serviceIds],
       );
-      const sameSet = (ids: number[]) => ids.length === serviceIds.length && ids.every((i) => serviceIds.includes(i));
-      if (others.rows.some((o) => !sameSet(o.service_ids))) ctx.fail(409, OVERLAP_MESSAGE);
+      failOn(ctx, existingAuthorizationViolation(body, others.rows, ruleContext(ctx)));
     }
 
     const data: Record<string, unknown> = {
@@ -219,7 +216,7 @@ async function updateAuthorization(ctx: Ctx): Promise<Reply> {
     checkStrings(ctx, body);
     let endAt = row.end_at;
     if (body.end_at !== undefined) endAt = body.end_at === null ? null : checkDate(ctx, "end_at", body.end_at);
-    if (endAt !== null && endAt < row.start_at) ctx.fail(400, "`end_at` should be the same or after `start_at`.");
+    failOn(ctx, authorizationUpdateViolation(row, endAt));
     const data = { ...row.data };
     for (const key of STRING_FIELDS) if (body[key] !== undefined) data[key] = body[key];
     const updated = await db.query<AuthRow>(

@@ -1,8 +1,10 @@
+import { APP_AUTHORIZATION_RULE_OPTIONS, type AuthorizationRuleOptions } from "../authorization-rules";
+
 /**
  * Behaviours no source settles (contract §12) and the sandbox's answer to each. Defaults are the
  * strictest plausible reading, so code that passes here is unlikely to break on the real tenant.
  */
-export type SandboxRules = {
+export type SandboxRules = AuthorizationRuleOptions & {
   /** §12.1 duplicate external service_id on POST /services: 409, a second service, or update in place. */
   duplicateServiceExternalId: "reject" | "create" | "upsert";
   /** §11 clients without the CSI group: 400, accepted but flagged in /__sandbox/state, or accepted. */
@@ -58,16 +60,17 @@ export type SandboxRules = {
   maxPageSize: number;
 };
 
+/** The authorization switches default to what the approval editor assumes, so the two never drift. */
 export const DEFAULT_SANDBOX_RULES: SandboxRules = {
   duplicateServiceExternalId: "reject",
   missingCsiGroup: "reject",
   csiGroupName: "CSI",
-  zeroRuleCountsAsSet: true,
-  enforceDailyWeeklyMonthly: true,
-  authorizationDatesDateOnly: true,
+  zeroRuleCountsAsSet: APP_AUTHORIZATION_RULE_OPTIONS.zeroRuleCountsAsSet,
+  enforceDailyWeeklyMonthly: APP_AUTHORIZATION_RULE_OPTIONS.enforceDailyWeeklyMonthly,
+  authorizationDatesDateOnly: APP_AUTHORIZATION_RULE_OPTIONS.authorizationDatesDateOnly,
   authorizationImmutableFields: "reject",
   deleteAuthorizationOnLiveReferral: "forbid",
-  rejectOverlappingAuthorizations: true,
+  rejectOverlappingAuthorizations: APP_AUTHORIZATION_RULE_OPTIONS.rejectOverlappingAuthorizations,
   authorizationServicesMustBelongToClient: true,
   referralDateMatchTimezone: "as_written",
   referralDateMatchOnUpdate: true,
