@@ -19,7 +19,7 @@ export const USERS = {
 export const REFERENCE_REQUEST_ID = "0e1d5e34-63d7-4bb2-8e22-9376943ab56f";
 
 export function referencePayload() {
-  return JSON.parse(readFileSync(path.join(process.cwd(), "lib", "demo", "reference-payload.json"), "utf8")) as {
+  return JSON.parse(readFileSync(path.join(process.cwd(), "reference", "new_referral_request_payload.json"), "utf8")) as {
     client: Record<string, unknown>;
     agency: Record<string, unknown>;
     form_data: { fields: Array<{ field_label: string; field_type: string; field_value: unknown; type: string | null }>; [k: string]: unknown };

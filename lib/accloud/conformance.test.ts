@@ -1,17 +1,15 @@
 /**
  * The client's real requests (and the sandbox's answers) checked against the published OpenAPI
- * files in ../shared/reference, where those files are consistent. Each contract §10 contradiction
+ * files in reference/, where those files are consistent. Each contract §10 contradiction
  * met here is listed in SPEC_DEVIATIONS with the side the client follows.
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { referenceFile } from "../reference";
 import { createAccloudClient, PATHS } from "./client";
 import { createChain, authorizationBody, chicagoMidnight, clientBody, isoDay, serviceBody, startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "./sandbox/test-helpers";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
-
-const REFERENCE = path.resolve(process.cwd(), "../shared/reference");
 
 /**
  * Where the published files contradict each other or the CSI docs (contract §10), and which side
@@ -36,7 +34,7 @@ type Json = Record<string, unknown>;
 type Spec = { doc: Json; base: string; file: string };
 
 function loadSpec(file: string, base: string): Spec {
-  const text = readFileSync(path.join(REFERENCE, file), "utf8");
+  const text = readFileSync(referenceFile(file), "utf8");
   const doc = (file.endsWith(".json") ? JSON.parse(text) : load(text)) as Json;
   return { doc, base, file };
 }
