@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { one, referenceId, signInAs, USERS } from "./ui-fixtures";
+import { one, REFERENCE_REQUEST_ID, referenceId, signInAs, USERS } from "./ui-fixtures";
 
 const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
@@ -13,9 +13,15 @@ test.describe("[APPROVAL]", () => {
     };
     await signInAs(page, USERS.reviewer);
     const id = await referenceId();
-    await page.goto("/queue?status=all");
+    expect((await one<{ status: string }>("select status from referral_requests where id = $1", [id])).status).toBe("new");
+    // The New tab narrowed to the reference's request id: exactly its row.
+    await page.goto(`/queue?tab=new&rid=${REFERENCE_REQUEST_ID}`);
+    await expect(page.getByRole("navigation", { name: "Status" }).locator('[aria-current="page"]')).toHaveAttribute("data-tab", "new");
+    const rows = page.locator("[data-queue-row]");
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toHaveAttribute("data-request-id", REFERENCE_REQUEST_ID);
     // 1. open the reference referral from the queue
-    await act(() => page.locator(`a[href="/referrals/${id}"]`).first().click());
+    await act(() => rows.first().locator(`a[href="/referrals/${id}"]`).click());
     await expect(page).toHaveURL(new RegExp(`/referrals/${id}`));
 
     const editor = page.getByTestId("approval-editor");

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { one, referencePayload, webhookAuthorization } from "./ui-fixtures";
 
 test.describe("[SMOKE]", () => {
   test("landing page says what the app is and passes axe", async ({ page }) => {
@@ -26,5 +27,20 @@ test.describe("[SMOKE]", () => {
     const anon = await request.post("/api/referral-requests", { data: { hello: "world" } });
     expect(anon.status()).toBe(401);
     expect((await anon.json()).error).toBe("unauthorized");
+
+    // Valid credentials, so the refusal is about the body's type and nothing else.
+    const payload = { ...referencePayload(), request_id: crypto.randomUUID() };
+    const text = await request.post("/api/referral-requests", {
+      headers: { authorization: webhookAuthorization(), "content-type": "text/plain" },
+      data: JSON.stringify(payload),
+    });
+    expect(text.status()).toBe(415);
+    expect(text.headers()["content-type"]).toMatch(/^application\/json/);
+    expect(await text.json()).toEqual({
+      error: "unsupported_media_type",
+      message: "The body must be JSON (Content-Type: application/json)",
+      issues: [{ path: "headers.content-type", message: "must be application/json" }],
+    });
+    expect(await one<{ n: number }>("select count(*)::int as n from referral_requests where request_id = $1", [payload.request_id])).toEqual({ n: 0 });
   });
 });

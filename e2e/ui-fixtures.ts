@@ -19,7 +19,7 @@ export const USERS = {
 export const REFERENCE_REQUEST_ID = "0e1d5e34-63d7-4bb2-8e22-9376943ab56f";
 
 export function referencePayload() {
-  return JSON.parse(readFileSync(path.join(process.cwd(), "lib", "demo", "reference-payload.json"), "utf8")) as {
+  return JSON.parse(readFileSync(path.join(process.cwd(), "reference", "new_referral_request_payload.json"), "utf8")) as {
     client: Record<string, unknown>;
     agency: Record<string, unknown>;
     form_data: { fields: Array<{ field_label: string; field_type: string; field_value: unknown; type: string | null }>; [k: string]: unknown };
@@ -58,6 +58,18 @@ export async function one<T>(text: string, params: unknown[] = []): Promise<T> {
   return r.rows[0] as T;
 }
 
+/**
+ * The newest audit record's id: a test counts only the records after its mark, so views of the
+ * shared demo referrals by earlier specs (one worker, run in turn) cannot satisfy its counts.
+ */
+export const auditMark = async () => (await one<{ id: number }>("select coalesce(max(id), 0)::bigint::float8 as id from audit_events")).id;
+
+/** This test's audit actions on one entity by one actor since its mark, oldest first. */
+export async function auditActionsSince(mark: number, entityId: string, actorLabel: string): Promise<string[]> {
+  const r = await db().query<{ action: string }>("select action from audit_events where id > $1 and entity_id = $2 and actor_label = $3 order by id", [mark, entityId, actorLabel]);
+  return r.rows.map((row) => row.action);
+}
+
 export const referenceId = async () => (await one<{ id: string }>("select id from referral_requests where request_id = $1", [REFERENCE_REQUEST_ID])).id;
 
 /** A new, unassigned demo request other than the reference one (tests that change state use these). */
@@ -70,8 +82,8 @@ export async function takeNewReferral(): Promise<{ id: string; client: string }>
 }
 
 let webhookAuth: string | undefined;
-/** Delivers a referral request through the real webhook (client created once with the app's CLI). */
-export async function deliverReferral(request: APIRequestContext, mutate: (p: ReturnType<typeof referencePayload>) => void = () => {}): Promise<{ id: string }> {
+/** The Authorization header of an API client created once per worker with the app's CLI. */
+export function webhookAuthorization(): string {
   if (!webhookAuth) {
     const out = execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/api-client.ts", "create", "--name", "e2e", "--json"], {
       env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, LOG_LEVEL: "error", SEED_DEMO_DATA: "false" },
@@ -81,9 +93,14 @@ export async function deliverReferral(request: APIRequestContext, mutate: (p: Re
     const c = JSON.parse(out.trim().split("\n").pop()!) as { key: string; secret: string };
     webhookAuth = `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
   }
+  return webhookAuth;
+}
+
+/** Delivers a referral request through the real webhook. */
+export async function deliverReferral(request: APIRequestContext, mutate: (p: ReturnType<typeof referencePayload>) => void = () => {}): Promise<{ id: string }> {
   const payload = { ...referencePayload(), request_id: crypto.randomUUID() };
   mutate(payload);
-  const res = await request.post("/api/referral-requests", { headers: { authorization: webhookAuth }, data: payload });
+  const res = await request.post("/api/referral-requests", { headers: { authorization: webhookAuthorization() }, data: payload });
   expect(res.status()).toBe(201);
   return (await res.json()) as { id: string };
 }

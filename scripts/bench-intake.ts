@@ -32,7 +32,7 @@ try {
   await client.query("create table if not exists bench_baseline (id bigserial primary key, body text not null, created_at timestamptz not null default now())");
   await client.end();
 
-  const template = JSON.parse(readFileSync(path.resolve("lib/demo/reference-payload.json"), "utf8")) as Record<string, unknown>;
+  const template = JSON.parse(readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8")) as Record<string, unknown>;
   const body = () => JSON.stringify({ ...template, request_id: randomUUID() });
   const headers = { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${creds.key}:${creds.secret}`).toString("base64")}` };
   const run = (name: string, pathName: string, seconds: number) =>

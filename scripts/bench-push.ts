@@ -53,7 +53,7 @@ const client = createAccloudClient({
 });
 await refreshReferenceData({ db: getPool(), client });
 const user = await createUser(getDb(), { email: "bench@local", name: "Bench", role: "reviewer", actor: systemActor("bench") });
-const base = JSON.parse(readFileSync(path.resolve("lib/demo/reference-payload.json"), "utf8"));
+const base = JSON.parse(readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8"));
 const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
 async function makeReferrals(n: number) {

@@ -98,9 +98,26 @@ describe("status faults", () => {
 });
 
 describe("timeouts, delays and resets", () => {
-  it("a delay shorter than the timeout only slows the call", async () => {
-    await t.control.addFault({ path: "/ext/api/v2/patients/groups", kind: "delay", delayMs: 100 });
-    await expect(t.client.listGroups()).resolves.toBeTruthy();
+  it("a delay shorter than the timeout only slows the call: the same answer, at least the delay later", async () => {
+    const DELAY_MS = 800;
+    const timed = async () => {
+      const started = performance.now();
+      const answer = await t.client.listGroups();
+      return { answer, ms: performance.now() - started };
+    };
+    const before = await timed();
+    await t.control.addFault({ path: "/ext/api/v2/patients/groups", kind: "delay", delayMs: DELAY_MS });
+    const delayed = await timed();
+    const after = await timed();
+    expect(delayed.answer).toEqual(before.answer);
+    expect(before.answer.items.length).toBeGreaterThan(0);
+    // Lower bounds only: a loaded machine makes calls slower, never faster. Timers may fire up
+    // to a millisecond early, hence the small allowance.
+    expect(delayed.ms).toBeGreaterThanOrEqual(DELAY_MS - 2);
+    // Without the fault (before it was added, and once it has fired) the call does not wait.
+    expect(before.ms).toBeLessThan(DELAY_MS);
+    expect(after.ms).toBeLessThan(DELAY_MS);
+    expect(after.answer).toEqual(before.answer);
   });
 
   it("a hung call times out at the client's timeout: retryable, nothing applied", async () => {

@@ -1,17 +1,15 @@
 /**
  * The client's real requests (and the sandbox's answers) checked against the published OpenAPI
- * files in ../shared/reference, where those files are consistent. Each contract §10 contradiction
+ * files in reference/, where those files are consistent. Each contract §10 contradiction
  * met here is listed in SPEC_DEVIATIONS with the side the client follows.
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { referenceFile } from "../reference";
 import { createAccloudClient, PATHS } from "./client";
 import { createChain, authorizationBody, chicagoMidnight, clientBody, isoDay, serviceBody, startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "./sandbox/test-helpers";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
-
-const REFERENCE = path.resolve(process.cwd(), "../shared/reference");
 
 /**
  * Where the published files contradict each other or the CSI docs (contract §10), and which side
@@ -36,7 +34,7 @@ type Json = Record<string, unknown>;
 type Spec = { doc: Json; base: string; file: string };
 
 function loadSpec(file: string, base: string): Spec {
-  const text = readFileSync(path.join(REFERENCE, file), "utf8");
+  const text = readFileSync(referenceFile(file), "utf8");
   const doc = (file.endsWith(".json") ? JSON.parse(text) : load(text)) as Json;
   return { doc, base, file };
 }
@@ -268,7 +266,6 @@ describe("requests conform to the published specs", () => {
     const templates = Object.values(PATHS).map((p) => p.replace(/\{[^}]+\}/g, "{x}"));
     const missing = templates.filter((tpl) => ![...used].some((u) => u.endsWith(` ${tpl}`)));
     expect(missing).toEqual([]);
-    expect(Object.keys(SPEC_DEVIATIONS).length).toBeGreaterThan(0);
   });
 
   it("every request maps to a documented operation with declared path and query parameters", () => {
@@ -325,6 +322,41 @@ describe("requests conform to the published specs", () => {
     const text = e.body.toString("latin1");
     expect(text.match(/Content-Disposition: form-data; name="([^"]+)"/g)).toEqual(['Content-Disposition: form-data; name="file"']);
     expect(text).toContain('filename="physician_order_form.pdf"');
+  });
+});
+
+describe("the deviations are real", () => {
+  it("each §10 deviation is a row of the contract's §10 that speaks of what the deviation names", () => {
+    const contract = readFileSync(referenceFile("accloud-contract.md"), "utf8");
+    const section = contract.slice(contract.indexOf("\n## 10."), contract.indexOf("\n## 11."));
+    const rows = new Map([...section.matchAll(/^\| (\d+) \|(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(rows.size).toBeGreaterThanOrEqual(15);
+    const cited = Object.entries(SPEC_DEVIATIONS).filter(([key]) => key.startsWith("§10 #"));
+    expect(cited.length).toBeGreaterThanOrEqual(9);
+    const problems: string[] = [];
+    for (const [key, text] of cited) {
+      const row = rows.get(/^§10 #(\d+)/.exec(key)![1]!);
+      if (!row) {
+        problems.push(`${key}: no such row in §10`);
+        continue;
+      }
+      // The row's `code` and **bold** terms: the deviation must name one of them.
+      const terms = [...row.matchAll(/`([^`]+)`|\*\*([^*]+)\*\*/g)].map((m) => (m[1] ?? m[2])!);
+      if (!terms.some((term) => text.includes(term))) problems.push(`${key}: names none of ${terms.join(", ")}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("each patch applied to the specs fixes a contradiction the unpatched files really contain", () => {
+    type Schemas = Record<string, { required?: string[]; properties?: Record<string, { type?: string; enum?: string[] }> }>;
+    const services = (loadSpec("alayacare-services-openapi.yml", "").doc.components as { schemas: Schemas }).schemas;
+    expect(services.ServiceCreateSchema!.required).toContain("funder");
+    expect(Object.keys(services.ServiceCreateSchema!.properties!)).not.toContain("funder");
+    expect(services.ServiceDetails!.properties!.alayacare_service_id!.type).toBe("string");
+    expect(services.Service!.properties!.alayacare_service_id!.type).toBe("integer");
+    const auth = (loadSpec("jentic-oak_authorizations-external-api_1.1.1/openapi.json", "").doc.components as { schemas: Schemas }).schemas;
+    expect(auth.CreateAuthorization!.properties!.methodology!.enum).toContain("service");
+    expect(auth.BaseAuthorization!.properties!.methodology!.enum).not.toContain("service");
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Request and response shapes of the ACCloud endpoints the product uses
- * (../shared/reference/accloud-contract.md). Requests are strict: an unknown or mistyped field
+ * (reference/accloud-contract.md). Requests are strict: an unknown or mistyped field
  * is refused before anything is sent. Responses are loose: extra fields are kept, and where the
  * published specs disagree (contract §10) the looser reading is accepted.
  */

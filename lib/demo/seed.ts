@@ -4,14 +4,13 @@
  * (authentication, validation, files, idempotency), a few of them amended.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { createApiClient } from "../api-clients";
 import { systemActor } from "../audit";
 import type { Db } from "../db";
 import { handleReferralWebhook } from "../intake/webhook";
 import type { TReferralRequest } from "../intake/schema";
+import { readReferencePayload } from "../reference";
 import { createUser, type Role } from "../users";
 
 export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
@@ -69,10 +68,8 @@ export function demoPdf(title: string): Buffer {
   return Buffer.from(out, "latin1");
 }
 
-/** A copy of ../shared/reference/new_referral_request_payload.json, so a clone runs on its own. */
-function referencePayload(): TReferralRequest {
-  return JSON.parse(readFileSync(path.join(process.cwd(), "lib", "demo", "reference-payload.json"), "utf8")) as TReferralRequest;
-}
+/** reference/new_referral_request_payload.json: the demo referrals are variations of it. */
+const referencePayload = (): TReferralRequest => readReferencePayload();
 
 const pick = <T,>(arr: readonly T[], i: number): T => arr[i % arr.length]!;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);

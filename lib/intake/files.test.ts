@@ -1,13 +1,10 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { fileTypeFromBuffer } from "file-type";
 import { describe, expect, it } from "vitest";
+import { readReferencePayload } from "../reference";
 import { quickSniff } from "./files";
 
-const referencePng = Buffer.from(
-  (JSON.parse(readFileSync("lib/demo/reference-payload.json", "utf8")) as { files: Array<{ file_value: string }> }).files[0]!.file_value,
-  "base64",
-);
+const referencePng = Buffer.from(readReferencePayload().files![0]!.file_value, "base64");
 
 function chunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);

@@ -1,7 +1,7 @@
 /**
- * The Referral Request webhook body. It follows referral_request.spec.yaml where the spec is
- * right and the real payload (new_referral_request_payload.json) where they disagree
- * (accloud-contract.md §2, §10):
+ * The Referral Request webhook body. It follows reference/referral_request.spec.yaml where the
+ * spec is right and the real payload (reference/new_referral_request_payload.json) where they
+ * disagree (reference/accloud-contract.md §2, §10):
  *  - agency.name is a string (the spec says integer; a number is accepted and kept as text);
  *  - field_type takes date, checkbox and any value not yet known: kept, never rejected;
  *  - field_value is any JSON or null (the spec says string);

@@ -1,17 +1,12 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { createApiClient, type IssuedCredentials } from "../api-clients";
 import { systemActor } from "../audit";
 import { getDb } from "../db";
 import type { TReferralRequest } from "../intake/schema";
+import { readReferencePayload } from "../reference";
 
-/** ../shared/reference beside the repository (CI clones it there too). */
-export const referenceDir = path.resolve(process.cwd(), "..", "shared", "reference");
-
-export function referencePayload(): TReferralRequest & Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(referenceDir, "new_referral_request_payload.json"), "utf8"));
-}
+/** reference/new_referral_request_payload.json, a fresh copy per call. */
+export const referencePayload = readReferencePayload;
 
 /** The reference payload under a fresh request_id. */
 export function freshPayload(): TReferralRequest & Record<string, unknown> {

@@ -1,7 +1,7 @@
 /**
  * A local stand-in for the ACCloud tenant (CSI HQ branch + Marketplace outbox): a real HTTP server
  * on the same paths, Basic auth, JSON and multipart, with its state in PostgreSQL, so the
- * client's real code path runs against it. See ../../../../shared/reference/accloud-contract.md §11.
+ * client's real code path runs against it. See reference/accloud-contract.md §11.
  */
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
