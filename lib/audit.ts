@@ -1,5 +1,5 @@
 import { auditEvents } from "../db/schema";
-import type { Db, Tx } from "./db";
+import type { Db, TxDb } from "./db";
 
 export type Actor =
   | { type: "user"; id: string; label: string }
@@ -11,7 +11,7 @@ export const systemActor = (label = "system"): SystemActor => ({ type: "system",
 
 /** Always called with the transaction that makes the change, so the record and the change commit together. */
 export async function recordAudit(
-  tx: Tx | Db,
+  tx: TxDb | Db,
   e: { actor: Actor; action: string; entityType: string; entityId?: string | null; details?: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(auditEvents).values({

@@ -3,8 +3,11 @@ import pg from "pg";
 import * as schema from "../db/schema";
 import { getEnv } from "./env";
 
-export type Db = NodePgDatabase<typeof schema>;
+/** The app's database: drizzle over the process's pool (`$client`, for work that needs a connection of its own). */
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** A transaction, or drizzle over one connection that is inside a transaction. */
+export type TxDb = Tx | NodePgDatabase<typeof schema>;
 
 // One pool per process; kept on globalThis so Next's dev reloads don't leak connections.
 const globalForDb = globalThis as unknown as { csiPool?: pg.Pool; csiDb?: Db };

@@ -7,7 +7,7 @@ import { and, desc, eq, max } from "drizzle-orm";
 import { approvalRevisions, pushes, PUSH_STEPS, referralRequests, type PushStepName, type PushStepState } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { type Actor } from "../auth/scopes";
-import { getPool, type Db, type Tx } from "../db";
+import { getPool, type Db, type TxDb } from "../db";
 import { canonical } from "../referrals/canonical";
 import { checkTransitionScopes, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
@@ -49,7 +49,7 @@ function assertRequestingAgency(a: TApproval, row: LockedReferral): void {
 
 const initialSteps = (): Record<string, PushStepState> => Object.fromEntries(PUSH_STEPS.map((s) => [s, { status: "waiting", attempts: 0 }]));
 
-async function nextRevisionNumber(tx: Tx, referralId: string): Promise<number> {
+async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
   const [r] = await tx.select({ n: max(approvalRevisions.revision) }).from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, referralId));
   return (r?.n ?? 0) + 1;
 }

@@ -1,7 +1,7 @@
 /**
  * What an approval pins and what a retry may change: the push sends the approved submission,
- * never a later amendment; a retry keeps the requesting agency; a correction becomes a new
- * revision and reaches ACCloud; what a finished step already sent cannot change in a retry.
+ * never a later amendment; a retry keeps the requesting agency; what a finished step already
+ * sent cannot change in a retry (push.test.ts shows a correction reaching ACCloud).
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -76,49 +76,6 @@ describe("what an approval pins", () => {
 });
 
 describe("retries", () => {
-  it("a corrected approval becomes a new revision and the corrected value reaches ACCloud; the approved revision is kept as it was", async () => {
-    await runWorker();
-    const ref = await newReferral();
-    const hours = approvalFor(ref, {
-      authorizations: [{ ruleType: "HOURS", ruleMode: "weekdays", weekdays: { monday: 2, thursday: 2 }, ruleWeekly: 4, rulePeriod: 20, firstDayOfWeek: 6, memberNumber: "1111111" }],
-    });
-    await failAt("/ext/api/v2/scheduler/authorizations", "Rule Type HOURS is not possible for Payor 9.");
-    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: hours })).status).toBe("success");
-    const failed = await waitForPush(ref.id);
-    expect(failed.status).toBe("failed");
-    expect(failed.lastError).toContain("Rule Type HOURS is not possible for Payor 9.");
-
-    const visits = approvalFor(ref, {
-      authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1, wednesday: 1, friday: 1 }, ruleWeekly: 3, rulePeriod: 24, firstDayOfWeek: 6, memberNumber: "1111111" }],
-    });
-    const retried = await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, approval: visits });
-    expect(retried).toMatchObject({ status: "success" });
-    const done = await waitForPush(ref.id);
-    expect(done.status, done.lastError ?? "").toBe("sent");
-    expect(done.id).not.toBe(failed.id);
-    expect(done.steps.client).toMatchObject({ status: "done", attempts: 1 });
-
-    const state = await env.sbx.control.state();
-    const service = state.services.find((s) => s.external_id === ref.requestId)!;
-    const auths = state.authorizations.filter((a) => a.client_id === service.client_id && (a.service_ids as number[] | undefined ?? [service.id]).includes(service.id));
-    expect(auths).toHaveLength(1);
-    expect(auths[0]).toMatchObject({ rule_type: "VISITS", rule_weekly: 3, rule_wednesday: 1, rule_period: 24 });
-
-    const revs = await revisionsOf(ref.id);
-    expect(revs.map((r) => [r.revision, r.kind, r.state])).toEqual([
-      [1, "approve", "superseded"],
-      [2, "correction", "approved"],
-    ]);
-    expect((revs[0]!.data as { authorizations: Array<{ ruleType: string }> }).authorizations[0]!.ruleType).toBe("HOURS");
-    expect(revs[1]!.supersedesId).toBe(revs[0]!.id);
-    expect(revs[1]!.submissionId).toBe(revs[0]!.submissionId);
-    const pushRows = await db().select({ id: pushes.id, status: pushes.status, rev: pushes.approvalRevisionId }).from(pushes).where(eq(pushes.referralRequestId, ref.id)).orderBy(asc(pushes.createdAt));
-    expect(pushRows.map((p) => [p.status, p.rev])).toEqual([
-      ["failed", revs[0]!.id],
-      ["sent", revs[1]!.id],
-    ]);
-  });
-
   it("a retry sends to the requesting agency only, with or without a correction; nothing changes when refused", async () => {
     await runWorker();
     const ref = await newReferral();

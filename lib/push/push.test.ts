@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accloudLinks, referralRequests } from "../../db/schema";
+import { accloudLinks, approvalRevisions, pushes, referralRequests } from "../../db/schema";
 import { approveReferral, retryPush } from "../approval/service";
 import { getDb } from "../db";
 import { clientExternalId } from "./run";
@@ -85,10 +85,13 @@ describe("push to ACCloud", () => {
     expect(servicesOfGem.map((s) => s.external_id).sort()).toEqual([first.requestId, second.requestId].sort());
   });
 
-  it("stops on a non-retryable answer with ACCloud's message, and completes on retry after the fix", async () => {
+  it("stops on a non-retryable answer with ACCloud's message; the reviewer's fix becomes a new revision and reaches ACCloud", async () => {
     const ref = await newReferral();
+    const hours = approvalFor(ref, {
+      authorizations: [{ ruleType: "HOURS", ruleMode: "weekdays", weekdays: { monday: 2, thursday: 2 }, ruleWeekly: 4, rulePeriod: 20, firstDayOfWeek: 6, memberNumber: "1111111" }],
+    });
     await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/authorizations", times: 1, kind: "status", status: 400, body: { code: "400", message: "Rule Type HOURS is not possible for Payor 9." } });
-    await approve(ref);
+    expect((await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: hours })).status).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toContain("Rule Type HOURS is not possible for Payor 9.");
@@ -97,13 +100,38 @@ describe("push to ACCloud", () => {
     const [row] = await getDb().select().from(referralRequests).where(eq(referralRequests.id, ref.id));
     expect(row!.status).toBe("push_failed");
 
-    const retried = await retryPush(getDb(), env.actor, { referralId: ref.id, version: row!.version });
+    // The fix: visits instead of hours, three a week.
+    const visits = approvalFor(ref, {
+      authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1, wednesday: 1, friday: 1 }, ruleWeekly: 3, rulePeriod: 24, firstDayOfWeek: 6, memberNumber: "1111111" }],
+    });
+    const retried = await retryPush(getDb(), env.actor, { referralId: ref.id, version: row!.version, approval: visits });
     expect(retried.status).toBe("success");
-    const done = await waitForPush(ref.id, (s) => s === "sent" || s === "failed");
-    expect(done.status).toBe("sent");
+    const done = await waitForPush(ref.id);
+    expect(done.status, done.lastError ?? "").toBe("sent");
+    expect(done.id).not.toBe(failed.id);
     expect(done.steps.authorizations).toMatchObject({ status: "done", attempts: 2 });
+    expect(done.steps.client).toMatchObject({ status: "done", attempts: 1 });
+
     const state = await env.sbx.control.state();
-    expect(state.services.filter((s) => s.external_id === ref.requestId)).toHaveLength(1);
+    const services = state.services.filter((s) => s.external_id === ref.requestId);
+    expect(services).toHaveLength(1);
+    const auths = state.authorizations.filter((a) => a.client_id === services[0]!.client_id && (a.service_ids ?? []).includes(services[0]!.id));
+    expect(auths).toHaveLength(1);
+    expect(auths[0]).toMatchObject({ rule_type: "VISITS", rule_weekly: 3, rule_wednesday: 1, rule_period: 24 });
+
+    // The approved revision is kept as it was; the correction supersedes it and pins the same submission.
+    const revs = await getDb().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id)).orderBy(asc(approvalRevisions.revision));
+    expect(revs.map((r) => [r.revision, r.kind, r.state])).toEqual([
+      [1, "approve", "superseded"],
+      [2, "correction", "approved"],
+    ]);
+    expect((revs[0]!.data as { authorizations: Array<{ ruleType: string }> }).authorizations[0]!.ruleType).toBe("HOURS");
+    expect(revs[1]).toMatchObject({ supersedesId: revs[0]!.id, submissionId: revs[0]!.submissionId });
+    const pushRows = await getDb().select().from(pushes).where(eq(pushes.referralRequestId, ref.id)).orderBy(asc(pushes.createdAt));
+    expect(pushRows.map((p) => [p.status, p.approvalRevisionId])).toEqual([
+      ["failed", revs[0]!.id],
+      ["sent", revs[1]!.id],
+    ]);
   });
 
   it("refuses a stale version and a supplier outside the trusted network before anything is stored", async () => {

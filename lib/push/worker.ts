@@ -88,8 +88,8 @@ export async function handleDeadPushJob(db: Db, job: PgBoss.JobWithMetadata<Push
 }
 
 /**
- * Pushes left unfinished with no live job (created, retry or active) for longer than a job may
- * run: they end failed with a reason. Returns how many.
+ * Pushes left unfinished with no live job (created, retry or active; a dead-letter job counts, its
+ * handler says more) for longer than a job may run: they end failed with a reason. Returns how many.
  */
 export async function sweepStuckPushes(db: Db, opts: { olderThanSeconds?: number } = {}): Promise<number> {
   const env = getEnv();
@@ -98,7 +98,7 @@ export async function sweepStuckPushes(db: Db, opts: { olderThanSeconds?: number
   const stuck = await db.execute<{ id: string; referral_request_id: string; status: string }>(sql`
     select p.id, p.referral_request_id, p.status from pushes p
     where p.status in ('queued', 'running', 'retrying') and p.updated_at < now() - make_interval(secs => ${olderThan})
-      and not exists (select 1 from ${jobs} j where j.name = ${PUSH_QUEUE} and j.data->>'pushId' = p.id::text and j.state in ('created', 'retry', 'active'))
+      and not exists (select 1 from ${jobs} j where j.name in (${PUSH_QUEUE}, ${PUSH_DEAD_QUEUE}) and j.data->>'pushId' = p.id::text and j.state in ('created', 'retry', 'active'))
     limit 100`);
   let n = 0;
   for (const p of stuck.rows) {

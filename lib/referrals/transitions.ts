@@ -9,12 +9,14 @@
  * changed it, `forbidden` names the missing scope, `invalid_data` names the fields.
  */
 // No "server-only" here: the push worker and the intake (both plain Node processes too) change state through it.
-import { and, desc, eq, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, notInArray, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
+import * as schema from "../../db/schema";
 import { auditEvents, pushes, referralRequests, referralStatus, users, type ReferralStatus } from "../../db/schema";
 import { recordAudit, type Actor as AuditActor } from "../audit";
 import { hasScope, type Actor, type Scope } from "../auth/scopes";
-import type { Db, Tx } from "../db";
+import type { Db, TxDb } from "../db";
 import { getEnv } from "../env";
 import { enqueuePush, getSenderBoss } from "../push/queue";
 import { isAssignmentActive } from "./claims-sql";
@@ -96,7 +98,7 @@ export type LockedReferral = typeof referralRequests.$inferSelect & { assigneeNa
 type Executor = { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
 
 export type ApplyContext = {
-  tx: Tx;
+  tx: TxDb;
   row: LockedReferral;
   /** the version the row will have after this change */
   nextVersion: number;
@@ -150,7 +152,7 @@ export type TransitionRequest<T> = {
 
 const VIEW_ACTIONS = ["referral.viewed", "referral.file_viewed", "referral.file_downloaded"];
 
-async function lockReferral(tx: Tx, id: string): Promise<LockedReferral | null> {
+async function lockReferral(tx: TxDb, id: string): Promise<LockedReferral | null> {
   const assignee = alias(users, "assignee");
   const [row] = await tx
     .select({ r: referralRequests, assigneeName: assignee.name })
@@ -175,7 +177,7 @@ export function snapshotOf(row: LockedReferral): ReferralSnapshot {
   };
 }
 
-async function conflictResult(tx: Tx, row: LockedReferral, message: string): Promise<TransitionResult<never>> {
+async function conflictResult(tx: TxDb, row: LockedReferral, message: string): Promise<TransitionResult<never>> {
   const [last] = await tx
     .select({ actorLabel: auditEvents.actorLabel, at: auditEvents.at, action: auditEvents.action })
     .from(auditEvents)
@@ -211,8 +213,9 @@ export function checkTransitionScopes(name: TransitionName, who: Who): Extract<T
 /**
  * Runs one transition inside the caller's transaction (intake runs amendments this way, under its
  * own advisory lock). Returns a refusal without writing anything; throws only on real errors.
+ * Enqueueing needs `conn`, the transaction's own connection, for the job queue to write through.
  */
-export async function transitionIn<T>(tx: Tx, who: Who, req: TransitionRequest<T>): Promise<TransitionResult<T>> {
+export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest<T>, conn?: Executor): Promise<TransitionResult<T>> {
   const rule = TRANSITIONS[req.name];
   const denied = checkWho(rule, who);
   if (denied) return denied;
@@ -256,24 +259,33 @@ export async function transitionIn<T>(tx: Tx, who: Who, req: TransitionRequest<T
     details: { from: row.status, to, version: nextVersion, ...applied.audit.details },
   });
   if (applied.enqueue) {
+    if (!conn) throw new Error(`transition ${req.name} enqueues a job: run it with transition(), which owns the connection`);
     const boss = await getSenderBoss();
-    const jobId = await enqueuePush(boss, executorOf(tx), applied.enqueue.pushId, { startAfterSeconds: applied.enqueue.startAfterSeconds });
+    const jobId = await enqueuePush(boss, conn, applied.enqueue.pushId, { startAfterSeconds: applied.enqueue.startAfterSeconds });
     await tx.update(pushes).set({ jobId }).where(eq(pushes.id, applied.enqueue.pushId));
   }
   return { status: "success", message: applied.message, data: { ...applied.data, version: nextVersion } };
 }
 
-/** One transition in a transaction of its own: a refusal rolls back whatever the apply step wrote. */
+/**
+ * One transition in a transaction of its own, on a connection of its own, so a job the change
+ * enqueues is written through the same transaction (pg-boss's `db` option) and commits with it.
+ * A refusal rolls back whatever the apply step wrote.
+ */
 export async function transition<T>(db: Db, who: Who, req: TransitionRequest<T>): Promise<TransitionResult<T>> {
+  const denied = checkWho(TRANSITIONS[req.name], who);
+  if (denied) return denied;
+  const conn = await db.$client.connect();
   try {
-    return await db.transaction(async (tx) => {
-      const result = await transitionIn(tx, who, req);
-      if (result.status !== "success") throw new Refusal(result as TransitionResult<never>);
-      return result;
+    await conn.query("begin");
+    const result = await transitionIn(drizzle(conn, { schema }), who, req, conn).catch(async (err: unknown) => {
+      await conn.query("rollback");
+      throw err;
     });
-  } catch (err) {
-    if (err instanceof Refusal) return err.result;
-    throw err;
+    await conn.query(result.status === "success" ? "commit" : "rollback");
+    return result;
+  } finally {
+    conn.release();
   }
 }
 
@@ -297,20 +309,4 @@ export async function transitionMany<T>(
     }
     return { status: "success" as const, done, skipped: ids.length - done };
   });
-}
-
-/**
- * pg-boss sends through this transaction: its SQL with $n placeholders becomes drizzle SQL with
- * the same values, so the job row commits or rolls back with the change.
- */
-function executorOf(tx: Tx): Executor {
-  return {
-    query: async (text, values = []) => {
-      const parts = text.split(/\$(\d+)/);
-      // sql.param: a value as one parameter (a bare array in drizzle's template would become a list).
-      const chunks: SQL[] = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${sql.param(values[Number(part) - 1])}`));
-      const res = await tx.execute(sql.join(chunks, sql.raw("")));
-      return { rows: res.rows };
-    },
-  };
 }
