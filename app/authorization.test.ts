@@ -230,7 +230,7 @@ describe("server actions × role", () => {
       name: "saveApprovalDraftAction",
       allowed: ["reviewer"],
       scope: "referral:decide",
-      success: () => "Draft saved",
+      success: () => "Draft saved.",
       run: async () => approvalActions.saveApprovalDraftAction({ referralId: await fresh(), version: 1, approval: { careType: "nursing", startDate: "" } }),
     },
   ];

@@ -276,16 +276,18 @@ export async function transition<T>(db: Db, who: Who, req: TransitionRequest<T>)
   const denied = checkWho(TRANSITIONS[req.name], who);
   if (denied) return denied;
   const conn = await db.$client.connect();
+  let broken: Error | undefined;
   try {
     await conn.query("begin");
-    const result = await transitionIn(drizzle(conn, { schema }), who, req, conn).catch(async (err: unknown) => {
-      await conn.query("rollback");
-      throw err;
-    });
+    const result = await transitionIn(drizzle(conn, { schema }), who, req, conn);
     await conn.query(result.status === "success" ? "commit" : "rollback");
     return result;
+  } catch (err) {
+    await conn.query("rollback").catch((e: Error) => (broken = e));
+    throw err;
   } finally {
-    conn.release();
+    // A connection whose rollback failed is not handed back to the pool.
+    conn.release(broken);
   }
 }
 
