@@ -5,12 +5,24 @@ import { deliverReferral, expectAccessible, one, referencePayload, signInAs, USE
 mkdirSync("e2e/screenshots", { recursive: true });
 
 test.describe("[AMENDMENT]", () => {
-  test("an amendment after a rejection is flagged in the queue and on the page, never absorbed, and answered with a note", async ({ page, request }) => {
-    // A request of its own, rejected through the page.
+  test("before a decision an amendment shows against the original; after a rejection it is flagged in the queue and on the page, never absorbed, and answered with a note", async ({ page, request }) => {
     const payload = { ...referencePayload(), request_id: crypto.randomUUID() };
     const { id } = await deliverReferral(request, (p) => Object.assign(p, payload));
+    const amend = async (frequency: string) => {
+      const next = structuredClone(payload);
+      next.form_data.fields.find((f) => f.field_label === "Service frequency")!.field_value = frequency;
+      const res = await request.post("/api/referral-requests", { headers: { authorization: webhookAuthorization() }, data: next });
+      expect(res.status()).toBe(201);
+    };
+    // Before any decision: the reviewer sees what changed against the original.
+    await amend("Three times a week");
     await signInAs(page, USERS.reviewer);
     await page.goto(`/referrals/${id}`);
+    await expect(page.getByTestId("amendments").getByRole("row", { name: /Service frequency/ })).toContainText("Three times a week");
+    await expect(page.locator('[data-field-label="Service frequency"]')).toContainText("Changed");
+    await expect(page.getByTestId("amended-after-decision-panel")).toHaveCount(0);
+
+    // Rejected through the page.
     const panel = page.getByTestId("work-panel");
     await panel.getByRole("button", { name: "Reject" }).click();
     await panel.getByLabel("Reason").selectOption({ index: 1 });
@@ -19,11 +31,7 @@ test.describe("[AMENDMENT]", () => {
     await expect(panel.getByTestId("rejection")).toBeVisible();
 
     // The agency amends its request afterwards: a new service frequency.
-    const amended = structuredClone(payload);
-    const freq = amended.form_data.fields.find((f) => f.field_label === "Service frequency")!;
-    freq.field_value = "Every day";
-    const res = await request.post("/api/referral-requests", { headers: { authorization: webhookAuthorization() }, data: amended });
-    expect(res.status()).toBe(201);
+    await amend("Every day");
     const row = await one<{ status: string; flagged: boolean }>("select status, amended_after_decision_at is not null as flagged from referral_requests where id = $1", [id]);
     expect(row).toEqual({ status: "rejected", flagged: true });
 

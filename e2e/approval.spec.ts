@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { one, REFERENCE_REQUEST_ID, referenceId, signInAs, USERS } from "./ui-fixtures";
+import { expectAccessible, one, REFERENCE_REQUEST_ID, referenceId, sandboxControl, signInAs, takeNewReferral, USERS } from "./ui-fixtures";
 
 const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
@@ -66,6 +66,47 @@ test.describe("[APPROVAL]", () => {
     expect((await one<{ status: string }>("select status from referral_requests where id = $1", [id])).status).toBe("sent");
     console.log(`[APPROVAL] reviewer actions from the queue to "sent": ${actions}`);
     expect(actions).toBeLessThanOrEqual(9);
+  });
+
+  test("a push ACCloud refuses is fixed on the page and retried: the fix becomes a new revision and reaches ACCloud", async ({ page }) => {
+    await signInAs(page, USERS.reviewer);
+    const r = await takeNewReferral();
+    const { request_id: requestId } = await one<{ request_id: string }>("select request_id from referral_requests where id = $1", [r.id]);
+    await sandboxControl().addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/authorizations",
+      kind: "status",
+      status: 400,
+      times: 1,
+      body: { code: "400", message: "Payor 9 authorizes at most 2 visits a week for this service code." },
+    });
+    await page.goto(`/referrals/${r.id}`);
+    const editor = page.getByTestId("approval-editor");
+    await editor.getByLabel("Start date").fill(day(2));
+    await editor.getByLabel("End date").fill(day(62));
+    await editor.getByLabel("Funder (single funder, 100%)").selectOption({ label: "OptionCare CSI" });
+    await editor.getByLabel("Name", { exact: true }).fill("Casey Manager");
+    await editor.getByLabel("Weekly limit").fill("3");
+    await editor.getByRole("button", { name: "Approve and send to ACCloud" }).click();
+    await expect(page.getByTestId("push-status")).toHaveText("Failed", { timeout: 30_000 });
+    await expect(page.getByTestId("push-progress")).toContainText("Payor 9 authorizes at most 2 visits a week");
+
+    // The page offers the fix: what finished steps sent is named and stays.
+    const retry = page.getByTestId("approval-editor");
+    await expect(retry.getByRole("heading", { name: "Fix and retry the approval" })).toBeVisible();
+    await expect(retry.getByTestId("retry-locked")).toContainText("service code (Service)");
+    await expectAccessible(page, "referral-push-failed@1280");
+    await page.screenshot({ path: "e2e/screenshots/approval-push-failed.png", fullPage: true });
+    await retry.getByLabel("Weekly limit").fill("2");
+    await retry.getByRole("button", { name: "Save and retry the push" }).click();
+    await expect(page.getByTestId("push-status")).toHaveText("Sent", { timeout: 30_000 });
+
+    const revisions = await one<{ kinds: string }>("select string_agg(kind || ':' || state, ',' order by revision) as kinds from approval_revisions where referral_request_id = $1", [r.id]);
+    expect(revisions.kinds).toBe("approve:superseded,correction:approved");
+    const state = await sandboxControl().state();
+    const service = state.services.find((s) => s.external_id === requestId)!;
+    const auths = state.authorizations.filter((a) => a.service_ids.includes(service.id));
+    expect(auths.map((a) => a.rule_weekly)).toEqual([2]);
   });
 
   test("a supervisor sees no editor and the approve action refuses the missing scope", async ({ page }) => {

@@ -199,15 +199,6 @@ test.describe("[REFERRAL]", () => {
     await expect(page.getByTestId("work-panel").getByRole("button", { name: "Reject" })).toHaveCount(0);
   });
 
-  test("amendments show what changed against the original", async ({ page }) => {
-    await signInAs(page, USERS.reviewer);
-    const amended = await one<{ id: string }>("select id from referral_requests where submission_count > 1 order by received_at desc limit 1");
-    await page.goto(`/referrals/${amended.id}`);
-    const section = page.getByTestId("amendments");
-    await expect(section.getByRole("row", { name: /Service frequency/ })).toContainText("Three times a week");
-    await expect(page.locator('[data-field-label="Service frequency"]')).toContainText("Changed");
-  });
-
   test("an unknown id answers 404 with a not-found page", async ({ page }) => {
     await signInAs(page, USERS.reviewer);
     const res = await page.goto(`/referrals/${crypto.randomUUID()}`);

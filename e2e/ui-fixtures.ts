@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import pg from "pg";
+import { createSandboxControl } from "../lib/accloud/sandbox/control";
 
 export const PASSWORD = process.env.E2E_DEMO_PASSWORD ?? "e2e-demo-password";
 export const USERS = {
@@ -111,4 +112,10 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`)).toEqual([]);
+}
+
+/** The run's ACCloud sandbox control API (the launcher writes the sandbox's address into DATA_DIR). */
+export function sandboxControl() {
+  const { url } = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, "sandbox.json"), "utf8")) as { url: string };
+  return createSandboxControl({ baseUrl: url, controlKey: process.env.ACCLOUD_SANDBOX_CONTROL_KEY ?? "sandbox-control" });
 }

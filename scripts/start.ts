@@ -54,6 +54,10 @@ try {
     });
     stops.push(sandbox.close);
     sandboxUrl = sandbox.url;
+    // Where tools and browser tests find the running sandbox (its port may differ from the preferred one).
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    mkdirSync(env.DATA_DIR, { recursive: true });
+    writeFileSync(path.join(env.DATA_DIR, "sandbox.json"), JSON.stringify({ url: sandbox.url }));
   }
 
   // Reference data (CSI group, funders, service codes, trusted network): loaded now, then on a schedule

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { PushProgress as TPushProgress } from "@/lib/approval/service";
@@ -26,6 +26,12 @@ async function fetchProgress(id: string): Promise<TPushProgress> {
 /** The push as steps, live until it ends; a toast when it does. */
 export function PushProgress({ referralId, initial }: { referralId: string; initial: TPushProgress }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
+  // The server's render is newer than the cache after a retry (router.refresh): take it, and the
+  // polling below starts again for the new or re-queued push.
+  useEffect(() => {
+    queryClient.setQueryData(pushQueryKey(referralId), initial);
+  }, [queryClient, referralId, initial]);
   const { data } = useQuery({
     queryKey: pushQueryKey(referralId),
     queryFn: () => fetchProgress(referralId),
