@@ -15,22 +15,28 @@ let temporary: TemporaryServer | undefined;
 let drop: (() => Promise<void>) | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  let adminUrl = process.env.TEST_SERVER_DATABASE_URL;
-  let origin = "TEST_SERVER_DATABASE_URL";
-  if (!adminUrl) {
-    const bin = serverBinDir();
-    if (!bin) throw new Error("no TEST_SERVER_DATABASE_URL and no PostgreSQL server binaries (vitest.config.ts should have left this project out)");
-    temporary = await startTemporaryServer(bin);
-    adminUrl = temporary.url;
-    origin = `a temporary cluster from ${bin}`;
+  try {
+    let adminUrl = process.env.TEST_SERVER_DATABASE_URL;
+    let origin = "TEST_SERVER_DATABASE_URL";
+    if (!adminUrl) {
+      const bin = serverBinDir();
+      if (!bin) throw new Error("no TEST_SERVER_DATABASE_URL and no PostgreSQL server binaries (vitest.config.ts should have left this project out)");
+      temporary = await startTemporaryServer(bin);
+      adminUrl = temporary.url;
+      origin = `a temporary cluster from ${bin}`;
+    }
+    const database = testDatabaseName();
+    const { url, serverVersion } = await createTestDatabase(adminUrl, database);
+    const admin = adminUrl;
+    drop = () => dropTestDatabase(admin, database);
+    console.log(`[server] PostgreSQL ${serverVersion} at ${describeServer(adminUrl)} (${origin}), database ${database}`);
+    await runMigrations(url);
+    project.provide("databaseUrl", url);
+  } catch (err) {
+    // Cleaned up here too (teardown may run twice): a failed set-up leaves no cluster behind.
+    await teardown().catch(() => {});
+    throw err;
   }
-  const database = testDatabaseName();
-  const { url, serverVersion } = await createTestDatabase(adminUrl, database);
-  const admin = adminUrl;
-  drop = () => dropTestDatabase(admin, database);
-  console.log(`[server] PostgreSQL ${serverVersion} at ${describeServer(adminUrl)} (${origin}), database ${database}`);
-  await runMigrations(url);
-  project.provide("databaseUrl", url);
 }
 
 export async function teardown(): Promise<void> {

@@ -17,23 +17,32 @@ let tmp: string | undefined;
 let dropOnServer: (() => Promise<void>) | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  const database = testDatabaseName();
-  const serverUrl = process.env.DATABASE_URL;
-  let url: string;
-  if (serverUrl) {
-    url = (await createTestDatabase(serverUrl, database)).url;
-    dropOnServer = () => dropTestDatabase(serverUrl, database);
-  } else {
-    tmp = mkdtempSync(path.join(os.tmpdir(), "csi-test-"));
-    embedded = await startEmbeddedPostgres({ dataRoot: tmp, database, preferredPort: 0 });
-    url = embedded.url;
+  try {
+    const database = testDatabaseName();
+    const serverUrl = process.env.DATABASE_URL;
+    let url: string;
+    if (serverUrl) {
+      url = (await createTestDatabase(serverUrl, database)).url;
+      dropOnServer = () => dropTestDatabase(serverUrl, database);
+    } else {
+      tmp = mkdtempSync(path.join(os.tmpdir(), "csi-test-"));
+      embedded = await startEmbeddedPostgres({ dataRoot: tmp, database, preferredPort: 0 });
+      url = embedded.url;
+    }
+    await runMigrations(url);
+    project.provide("databaseUrl", url);
+  } catch (err) {
+    // Cleaned up here too (teardown may run twice): a failed set-up leaves no cluster behind.
+    await teardown().catch(() => {});
+    throw err;
   }
-  await runMigrations(url);
-  project.provide("databaseUrl", url);
 }
 
 export async function teardown(): Promise<void> {
-  await dropOnServer?.();
-  await embedded?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  try {
+    await dropOnServer?.();
+    await embedded?.stop();
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
 }
