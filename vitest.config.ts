@@ -1,11 +1,47 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { serverBinDir } from "./lib/testing/server-postgres";
+
+const ALL = ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{ts,tsx}", "components/**/*.test.{ts,tsx}"];
+
+// Left out of the server run: tests that never touch the database, and tests of the embedded
+// cluster and of our processes' exit behaviour (they start their own embedded clusters).
+const NOT_ON_SERVER = [
+  "lib/auth/scopes.test.ts",
+  "lib/intake/files.test.ts",
+  "lib/push/time.test.ts",
+  "lib/referrals/fields.test.ts",
+  "db/embedded.test.ts",
+  "lib/testing/exit-code.test.ts",
+  "lib/runtime/launcher.test.ts",
+];
+
+// The server project runs on TEST_SERVER_DATABASE_URL, or on a temporary cluster from the
+// installed server binaries; with neither, it is left out and says so.
+const serverAvailable = !!process.env.TEST_SERVER_DATABASE_URL || serverBinDir() !== null;
+// Said before the run and again after its summary, where it cannot scroll away. (Vitest
+// evaluates this file more than once per process.)
+const notice = globalThis as { csiServerSkipNotice?: boolean };
+if (!serverAvailable && !notice.csiServerSkipNotice) {
+  notice.csiServerSkipNotice = true;
+  const text = [
+    "",
+    "!!! ───────────────────────────────────────────────────────────────────────────────",
+    "!!! SKIPPED: the integration tests against a PostgreSQL server (project \"server\").",
+    "!!! Neither TEST_SERVER_DATABASE_URL nor server binaries (/usr/lib/postgresql/*/bin)",
+    "!!! are here: only the embedded PostgreSQL is tested. `apt-get install postgresql`",
+    "!!! (Debian) or TEST_SERVER_DATABASE_URL=postgres://user:pass@host:5432/postgres",
+    "!!! (a role with CREATEDB) runs them too; .ci/run sets this up.",
+    "!!! ───────────────────────────────────────────────────────────────────────────────",
+    "",
+  ].join("\n");
+  console.warn(text);
+  process.once("exit", () => console.warn(text));
+}
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve("."), "server-only": path.resolve("lib/testing/empty.ts") } },
   test: {
-    include: ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{ts,tsx}", "components/**/*.test.{ts,tsx}"],
-    globalSetup: ["./lib/testing/global-setup.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -19,5 +55,30 @@ export default defineConfig({
       PUSH_JOB_EXPIRE_SECONDS: "4",
       PUSH_MAINTENANCE_SECONDS: "1",
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "embedded",
+          include: ALL,
+          globalSetup: ["./lib/testing/global-setup.ts"],
+          setupFiles: ["./lib/testing/worker-setup.ts"],
+        },
+      },
+      ...(serverAvailable
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "server",
+                include: ALL,
+                exclude: ["**/node_modules/**", ...NOT_ON_SERVER],
+                globalSetup: ["./lib/testing/global-setup-server.ts"],
+                setupFiles: ["./lib/testing/worker-setup.ts"],
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

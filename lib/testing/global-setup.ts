@@ -1,37 +1,48 @@
 /**
- * Vitest global setup: a fresh embedded PostgreSQL cluster for every run (in the system temp
- * dir, removed afterwards), migrated, with DATABASE_URL handed to the test workers.
- * With DATABASE_URL already set, a fresh database is created on that server instead.
+ * Vitest global setup of the "embedded" project: a fresh embedded PostgreSQL cluster for every
+ * run (in the system temp dir, removed afterwards), migrated, its URL handed to the test files
+ * (lib/testing/worker-setup.ts). With DATABASE_URL set when vitest starts, a fresh database on
+ * that server is used instead.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
 import { runMigrations } from "../../db/migrate";
+import { createTestDatabase, dropTestDatabase, testDatabaseName } from "./database";
 
 let embedded: EmbeddedDatabase | undefined;
 let tmp: string | undefined;
+let dropOnServer: (() => Promise<void>) | undefined;
 
-export async function setup(): Promise<void> {
-  const database = `test_${Date.now()}_${process.pid}`;
-  if (process.env.DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database "${database}"`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${database}`;
-    process.env.DATABASE_URL = url.toString();
-  } else {
-    tmp = mkdtempSync(path.join(os.tmpdir(), "csi-test-"));
-    embedded = await startEmbeddedPostgres({ dataRoot: tmp, database, preferredPort: 0 });
-    process.env.DATABASE_URL = embedded.url;
+export async function setup(project: TestProject): Promise<void> {
+  try {
+    const database = testDatabaseName();
+    const serverUrl = process.env.DATABASE_URL;
+    let url: string;
+    if (serverUrl) {
+      url = (await createTestDatabase(serverUrl, database)).url;
+      dropOnServer = () => dropTestDatabase(serverUrl, database);
+    } else {
+      tmp = mkdtempSync(path.join(os.tmpdir(), "csi-test-"));
+      embedded = await startEmbeddedPostgres({ dataRoot: tmp, database, preferredPort: 0 });
+      url = embedded.url;
+    }
+    await runMigrations(url);
+    project.provide("databaseUrl", url);
+  } catch (err) {
+    // Cleaned up here too (teardown may run twice): a failed set-up leaves no cluster behind.
+    await teardown().catch(() => {});
+    throw err;
   }
-  await runMigrations(process.env.DATABASE_URL);
 }
 
 export async function teardown(): Promise<void> {
-  await embedded?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  try {
+    await dropOnServer?.();
+    await embedded?.stop();
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
 }

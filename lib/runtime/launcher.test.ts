@@ -1,0 +1,173 @@
+/**
+ * The processes that start the embedded PostgreSQL: a failure exits non-zero, a requested stop
+ * exits 0, and neither leaves a postmaster behind. The launcher runs as `npm start` runs it,
+ * on a private DATA_DIR and free ports; these tests stop before Next starts (no build needed).
+ *
+ * Each script runs as one process (`node --import tsx`), so the signal goes to our code and the
+ * exit code is its own: tsx's CLI would put a second process in between, and it SIGKILLs its
+ * child when the child does not acknowledge a relayed signal within 30 ms.
+ */
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, startEmbeddedPostgres } from "../../db/embedded";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmpDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "csi-launcher-"));
+  chmodSync(dir, 0o755);
+  dirs.push(dir);
+  return dir;
+};
+
+/** Processes whose command line names this data folder (a postmaster runs as `postgres -D <dir>`). */
+function processesUsing(dataDir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const state = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.[0];
+      if (state !== "Z" && cmdline.split("\0").includes(dataDir)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+type Run = {
+  output: () => string;
+  printed: (text: string) => Promise<void>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill: (signal: NodeJS.Signals) => void;
+};
+
+function runScript(script: string, env: Record<string, string>): Run {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, ["--import", "tsx", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const waiters: Array<() => void> = [];
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    waiters.forEach((w) => w());
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    output: () => out,
+    exit,
+    kill: (signal) => child.kill(signal),
+    printed: (text) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => out.includes(text) && resolve();
+        waiters.push(check);
+        check();
+        void exit.then(() => reject(new Error(`exited before printing "${text}":\n${out}`)));
+      }),
+  };
+}
+
+async function launcherEnv(dataDir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const nextDir = path.join(dataDir, "next");
+  return {
+    DATA_DIR: dataDir,
+    SEED_DEMO_DATA: "false",
+    WORKER_ENABLED: "false",
+    LOG_LEVEL: "warn",
+    PORT: String(await freePort(0)),
+    ACCLOUD_SANDBOX_PORT: String(await freePort(0)),
+    EMBEDDED_PG_PORT: String(await freePort(0)),
+    // Never the repository's build, and never a `next build` if a test went that far.
+    NEXT_DIST_DIR: path.relative(process.cwd(), nextDir),
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extra,
+  };
+}
+
+const pgData = (dataDir: string) => path.join(dataDir, "pg");
+
+describe("the launcher (npm start)", () => {
+  it("exits non-zero and stops PostgreSQL when the start fails after PostgreSQL started", async () => {
+    const dataDir = tmpDir();
+    const run = runScript("scripts/start.ts", await launcherEnv(dataDir, { ACCLOUD_CSI_GROUP_NAME: "No Such Group" }));
+    await run.printed("PostgreSQL (embedded) on port");
+    expect(processesUsing(pgData(dataDir)).length).toBeGreaterThan(0);
+    const { code } = await run.exit;
+    expect(run.output()).toMatch(/Start failed: ACCloud has no enabled client group named "No Such Group"/);
+    expect(code).toBe(1);
+    expect(processesUsing(pgData(dataDir))).toEqual([]);
+    // A clean shutdown removes the lock file; a killed postmaster would leave it.
+    expect(existsSync(path.join(pgData(dataDir), "postmaster.pid"))).toBe(false);
+  }, 60_000);
+
+  it("stops PostgreSQL and exits 0 on SIGINT once PostgreSQL is up", async () => {
+    const dataDir = tmpDir();
+    const run = runScript("scripts/start.ts", await launcherEnv(dataDir));
+    await run.printed("PostgreSQL (embedded) on port");
+    expect(processesUsing(pgData(dataDir)).length).toBeGreaterThan(0);
+    run.kill("SIGINT");
+    const { code } = await run.exit;
+    expect(run.output()).toContain("SIGINT: stopping");
+    expect(run.output()).not.toContain("Start failed");
+    expect(code).toBe(0);
+    expect(processesUsing(pgData(dataDir))).toEqual([]);
+    expect(existsSync(path.join(pgData(dataDir), "postmaster.pid"))).toBe(false);
+  }, 60_000);
+});
+
+describe("onShutdown", () => {
+  const script = (stop: string) => {
+    const file = path.join(tmpDir(), "shutdown.mts");
+    writeFileSync(
+      file,
+      `import { onShutdown } from ${JSON.stringify(path.resolve("lib/runtime/boot.ts"))};
+      onShutdown(async () => { ${stop} });
+      console.log("ready"); setInterval(() => {}, 1000);`,
+    );
+    return file;
+  };
+
+  it("exits 1 when stopping failed", async () => {
+    const run = runScript(script(`throw new Error("the queue did not stop");`), {});
+    await run.printed("ready");
+    run.kill("SIGTERM");
+    expect((await run.exit).code).toBe(1);
+    expect(run.output()).toContain("stopping failed: the queue did not stop");
+  });
+
+  it("exits 0 after a clean stop", async () => {
+    const run = runScript(script(`await new Promise((r) => setTimeout(r, 50));`), {});
+    await run.printed("ready");
+    run.kill("SIGINT");
+    expect((await run.exit).code).toBe(0);
+  });
+});
+
+describe("npm run db:migrate", () => {
+  it("exits non-zero and stops PostgreSQL when a migration fails", async () => {
+    const dataDir = tmpDir();
+    // A table in the way of the first migration.
+    const db = await startEmbeddedPostgres({ dataRoot: dataDir, database: "app", preferredPort: 0 });
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`create table api_clients (id int)`);
+    await client.end();
+    await db.stop();
+
+    const run = runScript("scripts/migrate.ts", await launcherEnv(dataDir));
+    const { code } = await run.exit;
+    expect(run.output()).toMatch(/api_clients/);
+    expect(code).not.toBe(0);
+    expect(processesUsing(pgData(dataDir))).toEqual([]);
+    expect(existsSync(path.join(pgData(dataDir), "postmaster.pid"))).toBe(false);
+  }, 60_000);
+});
