@@ -10,6 +10,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -80,6 +81,10 @@ export const referralStatus = pgEnum("referral_status", [
   "push_failed",
   "rejected",
   "cancelled",
+  /** the agency marked the sent referral processed (read back from ACCloud) */
+  "processed",
+  /** a reviewer asked ACCloud to cancel the sent referral; the cancel is on its way */
+  "cancelling",
 ]);
 export type ReferralStatus = (typeof referralStatus.enumValues)[number];
 
@@ -194,10 +199,11 @@ export const referralFiles = pgTable(
     referralRequestId: uuid("referral_request_id")
       .notNull()
       .references(() => referralRequests.id),
-    submissionId: uuid("submission_id")
-      .notNull()
-      .references(() => referralSubmissions.id),
-    /** position in the payload's files[] */
+    /** the agency's submission that carried the file; null for a document a reviewer added after sending */
+    submissionId: uuid("submission_id").references(() => referralSubmissions.id),
+    /** the reviewer who added it (null: it came with a submission) */
+    uploadedById: uuid("uploaded_by_id").references(() => users.id),
+    /** position in the payload's files[] (reviewers' documents: 0) */
     idx: integer("idx").notNull(),
     originalName: text("original_name").notNull(),
     /** safe for storage and Content-Disposition; extension matches the sniffed type */
@@ -267,14 +273,21 @@ export const userSessions = pgTable(
 );
 export type UserSession = typeof userSessions.$inferSelect;
 
-/** The configurable list of coded rejection reasons (admin settings). */
-export const decisionReasons = pgTable("decision_reasons", {
-  code: text("code").primaryKey(),
-  label: text("label").notNull(),
-  active: boolean("active").notNull().default(true),
-  sort: integer("sort").notNull().default(100),
-  createdAt: tstz("created_at").notNull().defaultNow(),
-});
+export const reasonKind = pgEnum("reason_kind", ["rejection", "update"]);
+
+/** The configurable lists of coded reasons (admin settings): rejections, and the reasons an update to a sent referral gives the agency. */
+export const decisionReasons = pgTable(
+  "decision_reasons",
+  {
+    kind: reasonKind("kind").notNull().default("rejection"),
+    code: text("code").notNull(),
+    label: text("label").notNull(),
+    active: boolean("active").notNull().default(true),
+    sort: integer("sort").notNull().default(100),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.code] })],
+);
 export type DecisionReason = typeof decisionReasons.$inferSelect;
 
 /**

@@ -55,6 +55,8 @@ export const ZEnv = z.object({
   ACCLOUD_HQ_BRANCH_ID: int(1000),
   ACCLOUD_CSI_GROUP_NAME: z.string().default("CSI"),
   ACCLOUD_REFERENCE_REFRESH_MINUTES: int(60),
+  /** How often the worker reads the agency's side (processed, cancelled) of open referrals from ACCloud. */
+  AGENCY_SYNC_MINUTES: int(5),
   ACCLOUD_SANDBOX_PORT: int(4010),
   ACCLOUD_SANDBOX_CONTROL_KEY: z.string().min(1).default("sandbox-control"),
 

@@ -10,10 +10,10 @@ import { ZAddReason } from "@/lib/validations/users";
 
 type Reason = { code: string; label: string; active: boolean };
 
-export function ReasonsEditor({ reasons }: { reasons: Reason[] }) {
+export function ReasonsEditor({ reasons, kind }: { reasons: Reason[]; kind: "rejection" | "update" }) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const form = useForm<z.infer<typeof ZAddReason>>({ resolver: zodResolver(ZAddReason), defaultValues: { code: "", label: "" } });
+  const form = useForm<z.input<typeof ZAddReason>, unknown, z.infer<typeof ZAddReason>>({ resolver: zodResolver(ZAddReason), defaultValues: { kind, code: "", label: "" } });
   const { errors } = form.formState;
   return (
     <div className="space-y-4">
@@ -29,7 +29,7 @@ export function ReasonsEditor({ reasons }: { reasons: Reason[] }) {
               disabled={pending}
               onClick={() =>
                 start(async () => {
-                  const res = await setReasonActiveAction({ code: r.code, active: !r.active });
+                  const res = await setReasonActiveAction({ kind, code: r.code, active: !r.active });
                   setMessage({ ok: res.status === "success", text: res.message ?? "" });
                 })
               }
@@ -42,11 +42,11 @@ export function ReasonsEditor({ reasons }: { reasons: Reason[] }) {
       </ul>
       <form
         noValidate
-        aria-label="Add a rejection reason"
+        aria-label={kind === "update" ? "Add an update reason" : "Add a rejection reason"}
         className="grid gap-3 sm:grid-cols-[12rem_1fr_auto] sm:items-start"
         onSubmit={form.handleSubmit((values) =>
           start(async () => {
-            const res = await addReasonAction(values);
+            const res = await addReasonAction({ ...values, kind });
             if (res.fieldErrors?.code?.[0]) form.setError("code", { message: res.fieldErrors.code[0] });
             setMessage({ ok: res.status === "success", text: res.message ?? "" });
             if (res.status === "success") form.reset();
@@ -54,13 +54,13 @@ export function ReasonsEditor({ reasons }: { reasons: Reason[] }) {
         )}
       >
         <div>
-          <label htmlFor="reason-code" className={label}>Code</label>
-          <input id="reason-code" {...form.register("code")} className={`${input} mt-1`} aria-invalid={errors.code ? true : undefined} />
+          <label htmlFor={`${kind}-reason-code`} className={label}>Code</label>
+          <input id={`${kind}-reason-code`} {...form.register("code")} className={`${input} mt-1`} aria-invalid={errors.code ? true : undefined} />
           {errors.code ? <p className={errorText}>{errors.code.message}</p> : null}
         </div>
         <div>
-          <label htmlFor="reason-label" className={label}>Label</label>
-          <input id="reason-label" {...form.register("label")} className={`${input} mt-1`} aria-invalid={errors.label ? true : undefined} />
+          <label htmlFor={`${kind}-reason-label`} className={label}>Label</label>
+          <input id={`${kind}-reason-label`} {...form.register("label")} className={`${input} mt-1`} aria-invalid={errors.label ? true : undefined} />
           {errors.label ? <p className={errorText}>{errors.label.message}</p> : null}
         </div>
         <div className="sm:pt-6">

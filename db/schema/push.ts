@@ -7,7 +7,7 @@
  *    so a retry (or a later revision) finds its earlier work instead of creating it again.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { referralFiles, referralRequests, referralSubmissions, users } from "../schema";
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -33,6 +33,11 @@ export const approvalRevisions = pgTable(
     submissionId: uuid("submission_id").references(() => referralSubmissions.id),
     /** the revision this one replaces (a correction or an update) */
     supersedesId: uuid("supersedes_id"),
+    /** an update's revision comment for the agency (the reasons are in `reasons`) */
+    revisionComment: text("revision_comment"),
+    /** the ACCloud referral id and revision number this revision produced once sent */
+    accloudReferralId: text("accloud_referral_id"),
+    accloudRevisionNumber: integer("accloud_revision_number"),
     /** reasons sent with a Marketplace revision (updates only) */
     reasons: jsonb("reasons").$type<string[]>().notNull().default([]),
     createdById: uuid("created_by_id").references(() => users.id),
@@ -46,10 +51,15 @@ export const approvalRevisions = pgTable(
 export type ApprovalRevision = typeof approvalRevisions.$inferSelect;
 
 export const pushStatus = pgEnum("push_status", ["queued", "running", "retrying", "sent", "failed"]);
-export const pushKind = pgEnum("push_kind", ["approve", "update", "cancel"]);
+/** approve: the first send; update: a new revision of a sent referral; cancel: its cancellation; documents: files added after sending */
+export const pushKind = pgEnum("push_kind", ["approve", "update", "cancel", "documents"]);
 
 export const PUSH_STEPS = ["client", "service", "authorizations", "referral", "attachments"] as const;
-export type PushStepName = (typeof PUSH_STEPS)[number];
+/** Every step any kind of push runs (an update also removes the authorizations it replaced; a cancel only cancels). */
+export const ALL_PUSH_STEPS = [...PUSH_STEPS, "cleanup", "cancel"] as const;
+export type PushStepName = (typeof ALL_PUSH_STEPS)[number];
+export type PushKind = (typeof pushKind.enumValues)[number];
+export type PushInput = { reasonCode?: string; comment?: string | null; fileIds?: string[] };
 export type PushStepState = {
   status: "waiting" | "running" | "done" | "failed";
   attempts: number;
@@ -69,6 +79,8 @@ export const pushes = pgTable(
     approvalRevisionId: uuid("approval_revision_id").references(() => approvalRevisions.id),
     kind: pushKind("kind").notNull().default("approve"),
     status: pushStatus("status").notNull().default("queued"),
+    /** what a push of this kind needs beyond its revision: a cancel's reason code and comment, the files of a documents push */
+    input: jsonb("input").$type<PushInput>().notNull().default({}),
     /** per step: status, attempts, ACCloud ids, last error (ACCloud's message, never PHI) */
     steps: jsonb("steps").$type<Record<string, PushStepState>>().notNull().default({}),
     attempts: integer("attempts").notNull().default(0),
@@ -112,3 +124,32 @@ export const accloudLinks = pgTable(
   (t) => [uniqueIndex("accloud_links_request_kind_key").on(t.referralRequestId, t.kind, t.localKey)],
 );
 export type AccloudLink = typeof accloudLinks.$inferSelect;
+
+/**
+ * The referral's revisions as ACCloud has them (one row per revision number of its revision group),
+ * written when a push creates or updates the referral and when the agency sync reads them back.
+ */
+export const accloudReferralRevisions = pgTable(
+  "accloud_referral_revisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    referralRequestId: uuid("referral_request_id")
+      .notNull()
+      .references(() => referralRequests.id),
+    revisionGroupId: text("revision_group_id").notNull(),
+    revisionNumber: integer("revision_number").notNull(),
+    accloudReferralId: text("accloud_referral_id").notNull(),
+    /** assigned | processed | cancelled */
+    status: text("status").notNull(),
+    isLatest: boolean("is_latest").notNull(),
+    reasons: jsonb("reasons").$type<string[]>().notNull().default([]),
+    revisionComment: text("revision_comment"),
+    cancelReasonCode: text("cancel_reason_code"),
+    /** supply: the agency cancelled; demand: CSI did */
+    cancelledBy: text("cancelled_by"),
+    accloudCreatedAt: text("accloud_created_at"),
+    syncedAt: tstz("synced_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("accloud_referral_revisions_request_number").on(t.referralRequestId, t.revisionNumber)],
+);
+export type AccloudReferralRevision = typeof accloudReferralRevisions.$inferSelect;

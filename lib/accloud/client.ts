@@ -37,6 +37,7 @@ import {
   ZServiceCodesQuery,
   ZServiceCreate,
   ZServiceDetails,
+  ZServiceUpdate,
   ZSupplier,
   ZTrustedNetworkQuery,
   pageA,
@@ -51,6 +52,7 @@ import {
   type TClientCreate,
   type TClientDetails,
   type TClientUpdate,
+  type TServiceUpdate,
   type TCreated,
   type TFunder,
   type TFundersQuery,
@@ -147,6 +149,7 @@ export interface AccloudClient {
   createService(body: TServiceCreate, opts?: CallOptions): Promise<TCreated>;
   getService(serviceId: number, opts?: CallOptions): Promise<TServiceDetails>;
   getServiceByExternalId(externalId: string, opts?: CallOptions): Promise<TServiceDetails>;
+  updateService(serviceId: number, body: TServiceUpdate, opts?: CallOptions): Promise<TServiceDetails>;
 
   createAuthorization(body: TAuthorizationCreate, opts?: CallOptions): Promise<TAuthorization>;
   updateAuthorization(authorizationId: number, body: TAuthorizationUpdate, opts?: CallOptions): Promise<TAuthorization>;
@@ -421,6 +424,18 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
     getService: async (serviceId, opts) =>
       call(
         { method: "GET", template: PATHS.service, params: { alayacare_service_id: intId(serviceId, "GET", PATHS.service) }, ok: [200], schema: ZServiceDetails },
+        opts,
+      ),
+    updateService: async (serviceId, body, opts) =>
+      call(
+        {
+          method: "PUT",
+          template: PATHS.service,
+          params: { alayacare_service_id: intId(serviceId, "PUT", PATHS.service) },
+          body: json(validate(ZServiceUpdate, body, "PUT", PATHS.service)),
+          ok: [200],
+          schema: ZServiceDetails,
+        },
         opts,
       ),
     getServiceByExternalId: async (externalId, opts) =>

@@ -228,6 +228,14 @@ export const ZServiceCreate = z
   });
 export type TServiceCreate = z.input<typeof ZServiceCreate>;
 
+/** PUT /services/{id}: only these change in place (§5.2); code, funder and dates do not. */
+export const ZServiceUpdate = z.strictObject({
+  service_id: z.string().trim().min(1).optional(),
+  profile: z.record(z.string(), scalar).optional(),
+  service_instructions: z.string().optional(),
+});
+export type TServiceUpdate = z.input<typeof ZServiceUpdate>;
+
 const ZServiceFunder = z.looseObject({
   id: int,
   external_id: nullableString,
@@ -314,14 +322,15 @@ export type TAuthorizationCreate = z.input<typeof ZAuthorizationCreate>;
 /** Only the mutable fields (§6.2): start date and frequency changes need delete + recreate. */
 export const ZAuthorizationUpdate = z.strictObject({
   end_at: isoDate.optional(),
-  authorization_number: z.string().optional(),
-  member_number: z.string().optional(),
-  program_id: z.string().optional(),
-  case_manager_name: z.string().optional(),
-  case_manager_phone: z.string().optional(),
-  case_manager_fax: z.string().optional(),
-  case_manager_email: z.string().optional(),
-  notes: z.string().optional(),
+  // null clears a value (the fields are nullable in BaseAuthorization).
+  authorization_number: z.string().nullish(),
+  member_number: z.string().nullish(),
+  program_id: z.string().nullish(),
+  case_manager_name: z.string().nullish(),
+  case_manager_phone: z.string().nullish(),
+  case_manager_fax: z.string().nullish(),
+  case_manager_email: z.string().nullish(),
+  notes: z.string().nullish(),
 });
 export type TAuthorizationUpdate = z.input<typeof ZAuthorizationUpdate>;
 

@@ -15,6 +15,8 @@ export const STEP_INPUTS: Record<PushStepName, readonly ApprovalField[]> = {
   authorizations: ["startDate", "endDate", "authorizations", "caseManager"],
   referral: ["careType", "startDate", "endDate", "supplyPersonaId", "comment", "caseManager", "authorizations"],
   attachments: [],
+  cleanup: [],
+  cancel: [],
 };
 
 export const STEP_LABELS: Record<PushStepName, string> = {
@@ -23,6 +25,8 @@ export const STEP_LABELS: Record<PushStepName, string> = {
   authorizations: "Authorizations",
   referral: "Referral approval",
   attachments: "Documents",
+  cleanup: "Replaced authorizations removed",
+  cancel: "Cancellation",
 };
 
 /** The approval fields a correction may not change, with the finished step that sent each. */

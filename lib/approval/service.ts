@@ -11,6 +11,8 @@ import { getPool, type Db, type TxDb } from "../db";
 import { canonical } from "../referrals/canonical";
 import { checkTransitionScopes, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
+import { PUSH_KIND_STATUS } from "../push/run";
+import { stepsFor, stepNamesOf } from "../push/steps";
 import { correctionErrors } from "./retry-locks";
 import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
 
@@ -46,8 +48,6 @@ function assertRequestingAgency(a: TApproval, row: LockedReferral): void {
     refuse.invalid({ supplyPersonaId: ["The referral goes back to the requesting agency"] });
   }
 }
-
-const initialSteps = (): Record<string, PushStepState> => Object.fromEntries(PUSH_STEPS.map((s) => [s, { status: "waiting", attempts: 0 }]));
 
 async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
   const [r] = await tx.select({ n: max(approvalRevisions.revision) }).from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, referralId));
@@ -90,7 +90,7 @@ export async function approveReferral(db: Db, actor: Actor, input: { referralId:
       }
       const [push] = await tx
         .insert(pushes)
-        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "approve", status: "queued", steps: initialSteps(), createdById: actor.id })
+        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "approve", status: "queued", steps: stepsFor("approve"), createdById: actor.id })
         .returning({ id: pushes.id });
       return {
         to: "approved",
@@ -165,8 +165,11 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
     id: input.referralId,
     version: input.version,
     apply: async ({ tx, row }) => {
-      const [push] = await tx.select().from(pushes).where(and(eq(pushes.referralRequestId, row.id), eq(pushes.status, "failed"))).orderBy(desc(pushes.createdAt)).limit(1);
-      if (!push?.approvalRevisionId) refuse.conflict("There is no failed push to retry.");
+      const [push] = await tx.select().from(pushes).where(eq(pushes.referralRequestId, row.id)).orderBy(desc(pushes.createdAt)).limit(1);
+      if (push?.status !== "failed" || !push.approvalRevisionId) refuse.conflict("There is no failed push to retry.");
+      // A failed documents push leaves the referral sent or processed; any other failed push makes it "push failed".
+      if ((push!.kind === "documents") !== (row.status !== "push_failed")) refuse.conflict("There is no failed push to retry.");
+      if (corrected && (push!.kind === "cancel" || push!.kind === "documents")) refuse.invalid({ _form: [`A failed ${push!.kind} push is retried as it is: there is no approval to correct.`] });
       const [approved] = await tx.select().from(approvalRevisions).where(eq(approvalRevisions.id, push!.approvalRevisionId!));
       if (!approved) throw new Error("push without its approval revision");
       const before = ZApproval.parse(approved.data);
@@ -178,7 +181,7 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
       let pushId = push!.id;
       let correction: number | null = null;
       if (changed) {
-        const done = PUSH_STEPS.filter((s) => push!.steps[s]?.status === "done") as PushStepName[];
+        const done = stepNamesOf(push!.kind).filter((s) => push!.steps[s]?.status === "done");
         const locked = correctionErrors(before, corrected!, done);
         if (Object.keys(locked).length) refuse.invalid(locked, "Part of this approval is already in ACCloud and cannot change in a retry.");
         correction = await nextRevisionNumber(tx, row.id);
@@ -192,6 +195,9 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
             data: corrected!,
             submissionId: approved.submissionId,
             supersedesId: approved.id,
+            // An update's correction still tells the agency why it changes.
+            reasons: approved.reasons,
+            revisionComment: approved.revisionComment,
             createdById: actor.id,
             approvedById: actor.id,
             approvedAt: now,
@@ -207,7 +213,7 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
         await tx.update(pushes).set({ status: "queued", steps: reset, lastError: null, finishedAt: null, updatedAt: now }).where(eq(pushes.id, push!.id));
       }
       return {
-        to: "approved",
+        to: push!.kind === "documents" ? row.status : PUSH_KIND_STATUS[push!.kind].waiting[0],
         audit: {
           action: "push.retried",
           details: { pushId, previousPushId: changed ? push!.id : undefined, previousError: push!.lastError, revision: correction ?? approved.revision, corrected: changed },

@@ -1,7 +1,9 @@
-/** Settings (admin:settings): the coded rejection reasons. */
+/** Settings (admin:settings): the coded reasons (rejections, and updates of sent referrals). */
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { decisionReasons, type DecisionReason } from "../../db/schema";
+
+type ReasonKind = DecisionReason["kind"];
 import { recordAudit } from "../audit";
 import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
@@ -11,34 +13,38 @@ const auditActor = (a: Actor) => ({ type: "user" as const, id: a.id, label: a.em
 
 export async function listReasons(db: Db, actor: Actor): Promise<DecisionReason[]> {
   assertScope(actor, "admin:settings");
-  return db.select().from(decisionReasons).orderBy(asc(decisionReasons.sort), asc(decisionReasons.label));
+  return db.select().from(decisionReasons).orderBy(asc(decisionReasons.kind), asc(decisionReasons.sort), asc(decisionReasons.label));
 }
 
-export async function addReason(db: Db, actor: Actor, input: { code: string; label: string }): Promise<ActionResult> {
+export async function addReason(db: Db, actor: Actor, input: { kind: ReasonKind; code: string; label: string }): Promise<ActionResult> {
   assertScope(actor, "admin:settings");
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(decisionReasons)
-      .values({ code: input.code, label: input.label, sort: sql`(select coalesce(max(sort), 0) + 10 from decision_reasons where sort < 1000)` })
+      .values({ kind: input.kind, code: input.code, label: input.label, sort: sql`(select coalesce(max(sort), 0) + 10 from decision_reasons where kind = ${input.kind} and sort < 1000)` })
       .onConflictDoNothing()
       .returning({ code: decisionReasons.code });
     if (!inserted.length) return { status: "conflict" as const, fieldErrors: { code: ["This code exists already"] }, message: "This code exists already." };
-    await recordAudit(tx, { actor: auditActor(actor), action: "settings.reason_added", entityType: "decision_reason", entityId: input.code, details: { label: input.label } });
+    await recordAudit(tx, { actor: auditActor(actor), action: "settings.reason_added", entityType: "decision_reason", entityId: input.code, details: { kind: input.kind, label: input.label } });
     return { status: "success" as const, message: `Added “${input.label}”.` };
   });
 }
 
-export async function setReasonActive(db: Db, actor: Actor, input: { code: string; active: boolean }): Promise<ActionResult> {
+export async function setReasonActive(db: Db, actor: Actor, input: { kind: ReasonKind; code: string; active: boolean }): Promise<ActionResult> {
   assertScope(actor, "admin:settings");
   return db.transaction(async (tx) => {
-    const updated = await tx.update(decisionReasons).set({ active: input.active }).where(eq(decisionReasons.code, input.code)).returning({ code: decisionReasons.code });
+    const updated = await tx
+      .update(decisionReasons)
+      .set({ active: input.active })
+      .where(and(eq(decisionReasons.kind, input.kind), eq(decisionReasons.code, input.code)))
+      .returning({ code: decisionReasons.code });
     if (!updated.length) return { status: "failed" as const, message: "No such reason." };
     await recordAudit(tx, {
       actor: auditActor(actor),
       action: input.active ? "settings.reason_enabled" : "settings.reason_disabled",
       entityType: "decision_reason",
       entityId: input.code,
-      details: {},
+      details: { kind: input.kind },
     });
     return { status: "success" as const, message: input.active ? "Reason enabled." : "Reason disabled." };
   });

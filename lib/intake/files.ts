@@ -84,20 +84,25 @@ export async function decodeFiles(
       issues.push({ path, message: "is empty" });
       continue;
     }
-    const sniffed = quickSniff(data) ?? (await fileTypeFromBuffer(data));
-    out.push({
-      idx,
-      originalName: f.file_name,
-      safeName: safeFileName(f.file_name, sniffed?.ext, idx),
-      contentType: sniffed?.mime ?? (isProbablyText(data) ? "text/plain" : "application/octet-stream"),
-      size: data.length,
-      sha256: createHash("sha256").update(data).digest("hex"),
-      data,
-    });
+    out.push(await describeFile(idx, f.file_name, data));
   }
   if (tooLarge.length) throw new ApiError("payload_too_large", "A file is larger than the limit", tooLarge);
   if (issues.length) throw new ApiError("invalid_data", "A file could not be decoded", issues);
   return out;
+}
+
+/** A file's stored form: type sniffed from the bytes (never trusted from the name), a safe name, its digest. */
+export async function describeFile(idx: number, originalName: string, data: Buffer): Promise<DecodedFile> {
+  const sniffed = quickSniff(data) ?? (await fileTypeFromBuffer(data));
+  return {
+    idx,
+    originalName,
+    safeName: safeFileName(originalName, sniffed?.ext, idx),
+    contentType: sniffed?.mime ?? (isProbablyText(data) ? "text/plain" : "application/octet-stream"),
+    size: data.length,
+    sha256: createHash("sha256").update(data).digest("hex"),
+    data,
+  };
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -19,6 +19,8 @@ export const PUSH_QUEUE = "referral-push";
 /** Jobs of PUSH_QUEUE that failed for good land here; the worker ends their push failed. */
 export const PUSH_DEAD_QUEUE = "referral-push-dead";
 export const REFERENCE_QUEUE = "accloud-reference-refresh";
+/** Reads the agency's side of open referrals from ACCloud (lib/push/sync.ts). */
+export const AGENCY_SYNC_QUEUE = "accloud-agency-sync";
 
 /** pg-boss waits about 1 s, 2 s, 4 s, 8 s between the tries of a crashed job (with jitter). */
 export const pushRetry = () => ({ retryLimit: getEnv().PUSH_JOB_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, deadLetter: PUSH_DEAD_QUEUE }) as const;
@@ -60,8 +62,8 @@ async function ensureQueues(boss: PgBoss, expireInSeconds: number) {
   // The dead-letter queue first: the push queue refers to it.
   await ensureQueue(boss, PUSH_DEAD_QUEUE, { name: PUSH_DEAD_QUEUE, policy: "standard", retryLimit: 5, retryDelay: 5 });
   await ensureQueue(boss, PUSH_QUEUE, { name: PUSH_QUEUE, policy: "standard", ...pushRetry(), expireInSeconds });
-  if (!(await boss.getQueue(REFERENCE_QUEUE))) {
-    await boss.createQueue(REFERENCE_QUEUE, { name: REFERENCE_QUEUE, policy: "singleton", retryLimit: 2 }).catch(() => {});
+  for (const name of [REFERENCE_QUEUE, AGENCY_SYNC_QUEUE]) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: "singleton", retryLimit: 2 }).catch(() => {});
   }
 }
 

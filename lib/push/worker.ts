@@ -14,7 +14,8 @@ import { refreshReferenceData } from "../accloud/reference-data";
 import { getDb, getPool, type Db } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";
-import { createBoss, enqueuePush, PUSH_DEAD_QUEUE, PUSH_QUEUE, REFERENCE_QUEUE, type PushJobData } from "./queue";
+import { AGENCY_SYNC_QUEUE, createBoss, enqueuePush, PUSH_DEAD_QUEUE, PUSH_QUEUE, REFERENCE_QUEUE, type PushJobData } from "./queue";
+import { syncOpenReferrals } from "./sync";
 import { finishFailed, runPush, scheduleRetry } from "./run";
 
 const log = logger("worker");
@@ -109,6 +110,12 @@ export async function sweepStuckPushes(db: Db, opts: { olderThanSeconds?: number
   return n;
 }
 
+/** A cron expression for "every n minutes" (hours past 59). */
+export function cronEvery(minutes: number): string {
+  const m = Math.max(1, minutes);
+  return m < 60 ? `*/${m} * * * *` : `0 */${Math.max(1, Math.round(m / 60))} * * *`;
+}
+
 export async function startWorker(opts: { databaseUrl?: string; concurrency?: number; client?: AccloudClient; expireInSeconds?: number; refreshReference?: boolean } = {}): Promise<Worker> {
   const env = getEnv();
   const db = getDb();
@@ -145,9 +152,11 @@ export async function startWorker(opts: { databaseUrl?: string; concurrency?: nu
       await refreshReferenceData({ db: getPool(), client });
       log.info("reference data refreshed");
     });
-    const minutes = Math.max(1, env.ACCLOUD_REFERENCE_REFRESH_MINUTES);
-    const cron = minutes < 60 ? `*/${minutes} * * * *` : `0 */${Math.max(1, Math.round(minutes / 60))} * * *`;
-    await boss.schedule(REFERENCE_QUEUE, cron);
+    await boss.schedule(REFERENCE_QUEUE, cronEvery(env.ACCLOUD_REFERENCE_REFRESH_MINUTES));
+    await boss.work(AGENCY_SYNC_QUEUE, async () => {
+      await syncOpenReferrals(db, client);
+    });
+    await boss.schedule(AGENCY_SYNC_QUEUE, cronEvery(env.AGENCY_SYNC_MINUTES));
   }
   log.info(`push worker started (${concurrency} at once)`);
   return {

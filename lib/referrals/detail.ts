@@ -61,7 +61,7 @@ export type ReferralDetail = {
   /** the submission the decision was made on, when an amendment after the decision waits for a reviewer */
   decided: { seq: number; receivedAt: string; payload: unknown; at: string | null } | null;
   submissions: Array<{ seq: number; receivedAt: string }>;
-  files: Array<{ id: string; safeName: string; originalName: string; contentType: string; size: number; seq: number; current: boolean }>;
+  files: Array<{ id: string; safeName: string; originalName: string; contentType: string; size: number; seq: number; current: boolean; addedByReviewer: boolean }>;
   timeline: TimelineEntry[];
   views: TimelineEntry[] | null;
 };
@@ -204,20 +204,22 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
       originalName: f.originalName,
       contentType: f.contentType,
       size: f.size,
-      seq: seqOf.get(f.submissionId) ?? 0,
-      current: f.submissionId === latestSub.id,
+      // A reviewer's document after sending belongs to no submission (seq 0) and is always current.
+      seq: f.submissionId ? (seqOf.get(f.submissionId) ?? 0) : 0,
+      current: f.submissionId === null || f.submissionId === latestSub.id,
+      addedByReviewer: f.submissionId === null,
     })),
     timeline: timeline.map(toEntry),
     views: views ? views.map(toEntry) : null,
   };
 }
 
-/** Active rejection reasons, in the admin's order. */
-export async function listActiveReasons(db: Db): Promise<Array<{ code: string; label: string }>> {
+/** Active reasons of one kind (rejection by default), in the admin's order. */
+export async function listActiveReasons(db: Db, kind: "rejection" | "update" = "rejection"): Promise<Array<{ code: string; label: string }>> {
   return db
     .select({ code: decisionReasons.code, label: decisionReasons.label })
     .from(decisionReasons)
-    .where(eq(decisionReasons.active, true))
+    .where(and(eq(decisionReasons.active, true), eq(decisionReasons.kind, kind)))
     .orderBy(asc(decisionReasons.sort), asc(decisionReasons.label));
 }
 

@@ -8,6 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRevisions, referralStatus, type ReferralStatus } from "../../db/schema";
 import { GEM_CITY_SUPPLIER_ID } from "../accloud/sandbox/seed";
+import { cancelReferral, changeApproval, sendDocuments } from "../approval/lifecycle";
 import { approveReferral, retryPush, saveApprovalDraft } from "../approval/service";
 import { systemActor } from "../audit";
 import type { Actor, Role } from "../auth/scopes";
@@ -49,12 +50,15 @@ const CALLS: Partial<Record<TransitionName, (ref: Ref, reviewer: Actor) => Promi
   approve: (ref, a) => approveReferral(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref) }),
   retry: (ref, a) => retryPush(db(), a, { referralId: ref.id, version: 1 }),
   dismiss_amendment: (ref, a) => dismissAmendment(db(), a, { id: ref.id, version: 1, note: "Only a typo fixed" }),
+  change_approval: (ref, a) => changeApproval(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref), reasons: { reasonCodes: ["authorization_extended"] } }),
+  cancel: (ref, a) => cancelReferral(db(), a, { referralId: ref.id, version: 1, reasonCode: "client_request" }),
+  add_documents: (ref, a) => sendDocuments(db(), a, { referralId: ref.id, version: 1 }),
 };
 
 describe("the allowed-from table", () => {
   it("says what the product promises (a change to the table must change this list)", () => {
     const table = Object.fromEntries(Object.entries(TRANSITIONS).map(([name, r]) => [name, [...r.from].sort().join(",")]));
-    const decided = "approved,cancelled,push_failed,pushing,rejected,sent";
+    const decided = "approved,cancelled,cancelling,processed,push_failed,pushing,rejected,sent";
     expect(table).toEqual({
       claim: "in_review,new,pending_info",
       unassign: [...referralStatus.enumValues].sort().join(","),
@@ -64,16 +68,21 @@ describe("the allowed-from table", () => {
       reopen: "pending_info,rejected",
       save_draft: "in_review,new,pending_info",
       approve: "in_review,new,pending_info",
-      retry: "push_failed",
+      retry: "processed,push_failed,sent",
       dismiss_amendment: decided,
+      change_approval: "processed,sent",
+      cancel: "processed,push_failed,sent",
+      add_documents: "processed,sent",
       amend: [...referralStatus.enumValues].sort().join(","),
-      push_started: "approved,pushing",
-      push_retrying: "pushing",
-      push_sent: "pushing",
-      push_failed: "approved,pushing",
+      agency_processed: "sent",
+      agency_cancelled: "approved,cancelling,processed,push_failed,pushing,sent",
+      push_started: "approved,cancelling,processed,pushing,sent",
+      push_retrying: "cancelling,processed,pushing,sent",
+      push_sent: "cancelling,processed,pushing,sent",
+      push_failed: "approved,cancelling,processed,pushing,sent",
     });
     // Decisions, drafts and retries need the version the user saw and respect others' claims.
-    for (const name of ["reject", "pending_info", "reopen", "save_draft", "approve", "retry", "dismiss_amendment"] as const) {
+    for (const name of ["reject", "pending_info", "reopen", "save_draft", "approve", "retry", "dismiss_amendment", "change_approval", "cancel", "add_documents"] as const) {
       expect(TRANSITIONS[name]).toMatchObject({ version: "required", claim: true });
     }
     expect(TRANSITIONS.approve.by).toEqual({ scopes: ["referral:decide", "referral:push"] });

@@ -34,7 +34,12 @@ export type TransitionName =
   | "approve"
   | "retry"
   | "dismiss_amendment"
+  | "change_approval"
+  | "cancel"
+  | "add_documents"
   | "amend"
+  | "agency_processed"
+  | "agency_cancelled"
   | "push_started"
   | "push_retrying"
   | "push_sent"
@@ -44,7 +49,7 @@ const ALL: readonly ReferralStatus[] = referralStatus.enumValues;
 /** Statuses a reviewer can still work on before a decision. */
 export const WORKABLE: readonly ReferralStatus[] = ["new", "in_review", "pending_info"];
 /** Statuses that follow a decision: an amendment arriving now is flagged, never absorbed. */
-export const DECIDED: readonly ReferralStatus[] = ["approved", "pushing", "sent", "push_failed", "rejected", "cancelled"];
+export const DECIDED: readonly ReferralStatus[] = ["approved", "pushing", "sent", "processed", "push_failed", "rejected", "cancelling", "cancelled"];
 
 type Rule = {
   /** the statuses the change may start from */
@@ -70,13 +75,21 @@ export const TRANSITIONS: Record<TransitionName, Rule> = {
   reopen: { from: ["pending_info", "rejected"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "reopened" },
   save_draft: { from: WORKABLE, by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "given a draft approval" },
   approve: { from: WORKABLE, by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "approved" },
-  retry: { from: ["push_failed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "retried" },
+  // push_failed: any failed push; sent / processed: a failed documents push (the referral itself is fine).
+  retry: { from: ["push_failed", "sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "retried" },
   dismiss_amendment: { from: DECIDED, by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "given an amendment note" },
+  change_approval: { from: ["sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "changed" },
+  cancel: { from: ["sent", "processed", "push_failed"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "cancelled" },
+  add_documents: { from: ["sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "given documents" },
   amend: { from: ALL, by: "system", version: "optional", claim: false, verb: "amended" },
-  push_started: { from: ["approved", "pushing"], by: "system", version: "optional", claim: false, verb: "pushed" },
-  push_retrying: { from: ["pushing"], by: "system", version: "optional", claim: false, verb: "retried" },
-  push_sent: { from: ["pushing"], by: "system", version: "optional", claim: false, verb: "marked sent" },
-  push_failed: { from: ["approved", "pushing"], by: "system", version: "optional", claim: false, verb: "marked failed" },
+  // What the agency did, read back from ACCloud by the sync.
+  agency_processed: { from: ["sent"], by: "system", version: "optional", claim: false, verb: "marked processed" },
+  agency_cancelled: { from: ["approved", "pushing", "sent", "processed", "push_failed", "cancelling"], by: "system", version: "optional", claim: false, verb: "cancelled by the agency" },
+  // The push worker; lib/push/run.ts PUSH_KIND_STATUS narrows each kind of push further.
+  push_started: { from: ["approved", "pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "pushed" },
+  push_retrying: { from: ["pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "retried" },
+  push_sent: { from: ["pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "marked sent" },
+  push_failed: { from: ["approved", "pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "marked failed" },
 };
 
 /** Who makes a change: a signed-in user (auth actor) or the system / an API client (audit actor). */

@@ -23,7 +23,10 @@ export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput):
     id: input.id,
     version: input.version,
     apply: async ({ tx, row }) => {
-      const [reason] = await tx.select().from(decisionReasons).where(and(eq(decisionReasons.code, input.reasonCode), eq(decisionReasons.active, true)));
+      const [reason] = await tx
+        .select()
+        .from(decisionReasons)
+        .where(and(eq(decisionReasons.kind, "rejection"), eq(decisionReasons.code, input.reasonCode), eq(decisionReasons.active, true)));
       if (!reason) refuse.invalid({ reasonCode: ["Choose a reason from the list"] });
       return {
         to: "rejected",

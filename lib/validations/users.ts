@@ -16,7 +16,10 @@ export const ZUserRef = z.object({ userId: z.guid() });
 export const ZSetRole = ZUserRef.extend({ role: ZRole });
 export const ZSetDisabled = ZUserRef.extend({ disabled: z.boolean() });
 
+/** rejection: why a request was refused; update: why a sent referral changes (sent to the agency with the revision) */
+export const ZReasonKind = z.enum(["rejection", "update"]).default("rejection");
 export const ZAddReason = z.object({
+  kind: ZReasonKind,
   code: z
     .string()
     .trim()
@@ -25,4 +28,4 @@ export const ZAddReason = z.object({
     .regex(/^[a-z0-9_]+$/, "Lower-case letters, digits and _ only"),
   label: z.string().trim().min(3, "At least 3 characters").max(200),
 });
-export const ZSetReasonActive = z.object({ code: z.string().min(1).max(64), active: z.boolean() });
+export const ZSetReasonActive = z.object({ kind: ZReasonKind, code: z.string().min(1).max(64), active: z.boolean() });

@@ -29,11 +29,11 @@ export async function unlockUserAction(input: { userId: string }) {
   return done(await runAction("unlock user", "admin:users", ZUserRef, input, (actor, data) => unlockUser(getDb(), actor, data)));
 }
 
-export async function addReasonAction(input: { code: string; label: string }) {
+export async function addReasonAction(input: { kind?: "rejection" | "update"; code: string; label: string }) {
   return done(await runAction("add reason", "admin:settings", ZAddReason, input, (actor, data) => addReason(getDb(), actor, data)));
 }
 
-export async function setReasonActiveAction(input: { code: string; active: boolean }) {
+export async function setReasonActiveAction(input: { kind?: "rejection" | "update"; code: string; active: boolean }) {
   return done(await runAction("reason active", "admin:settings", ZSetReasonActive, input, (actor, data) => setReasonActive(getDb(), actor, data)));
 }
 

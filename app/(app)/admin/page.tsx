@@ -80,14 +80,22 @@ export default async function AdminPage() {
           <ReferenceDataRefresh />
         </section>
       ) : null}
-      {reasons ? (
-        <section aria-labelledby="reasons-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-          <h2 id="reasons-title" className="mb-3 text-lg font-semibold">
-            Rejection reasons
-          </h2>
-          <ReasonsEditor reasons={reasons.map((r) => ({ code: r.code, label: r.label, active: r.active }))} />
-        </section>
-      ) : null}
+      {reasons
+        ? (
+            [
+              ["rejection", "Rejection reasons", "Why a request is refused."],
+              ["update", "Update reasons", "Why a sent referral changes: the agency sees them with the new revision."],
+            ] as const
+          ).map(([kind, title, hint]) => (
+            <section key={kind} aria-labelledby={`${kind}-reasons-title`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+              <h2 id={`${kind}-reasons-title`} className="text-lg font-semibold">
+                {title}
+              </h2>
+              <p className="mb-3 text-sm text-slate-700">{hint}</p>
+              <ReasonsEditor kind={kind} reasons={reasons.filter((r) => r.kind === kind).map((r) => ({ code: r.code, label: r.label, active: r.active }))} />
+            </section>
+          ))
+        : null}
     </div>
   );
 }

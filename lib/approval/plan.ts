@@ -1,0 +1,96 @@
+/**
+ * What an update of a sent approval does to each authorization in ACCloud. The contract lets a
+ * PUT change only the end date, the numbers, the notes and the case manager; a new start date,
+ * rule type or any rule value means deleting the authorization and creating it again (§6.2).
+ * Pure: the editor shows the plan before saving, and the push carries it out.
+ */
+import { canonical } from "../referrals/canonical";
+import type { TAuthorizationCreate, TAuthorizationUpdate } from "../accloud/schemas";
+import type { TApproval } from "./schema";
+import { toAccloudAuthorization } from "./to-accloud";
+
+/** The fields a PUT may change (§6.2). Everything else in the body is fixed once created. */
+export const MUTABLE_AUTHORIZATION_FIELDS = [
+  "end_at",
+  "authorization_number",
+  "member_number",
+  "program_id",
+  "notes",
+  "case_manager_name",
+  "case_manager_phone",
+  "case_manager_fax",
+  "case_manager_email",
+] as const;
+type MutableField = (typeof MUTABLE_AUTHORIZATION_FIELDS)[number];
+
+export type AuthorizationAction = "keep" | "update" | "recreate" | "create" | "remove";
+export type AuthorizationPlan = {
+  index: number;
+  action: AuthorizationAction;
+  /** ACCloud body fields that differ from what was sent */
+  changed: string[];
+};
+
+/** Placeholder ids: the plan compares bodies, and both sides of a comparison use the same ids. */
+const IDS = { clientId: 1, serviceId: 1 };
+const bodyOf = (a: TApproval, i: number) => toAccloudAuthorization(a, i, IDS) as Record<string, unknown>;
+
+function differing(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
+}
+
+export function planAuthorizations(sent: TApproval, next: TApproval): AuthorizationPlan[] {
+  const plans: AuthorizationPlan[] = [];
+  const n = Math.max(sent.authorizations.length, next.authorizations.length);
+  for (let i = 0; i < n; i++) {
+    if (i >= next.authorizations.length) {
+      plans.push({ index: i, action: "remove", changed: [] });
+      continue;
+    }
+    if (i >= sent.authorizations.length) {
+      plans.push({ index: i, action: "create", changed: [] });
+      continue;
+    }
+    const changed = differing(bodyOf(sent, i), bodyOf(next, i));
+    const action: AuthorizationAction = !changed.length
+      ? "keep"
+      : changed.every((k) => (MUTABLE_AUTHORIZATION_FIELDS as readonly string[]).includes(k))
+        ? "update"
+        : "recreate";
+    plans.push({ index: i, action, changed });
+  }
+  return plans;
+}
+
+/** The PUT body: the mutable fields as they are now (a cleared value is sent as null). */
+export function authorizationPutBody(next: TAuthorizationCreate): TAuthorizationUpdate {
+  const body = next as Record<string, unknown>;
+  const out: Record<string, string | null> = {};
+  for (const k of MUTABLE_AUTHORIZATION_FIELDS satisfies readonly MutableField[]) out[k] = (body[k] as string | undefined) ?? null;
+  return { ...out, end_at: next.end_at ?? undefined } as TAuthorizationUpdate;
+}
+
+const FIELD_WORDS: Record<string, string> = {
+  start_at: "start date",
+  end_at: "end date",
+  rule_type: "hours or visits",
+  first_day_of_week: "first day of the week",
+  authorization_number: "authorization number",
+  member_number: "member number",
+  program_id: "program id",
+  notes: "notes",
+};
+
+/** "end date, case manager" for a reviewer. */
+export function describeChanges(changed: string[]): string {
+  const words = new Set(changed.map((k) => FIELD_WORDS[k] ?? (k.startsWith("case_manager") ? "case manager" : k.startsWith("rule_") ? "limits" : k)));
+  return [...words].join(", ");
+}
+
+export const ACTION_WORDS: Record<AuthorizationAction, string> = {
+  keep: "stays as it is",
+  update: "changed in place",
+  recreate: "deleted and created again (ACCloud does not change a start date or limits in place)",
+  create: "created",
+  remove: "deleted",
+};

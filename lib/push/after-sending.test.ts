@@ -1,0 +1,254 @@
+/**
+ * After sending, against the sandbox: an update PUTs or deletes and recreates each authorization
+ * as the contract requires, makes revision n+1 whose id later calls use; a non-latest revision is
+ * refused and said so; cancel with every reason; the agency's process and cancel come back
+ * through the sync; documents are sent once per sha256.
+ */
+import { randomBytes } from "node:crypto";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes, referralRequests } from "../../db/schema";
+import { cancelReferral, changeApproval, sendDocuments } from "../approval/lifecycle";
+import { planAuthorizations } from "../approval/plan";
+import { approveReferral } from "../approval/service";
+import type { TApprovalInput } from "../approval/schema";
+import { ZApproval } from "../approval/schema";
+import { getDb } from "../db";
+import { CANCEL_REASONS } from "../validations/lifecycle";
+import { clientExternalId } from "./run";
+import { syncOpenReferrals, syncReferral } from "./sync";
+import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, waitForPush } from "./testing";
+import { startWorker, type Worker } from "./worker";
+
+let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
+let worker: Worker;
+const db = () => getDb();
+
+beforeAll(async () => {
+  env = await setupPushEnvironment();
+  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.sbx.close();
+});
+
+type Ref = Awaited<ReturnType<typeof newReferral>>;
+const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
+const latestLink = async (id: string) =>
+  (await db().select().from(accloudLinks).where(and(eq(accloudLinks.referralRequestId, id), eq(accloudLinks.kind, "referral"), eq(accloudLinks.localKey, "latest"))))[0]!;
+
+/** A referral approved and sent (revision 1 in ACCloud). */
+async function sent(over: Partial<TApprovalInput> = {}): Promise<Ref & { approval: TApprovalInput }> {
+  const ref = await newReferral();
+  const approval = approvalFor(ref, over);
+  const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval });
+  expect(r.status).toBe("success");
+  const p = await waitForPush(ref.id);
+  expect(p.status, p.lastError ?? "").toBe("sent");
+  return { ...ref, approval };
+}
+
+async function update(ref: Ref, approval: TApprovalInput, reasonCodes = ["authorization_extended"]) {
+  return changeApproval(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, approval, reasons: { reasonCodes, revisionComment: "Extended after the physician's call" } });
+}
+
+async function sandboxFor(ref: Ref) {
+  const state = await env.sbx.control.state();
+  const service = state.services.find((s) => s.external_id === ref.requestId)!;
+  const referrals = state.referrals.filter((r) => r.service_id === service.id).sort((a, b) => a.revision_number - b.revision_number);
+  const auths = state.authorizations.filter((a) => a.service_ids.includes(service.id));
+  return { state, service, referrals, auths, live: auths.filter((a) => !a.deleted) };
+}
+
+describe("the plan: PUT or delete and recreate", () => {
+  const base = () => ZApproval.parse(approvalFor({ payload: { agency: { alayamarket_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6" } } } as never));
+  it("end date, numbers, notes and case manager change in place; start date, rule type and limits do not", () => {
+    const a = base();
+    const plan = (change: (x: ReturnType<typeof base>) => void) => {
+      const b = structuredClone(a);
+      change(b);
+      return planAuthorizations(a, b).map((p) => [p.action, p.changed]);
+    };
+    expect(plan(() => {})).toEqual([["keep", []]]);
+    expect(plan((b) => (b.endDate = dayFromToday(90)))).toEqual([["update", ["end_at"]]]);
+    expect(plan((b) => (b.caseManager.name = "Dana Other"))).toEqual([["update", ["case_manager_name"]]]);
+    expect(plan((b) => (b.authorizations[0]!.notes = "Call first"))).toEqual([["update", ["notes"]]]);
+    expect(plan((b) => (b.startDate = dayFromToday(4)))).toEqual([["recreate", ["start_at"]]]);
+    expect(plan((b) => (b.authorizations[0]!.ruleWeekly = 3))).toEqual([["recreate", ["rule_weekly"]]]);
+    expect(plan((b) => (b.authorizations[0]!.ruleType = "HOURS"))).toEqual([["recreate", ["rule_type"]]]);
+    expect(plan((b) => b.authorizations.push({ ...b.authorizations[0]!, ruleType: "HOURS" }))).toEqual([
+      ["keep", []],
+      ["create", []],
+    ]);
+  });
+});
+
+describe("updates", () => {
+  it("extend by a month: the authorization is changed in place, ACCloud makes revision 2, and later calls use its id", async () => {
+    const ref = await sent();
+    const before = await sandboxFor(ref);
+    const firstId = before.referrals[0]!.id;
+    const extended = { ...ref.approval, endDate: dayFromToday(90) };
+    const r = await update(ref, extended);
+    expect(r.status, r.message).toBe("success");
+    expect((await rowOf(ref.id)).status).toBe("approved");
+    const push = await waitForPush(ref.id);
+    expect(push).toMatchObject({ kind: "update", status: "sent" });
+
+    const after = await sandboxFor(ref);
+    expect(after.live).toHaveLength(1);
+    expect(after.live[0]).toMatchObject({ id: before.live[0]!.id, end_at: dayFromToday(90) });
+    expect(after.referrals.map((x) => [x.revision_number, x.is_latest])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    const second = after.referrals[1]!;
+    expect(second.id).not.toBe(firstId);
+    expect(second.revision_reasons).toEqual(["Authorization extended"]);
+    expect((await latestLink(ref.id)).accloudId).toBe(second.id);
+    expect(await rowOf(ref.id)).toMatchObject({ status: "sent" });
+
+    const revs = await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id)).orderBy(asc(approvalRevisions.revision));
+    expect(revs.map((x) => [x.revision, x.kind, x.state, x.accloudRevisionNumber])).toEqual([
+      [1, "approve", "superseded", 1],
+      [2, "update", "approved", 2],
+    ]);
+    expect(revs[1]).toMatchObject({ reasons: ["Authorization extended"], revisionComment: "Extended after the physician's call", accloudReferralId: second.id });
+    const mirrored = await db().select().from(accloudReferralRevisions).where(eq(accloudReferralRevisions.referralRequestId, ref.id)).orderBy(asc(accloudReferralRevisions.revisionNumber));
+    expect(mirrored.map((m) => [m.revisionNumber, m.accloudReferralId, m.isLatest])).toEqual([
+      [1, firstId, false],
+      [2, second.id, true],
+    ]);
+
+    // A document now goes to revision 2, once.
+    const doc = { name: "signed order.pdf", data: Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(64)]) };
+    expect((await sendDocuments(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, upload: doc })).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("sent");
+    const again = await sendDocuments(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, upload: doc });
+    expect(again).toMatchObject({ status: "success", message: "ACCloud has this document already." });
+    const attachments = (await env.sbx.control.state()).attachments.filter((a) => a.revision_group_id === second.revision_group_id);
+    expect(attachments.map((a) => [a.filename, a.referral_id])).toEqual([
+      ["physician_order_form.png", firstId],
+      ["signed_order.pdf", second.id],
+    ]);
+    expect(await rowOf(ref.id)).toMatchObject({ status: "sent" });
+  });
+
+  it("a new start date or new limits delete and recreate the authorization; the replaced one is deleted after the referral moved on", async () => {
+    const ref = await sent();
+    const before = await sandboxFor(ref);
+    const moved = { ...ref.approval, startDate: dayFromToday(5), authorizations: [{ ...ref.approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 1, wednesday: 1, friday: 1 } }] };
+    expect((await update(ref, moved, ["dates_changed", "frequency_changed"])).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("sent");
+    const after = await sandboxFor(ref);
+    expect(after.auths.find((a) => a.id === before.live[0]!.id)).toMatchObject({ deleted: true });
+    expect(after.live).toHaveLength(1);
+    expect(after.live[0]).toMatchObject({ start_at: dayFromToday(5), rule_weekly: 3, rule_wednesday: 1 });
+    expect(after.referrals.at(-1)).toMatchObject({ revision_number: 2, authorization_ids: [after.live[0]!.id] });
+  });
+
+  it("the client is updated before the referral when the approved submission changed its demographics", async () => {
+    const ref = await sent();
+    const { ingestReferralRequest } = await import("../intake/ingest");
+    const { decodeFiles } = await import("../intake/files");
+    const { systemActor } = await import("../audit");
+    const amended = structuredClone(ref.payload);
+    amended.client = { ...amended.client, phone_main: "555-777-0000" };
+    await ingestReferralRequest(db(), { payload: amended, files: await decodeFiles(amended.files ?? [], 50_000_000), actor: systemActor("test") });
+    expect((await rowOf(ref.id)).amendedAfterDecisionAt).not.toBeNull();
+    expect((await update(ref, ref.approval, ["client_information_changed"])).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("sent");
+    const { state } = await sandboxFor(ref);
+    const client = state.clients.find((c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id))!;
+    expect(client.demographics.phone_main).toBe("555-777-0000");
+    expect((await rowOf(ref.id)).amendedAfterDecisionAt).toBeNull();
+  });
+
+  it("refuses what ACCloud cannot change, a change of nothing, and an update without a reason; nothing is stored", async () => {
+    const ref = await sent();
+    const n = async () => (await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).length;
+    expect(await update(ref, { ...ref.approval, serviceCodeId: 49 })).toMatchObject({ status: "invalid_data", fieldErrors: { serviceCodeId: [expect.stringContaining("cannot change")] } });
+    expect(await update(ref, ref.approval)).toMatchObject({ status: "invalid_data", fieldErrors: { _form: [expect.stringContaining("Nothing changed")] } });
+    const noReason = await changeApproval(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, approval: { ...ref.approval, endDate: dayFromToday(70) }, reasons: { reasonCodes: [] } });
+    expect(noReason).toMatchObject({ status: "invalid_data", fieldErrors: { "reasons.reasonCodes": [expect.any(String)] } });
+    expect(await n()).toBe(1);
+    expect((await rowOf(ref.id)).status).toBe("sent");
+  });
+
+  it("an update from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
+    const ref = await sent();
+    const { service, referrals } = await sandboxFor(ref);
+    // Someone changes the referral in ACCloud directly: revision 2 this app does not know.
+    await env.sbx.client.updateReferral(service.id, referrals[0]!.id, {
+      start_at: String(referrals[0]!.start_at),
+      end_at: String(referrals[0]!.end_at),
+      revision: { reasons: ["Changed in ACCloud"] },
+    });
+    expect((await update(ref, { ...ref.approval, endDate: dayFromToday(80) })).status).toBe("success");
+    const failed = await waitForPush(ref.id);
+    expect(failed.status).toBe("failed");
+    expect(failed.lastError).toContain("is not the latest");
+    expect(failed.lastError).toContain("Refresh from ACCloud");
+    expect((await rowOf(ref.id)).status).toBe("push_failed");
+
+    const synced = await syncReferral(db(), env.sbx.client, ref.id);
+    expect(synced.revisions).toBe(2);
+    const { retryPush } = await import("../approval/service");
+    expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("sent");
+    const after = await sandboxFor(ref);
+    expect(after.referrals.map((x) => x.revision_number)).toEqual([1, 2, 3]);
+    expect(after.live).toHaveLength(1);
+    expect(after.live[0]!.end_at).toBe(dayFromToday(80));
+  });
+});
+
+describe("cancels", () => {
+  it.each(CANCEL_REASONS.map((r) => r.code))("cancel with reason %s: ACCloud's latest revision is cancelled with it and the request shows cancelled", async (code) => {
+    const ref = await sent();
+    const comment = code === "other" ? "Moved out of state" : undefined;
+    const r = await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: code, comment });
+    expect(r.status, r.message).toBe("success");
+    expect((await rowOf(ref.id)).status).toBe("cancelling");
+    const push = await waitForPush(ref.id);
+    expect(push).toMatchObject({ kind: "cancel", status: "sent" });
+    const { referrals } = await sandboxFor(ref);
+    expect(referrals.at(-1)).toMatchObject({ status: "cancelled", reason_code: code, cancelled_by: "demand", cancellation_comment: comment ?? null });
+    expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: code });
+  });
+
+  it("'other' needs a comment; a comment is at most 1000 characters", async () => {
+    const ref = await sent();
+    const v = (await rowOf(ref.id)).version;
+    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "other" })).toMatchObject({ status: "invalid_data", fieldErrors: { comment: [expect.any(String)] } });
+    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "client_request", comment: "x".repeat(1001) })).toMatchObject({ status: "invalid_data" });
+    expect((await rowOf(ref.id)).status).toBe("sent");
+  });
+});
+
+describe("the agency's side", () => {
+  it("the agency processes, then cancels: the sync reflects both, as the system actor, and a second sync changes nothing", async () => {
+    const ref = await sent();
+    const { referrals } = await sandboxFor(ref);
+    await env.sbx.control.markProcessed(referrals[0]!.id);
+    const round = await syncOpenReferrals(db(), env.sbx.client);
+    expect(round.find((o) => o.referralId === ref.id)).toMatchObject({ change: "processed" });
+    expect((await rowOf(ref.id)).status).toBe("processed");
+
+    await env.sbx.control.agencyCancel(referrals[0]!.id, { reason_code: "client_hospitalization", comment: "Admitted on Monday" });
+    expect(await syncReferral(db(), env.sbx.client, ref.id)).toMatchObject({ change: "cancelled" });
+    expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: "client_hospitalization", decisionComment: "Admitted on Monday" });
+    expect(await syncReferral(db(), env.sbx.client, ref.id)).toMatchObject({ change: null });
+
+    const audit = await db().execute<{ action: string; actor_type: string; actor_label: string }>(
+      sql`select action, actor_type, actor_label from audit_events where entity_id = ${ref.id} and action like 'referral.agency_%' order by id`,
+    );
+    expect(audit.rows).toEqual([
+      { action: "referral.agency_processed", actor_type: "system", actor_label: "ACCloud sync" },
+      { action: "referral.agency_cancelled", actor_type: "system", actor_label: "ACCloud sync" },
+    ]);
+    const [p] = await db().select().from(pushes).where(eq(pushes.referralRequestId, ref.id)).orderBy(desc(pushes.createdAt)).limit(1);
+    expect(p!.status).toBe("sent");
+  });
+});

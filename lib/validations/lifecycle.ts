@@ -1,0 +1,48 @@
+/**
+ * After sending: an update (a new revision with reasons), a cancel (a coded reason) and documents.
+ * Shared by the forms (react-hook-form + zodResolver) and the server actions. No server imports.
+ */
+import { z } from "zod";
+import { ZApproval } from "../approval/schema";
+
+/** The seven cancel reason codes ACCloud takes (§7.3), in words a reviewer reads. */
+export const CANCEL_REASONS = [
+  { code: "datetime_change", label: "The dates or times changed" },
+  { code: "client_request", label: "The client asked to cancel" },
+  { code: "client_hospitalization", label: "The client is in hospital" },
+  { code: "client_passed_away", label: "The client passed away" },
+  { code: "client_refused_service", label: "The client refused the service" },
+  { code: "processing_error", label: "Sent in error" },
+  { code: "other", label: "Other (say why in the comment)" },
+] as const;
+export type CancelReasonCode = (typeof CANCEL_REASONS)[number]["code"];
+export const CANCEL_REASON_LABELS = Object.fromEntries(CANCEL_REASONS.map((r) => [r.code, r.label])) as Record<CancelReasonCode, string>;
+
+/** 50 MB, decimal: ACCloud's stricter reading of its limit (§12.2). */
+export const DOCUMENT_MAX_BYTES = 50_000_000;
+
+const ZRef = z.object({ referralId: z.guid("Unknown referral request"), version: z.coerce.number().int().positive() });
+const optionalComment = (max: number) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max, `At most ${max} characters`).optional());
+
+/** Why a sent referral changes: at least one reason from the admin's list, or one of the reviewer's own. */
+export const ZUpdateReasons = z
+  .object({
+    reasonCodes: z.array(z.string().min(1).max(64)).max(20).default([]),
+    otherReason: optionalComment(200),
+    revisionComment: optionalComment(1000),
+  })
+  .refine((r) => r.reasonCodes.length > 0 || Boolean(r.otherReason), { message: "Give at least one reason the agency will read", path: ["reasonCodes"] });
+
+/** "Send update": the changed approval and why. The approval keeps the editor's field paths. */
+export const ZChangeApproval = ZRef.extend({ approval: ZApproval, reasons: ZUpdateReasons });
+export type TChangeApprovalInput = z.input<typeof ZChangeApproval>;
+
+export const ZCancelReferral = ZRef.extend({
+  reasonCode: z.enum(CANCEL_REASONS.map((r) => r.code) as [CancelReasonCode, ...CancelReasonCode[]], { message: "Choose a reason" }),
+  comment: optionalComment(1000),
+}).refine((c) => c.reasonCode !== "other" || Boolean(c.comment), { message: "Say why, for “Other”", path: ["comment"] });
+export type TCancelReferralInput = z.input<typeof ZCancelReferral>;
+
+/** Re-sending an amended submission's files, or (with a file) adding a document. */
+export const ZDocumentsCall = ZRef;
