@@ -4,9 +4,13 @@ import { serverBinDir } from "./lib/testing/server-postgres";
 
 const ALL = ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{ts,tsx}", "components/**/*.test.{ts,tsx}"];
 
-// Left out of the server run: tests that never touch the database, and tests of the embedded
-// cluster and of our processes' exit behaviour (they start their own embedded clusters).
+// Left out of the server run: tests that never touch the database, tests of the embedded
+// cluster and of our processes' exit behaviour (they start their own embedded clusters), and
+// the fault matrices: minutes of retries, back-offs and killed workers that test the worker and
+// the ACCloud client, which behave the same on either server.
 const NOT_ON_SERVER = [
+  "lib/push/faults.test.ts",
+  "lib/push/faults-after-sending.test.ts",
   "lib/auth/scopes.test.ts",
   "lib/intake/files.test.ts",
   "lib/push/time.test.ts",

@@ -19,6 +19,7 @@ import { dateOf, indexFields, textOf } from "../form-mapping";
 import type { DecodedFile } from "./files";
 import type { TReferralRequest } from "./schema";
 import { DECIDED, transitionIn } from "../referrals/transitions";
+import { diffSubmissions } from "../approval/snapshot";
 
 export type IngestResult = {
   outcome: "created" | "duplicate" | "amended";
@@ -96,31 +97,6 @@ export function queueColumns(p: TReferralRequest) {
 function storedPayload(p: TReferralRequest, files: DecodedFile[]): unknown {
   if (!p.files) return p;
   return { ...p, files: p.files.map((f, i) => ({ ...f, file_value: `sha256:${files[i]?.sha256 ?? ""}` })) };
-}
-
-/** Top-level paths whose content differs between two payloads (for the amendment audit record). */
-export function changedPaths(before: unknown, after: unknown, prefix = "", out: string[] = []): string[] {
-  if (out.length >= 50) return out;
-  if (canonicalJson(before) === canonicalJson(after)) return out;
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  if (prefix === "form_data.fields" && Array.isArray(before) && Array.isArray(after)) {
-    // Fields are compared by label: ids differ per environment and order may change.
-    const label = (f: unknown) => (isObj(f) ? String(f.field_label) : "");
-    const a = new Map(before.map((f) => [label(f), f]));
-    const b = new Map(after.map((f) => [label(f), f]));
-    for (const l of new Set([...a.keys(), ...b.keys()])) {
-      if (canonicalJson(a.get(l)) !== canonicalJson(b.get(l))) out.push(`form_data.fields[${JSON.stringify(l)}]`);
-    }
-    return out;
-  }
-  if (isObj(before) && isObj(after)) {
-    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k, out);
-    }
-    return out;
-  }
-  out.push(prefix || "(body)");
-  return out;
 }
 
 /**
@@ -359,7 +335,7 @@ export async function ingestReferralRequest(
           },
           audit: {
             action: "referral.amended",
-            details: { requestId, submission: seq, statusAtAmendment: row.status, afterDecision, changed: changedPaths(previous?.payload, stored) },
+            details: { requestId, submission: seq, statusAtAmendment: row.status, afterDecision, changed: diffSubmissions(previous?.payload, stored).map((c) => c.label) },
           },
           message: "",
           data: {},

@@ -163,7 +163,7 @@ describe("reference payload", () => {
     expect(row).toMatchObject({ service_end: "2023-08-31", submission_count: 2, version: 2 });
     expect(row.amended_at).not.toBeNull();
     const audit = (await db().execute(sql`select details from audit_events where entity_id = ${id} and action = 'referral.amended'`)).rows[0] as { details: { changed: string[] } };
-    expect(audit.details.changed).toEqual(['form_data.fields["Service end date"]']);
+    expect(audit.details.changed).toEqual(["Service end date"]);
     // The original submission is untouched.
     const original = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id} and seq = 1`)).rows[0] as { payload: typeof payload };
     expect(original.payload.form_data.fields.find((f) => f.field_label === "Service end date")!.field_value).toBe("2023-07-31");

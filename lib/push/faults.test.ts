@@ -7,11 +7,10 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FaultSpec } from "../accloud/sandbox/control";
 import { getDb } from "../db";
 import { approveReferral } from "../approval/service";
 import { clientExternalId } from "./run";
-import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "./testing";
+import { approvalFor, expectRetryAfterHonoured, FAULTS, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush, waitForStepRunning } from "./testing";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: ChildProcess | null = null;
@@ -25,13 +24,6 @@ const STEP_PATHS = {
 } as const;
 type Step = keyof typeof STEP_PATHS;
 
-const FAULTS: Record<string, (s: Step) => FaultSpec> = {
-  "500 then success": (s) => ({ ...STEP_PATHS[s], kind: "status", status: 500, times: 1 }),
-  "429 with Retry-After": (s) => ({ ...STEP_PATHS[s], kind: "status", status: 429, retryAfter: 1, times: 1 }),
-  timeout: (s) => ({ ...STEP_PATHS[s], kind: "timeout", times: 1 }),
-  "reset connection": (s) => ({ ...STEP_PATHS[s], kind: "reset", times: 1 }),
-  "applied but answer lost": (s) => ({ ...STEP_PATHS[s], kind: "apply_then_fail", then: "status", status: 502, times: 1 }),
-};
 
 async function expectExactlyOne(ref: Awaited<ReturnType<typeof newReferral>>) {
   const state = await env.sbx.control.state();
@@ -57,7 +49,7 @@ afterAll(async () => {
 describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
   it.each(Object.keys(FAULTS))("%s: ends sent with exactly one of everything", async (faultName) => {
     const ref = await newReferral();
-    const fault = await env.sbx.control.addFault(FAULTS[faultName]!(step));
+    const fault = await env.sbx.control.addFault(FAULTS[faultName]!(STEP_PATHS[step]));
     await env.sbx.control.clearCalls();
     const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
     expect(r.status).toBe("success");
@@ -67,13 +59,7 @@ describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
     expect(faults.find((f) => f.id === fault.id)?.remaining ?? 0).toBe(0);
     expect(push.steps[step]!.attempts).toBeGreaterThanOrEqual(2);
     await expectExactlyOne(ref);
-    if (faultName === "429 with Retry-After") {
-      const calls = (await env.sbx.control.calls()).filter((c) => c.method === "POST" && c.route === STEP_PATHS[step].path);
-      const limited = calls.findIndex((c) => c.status === 429);
-      expect(limited).toBeGreaterThanOrEqual(0);
-      const next = calls[limited + 1]!;
-      expect(Date.parse(next.at) - Date.parse(calls[limited]!.at)).toBeGreaterThanOrEqual(1000);
-    }
+    if (faultName === "429 with Retry-After") await expectRetryAfterHonoured(env.sbx, STEP_PATHS[step]);
   });
 
   it("worker process killed mid-step: another worker finishes it, exactly one of everything", async () => {
@@ -81,15 +67,8 @@ describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
     await env.sbx.control.addFault({ ...STEP_PATHS[step], kind: "delay", delayMs: 1500, times: 1 });
     const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
     expect(r.status).toBe("success");
-    await waitForPush(ref.id, () => true);
-    // Wait until this step is in flight, then kill the worker process with SIGKILL.
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const p = await waitForPush(ref.id, () => true);
-      if (p.steps[step]?.status === "running") break;
-      if (Date.now() > deadline) throw new Error(`step ${step} never started`);
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    // Once this step is in flight, the worker process dies (SIGKILL).
+    await waitForStepRunning(ref.id, step);
     await new Promise((res) => setTimeout(res, 300));
     killGroup(worker);
     worker = startChildWorker(env.sbx.url);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { pushes, referralRequests } from "../../db/schema";
 import { refreshReferenceData } from "../accloud/reference-data";
+import type { FaultSpec } from "../accloud/sandbox/control";
 import { startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "../accloud/sandbox/test-helpers";
 import { systemActor } from "../audit";
 import { getDb, getPool } from "../db";
@@ -113,5 +114,35 @@ export function killGroup(child: ChildProcess | null): void {
     process.kill(-child.pid, "SIGKILL");
   } catch {
     /* already gone */
+  }
+}
+
+/** The fault matrix's faults, for one ACCloud route: each must end sent with nothing created twice. */
+export const FAULTS: Record<string, (route: { method: string; path: string }) => FaultSpec> = {
+  "500 then success": (r) => ({ ...r, kind: "status", status: 500, times: 1 }),
+  "429 with Retry-After": (r) => ({ ...r, kind: "status", status: 429, retryAfter: 1, times: 1 }),
+  timeout: (r) => ({ ...r, kind: "timeout", times: 1 }),
+  "reset connection": (r) => ({ ...r, kind: "reset", times: 1 }),
+  "applied but answer lost": (r) => ({ ...r, kind: "apply_then_fail", then: "status", status: 502, times: 1 }),
+};
+
+/** After a 429 with Retry-After, ACCloud was called again no sooner than the wait it asked for. */
+export async function expectRetryAfterHonoured(sbx: TestSandbox, route: { method: string; path: string }) {
+  const calls = (await sbx.control.calls()).filter((c) => c.method === route.method && c.route === route.path);
+  const limited = calls.findIndex((c) => c.status === 429);
+  if (limited < 0) throw new Error(`no 429 was answered on ${route.method} ${route.path}`);
+  const next = calls[limited + 1];
+  if (!next) throw new Error("no call followed the 429");
+  if (Date.parse(next.at) - Date.parse(calls[limited]!.at) < 1000) throw new Error("the call after the 429 came before its Retry-After");
+}
+
+/** Waits until a step of the latest push is in flight (to kill its worker then). */
+export async function waitForStepRunning(referralId: string, step: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await waitForPush(referralId, () => true);
+    if (p.steps[step]?.status === "running") return;
+    if (Date.now() > deadline) throw new Error(`step ${step} never started`);
+    await new Promise((res) => setTimeout(res, 50));
   }
 }

@@ -4,7 +4,7 @@
  * within a group, every field kept (unknown types and unmapped labels land in "Other fields").
  */
 import { GROUP_TITLES, meaningOf, type FieldGroup } from "../form-mapping";
-import { canonical } from "./canonical";
+import { diffSubmissions, type SubmissionChange } from "../approval/snapshot";
 
 export type PayloadField = { field_id?: unknown; field_label: string; field_type: string; field_value?: unknown; type?: string | null };
 
@@ -55,33 +55,14 @@ export function buildFieldGroups(payload: unknown, changedLabels: ReadonlySet<st
 
 export type FieldChange = { label: string; before: unknown; after: unknown; kind: "changed" | "added" | "removed" };
 
+const strip = ({ label, before, after, kind }: SubmissionChange): FieldChange => ({ label, before, after, kind });
+
 /** Field-by-field differences between two submissions, matched by label (ids differ per environment). */
 export function diffFields(original: unknown, latest: unknown): FieldChange[] {
-  const a = new Map(fieldsOf(original).map((f) => [f.field_label, f.field_value ?? null]));
-  const b = new Map(fieldsOf(latest).map((f) => [f.field_label, f.field_value ?? null]));
-  const out: FieldChange[] = [];
-  for (const [label, after] of b) {
-    if (!a.has(label)) out.push({ label, before: null, after, kind: "added" });
-    else if (canonical(a.get(label)) !== canonical(after)) out.push({ label, before: a.get(label), after, kind: "changed" });
-  }
-  for (const [label, before] of a) if (!b.has(label)) out.push({ label, before, after: null, kind: "removed" });
-  return out;
+  return diffSubmissions(original, latest).filter((c) => c.part === "fields").map(strip);
 }
 
-/** Differences outside the form fields: client, agency, files (by name and digest), form meta. */
+/** Differences outside the form fields: client, agency, files (by name and digest). */
 export function diffEnvelope(original: unknown, latest: unknown): FieldChange[] {
-  const out: FieldChange[] = [];
-  const o = (original ?? {}) as Record<string, unknown>;
-  const l = (latest ?? {}) as Record<string, unknown>;
-  for (const part of ["client", "agency"] as const) {
-    const a = (o[part] ?? {}) as Record<string, unknown>;
-    const b = (l[part] ?? {}) as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (canonical(a[k]) !== canonical(b[k])) out.push({ label: `${part}.${k}`, before: a[k] ?? null, after: b[k] ?? null, kind: "changed" });
-    }
-  }
-  const files = (p: Record<string, unknown>) =>
-    (Array.isArray(p.files) ? (p.files as Array<{ file_name?: string; file_value?: string }>) : []).map((f) => `${f.file_name ?? "?"} (${String(f.file_value ?? "").slice(7, 19)})`);
-  if (canonical(files(o)) !== canonical(files(l))) out.push({ label: "files", before: files(o).join(", "), after: files(l).join(", "), kind: "changed" });
-  return out;
+  return diffSubmissions(original, latest).filter((c) => c.part !== "fields").map(strip);
 }

@@ -1,0 +1,135 @@
+/**
+ * What the agency received, as one plain object per revision, and field-level differences between
+ * two of them (microdiff). The same differ compares two submissions of a request by label
+ * (field ids change per environment), so amendments and revisions read alike.
+ */
+import diff from "microdiff";
+import { fieldsOf } from "../referrals/fields";
+import type { TApproval } from "./schema";
+import { FIRST_DAY_LABELS, WEEKDAYS } from "./schema";
+
+export type Names = { serviceCodes: Map<number, string>; funders: Map<number, string> };
+
+export type RevisionSnapshot = {
+  client: Record<string, string>;
+  service: Record<string, string>;
+  dates: { start: string; end: string };
+  authorizations: Array<Record<string, string>>;
+  caseManager: Record<string, string>;
+  comment: string;
+  documents: string[];
+};
+
+const text = (v: unknown) => (v === undefined || v === null ? "" : String(v));
+
+/** A snapshot from the approval, the submission it pinned, and the documents ACCloud had by then. */
+export function revisionSnapshot(a: TApproval, payload: unknown, names: Names, documents: string[]): RevisionSnapshot {
+  const client = ((payload as { client?: Record<string, unknown> } | null)?.client ?? {}) as Record<string, unknown>;
+  const keep = ["first_name", "last_name", "birthday", "gender", "phone_main", "email", "address", "city", "state", "zip", "timezone"];
+  return {
+    client: Object.fromEntries(keep.filter((k) => client[k] !== undefined && client[k] !== null && client[k] !== "").map((k) => [k, text(client[k])])),
+    service: {
+      code: names.serviceCodes.get(a.serviceCodeId) ?? `#${a.serviceCodeId}`,
+      funder: names.funders.get(a.funderId) ?? `#${a.funderId}`,
+      careType: a.careType === "psw" ? "PSW" : "Nursing",
+    },
+    dates: { start: a.startDate, end: a.endDate },
+    authorizations: a.authorizations.map((auth) => {
+      const rules: Record<string, string> = {};
+      if (auth.ruleMode === "daily") {
+        if (auth.ruleDaily !== undefined) rules.daily = text(auth.ruleDaily);
+      } else {
+        for (const d of WEEKDAYS) if (auth.weekdays[d] !== undefined) rules[d] = text(auth.weekdays[d]);
+      }
+      if (auth.ruleWeekly !== undefined) rules.weekly = text(auth.ruleWeekly);
+      if (auth.ruleMonthly !== undefined) rules.monthly = text(auth.ruleMonthly);
+      if (auth.rulePeriod !== undefined) rules.period = text(auth.rulePeriod);
+      return {
+        countedIn: auth.ruleType === "HOURS" ? "hours" : "visits",
+        start: a.startDate,
+        end: a.endDate,
+        ...rules,
+        weekStartsOn: FIRST_DAY_LABELS[auth.firstDayOfWeek] ?? text(auth.firstDayOfWeek),
+        ...(auth.authorizationNumber ? { authorizationNumber: auth.authorizationNumber } : {}),
+        ...(auth.memberNumber ? { memberNumber: auth.memberNumber } : {}),
+        ...(auth.programId ? { programId: auth.programId } : {}),
+        ...(auth.notes ? { notes: auth.notes } : {}),
+      };
+    }),
+    caseManager: Object.fromEntries(Object.entries(a.caseManager).filter(([, v]) => v).map(([k, v]) => [k, text(v)])),
+    comment: a.comment ?? "",
+    documents,
+  };
+}
+
+export type Change = { label: string; before: unknown; after: unknown; kind: "changed" | "added" | "removed" };
+
+const WORDS: Record<string, string> = {
+  client: "Client",
+  service: "Service",
+  dates: "Dates",
+  authorizations: "Authorization",
+  caseManager: "Case manager",
+  comment: "Comment for the agency",
+  documents: "Documents",
+  fields: "Form",
+  agency: "Agency",
+  files: "Files",
+};
+
+function labelOf(path: Array<string | number>): string {
+  return path
+    .map((p, i) => (typeof p === "number" ? (path[i - 1] === "authorizations" ? `${p + 1}` : `#${p + 1}`) : i === 0 ? (WORDS[p] ?? p) : p.replace(/([A-Z])/g, " $1").replace(/_/g, " ").toLowerCase()))
+    .join(" · ");
+}
+
+/** Field-level differences, with readable labels ("Authorization 1 · end"). */
+export function diffObjects(before: object, after: object): Change[] {
+  return diff(before as Record<string, unknown>, after as Record<string, unknown>).map((d) => ({
+    label: labelOf(d.path),
+    before: d.type === "CREATE" ? null : d.oldValue,
+    after: d.type === "REMOVE" ? null : d.value,
+    kind: d.type === "CREATE" ? "added" : d.type === "REMOVE" ? "removed" : "changed",
+  }));
+}
+
+/**
+ * A submission as the reviewer compares it: form fields keyed by label (ids differ per
+ * environment, order may change), the client and agency blocks, and the files by name and digest.
+ */
+export function submissionSnapshot(payload: unknown): { fields: Record<string, unknown>; client: Record<string, unknown>; agency: Record<string, unknown>; files: string[] } {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const files = Array.isArray(p.files) ? (p.files as Array<{ file_name?: string; file_value?: string }>) : [];
+  return {
+    fields: Object.fromEntries(fieldsOf(payload).map((f) => [f.field_label, f.field_value ?? null])),
+    client: (p.client ?? {}) as Record<string, unknown>,
+    agency: (p.agency ?? {}) as Record<string, unknown>,
+    files: files.map((f) => `${f.file_name ?? "?"} (${String(f.file_value ?? "").slice(7, 19)})`),
+  };
+}
+
+export type SubmissionChange = Change & { part: "fields" | "client" | "agency" | "files" };
+
+/**
+ * Differences between two submissions, one per form field (by label), client or agency key, and
+ * the file list: additions and changes in the later submission's order, removals after them.
+ */
+export function diffSubmissions(before: unknown, after: unknown): SubmissionChange[] {
+  const a = submissionSnapshot(before);
+  const b = submissionSnapshot(after);
+  const touched = new Set(diff(a, b).map((d) => `${String(d.path[0])}\u0000${String(d.path[1] ?? "")}`));
+  const out: SubmissionChange[] = [];
+  for (const part of ["fields", "client", "agency"] as const) {
+    const label = (k: string) => (part === "fields" ? k : `${part}.${k}`);
+    for (const k of Object.keys(b[part])) {
+      if (!touched.has(`${part}\u0000${k}`)) continue;
+      const had = k in a[part];
+      out.push({ part, label: label(k), before: had ? a[part][k] : null, after: b[part][k] ?? null, kind: had ? "changed" : "added" });
+    }
+    for (const k of Object.keys(a[part])) {
+      if (!(k in b[part])) out.push({ part, label: label(k), before: a[part][k] ?? null, after: null, kind: "removed" });
+    }
+  }
+  if ([...touched].some((t) => t.startsWith("files\u0000"))) out.push({ part: "files", label: "files", before: a.files.join(", "), after: b.files.join(", "), kind: "changed" });
+  return out;
+}
