@@ -79,7 +79,7 @@ describe("pages × role", () => {
       allowed: ["reviewer", "supervisor", "admin"],
       run: async (id) => {
         await ReferralLayout({ children: null, params: Promise.resolve({ id }) });
-        return ReferralPage({ params: Promise.resolve({ id }) });
+        return ReferralPage({ params: Promise.resolve({ id }), searchParams: Promise.resolve({}) });
       },
     },
     { name: "/audit", allowed: ["supervisor", "admin"], run: () => AuditPage(sp()) },

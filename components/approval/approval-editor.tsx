@@ -5,6 +5,9 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useFieldArray, useForm, useWatch, type FieldPath, type UseFormRegister } from "react-hook-form";
 import { approveReferralAction, retryPushAction, saveApprovalDraftAction } from "@/app/(app)/referrals/[id]/approval-actions";
+import { changeApprovalAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
+import { ZUpdateReasons } from "@/lib/validations/lifecycle";
+import { ConfirmUpdate, planOf, plusOneMonth, UpdatePlan, UpdateReasons, type ReasonsForm } from "./update-parts";
 import { emptyAuthorization, FIRST_DAY_LABELS, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
 import type { RuleSuggestion } from "@/lib/approval/prefill";
 import { btnPrimary, btnSecondary, btnSmall, card, errorText, input, label } from "@/components/ui/styles";
@@ -14,7 +17,8 @@ type Option = { id: number | string; name: string };
 export type ApprovalEditorProps = {
   referralId: string;
   version: number;
-  mode: "approve" | "retry";
+  /** approve: the first decision; retry: fix a failed push; update: change what was sent */
+  mode: "approve" | "retry" | "update";
   defaults: TApprovalInput;
   serviceCodes: Option[];
   funders: Option[];
@@ -24,6 +28,8 @@ export type ApprovalEditorProps = {
   clientTimezone: string;
   /** retry: fields a finished push step already sent (a retry cannot change them) */
   locked?: Array<{ field: string; step: string }>;
+  /** update: what ACCloud has now, the reasons to choose from, the revision number it will become */
+  update?: { sent: TApproval; reasons: Array<{ code: string; label: string }>; nextRevision: number; fixed: { serviceCode: string; funder: string; careType: string; agency: string } };
 };
 
 type Msg = { kind: "error" | "info"; text: string } | null;
@@ -48,6 +54,8 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
   const { fields, append, remove } = useFieldArray({ control, name: "authorizations" });
   const watched = useWatch({ control });
   const err = (path: string) => errorAt(formState.errors, path);
+  const reasonsForm: ReasonsForm = useForm({ resolver: zodResolver(ZUpdateReasons), defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" } });
+  const [confirming, setConfirming] = useState<TApproval | null>(null);
 
   const applyServerErrors = (fieldErrors: Record<string, string[] | undefined> | undefined) => {
     for (const [path, messages] of Object.entries(fieldErrors ?? {})) {
@@ -56,8 +64,36 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     }
   };
 
-  const submit = (kind: "approve" | "retry") =>
-    handleSubmit(
+  const sendUpdate = (data: TApproval) =>
+    startTransition(async () => {
+      setMsg(null);
+      const reasons = reasonsForm.getValues();
+      const r = await changeApprovalAction({ referralId: p.referralId, version: p.version, approval: data, reasons });
+      setConfirming(null);
+      if (r.status === "success") {
+        setMsg({ kind: "info", text: r.message ?? "Update sent" });
+        router.refresh();
+      } else {
+        if (r.status === "invalid_data") {
+          applyServerErrors(Object.fromEntries(Object.entries(r.fieldErrors ?? {}).filter(([k]) => !k.startsWith("reasons."))));
+          const reasonError = r.fieldErrors?.["reasons.reasonCodes"]?.[0];
+          if (reasonError) reasonsForm.setError("reasonCodes", { message: reasonError });
+        }
+        const formLevel = r.status === "invalid_data" ? r.fieldErrors?._form?.[0] : undefined;
+        setMsg({ kind: "error", text: formLevel ?? r.message ?? "Not sent." });
+      }
+    });
+
+  const submit = (kind: "approve" | "retry" | "update") =>
+    kind === "update"
+      ? handleSubmit(
+          async (data) => {
+            if (await reasonsForm.trigger()) setConfirming(data);
+            else setMsg({ kind: "error", text: "Give at least one reason the agency will read." });
+          },
+          () => setMsg({ kind: "error", text: "Some fields need attention: see the messages beside them." }),
+        )()
+      : handleSubmit(
       (data) =>
         startTransition(async () => {
           setMsg(null);
@@ -98,6 +134,14 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
 
   const startDate = String(watched.startDate ?? "");
   const endDate = String(watched.endDate ?? "");
+  const plan = p.update ? planOf(p.update.sent, watched) : null;
+  const extendByAMonth = () => {
+    setValue("endDate", plusOneMonth(endDate), { shouldDirty: true, shouldValidate: true });
+    const codes = reasonsForm.getValues("reasonCodes") ?? [];
+    if (p.update?.reasons.some((r) => r.code === "authorization_extended") && !codes.includes("authorization_extended")) {
+      reasonsForm.setValue("reasonCodes", [...codes, "authorization_extended"]);
+    }
+  };
 
   return (
     <form
@@ -112,10 +156,12 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     >
       <div>
         <h2 id="approval-title" className="text-lg font-semibold">
-          {p.mode === "retry" ? "Fix and retry the approval" : "Authorization and approval"}
+          {p.mode === "retry" ? "Fix and retry the approval" : p.mode === "update" ? "Change approval" : "Authorization and approval"}
         </h2>
         <p className="text-sm text-slate-700">
-          Prefilled from the form. Every rule ACCloud checks is checked here first; nothing is sent until you approve.
+          {p.mode === "update"
+            ? `Prefilled with what the agency has now. Sending makes revision ${p.update?.nextRevision ?? ""} in ACCloud; the agency sees the reasons you give.`
+            : "Prefilled from the form. Every rule ACCloud checks is checked here first; nothing is sent until you approve."}
         </p>
         {p.locked?.length ? (
           <p className="mt-2 rounded-md border border-slate-300 bg-slate-50 p-2 text-sm text-slate-800" data-testid="retry-locked">
@@ -127,6 +173,20 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
 
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-base font-semibold">Service</legend>
+        {p.update ? (
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm sm:col-span-2" data-testid="update-fixed">
+            <dt className="text-slate-700">Care type</dt>
+            <dd className="font-medium">{p.update.fixed.careType}</dd>
+            <dt className="text-slate-700">Service code</dt>
+            <dd className="font-medium">{p.update.fixed.serviceCode}</dd>
+            <dt className="text-slate-700">Funder</dt>
+            <dd className="font-medium">{p.update.fixed.funder}</dd>
+            <dt className="text-slate-700">Agency</dt>
+            <dd className="font-medium">{p.update.fixed.agency}</dd>
+            <dd className="col-span-2 text-xs text-slate-700">ACCloud keeps these for a sent referral; to change them, cancel it and approve a new one.</dd>
+          </dl>
+        ) : (
+          <>
         <div>
           <span className={label} id="care-type-label">
             Care type
@@ -148,8 +208,17 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
           <SelectField id="supplyPersonaId" label="Agency (supplier)" options={p.suppliers} register={register} message={err("supplyPersonaId")} />
           {!p.agency.inTrustedNetwork ? <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p> : null}
         </div>
+          </>
+        )}
         <TextField id="startDate" type="date" label="Start date" register={register} message={err("startDate")} />
         <TextField id="endDate" type="date" label="End date" register={register} message={err("endDate")} hint={`Every authorization covers these dates; the referral is sent as midnight ${p.clientTimezone}.`} />
+        {p.update ? (
+          <div className="sm:col-span-2">
+            <button type="button" className={btnSmall} onClick={extendByAMonth}>
+              Extend by a month
+            </button>
+          </div>
+        ) : null}
       </fieldset>
 
       {p.hints.frequencyText || p.hints.authorizationsText ? (
@@ -305,6 +374,13 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         <FieldError id="comment" message={err("comment")} />
       </div>
 
+      {p.update ? (
+        <>
+          <UpdatePlan plan={plan} />
+          <UpdateReasons form={reasonsForm} reasons={p.update.reasons} />
+        </>
+      ) : null}
+
       {msg ? (
         <p role={msg.kind === "error" ? "alert" : "status"} className={msg.kind === "error" ? "rounded-md bg-red-50 p-2 text-sm text-red-900" : "rounded-md bg-green-50 p-2 text-sm text-green-900"}>
           {msg.text}
@@ -313,7 +389,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
 
       <div className="flex flex-wrap gap-3">
         <button type="submit" className={btnPrimary} disabled={pending}>
-          {pending ? "Sending…" : p.mode === "retry" ? "Save and retry the push" : "Approve and send to ACCloud"}
+          {pending ? "Sending…" : p.mode === "retry" ? "Save and retry the push" : p.mode === "update" ? "Send update…" : "Approve and send to ACCloud"}
         </button>
         {p.mode === "approve" ? (
           <button type="button" className={btnSecondary} disabled={pending} onClick={saveDraft}>
@@ -321,6 +397,25 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
           </button>
         ) : null}
       </div>
+      {p.update && confirming ? (
+        <ConfirmUpdate
+          open
+          pending={pending}
+          onClose={() => setConfirming(null)}
+          onConfirm={() => sendUpdate(confirming)}
+          summary={{
+            revision: p.update.nextRevision,
+            dates: `${confirming.startDate} to ${confirming.endDate}`,
+            plan: planOf(p.update.sent, confirming) ?? [],
+            reasons: [
+              ...(reasonsForm.getValues("reasonCodes") ?? []).map((c) => p.update!.reasons.find((r) => r.code === c)?.label ?? c),
+              ...(reasonsForm.getValues("otherReason") ? [String(reasonsForm.getValues("otherReason"))] : []),
+            ],
+            comment: String(reasonsForm.getValues("revisionComment") ?? "") || null,
+            caseManager: confirming.caseManager.name,
+          }}
+        />
+      ) : null}
     </form>
   );
 }

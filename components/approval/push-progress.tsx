@@ -12,6 +12,14 @@ const STEP_LABELS: Record<string, string> = {
   authorizations: "Authorizations",
   referral: "Referral approval",
   attachments: "Documents",
+  cleanup: "Replaced authorizations removed",
+  cancel: "Cancellation",
+};
+const TITLES: Record<string, string> = {
+  approve: "Sending to ACCloud",
+  update: "Sending the update to ACCloud",
+  cancel: "Cancelling in ACCloud",
+  documents: "Sending documents to ACCloud",
 };
 const TERMINAL = new Set(["sent", "failed"]);
 
@@ -45,7 +53,17 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
     const was = previous.current;
     previous.current = push?.status;
     if (push && was && !TERMINAL.has(was) && TERMINAL.has(push.status)) {
-      setToast(push.status === "sent" ? "Sent to ACCloud: the agency has the referral." : "The push stopped: see the failed step.");
+      setToast(
+        push.status !== "sent"
+          ? "The push stopped: see the failed step."
+          : push.kind === "cancel"
+            ? "Cancelled in ACCloud: the agency sees the cancellation."
+            : push.kind === "update"
+              ? "Update sent: the agency has the new revision."
+              : push.kind === "documents"
+                ? "Documents sent to ACCloud."
+                : "Sent to ACCloud: the agency has the referral.",
+      );
       router.refresh();
       const t = setTimeout(() => setToast(null), 8000);
       return () => clearTimeout(t);
@@ -57,7 +75,7 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
     <section aria-labelledby="push-title" className={`${card} p-4`} data-testid="push-progress">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="push-title" className="text-base font-semibold">
-          Sending to ACCloud
+          {TITLES[push.kind] ?? TITLES.approve}
         </h2>
         <p className="text-sm" data-testid="push-status">
           <PushStatusText status={push.status} />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import { isTyping, KeyboardHelp } from "@/components/keyboard-help";
 
 const SHORTCUTS: Array<[string, string]> = [
   ["j", "Next request"],
@@ -10,9 +11,6 @@ const SHORTCUTS: Array<[string, string]> = [
   ["/", "Search"],
   ["?", "Show this help"],
 ];
-
-const isTyping = (el: EventTarget | null) =>
-  el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
 /** j/k/Enter/c/ / /? over the server-rendered rows (marked data-queue-row). */
 export function QueueKeyboard() {
@@ -80,26 +78,7 @@ export function QueueKeyboard() {
       <button type="button" onClick={() => dialog.current?.showModal()} className="text-sm font-medium text-blue-800 underline underline-offset-2 hover:text-blue-950">
         Keyboard shortcuts
       </button>
-      <dialog ref={dialog} aria-labelledby="kbd-title" className="m-auto w-[min(24rem,calc(100%-2rem))] rounded-lg border border-slate-300 p-5 shadow-xl backdrop:bg-slate-900/40">
-        <h2 id="kbd-title" className="text-lg font-semibold">
-          Keyboard shortcuts
-        </h2>
-        <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-          {SHORTCUTS.map(([k, v]) => (
-            <div key={k} className="contents">
-              <dt>
-                <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs">{k}</kbd>
-              </dt>
-              <dd className="text-slate-800">{v}</dd>
-            </div>
-          ))}
-        </dl>
-        <form method="dialog" className="mt-4 text-right">
-          <button type="submit" className="rounded-md bg-blue-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-900">
-            Close
-          </button>
-        </form>
-      </dialog>
+      <KeyboardHelp ref={dialog} shortcuts={SHORTCUTS} />
     </>
   );
 }

@@ -3,15 +3,16 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import type { QueueRowView } from "@/lib/referrals/queue-rows";
 import type { QueueTab } from "@/lib/validations/queue-view";
 
 type Counts = Record<QueueTab, number>;
-type Updates = { newCount: number; counts: Counts };
+type Updates = { newCount: number; counts: Counts; rows?: QueueRowView[] };
 
 const POLL_MS = 15_000;
 
 /** One poll per view (same key for the tabs and the notice). Polling never extends an idle session. */
-function useQueueUpdates(pollUrl: string, initialCounts: Counts) {
+export function useQueueUpdates(pollUrl: string, initialCounts: Counts) {
   return useQuery<Updates>({
     queryKey: ["queue-updates", pollUrl],
     queryFn: async () => {

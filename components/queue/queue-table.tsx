@@ -6,6 +6,8 @@ import { claimReferralAction, unassignReferralAction } from "@/app/(app)/queue/a
 import { SLA_CLASSES } from "@/components/sla-badge";
 import { AmendedBadge, StatusBadge } from "@/components/status-badge";
 import type { QueueRowView } from "@/lib/referrals/queue-rows";
+import type { QueueTab } from "@/lib/validations/queue-view";
+import { useQueueUpdates } from "./live";
 import { BULK_FORM_ID } from "./bulk-assign";
 
 const LABELS = { claim: "Claim", release: "Release", unassign: "Unassign" } as const;
@@ -15,8 +17,27 @@ const LABELS = { claim: "Claim", release: "Release", unassign: "Unassign" } as c
  * once (no separate server-component tree per row), and the row buttons run server actions.
  * `c` on a selected row presses its [data-claim] button.
  */
-export function QueueTable({ rows, caption, canAssign }: { rows: QueueRowView[]; caption: string; canAssign: boolean }) {
+export function QueueTable({
+  rows: initialRows,
+  caption,
+  canAssign,
+  pollUrl,
+  initialCounts,
+}: {
+  rows: QueueRowView[];
+  caption: string;
+  canAssign: boolean;
+  pollUrl: string;
+  initialCounts: Record<QueueTab, number>;
+}) {
   const router = useRouter();
+  // Rows another reviewer claimed, decided or sent since the page was rendered show their new state in place.
+  const { data } = useQueueUpdates(pollUrl, initialCounts);
+  const fresh = new Map((data.rows ?? []).map((r) => [r.id, r]));
+  const rows = initialRows.map((r) => {
+    const now = fresh.get(r.id);
+    return now && now.version !== r.version ? { ...now, changed: true } : { ...r, changed: false };
+  });
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   // Plain links (50 next/link instances cost real server time per request), navigated
@@ -72,7 +93,7 @@ export function QueueTable({ rows, caption, canAssign }: { rows: QueueRowView[];
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} className="q-row" data-queue-row data-request-id={r.requestId} data-overdue={r.sla.kind === "overdue" ? "" : undefined}>
+              <tr key={r.id} className="q-row" data-queue-row data-request-id={r.requestId} data-overdue={r.sla.kind === "overdue" ? "" : undefined} data-changed={r.changed ? "" : undefined}>
                 {canAssign ? (
                   <td className="absolute right-2 top-2 md:static md:table-cell md:px-3 md:py-2.5 md:align-top">
                     <input type="checkbox" name="ids" value={r.id} form={BULK_FORM_ID} aria-label={`Select the request for ${r.client}`} className="h-4 w-4 accent-blue-800" />
@@ -85,6 +106,7 @@ export function QueueTable({ rows, caption, canAssign }: { rows: QueueRowView[];
                   <div className="mt-0.5 flex flex-wrap items-center gap-1.5">
                     {r.status ? <StatusBadge status={r.status.key} /> : null}
                     {r.amended ? <AmendedBadge afterDecision={r.amendedAfterDecision} /> : null}
+                    {r.changed ? <span className="rounded bg-yellow-100 px-1.5 py-0.5 text-xs font-medium text-yellow-950">changed just now</span> : null}
                     <span className="q-id">{r.requestId.slice(0, 8)}</span>
                   </div>
                 </td>

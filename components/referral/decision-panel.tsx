@@ -252,7 +252,11 @@ export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: s
   const [choice, setChoice] = useState<Choice | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
-  if (!choices.length) return <p className="text-sm text-slate-700">No decision applies to a request that is {STATUS_LABELS[status]?.toLowerCase()}.</p>;
+  if (!choices.length) {
+    // A sent referral is changed or cancelled from its own controls (Change approval, Cancel referral).
+    if (["sent", "processed", "push_failed"].includes(status)) return null;
+    return <p className="text-sm text-slate-700">No decision applies to a request that is {STATUS_LABELS[status]?.toLowerCase()}.</p>;
+  }
   return (
     <div className="space-y-3">
       <div role="group" aria-label="Decision" className="flex flex-wrap gap-2">

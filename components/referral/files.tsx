@@ -1,10 +1,15 @@
 import type { ReferralDetail } from "@/lib/referrals/detail";
+import { hasScope, type Actor } from "@/lib/auth/scopes";
+import { DocumentsForm } from "./documents-form";
 import { FilePreview } from "./file-preview";
 
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
 /** Files through the authenticated route: every view and download is audited. */
-export function ReferralFiles({ d }: { d: ReferralDetail }) {
+export function ReferralFiles({ d, actor }: { d: ReferralDetail; actor?: Actor }) {
+  const sent = d.snapshot.status === "sent" || d.snapshot.status === "processed";
+  const canSend = Boolean(actor && hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push"));
+  const unsentLatest = d.files.filter((f) => f.current && !f.addedByReviewer && !f.inAccloud).length;
   return (
     <section aria-labelledby="files-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <h2 id="files-title" className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
@@ -23,6 +28,8 @@ export function ReferralFiles({ d }: { d: ReferralDetail }) {
                       {f.contentType} · {size(f.size)}
                       {f.originalName !== f.safeName ? ` · stored as ${f.safeName}` : ""}
                       {!f.current ? ` · from submission ${f.seq} (superseded)` : ""}
+                      {f.addedByReviewer ? " · added by CSI" : ""}
+                      {d.accloudReferralId ? (f.inAccloud ? " · in ACCloud" : " · not in ACCloud") : ""}
                     </p>
                   </div>
                   <div className="flex gap-2 text-sm">
@@ -42,6 +49,7 @@ export function ReferralFiles({ d }: { d: ReferralDetail }) {
       ) : (
         <p className="px-4 py-3 text-sm text-slate-700">No files were sent with this request.</p>
       )}
+      {sent && canSend ? <DocumentsForm referralId={d.id} version={d.snapshot.version} unsentLatest={unsentLatest} /> : null}
     </section>
   );
 }

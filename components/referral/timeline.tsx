@@ -32,12 +32,28 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
       return { title: `Approved (revision ${s(d.revision)}) · sending to ACCloud`, detail: `${s(d.startDate)} to ${s(d.endDate)}, ${s(d.authorizations)} authorization(s)` };
     case "approval.draft_saved":
       return { title: "Approval draft saved" };
+    case "referral.update_requested":
+      return { title: `Update approved (revision ${s(d.revision)}) · sending to ACCloud`, detail: Array.isArray(d.reasons) ? d.reasons.join("; ") : undefined };
+    case "referral.cancel_requested":
+      return { title: "Cancel requested · sending to ACCloud", detail: [s(d.reason), s(d.comment)].filter(Boolean).join(" · ") || undefined };
+    case "referral.cancelled":
+      return { title: "Cancelled (ACCloud never received it)", detail: [s(d.reason), s(d.comment)].filter(Boolean).join(" · ") || undefined };
+    case "referral.agency_processed":
+      return { title: `Processed by the agency (ACCloud revision ${s(d.revision)})` };
+    case "referral.agency_cancelled":
+      return { title: "Cancelled in ACCloud by the agency", detail: [s(d.reasonCode), s(d.comment)].filter(Boolean).join(" · ") || undefined };
+    case "referral.document_added":
+      return { title: "Document added · sending to ACCloud" };
+    case "referral.documents_resent":
+      return { title: "Latest submission's files · sending to ACCloud" };
+    case "referral.sync_requested":
+      return { title: "Read back from ACCloud" };
     case "push.started":
       return { title: d.resumed ? `Push resumed (attempt ${s(d.attempt)})` : `Push started (attempt ${s(d.attempt)})` };
     case "push.retrying":
       return { title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`, detail: s(d.error) };
     case "push.sent":
-      return { title: "Sent to ACCloud" };
+      return { title: d.kind === "cancel" ? "Cancelled in ACCloud" : d.kind === "update" ? "Update sent to ACCloud" : d.kind === "documents" ? "Documents sent to ACCloud" : "Sent to ACCloud" };
     case "push.failed":
       return { title: "Push to ACCloud failed", detail: s(d.error) };
     case "push.retried":

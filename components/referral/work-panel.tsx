@@ -1,7 +1,9 @@
 import { ClaimButton } from "@/components/queue/claim-button";
 import { hasScope, type Actor } from "@/lib/auth/scopes";
 import { formatDateTime } from "@/lib/referrals/format";
+import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/lifecycle";
 import type { ReferralDetail } from "@/lib/referrals/detail";
+import { CancelReferral } from "./cancel-referral";
 import { DecisionPanel } from "./decision-panel";
 
 const WORKABLE = new Set(["new", "in_review", "pending_info"]);
@@ -61,6 +63,15 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
           <a href="#approval" className="inline-flex rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900">
             {s.status === "push_failed" ? "Fix and retry the approval" : "Go to the authorization and approval"}
           </a>
+        ) : null}
+        {hasScope(actor.role, "referral:decide") && ["sent", "processed", "push_failed"].includes(s.status) ? (
+          <CancelReferral key={`cancel-${s.version}`} referralId={d.id} version={s.version} inAccloud={d.accloudReferralId !== null} />
+        ) : null}
+        {s.status === "cancelled" || s.status === "cancelling" ? (
+          <div className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="cancellation">
+            <p className="font-semibold">{s.status === "cancelling" ? "Cancel on its way to ACCloud" : "Cancelled"}{reasonLabel ? `: ${CANCEL_REASON_LABELS[s.decisionReasonCode as CancelReasonCode] ?? reasonLabel}` : ""}</p>
+            {s.decisionComment ? <p className="whitespace-pre-wrap">{s.decisionComment}</p> : null}
+          </div>
         ) : null}
         {hasScope(actor.role, "referral:decide") ? (
           <DecisionPanel key={s.version} referralId={d.id} snapshot={s} reasons={reasons} />

@@ -4,7 +4,7 @@
  * transaction, so an approval is never lost and never pushed without being recorded.
  */
 import { and, desc, eq, max } from "drizzle-orm";
-import { approvalRevisions, pushes, PUSH_STEPS, referralRequests, type PushStepName, type PushStepState } from "../../db/schema";
+import { approvalRevisions, pushes, referralRequests, type PushStepState } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { type Actor } from "../auth/scopes";
 import { getPool, type Db, type TxDb } from "../db";
@@ -231,6 +231,7 @@ export type PushProgress = {
   version: number;
   push: null | {
     id: string;
+    kind: "approve" | "update" | "cancel" | "documents";
     status: string;
     attempts: number;
     lastError: string | null;
@@ -250,12 +251,13 @@ export async function getPushProgress(db: Db, referralId: string): Promise<PushP
     push: push
       ? {
           id: push.id,
+          kind: push.kind,
           status: push.status,
           attempts: push.attempts,
           lastError: push.lastError,
           createdAt: push.createdAt.toISOString(),
           finishedAt: push.finishedAt?.toISOString() ?? null,
-          steps: PUSH_STEPS.map((name) => ({ name, ...(push.steps[name] ?? { status: "waiting", attempts: 0 }) })),
+          steps: stepNamesOf(push.kind).map((name) => ({ name, ...(push.steps[name] ?? { status: "waiting", attempts: 0 }) })),
         }
       : null,
   };

@@ -77,10 +77,39 @@ const WORDS: Record<string, string> = {
   files: "Files",
 };
 
+const KEY_WORDS: Record<string, string> = {
+  start: "start date",
+  end: "end date",
+  daily: "daily limit",
+  weekly: "weekly limit",
+  monthly: "monthly limit",
+  period: "limit for the period",
+  countedIn: "counted in",
+  weekStartsOn: "weeks start on",
+  authorizationNumber: "authorization number",
+  memberNumber: "member number",
+  programId: "program id",
+  careType: "care type",
+  code: "service code",
+  phone_main: "phone",
+  first_name: "first name",
+  last_name: "last name",
+  email: "e-mail",
+};
+
 function labelOf(path: Array<string | number>): string {
-  return path
-    .map((p, i) => (typeof p === "number" ? (path[i - 1] === "authorizations" ? `${p + 1}` : `#${p + 1}`) : i === 0 ? (WORDS[p] ?? p) : p.replace(/([A-Z])/g, " $1").replace(/_/g, " ").toLowerCase()))
-    .join(" · ");
+  const parts: string[] = [];
+  path.forEach((p, i) => {
+    if (typeof p === "number") {
+      // "Authorization 1", not "Authorization · #1".
+      if (path[i - 1] === "authorizations") parts[parts.length - 1] = `${parts.at(-1)} ${p + 1}`;
+      else parts.push(`#${p + 1}`);
+    } else if (i === 0) parts.push(WORDS[p] ?? p);
+    else if (KEY_WORDS[p]) parts.push(KEY_WORDS[p]);
+    else if ((WEEKDAYS as readonly string[]).includes(p)) parts.push(`${p} limit`);
+    else parts.push(p.replace(/([A-Z])/g, " $1").replace(/_/g, " ").toLowerCase());
+  });
+  return parts.join(" · ");
 }
 
 /** Field-level differences, with readable labels ("Authorization 1 · end"). */

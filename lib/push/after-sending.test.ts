@@ -252,3 +252,18 @@ describe("the agency's side", () => {
     expect(p!.status).toBe("sent");
   });
 });
+
+describe("what the agency received, revision against revision", () => {
+  it("labels each difference in words a reviewer reads", async () => {
+    const { diffObjects, revisionSnapshot } = await import("../approval/snapshot");
+    const names = { serviceCodes: new Map([[48, "Skilled Nursing"]]), funders: new Map([[9, "OptionCare CSI"]]) };
+    const ref = await newReferral();
+    const a = ZApproval.parse(approvalFor(ref));
+    const b = structuredClone(a);
+    b.endDate = dayFromToday(90);
+    b.authorizations[0]!.weekdays.friday = 1;
+    b.caseManager.name = "Dana Other";
+    const labels = diffObjects(revisionSnapshot(a, ref.payload, names, ["a.png"]), revisionSnapshot(b, ref.payload, names, ["a.png", "b.pdf"])).map((c) => c.label);
+    expect(labels.sort()).toEqual(["Authorization 1 · end date", "Authorization 1 · friday limit", "Case manager · name", "Dates · end date", "Documents · #2"].sort());
+  });
+});

@@ -5,7 +5,7 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { auditEvents, decisionReasons, referralFiles, referralRequests, referralSubmissions, users, type ReferralStatus } from "../../db/schema";
+import { accloudLinks, auditEvents, decisionReasons, referralFiles, referralRequests, referralSubmissions, users, type ReferralStatus } from "../../db/schema";
 import { recordAudit } from "../audit";
 import { assertScope, hasScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
@@ -61,9 +61,11 @@ export type ReferralDetail = {
   /** the submission the decision was made on, when an amendment after the decision waits for a reviewer */
   decided: { seq: number; receivedAt: string; payload: unknown; at: string | null } | null;
   submissions: Array<{ seq: number; receivedAt: string }>;
-  files: Array<{ id: string; safeName: string; originalName: string; contentType: string; size: number; seq: number; current: boolean; addedByReviewer: boolean }>;
+  files: Array<{ id: string; safeName: string; originalName: string; contentType: string; size: number; seq: number; current: boolean; addedByReviewer: boolean; inAccloud: boolean }>;
   timeline: TimelineEntry[];
   views: TimelineEntry[] | null;
+  /** ACCloud's latest referral id once the referral step of a push created it */
+  accloudReferralId: string | null;
 };
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : null);
@@ -83,7 +85,7 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
   const r = row.r;
   const env = getEnv();
 
-  const [subs, files, timeline, views] = await Promise.all([
+  const [subs, files, timeline, views, referralLinks] = await Promise.all([
     db
       .select({ id: referralSubmissions.id, seq: referralSubmissions.seq, receivedAt: referralSubmissions.receivedAt, payload: referralSubmissions.payload })
       .from(referralSubmissions)
@@ -96,6 +98,7 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
         originalName: referralFiles.originalName,
         contentType: referralFiles.contentType,
         size: referralFiles.size,
+        sha256: referralFiles.sha256,
         submissionId: referralFiles.submissionId,
         idx: referralFiles.idx,
       })
@@ -116,7 +119,12 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
           .orderBy(desc(auditEvents.at), desc(auditEvents.id))
           .limit(50)
       : Promise.resolve(null),
+    db
+      .select({ kind: accloudLinks.kind, key: accloudLinks.localKey, id: accloudLinks.accloudId })
+      .from(accloudLinks)
+      .where(and(eq(accloudLinks.referralRequestId, id), inArray(accloudLinks.kind, ["referral", "attachment"]))),
   ]);
+  const attachedSha = new Set(referralLinks.filter((l) => l.kind === "attachment").map((l) => l.key.replace(/^file:/, "")));
 
   const latestSub = subs.find((s) => s.id === r.latestSubmissionId) ?? subs[subs.length - 1];
   if (!latestSub) return null;
@@ -208,9 +216,11 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
       seq: f.submissionId ? (seqOf.get(f.submissionId) ?? 0) : 0,
       current: f.submissionId === null || f.submissionId === latestSub.id,
       addedByReviewer: f.submissionId === null,
+      inAccloud: attachedSha.has(f.sha256),
     })),
     timeline: timeline.map(toEntry),
     views: views ? views.map(toEntry) : null,
+    accloudReferralId: (referralLinks.find((l) => l.kind === "referral" && l.key === "latest") ?? referralLinks.find((l) => l.kind === "referral" && l.key === "referral"))?.id ?? null,
   };
 }
 

@@ -9,6 +9,8 @@ import { slaState, slaView, type SlaView } from "./sla";
 
 export type QueueRowView = {
   id: string;
+  /** the row's version: the live poll replaces a row whose version moved */
+  version: number;
   requestId: string;
   client: string;
   agency: string;
@@ -35,6 +37,7 @@ export function toRowView(r: QueueRow, actor: Actor, now: Date, showStatus: bool
   }
   return {
     id: r.id,
+    version: r.version,
     requestId: r.requestId,
     client: r.clientName,
     agency: r.agencyName,

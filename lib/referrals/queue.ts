@@ -100,36 +100,7 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
   }
   if (p.sort === "due_asc") where.push(sql`r.sla_due_at is not null`);
   const dir = sql.raw(forwardAsc ? "asc" : "desc");
-  const env = getEnv();
-  const res = await db.execute<{
-    id: string;
-    request_id: string;
-    status: ReferralStatus;
-    version: number;
-    client_first_name: string;
-    client_last_name: string;
-    agency_name: string;
-    service_requested: string | null;
-    service_start: string | null;
-    service_end: string | null;
-    received_at: Date;
-    sla_due_at: Date | null;
-    sla_paused_at: Date | null;
-    amended_at: Date | null;
-    amended_after_decision_at: Date | null;
-    assignee_id: string | null;
-    assignee_name: string | null;
-    assignment_active: boolean;
-    sort_key: string;
-    snapshot: string;
-  }>(sql`select r.id, r.request_id, r.status, r.version, r.client_first_name, r.client_last_name, r.agency_name,
-      r.service_requested, r.service_start, r.service_end, r.received_at, r.sla_due_at, r.sla_paused_at, r.amended_at, r.amended_after_decision_at,
-      r.assignee_id, u.name as assignee_name, ${activeAssignmentSql(env.CLAIM_IDLE_MINUTES)} as assignment_active,
-      ${col}::text as sort_key, now()::text as snapshot
-    from referral_requests r left join users u on u.id = r.assignee_id
-    where ${and(where)}
-    order by ${col} ${dir}, r.id ${dir}
-    limit ${QUEUE_PAGE_SIZE + 1}`);
+  const res = await selectRows(db, sql`${and(where)} order by ${col} ${dir}, r.id ${dir} limit ${QUEUE_PAGE_SIZE + 1}`, col);
   let rows = res.rows;
   const hasMore = rows.length > QUEUE_PAGE_SIZE;
   rows = rows.slice(0, QUEUE_PAGE_SIZE);
@@ -140,27 +111,73 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
   const hasPrev = backwards ? hasMore : Boolean(p.after);
   const snapshot = res.rows[0]?.snapshot ?? (await db.execute<{ now: string }>(sql`select now()::text as now`)).rows[0]!.now;
   return {
-    rows: rows.map((r) => ({
-      id: r.id,
-      requestId: r.request_id,
-      status: r.status,
-      version: r.version,
-      clientName: `${r.client_first_name} ${r.client_last_name}`,
-      agencyName: r.agency_name,
-      service: r.service_requested,
-      serviceStart: r.service_start,
-      serviceEnd: r.service_end,
-      receivedAt: new Date(r.received_at).toISOString(),
-      slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
-      slaPausedAt: r.sla_paused_at ? new Date(r.sla_paused_at).toISOString() : null,
-      amended: r.amended_at !== null,
-      amendedAfterDecision: r.amended_after_decision_at !== null,
-      assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? "Unknown user", active: r.assignment_active } : null,
-    })),
+    rows: rows.map(toQueueRow),
     nextCursor: hasNext && last ? encodeCursor(last.sort_key, last.id) : null,
     prevCursor: hasPrev && first ? encodeCursor(first.sort_key, first.id) : null,
     snapshot,
   };
+}
+
+type RowRecord = {
+  id: string;
+  request_id: string;
+  status: ReferralStatus;
+  version: number;
+  client_first_name: string;
+  client_last_name: string;
+  agency_name: string;
+  service_requested: string | null;
+  service_start: string | null;
+  service_end: string | null;
+  received_at: Date;
+  sla_due_at: Date | null;
+  sla_paused_at: Date | null;
+  amended_at: Date | null;
+  amended_after_decision_at: Date | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  assignment_active: boolean;
+  sort_key: string;
+  snapshot: string;
+};
+
+/** The queue's columns of the rows `rest` selects (a WHERE condition, then ORDER / LIMIT). */
+function selectRows(db: Db, rest: SQL, col: SQL = sql.raw("r.received_at")) {
+  const env = getEnv();
+  return db.execute<RowRecord>(sql`select r.id, r.request_id, r.status, r.version, r.client_first_name, r.client_last_name, r.agency_name,
+      r.service_requested, r.service_start, r.service_end, r.received_at, r.sla_due_at, r.sla_paused_at, r.amended_at, r.amended_after_decision_at,
+      r.assignee_id, u.name as assignee_name, ${activeAssignmentSql(env.CLAIM_IDLE_MINUTES)} as assignment_active,
+      ${col}::text as sort_key, now()::text as snapshot
+    from referral_requests r left join users u on u.id = r.assignee_id
+    where ${rest}`);
+}
+
+function toQueueRow(r: RowRecord): QueueRow {
+  return {
+    id: r.id,
+    requestId: r.request_id,
+    status: r.status,
+    version: r.version,
+    clientName: `${r.client_first_name} ${r.client_last_name}`,
+    agencyName: r.agency_name,
+    service: r.service_requested,
+    serviceStart: r.service_start,
+    serviceEnd: r.service_end,
+    receivedAt: new Date(r.received_at).toISOString(),
+    slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
+    slaPausedAt: r.sla_paused_at ? new Date(r.sla_paused_at).toISOString() : null,
+    amended: r.amended_at !== null,
+    amendedAfterDecision: r.amended_after_decision_at !== null,
+    assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? "Unknown user", active: r.assignment_active } : null,
+  };
+}
+
+/** The current state of rows already on a reviewer's screen (the live poll), by id. */
+export async function listQueueRowsByIds(db: Db, actor: Actor, ids: string[]): Promise<QueueRow[]> {
+  assertScope(actor, "referral:read");
+  if (!ids.length) return [];
+  const res = await selectRows(db, sql`r.id in ${ids}`);
+  return res.rows.map(toQueueRow);
 }
 
 export type TabCounts = Record<QueueTab, number>;
@@ -229,4 +246,18 @@ export async function listAssignableUsers(db: Db, actor: Actor): Promise<Array<{
     sql`select id, name from users where role = 'reviewer' and disabled_at is null order by name`,
   );
   return res.rows;
+}
+
+/**
+ * The requests before and after one among those of its status, newest first (the queue's
+ * default order): the referral page's j / k. Two probes of the (status, received_at, id) index.
+ */
+export async function getNeighbours(db: Db, actor: Actor, id: string): Promise<{ next: string | null; previous: string | null }> {
+  assertScope(actor, "referral:read");
+  const res = await db.execute<{ next: string | null; previous: string | null }>(sql`
+    with me as (select id, status, received_at from referral_requests where id = ${id})
+    select
+      (select r.id from referral_requests r, me where r.status = me.status and (r.received_at, r.id) < (me.received_at, me.id) order by r.received_at desc, r.id desc limit 1) as next,
+      (select r.id from referral_requests r, me where r.status = me.status and (r.received_at, r.id) > (me.received_at, me.id) order by r.received_at asc, r.id asc limit 1) as previous`);
+  return res.rows[0] ?? { next: null, previous: null };
 }

@@ -42,7 +42,8 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   const tabs = QUEUE_TABS.map((t) => ({ key: t.key, label: t.label, href: `/queue${queueQuery({ ...filters, tab: t.key })}` }));
   const firstPageHref = `/queue${queueQuery(filters)}`;
   const pollQuery = queueQuery(filters);
-  const pollUrl = `/api/queue/updates${pollQuery}${pollQuery ? "&" : "?"}since=${encodeURIComponent(page.snapshot)}`;
+  // The poll also asks for the rows on screen (ids are not PHI), so their changes show in place.
+  const pollUrl = `/api/queue/updates${pollQuery}${pollQuery ? "&" : "?"}since=${encodeURIComponent(page.snapshot)}&rows=${page.rows.map((r) => r.id).join(",")}`;
   const tab = QUEUE_TABS.find((t) => t.key === params.tab)!;
   const tabLabel = tab.label;
   const showStatus = tab.statuses.length > 1;
@@ -70,7 +71,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       <NewRequestsNotice pollUrl={pollUrl} initialCounts={counts} firstPageHref={firstPageHref} />
       {canAssign ? <BulkAssignBar reviewers={reviewers} /> : null}
       {page.rows.length ? (
-        <QueueTable rows={page.rows.map((r) => toRowView(r, actor, now, showStatus))} caption={`${tabLabel} referral requests`} canAssign={canAssign} />
+        <QueueTable rows={page.rows.map((r) => toRowView(r, actor, now, showStatus))} caption={`${tabLabel} referral requests`} canAssign={canAssign} pollUrl={pollUrl} initialCounts={counts} />
       ) : (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center" data-testid="queue-empty">
           <h2 className="text-lg font-semibold">No referral requests here</h2>

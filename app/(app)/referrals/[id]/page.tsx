@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { z } from "zod";
 import { ApprovalSection } from "@/components/approval/approval-section";
+import { RevisionsPanel } from "@/components/approval/revisions-panel";
+import { getRevisionHistory } from "@/lib/approval/history";
+import { ReferralKeyboard } from "@/components/referral/keyboard";
+import { getNeighbours } from "@/lib/referrals/queue";
 import { Amendments } from "@/components/referral/amendments";
 import { FieldGroups } from "@/components/referral/field-groups";
 import { ReferralFiles } from "@/components/referral/files";
@@ -17,19 +22,40 @@ import { diffFields } from "@/lib/referrals/fields";
 // No client name in the title: titles end up in browser history and tab lists.
 export const metadata: Metadata = { title: "Referral request" };
 
-export default async function ReferralPage({ params }: { params: Promise<{ id: string }> }) {
+const ZPageParams = z.object({
+  edit: z.literal("1").optional().catch(undefined),
+  from: z.coerce.number().int().positive().optional().catch(undefined),
+  to: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+export default async function ReferralPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("referral:read");
   const { id } = await params;
+  const q = ZPageParams.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const db = getDb();
   const [d, reasons] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db)]);
   if (!d) notFound();
+  const [history, neighbours] = await Promise.all([getRevisionHistory(db, actor, id), getNeighbours(db, actor, id)]);
   const now = new Date();
   const changed = new Set(d.original ? diffFields(d.original.payload, d.latest.payload).map((c) => c.label) : []);
   return (
     <div className="space-y-4">
-      <Link href="/queue" className="text-sm font-medium text-blue-800 underline underline-offset-2">
-        ← Back to the queue
-      </Link>
+      <nav aria-label="Referral navigation" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+        <Link href="/queue" className="font-medium text-blue-800 underline underline-offset-2">
+          ← Back to the queue
+        </Link>
+        {neighbours.previous ? (
+          <Link href={`/referrals/${neighbours.previous}`} className="font-medium text-blue-800 underline underline-offset-2" rel="prev">
+            Previous request
+          </Link>
+        ) : null}
+        {neighbours.next ? (
+          <Link href={`/referrals/${neighbours.next}`} className="font-medium text-blue-800 underline underline-offset-2" rel="next">
+            Next request
+          </Link>
+        ) : null}
+        <ReferralKeyboard next={neighbours.next} previous={neighbours.previous} />
+      </nav>
       <ReferralHeader d={d} now={now} />
       {/* One grid: on phones the DOM order (review, files, form, history); on desktops the form
           spans the left column while review, files and history stack on the right. */}
@@ -38,13 +64,14 @@ export default async function ReferralPage({ params }: { params: Promise<{ id: s
           <WorkPanel d={d} actor={actor} reasons={reasons} />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-2">
-          <ReferralFiles d={d} />
+          <ReferralFiles d={d} actor={actor} />
           <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="progress" />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-4 lg:row-start-1">
           <Amendments d={d} />
           <FieldGroups payload={d.latest.payload} changedLabels={changed} />
-          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="editor" />
+          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="editor" editing={q.edit === "1"} />
+          <RevisionsPanel referralId={d.id} history={history} from={q.from} to={q.to} />
           <RawPayload payload={d.latest.payload} seq={d.latest.seq} />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-3">

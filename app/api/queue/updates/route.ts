@@ -2,11 +2,13 @@ import { cookies } from "next/headers";
 import { routeActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
-import { countNewSince, getTabCounts } from "@/lib/referrals/queue";
+import { countNewSince, getTabCounts, listQueueRowsByIds } from "@/lib/referrals/queue";
+import { toRowView } from "@/lib/referrals/queue-rows";
 import { parseQueueParams, SEARCH_COOKIE } from "@/lib/validations/queue";
 
 export const dynamic = "force-dynamic";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SINCE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
 
 /**
@@ -22,6 +24,9 @@ export async function GET(request: Request) {
   const params = parseQueueParams(url.searchParams);
   const nameSearch = (await cookies()).get(SEARCH_COOKIE)?.value ?? null;
   const db = getDb();
-  const [newCount, counts] = await Promise.all([countNewSince(db, actor, params, nameSearch, since), getTabCounts(db, actor, params)]);
-  return Response.json({ newCount, counts }, { headers: { "cache-control": "no-store" } });
+  // The rows on the reviewer's screen, as they are now: claims, decisions and sends by others show up in place.
+  const ids = (url.searchParams.get("rows") ?? "").split(",").filter((x) => UUID.test(x)).slice(0, 60);
+  const [newCount, counts, rows] = await Promise.all([countNewSince(db, actor, params, nameSearch, since), getTabCounts(db, actor, params), listQueueRowsByIds(db, actor, ids)]);
+  const now = new Date();
+  return Response.json({ newCount, counts, rows: rows.map((r) => toRowView(r, actor, now, true)) }, { headers: { "cache-control": "no-store" } });
 }

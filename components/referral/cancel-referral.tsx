@@ -1,0 +1,113 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, useTransition } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { cancelReferralAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
+import { btnDanger, btnSecondary, errorText, input, label } from "@/components/ui/styles";
+import { CANCEL_REASONS, CANCEL_REASON_LABELS, ZCancelReferral, type TCancelReferralInput } from "@/lib/validations/lifecycle";
+
+/**
+ * "Cancel referral": a dialog that asks for the reason code (in words) and a comment, says what
+ * the agency will see, and only then sends the cancel.
+ */
+export function CancelReferral({ referralId, version, inAccloud }: { referralId: string; version: number; inAccloud: boolean }) {
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
+  const [pending, start] = useTransition();
+  const [msg, setMsg] = useState<string | null>(null);
+  const form = useForm<TCancelReferralInput>({ resolver: zodResolver(ZCancelReferral), defaultValues: { referralId, version, reasonCode: undefined as unknown as TCancelReferralInput["reasonCode"], comment: "" } });
+  const { errors } = form.formState;
+  const reason = useWatch({ control: form.control, name: "reasonCode" });
+  const comment = useWatch({ control: form.control, name: "comment" });
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+
+  return (
+    <>
+      <button type="button" className={btnSecondary} onClick={() => setOpen(true)} data-shortcut="cancel">
+        Cancel referral
+      </button>
+      <dialog ref={dialog} onClose={() => setOpen(false)} aria-labelledby="cancel-title" className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" data-testid="cancel-dialog">
+        <form
+          noValidate
+          className="space-y-3 p-4 text-sm"
+          onSubmit={form.handleSubmit((values) =>
+            start(async () => {
+              setMsg(null);
+              const r = await cancelReferralAction(values);
+              if (r.status === "success") {
+                setOpen(false);
+                router.refresh();
+                return;
+              }
+              for (const [k, m] of Object.entries("fieldErrors" in r ? (r.fieldErrors ?? {}) : {})) if (m?.[0] && k !== "_form") form.setError(k as "comment", { message: m[0] });
+              setMsg(r.message ?? "Not cancelled.");
+            }),
+          )}
+        >
+          <h2 id="cancel-title" className="text-lg font-semibold">
+            Cancel this referral?
+          </h2>
+          <div>
+            <label htmlFor="cancel-reason" className={label}>
+              Reason
+            </label>
+            <select id="cancel-reason" className={`${input} mt-1`} {...form.register("reasonCode")} defaultValue="" aria-invalid={errors.reasonCode ? true : undefined} aria-describedby="cancel-reason-error">
+              <option value="" disabled>
+                Choose a reason…
+              </option>
+              {CANCEL_REASONS.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+            <p id="cancel-reason-error" className={errorText}>
+              {errors.reasonCode?.message ?? ""}
+            </p>
+          </div>
+          <div>
+            <label htmlFor="cancel-comment" className={label}>
+              Comment for the agency (optional, at most 1000 characters)
+            </label>
+            <textarea id="cancel-comment" rows={3} maxLength={1000} className={`${input} mt-1`} {...form.register("comment")} aria-invalid={errors.comment ? true : undefined} aria-describedby="cancel-comment-error" />
+            <p id="cancel-comment-error" className={errorText}>
+              {errors.comment?.message ?? ""}
+            </p>
+          </div>
+          <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950" data-testid="cancel-summary">
+            {inAccloud ? (
+              <p>
+                The agency sees the referral cancelled{reason ? ` (“${CANCEL_REASON_LABELS[reason]}”)` : ""}
+                {comment ? " with your comment" : ""}. This cannot be undone: a new referral needs a new request.
+              </p>
+            ) : (
+              <p>ACCloud never received this referral: it is cancelled here only.</p>
+            )}
+          </div>
+          {msg ? (
+            <p role="alert" className="rounded-md bg-red-50 p-2 text-red-900">
+              {msg}
+            </p>
+          ) : null}
+          <div className="flex flex-wrap justify-end gap-2">
+            <button type="button" className={btnSecondary} onClick={() => setOpen(false)} disabled={pending}>
+              Keep the referral
+            </button>
+            <button type="submit" className={btnDanger} disabled={pending}>
+              {pending ? "Cancelling…" : "Cancel referral"}
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import { isTyping, KeyboardHelp } from "@/components/keyboard-help";
+
+const SHORTCUTS: Array<[string, string]> = [
+  ["j", "Next request in this queue tab"],
+  ["k", "Previous request in this queue tab"],
+  ["c", "Claim this request"],
+  ["e", "Go to the approval editor (or change a sent approval)"],
+  ["?", "Show this help"],
+];
+
+/** j/k/c/e/? on the referral page, as on the queue. */
+export function ReferralKeyboard({ next, previous }: { next: string | null; previous: string | null }) {
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.metaKey || e.ctrlKey || e.altKey || dialog.current?.open || document.querySelector("dialog[open]")) return;
+      if (isTyping(e.target)) return;
+      const click = (selector: string) => {
+        const el = document.querySelector<HTMLElement>(selector);
+        if (!el) return false;
+        e.preventDefault();
+        el.click();
+        return true;
+      };
+      switch (e.key) {
+        case "j":
+          if (next) {
+            e.preventDefault();
+            router.push(`/referrals/${next}`);
+          }
+          break;
+        case "k":
+          if (previous) {
+            e.preventDefault();
+            router.push(`/referrals/${previous}`);
+          }
+          break;
+        case "c":
+          click('[data-testid="work-panel"] [data-claim]');
+          break;
+        case "e": {
+          const field = document.querySelector<HTMLElement>('[data-testid="approval-editor"] input:not([type="hidden"]), [data-testid="approval-editor"] select');
+          if (field) {
+            e.preventDefault();
+            field.focus();
+            field.scrollIntoView({ block: "center" });
+          } else click('[data-shortcut="edit"]');
+          break;
+        }
+        case "?":
+          e.preventDefault();
+          dialog.current?.showModal();
+          break;
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    document.documentElement.dataset.referralKeys = "ready";
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      delete document.documentElement.dataset.referralKeys;
+    };
+  }, [next, previous, router]);
+
+  return (
+    <>
+      <button type="button" onClick={() => dialog.current?.showModal()} className="text-sm font-medium text-blue-800 underline underline-offset-2 hover:text-blue-950">
+        Keyboard shortcuts
+      </button>
+      <KeyboardHelp ref={dialog} shortcuts={SHORTCUTS} />
+    </>
+  );
+}
