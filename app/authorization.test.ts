@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor, Role } from "@/lib/auth/scopes";
 import { closeDb, getDb } from "@/lib/db";
-import { makeActors, makeReferral } from "@/lib/referrals/test-fixtures";
+import { makeActors, makeReferral, makeUser } from "@/lib/referrals/test-fixtures";
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 
@@ -121,6 +121,19 @@ describe("route handlers × role", () => {
     as(null);
     const anon = await queueUpdates(new Request(url));
     expect(anon.status).toBe(401);
+  });
+
+  it("GET /api/queue/updates with rows=: the rows on screen as they are now (another reviewer's claim shows in place)", async () => {
+    const { id } = await makeReferral();
+    const other = await makeUser("reviewer");
+    const { claimReferral } = await import("@/lib/referrals/workflow");
+    as("reviewer");
+    const url = `http://x/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}&rows=${id},not-an-id`;
+    const before = (await (await queueUpdates(new Request(url))).json()) as { rows: Array<{ id: string; version: number; action: string | null }> };
+    expect(before.rows).toEqual([expect.objectContaining({ id, version: 1, action: "claim" })]);
+    expect((await claimReferral(db(), other, id)).status).toBe("success");
+    const after = (await (await queueUpdates(new Request(url))).json()) as { rows: Array<{ id: string; version: number; action: string | null; assignee: { text: string }; status: { key: string } }> };
+    expect(after.rows).toEqual([expect.objectContaining({ id, version: 2, action: null, assignee: { text: other.name, strong: true }, status: expect.objectContaining({ key: "in_review" }) })]);
   });
 
   it("GET /api/referrals/[id]/files/[fileId]: every role reads, audited; anonymous 401; unknown 404; downloads are attachments", async () => {

@@ -10,6 +10,8 @@ const COLORS: Record<string, string> = {
   push_failed: "bg-red-100 text-red-900 border-red-300",
   rejected: "bg-rose-100 text-rose-900 border-rose-300",
   cancelled: "bg-slate-100 text-slate-800 border-slate-300",
+  processed: "bg-emerald-100 text-emerald-900 border-emerald-300",
+  cancelling: "bg-slate-100 text-slate-800 border-slate-300",
 };
 
 export function StatusBadge({ status }: { status: string }) {

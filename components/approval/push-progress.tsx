@@ -5,21 +5,13 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { PushProgress as TPushProgress } from "@/lib/approval/service";
 import { card } from "@/components/ui/styles";
+import { STEP_LABELS } from "@/lib/approval/retry-locks";
 
-const STEP_LABELS: Record<string, string> = {
-  client: "Client",
-  service: "Service",
-  authorizations: "Authorizations",
-  referral: "Referral approval",
-  attachments: "Documents",
-  cleanup: "Replaced authorizations removed",
-  cancel: "Cancellation",
-};
-const TITLES: Record<string, string> = {
-  approve: "Sending to ACCloud",
-  update: "Sending the update to ACCloud",
-  cancel: "Cancelling in ACCloud",
-  documents: "Sending documents to ACCloud",
+const TITLES: Record<string, [string, string]> = {
+  approve: ["Sending to ACCloud", "Sent to ACCloud"],
+  update: ["Sending the update to ACCloud", "Update sent to ACCloud"],
+  cancel: ["Cancelling in ACCloud", "Cancelled in ACCloud"],
+  documents: ["Sending documents to ACCloud", "Documents sent to ACCloud"],
 };
 const TERMINAL = new Set(["sent", "failed"]);
 
@@ -75,7 +67,7 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
     <section aria-labelledby="push-title" className={`${card} p-4`} data-testid="push-progress">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="push-title" className="text-base font-semibold">
-          {TITLES[push.kind] ?? TITLES.approve}
+          {(TITLES[push.kind] ?? TITLES.approve!)[push.status === "sent" ? 1 : 0]}
         </h2>
         <p className="text-sm" data-testid="push-status">
           <PushStatusText status={push.status} />
@@ -89,7 +81,7 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
             </span>
             <div className="min-w-0">
               <p className="font-medium">
-                {STEP_LABELS[s.name] ?? s.name}: <span className="font-normal">{stepText(s.status)}</span>
+                {STEP_LABELS[s.name as keyof typeof STEP_LABELS] ?? s.name}: <span className="font-normal">{stepText(s.status)}</span>
                 {s.attempts > 1 ? <span className="text-slate-700"> · attempt {s.attempts}</span> : null}
               </p>
               {s.status === "done" && s.accloudIds?.length ? (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useModal } from "@/components/use-modal";
 import type { UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 import { ACTION_WORDS, describeChanges, planAuthorizations, type AuthorizationPlan } from "@/lib/approval/plan";
@@ -90,13 +90,7 @@ export function ConfirmUpdate({
   pending: boolean;
   summary: { revision: number; dates: string; plan: AuthorizationPlan[]; reasons: string[]; comment: string | null; caseManager: string };
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModal(open);
   return (
     <dialog ref={ref} onClose={onClose} aria-labelledby="confirm-update-title" className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" data-testid="confirm-update">
       <div className="space-y-3 p-4 text-sm">

@@ -2,7 +2,8 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
+import { useModal } from "@/components/use-modal";
 import { useForm, useWatch } from "react-hook-form";
 import { cancelReferralAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
 import { btnDanger, btnSecondary, errorText, input, label } from "@/components/ui/styles";
@@ -14,21 +15,14 @@ import { CANCEL_REASONS, CANCEL_REASON_LABELS, ZCancelReferral, type TCancelRefe
  */
 export function CancelReferral({ referralId, version, inAccloud }: { referralId: string; version: number; inAccloud: boolean }) {
   const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
+  const dialog = useModal(open);
   const [pending, start] = useTransition();
   const [msg, setMsg] = useState<string | null>(null);
   const form = useForm<TCancelReferralInput>({ resolver: zodResolver(ZCancelReferral), defaultValues: { referralId, version, reasonCode: undefined as unknown as TCancelReferralInput["reasonCode"], comment: "" } });
   const { errors } = form.formState;
   const reason = useWatch({ control: form.control, name: "reasonCode" });
   const comment = useWatch({ control: form.control, name: "comment" });
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
 
   return (
     <>

@@ -30,6 +30,17 @@ async function assertNoOpenPush(tx: TxDb, referralId: string) {
   if (open) refuse.conflict("A push to ACCloud is still running for this referral: wait until it ends.");
 }
 
+/** The approval revision ACCloud works from (pushes of kind cancel and documents point at it). */
+async function currentApproval(tx: TxDb, referralId: string): Promise<{ id: string }> {
+  const [revision] = await tx
+    .select({ id: approvalRevisions.id })
+    .from(approvalRevisions)
+    .where(and(eq(approvalRevisions.referralRequestId, referralId), eq(approvalRevisions.state, "approved")))
+    .orderBy(desc(approvalRevisions.revision))
+    .limit(1);
+  return revision ?? refuse.conflict("No approval of this referral was sent.");
+}
+
 async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
   const [r] = await tx.select({ n: max(approvalRevisions.revision) }).from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, referralId));
   return (r?.n ?? 0) + 1;
@@ -161,16 +172,10 @@ export async function cancelReferral(db: Db, actor: Actor, input: unknown): Prom
       if (!(await latestReferralLink(tx, row))) {
         return { to: "cancelled", set: decided, audit: { action: "referral.cancelled", details: { ...details, inAccloud: false } }, message: "Cancelled (ACCloud never received the referral).", data: {} };
       }
-      const [revision] = await tx
-        .select({ id: approvalRevisions.id })
-        .from(approvalRevisions)
-        .where(and(eq(approvalRevisions.referralRequestId, row.id), eq(approvalRevisions.state, "approved")))
-        .orderBy(desc(approvalRevisions.revision))
-        .limit(1);
-      if (!revision) refuse.conflict("No approval of this referral was sent.");
+      const revision = await currentApproval(tx, row.id);
       const [push] = await tx
         .insert(pushes)
-        .values({ referralRequestId: row.id, approvalRevisionId: revision!.id, kind: "cancel", status: "queued", steps: stepsFor("cancel"), input: { reasonCode, comment: comment ?? null }, createdById: actor.id })
+        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "cancel", status: "queued", steps: stepsFor("cancel"), input: { reasonCode, comment: comment ?? null }, createdById: actor.id })
         .returning({ id: pushes.id });
       return {
         to: "cancelling",
@@ -233,16 +238,10 @@ export async function sendDocuments(db: Db, actor: Actor, input: { referralId: s
         if (!fileIds.length) refuse.invalid({ _form: ["ACCloud has every file of the latest submission already."] }, "Nothing to send.");
       }
       await assertNoOpenPush(tx, row.id);
-      const [revision] = await tx
-        .select({ id: approvalRevisions.id })
-        .from(approvalRevisions)
-        .where(and(eq(approvalRevisions.referralRequestId, row.id), eq(approvalRevisions.state, "approved")))
-        .orderBy(desc(approvalRevisions.revision))
-        .limit(1);
-      if (!revision) refuse.conflict("No approval of this referral was sent.");
+      const revision = await currentApproval(tx, row.id);
       const [push] = await tx
         .insert(pushes)
-        .values({ referralRequestId: row.id, approvalRevisionId: revision!.id, kind: "documents", status: "queued", steps: stepsFor("documents"), input: { fileIds }, createdById: actor.id })
+        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "documents", status: "queued", steps: stepsFor("documents"), input: { fileIds }, createdById: actor.id })
         .returning({ id: pushes.id });
       const sending = await tx.select({ sha256: referralFiles.sha256, size: referralFiles.size, contentType: referralFiles.contentType }).from(referralFiles).where(inArray(referralFiles.id, fileIds));
       return {

@@ -218,6 +218,24 @@ describe("cancels", () => {
     expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: code });
   });
 
+  it("a cancel from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
+    const ref = await sent();
+    const { service, referrals } = await sandboxFor(ref);
+    await env.sbx.client.updateReferral(service.id, referrals[0]!.id, { start_at: String(referrals[0]!.start_at), end_at: String(referrals[0]!.end_at), revision: { reasons: ["Changed in ACCloud"] } });
+    expect((await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: "client_request" })).status).toBe("success");
+    const failed = await waitForPush(ref.id);
+    expect(failed).toMatchObject({ kind: "cancel", status: "failed" });
+    expect(failed.lastError).toContain("not the latest");
+    expect((await rowOf(ref.id)).status).toBe("push_failed");
+    await syncReferral(db(), env.sbx.client, ref.id);
+    const { retryPush } = await import("../approval/service");
+    expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("sent");
+    const after = await sandboxFor(ref);
+    expect(after.referrals.at(-1)).toMatchObject({ revision_number: 2, status: "cancelled", reason_code: "client_request" });
+    expect((await rowOf(ref.id)).status).toBe("cancelled");
+  });
+
   it("'other' needs a comment; a comment is at most 1000 characters", async () => {
     const ref = await sent();
     const v = (await rowOf(ref.id)).version;

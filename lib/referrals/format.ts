@@ -68,4 +68,6 @@ export const STATUS_LABELS: Record<string, string> = {
   push_failed: "Push failed",
   rejected: "Rejected",
   cancelled: "Cancelled",
+  processed: "Processed",
+  cancelling: "Cancelling",
 };

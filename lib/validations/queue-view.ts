@@ -7,12 +7,12 @@ export const QUEUE_TABS = [
   { key: "in_review", label: "In review", statuses: ["in_review"] },
   { key: "pending_info", label: "Pending info", statuses: ["pending_info"] },
   { key: "approved", label: "Approved / pushing", statuses: ["approved", "pushing"] },
-  { key: "sent", label: "Sent", statuses: ["sent"] },
+  { key: "sent", label: "Sent / processed", statuses: ["sent", "processed"] },
   { key: "failed", label: "Failed", statuses: ["push_failed"] },
   { key: "rejected", label: "Rejected", statuses: ["rejected"] },
-  { key: "cancelled", label: "Cancelled", statuses: ["cancelled"] },
+  { key: "cancelled", label: "Cancelled", statuses: ["cancelling", "cancelled"] },
   // Any decided status, flagged: the agency changed its request after the decision.
-  { key: "amended", label: "Amended after decision", statuses: ["approved", "pushing", "sent", "push_failed", "rejected", "cancelled"] },
+  { key: "amended", label: "Amended after decision", statuses: ["approved", "pushing", "sent", "processed", "push_failed", "rejected", "cancelling", "cancelled"] },
 ] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number]["key"];
 /** Tabs defined by a flag rather than by status alone. */
