@@ -250,7 +250,9 @@ describe("the agency's side", () => {
     const ref = await sent();
     const { referrals } = await sandboxFor(ref);
     await env.sbx.control.markProcessed(referrals[0]!.id);
-    const round = await syncOpenReferrals(db(), env.sbx.client);
+    // The round takes the referrals read back longest ago first: this one, a day ago.
+    await db().execute(sql`update accloud_referral_revisions set synced_at = now() - interval '1 day' where referral_request_id = ${ref.id}`);
+    const round = await syncOpenReferrals(db(), env.sbx.client, { limit: 5 });
     expect(round.find((o) => o.referralId === ref.id)).toMatchObject({ change: "processed" });
     expect((await rowOf(ref.id)).status).toBe("processed");
 

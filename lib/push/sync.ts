@@ -90,13 +90,14 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
   return { referralId, revisions: revisions.length, change };
 }
 
-/** One scheduled round: the open referrals synced longest ago first, at most `limit` of them. */
+/** One scheduled round: the open referrals read back longest ago first, at most `limit` of them. */
 export async function syncOpenReferrals(db: Db, client: AccloudClient, opts: { limit?: number } = {}): Promise<SyncOutcome[]> {
   const rows = await db
     .select({ id: referralRequests.id })
     .from(referralRequests)
     .where(and(inArray(referralRequests.status, [...OPEN]), sql`exists (select 1 from accloud_links l where l.referral_request_id = ${referralRequests.id} and l.kind = 'referral')`))
-    .orderBy(sql`(select max(v.synced_at) from accloud_referral_revisions v where v.referral_request_id = ${referralRequests.id}) asc nulls first`)
+    // Never read back first (newest of those first), then the longest ago.
+    .orderBy(sql`(select max(v.synced_at) from accloud_referral_revisions v where v.referral_request_id = ${referralRequests.id}) asc nulls first`, sql`${referralRequests.receivedAt} desc`)
     .limit(opts.limit ?? 200);
   const out: SyncOutcome[] = [];
   for (const r of rows) {
