@@ -50,6 +50,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Vitest runs one file at a time on 2 cores by default (cpus - 1). Most of the long files wait
+    // (retries, back-offs, killed workers, child processes) rather than compute: three at once
+    // keep the machine busy without starving PostgreSQL.
+    maxWorkers: 3,
+    minWorkers: 1,
     env: {
       NODE_ENV: "test",
       AUTH_SECRET: "test-auth-secret-0123456789abcdef0123456789",

@@ -141,10 +141,12 @@ describe("embedded PostgreSQL", () => {
     });
 
     it("stops PostgreSQL when the program exits without stopping it, keeping its code", async () => {
-      const r = run(`console.log("up"); process.exit(3);`);
+      // The postmaster's pid is read before the exit: once stopped, its pid file is gone.
+      const r = run(`console.log("up"); await new Promise((r) => setTimeout(r, 1000)); process.exit(3);`);
       await r.printed("up");
+      const pid = pidOf();
       expect(await r.exit).toEqual({ code: 3, signal: null });
-      expect(await gone(pidOf())).toBe(true);
+      expect(await gone(pid)).toBe(true);
     });
 
     it("stops PostgreSQL on a SIGTERM nothing else handles, and the process still dies of it", async () => {

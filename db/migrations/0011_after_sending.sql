@@ -27,6 +27,7 @@ ALTER TABLE "approval_revisions" ADD COLUMN "revision_comment" text;--> statemen
 ALTER TABLE "approval_revisions" ADD COLUMN "accloud_referral_id" text;--> statement-breakpoint
 ALTER TABLE "approval_revisions" ADD COLUMN "accloud_revision_number" integer;--> statement-breakpoint
 ALTER TABLE "pushes" ADD COLUMN "input" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "pushes" ADD COLUMN "job_queue" text;--> statement-breakpoint
 ALTER TABLE "accloud_referral_revisions" ADD CONSTRAINT "accloud_referral_revisions_referral_request_id_referral_requests_id_fk" FOREIGN KEY ("referral_request_id") REFERENCES "public"."referral_requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "accloud_referral_revisions_request_number" ON "accloud_referral_revisions" USING btree ("referral_request_id","revision_number");--> statement-breakpoint
 ALTER TABLE "referral_files" ADD CONSTRAINT "referral_files_uploaded_by_id_users_id_fk" FOREIGN KEY ("uploaded_by_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -88,6 +88,8 @@ export const pushes = pgTable(
     /** a retrying push is not run again before this (Retry-After or backoff), whatever job wakes it */
     retryAt: tstz("retry_at"),
     jobId: text("job_id"),
+    /** the job-queue schema of its jobs (JOB_QUEUE_SCHEMA): a sweeper looks only at the pushes of its own queue */
+    jobQueue: text("job_queue"),
     createdById: uuid("created_by_id").references(() => users.id),
     createdAt: tstz("created_at").notNull().defaultNow(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),

@@ -99,6 +99,7 @@ export async function sweepStuckPushes(db: Db, opts: { olderThanSeconds?: number
   const stuck = await db.execute<{ id: string; referral_request_id: string; status: string }>(sql`
     select p.id, p.referral_request_id, p.status from pushes p
     where p.status in ('queued', 'running', 'retrying') and p.updated_at < now() - make_interval(secs => ${olderThan})
+      and (p.job_queue = ${env.JOB_QUEUE_SCHEMA} or p.job_queue is null)
       and not exists (select 1 from ${jobs} j where j.name in (${PUSH_QUEUE}, ${PUSH_DEAD_QUEUE}) and j.data->>'pushId' = p.id::text and j.state in ('created', 'retry', 'active'))
     limit 100`);
   let n = 0;

@@ -275,7 +275,7 @@ export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest
     if (!conn) throw new Error(`transition ${req.name} enqueues a job: run it with transition(), which owns the connection`);
     const boss = await getSenderBoss();
     const jobId = await enqueuePush(boss, conn, applied.enqueue.pushId, { startAfterSeconds: applied.enqueue.startAfterSeconds });
-    await tx.update(pushes).set({ jobId }).where(eq(pushes.id, applied.enqueue.pushId));
+    await tx.update(pushes).set({ jobId, jobQueue: getEnv().JOB_QUEUE_SCHEMA }).where(eq(pushes.id, applied.enqueue.pushId));
   }
   return { status: "success", message: applied.message, data: { ...applied.data, version: nextVersion } };
 }
