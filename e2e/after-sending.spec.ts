@@ -23,6 +23,8 @@ async function shootBoth(page: Page, name: string) {
 
 test.describe("[AFTER SENDING]", () => {
   test("extend by a month, see revision 2 and its diff, the agency processes it, then cancel with a reason", async ({ page }) => {
+    // Four states, each checked with axe and photographed at two widths.
+    test.setTimeout(180_000);
     await signInAs(page, USERS.reviewer);
     const r = await takeNewReferral();
     await page.goto(`/referrals/${r.id}`);

@@ -199,6 +199,33 @@ test.describe("[REFERRAL]", () => {
     await expect(page.getByTestId("work-panel").getByRole("button", { name: "Reject" })).toHaveCount(0);
   });
 
+  test("keyboard on the referral page: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({ page }) => {
+    await signInAs(page, USERS.reviewer);
+    const r = await takeNewReferral();
+    await page.goto(`/referrals/${r.id}`);
+    await page.locator("html[data-referral-keys=ready]").waitFor({ state: "attached" });
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("?");
+    const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await expect(help).toContainText("Next request in this queue tab");
+    await page.keyboard.press("Escape");
+    await expect(help).toBeHidden();
+    await page.keyboard.press("e");
+    await expect(page.getByTestId("approval-editor").locator(":focus")).toHaveCount(1);
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    const next = await page.getByRole("link", { name: "Next request" }).getAttribute("href");
+    const previous = await page.getByRole("link", { name: "Previous request" }).getAttribute("href");
+    expect(next ?? previous).toBeTruthy();
+    await page.keyboard.press(next ? "j" : "k");
+    await expect(page).toHaveURL(new RegExp(`${(next ?? previous)!}$`));
+    await page.locator("html[data-referral-keys=ready]").waitFor({ state: "attached" });
+    await page.goBack();
+    await page.locator("html[data-referral-keys=ready]").waitFor({ state: "attached" });
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("c");
+    await expect(page.getByTestId("assignee")).toContainText("You");
+  });
+
   test("an unknown id answers 404 with a not-found page", async ({ page }) => {
     await signInAs(page, USERS.reviewer);
     const res = await page.goto(`/referrals/${crypto.randomUUID()}`);
