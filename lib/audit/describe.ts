@@ -94,6 +94,9 @@ const LABELS: Record<string, string> = {
   enabled: "On",
   source: "Source",
   kind: "Kind",
+  secondReview: "Second review",
+  reviewId: "Second review",
+  previous: "Before",
 };
 
 const humanKey = (k: string) => LABELS[k] ?? k.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -191,7 +194,8 @@ export function describeAuditEvent(e: DescribableEvent, ctx: DescribeContext): D
       break;
     case "referral.approved": {
       const reasons = Array.isArray(d.reasons) && d.reasons.length ? `, reason ${d.reasons.map(quoted).join(", ")}` : "";
-      sentence = `${who} approved revision ${s(d.revision)}${forAgency}: ${plural(d.authorizations ?? 0, "authorization")}${reasons}`;
+      const drawnFor = d.secondReview ? "; drawn for a second review" : "";
+      sentence = `${who} approved revision ${s(d.revision)}${forAgency}: ${plural(d.authorizations ?? 0, "authorization")}${reasons}${drawnFor}`;
       break;
     }
     case "referral.amendment_dismissed":
@@ -214,9 +218,6 @@ export function describeAuditEvent(e: DescribableEvent, ctx: DescribeContext): D
       break;
     case "push.retried":
       sentence = `${who} retried sending ${req}${d.corrected ? ` with corrections (revision ${s(d.revision)})` : ""}`;
-      break;
-    case "review.sampled":
-      sentence = `The approval (revision ${s(d.revision)}) of ${req} was drawn for a second review (${s(d.percent)}% of approvals)`;
       break;
     case "review.agreed":
       sentence = `${who} agreed with the approval (revision ${s(d.revision)}) of ${req} on second review`;

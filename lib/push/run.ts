@@ -29,6 +29,7 @@ import { getPool, type Db } from "../db";
 import { getEnv } from "../env";
 import type { TReferralRequest } from "../intake/schema";
 import { logger } from "../log";
+import { queueNotification } from "../notifications/outbox";
 import { refuse, transition } from "../referrals/transitions";
 import { localMidnightIso } from "./time";
 
@@ -378,13 +379,15 @@ export async function finishFailed(db: Db, pushId: string, referralId: string, m
   const r = await transition(db, actor, {
     name: "push_failed",
     id: referralId,
-    apply: async ({ tx }) => {
+    apply: async ({ tx, nextVersion }) => {
       const [p] = await tx
         .update(pushes)
         .set({ status: "failed", lastError: message, finishedAt: new Date(), updatedAt: new Date() })
         .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
         .returning({ id: pushes.id });
       if (!p) refuse.conflict("the push is already finished");
+      // E-mail to the people on the request, queued in this transaction (lib/notifications/outbox.ts).
+      await queueNotification(tx, { event: "push_failed", referralId, eventKey: `${pushId}:v${nextVersion}` });
       return { to: "push_failed", audit: { action: "push.failed", details: { pushId, error: message } }, message: "", data: {} };
     },
   });
