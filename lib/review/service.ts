@@ -94,6 +94,7 @@ const view = (r: Selected): SecondReviewView => ({
 
 /** The second reviews of one referral, newest first (any referral reader sees them). */
 export async function reviewsOfReferral(db: Db, referralId: string): Promise<SecondReviewView[]> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(referralId)) return [];
   return (await select(db).where(eq(secondReviews.referralRequestId, referralId)).orderBy(desc(secondReviews.sampledAt))).map(view);
 }
 
