@@ -24,7 +24,7 @@ type Issued = { key: string; secret: string | null; signingSecret: string | null
 /** Shown once, right after creation or rotation. */
 function IssuedSecrets({ issued, onDone }: { issued: Issued; onDone: () => void }) {
   return (
-    <div role="status" className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950" data-testid="issued-secret">
+    <div role="status" className="mx-4 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950" data-testid="issued-secret">
       <p className="font-semibold">Copy these now: they are shown only this once and cannot be read again.</p>
       <dl className="mt-2 grid grid-cols-1 gap-1 sm:grid-cols-[10rem_1fr]">
         <dt className="font-medium">Key</dt>

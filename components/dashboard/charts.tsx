@@ -11,7 +11,7 @@ import { formatDuration } from "@/lib/referrals/format";
 
 export const SERIES_COLORS = { received: "#1d4ed8", decided: "#b45309", sent: "#047857", cancelled: "#be185d" } as const;
 
-const W = 720;
+const W = 800;
 const H = 280;
 const M = { top: 16, right: 16, bottom: 40, left: 56 };
 const innerW = W - M.left - M.right;
@@ -44,7 +44,7 @@ function Frame({ id, title, desc, children, legend, table }: { id: string; title
       </figcaption>
       <div className="mt-2">{legend}</div>
       <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={`${title} (chart, scrolls sideways)`}>
-        <svg viewBox={`0 0 ${W} ${H}`} className="h-auto w-full min-w-[34rem]" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+        <svg viewBox={`0 0 ${W} ${H}`} className="h-auto w-full min-w-[34rem] max-w-[56rem]" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
           <title id={`${id}-title`}>{title}</title>
           <desc id={`${id}-desc`}>{desc}</desc>
           {children}
@@ -66,7 +66,7 @@ function YAxis({ scale, format }: { scale: ReturnType<typeof scaleLinear<number>
       {scale.ticks(5).map((t) => (
         <g key={t} transform={`translate(0, ${scale(t)})`}>
           <line x1={0} x2={innerW} stroke="#e2e8f0" />
-          <text x={-8} dy="0.32em" textAnchor="end" fontSize={12} fill="#334155">
+          <text x={-8} dy="0.32em" textAnchor="end" fontSize={14} fill="#334155">
             {format(t)}
           </text>
         </g>
@@ -82,7 +82,7 @@ function XLabels({ labels, x }: { labels: string[]; x: (i: number) => number }) 
       <line x1={0} x2={innerW} stroke="#64748b" />
       {labels.map((l, i) =>
         i % every === 0 ? (
-          <text key={`${i}-${l}`} x={x(i)} y={18} textAnchor="middle" fontSize={12} fill="#334155">
+          <text key={`${i}-${l}`} x={x(i)} y={18} textAnchor="middle" fontSize={14} fill="#334155">
             {l}
           </text>
         ) : null,
@@ -220,7 +220,7 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
   const shown = agencies.filter((a) => a.toDecision.p50 !== null).slice(0, 12);
   const rowH = 22;
   const h = Math.max(80, shown.length * rowH + 40);
-  const left = 200;
+  const left = 230;
   const iw = W - left - M.right;
   const max = Math.max(1, ...shown.map((a) => a.toDecision.p90 ?? a.toDecision.p50 ?? 0));
   const x = scaleLinear<number>({ domain: [0, max], range: [0, iw], nice: true });
@@ -234,21 +234,21 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
         <Legend items={[{ label: "Median", color: SERIES_COLORS.decided }, { label: "90th percentile", color: "#334155", dashed: true }]} />
       </div>
       <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Time to decision by agency (chart, scrolls sideways)">
-        <svg viewBox={`0 0 ${W} ${h}`} className="h-auto w-full min-w-[34rem]" role="img" aria-labelledby="agencies-title agencies-desc">
+        <svg viewBox={`0 0 ${W} ${h}`} className="h-auto w-full min-w-[34rem] max-w-[56rem]" role="img" aria-labelledby="agencies-title agencies-desc">
           <title id="agencies-title">Time to decision by agency</title>
           <desc id="agencies-desc">{`Median and 90th percentile hours from receipt to decision for the ${shown.length} agencies with decisions, busiest first. The table below lists every agency.`}</desc>
           <Group left={left} top={10}>
             {x.ticks(5).map((t) => (
               <g key={t} transform={`translate(${x(t)}, 0)`} aria-hidden="true">
                 <line y1={0} y2={shown.length * rowH} stroke="#e2e8f0" />
-                <text y={shown.length * rowH + 16} textAnchor="middle" fontSize={12} fill="#334155">
+                <text y={shown.length * rowH + 16} textAnchor="middle" fontSize={14} fill="#334155">
                   {t} h
                 </text>
               </g>
             ))}
             {shown.map((a, i) => (
               <g key={a.orgId} transform={`translate(0, ${i * rowH})`} aria-hidden="true">
-                <text x={-8} y={rowH / 2} dy="0.32em" textAnchor="end" fontSize={12} fill="#0f172a">
+                <text x={-8} y={rowH / 2} dy="0.32em" textAnchor="end" fontSize={14} fill="#0f172a">
                   {cut(a.name)}
                 </text>
                 <Bar x={0} y={4} width={x(a.toDecision.p50 ?? 0)} height={rowH - 8} fill={SERIES_COLORS.decided} />
