@@ -23,5 +23,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/queue", "/queue/:path*", "/referrals/:path*", "/admin", "/admin/:path*", "/audit", "/audit/:path*"],
+  matcher: ["/queue", "/queue/:path*", "/referrals/:path*", "/admin", "/admin/:path*", "/audit", "/audit/:path*", "/dashboard", "/reviews", "/preferences"],
 };

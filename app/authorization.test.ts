@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor, Role } from "@/lib/auth/scopes";
 import { closeDb, getDb } from "@/lib/db";
 import { makeActors, makeReferral, makeUser } from "@/lib/referrals/test-fixtures";
+import { newApiClient } from "@/lib/testing/fixtures";
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 
@@ -32,6 +33,13 @@ const { default: ReferralLayout } = await import("./(app)/referrals/[id]/layout"
 const { default: ReferralPage } = await import("./(app)/referrals/[id]/page");
 const { default: AuditPage } = await import("./(app)/audit/page");
 const { default: AdminPage } = await import("./(app)/admin/page");
+const { default: DashboardPage } = await import("./(app)/dashboard/page");
+const { default: ReviewsPage } = await import("./(app)/reviews/page");
+const { default: PreferencesPage } = await import("./(app)/preferences/page");
+const { default: OutboxPage } = await import("./(app)/admin/outbox/page");
+const reviewActions = await import("./(app)/reviews/actions");
+const preferenceActions = await import("./(app)/preferences/actions");
+const { GET: auditExport } = await import("./api/audit/export/route");
 const queueActions = await import("./(app)/queue/actions");
 const decisionActions = await import("./(app)/referrals/[id]/actions");
 const adminActions = await import("./(app)/admin/actions");
@@ -84,6 +92,10 @@ describe("pages × role", () => {
     },
     { name: "/audit", allowed: ["supervisor", "admin"], run: () => AuditPage(sp()) },
     { name: "/admin", allowed: ["admin"], run: () => AdminPage() },
+    { name: "/dashboard", allowed: ["supervisor", "admin"], run: () => DashboardPage(sp({ weeks: "4" })) },
+    { name: "/reviews", allowed: ["reviewer", "supervisor", "admin"], run: () => ReviewsPage() },
+    { name: "/preferences", allowed: ["reviewer", "supervisor", "admin"], run: () => PreferencesPage() },
+    { name: "/admin/outbox", allowed: ["admin"], run: () => OutboxPage(sp()) },
   ];
   for (const p of pages) {
     it(`${p.name}: ${p.allowed.join(", ")} only; anonymous → sign-in`, async () => {
@@ -178,6 +190,43 @@ describe("route handlers × role", () => {
     expect((await pushRoute(new Request("http://x"), ctx(id))).status).toBe(401);
   });
 
+  it("GET /api/audit/export: supervisors and admins get a CSV attachment, audited; reviewers 403 naming the scope; anonymous 401; a bad filter 400 naming it", async () => {
+    const { id } = await makeReferral();
+    const url = `http://x/api/audit/export?referral=${id}&action=intake`;
+    for (const role of ["supervisor", "admin"] as const) {
+      as(role);
+      const res = await auditExport(new Request(url));
+      expect([role, res.status, res.headers.get("content-type")]).toEqual([role, 200, "text/csv; charset=utf-8"]);
+      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-\d{8}-\d{4}\.csv"$/);
+      const lines = (await res.text()).trim().split("\n");
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toContain(",referral.received,Intake,");
+    }
+    const exported = await db().execute<{ actor_id: string; details: unknown }>(sql`select actor_id, details from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = ${id} order by id`);
+    expect(exported.rows).toEqual([
+      { actor_id: actors.supervisor.id, details: { filters: { referral: id, action: "intake" } } },
+      { actor_id: actors.admin.id, details: { filters: { referral: id, action: "intake" } } },
+    ]);
+    as("reviewer");
+    const refused = await auditExport(new Request(url));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: "forbidden", message: "Forbidden: this needs the audit:read scope" });
+    as("supervisor");
+    const bad = await auditExport(new Request("http://x/api/audit/export?from=last-week"));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: "bad_request", issues: [{ path: "from", message: "Enter a date as YYYY-MM-DD" }] });
+    as(null);
+    expect((await auditExport(new Request(url))).status).toBe(401);
+  });
+
+  it("opening /audit is audited with its filters", async () => {
+    as("supervisor");
+    const { id } = await makeReferral();
+    await AuditPage({ searchParams: Promise.resolve({ referral: id, user: actors.reviewer.email }) });
+    const viewed = await db().execute<{ details: unknown }>(sql`select details from audit_events where action = 'audit.viewed' and actor_id = ${actors.supervisor.id} order by id desc limit 1`);
+    expect(viewed.rows[0]!.details).toEqual({ filters: { referral: id, user: actors.reviewer.email } });
+  });
+
   it("POST /api/session/activity: any signed-in role; anonymous 401", async () => {
     for (const role of ROLES) {
       as(role);
@@ -187,6 +236,21 @@ describe("route handlers × role", () => {
     expect((await activity()).status).toBe(401);
   });
 });
+
+/** A fresh referral with an approval drawn for a second review (verdict given: already recorded). */
+async function drawnReview(approvedById: string, verdict: "agree" | "disagree" | null = null): Promise<string> {
+  const { id } = await makeReferral();
+  const r = await db().execute<{ id: string }>(sql`
+    with rev as (insert into approval_revisions (referral_request_id, revision, state, data, approved_by_id, approved_at) values (${id}, 1, 'approved', '{}', ${approvedById}, now()) returning id)
+    insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent, verdict, note, reviewed_at)
+    select ${id}, rev.id, ${approvedById}, 10, ${verdict}::second_review_verdict, ${verdict ? "Not covered by the order" : null}, ${verdict ? sql`now()` : null} from rev returning id`);
+  return r.rows[0]!.id;
+}
+const recordSecondReviewAction = async (verdict: "agree") => reviewActions.recordSecondReviewAction({ reviewId: await drawnReview((await makeActors()).reviewer.id), verdict, note: "" });
+const overdueOn = async (role: Role) => {
+  const r = await db().execute<{ enabled: boolean }>(sql`select enabled from notification_preferences where user_id = ${actors[role].id} and event = 'overdue'`);
+  return r.rows[0]?.enabled ?? true;
+};
 
 describe("server actions × role", () => {
   /** success: the message an allowed role gets (undefined when the action says nothing). */
@@ -245,6 +309,56 @@ describe("server actions × role", () => {
       scope: "referral:decide",
       success: () => "Draft saved.",
       run: async () => approvalActions.saveApprovalDraftAction({ referralId: await fresh(), version: 1, approval: { careType: "nursing", startDate: "" } }),
+    },
+    {
+      name: "recordSecondReviewAction",
+      allowed: ["supervisor"],
+      scope: "review:second",
+      success: () => "Recorded: you agree with this approval.",
+      run: async () => recordSecondReviewAction("agree"),
+    },
+    {
+      name: "acknowledgeDisagreementAction",
+      allowed: ["reviewer", "supervisor", "admin"],
+      scope: "referral:read",
+      // Each role acknowledges a disagreement with an approval recorded as its own.
+      success: () => "Marked as read.",
+      run: async (role) => reviewActions.acknowledgeDisagreementAction({ reviewId: await drawnReview(actors[role].id, "disagree") }),
+    },
+    {
+      name: "setPreferencesAction",
+      allowed: ["reviewer", "supervisor", "admin"],
+      scope: "referral:read",
+      success: () => "Saved.",
+      run: async (role) => preferenceActions.setPreferencesAction({ prefs: { overdue: !(await overdueOn(role)) } }),
+    },
+    {
+      name: "createApiClientAction",
+      allowed: ["admin"],
+      scope: "admin:api_clients",
+      success: () => "Created “Matrix client”. Copy the secret now: it is not shown again.",
+      run: async () => adminActions.createApiClientAction({ name: "Matrix client", signed: true }),
+    },
+    {
+      name: "rotateApiClientAction",
+      allowed: ["admin"],
+      scope: "admin:api_clients",
+      success: () => expect.stringMatching(/^New signing secret for csi_ak_[0-9a-f]+\. The previous one is accepted for 60 more minutes\.$/),
+      run: async () => adminActions.rotateApiClientAction({ id: (await newApiClient({ signed: true })).id, which: "signing", overlapMinutes: 60 }),
+    },
+    {
+      name: "revokeApiClientAction",
+      allowed: ["admin"],
+      scope: "admin:api_clients",
+      success: () => "Revoked: its deliveries are refused within 5 seconds.",
+      run: async () => adminActions.revokeApiClientAction({ id: (await newApiClient()).id }),
+    },
+    {
+      name: "setSecondReviewPercentAction",
+      allowed: ["admin"],
+      scope: "admin:settings",
+      success: () => "10% of approvals are now drawn for a second review.",
+      run: async () => adminActions.setSecondReviewPercentAction({ percent: 10 }),
     },
   ];
   for (const c of cases) {

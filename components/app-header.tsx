@@ -4,7 +4,8 @@ import { hasScope, ROLE_LABELS, type Actor } from "@/lib/auth/scopes";
 import { NavLinks } from "./nav-links";
 
 export function AppHeader({ actor }: { actor: Actor }) {
-  const links = [{ href: "/queue", label: "Queue" }];
+  const links = [{ href: "/queue", label: "Queue" }, { href: "/reviews", label: "Reviews" }];
+  if (hasScope(actor.role, "reports:read")) links.push({ href: "/dashboard", label: "Turnaround" });
   if (hasScope(actor.role, "audit:read")) links.push({ href: "/audit", label: "Audit" });
   if (hasScope(actor.role, "admin:*")) links.push({ href: "/admin", label: "Admin" });
   return (
@@ -21,6 +22,9 @@ export function AppHeader({ actor }: { actor: Actor }) {
             {actor.name} <span className="text-slate-600">· {ROLE_LABELS[actor.role]}</span>
           </span>
           <span className="text-slate-700 sm:hidden">{ROLE_LABELS[actor.role]}</span>
+          <Link href="/preferences" className="rounded-md px-1.5 py-1 font-medium text-blue-800 underline underline-offset-2 hover:bg-slate-100">
+            E-mail settings
+          </Link>
           <form action={signOutAction}>
             <button type="submit" className="rounded-md border border-slate-400 px-2.5 py-1 font-medium text-slate-900 hover:bg-slate-100">
               Sign out

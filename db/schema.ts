@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { actionGroupSql } from "../lib/audit/groups";
 import {
   bigint,
   bigserial,
@@ -52,6 +53,9 @@ export const apiClients = pgTable("api_clients", {
   previousSecretExpiresAt: tstz("previous_secret_expires_at"),
   /** Standard Webhooks signing secret, encrypted with APP_SECRET (it must be recoverable to verify). */
   signingSecretEnc: text("signing_secret_enc"),
+  /** During a signing-secret rotation deliveries signed with the previous one are accepted until this time. */
+  previousSigningSecretEnc: text("previous_signing_secret_enc"),
+  previousSigningSecretExpiresAt: tstz("previous_signing_secret_expires_at"),
   revokedAt: tstz("revoked_at"),
   lastUsedAt: tstz("last_used_at"),
   createdAt: tstz("created_at").notNull().defaultNow(),
@@ -151,6 +155,9 @@ export const referralRequests = pgTable(
     decisionReasonCode: text("decision_reason_code"),
     decisionComment: text("decision_comment"),
     pendingInfoNote: text("pending_info_note"),
+    /** first time the request reached "sent", and when it was cancelled: kept by a trigger on status changes (turnaround dashboard) */
+    sentAt: tstz("sent_at"),
+    cancelledAt: tstz("cancelled_at"),
   },
   (t) => [
     index("referral_requests_status_received").on(t.status, t.receivedAt, t.id),
@@ -237,8 +244,21 @@ export const auditEvents = pgTable(
     entityId: text("entity_id"),
     /** what changed and why; never PHI beyond ids */
     details: jsonb("details").notNull().default({}),
+    /** the /audit action group (lib/audit/groups.ts), computed by PostgreSQL from action and details */
+    actionGroup: text("action_group")
+      .notNull()
+      .generatedAlwaysAs(sql.raw(actionGroupSql())),
+    /** the agency of the referral request the event is about, filled on insert by a trigger (migration 0011) */
+    agencyOrgId: text("agency_org_id"),
   },
-  (t) => [index("audit_events_entity").on(t.entityType, t.entityId, t.at), index("audit_events_at").on(t.at)],
+  (t) => [
+    index("audit_events_entity").on(t.entityType, t.entityId, t.at),
+    // The audit workspace pages newest first by (at, id), each filter through its own index.
+    index("audit_events_at").on(t.at, t.id),
+    index("audit_events_actor").on(t.actorId, t.at, t.id),
+    index("audit_events_group").on(t.actionGroup, t.at, t.id),
+    index("audit_events_agency").on(t.agencyOrgId, t.at, t.id).where(sql`agency_org_id is not null`),
+  ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
@@ -310,3 +330,4 @@ export const referralAgencies = pgTable("referral_agencies", {
   name: text("name").notNull(),
 });
 export * from "./schema/push";
+export * from "./schema/supervisors";

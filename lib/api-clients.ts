@@ -73,6 +73,34 @@ export async function rotateApiClientSecret(
   });
 }
 
+/**
+ * Issues a new Standard Webhooks signing secret; deliveries signed with the previous one are
+ * accepted for `overlapMinutes`, so the sender can switch without a refused delivery.
+ */
+export async function rotateApiClientSigningSecret(
+  db: Db,
+  input: { id: string; overlapMinutes?: number; actor: Actor },
+): Promise<IssuedCredentials & { signingSecret: string }> {
+  const overlap = input.overlapMinutes ?? 24 * 60;
+  const signingSecret = newSigningSecret();
+  const result = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiClients)
+      .set({
+        previousSigningSecretEnc: sql`${apiClients.signingSecretEnc}`,
+        previousSigningSecretExpiresAt: new Date(Date.now() + overlap * 60_000),
+        signingSecretEnc: encryptSecret(signingSecret),
+      })
+      .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt), sql`${apiClients.signingSecretEnc} is not null`))
+      .returning({ id: apiClients.id, name: apiClients.name, key: apiClients.key });
+    if (!row) throw new Error(`no active signing API client with id ${input.id}`);
+    await recordAudit(tx, { actor: input.actor, action: "api_client.signing_rotated", entityType: "api_client", entityId: row.id, details: { overlapMinutes: overlap } });
+    return { ...row, secret: "", signingSecret };
+  });
+  clearApiClientCache();
+  return result;
+}
+
 export async function revokeApiClient(db: Db, input: { id: string; actor: Actor }): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
@@ -93,7 +121,10 @@ export async function listApiClients(db: Db) {
       name: apiClients.name,
       key: apiClients.key,
       signed: sql<boolean>`${apiClients.signingSecretEnc} is not null`,
-      rotating: sql<boolean>`${apiClients.previousSecretExpiresAt} > now()`,
+      rotating: sql<boolean>`coalesce(${apiClients.previousSecretExpiresAt} > now(), false)`,
+      rotatingUntil: apiClients.previousSecretExpiresAt,
+      signingRotating: sql<boolean>`coalesce(${apiClients.previousSigningSecretExpiresAt} > now(), false)`,
+      signingRotatingUntil: apiClients.previousSigningSecretExpiresAt,
       revokedAt: apiClients.revokedAt,
       lastUsedAt: apiClients.lastUsedAt,
       createdAt: apiClients.createdAt,
@@ -102,7 +133,7 @@ export async function listApiClients(db: Db) {
     .orderBy(apiClients.createdAt);
 }
 
-export type AuthenticatedClient = Pick<ApiClient, "id" | "name" | "key"> & { signingSecret: string | null };
+export type AuthenticatedClient = Pick<ApiClient, "id" | "name" | "key"> & { signingSecret: string | null; previousSigningSecret?: string | null };
 
 function secretMatches(row: ApiClient, hash: string, now: Date): boolean {
   if (safeEqual(row.secretHash, hash)) return true;
@@ -180,9 +211,18 @@ async function lookupApiClient(db: Db, authorization: string): Promise<{ client:
       .catch(() => {});
   }
   const usesPrevious = !safeEqual(row.secretHash, hashOf(authorization));
+  const previousSigning = row.previousSigningSecretEnc && row.previousSigningSecretExpiresAt && row.previousSigningSecretExpiresAt > now ? row.previousSigningSecretEnc : null;
+  const limits = [usesPrevious ? row.previousSecretExpiresAt?.getTime() : undefined, previousSigning ? row.previousSigningSecretExpiresAt?.getTime() : undefined].filter((t): t is number => t !== undefined);
   return {
-    client: { id: row.id, name: row.name, key: row.key, signingSecret: row.signingSecretEnc ? decryptSecret(row.signingSecretEnc) : null },
-    validUntil: usesPrevious ? (row.previousSecretExpiresAt?.getTime() ?? null) : null,
+    client: {
+      id: row.id,
+      name: row.name,
+      key: row.key,
+      signingSecret: row.signingSecretEnc ? decryptSecret(row.signingSecretEnc) : null,
+      previousSigningSecret: previousSigning ? decryptSecret(previousSigning) : null,
+    },
+    // A previous secret (either kind) is never remembered past the end of its overlap.
+    validUntil: limits.length ? Math.min(...limits) : null,
   };
 }
 

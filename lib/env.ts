@@ -76,6 +76,13 @@ export const ZEnv = z.object({
   /** Retries of a push job that crashed or whose worker died, before the job is dead and the push ends failed. */
   PUSH_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(4),
 
+  /** E-mail notifications. Unset SMTP_URL: messages stay in the local outbox (/admin/outbox). */
+  SMTP_URL: z
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), "Must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("CSI Referral Review <no-reply@localhost>"),
+
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

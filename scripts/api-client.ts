@@ -2,13 +2,15 @@
  * Manage the API clients allowed to call the webhook.
  *   npm run api-client -- create --name "AlayaConnector UAT" [--signed] [--json]
  *   npm run api-client -- list [--json]
- *   npm run api-client -- rotate --id ID [--overlap-minutes 1440] [--json]
+ *   npm run api-client -- rotate --id ID [--signing] [--overlap-minutes 1440] [--json]
  *   npm run api-client -- revoke --id ID
+ * `rotate --signing` rotates the Standard Webhooks signing secret instead of the secret.
+ * The admin page (/admin, "API clients") calls the same functions of lib/api-clients.ts.
  * Secrets are printed once and never stored in clear. With --json, stdout carries exactly one
  * JSON value and everything else goes to stderr.
  */
 import { parseArgs } from "node:util";
-import { createApiClient, listApiClients, revokeApiClient, rotateApiClientSecret } from "../lib/api-clients";
+import { createApiClient, listApiClients, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "../lib/api-clients";
 import { systemActor } from "../lib/audit";
 import { getDb } from "../lib/db";
 import { bootRuntime } from "../lib/runtime/boot";
@@ -19,6 +21,7 @@ const { positionals, values } = parseArgs({
     name: { type: "string" },
     id: { type: "string" },
     signed: { type: "boolean", default: false },
+    signing: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     "overlap-minutes": { type: "string" },
   },
@@ -28,7 +31,7 @@ const say = (m: string) => console.error(m);
 const actor = systemActor(`cli (${process.env.USER ?? "operator"})`);
 
 function usage(): never {
-  say("usage: npm run api-client -- create --name NAME [--signed] [--json] | list [--json] | rotate --id ID [--overlap-minutes N] [--json] | revoke --id ID");
+  say("usage: npm run api-client -- create --name NAME [--signed] [--json] | list [--json] | rotate --id ID [--signing] [--overlap-minutes N] [--json] | revoke --id ID");
   process.exit(2);
 }
 
@@ -56,9 +59,15 @@ try {
   } else if (command === "rotate") {
     if (!values.id) usage();
     const overlap = values["overlap-minutes"] ? Number(values["overlap-minutes"]) : undefined;
-    const c = await rotateApiClientSecret(db, { id: values.id, overlapMinutes: overlap, actor });
-    if (values.json) console.log(JSON.stringify({ id: c.id, key: c.key, secret: c.secret }));
-    else say(`New secret for ${c.key}: ${c.secret}\nThe previous secret stays valid for ${overlap ?? 1440} minutes.`);
+    if (values.signing) {
+      const c = await rotateApiClientSigningSecret(db, { id: values.id, overlapMinutes: overlap, actor });
+      if (values.json) console.log(JSON.stringify({ id: c.id, key: c.key, signing_secret: c.signingSecret }));
+      else say(`New signing secret for ${c.key}: ${c.signingSecret}\nDeliveries signed with the previous one are accepted for ${overlap ?? 1440} minutes.`);
+    } else {
+      const c = await rotateApiClientSecret(db, { id: values.id, overlapMinutes: overlap, actor });
+      if (values.json) console.log(JSON.stringify({ id: c.id, key: c.key, secret: c.secret }));
+      else say(`New secret for ${c.key}: ${c.secret}\nThe previous secret stays valid for ${overlap ?? 1440} minutes.`);
+    }
   } else if (command === "revoke") {
     if (!values.id) usage();
     await revokeApiClient(db, { id: values.id, actor });

@@ -9,6 +9,7 @@ import { getReferenceData } from "../accloud/reference-data";
 import { type Actor } from "../auth/scopes";
 import { getPool, type Db, type TxDb } from "../db";
 import { canonical } from "../referrals/canonical";
+import { drawSecondReview } from "../review/service";
 import { checkTransitionScopes, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { PUSH_KIND_STATUS } from "../push/run";
@@ -92,6 +93,8 @@ export async function approveReferral(db: Db, actor: Actor, input: { referralId:
         .insert(pushes)
         .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "approve", status: "queued", steps: stepsFor("approve"), createdById: actor.id })
         .returning({ id: pushes.id });
+      // A share of approvals is drawn at random for a supervisor's second review (lib/review/service.ts); the approval's record says so.
+      const secondReview = await drawSecondReview(tx, { referralId: row.id, revisionId: revision.id, approvedById: actor.id });
       return {
         to: "approved",
         set: { decidedById: actor.id, decidedAt: now, decidedSubmissionId: row.latestSubmissionId, slaPausedAt: null, amendedAfterDecisionAt: null },
@@ -106,6 +109,7 @@ export async function approveReferral(db: Db, actor: Actor, input: { referralId:
             endDate: approval.endDate,
             serviceCodeId: approval.serviceCodeId,
             funderId: approval.funderId,
+            ...secondReview,
           },
         },
         enqueue: { pushId: push!.id },
@@ -216,7 +220,7 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
         to: push!.kind === "documents" ? row.status : PUSH_KIND_STATUS[push!.kind].waiting[0],
         audit: {
           action: "push.retried",
-          details: { pushId, previousPushId: changed ? push!.id : undefined, previousError: push!.lastError, revision: correction ?? approved.revision, corrected: changed },
+          details: { pushId, kind: push!.kind, previousPushId: changed ? push!.id : undefined, previousError: push!.lastError, revision: correction ?? approved.revision, corrected: changed },
         },
         enqueue: { pushId },
         message: changed ? `Corrected as revision ${correction}; retrying the push` : "Retrying the push",

@@ -7,8 +7,8 @@ describe("scopes", () => {
     const matrix = Object.fromEntries(ROLES.map((r) => [r, SCOPES.filter((s) => hasScope(r, s))]));
     expect(matrix).toEqual({
       reviewer: ["referral:read", "referral:claim", "referral:decide", "referral:push"],
-      supervisor: ["referral:read", "referral:assign", "audit:read"],
-      admin: ["referral:read", "referral:assign", "audit:read", "admin:users", "admin:api_clients", "admin:settings"],
+      supervisor: ["referral:read", "referral:assign", "audit:read", "reports:read", "review:second"],
+      admin: ["referral:read", "referral:assign", "audit:read", "reports:read", "admin:users", "admin:api_clients", "admin:settings"],
     });
   });
 
@@ -24,6 +24,10 @@ describe("scopes", () => {
 
   it("maps page paths to the scope the 403 page names", () => {
     expect(scopeForPath("/admin")).toBe("admin:*");
+    expect(scopeForPath("/admin/outbox")).toBe("admin:settings");
+    expect(scopeForPath("/dashboard?weeks=4")).toBe("reports:read");
+    expect(scopeForPath("/reviews")).toBe("referral:read");
+    expect(scopeForPath("/preferences")).toBe("referral:read");
     expect(scopeForPath("/audit?action=x")).toBe("audit:read");
     expect(scopeForPath("/referrals/abc")).toBe("referral:read");
     expect(scopeForPath("/queuex")).toBeNull();

@@ -19,6 +19,10 @@ export const SCOPES = [
   "referral:push",
   /** read the audit trail */
   "audit:read",
+  /** read the turnaround dashboard */
+  "reports:read",
+  /** record the second review of an approval (agree / disagree) */
+  "review:second",
   /** manage users */
   "admin:users",
   /** manage webhook API clients */
@@ -30,8 +34,8 @@ export type Scope = (typeof SCOPES)[number];
 
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   reviewer: ["referral:read", "referral:claim", "referral:decide", "referral:push"],
-  supervisor: ["referral:read", "referral:assign", "audit:read"],
-  admin: ["referral:read", "referral:assign", "audit:read", "admin:users", "admin:api_clients", "admin:settings"],
+  supervisor: ["referral:read", "referral:assign", "audit:read", "reports:read", "review:second"],
+  admin: ["referral:read", "referral:assign", "audit:read", "reports:read", "admin:users", "admin:api_clients", "admin:settings"],
 };
 
 export const ROLE_LABELS: Record<Role, string> = { reviewer: "Reviewer", supervisor: "Supervisor", admin: "Administrator" };
@@ -67,6 +71,11 @@ export const PAGE_SCOPES: ReadonlyArray<{ prefix: string; scope: Scope | "admin:
   { prefix: "/queue", scope: "referral:read" },
   { prefix: "/referrals", scope: "referral:read" },
   { prefix: "/audit", scope: "audit:read" },
+  { prefix: "/dashboard", scope: "reports:read" },
+  { prefix: "/reviews", scope: "referral:read" },
+  { prefix: "/preferences", scope: "referral:read" },
+  // Before /admin: the first match names the scope.
+  { prefix: "/admin/outbox", scope: "admin:settings" },
   { prefix: "/admin", scope: "admin:*" },
 ];
 

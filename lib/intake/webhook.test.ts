@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearApiClientCache, revokeApiClient, rotateApiClientSecret } from "../api-clients";
+import { clearApiClientCache, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "../api-clients";
 import { systemActor } from "../audit";
 import { closeDb, getDb } from "../db";
 import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../testing/fixtures";
@@ -390,6 +390,22 @@ describe("Standard Webhooks signatures", () => {
     const replay = await signedPost(c, JSON.stringify(freshPayload()), { id: "msg_fixed" });
     expect(replay.status).toBe(409);
     expect(replay.json).toMatchObject({ error: "conflict", issues: [{ path: "headers.webhook-id" }] });
+  });
+
+  it("a rotated signing secret: both sign during the overlap, only the new one after it", async () => {
+    const c = await newApiClient({ signed: true });
+    const rotated = await rotateApiClientSigningSecret(getDb(), { id: c.id, overlapMinutes: 60, actor: systemActor("test") });
+    expect(rotated.signingSecret).not.toBe(c.signingSecret);
+    clearApiClientCache();
+    expect((await signedPost(c, JSON.stringify(freshPayload()))).status).toBe(201);
+    expect((await signedPost({ ...c, signingSecret: rotated.signingSecret }, JSON.stringify(freshPayload()))).status).toBe(201);
+    // The overlap ends: the old secret is refused, the new one still signs.
+    await getDb().execute(sql`update api_clients set previous_signing_secret_expires_at = now() - interval '1 second' where id = ${c.id}`);
+    clearApiClientCache();
+    expect((await signedPost(c, JSON.stringify(freshPayload()))).status).toBe(401);
+    expect((await signedPost({ ...c, signingSecret: rotated.signingSecret }, JSON.stringify(freshPayload()))).status).toBe(201);
+    const audit = await getDb().execute<{ action: string; details: unknown }>(sql`select action, details from audit_events where entity_id = ${c.id} and action = 'api_client.signing_rotated'`);
+    expect(audit.rows).toEqual([{ action: "api_client.signing_rotated", details: { overlapMinutes: 60 } }]);
   });
 });
 

@@ -93,7 +93,13 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
         );
       }
       try {
-        new Webhook(client.signingSecret).verify(raw, headers, { jsonParse: false });
+        try {
+          new Webhook(client.signingSecret).verify(raw, headers, { jsonParse: false });
+        } catch (err) {
+          // During a signing-secret rotation the previous secret still signs valid deliveries.
+          if (!client.previousSigningSecret) throw err;
+          new Webhook(client.previousSigningSecret).verify(raw, headers, { jsonParse: false });
+        }
       } catch (err) {
         const reason = err instanceof WebhookVerificationError ? err.message : "verification failed";
         throw new ApiError("unauthorized", `Invalid webhook signature: ${reason}`, [

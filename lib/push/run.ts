@@ -13,6 +13,7 @@ import { systemActor } from "../audit";
 import { getPool, type Db, type TxDb } from "../db";
 import type { TReferralRequest } from "../intake/schema";
 import { logger } from "../log";
+import { queueNotification } from "../notifications/outbox";
 import { refuse, transition } from "../referrals/transitions";
 import { linkKey, PushStoppedError, STEPS_BY_KIND, type Ctx, type SentState } from "./steps";
 
@@ -184,13 +185,15 @@ export async function finishFailed(db: Db, pushId: string, referralId: string, m
   const r = await transition(db, actor, {
     name: "push_failed",
     id: referralId,
-    apply: async ({ tx, row }) => {
+    apply: async ({ tx, row, nextVersion }) => {
       const [p] = await tx
         .update(pushes)
         .set({ status: "failed", lastError: message, finishedAt: new Date(), updatedAt: new Date() })
         .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
         .returning({ id: pushes.id, kind: pushes.kind });
       if (!p) refuse.conflict("the push is already finished");
+      // E-mail to the people on the request, queued in this transaction (lib/notifications/outbox.ts).
+      await queueNotification(tx, { event: "push_failed", referralId, eventKey: `${pushId}:v${nextVersion}` });
       return { to: PUSH_KIND_STATUS[p!.kind].failed ?? row.status, audit: { action: "push.failed", details: { pushId, kind: p!.kind, error: message } }, message: "", data: {} };
     },
   });
@@ -210,10 +213,10 @@ export async function scheduleRetry(db: Db, pushId: string, referralId: string, 
         .update(pushes)
         .set({ status: "retrying", lastError: message, retryAt: sql`now() + make_interval(secs => ${afterSeconds})`, updatedAt: new Date() })
         .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["running", "retrying"])))
-        .returning({ attempts: pushes.attempts });
+        .returning({ attempts: pushes.attempts, kind: pushes.kind });
       if (!p) refuse.conflict("the push is not running");
       return {
-        audit: { action: "push.retrying", details: { pushId, attempt: p!.attempts, error: message, retryInSeconds: afterSeconds } },
+        audit: { action: "push.retrying", details: { pushId, kind: p!.kind, attempt: p!.attempts, error: message, retryInSeconds: afterSeconds } },
         enqueue: { pushId, startAfterSeconds: afterSeconds },
         message: "",
         data: {},

@@ -12,6 +12,7 @@ import type { TReferralListItem } from "../accloud/schemas";
 import { systemActor } from "../audit";
 import type { Db } from "../db";
 import { logger } from "../log";
+import { queueNotification } from "../notifications/outbox";
 import { transition } from "../referrals/transitions";
 import { recordRevision } from "./steps";
 
@@ -69,6 +70,8 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
         // Our own cancel in flight finishes through its push; anything else open here is over.
         if (row.status === "cancelling") return { noop: true, audit: { action: "" }, message: "", data: {} };
         cancelledHere = true;
+        // E-mail to the people on the request, queued in this transaction.
+        await queueNotification(tx, { event: "agency_cancelled", referralId, eventKey: latest.referral.id });
         await tx
           .update(pushes)
           .set({ status: "failed", lastError: "The referral was cancelled in ACCloud (by the agency).", finishedAt: new Date(), updatedAt: new Date() })

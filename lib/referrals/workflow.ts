@@ -8,6 +8,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { decisionReasons, users, type ReferralStatus } from "../../db/schema";
 import { hasScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
+import { queueNotification } from "../notifications/outbox";
 import type { TBulkAssignInput, TDismissAmendmentInput, TPendingInfoInput, TRejectInput, TReopenInput } from "../validations/decisions";
 import { refuse, transition, transitionMany, type TransitionResult } from "./transitions";
 
@@ -138,8 +139,10 @@ export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignIn
   const r = await transitionMany(db, actor, {
     name: input.assigneeId ? "assign" : "unassign",
     ids: input.ids,
-    apply: ({ row }) => {
+    apply: async ({ tx, row, nextVersion }) => {
       const to: ReferralStatus = assigneeId && row.status === "new" ? "in_review" : row.status;
+      // The new assignee hears of it by e-mail, queued in this transaction (lib/notifications/outbox.ts).
+      if (assigneeId && assigneeId !== row.assigneeId) await queueNotification(tx, { event: "assigned", referralId: row.id, userIds: [assigneeId], eventKey: `v${nextVersion}` });
       return {
         to,
         set: assigneeId ? { assigneeId, assignedById: actor.id, claimedAt: sql`now()` } : { assigneeId: null, assignedById: null, claimedAt: null },

@@ -6,6 +6,9 @@ import { runAction } from "@/lib/auth/action";
 import { getDb } from "@/lib/db";
 import { addReason, setReasonActive } from "@/lib/dal/settings";
 import { addUser, setUserDisabled, setUserRole, unlockUser } from "@/lib/dal/users";
+import { createApiClient, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "@/lib/api-clients";
+import { setSecondReviewPercent } from "@/lib/review/settings";
+import { ZApiClientRef, ZCreateApiClient, ZRotateApiClient, ZSecondReviewPercent } from "@/lib/validations/supervisors";
 import { ZAddReason, ZCreateUser, ZSetDisabled, ZSetReasonActive, ZSetRole, ZUserRef, type TCreateUser } from "@/lib/validations/users";
 
 const done = <R extends { status: string }>(r: R) => {
@@ -52,4 +55,52 @@ export async function refreshReferenceDataAction() {
       }
     }),
   );
+}
+
+const userActor = (a: { id: string; email: string }) => ({ type: "user" as const, id: a.id, label: a.email });
+/** The library throws for an unknown or revoked client: a result the page shows, not a 500. */
+const notActive = (err: unknown) => ({ status: "failed" as const, message: /no active/.test((err as Error).message) ? "This API client is revoked or does not exist." : "Something went wrong and nothing was saved." });
+
+/** API clients, the same functions as `npm run api-client`; secrets are returned once, to be shown once. */
+export async function createApiClientAction(input: { name: string; signed: boolean }) {
+  return done(
+    await runAction("create api client", "admin:api_clients", ZCreateApiClient, input, async (actor, data) => {
+      const c = await createApiClient(getDb(), { name: data.name, withSigningSecret: data.signed, actor: userActor(actor) });
+      return { status: "success" as const, message: `Created “${c.name}”. Copy the secret now: it is not shown again.`, data: { key: c.key, secret: c.secret, signingSecret: c.signingSecret ?? null } };
+    }),
+  );
+}
+
+export async function rotateApiClientAction(input: { id: string; which: "secret" | "signing"; overlapMinutes: number }) {
+  return done(
+    await runAction("rotate api client", "admin:api_clients", ZRotateApiClient, input, async (actor, data) => {
+      try {
+        if (data.which === "signing") {
+          const c = await rotateApiClientSigningSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: userActor(actor) });
+          return { status: "success" as const, message: `New signing secret for ${c.key}. The previous one is accepted for ${data.overlapMinutes} more minutes.`, data: { key: c.key, secret: null, signingSecret: c.signingSecret } };
+        }
+        const c = await rotateApiClientSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: userActor(actor) });
+        return { status: "success" as const, message: `New secret for ${c.key}. The previous one works for ${data.overlapMinutes} more minutes.`, data: { key: c.key, secret: c.secret, signingSecret: null } };
+      } catch (err) {
+        return notActive(err);
+      }
+    }),
+  );
+}
+
+export async function revokeApiClientAction(input: { id: string }) {
+  return done(
+    await runAction("revoke api client", "admin:api_clients", ZApiClientRef, input, async (actor, data) => {
+      try {
+        await revokeApiClient(getDb(), { id: data.id, actor: userActor(actor) });
+        return { status: "success" as const, message: "Revoked: its deliveries are refused within 5 seconds." };
+      } catch (err) {
+        return notActive(err);
+      }
+    }),
+  );
+}
+
+export async function setSecondReviewPercentAction(input: { percent: number }) {
+  return done(await runAction("second review share", "admin:settings", ZSecondReviewPercent, input, (actor, data) => setSecondReviewPercent(getDb(), actor, data.percent)));
 }

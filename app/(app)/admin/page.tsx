@@ -1,5 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AddUserForm } from "@/components/admin/add-user-form";
+import { ApiClients } from "@/components/admin/api-clients";
+import { SecondReviewShare } from "@/components/admin/second-review-share";
+import { listApiClients } from "@/lib/api-clients";
+import { getSecondReviewPercent } from "@/lib/review/settings";
 import { ReasonsEditor } from "@/components/admin/reasons-editor";
 import { ReferenceDataRefresh } from "@/components/admin/reference-data-refresh";
 import { getReferenceData } from "@/lib/accloud/reference-data";
@@ -17,14 +22,23 @@ export const metadata: Metadata = { title: "Administration" };
 export default async function AdminPage() {
   const actor = await requirePageActor("admin:*");
   const db = getDb();
-  const [users, reasons, ref] = await Promise.all([
+  const [users, reasons, ref, clients, percent] = await Promise.all([
     hasScope(actor.role, "admin:users") ? listUsers(db, actor) : Promise.resolve(null),
     hasScope(actor.role, "admin:settings") ? listReasons(db, actor) : Promise.resolve(null),
     hasScope(actor.role, "admin:settings") ? getReferenceData(getPool()) : Promise.resolve(null),
+    hasScope(actor.role, "admin:api_clients") ? listApiClients(db) : Promise.resolve(null),
+    hasScope(actor.role, "admin:settings") ? getSecondReviewPercent(db) : Promise.resolve(null),
   ]);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-bold tracking-tight">Administration</h1>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h1 className="text-2xl font-bold tracking-tight">Administration</h1>
+        {hasScope(actor.role, "admin:settings") ? (
+          <Link href="/admin/outbox" className="text-sm font-medium text-blue-800 underline underline-offset-2">
+            E-mail outbox
+          </Link>
+        ) : null}
+      </div>
       {users ? (
         <section aria-labelledby="users-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
           <h2 id="users-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
@@ -78,6 +92,32 @@ export default async function AdminPage() {
             {ref.lastRefresh ? `${formatDateTime(ref.lastRefresh.refreshedAt.toISOString())} (${ref.lastRefresh.status})` : "never"}.
           </p>
           <ReferenceDataRefresh />
+        </section>
+      ) : null}
+      {clients ? (
+        <section aria-labelledby="api-clients-title" className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="api-clients">
+          <h2 id="api-clients-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
+            API clients
+          </h2>
+          <p className="px-4 pt-3 text-sm text-slate-800">The senders allowed to call the webhook, one per AlayaConnector environment.</p>
+          <ApiClients
+            clients={clients.map((c) => ({
+              ...c,
+              revokedAt: c.revokedAt?.toISOString() ?? null,
+              lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
+              createdAt: c.createdAt.toISOString(),
+              rotatingUntil: c.rotatingUntil?.toISOString() ?? null,
+              signingRotatingUntil: c.signingRotatingUntil?.toISOString() ?? null,
+            }))}
+          />
+        </section>
+      ) : null}
+      {percent !== null ? (
+        <section aria-labelledby="second-review-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 id="second-review-title" className="mb-1 text-lg font-semibold">
+            Second reviews
+          </h2>
+          <SecondReviewShare percent={percent} />
         </section>
       ) : null}
       {reasons

@@ -1,77 +1,118 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuditEvents, WhoSawPanel } from "@/components/audit/audit-events";
+import { AuditFilters } from "@/components/audit/audit-filters";
+import { btnSecondary } from "@/components/ui/styles";
+import { auditFilterOptions, countEvents, listAuditPage, recordAuditAccess, referralSummary, resolveFilters, whoSaw, type AuditTotal } from "@/lib/audit/query";
 import { requirePageActor } from "@/lib/auth/guards";
-import { listAuditEvents } from "@/lib/dal/audit";
+import { hasScope } from "@/lib/auth/scopes";
 import { getDb } from "@/lib/db";
-import { formatDateTimeSeconds } from "@/lib/referrals/format";
+import { STATUS_LABELS } from "@/lib/referrals/format";
+import { AUDIT_FILTER_KEYS, auditQuery, parseAuditParams } from "@/lib/validations/audit";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
-const one = (v: string | string[] | undefined) => (typeof v === "string" && v.trim() ? v.trim().slice(0, 100) : undefined);
+const nf = new Intl.NumberFormat("en-US");
+
+function roughly(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)} million`;
+  const digits = Math.max(0, String(Math.round(n)).length - 2);
+  return nf.format(Math.round(n / 10 ** digits) * 10 ** digits);
+}
+
+function totalText(t: AuditTotal): string {
+  if (t.exact) return t.n === 1 ? "1 event" : `${nf.format(t.n)} events`;
+  return `More than ${nf.format(10_000)} events (about ${roughly(t.estimate)})`;
+}
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("audit:read");
-  const sp = await searchParams;
-  const entityId = one(sp.entity);
-  const action = one(sp.action);
-  const before = Number(one(sp.before));
-  const { rows, nextBeforeId } = await listAuditEvents(getDb(), actor, { entityId, action, beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined });
-  const keep = new URLSearchParams({ ...(entityId ? { entity: entityId } : {}), ...(action ? { action } : {}) });
+  const parsed = parseAuditParams(await searchParams);
+  const db = getDb();
+  const options = await auditFilterOptions(db, actor);
+  const filterRaw = Object.fromEntries(AUDIT_FILTER_KEYS.filter((k) => parsed.raw[k]).map((k) => [k, parsed.raw[k]!]));
+
+  if (!parsed.ok) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-2xl font-bold tracking-tight">Audit trail</h1>
+        <AuditFilters raw={parsed.raw} errors={parsed.errors} options={options} exportHref={null} />
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
+          Some filters are not valid: {Object.keys(parsed.errors).join(", ")}. Correct them to see the trail.
+        </p>
+      </div>
+    );
+  }
+
+  const f = parsed.filters;
+  const resolved = await resolveFilters(db, f);
+  const [page, total, saw, summary] = await Promise.all([
+    listAuditPage(db, actor, resolved, { before: parsed.before, after: parsed.after }),
+    countEvents(db, resolved.where),
+    resolved.referralId ? whoSaw(db, actor, resolved.referralId) : Promise.resolve(null),
+    resolved.referralId ? referralSummary(db, actor, resolved.referralId) : Promise.resolve(null),
+    // Reading the trail is itself a record (after the reads, so it is not on its own first page).
+    recordAuditAccess(db, actor, "audit.viewed", f),
+  ]);
+  const showFreeText = hasScope(actor.role, "referral:read");
+  const exportHref = `/api/audit/export${auditQuery(filterRaw)}`;
+  const filtered = Object.keys(filterRaw).length > 0;
+
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-bold tracking-tight">Audit trail</h1>
-      <form method="get" action="/audit" aria-label="Filter the audit trail" className="flex flex-wrap items-end gap-3">
+      <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <label htmlFor="a-action" className="block text-sm font-medium text-slate-800">Action starts with</label>
-          <input id="a-action" name="action" defaultValue={action ?? ""} placeholder="referral." className="mt-1 rounded-md border border-slate-500 px-2 py-1.5 text-sm" />
+          <h1 className="text-2xl font-bold tracking-tight">Audit trail</h1>
+          <p className="text-sm text-slate-700">Every change, view, sign-in and administration step, newest first. Opening this page is recorded too.</p>
         </div>
-        <div>
-          <label htmlFor="a-entity" className="block text-sm font-medium text-slate-800">Entity id</label>
-          <input id="a-entity" name="entity" defaultValue={entityId ?? ""} className="mt-1 w-80 max-w-full rounded-md border border-slate-500 px-2 py-1.5 font-mono text-sm" />
-        </div>
-        <button type="submit" className="rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900">Filter</button>
-      </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" tabIndex={0} role="region" aria-label="Audit events (scrolls sideways)">
-        <table className="w-full min-w-[48rem] border-collapse text-sm">
-          <caption className="sr-only">Audit events, newest first</caption>
-          <thead>
-            <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-              <th scope="col" className="px-3 py-2">When</th>
-              <th scope="col" className="px-3 py-2">Who</th>
-              <th scope="col" className="px-3 py-2">Action</th>
-              <th scope="col" className="px-3 py-2">Entity</th>
-              <th scope="col" className="px-3 py-2">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((e) => (
-              <tr key={e.id} className="border-b border-slate-100 align-top">
-                <td className="whitespace-nowrap px-3 py-2">{formatDateTimeSeconds(e.at)}</td>
-                <td className="px-3 py-2">{e.actorLabel}</td>
-                <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                <td className="px-3 py-2 text-xs">
-                  {e.entityType}
-                  {e.entityId ? (
-                    e.entityType === "referral_request" ? (
-                      <Link href={`/referrals/${e.entityId}`} className="ml-1 font-mono text-blue-800 underline">{e.entityId.slice(0, 8)}</Link>
-                    ) : (
-                      <span className="ml-1 font-mono">{e.entityId.slice(0, 8)}</span>
-                    )
-                  ) : null}
-                </td>
-                <td className="max-w-md px-3 py-2">
-                  <code className="break-words text-xs text-slate-800">{JSON.stringify(e.details)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
       </div>
-      {nextBeforeId ? (
-        <Link href={`/audit?${new URLSearchParams({ ...Object.fromEntries(keep), before: String(nextBeforeId) })}`} className="inline-block rounded-md border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
-          Older →
-        </Link>
+      <AuditFilters raw={parsed.raw} errors={{}} options={options} exportHref={exportHref} />
+      {summary ? (
+        <section aria-label="The request filtered on" className="rounded-lg border border-blue-200 bg-blue-50 px-4 py-3 text-sm text-slate-900" data-testid="audit-referral">
+          <p>
+            <span className="font-semibold">Request {summary.requestId}</span> · {summary.agencyName} · {STATUS_LABELS[summary.status] ?? summary.status}
+            {summary.clientName ? <> · client {summary.clientName}</> : null} ·{" "}
+            <Link href={`/referrals/${summary.id}`} className="font-medium text-blue-800 underline underline-offset-2">
+              Open the request
+            </Link>
+          </p>
+        </section>
       ) : null}
+      {saw ? <WhoSawPanel rows={saw} /> : null}
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="text-lg font-semibold" id="events-title">
+          Events
+        </h2>
+        <p className="text-sm text-slate-800" data-testid="audit-total" aria-live="polite">
+          {totalText(total)}
+          {filtered ? " match these filters" : " in all"}
+        </p>
+      </div>
+      {page.rows.length ? (
+        <AuditEvents rows={page.rows} showFreeText={showFreeText} />
+      ) : (
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center" data-testid="audit-empty">
+          <p className="font-medium">No events match these filters.</p>
+          <p className="mt-1 text-sm text-slate-700">Widen the dates or clear a filter.</p>
+        </div>
+      )}
+      <nav aria-label="Pages of the trail" className="flex flex-wrap gap-2">
+        {parsed.before || parsed.after ? (
+          <Link className={btnSecondary} href={`/audit${auditQuery(filterRaw)}`}>
+            Newest
+          </Link>
+        ) : null}
+        {page.newerCursor ? (
+          <Link className={btnSecondary} href={`/audit${auditQuery({ ...filterRaw, after: page.newerCursor })}`} rel="prev">
+            ← Newer
+          </Link>
+        ) : null}
+        {page.olderCursor ? (
+          <Link className={btnSecondary} href={`/audit${auditQuery({ ...filterRaw, before: page.olderCursor })}`} rel="next">
+            Older →
+          </Link>
+        ) : null}
+      </nav>
     </div>
   );
 }

@@ -14,10 +14,12 @@ import { ReferralHeader } from "@/components/referral/header";
 import { RawPayload } from "@/components/referral/raw-payload";
 import { Timeline } from "@/components/referral/timeline";
 import { WorkPanel } from "@/components/referral/work-panel";
+import { SecondReviewPanel } from "@/components/review/second-review-panel";
 import { requirePageActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
 import { getReferralDetail, listActiveReasons } from "@/lib/referrals/detail";
 import { diffFields } from "@/lib/referrals/fields";
+import { reviewsOfReferral } from "@/lib/review/service";
 
 // No client name in the title: titles end up in browser history and tab lists.
 export const metadata: Metadata = { title: "Referral request" };
@@ -33,7 +35,7 @@ export default async function ReferralPage({ params, searchParams }: { params: P
   const { id } = await params;
   const q = ZPageParams.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const db = getDb();
-  const [d, reasons] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db)]);
+  const [d, reasons, reviews] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db), reviewsOfReferral(db, id)]);
   if (!d) notFound();
   const [history, neighbours] = await Promise.all([getRevisionHistory(db, actor, id), getNeighbours(db, actor, id)]);
   const now = new Date();
@@ -64,6 +66,7 @@ export default async function ReferralPage({ params, searchParams }: { params: P
           <WorkPanel d={d} actor={actor} reasons={reasons} />
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-2">
+          <SecondReviewPanel reviews={reviews} actor={actor} />
           <ReferralFiles d={d} actor={actor} />
           <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="progress" />
         </div>
