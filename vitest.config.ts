@@ -9,6 +9,8 @@ const ALL = ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{
 const NOT_ON_SERVER = [
   "lib/auth/scopes.test.ts",
   "lib/intake/files.test.ts",
+  "lib/intake/limits.test.ts",
+  "lib/intake/signature.test.ts",
   "lib/push/time.test.ts",
   "lib/referrals/fields.test.ts",
   "db/embedded.test.ts",

@@ -22,6 +22,10 @@ export const ZEnv = z.object({
   DATA_DIR: z.string().default(".data"),
   EMBEDDED_PG_PORT: int(54329),
   DATABASE_POOL_MAX: int(20),
+  /** A connection not made within this (the server down or not answering) fails the request with 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** PostgreSQL cancels a statement after this; a server that does not answer at all is given 2 s more. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 
   /** Secrets. Unset in development: the launcher generates them once into DATA_DIR/secrets.json. */
   AUTH_SECRET: z.string().min(32).optional(),
@@ -31,6 +35,10 @@ export const ZEnv = z.object({
   /** Webhook intake. */
   WEBHOOK_BODY_LIMIT_BYTES: int(120 * 1024 * 1024),
   WEBHOOK_FILE_LIMIT_BYTES: int(50 * 1024 * 1024),
+  /** Bodies over 8 MB read, parsed and stored at once per process (each costs several times its size in memory). */
+  WEBHOOK_LARGE_BODIES_AT_ONCE: z.coerce.number().int().min(1).max(16).default(1),
+  /** How long a signed message's id (and its answer, for the sender's retries) is kept. */
+  WEBHOOK_MESSAGE_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
 
   /** Demo data. */
   SEED_DEMO_DATA: bool.default(true),
