@@ -11,6 +11,8 @@ const NOT_ON_SERVER = [
   "lib/intake/files.test.ts",
   "lib/intake/limits.test.ts",
   "lib/intake/signature.test.ts",
+  "lib/referrals/json-text.test.ts",
+  "components/referral/render.test.tsx",
   "lib/push/time.test.ts",
   "lib/referrals/fields.test.ts",
   "db/embedded.test.ts",
