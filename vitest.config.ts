@@ -18,6 +18,7 @@ const NOT_ON_SERVER = [
   "db/embedded.test.ts",
   "lib/testing/exit-code.test.ts",
   "lib/runtime/launcher.test.ts",
+  "lib/runtime/boot.test.ts",
 ];
 
 // The server project runs on TEST_SERVER_DATABASE_URL, or on a temporary cluster from the

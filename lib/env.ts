@@ -14,11 +14,24 @@ const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: int(3000),
+  /** Address to listen on. Unset: 127.0.0.1 with the embedded PostgreSQL (a development machine), 0.0.0.0 with DATABASE_URL. */
+  HOST: z.string().min(1).optional(),
+  /**
+   * Reverse proxies in front of the app that append the client's address to X-Forwarded-For.
+   * 0: the client is the connection's peer (X-Forwarded-For, which anyone can send, is ignored).
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Public base URL of the app, used in links printed by the launcher. */
   APP_URL: z.url().optional(),
 
   /** PostgreSQL. Unset: an embedded PostgreSQL is started with data in DATA_DIR. */
   DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * The role that owns the schema: migrations run with it, then grant DATABASE_URL's role what the
+   * app needs (INSERT and SELECT only on audit_events). Unset: migrations run as DATABASE_URL's
+   * role. Set by the launcher for the embedded PostgreSQL (its superuser).
+   */
+  DATABASE_OWNER_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().default(".data"),
   EMBEDDED_PG_PORT: int(54329),
   DATABASE_POOL_MAX: int(20),
@@ -40,8 +53,8 @@ export const ZEnv = z.object({
   /** How long a signed message's id (and its answer, for the sender's retries) is kept. */
   WEBHOOK_MESSAGE_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
 
-  /** Demo data. */
-  SEED_DEMO_DATA: bool.default(true),
+  /** Demo data. Unset: seeded into the embedded PostgreSQL, never into DATABASE_URL's (see seedDemoDataWanted). */
+  SEED_DEMO_DATA: bool.optional(),
   DEMO_PASSWORD: z.string().min(8).optional(),
 
   /** Sessions (issue: reviewer UI). */
@@ -109,3 +122,10 @@ export function resetEnvCache(): void {
 }
 
 export const isSandboxMode = () => !getEnv().ACCLOUD_URL;
+
+/**
+ * Demo data only where it cannot reach production: seeded when SEED_DEMO_DATA says so, else only
+ * into the embedded PostgreSQL. Takes the environment as the operator set it, before the
+ * launcher points DATABASE_URL at the embedded cluster.
+ */
+export const seedDemoDataWanted = (operatorEnv: TEnv) => operatorEnv.SEED_DEMO_DATA ?? !operatorEnv.DATABASE_URL;
