@@ -52,6 +52,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // next-auth imports "next/server" the way Next's bundler resolves it (no extension): bundled
+    // by Vite here, not loaded by Node's ESM loader, which cannot resolve it.
+    server: { deps: { inline: ["next-auth"] } },
     env: {
       NODE_ENV: "test",
       AUTH_SECRET: "test-auth-secret-0123456789abcdef0123456789",

@@ -5,6 +5,7 @@
  * Every variable is documented in .env.example and the README.
  */
 import { z } from "zod";
+import { parseRoleMap } from "./auth/role-map";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -65,6 +66,15 @@ export const ZEnv = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_ROLE_CLAIM: z.string().default("roles"),
+  /** Exact claim values and the role each grants: "csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin". Required with OIDC_ISSUER. */
+  OIDC_ROLE_MAP: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return;
+      const parsed = parseRoleMap(v);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: `must be VALUE=ROLE pairs separated by commas: ${parsed.message}` });
+    }),
   REVIEW_SLA_HOURS: int(48),
   CLAIM_IDLE_MINUTES: int(30),
 
@@ -96,6 +106,11 @@ export const ZEnv = z.object({
   PUSH_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(4),
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+}).superRefine((env, ctx) => {
+  // Single sign-on grants roles only through values configured here: no map, no sign-on.
+  if (env.OIDC_ISSUER && !env.OIDC_ROLE_MAP) {
+    ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: "is required with OIDC_ISSUER (e.g. csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin)" });
+  }
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

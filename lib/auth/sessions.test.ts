@@ -89,15 +89,17 @@ describe("password sign-in", () => {
 });
 
 describe("single sign-on users", () => {
+  const issuer = "https://sso.test.example";
   it("are created on first sign-in and take the role of the claim afterwards", async () => {
     const email = `sso-${Date.now()}@test.example`;
-    const first = await upsertSsoUser(db(), { email, name: "Sso User", role: "reviewer" });
+    const subject = `sub-${Date.now()}`;
+    const first = await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", role: "reviewer" });
     expect(first).toMatchObject({ ok: true, user: { role: "reviewer" } });
-    const again = await upsertSsoUser(db(), { email: email.toUpperCase(), name: "Sso User", role: "supervisor" });
+    const again = await upsertSsoUser(db(), { issuer, subject, email: email.toUpperCase(), name: "Sso User", role: "supervisor" });
     expect(again).toMatchObject({ ok: true, user: { role: "supervisor" } });
     if (!again.ok) throw new Error("unreachable");
     await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, again.user.id));
-    expect(await upsertSsoUser(db(), { email, name: "Sso User", role: "admin" })).toEqual({ ok: false, code: "disabled" });
+    expect(await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", role: "admin" })).toEqual({ ok: false, code: "disabled" });
   });
 });
 
