@@ -62,6 +62,10 @@ export const ZEnv = z.object({
   SESSION_IDLE_MINUTES: int(15),
   SIGN_IN_MAX_FAILURES: int(5),
   SIGN_IN_LOCK_MINUTES: int(15),
+  /** Sign-in attempts per client address, and per e-mail typed, within SIGN_IN_RATE_WINDOW_MINUTES. */
+  SIGN_IN_RATE_PER_IP: z.coerce.number().int().min(1).default(50),
+  SIGN_IN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_RATE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),

@@ -26,9 +26,11 @@ export async function signInAction(_prev: SignInState | null, formData: FormData
     await signIn("credentials", { ...parsed.data, redirect: false });
   } catch (err) {
     if (err instanceof CredentialsSignin) {
-      const env = getEnv();
-      if (err.code === "locked")
-        return { status: "forbidden", message: `Too many failed sign-ins. The account is locked for ${env.SIGN_IN_LOCK_MINUTES} minutes; an administrator can unlock it sooner.`, data };
+      // A locked account and an unknown e-mail get the wrong password's answer: none says which accounts exist.
+      if (err.code === "rate_limited") {
+        const minutes = getEnv().SIGN_IN_RATE_WINDOW_MINUTES;
+        return { status: "forbidden", message: `Too many sign-in attempts. Try again in up to ${minutes} minutes.`, data };
+      }
       if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator.", data };
       return { status: "invalid_data", message: "The e-mail or password is not right.", data };
     }

@@ -9,6 +9,7 @@ import Credentials from "next-auth/providers/credentials";
 import { getDb } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";
+import { CLIENT_IP_HEADER } from "../runtime/client-ip";
 import { ZSignIn } from "../validations/auth";
 import { verifyCredentials } from "./credentials";
 import { emailVerified, parseRoleMap, roleFromClaims, ssoSignInRefusal, upsertSsoUser, type RoleMap } from "./oidc";
@@ -25,7 +26,7 @@ const log = logger("auth");
 
 /** The code reaches the sign-in form through the thrown error; it never names the account. */
 export class SignInRefused extends CredentialsSignin {
-  constructor(code: "invalid" | "locked" | "disabled") {
+  constructor(code: "invalid" | "disabled" | "rate_limited") {
     super();
     this.code = code;
   }
@@ -57,10 +58,12 @@ export function buildAuthConfig(): NextAuthConfig {
     Credentials({
       id: "credentials",
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(input) {
+      async authorize(input, request) {
         const parsed = ZSignIn.safeParse(input);
         if (!parsed.success) throw new SignInRefused("invalid");
-        const result = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password);
+        // Set by the launcher from the connection (lib/runtime/client-ip.ts), never the client's own header.
+        const ip = request.headers.get(CLIENT_IP_HEADER) ?? "unknown";
+        const result = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, { ip });
         if (!result.ok) throw new SignInRefused(result.code);
         return { id: result.user.id, email: result.user.email, name: result.user.name };
       },
