@@ -73,6 +73,26 @@ class ObservedPool extends pg.Pool {
   }
 }
 
+type Queryable = { query: (...args: unknown[]) => unknown };
+function observeQueries(target: object): void {
+  const q = target as Queryable;
+  const query = q.query.bind(target);
+  q.query = (...args: unknown[]) => {
+    const last = args.at(-1);
+    if (typeof last === "function") {
+      const callback = last as (err: unknown, ...rest: unknown[]) => void;
+      args[args.length - 1] = (err: unknown, ...rest: unknown[]) => {
+        if (err) observe(err);
+        callback(err, ...rest);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) result.catch(observe);
+    return result;
+  };
+}
+
 export function createPool(connectionString: string, opts: { max?: number } = {}): pg.Pool {
   const env = getEnv();
   const pool = new ObservedPool({
@@ -86,14 +106,10 @@ export function createPool(connectionString: string, opts: { max?: number } = {}
     query_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS + 2000,
     keepAlive: true,
   });
-  pool.on("connect", (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const result = query(...args);
-      if (result instanceof Promise) result.catch(observe);
-      return result;
-    };
-  });
+  // Queries fail on the pool (pool.query, which drizzle uses outside transactions) and on its
+  // clients (transactions), with a promise or with a callback: each way is observed.
+  observeQueries(pool);
+  pool.on("connect", (client) => observeQueries(client));
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", (err: Error & { code?: string }) => {
     observe(err);

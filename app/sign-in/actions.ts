@@ -1,5 +1,6 @@
 "use server";
 
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth";
@@ -10,6 +11,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { ActionResult } from "@/lib/validations/action-result";
 import { safeNextPath, ZSignIn } from "@/lib/validations/auth";
+import { SEARCH_COOKIE } from "@/lib/validations/queue";
 import { fieldErrorsOf } from "@/lib/validations/decisions";
 
 type SignInState = ActionResult<{ email: string }>;
@@ -44,14 +46,21 @@ export async function ssoSignInAction(formData: FormData): Promise<void> {
   await signIn(SSO_PROVIDER_ID, { redirectTo: safeNextPath(formData.get("next")) });
 }
 
+/** The client-name search is the session's: it goes when the session does. */
+async function forgetNameSearch(): Promise<void> {
+  (await cookies()).delete(SEARCH_COOKIE);
+}
+
 export async function signOutAction(): Promise<void> {
   await signOut({ redirect: false });
+  await forgetNameSearch();
   redirect("/sign-in?reason=signed_out");
 }
 
-/** The browser's automatic logoff: ends the session as idle (audited as such) and clears the cookie. */
+/** The browser's automatic logoff: ends the session as idle (audited as such) and clears the cookies. */
 export async function endIdleSessionAction(): Promise<void> {
   const check = await currentSession(false);
   if (check.ok) await endSession(getDb(), check.actor.sessionId, "idle");
   await signOut({ redirect: false });
+  await forgetNameSearch();
 }

@@ -7,7 +7,7 @@
  * server action or RSC request keeps Next's body (its client reads it) with the new status.
  * Other 500s are left as they are.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { ServerResponse, type IncomingMessage } from "node:http";
 import { databaseRecentlyUnavailable } from "../db";
 
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -25,7 +25,12 @@ export function answerUnavailableWhenDatabaseDown(req: IncomingMessage, res: Ser
   const path = (req.url ?? "/").split("?")[0]!;
   const kind = path.startsWith("/api/") ? "api" : req.headers["next-action"] || req.headers.rsc ? "next" : "page";
   res.writeHead = ((status: number, ...rest: unknown[]) => {
-    if (status < 500 || status === 503 || !databaseRecentlyUnavailable()) return writeHead(status, ...rest);
+    if (status < 500 || !databaseRecentlyUnavailable()) return writeHead(status, ...rest);
+    if (status === 503) {
+      // Already a 503 of the app's own (the webhook, /api/health): it only needs to say when to come back.
+      if (!res.hasHeader("retry-after")) res.setHeader("retry-after", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      return writeHead(status, ...rest);
+    }
     // Headers given to writeHead itself (an object or a flat array) are merged into the response's.
     const given = rest.find((r) => r && typeof r === "object") as Record<string, string> | string[] | undefined;
     if (Array.isArray(given)) for (let i = 0; i + 1 < given.length; i += 2) res.setHeader(given[i]!, given[i + 1]!);
@@ -39,13 +44,16 @@ export function answerUnavailableWhenDatabaseDown(req: IncomingMessage, res: Ser
     res.removeHeader("content-encoding");
     res.removeHeader("transfer-encoding");
     writeHead(503);
-    // Next's own error body is dropped for ours.
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    res.write = (() => true) as ServerResponse["write"];
-    res.end = ((...args: unknown[]) => {
-      const cb = args.find((a) => typeof a === "function");
-      return end(req.method === "HEAD" ? undefined : body, cb);
-    }) as ServerResponse["end"];
+    // Our body, sent now; whatever Next (or its compression) still writes is dropped, its
+    // callbacks answered (a writer waiting for one, like stream.pipeline, must hear back).
+    // (the response's own end, under any wrapper: Next's compression would gzip our body)
+    (ServerResponse.prototype.end as (this: ServerResponse, chunk?: string) => ServerResponse).call(res, req.method === "HEAD" ? undefined : body);
+    const done = (...args: unknown[]) => {
+      const cb = args.find((a) => typeof a === "function") as (() => void) | undefined;
+      if (cb) process.nextTick(cb);
+    };
+    res.write = ((...args: unknown[]) => (done(...args), true)) as ServerResponse["write"];
+    res.end = ((...args: unknown[]) => (done(...args), res)) as ServerResponse["end"];
     return res;
   }) as WriteHead;
 }
