@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ZEnv } from "../env";
 import { parseRoleMap, roleFromClaims } from "./oidc";
 import { hasScope, PAGE_SCOPES, ROLE_SCOPES, ROLES, SCOPES, scopeForPath } from "./scopes";
 
@@ -59,6 +60,16 @@ describe("OIDC role claim", () => {
   it("picks admin over supervisor over reviewer", () => {
     expect(roleFromClaims({ roles: ["csi-reviewers", "csi-admins"] }, "roles", csi)).toBe("admin");
     expect(roleFromClaims({ roles: ["csi-reviewers", "csi-supervisors"] }, "roles", csi)).toBe("supervisor");
+  });
+
+  it("OIDC_ROLE_MAP is required with OIDC_ISSUER, and a bad one stops the boot naming it", () => {
+    const issues = (env: Record<string, string>) => {
+      const r = ZEnv.safeParse(env);
+      return r.success ? [] : r.error.issues.map((i) => i.path.join("."));
+    };
+    expect(issues({ OIDC_ISSUER: "https://sso.example" })).toEqual(["OIDC_ROLE_MAP"]);
+    expect(issues({ OIDC_ISSUER: "https://sso.example", OIDC_ROLE_MAP: "csi-admins=root" })).toEqual(["OIDC_ROLE_MAP"]);
+    expect(issues({ OIDC_ISSUER: "https://sso.example", OIDC_ROLE_MAP: "csi-admins=admin" })).toEqual([]);
   });
 
   it("OIDC_ROLE_MAP is VALUE=ROLE pairs naming known roles", () => {
