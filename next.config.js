@@ -12,6 +12,8 @@ const nextConfig = {
     // forbidden() for pages refused by scope (403 with app/forbidden.tsx).
     authInterrupts: true,
   },
+  // Pages get their Content-Security-Policy (with a per-request nonce), no-store and HSTS from
+  // proxy.ts; these are for everything, the API routes included.
   async headers() {
     return [
       {
@@ -19,9 +21,23 @@ const nextConfig = {
         headers: [
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "no-referrer" },
+          // SAMEORIGIN, not DENY: a referral's PDF is previewed in a frame of its page. Pages
+          // themselves refuse every frame (frame-ancestors 'none').
           { key: "X-Frame-Options", value: "SAMEORIGIN" },
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
         ],
+      },
+      {
+        // Only when the client reached us over https (a reverse proxy terminating TLS says so):
+        // HSTS over plain http would pin nothing and is ignored.
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }],
+      },
+      {
+        // Route handlers that carry PHI say no-store themselves; this makes it the rule for all.
+        source: "/api/:path*",
+        headers: [{ key: "Cache-Control", value: "no-store" }],
       },
     ];
   },

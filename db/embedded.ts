@@ -261,3 +261,33 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
     await client.end();
   }
 }
+
+/** The role the app connects to the embedded cluster as; the superuser owns the schema and runs the migrations. */
+export const EMBEDDED_APP_ROLE = "csi_app";
+
+/**
+ * Creates (or updates the password of) the app's login role on an embedded cluster, so the app
+ * does not connect as the superuser that owns the schema: its privileges are granted by the
+ * migrations (db/migrate.ts). Returns the app's URL for `database`.
+ */
+export async function ensureAppRole(db: Pick<EmbeddedDatabase, "port" | "url">, password: string): Promise<string> {
+  const { Client } = (await import("pg")).default;
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const literal = `'${password.replace(/'/g, "''")}'`;
+    const exists = await client.query("select 1 from pg_roles where rolname = $1", [EMBEDDED_APP_ROLE]);
+    if (exists.rowCount === 0) {
+      await client.query(`create role ${EMBEDDED_APP_ROLE} login nosuperuser nocreatedb nocreaterole noinherit password ${literal}`).catch((err: { code?: string }) => {
+        if (err.code !== "42710") throw err; // created concurrently (the app and a CLI starting together)
+      });
+    }
+    await client.query(`alter role ${EMBEDDED_APP_ROLE} login nosuperuser nocreatedb nocreaterole password ${literal}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(db.url);
+  url.username = EMBEDDED_APP_ROLE;
+  url.password = password;
+  return url.toString();
+}

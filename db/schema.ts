@@ -16,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  varchar,
 } from "drizzle-orm/pg-core";
 
 export * from "./schema/accloud";
@@ -36,10 +37,24 @@ export const users = pgTable("users", {
   failedSignIns: integer("failed_sign_ins").notNull().default(0),
   lockedUntil: tstz("locked_until"),
   lastSignInAt: tstz("last_sign_in_at"),
+  /** Single sign-on identity: the provider's issuer and `sub` (an e-mail can change hands; these do not). */
+  oidcIssuer: text("oidc_issuer"),
+  oidcSubject: text("oidc_subject"),
   createdAt: tstz("created_at").notNull().defaultNow(),
   updatedAt: tstz("updated_at").notNull().defaultNow(),
-});
+}, (t) => [uniqueIndex("users_oidc_identity").on(t.oidcIssuer, t.oidcSubject)]);
 export type User = typeof users.$inferSelect;
+
+/**
+ * rate-limiter-flexible's RateLimiterPostgres store for sign-in attempts (per IP, per account),
+ * in the layout that library reads and writes; created here so the app's role needs no DDL.
+ * Keys are hashes, never an e-mail or an address.
+ */
+export const signInRateLimits = pgTable("sign_in_rate_limits", {
+  key: varchar("key", { length: 255 }).primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: bigint("expire", { mode: "number" }),
+});
 
 /** Senders of the webhook (AlayaConnector per environment). Only keyed hashes of secrets are kept. */
 export const apiClients = pgTable("api_clients", {
@@ -62,7 +77,13 @@ export const apiClients = pgTable("api_clients", {
 });
 export type ApiClient = typeof apiClients.$inferSelect;
 
-/** Standard Webhooks message ids already accepted, to refuse replays within the tolerance window. */
+/**
+ * Standard Webhooks message ids already accepted, with the digest of the body and the answer:
+ * a sender's retry (same id, same body) gets the original answer, the same id with another
+ * body is refused. Kept WEBHOOK_MESSAGE_RETENTION_HOURS (a retry after that is still
+ * idempotent on request_id).
+ */
+export type WebhookMessageResult = { outcome: "created" | "duplicate" | "amended"; id: string; requestId: string; status: string; submission: number };
 export const webhookMessages = pgTable(
   "webhook_messages",
   {
@@ -71,6 +92,10 @@ export const webhookMessages = pgTable(
       .references(() => apiClients.id),
     messageId: text("message_id").notNull(),
     receivedAt: tstz("received_at").notNull().defaultNow(),
+    /** sha256 (hex) of the raw body; null for messages recorded before bodies were */
+    bodySha256: text("body_sha256"),
+    /** what the delivery answered (set in the transaction that stored it) */
+    result: jsonb("result").$type<WebhookMessageResult>(),
   },
   (t) => [uniqueIndex("webhook_messages_client_msg").on(t.apiClientId, t.messageId), index("webhook_messages_received").on(t.receivedAt)],
 );

@@ -9,23 +9,121 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** A transaction, or drizzle over one connection that is inside a transaction. */
 export type TxDb = Tx | NodePgDatabase<typeof schema>;
 
-// One pool per process; kept on globalThis so Next's dev reloads don't leak connections.
-const globalForDb = globalThis as unknown as { csiPool?: pg.Pool; csiDb?: Db };
+// One pool per process; kept on globalThis so Next's dev reloads don't leak connections, and so
+// the launcher (which serves the HTTP requests) and Next's bundled copy of this module share it
+// and its view of whether the database answers.
+const globalForDb = globalThis as unknown as { csiPool?: pg.Pool; csiDb?: Db; csiDbUnavailableUntil?: number };
 
 // DATE columns stay "YYYY-MM-DD" strings: a JS Date would shift them by the server's zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** How long after a database failure a 500 is answered as 503 (see lib/runtime/unavailable.ts). */
+const UNAVAILABLE_FOR_MS = 15_000;
+
+/**
+ * Failures a retry may cure: no connection (refused, reset, timed out), a server that stopped
+ * answering (read timeout), shutting down, out of resources, a statement or lock timeout, a
+ * serialization failure or deadlock.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== "object") return false;
+  const code = typeof e.code === "string" ? e.code : "";
+  if (/^(08|53|57P0)/.test(code) || ["57014", "55P03", "40001", "40P01"].includes(code)) return true;
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return true;
+  const message = typeof e.message === "string" ? e.message : "";
+  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * What PostgreSQL refuses for a value itself, the same on every retry: data exceptions (22…:
+ * out of range, bad encoding, invalid text), program limits (54…: index row too large, nesting
+ * too deep), not-null and check violations.
+ */
+export function isUnstorableValue(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (/^(22|54)/.test(code) || code === "23502" || code === "23514");
+}
+
+function observe(err: unknown): void {
+  if (isDatabaseUnavailable(err)) globalForDb.csiDbUnavailableUntil = Date.now() + UNAVAILABLE_FOR_MS;
+}
+
+/** true for a while after a query or connection of this process failed for want of the database. */
+export function databaseRecentlyUnavailable(): boolean {
+  return (globalForDb.csiDbUnavailableUntil ?? 0) > Date.now();
+}
+
+/** A pool that notes database failures (new connections that fail, queries that fail on any client). */
+class ObservedPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    if (callback) {
+      super.connect((err, client, done) => {
+        if (err) observe(err);
+        callback(err, client, done);
+      });
+      return;
+    }
+    return super.connect().catch((err: unknown) => {
+      observe(err);
+      throw err;
+    });
+  }
+}
+
+type Queryable = { query: (...args: unknown[]) => unknown };
+function observeQueries(target: object): void {
+  const q = target as Queryable;
+  const query = q.query.bind(target);
+  q.query = (...args: unknown[]) => {
+    const last = args.at(-1);
+    if (typeof last === "function") {
+      const callback = last as (err: unknown, ...rest: unknown[]) => void;
+      args[args.length - 1] = (err: unknown, ...rest: unknown[]) => {
+        if (err) observe(err);
+        callback(err, ...rest);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) result.catch(observe);
+    return result;
+  };
+}
+
+export function createPool(connectionString: string, opts: { max?: number } = {}): pg.Pool {
+  const env = getEnv();
+  const pool = new ObservedPool({
+    connectionString,
+    max: opts.max ?? env.DATABASE_POOL_MAX,
+    // A server that is down, or up but not answering (a frozen host, a stuck proxy), costs a
+    // request seconds, never a hang: the connection, each statement (cancelled by PostgreSQL),
+    // and the wait for an answer at all (a server that cannot even cancel) are bounded.
+    connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS,
+    statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    query_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS + 2000,
+    keepAlive: true,
+  });
+  // Queries fail on the pool (pool.query, which drizzle uses outside transactions) and on its
+  // clients (transactions), with a promise or with a callback: each way is observed.
+  observeQueries(pool);
+  pool.on("connect", (client) => observeQueries(client));
+  // An idle client's error (server restart) must not crash the process.
+  pool.on("error", (err: Error & { code?: string }) => {
+    observe(err);
+    // 57P01: the server is shutting down (the embedded PostgreSQL stopping with the app).
+    if (err.code !== "57P01") console.error(`[db] idle client error: ${err.message}`);
+  });
+  return pool;
+}
 
 export function getPool(): pg.Pool {
   if (!globalForDb.csiPool) {
     const env = getEnv();
     if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set (the launcher sets it for the embedded PostgreSQL)");
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
-    // An idle client's error (server restart) must not crash the process.
-    pool.on("error", (err: Error & { code?: string }) => {
-      // 57P01: the server is shutting down (the embedded PostgreSQL stopping with the app).
-      if (err.code !== "57P01") console.error(`[db] idle client error: ${err.message}`);
-    });
-    globalForDb.csiPool = pool;
+    globalForDb.csiPool = createPool(env.DATABASE_URL);
   }
   return globalForDb.csiPool;
 }

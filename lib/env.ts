@@ -5,6 +5,7 @@
  * Every variable is documented in .env.example and the README.
  */
 import { z } from "zod";
+import { parseRoleMap } from "./auth/role-map";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -14,14 +15,31 @@ const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: int(3000),
+  /** Address to listen on. Unset: 127.0.0.1 with the embedded PostgreSQL (a development machine), 0.0.0.0 with DATABASE_URL. */
+  HOST: z.string().min(1).optional(),
+  /**
+   * Reverse proxies in front of the app that append the client's address to X-Forwarded-For.
+   * 0: the client is the connection's peer (X-Forwarded-For, which anyone can send, is ignored).
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Public base URL of the app, used in links printed by the launcher. */
   APP_URL: z.url().optional(),
 
   /** PostgreSQL. Unset: an embedded PostgreSQL is started with data in DATA_DIR. */
   DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * The role that owns the schema: migrations run with it, then grant DATABASE_URL's role what the
+   * app needs (INSERT and SELECT only on audit_events). Unset: migrations run as DATABASE_URL's
+   * role. Set by the launcher for the embedded PostgreSQL (its superuser).
+   */
+  DATABASE_OWNER_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().default(".data"),
   EMBEDDED_PG_PORT: int(54329),
   DATABASE_POOL_MAX: int(20),
+  /** A connection not made within this (the server down or not answering) fails the request with 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** PostgreSQL cancels a statement after this; a server that does not answer at all is given 2 s more. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 
   /** Secrets. Unset in development: the launcher generates them once into DATA_DIR/secrets.json. */
   AUTH_SECRET: z.string().min(32).optional(),
@@ -31,19 +49,36 @@ export const ZEnv = z.object({
   /** Webhook intake. */
   WEBHOOK_BODY_LIMIT_BYTES: int(120 * 1024 * 1024),
   WEBHOOK_FILE_LIMIT_BYTES: int(50 * 1024 * 1024),
+  /** Bodies over 8 MB read, parsed and stored at once per process (each costs several times its size in memory). */
+  WEBHOOK_LARGE_BODIES_AT_ONCE: z.coerce.number().int().min(1).max(16).default(1),
+  /** How long a signed message's id (and its answer, for the sender's retries) is kept. */
+  WEBHOOK_MESSAGE_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
 
-  /** Demo data. */
-  SEED_DEMO_DATA: bool.default(true),
+  /** Demo data. Unset: seeded into the embedded PostgreSQL, never into DATABASE_URL's (see seedDemoDataWanted). */
+  SEED_DEMO_DATA: bool.optional(),
   DEMO_PASSWORD: z.string().min(8).optional(),
 
   /** Sessions (issue: reviewer UI). */
   SESSION_IDLE_MINUTES: int(15),
   SIGN_IN_MAX_FAILURES: int(5),
   SIGN_IN_LOCK_MINUTES: int(15),
+  /** Sign-in attempts per client address, and per e-mail typed, within SIGN_IN_RATE_WINDOW_MINUTES. */
+  SIGN_IN_RATE_PER_IP: z.coerce.number().int().min(1).default(50),
+  SIGN_IN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_RATE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_ROLE_CLAIM: z.string().default("roles"),
+  /** Exact claim values and the role each grants: "csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin". Required with OIDC_ISSUER. */
+  OIDC_ROLE_MAP: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return;
+      const parsed = parseRoleMap(v);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: `must be VALUE=ROLE pairs separated by commas: ${parsed.message}` });
+    }),
   REVIEW_SLA_HOURS: int(48),
   CLAIM_IDLE_MINUTES: int(30),
 
@@ -84,6 +119,11 @@ export const ZEnv = z.object({
   MAIL_FROM: z.string().min(3).default("CSI Referral Review <no-reply@localhost>"),
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+}).superRefine((env, ctx) => {
+  // Single sign-on grants roles only through values configured here: no map, no sign-on.
+  if (env.OIDC_ISSUER && !env.OIDC_ROLE_MAP) {
+    ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: "is required with OIDC_ISSUER (e.g. csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin)" });
+  }
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -110,3 +150,10 @@ export function resetEnvCache(): void {
 }
 
 export const isSandboxMode = () => !getEnv().ACCLOUD_URL;
+
+/**
+ * Demo data only where it cannot reach production: seeded when SEED_DEMO_DATA says so, else only
+ * into the embedded PostgreSQL. Takes the environment as the operator set it, before the
+ * launcher points DATABASE_URL at the embedded cluster.
+ */
+export const seedDemoDataWanted = (operatorEnv: TEnv) => operatorEnv.SEED_DEMO_DATA ?? !operatorEnv.DATABASE_URL;

@@ -107,7 +107,7 @@ const norm = (label: string) => {
   return n;
 };
 
-export type FormFieldLike = { field_label: string; field_type: string; field_value?: unknown; type?: string | null };
+export type FormFieldLike = { field_label: string; field_type: string; field_value?: unknown; type?: unknown };
 
 export function mappingFor(formSchemaId: string | null | undefined): FieldMeaning[] {
   return (formSchemaId && FORM_MAPPINGS[formSchemaId]) || CSI_NEW_REFERRAL_REQUEST;

@@ -2,10 +2,12 @@ export {};
 /**
  * `npm start`: the whole app in one foreground process.
  *  1. database: DATABASE_URL, or an embedded PostgreSQL in DATA_DIR (stopped on exit);
- *  2. migrations; demo data on an empty database (SEED_DEMO_DATA=false turns it off);
+ *  2. migrations; demo data on an empty embedded database (SEED_DEMO_DATA decides; never into
+ *     DATABASE_URL's unless SEED_DEMO_DATA=true), and the demo users' password set to DEMO_PASSWORD;
  *  3. the ACCloud sandbox when ACCLOUD_URL is unset;
  *  4. ACCloud reference data, and the push worker (WORKER_ENABLED=false turns it off);
- *  5. Next.js (built first when no build exists) on PORT.
+ *  5. Next.js (built first when no build exists) on HOST:PORT (127.0.0.1 with the embedded
+ *     PostgreSQL unless HOST says otherwise).
  * `npm run dev` does the same with Next's dev server.
  */
 const dev = process.argv.includes("--dev");
@@ -16,11 +18,13 @@ const { spawnSync } = await import("node:child_process");
 const { existsSync } = await import("node:fs");
 const http = await import("node:http");
 const path = await import("node:path");
-const { getEnv, resetEnvCache } = await import("../lib/env");
+const { getEnv, resetEnvCache, seedDemoDataWanted } = await import("../lib/env");
 const { bootRuntime, onShutdown } = await import("../lib/runtime/boot");
 
 const root = process.cwd();
+// The environment as the operator set it (the launcher later points DATABASE_URL at the embedded cluster).
 const env = getEnv();
+const seedDemo = seedDemoDataWanted(env);
 // What has started so far, stopped in reverse order (a part that finishes starting meanwhile
 // too); once, even when a signal and a failed start both ask. Every stop runs; the whole
 // rejects if any of them failed.
@@ -99,14 +103,27 @@ try {
     stops.push(worker.stop);
   }
 
-  const { isDatabaseEmpty, seedDemoData, DEMO_USERS } = await import("../lib/demo/seed");
+  const { applyDemoPassword, isDatabaseEmpty, seedDemoData, DEMO_USERS } = await import("../lib/demo/seed");
+  // Generated into DATA_DIR/secrets.json for the embedded cluster; with DATABASE_URL only the operator's.
   const demoPassword = getEnv().DEMO_PASSWORD;
-  if (env.SEED_DEMO_DATA && (await isDatabaseEmpty(db))) {
-    if (!demoPassword) throw new Error("DEMO_PASSWORD is needed to seed demo users");
-    console.log("Seeding demo data…");
-    const seeded = await seedDemoData(db, { password: demoPassword });
-    console.log(`  ${seeded.referrals} referral requests delivered through the webhook`);
-    console.log(`  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`);
+  // Printed only for the embedded cluster: a server's demo password is the operator's own, and is never printed.
+  const printDemoPassword = seedDemo && !env.DATABASE_URL;
+  if (seedDemo) {
+    if (!demoPassword) throw new Error("SEED_DEMO_DATA=true with DATABASE_URL needs DEMO_PASSWORD (at least 8 characters)");
+    if (await isDatabaseEmpty(db)) {
+      console.log("Seeding demo data…");
+      const seeded = await seedDemoData(db, { password: demoPassword });
+      console.log(`  ${seeded.referrals} referral requests delivered through the webhook`);
+      console.log(`  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`);
+    } else {
+      const changed = await applyDemoPassword(db, demoPassword);
+      if (changed.length) console.log(`Demo users' password set to DEMO_PASSWORD (${changed.length} changed)`);
+    }
+    if (printDemoPassword) console.log(`Demo sign-in: ${DEMO_USERS.map((u) => u.email).join(", ")}  password: ${demoPassword}`);
+  } else {
+    const { sql } = await import("drizzle-orm");
+    const admins = await db.execute<{ n: number }>(sql`select count(*)::int as n from users where role = 'admin' and disabled_at is null`);
+    if (!admins.rows[0]?.n) console.log("No administrator yet: create the first with `npm run admin -- create --email you@example.org` (its password is shown once).");
   }
   proceed();
 
@@ -120,12 +137,21 @@ try {
   }
 
   const next = (await import("next")).default;
-  const hostname = "0.0.0.0";
+  // A development machine's app (embedded PostgreSQL, demo data) is not for the network unless HOST says so.
+  const hostname = env.HOST ?? (runtime.embedded ? "127.0.0.1" : "0.0.0.0");
   const app = next({ dev, dir: root, hostname, port: env.PORT });
   await app.prepare();
   proceed();
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => void handle(req, res));
+  const { clientAddress, CLIENT_IP_HEADER } = await import("../lib/runtime/client-ip");
+  const { answerUnavailableWhenDatabaseDown } = await import("../lib/runtime/unavailable");
+  const server = http.createServer((req, res) => {
+    // The client's address for sign-in rate limits, from the connection (or the trusted proxies),
+    // never from a header the client wrote.
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUSTED_PROXY_HOPS);
+    answerUnavailableWhenDatabaseDown(req, res);
+    void handle(req, res);
+  });
   // Large webhook bodies arrive slowly over real networks.
   server.requestTimeout = 5 * 60_000;
   await new Promise<void>((resolve) => server.listen(env.PORT, hostname, resolve));
@@ -138,11 +164,11 @@ try {
   );
   stops.push(async () => app.close?.());
 
-  const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
+  const url = env.APP_URL ?? `http://${hostname === "0.0.0.0" || hostname === "127.0.0.1" ? "localhost" : hostname}:${env.PORT}`;
   console.log("");
-  console.log(`CSI Referral Review is running at ${url}  (${dev ? "development" : "production"} mode)`);
+  console.log(`CSI Referral Review is running at ${url}  (${dev ? "development" : "production"} mode, listening on ${hostname}:${env.PORT})`);
   console.log(sandboxUrl ? `ACCloud: local sandbox at ${sandboxUrl}` : `ACCloud: ${env.ACCLOUD_URL}`);
-  if (env.SEED_DEMO_DATA && demoPassword) {
+  if (printDemoPassword && demoPassword) {
     console.log(`Sign in as ${DEMO_USERS.map((u) => u.email).join(", ")}`);
     console.log(`  password: ${demoPassword}`);
   }

@@ -1,5 +1,6 @@
 "use server";
 
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth";
@@ -10,6 +11,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { ActionResult } from "@/lib/validations/action-result";
 import { safeNextPath, ZSignIn } from "@/lib/validations/auth";
+import { SEARCH_COOKIE } from "@/lib/validations/queue";
 import { fieldErrorsOf } from "@/lib/validations/decisions";
 
 type SignInState = ActionResult<{ email: string }>;
@@ -26,9 +28,11 @@ export async function signInAction(_prev: SignInState | null, formData: FormData
     await signIn("credentials", { ...parsed.data, redirect: false });
   } catch (err) {
     if (err instanceof CredentialsSignin) {
-      const env = getEnv();
-      if (err.code === "locked")
-        return { status: "forbidden", message: `Too many failed sign-ins. The account is locked for ${env.SIGN_IN_LOCK_MINUTES} minutes; an administrator can unlock it sooner.`, data };
+      // A locked account and an unknown e-mail get the wrong password's answer: none says which accounts exist.
+      if (err.code === "rate_limited") {
+        const minutes = getEnv().SIGN_IN_RATE_WINDOW_MINUTES;
+        return { status: "forbidden", message: `Too many sign-in attempts. Try again in up to ${minutes} minutes.`, data };
+      }
       if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator.", data };
       return { status: "invalid_data", message: "The e-mail or password is not right.", data };
     }
@@ -42,14 +46,21 @@ export async function ssoSignInAction(formData: FormData): Promise<void> {
   await signIn(SSO_PROVIDER_ID, { redirectTo: safeNextPath(formData.get("next")) });
 }
 
+/** The client-name search is the session's: it goes when the session does. */
+async function forgetNameSearch(): Promise<void> {
+  (await cookies()).delete(SEARCH_COOKIE);
+}
+
 export async function signOutAction(): Promise<void> {
   await signOut({ redirect: false });
+  await forgetNameSearch();
   redirect("/sign-in?reason=signed_out");
 }
 
-/** The browser's automatic logoff: ends the session as idle (audited as such) and clears the cookie. */
+/** The browser's automatic logoff: ends the session as idle (audited as such) and clears the cookies. */
 export async function endIdleSessionAction(): Promise<void> {
   const check = await currentSession(false);
   if (check.ok) await endSession(getDb(), check.actor.sessionId, "idle");
   await signOut({ redirect: false });
+  await forgetNameSearch();
 }

@@ -23,7 +23,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (check.ok) redirect(next);
   const env = getEnv();
   const reason = typeof sp.reason === "string" ? REASONS[sp.reason] : undefined;
-  const ssoError = sp.error === "AccessDenied" ? "Single sign-on did not grant a role in this application. Ask CSI IT for access." : typeof sp.error === "string" ? "Sign-in failed. Try again." : undefined;
+  const ssoError = sp.error === "AccessDenied" ? "Single sign-on was refused: your account needs a verified e-mail address and a role in this application. Ask CSI IT for access." : typeof sp.error === "string" ? "Sign-in failed. Try again." : undefined;
   return (
     <main id="main" className="mx-auto flex min-h-[70vh] max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Sign in to CSI Referral Review</h1>

@@ -1,5 +1,20 @@
-import { buildFieldGroups } from "@/lib/referrals/fields";
-import { FieldValue } from "./field-value";
+import type { ReactNode } from "react";
+import { buildFieldGroups, type ViewField } from "@/lib/referrals/fields";
+import { fieldValue, RawValue } from "./field-value";
+
+/** A field by its type; one that cannot be rendered is shown raw, and the rest of the page still renders. */
+function renderField(f: ViewField): ReactNode {
+  try {
+    return fieldValue(f);
+  } catch {
+    return (
+      <div>
+        <span className="mb-1 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-950">shown as received</span>
+        <RawValue value={f.value} />
+      </div>
+    );
+  }
+}
 
 /** The form, grouped the way a reviewer reads it (lib/form-mapping.ts decides the groups). */
 export function FieldGroups({ payload, changedLabels }: { payload: unknown; changedLabels: Set<string> }) {
@@ -31,7 +46,7 @@ export function FieldGroups({ payload, changedLabels }: { payload: unknown; chan
                     ) : null}
                   </dt>
                   <dd className="min-w-0 text-sm text-slate-900" data-field-value>
-                    <FieldValue field={f} />
+                    {renderField(f)}
                   </dd>
                 </div>
               ),

@@ -1,12 +1,14 @@
+import type { ReactNode } from "react";
 import { dateOf, textOf } from "@/lib/form-mapping";
 import { formatCalendarDate } from "@/lib/referrals/format";
 import type { ViewField } from "@/lib/referrals/fields";
-import { MedicalHistoryTable } from "./medical-history";
+import { jsonText } from "@/lib/referrals/json-text";
+import { medicalHistoryTable } from "./medical-history";
 import { PicturePreview } from "./picture-preview";
 
 const notProvided = <span className="italic text-slate-600">Not provided</span>;
 
-function DateValue({ value }: { value: unknown }) {
+function dateValue(value: unknown) {
   const d = dateOf(value);
   if (d) return <time dateTime={d}>{formatCalendarDate(d)}</time>;
   const t = textOf(value);
@@ -21,7 +23,22 @@ function listText(value: unknown): string | null {
   return textOf(value);
 }
 
-function Unknown({ field }: { field: ViewField }) {
+/** The file name at the end of a URL, readable; the URL as it is when it is not valid percent-encoding ("100%.png"). */
+function lastSegment(url: string): string {
+  const segment = url.split(/[?#]/)[0]!.split("/").pop() || url;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** A value as JSON text, however deep (never JSON.stringify's stack overflow). */
+export function RawValue({ value }: { value: unknown }) {
+  return <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">{jsonText(value, { indent: 2 })}</pre>;
+}
+
+function unknownValue(field: ViewField) {
   const v = field.value;
   return (
     <div>
@@ -29,7 +46,7 @@ function Unknown({ field }: { field: ViewField }) {
       {v === null || v === undefined ? (
         notProvided
       ) : typeof v === "object" ? (
-        <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">{JSON.stringify(v, null, 2)}</pre>
+        <RawValue value={v} />
       ) : (
         <span className="whitespace-pre-wrap">{String(v)}</span>
       )}
@@ -37,8 +54,12 @@ function Unknown({ field }: { field: ViewField }) {
   );
 }
 
-/** One field, rendered by its type; unknown types are shown as they are, never dropped. */
-export function FieldValue({ field }: { field: ViewField }) {
+/**
+ * One field, rendered by its type; unknown types are shown as they are, never dropped. Built
+ * eagerly (plain calls, not nested components) so that FieldGroups can catch whatever one odd
+ * value throws and show that value raw instead of failing the page.
+ */
+export function fieldValue(field: ViewField): ReactNode {
   const v = field.value;
   const kind = field.type === "demographics" ? (field.subtype === "bday" ? "date" : field.subtype === "list" ? "list" : "text") : field.type;
   switch (kind) {
@@ -52,7 +73,7 @@ export function FieldValue({ field }: { field: ViewField }) {
       return t === null ? notProvided : <span className="whitespace-pre-wrap">{t}</span>;
     }
     case "date":
-      return <DateValue value={v} />;
+      return dateValue(v);
     case "checkbox": {
       if (v === null || v === undefined) return notProvided;
       const yes = v === true || v === "true" || v === 1 || v === "1" || v === "yes";
@@ -66,7 +87,7 @@ export function FieldValue({ field }: { field: ViewField }) {
       const url = textOf(v);
       if (!url) return notProvided;
       if (!/^https?:\/\//i.test(url)) return <span className="break-all">{url}</span>;
-      const name = decodeURIComponent(url.split("/").pop() || url);
+      const name = lastSegment(url);
       return (
         <div>
           <a href={url} target="_blank" rel="noopener noreferrer" className="break-all font-medium text-blue-800 underline underline-offset-2" data-picture-url={url}>
@@ -78,8 +99,8 @@ export function FieldValue({ field }: { field: ViewField }) {
       );
     }
     case "medical_history":
-      return <MedicalHistoryTable value={v} label={field.label} />;
+      return medicalHistoryTable(v, field.label);
     default:
-      return <Unknown field={field} />;
+      return unknownValue(field);
   }
 }

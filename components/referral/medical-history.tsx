@@ -6,8 +6,11 @@ const empty = <span className="text-slate-600">—</span>;
 const cellLabel = "mr-1 font-medium text-slate-700 sm:hidden";
 const td = "block py-0.5 sm:table-cell sm:py-1.5 sm:pr-3";
 
-/** medical_history: one row per diagnosis, the ICD-10 code split from its description. */
-export function MedicalHistoryTable({ value, label }: { value: unknown; label: string }) {
+/**
+ * medical_history: one row per diagnosis, the ICD-10 code split from its description. A plain
+ * function, built eagerly (see fieldValue in field-value.tsx).
+ */
+export function medicalHistoryTable(value: unknown, label: string) {
   const rows = diagnosesOf(value);
   if (!rows.length) return <span className="italic text-slate-600">No diagnoses given</span>;
   return (

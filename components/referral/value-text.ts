@@ -1,5 +1,6 @@
 import { dateOf, textOf } from "@/lib/form-mapping";
 import { formatCalendarDate } from "@/lib/referrals/format";
+import { jsonText } from "@/lib/referrals/json-text";
 
 /** A one-line reading of any field value (amendment diffs, timeline). */
 export function valueText(value: unknown): string {
@@ -13,5 +14,5 @@ export function valueText(value: unknown): string {
     const parts = value.map((v) => textOf(v)).filter((v): v is string => v !== null);
     if (parts.length === value.length) return parts.join(", ");
   }
-  return JSON.stringify(value);
+  return jsonText(value);
 }

@@ -6,14 +6,13 @@
 import type { NextAuthConfig } from "next-auth";
 import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { users } from "../../db/schema";
-import { eq } from "drizzle-orm";
 import { getDb } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";
+import { CLIENT_IP_HEADER } from "../runtime/client-ip";
 import { ZSignIn } from "../validations/auth";
 import { verifyCredentials } from "./credentials";
-import { roleFromClaims, upsertSsoUser } from "./oidc";
+import { emailVerified, parseRoleMap, roleFromClaims, ssoSignInRefusal, upsertSsoUser, type RoleMap } from "./oidc";
 import { ABSOLUTE_SESSION_HOURS, createSession, endSession } from "./sessions";
 
 declare module "next-auth" {
@@ -27,7 +26,7 @@ const log = logger("auth");
 
 /** The code reaches the sign-in form through the thrown error; it never names the account. */
 export class SignInRefused extends CredentialsSignin {
-  constructor(code: "invalid" | "locked" | "disabled") {
+  constructor(code: "invalid" | "disabled" | "rate_limited") {
     super();
     this.code = code;
   }
@@ -38,8 +37,20 @@ export const isSsoConfigured = () => {
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 };
 
+/** What an SSO sign-in must carry: a subject, a verified e-mail, and a role from OIDC_ROLE_MAP. */
+function ssoIdentity(profile: unknown, issuer: string, claim: string, map: RoleMap) {
+  const claims = (profile ?? {}) as Record<string, unknown>;
+  const role = roleFromClaims(claims, claim, map);
+  const subject = typeof claims.sub === "string" && claims.sub ? claims.sub : null;
+  const email = typeof claims.email === "string" && claims.email.includes("@") ? claims.email : null;
+  if (!role || !subject || !email || !emailVerified(claims)) return null;
+  return { issuer: typeof claims.iss === "string" ? claims.iss : issuer, subject, email, name: typeof claims.name === "string" ? claims.name : "", role };
+}
+
 export function buildAuthConfig(): NextAuthConfig {
   const env = getEnv();
+  const parsedMap = env.OIDC_ROLE_MAP ? parseRoleMap(env.OIDC_ROLE_MAP) : null;
+  const roleMap: RoleMap = parsedMap?.ok ? parsedMap.map : new Map();
   // Auth.js builds OIDC callback URLs from AUTH_URL, else from the request, which behind the
   // launcher carries the bind address (0.0.0.0). APP_URL is the public address.
   if (env.APP_URL && !process.env.AUTH_URL) process.env.AUTH_URL = env.APP_URL;
@@ -47,10 +58,12 @@ export function buildAuthConfig(): NextAuthConfig {
     Credentials({
       id: "credentials",
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(input) {
+      async authorize(input, request) {
         const parsed = ZSignIn.safeParse(input);
         if (!parsed.success) throw new SignInRefused("invalid");
-        const result = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password);
+        // Set by the launcher from the connection (lib/runtime/client-ip.ts), never the client's own header.
+        const ip = request.headers.get(CLIENT_IP_HEADER) ?? "unknown";
+        const result = await verifyCredentials(getDb(), parsed.data.email, parsed.data.password, { ip });
         if (!result.ok) throw new SignInRefused(result.code);
         return { id: result.user.id, email: result.user.email, name: result.user.name };
       },
@@ -81,20 +94,26 @@ export function buildAuthConfig(): NextAuthConfig {
     callbacks: {
       async signIn({ account, profile }) {
         if (account?.provider !== SSO_PROVIDER_ID) return true;
-        const claims = (profile ?? {}) as Record<string, unknown>;
-        if (!roleFromClaims(claims, env.OIDC_ROLE_CLAIM) || typeof claims.email !== "string") return false;
-        const [existing] = await getDb().select({ disabledAt: users.disabledAt }).from(users).where(eq(users.email, claims.email.toLowerCase()));
-        return !existing?.disabledAt;
+        const identity = ssoIdentity(profile, env.OIDC_ISSUER ?? "", env.OIDC_ROLE_CLAIM, roleMap);
+        if (!identity) {
+          log.warn("single sign-on refused: no verified e-mail, no subject, or no role from OIDC_ROLE_MAP");
+          return false;
+        }
+        const refusal = await ssoSignInRefusal(getDb(), identity);
+        if (refusal) log.warn(`single sign-on refused: ${refusal}`);
+        return !refusal;
       },
       async jwt({ token, user, account, profile, trigger }) {
         if (trigger !== "signIn" || !user || !account) return token;
         const db = getDb();
         if (account.provider === SSO_PROVIDER_ID) {
-          const claims = (profile ?? {}) as Record<string, unknown>;
-          const role = roleFromClaims(claims, env.OIDC_ROLE_CLAIM);
-          if (!role || !user.email) return null;
-          const res = await upsertSsoUser(db, { email: user.email, name: user.name ?? "", role });
-          if (!res.ok) return null;
+          const identity = ssoIdentity(profile, env.OIDC_ISSUER ?? "", env.OIDC_ROLE_CLAIM, roleMap);
+          if (!identity) return null;
+          const res = await upsertSsoUser(db, identity);
+          if (!res.ok) {
+            log.warn(`single sign-on refused: ${res.code}`);
+            return null;
+          }
           const sid = await createSession(db, { userId: res.user.id, provider: "oidc", label: res.user.email });
           return { sub: res.user.id, sid };
         }

@@ -1,15 +1,20 @@
 /**
- * CSI single sign-on (OIDC). The identity provider is the source of truth for the role: the
- * claim named by OIDC_ROLE_CLAIM (a string or a list; a dotted path such as
- * "realm_access.roles" reaches nested claims) must name a role, either exactly ("reviewer")
- * or as a suffix after ":", "-", "_" or "/" ("csi-referral-reviewer"). With several, the
- * first of admin, supervisor, reviewer wins. No role: no access.
+ * CSI single sign-on (OIDC). The identity provider decides the role, through values configured
+ * here only: OIDC_ROLE_MAP ("csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin")
+ * maps exact values of the claim named by OIDC_ROLE_CLAIM (a list, or one string; a dotted path
+ * such as "realm_access.roles" reaches nested claims) to roles. Nothing else grants a role: no
+ * suffix, no case folding, no role name taken as it is. With several, the first of admin,
+ * supervisor, reviewer wins. No role, or an e-mail the provider has not verified: no access.
+ * The account is the provider's (issuer, sub): an e-mail can change or pass to someone else.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { recordAudit } from "../audit";
 import type { Db } from "../db";
+import type { RoleMap } from "./role-map";
 import { ROLES, type Role } from "./scopes";
+
+export { parseRoleMap, type RoleMap } from "./role-map";
 
 function claimAt(profile: Record<string, unknown>, pathExpr: string): unknown {
   if (pathExpr in profile) return profile[pathExpr];
@@ -21,47 +26,81 @@ function claimAt(profile: Record<string, unknown>, pathExpr: string): unknown {
   return cur;
 }
 
-export function roleFromClaims(profile: Record<string, unknown>, claim: string): Role | null {
+export function roleFromClaims(profile: Record<string, unknown>, claim: string, map: RoleMap): Role | null {
   const raw = claimAt(profile, claim);
-  const values = (Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(/[\s,]+/) : [])
-    .filter((v): v is string => typeof v === "string")
-    .map((v) => v.trim().toLowerCase());
-  const matches = (role: Role) => values.some((v) => v === role || new RegExp(`[:\\-_/]${role}$`).test(v));
-  for (const role of ["admin", "supervisor", "reviewer"] as const) if (matches(role)) return role;
+  const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
+  const granted = new Set(values.map((v) => map.get(v)).filter((r): r is Role => r !== undefined));
+  for (const role of ["admin", "supervisor", "reviewer"] as const) if (granted.has(role)) return role;
   return null;
 }
 
-/** Finds or creates the local user for an SSO sign-in and aligns its role with the claim. */
-export async function upsertSsoUser(
-  db: Db,
-  input: { email: string; name: string; role: Role },
-): Promise<{ ok: true; user: { id: string; email: string; name: string; role: Role } } | { ok: false; code: "disabled" }> {
+/** The provider vouches for the e-mail (`email_verified`, a boolean; some providers send the string). */
+export const emailVerified = (profile: Record<string, unknown>) => profile.email_verified === true || profile.email_verified === "true";
+
+export type SsoIdentity = { issuer: string; subject: string; email: string; name: string; role: Role };
+export type SsoUserResult =
+  | { ok: true; user: { id: string; email: string; name: string; role: Role } }
+  | { ok: false; code: "disabled" | "identity_conflict" };
+
+/**
+ * Why an SSO identity may not sign in (read only, for Auth.js's signIn callback; upsertSsoUser
+ * checks the same again under its locks): its account is disabled, or its e-mail belongs to an
+ * account of another identity.
+ */
+export async function ssoSignInRefusal(db: Db, identity: Pick<SsoIdentity, "issuer" | "subject" | "email">): Promise<"disabled" | "identity_conflict" | null> {
+  const email = identity.email.trim().toLowerCase();
+  const [linked] = await db
+    .select({ disabledAt: users.disabledAt })
+    .from(users)
+    .where(and(eq(users.oidcIssuer, identity.issuer), eq(users.oidcSubject, identity.subject)));
+  if (linked) return linked.disabledAt ? "disabled" : null;
+  const [byEmail] = await db.select({ disabledAt: users.disabledAt, subject: users.oidcSubject }).from(users).where(eq(users.email, email));
+  if (byEmail?.subject) return "identity_conflict";
+  return byEmail?.disabledAt ? "disabled" : null;
+}
+
+/**
+ * Finds the local user of an SSO identity and aligns its e-mail, name and role with the
+ * provider's. Found by (issuer, sub); else a user with that e-mail and no SSO identity yet (an
+ * account an administrator made ahead) is linked to it; else one is created. An e-mail already
+ * linked to another identity is refused: the provider's sub decides who an account is.
+ */
+export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUserResult> {
   const email = input.email.trim().toLowerCase();
+  const actor = { type: "system" as const, label: "single sign-on" };
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(users).where(eq(users.email, email)).for("update");
-    if (existing?.disabledAt) return { ok: false as const, code: "disabled" as const };
-    if (existing) {
-      if (existing.role !== input.role) {
-        await recordAudit(tx, {
-          actor: { type: "system", label: "single sign-on" },
-          action: "user.role_changed",
-          entityType: "user",
-          entityId: existing.id,
-          details: { from: existing.role, to: input.role, source: "oidc_claim" },
-        });
-      }
-      await tx.update(users).set({ role: input.role, name: input.name || existing.name, lastSignInAt: sql`now()`, updatedAt: sql`now()` }).where(eq(users.id, existing.id));
-      return { ok: true as const, user: { id: existing.id, email, name: input.name || existing.name, role: input.role } };
+    // Serialises sign-ins of one identity and of one e-mail (two first sign-ins at once).
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso:${input.issuer}:${input.subject}`}, 0))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso-email:${email}`}, 0))`);
+    let [existing] = await tx.select().from(users).where(and(eq(users.oidcIssuer, input.issuer), eq(users.oidcSubject, input.subject))).for("update");
+    const [byEmail] = await tx.select().from(users).where(eq(users.email, email)).for("update");
+    if (!existing && byEmail) {
+      if (byEmail.oidcSubject) return { ok: false as const, code: "identity_conflict" as const };
+      if (byEmail.disabledAt) return { ok: false as const, code: "disabled" as const };
+      await tx.update(users).set({ oidcIssuer: input.issuer, oidcSubject: input.subject, updatedAt: sql`now()` }).where(eq(users.id, byEmail.id));
+      await recordAudit(tx, { actor, action: "user.sso_linked", entityType: "user", entityId: byEmail.id, details: { issuer: input.issuer } });
+      existing = byEmail;
     }
-    const [row] = await tx.insert(users).values({ email, name: input.name || email, role: input.role, lastSignInAt: new Date() }).returning({ id: users.id });
+    if (existing) {
+      if (existing.disabledAt) return { ok: false as const, code: "disabled" as const };
+      // The provider's e-mail changed to one another account holds: keep ours rather than take theirs.
+      const newEmail = email !== existing.email && (!byEmail || byEmail.id === existing.id) ? email : existing.email;
+      if (existing.role !== input.role) {
+        await recordAudit(tx, { actor, action: "user.role_changed", entityType: "user", entityId: existing.id, details: { from: existing.role, to: input.role, source: "oidc_claim" } });
+      }
+      if (newEmail !== existing.email) {
+        await recordAudit(tx, { actor, action: "user.email_changed", entityType: "user", entityId: existing.id, details: { from: existing.email, to: newEmail, source: "oidc" } });
+      }
+      const name = input.name || existing.name;
+      await tx.update(users).set({ email: newEmail, role: input.role, name, lastSignInAt: sql`now()`, updatedAt: sql`now()` }).where(eq(users.id, existing.id));
+      return { ok: true as const, user: { id: existing.id, email: newEmail, name, role: input.role } };
+    }
+    const [row] = await tx
+      .insert(users)
+      .values({ email, name: input.name || email, role: input.role, oidcIssuer: input.issuer, oidcSubject: input.subject, lastSignInAt: new Date() })
+      .returning({ id: users.id });
     if (!row) throw new Error("insert returned nothing");
-    await recordAudit(tx, {
-      actor: { type: "system", label: "single sign-on" },
-      action: "user.created",
-      entityType: "user",
-      entityId: row.id,
-      details: { email, role: input.role, source: "oidc" },
-    });
+    await recordAudit(tx, { actor, action: "user.created", entityType: "user", entityId: row.id, details: { email, role: input.role, source: "oidc" } });
     return { ok: true as const, user: { id: row.id, email, name: input.name || email, role: input.role } };
   });
 }

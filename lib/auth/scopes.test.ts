@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { roleFromClaims } from "./oidc";
+import { ZEnv } from "../env";
+import { parseRoleMap, roleFromClaims } from "./oidc";
 import { hasScope, PAGE_SCOPES, ROLE_SCOPES, ROLES, SCOPES, scopeForPath } from "./scopes";
 
 describe("scopes", () => {
@@ -37,18 +38,48 @@ describe("scopes", () => {
 });
 
 describe("OIDC role claim", () => {
-  it("reads exact names, suffixed names, lists, strings and nested paths", () => {
-    expect(roleFromClaims({ roles: ["reviewer"] }, "roles")).toBe("reviewer");
-    expect(roleFromClaims({ roles: "csi-referral-supervisor" }, "roles")).toBe("supervisor");
-    expect(roleFromClaims({ groups: ["staff", "app:ADMIN"] }, "groups")).toBe("admin");
-    expect(roleFromClaims({ realm_access: { roles: ["x", "csi_reviewer"] } }, "realm_access.roles")).toBe("reviewer");
-    expect(roleFromClaims({ "https://csi/roles": ["reviewer"] }, "https://csi/roles")).toBe("reviewer");
+  const map = (text: string) => {
+    const parsed = parseRoleMap(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.map;
+  };
+  const csi = map("csi-reviewers=reviewer, csi-supervisors=supervisor,csi-admins=admin");
+
+  it("grants a role only for an exact configured value, in a list, a string or a nested claim", () => {
+    expect(roleFromClaims({ roles: ["staff", "csi-reviewers"] }, "roles", csi)).toBe("reviewer");
+    expect(roleFromClaims({ roles: "csi-supervisors" }, "roles", csi)).toBe("supervisor");
+    expect(roleFromClaims({ realm_access: { roles: ["x", "csi-admins"] } }, "realm_access.roles", csi)).toBe("admin");
+    expect(roleFromClaims({ "https://csi/roles": ["csi-reviewers"] }, "https://csi/roles", csi)).toBe("reviewer");
   });
 
-  it("picks admin over supervisor over reviewer, and nothing without a role", () => {
-    expect(roleFromClaims({ roles: ["reviewer", "admin"] }, "roles")).toBe("admin");
-    expect(roleFromClaims({ roles: ["reviewers-group", "superadmin"] }, "roles")).toBeNull();
-    expect(roleFromClaims({}, "roles")).toBeNull();
-    expect(roleFromClaims({ roles: 42 }, "roles")).toBeNull();
+  it("never by suffix, case, prefix, a role's own name, or a list written as one string", () => {
+    for (const value of ["x-csi-reviewers", "csi-reviewers-old", "CSI-Reviewers", "csi-reviewers ", "reviewer", "admin", "app:admin", "evil_admin", "csi-reviewers csi-admins", "csi-reviewers,csi-admins"]) {
+      expect(roleFromClaims({ roles: [value] }, "roles", csi), value).toBeNull();
+      expect(roleFromClaims({ roles: value }, "roles", csi), value).toBeNull();
+    }
+    expect(roleFromClaims({}, "roles", csi)).toBeNull();
+    expect(roleFromClaims({ roles: 42 }, "roles", csi)).toBeNull();
+  });
+
+  it("picks admin over supervisor over reviewer", () => {
+    expect(roleFromClaims({ roles: ["csi-reviewers", "csi-admins"] }, "roles", csi)).toBe("admin");
+    expect(roleFromClaims({ roles: ["csi-reviewers", "csi-supervisors"] }, "roles", csi)).toBe("supervisor");
+  });
+
+  it("OIDC_ROLE_MAP is required with OIDC_ISSUER, and a bad one stops the boot naming it", () => {
+    const issues = (env: Record<string, string>) => {
+      const r = ZEnv.safeParse(env);
+      return r.success ? [] : r.error.issues.map((i) => i.path.join("."));
+    };
+    expect(issues({ OIDC_ISSUER: "https://sso.example" })).toEqual(["OIDC_ROLE_MAP"]);
+    expect(issues({ OIDC_ISSUER: "https://sso.example", OIDC_ROLE_MAP: "csi-admins=root" })).toEqual(["OIDC_ROLE_MAP"]);
+    expect(issues({ OIDC_ISSUER: "https://sso.example", OIDC_ROLE_MAP: "csi-admins=admin" })).toEqual([]);
+  });
+
+  it("OIDC_ROLE_MAP is VALUE=ROLE pairs naming known roles", () => {
+    expect([...map("a=reviewer,b=admin").entries()]).toEqual([["a", "reviewer"], ["b", "admin"]]);
+    // A value may itself hold "=" (a directory group's name): the role is after the last one.
+    expect([...map("cn=csi-admins=admin").entries()]).toEqual([["cn=csi-admins", "admin"]]);
+    for (const bad of ["", "reviewer", "=admin", "a=root", "a=reviewer,a=admin"]) expect(parseRoleMap(bad).ok, bad).toBe(false);
   });
 });

@@ -56,6 +56,60 @@ describe("sessions", () => {
   });
 });
 
+describe("every end of a session is audited, with its reason", () => {
+  const endsOf = async (sessionId: string) =>
+    (await db().execute<{ action: string; reason: string }>(sql`select action, details->>'reason' as reason from audit_events where details->>'session' = ${sessionId} and action <> 'auth.signed_in' order by id`)).rows;
+
+  it("sign-out through the app's Auth.js route", async () => {
+    const { NextRequest } = await import("next/server");
+    const { GET, POST } = (await import("@/app/api/auth/[...nextauth]/route")) as unknown as Record<"GET" | "POST", (r: InstanceType<typeof NextRequest>) => Promise<Response>>;
+    const { decodeSessionId } = await import("./session-token");
+    const APP = "http://localhost:3999";
+    const u = await makeUser("reviewer");
+    const jar = new Map<string, string>();
+    const take = (res: Response) => res.headers.getSetCookie().forEach((c) => jar.set(c.split("=")[0]!, c.split(";")[0]!.split("=").slice(1).join("=")));
+    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const csrfToken = async () => {
+      const res = await GET(new NextRequest(`${APP}/api/auth/csrf`, { headers: { cookie: cookie() } }));
+      take(res);
+      return ((await res.json()) as { csrfToken: string }).csrfToken;
+    };
+    const form = async (path: string, body: Record<string, string>) => {
+      const res = await POST(new NextRequest(`${APP}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() }, body: new URLSearchParams(body) }));
+      take(res);
+      return res;
+    };
+    await form("/api/auth/callback/credentials", { csrfToken: await csrfToken(), email: u.email, password: TEST_PASSWORD, callbackUrl: "/queue" });
+    const sid = await decodeSessionId(jar.get("authjs.session-token")!, "authjs.session-token");
+    expect(sid).toMatch(/^[0-9a-f-]{36}$/);
+    await form("/api/auth/signout", { csrfToken: await csrfToken(), callbackUrl: "/sign-in" });
+    expect(await endsOf(sid!)).toEqual([{ action: "auth.signed_out", reason: "signed_out" }]);
+    expect(await resolveSession(db(), sid, { touch: true })).toEqual({ ok: false, reason: "signed_out" });
+  });
+
+  it("idle and expired sessions", async () => {
+    const u = await makeUser("reviewer");
+    await lastSeenAgo(u.sessionId, getEnv().SESSION_IDLE_MINUTES + 1);
+    await resolveSession(db(), u.sessionId, { touch: false });
+    expect(await endsOf(u.sessionId)).toEqual([{ action: "auth.session_ended", reason: "idle" }]);
+    const v = await makeUser("reviewer");
+    await db().execute(sql`update user_sessions set expires_at = now() - interval '1 second' where id = ${v.sessionId}`);
+    await resolveSession(db(), v.sessionId, { touch: false });
+    expect(await endsOf(v.sessionId)).toEqual([{ action: "auth.session_ended", reason: "expired" }]);
+  });
+
+  it("every open session of a user an administrator disables, at once", async () => {
+    const { setUserDisabled } = await import("../dal/users");
+    const admin = await makeUser("admin");
+    const u = await makeUser("reviewer");
+    const second = await createSession(db(), { userId: u.id, provider: "credentials", label: u.email });
+    const result = await setUserDisabled(db(), admin, { userId: u.id, disabled: true });
+    expect(result.status).toBe("success");
+    expect(await endsOf(u.sessionId)).toEqual([{ action: "auth.session_ended", reason: "disabled" }]);
+    expect(await endsOf(second)).toEqual([{ action: "auth.session_ended", reason: "disabled" }]);
+  });
+});
+
 describe("password sign-in", () => {
   it("accepts the right password and resets the failure count", async () => {
     const u = await makeUser("reviewer");
@@ -71,9 +125,9 @@ describe("password sign-in", () => {
     const u = await makeUser("reviewer");
     const max = getEnv().SIGN_IN_MAX_FAILURES;
     for (let i = 1; i < max; i++) expect(await verifyCredentials(db(), u.email, `wrong-${i}`)).toEqual({ ok: false, code: "invalid" });
-    const locked = await verifyCredentials(db(), u.email, "wrong-last");
-    expect(locked).toMatchObject({ ok: false, code: "locked" });
-    expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toMatchObject({ ok: false, code: "locked" });
+    // Locked: answered exactly like a wrong password, also for the right one.
+    expect(await verifyCredentials(db(), u.email, "wrong-last")).toEqual({ ok: false, code: "invalid" });
+    expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toEqual({ ok: false, code: "invalid" });
     await db().update(users).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(users.id, u.id));
     expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toMatchObject({ ok: true });
     const actions = await db().execute<{ action: string }>(sql`select action from audit_events where entity_id = ${u.id} and action like 'auth.%' order by id`);
@@ -89,15 +143,17 @@ describe("password sign-in", () => {
 });
 
 describe("single sign-on users", () => {
+  const issuer = "https://sso.test.example";
   it("are created on first sign-in and take the role of the claim afterwards", async () => {
     const email = `sso-${Date.now()}@test.example`;
-    const first = await upsertSsoUser(db(), { email, name: "Sso User", role: "reviewer" });
+    const subject = `sub-${Date.now()}`;
+    const first = await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", role: "reviewer" });
     expect(first).toMatchObject({ ok: true, user: { role: "reviewer" } });
-    const again = await upsertSsoUser(db(), { email: email.toUpperCase(), name: "Sso User", role: "supervisor" });
+    const again = await upsertSsoUser(db(), { issuer, subject, email: email.toUpperCase(), name: "Sso User", role: "supervisor" });
     expect(again).toMatchObject({ ok: true, user: { role: "supervisor" } });
     if (!again.ok) throw new Error("unreachable");
     await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, again.user.id));
-    expect(await upsertSsoUser(db(), { email, name: "Sso User", role: "admin" })).toEqual({ ok: false, code: "disabled" });
+    expect(await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", role: "admin" })).toEqual({ ok: false, code: "disabled" });
   });
 });
 

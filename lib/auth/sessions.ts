@@ -102,10 +102,16 @@ export async function endSession(db: Db, sessionId: string, reason: EndReason): 
   });
 }
 
-/** Ends every open session of a user (disabled, role changed). */
+/** Ends every open session of a user (disabled), each audited like any other session end. */
 export async function endUserSessions(db: Db, userId: string, reason: EndReason): Promise<void> {
-  await db
-    .update(userSessions)
-    .set({ endedAt: sql`now()`, endReason: reason })
-    .where(and(eq(userSessions.userId, userId), isNull(userSessions.endedAt)));
+  await db.transaction(async (tx) => {
+    const ended = await tx
+      .update(userSessions)
+      .set({ endedAt: sql`now()`, endReason: reason })
+      .where(and(eq(userSessions.userId, userId), isNull(userSessions.endedAt)))
+      .returning({ id: userSessions.id });
+    for (const { id } of ended) {
+      await recordAudit(tx, { actor: { type: "system", label: "session" }, action: "auth.session_ended", entityType: "user", entityId: userId, details: { session: id, reason } });
+    }
+  });
 }

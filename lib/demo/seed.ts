@@ -4,13 +4,16 @@
  * (authentication, validation, files, idempotency), a few of them amended.
  */
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { users } from "../../db/schema";
 import { createApiClient } from "../api-clients";
 import { systemActor } from "../audit";
 import type { Db } from "../db";
 import { handleReferralWebhook } from "../intake/webhook";
 import type { TReferralRequest } from "../intake/schema";
 import { readReferencePayload } from "../reference";
+import { recordAudit } from "../audit";
+import { hashPassword, verifyPassword } from "../passwords";
 import { createUser, type Role } from "../users";
 
 export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
@@ -179,4 +182,29 @@ export async function seedDemoData(db: Db, opts: { password: string; count?: num
     }
   }
   return { referrals: count + 1, apiClient: { key: client.key, secret: client.secret } };
+}
+
+/**
+ * The rule for the demo password: it is DEMO_PASSWORD (or the one generated into
+ * DATA_DIR/secrets.json) at every start, not only the first. Demo users that still exist get it
+ * (and lose a lockout), so the password the launcher prints is always the one that works, also
+ * after a start with another DEMO_PASSWORD. Returns the demo users whose password changed.
+ */
+export async function applyDemoPassword(db: Db, password: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (const demo of DEMO_USERS) {
+    const [user] = await db.select({ id: users.id, passwordHash: users.passwordHash, failed: users.failedSignIns, lockedUntil: users.lockedUntil }).from(users).where(eq(users.email, demo.email));
+    if (!user) continue;
+    const same = user.passwordHash !== null && (await verifyPassword(user.passwordHash, password));
+    if (same && user.failed === 0 && !user.lockedUntil) continue;
+    const passwordHash = same ? user.passwordHash! : await hashPassword(password);
+    await db.transaction(async (tx) => {
+      await tx.update(users).set({ passwordHash, failedSignIns: 0, lockedUntil: null, updatedAt: sql`now()` }).where(eq(users.id, user.id));
+      if (!same) {
+        await recordAudit(tx, { actor: systemActor("demo seed"), action: "user.password_set", entityType: "user", entityId: user.id, details: { reason: "DEMO_PASSWORD at start" } });
+      }
+    });
+    if (!same) changed.push(demo.email);
+  }
+  return changed;
 }

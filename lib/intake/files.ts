@@ -61,6 +61,7 @@ export function decodeBase64(value: string, limitBytes: number): Buffer | "inval
   return Buffer.from(b64, "base64");
 }
 
+/** Files with a value, decoded; a file sent without a value (the spec allows it) stores nothing. */
 export async function decodeFiles(
   files: ReadonlyArray<{ file_name: string; file_value: string }>,
   limitBytes: number,
@@ -70,6 +71,7 @@ export async function decodeFiles(
   const out: DecodedFile[] = [];
   for (const [idx, f] of files.entries()) {
     const path = `files[${idx}].file_value`;
+    if (f.file_value === "") continue;
     if (idx > 0 && f.file_value.length > YIELD_ABOVE_CHARS) await yieldToEventLoop();
     const data = decodeBase64(f.file_value, limitBytes);
     if (data === "invalid") {
@@ -80,10 +82,8 @@ export async function decodeFiles(
       tooLarge.push({ path, message: `is larger than ${limitBytes} bytes` });
       continue;
     }
-    if (data.length === 0) {
-      issues.push({ path, message: "is empty" });
-      continue;
-    }
+    // An empty file value is allowed by the spec: nothing to store.
+    if (data.length === 0) continue;
     out.push(await describeFile(idx, f.file_name, data));
   }
   if (tooLarge.length) throw new ApiError("payload_too_large", "A file is larger than the limit", tooLarge);

@@ -12,7 +12,7 @@ import { recordAudit, type Actor as AuditActor } from "../audit";
 
 /** Who delivers a request: the webhook's API client, or the system (demo data, tests). */
 type Actor = Extract<AuditActor, { type: "api_client" | "system" }>;
-import { getPool, type Db } from "../db";
+import { getPool, type Db, type Tx, type TxDb } from "../db";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
 import { dateOf, indexFields, textOf } from "../form-mapping";
@@ -27,7 +27,42 @@ export type IngestResult = {
   requestId: string;
   status: ReferralStatus;
   submission: number;
+  /** a sender's retry of a signed message already stored: the original answer, nothing stored */
+  replayed?: boolean;
 };
+
+/** A signed delivery's Standard Webhooks message: its id and the sha256 of its raw body. */
+export type WebhookMessage = { id: string; bodySha256: string };
+
+const replayRefused = () =>
+  new ApiError("conflict", "This webhook-id was already accepted with a different body; a message id names one message", [
+    { path: "headers.webhook-id", message: "already used for another body" },
+  ]);
+
+/**
+ * A message id this client already used: its original answer when the body is the same (a
+ * sender's retry), a 409 when it is not. null when the id is new (or still being stored by a
+ * concurrent delivery, which the insert in ingestReferralRequest then waits for).
+ */
+export async function replayOfWebhookMessage(db: TxDb, apiClientId: string, message: WebhookMessage): Promise<IngestResult | null> {
+  const [seen] = await db
+    .select({ bodySha256: webhookMessages.bodySha256, result: webhookMessages.result })
+    .from(webhookMessages)
+    .where(and(eq(webhookMessages.apiClientId, apiClientId), eq(webhookMessages.messageId, message.id)))
+    .limit(1);
+  if (!seen) return null;
+  if (!seen.result || seen.bodySha256 !== message.bodySha256) throw replayRefused();
+  return { ...seen.result, status: seen.result.status as ReferralStatus, replayed: true };
+}
+
+/** Deletes message ids older than the retention; returns how many went. */
+export async function pruneWebhookMessages(db: TxDb, retentionHours: number): Promise<number> {
+  const gone = await db
+    .delete(webhookMessages)
+    .where(sql`${webhookMessages.receivedAt} < now() - make_interval(hours => ${retentionHours})`)
+    .returning({ id: webhookMessages.messageId });
+  return gone.length;
+}
 
 /** JSON with sorted keys: the content basis of a derived request_id, and amendment diffs (the stored hash is PostgreSQL's). */
 export function canonicalJson(value: unknown): string {
@@ -69,10 +104,21 @@ export function deriveRequestId(p: TReferralRequest, contentHash: string): strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * Queue columns are copies for sorting and searching; the payload keeps every value whole.
+ * Indexed text is cut to a length a btree entry always holds (PostgreSQL refuses an index row
+ * over about 2.7 kB, which would refuse the referral on every retry).
+ */
+export const QUEUE_TEXT_MAX_CHARS = 200;
+const indexable = (text: string) => (text.length > QUEUE_TEXT_MAX_CHARS ? text.slice(0, QUEUE_TEXT_MAX_CHARS) : text);
+/** A date PostgreSQL's date type takes: year 0000 is valid ISO 8601 but not a PostgreSQL date. */
+const storableDate = (d: string | null | undefined) => (d && !d.startsWith("0000-") ? d : null);
+
 /** The queue's columns, read from the payload through the label mapping. */
 export function queueColumns(p: TReferralRequest) {
   const fd = p.form_data;
   const byKey = indexFields(fd.fields, fd.form_schema_id);
+  const service = textOf(byKey.serviceRequested?.field_value);
   return {
     agencyName: p.agency.name,
     agencyHost: p.agency.host,
@@ -80,23 +126,25 @@ export function queueColumns(p: TReferralRequest) {
     agencyOrgId: p.agency.alayamarket_org_id.toLowerCase(),
     agencyTimezone: p.agency.timezone,
     clientExternalId: p.client.id,
-    clientFirstName: p.client.first_name,
-    clientLastName: p.client.last_name,
-    clientBirthday: p.client.birthday ?? dateOf(byKey.clientBirthday?.field_value) ?? null,
+    clientFirstName: indexable(p.client.first_name),
+    clientLastName: indexable(p.client.last_name),
+    clientBirthday: storableDate(p.client.birthday ?? dateOf(byKey.clientBirthday?.field_value)),
     clientTimezone: p.client.timezone,
     formSchemaId: fd.form_schema_id ?? null,
     formId: fd.form_id ?? null,
     formName: fd.form_name ?? null,
-    serviceRequested: textOf(byKey.serviceRequested?.field_value),
-    serviceStart: dateOf(byKey.serviceStart?.field_value),
-    serviceEnd: dateOf(byKey.serviceEnd?.field_value),
+    serviceRequested: service === null ? null : indexable(service),
+    serviceStart: storableDate(dateOf(byKey.serviceStart?.field_value)),
+    serviceEnd: storableDate(dateOf(byKey.serviceEnd?.field_value)),
   };
 }
 
 /** The payload as received, file bytes replaced by their digest (the bytes live in referral_files). */
 function storedPayload(p: TReferralRequest, files: DecodedFile[]): unknown {
   if (!p.files) return p;
-  return { ...p, files: p.files.map((f, i) => ({ ...f, file_value: `sha256:${files[i]?.sha256 ?? ""}` })) };
+  // A file sent without bytes stores none and keeps its (empty) value.
+  const digests = new Map(files.map((f) => [f.idx, f.sha256]));
+  return { ...p, files: p.files.map((f, i) => (digests.has(i) ? { ...f, file_value: `sha256:${digests.get(i)}` } : f)) };
 }
 
 /**
@@ -217,10 +265,11 @@ export async function ingestReferralRequest(
     files: DecodedFile[];
     actor: Actor;
     apiClientId?: string | null;
-    webhookMessageId?: string | null;
+    webhookMessage?: WebhookMessage | null;
     receivedAt?: Date;
   },
 ): Promise<IngestResult> {
+  const webhookMessageId = input.webhookMessage?.id ?? null;
   const { payload, files, actor } = input;
   const stored = storedPayload(payload, files);
   // The content hash is PostgreSQL's (referral_payload_hash: sha256 of the jsonb's canonical text).
@@ -231,7 +280,7 @@ export async function ingestReferralRequest(
   const receivedDetails = { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length };
 
   // Signed deliveries record their webhook-id in the same transaction: they take the locked path.
-  if (!input.webhookMessageId) {
+  if (!webhookMessageId) {
     const created = await insertNewRequest({
       requestId,
       requestIdDerived,
@@ -248,18 +297,32 @@ export async function ingestReferralRequest(
   }
 
   return db.transaction(async (tx) => {
-    if (input.webhookMessageId && input.apiClientId) {
+    const message = input.webhookMessage && input.apiClientId ? { ...input.webhookMessage, apiClientId: input.apiClientId } : null;
+    if (message) {
+      // A concurrent delivery of the same id waits here until the first commits or rolls back.
       const inserted = await tx
         .insert(webhookMessages)
-        .values({ apiClientId: input.apiClientId, messageId: input.webhookMessageId })
+        .values({ apiClientId: message.apiClientId, messageId: message.id, bodySha256: message.bodySha256 })
         .onConflictDoNothing()
         .returning({ messageId: webhookMessages.messageId });
       if (inserted.length === 0) {
-        throw new ApiError("conflict", "This webhook-id was already accepted; a replayed message is refused", [
-          { path: "headers.webhook-id", message: "already used" },
-        ]);
+        const replay = await replayOfWebhookMessage(tx, message.apiClientId, message);
+        if (replay) return replay;
+        throw replayRefused();
       }
     }
+    const result = await store(tx);
+    if (message) {
+      const answer = { outcome: result.outcome, id: result.id, requestId: result.requestId, status: result.status, submission: result.submission };
+      await tx
+        .update(webhookMessages)
+        .set({ result: answer })
+        .where(and(eq(webhookMessages.apiClientId, message.apiClientId), eq(webhookMessages.messageId, message.id)));
+    }
+    return result;
+  });
+
+  async function store(tx: Tx): Promise<IngestResult> {
 
     // The lock serialises deliveries of one request_id; the same statement hashes the content.
     const storedJson = JSON.stringify(stored);
@@ -355,7 +418,7 @@ export async function ingestReferralRequest(
           contentHash,
           payload: stored,
           apiClientId: input.apiClientId ?? null,
-          webhookMessageId: input.webhookMessageId ?? null,
+          webhookMessageId,
           receivedAt,
         })
         .returning({ id: referralSubmissions.id });
@@ -377,5 +440,5 @@ export async function ingestReferralRequest(
       }
       return sub.id;
     }
-  });
+  }
 }

@@ -7,8 +7,30 @@
  *  - field_value is any JSON or null (the spec says string);
  *  - request_id is optional as in the spec (see deriveRequestId);
  *  - unknown properties are kept (the raw payload is stored), not rejected.
+ * Whatever the spec permits is accepted (no fields, an empty client name, a file without a
+ * name); what is refused is refused the same way on every retry (422 naming the field, or 413).
+ * The limits (INTAKE_LIMITS, README "What is accepted") keep one body's memory bounded.
  */
 import { z } from "zod";
+
+/** Documented limits of one delivery, beyond the body and file sizes of lib/env.ts. */
+export const INTAKE_LIMITS = {
+  /** Nesting of objects and arrays (the real payload nests 8 deep). */
+  depth: 32,
+  /** Values (objects, arrays, strings, numbers, booleans, nulls) in the whole body. */
+  values: 100_000,
+  /** Bytes of the JSON outside the files' base64 values. */
+  jsonBytesOutsideFiles: 4 * 1024 * 1024,
+  fields: 1000,
+  files: 20,
+} as const;
+
+/** PostgreSQL's integer columns (branch, client and form ids are stored as integers). */
+const ZInt32 = z
+  .number()
+  .int()
+  .min(-2147483648, "must be at least -2147483648")
+  .max(2147483647, "must be at most 2147483647");
 
 /** Building an Intl.DateTimeFormat costs ~0.1 ms; every request names two zones, nearly always the same few. */
 const timeZoneVerdicts = new Map<string, boolean>();
@@ -48,16 +70,17 @@ export const ZAgency = z.looseObject({
     .union([z.string().trim().min(1), z.number().int()])
     .transform(String)
     .describe("Agency name. A string in practice; the spec's integer is accepted and kept as text."),
-  host: z.string().min(1),
-  branch_id: z.number().int(),
+  host: z.string(),
+  branch_id: ZInt32,
   alayamarket_org_id: z.guid().describe("Becomes supply_persona_id of the referral approval"),
   timezone: ZTimeZone,
 });
 
 export const ZClient = z.looseObject({
-  id: z.number().int().describe("Client id in the agency's branch"),
-  first_name: z.string().trim().min(1),
-  last_name: z.string().trim().min(1),
+  id: ZInt32.describe("Client id in the agency's branch"),
+  // Required by the spec, but an empty string is a string: kept (the queue shows it as it is).
+  first_name: z.string().trim(),
+  last_name: z.string().trim(),
   timezone: ZTimeZone,
   email: ZOptionalText,
   phone_main: ZOptionalText,
@@ -70,9 +93,11 @@ export const ZClient = z.looseObject({
   country: ZOptionalText,
 });
 
+// Neither member is required by the spec: a file without a name gets one, a file without bytes
+// is kept in the payload and stores no file.
 export const ZFormFile = z.looseObject({
-  file_name: z.string().trim().min(1).max(255),
-  file_value: z.string().min(1).describe("base64 bytes of the file; at most 50 MB decoded"),
+  file_name: z.string().trim().default(""),
+  file_value: z.string().default("").describe("base64 bytes of the file; at most 50 MB decoded"),
 });
 
 export const ZFormField = z.looseObject({
@@ -83,17 +108,19 @@ export const ZFormField = z.looseObject({
     .min(1)
     .describe(`One of ${KNOWN_FIELD_TYPES.join(", ")}; unknown types are kept and shown as they are`),
   // Any JSON value: the body was read by JSON.parse, so a z.json() walk of every value would only cost time.
-  field_value: z.unknown().describe("Any JSON or null: string, number, boolean, { option }, medical-history rows"),
-  type: z.string().nullish().describe("For demographics: text, bday or list"),
+  field_value: z.unknown().optional().describe("Any JSON or null: string, number, boolean, { option }, medical-history rows"),
+  // Not in the spec (so anything is permitted): only a string means something.
+  type: z.unknown().optional().describe("For demographics: text, bday or list"),
 });
 
 export const ZFormData = z.looseObject({
-  form_id: z.number().int().nullish(),
+  form_id: ZInt32.nullish(),
   form_name: z.string().nullish(),
   form_schema_id: z.guid().nullish().describe("Stable across form versions; selects the label mapping"),
   created_at: z.iso.datetime({ offset: true }).nullish(),
   created_by: z.string().nullish(),
-  fields: z.array(ZFormField).min(1, "must contain the form's fields"),
+  // Not required by the spec, and may be empty.
+  fields: z.array(ZFormField).max(INTAKE_LIMITS.fields, `must have at most ${INTAKE_LIMITS.fields} fields`).default([]),
 });
 
 export const ZReferralRequest = z.looseObject({
@@ -107,7 +134,7 @@ export const ZReferralRequest = z.looseObject({
     .describe("Idempotency key and the ACCloud external service id. When absent, one is derived from the content (see README)"),
   agency: ZAgency,
   client: ZClient,
-  files: z.array(ZFormFile).nullish(),
+  files: z.array(ZFormFile).max(INTAKE_LIMITS.files, `must have at most ${INTAKE_LIMITS.files} files`).nullish(),
   form_data: ZFormData,
 });
 

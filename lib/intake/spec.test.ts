@@ -61,6 +61,26 @@ describe("the webhook schema follows reference/referral_request.spec.yaml", () =
     }
   });
 
+  it.each(cases)("$name: every member the spec does not require may be absent", ({ name, at, path }) => {
+    const { properties, required } = members(name);
+    for (const key of properties.filter((k) => !required.includes(k))) {
+      const payload = readReferencePayload();
+      delete at(payload)[key];
+      const result = ZReferralRequest.safeParse(payload);
+      expect(result.success, `${path}${key} absent: ${result.error?.issues.map((i) => formatPath(i.path)).join(", ")}`).toBe(true);
+    }
+  });
+
+  it("empty strings and arrays where the spec's types allow them are accepted", () => {
+    const payload = readReferencePayload();
+    payload.form_data.fields = [];
+    payload.client.first_name = "";
+    payload.client.last_name = "";
+    payload.agency.host = "";
+    payload.files = [{ file_name: "", file_value: "" }];
+    expect(ZReferralRequest.safeParse(payload).success).toBe(true);
+  });
+
   it("the spec's required members are the ones this test knows about", () => {
     // A spec change that adds a schema or a requirement should be looked at, not missed.
     expect(Object.keys(schemas).sort()).toEqual(["AgencyMetadata", "BaseRequest", "ClientMetadata", "FormData", "FormFieldData", "FormFile", "ReferralRequest"]);

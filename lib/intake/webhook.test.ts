@@ -4,10 +4,12 @@ import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearApiClientCache, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "../api-clients";
+import { LARGE_BODY_BYTES } from "./gate";
+import { INTAKE_LIMITS } from "./schema";
 import { systemActor } from "../audit";
 import { closeDb, getDb } from "../db";
 import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../testing/fixtures";
-import { handleReferralWebhook } from "./webhook";
+import { handleReferralWebhook, prunePending } from "./webhook";
 
 type Creds = Awaited<ReturnType<typeof newApiClient>>;
 let creds: Creds;
@@ -334,6 +336,268 @@ describe("errors", () => {
   });
 });
 
+describe("input that fails the same way on every retry gets a 4xx naming the field, never a 503", () => {
+  /** Posts the raw body twice (a sender's retry) and expects the same 4xx both times, nothing stored. */
+  async function refusedTwice(raw: string) {
+    const before = await totals();
+    const first = await post(null, { raw });
+    const retry = await post(null, { raw });
+    expect(first.status).toBeGreaterThanOrEqual(400);
+    expect(first.status).toBeLessThan(500);
+    expect(retry).toEqual(first);
+    expect(await totals()).toEqual(before);
+    return first;
+  }
+  const withField = (value: unknown, at = 4) => {
+    const p = freshPayload();
+    p.form_data.fields[at]!.field_value = value;
+    return p;
+  };
+
+  it("422 for a NUL character or a lone surrogate anywhere PostgreSQL would refuse it", async () => {
+    let r = await refusedTwice(JSON.stringify(withField("Dr. \u0000Smith")));
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "form_data.fields[4].field_value", message: expect.stringContaining("NUL") }]);
+
+    // A lone surrogate only exists as a JSON escape (JSON.stringify writes it as one).
+    const lone = freshPayload();
+    lone.client.first_name = "Ja\ud800ne";
+    r = await refusedTwice(JSON.stringify(lone));
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "client.first_name", message: expect.stringContaining("surrogate") }]);
+
+    const key = freshPayload() as Record<string, unknown>;
+    key["extra\u0000"] = 1;
+    r = await refusedTwice(JSON.stringify(key));
+    expect(r.status).toBe(422);
+    expect((r.json.issues as Array<{ path: string }>)[0]!.path).toBe("extra\u0000");
+  });
+
+  it(`422 naming the path for nesting deeper than ${INTAKE_LIMITS.depth} levels (JSON.stringify and jsonb overflow far below JSON.parse's limit)`, async () => {
+    // (written as text: JSON.stringify itself overflows on it)
+    const deep = `${'{"d":'.repeat(5000)}"leaf"${"}".repeat(5000)}`;
+    const r = await refusedTwice(JSON.stringify(withField("DEEP")).replace('"DEEP"', deep));
+    expect(r.status).toBe(422);
+    expect((r.json.issues as Array<{ path: string; message: string }>)[0]).toEqual({
+      path: expect.stringMatching(/^form_data\.fields\[4\]\.field_value(\.d)+$/),
+      message: `nests deeper than ${INTAKE_LIMITS.depth} levels`,
+    });
+    // Within the limit it is kept.
+    let ok: unknown = "leaf";
+    for (let i = 0; i < INTAKE_LIMITS.depth - 6; i++) ok = [ok];
+    expect((await post(withField(ok))).status).toBe(201);
+  });
+
+  it(`422 for more than ${INTAKE_LIMITS.fields} fields or ${INTAKE_LIMITS.files} files; 413 for more than ${INTAKE_LIMITS.values} values or ${INTAKE_LIMITS.jsonBytesOutsideFiles} bytes outside the files`, async () => {
+    const fields = freshPayload();
+    fields.form_data.fields = Array.from({ length: INTAKE_LIMITS.fields + 1 }, (_, i) => ({ field_id: i, field_label: `F${i}`, field_type: "text", field_value: "x" }));
+    let r = await refusedTwice(JSON.stringify(fields));
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "form_data.fields", message: `must have at most ${INTAKE_LIMITS.fields} fields` }]);
+
+    const files = freshPayload();
+    files.files = Array.from({ length: INTAKE_LIMITS.files + 1 }, (_, i) => ({ file_name: `p${i}.png`, file_value: referencePayload().files![0]!.file_value }));
+    r = await refusedTwice(JSON.stringify(files));
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "files", message: `must have at most ${INTAKE_LIMITS.files} files` }]);
+
+    r = await refusedTwice(JSON.stringify(withField(Array.from({ length: INTAKE_LIMITS.values }, () => 0))));
+    expect(r.status).toBe(413);
+    expect(r.json.issues).toEqual([{ path: "(body)", message: `The body holds more than ${INTAKE_LIMITS.values} JSON values` }]);
+
+    r = await refusedTwice(JSON.stringify(withField("x".repeat(INTAKE_LIMITS.jsonBytesOutsideFiles))));
+    expect(r.status).toBe(413);
+    expect((r.json.issues as Array<{ path: string }>)[0]!.path).toBe("(body)");
+  });
+
+  it("422 naming the field for an id outside PostgreSQL's integer range", async () => {
+    const p = freshPayload();
+    p.client.id = 2 ** 31;
+    const r = await refusedTwice(JSON.stringify(p));
+    expect(r.status).toBe(422);
+    expect(r.json.issues).toEqual([{ path: "client.id", message: "must be at most 2147483647" }]);
+  });
+
+  it("keeps what only the queue's copies could not hold: long names and services are cut in the columns, year 0000 leaves the column empty", async () => {
+    const p = freshPayload();
+    // Random text does not compress: a btree entry over ~2.7 kB would be refused on every retry.
+    const long = Array.from({ length: 3000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join("");
+    p.client.last_name = long;
+    p.client.birthday = "0000-01-01";
+    p.form_data.fields.find((f) => f.field_label === "Service Requested")!.field_value = long;
+    const r = await post(p);
+    expect(r.status).toBe(201);
+    const row = (await db().execute(sql`select client_last_name, client_birthday, service_requested from referral_requests where id = ${r.json.id as string}`)).rows[0] as Record<string, string | null>;
+    expect(row).toEqual({ client_last_name: long.slice(0, 200), client_birthday: null, service_requested: long.slice(0, 200) });
+    const sub = (await db().execute(sql`select payload->'client'->>'last_name' as name from referral_submissions where referral_request_id = ${r.json.id as string}`)).rows[0];
+    expect(sub).toEqual({ name: long });
+  });
+
+  it("422 (not 503) when PostgreSQL refuses a value for itself; 503 with Retry-After when the refusal may pass", async () => {
+    await db().execute(sql.raw(`
+      create or replace function test_refuse_value() returns trigger as $$
+      begin
+        if new.original_name = 'range.pdf' then raise exception 'out of range' using errcode = '22003'; end if;
+        if new.original_name = 'busy.pdf' then raise exception 'deadlock' using errcode = '40P01'; end if;
+        return new;
+      end; $$ language plpgsql;
+      drop trigger if exists test_refuse_value on referral_files;
+      create trigger test_refuse_value before insert on referral_files for each row execute function test_refuse_value();`));
+    try {
+      const p = freshPayload();
+      p.files = [{ file_name: "range.pdf", file_value: p.files![0]!.file_value }];
+      const r = await refusedTwice(JSON.stringify(p));
+      expect(r.status).toBe(422);
+      expect(r.json.issues).toEqual([{ path: "(body)", message: "PostgreSQL refused a value (SQLSTATE 22003)" }]);
+      const q = freshPayload();
+      q.files = [{ file_name: "busy.pdf", file_value: q.files![0]!.file_value }];
+      const res = await handleReferralWebhook(webhookRequest(q, { auth: basic(creds) }));
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+    } finally {
+      await db().execute(sql.raw("drop trigger if exists test_refuse_value on referral_files"));
+    }
+  });
+});
+
+describe("what the spec permits is accepted", () => {
+  it("an empty or absent fields array, a file without a name or bytes, empty names, a non-string `type`", async () => {
+    const empty = freshPayload();
+    empty.form_data.fields = [];
+    let r = await post(empty);
+    expect(r.status).toBe(201);
+
+    const absent = freshPayload();
+    delete (absent.form_data as Record<string, unknown>).fields;
+    r = await post(absent);
+    expect(r.status).toBe(201);
+
+    const files = freshPayload() as Record<string, unknown>;
+    const png = referencePayload().files![0]!.file_value;
+    files.files = [{ file_value: png }, { file_name: "later.pdf" }, { file_name: "blank.pdf", file_value: "" }];
+    r = await post(files);
+    expect(r.status).toBe(201);
+    const stored = (await db().execute(sql`select idx, safe_name from referral_files where referral_request_id = ${r.json.id as string} order by idx`)).rows;
+    expect(stored).toEqual([{ idx: 0, safe_name: "file-1.png" }]);
+    const kept = (await db().execute(sql`select payload->'files' as files from referral_submissions where referral_request_id = ${r.json.id as string}`)).rows[0] as { files: Array<Record<string, string>> };
+    expect(kept.files.map((f) => f.file_value?.slice(0, 7))).toEqual(["sha256:", "", ""]);
+
+    const names = freshPayload();
+    names.client.first_name = "";
+    names.agency.host = "";
+    (names.form_data.fields[0] as Record<string, unknown>).type = 7;
+    r = await post(names);
+    expect(r.status).toBe(201);
+  });
+});
+
+describe("a sender's retry of a signed message", () => {
+  async function signed(c: Creds, body: string, id: string) {
+    const at = new Date();
+    const headers = { "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": new Webhook(c.signingSecret!).sign(id, at, body) };
+    const res = await handleReferralWebhook(webhookRequest(null, { auth: basic(c), raw: body, headers }));
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("answers 2xx with the original result and stores nothing; the same id with another body is refused", async () => {
+    const c = await newApiClient({ signed: true });
+    const payload = freshPayload();
+    const body = JSON.stringify(payload);
+    const first = await signed(c, body, "msg_retry");
+    expect(first.status).toBe(201);
+    const mine = `api_client_id = '${c.id}'`;
+    const before = { submissions: await count("referral_submissions", mine), audits: await count("audit_events", `actor_id = '${c.id}'`) };
+
+    // The sender never saw the answer and tries again, re-signed at a later time.
+    const retry = await signed(c, body, "msg_retry");
+    expect(retry).toEqual(first);
+    // Even after the request changed under another message, the retry answers what it answered.
+    const amended = structuredClone(payload);
+    amended.form_data.fields[4]!.field_value = "changed";
+    expect((await signed(c, JSON.stringify(amended), "msg_amend")).status).toBe(201);
+    expect(await signed(c, body, "msg_retry")).toEqual(first);
+    expect(await count("referral_submissions", mine)).toBe(before.submissions + 1);
+    expect(await count("audit_events", `actor_id = '${c.id}'`)).toBe(before.audits + 1);
+
+    const other = await signed(c, JSON.stringify(freshPayload()), "msg_retry");
+    expect(other.status).toBe(409);
+    expect(other.json).toMatchObject({ error: "conflict", issues: [{ path: "headers.webhook-id", message: "already used for another body" }] });
+  });
+
+  it("answers concurrent retries of one message alike, storing it once", async () => {
+    const c = await newApiClient({ signed: true });
+    const body = JSON.stringify(freshPayload());
+    const results = await Promise.all(Array.from({ length: 8 }, () => signed(c, body, "msg_concurrent")));
+    expect(new Set(results.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify(results[0])]));
+    expect(results[0]!.status).toBe(201);
+    expect(await count("referral_submissions", `api_client_id = '${c.id}'`)).toBe(1);
+  });
+
+  it("prunes message ids older than WEBHOOK_MESSAGE_RETENTION_HOURS", async () => {
+    const c = await newApiClient({ signed: true });
+    await db().execute(sql`insert into webhook_messages (api_client_id, message_id, received_at) values
+      (${c.id}, 'msg_old', now() - interval '73 hours'), (${c.id}, 'msg_recent', now() - interval '71 hours')`);
+    prunePending();
+    expect((await signed(c, JSON.stringify(freshPayload()), "msg_new")).status).toBe(201);
+    await expect.poll(async () => (await db().execute(sql`select message_id from webhook_messages where api_client_id = ${c.id} order by message_id`)).rows).toEqual([
+      { message_id: "msg_new" },
+      { message_id: "msg_recent" },
+    ]);
+  });
+});
+
+describe("memory: large bodies", () => {
+  /** A valid delivery of about `mb` megabytes (one file), as bytes. */
+  function bigBody(mb: number): Buffer {
+    const p = freshPayload();
+    p.files = [{ file_name: "scan.pdf", file_value: Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(mb * 768 * 1024, 7)]).toString("base64") }];
+    return Buffer.from(JSON.stringify(p));
+  }
+  const CHUNK = 1024 * 1024;
+
+  it("reads one large body at a time: a second waits, unread, until the first is stored", async () => {
+    const first = bigBody(20);
+    const second = bigBody(20);
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+    let firstSent = 0;
+    const firstStream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        // Past the large-body mark, then held until the test lets it finish.
+        if (firstSent > LARGE_BODY_BYTES + CHUNK) await firstHeld;
+        if (firstSent >= first.length) return controller.close();
+        controller.enqueue(first.subarray(firstSent, firstSent + CHUNK));
+        firstSent += CHUNK;
+      },
+    });
+    let secondPulled = 0;
+    const secondStream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (secondPulled >= second.length) return controller.close();
+        controller.enqueue(second.subarray(secondPulled, secondPulled + CHUNK));
+        secondPulled += CHUNK;
+      },
+    });
+    const request = (body: ReadableStream<Uint8Array>) =>
+      new Request("http://localhost/api/referral-requests", {
+        method: "POST",
+        headers: { authorization: basic(creds), "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit);
+    const a = handleReferralWebhook(request(firstStream));
+    await expect.poll(() => firstSent).toBeGreaterThan(LARGE_BODY_BYTES + CHUNK);
+    const b = handleReferralWebhook(request(secondStream));
+    await new Promise((r) => setTimeout(r, 500));
+    // The second stopped at the large-body mark (plus what the stream buffers ahead).
+    expect(secondPulled).toBeLessThanOrEqual(LARGE_BODY_BYTES + 3 * CHUNK);
+    releaseFirst();
+    const [ra, rb] = await Promise.all([a, b]);
+    expect([ra.status, rb.status]).toEqual([201, 201]);
+    expect(secondPulled).toBeGreaterThanOrEqual(second.length);
+  }, 60_000);
+});
+
 describe("API client lifecycle", () => {
   it("rotates with both secrets valid during the overlap, then only the new one", async () => {
     const c = await newApiClient();
@@ -415,14 +679,24 @@ describe("property: malformed payloads", () => {
     const requiredPaths: Array<Array<string | number>> = [
       ["agency"], ["agency", "host"], ["agency", "branch_id"], ["agency", "alayamarket_org_id"], ["agency", "timezone"], ["agency", "name"],
       ["client"], ["client", "id"], ["client", "first_name"], ["client", "last_name"], ["client", "timezone"],
-      ["form_data"], ["form_data", "fields"], ["form_data", "fields", 0, "field_id"], ["form_data", "fields", 2, "field_label"],
-      ["form_data", "fields", 5, "field_type"], ["files", 0, "file_value"], ["files", 0, "file_name"],
+      ["form_data", "fields", 0, "field_id"], ["form_data", "fields", 2, "field_label"],
+      ["form_data", "fields", 5, "field_type"],
     ];
-    const wrongValue = fc.oneof(
-      fc.constant(undefined), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }),
+    // Members the spec does not require: absent is fine, a value of the wrong type is not.
+    const typedPaths: Array<Array<string | number>> = [["form_data", "fields"], ["files", 0, "file_value"], ["files", 0, "file_name"]];
+    const wrongType = fc.oneof(
+      fc.constant(null), fc.boolean(), fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
       fc.constant({}), fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)),
     );
-    const mutated = fc.tuple(fc.constantFrom(...requiredPaths), wrongValue).map(([p, v]) => {
+    const wrongValue = fc.oneof(fc.constant(undefined), wrongType);
+    // form_data is required, but none of its members is: {} is a form_data.
+    const notAnObject = fc.oneof(fc.constant(undefined), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.double({ noNaN: true }));
+    const mutation = fc.oneof(
+      fc.tuple(fc.constantFrom(...requiredPaths), wrongValue),
+      fc.tuple(fc.constantFrom(...typedPaths), wrongType),
+      fc.tuple(fc.constant(["form_data"]), notAnObject),
+    );
+    const mutated = mutation.map(([p, v]) => {
       const copy = structuredClone(base) as Record<string, unknown>;
       copy.request_id = randomUUID();
       let node = copy as Record<string | number, unknown>;

@@ -1,9 +1,9 @@
-/** JSON with sorted keys, so key order never counts as a change. */
+import { jsonText } from "./json-text";
+
+/**
+ * JSON with sorted keys, so key order never counts as a change. Written without recursion
+ * (lib/referrals/json-text.ts): a deeply nested stored value must not overflow the stack.
+ */
 export function canonical(value: unknown): string {
-  if (value === null || value === undefined || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  return jsonText(value ?? null, { sortKeys: true });
 }

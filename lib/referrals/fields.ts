@@ -6,7 +6,7 @@
 import { GROUP_TITLES, meaningOf, type FieldGroup } from "../form-mapping";
 import { diffSubmissions, type SubmissionChange } from "../approval/snapshot";
 
-export type PayloadField = { field_id?: unknown; field_label: string; field_type: string; field_value?: unknown; type?: string | null };
+export type PayloadField = { field_id?: unknown; field_label: string; field_type: string; field_value?: unknown; type?: unknown };
 
 export type ViewField = {
   /** position in form_data.fields */
@@ -43,7 +43,7 @@ export function buildFieldGroups(payload: unknown, changedLabels: ReadonlySet<st
     // Section headings structure the unmapped remainder; mapped fields carry their own group title.
     const group: FieldGroup = f.field_type === "section" ? "other" : (meaningOf(f, schemaId)?.group ?? "other");
     const list = byGroup.get(group) ?? [];
-    list.push({ index, label: f.field_label, type: f.field_type, subtype: f.type ?? null, value: f.field_value ?? null, changed: changedLabels.has(f.field_label) });
+    list.push({ index, label: f.field_label, type: f.field_type, subtype: typeof f.type === "string" ? f.type : null, value: f.field_value ?? null, changed: changedLabels.has(f.field_label) });
     byGroup.set(group, list);
   });
   return GROUP_ORDER.filter((g) => byGroup.has(g)).map((g) => {

@@ -1,32 +1,54 @@
 /**
  * What every process of the app does first (launcher, worker, CLIs): find or start the
  * database, make sure the secrets exist, apply migrations. With DATABASE_URL unset an
- * embedded PostgreSQL is used (data in DATA_DIR) and development secrets are generated once
- * into DATA_DIR/secrets.json; with DATABASE_URL set, AUTH_SECRET and APP_SECRET are required.
+ * embedded PostgreSQL is used (data in DATA_DIR), development secrets are generated once into
+ * DATA_DIR/secrets.json, and the app connects as its own role (csi_app) while the superuser owns
+ * the schema and migrates. With DATABASE_URL set, AUTH_SECRET and APP_SECRET are required, and
+ * migrations run as DATABASE_OWNER_URL's role when it is set (README, "Database roles").
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
-import { runMigrations } from "../../db/migrate";
+import pg from "pg";
+import { ensureAppRole, startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
+import { roleOf, runMigrations } from "../../db/migrate";
 import { getEnv, resetEnvCache } from "../env";
 
 export type Runtime = { databaseUrl: string; embedded: EmbeddedDatabase | null; stop: () => Promise<void> };
 
-type DevSecrets = { AUTH_SECRET: string; APP_SECRET: string; DEMO_PASSWORD: string };
+type DevSecrets = { AUTH_SECRET: string; APP_SECRET: string; DEMO_PASSWORD: string; DATABASE_APP_PASSWORD: string };
 
 function devSecrets(dataDir: string): DevSecrets {
   const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DevSecrets;
-  mkdirSync(dataDir, { recursive: true });
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<DevSecrets>) : {};
   const secrets: DevSecrets = {
-    AUTH_SECRET: randomBytes(32).toString("base64url"),
-    APP_SECRET: randomBytes(32).toString("base64url"),
+    AUTH_SECRET: kept.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
+    APP_SECRET: kept.APP_SECRET ?? randomBytes(32).toString("base64url"),
     // Readable enough to type, random enough not to guess.
-    DEMO_PASSWORD: `demo-${randomBytes(6).toString("base64url")}`,
+    DEMO_PASSWORD: kept.DEMO_PASSWORD ?? `demo-${randomBytes(6).toString("base64url")}`,
+    // (added later than the others: a data folder from before gets one now)
+    DATABASE_APP_PASSWORD: kept.DATABASE_APP_PASSWORD ?? randomBytes(18).toString("base64url"),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (Object.keys(secrets).some((k) => !(k in kept))) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
+}
+
+/** true when the app's role could lift the audit trail's protection (it owns the table, or is a superuser). */
+async function auditTrailUnprotected(databaseUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ unprotected: boolean }>(
+      `select pg_has_role(current_user, c.relowner, 'USAGE') or r.rolsuper as unprotected
+         from pg_class c, pg_roles r where c.oid = 'audit_events'::regclass and r.rolname = current_user`,
+    );
+    return r.rows[0]?.unprotected ?? true;
+  } finally {
+    await client.end();
+  }
 }
 
 export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: boolean } = {}): Promise<Runtime> {
@@ -35,23 +57,34 @@ export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: b
   let embedded: EmbeddedDatabase | null = null;
 
   if (!env.DATABASE_URL) {
-    const secrets = devSecrets(path.resolve(env.DATA_DIR));
+    const { DATABASE_APP_PASSWORD, ...secrets } = devSecrets(path.resolve(env.DATA_DIR));
     for (const [k, v] of Object.entries(secrets)) process.env[k] ||= v;
     embedded = await startEmbeddedPostgres({ dataRoot: env.DATA_DIR, database: "app", preferredPort: env.EMBEDDED_PG_PORT, log });
-    process.env.DATABASE_URL = embedded.url;
+    try {
+      process.env.DATABASE_URL = await ensureAppRole(embedded, DATABASE_APP_PASSWORD);
+    } catch (err) {
+      await embedded.stop().catch(() => {});
+      throw err;
+    }
+    process.env.DATABASE_OWNER_URL = embedded.url;
     resetEnvCache();
   } else if (!env.AUTH_SECRET || !env.APP_SECRET) {
     throw new Error("AUTH_SECRET and APP_SECRET must be set (at least 32 characters each) when DATABASE_URL is set");
   }
 
   const databaseUrl = getEnv().DATABASE_URL!;
-  if (opts.migrate !== false) {
-    try {
-      await runMigrations(databaseUrl);
-    } catch (err) {
-      await embedded?.stop().catch(() => {});
-      throw err;
+  const ownerUrl = getEnv().DATABASE_OWNER_URL ?? databaseUrl;
+  try {
+    if (opts.migrate !== false) await runMigrations(ownerUrl, { appRole: roleOf(databaseUrl) });
+    if (!embedded && (await auditTrailUnprotected(databaseUrl))) {
+      log(
+        `warning: the app's database role (${roleOf(databaseUrl)}) owns audit_events or is a superuser, so it could lift the audit trail's ` +
+          "append-only rule: run the app as a role of its own and the migrations with DATABASE_OWNER_URL (README, Database roles)",
+      );
     }
+  } catch (err) {
+    await embedded?.stop().catch(() => {});
+    throw err;
   }
 
   return {

@@ -8,12 +8,14 @@
  * child when the child does not acknowledge a relayed signal within 30 ms.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startEmbeddedPostgres } from "../../db/embedded";
+import { verifyPassword } from "../passwords";
+import { createTestDatabase, dropTestDatabase } from "../testing/database";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -47,10 +49,11 @@ type Run = {
   kill: (signal: NodeJS.Signals) => void;
 };
 
-function runScript(script: string, env: Record<string, string>): Run {
+function runScript(script: string, env: Record<string, string>, args: string[] = []): Run {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  // The test database is not the launcher's, unless a test gives it one.
+  if (!("DATABASE_URL" in env)) delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const waiters: Array<() => void> = [];
   const onData = (d: Buffer) => {
@@ -122,6 +125,93 @@ describe("the launcher (npm start)", () => {
     expect(processesUsing(pgData(dataDir))).toEqual([]);
     expect(existsSync(path.join(pgData(dataDir), "postmaster.pid"))).toBe(false);
   }, 60_000);
+});
+
+/** A build folder with a BUILD_ID and nothing else: the start stops at Next (never a `next build`). */
+function fakeBuild(env: Record<string, string>): Record<string, string> {
+  mkdirSync(path.resolve(env.NEXT_DIST_DIR!), { recursive: true });
+  writeFileSync(path.resolve(env.NEXT_DIST_DIR!, "BUILD_ID"), "fake");
+  return env;
+}
+
+describe("production defaults", () => {
+  it("prints the demo password that works, also after a start with another DEMO_PASSWORD", async () => {
+    const dataDir = tmpDir();
+    const startWith = async (password?: string) => {
+      // SEED_DEMO_DATA unset (empty): the embedded cluster gets demo data.
+      const env = fakeBuild(await launcherEnv(dataDir, { SEED_DEMO_DATA: "", ...(password ? { DEMO_PASSWORD: password } : {}) }));
+      if (!password) env.DEMO_PASSWORD = "";
+      const run = runScript("scripts/start.ts", env);
+      await run.exit;
+      const printed = /Demo sign-in: .*password: (\S+)/.exec(run.output())?.[1];
+      expect(printed, run.output()).toBeDefined();
+      return { printed: printed!, output: run.output() };
+    };
+    const reviewerHash = async () => {
+      const db = await startEmbeddedPostgres({ dataRoot: dataDir, database: "app", preferredPort: 0 });
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        return (await client.query<{ h: string }>("select password_hash as h from users where email = 'reviewer@demo.test'")).rows[0]!.h;
+      } finally {
+        await client.end();
+        await db.stop();
+      }
+    };
+
+    const first = await startWith("first-password-1");
+    expect(first.output).toContain("Seeding demo data");
+    expect(first.printed).toBe("first-password-1");
+    const second = await startWith("second-password-2");
+    expect(second.printed).toBe("second-password-2");
+    expect(await verifyPassword(await reviewerHash(), "second-password-2")).toBe(true);
+    // Without DEMO_PASSWORD: the one generated into DATA_DIR/secrets.json, and it works too.
+    const third = await startWith();
+    const generated = (JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { DEMO_PASSWORD: string }).DEMO_PASSWORD;
+    expect(third.printed).toBe(generated);
+    expect(await verifyPassword(await reviewerHash(), generated)).toBe(true);
+  }, 180_000);
+
+  it("with DATABASE_URL: no demo data and no password printed; `npm run admin -- create` makes the first administrator", async () => {
+    const dataDir = tmpDir();
+    const name = `launcher_${Date.now()}`;
+    const { url } = await createTestDatabase(process.env.DATABASE_URL!, name);
+    try {
+      const env = fakeBuild(await launcherEnv(dataDir, { DATABASE_URL: url, SEED_DEMO_DATA: "", DEMO_PASSWORD: "never-printed-1" }));
+      const run = runScript("scripts/start.ts", env);
+      await run.exit;
+      const out = run.output();
+      expect(out).toContain("No administrator yet: create the first with `npm run admin -- create --email");
+      expect(out).not.toContain("never-printed-1");
+      expect(out).not.toMatch(/Seeding|Demo sign-in|password:/);
+      // The test's role owns the tables: the launcher says the audit trail is not protected from it.
+      expect(out).toMatch(/warning: the app's database role \(\w+\) owns audit_events or is a superuser/);
+
+      const admin = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, ["create", "--email", "First.Admin@CSI.example", "--json"]);
+      expect((await admin.exit).code).toBe(0);
+      const created = JSON.parse(admin.output().split("\n").find((l) => l.startsWith("{"))!) as { email: string; password: string };
+      expect(created.email).toBe("first.admin@csi.example");
+      expect(created.password.length).toBeGreaterThanOrEqual(24);
+      const again = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, ["create", "--email", "first.admin@csi.example"]);
+      expect((await again.exit).code).toBe(1);
+      expect(again.output()).toContain("already exists");
+
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const users = (await client.query<{ email: string; role: string; h: string }>("select email, role, password_hash as h from users")).rows;
+        expect(users.map((u) => [u.email, u.role])).toEqual([["first.admin@csi.example", "admin"]]);
+        expect(await verifyPassword(users[0]!.h, created.password)).toBe(true);
+        expect((await client.query("select 1 from referral_requests")).rowCount).toBe(0);
+        const audit = (await client.query("select action, actor_label from audit_events where action = 'user.created'")).rows;
+        expect(audit).toEqual([{ action: "user.created", actor_label: expect.stringMatching(/^cli/) }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await dropTestDatabase(process.env.DATABASE_URL!, name);
+    }
+  }, 120_000);
 });
 
 describe("onShutdown", () => {

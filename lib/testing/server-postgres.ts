@@ -86,10 +86,11 @@ export async function startTemporaryServer(bin: string): Promise<TemporaryServer
   const superUrl = `postgres://postgres:${encodeURIComponent(superPassword)}@127.0.0.1:${port}/postgres`;
   try {
     const client = await connectWhenReady(superUrl, child, () => log);
-    // Tests run as an ordinary role with CREATEDB, as the app does against a production server.
+    // Tests run as an ordinary role with CREATEDB, as the app does against a production server,
+    // and CREATEROLE to make an app role of its own (db/roles.test.ts).
     const password = randomBytes(18).toString("base64url");
     try {
-      await client.query(`create role csi_test login createdb password '${password}'`);
+      await client.query(`create role csi_test login createdb createrole password '${password}'`);
       const version = (await client.query<{ server_version: string }>("show server_version")).rows[0]!.server_version;
       return { url: `postgres://csi_test:${password}@127.0.0.1:${port}/postgres`, version, stop };
     } finally {

@@ -4,5 +4,6 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   const health = await getHealth();
-  return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } });
+  const ok = health.status === "ok";
+  return Response.json(health, { status: ok ? 200 : 503, headers: { "cache-control": "no-store", ...(ok ? {} : { "retry-after": "5" }) } });
 }

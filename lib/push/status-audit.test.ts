@@ -1,0 +1,98 @@
+/**
+ * Every status change the worker makes (the referral's and the push's) is audited, in the same
+ * transaction: the transition path writes the record with the change. Seen from PostgreSQL
+ * itself: test triggers log each status change and each audit record with the transaction that
+ * made it, and every change must have its record in its own transaction. Covers a push that
+ * retries and is sent, and one ACCloud refuses.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approveReferral } from "../approval/service";
+import { getDb } from "../db";
+import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "./testing";
+import { startWorker, type Worker } from "./worker";
+
+let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
+let worker: Worker;
+const db = () => getDb();
+
+beforeAll(async () => {
+  await db().execute(sql.raw(`
+    create table if not exists test_status_log (txid bigint, tbl text, referral_id uuid, old_status text, new_status text);
+    create table if not exists test_audit_log (txid bigint, entity_id text, action text, actor_type text);
+    create or replace function test_log_referral_status() returns trigger as $$
+    begin
+      if new.status is distinct from old.status then
+        insert into test_status_log values (txid_current(), 'referral_requests', new.id, old.status::text, new.status::text);
+      end if;
+      return new;
+    end $$ language plpgsql;
+    create or replace function test_log_push_status() returns trigger as $$
+    begin
+      if tg_op = 'INSERT' then
+        insert into test_status_log values (txid_current(), 'pushes', new.referral_request_id, null, new.status::text);
+      elsif new.status is distinct from old.status then
+        insert into test_status_log values (txid_current(), 'pushes', new.referral_request_id, old.status::text, new.status::text);
+      end if;
+      return new;
+    end $$ language plpgsql;
+    create or replace function test_log_audit() returns trigger as $$
+    begin insert into test_audit_log values (txid_current(), new.entity_id, new.action, new.actor_type::text); return new; end $$ language plpgsql;
+    drop trigger if exists test_log_status on referral_requests;
+    create trigger test_log_status after update on referral_requests for each row execute function test_log_referral_status();
+    drop trigger if exists test_log_status on pushes;
+    create trigger test_log_status after insert or update on pushes for each row execute function test_log_push_status();
+    drop trigger if exists test_log_audit on audit_events;
+    create trigger test_log_audit after insert on audit_events for each row execute function test_log_audit();`));
+  env = await setupPushEnvironment();
+  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await env?.sbx.close();
+  await db().execute(sql.raw(`
+    drop trigger if exists test_log_status on referral_requests; drop trigger if exists test_log_status on pushes;
+    drop trigger if exists test_log_audit on audit_events;`));
+});
+
+async function unaudited(referralId: string) {
+  const changes = await db().execute<{ tbl: string; old_status: string | null; new_status: string; audited: boolean; actions: string[] | null }>(sql`
+    select s.tbl, s.old_status, s.new_status,
+      exists (select 1 from test_audit_log a where a.txid = s.txid and a.entity_id = ${referralId}) as audited,
+      (select array_agg(a.action) from test_audit_log a where a.txid = s.txid and a.entity_id = ${referralId}) as actions
+    from test_status_log s where s.referral_id = ${referralId} order by s.txid`);
+  return changes.rows;
+}
+
+describe("the worker's status changes", () => {
+  it("are each audited in the transaction that makes them: a push that retries, then is sent", async () => {
+    const ref = await newReferral();
+    await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "status", status: 503, times: 1 });
+    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("sent");
+    const changes = await unaudited(ref.id);
+    const seen = changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`);
+    // The worker's changes are there (running, retrying, sent; the referral pushing and sent)...
+    expect(seen).toEqual(expect.arrayContaining(["pushes:queued>running", "pushes:running>retrying", "pushes:running>sent", "referral_requests:approved>pushing", "referral_requests:pushing>sent"]));
+    // ...and none without its audit record.
+    expect(changes.filter((c) => !c.audited)).toEqual([]);
+    const worker = await db().execute<{ actor_type: string; action: string }>(
+      sql`select distinct actor_type, action from test_audit_log where entity_id = ${ref.id} and action like 'push.%' order by action`,
+    );
+    expect(worker.rows).toEqual([
+      { actor_type: "system", action: "push.retrying" },
+      { actor_type: "system", action: "push.sent" },
+      { actor_type: "system", action: "push.started" },
+    ]);
+  });
+
+  it("are each audited when ACCloud refuses and the push ends failed", async () => {
+    const ref = await newReferral();
+    await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "status", status: 400, body: { code: "400", message: "Refused for the test." }, times: 1 });
+    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("failed");
+    const changes = await unaudited(ref.id);
+    expect(changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`)).toEqual(expect.arrayContaining(["pushes:running>failed", "referral_requests:pushing>push_failed"]));
+    expect(changes.filter((c) => !c.audited)).toEqual([]);
+  });
+});
