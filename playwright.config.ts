@@ -17,7 +17,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
-  timeout: 60_000,
+  // Journeys that check several pages with axe at two widths take tens of seconds; a loaded
+  // 2-core machine doubles that.
+  timeout: 150_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   globalSetup: "./e2e/support/global-setup.ts",
