@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { apiClients, type ApiClient } from "../db/schema";
-import { recordAudit, type Actor } from "./audit";
+import { recordAudit, type AnyActor as Actor } from "./audit";
 import type { Db } from "./db";
 import { decryptSecret, encryptSecret, hashApiSecret, randomToken, safeEqual } from "./secrets";
 

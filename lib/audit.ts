@@ -1,23 +1,18 @@
 import { auditEvents } from "../db/schema";
+import { actorId, actorLabel, type AnyActor } from "./auth/actors";
 import type { Db, TxDb } from "./db";
 
-export type Actor =
-  | { type: "user"; id: string; label: string }
-  | { type: "api_client"; id: string; label: string }
-  | { type: "system"; id?: undefined; label: string };
-
-export type SystemActor = Extract<Actor, { type: "system" }>;
-export const systemActor = (label = "system"): SystemActor => ({ type: "system", label });
+export { systemActor, type AnyActor, type SystemActor } from "./auth/actors";
 
 /** Always called with the transaction that makes the change, so the record and the change commit together. */
 export async function recordAudit(
   tx: TxDb | Db,
-  e: { actor: Actor; action: string; entityType: string; entityId?: string | null; details?: Record<string, unknown> },
+  e: { actor: AnyActor; action: string; entityType: string; entityId?: string | null; details?: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(auditEvents).values({
     actorType: e.actor.type,
-    actorId: e.actor.id ?? null,
-    actorLabel: e.actor.label,
+    actorId: actorId(e.actor),
+    actorLabel: actorLabel(e.actor),
     action: e.action,
     entityType: e.entityType,
     entityId: e.entityId ?? null,

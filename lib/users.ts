@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { users, type User } from "../db/schema";
-import { recordAudit, type Actor } from "./audit";
+import { recordAudit, type AnyActor as Actor } from "./audit";
 import type { Db } from "./db";
 import { hashPassword } from "./passwords";
 

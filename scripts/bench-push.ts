@@ -106,7 +106,7 @@ const worker = await startWorker({ client, concurrency: CONCURRENCY, refreshRefe
 accloudMs = 0;
 accloudCalls = 0;
 const t1 = performance.now();
-const reviewer = { id: user.id, email: "bench@local", name: "Bench", role: "reviewer" as const, sessionId: "" };
+const reviewer = { type: "user" as const, id: user.id, email: "bench@local", name: "Bench", role: "reviewer" as const, sessionId: "" };
 await Promise.all(refs.map((r) => approveReferral(getDb(), reviewer, { referralId: r.id, version: 1, approval: approval(r.payload.agency.alayamarket_org_id) })));
 for (;;) {
   const res = await getPool().query<{ n: number }>("select count(*)::int as n from pushes where status = 'sent'");

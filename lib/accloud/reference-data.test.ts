@@ -91,14 +91,14 @@ describe("refreshReferenceData", () => {
   });
 
   it("an admin's refresh writes its audit record in the refresh's transaction; a failed one writes none", async () => {
-    const actor = { type: "user" as const, id: "00000000-0000-4000-8000-0000000000ad", label: "admin@demo.test" };
+    const actor = { type: "user" as const, id: "00000000-0000-4000-8000-0000000000ad", email: "admin@demo.test" };
     await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000, actor });
     const audits = await pool.query("select actor_type, actor_id, actor_label, action, entity_type, details from audit_events");
     expect(audits.rows).toEqual([
       {
         actor_type: "user",
         actor_id: actor.id,
-        actor_label: actor.label,
+        actor_label: actor.email,
         action: "accloud.reference_refreshed",
         entity_type: "accloud_reference",
         details: { csiGroupId: CSI_GROUP_ID, funders: 5, serviceCodes: 5, suppliers: 3 },

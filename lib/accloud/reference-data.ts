@@ -18,7 +18,7 @@ import {
   type AccloudServiceCode,
   type AccloudSupplier,
 } from "../../db/schema/accloud";
-import { recordAudit, type Actor } from "../audit";
+import { recordAudit, type AnyActor as Actor } from "../audit";
 import type { Db as AppDb } from "../db";
 import { getEnv } from "../env";
 import type { AccloudClient } from "./client";

@@ -40,7 +40,6 @@ afterAll(async () => {
   await closeDb();
 });
 
-const userActor = (a: Actor) => ({ type: "user" as const, id: a.id, label: a.email });
 
 /** Every event id of a filter, walking all pages. */
 async function allIds(f: TAuditFilters): Promise<number[]> {
@@ -65,9 +64,9 @@ describe("filters", () => {
     const b = await makeReferral({ orgId: orgB, agencyName: "Miami Valley Nursing" });
     const riley = (await makeActors()).reviewer;
     await claimReferral(db(), riley, a.id);
-    await recordAudit(db(), { actor: userActor(riley), action: "referral.viewed", entityType: "referral_request", entityId: b.id });
-    await recordAudit(db(), { actor: userActor(actors.supervisor), action: "referral.viewed", entityType: "referral_request", entityId: a.id });
-    await recordAudit(db(), { actor: userActor(riley), action: "auth.signed_in", entityType: "user", entityId: riley.id, details: { provider: "credentials" } });
+    await recordAudit(db(), { actor: riley, action: "referral.viewed", entityType: "referral_request", entityId: b.id });
+    await recordAudit(db(), { actor: actors.supervisor, action: "referral.viewed", entityType: "referral_request", entityId: a.id });
+    await recordAudit(db(), { actor: riley, action: "auth.signed_in", entityType: "user", entityId: riley.id, details: { provider: "credentials" } });
 
     expect(await allIds({ user: riley.email })).toEqual(await idsOf(sql`actor_id = ${riley.id}`));
     // the session's sign-in (makeActors), the claim, the view, the sign-in recorded here
@@ -109,7 +108,7 @@ describe("filters", () => {
       [other, "referral.file_downloaded"],
       [actors.supervisor, "referral.file_viewed"],
     ] as const) {
-      await recordAudit(db(), { actor: userActor(who), action, entityType: "referral_request", entityId: r.id, details: action === "referral.viewed" ? {} : { fileId: file.id } });
+      await recordAudit(db(), { actor: who, action, entityType: "referral_request", entityId: r.id, details: action === "referral.viewed" ? {} : { fileId: file.id } });
     }
     const saw = await whoSaw(db(), actors.supervisor, r.id);
     expect(saw.map((s) => [s.label, s.views, s.fileViews, s.downloads]).sort()).toEqual(
@@ -171,7 +170,7 @@ describe("action groups", () => {
     const orgId = randomUUID();
     const r = await makeReferral({ orgId });
     await claimReferral(db(), actors.reviewer, r.id);
-    await recordAudit(db(), { actor: userActor(actors.supervisor), action: "referral.viewed", entityType: "referral_request", entityId: r.id });
+    await recordAudit(db(), { actor: actors.supervisor, action: "referral.viewed", entityType: "referral_request", entityId: r.id });
     const rows = await db().execute<{ action: string; agency_org_id: string | null }>(sql`select action, agency_org_id from audit_events where entity_id = ${r.id} order by id`);
     expect(rows.rows).toEqual([
       { action: "referral.received", agency_org_id: orgId },
@@ -185,14 +184,14 @@ describe("paging and the total", () => {
   it("keyset pages stay stable while new events arrive: no event twice, none skipped, the new ones on a newer page", async () => {
     const orgId = randomUUID();
     const r = await makeReferral({ orgId });
-    for (let i = 0; i < 129; i++) await recordAudit(db(), { actor: userActor(actors.reviewer), action: "referral.viewed", entityType: "referral_request", entityId: r.id });
+    for (let i = 0; i < 129; i++) await recordAudit(db(), { actor: actors.reviewer, action: "referral.viewed", entityType: "referral_request", entityId: r.id });
     const before = await idsOf(sql`agency_org_id = ${orgId}`);
     expect(before.length).toBe(130);
 
     const resolved = await resolveFilters(db(), { agency: orgId });
     const first = await listAuditPage(db(), actors.supervisor, resolved, {});
     // Others keep working while the supervisor reads: 25 new events arrive between page loads.
-    const writes = Promise.all(Array.from({ length: 25 }, () => recordAudit(db(), { actor: userActor(actors.reviewer), action: "referral.file_viewed", entityType: "referral_request", entityId: r.id })));
+    const writes = Promise.all(Array.from({ length: 25 }, () => recordAudit(db(), { actor: actors.reviewer, action: "referral.file_viewed", entityType: "referral_request", entityId: r.id })));
     const second = await listAuditPage(db(), actors.supervisor, resolved, { before: first.olderCursor! });
     await writes;
     const third = await listAuditPage(db(), actors.supervisor, resolved, { before: second.olderCursor! });

@@ -207,5 +207,5 @@ export async function auditFilterOptions(db: Db, actor: Actor) {
 /** Opening the trail and exporting it are audited too, with the filter used (ids, dates and an e-mail: no PHI). */
 export async function recordAuditAccess(db: Db, actor: Actor, action: "audit.viewed" | "audit.exported", f: TAuditFilters, extra: Record<string, unknown> = {}): Promise<void> {
   const filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
-  await recordAudit(db, { actor: { type: "user", id: actor.id, label: actor.email }, action, entityType: "audit_trail", details: { filters, ...extra } });
+  await recordAudit(db, { actor: actor, action, entityType: "audit_trail", details: { filters, ...extra } });
 }

@@ -42,7 +42,7 @@ export async function verifyCredentials(db: Db, emailInput: string, password: st
     await recordAudit(db, { actor: systemActor("sign-in"), action: "auth.sign_in_failed", entityType: "user", details: { email, reason: "unknown_user" } });
     return { ok: false, code: "invalid" };
   }
-  const actor = { type: "user" as const, id: user.id, label: user.email };
+  const actor = { type: "user" as const, id: user.id, email: user.email };
 
   // One of the account's remaining tries, taken atomically (none while it is locked).
   const [attempt] = await db

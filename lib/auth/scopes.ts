@@ -57,7 +57,8 @@ export class ScopeError extends Error {
   }
 }
 
-export type Actor = { id: string; email: string; name: string; role: Role; sessionId: string };
+export type { Actor } from "./actors";
+import type { Actor } from "./actors";
 
 export function assertScope(actor: Actor, scope: Scope | "admin:*"): void {
   if (!hasScope(actor.role, scope)) throw new ScopeError(scope);

@@ -22,7 +22,7 @@ describe("sessions", () => {
     const u = await makeUser("reviewer");
     await lastSeenAgo(u.sessionId, 2);
     const check = await resolveSession(db(), u.sessionId, { touch: true });
-    expect(check).toEqual({ ok: true, actor: { id: u.id, email: u.email, name: u.name, role: "reviewer", sessionId: u.sessionId } });
+    expect(check).toEqual({ ok: true, actor: { type: "user", id: u.id, email: u.email, name: u.name, role: "reviewer", sessionId: u.sessionId } });
     const [s] = await db().select().from(userSessions).where(eq(userSessions.id, u.sessionId));
     expect(Date.now() - s!.lastSeenAt.getTime()).toBeLessThan(10_000);
   });

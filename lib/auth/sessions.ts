@@ -25,7 +25,7 @@ export async function createSession(db: Db, input: { userId: string; provider: s
       .returning({ id: userSessions.id });
     if (!row) throw new Error("insert returned nothing");
     await recordAudit(tx, {
-      actor: { type: "user", id: input.userId, label: input.label },
+      actor: { type: "user", id: input.userId, email: input.label },
       action: "auth.signed_in",
       entityType: "user",
       entityId: input.userId,
@@ -71,7 +71,7 @@ export async function resolveSession(db: Db, sessionId: string | null | undefine
   if (opts.touch && row.stale) {
     await db.update(userSessions).set({ lastSeenAt: sql`now()` }).where(eq(userSessions.id, sessionId));
   }
-  return { ok: true, actor: { id: row.user_id, email: row.email, name: row.name, role: row.role, sessionId } };
+  return { ok: true, actor: { type: "user", id: row.user_id, email: row.email, name: row.name, role: row.role, sessionId } };
 }
 
 /** Records activity without resolving (the client's activity heartbeat). */
@@ -93,7 +93,7 @@ export async function endSession(db: Db, sessionId: string, reason: EndReason): 
     if (!row) return;
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
     await recordAudit(tx, {
-      actor: reason === "signed_out" ? { type: "user", id: row.userId, label: user?.email ?? row.userId } : { type: "system", label: "session" },
+      actor: reason === "signed_out" ? { type: "user", id: row.userId, email: user?.email ?? row.userId } : { type: "system", label: "session" },
       action: reason === "signed_out" ? "auth.signed_out" : "auth.session_ended",
       entityType: "user",
       entityId: row.userId,

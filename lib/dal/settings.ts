@@ -9,7 +9,7 @@ import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import type { ActionResult } from "../validations/action-result";
 
-const auditActor = (a: Actor) => ({ type: "user" as const, id: a.id, label: a.email });
+const auditActor = (a: Actor) => (a);
 
 export async function listReasons(db: Db, actor: Actor): Promise<DecisionReason[]> {
   assertScope(actor, "admin:settings");
@@ -25,7 +25,7 @@ export async function addReason(db: Db, actor: Actor, input: { kind: ReasonKind;
       .onConflictDoNothing()
       .returning({ code: decisionReasons.code });
     if (!inserted.length) return { status: "conflict" as const, fieldErrors: { code: ["This code exists already"] }, message: "This code exists already." };
-    await recordAudit(tx, { actor: auditActor(actor), action: "settings.reason_added", entityType: "decision_reason", entityId: input.code, details: { kind: input.kind, label: input.label } });
+    await recordAudit(tx, { actor: actor, action: "settings.reason_added", entityType: "decision_reason", entityId: input.code, details: { kind: input.kind, label: input.label } });
     return { status: "success" as const, message: `Added “${input.label}”.` };
   });
 }
@@ -40,7 +40,7 @@ export async function setReasonActive(db: Db, actor: Actor, input: { kind: Reaso
       .returning({ code: decisionReasons.code });
     if (!updated.length) return { status: "failed" as const, message: "No such reason." };
     await recordAudit(tx, {
-      actor: auditActor(actor),
+      actor: actor,
       action: input.active ? "settings.reason_enabled" : "settings.reason_disabled",
       entityType: "decision_reason",
       entityId: input.code,

@@ -21,7 +21,7 @@ export type UserRow = {
   lastSignInAt: string | null;
 };
 
-const auditActor = (a: Actor) => ({ type: "user" as const, id: a.id, label: a.email });
+const auditActor = (a: Actor) => (a);
 
 export async function listUsers(db: Db, actor: Actor): Promise<UserRow[]> {
   assertScope(actor, "admin:users");
@@ -44,7 +44,7 @@ export async function addUser(db: Db, actor: Actor, input: TCreateUser): Promise
   const email = input.email.trim().toLowerCase();
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
   if (existing) return { status: "conflict", fieldErrors: { email: ["A user with this e-mail already exists"] }, message: "A user with this e-mail already exists." };
-  await createUser(db, { email, name: input.name, role: input.role, password: input.password || undefined, actor: auditActor(actor) });
+  await createUser(db, { email, name: input.name, role: input.role, password: input.password || undefined, actor: actor });
   return { status: "success", message: `Added ${email}.` };
 }
 
@@ -64,7 +64,7 @@ export async function setUserRole(db: Db, actor: Actor, input: { userId: string;
   if (user.role === "admin" && (await isLastActiveAdmin(db, user.id))) return { status: "conflict", message: "This is the last active administrator." };
   await db.transaction(async (tx) => {
     await tx.update(users).set({ role: input.role, updatedAt: sql`now()` }).where(eq(users.id, user.id));
-    await recordAudit(tx, { actor: auditActor(actor), action: "user.role_changed", entityType: "user", entityId: user.id, details: { from: user.role, to: input.role } });
+    await recordAudit(tx, { actor: actor, action: "user.role_changed", entityType: "user", entityId: user.id, details: { from: user.role, to: input.role } });
   });
   return { status: "success", message: `${user.email} is now ${input.role}.` };
 }
@@ -80,7 +80,7 @@ export async function setUserDisabled(db: Db, actor: Actor, input: { userId: str
       .update(users)
       .set({ disabledAt: input.disabled ? sql`now()` : null, updatedAt: sql`now()` })
       .where(input.disabled ? and(eq(users.id, user.id), isNull(users.disabledAt)) : eq(users.id, user.id));
-    await recordAudit(tx, { actor: auditActor(actor), action: input.disabled ? "user.disabled" : "user.enabled", entityType: "user", entityId: user.id, details: {} });
+    await recordAudit(tx, { actor: actor, action: input.disabled ? "user.disabled" : "user.enabled", entityType: "user", entityId: user.id, details: {} });
   });
   if (input.disabled) await endUserSessions(db, user.id, "disabled");
   return { status: "success", message: `${user.email} ${input.disabled ? "disabled" : "enabled"}.` };
@@ -92,7 +92,7 @@ export async function unlockUser(db: Db, actor: Actor, input: { userId: string }
   if (!user) return { status: "failed", message: "No such user." };
   await db.transaction(async (tx) => {
     await tx.update(users).set({ lockedUntil: null, failedSignIns: 0, updatedAt: sql`now()` }).where(eq(users.id, user.id));
-    await recordAudit(tx, { actor: auditActor(actor), action: "user.unlocked", entityType: "user", entityId: user.id, details: {} });
+    await recordAudit(tx, { actor: actor, action: "user.unlocked", entityType: "user", entityId: user.id, details: {} });
   });
   return { status: "success", message: `${user.email} unlocked.` };
 }

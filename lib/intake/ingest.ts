@@ -8,10 +8,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
-import { recordAudit, type Actor as AuditActor } from "../audit";
+import { recordAudit } from "../audit";
+import { actorId, actorLabel, type ApiClientActor, type SystemActor } from "../auth/actors";
 
 /** Who delivers a request: the webhook's API client, or the system (demo data, tests). */
-type Actor = Extract<AuditActor, { type: "api_client" | "system" }>;
+type Actor = ApiClientActor | SystemActor;
 import { getPool, type Db, type Tx, type TxDb } from "../db";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
@@ -206,8 +207,8 @@ async function insertNewRequest(v: {
       sha256: f.sha256,
     })),
     actor_type: v.actor.type,
-    actor_id: v.actor.id ?? null,
-    actor_label: v.actor.label,
+    actor_id: actorId(v.actor),
+    actor_label: actorLabel(v.actor),
     audit: v.auditDetails,
   };
   const res = await getPool().query<{ id: string; status: ReferralStatus }>({

@@ -27,7 +27,7 @@ export async function setNotificationPreferences(db: Db, actor: Actor, input: Pa
         .insert(notificationPreferences)
         .values({ userId: actor.id, event, enabled })
         .onConflictDoUpdate({ target: [notificationPreferences.userId, notificationPreferences.event], set: { enabled, updatedAt: sql`now()` } });
-      await recordAudit(tx, { actor: { type: "user", id: actor.id, label: actor.email }, action: "notification.preference_changed", entityType: "user", entityId: actor.id, details: { event, enabled } });
+      await recordAudit(tx, { actor: actor, action: "notification.preference_changed", entityType: "user", entityId: actor.id, details: { event, enabled } });
       changed++;
     }
     return changed;

@@ -26,7 +26,7 @@ export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
   await refreshReferenceData({ db: getPool(), client: sbx.client });
   const email = `reviewer-${randomUUID().slice(0, 8)}@test.local`;
   const user = await createUser(getDb(), { email, name: "Test Reviewer", role: "reviewer", actor: systemActor("test") });
-  const actor: Actor = { id: user.id, email, name: "Test Reviewer", role: "reviewer", sessionId: "" };
+  const actor: Actor = { type: "user", id: user.id, email, name: "Test Reviewer", role: "reviewer", sessionId: "" };
   return { sbx, actor };
 }
 

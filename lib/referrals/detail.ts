@@ -147,7 +147,7 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
 
   // The view itself is audited; the assignee's view is activity that keeps the claim.
   await Promise.all([
-    recordAudit(db, { actor: { type: "user", id: actor.id, label: actor.email }, action: "referral.viewed", entityType: "referral_request", entityId: id }),
+    recordAudit(db, { actor: actor, action: "referral.viewed", entityType: "referral_request", entityId: id }),
     r.assigneeId === actor.id
       ? db.update(referralRequests).set({ claimedAt: sql`now()` }).where(and(eq(referralRequests.id, id), eq(referralRequests.assigneeId, actor.id)))
       : Promise.resolve(),
@@ -247,7 +247,7 @@ export async function getReferralFile(
     .where(and(eq(referralFiles.id, input.fileId), eq(referralFiles.referralRequestId, input.referralId)));
   if (!file) return null;
   await recordAudit(db, {
-    actor: { type: "user", id: actor.id, label: actor.email },
+    actor: actor,
     action: input.disposition === "inline" ? "referral.file_viewed" : "referral.file_downloaded",
     entityType: "referral_request",
     entityId: input.referralId,

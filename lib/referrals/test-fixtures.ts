@@ -19,7 +19,7 @@ export async function makeUser(role: Role, opts: { password?: string } = {}): Pr
   const name = `${role} ${email.slice(role.length + 1, role.length + 5)}`;
   const { id } = await createUser(db, { email, name, role, password: opts.password ?? TEST_PASSWORD, actor: systemActor("test") });
   const sessionId = await createSession(db, { userId: id, provider: "credentials", label: email });
-  return { id, email, name, role, sessionId };
+  return { type: "user", id, email, name, role, sessionId };
 }
 
 /** One actor per role, each with a live session. */

@@ -14,7 +14,8 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import * as schema from "../../db/schema";
 import { auditEvents, pushes, referralRequests, referralStatus, users, type ReferralStatus } from "../../db/schema";
-import { recordAudit, type Actor as AuditActor } from "../audit";
+import { recordAudit } from "../audit";
+import { isUserActor, type ApiClientActor, type SystemActor } from "../auth/actors";
 import { hasScope, type Actor, type Scope } from "../auth/scopes";
 import type { Db, TxDb } from "../db";
 import { getEnv } from "../env";
@@ -93,9 +94,8 @@ export const TRANSITIONS: Record<TransitionName, Rule> = {
 };
 
 /** Who makes a change: a signed-in user (auth actor) or the system / an API client (audit actor). */
-export type Who = Actor | Extract<AuditActor, { type: "system" | "api_client" }>;
-const isUser = (w: Who): w is Actor => "role" in w;
-export const auditActorOf = (w: Who): AuditActor => (isUser(w) ? { type: "user", id: w.id, label: w.email } : w);
+export type Who = Actor | SystemActor | ApiClientActor;
+const isUser = (w: Who): w is Actor => isUserActor(w);
 
 export type ConflictData = { current: ReferralSnapshot; lastChange: { actorLabel: string; at: string; action: string } | null };
 
@@ -265,7 +265,7 @@ export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest
     .set({ ...applied.set, status: to, version: nextVersion, updatedAt: sql`now()` })
     .where(eq(referralRequests.id, row.id));
   await recordAudit(tx, {
-    actor: auditActorOf(who),
+    actor: who,
     action: applied.audit.action,
     entityType: "referral_request",
     entityId: row.id,

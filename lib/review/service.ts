@@ -128,7 +128,7 @@ export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerd
     if (row.approved_by_id === actor.id) return { status: "forbidden" as const, message: "Forbidden: an approval is not second-reviewed by the person who made it." };
     await tx.update(secondReviews).set({ verdict: input.verdict, note: note || null, reviewedById: actor.id, reviewedAt: sql`now()` }).where(eq(secondReviews.id, row.id));
     await recordAudit(tx, {
-      actor: { type: "user", id: actor.id, label: actor.email },
+      actor: actor,
       action: input.verdict === "agree" ? "review.agreed" : "review.disagreed",
       entityType: "referral_request",
       entityId: row.referral_request_id,
@@ -150,7 +150,7 @@ export async function acknowledgeDisagreement(db: Db, actor: Actor, reviewId: st
       .where(and(eq(secondReviews.id, reviewId), eq(secondReviews.approvedById, actor.id), eq(secondReviews.verdict, "disagree"), isNull(secondReviews.acknowledgedAt)))
       .returning({ referralId: secondReviews.referralRequestId });
     if (!row) return { status: "failed" as const, message: "There is no unread disagreement with your approval here." };
-    await recordAudit(tx, { actor: { type: "user", id: actor.id, label: actor.email }, action: "review.acknowledged", entityType: "referral_request", entityId: row.referralId, details: { reviewId } });
+    await recordAudit(tx, { actor: actor, action: "review.acknowledged", entityType: "referral_request", entityId: row.referralId, details: { reviewId } });
     return { status: "success" as const, message: "Marked as read." };
   });
 }

@@ -25,7 +25,7 @@ export async function setSecondReviewPercent(db: Db, actor: Actor, percent: numb
       .values({ key: SECOND_REVIEW_KEY, value: percent, updatedById: actor.id })
       .onConflictDoUpdate({ target: appSettings.key, set: { value: percent, updatedById: actor.id, updatedAt: sql`now()` } });
     await recordAudit(tx, {
-      actor: { type: "user", id: actor.id, label: actor.email },
+      actor: actor,
       action: "settings.second_review_percent",
       entityType: "setting",
       entityId: SECOND_REVIEW_KEY,

@@ -48,7 +48,7 @@ export async function refreshReferenceDataAction() {
       const { createAccloudClientFromEnv } = await import("@/lib/accloud/client");
       const { getPool } = await import("@/lib/db");
       try {
-        const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv(), actor: { type: "user", id: actor.id, label: actor.email } });
+        const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv(), actor: actor });
         return { status: "success" as const, message: `Loaded ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers; group ${ref.csiGroup?.name ?? "?"}.` };
       } catch (err) {
         return { status: "failed" as const, message: `ACCloud reference data could not be refreshed: ${(err as Error).message}` };
@@ -57,7 +57,6 @@ export async function refreshReferenceDataAction() {
   );
 }
 
-const userActor = (a: { id: string; email: string }) => ({ type: "user" as const, id: a.id, label: a.email });
 /** The library throws for an unknown or revoked client: a result the page shows, not a 500. */
 const notActive = (err: unknown) => ({ status: "failed" as const, message: /no active/.test((err as Error).message) ? "This API client is revoked or does not exist." : "Something went wrong and nothing was saved." });
 
@@ -65,7 +64,7 @@ const notActive = (err: unknown) => ({ status: "failed" as const, message: /no a
 export async function createApiClientAction(input: { name: string; signed: boolean }) {
   return done(
     await runAction("create api client", "admin:api_clients", ZCreateApiClient, input, async (actor, data) => {
-      const c = await createApiClient(getDb(), { name: data.name, withSigningSecret: data.signed, actor: userActor(actor) });
+      const c = await createApiClient(getDb(), { name: data.name, withSigningSecret: data.signed, actor: actor });
       return { status: "success" as const, message: `Created “${c.name}”. Copy the secret now: it is not shown again.`, data: { key: c.key, secret: c.secret, signingSecret: c.signingSecret ?? null } };
     }),
   );
@@ -76,10 +75,10 @@ export async function rotateApiClientAction(input: { id: string; which: "secret"
     await runAction("rotate api client", "admin:api_clients", ZRotateApiClient, input, async (actor, data) => {
       try {
         if (data.which === "signing") {
-          const c = await rotateApiClientSigningSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: userActor(actor) });
+          const c = await rotateApiClientSigningSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: actor });
           return { status: "success" as const, message: `New signing secret for ${c.key}. The previous one is accepted for ${data.overlapMinutes} more minutes.`, data: { key: c.key, secret: null, signingSecret: c.signingSecret } };
         }
-        const c = await rotateApiClientSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: userActor(actor) });
+        const c = await rotateApiClientSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: actor });
         return { status: "success" as const, message: `New secret for ${c.key}. The previous one works for ${data.overlapMinutes} more minutes.`, data: { key: c.key, secret: c.secret, signingSecret: null } };
       } catch (err) {
         return notActive(err);
@@ -92,7 +91,7 @@ export async function revokeApiClientAction(input: { id: string }) {
   return done(
     await runAction("revoke api client", "admin:api_clients", ZApiClientRef, input, async (actor, data) => {
       try {
-        await revokeApiClient(getDb(), { id: data.id, actor: userActor(actor) });
+        await revokeApiClient(getDb(), { id: data.id, actor: actor });
         return { status: "success" as const, message: "Revoked: its deliveries are refused within 5 seconds." };
       } catch (err) {
         return notActive(err);

@@ -31,7 +31,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const db = getDb();
   const [d] = await Promise.all([
     turnaroundDashboard(db, actor, { weeks, agency: agencyParam }),
-    recordAudit(db, { actor: { type: "user", id: actor.id, label: actor.email }, action: "dashboard.viewed", entityType: "dashboard", details: { weeks, ...(agencyParam ? { agency: agencyParam } : {}) } }),
+    recordAudit(db, { actor: actor, action: "dashboard.viewed", entityType: "dashboard", details: { weeks, ...(agencyParam ? { agency: agencyParam } : {}) } }),
   ]);
   const slaHours = getEnv().REVIEW_SLA_HOURS;
   const t = d.totals;

@@ -32,7 +32,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     canAssign ? listAssignableUsers(db, actor) : Promise.resolve([]),
     // The queue shows client names: viewing it is a PHI access. Filter names only, no search term.
     recordAudit(db, {
-      actor: { type: "user", id: actor.id, label: actor.email },
+      actor: actor,
       action: "queue.viewed",
       entityType: "queue",
       details: { tab: params.tab, filters: Object.keys(filters).filter((k) => k !== "tab" && k !== "sort" && filters[k]), nameSearch: Boolean(nameSearch) },

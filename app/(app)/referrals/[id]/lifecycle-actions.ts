@@ -35,7 +35,7 @@ export async function refreshFromAccloudAction(input: { referralId: string }) {
   const result = await runAction("refresh from ACCloud", "referral:read", ZCall, input, async (actor, data) => {
     const db = getDb();
     const outcome = await syncReferral(db, createAccloudClientFromEnv(), data.referralId);
-    await recordAudit(db, { actor: { type: "user", id: actor.id, label: actor.email }, action: "referral.sync_requested", entityType: "referral_request", entityId: data.referralId, details: { revisions: outcome.revisions, change: outcome.change } });
+    await recordAudit(db, { actor: actor, action: "referral.sync_requested", entityType: "referral_request", entityId: data.referralId, details: { revisions: outcome.revisions, change: outcome.change } });
     const message = outcome.revisions
       ? `ACCloud has ${outcome.revisions} revision${outcome.revisions === 1 ? "" : "s"}${outcome.change ? `; the agency ${outcome.change === "processed" ? "processed" : "cancelled"} the referral` : "; nothing new from the agency"}.`
       : "ACCloud has no referral for this request yet.";
