@@ -14,14 +14,13 @@ import { safeNextPath, ZSignIn } from "@/lib/validations/auth";
 import { SEARCH_COOKIE } from "@/lib/validations/queue";
 import { fieldErrorsOf } from "@/lib/validations/decisions";
 
-type SignInState = ActionResult<{ email: string }>;
+type SignInState = ActionResult & { email: string };
 
 /** On failure the e-mail comes back, so the form (reset by React after an action) keeps it. */
 export async function signInAction(_prev: SignInState | null, formData: FormData): Promise<SignInState> {
   const email = String(formData.get("email") ?? "").slice(0, 320);
-  const data = { email };
   const parsed = ZSignIn.safeParse({ email: formData.get("email"), password: formData.get("password") });
-  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Enter your e-mail and password.", data };
+  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Enter your e-mail and password.", email };
   try {
     // redirect: false, then a relative redirect: Auth.js would build an absolute URL from the
     // server's bind address (0.0.0.0 behind the launcher).
@@ -31,12 +30,12 @@ export async function signInAction(_prev: SignInState | null, formData: FormData
       // A locked account and an unknown e-mail get the wrong password's answer: none says which accounts exist.
       if (err.code === "rate_limited") {
         const minutes = getEnv().SIGN_IN_RATE_WINDOW_MINUTES;
-        return { status: "forbidden", message: `Too many sign-in attempts. Try again in up to ${minutes} minutes.`, data };
+        return { status: "forbidden", message: `Too many sign-in attempts. Try again in up to ${minutes} minutes.`, email };
       }
-      if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator.", data };
-      return { status: "invalid_data", message: "The e-mail or password is not right.", data };
+      if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator.", email };
+      return { status: "invalid_data", message: "The e-mail or password is not right.", fieldErrors: {}, email };
     }
-    if (err instanceof AuthError) return { status: "failed", message: "Sign-in failed. Try again.", data };
+    if (err instanceof AuthError) return { status: "failed", message: "Sign-in failed. Try again.", email };
     throw err;
   }
   redirect(safeNextPath(formData.get("next")));

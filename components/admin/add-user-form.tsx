@@ -1,8 +1,9 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useState, useTransition } from "react";
-import { useForm, type Path } from "react-hook-form";
+import { useForm } from "react-hook-form";
 import { addUserAction } from "@/app/(app)/admin/actions";
 import { btnPrimary, errorText, input, label } from "@/components/ui/styles";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/scopes";
@@ -22,7 +23,7 @@ export function AddUserForm() {
       onSubmit={form.handleSubmit((values) =>
         start(async () => {
           const res = await addUserAction(values);
-          for (const [k, v] of Object.entries(res.fieldErrors ?? {})) if (v?.[0]) form.setError(k as Path<TCreateUser>, { message: v[0] });
+          applyFieldErrors(form.setError, res);
           setMessage({ ok: res.status === "success", text: res.message ?? "" });
           if (res.status === "success") form.reset();
         }),

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import { resultFieldErrors } from "@/lib/validations/action-result";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
 import { btnDanger, btnPrimary, btnSmall, errorText, input, label } from "@/components/ui/styles";
 import { formatDateTime } from "@/lib/referrals/format";
@@ -184,7 +185,8 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
           start(async () => {
             const res = await createApiClientAction({ name, signed });
             setMessage({ ok: res.status === "success", text: res.message ?? "" });
-            if ("fieldErrors" in res && res.fieldErrors?.name?.[0]) setNameError(res.fieldErrors.name[0]);
+            const nameError = resultFieldErrors(res).name?.[0];
+            if (nameError) setNameError(nameError);
             if (res.status === "success" && res.data) {
               setIssued(res.data as Issued);
               setName("");

@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import type { z } from "zod";
@@ -47,7 +48,7 @@ export function ReasonsEditor({ reasons, kind }: { reasons: Reason[]; kind: "rej
         onSubmit={form.handleSubmit((values) =>
           start(async () => {
             const res = await addReasonAction({ ...values, kind });
-            if (res.fieldErrors?.code?.[0]) form.setError("code", { message: res.fieldErrors.code[0] });
+            applyFieldErrors(form.setError, res, { only: (k) => k === "code" });
             setMessage({ ok: res.status === "success", text: res.message ?? "" });
             if (res.status === "success") form.reset();
           }),

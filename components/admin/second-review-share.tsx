@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import { resultFieldErrors } from "@/lib/validations/action-result";
 import { setSecondReviewPercentAction } from "@/app/(app)/admin/actions";
 import { btnPrimary, errorText, label } from "@/components/ui/styles";
 
@@ -25,7 +26,7 @@ export function SecondReviewShare({ percent }: { percent: number }) {
         setError(null);
         start(async () => {
           const res = await setSecondReviewPercentAction({ percent: n });
-          setError("fieldErrors" in res ? (res.fieldErrors?.percent?.[0] ?? null) : null);
+          setError(resultFieldErrors(res).percent?.[0] ?? null);
           setMessage(res.message ?? null);
         });
       }}

@@ -1,6 +1,8 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { resultFieldErrors } from "@/lib/validations/action-result";
+import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useFieldArray, useForm, useWatch, type FieldPath, type UseFormRegister } from "react-hook-form";
@@ -57,13 +59,6 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
   const reasonsForm: ReasonsForm = useForm({ resolver: zodResolver(ZUpdateReasons), defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" } });
   const [confirming, setConfirming] = useState<TApproval | null>(null);
 
-  const applyServerErrors = (fieldErrors: Record<string, string[] | undefined> | undefined) => {
-    for (const [path, messages] of Object.entries(fieldErrors ?? {})) {
-      if (path === "_form") continue;
-      setError(path as FieldPath<TApprovalInput>, { type: "server", message: messages?.[0] ?? "Invalid" }, { shouldFocus: true });
-    }
-  };
-
   const sendUpdate = (data: TApproval) =>
     startTransition(async () => {
       setMsg(null);
@@ -74,12 +69,9 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         setMsg({ kind: "info", text: r.message ?? "Update sent" });
         router.refresh();
       } else {
-        if (r.status === "invalid_data") {
-          applyServerErrors(Object.fromEntries(Object.entries(r.fieldErrors ?? {}).filter(([k]) => !k.startsWith("reasons."))));
-          const reasonError = r.fieldErrors?.["reasons.reasonCodes"]?.[0];
-          if (reasonError) reasonsForm.setError("reasonCodes", { message: reasonError });
-        }
-        const formLevel = r.status === "invalid_data" ? r.fieldErrors?._form?.[0] : undefined;
+        const formLevel = applyFieldErrors(setError, r, { only: (k) => !k.startsWith("reasons."), focus: true });
+        const reasonError = resultFieldErrors(r)["reasons.reasonCodes"]?.[0];
+        if (reasonError) reasonsForm.setError("reasonCodes", { message: reasonError });
         setMsg({ kind: "error", text: formLevel ?? r.message ?? "Not sent." });
       }
     });
@@ -103,8 +95,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
             setMsg({ kind: "info", text: r.message ?? "Done" });
             router.refresh();
           } else {
-            if (r.status === "invalid_data") applyServerErrors(r.fieldErrors);
-            const formLevel = r.status === "invalid_data" ? r.fieldErrors?._form?.[0] : undefined;
+            const formLevel = applyFieldErrors(setError, r, { focus: true });
             setMsg({ kind: "error", text: formLevel ?? r.message ?? "Not saved." });
           }
         }),

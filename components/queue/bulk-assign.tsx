@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, useTransition } from "react";
+import { resultFieldErrors } from "@/lib/validations/action-result";
 import { bulkAssignAction } from "@/app/(app)/queue/actions";
 import { btnPrimary, btnSecondary } from "@/components/ui/styles";
 
@@ -29,7 +30,7 @@ export function BulkAssignBar({ reviewers }: { reviewers: Array<{ id: string; na
         }
         startTransition(async () => {
           const res = await bulkAssignAction({ ids, assigneeId: assignee === "none" ? null : assignee });
-          setResult({ ok: res.status === "success", text: res.message ?? ("fieldErrors" in res && res.fieldErrors ? Object.values(res.fieldErrors).flat().join(" ") : "Could not save.") });
+          setResult({ ok: res.status === "success", text: res.message ?? (Object.values(resultFieldErrors(res)).flat().join(" ") || "Could not save.") });
           if (res.status === "success") for (const b of boxes()) b.checked = false;
         });
       }}

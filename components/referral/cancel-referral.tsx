@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useModal } from "@/components/use-modal";
@@ -42,8 +43,8 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
                 router.refresh();
                 return;
               }
-              for (const [k, m] of Object.entries("fieldErrors" in r ? (r.fieldErrors ?? {}) : {})) if (m?.[0] && k !== "_form") form.setError(k as "comment", { message: m[0] });
-              setMsg(r.message ?? "Not cancelled.");
+              const formLevel = applyFieldErrors(form.setError, r);
+              setMsg(formLevel ?? r.message ?? "Not cancelled.");
             }),
           )}
         >

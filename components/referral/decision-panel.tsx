@@ -3,7 +3,8 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { useForm, type FieldValues, type Path, type UseFormReturn } from "react-hook-form";
+import { useForm } from "react-hook-form";
+import { applyFieldErrors } from "@/components/ui/field-errors";
 import { dismissAmendmentAction, pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
 import { btnDanger, btnPrimary, btnSecondary, errorText, input, label } from "@/components/ui/styles";
 import type { ReferralSnapshot } from "@/lib/referrals/detail";
@@ -23,12 +24,6 @@ import {
 
 type Reason = { code: string; label: string };
 type Outcome = ActionResult<unknown> | null;
-
-function applyFieldErrors<T extends FieldValues>(form: UseFormReturn<T>, result: ActionResult<unknown>) {
-  for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) {
-    if (messages?.[0]) form.setError(key as Path<T>, { message: messages[0] });
-  }
-}
 
 /** What changed between the version this page showed and the current one. */
 function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapshot; data: ConflictData; message?: string; reasons: Reason[] }) {
@@ -102,7 +97,7 @@ function RejectForm({ id, version, reasons, onDone }: { id: string; version: num
       onSubmit={form.handleSubmit((values) =>
         start(async () => {
           const res = await rejectReferralAction(values);
-          applyFieldErrors(form, res);
+          applyFieldErrors(form.setError, res);
           onDone(res);
         }),
       )}
@@ -147,7 +142,7 @@ function PendingInfoForm({ id, version, onDone }: { id: string; version: number;
       onSubmit={form.handleSubmit((values) =>
         start(async () => {
           const res = await pendingInfoAction(values);
-          applyFieldErrors(form, res);
+          applyFieldErrors(form.setError, res);
           onDone(res);
         }),
       )}
@@ -178,7 +173,7 @@ function ReopenForm({ id, version, onDone }: { id: string; version: number; onDo
       onSubmit={form.handleSubmit((values) =>
         start(async () => {
           const res = await reopenReferralAction(values);
-          applyFieldErrors(form, res);
+          applyFieldErrors(form.setError, res);
           onDone(res);
         }),
       )}
@@ -209,7 +204,7 @@ function DismissAmendmentForm({ id, version, onDone }: { id: string; version: nu
       onSubmit={form.handleSubmit((values) =>
         start(async () => {
           const res = await dismissAmendmentAction(values);
-          applyFieldErrors(form, res);
+          applyFieldErrors(form.setError, res);
           onDone(res);
         }),
       )}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { resultFieldErrors } from "@/lib/validations/action-result";
 import { useId, useState, useTransition } from "react";
 import { acknowledgeDisagreementAction, recordSecondReviewAction } from "@/app/(app)/reviews/actions";
 import { btnPrimary, btnSmall, errorText, input, label } from "@/components/ui/styles";
@@ -28,7 +29,7 @@ export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; r
         if (Object.keys(errs).length) return;
         start(async () => {
           const res = await recordSecondReviewAction({ reviewId, referralId, verdict: verdict as "agree" | "disagree", note });
-          setErrors(Object.fromEntries(Object.entries(res.fieldErrors ?? {}).map(([k, v]) => [k, v?.[0] ?? ""])));
+          setErrors(Object.fromEntries(Object.entries(resultFieldErrors(res)).map(([k, v]) => [k, v?.[0] ?? ""])));
           setMessage({ ok: res.status === "success", text: res.message ?? "" });
           if (res.status === "success" || res.status === "conflict") router.refresh();
         });

@@ -11,15 +11,11 @@ import { describeFile } from "../intake/files";
 import { sentState } from "../push/run";
 import { stepsFor } from "../push/steps";
 import { canonical } from "../referrals/canonical";
-import { checkTransitionScopes, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
+import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES, ZCancelReferral, ZChangeApproval } from "../validations/lifecycle";
 import { planAuthorizations } from "./plan";
 import { checkAgainstReferenceData } from "./service";
-
-export type LifecycleResult = TransitionResult<{ pushId?: string }>;
-
-const invalid = (fieldErrors: Record<string, string[]>, message = "Some fields need attention."): LifecycleResult => ({ status: "invalid_data", fieldErrors, message });
 
 async function assertNoOpenPush(tx: TxDb, referralId: string) {
   const [open] = await tx
@@ -65,14 +61,14 @@ function editorFieldErrors(errors: Record<string, string[]>): Record<string, str
  * changed, and asks ACCloud for a new referral revision. The service code, funder, care type and
  * agency are fixed once sent (ACCloud has no way to change them in place).
  */
-export async function changeApproval(db: Db, actor: Actor, input: unknown): Promise<LifecycleResult> {
+export async function changeApproval(db: Db, actor: Actor, input: unknown): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("change_approval", actor);
   if (denied) return denied;
   const parsed = ZChangeApproval.safeParse(input);
-  if (!parsed.success) return invalid(editorFieldErrors(fieldErrorsOf(parsed.error)));
+  if (!parsed.success) return invalidResult(editorFieldErrors(fieldErrorsOf(parsed.error)));
   const { approval, reasons } = parsed.data;
   const refErrors = await checkAgainstReferenceData(approval);
-  if (Object.keys(refErrors).length) return invalid(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.");
+  if (Object.keys(refErrors).length) return invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.");
 
   return transition(db, actor, {
     name: "change_approval",
@@ -155,11 +151,11 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
  * push of kind cancel. A referral ACCloud never received (its first push failed before the
  * referral step) is cancelled here alone.
  */
-export async function cancelReferral(db: Db, actor: Actor, input: unknown): Promise<LifecycleResult> {
+export async function cancelReferral(db: Db, actor: Actor, input: unknown): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("cancel", actor);
   if (denied) return denied;
   const parsed = ZCancelReferral.safeParse(input);
-  if (!parsed.success) return invalid(fieldErrorsOf(parsed.error));
+  if (!parsed.success) return invalidResult(fieldErrorsOf(parsed.error));
   const { reasonCode, comment } = parsed.data;
   return transition<{ pushId?: string }>(db, actor, {
     name: "cancel",
@@ -198,16 +194,16 @@ const ACCEPTED_EXTENSIONS = new Set(["pdf", "png", "jpg", "jpeg", "gif", "tif", 
  * from the bytes); without, the files of the latest (amended) submission ACCloud does not have yet.
  * Idempotent on each file's sha256: bytes already attached are never sent twice.
  */
-export async function sendDocuments(db: Db, actor: Actor, input: { referralId: string; version: number; upload?: DocumentUpload }): Promise<LifecycleResult> {
+export async function sendDocuments(db: Db, actor: Actor, input: { referralId: string; version: number; upload?: DocumentUpload }): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("add_documents", actor);
   if (denied) return denied;
   let file: Awaited<ReturnType<typeof describeFile>> | undefined;
   if (input.upload) {
-    if (input.upload.data.length === 0) return invalid({ file: ["The file is empty"] });
-    if (input.upload.data.length > DOCUMENT_MAX_BYTES) return invalid({ file: [`The file is larger than 50 MB (${input.upload.data.length.toLocaleString("en-US")} bytes)`] });
+    if (input.upload.data.length === 0) return invalidResult({ file: ["The file is empty"] });
+    if (input.upload.data.length > DOCUMENT_MAX_BYTES) return invalidResult({ file: [`The file is larger than 50 MB (${input.upload.data.length.toLocaleString("en-US")} bytes)`] });
     file = await describeFile(0, input.upload.name.slice(0, 200), input.upload.data);
     const ext = file.safeName.split(".").pop() ?? "";
-    if (!ACCEPTED_EXTENSIONS.has(ext)) return invalid({ file: [`ACCloud takes PDF, images, Word and text documents; this file is ${file.contentType}`] });
+    if (!ACCEPTED_EXTENSIONS.has(ext)) return invalidResult({ file: [`ACCloud takes PDF, images, Word and text documents; this file is ${file.contentType}`] });
   }
   return transition<{ pushId?: string }>(db, actor, {
     name: "add_documents",

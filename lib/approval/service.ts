@@ -10,16 +10,12 @@ import { type Actor } from "../auth/scopes";
 import { getPool, type Db, type TxDb } from "../db";
 import { canonical } from "../referrals/canonical";
 import { drawSecondReview } from "../review/service";
-import { checkTransitionScopes, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
+import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { PUSH_KIND_STATUS } from "../push/run";
 import { stepsFor, stepNamesOf } from "../push/steps";
 import { correctionErrors } from "./retry-locks";
 import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
-
-export type ApprovalResult = TransitionResult<{ pushId?: string }>;
-
-const invalid = (fieldErrors: Record<string, string[]>, message = "Some fields need attention."): ApprovalResult => ({ status: "invalid_data", fieldErrors, message });
 
 /** Checks against ACCloud's reference data (cached): supplier in the trusted network, code and funder known. */
 export async function checkAgainstReferenceData(a: TApproval): Promise<Record<string, string[]>> {
@@ -35,11 +31,11 @@ export async function checkAgainstReferenceData(a: TApproval): Promise<Record<st
 }
 
 /** Validates an approval the way approve and retry both need it: schema, then reference data. */
-async function validApproval(input: unknown): Promise<{ approval: TApproval } | { result: ApprovalResult }> {
+async function validApproval(input: unknown): Promise<{ approval: TApproval } | { result: TransitionResult<{ pushId?: string }> }> {
   const parsed = ZApproval.safeParse(input);
-  if (!parsed.success) return { result: invalid(fieldErrorsOf(parsed.error)) };
+  if (!parsed.success) return { result: invalidResult(fieldErrorsOf(parsed.error)) };
   const refErrors = await checkAgainstReferenceData(parsed.data);
-  if (Object.keys(refErrors).length) return { result: invalid(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.") };
+  if (Object.keys(refErrors).length) return { result: invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.") };
   return { approval: parsed.data };
 }
 
@@ -55,7 +51,7 @@ async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number>
   return (r?.n ?? 0) + 1;
 }
 
-export async function approveReferral(db: Db, actor: Actor, input: { referralId: string; version: number; approval: unknown }): Promise<ApprovalResult> {
+export async function approveReferral(db: Db, actor: Actor, input: { referralId: string; version: number; approval: unknown }): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("approve", actor);
   if (denied) return denied;
   const valid = await validApproval(input.approval);
@@ -121,11 +117,11 @@ export async function approveReferral(db: Db, actor: Actor, input: { referralId:
 }
 
 /** Saves the editor's content without approving (a draft may be incomplete); the version moves like any change. */
-export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralId: string; version: number; data: unknown }): Promise<ApprovalResult> {
+export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralId: string; version: number; data: unknown }): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("save_draft", actor);
   if (denied) return denied;
   const draft = ZApprovalDraft.safeParse(input.data);
-  if (!draft.success) return invalid(fieldErrorsOf(draft.error), "The draft could not be saved.");
+  if (!draft.success) return invalidResult(fieldErrorsOf(draft.error), "The draft could not be saved.");
   return transition(db, actor, {
     name: "save_draft",
     id: input.referralId,
@@ -155,7 +151,7 @@ export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralI
  * push carries on from the same step; the approved revision itself is never rewritten. Either way
  * the approval goes to the requesting agency and pins the submission that was approved.
  */
-export async function retryPush(db: Db, actor: Actor, input: { referralId: string; version: number; approval?: unknown }): Promise<ApprovalResult> {
+export async function retryPush(db: Db, actor: Actor, input: { referralId: string; version: number; approval?: unknown }): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("retry", actor);
   if (denied) return denied;
   let corrected: TApproval | undefined;

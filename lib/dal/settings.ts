@@ -9,7 +9,6 @@ import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import type { ActionResult } from "../validations/action-result";
 
-const auditActor = (a: Actor) => (a);
 
 export async function listReasons(db: Db, actor: Actor): Promise<DecisionReason[]> {
   assertScope(actor, "admin:settings");

@@ -21,7 +21,6 @@ export type UserRow = {
   lastSignInAt: string | null;
 };
 
-const auditActor = (a: Actor) => (a);
 
 export async function listUsers(db: Db, actor: Actor): Promise<UserRow[]> {
   assertScope(actor, "admin:users");
@@ -43,7 +42,7 @@ export async function addUser(db: Db, actor: Actor, input: TCreateUser): Promise
   assertScope(actor, "admin:users");
   const email = input.email.trim().toLowerCase();
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  if (existing) return { status: "conflict", fieldErrors: { email: ["A user with this e-mail already exists"] }, message: "A user with this e-mail already exists." };
+  if (existing) return { status: "invalid_data", fieldErrors: { email: ["A user with this e-mail already exists"] }, message: "A user with this e-mail already exists." };
   await createUser(db, { email, name: input.name, role: input.role, password: input.password || undefined, actor: actor });
   return { status: "success", message: `Added ${email}.` };
 }

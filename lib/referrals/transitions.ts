@@ -137,6 +137,9 @@ class Refusal {
   constructor(readonly result: TransitionResult<never>) {}
 }
 
+/** A refusal for bad input, returned before any transaction opens. */
+export const invalidResult = (fieldErrors: Record<string, string[]>, message = "Some fields need attention."): TransitionResult<never> => ({ status: "invalid_data", message, fieldErrors });
+
 export const refuse = {
   invalid(fieldErrors: Record<string, string[]>, message = "Some fields need attention."): never {
     throw new Refusal({ status: "invalid_data", message, fieldErrors });

@@ -13,12 +13,11 @@ import type { TBulkAssignInput, TDismissAmendmentInput, TPendingInfoInput, TReje
 import { refuse, transition, transitionMany, type TransitionResult } from "./transitions";
 
 export type { ConflictData } from "./transitions";
-export type WorkflowResult = TransitionResult;
 
 /** Clears a decision and the "amended after decision" flag: the reviewer looks at the latest submission again. */
 const undecided = { decidedById: null, decidedAt: null, decidedSubmissionId: null, decisionReasonCode: null, decisionComment: null, amendedAfterDecisionAt: null };
 
-export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput): Promise<WorkflowResult> {
+export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "reject",
     id: input.id,
@@ -48,7 +47,7 @@ export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput):
   });
 }
 
-export async function requestPendingInfo(db: Db, actor: Actor, input: TPendingInfoInput): Promise<WorkflowResult> {
+export async function requestPendingInfo(db: Db, actor: Actor, input: TPendingInfoInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "pending_info",
     id: input.id,
@@ -63,7 +62,7 @@ export async function requestPendingInfo(db: Db, actor: Actor, input: TPendingIn
   });
 }
 
-export async function reopenReferral(db: Db, actor: Actor, input: TReopenInput): Promise<WorkflowResult> {
+export async function reopenReferral(db: Db, actor: Actor, input: TReopenInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "reopen",
     id: input.id,
@@ -85,7 +84,7 @@ export async function reopenReferral(db: Db, actor: Actor, input: TReopenInput):
 }
 
 /** A reviewer takes a request (new → in review). Someone else's live claim is a conflict. */
-export async function claimReferral(db: Db, actor: Actor, id: string, version?: number): Promise<WorkflowResult> {
+export async function claimReferral(db: Db, actor: Actor, id: string, version?: number): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "claim",
     id,
@@ -101,7 +100,7 @@ export async function claimReferral(db: Db, actor: Actor, id: string, version?: 
 }
 
 /** Releases a request: one's own claim with referral:claim, anyone's with referral:assign. */
-export async function unassignReferral(db: Db, actor: Actor, id: string): Promise<WorkflowResult> {
+export async function unassignReferral(db: Db, actor: Actor, id: string): Promise<TransitionResult> {
   const canAssign = hasScope(actor.role, "referral:assign");
   if (!canAssign && !hasScope(actor.role, "referral:claim")) return { status: "forbidden", message: "Forbidden: this needs the referral:claim scope.", scope: "referral:claim" };
   return transition(db, actor, {
@@ -168,7 +167,7 @@ export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignIn
  * The agency amended a request after it was decided; the reviewer read the change and answers
  * that no action is needed, with a note. The flag goes, the note stays in the trail.
  */
-export async function dismissAmendment(db: Db, actor: Actor, input: TDismissAmendmentInput): Promise<WorkflowResult> {
+export async function dismissAmendment(db: Db, actor: Actor, input: TDismissAmendmentInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "dismiss_amendment",
     id: input.id,

@@ -45,7 +45,7 @@ export async function setNameSearchAction(input: { q: string }): Promise<ActionR
   const auth = await actionActor("referral:read");
   if (!auth.ok) return auth.result;
   const parsed = ZNameSearch.safeParse(input);
-  if (!parsed.success) return { status: "invalid_data", message: "At most 100 characters." };
+  if (!parsed.success) return { status: "invalid_data", message: "At most 100 characters.", fieldErrors: { q: ["At most 100 characters."] } };
   const jar = await cookies();
   if (parsed.data.q) {
     jar.set(SEARCH_COOKIE, parsed.data.q, { httpOnly: true, sameSite: "strict", path: "/", maxAge: 8 * 3600, secure: process.env.NODE_ENV === "production" && process.env.APP_URL?.startsWith("https:") === true });
