@@ -57,7 +57,7 @@ describe("status faults", () => {
     const at = new Date(Date.now() + 30_000).toUTCString();
     await t.control.addFault({ path: "/ext/api/v2/patients/groups", kind: "status", status: 503, retryAfter: at });
     const err = await failure(t.client.listGroups());
-    expect(err.retryable).toBe(true);
+    expect(err).toMatchObject({ retryable: true, retry: "read" });
     expect(err.retryAfterMs).toBeGreaterThan(20_000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(30_000);
   });
@@ -161,7 +161,8 @@ describe("applied, but the answer is lost", () => {
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "apply_then_fail" });
     const body = clientBody();
     const err = await failure(t.client.createClient(body));
-    expect(err).toMatchObject({ kind: "http", status: 500, retryable: true });
+    // The error says what a retry risks: the create may have been applied, look it up first.
+    expect(err).toMatchObject({ kind: "http", status: 500, retryable: true, retry: "lookup" });
     expect(await clientsWithExternalId(body.external_id)).toHaveLength(1);
     expect((await failure(t.client.createClient(body))).status).toBe(409);
     await expect(t.client.getClientByExternalId(body.external_id)).resolves.toMatchObject({ external_id: body.external_id });

@@ -1,6 +1,6 @@
 /** The typed client against the sandbox, endpoint by endpoint (happy paths, pagination, revisions). */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -137,7 +137,7 @@ describe("authorizations", () => {
     const after = await t.client.listAllAuthorizations({ start_at_from: isoDay(0), start_at_to: isoDay(365), client_id: c.id });
     expect(after.map((a) => a.id)).toEqual([created.id, third.id]);
     const gone = await t.client.updateAuthorization(second.id, { notes: "x" }).catch((e: unknown) => e);
-    expect(gone).toMatchObject({ status: 404, code: "400", accloudMessage: "Authorization not found.", retryable: false });
+    expect(gone).toMatchObject({ status: 404, code: "400", accloudMessage: "Authorization not found.", retryable: false, retry: "repeat" });
   });
 });
 
@@ -246,6 +246,44 @@ describe("attachments", () => {
     expect(err).toMatchObject({ kind: "invalid_request", retryable: false });
     expect(await t.control.calls()).toEqual([]);
   });
+
+  it("checks a file on disk against the limit before sending, and sends one at the limit whole", async () => {
+    const { referral } = await createChain(t.client);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "accloud-attach-"));
+    try {
+      const over = path.join(dir, "over.pdf");
+      writeFileSync(over, "");
+      truncateSync(over, 50_000_001);
+      await t.control.clearCalls();
+      const err = (await t.client.uploadClientAttachment(referral.referral.id, { filename: "over.pdf", path: over }).catch((e: unknown) => e)) as AccloudError;
+      expect(err).toMatchObject({ kind: "invalid_request", retryable: false });
+      expect(err.issues).toEqual(["file: 50000001 bytes is over the 50000000-byte limit"]);
+      expect(await t.control.calls()).toEqual([]);
+
+      const atLimit = path.join(dir, "scan.pdf");
+      writeFileSync(atLimit, "%PDF-1.4\n");
+      truncateSync(atLimit, 50_000_000);
+      await t.client.uploadClientAttachment(referral.referral.id, { filename: "scan.pdf", contentType: "application/pdf", path: atLimit });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const stored = (await t.control.state()).attachments.filter((a) => a.referral_id === referral.referral.id);
+    expect(stored.map((a) => [a.filename, a.size])).toEqual([["scan.pdf", 50_000_000]]);
+  });
+
+  it("refuses a stream shorter or longer than its declared size, sending nothing", async () => {
+    const { referral } = await createChain(t.client);
+    await t.control.clearCalls();
+    const bytes = Buffer.alloc(1000, 1);
+    for (const size of [1001, 999]) {
+      const err = (await t.client
+        .uploadClientAttachment(referral.referral.id, { filename: "notes.txt", stream: Readable.from([bytes.subarray(0, 600), bytes.subarray(600)]), size })
+        .catch((e: unknown) => e)) as AccloudError;
+      expect(err).toMatchObject({ kind: "invalid_request", retryable: false });
+      expect(err.issues).toEqual([`size: the stream is ${size > bytes.length ? "shorter" : "longer"} than the ${size} bytes declared`]);
+    }
+    expect(await t.control.calls()).toEqual([]);
+  });
 });
 
 describe("client behaviour", () => {
@@ -261,6 +299,12 @@ describe("client behaviour", () => {
       .createAuthorization(authorizationBody(1, 1, { rule_daily: 2 }))
       .catch((e: unknown) => e)) as AccloudError;
     expect(both.issues.join(" ")).toContain("rule_daily cannot be combined");
+
+    // Path parameters are checked too, and the issue names the parameter.
+    await expect(t.client.getClient(0)).rejects.toMatchObject({ kind: "invalid_request", path: "/ext/api/v2/patients/clients/{client_id}", issues: ["client_id: must be a positive integer"] });
+    await expect(t.client.getServiceByExternalId(" ")).rejects.toMatchObject({ issues: ["service_id: must be a non-empty string"] });
+    await expect(t.client.cancelReferral("not-a-uuid", { reason_code: "other" })).rejects.toMatchObject({ issues: ["referral_id: must be a UUID"] });
+    await expect(t.client.listReferralsForService(1, -1)).rejects.toMatchObject({ issues: ["service_id: must be a positive integer"] });
     expect(await t.control.calls()).toEqual([]);
   });
 

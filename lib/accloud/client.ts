@@ -1,96 +1,99 @@
 /**
- * Typed ACCloud client: one function per endpoint the product uses (contract §3–§8).
- * It never retries by itself: it throws AccloudError saying whether a retry can help, and the
- * caller (the push job) decides. Bodies are never logged: only method, path template, status
- * and duration.
+ * Typed ACCloud client (contract §3–§8). ENDPOINTS describes each endpoint the product uses once:
+ * method, path template, the schemas its request is checked against and its answer read with, the
+ * statuses that mean success and its retry class. One `call` sends any of them; the methods are
+ * thin entries over it. The client never retries by itself: it throws AccloudError saying whether
+ * a retry can help and what a retry risks, and the caller (the push job) decides. Bodies are never
+ * logged: only method, path template, status and duration.
  */
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
-import { randomBytes } from "node:crypto";
+import { openAsBlob } from "node:fs";
+import type { Readable } from "node:stream";
 import { z } from "zod";
 import { getEnv } from "../env";
-import { AccloudError, parseRetryAfter } from "./errors";
+import { AccloudError, parseRetryAfter, type AccloudErrorInit, type AccloudRetryClass } from "./errors";
 import {
-  ATTACHMENT_MAX_BYTES,
-  ZAttachmentUploaded,
-  ZAuthorization,
-  ZAuthorizationCreate,
-  ZAuthorizationsQuery,
-  ZAuthorizationUpdate,
-  ZClientCreate,
-  ZClientDetails,
-  ZClientUpdate,
-  ZCreated,
-  ZErrorBody,
-  ZFunder,
-  ZFundersQuery,
-  ZGroup,
-  ZGroupsQuery,
-  ZReferralCancel,
-  ZReferralCreate,
-  ZReferralDetail,
-  ZReferralListItem,
-  ZReferralsQuery,
-  ZReferralUpdate,
-  ZServiceCode,
-  ZServiceCodesQuery,
-  ZServiceCreate,
-  ZServiceDetails,
-  ZServiceUpdate,
-  ZSupplier,
-  ZTrustedNetworkQuery,
-  pageA,
-  pageB,
-  type PageA,
-  type PageB,
-  type TAttachmentUploaded,
-  type TAuthorization,
-  type TAuthorizationCreate,
-  type TAuthorizationsQuery,
-  type TAuthorizationUpdate,
-  type TClientCreate,
-  type TClientDetails,
-  type TClientUpdate,
-  type TServiceUpdate,
-  type TCreated,
-  type TFunder,
-  type TFundersQuery,
-  type TGroup,
-  type TGroupsQuery,
-  type TReferralCancel,
-  type TReferralCreate,
-  type TReferralDetail,
-  type TReferralListItem,
-  type TReferralsQuery,
-  type TReferralUpdate,
-  type TServiceCode,
-  type TServiceCodesQuery,
-  type TServiceCreate,
-  type TServiceDetails,
-  type TSupplier,
+  ATTACHMENT_MAX_BYTES, ZAttachmentUploaded, ZAuthorization, ZAuthorizationCreate, ZAuthorizationsQuery, ZAuthorizationUpdate, ZClientCreate,
+  ZClientDetails, ZClientUpdate, ZCreated, ZErrorBody, ZFunder, ZFundersQuery, ZGroup, ZGroupsQuery, ZReferralCancel, ZReferralCreate,
+  ZReferralDetail, ZReferralListItem, ZReferralsQuery, ZReferralUpdate, ZServiceCode, ZServiceCodesQuery, ZServiceCreate, ZServiceDetails,
+  ZServiceUpdate, ZSupplier, ZTrustedNetworkQuery, pageA, pageB,
+  type PageA, type PageB, type TAttachmentUploaded, type TAuthorization, type TAuthorizationCreate, type TAuthorizationsQuery,
+  type TAuthorizationUpdate, type TClientCreate, type TClientDetails, type TClientUpdate, type TServiceUpdate, type TCreated, type TFunder,
+  type TFundersQuery, type TGroup, type TGroupsQuery, type TReferralCancel, type TReferralCreate, type TReferralDetail, type TReferralListItem,
+  type TReferralsQuery, type TReferralUpdate, type TServiceCode, type TServiceCodesQuery, type TServiceCreate, type TServiceDetails, type TSupplier,
   type TTrustedNetworkQuery,
 } from "./schemas";
 
-export const PATHS = {
-  groups: "/ext/api/v2/patients/groups",
-  clients: "/ext/api/v2/patients/clients",
-  client: "/ext/api/v2/patients/clients/{client_id}",
-  clientByExternalId: "/ext/api/v2/patients/clients/by_id/{external_client_id}",
-  funders: "/ext/api/v2/accounting/funders",
-  serviceCodes: "/ext/api/v2/scheduler/service_codes",
-  services: "/ext/api/v2/scheduler/services",
-  service: "/ext/api/v2/scheduler/services/{alayacare_service_id}",
-  serviceByExternalId: "/ext/api/v2/scheduler/services/by_id/{service_id}",
-  authorizations: "/ext/api/v2/scheduler/authorizations",
-  authorization: "/ext/api/v2/scheduler/authorizations/{authorization_id}",
-  trustedNetwork: "/api/v1/alayamarket/outbox/organizations/trusted_network",
-  referrals: "/api/v1/alayamarket/outbox/referrals",
-  referralFromService: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}",
-  referralUpdate: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}/update/{referral_id}",
-  referralCancel: "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel",
-  referralAttachment: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment",
-} as const;
+/** How a path parameter is checked before anything is sent. */
+type ParamKind = "int" | "text" | "uuid";
+
+type Endpoint = {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Also what is logged and put in errors: ids never appear there. */
+  path: string;
+  params?: Readonly<Record<string, ParamKind>>;
+  /** Query parameters, checked and sent as parsed. */
+  query?: z.ZodType;
+  /** A JSON body, checked and sent as parsed; "file": the multipart part `file` (contract §8). */
+  body?: z.ZodType | "file";
+  /** What a success answers; null: its body is not read (204, or nothing the caller needs). */
+  response: z.ZodType | null;
+  /** The statuses that mean success; default 200. */
+  ok?: readonly number[];
+  retry: AccloudRetryClass;
+};
+
+const EXT = "/ext/api/v2";
+const OUTBOX = "/api/v1/alayamarket/outbox";
+const CLIENTS = `${EXT}/patients/clients`;
+const SERVICES = `${EXT}/scheduler/services`;
+const AUTHORIZATIONS = `${EXT}/scheduler/authorizations`;
+const REFERRALS = `${OUTBOX}/referrals`;
+
+export const ENDPOINTS = {
+  listGroups: { method: "GET", path: `${EXT}/patients/groups`, query: ZGroupsQuery, response: pageA(ZGroup), retry: "read" },
+  listFunders: { method: "GET", path: `${EXT}/accounting/funders`, query: ZFundersQuery, response: pageA(ZFunder), retry: "read" },
+  listServiceCodes: { method: "GET", path: `${EXT}/scheduler/service_codes`, query: ZServiceCodesQuery, response: pageA(ZServiceCode), retry: "read" },
+  listTrustedNetwork: { method: "GET", path: `${OUTBOX}/organizations/trusted_network`, query: ZTrustedNetworkQuery, response: pageB(ZSupplier), retry: "read" },
+
+  createClient: { method: "POST", path: CLIENTS, body: ZClientCreate, response: ZCreated, ok: [201], retry: "lookup" },
+  getClient: { method: "GET", path: `${CLIENTS}/{client_id}`, params: { client_id: "int" }, response: ZClientDetails, retry: "read" },
+  getClientByExternalId: { method: "GET", path: `${CLIENTS}/by_id/{external_client_id}`, params: { external_client_id: "text" }, response: ZClientDetails, retry: "read" },
+  updateClient: { method: "PUT", path: `${CLIENTS}/{client_id}`, params: { client_id: "int" }, body: ZClientUpdate, response: ZCreated, retry: "repeat" },
+  updateClientByExternalId: { method: "PUT", path: `${CLIENTS}/by_id/{external_client_id}`, params: { external_client_id: "text" }, body: ZClientUpdate, response: ZCreated, retry: "repeat" },
+
+  // POST /services answers 200, not 201 (§10 #11); 201 is accepted too in case that is ever fixed.
+  createService: { method: "POST", path: SERVICES, body: ZServiceCreate, response: ZCreated, ok: [200, 201], retry: "lookup" },
+  getService: { method: "GET", path: `${SERVICES}/{alayacare_service_id}`, params: { alayacare_service_id: "int" }, response: ZServiceDetails, retry: "read" },
+  getServiceByExternalId: { method: "GET", path: `${SERVICES}/by_id/{service_id}`, params: { service_id: "text" }, response: ZServiceDetails, retry: "read" },
+  updateService: { method: "PUT", path: `${SERVICES}/{alayacare_service_id}`, params: { alayacare_service_id: "int" }, body: ZServiceUpdate, response: ZServiceDetails, retry: "repeat" },
+
+  createAuthorization: { method: "POST", path: AUTHORIZATIONS, body: ZAuthorizationCreate, response: ZAuthorization, ok: [201], retry: "lookup" },
+  updateAuthorization: { method: "PUT", path: `${AUTHORIZATIONS}/{authorization_id}`, params: { authorization_id: "int" }, body: ZAuthorizationUpdate, response: ZAuthorization, retry: "repeat" },
+  deleteAuthorization: { method: "DELETE", path: `${AUTHORIZATIONS}/{authorization_id}`, params: { authorization_id: "int" }, response: null, ok: [204, 200], retry: "repeat" },
+  listAuthorizations: { method: "GET", path: AUTHORIZATIONS, query: ZAuthorizationsQuery, response: pageA(ZAuthorization), retry: "read" },
+
+  createReferral: { method: "POST", path: `${REFERRALS}/from_service/{service_id}`, params: { service_id: "int" }, body: ZReferralCreate, response: ZReferralDetail, ok: [201, 200], retry: "lookup" },
+  updateReferral: { method: "POST", path: `${REFERRALS}/from_service/{service_id}/update/{referral_id}`, params: { service_id: "int", referral_id: "uuid" }, body: ZReferralUpdate, response: ZReferralDetail, ok: [201, 200], retry: "lookup" },
+  // The ACCloud success code for cancel is undocumented (§12.2): any 2xx counts, body ignored.
+  cancelReferral: { method: "POST", path: `${REFERRALS}/{referral_id}/cancel`, params: { referral_id: "uuid" }, body: ZReferralCancel, response: null, ok: [204, 200, 201, 202], retry: "lookup" },
+  listReferrals: { method: "GET", path: REFERRALS, query: ZReferralsQuery, response: pageB(ZReferralListItem), retry: "read" },
+  uploadClientAttachment: { method: "POST", path: `${REFERRALS}/{referral_id}/client_attachment`, params: { referral_id: "uuid" }, body: "file", response: ZAttachmentUploaded, ok: [201, 200], retry: "lookup" },
+} as const satisfies Record<string, Endpoint>;
+
+/** The path template of each endpoint. */
+export const PATHS = Object.fromEntries(Object.entries(ENDPOINTS).map(([name, e]) => [name, e.path])) as {
+  readonly [K in keyof typeof ENDPOINTS]: (typeof ENDPOINTS)[K]["path"];
+};
+
+type ParamsOf<E> = E extends { params: infer P } ? { [K in keyof P]: P[K] extends "int" ? number : string } : Record<string, never>;
+type InputOf<E> = E extends { body: "file" }
+  ? AttachmentInput
+  : E extends { body: infer S extends z.ZodType }
+    ? z.input<S>
+    : E extends { query: infer Q extends z.ZodType }
+      ? z.input<Q> | undefined
+      : undefined;
+type ResultOf<E> = E extends { response: infer R extends z.ZodType } ? z.output<R> : void;
 
 export type AccloudCallLog = {
   method: string;
@@ -185,25 +188,8 @@ const ZConfig = z.object({
   maxAttachmentBytes: z.number().int().positive().optional(),
 });
 
-type Query = Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>;
-
-type Body =
-  | { kind: "none" }
-  | { kind: "json"; value: unknown }
-  | { kind: "stream"; contentType: string; length: number; stream: () => ReadableStream<Uint8Array> };
-
-type Call<T> = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
-  template: string;
-  params?: Record<string, string | number>;
-  query?: Query;
-  body?: Body;
-  ok: readonly number[];
-  /** null: no body is read (204, or a body that carries nothing the caller needs). */
-  schema: z.ZodType<T> | null;
-};
-
 const MAX_PAGES = 10_000;
+const OUTCOMES = { http: "http_error", network: "network_error", timeout: "timeout", invalid_response: "invalid_response" } as const;
 
 export function createAccloudClient(config: AccloudClientConfig): AccloudClient {
   const parsed = ZConfig.safeParse(config);
@@ -217,362 +203,104 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
   const maxAttachmentBytes = config.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES;
   const authorization = `Basic ${Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString("base64")}`;
 
-  function validate<S extends z.ZodType>(schema: S, value: unknown, method: string, template: string): z.output<S> {
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    throw new AccloudError({ kind: "invalid_request", method, path: template, issues: issuesOf(result.error) });
-  }
-
-  async function call<T>(c: Call<T>, opts: CallOptions = {}): Promise<T> {
-    const url = buildUrl(baseUrl, c.template, c.params, c.query);
-    const timeoutMs = opts.timeoutMs ?? config.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  /** Checks everything before sending: a request that breaks the contract is refused, nothing sent. */
+  async function prepare(e: Endpoint, params: Record<string, unknown>, input: unknown) {
+    const path = e.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(checkParam(e, name, e.params?.[name], params[name])));
     const headers: Record<string, string> = { authorization, accept: "application/json" };
     let body: BodyInit | undefined;
-    const body_ = c.body ?? { kind: "none" };
-    if (body_.kind === "json") {
+    if (e.body === "file") body = await attachmentForm(e, input as AttachmentInput, maxAttachmentBytes);
+    else if (e.body) {
       headers["content-type"] = "application/json";
-      body = JSON.stringify(body_.value);
-    } else if (body_.kind === "stream") {
-      headers["content-type"] = body_.contentType;
-      headers["content-length"] = String(body_.length);
-      body = body_.stream();
+      body = JSON.stringify(checked(e, e.body, input));
     }
+    const search = e.query ? searchOf(checked(e, e.query, input ?? {}) as Record<string, unknown>) : "";
+    return { url: `${baseUrl}${path}${search}`, headers, body };
+  }
 
+  async function call<E extends Endpoint>(e: E, params: ParamsOf<E>, input: InputOf<E>, opts: CallOptions = {}): Promise<ResultOf<E>> {
+    const { url, headers, body } = await prepare(e, params, input);
+    const timeout = AbortSignal.timeout(opts.timeoutMs ?? config.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const started = performance.now();
     const finish = (status: number | null, outcome: AccloudCallLog["outcome"]) =>
-      log({ method: c.method, path: c.template, status, durationMs: Math.round(performance.now() - started), outcome });
-    const failure = (err: unknown, status: number | null = null): AccloudError => {
-      const timedOut = timeout.aborted || opts.signal?.aborted;
-      finish(status, timedOut ? "timeout" : "network_error");
-      return new AccloudError({ kind: timedOut ? "timeout" : "network", method: c.method, path: c.template, status, cause: err });
+      log({ method: e.method, path: e.path, status, durationMs: Math.round(performance.now() - started), outcome });
+    const fail = (init: Omit<AccloudErrorInit, "method" | "path" | "retry"> & { kind: keyof typeof OUTCOMES }) => {
+      finish(init.status ?? null, OUTCOMES[init.kind]);
+      return new AccloudError({ ...init, method: e.method, path: e.path, retry: e.retry });
     };
 
+    let status: number | null = null;
     let res: Response;
-    try {
-      res = await doFetch(url, {
-        method: c.method,
-        headers,
-        body,
-        signal,
-        redirect: "error",
-        ...(body_.kind === "stream" ? { duplex: "half" } : {}),
-      } as RequestInit);
-    } catch (err) {
-      throw failure(err);
-    }
-
     let text: string;
     try {
+      res = await doFetch(url, { method: e.method, headers, body, signal, redirect: "error" });
+      status = res.status;
       text = await res.text();
     } catch (err) {
-      throw failure(err, res.status);
+      throw fail({ kind: timeout.aborted || opts.signal?.aborted ? "timeout" : "network", status, cause: err });
     }
 
-    if (!c.ok.includes(res.status)) {
-      finish(res.status, "http_error");
+    if (!(e.ok ?? [200]).includes(res.status)) {
       const { code, message } = errorDetails(text);
-      throw new AccloudError({
-        kind: "http",
-        method: c.method,
-        path: c.template,
-        status: res.status,
-        code,
-        accloudMessage: message,
-        retryAfterMs: parseRetryAfter(res.headers.get("retry-after")),
-      });
+      throw fail({ kind: "http", status, code, accloudMessage: message, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) });
     }
-
-    if (c.schema === null) {
-      finish(res.status, "ok");
-      return undefined as T;
+    if (e.response === null) {
+      finish(status, "ok");
+      return undefined as ResultOf<E>;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      finish(res.status, "invalid_response");
-      throw new AccloudError({ kind: "invalid_response", method: c.method, path: c.template, status: res.status, issues: ["body is not JSON"] });
-    }
-    const result = c.schema.safeParse(json);
-    if (!result.success) {
-      finish(res.status, "invalid_response");
-      throw new AccloudError({
-        kind: "invalid_response",
-        method: c.method,
-        path: c.template,
-        status: res.status,
-        issues: issuesOf(result.error),
-      });
-    }
-    finish(res.status, "ok");
-    return result.data;
+    const json = parseJson(text);
+    if (json === NOT_JSON) throw fail({ kind: "invalid_response", status, issues: ["body is not JSON"] });
+    const result = e.response.safeParse(json);
+    if (!result.success) throw fail({ kind: "invalid_response", status, issues: issuesOf(result.error) });
+    finish(status, "ok");
+    return result.data as ResultOf<E>;
   }
 
-  /** Style A: follows total_pages; without it (authorizations), stops on a short page. */
-  async function allPagesA<T>(fetchPage: (page: number, count: number) => Promise<PageA<T>>, count: number = 100): Promise<T[]> {
-    const items: T[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const res = await fetchPage(page, count);
-      items.push(...res.items);
-      if (res.items.length === 0) break;
-      if (res.total_pages !== undefined ? page >= res.total_pages : res.items.length < count) break;
-    }
-    return items;
-  }
-
-  async function allPagesB<T>(fetchPage: (page: number) => Promise<PageB<T>>): Promise<T[]> {
-    const items: T[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const res = await fetchPage(page);
-      items.push(...res.items);
-      if (res.items.length === 0 || page >= res.total_pages) break;
-    }
-    return items;
-  }
-
-  const listGroups: AccloudClient["listGroups"] = async (query = {}, opts) => {
-    const q = validate(ZGroupsQuery, query, "GET", PATHS.groups);
-    return call({ method: "GET", template: PATHS.groups, query: q, ok: [200], schema: pageA(ZGroup) }, opts);
-  };
-  const listFunders: AccloudClient["listFunders"] = async (query = {}, opts) => {
-    const q = validate(ZFundersQuery, query, "GET", PATHS.funders);
-    return call({ method: "GET", template: PATHS.funders, query: q, ok: [200], schema: pageA(ZFunder) }, opts);
-  };
-  const listServiceCodes: AccloudClient["listServiceCodes"] = async (query = {}, opts) => {
-    const q = validate(ZServiceCodesQuery, query, "GET", PATHS.serviceCodes);
-    return call({ method: "GET", template: PATHS.serviceCodes, query: q, ok: [200], schema: pageA(ZServiceCode) }, opts);
-  };
-  const listTrustedNetwork: AccloudClient["listTrustedNetwork"] = async (query = {}, opts) => {
-    const q = validate(ZTrustedNetworkQuery, query, "GET", PATHS.trustedNetwork);
-    return call({ method: "GET", template: PATHS.trustedNetwork, query: q, ok: [200], schema: pageB(ZSupplier) }, opts);
-  };
-  const listAuthorizations: AccloudClient["listAuthorizations"] = async (query, opts) => {
-    const q = validate(ZAuthorizationsQuery, query, "GET", PATHS.authorizations);
-    return call({ method: "GET", template: PATHS.authorizations, query: q, ok: [200], schema: pageA(ZAuthorization) }, opts);
-  };
-  const listReferrals: AccloudClient["listReferrals"] = async (query = {}, opts) => {
-    const q = validate(ZReferralsQuery, query, "GET", PATHS.referrals);
-    return call({ method: "GET", template: PATHS.referrals, query: q, ok: [200], schema: pageB(ZReferralListItem) }, opts);
-  };
-
-  const json = (value: unknown): Body => ({ kind: "json", value });
-
-  return {
+  const E = ENDPOINTS;
+  const none = {} as Record<string, never>;
+  const client: AccloudClient = {
     baseUrl,
-    listGroups,
-    listAllGroups: async (query = {}, opts) => allPagesA((page, count) => listGroups({ ...query, page, count }, opts), query.count),
-    listFunders,
-    listAllFunders: async (query = {}, opts) => allPagesA((page, count) => listFunders({ ...query, page, count }, opts), query.count),
-    listServiceCodes,
-    listAllServiceCodes: async (query = {}, opts) =>
-      allPagesA((page, count) => listServiceCodes({ ...query, page, count }, opts), query.count),
-    listTrustedNetwork,
-    listAllTrustedNetwork: async (query = {}, opts) =>
-      allPagesB((page) => listTrustedNetwork({ ...query, page, items_per_page: query.items_per_page ?? 100 }, opts)),
+    listGroups: (query, opts) => call(E.listGroups, none, query, opts),
+    listAllGroups: (query, opts) => allPagesA((q) => client.listGroups(q, opts), query),
+    listFunders: (query, opts) => call(E.listFunders, none, query, opts),
+    listAllFunders: (query, opts) => allPagesA((q) => client.listFunders(q, opts), query),
+    listServiceCodes: (query, opts) => call(E.listServiceCodes, none, query, opts),
+    listAllServiceCodes: (query, opts) => allPagesA((q) => client.listServiceCodes(q, opts), query),
+    listTrustedNetwork: (query, opts) => call(E.listTrustedNetwork, none, query, opts),
+    listAllTrustedNetwork: (query, opts) => allPagesB((q) => client.listTrustedNetwork(q, opts), query),
 
-    createClient: async (body, opts) =>
-      call(
-        { method: "POST", template: PATHS.clients, body: json(validate(ZClientCreate, body, "POST", PATHS.clients)), ok: [201], schema: ZCreated },
-        opts,
-      ),
-    getClient: async (clientId, opts) =>
-      call({ method: "GET", template: PATHS.client, params: { client_id: intId(clientId, "GET", PATHS.client) }, ok: [200], schema: ZClientDetails }, opts),
-    getClientByExternalId: async (externalId, opts) =>
-      call(
-        {
-          method: "GET",
-          template: PATHS.clientByExternalId,
-          params: { external_client_id: textId(externalId, "GET", PATHS.clientByExternalId) },
-          ok: [200],
-          schema: ZClientDetails,
-        },
-        opts,
-      ),
-    updateClient: async (clientId, body, opts) =>
-      call(
-        {
-          method: "PUT",
-          template: PATHS.client,
-          params: { client_id: intId(clientId, "PUT", PATHS.client) },
-          body: json(validate(ZClientUpdate, body, "PUT", PATHS.client)),
-          ok: [200],
-          schema: ZCreated,
-        },
-        opts,
-      ),
-    updateClientByExternalId: async (externalId, body, opts) =>
-      call(
-        {
-          method: "PUT",
-          template: PATHS.clientByExternalId,
-          params: { external_client_id: textId(externalId, "PUT", PATHS.clientByExternalId) },
-          body: json(validate(ZClientUpdate, body, "PUT", PATHS.clientByExternalId)),
-          ok: [200],
-          schema: ZCreated,
-        },
-        opts,
-      ),
+    createClient: (body, opts) => call(E.createClient, none, body, opts),
+    getClient: (clientId, opts) => call(E.getClient, { client_id: clientId }, undefined, opts),
+    getClientByExternalId: (externalId, opts) => call(E.getClientByExternalId, { external_client_id: externalId }, undefined, opts),
+    updateClient: (clientId, body, opts) => call(E.updateClient, { client_id: clientId }, body, opts),
+    updateClientByExternalId: (externalId, body, opts) => call(E.updateClientByExternalId, { external_client_id: externalId }, body, opts),
 
-    // POST /services answers 200, not 201 (§10 #11); 201 is accepted too in case that is ever fixed.
-    createService: async (body, opts) =>
-      call(
-        { method: "POST", template: PATHS.services, body: json(validate(ZServiceCreate, body, "POST", PATHS.services)), ok: [200, 201], schema: ZCreated },
-        opts,
-      ),
-    getService: async (serviceId, opts) =>
-      call(
-        { method: "GET", template: PATHS.service, params: { alayacare_service_id: intId(serviceId, "GET", PATHS.service) }, ok: [200], schema: ZServiceDetails },
-        opts,
-      ),
-    updateService: async (serviceId, body, opts) =>
-      call(
-        {
-          method: "PUT",
-          template: PATHS.service,
-          params: { alayacare_service_id: intId(serviceId, "PUT", PATHS.service) },
-          body: json(validate(ZServiceUpdate, body, "PUT", PATHS.service)),
-          ok: [200],
-          schema: ZServiceDetails,
-        },
-        opts,
-      ),
-    getServiceByExternalId: async (externalId, opts) =>
-      call(
-        {
-          method: "GET",
-          template: PATHS.serviceByExternalId,
-          params: { service_id: textId(externalId, "GET", PATHS.serviceByExternalId) },
-          ok: [200],
-          schema: ZServiceDetails,
-        },
-        opts,
-      ),
+    createService: (body, opts) => call(E.createService, none, body, opts),
+    getService: (serviceId, opts) => call(E.getService, { alayacare_service_id: serviceId }, undefined, opts),
+    getServiceByExternalId: (externalId, opts) => call(E.getServiceByExternalId, { service_id: externalId }, undefined, opts),
+    updateService: (serviceId, body, opts) => call(E.updateService, { alayacare_service_id: serviceId }, body, opts),
 
-    createAuthorization: async (body, opts) =>
-      call(
-        {
-          method: "POST",
-          template: PATHS.authorizations,
-          body: json(validate(ZAuthorizationCreate, body, "POST", PATHS.authorizations)),
-          ok: [201],
-          schema: ZAuthorization,
-        },
-        opts,
-      ),
-    updateAuthorization: async (authorizationId, body, opts) =>
-      call(
-        {
-          method: "PUT",
-          template: PATHS.authorization,
-          params: { authorization_id: intId(authorizationId, "PUT", PATHS.authorization) },
-          body: json(validate(ZAuthorizationUpdate, body, "PUT", PATHS.authorization)),
-          ok: [200],
-          schema: ZAuthorization,
-        },
-        opts,
-      ),
-    deleteAuthorization: async (authorizationId, opts) =>
-      call(
-        {
-          method: "DELETE",
-          template: PATHS.authorization,
-          params: { authorization_id: intId(authorizationId, "DELETE", PATHS.authorization) },
-          ok: [204, 200],
-          schema: null,
-        },
-        opts,
-      ),
-    listAuthorizations,
-    listAllAuthorizations: async (query, opts) =>
-      allPagesA((page, count) => listAuthorizations({ ...query, page, count }, opts), query.count),
+    createAuthorization: (body, opts) => call(E.createAuthorization, none, body, opts),
+    updateAuthorization: (id, body, opts) => call(E.updateAuthorization, { authorization_id: id }, body, opts),
+    deleteAuthorization: (id, opts) => call(E.deleteAuthorization, { authorization_id: id }, undefined, opts),
+    listAuthorizations: (query, opts) => call(E.listAuthorizations, none, query, opts),
+    listAllAuthorizations: (query, opts) => allPagesA((q) => client.listAuthorizations(q, opts), query),
 
-    createReferral: async (serviceId, body, opts) =>
-      call(
-        {
-          method: "POST",
-          template: PATHS.referralFromService,
-          params: { service_id: intId(serviceId, "POST", PATHS.referralFromService) },
-          body: json(validate(ZReferralCreate, body, "POST", PATHS.referralFromService)),
-          ok: [201, 200],
-          schema: ZReferralDetail,
-        },
-        opts,
-      ),
-    updateReferral: async (serviceId, referralId, body, opts) =>
-      call(
-        {
-          method: "POST",
-          template: PATHS.referralUpdate,
-          params: {
-            service_id: intId(serviceId, "POST", PATHS.referralUpdate),
-            referral_id: uuidId(referralId, "POST", PATHS.referralUpdate),
-          },
-          body: json(validate(ZReferralUpdate, body, "POST", PATHS.referralUpdate)),
-          ok: [201, 200],
-          schema: ZReferralDetail,
-        },
-        opts,
-      ),
-    // The ACCloud success code for cancel is undocumented (§12.2): any 2xx counts, body ignored.
-    cancelReferral: async (referralId, body, opts) =>
-      call(
-        {
-          method: "POST",
-          template: PATHS.referralCancel,
-          params: { referral_id: uuidId(referralId, "POST", PATHS.referralCancel) },
-          body: json(validate(ZReferralCancel, body, "POST", PATHS.referralCancel)),
-          ok: [204, 200, 201, 202],
-          schema: null,
-        },
-        opts,
-      ),
-    listReferrals,
-    listAllReferrals: async (query = {}, opts) => allPagesB((page) => listReferrals({ ...query, page, items_per_page: query.items_per_page ?? 100 }, opts)),
+    createReferral: (serviceId, body, opts) => call(E.createReferral, { service_id: serviceId }, body, opts),
+    updateReferral: (serviceId, referralId, body, opts) => call(E.updateReferral, { service_id: serviceId, referral_id: referralId }, body, opts),
+    cancelReferral: (referralId, body, opts) => call(E.cancelReferral, { referral_id: referralId }, body, opts),
+    listReferrals: (query, opts) => call(E.listReferrals, none, query, opts),
+    listAllReferrals: (query, opts) => allPagesB((q) => client.listReferrals(q, opts), query),
     listReferralsForService: async (clientId, serviceId, query = {}, opts) => {
-      const client_outbox_id = String(intId(clientId, "GET", PATHS.referrals));
-      const service = String(intId(serviceId, "GET", PATHS.referrals));
-      const items = await allPagesB((page) => listReferrals({ ...query, client_outbox_id, page, items_per_page: query.items_per_page ?? 100 }, opts));
+      const client_outbox_id = String(checkParam(E.listReferrals, "client_id", "int", clientId));
+      const service = checkParam(E.listReferrals, "service_id", "int", serviceId);
+      const items = await client.listAllReferrals({ ...query, client_outbox_id }, opts);
       return items.filter((i) => i.service.outbox_id === service);
     },
 
-    uploadClientAttachment: async (referralId, file, opts) => {
-      const method = "POST";
-      const template = PATHS.referralAttachment;
-      const rid = uuidId(referralId, method, template);
-      const source = await attachmentSource(file, method, template);
-      if (source.size > maxAttachmentBytes) {
-        throw new AccloudError({
-          kind: "invalid_request",
-          method,
-          path: template,
-          issues: [`file: ${source.size} bytes is over the ${maxAttachmentBytes}-byte limit`],
-        });
-      }
-      const body = multipartBody(file.filename, file.contentType ?? "application/octet-stream", source);
-      return call({ method, template, params: { referral_id: rid }, body, ok: [201, 200], schema: ZAttachmentUploaded }, opts);
-    },
+    uploadClientAttachment: (referralId, file, opts) => call(E.uploadClientAttachment, { referral_id: referralId }, file, opts),
   };
-
-  function intId(value: number, method: string, template: string): number {
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new AccloudError({ kind: "invalid_request", method, path: template, issues: ["id: must be a positive integer"] });
-    }
-    return value;
-  }
-  function textId(value: string, method: string, template: string): string {
-    if (typeof value !== "string" || value.trim() === "") {
-      throw new AccloudError({ kind: "invalid_request", method, path: template, issues: ["external id: must be a non-empty string"] });
-    }
-    return value;
-  }
-  function uuidId(value: string, method: string, template: string): string {
-    if (!z.uuid().safeParse(value).success) {
-      throw new AccloudError({ kind: "invalid_request", method, path: template, issues: ["referral_id: must be a UUID"] });
-    }
-    return value;
-  }
+  return client;
 }
 
 /** Builds the client from the environment; with ACCLOUD_URL unset it talks to the local sandbox. */
@@ -594,109 +322,128 @@ export function consoleCallLog(e: AccloudCallLog): void {
   else console.warn(line);
 }
 
+// ---------------------------------------------------------------- paging (contract §1.1)
+
+/** Style A (page/count): follows total_pages; without it (authorizations), stops on a short page. */
+async function allPagesA<T, Q extends { count?: number }>(list: (q: Q & { page: number; count: number }) => Promise<PageA<T>>, query?: Q): Promise<T[]> {
+  const count = query?.count ?? 100;
+  const items: T[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const res = await list({ ...(query as Q), page, count });
+    items.push(...res.items);
+    if (res.items.length === 0) break;
+    if (res.total_pages !== undefined ? page >= res.total_pages : res.items.length < count) break;
+  }
+  return items;
+}
+
+/** Style B (page/items_per_page): follows total_pages. */
+async function allPagesB<T, Q extends { items_per_page?: number }>(list: (q: Q & { page: number; items_per_page: number }) => Promise<PageB<T>>, query?: Q): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const res = await list({ ...(query as Q), page, items_per_page: query?.items_per_page ?? 100 });
+    items.push(...res.items);
+    if (res.items.length === 0 || page >= res.total_pages) break;
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------- requests
+
+function refused(e: Endpoint, issues: string[]): AccloudError {
+  return new AccloudError({ kind: "invalid_request", method: e.method, path: e.path, retry: e.retry, issues });
+}
+
+function checked(e: Endpoint, schema: z.ZodType, value: unknown): unknown {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw refused(e, issuesOf(result.error));
+}
+
+const PARAM_CHECKS: Record<ParamKind, [(value: unknown) => boolean, string]> = {
+  int: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
+  text: [(v) => typeof v === "string" && v.trim() !== "", "a non-empty string"],
+  uuid: [(v) => z.uuid().safeParse(v).success, "a UUID"],
+};
+
+function checkParam(e: Endpoint, name: string, kind: ParamKind | undefined, value: unknown): string {
+  if (kind === undefined) throw new Error(`${e.path}: path parameter ${name} is not declared`);
+  const [ok, what] = PARAM_CHECKS[kind];
+  if (!ok(value)) throw refused(e, [`${name}: must be ${what}`]);
+  return String(value);
+}
+
+function searchOf(query: Record<string, unknown>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
+  }
+  const qs = search.toString();
+  return qs ? `?${qs}` : "";
+}
+
 function issuesOf(error: z.ZodError): string[] {
   // Paths and zod's own wording only: issue messages here never include the input value.
   return error.issues.slice(0, 20).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
 }
 
-export function buildUrl(baseUrl: string, template: string, params: Record<string, string | number> = {}, query: Query = {}): string {
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`missing path parameter ${name}`);
-    return encodeURIComponent(String(value));
-  });
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) for (const v of value) search.append(key, String(v));
-    else search.append(key, String(value));
+const NOT_JSON = Symbol("not JSON");
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
   }
-  const qs = search.toString();
-  return `${baseUrl}${path}${qs ? `?${qs}` : ""}`;
 }
 
 function errorDetails(text: string): { code: string | number | null; message: string | null } {
-  if (!text) return { code: null, message: null };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { code: null, message: null };
-  }
-  const body = ZErrorBody.safeParse(parsed);
+  const body = ZErrorBody.safeParse(parseJson(text));
   if (!body.success) return { code: null, message: null };
   const b = body.data;
   const message = b.message ?? b.detail ?? b.description ?? b.title ?? null;
   return { code: b.code ?? b.error ?? null, message: message ? message.slice(0, 500) : null };
 }
 
-type AttachmentSource = { size: number; open: () => ReadableStream<Uint8Array> };
+// ---------------------------------------------------------------- attachments (contract §8)
 
-async function attachmentSource(file: AttachmentInput, method: string, template: string): Promise<AttachmentSource> {
-  if (!file.filename || /[\r\n]/.test(file.filename)) {
-    throw new AccloudError({ kind: "invalid_request", method, path: template, issues: ["filename: required, single line"] });
-  }
-  if ("data" in file) {
-    const data = file.data;
-    return { size: data.byteLength, open: () => Readable.toWeb(Readable.from([Buffer.from(data)])) as ReadableStream<Uint8Array> };
-  }
-  if ("path" in file) {
-    const info = await stat(file.path);
-    return { size: info.size, open: () => Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array> };
-  }
-  const stream = file.stream;
-  if (!Number.isInteger(file.size) || file.size < 0) {
-    throw new AccloudError({ kind: "invalid_request", method, path: template, issues: ["size: must be the stream's byte length"] });
-  }
-  return {
-    size: file.size,
-    open: () => (stream instanceof Readable ? (Readable.toWeb(stream) as ReadableStream<Uint8Array>) : stream),
+/**
+ * The single part `file`, its name in the Content-Disposition. fetch streams a Blob as it sends it
+ * and declares the length, so no bytes are copied needlessly: a file on disk is read while sending
+ * (openAsBlob), bytes in memory are copied once into the Blob, a stream is gathered chunk by chunk.
+ */
+async function attachmentForm(e: Endpoint, file: AttachmentInput, maxBytes: number): Promise<FormData> {
+  if (!file.filename || /[\r\n]/.test(file.filename)) throw refused(e, ["filename: required, single line"]);
+  const type = file.contentType && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(file.contentType) ? file.contentType : "application/octet-stream";
+  const within = (size: number) => {
+    if (!Number.isInteger(size) || size < 0) throw refused(e, ["size: must be the file's byte length"]);
+    if (size > maxBytes) throw refused(e, [`file: ${size} bytes is over the ${maxBytes}-byte limit`]);
+    return size;
   };
+  let blob: Blob;
+  if ("data" in file) {
+    within(file.data.byteLength);
+    blob = new Blob([file.data as Uint8Array<ArrayBuffer>], { type });
+  } else if ("path" in file) {
+    blob = await openAsBlob(file.path, { type });
+    within(blob.size);
+  } else blob = await gather(e, file.stream, within(file.size), type);
+  const form = new FormData();
+  form.append("file", blob, file.filename);
+  return form;
 }
 
-/** multipart/form-data with the single part `file`, streamed with a known Content-Length. */
-function multipartBody(filename: string, contentType: string, source: AttachmentSource): Body {
-  const boundary = `----accloud${randomBytes(12).toString("hex")}`;
-  // HTML's form encoding: quote and CR/LF are percent-encoded in the filename parameter.
-  const safeName = filename.replace(/"/g, "%22");
-  const safeType = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(contentType) ? contentType : "application/octet-stream";
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${safeType}\r\n\r\n`,
-    "utf8",
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, "utf8");
-  return {
-    kind: "stream",
-    contentType: `multipart/form-data; boundary=${boundary}`,
-    length: head.length + source.size + tail.length,
-    stream: () => {
-      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-      let sent = 0;
-      return new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (!reader) {
-            reader = source.open().getReader();
-            controller.enqueue(head);
-            return;
-          }
-          const { done, value } = await reader.read();
-          if (!done) {
-            sent += value.byteLength;
-            if (sent > source.size) controller.error(new Error("attachment stream is longer than its declared size"));
-            else controller.enqueue(value);
-            return;
-          }
-          if (sent !== source.size) {
-            controller.error(new Error("attachment stream is shorter than its declared size"));
-            return;
-          }
-          controller.enqueue(tail);
-          controller.close();
-        },
-        async cancel(reason) {
-          await reader?.cancel(reason);
-        },
-      });
-    },
-  };
+/** A stream of a declared length, into one Blob: each chunk is copied once, into a Blob of its own. */
+async function gather(e: Endpoint, stream: Readable | ReadableStream<Uint8Array>, size: number, type: string): Promise<Blob> {
+  const parts: Blob[] = [];
+  let read = 0;
+  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+    read += chunk.byteLength;
+    // Leaving the loop cancels the stream: nothing past the declared length is read.
+    if (read > size) break;
+    parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
+  }
+  if (read !== size) throw refused(e, [`size: the stream is ${read > size ? "longer" : "shorter"} than the ${size} bytes declared`]);
+  return new Blob(parts, { type });
 }

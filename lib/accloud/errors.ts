@@ -14,11 +14,24 @@ export type AccloudErrorKind =
   /** ACCloud answered success with a body that does not match the contract. */
   | "invalid_response";
 
+/**
+ * What sending an endpoint's request again does, for the caller deciding whether and how to retry
+ * (the client itself never retries):
+ * - `read`: nothing changes; repeat at will.
+ * - `repeat`: the same request again leaves the same state (a PUT; a repeated DELETE answers 404).
+ * - `lookup`: the request makes something. A lost answer (network error, timeout, 5xx) may hide a
+ *   change that was made, and sending it again makes a second one or is refused with 409: look it
+ *   up first.
+ */
+export type AccloudRetryClass = "read" | "repeat" | "lookup";
+
 export type AccloudErrorInit = {
   kind: AccloudErrorKind;
   method: string;
   /** Path template, e.g. /ext/api/v2/patients/clients/{client_id}: ids never appear here. */
   path: string;
+  /** The endpoint's retry class; null for an error not tied to one endpoint. */
+  retry?: AccloudRetryClass | null;
   status?: number | null;
   code?: string | number | null;
   accloudMessage?: string | null;
@@ -41,6 +54,8 @@ export class AccloudError extends Error {
   /** From Retry-After (429/503), in milliseconds. */
   readonly retryAfterMs: number | null;
   readonly issues: string[];
+  /** What a retry of this endpoint risks (see AccloudRetryClass). */
+  readonly retry: AccloudRetryClass | null;
 
   constructor(init: AccloudErrorInit) {
     super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -52,6 +67,7 @@ export class AccloudError extends Error {
     this.accloudMessage = init.accloudMessage ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.issues = init.issues ?? [];
+    this.retry = init.retry ?? null;
     this.retryable = isRetryable(init.kind, this.status);
   }
 

@@ -3,8 +3,9 @@
  * every page and cached in the app database. The group named ACCLOUD_CSI_GROUP_NAME must exist:
  * every client CSI creates carries it, so its absence stops the refresh with a loud error.
  */
-import { desc, eq, notInArray, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/node-postgres";
+import { desc, eq, getTableColumns, notInArray, sql } from "drizzle-orm";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type pg from "pg";
 import {
   accloudFunders,
@@ -22,7 +23,7 @@ import { recordAudit, type AnyActor as Actor } from "../audit";
 import type { Db as AppDb } from "../db";
 import { getEnv } from "../env";
 import type { AccloudClient } from "./client";
-import type { TGroup } from "./schemas";
+import type { TFunder, TGroup, TServiceCode, TSupplier } from "./schemas";
 
 export class ReferenceDataError extends Error {
   override readonly name = "ReferenceDataError";
@@ -78,51 +79,30 @@ export function findCsiGroup(groups: TGroup[], name: string, hqBranchId: number,
   );
 }
 
-export async function refreshReferenceData(opts: RefreshOptions): Promise<ReferenceData> {
-  const now = opts.now ?? (() => new Date());
-  const startedAt = now();
-  const csiGroupName = opts.csiGroupName ?? getEnv().ACCLOUD_CSI_GROUP_NAME;
-  const hqBranchId = opts.hqBranchId ?? getEnv().ACCLOUD_HQ_BRANCH_ID;
-  const d = drizzle(opts.db);
-  try {
-    const [groups, funders, serviceCodes, suppliers] = await Promise.all([
-      opts.client.listAllGroups(),
-      opts.client.listAllFunders(),
-      opts.client.listAllServiceCodes(),
-      opts.client.listAllTrustedNetwork(),
-    ]);
-    const csiGroup = findCsiGroup(groups, csiGroupName, hqBranchId, opts.client.baseUrl);
-    const refreshedAt = now();
+type Items = { groups: TGroup; funders: TFunder; serviceCodes: TServiceCode; suppliers: TSupplier };
+type Kind = keyof Items;
+type Row = { id: number | string; [column: string]: unknown };
+type MirroredTable = typeof accloudGroups | typeof accloudFunders | typeof accloudServiceCodes | typeof accloudSuppliers;
+type Tx = Parameters<Parameters<NodePgDatabase["transaction"]>[0]>[0];
 
-    await d.transaction(async (tx) => {
-      // Two app instances refreshing at once would interleave their deletes and upserts.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('accloud-reference-refresh'))`);
+const branchOf = (item: { branch?: { id?: number | null; name?: string | null } | null }) => ({
+  branchId: item.branch?.id ?? null,
+  branchName: item.branch?.name ?? null,
+});
 
-      const groupRows = groups.map((g) => ({
-        id: g.id,
-        name: g.name,
-        description: g.description ?? null,
-        isDisabled: g.is_disabled ?? false,
-        branchId: g.branch?.id ?? null,
-        branchName: g.branch?.name ?? null,
-        refreshedAt,
-      }));
-      await tx.delete(accloudGroups).where(notInArray(accloudGroups.id, groupRows.map((r) => r.id)));
-      if (groupRows.length) {
-        await tx.insert(accloudGroups).values(groupRows).onConflictDoUpdate({
-          target: accloudGroups.id,
-          set: {
-            name: sql`excluded.name`,
-            description: sql`excluded.description`,
-            isDisabled: sql`excluded.is_disabled`,
-            branchId: sql`excluded.branch_id`,
-            branchName: sql`excluded.branch_name`,
-            refreshedAt: sql`excluded.refreshed_at`,
-          },
-        });
-      }
-
-      const funderRows = funders.map((f) => ({
+/** The four cached lists: where ACCloud has each (every page) and how an item becomes a row of its table. */
+const KINDS: { [K in Kind]: { table: MirroredTable; load: (client: AccloudClient) => Promise<Items[K][]>; row: (item: Items[K]) => Row } } = {
+  groups: {
+    table: accloudGroups,
+    load: (client) => client.listAllGroups(),
+    row: (g) =>
+      ({ id: g.id, name: g.name, description: g.description ?? null, isDisabled: g.is_disabled ?? false, ...branchOf(g) }) satisfies Omit<AccloudGroup, "refreshedAt">,
+  },
+  funders: {
+    table: accloudFunders,
+    load: (client) => client.listAllFunders(),
+    row: (f) =>
+      ({
         id: f.id,
         externalId: f.external_id ?? null,
         name: f.name,
@@ -131,60 +111,66 @@ export async function refreshReferenceData(opts: RefreshOptions): Promise<Refere
         status: f.status ?? null,
         organization: f.organization ?? null,
         organizationCode: f.organization_code ?? null,
-        branchId: f.branch?.id ?? null,
-        branchName: f.branch?.name ?? null,
-        refreshedAt,
-      }));
-      await tx.delete(accloudFunders).where(notInArray(accloudFunders.id, funderRows.map((r) => r.id)));
-      if (funderRows.length) {
-        await tx.insert(accloudFunders).values(funderRows).onConflictDoUpdate({
-          target: accloudFunders.id,
-          set: {
-            externalId: sql`excluded.external_id`,
-            name: sql`excluded.name`,
-            code: sql`excluded.code`,
-            type: sql`excluded.type`,
-            status: sql`excluded.status`,
-            organization: sql`excluded.organization`,
-            organizationCode: sql`excluded.organization_code`,
-            branchId: sql`excluded.branch_id`,
-            branchName: sql`excluded.branch_name`,
-            refreshedAt: sql`excluded.refreshed_at`,
-          },
-        });
-      }
+        ...branchOf(f),
+      }) satisfies Omit<AccloudFunder, "refreshedAt">,
+  },
+  serviceCodes: {
+    table: accloudServiceCodes,
+    load: (client) => client.listAllServiceCodes(),
+    row: (c) => ({ id: c.id, name: c.name, ...branchOf(c) }) satisfies Omit<AccloudServiceCode, "refreshedAt">,
+  },
+  suppliers: {
+    table: accloudSuppliers,
+    load: (client) => client.listAllTrustedNetwork(),
+    row: (s) => ({ id: s.id.toLowerCase(), name: s.name }) satisfies Omit<AccloudSupplier, "refreshedAt">,
+  },
+};
+const KIND_NAMES = Object.keys(KINDS) as Kind[];
 
-      const codeRows = serviceCodes.map((c) => ({ id: c.id, name: c.name, branchId: c.branch?.id ?? null, branchName: c.branch?.name ?? null, refreshedAt }));
-      await tx.delete(accloudServiceCodes).where(notInArray(accloudServiceCodes.id, codeRows.map((r) => r.id)));
-      if (codeRows.length) {
-        await tx.insert(accloudServiceCodes).values(codeRows).onConflictDoUpdate({
-          target: accloudServiceCodes.id,
-          set: { name: sql`excluded.name`, branchId: sql`excluded.branch_id`, branchName: sql`excluded.branch_name`, refreshedAt: sql`excluded.refreshed_at` },
-        });
-      }
+/** Makes one cached list ACCloud's: rows it no longer has are deleted, the others inserted or updated in place. */
+async function mirror<K extends Kind>(tx: Tx, kind: K, items: Items[K][], refreshedAt: Date): Promise<number> {
+  const { table } = KINDS[kind];
+  const rows = items.map((item) => ({ ...KINDS[kind].row(item), refreshedAt }));
+  await tx.delete(table).where(notInArray(table.id, rows.map((r) => r.id)));
+  if (rows.length === 0) return 0;
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  const set = Object.fromEntries(
+    Object.keys(rows[0]!)
+      .filter((key) => key !== "id")
+      .map((key) => [key, sql`excluded.${sql.identifier(columns[key]!.name)}`]),
+  );
+  await tx
+    .insert(table)
+    .values(rows as (typeof table.$inferInsert)[])
+    .onConflictDoUpdate({ target: table.id, set });
+  return rows.length;
+}
 
-      const supplierRows = suppliers.map((s) => ({ id: s.id.toLowerCase(), name: s.name, refreshedAt }));
-      await tx.delete(accloudSuppliers).where(notInArray(accloudSuppliers.id, supplierRows.map((r) => r.id)));
-      if (supplierRows.length) {
-        await tx.insert(accloudSuppliers).values(supplierRows).onConflictDoUpdate({
-          target: accloudSuppliers.id,
-          set: { name: sql`excluded.name`, refreshedAt: sql`excluded.refreshed_at` },
-        });
-      }
+export async function refreshReferenceData(opts: RefreshOptions): Promise<ReferenceData> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = now();
+  const csiGroupName = opts.csiGroupName ?? getEnv().ACCLOUD_CSI_GROUP_NAME;
+  const hqBranchId = opts.hqBranchId ?? getEnv().ACCLOUD_HQ_BRANCH_ID;
+  const d = drizzle(opts.db);
+  try {
+    const loaded = await Promise.all(KIND_NAMES.map((kind) => KINDS[kind].load(opts.client)));
+    const lists = Object.fromEntries(KIND_NAMES.map((kind, i) => [kind, loaded[i]])) as { [K in Kind]: Items[K][] };
+    const csiGroup = findCsiGroup(lists.groups, csiGroupName, hqBranchId, opts.client.baseUrl);
+    const refreshedAt = now();
 
-      await tx.insert(accloudReferenceRefreshes).values({
-        startedAt,
-        refreshedAt,
-        status: "ok",
-        csiGroupId: csiGroup.id,
-        counts: { groups: groupRows.length, funders: funderRows.length, serviceCodes: codeRows.length, suppliers: supplierRows.length },
-      });
+    await d.transaction(async (tx) => {
+      // Two app instances refreshing at once would interleave their deletes and upserts.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('accloud-reference-refresh'))`);
+      const counts = { groups: 0, funders: 0, serviceCodes: 0, suppliers: 0 };
+      for (const kind of KIND_NAMES) counts[kind] = await mirror(tx, kind, lists[kind], refreshedAt);
+
+      await tx.insert(accloudReferenceRefreshes).values({ startedAt, refreshedAt, status: "ok", csiGroupId: csiGroup.id, counts });
       if (opts.actor) {
         await recordAudit(tx as unknown as AppDb, {
           actor: opts.actor,
           action: "accloud.reference_refreshed",
           entityType: "accloud_reference",
-          details: { csiGroupId: csiGroup.id, funders: funderRows.length, serviceCodes: codeRows.length, suppliers: supplierRows.length },
+          details: { csiGroupId: csiGroup.id, funders: counts.funders, serviceCodes: counts.serviceCodes, suppliers: counts.suppliers },
         });
       }
     });
