@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getEnv } from "../env";
+import { logger } from "../log";
 import { AccloudError, parseRetryAfter } from "./errors";
 import {
   ATTACHMENT_MAX_BYTES,
@@ -583,15 +584,17 @@ export function createAccloudClientFromEnv(overrides: Partial<AccloudClientConfi
     apiKey: env.ACCLOUD_API_KEY,
     apiSecret: env.ACCLOUD_API_SECRET,
     timeoutMs: env.ACCLOUD_TIMEOUT_MS,
-    log: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "info" ? consoleCallLog : undefined,
+    log: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "info" ? logCall : undefined,
     ...overrides,
   });
 }
 
-export function consoleCallLog(e: AccloudCallLog): void {
-  const line = `accloud ${e.method} ${e.path} ${e.status ?? "-"} ${e.durationMs}ms ${e.outcome}`;
-  if (e.outcome === "ok") console.info(line);
-  else console.warn(line);
+const callLog = logger("accloud");
+
+export function logCall(e: AccloudCallLog): void {
+  const line = `${e.method} ${e.path} ${e.status ?? "-"} ${e.durationMs}ms ${e.outcome}`;
+  if (e.outcome === "ok") callLog.info(line, e);
+  else callLog.warn(line, e);
 }
 
 function issuesOf(error: z.ZodError): string[] {
