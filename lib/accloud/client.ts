@@ -591,10 +591,10 @@ export function createAccloudClientFromEnv(overrides: Partial<AccloudClientConfi
 
 const callLog = logger("accloud");
 
+/** One line a call: method, path template, status, duration and outcome as fields. */
 export function logCall(e: AccloudCallLog): void {
-  const line = `${e.method} ${e.path} ${e.status ?? "-"} ${e.durationMs}ms ${e.outcome}`;
-  if (e.outcome === "ok") callLog.info(line, e);
-  else callLog.warn(line, e);
+  if (e.outcome === "ok") callLog.info("call", e);
+  else callLog.warn("call", e);
 }
 
 function issuesOf(error: z.ZodError): string[] {
