@@ -2,12 +2,15 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import * as schema from "../db/schema";
 import { getEnv } from "./env";
+import { logger } from "./log";
 
 /** The app's database: drizzle over the process's pool (`$client`, for work that needs a connection of its own). */
 export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** A transaction, or drizzle over one connection that is inside a transaction. */
 export type TxDb = Tx | NodePgDatabase<typeof schema>;
+
+const log = logger("db");
 
 // One pool per process; kept on globalThis so Next's dev reloads don't leak connections, and so
 // the launcher (which serves the HTTP requests) and Next's bundled copy of this module share it
@@ -114,7 +117,7 @@ export function createPool(connectionString: string, opts: { max?: number } = {}
   pool.on("error", (err: Error & { code?: string }) => {
     observe(err);
     // 57P01: the server is shutting down (the embedded PostgreSQL stopping with the app).
-    if (err.code !== "57P01") console.error(`[db] idle client error: ${err.message}`);
+    if (err.code !== "57P01") log.error(`idle client error: ${err.message}`);
   });
   return pool;
 }

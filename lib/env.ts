@@ -119,6 +119,8 @@ export const ZEnv = z.object({
   MAIL_FROM: z.string().min(3).default("CSI Referral Review <no-reply@localhost>"),
 
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** json: one JSON object a line (for a log collector); pretty: readable lines. Unset: pretty in development, json otherwise. */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
 }).superRefine((env, ctx) => {
   // Single sign-on grants roles only through values configured here: no map, no sign-on.
   if (env.OIDC_ISSUER && !env.OIDC_ROLE_MAP) {

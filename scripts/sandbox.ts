@@ -5,6 +5,7 @@
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { getEnv } from "../lib/env";
 import { startSandbox, type RunningSandbox } from "../lib/accloud/sandbox/server";
+import { logger } from "../lib/log";
 
 const env = getEnv();
 let embedded: EmbeddedDatabase | undefined;
@@ -46,7 +47,7 @@ try {
     apiKey: env.ACCLOUD_API_KEY,
     apiSecret: env.ACCLOUD_API_SECRET,
     controlKey: env.ACCLOUD_SANDBOX_CONTROL_KEY,
-    log: env.LOG_LEVEL === "debug" ? (m) => console.log(m) : undefined,
+    log: env.LOG_LEVEL === "debug" ? logger("sandbox").debug : undefined,
   });
   console.log(`ACCloud sandbox on ${sandbox.url}`);
   console.log(`  Basic auth: ${env.ACCLOUD_API_KEY} / ${env.ACCLOUD_API_SECRET}  (ACCLOUD_API_KEY / ACCLOUD_API_SECRET)`);

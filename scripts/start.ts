@@ -20,6 +20,7 @@ const http = await import("node:http");
 const path = await import("node:path");
 const { getEnv, resetEnvCache, seedDemoDataWanted } = await import("../lib/env");
 const { bootRuntime, onShutdown } = await import("../lib/runtime/boot");
+const log = (await import("../lib/log")).logger("start");
 
 const root = process.cwd();
 // The environment as the operator set it (the launcher later points DATABASE_URL at the embedded cluster).
@@ -89,11 +90,11 @@ try {
   const { getPool } = await import("../lib/db");
   try {
     const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv() });
-    console.log(`ACCloud reference data: group "${ref.csiGroup?.name}" (${ref.csiGroup?.id}), ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers`);
+    log.info(`ACCloud reference data: group "${ref.csiGroup?.name}" (${ref.csiGroup?.id}), ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers`);
   } catch (err) {
     const name = (err as Error).name;
     if (name === "ReferenceDataError") throw err;
-    console.error(`ACCloud reference data could not be loaded now (${(err as Error).message}); the worker retries on its schedule`);
+    log.warn(`ACCloud reference data could not be loaded now (${(err as Error).message}); the worker retries on its schedule`);
   }
   proceed();
 

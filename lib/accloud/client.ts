@@ -10,6 +10,7 @@ import { openAsBlob } from "node:fs";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { getEnv } from "../env";
+import { logger } from "../log";
 import { AccloudError, parseRetryAfter, type AccloudErrorInit, type AccloudRetryClass } from "./errors";
 import {
   ATTACHMENT_MAX_BYTES, ZAttachmentUploaded, ZAuthorization, ZAuthorizationCreate, ZAuthorizationsQuery, ZAuthorizationUpdate, ZClientCreate,
@@ -311,15 +312,17 @@ export function createAccloudClientFromEnv(overrides: Partial<AccloudClientConfi
     apiKey: env.ACCLOUD_API_KEY,
     apiSecret: env.ACCLOUD_API_SECRET,
     timeoutMs: env.ACCLOUD_TIMEOUT_MS,
-    log: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "info" ? consoleCallLog : undefined,
+    log: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "info" ? logCall : undefined,
     ...overrides,
   });
 }
 
-export function consoleCallLog(e: AccloudCallLog): void {
-  const line = `accloud ${e.method} ${e.path} ${e.status ?? "-"} ${e.durationMs}ms ${e.outcome}`;
-  if (e.outcome === "ok") console.info(line);
-  else console.warn(line);
+const callLog = logger("accloud");
+
+/** One line a call: method, path template, status, duration and outcome as fields. */
+export function logCall(e: AccloudCallLog): void {
+  if (e.outcome === "ok") callLog.info("call", e);
+  else callLog.warn("call", e);
 }
 
 // ---------------------------------------------------------------- paging (contract §1.1)

@@ -14,6 +14,7 @@
  */
 import PgBoss from "pg-boss";
 import { getEnv } from "../env";
+import { logger } from "../log";
 
 export const PUSH_QUEUE = "referral-push";
 /** Jobs of PUSH_QUEUE that failed for good land here; the worker ends their push failed. */
@@ -26,6 +27,8 @@ export const AGENCY_SYNC_QUEUE = "accloud-agency-sync";
 export const pushRetry = () => ({ retryLimit: getEnv().PUSH_JOB_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, deadLetter: PUSH_DEAD_QUEUE }) as const;
 
 export type PushJobData = { pushId: string };
+
+const log = logger("jobs");
 
 const globalForBoss = globalThis as unknown as { csiBoss?: Map<string, Promise<PgBoss>> };
 
@@ -46,7 +49,7 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
     monitorStateIntervalSeconds: env.PUSH_MAINTENANCE_SECONDS,
   });
   boss.on("error", (err: Error & { code?: string }) => {
-    if (err.code !== "57P01") console.error(`[jobs] ${err.name}: ${err.message.split("\n")[0]}`);
+    if (err.code !== "57P01") log.error(`${err.name}: ${err.message.split("\n")[0]}`);
   });
   await boss.start();
   await ensureQueues(boss, opts.expireInSeconds ?? env.PUSH_JOB_EXPIRE_SECONDS);
