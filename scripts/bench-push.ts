@@ -1,3 +1,4 @@
+// Run with --conditions=react-server (npm run bench:push): it approves through lib/approval/service.ts, which is server-only.
 /**
  * `npm run bench:push` (a benchmark, not a test): 200 approvals pushed through the queue and the
  * worker against the sandbox with zero latency, and in the same run a baseline that makes the
@@ -51,7 +52,7 @@ const client = createAccloudClient({
     accloudCalls += 1;
   },
 });
-await refreshReferenceData({ db: getPool(), client });
+await refreshReferenceData({ db: getDb(), client });
 const user = await createUser(getDb(), { email: "bench@local", name: "Bench", role: "reviewer", actor: systemActor("bench") });
 const base = JSON.parse(readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8"));
 const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);

@@ -89,7 +89,7 @@ try {
   const { createAccloudClientFromEnv } = await import("../lib/accloud/client");
   const { getPool } = await import("../lib/db");
   try {
-    const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv() });
+    const ref = await refreshReferenceData({ db: getDb(), client: createAccloudClientFromEnv() });
     log.info(`ACCloud reference data: group "${ref.csiGroup?.name}" (${ref.csiGroup?.id}), ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers`);
   } catch (err) {
     const name = (err as Error).name;

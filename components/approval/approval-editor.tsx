@@ -12,27 +12,13 @@ import { ZUpdateReasons } from "@/lib/validations/lifecycle";
 import { ConfirmUpdate, planOf, plusOneMonth, UpdatePlan, UpdateReasons, type ReasonsForm } from "./update-parts";
 import { emptyAuthorization, FIRST_DAY_LABELS, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
 import type { RuleSuggestion } from "@/lib/approval/prefill";
+import type { ApprovalEditorData } from "@/lib/approval/view";
+
+type Option = { id: number | string; name: string };
 import { btnPrimary, btnSecondary, btnSmall, card, errorText, input, label } from "@/components/ui/styles";
 import { RulePreview } from "./rule-preview";
 
-type Option = { id: number | string; name: string };
-export type ApprovalEditorProps = {
-  referralId: string;
-  version: number;
-  /** approve: the first decision; retry: fix a failed push; update: change what was sent */
-  mode: "approve" | "retry" | "update";
-  defaults: TApprovalInput;
-  serviceCodes: Option[];
-  funders: Option[];
-  suppliers: Option[];
-  agency: { orgId: string; name: string; inTrustedNetwork: boolean };
-  hints: { frequencyText: string | null; authorizationsText: string | null; suggestions: RuleSuggestion[] };
-  clientTimezone: string;
-  /** retry: fields a finished push step already sent (a retry cannot change them) */
-  locked?: Array<{ field: string; step: string }>;
-  /** update: what ACCloud has now, the reasons to choose from, the revision number it will become */
-  update?: { sent: TApproval; reasons: Array<{ code: string; label: string }>; nextRevision: number; fixed: { serviceCode: string; funder: string; careType: string; agency: string } };
-};
+export type ApprovalEditorProps = ApprovalEditorData;
 
 type Msg = { kind: "error" | "info"; text: string } | null;
 

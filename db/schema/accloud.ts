@@ -3,9 +3,9 @@
  * funders, scheduler service codes and the trusted network, plus a log of refreshes.
  * The cache mirrors ACCloud: rows gone from ACCloud are removed on the next refresh.
  */
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { tstz } from "./columns";
 
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const accloudGroups = pgTable("accloud_groups", {
   /** ACCloud internal group id. */

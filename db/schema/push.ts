@@ -7,10 +7,12 @@
  *    so a retry (or a later revision) finds its earlier work instead of creating it again.
  */
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { referralFiles, referralRequests, referralSubmissions, users } from "../schema";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { tstz } from "./columns";
+import { referralFiles, referralRequests, referralSubmissions } from "./referrals";
+import { users } from "./users";
+import type { TApproval } from "../../lib/approval/schema";
 
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const approvalState = pgEnum("approval_state", ["draft", "approved", "superseded"]);
 /** approve: a reviewer's approval; correction: data fixed for a retry of a failed push; update: a change after sending */
@@ -27,8 +29,8 @@ export const approvalRevisions = pgTable(
     revision: integer("revision").notNull(),
     state: approvalState("state").notNull().default("draft"),
     kind: approvalKind("kind").notNull().default("approve"),
-    /** the validated editor content (lib/approval/schema.ts ZApproval) */
-    data: jsonb("data").notNull(),
+    /** the editor content: ZApproval-valid once approved; a draft (state "draft") may be incomplete, so read drafts through ZApprovalDraft */
+    data: jsonb("data").$type<TApproval>().notNull(),
     /** the submission this revision approved: the push sends this submission's data and files, never a later one */
     submissionId: uuid("submission_id").references(() => referralSubmissions.id),
     /** the revision this one replaces (a correction or an update) */
@@ -118,7 +120,7 @@ export const accloudLinks = pgTable(
     localKey: text("local_key").notNull(),
     accloudId: text("accloud_id").notNull(),
     /** revision group, revision number, filepath... */
-    meta: jsonb("meta").notNull().default({}),
+    meta: jsonb("meta").$type<Record<string, unknown>>().notNull().default({}),
     referralFileId: uuid("referral_file_id").references(() => referralFiles.id),
     pushId: uuid("push_id").references(() => pushes.id),
     createdAt: tstz("created_at").notNull().defaultNow(),

@@ -8,11 +8,12 @@
  *  - notification_preferences: per user and event, on unless switched off.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { referralRequests, users } from "../schema";
+import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { tstz } from "./columns";
+import { referralRequests } from "./referrals";
+import { users } from "./users";
 import { approvalRevisions } from "./push";
 
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const appSettings = pgTable("app_settings", {
   key: text("key").primaryKey(),

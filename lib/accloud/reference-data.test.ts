@@ -1,13 +1,18 @@
 /** Reference data: every page loaded from the sandbox, cached in the app database, CSI group required. */
 import { randomBytes } from "node:crypto";
 import { getTableConfig } from "drizzle-orm/pg-core";
+import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import * as appSchema from "../../db/schema";
 import * as accloudSchema from "../../db/schema/accloud";
 import { AccloudError } from "./errors";
 import { getReferenceData, refreshReferenceData, refreshReferenceDataIfStale, ReferenceDataError } from "./reference-data";
 import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 import { startTestSandbox, type TestSandbox } from "./sandbox/test-helpers";
+
+/** drizzle over the test schema's pool, or over one connection of it. */
+const on = (c: pg.Pool | pg.PoolClient) => drizzle(c, { schema: appSchema });
 
 /**
  * SQL equivalent of db/schema/accloud.ts, used until the lead's migration exists. The tables live
@@ -73,7 +78,7 @@ describe("refreshReferenceData", () => {
   });
 
   it("loads every page of the four lists and caches them, with the CSI group", async () => {
-    const data = await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
+    const data = await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
     expect(data.groups).toHaveLength(6);
     expect(data.funders).toHaveLength(5);
     expect(data.serviceCodes).toHaveLength(5);
@@ -85,14 +90,14 @@ describe("refreshReferenceData", () => {
     const calls = await t.control.calls();
     expect(calls.filter((c) => c.route === "/ext/api/v2/patients/groups").length).toBe(3);
 
-    const cached = await getReferenceData(pool);
+    const cached = await getReferenceData(on(pool));
     expect(cached.csiGroup?.id).toBe(CSI_GROUP_ID);
     expect(cached.serviceCodes.map((c) => c.name)).toEqual(["Home Health Aide", "Infusion Nursing", "OT", "PT", "Skilled Nursing"]);
   });
 
   it("an admin's refresh writes its audit record in the refresh's transaction; a failed one writes none", async () => {
     const actor = { type: "user" as const, id: "00000000-0000-4000-8000-0000000000ad", email: "admin@demo.test" };
-    await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000, actor });
+    await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, actor });
     const audits = await pool.query("select actor_type, actor_id, actor_label, action, entity_type, details from audit_events");
     expect(audits.rows).toEqual([
       {
@@ -104,15 +109,15 @@ describe("refreshReferenceData", () => {
         details: { csiGroupId: CSI_GROUP_ID, funders: 5, serviceCodes: 5, suppliers: 3 },
       },
     ]);
-    await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "no such group", hqBranchId: 1000, actor }).catch(() => undefined);
+    await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "no such group", hqBranchId: 1000, actor }).catch(() => undefined);
     expect((await pool.query("select count(*)::int as n from audit_events")).rows[0].n).toBe(1);
   });
 
-  it("mirrors ACCloud: cached rows ACCloud no longer has are removed; works on a PoolClient", async () => {
+  it("mirrors ACCloud: cached rows ACCloud no longer has are removed; works on one connection", async () => {
     await pool.query("insert into accloud_funders (id, name) values (777, 'Gone Payor')");
     const conn = await pool.connect();
     try {
-      const data = await refreshReferenceData({ db: conn, client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
+      const data = await refreshReferenceData({ db: on(conn), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
       expect(data.funders.map((f) => f.id)).not.toContain(777);
     } finally {
       conn.release();
@@ -120,15 +125,15 @@ describe("refreshReferenceData", () => {
   });
 
   it("fails loudly when the CSI group is missing, records the failure, keeps the old cache", async () => {
-    await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
-    const err = await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "csi", hqBranchId: 1000 }).catch((e: unknown) => e);
+    await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
+    const err = await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "csi", hqBranchId: 1000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReferenceDataError);
     expect((err as Error).message).toBe(
       `ACCloud has no enabled client group named "csi" (checked 6 groups at ${t.url}). Every client CSI creates must be put in it, ` +
         `or HQ coordinators cannot see the client (contract §3.1). Create the group in ACCloud, or set ACCLOUD_CSI_GROUP_NAME to its exact name. ` +
         `Similar: "CSI" (id 1008).`,
     );
-    const data = await getReferenceData(pool);
+    const data = await getReferenceData(on(pool));
     expect(data.lastRefresh).toMatchObject({ status: "failed", error: expect.stringContaining("ReferenceDataError: ACCloud has no enabled client group") });
     expect(data.lastSuccessfulRefresh?.status).toBe("ok");
     expect(data.csiGroup?.id).toBe(CSI_GROUP_ID);
@@ -137,20 +142,20 @@ describe("refreshReferenceData", () => {
 
   it("records an unreachable ACCloud and rethrows the retryable client error", async () => {
     await t.control.addFault({ path: "/ext/api/v2/accounting/funders", kind: "status", status: 503, times: "always" });
-    const err = await refreshReferenceData({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000 }).catch((e: unknown) => e);
+    const err = await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccloudError);
     expect((err as AccloudError).retryable).toBe(true);
-    const data = await getReferenceData(pool);
+    const data = await getReferenceData(on(pool));
     expect(data.lastRefresh?.status).toBe("failed");
     expect(data.groups).toEqual([]);
   });
 
   it("refreshes only when stale", async () => {
-    await refreshReferenceDataIfStale({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 60 });
+    await refreshReferenceDataIfStale({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 60 });
     await t.control.clearCalls();
-    await refreshReferenceDataIfStale({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 60 });
+    await refreshReferenceDataIfStale({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 60 });
     expect(await t.control.calls()).toEqual([]);
-    await refreshReferenceDataIfStale({ db: pool, client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 0 });
+    await refreshReferenceDataIfStale({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 0 });
     expect((await t.control.calls()).length).toBeGreaterThan(0);
   });
 });

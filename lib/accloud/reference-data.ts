@@ -4,9 +4,7 @@
  * every client CSI creates carries it, so its absence stops the refresh with a loud error.
  */
 import { desc, eq, getTableColumns, notInArray, sql } from "drizzle-orm";
-import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import type pg from "pg";
 import {
   accloudFunders,
   accloudGroups,
@@ -20,7 +18,9 @@ import {
   type AccloudSupplier,
 } from "../../db/schema/accloud";
 import { recordAudit, type AnyActor as Actor } from "../audit";
-import type { Db as AppDb } from "../db";
+import type { TxDb } from "../db";
+
+type Tx = Parameters<Parameters<TxDb["transaction"]>[0]>[0];
 import { getEnv } from "../env";
 import type { AccloudClient } from "./client";
 import type { TFunder, TGroup, TServiceCode, TSupplier } from "./schemas";
@@ -41,10 +41,8 @@ export type ReferenceData = {
   lastSuccessfulRefresh: AccloudReferenceRefresh | null;
 };
 
-type Db = pg.Pool | pg.PoolClient;
-
 export type RefreshOptions = {
-  db: Db;
+  db: TxDb;
   client: AccloudClient;
   /** Default ACCLOUD_CSI_GROUP_NAME. */
   csiGroupName?: string;
@@ -83,7 +81,6 @@ type Items = { groups: TGroup; funders: TFunder; serviceCodes: TServiceCode; sup
 type Kind = keyof Items;
 type Row = { id: number | string; [column: string]: unknown };
 type MirroredTable = typeof accloudGroups | typeof accloudFunders | typeof accloudServiceCodes | typeof accloudSuppliers;
-type Tx = Parameters<Parameters<NodePgDatabase["transaction"]>[0]>[0];
 
 const branchOf = (item: { branch?: { id?: number | null; name?: string | null } | null }) => ({
   branchId: item.branch?.id ?? null,
@@ -151,7 +148,7 @@ export async function refreshReferenceData(opts: RefreshOptions): Promise<Refere
   const startedAt = now();
   const csiGroupName = opts.csiGroupName ?? getEnv().ACCLOUD_CSI_GROUP_NAME;
   const hqBranchId = opts.hqBranchId ?? getEnv().ACCLOUD_HQ_BRANCH_ID;
-  const d = drizzle(opts.db);
+  const d = opts.db;
   try {
     const loaded = await Promise.all(KIND_NAMES.map((kind) => KINDS[kind].load(opts.client)));
     const lists = Object.fromEntries(KIND_NAMES.map((kind, i) => [kind, loaded[i]])) as { [K in Kind]: Items[K][] };
@@ -166,7 +163,7 @@ export async function refreshReferenceData(opts: RefreshOptions): Promise<Refere
 
       await tx.insert(accloudReferenceRefreshes).values({ startedAt, refreshedAt, status: "ok", csiGroupId: csiGroup.id, counts });
       if (opts.actor) {
-        await recordAudit(tx as unknown as AppDb, {
+        await recordAudit(tx, {
           actor: opts.actor,
           action: "accloud.reference_refreshed",
           entityType: "accloud_reference",
@@ -186,8 +183,7 @@ export async function refreshReferenceData(opts: RefreshOptions): Promise<Refere
   return getReferenceData(opts.db);
 }
 
-export async function getReferenceData(db: Db): Promise<ReferenceData> {
-  const d = drizzle(db);
+export async function getReferenceData(d: TxDb): Promise<ReferenceData> {
   // One after the other: a PoolClient cannot run queries concurrently.
   const groups = await d.select().from(accloudGroups).orderBy(accloudGroups.name, accloudGroups.id);
   const funders = await d.select().from(accloudFunders).orderBy(accloudFunders.name, accloudFunders.id);

@@ -9,7 +9,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes, referralSubmissions, users } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope, type Actor } from "../auth/scopes";
-import { getPool, type Db } from "../db";
+import { type Db } from "../db";
 import { ZApproval } from "./schema";
 import { diffObjects, revisionSnapshot, type Change, type RevisionSnapshot } from "./snapshot";
 
@@ -51,7 +51,7 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       .from(accloudLinks)
       .where(and(eq(accloudLinks.referralRequestId, referralId), inArray(accloudLinks.kind, ["referral", "attachment"]))),
     db.select({ id: pushes.id, kind: pushes.kind, status: pushes.status, revisionId: pushes.approvalRevisionId, createdAt: pushes.createdAt }).from(pushes).where(eq(pushes.referralRequestId, referralId)).orderBy(asc(pushes.createdAt)),
-    getReferenceData(getPool()),
+    getReferenceData(db),
   ]);
   const names = { serviceCodes: new Map(ref.serviceCodes.map((c) => [c.id, c.name])), funders: new Map(ref.funders.map((f) => [f.id, f.name])) };
   const byNumber = new Map(accloud.map((a) => [a.revisionNumber, a]));

@@ -67,7 +67,7 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
   const parsed = ZChangeApproval.safeParse(input);
   if (!parsed.success) return invalidResult(editorFieldErrors(fieldErrorsOf(parsed.error)));
   const { approval, reasons } = parsed.data;
-  const refErrors = await checkAgainstReferenceData(approval);
+  const refErrors = await checkAgainstReferenceData(db, approval);
   if (Object.keys(refErrors).length) return invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.");
 
   return transition(db, actor, {

@@ -3,11 +3,12 @@
  * the decision, pins the submission it approved, creates the push and enqueues its job in ONE
  * transaction, so an approval is never lost and never pushed without being recorded.
  */
+import "server-only";
 import { and, desc, eq, max } from "drizzle-orm";
 import { approvalRevisions, pushes, referralRequests, type PushStepState } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
-import { type Actor } from "../auth/scopes";
-import { getPool, type Db, type TxDb } from "../db";
+import { assertScope, type Actor } from "../auth/scopes";
+import { type Db, type TxDb } from "../db";
 import { canonical } from "../referrals/canonical";
 import { drawSecondReview } from "../review/service";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
@@ -18,8 +19,8 @@ import { correctionErrors } from "./retry-locks";
 import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
 
 /** Checks against ACCloud's reference data (cached): supplier in the trusted network, code and funder known. */
-export async function checkAgainstReferenceData(a: TApproval): Promise<Record<string, string[]>> {
-  const ref = await getReferenceData(getPool());
+export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<Record<string, string[]>> {
+  const ref = await getReferenceData(db);
   const errors: Record<string, string[]> = {};
   if (!ref.lastSuccessfulRefresh) return { _form: ["ACCloud reference data has not been loaded yet; try again in a minute"] };
   if (!ref.suppliers.some((s) => s.id.toLowerCase() === a.supplyPersonaId.toLowerCase())) {
@@ -31,10 +32,10 @@ export async function checkAgainstReferenceData(a: TApproval): Promise<Record<st
 }
 
 /** Validates an approval the way approve and retry both need it: schema, then reference data. */
-async function validApproval(input: unknown): Promise<{ approval: TApproval } | { result: TransitionResult<{ pushId?: string }> }> {
+async function validApproval(db: Db, input: unknown): Promise<{ approval: TApproval } | { result: TransitionResult<{ pushId?: string }> }> {
   const parsed = ZApproval.safeParse(input);
   if (!parsed.success) return { result: invalidResult(fieldErrorsOf(parsed.error)) };
-  const refErrors = await checkAgainstReferenceData(parsed.data);
+  const refErrors = await checkAgainstReferenceData(db, parsed.data);
   if (Object.keys(refErrors).length) return { result: invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.") };
   return { approval: parsed.data };
 }
@@ -54,7 +55,7 @@ async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number>
 export async function approveReferral(db: Db, actor: Actor, input: { referralId: string; version: number; approval: unknown }): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("approve", actor);
   if (denied) return denied;
-  const valid = await validApproval(input.approval);
+  const valid = await validApproval(db, input.approval);
   if ("result" in valid) return valid.result;
   const approval = valid.approval;
 
@@ -132,13 +133,15 @@ export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralI
         .from(approvalRevisions)
         .where(and(eq(approvalRevisions.referralRequestId, row.id), eq(approvalRevisions.state, "draft")))
         .limit(1);
+      // Stored in the approval's shape, possibly incomplete (the column's note): drafts are read through ZApprovalDraft.
+      const data = draft.data as TApproval;
       let revision: number;
       if (last) {
-        const [u] = await tx.update(approvalRevisions).set({ data: draft.data, updatedAt: new Date() }).where(eq(approvalRevisions.id, last.id)).returning({ revision: approvalRevisions.revision });
+        const [u] = await tx.update(approvalRevisions).set({ data, updatedAt: new Date() }).where(eq(approvalRevisions.id, last.id)).returning({ revision: approvalRevisions.revision });
         revision = u!.revision;
       } else {
         revision = await nextRevisionNumber(tx, row.id);
-        await tx.insert(approvalRevisions).values({ referralRequestId: row.id, revision, state: "draft", data: draft.data, createdById: actor.id });
+        await tx.insert(approvalRevisions).values({ referralRequestId: row.id, revision, state: "draft", data, createdById: actor.id });
       }
       return { audit: { action: "approval.draft_saved", details: { revision } }, message: "Draft saved.", data: {} };
     },
@@ -156,7 +159,7 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
   if (denied) return denied;
   let corrected: TApproval | undefined;
   if (input.approval !== undefined) {
-    const valid = await validApproval(input.approval);
+    const valid = await validApproval(db, input.approval);
     if ("result" in valid) return valid.result;
     corrected = valid.approval;
   }
@@ -241,7 +244,8 @@ export type PushProgress = {
   };
 };
 
-export async function getPushProgress(db: Db, referralId: string): Promise<PushProgress | null> {
+export async function getPushProgress(db: Db, actor: Actor, referralId: string): Promise<PushProgress | null> {
+  assertScope(actor, "referral:read");
   const [row] = await db.select({ status: referralRequests.status, version: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, referralId)).limit(1);
   if (!row) return null;
   const [push] = await db.select().from(pushes).where(eq(pushes.referralRequestId, referralId)).orderBy(desc(pushes.createdAt)).limit(1);

@@ -1,6 +1,6 @@
 /**
  * The action groups of the audit trail (the `action` filter of /audit and /api/audit/export).
- * One table, read three ways: the generated column audit_events.action_group (db/schema.ts
+ * One table, read three ways: the generated column audit_events.action_group (db/schema/audit.ts
  * builds its CASE expression from it, so the group is indexed and every row has one), the
  * filter's labels, and the tests.
  *

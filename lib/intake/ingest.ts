@@ -13,7 +13,7 @@ import { actorId, actorLabel, type ApiClientActor, type SystemActor } from "../a
 
 /** Who delivers a request: the webhook's API client, or the system (demo data, tests). */
 type Actor = ApiClientActor | SystemActor;
-import { getPool, type Db, type Tx, type TxDb } from "../db";
+import { type Db, type Tx, type TxDb } from "../db";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
 import { dateOf, indexFields, textOf } from "../form-mapping";
@@ -141,7 +141,7 @@ export function queueColumns(p: TReferralRequest) {
 }
 
 /** The payload as received, file bytes replaced by their digest (the bytes live in referral_files). */
-function storedPayload(p: TReferralRequest, files: DecodedFile[]): unknown {
+function storedPayload(p: TReferralRequest, files: DecodedFile[]): TReferralRequest {
   if (!p.files) return p;
   // A file sent without bytes stores none and keeps its (empty) value.
   const digests = new Map(files.map((f) => [f.idx, f.sha256]));
@@ -160,7 +160,7 @@ function storedPayload(p: TReferralRequest, files: DecodedFile[]): unknown {
  * which for a 50 MB scan was a fifth of a second of blocked event loop). A named statement per
  * file count is parsed and planned once per pooled connection.
  */
-async function insertNewRequest(v: {
+async function insertNewRequest(db: Db, v: {
   requestId: string;
   requestIdDerived: boolean;
   columns: ReturnType<typeof queueColumns>;
@@ -211,7 +211,7 @@ async function insertNewRequest(v: {
     actor_label: actorLabel(v.actor),
     audit: v.auditDetails,
   };
-  const res = await getPool().query<{ id: string; status: ReferralStatus }>({
+  const res = await db.$client.query<{ id: string; status: ReferralStatus }>({
     // Named (kept per connection) for the usual few files; an unusual count runs unnamed.
     name: v.files.length <= NAMED_UP_TO_FILES ? `intake-insert-new-request-${v.files.length}` : undefined,
     text: insertNewRequestSql(v.files.length),
@@ -282,7 +282,7 @@ export async function ingestReferralRequest(
 
   // Signed deliveries record their webhook-id in the same transaction: they take the locked path.
   if (!webhookMessageId) {
-    const created = await insertNewRequest({
+    const created = await insertNewRequest(db, {
       requestId,
       requestIdDerived,
       columns,

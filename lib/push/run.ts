@@ -8,10 +8,9 @@ import { accloudLinks, approvalRevisions, pushes, referralRequests, referralSubm
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError, type AccloudError } from "../accloud/errors";
 import { getReferenceData } from "../accloud/reference-data";
-import { ZApproval, type TApproval } from "../approval/schema";
+import { ZApproval } from "../approval/schema";
 import { systemActor } from "../audit";
-import { getPool, type Db, type TxDb } from "../db";
-import type { TReferralRequest } from "../intake/schema";
+import { type Db, type TxDb } from "../db";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
 import { refuse, transition } from "../referrals/transitions";
@@ -57,7 +56,7 @@ export async function sentState(db: TxDb, referralId: string, exceptPushId?: str
   if (!last) return null;
   return {
     approval: ZApproval.parse(last.data),
-    payload: last.payload as TReferralRequest,
+    payload: last.payload,
     authorizationIds: (last.steps.authorizations?.accloudIds ?? []).map(Number),
     revisionId: last.revisionId,
     revision: last.revision,
@@ -105,9 +104,9 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     referralId: referral.id,
     requestId: referral.requestId,
     referral,
-    approval: revision.data as TApproval,
+    approval: revision.data,
     revision: { id: revision.id, revision: revision.revision, reasons: revision.reasons, revisionComment: revision.revisionComment },
-    payload: submission.payload as TReferralRequest,
+    payload: submission.payload,
     submissionId: submission.id,
     sent,
     input: push.input,
@@ -115,7 +114,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     linkMeta: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.meta as Record<string, unknown>])),
     authorizationIds: (push.steps.authorizations?.accloudIds ?? []).map(Number),
     fresh: false,
-    ref: () => (refOnce ??= getReferenceData(getPool())),
+    ref: () => (refOnce ??= getReferenceData(db)),
   };
   const statuses = PUSH_KIND_STATUS[push.kind];
 

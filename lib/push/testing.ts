@@ -8,7 +8,7 @@ import { refreshReferenceData } from "../accloud/reference-data";
 import type { FaultSpec } from "../accloud/sandbox/control";
 import { startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "../accloud/sandbox/test-helpers";
 import { systemActor } from "../audit";
-import { getDb, getPool } from "../db";
+import { getDb } from "../db";
 import { getEnv, resetEnvCache } from "../env";
 import { ingestReferralRequest } from "../intake/ingest";
 import { decodeFiles } from "../intake/files";
@@ -23,7 +23,7 @@ export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
   process.env.JOB_QUEUE_SCHEMA = `pgboss_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
   resetEnvCache();
   const sbx: TestSandbox = await startTestSandbox({ client: { timeoutMs: opts.timeoutMs ?? 1500 } });
-  await refreshReferenceData({ db: getPool(), client: sbx.client });
+  await refreshReferenceData({ db: getDb(), client: sbx.client });
   const email = `reviewer-${randomUUID().slice(0, 8)}@test.local`;
   const user = await createUser(getDb(), { email, name: "Test Reviewer", role: "reviewer", actor: systemActor("test") });
   const actor: Actor = { type: "user", id: user.id, email, name: "Test Reviewer", role: "reviewer", sessionId: "" };

@@ -43,7 +43,7 @@ async function pushRow(db: Db, pushId: string) {
 export async function handlePushJob(db: Db, client: AccloudClient, boss: PgBoss, job: PgBoss.Job<PushJobData>): Promise<void> {
   const { pushId } = job.data;
   // A session lock needs its own connection for the whole run (no transaction spans the HTTP calls).
-  const conn = await getPool().connect();
+  const conn = await db.$client.connect();
   try {
     const locked = await conn.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [`push:${pushId}`]);
     if (!locked.rows[0]?.ok) {
@@ -153,7 +153,7 @@ export async function startWorker(opts: { databaseUrl?: string; concurrency?: nu
 
   if (opts.refreshReference !== false) {
     await boss.work(REFERENCE_QUEUE, async () => {
-      await refreshReferenceData({ db: getPool(), client });
+      await refreshReferenceData({ db, client });
       log.info("reference data refreshed");
     });
     await boss.schedule(REFERENCE_QUEUE, cronEvery(env.ACCLOUD_REFERENCE_REFRESH_MINUTES));

@@ -4,6 +4,7 @@
  * amendments after a decision are flagged, never absorbed.
  */
 import { randomUUID } from "node:crypto";
+import type { TApproval } from "../approval/schema";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRevisions, referralStatus, type ReferralStatus } from "../../db/schema";
@@ -155,7 +156,7 @@ describe("claims and drafts", () => {
       id: ref.id,
       version: 1,
       apply: async ({ tx }) => {
-        await tx.insert(approvalRevisions).values({ referralRequestId: ref.id, revision: 1, state: "draft", data: {} });
+        await tx.insert(approvalRevisions).values({ referralRequestId: ref.id, revision: 1, state: "draft", data: {} as TApproval });
         return refuse.invalid({ careType: ["no"] });
       },
     });

@@ -46,9 +46,8 @@ export async function refreshReferenceDataAction() {
     await runAction("refresh reference data", "admin:settings", z.object({}), {}, async (actor) => {
       const { refreshReferenceData } = await import("@/lib/accloud/reference-data");
       const { createAccloudClientFromEnv } = await import("@/lib/accloud/client");
-      const { getPool } = await import("@/lib/db");
       try {
-        const ref = await refreshReferenceData({ db: getPool(), client: createAccloudClientFromEnv(), actor: actor });
+        const ref = await refreshReferenceData({ db: getDb(), client: createAccloudClientFromEnv(), actor: actor });
         return { status: "success" as const, message: `Loaded ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers; group ${ref.csiGroup?.name ?? "?"}.` };
       } catch (err) {
         return { status: "failed" as const, message: `ACCloud reference data could not be refreshed: ${(err as Error).message}` };

@@ -8,7 +8,6 @@ import { getSecondReviewPercent } from "@/lib/review/settings";
 import { ReasonsEditor } from "@/components/admin/reasons-editor";
 import { ReferenceDataRefresh } from "@/components/admin/reference-data-refresh";
 import { getReferenceData } from "@/lib/accloud/reference-data";
-import { getPool } from "@/lib/db";
 import { UserControls } from "@/components/admin/user-controls";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope, ROLE_LABELS } from "@/lib/auth/scopes";
@@ -25,7 +24,7 @@ export default async function AdminPage() {
   const [users, reasons, ref, clients, percent] = await Promise.all([
     hasScope(actor.role, "admin:users") ? listUsers(db, actor) : Promise.resolve(null),
     hasScope(actor.role, "admin:settings") ? listReasons(db, actor) : Promise.resolve(null),
-    hasScope(actor.role, "admin:settings") ? getReferenceData(getPool()) : Promise.resolve(null),
+    hasScope(actor.role, "admin:settings") ? getReferenceData(getDb()) : Promise.resolve(null),
     hasScope(actor.role, "admin:api_clients") ? listApiClients(db) : Promise.resolve(null),
     hasScope(actor.role, "admin:settings") ? getSecondReviewPercent(db) : Promise.resolve(null),
   ]);

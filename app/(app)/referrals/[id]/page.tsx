@@ -4,7 +4,9 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { ApprovalSection } from "@/components/approval/approval-section";
 import { RevisionsPanel } from "@/components/approval/revisions-panel";
+import { PushProgress } from "@/components/approval/push-progress";
 import { getRevisionHistory } from "@/lib/approval/history";
+import { getApprovalView } from "@/lib/approval/view";
 import { ReferralKeyboard } from "@/components/referral/keyboard";
 import { getNeighbours } from "@/lib/referrals/queue";
 import { Amendments } from "@/components/referral/amendments";
@@ -37,7 +39,11 @@ export default async function ReferralPage({ params, searchParams }: { params: P
   const db = getDb();
   const [d, reasons, reviews] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db), reviewsOfReferral(db, id)]);
   if (!d) notFound();
-  const [history, neighbours] = await Promise.all([getRevisionHistory(db, actor, id), getNeighbours(db, actor, id)]);
+  const [history, neighbours, approval] = await Promise.all([
+    getRevisionHistory(db, actor, id),
+    getNeighbours(db, actor, id),
+    getApprovalView(db, actor, { referralId: id, payload: d.latest.payload, editing: q.edit === "1" }),
+  ]);
   const now = new Date();
   const changed = new Set(d.original ? diffFields(d.original.payload, d.latest.payload).map((c) => c.label) : []);
   return (
@@ -68,12 +74,12 @@ export default async function ReferralPage({ params, searchParams }: { params: P
         <div className="min-w-0 space-y-4 lg:col-start-2 lg:row-start-2">
           <SecondReviewPanel reviews={reviews} actor={actor} />
           <ReferralFiles d={d} actor={actor} />
-          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="progress" />
+          {approval?.progress ? <PushProgress referralId={d.id} initial={approval.progress} /> : null}
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-4 lg:row-start-1">
           <Amendments d={d} />
           <FieldGroups payload={d.latest.payload} changedLabels={changed} />
-          <ApprovalSection referralId={d.id} actor={actor} payload={d.latest.payload} part="editor" editing={q.edit === "1"} />
+          {approval ? <ApprovalSection referralId={d.id} panel={approval.panel} /> : null}
           <RevisionsPanel referralId={d.id} history={history} from={q.from} to={q.to} />
           <RawPayload payload={d.latest.payload} seq={d.latest.seq} />
         </div>

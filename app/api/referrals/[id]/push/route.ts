@@ -12,7 +12,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
   if (actor instanceof Response) return actor;
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) return new ApiError("not_found", "No such referral request").toResponse();
-  const progress = await getPushProgress(getDb(), id);
+  const progress = await getPushProgress(getDb(), actor, id);
   if (!progress) return new ApiError("not_found", "No such referral request").toResponse();
   return Response.json(progress, { headers: { "cache-control": "no-store" } });
 }

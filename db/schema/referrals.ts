@@ -1,104 +1,10 @@
+/** Referral requests as received (every submission and file), the decision reasons, and the queue's counters. */
 import { sql } from "drizzle-orm";
-import { actionGroupSql } from "../lib/audit/groups";
-import {
-  bigint,
-  bigserial,
-  boolean,
-  customType,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from "drizzle-orm/pg-core";
-
-export * from "./schema/accloud";
-
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-
-export const userRole = pgEnum("user_role", ["reviewer", "supervisor", "admin"]);
-
-export const users = pgTable("users", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  role: userRole("role").notNull(),
-  /** argon2id; null for single-sign-on users */
-  passwordHash: text("password_hash"),
-  disabledAt: tstz("disabled_at"),
-  failedSignIns: integer("failed_sign_ins").notNull().default(0),
-  lockedUntil: tstz("locked_until"),
-  lastSignInAt: tstz("last_sign_in_at"),
-  /** Single sign-on identity: the provider's issuer and `sub` (an e-mail can change hands; these do not). */
-  oidcIssuer: text("oidc_issuer"),
-  oidcSubject: text("oidc_subject"),
-  createdAt: tstz("created_at").notNull().defaultNow(),
-  updatedAt: tstz("updated_at").notNull().defaultNow(),
-}, (t) => [uniqueIndex("users_oidc_identity").on(t.oidcIssuer, t.oidcSubject)]);
-export type User = typeof users.$inferSelect;
-
-/**
- * rate-limiter-flexible's RateLimiterPostgres store for sign-in attempts (per IP, per account),
- * in the layout that library reads and writes; created here so the app's role needs no DDL.
- * Keys are hashes, never an e-mail or an address.
- */
-export const signInRateLimits = pgTable("sign_in_rate_limits", {
-  key: varchar("key", { length: 255 }).primaryKey(),
-  points: integer("points").notNull().default(0),
-  expire: bigint("expire", { mode: "number" }),
-});
-
-/** Senders of the webhook (AlayaConnector per environment). Only keyed hashes of secrets are kept. */
-export const apiClients = pgTable("api_clients", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull(),
-  /** Public identifier, the Basic-auth user name. */
-  key: text("key").notNull().unique(),
-  secretHash: text("secret_hash").notNull(),
-  /** During a rotation the previous secret stays valid until previousSecretExpiresAt. */
-  previousSecretHash: text("previous_secret_hash"),
-  previousSecretExpiresAt: tstz("previous_secret_expires_at"),
-  /** Standard Webhooks signing secret, encrypted with APP_SECRET (it must be recoverable to verify). */
-  signingSecretEnc: text("signing_secret_enc"),
-  /** During a signing-secret rotation deliveries signed with the previous one are accepted until this time. */
-  previousSigningSecretEnc: text("previous_signing_secret_enc"),
-  previousSigningSecretExpiresAt: tstz("previous_signing_secret_expires_at"),
-  revokedAt: tstz("revoked_at"),
-  lastUsedAt: tstz("last_used_at"),
-  createdAt: tstz("created_at").notNull().defaultNow(),
-});
-export type ApiClient = typeof apiClients.$inferSelect;
-
-/**
- * Standard Webhooks message ids already accepted, with the digest of the body and the answer:
- * a sender's retry (same id, same body) gets the original answer, the same id with another
- * body is refused. Kept WEBHOOK_MESSAGE_RETENTION_HOURS (a retry after that is still
- * idempotent on request_id).
- */
-export type WebhookMessageResult = { outcome: "created" | "duplicate" | "amended"; id: string; requestId: string; status: string; submission: number };
-export const webhookMessages = pgTable(
-  "webhook_messages",
-  {
-    apiClientId: uuid("api_client_id")
-      .notNull()
-      .references(() => apiClients.id),
-    messageId: text("message_id").notNull(),
-    receivedAt: tstz("received_at").notNull().defaultNow(),
-    /** sha256 (hex) of the raw body; null for messages recorded before bodies were */
-    bodySha256: text("body_sha256"),
-    /** what the delivery answered (set in the transaction that stored it) */
-    result: jsonb("result").$type<WebhookMessageResult>(),
-  },
-  (t) => [uniqueIndex("webhook_messages_client_msg").on(t.apiClientId, t.messageId), index("webhook_messages_received").on(t.receivedAt)],
-);
+import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bytea, tstz } from "./columns";
+import { apiClients } from "./intake";
+import { users } from "./users";
+import type { TReferralRequest } from "../../lib/intake/schema";
 
 export const referralStatus = pgEnum("referral_status", [
   "new",
@@ -212,7 +118,8 @@ export const referralSubmissions = pgTable(
     contentHash: text("content_hash").notNull(),
     /** the payload as received, with each files[i].file_value replaced by "sha256:<hex>" (bytes in referral_files) */
     // STORAGE EXTERNAL (migration 0009): out of line, not compressed.
-    payload: jsonb("payload").notNull(),
+    /** the payload as received, each file's bytes replaced by "sha256:<digest>" (the bytes are in referral_files) */
+    payload: jsonb("payload").$type<TReferralRequest>().notNull(),
     apiClientId: uuid("api_client_id").references(() => apiClients.id),
     webhookMessageId: text("webhook_message_id"),
     receivedAt: tstz("received_at").notNull().defaultNow(),
@@ -252,72 +159,6 @@ export const referralFiles = pgTable(
 );
 export type ReferralFile = typeof referralFiles.$inferSelect;
 
-export const actorType = pgEnum("actor_type", ["user", "api_client", "system"]);
-
-/** Append-only (a trigger refuses UPDATE and DELETE). Written in the same transaction as the change it records. */
-export const auditEvents = pgTable(
-  "audit_events",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    at: tstz("at").notNull().defaultNow(),
-    actorType: actorType("actor_type").notNull(),
-    actorId: text("actor_id"),
-    /** display name of the actor at the time (e-mail, API client name, "system") */
-    actorLabel: text("actor_label").notNull(),
-    action: text("action").notNull(),
-    entityType: text("entity_type").notNull(),
-    entityId: text("entity_id"),
-    /** what changed and why; never PHI beyond ids */
-    details: jsonb("details").notNull().default({}),
-    /** the /audit action group (lib/audit/groups.ts), computed by PostgreSQL from action and details */
-    actionGroup: text("action_group")
-      .notNull()
-      .generatedAlwaysAs(sql.raw(actionGroupSql())),
-    /** the agency of the referral request the event is about, filled on insert by a trigger (migration 0011) */
-    agencyOrgId: text("agency_org_id"),
-  },
-  (t) => [
-    index("audit_events_entity").on(t.entityType, t.entityId, t.at),
-    // The audit workspace pages newest first by (at, id), each filter through its own index.
-    index("audit_events_at").on(t.at, t.id),
-    index("audit_events_actor").on(t.actorId, t.at, t.id),
-    index("audit_events_group").on(t.actionGroup, t.at, t.id),
-    index("audit_events_agency").on(t.agencyOrgId, t.at, t.id).where(sql`agency_org_id is not null`),
-  ],
-);
-export type AuditEvent = typeof auditEvents.$inferSelect;
-
-/**
- * Reviewer UI (issue 4).
- */
-
-/**
- * One row per signed-in browser session; the JWT cookie only carries this row's id. The server
- * checks it on every request, so idle expiry (SESSION_IDLE_MINUTES), sign-out and disabling a
- * user take effect at once, which a bare JWT cannot do.
- */
-export const userSessions = pgTable(
-  "user_sessions",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
-    /** "credentials" or "oidc" */
-    provider: text("provider").notNull(),
-    createdAt: tstz("created_at").notNull().defaultNow(),
-    /** last user activity (page view, action, activity heartbeat); background polling does not count */
-    lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
-    /** absolute end, whatever the activity */
-    expiresAt: tstz("expires_at").notNull(),
-    endedAt: tstz("ended_at"),
-    /** signed_out | idle | expired | disabled */
-    endReason: text("end_reason"),
-  },
-  (t) => [index("user_sessions_user").on(t.userId)],
-);
-export type UserSession = typeof userSessions.$inferSelect;
-
 export const reasonKind = pgEnum("reason_kind", ["rejection", "update"]);
 
 /** The configurable lists of coded reasons (admin settings): rejections, and the reasons an update to a sent referral gives the agency. */
@@ -354,5 +195,3 @@ export const referralAgencies = pgTable("referral_agencies", {
   orgId: text("org_id").primaryKey(),
   name: text("name").notNull(),
 });
-export * from "./schema/push";
-export * from "./schema/supervisors";

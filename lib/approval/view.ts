@@ -1,0 +1,149 @@
+/**
+ * What the detail page shows of the approval, read once per page: the push's live progress, and
+ * the approval panel: the editor (approve, retry with corrections, or change what was sent), a
+ * retry of a cancel or documents push as it is, a notice that approvals are paused, the "sent"
+ * summary, or nothing. The page renders; it reads nothing itself.
+ */
+import "server-only";
+import { eq } from "drizzle-orm";
+import { referralRequests, type PushStepName } from "../../db/schema";
+import { getReferenceData } from "../accloud/reference-data";
+import { assertScope, hasScope, type Actor } from "../auth/scopes";
+import type { Db } from "../db";
+import type { FormFieldLike } from "../form-mapping";
+import { sentState } from "../push/run";
+import { listActiveReasons } from "../referrals/detail";
+import { WORKABLE } from "../referrals/transitions";
+import { prefillApproval, type RuleSuggestion } from "./prefill";
+import { lockedFields, STEP_LABELS } from "./retry-locks";
+import { ZApproval, type TApproval, type TApprovalInput } from "./schema";
+import { getLatestApproval, getPushProgress, type PushProgress } from "./service";
+
+type Option = { id: number | string; name: string };
+
+/** Everything the editor needs (its props, less the client-side handlers). */
+export type ApprovalEditorData = {
+  referralId: string;
+  version: number;
+  /** approve: the first decision; retry: fix a failed push; update: change what was sent */
+  mode: "approve" | "retry" | "update";
+  defaults: TApprovalInput;
+  serviceCodes: Option[];
+  funders: Option[];
+  suppliers: Option[];
+  agency: { orgId: string; name: string; inTrustedNetwork: boolean };
+  hints: { frequencyText: string | null; authorizationsText: string | null; suggestions: RuleSuggestion[] };
+  clientTimezone: string;
+  /** retry: fields a finished push step already sent (a retry cannot change them) */
+  locked?: Array<{ field: string; step: string }>;
+  /** update: what ACCloud has now, the reasons to choose from, the revision number it will become */
+  update?: { sent: TApproval; reasons: Array<{ code: string; label: string }>; nextRevision: number; fixed: { serviceCode: string; funder: string; careType: string; agency: string } };
+};
+
+export type ApprovalPanel =
+  | { kind: "none" }
+  /** a failed cancel or documents push: retried as it is */
+  | { kind: "retry_as_is"; pushKind: "cancel" | "documents"; version: number }
+  /** no reference data yet: nothing can be checked, so nothing can be approved */
+  | { kind: "paused" }
+  | { kind: "sent"; processed: boolean }
+  | { kind: "editor"; editor: ApprovalEditorData };
+
+export type ApprovalView = { progress: PushProgress | null; panel: ApprovalPanel };
+
+const NONE: ApprovalPanel = { kind: "none" };
+
+export async function getApprovalView(db: Db, actor: Actor, input: { referralId: string; payload: unknown; editing: boolean }): Promise<ApprovalView | null> {
+  assertScope(actor, "referral:read");
+  const { referralId, payload } = input;
+  const [row] = await db
+    .select({
+      status: referralRequests.status,
+      version: referralRequests.version,
+      agencyOrgId: referralRequests.agencyOrgId,
+      agencyName: referralRequests.agencyName,
+      serviceStart: referralRequests.serviceStart,
+      serviceEnd: referralRequests.serviceEnd,
+      clientTimezone: referralRequests.clientTimezone,
+      amendedAfterDecisionAt: referralRequests.amendedAfterDecisionAt,
+    })
+    .from(referralRequests)
+    .where(eq(referralRequests.id, referralId));
+  if (!row) return null;
+  const progress = await getPushProgress(db, actor, referralId);
+  const view = (panel: ApprovalPanel): ApprovalView => ({ progress: progress?.push ? progress : null, panel });
+
+  const canApprove = hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push");
+  if (!canApprove) return view(NONE);
+  const push = progress?.push ?? null;
+  const approvable = WORKABLE.includes(row.status);
+  const sentToAgency = row.status === "sent" || row.status === "processed";
+
+  if (push?.status === "failed" && (push.kind === "cancel" || push.kind === "documents")) return view({ kind: "retry_as_is", pushKind: push.kind, version: row.version });
+  const retryable = row.status === "push_failed";
+  if (!approvable && !retryable && !sentToAgency) return view(NONE);
+  const ref = await getReferenceData(db);
+  if (!ref.lastSuccessfulRefresh) return view({ kind: "paused" });
+  if (sentToAgency && !input.editing) return view({ kind: "sent", processed: row.status === "processed" });
+
+  const latest = await getLatestApproval(db, referralId);
+  // A retry resumes at the failed step: what finished steps sent stays as it is.
+  const done = (push?.steps ?? []).filter((s) => s.status === "done").map((s) => s.name as PushStepName);
+  const locked = retryable ? [...lockedFields(done)].map(([field, step]) => ({ field, step: STEP_LABELS[step] })) : [];
+  const form = (payload as { form_data?: { fields?: FormFieldLike[]; form_schema_id?: string } } | null)?.form_data;
+  const pre = prefillApproval({
+    fields: form?.fields ?? [],
+    formSchemaId: form?.form_schema_id ?? null,
+    agencyOrgId: row.agencyOrgId,
+    serviceStart: row.serviceStart,
+    serviceEnd: row.serviceEnd,
+    serviceCodes: ref.serviceCodes,
+    funders: ref.funders,
+  });
+
+  let defaults: TApprovalInput = latest && (latest.state === "draft" || retryable) ? latest.data : pre.values;
+  let update: ApprovalEditorData["update"];
+  if (sentToAgency) {
+    const sent = await sentState(db, referralId);
+    if (!sent) return view(NONE);
+    // An amendment after sending: its dates and member number are the starting point of the update.
+    defaults = row.amendedAfterDecisionAt
+      ? {
+          ...sent.approval,
+          startDate: pre.values.startDate || sent.approval.startDate,
+          endDate: pre.values.endDate || sent.approval.endDate,
+          authorizations: sent.approval.authorizations.map((a) => ({ ...a, memberNumber: pre.values.authorizations[0]?.memberNumber ?? a.memberNumber })),
+        }
+      : sent.approval;
+    update = {
+      sent: ZApproval.parse(sent.approval),
+      reasons: await listActiveReasons(db, "update"),
+      nextRevision: (latest?.revision ?? 0) + 1,
+      fixed: {
+        careType: sent.approval.careType === "psw" ? "PSW" : "Nursing",
+        serviceCode: ref.serviceCodes.find((c) => c.id === sent.approval.serviceCodeId)?.name ?? String(sent.approval.serviceCodeId),
+        funder: ref.funders.find((f) => f.id === sent.approval.funderId)?.name ?? String(sent.approval.funderId),
+        agency: row.agencyName,
+      },
+    };
+  }
+  const agencyId = row.agencyOrgId.toLowerCase();
+  const inTrustedNetwork = ref.suppliers.some((s) => s.id.toLowerCase() === agencyId);
+  return view({
+    kind: "editor",
+    editor: {
+      referralId,
+      version: row.version,
+      mode: sentToAgency ? "update" : retryable ? "retry" : "approve",
+      defaults,
+      serviceCodes: ref.serviceCodes.map((c) => ({ id: c.id, name: c.name })),
+      funders: ref.funders.filter((f) => f.status !== "disabled").map((f) => ({ id: f.id, name: f.name })),
+      suppliers: inTrustedNetwork ? ref.suppliers.filter((s) => s.id.toLowerCase() === agencyId) : [{ id: row.agencyOrgId, name: `${row.agencyName} (not in the trusted network)` }],
+      agency: { orgId: row.agencyOrgId, name: row.agencyName, inTrustedNetwork },
+      hints: { frequencyText: pre.frequencyText, authorizationsText: pre.authorizationsText, suggestions: pre.suggestions },
+      clientTimezone: row.clientTimezone,
+      locked,
+      update,
+    },
+  });
+}
