@@ -1,9 +1,10 @@
-import { expect, test } from "@playwright/test";
-import { referenceId, signInRequest, USERS } from "./ui-fixtures";
+import { expect, test } from "./fixtures";
+import { signInOverHttp, type Role } from "./support/auth";
+import { readReferenceReferralId } from "./support/db";
 
 /** Pages and route handlers over real HTTP, per role: status codes and the scope a refusal names. */
 test.describe("[AUTHZ]", () => {
-  const pages: Array<{ path: string; allowed: Array<keyof typeof USERS>; scope: string }> = [
+  const pages: Array<{ path: string; allowed: Role[]; scope: string }> = [
     { path: "/queue", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
     { path: "/referrals/{ref}", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
     { path: "/audit", allowed: ["supervisor", "admin"], scope: "audit:read" },
@@ -18,8 +19,8 @@ test.describe("[AUTHZ]", () => {
   for (const role of ["reviewer", "supervisor", "admin"] as const) {
     test(`pages as ${role}`, async ({ playwright, baseURL }) => {
       const request = await playwright.request.newContext({ baseURL });
-      await signInRequest(request, USERS[role]);
-      const ref = await referenceId();
+      await signInOverHttp(request, role);
+      const ref = await readReferenceReferralId();
       for (const p of pages) {
         const res = await request.get(p.path.replace("{ref}", ref), { maxRedirects: 0 });
         const allowed = p.allowed.includes(role);
@@ -41,7 +42,7 @@ test.describe("[AUTHZ]", () => {
       expect([path, res.status()]).toEqual([path, 307]);
       expect(res.headers().location).toContain("/sign-in?next=");
     }
-    const ref = await referenceId();
+    const ref = await readReferenceReferralId();
     const routes = [
       ["GET", `/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}`],
       ["GET", `/api/referrals/${ref}/files/${crypto.randomUUID()}`],

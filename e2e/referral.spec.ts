@@ -1,7 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
-import { auditActionsSince, auditMark, one, referenceId, referencePayload, signInAs, takeNewReferral, USERS } from "./ui-fixtures";
-
-const calendar = (ymd: string) => new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" }).format(new Date(`${ymd}T00:00:00Z`));
+import { expect, test } from "./fixtures";
+import { ReferralPage } from "./pages/referral-page";
+import { USERS } from "./support/auth";
+import { formatCalendarDate as calendar } from "./support/dates";
+import { markAudit, readAuditActionsSince, readReferenceReferralId, readReferralDecision, readReferralStatus, takeNewReferral } from "./support/db";
+import { readReferencePayload } from "./support/webhook";
 
 /** What the page must show for a field of the reference payload, by its type. */
 function expectedText(f: { field_type: string; field_value: unknown; type: string | null }): string {
@@ -13,33 +15,33 @@ function expectedText(f: { field_type: string; field_value: unknown; type: strin
   return String(v);
 }
 
-const field = (page: Page, label: string) => page.locator(`[data-field-label="${label}"] [data-field-value]`);
-
 test.describe("[REFERRAL]", () => {
-  test("the reference referral shows every field of its payload with the right value", async ({ page }) => {
-    await signInAs(page, USERS.reviewer);
-    const id = await referenceId();
-    const mark = await auditMark();
-    await page.goto(`/referrals/${id}`);
-    const p = referencePayload();
+  test("the reference referral shows every field of its payload with the right value", async ({ page, signedInAs, referralPage }) => {
+    await signedInAs("reviewer");
+    const id = await readReferenceReferralId();
+    const mark = await markAudit();
+    await referralPage.goto(id);
+    const p = readReferencePayload();
 
     await expect(page.getByRole("heading", { level: 1, name: "Jane Smithers" })).toBeVisible();
-    await expect(page.getByTestId("client-birthday")).toContainText(`${calendar("1998-05-07")} · `);
-    await expect(page.getByTestId("client-birthday")).toContainText("years");
-    await expect(page.getByTestId("client-gender")).toHaveText("F");
-    await expect(page.getByTestId("client-phone")).toHaveText("555-123-4567");
-    await expect(page.getByTestId("client-address")).toHaveText("1700 Lyons Road, Dayton, OH 45458");
-    await expect(page.getByTestId("client-timezone")).toHaveText("America/Denver");
-    await expect(page.getByTestId("agency-name")).toContainText("Gem City Home Care");
-    await expect(page.getByTestId("agency-name")).toContainText("Branch 1050 · America/Denver");
-    await expect(page.getByTestId("form-name")).toContainText("CSI New Referral Request");
-    await expect(page.getByTestId("form-name")).toContainText("14");
-    await expect(page.getByTestId("submitted-by")).toContainText("Administrator");
-    await expect(page.getByTestId("submitted-by")).toContainText("May 23, 2023");
-    await expect(page.getByTestId("request-id")).toHaveText("0e1d5e34-63d7-4bb2-8e22-9376943ab56f");
+    const exactly: Array<[testId: string, text: string]> = [
+      ["client-gender", "F"],
+      ["client-phone", "555-123-4567"],
+      ["client-address", "1700 Lyons Road, Dayton, OH 45458"],
+      ["client-timezone", "America/Denver"],
+      ["request-id", "0e1d5e34-63d7-4bb2-8e22-9376943ab56f"],
+    ];
+    for (const [testId, text] of exactly) await expect(page.getByTestId(testId), testId).toHaveText(text);
+    const containing: Array<[testId: string, parts: string[]]> = [
+      ["client-birthday", [`${calendar("1998-05-07")} · `, "years"]],
+      ["agency-name", ["Gem City Home Care", "Branch 1050 · America/Denver"]],
+      ["form-name", ["CSI New Referral Request", "14"]],
+      ["submitted-by", ["Administrator", "May 23, 2023"]],
+    ];
+    for (const [testId, parts] of containing) for (const part of parts) await expect(page.getByTestId(testId), testId).toContainText(part);
 
     for (const f of p.form_data.fields) {
-      const cell = field(page, f.field_label);
+      const cell = referralPage.fieldValue(f.field_label);
       await expect(cell, f.field_label).toHaveCount(1);
       if (f.field_type === "medical_history") {
         const rows = cell.locator("tbody tr");
@@ -75,20 +77,20 @@ test.describe("[REFERRAL]", () => {
     }
 
     // The raw payload is there, collapsed.
-    const raw = page.getByTestId("raw-payload");
+    const raw = referralPage.rawPayload;
     await expect(raw).not.toHaveAttribute("open", "");
     await raw.locator("summary").click();
     await expect(raw).toContainText('"request_id": "0e1d5e34-63d7-4bb2-8e22-9376943ab56f"');
-    await expect(page.getByTestId("timeline")).toContainText("Received");
+    await expect(referralPage.timeline).toContainText("Received");
     // This test's one page view is audited, and nothing else it did on the page is.
-    expect(await auditActionsSince(mark, id, USERS.reviewer)).toEqual(["referral.viewed"]);
+    expect(await readAuditActionsSince(mark, id, USERS.reviewer)).toEqual(["referral.viewed"]);
   });
 
-  test("the file is viewed inline and downloaded through an authenticated, audited route", async ({ page, browser }) => {
-    await signInAs(page, USERS.reviewer);
-    const id = await referenceId();
-    const mark = await auditMark();
-    await page.goto(`/referrals/${id}`);
+  test("the file is viewed inline and downloaded through an authenticated, audited route", async ({ page, browser, signedInAs, referralPage }) => {
+    await signedInAs("reviewer");
+    const id = await readReferenceReferralId();
+    const mark = await markAudit();
+    await referralPage.goto(id);
     const item = page.locator('[data-file="physician_order_form.png"]');
     await expect(item).toContainText("physician_order_form.pdf");
     await expect(item).toContainText("image/png");
@@ -104,7 +106,7 @@ test.describe("[REFERRAL]", () => {
     await expect(img).toBeVisible();
     expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
     // This test's reads: the inline view, the download and the preview's image, each audited.
-    const mine = (await auditActionsSince(mark, id, USERS.reviewer)).filter((a) => a !== "referral.viewed");
+    const mine = (await readAuditActionsSince(mark, id, USERS.reviewer)).filter((a) => a !== "referral.viewed");
     expect(mine.filter((a) => a === "referral.file_downloaded")).toHaveLength(1);
     expect(mine.filter((a) => a === "referral.file_viewed").length).toBeGreaterThanOrEqual(2);
     expect(mine.filter((a) => a !== "referral.file_viewed" && a !== "referral.file_downloaded")).toEqual([]);
@@ -114,121 +116,109 @@ test.describe("[REFERRAL]", () => {
     await anon.close();
   });
 
-  test("reject with a coded reason and a comment", async ({ page }) => {
-    await signInAs(page, USERS.reviewer);
+  test("reject with a coded reason and a comment", async ({ signedInAs, referralPage }) => {
+    await signedInAs("reviewer");
     const r = await takeNewReferral();
-    await page.goto(`/referrals/${r.id}`);
-    const panel = page.getByTestId("work-panel");
-    await panel.getByRole("button", { name: "Reject" }).click();
-    await panel.getByRole("button", { name: "Reject request" }).click();
+    await referralPage.goto(r.id);
+    const panel = referralPage.workPanel;
+    await referralPage.openRejectForm();
+    await referralPage.submitRejection();
     await expect(panel.locator("#reject-reason-error")).toHaveText("Choose a reason");
-    await panel.getByLabel("Reason").selectOption({ label: "Client outside the service area" });
-    await panel.getByLabel("Comment").fill("The client lives outside our Ohio service area.");
-    await panel.getByRole("button", { name: "Reject request" }).click();
+    await referralPage.fillRejectForm({ label: "Client outside the service area" }, "The client lives outside our Ohio service area.");
+    await referralPage.submitRejection();
     await expect(panel.getByTestId("rejection")).toContainText("Rejected: Client outside the service area");
-    await expect(page.getByTestId("timeline")).toContainText("Rejected: Client outside the service area");
-    const row = await one<{ status: string; decision_reason_code: string }>("select status, decision_reason_code from referral_requests where id = $1", [r.id]);
-    expect(row).toEqual({ status: "rejected", decision_reason_code: "out_of_area" });
+    await expect(referralPage.timeline).toContainText("Rejected: Client outside the service area");
+    expect(await readReferralDecision(r.id)).toEqual({ status: "rejected", reasonCode: "out_of_area" });
   });
 
-  test("pending information pauses the SLA, reopen resumes it", async ({ page }) => {
-    await signInAs(page, USERS.reviewer);
+  test("pending information pauses the SLA, reopen resumes it", async ({ page, signedInAs, referralPage }) => {
+    await signedInAs("reviewer");
     const r = await takeNewReferral();
-    await page.goto(`/referrals/${r.id}`);
-    const panel = page.getByTestId("work-panel");
-    await panel.getByRole("button", { name: "Pending information" }).click();
-    await panel.getByLabel("What information is missing?").fill("Signed physician order and insurance card.");
-    await panel.getByRole("button", { name: "Mark pending information" }).click();
+    await referralPage.goto(r.id);
+    const panel = referralPage.workPanel;
+    await referralPage.markPendingInformation("Signed physician order and insurance card.");
     await expect(panel.getByTestId("pending-note")).toContainText("Signed physician order");
     await expect(page.locator('[data-sla="paused"]')).toBeVisible();
     await panel.getByRole("button", { name: "Reopen" }).click();
     await panel.getByRole("button", { name: "Reopen for review" }).click();
-    await expect(page.getByTestId("timeline")).toContainText("Reopened");
+    await expect(referralPage.timeline).toContainText("Reopened");
     await expect(page.locator('[data-sla="paused"]')).toHaveCount(0);
   });
 
-  test("a stale save between two sessions is a conflict that shows what changed; nothing is overwritten", async ({ browser }) => {
+  test("a stale save between two sessions is a conflict that shows what changed; nothing is overwritten", async ({ browser, signedInAs }) => {
     const r = await takeNewReferral();
-    const a = await browser.newPage();
-    const b = await browser.newPage();
-    await signInAs(a, USERS.reviewer);
-    await signInAs(b, USERS.reviewer2);
-    await a.goto(`/referrals/${r.id}`);
-    await b.goto(`/referrals/${r.id}`);
+    const a = new ReferralPage(await browser.newPage());
+    const b = new ReferralPage(await browser.newPage());
+    await signedInAs("reviewer", a.page);
+    await signedInAs("reviewer2", b.page);
+    await a.goto(r.id);
+    await b.goto(r.id);
 
-    const pb = b.getByTestId("work-panel");
-    await pb.getByRole("button", { name: "Pending information" }).click();
-    await pb.getByLabel("What information is missing?").fill("Insurance card, both sides.");
-    await pb.getByRole("button", { name: "Mark pending information" }).click();
-    await expect(pb.getByTestId("pending-note")).toBeVisible();
+    await b.markPendingInformation("Insurance card, both sides.");
+    await expect(b.workPanel.getByTestId("pending-note")).toBeVisible();
 
-    const pa = a.getByTestId("work-panel");
-    await pa.getByRole("button", { name: "Reject" }).click();
-    await pa.getByLabel("Reason").selectOption({ label: "Duplicate of another referral request" });
-    await pa.getByLabel("Comment").fill("Same client as last week.");
-    await pa.getByRole("button", { name: "Reject request" }).click();
+    const pa = a.workPanel;
+    await a.reject({ label: "Duplicate of another referral request" }, "Same client as last week.");
     const conflict = pa.getByTestId("conflict");
     await expect(conflict).toContainText("Not saved");
     await expect(conflict).toContainText(`Last change by ${USERS.reviewer2}`);
     await expect(conflict.getByRole("row", { name: /Status/ })).toContainText("Pending info");
     await expect(conflict.getByRole("row", { name: /Information requested/ })).toContainText("Insurance card, both sides.");
-    const row = await one<{ status: string; decision_reason_code: string | null }>("select status, decision_reason_code from referral_requests where id = $1", [r.id]);
-    expect(row).toEqual({ status: "pending_info", decision_reason_code: null });
+    expect(await readReferralDecision(r.id)).toEqual({ status: "pending_info", reasonCode: null });
     await conflict.getByRole("button", { name: "Load the latest version" }).click();
     await expect(pa.getByTestId("pending-note")).toContainText("Insurance card, both sides.");
-    await a.close();
-    await b.close();
+    await a.page.close();
+    await b.page.close();
   });
 
-  test("a supervisor is refused a decision by the server (403 scope), even with the form at hand", async ({ page, context }) => {
+  test("a supervisor is refused a decision by the server (403 scope), even with the form at hand", async ({ page, context, signedInAs, referralPage }) => {
     const r = await takeNewReferral();
-    await signInAs(page, USERS.reviewer);
-    await page.goto(`/referrals/${r.id}`);
-    const panel = page.getByTestId("work-panel");
-    await panel.getByRole("button", { name: "Reject" }).click();
-    await panel.getByLabel("Reason").selectOption({ index: 1 });
-    await panel.getByLabel("Comment").fill("Trying with a supervisor session.");
+    await signedInAs("reviewer");
+    await referralPage.goto(r.id);
+    const panel = referralPage.workPanel;
+    await referralPage.openRejectForm();
+    await referralPage.fillRejectForm({ index: 1 }, "Trying with a supervisor session.");
     // The same browser now carries a supervisor's session.
     await context.clearCookies();
-    await signInAs(page, USERS.supervisor);
-    await panel.getByRole("button", { name: "Reject request" }).click();
+    await signedInAs("supervisor");
+    await referralPage.submitRejection();
     await expect(panel.getByTestId("action-error")).toHaveText("Forbidden: this needs the referral:decide scope.");
-    expect((await one<{ status: string }>("select status from referral_requests where id = $1", [r.id])).status).toBe("new");
+    expect(await readReferralStatus(r.id)).toBe("new");
     await page.reload();
-    await expect(page.getByTestId("work-panel")).toContainText("not decide on it");
-    await expect(page.getByTestId("work-panel").getByRole("button", { name: "Reject" })).toHaveCount(0);
+    await expect(panel).toContainText("not decide on it");
+    await expect(panel.getByRole("button", { name: "Reject" })).toHaveCount(0);
   });
 
-  test("keyboard on the referral page: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({ page }) => {
-    await signInAs(page, USERS.reviewer);
+  test("keyboard on the referral page: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({ page, signedInAs, referralPage }) => {
+    await signedInAs("reviewer");
     const r = await takeNewReferral();
-    await page.goto(`/referrals/${r.id}`);
-    await page.locator("html[data-referral-keys=ready]").waitFor({ state: "attached" });
-    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await referralPage.goto(r.id);
+    await referralPage.waitForKeys();
+    await referralPage.focusBody();
     await page.keyboard.press("?");
-    const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    const help = referralPage.keyboardHelp;
     await expect(help).toContainText("Next request in this queue tab");
     await page.keyboard.press("Escape");
     await expect(help).toBeHidden();
     await page.keyboard.press("e");
-    await expect(page.getByTestId("approval-editor").locator(":focus")).toHaveCount(1);
-    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await expect(referralPage.editor.root.locator(":focus")).toHaveCount(1);
+    await referralPage.focusBody();
     // The newest request has no previous one, the oldest no next one: use whichever is there.
     const hasNext = (await page.getByRole("link", { name: "Next request" }).count()) > 0;
     const target = await page.getByRole("link", { name: hasNext ? "Next request" : "Previous request" }).getAttribute("href");
     expect(target).toMatch(/^\/referrals\//);
     await page.keyboard.press(hasNext ? "j" : "k");
     await expect(page).toHaveURL(new RegExp(`${target!}$`));
-    await page.locator("html[data-referral-keys=ready]").waitFor({ state: "attached" });
+    await referralPage.waitForKeys();
     await page.goBack();
-    await page.locator("html[data-referral-keys=ready]").waitFor({ state: "attached" });
-    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await referralPage.waitForKeys();
+    await referralPage.focusBody();
     await page.keyboard.press("c");
     await expect(page.getByTestId("assignee")).toContainText("You");
   });
 
-  test("an unknown id answers 404 with a not-found page", async ({ page }) => {
-    await signInAs(page, USERS.reviewer);
+  test("an unknown id answers 404 with a not-found page", async ({ page, signedInAs }) => {
+    await signedInAs("reviewer");
     const res = await page.goto(`/referrals/${crypto.randomUUID()}`);
     expect(res?.status()).toBe(404);
     await expect(page.getByTestId("referral-not-found")).toBeVisible();

@@ -1,7 +1,10 @@
 import { networkInterfaces } from "node:os";
 import net from "node:net";
-import { expect, test, type Page } from "@playwright/test";
-import { db, deliverReferral, one, PASSWORD, signInAs, USERS } from "./ui-fixtures";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { PASSWORD, USERS } from "./support/auth";
+import { appendStoredField, findNewestNewReferral, findNewestReferralWithFile } from "./support/db";
+import { deliverReferral } from "./support/webhook";
 
 /** Every CSP violation the page reports (blocked scripts, styles, frames, forms). */
 async function watchViolations(page: Page): Promise<string[]> {
@@ -40,18 +43,16 @@ test.describe("[SECURITY] headers", () => {
     expect(nonces[0]).not.toBe(nonces[1]);
   });
 
-  test("HSTS only when the client came over https; no-store on every page and route with PHI", async ({ page, request }) => {
+  test("HSTS only when the client came over https; no-store on every page and route with PHI", async ({ page, request, signedInAs }) => {
     expect((await request.get("/sign-in")).headers()["strict-transport-security"]).toBeUndefined();
     const https = await request.get("/sign-in", { headers: { "x-forwarded-proto": "https" } });
     expect(https.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
     expect(https.headers()["content-security-policy"]).toContain("upgrade-insecure-requests");
     expect((await request.get("/api/health", { headers: { "x-forwarded-proto": "https" } })).headers()["strict-transport-security"]).toContain("max-age=");
 
-    await signInAs(page, USERS.supervisor);
-    const ref = await one<{ id: string; file_id: string }>(
-      "select r.id, f.id as file_id from referral_requests r join referral_files f on f.referral_request_id = r.id order by r.received_at desc limit 1",
-    );
-    for (const path of ["/queue", `/referrals/${ref.id}`, "/audit", `/api/referrals/${ref.id}/files/${ref.file_id}`, `/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}`, "/api/auth/session"]) {
+    await signedInAs("supervisor");
+    const ref = await findNewestReferralWithFile();
+    for (const path of ["/queue", `/referrals/${ref.id}`, "/audit", `/api/referrals/${ref.id}/files/${ref.fileId}`, `/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}`, "/api/auth/session"]) {
       const res = await page.request.get(path, { maxRedirects: 0 });
       expect(res.status(), path).toBe(200);
       expect(res.headers()["cache-control"] ?? "", path).toContain("no-store");
@@ -60,51 +61,44 @@ test.describe("[SECURITY] headers", () => {
 });
 
 test.describe("[SECURITY] pages work under the CSP", () => {
-  test("sign-in with the form, the queue, a referral page, a search and sign-out: hydrated, server actions run, nothing blocked; the name search goes at sign-out", async ({ page, context }) => {
+  test("sign-in with the form, the queue, a referral page, a search and sign-out: hydrated, server actions run, nothing blocked; the name search goes at sign-out", async ({ page, context, signInPage, queuePage, referralPage }) => {
     const violations = await watchViolations(page);
-    await page.goto("/sign-in");
-    await page.getByLabel("E-mail").fill(USERS.reviewer);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInPage.goto();
+    await signInPage.signIn(USERS.reviewer, PASSWORD);
     await expect(page).toHaveURL(/\/queue$/);
     await expect(page.getByRole("heading", { level: 1, name: "Review queue" })).toBeVisible();
 
     // The client-name search is a server action that keeps the name in an httpOnly cookie.
-    const client = await one<{ last: string }>("select client_last_name as last from referral_requests where status = 'new' order by received_at desc limit 1");
-    await page.getByLabel(/Client name or request id/).fill(client.last);
-    await page.getByRole("button", { name: "Search", exact: true }).click();
-    await expect(page.getByText(`name starts with “${client.last}”`)).toBeVisible();
+    const client = await findNewestNewReferral();
+    await queuePage.search(client.lastName);
+    await expect(page.getByText(`name starts with “${client.lastName}”`)).toBeVisible();
     expect((await context.cookies()).map((c) => c.name)).toContain("csi_queue_q");
 
     await page.locator("[data-row-link]").first().click();
     await expect(page).toHaveURL(/\/referrals\//);
-    await page.getByTestId("raw-payload").locator("summary").click();
-    await expect(page.getByTestId("raw-payload")).toContainText('"form_data"');
+    await referralPage.rawPayload.locator("summary").click();
+    await expect(referralPage.rawPayload).toContainText('"form_data"');
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await referralPage.signOut();
     await expect(page).toHaveURL(/\/sign-in\?reason=signed_out/);
     expect((await context.cookies()).map((c) => c.name)).not.toContain("csi_queue_q");
     expect(violations).toEqual([]);
   });
 
-  test("a referral with odd values (a % in a picture URL, deep nesting stored before the limit) renders, the odd value raw", async ({ page, request }) => {
+  test("a referral with odd values (a % in a picture URL, deep nesting stored before the limit) renders, the odd value raw", async ({ page, request, signedInAs, referralPage }) => {
     const { id } = await deliverReferral(request, (p) => {
       p.form_data.fields.find((f) => f.field_type === "picture")!.field_value = "https://csi.uat.alayacare.com/api/v1/files/100%.png";
     });
     // Nesting deeper than the intake takes now, as a payload stored before the limit has it.
     let deep = '"leaf"';
     for (let i = 0; i < 6000; i++) deep = `{"d":${deep}}`;
-    await db().query(
-      `update referral_submissions set payload = jsonb_set(payload, '{form_data,fields}', (payload->'form_data'->'fields') || jsonb_build_array(jsonb_build_object('field_id', 9001, 'field_label', 'Signature', 'field_type', 'signature', 'field_value', $2::jsonb)))
-       where referral_request_id = $1`,
-      [id, deep],
-    );
-    await signInAs(page, USERS.supervisor);
+    await appendStoredField(id, { id: 9001, label: "Signature", type: "signature", valueJson: deep });
+    await signedInAs("supervisor");
     const violations = await watchViolations(page);
-    await page.goto(`/referrals/${id}`);
-    await expect(page.locator('[data-field-label="Physician order (PDF)"] a')).toHaveText(/100%\.png/);
-    await expect(page.locator('[data-field-label="Signature"]')).toContainText('"leaf"');
-    await expect(page.locator('[data-field-label="Zip Code"]')).toContainText("45458");
+    await referralPage.goto(id);
+    await expect(referralPage.field("Physician order (PDF)").locator("a")).toHaveText(/100%\.png/);
+    await expect(referralPage.field("Signature")).toContainText('"leaf"');
+    await expect(referralPage.field("Zip Code")).toContainText("45458");
     expect(violations).toEqual([]);
   });
 });

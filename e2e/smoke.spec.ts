@@ -1,15 +1,15 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
-import { one, referencePayload, webhookAuthorization } from "./ui-fixtures";
+import { expect, test } from "./fixtures";
+import { countReferralsWithRequestId } from "./support/db";
+import { expectAccessible, takeScreenshot } from "./support/screenshots";
+import { getWebhookAuthorization, readReferencePayload } from "./support/webhook";
 
 test.describe("[SMOKE]", () => {
   test("landing page says what the app is and passes axe", async ({ page }) => {
     await page.goto("/");
     await expect(page.getByRole("heading", { level: 1, name: "CSI Referral Review" })).toBeVisible();
     await expect(page.getByRole("note")).toContainText("ACCloud sandbox");
-    const axe = await new AxeBuilder({ page }).analyze();
-    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
-    await page.screenshot({ path: "e2e/screenshots/landing.png", fullPage: true });
+    await expectAccessible(page, "landing");
+    await takeScreenshot(page, "landing");
   });
 
   test("health and OpenAPI answer", async ({ request }) => {
@@ -29,9 +29,9 @@ test.describe("[SMOKE]", () => {
     expect((await anon.json()).error).toBe("unauthorized");
 
     // Valid credentials, so the refusal is about the body's type and nothing else.
-    const payload = { ...referencePayload(), request_id: crypto.randomUUID() };
+    const payload = { ...readReferencePayload(), request_id: crypto.randomUUID() };
     const text = await request.post("/api/referral-requests", {
-      headers: { authorization: webhookAuthorization(), "content-type": "text/plain" },
+      headers: { authorization: getWebhookAuthorization(), "content-type": "text/plain" },
       data: JSON.stringify(payload),
     });
     expect(text.status()).toBe(415);
@@ -41,6 +41,6 @@ test.describe("[SMOKE]", () => {
       message: "The body must be JSON (Content-Type: application/json)",
       issues: [{ path: "headers.content-type", message: "must be application/json" }],
     });
-    expect(await one<{ n: number }>("select count(*)::int as n from referral_requests where request_id = $1", [payload.request_id])).toEqual({ n: 0 });
+    expect(await countReferralsWithRequestId(payload.request_id)).toBe(0);
   });
 });

@@ -6,11 +6,12 @@
  * back, as with a hung host or a stuck network.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import net from "node:net";
-import path from "node:path";
-import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { one, PASSWORD, USERS } from "./ui-fixtures";
+import { request as playwrightRequest, type APIResponse } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { signInOverHttp } from "./support/auth";
+import { findNewestReferralWithFile } from "./support/db";
+import { readRunFile } from "./support/run-data";
 
 /** Forwards TCP to PostgreSQL until frozen: then every byte either way is held, and new connections hang. */
 function freezableProxy(targetPort: number) {
@@ -67,10 +68,8 @@ test.describe("[UNAVAILABLE] the database stops answering", () => {
   });
 
   test("every page and route answers 503 with Retry-After within seconds, and recovers", async () => {
-    const dataDir = process.env.E2E_DATA_DIR!;
-    const read = (f: string) => JSON.parse(readFileSync(path.join(dataDir, f), "utf8")) as Record<string, string | number>;
-    const secrets = read("secrets.json");
-    proxy = freezableProxy(Number(read("owner.json").port));
+    const secrets = readRunFile("secrets.json");
+    proxy = freezableProxy(readRunFile("owner.json").port);
     const via = await proxy.listen();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -80,11 +79,11 @@ test.describe("[UNAVAILABLE] the database stops answering", () => {
         ...process.env,
         PORT: String(port),
         HOST: "127.0.0.1",
-        DATABASE_URL: `postgres://csi_app:${encodeURIComponent(String(secrets.DATABASE_APP_PASSWORD))}@127.0.0.1:${via}/app`,
+        DATABASE_URL: `postgres://csi_app:${encodeURIComponent(secrets.DATABASE_APP_PASSWORD)}@127.0.0.1:${via}/app`,
         DATABASE_OWNER_URL: `postgres://postgres:postgres@127.0.0.1:${via}/app`,
-        AUTH_SECRET: String(secrets.AUTH_SECRET),
-        APP_SECRET: String(secrets.APP_SECRET),
-        ACCLOUD_URL: String(read("sandbox.json").url),
+        AUTH_SECRET: secrets.AUTH_SECRET,
+        APP_SECRET: secrets.APP_SECRET,
+        ACCLOUD_URL: readRunFile("sandbox.json").url,
         WORKER_ENABLED: "false",
         SEED_DEMO_DATA: "false",
         DATABASE_CONNECT_TIMEOUT_MS: "2000",
@@ -100,24 +99,20 @@ test.describe("[UNAVAILABLE] the database stops answering", () => {
     await expect.poll(async () => (await api.get("/api/health").catch(() => null))?.status() ?? 0, { timeout: 120_000, message: out }).toBe(200);
 
     // Signed in and looking at a referral while the database still answers.
-    const csrf = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const signIn = await api.post("/api/auth/callback/credentials", { form: { csrfToken: csrf.csrfToken, email: USERS.supervisor, password: PASSWORD, callbackUrl: "/queue" }, maxRedirects: 0 });
-    expect(signIn.headers().location ?? "").not.toContain("error");
-    const ref = await one<{ id: string; file_id: string }>(
-      "select r.id, f.id as file_id from referral_requests r join referral_files f on f.referral_request_id = r.id order by r.received_at desc limit 1",
-    );
+    await signInOverHttp(api, "supervisor");
+    const ref = await findNewestReferralWithFile();
     expect((await api.get(`/referrals/${ref.id}`)).status()).toBe(200);
 
     proxy.freeze();
     const since = encodeURIComponent("2026-01-01 00:00:00+00");
-    const routes: Array<{ name: string; go: () => Promise<import("@playwright/test").APIResponse> }> = [
+    const routes: Array<{ name: string; go: () => Promise<APIResponse> }> = [
       { name: "page /queue", go: () => api.get("/queue", { maxRedirects: 0 }) },
       { name: "page /referrals/[id]", go: () => api.get(`/referrals/${ref.id}`, { maxRedirects: 0 }) },
       { name: "page /audit", go: () => api.get("/audit", { maxRedirects: 0 }) },
       { name: "page /sign-in", go: () => api.get("/sign-in", { maxRedirects: 0 }) },
       { name: "GET /api/health", go: () => api.get("/api/health") },
       { name: "GET /api/queue/updates", go: () => api.get(`/api/queue/updates?since=${since}`) },
-      { name: "GET /api/referrals/[id]/files/[fileId]", go: () => api.get(`/api/referrals/${ref.id}/files/${ref.file_id}`) },
+      { name: "GET /api/referrals/[id]/files/[fileId]", go: () => api.get(`/api/referrals/${ref.id}/files/${ref.fileId}`) },
       { name: "POST /api/session/activity", go: () => api.post("/api/session/activity") },
       {
         name: "POST /api/referral-requests",
