@@ -174,6 +174,9 @@ beforeAll(async () => {
     ACCLOUD_API_KEY: TEST_API_KEY,
     ACCLOUD_API_SECRET: TEST_API_SECRET,
     DATA_DIR: dataDir,
+    // Sized as README's "Connections" says: 4 processes × (10 + 4) stay well under a default
+    // server's 100 connections (CI's Debian cluster), beside the test's own.
+    DATABASE_POOL_MAX: "10",
   };
   const ports = [await freePort(0), await freePort(0)];
   // All four at once on the empty database: migrations and demo seeding meet their advisory locks.
