@@ -4,6 +4,11 @@ import { serverBinDir } from "./lib/testing/server-postgres";
 
 const ALL = ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{ts,tsx}", "components/**/*.test.{ts,tsx}"];
 
+// Two app processes and two workers on one PostgreSQL server, on the production build: a project
+// of its own ("cluster"), run after every other file (its processes want the machine to
+// themselves), only where the server project runs.
+const CLUSTER = ["lib/runtime/cluster.test.ts"];
+
 // Left out of the server run: tests that never touch the database, tests of the embedded
 // cluster and of our processes' exit behaviour (they start their own embedded clusters), and
 // the fault matrices: minutes of retries, back-offs and killed workers that test the worker and
@@ -37,7 +42,8 @@ if (!serverAvailable && !notice.csiServerSkipNotice) {
   const text = [
     "",
     "!!! ───────────────────────────────────────────────────────────────────────────────",
-    "!!! SKIPPED: the integration tests against a PostgreSQL server (project \"server\").",
+    "!!! SKIPPED: the integration tests against a PostgreSQL server (projects \"server\"",
+    "!!! and \"cluster\": two app processes and two workers on one server).",
     "!!! Neither TEST_SERVER_DATABASE_URL nor server binaries (/usr/lib/postgresql/*/bin)",
     "!!! are here: only the embedded PostgreSQL is tested. `apt-get install postgresql`",
     "!!! (Debian) or TEST_SERVER_DATABASE_URL=postgres://user:pass@host:5432/postgres",
@@ -79,6 +85,7 @@ export default defineConfig({
         test: {
           name: "embedded",
           include: ALL,
+          exclude: ["**/node_modules/**", ...CLUSTER],
           globalSetup: ["./lib/testing/global-setup.ts"],
           setupFiles: ["./lib/testing/worker-setup.ts"],
         },
@@ -90,9 +97,19 @@ export default defineConfig({
               test: {
                 name: "server",
                 include: ALL,
-                exclude: ["**/node_modules/**", ...NOT_ON_SERVER],
+                exclude: ["**/node_modules/**", ...NOT_ON_SERVER, ...CLUSTER],
                 globalSetup: ["./lib/testing/global-setup-server.ts"],
                 setupFiles: ["./lib/testing/worker-setup.ts"],
+              },
+            },
+            {
+              extends: true as const,
+              test: {
+                name: "cluster",
+                include: CLUSTER,
+                globalSetup: ["./lib/testing/global-setup-server.ts"],
+                setupFiles: ["./lib/testing/worker-setup.ts"],
+                sequence: { groupOrder: 1 },
               },
             },
           ]

@@ -104,21 +104,20 @@ try {
     stops.push(worker.stop);
   }
 
-  const { applyDemoPassword, isDatabaseEmpty, seedDemoData, DEMO_USERS } = await import("../lib/demo/seed");
+  const { seedDemoDataIfEmpty, DEMO_USERS } = await import("../lib/demo/seed");
   // Generated into DATA_DIR/secrets.json for the embedded cluster; with DATABASE_URL only the operator's.
   const demoPassword = getEnv().DEMO_PASSWORD;
   // Printed only for the embedded cluster: a server's demo password is the operator's own, and is never printed.
   const printDemoPassword = seedDemo && !env.DATABASE_URL;
   if (seedDemo) {
     if (!demoPassword) throw new Error("SEED_DEMO_DATA=true with DATABASE_URL needs DEMO_PASSWORD (at least 8 characters)");
-    if (await isDatabaseEmpty(db)) {
-      console.log("Seeding demo data…");
-      const seeded = await seedDemoData(db, { password: demoPassword });
+    // Under an advisory lock: of several processes starting at once on an empty database, one seeds.
+    const { seeded, passwordChanged } = await seedDemoDataIfEmpty(db, { password: demoPassword, onSeeding: () => console.log("Seeding demo data…") });
+    if (seeded) {
       console.log(`  ${seeded.referrals} referral requests delivered through the webhook`);
       console.log(`  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`);
-    } else {
-      const changed = await applyDemoPassword(db, demoPassword);
-      if (changed.length) console.log(`Demo users' password set to DEMO_PASSWORD (${changed.length} changed)`);
+    } else if (passwordChanged.length) {
+      console.log(`Demo users' password set to DEMO_PASSWORD (${passwordChanged.length} changed)`);
     }
     if (printDemoPassword) console.log(`Demo sign-in: ${DEMO_USERS.map((u) => u.email).join(", ")}  password: ${demoPassword}`);
   } else {

@@ -150,7 +150,9 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return Number((r.rows[0] as { n: string | number }).n) === 0;
 }
 
-export async function seedDemoData(db: Db, opts: { password: string; count?: number }): Promise<{ referrals: number; apiClient: { key: string; secret: string } }> {
+export type DemoSeedResult = { referrals: number; apiClient: { key: string; secret: string } };
+
+export async function seedDemoData(db: Db, opts: { password: string; count?: number }): Promise<DemoSeedResult> {
   const actor = systemActor("demo seed");
   for (const u of DEMO_USERS) await createUser(db, { ...u, password: opts.password, actor });
   const client = await createApiClient(db, { name: "Demo AlayaConnector", actor });
@@ -207,4 +209,46 @@ export async function applyDemoPassword(db: Db, password: string): Promise<strin
     if (!same) changed.push(demo.email);
   }
   return changed;
+}
+
+/** Session advisory lock held while one process seeds (or sets the demo password). */
+const SEED_LOCK = "csi:demo-seed";
+const SEED_LOCK_WAIT_MS = 5 * 60_000;
+
+/**
+ * What a start does with demo data: seeds an empty database, or gives the existing demo users
+ * DEMO_PASSWORD. Safe when several processes start at once (app processes behind a load
+ * balancer, a restart of all of them): the emptiness check and the seeding happen under one
+ * advisory lock, so exactly one process seeds and the others then find the data and only set
+ * the password. The lock is polled rather than waited on: the pool's statement timeout would
+ * cancel a wait longer than a seeding.
+ */
+export async function seedDemoDataIfEmpty(
+  db: Db,
+  opts: { password: string; count?: number; onSeeding?: () => void },
+): Promise<{ seeded: DemoSeedResult | null; passwordChanged: string[] }> {
+  const conn = await db.$client.connect();
+  let unlocked = false;
+  try {
+    const deadline = Date.now() + SEED_LOCK_WAIT_MS;
+    while (!(await conn.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [SEED_LOCK])).rows[0]?.ok) {
+      if (Date.now() > deadline) throw new Error(`another process has held the demo-seeding lock for ${SEED_LOCK_WAIT_MS / 60_000} minutes`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    try {
+      if (await isDatabaseEmpty(db)) {
+        opts.onSeeding?.();
+        return { seeded: await seedDemoData(db, opts), passwordChanged: [] };
+      }
+      return { seeded: null, passwordChanged: await applyDemoPassword(db, opts.password) };
+    } finally {
+      unlocked = await conn.query("select pg_advisory_unlock(hashtextextended($1, 0))", [SEED_LOCK]).then(
+        () => true,
+        () => false,
+      );
+    }
+  } finally {
+    // A connection that may still hold the lock is closed rather than handed to the next query.
+    conn.release(!unlocked);
+  }
 }
