@@ -20,7 +20,7 @@ const NOT_ON_SERVER = [
   "lib/intake/files.test.ts",
   "lib/intake/limits.test.ts",
   "lib/intake/signature.test.ts",
-  "lib/referrals/json-text.test.ts",
+  "lib/json/text.test.ts",
   "lib/validations/auth.test.ts",
   "components/referral/render.test.tsx",
   "lib/push/time.test.ts",

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor, Role } from "@/lib/auth/scopes";
 import { closeDb, getDb } from "@/lib/db";
-import { makeActors, makeReferral, makeUser } from "@/lib/referrals/test-fixtures";
+import { makeActors, makeReferral, makeUser } from "@/lib/testing/referrals";
 import { newApiClient } from "@/lib/testing/fixtures";
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";

@@ -8,15 +8,15 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccloudClient, logCall, PATHS } from "./accloud/client";
-import { TEST_API_KEY, TEST_API_SECRET } from "./accloud/sandbox/test-helpers";
+import { TEST_API_KEY, TEST_API_SECRET } from "./testing/sandbox";
 import { ZClientCreate } from "./accloud/schemas";
 import { approveReferral } from "./approval/service";
 import { getDb } from "./db";
 import { ZClient, ZFormField, ZFormFile, type TReferralRequest } from "./intake/schema";
 import { handleReferralWebhook } from "./intake/webhook";
 import { logger, REDACTED, REDACTED_KEYS, redirectLogs } from "./log";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "./push/testing";
-import { startWorker, type Worker } from "./push/worker";
+import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "./testing/push";
+import { startWorker, type Worker } from "./jobs/worker";
 import { getReferralDetail } from "./referrals/detail";
 import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "./testing/fixtures";
 

@@ -8,10 +8,10 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { systemActor } from "../lib/audit";
+import { systemActor } from "../lib/audit/record";
 import { getDb } from "../lib/db";
 import { bootRuntime } from "../lib/runtime/boot";
-import { createUser, findUserByEmail } from "../lib/users";
+import { createUser, findUserByEmail } from "../lib/auth/users";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

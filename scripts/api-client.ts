@@ -5,13 +5,13 @@
  *   npm run api-client -- rotate --id ID [--signing] [--overlap-minutes 1440] [--json]
  *   npm run api-client -- revoke --id ID
  * `rotate --signing` rotates the Standard Webhooks signing secret instead of the secret.
- * The admin page (/admin, "API clients") calls the same functions of lib/api-clients.ts.
+ * The admin page (/admin, "API clients") calls the same functions of lib/intake/api-clients.ts.
  * Secrets are printed once and never stored in clear. With --json, stdout carries exactly one
  * JSON value and everything else goes to stderr.
  */
 import { parseArgs } from "node:util";
-import { createApiClient, listApiClients, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "../lib/api-clients";
-import { systemActor } from "../lib/audit";
+import { createApiClient, listApiClients, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "../lib/intake/api-clients";
+import { systemActor } from "../lib/audit/record";
 import { getDb } from "../lib/db";
 import { bootRuntime } from "../lib/runtime/boot";
 

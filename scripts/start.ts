@@ -53,7 +53,7 @@ try {
   stops.push(runtime.stop);
   proceed();
   // Runs just before the database stops: the web process's job-queue senders.
-  stops.push(async () => (await import("../lib/push/queue")).stopSenderBosses());
+  stops.push(async () => (await import("../lib/jobs/queue")).stopSenderBosses());
   if (runtime.embedded) console.log(`PostgreSQL (embedded) on port ${runtime.embedded.port}, data in ${runtime.embedded.dataDir}`);
 
   const { getDb } = await import("../lib/db");
@@ -87,9 +87,8 @@ try {
   // by the worker and on demand by admins. A missing CSI group stops the start loudly.
   const { refreshReferenceData } = await import("../lib/accloud/reference-data");
   const { createAccloudClientFromEnv } = await import("../lib/accloud/client");
-  const { getPool } = await import("../lib/db");
   try {
-    const ref = await refreshReferenceData({ db: getDb(), client: createAccloudClientFromEnv() });
+    const ref = await refreshReferenceData({ db, client: createAccloudClientFromEnv() });
     log.info(`ACCloud reference data: group "${ref.csiGroup?.name}" (${ref.csiGroup?.id}), ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers`);
   } catch (err) {
     const name = (err as Error).name;
@@ -99,7 +98,7 @@ try {
   proceed();
 
   if (env.WORKER_ENABLED) {
-    const { startWorker } = await import("../lib/push/worker");
+    const { startWorker } = await import("../lib/jobs/worker");
     const worker = await startWorker({ databaseUrl: runtime.databaseUrl });
     stops.push(worker.stop);
   }

@@ -4,7 +4,7 @@
  */
 import { getEnv } from "../lib/env";
 import { bootRuntime, onShutdown } from "../lib/runtime/boot";
-import { startWorker } from "../lib/push/worker";
+import { startWorker } from "../lib/jobs/worker";
 
 const runtime = await bootRuntime();
 let worker: Awaited<ReturnType<typeof startWorker>>;

@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import { dateOf, textOf } from "@/lib/form-mapping";
+import { dateOf, textOf } from "@/lib/intake/form-mapping";
 import { formatCalendarDate } from "@/lib/referrals/format";
 import type { ViewField } from "@/lib/referrals/fields";
-import { jsonText } from "@/lib/referrals/json-text";
+import { jsonText } from "@/lib/json/text";
 import { medicalHistoryTable } from "./medical-history";
 import { PicturePreview } from "./picture-preview";
 

@@ -1,4 +1,4 @@
-import { diagnosesOf } from "@/lib/form-mapping";
+import { diagnosesOf } from "@/lib/intake/form-mapping";
 import { formatCalendarDate } from "@/lib/referrals/format";
 
 const empty = <span className="text-slate-600">—</span>;

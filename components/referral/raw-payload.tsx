@@ -1,4 +1,4 @@
-import { jsonText } from "@/lib/referrals/json-text";
+import { jsonText } from "@/lib/json/text";
 
 /** The payload as received (file bytes replaced by their digest), collapsed by default; any depth. */
 export function RawPayload({ payload, seq }: { payload: unknown; seq: number }) {

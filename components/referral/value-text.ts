@@ -1,6 +1,6 @@
-import { dateOf, textOf } from "@/lib/form-mapping";
+import { dateOf, textOf } from "@/lib/intake/form-mapping";
 import { formatCalendarDate } from "@/lib/referrals/format";
-import { jsonText } from "@/lib/referrals/json-text";
+import { jsonText } from "@/lib/json/text";
 
 /** A one-line reading of any field value (amendment diffs, timeline). */
 export function valueText(value: unknown): string {

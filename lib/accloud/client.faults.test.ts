@@ -12,7 +12,7 @@ import {
   TEST_API_KEY,
   TEST_API_SECRET,
   type TestSandbox,
-} from "./sandbox/test-helpers";
+} from "../testing/sandbox";
 
 let t: TestSandbox;
 const CLIENTS = "/ext/api/v2/patients/clients";

@@ -20,7 +20,7 @@ import {
   TEST_API_KEY,
   TEST_API_SECRET,
   type TestSandbox,
-} from "./sandbox/test-helpers";
+} from "../testing/sandbox";
 
 let t: TestSandbox;
 

@@ -8,7 +8,7 @@ import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceFile } from "../reference";
 import { createAccloudClient, PATHS } from "./client";
-import { createChain, authorizationBody, chicagoMidnight, clientBody, isoDay, serviceBody, startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "./sandbox/test-helpers";
+import { createChain, authorizationBody, chicagoMidnight, clientBody, isoDay, serviceBody, startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "../testing/sandbox";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 
 /**

@@ -9,7 +9,7 @@ import * as accloudSchema from "../../db/schema/accloud";
 import { AccloudError } from "./errors";
 import { getReferenceData, refreshReferenceData, refreshReferenceDataIfStale, ReferenceDataError } from "./reference-data";
 import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
-import { startTestSandbox, type TestSandbox } from "./sandbox/test-helpers";
+import { startTestSandbox, type TestSandbox } from "../testing/sandbox";
 
 /** drizzle over the test schema's pool, or over one connection of it. */
 const on = (c: pg.Pool | pg.PoolClient) => drizzle(c, { schema: appSchema });

@@ -17,7 +17,7 @@ import {
   type AccloudServiceCode,
   type AccloudSupplier,
 } from "../../db/schema/accloud";
-import { recordAudit, type AnyActor as Actor } from "../audit";
+import { recordAudit, type AnyActor as Actor } from "../audit/record";
 import type { TxDb } from "../db";
 
 type Tx = Parameters<Parameters<TxDb["transaction"]>[0]>[0];

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_AUTHORIZATION_RULE_OPTIONS, AUTHORIZATION_RULES, overlappingAuthorization, type AuthorizationField, type ExistingAuthorization } from "../accloud/authorization-rules";
 import { OVERLAP_MESSAGE } from "../accloud/sandbox/routes-authorizations";
-import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../accloud/sandbox/test-helpers";
+import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../testing/sandbox";
 import { editorPath, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput, type TAuthorizationDraft } from "./schema";
 import { toAccloudAuthorization } from "./to-accloud";
 

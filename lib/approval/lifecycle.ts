@@ -10,7 +10,7 @@ import type { Db, TxDb } from "../db";
 import { describeFile } from "../intake/files";
 import { sentState } from "../push/run";
 import { stepsFor } from "../push/steps";
-import { canonical } from "../referrals/canonical";
+import { canonical } from "../json/canonical";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES, ZCancelReferral, ZChangeApproval } from "../validations/lifecycle";

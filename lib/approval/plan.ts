@@ -4,7 +4,7 @@
  * rule type or any rule value means deleting the authorization and creating it again (§6.2).
  * Pure: the editor shows the plan before saving, and the push carries it out.
  */
-import { canonical } from "../referrals/canonical";
+import { canonical } from "../json/canonical";
 import type { TAuthorizationCreate, TAuthorizationUpdate } from "../accloud/schemas";
 import type { TApproval } from "./schema";
 import { toAccloudAuthorization } from "./to-accloud";

@@ -4,7 +4,7 @@
  * already sent: that would be silently lost. (Changes after sending are updates.)
  */
 import type { PushStepName } from "../../db/schema";
-import { canonical } from "../referrals/canonical";
+import { canonical } from "../json/canonical";
 import type { TApproval } from "./schema";
 
 type ApprovalField = keyof TApproval;

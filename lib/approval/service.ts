@@ -9,7 +9,7 @@ import { approvalRevisions, pushes, referralRequests, type PushStepState } from 
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope, type Actor } from "../auth/scopes";
 import { type Db, type TxDb } from "../db";
-import { canonical } from "../referrals/canonical";
+import { canonical } from "../json/canonical";
 import { drawSecondReview } from "../review/service";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";

@@ -10,7 +10,7 @@ import { referralRequests, type PushStepName } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope, hasScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
-import type { FormFieldLike } from "../form-mapping";
+import type { FormFieldLike } from "../intake/form-mapping";
 import { sentState } from "../push/run";
 import { listActiveReasons } from "../referrals/detail";
 import { WORKABLE } from "../referrals/transitions";

@@ -3,7 +3,7 @@
  * Home Care: 2 authorizations, reason 'extended'") and its details as labelled values, never a
  * raw JSON column. Plain module (no database): the page, the CSV export and the tests use it.
  * Free text typed by users (notes, comments) is kept apart (`freeText`), so the CSV can leave it
- * out; details never carry PHI beyond ids by rule (lib/audit.ts).
+ * out; details never carry PHI beyond ids by rule (lib/audit/record.ts).
  */
 import { STATUS_LABELS } from "../referrals/format";
 import { groupLabel } from "./groups";

@@ -15,7 +15,7 @@ import { hasScope, assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import { DISPLAY_TIME_ZONE } from "../referrals/format";
 import type { TAuditFilters } from "../validations/audit";
-import { recordAudit } from "../audit";
+import { recordAudit } from "./record";
 import { describeAuditEvent, type Described } from "./describe";
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -11,11 +11,11 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { users, type User } from "../../db/schema";
-import { recordAudit, systemActor } from "../audit";
+import { recordAudit, systemActor } from "../audit/record";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import { hashPassword, verifyPassword } from "../passwords";
-import { findUserByEmail } from "../users";
+import { hashPassword, verifyPassword } from "./passwords";
+import { findUserByEmail } from "./users";
 import { countSignInAttempt, signInSucceeded } from "./rate-limits";
 
 export type CredentialsResult =

@@ -14,10 +14,10 @@ import { and, eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "../../db/schema";
-import { systemActor } from "../audit";
+import { systemActor } from "../audit/record";
 import { closeDb, getDb } from "../db";
 import { resetEnvCache } from "../env";
-import { createUser } from "../users";
+import { createUser } from "./users";
 import { decodeSessionId } from "./session-token";
 import { resolveSession } from "./sessions";
 

@@ -9,7 +9,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import type { RoleMap } from "./role-map";
 import { ROLES, type Role } from "./scopes";

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { userSessions, users } from "../../db/schema";
 import { closeDb, getDb } from "../db";
 import { getEnv } from "../env";
-import { makeUser, TEST_PASSWORD } from "../referrals/test-fixtures";
+import { makeUser, TEST_PASSWORD } from "../testing/referrals";
 import { verifyCredentials } from "./credentials";
 import { upsertSsoUser } from "./oidc";
 import { createSession, endSession, resolveSession } from "./sessions";
@@ -99,7 +99,7 @@ describe("every end of a session is audited, with its reason", () => {
   });
 
   it("every open session of a user an administrator disables, at once", async () => {
-    const { setUserDisabled } = await import("../dal/users");
+    const { setUserDisabled } = await import("../admin/users");
     const admin = await makeUser("admin");
     const u = await makeUser("reviewer");
     const second = await createSession(db(), { userId: u.id, provider: "credentials", label: u.email });

@@ -5,7 +5,7 @@
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { userSessions, users } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { getEnv } from "../env";
 import { isRole, type Actor } from "./scopes";

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
-import { makeActors, makeReferral } from "../referrals/test-fixtures";
+import { makeActors, makeReferral } from "../testing/referrals";
 import { turnaroundDashboard } from "./turnaround";
 
 const db = () => getDb();

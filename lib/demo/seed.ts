@@ -6,15 +6,15 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
-import { createApiClient } from "../api-clients";
-import { systemActor } from "../audit";
+import { createApiClient } from "../intake/api-clients";
+import { systemActor } from "../audit/record";
 import type { Db } from "../db";
 import { handleReferralWebhook } from "../intake/webhook";
 import type { TReferralRequest } from "../intake/schema";
 import { readReferencePayload } from "../reference";
-import { recordAudit } from "../audit";
-import { hashPassword, verifyPassword } from "../passwords";
-import { createUser, type Role } from "../users";
+import { recordAudit } from "../audit/record";
+import { hashPassword, verifyPassword } from "../auth/passwords";
+import { createUser, type Role } from "../auth/users";
 
 export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
   { email: "reviewer@demo.test", name: "Riley Reviewer", role: "reviewer" },

@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import { actorId, actorLabel, type ApiClientActor, type SystemActor } from "../auth/actors";
 
 /** Who delivers a request: the webhook's API client, or the system (demo data, tests). */
@@ -16,11 +16,12 @@ type Actor = ApiClientActor | SystemActor;
 import { type Db, type Tx, type TxDb } from "../db";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
-import { dateOf, indexFields, textOf } from "../form-mapping";
+import { dateOf, indexFields, textOf } from "./form-mapping";
 import type { DecodedFile } from "./files";
 import type { TReferralRequest } from "./schema";
 import { DECIDED, transitionIn } from "../referrals/transitions";
 import { diffSubmissions } from "../approval/snapshot";
+import { canonical } from "../json/canonical";
 
 export type IngestResult = {
   outcome: "created" | "duplicate" | "amended";
@@ -63,27 +64,6 @@ export async function pruneWebhookMessages(db: TxDb, retentionHours: number): Pr
     .where(sql`${webhookMessages.receivedAt} < now() - make_interval(hours => ${retentionHours})`)
     .returning({ id: webhookMessages.messageId });
   return gone.length;
-}
-
-/** JSON with sorted keys: the content basis of a derived request_id, and amendment diffs (the stored hash is PostgreSQL's). */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + canonicalJson(value[i]);
-    return `${out}]`;
-  }
-  // Default sort() compares UTF-16 code units, as < does.
-  const keys = Object.keys(value).sort();
-  let out = "{";
-  let first = true;
-  for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    out += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(v)}`;
-    first = false;
-  }
-  return `${out}}`;
 }
 
 export const sha256Hex = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
@@ -275,7 +255,7 @@ export async function ingestReferralRequest(
   const stored = storedPayload(payload, files);
   // The content hash is PostgreSQL's (referral_payload_hash: sha256 of the jsonb's canonical text).
   const requestIdDerived = !payload.request_id;
-  const requestId = payload.request_id ?? deriveRequestId(payload, sha256Hex(canonicalJson(stored)));
+  const requestId = payload.request_id ?? deriveRequestId(payload, sha256Hex(canonical(stored)));
   const receivedAt = input.receivedAt ?? new Date();
   const columns = queueColumns(payload);
   const receivedDetails = { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length };

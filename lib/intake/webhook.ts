@@ -7,7 +7,7 @@
  * same way on every retry is a 4xx naming the field, and 503 is kept for what a retry can cure.
  * No PHI is logged (only ids, sizes and statuses).
  */
-import { authenticateApiClient } from "../api-clients";
+import { authenticateApiClient } from "./api-clients";
 import { getDb, isDatabaseUnavailable, isUnstorableValue, type Db } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";

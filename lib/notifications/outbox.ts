@@ -16,7 +16,7 @@ import type PgBoss from "pg-boss";
 import type { NotificationEvent } from "../../db/schema";
 import type { TxDb } from "../db";
 import { getEnv } from "../env";
-import { getSenderBoss } from "../push/queue";
+import { getSenderBoss } from "../jobs/queue";
 
 export const NOTIFY_QUEUE = "notification-send";
 export const NOTIFY_OVERDUE_QUEUE = "notification-overdue-check";

@@ -1,7 +1,7 @@
 /** Per-user e-mail preferences (on unless switched off) and the admins' view of the outbox. */
 import { desc, eq, sql } from "drizzle-orm";
 import { notificationPreferences, notifications, type NotificationEvent } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import { NOTIFICATION_EVENT_KEYS } from "./events";

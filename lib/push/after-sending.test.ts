@@ -17,8 +17,8 @@ import { getDb } from "../db";
 import { CANCEL_REASONS } from "../validations/lifecycle";
 import { clientExternalId } from "./run";
 import { syncOpenReferrals, syncReferral } from "./sync";
-import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, waitForPush } from "./testing";
-import { startWorker, type Worker } from "./worker";
+import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
+import { startWorker, type Worker } from "../jobs/worker";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: Worker;
@@ -152,7 +152,7 @@ describe("updates", () => {
     const ref = await sent();
     const { ingestReferralRequest } = await import("../intake/ingest");
     const { decodeFiles } = await import("../intake/files");
-    const { systemActor } = await import("../audit");
+    const { systemActor } = await import("../audit/record");
     const amended = structuredClone(ref.payload);
     amended.client = { ...amended.client, phone_main: "555-777-0000" };
     await ingestReferralRequest(db(), { payload: amended, files: await decodeFiles(amended.files ?? [], 50_000_000), actor: systemActor("test") });

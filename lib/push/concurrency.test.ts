@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditEvents, pushes } from "../../db/schema";
 import { approveReferral } from "../approval/service";
 import { getDb } from "../db";
-import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker } from "./testing";
+import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker } from "../testing/push";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 const workers: ChildProcess[] = [];

@@ -15,12 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referralRequests } from "../../db/schema";
 import { cancelReferral, changeApproval } from "../approval/lifecycle";
 import { approveReferral } from "../approval/service";
-import { systemActor } from "../audit";
+import { systemActor } from "../audit/record";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import { clientExternalId } from "./run";
-import { approvalFor, dayFromToday, expectRetryAfterHonoured, FAULTS, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush, waitForStepRunning } from "./testing";
+import { approvalFor, dayFromToday, expectRetryAfterHonoured, FAULTS, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush, waitForStepRunning } from "../testing/push";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: ChildProcess | null = null;

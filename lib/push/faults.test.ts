@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { approveReferral } from "../approval/service";
 import { clientExternalId } from "./run";
-import { approvalFor, expectRetryAfterHonoured, FAULTS, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush, waitForStepRunning } from "./testing";
+import { approvalFor, expectRetryAfterHonoured, FAULTS, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush, waitForStepRunning } from "../testing/push";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: ChildProcess | null = null;

@@ -8,13 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { approvalRevisions, pushes, referralRequests } from "../../db/schema";
 import { MIAMI_VALLEY_SUPPLIER_ID } from "../accloud/sandbox/seed";
 import { approveReferral, retryPush } from "../approval/service";
-import { systemActor } from "../audit";
+import { systemActor } from "../audit/record";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import { clientExternalId } from "./run";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "./testing";
-import { startWorker, type Worker } from "./worker";
+import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
+import { startWorker, type Worker } from "../jobs/worker";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: Worker | null = null;

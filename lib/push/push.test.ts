@@ -4,8 +4,8 @@ import { accloudLinks, approvalRevisions, pushes, referralRequests } from "../..
 import { approveReferral, retryPush } from "../approval/service";
 import { getDb } from "../db";
 import { clientExternalId } from "./run";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "./testing";
-import { startWorker, type Worker } from "./worker";
+import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
+import { startWorker, type Worker } from "../jobs/worker";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: Worker;

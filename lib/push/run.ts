@@ -9,7 +9,7 @@ import type { AccloudClient } from "../accloud/client";
 import { isAccloudError, type AccloudError } from "../accloud/errors";
 import { getReferenceData } from "../accloud/reference-data";
 import { ZApproval } from "../approval/schema";
-import { systemActor } from "../audit";
+import { systemActor } from "../audit/record";
 import { type Db, type TxDb } from "../db";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";

@@ -9,8 +9,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approveReferral } from "../approval/service";
 import { getDb } from "../db";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "./testing";
-import { startWorker, type Worker } from "./worker";
+import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
+import { startWorker, type Worker } from "../jobs/worker";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: Worker;

@@ -24,7 +24,7 @@ import { toAccloudAuthorization } from "../approval/to-accloud";
 import type { Db } from "../db";
 import { getEnv } from "../env";
 import type { TReferralRequest } from "../intake/schema";
-import { canonical } from "../referrals/canonical";
+import { canonical } from "../json/canonical";
 import { localMidnightIso } from "./time";
 
 export class PushStoppedError extends Error {

@@ -11,9 +11,9 @@ import { pushes, referralRequests } from "../../db/schema";
 import { approveReferral, retryPush } from "../approval/service";
 import { getDb } from "../db";
 import { getEnv, resetEnvCache } from "../env";
-import { PUSH_QUEUE } from "./queue";
-import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "./testing";
-import { startWorker, sweepStuckPushes, type Worker } from "./worker";
+import { PUSH_QUEUE } from "../jobs/queue";
+import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "../testing/push";
+import { startWorker, sweepStuckPushes, type Worker } from "../jobs/worker";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: Worker | null = null;

@@ -9,7 +9,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { accloudLinks, pushes, referralRequests } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import type { TReferralListItem } from "../accloud/schemas";
-import { systemActor } from "../audit";
+import { systemActor } from "../audit/record";
 import type { Db } from "../db";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";

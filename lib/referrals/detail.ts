@@ -6,11 +6,11 @@ import "server-only";
 import { and, asc, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accloudLinks, auditEvents, decisionReasons, referralFiles, referralRequests, referralSubmissions, users, type ReferralStatus } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import { assertScope, hasScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import { indexFields, textOf } from "../form-mapping";
+import { indexFields, textOf } from "../intake/form-mapping";
 import { isAssignmentActive } from "./claims-sql";
 import { fieldsOf, formSchemaIdOf } from "./fields";
 

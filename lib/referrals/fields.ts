@@ -1,9 +1,9 @@
 /**
  * How a payload's form fields are laid out for a reviewer: grouped by meaning (client,
- * diagnoses, physician, service, insurances) through lib/form-mapping.ts, payload order
+ * diagnoses, physician, service, insurances) through lib/intake/form-mapping.ts, payload order
  * within a group, every field kept (unknown types and unmapped labels land in "Other fields").
  */
-import { GROUP_TITLES, meaningOf, type FieldGroup } from "../form-mapping";
+import { GROUP_TITLES, meaningOf, type FieldGroup } from "../intake/form-mapping";
 import { diffSubmissions, type SubmissionChange } from "../approval/snapshot";
 
 export type PayloadField = { field_id?: unknown; field_label: string; field_type: string; field_value?: unknown; type?: unknown };

@@ -5,7 +5,7 @@ import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
 import { parseQueueParams } from "../validations/queue";
 import { countNewSince, getTabCounts, listQueue } from "./queue";
-import { makeActors, makeReferral } from "./test-fixtures";
+import { makeActors, makeReferral } from "../testing/referrals";
 import { claimReferral, requestPendingInfo } from "./workflow";
 
 const db = () => getDb();

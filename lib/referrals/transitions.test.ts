@@ -11,15 +11,15 @@ import { approvalRevisions, referralStatus, type ReferralStatus } from "../../db
 import { GEM_CITY_SUPPLIER_ID } from "../accloud/sandbox/seed";
 import { cancelReferral, changeApproval, sendDocuments } from "../approval/lifecycle";
 import { approveReferral, retryPush, saveApprovalDraft } from "../approval/service";
-import { systemActor } from "../audit";
+import { systemActor } from "../audit/record";
 import type { Actor, Role } from "../auth/scopes";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
-import { approvalFor, setupPushEnvironment } from "../push/testing";
+import { approvalFor, setupPushEnvironment } from "../testing/push";
 import { parseQueueParams } from "../validations/queue";
 import { getTabCounts, listQueue } from "./queue";
-import { auditActions, makeActors, makeReferral, makeUser, rowOf } from "./test-fixtures";
+import { auditActions, makeActors, makeReferral, makeUser, rowOf } from "../testing/referrals";
 import { TRANSITIONS, transition, refuse, type TransitionName, type TransitionResult } from "./transitions";
 import { claimReferral, dismissAmendment, rejectReferral, reopenReferral, requestPendingInfo } from "./workflow";
 

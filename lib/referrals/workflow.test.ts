@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
 import { getReferralDetail, getReferralFile } from "./detail";
-import { auditActions, makeActors, makeReferral, makeUser, rowOf } from "./test-fixtures";
+import { auditActions, makeActors, makeReferral, makeUser, rowOf } from "../testing/referrals";
 import { assignReferrals, claimReferral, rejectReferral, reopenReferral, requestPendingInfo, unassignReferral, type ConflictData } from "./workflow";
 
 const db = () => getDb();

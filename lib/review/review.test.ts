@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approveReferral } from "../approval/service";
 import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
-import { stopSenderBosses } from "../push/queue";
-import { approvalFor, newReferral, setupPushEnvironment } from "../push/testing";
-import { makeActors } from "../referrals/test-fixtures";
+import { stopSenderBosses } from "../jobs/queue";
+import { approvalFor, newReferral, setupPushEnvironment } from "../testing/push";
+import { makeActors } from "../testing/referrals";
 import { acknowledgeDisagreement, disagreements, pendingReviews, recordSecondReview, reviewsOfReferral } from "./service";
 import { DEFAULT_SECOND_REVIEW_PERCENT, getSecondReviewPercent, setSecondReviewPercent } from "./settings";
 

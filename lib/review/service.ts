@@ -13,7 +13,7 @@ import { randomInt } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { approvalRevisions, referralRequests, secondReviews, users } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import { hasScope, type Actor } from "../auth/scopes";
 import type { Db, TxDb } from "../db";
 import { queueNotification } from "../notifications/outbox";

@@ -1,7 +1,7 @@
 /** The share of approvals drawn for a second review (admin setting, default 10%). */
 import { eq, sql } from "drizzle-orm";
 import { appSettings } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import { assertScope, type Actor } from "../auth/scopes";
 import type { Db, TxDb } from "../db";
 

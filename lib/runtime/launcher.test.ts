@@ -14,7 +14,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startEmbeddedPostgres } from "../../db/embedded";
-import { verifyPassword } from "../passwords";
+import { verifyPassword } from "../auth/passwords";
 import { createTestDatabase, dropTestDatabase } from "../testing/database";
 
 const dirs: string[] = [];

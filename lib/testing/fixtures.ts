@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createApiClient, type IssuedCredentials } from "../api-clients";
-import { systemActor } from "../audit";
+import { createApiClient, type IssuedCredentials } from "../intake/api-clients";
+import { systemActor } from "../audit/record";
 import { getDb } from "../db";
 import type { TReferralRequest } from "../intake/schema";
 import { readReferencePayload } from "../reference";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AgencyChart, DurationsChart, hoursText, percentText, WeeklyCountsChart, weekText } from "@/components/dashboard/charts";
 import { btnPrimary } from "@/components/ui/styles";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/record";
 import { requirePageActor } from "@/lib/auth/guards";
 import { DASHBOARD_WEEKS, turnaroundDashboard, type DashboardWeeks } from "@/lib/dashboard/turnaround";
 import { getDb } from "@/lib/db";

@@ -8,7 +8,7 @@ import { NewRequestsNotice, StatusTabs } from "@/components/queue/live";
 import { QueueTable } from "@/components/queue/queue-table";
 import { toRowView } from "@/lib/referrals/queue-rows";
 import { SearchBox } from "@/components/queue/search-box";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/record";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope } from "@/lib/auth/scopes";
 import { getDb } from "@/lib/db";

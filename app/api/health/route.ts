@@ -1,4 +1,4 @@
-import { getHealth } from "@/lib/health";
+import { getHealth } from "@/lib/runtime/health";
 
 export const dynamic = "force-dynamic";
 

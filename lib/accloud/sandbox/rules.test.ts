@@ -18,7 +18,7 @@ import {
   startTestSandbox,
   type RawResponse,
   type TestSandbox,
-} from "./test-helpers";
+} from "../../testing/sandbox";
 
 let t: TestSandbox;
 

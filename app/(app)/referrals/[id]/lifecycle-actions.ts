@@ -5,7 +5,7 @@ import { z } from "zod";
 import { runAction } from "@/lib/auth/action";
 import { cancelReferral, changeApproval } from "@/lib/approval/lifecycle";
 import { createAccloudClientFromEnv } from "@/lib/accloud/client";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db";
 import { syncReferral } from "@/lib/push/sync";
 import type { TCancelReferralInput, TChangeApprovalInput } from "@/lib/validations/lifecycle";

@@ -4,7 +4,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { decisionReasons, type DecisionReason } from "../../db/schema";
 
 type ReasonKind = DecisionReason["kind"];
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import type { ActionResult } from "../validations/action-result";

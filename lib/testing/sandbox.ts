@@ -4,12 +4,12 @@
  * client refuses to send, and builders for valid payloads relative to today.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { createAccloudClient, type AccloudClient, type AccloudClientConfig } from "../client";
-import type { TAuthorizationCreate, TClientCreate, TReferralCreate, TServiceCreate } from "../schemas";
-import { createSandboxControl, type SandboxControl } from "./control";
-import type { SandboxRules } from "./rules";
-import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID, HQ_BRANCH_ID } from "./seed";
-import { startSandbox, type RunningSandbox } from "./server";
+import { createAccloudClient, type AccloudClient, type AccloudClientConfig } from "../accloud/client";
+import type { TAuthorizationCreate, TClientCreate, TReferralCreate, TServiceCreate } from "../accloud/schemas";
+import { createSandboxControl, type SandboxControl } from "../accloud/sandbox/control";
+import type { SandboxRules } from "../accloud/sandbox/rules";
+import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID, HQ_BRANCH_ID } from "../accloud/sandbox/seed";
+import { startSandbox, type RunningSandbox } from "../accloud/sandbox/server";
 
 export const TEST_API_KEY = "test-key";
 export const TEST_API_SECRET = "test-secret";

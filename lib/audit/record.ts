@@ -1,8 +1,8 @@
-import { auditEvents } from "../db/schema";
-import { actorId, actorLabel, type AnyActor } from "./auth/actors";
-import type { Db, TxDb } from "./db";
+import { auditEvents } from "../../db/schema";
+import { actorId, actorLabel, type AnyActor } from "../auth/actors";
+import type { Db, TxDb } from "../db";
 
-export { systemActor, type AnyActor, type SystemActor } from "./auth/actors";
+export { systemActor, type AnyActor, type SystemActor } from "../auth/actors";
 
 /** Always called with the transaction that makes the change, so the record and the change commit together. */
 export async function recordAudit(

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonical } from "./canonical";
-import { jsonText } from "./json-text";
+import { jsonText } from "./text";
 
 /** The recursive canonical walk this replaced (it overflowed the stack on deep values). */
 function recursiveCanonical(value: unknown): string {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import { users, type User } from "../db/schema";
-import { recordAudit, type AnyActor as Actor } from "./audit";
-import type { Db } from "./db";
+import { users, type User } from "../../db/schema";
+import { recordAudit, type AnyActor as Actor } from "../audit/record";
+import type { Db } from "../db";
 import { hashPassword } from "./passwords";
 
 export type Role = User["role"];

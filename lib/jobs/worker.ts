@@ -11,13 +11,13 @@ import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { createAccloudClientFromEnv, type AccloudClient } from "../accloud/client";
 import { refreshReferenceData } from "../accloud/reference-data";
-import { getDb, getPool, type Db } from "../db";
+import { getDb, type Db } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";
-import { startNotificationWorker } from "../notifications/worker";
+import { startNotificationWorker } from "./notifications";
 import { AGENCY_SYNC_QUEUE, createBoss, enqueuePush, PUSH_DEAD_QUEUE, PUSH_QUEUE, REFERENCE_QUEUE, type PushJobData } from "./queue";
-import { syncOpenReferrals } from "./sync";
-import { finishFailed, runPush, scheduleRetry } from "./run";
+import { syncOpenReferrals } from "../push/sync";
+import { finishFailed, runPush, scheduleRetry } from "../push/run";
 
 const log = logger("worker");
 
@@ -123,7 +123,7 @@ export async function startWorker(opts: { databaseUrl?: string; concurrency?: nu
   const db = getDb();
   const client = opts.client ?? createAccloudClientFromEnv();
   const boss = await createBoss({ databaseUrl: opts.databaseUrl, supervise: true, schedule: opts.refreshReference !== false, expireInSeconds: opts.expireInSeconds });
-  // E-mail notifications ride on the same job queue (lib/notifications/worker.ts).
+  // E-mail notifications ride on the same job queue (lib/jobs/notifications.ts).
   await startNotificationWorker(boss, db, { schedule: opts.refreshReference !== false });
   const concurrency = opts.concurrency ?? env.WORKER_CONCURRENCY;
   for (let i = 0; i < concurrency; i++) {

@@ -1,15 +1,15 @@
 /** Vitest helpers for the reviewer UI: users per role with live sessions, referral requests per agency. */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { systemActor } from "../audit";
+import { systemActor } from "../audit/record";
 import type { Actor, Role } from "../auth/scopes";
 import { createSession } from "../auth/sessions";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import type { TReferralRequest } from "../intake/schema";
-import { freshPayload } from "../testing/fixtures";
-import { createUser } from "../users";
+import { freshPayload } from "./fixtures";
+import { createUser } from "../auth/users";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 

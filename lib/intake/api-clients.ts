@@ -4,9 +4,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
-import { apiClients, type ApiClient } from "../db/schema";
-import { recordAudit, type AnyActor as Actor } from "./audit";
-import type { Db } from "./db";
+import { apiClients, type ApiClient } from "../../db/schema";
+import { recordAudit, type AnyActor as Actor } from "../audit/record";
+import type { Db } from "../db";
 import { decryptSecret, encryptSecret, hashApiSecret, randomToken, safeEqual } from "./secrets";
 
 export type IssuedCredentials = { id: string; name: string; key: string; secret: string; signingSecret?: string };

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
-import { getEnv } from "./env";
+import { getEnv } from "../env";
 
 function appSecret(): string {
   const s = getEnv().APP_SECRET;

@@ -2,11 +2,11 @@
 import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
-import { recordAudit } from "../audit";
+import { recordAudit } from "../audit/record";
 import { assertScope, type Actor, type Role } from "../auth/scopes";
 import { endUserSessions } from "../auth/sessions";
 import type { Db } from "../db";
-import { createUser } from "../users";
+import { createUser } from "../auth/users";
 import type { ActionResult } from "../validations/action-result";
 import type { TCreateUser } from "../validations/users";
 

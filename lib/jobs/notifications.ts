@@ -9,8 +9,8 @@ import type { Db } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";
 import { activeAssignmentSql } from "../referrals/claims-sql";
-import { ensureNotificationQueues, NOTIFY_OVERDUE_QUEUE, NOTIFY_QUEUE, queueNotification, type NotifyJobData } from "./outbox";
-import { deliverNotification } from "./send";
+import { ensureNotificationQueues, NOTIFY_OVERDUE_QUEUE, NOTIFY_QUEUE, queueNotification, type NotifyJobData } from "../notifications/outbox";
+import { deliverNotification } from "../notifications/send";
 
 const log = logger("notify");
 
