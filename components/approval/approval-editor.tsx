@@ -5,33 +5,22 @@ import { resultFieldErrors } from "@/lib/validations/action-result";
 import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { useFieldArray, useForm, useWatch, type FieldPath, type UseFormRegister } from "react-hook-form";
+import { useFieldArray, useForm, useWatch } from "react-hook-form";
 import { approveReferralAction, retryPushAction, saveApprovalDraftAction } from "@/app/(app)/referrals/[id]/approval-actions";
 import { changeApprovalAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
 import { ZUpdateReasons } from "@/lib/validations/lifecycle";
-import { ConfirmUpdate, planOf, plusOneMonth, UpdatePlan, UpdateReasons, type ReasonsForm } from "./update-parts";
-import { emptyAuthorization, FIRST_DAY_LABELS, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
+import { ConfirmUpdate, LiveUpdatePlan, planOf, plusOneMonth, UpdateReasons, type ReasonsForm } from "./update-parts";
+import { emptyAuthorization, ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
 import type { RuleSuggestion } from "@/lib/approval/prefill";
 import type { ApprovalEditorData } from "@/lib/approval/view";
 
-type Option = { id: number | string; name: string };
 import { btnPrimary, btnSecondary, btnSmall, card, errorText, input, label } from "@/components/ui/styles";
-import { RulePreview } from "./rule-preview";
+import { AuthorizationFieldset } from "./authorization-fieldset";
+import { errorAt, FieldError, SelectField, TextField } from "./fields";
 
 export type ApprovalEditorProps = ApprovalEditorData;
 
 type Msg = { kind: "error" | "info"; text: string } | null;
-
-/** Reads a nested error message by dotted path. */
-function errorAt(errors: unknown, path: string): string | undefined {
-  let node: unknown = errors;
-  for (const part of path.split(".")) {
-    if (!node || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  const m = node && typeof node === "object" ? (node as { message?: unknown }).message : undefined;
-  return typeof m === "string" ? m : undefined;
-}
 
 export function ApprovalEditor(p: ApprovalEditorProps) {
   const router = useRouter();
@@ -40,7 +29,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
   const form = useForm<TApprovalInput, unknown, TApproval>({ resolver: zodResolver(ZApproval), defaultValues: p.defaults, mode: "onTouched" });
   const { register, control, handleSubmit, formState, setError, getValues, setValue, trigger } = form;
   const { fields, append, remove } = useFieldArray({ control, name: "authorizations" });
-  const watched = useWatch({ control });
+  const [endDateValue] = useWatch({ control, name: ["endDate"] });
   const err = (path: string) => errorAt(formState.errors, path);
   const reasonsForm: ReasonsForm = useForm({ resolver: zodResolver(ZUpdateReasons), defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" } });
   const [confirming, setConfirming] = useState<TApproval | null>(null);
@@ -109,9 +98,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     void trigger(`authorizations.${index}`);
   };
 
-  const startDate = String(watched.startDate ?? "");
-  const endDate = String(watched.endDate ?? "");
-  const plan = p.update ? planOf(p.update.sent, watched) : null;
+  const endDate = String(endDateValue ?? "");
   const extendByAMonth = () => {
     setValue("endDate", plusOneMonth(endDate), { shouldDirty: true, shouldValidate: true });
     const codes = reasonsForm.getValues("reasonCodes") ?? [];
@@ -229,107 +216,9 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         </div>
       ) : null}
 
-      {fields.map((f, i) => {
-        const a = watched.authorizations?.[i];
-        const mode = a?.ruleMode === "daily" ? "daily" : "weekdays";
-        const unit = a?.ruleType === "HOURS" ? "HOURS" : "VISITS";
-        const at = (k: string) => `authorizations.${i}.${k}`;
-        return (
-          <fieldset key={f.id} className="rounded-md border border-slate-300 p-3" data-testid={`authorization-${i}`}>
-            <legend className="px-1 text-base font-semibold">Authorization {fields.length > 1 ? i + 1 : ""}</legend>
-            <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,17rem)]">
-              <div className="space-y-4">
-                <div className="flex flex-wrap gap-6">
-                  <div>
-                    <span className={label} id={`rt-${i}`}>
-                      Counted in
-                    </span>
-                    <div role="radiogroup" aria-labelledby={`rt-${i}`} className="mt-1 flex gap-4 text-sm">
-                      {(["VISITS", "HOURS"] as const).map((v) => (
-                        <label key={v} className="flex items-center gap-1.5">
-                          <input type="radio" value={v} {...register(`authorizations.${i}.ruleType`)} /> {v === "VISITS" ? "Visits" : "Hours"}
-                        </label>
-                      ))}
-                    </div>
-                  </div>
-                  <div>
-                    <span className={label} id={`rm-${i}`}>
-                      Per-day rule
-                    </span>
-                    <div role="radiogroup" aria-labelledby={`rm-${i}`} className="mt-1 flex gap-4 text-sm">
-                      <label className="flex items-center gap-1.5">
-                        <input type="radio" value="daily" {...register(`authorizations.${i}.ruleMode`)} /> Same every day
-                      </label>
-                      <label className="flex items-center gap-1.5">
-                        <input type="radio" value="weekdays" {...register(`authorizations.${i}.ruleMode`)} /> Per weekday
-                      </label>
-                    </div>
-                    <FieldError id={`${at("ruleMode")}`} message={err(at("ruleMode"))} />
-                  </div>
-                </div>
-                {mode === "daily" ? (
-                  <NumberField id={at("ruleDaily")} label={`Daily limit (${unit.toLowerCase()})`} register={register} message={err(at("ruleDaily"))} />
-                ) : (
-                  <fieldset>
-                    <legend className={label}>Limit per weekday ({unit.toLowerCase()}); leave empty for none</legend>
-                    <div className="mt-1 grid grid-cols-4 gap-2 sm:grid-cols-7">
-                      {WEEKDAYS.map((d) => (
-                        <NumberField key={d} id={`${at("weekdays")}.${d}`} label={d.slice(0, 1).toUpperCase() + d.slice(1, 3)} fullLabel={d} register={register} message={err(`${at("weekdays")}.${d}`)} compact />
-                      ))}
-                    </div>
-                    <FieldError id={at("ruleDaily")} message={err(at("ruleDaily"))} />
-                  </fieldset>
-                )}
-                <div className="grid gap-3 sm:grid-cols-3">
-                  <NumberField id={at("ruleWeekly")} label="Weekly limit" register={register} message={err(at("ruleWeekly"))} />
-                  <NumberField id={at("ruleMonthly")} label="Monthly limit" register={register} message={err(at("ruleMonthly"))} />
-                  <NumberField id={at("rulePeriod")} label="Limit for the period" register={register} message={err(at("rulePeriod"))} />
-                </div>
-                <div className="grid gap-3 sm:grid-cols-2">
-                  <div>
-                    <label htmlFor={at("firstDayOfWeek")} className={label}>
-                      Weeks start on
-                    </label>
-                    <select id={at("firstDayOfWeek")} className={`${input} mt-1`} {...register(`authorizations.${i}.firstDayOfWeek`)}>
-                      {FIRST_DAY_LABELS.map((d, n) => (
-                        <option key={d} value={n}>
-                          {d}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  <TextField id={at("authorizationNumber")} label="Authorization number" register={register} message={err(at("authorizationNumber"))} />
-                  <TextField id={at("memberNumber")} label="Member number" register={register} message={err(at("memberNumber"))} hint="From the primary subscriber ID" />
-                  <TextField id={at("programId")} label="Program id" register={register} message={err(at("programId"))} />
-                </div>
-                <TextField id={at("notes")} label="Notes (CSI only)" register={register} message={err(at("notes"))} />
-                {fields.length > 1 ? (
-                  <button type="button" className={btnSmall} onClick={() => remove(i)}>
-                    Remove authorization {i + 1}
-                  </button>
-                ) : null}
-              </div>
-              <div className="rounded-md bg-slate-50 p-3">
-                <h3 className="mb-2 text-sm font-semibold">What this allows</h3>
-                <RulePreview
-                  startDate={startDate}
-                  endDate={endDate}
-                  unit={unit}
-                  rules={{
-                    ruleMode: mode,
-                    ruleDaily: num(a?.ruleDaily),
-                    weekdays: Object.fromEntries(WEEKDAYS.map((d) => [d, num((a?.weekdays as Record<string, unknown> | undefined)?.[d])])),
-                    ruleWeekly: num(a?.ruleWeekly),
-                    ruleMonthly: num(a?.ruleMonthly),
-                    rulePeriod: num(a?.rulePeriod),
-                    firstDayOfWeek: Number(a?.firstDayOfWeek ?? 6),
-                  }}
-                />
-              </div>
-            </div>
-          </fieldset>
-        );
-      })}
+      {fields.map((f, i) => (
+        <AuthorizationFieldset key={f.id} index={i} count={fields.length} control={control} register={register} onRemove={() => remove(i)} />
+      ))}
       <button type="button" className={btnSmall} onClick={() => append({ ...emptyAuthorization(), memberNumber: getValues("authorizations.0.memberNumber") })}>
         Add another authorization
       </button>
@@ -353,7 +242,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
 
       {p.update ? (
         <>
-          <UpdatePlan plan={plan} />
+          <LiveUpdatePlan control={control} sent={p.update.sent} />
           <UpdateReasons form={reasonsForm} reasons={p.update.reasons} />
         </>
       ) : null}
@@ -409,84 +298,3 @@ const FIELD_LABELS: Record<string, string> = {
   authorizations: "authorizations",
 };
 
-const num = (v: unknown): number | undefined => {
-  if (v === "" || v === null || v === undefined) return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
-};
-
-function FieldError({ id, message }: { id: string; message?: string }) {
-  return (
-    <p id={`${id}-error`} className={errorText} aria-live="polite">
-      {message ?? ""}
-    </p>
-  );
-}
-
-type Reg = UseFormRegister<TApprovalInput>;
-
-function TextField({ id, label: text, register, message, type = "text", hint }: { id: string; label: string; register: Reg; message?: string; type?: string; hint?: string }) {
-  return (
-    <div>
-      <label htmlFor={id} className={label}>
-        {text}
-      </label>
-      <input
-        id={id}
-        type={type}
-        className={`${input} mt-1`}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={`${id}-error${hint ? ` ${id}-hint` : ""}`}
-        {...register(id as FieldPath<TApprovalInput>)}
-      />
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={id} message={message} />
-    </div>
-  );
-}
-
-function NumberField({ id, label: text, fullLabel, register, message, compact }: { id: string; label: string; fullLabel?: string; register: Reg; message?: string; compact?: boolean }) {
-  return (
-    <div>
-      <label htmlFor={id} className={compact ? "block text-xs font-medium text-slate-800" : label}>
-        <span aria-hidden={fullLabel ? true : undefined}>{text}</span>
-        {fullLabel ? <span className="sr-only">{fullLabel}</span> : null}
-      </label>
-      <input
-        id={id}
-        type="number"
-        inputMode="decimal"
-        min={0}
-        step="any"
-        className={`${input} mt-1 ${compact ? "px-2" : ""}`}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={`${id}-error`}
-        {...register(id as FieldPath<TApprovalInput>, { setValueAs: (v: unknown) => (v === "" || v === null || v === undefined ? undefined : Number(v)) })}
-      />
-      <FieldError id={id} message={message} />
-    </div>
-  );
-}
-
-function SelectField({ id, label: text, options, register, message }: { id: string; label: string; options: Option[]; register: Reg; message?: string }) {
-  return (
-    <div>
-      <label htmlFor={id} className={label}>
-        {text}
-      </label>
-      <select id={id} className={`${input} mt-1`} aria-invalid={message ? true : undefined} aria-describedby={`${id}-error`} {...register(id as FieldPath<TApprovalInput>)}>
-        <option value="">Choose…</option>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-      <FieldError id={id} message={message} />
-    </div>
-  );
-}

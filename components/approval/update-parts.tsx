@@ -1,7 +1,7 @@
 "use client";
 
 import { useModal } from "@/components/use-modal";
-import type { UseFormReturn } from "react-hook-form";
+import { useWatch, type Control, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 import { ACTION_WORDS, describeChanges, planAuthorizations, type AuthorizationPlan } from "@/lib/approval/plan";
 import { ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
@@ -17,6 +17,12 @@ export function planOf(sent: TApproval, values: unknown): AuthorizationPlan[] | 
 }
 
 /** What happens to each authorization in ACCloud (the contract decides between a PUT and delete-and-recreate). */
+/** The plan as the reviewer types: the only part of the editor that watches every field. */
+export function LiveUpdatePlan({ control, sent }: { control: Control<TApprovalInput>; sent: TApproval }) {
+  const values = useWatch({ control });
+  return <UpdatePlan plan={planOf(sent, values)} />;
+}
+
 export function UpdatePlan({ plan }: { plan: AuthorizationPlan[] | null }) {
   return (
     <section aria-labelledby="plan-title" className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="update-plan">

@@ -44,7 +44,7 @@ const replayRefused = () =>
 /**
  * A message id this client already used: its original answer when the body is the same (a
  * sender's retry), a 409 when it is not. null when the id is new (or still being stored by a
- * concurrent delivery, which the insert in ingestReferralRequest then waits for).
+ * concurrent delivery, which the insert in claimWebhookMessage then waits for).
  */
 export async function replayOfWebhookMessage(db: TxDb, apiClientId: string, message: WebhookMessage): Promise<IngestResult | null> {
   const [seen] = await db
@@ -140,18 +140,7 @@ function storedPayload(p: TReferralRequest, files: DecodedFile[]): TReferralRequ
  * which for a 50 MB scan was a fifth of a second of blocked event loop). A named statement per
  * file count is parsed and planned once per pooled connection.
  */
-async function insertNewRequest(db: Db, v: {
-  requestId: string;
-  requestIdDerived: boolean;
-  columns: ReturnType<typeof queueColumns>;
-  receivedAt: Date;
-  slaDueAt: Date;
-  stored: unknown;
-  files: DecodedFile[];
-  actor: Actor;
-  apiClientId: string | null;
-  auditDetails: Record<string, unknown>;
-}): Promise<{ id: string; status: ReferralStatus } | null> {
+export async function insertNewRequest(db: Db, v: Delivery): Promise<{ id: string; status: ReferralStatus } | null> {
   const c = v.columns;
   const doc = {
     request_id: v.requestId,
@@ -189,7 +178,7 @@ async function insertNewRequest(db: Db, v: {
     actor_type: v.actor.type,
     actor_id: actorId(v.actor),
     actor_label: actorLabel(v.actor),
-    audit: v.auditDetails,
+    audit: v.receivedDetails,
   };
   const res = await db.$client.query<{ id: string; status: ReferralStatus }>({
     // Named (kept per connection) for the usual few files; an unusual count runs unnamed.
@@ -239,60 +228,51 @@ function insertNewRequestSql(fileCount: number): string {
   return text;
 }
 
-export async function ingestReferralRequest(
-  db: Db,
-  input: {
-    payload: TReferralRequest;
-    files: DecodedFile[];
-    actor: Actor;
-    apiClientId?: string | null;
-    webhookMessage?: WebhookMessage | null;
-    receivedAt?: Date;
-  },
-): Promise<IngestResult> {
-  const webhookMessageId = input.webhookMessage?.id ?? null;
-  const { payload, files, actor } = input;
-  const stored = storedPayload(payload, files);
-  // The content hash is PostgreSQL's (referral_payload_hash: sha256 of the jsonb's canonical text).
-  const requestIdDerived = !payload.request_id;
-  const requestId = payload.request_id ?? deriveRequestId(payload, sha256Hex(canonical(stored)));
-  const receivedAt = input.receivedAt ?? new Date();
-  const columns = queueColumns(payload);
-  const receivedDetails = { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length };
+/** One delivery, read: what is stored and under which request_id. */
+export type Delivery = {
+  payload: TReferralRequest;
+  files: DecodedFile[];
+  actor: Actor;
+  apiClientId: string | null;
+  webhookMessageId: string | null;
+  /** the payload as stored (file bytes replaced by their digest) */
+  stored: TReferralRequest;
+  requestId: string;
+  requestIdDerived: boolean;
+  receivedAt: Date;
+  slaDueAt: Date;
+  columns: ReturnType<typeof queueColumns>;
+  receivedDetails: Record<string, unknown>;
+};
 
-  // Signed deliveries record their webhook-id in the same transaction: they take the locked path.
-  if (!webhookMessageId) {
-    const created = await insertNewRequest(db, {
-      requestId,
-      requestIdDerived,
-      columns,
-      receivedAt,
-      slaDueAt: new Date(receivedAt.getTime() + getEnv().REVIEW_SLA_HOURS * 3_600_000),
-      stored,
-      files,
-      actor,
-      apiClientId: input.apiClientId ?? null,
-      auditDetails: receivedDetails,
-    });
-    if (created) return { outcome: "created", id: created.id, requestId, status: created.status, submission: 1 };
+export type IngestInput = {
+  payload: TReferralRequest;
+  files: DecodedFile[];
+  actor: Actor;
+  apiClientId?: string | null;
+  webhookMessage?: WebhookMessage | null;
+  receivedAt?: Date;
+};
+
+/**
+ * Stores a delivery the webhook has authenticated and validated: a new request, a redelivery of
+ * one already stored (nothing stored) or an amendment (a new submission).
+ */
+export async function ingestReferralRequest(db: Db, input: IngestInput): Promise<IngestResult> {
+  const d = readDelivery(input);
+  // Unsigned deliveries of a new request_id take one statement; signed ones record their
+  // webhook-id in the same transaction as what they store, so they take the locked path.
+  if (!d.webhookMessageId) {
+    const created = await insertNewRequest(db, d);
+    if (created) return { outcome: "created", id: created.id, requestId: d.requestId, status: created.status, submission: 1 };
   }
-
+  const message = input.webhookMessage && d.apiClientId ? { ...input.webhookMessage, apiClientId: d.apiClientId } : null;
   return db.transaction(async (tx) => {
-    const message = input.webhookMessage && input.apiClientId ? { ...input.webhookMessage, apiClientId: input.apiClientId } : null;
     if (message) {
-      // A concurrent delivery of the same id waits here until the first commits or rolls back.
-      const inserted = await tx
-        .insert(webhookMessages)
-        .values({ apiClientId: message.apiClientId, messageId: message.id, bodySha256: message.bodySha256 })
-        .onConflictDoNothing()
-        .returning({ messageId: webhookMessages.messageId });
-      if (inserted.length === 0) {
-        const replay = await replayOfWebhookMessage(tx, message.apiClientId, message);
-        if (replay) return replay;
-        throw replayRefused();
-      }
+      const replay = await claimWebhookMessage(tx, message);
+      if (replay) return replay;
     }
-    const result = await store(tx);
+    const result = await storeDelivery(tx, d);
     if (message) {
       const answer = { outcome: result.outcome, id: result.id, requestId: result.requestId, status: result.status, submission: result.submission };
       await tx
@@ -302,124 +282,163 @@ export async function ingestReferralRequest(
     }
     return result;
   });
+}
 
-  async function store(tx: Tx): Promise<IngestResult> {
+/** Reads a delivery: its stored form, its request_id (derived when the sender gave none) and queue columns. */
+export function readDelivery(input: IngestInput): Delivery {
+  const { payload, files } = input;
+  const stored = storedPayload(payload, files);
+  const requestIdDerived = !payload.request_id;
+  const requestId = payload.request_id ?? deriveRequestId(payload, sha256Hex(canonical(stored)));
+  const receivedAt = input.receivedAt ?? new Date();
+  return {
+    payload,
+    files,
+    actor: input.actor,
+    apiClientId: input.apiClientId ?? null,
+    webhookMessageId: input.webhookMessage?.id ?? null,
+    stored,
+    requestId,
+    requestIdDerived,
+    receivedAt,
+    slaDueAt: new Date(receivedAt.getTime() + getEnv().REVIEW_SLA_HOURS * 3_600_000),
+    columns: queueColumns(payload),
+    receivedDetails: { requestId, requestIdDerived, files: files.length, fields: payload.form_data.fields.length },
+  };
+}
 
-    // The lock serialises deliveries of one request_id; the same statement hashes the content.
-    const storedJson = JSON.stringify(stored);
-    const locked = await tx.execute<{ hash: string }>(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`referral:${requestId}`}, 0)), referral_payload_hash(${storedJson}::jsonb) as hash`,
-    );
-    const contentHash = locked.rows[0]!.hash;
-    const [existing] = await tx
-      .select({ id: referralRequests.id, status: referralRequests.status, submissionCount: referralRequests.submissionCount })
-      .from(referralRequests)
-      .where(eq(referralRequests.requestId, requestId))
-      .limit(1);
+/**
+ * Records a signed message's id. A sender's retry of a message already stored gets its original
+ * answer; a concurrent delivery of the same id waits on the insert until the first commits or
+ * rolls back. null: the id is new, store the delivery.
+ */
+async function claimWebhookMessage(tx: Tx, message: WebhookMessage & { apiClientId: string }): Promise<IngestResult | null> {
+  const inserted = await tx
+    .insert(webhookMessages)
+    .values({ apiClientId: message.apiClientId, messageId: message.id, bodySha256: message.bodySha256 })
+    .onConflictDoNothing()
+    .returning({ messageId: webhookMessages.messageId });
+  if (inserted.length > 0) return null;
+  const replay = await replayOfWebhookMessage(tx, message.apiClientId, message);
+  if (replay) return replay;
+  throw replayRefused();
+}
 
-    if (!existing) {
-      const slaHours = getEnv().REVIEW_SLA_HOURS;
-      // The submission id is chosen here so the request row is written once (no follow-up UPDATE).
-      const submissionId = randomUUID();
-      const [row] = await tx
-        .insert(referralRequests)
-        .values({
-          requestId,
-          requestIdDerived,
+/** The locked path: serialises deliveries of one request_id, then stores it as new, a redelivery or an amendment. */
+async function storeDelivery(tx: Tx, d: Delivery): Promise<IngestResult> {
+  // The same statement takes the lock and hashes the content (PostgreSQL's hash of the jsonb).
+  const locked = await tx.execute<{ hash: string }>(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`referral:${d.requestId}`}, 0)), referral_payload_hash(${JSON.stringify(d.stored)}::jsonb) as hash`,
+  );
+  const contentHash = locked.rows[0]!.hash;
+  const [existing] = await tx
+    .select({ id: referralRequests.id, status: referralRequests.status, submissionCount: referralRequests.submissionCount })
+    .from(referralRequests)
+    .where(eq(referralRequests.requestId, d.requestId))
+    .limit(1);
+  return existing ? storeRedeliveryOrAmendment(tx, d, existing, contentHash) : storeNewRequest(tx, d, contentHash);
+}
+
+async function storeNewRequest(tx: Tx, d: Delivery, contentHash: string): Promise<IngestResult> {
+  // The submission id is chosen here so the request row is written once (no follow-up UPDATE).
+  const submissionId = randomUUID();
+  const [row] = await tx
+    .insert(referralRequests)
+    .values({
+      requestId: d.requestId,
+      requestIdDerived: d.requestIdDerived,
+      latestSubmissionId: submissionId,
+      ...d.columns,
+      receivedAt: d.receivedAt,
+      updatedAt: d.receivedAt,
+      slaDueAt: d.slaDueAt,
+    })
+    .returning({ id: referralRequests.id, status: referralRequests.status });
+  if (!row) throw new Error("insert returned nothing");
+  await insertSubmission(tx, d, { referralRequestId: row.id, seq: 1, contentHash, id: submissionId });
+  await recordAudit(tx, { actor: d.actor, action: "referral.received", entityType: "referral_request", entityId: row.id, details: d.receivedDetails });
+  return { outcome: "created", id: row.id, requestId: d.requestId, status: row.status, submission: 1 };
+}
+
+/** The same content again stores nothing; different content is a new submission, through the "amend" transition. */
+async function storeRedeliveryOrAmendment(
+  tx: Tx,
+  d: Delivery,
+  existing: { id: string; status: ReferralStatus; submissionCount: number },
+  contentHash: string,
+): Promise<IngestResult> {
+  const [same] = await tx
+    .select({ seq: referralSubmissions.seq })
+    .from(referralSubmissions)
+    .where(and(eq(referralSubmissions.referralRequestId, existing.id), eq(referralSubmissions.contentHash, contentHash)))
+    .limit(1);
+  if (same) return { outcome: "duplicate", id: existing.id, requestId: d.requestId, status: existing.status, submission: same.seq };
+
+  const [previous] = await tx
+    .select({ payload: referralSubmissions.payload })
+    .from(referralSubmissions)
+    .where(eq(referralSubmissions.referralRequestId, existing.id))
+    .orderBy(sql`${referralSubmissions.seq} desc`)
+    .limit(1);
+  const seq = existing.submissionCount + 1;
+  const submissionId = await insertSubmission(tx, d, { referralRequestId: existing.id, seq, contentHash });
+  // An amendment after a decision flags the request for a reviewer (nothing already approved is
+  // changed or pushed by it).
+  const amended = await transitionIn(tx, d.actor, {
+    name: "amend",
+    id: existing.id,
+    apply: ({ row }) => {
+      const afterDecision = DECIDED.includes(row.status);
+      return {
+        set: {
+          ...d.columns,
           latestSubmissionId: submissionId,
-          ...columns,
-          receivedAt,
-          updatedAt: receivedAt,
-          slaDueAt: new Date(receivedAt.getTime() + slaHours * 3_600_000),
-        })
-        .returning({ id: referralRequests.id, status: referralRequests.status });
-      if (!row) throw new Error("insert returned nothing");
-      await insertSubmission(tx, row.id, 1, submissionId);
-      await recordAudit(tx, {
-        actor,
-        action: "referral.received",
-        entityType: "referral_request",
-        entityId: row.id,
-        details: receivedDetails,
-      });
-      return { outcome: "created", id: row.id, requestId, status: row.status, submission: 1 };
-    }
+          submissionCount: seq,
+          amendedAt: d.receivedAt,
+          ...(afterDecision ? { amendedAfterDecisionAt: d.receivedAt } : {}),
+        },
+        audit: {
+          action: "referral.amended",
+          details: { requestId: d.requestId, submission: seq, statusAtAmendment: row.status, afterDecision, changed: diffSubmissions(previous?.payload, d.stored).map((c) => c.label) },
+        },
+        message: "",
+        data: {},
+      };
+    },
+  });
+  if (amended.status !== "success") throw new Error(`amendment refused: ${amended.message}`);
+  return { outcome: "amended", id: existing.id, requestId: d.requestId, status: existing.status, submission: seq };
+}
 
-    const [same] = await tx
-      .select({ seq: referralSubmissions.seq })
-      .from(referralSubmissions)
-      .where(and(eq(referralSubmissions.referralRequestId, existing.id), eq(referralSubmissions.contentHash, contentHash)))
-      .limit(1);
-    if (same) {
-      return { outcome: "duplicate", id: existing.id, requestId, status: existing.status, submission: same.seq };
-    }
-
-    const [previous] = await tx
-      .select({ payload: referralSubmissions.payload })
-      .from(referralSubmissions)
-      .where(eq(referralSubmissions.referralRequestId, existing.id))
-      .orderBy(sql`${referralSubmissions.seq} desc`)
-      .limit(1);
-    const seq = existing.submissionCount + 1;
-    const submissionId = await insertSubmission(tx, existing.id, seq);
-    // An amendment is a transition like any other; after a decision it flags the request for a
-    // reviewer (nothing already approved is changed or pushed by it).
-    const amended = await transitionIn(tx, actor, {
-      name: "amend",
-      id: existing.id,
-      apply: ({ row }) => {
-        const afterDecision = DECIDED.includes(row.status);
-        return {
-          set: {
-            ...columns,
-            latestSubmissionId: submissionId,
-            submissionCount: seq,
-            amendedAt: receivedAt,
-            ...(afterDecision ? { amendedAfterDecisionAt: receivedAt } : {}),
-          },
-          audit: {
-            action: "referral.amended",
-            details: { requestId, submission: seq, statusAtAmendment: row.status, afterDecision, changed: diffSubmissions(previous?.payload, stored).map((c) => c.label) },
-          },
-          message: "",
-          data: {},
-        };
-      },
-    });
-    if (amended.status !== "success") throw new Error(`amendment refused: ${amended.message}`);
-    return { outcome: "amended", id: existing.id, requestId, status: existing.status, submission: seq };
-
-    async function insertSubmission(t: typeof tx, referralRequestId: string, n: number, id?: string): Promise<string> {
-      const [sub] = await t
-        .insert(referralSubmissions)
-        .values({
-          ...(id ? { id } : {}),
-          referralRequestId,
-          seq: n,
-          contentHash,
-          payload: stored,
-          apiClientId: input.apiClientId ?? null,
-          webhookMessageId,
-          receivedAt,
-        })
-        .returning({ id: referralSubmissions.id });
-      if (!sub) throw new Error("insert returned nothing");
-      if (files.length) {
-        await t.insert(referralFiles).values(
-          files.map((f) => ({
-            referralRequestId,
-            submissionId: sub.id,
-            idx: f.idx,
-            originalName: f.originalName,
-            safeName: f.safeName,
-            contentType: f.contentType,
-            size: f.size,
-            sha256: f.sha256,
-            data: f.data,
-          })),
-        );
-      }
-      return sub.id;
-    }
+async function insertSubmission(tx: Tx, d: Delivery, s: { referralRequestId: string; seq: number; contentHash: string; id?: string }): Promise<string> {
+  const [sub] = await tx
+    .insert(referralSubmissions)
+    .values({
+      ...(s.id ? { id: s.id } : {}),
+      referralRequestId: s.referralRequestId,
+      seq: s.seq,
+      contentHash: s.contentHash,
+      payload: d.stored,
+      apiClientId: d.apiClientId,
+      webhookMessageId: d.webhookMessageId,
+      receivedAt: d.receivedAt,
+    })
+    .returning({ id: referralSubmissions.id });
+  if (!sub) throw new Error("insert returned nothing");
+  if (d.files.length) {
+    await tx.insert(referralFiles).values(
+      d.files.map((f) => ({
+        referralRequestId: s.referralRequestId,
+        submissionId: sub.id,
+        idx: f.idx,
+        originalName: f.originalName,
+        safeName: f.safeName,
+        contentType: f.contentType,
+        size: f.size,
+        sha256: f.sha256,
+        data: f.data,
+      })),
+    );
   }
+  return sub.id;
 }

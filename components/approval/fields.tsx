@@ -1,0 +1,101 @@
+"use client";
+
+import type { FieldPath, UseFormRegister } from "react-hook-form";
+import type { TApprovalInput } from "@/lib/approval/schema";
+import { errorText, input, label } from "@/components/ui/styles";
+
+/** The approval editor's labelled inputs, each with its error line (aria-describedby). */
+export type Option = { id: number | string; name: string };
+export type Reg = UseFormRegister<TApprovalInput>;
+
+/** Reads a nested error message by dotted path. */
+export function errorAt(errors: unknown, path: string): string | undefined {
+  let node: unknown = errors;
+  for (const part of path.split(".")) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  const m = node && typeof node === "object" ? (node as { message?: unknown }).message : undefined;
+  return typeof m === "string" ? m : undefined;
+}
+
+export const num = (v: unknown): number | undefined => {
+  if (v === "" || v === null || v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+export function FieldError({ id, message }: { id: string; message?: string }) {
+  return (
+    <p id={`${id}-error`} className={errorText} aria-live="polite">
+      {message ?? ""}
+    </p>
+  );
+}
+
+
+export function TextField({ id, label: text, register, message, type = "text", hint }: { id: string; label: string; register: Reg; message?: string; type?: string; hint?: string }) {
+  return (
+    <div>
+      <label htmlFor={id} className={label}>
+        {text}
+      </label>
+      <input
+        id={id}
+        type={type}
+        className={`${input} mt-1`}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={`${id}-error${hint ? ` ${id}-hint` : ""}`}
+        {...register(id as FieldPath<TApprovalInput>)}
+      />
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={id} message={message} />
+    </div>
+  );
+}
+
+export function NumberField({ id, label: text, fullLabel, register, message, compact }: { id: string; label: string; fullLabel?: string; register: Reg; message?: string; compact?: boolean }) {
+  return (
+    <div>
+      <label htmlFor={id} className={compact ? "block text-xs font-medium text-slate-800" : label}>
+        <span aria-hidden={fullLabel ? true : undefined}>{text}</span>
+        {fullLabel ? <span className="sr-only">{fullLabel}</span> : null}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        min={0}
+        step="any"
+        className={`${input} mt-1 ${compact ? "px-2" : ""}`}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={`${id}-error`}
+        {...register(id as FieldPath<TApprovalInput>, { setValueAs: (v: unknown) => (v === "" || v === null || v === undefined ? undefined : Number(v)) })}
+      />
+      <FieldError id={id} message={message} />
+    </div>
+  );
+}
+
+export function SelectField({ id, label: text, options, register, message }: { id: string; label: string; options: Option[]; register: Reg; message?: string }) {
+  return (
+    <div>
+      <label htmlFor={id} className={label}>
+        {text}
+      </label>
+      <select id={id} className={`${input} mt-1`} aria-invalid={message ? true : undefined} aria-describedby={`${id}-error`} {...register(id as FieldPath<TApprovalInput>)}>
+        <option value="">Choose…</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+      <FieldError id={id} message={message} />
+    </div>
+  );
+}
