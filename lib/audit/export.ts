@@ -12,10 +12,12 @@
 import "server-only";
 import { Readable } from "node:stream";
 import { stringify } from "csv-stringify";
+import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
+import type { TAuditFilters } from "../validations/audit";
 import type { DetailItem } from "./describe";
 import { groupLabel } from "./groups";
-import { describeRows, selectEvents, type ResolvedFilters } from "./query";
+import { describeRows, recordAuditAccess, resolveFilters, selectEvents, type ResolvedFilters } from "./query";
 
 export const EXPORT_BATCH = 1000;
 
@@ -96,6 +98,14 @@ export function auditCsvStream(db: Db, resolved: ResolvedFilters, opts: { batch?
     }
   })();
   return csv;
+}
+
+/** An export of the trail for a filter: audited before the first byte goes out. */
+export async function exportAuditTrail(db: Db, actor: Actor, f: TAuditFilters, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
+  assertScope(actor, "audit:read");
+  const resolved = await resolveFilters(db, f);
+  await recordAuditAccess(db, actor, "audit.exported", f);
+  return auditCsvStream(db, resolved, opts);
 }
 
 /** The stream as a web ReadableStream for a route handler's Response. */

@@ -209,3 +209,24 @@ export async function recordAuditAccess(db: Db, actor: Actor, action: "audit.vie
   const filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
   await recordAudit(db, { actor: actor, action, entityType: "audit_trail", details: { filters, ...extra } });
 }
+
+export type AuditTrail = { page: AuditPage; total: AuditTotal; saw: WhoSaw | null; summary: Awaited<ReturnType<typeof referralSummary>> };
+
+/**
+ * What /audit shows for a filter: a page of events, the total, and for one referral who saw it
+ * and its header. Reading the trail is itself recorded (after the reads, so the record is not on
+ * its own first page).
+ */
+export async function openAuditTrail(db: Db, actor: Actor, f: TAuditFilters, cursor: { before?: number; after?: number }): Promise<AuditTrail> {
+  assertScope(actor, "audit:read");
+  const resolved = await resolveFilters(db, f);
+  const [page, total, saw, summary] = await Promise.all([
+    listAuditPage(db, actor, resolved, cursor),
+    countEvents(db, resolved.where),
+    resolved.referralId ? whoSaw(db, actor, resolved.referralId) : Promise.resolve(null),
+    resolved.referralId ? referralSummary(db, actor, resolved.referralId) : Promise.resolve(null),
+  ]);
+  await recordAuditAccess(db, actor, "audit.viewed", f);
+  return { page, total, saw, summary };
+}
+

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
 import { makeActors, makeReferral } from "../testing/referrals";
-import { turnaroundDashboard } from "./turnaround";
+import { openDashboard, turnaroundDashboard } from "./turnaround";
 
 const db = () => getDb();
 let actors: Record<Role, Actor>;
@@ -109,3 +109,15 @@ describe("turnaround dashboard", () => {
     await expect(turnaroundDashboard(db(), actors.reviewer, { weeks: 4 })).rejects.toThrow(/reports:read/);
   });
 });
+
+describe("opening the dashboard", () => {
+  it("is recorded by the read, with the period and agency chosen", async () => {
+    const orgId = randomUUID();
+    const viewer = (await makeActors()).supervisor;
+    await openDashboard(db(), viewer, { weeks: 4, agency: orgId });
+    const rows = await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where action = 'dashboard.viewed' and actor_id = ${viewer.id}`);
+    expect(rows.rows.map((r) => r.details)).toEqual([{ weeks: 4, agency: orgId }]);
+    await expect(openDashboard(db(), actors.reviewer, { weeks: 4 })).rejects.toThrow(/reports:read/);
+  });
+});
+

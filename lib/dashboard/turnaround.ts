@@ -13,6 +13,7 @@
  */
 import "server-only";
 import { sql } from "drizzle-orm";
+import { recordAudit } from "../audit/record";
 import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 
@@ -144,3 +145,13 @@ export async function turnaroundDashboard(db: Db, actor: Actor, opts: { weeks: D
     agencies: names.rows.map((n) => ({ orgId: n.org_id, name: n.name })),
   };
 }
+
+/** The dashboard as /dashboard shows it; opening it is recorded with the period and agency chosen. */
+export async function openDashboard(db: Db, actor: Actor, opts: { weeks: DashboardWeeks; agency?: string }): Promise<Dashboard> {
+  const [dashboard] = await Promise.all([
+    turnaroundDashboard(db, actor, opts),
+    recordAudit(db, { actor, action: "dashboard.viewed", entityType: "dashboard", details: { weeks: opts.weeks, ...(opts.agency ? { agency: opts.agency } : {}) } }),
+  ]);
+  return dashboard;
+}
+

@@ -16,7 +16,7 @@ import { ZApproval } from "../approval/schema";
 import { getDb } from "../db";
 import { CANCEL_REASONS } from "../validations/lifecycle";
 import { clientExternalId } from "./run";
-import { syncOpenReferrals, syncReferral } from "./sync";
+import { refreshFromAccloud, syncOpenReferrals, syncReferral } from "./sync";
 import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
 import { startWorker, type Worker } from "../jobs/worker";
 
@@ -192,8 +192,11 @@ describe("updates", () => {
     expect(failed.lastError).toContain("Refresh from ACCloud");
     expect((await rowOf(ref.id)).status).toBe("push_failed");
 
-    const synced = await syncReferral(db(), env.sbx.client, ref.id);
+    // "Refresh from ACCloud" by a person: recorded with what it found.
+    const synced = await refreshFromAccloud(db(), env.sbx.client, env.actor, ref.id);
     expect(synced.revisions).toBe(2);
+    const asked = await db().execute<{ actor_id: string; details: unknown }>(sql`select actor_id, details from audit_events where action = 'referral.sync_requested' and entity_id = ${ref.id}`);
+    expect(asked.rows).toEqual([{ actor_id: env.actor.id, details: { revisions: 2, change: null } }]);
     const { retryPush } = await import("../approval/service");
     expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");

@@ -9,7 +9,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { accloudLinks, pushes, referralRequests } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import type { TReferralListItem } from "../accloud/schemas";
-import { systemActor } from "../audit/record";
+import { recordAudit, systemActor } from "../audit/record";
+import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
@@ -91,6 +92,14 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
     if (r.status === "success" && cancelledHere) change = "cancelled";
   }
   return { referralId, revisions: revisions.length, change };
+}
+
+/** "Refresh from ACCloud" on the page: a person asks for the read-back now; the request is recorded with what it found. */
+export async function refreshFromAccloud(db: Db, client: AccloudClient, by: Actor, referralId: string): Promise<SyncOutcome> {
+  assertScope(by, "referral:read");
+  const outcome = await syncReferral(db, client, referralId);
+  await recordAudit(db, { actor: by, action: "referral.sync_requested", entityType: "referral_request", entityId: referralId, details: { revisions: outcome.revisions, change: outcome.change } });
+  return outcome;
 }
 
 /** One scheduled round: the open referrals read back longest ago first, at most `limit` of them. */

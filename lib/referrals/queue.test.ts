@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
 import { parseQueueParams } from "../validations/queue";
-import { countNewSince, getTabCounts, listQueue } from "./queue";
+import { countNewSince, getTabCounts, listQueue, openQueue } from "./queue";
 import { makeActors, makeReferral } from "../testing/referrals";
 import { claimReferral, requestPendingInfo } from "./workflow";
 
@@ -134,3 +134,25 @@ describe("count deltas", () => {
     expect(await getTabCounts(db(), actors.reviewer, { agency: orgId })).toEqual(before);
   });
 });
+
+describe("opening the queue", () => {
+  it("is recorded by the read itself: tab and filter names, whether a name search was on, never the term", async () => {
+    const orgId = randomUUID();
+    const a = await makeReferral({ orgId, service: "PT" });
+    const viewer = (await makeActors()).reviewer;
+    const seen = await openQueue(db(), viewer, view({ agency: orgId }), "Zz");
+    expect(seen.counts.new).toBe(1);
+    expect(seen.reviewers).toEqual([]);
+    const opened = await openQueue(db(), viewer, view({ agency: orgId }), null);
+    expect(opened.page.rows.map((r) => r.id)).toEqual([a.id]);
+    const rows = await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where action = 'queue.viewed' and actor_id = ${viewer.id} order by id`);
+    expect(rows.rows.map((r) => r.details)).toEqual([
+      { tab: "new", filters: ["agency"], nameSearch: true },
+      { tab: "new", filters: ["agency"], nameSearch: false },
+    ]);
+    expect(JSON.stringify(rows.rows)).not.toContain("Zz");
+    // Supervisors may assign: they get the reviewers too.
+    expect((await openQueue(db(), actors.supervisor, view({ agency: orgId }), null)).reviewers.length).toBeGreaterThan(0);
+  });
+});
+

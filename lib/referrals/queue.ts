@@ -5,12 +5,14 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { ReferralStatus } from "../../db/schema";
-import { assertScope, type Actor } from "../auth/scopes";
+import { recordAudit } from "../audit/record";
+import { assertScope, hasScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import { getEnv } from "../env";
 import {
   AMENDED_TAB,
   encodeCursor,
+  filterValues,
   MIN_NAME_SEARCH,
   QUEUE_PAGE_SIZE,
   QUEUE_TABS,
@@ -261,3 +263,30 @@ export async function getNeighbours(db: Db, actor: Actor, id: string): Promise<{
       (select r.id from referral_requests r, me where r.status = me.status and (r.received_at, r.id) > (me.received_at, me.id) order by r.received_at asc, r.id asc limit 1) as previous`);
   return res.rows[0] ?? { next: null, previous: null };
 }
+
+export type QueueView = { page: QueuePage; counts: TabCounts; options: FilterOptions; reviewers: Array<{ id: string; name: string }> };
+
+/**
+ * What the queue page shows: a page of rows, the tab counts, the filter options and, for those
+ * who may assign, the reviewers. The queue shows client names, so opening it is a PHI access and
+ * is recorded, with the names of the filters used and whether a name search was on (never the
+ * search term).
+ */
+export async function openQueue(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null): Promise<QueueView> {
+  assertScope(actor, "referral:read");
+  const filters = filterValues(p);
+  const [page, counts, options, reviewers] = await Promise.all([
+    listQueue(db, actor, p, nameSearch),
+    getTabCounts(db, actor, p),
+    getFilterOptions(db, actor),
+    hasScope(actor.role, "referral:assign") ? listAssignableUsers(db, actor) : Promise.resolve([]),
+    recordAudit(db, {
+      actor,
+      action: "queue.viewed",
+      entityType: "queue",
+      details: { tab: p.tab, filters: Object.keys(filters).filter((k) => k !== "tab" && k !== "sort" && filters[k]), nameSearch: Boolean(nameSearch) },
+    }),
+  ]);
+  return { page, counts, options, reviewers };
+}
+

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AuditEvents, WhoSawPanel } from "@/components/audit/audit-events";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { btnSecondary } from "@/components/ui/styles";
-import { auditFilterOptions, countEvents, listAuditPage, recordAuditAccess, referralSummary, resolveFilters, whoSaw, type AuditTotal } from "@/lib/audit/query";
+import { auditFilterOptions, openAuditTrail, type AuditTotal } from "@/lib/audit/query";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope } from "@/lib/auth/scopes";
 import { getDb } from "@/lib/db";
@@ -45,15 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
 
   const f = parsed.filters;
-  const resolved = await resolveFilters(db, f);
-  const [page, total, saw, summary] = await Promise.all([
-    listAuditPage(db, actor, resolved, { before: parsed.before, after: parsed.after }),
-    countEvents(db, resolved.where),
-    resolved.referralId ? whoSaw(db, actor, resolved.referralId) : Promise.resolve(null),
-    resolved.referralId ? referralSummary(db, actor, resolved.referralId) : Promise.resolve(null),
-    // Reading the trail is itself a record (after the reads, so it is not on its own first page).
-    recordAuditAccess(db, actor, "audit.viewed", f),
-  ]);
+  const { page, total, saw, summary } = await openAuditTrail(db, actor, f, { before: parsed.before, after: parsed.after });
   const showFreeText = hasScope(actor.role, "referral:read");
   const exportHref = `/api/audit/export${auditQuery(filterRaw)}`;
   const filtered = Object.keys(filterRaw).length > 0;

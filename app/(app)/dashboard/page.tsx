@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { AgencyChart, DurationsChart, hoursText, percentText, WeeklyCountsChart, weekText } from "@/components/dashboard/charts";
 import { btnPrimary } from "@/components/ui/styles";
-import { recordAudit } from "@/lib/audit/record";
 import { requirePageActor } from "@/lib/auth/guards";
-import { DASHBOARD_WEEKS, turnaroundDashboard, type DashboardWeeks } from "@/lib/dashboard/turnaround";
+import { DASHBOARD_WEEKS, openDashboard, type DashboardWeeks } from "@/lib/dashboard/turnaround";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
@@ -29,10 +28,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const weeks = ((DASHBOARD_WEEKS as readonly number[]).includes(weeksParam) ? weeksParam : 12) as DashboardWeeks;
   const agencyParam = typeof sp.agency === "string" && /^[0-9a-f-]{36}$/i.test(sp.agency) ? sp.agency.toLowerCase() : undefined;
   const db = getDb();
-  const [d] = await Promise.all([
-    turnaroundDashboard(db, actor, { weeks, agency: agencyParam }),
-    recordAudit(db, { actor: actor, action: "dashboard.viewed", entityType: "dashboard", details: { weeks, ...(agencyParam ? { agency: agencyParam } : {}) } }),
-  ]);
+  const d = await openDashboard(db, actor, { weeks, agency: agencyParam });
   const slaHours = getEnv().REVIEW_SLA_HOURS;
   const t = d.totals;
   const agencyName = agencyParam ? (d.agencies.find((a) => a.orgId === agencyParam)?.name ?? agencyParam) : null;

@@ -8,12 +8,11 @@ import { NewRequestsNotice, StatusTabs } from "@/components/queue/live";
 import { QueueTable } from "@/components/queue/queue-table";
 import { toRowView } from "@/lib/referrals/queue-rows";
 import { SearchBox } from "@/components/queue/search-box";
-import { recordAudit } from "@/lib/audit/record";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope } from "@/lib/auth/scopes";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { getFilterOptions, getTabCounts, listAssignableUsers, listQueue } from "@/lib/referrals/queue";
+import { openQueue } from "@/lib/referrals/queue";
 import { filterValues, parseQueueParams, QUEUE_TABS, queueQuery, SEARCH_COOKIE } from "@/lib/validations/queue";
 
 export const metadata: Metadata = { title: "Review queue" };
@@ -25,19 +24,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   const db = getDb();
   const canAssign = hasScope(actor.role, "referral:assign");
   const filters = filterValues(params);
-  const [page, counts, options, reviewers] = await Promise.all([
-    listQueue(db, actor, params, nameSearch),
-    getTabCounts(db, actor, params),
-    getFilterOptions(db, actor),
-    canAssign ? listAssignableUsers(db, actor) : Promise.resolve([]),
-    // The queue shows client names: viewing it is a PHI access. Filter names only, no search term.
-    recordAudit(db, {
-      actor: actor,
-      action: "queue.viewed",
-      entityType: "queue",
-      details: { tab: params.tab, filters: Object.keys(filters).filter((k) => k !== "tab" && k !== "sort" && filters[k]), nameSearch: Boolean(nameSearch) },
-    }),
-  ]);
+  const { page, counts, options, reviewers } = await openQueue(db, actor, params, nameSearch);
   const now = new Date();
   const tabs = QUEUE_TABS.map((t) => ({ key: t.key, label: t.label, href: `/queue${queueQuery({ ...filters, tab: t.key })}` }));
   const firstPageHref = `/queue${queueQuery(filters)}`;

@@ -5,9 +5,8 @@ import { z } from "zod";
 import { runAction } from "@/lib/auth/action";
 import { cancelReferral, changeApproval } from "@/lib/approval/lifecycle";
 import { createAccloudClientFromEnv } from "@/lib/accloud/client";
-import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db";
-import { syncReferral } from "@/lib/push/sync";
+import { refreshFromAccloud } from "@/lib/push/sync";
 import type { TCancelReferralInput, TChangeApprovalInput } from "@/lib/validations/lifecycle";
 
 /** The services validate their own input (their field paths are the forms'). */
@@ -33,9 +32,7 @@ export async function cancelReferralAction(input: TCancelReferralInput) {
 /** "Refresh from ACCloud": reads the referral's revisions and status now (the worker does it on a schedule too). */
 export async function refreshFromAccloudAction(input: { referralId: string }) {
   const result = await runAction("refresh from ACCloud", "referral:read", ZCall, input, async (actor, data) => {
-    const db = getDb();
-    const outcome = await syncReferral(db, createAccloudClientFromEnv(), data.referralId);
-    await recordAudit(db, { actor: actor, action: "referral.sync_requested", entityType: "referral_request", entityId: data.referralId, details: { revisions: outcome.revisions, change: outcome.change } });
+    const outcome = await refreshFromAccloud(getDb(), createAccloudClientFromEnv(), actor, data.referralId);
     const message = outcome.revisions
       ? `ACCloud has ${outcome.revisions} revision${outcome.revisions === 1 ? "" : "s"}${outcome.change ? `; the agency ${outcome.change === "processed" ? "processed" : "cancelled"} the referral` : "; nothing new from the agency"}.`
       : "ACCloud has no referral for this request yet.";

@@ -1,5 +1,4 @@
-import { auditCsvStream, toWebStream } from "@/lib/audit/export";
-import { recordAuditAccess, resolveFilters } from "@/lib/audit/query";
+import { exportAuditTrail, toWebStream } from "@/lib/audit/export";
 import { routeActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
@@ -23,11 +22,9 @@ export async function GET(request: Request) {
       Object.entries(parsed.errors).map(([path, message]) => ({ path, message })),
     ).toResponse();
   }
-  const db = getDb();
-  const resolved = await resolveFilters(db, parsed.filters);
-  await recordAuditAccess(db, actor, "audit.exported", parsed.filters);
+  const csv = await exportAuditTrail(getDb(), actor, parsed.filters, { signal: request.signal });
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-  return new Response(toWebStream(auditCsvStream(db, resolved, { signal: request.signal })), {
+  return new Response(toWebStream(csv), {
     status: 200,
     headers: {
       "content-type": "text/csv; charset=utf-8",
