@@ -79,11 +79,13 @@ describe("the draw at approval", () => {
 describe("the supervisor's verdict", () => {
   it("agree: recorded once with its audit record; the approval leaves the waiting list", async () => {
     const { referralId, reviewId } = await approved();
-    expect((await pendingReviews(db(), 1000)).some((r) => r.id === reviewId)).toBe(true);
+    expect((await pendingReviews(db(), actors.supervisor, 1000)).some((r) => r.id === reviewId)).toBe(true);
+    expect((await pendingReviews(db(), actors.admin, 1000)).some((r) => r.id === reviewId)).toBe(true);
+    await expect(pendingReviews(db(), actors.reviewer)).rejects.toThrow(/review:second/);
     expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "agree", note: "" })).toMatchObject({ status: "success" });
-    const [view] = await reviewsOfReferral(db(), referralId);
+    const [view] = await reviewsOfReferral(db(), actors.reviewer, referralId);
     expect(view).toMatchObject({ verdict: "agree", reviewedBy: actors.supervisor.name, note: null });
-    expect((await pendingReviews(db(), 1000)).some((r) => r.id === reviewId)).toBe(false);
+    expect((await pendingReviews(db(), actors.supervisor, 1000)).some((r) => r.id === reviewId)).toBe(false);
     const audit = await db().execute<{ action: string; details: Record<string, unknown> }>(sql`select action, details from audit_events where entity_id = ${referralId} and action like 'review.%'`);
     expect(audit.rows).toEqual([{ action: "review.agreed", details: { reviewId, revision: 1, verdict: "agree" } }]);
   });

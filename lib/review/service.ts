@@ -14,7 +14,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { approvalRevisions, referralRequests, secondReviews, users } from "../../db/schema";
 import { recordAudit } from "../audit/record";
-import { hasScope, type Actor } from "../auth/scopes";
+import { assertScope, hasScope, ScopeError, type Actor } from "../auth/scopes";
 import type { Db, TxDb } from "../db";
 import { queueNotification } from "../notifications/outbox";
 import type { ActionResult } from "../validations/action-result";
@@ -93,13 +93,15 @@ const view = (r: Selected): SecondReviewView => ({
 });
 
 /** The second reviews of one referral, newest first (any referral reader sees them). */
-export async function reviewsOfReferral(db: Db, referralId: string): Promise<SecondReviewView[]> {
+export async function reviewsOfReferral(db: Db, actor: Actor, referralId: string): Promise<SecondReviewView[]> {
+  assertScope(actor, "referral:read");
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(referralId)) return [];
   return (await select(db).where(eq(secondReviews.referralRequestId, referralId)).orderBy(desc(secondReviews.sampledAt))).map(view);
 }
 
-/** Approvals waiting for a supervisor, oldest first. */
-export async function pendingReviews(db: Db, limit = 100): Promise<SecondReviewView[]> {
+/** Approvals waiting for a supervisor, oldest first (supervisors review them; auditors may see the list). */
+export async function pendingReviews(db: Db, actor: Actor, limit = 100): Promise<SecondReviewView[]> {
+  if (!hasScope(actor.role, "review:second") && !hasScope(actor.role, "audit:read")) throw new ScopeError("review:second");
   return (await select(db).where(isNull(secondReviews.verdict)).orderBy(secondReviews.sampledAt).limit(limit)).map(view);
 }
 

@@ -24,7 +24,7 @@ export default async function ReviewsPage() {
   const actor = await requirePageActor("referral:read");
   const db = getDb();
   const supervising = hasScope(actor.role, "review:second") || hasScope(actor.role, "audit:read");
-  const [pending, disagreed, percent] = await Promise.all([supervising ? pendingReviews(db) : Promise.resolve([]), disagreements(db, actor), getSecondReviewPercent(db)]);
+  const [pending, disagreed, percent] = await Promise.all([supervising ? pendingReviews(db, actor) : Promise.resolve([]), disagreements(db, actor), getSecondReviewPercent(db)]);
   const canReview = hasScope(actor.role, "review:second");
   return (
     <div className="space-y-6">

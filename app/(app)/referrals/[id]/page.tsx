@@ -37,7 +37,7 @@ export default async function ReferralPage({ params, searchParams }: { params: P
   const { id } = await params;
   const q = ZPageParams.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const db = getDb();
-  const [d, reasons, reviews] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db), reviewsOfReferral(db, id)]);
+  const [d, reasons, reviews] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db), reviewsOfReferral(db, actor, id)]);
   if (!d) notFound();
   const [history, neighbours, approval] = await Promise.all([
     getRevisionHistory(db, actor, id),
