@@ -234,7 +234,7 @@ function DismissAmendmentForm({ id, version, onDone }: { id: string; version: nu
 type Choice = "reject" | "pending" | "reopen" | "dismiss";
 
 /**
- * Decisions that need no ACCloud. Approval (issue 5) will join these; nothing stands in for it.
+ * The decisions that need no ACCloud (approval has its own editor, which sends to ACCloud).
  * Each form sends the version it was rendered with; a stale one comes back as a conflict.
  */
 export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: string; snapshot: ReferralSnapshot; reasons: Reason[] }) {

@@ -13,9 +13,9 @@ export const SCOPES = [
   "referral:claim",
   /** assign or unassign anyone, bulk assign */
   "referral:assign",
-  /** reject, pending information, reopen (and approve, issue 5) */
+  /** approve, reject, pending information, reopen, change or cancel a sent approval */
   "referral:decide",
-  /** send an approval to ACCloud (issue 5) */
+  /** send an approval, an update or documents to ACCloud, retry a push */
   "referral:push",
   /** read the audit trail */
   "audit:read",

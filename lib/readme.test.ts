@@ -1,0 +1,48 @@
+/**
+ * The README is a newcomer's map: every file and folder it names in backticks exists. Paths from
+ * the repository root (`lib/…`, `app/…`) are checked as they are; a bare file name
+ * (`accloud-contract.md`) must exist somewhere in the repository.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const TOP = ["app/", "components/", "lib/", "db/", "public/", "e2e/", "scripts/", "reference/", ".ci/"];
+const SKIP_DIRS = new Set(["node_modules", ".git", ".next", ".data", "test-results", "playwright-report"]);
+
+function namesInRepo(dir = ".", out = new Set<string>()): Set<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP_DIRS.has(e.name) || e.name.startsWith(".next-")) continue;
+    out.add(e.name);
+    if (e.isDirectory()) namesInRepo(path.join(dir, e.name), out);
+  }
+  return out;
+}
+
+/** The paths a Markdown text names in inline code: repository paths and bare file names. */
+export function namedPaths(markdown: string): { paths: string[]; bare: string[] } {
+  const paths = new Set<string>();
+  const bare = new Set<string>();
+  for (const [, code] of markdown.matchAll(/`([^`\s]+)`/g)) {
+    const p = code!.replace(/[,.;:]+$/, "").split(/[:#]/)[0]!;
+    if (/[*{}<>…]/.test(p)) continue; // a pattern or a placeholder, not a file
+    if (TOP.some((t) => p.startsWith(t))) paths.add(p);
+    else if (/^[\w.-]+\.(ts|tsx|mjs|js|json|md|sql|css)$/.test(p)) bare.add(p);
+  }
+  return { paths: [...paths], bare: [...bare] };
+}
+
+describe("README", () => {
+  const { paths, bare } = namedPaths(readFileSync("README.md", "utf8"));
+
+  it("finds the paths a text names (and skips placeholders)", () => {
+    expect(namedPaths("see `lib/db.ts`, `app/(app)/queue/` and `x.md`; not `/queue` or `lib/<feature>/`")).toEqual({ paths: ["lib/db.ts", "app/(app)/queue/"], bare: ["x.md"] });
+  });
+
+  it("names only files and folders that exist", () => {
+    expect(paths.length).toBeGreaterThan(30);
+    expect(paths.filter((p) => !existsSync(p))).toEqual([]);
+    const names = namesInRepo();
+    expect(bare.filter((b) => !names.has(b))).toEqual([]);
+  });
+});
