@@ -44,8 +44,8 @@ if (!serverAvailable && !notice.csiServerSkipNotice) {
   const text = [
     "",
     "!!! ───────────────────────────────────────────────────────────────────────────────",
-    "!!! SKIPPED: the integration tests against a PostgreSQL server (projects \"server\"",
-    "!!! and \"cluster\": two app processes and two workers on one server).",
+    '!!! SKIPPED: the integration tests against a PostgreSQL server (projects "server"',
+    '!!! and "cluster": two app processes and two workers on one server).',
     "!!! Neither TEST_SERVER_DATABASE_URL nor server binaries (/usr/lib/postgresql/*/bin)",
     "!!! are here: only the embedded PostgreSQL is tested. `apt-get install postgresql`",
     "!!! (Debian) or TEST_SERVER_DATABASE_URL=postgres://user:pass@host:5432/postgres",

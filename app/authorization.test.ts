@@ -144,8 +144,18 @@ describe("route handlers × role", () => {
     const before = (await (await queueUpdates(new Request(url))).json()) as { rows: Array<{ id: string; version: number; action: string | null }> };
     expect(before.rows).toEqual([expect.objectContaining({ id, version: 1, action: "claim" })]);
     expect((await claimReferral(db(), other, id)).status).toBe("success");
-    const after = (await (await queueUpdates(new Request(url))).json()) as { rows: Array<{ id: string; version: number; action: string | null; assignee: { text: string }; status: { key: string } }> };
-    expect(after.rows).toEqual([expect.objectContaining({ id, version: 2, action: null, assignee: { text: other.name, strong: true }, status: expect.objectContaining({ key: "in_review" }) })]);
+    const after = (await (await queueUpdates(new Request(url))).json()) as {
+      rows: Array<{ id: string; version: number; action: string | null; assignee: { text: string }; status: { key: string } }>;
+    };
+    expect(after.rows).toEqual([
+      expect.objectContaining({
+        id,
+        version: 2,
+        action: null,
+        assignee: { text: other.name, strong: true },
+        status: expect.objectContaining({ key: "in_review" }),
+      }),
+    ]);
   });
 
   it("GET /api/referrals/[id]/files/[fileId]: every role reads, audited; anonymous 401; unknown 404; downloads are attachments", async () => {
@@ -202,7 +212,9 @@ describe("route handlers × role", () => {
       expect(lines).toHaveLength(2);
       expect(lines[1]).toContain(",referral.received,Intake,");
     }
-    const exported = await db().execute<{ actor_id: string; details: unknown }>(sql`select actor_id, details from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = ${id} order by id`);
+    const exported = await db().execute<{ actor_id: string; details: unknown }>(
+      sql`select actor_id, details from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = ${id} order by id`,
+    );
     expect(exported.rows).toEqual([
       { actor_id: actors.supervisor.id, details: { filters: { referral: id, action: "intake" } } },
       { actor_id: actors.admin.id, details: { filters: { referral: id, action: "intake" } } },
@@ -223,7 +235,9 @@ describe("route handlers × role", () => {
     as("supervisor");
     const { id } = await makeReferral();
     await AuditPage({ searchParams: Promise.resolve({ referral: id, user: actors.reviewer.email }) });
-    const viewed = await db().execute<{ details: unknown }>(sql`select details from audit_events where action = 'audit.viewed' and actor_id = ${actors.supervisor.id} order by id desc limit 1`);
+    const viewed = await db().execute<{ details: unknown }>(
+      sql`select details from audit_events where action = 'audit.viewed' and actor_id = ${actors.supervisor.id} order by id desc limit 1`,
+    );
     expect(viewed.rows[0]!.details).toEqual({ filters: { referral: id, user: actors.reviewer.email } });
   });
 
@@ -246,18 +260,33 @@ async function drawnReview(approvedById: string, verdict: "agree" | "disagree" |
     select ${id}, rev.id, ${approvedById}, 10, ${verdict}::second_review_verdict, ${verdict ? "Not covered by the order" : null}, ${verdict ? sql`now()` : null} from rev returning id`);
   return r.rows[0]!.id;
 }
-const recordSecondReviewAction = async (verdict: "agree") => reviewActions.recordSecondReviewAction({ reviewId: await drawnReview((await makeActors()).reviewer.id), verdict, note: "" });
+const recordSecondReviewAction = async (verdict: "agree") =>
+  reviewActions.recordSecondReviewAction({ reviewId: await drawnReview((await makeActors()).reviewer.id), verdict, note: "" });
 const overdueOn = async (role: Role) => {
-  const r = await db().execute<{ enabled: boolean }>(sql`select enabled from notification_preferences where user_id = ${actors[role].id} and event = 'overdue'`);
+  const r = await db().execute<{ enabled: boolean }>(
+    sql`select enabled from notification_preferences where user_id = ${actors[role].id} and event = 'overdue'`,
+  );
   return r.rows[0]?.enabled ?? true;
 };
 
 describe("server actions × role", () => {
   /** success: the message an allowed role gets (undefined when the action says nothing). */
-  type Case = { name: string; allowed: Role[]; scope: string; success: (role: Role) => unknown; run: (role: Role) => Promise<{ status: string; message?: string }> };
+  type Case = {
+    name: string;
+    allowed: Role[];
+    scope: string;
+    success: (role: Role) => unknown;
+    run: (role: Role) => Promise<{ status: string; message?: string }>;
+  };
   const fresh = async () => (await makeReferral()).id;
   const cases: Case[] = [
-    { name: "claimReferralAction", allowed: ["reviewer"], scope: "referral:claim", success: () => "Claimed.", run: async () => queueActions.claimReferralAction({ id: await fresh() }) },
+    {
+      name: "claimReferralAction",
+      allowed: ["reviewer"],
+      scope: "referral:claim",
+      success: () => "Claimed.",
+      run: async () => queueActions.claimReferralAction({ id: await fresh() }),
+    },
     {
       name: "unassignReferralAction",
       allowed: ["reviewer", "supervisor", "admin"],
@@ -270,8 +299,20 @@ describe("server actions × role", () => {
         return queueActions.unassignReferralAction({ id });
       },
     },
-    { name: "bulkAssignAction", allowed: ["supervisor", "admin"], scope: "referral:assign", success: () => "Assigned 1 request.", run: async () => queueActions.bulkAssignAction({ ids: [await fresh()], assigneeId: actors.reviewer.id }) },
-    { name: "setNameSearchAction", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read", success: () => undefined, run: async () => queueActions.setNameSearchAction({ q: "smi" }) },
+    {
+      name: "bulkAssignAction",
+      allowed: ["supervisor", "admin"],
+      scope: "referral:assign",
+      success: () => "Assigned 1 request.",
+      run: async () => queueActions.bulkAssignAction({ ids: [await fresh()], assigneeId: actors.reviewer.id }),
+    },
+    {
+      name: "setNameSearchAction",
+      allowed: ["reviewer", "supervisor", "admin"],
+      scope: "referral:read",
+      success: () => undefined,
+      run: async () => queueActions.setNameSearchAction({ q: "smi" }),
+    },
     {
       name: "rejectReferralAction",
       allowed: ["reviewer"],
@@ -279,7 +320,13 @@ describe("server actions × role", () => {
       success: () => "Rejected.",
       run: async () => decisionActions.rejectReferralAction({ id: await fresh(), version: 1, reasonCode: "duplicate", comment: "Same as another one" }),
     },
-    { name: "pendingInfoAction", allowed: ["reviewer"], scope: "referral:decide", success: () => "Marked as pending information; the SLA clock is paused.", run: async () => decisionActions.pendingInfoAction({ id: await fresh(), version: 1, note: "Need the order" }) },
+    {
+      name: "pendingInfoAction",
+      allowed: ["reviewer"],
+      scope: "referral:decide",
+      success: () => "Marked as pending information; the SLA clock is paused.",
+      run: async () => decisionActions.pendingInfoAction({ id: await fresh(), version: 1, note: "Need the order" }),
+    },
     {
       name: "reopenReferralAction",
       allowed: ["reviewer"],
@@ -296,13 +343,44 @@ describe("server actions × role", () => {
       allowed: ["admin"],
       scope: "admin:users",
       success: () => expect.stringMatching(/^Added new-[0-9a-f]{6}@test\.example\.$/),
-      run: async () => adminActions.addUserAction({ email: `new-${randomUUID().slice(0, 6)}@test.example`, name: "New Person", role: "reviewer", password: "" }),
+      run: async () =>
+        adminActions.addUserAction({ email: `new-${randomUUID().slice(0, 6)}@test.example`, name: "New Person", role: "reviewer", password: "" }),
     },
-    { name: "setUserRoleAction", allowed: ["admin"], scope: "admin:users", success: () => expect.stringMatching(/ is now supervisor\.$/), run: async () => adminActions.setUserRoleAction({ userId: (await makeActors()).reviewer.id, role: "supervisor" }) },
-    { name: "setUserDisabledAction", allowed: ["admin"], scope: "admin:users", success: () => expect.stringMatching(/ disabled\.$/), run: async () => adminActions.setUserDisabledAction({ userId: (await makeActors()).reviewer.id, disabled: true }) },
-    { name: "unlockUserAction", allowed: ["admin"], scope: "admin:users", success: () => expect.stringMatching(/ unlocked\.$/), run: async () => adminActions.unlockUserAction({ userId: (await makeActors()).reviewer.id }) },
-    { name: "addReasonAction", allowed: ["admin"], scope: "admin:settings", success: () => "Added “A new reason”.", run: async () => adminActions.addReasonAction({ code: `r_${randomUUID().slice(0, 6)}`, label: "A new reason" }) },
-    { name: "setReasonActiveAction", allowed: ["admin"], scope: "admin:settings", success: () => "Reason enabled.", run: async () => adminActions.setReasonActiveAction({ code: "duplicate", active: true }) },
+    {
+      name: "setUserRoleAction",
+      allowed: ["admin"],
+      scope: "admin:users",
+      success: () => expect.stringMatching(/ is now supervisor\.$/),
+      run: async () => adminActions.setUserRoleAction({ userId: (await makeActors()).reviewer.id, role: "supervisor" }),
+    },
+    {
+      name: "setUserDisabledAction",
+      allowed: ["admin"],
+      scope: "admin:users",
+      success: () => expect.stringMatching(/ disabled\.$/),
+      run: async () => adminActions.setUserDisabledAction({ userId: (await makeActors()).reviewer.id, disabled: true }),
+    },
+    {
+      name: "unlockUserAction",
+      allowed: ["admin"],
+      scope: "admin:users",
+      success: () => expect.stringMatching(/ unlocked\.$/),
+      run: async () => adminActions.unlockUserAction({ userId: (await makeActors()).reviewer.id }),
+    },
+    {
+      name: "addReasonAction",
+      allowed: ["admin"],
+      scope: "admin:settings",
+      success: () => "Added “A new reason”.",
+      run: async () => adminActions.addReasonAction({ code: `r_${randomUUID().slice(0, 6)}`, label: "A new reason" }),
+    },
+    {
+      name: "setReasonActiveAction",
+      allowed: ["admin"],
+      scope: "admin:settings",
+      success: () => "Reason enabled.",
+      run: async () => adminActions.setReasonActiveAction({ code: "duplicate", active: true }),
+    },
     {
       name: "saveApprovalDraftAction",
       allowed: ["reviewer"],

@@ -4,7 +4,10 @@ import { hasScope, ROLE_LABELS, type Actor } from "@/lib/auth/scopes";
 import { NavLinks } from "./nav-links";
 
 export function AppHeader({ actor }: { actor: Actor }) {
-  const links = [{ href: "/queue", label: "Queue" }, { href: "/reviews", label: "Reviews" }];
+  const links = [
+    { href: "/queue", label: "Queue" },
+    { href: "/reviews", label: "Reviews" },
+  ];
   if (hasScope(actor.role, "reports:read")) links.push({ href: "/dashboard", label: "Turnaround" });
   if (hasScope(actor.role, "audit:read")) links.push({ href: "/audit", label: "Audit" });
   if (hasScope(actor.role, "admin:*")) links.push({ href: "/admin", label: "Admin" });

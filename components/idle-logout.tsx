@@ -46,8 +46,7 @@ export function IdleLogout({ idleMinutes }: { idleMinutes: number }) {
       if (left <= 0) {
         window.clearInterval(timer);
         signInAgain();
-      }
-      else if (left <= WARN_BEFORE_MS) setWarning(Math.ceil(left / 1000));
+      } else if (left <= WARN_BEFORE_MS) setWarning(Math.ceil(left / 1000));
     }, 1000);
     return () => {
       window.clearInterval(timer);

@@ -5,7 +5,11 @@ import { forwardRef } from "react";
 /** The "?" dialog listing a page's keyboard shortcuts (a native modal dialog: Escape closes it). */
 export const KeyboardHelp = forwardRef<HTMLDialogElement, { shortcuts: Array<[string, string]> }>(function KeyboardHelp({ shortcuts }, ref) {
   return (
-    <dialog ref={ref} aria-labelledby="kbd-title" className="m-auto w-[min(24rem,calc(100%-2rem))] rounded-lg border border-slate-300 p-5 shadow-xl backdrop:bg-slate-900/40">
+    <dialog
+      ref={ref}
+      aria-labelledby="kbd-title"
+      className="m-auto w-[min(24rem,calc(100%-2rem))] rounded-lg border border-slate-300 p-5 shadow-xl backdrop:bg-slate-900/40"
+    >
       <h2 id="kbd-title" className="text-lg font-semibold">
         Keyboard shortcuts
       </h2>
@@ -28,5 +32,4 @@ export const KeyboardHelp = forwardRef<HTMLDialogElement, { shortcuts: Array<[st
   );
 });
 
-export const isTyping = (el: EventTarget | null) =>
-  el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+export const isTyping = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));

@@ -12,7 +12,9 @@ export function RouteError({ error, reset, what }: { error: Error & { digest?: s
   return (
     <div role="alert" className="mx-auto max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
       <h1 className="text-xl font-semibold text-red-900">Could not load the {what}</h1>
-      <p className="mt-2 text-sm text-slate-700">This may be a temporary problem. Nothing you saved is lost.{error.digest ? ` Reference: ${error.digest}.` : ""}</p>
+      <p className="mt-2 text-sm text-slate-700">
+        This may be a temporary problem. Nothing you saved is lost.{error.digest ? ` Reference: ${error.digest}.` : ""}
+      </p>
       <button
         type="button"
         className="mt-4 rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900"

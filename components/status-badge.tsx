@@ -24,11 +24,18 @@ export function StatusBadge({ status }: { status: string }) {
 
 export function AmendedBadge({ title, afterDecision }: { title?: string; afterDecision?: boolean }) {
   return afterDecision ? (
-    <span title={title} className="inline-flex items-center rounded-full border border-purple-800 bg-purple-800 px-2 py-0.5 text-xs font-semibold text-white" data-testid="amended-after-decision">
+    <span
+      title={title}
+      className="inline-flex items-center rounded-full border border-purple-800 bg-purple-800 px-2 py-0.5 text-xs font-semibold text-white"
+      data-testid="amended-after-decision"
+    >
       Amended after decision
     </span>
   ) : (
-    <span title={title} className="inline-flex items-center rounded-full border border-purple-300 bg-purple-100 px-2 py-0.5 text-xs font-semibold text-purple-900">
+    <span
+      title={title}
+      className="inline-flex items-center rounded-full border border-purple-300 bg-purple-100 px-2 py-0.5 text-xs font-semibold text-purple-900"
+    >
       Amended
     </span>
   );

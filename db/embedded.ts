@@ -153,8 +153,7 @@ async function connectable(port: number): Promise<boolean> {
   });
 }
 
-const urlFor = (port: number, database: string) =>
-  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+const urlFor = (port: number, database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
 export async function startEmbeddedPostgres(opts: {
   dataRoot: string;
@@ -278,9 +277,11 @@ export async function ensureAppRole(db: Pick<EmbeddedDatabase, "port" | "url">, 
     const literal = `'${password.replace(/'/g, "''")}'`;
     const exists = await client.query("select 1 from pg_roles where rolname = $1", [EMBEDDED_APP_ROLE]);
     if (exists.rowCount === 0) {
-      await client.query(`create role ${EMBEDDED_APP_ROLE} login nosuperuser nocreatedb nocreaterole noinherit password ${literal}`).catch((err: { code?: string }) => {
-        if (err.code !== "42710") throw err; // created concurrently (the app and a CLI starting together)
-      });
+      await client
+        .query(`create role ${EMBEDDED_APP_ROLE} login nosuperuser nocreatedb nocreaterole noinherit password ${literal}`)
+        .catch((err: { code?: string }) => {
+          if (err.code !== "42710") throw err; // created concurrently (the app and a CLI starting together)
+        });
     }
     await client.query(`alter role ${EMBEDDED_APP_ROLE} login nosuperuser nocreatedb nocreaterole password ${literal}`);
   } finally {

@@ -67,7 +67,10 @@ describe("the app's database role", () => {
       const read = await app.query("select id from audit_events where action = 'test.appended'");
       expect(read.rowCount).toBe(1);
       const refused = async (statement: string) => {
-        const err = (await app.query(statement).then(() => null, (e: { code?: string }) => e)) as { code?: string } | null;
+        const err = (await app.query(statement).then(
+          () => null,
+          (e: { code?: string }) => e,
+        )) as { code?: string } | null;
         return err?.code;
       };
       // Refused by privileges (42501), not only by the trigger the owner could drop.
@@ -76,7 +79,9 @@ describe("the app's database role", () => {
       expect(await refused("truncate audit_events")).toBe("42501");
       expect(await refused("alter table audit_events disable trigger audit_events_no_update_delete")).toBe("42501");
       expect(await refused("drop trigger audit_events_no_update_delete on audit_events")).toBe("42501");
-      expect(await refused("create or replace function audit_events_refuse_change() returns trigger as $$ begin return new; end $$ language plpgsql")).toBe("42501");
+      expect(await refused("create or replace function audit_events_refuse_change() returns trigger as $$ begin return new; end $$ language plpgsql")).toBe(
+        "42501",
+      );
       expect(await refused("drop table audit_events")).toBe("42501");
       // What it needs elsewhere it has.
       await app.query("update users set name = name where false");

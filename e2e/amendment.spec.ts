@@ -4,7 +4,13 @@ import { expectAccessible, expectAccessibleAtBothWidths, takeScreenshot } from "
 import { postReferral, readReferencePayload } from "./support/webhook";
 
 test.describe("[AMENDMENT]", () => {
-  test("before a decision an amendment shows against the original; after a rejection it is flagged in the queue and on the page, never absorbed, and answered with a note", async ({ page, request, signedInAs, queuePage, referralPage }) => {
+  test("before a decision an amendment shows against the original; after a rejection it is flagged in the queue and on the page, never absorbed, and answered with a note", async ({
+    page,
+    request,
+    signedInAs,
+    queuePage,
+    referralPage,
+  }) => {
     const payload = { ...readReferencePayload(), request_id: crypto.randomUUID() };
     const { id } = await postReferral(request, payload);
     /** The agency sends the same request again with another service frequency. */

@@ -1,6 +1,14 @@
 import { expect, test } from "./fixtures";
 import { formatDayFromToday as day } from "./support/dates";
-import { countPushes, findNewReferralId, readReferenceReferralId, readReferralRequestId, readReferralStatus, readRevisionKinds, takeNewReferral } from "./support/db";
+import {
+  countPushes,
+  findNewReferralId,
+  readReferenceReferralId,
+  readReferralRequestId,
+  readReferralStatus,
+  readRevisionKinds,
+  takeNewReferral,
+} from "./support/db";
 import { openSandboxControl } from "./support/sandbox";
 import { expectAccessible, takeScreenshot } from "./support/screenshots";
 import { REFERENCE_REQUEST_ID } from "./support/webhook";
@@ -8,7 +16,7 @@ import { REFERENCE_REQUEST_ID } from "./support/webhook";
 test.describe("[APPROVAL]", () => {
   test("from the queue to sent: prefilled editor, a rule error fixed, approve, live steps", async ({ page, signedInAs, queuePage, referralPage }) => {
     let actions = 0;
-    const act = async <T,>(fn: () => Promise<T>) => {
+    const act = async <T>(fn: () => Promise<T>) => {
       actions++;
       return fn();
     };
@@ -68,7 +76,11 @@ test.describe("[APPROVAL]", () => {
     expect(actions).toBeLessThanOrEqual(9);
   });
 
-  test("a push ACCloud refuses is fixed on the page and retried: the fix becomes a new revision and reaches ACCloud", async ({ page, signedInAs, referralPage }) => {
+  test("a push ACCloud refuses is fixed on the page and retried: the fix becomes a new revision and reaches ACCloud", async ({
+    page,
+    signedInAs,
+    referralPage,
+  }) => {
     await signedInAs("reviewer");
     const r = await takeNewReferral();
     const requestId = await readReferralRequestId(r.id);

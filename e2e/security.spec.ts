@@ -52,7 +52,14 @@ test.describe("[SECURITY] headers", () => {
 
     await signedInAs("supervisor");
     const ref = await findNewestReferralWithFile();
-    for (const path of ["/queue", `/referrals/${ref.id}`, "/audit", `/api/referrals/${ref.id}/files/${ref.fileId}`, `/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}`, "/api/auth/session"]) {
+    for (const path of [
+      "/queue",
+      `/referrals/${ref.id}`,
+      "/audit",
+      `/api/referrals/${ref.id}/files/${ref.fileId}`,
+      `/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}`,
+      "/api/auth/session",
+    ]) {
       const res = await page.request.get(path, { maxRedirects: 0 });
       expect(res.status(), path).toBe(200);
       expect(res.headers()["cache-control"] ?? "", path).toContain("no-store");
@@ -61,7 +68,13 @@ test.describe("[SECURITY] headers", () => {
 });
 
 test.describe("[SECURITY] pages work under the CSP", () => {
-  test("sign-in with the form, the queue, a referral page, a search and sign-out: hydrated, server actions run, nothing blocked; the name search goes at sign-out", async ({ page, context, signInPage, queuePage, referralPage }) => {
+  test("sign-in with the form, the queue, a referral page, a search and sign-out: hydrated, server actions run, nothing blocked; the name search goes at sign-out", async ({
+    page,
+    context,
+    signInPage,
+    queuePage,
+    referralPage,
+  }) => {
     const violations = await watchViolations(page);
     await signInPage.goto();
     await signInPage.signIn(USERS.reviewer, PASSWORD);
@@ -85,7 +98,12 @@ test.describe("[SECURITY] pages work under the CSP", () => {
     expect(violations).toEqual([]);
   });
 
-  test("a referral with odd values (a % in a picture URL, deep nesting stored before the limit) renders, the odd value raw", async ({ page, request, signedInAs, referralPage }) => {
+  test("a referral with odd values (a % in a picture URL, deep nesting stored before the limit) renders, the odd value raw", async ({
+    page,
+    request,
+    signedInAs,
+    referralPage,
+  }) => {
     const { id } = await deliverReferral(request, (p) => {
       p.form_data.fields.find((f) => f.field_type === "picture")!.field_value = "https://csi.uat.alayacare.com/api/v1/files/100%.png";
     });

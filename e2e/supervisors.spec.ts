@@ -18,7 +18,15 @@ import {
 import { expectAccessibleAtBothWidths, takeScreenshot } from "./support/screenshots";
 
 test.describe("[SUPERVISOR]", () => {
-  test("the trail of one referral by one user, its CSV, a second review, the dashboard", async ({ page, browser, signedInAs, auditPage, reviewsPage, referralPage, dashboardPage }) => {
+  test("the trail of one referral by one user, its CSV, a second review, the dashboard", async ({
+    page,
+    browser,
+    signedInAs,
+    auditPage,
+    reviewsPage,
+    referralPage,
+    dashboardPage,
+  }) => {
     // Three pages checked with axe and photographed at two widths, a CSV and a mail: more than the default minute on a busy machine.
     test.setTimeout(120_000);
     const r = await takeNewReferral();
@@ -66,8 +74,12 @@ test.describe("[SUPERVISOR]", () => {
     // The CSV of exactly this view.
     const [csvDownload] = await Promise.all([page.waitForEvent("download"), auditPage.exportButton.click()]);
     expect(csvDownload.suggestedFilename()).toMatch(/^audit-\d{8}-\d{4}\.csv$/);
-    const csv = readFileSync((await csvDownload.path())!, "utf8").trim().split("\n");
-    expect(csv[0]).toBe("event_id,time_utc,actor_type,actor,actor_name,action,action_group,description,entity_type,entity_id,request_id,agency_org_id,agency,details");
+    const csv = readFileSync((await csvDownload.path())!, "utf8")
+      .trim()
+      .split("\n");
+    expect(csv[0]).toBe(
+      "event_id,time_utc,actor_type,actor,actor_name,action,action_group,description,entity_type,entity_id,request_id,agency_org_id,agency,details",
+    );
     expect(csv.slice(1).map((l) => l.split(",")[5])).toEqual(inDb);
     expect(await countAuditExports(r.id)).toBe(1);
 

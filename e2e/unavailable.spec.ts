@@ -116,7 +116,11 @@ test.describe("[UNAVAILABLE] the database stops answering", () => {
       { name: "POST /api/session/activity", go: () => api.post("/api/session/activity") },
       {
         name: "POST /api/referral-requests",
-        go: () => api.post("/api/referral-requests", { headers: { authorization: `Basic ${Buffer.from("ak_unknown:secret").toString("base64")}` }, data: { request_id: "x" } }),
+        go: () =>
+          api.post("/api/referral-requests", {
+            headers: { authorization: `Basic ${Buffer.from("ak_unknown:secret").toString("base64")}` },
+            data: { request_id: "x" },
+          }),
       },
     ];
     for (const route of routes) {

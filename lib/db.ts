@@ -35,7 +35,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (/^(08|53|57P0)/.test(code) || ["57014", "55P03", "40001", "40P01"].includes(code)) return true;
   if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return true;
   const message = typeof e.message === "string" ? e.message : "";
-  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection timeout|Client has encountered a connection error/i.test(message);
+  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection timeout|Client has encountered a connection error/i.test(
+    message,
+  );
 }
 
 /**
@@ -61,7 +63,9 @@ export function databaseRecentlyUnavailable(): boolean {
 class ObservedPool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
-  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
     if (callback) {
       super.connect((err, client, done) => {
         if (err) observe(err);

@@ -7,126 +7,133 @@
 import { z } from "zod";
 import { parseRoleMap } from "./auth/role-map";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", ""])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = z.enum(["true", "false", "1", "0", "yes", "no", ""]).transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
-export const ZEnv = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: int(3000),
-  /** Address to listen on. Unset: 127.0.0.1 with the embedded PostgreSQL (a development machine), 0.0.0.0 with DATABASE_URL. */
-  HOST: z.string().min(1).optional(),
-  /**
-   * Reverse proxies in front of the app that append the client's address to X-Forwarded-For.
-   * 0: the client is the connection's peer (X-Forwarded-For, which anyone can send, is ignored).
-   */
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /** Public base URL of the app, used in links printed by the launcher. */
-  APP_URL: z.url().optional(),
+export const ZEnv = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: int(3000),
+    /** Address to listen on. Unset: 127.0.0.1 with the embedded PostgreSQL (a development machine), 0.0.0.0 with DATABASE_URL. */
+    HOST: z.string().min(1).optional(),
+    /**
+     * Reverse proxies in front of the app that append the client's address to X-Forwarded-For.
+     * 0: the client is the connection's peer (X-Forwarded-For, which anyone can send, is ignored).
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** Public base URL of the app, used in links printed by the launcher. */
+    APP_URL: z.url().optional(),
 
-  /** PostgreSQL. Unset: an embedded PostgreSQL is started with data in DATA_DIR. */
-  DATABASE_URL: z.string().min(1).optional(),
-  /**
-   * The role that owns the schema: migrations run with it, then grant DATABASE_URL's role what the
-   * app needs (INSERT and SELECT only on audit_events). Unset: migrations run as DATABASE_URL's
-   * role. Set by the launcher for the embedded PostgreSQL (its superuser).
-   */
-  DATABASE_OWNER_URL: z.string().min(1).optional(),
-  DATA_DIR: z.string().default(".data"),
-  EMBEDDED_PG_PORT: int(54329),
-  DATABASE_POOL_MAX: int(20),
-  /** A connection not made within this (the server down or not answering) fails the request with 503. */
-  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
-  /** PostgreSQL cancels a statement after this; a server that does not answer at all is given 2 s more. */
-  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** PostgreSQL. Unset: an embedded PostgreSQL is started with data in DATA_DIR. */
+    DATABASE_URL: z.string().min(1).optional(),
+    /**
+     * The role that owns the schema: migrations run with it, then grant DATABASE_URL's role what the
+     * app needs (INSERT and SELECT only on audit_events). Unset: migrations run as DATABASE_URL's
+     * role. Set by the launcher for the embedded PostgreSQL (its superuser).
+     */
+    DATABASE_OWNER_URL: z.string().min(1).optional(),
+    DATA_DIR: z.string().default(".data"),
+    EMBEDDED_PG_PORT: int(54329),
+    DATABASE_POOL_MAX: int(20),
+    /** A connection not made within this (the server down or not answering) fails the request with 503. */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** PostgreSQL cancels a statement after this; a server that does not answer at all is given 2 s more. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 
-  /** Secrets. Unset in development: the launcher generates them once into DATA_DIR/secrets.json. */
-  AUTH_SECRET: z.string().min(32).optional(),
-  /** Keys the hash of API client secrets and the encryption of webhook signing secrets. */
-  APP_SECRET: z.string().min(32).optional(),
+    /** Secrets. Unset in development: the launcher generates them once into DATA_DIR/secrets.json. */
+    AUTH_SECRET: z.string().min(32).optional(),
+    /** Keys the hash of API client secrets and the encryption of webhook signing secrets. */
+    APP_SECRET: z.string().min(32).optional(),
 
-  /** Webhook intake. */
-  WEBHOOK_BODY_LIMIT_BYTES: int(120 * 1024 * 1024),
-  WEBHOOK_FILE_LIMIT_BYTES: int(50 * 1024 * 1024),
-  /** Bodies over 8 MB read, parsed and stored at once per process (each costs several times its size in memory). */
-  WEBHOOK_LARGE_BODIES_AT_ONCE: z.coerce.number().int().min(1).max(16).default(1),
-  /** How long a signed message's id (and its answer, for the sender's retries) is kept. */
-  WEBHOOK_MESSAGE_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
+    /** Webhook intake. */
+    WEBHOOK_BODY_LIMIT_BYTES: int(120 * 1024 * 1024),
+    WEBHOOK_FILE_LIMIT_BYTES: int(50 * 1024 * 1024),
+    /** Bodies over 8 MB read, parsed and stored at once per process (each costs several times its size in memory). */
+    WEBHOOK_LARGE_BODIES_AT_ONCE: z.coerce.number().int().min(1).max(16).default(1),
+    /** How long a signed message's id (and its answer, for the sender's retries) is kept. */
+    WEBHOOK_MESSAGE_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
 
-  /** Demo data. Unset: seeded into the embedded PostgreSQL, never into DATABASE_URL's (see seedDemoDataWanted). */
-  SEED_DEMO_DATA: bool.optional(),
-  DEMO_PASSWORD: z.string().min(8).optional(),
+    /** Demo data. Unset: seeded into the embedded PostgreSQL, never into DATABASE_URL's (see seedDemoDataWanted). */
+    SEED_DEMO_DATA: bool.optional(),
+    DEMO_PASSWORD: z.string().min(8).optional(),
 
-  /** Sessions (issue: reviewer UI). */
-  SESSION_IDLE_MINUTES: int(15),
-  SIGN_IN_MAX_FAILURES: int(5),
-  SIGN_IN_LOCK_MINUTES: int(15),
-  /** Sign-in attempts per client address, and per e-mail typed, within SIGN_IN_RATE_WINDOW_MINUTES. */
-  SIGN_IN_RATE_PER_IP: z.coerce.number().int().min(1).default(50),
-  SIGN_IN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
-  SIGN_IN_RATE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
-  OIDC_ISSUER: z.url().optional(),
-  OIDC_CLIENT_ID: z.string().optional(),
-  OIDC_CLIENT_SECRET: z.string().optional(),
-  OIDC_ROLE_CLAIM: z.string().default("roles"),
-  /** Exact claim values and the role each grants: "csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin". Required with OIDC_ISSUER. */
-  OIDC_ROLE_MAP: z
-    .string()
-    .optional()
-    .superRefine((v, ctx) => {
-      if (v === undefined) return;
-      const parsed = parseRoleMap(v);
-      if (!parsed.ok) ctx.addIssue({ code: "custom", message: `must be VALUE=ROLE pairs separated by commas: ${parsed.message}` });
-    }),
-  REVIEW_SLA_HOURS: int(48),
-  CLAIM_IDLE_MINUTES: int(30),
+    /** Sessions (issue: reviewer UI). */
+    SESSION_IDLE_MINUTES: int(15),
+    SIGN_IN_MAX_FAILURES: int(5),
+    SIGN_IN_LOCK_MINUTES: int(15),
+    /** Sign-in attempts per client address, and per e-mail typed, within SIGN_IN_RATE_WINDOW_MINUTES. */
+    SIGN_IN_RATE_PER_IP: z.coerce.number().int().min(1).default(50),
+    SIGN_IN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    SIGN_IN_RATE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
+    OIDC_ROLE_CLAIM: z.string().default("roles"),
+    /** Exact claim values and the role each grants: "csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin". Required with OIDC_ISSUER. */
+    OIDC_ROLE_MAP: z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        if (v === undefined) return;
+        const parsed = parseRoleMap(v);
+        if (!parsed.ok) ctx.addIssue({ code: "custom", message: `must be VALUE=ROLE pairs separated by commas: ${parsed.message}` });
+      }),
+    REVIEW_SLA_HOURS: int(48),
+    CLAIM_IDLE_MINUTES: int(30),
 
-  /** ACCloud. Unset ACCLOUD_URL: the app starts its own ACCloud sandbox and talks to it. */
-  ACCLOUD_URL: z.url().optional(),
-  ACCLOUD_API_KEY: z.string().min(1).default("sandbox-key"),
-  ACCLOUD_API_SECRET: z.string().min(1).default("sandbox-secret"),
-  ACCLOUD_TIMEOUT_MS: int(15_000),
-  ACCLOUD_HQ_BRANCH_ID: int(1000),
-  ACCLOUD_CSI_GROUP_NAME: z.string().default("CSI"),
-  ACCLOUD_REFERENCE_REFRESH_MINUTES: int(60),
-  /** How often the worker reads the agency's side (processed, cancelled) of open referrals from ACCloud. */
-  AGENCY_SYNC_MINUTES: int(5),
-  ACCLOUD_SANDBOX_PORT: int(4010),
-  ACCLOUD_SANDBOX_CONTROL_KEY: z.string().min(1).default("sandbox-control"),
+    /** ACCloud. Unset ACCLOUD_URL: the app starts its own ACCloud sandbox and talks to it. */
+    ACCLOUD_URL: z.url().optional(),
+    ACCLOUD_API_KEY: z.string().min(1).default("sandbox-key"),
+    ACCLOUD_API_SECRET: z.string().min(1).default("sandbox-secret"),
+    ACCLOUD_TIMEOUT_MS: int(15_000),
+    ACCLOUD_HQ_BRANCH_ID: int(1000),
+    ACCLOUD_CSI_GROUP_NAME: z.string().default("CSI"),
+    ACCLOUD_REFERENCE_REFRESH_MINUTES: int(60),
+    /** How often the worker reads the agency's side (processed, cancelled) of open referrals from ACCloud. */
+    AGENCY_SYNC_MINUTES: int(5),
+    ACCLOUD_SANDBOX_PORT: int(4010),
+    ACCLOUD_SANDBOX_CONTROL_KEY: z.string().min(1).default("sandbox-control"),
 
-  /** Worker. */
-  WORKER_ENABLED: bool.default(true),
-  WORKER_CONCURRENCY: int(4),
-  /** The worker schedules the hourly ACCloud reference-data refresh (off for extra workers in tests). */
-  WORKER_REFRESH_REFERENCE: bool.default(true),
-  /** PostgreSQL schema of the job queue (pg-boss). */
-  JOB_QUEUE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("pgboss"),
-  /** A push job whose worker died is retried after this many seconds. */
-  PUSH_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(600),
-  /** How often the queue looks for expired jobs and due retries, and the worker for stuck pushes. */
-  PUSH_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
-  /** Runs of a push (ACCloud answers that a retry may cure: 5xx, 429, timeouts) before it ends failed. */
-  PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-  /** Retries of a push job that crashed or whose worker died, before the job is dead and the push ends failed. */
-  PUSH_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(4),
+    /** Worker. */
+    WORKER_ENABLED: bool.default(true),
+    WORKER_CONCURRENCY: int(4),
+    /** The worker schedules the hourly ACCloud reference-data refresh (off for extra workers in tests). */
+    WORKER_REFRESH_REFERENCE: bool.default(true),
+    /** PostgreSQL schema of the job queue (pg-boss). */
+    JOB_QUEUE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default("pgboss"),
+    /** A push job whose worker died is retried after this many seconds. */
+    PUSH_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(600),
+    /** How often the queue looks for expired jobs and due retries, and the worker for stuck pushes. */
+    PUSH_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
+    /** Runs of a push (ACCloud answers that a retry may cure: 5xx, 429, timeouts) before it ends failed. */
+    PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    /** Retries of a push job that crashed or whose worker died, before the job is dead and the push ends failed. */
+    PUSH_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(4),
 
-  /** E-mail notifications. Unset SMTP_URL: messages stay in the local outbox (/admin/outbox). */
-  SMTP_URL: z
-    .url()
-    .refine((v) => /^smtps?:\/\//.test(v), "Must be an smtp:// or smtps:// URL")
-    .optional(),
-  MAIL_FROM: z.string().min(3).default("CSI Referral Review <no-reply@localhost>"),
+    /** E-mail notifications. Unset SMTP_URL: messages stay in the local outbox (/admin/outbox). */
+    SMTP_URL: z
+      .url()
+      .refine((v) => /^smtps?:\/\//.test(v), "Must be an smtp:// or smtps:// URL")
+      .optional(),
+    MAIL_FROM: z.string().min(3).default("CSI Referral Review <no-reply@localhost>"),
 
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  /** json: one JSON object a line (for a log collector); pretty: readable lines. Unset: pretty in development, json otherwise. */
-  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
-}).superRefine((env, ctx) => {
-  // Single sign-on grants roles only through values configured here: no map, no sign-on.
-  if (env.OIDC_ISSUER && !env.OIDC_ROLE_MAP) {
-    ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: "is required with OIDC_ISSUER (e.g. csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin)" });
-  }
-});
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** json: one JSON object a line (for a log collector); pretty: readable lines. Unset: pretty in development, json otherwise. */
+    LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  })
+  .superRefine((env, ctx) => {
+    // Single sign-on grants roles only through values configured here: no map, no sign-on.
+    if (env.OIDC_ISSUER && !env.OIDC_ROLE_MAP) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ROLE_MAP"],
+        message: "is required with OIDC_ISSUER (e.g. csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin)",
+      });
+    }
+  });
 
 export type TEnv = z.infer<typeof ZEnv>;
 
@@ -134,9 +141,7 @@ let cached: TEnv | undefined;
 
 export function getEnv(): TEnv {
   if (cached) return cached;
-  const raw = Object.fromEntries(
-    Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = ZEnv.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

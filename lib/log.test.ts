@@ -56,7 +56,17 @@ function phiOf(p: TReferralRequest): string[] {
       const [code, description] = (v.field_value as string).split("=");
       return [v.field_value as string, code!.trim(), description!.trim()];
     });
-  const phi = [c.first_name, c.last_name, `${c.first_name} ${c.last_name}`, c.birthday, c.email, c.phone_main, c.address, ...diagnoses, p.files![0]!.file_value.slice(0, 64)];
+  const phi = [
+    c.first_name,
+    c.last_name,
+    `${c.first_name} ${c.last_name}`,
+    c.birthday,
+    c.email,
+    c.phone_main,
+    c.address,
+    ...diagnoses,
+    p.files![0]!.file_value.slice(0, 64),
+  ];
   for (const v of phi) expect(typeof v === "string" && v.length >= 4, `reference value ${String(v)}`).toBe(true);
   expect(diagnoses.length).toBeGreaterThanOrEqual(3);
   return phi as string[];
@@ -81,7 +91,13 @@ describe("what the app logs", () => {
       expect(first.status).toBe(201);
       referralId = ((await first.json()) as { id: string }).id;
       expect(await post(payload)).toBe(200);
-      const amended = { ...payload, form_data: { ...payload.form_data, fields: payload.form_data.fields.map((f) => (f.field_label === "Service frequency" ? { ...f, field_value: "Three times a week" } : f)) } };
+      const amended = {
+        ...payload,
+        form_data: {
+          ...payload.form_data,
+          fields: payload.form_data.fields.map((f) => (f.field_label === "Service frequency" ? { ...f, field_value: "Three times a week" } : f)),
+        },
+      };
       expect(await post(amended)).toBe(201);
       // The refused value is the birthday itself: the answer and the log name the field only.
       expect(await post({ ...payload, client: { ...payload.client, birthday: `${payload.client.birthday}T00:00:00` } })).toBe(422);
@@ -163,7 +179,18 @@ describe("redaction, the second guard", () => {
     expect(lines).toHaveLength(1);
     expect(leaks(lines)).toEqual([]);
     const [line] = parsed(lines);
-    expect(line).toMatchObject({ level: 40, scope: "redaction-test", msg: "PHI passed on purpose", referral: "r-1", count: 2, payload: REDACTED, client: REDACTED, first_name: REDACTED, fields: REDACTED, files: REDACTED });
+    expect(line).toMatchObject({
+      level: 40,
+      scope: "redaction-test",
+      msg: "PHI passed on purpose",
+      referral: "r-1",
+      count: 2,
+      payload: REDACTED,
+      client: REDACTED,
+      first_name: REDACTED,
+      fields: REDACTED,
+      files: REDACTED,
+    });
     expect(line!.nested).toEqual({ deeper: { diagnoses: REDACTED, birthday: REDACTED } });
     expect(line!.err).toMatchObject({ message: "duplicate key value", code: "23505", detail: REDACTED });
   });
@@ -211,19 +238,29 @@ describe("format and LOG_LEVEL", () => {
   it("production: JSON lines at LOG_LEVEL, info on stdout and warn on stderr", () => {
     const warn = probe({ NODE_ENV: "production", LOG_LEVEL: "warn" });
     expect(warn.stdout).toBe("");
-    const lines = warn.stderr.trim().split("\n").map((l) => JSON.parse(l) as Line);
+    const lines = warn.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Line);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, scope: "probe", msg: "probe warn" });
     expect(new Date(lines[0]!.time as string).toISOString()).toBe(lines[0]!.time);
 
     const info = probe({ NODE_ENV: "production", LOG_LEVEL: "info" });
-    expect(info.stdout.trim().split("\n").map((l) => JSON.parse(l) as Line)).toEqual([expect.objectContaining({ level: 30, msg: "probe info", referral: "r-3", client: REDACTED })]);
+    expect(
+      info.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Line),
+    ).toEqual([expect.objectContaining({ level: 30, msg: "probe info", referral: "r-3", client: REDACTED })]);
     expect(info.stdout).not.toContain("Probe-Name");
   });
 
   it("development: pino-pretty's readable lines, and LOG_FORMAT=json overrides it", () => {
     const dev = probe({ NODE_ENV: "development", LOG_LEVEL: "debug" });
-    expect(dev.stdout).toMatch(/^\[[\d:.]+\] DEBUG: \[probe\] probe debug\n\[[\d:.]+\] INFO: \[probe\] probe info \{"referral":"r-3","client":"\[redacted\]"\}\n$/);
+    expect(dev.stdout).toMatch(
+      /^\[[\d:.]+\] DEBUG: \[probe\] probe debug\n\[[\d:.]+\] INFO: \[probe\] probe info \{"referral":"r-3","client":"\[redacted\]"\}\n$/,
+    );
     expect(dev.stderr).toMatch(/^\[[\d:.]+\] WARN: \[probe\] probe warn\n$/);
 
     const json = probe({ NODE_ENV: "development", LOG_LEVEL: "info", LOG_FORMAT: "json" });

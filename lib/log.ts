@@ -93,7 +93,9 @@ export const REDACTED_KEYS = [
 
 /** How deep below a logged object's top the keys are looked for (pino's paths take no recursive wildcard). */
 const REDACT_DEPTH = 4;
-export const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => Array.from({ length: REDACT_DEPTH }, (_, depth) => [...Array<string>(depth).fill("*"), key].join(".")));
+export const REDACT_PATHS = REDACTED_KEYS.flatMap((key) =>
+  Array.from({ length: REDACT_DEPTH }, (_, depth) => [...Array<string>(depth).fill("*"), key].join(".")),
+);
 export const REDACTED = "[redacted]";
 
 type Settings = { level: Level; format: "json" | "pretty"; destination: DestinationStream | null };

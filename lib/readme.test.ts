@@ -36,7 +36,10 @@ describe("README", () => {
   const { paths, bare } = namedPaths(readFileSync("README.md", "utf8"));
 
   it("finds the paths a text names (and skips placeholders)", () => {
-    expect(namedPaths("see `lib/db.ts`, `app/(app)/queue/` and `x.md`; not `/queue` or `lib/<feature>/`")).toEqual({ paths: ["lib/db.ts", "app/(app)/queue/"], bare: ["x.md"] });
+    expect(namedPaths("see `lib/db.ts`, `app/(app)/queue/` and `x.md`; not `/queue` or `lib/<feature>/`")).toEqual({
+      paths: ["lib/db.ts", "app/(app)/queue/"],
+      bare: ["x.md"],
+    });
   });
 
   it("names only files and folders that exist", () => {

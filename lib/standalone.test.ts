@@ -37,7 +37,9 @@ describe("the repository stands alone", () => {
     const files = tracked(["*.ts", "*.tsx", "*.mjs", "*.js", "*.cjs"]).map((file) => ({ file, text: readFileSync(file, "utf8") }));
     // The scan must have seen the code it guards, or it proves nothing.
     expect(files.length).toBeGreaterThan(100);
-    expect(files.map((f) => f.file)).toEqual(expect.arrayContaining(["lib/reference.ts", "lib/testing/fixtures.ts", "lib/accloud/conformance.test.ts", "lib/demo/seed.ts", "e2e/support/webhook.ts"]));
+    expect(files.map((f) => f.file)).toEqual(
+      expect.arrayContaining(["lib/reference.ts", "lib/testing/fixtures.ts", "lib/accloud/conformance.test.ts", "lib/demo/seed.ts", "e2e/support/webhook.ts"]),
+    );
     expect(outsideReads(files)).toEqual([]);
   });
 
@@ -52,7 +54,11 @@ describe("the repository stands alone", () => {
     const files = tracked(["*.ts", "*.tsx", "*.mjs", "*.js", "*.css", "*.sql"]);
     // Spelled so that this line does not match its own scan.
     const issueRef = new RegExp(["\\bissue", "s?\\s*#?\\d+"].join(""), "i");
-    const found = files.filter((file) => readFileSync(file, "utf8").split("\n").some((line) => issueRef.test(line)));
+    const found = files.filter((file) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .some((line) => issueRef.test(line)),
+    );
     expect(found).toEqual([]);
     expect(issueRef.test("Approval (is" + "sue 5) will join these")).toBe(true);
   });
@@ -73,7 +79,9 @@ describe("the repository stands alone", () => {
   it("every file reference/README.md lists is there, and every file there is listed", () => {
     const readme = readFileSync(referenceFile("README.md"), "utf8");
     const listed = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
-    const present = tracked(["reference/"]).map((f) => f.replace(/^reference\//, "")).filter((f) => f !== "README.md");
+    const present = tracked(["reference/"])
+      .map((f) => f.replace(/^reference\//, ""))
+      .filter((f) => f !== "README.md");
     expect(listed.length).toBeGreaterThanOrEqual(10);
     expect(present.sort()).toEqual([...listed].sort());
   });

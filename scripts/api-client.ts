@@ -31,7 +31,9 @@ const say = (m: string) => console.error(m);
 const actor = systemActor(`cli (${process.env.USER ?? "operator"})`);
 
 function usage(): never {
-  say("usage: npm run api-client -- create --name NAME [--signed] [--json] | list [--json] | rotate --id ID [--signing] [--overlap-minutes N] [--json] | revoke --id ID");
+  say(
+    "usage: npm run api-client -- create --name NAME [--signed] [--json] | list [--json] | rotate --id ID [--signing] [--overlap-minutes N] [--json] | revoke --id ID",
+  );
   process.exit(2);
 }
 
@@ -55,7 +57,9 @@ try {
   } else if (command === "list") {
     const rows = await listApiClients(db);
     if (values.json) console.log(JSON.stringify(rows));
-    else for (const r of rows) say(`${r.id}  ${r.key}  ${r.revokedAt ? "revoked" : r.rotating ? "rotating" : "active"}  ${r.signed ? "signed" : "unsigned"}  ${r.name}`);
+    else
+      for (const r of rows)
+        say(`${r.id}  ${r.key}  ${r.revokedAt ? "revoked" : r.rotating ? "rotating" : "active"}  ${r.signed ? "signed" : "unsigned"}  ${r.name}`);
   } else if (command === "rotate") {
     if (!values.id) usage();
     const overlap = values["overlap-minutes"] ? Number(values["overlap-minutes"]) : undefined;

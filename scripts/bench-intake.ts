@@ -23,7 +23,11 @@ process.env.NEXT_DIST_DIR = distDir;
 const app = await startApp({ port: 3200, dataDir: path.resolve(".data/bench-intake"), extraEnv: { BENCH_BASELINE: "1", NEXT_DIST_DIR: distDir } });
 try {
   const creds = JSON.parse(
-    execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/api-client.ts", "create", "--name", "bench", "--json"], { env: app.env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+    execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/api-client.ts", "create", "--name", "bench", "--json"], {
+      env: app.env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
   ) as { key: string; secret: string };
 
   const owner = JSON.parse(readFileSync(path.resolve(".data/bench-intake/owner.json"), "utf8")) as { port: number };

@@ -8,7 +8,10 @@ export type BenchApp = { url: string; env: NodeJS.ProcessEnv; stop: () => Promis
 
 export function buildApp(env: NodeJS.ProcessEnv): void {
   console.log("Building (next build)…");
-  const r = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], { stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+  const r = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], {
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: "production" },
+  });
   if (r.status !== 0) throw new Error("next build failed");
 }
 
@@ -26,7 +29,16 @@ export async function startApp(opts: { port: number; dataDir: string; extraEnv?:
     ...opts.extraEnv,
   };
   // BENCH_CPU_PROFILE_DIR=dir: the app runs under --cpu-prof (a .cpuprofile per thread, written when it stops).
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, "--import", "tsx"] : [path.resolve("node_modules/tsx/dist/cli.mjs")]), "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROFILE_DIR
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, "--import", "tsx"]
+        : [path.resolve("node_modules/tsx/dist/cli.mjs")]),
+      "scripts/start.ts",
+    ],
+    { env, stdio: ["ignore", "inherit", "inherit"] },
+  );
   const url = `http://127.0.0.1:${opts.port}`;
   // A stop that did not go cleanly (the launcher exits non-zero then) fails the bench.
   const stop = () =>
@@ -92,6 +104,8 @@ export function printTable(rows: Figures[]): void {
   console.log("");
   console.log(`${"run".padEnd(28)}${"req/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"errors".padStart(10)}${"non-2xx".padStart(10)}`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(28)}${r.rps.toFixed(1).padStart(10)}${String(r.p50).padStart(10)}${String(r.p99).padStart(10)}${String(r.errors).padStart(10)}${String(r.non2xx).padStart(10)}`);
+    console.log(
+      `${r.name.padEnd(28)}${r.rps.toFixed(1).padStart(10)}${String(r.p50).padStart(10)}${String(r.p99).padStart(10)}${String(r.errors).padStart(10)}${String(r.non2xx).padStart(10)}`,
+    );
   }
 }

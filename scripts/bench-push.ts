@@ -89,10 +89,39 @@ await Promise.all(
   Array.from({ length: CONCURRENCY }, async () => {
     while (next < baselineRefs.length) {
       const r = baselineRefs[next++]!;
-      const c = await client.createClient({ external_id: `b:${r.requestId}`, branch_id: 1000, demographics: { first_name: "B", last_name: "L" }, groups: [{ id: 1008 }], timezone: "America/Denver" });
-      const s = await client.createService({ service_id: r.requestId, name: "PT", client: { alayacare_client_id: c.id }, service_code_id: 48, funding_methodology: "single_funder", guid_funder_breakdowns: [{ funder_id: 9, is_primary: 1, percentage: 100 }] });
-      const a = await client.createAuthorization({ client_id: c.id, service_ids: [s.id], start_at: day(3), end_at: day(60), methodology: "service", rule_type: "VISITS", first_day_of_week: 6, rule_weekly: 2 });
-      const ref = await client.createReferral(s.id, { care_type: "nursing", referral_type: "service", start_at: localMidnightIso(day(3), "America/Denver"), end_at: localMidnightIso(day(60), "America/Denver"), supply_persona_id: r.payload.agency.alayamarket_org_id, authorization_ids: [a.id] });
+      const c = await client.createClient({
+        external_id: `b:${r.requestId}`,
+        branch_id: 1000,
+        demographics: { first_name: "B", last_name: "L" },
+        groups: [{ id: 1008 }],
+        timezone: "America/Denver",
+      });
+      const s = await client.createService({
+        service_id: r.requestId,
+        name: "PT",
+        client: { alayacare_client_id: c.id },
+        service_code_id: 48,
+        funding_methodology: "single_funder",
+        guid_funder_breakdowns: [{ funder_id: 9, is_primary: 1, percentage: 100 }],
+      });
+      const a = await client.createAuthorization({
+        client_id: c.id,
+        service_ids: [s.id],
+        start_at: day(3),
+        end_at: day(60),
+        methodology: "service",
+        rule_type: "VISITS",
+        first_day_of_week: 6,
+        rule_weekly: 2,
+      });
+      const ref = await client.createReferral(s.id, {
+        care_type: "nursing",
+        referral_type: "service",
+        start_at: localMidnightIso(day(3), "America/Denver"),
+        end_at: localMidnightIso(day(60), "America/Denver"),
+        supply_persona_id: r.payload.agency.alayamarket_org_id,
+        authorization_ids: [a.id],
+      });
       await client.uploadClientAttachment(ref.referral.id, { filename: "order.png", contentType: "image/png", data: fileBytes });
     }
   }),
@@ -108,7 +137,9 @@ accloudMs = 0;
 accloudCalls = 0;
 const t1 = performance.now();
 const reviewer = { type: "user" as const, id: user.id, email: "bench@local", name: "Bench", role: "reviewer" as const, sessionId: "" };
-await Promise.all(refs.map((r) => approveReferral(getDb(), reviewer, { referralId: r.id, version: 1, approval: approval(r.payload.agency.alayamarket_org_id) })));
+await Promise.all(
+  refs.map((r) => approveReferral(getDb(), reviewer, { referralId: r.id, version: 1, approval: approval(r.payload.agency.alayamarket_org_id) })),
+);
 for (;;) {
   const res = await getPool().query<{ n: number }>("select count(*)::int as n from pushes where status = 'sent'");
   if (res.rows[0]!.n >= N) break;
@@ -126,8 +157,12 @@ const ownMsPerCall = ((busy.rows[0]!.ms - accloudMs) / accloudCalls).toFixed(2);
 const baselineOwn = ((baselineSeconds * 1000 * CONCURRENCY - baselineAccloudMs) / baselineCalls).toFixed(2);
 console.log("");
 console.log(`${N} pushes, ${CONCURRENCY} at a time, sandbox latency 0`);
-console.log(`baseline (direct client calls): ${(N / baselineSeconds).toFixed(1)} pushes/s, ${baselineCalls} calls, ${(baselineAccloudMs / baselineCalls).toFixed(2)} ms per ACCloud call, own ms/call ${baselineOwn}`);
-console.log(`product (approve → queue → worker): ${(N / seconds).toFixed(1)} pushes/s, ${accloudCalls} calls, ${(accloudMs / accloudCalls).toFixed(2)} ms per ACCloud call, own ms/call ${ownMsPerCall} (push busy time minus ACCloud time)`);
+console.log(
+  `baseline (direct client calls): ${(N / baselineSeconds).toFixed(1)} pushes/s, ${baselineCalls} calls, ${(baselineAccloudMs / baselineCalls).toFixed(2)} ms per ACCloud call, own ms/call ${baselineOwn}`,
+);
+console.log(
+  `product (approve → queue → worker): ${(N / seconds).toFixed(1)} pushes/s, ${accloudCalls} calls, ${(accloudMs / accloudCalls).toFixed(2)} ms per ACCloud call, own ms/call ${ownMsPerCall} (push busy time minus ACCloud time)`,
+);
 console.log(`ratio product/baseline pushes/s: ${(baselineSeconds / seconds).toFixed(2)}`);
 
 await worker.stop();

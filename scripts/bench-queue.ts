@@ -55,7 +55,10 @@ async function generate(client: pg.Client, reviewerId: string): Promise<void> {
 
 async function signIn(url: string, email: string): Promise<string> {
   const csrfRes = await fetch(`${url}/api/auth/csrf`);
-  const jar = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const jar = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const res = await fetch(`${url}/api/auth/callback/credentials`, {
     method: "POST",

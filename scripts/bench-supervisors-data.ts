@@ -30,7 +30,12 @@ export async function generateReferrals(client: pg.ClientBase, rows: number, rev
 }
 
 /** Audit events over the same ~80 days, each about a generated request (views, claims, decisions, pushes) or a sign-in. */
-export async function generateAuditEvents(client: pg.ClientBase, rows: number, referralRows: number, users: Array<{ id: string; email: string }>): Promise<void> {
+export async function generateAuditEvents(
+  client: pg.ClientBase,
+  rows: number,
+  referralRows: number,
+  users: Array<{ id: string; email: string }>,
+): Promise<void> {
   const ids = users.map((u) => u.id);
   const emails = users.map((u) => u.email);
   await client.query("select setseed(0.17)");

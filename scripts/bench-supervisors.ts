@@ -24,7 +24,10 @@ process.env.NEXT_DIST_DIR = distDir;
 
 async function signIn(url: string, email: string): Promise<string> {
   const csrfRes = await fetch(`${url}/api/auth/csrf`);
-  const jar = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const jar = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const res = await fetch(`${url}/api/auth/callback/credentials`, {
     method: "POST",
@@ -41,7 +44,14 @@ const app = await startApp({
   port: 3320,
   dataDir,
   // Sessions would lapse during the data generation and the runs otherwise.
-  extraEnv: { BENCH_BASELINE: "1", NEXT_DIST_DIR: distDir, SEED_DEMO_DATA: "true", DEMO_PASSWORD: PASSWORD, WORKER_ENABLED: "false", SESSION_IDLE_MINUTES: "600" },
+  extraEnv: {
+    BENCH_BASELINE: "1",
+    NEXT_DIST_DIR: distDir,
+    SEED_DEMO_DATA: "true",
+    DEMO_PASSWORD: PASSWORD,
+    WORKER_ENABLED: "false",
+    SESSION_IDLE_MINUTES: "600",
+  },
 });
 try {
   const owner = JSON.parse(readFileSync(path.join(dataDir, "owner.json"), "utf8")) as { port: number };
@@ -65,7 +75,12 @@ try {
   const folded = await client.query<{ n: string }>("select count(*)::text as n from turnaround_deltas");
   console.log(`  turnaround aggregates folded to ${folded.rows[0]!.n} rows`);
   const agency = (await client.query<{ org_id: string }>("select org_id from referral_agencies where name = 'Agency 7'")).rows[0]!.org_id;
-  const someReferral = (await client.query<{ entity_id: string }>("select entity_id from audit_events where entity_type = 'referral_request' and agency_org_id = $1 order by id desc limit 1", [agency])).rows[0]!.entity_id;
+  const someReferral = (
+    await client.query<{ entity_id: string }>(
+      "select entity_id from audit_events where entity_type = 'referral_request' and agency_org_id = $1 order by id desc limit 1",
+      [agency],
+    )
+  ).rows[0]!.entity_id;
   await client.end();
 
   const cookie = await signIn(app.url, "supervisor@demo.test");
@@ -89,7 +104,8 @@ try {
   console.log("Warming up…");
   for (const [, p, auth] of pages) await cannon("warm-up", { url: `${app.url}${p}`, connections: 1, duration: 2, headers: auth ? { cookie } : {} });
   const results: Figures[] = [];
-  for (const [name, p, auth] of pages) results.push(await cannon(name, { url: `${app.url}${p}`, connections: 1, duration: DURATION, headers: auth ? { cookie } : {} }));
+  for (const [name, p, auth] of pages)
+    results.push(await cannon(name, { url: `${app.url}${p}`, connections: 1, duration: DURATION, headers: auth ? { cookie } : {} }));
   printTable(results);
   const dash = results[1]!;
   console.log("");

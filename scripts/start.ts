@@ -89,7 +89,9 @@ try {
   const { createAccloudClientFromEnv } = await import("../lib/accloud/client");
   try {
     const ref = await refreshReferenceData({ db, client: createAccloudClientFromEnv() });
-    log.info(`ACCloud reference data: group "${ref.csiGroup?.name}" (${ref.csiGroup?.id}), ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers`);
+    log.info(
+      `ACCloud reference data: group "${ref.csiGroup?.name}" (${ref.csiGroup?.id}), ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers`,
+    );
   } catch (err) {
     const name = (err as Error).name;
     if (name === "ReferenceDataError") throw err;
@@ -122,7 +124,8 @@ try {
   } else {
     const { sql } = await import("drizzle-orm");
     const admins = await db.execute<{ n: number }>(sql`select count(*)::int as n from users where role = 'admin' and disabled_at is null`);
-    if (!admins.rows[0]?.n) console.log("No administrator yet: create the first with `npm run admin -- create --email you@example.org` (its password is shown once).");
+    if (!admins.rows[0]?.n)
+      console.log("No administrator yet: create the first with `npm run admin -- create --email you@example.org` (its password is shown once).");
   }
   proceed();
 

@@ -23,11 +23,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (check.ok) redirect(next);
   const env = getEnv();
   const reason = typeof sp.reason === "string" ? REASONS[sp.reason] : undefined;
-  const ssoError = sp.error === "AccessDenied" ? "Single sign-on was refused: your account needs a verified e-mail address and a role in this application. Ask CSI IT for access." : typeof sp.error === "string" ? "Sign-in failed. Try again." : undefined;
+  const ssoError =
+    sp.error === "AccessDenied"
+      ? "Single sign-on was refused: your account needs a verified e-mail address and a role in this application. Ask CSI IT for access."
+      : typeof sp.error === "string"
+        ? "Sign-in failed. Try again."
+        : undefined;
   return (
     <main id="main" className="mx-auto flex min-h-[70vh] max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Sign in to CSI Referral Review</h1>
-      <p className="mt-1 text-sm text-slate-700">Referral requests contain protected health information. Sessions end after {env.SESSION_IDLE_MINUTES} minutes without activity.</p>
+      <p className="mt-1 text-sm text-slate-700">
+        Referral requests contain protected health information. Sessions end after {env.SESSION_IDLE_MINUTES} minutes without activity.
+      </p>
       {reason || ssoError ? (
         <p role="status" className="mt-4 rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm text-blue-950">
           {reason ?? ssoError}
@@ -38,7 +45,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         {isSsoConfigured() ? (
           <form action={ssoSignInAction} className="mt-4 border-t border-slate-200 pt-4">
             <input type="hidden" name="next" value={next} />
-            <button type="submit" className="w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-sm font-medium text-slate-900 hover:bg-slate-100">
+            <button
+              type="submit"
+              className="w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-sm font-medium text-slate-900 hover:bg-slate-100"
+            >
               Sign in with CSI single sign-on
             </button>
           </form>

@@ -30,32 +30,85 @@ export function AddUserForm() {
       )}
     >
       <div>
-        <label htmlFor="new-email" className={label}>E-mail</label>
-        <input id="new-email" type="email" autoComplete="off" {...form.register("email")} className={`${input} mt-1`} aria-invalid={errors.email ? true : undefined} aria-describedby={describedBy("email")} />
-        {errors.email ? <p id="new-email-error" className={errorText}>{errors.email.message}</p> : null}
+        <label htmlFor="new-email" className={label}>
+          E-mail
+        </label>
+        <input
+          id="new-email"
+          type="email"
+          autoComplete="off"
+          {...form.register("email")}
+          className={`${input} mt-1`}
+          aria-invalid={errors.email ? true : undefined}
+          aria-describedby={describedBy("email")}
+        />
+        {errors.email ? (
+          <p id="new-email-error" className={errorText}>
+            {errors.email.message}
+          </p>
+        ) : null}
       </div>
       <div>
-        <label htmlFor="new-name" className={label}>Name</label>
-        <input id="new-name" autoComplete="off" {...form.register("name")} className={`${input} mt-1`} aria-invalid={errors.name ? true : undefined} aria-describedby={describedBy("name")} />
-        {errors.name ? <p id="new-name-error" className={errorText}>{errors.name.message}</p> : null}
+        <label htmlFor="new-name" className={label}>
+          Name
+        </label>
+        <input
+          id="new-name"
+          autoComplete="off"
+          {...form.register("name")}
+          className={`${input} mt-1`}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={describedBy("name")}
+        />
+        {errors.name ? (
+          <p id="new-name-error" className={errorText}>
+            {errors.name.message}
+          </p>
+        ) : null}
       </div>
       <div>
-        <label htmlFor="new-role" className={label}>Role</label>
+        <label htmlFor="new-role" className={label}>
+          Role
+        </label>
         <select id="new-role" {...form.register("role")} className={`${input} mt-1`}>
           {ROLES.map((r) => (
-            <option key={r} value={r}>{ROLE_LABELS[r]}</option>
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+            </option>
           ))}
         </select>
       </div>
       <div>
-        <label htmlFor="new-password" className={label}>Password</label>
-        <input id="new-password" type="password" autoComplete="new-password" {...form.register("password")} className={`${input} mt-1`} aria-invalid={errors.password ? true : undefined} aria-describedby={errors.password ? "new-password-error" : "new-password-hint"} />
-        {errors.password ? <p id="new-password-error" className={errorText}>{errors.password.message}</p> : <p id="new-password-hint" className="mt-1 text-xs text-slate-700">Empty for a single-sign-on user.</p>}
+        <label htmlFor="new-password" className={label}>
+          Password
+        </label>
+        <input
+          id="new-password"
+          type="password"
+          autoComplete="new-password"
+          {...form.register("password")}
+          className={`${input} mt-1`}
+          aria-invalid={errors.password ? true : undefined}
+          aria-describedby={errors.password ? "new-password-error" : "new-password-hint"}
+        />
+        {errors.password ? (
+          <p id="new-password-error" className={errorText}>
+            {errors.password.message}
+          </p>
+        ) : (
+          <p id="new-password-hint" className="mt-1 text-xs text-slate-700">
+            Empty for a single-sign-on user.
+          </p>
+        )}
       </div>
       <div className="lg:pt-6">
-        <button type="submit" className={btnPrimary} disabled={pending}>{pending ? "Adding…" : "Add user"}</button>
+        <button type="submit" className={btnPrimary} disabled={pending}>
+          {pending ? "Adding…" : "Add user"}
+        </button>
       </div>
-      <p aria-live="polite" className={`text-sm sm:col-span-2 lg:col-span-5 ${message?.ok ? "text-green-800" : "text-red-800"}`}>{message?.text}</p>
+      <p aria-live="polite" className={`text-sm sm:col-span-2 lg:col-span-5 ${message?.ok ? "text-green-800" : "text-red-800"}`}>
+        {message?.text}
+      </p>
     </form>
   );
 }

@@ -33,7 +33,9 @@ function IssuedSecrets({ issued, onDone }: { issued: Issued; onDone: () => void 
         {issued.secret ? (
           <>
             <dt className="font-medium">Secret</dt>
-            <dd className="break-all font-mono" data-testid="issued-secret-value">{issued.secret}</dd>
+            <dd className="break-all font-mono" data-testid="issued-secret-value">
+              {issued.secret}
+            </dd>
           </>
         ) : null}
         {issued.signingSecret ? (
@@ -50,7 +52,17 @@ function IssuedSecrets({ issued, onDone }: { issued: Issued; onDone: () => void 
   );
 }
 
-function Row({ c, fmt, onIssued, onMessage }: { c: ApiClientRow; fmt: (iso: string) => string; onIssued: (i: Issued) => void; onMessage: (m: { ok: boolean; text: string }) => void }) {
+function Row({
+  c,
+  fmt,
+  onIssued,
+  onMessage,
+}: {
+  c: ApiClientRow;
+  fmt: (iso: string) => string;
+  onIssued: (i: Issued) => void;
+  onMessage: (m: { ok: boolean; text: string }) => void;
+}) {
   const [pending, start] = useTransition();
   const [confirming, setConfirming] = useState(false);
   const [which, setWhich] = useState<"secret" | "signing">("secret");
@@ -66,7 +78,9 @@ function Row({ c, fmt, onIssued, onMessage }: { c: ApiClientRow; fmt: (iso: stri
       <td className="px-4 py-2.5">
         <p className={c.revokedAt ? "font-medium text-red-800" : ""}>{status}</p>
         {c.rotating && c.rotatingUntil ? <p className="text-xs text-slate-700">Old secret works until {fmt(c.rotatingUntil)}</p> : null}
-        {c.signingRotating && c.signingRotatingUntil ? <p className="text-xs text-slate-700">Old signing secret accepted until {fmt(c.signingRotatingUntil)}</p> : null}
+        {c.signingRotating && c.signingRotatingUntil ? (
+          <p className="text-xs text-slate-700">Old signing secret accepted until {fmt(c.signingRotatingUntil)}</p>
+        ) : null}
       </td>
       <td className="px-4 py-2.5 text-slate-700">{c.lastUsedAt ? fmt(c.lastUsedAt) : "Never"}</td>
       <td className="px-4 py-2.5">
@@ -89,7 +103,12 @@ function Row({ c, fmt, onIssued, onMessage }: { c: ApiClientRow; fmt: (iso: stri
                   <label htmlFor={`rot-which-${c.id}`} className="block text-xs font-medium text-slate-800">
                     Rotate
                   </label>
-                  <select id={`rot-which-${c.id}`} value={which} onChange={(e) => setWhich(e.target.value as "secret" | "signing")} className="mt-0.5 h-8 rounded-md border border-slate-500 bg-white px-1 text-sm">
+                  <select
+                    id={`rot-which-${c.id}`}
+                    value={which}
+                    onChange={(e) => setWhich(e.target.value as "secret" | "signing")}
+                    className="mt-0.5 h-8 rounded-md border border-slate-500 bg-white px-1 text-sm"
+                  >
                     <option value="secret">Secret</option>
                     <option value="signing">Signing secret</option>
                   </select>
@@ -99,10 +118,22 @@ function Row({ c, fmt, onIssued, onMessage }: { c: ApiClientRow; fmt: (iso: stri
                 <label htmlFor={`rot-overlap-${c.id}`} className="block text-xs font-medium text-slate-800">
                   Old one works for (min)
                 </label>
-                <input id={`rot-overlap-${c.id}`} type="number" min={0} max={43200} value={overlap} onChange={(e) => setOverlap(e.target.value)} className="mt-0.5 h-8 w-24 rounded-md border border-slate-500 bg-white px-2 text-sm" />
+                <input
+                  id={`rot-overlap-${c.id}`}
+                  type="number"
+                  min={0}
+                  max={43200}
+                  value={overlap}
+                  onChange={(e) => setOverlap(e.target.value)}
+                  className="mt-0.5 h-8 w-24 rounded-md border border-slate-500 bg-white px-2 text-sm"
+                />
               </div>
               <button type="submit" className={btnSmall} disabled={pending}>
-                Rotate<span className="sr-only"> {which === "signing" ? "the signing secret" : "the secret"} of {c.name}</span>
+                Rotate
+                <span className="sr-only">
+                  {" "}
+                  {which === "signing" ? "the signing secret" : "the secret"} of {c.name}
+                </span>
               </button>
             </form>
             {confirming ? (
@@ -158,10 +189,18 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
           <caption className="sr-only">API clients</caption>
           <thead>
             <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-              <th scope="col" className="px-4 py-2">Client</th>
-              <th scope="col" className="px-4 py-2">Status</th>
-              <th scope="col" className="px-4 py-2">Last used</th>
-              <th scope="col" className="px-4 py-2">Rotate and revoke</th>
+              <th scope="col" className="px-4 py-2">
+                Client
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Last used
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Rotate and revoke
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -198,7 +237,15 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
           <label htmlFor="api-client-name" className={label}>
             Name of a new client
           </label>
-          <input id="api-client-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="AlayaConnector UAT" className={`${input} mt-1`} aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? "api-client-name-error" : undefined} />
+          <input
+            id="api-client-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="AlayaConnector UAT"
+            className={`${input} mt-1`}
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? "api-client-name-error" : undefined}
+          />
           {nameError ? (
             <p id="api-client-name-error" className={errorText}>
               {nameError}

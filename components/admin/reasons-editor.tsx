@@ -14,7 +14,10 @@ type Reason = { code: string; label: string; active: boolean };
 export function ReasonsEditor({ reasons, kind }: { reasons: Reason[]; kind: "rejection" | "update" }) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const form = useForm<z.input<typeof ZAddReason>, unknown, z.infer<typeof ZAddReason>>({ resolver: zodResolver(ZAddReason), defaultValues: { kind, code: "", label: "" } });
+  const form = useForm<z.input<typeof ZAddReason>, unknown, z.infer<typeof ZAddReason>>({
+    resolver: zodResolver(ZAddReason),
+    defaultValues: { kind, code: "", label: "" },
+  });
   const { errors } = form.formState;
   return (
     <div className="space-y-4">
@@ -55,20 +58,28 @@ export function ReasonsEditor({ reasons, kind }: { reasons: Reason[]; kind: "rej
         )}
       >
         <div>
-          <label htmlFor={`${kind}-reason-code`} className={label}>Code</label>
+          <label htmlFor={`${kind}-reason-code`} className={label}>
+            Code
+          </label>
           <input id={`${kind}-reason-code`} {...form.register("code")} className={`${input} mt-1`} aria-invalid={errors.code ? true : undefined} />
           {errors.code ? <p className={errorText}>{errors.code.message}</p> : null}
         </div>
         <div>
-          <label htmlFor={`${kind}-reason-label`} className={label}>Label</label>
+          <label htmlFor={`${kind}-reason-label`} className={label}>
+            Label
+          </label>
           <input id={`${kind}-reason-label`} {...form.register("label")} className={`${input} mt-1`} aria-invalid={errors.label ? true : undefined} />
           {errors.label ? <p className={errorText}>{errors.label.message}</p> : null}
         </div>
         <div className="sm:pt-6">
-          <button type="submit" className={btnPrimary} disabled={pending}>Add reason</button>
+          <button type="submit" className={btnPrimary} disabled={pending}>
+            Add reason
+          </button>
         </div>
       </form>
-      <p aria-live="polite" className={`text-sm ${message?.ok ? "text-green-800" : "text-red-800"}`}>{message?.text}</p>
+      <p aria-live="polite" className={`text-sm ${message?.ok ? "text-green-800" : "text-red-800"}`}>
+        {message?.text}
+      </p>
     </div>
   );
 }

@@ -33,7 +33,12 @@ export function UserControls({ user, isSelf }: { user: { id: string; email: stri
         ))}
       </select>
       {!isSelf ? (
-        <button type="button" className={btnSmall} disabled={pending} onClick={() => run(() => setUserDisabledAction({ userId: user.id, disabled: !user.disabled }))}>
+        <button
+          type="button"
+          className={btnSmall}
+          disabled={pending}
+          onClick={() => run(() => setUserDisabledAction({ userId: user.id, disabled: !user.disabled }))}
+        >
           {user.disabled ? "Enable" : "Disable"}
           <span className="sr-only"> {user.email}</span>
         </button>

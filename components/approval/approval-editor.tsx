@@ -61,21 +61,21 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
           () => setMsg({ kind: "error", text: "Some fields need attention: see the messages beside them." }),
         )()
       : handleSubmit(
-      (data) =>
-        startTransition(async () => {
-          setMsg(null);
-          const action = kind === "approve" ? approveReferralAction : retryPushAction;
-          const r = await action({ referralId: p.referralId, version: p.version, approval: data });
-          if (r.status === "success") {
-            setMsg({ kind: "info", text: r.message ?? "Done" });
-            router.refresh();
-          } else {
-            const formLevel = applyFieldErrors(setError, r, { focus: true });
-            setMsg({ kind: "error", text: formLevel ?? r.message ?? "Not saved." });
-          }
-        }),
-      () => setMsg({ kind: "error", text: "Some fields need attention: see the messages beside them." }),
-    )();
+          (data) =>
+            startTransition(async () => {
+              setMsg(null);
+              const action = kind === "approve" ? approveReferralAction : retryPushAction;
+              const r = await action({ referralId: p.referralId, version: p.version, approval: data });
+              if (r.status === "success") {
+                setMsg({ kind: "info", text: r.message ?? "Done" });
+                router.refresh();
+              } else {
+                const formLevel = applyFieldErrors(setError, r, { focus: true });
+                setMsg({ kind: "error", text: formLevel ?? r.message ?? "Not saved." });
+              }
+            }),
+          () => setMsg({ kind: "error", text: "Some fields need attention: see the messages beside them." }),
+        )();
 
   const saveDraft = () =>
     startTransition(async () => {
@@ -129,8 +129,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         </p>
         {p.locked?.length ? (
           <p className="mt-2 rounded-md border border-slate-300 bg-slate-50 p-2 text-sm text-slate-800" data-testid="retry-locked">
-            Already in ACCloud, so a retry cannot change:{" "}
-            {p.locked.map((l) => `${FIELD_LABELS[l.field] ?? l.field} (${l.step})`).join(", ")}.
+            Already in ACCloud, so a retry cannot change: {p.locked.map((l) => `${FIELD_LABELS[l.field] ?? l.field} (${l.step})`).join(", ")}.
           </p>
         ) : null}
       </div>
@@ -151,31 +150,38 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
           </dl>
         ) : (
           <>
-        <div>
-          <span className={label} id="care-type-label">
-            Care type
-          </span>
-          <div role="radiogroup" aria-labelledby="care-type-label" className="mt-1 flex gap-4 text-sm">
-            {(["nursing", "psw"] as const).map((v) => (
-              <label key={v} className="flex items-center gap-1.5">
-                <input type="radio" value={v} {...register("careType")} /> {v === "nursing" ? "Nursing" : "PSW"}
-              </label>
-            ))}
-          </div>
-          <FieldError id="careType" message={err("careType")} />
-        </div>
-        <SelectField id="serviceCodeId" label="Service code" options={p.serviceCodes} register={register} message={err("serviceCodeId")} />
-        <div>
-          <SelectField id="funderId" label="Funder (single funder, 100%)" options={p.funders} register={register} message={err("funderId")} />
-        </div>
-        <div>
-          <SelectField id="supplyPersonaId" label="Agency (supplier)" options={p.suppliers} register={register} message={err("supplyPersonaId")} />
-          {!p.agency.inTrustedNetwork ? <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p> : null}
-        </div>
+            <div>
+              <span className={label} id="care-type-label">
+                Care type
+              </span>
+              <div role="radiogroup" aria-labelledby="care-type-label" className="mt-1 flex gap-4 text-sm">
+                {(["nursing", "psw"] as const).map((v) => (
+                  <label key={v} className="flex items-center gap-1.5">
+                    <input type="radio" value={v} {...register("careType")} /> {v === "nursing" ? "Nursing" : "PSW"}
+                  </label>
+                ))}
+              </div>
+              <FieldError id="careType" message={err("careType")} />
+            </div>
+            <SelectField id="serviceCodeId" label="Service code" options={p.serviceCodes} register={register} message={err("serviceCodeId")} />
+            <div>
+              <SelectField id="funderId" label="Funder (single funder, 100%)" options={p.funders} register={register} message={err("funderId")} />
+            </div>
+            <div>
+              <SelectField id="supplyPersonaId" label="Agency (supplier)" options={p.suppliers} register={register} message={err("supplyPersonaId")} />
+              {!p.agency.inTrustedNetwork ? <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p> : null}
+            </div>
           </>
         )}
         <TextField id="startDate" type="date" label="Start date" register={register} message={err("startDate")} />
-        <TextField id="endDate" type="date" label="End date" register={register} message={err("endDate")} hint={`Every authorization covers these dates; the referral is sent as midnight ${p.clientTimezone}.`} />
+        <TextField
+          id="endDate"
+          type="date"
+          label="End date"
+          register={register}
+          message={err("endDate")}
+          hint={`Every authorization covers these dates; the referral is sent as midnight ${p.clientTimezone}.`}
+        />
         {p.update ? (
           <div className="sm:col-span-2">
             <button type="button" className={btnSmall} onClick={extendByAMonth}>
@@ -248,7 +254,10 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
       ) : null}
 
       {msg ? (
-        <p role={msg.kind === "error" ? "alert" : "status"} className={msg.kind === "error" ? "rounded-md bg-red-50 p-2 text-sm text-red-900" : "rounded-md bg-green-50 p-2 text-sm text-green-900"}>
+        <p
+          role={msg.kind === "error" ? "alert" : "status"}
+          className={msg.kind === "error" ? "rounded-md bg-red-50 p-2 text-sm text-red-900" : "rounded-md bg-green-50 p-2 text-sm text-green-900"}
+        >
           {msg.text}
         </p>
       ) : null}
@@ -297,4 +306,3 @@ const FIELD_LABELS: Record<string, string> = {
   caseManager: "case manager",
   authorizations: "authorizations",
 };
-

@@ -17,7 +17,11 @@ export function ApprovalSection({ panel, referralId }: { panel: ApprovalPanel; r
         <div className={`${card} space-y-2 p-4`} id="approval">
           <h2 className="text-base font-semibold">{panel.pushKind === "cancel" ? "The cancel did not reach ACCloud" : "Documents did not reach ACCloud"}</h2>
           <p className="text-sm text-slate-800">Fix what ACCloud reported (beside the failed step), then try again.</p>
-          <RetryButton referralId={referralId} version={panel.version} label={panel.pushKind === "cancel" ? "Retry the cancel" : "Retry sending the documents"} />
+          <RetryButton
+            referralId={referralId}
+            version={panel.version}
+            label={panel.pushKind === "cancel" ? "Retry the cancel" : "Retry sending the documents"}
+          />
         </div>
       );
     case "paused":
@@ -31,9 +35,16 @@ export function ApprovalSection({ panel, referralId }: { panel: ApprovalPanel; r
         <div className={`${card} flex flex-wrap items-center justify-between gap-3 p-4`} id="approval">
           <div className="text-sm">
             <h2 className="text-base font-semibold">Sent to the agency</h2>
-            <p className="text-slate-800">{panel.processed ? "The agency processed it." : "Waiting for the agency to process it."} Change the dates, limits or case manager with a new revision.</p>
+            <p className="text-slate-800">
+              {panel.processed ? "The agency processed it." : "Waiting for the agency to process it."} Change the dates, limits or case manager with a new
+              revision.
+            </p>
           </div>
-          <Link href={`/referrals/${referralId}?edit=1#approval`} className="inline-flex rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900" data-shortcut="edit">
+          <Link
+            href={`/referrals/${referralId}?edit=1#approval`}
+            className="inline-flex rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900"
+            data-shortcut="edit"
+          >
             Change approval
           </Link>
         </div>

@@ -33,8 +33,21 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
   );
 }
 
-
-export function TextField({ id, label: text, register, message, type = "text", hint }: { id: string; label: string; register: Reg; message?: string; type?: string; hint?: string }) {
+export function TextField({
+  id,
+  label: text,
+  register,
+  message,
+  type = "text",
+  hint,
+}: {
+  id: string;
+  label: string;
+  register: Reg;
+  message?: string;
+  type?: string;
+  hint?: string;
+}) {
   return (
     <div>
       <label htmlFor={id} className={label}>
@@ -58,7 +71,21 @@ export function TextField({ id, label: text, register, message, type = "text", h
   );
 }
 
-export function NumberField({ id, label: text, fullLabel, register, message, compact }: { id: string; label: string; fullLabel?: string; register: Reg; message?: string; compact?: boolean }) {
+export function NumberField({
+  id,
+  label: text,
+  fullLabel,
+  register,
+  message,
+  compact,
+}: {
+  id: string;
+  label: string;
+  fullLabel?: string;
+  register: Reg;
+  message?: string;
+  compact?: boolean;
+}) {
   return (
     <div>
       <label htmlFor={id} className={compact ? "block text-xs font-medium text-slate-800" : label}>
@@ -81,13 +108,31 @@ export function NumberField({ id, label: text, fullLabel, register, message, com
   );
 }
 
-export function SelectField({ id, label: text, options, register, message }: { id: string; label: string; options: Option[]; register: Reg; message?: string }) {
+export function SelectField({
+  id,
+  label: text,
+  options,
+  register,
+  message,
+}: {
+  id: string;
+  label: string;
+  options: Option[];
+  register: Reg;
+  message?: string;
+}) {
   return (
     <div>
       <label htmlFor={id} className={label}>
         {text}
       </label>
-      <select id={id} className={`${input} mt-1`} aria-invalid={message ? true : undefined} aria-describedby={`${id}-error`} {...register(id as FieldPath<TApprovalInput>)}>
+      <select
+        id={id}
+        className={`${input} mt-1`}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={`${id}-error`}
+        {...register(id as FieldPath<TApprovalInput>)}
+      >
         <option value="">Choose…</option>
         {options.map((o) => (
           <option key={o.id} value={o.id}>

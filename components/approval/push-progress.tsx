@@ -76,7 +76,10 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
       <ol className="mt-3 space-y-2">
         {push.steps.map((s, i) => (
           <li key={s.name} className="flex items-start gap-3 text-sm" data-testid={`push-step-${s.name}`} data-status={s.status}>
-            <span aria-hidden="true" className={`mt-0.5 inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${stepColor(s.status)}`}>
+            <span
+              aria-hidden="true"
+              className={`mt-0.5 inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${stepColor(s.status)}`}
+            >
               {s.status === "done" ? "✓" : s.status === "failed" ? "!" : i + 1}
             </span>
             <div className="min-w-0">
@@ -85,7 +88,9 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
                 {s.attempts > 1 ? <span className="text-slate-700"> · attempt {s.attempts}</span> : null}
               </p>
               {s.status === "done" && s.accloudIds?.length ? (
-                <p className="break-all text-xs text-slate-700">ACCloud id{s.accloudIds.length > 1 ? "s" : ""}: {s.accloudIds.join(", ")}</p>
+                <p className="break-all text-xs text-slate-700">
+                  ACCloud id{s.accloudIds.length > 1 ? "s" : ""}: {s.accloudIds.join(", ")}
+                </p>
               ) : null}
               {s.error && s.status !== "done" ? <p className="text-xs text-red-800">{s.error}</p> : null}
             </div>
@@ -110,10 +115,26 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
 }
 
 function PushStatusText({ status }: { status: string }) {
-  const text: Record<string, string> = { queued: "Waiting for a worker", running: "Sending…", retrying: "Retrying after an error", sent: "Sent", failed: "Failed" };
-  return <span className={status === "failed" ? "font-semibold text-red-800" : status === "sent" ? "font-semibold text-green-800" : "text-slate-800"}>{text[status] ?? status}</span>;
+  const text: Record<string, string> = {
+    queued: "Waiting for a worker",
+    running: "Sending…",
+    retrying: "Retrying after an error",
+    sent: "Sent",
+    failed: "Failed",
+  };
+  return (
+    <span className={status === "failed" ? "font-semibold text-red-800" : status === "sent" ? "font-semibold text-green-800" : "text-slate-800"}>
+      {text[status] ?? status}
+    </span>
+  );
 }
 
 const stepText = (s: string) => ({ waiting: "waiting", running: "running…", done: "done", failed: "failed" })[s] ?? s;
 const stepColor = (s: string) =>
-  s === "done" ? "bg-green-700 text-white" : s === "failed" ? "bg-red-700 text-white" : s === "running" ? "bg-blue-800 text-white" : "bg-slate-200 text-slate-800";
+  s === "done"
+    ? "bg-green-700 text-white"
+    : s === "failed"
+      ? "bg-red-700 text-white"
+      : s === "running"
+        ? "bg-blue-800 text-white"
+        : "bg-slate-200 text-slate-800";

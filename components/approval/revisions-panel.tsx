@@ -31,15 +31,28 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
           <caption className="sr-only">Revisions of this referral</caption>
           <thead>
             <tr className="border-b border-slate-300 text-xs uppercase tracking-wide text-slate-700">
-              <th scope="col" className="px-4 py-2">Revision</th>
-              <th scope="col" className="px-2 py-2">When, who</th>
-              <th scope="col" className="px-2 py-2">Why</th>
-              <th scope="col" className="px-2 py-2">In ACCloud</th>
+              <th scope="col" className="px-4 py-2">
+                Revision
+              </th>
+              <th scope="col" className="px-2 py-2">
+                When, who
+              </th>
+              <th scope="col" className="px-2 py-2">
+                Why
+              </th>
+              <th scope="col" className="px-2 py-2">
+                In ACCloud
+              </th>
             </tr>
           </thead>
           <tbody>
             {history.rows.map((r, i) => (
-              <tr key={`${r.revision ?? "x"}-${r.accloud?.revisionNumber ?? i}`} className="border-b border-slate-100 align-top" data-revision={r.revision ?? undefined} data-accloud-revision={r.accloud?.revisionNumber}>
+              <tr
+                key={`${r.revision ?? "x"}-${r.accloud?.revisionNumber ?? i}`}
+                className="border-b border-slate-100 align-top"
+                data-revision={r.revision ?? undefined}
+                data-accloud-revision={r.accloud?.revisionNumber}
+              >
                 <th scope="row" className="px-4 py-2 font-medium">
                   {r.revision !== null ? `Revision ${r.revision}` : "—"}
                   <span className="block text-xs font-normal text-slate-700">
@@ -63,7 +76,9 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
                       {r.accloud.isLatest ? <strong className="ml-1 rounded bg-blue-100 px-1.5 py-0.5 text-xs text-blue-900">latest</strong> : null}
                       <span className="block text-xs text-slate-700">
                         {STATUS_WORDS[r.accloud.status] ?? r.accloud.status}
-                        {r.accloud.cancelReasonCode ? ` (${CANCEL_REASON_LABELS[r.accloud.cancelReasonCode as CancelReasonCode] ?? r.accloud.cancelReasonCode})` : ""}
+                        {r.accloud.cancelReasonCode
+                          ? ` (${CANCEL_REASON_LABELS[r.accloud.cancelReasonCode as CancelReasonCode] ?? r.accloud.cancelReasonCode})`
+                          : ""}
                       </span>
                       <span className="block break-all font-mono text-xs text-slate-700">{r.accloud.referralId}</span>
                     </>
@@ -103,23 +118,37 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
             </button>
           </form>
           {changes ? (
-            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`What changed for the agency from revision ${a} to ${b}`} data-testid="revision-diff">
+            <div
+              className="overflow-x-auto"
+              tabIndex={0}
+              role="region"
+              aria-label={`What changed for the agency from revision ${a} to ${b}`}
+              data-testid="revision-diff"
+            >
               <table className="w-full min-w-[28rem] border-collapse text-sm">
                 <caption className="mb-1 text-left font-medium">
                   What the agency received: revision {a} → revision {b}
                 </caption>
                 <thead>
                   <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-                    <th scope="col" className="py-1.5 pr-3">Field</th>
-                    <th scope="col" className="py-1.5 pr-3">Revision {a}</th>
-                    <th scope="col" className="py-1.5">Revision {b}</th>
+                    <th scope="col" className="py-1.5 pr-3">
+                      Field
+                    </th>
+                    <th scope="col" className="py-1.5 pr-3">
+                      Revision {a}
+                    </th>
+                    <th scope="col" className="py-1.5">
+                      Revision {b}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {changes.length ? (
                     changes.map((c) => (
                       <tr key={c.label} className="border-b border-slate-100 align-top">
-                        <th scope="row" className="py-1.5 pr-3 text-left font-medium">{c.label}</th>
+                        <th scope="row" className="py-1.5 pr-3 text-left font-medium">
+                          {c.label}
+                        </th>
                         <td className="py-1.5 pr-3 text-slate-700">{c.kind === "added" ? "(none)" : valueText(c.before)}</td>
                         <td className="py-1.5 font-medium">{c.kind === "removed" ? "(removed)" : valueText(c.after)}</td>
                       </tr>

@@ -29,7 +29,10 @@ export function RulePreview({ startDate, endDate, rules, unit }: { startDate: st
           const first = new Date(Date.UTC(y, mo - 1, 1));
           const lead = (first.getUTCDay() + 6) % 7;
           const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-          const cells: Array<string | null> = [...Array(lead).fill(null), ...Array.from({ length: daysInMonth }, (_, i) => `${m}-${String(i + 1).padStart(2, "0")}`)];
+          const cells: Array<string | null> = [
+            ...Array(lead).fill(null),
+            ...Array.from({ length: daysInMonth }, (_, i) => `${m}-${String(i + 1).padStart(2, "0")}`),
+          ];
           return (
             <table key={m} className="border-collapse text-center text-xs">
               <caption className="mb-1 text-left text-xs font-semibold text-slate-800">

@@ -98,7 +98,13 @@ export function ConfirmUpdate({
 }) {
   const ref = useModal(open);
   return (
-    <dialog ref={ref} onClose={onClose} aria-labelledby="confirm-update-title" className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" data-testid="confirm-update">
+    <dialog
+      ref={ref}
+      onClose={onClose}
+      aria-labelledby="confirm-update-title"
+      className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      data-testid="confirm-update"
+    >
       <div className="space-y-3 p-4 text-sm">
         <h2 id="confirm-update-title" className="text-lg font-semibold">
           Send revision {summary.revision} to the agency?

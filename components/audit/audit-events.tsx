@@ -22,7 +22,11 @@ const actorKind: Record<string, string> = { user: "", api_client: " (API client)
 /** The events of a page, newest first: a sentence each, its details one click away. */
 export function AuditEvents({ rows, showFreeText }: { rows: DescribedEvent[]; showFreeText: boolean }) {
   return (
-    <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Audit events, newest first" data-testid="audit-events">
+    <ol
+      className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm"
+      aria-label="Audit events, newest first"
+      data-testid="audit-events"
+    >
       {rows.map((e) => {
         const items = showFreeText ? [...e.items, ...e.freeText] : e.items;
         return (
@@ -77,12 +81,24 @@ export function WhoSawPanel({ rows }: { rows: WhoSaw }) {
             <caption className="sr-only">Every view and download of this request’s pages and files, per person</caption>
             <thead>
               <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-                <th scope="col" className="px-4 py-2">Person</th>
-                <th scope="col" className="px-4 py-2 text-right">Page views</th>
-                <th scope="col" className="px-4 py-2 text-right">Files viewed</th>
-                <th scope="col" className="px-4 py-2 text-right">Downloads</th>
-                <th scope="col" className="px-4 py-2">First</th>
-                <th scope="col" className="px-4 py-2">Last</th>
+                <th scope="col" className="px-4 py-2">
+                  Person
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Page views
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Files viewed
+                </th>
+                <th scope="col" className="px-4 py-2 text-right">
+                  Downloads
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  First
+                </th>
+                <th scope="col" className="px-4 py-2">
+                  Last
+                </th>
               </tr>
             </thead>
             <tbody>

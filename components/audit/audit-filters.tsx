@@ -19,7 +19,17 @@ function Err({ id, text }: { id: string; text?: string }) {
  * The trail's filters: a plain GET form, so every view of the trail is a URL a supervisor can
  * bookmark or send, and the CSV link exports exactly that view.
  */
-export function AuditFilters({ raw, errors, options, exportHref }: { raw: Record<string, string>; errors: Record<string, string>; options: Options; exportHref: string | null }) {
+export function AuditFilters({
+  raw,
+  errors,
+  options,
+  exportHref,
+}: {
+  raw: Record<string, string>;
+  errors: Record<string, string>;
+  options: Options;
+  exportHref: string | null;
+}) {
   const invalid = (k: string) => (errors[k] ? { "aria-invalid": true as const, "aria-describedby": `af-${k}-error` } : {});
   return (
     <form method="get" action="/audit" aria-label="Filter the audit trail" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -28,7 +38,16 @@ export function AuditFilters({ raw, errors, options, exportHref }: { raw: Record
           <label htmlFor="af-user" className={lbl}>
             User (e-mail)
           </label>
-          <input id="af-user" name="user" type="email" list="af-users" autoComplete="off" defaultValue={raw.user ?? ""} className={field} {...invalid("user")} />
+          <input
+            id="af-user"
+            name="user"
+            type="email"
+            list="af-users"
+            autoComplete="off"
+            defaultValue={raw.user ?? ""}
+            className={field}
+            {...invalid("user")}
+          />
           <datalist id="af-users">
             {options.users.map((u) => (
               <option key={u.email} value={u.email}>
@@ -71,7 +90,15 @@ export function AuditFilters({ raw, errors, options, exportHref }: { raw: Record
           <label htmlFor="af-referral" className={lbl}>
             Referral (id or request id)
           </label>
-          <input id="af-referral" name="referral" autoComplete="off" spellCheck={false} defaultValue={raw.referral ?? ""} className={`${field} font-mono`} {...invalid("referral")} />
+          <input
+            id="af-referral"
+            name="referral"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={raw.referral ?? ""}
+            className={`${field} font-mono`}
+            {...invalid("referral")}
+          />
           <Err id="af-referral-error" text={errors.referral} />
         </div>
         <div>
@@ -102,7 +129,9 @@ export function AuditFilters({ raw, errors, options, exportHref }: { raw: Record
           ) : null}
         </div>
       </div>
-      <p className="mt-3 text-xs text-slate-700">Dates are in Eastern time and include both days. The CSV holds every event of these filters, not only this page.</p>
+      <p className="mt-3 text-xs text-slate-700">
+        Dates are in Eastern time and include both days. The CSV holds every event of these filters, not only this page.
+      </p>
     </form>
   );
 }

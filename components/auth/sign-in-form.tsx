@@ -7,8 +7,8 @@ import { btnPrimary, errorText, input, label } from "@/components/ui/styles";
 
 export function SignInForm({ next }: { next: string }) {
   const [state, formAction, pending] = useActionState(signInAction, null);
-  const emailError = (state ? resultFieldErrors(state).email?.[0] : undefined);
-  const passwordError = (state ? resultFieldErrors(state).password?.[0] : undefined);
+  const emailError = state ? resultFieldErrors(state).email?.[0] : undefined;
+  const passwordError = state ? resultFieldErrors(state).password?.[0] : undefined;
   return (
     <form action={formAction} noValidate className="space-y-4">
       <input type="hidden" name="next" value={next} />
@@ -16,7 +16,18 @@ export function SignInForm({ next }: { next: string }) {
         <label htmlFor="email" className={label}>
           E-mail
         </label>
-        <input id="email" name="email" type="email" autoComplete="username" required defaultValue={state?.email ?? ""} key={state?.email ?? ""} className={`${input} mt-1`} aria-invalid={emailError ? true : undefined} aria-describedby={emailError ? "email-error" : undefined} />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={state?.email ?? ""}
+          key={state?.email ?? ""}
+          className={`${input} mt-1`}
+          aria-invalid={emailError ? true : undefined}
+          aria-describedby={emailError ? "email-error" : undefined}
+        />
         {emailError ? (
           <p id="email-error" className={errorText}>
             {emailError}
@@ -27,7 +38,17 @@ export function SignInForm({ next }: { next: string }) {
         <label htmlFor="password" className={label}>
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(state?.email)} className={`${input} mt-1`} aria-invalid={passwordError ? true : undefined} aria-describedby={passwordError ? "password-error" : undefined} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          autoFocus={Boolean(state?.email)}
+          className={`${input} mt-1`}
+          aria-invalid={passwordError ? true : undefined}
+          aria-describedby={passwordError ? "password-error" : undefined}
+        />
         {passwordError ? (
           <p id="password-error" className={errorText}>
             {passwordError}

@@ -36,7 +36,21 @@ function Legend({ items }: { items: Array<{ label: string; color: string; dashed
   );
 }
 
-function Frame({ id, title, desc, children, legend, table }: { id: string; title: string; desc: string; children: React.ReactNode; legend: React.ReactNode; table: React.ReactNode }) {
+function Frame({
+  id,
+  title,
+  desc,
+  children,
+  legend,
+  table,
+}: {
+  id: string;
+  title: string;
+  desc: string;
+  children: React.ReactNode;
+  legend: React.ReactNode;
+  table: React.ReactNode;
+}) {
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby={`${id}-caption`} data-testid={`chart-${id}`}>
       <figcaption id={`${id}-caption`} className="text-base font-semibold text-slate-900">
@@ -94,7 +108,16 @@ function XLabels({ labels, x }: { labels: string[]; x: (i: number) => number }) 
 const th = "px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-700";
 const td = "px-3 py-1.5 tabular-nums";
 
-type Week = { week: string; received: number; decided: number; sent: number; cancelled: number; slaCompliance: number | null; toDecision: { p50: number | null; p90: number | null }; toSent: { p50: number | null; p90: number | null } };
+type Week = {
+  week: string;
+  received: number;
+  decided: number;
+  sent: number;
+  cancelled: number;
+  slaCompliance: number | null;
+  toDecision: { p50: number | null; p90: number | null };
+  toSent: { p50: number | null; p90: number | null };
+};
 
 export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
   const keys = ["received", "decided", "sent", "cancelled"] as const;
@@ -114,17 +137,29 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
           <caption className="sr-only">Requests per week</caption>
           <thead>
             <tr className="border-b border-slate-300">
-              <th scope="col" className={th}>Week of</th>
-              <th scope="col" className={th}>Received</th>
-              <th scope="col" className={th}>Decided</th>
-              <th scope="col" className={th}>Sent</th>
-              <th scope="col" className={th}>Cancelled</th>
+              <th scope="col" className={th}>
+                Week of
+              </th>
+              <th scope="col" className={th}>
+                Received
+              </th>
+              <th scope="col" className={th}>
+                Decided
+              </th>
+              <th scope="col" className={th}>
+                Sent
+              </th>
+              <th scope="col" className={th}>
+                Cancelled
+              </th>
             </tr>
           </thead>
           <tbody>
             {weeks.map((w) => (
               <tr key={w.week} className="border-b border-slate-100">
-                <th scope="row" className="px-3 py-1.5 text-left font-medium">{weekText(w.week)}</th>
+                <th scope="row" className="px-3 py-1.5 text-left font-medium">
+                  {weekText(w.week)}
+                </th>
                 <td className={td}>{w.received}</td>
                 <td className={td}>{w.decided}</td>
                 <td className={td}>{w.sent}</td>
@@ -165,24 +200,45 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
       id="durations"
       title="Time to decision and to sent, per week"
       desc={`Medians and 90th percentiles in hours from receipt, per week; the dotted line is the ${slaHours}-hour review SLA. The table below lists every week.`}
-      legend={<Legend items={[...series.map((s) => ({ label: s.label, color: s.color, dashed: s.dashed })), { label: `SLA (${slaHours} h)`, color: "#64748b", dashed: true }]} />}
+      legend={
+        <Legend
+          items={[
+            ...series.map((s) => ({ label: s.label, color: s.color, dashed: s.dashed })),
+            { label: `SLA (${slaHours} h)`, color: "#64748b", dashed: true },
+          ]}
+        />
+      }
       table={
         <table className="w-full min-w-[36rem] border-collapse">
           <caption className="sr-only">Time to decision and to sent, per week</caption>
           <thead>
             <tr className="border-b border-slate-300">
-              <th scope="col" className={th}>Week of</th>
-              <th scope="col" className={th}>Decision, median</th>
-              <th scope="col" className={th}>Decision, 90th pct.</th>
-              <th scope="col" className={th}>Sent, median</th>
-              <th scope="col" className={th}>Sent, 90th pct.</th>
-              <th scope="col" className={th}>Within SLA</th>
+              <th scope="col" className={th}>
+                Week of
+              </th>
+              <th scope="col" className={th}>
+                Decision, median
+              </th>
+              <th scope="col" className={th}>
+                Decision, 90th pct.
+              </th>
+              <th scope="col" className={th}>
+                Sent, median
+              </th>
+              <th scope="col" className={th}>
+                Sent, 90th pct.
+              </th>
+              <th scope="col" className={th}>
+                Within SLA
+              </th>
             </tr>
           </thead>
           <tbody>
             {weeks.map((w) => (
               <tr key={w.week} className="border-b border-slate-100">
-                <th scope="row" className="px-3 py-1.5 text-left font-medium">{weekText(w.week)}</th>
+                <th scope="row" className="px-3 py-1.5 text-left font-medium">
+                  {weekText(w.week)}
+                </th>
                 <td className={td}>{hoursText(w.toDecision.p50)}</td>
                 <td className={td}>{hoursText(w.toDecision.p90)}</td>
                 <td className={td}>{hoursText(w.toSent.p50)}</td>
@@ -201,7 +257,15 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
           const points = weeks.filter((w) => s.get(w) !== null);
           return (
             <g key={s.key} aria-hidden="true">
-              <LinePath data={points} x={(w) => x(w.week) ?? 0} y={(w) => y(s.get(w) ?? 0)} stroke={s.color} strokeWidth={2.5} strokeDasharray={s.dashed ? "6 4" : undefined} fill="none" />
+              <LinePath
+                data={points}
+                x={(w) => x(w.week) ?? 0}
+                y={(w) => y(s.get(w) ?? 0)}
+                stroke={s.color}
+                strokeWidth={2.5}
+                strokeDasharray={s.dashed ? "6 4" : undefined}
+                fill="none"
+              />
               {points.map((w) => (
                 <circle key={w.week} cx={x(w.week) ?? 0} cy={y(s.get(w) ?? 0)} r={3} fill={s.color} />
               ))}
@@ -214,7 +278,17 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
   );
 }
 
-type Agency = { orgId: string; name: string; received: number; decided: number; sent: number; cancelled: number; slaCompliance: number | null; toDecision: { p50: number | null; p90: number | null }; toSent: { p50: number | null; p90: number | null } };
+type Agency = {
+  orgId: string;
+  name: string;
+  received: number;
+  decided: number;
+  sent: number;
+  cancelled: number;
+  slaCompliance: number | null;
+  toDecision: { p50: number | null; p90: number | null };
+  toSent: { p50: number | null; p90: number | null };
+};
 
 export function AgencyChart({ agencies }: { agencies: Agency[] }) {
   const shown = agencies.filter((a) => a.toDecision.p50 !== null).slice(0, 12);
@@ -231,7 +305,12 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
         Time to decision by agency
       </figcaption>
       <div className="mt-2">
-        <Legend items={[{ label: "Median", color: SERIES_COLORS.decided }, { label: "90th percentile", color: "#334155", dashed: true }]} />
+        <Legend
+          items={[
+            { label: "Median", color: SERIES_COLORS.decided },
+            { label: "90th percentile", color: "#334155", dashed: true },
+          ]}
+        />
       </div>
       <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Time to decision by agency (chart, scrolls sideways)">
         <svg viewBox={`0 0 ${W} ${h}`} className="h-auto w-full min-w-[34rem] max-w-[56rem]" role="img" aria-labelledby="agencies-title agencies-desc">
@@ -252,7 +331,9 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
                   {cut(a.name)}
                 </text>
                 <Bar x={0} y={4} width={x(a.toDecision.p50 ?? 0)} height={rowH - 8} fill={SERIES_COLORS.decided} />
-                {a.toDecision.p90 !== null ? <line x1={x(a.toDecision.p90)} x2={x(a.toDecision.p90)} y1={2} y2={rowH - 2} stroke="#334155" strokeWidth={2.5} /> : null}
+                {a.toDecision.p90 !== null ? (
+                  <line x1={x(a.toDecision.p90)} x2={x(a.toDecision.p90)} y1={2} y2={rowH - 2} stroke="#334155" strokeWidth={2.5} />
+                ) : null}
               </g>
             ))}
           </Group>
@@ -265,21 +346,41 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
             <caption className="sr-only">Turnaround by agency</caption>
             <thead>
               <tr className="border-b border-slate-300">
-                <th scope="col" className={th}>Agency</th>
-                <th scope="col" className={th}>Received</th>
-                <th scope="col" className={th}>Decided</th>
-                <th scope="col" className={th}>Sent</th>
-                <th scope="col" className={th}>Cancelled</th>
-                <th scope="col" className={th}>Decision, median</th>
-                <th scope="col" className={th}>Decision, 90th pct.</th>
-                <th scope="col" className={th}>Sent, median</th>
-                <th scope="col" className={th}>Within SLA</th>
+                <th scope="col" className={th}>
+                  Agency
+                </th>
+                <th scope="col" className={th}>
+                  Received
+                </th>
+                <th scope="col" className={th}>
+                  Decided
+                </th>
+                <th scope="col" className={th}>
+                  Sent
+                </th>
+                <th scope="col" className={th}>
+                  Cancelled
+                </th>
+                <th scope="col" className={th}>
+                  Decision, median
+                </th>
+                <th scope="col" className={th}>
+                  Decision, 90th pct.
+                </th>
+                <th scope="col" className={th}>
+                  Sent, median
+                </th>
+                <th scope="col" className={th}>
+                  Within SLA
+                </th>
               </tr>
             </thead>
             <tbody>
               {agencies.map((a) => (
                 <tr key={a.orgId} className="border-b border-slate-100">
-                  <th scope="row" className="px-3 py-1.5 text-left font-medium">{a.name}</th>
+                  <th scope="row" className="px-3 py-1.5 text-left font-medium">
+                    {a.name}
+                  </th>
                   <td className={td}>{a.received}</td>
                   <td className={td}>{a.decided}</td>
                   <td className={td}>{a.sent}</td>

@@ -50,7 +50,9 @@ export function PreferencesForm({ events, initial, smtp }: { events: readonly Ev
       </fieldset>
       <p className="text-sm text-slate-700">
         E-mails carry a link and the request id only, never client details.{" "}
-        {smtp ? "They are sent to the address you sign in with." : "No mail server is configured here: messages are kept in the local outbox (administrators can read it)."}
+        {smtp
+          ? "They are sent to the address you sign in with."
+          : "No mail server is configured here: messages are kept in the local outbox (administrators can read it)."}
       </p>
       <button type="submit" className={btnPrimary} disabled={pending}>
         {pending ? "Saving…" : "Save preferences"}

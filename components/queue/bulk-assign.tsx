@@ -39,7 +39,12 @@ export function BulkAssignBar({ reviewers }: { reviewers: Array<{ id: string; na
         <label htmlFor="bulk-assignee" className="block text-sm font-medium text-slate-800">
           Assign selected to
         </label>
-        <select id="bulk-assignee" name="assigneeId" className="mt-1 rounded-md border border-slate-500 bg-white px-2 py-2 text-sm" defaultValue={reviewers[0]?.id ?? "none"}>
+        <select
+          id="bulk-assignee"
+          name="assigneeId"
+          className="mt-1 rounded-md border border-slate-500 bg-white px-2 py-2 text-sm"
+          defaultValue={reviewers[0]?.id ?? "none"}
+        >
           {reviewers.map((r) => (
             <option key={r.id} value={r.id}>
               {r.name}

@@ -12,7 +12,12 @@ export function QueueFilters({ params, options }: { params: TQueueParams; option
   const active = [params.agency, params.service, params.from, params.to, params.assigned, params.overdue].filter(Boolean).length;
   return (
     <FiltersDisclosure activeCount={active}>
-      <form method="get" action="/queue" aria-label="Filters" className="grid grid-cols-2 items-end gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(7,minmax(0,1fr))_auto]">
+      <form
+        method="get"
+        action="/queue"
+        aria-label="Filters"
+        className="grid grid-cols-2 items-end gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(7,minmax(0,1fr))_auto]"
+      >
         <input type="hidden" name="tab" value={params.tab} />
         {params.rid ? <input type="hidden" name="rid" value={params.rid} /> : null}
         <div className="col-span-2 sm:col-span-1">
@@ -86,7 +91,10 @@ export function QueueFilters({ params, options }: { params: TQueueParams; option
             Apply
           </button>
           {active ? (
-            <Link href={params.tab === "new" ? "/queue" : `/queue?tab=${params.tab}`} className="text-sm font-medium text-blue-800 underline underline-offset-2">
+            <Link
+              href={params.tab === "new" ? "/queue" : `/queue?tab=${params.tab}`}
+              className="text-sm font-medium text-blue-800 underline underline-offset-2"
+            >
               Clear
             </Link>
           ) : null}

@@ -75,7 +75,11 @@ export function QueueKeyboard() {
 
   return (
     <>
-      <button type="button" onClick={() => dialog.current?.showModal()} className="text-sm font-medium text-blue-800 underline underline-offset-2 hover:text-blue-950">
+      <button
+        type="button"
+        onClick={() => dialog.current?.showModal()}
+        className="text-sm font-medium text-blue-800 underline underline-offset-2 hover:text-blue-950"
+      >
         Keyboard shortcuts
       </button>
       <KeyboardHelp ref={dialog} shortcuts={SHORTCUTS} />

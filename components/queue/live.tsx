@@ -87,7 +87,10 @@ export function NewRequestsNotice({ pollUrl, initialCounts, firstPageHref }: { p
   return (
     <div role="status" aria-live="polite" className="min-h-0">
       {n > 0 ? (
-        <div className="flex flex-wrap items-center gap-3 rounded-md border border-blue-300 bg-blue-50 px-3 py-2 text-sm text-blue-950" data-testid="new-requests">
+        <div
+          className="flex flex-wrap items-center gap-3 rounded-md border border-blue-300 bg-blue-50 px-3 py-2 text-sm text-blue-950"
+          data-testid="new-requests"
+        >
           <span>
             {n > 50 ? "50+" : n} new referral request{n === 1 ? "" : "s"} in this view
           </span>

@@ -79,13 +79,27 @@ export function QueueTable({
                   <span className="sr-only">Select</span>
                 </th>
               ) : null}
-              <th scope="col" className="px-3 py-2">Client</th>
-              <th scope="col" className="px-3 py-2">Agency</th>
-              <th scope="col" className="px-3 py-2">Service</th>
-              <th scope="col" className="px-3 py-2">Requested dates</th>
-              <th scope="col" className="px-3 py-2">Received</th>
-              <th scope="col" className="px-3 py-2">SLA</th>
-              <th scope="col" className="px-3 py-2">Assignee</th>
+              <th scope="col" className="px-3 py-2">
+                Client
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Agency
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Service
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Requested dates
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Received
+              </th>
+              <th scope="col" className="px-3 py-2">
+                SLA
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Assignee
+              </th>
               <th scope="col" className="px-3 py-2">
                 <span className="sr-only">Actions</span>
               </th>
@@ -93,10 +107,24 @@ export function QueueTable({
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} className="q-row" data-queue-row data-request-id={r.requestId} data-overdue={r.sla.kind === "overdue" ? "" : undefined} data-changed={r.changed ? "" : undefined}>
+              <tr
+                key={r.id}
+                className="q-row"
+                data-queue-row
+                data-request-id={r.requestId}
+                data-overdue={r.sla.kind === "overdue" ? "" : undefined}
+                data-changed={r.changed ? "" : undefined}
+              >
                 {canAssign ? (
                   <td className="absolute right-2 top-2 md:static md:table-cell md:px-3 md:py-2.5 md:align-top">
-                    <input type="checkbox" name="ids" value={r.id} form={BULK_FORM_ID} aria-label={`Select the request for ${r.client}`} className="h-4 w-4 accent-blue-800" />
+                    <input
+                      type="checkbox"
+                      name="ids"
+                      value={r.id}
+                      form={BULK_FORM_ID}
+                      aria-label={`Select the request for ${r.client}`}
+                      className="h-4 w-4 accent-blue-800"
+                    />
                   </td>
                 ) : null}
                 <td className="q-cell pr-10 md:pr-3">

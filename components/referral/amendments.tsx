@@ -11,15 +11,23 @@ function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeL
         <caption className="sr-only">Changed fields</caption>
         <thead>
           <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-            <th scope="col" className="py-1.5 pr-3">Field</th>
-            <th scope="col" className="py-1.5 pr-3">{beforeLabel}</th>
-            <th scope="col" className="py-1.5">Now</th>
+            <th scope="col" className="py-1.5 pr-3">
+              Field
+            </th>
+            <th scope="col" className="py-1.5 pr-3">
+              {beforeLabel}
+            </th>
+            <th scope="col" className="py-1.5">
+              Now
+            </th>
           </tr>
         </thead>
         <tbody>
           {changes.map((c) => (
             <tr key={c.label} className="border-b border-slate-100 align-top">
-              <th scope="row" className="py-1.5 pr-3 text-left font-medium">{c.label}</th>
+              <th scope="row" className="py-1.5 pr-3 text-left font-medium">
+                {c.label}
+              </th>
               <td className="py-1.5 pr-3 text-slate-700 line-through decoration-slate-400">{c.kind === "added" ? "(absent)" : valueText(c.before)}</td>
               <td className="py-1.5 font-medium">{c.kind === "removed" ? "(removed)" : valueText(c.after)}</td>
             </tr>

@@ -20,7 +20,10 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
   const dialog = useModal(open);
   const [pending, start] = useTransition();
   const [msg, setMsg] = useState<string | null>(null);
-  const form = useForm<TCancelReferralInput>({ resolver: zodResolver(ZCancelReferral), defaultValues: { referralId, version, reasonCode: undefined as unknown as TCancelReferralInput["reasonCode"], comment: "" } });
+  const form = useForm<TCancelReferralInput>({
+    resolver: zodResolver(ZCancelReferral),
+    defaultValues: { referralId, version, reasonCode: undefined as unknown as TCancelReferralInput["reasonCode"], comment: "" },
+  });
   const { errors } = form.formState;
   const reason = useWatch({ control: form.control, name: "reasonCode" });
   const comment = useWatch({ control: form.control, name: "comment" });
@@ -30,7 +33,13 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
       <button type="button" className={btnSecondary} onClick={() => setOpen(true)} data-shortcut="cancel">
         Cancel referral
       </button>
-      <dialog ref={dialog} onClose={() => setOpen(false)} aria-labelledby="cancel-title" className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" data-testid="cancel-dialog">
+      <dialog
+        ref={dialog}
+        onClose={() => setOpen(false)}
+        aria-labelledby="cancel-title"
+        className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+        data-testid="cancel-dialog"
+      >
         <form
           noValidate
           className="space-y-3 p-4 text-sm"
@@ -55,7 +64,14 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
             <label htmlFor="cancel-reason" className={label}>
               Reason
             </label>
-            <select id="cancel-reason" className={`${input} mt-1`} {...form.register("reasonCode")} defaultValue="" aria-invalid={errors.reasonCode ? true : undefined} aria-describedby="cancel-reason-error">
+            <select
+              id="cancel-reason"
+              className={`${input} mt-1`}
+              {...form.register("reasonCode")}
+              defaultValue=""
+              aria-invalid={errors.reasonCode ? true : undefined}
+              aria-describedby="cancel-reason-error"
+            >
               <option value="" disabled>
                 Choose a reason…
               </option>
@@ -73,7 +89,15 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
             <label htmlFor="cancel-comment" className={label}>
               Comment for the agency (optional, at most 1000 characters)
             </label>
-            <textarea id="cancel-comment" rows={3} maxLength={1000} className={`${input} mt-1`} {...form.register("comment")} aria-invalid={errors.comment ? true : undefined} aria-describedby="cancel-comment-error" />
+            <textarea
+              id="cancel-comment"
+              rows={3}
+              maxLength={1000}
+              className={`${input} mt-1`}
+              {...form.register("comment")}
+              aria-invalid={errors.comment ? true : undefined}
+              aria-describedby="cancel-comment-error"
+            />
             <p id="cancel-comment-error" className={errorText}>
               {errors.comment?.message ?? ""}
             </p>

@@ -34,7 +34,8 @@ function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapsh
   if (seen.status !== cur.status) rows.push(["Status", STATUS_LABELS[seen.status] ?? seen.status, STATUS_LABELS[cur.status] ?? cur.status]);
   if (seen.assigneeName !== cur.assigneeName) rows.push(["Assignee", seen.assigneeName ?? "Nobody", cur.assigneeName ?? "Nobody"]);
   if (seen.pendingInfoNote !== cur.pendingInfoNote) rows.push(["Information requested", seen.pendingInfoNote ?? "—", cur.pendingInfoNote ?? "—"]);
-  if (seen.decisionReasonCode !== cur.decisionReasonCode) rows.push(["Rejection reason", reasonLabel(seen.decisionReasonCode), reasonLabel(cur.decisionReasonCode)]);
+  if (seen.decisionReasonCode !== cur.decisionReasonCode)
+    rows.push(["Rejection reason", reasonLabel(seen.decisionReasonCode), reasonLabel(cur.decisionReasonCode)]);
   if (seen.decisionComment !== cur.decisionComment) rows.push(["Decision comment", seen.decisionComment ?? "—", cur.decisionComment ?? "—"]);
   if (seen.submissionCount !== cur.submissionCount) rows.push(["Submissions", String(seen.submissionCount), `${cur.submissionCount} (amended by the agency)`]);
   return (
@@ -50,15 +51,23 @@ function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapsh
           <caption className="sr-only">What changed</caption>
           <thead>
             <tr className="text-xs uppercase tracking-wide">
-              <th scope="col" className="py-1 pr-2">What</th>
-              <th scope="col" className="py-1 pr-2">You saw</th>
-              <th scope="col" className="py-1">Now</th>
+              <th scope="col" className="py-1 pr-2">
+                What
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                You saw
+              </th>
+              <th scope="col" className="py-1">
+                Now
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.map(([what, before, after]) => (
               <tr key={what} className="border-t border-amber-200 align-top">
-                <th scope="row" className="py-1 pr-2 font-medium">{what}</th>
+                <th scope="row" className="py-1 pr-2 font-medium">
+                  {what}
+                </th>
                 <td className="py-1 pr-2">{before}</td>
                 <td className="py-1 font-semibold">{after}</td>
               </tr>
@@ -75,8 +84,14 @@ function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapsh
 
 function Result({ outcome, seen, reasons }: { outcome: Outcome; seen: ReferralSnapshot; reasons: Reason[] }) {
   if (!outcome) return null;
-  if (outcome.status === "conflict" && outcome.data) return <ConflictNotice seen={seen} data={outcome.data as ConflictData} message={outcome.message} reasons={reasons} />;
-  if (outcome.status === "success") return <p role="status" className="text-sm text-green-800">{outcome.message}</p>;
+  if (outcome.status === "conflict" && outcome.data)
+    return <ConflictNotice seen={seen} data={outcome.data as ConflictData} message={outcome.message} reasons={reasons} />;
+  if (outcome.status === "success")
+    return (
+      <p role="status" className="text-sm text-green-800">
+        {outcome.message}
+      </p>
+    );
   if (outcome.status === "invalid_data" && outcome.fieldErrors && !outcome.message) return null;
   return (
     <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900" data-testid="action-error">
@@ -106,7 +121,13 @@ function RejectForm({ id, version, reasons, onDone }: { id: string; version: num
         <label htmlFor="reject-reason" className={label}>
           Reason
         </label>
-        <select id="reject-reason" {...form.register("reasonCode")} className={`${input} mt-1`} aria-invalid={errors.reasonCode ? true : undefined} aria-describedby={errors.reasonCode ? "reject-reason-error" : undefined}>
+        <select
+          id="reject-reason"
+          {...form.register("reasonCode")}
+          className={`${input} mt-1`}
+          aria-invalid={errors.reasonCode ? true : undefined}
+          aria-describedby={errors.reasonCode ? "reject-reason-error" : undefined}
+        >
           <option value="">Choose a reason…</option>
           {reasons.map((r) => (
             <option key={r.code} value={r.code}>
@@ -114,14 +135,29 @@ function RejectForm({ id, version, reasons, onDone }: { id: string; version: num
             </option>
           ))}
         </select>
-        {errors.reasonCode ? <p id="reject-reason-error" className={errorText}>{errors.reasonCode.message}</p> : null}
+        {errors.reasonCode ? (
+          <p id="reject-reason-error" className={errorText}>
+            {errors.reasonCode.message}
+          </p>
+        ) : null}
       </div>
       <div>
         <label htmlFor="reject-comment" className={label}>
           Comment
         </label>
-        <textarea id="reject-comment" rows={3} {...form.register("comment")} className={`${input} mt-1`} aria-invalid={errors.comment ? true : undefined} aria-describedby={errors.comment ? "reject-comment-error" : undefined} />
-        {errors.comment ? <p id="reject-comment-error" className={errorText}>{errors.comment.message}</p> : null}
+        <textarea
+          id="reject-comment"
+          rows={3}
+          {...form.register("comment")}
+          className={`${input} mt-1`}
+          aria-invalid={errors.comment ? true : undefined}
+          aria-describedby={errors.comment ? "reject-comment-error" : undefined}
+        />
+        {errors.comment ? (
+          <p id="reject-comment-error" className={errorText}>
+            {errors.comment.message}
+          </p>
+        ) : null}
       </div>
       <button type="submit" className={btnDanger} disabled={pending}>
         {pending ? "Rejecting…" : "Reject request"}
@@ -151,8 +187,23 @@ function PendingInfoForm({ id, version, onDone }: { id: string; version: number;
         <label htmlFor="pending-note" className={label}>
           What information is missing?
         </label>
-        <textarea id="pending-note" rows={3} {...form.register("note")} className={`${input} mt-1`} aria-invalid={errors.note ? true : undefined} aria-describedby={errors.note ? "pending-note-error" : "pending-note-hint"} />
-        {errors.note ? <p id="pending-note-error" className={errorText}>{errors.note.message}</p> : <p id="pending-note-hint" className="mt-1 text-xs text-slate-700">The SLA clock pauses until the request is reopened.</p>}
+        <textarea
+          id="pending-note"
+          rows={3}
+          {...form.register("note")}
+          className={`${input} mt-1`}
+          aria-invalid={errors.note ? true : undefined}
+          aria-describedby={errors.note ? "pending-note-error" : "pending-note-hint"}
+        />
+        {errors.note ? (
+          <p id="pending-note-error" className={errorText}>
+            {errors.note.message}
+          </p>
+        ) : (
+          <p id="pending-note-hint" className="mt-1 text-xs text-slate-700">
+            The SLA clock pauses until the request is reopened.
+          </p>
+        )}
       </div>
       <button type="submit" className={btnPrimary} disabled={pending}>
         {pending ? "Saving…" : "Mark pending information"}
@@ -213,7 +264,14 @@ function DismissAmendmentForm({ id, version, onDone }: { id: string; version: nu
         <label htmlFor="dismiss-note" className={label}>
           Why does the amendment need no change?
         </label>
-        <textarea id="dismiss-note" rows={3} {...form.register("note")} className={`${input} mt-1`} aria-invalid={errors.note ? true : undefined} aria-describedby={errors.note ? "dismiss-note-error" : "dismiss-note-hint"} />
+        <textarea
+          id="dismiss-note"
+          rows={3}
+          {...form.register("note")}
+          className={`${input} mt-1`}
+          aria-invalid={errors.note ? true : undefined}
+          aria-describedby={errors.note ? "dismiss-note-error" : "dismiss-note-hint"}
+        />
         {errors.note ? (
           <p id="dismiss-note-error" className={errorText}>
             {errors.note.message}

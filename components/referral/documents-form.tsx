@@ -28,7 +28,9 @@ export function DocumentsForm({ referralId, version, unsentLatest }: { referralI
       body.set("version", String(version));
       if (file) body.set("file", file);
       const res = await fetch(`/api/referrals/${referralId}/documents`, { method: "POST", body });
-      const r = (await res.json().catch(() => ({ status: "failed", message: "The server did not answer clearly; try again." }))) as Result & { issues?: Array<{ message: string }> };
+      const r = (await res.json().catch(() => ({ status: "failed", message: "The server did not answer clearly; try again." }))) as Result & {
+        issues?: Array<{ message: string }>;
+      };
       const text = r.fieldErrors?.file?.[0] ?? r.fieldErrors?._form?.[0] ?? r.issues?.[0]?.message ?? r.message ?? (res.ok ? "Done." : "Not sent.");
       setMsg({ ok: res.ok, text });
       if (res.ok) {

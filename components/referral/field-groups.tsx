@@ -41,9 +41,7 @@ export function FieldGroups({ payload, changedLabels }: { payload: unknown; chan
                 >
                   <dt className="text-sm font-medium text-slate-700">
                     {f.label}
-                    {f.changed ? (
-                      <span className="ml-2 rounded bg-purple-100 px-1.5 py-0.5 text-xs font-semibold text-purple-900">Changed</span>
-                    ) : null}
+                    {f.changed ? <span className="ml-2 rounded bg-purple-100 px-1.5 py-0.5 text-xs font-semibold text-purple-900">Changed</span> : null}
                   </dt>
                   <dd className="min-w-0 text-sm text-slate-900" data-field-value>
                     {renderField(f)}

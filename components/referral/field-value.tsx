@@ -35,7 +35,9 @@ function lastSegment(url: string): string {
 
 /** A value as JSON text, however deep (never JSON.stringify's stack overflow). */
 export function RawValue({ value }: { value: unknown }) {
-  return <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">{jsonText(value, { indent: 2 })}</pre>;
+  return (
+    <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">{jsonText(value, { indent: 2 })}</pre>
+  );
 }
 
 function unknownValue(field: ViewField) {
@@ -43,13 +45,7 @@ function unknownValue(field: ViewField) {
   return (
     <div>
       <span className="mb-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">field type “{field.type}”</span>
-      {v === null || v === undefined ? (
-        notProvided
-      ) : typeof v === "object" ? (
-        <RawValue value={v} />
-      ) : (
-        <span className="whitespace-pre-wrap">{String(v)}</span>
-      )}
+      {v === null || v === undefined ? notProvided : typeof v === "object" ? <RawValue value={v} /> : <span className="whitespace-pre-wrap">{String(v)}</span>}
     </div>
   );
 }
@@ -90,7 +86,13 @@ export function fieldValue(field: ViewField): ReactNode {
       const name = lastSegment(url);
       return (
         <div>
-          <a href={url} target="_blank" rel="noopener noreferrer" className="break-all font-medium text-blue-800 underline underline-offset-2" data-picture-url={url}>
+          <a
+            href={url}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="break-all font-medium text-blue-800 underline underline-offset-2"
+            data-picture-url={url}
+          >
             {name}
             <span className="sr-only"> (opens the agency’s copy in a new tab)</span>
           </a>

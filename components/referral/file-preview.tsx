@@ -16,7 +16,12 @@ export function FilePreview({ href, contentType, name }: { href: string; content
       {open ? (
         isImage ? (
           // eslint-disable-next-line @next/next/no-img-element -- an authenticated, audited route of unknown size
-          <img src={href} alt={`Preview of ${name}`} className="mt-2 max-h-96 max-w-full rounded border border-slate-200 bg-slate-50 object-contain" data-testid="file-image-preview" />
+          <img
+            src={href}
+            alt={`Preview of ${name}`}
+            className="mt-2 max-h-96 max-w-full rounded border border-slate-200 bg-slate-50 object-contain"
+            data-testid="file-image-preview"
+          />
         ) : (
           <iframe src={href} title={`Preview of ${name}`} className="mt-2 h-[32rem] w-full rounded border border-slate-200" />
         )

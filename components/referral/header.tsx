@@ -35,9 +35,15 @@ export function ReferralHeader({ d, now }: { d: ReferralDetail; now: Date }) {
             </>
           ) : null}
         </Fact>
-        <Fact label="Gender" testId="client-gender">{d.client.gender}</Fact>
-        <Fact label="Phone" testId="client-phone">{d.client.phone}</Fact>
-        <Fact label="Client time zone" testId="client-timezone">{d.client.timezone}</Fact>
+        <Fact label="Gender" testId="client-gender">
+          {d.client.gender}
+        </Fact>
+        <Fact label="Phone" testId="client-phone">
+          {d.client.phone}
+        </Fact>
+        <Fact label="Client time zone" testId="client-timezone">
+          {d.client.timezone}
+        </Fact>
         <Fact label="Address" testId="client-address" wide>
           {d.client.address}
         </Fact>
@@ -55,7 +61,9 @@ export function ReferralHeader({ d, now }: { d: ReferralDetail; now: Date }) {
           {d.form.createdBy ?? "Unknown"}
           {d.form.createdAt ? <span className="block text-xs text-slate-700">{formatDateTime(d.form.createdAt)}</span> : null}
         </Fact>
-        <Fact label="Received" testId="received-at">{formatDateTime(d.receivedAt)}</Fact>
+        <Fact label="Received" testId="received-at">
+          {formatDateTime(d.receivedAt)}
+        </Fact>
         <Fact label="Request id" testId="request-id" wide>
           <span className="font-mono text-xs">{d.requestId}</span>
         </Fact>

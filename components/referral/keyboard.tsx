@@ -44,7 +44,9 @@ export function ReferralKeyboard({ next, previous }: { next: string | null; prev
           click('[data-testid="work-panel"] [data-claim]');
           break;
         case "e": {
-          const field = document.querySelector<HTMLElement>('[data-testid="approval-editor"] input:not([type="hidden"]), [data-testid="approval-editor"] select');
+          const field = document.querySelector<HTMLElement>(
+            '[data-testid="approval-editor"] input:not([type="hidden"]), [data-testid="approval-editor"] select',
+          );
           if (field) {
             e.preventDefault();
             field.focus();
@@ -68,7 +70,11 @@ export function ReferralKeyboard({ next, previous }: { next: string | null; prev
 
   return (
     <>
-      <button type="button" onClick={() => dialog.current?.showModal()} className="text-sm font-medium text-blue-800 underline underline-offset-2 hover:text-blue-950">
+      <button
+        type="button"
+        onClick={() => dialog.current?.showModal()}
+        className="text-sm font-medium text-blue-800 underline underline-offset-2 hover:text-blue-950"
+      >
         Keyboard shortcuts
       </button>
       <KeyboardHelp ref={dialog} shortcuts={SHORTCUTS} />

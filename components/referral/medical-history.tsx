@@ -19,12 +19,24 @@ export function medicalHistoryTable(value: unknown, label: string) {
         <caption className="sr-only">{label}</caption>
         <thead className="hidden sm:table-header-group">
           <tr className="whitespace-nowrap border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-            <th scope="col" className="py-1.5 pr-3">ICD-10</th>
-            <th scope="col" className="py-1.5 pr-3">Description</th>
-            <th scope="col" className="py-1.5 pr-3">Treatment</th>
-            <th scope="col" className="py-1.5 pr-3">Start</th>
-            <th scope="col" className="py-1.5 pr-3">End</th>
-            <th scope="col" className="py-1.5">Notes</th>
+            <th scope="col" className="py-1.5 pr-3">
+              ICD-10
+            </th>
+            <th scope="col" className="py-1.5 pr-3">
+              Description
+            </th>
+            <th scope="col" className="py-1.5 pr-3">
+              Treatment
+            </th>
+            <th scope="col" className="py-1.5 pr-3">
+              Start
+            </th>
+            <th scope="col" className="py-1.5 pr-3">
+              End
+            </th>
+            <th scope="col" className="py-1.5">
+              Notes
+            </th>
           </tr>
         </thead>
         <tbody className="block sm:table-row-group">

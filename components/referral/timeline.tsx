@@ -29,7 +29,10 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "referral.reopened":
       return { title: "Reopened · In review", detail: s(d.comment) || undefined };
     case "referral.approved":
-      return { title: `Approved (revision ${s(d.revision)}) · sending to ACCloud`, detail: `${s(d.startDate)} to ${s(d.endDate)}, ${s(d.authorizations)} authorization(s)` };
+      return {
+        title: `Approved (revision ${s(d.revision)}) · sending to ACCloud`,
+        detail: `${s(d.startDate)} to ${s(d.endDate)}, ${s(d.authorizations)} authorization(s)`,
+      };
     case "approval.draft_saved":
       return { title: "Approval draft saved" };
     case "referral.update_requested":
@@ -53,7 +56,16 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "push.retrying":
       return { title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`, detail: s(d.error) };
     case "push.sent":
-      return { title: d.kind === "cancel" ? "Cancelled in ACCloud" : d.kind === "update" ? "Update sent to ACCloud" : d.kind === "documents" ? "Documents sent to ACCloud" : "Sent to ACCloud" };
+      return {
+        title:
+          d.kind === "cancel"
+            ? "Cancelled in ACCloud"
+            : d.kind === "update"
+              ? "Update sent to ACCloud"
+              : d.kind === "documents"
+                ? "Documents sent to ACCloud"
+                : "Sent to ACCloud",
+      };
     case "push.failed":
       return { title: "Push to ACCloud failed", detail: s(d.error) };
     case "push.retried":

@@ -69,7 +69,10 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
         ) : null}
         {s.status === "cancelled" || s.status === "cancelling" ? (
           <div className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="cancellation">
-            <p className="font-semibold">{s.status === "cancelling" ? "Cancel on its way to ACCloud" : "Cancelled"}{reasonLabel ? `: ${CANCEL_REASON_LABELS[s.decisionReasonCode as CancelReasonCode] ?? reasonLabel}` : ""}</p>
+            <p className="font-semibold">
+              {s.status === "cancelling" ? "Cancel on its way to ACCloud" : "Cancelled"}
+              {reasonLabel ? `: ${CANCEL_REASON_LABELS[s.decisionReasonCode as CancelReasonCode] ?? reasonLabel}` : ""}
+            </p>
             {s.decisionComment ? <p className="whitespace-pre-wrap">{s.decisionComment}</p> : null}
           </div>
         ) : null}

@@ -8,7 +8,12 @@ export function SecondReviewPanel({ reviews, actor }: { reviews: SecondReviewVie
   if (!reviews.length) return null;
   const canReview = hasScope(actor.role, "review:second");
   return (
-    <section id="second-review" aria-labelledby="second-review-title" className="rounded-lg border border-violet-200 bg-white shadow-sm" data-testid="second-review">
+    <section
+      id="second-review"
+      aria-labelledby="second-review-title"
+      className="rounded-lg border border-violet-200 bg-white shadow-sm"
+      data-testid="second-review"
+    >
       <h2 id="second-review-title" className="border-b border-violet-200 bg-violet-50 px-4 py-2.5 text-base font-semibold text-violet-950">
         Second review
       </h2>
@@ -20,14 +25,23 @@ export function SecondReviewPanel({ reviews, actor }: { reviews: SecondReviewVie
               {r.approvedAt ? ` on ${formatDateTime(r.approvedAt)}` : ""}, was drawn for a second review.
             </p>
             {r.verdict ? (
-              <div className={`rounded-md px-3 py-2 ${r.verdict === "agree" ? "bg-green-50 text-green-950" : "bg-amber-50 text-amber-950"}`} data-testid="second-review-verdict">
+              <div
+                className={`rounded-md px-3 py-2 ${r.verdict === "agree" ? "bg-green-50 text-green-950" : "bg-amber-50 text-amber-950"}`}
+                data-testid="second-review-verdict"
+              >
                 <p className="font-semibold">
                   {r.reviewedBy ?? "A supervisor"} {r.verdict === "agree" ? "agreed" : "disagreed"}
                   {r.reviewedAt ? ` on ${formatDateTime(r.reviewedAt)}` : ""}.
                 </p>
                 {r.note ? <p className="mt-1 whitespace-pre-wrap">{r.note}</p> : null}
                 {r.verdict === "disagree" && r.approvedById === actor.id ? (
-                  <div className="mt-2">{r.acknowledgedAt ? <span className="text-xs">You read this on {formatDateTime(r.acknowledgedAt)}.</span> : <AcknowledgeButton reviewId={r.id} />}</div>
+                  <div className="mt-2">
+                    {r.acknowledgedAt ? (
+                      <span className="text-xs">You read this on {formatDateTime(r.acknowledgedAt)}.</span>
+                    ) : (
+                      <AcknowledgeButton reviewId={r.id} />
+                    )}
+                  </div>
                 ) : null}
               </div>
             ) : canReview && r.approvedById !== actor.id ? (

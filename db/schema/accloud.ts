@@ -6,7 +6,6 @@
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { tstz } from "./columns";
 
-
 export const accloudGroups = pgTable("accloud_groups", {
   /** ACCloud internal group id. */
   id: integer("id").primaryKey(),

@@ -22,9 +22,7 @@ export const auditEvents = pgTable(
     /** what changed and why; never PHI beyond ids */
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
     /** the /audit action group (lib/audit/groups.ts), computed by PostgreSQL from action and details */
-    actionGroup: text("action_group")
-      .notNull()
-      .generatedAlwaysAs(sql.raw(actionGroupSql())),
+    actionGroup: text("action_group").notNull().generatedAlwaysAs(sql.raw(actionGroupSql())),
     /** the agency of the referral request the event is about, filled on insert by a trigger (migration 0011) */
     agencyOrgId: text("agency_org_id"),
   },
@@ -34,7 +32,9 @@ export const auditEvents = pgTable(
     index("audit_events_at").on(t.at, t.id),
     index("audit_events_actor").on(t.actorId, t.at, t.id),
     index("audit_events_group").on(t.actionGroup, t.at, t.id),
-    index("audit_events_agency").on(t.agencyOrgId, t.at, t.id).where(sql`agency_org_id is not null`),
+    index("audit_events_agency")
+      .on(t.agencyOrgId, t.at, t.id)
+      .where(sql`agency_org_id is not null`),
   ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -13,7 +13,6 @@ import { referralFiles, referralRequests, referralSubmissions } from "./referral
 import { users } from "./users";
 import type { TApproval } from "../../lib/approval/schema";
 
-
 export const approvalState = pgEnum("approval_state", ["draft", "approved", "superseded"]);
 /** approve: a reviewer's approval; correction: data fixed for a retry of a failed push; update: a change after sending */
 export const approvalKind = pgEnum("approval_kind", ["approve", "correction", "update"]);
@@ -101,7 +100,9 @@ export const pushes = pgTable(
     index("pushes_request").on(t.referralRequestId, t.createdAt),
     index("pushes_status").on(t.status, t.updatedAt),
     // At most one unfinished push per referral request.
-    uniqueIndex("pushes_one_open_per_request").on(t.referralRequestId).where(sql`status in ('queued', 'running', 'retrying')`),
+    uniqueIndex("pushes_one_open_per_request")
+      .on(t.referralRequestId)
+      .where(sql`status in ('queued', 'running', 'retrying')`),
   ],
 );
 export type Push = typeof pushes.$inferSelect;

@@ -100,7 +100,9 @@ export const referralRequests = pgTable(
     index("referral_requests_status_agency_received").on(t.status, t.agencyOrgId, t.receivedAt, t.id),
     index("referral_requests_status_service_received").on(t.status, t.serviceRequested, t.receivedAt, t.id),
     // The "amended after decision" tab: few rows, found without scanning the table.
-    index("referral_requests_amended_after_decision").on(t.receivedAt, t.id).where(sql`amended_after_decision_at is not null`),
+    index("referral_requests_amended_after_decision")
+      .on(t.receivedAt, t.id)
+      .where(sql`amended_after_decision_at is not null`),
   ],
 );
 export type ReferralRequest = typeof referralRequests.$inferSelect;

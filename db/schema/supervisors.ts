@@ -14,7 +14,6 @@ import { referralRequests } from "./referrals";
 import { users } from "./users";
 import { approvalRevisions } from "./push";
 
-
 export const appSettings = pgTable("app_settings", {
   key: text("key").primaryKey(),
   value: jsonb("value").notNull(),
@@ -51,8 +50,12 @@ export const secondReviews = pgTable(
   (t) => [
     uniqueIndex("second_reviews_revision").on(t.approvalRevisionId),
     index("second_reviews_request").on(t.referralRequestId),
-    index("second_reviews_pending").on(t.sampledAt).where(sql`verdict is null`),
-    index("second_reviews_disagreed").on(t.approvedById, t.reviewedAt).where(sql`verdict = 'disagree'`),
+    index("second_reviews_pending")
+      .on(t.sampledAt)
+      .where(sql`verdict is null`),
+    index("second_reviews_disagreed")
+      .on(t.approvedById, t.reviewedAt)
+      .where(sql`verdict = 'disagree'`),
   ],
 );
 export type SecondReview = typeof secondReviews.$inferSelect;
@@ -87,7 +90,11 @@ export const notifications = pgTable(
     createdAt: tstz("created_at").notNull().defaultNow(),
     sentAt: tstz("sent_at"),
   },
-  (t) => [uniqueIndex("notifications_dedupe").on(t.dedupeKey), index("notifications_created").on(t.createdAt, t.id), index("notifications_user").on(t.userId, t.createdAt)],
+  (t) => [
+    uniqueIndex("notifications_dedupe").on(t.dedupeKey),
+    index("notifications_created").on(t.createdAt, t.id),
+    index("notifications_user").on(t.userId, t.createdAt),
+  ],
 );
 export type Notification = typeof notifications.$inferSelect;
 

@@ -4,23 +4,27 @@ import { tstz } from "./columns";
 
 export const userRole = pgEnum("user_role", ["reviewer", "supervisor", "admin"]);
 
-export const users = pgTable("users", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  role: userRole("role").notNull(),
-  /** argon2id; null for single-sign-on users */
-  passwordHash: text("password_hash"),
-  disabledAt: tstz("disabled_at"),
-  failedSignIns: integer("failed_sign_ins").notNull().default(0),
-  lockedUntil: tstz("locked_until"),
-  lastSignInAt: tstz("last_sign_in_at"),
-  /** Single sign-on identity: the provider's issuer and `sub` (an e-mail can change hands; these do not). */
-  oidcIssuer: text("oidc_issuer"),
-  oidcSubject: text("oidc_subject"),
-  createdAt: tstz("created_at").notNull().defaultNow(),
-  updatedAt: tstz("updated_at").notNull().defaultNow(),
-}, (t) => [uniqueIndex("users_oidc_identity").on(t.oidcIssuer, t.oidcSubject)]);
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    role: userRole("role").notNull(),
+    /** argon2id; null for single-sign-on users */
+    passwordHash: text("password_hash"),
+    disabledAt: tstz("disabled_at"),
+    failedSignIns: integer("failed_sign_ins").notNull().default(0),
+    lockedUntil: tstz("locked_until"),
+    lastSignInAt: tstz("last_sign_in_at"),
+    /** Single sign-on identity: the provider's issuer and `sub` (an e-mail can change hands; these do not). */
+    oidcIssuer: text("oidc_issuer"),
+    oidcSubject: text("oidc_subject"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_oidc_identity").on(t.oidcIssuer, t.oidcSubject)],
+);
 export type User = typeof users.$inferSelect;
 
 /**
@@ -33,7 +37,6 @@ export const signInRateLimits = pgTable("sign_in_rate_limits", {
   points: integer("points").notNull().default(0),
   expire: bigint("expire", { mode: "number" }),
 });
-
 
 /**
  * One row per signed-in browser session; the JWT cookie only carries this row's id. The server

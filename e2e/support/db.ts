@@ -38,7 +38,8 @@ async function queryOne<T extends pg.QueryResultRow>(text: string, params: unkno
 // ——— Referral requests ———
 
 /** The seeded reference request's id. */
-export const readReferenceReferralId = async () => (await queryOne<{ id: string }>("select id from referral_requests where request_id = $1", [REFERENCE_REQUEST_ID])).id;
+export const readReferenceReferralId = async () =>
+  (await queryOne<{ id: string }>("select id from referral_requests where request_id = $1", [REFERENCE_REQUEST_ID])).id;
 
 /** A new, unassigned demo request other than the reference one (tests that change state use these). */
 export async function takeNewReferral(): Promise<{ id: string; client: string }> {
@@ -62,12 +63,16 @@ export async function findNewestNewReferral({ dashedRequestId = false } = {}): P
 
 /** The newest request that has a stored file, and that file. */
 export async function findNewestReferralWithFile(): Promise<{ id: string; fileId: string }> {
-  return queryOne('select r.id, f.id as "fileId" from referral_requests r join referral_files f on f.referral_request_id = r.id order by r.received_at desc limit 1');
+  return queryOne(
+    'select r.id, f.id as "fileId" from referral_requests r join referral_files f on f.referral_request_id = r.id order by r.received_at desc limit 1',
+  );
 }
 
-export const readReferralStatus = async (id: string) => (await queryFirst<{ status: string }>("select status from referral_requests where id = $1", [id]))?.status;
+export const readReferralStatus = async (id: string) =>
+  (await queryFirst<{ status: string }>("select status from referral_requests where id = $1", [id]))?.status;
 
-export const readReferralRequestId = async (id: string) => (await queryOne<{ request_id: string }>("select request_id from referral_requests where id = $1", [id])).request_id;
+export const readReferralRequestId = async (id: string) =>
+  (await queryOne<{ request_id: string }>("select request_id from referral_requests where id = $1", [id])).request_id;
 
 export async function readReferralDecision(id: string): Promise<{ status: string; reasonCode: string | null } | undefined> {
   return queryFirst('select status, decision_reason_code as "reasonCode" from referral_requests where id = $1', [id]);
@@ -83,11 +88,20 @@ export const countReferralsWithRequestId = async (requestId: string) =>
 
 /** New requests of one agency for one service: what the queue's "New" tab counts under those filters. */
 export const countNewReferrals = async (filter: { agencyOrgId: string; service: string }) =>
-  (await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where agency_org_id = $1 and service_requested = $2 and status = 'new'", [filter.agencyOrgId, filter.service])).n;
+  (
+    await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where agency_org_id = $1 and service_requested = $2 and status = 'new'", [
+      filter.agencyOrgId,
+      filter.service,
+    ])
+  ).n;
 
 /** New requests whose client's last name starts with `prefix`, case-insensitively, as the queue's name search matches. */
 export const countNewReferralsByLastNamePrefix = async (prefix: string) =>
-  (await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where status = 'new' and lower(client_last_name) like lower($1) || '%'", [prefix])).n;
+  (
+    await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where status = 'new' and lower(client_last_name) like lower($1) || '%'", [
+      prefix,
+    ])
+  ).n;
 
 export async function findAgencyByName(name: string): Promise<{ orgId: string; name: string }> {
   return queryOne('select org_id as "orgId", name from referral_agencies where name = $1', [name]);
@@ -117,19 +131,30 @@ export async function appendStoredField(referralId: string, field: { id: number;
   );
 }
 
-export const readFirstFileId = async (referralId: string) => (await queryOne<{ id: string }>("select id from referral_files where referral_request_id = $1 limit 1", [referralId])).id;
+export const readFirstFileId = async (referralId: string) =>
+  (await queryOne<{ id: string }>("select id from referral_files where referral_request_id = $1 limit 1", [referralId])).id;
 
 // ——— Approvals, pushes, ACCloud links, second reviews ———
 
-export const countPushes = async (referralId: string) => (await queryOne<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = $1", [referralId])).n;
+export const countPushes = async (referralId: string) =>
+  (await queryOne<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = $1", [referralId])).n;
 
 /** The request's approval revisions as "kind:state", in revision order, comma-separated. */
 export const readRevisionKinds = async (referralId: string) =>
-  (await queryOne<{ kinds: string | null }>("select string_agg(kind || ':' || state, ',' order by revision) as kinds from approval_revisions where referral_request_id = $1", [referralId])).kinds;
+  (
+    await queryOne<{ kinds: string | null }>(
+      "select string_agg(kind || ':' || state, ',' order by revision) as kinds from approval_revisions where referral_request_id = $1",
+      [referralId],
+    )
+  ).kinds;
 
 /** The ACCloud id of the request's latest referral revision. */
 export const readLatestAccloudReferralId = async (referralId: string) =>
-  (await queryOne<{ id: string }>("select accloud_id as id from accloud_links where referral_request_id = $1 and kind = 'referral' and local_key = 'latest'", [referralId])).id;
+  (
+    await queryOne<{ id: string }>("select accloud_id as id from accloud_links where referral_request_id = $1 and kind = 'referral' and local_key = 'latest'", [
+      referralId,
+    ])
+  ).id;
 
 /** An approval of the request by `approverEmail`, sent three hours ago and drawn for a second review (the draw itself is random: lib/review/review.test.ts). */
 export async function recordApprovalDrawnForReview(referralId: string, approverEmail: string): Promise<void> {
@@ -141,10 +166,14 @@ export async function recordApprovalDrawnForReview(referralId: string, approverE
      insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent) select $1, rev.id, $2, 10 from rev`,
     [referralId, approver.id],
   );
-  await getPool().query("update referral_requests set status = 'sent', decided_by_id = $2, decided_at = now() - interval '3 hours', version = version + 1 where id = $1", [referralId, approver.id]);
+  await getPool().query(
+    "update referral_requests set status = 'sent', decided_by_id = $2, decided_at = now() - interval '3 hours', version = version + 1 where id = $1",
+    [referralId, approver.id],
+  );
 }
 
-export const readSecondReviewVerdict = async (referralId: string) => (await queryFirst<{ verdict: string }>("select verdict from second_reviews where referral_request_id = $1", [referralId]))?.verdict;
+export const readSecondReviewVerdict = async (referralId: string) =>
+  (await queryFirst<{ verdict: string }>("select verdict from second_reviews where referral_request_id = $1", [referralId]))?.verdict;
 
 // ——— Audit ———
 
@@ -156,7 +185,11 @@ export const markAudit = async () => (await queryOne<{ id: number }>("select coa
 
 /** This test's audit actions on one entity by one actor since its mark, oldest first. */
 export async function readAuditActionsSince(mark: number, entityId: string, actorLabel: string): Promise<string[]> {
-  const rows = await queryRows<{ action: string }>("select action from audit_events where id > $1 and entity_id = $2 and actor_label = $3 order by id", [mark, entityId, actorLabel]);
+  const rows = await queryRows<{ action: string }>("select action from audit_events where id > $1 and entity_id = $2 and actor_label = $3 order by id", [
+    mark,
+    entityId,
+    actorLabel,
+  ]);
   return rows.map((r) => r.action);
 }
 
@@ -171,7 +204,11 @@ export async function readAuditActionsByUser(entityId: string, email: string): P
 
 /** CSV exports of the audit trail filtered to one referral. */
 export const countAuditExports = async (referralId: string) =>
-  (await queryOne<{ n: number }>("select count(*)::int as n from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = $1", [referralId])).n;
+  (
+    await queryOne<{ n: number }>("select count(*)::int as n from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = $1", [
+      referralId,
+    ])
+  ).n;
 
 /** The audit actions on the API client of this name, oldest first. */
 export async function readApiClientAuditActions(name: string): Promise<string[]> {
@@ -194,10 +231,16 @@ export async function ageLatestSession(email: string, minutes: number): Promise<
   return rows.map((r) => r.id);
 }
 
-export const readSessionEndReason = async (sessionId: string) => (await queryFirst<{ end_reason: string | null }>("select end_reason from user_sessions where id = $1", [sessionId]))?.end_reason;
+export const readSessionEndReason = async (sessionId: string) =>
+  (await queryFirst<{ end_reason: string | null }>("select end_reason from user_sessions where id = $1", [sessionId]))?.end_reason;
 
 export const readLatestSessionEndReason = async (email: string) =>
-  (await queryFirst<{ end_reason: string | null }>("select end_reason from user_sessions where user_id = (select id from users where email = $1) order by created_at desc limit 1", [email]))?.end_reason;
+  (
+    await queryFirst<{ end_reason: string | null }>(
+      "select end_reason from user_sessions where user_id = (select id from users where email = $1) order by created_at desc limit 1",
+      [email],
+    )
+  )?.end_reason;
 
 export async function readNotificationStatuses(referralId: string, event: string): Promise<string[]> {
   const rows = await queryRows<{ status: string }>("select status from notifications where referral_request_id = $1 and event = $2", [referralId, event]);
@@ -205,4 +248,9 @@ export async function readNotificationStatuses(referralId: string, event: string
 }
 
 export const readNotificationPreference = async (email: string, event: string) =>
-  (await queryFirst<{ enabled: boolean }>("select p.enabled from notification_preferences p join users u on u.id = p.user_id where u.email = $1 and p.event = $2", [email, event]))?.enabled;
+  (
+    await queryFirst<{ enabled: boolean }>(
+      "select p.enabled from notification_preferences p join users u on u.id = p.user_id where u.email = $1 and p.event = $2",
+      [email, event],
+    )
+  )?.enabled;

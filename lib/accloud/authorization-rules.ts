@@ -5,15 +5,7 @@
  * so whatever the editor accepts, the sandbox accepts. Pure: no I/O, safe in the browser.
  */
 
-export const WEEKDAY_RULES = [
-  "rule_monday",
-  "rule_tuesday",
-  "rule_wednesday",
-  "rule_thursday",
-  "rule_friday",
-  "rule_saturday",
-  "rule_sunday",
-] as const;
+export const WEEKDAY_RULES = ["rule_monday", "rule_tuesday", "rule_wednesday", "rule_thursday", "rule_friday", "rule_saturday", "rule_sunday"] as const;
 export type WeekdayRuleField = (typeof WEEKDAY_RULES)[number];
 
 /** Every numeric rule field, in the order the sandbox reports the first bad one. */

@@ -69,7 +69,12 @@ describe("status faults", () => {
   });
 
   it("4xx (403 missing ACL, 400) are not retryable; the authorizations API keeps its string code", async () => {
-    await t.control.addFault({ path: "/ext/api/v2/scheduler/authorizations", kind: "status", status: 403, body: { code: "403", message: "You do not have permission to perform this action." } });
+    await t.control.addFault({
+      path: "/ext/api/v2/scheduler/authorizations",
+      kind: "status",
+      status: 403,
+      body: { code: "403", message: "You do not have permission to perform this action." },
+    });
     const err = await failure(t.client.listAuthorizations({ start_at_from: "2026-01-01", start_at_to: "2026-12-31" }));
     expect(err).toMatchObject({ status: 403, code: "403", accloudMessage: "You do not have permission to perform this action.", retryable: false });
   });
@@ -192,7 +197,13 @@ describe("applied, but the answer is lost", () => {
     const c = await t.client.createClient(clientBody());
     const s = await t.client.createService(serviceBody(c.id));
     const a = await t.client.createAuthorization(authorizationBody(c.id, s.id));
-    await t.control.addFault({ method: "POST", path: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}", kind: "apply_then_fail", status: 503, retryAfter: 1 });
+    await t.control.addFault({
+      method: "POST",
+      path: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}",
+      kind: "apply_then_fail",
+      status: 503,
+      retryAfter: 1,
+    });
     const err = await failure(t.client.createReferral(s.id, referralBody([a.id])));
     expect(err).toMatchObject({ status: 503, retryable: true, retryAfterMs: 1000 });
     const retry = await failure(t.client.createReferral(s.id, referralBody([a.id])));

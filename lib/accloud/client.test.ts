@@ -122,7 +122,14 @@ describe("authorizations", () => {
     const c = await t.client.createClient(clientBody());
     const s = await t.client.createService(serviceBody(c.id));
     const created = await t.client.createAuthorization(authorizationBody(c.id, s.id));
-    expect(created).toMatchObject({ client_id: c.id, start_at: isoDay(7), end_at: isoDay(36), methodology: "service", authorization_status: "NEW", rule_type: "HOURS" });
+    expect(created).toMatchObject({
+      client_id: c.id,
+      start_at: isoDay(7),
+      end_at: isoDay(36),
+      methodology: "service",
+      authorization_status: "NEW",
+      rule_type: "HOURS",
+    });
 
     const updated = await t.client.updateAuthorization(created.id, { end_at: isoDay(60), notes: "extended", case_manager_phone: "515-111-9999" });
     expect(updated).toMatchObject({ id: created.id, start_at: isoDay(7), end_at: isoDay(60), notes: "extended" });
@@ -170,7 +177,13 @@ describe("referrals", () => {
 
     const latest = await t.client.listAllReferrals({ revision_group_id: groupId });
     expect(latest.map((r) => r.referral.id)).toEqual([updated.referral.id]);
-    const all = await t.client.listAllReferrals({ revision_group_id: groupId, revisions: "all", sort_by: "revision_number", sort_order: "asc", items_per_page: 1 });
+    const all = await t.client.listAllReferrals({
+      revision_group_id: groupId,
+      revisions: "all",
+      sort_by: "revision_number",
+      sort_order: "asc",
+      items_per_page: 1,
+    });
     expect(all.map((r) => [r.revision.revision_number, r.revision.is_latest_revision])).toEqual([
       [1, false],
       [2, true],
@@ -185,7 +198,11 @@ describe("referrals", () => {
 
     await t.client.cancelReferral(updated.referral.id, { reason_code: "processing_error", comment: "sent to the wrong agency" });
     const cancelled = await t.client.listReferrals({ revision_group_id: groupId });
-    expect(cancelled.items[0]?.referral).toMatchObject({ status: "cancelled", reason_code: "processing_error", cancellation_comment: "sent to the wrong agency" });
+    expect(cancelled.items[0]?.referral).toMatchObject({
+      status: "cancelled",
+      reason_code: "processing_error",
+      cancellation_comment: "sent to the wrong agency",
+    });
   });
 
   it("finds the referrals of one service (how a lost create answer is recovered)", async () => {
@@ -224,7 +241,11 @@ describe("attachments", () => {
       rmSync(dir, { recursive: true, force: true });
     }
     const streamed = Buffer.alloc(3 * 1024 * 1024, 7);
-    await t.client.uploadClientAttachment(id, { filename: "notes.txt", stream: Readable.from([streamed.subarray(0, 1_000_000), streamed.subarray(1_000_000)]), size: streamed.length });
+    await t.client.uploadClientAttachment(id, {
+      filename: "notes.txt",
+      stream: Readable.from([streamed.subarray(0, 1_000_000), streamed.subarray(1_000_000)]),
+      size: streamed.length,
+    });
 
     const state = await t.control.state();
     const mine = state.attachments.filter((a) => a.referral_id === id);
@@ -295,13 +316,15 @@ describe("client behaviour", () => {
     expect(err.issues.join(" ")).toContain("demographics.last_name");
     expect(err.message).not.toContain("Frank");
 
-    const both = (await t.client
-      .createAuthorization(authorizationBody(1, 1, { rule_daily: 2 }))
-      .catch((e: unknown) => e)) as AccloudError;
+    const both = (await t.client.createAuthorization(authorizationBody(1, 1, { rule_daily: 2 })).catch((e: unknown) => e)) as AccloudError;
     expect(both.issues.join(" ")).toContain("rule_daily cannot be combined");
 
     // Path parameters are checked too, and the issue names the parameter.
-    await expect(t.client.getClient(0)).rejects.toMatchObject({ kind: "invalid_request", path: "/ext/api/v2/patients/clients/{client_id}", issues: ["client_id: must be a positive integer"] });
+    await expect(t.client.getClient(0)).rejects.toMatchObject({
+      kind: "invalid_request",
+      path: "/ext/api/v2/patients/clients/{client_id}",
+      issues: ["client_id: must be a positive integer"],
+    });
     await expect(t.client.getServiceByExternalId(" ")).rejects.toMatchObject({ issues: ["service_id: must be a non-empty string"] });
     await expect(t.client.cancelReferral("not-a-uuid", { reason_code: "other" })).rejects.toMatchObject({ issues: ["referral_id: must be a UUID"] });
     await expect(t.client.listReferralsForService(1, -1)).rejects.toMatchObject({ issues: ["service_id: must be a positive integer"] });
@@ -341,7 +364,9 @@ describe("client behaviour", () => {
   });
 
   it("reads the referral detail with the internal-spec alayacare.authorization object too", async () => {
-    const other = await startTestSandbox({ options: { alayacareAuthorizationShape: "authorization", cancelSuccessStatus: 200, alayamarketErrorBody: "message" } });
+    const other = await startTestSandbox({
+      options: { alayacareAuthorizationShape: "authorization", cancelSuccessStatus: 200, alayamarketErrorBody: "message" },
+    });
     try {
       const { referral } = await createChain(other.client);
       expect(referral.alayacare?.authorization).toMatchObject({ start_date: isoDay(7) });

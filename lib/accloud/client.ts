@@ -13,14 +13,63 @@ import { getEnv } from "../env";
 import { logger } from "../log";
 import { AccloudError, parseRetryAfter, type AccloudErrorInit, type AccloudRetryClass } from "./errors";
 import {
-  ATTACHMENT_MAX_BYTES, ZAttachmentUploaded, ZAuthorization, ZAuthorizationCreate, ZAuthorizationsQuery, ZAuthorizationUpdate, ZClientCreate,
-  ZClientDetails, ZClientUpdate, ZCreated, ZErrorBody, ZFunder, ZFundersQuery, ZGroup, ZGroupsQuery, ZReferralCancel, ZReferralCreate,
-  ZReferralDetail, ZReferralListItem, ZReferralsQuery, ZReferralUpdate, ZServiceCode, ZServiceCodesQuery, ZServiceCreate, ZServiceDetails,
-  ZServiceUpdate, ZSupplier, ZTrustedNetworkQuery, pageA, pageB,
-  type PageA, type PageB, type TAttachmentUploaded, type TAuthorization, type TAuthorizationCreate, type TAuthorizationsQuery,
-  type TAuthorizationUpdate, type TClientCreate, type TClientDetails, type TClientUpdate, type TServiceUpdate, type TCreated, type TFunder,
-  type TFundersQuery, type TGroup, type TGroupsQuery, type TReferralCancel, type TReferralCreate, type TReferralDetail, type TReferralListItem,
-  type TReferralsQuery, type TReferralUpdate, type TServiceCode, type TServiceCodesQuery, type TServiceCreate, type TServiceDetails, type TSupplier,
+  ATTACHMENT_MAX_BYTES,
+  ZAttachmentUploaded,
+  ZAuthorization,
+  ZAuthorizationCreate,
+  ZAuthorizationsQuery,
+  ZAuthorizationUpdate,
+  ZClientCreate,
+  ZClientDetails,
+  ZClientUpdate,
+  ZCreated,
+  ZErrorBody,
+  ZFunder,
+  ZFundersQuery,
+  ZGroup,
+  ZGroupsQuery,
+  ZReferralCancel,
+  ZReferralCreate,
+  ZReferralDetail,
+  ZReferralListItem,
+  ZReferralsQuery,
+  ZReferralUpdate,
+  ZServiceCode,
+  ZServiceCodesQuery,
+  ZServiceCreate,
+  ZServiceDetails,
+  ZServiceUpdate,
+  ZSupplier,
+  ZTrustedNetworkQuery,
+  pageA,
+  pageB,
+  type PageA,
+  type PageB,
+  type TAttachmentUploaded,
+  type TAuthorization,
+  type TAuthorizationCreate,
+  type TAuthorizationsQuery,
+  type TAuthorizationUpdate,
+  type TClientCreate,
+  type TClientDetails,
+  type TClientUpdate,
+  type TServiceUpdate,
+  type TCreated,
+  type TFunder,
+  type TFundersQuery,
+  type TGroup,
+  type TGroupsQuery,
+  type TReferralCancel,
+  type TReferralCreate,
+  type TReferralDetail,
+  type TReferralListItem,
+  type TReferralsQuery,
+  type TReferralUpdate,
+  type TServiceCode,
+  type TServiceCodesQuery,
+  type TServiceCreate,
+  type TServiceDetails,
+  type TSupplier,
   type TTrustedNetworkQuery,
 } from "./schemas";
 
@@ -50,6 +99,8 @@ const SERVICES = `${EXT}/scheduler/services`;
 const AUTHORIZATIONS = `${EXT}/scheduler/authorizations`;
 const REFERRALS = `${OUTBOX}/referrals`;
 
+// One endpoint per line, so the table reads as a table.
+// prettier-ignore
 export const ENDPOINTS = {
   listGroups: { method: "GET", path: `${EXT}/patients/groups`, query: ZGroupsQuery, response: pageA(ZGroup), retry: "read" },
   listFunders: { method: "GET", path: `${EXT}/accounting/funders`, query: ZFundersQuery, response: pageA(ZFunder), retry: "read" },
@@ -127,11 +178,7 @@ export type AttachmentInput = {
   /** Travels in the part's Content-Disposition (the endpoint requires it). */
   filename: string;
   contentType?: string;
-} & (
-  | { data: Uint8Array }
-  | { path: string }
-  | { stream: Readable | ReadableStream<Uint8Array>; size: number }
-);
+} & ({ data: Uint8Array } | { path: string } | { stream: Readable | ReadableStream<Uint8Array>; size: number });
 
 export interface AccloudClient {
   readonly baseUrl: string;
@@ -341,7 +388,10 @@ async function allPagesA<T, Q extends { count?: number }>(list: (q: Q & { page: 
 }
 
 /** Style B (page/items_per_page): follows total_pages. */
-async function allPagesB<T, Q extends { items_per_page?: number }>(list: (q: Q & { page: number; items_per_page: number }) => Promise<PageB<T>>, query?: Q): Promise<T[]> {
+async function allPagesB<T, Q extends { items_per_page?: number }>(
+  list: (q: Q & { page: number; items_per_page: number }) => Promise<PageB<T>>,
+  query?: Q,
+): Promise<T[]> {
   const items: T[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const res = await list({ ...(query as Q), page, items_per_page: query?.items_per_page ?? 100 });

@@ -8,7 +8,18 @@ import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceFile } from "../reference";
 import { createAccloudClient, PATHS } from "./client";
-import { createChain, authorizationBody, chicagoMidnight, clientBody, isoDay, serviceBody, startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "../testing/sandbox";
+import {
+  createChain,
+  authorizationBody,
+  chicagoMidnight,
+  clientBody,
+  isoDay,
+  serviceBody,
+  startTestSandbox,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  type TestSandbox,
+} from "../testing/sandbox";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 
 /**
@@ -24,7 +35,8 @@ const SPEC_DEVIATIONS = {
   "§10 #11": "POST /services answers 200 (spec) where other creates answer 201; the client accepts 200 (and 201).",
   "§10 #12": "CSI says revisions=all gives the latest; the client follows Marketplace (latest is the default).",
   "§10 #13": "CSI's update example sends supply_persona_id; the client follows the internal update schema (not sent).",
-  "§10 #15": "The internal referral response lacks revision/sequence_id and has alayacare.authorization; the sandbox answers the Marketplace shape (authorizations[], revision) and both schemas are checked loosely.",
+  "§10 #15":
+    "The internal referral response lacks revision/sequence_id and has alayacare.authorization; the sandbox answers the Marketplace shape (authorizations[], revision) and both schemas are checked loosely.",
   "ServiceDetails.alayacare_service_id": "typed string in ServiceDetails, integer in Service; the sandbox answers an integer and the client reads both.",
   "service_codes parameters": "GET /service_codes declares no query parameters; page/count/branch_id are the ext v2 Style A ones (contract §3.3).",
   "nulls in answers": "the specs rarely mark optional members nullable; null is accepted for optional members of responses (never of requests).",
@@ -196,7 +208,13 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
   await client.getServiceByExternalId(sBody.service_id);
   const a = await client.createAuthorization(authorizationBody(c.id, s.id));
   await client.updateAuthorization(a.id, { end_at: isoDay(40), notes: "n" });
-  await client.listAllAuthorizations({ start_at_from: isoDay(0), start_at_to: isoDay(400), client_id: c.id, service_id: [s.id], authorization_status: ["NEW"] });
+  await client.listAllAuthorizations({
+    start_at_from: isoDay(0),
+    start_at_to: isoDay(400),
+    client_id: c.id,
+    service_id: [s.id],
+    authorization_status: ["NEW"],
+  });
   const r = await client.createReferral(s.id, {
     authorization_ids: [a.id],
     supply_persona_id: GEM_CITY_SUPPLIER_ID,
@@ -262,7 +280,11 @@ const UNDECLARED_QUERY_OK: Record<string, string[]> = { "/service_codes": ["page
 
 describe("requests conform to the published specs", () => {
   it("covers every client endpoint", () => {
-    const used = new Set(exchanges.map((e) => `${e.method} ${e.url.pathname.replace(/\/[0-9a-f-]{36}|\/\d+|\/by_id\/[^/]+/g, (m) => (m.startsWith("/by_id") ? "/by_id/{x}" : "/{x}"))}`));
+    const used = new Set(
+      exchanges.map(
+        (e) => `${e.method} ${e.url.pathname.replace(/\/[0-9a-f-]{36}|\/\d+|\/by_id\/[^/]+/g, (m) => (m.startsWith("/by_id") ? "/by_id/{x}" : "/{x}"))}`,
+      ),
+    );
     const templates = Object.values(PATHS).map((p) => p.replace(/\{[^}]+\}/g, "{x}"));
     const missing = templates.filter((tpl) => ![...used].some((u) => u.endsWith(` ${tpl}`)));
     expect(missing).toEqual([]);
@@ -384,7 +406,9 @@ describe("the checker itself", () => {
       revision: { reasons: ["Updated authorization end date"], comment: "" },
     };
     expect(checkRequest(internal, update, csiStep41, "step4.1")).toEqual(["step4.1.supply_persona_id: not in the spec"]);
-    expect(checkRequest(internal, update, { ...csiStep41, supply_persona_id: undefined, revision: { reasons: [] } }, "u")).toEqual(["u.revision.reasons: too few items"]);
+    expect(checkRequest(internal, update, { ...csiStep41, supply_persona_id: undefined, revision: { reasons: [] } }, "u")).toEqual([
+      "u.revision.reasons: too few items",
+    ]);
   });
 });
 
@@ -417,7 +441,7 @@ describe("the sandbox's answers conform to the published specs", () => {
     expect(problems).toEqual([]);
   });
 
-  it("the documented error bodies: 409 duplicate client (int code), 404 authorization (string code \"400\")", () => {
+  it('the documented error bodies: 409 duplicate client (int code), 404 authorization (string code "400")', () => {
     const dup = exchanges.find((x) => x.status === 409)!;
     expect(dup.responseBody).toEqual({ code: 409, message: expect.stringMatching(/^Client already exists with external ID: /) });
     const missing = exchanges.find((x) => x.status === 404 && x.url.pathname.includes("/authorizations/"))!;

@@ -93,7 +93,10 @@ const KINDS: { [K in Kind]: { table: MirroredTable; load: (client: AccloudClient
     table: accloudGroups,
     load: (client) => client.listAllGroups(),
     row: (g) =>
-      ({ id: g.id, name: g.name, description: g.description ?? null, isDisabled: g.is_disabled ?? false, ...branchOf(g) }) satisfies Omit<AccloudGroup, "refreshedAt">,
+      ({ id: g.id, name: g.name, description: g.description ?? null, isDisabled: g.is_disabled ?? false, ...branchOf(g) }) satisfies Omit<
+        AccloudGroup,
+        "refreshedAt"
+      >,
   },
   funders: {
     table: accloudFunders,
@@ -128,7 +131,12 @@ const KIND_NAMES = Object.keys(KINDS) as Kind[];
 async function mirror<K extends Kind>(tx: Tx, kind: K, items: Items[K][], refreshedAt: Date): Promise<number> {
   const { table } = KINDS[kind];
   const rows = items.map((item) => ({ ...KINDS[kind].row(item), refreshedAt }));
-  await tx.delete(table).where(notInArray(table.id, rows.map((r) => r.id)));
+  await tx.delete(table).where(
+    notInArray(
+      table.id,
+      rows.map((r) => r.id),
+    ),
+  );
   if (rows.length === 0) return 0;
   const columns: Record<string, PgColumn> = getTableColumns(table);
   const set = Object.fromEntries(

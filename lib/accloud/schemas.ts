@@ -32,9 +32,51 @@ export const FUNDING_METHODOLOGIES = [
 ] as const;
 
 export const LANGUAGE_CODES = [
-  "sq", "ar", "hy", "ast", "bn", "my", "yue", "zh", "hr", "cs", "fa_AF", "nl", "en", "fo", "fr", "de",
-  "el", "he", "hi", "hu", "it", "ja", "rw", "ko", "mdr", "ne", "ps", "fa", "pl", "pt", "pa", "ro",
-  "ru", "sr", "sk", "so", "es", "sw", "tl", "ta", "ti", "uk", "ur", "vi", "other",
+  "sq",
+  "ar",
+  "hy",
+  "ast",
+  "bn",
+  "my",
+  "yue",
+  "zh",
+  "hr",
+  "cs",
+  "fa_AF",
+  "nl",
+  "en",
+  "fo",
+  "fr",
+  "de",
+  "el",
+  "he",
+  "hi",
+  "hu",
+  "it",
+  "ja",
+  "rw",
+  "ko",
+  "mdr",
+  "ne",
+  "ps",
+  "fa",
+  "pl",
+  "pt",
+  "pa",
+  "ro",
+  "ru",
+  "sr",
+  "sk",
+  "so",
+  "es",
+  "sw",
+  "tl",
+  "ta",
+  "ti",
+  "uk",
+  "ur",
+  "vi",
+  "other",
 ] as const;
 
 export const AUTHORIZATION_METHODOLOGIES = ["payor", "payor_bill_code", "payor_service", "service"] as const;
@@ -192,10 +234,7 @@ export type TClientDetails = z.infer<typeof ZClientDetails>;
 // ---------------------------------------------------------------- services
 
 /** Exactly one of the two ids (contract §5.1; the CSI example sending both is §10 #4). */
-const ZServiceClientRef = z.union([
-  z.strictObject({ alayacare_client_id: id }),
-  z.strictObject({ client_id: z.string().trim().min(1) }),
-]);
+const ZServiceClientRef = z.union([z.strictObject({ alayacare_client_id: id }), z.strictObject({ client_id: z.string().trim().min(1) })]);
 
 const ZFunderBreakdown = z.strictObject({
   funder_id: id,
@@ -442,9 +481,7 @@ export const ZReferralDetail = z.looseObject({
   referral: ZReferralCore,
   supply: z.looseObject({ id: z.uuid(), name: z.string() }),
   /** Internal spec: {authorization: object}; Marketplace: {authorizations: [...]} (§12.9). */
-  alayacare: z
-    .looseObject({ authorization: z.unknown().optional(), authorizations: z.array(z.unknown()).nullish() })
-    .nullish(),
+  alayacare: z.looseObject({ authorization: z.unknown().optional(), authorizations: z.array(z.unknown()).nullish() }).nullish(),
   case_manager: ZCaseManager.loose().nullish(),
   price: z.looseObject({ rate: z.number(), unit: z.string() }).nullish(),
   client: z.looseObject({ id: z.uuid(), outbox_id: z.string().nullish() }),

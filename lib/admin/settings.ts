@@ -9,7 +9,6 @@ import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import type { ActionResult } from "../validations/action-result";
 
-
 export async function listReasons(db: Db, actor: Actor): Promise<DecisionReason[]> {
   assertScope(actor, "admin:settings");
   return db.select().from(decisionReasons).orderBy(asc(decisionReasons.kind), asc(decisionReasons.sort), asc(decisionReasons.label));
@@ -20,11 +19,22 @@ export async function addReason(db: Db, actor: Actor, input: { kind: ReasonKind;
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(decisionReasons)
-      .values({ kind: input.kind, code: input.code, label: input.label, sort: sql`(select coalesce(max(sort), 0) + 10 from decision_reasons where kind = ${input.kind} and sort < 1000)` })
+      .values({
+        kind: input.kind,
+        code: input.code,
+        label: input.label,
+        sort: sql`(select coalesce(max(sort), 0) + 10 from decision_reasons where kind = ${input.kind} and sort < 1000)`,
+      })
       .onConflictDoNothing()
       .returning({ code: decisionReasons.code });
     if (!inserted.length) return { status: "conflict" as const, fieldErrors: { code: ["This code exists already"] }, message: "This code exists already." };
-    await recordAudit(tx, { actor: actor, action: "settings.reason_added", entityType: "decision_reason", entityId: input.code, details: { kind: input.kind, label: input.label } });
+    await recordAudit(tx, {
+      actor: actor,
+      action: "settings.reason_added",
+      entityType: "decision_reason",
+      entityId: input.code,
+      details: { kind: input.kind, label: input.label },
+    });
     return { status: "success" as const, message: `Added “${input.label}”.` };
   });
 }

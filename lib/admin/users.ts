@@ -21,7 +21,6 @@ export type UserRow = {
   lastSignInAt: string | null;
 };
 
-
 export async function listUsers(db: Db, actor: Actor): Promise<UserRow[]> {
   assertScope(actor, "admin:users");
   const rows = await db.select().from(users).orderBy(asc(users.disabledAt), asc(users.name));
@@ -42,16 +41,15 @@ export async function addUser(db: Db, actor: Actor, input: TCreateUser): Promise
   assertScope(actor, "admin:users");
   const email = input.email.trim().toLowerCase();
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  if (existing) return { status: "invalid_data", fieldErrors: { email: ["A user with this e-mail already exists"] }, message: "A user with this e-mail already exists." };
+  if (existing)
+    return { status: "invalid_data", fieldErrors: { email: ["A user with this e-mail already exists"] }, message: "A user with this e-mail already exists." };
   await createUser(db, { email, name: input.name, role: input.role, password: input.password || undefined, actor: actor });
   return { status: "success", message: `Added ${email}.` };
 }
 
 /** The last active admin cannot be demoted or disabled: someone must be able to manage users. */
 async function isLastActiveAdmin(db: Db, userId: string): Promise<boolean> {
-  const res = await db.execute<{ n: number }>(
-    sql`select count(*)::int as n from users where role = 'admin' and disabled_at is null and id <> ${userId}`,
-  );
+  const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from users where role = 'admin' and disabled_at is null and id <> ${userId}`);
   return (res.rows[0]?.n ?? 0) === 0;
 }
 
@@ -62,7 +60,10 @@ export async function setUserRole(db: Db, actor: Actor, input: { userId: string;
   if (user.role === input.role) return { status: "success", message: "No change." };
   if (user.role === "admin" && (await isLastActiveAdmin(db, user.id))) return { status: "conflict", message: "This is the last active administrator." };
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ role: input.role, updatedAt: sql`now()` }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({ role: input.role, updatedAt: sql`now()` })
+      .where(eq(users.id, user.id));
     await recordAudit(tx, { actor: actor, action: "user.role_changed", entityType: "user", entityId: user.id, details: { from: user.role, to: input.role } });
   });
   return { status: "success", message: `${user.email} is now ${input.role}.` };
@@ -73,7 +74,8 @@ export async function setUserDisabled(db: Db, actor: Actor, input: { userId: str
   if (input.userId === actor.id && input.disabled) return { status: "conflict", message: "You cannot disable your own account." };
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user) return { status: "failed", message: "No such user." };
-  if (input.disabled && user.role === "admin" && (await isLastActiveAdmin(db, user.id))) return { status: "conflict", message: "This is the last active administrator." };
+  if (input.disabled && user.role === "admin" && (await isLastActiveAdmin(db, user.id)))
+    return { status: "conflict", message: "This is the last active administrator." };
   await db.transaction(async (tx) => {
     await tx
       .update(users)
@@ -90,7 +92,10 @@ export async function unlockUser(db: Db, actor: Actor, input: { userId: string }
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user) return { status: "failed", message: "No such user." };
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ lockedUntil: null, failedSignIns: 0, updatedAt: sql`now()` }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({ lockedUntil: null, failedSignIns: 0, updatedAt: sql`now()` })
+      .where(eq(users.id, user.id));
     await recordAudit(tx, { actor: actor, action: "user.unlocked", entityType: "user", entityId: user.id, details: {} });
   });
   return { status: "success", message: `${user.email} unlocked.` };

@@ -4,7 +4,13 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_AUTHORIZATION_RULE_OPTIONS, AUTHORIZATION_RULES, overlappingAuthorization, type AuthorizationField, type ExistingAuthorization } from "../accloud/authorization-rules";
+import {
+  APP_AUTHORIZATION_RULE_OPTIONS,
+  AUTHORIZATION_RULES,
+  overlappingAuthorization,
+  type AuthorizationField,
+  type ExistingAuthorization,
+} from "../accloud/authorization-rules";
 import { OVERLAP_MESSAGE } from "../accloud/sandbox/routes-authorizations";
 import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../testing/sandbox";
 import { editorPath, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput, type TAuthorizationDraft } from "./schema";
@@ -42,9 +48,9 @@ describe("daily ≤ weekly ≤ monthly, beside the field", () => {
     expect(issuesOf(approval({ authorizations: [auth({ ruleDaily: 2, ruleWeekly: 10, ruleMonthly: 8 })] }))).toEqual([
       "authorizations.0.ruleWeekly: The weekly rule must be lower than or equal to the monthly rule",
     ]);
-    expect(issuesOf(approval({ authorizations: [auth({ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1 }, ruleWeekly: 3, ruleMonthly: 2 })] }))).toEqual([
-      "authorizations.0.ruleWeekly: The weekly rule must be lower than or equal to the monthly rule",
-    ]);
+    expect(
+      issuesOf(approval({ authorizations: [auth({ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1 }, ruleWeekly: 3, ruleMonthly: 2 })] })),
+    ).toEqual(["authorizations.0.ruleWeekly: The weekly rule must be lower than or equal to the monthly rule"]);
   });
   it("reports each broken rule of each authorization on its own field, and 0 is a limit", () => {
     const two = [auth({ ruleDaily: 3, ruleWeekly: 0 }), auth({ ruleDaily: 9, ruleWeekly: 12, ruleMonthly: 8 })];
@@ -59,7 +65,9 @@ describe("daily ≤ weekly ≤ monthly, beside the field", () => {
   });
   it("reports the approval's dates once, however many authorizations carry them", () => {
     const two = [auth({ ruleDaily: 1 }), auth({ ruleDaily: 2 })];
-    expect(issuesOf(approval({ startDate: isoDay(10), endDate: isoDay(5), authorizations: two }))).toEqual(["endDate: End date must be on or after the start date"]);
+    expect(issuesOf(approval({ startDate: isoDay(10), endDate: isoDay(5), authorizations: two }))).toEqual([
+      "endDate: End date must be on or after the start date",
+    ]);
     expect(issuesOf(approval({ startDate: isoDay(-400), endDate: isoDay(5), authorizations: [] }))).toEqual([
       "authorizations: Add at least one authorization",
       "startDate: Start date cannot be more than 1 year in the past",
@@ -100,7 +108,11 @@ describe("the overlap conflict and what the push sends", () => {
       fc.property(approvals, (list) => {
         const stored: ExistingAuthorization[] = [];
         for (const x of list) {
-          const a = approval({ startDate: isoDay(x.start), endDate: isoDay(x.start + x.length), authorizations: Array.from({ length: x.count }, (_, n) => auth({ ruleDaily: n + 1 })) }) as TApproval;
+          const a = approval({
+            startDate: isoDay(x.start),
+            endDate: isoDay(x.start + x.length),
+            authorizations: Array.from({ length: x.count }, (_, n) => auth({ ruleDaily: n + 1 })),
+          }) as TApproval;
           for (let i = 0; i < x.count; i++) {
             const body = toAccloudAuthorization(a, i, { clientId: 7, serviceId: 100 + x.service });
             expect(body).toMatchObject({ service_ids: [100 + x.service], methodology: "service" });
@@ -131,19 +143,27 @@ describe("against the real sandbox", () => {
   const amount = (type: "HOURS" | "VISITS", max: number) =>
     fc.option(type === "VISITS" ? fc.integer({ min: -1, max }) : fc.integer({ min: -1, max: 2 * max }).map((n) => n / 2), { nil: undefined, freq: 2 });
   const draft: fc.Arbitrary<TAuthorizationDraft> = fc
-    .record({ ruleType: fc.constantFrom("HOURS" as const, "VISITS" as const), ruleMode: fc.constantFrom("daily" as const, "weekdays" as const), firstDayOfWeek: fc.integer({ min: 0, max: 6 }) })
+    .record({
+      ruleType: fc.constantFrom("HOURS" as const, "VISITS" as const),
+      ruleMode: fc.constantFrom("daily" as const, "weekdays" as const),
+      firstDayOfWeek: fc.integer({ min: 0, max: 6 }),
+    })
     .chain((base) =>
-      fc.record({
-        ruleDaily: base.ruleMode === "daily" ? amount(base.ruleType, 10) : fc.constant(undefined),
-        weekdays:
-          base.ruleMode === "weekdays"
-            ? fc.record(Object.fromEntries(WEEKDAYS.map((d) => [d, amount(base.ruleType, 6)])) as Record<(typeof WEEKDAYS)[number], fc.Arbitrary<number | undefined>>)
-            : fc.constant({}),
-        ruleWeekly: amount(base.ruleType, 16),
-        ruleMonthly: amount(base.ruleType, 40),
-        rulePeriod: amount(base.ruleType, 60),
-        authorizationNumber: fc.constantFrom(undefined, "PA-1"),
-      }).map((rules) => ({ ...base, ...rules }) as TAuthorizationDraft),
+      fc
+        .record({
+          ruleDaily: base.ruleMode === "daily" ? amount(base.ruleType, 10) : fc.constant(undefined),
+          weekdays:
+            base.ruleMode === "weekdays"
+              ? fc.record(
+                  Object.fromEntries(WEEKDAYS.map((d) => [d, amount(base.ruleType, 6)])) as Record<(typeof WEEKDAYS)[number], fc.Arbitrary<number | undefined>>,
+                )
+              : fc.constant({}),
+          ruleWeekly: amount(base.ruleType, 16),
+          ruleMonthly: amount(base.ruleType, 40),
+          rulePeriod: amount(base.ruleType, 60),
+          authorizationNumber: fc.constantFrom(undefined, "PA-1"),
+        })
+        .map((rules) => ({ ...base, ...rules }) as TAuthorizationDraft),
     )
     // The editor's own rule "set at least one limit" is not ACCloud's: stay inside it.
     .filter((a) => [a.ruleDaily, a.ruleWeekly, a.ruleMonthly, a.rulePeriod, ...WEEKDAYS.map((d) => a.weekdays[d])].some((v) => v !== undefined));
@@ -189,13 +209,18 @@ describe("against the real sandbox", () => {
   });
 
   it("the overlap conflict cannot reach what the editor sends: within an approval, across referrals, on a retry", async () => {
-    const drafts = [auth({ ruleDaily: 2, ruleWeekly: 8 }), auth({ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1, thursday: 1 } }), auth({ rulePeriod: 40 })];
+    const drafts = [
+      auth({ ruleDaily: 2, ruleWeekly: 8 }),
+      auth({ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1, thursday: 1 } }),
+      auth({ rulePeriod: 40 }),
+    ];
     const first = approval({ startDate: isoDay(5), endDate: isoDay(60), authorizations: drafts }) as TApproval;
     expect(ZApproval.safeParse(first).success).toBe(true);
     const c = (await t.client.createClient(clientBody())).id;
     const post = async (a: TApproval, serviceId: number) => {
       const statuses: number[] = [];
-      for (let i = 0; i < a.authorizations.length; i++) statuses.push((await t.raw("POST", AUTHS, toAccloudAuthorization(a, i, { clientId: c, serviceId }))).status);
+      for (let i = 0; i < a.authorizations.length; i++)
+        statuses.push((await t.raw("POST", AUTHS, toAccloudAuthorization(a, i, { clientId: c, serviceId }))).status);
       return statuses;
     };
     const s1 = (await t.client.createService(serviceBody(c))).id;

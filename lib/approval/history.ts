@@ -45,12 +45,20 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       .leftJoin(referralSubmissions, eq(referralSubmissions.id, approvalRevisions.submissionId))
       .where(and(eq(approvalRevisions.referralRequestId, referralId), ne(approvalRevisions.state, "draft")))
       .orderBy(asc(approvalRevisions.revision)),
-    db.select().from(accloudReferralRevisions).where(eq(accloudReferralRevisions.referralRequestId, referralId)).orderBy(asc(accloudReferralRevisions.revisionNumber)),
+    db
+      .select()
+      .from(accloudReferralRevisions)
+      .where(eq(accloudReferralRevisions.referralRequestId, referralId))
+      .orderBy(asc(accloudReferralRevisions.revisionNumber)),
     db
       .select({ kind: accloudLinks.kind, key: accloudLinks.localKey, id: accloudLinks.accloudId, meta: accloudLinks.meta, pushId: accloudLinks.pushId })
       .from(accloudLinks)
       .where(and(eq(accloudLinks.referralRequestId, referralId), inArray(accloudLinks.kind, ["referral", "attachment"]))),
-    db.select({ id: pushes.id, kind: pushes.kind, status: pushes.status, revisionId: pushes.approvalRevisionId, createdAt: pushes.createdAt }).from(pushes).where(eq(pushes.referralRequestId, referralId)).orderBy(asc(pushes.createdAt)),
+    db
+      .select({ id: pushes.id, kind: pushes.kind, status: pushes.status, revisionId: pushes.approvalRevisionId, createdAt: pushes.createdAt })
+      .from(pushes)
+      .where(eq(pushes.referralRequestId, referralId))
+      .orderBy(asc(pushes.createdAt)),
     getReferenceData(db),
   ]);
   const names = { serviceCodes: new Map(ref.serviceCodes.map((c) => [c.id, c.name])), funders: new Map(ref.funders.map((f) => [f.id, f.name])) };
@@ -58,14 +66,19 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
   const revisionOfPush = new Map(pushRows.map((p) => [p.id, revisions.find((r) => r.r.id === p.revisionId)?.r.revision ?? 0]));
 
   // Documents the agency had by each revision: those attached by its pushes or earlier ones.
-  const attached = links.filter((l) => l.kind === "attachment").map((l) => ({ name: String((l.meta as { name?: string }).name ?? l.id), revision: l.pushId ? (revisionOfPush.get(l.pushId) ?? 0) : 0 }));
+  const attached = links
+    .filter((l) => l.kind === "attachment")
+    .map((l) => ({ name: String((l.meta as { name?: string }).name ?? l.id), revision: l.pushId ? (revisionOfPush.get(l.pushId) ?? 0) : 0 }));
   const snapshots = new Map<number, RevisionSnapshot>();
   const rows: HistoryRow[] = [];
   const matched = new Set<number>();
   for (const { r, by, payload } of revisions) {
     const approval = ZApproval.safeParse(r.data);
     if (approval.success) {
-      const docs = attached.filter((d) => d.revision <= r.revision).map((d) => d.name).sort();
+      const docs = attached
+        .filter((d) => d.revision <= r.revision)
+        .map((d) => d.name)
+        .sort();
       snapshots.set(r.revision, revisionSnapshot(approval.data, payload, names, docs));
     }
     const a = r.accloudRevisionNumber !== null ? byNumber.get(r.accloudRevisionNumber) : undefined;
@@ -80,7 +93,9 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       reasons: r.reasons,
       revisionComment: r.revisionComment,
       push: push ? { kind: push.kind, status: push.status } : null,
-      accloud: a ? { revisionNumber: a.revisionNumber, referralId: a.accloudReferralId, status: a.status, isLatest: a.isLatest, cancelReasonCode: a.cancelReasonCode } : null,
+      accloud: a
+        ? { revisionNumber: a.revisionNumber, referralId: a.accloudReferralId, status: a.status, isLatest: a.isLatest, cancelReasonCode: a.cancelReasonCode }
+        : null,
     });
   }
   for (const a of accloud) {
@@ -94,7 +109,13 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       reasons: a.reasons,
       revisionComment: a.revisionComment,
       push: null,
-      accloud: { revisionNumber: a.revisionNumber, referralId: a.accloudReferralId, status: a.status, isLatest: a.isLatest, cancelReasonCode: a.cancelReasonCode },
+      accloud: {
+        revisionNumber: a.revisionNumber,
+        referralId: a.accloudReferralId,
+        status: a.status,
+        isLatest: a.isLatest,
+        cancelReasonCode: a.cancelReasonCode,
+      },
     });
   }
   const latest = links.find((l) => l.kind === "referral" && l.key === "latest") ?? links.find((l) => l.kind === "referral" && l.key === "referral");

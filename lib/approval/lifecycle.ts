@@ -38,7 +38,10 @@ async function currentApproval(tx: TxDb, referralId: string): Promise<{ id: stri
 }
 
 async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
-  const [r] = await tx.select({ n: max(approvalRevisions.revision) }).from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, referralId));
+  const [r] = await tx
+    .select({ n: max(approvalRevisions.revision) })
+    .from(approvalRevisions)
+    .where(eq(approvalRevisions.referralRequestId, referralId));
   return (r?.n ?? 0) + 1;
 }
 
@@ -80,12 +83,16 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
       if (!sent) refuse.conflict("This referral has not reached ACCloud yet: there is nothing to update.");
       const fixed: Record<string, string[]> = {};
       const was = sent!.approval;
-      if (approval.serviceCodeId !== was.serviceCodeId) fixed.serviceCodeId = ["ACCloud cannot change the service code of a sent referral: cancel it and approve a new one"];
+      if (approval.serviceCodeId !== was.serviceCodeId)
+        fixed.serviceCodeId = ["ACCloud cannot change the service code of a sent referral: cancel it and approve a new one"];
       if (approval.funderId !== was.funderId) fixed.funderId = ["ACCloud cannot change the funder of a sent referral: cancel it and approve a new one"];
       if (approval.careType !== was.careType) fixed.careType = ["ACCloud cannot change the care type of a sent referral"];
       if (approval.supplyPersonaId.toLowerCase() !== row.agencyOrgId.toLowerCase()) fixed.supplyPersonaId = ["The referral goes back to the requesting agency"];
       if (Object.keys(fixed).length) refuse.invalid(fixed, "Part of this change cannot be sent as an update.");
-      const [sentRevision] = await tx.select({ submissionId: approvalRevisions.submissionId }).from(approvalRevisions).where(eq(approvalRevisions.id, sent!.revisionId));
+      const [sentRevision] = await tx
+        .select({ submissionId: approvalRevisions.submissionId })
+        .from(approvalRevisions)
+        .where(eq(approvalRevisions.id, sent!.revisionId));
       if (canonical(approval) === canonical(was) && sentRevision?.submissionId === row.latestSubmissionId) {
         refuse.invalid({ _form: ["Nothing changed: edit the approval first (or send new documents from the Documents panel)."] }, "Nothing changed.");
       }
@@ -163,15 +170,35 @@ export async function cancelReferral(db: Db, actor: Actor, input: unknown): Prom
     version: parsed.data.version,
     apply: async ({ tx, row }) => {
       await assertNoOpenPush(tx, row.id);
-      const decided = { decidedById: actor.id, decidedAt: new Date(), decisionReasonCode: reasonCode, decisionComment: comment ?? null, amendedAfterDecisionAt: null };
+      const decided = {
+        decidedById: actor.id,
+        decidedAt: new Date(),
+        decisionReasonCode: reasonCode,
+        decisionComment: comment ?? null,
+        amendedAfterDecisionAt: null,
+      };
       const details = { reasonCode, reason: CANCEL_REASON_LABELS[reasonCode], comment: comment ?? null };
       if (!(await latestReferralLink(tx, row))) {
-        return { to: "cancelled", set: decided, audit: { action: "referral.cancelled", details: { ...details, inAccloud: false } }, message: "Cancelled (ACCloud never received the referral).", data: {} };
+        return {
+          to: "cancelled",
+          set: decided,
+          audit: { action: "referral.cancelled", details: { ...details, inAccloud: false } },
+          message: "Cancelled (ACCloud never received the referral).",
+          data: {},
+        };
       }
       const revision = await currentApproval(tx, row.id);
       const [push] = await tx
         .insert(pushes)
-        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "cancel", status: "queued", steps: stepsFor("cancel"), input: { reasonCode, comment: comment ?? null }, createdById: actor.id })
+        .values({
+          referralRequestId: row.id,
+          approvalRevisionId: revision.id,
+          kind: "cancel",
+          status: "queued",
+          steps: stepsFor("cancel"),
+          input: { reasonCode, comment: comment ?? null },
+          createdById: actor.id,
+        })
         .returning({ id: pushes.id });
       return {
         to: "cancelling",
@@ -194,13 +221,18 @@ const ACCEPTED_EXTENSIONS = new Set(["pdf", "png", "jpg", "jpeg", "gif", "tif", 
  * from the bytes); without, the files of the latest (amended) submission ACCloud does not have yet.
  * Idempotent on each file's sha256: bytes already attached are never sent twice.
  */
-export async function sendDocuments(db: Db, actor: Actor, input: { referralId: string; version: number; upload?: DocumentUpload }): Promise<TransitionResult<{ pushId?: string }>> {
+export async function sendDocuments(
+  db: Db,
+  actor: Actor,
+  input: { referralId: string; version: number; upload?: DocumentUpload },
+): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("add_documents", actor);
   if (denied) return denied;
   let file: Awaited<ReturnType<typeof describeFile>> | undefined;
   if (input.upload) {
     if (input.upload.data.length === 0) return invalidResult({ file: ["The file is empty"] });
-    if (input.upload.data.length > DOCUMENT_MAX_BYTES) return invalidResult({ file: [`The file is larger than 50 MB (${input.upload.data.length.toLocaleString("en-US")} bytes)`] });
+    if (input.upload.data.length > DOCUMENT_MAX_BYTES)
+      return invalidResult({ file: [`The file is larger than 50 MB (${input.upload.data.length.toLocaleString("en-US")} bytes)`] });
     file = await describeFile(0, input.upload.name.slice(0, 200), input.upload.data);
     const ext = file.safeName.split(".").pop() ?? "";
     if (!ACCEPTED_EXTENSIONS.has(ext)) return invalidResult({ file: [`ACCloud takes PDF, images, Word and text documents; this file is ${file.contentType}`] });
@@ -211,24 +243,47 @@ export async function sendDocuments(db: Db, actor: Actor, input: { referralId: s
     version: input.version,
     apply: async ({ tx, row }) => {
       const attached = new Set(
-        (await tx.select({ key: accloudLinks.localKey }).from(accloudLinks).where(and(eq(accloudLinks.referralRequestId, row.id), eq(accloudLinks.kind, "attachment")))).map((l) => l.key),
+        (
+          await tx
+            .select({ key: accloudLinks.localKey })
+            .from(accloudLinks)
+            .where(and(eq(accloudLinks.referralRequestId, row.id), eq(accloudLinks.kind, "attachment")))
+        ).map((l) => l.key),
       );
       let fileIds: string[];
       if (file) {
         if (attached.has(`file:${file.sha256}`)) return { noop: true, audit: { action: "" }, message: "ACCloud has this document already.", data: {} };
-        const [same] = await tx.select({ id: referralFiles.id }).from(referralFiles).where(and(eq(referralFiles.referralRequestId, row.id), eq(referralFiles.sha256, file.sha256))).limit(1);
+        const [same] = await tx
+          .select({ id: referralFiles.id })
+          .from(referralFiles)
+          .where(and(eq(referralFiles.referralRequestId, row.id), eq(referralFiles.sha256, file.sha256)))
+          .limit(1);
         const id =
           same?.id ??
           (
             await tx
               .insert(referralFiles)
-              .values({ referralRequestId: row.id, submissionId: null, uploadedById: actor.id, idx: 0, originalName: file.originalName, safeName: file.safeName, contentType: file.contentType, size: file.size, sha256: file.sha256, data: file.data })
+              .values({
+                referralRequestId: row.id,
+                submissionId: null,
+                uploadedById: actor.id,
+                idx: 0,
+                originalName: file.originalName,
+                safeName: file.safeName,
+                contentType: file.contentType,
+                size: file.size,
+                sha256: file.sha256,
+                data: file.data,
+              })
               .returning({ id: referralFiles.id })
           )[0]!.id;
         fileIds = [id];
       } else {
         const latest = row.latestSubmissionId
-          ? await tx.select({ id: referralFiles.id, sha256: referralFiles.sha256 }).from(referralFiles).where(eq(referralFiles.submissionId, row.latestSubmissionId))
+          ? await tx
+              .select({ id: referralFiles.id, sha256: referralFiles.sha256 })
+              .from(referralFiles)
+              .where(eq(referralFiles.submissionId, row.latestSubmissionId))
           : [];
         fileIds = latest.filter((f) => !attached.has(`file:${f.sha256}`)).map((f) => f.id);
         if (!fileIds.length) refuse.invalid({ _form: ["ACCloud has every file of the latest submission already."] }, "Nothing to send.");
@@ -237,13 +292,26 @@ export async function sendDocuments(db: Db, actor: Actor, input: { referralId: s
       const revision = await currentApproval(tx, row.id);
       const [push] = await tx
         .insert(pushes)
-        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "documents", status: "queued", steps: stepsFor("documents"), input: { fileIds }, createdById: actor.id })
+        .values({
+          referralRequestId: row.id,
+          approvalRevisionId: revision.id,
+          kind: "documents",
+          status: "queued",
+          steps: stepsFor("documents"),
+          input: { fileIds },
+          createdById: actor.id,
+        })
         .returning({ id: pushes.id });
-      const sending = await tx.select({ sha256: referralFiles.sha256, size: referralFiles.size, contentType: referralFiles.contentType }).from(referralFiles).where(inArray(referralFiles.id, fileIds));
+      const sending = await tx
+        .select({ sha256: referralFiles.sha256, size: referralFiles.size, contentType: referralFiles.contentType })
+        .from(referralFiles)
+        .where(inArray(referralFiles.id, fileIds));
       return {
         audit: { action: file ? "referral.document_added" : "referral.documents_resent", details: { pushId: push!.id, files: sending } },
         enqueue: { pushId: push!.id },
-        message: file ? "Document added: on its way to ACCloud." : `Sending ${fileIds.length} file${fileIds.length === 1 ? "" : "s"} of the latest submission to ACCloud.`,
+        message: file
+          ? "Document added: on its way to ACCloud."
+          : `Sending ${fileIds.length} file${fileIds.length === 1 ? "" : "s"} of the latest submission to ACCloud.`,
         data: { pushId: push!.id },
       };
     },

@@ -15,7 +15,19 @@ export type RuleSuggestion = {
 };
 
 const NUMBER_WORDS: Record<string, number> = {
-  once: 1, one: 1, twice: 2, two: 2, three: 3, thrice: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  once: 1,
+  one: 1,
+  twice: 2,
+  two: 2,
+  three: 3,
+  thrice: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
 };
 
 function toNumber(word: string): number | undefined {
@@ -57,7 +69,11 @@ export function suggestCareType(serviceRequested: string | null): "nursing" | "p
   return "nursing";
 }
 
-const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 
 /** Service codes by name; "PT" also matches "Physical Therapy" and back. */
 const ALIASES: Record<string, string[]> = {
@@ -71,7 +87,13 @@ const ALIASES: Record<string, string[]> = {
 export function matchServiceCode(requested: string | null, codes: Array<{ id: number; name: string }>): number | undefined {
   if (!requested) return undefined;
   const want = norm(requested);
-  const names = new Set([want, ...(ALIASES[want] ?? []), ...Object.entries(ALIASES).filter(([, v]) => v.includes(want)).map(([k]) => k)]);
+  const names = new Set([
+    want,
+    ...(ALIASES[want] ?? []),
+    ...Object.entries(ALIASES)
+      .filter(([, v]) => v.includes(want))
+      .map(([k]) => k),
+  ]);
   return codes.find((c) => names.has(norm(c.name)))?.id ?? codes.find((c) => norm(c.name).includes(want) || want.includes(norm(c.name)))?.id;
 }
 

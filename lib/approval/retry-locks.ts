@@ -41,7 +41,9 @@ export function correctionErrors(before: TApproval, after: TApproval, doneSteps:
   const errors: Record<string, string[]> = {};
   for (const [field, step] of lockedFields(doneSteps)) {
     if (canonical(before[field]) !== canonical(after[field])) {
-      errors[field] = [`Already in ACCloud (step “${STEP_LABELS[step]}” is done): a retry cannot change it. Send the change as an update once the referral is sent.`];
+      errors[field] = [
+        `Already in ACCloud (step “${STEP_LABELS[step]}” is done): a retry cannot change it. Send the change as an update once the referral is sent.`,
+      ];
     }
   }
   return errors;

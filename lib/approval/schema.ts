@@ -133,7 +133,12 @@ export const ZApproval = z
       const any = [auth.ruleDaily, ...dayValues, auth.ruleWeekly, auth.ruleMonthly, auth.rulePeriod].some((v) => v !== undefined);
       if (!any) report(at("ruleWeekly"), "Set at least one limit (daily, weekdays, weekly, monthly or period)");
       if (auth.ruleType === "VISITS") {
-        for (const [key, v] of [["ruleDaily", auth.ruleDaily], ["ruleWeekly", auth.ruleWeekly], ["ruleMonthly", auth.ruleMonthly], ["rulePeriod", auth.rulePeriod]] as const) {
+        for (const [key, v] of [
+          ["ruleDaily", auth.ruleDaily],
+          ["ruleWeekly", auth.ruleWeekly],
+          ["ruleMonthly", auth.ruleMonthly],
+          ["rulePeriod", auth.rulePeriod],
+        ] as const) {
           if (v !== undefined && !Number.isInteger(v)) report(at(key), "Visits are whole numbers");
         }
         for (const d of WEEKDAYS) {
@@ -148,9 +153,7 @@ export type TApproval = z.infer<typeof ZApproval>;
 export type TApprovalInput = z.input<typeof ZApproval>;
 
 /** A draft may be incomplete: any JSON object of the editor's fields, bounded in size. */
-export const ZApprovalDraft = z
-  .record(z.string(), z.json())
-  .refine((d) => JSON.stringify(d).length <= 100_000, { message: "The draft is too large" });
+export const ZApprovalDraft = z.record(z.string(), z.json()).refine((d) => JSON.stringify(d).length <= 100_000, { message: "The draft is too large" });
 
 /** What the editor posts: the approval plus the row version it was built on. */
 export const ZApproveRequest = z.object({

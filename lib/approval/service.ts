@@ -48,11 +48,18 @@ function assertRequestingAgency(a: TApproval, row: LockedReferral): void {
 }
 
 async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
-  const [r] = await tx.select({ n: max(approvalRevisions.revision) }).from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, referralId));
+  const [r] = await tx
+    .select({ n: max(approvalRevisions.revision) })
+    .from(approvalRevisions)
+    .where(eq(approvalRevisions.referralRequestId, referralId));
   return (r?.n ?? 0) + 1;
 }
 
-export async function approveReferral(db: Db, actor: Actor, input: { referralId: string; version: number; approval: unknown }): Promise<TransitionResult<{ pushId?: string }>> {
+export async function approveReferral(
+  db: Db,
+  actor: Actor,
+  input: { referralId: string; version: number; approval: unknown },
+): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("approve", actor);
   if (denied) return denied;
   const valid = await validApproval(db, input.approval);
@@ -73,7 +80,15 @@ export async function approveReferral(db: Db, actor: Actor, input: { referralId:
         .where(and(eq(approvalRevisions.referralRequestId, row.id), eq(approvalRevisions.state, "draft")))
         .orderBy(desc(approvalRevisions.revision))
         .limit(1);
-      const pinned = { state: "approved" as const, kind: "approve" as const, data: approval, submissionId: row.latestSubmissionId, approvedById: actor.id, approvedAt: now, updatedAt: now };
+      const pinned = {
+        state: "approved" as const,
+        kind: "approve" as const,
+        data: approval,
+        submissionId: row.latestSubmissionId,
+        approvedById: actor.id,
+        approvedAt: now,
+        updatedAt: now,
+      };
       let revision: { id: string; revision: number };
       if (draft) {
         await tx.update(approvalRevisions).set(pinned).where(eq(approvalRevisions.id, draft.id));
@@ -88,7 +103,14 @@ export async function approveReferral(db: Db, actor: Actor, input: { referralId:
       }
       const [push] = await tx
         .insert(pushes)
-        .values({ referralRequestId: row.id, approvalRevisionId: revision.id, kind: "approve", status: "queued", steps: stepsFor("approve"), createdById: actor.id })
+        .values({
+          referralRequestId: row.id,
+          approvalRevisionId: revision.id,
+          kind: "approve",
+          status: "queued",
+          steps: stepsFor("approve"),
+          createdById: actor.id,
+        })
         .returning({ id: pushes.id });
       // A share of approvals is drawn at random for a supervisor's second review (lib/review/service.ts); the approval's record says so.
       const secondReview = await drawSecondReview(tx, { referralId: row.id, revisionId: revision.id, approvedById: actor.id });
@@ -118,7 +140,11 @@ export async function approveReferral(db: Db, actor: Actor, input: { referralId:
 }
 
 /** Saves the editor's content without approving (a draft may be incomplete); the version moves like any change. */
-export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralId: string; version: number; data: unknown }): Promise<TransitionResult<{ pushId?: string }>> {
+export async function saveApprovalDraft(
+  db: Db,
+  actor: Actor,
+  input: { referralId: string; version: number; data: unknown },
+): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("save_draft", actor);
   if (denied) return denied;
   const draft = ZApprovalDraft.safeParse(input.data);
@@ -137,7 +163,11 @@ export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralI
       const data = draft.data as TApproval;
       let revision: number;
       if (last) {
-        const [u] = await tx.update(approvalRevisions).set({ data, updatedAt: new Date() }).where(eq(approvalRevisions.id, last.id)).returning({ revision: approvalRevisions.revision });
+        const [u] = await tx
+          .update(approvalRevisions)
+          .set({ data, updatedAt: new Date() })
+          .where(eq(approvalRevisions.id, last.id))
+          .returning({ revision: approvalRevisions.revision });
         revision = u!.revision;
       } else {
         revision = await nextRevisionNumber(tx, row.id);
@@ -154,7 +184,11 @@ export async function saveApprovalDraft(db: Db, actor: Actor, input: { referralI
  * push carries on from the same step; the approved revision itself is never rewritten. Either way
  * the approval goes to the requesting agency and pins the submission that was approved.
  */
-export async function retryPush(db: Db, actor: Actor, input: { referralId: string; version: number; approval?: unknown }): Promise<TransitionResult<{ pushId?: string }>> {
+export async function retryPush(
+  db: Db,
+  actor: Actor,
+  input: { referralId: string; version: number; approval?: unknown },
+): Promise<TransitionResult<{ pushId?: string }>> {
   const denied = checkTransitionScopes("retry", actor);
   if (denied) return denied;
   let corrected: TApproval | undefined;
@@ -172,7 +206,8 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
       if (push?.status !== "failed" || !push.approvalRevisionId) refuse.conflict("There is no failed push to retry.");
       // A failed documents push leaves the referral sent or processed; any other failed push makes it "push failed".
       if ((push!.kind === "documents") !== (row.status !== "push_failed")) refuse.conflict("There is no failed push to retry.");
-      if (corrected && (push!.kind === "cancel" || push!.kind === "documents")) refuse.invalid({ _form: [`A failed ${push!.kind} push is retried as it is: there is no approval to correct.`] });
+      if (corrected && (push!.kind === "cancel" || push!.kind === "documents"))
+        refuse.invalid({ _form: [`A failed ${push!.kind} push is retried as it is: there is no approval to correct.`] });
       const [approved] = await tx.select().from(approvalRevisions).where(eq(approvalRevisions.id, push!.approvalRevisionId!));
       if (!approved) throw new Error("push without its approval revision");
       const before = ZApproval.parse(approved.data);
@@ -180,7 +215,9 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
       assertRequestingAgency(changed ? corrected! : before, row);
 
       const now = new Date();
-      const reset = Object.fromEntries(Object.entries(push!.steps).map(([k, v]) => [k, v.status === "done" ? v : { ...v, status: "waiting" as const, error: null }]));
+      const reset = Object.fromEntries(
+        Object.entries(push!.steps).map(([k, v]) => [k, v.status === "done" ? v : { ...v, status: "waiting" as const, error: null }]),
+      );
       let pushId = push!.id;
       let correction: number | null = null;
       if (changed) {
@@ -219,7 +256,14 @@ export async function retryPush(db: Db, actor: Actor, input: { referralId: strin
         to: push!.kind === "documents" ? row.status : PUSH_KIND_STATUS[push!.kind].waiting[0],
         audit: {
           action: "push.retried",
-          details: { pushId, kind: push!.kind, previousPushId: changed ? push!.id : undefined, previousError: push!.lastError, revision: correction ?? approved.revision, corrected: changed },
+          details: {
+            pushId,
+            kind: push!.kind,
+            previousPushId: changed ? push!.id : undefined,
+            previousError: push!.lastError,
+            revision: correction ?? approved.revision,
+            corrected: changed,
+          },
         },
         enqueue: { pushId },
         message: changed ? `Corrected as revision ${correction}; retrying the push` : "Retrying the push",
@@ -246,7 +290,11 @@ export type PushProgress = {
 
 export async function getPushProgress(db: Db, actor: Actor, referralId: string): Promise<PushProgress | null> {
   assertScope(actor, "referral:read");
-  const [row] = await db.select({ status: referralRequests.status, version: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, referralId)).limit(1);
+  const [row] = await db
+    .select({ status: referralRequests.status, version: referralRequests.version })
+    .from(referralRequests)
+    .where(eq(referralRequests.id, referralId))
+    .limit(1);
   if (!row) return null;
   const [push] = await db.select().from(pushes).where(eq(pushes.referralRequestId, referralId)).orderBy(desc(pushes.createdAt)).limit(1);
   return {

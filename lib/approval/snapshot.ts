@@ -56,7 +56,11 @@ export function revisionSnapshot(a: TApproval, payload: unknown, names: Names, d
         ...(auth.notes ? { notes: auth.notes } : {}),
       };
     }),
-    caseManager: Object.fromEntries(Object.entries(a.caseManager).filter(([, v]) => v).map(([k, v]) => [k, text(v)])),
+    caseManager: Object.fromEntries(
+      Object.entries(a.caseManager)
+        .filter(([, v]) => v)
+        .map(([k, v]) => [k, text(v)]),
+    ),
     comment: a.comment ?? "",
     documents,
   };
@@ -107,7 +111,13 @@ function labelOf(path: Array<string | number>): string {
     } else if (i === 0) parts.push(WORDS[p] ?? p);
     else if (KEY_WORDS[p]) parts.push(KEY_WORDS[p]);
     else if ((WEEKDAYS as readonly string[]).includes(p)) parts.push(`${p} limit`);
-    else parts.push(p.replace(/([A-Z])/g, " $1").replace(/_/g, " ").toLowerCase());
+    else
+      parts.push(
+        p
+          .replace(/([A-Z])/g, " $1")
+          .replace(/_/g, " ")
+          .toLowerCase(),
+      );
   });
   return parts.join(" · ");
 }
@@ -126,7 +136,12 @@ export function diffObjects(before: object, after: object): Change[] {
  * A submission as the reviewer compares it: form fields keyed by label (ids differ per
  * environment, order may change), the client and agency blocks, and the files by name and digest.
  */
-export function submissionSnapshot(payload: unknown): { fields: Record<string, unknown>; client: Record<string, unknown>; agency: Record<string, unknown>; files: string[] } {
+export function submissionSnapshot(payload: unknown): {
+  fields: Record<string, unknown>;
+  client: Record<string, unknown>;
+  agency: Record<string, unknown>;
+  files: string[];
+} {
   const p = (payload ?? {}) as Record<string, unknown>;
   const files = Array.isArray(p.files) ? (p.files as Array<{ file_name?: string; file_value?: string }>) : [];
   return {
@@ -159,6 +174,7 @@ export function diffSubmissions(before: unknown, after: unknown): SubmissionChan
       if (!(k in b[part])) out.push({ part, label: label(k), before: a[part][k] ?? null, after: null, kind: "removed" });
     }
   }
-  if ([...touched].some((t) => t.startsWith("files\u0000"))) out.push({ part: "files", label: "files", before: a.files.join(", "), after: b.files.join(", "), kind: "changed" });
+  if ([...touched].some((t) => t.startsWith("files\u0000")))
+    out.push({ part: "files", label: "files", before: a.files.join(", "), after: b.files.join(", "), kind: "changed" });
   return out;
 }

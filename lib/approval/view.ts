@@ -37,7 +37,12 @@ export type ApprovalEditorData = {
   /** retry: fields a finished push step already sent (a retry cannot change them) */
   locked?: Array<{ field: string; step: string }>;
   /** update: what ACCloud has now, the reasons to choose from, the revision number it will become */
-  update?: { sent: TApproval; reasons: Array<{ code: string; label: string }>; nextRevision: number; fixed: { serviceCode: string; funder: string; careType: string; agency: string } };
+  update?: {
+    sent: TApproval;
+    reasons: Array<{ code: string; label: string }>;
+    nextRevision: number;
+    fixed: { serviceCode: string; funder: string; careType: string; agency: string };
+  };
 };
 
 export type ApprovalPanel =
@@ -79,7 +84,8 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
   const approvable = WORKABLE.includes(row.status);
   const sentToAgency = row.status === "sent" || row.status === "processed";
 
-  if (push?.status === "failed" && (push.kind === "cancel" || push.kind === "documents")) return view({ kind: "retry_as_is", pushKind: push.kind, version: row.version });
+  if (push?.status === "failed" && (push.kind === "cancel" || push.kind === "documents"))
+    return view({ kind: "retry_as_is", pushKind: push.kind, version: row.version });
   const retryable = row.status === "push_failed";
   if (!approvable && !retryable && !sentToAgency) return view(NONE);
   const ref = await getReferenceData(db);
@@ -138,7 +144,9 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
       defaults,
       serviceCodes: ref.serviceCodes.map((c) => ({ id: c.id, name: c.name })),
       funders: ref.funders.filter((f) => f.status !== "disabled").map((f) => ({ id: f.id, name: f.name })),
-      suppliers: inTrustedNetwork ? ref.suppliers.filter((s) => s.id.toLowerCase() === agencyId) : [{ id: row.agencyOrgId, name: `${row.agencyName} (not in the trusted network)` }],
+      suppliers: inTrustedNetwork
+        ? ref.suppliers.filter((s) => s.id.toLowerCase() === agencyId)
+        : [{ id: row.agencyOrgId, name: `${row.agencyName} (not in the trusted network)` }],
       agency: { orgId: row.agencyOrgId, name: row.agencyName, inTrustedNetwork },
       hints: { frequencyText: pre.frequencyText, authorizationsText: pre.authorizationsText, suggestions: pre.suggestions },
       clientTimezone: row.clientTimezone,

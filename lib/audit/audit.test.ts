@@ -40,7 +40,6 @@ afterAll(async () => {
   await closeDb();
 });
 
-
 /** Every event id of a filter, walking all pages. */
 async function allIds(f: TAuditFilters): Promise<number[]> {
   const resolved = await resolveFilters(db(), f);
@@ -54,7 +53,8 @@ async function allIds(f: TAuditFilters): Promise<number[]> {
   }
 }
 
-const idsOf = async (where: ReturnType<typeof sql>) => (await db().execute<{ id: number }>(sql`select id::float8 as id from audit_events e where ${where} order by at desc, id desc`)).rows.map((r) => Number(r.id));
+const idsOf = async (where: ReturnType<typeof sql>) =>
+  (await db().execute<{ id: number }>(sql`select id::float8 as id from audit_events e where ${where} order by at desc, id desc`)).rows.map((r) => Number(r.id));
 
 describe("filters", () => {
   it("user, action group, referral, agency and dates each narrow the trail to exactly what they name", async () => {
@@ -88,13 +88,20 @@ describe("filters", () => {
 
     // Dates are days in the display time zone, both inclusive.
     const marker = randomUUID();
-    const at = (iso: string) => db().execute(sql`insert into audit_events (at, actor_type, actor_label, action, entity_type, entity_id) values (${iso}::timestamptz, 'system', 'test', 'settings.reason_added', 'decision_reason', ${marker})`);
+    const at = (iso: string) =>
+      db().execute(
+        sql`insert into audit_events (at, actor_type, actor_label, action, entity_type, entity_id) values (${iso}::timestamptz, 'system', 'test', 'settings.reason_added', 'decision_reason', ${marker})`,
+      );
     await at("2001-03-01T04:59:59Z"); // Feb 28, 23:59:59 in New York
     await at("2001-03-01T05:00:00Z"); // Mar 1, 00:00
     await at("2001-03-02T12:00:00Z");
     await at("2001-03-03T04:59:59Z"); // Mar 2, 23:59:59
     await at("2001-03-03T05:00:00Z"); // Mar 3
-    const inRange = await selectEvents(db(), [...(await resolveFilters(db(), { from: "2001-03-01", to: "2001-03-02", action: "admin" })).where, sql`e.entity_id = ${marker}`], { limit: 10 });
+    const inRange = await selectEvents(
+      db(),
+      [...(await resolveFilters(db(), { from: "2001-03-01", to: "2001-03-02", action: "admin" })).where, sql`e.entity_id = ${marker}`],
+      { limit: 10 },
+    );
     expect(inRange.map((e) => e.at)).toEqual(["2001-03-03T04:59:59.000000Z", "2001-03-02T12:00:00.000000Z", "2001-03-01T05:00:00.000000Z"]);
   });
 
@@ -108,7 +115,13 @@ describe("filters", () => {
       [other, "referral.file_downloaded"],
       [actors.supervisor, "referral.file_viewed"],
     ] as const) {
-      await recordAudit(db(), { actor: who, action, entityType: "referral_request", entityId: r.id, details: action === "referral.viewed" ? {} : { fileId: file.id } });
+      await recordAudit(db(), {
+        actor: who,
+        action,
+        entityType: "referral_request",
+        entityId: r.id,
+        details: action === "referral.viewed" ? {} : { fileId: file.id },
+      });
     }
     const saw = await whoSaw(db(), actors.supervisor, r.id);
     expect(saw.map((s) => [s.label, s.views, s.fileViews, s.downloads]).sort()).toEqual(
@@ -121,12 +134,17 @@ describe("filters", () => {
   });
 
   it("refuses malformed filters naming the parameter, never widening the answer", () => {
-    const bad = parseAuditParams(new URLSearchParams({ user: "riley", action: "deletes", referral: "x", agency: "nope", from: "2026-13-01", to: "yesterday", before: "-3" }));
+    const bad = parseAuditParams(
+      new URLSearchParams({ user: "riley", action: "deletes", referral: "x", agency: "nope", from: "2026-13-01", to: "yesterday", before: "-3" }),
+    );
     expect(bad.ok).toBe(false);
     expect(bad.ok ? [] : Object.keys(bad.errors).sort()).toEqual(["action", "agency", "before", "from", "referral", "to", "user"]);
     const reversed = parseAuditParams(new URLSearchParams({ from: "2026-03-02", to: "2026-03-01" }));
     expect(reversed).toMatchObject({ ok: false, errors: { to: "The end date is before the start date" } });
-    expect(parseAuditParams(new URLSearchParams({ user: "Riley@Demo.Test", action: "sign-ins", from: "" }))).toMatchObject({ ok: true, filters: { user: "riley@demo.test", action: "sign-ins" } });
+    expect(parseAuditParams(new URLSearchParams({ user: "Riley@Demo.Test", action: "sign-ins", from: "" }))).toMatchObject({
+      ok: true,
+      filters: { user: "riley@demo.test", action: "sign-ins" },
+    });
   });
 });
 
@@ -160,7 +178,9 @@ describe("action groups", () => {
       ["something.new", {}, "other"],
     ];
     for (const [action, details] of cases) await recordAudit(db(), { actor: systemActor("test"), action, entityType: "test", entityId: marker, details });
-    const rows = await db().execute<{ action: string; details: Record<string, unknown>; action_group: string }>(sql`select action, details, action_group from audit_events where entity_id = ${marker} order by id`);
+    const rows = await db().execute<{ action: string; details: Record<string, unknown>; action_group: string }>(
+      sql`select action, details, action_group from audit_events where entity_id = ${marker} order by id`,
+    );
     expect(rows.rows.map((r) => [r.action, r.details, r.action_group])).toEqual(cases);
     expect(rows.rows.every((r) => actionGroupOf(r.action, r.details) === r.action_group)).toBe(true);
     expect(ACTION_GROUPS.map((g) => g.key)).toEqual(["cancels", "updates", "intake", "views", "claims", "decisions", "pushes", "sign-ins", "admin"]);
@@ -171,7 +191,9 @@ describe("action groups", () => {
     const r = await makeReferral({ orgId });
     await claimReferral(db(), actors.reviewer, r.id);
     await recordAudit(db(), { actor: actors.supervisor, action: "referral.viewed", entityType: "referral_request", entityId: r.id });
-    const rows = await db().execute<{ action: string; agency_org_id: string | null }>(sql`select action, agency_org_id from audit_events where entity_id = ${r.id} order by id`);
+    const rows = await db().execute<{ action: string; agency_org_id: string | null }>(
+      sql`select action, agency_org_id from audit_events where entity_id = ${r.id} order by id`,
+    );
     expect(rows.rows).toEqual([
       { action: "referral.received", agency_org_id: orgId },
       { action: "referral.claimed", agency_org_id: orgId },
@@ -184,14 +206,19 @@ describe("paging and the total", () => {
   it("keyset pages stay stable while new events arrive: no event twice, none skipped, the new ones on a newer page", async () => {
     const orgId = randomUUID();
     const r = await makeReferral({ orgId });
-    for (let i = 0; i < 129; i++) await recordAudit(db(), { actor: actors.reviewer, action: "referral.viewed", entityType: "referral_request", entityId: r.id });
+    for (let i = 0; i < 129; i++)
+      await recordAudit(db(), { actor: actors.reviewer, action: "referral.viewed", entityType: "referral_request", entityId: r.id });
     const before = await idsOf(sql`agency_org_id = ${orgId}`);
     expect(before.length).toBe(130);
 
     const resolved = await resolveFilters(db(), { agency: orgId });
     const first = await listAuditPage(db(), actors.supervisor, resolved, {});
     // Others keep working while the supervisor reads: 25 new events arrive between page loads.
-    const writes = Promise.all(Array.from({ length: 25 }, () => recordAudit(db(), { actor: actors.reviewer, action: "referral.file_viewed", entityType: "referral_request", entityId: r.id })));
+    const writes = Promise.all(
+      Array.from({ length: 25 }, () =>
+        recordAudit(db(), { actor: actors.reviewer, action: "referral.file_viewed", entityType: "referral_request", entityId: r.id }),
+      ),
+    );
     const second = await listAuditPage(db(), actors.supervisor, resolved, { before: first.olderCursor! });
     await writes;
     const third = await listAuditPage(db(), actors.supervisor, resolved, { before: second.olderCursor! });
@@ -232,14 +259,31 @@ describe("CSV export", () => {
   }
 
   it("neutralises spreadsheet formulas at the start of any cell", async () => {
-    expect(["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=1", "1-2"].map(neutraliseCell)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "a=1", "1-2"]);
+    expect(["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=1", "1-2"].map(neutraliseCell)).toEqual([
+      "'=1+1",
+      "'+1",
+      "'-1",
+      "'@SUM(A1)",
+      "'\tx",
+      "'\rx",
+      "a=1",
+      "1-2",
+    ]);
     const orgId = randomUUID();
     const r = await makeReferral({ orgId });
-    await recordAudit(db(), { actor: { type: "system", label: '=HYPERLINK("http://evil.example","x")' }, action: "push.failed", entityType: "referral_request", entityId: r.id, details: { error: "@SUM(1+1)" } });
+    await recordAudit(db(), {
+      actor: { type: "system", label: '=HYPERLINK("http://evil.example","x")' },
+      action: "push.failed",
+      entityType: "referral_request",
+      entityId: r.id,
+      details: { error: "@SUM(1+1)" },
+    });
     await recordAudit(db(), { actor: { type: "system", label: "+cmd" }, action: "-weird.action", entityType: "referral_request", entityId: r.id });
     const csv = await csvOf({ agency: orgId });
     const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("event_id,time_utc,actor_type,actor,actor_name,action,action_group,description,entity_type,entity_id,request_id,agency_org_id,agency,details");
+    expect(lines[0]).toBe(
+      "event_id,time_utc,actor_type,actor,actor_name,action,action_group,description,entity_type,entity_id,request_id,agency_org_id,agency,details",
+    );
     expect(lines).toHaveLength(4);
     // No cell of any line starts with a formula character (csv cells start after a comma or a quote).
     for (const line of lines.slice(1)) expect(line).not.toMatch(/(^|,)"?[=+\-@]/);
@@ -260,11 +304,15 @@ describe("CSV export", () => {
     // A process whose heap is capped at 64 MB streams the whole CSV (well over 200 MB): holding
     // the rows or the text would run it out of memory. Measuring RSS in this (shared, busy)
     // process instead was at the mercy of the garbage collector's timing.
-    const child = spawnSync(process.execPath, ["--max-old-space-size=64", "--conditions=react-server", "--import", "tsx", "lib/audit/export-memory.fixture.ts", orgId], {
-      env: { ...process.env, LOG_LEVEL: "error" },
-      encoding: "utf8",
-      timeout: 200_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      ["--max-old-space-size=64", "--conditions=react-server", "--import", "tsx", "lib/audit/export-memory.fixture.ts", orgId],
+      {
+        env: { ...process.env, LOG_LEVEL: "error" },
+        encoding: "utf8",
+        timeout: 200_000,
+      },
+    );
     expect(child.status, child.stderr).toBe(0);
     const out = JSON.parse(child.stdout.trim().split("\n").pop()!) as { bytes: number; heapUsedMb: number };
     expect(out.bytes / 1024 / 1024).toBeGreaterThan(200);

@@ -31,7 +31,8 @@ export type DescribeContext = {
 export type DetailItem = { label: string; value: string | DetailItem[] };
 export type Described = { sentence: string; items: DetailItem[]; freeText: DetailItem[] };
 
-const s = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v));
+const s = (v: unknown): string =>
+  v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
 const quoted = (v: unknown) => `‘${s(v)}’`;
 const plural = (n: unknown, one: string, many = `${one}s`) => `${s(n)} ${Number(n) === 1 ? one : many}`;
 const statusWord = (v: unknown) => STATUS_LABELS[s(v)]?.toLowerCase() ?? s(v);
@@ -99,14 +100,22 @@ const LABELS: Record<string, string> = {
   previous: "Before",
 };
 
-const humanKey = (k: string) => LABELS[k] ?? k.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+const humanKey = (k: string) =>
+  LABELS[k] ??
+  k
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .replace(/^./, (c) => c.toUpperCase());
 
 function valueOf(k: string, v: unknown, ctx: DescribeContext): string | DetailItem[] {
   if (v === null || v === undefined) return "—";
   if (k === "from" || k === "to" || k === "statusAtAmendment") return STATUS_LABELS[s(v)] ?? s(v);
   if ((k === "previousAssignee" || k === "assigneeId") && typeof v === "string") return ctx.userNames.get(v) ?? v;
   if (typeof v === "boolean") return v ? "yes" : "no";
-  if (Array.isArray(v)) return v.every((x) => x === null || typeof x !== "object") ? v.map(s).join(", ") || "—" : v.map((x, i) => ({ label: String(i + 1), value: valueOf("", x, ctx) }));
+  if (Array.isArray(v))
+    return v.every((x) => x === null || typeof x !== "object")
+      ? v.map(s).join(", ") || "—"
+      : v.map((x, i) => ({ label: String(i + 1), value: valueOf("", x, ctx) }));
   if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([kk, vv]) => ({ label: humanKey(kk), value: valueOf(kk, vv, ctx) }));
   return s(v);
 }

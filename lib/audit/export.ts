@@ -69,7 +69,10 @@ export function auditCsvStream(db: Db, resolved: ResolvedFilters, opts: { batch?
         const rows = await selectEvents(db, resolved.where, { before, limit: batch });
         if (!rows.length) break;
         for (const e of await describeRows(db, rows)) {
-          const freeText = e.freeText.map((f) => ({ label: f.label, value: `(free text, ${typeof f.value === "string" ? f.value.length : 0} characters; read it in the app)` }));
+          const freeText = e.freeText.map((f) => ({
+            label: f.label,
+            value: `(free text, ${typeof f.value === "string" ? f.value.length : 0} characters; read it in the app)`,
+          }));
           const ok = csv.write({
             event_id: String(e.id),
             time_utc: e.at,

@@ -122,9 +122,17 @@ export async function describeRows(db: Db, rows: AuditEventRow[]): Promise<Descr
     if (r.entityType === "referral_request" && r.entityId && uuid.test(r.entityId)) referralIds.add(r.entityId);
   }
   const [u, a, q] = await Promise.all([
-    userIds.size ? db.execute<{ id: string; name: string }>(sql`select id::text, name from users where id = any(${sql.param([...userIds])}::uuid[])`) : { rows: [] },
-    agencyIds.size ? db.execute<{ id: string; name: string }>(sql`select org_id as id, name from referral_agencies where org_id = any(${sql.param([...agencyIds])}::text[])`) : { rows: [] },
-    referralIds.size ? db.execute<{ id: string; request_id: string }>(sql`select id::text, request_id from referral_requests where id = any(${sql.param([...referralIds])}::uuid[])`) : { rows: [] },
+    userIds.size
+      ? db.execute<{ id: string; name: string }>(sql`select id::text, name from users where id = any(${sql.param([...userIds])}::uuid[])`)
+      : { rows: [] },
+    agencyIds.size
+      ? db.execute<{ id: string; name: string }>(sql`select org_id as id, name from referral_agencies where org_id = any(${sql.param([...agencyIds])}::text[])`)
+      : { rows: [] },
+    referralIds.size
+      ? db.execute<{ id: string; request_id: string }>(
+          sql`select id::text, request_id from referral_requests where id = any(${sql.param([...referralIds])}::uuid[])`,
+        )
+      : { rows: [] },
   ]);
   const userNames = new Map(u.rows.map((x) => [x.id, x.name]));
   const agencyNames = new Map(a.rows.map((x) => [x.id, x.name]));
@@ -165,12 +173,30 @@ export async function listAuditPage(db: Db, actor: Actor, resolved: ResolvedFilt
   };
 }
 
-export type WhoSaw = Array<{ actorId: string | null; label: string; name: string; views: number; fileViews: number; downloads: number; first: string; last: string }>;
+export type WhoSaw = Array<{
+  actorId: string | null;
+  label: string;
+  name: string;
+  views: number;
+  fileViews: number;
+  downloads: number;
+  first: string;
+  last: string;
+}>;
 
 /** Every read of one referral's pages and files, per person. */
 export async function whoSaw(db: Db, actor: Actor, referralId: string): Promise<WhoSaw> {
   assertScope(actor, "audit:read");
-  const r = await db.execute<{ actor_id: string | null; label: string; name: string | null; views: number; file_views: number; downloads: number; first: string; last: string }>(sql`
+  const r = await db.execute<{
+    actor_id: string | null;
+    label: string;
+    name: string | null;
+    views: number;
+    file_views: number;
+    downloads: number;
+    first: string;
+    last: string;
+  }>(sql`
     select e.actor_id, e.actor_label as label, u.name,
       count(*) filter (where e.action = 'referral.viewed')::int as views,
       count(*) filter (where e.action = 'referral.file_viewed')::int as file_views,
@@ -180,7 +206,16 @@ export async function whoSaw(db: Db, actor: Actor, referralId: string): Promise<
     from audit_events e left join users u on u.id::text = e.actor_id
     where e.entity_type = 'referral_request' and e.entity_id = ${referralId} and e.action_group = 'views'
     group by e.actor_id, e.actor_label, u.name order by max(e.at) desc`);
-  return r.rows.map((x) => ({ actorId: x.actor_id, label: x.label, name: x.name ?? x.label, views: x.views, fileViews: x.file_views, downloads: x.downloads, first: x.first, last: x.last }));
+  return r.rows.map((x) => ({
+    actorId: x.actor_id,
+    label: x.label,
+    name: x.name ?? x.label,
+    views: x.views,
+    fileViews: x.file_views,
+    downloads: x.downloads,
+    first: x.first,
+    last: x.last,
+  }));
 }
 
 /** The referral a filter names, for the page's header (client name only for viewers who may read referrals). */
@@ -191,7 +226,13 @@ export async function referralSummary(db: Db, actor: Actor, referralId: string) 
   );
   const row = r.rows[0];
   if (!row) return null;
-  return { id: row.id, requestId: row.request_id, agencyName: row.agency_name, status: row.status, clientName: hasScope(actor.role, "referral:read") ? row.client : null };
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    agencyName: row.agency_name,
+    status: row.status,
+    clientName: hasScope(actor.role, "referral:read") ? row.client : null,
+  };
 }
 
 /** Filter options: users (e-mails) and agencies. */
@@ -205,7 +246,13 @@ export async function auditFilterOptions(db: Db, actor: Actor) {
 }
 
 /** Opening the trail and exporting it are audited too, with the filter used (ids, dates and an e-mail: no PHI). */
-export async function recordAuditAccess(db: Db, actor: Actor, action: "audit.viewed" | "audit.exported", f: TAuditFilters, extra: Record<string, unknown> = {}): Promise<void> {
+export async function recordAuditAccess(
+  db: Db,
+  actor: Actor,
+  action: "audit.viewed" | "audit.exported",
+  f: TAuditFilters,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
   await recordAudit(db, { actor: actor, action, entityType: "audit_trail", details: { filters, ...extra } });
 }
@@ -229,4 +276,3 @@ export async function openAuditTrail(db: Db, actor: Actor, f: TAuditFilters, cur
   await recordAuditAccess(db, actor, "audit.viewed", f);
   return { page, total, saw, summary };
 }
-

@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 const checkedPasswords = async (userId: string) =>
-  (await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where entity_id = ${userId} and details->>'reason' = 'wrong_password'`)).rows[0]!.n;
+  (await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where entity_id = ${userId} and details->>'reason' = 'wrong_password'`))
+    .rows[0]!.n;
 
 describe("lockout", () => {
   it("a burst of 40 parallel wrong passwords gets SIGN_IN_MAX_FAILURES checks, not 40, and locks the account", async () => {
@@ -92,7 +93,10 @@ describe("the answer says nothing about the account", () => {
   async function postCredentials(email: string, password: string) {
     const { GET, POST } = (await import("@/app/api/auth/[...nextauth]/route")) as unknown as Record<"GET" | "POST", (r: NextRequest) => Promise<Response>>;
     const csrf = await GET(new NextRequest(`${APP}/api/auth/csrf`));
-    const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
     const res = await POST(
       new NextRequest(`${APP}/api/auth/callback/credentials`, {
@@ -101,14 +105,25 @@ describe("the answer says nothing about the account", () => {
         body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/queue" }),
       }),
     );
-    return { status: res.status, location: res.headers.get("location"), cookies: res.headers.getSetCookie().map((c) => c.split("=")[0]).sort(), body: await res.text() };
+    return {
+      status: res.status,
+      location: res.headers.get("location"),
+      cookies: res.headers
+        .getSetCookie()
+        .map((c) => c.split("=")[0])
+        .sort(),
+      body: await res.text(),
+    };
   }
 
   it("an unknown e-mail and a locked account get exactly the wrong password's answer", async () => {
     const u = await makeUser("reviewer");
     const wrong = await postCredentials(u.email, "wrong-password");
     const unknown = await postCredentials(`nobody-${randomUUID()}@test.example`, "wrong-password");
-    await db().update(users).set({ lockedUntil: new Date(Date.now() + 600_000) }).where(eq(users.id, u.id));
+    await db()
+      .update(users)
+      .set({ lockedUntil: new Date(Date.now() + 600_000) })
+      .where(eq(users.id, u.id));
     const locked = await postCredentials(u.email, TEST_PASSWORD);
     expect(wrong.status).toBe(302);
     expect(new URL(wrong.location!).searchParams.get("code")).toBe("invalid");

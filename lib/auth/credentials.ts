@@ -48,7 +48,9 @@ export async function verifyCredentials(db: Db, emailInput: string, password: st
   const [attempt] = await db
     .update(users)
     .set({ failedSignIns: sql`${users.failedSignIns} + 1` })
-    .where(sql`${users.id} = ${user.id} and (${users.lockedUntil} is null or ${users.lockedUntil} <= now()) and ${users.failedSignIns} < ${env.SIGN_IN_MAX_FAILURES}`)
+    .where(
+      sql`${users.id} = ${user.id} and (${users.lockedUntil} is null or ${users.lockedUntil} <= now()) and ${users.failedSignIns} < ${env.SIGN_IN_MAX_FAILURES}`,
+    )
     .returning({ n: users.failedSignIns });
   if (!attempt) {
     await verifyPassword(user.passwordHash, password);
@@ -66,16 +68,28 @@ export async function verifyCredentials(db: Db, emailInput: string, password: st
           .set({ failedSignIns: 0, lockedUntil: sql`now() + make_interval(mins => ${env.SIGN_IN_LOCK_MINUTES})` })
           .where(eq(users.id, user.id));
       }
-      await recordAudit(tx, { actor, action: lock ? "auth.locked" : "auth.sign_in_failed", entityType: "user", entityId: user.id, details: { reason: "wrong_password" } });
+      await recordAudit(tx, {
+        actor,
+        action: lock ? "auth.locked" : "auth.sign_in_failed",
+        entityType: "user",
+        entityId: user.id,
+        details: { reason: "wrong_password" },
+      });
       return { ok: false as const, code: "invalid" as const };
     });
   }
   if (user.disabledAt) {
-    await db.update(users).set({ failedSignIns: sql`greatest(${users.failedSignIns} - 1, 0)` }).where(eq(users.id, user.id));
+    await db
+      .update(users)
+      .set({ failedSignIns: sql`greatest(${users.failedSignIns} - 1, 0)` })
+      .where(eq(users.id, user.id));
     await recordAudit(db, { actor, action: "auth.sign_in_failed", entityType: "user", entityId: user.id, details: { reason: "disabled" } });
     return { ok: false, code: "disabled" };
   }
-  await db.update(users).set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: sql`now()` }).where(eq(users.id, user.id));
+  await db
+    .update(users)
+    .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: sql`now()` })
+    .where(eq(users.id, user.id));
   await signInSucceeded(ip, email);
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }

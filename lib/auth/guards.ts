@@ -18,8 +18,7 @@ const sessionId = cache(readSessionId);
 /** Once per request; `touch` records user activity (not for background polling). */
 export const currentSession = cache(async (touch: boolean): Promise<SessionCheck> => resolveSession(getDb(), await sessionId(), { touch }));
 
-export const signInPath = (next: string, reason?: string) =>
-  `/sign-in?${new URLSearchParams({ next, ...(reason && reason !== "missing" ? { reason } : {}) })}`;
+export const signInPath = (next: string, reason?: string) => `/sign-in?${new URLSearchParams({ next, ...(reason && reason !== "missing" ? { reason } : {}) })}`;
 
 /** Pages: the signed-in actor, else a redirect to sign-in; with a scope, 403 when it is missing. */
 export async function requirePageActor(scope?: Scope | "admin:*"): Promise<Actor> {

@@ -56,7 +56,12 @@ class Jar {
 beforeAll(async () => {
   accounts = {
     [`alice-${tag}`]: { email: mail("alice"), email_verified: true, name: "Alice Reviewer", roles: ["staff", "csi-reviewers"] },
-    [`mallory-${tag}`]: { email: mail("mallory"), email_verified: true, name: "Mallory", roles: ["evil-csi-reviewers", "csi-reviewers-old", "x-admin", "admin", "CSI-ADMINS"] },
+    [`mallory-${tag}`]: {
+      email: mail("mallory"),
+      email_verified: true,
+      name: "Mallory",
+      roles: ["evil-csi-reviewers", "csi-reviewers-old", "x-admin", "admin", "CSI-ADMINS"],
+    },
     [`unverified-${tag}`]: { email: mail("unverified"), email_verified: false, name: "Unverified", roles: ["csi-admins"] },
     [`carol-${tag}`]: { email: mail("carol"), email_verified: true, name: "Carol", roles: ["csi-admins"] },
     [`impostor-${tag}`]: { email: mail("alice"), email_verified: true, name: "Not Alice", roles: ["csi-admins"] },
@@ -159,7 +164,10 @@ describe("single sign-on through a real OpenID Connect provider", () => {
     expect(location).toBe(`${APP}/queue`);
     const session = await sessionOf(jar);
     expect(session).toMatchObject({ ok: true, actor: { email: mail("alice"), role: "reviewer" } });
-    const [row] = await getDb().select({ subject: users.oidcSubject, issuer: users.oidcIssuer }).from(users).where(eq(users.email, mail("alice")));
+    const [row] = await getDb()
+      .select({ subject: users.oidcSubject, issuer: users.oidcIssuer })
+      .from(users)
+      .where(eq(users.email, mail("alice")));
     expect(row).toEqual({ subject: `alice-${tag}`, issuer: process.env.OIDC_ISSUER });
   });
 
@@ -171,7 +179,12 @@ describe("single sign-on through a real OpenID Connect provider", () => {
   });
 
   it("keeps the account on the provider's sub: a changed e-mail is the same user, another sub with a taken e-mail is refused", async () => {
-    const before = (await getDb().select({ id: users.id }).from(users).where(eq(users.oidcSubject, `alice-${tag}`)))[0]!;
+    const before = (
+      await getDb()
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.oidcSubject, `alice-${tag}`))
+    )[0]!;
     accounts[`alice-${tag}`]!.email = mail("alice.renamed");
     saveAccounts();
     const renamed = await signInAs(`alice-${tag}`);
@@ -181,7 +194,14 @@ describe("single sign-on through a real OpenID Connect provider", () => {
     accounts[`impostor-${tag}`]!.email = mail("alice.renamed");
     saveAccounts();
     denied((await signInAs(`impostor-${tag}`)).location);
-    expect((await getDb().select({ id: users.id }).from(users).where(eq(users.oidcSubject, `impostor-${tag}`))).length).toBe(0);
+    expect(
+      (
+        await getDb()
+          .select({ id: users.id })
+          .from(users)
+          .where(eq(users.oidcSubject, `impostor-${tag}`))
+      ).length,
+    ).toBe(0);
   });
 
   it("links an account an administrator made ahead (same e-mail, no sub yet) at its first sign-on", async () => {
@@ -191,7 +211,10 @@ describe("single sign-on through a real OpenID Connect provider", () => {
     expect(await sessionOf(jar)).toMatchObject({ ok: true, actor: { id: made.id, role: "admin" } });
     const audit = await getDb().execute(sql`select action from audit_events where entity_id = ${made.id} order by id`);
     expect(audit.rows.map((r) => r.action)).toEqual(["user.created", "user.sso_linked", "user.role_changed", "auth.signed_in"]);
-    await getDb().update(users).set({ disabledAt: new Date() }).where(and(eq(users.id, made.id)));
+    await getDb()
+      .update(users)
+      .set({ disabledAt: new Date() })
+      .where(and(eq(users.id, made.id)));
     denied((await signInAs(`carol-${tag}`)).location);
   });
 });

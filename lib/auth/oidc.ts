@@ -38,9 +38,7 @@ export function roleFromClaims(profile: Record<string, unknown>, claim: string, 
 export const emailVerified = (profile: Record<string, unknown>) => profile.email_verified === true || profile.email_verified === "true";
 
 export type SsoIdentity = { issuer: string; subject: string; email: string; name: string; role: Role };
-export type SsoUserResult =
-  | { ok: true; user: { id: string; email: string; name: string; role: Role } }
-  | { ok: false; code: "disabled" | "identity_conflict" };
+export type SsoUserResult = { ok: true; user: { id: string; email: string; name: string; role: Role } } | { ok: false; code: "disabled" | "identity_conflict" };
 
 /**
  * Why an SSO identity may not sign in (read only, for Auth.js's signIn callback; upsertSsoUser
@@ -72,12 +70,19 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
     // Serialises sign-ins of one identity and of one e-mail (two first sign-ins at once).
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso:${input.issuer}:${input.subject}`}, 0))`);
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso-email:${email}`}, 0))`);
-    let [existing] = await tx.select().from(users).where(and(eq(users.oidcIssuer, input.issuer), eq(users.oidcSubject, input.subject))).for("update");
+    let [existing] = await tx
+      .select()
+      .from(users)
+      .where(and(eq(users.oidcIssuer, input.issuer), eq(users.oidcSubject, input.subject)))
+      .for("update");
     const [byEmail] = await tx.select().from(users).where(eq(users.email, email)).for("update");
     if (!existing && byEmail) {
       if (byEmail.oidcSubject) return { ok: false as const, code: "identity_conflict" as const };
       if (byEmail.disabledAt) return { ok: false as const, code: "disabled" as const };
-      await tx.update(users).set({ oidcIssuer: input.issuer, oidcSubject: input.subject, updatedAt: sql`now()` }).where(eq(users.id, byEmail.id));
+      await tx
+        .update(users)
+        .set({ oidcIssuer: input.issuer, oidcSubject: input.subject, updatedAt: sql`now()` })
+        .where(eq(users.id, byEmail.id));
       await recordAudit(tx, { actor, action: "user.sso_linked", entityType: "user", entityId: byEmail.id, details: { issuer: input.issuer } });
       existing = byEmail;
     }
@@ -86,13 +91,28 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
       // The provider's e-mail changed to one another account holds: keep ours rather than take theirs.
       const newEmail = email !== existing.email && (!byEmail || byEmail.id === existing.id) ? email : existing.email;
       if (existing.role !== input.role) {
-        await recordAudit(tx, { actor, action: "user.role_changed", entityType: "user", entityId: existing.id, details: { from: existing.role, to: input.role, source: "oidc_claim" } });
+        await recordAudit(tx, {
+          actor,
+          action: "user.role_changed",
+          entityType: "user",
+          entityId: existing.id,
+          details: { from: existing.role, to: input.role, source: "oidc_claim" },
+        });
       }
       if (newEmail !== existing.email) {
-        await recordAudit(tx, { actor, action: "user.email_changed", entityType: "user", entityId: existing.id, details: { from: existing.email, to: newEmail, source: "oidc" } });
+        await recordAudit(tx, {
+          actor,
+          action: "user.email_changed",
+          entityType: "user",
+          entityId: existing.id,
+          details: { from: existing.email, to: newEmail, source: "oidc" },
+        });
       }
       const name = input.name || existing.name;
-      await tx.update(users).set({ email: newEmail, role: input.role, name, lastSignInAt: sql`now()`, updatedAt: sql`now()` }).where(eq(users.id, existing.id));
+      await tx
+        .update(users)
+        .set({ email: newEmail, role: input.role, name, lastSignInAt: sql`now()`, updatedAt: sql`now()` })
+        .where(eq(users.id, existing.id));
       return { ok: true as const, user: { id: existing.id, email: newEmail, name, role: input.role } };
     }
     const [row] = await tx

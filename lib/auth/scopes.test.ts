@@ -53,7 +53,18 @@ describe("OIDC role claim", () => {
   });
 
   it("never by suffix, case, prefix, a role's own name, or a list written as one string", () => {
-    for (const value of ["x-csi-reviewers", "csi-reviewers-old", "CSI-Reviewers", "csi-reviewers ", "reviewer", "admin", "app:admin", "evil_admin", "csi-reviewers csi-admins", "csi-reviewers,csi-admins"]) {
+    for (const value of [
+      "x-csi-reviewers",
+      "csi-reviewers-old",
+      "CSI-Reviewers",
+      "csi-reviewers ",
+      "reviewer",
+      "admin",
+      "app:admin",
+      "evil_admin",
+      "csi-reviewers csi-admins",
+      "csi-reviewers,csi-admins",
+    ]) {
       expect(roleFromClaims({ roles: [value] }, "roles", csi), value).toBeNull();
       expect(roleFromClaims({ roles: value }, "roles", csi), value).toBeNull();
     }
@@ -77,7 +88,10 @@ describe("OIDC role claim", () => {
   });
 
   it("OIDC_ROLE_MAP is VALUE=ROLE pairs naming known roles", () => {
-    expect([...map("a=reviewer,b=admin").entries()]).toEqual([["a", "reviewer"], ["b", "admin"]]);
+    expect([...map("a=reviewer,b=admin").entries()]).toEqual([
+      ["a", "reviewer"],
+      ["b", "admin"],
+    ]);
     // A value may itself hold "=" (a directory group's name): the role is after the last one.
     expect([...map("cn=csi-admins=admin").entries()]).toEqual([["cn=csi-admins", "admin"]]);
     for (const bad of ["", "reviewer", "=admin", "a=root", "a=reviewer,a=admin"]) expect(parseRoleMap(bad).ok, bad).toBe(false);

@@ -36,7 +36,9 @@ describe("sessions", () => {
     await lastSeenAgo(u.sessionId, idle + 1);
     expect(await resolveSession(db(), u.sessionId, { touch: true })).toEqual({ ok: false, reason: "idle" });
     expect(await resolveSession(db(), u.sessionId, { touch: true })).toEqual({ ok: false, reason: "idle" });
-    const audits = await db().execute(sql`select count(*)::int as n from audit_events where action = 'auth.session_ended' and details->>'session' = ${u.sessionId}`);
+    const audits = await db().execute(
+      sql`select count(*)::int as n from audit_events where action = 'auth.session_ended' and details->>'session' = ${u.sessionId}`,
+    );
     expect((audits.rows[0] as { n: number }).n).toBe(1);
   });
 
@@ -58,11 +60,18 @@ describe("sessions", () => {
 
 describe("every end of a session is audited, with its reason", () => {
   const endsOf = async (sessionId: string) =>
-    (await db().execute<{ action: string; reason: string }>(sql`select action, details->>'reason' as reason from audit_events where details->>'session' = ${sessionId} and action <> 'auth.signed_in' order by id`)).rows;
+    (
+      await db().execute<{ action: string; reason: string }>(
+        sql`select action, details->>'reason' as reason from audit_events where details->>'session' = ${sessionId} and action <> 'auth.signed_in' order by id`,
+      )
+    ).rows;
 
   it("sign-out through the app's Auth.js route", async () => {
     const { NextRequest } = await import("next/server");
-    const { GET, POST } = (await import("@/app/api/auth/[...nextauth]/route")) as unknown as Record<"GET" | "POST", (r: InstanceType<typeof NextRequest>) => Promise<Response>>;
+    const { GET, POST } = (await import("@/app/api/auth/[...nextauth]/route")) as unknown as Record<
+      "GET" | "POST",
+      (r: InstanceType<typeof NextRequest>) => Promise<Response>
+    >;
     const { decodeSessionId } = await import("./session-token");
     const APP = "http://localhost:3999";
     const u = await makeUser("reviewer");
@@ -75,7 +84,13 @@ describe("every end of a session is audited, with its reason", () => {
       return ((await res.json()) as { csrfToken: string }).csrfToken;
     };
     const form = async (path: string, body: Record<string, string>) => {
-      const res = await POST(new NextRequest(`${APP}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() }, body: new URLSearchParams(body) }));
+      const res = await POST(
+        new NextRequest(`${APP}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+          body: new URLSearchParams(body),
+        }),
+      );
       take(res);
       return res;
     };
@@ -128,7 +143,10 @@ describe("password sign-in", () => {
     // Locked: answered exactly like a wrong password, also for the right one.
     expect(await verifyCredentials(db(), u.email, "wrong-last")).toEqual({ ok: false, code: "invalid" });
     expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toEqual({ ok: false, code: "invalid" });
-    await db().update(users).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(users.id, u.id));
+    await db()
+      .update(users)
+      .set({ lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(users.id, u.id));
     expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toMatchObject({ ok: true });
     const actions = await db().execute<{ action: string }>(sql`select action from audit_events where entity_id = ${u.id} and action like 'auth.%' order by id`);
     expect(actions.rows.map((r) => r.action)).toContain("auth.locked");
@@ -167,7 +185,12 @@ describe("session cookie", () => {
     expect(await decodeSessionId(good, salt)).toBe("11111111-1111-4111-8111-111111111111");
     expect(await decodeSessionId(good, salt)).toBe("11111111-1111-4111-8111-111111111111"); // memoised
     expect(await decodeSessionId(good, "__Secure-authjs.session-token")).toBe("11111111-1111-4111-8111-111111111111"); // memo is by token
-    const forged = await encode({ token: { sid: "22222222-2222-4222-8222-222222222222" }, secret: "another-secret-of-enough-length-0123456789", salt, maxAge: 60 });
+    const forged = await encode({
+      token: { sid: "22222222-2222-4222-8222-222222222222" },
+      secret: "another-secret-of-enough-length-0123456789",
+      salt,
+      maxAge: 60,
+    });
     expect(await decodeSessionId(forged, salt)).toBeNull();
     expect(await decodeSessionId(`${good.slice(0, -4)}AAAA`, salt)).toBeNull();
     const expired = await encode({ token: { sid: "33333333-3333-4333-8333-333333333333" }, secret, salt, maxAge: -120 });

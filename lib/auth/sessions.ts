@@ -69,7 +69,10 @@ export async function resolveSession(db: Db, sessionId: string | null | undefine
   }
   if (!isRole(row.role)) return { ok: false, reason: "missing" };
   if (opts.touch && row.stale) {
-    await db.update(userSessions).set({ lastSeenAt: sql`now()` }).where(eq(userSessions.id, sessionId));
+    await db
+      .update(userSessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(userSessions.id, sessionId));
   }
   return { ok: true, actor: { type: "user", id: row.user_id, email: row.email, name: row.name, role: row.role, sessionId } };
 }
@@ -111,7 +114,13 @@ export async function endUserSessions(db: Db, userId: string, reason: EndReason)
       .where(and(eq(userSessions.userId, userId), isNull(userSessions.endedAt)))
       .returning({ id: userSessions.id });
     for (const { id } of ended) {
-      await recordAudit(tx, { actor: { type: "system", label: "session" }, action: "auth.session_ended", entityType: "user", entityId: userId, details: { session: id, reason } });
+      await recordAudit(tx, {
+        actor: { type: "system", label: "session" },
+        action: "auth.session_ended",
+        entityType: "user",
+        entityId: userId,
+        details: { session: id, reason },
+      });
     }
   });
 }

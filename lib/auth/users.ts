@@ -6,10 +6,7 @@ import { hashPassword } from "./passwords";
 
 export type Role = User["role"];
 
-export async function createUser(
-  db: Db,
-  input: { email: string; name: string; role: Role; password?: string; actor: Actor },
-): Promise<{ id: string }> {
+export async function createUser(db: Db, input: { email: string; name: string; role: Role; password?: string; actor: Actor }): Promise<{ id: string }> {
   const email = input.email.trim().toLowerCase();
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db.transaction(async (tx) => {

@@ -23,7 +23,17 @@ afterAll(async () => {
 
 /** Exact figures over the agency's requests, the dashboard's way (each in the week it happened, last 12 weeks). */
 async function exact(orgId: string) {
-  const r = await db().execute<{ received: number; decided: number; in_sla: number; sent: number; cancelled: number; d50: number; d90: number; s50: number; s90: number }>(sql`
+  const r = await db().execute<{
+    received: number;
+    decided: number;
+    in_sla: number;
+    sent: number;
+    cancelled: number;
+    d50: number;
+    d90: number;
+    s50: number;
+    s90: number;
+  }>(sql`
     with r as (select * from referral_requests where agency_org_id = ${orgId}), w as (select turnaround_week(now()) - 77 as from_week)
     select
       (select count(*)::int from r, w where turnaround_week(received_at) >= from_week) as received,
@@ -47,7 +57,8 @@ describe("turnaround dashboard", () => {
   it("counts exactly and reads percentiles within 5% of the exact ones, overall, per week and per agency", async () => {
     const orgId = randomUUID();
     const ids: string[] = [];
-    for (let i = 0; i < 60; i++) ids.push((await makeReferral({ orgId, agencyName: "Gem City Home Care", receivedAt: new Date(Date.now() - (3 + (i % 40)) * 86_400_000) })).id);
+    for (let i = 0; i < 60; i++)
+      ids.push((await makeReferral({ orgId, agencyName: "Gem City Home Care", receivedAt: new Date(Date.now() - (3 + (i % 40)) * 86_400_000) })).id);
     // Decisions after 1 to ~300 hours, sends a little later, some cancels: one multi-row update, as a batch would.
     await db().execute(sql`
       update referral_requests r set
@@ -55,7 +66,9 @@ describe("turnaround dashboard", () => {
         decided_at = case when x.n % 7 <> 0 and x.n % 5 <> 0 then least(now(), r.received_at + make_interval(hours => (1 + (x.n * x.n) % 300)::int, mins => x.n::int)) end
       from (select id, row_number() over (order by id) as n from referral_requests where agency_org_id = ${orgId}) x
       where x.id = r.id`);
-    await db().execute(sql`update referral_requests set sent_at = least(now(), decided_at + interval '2 hours') where agency_org_id = ${orgId} and status = 'sent'`);
+    await db().execute(
+      sql`update referral_requests set sent_at = least(now(), decided_at + interval '2 hours') where agency_org_id = ${orgId} and status = 'sent'`,
+    );
 
     const dash = await turnaroundDashboard(db(), actors.supervisor, { weeks: 12, agency: orgId });
     const want = await exact(orgId);
@@ -74,8 +87,11 @@ describe("turnaround dashboard", () => {
     expect(dash.byAgency).toEqual([expect.objectContaining({ orgId, name: "Gem City Home Care", received: 60, decided: want.decided })]);
 
     // A reopen takes the decision back; the figures follow.
-    const decided = (await db().execute<{ id: string }>(sql`select id from referral_requests where agency_org_id = ${orgId} and status = 'rejected' limit 3`)).rows;
-    await db().execute(sql`update referral_requests set status = 'in_review', decided_at = null where id = any(${sql.param(decided.map((d) => d.id))}::uuid[])`);
+    const decided = (await db().execute<{ id: string }>(sql`select id from referral_requests where agency_org_id = ${orgId} and status = 'rejected' limit 3`))
+      .rows;
+    await db().execute(
+      sql`update referral_requests set status = 'in_review', decided_at = null where id = any(${sql.param(decided.map((d) => d.id))}::uuid[])`,
+    );
     const after = await turnaroundDashboard(db(), actors.supervisor, { weeks: 12, agency: orgId });
     expect(after.totals.decided).toBe(want.decided - 3);
     expect(after.totals.decided).toBe((await exact(orgId)).decided);
@@ -115,9 +131,10 @@ describe("opening the dashboard", () => {
     const orgId = randomUUID();
     const viewer = (await makeActors()).supervisor;
     await openDashboard(db(), viewer, { weeks: 4, agency: orgId });
-    const rows = await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where action = 'dashboard.viewed' and actor_id = ${viewer.id}`);
+    const rows = await db().execute<{ details: Record<string, unknown> }>(
+      sql`select details from audit_events where action = 'dashboard.viewed' and actor_id = ${viewer.id}`,
+    );
     expect(rows.rows.map((r) => r.details)).toEqual([{ weeks: 4, agency: orgId }]);
     await expect(openDashboard(db(), actors.reviewer, { weeks: 4 })).rejects.toThrow(/reports:read/);
   });
 });
-

@@ -48,7 +48,16 @@ export type Dashboard = {
 
 type Row = { dim: "all" | "agency" | "week"; key: string; metric: string; total: number; p50: number | null; p90: number | null };
 
-const empty = (): Figures => ({ received: 0, decided: 0, decidedInSla: 0, sent: 0, cancelled: 0, slaCompliance: null, toDecision: { p50: null, p90: null }, toSent: { p50: null, p90: null } });
+const empty = (): Figures => ({
+  received: 0,
+  decided: 0,
+  decidedInSla: 0,
+  sent: 0,
+  cancelled: 0,
+  slaCompliance: null,
+  toDecision: { p50: null, p90: null },
+  toSent: { p50: null, p90: null },
+});
 
 function fill(f: Figures, r: Row) {
   const hours = (m: number | null) => (m === null ? null : m / 60);
@@ -150,8 +159,12 @@ export async function turnaroundDashboard(db: Db, actor: Actor, opts: { weeks: D
 export async function openDashboard(db: Db, actor: Actor, opts: { weeks: DashboardWeeks; agency?: string }): Promise<Dashboard> {
   const [dashboard] = await Promise.all([
     turnaroundDashboard(db, actor, opts),
-    recordAudit(db, { actor, action: "dashboard.viewed", entityType: "dashboard", details: { weeks: opts.weeks, ...(opts.agency ? { agency: opts.agency } : {}) } }),
+    recordAudit(db, {
+      actor,
+      action: "dashboard.viewed",
+      entityType: "dashboard",
+      details: { weeks: opts.weeks, ...(opts.agency ? { agency: opts.agency } : {}) },
+    }),
   ]);
   return dashboard;
 }
-

@@ -38,7 +38,10 @@ function seeder(url: string) {
       process.stdin.destroy();
     });`,
   );
-  const child = spawn(process.execPath, ["--import", "tsx", file], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", file], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));

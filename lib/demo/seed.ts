@@ -27,13 +27,73 @@ export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
 export const REFERENCE_REQUEST_ID = "0e1d5e34-63d7-4bb2-8e22-9376943ab56f";
 
 const AGENCIES = [
-  { name: "Gem City Home Care", host: "https://csi.uat.alayacare.com", branch_id: 1050, alayamarket_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6", timezone: "America/Denver" },
-  { name: "Miami Valley Nursing", host: "https://csi.uat.alayacare.com", branch_id: 1060, alayamarket_org_id: "3f6b2a10-7c1e-4d2b-9a55-2b1f0c9e4a11", timezone: "America/New_York" },
-  { name: "Bluegrass Home Health", host: "https://csi.uat.alayacare.com", branch_id: 1070, alayamarket_org_id: "c2d9e8f7-5b4a-4c3d-8e2f-1a0b9c8d7e62", timezone: "America/Chicago" },
+  {
+    name: "Gem City Home Care",
+    host: "https://csi.uat.alayacare.com",
+    branch_id: 1050,
+    alayamarket_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6",
+    timezone: "America/Denver",
+  },
+  {
+    name: "Miami Valley Nursing",
+    host: "https://csi.uat.alayacare.com",
+    branch_id: 1060,
+    alayamarket_org_id: "3f6b2a10-7c1e-4d2b-9a55-2b1f0c9e4a11",
+    timezone: "America/New_York",
+  },
+  {
+    name: "Bluegrass Home Health",
+    host: "https://csi.uat.alayacare.com",
+    branch_id: 1070,
+    alayamarket_org_id: "c2d9e8f7-5b4a-4c3d-8e2f-1a0b9c8d7e62",
+    timezone: "America/Chicago",
+  },
 ];
 
-const FIRST = ["Maria", "James", "Linda", "Robert", "Patricia", "Michael", "Barbara", "David", "Susan", "Joseph", "Karen", "Thomas", "Nancy", "Daniel", "Lisa", "Paul", "Betty", "Mark", "Sandra", "George"];
-const LAST = ["Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Okafor", "Miller", "Davis", "Lopez", "Wilson", "Anderson", "Patel", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark"];
+const FIRST = [
+  "Maria",
+  "James",
+  "Linda",
+  "Robert",
+  "Patricia",
+  "Michael",
+  "Barbara",
+  "David",
+  "Susan",
+  "Joseph",
+  "Karen",
+  "Thomas",
+  "Nancy",
+  "Daniel",
+  "Lisa",
+  "Paul",
+  "Betty",
+  "Mark",
+  "Sandra",
+  "George",
+];
+const LAST = [
+  "Garcia",
+  "Johnson",
+  "Nguyen",
+  "Williams",
+  "Brown",
+  "Okafor",
+  "Miller",
+  "Davis",
+  "Lopez",
+  "Wilson",
+  "Anderson",
+  "Patel",
+  "Moore",
+  "Jackson",
+  "Martin",
+  "Lee",
+  "Thompson",
+  "White",
+  "Harris",
+  "Clark",
+];
 const SERVICES = ["PT", "OT", "Skilled Nursing", "Infusion Nursing", "Home Health Aide"];
 const FREQUENCIES = ["Twice a week", "Once a week", "Three times a week", "Daily", "Every other day"];
 const AUTHS = ["10 visits total", "8 visits total", "12 visits total", "20 hours total", "30 visits total"];
@@ -74,7 +134,7 @@ export function demoPdf(title: string): Buffer {
 /** reference/new_referral_request_payload.json: the demo referrals are variations of it. */
 const referencePayload = (): TReferralRequest => readReferencePayload();
 
-const pick = <T,>(arr: readonly T[], i: number): T => arr[i % arr.length]!;
+const pick = <T>(arr: readonly T[], i: number): T => arr[i % arr.length]!;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
@@ -84,7 +144,7 @@ function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
   const service = pick(SERVICES, i);
   const start = new Date(Date.UTC(2026, 10, 24 + (i % 20)));
   const end = new Date(start.getTime() + (30 + (i % 4) * 15) * 86_400_000);
-  const birthday = isoDate(new Date(Date.UTC(1935 + (i * 3) % 60, i % 12, 1 + (i % 27))));
+  const birthday = isoDate(new Date(Date.UTC(1935 + ((i * 3) % 60), i % 12, 1 + (i % 27))));
   const clientTz = pick(ZONES, i + (i % 3));
   const values: Record<string, unknown> = {
     "ICD-10 Diagnosis": [pick(DIAGNOSES, i), pick(DIAGNOSES, i + 2)].slice(0, 1 + (i % 2)).map((d, k) => ({
@@ -159,7 +219,11 @@ export async function seedDemoData(db: Db, opts: { password: string; count?: num
   const auth = `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString("base64")}`;
   const deliver = async (payload: unknown) => {
     const res = await handleReferralWebhook(
-      new Request("http://localhost/api/referral-requests", { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(payload) }),
+      new Request("http://localhost/api/referral-requests", {
+        method: "POST",
+        headers: { authorization: auth, "content-type": "application/json" },
+        body: JSON.stringify(payload),
+      }),
       db,
     );
     if (res.status >= 300) throw new Error(`demo delivery refused: ${res.status} ${await res.text()}`);
@@ -195,15 +259,27 @@ export async function seedDemoData(db: Db, opts: { password: string; count?: num
 export async function applyDemoPassword(db: Db, password: string): Promise<string[]> {
   const changed: string[] = [];
   for (const demo of DEMO_USERS) {
-    const [user] = await db.select({ id: users.id, passwordHash: users.passwordHash, failed: users.failedSignIns, lockedUntil: users.lockedUntil }).from(users).where(eq(users.email, demo.email));
+    const [user] = await db
+      .select({ id: users.id, passwordHash: users.passwordHash, failed: users.failedSignIns, lockedUntil: users.lockedUntil })
+      .from(users)
+      .where(eq(users.email, demo.email));
     if (!user) continue;
     const same = user.passwordHash !== null && (await verifyPassword(user.passwordHash, password));
     if (same && user.failed === 0 && !user.lockedUntil) continue;
     const passwordHash = same ? user.passwordHash! : await hashPassword(password);
     await db.transaction(async (tx) => {
-      await tx.update(users).set({ passwordHash, failedSignIns: 0, lockedUntil: null, updatedAt: sql`now()` }).where(eq(users.id, user.id));
+      await tx
+        .update(users)
+        .set({ passwordHash, failedSignIns: 0, lockedUntil: null, updatedAt: sql`now()` })
+        .where(eq(users.id, user.id));
       if (!same) {
-        await recordAudit(tx, { actor: systemActor("demo seed"), action: "user.password_set", entityType: "user", entityId: user.id, details: { reason: "DEMO_PASSWORD at start" } });
+        await recordAudit(tx, {
+          actor: systemActor("demo seed"),
+          action: "user.password_set",
+          entityType: "user",
+          entityId: user.id,
+          details: { reason: "DEMO_PASSWORD at start" },
+        });
       }
     });
     if (!same) changed.push(demo.email);

@@ -15,10 +15,7 @@ const newKey = () => `csi_ak_${randomBytes(12).toString("hex")}`;
 const newSecret = () => randomToken("csi_sk_");
 const newSigningSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
 
-export async function createApiClient(
-  db: Db,
-  input: { name: string; withSigningSecret?: boolean; actor: Actor },
-): Promise<IssuedCredentials> {
+export async function createApiClient(db: Db, input: { name: string; withSigningSecret?: boolean; actor: Actor }): Promise<IssuedCredentials> {
   const name = input.name.trim();
   if (!name) throw new Error("name is required");
   const key = newKey();
@@ -45,10 +42,7 @@ export async function createApiClient(
  * Issues a new secret; the previous one keeps working for `overlapMinutes` so the sender
  * can switch without a failed delivery.
  */
-export async function rotateApiClientSecret(
-  db: Db,
-  input: { id: string; overlapMinutes?: number; actor: Actor },
-): Promise<IssuedCredentials> {
+export async function rotateApiClientSecret(db: Db, input: { id: string; overlapMinutes?: number; actor: Actor }): Promise<IssuedCredentials> {
   const overlap = input.overlapMinutes ?? 24 * 60;
   const secret = newSecret();
   return db.transaction(async (tx) => {
@@ -94,7 +88,13 @@ export async function rotateApiClientSigningSecret(
       .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt), sql`${apiClients.signingSecretEnc} is not null`))
       .returning({ id: apiClients.id, name: apiClients.name, key: apiClients.key });
     if (!row) throw new Error(`no active signing API client with id ${input.id}`);
-    await recordAudit(tx, { actor: input.actor, action: "api_client.signing_rotated", entityType: "api_client", entityId: row.id, details: { overlapMinutes: overlap } });
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "api_client.signing_rotated",
+      entityType: "api_client",
+      entityId: row.id,
+      details: { overlapMinutes: overlap },
+    });
     return { ...row, secret: "", signingSecret };
   });
   clearApiClientCache();
@@ -137,12 +137,7 @@ export type AuthenticatedClient = Pick<ApiClient, "id" | "name" | "key"> & { sig
 
 function secretMatches(row: ApiClient, hash: string, now: Date): boolean {
   if (safeEqual(row.secretHash, hash)) return true;
-  return Boolean(
-    row.previousSecretHash &&
-      row.previousSecretExpiresAt &&
-      row.previousSecretExpiresAt > now &&
-      safeEqual(row.previousSecretHash, hash),
-  );
+  return Boolean(row.previousSecretHash && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now && safeEqual(row.previousSecretHash, hash));
 }
 
 /**
@@ -211,8 +206,12 @@ async function lookupApiClient(db: Db, authorization: string): Promise<{ client:
       .catch(() => {});
   }
   const usesPrevious = !safeEqual(row.secretHash, hashOf(authorization));
-  const previousSigning = row.previousSigningSecretEnc && row.previousSigningSecretExpiresAt && row.previousSigningSecretExpiresAt > now ? row.previousSigningSecretEnc : null;
-  const limits = [usesPrevious ? row.previousSecretExpiresAt?.getTime() : undefined, previousSigning ? row.previousSigningSecretExpiresAt?.getTime() : undefined].filter((t): t is number => t !== undefined);
+  const previousSigning =
+    row.previousSigningSecretEnc && row.previousSigningSecretExpiresAt && row.previousSigningSecretExpiresAt > now ? row.previousSigningSecretEnc : null;
+  const limits = [
+    usesPrevious ? row.previousSecretExpiresAt?.getTime() : undefined,
+    previousSigning ? row.previousSigningSecretExpiresAt?.getTime() : undefined,
+  ].filter((t): t is number => t !== undefined);
   return {
     client: {
       id: row.id,

@@ -34,7 +34,14 @@ export function safeFileName(original: string, ext: string | undefined, idx: num
     .replace(/^[.\-_]+/, "")
     .slice(0, 100);
   if (!stem) stem = `file-${idx + 1}`;
-  const origExt = dot > 0 ? base.slice(dot + 1).toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 10) : "";
+  const origExt =
+    dot > 0
+      ? base
+          .slice(dot + 1)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, "")
+          .slice(0, 10)
+      : "";
   const finalExt = ext ?? (origExt || "bin");
   return `${stem}.${finalExt}`;
 }
@@ -62,10 +69,7 @@ export function decodeBase64(value: string, limitBytes: number): Buffer | "inval
 }
 
 /** Files with a value, decoded; a file sent without a value (the spec allows it) stores nothing. */
-export async function decodeFiles(
-  files: ReadonlyArray<{ file_name: string; file_value: string }>,
-  limitBytes: number,
-): Promise<DecodedFile[]> {
+export async function decodeFiles(files: ReadonlyArray<{ file_name: string; file_value: string }>, limitBytes: number): Promise<DecodedFile[]> {
   const issues: ApiIssue[] = [];
   const tooLarge: ApiIssue[] = [];
   const out: DecodedFile[] = [];
@@ -119,7 +123,7 @@ export function quickSniff(data: Buffer): { ext: string; mime: string } | undefi
   if (data.length >= 33 && data.subarray(0, 8).equals(PNG_SIGNATURE)) {
     // A plain PNG: IHDR (13 bytes) first, then chunks up to the first IDAT; acTL before it makes an APNG.
     if (data.readInt32BE(8) !== 13 || data.toString("latin1", 12, 16) !== "IHDR") return undefined;
-    for (let at = 33; at + 8 <= data.length; ) {
+    for (let at = 33; at + 8 <= data.length;) {
       const length = data.readInt32BE(at);
       const type = data.toString("latin1", at + 4, at + 8);
       if (length < 0) return undefined;

@@ -130,10 +130,7 @@ export function meaningOf(field: FormFieldLike, formSchemaId: string | null | un
 }
 
 /** First field carrying each semantic key. */
-export function indexFields<F extends FormFieldLike>(
-  fields: F[],
-  formSchemaId: string | null | undefined,
-): Partial<Record<SemanticKey, F>> {
+export function indexFields<F extends FormFieldLike>(fields: F[], formSchemaId: string | null | undefined): Partial<Record<SemanticKey, F>> {
   const out: Partial<Record<SemanticKey, F>> = {};
   for (const f of fields) {
     const m = meaningOf(f, formSchemaId);
@@ -163,7 +160,14 @@ export function dateOf(value: unknown): string | null {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text ? text : null;
 }
 
-export type Diagnosis = { code: string | null; description: string | null; treatment: string | null; startDate: string | null; endDate: string | null; notes: string | null };
+export type Diagnosis = {
+  code: string | null;
+  description: string | null;
+  treatment: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  notes: string | null;
+};
 
 /** medical_history rows: [{ values: [{ field_key, field_value }] }]; "A000=Cholera ..." splits into code and description. */
 export function diagnosesOf(value: unknown): Diagnosis[] {

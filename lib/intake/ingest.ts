@@ -399,7 +399,13 @@ async function storeRedeliveryOrAmendment(
         },
         audit: {
           action: "referral.amended",
-          details: { requestId: d.requestId, submission: seq, statusAtAmendment: row.status, afterDecision, changed: diffSubmissions(previous?.payload, d.stored).map((c) => c.label) },
+          details: {
+            requestId: d.requestId,
+            submission: seq,
+            statusAtAmendment: row.status,
+            afterDecision,
+            changed: diffSubmissions(previous?.payload, d.stored).map((c) => c.label),
+          },
         },
         message: "",
         data: {},

@@ -85,7 +85,7 @@ describe("checkJsonShape", () => {
     const nested = { form_data: { files: [{ file_value: "A".repeat(5_000_000) }] } };
     expect(checkJsonShape(Buffer.from(JSON.stringify(nested)))?.status).toBe(413);
     // Escaped quotes and backslashes inside strings do not end them early.
-    const tricky = { files: [{ file_value: `${"\\\"".repeat(10)}${"A".repeat(5_000_000)}` }], x: "\\" };
+    const tricky = { files: [{ file_value: `${'\\"'.repeat(10)}${"A".repeat(5_000_000)}` }], x: "\\" };
     expect(checkJsonShape(Buffer.from(JSON.stringify(tricky)))).toBeNull();
   });
 

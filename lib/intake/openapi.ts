@@ -26,7 +26,7 @@ export function buildOpenApiDocument() {
       title: "CSI Referral Review: referral request webhook",
       version: "1.0.0",
       description:
-        "AlayaConnector delivers each submitted \"CSI New Referral Request\" form here. Idempotent on request_id: the same content again answers 200 with the same id; different content under the same request_id is kept as an amendment. A payload without request_id gets one derived from agency, client, form schema and submission time.",
+        'AlayaConnector delivers each submitted "CSI New Referral Request" form here. Idempotent on request_id: the same content again answers 200 with the same id; different content under the same request_id is kept as an amendment. A payload without request_id gets one derived from agency, client, form schema and submission time.',
     },
     paths: {
       "/api/referral-requests": {
@@ -43,7 +43,10 @@ export function buildOpenApiDocument() {
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ReferralRequest" } } } },
           responses: {
             "201": { description: "Stored (new, or an amendment)", content: { "application/json": { schema: { $ref: "#/components/schemas/Accepted" } } } },
-            "200": { description: "Redelivery of content already stored", content: { "application/json": { schema: { $ref: "#/components/schemas/Accepted" } } } },
+            "200": {
+              description: "Redelivery of content already stored",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Accepted" } } },
+            },
             "400": error("Malformed JSON"),
             "401": error("Missing or invalid credentials or signature"),
             "409": error("Replayed webhook-id"),
@@ -54,7 +57,9 @@ export function buildOpenApiDocument() {
           },
         },
       },
-      "/api/health": { get: { operationId: "health", responses: { "200": { description: "ok" }, "503": { description: "database unreachable or not migrated" } } } },
+      "/api/health": {
+        get: { operationId: "health", responses: { "200": { description: "ok" }, "503": { description: "database unreachable or not migrated" } } },
+      },
     },
     components: {
       securitySchemes: {

@@ -26,11 +26,7 @@ export const INTAKE_LIMITS = {
 } as const;
 
 /** PostgreSQL's integer columns (branch, client and form ids are stored as integers). */
-const ZInt32 = z
-  .number()
-  .int()
-  .min(-2147483648, "must be at least -2147483648")
-  .max(2147483647, "must be at most 2147483647");
+const ZInt32 = z.number().int().min(-2147483648, "must be at least -2147483648").max(2147483647, "must be at most 2147483647");
 
 /** Building an Intl.DateTimeFormat costs ~0.1 ms; every request names two zones, nearly always the same few. */
 const timeZoneVerdicts = new Map<string, boolean>();
@@ -52,18 +48,7 @@ const isTimeZone = (tz: string) => {
 const ZTimeZone = z.string().min(1).refine(isTimeZone, { message: "must be an IANA time zone such as America/Chicago" });
 const ZOptionalText = z.string().nullish();
 
-export const KNOWN_FIELD_TYPES = [
-  "section",
-  "text",
-  "textarea",
-  "number",
-  "list",
-  "picture",
-  "demographics",
-  "medical_history",
-  "date",
-  "checkbox",
-] as const;
+export const KNOWN_FIELD_TYPES = ["section", "text", "textarea", "number", "list", "picture", "demographics", "medical_history", "date", "checkbox"] as const;
 
 export const ZAgency = z.looseObject({
   name: z

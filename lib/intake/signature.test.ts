@@ -36,7 +36,9 @@ describe("verifyStandardWebhook", () => {
     const old = new Date(Date.now() - 6 * 60_000);
     await expect(refused({ timestamp: seconds(old), signature: sign("msg_1", old, body) })).rejects.toMatchObject({ message: "Message timestamp too old" });
     const future = new Date(Date.now() + 6 * 60_000);
-    await expect(refused({ timestamp: seconds(future), signature: sign("msg_1", future, body) })).rejects.toMatchObject({ message: "Message timestamp too new" });
+    await expect(refused({ timestamp: seconds(future), signature: sign("msg_1", future, body) })).rejects.toMatchObject({
+      message: "Message timestamp too new",
+    });
     await expect(refused({ timestamp: `${ok.timestamp}x` })).rejects.toMatchObject({ header: "webhook-timestamp" });
     await expect(refused({ signature: signature.replace("v1,", "v2,") })).rejects.toMatchObject({ header: "webhook-signature" });
   });

@@ -21,7 +21,9 @@ function members(name: string): { properties: string[]; required: string[] } {
   if (!s) throw new Error(`no schema ${name} in the spec`);
   const out = { properties: Object.keys(s.properties ?? {}), required: [...(s.required ?? [])] };
   for (const part of s.allOf ?? []) {
-    const inner = part.$ref ? members(part.$ref.replace("#/components/schemas/", "")) : { properties: Object.keys(part.properties ?? {}), required: part.required ?? [] };
+    const inner = part.$ref
+      ? members(part.$ref.replace("#/components/schemas/", ""))
+      : { properties: Object.keys(part.properties ?? {}), required: part.required ?? [] };
     out.properties.push(...inner.properties);
     out.required.push(...inner.required);
   }
@@ -83,12 +85,31 @@ describe("the webhook schema follows reference/referral_request.spec.yaml", () =
 
   it("the spec's required members are the ones this test knows about", () => {
     // A spec change that adds a schema or a requirement should be looked at, not missed.
-    expect(Object.keys(schemas).sort()).toEqual(["AgencyMetadata", "BaseRequest", "ClientMetadata", "FormData", "FormFieldData", "FormFile", "ReferralRequest"]);
+    expect(Object.keys(schemas).sort()).toEqual([
+      "AgencyMetadata",
+      "BaseRequest",
+      "ClientMetadata",
+      "FormData",
+      "FormFieldData",
+      "FormFile",
+      "ReferralRequest",
+    ]);
     expect(cases.flatMap((c) => members(c.name).required.map((k) => `${c.path}${k}`))).toEqual([
-      "agency", "client", "form_data",
-      "agency.name", "agency.host", "agency.branch_id", "agency.alayamarket_org_id", "agency.timezone",
-      "client.id", "client.first_name", "client.last_name", "client.timezone",
-      "form_data.fields[0].field_id", "form_data.fields[0].field_label", "form_data.fields[0].field_type",
+      "agency",
+      "client",
+      "form_data",
+      "agency.name",
+      "agency.host",
+      "agency.branch_id",
+      "agency.alayamarket_org_id",
+      "agency.timezone",
+      "client.id",
+      "client.first_name",
+      "client.last_name",
+      "client.timezone",
+      "form_data.fields[0].field_id",
+      "form_data.fields[0].field_label",
+      "form_data.fields[0].field_type",
     ]);
   });
 });

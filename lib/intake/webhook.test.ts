@@ -71,12 +71,15 @@ describe("reference payload", () => {
       version: 1,
     });
 
-    const files = (await db().execute(sql`select original_name, safe_name, content_type, size, sha256 from referral_files where referral_request_id = ${id}`)).rows;
+    const files = (await db().execute(sql`select original_name, safe_name, content_type, size, sha256 from referral_files where referral_request_id = ${id}`))
+      .rows;
     expect(files).toHaveLength(1);
     // The reference "pdf" is really a PNG: the type comes from the bytes, and the stored name says so.
     expect(files[0]).toMatchObject({ original_name: "physician_order_form.pdf", safe_name: "physician_order_form.png", content_type: "image/png" });
 
-    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id}`)).rows[0] as { payload: { files: Array<{ file_value: string }>; form_data: { fields: unknown[] } } };
+    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id}`)).rows[0] as {
+      payload: { files: Array<{ file_value: string }>; form_data: { fields: unknown[] } };
+    };
     expect(sub.payload.files[0]!.file_value).toBe(`sha256:${(files[0] as { sha256: string }).sha256}`);
     expect(sub.payload.form_data.fields).toEqual(payload.form_data.fields);
 
@@ -102,7 +105,13 @@ describe("reference payload", () => {
     const png = Buffer.from(referencePayload().files![0]!.file_value, "base64");
     const pdf = Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "latin1");
     const wrapped = pdf.toString("base64").replace(/(.{16})/g, "$1\r\n");
-    const payload = { ...freshPayload(), files: [{ file_name: "a.png", file_value: png.toString("base64") }, { file_name: "order.pdf", file_value: wrapped }] };
+    const payload = {
+      ...freshPayload(),
+      files: [
+        { file_name: "a.png", file_value: png.toString("base64") },
+        { file_name: "order.pdf", file_value: wrapped },
+      ],
+    };
     const res = await post(payload);
     expect(res.status).toBe(201);
     const rows = (
@@ -139,7 +148,11 @@ describe("reference payload", () => {
     const ts = new Date();
     const signature = new Webhook(signed.signingSecret!).sign(msgId, ts, reordered);
     const res = await handleReferralWebhook(
-      webhookRequest(null, { auth: basic(signed), raw: reordered, headers: { "webhook-id": msgId, "webhook-timestamp": String(Math.floor(ts.getTime() / 1000)), "webhook-signature": signature } }),
+      webhookRequest(null, {
+        auth: basic(signed),
+        raw: reordered,
+        headers: { "webhook-id": msgId, "webhook-timestamp": String(Math.floor(ts.getTime() / 1000)), "webhook-signature": signature },
+      }),
     );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { id: string }).id).toBe(first.json.id);
@@ -161,13 +174,20 @@ describe("reference payload", () => {
     const id = first.json.id as string;
     expect(await count("referral_requests", `request_id = '${payload.request_id}'`)).toBe(1);
     expect(await count("referral_submissions", `referral_request_id = '${id}'`)).toBe(2);
-    const row = (await db().execute(sql`select service_end, submission_count, amended_at, version from referral_requests where id = ${id}`)).rows[0] as Record<string, unknown>;
+    const row = (await db().execute(sql`select service_end, submission_count, amended_at, version from referral_requests where id = ${id}`)).rows[0] as Record<
+      string,
+      unknown
+    >;
     expect(row).toMatchObject({ service_end: "2023-08-31", submission_count: 2, version: 2 });
     expect(row.amended_at).not.toBeNull();
-    const audit = (await db().execute(sql`select details from audit_events where entity_id = ${id} and action = 'referral.amended'`)).rows[0] as { details: { changed: string[] } };
+    const audit = (await db().execute(sql`select details from audit_events where entity_id = ${id} and action = 'referral.amended'`)).rows[0] as {
+      details: { changed: string[] };
+    };
     expect(audit.details.changed).toEqual(["Service end date"]);
     // The original submission is untouched.
-    const original = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id} and seq = 1`)).rows[0] as { payload: typeof payload };
+    const original = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id} and seq = 1`)).rows[0] as {
+      payload: typeof payload;
+    };
     expect(original.payload.form_data.fields.find((f) => f.field_label === "Service end date")!.field_value).toBe("2023-07-31");
     // Redelivering the original content again is a duplicate of submission 1, not a third submission.
     const third = await post(payload);
@@ -199,7 +219,9 @@ describe("documented deviations from the spec are accepted", () => {
     expect(status).toBe(201);
     const row = (await db().execute(sql`select agency_name from referral_requests where id = ${json.id as string}`)).rows[0];
     expect(row).toEqual({ agency_name: "4242" });
-    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${json.id as string}`)).rows[0] as { payload: typeof payload };
+    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${json.id as string}`)).rows[0] as {
+      payload: typeof payload;
+    };
     expect(sub.payload.form_data.fields.at(-3)).toMatchObject({ field_type: "signature", field_value: { strokes: [[1, 2]] } });
   });
 
@@ -316,11 +338,13 @@ describe("errors", () => {
   });
 
   it("rolls back everything when storing fails midway, and answers 503 (retryable), not 500", async () => {
-    await db().execute(sql.raw(`
+    await db().execute(
+      sql.raw(`
       create or replace function test_fail_file() returns trigger as $$
       begin if new.original_name = 'boom.pdf' then raise exception 'injected failure'; end if; return new; end; $$ language plpgsql;
       drop trigger if exists test_fail_file on referral_files;
-      create trigger test_fail_file before insert on referral_files for each row execute function test_fail_file();`));
+      create trigger test_fail_file before insert on referral_files for each row execute function test_fail_file();`),
+    );
     try {
       const payload = freshPayload();
       payload.files = [{ file_name: "boom.pdf", file_value: payload.files![0]!.file_value }];
@@ -390,7 +414,12 @@ describe("input that fails the same way on every retry gets a 4xx naming the fie
 
   it(`422 for more than ${INTAKE_LIMITS.fields} fields or ${INTAKE_LIMITS.files} files; 413 for more than ${INTAKE_LIMITS.values} values or ${INTAKE_LIMITS.jsonBytesOutsideFiles} bytes outside the files`, async () => {
     const fields = freshPayload();
-    fields.form_data.fields = Array.from({ length: INTAKE_LIMITS.fields + 1 }, (_, i) => ({ field_id: i, field_label: `F${i}`, field_type: "text", field_value: "x" }));
+    fields.form_data.fields = Array.from({ length: INTAKE_LIMITS.fields + 1 }, (_, i) => ({
+      field_id: i,
+      field_label: `F${i}`,
+      field_type: "text",
+      field_value: "x",
+    }));
     let r = await refusedTwice(JSON.stringify(fields));
     expect(r.status).toBe(422);
     expect(r.json.issues).toEqual([{ path: "form_data.fields", message: `must have at most ${INTAKE_LIMITS.fields} fields` }]);
@@ -427,14 +456,18 @@ describe("input that fails the same way on every retry gets a 4xx naming the fie
     p.form_data.fields.find((f) => f.field_label === "Service Requested")!.field_value = long;
     const r = await post(p);
     expect(r.status).toBe(201);
-    const row = (await db().execute(sql`select client_last_name, client_birthday, service_requested from referral_requests where id = ${r.json.id as string}`)).rows[0] as Record<string, string | null>;
+    const row = (await db().execute(sql`select client_last_name, client_birthday, service_requested from referral_requests where id = ${r.json.id as string}`))
+      .rows[0] as Record<string, string | null>;
     expect(row).toEqual({ client_last_name: long.slice(0, 200), client_birthday: null, service_requested: long.slice(0, 200) });
-    const sub = (await db().execute(sql`select payload->'client'->>'last_name' as name from referral_submissions where referral_request_id = ${r.json.id as string}`)).rows[0];
+    const sub = (
+      await db().execute(sql`select payload->'client'->>'last_name' as name from referral_submissions where referral_request_id = ${r.json.id as string}`)
+    ).rows[0];
     expect(sub).toEqual({ name: long });
   });
 
   it("422 (not 503) when PostgreSQL refuses a value for itself; 503 with Retry-After when the refusal may pass", async () => {
-    await db().execute(sql.raw(`
+    await db().execute(
+      sql.raw(`
       create or replace function test_refuse_value() returns trigger as $$
       begin
         if new.original_name = 'range.pdf' then raise exception 'out of range' using errcode = '22003'; end if;
@@ -442,7 +475,8 @@ describe("input that fails the same way on every retry gets a 4xx naming the fie
         return new;
       end; $$ language plpgsql;
       drop trigger if exists test_refuse_value on referral_files;
-      create trigger test_refuse_value before insert on referral_files for each row execute function test_refuse_value();`));
+      create trigger test_refuse_value before insert on referral_files for each row execute function test_refuse_value();`),
+    );
     try {
       const p = freshPayload();
       p.files = [{ file_name: "range.pdf", file_value: p.files![0]!.file_value }];
@@ -479,7 +513,8 @@ describe("what the spec permits is accepted", () => {
     expect(r.status).toBe(201);
     const stored = (await db().execute(sql`select idx, safe_name from referral_files where referral_request_id = ${r.json.id as string} order by idx`)).rows;
     expect(stored).toEqual([{ idx: 0, safe_name: "file-1.png" }]);
-    const kept = (await db().execute(sql`select payload->'files' as files from referral_submissions where referral_request_id = ${r.json.id as string}`)).rows[0] as { files: Array<Record<string, string>> };
+    const kept = (await db().execute(sql`select payload->'files' as files from referral_submissions where referral_request_id = ${r.json.id as string}`))
+      .rows[0] as { files: Array<Record<string, string>> };
     expect(kept.files.map((f) => f.file_value?.slice(0, 7))).toEqual(["sha256:", "", ""]);
 
     const names = freshPayload();
@@ -494,7 +529,11 @@ describe("what the spec permits is accepted", () => {
 describe("a sender's retry of a signed message", () => {
   async function signed(c: Creds, body: string, id: string) {
     const at = new Date();
-    const headers = { "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": new Webhook(c.signingSecret!).sign(id, at, body) };
+    const headers = {
+      "webhook-id": id,
+      "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+      "webhook-signature": new Webhook(c.signingSecret!).sign(id, at, body),
+    };
     const res = await handleReferralWebhook(webhookRequest(null, { auth: basic(c), raw: body, headers }));
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
@@ -539,10 +578,9 @@ describe("a sender's retry of a signed message", () => {
       (${c.id}, 'msg_old', now() - interval '73 hours'), (${c.id}, 'msg_recent', now() - interval '71 hours')`);
     prunePending();
     expect((await signed(c, JSON.stringify(freshPayload()), "msg_new")).status).toBe(201);
-    await expect.poll(async () => (await db().execute(sql`select message_id from webhook_messages where api_client_id = ${c.id} order by message_id`)).rows).toEqual([
-      { message_id: "msg_new" },
-      { message_id: "msg_recent" },
-    ]);
+    await expect
+      .poll(async () => (await db().execute(sql`select message_id from webhook_messages where api_client_id = ${c.id} order by message_id`)).rows)
+      .toEqual([{ message_id: "msg_new" }, { message_id: "msg_recent" }]);
   });
 });
 
@@ -668,7 +706,9 @@ describe("Standard Webhooks signatures", () => {
     clearApiClientCache();
     expect((await signedPost(c, JSON.stringify(freshPayload()))).status).toBe(401);
     expect((await signedPost({ ...c, signingSecret: rotated.signingSecret }, JSON.stringify(freshPayload()))).status).toBe(201);
-    const audit = await getDb().execute<{ action: string; details: unknown }>(sql`select action, details from audit_events where entity_id = ${c.id} and action = 'api_client.signing_rotated'`);
+    const audit = await getDb().execute<{ action: string; details: unknown }>(
+      sql`select action, details from audit_events where entity_id = ${c.id} and action = 'api_client.signing_rotated'`,
+    );
     expect(audit.rows).toEqual([{ action: "api_client.signing_rotated", details: { overlapMinutes: 60 } }]);
   });
 });
@@ -677,16 +717,33 @@ describe("property: malformed payloads", () => {
   it("answers every one of 500 malformed payloads with a 4xx JSON error and stores nothing", async () => {
     const base = referencePayload();
     const requiredPaths: Array<Array<string | number>> = [
-      ["agency"], ["agency", "host"], ["agency", "branch_id"], ["agency", "alayamarket_org_id"], ["agency", "timezone"], ["agency", "name"],
-      ["client"], ["client", "id"], ["client", "first_name"], ["client", "last_name"], ["client", "timezone"],
-      ["form_data", "fields", 0, "field_id"], ["form_data", "fields", 2, "field_label"],
+      ["agency"],
+      ["agency", "host"],
+      ["agency", "branch_id"],
+      ["agency", "alayamarket_org_id"],
+      ["agency", "timezone"],
+      ["agency", "name"],
+      ["client"],
+      ["client", "id"],
+      ["client", "first_name"],
+      ["client", "last_name"],
+      ["client", "timezone"],
+      ["form_data", "fields", 0, "field_id"],
+      ["form_data", "fields", 2, "field_label"],
       ["form_data", "fields", 5, "field_type"],
     ];
     // Members the spec does not require: absent is fine, a value of the wrong type is not.
-    const typedPaths: Array<Array<string | number>> = [["form_data", "fields"], ["files", 0, "file_value"], ["files", 0, "file_name"]];
+    const typedPaths: Array<Array<string | number>> = [
+      ["form_data", "fields"],
+      ["files", 0, "file_value"],
+      ["files", 0, "file_name"],
+    ];
     const wrongType = fc.oneof(
-      fc.constant(null), fc.boolean(), fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
-      fc.constant({}), fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)),
+      fc.constant(null),
+      fc.boolean(),
+      fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
+      fc.constant({}),
+      fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)),
     );
     const wrongValue = fc.oneof(fc.constant(undefined), wrongType);
     // form_data is required, but none of its members is: {} is a form_data.
@@ -709,7 +766,10 @@ describe("property: malformed payloads", () => {
     const garbage = fc
       .oneof(
         fc.string().map((s) => `{${s}`),
-        fc.jsonValue().filter((j) => typeof j !== "object" || j === null || Array.isArray(j)).map((j) => JSON.stringify(j)),
+        fc
+          .jsonValue()
+          .filter((j) => typeof j !== "object" || j === null || Array.isArray(j))
+          .map((j) => JSON.stringify(j)),
         fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }).map((d) => JSON.stringify(d)),
         fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString("latin1")),
       )

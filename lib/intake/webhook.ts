@@ -21,12 +21,10 @@ import { bodyDigest, SignatureError, verifyStandardWebhook } from "./signature";
 
 const log = logger("webhook");
 
-const bodyTooLarge = (limit: number) =>
-  new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
+const bodyTooLarge = (limit: number) => new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
 
 const largeBodies = new Gate(() => getEnv().WEBHOOK_LARGE_BODIES_AT_ONCE);
-const busy = () =>
-  new ApiError("unavailable", "Too many large deliveries are being stored right now; retry later", [], { "retry-after": "30" });
+const busy = () => new ApiError("unavailable", "Too many large deliveries are being stored right now; retry later", [], { "retry-after": "30" });
 
 /** A turn for a large body, held until the delivery is answered. */
 type Turn = { release: (() => void) | null };
@@ -122,7 +120,9 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
         "webhook-timestamp": req.headers.get("webhook-timestamp") ?? "",
         "webhook-signature": req.headers.get("webhook-signature") ?? "",
       };
-      const missing = Object.entries(headers).filter(([, v]) => !v).map(([k]) => k);
+      const missing = Object.entries(headers)
+        .filter(([, v]) => !v)
+        .map(([k]) => k);
       if (missing.length) {
         throw new ApiError(
           "unauthorized",
@@ -213,7 +213,9 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
 
 function answer(result: IngestResult, bytes: number, files: number, started: number): Response {
   const status = result.outcome === "duplicate" ? 200 : 201;
-  log.info(`${status} ${result.outcome}${result.replayed ? " (retry of a signed message)" : ""} referral=${result.id} bytes=${bytes} files=${files} ms=${Date.now() - started}`);
+  log.info(
+    `${status} ${result.outcome}${result.replayed ? " (retry of a signed message)" : ""} referral=${result.id} bytes=${bytes} files=${files} ms=${Date.now() - started}`,
+  );
   return Response.json(
     {
       id: result.id,

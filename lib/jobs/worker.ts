@@ -118,11 +118,18 @@ export function cronEvery(minutes: number): string {
   return m < 60 ? `*/${m} * * * *` : `0 */${Math.max(1, Math.round(m / 60))} * * *`;
 }
 
-export async function startWorker(opts: { databaseUrl?: string; concurrency?: number; client?: AccloudClient; expireInSeconds?: number; refreshReference?: boolean } = {}): Promise<Worker> {
+export async function startWorker(
+  opts: { databaseUrl?: string; concurrency?: number; client?: AccloudClient; expireInSeconds?: number; refreshReference?: boolean } = {},
+): Promise<Worker> {
   const env = getEnv();
   const db = getDb();
   const client = opts.client ?? createAccloudClientFromEnv();
-  const boss = await createBoss({ databaseUrl: opts.databaseUrl, supervise: true, schedule: opts.refreshReference !== false, expireInSeconds: opts.expireInSeconds });
+  const boss = await createBoss({
+    databaseUrl: opts.databaseUrl,
+    supervise: true,
+    schedule: opts.refreshReference !== false,
+    expireInSeconds: opts.expireInSeconds,
+  });
   // E-mail notifications ride on the same job queue (lib/jobs/notifications.ts).
   await startNotificationWorker(boss, db, { schedule: opts.refreshReference !== false });
   const concurrency = opts.concurrency ?? env.WORKER_CONCURRENCY;

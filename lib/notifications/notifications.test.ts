@@ -57,7 +57,11 @@ afterAll(async () => {
 beforeEach(() => useSmtp(smtp.url));
 
 const rowsFor = async (referralId: string) =>
-  (await db().execute<{ event: string; to_address: string; status: string; dedupe_key: string }>(sql`select event, to_address, status, dedupe_key from notifications where referral_request_id = ${referralId} order by created_at`)).rows;
+  (
+    await db().execute<{ event: string; to_address: string; status: string; dedupe_key: string }>(
+      sql`select event, to_address, status, dedupe_key from notifications where referral_request_id = ${referralId} order by created_at`,
+    )
+  ).rows;
 
 /** Messages the SMTP server accepted for one recipient, after giving stragglers (duplicates) time to arrive. */
 async function mailTo(address: string, n: number, about = "") {
@@ -131,7 +135,9 @@ describe("each event gives exactly one message, over real SMTP", () => {
     const cancel = () => db().transaction((tx) => queueNotification(tx, { event: "agency_cancelled", referralId: r.id, eventKey: "agency-message-77" }));
     expect(await cancel()).toHaveLength(2);
     expect(await cancel()).toHaveLength(0);
-    expect((await mailTo(holder.email, 1)).map((m) => m.subject)).toEqual([`[CSI Referral Review] The agency cancelled a request (request ${r.requestId.slice(0, 8)})`]);
+    expect((await mailTo(holder.email, 1)).map((m) => m.subject)).toEqual([
+      `[CSI Referral Review] The agency cancelled a request (request ${r.requestId.slice(0, 8)})`,
+    ]);
     expect(await mailTo(decider.email, 1)).toHaveLength(1);
   });
 
@@ -140,11 +146,15 @@ describe("each event gives exactly one message, over real SMTP", () => {
     const approved = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
     expect(approved.status).toBe("success");
     // This approval is the one drawn (the draw itself is random: lib/review/review.test.ts).
-    const review = (await db().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
+    const review = (
+      await db().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
       select referral_request_id, id, approved_by_id, 10 from approval_revisions where referral_request_id = ${ref.id} and state = 'approved'
-      on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)).rows[0]!;
+      on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)
+    ).rows[0]!;
     const supervisor = (await makeActors()).supervisor;
-    expect(await recordSecondReview(db(), supervisor, { reviewId: review.id, verdict: "disagree", note: "The period is longer than the order" })).toMatchObject({ status: "success" });
+    expect(await recordSecondReview(db(), supervisor, { reviewId: review.id, verdict: "disagree", note: "The period is longer than the order" })).toMatchObject(
+      { status: "success" },
+    );
     expect(await recordSecondReview(db(), supervisor, { reviewId: review.id, verdict: "disagree", note: "Again" })).toMatchObject({ status: "conflict" });
     const mails = await mailTo(env.actor.email, 1, "second review");
     expect(mails.map((m) => m.subject)).toEqual([`[CSI Referral Review] A second review disagreed with your approval (request ${ref.requestId.slice(0, 8)})`]);
@@ -164,7 +174,9 @@ describe("the outbox", () => {
       })
       .catch(() => {});
     expect(await rowsFor(r.id)).toEqual([]);
-    const jobs = await db().execute<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(`"${process.env.JOB_QUEUE_SCHEMA}".job`)} where name = 'notification-send' and data->>'notificationId' not in (select id::text from notifications)`);
+    const jobs = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from ${sql.raw(`"${process.env.JOB_QUEUE_SCHEMA}".job`)} where name = 'notification-send' and data->>'notificationId' not in (select id::text from notifications)`,
+    );
     expect(jobs.rows[0]!.n).toBe(0);
   });
 
@@ -197,14 +209,20 @@ describe("the outbox", () => {
 
   it("a refused delivery is retried, and ends failed with the server's reason after the last try", async () => {
     const r = await makeReferral();
-    const id = (await db().execute<{ id: string }>(sql`insert into notifications (dedupe_key, event, user_id, referral_request_id, to_address, subject, body)
-      values (${`test:${randomUUID()}`}, 'assigned', ${actors.reviewer.id}, ${r.id}, 'tempfail@test.example', 'Busy relay', 'x') returning id::text`)).rows[0]!.id;
+    const id = (
+      await db().execute<{ id: string }>(sql`insert into notifications (dedupe_key, event, user_id, referral_request_id, to_address, subject, body)
+      values (${`test:${randomUUID()}`}, 'assigned', ${actors.reviewer.id}, ${r.id}, 'tempfail@test.example', 'Busy relay', 'x') returning id::text`)
+    ).rows[0]!.id;
     await expect(deliverNotification(db(), id)).rejects.toThrow(/SMTP refused/);
-    let row = (await db().execute<{ status: string; attempts: number; last_error: string }>(sql`select status, attempts, last_error from notifications where id = ${id}`)).rows[0]!;
+    let row = (
+      await db().execute<{ status: string; attempts: number; last_error: string }>(sql`select status, attempts, last_error from notifications where id = ${id}`)
+    ).rows[0]!;
     expect(row).toMatchObject({ status: "queued", attempts: 1 });
     expect(row.last_error).toMatch(/451/);
     expect(await deliverNotification(db(), id, { lastTry: true })).toBe("failed");
-    row = (await db().execute<{ status: string; attempts: number; last_error: string }>(sql`select status, attempts, last_error from notifications where id = ${id}`)).rows[0]!;
+    row = (
+      await db().execute<{ status: string; attempts: number; last_error: string }>(sql`select status, attempts, last_error from notifications where id = ${id}`)
+    ).rows[0]!;
     expect(row).toMatchObject({ status: "failed", attempts: 2 });
   });
 

@@ -84,9 +84,15 @@ export function renderMessage(event: NotificationEvent, ref: { id: string; reque
   const lines: Record<NotificationEvent, [string, string]> = {
     assigned: [`A referral request was assigned to you (request ${short})`, "A supervisor assigned a referral request to you."],
     overdue: [`A request you hold is overdue (request ${short})`, "A referral request you hold has passed its review SLA."],
-    push_failed: [`A push to ACCloud failed (request ${short})`, "An approval could not be delivered to ACCloud. The request page shows ACCloud's answer and lets you retry."],
+    push_failed: [
+      `A push to ACCloud failed (request ${short})`,
+      "An approval could not be delivered to ACCloud. The request page shows ACCloud's answer and lets you retry.",
+    ],
     agency_cancelled: [`The agency cancelled a request (request ${short})`, "The agency cancelled a referral request you work on or decided."],
-    review_disagreed: [`A second review disagreed with your approval (request ${short})`, "A supervisor disagreed with one of your approvals on second review. The note is on the request page."],
+    review_disagreed: [
+      `A second review disagreed with your approval (request ${short})`,
+      "A supervisor disagreed with one of your approvals on second review. The note is on the request page.",
+    ],
   };
   const [subject, first] = lines[event];
   const body = [

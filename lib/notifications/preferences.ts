@@ -58,7 +58,11 @@ export async function listOutbox(db: Db, actor: Actor, opts: { before?: string }
   const rows = await db
     .select()
     .from(notifications)
-    .where(opts.before ? sql`(${notifications.createdAt}, ${notifications.id}) < (select c.created_at, c.id from notifications c where c.id = ${opts.before})` : undefined)
+    .where(
+      opts.before
+        ? sql`(${notifications.createdAt}, ${notifications.id}) < (select c.created_at, c.id from notifications c where c.id = ${opts.before})`
+        : undefined,
+    )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(OUTBOX_PAGE_SIZE + 1);
   const page = rows.slice(0, OUTBOX_PAGE_SIZE);

@@ -44,7 +44,9 @@ export async function deliverNotification(db: Db, id: string, opts: { lastTry?: 
   let broken: Error | undefined;
   try {
     await conn.query("begin");
-    const { rows } = await conn.query<Row>("select id, status, to_address, subject, body, attempts from notifications where id = $1 for update skip locked", [id]);
+    const { rows } = await conn.query<Row>("select id, status, to_address, subject, body, attempts from notifications where id = $1 for update skip locked", [
+      id,
+    ]);
     const row = rows[0];
     if (!row || row.status !== "queued") {
       await conn.query("commit");
@@ -52,23 +54,39 @@ export async function deliverNotification(db: Db, id: string, opts: { lastTry?: 
     }
     const messageId = `<${row.id}@csi-referral-review.local>`;
     if (!env.SMTP_URL) {
-      await conn.query("update notifications set status = 'outbox', transport = 'outbox', message_id = $2, attempts = attempts + 1, sent_at = now() where id = $1", [id, messageId]);
+      await conn.query(
+        "update notifications set status = 'outbox', transport = 'outbox', message_id = $2, attempts = attempts + 1, sent_at = now() where id = $1",
+        [id, messageId],
+      );
       await conn.query("commit");
       return "outbox";
     }
     try {
-      await transportFor(env.SMTP_URL).sendMail({ from: env.MAIL_FROM, to: row.to_address, subject: row.subject, text: row.body, messageId, headers: { "auto-submitted": "auto-generated" } });
+      await transportFor(env.SMTP_URL).sendMail({
+        from: env.MAIL_FROM,
+        to: row.to_address,
+        subject: row.subject,
+        text: row.body,
+        messageId,
+        headers: { "auto-submitted": "auto-generated" },
+      });
     } catch (err) {
       const e = err as Error & { code?: string; responseCode?: number };
       // The server's own words about the delivery, never the message: it is ours and carries no PHI anyway.
       const reason = `${e.code ?? e.name}${e.responseCode ? ` ${e.responseCode}` : ""}: ${e.message}`.slice(0, 500);
-      await conn.query(`update notifications set attempts = attempts + 1, last_error = $2${opts.lastTry ? ", status = 'failed'" : ""} where id = $1`, [id, reason]);
+      await conn.query(`update notifications set attempts = attempts + 1, last_error = $2${opts.lastTry ? ", status = 'failed'" : ""} where id = $1`, [
+        id,
+        reason,
+      ]);
       await conn.query("commit");
       log.warn(`notification=${id} not sent (${e.code ?? e.name})${opts.lastTry ? ": giving up" : ": will retry"}`);
       if (opts.lastTry) return "failed";
       throw new Error(`SMTP refused notification ${id}: ${e.code ?? e.name}`);
     }
-    await conn.query("update notifications set status = 'sent', transport = 'smtp', message_id = $2, attempts = attempts + 1, last_error = null, sent_at = now() where id = $1", [id, messageId]);
+    await conn.query(
+      "update notifications set status = 'sent', transport = 'smtp', message_id = $2, attempts = attempts + 1, last_error = null, sent_at = now() where id = $1",
+      [id, messageId],
+    );
     await conn.query("commit");
     return "sent";
   } catch (err) {

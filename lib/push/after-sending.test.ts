@@ -36,7 +36,12 @@ afterAll(async () => {
 type Ref = Awaited<ReturnType<typeof newReferral>>;
 const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 const latestLink = async (id: string) =>
-  (await db().select().from(accloudLinks).where(and(eq(accloudLinks.referralRequestId, id), eq(accloudLinks.kind, "referral"), eq(accloudLinks.localKey, "latest"))))[0]!;
+  (
+    await db()
+      .select()
+      .from(accloudLinks)
+      .where(and(eq(accloudLinks.referralRequestId, id), eq(accloudLinks.kind, "referral"), eq(accloudLinks.localKey, "latest")))
+  )[0]!;
 
 /** A referral approved and sent (revision 1 in ACCloud). */
 async function sent(over: Partial<TApprovalInput> = {}): Promise<Ref & { approval: TApprovalInput }> {
@@ -50,7 +55,12 @@ async function sent(over: Partial<TApprovalInput> = {}): Promise<Ref & { approva
 }
 
 async function update(ref: Ref, approval: TApprovalInput, reasonCodes = ["authorization_extended"]) {
-  return changeApproval(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, approval, reasons: { reasonCodes, revisionComment: "Extended after the physician's call" } });
+  return changeApproval(db(), env.actor, {
+    referralId: ref.id,
+    version: (await rowOf(ref.id)).version,
+    approval,
+    reasons: { reasonCodes, revisionComment: "Extended after the physician's call" },
+  });
 }
 
 async function sandboxFor(ref: Ref) {
@@ -114,8 +124,16 @@ describe("updates", () => {
       [1, "approve", "superseded", 1],
       [2, "update", "approved", 2],
     ]);
-    expect(revs[1]).toMatchObject({ reasons: ["Authorization extended"], revisionComment: "Extended after the physician's call", accloudReferralId: second.id });
-    const mirrored = await db().select().from(accloudReferralRevisions).where(eq(accloudReferralRevisions.referralRequestId, ref.id)).orderBy(asc(accloudReferralRevisions.revisionNumber));
+    expect(revs[1]).toMatchObject({
+      reasons: ["Authorization extended"],
+      revisionComment: "Extended after the physician's call",
+      accloudReferralId: second.id,
+    });
+    const mirrored = await db()
+      .select()
+      .from(accloudReferralRevisions)
+      .where(eq(accloudReferralRevisions.referralRequestId, ref.id))
+      .orderBy(asc(accloudReferralRevisions.revisionNumber));
     expect(mirrored.map((m) => [m.revisionNumber, m.accloudReferralId, m.isLatest])).toEqual([
       [1, firstId, false],
       [2, second.id, true],
@@ -138,7 +156,11 @@ describe("updates", () => {
   it("a new start date or new limits delete and recreate the authorization; the replaced one is deleted after the referral moved on", async () => {
     const ref = await sent();
     const before = await sandboxFor(ref);
-    const moved = { ...ref.approval, startDate: dayFromToday(5), authorizations: [{ ...ref.approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 1, wednesday: 1, friday: 1 } }] };
+    const moved = {
+      ...ref.approval,
+      startDate: dayFromToday(5),
+      authorizations: [{ ...ref.approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 1, wednesday: 1, friday: 1 } }],
+    };
     expect((await update(ref, moved, ["dates_changed", "frequency_changed"])).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);
@@ -168,9 +190,17 @@ describe("updates", () => {
   it("refuses what ACCloud cannot change, a change of nothing, and an update without a reason; nothing is stored", async () => {
     const ref = await sent();
     const n = async () => (await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).length;
-    expect(await update(ref, { ...ref.approval, serviceCodeId: 49 })).toMatchObject({ status: "invalid_data", fieldErrors: { serviceCodeId: [expect.stringContaining("cannot change")] } });
+    expect(await update(ref, { ...ref.approval, serviceCodeId: 49 })).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { serviceCodeId: [expect.stringContaining("cannot change")] },
+    });
     expect(await update(ref, ref.approval)).toMatchObject({ status: "invalid_data", fieldErrors: { _form: [expect.stringContaining("Nothing changed")] } });
-    const noReason = await changeApproval(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, approval: { ...ref.approval, endDate: dayFromToday(70) }, reasons: { reasonCodes: [] } });
+    const noReason = await changeApproval(db(), env.actor, {
+      referralId: ref.id,
+      version: (await rowOf(ref.id)).version,
+      approval: { ...ref.approval, endDate: dayFromToday(70) },
+      reasons: { reasonCodes: [] },
+    });
     expect(noReason).toMatchObject({ status: "invalid_data", fieldErrors: { "reasons.reasonCodes": [expect.any(String)] } });
     expect(await n()).toBe(1);
     expect((await rowOf(ref.id)).status).toBe("sent");
@@ -195,7 +225,9 @@ describe("updates", () => {
     // "Refresh from ACCloud" by a person: recorded with what it found.
     const synced = await refreshFromAccloud(db(), env.sbx.client, env.actor, ref.id);
     expect(synced.revisions).toBe(2);
-    const asked = await db().execute<{ actor_id: string; details: unknown }>(sql`select actor_id, details from audit_events where action = 'referral.sync_requested' and entity_id = ${ref.id}`);
+    const asked = await db().execute<{ actor_id: string; details: unknown }>(
+      sql`select actor_id, details from audit_events where action = 'referral.sync_requested' and entity_id = ${ref.id}`,
+    );
     expect(asked.rows).toEqual([{ actor_id: env.actor.id, details: { revisions: 2, change: null } }]);
     const { retryPush } = await import("../approval/service");
     expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
@@ -208,24 +240,33 @@ describe("updates", () => {
 });
 
 describe("cancels", () => {
-  it.each(CANCEL_REASONS.map((r) => r.code))("cancel with reason %s: ACCloud's latest revision is cancelled with it and the request shows cancelled", async (code) => {
-    const ref = await sent();
-    const comment = code === "other" ? "Moved out of state" : undefined;
-    const r = await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: code, comment });
-    expect(r.status, r.message).toBe("success");
-    expect((await rowOf(ref.id)).status).toBe("cancelling");
-    const push = await waitForPush(ref.id);
-    expect(push).toMatchObject({ kind: "cancel", status: "sent" });
-    const { referrals } = await sandboxFor(ref);
-    expect(referrals.at(-1)).toMatchObject({ status: "cancelled", reason_code: code, cancelled_by: "demand", cancellation_comment: comment ?? null });
-    expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: code });
-  });
+  it.each(CANCEL_REASONS.map((r) => r.code))(
+    "cancel with reason %s: ACCloud's latest revision is cancelled with it and the request shows cancelled",
+    async (code) => {
+      const ref = await sent();
+      const comment = code === "other" ? "Moved out of state" : undefined;
+      const r = await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: code, comment });
+      expect(r.status, r.message).toBe("success");
+      expect((await rowOf(ref.id)).status).toBe("cancelling");
+      const push = await waitForPush(ref.id);
+      expect(push).toMatchObject({ kind: "cancel", status: "sent" });
+      const { referrals } = await sandboxFor(ref);
+      expect(referrals.at(-1)).toMatchObject({ status: "cancelled", reason_code: code, cancelled_by: "demand", cancellation_comment: comment ?? null });
+      expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: code });
+    },
+  );
 
   it("a cancel from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
     const ref = await sent();
     const { service, referrals } = await sandboxFor(ref);
-    await env.sbx.client.updateReferral(service.id, referrals[0]!.id, { start_at: String(referrals[0]!.start_at), end_at: String(referrals[0]!.end_at), revision: { reasons: ["Changed in ACCloud"] } });
-    expect((await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: "client_request" })).status).toBe("success");
+    await env.sbx.client.updateReferral(service.id, referrals[0]!.id, {
+      start_at: String(referrals[0]!.start_at),
+      end_at: String(referrals[0]!.end_at),
+      revision: { reasons: ["Changed in ACCloud"] },
+    });
+    expect((await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: "client_request" })).status).toBe(
+      "success",
+    );
     const failed = await waitForPush(ref.id);
     expect(failed).toMatchObject({ kind: "cancel", status: "failed" });
     expect(failed.lastError).toContain("not the latest");
@@ -242,8 +283,13 @@ describe("cancels", () => {
   it("'other' needs a comment; a comment is at most 1000 characters", async () => {
     const ref = await sent();
     const v = (await rowOf(ref.id)).version;
-    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "other" })).toMatchObject({ status: "invalid_data", fieldErrors: { comment: [expect.any(String)] } });
-    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "client_request", comment: "x".repeat(1001) })).toMatchObject({ status: "invalid_data" });
+    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "other" })).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { comment: [expect.any(String)] },
+    });
+    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "client_request", comment: "x".repeat(1001) })).toMatchObject({
+      status: "invalid_data",
+    });
     expect((await rowOf(ref.id)).status).toBe("sent");
   });
 });
@@ -286,7 +332,11 @@ describe("what the agency received, revision against revision", () => {
     b.endDate = dayFromToday(90);
     b.authorizations[0]!.weekdays.friday = 1;
     b.caseManager.name = "Dana Other";
-    const labels = diffObjects(revisionSnapshot(a, ref.payload, names, ["a.png"]), revisionSnapshot(b, ref.payload, names, ["a.png", "b.pdf"])).map((c) => c.label);
-    expect(labels.sort()).toEqual(["Authorization 1 · end date", "Authorization 1 · friday limit", "Case manager · name", "Dates · end date", "Documents · #2"].sort());
+    const labels = diffObjects(revisionSnapshot(a, ref.payload, names, ["a.png"]), revisionSnapshot(b, ref.payload, names, ["a.png", "b.pdf"])).map(
+      (c) => c.label,
+    );
+    expect(labels.sort()).toEqual(
+      ["Authorization 1 · end date", "Authorization 1 · friday limit", "Case manager · name", "Dates · end date", "Documents · #2"].sort(),
+    );
   });
 });

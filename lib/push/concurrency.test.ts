@@ -11,7 +11,10 @@ const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   env = await setupPushEnvironment({ timeoutMs: 5000 });
-  workers.push(startChildWorker(env.sbx.url, { WORKER_CONCURRENCY: "4", ACCLOUD_TIMEOUT_MS: "5000" }), startChildWorker(env.sbx.url, { WORKER_CONCURRENCY: "4", ACCLOUD_TIMEOUT_MS: "5000" }));
+  workers.push(
+    startChildWorker(env.sbx.url, { WORKER_CONCURRENCY: "4", ACCLOUD_TIMEOUT_MS: "5000" }),
+    startChildWorker(env.sbx.url, { WORKER_CONCURRENCY: "4", ACCLOUD_TIMEOUT_MS: "5000" }),
+  );
 });
 afterAll(async () => {
   workers.forEach(killGroup);
@@ -25,14 +28,22 @@ it("two workers and 200 approvals at once: each sent exactly once", { timeout: 1
   // would wait past DATABASE_CONNECT_TIMEOUT_MS on a loaded machine and answer "try again").
   const results = [];
   for (let i = 0; i < refs.length; i += 20) {
-    results.push(...(await Promise.all(refs.slice(i, i + 20).map((ref) => approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })))));
+    results.push(
+      ...(await Promise.all(
+        refs.slice(i, i + 20).map((ref) => approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })),
+      )),
+    );
   }
   expect(results.every((r) => r.status === "success")).toBe(true);
   const ids = refs.map((r) => r.id);
 
   const deadline = Date.now() + 150_000;
   for (;;) {
-    const rows = await getDb().select({ status: pushes.status, n: sql<number>`count(*)::int` }).from(pushes).where(inArray(pushes.referralRequestId, ids)).groupBy(pushes.status);
+    const rows = await getDb()
+      .select({ status: pushes.status, n: sql<number>`count(*)::int` })
+      .from(pushes)
+      .where(inArray(pushes.referralRequestId, ids))
+      .groupBy(pushes.status);
     const sent = rows.find((r) => r.status === "sent")?.n ?? 0;
     const failed = rows.find((r) => r.status === "failed")?.n ?? 0;
     expect(failed).toBe(0);
@@ -54,6 +65,9 @@ it("two workers and 200 approvals at once: each sent exactly once", { timeout: 1
   const clients = new Set(services.map((s) => s.client_id));
   expect(state.authorizations.filter((a) => clients.has(a.client_id))).toHaveLength(200);
 
-  const sentAudits = await getDb().select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(sql`${auditEvents.action} = 'push.sent' and ${inArray(auditEvents.entityId, ids)}`);
+  const sentAudits = await getDb()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditEvents)
+    .where(sql`${auditEvents.action} = 'push.sent' and ${inArray(auditEvents.entityId, ids)}`);
   expect(sentAudits[0]!.n).toBe(200);
 });

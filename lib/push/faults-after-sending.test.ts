@@ -20,7 +20,18 @@ import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import { clientExternalId } from "./run";
-import { approvalFor, dayFromToday, expectRetryAfterHonoured, FAULTS, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush, waitForStepRunning } from "../testing/push";
+import {
+  approvalFor,
+  dayFromToday,
+  expectRetryAfterHonoured,
+  FAULTS,
+  killGroup,
+  newReferral,
+  setupPushEnvironment,
+  startChildWorker,
+  waitForPush,
+  waitForStepRunning,
+} from "../testing/push";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: ChildProcess | null = null;

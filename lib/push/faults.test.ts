@@ -10,7 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { approveReferral } from "../approval/service";
 import { clientExternalId } from "./run";
-import { approvalFor, expectRetryAfterHonoured, FAULTS, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush, waitForStepRunning } from "../testing/push";
+import {
+  approvalFor,
+  expectRetryAfterHonoured,
+  FAULTS,
+  killGroup,
+  newReferral,
+  setupPushEnvironment,
+  startChildWorker,
+  waitForPush,
+  waitForStepRunning,
+} from "../testing/push";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: ChildProcess | null = null;
@@ -23,7 +33,6 @@ const STEP_PATHS = {
   attachments: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment" },
 } as const;
 type Step = keyof typeof STEP_PATHS;
-
 
 async function expectExactlyOne(ref: Awaited<ReturnType<typeof newReferral>>) {
   const state = await env.sbx.control.state();

@@ -35,7 +35,8 @@ const runWorker = async () => {
   worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
 };
 const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
-const revisionsOf = (id: string) => db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, id)).orderBy(asc(approvalRevisions.revision));
+const revisionsOf = (id: string) =>
+  db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, id)).orderBy(asc(approvalRevisions.revision));
 
 /** A push that stops at `path` with a 400 ACCloud refusal, as a real tenant rule would. */
 async function failAt(path: string, message: string) {
@@ -69,7 +70,9 @@ describe("what an approval pins", () => {
     expect(row.status).toBe("sent");
     expect(row.amendedAfterDecisionAt).not.toBeNull();
     const [rev] = await revisionsOf(ref.id);
-    const [first] = await db().execute<{ id: string }>(sql`select id from referral_submissions where referral_request_id = ${ref.id} and seq = 1`).then((x) => x.rows);
+    const [first] = await db()
+      .execute<{ id: string }>(sql`select id from referral_submissions where referral_request_id = ${ref.id} and seq = 1`)
+      .then((x) => x.rows);
     expect(rev!.submissionId).toBe(first!.id);
     expect(await db().select().from(pushes).where(eq(pushes.referralRequestId, ref.id))).toHaveLength(1);
   });
@@ -86,16 +89,25 @@ describe("retries", () => {
     worker = null;
     const version = (await rowOf(ref.id)).version;
     // Miami Valley is in CSI's trusted network, but it did not ask for this referral.
-    const elsewhere = await retryPush(db(), env.actor, { referralId: ref.id, version, approval: approvalFor(ref, { supplyPersonaId: MIAMI_VALLEY_SUPPLIER_ID }) });
+    const elsewhere = await retryPush(db(), env.actor, {
+      referralId: ref.id,
+      version,
+      approval: approvalFor(ref, { supplyPersonaId: MIAMI_VALLEY_SUPPLIER_ID }),
+    });
     expect(elsewhere).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.stringContaining("requesting agency")] } });
     expect(await rowOf(ref.id)).toMatchObject({ status: "push_failed", version });
     expect(await revisionsOf(ref.id)).toHaveLength(1);
 
     // The approved revision itself is checked too (an approval stored before this rule existed).
-    await db().execute(sql`update approval_revisions set data = jsonb_set(data, '{supplyPersonaId}', ${JSON.stringify(MIAMI_VALLEY_SUPPLIER_ID)}::jsonb) where referral_request_id = ${ref.id}`);
+    await db().execute(
+      sql`update approval_revisions set data = jsonb_set(data, '{supplyPersonaId}', ${JSON.stringify(MIAMI_VALLEY_SUPPLIER_ID)}::jsonb) where referral_request_id = ${ref.id}`,
+    );
     const plain = await retryPush(db(), env.actor, { referralId: ref.id, version });
     expect(plain).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.any(String)] } });
-    const [p] = await db().select().from(pushes).where(and(eq(pushes.referralRequestId, ref.id)));
+    const [p] = await db()
+      .select()
+      .from(pushes)
+      .where(and(eq(pushes.referralRequestId, ref.id)));
     expect(p!.status).toBe("failed");
   });
 

@@ -54,7 +54,12 @@ describe("push to ACCloud", () => {
 
     const referrals = state.referrals.filter((r) => r.service_id === services[0]!.id);
     expect(referrals).toHaveLength(1);
-    expect(referrals[0]).toMatchObject({ status: "assigned", supply_persona_id: ref.payload.agency.alayamarket_org_id, care_type: "nursing", referral_type: "service" });
+    expect(referrals[0]).toMatchObject({
+      status: "assigned",
+      supply_persona_id: ref.payload.agency.alayamarket_org_id,
+      care_type: "nursing",
+      referral_type: "service",
+    });
     // Local midnight in the client's zone, written with that offset: date parts equal the authorization's.
     expect(String(referrals[0]!.start_at)).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00-0[67]:00$/);
 
@@ -63,7 +68,14 @@ describe("push to ACCloud", () => {
 
     const links = await getDb().select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, ref.id));
     // One link per ACCloud entity, plus the latest referral revision (later calls use its id).
-    expect(links.map((l) => (l.kind === "attachment" ? l.kind : `${l.kind}:${l.localKey}`)).sort()).toEqual(["attachment", "authorization:auth:0", "client:client", "referral:latest", "referral:referral", "service:service"]);
+    expect(links.map((l) => (l.kind === "attachment" ? l.kind : `${l.kind}:${l.localKey}`)).sort()).toEqual([
+      "attachment",
+      "authorization:auth:0",
+      "client:client",
+      "referral:latest",
+      "referral:referral",
+      "service:service",
+    ]);
     const audit = await getDb().execute(sql`select action from audit_events where entity_id = ${ref.id} order by id`);
     expect(audit.rows.map((r) => (r as { action: string }).action)).toEqual(["referral.received", "referral.approved", "push.started", "push.sent"]);
   });
@@ -89,9 +101,26 @@ describe("push to ACCloud", () => {
   it("stops on a non-retryable answer with ACCloud's message; the reviewer's fix becomes a new revision and reaches ACCloud", async () => {
     const ref = await newReferral();
     const hours = approvalFor(ref, {
-      authorizations: [{ ruleType: "HOURS", ruleMode: "weekdays", weekdays: { monday: 2, thursday: 2 }, ruleWeekly: 4, rulePeriod: 20, firstDayOfWeek: 6, memberNumber: "1111111" }],
+      authorizations: [
+        {
+          ruleType: "HOURS",
+          ruleMode: "weekdays",
+          weekdays: { monday: 2, thursday: 2 },
+          ruleWeekly: 4,
+          rulePeriod: 20,
+          firstDayOfWeek: 6,
+          memberNumber: "1111111",
+        },
+      ],
     });
-    await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/authorizations", times: 1, kind: "status", status: 400, body: { code: "400", message: "Rule Type HOURS is not possible for Payor 9." } });
+    await env.sbx.control.addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/authorizations",
+      times: 1,
+      kind: "status",
+      status: 400,
+      body: { code: "400", message: "Rule Type HOURS is not possible for Payor 9." },
+    });
     expect((await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: hours })).status).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed.status).toBe("failed");
@@ -103,7 +132,17 @@ describe("push to ACCloud", () => {
 
     // The fix: visits instead of hours, three a week.
     const visits = approvalFor(ref, {
-      authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1, wednesday: 1, friday: 1 }, ruleWeekly: 3, rulePeriod: 24, firstDayOfWeek: 6, memberNumber: "1111111" }],
+      authorizations: [
+        {
+          ruleType: "VISITS",
+          ruleMode: "weekdays",
+          weekdays: { monday: 1, wednesday: 1, friday: 1 },
+          ruleWeekly: 3,
+          rulePeriod: 24,
+          firstDayOfWeek: 6,
+          memberNumber: "1111111",
+        },
+      ],
     });
     const retried = await retryPush(getDb(), env.actor, { referralId: ref.id, version: row!.version, approval: visits });
     expect(retried.status).toBe("success");
@@ -139,7 +178,11 @@ describe("push to ACCloud", () => {
     const ref = await newReferral();
     const stale = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version + 5, approval: approvalFor(ref) });
     expect(stale.status).toBe("conflict");
-    const foreign = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref, { supplyPersonaId: "00000000-0000-4000-8000-000000000000" }) });
+    const foreign = await approveReferral(getDb(), env.actor, {
+      referralId: ref.id,
+      version: ref.version,
+      approval: approvalFor(ref, { supplyPersonaId: "00000000-0000-4000-8000-000000000000" }),
+    });
     expect(foreign).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.stringContaining("trusted network")] } });
     const [row] = await getDb().select().from(referralRequests).where(eq(referralRequests.id, ref.id));
     expect(row!.status).toBe("new");

@@ -4,7 +4,17 @@
  * referral goes through the transition path with its audit record.
  */
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
-import { accloudLinks, approvalRevisions, pushes, referralRequests, referralSubmissions, type PushKind, type PushStepName, type PushStepState, type ReferralStatus } from "../../db/schema";
+import {
+  accloudLinks,
+  approvalRevisions,
+  pushes,
+  referralRequests,
+  referralSubmissions,
+  type PushKind,
+  type PushStepName,
+  type PushStepState,
+  type ReferralStatus,
+} from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError, type AccloudError } from "../accloud/errors";
 import { getReferenceData } from "../accloud/reference-data";
@@ -25,7 +35,10 @@ const actor = systemActor("push worker");
  * The referral's status around a push of each kind: while it waits, while it runs, once sent.
  * null: the status does not change (documents added to a sent referral leave it sent or processed).
  */
-export const PUSH_KIND_STATUS: Record<PushKind, { waiting: readonly ReferralStatus[]; running: ReferralStatus | null; sent: ReferralStatus | null; failed: ReferralStatus | null }> = {
+export const PUSH_KIND_STATUS: Record<
+  PushKind,
+  { waiting: readonly ReferralStatus[]; running: ReferralStatus | null; sent: ReferralStatus | null; failed: ReferralStatus | null }
+> = {
   approve: { waiting: ["approved", "pushing"], running: "pushing", sent: "sent", failed: "push_failed" },
   update: { waiting: ["approved", "pushing"], running: "pushing", sent: "sent", failed: "push_failed" },
   cancel: { waiting: ["cancelling"], running: "cancelling", sent: "cancelled", failed: "push_failed" },
@@ -46,11 +59,24 @@ async function bumpStep(db: Db, pushId: string, step: PushStepName) {
 /** What ACCloud holds: the approval, submission and authorization ids of the last approve or update that was sent. */
 export async function sentState(db: TxDb, referralId: string, exceptPushId?: string): Promise<(SentState & { revisionId: string; revision: number }) | null> {
   const [last] = await db
-    .select({ steps: pushes.steps, data: approvalRevisions.data, revisionId: approvalRevisions.id, revision: approvalRevisions.revision, payload: referralSubmissions.payload })
+    .select({
+      steps: pushes.steps,
+      data: approvalRevisions.data,
+      revisionId: approvalRevisions.id,
+      revision: approvalRevisions.revision,
+      payload: referralSubmissions.payload,
+    })
     .from(pushes)
     .innerJoin(approvalRevisions, eq(approvalRevisions.id, pushes.approvalRevisionId))
     .innerJoin(referralSubmissions, eq(referralSubmissions.id, approvalRevisions.submissionId))
-    .where(and(eq(pushes.referralRequestId, referralId), eq(pushes.status, "sent"), inArray(pushes.kind, ["approve", "update"]), exceptPushId ? ne(pushes.id, exceptPushId) : undefined))
+    .where(
+      and(
+        eq(pushes.referralRequestId, referralId),
+        eq(pushes.status, "sent"),
+        inArray(pushes.kind, ["approve", "update"]),
+        exceptPushId ? ne(pushes.id, exceptPushId) : undefined,
+      ),
+    )
     .orderBy(desc(pushes.finishedAt))
     .limit(1);
   if (!last) return null;
@@ -76,7 +102,8 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   if (!push) return { status: "skipped", reason: "push not found" };
   if (!["queued", "running", "retrying"].includes(push.status)) return { status: "skipped", reason: `push is ${push.status}` };
   // A second job for the same push (an expired job retried while its worker lived) must not run it before its wait.
-  if (push.status === "retrying" && push.retryAt && push.retryAt.getTime() > Date.now() + 500) return { status: "skipped", reason: "waiting for its retry time" };
+  if (push.status === "retrying" && push.retryAt && push.retryAt.getTime() > Date.now() + 500)
+    return { status: "skipped", reason: "waiting for its retry time" };
   const [referral] = await db.select().from(referralRequests).where(eq(referralRequests.id, push.referralRequestId)).limit(1);
   const [revision] = push.approvalRevisionId ? await db.select().from(approvalRevisions).where(eq(approvalRevisions.id, push.approvalRevisionId)).limit(1) : [];
   if (!referral || !revision) return { status: "failed", error: "referral or approval missing" };
@@ -193,7 +220,12 @@ export async function finishFailed(db: Db, pushId: string, referralId: string, m
       if (!p) refuse.conflict("the push is already finished");
       // E-mail to the people on the request, queued in this transaction (lib/notifications/outbox.ts).
       await queueNotification(tx, { event: "push_failed", referralId, eventKey: `${pushId}:v${nextVersion}` });
-      return { to: PUSH_KIND_STATUS[p!.kind].failed ?? row.status, audit: { action: "push.failed", details: { pushId, kind: p!.kind, error: message } }, message: "", data: {} };
+      return {
+        to: PUSH_KIND_STATUS[p!.kind].failed ?? row.status,
+        audit: { action: "push.failed", details: { pushId, kind: p!.kind, error: message } },
+        message: "",
+        data: {},
+      };
     },
   });
   return r.status === "success";

@@ -17,7 +17,8 @@ let worker: Worker;
 const db = () => getDb();
 
 beforeAll(async () => {
-  await db().execute(sql.raw(`
+  await db().execute(
+    sql.raw(`
     create table if not exists test_status_log (txid bigint, tbl text, referral_id uuid, old_status text, new_status text);
     create table if not exists test_audit_log (txid bigint, entity_id text, action text, actor_type text);
     create or replace function test_log_referral_status() returns trigger as $$
@@ -43,16 +44,19 @@ beforeAll(async () => {
     drop trigger if exists test_log_status on pushes;
     create trigger test_log_status after insert or update on pushes for each row execute function test_log_push_status();
     drop trigger if exists test_log_audit on audit_events;
-    create trigger test_log_audit after insert on audit_events for each row execute function test_log_audit();`));
+    create trigger test_log_audit after insert on audit_events for each row execute function test_log_audit();`),
+  );
   env = await setupPushEnvironment();
   worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
 });
 afterAll(async () => {
   await worker?.stop();
   await env?.sbx.close();
-  await db().execute(sql.raw(`
+  await db().execute(
+    sql.raw(`
     drop trigger if exists test_log_status on referral_requests; drop trigger if exists test_log_status on pushes;
-    drop trigger if exists test_log_audit on audit_events;`));
+    drop trigger if exists test_log_audit on audit_events;`),
+  );
 });
 
 async function unaudited(referralId: string) {
@@ -73,7 +77,15 @@ describe("the worker's status changes", () => {
     const changes = await unaudited(ref.id);
     const seen = changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`);
     // The worker's changes are there (running, retrying, sent; the referral pushing and sent)...
-    expect(seen).toEqual(expect.arrayContaining(["pushes:queued>running", "pushes:running>retrying", "pushes:running>sent", "referral_requests:approved>pushing", "referral_requests:pushing>sent"]));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        "pushes:queued>running",
+        "pushes:running>retrying",
+        "pushes:running>sent",
+        "referral_requests:approved>pushing",
+        "referral_requests:pushing>sent",
+      ]),
+    );
     // ...and none without its audit record.
     expect(changes.filter((c) => !c.audited)).toEqual([]);
     const worker = await db().execute<{ actor_type: string; action: string }>(
@@ -88,11 +100,20 @@ describe("the worker's status changes", () => {
 
   it("are each audited when ACCloud refuses and the push ends failed", async () => {
     const ref = await newReferral();
-    await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "status", status: 400, body: { code: "400", message: "Refused for the test." }, times: 1 });
+    await env.sbx.control.addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/services",
+      kind: "status",
+      status: 400,
+      body: { code: "400", message: "Refused for the test." },
+      times: 1,
+    });
     expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("failed");
     const changes = await unaudited(ref.id);
-    expect(changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`)).toEqual(expect.arrayContaining(["pushes:running>failed", "referral_requests:pushing>push_failed"]));
+    expect(changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`)).toEqual(
+      expect.arrayContaining(["pushes:running>failed", "referral_requests:pushing>push_failed"]),
+    );
     expect(changes.filter((c) => !c.audited)).toEqual([]);
   });
 });

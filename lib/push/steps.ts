@@ -12,7 +12,17 @@
  *   documents: attachments
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { accloudLinks, accloudReferralRevisions, approvalRevisions, referralFiles, type PushInput, type PushKind, type PushStepName, type PushStepState, type referralRequests } from "../../db/schema";
+import {
+  accloudLinks,
+  accloudReferralRevisions,
+  approvalRevisions,
+  referralFiles,
+  type PushInput,
+  type PushKind,
+  type PushStepName,
+  type PushStepState,
+  type referralRequests,
+} from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError } from "../accloud/errors";
 import type { getReferenceData } from "../accloud/reference-data";
@@ -71,7 +81,15 @@ export const clientExternalId = (agencyOrgId: string, agencyClientId: number) =>
 async function saveLink(ctx: Ctx, kind: LinkKind, localKey: string, accloudId: string | number, meta: Record<string, unknown> = {}, referralFileId?: string) {
   await ctx.db
     .insert(accloudLinks)
-    .values({ referralRequestId: ctx.referralId, kind, localKey, accloudId: String(accloudId), meta, pushId: ctx.pushId, referralFileId: referralFileId ?? null })
+    .values({
+      referralRequestId: ctx.referralId,
+      kind,
+      localKey,
+      accloudId: String(accloudId),
+      meta,
+      pushId: ctx.pushId,
+      referralFileId: referralFileId ?? null,
+    })
     .onConflictDoUpdate({ target: [accloudLinks.referralRequestId, accloudLinks.kind, accloudLinks.localKey], set: { accloudId: String(accloudId), meta } });
   ctx.links.set(linkKey(kind, localKey), String(accloudId));
   ctx.linkMeta.set(linkKey(kind, localKey), meta);
@@ -112,8 +130,19 @@ async function findOrCreate<T>(find: () => Promise<T>, create: () => Promise<T>,
 
 export function demographics(p: TReferralRequest) {
   const c = p.client;
-  const gender = c.gender ? ({ f: "F", female: "F", m: "M", male: "M", o: "O", other: "O" } as Record<string, "F" | "M" | "O">)[c.gender.trim().toLowerCase()] : undefined;
-  const optional = { address: c.address, city: c.city, state: c.state, zip: c.zip, country: c.country, birthday: c.birthday, email: c.email, phone_main: c.phone_main };
+  const gender = c.gender
+    ? ({ f: "F", female: "F", m: "M", male: "M", o: "O", other: "O" } as Record<string, "F" | "M" | "O">)[c.gender.trim().toLowerCase()]
+    : undefined;
+  const optional = {
+    address: c.address,
+    city: c.city,
+    state: c.state,
+    zip: c.zip,
+    country: c.country,
+    birthday: c.birthday,
+    email: c.email,
+    phone_main: c.phone_main,
+  };
   return {
     first_name: c.first_name,
     last_name: c.last_name,
@@ -210,7 +239,9 @@ async function createOrFindAuthorization(ctx: Ctx, key: string, index: number, b
   const serviceId = serviceIdOf(ctx);
   const taken = new Set([...ctx.links.entries()].filter(([k]) => k.startsWith("authorization:")).map(([, v]) => v));
   for (const id of ctx.sent?.authorizationIds ?? []) taken.add(String(id));
-  const candidates = ctx.fresh ? [] : await ctx.client.listAllAuthorizations({ start_at_from: body.start_at, start_at_to: body.start_at, client_id: clientIdOf(ctx), service_id: [serviceId] });
+  const candidates = ctx.fresh
+    ? []
+    : await ctx.client.listAllAuthorizations({ start_at_from: body.start_at, start_at_to: body.start_at, client_id: clientIdOf(ctx), service_id: [serviceId] });
   const match = candidates.find((c) => !taken.has(String(c.id)) && (c.service_ids ?? []).includes(serviceId) && sameAuthorization(c, body));
   const id = match ? match.id : (await ctx.client.createAuthorization(body)).id;
   await saveLink(ctx, "authorization", key, id, { index });
@@ -222,7 +253,8 @@ async function stepAuthorizations(ctx: Ctx): Promise<StepResult> {
   const ids = { clientId: clientIdOf(ctx), serviceId: serviceIdOf(ctx) };
   const out: number[] = [];
   if (ctx.kind !== "update" || !ctx.sent) {
-    for (let i = 0; i < ctx.approval.authorizations.length; i++) out.push(await createOrFindAuthorization(ctx, `auth:${i}`, i, toAccloudAuthorization(ctx.approval, i, ids)));
+    for (let i = 0; i < ctx.approval.authorizations.length; i++)
+      out.push(await createOrFindAuthorization(ctx, `auth:${i}`, i, toAccloudAuthorization(ctx.approval, i, ids)));
   } else {
     for (const p of planAuthorizations(ctx.sent.approval, ctx.approval)) {
       if (p.action === "remove") continue;
@@ -241,10 +273,21 @@ async function stepAuthorizations(ctx: Ctx): Promise<StepResult> {
   return out;
 }
 
-type Revision = { revision_group_id: string; revision_number: number; is_latest_revision?: boolean; revision_reasons?: string[] | null; revision_comment?: string | null };
+type Revision = {
+  revision_group_id: string;
+  revision_number: number;
+  is_latest_revision?: boolean;
+  revision_reasons?: string[] | null;
+  revision_comment?: string | null;
+};
 
 /** Keeps the app's copy of ACCloud's revisions (the Revisions panel reads it) and the latest referral id. */
-export async function recordRevision(db: Db, referralId: string, r: { referral: TReferralDetail["referral"]; revision?: Revision | null }, cancelledBy: string | null = null) {
+export async function recordRevision(
+  db: Db,
+  referralId: string,
+  r: { referral: TReferralDetail["referral"]; revision?: Revision | null },
+  cancelledBy: string | null = null,
+) {
   if (!r.revision) return;
   const values = {
     referralRequestId: referralId,
@@ -262,9 +305,14 @@ export async function recordRevision(db: Db, referralId: string, r: { referral: 
   await db
     .insert(accloudReferralRevisions)
     .values(values)
-    .onConflictDoUpdate({ target: [accloudReferralRevisions.referralRequestId, accloudReferralRevisions.revisionNumber], set: { ...values, syncedAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: [accloudReferralRevisions.referralRequestId, accloudReferralRevisions.revisionNumber],
+      set: { ...values, syncedAt: sql`now()` },
+    });
   if (values.isLatest) {
-    await db.execute(sql`update accloud_referral_revisions set is_latest = false where referral_request_id = ${referralId} and revision_number <> ${values.revisionNumber}`);
+    await db.execute(
+      sql`update accloud_referral_revisions set is_latest = false where referral_request_id = ${referralId} and revision_number <> ${values.revisionNumber}`,
+    );
   }
 }
 
@@ -279,7 +327,12 @@ async function saveReferral(ctx: Ctx, localKey: string, detail: { referral: TRef
     .where(eq(approvalRevisions.id, ctx.revision.id));
 }
 
-const caseManagerOf = (a: TApproval) => ({ name: a.caseManager.name, phone_number: a.caseManager.phone ?? null, fax_number: a.caseManager.fax ?? null, email: a.caseManager.email ?? null });
+const caseManagerOf = (a: TApproval) => ({
+  name: a.caseManager.name,
+  phone_number: a.caseManager.phone ?? null,
+  fax_number: a.caseManager.fax ?? null,
+  email: a.caseManager.email ?? null,
+});
 
 /** All revisions of the referral's group, newest number first. */
 async function revisionsOf(ctx: Ctx, groupId: string): Promise<TReferralListItem[]> {
@@ -370,9 +423,22 @@ async function stepAttachments(ctx: Ctx): Promise<StepResult> {
   if (!target) throw new PushStoppedError("This referral was never sent: there is nothing to attach documents to");
   const fileIds = ctx.kind === "documents" ? (ctx.input.fileIds ?? []) : null;
   const files = await ctx.db
-    .select({ id: referralFiles.id, safeName: referralFiles.safeName, contentType: referralFiles.contentType, sha256: referralFiles.sha256, data: referralFiles.data })
+    .select({
+      id: referralFiles.id,
+      safeName: referralFiles.safeName,
+      contentType: referralFiles.contentType,
+      sha256: referralFiles.sha256,
+      data: referralFiles.data,
+    })
     .from(referralFiles)
-    .where(fileIds ? and(eq(referralFiles.referralRequestId, ctx.referralId), inArray(referralFiles.id, fileIds.length ? fileIds : ["00000000-0000-0000-0000-000000000000"])) : eq(referralFiles.submissionId, ctx.submissionId))
+    .where(
+      fileIds
+        ? and(
+            eq(referralFiles.referralRequestId, ctx.referralId),
+            inArray(referralFiles.id, fileIds.length ? fileIds : ["00000000-0000-0000-0000-000000000000"]),
+          )
+        : eq(referralFiles.submissionId, ctx.submissionId),
+    )
     .orderBy(referralFiles.createdAt, referralFiles.idx);
   const paths: StepResult = [];
   for (const f of files) {
@@ -435,7 +501,10 @@ async function stepCancel(ctx: Ctx): Promise<StepResult> {
   } catch (err) {
     if (!(isAccloudError(err) && err.isConflict)) throw err;
     const done = await cancelled();
-    if (!done) throw new PushStoppedError(`ACCloud refused the cancel: revision ${target.revisionNumber} (${target.id}) is not the latest or cannot be cancelled. Use "Refresh from ACCloud", then cancel again.`);
+    if (!done)
+      throw new PushStoppedError(
+        `ACCloud refused the cancel: revision ${target.revisionNumber} (${target.id}) is not the latest or cannot be cancelled. Use "Refresh from ACCloud", then cancel again.`,
+      );
   }
   const latest = target.revisionGroupId ? (await revisionsOf(ctx, target.revisionGroupId))[0] : null;
   if (latest) await recordRevision(ctx.db, ctx.referralId, latest, "demand");
@@ -465,4 +534,5 @@ export const STEPS_BY_KIND: Record<PushKind, Array<[PushStepName, Step]>> = {
 export const stepNamesOf = (kind: PushKind): PushStepName[] => STEPS_BY_KIND[kind].map(([name]) => name);
 
 /** A new push's step record: every step of its kind, waiting. */
-export const stepsFor = (kind: PushKind): Record<string, PushStepState> => Object.fromEntries(stepNamesOf(kind).map((s) => [s, { status: "waiting", attempts: 0 }]));
+export const stepsFor = (kind: PushKind): Record<string, PushStepState> =>
+  Object.fromEntries(stepNamesOf(kind).map((s) => [s, { status: "waiting", attempts: 0 }]));

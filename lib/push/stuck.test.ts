@@ -108,7 +108,9 @@ describe("nothing waits inside a job", () => {
     const later = jobs.find((j) => j.delay_s >= 1.9);
     expect(later, "a job scheduled Retry-After later").toBeDefined();
     expect(jobs.every((j) => j.retry_count === 0)).toBe(true);
-    const audit = await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where entity_id = ${ref.id} and action = 'push.retrying'`);
+    const audit = await db().execute<{ details: Record<string, unknown> }>(
+      sql`select details from audit_events where entity_id = ${ref.id} and action = 'push.retrying'`,
+    );
     expect(audit.rows.map((r) => r.details.retryInSeconds)).toEqual([2]);
   });
 });
@@ -142,32 +144,40 @@ describe("pushes that cannot finish end failed with a reason", () => {
     expect((await waitForPush(other.id)).status).toBe("sent");
   });
 
-  it("a job whose worker died and that has no retries left goes to the dead-letter queue: the push ends failed and can be retried", { timeout: 90_000 }, async () => {
-    const ref = await newReferral();
-    await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "delay", delayMs: 2500, times: 1 });
-    child = startChildWorker(env.sbx.url, { PUSH_JOB_RETRY_LIMIT: "0" });
-    const pushId = await approve(ref);
-    await until("the service step in flight", async () => {
-      const [p] = await db().select().from(pushes).where(eq(pushes.id, pushId));
-      return p?.steps.service?.status === "running";
-    });
-    killGroup(child);
-    child = null;
-    // pg-boss expires the job (PUSH_JOB_EXPIRE_SECONDS in tests), has no retry left, and dead-letters it.
-    await runWorker();
-    const failed = await until("the push to end failed", async () => {
-      const [p] = await db().select().from(pushes).where(eq(pushes.id, pushId));
-      return p?.status === "failed" ? p : null;
-    }, 60_000);
-    expect(failed.lastError).toContain("its worker stopped answering");
-    const row = await referralOf(ref.id);
-    expect(row.status).toBe("push_failed");
-    expect((await jobsOf(pushId))[0]!.state).toBe("failed");
+  it(
+    "a job whose worker died and that has no retries left goes to the dead-letter queue: the push ends failed and can be retried",
+    { timeout: 90_000 },
+    async () => {
+      const ref = await newReferral();
+      await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "delay", delayMs: 2500, times: 1 });
+      child = startChildWorker(env.sbx.url, { PUSH_JOB_RETRY_LIMIT: "0" });
+      const pushId = await approve(ref);
+      await until("the service step in flight", async () => {
+        const [p] = await db().select().from(pushes).where(eq(pushes.id, pushId));
+        return p?.steps.service?.status === "running";
+      });
+      killGroup(child);
+      child = null;
+      // pg-boss expires the job (PUSH_JOB_EXPIRE_SECONDS in tests), has no retry left, and dead-letters it.
+      await runWorker();
+      const failed = await until(
+        "the push to end failed",
+        async () => {
+          const [p] = await db().select().from(pushes).where(eq(pushes.id, pushId));
+          return p?.status === "failed" ? p : null;
+        },
+        60_000,
+      );
+      expect(failed.lastError).toContain("its worker stopped answering");
+      const row = await referralOf(ref.id);
+      expect(row.status).toBe("push_failed");
+      expect((await jobsOf(pushId))[0]!.state).toBe("failed");
 
-    expect((await retryPush(db(), env.actor, { referralId: ref.id, version: row.version })).status).toBe("success");
-    const done = await waitForPush(ref.id);
-    expect(done.status, done.lastError ?? "").toBe("sent");
-    const state = await env.sbx.control.state();
-    expect(state.services.filter((s) => s.external_id === ref.requestId)).toHaveLength(1);
-  });
+      expect((await retryPush(db(), env.actor, { referralId: ref.id, version: row.version })).status).toBe("success");
+      const done = await waitForPush(ref.id);
+      expect(done.status, done.lastError ?? "").toBe("sent");
+      const state = await env.sbx.control.state();
+      expect(state.services.filter((s) => s.external_id === ref.requestId)).toHaveLength(1);
+    },
+  );
 });

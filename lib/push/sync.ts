@@ -79,10 +79,18 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
           .where(and(eq(pushes.referralRequestId, referralId), inArray(pushes.status, ["queued", "running", "retrying"])));
         return {
           to: "cancelled",
-          set: { decisionReasonCode: latest.referral.reason_code ?? null, decisionComment: latest.referral.cancellation_comment ?? null, decidedAt: new Date() },
+          set: {
+            decisionReasonCode: latest.referral.reason_code ?? null,
+            decisionComment: latest.referral.cancellation_comment ?? null,
+            decidedAt: new Date(),
+          },
           audit: {
             action: "referral.agency_cancelled",
-            details: { revision: latest.revision.revision_number, reasonCode: latest.referral.reason_code ?? null, comment: latest.referral.cancellation_comment ?? null },
+            details: {
+              revision: latest.revision.revision_number,
+              reasonCode: latest.referral.reason_code ?? null,
+              comment: latest.referral.cancellation_comment ?? null,
+            },
           },
           message: "",
           data: {},
@@ -98,7 +106,13 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
 export async function refreshFromAccloud(db: Db, client: AccloudClient, by: Actor, referralId: string): Promise<SyncOutcome> {
   assertScope(by, "referral:read");
   const outcome = await syncReferral(db, client, referralId);
-  await recordAudit(db, { actor: by, action: "referral.sync_requested", entityType: "referral_request", entityId: referralId, details: { revisions: outcome.revisions, change: outcome.change } });
+  await recordAudit(db, {
+    actor: by,
+    action: "referral.sync_requested",
+    entityType: "referral_request",
+    entityId: referralId,
+    details: { revisions: outcome.revisions, change: outcome.change },
+  });
   return outcome;
 }
 
@@ -107,9 +121,17 @@ export async function syncOpenReferrals(db: Db, client: AccloudClient, opts: { l
   const rows = await db
     .select({ id: referralRequests.id })
     .from(referralRequests)
-    .where(and(inArray(referralRequests.status, [...OPEN]), sql`exists (select 1 from accloud_links l where l.referral_request_id = ${referralRequests.id} and l.kind = 'referral')`))
+    .where(
+      and(
+        inArray(referralRequests.status, [...OPEN]),
+        sql`exists (select 1 from accloud_links l where l.referral_request_id = ${referralRequests.id} and l.kind = 'referral')`,
+      ),
+    )
     // Never read back first (newest of those first), then the longest ago.
-    .orderBy(sql`(select max(v.synced_at) from accloud_referral_revisions v where v.referral_request_id = ${referralRequests.id}) asc nulls first`, sql`${referralRequests.receivedAt} desc`)
+    .orderBy(
+      sql`(select max(v.synced_at) from accloud_referral_revisions v where v.referral_request_id = ${referralRequests.id}) asc nulls first`,
+      sql`${referralRequests.receivedAt} desc`,
+    )
     .limit(opts.limit ?? 200);
   const out: SyncOutcome[] = [];
   for (const r of rows) {

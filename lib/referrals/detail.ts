@@ -61,7 +61,17 @@ export type ReferralDetail = {
   /** the submission the decision was made on, when an amendment after the decision waits for a reviewer */
   decided: { seq: number; receivedAt: string; payload: unknown; at: string | null } | null;
   submissions: Array<{ seq: number; receivedAt: string }>;
-  files: Array<{ id: string; safeName: string; originalName: string; contentType: string; size: number; seq: number; current: boolean; addedByReviewer: boolean; inAccloud: boolean }>;
+  files: Array<{
+    id: string;
+    safeName: string;
+    originalName: string;
+    contentType: string;
+    size: number;
+    seq: number;
+    current: boolean;
+    addedByReviewer: boolean;
+    inAccloud: boolean;
+  }>;
   timeline: TimelineEntry[];
   views: TimelineEntry[] | null;
   /** ACCloud's latest referral id once the referral step of a push created it */
@@ -134,9 +144,11 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
   const client = payload.client ?? {};
   const byKey = indexFields(fieldsOf(payload), formSchemaIdOf(payload));
   const fieldText = (k: keyof typeof byKey) => textOf(byKey[k]?.field_value);
-  const addressParts = [str(client.address) ?? fieldText("clientAddress"), str(client.city) ?? fieldText("clientCity"), [str(client.state) ?? fieldText("clientState"), str(client.zip) ?? fieldText("clientZip")].filter(Boolean).join(" ")].filter(
-    (x): x is string => Boolean(x),
-  );
+  const addressParts = [
+    str(client.address) ?? fieldText("clientAddress"),
+    str(client.city) ?? fieldText("clientCity"),
+    [str(client.state) ?? fieldText("clientState"), str(client.zip) ?? fieldText("clientZip")].filter(Boolean).join(" "),
+  ].filter((x): x is string => Boolean(x));
   const toEntry = (e: typeof auditEvents.$inferSelect): TimelineEntry => ({
     id: e.id,
     at: e.at.toISOString(),
@@ -149,7 +161,10 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
   await Promise.all([
     recordAudit(db, { actor: actor, action: "referral.viewed", entityType: "referral_request", entityId: id }),
     r.assigneeId === actor.id
-      ? db.update(referralRequests).set({ claimedAt: sql`now()` }).where(and(eq(referralRequests.id, id), eq(referralRequests.assigneeId, actor.id)))
+      ? db
+          .update(referralRequests)
+          .set({ claimedAt: sql`now()` })
+          .where(and(eq(referralRequests.id, id), eq(referralRequests.assigneeId, actor.id)))
       : Promise.resolve(),
   ]);
 
@@ -220,7 +235,9 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     })),
     timeline: timeline.map(toEntry),
     views: views ? views.map(toEntry) : null,
-    accloudReferralId: (referralLinks.find((l) => l.kind === "referral" && l.key === "latest") ?? referralLinks.find((l) => l.kind === "referral" && l.key === "referral"))?.id ?? null,
+    accloudReferralId:
+      (referralLinks.find((l) => l.kind === "referral" && l.key === "latest") ?? referralLinks.find((l) => l.kind === "referral" && l.key === "referral"))
+        ?.id ?? null,
   };
 }
 
@@ -255,7 +272,6 @@ export async function getReferralFile(
   });
   return file;
 }
-
 
 /** Existence only (the [id] layout answers 404 before the page streams). */
 export async function referralExists(db: Db, actor: Actor, id: string): Promise<boolean> {

@@ -11,7 +11,16 @@ describe("field layout", () => {
     expect(groups.map((g) => g.group)).toEqual(["client", "diagnoses", "physician", "service", "primary_insurance", "secondary_insurance"]);
     const labels = groups.flatMap((g) => g.fields.map((f) => f.label)).sort();
     expect(labels).toEqual(payload.form_data.fields.map((f) => f.field_label).sort());
-    expect(groups.find((g) => g.group === "client")!.fields.map((f) => f.label)).toEqual(["Phone (Main)", "Email", "Date of Birth", "Gender", "Address", "City", "State", "Zip Code"]);
+    expect(groups.find((g) => g.group === "client")!.fields.map((f) => f.label)).toEqual([
+      "Phone (Main)",
+      "Email",
+      "Date of Birth",
+      "Gender",
+      "Address",
+      "City",
+      "State",
+      "Zip Code",
+    ]);
   });
 
   it("puts unknown labels and types in Other fields, in payload order, with section headings", () => {
@@ -52,7 +61,10 @@ describe("formats and SLA", () => {
     const now = new Date("2026-01-02T00:00:00Z");
     expect(slaState({ status: "new", slaDueAt: "2026-01-02T05:00:00Z", slaPausedAt: null }, now)).toEqual({ kind: "due", remainingMs: 5 * 3_600_000 });
     expect(slaState({ status: "in_review", slaDueAt: "2026-01-01T22:00:00Z", slaPausedAt: null }, now)).toEqual({ kind: "overdue", overdueMs: 2 * 3_600_000 });
-    expect(slaState({ status: "pending_info", slaDueAt: "2026-01-02T05:00:00Z", slaPausedAt: "2026-01-01T23:00:00Z" }, now)).toEqual({ kind: "paused", remainingMs: 6 * 3_600_000 });
+    expect(slaState({ status: "pending_info", slaDueAt: "2026-01-02T05:00:00Z", slaPausedAt: "2026-01-01T23:00:00Z" }, now)).toEqual({
+      kind: "paused",
+      remainingMs: 6 * 3_600_000,
+    });
     expect(slaState({ status: "rejected", slaDueAt: "2026-01-01T00:00:00Z", slaPausedAt: null }, now)).toEqual({ kind: "none" });
   });
 });

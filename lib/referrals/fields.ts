@@ -27,7 +27,8 @@ export function fieldsOf(payload: unknown): PayloadField[] {
   const fields = (payload as { form_data?: { fields?: unknown } } | null)?.form_data?.fields;
   if (!Array.isArray(fields)) return [];
   return fields.filter(
-    (f): f is PayloadField => !!f && typeof f === "object" && typeof (f as PayloadField).field_label === "string" && typeof (f as PayloadField).field_type === "string",
+    (f): f is PayloadField =>
+      !!f && typeof f === "object" && typeof (f as PayloadField).field_label === "string" && typeof (f as PayloadField).field_type === "string",
   );
 }
 
@@ -43,14 +44,23 @@ export function buildFieldGroups(payload: unknown, changedLabels: ReadonlySet<st
     // Section headings structure the unmapped remainder; mapped fields carry their own group title.
     const group: FieldGroup = f.field_type === "section" ? "other" : (meaningOf(f, schemaId)?.group ?? "other");
     const list = byGroup.get(group) ?? [];
-    list.push({ index, label: f.field_label, type: f.field_type, subtype: typeof f.type === "string" ? f.type : null, value: f.field_value ?? null, changed: changedLabels.has(f.field_label) });
+    list.push({
+      index,
+      label: f.field_label,
+      type: f.field_type,
+      subtype: typeof f.type === "string" ? f.type : null,
+      value: f.field_value ?? null,
+      changed: changedLabels.has(f.field_label),
+    });
     byGroup.set(group, list);
   });
-  return GROUP_ORDER.filter((g) => byGroup.has(g)).map((g) => {
-    const fields = byGroup.get(g)!;
-    // An "other" group made only of headings says nothing.
-    return { group: g, title: GROUP_TITLES[g], fields };
-  }).filter((g) => g.group !== "other" || g.fields.some((f) => f.type !== "section"));
+  return GROUP_ORDER.filter((g) => byGroup.has(g))
+    .map((g) => {
+      const fields = byGroup.get(g)!;
+      // An "other" group made only of headings says nothing.
+      return { group: g, title: GROUP_TITLES[g], fields };
+    })
+    .filter((g) => g.group !== "other" || g.fields.some((f) => f.type !== "section"));
 }
 
 export type FieldChange = { label: string; before: unknown; after: unknown; kind: "changed" | "added" | "removed" };
@@ -59,10 +69,14 @@ const strip = ({ label, before, after, kind }: SubmissionChange): FieldChange =>
 
 /** Field-by-field differences between two submissions, matched by label (ids differ per environment). */
 export function diffFields(original: unknown, latest: unknown): FieldChange[] {
-  return diffSubmissions(original, latest).filter((c) => c.part === "fields").map(strip);
+  return diffSubmissions(original, latest)
+    .filter((c) => c.part === "fields")
+    .map(strip);
 }
 
 /** Differences outside the form fields: client, agency, files (by name and digest). */
 export function diffEnvelope(original: unknown, latest: unknown): FieldChange[] {
-  return diffSubmissions(original, latest).filter((c) => c.part !== "fields").map(strip);
+  return diffSubmissions(original, latest)
+    .filter((c) => c.part !== "fields")
+    .map(strip);
 }

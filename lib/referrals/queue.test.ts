@@ -41,8 +41,12 @@ describe("tab counts (trigger-kept)", () => {
     expect([counts.new, counts.cancelled]).toEqual([0, 2]);
 
     // The counts equal a real count.
-    const real = await db().execute<{ status: string; n: number }>(sql`select status, count(*)::int as n from referral_requests where agency_org_id = ${orgId} group by status`);
-    const kept = await db().execute<{ status: string; n: number }>(sql`select status, sum(n)::int as n from referral_status_counts where agency_org_id = ${orgId} group by status having sum(n) <> 0`);
+    const real = await db().execute<{ status: string; n: number }>(
+      sql`select status, count(*)::int as n from referral_requests where agency_org_id = ${orgId} group by status`,
+    );
+    const kept = await db().execute<{ status: string; n: number }>(
+      sql`select status, sum(n)::int as n from referral_status_counts where agency_org_id = ${orgId} group by status having sum(n) <> 0`,
+    );
     expect(Object.fromEntries(kept.rows.map((r) => [r.status, r.n]))).toEqual(Object.fromEntries(real.rows.map((r) => [r.status, r.n])));
   });
 });
@@ -53,7 +57,9 @@ describe("keyset pagination", () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await makeReferral({ orgId })).id);
     // 5 rows of the same millisecond, apart by microseconds (a JS Date cursor would lose them).
-    await db().execute(sql`update referral_requests set received_at = '2026-01-01 10:00:00.123000+00'::timestamptz + make_interval(secs => (array_position(${sql.raw(`array['${ids.join("','")}']::uuid[]`)}, id)) * 0.000001) where agency_org_id = ${orgId}`);
+    await db().execute(
+      sql`update referral_requests set received_at = '2026-01-01 10:00:00.123000+00'::timestamptz + make_interval(secs => (array_position(${sql.raw(`array['${ids.join("','")}']::uuid[]`)}, id)) * 0.000001) where agency_org_id = ${orgId}`,
+    );
     let p = view({ agency: orgId, tab: "new" });
     // Pages of 2 via the real query: fetch everything then check order, and walk with cursors.
     const all = await listQueue(db(), actors.reviewer, p, null);
@@ -127,7 +133,8 @@ describe("count deltas", () => {
     await makeReferral({ orgId, service: "PT" });
     await claimReferral(db(), actors.reviewer, a.id);
     const before = await getTabCounts(db(), actors.reviewer, { agency: orgId });
-    const rows = async () => (await db().execute<{ n: number }>(sql`select count(*)::int as n from referral_status_counts where agency_org_id = ${orgId}`)).rows[0]!.n;
+    const rows = async () =>
+      (await db().execute<{ n: number }>(sql`select count(*)::int as n from referral_status_counts where agency_org_id = ${orgId}`)).rows[0]!.n;
     expect(await rows()).toBeGreaterThan(2);
     await db().execute(sql`select referral_counts_compact()`);
     expect(await rows()).toBe(2); // new: 1, in_review: 1
@@ -145,7 +152,9 @@ describe("opening the queue", () => {
     expect(seen.reviewers).toEqual([]);
     const opened = await openQueue(db(), viewer, view({ agency: orgId }), null);
     expect(opened.page.rows.map((r) => r.id)).toEqual([a.id]);
-    const rows = await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where action = 'queue.viewed' and actor_id = ${viewer.id} order by id`);
+    const rows = await db().execute<{ details: Record<string, unknown> }>(
+      sql`select details from audit_events where action = 'queue.viewed' and actor_id = ${viewer.id} order by id`,
+    );
     expect(rows.rows.map((r) => r.details)).toEqual([
       { tab: "new", filters: ["agency"], nameSearch: true },
       { tab: "new", filters: ["agency"], nameSearch: false },
@@ -155,4 +164,3 @@ describe("opening the queue", () => {
     expect((await openQueue(db(), actors.supervisor, view({ agency: orgId }), null)).reviewers.length).toBeGreaterThan(0);
   });
 });
-

@@ -9,16 +9,7 @@ import { recordAudit } from "../audit/record";
 import { assertScope, hasScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import {
-  AMENDED_TAB,
-  encodeCursor,
-  filterValues,
-  MIN_NAME_SEARCH,
-  QUEUE_PAGE_SIZE,
-  QUEUE_TABS,
-  type QueueTab,
-  type TQueueParams,
-} from "../validations/queue";
+import { AMENDED_TAB, encodeCursor, filterValues, MIN_NAME_SEARCH, QUEUE_PAGE_SIZE, QUEUE_TABS, type QueueTab, type TQueueParams } from "../validations/queue";
 import { activeAssignmentSql } from "./claims-sql";
 import { DISPLAY_TIME_ZONE } from "./format";
 
@@ -215,9 +206,7 @@ export async function countNewSince(db: Db, actor: Actor, p: TQueueParams, nameS
   assertScope(actor, "referral:read");
   const where = [sql`r.received_at > ${since}::timestamptz`, tabCondition(p.tab), ...filterConditions(actor, p, nameSearch)];
   // Bounded: the notice says "50+" beyond that.
-  const res = await db.execute<{ n: number }>(
-    sql`select count(*)::int as n from (select 1 from referral_requests r where ${and(where)} limit 51) x`,
-  );
+  const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from referral_requests r where ${and(where)} limit 51) x`);
   return res.rows[0]?.n ?? 0;
 }
 
@@ -244,9 +233,7 @@ export async function getFilterOptions(db: Db, actor: Actor): Promise<FilterOpti
 /** Active reviewers, for assignment. */
 export async function listAssignableUsers(db: Db, actor: Actor): Promise<Array<{ id: string; name: string }>> {
   assertScope(actor, "referral:assign");
-  const res = await db.execute<{ id: string; name: string }>(
-    sql`select id, name from users where role = 'reviewer' and disabled_at is null order by name`,
-  );
+  const res = await db.execute<{ id: string; name: string }>(sql`select id, name from users where role = 'reviewer' and disabled_at is null order by name`);
   return res.rows;
 }
 
@@ -289,4 +276,3 @@ export async function openQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
   ]);
   return { page, counts, options, reviewers };
 }
-

@@ -5,10 +5,7 @@
  */
 export type SlaInput = { status: string; slaDueAt: Date | string | null; slaPausedAt: Date | string | null };
 export type SlaState =
-  | { kind: "due"; remainingMs: number }
-  | { kind: "overdue"; overdueMs: number }
-  | { kind: "paused"; remainingMs: number }
-  | { kind: "none" };
+  { kind: "due"; remainingMs: number } | { kind: "overdue"; overdueMs: number } | { kind: "paused"; remainingMs: number } | { kind: "none" };
 
 export const SLA_OPEN_STATUSES = ["new", "in_review"] as const;
 

@@ -51,7 +51,8 @@ const CALLS: Partial<Record<TransitionName, (ref: Ref, reviewer: Actor) => Promi
   approve: (ref, a) => approveReferral(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref) }),
   retry: (ref, a) => retryPush(db(), a, { referralId: ref.id, version: 1 }),
   dismiss_amendment: (ref, a) => dismissAmendment(db(), a, { id: ref.id, version: 1, note: "Only a typo fixed" }),
-  change_approval: (ref, a) => changeApproval(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref), reasons: { reasonCodes: ["authorization_extended"] } }),
+  change_approval: (ref, a) =>
+    changeApproval(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref), reasons: { reasonCodes: ["authorization_extended"] } }),
   cancel: (ref, a) => cancelReferral(db(), a, { referralId: ref.id, version: 1, reasonCode: "client_request" }),
   add_documents: (ref, a) => sendDocuments(db(), a, { referralId: ref.id, version: 1 }),
 };
@@ -83,7 +84,18 @@ describe("the allowed-from table", () => {
       push_failed: "approved,cancelling,processed,pushing,sent",
     });
     // Decisions, drafts and retries need the version the user saw and respect others' claims.
-    for (const name of ["reject", "pending_info", "reopen", "save_draft", "approve", "retry", "dismiss_amendment", "change_approval", "cancel", "add_documents"] as const) {
+    for (const name of [
+      "reject",
+      "pending_info",
+      "reopen",
+      "save_draft",
+      "approve",
+      "retry",
+      "dismiss_amendment",
+      "change_approval",
+      "cancel",
+      "add_documents",
+    ] as const) {
       expect(TRANSITIONS[name]).toMatchObject({ version: "required", claim: true });
     }
     expect(TRANSITIONS.approve.by).toEqual({ scopes: ["referral:decide", "referral:push"] });
@@ -135,7 +147,10 @@ describe("claims and drafts", () => {
     const pushesCount = await db().execute(sql`select count(*)::int as n from pushes where referral_request_id = ${ref.id}`);
     expect(pushesCount.rows[0]).toEqual({ n: 0 });
     // The claimant can.
-    expect(await saveApprovalDraft(db(), other, { referralId: ref.id, version: 2, data: { careType: "psw" } })).toMatchObject({ status: "success", data: { version: 3 } });
+    expect(await saveApprovalDraft(db(), other, { referralId: ref.id, version: 2, data: { careType: "psw" } })).toMatchObject({
+      status: "success",
+      data: { version: 3 },
+    });
   });
 
   it("a draft checks the version and moves it, with its audit record", async () => {
@@ -184,13 +199,17 @@ describe("amendments after a decision", () => {
     await amend(ref, setPhone("555-000-0001"));
     expect(await rowOf(ref.id)).toMatchObject({ submission_count: 2, amended_after_decision_at: null });
 
-    expect(await rejectReferral(db(), actors.reviewer, { id: ref.id, version: 2, reasonCode: "duplicate", comment: "duplicate request" })).toMatchObject({ status: "success" });
+    expect(await rejectReferral(db(), actors.reviewer, { id: ref.id, version: 2, reasonCode: "duplicate", comment: "duplicate request" })).toMatchObject({
+      status: "success",
+    });
     const decided = await rowOf(ref.id);
     await amend(ref, setPhone("555-000-0002"));
     const row = await rowOf(ref.id);
     expect(row).toMatchObject({ status: "rejected", submission_count: 3, decided_submission_id: decided.decided_submission_id });
     expect(row.amended_after_decision_at).not.toBeNull();
-    const audit = await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where entity_id = ${ref.id} and action = 'referral.amended' order by id desc limit 1`);
+    const audit = await db().execute<{ details: Record<string, unknown> }>(
+      sql`select details from audit_events where entity_id = ${ref.id} and action = 'referral.amended' order by id desc limit 1`,
+    );
     expect(audit.rows[0]!.details).toMatchObject({ afterDecision: true, statusAtAmendment: "rejected", to: "rejected" });
 
     const params = parseQueueParams({ tab: "amended", agency: ref.orgId });
@@ -217,12 +236,17 @@ describe("amendments after a decision", () => {
     expect(pushesCount.rows[0]).toEqual({ n: 1 });
 
     const version = Number(row.version);
-    expect(await dismissAmendment(db(), actors.supervisor, { id: ref.id, version, note: "phone only" })).toMatchObject({ status: "forbidden", scope: "referral:decide" });
+    expect(await dismissAmendment(db(), actors.supervisor, { id: ref.id, version, note: "phone only" })).toMatchObject({
+      status: "forbidden",
+      scope: "referral:decide",
+    });
     expect(await dismissAmendment(db(), actors.reviewer, { id: ref.id, version, note: "Only the phone number changed" })).toMatchObject({ status: "success" });
     expect(await rowOf(ref.id)).toMatchObject({ amended_after_decision_at: null, status: "approved" });
     const again = await dismissAmendment(db(), actors.reviewer, { id: ref.id, version: version + 1, note: "again" });
     expect(again.status).toBe("conflict");
-    const audit = await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where entity_id = ${ref.id} and action = 'referral.amendment_dismissed'`);
+    const audit = await db().execute<{ details: Record<string, unknown> }>(
+      sql`select details from audit_events where entity_id = ${ref.id} and action = 'referral.amendment_dismissed'`,
+    );
     expect(audit.rows.map((r) => r.details.note)).toEqual(["Only the phone number changed"]);
   });
 });

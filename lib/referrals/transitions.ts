@@ -66,6 +66,8 @@ type Rule = {
 };
 
 /** The allowed-from table: the only place that says which change may happen in which status. */
+// One transition per line, so the table reads as a table.
+// prettier-ignore
 export const TRANSITIONS: Record<TransitionName, Rule> = {
   claim: { from: WORKABLE, by: { scopes: ["referral:claim"] }, version: "optional", claim: true, verb: "claimed" },
   // Own claim with referral:claim, anyone's with referral:assign: the apply step decides.
@@ -138,7 +140,11 @@ class Refusal {
 }
 
 /** A refusal for bad input, returned before any transaction opens. */
-export const invalidResult = (fieldErrors: Record<string, string[]>, message = "Some fields need attention."): TransitionResult<never> => ({ status: "invalid_data", message, fieldErrors });
+export const invalidResult = (fieldErrors: Record<string, string[]>, message = "Some fields need attention."): TransitionResult<never> => ({
+  status: "invalid_data",
+  message,
+  fieldErrors,
+});
 
 export const refuse = {
   invalid(fieldErrors: Record<string, string[]>, message = "Some fields need attention."): never {

@@ -35,7 +35,13 @@ describe("decisions", () => {
 
     const rejected = await rejectReferral(db(), actors.reviewer, { id, version: 3, reasonCode: "not_eligible", comment: "Outside coverage" });
     expect(rejected).toMatchObject({ status: "success" });
-    expect(await rowOf(id)).toMatchObject({ status: "rejected", decision_reason_code: "not_eligible", decision_comment: "Outside coverage", decided_by_id: actors.reviewer.id, version: 4 });
+    expect(await rowOf(id)).toMatchObject({
+      status: "rejected",
+      decision_reason_code: "not_eligible",
+      decision_comment: "Outside coverage",
+      decided_by_id: actors.reviewer.id,
+      version: 4,
+    });
     expect(await auditActions(id)).toEqual(["referral.received", "referral.pending_info", "referral.reopened", "referral.rejected"]);
   });
 
@@ -53,7 +59,9 @@ describe("decisions", () => {
   it("refuses transitions the status does not allow, unknown reasons, and someone else's live claim", async () => {
     const { id } = await makeReferral();
     expect((await reopenReferral(db(), actors.reviewer, { id, version: 1 })).status).toBe("conflict");
-    expect(await rejectReferral(db(), actors.reviewer, { id, version: 1, reasonCode: "no_such_reason", comment: "x y z" })).toMatchObject({ status: "invalid_data" });
+    expect(await rejectReferral(db(), actors.reviewer, { id, version: 1, reasonCode: "no_such_reason", comment: "x y z" })).toMatchObject({
+      status: "invalid_data",
+    });
     expect(await claimReferral(db(), reviewer2, id)).toMatchObject({ status: "success" });
     const r = await rejectReferral(db(), actors.reviewer, { id, version: 2, reasonCode: "duplicate", comment: "dup" });
     expect(r).toMatchObject({ status: "conflict" });
@@ -66,9 +74,15 @@ describe("decisions", () => {
 
   it("the DAL refuses a role without the scope, whatever the caller, naming the scope and writing nothing", async () => {
     const { id } = await makeReferral();
-    expect(await rejectReferral(db(), actors.supervisor, { id, version: 1, reasonCode: "duplicate", comment: "dup" })).toMatchObject({ status: "forbidden", scope: "referral:decide" });
+    expect(await rejectReferral(db(), actors.supervisor, { id, version: 1, reasonCode: "duplicate", comment: "dup" })).toMatchObject({
+      status: "forbidden",
+      scope: "referral:decide",
+    });
     expect(await claimReferral(db(), actors.admin, id)).toMatchObject({ status: "forbidden", scope: "referral:claim" });
-    expect(await assignReferrals(db(), actors.reviewer, { ids: [id], assigneeId: actors.reviewer.id })).toMatchObject({ status: "forbidden", scope: "referral:assign" });
+    expect(await assignReferrals(db(), actors.reviewer, { ids: [id], assigneeId: actors.reviewer.id })).toMatchObject({
+      status: "forbidden",
+      scope: "referral:assign",
+    });
     expect(await rowOf(id)).toMatchObject({ status: "new", version: 1, assignee_id: null });
     expect(await auditActions(id)).toEqual(["referral.received"]);
   });
@@ -96,7 +110,14 @@ describe("detail and files", () => {
     const { id } = await makeReferral();
     const d = await getReferralDetail(db(), actors.supervisor, id);
     expect(d).toMatchObject({
-      client: { name: "Jane Smithers", birthday: "1998-05-07", gender: "F", phone: "555-123-4567", address: "1700 Lyons Road, Dayton, OH 45458", timezone: "America/Denver" },
+      client: {
+        name: "Jane Smithers",
+        birthday: "1998-05-07",
+        gender: "F",
+        phone: "555-123-4567",
+        address: "1700 Lyons Road, Dayton, OH 45458",
+        timezone: "America/Denver",
+      },
       agency: { name: "Gem City Home Care", branchId: 1050, timezone: "America/Denver" },
       form: { name: "CSI New Referral Request", formId: 14, createdBy: "Administrator" },
     });

@@ -15,7 +15,14 @@ import { refuse, transition, transitionMany, type TransitionResult } from "./tra
 export type { ConflictData } from "./transitions";
 
 /** Clears a decision and the "amended after decision" flag: the reviewer looks at the latest submission again. */
-const undecided = { decidedById: null, decidedAt: null, decidedSubmissionId: null, decisionReasonCode: null, decisionComment: null, amendedAfterDecisionAt: null };
+const undecided = {
+  decidedById: null,
+  decidedAt: null,
+  decidedSubmissionId: null,
+  decisionReasonCode: null,
+  decisionComment: null,
+  amendedAfterDecisionAt: null,
+};
 
 export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput): Promise<TransitionResult> {
   return transition(db, actor, {
@@ -102,7 +109,8 @@ export async function claimReferral(db: Db, actor: Actor, id: string, version?: 
 /** Releases a request: one's own claim with referral:claim, anyone's with referral:assign. */
 export async function unassignReferral(db: Db, actor: Actor, id: string): Promise<TransitionResult> {
   const canAssign = hasScope(actor.role, "referral:assign");
-  if (!canAssign && !hasScope(actor.role, "referral:claim")) return { status: "forbidden", message: "Forbidden: this needs the referral:claim scope.", scope: "referral:claim" };
+  if (!canAssign && !hasScope(actor.role, "referral:claim"))
+    return { status: "forbidden", message: "Forbidden: this needs the referral:claim scope.", scope: "referral:claim" };
   return transition(db, actor, {
     name: "unassign",
     id,
@@ -121,11 +129,11 @@ export async function unassignReferral(db: Db, actor: Actor, id: string): Promis
 
 /** Supervisors and admins assign requests to reviewers (or unassign with null), many at once. */
 export type BulkAssignResult =
-  | { status: "success"; message: string; data: { assigned: number; skipped: number } }
-  | Extract<TransitionResult, { status: "forbidden" | "invalid_data" }>;
+  { status: "success"; message: string; data: { assigned: number; skipped: number } } | Extract<TransitionResult, { status: "forbidden" | "invalid_data" }>;
 
 export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignInput): Promise<BulkAssignResult> {
-  if (!hasScope(actor.role, "referral:assign")) return { status: "forbidden", message: "Forbidden: this needs the referral:assign scope.", scope: "referral:assign" };
+  if (!hasScope(actor.role, "referral:assign"))
+    return { status: "forbidden", message: "Forbidden: this needs the referral:assign scope.", scope: "referral:assign" };
   let assigneeLabel: string | null = null;
   if (input.assigneeId) {
     const [target] = await db.select().from(users).where(eq(users.id, input.assigneeId));
@@ -141,7 +149,8 @@ export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignIn
     apply: async ({ tx, row, nextVersion }) => {
       const to: ReferralStatus = assigneeId && row.status === "new" ? "in_review" : row.status;
       // The new assignee hears of it by e-mail, queued in this transaction (lib/notifications/outbox.ts).
-      if (assigneeId && assigneeId !== row.assigneeId) await queueNotification(tx, { event: "assigned", referralId: row.id, userIds: [assigneeId], eventKey: `v${nextVersion}` });
+      if (assigneeId && assigneeId !== row.assigneeId)
+        await queueNotification(tx, { event: "assigned", referralId: row.id, userIds: [assigneeId], eventKey: `v${nextVersion}` });
       return {
         to,
         set: assigneeId ? { assigneeId, assignedById: actor.id, claimedAt: sql`now()` } : { assigneeId: null, assignedById: null, claimedAt: null },

@@ -33,9 +33,11 @@ async function approved(): Promise<{ referralId: string; reviewId: string }> {
   const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
   expect(r.status).toBe("success");
   // Taken as drawn (the draw is random and tested on its own below).
-  const row = (await db().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
+  const row = (
+    await db().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
     select referral_request_id, id, approved_by_id, 10 from approval_revisions where referral_request_id = ${ref.id} and state = 'approved'
-    on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)).rows[0]!;
+    on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)
+  ).rows[0]!;
   return { referralId: ref.id, reviewId: row.id };
 }
 
@@ -54,7 +56,9 @@ describe("the draw at approval", () => {
         }
       }),
     );
-    const drawn = await db().execute<{ n: number }>(sql`select count(*)::int as n from second_reviews where referral_request_id = any(${sql.param(ids)}::uuid[])`);
+    const drawn = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from second_reviews where referral_request_id = any(${sql.param(ids)}::uuid[])`,
+    );
     const n = drawn.rows[0]!.n;
     // Binomial(1000, 0.10): mean 100, sd 9.5; outside 55–145 (4.7 sd) about once in a million runs.
     console.log(`${n} of 1000 approvals drawn for a second review`);
@@ -69,7 +73,9 @@ describe("the draw at approval", () => {
 
   it("the share is an admin setting, audited, 0 to 100", async () => {
     expect(await setSecondReviewPercent(db(), actors.admin, DEFAULT_SECOND_REVIEW_PERCENT)).toMatchObject({ status: "success" });
-    const rec = await db().execute<{ details: unknown }>(sql`select details from audit_events where action = 'settings.second_review_percent' and actor_id = ${actors.admin.id} order by id desc limit 1`);
+    const rec = await db().execute<{ details: unknown }>(
+      sql`select details from audit_events where action = 'settings.second_review_percent' and actor_id = ${actors.admin.id} order by id desc limit 1`,
+    );
     expect(rec.rows[0]!.details).toEqual({ percent: 10, previous: 10 });
     await expect(setSecondReviewPercent(db(), actors.admin, 101)).rejects.toThrow(/0 to 100/);
     await expect(setSecondReviewPercent(db(), actors.supervisor, 10)).rejects.toThrow(/admin:settings/);
@@ -86,14 +92,21 @@ describe("the supervisor's verdict", () => {
     const [view] = await reviewsOfReferral(db(), actors.reviewer, referralId);
     expect(view).toMatchObject({ verdict: "agree", reviewedBy: actors.supervisor.name, note: null });
     expect((await pendingReviews(db(), actors.supervisor, 1000)).some((r) => r.id === reviewId)).toBe(false);
-    const audit = await db().execute<{ action: string; details: Record<string, unknown> }>(sql`select action, details from audit_events where entity_id = ${referralId} and action like 'review.%'`);
+    const audit = await db().execute<{ action: string; details: Record<string, unknown> }>(
+      sql`select action, details from audit_events where entity_id = ${referralId} and action like 'review.%'`,
+    );
     expect(audit.rows).toEqual([{ action: "review.agreed", details: { reviewId, revision: 1, verdict: "agree" } }]);
   });
 
   it("disagree needs a note, reaches the reviewer's list, and is read once", async () => {
     const { reviewId } = await approved();
-    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "disagree", note: " " })).toMatchObject({ status: "invalid_data", fieldErrors: { note: [expect.any(String)] } });
-    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "disagree", note: "Visits exceed the order" })).toMatchObject({ status: "success" });
+    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "disagree", note: " " })).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { note: [expect.any(String)] },
+    });
+    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "disagree", note: "Visits exceed the order" })).toMatchObject({
+      status: "success",
+    });
     const mine = await disagreements(db(), env.actor);
     expect(mine.find((d) => d.id === reviewId)).toMatchObject({ verdict: "disagree", note: "Visits exceed the order", acknowledgedAt: null });
     // Another reviewer does not see it.
@@ -112,14 +125,19 @@ describe("the supervisor's verdict", () => {
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(["conflict", "success"]);
     expect(results.find((r) => r.status === "conflict")!.message).toMatch(/already recorded/);
-    const audit = await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where entity_id = ${referralId} and action in ('review.agreed', 'review.disagreed')`);
+    const audit = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_events where entity_id = ${referralId} and action in ('review.agreed', 'review.disagreed')`,
+    );
     expect(audit.rows[0]!.n).toBe(1);
   });
 
   it("reviewers and admins may not record a verdict", async () => {
     const { reviewId } = await approved();
     for (const role of ["reviewer", "admin"] as const) {
-      expect(await recordSecondReview(db(), actors[role], { reviewId, verdict: "agree", note: "" })).toEqual({ status: "forbidden", message: "Forbidden: this needs the review:second scope." });
+      expect(await recordSecondReview(db(), actors[role], { reviewId, verdict: "agree", note: "" })).toEqual({
+        status: "forbidden",
+        message: "Forbidden: this needs the review:second scope.",
+      });
     }
   });
 });

@@ -28,7 +28,10 @@ export const drawn = (percent: number) => randomInt(0, 10_000) < Math.round(perc
  * second review with the configured chance. Returns the details the approval's audit record
  * carries about the draw ({} when not drawn), so the draw is recorded with the approval itself.
  */
-export async function drawSecondReview(tx: TxDb, input: { referralId: string; revisionId: string; approvedById: string }): Promise<{ secondReview?: { id: string; percent: number } }> {
+export async function drawSecondReview(
+  tx: TxDb,
+  input: { referralId: string; revisionId: string; approvedById: string },
+): Promise<{ secondReview?: { id: string; percent: number } }> {
   const percent = await getSecondReviewPercent(tx);
   if (!drawn(percent)) return {};
   const [row] = await tx
@@ -118,17 +121,31 @@ export type ReviewVerdictInput = { reviewId: string; verdict: "agree" | "disagre
 export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerdictInput): Promise<ActionResult> {
   if (!hasScope(actor.role, "review:second")) return { status: "forbidden", message: "Forbidden: this needs the review:second scope." };
   const note = input.note.trim();
-  if (input.verdict === "disagree" && note.length < 3) return { status: "invalid_data", message: "Say why you disagree.", fieldErrors: { note: ["Say why you disagree (at least 3 characters)"] } };
+  if (input.verdict === "disagree" && note.length < 3)
+    return { status: "invalid_data", message: "Say why you disagree.", fieldErrors: { note: ["Say why you disagree (at least 3 characters)"] } };
   return db.transaction(async (tx) => {
-    const locked = await tx.execute<{ id: string; referral_request_id: string; approved_by_id: string | null; verdict: string | null; reviewed_at: string | null; reviewer: string | null; revision: number }>(sql`
+    const locked = await tx.execute<{
+      id: string;
+      referral_request_id: string;
+      approved_by_id: string | null;
+      verdict: string | null;
+      reviewed_at: string | null;
+      reviewer: string | null;
+      revision: number;
+    }>(sql`
       select s.id, s.referral_request_id, s.approved_by_id, s.verdict, s.reviewed_at::text, u.name as reviewer, a.revision
       from second_reviews s join approval_revisions a on a.id = s.approval_revision_id left join users u on u.id = s.reviewed_by_id
       where s.id = ${input.reviewId} for update of s`);
     const row = locked.rows[0];
     if (!row) return { status: "failed" as const, message: "This second review does not exist." };
-    if (row.verdict) return { status: "conflict" as const, message: `${row.reviewer ?? "Another supervisor"} already recorded “${row.verdict}” for this approval.` };
-    if (row.approved_by_id === actor.id) return { status: "forbidden" as const, message: "Forbidden: an approval is not second-reviewed by the person who made it." };
-    await tx.update(secondReviews).set({ verdict: input.verdict, note: note || null, reviewedById: actor.id, reviewedAt: sql`now()` }).where(eq(secondReviews.id, row.id));
+    if (row.verdict)
+      return { status: "conflict" as const, message: `${row.reviewer ?? "Another supervisor"} already recorded “${row.verdict}” for this approval.` };
+    if (row.approved_by_id === actor.id)
+      return { status: "forbidden" as const, message: "Forbidden: an approval is not second-reviewed by the person who made it." };
+    await tx
+      .update(secondReviews)
+      .set({ verdict: input.verdict, note: note || null, reviewedById: actor.id, reviewedAt: sql`now()` })
+      .where(eq(secondReviews.id, row.id));
     await recordAudit(tx, {
       actor: actor,
       action: input.verdict === "agree" ? "review.agreed" : "review.disagreed",
@@ -139,7 +156,10 @@ export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerd
     if (input.verdict === "disagree" && row.approved_by_id) {
       await queueNotification(tx, { event: "review_disagreed", referralId: row.referral_request_id, userIds: [row.approved_by_id], eventKey: row.id });
     }
-    return { status: "success" as const, message: input.verdict === "agree" ? "Recorded: you agree with this approval." : "Recorded: you disagree. The reviewer who approved it is told." };
+    return {
+      status: "success" as const,
+      message: input.verdict === "agree" ? "Recorded: you agree with this approval." : "Recorded: you disagree. The reviewer who approved it is told.",
+    };
   });
 }
 
@@ -149,7 +169,14 @@ export async function acknowledgeDisagreement(db: Db, actor: Actor, reviewId: st
     const [row] = await tx
       .update(secondReviews)
       .set({ acknowledgedAt: sql`now()` })
-      .where(and(eq(secondReviews.id, reviewId), eq(secondReviews.approvedById, actor.id), eq(secondReviews.verdict, "disagree"), isNull(secondReviews.acknowledgedAt)))
+      .where(
+        and(
+          eq(secondReviews.id, reviewId),
+          eq(secondReviews.approvedById, actor.id),
+          eq(secondReviews.verdict, "disagree"),
+          isNull(secondReviews.acknowledgedAt),
+        ),
+      )
       .returning({ referralId: secondReviews.referralRequestId });
     if (!row) return { status: "failed" as const, message: "There is no unread disagreement with your approval here." };
     await recordAudit(tx, { actor: actor, action: "review.acknowledged", entityType: "referral_request", entityId: row.referralId, details: { reviewId } });

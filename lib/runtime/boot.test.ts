@@ -34,7 +34,10 @@ describe("bootRuntime with the embedded PostgreSQL", () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "csi-boot-"));
     dirs.push(dataDir);
     // A data folder from before the app role: its secrets file has no password for it.
-    writeFileSync(path.join(dataDir, "secrets.json"), JSON.stringify({ AUTH_SECRET: "a".repeat(40), APP_SECRET: "b".repeat(40), DEMO_PASSWORD: "demo-kept-1" }));
+    writeFileSync(
+      path.join(dataDir, "secrets.json"),
+      JSON.stringify({ AUTH_SECRET: "a".repeat(40), APP_SECRET: "b".repeat(40), DEMO_PASSWORD: "demo-kept-1" }),
+    );
     for (const round of [1, 2]) {
       const runtime = await bootIn(dataDir);
       try {
@@ -46,7 +49,10 @@ describe("bootRuntime with the embedded PostgreSQL", () => {
         await app.connect();
         try {
           await app.query(`insert into audit_events (actor_type, actor_label, action, entity_type) values ('system', 'test', 'boot.${round}', 'test')`);
-          const update = await app.query("update audit_events set action = 'x'").then(() => "allowed", (e: { code: string }) => e.code);
+          const update = await app.query("update audit_events set action = 'x'").then(
+            () => "allowed",
+            (e: { code: string }) => e.code,
+          );
           expect(update).toBe("42501");
           const owner = await app.query<{ owner: string; superuser: boolean }>(
             "select pg_get_userbyid(relowner) as owner, (select rolsuper from pg_roles where rolname = current_user) as superuser from pg_class where oid = 'audit_events'::regclass",

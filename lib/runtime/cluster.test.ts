@@ -45,7 +45,19 @@ function newestSource(): number {
       for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "testing" && !e.startsWith(".")) visit(path.join(p, e));
     } else if (!/\.test\.tsx?$/.test(p)) newest = Math.max(newest, s.mtimeMs);
   };
-  for (const d of ["app", "components", "lib", "db/schema", "db/schema.ts", "proxy.ts", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"]) {
+  for (const d of [
+    "app",
+    "components",
+    "lib",
+    "db/schema",
+    "db/schema.ts",
+    "proxy.ts",
+    "instrumentation.ts",
+    "next.config.js",
+    "postcss.config.mjs",
+    "tsconfig.json",
+    "package-lock.json",
+  ]) {
     if (existsSync(path.join(root, d))) visit(path.join(root, d));
   }
   return newest;
@@ -73,7 +85,10 @@ function procfileArgs(type: string): string[] {
     .split("\n")
     .find((l) => l.startsWith(`${type}:`));
   if (!line) throw new Error(`the Procfile has no "${type}" process type`);
-  const [command, ...args] = line.slice(type.length + 1).trim().split(/\s+/);
+  const [command, ...args] = line
+    .slice(type.length + 1)
+    .trim()
+    .split(/\s+/);
   if (command !== "node") throw new Error(`the Procfile's "${type}" should start node, not ${command}`);
   return args;
 }
@@ -232,7 +247,9 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
     const migrations = readdirSync(path.join(root, "db/migrations")).filter((f) => f.endsWith(".sql")).length;
     expect((await query<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations"))[0]!.n).toBe(migrations);
     // The app's own role, not the owner, serves the requests.
-    expect((await query<{ n: number }>("select count(*)::int as n from pg_stat_activity where usename = $1 and datname = $2", [appRole, database]))[0]!.n).toBeGreaterThan(0);
+    expect(
+      (await query<{ n: number }>("select count(*)::int as n from pg_stat_activity where usename = $1 and datname = $2", [appRole, database]))[0]!.n,
+    ).toBeGreaterThan(0);
   });
 
   const service = (i: number) => ["PT", "OT", "Skilled Nursing"][i % 3]!;
@@ -251,12 +268,19 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
       ...base,
       request_id: r.requestId,
       client: { ...base.client, id: 700_000 + r.i },
-      form_data: { ...base.form_data, fields: base.form_data.fields.map((f) => (f.field_label in values ? { ...f, field_value: values[f.field_label] as never } : f)) },
+      form_data: {
+        ...base.form_data,
+        fields: base.form_data.fields.map((f) => (f.field_label in values ? { ...f, field_value: values[f.field_label] as never } : f)),
+      },
     };
   }
 
   const deliver = async (appIndex: number, body: string) => {
-    const res = await fetch(`${apps[appIndex]!.url}/api/referral-requests`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body });
+    const res = await fetch(`${apps[appIndex]!.url}/api/referral-requests`, {
+      method: "POST",
+      headers: { authorization, "content-type": "application/json" },
+      body,
+    });
     const text = await res.text();
     return { app: appIndex, status: res.status, body: text };
   };
@@ -308,7 +332,10 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
     const password = `pw-${randomBytes(9).toString("base64url")}`;
     await createUser(db, { email, name: "Cluster Reviewer", role: "reviewer", password, actor: systemActor("test") });
     const csrf = await fetch(`${apps[0]!.url}/api/auth/csrf`);
-    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const csrfCookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
     const signIn = await fetch(`${apps[0]!.url}/api/auth/callback/credentials`, {
       method: "POST",
@@ -317,19 +344,27 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
       body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/queue" }),
     });
     expect(signIn.headers.get("location")).toMatch(/\/queue$/);
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("authjs.session-token="));
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0]!)
+      .find((c) => c.startsWith("authjs.session-token="));
     expect(cookie).toBeDefined();
 
     // The approve button's server action, as the browser calls it.
     const manifest = JSON.parse(readFileSync(path.join(distDir, "server/server-reference-manifest.json"), "utf8")) as {
       node: Record<string, { filename: string; exportedName: string }>;
     };
-    const actionId = Object.entries(manifest.node).find(([, a]) => a.filename === "app/(app)/referrals/[id]/approval-actions.ts" && a.exportedName === "approveReferralAction")?.[0];
+    const actionId = Object.entries(manifest.node).find(
+      ([, a]) => a.filename === "app/(app)/referrals/[id]/approval-actions.ts" && a.exportedName === "approveReferralAction",
+    )?.[0];
     expect(actionId).toBeDefined();
 
     const chosen = requests.filter((r) => r.i % 5 === 1);
     expect(chosen).toHaveLength(100);
-    const rows = await query<{ id: string; request_id: string; version: number }>("select id, request_id, version from referral_requests where request_id = any($1::text[])", [chosen.map((r) => r.requestId)]);
+    const rows = await query<{ id: string; request_id: string; version: number }>(
+      "select id, request_id, version from referral_requests where request_id = any($1::text[])",
+      [chosen.map((r) => r.requestId)],
+    );
     const byRequest = new Map(rows.map((r) => [r.request_id, r]));
     const base = referencePayload();
     const outcomes: Array<{ app: number; status: number; result: string }> = [];
@@ -353,7 +388,10 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
     const referralIds = rows.map((r) => r.id);
     const deadline = Date.now() + 150_000;
     for (;;) {
-      const counts = await query<{ status: string; n: number }>("select status, count(*)::int as n from pushes where referral_request_id = any($1::uuid[]) group by status", [referralIds]);
+      const counts = await query<{ status: string; n: number }>(
+        "select status, count(*)::int as n from pushes where referral_request_id = any($1::uuid[]) group by status",
+        [referralIds],
+      );
       expect(counts.filter((c) => c.status === "failed")).toEqual([]);
       const sent = counts.find((c) => c.status === "sent")?.n ?? 0;
       if (sent === 100) break;
@@ -362,7 +400,10 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
     }
     console.log(`[cluster] 100 pushes sent ${Date.now() - started} ms after the first approval`);
     expect((await query<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = any($1::uuid[])", [referralIds]))[0]!.n).toBe(100);
-    expect((await query<{ n: number }>("select count(*)::int as n from audit_events where action = 'push.sent' and entity_id = any($1::text[])", [referralIds]))[0]!.n).toBe(100);
+    expect(
+      (await query<{ n: number }>("select count(*)::int as n from audit_events where action = 'push.sent' and entity_id = any($1::text[])", [referralIds]))[0]!
+        .n,
+    ).toBe(100);
 
     // ACCloud got one client, service, authorization, referral and attachment per approval.
     const state = await sbx.control.state();
@@ -393,7 +434,11 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
     // Valid credentials, a body that fails validation: 422 while accepted, 401 once refused; nothing is stored.
     const probe = async (appIndex: number) => {
       const sentAt = Date.now();
-      const res = await fetch(`${apps[appIndex]!.url}/api/referral-requests`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: "{}" });
+      const res = await fetch(`${apps[appIndex]!.url}/api/referral-requests`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body: "{}",
+      });
       await res.arrayBuffer();
       return { sentAt, answeredAt: Date.now(), status: res.status };
     };

@@ -6,9 +6,7 @@ export async function getHealth(): Promise<{ status: "ok" | "unavailable"; reaso
     const { readdirSync } = await import("node:fs");
     const { migrationsFolder } = await import("../../db/migrate");
     const expected = readdirSync(migrationsFolder).filter((f) => f.endsWith(".sql")).length;
-    const res = await getPool().query<{ n: number }>(
-      "select count(*)::int as n from drizzle.__drizzle_migrations",
-    );
+    const res = await getPool().query<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations");
     const applied = res.rows[0]?.n ?? 0;
     if (applied < expected) return { status: "unavailable", reason: "migrations pending" };
     return { status: "ok" };

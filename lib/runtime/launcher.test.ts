@@ -189,7 +189,12 @@ describe("production defaults", () => {
 
       const admin = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, ["create", "--email", "First.Admin@CSI.example", "--json"]);
       expect((await admin.exit).code).toBe(0);
-      const created = JSON.parse(admin.output().split("\n").find((l) => l.startsWith("{"))!) as { email: string; password: string };
+      const created = JSON.parse(
+        admin
+          .output()
+          .split("\n")
+          .find((l) => l.startsWith("{"))!,
+      ) as { email: string; password: string };
       expect(created.email).toBe("first.admin@csi.example");
       expect(created.password.length).toBeGreaterThanOrEqual(24);
       const again = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, ["create", "--email", "first.admin@csi.example"]);

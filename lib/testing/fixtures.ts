@@ -27,5 +27,9 @@ export function webhookRequest(
   if (init.auth) headers.authorization = init.auth;
   if (init.contentType !== null) headers["content-type"] = init.contentType ?? "application/json";
   const payload = init.raw ?? JSON.stringify(body);
-  return new Request("http://localhost/api/referral-requests", { method: "POST", headers, body: typeof payload === "string" ? payload : new Uint8Array(payload) });
+  return new Request("http://localhost/api/referral-requests", {
+    method: "POST",
+    headers,
+    body: typeof payload === "string" ? payload : new Uint8Array(payload),
+  });
 }

@@ -38,7 +38,16 @@ export async function newReferral(over: { clientId?: number; agencyOrgId?: strin
     request_id: randomUUID(),
     client: { ...base.client, id: over.clientId ?? Math.floor(Math.random() * 1e9) },
     agency: { ...base.agency, ...(over.agencyOrgId ? { alayamarket_org_id: over.agencyOrgId } : {}), ...(over.agencyName ? { name: over.agencyName } : {}) },
-    form_data: { ...base.form_data, fields: base.form_data.fields.map((f) => (f.field_label === "Service start date" ? { ...f, field_value: dayFromToday(3) } : f.field_label === "Service end date" ? { ...f, field_value: dayFromToday(60) } : f)) },
+    form_data: {
+      ...base.form_data,
+      fields: base.form_data.fields.map((f) =>
+        f.field_label === "Service start date"
+          ? { ...f, field_value: dayFromToday(3) }
+          : f.field_label === "Service end date"
+            ? { ...f, field_value: dayFromToday(60) }
+            : f,
+      ),
+    },
   });
   const files = await decodeFiles(payload.files ?? [], 50 * 1024 * 1024);
   const r = await ingestReferralRequest(getDb(), { payload, files, actor: systemActor("test") });
@@ -80,7 +89,12 @@ export function approvalFor(ref: { payload: TReferralRequest }, over: Partial<TA
 export async function waitForPush(referralId: string, until: (status: string) => boolean = (s) => s === "sent" || s === "failed", timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [p] = await getDb().select().from(pushes).where(eq(pushes.referralRequestId, referralId)).orderBy(sql`${pushes.createdAt} desc`).limit(1);
+    const [p] = await getDb()
+      .select()
+      .from(pushes)
+      .where(eq(pushes.referralRequestId, referralId))
+      .orderBy(sql`${pushes.createdAt} desc`)
+      .limit(1);
     if (p && until(p.status)) return p;
     if (Date.now() > deadline) throw new Error(`push did not finish in time (status ${p?.status ?? "none"}; last error ${p?.lastError ?? "-"})`);
     await new Promise((r) => setTimeout(r, 150));

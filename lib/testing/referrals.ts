@@ -29,7 +29,15 @@ export async function makeActors(): Promise<Record<Role, Actor>> {
 
 /** A referral request (reference payload) for an agency of its own, so tests never see each other's rows. */
 export async function makeReferral(
-  opts: { orgId?: string; agencyName?: string; firstName?: string; lastName?: string; service?: string; receivedAt?: Date; mutate?: (p: TReferralRequest) => void } = {},
+  opts: {
+    orgId?: string;
+    agencyName?: string;
+    firstName?: string;
+    lastName?: string;
+    service?: string;
+    receivedAt?: Date;
+    mutate?: (p: TReferralRequest) => void;
+  } = {},
 ): Promise<{ id: string; requestId: string; orgId: string; payload: TReferralRequest }> {
   const payload = freshPayload() as TReferralRequest;
   const orgId = opts.orgId ?? randomUUID();

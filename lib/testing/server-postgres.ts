@@ -68,7 +68,20 @@ export async function startTemporaryServer(bin: string): Promise<TemporaryServer
   const child: ChildProcess = spawn(
     path.join(bin, "postgres"),
     // fsync off: the cluster is thrown away, and a shared CI machine's disk is slow.
-    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dir}`, "-c", "max_connections=200", "-c", "fsync=off"],
+    [
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${dir}`,
+      "-c",
+      "max_connections=200",
+      "-c",
+      "fsync=off",
+    ],
     { stdio: ["ignore", "ignore", "pipe"], ...user },
   );
   const release = guardPostmaster(() => child);

@@ -5,7 +5,13 @@ import { createInterface } from "node:readline";
 
 export type ReceivedMail = { from: string; to: string[]; subject: string; messageId: string; text: string };
 
-export async function startSmtpSink(): Promise<{ url: string; port: number; messages: ReceivedMail[]; waitFor: (n: number, timeoutMs?: number) => Promise<ReceivedMail[]>; stop: () => Promise<void> }> {
+export async function startSmtpSink(): Promise<{
+  url: string;
+  port: number;
+  messages: ReceivedMail[];
+  waitFor: (n: number, timeoutMs?: number) => Promise<ReceivedMail[]>;
+  stop: () => Promise<void>;
+}> {
   const child = spawn(process.execPath, [path.resolve("lib/testing/smtp-sink.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
   const messages: ReceivedMail[] = [];
   const port = await new Promise<number>((resolve, reject) => {

@@ -14,10 +14,24 @@ const eventId = z.coerce.number().int("Must be an event id").positive("Must be a
 
 export const ZAuditFilters = z
   .object({
-    user: z.email("Enter the user’s e-mail address").max(320).transform((v) => v.toLowerCase()).optional(),
+    user: z
+      .email("Enter the user’s e-mail address")
+      .max(320)
+      .transform((v) => v.toLowerCase())
+      .optional(),
     action: z.enum(ACTION_GROUP_KEYS, `Choose one of ${ACTION_GROUP_KEYS.join(", ")}`).optional(),
-    referral: z.string().trim().regex(uuidLike, "Enter the referral’s id (a UUID)").transform((v) => v.toLowerCase()).optional(),
-    agency: z.string().trim().regex(uuidLike, "Enter the agency’s AlayaMarket org id (a UUID)").transform((v) => v.toLowerCase()).optional(),
+    referral: z
+      .string()
+      .trim()
+      .regex(uuidLike, "Enter the referral’s id (a UUID)")
+      .transform((v) => v.toLowerCase())
+      .optional(),
+    agency: z
+      .string()
+      .trim()
+      .regex(uuidLike, "Enter the agency’s AlayaMarket org id (a UUID)")
+      .transform((v) => v.toLowerCase())
+      .optional(),
     from: z.iso.date("Enter a date as YYYY-MM-DD").optional(),
     to: z.iso.date("Enter a date as YYYY-MM-DD").optional(),
   })

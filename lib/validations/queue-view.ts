@@ -12,7 +12,11 @@ export const QUEUE_TABS = [
   { key: "rejected", label: "Rejected", statuses: ["rejected"] },
   { key: "cancelled", label: "Cancelled", statuses: ["cancelling", "cancelled"] },
   // Any decided status, flagged: the agency changed its request after the decision.
-  { key: "amended", label: "Amended after decision", statuses: ["approved", "pushing", "sent", "processed", "push_failed", "rejected", "cancelling", "cancelled"] },
+  {
+    key: "amended",
+    label: "Amended after decision",
+    statuses: ["approved", "pushing", "sent", "processed", "push_failed", "rejected", "cancelling", "cancelled"],
+  },
 ] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number]["key"];
 /** Tabs defined by a flag rather than by status alone. */
@@ -36,7 +40,10 @@ export function fromBase64Url(v: string): string {
   return atob(v.replace(/-/g, "+").replace(/_/g, "/"));
 }
 export const encodeCursor = (key: string, id: string) =>
-  btoa(JSON.stringify([key, id])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  btoa(JSON.stringify([key, id]))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 
 /** The query string of a view (filters, optional page cursor), without defaults. */
 export function queueQuery(p: Record<string, string | undefined>): string {

@@ -6,12 +6,7 @@
  */
 import { z } from "zod";
 
-import {
-  fromBase64Url,
-  QUEUE_SORTS,
-  QUEUE_TAB_KEYS,
-  type QueueSort,
-} from "./queue-view";
+import { fromBase64Url, QUEUE_SORTS, QUEUE_TAB_KEYS, type QueueSort } from "./queue-view";
 
 export {
   AMENDED_TAB,
@@ -56,7 +51,14 @@ export const ZQueueParams = z.object({
   to: catching(ymd),
   assigned: catching(z.enum(["me", "unassigned"])),
   overdue: catching(z.literal("1")),
-  rid: catching(z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/)),
+  rid: catching(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9._:-]+$/),
+  ),
   sort: z.enum(QUEUE_SORTS.map((s) => s.key) as [QueueSort, ...QueueSort[]]).catch("received_desc"),
   after: catching(cursor),
   before: catching(cursor),
@@ -79,4 +81,3 @@ export function filterValues(p: TQueueParams): Record<string, string | undefined
 }
 
 export const ZNameSearch = z.object({ q: z.string().trim().max(100) });
-

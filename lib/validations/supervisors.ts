@@ -19,6 +19,10 @@ export const ZCreateApiClient = z.object({ name: z.string().trim().min(2, "At le
 export const ZRotateApiClient = z.object({
   id: z.guid(),
   which: z.enum(["secret", "signing"]),
-  overlapMinutes: z.coerce.number("Enter minutes").int("Whole minutes").min(0, "0 or more").max(30 * 24 * 60, "At most 30 days"),
+  overlapMinutes: z.coerce
+    .number("Enter minutes")
+    .int("Whole minutes")
+    .min(0, "0 or more")
+    .max(30 * 24 * 60, "At most 30 days"),
 });
 export const ZApiClientRef = z.object({ id: z.guid() });

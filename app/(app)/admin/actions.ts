@@ -48,7 +48,10 @@ export async function refreshReferenceDataAction() {
       const { createAccloudClientFromEnv } = await import("@/lib/accloud/client");
       try {
         const ref = await refreshReferenceData({ db: getDb(), client: createAccloudClientFromEnv(), actor: actor });
-        return { status: "success" as const, message: `Loaded ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers; group ${ref.csiGroup?.name ?? "?"}.` };
+        return {
+          status: "success" as const,
+          message: `Loaded ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers; group ${ref.csiGroup?.name ?? "?"}.`,
+        };
       } catch (err) {
         return { status: "failed" as const, message: `ACCloud reference data could not be refreshed: ${(err as Error).message}` };
       }
@@ -57,14 +60,21 @@ export async function refreshReferenceDataAction() {
 }
 
 /** The library throws for an unknown or revoked client: a result the page shows, not a 500. */
-const notActive = (err: unknown) => ({ status: "failed" as const, message: /no active/.test((err as Error).message) ? "This API client is revoked or does not exist." : "Something went wrong and nothing was saved." });
+const notActive = (err: unknown) => ({
+  status: "failed" as const,
+  message: /no active/.test((err as Error).message) ? "This API client is revoked or does not exist." : "Something went wrong and nothing was saved.",
+});
 
 /** API clients, the same functions as `npm run api-client`; secrets are returned once, to be shown once. */
 export async function createApiClientAction(input: { name: string; signed: boolean }) {
   return done(
     await runAction("create api client", "admin:api_clients", ZCreateApiClient, input, async (actor, data) => {
       const c = await createApiClient(getDb(), { name: data.name, withSigningSecret: data.signed, actor: actor });
-      return { status: "success" as const, message: `Created “${c.name}”. Copy the secret now: it is not shown again.`, data: { key: c.key, secret: c.secret, signingSecret: c.signingSecret ?? null } };
+      return {
+        status: "success" as const,
+        message: `Created “${c.name}”. Copy the secret now: it is not shown again.`,
+        data: { key: c.key, secret: c.secret, signingSecret: c.signingSecret ?? null },
+      };
     }),
   );
 }
@@ -75,10 +85,18 @@ export async function rotateApiClientAction(input: { id: string; which: "secret"
       try {
         if (data.which === "signing") {
           const c = await rotateApiClientSigningSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: actor });
-          return { status: "success" as const, message: `New signing secret for ${c.key}. The previous one is accepted for ${data.overlapMinutes} more minutes.`, data: { key: c.key, secret: null, signingSecret: c.signingSecret } };
+          return {
+            status: "success" as const,
+            message: `New signing secret for ${c.key}. The previous one is accepted for ${data.overlapMinutes} more minutes.`,
+            data: { key: c.key, secret: null, signingSecret: c.signingSecret },
+          };
         }
         const c = await rotateApiClientSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: actor });
-        return { status: "success" as const, message: `New secret for ${c.key}. The previous one works for ${data.overlapMinutes} more minutes.`, data: { key: c.key, secret: c.secret, signingSecret: null } };
+        return {
+          status: "success" as const,
+          message: `New secret for ${c.key}. The previous one works for ${data.overlapMinutes} more minutes.`,
+          data: { key: c.key, secret: c.secret, signingSecret: null },
+        };
       } catch (err) {
         return notActive(err);
       }
@@ -100,5 +118,9 @@ export async function revokeApiClientAction(input: { id: string }) {
 }
 
 export async function setSecondReviewPercentAction(input: { percent: number }) {
-  return done(await runAction("second review share", "admin:settings", ZSecondReviewPercent, input, (actor, data) => setSecondReviewPercent(getDb(), actor, data.percent)));
+  return done(
+    await runAction("second review share", "admin:settings", ZSecondReviewPercent, input, (actor, data) =>
+      setSecondReviewPercent(getDb(), actor, data.percent),
+    ),
+  );
 }

@@ -48,10 +48,18 @@ export default async function AdminPage() {
               <caption className="sr-only">Users</caption>
               <thead>
                 <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-                  <th scope="col" className="px-4 py-2">User</th>
-                  <th scope="col" className="px-4 py-2">Status</th>
-                  <th scope="col" className="px-4 py-2">Last sign-in</th>
-                  <th scope="col" className="px-4 py-2">Role and access</th>
+                  <th scope="col" className="px-4 py-2">
+                    User
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Status
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Last sign-in
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Role and access
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -60,10 +68,18 @@ export default async function AdminPage() {
                     <td className="px-4 py-2.5">
                       <p className="font-medium">{u.name}</p>
                       <p className="text-slate-700">{u.email}</p>
-                      <p className="text-xs text-slate-600">{u.hasPassword ? "Password" : "Single sign-on"} · {ROLE_LABELS[u.role]}</p>
+                      <p className="text-xs text-slate-600">
+                        {u.hasPassword ? "Password" : "Single sign-on"} · {ROLE_LABELS[u.role]}
+                      </p>
                     </td>
                     <td className="px-4 py-2.5">
-                      {u.disabled ? <span className="font-medium text-red-800">Disabled</span> : u.locked ? <span className="font-medium text-amber-900">Locked</span> : <span>Active</span>}
+                      {u.disabled ? (
+                        <span className="font-medium text-red-800">Disabled</span>
+                      ) : u.locked ? (
+                        <span className="font-medium text-amber-900">Locked</span>
+                      ) : (
+                        <span>Active</span>
+                      )}
                     </td>
                     <td className="px-4 py-2.5 text-slate-700">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}</td>
                     <td className="px-4 py-2.5">
@@ -86,8 +102,8 @@ export default async function AdminPage() {
             ACCloud reference data
           </h2>
           <p className="mb-3 text-sm text-slate-800">
-            Group {ref.csiGroup ? `“${ref.csiGroup.name}” (${ref.csiGroup.id})` : "not found"} · {ref.funders.length} funders · {ref.serviceCodes.length} service codes ·{" "}
-            {ref.suppliers.length} trusted-network agencies. Last refresh:{" "}
+            Group {ref.csiGroup ? `“${ref.csiGroup.name}” (${ref.csiGroup.id})` : "not found"} · {ref.funders.length} funders · {ref.serviceCodes.length}{" "}
+            service codes · {ref.suppliers.length} trusted-network agencies. Last refresh:{" "}
             {ref.lastRefresh ? `${formatDateTime(ref.lastRefresh.refreshedAt.toISOString())} (${ref.lastRefresh.status})` : "never"}.
           </p>
           <ReferenceDataRefresh />

@@ -60,7 +60,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       <AuditFilters raw={parsed.raw} errors={{}} options={options} exportHref={exportHref} />
       {summary ? (
-        <section aria-label="The request filtered on" className="rounded-lg border border-blue-200 bg-blue-50 px-4 py-3 text-sm text-slate-900" data-testid="audit-referral">
+        <section
+          aria-label="The request filtered on"
+          className="rounded-lg border border-blue-200 bg-blue-50 px-4 py-3 text-sm text-slate-900"
+          data-testid="audit-referral"
+        >
           <p>
             <span className="font-semibold">Request {summary.requestId}</span> · {summary.agencyName} · {STATUS_LABELS[summary.status] ?? summary.status}
             {summary.clientName ? <> · client {summary.clientName}</> : null} ·{" "}

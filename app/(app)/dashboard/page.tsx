@@ -38,10 +38,16 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Turnaround</h1>
         <p className="text-sm text-slate-700">
-          {agencyName ?? "All agencies"}, the {weeks} weeks from {weekText(d.from)} (weeks start on Monday, Eastern time). Each figure counts in the week it happened; times are from receipt.
+          {agencyName ?? "All agencies"}, the {weeks} weeks from {weekText(d.from)} (weeks start on Monday, Eastern time). Each figure counts in the week it
+          happened; times are from receipt.
         </p>
       </div>
-      <form method="get" action="/dashboard" aria-label="Dashboard range" className="grid grid-cols-1 items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[12rem_minmax(0,20rem)_auto]">
+      <form
+        method="get"
+        action="/dashboard"
+        aria-label="Dashboard range"
+        className="grid grid-cols-1 items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[12rem_minmax(0,20rem)_auto]"
+      >
         <div>
           <label htmlFor="d-weeks" className="block text-sm font-medium text-slate-800">
             Period
@@ -85,7 +91,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <Kpi testId="kpi-cancelled" label="Cancelled" value={nf.format(t.cancelled)} />
           <Kpi testId="kpi-decision" label="Time to decision" value={hoursText(t.toDecision.p50)} hint={`median · 90% within ${hoursText(t.toDecision.p90)}`} />
           <Kpi testId="kpi-to-sent" label="Time to sent" value={hoursText(t.toSent.p50)} hint={`median · 90% within ${hoursText(t.toSent.p90)}`} />
-          <Kpi testId="kpi-sla" label={`Decided within ${slaHours} h`} value={percentText(t.slaCompliance)} hint={`${nf.format(t.decidedInSla)} of ${nf.format(t.decided)} decisions`} />
+          <Kpi
+            testId="kpi-sla"
+            label={`Decided within ${slaHours} h`}
+            value={percentText(t.slaCompliance)}
+            hint={`${nf.format(t.decidedInSla)} of ${nf.format(t.decided)} decisions`}
+          />
           <Kpi testId="kpi-overdue" label="Overdue now" value={nf.format(t.overdueNow)} hint="open requests past their SLA" />
         </dl>
       </section>

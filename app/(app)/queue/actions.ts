@@ -48,7 +48,13 @@ export async function setNameSearchAction(input: { q: string }): Promise<ActionR
   if (!parsed.success) return { status: "invalid_data", message: "At most 100 characters.", fieldErrors: { q: ["At most 100 characters."] } };
   const jar = await cookies();
   if (parsed.data.q) {
-    jar.set(SEARCH_COOKIE, parsed.data.q, { httpOnly: true, sameSite: "strict", path: "/", maxAge: 8 * 3600, secure: process.env.NODE_ENV === "production" && process.env.APP_URL?.startsWith("https:") === true });
+    jar.set(SEARCH_COOKIE, parsed.data.q, {
+      httpOnly: true,
+      sameSite: "strict",
+      path: "/",
+      maxAge: 8 * 3600,
+      secure: process.env.NODE_ENV === "production" && process.env.APP_URL?.startsWith("https:") === true,
+    });
   } else {
     jar.delete(SEARCH_COOKIE);
   }

@@ -58,24 +58,38 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       <NewRequestsNotice pollUrl={pollUrl} initialCounts={counts} firstPageHref={firstPageHref} />
       {canAssign ? <BulkAssignBar reviewers={reviewers} /> : null}
       {page.rows.length ? (
-        <QueueTable rows={page.rows.map((r) => toRowView(r, actor, now, showStatus))} caption={`${tabLabel} referral requests`} canAssign={canAssign} pollUrl={pollUrl} initialCounts={counts} />
+        <QueueTable
+          rows={page.rows.map((r) => toRowView(r, actor, now, showStatus))}
+          caption={`${tabLabel} referral requests`}
+          canAssign={canAssign}
+          pollUrl={pollUrl}
+          initialCounts={counts}
+        />
       ) : (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center" data-testid="queue-empty">
           <h2 className="text-lg font-semibold">No referral requests here</h2>
           <p className="mt-1 text-sm text-slate-700">
-            {hasFilters ? "Nothing matches these filters. Clear them or try another status." : `There are no ${tabLabel.toLowerCase()} requests right now. New ones appear here on their own.`}
+            {hasFilters
+              ? "Nothing matches these filters. Clear them or try another status."
+              : `There are no ${tabLabel.toLowerCase()} requests right now. New ones appear here on their own.`}
           </p>
         </div>
       )}
       <div className="flex flex-wrap items-center justify-between gap-3">
         <nav aria-label="Pages" className="flex gap-2">
           {page.prevCursor ? (
-            <Link className="rounded-md border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100" href={`/queue${queueQuery({ ...filters, before: page.prevCursor })}`}>
+            <Link
+              className="rounded-md border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100"
+              href={`/queue${queueQuery({ ...filters, before: page.prevCursor })}`}
+            >
               ← Previous
             </Link>
           ) : null}
           {page.nextCursor ? (
-            <Link className="rounded-md border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100" href={`/queue${queueQuery({ ...filters, after: page.nextCursor })}`}>
+            <Link
+              className="rounded-md border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium text-slate-900 hover:bg-slate-100"
+              href={`/queue${queueQuery({ ...filters, after: page.nextCursor })}`}
+            >
               Next →
             </Link>
           ) : null}

@@ -16,7 +16,9 @@ export async function recordSecondReviewAction(input: TSecondReview & { referral
 }
 
 export async function acknowledgeDisagreementAction(input: { reviewId: string }) {
-  const result = await runAction("acknowledge disagreement", "referral:read", ZReviewRef, input, (actor, data) => acknowledgeDisagreement(getDb(), actor, data.reviewId));
+  const result = await runAction("acknowledge disagreement", "referral:read", ZReviewRef, input, (actor, data) =>
+    acknowledgeDisagreement(getDb(), actor, data.reviewId),
+  );
   if (result.status === "success") revalidatePath("/reviews");
   return result;
 }

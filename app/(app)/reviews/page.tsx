@@ -24,14 +24,19 @@ export default async function ReviewsPage() {
   const actor = await requirePageActor("referral:read");
   const db = getDb();
   const supervising = hasScope(actor.role, "review:second") || hasScope(actor.role, "audit:read");
-  const [pending, disagreed, percent] = await Promise.all([supervising ? pendingReviews(db, actor) : Promise.resolve([]), disagreements(db, actor), getSecondReviewPercent(db)]);
+  const [pending, disagreed, percent] = await Promise.all([
+    supervising ? pendingReviews(db, actor) : Promise.resolve([]),
+    disagreements(db, actor),
+    getSecondReviewPercent(db),
+  ]);
   const canReview = hasScope(actor.role, "review:second");
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Second reviews</h1>
         <p className="text-sm text-slate-700">
-          {percent}% of approvals are drawn at random when they are approved, for a supervisor to agree or disagree with. A disagreement reaches the reviewer who approved.
+          {percent}% of approvals are drawn at random when they are approved, for a supervisor to agree or disagree with. A disagreement reaches the reviewer
+          who approved.
         </p>
       </div>
 
@@ -46,17 +51,29 @@ export default async function ReviewsPage() {
                 <caption className="sr-only">Approvals waiting for a second review, oldest first</caption>
                 <thead>
                   <tr className="border-b border-slate-300">
-                    <th scope="col" className={th}>Request</th>
-                    <th scope="col" className={th}>Agency</th>
-                    <th scope="col" className={th}>Approved by</th>
-                    <th scope="col" className={th}>Approved</th>
-                    <th scope="col" className={th}><span className="sr-only">Action</span></th>
+                    <th scope="col" className={th}>
+                      Request
+                    </th>
+                    <th scope="col" className={th}>
+                      Agency
+                    </th>
+                    <th scope="col" className={th}>
+                      Approved by
+                    </th>
+                    <th scope="col" className={th}>
+                      Approved
+                    </th>
+                    <th scope="col" className={th}>
+                      <span className="sr-only">Action</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {pending.map((r) => (
                     <tr key={r.id} className="border-b border-slate-100" data-review={r.id}>
-                      <td className="px-4 py-2"><RequestLink r={r} /> <span className="text-slate-700">rev. {r.revision}</span></td>
+                      <td className="px-4 py-2">
+                        <RequestLink r={r} /> <span className="text-slate-700">rev. {r.revision}</span>
+                      </td>
                       <td className="px-4 py-2">{r.agencyName}</td>
                       <td className="px-4 py-2">{r.approvedBy ?? "—"}</td>
                       <td className="whitespace-nowrap px-4 py-2">{r.approvedAt ? formatDateTime(r.approvedAt) : "—"}</td>
@@ -94,7 +111,13 @@ export default async function ReviewsPage() {
                 </p>
                 <p className="whitespace-pre-wrap text-slate-900">{r.note}</p>
                 <p className="text-xs text-slate-700">
-                  {r.acknowledgedAt ? `Read by the reviewer on ${formatDateTime(r.acknowledgedAt)}.` : r.approvedById === actor.id ? <AcknowledgeButton reviewId={r.id} /> : "Not read by the reviewer yet."}
+                  {r.acknowledgedAt ? (
+                    `Read by the reviewer on ${formatDateTime(r.acknowledgedAt)}.`
+                  ) : r.approvedById === actor.id ? (
+                    <AcknowledgeButton reviewId={r.id} />
+                  ) : (
+                    "Not read by the reviewer yet."
+                  )}
                 </p>
               </li>
             ))}

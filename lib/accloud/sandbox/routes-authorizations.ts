@@ -219,10 +219,11 @@ async function updateAuthorization(ctx: Ctx): Promise<Reply> {
     failOn(ctx, authorizationUpdateViolation(row, endAt));
     const data = { ...row.data };
     for (const key of STRING_FIELDS) if (body[key] !== undefined) data[key] = body[key];
-    const updated = await db.query<AuthRow>(
-      `update authorizations set end_at = $2, data = $3, updated_at = now() where id = $1 returning ${AUTH_COLUMNS}`,
-      [row.id, endAt, data],
-    );
+    const updated = await db.query<AuthRow>(`update authorizations set end_at = $2, data = $3, updated_at = now() where id = $1 returning ${AUTH_COLUMNS}`, [
+      row.id,
+      endAt,
+      data,
+    ]);
     return { status: 200, body: authorizationBody(updated.rows[0]!) };
   });
 }
@@ -231,10 +232,9 @@ async function deleteAuthorization(ctx: Ctx): Promise<Reply> {
   return withTx(ctx.pool, async (db) => {
     const row = await findAuthorization(ctx, db);
     if (ctx.rules.deleteAuthorizationOnLiveReferral === "forbid") {
-      const live = await db.query(
-        "select 1 from referrals where is_latest and status <> 'cancelled' and $1 = any(coalesce(authorization_ids, '{}'))",
-        [row.id],
-      );
+      const live = await db.query("select 1 from referrals where is_latest and status <> 'cancelled' and $1 = any(coalesce(authorization_ids, '{}'))", [
+        row.id,
+      ]);
       if (live.rowCount) ctx.fail(403, "Authorization can not be deleted.");
     }
     await db.query("update authorizations set deleted_at = now(), updated_at = now() where id = $1", [row.id]);
@@ -279,7 +279,8 @@ async function listAuthorizations(ctx: Ctx): Promise<Reply> {
     add("methodology = ?", methodology);
   }
   const statuses = listValues(ctx, "authorization_status");
-  for (const s of statuses) if (!["NEW", "PENDING", "PROCESSED"].includes(s)) ctx.fail(400, `${shown(s)} is not a valid choice for field \`authorization_status\`.`);
+  for (const s of statuses)
+    if (!["NEW", "PENDING", "PROCESSED"].includes(s)) ctx.fail(400, `${shown(s)} is not a valid choice for field \`authorization_status\`.`);
   if (statuses.length) add("data->>'authorization_status' = any(?)", statuses);
   const payorType = q.get("payor_id_type");
   if (payorType !== null) {
@@ -301,7 +302,15 @@ async function listAuthorizations(ctx: Ctx): Promise<Reply> {
   const where = conds.join(" and ");
   const total = await ctx.pool.query<{ n: number }>(`select count(*)::int as n from authorizations where ${where}`, args);
   const rows = await ctx.pool.query<AuthRow>(`select ${AUTH_COLUMNS} from authorizations where ${where} order by id limit ${count} offset ${offset}`, args);
-  return { status: 200, body: styleA(rows.rows.map((r) => authorizationBody(r, true)), total.rows[0]?.n ?? 0, page, count) };
+  return {
+    status: 200,
+    body: styleA(
+      rows.rows.map((r) => authorizationBody(r, true)),
+      total.rows[0]?.n ?? 0,
+      page,
+      count,
+    ),
+  };
 }
 
 export const authorizationRoutes: RouteDef[] = [

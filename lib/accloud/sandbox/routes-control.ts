@@ -93,7 +93,8 @@ export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
       const body = await ctx.jsonObject();
       const reason = body.reason_code ?? "other";
       if (!(CANCEL_REASON_CODES as readonly unknown[]).includes(reason)) ctx.fail(400, "reason_code is not one of the 7 values");
-      if (body.comment !== undefined && (typeof body.comment !== "string" || body.comment.length > 1000)) ctx.fail(400, "comment must be a string of at most 1000 characters");
+      if (body.comment !== undefined && (typeof body.comment !== "string" || body.comment.length > 1000))
+        ctx.fail(400, "comment must be a string of at most 1000 characters");
       return agencyAction(ctx, async (db, latest) => {
         if (latest.status !== "assigned" && latest.status !== "processed") ctx.fail(409, `Referral in status '${latest.status}' cannot be cancelled.`);
         await db.query(
@@ -132,7 +133,8 @@ async function agencyAction(ctx: Ctx, act: (db: import("pg").PoolClient, latest:
   return withTx(ctx.pool, async (db) => {
     const target = (await db.query<ReferralRow>("select * from referrals where id = $1", [id])).rows[0];
     if (!target) return ctx.fail(404, "referral not found");
-    const latest = (await db.query<ReferralRow>("select * from referrals where revision_group_id = $1 and is_latest for update", [target.revision_group_id])).rows[0]!;
+    const latest = (await db.query<ReferralRow>("select * from referrals where revision_group_id = $1 and is_latest for update", [target.revision_group_id]))
+      .rows[0]!;
     if (latest.id !== target.id) ctx.fail(409, "Referral is not the latest revision.");
     await act(db, latest);
     return { status: 200, body: { ok: true } };

@@ -434,7 +434,14 @@ export async function serviceDetails(db: pg.Pool | pg.PoolClient, row: ServiceRo
     use_client_address: row.use_client_address,
     funders: row.funders.map((f) => {
       const info = funderRows.rows.find((r) => r.id === f.funder_id);
-      return { id: f.funder_id, external_id: info?.external_id ?? null, name: info?.name ?? null, code: info?.code ?? null, percentage: f.percentage, billing_contact: null };
+      return {
+        id: f.funder_id,
+        external_id: info?.external_id ?? null,
+        name: info?.name ?? null,
+        code: info?.code ?? null,
+        percentage: f.percentage,
+        billing_contact: null,
+      };
     }),
     patient: {
       id: client.id,
@@ -450,21 +457,37 @@ export async function serviceDetails(db: pg.Pool | pg.PoolClient, row: ServiceRo
 /** PUT /services/{id}: profile, instructions and the external id change; status, code, funders and dates do not (§5.2). */
 async function updateService(ctx: Ctx): Promise<Reply> {
   const body = await ctx.jsonObject();
-  const allowed = new Set(["profile", "provider_details", "service_id", "service_instructions", "primary_employee_id", "reports", "service_accounting", "status"]);
+  const allowed = new Set([
+    "profile",
+    "provider_details",
+    "service_id",
+    "service_instructions",
+    "primary_employee_id",
+    "reports",
+    "service_accounting",
+    "status",
+  ]);
   const unknown = Object.keys(body).filter((k) => !allowed.has(k));
   if (unknown.length) ctx.fail(400, `Invalid request: ${unknown.map((k) => String(k).slice(0, 40)).join(", ")} cannot be updated.`);
   if (body.profile !== undefined && !isPlainObject(body.profile)) ctx.fail(400, "Invalid request: profile must be an object.");
-  if (body.service_instructions !== undefined && typeof body.service_instructions !== "string") ctx.fail(400, "Invalid request: service_instructions must be a string.");
+  if (body.service_instructions !== undefined && typeof body.service_instructions !== "string")
+    ctx.fail(400, "Invalid request: service_instructions must be a string.");
   const id = pathInt(ctx.params.alayacare_service_id);
   return withTx(ctx.pool, async (db) => {
     const row = id ? (await db.query<ServiceRow>("select * from services where id = $1 for update", [id])).rows[0] : undefined;
     if (!row) return ctx.fail(404, "Service not found");
     const externalId = body.service_id === undefined ? row.external_id : body.service_id;
-    if (externalId !== null && (typeof externalId !== "string" || externalId.trim() === "")) ctx.fail(400, "Invalid request: service_id must be a non-empty string.");
+    if (externalId !== null && (typeof externalId !== "string" || externalId.trim() === ""))
+      ctx.fail(400, "Invalid request: service_id must be a non-empty string.");
     // Any status sent is ignored: it cannot be changed here (§5.2).
     const updated = await db.query<ServiceRow>(
       `update services set profile = $2, service_instructions = $3, external_id = $4, updated_at = now() where id = $1 returning *`,
-      [row.id, body.profile === undefined ? row.profile : { ...row.profile, ...(body.profile as Record<string, unknown>) }, body.service_instructions ?? row.service_instructions, externalId],
+      [
+        row.id,
+        body.profile === undefined ? row.profile : { ...row.profile, ...(body.profile as Record<string, unknown>) },
+        body.service_instructions ?? row.service_instructions,
+        externalId,
+      ],
     );
     return { status: 200, body: await serviceDetails(db, updated.rows[0]!) };
   });

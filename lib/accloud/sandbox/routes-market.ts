@@ -41,8 +41,18 @@ const CASE_MANAGER_KEYS = ["name", "phone_number", "fax_number", "email"];
 const CREATE_KEYS = ["care_type", "referral_type", "start_at", "end_at", "supply_persona_id", "authorization_ids", "comment", "case_manager"];
 const UPDATE_KEYS = ["start_at", "end_at", "revision", "comment", "authorization_ids", "case_manager"];
 const RULE_KEYS = [
-  "rule_daily", "rule_weekly", "rule_monthly", "rule_period", "rule_monday", "rule_tuesday", "rule_wednesday",
-  "rule_thursday", "rule_friday", "rule_saturday", "rule_sunday", "rule_custom",
+  "rule_daily",
+  "rule_weekly",
+  "rule_monthly",
+  "rule_period",
+  "rule_monday",
+  "rule_tuesday",
+  "rule_wednesday",
+  "rule_thursday",
+  "rule_friday",
+  "rule_saturday",
+  "rule_sunday",
+  "rule_custom",
 ];
 
 /** Drops null/undefined: Marketplace types these members non-nullable, the internal spec nullable. */
@@ -207,7 +217,11 @@ function datePart(iso: string, tz: string): string {
 function rejectUnknown(ctx: Ctx, body: Record<string, unknown>, allowed: string[]): void {
   if (!ctx.rules.rejectUnknownReferralFields) return;
   const extra = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (extra.length) ctx.fail(400, `Additional properties are not allowed (${extra.map((k) => `'${k.slice(0, 40)}'`).join(", ")} ${extra.length > 1 ? "were" : "was"} unexpected)`);
+  if (extra.length)
+    ctx.fail(
+      400,
+      `Additional properties are not allowed (${extra.map((k) => `'${k.slice(0, 40)}'`).join(", ")} ${extra.length > 1 ? "were" : "was"} unexpected)`,
+    );
 }
 
 function requireKeys(ctx: Ctx, body: Record<string, unknown>, keys: string[]): void {
@@ -336,8 +350,22 @@ async function createReferral(ctx: Ctx): Promise<Reply> {
       `insert into referrals (id, revision_group_id, revision_number, is_latest, sequence_id, service_id, client_id,
         supply_persona_id, care_type, referral_type, status, start_at, end_at, comment, case_manager, authorization_ids, snapshot)
        values ($1, $2, 1, true, $3, $4, $5, $6, $7, $8, 'assigned', $9, $10, $11, $12, $13, $14) returning *`,
-      [randomUUID(), randomUUID(), randomUUID(), service.id, service.client_id, supplyId, body.care_type, body.referral_type,
-        startAt, endAt, (body.comment as string | undefined) ?? null, caseManager ?? null, authIds, snap],
+      [
+        randomUUID(),
+        randomUUID(),
+        randomUUID(),
+        service.id,
+        service.client_id,
+        supplyId,
+        body.care_type,
+        body.referral_type,
+        startAt,
+        endAt,
+        (body.comment as string | undefined) ?? null,
+        caseManager ?? null,
+        authIds,
+        snap,
+      ],
     );
     return { status: 201, body: await referralDetail(db, inserted.rows[0]!, ctx.rules) };
   });
@@ -392,11 +420,23 @@ async function updateReferral(ctx: Ctx): Promise<Reply> {
         revision_reasons, revision_comment, snapshot)
        values ($1, $2, $3, true, $4, $5, $6, $7, $8, $9, 'assigned', $10, $11, $12, $13, $14, $15, $16, $17) returning *`,
       [
-        randomUUID(), latest.revision_group_id, latest.revision_number + 1, latest.sequence_id, service.id, service.client_id,
-        latest.supply_persona_id, latest.care_type, latest.referral_type, startAt, endAt,
+        randomUUID(),
+        latest.revision_group_id,
+        latest.revision_number + 1,
+        latest.sequence_id,
+        service.id,
+        service.client_id,
+        latest.supply_persona_id,
+        latest.care_type,
+        latest.referral_type,
+        startAt,
+        endAt,
         body.comment === undefined ? latest.comment : body.comment,
         caseManager === undefined ? latest.case_manager : caseManager,
-        authIds, JSON.stringify(revision.reasons), (revision.comment as string | null | undefined) ?? null, snap,
+        authIds,
+        JSON.stringify(revision.reasons),
+        (revision.comment as string | null | undefined) ?? null,
+        snap,
       ],
     );
     return { status: 201, body: await referralDetail(db, inserted.rows[0]!, ctx.rules) };
@@ -591,8 +631,12 @@ export const marketRoutes: RouteDef[] = [
   { method: "GET", template: "/api/v1/alayamarket/outbox/organizations/trusted_network", family: "market", handler: trustedNetwork },
   { method: "GET", template: "/api/v1/alayamarket/outbox/referrals", family: "market", handler: listReferrals },
   { method: "POST", template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}", family: "market", handler: createReferral },
-  { method: "POST", template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}/update/{referral_id}", family: "market", handler: updateReferral },
+  {
+    method: "POST",
+    template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}/update/{referral_id}",
+    family: "market",
+    handler: updateReferral,
+  },
   { method: "POST", template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel", family: "market", handler: cancelReferral },
   { method: "POST", template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment", family: "market", handler: uploadAttachment },
 ];
-

@@ -59,7 +59,9 @@ describe("auth and transport", () => {
   it("requires Basic auth on every API, with the per-API 401 body", async () => {
     expectAnswer(await t.raw("GET", "/ext/api/v2/patients/groups", undefined, { auth: null }), ext(401, "Authorization required."));
     expectAnswer(
-      await t.raw("GET", `${AUTHS}?start_at_from=${isoDay(0)}&start_at_to=${isoDay(1)}`, undefined, { auth: "Basic " + Buffer.from("test-key:wrong").toString("base64") }),
+      await t.raw("GET", `${AUTHS}?start_at_from=${isoDay(0)}&start_at_to=${isoDay(1)}`, undefined, {
+        auth: "Basic " + Buffer.from("test-key:wrong").toString("base64"),
+      }),
       auth(401, "Please verify your access level for this url."),
     );
     const res = await t.raw("GET", `${REFERRALS}`, undefined, { auth: null });
@@ -92,7 +94,10 @@ describe("id families and lookups", () => {
     await t.client.createClient(body);
     expectAnswer(await t.raw("POST", CLIENTS, { ...body }), ext(409, `Client already exists with external ID: ${body.external_id}`));
     const other = await newClient();
-    expectAnswer(await t.raw("PUT", `${CLIENTS}/${other.id}`, { external_id: body.external_id }), ext(409, `Client already exists with external ID: ${body.external_id}`));
+    expectAnswer(
+      await t.raw("PUT", `${CLIENTS}/${other.id}`, { external_id: body.external_id }),
+      ext(409, `Client already exists with external ID: ${body.external_id}`),
+    );
   });
 
   it("409 Multiple clients found when by_id is ambiguous (seeded)", async () => {
@@ -127,8 +132,14 @@ describe("id families and lookups", () => {
 describe("clients", () => {
   it("requires first_name and last_name", async () => {
     const body = clientBody();
-    expectAnswer(await t.raw("POST", CLIENTS, { ...body, demographics: omit(body.demographics, "first_name") }), ext(400, "Field first_name is required in demographics."));
-    expectAnswer(await t.raw("POST", CLIENTS, { ...body, demographics: { ...body.demographics, last_name: " " } }), ext(400, "Field last_name is required in demographics."));
+    expectAnswer(
+      await t.raw("POST", CLIENTS, { ...body, demographics: omit(body.demographics, "first_name") }),
+      ext(400, "Field first_name is required in demographics."),
+    );
+    expectAnswer(
+      await t.raw("POST", CLIENTS, { ...body, demographics: { ...body.demographics, last_name: " " } }),
+      ext(400, "Field last_name is required in demographics."),
+    );
   });
 
   it("rejects profile_id together with demographics", async () => {
@@ -137,7 +148,10 @@ describe("clients", () => {
 
   it("validates gender and the language code (names are converted)", async () => {
     const body = clientBody();
-    expectAnswer(await t.raw("POST", CLIENTS, { ...body, demographics: { ...body.demographics, gender: "female" } }), ext(400, "Field gender must be one of M, F, O."));
+    expectAnswer(
+      await t.raw("POST", CLIENTS, { ...body, demographics: { ...body.demographics, gender: "female" } }),
+      ext(400, "Field gender must be one of M, F, O."),
+    );
     expectAnswer(await t.raw("POST", CLIENTS, { ...body, language: "xx" }), ext(400, "Invalid language code."));
     const converted = await t.raw("POST", CLIENTS, { ...body, language: "English" });
     expect(converted.status).toBe(201);
@@ -171,7 +185,10 @@ describe("services", () => {
     const body = clientBody();
     const c = await t.client.createClient(body);
     const message = "Invalid request: client needs exactly one of alayacare_client_id or client_id.";
-    expectAnswer(await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: { alayacare_client_id: c.id, client_id: body.external_id } }), ext(400, message));
+    expectAnswer(
+      await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: { alayacare_client_id: c.id, client_id: body.external_id } }),
+      ext(400, message),
+    );
     expectAnswer(await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: {} }), ext(400, message));
     expectAnswer(await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: { alayacare_client_id: 999_999 } }), ext(400, "Client not found."));
     expectAnswer(await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: { client_id: "nobody" } }), ext(400, "Client not found."));
@@ -187,9 +204,15 @@ describe("services", () => {
     expect((await t.raw("POST", SERVICES, { ...base, service_id: randomUUID(), service_code_id: undefined, service_code_name: "PT" })).status).toBe(200);
     expectAnswer(
       await t.raw("POST", SERVICES, { ...base, funding_methodology: "self_pay" }),
-      ext(400, "Invalid request: funding_methodology must be one of cluster_billing, cob, co_contribution, co-pay, ltci, medicaid, payor_invoicing, single_funder, single_payor, split_funders, split_percentage."),
+      ext(
+        400,
+        "Invalid request: funding_methodology must be one of cluster_billing, cob, co_contribution, co-pay, ltci, medicaid, payor_invoicing, single_funder, single_payor, split_funders, split_percentage.",
+      ),
     );
-    expectAnswer(await t.raw("POST", SERVICES, { ...base, guid_funder_breakdowns: [{ funder_id: 999, is_primary: 1, percentage: 100 }] }), ext(400, "Funder not found: 999."));
+    expectAnswer(
+      await t.raw("POST", SERVICES, { ...base, guid_funder_breakdowns: [{ funder_id: 999, is_primary: 1, percentage: 100 }] }),
+      ext(400, "Funder not found: 999."),
+    );
     expectAnswer(await t.raw("POST", SERVICES, { ...base, guid_funder_breakdowns: [] }), ext(400, "Invalid request: guid_funder_breakdowns is required."));
   });
 
@@ -211,7 +234,10 @@ describe("authorizations", () => {
   const body = (over: Record<string, unknown> = {}) => ({ ...authorizationBody(clientId, serviceId), ...over });
 
   it("requires client_id, start_at, rule_type, methodology, first_day_of_week", async () => {
-    expectAnswer(await t.raw("POST", AUTHS, { notes: "" }), auth(400, "The following parameters are required: start_at, rule_type, client_id, methodology and first_day_of_week."));
+    expectAnswer(
+      await t.raw("POST", AUTHS, { notes: "" }),
+      auth(400, "The following parameters are required: start_at, rule_type, client_id, methodology and first_day_of_week."),
+    );
     expectAnswer(await t.raw("POST", AUTHS, body({ client_id: 999_999 })), auth(400, "Client ID not found."));
   });
 
@@ -219,7 +245,10 @@ describe("authorizations", () => {
     expectAnswer(await t.raw("POST", AUTHS, body({ rule_type: "RATE" })), auth(400, "RATE is not a valid choice for field `rule_type`."));
     expectAnswer(await t.raw("POST", AUTHS, body({ methodology: "SERVICE" })), auth(400, "SERVICE is not a valid choice for field `methodology`."));
     expectAnswer(await t.raw("POST", AUTHS, body({ first_day_of_week: 7 })), auth(400, "`first_day_of_week` must be an integer from 0 to 6."));
-    expectAnswer(await t.raw("POST", AUTHS, body({ payor_id_type: "PERSON", payor_id: 9 })), auth(400, "PERSON is not a valid choice for field `payor_id_type`."));
+    expectAnswer(
+      await t.raw("POST", AUTHS, body({ payor_id_type: "PERSON", payor_id: 9 })),
+      auth(400, "PERSON is not a valid choice for field `payor_id_type`."),
+    );
   });
 
   it("requires payor_id and payor_id_type for payor methodologies", async () => {
@@ -239,7 +268,10 @@ describe("authorizations", () => {
   it("end_at on or after start_at; start_at at most 1 year in the past; plain dates only", async () => {
     expectAnswer(await t.raw("POST", AUTHS, body({ start_at: isoDay(10), end_at: isoDay(9) })), auth(400, "`end_at` should be the same or after `start_at`"));
     expect((await t.raw("POST", AUTHS, body({ start_at: isoDay(200), end_at: isoDay(200), rule_monday: null }))).status).toBe(201);
-    expectAnswer(await t.raw("POST", AUTHS, body({ start_at: isoDay(-400), end_at: isoDay(5) })), auth(400, "`start_at` cannot be more than 1 year in the past."));
+    expectAnswer(
+      await t.raw("POST", AUTHS, body({ start_at: isoDay(-400), end_at: isoDay(5) })),
+      auth(400, "`start_at` cannot be more than 1 year in the past."),
+    );
     expect((await t.raw("POST", AUTHS, body({ start_at: isoDay(-300), end_at: isoDay(-250) }))).status).toBe(201);
     expectAnswer(await t.raw("POST", AUTHS, body({ start_at: `${isoDay(3)}T00:00:00-05:00` })), auth(400, "`start_at` must be a date (YYYY-MM-DD)."));
   });
@@ -261,9 +293,18 @@ describe("authorizations", () => {
 
   it("rule_daily ≤ rule_monthly (and, strictly, daily ≤ weekly ≤ monthly)", async () => {
     const daily = { rule_monday: null, rule_tuesday: null, rule_wednesday: null, rule_thursday: null, rule_friday: null };
-    expectAnswer(await t.raw("POST", AUTHS, body({ ...daily, rule_daily: 50, rule_weekly: null, rule_monthly: 40 })), auth(400, "`rule_daily` must be lower than or equal `rule_monthly`."));
-    expectAnswer(await t.raw("POST", AUTHS, body({ ...daily, rule_daily: 12, rule_weekly: 10 })), auth(400, "`rule_daily` must be lower than or equal `rule_weekly`."));
-    expectAnswer(await t.raw("POST", AUTHS, body({ rule_weekly: 50, rule_monthly: 40 })), auth(400, "`rule_weekly` must be lower than or equal `rule_monthly`."));
+    expectAnswer(
+      await t.raw("POST", AUTHS, body({ ...daily, rule_daily: 50, rule_weekly: null, rule_monthly: 40 })),
+      auth(400, "`rule_daily` must be lower than or equal `rule_monthly`."),
+    );
+    expectAnswer(
+      await t.raw("POST", AUTHS, body({ ...daily, rule_daily: 12, rule_weekly: 10 })),
+      auth(400, "`rule_daily` must be lower than or equal `rule_weekly`."),
+    );
+    expectAnswer(
+      await t.raw("POST", AUTHS, body({ rule_weekly: 50, rule_monthly: 40 })),
+      auth(400, "`rule_weekly` must be lower than or equal `rule_monthly`."),
+    );
   });
 
   it("409 when overlapping the same payor with a different service combination", async () => {
@@ -371,7 +412,10 @@ describe("referral create", () => {
   it("authorizations must exist, belong to the service's client and have an end_at", async () => {
     expectAnswer(await t.raw("POST", url(), body({ authorization_ids: [999_999] })), market(400, "Authorization 999999 not found."));
     const other = await createChain(t.client);
-    expectAnswer(await t.raw("POST", url(), body({ authorization_ids: [other.authorizationId] })), market(400, `Authorization ${other.authorizationId} does not belong to the service's client.`));
+    expectAnswer(
+      await t.raw("POST", url(), body({ authorization_ids: [other.authorizationId] })),
+      market(400, `Authorization ${other.authorizationId} does not belong to the service's client.`),
+    );
     const openEnded = (await t.raw("POST", AUTHS, { ...authorizationBody(clientId, serviceId), end_at: undefined })).body as { id: number };
     expectAnswer(
       await t.raw("POST", url(), body({ authorization_ids: [openEnded.id] })),
@@ -381,7 +425,10 @@ describe("referral create", () => {
 
   it("one live referral per service (§12.7)", async () => {
     const chain = await createChain(t.client);
-    expectAnswer(await t.raw("POST", `${REFERRALS}/from_service/${chain.serviceId}`, referralBody([chain.authorizationId])), market(409, "A live referral already exists for this service."));
+    expectAnswer(
+      await t.raw("POST", `${REFERRALS}/from_service/${chain.serviceId}`, referralBody([chain.authorizationId])),
+      market(409, "A live referral already exists for this service."),
+    );
     await t.client.cancelReferral(chain.referral.referral.id, { reason_code: "datetime_change" });
     expect((await t.raw("POST", `${REFERRALS}/from_service/${chain.serviceId}`, referralBody([chain.authorizationId]))).status).toBe(201);
   });
@@ -402,12 +449,18 @@ describe("referral update", () => {
     expectAnswer(await t.raw("POST", url, omit(update(authorizationId), "revision")), market(400, "'revision' is a required property"));
     expectAnswer(await t.raw("POST", url, update(authorizationId, { revision: { comment: "" } })), market(400, "'reasons' is a required property"));
     expectAnswer(await t.raw("POST", url, update(authorizationId, { revision: { reasons: [] } })), market(400, "'revision.reasons' should be non-empty"));
-    expectAnswer(await t.raw("POST", url, update(authorizationId, { supply_persona_id: MIAMI_VALLEY_SUPPLIER_ID })), market(400, "'supply_persona_id' cannot be changed on update."));
+    expectAnswer(
+      await t.raw("POST", url, update(authorizationId, { supply_persona_id: MIAMI_VALLEY_SUPPLIER_ID })),
+      market(400, "'supply_persona_id' cannot be changed on update."),
+    );
     expectAnswer(
       await t.raw("POST", url, update(authorizationId, { end_at: chicagoMidnight(isoDay(37)) })),
       market(400, `Authorization ${authorizationId} start and end dates must equal the date parts of the referral start_at and end_at.`),
     );
-    expectAnswer(await t.raw("POST", `${REFERRALS}/from_service/${serviceId + 1}/update/${referral.referral.id}`, update(authorizationId)), market(404, "Service not found."));
+    expectAnswer(
+      await t.raw("POST", `${REFERRALS}/from_service/${serviceId + 1}/update/${referral.referral.id}`, update(authorizationId)),
+      market(404, "Service not found."),
+    );
     // The CSI 4.1 example sends the unchanged supply_persona_id (§10 #13): accepted.
     const ok = await t.raw("POST", url, update(authorizationId, { supply_persona_id: GEM_CITY_SUPPLIER_ID }));
     expect(ok.status).toBe(201);
@@ -418,7 +471,10 @@ describe("referral update", () => {
     const first = referral.referral.id;
     const second = await t.client.updateReferral(serviceId, first, update(authorizationId) as never);
     expect(second.revision).toMatchObject({ revision_group_id: referral.revision!.revision_group_id, revision_number: 2 });
-    expectAnswer(await t.raw("POST", `${REFERRALS}/from_service/${serviceId}/update/${first}`, update(authorizationId)), market(409, "Referral is not the latest revision."));
+    expectAnswer(
+      await t.raw("POST", `${REFERRALS}/from_service/${serviceId}/update/${first}`, update(authorizationId)),
+      market(409, "Referral is not the latest revision."),
+    );
     expectAnswer(await t.raw("POST", `${REFERRALS}/${first}/cancel`, { reason_code: "other" }), market(409, "Referral is not the latest revision."));
 
     await t.control.markProcessed(second.referral.id);
@@ -522,7 +578,9 @@ describe("attachments", () => {
     expect(await upload(id, [{ name: "file", value: new Blob([]), filename: "empty.pdf" }])).toEqual(market(400, "File is empty."));
     expect(await upload(id, [{ name: "file", value: new Blob(["MZ"]), filename: "setup.exe" }])).toEqual(market(415, "File type is not allowed."));
     expect((await upload(id, [{ name: "file", value: pdf("same"), filename: "one.pdf" }])).status).toBe(201);
-    expect(await upload(id, [{ name: "file", value: pdf("same"), filename: "two.pdf" }])).toEqual(market(409, "This file was already uploaded for this referral."));
+    expect(await upload(id, [{ name: "file", value: pdf("same"), filename: "two.pdf" }])).toEqual(
+      market(409, "This file was already uploaded for this referral."),
+    );
     await t.client.cancelReferral(id, { reason_code: "other" });
     expect(await upload(id, [{ name: "file", value: pdf("late"), filename: "late.pdf" }])).toEqual(market(409, "Referral is cancelled."));
   });
@@ -561,9 +619,15 @@ describe("pagination and reference data", () => {
     const res = await t.raw("GET", "/ext/api/v2/patients/groups?count=1000");
     expect(res.body).toMatchObject({ count: 6, page: 1, total_pages: 1 });
     expectAnswer(await t.raw("GET", "/ext/api/v2/patients/groups?page=0"), ext(400, "Invalid value for page."));
-    expectAnswer(await t.raw("GET", "/ext/api/v2/accounting/funders?funder_id=a&alayacare_funder_id=9"), ext(400, "funder_id and alayacare_funder_id are mutually exclusive"));
+    expectAnswer(
+      await t.raw("GET", "/ext/api/v2/accounting/funders?funder_id=a&alayacare_funder_id=9"),
+      ext(400, "funder_id and alayacare_funder_id are mutually exclusive"),
+    );
     expectAnswer(await t.raw("GET", "/ext/api/v2/accounting/funders/999"), ext(404, "Funder not found"));
-    expectAnswer(await t.raw("GET", "/ext/api/v2/scheduler/service_codes?client_id=1&alayacare_client_id=x"), ext(400, "client_id and alayacare_client_id are mutually exclusive"));
+    expectAnswer(
+      await t.raw("GET", "/ext/api/v2/scheduler/service_codes?client_id=1&alayacare_client_id=x"),
+      ext(400, "client_id and alayacare_client_id are mutually exclusive"),
+    );
   });
 
   it("is seeded with the UAT ids", async () => {

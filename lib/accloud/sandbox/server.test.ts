@@ -140,7 +140,9 @@ describe("start-up", () => {
   it("rejects an unsafe schema name and unknown rule values", async () => {
     const base = { databaseUrl: process.env.DATABASE_URL!, port: 0, apiKey: "k", apiSecret: "s", controlKey: "c" };
     await expect(startSandbox({ ...base, schema: "bad-name; drop" })).rejects.toThrow(/Invalid sandbox schema name/);
-    await expect(startSandbox({ ...base, schema: randomSchema(), options: { referralDateMatchTimezone: "Nowhere/None" } })).rejects.toThrow(/unknown time zone/);
+    await expect(startSandbox({ ...base, schema: randomSchema(), options: { referralDateMatchTimezone: "Nowhere/None" } })).rejects.toThrow(
+      /unknown time zone/,
+    );
   });
 
   it("uses the injected clock for the one-year rule", async () => {

@@ -101,7 +101,9 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   }
 
   function record(call: CallRecord, started: number): void {
-    log(`accloud-sandbox ${call.method} ${call.route ?? "(no route)"} ${call.status ?? "-"} ${Math.round(performance.now() - started)}ms${call.fault ? ` fault=${call.fault}` : ""}`);
+    log(
+      `accloud-sandbox ${call.method} ${call.route ?? "(no route)"} ${call.status ?? "-"} ${Math.round(performance.now() - started)}ms${call.fault ? ` fault=${call.fault}` : ""}`,
+    );
     if (call.path.startsWith("/__sandbox")) return;
     rt.calls.push(call);
     if (rt.calls.length > MAX_CALLS) rt.calls.splice(0, rt.calls.length - MAX_CALLS);
@@ -192,7 +194,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
 
     async function run(): Promise<Reply> {
       if (!found) return errorReply(family, 404, family === "ext" || family === "auth" ? "Not found." : "Not Found", rt.rules);
-      if (!routed) return { ...errorReply(family, 405, "Method not allowed.", rt.rules), headers: { allow: (found as { allowed: string[] }).allowed.join(", ") } };
+      if (!routed)
+        return { ...errorReply(family, 405, "Method not allowed.", rt.rules), headers: { allow: (found as { allowed: string[] }).allowed.join(", ") } };
       const ctx = makeCtx({ req, method, path, params: routed.params, query: url.searchParams, pool, rules: rt.rules, family, now });
       try {
         return await routed.route.handler(ctx);

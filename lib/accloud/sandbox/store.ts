@@ -160,10 +160,13 @@ async function seedReferenceData(db: Queryable): Promise<void> {
     await db.query("insert into branches (id, name, timezone) values ($1, $2, $3) on conflict (id) do nothing", [b.id, b.name, b.timezone]);
   }
   for (const g of SEED_GROUPS) {
-    await db.query(
-      "insert into groups (id, name, description, is_disabled, branch_id) values ($1, $2, $3, $4, $5) on conflict (id) do nothing",
-      [g.id, g.name, g.description, g.is_disabled, g.branch_id],
-    );
+    await db.query("insert into groups (id, name, description, is_disabled, branch_id) values ($1, $2, $3, $4, $5) on conflict (id) do nothing", [
+      g.id,
+      g.name,
+      g.description,
+      g.is_disabled,
+      g.branch_id,
+    ]);
   }
   for (const f of SEED_FUNDERS) {
     await db.query(

@@ -38,7 +38,11 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
         </p>
       </div>
       {rows.length ? (
-        <ol className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Messages, newest first" data-testid="outbox">
+        <ol
+          className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm"
+          aria-label="Messages, newest first"
+          data-testid="outbox"
+        >
           {rows.map((m) => {
             const st = STATUS[m.status] ?? { text: m.status, cls: "bg-slate-100" };
             return (

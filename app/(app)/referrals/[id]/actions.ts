@@ -39,7 +39,9 @@ export async function reopenReferralAction(input: TReopenInput) {
 }
 
 export async function dismissAmendmentAction(input: TDismissAmendmentInput) {
-  const result = await runAction("dismiss amendment", "referral:decide", ZDismissAmendmentInput, input, (actor, data) => dismissAmendment(getDb(), actor, data));
+  const result = await runAction("dismiss amendment", "referral:decide", ZDismissAmendmentInput, input, (actor, data) =>
+    dismissAmendment(getDb(), actor, data),
+  );
   if (result.status === "success") refresh(input.id);
   return result;
 }

@@ -32,7 +32,13 @@ const ZPageParams = z.object({
   to: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
-export default async function ReferralPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ReferralPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor("referral:read");
   const { id } = await params;
   const q = ZPageParams.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));

@@ -20,13 +20,21 @@ export async function GET(request: Request) {
   if (actor instanceof Response) return actor;
   const url = new URL(request.url);
   const since = url.searchParams.get("since") ?? "";
-  if (!SINCE.test(since)) return new ApiError("bad_request", "since must be the snapshot time of the page", [{ path: "since", message: "invalid" }]).toResponse();
+  if (!SINCE.test(since))
+    return new ApiError("bad_request", "since must be the snapshot time of the page", [{ path: "since", message: "invalid" }]).toResponse();
   const params = parseQueueParams(url.searchParams);
   const nameSearch = (await cookies()).get(SEARCH_COOKIE)?.value ?? null;
   const db = getDb();
   // The rows on the reviewer's screen, as they are now: claims, decisions and sends by others show up in place.
-  const ids = (url.searchParams.get("rows") ?? "").split(",").filter((x) => UUID.test(x)).slice(0, 60);
-  const [newCount, counts, rows] = await Promise.all([countNewSince(db, actor, params, nameSearch, since), getTabCounts(db, actor, params), listQueueRowsByIds(db, actor, ids)]);
+  const ids = (url.searchParams.get("rows") ?? "")
+    .split(",")
+    .filter((x) => UUID.test(x))
+    .slice(0, 60);
+  const [newCount, counts, rows] = await Promise.all([
+    countNewSince(db, actor, params, nameSearch, since),
+    getTabCounts(db, actor, params),
+    listQueueRowsByIds(db, actor, ids),
+  ]);
   const now = new Date();
   return Response.json({ newCount, counts, rows: rows.map((r) => toRowView(r, actor, now, true)) }, { headers: { "cache-control": "no-store" } });
 }

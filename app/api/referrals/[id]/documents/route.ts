@@ -27,7 +27,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const origin = request.headers.get("origin");
   if (origin && origin !== new URL(request.url).origin) return new ApiError("forbidden", "Cross-site request refused").toResponse();
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > DOCUMENT_MAX_BYTES + 64 * 1024) return new ApiError("payload_too_large", "The file is larger than 50 MB", [{ path: "file", message: "at most 50 MB" }]).toResponse();
+  if (declared > DOCUMENT_MAX_BYTES + 64 * 1024)
+    return new ApiError("payload_too_large", "The file is larger than 50 MB", [{ path: "file", message: "at most 50 MB" }]).toResponse();
   if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
     return new ApiError("unsupported_media_type", "Send multipart/form-data", [{ path: "body", message: "multipart/form-data expected" }]).toResponse();
   }
@@ -42,7 +43,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const file = form.get("file");
   let upload: { name: string; data: Buffer } | undefined;
   if (file instanceof File && file.size > 0) upload = { name: file.name, data: Buffer.from(await file.arrayBuffer()) };
-  else if (file !== null && !(file instanceof File && file.size === 0)) return new ApiError("invalid_data", "Check the form", [{ path: "file", message: "must be a file" }]).toResponse();
+  else if (file !== null && !(file instanceof File && file.size === 0))
+    return new ApiError("invalid_data", "Check the form", [{ path: "file", message: "must be a file" }]).toResponse();
   try {
     const result = await sendDocuments(getDb(), actor, { referralId: id, version: fields.data.version, upload });
     if (result.status === "success") {

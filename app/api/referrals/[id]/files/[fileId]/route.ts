@@ -30,6 +30,8 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string;
   // Chrome's PDF viewer does not run in a CSP sandbox; images and text do. Framed only by this
   // app's own pages (the preview).
   headers["content-security-policy"] =
-    file.contentType === "application/pdf" ? "frame-ancestors 'self'" : "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'";
+    file.contentType === "application/pdf"
+      ? "frame-ancestors 'self'"
+      : "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'";
   return new Response(new Uint8Array(file.data), { status: 200, headers });
 }
