@@ -5,6 +5,7 @@ import { resultFieldErrors } from "@/lib/validations/action-result";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
 import { btnDanger, btnPrimary, btnSmall, errorText, input, label } from "@/components/ui/styles";
 import { formatDateTime } from "@/lib/referrals/format";
+import { TableHead } from "@/components/ui/table";
 
 export type ApiClientRow = {
   id: string;
@@ -187,22 +188,7 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
       <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="API clients (scrolls sideways)">
         <table className="w-full min-w-[48rem] border-collapse text-sm">
           <caption className="sr-only">API clients</caption>
-          <thead>
-            <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-              <th scope="col" className="px-4 py-2">
-                Client
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Last used
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Rotate and revoke
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Client", "Status", "Last used", "Rotate and revoke"]} />
           <tbody>
             {clients.map((c) => (
               <Row key={`${c.id}-${c.revokedAt}-${c.rotatingUntil}-${c.signingRotatingUntil}`} c={c} fmt={fmt} onIssued={setIssued} onMessage={setMessage} />

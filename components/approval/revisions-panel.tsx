@@ -4,6 +4,7 @@ import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/l
 import { btnSecondary, card, input, label } from "@/components/ui/styles";
 import { valueText } from "@/components/referral/value-text";
 import { RefreshFromAccloud } from "./refresh-from-accloud";
+import { TableHead } from "@/components/ui/table";
 
 const KIND_WORDS = { approve: "Approval", correction: "Correction (retry)", update: "Update", accloud: "Made in ACCloud" } as const;
 const STATUS_WORDS: Record<string, string> = { assigned: "Waiting for the agency", processed: "Processed by the agency", cancelled: "Cancelled" };
@@ -29,22 +30,11 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
       <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Revisions (scrolls sideways)">
         <table className="w-full min-w-[40rem] border-collapse text-left text-sm">
           <caption className="sr-only">Revisions of this referral</caption>
-          <thead>
-            <tr className="border-b border-slate-300 text-xs uppercase tracking-wide text-slate-700">
-              <th scope="col" className="px-4 py-2">
-                Revision
-              </th>
-              <th scope="col" className="px-2 py-2">
-                When, who
-              </th>
-              <th scope="col" className="px-2 py-2">
-                Why
-              </th>
-              <th scope="col" className="px-2 py-2">
-                In ACCloud
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[{ label: "Revision", className: "px-4 py-2" }, "When, who", "Why", "In ACCloud"]}
+            cellClassName="px-2 py-2"
+            rowClassName="border-b border-slate-300 text-xs uppercase tracking-wide text-slate-700"
+          />
           <tbody>
             {history.rows.map((r, i) => (
               <tr
@@ -129,19 +119,7 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
                 <caption className="mb-1 text-left font-medium">
                   What the agency received: revision {a} → revision {b}
                 </caption>
-                <thead>
-                  <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-                    <th scope="col" className="py-1.5 pr-3">
-                      Field
-                    </th>
-                    <th scope="col" className="py-1.5 pr-3">
-                      Revision {a}
-                    </th>
-                    <th scope="col" className="py-1.5">
-                      Revision {b}
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Field", `Revision ${a}`, { label: `Revision ${b}`, className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />
                 <tbody>
                   {changes.length ? (
                     changes.map((c) => (

@@ -3,6 +3,7 @@ import type { DetailItem } from "@/lib/audit/describe";
 import { groupLabel } from "@/lib/audit/groups";
 import type { DescribedEvent, WhoSaw } from "@/lib/audit/query";
 import { formatDateTimeSeconds } from "@/lib/referrals/format";
+import { TableHead } from "@/components/ui/table";
 
 function Items({ items }: { items: DetailItem[] }) {
   return (
@@ -79,28 +80,17 @@ export function WhoSawPanel({ rows }: { rows: WhoSaw }) {
         <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Who saw this request (scrolls sideways)">
           <table className="w-full min-w-[36rem] border-collapse text-sm">
             <caption className="sr-only">Every view and download of this request’s pages and files, per person</caption>
-            <thead>
-              <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-                <th scope="col" className="px-4 py-2">
-                  Person
-                </th>
-                <th scope="col" className="px-4 py-2 text-right">
-                  Page views
-                </th>
-                <th scope="col" className="px-4 py-2 text-right">
-                  Files viewed
-                </th>
-                <th scope="col" className="px-4 py-2 text-right">
-                  Downloads
-                </th>
-                <th scope="col" className="px-4 py-2">
-                  First
-                </th>
-                <th scope="col" className="px-4 py-2">
-                  Last
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: "Person", className: "px-4 py-2" },
+                "Page views",
+                "Files viewed",
+                "Downloads",
+                { label: "First", className: "px-4 py-2" },
+                { label: "Last", className: "px-4 py-2" },
+              ]}
+              cellClassName="px-4 py-2 text-right"
+            />
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.actorId}-${r.label}`} className="border-b border-slate-100">

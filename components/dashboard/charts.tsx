@@ -8,6 +8,7 @@ import { Group } from "@visx/group";
 import { scaleBand, scaleLinear, scalePoint } from "@visx/scale";
 import { Bar, LinePath } from "@visx/shape";
 import { formatDuration } from "@/lib/referrals/format";
+import { TableHead } from "@/components/ui/table";
 
 export const SERIES_COLORS = { received: "#1d4ed8", decided: "#b45309", sent: "#047857", cancelled: "#be185d" } as const;
 
@@ -135,25 +136,7 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
       table={
         <table className="w-full min-w-[28rem] border-collapse">
           <caption className="sr-only">Requests per week</caption>
-          <thead>
-            <tr className="border-b border-slate-300">
-              <th scope="col" className={th}>
-                Week of
-              </th>
-              <th scope="col" className={th}>
-                Received
-              </th>
-              <th scope="col" className={th}>
-                Decided
-              </th>
-              <th scope="col" className={th}>
-                Sent
-              </th>
-              <th scope="col" className={th}>
-                Cancelled
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Week of", "Received", "Decided", "Sent", "Cancelled"]} cellClassName={th} rowClassName="border-b border-slate-300" />
           <tbody>
             {weeks.map((w) => (
               <tr key={w.week} className="border-b border-slate-100">
@@ -211,28 +194,11 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
       table={
         <table className="w-full min-w-[36rem] border-collapse">
           <caption className="sr-only">Time to decision and to sent, per week</caption>
-          <thead>
-            <tr className="border-b border-slate-300">
-              <th scope="col" className={th}>
-                Week of
-              </th>
-              <th scope="col" className={th}>
-                Decision, median
-              </th>
-              <th scope="col" className={th}>
-                Decision, 90th pct.
-              </th>
-              <th scope="col" className={th}>
-                Sent, median
-              </th>
-              <th scope="col" className={th}>
-                Sent, 90th pct.
-              </th>
-              <th scope="col" className={th}>
-                Within SLA
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={["Week of", "Decision, median", "Decision, 90th pct.", "Sent, median", "Sent, 90th pct.", "Within SLA"]}
+            cellClassName={th}
+            rowClassName="border-b border-slate-300"
+          />
           <tbody>
             {weeks.map((w) => (
               <tr key={w.week} className="border-b border-slate-100">
@@ -344,37 +310,11 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
         <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="By agency: the numbers (scrolls sideways)">
           <table className="w-full min-w-[44rem] border-collapse">
             <caption className="sr-only">Turnaround by agency</caption>
-            <thead>
-              <tr className="border-b border-slate-300">
-                <th scope="col" className={th}>
-                  Agency
-                </th>
-                <th scope="col" className={th}>
-                  Received
-                </th>
-                <th scope="col" className={th}>
-                  Decided
-                </th>
-                <th scope="col" className={th}>
-                  Sent
-                </th>
-                <th scope="col" className={th}>
-                  Cancelled
-                </th>
-                <th scope="col" className={th}>
-                  Decision, median
-                </th>
-                <th scope="col" className={th}>
-                  Decision, 90th pct.
-                </th>
-                <th scope="col" className={th}>
-                  Sent, median
-                </th>
-                <th scope="col" className={th}>
-                  Within SLA
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={["Agency", "Received", "Decided", "Sent", "Cancelled", "Decision, median", "Decision, 90th pct.", "Sent, median", "Within SLA"]}
+              cellClassName={th}
+              rowClassName="border-b border-slate-300"
+            />
             <tbody>
               {agencies.map((a) => (
                 <tr key={a.orgId} className="border-b border-slate-100">

@@ -9,6 +9,7 @@ import type { QueueRowView } from "@/lib/referrals/queue-rows";
 import type { QueueTab } from "@/lib/validations/queue-view";
 import { useQueueUpdates } from "./live";
 import { BULK_FORM_ID } from "./bulk-assign";
+import { TableHead } from "@/components/ui/table";
 
 const LABELS = { claim: "Claim", release: "Release", unassign: "Unassign" } as const;
 
@@ -72,39 +73,16 @@ export function QueueTable({
       <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="w-full border-collapse text-sm" data-testid="queue-table" onClick={onTableClick}>
           <caption className="sr-only">{caption}</caption>
-          <thead className="hidden border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700 md:table-header-group">
-            <tr>
-              {canAssign ? (
-                <th scope="col" className="w-8 px-3 py-2">
-                  <span className="sr-only">Select</span>
-                </th>
-              ) : null}
-              <th scope="col" className="px-3 py-2">
-                Client
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Agency
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Service
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Requested dates
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Received
-              </th>
-              <th scope="col" className="px-3 py-2">
-                SLA
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Assignee
-              </th>
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              ...(canAssign ? [{ label: <span className="sr-only">Select</span>, className: "w-8 px-3 py-2" }] : []),
+              ...["Client", "Agency", "Service", "Requested dates", "Received", "SLA", "Assignee"],
+              { label: <span className="sr-only">Actions</span> },
+            ]}
+            cellClassName="px-3 py-2"
+            rowClassName=""
+            className="hidden border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700 md:table-header-group"
+          />
           <tbody>
             {rows.map((r) => (
               <tr

@@ -2,6 +2,7 @@ import { diffEnvelope, diffFields, type FieldChange } from "@/lib/referrals/fiel
 import { formatDateTime } from "@/lib/referrals/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { valueText } from "./value-text";
+import { TableHead } from "@/components/ui/table";
 
 function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeLabel: string }) {
   if (!changes.length) return <p className="mt-2 text-slate-700">No field differs.</p>;
@@ -9,19 +10,7 @@ function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeL
     <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Changed fields (scrolls sideways)">
       <table className="w-full min-w-[28rem] border-collapse">
         <caption className="sr-only">Changed fields</caption>
-        <thead>
-          <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-            <th scope="col" className="py-1.5 pr-3">
-              Field
-            </th>
-            <th scope="col" className="py-1.5 pr-3">
-              {beforeLabel}
-            </th>
-            <th scope="col" className="py-1.5">
-              Now
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Field", { label: beforeLabel }, { label: "Now", className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />
         <tbody>
           {changes.map((c) => (
             <tr key={c.label} className="border-b border-slate-100 align-top">

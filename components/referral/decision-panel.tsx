@@ -11,6 +11,7 @@ import type { ReferralSnapshot } from "@/lib/referrals/detail";
 import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
 import type { ConflictData } from "@/lib/referrals/workflow";
 import type { ActionResult } from "@/lib/validations/action-result";
+import { TableHead } from "@/components/ui/table";
 import {
   ZDismissAmendmentInput,
   ZPendingInfoInput,
@@ -49,19 +50,11 @@ function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapsh
       {rows.length ? (
         <table className="mt-2 w-full border-collapse text-left">
           <caption className="sr-only">What changed</caption>
-          <thead>
-            <tr className="text-xs uppercase tracking-wide">
-              <th scope="col" className="py-1 pr-2">
-                What
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                You saw
-              </th>
-              <th scope="col" className="py-1">
-                Now
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={["What", "You saw", { label: "Now", className: "py-1" }]}
+            cellClassName="py-1 pr-2"
+            rowClassName="text-xs uppercase tracking-wide"
+          />
           <tbody>
             {rows.map(([what, before, after]) => (
               <tr key={what} className="border-t border-amber-200 align-top">

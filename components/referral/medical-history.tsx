@@ -1,5 +1,6 @@
 import { diagnosesOf } from "@/lib/intake/form-mapping";
 import { formatCalendarDate } from "@/lib/referrals/format";
+import { TableHead } from "@/components/ui/table";
 
 const empty = <span className="text-slate-600">—</span>;
 /** Below sm each diagnosis is a small card whose cells say what they are. */
@@ -17,28 +18,12 @@ export function medicalHistoryTable(value: unknown, label: string) {
     <div>
       <table className="w-full border-collapse text-sm" data-testid="medical-history">
         <caption className="sr-only">{label}</caption>
-        <thead className="hidden sm:table-header-group">
-          <tr className="whitespace-nowrap border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-            <th scope="col" className="py-1.5 pr-3">
-              ICD-10
-            </th>
-            <th scope="col" className="py-1.5 pr-3">
-              Description
-            </th>
-            <th scope="col" className="py-1.5 pr-3">
-              Treatment
-            </th>
-            <th scope="col" className="py-1.5 pr-3">
-              Start
-            </th>
-            <th scope="col" className="py-1.5 pr-3">
-              End
-            </th>
-            <th scope="col" className="py-1.5">
-              Notes
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={["ICD-10", "Description", "Treatment", "Start", "End", { label: "Notes", className: "py-1.5" }]}
+          cellClassName="py-1.5 pr-3"
+          rowClassName="whitespace-nowrap border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700"
+          className="hidden sm:table-header-group"
+        />
         <tbody className="block sm:table-row-group">
           {rows.map((d, i) => (
             <tr key={i} className="block border-b border-slate-100 py-1.5 align-top sm:table-row sm:py-0" data-diagnosis={d.code ?? ""}>

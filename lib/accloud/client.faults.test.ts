@@ -1,6 +1,6 @@
 /** The client against each injected fault: error class, retryability, Retry-After, timeouts, lost answers. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createAccloudClient } from "./client";
+import { createAccloudClient, UPLOAD_MIN_BYTES_PER_SECOND } from "./client";
 import { AccloudError } from "./errors";
 import {
   authorizationBody,
@@ -142,6 +142,18 @@ describe("timeouts, delays and resets", () => {
     expect(await failure(t.client.listFunders({}, { timeoutMs: 100 }))).toMatchObject({ kind: "timeout" });
     await t.control.setLatency(0);
     await expect(t.client.listFunders({}, { timeoutMs: 1_000 })).resolves.toBeTruthy();
+  });
+
+  it("a file gets a second per MB on top of the call's timeout: a slow upload is not a timeout, a slow JSON call is", async () => {
+    const { referral } = await createChain(t.client);
+    await t.control.setLatency(700);
+    expect(await failure(t.client.listFunders({}, { timeoutMs: 200 }))).toMatchObject({ kind: "timeout" });
+    const data = Buffer.alloc(2 * UPLOAD_MIN_BYTES_PER_SECOND, 7);
+    const sent = await t.client.uploadClientAttachment(referral.referral.id, { filename: "scan.pdf", data }, { timeoutMs: 200 });
+    expect(sent).toBeTruthy();
+    await t.control.setLatency(0);
+    const stored = (await t.control.state()).attachments.filter((a) => a.referral_id === referral.referral.id);
+    expect(stored.map((a) => a.size)).toEqual([data.length]);
   });
 
   it("a reset connection is a retryable network error and nothing is applied", async () => {

@@ -256,18 +256,23 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
     const path = e.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(checkParam(e, name, e.params?.[name], params[name])));
     const headers: Record<string, string> = { authorization, accept: "application/json" };
     let body: BodyInit | undefined;
-    if (e.body === "file") body = await attachmentForm(e, input as AttachmentInput, maxAttachmentBytes);
-    else if (e.body) {
+    let bytes = 0;
+    if (e.body === "file") {
+      const form = await attachmentForm(e, input as AttachmentInput, maxAttachmentBytes);
+      bytes = (form.get("file") as Blob).size;
+      body = form;
+    } else if (e.body) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(checked(e, e.body, input));
     }
     const search = e.query ? searchOf(checked(e, e.query, input ?? {}) as Record<string, unknown>) : "";
-    return { url: `${baseUrl}${path}${search}`, headers, body };
+    return { url: `${baseUrl}${path}${search}`, headers, body, bytes };
   }
 
   async function call<E extends Endpoint>(e: E, params: ParamsOf<E>, input: InputOf<E>, opts: CallOptions = {}): Promise<ResultOf<E>> {
-    const { url, headers, body } = await prepare(e, params, input);
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? config.timeoutMs);
+    const { url, headers, body, bytes } = await prepare(e, params, input);
+    // A file gets the time to travel on top of the call's: 50 MB on a slow uplink is not a hung server.
+    const timeout = AbortSignal.timeout((opts.timeoutMs ?? config.timeoutMs) + Math.ceil(bytes / UPLOAD_MIN_BYTES_PER_SECOND) * 1000);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const started = performance.now();
     const finish = (status: number | null, outcome: AccloudCallLog["outcome"]) =>
@@ -466,6 +471,9 @@ function errorDetails(text: string): { code: string | number | null; message: st
  * and declares the length, so no bytes are copied needlessly: a file on disk is read while sending
  * (openAsBlob), bytes in memory are copied once into the Blob, a stream is gathered chunk by chunk.
  */
+/** The slowest upload speed a file's timeout allows for (1 MB/s: 50 MB get 50 s more than a call). */
+export const UPLOAD_MIN_BYTES_PER_SECOND = 1_000_000;
+
 async function attachmentForm(e: Endpoint, file: AttachmentInput, maxBytes: number): Promise<FormData> {
   if (!file.filename || /[\r\n]/.test(file.filename)) throw refused(e, ["filename: required, single line"]);
   const type = file.contentType && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(file.contentType) ? file.contentType : "application/octet-stream";

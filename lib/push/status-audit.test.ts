@@ -16,6 +16,12 @@ let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: Worker;
 const db = () => getDb();
 
+const TRIGGERS = [
+  ["referral_requests", "test_log_status", "after update", "test_log_referral_status"],
+  ["pushes", "test_log_status", "after insert or update", "test_log_push_status"],
+  ["audit_events", "test_log_audit", "after insert", "test_log_audit"],
+] as const;
+
 beforeAll(async () => {
   await db().execute(
     sql.raw(`
@@ -38,25 +44,22 @@ beforeAll(async () => {
       return new;
     end $$ language plpgsql;
     create or replace function test_log_audit() returns trigger as $$
-    begin insert into test_audit_log values (txid_current(), new.entity_id, new.action, new.actor_type::text); return new; end $$ language plpgsql;
-    drop trigger if exists test_log_status on referral_requests;
-    create trigger test_log_status after update on referral_requests for each row execute function test_log_referral_status();
-    drop trigger if exists test_log_status on pushes;
-    create trigger test_log_status after insert or update on pushes for each row execute function test_log_push_status();
-    drop trigger if exists test_log_audit on audit_events;
-    create trigger test_log_audit after insert on audit_events for each row execute function test_log_audit();`),
+    begin insert into test_audit_log values (txid_current(), new.entity_id, new.action, new.actor_type::text); return new; end $$ language plpgsql;`),
   );
+  // One table's trigger per statement (each its own transaction): other test files write these
+  // tables meanwhile, and holding one table's lock while waiting for the next's can deadlock.
+  for (const [table, trigger, when, fn] of TRIGGERS) {
+    await db().execute(
+      sql.raw(`drop trigger if exists ${trigger} on ${table}; create trigger ${trigger} ${when} on ${table} for each row execute function ${fn}();`),
+    );
+  }
   env = await setupPushEnvironment();
   worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
 });
 afterAll(async () => {
   await worker?.stop();
   await env?.sbx.close();
-  await db().execute(
-    sql.raw(`
-    drop trigger if exists test_log_status on referral_requests; drop trigger if exists test_log_status on pushes;
-    drop trigger if exists test_log_audit on audit_events;`),
-  );
+  for (const [table, trigger] of TRIGGERS) await db().execute(sql.raw(`drop trigger if exists ${trigger} on ${table}`));
 });
 
 async function unaudited(referralId: string) {

@@ -15,6 +15,7 @@ import { listReasons } from "@/lib/admin/settings";
 import { listUsers } from "@/lib/admin/users";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/referrals/format";
+import { TableHead } from "@/components/ui/table";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -46,22 +47,7 @@ export default async function AdminPage() {
           <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Users (scrolls sideways)">
             <table className="w-full min-w-[44rem] border-collapse text-sm">
               <caption className="sr-only">Users</caption>
-              <thead>
-                <tr className="border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700">
-                  <th scope="col" className="px-4 py-2">
-                    User
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    Status
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    Last sign-in
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    Role and access
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["User", "Status", "Last sign-in", "Role and access"]} />
               <tbody>
                 {users.map((u) => (
                   <tr key={u.id} className="border-b border-slate-100 align-top" data-user={u.email}>

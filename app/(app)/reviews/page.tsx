@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/referrals/format";
 import { disagreements, pendingReviews, type SecondReviewView } from "@/lib/review/service";
 import { getSecondReviewPercent } from "@/lib/review/settings";
+import { TableHead } from "@/components/ui/table";
 
 export const metadata: Metadata = { title: "Second reviews" };
 
@@ -49,25 +50,11 @@ export default async function ReviewsPage() {
             <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Approvals waiting for a second review (scrolls sideways)">
               <table className="w-full min-w-[40rem] border-collapse text-sm">
                 <caption className="sr-only">Approvals waiting for a second review, oldest first</caption>
-                <thead>
-                  <tr className="border-b border-slate-300">
-                    <th scope="col" className={th}>
-                      Request
-                    </th>
-                    <th scope="col" className={th}>
-                      Agency
-                    </th>
-                    <th scope="col" className={th}>
-                      Approved by
-                    </th>
-                    <th scope="col" className={th}>
-                      Approved
-                    </th>
-                    <th scope="col" className={th}>
-                      <span className="sr-only">Action</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={["Request", "Agency", "Approved by", "Approved", { label: <span className="sr-only">Action</span> }]}
+                  cellClassName={th}
+                  rowClassName="border-b border-slate-300"
+                />
                 <tbody>
                   {pending.map((r) => (
                     <tr key={r.id} className="border-b border-slate-100" data-review={r.id}>

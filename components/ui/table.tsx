@@ -1,0 +1,31 @@
+/** A table's header row: one `<th scope="col">` per column, in the app's header style unless told otherwise. */
+export type Column = string | { label: React.ReactNode; className?: string };
+
+export const HEAD_ROW = "border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700";
+
+export function TableHead({
+  columns,
+  cellClassName = "px-4 py-2",
+  rowClassName = HEAD_ROW,
+  className,
+}: {
+  columns: Column[];
+  cellClassName?: string;
+  rowClassName?: string;
+  className?: string;
+}) {
+  return (
+    <thead className={className}>
+      <tr className={rowClassName || undefined}>
+        {columns.map((c, i) => {
+          const col = typeof c === "string" ? { label: c } : c;
+          return (
+            <th key={i} scope="col" className={col.className ?? cellClassName}>
+              {col.label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
