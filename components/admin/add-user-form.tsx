@@ -5,7 +5,8 @@ import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import { addUserAction } from "@/app/(app)/admin/actions";
-import { btnPrimary, errorText, input, label } from "@/components/ui/styles";
+import { FormField } from "@/components/ui/form-field";
+import { btnPrimary } from "@/components/ui/styles";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/scopes";
 import { ZCreateUser, type TCreateUser } from "@/lib/validations/users";
 
@@ -14,7 +15,6 @@ export function AddUserForm() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const form = useForm<TCreateUser>({ resolver: zodResolver(ZCreateUser), defaultValues: { email: "", name: "", role: "reviewer", password: "" } });
   const { errors } = form.formState;
-  const describedBy = (name: string) => (errors[name as keyof TCreateUser] ? `new-${name}-error` : undefined);
   return (
     <form
       noValidate
@@ -29,78 +29,26 @@ export function AddUserForm() {
         }),
       )}
     >
-      <div>
-        <label htmlFor="new-email" className={label}>
-          E-mail
-        </label>
-        <input
-          id="new-email"
-          type="email"
-          autoComplete="off"
-          {...form.register("email")}
-          className={`${input} mt-1`}
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby={describedBy("email")}
-        />
-        {errors.email ? (
-          <p id="new-email-error" className={errorText}>
-            {errors.email.message}
-          </p>
-        ) : null}
-      </div>
-      <div>
-        <label htmlFor="new-name" className={label}>
-          Name
-        </label>
-        <input
-          id="new-name"
-          autoComplete="off"
-          {...form.register("name")}
-          className={`${input} mt-1`}
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={describedBy("name")}
-        />
-        {errors.name ? (
-          <p id="new-name-error" className={errorText}>
-            {errors.name.message}
-          </p>
-        ) : null}
-      </div>
-      <div>
-        <label htmlFor="new-role" className={label}>
-          Role
-        </label>
-        <select id="new-role" {...form.register("role")} className={`${input} mt-1`}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="new-password" className={label}>
-          Password
-        </label>
-        <input
-          id="new-password"
-          type="password"
-          autoComplete="new-password"
-          {...form.register("password")}
-          className={`${input} mt-1`}
-          aria-invalid={errors.password ? true : undefined}
-          aria-describedby={errors.password ? "new-password-error" : "new-password-hint"}
-        />
-        {errors.password ? (
-          <p id="new-password-error" className={errorText}>
-            {errors.password.message}
-          </p>
-        ) : (
-          <p id="new-password-hint" className="mt-1 text-xs text-slate-700">
-            Empty for a single-sign-on user.
-          </p>
+      <FormField id="new-email" label="E-mail" error={errors.email?.message}>
+        {(c) => <input type="email" autoComplete="off" {...form.register("email")} {...c} />}
+      </FormField>
+      <FormField id="new-name" label="Name" error={errors.name?.message}>
+        {(c) => <input autoComplete="off" {...form.register("name")} {...c} />}
+      </FormField>
+      <FormField id="new-role" label="Role">
+        {(c) => (
+          <select {...form.register("role")} {...c}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
         )}
-      </div>
+      </FormField>
+      <FormField id="new-password" label="Password" error={errors.password?.message} hint="Empty for a single-sign-on user.">
+        {(c) => <input type="password" autoComplete="new-password" {...form.register("password")} {...c} />}
+      </FormField>
       <div className="lg:pt-6">
         <button type="submit" className={btnPrimary} disabled={pending}>
           {pending ? "Adding…" : "Add user"}

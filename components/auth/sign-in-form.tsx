@@ -3,7 +3,8 @@
 import { useActionState } from "react";
 import { signInAction } from "@/app/sign-in/actions";
 import { resultFieldErrors } from "@/lib/validations/action-result";
-import { btnPrimary, errorText, input, label } from "@/components/ui/styles";
+import { FormField } from "@/components/ui/form-field";
+import { btnPrimary } from "@/components/ui/styles";
 
 export function SignInForm({ next }: { next: string }) {
   const [state, formAction, pending] = useActionState(signInAction, null);
@@ -12,49 +13,12 @@ export function SignInForm({ next }: { next: string }) {
   return (
     <form action={formAction} noValidate className="space-y-4">
       <input type="hidden" name="next" value={next} />
-      <div>
-        <label htmlFor="email" className={label}>
-          E-mail
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          defaultValue={state?.email ?? ""}
-          key={state?.email ?? ""}
-          className={`${input} mt-1`}
-          aria-invalid={emailError ? true : undefined}
-          aria-describedby={emailError ? "email-error" : undefined}
-        />
-        {emailError ? (
-          <p id="email-error" className={errorText}>
-            {emailError}
-          </p>
-        ) : null}
-      </div>
-      <div>
-        <label htmlFor="password" className={label}>
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          autoFocus={Boolean(state?.email)}
-          className={`${input} mt-1`}
-          aria-invalid={passwordError ? true : undefined}
-          aria-describedby={passwordError ? "password-error" : undefined}
-        />
-        {passwordError ? (
-          <p id="password-error" className={errorText}>
-            {passwordError}
-          </p>
-        ) : null}
-      </div>
+      <FormField id="email" label="E-mail" error={emailError}>
+        {(c) => <input name="email" type="email" autoComplete="username" required defaultValue={state?.email ?? ""} key={state?.email ?? ""} {...c} />}
+      </FormField>
+      <FormField id="password" label="Password" error={passwordError}>
+        {(c) => <input name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(state?.email)} {...c} />}
+      </FormField>
       <div aria-live="polite">
         {state && state.status !== "success" && state.message ? (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">

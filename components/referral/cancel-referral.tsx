@@ -7,7 +7,8 @@ import { useState, useTransition } from "react";
 import { useModal } from "@/components/use-modal";
 import { useForm, useWatch } from "react-hook-form";
 import { cancelReferralAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
-import { btnDanger, btnSecondary, errorText, input, label } from "@/components/ui/styles";
+import { FormField } from "@/components/ui/form-field";
+import { btnDanger, btnSecondary } from "@/components/ui/styles";
 import { CANCEL_REASONS, CANCEL_REASON_LABELS, ZCancelReferral, type TCancelReferralInput } from "@/lib/validations/lifecycle";
 
 /**
@@ -60,48 +61,23 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
           <h2 id="cancel-title" className="text-lg font-semibold">
             Cancel this referral?
           </h2>
-          <div>
-            <label htmlFor="cancel-reason" className={label}>
-              Reason
-            </label>
-            <select
-              id="cancel-reason"
-              className={`${input} mt-1`}
-              {...form.register("reasonCode")}
-              defaultValue=""
-              aria-invalid={errors.reasonCode ? true : undefined}
-              aria-describedby="cancel-reason-error"
-            >
-              <option value="" disabled>
-                Choose a reason…
-              </option>
-              {CANCEL_REASONS.map((r) => (
-                <option key={r.code} value={r.code}>
-                  {r.label}
+          <FormField id="cancel-reason" label="Reason" error={errors.reasonCode?.message}>
+            {(c) => (
+              <select {...form.register("reasonCode")} defaultValue="" {...c}>
+                <option value="" disabled>
+                  Choose a reason…
                 </option>
-              ))}
-            </select>
-            <p id="cancel-reason-error" className={errorText}>
-              {errors.reasonCode?.message ?? ""}
-            </p>
-          </div>
-          <div>
-            <label htmlFor="cancel-comment" className={label}>
-              Comment for the agency (optional, at most 1000 characters)
-            </label>
-            <textarea
-              id="cancel-comment"
-              rows={3}
-              maxLength={1000}
-              className={`${input} mt-1`}
-              {...form.register("comment")}
-              aria-invalid={errors.comment ? true : undefined}
-              aria-describedby="cancel-comment-error"
-            />
-            <p id="cancel-comment-error" className={errorText}>
-              {errors.comment?.message ?? ""}
-            </p>
-          </div>
+                {CANCEL_REASONS.map((r) => (
+                  <option key={r.code} value={r.code}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <FormField id="cancel-comment" label="Comment for the agency (optional, at most 1000 characters)" error={errors.comment?.message}>
+            {(c) => <textarea rows={3} maxLength={1000} {...form.register("comment")} {...c} />}
+          </FormField>
           <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950" data-testid="cancel-summary">
             {inAccloud ? (
               <p>

@@ -3,10 +3,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, type DefaultValues, type FieldValues, type Resolver, type UseFormReturn } from "react-hook-form";
 import { applyFieldErrors } from "@/components/ui/field-errors";
 import { dismissAmendmentAction, pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
-import { btnDanger, btnPrimary, btnSecondary, errorText, input, label } from "@/components/ui/styles";
+import { FormField } from "@/components/ui/form-field";
+import { btnDanger, btnPrimary, btnSecondary } from "@/components/ui/styles";
 import type { ReferralSnapshot } from "@/lib/referrals/detail";
 import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
 import type { ConflictData } from "@/lib/referrals/workflow";
@@ -93,192 +94,158 @@ function Result({ outcome, seen, reasons }: { outcome: Outcome; seen: ReferralSn
   );
 }
 
-function RejectForm({ id, version, reasons, onDone }: { id: string; version: number; reasons: Reason[]; onDone: (o: Outcome) => void }) {
+/**
+ * One decision form: the schema's resolver and defaults, its action, and the fields. Field errors
+ * the server names go back onto the fields; the outcome goes to the panel.
+ */
+function DecisionForm<T extends FieldValues>({
+  label: name,
+  resolver,
+  defaultValues,
+  action,
+  onDone,
+  submit,
+  busy,
+  danger,
+  children,
+}: {
+  label: string;
+  resolver: Resolver<T>;
+  defaultValues: DefaultValues<T>;
+  action: (values: T) => Promise<ActionResult<unknown>>;
+  onDone: (o: Outcome) => void;
+  submit: string;
+  busy: string;
+  danger?: boolean;
+  children: (form: UseFormReturn<T>) => React.ReactNode;
+}) {
   const [pending, start] = useTransition();
-  const form = useForm<TRejectInput>({ resolver: zodResolver(ZRejectInput), defaultValues: { id, version, reasonCode: "", comment: "" } });
-  const { errors } = form.formState;
+  const form = useForm<T>({ resolver, defaultValues });
   return (
     <form
       noValidate
-      aria-label="Reject"
+      aria-label={name}
       className="space-y-3"
       onSubmit={form.handleSubmit((values) =>
         start(async () => {
-          const res = await rejectReferralAction(values);
+          const res = await action(values);
           applyFieldErrors(form.setError, res);
           onDone(res);
         }),
       )}
     >
-      <div>
-        <label htmlFor="reject-reason" className={label}>
-          Reason
-        </label>
-        <select
-          id="reject-reason"
-          {...form.register("reasonCode")}
-          className={`${input} mt-1`}
-          aria-invalid={errors.reasonCode ? true : undefined}
-          aria-describedby={errors.reasonCode ? "reject-reason-error" : undefined}
-        >
-          <option value="">Choose a reason…</option>
-          {reasons.map((r) => (
-            <option key={r.code} value={r.code}>
-              {r.label}
-            </option>
-          ))}
-        </select>
-        {errors.reasonCode ? (
-          <p id="reject-reason-error" className={errorText}>
-            {errors.reasonCode.message}
-          </p>
-        ) : null}
-      </div>
-      <div>
-        <label htmlFor="reject-comment" className={label}>
-          Comment
-        </label>
-        <textarea
-          id="reject-comment"
-          rows={3}
-          {...form.register("comment")}
-          className={`${input} mt-1`}
-          aria-invalid={errors.comment ? true : undefined}
-          aria-describedby={errors.comment ? "reject-comment-error" : undefined}
-        />
-        {errors.comment ? (
-          <p id="reject-comment-error" className={errorText}>
-            {errors.comment.message}
-          </p>
-        ) : null}
-      </div>
-      <button type="submit" className={btnDanger} disabled={pending}>
-        {pending ? "Rejecting…" : "Reject request"}
+      {children(form)}
+      <button type="submit" className={danger ? btnDanger : btnPrimary} disabled={pending}>
+        {pending ? busy : submit}
       </button>
     </form>
   );
 }
 
-function PendingInfoForm({ id, version, onDone }: { id: string; version: number; onDone: (o: Outcome) => void }) {
-  const [pending, start] = useTransition();
-  const form = useForm<TPendingInfoInput>({ resolver: zodResolver(ZPendingInfoInput), defaultValues: { id, version, note: "" } });
-  const { errors } = form.formState;
+type FormProps = { id: string; version: number; onDone: (o: Outcome) => void };
+
+function RejectForm({ id, version, reasons, onDone }: FormProps & { reasons: Reason[] }) {
   return (
-    <form
-      noValidate
-      aria-label="Request information"
-      className="space-y-3"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await pendingInfoAction(values);
-          applyFieldErrors(form.setError, res);
-          onDone(res);
-        }),
-      )}
+    <DecisionForm<TRejectInput>
+      label="Reject"
+      resolver={zodResolver(ZRejectInput)}
+      defaultValues={{ id, version, reasonCode: "", comment: "" }}
+      action={rejectReferralAction}
+      onDone={onDone}
+      submit="Reject request"
+      busy="Rejecting…"
+      danger
     >
-      <div>
-        <label htmlFor="pending-note" className={label}>
-          What information is missing?
-        </label>
-        <textarea
+      {({ register, formState: { errors } }) => (
+        <>
+          <FormField id="reject-reason" label="Reason" error={errors.reasonCode?.message}>
+            {(c) => (
+              <select {...register("reasonCode")} {...c}>
+                <option value="">Choose a reason…</option>
+                {reasons.map((r) => (
+                  <option key={r.code} value={r.code}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <FormField id="reject-comment" label="Comment" error={errors.comment?.message}>
+            {(c) => <textarea rows={3} {...register("comment")} {...c} />}
+          </FormField>
+        </>
+      )}
+    </DecisionForm>
+  );
+}
+
+function PendingInfoForm({ id, version, onDone }: FormProps) {
+  return (
+    <DecisionForm<TPendingInfoInput>
+      label="Request information"
+      resolver={zodResolver(ZPendingInfoInput)}
+      defaultValues={{ id, version, note: "" }}
+      action={pendingInfoAction}
+      onDone={onDone}
+      submit="Mark pending information"
+      busy="Saving…"
+    >
+      {({ register, formState: { errors } }) => (
+        <FormField
           id="pending-note"
-          rows={3}
-          {...form.register("note")}
-          className={`${input} mt-1`}
-          aria-invalid={errors.note ? true : undefined}
-          aria-describedby={errors.note ? "pending-note-error" : "pending-note-hint"}
-        />
-        {errors.note ? (
-          <p id="pending-note-error" className={errorText}>
-            {errors.note.message}
-          </p>
-        ) : (
-          <p id="pending-note-hint" className="mt-1 text-xs text-slate-700">
-            The SLA clock pauses until the request is reopened.
-          </p>
-        )}
-      </div>
-      <button type="submit" className={btnPrimary} disabled={pending}>
-        {pending ? "Saving…" : "Mark pending information"}
-      </button>
-    </form>
+          label="What information is missing?"
+          error={errors.note?.message}
+          hint="The SLA clock pauses until the request is reopened."
+        >
+          {(c) => <textarea rows={3} {...register("note")} {...c} />}
+        </FormField>
+      )}
+    </DecisionForm>
   );
 }
 
-function ReopenForm({ id, version, onDone }: { id: string; version: number; onDone: (o: Outcome) => void }) {
-  const [pending, start] = useTransition();
-  const form = useForm<TReopenInput>({ resolver: zodResolver(ZReopenInput), defaultValues: { id, version, comment: "" } });
-  const { errors } = form.formState;
+function ReopenForm({ id, version, onDone }: FormProps) {
   return (
-    <form
-      noValidate
-      aria-label="Reopen"
-      className="space-y-3"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await reopenReferralAction(values);
-          applyFieldErrors(form.setError, res);
-          onDone(res);
-        }),
-      )}
+    <DecisionForm<TReopenInput>
+      label="Reopen"
+      resolver={zodResolver(ZReopenInput)}
+      defaultValues={{ id, version, comment: "" }}
+      action={reopenReferralAction}
+      onDone={onDone}
+      submit="Reopen for review"
+      busy="Reopening…"
     >
-      <div>
-        <label htmlFor="reopen-comment" className={label}>
-          Comment (optional)
-        </label>
-        <textarea id="reopen-comment" rows={2} {...form.register("comment")} className={`${input} mt-1`} aria-invalid={errors.comment ? true : undefined} />
-        {errors.comment ? <p className={errorText}>{errors.comment.message}</p> : null}
-      </div>
-      <button type="submit" className={btnPrimary} disabled={pending}>
-        {pending ? "Reopening…" : "Reopen for review"}
-      </button>
-    </form>
+      {({ register, formState: { errors } }) => (
+        <FormField id="reopen-comment" label="Comment (optional)" error={errors.comment?.message}>
+          {(c) => <textarea rows={2} {...register("comment")} {...c} />}
+        </FormField>
+      )}
+    </DecisionForm>
   );
 }
 
-function DismissAmendmentForm({ id, version, onDone }: { id: string; version: number; onDone: (o: Outcome) => void }) {
-  const [pending, start] = useTransition();
-  const form = useForm<TDismissAmendmentInput>({ resolver: zodResolver(ZDismissAmendmentInput), defaultValues: { id, version, note: "" } });
-  const { errors } = form.formState;
+function DismissAmendmentForm({ id, version, onDone }: FormProps) {
   return (
-    <form
-      noValidate
-      aria-label="No change needed"
-      className="space-y-3"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await dismissAmendmentAction(values);
-          applyFieldErrors(form.setError, res);
-          onDone(res);
-        }),
-      )}
+    <DecisionForm<TDismissAmendmentInput>
+      label="No change needed"
+      resolver={zodResolver(ZDismissAmendmentInput)}
+      defaultValues={{ id, version, note: "" }}
+      action={dismissAmendmentAction}
+      onDone={onDone}
+      submit="Mark the amendment as answered"
+      busy="Saving…"
     >
-      <div>
-        <label htmlFor="dismiss-note" className={label}>
-          Why does the amendment need no change?
-        </label>
-        <textarea
+      {({ register, formState: { errors } }) => (
+        <FormField
           id="dismiss-note"
-          rows={3}
-          {...form.register("note")}
-          className={`${input} mt-1`}
-          aria-invalid={errors.note ? true : undefined}
-          aria-describedby={errors.note ? "dismiss-note-error" : "dismiss-note-hint"}
-        />
-        {errors.note ? (
-          <p id="dismiss-note-error" className={errorText}>
-            {errors.note.message}
-          </p>
-        ) : (
-          <p id="dismiss-note-hint" className="mt-1 text-xs text-slate-700">
-            Nothing is sent to the agency; the note stays in the audit trail.
-          </p>
-        )}
-      </div>
-      <button type="submit" className={btnPrimary} disabled={pending}>
-        {pending ? "Saving…" : "Mark the amendment as answered"}
-      </button>
-    </form>
+          label="Why does the amendment need no change?"
+          error={errors.note?.message}
+          hint="Nothing is sent to the agency; the note stays in the audit trail."
+        >
+          {(c) => <textarea rows={3} {...register("note")} {...c} />}
+        </FormField>
+      )}
+    </DecisionForm>
   );
 }
 

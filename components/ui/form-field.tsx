@@ -1,0 +1,45 @@
+import type { ReactNode } from "react";
+import { errorText, input, label as labelClass } from "@/components/ui/styles";
+
+/** What a field's control takes so that its label, error and hint are tied to it. */
+export type FieldControlProps = { id: string; className: string; "aria-invalid"?: true; "aria-describedby"?: string };
+
+/**
+ * A labelled control with its error line, or its hint while there is no error. The control is
+ * rendered by `children` with the id, class and aria attributes that connect it (the error is
+ * `${id}-error`, the hint `${id}-hint`).
+ */
+export function FormField({
+  id,
+  label,
+  error,
+  hint,
+  className,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+  children: (control: FieldControlProps) => ReactNode;
+}) {
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className={labelClass}>
+        {label}
+      </label>
+      {children({ id, className: `${input} mt-1`, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
+      {error ? (
+        <p id={`${id}-error`} className={errorText}>
+          {error}
+        </p>
+      ) : hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
