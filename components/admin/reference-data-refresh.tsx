@@ -1,27 +1,22 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { ActionButton } from "@/components/ui/action-button";
 import { refreshReferenceDataAction } from "@/app/(app)/admin/actions";
 import { btnSecondary } from "@/components/ui/styles";
 
 export function ReferenceDataRefresh() {
-  const [pending, start] = useTransition();
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   return (
     <div className="flex flex-wrap items-center gap-3">
-      <button
-        type="button"
+      <ActionButton
+        action={refreshReferenceDataAction}
+        busy="Refreshing…"
         className={btnSecondary}
-        disabled={pending}
-        onClick={() =>
-          start(async () => {
-            const r = await refreshReferenceDataAction();
-            setMsg({ ok: r.status === "success", text: r.message ?? r.status });
-          })
-        }
+        onResult={(r) => setMsg({ ok: r.status === "success", text: r.message ?? r.status })}
       >
-        {pending ? "Refreshing…" : "Refresh now"}
-      </button>
+        Refresh now
+      </ActionButton>
       <p role="status" className={msg?.ok === false ? "text-sm text-red-800" : "text-sm text-slate-800"}>
         {msg?.text ?? ""}
       </p>

@@ -1,31 +1,24 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { ActionButton } from "@/components/ui/action-button";
 import { retryPushAction } from "@/app/(app)/referrals/[id]/approval-actions";
 import { btnPrimary } from "@/components/ui/styles";
 
 /** Retries a failed push as it is (a cancel, or documents added after sending). */
 export function RetryButton({ referralId, version, label }: { referralId: string; version: number; label: string }) {
-  const router = useRouter();
-  const [pending, start] = useTransition();
   const [msg, setMsg] = useState<string | null>(null);
   return (
     <div className="space-y-2">
-      <button
-        type="button"
+      <ActionButton
+        action={() => retryPushAction({ referralId, version })}
+        busy="Retrying…"
         className={btnPrimary}
-        disabled={pending}
-        onClick={() =>
-          start(async () => {
-            const r = await retryPushAction({ referralId, version });
-            setMsg(r.status === "success" ? null : (r.message ?? "Not retried."));
-            if (r.status === "success") router.refresh();
-          })
-        }
+        refresh
+        onResult={(r) => setMsg(r.status === "success" ? null : (r.message ?? "Not retried."))}
       >
-        {pending ? "Retrying…" : label}
-      </button>
+        {label}
+      </ActionButton>
       <p role="alert" className="text-sm text-red-800">
         {msg ?? ""}
       </p>

@@ -1,8 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
-import { isTyping, KeyboardHelp } from "@/components/keyboard-help";
+import { ShortcutsHelp, useShortcuts } from "@/components/keyboard-help";
 
 const SHORTCUTS: Array<[string, string]> = [
   ["j", "Next request in this queue tab"],
@@ -15,11 +14,9 @@ const SHORTCUTS: Array<[string, string]> = [
 /** j/k/c/e/? on the referral page, as on the queue. */
 export function ReferralKeyboard({ next, previous }: { next: string | null; previous: string | null }) {
   const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.metaKey || e.ctrlKey || e.altKey || dialog.current?.open || document.querySelector("dialog[open]")) return;
-      if (isTyping(e.target)) return;
+  const dialog = useShortcuts(
+    "referralKeys",
+    (e) => {
       const click = (selector: string) => {
         const el = document.querySelector<HTMLElement>(selector);
         if (!el) return false;
@@ -54,30 +51,9 @@ export function ReferralKeyboard({ next, previous }: { next: string | null; prev
           } else click('[data-shortcut="edit"]');
           break;
         }
-        case "?":
-          e.preventDefault();
-          dialog.current?.showModal();
-          break;
       }
-    };
-    document.addEventListener("keydown", onKey);
-    document.documentElement.dataset.referralKeys = "ready";
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      delete document.documentElement.dataset.referralKeys;
-    };
-  }, [next, previous, router]);
-
-  return (
-    <>
-      <button
-        type="button"
-        onClick={() => dialog.current?.showModal()}
-        className="text-sm font-medium text-blue-800 underline underline-offset-2 hover:text-blue-950"
-      >
-        Keyboard shortcuts
-      </button>
-      <KeyboardHelp ref={dialog} shortcuts={SHORTCUTS} />
-    </>
+    },
+    [next, previous, router],
   );
+  return <ShortcutsHelp dialog={dialog} shortcuts={SHORTCUTS} />;
 }

@@ -1,10 +1,11 @@
 "use client";
 
+import { ActionButton } from "@/components/ui/action-button";
 import { useRouter } from "next/navigation";
 import { resultFieldErrors } from "@/lib/validations/action-result";
 import { useId, useState, useTransition } from "react";
 import { acknowledgeDisagreementAction, recordSecondReviewAction } from "@/app/(app)/reviews/actions";
-import { btnPrimary, btnSmall, errorText, input, label } from "@/components/ui/styles";
+import { btnPrimary, errorText, input, label } from "@/components/ui/styles";
 
 /** A supervisor's verdict on one drawn approval: agree, or disagree with a note. */
 export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; referralId: string }) {
@@ -83,25 +84,17 @@ export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; r
 
 /** The approving reviewer marks a disagreement as read. */
 export function AcknowledgeButton({ reviewId }: { reviewId: string }) {
-  const router = useRouter();
-  const [pending, start] = useTransition();
   const [message, setMessage] = useState<string | null>(null);
   return (
     <span className="inline-flex items-center gap-2">
-      <button
-        type="button"
-        className={btnSmall}
-        disabled={pending}
-        onClick={() =>
-          start(async () => {
-            const res = await acknowledgeDisagreementAction({ reviewId });
-            setMessage(res.status === "success" ? null : (res.message ?? "Not saved."));
-            if (res.status === "success") router.refresh();
-          })
-        }
+      <ActionButton
+        action={() => acknowledgeDisagreementAction({ reviewId })}
+        busy="Mark as read"
+        refresh
+        onResult={(res) => setMessage(res.status === "success" ? null : (res.message ?? "Not saved."))}
       >
         Mark as read
-      </button>
+      </ActionButton>
       <span aria-live="polite" className="text-sm text-red-800">
         {message}
       </span>

@@ -15,6 +15,7 @@ export function FormField({
   error,
   hint,
   className,
+  controlClassName = `${input} mt-1`,
   children,
 }: {
   id: string;
@@ -22,6 +23,8 @@ export function FormField({
   error?: string;
   hint?: ReactNode;
   className?: string;
+  /** the control's look (the form inputs' by default) */
+  controlClassName?: string;
   children: (control: FieldControlProps) => ReactNode;
 }) {
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
@@ -30,7 +33,7 @@ export function FormField({
       <label htmlFor={id} className={labelClass}>
         {label}
       </label>
-      {children({ id, className: `${input} mt-1`, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
+      {children({ id, className: controlClassName, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
       {error ? (
         <p id={`${id}-error`} className={errorText}>
           {error}
@@ -42,4 +45,13 @@ export function FormField({
       ) : null}
     </div>
   );
+}
+
+/** `<option>`s from [value, label] pairs. */
+export function Options({ items }: { items: ReadonlyArray<readonly [value: string | number, label: ReactNode]> }) {
+  return items.map(([value, text]) => (
+    <option key={value} value={value}>
+      {text}
+    </option>
+  ));
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AgencyChart, DurationsChart, hoursText, percentText, WeeklyCountsChart, weekText } from "@/components/dashboard/charts";
+import { FormField, Options } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 import { requirePageActor } from "@/lib/auth/guards";
 import { DASHBOARD_WEEKS, openDashboard, type DashboardWeeks } from "@/lib/dashboard/turnaround";
@@ -48,31 +49,20 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         aria-label="Dashboard range"
         className="grid grid-cols-1 items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[12rem_minmax(0,20rem)_auto]"
       >
-        <div>
-          <label htmlFor="d-weeks" className="block text-sm font-medium text-slate-800">
-            Period
-          </label>
-          <select id="d-weeks" name="weeks" defaultValue={String(weeks)} className={field}>
-            {DASHBOARD_WEEKS.map((w) => (
-              <option key={w} value={w}>
-                Last {w} weeks
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="d-agency" className="block text-sm font-medium text-slate-800">
-            Agency
-          </label>
-          <select id="d-agency" name="agency" defaultValue={agencyParam ?? ""} className={field}>
-            <option value="">All agencies</option>
-            {d.agencies.map((a) => (
-              <option key={a.orgId} value={a.orgId}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FormField id="d-weeks" label="Period" controlClassName={field}>
+          {(c) => (
+            <select name="weeks" defaultValue={String(weeks)} {...c}>
+              <Options items={DASHBOARD_WEEKS.map((w) => [w, `Last ${w} weeks`] as const)} />
+            </select>
+          )}
+        </FormField>
+        <FormField id="d-agency" label="Agency" controlClassName={field}>
+          {(c) => (
+            <select name="agency" defaultValue={agencyParam ?? ""} {...c}>
+              <Options items={[["", "All agencies"], ...d.agencies.map((a) => [a.orgId, a.name] as const)]} />
+            </select>
+          )}
+        </FormField>
         <div>
           <button type="submit" className={btnPrimary}>
             Show
