@@ -4,6 +4,7 @@ import { groupLabel } from "@/lib/audit/groups";
 import type { DescribedEvent, WhoSaw } from "@/lib/audit/query";
 import { formatDateTimeSeconds } from "@/lib/referrals/format";
 import { TableHead } from "@/components/ui/table";
+import { Panel } from "@/components/ui/panel";
 
 function Items({ items }: { items: DetailItem[] }) {
   return (
@@ -72,10 +73,7 @@ export function AuditEvents({ rows, showFreeText }: { rows: DescribedEvent[]; sh
 /** Everyone who read one referral's pages or files. */
 export function WhoSawPanel({ rows }: { rows: WhoSaw }) {
   return (
-    <section aria-labelledby="who-saw-title" className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="who-saw">
-      <h2 id="who-saw-title" className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
-        Who saw this request
-      </h2>
+    <Panel id="who-saw-title" title="Who saw this request" testId="who-saw">
       {rows.length ? (
         <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Who saw this request (scrolls sideways)">
           <table className="w-full min-w-[36rem] border-collapse text-sm">
@@ -111,6 +109,6 @@ export function WhoSawPanel({ rows }: { rows: WhoSaw }) {
       ) : (
         <p className="px-4 py-3 text-sm text-slate-700">Nobody has opened this request or its files yet.</p>
       )}
-    </section>
+    </Panel>
   );
 }

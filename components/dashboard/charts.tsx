@@ -7,6 +7,7 @@
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear, scalePoint } from "@visx/scale";
 import { Bar, LinePath } from "@visx/shape";
+import type { Dashboard } from "@/lib/dashboard/turnaround";
 import { formatDuration } from "@/lib/referrals/format";
 import { TableHead } from "@/components/ui/table";
 
@@ -109,16 +110,7 @@ function XLabels({ labels, x }: { labels: string[]; x: (i: number) => number }) 
 const th = "px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-700";
 const td = "px-3 py-1.5 tabular-nums";
 
-type Week = {
-  week: string;
-  received: number;
-  decided: number;
-  sent: number;
-  cancelled: number;
-  slaCompliance: number | null;
-  toDecision: { p50: number | null; p90: number | null };
-  toSent: { p50: number | null; p90: number | null };
-};
+type Week = Dashboard["byWeek"][number];
 
 export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
   const keys = ["received", "decided", "sent", "cancelled"] as const;
@@ -244,17 +236,7 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
   );
 }
 
-type Agency = {
-  orgId: string;
-  name: string;
-  received: number;
-  decided: number;
-  sent: number;
-  cancelled: number;
-  slaCompliance: number | null;
-  toDecision: { p50: number | null; p90: number | null };
-  toSent: { p50: number | null; p90: number | null };
-};
+type Agency = Dashboard["byAgency"][number];
 
 export function AgencyChart({ agencies }: { agencies: Agency[] }) {
   const shown = agencies.filter((a) => a.toDecision.p50 !== null).slice(0, 12);

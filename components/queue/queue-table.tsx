@@ -18,6 +18,15 @@ const LABELS = { claim: "Claim", release: "Release", unassign: "Unassign" } as c
  * once (no separate server-component tree per row), and the row buttons run server actions.
  * `c` on a selected row presses its [data-claim] button.
  */
+/** A row's cell; below md it shows its column's name (data-label) since the header is hidden. */
+function Cell({ label, nowrap, children }: { label: string; nowrap?: boolean; children: React.ReactNode }) {
+  return (
+    <td className={nowrap ? "q-cell q-nowrap" : "q-cell"} data-label={label}>
+      {children}
+    </td>
+  );
+}
+
 export function QueueTable({
   rows: initialRows,
   caption,
@@ -116,26 +125,20 @@ export function QueueTable({
                     <span className="q-id">{r.requestId.slice(0, 8)}</span>
                   </div>
                 </td>
-                <td className="q-cell" data-label="Agency">
-                  {r.agency}
-                </td>
-                <td className="q-cell" data-label="Service">
-                  {r.service}
-                </td>
-                <td className="q-cell q-nowrap" data-label="Dates">
+                <Cell label="Agency">{r.agency}</Cell>
+                <Cell label="Service">{r.service}</Cell>
+                <Cell label="Dates" nowrap>
                   {r.dates}
-                </td>
-                <td className="q-cell q-nowrap" data-label="Received">
+                </Cell>
+                <Cell label="Received" nowrap>
                   {r.received}
-                </td>
-                <td className="q-cell q-nowrap" data-label="SLA">
+                </Cell>
+                <Cell label="SLA" nowrap>
                   <span className={SLA_CLASSES[r.sla.kind]} data-sla={r.sla.kind === "soon" ? "due" : r.sla.kind}>
                     {r.sla.text}
                   </span>
-                </td>
-                <td className="q-cell" data-label="Assignee">
-                  {r.assignee.strong ? <strong>{r.assignee.text}</strong> : <span className="q-muted">{r.assignee.text}</span>}
-                </td>
+                </Cell>
+                <Cell label="Assignee">{r.assignee.strong ? <strong>{r.assignee.text}</strong> : <span className="q-muted">{r.assignee.text}</span>}</Cell>
                 <td className="q-cell pt-1.5">
                   {r.action ? (
                     <button

@@ -3,6 +3,7 @@ import { formatDateTime } from "@/lib/referrals/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { valueText } from "./value-text";
 import { TableHead } from "@/components/ui/table";
+import { Panel } from "@/components/ui/panel";
 
 function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeLabel: string }) {
   if (!changes.length) return <p className="mt-2 text-slate-700">No field differs.</p>;
@@ -52,16 +53,19 @@ export function Amendments({ d }: { d: ReferralDetail }) {
   }
   if (!d.original) return null;
   return (
-    <section aria-labelledby="amend-title" className="rounded-lg border border-purple-200 bg-white shadow-sm" data-testid="amendments">
-      <h2 id="amend-title" className="border-b border-purple-200 px-4 py-2.5 text-base font-semibold">
-        Amendments
-      </h2>
+    <Panel
+      id="amend-title"
+      title="Amendments"
+      testId="amendments"
+      className="rounded-lg border border-purple-200 bg-white shadow-sm"
+      headingClassName="border-b border-purple-200"
+    >
       <div className="px-4 py-3 text-sm">
         <p className="text-slate-700">
           Submission {d.latest.seq} ({formatDateTime(d.latest.receivedAt)}) against the original ({formatDateTime(d.original.receivedAt)}).
         </p>
         <ChangeTable changes={changesBetween(d.original.payload, d.latest.payload)} beforeLabel="Original" />
       </div>
-    </section>
+    </Panel>
   );
 }

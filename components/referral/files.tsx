@@ -2,6 +2,7 @@ import type { ReferralDetail } from "@/lib/referrals/detail";
 import { hasScope, type Actor } from "@/lib/auth/scopes";
 import { DocumentsForm } from "./documents-form";
 import { FilePreview } from "./file-preview";
+import { Panel } from "@/components/ui/panel";
 
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -11,10 +12,14 @@ export function ReferralFiles({ d, actor }: { d: ReferralDetail; actor?: Actor }
   const canSend = Boolean(actor && hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push"));
   const unsentLatest = d.files.filter((f) => f.current && !f.addedByReviewer && !f.inAccloud).length;
   return (
-    <section aria-labelledby="files-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
-      <h2 id="files-title" className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
-        Files <span className="font-normal text-slate-600">({d.files.length})</span>
-      </h2>
+    <Panel
+      id="files-title"
+      title={
+        <>
+          Files <span className="font-normal text-slate-600">({d.files.length})</span>
+        </>
+      }
+    >
       {d.files.length ? (
         <ul className="divide-y divide-slate-100">
           {d.files.map((f) => {
@@ -50,6 +55,6 @@ export function ReferralFiles({ d, actor }: { d: ReferralDetail; actor?: Actor }
         <p className="px-4 py-3 text-sm text-slate-700">No files were sent with this request.</p>
       )}
       {sent && canSend ? <DocumentsForm referralId={d.id} version={d.snapshot.version} unsentLatest={unsentLatest} /> : null}
-    </section>
+    </Panel>
   );
 }

@@ -1,5 +1,6 @@
 import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
 import type { TimelineEntry } from "@/lib/referrals/detail";
+import { Panel } from "@/components/ui/panel";
 
 const s = (v: unknown) => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
 
@@ -78,10 +79,7 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
 /** The request's history from audit_events (reads are listed apart, for audit:read). */
 export function Timeline({ entries, title = "Timeline", id = "timeline" }: { entries: TimelineEntry[]; title?: string; id?: string }) {
   return (
-    <section aria-labelledby={`${id}-title`} className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid={id}>
-      <h2 id={`${id}-title`} className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
-        {title}
-      </h2>
+    <Panel id={`${id}-title`} title={title} testId={id}>
       {entries.length ? (
         <ol className="space-y-3 px-4 py-3">
           {entries.map((e) => {
@@ -100,6 +98,6 @@ export function Timeline({ entries, title = "Timeline", id = "timeline" }: { ent
       ) : (
         <p className="px-4 py-3 text-sm text-slate-700">Nothing yet.</p>
       )}
-    </section>
+    </Panel>
   );
 }

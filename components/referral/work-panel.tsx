@@ -5,6 +5,7 @@ import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/l
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { CancelReferral } from "./cancel-referral";
 import { DecisionPanel } from "./decision-panel";
+import { Panel } from "@/components/ui/panel";
 
 const WORKABLE = new Set(["new", "in_review", "pending_info"]);
 
@@ -14,10 +15,7 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
   const s = d.snapshot;
   const reasonLabel = s.decisionReasonCode ? (reasons.find((r) => r.code === s.decisionReasonCode)?.label ?? s.decisionReasonCode) : null;
   return (
-    <section aria-labelledby="work-title" className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="work-panel">
-      <h2 id="work-title" className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
-        Review
-      </h2>
+    <Panel id="work-title" title="Review" testId="work-panel">
       <div className="space-y-4 px-4 py-3">
         <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
           <p data-testid="assignee">
@@ -82,6 +80,6 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
           <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">Your role can read and audit this request, not decide on it.</p>
         )}
       </div>
-    </section>
+    </Panel>
   );
 }

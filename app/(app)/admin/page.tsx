@@ -16,6 +16,7 @@ import { listUsers } from "@/lib/admin/users";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/referrals/format";
 import { TableHead } from "@/components/ui/table";
+import { Panel } from "@/components/ui/panel";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -40,10 +41,7 @@ export default async function AdminPage() {
         ) : null}
       </div>
       {users ? (
-        <section aria-labelledby="users-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
-          <h2 id="users-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
-            Users
-          </h2>
+        <Panel id="users-title" title="Users" large>
           <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Users (scrolls sideways)">
             <table className="w-full min-w-[44rem] border-collapse text-sm">
               <caption className="sr-only">Users</caption>
@@ -80,7 +78,7 @@ export default async function AdminPage() {
             <h3 className="mb-2 font-semibold">Add a user</h3>
             <AddUserForm />
           </div>
-        </section>
+        </Panel>
       ) : null}
       {ref ? (
         <section aria-labelledby="ref-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="reference-data">
@@ -96,10 +94,7 @@ export default async function AdminPage() {
         </section>
       ) : null}
       {clients ? (
-        <section aria-labelledby="api-clients-title" className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="api-clients">
-          <h2 id="api-clients-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
-            API clients
-          </h2>
+        <Panel id="api-clients-title" title="API clients" large testId="api-clients">
           <p className="px-4 pt-3 text-sm text-slate-800">The senders allowed to call the webhook, one per AlayaConnector environment.</p>
           <ApiClients
             clients={clients.map((c) => ({
@@ -111,7 +106,7 @@ export default async function AdminPage() {
               signingRotatingUntil: c.signingRotatingUntil?.toISOString() ?? null,
             }))}
           />
-        </section>
+        </Panel>
       ) : null}
       {percent !== null ? (
         <section aria-labelledby="second-review-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">

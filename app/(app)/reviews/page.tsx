@@ -8,6 +8,7 @@ import { formatDateTime } from "@/lib/referrals/format";
 import { disagreements, pendingReviews, type SecondReviewView } from "@/lib/review/service";
 import { getSecondReviewPercent } from "@/lib/review/settings";
 import { TableHead } from "@/components/ui/table";
+import { Panel } from "@/components/ui/panel";
 
 export const metadata: Metadata = { title: "Second reviews" };
 
@@ -42,10 +43,16 @@ export default async function ReviewsPage() {
       </div>
 
       {supervising ? (
-        <section aria-labelledby="pending-title" className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="reviews-pending">
-          <h2 id="pending-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
-            Waiting for a second review <span className="text-base font-normal text-slate-700">({pending.length})</span>
-          </h2>
+        <Panel
+          id="pending-title"
+          title={
+            <>
+              Waiting for a second review <span className="text-base font-normal text-slate-700">({pending.length})</span>
+            </>
+          }
+          large
+          testId="reviews-pending"
+        >
           {pending.length ? (
             <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Approvals waiting for a second review (scrolls sideways)">
               <table className="w-full min-w-[40rem] border-collapse text-sm">
@@ -79,13 +86,10 @@ export default async function ReviewsPage() {
           ) : (
             <p className="px-4 py-4 text-sm text-slate-700">Nothing waits: every drawn approval has its second review.</p>
           )}
-        </section>
+        </Panel>
       ) : null}
 
-      <section aria-labelledby="disagreed-title" className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="reviews-disagreed">
-        <h2 id="disagreed-title" className="border-b border-slate-200 px-4 py-2.5 text-lg font-semibold">
-          {supervising ? "Disagreements" : "Disagreements with your approvals"}
-        </h2>
+      <Panel id="disagreed-title" title={supervising ? "Disagreements" : "Disagreements with your approvals"} large testId="reviews-disagreed">
         {disagreed.length ? (
           <ul className="divide-y divide-slate-100">
             {disagreed.map((r) => (
@@ -112,7 +116,7 @@ export default async function ReviewsPage() {
         ) : (
           <p className="px-4 py-4 text-sm text-slate-700">No disagreements.</p>
         )}
-      </section>
+      </Panel>
     </div>
   );
 }
