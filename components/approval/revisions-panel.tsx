@@ -2,7 +2,7 @@ import { diffRevisions, type RevisionHistory } from "@/lib/approval/history";
 import { formatDateTime } from "@/lib/referrals/format";
 import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/lifecycle";
 import { btnSecondary, card, input, label } from "@/components/ui/styles";
-import { valueText } from "@/components/referral/value-text";
+import { ChangeRows } from "@/components/referral/change-rows";
 import { RefreshFromAccloud } from "./refresh-from-accloud";
 import { TableHead } from "@/components/ui/table";
 
@@ -122,15 +122,7 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
                 <TableHead columns={["Field", `Revision ${a}`, { label: `Revision ${b}`, className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />
                 <tbody>
                   {changes.length ? (
-                    changes.map((c) => (
-                      <tr key={c.label} className="border-b border-slate-100 align-top">
-                        <th scope="row" className="py-1.5 pr-3 text-left font-medium">
-                          {c.label}
-                        </th>
-                        <td className="py-1.5 pr-3 text-slate-700">{c.kind === "added" ? "(none)" : valueText(c.before)}</td>
-                        <td className="py-1.5 font-medium">{c.kind === "removed" ? "(removed)" : valueText(c.after)}</td>
-                      </tr>
-                    ))
+                    <ChangeRows changes={changes} absent="(none)" />
                   ) : (
                     <tr>
                       <td colSpan={3} className="py-1.5 text-slate-700">

@@ -110,6 +110,22 @@ function XLabels({ labels, x }: { labels: string[]; x: (i: number) => number }) 
 const th = "px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-700";
 const td = "px-3 py-1.5 tabular-nums";
 
+/** One row of a chart's table: what it is about, then its numbers. */
+function FigureRow({ head, cells }: { head: React.ReactNode; cells: React.ReactNode[] }) {
+  return (
+    <tr className="border-b border-slate-100">
+      <th scope="row" className="px-3 py-1.5 text-left font-medium">
+        {head}
+      </th>
+      {cells.map((c, i) => (
+        <td key={i} className={td}>
+          {c}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
 type Week = Dashboard["byWeek"][number];
 
 export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
@@ -131,15 +147,7 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
           <TableHead columns={["Week of", "Received", "Decided", "Sent", "Cancelled"]} cellClassName={th} rowClassName="border-b border-slate-300" />
           <tbody>
             {weeks.map((w) => (
-              <tr key={w.week} className="border-b border-slate-100">
-                <th scope="row" className="px-3 py-1.5 text-left font-medium">
-                  {weekText(w.week)}
-                </th>
-                <td className={td}>{w.received}</td>
-                <td className={td}>{w.decided}</td>
-                <td className={td}>{w.sent}</td>
-                <td className={td}>{w.cancelled}</td>
-              </tr>
+              <FigureRow key={w.week} head={weekText(w.week)} cells={[w.received, w.decided, w.sent, w.cancelled]} />
             ))}
           </tbody>
         </table>
@@ -193,16 +201,11 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
           />
           <tbody>
             {weeks.map((w) => (
-              <tr key={w.week} className="border-b border-slate-100">
-                <th scope="row" className="px-3 py-1.5 text-left font-medium">
-                  {weekText(w.week)}
-                </th>
-                <td className={td}>{hoursText(w.toDecision.p50)}</td>
-                <td className={td}>{hoursText(w.toDecision.p90)}</td>
-                <td className={td}>{hoursText(w.toSent.p50)}</td>
-                <td className={td}>{hoursText(w.toSent.p90)}</td>
-                <td className={td}>{pct(w.slaCompliance)}</td>
-              </tr>
+              <FigureRow
+                key={w.week}
+                head={weekText(w.week)}
+                cells={[hoursText(w.toDecision.p50), hoursText(w.toDecision.p90), hoursText(w.toSent.p50), hoursText(w.toSent.p90), pct(w.slaCompliance)]}
+              />
             ))}
           </tbody>
         </table>
@@ -299,19 +302,20 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
             />
             <tbody>
               {agencies.map((a) => (
-                <tr key={a.orgId} className="border-b border-slate-100">
-                  <th scope="row" className="px-3 py-1.5 text-left font-medium">
-                    {a.name}
-                  </th>
-                  <td className={td}>{a.received}</td>
-                  <td className={td}>{a.decided}</td>
-                  <td className={td}>{a.sent}</td>
-                  <td className={td}>{a.cancelled}</td>
-                  <td className={td}>{hoursText(a.toDecision.p50)}</td>
-                  <td className={td}>{hoursText(a.toDecision.p90)}</td>
-                  <td className={td}>{hoursText(a.toSent.p50)}</td>
-                  <td className={td}>{pct(a.slaCompliance)}</td>
-                </tr>
+                <FigureRow
+                  key={a.orgId}
+                  head={a.name}
+                  cells={[
+                    a.received,
+                    a.decided,
+                    a.sent,
+                    a.cancelled,
+                    hoursText(a.toDecision.p50),
+                    hoursText(a.toDecision.p90),
+                    hoursText(a.toSent.p50),
+                    pct(a.slaCompliance),
+                  ]}
+                />
               ))}
             </tbody>
           </table>

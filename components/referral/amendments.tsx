@@ -1,7 +1,7 @@
 import { diffEnvelope, diffFields, type FieldChange } from "@/lib/referrals/fields";
 import { formatDateTime } from "@/lib/referrals/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
-import { valueText } from "./value-text";
+import { ChangeRows } from "./change-rows";
 import { TableHead } from "@/components/ui/table";
 import { Panel } from "@/components/ui/panel";
 
@@ -13,15 +13,7 @@ function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeL
         <caption className="sr-only">Changed fields</caption>
         <TableHead columns={["Field", { label: beforeLabel }, { label: "Now", className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />
         <tbody>
-          {changes.map((c) => (
-            <tr key={c.label} className="border-b border-slate-100 align-top">
-              <th scope="row" className="py-1.5 pr-3 text-left font-medium">
-                {c.label}
-              </th>
-              <td className="py-1.5 pr-3 text-slate-700 line-through decoration-slate-400">{c.kind === "added" ? "(absent)" : valueText(c.before)}</td>
-              <td className="py-1.5 font-medium">{c.kind === "removed" ? "(removed)" : valueText(c.after)}</td>
-            </tr>
-          ))}
+          <ChangeRows changes={changes} absent="(absent)" beforeClassName="py-1.5 pr-3 text-slate-700 line-through decoration-slate-400" />
         </tbody>
       </table>
     </div>

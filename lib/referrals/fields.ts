@@ -4,7 +4,7 @@
  * within a group, every field kept (unknown types and unmapped labels land in "Other fields").
  */
 import { GROUP_TITLES, meaningOf, type FieldGroup } from "../intake/form-mapping";
-import { diffSubmissions, type SubmissionChange } from "../approval/snapshot";
+import { diffSubmissions, type Change, type SubmissionChange } from "../approval/snapshot";
 
 export type PayloadField = { field_id?: unknown; field_label: string; field_type: string; field_value?: unknown; type?: unknown };
 
@@ -63,7 +63,8 @@ export function buildFieldGroups(payload: unknown, changedLabels: ReadonlySet<st
     .filter((g) => g.group !== "other" || g.fields.some((f) => f.type !== "section"));
 }
 
-export type FieldChange = { label: string; before: unknown; after: unknown; kind: "changed" | "added" | "removed" };
+/** A change between two submissions: the diff module's one change type. */
+export type FieldChange = Change;
 
 const strip = ({ label, before, after, kind }: SubmissionChange): FieldChange => ({ label, before, after, kind });
 
