@@ -1,9 +1,13 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useState, useTransition } from "react";
-import { resultFieldErrors } from "@/lib/validations/action-result";
+import { useForm } from "react-hook-form";
+import { applyFieldErrors } from "@/components/ui/field-errors";
+import { FormField } from "@/components/ui/form-field";
+import { ZCreateApiClient, type TCreateApiClient } from "@/lib/validations/supervisors";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
-import { btnDanger, btnPrimary, btnSmall, errorText, input, label } from "@/components/ui/styles";
+import { btnDanger, btnPrimary, btnSmall } from "@/components/ui/styles";
 import { formatDateTime } from "@/lib/referrals/format";
 import { TableHead } from "@/components/ui/table";
 
@@ -171,13 +175,47 @@ function Row({
 }
 
 /** The webhook senders: list, create, rotate either secret with an overlap, revoke. */
+function CreateApiClientForm({ onIssued, onMessage }: { onIssued: (i: Issued) => void; onMessage: (m: { ok: boolean; text: string }) => void }) {
+  const [pending, start] = useTransition();
+  const form = useForm<TCreateApiClient>({ resolver: zodResolver(ZCreateApiClient), defaultValues: { name: "", signed: true } });
+  return (
+    <form
+      noValidate
+      aria-label="Create an API client"
+      className="grid gap-3 border-t border-slate-200 px-4 pt-4 sm:grid-cols-[minmax(0,20rem)_auto_auto] sm:items-end"
+      onSubmit={form.handleSubmit((values) =>
+        start(async () => {
+          const res = await createApiClientAction(values);
+          applyFieldErrors(form.setError, res);
+          onMessage({ ok: res.status === "success", text: res.message ?? "" });
+          if (res.status === "success" && res.data) {
+            onIssued(res.data as Issued);
+            form.reset();
+          }
+        }),
+      )}
+    >
+      <FormField id="api-client-name" label="Name of a new client" error={form.formState.errors.name?.message}>
+        {(c) => <input placeholder="AlayaConnector UAT" {...form.register("name")} {...c} />}
+      </FormField>
+      <div className="flex h-10 items-center gap-2">
+        <input id="api-client-signed" type="checkbox" {...form.register("signed")} className="h-4 w-4 accent-blue-800" />
+        <label htmlFor="api-client-signed" className="text-sm font-medium text-slate-800">
+          Signed deliveries
+        </label>
+      </div>
+      <div>
+        <button type="submit" className={btnPrimary} disabled={pending}>
+          Create API client
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
   const [issued, setIssued] = useState<Issued | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [name, setName] = useState("");
-  const [signed, setSigned] = useState(true);
-  const [nameError, setNameError] = useState<string | null>(null);
-  const [pending, start] = useTransition();
   const fmt = (iso: string) => formatDateTime(iso);
   return (
     <div className="space-y-3">
@@ -196,60 +234,7 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
           </tbody>
         </table>
       </div>
-      <form
-        noValidate
-        aria-label="Create an API client"
-        className="grid gap-3 border-t border-slate-200 px-4 pt-4 sm:grid-cols-[minmax(0,20rem)_auto_auto] sm:items-end"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim().length < 2) {
-            setNameError("At least 2 characters");
-            return;
-          }
-          setNameError(null);
-          start(async () => {
-            const res = await createApiClientAction({ name, signed });
-            setMessage({ ok: res.status === "success", text: res.message ?? "" });
-            const nameError = resultFieldErrors(res).name?.[0];
-            if (nameError) setNameError(nameError);
-            if (res.status === "success" && res.data) {
-              setIssued(res.data as Issued);
-              setName("");
-            }
-          });
-        }}
-      >
-        <div>
-          <label htmlFor="api-client-name" className={label}>
-            Name of a new client
-          </label>
-          <input
-            id="api-client-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="AlayaConnector UAT"
-            className={`${input} mt-1`}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? "api-client-name-error" : undefined}
-          />
-          {nameError ? (
-            <p id="api-client-name-error" className={errorText}>
-              {nameError}
-            </p>
-          ) : null}
-        </div>
-        <div className="flex h-10 items-center gap-2">
-          <input id="api-client-signed" type="checkbox" checked={signed} onChange={(e) => setSigned(e.target.checked)} className="h-4 w-4 accent-blue-800" />
-          <label htmlFor="api-client-signed" className="text-sm font-medium text-slate-800">
-            Signed deliveries
-          </label>
-        </div>
-        <div>
-          <button type="submit" className={btnPrimary} disabled={pending}>
-            Create API client
-          </button>
-        </div>
-      </form>
+      <CreateApiClientForm onIssued={setIssued} onMessage={setMessage} />
       <p className="px-4 pb-4 text-xs text-slate-700">
         The same as <code className="rounded bg-slate-100 px-1">npm run api-client</code>. Only keyed hashes of secrets are stored.
       </p>

@@ -1,77 +1,58 @@
 "use client";
 
-import { ActionButton } from "@/components/ui/action-button";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { resultFieldErrors } from "@/lib/validations/action-result";
 import { useId, useState, useTransition } from "react";
+import { useForm, useWatch } from "react-hook-form";
 import { acknowledgeDisagreementAction, recordSecondReviewAction } from "@/app/(app)/reviews/actions";
-import { btnPrimary, errorText, input, label } from "@/components/ui/styles";
+import { ActionButton } from "@/components/ui/action-button";
+import { applyFieldErrors } from "@/components/ui/field-errors";
+import { FormField } from "@/components/ui/form-field";
+import { btnPrimary, errorText, label } from "@/components/ui/styles";
+import { ZSecondReview, type TSecondReviewInput } from "@/lib/validations/supervisors";
 
 /** A supervisor's verdict on one drawn approval: agree, or disagree with a note. */
 export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; referralId: string }) {
   const router = useRouter();
   const id = useId();
   const [pending, start] = useTransition();
-  const [verdict, setVerdict] = useState<"agree" | "disagree" | "">("");
-  const [note, setNote] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const form = useForm<TSecondReviewInput>({ resolver: zodResolver(ZSecondReview), defaultValues: { reviewId, note: "" } });
+  const { errors } = form.formState;
+  const verdict = useWatch({ control: form.control, name: "verdict" });
   return (
     <form
       noValidate
       aria-label="Record the second review"
       className="space-y-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const errs: Record<string, string> = {};
-        if (!verdict) errs.verdict = "Choose agree or disagree";
-        if (verdict === "disagree" && note.trim().length < 3) errs.note = "Say why you disagree (at least 3 characters)";
-        setErrors(errs);
-        if (Object.keys(errs).length) return;
+      onSubmit={form.handleSubmit((values) =>
         start(async () => {
-          const res = await recordSecondReviewAction({ reviewId, referralId, verdict: verdict as "agree" | "disagree", note });
-          setErrors(Object.fromEntries(Object.entries(resultFieldErrors(res)).map(([k, v]) => [k, v?.[0] ?? ""])));
+          const res = await recordSecondReviewAction({ ...values, referralId });
+          applyFieldErrors(form.setError, res);
           setMessage({ ok: res.status === "success", text: res.message ?? "" });
           if (res.status === "success" || res.status === "conflict") router.refresh();
-        });
-      }}
+        }),
+      )}
     >
       <fieldset aria-describedby={errors.verdict ? `${id}-verdict-error` : undefined}>
         <legend className={label}>Your verdict</legend>
         <div className="mt-1 flex flex-wrap gap-4">
           {(["agree", "disagree"] as const).map((v) => (
             <label key={v} className="flex items-center gap-2 text-sm">
-              <input type="radio" name={`${id}-verdict`} value={v} checked={verdict === v} onChange={() => setVerdict(v)} className="h-4 w-4 accent-blue-800" />
+              <input type="radio" value={v} {...form.register("verdict")} className="h-4 w-4 accent-blue-800" />
               {v === "agree" ? "I agree with this approval" : "I disagree"}
             </label>
           ))}
         </div>
         {errors.verdict ? (
           <p id={`${id}-verdict-error`} className={errorText}>
-            {errors.verdict}
+            {errors.verdict.message}
           </p>
         ) : null}
       </fieldset>
-      <div>
-        <label htmlFor={`${id}-note`} className={label}>
-          Note {verdict === "disagree" ? "(required: the reviewer reads it)" : "(optional)"}
-        </label>
-        <textarea
-          id={`${id}-note`}
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-          rows={3}
-          maxLength={2000}
-          className={`${input} mt-1`}
-          aria-invalid={errors.note ? true : undefined}
-          aria-describedby={errors.note ? `${id}-note-error` : undefined}
-        />
-        {errors.note ? (
-          <p id={`${id}-note-error`} className={errorText}>
-            {errors.note}
-          </p>
-        ) : null}
-      </div>
+      <FormField id={`${id}-note`} label={`Note ${verdict === "disagree" ? "(required: the reviewer reads it)" : "(optional)"}`} error={errors.note?.message}>
+        {(c) => <textarea rows={3} maxLength={2000} {...form.register("note")} {...c} />}
+      </FormField>
       <button type="submit" className={btnPrimary} disabled={pending}>
         {pending ? "Recording…" : "Record second review"}
       </button>
