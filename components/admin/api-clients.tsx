@@ -9,7 +9,7 @@ import { ZCreateApiClient, type TCreateApiClient } from "@/lib/validations/super
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
 import { btnDanger, btnPrimary, btnSmall } from "@/components/ui/styles";
 import { formatDateTime } from "@/lib/referrals/format";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 
 export type ApiClientRow = {
   id: string;
@@ -223,17 +223,16 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
       <p aria-live="polite" className={`px-4 text-sm ${message?.ok ? "text-green-800" : "text-red-800"}`}>
         {message?.text}
       </p>
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="API clients (scrolls sideways)">
-        <table className="w-full min-w-[48rem] border-collapse text-sm">
-          <caption className="sr-only">API clients</caption>
-          <TableHead columns={["Client", "Status", "Last used", "Rotate and revoke"]} />
-          <tbody>
-            {clients.map((c) => (
-              <Row key={`${c.id}-${c.revokedAt}-${c.rotatingUntil}-${c.signingRotatingUntil}`} c={c} fmt={fmt} onIssued={setIssued} onMessage={setMessage} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable
+        label="API clients"
+        caption="API clients"
+        tableClassName="w-full min-w-[48rem] border-collapse text-sm"
+        head={<TableHead columns={["Client", "Status", "Last used", "Rotate and revoke"]} />}
+      >
+        {clients.map((c) => (
+          <Row key={`${c.id}-${c.revokedAt}-${c.rotatingUntil}-${c.signingRotatingUntil}`} c={c} fmt={fmt} onIssued={setIssued} onMessage={setMessage} />
+        ))}
+      </ScrollTable>
       <CreateApiClientForm onIssued={setIssued} onMessage={setMessage} />
       <p className="px-4 pb-4 text-xs text-slate-700">
         The same as <code className="rounded bg-slate-100 px-1">npm run api-client</code>. Only keyed hashes of secrets are stored.

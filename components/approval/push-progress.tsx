@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { PushProgress as TPushProgress } from "@/lib/approval/service";
 import { card } from "@/components/ui/styles";
+import { pushSentWords } from "./push-words";
 import { STEP_LABELS } from "@/lib/approval/retry-locks";
 
 const TITLES: Record<string, [string, string]> = {
@@ -45,17 +46,8 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
     const was = previous.current;
     previous.current = push?.status;
     if (push && was && !TERMINAL.has(was) && TERMINAL.has(push.status)) {
-      setToast(
-        push.status !== "sent"
-          ? "The push stopped: see the failed step."
-          : push.kind === "cancel"
-            ? "Cancelled in ACCloud: the agency sees the cancellation."
-            : push.kind === "update"
-              ? "Update sent: the agency has the new revision."
-              : push.kind === "documents"
-                ? "Documents sent to ACCloud."
-                : "Sent to ACCloud: the agency has the referral.",
-      );
+      const sent = pushSentWords(push.kind);
+      setToast(push.status !== "sent" ? "The push stopped: see the failed step." : `${sent.title}: ${sent.effect}.`);
       router.refresh();
       const t = setTimeout(() => setToast(null), 8000);
       return () => clearTimeout(t);

@@ -4,7 +4,7 @@ import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/l
 import { btnSecondary, card, input, label } from "@/components/ui/styles";
 import { ChangeRows } from "@/components/referral/change-rows";
 import { RefreshFromAccloud } from "./refresh-from-accloud";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 
 const KIND_WORDS = { approve: "Approval", correction: "Correction (retry)", update: "Update", accloud: "Made in ACCloud" } as const;
 const STATUS_WORDS: Record<string, string> = { assigned: "Waiting for the agency", processed: "Processed by the agency", cancelled: "Cancelled" };
@@ -27,60 +27,61 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
         </h2>
         <RefreshFromAccloud referralId={referralId} lastSyncedAt={history.lastSyncedAt} />
       </div>
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Revisions (scrolls sideways)">
-        <table className="w-full min-w-[40rem] border-collapse text-left text-sm">
-          <caption className="sr-only">Revisions of this referral</caption>
+      <ScrollTable
+        label="Revisions"
+        caption="Revisions of this referral"
+        tableClassName="w-full min-w-[40rem] border-collapse text-left text-sm"
+        head={
           <TableHead
             columns={[{ label: "Revision", className: "px-4 py-2" }, "When, who", "Why", "In ACCloud"]}
             cellClassName="px-2 py-2"
             rowClassName="border-b border-slate-300 text-xs uppercase tracking-wide text-slate-700"
           />
-          <tbody>
-            {history.rows.map((r, i) => (
-              <tr
-                key={`${r.revision ?? "x"}-${r.accloud?.revisionNumber ?? i}`}
-                className="border-b border-slate-100 align-top"
-                data-revision={r.revision ?? undefined}
-                data-accloud-revision={r.accloud?.revisionNumber}
-              >
-                <th scope="row" className="px-4 py-2 font-medium">
-                  {r.revision !== null ? `Revision ${r.revision}` : "—"}
-                  <span className="block text-xs font-normal text-slate-700">
-                    {KIND_WORDS[r.kind]}
-                    {r.state === "superseded" ? " · replaced" : ""}
-                    {r.push && r.push.status !== "sent" ? ` · push ${r.push.status}` : ""}
+        }
+      >
+        {history.rows.map((r, i) => (
+          <tr
+            key={`${r.revision ?? "x"}-${r.accloud?.revisionNumber ?? i}`}
+            className="border-b border-slate-100 align-top"
+            data-revision={r.revision ?? undefined}
+            data-accloud-revision={r.accloud?.revisionNumber}
+          >
+            <th scope="row" className="px-4 py-2 font-medium">
+              {r.revision !== null ? `Revision ${r.revision}` : "—"}
+              <span className="block text-xs font-normal text-slate-700">
+                {KIND_WORDS[r.kind]}
+                {r.state === "superseded" ? " · replaced" : ""}
+                {r.push && r.push.status !== "sent" ? ` · push ${r.push.status}` : ""}
+              </span>
+            </th>
+            <td className="px-2 py-2">
+              {r.at ? <time dateTime={r.at}>{formatDateTime(r.at)}</time> : "—"}
+              <span className="block text-xs text-slate-700">{r.by ?? (r.kind === "accloud" ? "outside this app" : "")}</span>
+            </td>
+            <td className="px-2 py-2">
+              {r.reasons.length ? r.reasons.join("; ") : r.kind === "approve" ? "First approval" : "—"}
+              {r.revisionComment ? <span className="block text-xs text-slate-700">“{r.revisionComment}”</span> : null}
+            </td>
+            <td className="px-2 py-2">
+              {r.accloud ? (
+                <>
+                  ACCloud revision {r.accloud.revisionNumber}
+                  {r.accloud.isLatest ? <strong className="ml-1 rounded bg-blue-100 px-1.5 py-0.5 text-xs text-blue-900">latest</strong> : null}
+                  <span className="block text-xs text-slate-700">
+                    {STATUS_WORDS[r.accloud.status] ?? r.accloud.status}
+                    {r.accloud.cancelReasonCode
+                      ? ` (${CANCEL_REASON_LABELS[r.accloud.cancelReasonCode as CancelReasonCode] ?? r.accloud.cancelReasonCode})`
+                      : ""}
                   </span>
-                </th>
-                <td className="px-2 py-2">
-                  {r.at ? <time dateTime={r.at}>{formatDateTime(r.at)}</time> : "—"}
-                  <span className="block text-xs text-slate-700">{r.by ?? (r.kind === "accloud" ? "outside this app" : "")}</span>
-                </td>
-                <td className="px-2 py-2">
-                  {r.reasons.length ? r.reasons.join("; ") : r.kind === "approve" ? "First approval" : "—"}
-                  {r.revisionComment ? <span className="block text-xs text-slate-700">“{r.revisionComment}”</span> : null}
-                </td>
-                <td className="px-2 py-2">
-                  {r.accloud ? (
-                    <>
-                      ACCloud revision {r.accloud.revisionNumber}
-                      {r.accloud.isLatest ? <strong className="ml-1 rounded bg-blue-100 px-1.5 py-0.5 text-xs text-blue-900">latest</strong> : null}
-                      <span className="block text-xs text-slate-700">
-                        {STATUS_WORDS[r.accloud.status] ?? r.accloud.status}
-                        {r.accloud.cancelReasonCode
-                          ? ` (${CANCEL_REASON_LABELS[r.accloud.cancelReasonCode as CancelReasonCode] ?? r.accloud.cancelReasonCode})`
-                          : ""}
-                      </span>
-                      <span className="block break-all font-mono text-xs text-slate-700">{r.accloud.referralId}</span>
-                    </>
-                  ) : (
-                    <span className="text-slate-700">not sent</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  <span className="block break-all font-mono text-xs text-slate-700">{r.accloud.referralId}</span>
+                </>
+              ) : (
+                <span className="text-slate-700">not sent</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </ScrollTable>
       {numbered.length >= 2 ? (
         <div className="space-y-3 border-t border-slate-200 px-4 py-3">
           <form method="get" action={`/referrals/${referralId}#revisions`} className="flex flex-wrap items-end gap-3" aria-label="Compare two revisions">

@@ -3,7 +3,7 @@ import type { DetailItem } from "@/lib/audit/describe";
 import { groupLabel } from "@/lib/audit/groups";
 import type { DescribedEvent, WhoSaw } from "@/lib/audit/query";
 import { formatDateTimeSeconds } from "@/lib/referrals/format";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 import { Panel } from "@/components/ui/panel";
 
 function Items({ items }: { items: DetailItem[] }) {
@@ -75,9 +75,11 @@ export function WhoSawPanel({ rows }: { rows: WhoSaw }) {
   return (
     <Panel id="who-saw-title" title="Who saw this request" testId="who-saw">
       {rows.length ? (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Who saw this request (scrolls sideways)">
-          <table className="w-full min-w-[36rem] border-collapse text-sm">
-            <caption className="sr-only">Every view and download of this request’s pages and files, per person</caption>
+        <ScrollTable
+          label="Who saw this request"
+          caption="Every view and download of this request’s pages and files, per person"
+          tableClassName="w-full min-w-[36rem] border-collapse text-sm"
+          head={
             <TableHead
               columns={[
                 { label: "Person", className: "px-4 py-2" },
@@ -89,23 +91,22 @@ export function WhoSawPanel({ rows }: { rows: WhoSaw }) {
               ]}
               cellClassName="px-4 py-2 text-right"
             />
-            <tbody>
-              {rows.map((r) => (
-                <tr key={`${r.actorId}-${r.label}`} className="border-b border-slate-100">
-                  <th scope="row" className="px-4 py-2 text-left font-medium">
-                    {r.name}
-                    {r.name !== r.label ? <span className="block text-xs font-normal text-slate-700">{r.label}</span> : null}
-                  </th>
-                  <td className="px-4 py-2 text-right tabular-nums">{r.views}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{r.fileViews}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{r.downloads}</td>
-                  <td className="whitespace-nowrap px-4 py-2">{formatDateTimeSeconds(r.first)}</td>
-                  <td className="whitespace-nowrap px-4 py-2">{formatDateTimeSeconds(r.last)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+          }
+        >
+          {rows.map((r) => (
+            <tr key={`${r.actorId}-${r.label}`} className="border-b border-slate-100">
+              <th scope="row" className="px-4 py-2 text-left font-medium">
+                {r.name}
+                {r.name !== r.label ? <span className="block text-xs font-normal text-slate-700">{r.label}</span> : null}
+              </th>
+              <td className="px-4 py-2 text-right tabular-nums">{r.views}</td>
+              <td className="px-4 py-2 text-right tabular-nums">{r.fileViews}</td>
+              <td className="px-4 py-2 text-right tabular-nums">{r.downloads}</td>
+              <td className="whitespace-nowrap px-4 py-2">{formatDateTimeSeconds(r.first)}</td>
+              <td className="whitespace-nowrap px-4 py-2">{formatDateTimeSeconds(r.last)}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       ) : (
         <p className="px-4 py-3 text-sm text-slate-700">Nobody has opened this request or its files yet.</p>
       )}

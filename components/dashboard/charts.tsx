@@ -9,7 +9,7 @@ import { scaleBand, scaleLinear, scalePoint } from "@visx/scale";
 import { Bar, LinePath } from "@visx/shape";
 import type { Dashboard } from "@/lib/dashboard/turnaround";
 import { formatDuration } from "@/lib/referrals/format";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 
 export const SERIES_COLORS = { received: "#1d4ed8", decided: "#b45309", sent: "#047857", cancelled: "#be185d" } as const;
 
@@ -292,34 +292,36 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
       </div>
       <details className="mt-3 text-sm">
         <summary className="w-fit cursor-pointer rounded font-medium text-blue-800 underline underline-offset-2">Show the numbers</summary>
-        <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="By agency: the numbers (scrolls sideways)">
-          <table className="w-full min-w-[44rem] border-collapse">
-            <caption className="sr-only">Turnaround by agency</caption>
+        <ScrollTable
+          label="By agency: the numbers"
+          caption="Turnaround by agency"
+          className="mt-2"
+          tableClassName="w-full min-w-[44rem] border-collapse"
+          head={
             <TableHead
               columns={["Agency", "Received", "Decided", "Sent", "Cancelled", "Decision, median", "Decision, 90th pct.", "Sent, median", "Within SLA"]}
               cellClassName={th}
               rowClassName="border-b border-slate-300"
             />
-            <tbody>
-              {agencies.map((a) => (
-                <FigureRow
-                  key={a.orgId}
-                  head={a.name}
-                  cells={[
-                    a.received,
-                    a.decided,
-                    a.sent,
-                    a.cancelled,
-                    hoursText(a.toDecision.p50),
-                    hoursText(a.toDecision.p90),
-                    hoursText(a.toSent.p50),
-                    pct(a.slaCompliance),
-                  ]}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+          }
+        >
+          {agencies.map((a) => (
+            <FigureRow
+              key={a.orgId}
+              head={a.name}
+              cells={[
+                a.received,
+                a.decided,
+                a.sent,
+                a.cancelled,
+                hoursText(a.toDecision.p50),
+                hoursText(a.toDecision.p90),
+                hoursText(a.toSent.p50),
+                pct(a.slaCompliance),
+              ]}
+            />
+          ))}
+        </ScrollTable>
       </details>
     </figure>
   );

@@ -2,21 +2,21 @@ import { diffEnvelope, diffFields, type FieldChange } from "@/lib/referrals/fiel
 import { formatDateTime } from "@/lib/referrals/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { ChangeRows } from "./change-rows";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 import { Panel } from "@/components/ui/panel";
 
 function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeLabel: string }) {
   if (!changes.length) return <p className="mt-2 text-slate-700">No field differs.</p>;
   return (
-    <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Changed fields (scrolls sideways)">
-      <table className="w-full min-w-[28rem] border-collapse">
-        <caption className="sr-only">Changed fields</caption>
-        <TableHead columns={["Field", { label: beforeLabel }, { label: "Now", className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />
-        <tbody>
-          <ChangeRows changes={changes} absent="(absent)" beforeClassName="py-1.5 pr-3 text-slate-700 line-through decoration-slate-400" />
-        </tbody>
-      </table>
-    </div>
+    <ScrollTable
+      label="Changed fields"
+      caption="Changed fields"
+      className="mt-2"
+      tableClassName="w-full min-w-[28rem] border-collapse"
+      head={<TableHead columns={["Field", { label: beforeLabel }, { label: "Now", className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />}
+    >
+      <ChangeRows changes={changes} absent="(absent)" beforeClassName="py-1.5 pr-3 text-slate-700 line-through decoration-slate-400" />
+    </ScrollTable>
   );
 }
 

@@ -1,6 +1,7 @@
 import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
 import type { TimelineEntry } from "@/lib/referrals/detail";
 import { Panel } from "@/components/ui/panel";
+import { pushSentWords } from "@/components/approval/push-words";
 
 const s = (v: unknown) => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
 
@@ -57,16 +58,7 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "push.retrying":
       return { title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`, detail: s(d.error) };
     case "push.sent":
-      return {
-        title:
-          d.kind === "cancel"
-            ? "Cancelled in ACCloud"
-            : d.kind === "update"
-              ? "Update sent to ACCloud"
-              : d.kind === "documents"
-                ? "Documents sent to ACCloud"
-                : "Sent to ACCloud",
-      };
+      return { title: pushSentWords(d.kind).title };
     case "push.failed":
       return { title: "Push to ACCloud failed", detail: s(d.error) };
     case "push.retried":

@@ -29,3 +29,35 @@ export function TableHead({
     </thead>
   );
 }
+
+/**
+ * A table that scrolls sideways on a narrow screen inside a focusable region (so a keyboard can
+ * scroll it), named by `label`; the caption says what the table holds (read by screen readers).
+ */
+export function ScrollTable({
+  label,
+  caption,
+  captionClassName = "sr-only",
+  className = "",
+  tableClassName,
+  head,
+  children,
+}: {
+  label: string;
+  caption: React.ReactNode;
+  captionClassName?: string;
+  className?: string;
+  tableClassName: string;
+  head: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className={`overflow-x-auto ${className}`} tabIndex={0} role="region" aria-label={`${label} (scrolls sideways)`}>
+      <table className={tableClassName}>
+        <caption className={captionClassName}>{caption}</caption>
+        {head}
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -15,7 +15,7 @@ import { listReasons } from "@/lib/admin/settings";
 import { listUsers } from "@/lib/admin/users";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/referrals/format";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 import { Panel } from "@/components/ui/panel";
 
 export const metadata: Metadata = { title: "Administration" };
@@ -42,38 +42,37 @@ export default async function AdminPage() {
       </div>
       {users ? (
         <Panel id="users-title" title="Users" large>
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Users (scrolls sideways)">
-            <table className="w-full min-w-[44rem] border-collapse text-sm">
-              <caption className="sr-only">Users</caption>
-              <TableHead columns={["User", "Status", "Last sign-in", "Role and access"]} />
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.id} className="border-b border-slate-100 align-top" data-user={u.email}>
-                    <td className="px-4 py-2.5">
-                      <p className="font-medium">{u.name}</p>
-                      <p className="text-slate-700">{u.email}</p>
-                      <p className="text-xs text-slate-600">
-                        {u.hasPassword ? "Password" : "Single sign-on"} · {ROLE_LABELS[u.role]}
-                      </p>
-                    </td>
-                    <td className="px-4 py-2.5">
-                      {u.disabled ? (
-                        <span className="font-medium text-red-800">Disabled</span>
-                      ) : u.locked ? (
-                        <span className="font-medium text-amber-900">Locked</span>
-                      ) : (
-                        <span>Active</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-2.5 text-slate-700">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}</td>
-                    <td className="px-4 py-2.5">
-                      <UserControls key={`${u.role}-${u.disabled}-${u.locked}`} user={u} isSelf={u.id === actor.id} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            label="Users"
+            caption="Users"
+            tableClassName="w-full min-w-[44rem] border-collapse text-sm"
+            head={<TableHead columns={["User", "Status", "Last sign-in", "Role and access"]} />}
+          >
+            {users.map((u) => (
+              <tr key={u.id} className="border-b border-slate-100 align-top" data-user={u.email}>
+                <td className="px-4 py-2.5">
+                  <p className="font-medium">{u.name}</p>
+                  <p className="text-slate-700">{u.email}</p>
+                  <p className="text-xs text-slate-600">
+                    {u.hasPassword ? "Password" : "Single sign-on"} · {ROLE_LABELS[u.role]}
+                  </p>
+                </td>
+                <td className="px-4 py-2.5">
+                  {u.disabled ? (
+                    <span className="font-medium text-red-800">Disabled</span>
+                  ) : u.locked ? (
+                    <span className="font-medium text-amber-900">Locked</span>
+                  ) : (
+                    <span>Active</span>
+                  )}
+                </td>
+                <td className="px-4 py-2.5 text-slate-700">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}</td>
+                <td className="px-4 py-2.5">
+                  <UserControls key={`${u.role}-${u.disabled}-${u.locked}`} user={u} isSelf={u.id === actor.id} />
+                </td>
+              </tr>
+            ))}
+          </ScrollTable>
           <div className="border-t border-slate-200 px-4 py-4">
             <h3 className="mb-2 font-semibold">Add a user</h3>
             <AddUserForm />

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/referrals/format";
 import { disagreements, pendingReviews, type SecondReviewView } from "@/lib/review/service";
 import { getSecondReviewPercent } from "@/lib/review/settings";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 import { Panel } from "@/components/ui/panel";
 
 export const metadata: Metadata = { title: "Second reviews" };
@@ -54,35 +54,36 @@ export default async function ReviewsPage() {
           testId="reviews-pending"
         >
           {pending.length ? (
-            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Approvals waiting for a second review (scrolls sideways)">
-              <table className="w-full min-w-[40rem] border-collapse text-sm">
-                <caption className="sr-only">Approvals waiting for a second review, oldest first</caption>
+            <ScrollTable
+              label="Approvals waiting for a second review"
+              caption="Approvals waiting for a second review, oldest first"
+              tableClassName="w-full min-w-[40rem] border-collapse text-sm"
+              head={
                 <TableHead
                   columns={["Request", "Agency", "Approved by", "Approved", { label: <span className="sr-only">Action</span> }]}
                   cellClassName={th}
                   rowClassName="border-b border-slate-300"
                 />
-                <tbody>
-                  {pending.map((r) => (
-                    <tr key={r.id} className="border-b border-slate-100" data-review={r.id}>
-                      <td className="px-4 py-2">
-                        <RequestLink r={r} /> <span className="text-slate-700">rev. {r.revision}</span>
-                      </td>
-                      <td className="px-4 py-2">{r.agencyName}</td>
-                      <td className="px-4 py-2">{r.approvedBy ?? "—"}</td>
-                      <td className="whitespace-nowrap px-4 py-2">{r.approvedAt ? formatDateTime(r.approvedAt) : "—"}</td>
-                      <td className="px-4 py-2">
-                        {canReview ? (
-                          <Link href={`/referrals/${r.referralId}#second-review`} className="font-medium text-blue-800 underline underline-offset-2">
-                            Review<span className="sr-only"> request {r.requestId.slice(0, 8)}</span>
-                          </Link>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+              }
+            >
+              {pending.map((r) => (
+                <tr key={r.id} className="border-b border-slate-100" data-review={r.id}>
+                  <td className="px-4 py-2">
+                    <RequestLink r={r} /> <span className="text-slate-700">rev. {r.revision}</span>
+                  </td>
+                  <td className="px-4 py-2">{r.agencyName}</td>
+                  <td className="px-4 py-2">{r.approvedBy ?? "—"}</td>
+                  <td className="whitespace-nowrap px-4 py-2">{r.approvedAt ? formatDateTime(r.approvedAt) : "—"}</td>
+                  <td className="px-4 py-2">
+                    {canReview ? (
+                      <Link href={`/referrals/${r.referralId}#second-review`} className="font-medium text-blue-800 underline underline-offset-2">
+                        Review<span className="sr-only"> request {r.requestId.slice(0, 8)}</span>
+                      </Link>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </ScrollTable>
           ) : (
             <p className="px-4 py-4 text-sm text-slate-700">Nothing waits: every drawn approval has its second review.</p>
           )}
