@@ -1,9 +1,8 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { applyFieldErrors } from "@/components/ui/field-errors";
-import { useState, useTransition } from "react";
-import { useForm } from "react-hook-form";
+import { useActionForm } from "@/components/ui/use-action-form";
+import { useState } from "react";
 import { addUserAction } from "@/app/(app)/admin/actions";
 import { FormField } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
@@ -11,24 +10,19 @@ import { ROLE_LABELS, ROLES } from "@/lib/auth/scopes";
 import { ZCreateUser, type TCreateUser } from "@/lib/validations/users";
 
 export function AddUserForm() {
-  const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const form = useForm<TCreateUser>({ resolver: zodResolver(ZCreateUser), defaultValues: { email: "", name: "", role: "reviewer", password: "" } });
+  const { form, pending, onSubmit } = useActionForm<TCreateUser>({
+    resolver: zodResolver(ZCreateUser),
+    defaultValues: { email: "", name: "", role: "reviewer", password: "" },
+    action: addUserAction,
+    onResult: (res) => {
+      setMessage({ ok: res.status === "success", text: res.message ?? "" });
+      if (res.status === "success") form.reset();
+    },
+  });
   const { errors } = form.formState;
   return (
-    <form
-      noValidate
-      aria-label="Add a user"
-      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_10rem_1fr_auto] lg:items-start"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await addUserAction(values);
-          applyFieldErrors(form.setError, res);
-          setMessage({ ok: res.status === "success", text: res.message ?? "" });
-          if (res.status === "success") form.reset();
-        }),
-      )}
-    >
+    <form noValidate aria-label="Add a user" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_10rem_1fr_auto] lg:items-start" onSubmit={onSubmit}>
       <FormField id="new-email" label="E-mail" error={errors.email?.message}>
         {(c) => <input type="email" autoComplete="off" {...form.register("email")} {...c} />}
       </FormField>

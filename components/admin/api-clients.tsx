@@ -2,8 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState, useTransition } from "react";
-import { useForm } from "react-hook-form";
-import { applyFieldErrors } from "@/components/ui/field-errors";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { FormField } from "@/components/ui/form-field";
 import { ZCreateApiClient, type TCreateApiClient } from "@/lib/validations/supervisors";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
@@ -174,26 +173,25 @@ function Row({
   );
 }
 
-/** The webhook senders: list, create, rotate either secret with an overlap, revoke. */
 function CreateApiClientForm({ onIssued, onMessage }: { onIssued: (i: Issued) => void; onMessage: (m: { ok: boolean; text: string }) => void }) {
-  const [pending, start] = useTransition();
-  const form = useForm<TCreateApiClient>({ resolver: zodResolver(ZCreateApiClient), defaultValues: { name: "", signed: true } });
+  const { form, pending, onSubmit } = useActionForm<TCreateApiClient>({
+    resolver: zodResolver(ZCreateApiClient),
+    defaultValues: { name: "", signed: true },
+    action: createApiClientAction,
+    onResult: (res) => {
+      onMessage({ ok: res.status === "success", text: res.message ?? "" });
+      if (res.status === "success" && res.data) {
+        onIssued(res.data as Issued);
+        form.reset();
+      }
+    },
+  });
   return (
     <form
       noValidate
       aria-label="Create an API client"
       className="grid gap-3 border-t border-slate-200 px-4 pt-4 sm:grid-cols-[minmax(0,20rem)_auto_auto] sm:items-end"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await createApiClientAction(values);
-          applyFieldErrors(form.setError, res);
-          onMessage({ ok: res.status === "success", text: res.message ?? "" });
-          if (res.status === "success" && res.data) {
-            onIssued(res.data as Issued);
-            form.reset();
-          }
-        }),
-      )}
+      onSubmit={onSubmit}
     >
       <FormField id="api-client-name" label="Name of a new client" error={form.formState.errors.name?.message}>
         {(c) => <input placeholder="AlayaConnector UAT" {...form.register("name")} {...c} />}
@@ -213,6 +211,7 @@ function CreateApiClientForm({ onIssued, onMessage }: { onIssued: (i: Issued) =>
   );
 }
 
+/** The webhook senders: list, create, rotate either secret with an overlap, revoke. */
 export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
   const [issued, setIssued] = useState<Issued | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

@@ -1,11 +1,10 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState, useTransition } from "react";
-import { useForm } from "react-hook-form";
+import { useState } from "react";
 import type { z } from "zod";
 import { setSecondReviewPercentAction } from "@/app/(app)/admin/actions";
-import { applyFieldErrors } from "@/components/ui/field-errors";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { FormField } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 import { ZSecondReviewPercent } from "@/lib/validations/supervisors";
@@ -14,25 +13,17 @@ type Values = z.input<typeof ZSecondReviewPercent>;
 
 /** The share of approvals drawn at random for a supervisor's second review. */
 export function SecondReviewShare({ percent }: { percent: number }) {
-  const [pending, start] = useTransition();
   const [message, setMessage] = useState<string | null>(null);
-  const form = useForm<Values, unknown, z.output<typeof ZSecondReviewPercent>>({
+  const { form, pending, onSubmit } = useActionForm<Values, z.output<typeof ZSecondReviewPercent>>({
     resolver: zodResolver(ZSecondReviewPercent),
     defaultValues: { percent: String(percent) },
+    action: setSecondReviewPercentAction,
+    onResult: (res) => {
+      setMessage(res.status === "success" ? (res.message ?? null) : null);
+    },
   });
   return (
-    <form
-      noValidate
-      aria-label="Share of approvals drawn for a second review"
-      className="flex flex-wrap items-end gap-3"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await setSecondReviewPercentAction(values);
-          applyFieldErrors(form.setError, res);
-          setMessage(res.status === "success" ? (res.message ?? null) : null);
-        }),
-      )}
-    >
+    <form noValidate aria-label="Share of approvals drawn for a second review" className="flex flex-wrap items-end gap-3" onSubmit={onSubmit}>
       <FormField
         id="second-review-percent"
         label="Share of approvals drawn (%)"

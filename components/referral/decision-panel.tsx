@@ -2,9 +2,9 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import { useForm, type DefaultValues, type FieldValues, type Resolver, type UseFormReturn } from "react-hook-form";
-import { applyFieldErrors } from "@/components/ui/field-errors";
+import { useState } from "react";
+import { type DefaultValues, type FieldValues, type Resolver, type UseFormReturn } from "react-hook-form";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { dismissAmendmentAction, pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
 import { FormField } from "@/components/ui/form-field";
 import { btnDanger, btnPrimary, btnSecondary } from "@/components/ui/styles";
@@ -119,21 +119,9 @@ function DecisionForm<T extends FieldValues>({
   danger?: boolean;
   children: (form: UseFormReturn<T>) => React.ReactNode;
 }) {
-  const [pending, start] = useTransition();
-  const form = useForm<T>({ resolver, defaultValues });
+  const { form, pending, onSubmit } = useActionForm<T>({ resolver, defaultValues, action, onResult: onDone });
   return (
-    <form
-      noValidate
-      aria-label={name}
-      className="space-y-3"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await action(values);
-          applyFieldErrors(form.setError, res);
-          onDone(res);
-        }),
-      )}
-    >
+    <form noValidate aria-label={name} className="space-y-3" onSubmit={onSubmit}>
       {children(form)}
       <button type="submit" className={danger ? btnDanger : btnPrimary} disabled={pending}>
         {pending ? busy : submit}

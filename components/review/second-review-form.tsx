@@ -2,11 +2,11 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
-import { useForm, useWatch } from "react-hook-form";
+import { useId, useState } from "react";
+import { useWatch } from "react-hook-form";
 import { acknowledgeDisagreementAction, recordSecondReviewAction } from "@/app/(app)/reviews/actions";
 import { ActionButton } from "@/components/ui/action-button";
-import { applyFieldErrors } from "@/components/ui/field-errors";
+import { useActionForm } from "@/components/ui/use-action-form";
 import { FormField } from "@/components/ui/form-field";
 import { btnPrimary, errorText, label } from "@/components/ui/styles";
 import { ZSecondReview, type TSecondReviewInput } from "@/lib/validations/supervisors";
@@ -15,25 +15,20 @@ import { ZSecondReview, type TSecondReviewInput } from "@/lib/validations/superv
 export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; referralId: string }) {
   const router = useRouter();
   const id = useId();
-  const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const form = useForm<TSecondReviewInput>({ resolver: zodResolver(ZSecondReview), defaultValues: { reviewId, note: "" } });
+  const { form, pending, onSubmit } = useActionForm<TSecondReviewInput>({
+    resolver: zodResolver(ZSecondReview),
+    defaultValues: { reviewId, note: "" },
+    action: (values) => recordSecondReviewAction({ ...values, referralId }),
+    onResult: (res) => {
+      setMessage({ ok: res.status === "success", text: res.message ?? "" });
+      if (res.status === "success" || res.status === "conflict") router.refresh();
+    },
+  });
   const { errors } = form.formState;
   const verdict = useWatch({ control: form.control, name: "verdict" });
   return (
-    <form
-      noValidate
-      aria-label="Record the second review"
-      className="space-y-3"
-      onSubmit={form.handleSubmit((values) =>
-        start(async () => {
-          const res = await recordSecondReviewAction({ ...values, referralId });
-          applyFieldErrors(form.setError, res);
-          setMessage({ ok: res.status === "success", text: res.message ?? "" });
-          if (res.status === "success" || res.status === "conflict") router.refresh();
-        }),
-      )}
-    >
+    <form noValidate aria-label="Record the second review" className="space-y-3" onSubmit={onSubmit}>
       <fieldset aria-describedby={errors.verdict ? `${id}-verdict-error` : undefined}>
         <legend className={label}>Your verdict</legend>
         <div className="mt-1 flex flex-wrap gap-4">
