@@ -8,16 +8,13 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { systemActor } from "../lib/audit/record";
-import { getDb } from "../lib/db";
-import { bootRuntime } from "../lib/runtime/boot";
 import { createUser, findUserByEmail } from "../lib/auth/users";
+import { cliActor, runWithRuntime, say } from "./cli";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { email: { type: "string" }, name: { type: "string" }, json: { type: "boolean", default: false } },
 });
-const say = (m: string) => console.error(m);
 
 function usage(message?: string): never {
   if (message) say(`error: ${message}`);
@@ -29,10 +26,7 @@ if (positionals[0] !== "create") usage();
 const email = z.email().max(320).safeParse(values.email?.trim().toLowerCase());
 if (!email.success) usage("--email: a valid e-mail address is required");
 
-const runtime = await bootRuntime({ log: say });
-let code = 0;
-try {
-  const db = getDb();
+await runWithRuntime(async (db) => {
   if (await findUserByEmail(db, email.data)) throw new Error(`a user with the e-mail ${email.data} already exists`);
   // 24 random bytes: 32 characters, typed once and then changed or kept in a password manager.
   const password = randomBytes(24).toString("base64url");
@@ -41,7 +35,7 @@ try {
     name: values.name?.trim() || email.data,
     role: "admin",
     password,
-    actor: systemActor(`cli (${process.env.USER ?? "operator"})`),
+    actor: cliActor(),
   });
   if (values.json) console.log(JSON.stringify({ id: user.id, email: email.data, password }));
   else {
@@ -49,13 +43,4 @@ try {
     say(`  password: ${password}`);
     say("The password is shown only now.");
   }
-} catch (err) {
-  say(`error: ${(err as Error).message}`);
-  code = 1;
-} finally {
-  await runtime.stop().catch((err: Error) => {
-    say(`error: stopping failed: ${err.message}`);
-    code = 1;
-  });
-}
-process.exit(code);
+});

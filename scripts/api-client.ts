@@ -11,9 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { createApiClient, listApiClients, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "../lib/intake/api-clients";
-import { systemActor } from "../lib/audit/record";
-import { getDb } from "../lib/db";
-import { bootRuntime } from "../lib/runtime/boot";
+import { cliActor, runWithRuntime, say } from "./cli";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,8 +25,7 @@ const { positionals, values } = parseArgs({
   },
 });
 const command = positionals[0];
-const say = (m: string) => console.error(m);
-const actor = systemActor(`cli (${process.env.USER ?? "operator"})`);
+const actor = cliActor();
 
 function usage(): never {
   say(
@@ -38,10 +35,7 @@ function usage(): never {
 }
 
 if (!command || !["create", "list", "rotate", "revoke"].includes(command)) usage();
-const runtime = await bootRuntime({ log: say });
-let code = 0;
-try {
-  const db = getDb();
+await runWithRuntime(async (db) => {
   if (command === "create") {
     if (!values.name?.trim()) usage();
     const c = await createApiClient(db, { name: values.name, withSigningSecret: values.signed, actor });
@@ -77,13 +71,4 @@ try {
     await revokeApiClient(db, { id: values.id, actor });
     say(`Revoked ${values.id}`);
   }
-} catch (err) {
-  say(`error: ${(err as Error).message}`);
-  code = 1;
-} finally {
-  await runtime.stop().catch((err: Error) => {
-    say(`error: stopping failed: ${err.message}`);
-    code = 1;
-  });
-}
-process.exit(code);
+});

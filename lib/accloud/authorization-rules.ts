@@ -136,17 +136,26 @@ const amount = (v: unknown): number | undefined => (isNumber(v) ? v : undefined)
 /** For rule_daily vs rule_<weekday>, 0 is "set" only when the option says so (§12.4). */
 const isRuleSet = (v: unknown, o: AuthorizationRuleOptions) => isNumber(v) && (o.zeroRuleCountsAsSet || v !== 0);
 
-function notAbove(lower: RuleField, upper: RuleField, enabled: (o: AuthorizationRuleOptions) => boolean): BodyRule["check"] {
-  return (body, ctx) => {
-    if (!enabled(ctx.options)) return [];
-    const lo = amount(body[lower]);
-    const hi = amount(body[upper]);
-    return lo !== undefined && hi !== undefined && lo > hi ? [lower] : [];
-  };
-}
-
 const always = () => true;
 const fixed = (text: string) => () => text;
+
+/** A consistency rule: when `enabled`, `lower` may not be above `upper` (a 400 naming `lower`). */
+function notAbove(id: AuthorizationRuleId, lower: RuleField, upper: RuleField, enabled: (o: AuthorizationRuleOptions) => boolean): BodyRule {
+  return {
+    id,
+    kind: "body",
+    stage: "consistency",
+    status: 400,
+    fields: [lower, upper],
+    message: fixed(`\`${lower}\` must be lower than or equal \`${upper}\`.`),
+    check: (body, ctx) => {
+      if (!enabled(ctx.options)) return [];
+      const lo = amount(body[lower]);
+      const hi = amount(body[upper]);
+      return lo !== undefined && hi !== undefined && lo > hi ? [lower] : [];
+    },
+  };
+}
 const dateMessage = (field: AuthorizationField) => `\`${field}\` must be a date (YYYY-MM-DD).`;
 
 /** The create message (as documented for POST); PUT's documented text ends with a full stop. */
@@ -220,33 +229,9 @@ export const AUTHORIZATION_RULES: readonly AuthorizationRule[] = [
     message: fixed("`rule_daily` cannot be used with any `rule_<day>` fields."),
     check: (body, ctx) => (isRuleSet(body.rule_daily, ctx.options) && WEEKDAY_RULES.some((k) => isRuleSet(body[k], ctx.options)) ? ["rule_daily"] : []),
   },
-  {
-    id: "daily-le-monthly",
-    kind: "body",
-    stage: "consistency",
-    status: 400,
-    fields: ["rule_daily", "rule_monthly"],
-    message: fixed("`rule_daily` must be lower than or equal `rule_monthly`."),
-    check: notAbove("rule_daily", "rule_monthly", always),
-  },
-  {
-    id: "daily-le-weekly",
-    kind: "body",
-    stage: "consistency",
-    status: 400,
-    fields: ["rule_daily", "rule_weekly"],
-    message: fixed("`rule_daily` must be lower than or equal `rule_weekly`."),
-    check: notAbove("rule_daily", "rule_weekly", (o) => o.enforceDailyWeeklyMonthly),
-  },
-  {
-    id: "weekly-le-monthly",
-    kind: "body",
-    stage: "consistency",
-    status: 400,
-    fields: ["rule_weekly", "rule_monthly"],
-    message: fixed("`rule_weekly` must be lower than or equal `rule_monthly`."),
-    check: notAbove("rule_weekly", "rule_monthly", (o) => o.enforceDailyWeeklyMonthly),
-  },
+  notAbove("daily-le-monthly", "rule_daily", "rule_monthly", always),
+  notAbove("daily-le-weekly", "rule_daily", "rule_weekly", (o) => o.enforceDailyWeeklyMonthly),
+  notAbove("weekly-le-monthly", "rule_weekly", "rule_monthly", (o) => o.enforceDailyWeeklyMonthly),
   {
     id: "no-overlap",
     kind: "existing",

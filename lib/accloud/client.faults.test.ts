@@ -1,5 +1,5 @@
 /** The client against each injected fault: error class, retryability, Retry-After, timeouts, lost answers. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAccloudClient, UPLOAD_MIN_BYTES_PER_SECOND } from "./client";
 import { AccloudError } from "./errors";
 import {
@@ -11,22 +11,11 @@ import {
   startTestSandbox,
   TEST_API_KEY,
   TEST_API_SECRET,
-  type TestSandbox,
+  testSandboxForFile,
 } from "../testing/sandbox";
 
-let t: TestSandbox;
+const t = testSandboxForFile({ resetFaults: true });
 const CLIENTS = "/ext/api/v2/patients/clients";
-
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterEach(async () => {
-  await t.control.clearFaults();
-  await t.control.setLatency(0);
-});
-afterAll(async () => {
-  await t?.close();
-});
 
 async function failure(p: Promise<unknown>): Promise<AccloudError> {
   const err = await p.then(

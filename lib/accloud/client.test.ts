@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAccloudClient, type AccloudCallLog } from "./client";
 import { AccloudError } from "./errors";
 import { BLUEGRASS_SUPPLIER_ID, CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID, MIAMI_VALLEY_SUPPLIER_ID } from "./sandbox/seed";
@@ -19,17 +19,10 @@ import {
   startTestSandbox,
   TEST_API_KEY,
   TEST_API_SECRET,
-  type TestSandbox,
+  testSandboxForFile,
 } from "../testing/sandbox";
 
-let t: TestSandbox;
-
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = testSandboxForFile();
 
 describe("reference data", () => {
   it("lists groups, funders, service codes and the trusted network, one page or all pages", async () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { load } from "js-yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { referenceFile } from "../reference";
 import { createAccloudClient, PATHS } from "./client";
 import {
@@ -14,11 +14,11 @@ import {
   chicagoMidnight,
   clientBody,
   isoDay,
+  referralBody,
   serviceBody,
-  startTestSandbox,
   TEST_API_KEY,
   TEST_API_SECRET,
-  type TestSandbox,
+  testSandboxForFile,
 } from "../testing/sandbox";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 
@@ -138,7 +138,7 @@ const checkResponse = (doc: Json, schema: Json, value: unknown, where: string) =
 
 type Exchange = { method: string; url: URL; contentType: string | null; body: Buffer; status: number; responseBody: unknown };
 
-let t: TestSandbox;
+const t = testSandboxForFile();
 const exchanges: Exchange[] = [];
 let specs: { client: Spec; services: Spec; accounting: Spec; auth: Spec; internal: Spec; offers: Spec; organizations: Spec };
 
@@ -154,7 +154,6 @@ beforeAll(async () => {
     organizations: loadSpec("openapi.organizations.yaml", "/api/v1/alayamarket/outbox/organizations"),
   };
   patchKnownContradictions();
-  t = await startTestSandbox();
   const recording: typeof fetch = async (input, init) => {
     const request = new Request(input as string, init);
     const body = Buffer.from(await request.clone().arrayBuffer());
@@ -172,9 +171,6 @@ beforeAll(async () => {
   };
   const client = createAccloudClient({ baseUrl: t.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 5_000, fetch: recording });
   await exerciseEveryEndpoint(client);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 function patchKnownContradictions(): void {
@@ -215,22 +211,14 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
     service_id: [s.id],
     authorization_status: ["NEW"],
   });
-  const r = await client.createReferral(s.id, {
-    authorization_ids: [a.id],
-    supply_persona_id: GEM_CITY_SUPPLIER_ID,
-    referral_type: "service",
-    care_type: "nursing",
-    start_at: chicagoMidnight(isoDay(7)),
-    end_at: chicagoMidnight(isoDay(40)),
-    comment: "",
-    case_manager: { name: "Jane Smith", phone_number: "515-111-2233", fax_number: null, email: "jane@example.com" },
-  });
+  const caseManager = { name: "Jane Smith", phone_number: "515-111-2233", fax_number: null, email: "jane@example.com" };
+  const r = await client.createReferral(s.id, referralBody([a.id], { end_at: chicagoMidnight(isoDay(40)), case_manager: caseManager }));
   const u = await client.updateReferral(s.id, r.referral.id, {
     authorization_ids: [a.id],
     start_at: chicagoMidnight(isoDay(7)),
     end_at: chicagoMidnight(isoDay(40)),
     comment: "",
-    case_manager: { name: "Jane Smith", phone_number: "515-111-2233", fax_number: null, email: "jane@example.com" },
+    case_manager: caseManager,
     revision: { reasons: ["Updated authorization end date"], comment: "" },
   });
   await client.listAllReferrals({ revision_group_id: u.revision!.revision_group_id, revisions: "all", sort_by: "revision_number", sort_order: "asc" });

@@ -3,19 +3,18 @@
  * referral (a coded reason), and send documents (a reviewer's upload, or an amended submission's
  * files). Each is one transition; the ACCloud calls run as a durable push of its own kind.
  */
-import { and, desc, eq, inArray, max } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { accloudLinks, approvalRevisions, decisionReasons, pushes, referralFiles } from "../../db/schema";
 import type { Actor } from "../auth/scopes";
 import type { Db, TxDb } from "../db";
 import { describeFile } from "../intake/files";
 import { sentState } from "../push/run";
-import { stepsFor } from "../push/steps";
 import { canonical } from "../json/canonical";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES, ZCancelReferral, ZChangeApproval } from "../validations/lifecycle";
 import { planAuthorizations } from "./plan";
-import { checkAgainstReferenceData } from "./service";
+import { checkAgainstReferenceData, nextRevisionNumber, queuePush } from "./service";
 
 async function assertNoOpenPush(tx: TxDb, referralId: string) {
   const [open] = await tx
@@ -35,14 +34,6 @@ async function currentApproval(tx: TxDb, referralId: string): Promise<{ id: stri
     .orderBy(desc(approvalRevisions.revision))
     .limit(1);
   return revision ?? refuse.conflict("No approval of this referral was sent.");
-}
-
-async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
-  const [r] = await tx
-    .select({ n: max(approvalRevisions.revision) })
-    .from(approvalRevisions)
-    .where(eq(approvalRevisions.referralRequestId, referralId));
-  return (r?.n ?? 0) + 1;
 }
 
 async function latestReferralLink(tx: TxDb, row: LockedReferral) {
@@ -125,10 +116,7 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
           approvedAt: now,
         })
         .returning({ id: approvalRevisions.id });
-      const [push] = await tx
-        .insert(pushes)
-        .values({ referralRequestId: row.id, approvalRevisionId: rev!.id, kind: "update", status: "queued", steps: stepsFor("update"), createdById: actor.id })
-        .returning({ id: pushes.id });
+      const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: rev!.id, kind: "update" });
       const plan = planAuthorizations(was, approval);
       return {
         to: "approved",
@@ -137,7 +125,7 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
           action: "referral.update_requested",
           details: {
             revision,
-            pushId: push!.id,
+            pushId,
             reasons: labels,
             revisionComment: reasons.revisionComment ?? null,
             authorizations: plan.map((p) => ({ index: p.index, action: p.action, changed: p.changed })),
@@ -145,9 +133,9 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
             endDate: approval.endDate,
           },
         },
-        enqueue: { pushId: push!.id },
+        enqueue: { pushId },
         message: `Update sent as revision ${revision}: on its way to ACCloud`,
-        data: { pushId: push!.id },
+        data: { pushId },
       };
     },
   });
@@ -188,25 +176,19 @@ export async function cancelReferral(db: Db, actor: Actor, input: unknown): Prom
         };
       }
       const revision = await currentApproval(tx, row.id);
-      const [push] = await tx
-        .insert(pushes)
-        .values({
-          referralRequestId: row.id,
-          approvalRevisionId: revision.id,
-          kind: "cancel",
-          status: "queued",
-          steps: stepsFor("cancel"),
-          input: { reasonCode, comment: comment ?? null },
-          createdById: actor.id,
-        })
-        .returning({ id: pushes.id });
+      const pushId = await queuePush(tx, actor, {
+        referralId: row.id,
+        revisionId: revision.id,
+        kind: "cancel",
+        input: { reasonCode, comment: comment ?? null },
+      });
       return {
         to: "cancelling",
         set: decided,
-        audit: { action: "referral.cancel_requested", details: { ...details, pushId: push!.id } },
-        enqueue: { pushId: push!.id },
+        audit: { action: "referral.cancel_requested", details: { ...details, pushId } },
+        enqueue: { pushId },
         message: "Cancel requested: on its way to ACCloud.",
-        data: { pushId: push!.id },
+        data: { pushId },
       };
     },
   });
@@ -290,29 +272,18 @@ export async function sendDocuments(
       }
       await assertNoOpenPush(tx, row.id);
       const revision = await currentApproval(tx, row.id);
-      const [push] = await tx
-        .insert(pushes)
-        .values({
-          referralRequestId: row.id,
-          approvalRevisionId: revision.id,
-          kind: "documents",
-          status: "queued",
-          steps: stepsFor("documents"),
-          input: { fileIds },
-          createdById: actor.id,
-        })
-        .returning({ id: pushes.id });
+      const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: revision.id, kind: "documents", input: { fileIds } });
       const sending = await tx
         .select({ sha256: referralFiles.sha256, size: referralFiles.size, contentType: referralFiles.contentType })
         .from(referralFiles)
         .where(inArray(referralFiles.id, fileIds));
       return {
-        audit: { action: file ? "referral.document_added" : "referral.documents_resent", details: { pushId: push!.id, files: sending } },
-        enqueue: { pushId: push!.id },
+        audit: { action: file ? "referral.document_added" : "referral.documents_resent", details: { pushId, files: sending } },
+        enqueue: { pushId },
         message: file
           ? "Document added: on its way to ACCloud."
           : `Sending ${fileIds.length} file${fileIds.length === 1 ? "" : "s"} of the latest submission to ACCloud.`,
-        data: { pushId: push!.id },
+        data: { pushId },
       };
     },
   });

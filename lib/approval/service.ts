@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { and, desc, eq, max } from "drizzle-orm";
-import { approvalRevisions, pushes, referralRequests, type PushStepState } from "../../db/schema";
+import { approvalRevisions, pushes, referralRequests, type PushInput, type PushKind, type PushStepState } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope, type Actor } from "../auth/scopes";
 import { type Db, type TxDb } from "../db";
@@ -47,12 +47,29 @@ function assertRequestingAgency(a: TApproval, row: LockedReferral): void {
   }
 }
 
-async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
+export async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<number> {
   const [r] = await tx
     .select({ n: max(approvalRevisions.revision) })
     .from(approvalRevisions)
     .where(eq(approvalRevisions.referralRequestId, referralId));
   return (r?.n ?? 0) + 1;
+}
+
+/** A new push of `kind` for an approval revision, queued with every step waiting; answers its id. */
+export async function queuePush(tx: TxDb, actor: Actor, push: { referralId: string; revisionId: string; kind: PushKind; input?: PushInput }): Promise<string> {
+  const [row] = await tx
+    .insert(pushes)
+    .values({
+      referralRequestId: push.referralId,
+      approvalRevisionId: push.revisionId,
+      kind: push.kind,
+      status: "queued",
+      steps: stepsFor(push.kind),
+      input: push.input,
+      createdById: actor.id,
+    })
+    .returning({ id: pushes.id });
+  return row!.id;
 }
 
 export async function approveReferral(
@@ -101,17 +118,7 @@ export async function approveReferral(
           .returning({ id: approvalRevisions.id, revision: approvalRevisions.revision });
         revision = rev!;
       }
-      const [push] = await tx
-        .insert(pushes)
-        .values({
-          referralRequestId: row.id,
-          approvalRevisionId: revision.id,
-          kind: "approve",
-          status: "queued",
-          steps: stepsFor("approve"),
-          createdById: actor.id,
-        })
-        .returning({ id: pushes.id });
+      const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: revision.id, kind: "approve" });
       // A share of approvals is drawn at random for a supervisor's second review (lib/review/service.ts); the approval's record says so.
       const secondReview = await drawSecondReview(tx, { referralId: row.id, revisionId: revision.id, approvedById: actor.id });
       return {
@@ -122,7 +129,7 @@ export async function approveReferral(
           details: {
             revision: revision.revision,
             submission: row.submissionCount,
-            pushId: push!.id,
+            pushId,
             authorizations: approval.authorizations.length,
             startDate: approval.startDate,
             endDate: approval.endDate,
@@ -131,9 +138,9 @@ export async function approveReferral(
             ...secondReview,
           },
         },
-        enqueue: { pushId: push!.id },
+        enqueue: { pushId },
         message: "Approved: sending to ACCloud",
-        data: { pushId: push!.id },
+        data: { pushId },
       };
     },
   });

@@ -6,20 +6,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor, Role } from "../auth/scopes";
-import { closeDb, getDb } from "../db";
-import { makeActors, makeReferral } from "../testing/referrals";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../db";
+import { makeActors, makeReferral, actorsForFile } from "../testing/referrals";
 import { openDashboard, turnaroundDashboard } from "./turnaround";
 
 const db = () => getDb();
-let actors: Record<Role, Actor>;
-beforeAll(async () => {
-  actors = await makeActors();
-});
-afterAll(async () => {
-  await closeDb();
-});
+const actors = actorsForFile();
 
 /** Exact figures over the agency's requests, the dashboard's way (each in the week it happened, last 12 weeks). */
 async function exact(orgId: string) {

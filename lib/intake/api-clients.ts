@@ -3,7 +3,8 @@
  * Secrets are shown once, at creation or rotation; only a keyed hash is stored.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { and, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { apiClients, type ApiClient } from "../../db/schema";
 import { recordAudit, type AnyActor as Actor } from "../audit/record";
 import type { Db } from "../db";
@@ -38,67 +39,72 @@ export async function createApiClient(db: Db, input: { name: string; withSigning
   });
 }
 
+type RotateInput = { id: string; overlapMinutes?: number; actor: Actor };
+
 /**
- * Issues a new secret; the previous one keeps working for `overlapMinutes` so the sender
- * can switch without a failed delivery.
+ * Replaces one credential of an active client: the current one moves to its "previous" slot,
+ * valid for `overlapMinutes` (a day unless said), and the rotation is audited as `action`.
  */
-export async function rotateApiClientSecret(db: Db, input: { id: string; overlapMinutes?: number; actor: Actor }): Promise<IssuedCredentials> {
+async function rotateCredential(
+  db: Db,
+  input: RotateInput,
+  credential: { set: (previousExpiresAt: Date) => PgUpdateSetSource<typeof apiClients>; onlyIf?: SQL; action: string; missing: string },
+): Promise<{ id: string; name: string; key: string }> {
   const overlap = input.overlapMinutes ?? 24 * 60;
-  const secret = newSecret();
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiClients)
-      .set({
-        previousSecretHash: sql`${apiClients.secretHash}`,
-        previousSecretExpiresAt: new Date(Date.now() + overlap * 60_000),
-        secretHash: hashApiSecret(secret),
-      })
-      .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt)))
+      .set(credential.set(new Date(Date.now() + overlap * 60_000)))
+      .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt), credential.onlyIf))
       .returning({ id: apiClients.id, name: apiClients.name, key: apiClients.key });
-    if (!row) throw new Error(`no active API client with id ${input.id}`);
+    if (!row) throw new Error(credential.missing);
     await recordAudit(tx, {
       actor: input.actor,
-      action: "api_client.rotated",
+      action: credential.action,
       entityType: "api_client",
       entityId: row.id,
       details: { overlapMinutes: overlap },
     });
-    return { ...row, secret };
+    return row;
   });
+}
+
+/**
+ * Issues a new secret; the previous one keeps working for `overlapMinutes` so the sender
+ * can switch without a failed delivery.
+ */
+export async function rotateApiClientSecret(db: Db, input: RotateInput): Promise<IssuedCredentials> {
+  const secret = newSecret();
+  const row = await rotateCredential(db, input, {
+    set: (previousExpiresAt) => ({
+      previousSecretHash: sql`${apiClients.secretHash}`,
+      previousSecretExpiresAt: previousExpiresAt,
+      secretHash: hashApiSecret(secret),
+    }),
+    action: "api_client.rotated",
+    missing: `no active API client with id ${input.id}`,
+  });
+  return { ...row, secret };
 }
 
 /**
  * Issues a new Standard Webhooks signing secret; deliveries signed with the previous one are
  * accepted for `overlapMinutes`, so the sender can switch without a refused delivery.
  */
-export async function rotateApiClientSigningSecret(
-  db: Db,
-  input: { id: string; overlapMinutes?: number; actor: Actor },
-): Promise<IssuedCredentials & { signingSecret: string }> {
-  const overlap = input.overlapMinutes ?? 24 * 60;
+export async function rotateApiClientSigningSecret(db: Db, input: RotateInput): Promise<IssuedCredentials & { signingSecret: string }> {
   const signingSecret = newSigningSecret();
-  const result = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(apiClients)
-      .set({
-        previousSigningSecretEnc: sql`${apiClients.signingSecretEnc}`,
-        previousSigningSecretExpiresAt: new Date(Date.now() + overlap * 60_000),
-        signingSecretEnc: encryptSecret(signingSecret),
-      })
-      .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt), sql`${apiClients.signingSecretEnc} is not null`))
-      .returning({ id: apiClients.id, name: apiClients.name, key: apiClients.key });
-    if (!row) throw new Error(`no active signing API client with id ${input.id}`);
-    await recordAudit(tx, {
-      actor: input.actor,
-      action: "api_client.signing_rotated",
-      entityType: "api_client",
-      entityId: row.id,
-      details: { overlapMinutes: overlap },
-    });
-    return { ...row, secret: "", signingSecret };
+  const row = await rotateCredential(db, input, {
+    set: (previousExpiresAt) => ({
+      previousSigningSecretEnc: sql`${apiClients.signingSecretEnc}`,
+      previousSigningSecretExpiresAt: previousExpiresAt,
+      signingSecretEnc: encryptSecret(signingSecret),
+    }),
+    onlyIf: sql`${apiClients.signingSecretEnc} is not null`,
+    action: "api_client.signing_rotated",
+    missing: `no active signing API client with id ${input.id}`,
   });
   clearApiClientCache();
-  return result;
+  return { ...row, secret: "", signingSecret };
 }
 
 export async function revokeApiClient(db: Db, input: { id: string; actor: Actor }): Promise<void> {

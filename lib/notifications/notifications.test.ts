@@ -13,7 +13,7 @@ import { closeDb, getDb } from "../db";
 import { resetEnvCache } from "../env";
 import { finishFailed } from "../push/run";
 import { createBoss, stopSenderBosses } from "../jobs/queue";
-import { approvalFor, newReferral, setupPushEnvironment } from "../testing/push";
+import { approvalFor, approvedAndDrawn, newReferral, setupPushEnvironment } from "../testing/push";
 import { makeActors, makeReferral } from "../testing/referrals";
 import { assignReferrals, claimReferral } from "../referrals/workflow";
 import { recordSecondReview } from "../review/service";
@@ -142,20 +142,12 @@ describe("each event gives exactly one message, over real SMTP", () => {
   });
 
   it("review disagreed: the reviewer who approved, once", async () => {
-    const ref = await newReferral();
-    const approved = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
-    expect(approved.status).toBe("success");
-    // This approval is the one drawn (the draw itself is random: lib/review/review.test.ts).
-    const review = (
-      await db().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
-      select referral_request_id, id, approved_by_id, 10 from approval_revisions where referral_request_id = ${ref.id} and state = 'approved'
-      on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)
-    ).rows[0]!;
+    const { ref, reviewId } = await approvedAndDrawn(env.actor);
     const supervisor = (await makeActors()).supervisor;
-    expect(await recordSecondReview(db(), supervisor, { reviewId: review.id, verdict: "disagree", note: "The period is longer than the order" })).toMatchObject(
-      { status: "success" },
-    );
-    expect(await recordSecondReview(db(), supervisor, { reviewId: review.id, verdict: "disagree", note: "Again" })).toMatchObject({ status: "conflict" });
+    expect(await recordSecondReview(db(), supervisor, { reviewId, verdict: "disagree", note: "The period is longer than the order" })).toMatchObject({
+      status: "success",
+    });
+    expect(await recordSecondReview(db(), supervisor, { reviewId, verdict: "disagree", note: "Again" })).toMatchObject({ status: "conflict" });
     const mails = await mailTo(env.actor.email, 1, "second review");
     expect(mails.map((m) => m.subject)).toEqual([`[CSI Referral Review] A second review disagreed with your approval (request ${ref.requestId.slice(0, 8)})`]);
     // The supervisor's note stays in the app: it may quote the file.

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes, referralRequests } from "../../db/schema";
 import { cancelReferral, changeApproval, sendDocuments } from "../approval/lifecycle";
 import { planAuthorizations } from "../approval/plan";
@@ -17,21 +17,10 @@ import { getDb } from "../db";
 import { CANCEL_REASONS } from "../validations/lifecycle";
 import { clientExternalId } from "./run";
 import { refreshFromAccloud, syncOpenReferrals, syncReferral } from "./sync";
-import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
-import { startWorker, type Worker } from "../jobs/worker";
+import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";
 
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
-let worker: Worker;
+const env = pushWorkerForFile();
 const db = () => getDb();
-
-beforeAll(async () => {
-  env = await setupPushEnvironment();
-  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.sbx.close();
-});
 
 type Ref = Awaited<ReturnType<typeof newReferral>>;
 const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
@@ -69,6 +58,16 @@ async function sandboxFor(ref: Ref) {
   const referrals = state.referrals.filter((r) => r.service_id === service.id).sort((a, b) => a.revision_number - b.revision_number);
   const auths = state.authorizations.filter((a) => a.service_ids.includes(service.id));
   return { state, service, referrals, auths, live: auths.filter((a) => !a.deleted) };
+}
+
+/** Someone changes the referral in ACCloud directly: a revision this app does not know. */
+async function changeInAccloud(ref: Ref) {
+  const { service, referrals } = await sandboxFor(ref);
+  await env.sbx.client.updateReferral(service.id, referrals[0]!.id, {
+    start_at: String(referrals[0]!.start_at),
+    end_at: String(referrals[0]!.end_at),
+    revision: { reasons: ["Changed in ACCloud"] },
+  });
 }
 
 describe("the plan: PUT or delete and recreate", () => {
@@ -208,13 +207,7 @@ describe("updates", () => {
 
   it("an update from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
     const ref = await sent();
-    const { service, referrals } = await sandboxFor(ref);
-    // Someone changes the referral in ACCloud directly: revision 2 this app does not know.
-    await env.sbx.client.updateReferral(service.id, referrals[0]!.id, {
-      start_at: String(referrals[0]!.start_at),
-      end_at: String(referrals[0]!.end_at),
-      revision: { reasons: ["Changed in ACCloud"] },
-    });
+    await changeInAccloud(ref);
     expect((await update(ref, { ...ref.approval, endDate: dayFromToday(80) })).status).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed.status).toBe("failed");
@@ -258,12 +251,7 @@ describe("cancels", () => {
 
   it("a cancel from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
     const ref = await sent();
-    const { service, referrals } = await sandboxFor(ref);
-    await env.sbx.client.updateReferral(service.id, referrals[0]!.id, {
-      start_at: String(referrals[0]!.start_at),
-      end_at: String(referrals[0]!.end_at),
-      revision: { reasons: ["Changed in ACCloud"] },
-    });
+    await changeInAccloud(ref);
     expect((await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: "client_request" })).status).toBe(
       "success",
     );

@@ -9,9 +9,8 @@
  * (client PUT), the agency's name (service PUT) and adds a file (attachment), and the approval
  * moves the start date (a new authorization, and the replaced one deleted afterwards).
  */
-import type { ChildProcess } from "node:child_process";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { referralRequests } from "../../db/schema";
 import { cancelReferral, changeApproval } from "../approval/lifecycle";
 import { approveReferral } from "../approval/service";
@@ -25,16 +24,13 @@ import {
   dayFromToday,
   expectRetryAfterHonoured,
   FAULTS,
-  killGroup,
   newReferral,
-  setupPushEnvironment,
-  startChildWorker,
+  pushChildWorkerForFile,
   waitForPush,
   waitForStepRunning,
 } from "../testing/push";
 
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
-let worker: ChildProcess | null = null;
+const { env, killAndRestartWorker } = pushChildWorkerForFile();
 const db = () => getDb();
 
 const UPDATE_PATHS = {
@@ -46,15 +42,6 @@ const UPDATE_PATHS = {
   cleanup: { method: "DELETE", path: "/ext/api/v2/scheduler/authorizations/{authorization_id}" },
 } as const;
 const CANCEL_PATHS = { cancel: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel" } } as const;
-
-beforeAll(async () => {
-  env = await setupPushEnvironment();
-  worker = startChildWorker(env.sbx.url);
-});
-afterAll(async () => {
-  killGroup(worker);
-  await env?.sbx.close();
-});
 
 const version = async (id: string) => (await db().select({ v: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, id)))[0]!.v;
 
@@ -141,8 +128,7 @@ describe.each(cases)("$kind, step $step", ({ kind, step, route }) => {
     await start(ref);
     await waitForStepRunning(ref.id, step);
     await new Promise((res) => setTimeout(res, 300));
-    killGroup(worker);
-    worker = startChildWorker(env.sbx.url);
+    killAndRestartWorker();
     const push = await waitForPush(ref.id);
     expect(push, push.lastError ?? "").toMatchObject({ kind, status: "sent" });
     expect(push.steps[step]!.attempts).toBeGreaterThanOrEqual(2);

@@ -5,25 +5,13 @@
  * attachments. Workers are real child processes (`npm run worker`'s script), so "killed" is a
  * SIGKILL of a real process.
  */
-import type { ChildProcess } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { approveReferral } from "../approval/service";
 import { clientExternalId } from "./run";
-import {
-  approvalFor,
-  expectRetryAfterHonoured,
-  FAULTS,
-  killGroup,
-  newReferral,
-  setupPushEnvironment,
-  startChildWorker,
-  waitForPush,
-  waitForStepRunning,
-} from "../testing/push";
+import { approvalFor, expectRetryAfterHonoured, FAULTS, newReferral, pushChildWorkerForFile, waitForPush, waitForStepRunning } from "../testing/push";
 
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
-let worker: ChildProcess | null = null;
+const { env, killAndRestartWorker } = pushChildWorkerForFile();
 
 const STEP_PATHS = {
   client: { method: "POST", path: "/ext/api/v2/patients/clients" },
@@ -45,15 +33,6 @@ async function expectExactlyOne(ref: Awaited<ReturnType<typeof newReferral>>) {
   expect(referrals).toHaveLength(1);
   expect(state.attachments.filter((a) => a.revision_group_id === referrals[0]!.revision_group_id)).toHaveLength(1);
 }
-
-beforeAll(async () => {
-  env = await setupPushEnvironment();
-  worker = startChildWorker(env.sbx.url);
-});
-afterAll(async () => {
-  killGroup(worker);
-  await env?.sbx.close();
-});
 
 describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
   it.each(Object.keys(FAULTS))("%s: ends sent with exactly one of everything", async (faultName) => {
@@ -79,8 +58,7 @@ describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
     // Once this step is in flight, the worker process dies (SIGKILL).
     await waitForStepRunning(ref.id, step);
     await new Promise((res) => setTimeout(res, 300));
-    killGroup(worker);
-    worker = startChildWorker(env.sbx.url);
+    killAndRestartWorker();
     const push = await waitForPush(ref.id);
     expect(push.status, push.lastError ?? "").toBe("sent");
     expect(push.steps[step]!.attempts).toBeGreaterThanOrEqual(2);

@@ -1,23 +1,12 @@
 import { asc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accloudLinks, approvalRevisions, pushes, referralRequests } from "../../db/schema";
 import { approveReferral, retryPush } from "../approval/service";
 import { getDb } from "../db";
 import { clientExternalId } from "./run";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
-import { startWorker, type Worker } from "../jobs/worker";
+import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";
 
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
-let worker: Worker;
-
-beforeAll(async () => {
-  env = await setupPushEnvironment();
-  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.sbx.close();
-});
+const env = pushWorkerForFile();
 
 async function approve(ref: Awaited<ReturnType<typeof newReferral>>, over = {}) {
   const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref, over) });

@@ -9,17 +9,15 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approveReferral } from "../approval/service";
 import { getDb } from "../db";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../testing/push";
-import { startWorker, type Worker } from "../jobs/worker";
+import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";
 
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
-let worker: Worker;
 const db = () => getDb();
 
+// The status log's trigger is told which column holds the referral's id.
 const TRIGGERS = [
-  ["referral_requests", "test_log_status", "after update", "test_log_referral_status"],
-  ["pushes", "test_log_status", "after insert or update", "test_log_push_status"],
-  ["audit_events", "test_log_audit", "after insert", "test_log_audit"],
+  ["referral_requests", "test_log_status", "after update", "test_log_status('id')"],
+  ["pushes", "test_log_status", "after insert or update", "test_log_status('referral_request_id')"],
+  ["audit_events", "test_log_audit", "after insert", "test_log_audit()"],
 ] as const;
 
 beforeAll(async () => {
@@ -27,19 +25,11 @@ beforeAll(async () => {
     sql.raw(`
     create table if not exists test_status_log (txid bigint, tbl text, referral_id uuid, old_status text, new_status text);
     create table if not exists test_audit_log (txid bigint, entity_id text, action text, actor_type text);
-    create or replace function test_log_referral_status() returns trigger as $$
+    create or replace function test_log_status() returns trigger as $$
     begin
-      if new.status is distinct from old.status then
-        insert into test_status_log values (txid_current(), 'referral_requests', new.id, old.status::text, new.status::text);
-      end if;
-      return new;
-    end $$ language plpgsql;
-    create or replace function test_log_push_status() returns trigger as $$
-    begin
-      if tg_op = 'INSERT' then
-        insert into test_status_log values (txid_current(), 'pushes', new.referral_request_id, null, new.status::text);
-      elsif new.status is distinct from old.status then
-        insert into test_status_log values (txid_current(), 'pushes', new.referral_request_id, old.status::text, new.status::text);
+      -- On insert OLD is null, so its status is logged as null.
+      if tg_op = 'INSERT' or new.status is distinct from old.status then
+        insert into test_status_log values (txid_current(), tg_table_name, (to_jsonb(new) ->> tg_argv[0])::uuid, old.status::text, new.status::text);
       end if;
       return new;
     end $$ language plpgsql;
@@ -50,17 +40,15 @@ beforeAll(async () => {
   // tables meanwhile, and holding one table's lock while waiting for the next's can deadlock.
   for (const [table, trigger, when, fn] of TRIGGERS) {
     await db().execute(
-      sql.raw(`drop trigger if exists ${trigger} on ${table}; create trigger ${trigger} ${when} on ${table} for each row execute function ${fn}();`),
+      sql.raw(`drop trigger if exists ${trigger} on ${table}; create trigger ${trigger} ${when} on ${table} for each row execute function ${fn};`),
     );
   }
-  env = await setupPushEnvironment();
-  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
 });
 afterAll(async () => {
-  await worker?.stop();
-  await env?.sbx.close();
   for (const [table, trigger] of TRIGGERS) await db().execute(sql.raw(`drop trigger if exists ${trigger} on ${table}`));
 });
+// After the triggers' hooks: set up once they exist, and stopped before they are dropped.
+const env = pushWorkerForFile();
 
 async function unaudited(referralId: string) {
   const changes = await db().execute<{ tbl: string; old_status: string | null; new_status: string; audited: boolean; actions: string[] | null }>(sql`

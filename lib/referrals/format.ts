@@ -4,7 +4,7 @@
  */
 export const DISPLAY_TIME_ZONE = "America/New_York";
 
-const dateTimeFmt = new Intl.DateTimeFormat("en-US", {
+const DATE_TIME: Intl.DateTimeFormatOptions = {
   timeZone: DISPLAY_TIME_ZONE,
   month: "short",
   day: "numeric",
@@ -12,17 +12,9 @@ const dateTimeFmt = new Intl.DateTimeFormat("en-US", {
   hour: "numeric",
   minute: "2-digit",
   timeZoneName: "short",
-});
-const secondsFmt = new Intl.DateTimeFormat("en-US", {
-  timeZone: DISPLAY_TIME_ZONE,
-  month: "short",
-  day: "numeric",
-  year: "numeric",
-  hour: "numeric",
-  minute: "2-digit",
-  second: "2-digit",
-  timeZoneName: "short",
-});
+};
+const dateTimeFmt = new Intl.DateTimeFormat("en-US", DATE_TIME);
+const secondsFmt = new Intl.DateTimeFormat("en-US", { ...DATE_TIME, second: "2-digit" });
 const shortDateTimeFmt = new Intl.DateTimeFormat("en-US", { timeZone: DISPLAY_TIME_ZONE, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 const calendarFmt = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" });
 

@@ -1,21 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor, Role } from "../auth/scopes";
-import { closeDb, getDb } from "../db";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../db";
 import { parseQueueParams } from "../validations/queue";
 import { countNewSince, getTabCounts, listQueue, openQueue } from "./queue";
-import { makeActors, makeReferral } from "../testing/referrals";
+import { makeActors, makeReferral, actorsForFile } from "../testing/referrals";
 import { claimReferral, requestPendingInfo } from "./workflow";
 
 const db = () => getDb();
-let actors: Record<Role, Actor>;
-beforeAll(async () => {
-  actors = await makeActors();
-});
-afterAll(async () => {
-  await closeDb();
-});
+const actors = actorsForFile();
 
 const view = (q: Record<string, string>) => parseQueueParams(q);
 

@@ -9,7 +9,7 @@ import { approveReferral } from "../approval/service";
 import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
 import { stopSenderBosses } from "../jobs/queue";
-import { approvalFor, newReferral, setupPushEnvironment } from "../testing/push";
+import { approvalFor, approvedAndDrawn, newReferral, setupPushEnvironment } from "../testing/push";
 import { makeActors } from "../testing/referrals";
 import { acknowledgeDisagreement, disagreements, pendingReviews, recordSecondReview, reviewsOfReferral } from "./service";
 import { DEFAULT_SECOND_REVIEW_PERCENT, getSecondReviewPercent, setSecondReviewPercent } from "./settings";
@@ -29,16 +29,8 @@ afterAll(async () => {
 });
 
 async function approved(): Promise<{ referralId: string; reviewId: string }> {
-  const ref = await newReferral();
-  const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
-  expect(r.status).toBe("success");
-  // Taken as drawn (the draw is random and tested on its own below).
-  const row = (
-    await db().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
-    select referral_request_id, id, approved_by_id, 10 from approval_revisions where referral_request_id = ${ref.id} and state = 'approved'
-    on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)
-  ).rows[0]!;
-  return { referralId: ref.id, reviewId: row.id };
+  const { ref, reviewId } = await approvedAndDrawn(env.actor);
+  return { referralId: ref.id, reviewId };
 }
 
 describe("the draw at approval", () => {

@@ -1,5 +1,7 @@
 /** A fresh database per test run on a PostgreSQL server, and its removal afterwards. */
 import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { runMigrations } from "../../db/migrate";
 
 export const testDatabaseName = () => `test_${Date.now()}_${process.pid}`;
 
@@ -37,4 +39,37 @@ export async function createTestDatabase(adminUrl: string, database: string): Pr
 /** Drops a database made by createTestDatabase, ending sessions still open on it. */
 export async function dropTestDatabase(adminUrl: string, database: string): Promise<void> {
   await withClient(adminUrl, (c) => c.query(`drop database if exists "${database}" with (force)`));
+}
+
+type Cleanup = () => unknown;
+
+/**
+ * A vitest global setup and teardown: `start` makes a database (registering, as it goes, how to
+ * undo each thing it made) and answers its URL, which is migrated and handed to the test files.
+ * A failed start or migration undoes what was made before it throws; teardown undoes the rest,
+ * last made first, each even when a later one failed.
+ */
+export function migratedTestDatabase(start: (onTeardown: (cleanup: Cleanup) => void) => Promise<string>) {
+  const cleanups: Cleanup[] = [];
+  async function teardown(): Promise<void> {
+    const cleanup = cleanups.pop();
+    if (!cleanup) return;
+    try {
+      await cleanup();
+    } finally {
+      await teardown();
+    }
+  }
+  async function setup(project: TestProject): Promise<void> {
+    try {
+      const url = await start((cleanup) => cleanups.push(cleanup));
+      await runMigrations(url);
+      project.provide("databaseUrl", url);
+    } catch (err) {
+      // Cleaned up here too, so a failed set-up leaves no cluster behind (teardown then finds nothing left).
+      await teardown().catch(() => {});
+      throw err;
+    }
+  }
+  return { setup, teardown };
 }

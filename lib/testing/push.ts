@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect } from "vitest";
 import { pushes, referralRequests } from "../../db/schema";
 import { refreshReferenceData } from "../accloud/reference-data";
 import type { FaultSpec } from "../accloud/sandbox/control";
@@ -16,7 +17,9 @@ import { ZReferralRequest, type TReferralRequest } from "../intake/schema";
 import { referencePayload } from "./fixtures";
 import { createUser } from "../auth/users";
 import type { TApprovalInput } from "../approval/schema";
+import { approveReferral } from "../approval/service";
 import type { Actor } from "../auth/scopes";
+import { startWorker, type Worker } from "../jobs/worker";
 
 /** Each test file gets its own job-queue schema, so its workers never take another file's jobs. */
 export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
@@ -28,6 +31,49 @@ export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
   const user = await createUser(getDb(), { email, name: "Test Reviewer", role: "reviewer", actor: systemActor("test") });
   const actor: Actor = { type: "user", id: user.id, email, name: "Test Reviewer", role: "reviewer", sessionId: "" };
   return { sbx, actor };
+}
+
+export type PushEnvironment = Awaited<ReturnType<typeof setupPushEnvironment>>;
+
+/**
+ * The file's push environment with an in-process worker, for all its tests: set up before the
+ * first, the worker stopped and the sandbox closed after the last. Filled in when set up, so read
+ * it inside tests and hooks.
+ */
+export function pushWorkerForFile(): PushEnvironment {
+  const env = {} as PushEnvironment;
+  let worker: Worker | undefined;
+  beforeAll(async () => {
+    Object.assign(env, await setupPushEnvironment());
+    worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await env.sbx?.close();
+  });
+  return env;
+}
+
+/**
+ * The same with the worker as a real child process (`npm run worker`'s script), so a test can
+ * crash it: `killAndRestartWorker` SIGKILLs it and starts another in its place.
+ */
+export function pushChildWorkerForFile(): { env: PushEnvironment; killAndRestartWorker: () => void } {
+  const env = {} as PushEnvironment;
+  let worker: ChildProcess | null = null;
+  beforeAll(async () => {
+    Object.assign(env, await setupPushEnvironment());
+    worker = startChildWorker(env.sbx.url);
+  });
+  afterAll(async () => {
+    killGroup(worker);
+    await env.sbx?.close();
+  });
+  const killAndRestartWorker = () => {
+    killGroup(worker);
+    worker = startChildWorker(env.sbx.url);
+  };
+  return { env, killAndRestartWorker };
 }
 
 /** A referral request like the reference one, with its own request_id and (optionally) agency client id. */
@@ -53,6 +99,22 @@ export async function newReferral(over: { clientId?: number; agencyOrgId?: strin
   const r = await ingestReferralRequest(getDb(), { payload, files, actor: systemActor("test") });
   const [row] = await getDb().select().from(referralRequests).where(eq(referralRequests.id, r.id));
   return { id: r.id, requestId: r.requestId, version: row!.version, payload };
+}
+
+/**
+ * A new referral approved by `actor`, its approval taken as drawn for a second review (the draw
+ * is random and tested on its own in lib/review/review.test.ts).
+ */
+export async function approvedAndDrawn(actor: Actor): Promise<{ ref: Awaited<ReturnType<typeof newReferral>>; reviewId: string }> {
+  const ref = await newReferral();
+  const r = await approveReferral(getDb(), actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+  expect(r.status).toBe("success");
+  const row = (
+    await getDb().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
+    select referral_request_id, id, approved_by_id, 10 from approval_revisions where referral_request_id = ${ref.id} and state = 'approved'
+    on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)
+  ).rows[0]!;
+  return { ref, reviewId: row.id };
 }
 
 export function dayFromToday(days: number): string {

@@ -1,10 +1,11 @@
 /** Vitest helpers for the reviewer UI: users per role with live sessions, referral requests per agency. */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 import { systemActor } from "../audit/record";
 import type { Actor, Role } from "../auth/scopes";
 import { createSession } from "../auth/sessions";
-import { getDb } from "../db";
+import { closeDb, getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import type { TReferralRequest } from "../intake/schema";
@@ -25,6 +26,21 @@ export async function makeUser(role: Role, opts: { password?: string } = {}): Pr
 /** One actor per role, each with a live session. */
 export async function makeActors(): Promise<Record<Role, Actor>> {
   return { reviewer: await makeUser("reviewer"), supervisor: await makeUser("supervisor"), admin: await makeUser("admin") };
+}
+
+/**
+ * One actor per role for the whole test file, made before its first test; after its last the
+ * file's database pool is closed. Filled in when made, so read it inside tests and hooks.
+ */
+export function actorsForFile(): Record<Role, Actor> {
+  const actors = {} as Record<Role, Actor>;
+  beforeAll(async () => {
+    Object.assign(actors, await makeActors());
+  });
+  afterAll(async () => {
+    await closeDb();
+  });
+  return actors;
 }
 
 /** A referral request (reference payload) for an agency of its own, so tests never see each other's rows. */

@@ -4,6 +4,7 @@
  * client refuses to send, and builders for valid payloads relative to today.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { createAccloudClient, type AccloudClient, type AccloudClientConfig } from "../accloud/client";
 import type { TAuthorizationCreate, TClientCreate, TReferralCreate, TServiceCreate } from "../accloud/schemas";
 import { createSandboxControl, type SandboxControl } from "../accloud/sandbox/control";
@@ -70,6 +71,29 @@ export async function startTestSandbox(
     return { status: res.status, body: parsed, text, headers: res.headers };
   };
   return { sandbox, url: sandbox.url, schema, client, control, raw, close: () => sandbox.close() };
+}
+
+/**
+ * One sandbox for the whole test file: started before its first test and closed after its last.
+ * The answer is filled in when the sandbox has started, so read its fields inside tests and hooks.
+ * With `resetFaults`, every test ends with no fault armed and no latency.
+ */
+export function testSandboxForFile(opts: Parameters<typeof startTestSandbox>[0] & { resetFaults?: boolean } = {}): TestSandbox {
+  const { resetFaults, ...start } = opts;
+  const t = {} as TestSandbox;
+  beforeAll(async () => {
+    Object.assign(t, await startTestSandbox(start));
+  });
+  if (resetFaults) {
+    afterEach(async () => {
+      await t.control.clearFaults();
+      await t.control.setLatency(0);
+    });
+  }
+  afterAll(async () => {
+    await t.close?.();
+  });
+  return t;
 }
 
 /** YYYY-MM-DD, `days` from today (UTC). */

@@ -3,7 +3,7 @@
  * back. Raw fetch is used wherever the typed client would refuse to send the bad request.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CANCEL_REASON_CODES } from "../schemas";
 import { OVERLAP_MESSAGE } from "./routes-authorizations";
 import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID, MIAMI_VALLEY_SUPPLIER_ID } from "./seed";
@@ -17,10 +17,10 @@ import {
   serviceBody,
   startTestSandbox,
   type RawResponse,
-  type TestSandbox,
+  testSandboxForFile,
 } from "../../testing/sandbox";
 
-let t: TestSandbox;
+const t = testSandboxForFile();
 
 const CLIENTS = "/ext/api/v2/patients/clients";
 const SERVICES = "/ext/api/v2/scheduler/services";
@@ -40,13 +40,6 @@ function omit<T extends object>(obj: T, key: keyof T): Partial<T> {
 function expectAnswer(res: RawResponse, expected: { status: number; body: unknown }) {
   expect({ status: res.status, body: res.body }).toEqual(expected);
 }
-
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t?.close();
-});
 
 async function newClient(over = {}) {
   return t.client.createClient(clientBody(over));

@@ -139,15 +139,12 @@ export async function prepareSchema(databaseUrl: string, schema: string): Promis
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query("begin");
-    // Several sandboxes (test files, a restart racing a stop) may prepare the same schema at once.
-    await client.query("select pg_advisory_xact_lock(hashtext($1))", [`accloud-sandbox:${schema}`]);
-    await client.query(ddl(schema));
-    await seedReferenceData(client);
-    await client.query("commit");
-  } catch (err) {
-    await client.query("rollback").catch(() => {});
-    throw err;
+    await inTransaction(client, async () => {
+      // Several sandboxes (test files, a restart racing a stop) may prepare the same schema at once.
+      await client.query("select pg_advisory_xact_lock(hashtext($1))", [`accloud-sandbox:${schema}`]);
+      await client.query(ddl(schema));
+      await seedReferenceData(client);
+    });
   } finally {
     await client.end();
   }
@@ -185,32 +182,31 @@ async function seedReferenceData(db: Queryable): Promise<void> {
 
 /** Back to the seed: every entity gone, identities restarted, reference data as seeded. */
 export async function resetToSeed(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  await withTx(pool, async (client) => {
     await client.query(`truncate ${ENTITY_TABLES.join(", ")} restart identity cascade`);
     await client.query("truncate suppliers, service_codes, funders, groups, branches cascade");
     await seedReferenceData(client);
-    await client.query("commit");
-  } catch (err) {
-    await client.query("rollback").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function withTx<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
+    return await inTransaction(client, () => fn(client));
+  } finally {
+    client.release();
+  }
+}
+
+/** `work` in one transaction on `client`: committed when it returns, rolled back when it throws. */
+async function inTransaction<T>(client: pg.Client | pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  try {
     await client.query("begin");
-    const result = await fn(client);
+    const result = await work();
     await client.query("commit");
     return result;
   } catch (err) {
     await client.query("rollback").catch(() => {});
     throw err;
-  } finally {
-    client.release();
   }
 }
