@@ -1,10 +1,10 @@
 /** The webhook's senders and the signed messages they delivered. */
 import { index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { tstz } from "./columns";
+import { createdAtColumn, idColumn, tstz } from "./columns";
 
 /** Senders of the webhook (AlayaConnector per environment). Only keyed hashes of secrets are kept. */
 export const apiClients = pgTable("api_clients", {
-  id: uuid("id").primaryKey().defaultRandom(),
+  id: idColumn(),
   name: text("name").notNull(),
   /** Public identifier, the Basic-auth user name. */
   key: text("key").notNull().unique(),
@@ -19,7 +19,7 @@ export const apiClients = pgTable("api_clients", {
   previousSigningSecretExpiresAt: tstz("previous_signing_secret_expires_at"),
   revokedAt: tstz("revoked_at"),
   lastUsedAt: tstz("last_used_at"),
-  createdAt: tstz("created_at").notNull().defaultNow(),
+  createdAt: createdAtColumn(),
 });
 export type ApiClient = typeof apiClients.$inferSelect;
 

@@ -8,8 +8,8 @@
  */
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { tstz } from "./columns";
-import { referralFiles, referralRequests, referralSubmissions } from "./referrals";
+import { createdAtColumn, idColumn, tstz } from "./columns";
+import { referralFiles, referralRequestColumn, referralSubmissions } from "./referrals";
 import { users } from "./users";
 import type { TApproval } from "../../lib/approval/schema";
 
@@ -20,10 +20,8 @@ export const approvalKind = pgEnum("approval_kind", ["approve", "correction", "u
 export const approvalRevisions = pgTable(
   "approval_revisions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    referralRequestId: uuid("referral_request_id")
-      .notNull()
-      .references(() => referralRequests.id),
+    id: idColumn(),
+    referralRequestId: referralRequestColumn(),
     /** 1 = the first approval; every approved update takes the next number */
     revision: integer("revision").notNull(),
     state: approvalState("state").notNull().default("draft"),
@@ -42,7 +40,7 @@ export const approvalRevisions = pgTable(
     /** reasons sent with a Marketplace revision (updates only) */
     reasons: jsonb("reasons").$type<string[]>().notNull().default([]),
     createdById: uuid("created_by_id").references(() => users.id),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
     approvedById: uuid("approved_by_id").references(() => users.id),
     approvedAt: tstz("approved_at"),
@@ -73,10 +71,8 @@ export type PushStepState = {
 export const pushes = pgTable(
   "pushes",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    referralRequestId: uuid("referral_request_id")
-      .notNull()
-      .references(() => referralRequests.id),
+    id: idColumn(),
+    referralRequestId: referralRequestColumn(),
     approvalRevisionId: uuid("approval_revision_id").references(() => approvalRevisions.id),
     kind: pushKind("kind").notNull().default("approve"),
     status: pushStatus("status").notNull().default("queued"),
@@ -92,7 +88,7 @@ export const pushes = pgTable(
     /** the job-queue schema of its jobs (JOB_QUEUE_SCHEMA): a sweeper looks only at the pushes of its own queue */
     jobQueue: text("job_queue"),
     createdById: uuid("created_by_id").references(() => users.id),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
     finishedAt: tstz("finished_at"),
   },
@@ -112,10 +108,8 @@ export const accloudLinkKind = pgEnum("accloud_link_kind", ["client", "service",
 export const accloudLinks = pgTable(
   "accloud_links",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    referralRequestId: uuid("referral_request_id")
-      .notNull()
-      .references(() => referralRequests.id),
+    id: idColumn(),
+    referralRequestId: referralRequestColumn(),
     kind: accloudLinkKind("kind").notNull(),
     /** which local thing it stands for: "client", "service", "auth:0", "referral:rev1", "file:<sha256>" */
     localKey: text("local_key").notNull(),
@@ -124,7 +118,7 @@ export const accloudLinks = pgTable(
     meta: jsonb("meta").$type<Record<string, unknown>>().notNull().default({}),
     referralFileId: uuid("referral_file_id").references(() => referralFiles.id),
     pushId: uuid("push_id").references(() => pushes.id),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [uniqueIndex("accloud_links_request_kind_key").on(t.referralRequestId, t.kind, t.localKey)],
 );
@@ -137,10 +131,8 @@ export type AccloudLink = typeof accloudLinks.$inferSelect;
 export const accloudReferralRevisions = pgTable(
   "accloud_referral_revisions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    referralRequestId: uuid("referral_request_id")
-      .notNull()
-      .references(() => referralRequests.id),
+    id: idColumn(),
+    referralRequestId: referralRequestColumn(),
     revisionGroupId: text("revision_group_id").notNull(),
     revisionNumber: integer("revision_number").notNull(),
     accloudReferralId: text("accloud_referral_id").notNull(),

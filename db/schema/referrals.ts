@@ -1,7 +1,7 @@
 /** Referral requests as received (every submission and file), the decision reasons, and the queue's counters. */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { bytea, tstz } from "./columns";
+import { bytea, createdAtColumn, idColumn, tstz } from "./columns";
 import { apiClients } from "./intake";
 import { users } from "./users";
 import type { TReferralRequest } from "../../lib/intake/schema";
@@ -30,7 +30,7 @@ export type ReferralStatus = (typeof referralStatus.enumValues)[number];
 export const referralRequests = pgTable(
   "referral_requests",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: idColumn(),
     requestId: text("request_id").notNull().unique(),
     /** true when the payload had no request_id and one was derived from its content (see README) */
     requestIdDerived: boolean("request_id_derived").notNull().default(false),
@@ -107,14 +107,18 @@ export const referralRequests = pgTable(
 );
 export type ReferralRequest = typeof referralRequests.$inferSelect;
 
+/** The request a row belongs to. */
+export const referralRequestColumn = () =>
+  uuid("referral_request_id")
+    .notNull()
+    .references(() => referralRequests.id);
+
 /** Every distinct payload received for a request_id: seq 1 is the original, later ones are amendments. */
 export const referralSubmissions = pgTable(
   "referral_submissions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    referralRequestId: uuid("referral_request_id")
-      .notNull()
-      .references(() => referralRequests.id),
+    id: idColumn(),
+    referralRequestId: referralRequestColumn(),
     seq: integer("seq").notNull(),
     /** referral_payload_hash(payload): sha256 of the jsonb's canonical text (migration 0008); equal hashes are redeliveries */
     contentHash: text("content_hash").notNull(),
@@ -136,10 +140,8 @@ export type ReferralSubmission = typeof referralSubmissions.$inferSelect;
 export const referralFiles = pgTable(
   "referral_files",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    referralRequestId: uuid("referral_request_id")
-      .notNull()
-      .references(() => referralRequests.id),
+    id: idColumn(),
+    referralRequestId: referralRequestColumn(),
     /** the agency's submission that carried the file; null for a document a reviewer added after sending */
     submissionId: uuid("submission_id").references(() => referralSubmissions.id),
     /** the reviewer who added it (null: it came with a submission) */
@@ -155,7 +157,7 @@ export const referralFiles = pgTable(
     sha256: text("sha256").notNull(),
     // STORAGE EXTERNAL (migration 0009): files are already compressed formats.
     data: bytea("data").notNull(),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [uniqueIndex("referral_files_submission_idx").on(t.submissionId, t.idx), index("referral_files_request").on(t.referralRequestId)],
 );
@@ -172,7 +174,7 @@ export const decisionReasons = pgTable(
     label: text("label").notNull(),
     active: boolean("active").notNull().default(true),
     sort: integer("sort").notNull().default(100),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [primaryKey({ columns: [t.kind, t.code] })],
 );

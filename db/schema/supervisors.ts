@@ -9,8 +9,8 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { tstz } from "./columns";
-import { referralRequests } from "./referrals";
+import { createdAtColumn, idColumn, tstz } from "./columns";
+import { referralRequestColumn, referralRequests } from "./referrals";
 import { users } from "./users";
 import { approvalRevisions } from "./push";
 
@@ -26,10 +26,8 @@ export const secondReviewVerdict = pgEnum("second_review_verdict", ["agree", "di
 export const secondReviews = pgTable(
   "second_reviews",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    referralRequestId: uuid("referral_request_id")
-      .notNull()
-      .references(() => referralRequests.id),
+    id: idColumn(),
+    referralRequestId: referralRequestColumn(),
     /** the approval drawn; one draw per approval */
     approvalRevisionId: uuid("approval_revision_id")
       .notNull()
@@ -68,7 +66,7 @@ export const notificationStatus = pgEnum("notification_status", ["queued", "sent
 export const notifications = pgTable(
   "notifications",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: idColumn(),
     /** one per event and recipient: a retried transaction or job never writes a second */
     dedupeKey: text("dedupe_key").notNull(),
     event: notificationEvent("event").notNull(),
@@ -87,7 +85,7 @@ export const notifications = pgTable(
     transport: text("transport"),
     /** the Message-ID sent (stable per notification, so a resend is recognisable) */
     messageId: text("message_id"),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     sentAt: tstz("sent_at"),
   },
   (t) => [

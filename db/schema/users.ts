@@ -1,13 +1,13 @@
 /** Staff accounts, their sign-in rate limits and their browser sessions. */
 import { bigint, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
-import { tstz } from "./columns";
+import { createdAtColumn, idColumn, tstz } from "./columns";
 
 export const userRole = pgEnum("user_role", ["reviewer", "supervisor", "admin"]);
 
 export const users = pgTable(
   "users",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: idColumn(),
     email: text("email").notNull().unique(),
     name: text("name").notNull(),
     role: userRole("role").notNull(),
@@ -20,7 +20,7 @@ export const users = pgTable(
     /** Single sign-on identity: the provider's issuer and `sub` (an e-mail can change hands; these do not). */
     oidcIssuer: text("oidc_issuer"),
     oidcSubject: text("oidc_subject"),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_oidc_identity").on(t.oidcIssuer, t.oidcSubject)],
@@ -46,13 +46,13 @@ export const signInRateLimits = pgTable("sign_in_rate_limits", {
 export const userSessions = pgTable(
   "user_sessions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: idColumn(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id),
     /** "credentials" or "oidc" */
     provider: text("provider").notNull(),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    createdAt: createdAtColumn(),
     /** last user activity (page view, action, activity heartbeat); background polling does not count */
     lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
     /** absolute end, whatever the activity */
