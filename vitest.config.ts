@@ -29,6 +29,7 @@ const NOT_ON_SERVER = [
   "lib/testing/exit-code.test.ts",
   "lib/runtime/launcher.test.ts",
   "lib/runtime/boot.test.ts",
+  "app/bench-routes.test.ts",
 ];
 
 // The server project runs on TEST_SERVER_DATABASE_URL, or on a temporary cluster from the
