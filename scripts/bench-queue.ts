@@ -146,8 +146,9 @@ try {
   targets.push(small);
 
   console.log("Checking the pages…");
-  for (const t of [big, small]) {
-    for (const q of ["", t.filtered]) {
+  // The filtered view (overdue among others) is only measured at a million: at 10,000 rows (the last 19 hours) nothing is overdue.
+  for (const [t, queries] of [[big, ["", big.filtered]], [small, [""]]] as const) {
+    for (const q of queries) {
       await check(t, `/queue/bench-baseline${q}`, true);
       await check(t, `/queue${q}`, true);
     }
