@@ -11,6 +11,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 
+import { loadAverage, printResults, result } from "./bench-lib";
+
 const N = Number(process.env.BENCH_PUSHES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 process.env.LOG_LEVEL = "error";
@@ -143,10 +145,14 @@ console.log(`${N} pushes, ${CONCURRENCY} at a time, sandbox latency 0`);
 console.log(`baseline (direct client calls): ${(N / baselineSeconds).toFixed(1)} pushes/s, ${baselineCalls} calls, ${(baselineAccloudMs / baselineCalls).toFixed(2)} ms per ACCloud call, own ms/call ${baselineOwn}`);
 console.log(`product (approve → queue → worker): ${(N / seconds).toFixed(1)} pushes/s, ${accloudCalls} calls, ${(accloudMs / accloudCalls).toFixed(2)} ms per ACCloud call, own ms/call ${ownMsPerCall} (push busy time minus ACCloud time)`);
 console.log(`ratio product/baseline pushes/s: ${(baselineSeconds / seconds).toFixed(2)}`);
+console.log(`load average: ${loadAverage()}`);
 
 await worker.stop();
 await sandbox.close();
 await closeDb();
 await pgdb.stop();
 rmSync(tmp, { recursive: true, force: true });
+result("push-own-ms-per-call", Number(ownMsPerCall), "≤10");
+result("push-ratio", baselineSeconds / seconds, "≥0.7");
+printResults();
 process.exit(0);

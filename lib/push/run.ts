@@ -7,14 +7,13 @@ import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { accloudLinks, approvalRevisions, pushes, referralRequests, referralSubmissions, type PushKind, type PushStepName, type PushStepState, type ReferralStatus } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError, type AccloudError } from "../accloud/errors";
-import { getReferenceData } from "../accloud/reference-data";
 import { ZApproval } from "../approval/schema";
 import { systemActor } from "../audit/record";
 import { type Db, type TxDb } from "../db";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
 import { refuse, transition } from "../referrals/transitions";
-import { insertLinksSql, linkKey, PushStoppedError, STEPS_BY_KIND, pendingLinkRows, withLinksSaved, type Ctx, type SentState } from "./steps";
+import { insertLinksSql, linkKey, pendingLinkRows, pushReference, PushStoppedError, STEPS_BY_KIND, withLinksSaved, type Ctx, type PushReference, type SentState } from "./steps";
 
 export { clientExternalId, PushStoppedError } from "./steps";
 
@@ -102,7 +101,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     return { status: "failed", error: "no pinned submission" };
   }
   const links = await db.select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, referral.id));
-  let refOnce: ReturnType<typeof getReferenceData> | undefined;
+  let refOnce: Promise<PushReference> | undefined;
   const sent = push.kind === "update" ? await sentState(db, referral.id, pushId) : null;
 
   const ctx: Ctx = {
@@ -124,7 +123,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     pendingLinks: [],
     authorizationIds: (push.steps.authorizations?.accloudIds ?? []).map(Number),
     fresh: false,
-    ref: () => (refOnce ??= getReferenceData(db)),
+    ref: () => (refOnce ??= pushReference(db)),
   };
   ctx.client = withLinksSaved(client, ctx);
   const statuses = PUSH_KIND_STATUS[push.kind];
