@@ -141,7 +141,10 @@ try {
 
   console.log(`\nThe webhook at a fixed offered rate of ${RATE}/s (10 connections)…`);
   const fixed = await run(e, `webhook at ${RATE}/s`, "/api/referral-requests", DURATION, { connections: 10, overallRate: RATE });
-  printTable([fixed]);
+  // The same rate on the ceilings (information): a tail they share is the machine's, not the webhook's.
+  const fixedCeiling = await run(e, `same-work at ${RATE}/s`, "/api/bench/same-work", DURATION, { connections: 10, overallRate: RATE });
+  const fixedBare = await run(e, `bare insert at ${RATE}/s`, "/api/bench/baseline", DURATION, { connections: 10, overallRate: RATE });
+  printTable([fixed, fixedCeiling, fixedBare]);
 
   console.log(`\nGrowth: a database holding ${STORED.toLocaleString("en-US")} requests (${fullDir})…`);
   full = await startApp({ port: 3210, dataDir: fullDir, keepData: true });
@@ -171,6 +174,7 @@ try {
   const errors = [...runs.get("webhook")!, fixed, ...growth.empty, ...growth.full].reduce((n, r) => n + r.errors + r.non2xx, 0);
   const ceilingErrors = [...runs.get("same-work ceiling")!, ...growth.ceilingEmpty, ...growth.ceilingFull].reduce((n, r) => n + r.errors + r.non2xx, 0);
   console.log("");
+  console.log(`per round, webhook/same-work: ${runs.get("webhook")!.map((w, i) => (w.rps / runs.get("same-work ceiling")![i]!.rps).toFixed(2)).join(", ")}`);
   console.log(`webhook/bare insert (information): ${(webhook.rps / bare.rps).toFixed(2)}; same-work ceiling errors ${ceilingErrors}`);
   console.log(`same-work ceiling at ${STORED / 1e6}M/empty (information): ${(g.ceilingFull.rps / g.ceilingEmpty.rps).toFixed(2)}`);
   console.log(`load average at the end: ${loadAverage()}`);
