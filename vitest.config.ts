@@ -31,6 +31,7 @@ const NOT_ON_SERVER = [
   "lib/runtime/boot.test.ts",
   "lib/readme.test.ts",
   "lib/standalone.test.ts",
+  "app/bench-routes.test.ts",
 ];
 
 // The server project runs on TEST_SERVER_DATABASE_URL, or on a temporary cluster from the

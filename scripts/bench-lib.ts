@@ -1,24 +1,38 @@
 /** Shared plumbing for the benchmark scripts: a production app on a private data dir, autocannon runs. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 
 export type BenchApp = { url: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> };
 
-export function buildApp(env: NodeJS.ProcessEnv): void {
-  console.log("Building (next build)…");
+/**
+ * The benchmarks' own build: BENCH_BASELINE=1 (next.config.js then makes the `*.bench.ts(x)`
+ * ceiling routes part of it) into a dist dir of its own, so the production build in `.next`
+ * (which has no bench route) is never replaced by it.
+ */
+export const BENCH_DIST_DIR = ".next-bench";
+export const benchEnv = { BENCH_BASELINE: "1", NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" };
+
+/** `next build` with benchEnv, skipped with --no-build (the last bench build is reused). */
+export function buildApp(): void {
+  process.env.NEXT_DIST_DIR = BENCH_DIST_DIR;
+  if (process.argv.includes("--no-build")) return;
+  console.log(`Building (BENCH_BASELINE=1 next build into ${BENCH_DIST_DIR})…`);
   const r = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], {
     stdio: "inherit",
-    env: { ...env, NODE_ENV: "production" },
+    env: { ...process.env, ...benchEnv, NODE_ENV: "production" },
   });
   if (r.status !== 0) throw new Error("next build failed");
 }
 
-export async function startApp(opts: { port: number; dataDir: string; extraEnv?: Record<string, string> }): Promise<BenchApp> {
-  rmSync(opts.dataDir, { recursive: true, force: true });
+/** keepData: reuse the data dir (a database seeded by an earlier run) instead of starting empty. */
+export async function startApp(opts: { port: number; dataDir: string; keepData?: boolean; extraEnv?: Record<string, string> }): Promise<BenchApp> {
+  if (!opts.keepData) rmSync(opts.dataDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...benchEnv,
     PORT: String(opts.port),
     DATA_DIR: opts.dataDir,
     SEED_DEMO_DATA: "false",
@@ -108,4 +122,19 @@ export function printTable(rows: Figures[]): void {
       `${r.name.padEnd(28)}${r.rps.toFixed(1).padStart(10)}${String(r.p50).padStart(10)}${String(r.p99).padStart(10)}${String(r.errors).padStart(10)}${String(r.non2xx).padStart(10)}`,
     );
   }
+}
+
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+
+const results: string[] = [];
+/** A figure for the closing lines: `RESULT <name> <value> <target>` (printResults prints them last). */
+export function result(name: string, value: number, target: string): void {
+  results.push(`RESULT ${name} ${Number.isInteger(value) ? value : value.toFixed(2)} ${target}`);
+}
+export function printResults(): void {
+  if (results.length) console.log(["", ...results].join("\n"));
 }

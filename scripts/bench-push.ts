@@ -7,9 +7,11 @@
  * (push time minus the time spent waiting on ACCloud, divided by the calls made).
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, chmodSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
+import { loadAverage, printResults, result } from "./bench-lib";
 
 const N = Number(process.env.BENCH_PUSHES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -132,6 +134,13 @@ const baselineCalls = accloudCalls;
 
 // The product: approvals through the queue and the worker.
 const refs = await makeReferrals(N);
+// BENCH_CPU_PROFILE_DIR=dir: a CPU profile of this phase only (approvals, queue, worker, sandbox share this process).
+const profiler = process.env.BENCH_CPU_PROFILE_DIR ? new (await import("node:inspector/promises")).Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
 const worker = await startWorker({ client, concurrency: CONCURRENCY, refreshReference: false });
 accloudMs = 0;
 accloudCalls = 0;
@@ -148,6 +157,13 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 50));
 }
 const seconds = (performance.now() - t1) / 1000;
+if (profiler) {
+  const { profile } = await profiler.post("Profiler.stop");
+  mkdirSync(process.env.BENCH_CPU_PROFILE_DIR!, { recursive: true });
+  const file = path.join(process.env.BENCH_CPU_PROFILE_DIR!, `bench-push-${Date.now()}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`CPU profile of the pushes: ${file}`);
+}
 
 // Busy time of the pushes: from the first step's start to the end, summed over all pushes.
 const busy = await getPool().query<{ ms: number }>(
@@ -164,10 +180,14 @@ console.log(
   `product (approve → queue → worker): ${(N / seconds).toFixed(1)} pushes/s, ${accloudCalls} calls, ${(accloudMs / accloudCalls).toFixed(2)} ms per ACCloud call, own ms/call ${ownMsPerCall} (push busy time minus ACCloud time)`,
 );
 console.log(`ratio product/baseline pushes/s: ${(baselineSeconds / seconds).toFixed(2)}`);
+console.log(`load average: ${loadAverage()}`);
 
 await worker.stop();
 await sandbox.close();
 await closeDb();
 await pgdb.stop();
 rmSync(tmp, { recursive: true, force: true });
+result("push-own-ms-per-call", Number(ownMsPerCall), "≤10");
+result("push-ratio", baselineSeconds / seconds, "≥0.7");
+printResults();
 process.exit(0);

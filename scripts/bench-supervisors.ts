@@ -1,7 +1,7 @@
 /**
  * `npm run bench:supervisors` (a benchmark, not a test): the turnaround dashboard over 1,000,000
  * referral requests and the audit trail over 1,000,000 events, on a production build (own
- * DATA_DIR and NEXT_DIST_DIR), each page requested one at a time by a signed-in supervisor for
+ * DATA_DIR; the benches' BENCH_BASELINE=1 build in .next-bench), each page requested one at a time by a signed-in supervisor for
  * BENCH_SECONDS, beside the bare keyset baseline page of bench:queue. Prints latency (p50, p99)
  * and req/s per page; the target is under a second for the dashboard at a million requests.
  *   BENCH_SECONDS=10 BENCH_ROWS=1000000 BENCH_EVENTS=1000000 npm run bench:supervisors [-- --no-build]
@@ -16,11 +16,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PASSWORD = "bench-password-0123";
-const distDir = ".next-bench-supervisors";
 const dataDir = path.resolve(".data/bench-supervisors");
-const baseEnv = { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" };
-if (!process.argv.includes("--no-build")) buildApp(baseEnv);
-process.env.NEXT_DIST_DIR = distDir;
+buildApp();
 
 async function signIn(url: string, email: string): Promise<string> {
   const csrfRes = await fetch(`${url}/api/auth/csrf`);
@@ -44,14 +41,7 @@ const app = await startApp({
   port: 3320,
   dataDir,
   // Sessions would lapse during the data generation and the runs otherwise.
-  extraEnv: {
-    BENCH_BASELINE: "1",
-    NEXT_DIST_DIR: distDir,
-    SEED_DEMO_DATA: "true",
-    DEMO_PASSWORD: PASSWORD,
-    WORKER_ENABLED: "false",
-    SESSION_IDLE_MINUTES: "600",
-  },
+  extraEnv: { SEED_DEMO_DATA: "true", DEMO_PASSWORD: PASSWORD, WORKER_ENABLED: "false", SESSION_IDLE_MINUTES: "600" },
 });
 try {
   const owner = JSON.parse(readFileSync(path.join(dataDir, "owner.json"), "utf8")) as { port: number };

@@ -17,14 +17,24 @@ import {
 } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError, type AccloudError } from "../accloud/errors";
-import { getReferenceData } from "../accloud/reference-data";
 import { ZApproval } from "../approval/schema";
 import { systemActor } from "../audit/record";
 import { type Db, type TxDb } from "../db";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
 import { refuse, transition } from "../referrals/transitions";
-import { linkKey, PushStoppedError, STEPS_BY_KIND, type Ctx, type SentState } from "./steps";
+import {
+  insertLinksSql,
+  linkKey,
+  pendingLinkRows,
+  pushReference,
+  PushStoppedError,
+  STEPS_BY_KIND,
+  withLinksSaved,
+  type Ctx,
+  type PushReference,
+  type SentState,
+} from "./steps";
 
 export { clientExternalId, PushStoppedError } from "./steps";
 
@@ -45,15 +55,24 @@ export const PUSH_KIND_STATUS: Record<
   documents: { waiting: ["sent", "processed"], running: null, sent: null, failed: null },
 };
 
-async function setStep(db: Db, pushId: string, step: PushStepName, patch: Partial<PushStepState>) {
-  await db.execute(sql`update pushes set steps = jsonb_set(steps, ${`{${step}}`}::text[], coalesce(steps -> ${step}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb),
-    updated_at = now() where id = ${pushId}`);
+const runningPatch = (step: PushStepName) =>
+  sql`coalesce(steps -> ${step}, '{}'::jsonb) || jsonb_build_object('status', 'running', 'attempts', coalesce((steps -> ${step} ->> 'attempts')::int, 0) + 1, 'startedAt', now(), 'error', null)`;
+
+/** A step starts: running, one attempt more. */
+async function startStep(db: Db, pushId: string, step: PushStepName) {
+  await db.execute(sql`update pushes set steps = jsonb_set(steps, ${`{${step}}`}::text[], ${runningPatch(step)}), updated_at = now() where id = ${pushId}`);
 }
 
-async function bumpStep(db: Db, pushId: string, step: PushStepName) {
-  await db.execute(sql`update pushes set steps = jsonb_set(steps, ${`{${step}}`}::text[],
-      coalesce(steps -> ${step}, '{}'::jsonb) || jsonb_build_object('status', 'running', 'attempts', coalesce((steps -> ${step} ->> 'attempts')::int, 0) + 1, 'startedAt', now(), 'error', null)),
-    updated_at = now() where id = ${pushId}`);
+/**
+ * A step's outcome, the links it returned that are not written yet, and the start of the next
+ * step, in ONE statement: a push's bookkeeping between two ACCloud calls is one round trip.
+ */
+async function endStep(db: Db, ctx: Ctx, step: PushStepName, patch: Partial<PushStepState>, next: PushStepName | null) {
+  const ended = sql`jsonb_set(steps, ${`{${step}}`}::text[], coalesce(steps -> ${step}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb)`;
+  const steps = next ? sql`jsonb_set(${ended}, ${`{${next}}`}::text[], ${runningPatch(next)})` : ended;
+  await db.execute(sql`with links as (${insertLinksSql(ctx, pendingLinkRows(ctx))})
+    update pushes set steps = ${steps}, updated_at = now() where id = ${ctx.pushId}`);
+  ctx.pendingLinks = [];
 }
 
 /** What ACCloud holds: the approval, submission and authorization ids of the last approve or update that was sent. */
@@ -120,7 +139,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     return { status: "failed", error: "no pinned submission" };
   }
   const links = await db.select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, referral.id));
-  let refOnce: ReturnType<typeof getReferenceData> | undefined;
+  let refOnce: Promise<PushReference> | undefined;
   const sent = push.kind === "update" ? await sentState(db, referral.id, pushId) : null;
 
   const ctx: Ctx = {
@@ -139,10 +158,12 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     input: push.input,
     links: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.accloudId])),
     linkMeta: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.meta as Record<string, unknown>])),
+    pendingLinks: [],
     authorizationIds: (push.steps.authorizations?.accloudIds ?? []).map(Number),
     fresh: false,
-    ref: () => (refOnce ??= getReferenceData(db)),
+    ref: () => (refOnce ??= pushReference(db)),
   };
+  ctx.client = withLinksSaved(client, ctx);
   const statuses = PUSH_KIND_STATUS[push.kind];
 
   const started = await transition(db, actor, {
@@ -166,19 +187,18 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   });
   if (started.status !== "success") return { status: "skipped", reason: started.message };
 
-  for (const [name, run] of STEPS_BY_KIND[push.kind]) {
-    const state = push.steps[name];
-    if (state?.status === "done") continue;
-    ctx.fresh = (state?.attempts ?? 0) === 0;
-    await bumpStep(db, pushId, name);
+  const remaining = STEPS_BY_KIND[push.kind].filter(([name]) => push.steps[name]?.status !== "done");
+  if (remaining[0]) await startStep(db, pushId, remaining[0][0]);
+  for (const [i, [name, run]] of remaining.entries()) {
+    ctx.fresh = (push.steps[name]?.attempts ?? 0) === 0;
     try {
       const ids = await run(ctx);
-      await setStep(db, pushId, name, { status: "done", accloudIds: ids, finishedAt: new Date().toISOString(), error: null });
+      await endStep(db, ctx, name, { status: "done", accloudIds: ids, finishedAt: new Date().toISOString(), error: null }, remaining[i + 1]?.[0] ?? null);
       log.info(`push=${pushId} kind=${push.kind} step=${name} done`);
     } catch (err) {
       const message = describeError(err);
       const retryable = isAccloudError(err) ? err.retryable : !(err instanceof PushStoppedError);
-      await setStep(db, pushId, name, { status: "failed", error: message });
+      await endStep(db, ctx, name, { status: "failed", error: message }, null);
       // ACCloud's own message goes to the reviewer (the push row), not to logs: it could echo a value.
       const brief = isAccloudError(err) ? `${err.kind} ${err.status ?? ""} ${err.method} ${err.path}` : (err as Error).name;
       log.warn(`push=${pushId} kind=${push.kind} step=${name} ${retryable ? "will retry" : "stopped"}: ${brief}`);

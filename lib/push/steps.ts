@@ -13,7 +13,6 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import {
-  accloudLinks,
   accloudReferralRevisions,
   approvalRevisions,
   referralFiles,
@@ -25,7 +24,6 @@ import {
 } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError } from "../accloud/errors";
-import type { getReferenceData } from "../accloud/reference-data";
 import type { TAuthorization, TAuthorizationCreate, TReferralDetail, TReferralListItem } from "../accloud/schemas";
 import { authorizationPutBody, planAuthorizations } from "../approval/plan";
 import type { TApproval } from "../approval/schema";
@@ -61,13 +59,31 @@ export type Ctx = {
   input: PushInput;
   links: Map<string, string>;
   linkMeta: Map<string, Record<string, unknown>>;
+  /** links returned by ACCloud and not written yet: written before the next ACCloud call, or with the step's own record */
+  pendingLinks: PendingLink[];
   /** the authorization ids this push leaves on the referral (from its authorizations step) */
   authorizationIds: number[];
   /** true on a step's first attempt: no earlier call of this push can have applied it */
   fresh: boolean;
-  /** ACCloud reference data, read once per run */
-  ref: () => ReturnType<typeof getReferenceData>;
+  /** what the steps read of ACCloud's reference data (the CSI group, the service codes), read once per run */
+  ref: () => Promise<PushReference>;
 };
+
+export type PushReference = { csiGroup: { id: number } | null; serviceCodes: Array<{ id: number; name: string }> };
+
+/**
+ * The reference data a push reads, in one statement: the CSI group of the last successful
+ * refresh (as getReferenceData finds it) and the service codes' names. getReferenceData's six
+ * reads, each a round trip, were a tenth of a push's statements.
+ */
+export async function pushReference(db: Db): Promise<PushReference> {
+  const res = await db.execute<{ csi_group_id: number | null; service_codes: Array<{ id: number; name: string }> }>(sql`
+    select
+      (select g.id from accloud_groups g where g.id = (select r.csi_group_id from accloud_reference_refreshes r where r.status = 'ok' order by r.id desc limit 1)) as csi_group_id,
+      (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name)), '[]'::json) from accloud_service_codes c) as service_codes`);
+  const row = res.rows[0];
+  return { csiGroup: row?.csi_group_id == null ? null : { id: row.csi_group_id }, serviceCodes: row?.service_codes ?? [] };
+}
 
 export type StepResult = Array<string | number>;
 type Step = (ctx: Ctx) => Promise<StepResult>;
@@ -78,21 +94,54 @@ type LinkKind = "client" | "service" | "authorization" | "referral" | "attachmen
 /** The agency's client id, namespaced by agency: two agencies' client 1094 never collide. */
 export const clientExternalId = (agencyOrgId: string, agencyClientId: number) => `${agencyOrgId.toLowerCase()}:${agencyClientId}`;
 
-async function saveLink(ctx: Ctx, kind: LinkKind, localKey: string, accloudId: string | number, meta: Record<string, unknown> = {}, referralFileId?: string) {
-  await ctx.db
-    .insert(accloudLinks)
-    .values({
-      referralRequestId: ctx.referralId,
-      kind,
-      localKey,
-      accloudId: String(accloudId),
-      meta,
-      pushId: ctx.pushId,
-      referralFileId: referralFileId ?? null,
-    })
-    .onConflictDoUpdate({ target: [accloudLinks.referralRequestId, accloudLinks.kind, accloudLinks.localKey], set: { accloudId: String(accloudId), meta } });
-  ctx.links.set(linkKey(kind, localKey), String(accloudId));
-  ctx.linkMeta.set(linkKey(kind, localKey), meta);
+export type PendingLink = { kind: LinkKind; localKey: string; accloudId: string; meta: Record<string, unknown>; referralFileId: string | null };
+
+/**
+ * Keeps an ACCloud id for the push. It is written before this push makes its next ACCloud call
+ * (withLinksSaved) or, when the step makes none, in the same statement as the step's record
+ * (lib/push/run.ts): either way before anything could create a second entity, and in one round
+ * trip fewer than an insert of its own.
+ */
+function saveLink(ctx: Ctx, kind: LinkKind, localKey: string, accloudId: string | number, meta: Record<string, unknown> = {}, referralFileId?: string) {
+  const key = linkKey(kind, localKey);
+  ctx.pendingLinks = ctx.pendingLinks.filter((l) => linkKey(l.kind, l.localKey) !== key);
+  ctx.pendingLinks.push({ kind, localKey, accloudId: String(accloudId), meta, referralFileId: referralFileId ?? null });
+  ctx.links.set(key, String(accloudId));
+  ctx.linkMeta.set(key, meta);
+}
+
+/** The pending links as one statement's rows (jsonb_to_recordset); the caller empties ctx.pendingLinks once they are written. */
+export function pendingLinkRows(ctx: Ctx): string {
+  return JSON.stringify(
+    ctx.pendingLinks.map((l) => ({ kind: l.kind, local_key: l.localKey, accloud_id: l.accloudId, meta: l.meta, referral_file_id: l.referralFileId })),
+  );
+}
+
+/** The insert of pending links (a CTE of the step's record, or alone): a repeated key takes the new id, as saveLink did. */
+export const insertLinksSql = (ctx: Pick<Ctx, "referralId" | "pushId">, rows: string) => sql`
+  insert into accloud_links (referral_request_id, kind, local_key, accloud_id, meta, push_id, referral_file_id)
+  select ${ctx.referralId}::uuid, x.kind::accloud_link_kind, x.local_key, x.accloud_id, x.meta, ${ctx.pushId}::uuid, x.referral_file_id
+  from jsonb_to_recordset(${rows}::jsonb) as x(kind text, local_key text, accloud_id text, meta jsonb, referral_file_id uuid)
+  on conflict (referral_request_id, kind, local_key) do update set accloud_id = excluded.accloud_id, meta = excluded.meta`;
+
+async function flushLinks(ctx: Ctx): Promise<void> {
+  if (!ctx.pendingLinks.length) return;
+  await ctx.db.execute(insertLinksSql(ctx, pendingLinkRows(ctx)));
+  ctx.pendingLinks = [];
+}
+
+/** The ACCloud client of a push: every call first writes the links earlier calls returned. */
+export function withLinksSaved(client: AccloudClient, ctx: Ctx): AccloudClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        await flushLinks(ctx);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }
 
 const linked = (ctx: Ctx, kind: LinkKind, localKey: string) => ctx.links.get(linkKey(kind, localKey));
@@ -177,7 +226,7 @@ async function stepClient(ctx: Ctx): Promise<StepResult> {
       }),
     ctx.fresh,
   );
-  await saveLink(ctx, "client", "client", found.id, { externalId });
+  saveLink(ctx, "client", "client", found.id, { externalId });
   return [found.id];
 }
 
@@ -211,7 +260,7 @@ async function stepService(ctx: Ctx): Promise<StepResult> {
       }),
     ctx.fresh,
   );
-  await saveLink(ctx, "service", "service", found.id);
+  saveLink(ctx, "service", "service", found.id);
   return [found.id];
 }
 
@@ -244,7 +293,7 @@ async function createOrFindAuthorization(ctx: Ctx, key: string, index: number, b
     : await ctx.client.listAllAuthorizations({ start_at_from: body.start_at, start_at_to: body.start_at, client_id: clientIdOf(ctx), service_id: [serviceId] });
   const match = candidates.find((c) => !taken.has(String(c.id)) && (c.service_ids ?? []).includes(serviceId) && sameAuthorization(c, body));
   const id = match ? match.id : (await ctx.client.createAuthorization(body)).id;
-  await saveLink(ctx, "authorization", key, id, { index });
+  saveLink(ctx, "authorization", key, id, { index });
   return id;
 }
 
@@ -318,8 +367,8 @@ export async function recordRevision(
 
 async function saveReferral(ctx: Ctx, localKey: string, detail: { referral: TReferralDetail["referral"]; revision?: Revision | null }) {
   const meta = { revisionGroupId: detail.revision?.revision_group_id ?? null, revisionNumber: detail.revision?.revision_number ?? 1 };
-  await saveLink(ctx, "referral", localKey, detail.referral.id, meta);
-  await saveLink(ctx, "referral", "latest", detail.referral.id, meta);
+  saveLink(ctx, "referral", localKey, detail.referral.id, meta);
+  saveLink(ctx, "referral", "latest", detail.referral.id, meta);
   await recordRevision(ctx.db, ctx.referralId, detail);
   await ctx.db
     .update(approvalRevisions)
@@ -456,7 +505,7 @@ async function stepAttachments(ctx: Ctx): Promise<StepResult> {
       if (!(isAccloudError(err) && err.isConflict)) throw err;
       filepath = `(already attached) ${f.safeName}`;
     }
-    await saveLink(ctx, "attachment", key, filepath, { name: f.safeName }, f.id);
+    saveLink(ctx, "attachment", key, filepath, { name: f.safeName }, f.id);
     paths.push(filepath);
   }
   return paths;

@@ -15,7 +15,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -30,52 +30,11 @@ import type { Db } from "../db";
 import { DEMO_USERS } from "../demo/seed";
 import { approvalFor, dayFromToday } from "../testing/push";
 import { referencePayload } from "../testing/fixtures";
+import { distDir, ensureBuild } from "../testing/build";
 import { createTestDatabase, dropTestDatabase } from "../testing/database";
 import { createUser } from "../auth/users";
 
 const root = process.cwd();
-const distDir = path.resolve(root, process.env.NEXT_DIST_DIR || ".next");
-
-/** Newest modification time of what goes into the build (sources, config; not tests). */
-function newestSource(): number {
-  let newest = 0;
-  const visit = (p: string) => {
-    const s = statSync(p);
-    if (s.isDirectory()) {
-      for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "testing" && !e.startsWith(".")) visit(path.join(p, e));
-    } else if (!/\.test\.tsx?$/.test(p)) newest = Math.max(newest, s.mtimeMs);
-  };
-  for (const d of [
-    "app",
-    "components",
-    "lib",
-    "db/schema",
-    "db/schema.ts",
-    "proxy.ts",
-    "instrumentation.ts",
-    "next.config.js",
-    "postcss.config.mjs",
-    "tsconfig.json",
-    "package-lock.json",
-  ]) {
-    if (existsSync(path.join(root, d))) visit(path.join(root, d));
-  }
-  return newest;
-}
-
-/** The production build the launchers serve: reused when up to date, else made once. */
-async function ensureBuild(): Promise<void> {
-  const buildId = path.join(distDir, "BUILD_ID");
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource()) return;
-  console.log(`[cluster] ${existsSync(buildId) ? "sources changed since the build" : "no production build yet"}: running \`next build\`…`);
-  // Not spawnSync: the test worker must keep answering Vitest meanwhile.
-  const build = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  const code = await new Promise<number | null>((resolve) => build.once("exit", resolve));
-  if (code !== 0) throw new Error("next build failed");
-}
 
 type Proc = { name: string; child: ChildProcess; output: () => string; printed: (text: string) => Promise<void>; exited: Promise<number | null> };
 
@@ -165,7 +124,7 @@ async function query<T extends pg.QueryResultRow>(text: string, values: unknown[
 }
 
 beforeAll(async () => {
-  await ensureBuild();
+  await ensureBuild("cluster");
 
   // A new database of the server, owned by the test's role (the owner), and a role of the app's own.
   ownerUrl = (await createTestDatabase(adminUrl, database)).url;

@@ -1,14 +1,13 @@
-import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getPool } from "@/lib/db";
 
 /**
- * Baseline for `npm run bench:queue`: the first 50 rows of a status by keyset, rendered as a
- * bare table, no session, no counts, no audit. Exists only when BENCH_BASELINE=1; else 404.
+ * The bare baseline of the bench scripts: the first 50 rows of a status by keyset, rendered as
+ * a bare table, no session, no layout of the app, no counts, no audit. Only in a build made
+ * with BENCH_BASELINE=1.
  */
 export default async function QueueBaselinePage() {
   await connection();
-  if (process.env.BENCH_BASELINE !== "1") notFound();
   const { rows } = await getPool().query<{ id: string; first: string; last: string; agency: string; service: string | null; received: Date }>(
     `select id, client_first_name as first, client_last_name as last, agency_name as agency, service_requested as service, received_at as received
      from referral_requests where status = 'new' order by received_at desc, id desc limit 50`,

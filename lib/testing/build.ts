@@ -1,0 +1,50 @@
+/**
+ * The production build the tests that need one read or serve (`npm test` makes it before
+ * Vitest): reused when it is newer than every source that goes into it, else made once.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+const root = process.cwd();
+export const distDir = path.resolve(root, process.env.NEXT_DIST_DIR || ".next");
+
+/** Newest modification time of what goes into the build (sources, config; not tests). */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    const s = statSync(p);
+    if (s.isDirectory()) {
+      for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "testing" && !e.startsWith(".")) visit(path.join(p, e));
+    } else if (!/\.test\.tsx?$/.test(p)) newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const d of [
+    "app",
+    "components",
+    "lib",
+    "db/schema",
+    "db/schema.ts",
+    "proxy.ts",
+    "instrumentation.ts",
+    "next.config.js",
+    "postcss.config.mjs",
+    "tsconfig.json",
+    "package-lock.json",
+  ]) {
+    if (existsSync(path.join(root, d))) visit(path.join(root, d));
+  }
+  return newest;
+}
+
+/** `next build` as `npm test` runs it (the environment's BENCH_BASELINE is not passed on: that is the benchmarks' build). */
+export async function ensureBuild(label: string): Promise<void> {
+  const buildId = path.join(distDir, "BUILD_ID");
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource()) return;
+  console.log(`[${label}] ${existsSync(buildId) ? "sources changed since the build" : "no production build yet"}: running \`next build\`…`);
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  delete env.BENCH_BASELINE;
+  // Not spawnSync: the test worker must keep answering Vitest meanwhile.
+  const build = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { stdio: ["ignore", "inherit", "inherit"], env });
+  const code = await new Promise<number | null>((resolve) => build.once("exit", resolve));
+  if (code !== 0) throw new Error("next build failed");
+}
