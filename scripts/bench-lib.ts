@@ -138,3 +138,22 @@ export function result(name: string, value: number, target: string): void {
 export function printResults(): void {
   if (results.length) console.log(["", ...results].join("\n"));
 }
+
+/** Signs in with the credentials provider as a browser would; the session cookie. */
+export async function signIn(url: string, email: string, password: string): Promise<string> {
+  const csrfRes = await fetch(`${url}/api/auth/csrf`);
+  const jar = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const res = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/queue" }),
+  });
+  const session = res.headers.getSetCookie().find((c) => c.startsWith("authjs.session-token="));
+  if (!session) throw new Error(`sign-in failed (${res.status})`);
+  return session.split(";")[0]!;
+}

@@ -23,6 +23,7 @@ import {
   printResults,
   printTable,
   result,
+  signIn,
   startApp,
   type BenchApp,
   type Figures,
@@ -67,24 +68,6 @@ async function generate(client: pg.Client, reviewerId: string, rows: number): Pr
   console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s; trigger-kept total: ${counts.rows[0]?.n}`);
 }
 
-async function signIn(url: string, email: string): Promise<string> {
-  const csrfRes = await fetch(`${url}/api/auth/csrf`);
-  const jar = csrfRes.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const res = await fetch(`${url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
-    body: new URLSearchParams({ csrfToken, email, password: PASSWORD, callbackUrl: "/queue" }),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("authjs.session-token="));
-  if (!session) throw new Error(`sign-in failed (${res.status})`);
-  return session.split(";")[0]!;
-}
-
 /** First-load JS of a route, gzip KB (Next 16 lists the chunks; gzip is measured here as a browser receives them). */
 function firstLoadKb(route: string): number {
   const stats = JSON.parse(readFileSync(path.join(BENCH_DIST_DIR, "diagnostics", "route-bundle-stats.json"), "utf8")) as Array<{
@@ -127,7 +110,7 @@ async function open(port: number, dataDir: string, rows: number, keepData: boole
     const detail = await client.query<{ id: string }>(
       "select id from referral_requests where request_id not like 'bench-%' and status = 'new' order by received_at desc limit 1",
     );
-    const cookie = await signIn(app.url, "reviewer@demo.test");
+    const cookie = await signIn(app.url, PASSWORD, "reviewer@demo.test");
     return {
       app,
       cookie,

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { buildApp, cannon, printTable, startApp, type Figures } from "./bench-lib";
+import { buildApp, cannon, printTable, signIn, startApp, type Figures } from "./bench-lib";
 import { generateAuditEvents, generateReferrals } from "./bench-supervisors-data";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -18,24 +18,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PASSWORD = "bench-password-0123";
 const dataDir = path.resolve(".data/bench-supervisors");
 buildApp();
-
-async function signIn(url: string, email: string): Promise<string> {
-  const csrfRes = await fetch(`${url}/api/auth/csrf`);
-  const jar = csrfRes.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const res = await fetch(`${url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
-    body: new URLSearchParams({ csrfToken, email, password: PASSWORD, callbackUrl: "/queue" }),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("authjs.session-token="));
-  if (!session) throw new Error(`sign-in failed (${res.status})`);
-  return session.split(";")[0]!;
-}
 
 const app = await startApp({
   port: 3320,
@@ -73,7 +55,7 @@ try {
   ).rows[0]!.entity_id;
   await client.end();
 
-  const cookie = await signIn(app.url, "supervisor@demo.test");
+  const cookie = await signIn(app.url, PASSWORD, "supervisor@demo.test");
   const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
   const pages: Array<[string, string, boolean]> = [
     ["baseline (50 rows keyset)", "/bench/queue-baseline", false],

@@ -3,6 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState, useTransition } from "react";
 import { useActionForm } from "@/components/ui/use-action-form";
+import { ActionButton } from "@/components/ui/action-button";
 import { FormField } from "@/components/ui/form-field";
 import { ZCreateApiClient, type TCreateApiClient } from "@/lib/validations/supervisors";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
@@ -143,20 +144,17 @@ function Row({
             {confirming ? (
               <div className="flex flex-wrap items-center gap-2">
                 <span className="text-sm">Refuse every delivery with this key?</span>
-                <button
-                  type="button"
+                <ActionButton
+                  action={() => revokeApiClientAction({ id: c.id })}
+                  busy="Yes, revoke"
                   className={btnDanger}
-                  disabled={pending}
-                  onClick={() =>
-                    start(async () => {
-                      const res = await revokeApiClientAction({ id: c.id });
-                      onMessage({ ok: res.status === "success", text: res.message ?? "" });
-                      setConfirming(false);
-                    })
-                  }
+                  onResult={(res) => {
+                    onMessage({ ok: res.status === "success", text: res.message ?? "" });
+                    setConfirming(false);
+                  }}
                 >
                   Yes, revoke
-                </button>
+                </ActionButton>
                 <button type="button" className={btnSmall} onClick={() => setConfirming(false)}>
                   Keep it
                 </button>
