@@ -23,7 +23,7 @@ export function SecondReviewShare({ percent }: { percent: number }) {
     },
   });
   return (
-    <form noValidate aria-label="Share of approvals drawn for a second review" className="flex flex-wrap items-end gap-3" onSubmit={onSubmit}>
+    <form noValidate aria-label="Share of approvals drawn for a second review" className="flex flex-wrap items-start gap-3" onSubmit={onSubmit}>
       <FormField
         id="second-review-percent"
         label="Share of approvals drawn (%)"
@@ -33,9 +33,11 @@ export function SecondReviewShare({ percent }: { percent: number }) {
       >
         {(c) => <input inputMode="numeric" {...form.register("percent")} {...c} />}
       </FormField>
-      <button type="submit" className={btnPrimary} disabled={pending}>
-        Save
-      </button>
+      <div className="pt-6">
+        <button type="submit" className={btnPrimary} disabled={pending}>
+          Save
+        </button>
+      </div>
       <p aria-live="polite" className="w-full text-sm text-green-800">
         {message}
       </p>

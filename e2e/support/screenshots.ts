@@ -25,11 +25,35 @@ export async function takeScreenshot(page: Page, name: string, { fullPage = true
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage });
 }
 
+/**
+ * The page fits its width: nothing makes the whole page scroll sideways (wide tables scroll in
+ * their own region). On failure, the elements that stick out are named.
+ */
+export async function expectNoSidewaysScroll(page: Page, label: string): Promise<void> {
+  const out = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width + 1) return [];
+    const inScroller = (el: Element) => {
+      for (let p = el.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true;
+      return false;
+    };
+    return Array.from(document.body.querySelectorAll("*"))
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !inScroller(el))
+      .slice(0, 5)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${String(el.getAttribute("class") ?? "").slice(0, 60)} right=${Math.round(el.getBoundingClientRect().right)}`,
+      );
+  });
+  expect(out, `${label}: sticks out of the page's width`).toEqual([]);
+}
+
 /** Axe and a full-page screenshot at desktop width and then at phone width; the page is left at desktop width. */
 export async function expectAccessibleAtBothWidths(page: Page, name: string): Promise<void> {
   for (const size of [DESKTOP, PHONE]) {
     await page.setViewportSize(size);
     await expectAccessible(page, `${name}@${size.width}`);
+    await expectNoSidewaysScroll(page, `${name}@${size.width}`);
     await takeScreenshot(page, `${name}-${size.width}`);
   }
   await page.setViewportSize(DESKTOP);
