@@ -14,7 +14,7 @@ export function NavLinks({ links }: { links: Array<{ href: string; label: string
             <Link
               href={l.href}
               aria-current={current ? "page" : undefined}
-              className={`rounded-md px-2.5 py-1.5 text-sm font-medium ${current ? "bg-blue-50 text-blue-900" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"}`}
+              className={`rounded-md px-2 py-1.5 text-sm sm:px-2.5 font-medium ${current ? "bg-blue-50 text-blue-900" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"}`}
             >
               {l.label}
             </Link>
