@@ -2,6 +2,7 @@
 
 import type { FieldPath, UseFormRegister } from "react-hook-form";
 import type { TApprovalInput } from "@/lib/approval/schema";
+import { Options } from "@/components/ui/form-field";
 import { errorText, input, label } from "@/components/ui/styles";
 
 /** The approval editor's labelled inputs, each with its error line (aria-describedby). */
@@ -33,6 +34,38 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
   );
 }
 
+/** A labelled control of the editor with its hint and its live error line (always present, so a new error is announced). */
+function EditorField({
+  id,
+  label: text,
+  labelClassName = label,
+  hint,
+  message,
+  children,
+}: {
+  id: string;
+  label: React.ReactNode;
+  labelClassName?: string;
+  hint?: string;
+  message?: string;
+  children: (aria: { id: string; "aria-invalid"?: true; "aria-describedby": string }) => React.ReactNode;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className={labelClassName}>
+        {text}
+      </label>
+      {children({ id, "aria-invalid": message ? true : undefined, "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}` })}
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={id} message={message} />
+    </div>
+  );
+}
+
 export function TextField({
   id,
   label: text,
@@ -49,25 +82,9 @@ export function TextField({
   hint?: string;
 }) {
   return (
-    <div>
-      <label htmlFor={id} className={label}>
-        {text}
-      </label>
-      <input
-        id={id}
-        type={type}
-        className={`${input} mt-1`}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={`${id}-error${hint ? ` ${id}-hint` : ""}`}
-        {...register(id as FieldPath<TApprovalInput>)}
-      />
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={id} message={message} />
-    </div>
+    <EditorField id={id} label={text} hint={hint} message={message}>
+      {(aria) => <input type={type} className={`${input} mt-1`} {...aria} {...register(id as FieldPath<TApprovalInput>)} />}
+    </EditorField>
   );
 }
 
@@ -87,24 +104,29 @@ export function NumberField({
   compact?: boolean;
 }) {
   return (
-    <div>
-      <label htmlFor={id} className={compact ? "block text-xs font-medium text-slate-800" : label}>
-        <span aria-hidden={fullLabel ? true : undefined}>{text}</span>
-        {fullLabel ? <span className="sr-only">{fullLabel}</span> : null}
-      </label>
-      <input
-        id={id}
-        type="number"
-        inputMode="decimal"
-        min={0}
-        step="any"
-        className={`${input} mt-1 ${compact ? "px-2" : ""}`}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={`${id}-error`}
-        {...register(id as FieldPath<TApprovalInput>, { setValueAs: (v: unknown) => (v === "" || v === null || v === undefined ? undefined : Number(v)) })}
-      />
-      <FieldError id={id} message={message} />
-    </div>
+    <EditorField
+      id={id}
+      label={
+        <>
+          <span aria-hidden={fullLabel ? true : undefined}>{text}</span>
+          {fullLabel ? <span className="sr-only">{fullLabel}</span> : null}
+        </>
+      }
+      labelClassName={compact ? "block text-xs font-medium text-slate-800" : label}
+      message={message}
+    >
+      {(aria) => (
+        <input
+          type="number"
+          inputMode="decimal"
+          min={0}
+          step="any"
+          className={`${input} mt-1 ${compact ? "px-2" : ""}`}
+          {...aria}
+          {...register(id as FieldPath<TApprovalInput>, { setValueAs: num })}
+        />
+      )}
+    </EditorField>
   );
 }
 
@@ -122,25 +144,12 @@ export function SelectField({
   message?: string;
 }) {
   return (
-    <div>
-      <label htmlFor={id} className={label}>
-        {text}
-      </label>
-      <select
-        id={id}
-        className={`${input} mt-1`}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={`${id}-error`}
-        {...register(id as FieldPath<TApprovalInput>)}
-      >
-        <option value="">Choose…</option>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-      <FieldError id={id} message={message} />
-    </div>
+    <EditorField id={id} label={text} message={message}>
+      {(aria) => (
+        <select className={`${input} mt-1`} {...aria} {...register(id as FieldPath<TApprovalInput>)}>
+          <Options items={[["", "Choose…"], ...options.map((o) => [o.id, o.name] as const)]} />
+        </select>
+      )}
+    </EditorField>
   );
 }

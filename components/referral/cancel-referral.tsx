@@ -7,7 +7,7 @@ import { useState, useTransition } from "react";
 import { useModal } from "@/components/use-modal";
 import { useForm, useWatch } from "react-hook-form";
 import { cancelReferralAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, Options } from "@/components/ui/form-field";
 import { btnDanger, btnSecondary } from "@/components/ui/styles";
 import { CANCEL_REASONS, CANCEL_REASON_LABELS, ZCancelReferral, type TCancelReferralInput } from "@/lib/validations/lifecycle";
 
@@ -67,11 +67,7 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
                 <option value="" disabled>
                   Choose a reason…
                 </option>
-                {CANCEL_REASONS.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.label}
-                  </option>
-                ))}
+                <Options items={CANCEL_REASONS.map((r) => [r.code, r.label] as const)} />
               </select>
             )}
           </FormField>

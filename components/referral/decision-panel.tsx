@@ -6,7 +6,7 @@ import { useState } from "react";
 import { type DefaultValues, type FieldValues, type Resolver, type UseFormReturn } from "react-hook-form";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { dismissAmendmentAction, pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, Options } from "@/components/ui/form-field";
 import { btnDanger, btnPrimary, btnSecondary } from "@/components/ui/styles";
 import type { ReferralSnapshot } from "@/lib/referrals/detail";
 import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
@@ -149,12 +149,7 @@ function RejectForm({ id, version, reasons, onDone }: FormProps & { reasons: Rea
           <FormField id="reject-reason" label="Reason" error={errors.reasonCode?.message}>
             {(c) => (
               <select {...register("reasonCode")} {...c}>
-                <option value="">Choose a reason…</option>
-                {reasons.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.label}
-                  </option>
-                ))}
+                <Options items={[["", "Choose a reason…"], ...reasons.map((r) => [r.code, r.label] as const)]} />
               </select>
             )}
           </FormField>

@@ -1,40 +1,41 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import type { ZodType } from "zod";
 import { runAction } from "@/lib/auth/action";
+import type { Actor } from "@/lib/auth/actors";
+import type { ActionResult } from "@/lib/validations/action-result";
 import { getDb } from "@/lib/db";
 import { dismissAmendment, rejectReferral, reopenReferral, requestPendingInfo } from "@/lib/referrals/workflow";
 import * as decisions from "@/lib/validations/decisions";
 
-function refresh(id: string) {
-  revalidatePath(`/referrals/${id}`);
-  revalidatePath("/queue");
+/** A decision on one referral: checked, made by the transition path, then the page and the queue read again. */
+async function decide<T extends { id: string }, R extends ActionResult<unknown>>(
+  name: string,
+  schema: ZodType<T>,
+  input: T,
+  make: (db: ReturnType<typeof getDb>, actor: Actor, data: T) => Promise<R>,
+) {
+  const result = await runAction(name, "referral:decide", schema, input, (actor, data) => make(getDb(), actor, data));
+  if (result.status === "success") {
+    revalidatePath(`/referrals/${input.id}`);
+    revalidatePath("/queue");
+  }
+  return result;
 }
 
 export async function rejectReferralAction(input: decisions.TRejectInput) {
-  const result = await runAction("reject", "referral:decide", decisions.ZRejectInput, input, (actor, data) => rejectReferral(getDb(), actor, data));
-  if (result.status === "success") refresh(input.id);
-  return result;
+  return decide("reject", decisions.ZRejectInput, input, rejectReferral);
 }
 
 export async function pendingInfoAction(input: decisions.TPendingInfoInput) {
-  const result = await runAction("pending info", "referral:decide", decisions.ZPendingInfoInput, input, (actor, data) =>
-    requestPendingInfo(getDb(), actor, data),
-  );
-  if (result.status === "success") refresh(input.id);
-  return result;
+  return decide("pending info", decisions.ZPendingInfoInput, input, requestPendingInfo);
 }
 
 export async function reopenReferralAction(input: decisions.TReopenInput) {
-  const result = await runAction("reopen", "referral:decide", decisions.ZReopenInput, input, (actor, data) => reopenReferral(getDb(), actor, data));
-  if (result.status === "success") refresh(input.id);
-  return result;
+  return decide("reopen", decisions.ZReopenInput, input, reopenReferral);
 }
 
 export async function dismissAmendmentAction(input: decisions.TDismissAmendmentInput) {
-  const result = await runAction("dismiss amendment", "referral:decide", decisions.ZDismissAmendmentInput, input, (actor, data) =>
-    dismissAmendment(getDb(), actor, data),
-  );
-  if (result.status === "success") refresh(input.id);
-  return result;
+  return decide("dismiss amendment", decisions.ZDismissAmendmentInput, input, dismissAmendment);
 }
