@@ -12,25 +12,14 @@ import {
   type ExistingAuthorization,
 } from "../accloud/authorization-rules";
 import { OVERLAP_MESSAGE } from "../accloud/sandbox/routes-authorizations";
+import { approvalInput } from "../testing/fixtures";
 import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../testing/sandbox";
 import { editorPath, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput, type TAuthorizationDraft } from "./schema";
 import { toAccloudAuthorization } from "./to-accloud";
 
 const AUTHS = "/ext/api/v2/scheduler/authorizations";
 
-function approval(over: Partial<TApprovalInput> = {}): TApprovalInput {
-  return {
-    careType: "nursing",
-    serviceCodeId: 48,
-    funderId: 9,
-    startDate: isoDay(1),
-    endDate: isoDay(30),
-    supplyPersonaId: "91c79089-a3ca-4cca-acf4-52fc1f1302c6",
-    caseManager: { name: "Casey" },
-    authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1 }, firstDayOfWeek: 6 }],
-    ...over,
-  };
-}
+const approval = approvalInput;
 const auth = (over: Partial<TAuthorizationDraft>): TAuthorizationDraft => ({ ruleType: "HOURS", ruleMode: "daily", weekdays: {}, firstDayOfWeek: 6, ...over });
 
 const issuesOf = (input: TApprovalInput) => {

@@ -2,23 +2,12 @@ import { describe, expect, it } from "vitest";
 import { prefillApproval, suggestRule, matchServiceCode } from "./prefill";
 import { previewRules } from "./preview";
 import { ZApproval, type TApprovalInput } from "./schema";
-import { referencePayload } from "../testing/fixtures";
+import { approvalInput, referencePayload } from "../testing/fixtures";
+import { isoDay } from "../testing/sandbox";
 
-const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const future = isoDay;
 
-function valid(over: Partial<TApprovalInput> = {}): TApprovalInput {
-  return {
-    careType: "nursing",
-    serviceCodeId: 48,
-    funderId: 9,
-    startDate: future(1),
-    endDate: future(30),
-    supplyPersonaId: "91c79089-a3ca-4cca-acf4-52fc1f1302c6",
-    caseManager: { name: "Casey" },
-    authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1 }, firstDayOfWeek: 6 }],
-    ...over,
-  };
-}
+const valid = approvalInput;
 
 const issuesOf = (input: TApprovalInput) => {
   const r = ZApproval.safeParse(input);

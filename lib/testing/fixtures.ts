@@ -4,6 +4,8 @@ import { systemActor } from "../audit/record";
 import { getDb } from "../db";
 import type { TReferralRequest } from "../intake/schema";
 import { readReferencePayload } from "../reference";
+import type { TApprovalInput } from "../approval/schema";
+import { isoDay } from "./sandbox";
 
 /** reference/new_referral_request_payload.json, a fresh copy per call. */
 export const referencePayload = readReferencePayload;
@@ -32,4 +34,19 @@ export function webhookRequest(
     headers,
     body: typeof payload === "string" ? payload : new Uint8Array(payload),
   });
+}
+
+/** A valid approval as the editor sends it: nursing, weekday visits, from tomorrow for a month. */
+export function approvalInput(over: Partial<TApprovalInput> = {}): TApprovalInput {
+  return {
+    careType: "nursing",
+    serviceCodeId: 48,
+    funderId: 9,
+    startDate: isoDay(1),
+    endDate: isoDay(30),
+    supplyPersonaId: "91c79089-a3ca-4cca-acf4-52fc1f1302c6",
+    caseManager: { name: "Casey" },
+    authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1 }, firstDayOfWeek: 6 }],
+    ...over,
+  };
 }
