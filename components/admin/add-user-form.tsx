@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { useState } from "react";
 import { addUserAction } from "@/app/(app)/admin/actions";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, ResultMessage } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/scopes";
 import { ZCreateUser, type TCreateUser } from "@/lib/validations/users";
@@ -48,9 +48,7 @@ export function AddUserForm() {
           {pending ? "Adding…" : "Add user"}
         </button>
       </div>
-      <p aria-live="polite" className={`text-sm sm:col-span-2 lg:col-span-5 ${message?.ok ? "text-green-800" : "text-red-800"}`}>
-        {message?.text}
-      </p>
+      <ResultMessage message={message} className="sm:col-span-2 lg:col-span-5" />
     </form>
   );
 }

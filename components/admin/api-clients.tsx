@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState, useTransition } from "react";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { ActionButton } from "@/components/ui/action-button";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, ResultMessage } from "@/components/ui/form-field";
 import { ZCreateApiClient, type TCreateApiClient } from "@/lib/validations/supervisors";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
 import { btnDanger, btnPrimary, btnSmall } from "@/components/ui/styles";
@@ -217,9 +217,7 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
   return (
     <div className="space-y-3">
       {issued ? <IssuedSecrets issued={issued} onDone={() => setIssued(null)} /> : null}
-      <p aria-live="polite" className={`px-4 text-sm ${message?.ok ? "text-green-800" : "text-red-800"}`}>
-        {message?.text}
-      </p>
+      <ResultMessage message={message} className="px-4" />
       <ScrollTable
         label="API clients"
         caption="API clients"

@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { ActionButton } from "@/components/ui/action-button";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, ResultMessage } from "@/components/ui/form-field";
 import { useActionForm } from "@/components/ui/use-action-form";
 import type { z } from "zod";
 import { addReasonAction, setReasonActiveAction } from "@/app/(app)/admin/actions";
@@ -61,9 +61,7 @@ export function ReasonsEditor({ reasons, kind }: { reasons: Reason[]; kind: "rej
           </button>
         </div>
       </form>
-      <p aria-live="polite" className={`text-sm ${message?.ok ? "text-green-800" : "text-red-800"}`}>
-        {message?.text}
-      </p>
+      <ResultMessage message={message} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { setPreferencesAction } from "@/app/(app)/preferences/actions";
+import { ResultMessage } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 
 type Event = { key: string; label: string; hint: string };
@@ -57,9 +58,7 @@ export function PreferencesForm({ events, initial, smtp }: { events: readonly Ev
       <button type="submit" className={btnPrimary} disabled={pending}>
         {pending ? "Saving…" : "Save preferences"}
       </button>
-      <p aria-live="polite" className={`text-sm ${message?.ok ? "text-green-800" : "text-red-800"}`}>
-        {message?.text}
-      </p>
+      <ResultMessage message={message} />
     </form>
   );
 }

@@ -7,7 +7,7 @@ import { useWatch } from "react-hook-form";
 import { acknowledgeDisagreementAction, recordSecondReviewAction } from "@/app/(app)/reviews/actions";
 import { ActionButton } from "@/components/ui/action-button";
 import { useActionForm } from "@/components/ui/use-action-form";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, ResultMessage } from "@/components/ui/form-field";
 import { btnPrimary, errorText, label } from "@/components/ui/styles";
 import { ZSecondReview, type TSecondReviewInput } from "@/lib/validations/supervisors";
 
@@ -51,9 +51,7 @@ export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; r
       <button type="submit" className={btnPrimary} disabled={pending}>
         {pending ? "Recording…" : "Record second review"}
       </button>
-      <p aria-live="polite" className={`text-sm ${message?.ok ? "text-green-800" : "text-red-800"}`}>
-        {message?.text}
-      </p>
+      <ResultMessage message={message} />
     </form>
   );
 }

@@ -55,3 +55,12 @@ export function Options({ items }: { items: ReadonlyArray<readonly [value: strin
     </option>
   ));
 }
+
+/** What an action answered, said politely to screen readers: green when it worked, red when not. */
+export function ResultMessage({ message, className = "" }: { message: { ok: boolean; text: string } | null; className?: string }) {
+  return (
+    <p aria-live="polite" className={`text-sm ${className} ${message?.ok ? "text-green-800" : "text-red-800"}`}>
+      {message?.text}
+    </p>
+  );
+}
