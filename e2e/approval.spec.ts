@@ -76,11 +76,7 @@ test.describe("[APPROVAL]", () => {
     expect(actions).toBeLessThanOrEqual(9);
   });
 
-  test("a push ACCloud refuses is fixed on the page and retried: the fix becomes a new revision and reaches ACCloud", async ({
-    page,
-    signedInAs,
-    referralPage,
-  }) => {
+  test("a refused push is fixed on the page and retried: the fix is a new revision and reaches ACCloud", async ({ page, signedInAs, referralPage }) => {
     await signedInAs("reviewer");
     const r = await takeNewReferral();
     const requestId = await readReferralRequestId(r.id);

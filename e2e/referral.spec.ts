@@ -189,11 +189,7 @@ test.describe("[REFERRAL]", () => {
     await expect(panel.getByRole("button", { name: "Reject" })).toHaveCount(0);
   });
 
-  test("keyboard on the referral page: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({
-    page,
-    signedInAs,
-    referralPage,
-  }) => {
+  test("keyboard: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({ page, signedInAs, referralPage }) => {
     await signedInAs("reviewer");
     const r = await takeNewReferral();
     await referralPage.goto(r.id);

@@ -45,6 +45,19 @@ export type FieldMeaning = { key: SemanticKey; group: FieldGroup; labels: string
 
 export const CSI_REFERRAL_FORM_SCHEMA_ID = "89a3b8ba-0009-464b-a2a0-06c49cbcd745";
 
+/** The same six fields for the primary and the secondary insurance. */
+function insurance(which: "primary" | "secondary", word: "Primary" | "Secondary"): FieldMeaning[] {
+  const group = `${which}_insurance` as const;
+  return [
+    { key: `${which}InsuranceName`, group, labels: [`${word} insurance name`] },
+    { key: `${which}InsurancePhone`, group, labels: [`${word} insurance phone number`] },
+    { key: `${which}InsuranceGroup`, group, labels: [`${word} insurance group`] },
+    { key: `${which}SubscriberId`, group, labels: [`${word} subscriber ID`] },
+    { key: `${which}SubscriberName`, group, labels: [`${word} subscriber full name`] },
+    { key: `${which}SubscriberBirthday`, group, labels: [`${word} subscriber birthday`] },
+  ];
+}
+
 const CSI_NEW_REFERRAL_REQUEST: FieldMeaning[] = [
   { key: "diagnoses", group: "diagnoses", labels: ["ICD-10 Diagnosis"] },
   { key: "physicianFirstName", group: "physician", labels: ["Physician first name"] },
@@ -57,19 +70,9 @@ const CSI_NEW_REFERRAL_REQUEST: FieldMeaning[] = [
   { key: "serviceEnd", group: "service", labels: ["Service end date"] },
   { key: "serviceFrequency", group: "service", labels: ["Service frequency"] },
   { key: "serviceAuthorizations", group: "service", labels: ["Service authorizations"] },
-  { key: "primaryInsuranceName", group: "primary_insurance", labels: ["Primary insurance name"] },
-  { key: "primaryInsurancePhone", group: "primary_insurance", labels: ["Primary insurance phone number"] },
-  { key: "primaryInsuranceGroup", group: "primary_insurance", labels: ["Primary insurance group"] },
-  { key: "primarySubscriberId", group: "primary_insurance", labels: ["Primary subscriber ID"] },
-  { key: "primarySubscriberName", group: "primary_insurance", labels: ["Primary subscriber full name"] },
-  { key: "primarySubscriberBirthday", group: "primary_insurance", labels: ["Primary subscriber birthday"] },
+  ...insurance("primary", "Primary"),
   { key: "secondaryInsuranceNeeded", group: "secondary_insurance", labels: ["Secondary insurance needed?"] },
-  { key: "secondaryInsuranceName", group: "secondary_insurance", labels: ["Secondary insurance name"] },
-  { key: "secondaryInsurancePhone", group: "secondary_insurance", labels: ["Secondary insurance phone number"] },
-  { key: "secondaryInsuranceGroup", group: "secondary_insurance", labels: ["Secondary insurance group"] },
-  { key: "secondarySubscriberId", group: "secondary_insurance", labels: ["Secondary subscriber ID"] },
-  { key: "secondarySubscriberName", group: "secondary_insurance", labels: ["Secondary subscriber full name"] },
-  { key: "secondarySubscriberBirthday", group: "secondary_insurance", labels: ["Secondary subscriber birthday"] },
+  ...insurance("secondary", "Secondary"),
   { key: "clientPhone", group: "client", labels: ["Phone (Main)", "Phone"] },
   { key: "clientEmail", group: "client", labels: ["Email"] },
   { key: "clientBirthday", group: "client", labels: ["Date of Birth", "Birthday"] },

@@ -1,10 +1,6 @@
-import pg from "pg";
 import { expect, it } from "vitest";
+import { selectOne } from "./select-one";
 
 it("fails on purpose after reading from the database the global setup made", async () => {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  const { rows } = await client.query("select 1 as ok");
-  await client.end();
-  expect(rows).toEqual([{ ok: 2 }]);
+  expect(await selectOne()).toEqual([{ ok: 2 }]);
 });
