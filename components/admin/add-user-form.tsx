@@ -4,8 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { useState } from "react";
 import { addUserAction } from "@/app/(app)/admin/actions";
-import { FormField, ResultMessage } from "@/components/ui/form-field";
-import { btnPrimary } from "@/components/ui/styles";
+import { FormField, ResultMessage, SubmitButton } from "@/components/ui/form-field";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/scopes";
 import { ZCreateUser, type TCreateUser } from "@/lib/validations/users";
 
@@ -44,9 +43,9 @@ export function AddUserForm() {
         {(c) => <input type="password" autoComplete="new-password" {...form.register("password")} {...c} />}
       </FormField>
       <div className="lg:pt-6">
-        <button type="submit" className={btnPrimary} disabled={pending}>
-          {pending ? "Adding…" : "Add user"}
-        </button>
+        <SubmitButton pending={pending} busy="Adding…">
+          Add user
+        </SubmitButton>
       </div>
       <ResultMessage message={message} className="sm:col-span-2 lg:col-span-5" />
     </form>

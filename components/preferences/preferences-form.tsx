@@ -2,8 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { setPreferencesAction } from "@/app/(app)/preferences/actions";
-import { ResultMessage } from "@/components/ui/form-field";
-import { btnPrimary } from "@/components/ui/styles";
+import { ResultMessage, SubmitButton } from "@/components/ui/form-field";
 
 type Event = { key: string; label: string; hint: string };
 
@@ -55,9 +54,9 @@ export function PreferencesForm({ events, initial, smtp }: { events: readonly Ev
           ? "They are sent to the address you sign in with."
           : "No mail server is configured here: messages are kept in the local outbox (administrators can read it)."}
       </p>
-      <button type="submit" className={btnPrimary} disabled={pending}>
-        {pending ? "Saving…" : "Save preferences"}
-      </button>
+      <SubmitButton pending={pending} busy="Saving…">
+        Save preferences
+      </SubmitButton>
       <ResultMessage message={message} />
     </form>
   );

@@ -3,7 +3,8 @@
 import { useRef, useState, useTransition } from "react";
 import { resultFieldErrors } from "@/lib/validations/action-result";
 import { bulkAssignAction } from "@/app/(app)/queue/actions";
-import { btnPrimary, btnSecondary } from "@/components/ui/styles";
+import { SubmitButton } from "@/components/ui/form-field";
+import { btnSecondary } from "@/components/ui/styles";
 
 export const BULK_FORM_ID = "bulk-assign";
 
@@ -53,9 +54,9 @@ export function BulkAssignBar({ reviewers }: { reviewers: Array<{ id: string; na
           <option value="none">Nobody (unassign)</option>
         </select>
       </div>
-      <button type="submit" className={btnPrimary} disabled={pending}>
-        {pending ? "Saving…" : "Apply to selected"}
-      </button>
+      <SubmitButton pending={pending} busy="Saving…">
+        Apply to selected
+      </SubmitButton>
       <button
         type="button"
         className={btnSecondary}

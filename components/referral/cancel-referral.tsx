@@ -7,7 +7,7 @@ import { useState, useTransition } from "react";
 import { useModal } from "@/components/use-modal";
 import { useForm, useWatch } from "react-hook-form";
 import { cancelReferralAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
-import { FormField, Options } from "@/components/ui/form-field";
+import { FormField, Options, SubmitButton } from "@/components/ui/form-field";
 import { btnDanger, btnSecondary } from "@/components/ui/styles";
 import { CANCEL_REASONS, CANCEL_REASON_LABELS, ZCancelReferral, type TCancelReferralInput } from "@/lib/validations/lifecycle";
 
@@ -93,9 +93,9 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
             <button type="button" className={btnSecondary} onClick={() => setOpen(false)} disabled={pending}>
               Keep the referral
             </button>
-            <button type="submit" className={btnDanger} disabled={pending}>
-              {pending ? "Cancelling…" : "Cancel referral"}
-            </button>
+            <SubmitButton pending={pending} busy="Cancelling…" className={btnDanger}>
+              Cancel referral
+            </SubmitButton>
           </div>
         </form>
       </dialog>

@@ -7,8 +7,8 @@ import { useWatch } from "react-hook-form";
 import { acknowledgeDisagreementAction, recordSecondReviewAction } from "@/app/(app)/reviews/actions";
 import { ActionButton } from "@/components/ui/action-button";
 import { useActionForm } from "@/components/ui/use-action-form";
-import { FormField, ResultMessage } from "@/components/ui/form-field";
-import { btnPrimary, errorText, label } from "@/components/ui/styles";
+import { FormField, ResultMessage, SubmitButton } from "@/components/ui/form-field";
+import { errorText, label } from "@/components/ui/styles";
 import { ZSecondReview, type TSecondReviewInput } from "@/lib/validations/supervisors";
 
 /** A supervisor's verdict on one drawn approval: agree, or disagree with a note. */
@@ -48,9 +48,9 @@ export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; r
       <FormField id={`${id}-note`} label={`Note ${verdict === "disagree" ? "(required: the reviewer reads it)" : "(optional)"}`} error={errors.note?.message}>
         {(c) => <textarea rows={3} maxLength={2000} {...form.register("note")} {...c} />}
       </FormField>
-      <button type="submit" className={btnPrimary} disabled={pending}>
-        {pending ? "Recording…" : "Record second review"}
-      </button>
+      <SubmitButton pending={pending} busy="Recording…">
+        Record second review
+      </SubmitButton>
       <ResultMessage message={message} />
     </form>
   );

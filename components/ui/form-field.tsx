@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { errorText, input, label as labelClass } from "@/components/ui/styles";
+import { btnPrimary, errorText, input, label as labelClass } from "@/components/ui/styles";
 
 /** What a field's control takes so that its label, error and hint are tied to it. */
 export type FieldControlProps = { id: string; className: string; "aria-invalid"?: true; "aria-describedby"?: string };
@@ -62,5 +62,24 @@ export function ResultMessage({ message, className = "" }: { message: { ok: bool
     <p aria-live="polite" className={`text-sm ${className} ${message?.ok ? "text-green-800" : "text-red-800"}`}>
       {message?.text}
     </p>
+  );
+}
+
+/** A form's submit button: disabled while the form's action runs, saying `busy` then. */
+export function SubmitButton({
+  pending,
+  busy,
+  className = btnPrimary,
+  children,
+}: {
+  pending: boolean;
+  busy: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <button type="submit" className={className} disabled={pending}>
+      {pending ? busy : children}
+    </button>
   );
 }

@@ -28,20 +28,14 @@ import {
   pushChildWorkerForFile,
   waitForPush,
   waitForStepRunning,
+  stepEndpoints,
 } from "../testing/push";
 
 const { env, killAndRestartWorker } = pushChildWorkerForFile();
 const db = () => getDb();
 
-const UPDATE_PATHS = {
-  client: { method: "PUT", path: "/ext/api/v2/patients/clients/{client_id}" },
-  service: { method: "PUT", path: "/ext/api/v2/scheduler/services/{alayacare_service_id}" },
-  authorizations: { method: "POST", path: "/ext/api/v2/scheduler/authorizations" },
-  referral: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}/update/{referral_id}" },
-  attachments: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment" },
-  cleanup: { method: "DELETE", path: "/ext/api/v2/scheduler/authorizations/{authorization_id}" },
-} as const;
-const CANCEL_PATHS = { cancel: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel" } } as const;
+const UPDATE_PATHS = stepEndpoints("update");
+const CANCEL_PATHS = stepEndpoints("cancel");
 
 const version = async (id: string) => (await db().select({ v: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, id)))[0]!.v;
 

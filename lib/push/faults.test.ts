@@ -9,17 +9,20 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { approveReferral } from "../approval/service";
 import { clientExternalId } from "./run";
-import { approvalFor, expectRetryAfterHonoured, FAULTS, newReferral, pushChildWorkerForFile, waitForPush, waitForStepRunning } from "../testing/push";
+import {
+  approvalFor,
+  expectRetryAfterHonoured,
+  FAULTS,
+  stepEndpoints,
+  newReferral,
+  pushChildWorkerForFile,
+  waitForPush,
+  waitForStepRunning,
+} from "../testing/push";
 
 const { env, killAndRestartWorker } = pushChildWorkerForFile();
 
-const STEP_PATHS = {
-  client: { method: "POST", path: "/ext/api/v2/patients/clients" },
-  service: { method: "POST", path: "/ext/api/v2/scheduler/services" },
-  authorizations: { method: "POST", path: "/ext/api/v2/scheduler/authorizations" },
-  referral: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}" },
-  attachments: { method: "POST", path: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment" },
-} as const;
+const STEP_PATHS = stepEndpoints("approve");
 type Step = keyof typeof STEP_PATHS;
 
 async function expectExactlyOne(ref: Awaited<ReturnType<typeof newReferral>>) {

@@ -1,4 +1,5 @@
 /** Test set-up for the push workflow: a sandbox, reference data, a reviewer, referral requests. */
+import { ENDPOINTS } from "../accloud/client";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -221,4 +222,33 @@ export async function waitForStepRunning(referralId: string, step: string, timeo
     if (Date.now() > deadline) throw new Error(`step ${step} never started`);
     await new Promise((res) => setTimeout(res, 50));
   }
+}
+
+/** The client endpoint each step of a push calls, per kind of push: where a test injects a fault for that step. */
+const STEP_ENDPOINTS = {
+  approve: {
+    client: "createClient",
+    service: "createService",
+    authorizations: "createAuthorization",
+    referral: "createReferral",
+    attachments: "uploadClientAttachment",
+  },
+  update: {
+    client: "updateClient",
+    service: "updateService",
+    authorizations: "createAuthorization",
+    referral: "updateReferral",
+    attachments: "uploadClientAttachment",
+    cleanup: "deleteAuthorization",
+  },
+  cancel: { cancel: "cancelReferral" },
+} as const satisfies Record<string, Record<string, keyof typeof ENDPOINTS>>;
+
+/** Method and path template of each step of a push of `kind`. */
+export function stepEndpoints<K extends keyof typeof STEP_ENDPOINTS>(kind: K) {
+  const steps = STEP_ENDPOINTS[kind];
+  return Object.fromEntries(Object.entries(steps).map(([step, name]) => [step, { method: ENDPOINTS[name].method, path: ENDPOINTS[name].path }])) as Record<
+    keyof (typeof STEP_ENDPOINTS)[K] & string,
+    { method: string; path: string }
+  >;
 }
