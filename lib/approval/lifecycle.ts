@@ -10,11 +10,11 @@ import type { Db, TxDb } from "../db";
 import { describeFile } from "../intake/files";
 import { sentState } from "../push/run";
 import { canonical } from "../json/canonical";
-import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
+import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES, ZCancelReferral, ZChangeApproval } from "../validations/lifecycle";
 import { planAuthorizations } from "./plan";
-import { checkAgainstReferenceData, nextRevisionNumber, queuePush } from "./service";
+import { type OnReferral, type PushResult, checkAgainstReferenceData, nextRevisionNumber, queuePush } from "./service";
 
 async function assertNoOpenPush(tx: TxDb, referralId: string) {
   const [open] = await tx
@@ -55,7 +55,7 @@ function editorFieldErrors(errors: Record<string, string[]>): Record<string, str
  * changed, and asks ACCloud for a new referral revision. The service code, funder, care type and
  * agency are fixed once sent (ACCloud has no way to change them in place).
  */
-export async function changeApproval(db: Db, actor: Actor, input: unknown): Promise<TransitionResult<{ pushId?: string }>> {
+export async function changeApproval(db: Db, actor: Actor, input: unknown): Promise<PushResult> {
   const denied = checkTransitionScopes("change_approval", actor);
   if (denied) return denied;
   const parsed = ZChangeApproval.safeParse(input);
@@ -146,7 +146,7 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
  * push of kind cancel. A referral ACCloud never received (its first push failed before the
  * referral step) is cancelled here alone.
  */
-export async function cancelReferral(db: Db, actor: Actor, input: unknown): Promise<TransitionResult<{ pushId?: string }>> {
+export async function cancelReferral(db: Db, actor: Actor, input: unknown): Promise<PushResult> {
   const denied = checkTransitionScopes("cancel", actor);
   if (denied) return denied;
   const parsed = ZCancelReferral.safeParse(input);
@@ -203,11 +203,7 @@ const ACCEPTED_EXTENSIONS = new Set(["pdf", "png", "jpg", "jpeg", "gif", "tif", 
  * from the bytes); without, the files of the latest (amended) submission ACCloud does not have yet.
  * Idempotent on each file's sha256: bytes already attached are never sent twice.
  */
-export async function sendDocuments(
-  db: Db,
-  actor: Actor,
-  input: { referralId: string; version: number; upload?: DocumentUpload },
-): Promise<TransitionResult<{ pushId?: string }>> {
+export async function sendDocuments(db: Db, actor: Actor, input: OnReferral<{ upload?: DocumentUpload }>): Promise<PushResult> {
   const denied = checkTransitionScopes("add_documents", actor);
   if (denied) return denied;
   let file: Awaited<ReturnType<typeof describeFile>> | undefined;

@@ -18,6 +18,11 @@ import { stepsFor, stepNamesOf } from "../push/steps";
 import { correctionErrors } from "./retry-locks";
 import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
 
+/** What a change to one referral names: the referral and the version the reviewer saw. */
+export type OnReferral<T = object> = { referralId: string; version: number } & T;
+/** A decision that queues a push answers with the push's id. */
+export type PushResult = TransitionResult<{ pushId?: string }>;
+
 /** Checks against ACCloud's reference data (cached): supplier in the trusted network, code and funder known. */
 export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<Record<string, string[]>> {
   const ref = await getReferenceData(db);
@@ -72,11 +77,7 @@ export async function queuePush(tx: TxDb, actor: Actor, push: { referralId: stri
   return row!.id;
 }
 
-export async function approveReferral(
-  db: Db,
-  actor: Actor,
-  input: { referralId: string; version: number; approval: unknown },
-): Promise<TransitionResult<{ pushId?: string }>> {
+export async function approveReferral(db: Db, actor: Actor, input: OnReferral<{ approval: unknown }>): Promise<PushResult> {
   const denied = checkTransitionScopes("approve", actor);
   if (denied) return denied;
   const valid = await validApproval(db, input.approval);
@@ -147,11 +148,7 @@ export async function approveReferral(
 }
 
 /** Saves the editor's content without approving (a draft may be incomplete); the version moves like any change. */
-export async function saveApprovalDraft(
-  db: Db,
-  actor: Actor,
-  input: { referralId: string; version: number; data: unknown },
-): Promise<TransitionResult<{ pushId?: string }>> {
+export async function saveApprovalDraft(db: Db, actor: Actor, input: OnReferral<{ data: unknown }>): Promise<PushResult> {
   const denied = checkTransitionScopes("save_draft", actor);
   if (denied) return denied;
   const draft = ZApprovalDraft.safeParse(input.data);
@@ -191,11 +188,7 @@ export async function saveApprovalDraft(
  * push carries on from the same step; the approved revision itself is never rewritten. Either way
  * the approval goes to the requesting agency and pins the submission that was approved.
  */
-export async function retryPush(
-  db: Db,
-  actor: Actor,
-  input: { referralId: string; version: number; approval?: unknown },
-): Promise<TransitionResult<{ pushId?: string }>> {
+export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approval?: unknown }>): Promise<PushResult> {
   const denied = checkTransitionScopes("retry", actor);
   if (denied) return denied;
   let corrected: TApproval | undefined;
