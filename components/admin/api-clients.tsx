@@ -220,7 +220,6 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
       <ResultMessage message={message} className="px-4" />
       <ScrollTable
         label="API clients"
-        caption="API clients"
         tableClassName="w-full min-w-[48rem] border-collapse text-sm"
         head={<TableHead columns={["Client", "Status", "Last used", "Rotate and revoke"]} />}
       >

@@ -10,7 +10,6 @@ function ChangeTable({ changes, beforeLabel }: { changes: FieldChange[]; beforeL
   return (
     <ScrollTable
       label="Changed fields"
-      caption="Changed fields"
       className="mt-2"
       tableClassName="w-full min-w-[28rem] border-collapse"
       head={<TableHead columns={["Field", { label: beforeLabel }, { label: "Now", className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />}

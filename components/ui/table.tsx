@@ -44,7 +44,8 @@ export function ScrollTable({
   children,
 }: {
   label: string;
-  caption: React.ReactNode;
+  /** what the table holds, for screen readers (the label unless said otherwise) */
+  caption?: React.ReactNode;
   captionClassName?: string;
   className?: string;
   tableClassName: string;
@@ -54,7 +55,7 @@ export function ScrollTable({
   return (
     <div className={`overflow-x-auto ${className}`} tabIndex={0} role="region" aria-label={`${label} (scrolls sideways)`}>
       <table className={tableClassName}>
-        <caption className={captionClassName}>{caption}</caption>
+        <caption className={captionClassName}>{caption ?? label}</caption>
         {head}
         <tbody>{children}</tbody>
       </table>

@@ -44,7 +44,6 @@ export default async function AdminPage() {
         <Panel id="users-title" title="Users" large>
           <ScrollTable
             label="Users"
-            caption="Users"
             tableClassName="w-full min-w-[44rem] border-collapse text-sm"
             head={<TableHead columns={["User", "Status", "Last sign-in", "Role and access"]} />}
           >
