@@ -37,7 +37,7 @@ export function namedPaths(markdown: string): { paths: string[]; bare: string[] 
 /** The paths git ignores: made by a run (screenshots, builds), absent from a fresh clone. */
 function ignoredByGit(paths: string[]): Set<string> {
   const r = spawnSync("git", ["check-ignore", "--no-index", ...paths], { encoding: "utf8" });
-  return new Set(r.stdout.split("\n").filter(Boolean));
+  return new Set((r.stdout ?? "").split("\n").filter(Boolean));
 }
 
 describe("README", () => {

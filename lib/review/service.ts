@@ -18,6 +18,8 @@ import { assertScope, hasScope, ScopeError, type Actor } from "../auth/scopes";
 import type { Db, TxDb } from "../db";
 import { queueNotification } from "../notifications/outbox";
 import type { ActionResult } from "../validations/action-result";
+import { fieldErrorsOf } from "../validations/decisions";
+import { ZSecondReview } from "../validations/supervisors";
 import { getSecondReviewPercent } from "./settings";
 
 /** Whether one approval is drawn: each with the given chance, independently (crypto-random). */
@@ -120,9 +122,10 @@ export type ReviewVerdictInput = { reviewId: string; verdict: "agree" | "disagre
 /** A supervisor's verdict: once per review, with its audit record and (disagreeing) the reviewer's notification. */
 export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerdictInput): Promise<ActionResult> {
   if (!hasScope(actor.role, "review:second")) return { status: "forbidden", message: "Forbidden: this needs the review:second scope." };
-  const note = input.note.trim();
-  if (input.verdict === "disagree" && note.length < 3)
-    return { status: "invalid_data", message: "Say why you disagree.", fieldErrors: { note: ["Say why you disagree (at least 3 characters)"] } };
+  // The form's own schema: a disagreement must say why.
+  const parsed = ZSecondReview.safeParse(input);
+  if (!parsed.success) return { status: "invalid_data", message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  const note = parsed.data.note;
   return db.transaction(async (tx) => {
     const locked = await tx.execute<{
       id: string;
