@@ -121,7 +121,8 @@ export function createPool(connectionString: string, opts: { max?: number } = {}
   pool.on("error", (err: Error & { code?: string }) => {
     observe(err);
     // 57P01: the server is shutting down (the embedded PostgreSQL stopping with the app).
-    if (err.code !== "57P01") log.error(`idle client error: ${err.message}`);
+    // By code only: a database error's message may quote a value.
+    if (err.code !== "57P01") log.error(`idle client error: ${err.name}${err.code ? ` (${err.code})` : ""}`);
   });
   return pool;
 }

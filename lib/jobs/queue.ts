@@ -49,7 +49,8 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
     monitorStateIntervalSeconds: env.PUSH_MAINTENANCE_SECONDS,
   });
   boss.on("error", (err: Error & { code?: string }) => {
-    if (err.code !== "57P01") log.error(`${err.name}: ${err.message.split("\n")[0]}`);
+    // By name and code only: a database error's message may quote a value.
+    if (err.code !== "57P01") log.error(`${err.name}${err.code ? ` (${err.code})` : ""}`);
   });
   await boss.start();
   await ensureQueues(boss, opts.expireInSeconds ?? env.PUSH_JOB_EXPIRE_SECONDS);
