@@ -8,14 +8,14 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { pushes, referralRequests } from "../../db/schema";
 import { refreshReferenceData } from "../accloud/reference-data";
 import type { FaultSpec } from "../accloud/sandbox/control";
-import { startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "./sandbox";
+import { isoDay, startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "./sandbox";
 import { systemActor } from "../audit/record";
 import { getDb } from "../db";
 import { getEnv, resetEnvCache } from "../env";
 import { ingestReferralRequest } from "../intake/ingest";
 import { decodeFiles } from "../intake/files";
 import { ZReferralRequest, type TReferralRequest } from "../intake/schema";
-import { referencePayload } from "./fixtures";
+import { approvalInput, referencePayload } from "./fixtures";
 import { createUser } from "../auth/users";
 import type { TApprovalInput } from "../approval/schema";
 import { approveReferral } from "../approval/service";
@@ -118,17 +118,11 @@ export async function approvedAndDrawn(actor: Actor): Promise<{ ref: Awaited<Ret
   return { ref, reviewId: row.id };
 }
 
-export function dayFromToday(days: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+/** The UTC calendar day `days` from today (the sandbox's helper, under the name the push tests use). */
+export const dayFromToday = isoDay;
 
 export function approvalFor(ref: { payload: TReferralRequest }, over: Partial<TApprovalInput> = {}): TApprovalInput {
-  return {
-    careType: "nursing",
-    serviceCodeId: 48,
-    funderId: 9,
+  return approvalInput({
     startDate: dayFromToday(3),
     endDate: dayFromToday(60),
     supplyPersonaId: ref.payload.agency.alayamarket_org_id,
@@ -146,7 +140,7 @@ export function approvalFor(ref: { payload: TReferralRequest }, over: Partial<TA
       },
     ],
     ...over,
-  };
+  });
 }
 
 export async function waitForPush(referralId: string, until: (status: string) => boolean = (s) => s === "sent" || s === "failed", timeoutMs = 60_000) {
