@@ -8,6 +8,7 @@ import { LARGE_BODY_BYTES } from "./gate";
 import { INTAKE_LIMITS } from "./schema";
 import { systemActor } from "../audit/record";
 import { closeDb, getDb } from "../db";
+import { redirectLogs } from "../log";
 import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../testing/fixtures";
 import { handleReferralWebhook, prunePending } from "./webhook";
 
@@ -335,6 +336,43 @@ describe("errors", () => {
     res = await handleReferralWebhook(streamed);
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThan(130);
+  });
+
+  it("a sender that closes the connection mid-body gets a 400, stores nothing, and is not logged as a database failure", async () => {
+    const text = JSON.stringify(freshPayload());
+    const lines: string[] = [];
+    redirectLogs({ write: (line: string) => void lines.push(line) }, "debug");
+    try {
+      const before = await totals();
+      for (const declared of [true, false]) {
+        let sent = false;
+        // What Node's HTTP server does to the body of a request whose connection is reset.
+        const cut = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (!sent) {
+              sent = true;
+              controller.enqueue(new TextEncoder().encode(text.slice(0, 100)));
+            } else controller.error(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+          },
+        });
+        const res = await handleReferralWebhook(
+          new Request("http://localhost/api/referral-requests", {
+            method: "POST",
+            headers: { authorization: basic(creds), "content-type": "application/json", ...(declared ? { "content-length": String(text.length) } : {}) },
+            body: cut,
+            duplex: "half",
+          } as RequestInit),
+        );
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({ error: "bad_request", issues: [{ path: "(body)", message: "incomplete" }] });
+      }
+      expect(await totals()).toEqual(before);
+      const said = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(said.filter((m) => m.startsWith("400 bad_request"))).toHaveLength(2);
+      expect(said.filter((m) => /unavailable|unexpected/.test(m))).toEqual([]);
+    } finally {
+      redirectLogs(null);
+    }
   });
 
   it("rolls back everything when storing fails midway, and answers 503 (retryable), not 500", async () => {

@@ -35,6 +35,18 @@ async function takeTurn(turn: Turn): Promise<void> {
   turn.release = release;
 }
 
+/**
+ * A body read fails only when the sender closes the connection before the whole body arrived
+ * (Node reports ECONNRESET, "aborted"). That is a 400 nobody reads, and neither a database
+ * failure nor a 503; the sender retries a delivery it got no answer for.
+ */
+function arrived<T>(read: Promise<T>): Promise<T> {
+  return read.catch((err: unknown) => {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError("bad_request", "The connection closed before the whole body arrived", [{ path: "(body)", message: "incomplete" }]);
+  });
+}
+
 async function readBody(req: Request, limit: number, turn: Turn): Promise<Buffer> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) {
@@ -45,7 +57,7 @@ async function readBody(req: Request, limit: number, turn: Turn): Promise<Buffer
   // A declared length within the limit: the HTTP server delivers exactly that many bytes, read in one go.
   if (declared !== null && /^\d+$/.test(declared)) {
     if (Number(declared) > LARGE_BODY_BYTES) await takeTurn(turn);
-    const body = Buffer.from(await req.arrayBuffer());
+    const body = Buffer.from(await arrived(req.arrayBuffer()));
     if (body.length > limit) throw bodyTooLarge(limit);
     return body;
   }
@@ -53,7 +65,7 @@ async function readBody(req: Request, limit: number, turn: Turn): Promise<Buffer
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await arrived(reader.read());
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
