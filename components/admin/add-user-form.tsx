@@ -1,17 +1,19 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { useState } from "react";
 import { addUserAction } from "@/app/(app)/admin/actions";
 import { FormField, ResultMessage, SubmitButton } from "@/components/ui/form-field";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/scopes";
-import { ZCreateUser, type TCreateUser } from "@/lib/validations/users";
+import type { TCreateUser } from "@/lib/validations/users";
+
+const resolver = lazyZodResolver(() => import("@/lib/validations/users").then((m) => m.ZCreateUser));
 
 export function AddUserForm() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const { form, pending, onSubmit } = useActionForm<TCreateUser>({
-    resolver: zodResolver(ZCreateUser),
+    resolver,
     defaultValues: { email: "", name: "", role: "reviewer", password: "" },
     action: addUserAction,
     onResult: (res) => {

@@ -1,11 +1,11 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { useState, useTransition } from "react";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { ActionButton } from "@/components/ui/action-button";
 import { FormField, ResultMessage } from "@/components/ui/form-field";
-import { ZCreateApiClient, type TCreateApiClient } from "@/lib/validations/supervisors";
+import type { TCreateApiClient } from "@/lib/validations/supervisors";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
 import { btnDanger, btnPrimary, btnSmall } from "@/components/ui/styles";
 import { formatDateTime } from "@/lib/referrals/format";
@@ -171,9 +171,11 @@ function Row({
   );
 }
 
+const createApiClientResolver = lazyZodResolver(() => import("@/lib/validations/supervisors").then((m) => m.ZCreateApiClient));
+
 function CreateApiClientForm({ onIssued, onMessage }: { onIssued: (i: Issued) => void; onMessage: (m: { ok: boolean; text: string }) => void }) {
   const { form, pending, onSubmit } = useActionForm<TCreateApiClient>({
-    resolver: zodResolver(ZCreateApiClient),
+    resolver: createApiClientResolver,
     defaultValues: { name: "", signed: true },
     action: createApiClientAction,
     onResult: (res) => {

@@ -1,6 +1,6 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { useState } from "react";
 import { ActionButton } from "@/components/ui/action-button";
 import { FormField, ResultMessage } from "@/components/ui/form-field";
@@ -8,14 +8,16 @@ import { useActionForm } from "@/components/ui/use-action-form";
 import type { z } from "zod";
 import { addReasonAction, setReasonActiveAction } from "@/app/(app)/admin/actions";
 import { btnPrimary } from "@/components/ui/styles";
-import { ZAddReason } from "@/lib/validations/users";
+import type { ZAddReason } from "@/lib/validations/users";
+
+const resolver = lazyZodResolver(() => import("@/lib/validations/users").then((m) => m.ZAddReason));
 
 type Reason = { code: string; label: string; active: boolean };
 
 export function ReasonsEditor({ reasons, kind }: { reasons: Reason[]; kind: "rejection" | "update" }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const { form, pending, onSubmit } = useActionForm<z.input<typeof ZAddReason>, z.infer<typeof ZAddReason>>({
-    resolver: zodResolver(ZAddReason),
+    resolver,
     defaultValues: { kind, code: "", label: "" },
     action: (values) => addReasonAction({ ...values, kind }),
     onResult: (res) => {

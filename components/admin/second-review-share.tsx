@@ -1,13 +1,15 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { useState } from "react";
 import type { z } from "zod";
 import { setSecondReviewPercentAction } from "@/app/(app)/admin/actions";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { FormField } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
-import { ZSecondReviewPercent } from "@/lib/validations/supervisors";
+import type { ZSecondReviewPercent } from "@/lib/validations/supervisors";
+
+const resolver = lazyZodResolver(() => import("@/lib/validations/supervisors").then((m) => m.ZSecondReviewPercent));
 
 type Values = z.input<typeof ZSecondReviewPercent>;
 
@@ -15,7 +17,7 @@ type Values = z.input<typeof ZSecondReviewPercent>;
 export function SecondReviewShare({ percent }: { percent: number }) {
   const [message, setMessage] = useState<string | null>(null);
   const { form, pending, onSubmit } = useActionForm<Values, z.output<typeof ZSecondReviewPercent>>({
-    resolver: zodResolver(ZSecondReviewPercent),
+    resolver,
     defaultValues: { percent: String(percent) },
     action: setSecondReviewPercentAction,
     onResult: (res) => {

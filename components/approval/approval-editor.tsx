@@ -1,6 +1,5 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { resultFieldErrors } from "@/lib/validations/action-result";
 import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useRouter } from "next/navigation";
@@ -8,9 +7,11 @@ import { useState, useTransition } from "react";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
 import { approveReferralAction, retryPushAction, saveApprovalDraftAction } from "@/app/(app)/referrals/[id]/approval-actions";
 import { changeApprovalAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
-import { ZUpdateReasons } from "@/lib/validations/lifecycle";
-import { ConfirmUpdate, LiveUpdatePlan, planOf, plusOneMonth, UpdateReasons, type ReasonsForm } from "./update-parts";
-import { emptyAuthorization, ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
+import { approvalSchema, ConfirmUpdate, LiveUpdatePlan, plusOneMonth, UpdateReasons, type ReasonsForm } from "./update-parts";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
+import { planAuthorizations } from "@/lib/approval/plan";
+import { emptyAuthorization } from "@/lib/approval/constants";
+import type { TApproval, TApprovalInput } from "@/lib/approval/schema";
 import type { RuleSuggestion } from "@/lib/approval/prefill";
 import type { ApprovalEditorData } from "@/lib/approval/view";
 
@@ -20,18 +21,21 @@ import { errorAt, FieldError, SelectField, TextField } from "./fields";
 
 export type ApprovalEditorProps = ApprovalEditorData;
 
+const approvalResolver = lazyZodResolver(approvalSchema);
+const reasonsResolver = lazyZodResolver(() => import("@/lib/validations/lifecycle").then((m) => m.ZUpdateReasons));
+
 type Msg = { kind: "error" | "info"; text: string } | null;
 
 export function ApprovalEditor(p: ApprovalEditorProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [msg, setMsg] = useState<Msg>(null);
-  const form = useForm<TApprovalInput, unknown, TApproval>({ resolver: zodResolver(ZApproval), defaultValues: p.defaults, mode: "onTouched" });
+  const form = useForm<TApprovalInput, unknown, TApproval>({ resolver: approvalResolver, defaultValues: p.defaults, mode: "onTouched" });
   const { register, control, handleSubmit, formState, setError, getValues, setValue, trigger } = form;
   const { fields, append, remove } = useFieldArray({ control, name: "authorizations" });
   const [endDateValue] = useWatch({ control, name: ["endDate"] });
   const err = (path: string) => errorAt(formState.errors, path);
-  const reasonsForm: ReasonsForm = useForm({ resolver: zodResolver(ZUpdateReasons), defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" } });
+  const reasonsForm: ReasonsForm = useForm({ resolver: reasonsResolver, defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" } });
   const [confirming, setConfirming] = useState<TApproval | null>(null);
 
   const sendUpdate = (data: TApproval) =>
@@ -281,7 +285,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
           summary={{
             revision: p.update.nextRevision,
             dates: `${confirming.startDate} to ${confirming.endDate}`,
-            plan: planOf(p.update.sent, confirming) ?? [],
+            plan: planAuthorizations(p.update.sent, confirming),
             reasons: [
               ...(reasonsForm.getValues("reasonCodes") ?? []).map((c) => p.update!.reasons.find((r) => r.code === c)?.label ?? c),
               ...(reasonsForm.getValues("otherReason") ? [String(reasonsForm.getValues("otherReason"))] : []),

@@ -1,7 +1,8 @@
 "use client";
 
 import { useFormState, useWatch, type Control } from "react-hook-form";
-import { FIRST_DAY_LABELS, WEEKDAYS, type TApprovalInput } from "@/lib/approval/schema";
+import { FIRST_DAY_LABELS, WEEKDAYS } from "@/lib/approval/constants";
+import type { TApprovalInput } from "@/lib/approval/schema";
 import { btnSmall, input, label } from "@/components/ui/styles";
 import { errorAt, FieldError, num, NumberField, TextField, type Reg } from "./fields";
 import { RulePreview } from "./rule-preview";

@@ -4,26 +4,31 @@ import { useModal } from "@/components/use-modal";
 import { useWatch, type Control, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 import { ACTION_WORDS, describeChanges, planAuthorizations, type AuthorizationPlan } from "@/lib/approval/plan";
-import { ZApproval, type TApproval, type TApprovalInput } from "@/lib/approval/schema";
+import { lazySchema, useLazySchema } from "@/components/ui/lazy-schema";
+import type { TApproval, TApprovalInput, ZApproval } from "@/lib/approval/schema";
 import type { ZUpdateReasons } from "@/lib/validations/lifecycle";
 import { btnPrimary, btnSecondary, errorText, input, label } from "@/components/ui/styles";
 
 export type ReasonsForm = UseFormReturn<z.input<typeof ZUpdateReasons>, unknown, z.infer<typeof ZUpdateReasons>>;
 
-/** The plan of an update, or null while the form does not validate yet. */
-export function planOf(sent: TApproval, values: unknown): AuthorizationPlan[] | null {
-  const next = ZApproval.safeParse(values);
-  return next.success ? planAuthorizations(sent, next.data) : null;
+/** The editor's schema, loaded with its first validation or with the live plan. */
+export const approvalSchema = lazySchema(() => import("@/lib/approval/schema").then((m) => m.ZApproval));
+
+/** The plan of an update, or null while the form does not validate yet (or the schema is still loading). */
+function planOf(schema: typeof ZApproval | null, sent: TApproval, values: unknown): AuthorizationPlan[] | null {
+  const next = schema?.safeParse(values);
+  return next?.success ? planAuthorizations(sent, next.data) : null;
 }
 
 /** What happens to each authorization in ACCloud (the contract decides between a PUT and delete-and-recreate). */
 /** The plan as the reviewer types: the only part of the editor that watches every field. */
 export function LiveUpdatePlan({ control, sent }: { control: Control<TApprovalInput>; sent: TApproval }) {
   const values = useWatch({ control });
-  return <UpdatePlan plan={planOf(sent, values)} />;
+  const schema = useLazySchema(approvalSchema);
+  return <UpdatePlan plan={planOf(schema, sent, values)} loading={!schema} />;
 }
 
-export function UpdatePlan({ plan }: { plan: AuthorizationPlan[] | null }) {
+export function UpdatePlan({ plan, loading }: { plan: AuthorizationPlan[] | null; loading?: boolean }) {
   return (
     <section aria-labelledby="plan-title" className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="update-plan">
       <h3 id="plan-title" className="font-semibold">
@@ -39,7 +44,7 @@ export function UpdatePlan({ plan }: { plan: AuthorizationPlan[] | null }) {
           ))}
         </ul>
       ) : (
-        <p className="mt-1 text-slate-700">Fix the fields above to see what will happen.</p>
+        <p className="mt-1 text-slate-700">{loading ? "Working out the plan…" : "Fix the fields above to see what will happen."}</p>
       )}
     </section>
   );

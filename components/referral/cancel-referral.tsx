@@ -1,6 +1,5 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
@@ -9,7 +8,11 @@ import { useForm, useWatch } from "react-hook-form";
 import { cancelReferralAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
 import { FormField, Options, SubmitButton } from "@/components/ui/form-field";
 import { btnDanger, btnSecondary } from "@/components/ui/styles";
-import { CANCEL_REASONS, CANCEL_REASON_LABELS, ZCancelReferral, type TCancelReferralInput } from "@/lib/validations/lifecycle";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
+import { CANCEL_REASONS, CANCEL_REASON_LABELS } from "@/lib/validations/lifecycle-constants";
+import type { TCancelReferralInput } from "@/lib/validations/lifecycle";
+
+const resolver = lazyZodResolver(() => import("@/lib/validations/lifecycle").then((m) => m.ZCancelReferral));
 
 /**
  * "Cancel referral": a dialog that asks for the reason code (in words) and a comment, says what
@@ -22,7 +25,7 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
   const [pending, start] = useTransition();
   const [msg, setMsg] = useState<string | null>(null);
   const form = useForm<TCancelReferralInput>({
-    resolver: zodResolver(ZCancelReferral),
+    resolver,
     defaultValues: { referralId, version, reasonCode: undefined as unknown as TCancelReferralInput["reasonCode"], comment: "" },
   });
   const { errors } = form.formState;

@@ -1,6 +1,5 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { type DefaultValues, type FieldValues, type Resolver, type UseFormReturn } from "react-hook-form";
@@ -13,16 +12,14 @@ import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
 import type { ConflictData } from "@/lib/referrals/workflow";
 import type { ActionResult } from "@/lib/validations/action-result";
 import { TableHead } from "@/components/ui/table";
-import {
-  ZDismissAmendmentInput,
-  ZPendingInfoInput,
-  ZRejectInput,
-  ZReopenInput,
-  type TDismissAmendmentInput,
-  type TPendingInfoInput,
-  type TRejectInput,
-  type TReopenInput,
-} from "@/lib/validations/decisions";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
+import type { TDismissAmendmentInput, TPendingInfoInput, TRejectInput, TReopenInput } from "@/lib/validations/decisions";
+
+const decisions = () => import("@/lib/validations/decisions");
+const rejectResolver = lazyZodResolver(() => decisions().then((m) => m.ZRejectInput));
+const pendingInfoResolver = lazyZodResolver(() => decisions().then((m) => m.ZPendingInfoInput));
+const reopenResolver = lazyZodResolver(() => decisions().then((m) => m.ZReopenInput));
+const dismissAmendmentResolver = lazyZodResolver(() => decisions().then((m) => m.ZDismissAmendmentInput));
 
 type Reason = { code: string; label: string };
 type Outcome = ActionResult<unknown> | null;
@@ -136,7 +133,7 @@ function RejectForm({ id, version, reasons, onDone }: FormProps & { reasons: Rea
   return (
     <DecisionForm<TRejectInput>
       label="Reject"
-      resolver={zodResolver(ZRejectInput)}
+      resolver={rejectResolver}
       defaultValues={{ id, version, reasonCode: "", comment: "" }}
       action={rejectReferralAction}
       onDone={onDone}
@@ -166,7 +163,7 @@ function PendingInfoForm({ id, version, onDone }: FormProps) {
   return (
     <DecisionForm<TPendingInfoInput>
       label="Request information"
-      resolver={zodResolver(ZPendingInfoInput)}
+      resolver={pendingInfoResolver}
       defaultValues={{ id, version, note: "" }}
       action={pendingInfoAction}
       onDone={onDone}
@@ -191,7 +188,7 @@ function ReopenForm({ id, version, onDone }: FormProps) {
   return (
     <DecisionForm<TReopenInput>
       label="Reopen"
-      resolver={zodResolver(ZReopenInput)}
+      resolver={reopenResolver}
       defaultValues={{ id, version, comment: "" }}
       action={reopenReferralAction}
       onDone={onDone}
@@ -211,7 +208,7 @@ function DismissAmendmentForm({ id, version, onDone }: FormProps) {
   return (
     <DecisionForm<TDismissAmendmentInput>
       label="No change needed"
-      resolver={zodResolver(ZDismissAmendmentInput)}
+      resolver={dismissAmendmentResolver}
       defaultValues={{ id, version, note: "" }}
       action={dismissAmendmentAction}
       onDone={onDone}

@@ -1,7 +1,7 @@
 import { ClaimButton } from "@/components/queue/claim-button";
 import { hasScope, type Actor } from "@/lib/auth/scopes";
 import { formatDateTime } from "@/lib/referrals/format";
-import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/lifecycle";
+import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/lifecycle-constants";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { CancelReferral } from "./cancel-referral";
 import { DecisionPanel } from "./decision-panel";

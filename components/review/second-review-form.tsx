@@ -1,6 +1,5 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { useWatch } from "react-hook-form";
@@ -9,7 +8,10 @@ import { ActionButton } from "@/components/ui/action-button";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { FormField, ResultMessage, SubmitButton } from "@/components/ui/form-field";
 import { errorText, label } from "@/components/ui/styles";
-import { ZSecondReview, type TSecondReviewInput } from "@/lib/validations/supervisors";
+import { lazyZodResolver } from "@/components/ui/lazy-schema";
+import type { TSecondReviewInput } from "@/lib/validations/supervisors";
+
+const resolver = lazyZodResolver(() => import("@/lib/validations/supervisors").then((m) => m.ZSecondReview));
 
 /** A supervisor's verdict on one drawn approval: agree, or disagree with a note. */
 export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; referralId: string }) {
@@ -17,7 +19,7 @@ export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; r
   const id = useId();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const { form, pending, onSubmit } = useActionForm<TSecondReviewInput>({
-    resolver: zodResolver(ZSecondReview),
+    resolver,
     defaultValues: { reviewId, note: "" },
     action: (values) => recordSecondReviewAction({ ...values, referralId }),
     onResult: (res) => {

@@ -14,7 +14,8 @@ import {
 import { OVERLAP_MESSAGE } from "../accloud/sandbox/routes-authorizations";
 import { approvalInput } from "../testing/fixtures";
 import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../testing/sandbox";
-import { editorPath, WEEKDAYS, ZApproval, type TApproval, type TApprovalInput, type TAuthorizationDraft } from "./schema";
+import { WEEKDAYS } from "./constants";
+import { editorPath, ZApproval, type TApproval, type TApprovalInput, type TAuthorizationDraft } from "./schema";
 import { toAccloudAuthorization } from "./to-accloud";
 
 const AUTHS = "/ext/api/v2/scheduler/authorizations";

@@ -12,7 +12,8 @@ import { sentState } from "../push/run";
 import { canonical } from "../json/canonical";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
-import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES, ZCancelReferral, ZChangeApproval } from "../validations/lifecycle";
+import { ZCancelReferral, ZChangeApproval } from "../validations/lifecycle";
+import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES } from "../validations/lifecycle-constants";
 import { planAuthorizations } from "./plan";
 import { type OnReferral, type PushResult, checkAgainstReferenceData, nextRevisionNumber, queuePush } from "./service";
 

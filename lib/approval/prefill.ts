@@ -3,7 +3,8 @@
  * retypes nothing the form already holds, and suggests rules where the free text is clear.
  */
 import { indexFields, textOf, dateOf, type FormFieldLike } from "../intake/form-mapping";
-import { emptyAuthorization, type TApprovalInput } from "./schema";
+import { emptyAuthorization } from "./constants";
+import type { TApprovalInput } from "./schema";
 
 export type RuleSuggestion = {
   source: string;

@@ -3,7 +3,7 @@
  * visits (or hours) allowed on each day of the period once the daily / weekday, weekly,
  * monthly and period limits are applied in that order (a greedy, earliest-first schedule).
  */
-import { WEEKDAYS, type Weekday } from "./schema";
+import { WEEKDAYS, type Weekday } from "./constants";
 
 export type RuleInput = {
   ruleMode: "daily" | "weekdays";

@@ -12,12 +12,8 @@ import {
   type AuthorizationField,
   type AuthorizationRuleId,
 } from "../accloud/authorization-rules";
+import { emptyAuthorization, WEEKDAYS, type Weekday } from "./constants";
 import { toAccloudAuthorization, WEEKDAY_FIELDS } from "./to-accloud";
-
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-/** ACCloud first_day_of_week: 0 = Monday … 6 = Sunday. */
-export const FIRST_DAY_LABELS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
 const dateString = z.iso.date({ message: "Enter a date (YYYY-MM-DD)" });
 /** Empty inputs arrive as "" or NaN from forms: both mean "not set". */
@@ -44,6 +40,7 @@ export const ZAuthorizationDraft = z.object({
   notes: optionalText(2000),
 });
 export type TAuthorizationDraft = z.infer<typeof ZAuthorizationDraft>;
+export type TAuthorizationDraftInput = z.input<typeof ZAuthorizationDraft>;
 
 export const ZCaseManager = z.object({
   name: z.string().trim().min(1, "Enter the case manager's name").max(200),
@@ -160,19 +157,4 @@ export const ZApproveRequest = z.object({
   referralId: z.uuid(),
   version: z.coerce.number().int().positive(),
   approval: ZApproval,
-});
-
-export const emptyAuthorization = (): z.input<typeof ZAuthorizationDraft> => ({
-  ruleType: "VISITS",
-  ruleMode: "weekdays",
-  ruleDaily: undefined,
-  weekdays: {},
-  ruleWeekly: undefined,
-  ruleMonthly: undefined,
-  rulePeriod: undefined,
-  firstDayOfWeek: 6,
-  authorizationNumber: undefined,
-  memberNumber: undefined,
-  programId: undefined,
-  notes: undefined,
 });

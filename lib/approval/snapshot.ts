@@ -6,7 +6,7 @@
 import diff from "microdiff";
 import { fieldsOf } from "../referrals/fields";
 import type { TApproval } from "./schema";
-import { FIRST_DAY_LABELS, WEEKDAYS } from "./schema";
+import { FIRST_DAY_LABELS, WEEKDAYS } from "./constants";
 
 export type Names = { serviceCodes: Map<number, string>; funders: Map<number, string> };
 

@@ -4,7 +4,8 @@
  */
 import { WEEKDAY_RULES } from "../accloud/authorization-rules";
 import type { TAuthorizationCreate } from "../accloud/schemas";
-import type { TApproval, Weekday } from "./schema";
+import type { Weekday } from "./constants";
+import type { TApproval } from "./schema";
 
 export type AccloudIds = { clientId: number; serviceId: number };
 

@@ -14,7 +14,7 @@ import { approveReferral } from "../approval/service";
 import type { TApprovalInput } from "../approval/schema";
 import { ZApproval } from "../approval/schema";
 import { getDb } from "../db";
-import { CANCEL_REASONS } from "../validations/lifecycle";
+import { CANCEL_REASONS } from "../validations/lifecycle-constants";
 import { clientExternalId } from "./run";
 import { refreshFromAccloud, syncOpenReferrals, syncReferral } from "./sync";
 import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";

@@ -27,7 +27,7 @@ import { isAccloudError } from "../accloud/errors";
 import type { TAuthorization, TAuthorizationCreate, TReferralDetail, TReferralListItem } from "../accloud/schemas";
 import { authorizationPutBody, planAuthorizations } from "../approval/plan";
 import type { TApproval } from "../approval/schema";
-import { WEEKDAYS } from "../approval/schema";
+import { WEEKDAYS } from "../approval/constants";
 import { toAccloudAuthorization } from "../approval/to-accloud";
 import type { Db } from "../db";
 import { getEnv } from "../env";

@@ -5,7 +5,7 @@ import { routeActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import { DOCUMENT_MAX_BYTES } from "@/lib/validations/lifecycle";
+import { DOCUMENT_MAX_BYTES } from "@/lib/validations/lifecycle-constants";
 
 export const dynamic = "force-dynamic";
 const log = logger("documents");
