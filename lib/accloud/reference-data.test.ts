@@ -4,7 +4,6 @@ import { getTableConfig } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import * as appSchema from "../../db/schema";
 import * as accloudSchema from "../../db/schema/accloud";
 import { AccloudError } from "./errors";
 import { getReferenceData, refreshReferenceData, refreshReferenceDataIfStale, ReferenceDataError } from "./reference-data";
@@ -12,7 +11,7 @@ import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 import { startTestSandbox, type TestSandbox } from "../testing/sandbox";
 
 /** drizzle over the test schema's pool, or over one connection of it. */
-const on = (c: pg.Pool | pg.PoolClient) => drizzle(c, { schema: appSchema });
+const on = (c: pg.Pool | pg.PoolClient) => drizzle(c);
 
 /**
  * SQL equivalent of db/schema/accloud.ts, used until the lead's migration exists. The tables live

@@ -5,11 +5,11 @@
  */
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import {
-  accloudLinks,
   approvalRevisions,
   pushes,
   referralRequests,
   referralSubmissions,
+  type AccloudLink,
   type PushKind,
   type PushStepName,
   type PushStepState,
@@ -23,18 +23,7 @@ import { type Db, type TxDb } from "../db";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
 import { refuse, transition } from "../referrals/transitions";
-import {
-  insertLinksSql,
-  linkKey,
-  pendingLinkRows,
-  pushReference,
-  PushStoppedError,
-  STEPS_BY_KIND,
-  withLinksSaved,
-  type Ctx,
-  type PushReference,
-  type SentState,
-} from "./steps";
+import { linkKey, pushReference, PushStoppedError, STEPS_BY_KIND, takePending, withLinksSaved, type Ctx, type PushReference, type SentState } from "./steps";
 
 export { clientExternalId, PushStoppedError } from "./steps";
 
@@ -58,21 +47,17 @@ export const PUSH_KIND_STATUS: Record<
 const runningPatch = (step: PushStepName) =>
   sql`coalesce(steps -> ${step}, '{}'::jsonb) || jsonb_build_object('status', 'running', 'attempts', coalesce((steps -> ${step} ->> 'attempts')::int, 0) + 1, 'startedAt', now(), 'error', null)`;
 
-/** A step starts: running, one attempt more. */
-async function startStep(db: Db, pushId: string, step: PushStepName) {
-  await db.execute(sql`update pushes set steps = jsonb_set(steps, ${`{${step}}`}::text[], ${runningPatch(step)}), updated_at = now() where id = ${pushId}`);
-}
+/** The push's steps with `step` started: running, one attempt more. */
+const startedSteps = (step: PushStepName) => sql`jsonb_set(${pushes.steps}, ${`{${step}}`}::text[], ${runningPatch(step)})`;
 
 /**
- * A step's outcome, the links it returned that are not written yet, and the start of the next
- * step, in ONE statement: a push's bookkeeping between two ACCloud calls is one round trip.
+ * A step's outcome, the links and revisions it returned that are not written yet, and the start
+ * of the next step, in ONE statement: a push's bookkeeping between two ACCloud calls is one round trip.
  */
 async function endStep(db: Db, ctx: Ctx, step: PushStepName, patch: Partial<PushStepState>, next: PushStepName | null) {
   const ended = sql`jsonb_set(steps, ${`{${step}}`}::text[], coalesce(steps -> ${step}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb)`;
   const steps = next ? sql`jsonb_set(${ended}, ${`{${next}}`}::text[], ${runningPatch(next)})` : ended;
-  await db.execute(sql`with links as (${insertLinksSql(ctx, pendingLinkRows(ctx))})
-    update pushes set steps = ${steps}, updated_at = now() where id = ${ctx.pushId}`);
-  ctx.pendingLinks = [];
+  await db.execute(sql`with ${takePending(ctx)} update pushes set steps = ${steps}, updated_at = now() where id = ${ctx.pushId}`);
 }
 
 /** What ACCloud holds: the approval, submission and authorization ids of the last approve or update that was sent. */
@@ -115,30 +100,48 @@ export type RunOutcome =
   /** nothing to do: the push is finished, or its referral no longer waits for it (e.g. marked failed meanwhile) */
   | { status: "skipped"; reason: string };
 
+/**
+ * What a run starts from, in one statement: the push, its referral, the approval revision, the
+ * submission that revision pinned (of the same referral) and the ACCloud links saved so far.
+ */
+async function loadPush(db: Db, pushId: string) {
+  const [row] = await db
+    .select({
+      push: pushes,
+      referral: referralRequests,
+      revision: approvalRevisions,
+      submission: { id: referralSubmissions.id, payload: referralSubmissions.payload },
+      links: sql<Array<Pick<AccloudLink, "kind" | "localKey" | "accloudId" | "meta">>>`(
+        select coalesce(json_agg(json_build_object('kind', l.kind, 'localKey', l.local_key, 'accloudId', l.accloud_id, 'meta', l.meta)), '[]'::json)
+        from accloud_links l where l.referral_request_id = ${pushes.referralRequestId})`,
+    })
+    .from(pushes)
+    .leftJoin(referralRequests, eq(referralRequests.id, pushes.referralRequestId))
+    .leftJoin(approvalRevisions, eq(approvalRevisions.id, pushes.approvalRevisionId))
+    .leftJoin(
+      referralSubmissions,
+      and(eq(referralSubmissions.id, approvalRevisions.submissionId), eq(referralSubmissions.referralRequestId, pushes.referralRequestId)),
+    )
+    .where(eq(pushes.id, pushId))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Runs the remaining steps of a push. Never throws for ACCloud answers: the caller decides on retries. */
 export async function runPush(db: Db, client: AccloudClient, pushId: string): Promise<RunOutcome> {
-  const [push] = await db.select().from(pushes).where(eq(pushes.id, pushId)).limit(1);
-  if (!push) return { status: "skipped", reason: "push not found" };
+  const loaded = await loadPush(db, pushId);
+  if (!loaded) return { status: "skipped", reason: "push not found" };
+  const { push, referral, revision, submission, links } = loaded;
   if (!["queued", "running", "retrying"].includes(push.status)) return { status: "skipped", reason: `push is ${push.status}` };
   // A second job for the same push (an expired job retried while its worker lived) must not run it before its wait.
   if (push.status === "retrying" && push.retryAt && push.retryAt.getTime() > Date.now() + 500)
     return { status: "skipped", reason: "waiting for its retry time" };
-  const [referral] = await db.select().from(referralRequests).where(eq(referralRequests.id, push.referralRequestId)).limit(1);
-  const [revision] = push.approvalRevisionId ? await db.select().from(approvalRevisions).where(eq(approvalRevisions.id, push.approvalRevisionId)).limit(1) : [];
   if (!referral || !revision) return { status: "failed", error: "referral or approval missing" };
   // The approval pins the submission it approved: its data and files are sent, never a later amendment's.
-  const [submission] = revision.submissionId
-    ? await db
-        .select({ id: referralSubmissions.id, payload: referralSubmissions.payload })
-        .from(referralSubmissions)
-        .where(and(eq(referralSubmissions.id, revision.submissionId), eq(referralSubmissions.referralRequestId, referral.id)))
-        .limit(1)
-    : [];
   if (!submission) {
     await finishFailed(db, pushId, referral.id, "The approval does not name the submission it approved; approve it again.");
     return { status: "failed", error: "no pinned submission" };
   }
-  const links = await db.select().from(accloudLinks).where(eq(accloudLinks.referralRequestId, referral.id));
   let refOnce: Promise<PushReference> | undefined;
   const sent = push.kind === "update" ? await sentState(db, referral.id, pushId) : null;
 
@@ -159,12 +162,16 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     links: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.accloudId])),
     linkMeta: new Map(links.map((l) => [linkKey(l.kind, l.localKey), l.meta as Record<string, unknown>])),
     pendingLinks: [],
+    pendingWrites: [],
     authorizationIds: (push.steps.authorizations?.accloudIds ?? []).map(Number),
     fresh: false,
     ref: () => (refOnce ??= pushReference(db)),
   };
   ctx.client = withLinksSaved(client, ctx);
   const statuses = PUSH_KIND_STATUS[push.kind];
+  const remaining = STEPS_BY_KIND[push.kind].filter(([name]) => push.steps[name]?.status !== "done");
+  // The first remaining step starts with the push's own start: one statement.
+  const first = remaining[0]?.[0];
 
   const started = await transition(db, actor, {
     name: "push_started",
@@ -173,7 +180,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
       if (!statuses.waiting.includes(row.status)) refuse.conflict(`the referral is ${row.status}, not waiting for this ${push.kind} push`);
       const [p] = await tx
         .update(pushes)
-        .set({ status: "running", attempts: sql`${pushes.attempts} + 1`, updatedAt: new Date() })
+        .set({ status: "running", attempts: sql`${pushes.attempts} + 1`, updatedAt: new Date(), ...(first ? { steps: startedSteps(first) } : {}) })
         .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
         .returning({ attempts: pushes.attempts });
       if (!p) refuse.conflict("the push is no longer waiting");
@@ -187,8 +194,6 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   });
   if (started.status !== "success") return { status: "skipped", reason: started.message };
 
-  const remaining = STEPS_BY_KIND[push.kind].filter(([name]) => push.steps[name]?.status !== "done");
-  if (remaining[0]) await startStep(db, pushId, remaining[0][0]);
   for (const [i, [name, run]] of remaining.entries()) {
     ctx.fresh = (push.steps[name]?.attempts ?? 0) === 0;
     try {

@@ -11,7 +11,7 @@
  *   cancel:    cancel
  *   documents: attachments
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import {
   accloudReferralRevisions,
   approvalRevisions,
@@ -61,6 +61,8 @@ export type Ctx = {
   linkMeta: Map<string, Record<string, unknown>>;
   /** links returned by ACCloud and not written yet: written before the next ACCloud call, or with the step's own record */
   pendingLinks: PendingLink[];
+  /** the other records of what ACCloud answered (its revisions), written in the same statement as the pending links */
+  pendingWrites: SQL[];
   /** the authorization ids this push leaves on the referral (from its authorizations step) */
   authorizationIds: number[];
   /** true on a step's first attempt: no earlier call of this push can have applied it */
@@ -124,10 +126,20 @@ export const insertLinksSql = (ctx: Pick<Ctx, "referralId" | "pushId">, rows: st
   from jsonb_to_recordset(${rows}::jsonb) as x(kind text, local_key text, accloud_id text, meta jsonb, referral_file_id uuid)
   on conflict (referral_request_id, kind, local_key) do update set accloud_id = excluded.accloud_id, meta = excluded.meta`;
 
-async function flushLinks(ctx: Ctx): Promise<void> {
-  if (!ctx.pendingLinks.length) return;
-  await ctx.db.execute(insertLinksSql(ctx, pendingLinkRows(ctx)));
+/**
+ * The pending links and writes as the CTEs of one statement (`with ${takePending(ctx)} …`): a
+ * statement's data-modifying CTEs all run, whatever its main part reads. Empties both.
+ */
+export function takePending(ctx: Ctx): SQL {
+  const ctes = [sql`links as (${insertLinksSql(ctx, pendingLinkRows(ctx))})`, ...ctx.pendingWrites.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`)];
   ctx.pendingLinks = [];
+  ctx.pendingWrites = [];
+  return sql.join(ctes, sql`, `);
+}
+
+async function flushLinks(ctx: Ctx): Promise<void> {
+  if (!ctx.pendingLinks.length && !ctx.pendingWrites.length) return;
+  await ctx.db.execute(sql`with ${takePending(ctx)} select 1`);
 }
 
 /** The ACCloud client of a push: every call first writes the links earlier calls returned. */
@@ -330,14 +342,17 @@ type Revision = {
   revision_comment?: string | null;
 };
 
-/** Keeps the app's copy of ACCloud's revisions (the Revisions panel reads it) and the latest referral id. */
-export async function recordRevision(
+/**
+ * The app's copy of one of ACCloud's revisions (the Revisions panel reads it), as statements that
+ * can run as the CTEs of one: the revision's upsert and, for the latest, the others no longer latest.
+ */
+function revisionWrites(
   db: Db,
   referralId: string,
   r: { referral: TReferralDetail["referral"]; revision?: Revision | null },
-  cancelledBy: string | null = null,
-) {
-  if (!r.revision) return;
+  cancelledBy: string | null,
+): SQL[] {
+  if (!r.revision) return [];
   const values = {
     referralRequestId: referralId,
     revisionGroupId: r.revision.revision_group_id,
@@ -351,29 +366,53 @@ export async function recordRevision(
     cancelledBy,
     accloudCreatedAt: r.referral.created_at,
   };
-  await db
+  const upsert = db
     .insert(accloudReferralRevisions)
     .values(values)
     .onConflictDoUpdate({
       target: [accloudReferralRevisions.referralRequestId, accloudReferralRevisions.revisionNumber],
       set: { ...values, syncedAt: sql`now()` },
-    });
-  if (values.isLatest) {
-    await db.execute(
-      sql`update accloud_referral_revisions set is_latest = false where referral_request_id = ${referralId} and revision_number <> ${values.revisionNumber}`,
-    );
-  }
+    })
+    .getSQL();
+  // In one statement the update does not see the upserted row, and does not touch it either.
+  const others = sql`update accloud_referral_revisions set is_latest = false where referral_request_id = ${referralId} and revision_number <> ${values.revisionNumber} and is_latest`;
+  return values.isLatest ? [upsert, others] : [upsert];
 }
 
-async function saveReferral(ctx: Ctx, localKey: string, detail: { referral: TReferralDetail["referral"]; revision?: Revision | null }) {
+/** Records one of ACCloud's revisions now (the agency sync), in one statement. */
+export async function recordRevision(
+  db: Db,
+  referralId: string,
+  r: { referral: TReferralDetail["referral"]; revision?: Revision | null },
+  cancelledBy: string | null = null,
+) {
+  const writes = revisionWrites(db, referralId, r, cancelledBy);
+  if (writes.length)
+    await db.execute(
+      sql`with ${sql.join(
+        writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
+        sql`, `,
+      )} select 1`,
+    );
+}
+
+/** A revision a push step made or found: written with the step's record (or before its next call). */
+function saveRevision(ctx: Ctx, r: { referral: TReferralDetail["referral"]; revision?: Revision | null }, cancelledBy: string | null = null) {
+  ctx.pendingWrites.push(...revisionWrites(ctx.db, ctx.referralId, r, cancelledBy));
+}
+
+function saveReferral(ctx: Ctx, localKey: string, detail: { referral: TReferralDetail["referral"]; revision?: Revision | null }) {
   const meta = { revisionGroupId: detail.revision?.revision_group_id ?? null, revisionNumber: detail.revision?.revision_number ?? 1 };
   saveLink(ctx, "referral", localKey, detail.referral.id, meta);
   saveLink(ctx, "referral", "latest", detail.referral.id, meta);
-  await recordRevision(ctx.db, ctx.referralId, detail);
-  await ctx.db
-    .update(approvalRevisions)
-    .set({ accloudReferralId: detail.referral.id, accloudRevisionNumber: meta.revisionNumber })
-    .where(eq(approvalRevisions.id, ctx.revision.id));
+  saveRevision(ctx, detail);
+  ctx.pendingWrites.push(
+    ctx.db
+      .update(approvalRevisions)
+      .set({ accloudReferralId: detail.referral.id, accloudRevisionNumber: meta.revisionNumber })
+      .where(eq(approvalRevisions.id, ctx.revision.id))
+      .getSQL(),
+  );
 }
 
 const caseManagerOf = (a: TApproval) => ({
@@ -419,7 +458,7 @@ async function createReferral(ctx: Ctx): Promise<StepResult> {
       if (!found) throw err;
     }
   }
-  await saveReferral(ctx, "referral", found);
+  saveReferral(ctx, "referral", found);
   return [found.referral.id];
 }
 
@@ -462,7 +501,7 @@ async function updateReferral(ctx: Ctx): Promise<StepResult> {
       } else throw err;
     }
   }
-  await saveReferral(ctx, `${ctx.pushId}:referral`, found);
+  saveReferral(ctx, `${ctx.pushId}:referral`, found);
   return [found.referral.id];
 }
 
@@ -541,7 +580,7 @@ async function stepCancel(ctx: Ctx): Promise<StepResult> {
   if (!ctx.fresh) {
     const done = await cancelled();
     if (done) {
-      await recordRevision(ctx.db, ctx.referralId, done, "demand");
+      saveRevision(ctx, done, "demand");
       return [done.referral.id];
     }
   }
@@ -556,7 +595,7 @@ async function stepCancel(ctx: Ctx): Promise<StepResult> {
       );
   }
   const latest = target.revisionGroupId ? (await revisionsOf(ctx, target.revisionGroupId))[0] : null;
-  if (latest) await recordRevision(ctx.db, ctx.referralId, latest, "demand");
+  if (latest) saveRevision(ctx, latest, "demand");
   return [target.id];
 }
 

@@ -12,9 +12,8 @@
 import { and, desc, eq, notInArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
-import * as schema from "../../db/schema";
 import { auditEvents, pushes, referralRequests, referralStatus, users, type ReferralStatus } from "../../db/schema";
-import { recordAudit } from "../audit/record";
+import { auditInsert } from "../audit/record";
 import { isUserActor, type ApiClientActor, type SystemActor } from "../auth/actors";
 import { hasScope, type Actor, type Scope } from "../auth/scopes";
 import type { Db, TxDb } from "../db";
@@ -269,17 +268,20 @@ export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest
   if (applied.noop) return { status: "success", message: applied.message, data: { ...applied.data, version: row.version } };
   const to = applied.to ?? row.status;
   if (!ALL.includes(to)) throw new Error(`unknown status ${to}`);
-  await tx
+  // The change and its audit record: one statement (the update a CTE of the record's insert).
+  const change = tx
     .update(referralRequests)
     .set({ ...applied.set, status: to, version: nextVersion, updatedAt: sql`now()` })
-    .where(eq(referralRequests.id, row.id));
-  await recordAudit(tx, {
+    .where(eq(referralRequests.id, row.id))
+    .getSQL();
+  const audit = auditInsert(tx, {
     actor: who,
     action: applied.audit.action,
     entityType: "referral_request",
     entityId: row.id,
     details: { from: row.status, to, version: nextVersion, ...applied.audit.details },
   });
+  await tx.execute(sql`with change as (${change}) ${audit}`);
   if (applied.enqueue) {
     if (!conn) throw new Error(`transition ${req.name} enqueues a job: run it with transition(), which owns the connection`);
     const boss = await getSenderBoss();
@@ -301,7 +303,7 @@ export async function transition<T>(db: Db, who: Who, req: TransitionRequest<T>)
   let broken: Error | undefined;
   try {
     await conn.query("begin");
-    const result = await transitionIn(drizzle(conn, { schema }), who, req, conn);
+    const result = await transitionIn(drizzle(conn), who, req, conn);
     await conn.query(result.status === "success" ? "commit" : "rollback");
     return result;
   } catch (err) {

@@ -22,7 +22,6 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../db/embedded";
-import * as schema from "../../db/schema";
 import { startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "../testing/sandbox";
 import { createApiClient, revokeApiClient } from "../intake/api-clients";
 import { systemActor } from "../audit/record";
@@ -175,7 +174,7 @@ beforeAll(async () => {
   console.log(`[cluster] 2 apps and 2 workers started in ${Date.now() - starting} ms`);
 
   pool = new pg.Pool({ connectionString: ownerUrl, max: 4 });
-  db = drizzle(pool, { schema }) as unknown as Db;
+  db = drizzle(pool) as unknown as Db;
 }, 600_000);
 
 afterAll(async () => {
