@@ -1,6 +1,6 @@
 /** Shared plumbing for the benchmark scripts: a production app on a private data dir, autocannon runs. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -129,6 +129,40 @@ export const loadAverage = () =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
+
+/** CPU milliseconds of every PostgreSQL process on this machine (with the exited backends their postmaster reaped). */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== "postgres") continue;
+    // utime, stime, cutime, cstime (proc(5)), in clock ticks of 10 ms
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return ticks * 10;
+}
+
+/**
+ * Where a phase's CPU went: this Node process and PostgreSQL, per unit of work, beside the wall
+ * time. On a machine with few cores it tells the app's own cost from waiting for the database.
+ */
+export function cpuMeter(): (label: string, units: number, unit: string) => void {
+  const start = { node: process.cpuUsage(), pg: postgresCpuMs(), wall: performance.now() };
+  return (label, units, unit) => {
+    const node = process.cpuUsage(start.node);
+    const per = (ms: number) => (ms / units).toFixed(2);
+    console.log(
+      `CPU ${label}: node ${per((node.user + node.system) / 1000)} ms/${unit}, postgres ${per(postgresCpuMs() - start.pg)} ms/${unit}, wall ${per(performance.now() - start.wall)} ms/${unit}`,
+    );
+  };
+}
 
 const results: string[] = [];
 /** A figure for the closing lines: `RESULT <name> <value> <target>` (printResults prints them last). */
