@@ -110,7 +110,7 @@ async function open(port: number, dataDir: string, rows: number, keepData: boole
     const detail = await client.query<{ id: string }>(
       "select id from referral_requests where request_id not like 'bench-%' and status = 'new' order by received_at desc limit 1",
     );
-    const cookie = await signIn(app.url, PASSWORD, "reviewer@demo.test");
+    const cookie = await signIn(app.url, "reviewer@demo.test", PASSWORD);
     return {
       app,
       cookie,

@@ -55,7 +55,7 @@ try {
   ).rows[0]!.entity_id;
   await client.end();
 
-  const cookie = await signIn(app.url, PASSWORD, "supervisor@demo.test");
+  const cookie = await signIn(app.url, "supervisor@demo.test", PASSWORD);
   const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
   const pages: Array<[string, string, boolean]> = [
     ["baseline (50 rows keyset)", "/bench/queue-baseline", false],
