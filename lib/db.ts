@@ -109,7 +109,7 @@ function observeQueries(target: object): void {
  * again per execution or using a generic plan when that costs no more. Planning was a fifth of
  * PostgreSQL's time in a push (bench:push). At most NAMED_MAX texts are named; the rest run unnamed.
  */
-const NAMED_MAX = 2000;
+const NAMED_MAX = 500;
 const names = new Map<string, string>();
 function nameOf(text: string): string | undefined {
   let name = names.get(text);
