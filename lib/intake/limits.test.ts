@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readReferencePayload } from "../reference";
-import { checkJsonShape, unstorableText } from "./limits";
+import { checkJsonShape, unstorableText, type ShapeLimits } from "./limits";
+import { INTAKE_LIMITS } from "./schema";
 
 /** What JSON.parse builds: values, nesting depth, and the bytes of the files' base64 values. */
 function measure(v: unknown, depth = 0): { values: number; depth: number } {
@@ -89,12 +90,30 @@ describe("checkJsonShape", () => {
     expect(checkJsonShape(Buffer.from(JSON.stringify(tricky)))).toBeNull();
   });
 
-  it("stops early on a body of many small values or a long run outside strings", () => {
+  it("stops early on a body of many small values or a long run outside strings: it reads no further than the limit", () => {
+    // The limits are read once per value and once per byte: counting the reads counts the work.
+    const reads = { values: 0, bytes: 0 };
+    const counted: ShapeLimits = {
+      ...INTAKE_LIMITS,
+      get values() {
+        reads.values++;
+        return INTAKE_LIMITS.values;
+      },
+      get jsonBytesOutsideFiles() {
+        reads.bytes++;
+        return INTAKE_LIMITS.jsonBytesOutsideFiles;
+      },
+    };
     const many = Buffer.from(`{"a":[${"0,".repeat(2_000_000)}0]}`);
-    const started = performance.now();
-    expect(checkJsonShape(many)?.issues[0]?.message).toBe("The body holds more than 100000 JSON values");
-    expect(checkJsonShape(Buffer.from(`{"a":1${" ".repeat(5_000_000)}}`))?.status).toBe(413);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(checkJsonShape(many, counted)?.issues[0]?.message).toBe("The body holds more than 100000 JSON values");
+    expect(reads.values).toBeLessThanOrEqual(INTAKE_LIMITS.values + 2); // the last read names it in the message
+    expect(reads.bytes).toBeLessThan(many.length / 10);
+
+    reads.bytes = 0;
+    const run = Buffer.from(`{"a":1${" ".repeat(20_000_000)}}`);
+    expect(checkJsonShape(run, counted)?.status).toBe(413);
+    expect(reads.bytes).toBeLessThan(INTAKE_LIMITS.jsonBytesOutsideFiles * 1.1);
+    expect(reads.bytes).toBeLessThan(run.length / 4);
   });
 });
 
