@@ -25,6 +25,23 @@ describe("the pool's statements", () => {
     }
   });
 
+  it("whose row type a migration changed fail once, and run again prepared anew", async () => {
+    const client = await getPool().connect();
+    try {
+      await client.query("create temp table db_test_stale (a int not null)");
+      await client.query("insert into db_test_stale values (1)");
+      const text = "select * from db_test_stale where a = $1 /* db.test stale */";
+      expect((await client.query(text, [1])).rows).toEqual([{ a: 1 }]);
+      // What a migration run by another process does while this one runs.
+      await client.query("alter table db_test_stale alter column a type bigint");
+      await expect(client.query(text, [1])).rejects.toMatchObject({ code: "0A000" });
+      // int8 comes back as a string from node-postgres: the statement was prepared again.
+      expect((await client.query(text, [1])).rows).toEqual([{ a: "1" }]);
+    } finally {
+      client.release();
+    }
+  });
+
   it("through drizzle too, on whichever connection the pool gives", async () => {
     const db = getDb();
     for (let i = 0; i < 5; i++) {

@@ -111,13 +111,38 @@ function observeQueries(target: object): void {
  */
 const NAMED_MAX = 500;
 const names = new Map<string, string>();
+let lastName = 0;
 function nameOf(text: string): string | undefined {
   let name = names.get(text);
   if (!name && names.size < NAMED_MAX) {
-    name = `auto-${names.size + 1}`;
+    name = `auto-${++lastName}`;
     names.set(text, name);
   }
   return name;
+}
+
+/**
+ * A prepared statement whose row type a migration changed (a column's type, while this process
+ * runs) fails on its connection every time: its text gets a new name, so the next run prepares it
+ * again. The caller gets this run's error.
+ */
+function renameIfStale(text: string, err: unknown): void {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e?.code === "0A000" && typeof e.message === "string" && e.message.includes("cached plan must not change result type")) names.delete(text);
+}
+
+/** The query with its name, its failure noted by renameIfStale (by promise or by callback, as pg-pool calls it). */
+function runNamed(query: (...args: unknown[]) => unknown, config: QueryConfig & { name: string }, rest: unknown[]): unknown {
+  const callback = rest.find((a) => typeof a === "function") as ((err: unknown, ...r: unknown[]) => void) | undefined;
+  if (callback) {
+    return query(config, (err: unknown, ...r: unknown[]) => {
+      if (err) renameIfStale(config.text, err);
+      callback(err, ...r);
+    });
+  }
+  const result = query(config);
+  if (result instanceof Promise) result.catch((err: unknown) => renameIfStale(config.text, err));
+  return result;
 }
 
 type QueryConfig = { text: string; values?: unknown[]; name?: string };
@@ -127,11 +152,11 @@ function nameStatements(client: pg.PoolClient): void {
     const [first, second] = args;
     if (typeof first === "string" && Array.isArray(second) && second.length) {
       const name = nameOf(first);
-      if (name) return query({ text: first, values: second, name }, ...args.slice(2));
+      if (name) return runNamed(query, { text: first, values: second, name }, args.slice(2));
     } else if (first && typeof first === "object" && typeof (first as QueryConfig).text === "string" && !(first as QueryConfig).name) {
       const config = first as QueryConfig;
       const name = config.values?.length ? nameOf(config.text) : undefined;
-      if (name) return query({ ...config, name }, ...args.slice(1));
+      if (name) return runNamed(query, { ...config, name }, args.slice(1));
     }
     return query(...args);
   };
