@@ -20,7 +20,6 @@ function planOf(schema: typeof ZApproval | null, sent: TApproval, values: unknow
   return next?.success ? planAuthorizations(sent, next.data) : null;
 }
 
-/** What happens to each authorization in ACCloud (the contract decides between a PUT and delete-and-recreate). */
 /** The plan as the reviewer types: the only part of the editor that watches every field. */
 export function LiveUpdatePlan({ control, sent }: { control: Control<TApprovalInput>; sent: TApproval }) {
   const values = useWatch({ control });
@@ -28,6 +27,7 @@ export function LiveUpdatePlan({ control, sent }: { control: Control<TApprovalIn
   return <UpdatePlan plan={planOf(schema, sent, values)} loading={!schema} />;
 }
 
+/** What happens to each authorization in ACCloud (the contract decides between a PUT and delete-and-recreate). */
 export function UpdatePlan({ plan, loading }: { plan: AuthorizationPlan[] | null; loading?: boolean }) {
   return (
     <section aria-labelledby="plan-title" className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="update-plan">

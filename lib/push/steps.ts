@@ -131,11 +131,14 @@ export const insertLinksSql = (ctx: Pick<Ctx, "referralId" | "pushId">, rows: st
  * statement's data-modifying CTEs all run, whatever its main part reads. Empties both.
  */
 export function takePending(ctx: Ctx): SQL {
-  const ctes = [sql`links as (${insertLinksSql(ctx, pendingLinkRows(ctx))})`, ...ctx.pendingWrites.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`)];
+  const ctes = sql.join([sql`links as (${insertLinksSql(ctx, pendingLinkRows(ctx))})`, ...ctx.pendingWrites.map(asCte)], sql`, `);
   ctx.pendingLinks = [];
   ctx.pendingWrites = [];
-  return sql.join(ctes, sql`, `);
+  return ctes;
 }
+
+/** The i-th of a statement's data-modifying CTEs, named w<i>. */
+const asCte = (write: SQL, i: number) => sql`${sql.raw(`w${i}`)} as (${write})`;
 
 async function flushLinks(ctx: Ctx): Promise<void> {
   if (!ctx.pendingLinks.length && !ctx.pendingWrites.length) return;
@@ -387,13 +390,7 @@ export async function recordRevision(
   cancelledBy: string | null = null,
 ) {
   const writes = revisionWrites(db, referralId, r, cancelledBy);
-  if (writes.length)
-    await db.execute(
-      sql`with ${sql.join(
-        writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
-        sql`, `,
-      )} select 1`,
-    );
+  if (writes.length) await db.execute(sql`with ${sql.join(writes.map(asCte), sql`, `)} select 1`);
 }
 
 /** A revision a push step made or found: written with the step's record (or before its next call). */
