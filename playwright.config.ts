@@ -6,9 +6,23 @@ import { defineConfig, devices } from "@playwright/test";
 process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `csi-e2e-${Date.now()}`);
 process.env.E2E_PORT ??= "3100";
 process.env.E2E_DEMO_PASSWORD ??= "e2e-demo-password";
+/** The `proxy` project: nginx with TLS for this hostname on E2E_PROXY_PORT, in front of a second app process. */
+process.env.E2E_PROXY_HOST ??= "csi.test";
+process.env.E2E_PROXY_PORT ??= "3443";
+process.env.E2E_PROXY_APP_PORT ??= "3101";
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+export const proxyBaseURL = `https://${process.env.E2E_PROXY_HOST}:${process.env.E2E_PROXY_PORT}`;
 export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 export default defineConfig({
   testDir: "./e2e",
@@ -28,36 +42,59 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: chromiumPath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } }],
-  webServer: {
-    command: "npx tsx scripts/start.ts",
-    url: `${baseURL}/api/health`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    env: {
-      PORT: process.env.E2E_PORT,
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      DEMO_PASSWORD: process.env.E2E_DEMO_PASSWORD,
-      SEED_DEMO_DATA: "true",
-      ACCLOUD_SANDBOX_PORT: "4110",
-      EMBEDDED_PG_PORT: "54339",
-      LOG_LEVEL: "warn",
+  projects: [
+    { name: "chromium", testIgnore: /proxy\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } },
+    {
+      // As production runs: the browser at https://csi.test:PORT (resolved to 127.0.0.1 by
+      // Chromium alone, no /etc/hosts), nginx terminating TLS with a self-signed certificate.
+      name: "proxy",
+      testMatch: /proxy\.spec\.ts/,
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1280, height: 900 },
+        baseURL: proxyBaseURL,
+        ignoreHTTPSErrors: true,
+        launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, `--host-resolver-rules=MAP ${process.env.E2E_PROXY_HOST} 127.0.0.1`] },
+      },
     },
-  },
+  ],
+  webServer: [
+    {
+      command: "npx tsx scripts/start.ts",
+      url: `${baseURL}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+      env: {
+        PORT: process.env.E2E_PORT,
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        DEMO_PASSWORD: process.env.E2E_DEMO_PASSWORD,
+        SEED_DEMO_DATA: "true",
+        ACCLOUD_SANDBOX_PORT: "4110",
+        EMBEDDED_PG_PORT: "54339",
+        LOG_LEVEL: "warn",
+      },
+    },
+    {
+      // After the main app (webServers start in order): nginx and a second app process on the
+      // main app's database and sandbox (e2e/support/proxy-stack.ts). Ready when a request
+      // through nginx reaches the app's health check.
+      command: "node --import tsx e2e/support/proxy-stack.ts",
+      url: `https://127.0.0.1:${process.env.E2E_PROXY_PORT}/api/health`,
+      ignoreHTTPSErrors: true,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+      env: {
+        DEMO_PASSWORD: process.env.E2E_DEMO_PASSWORD,
+        LOG_LEVEL: "warn",
+      },
+    },
+  ],
 });

@@ -26,8 +26,9 @@ export function contentSecurityPolicy(nonce: string, opts: { https: boolean; dev
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
     `style-src 'self' 'nonce-${nonce}'`,
-    // Picture fields point at the agencies' AlayaCare (https); file previews are blobs or our own routes.
-    "img-src 'self' data: blob: https:",
+    // File previews are blobs or our own routes. No remote host: a picture field's URL (the
+    // agency's AlayaCare) is opened by the reviewer, never loaded with the page (a tracking pixel).
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${opts.dev ? " ws: wss:" : ""}`,
     "frame-src 'self'",

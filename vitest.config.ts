@@ -2,7 +2,7 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { serverBinDir } from "./lib/testing/server-postgres";
 
-const ALL = ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{ts,tsx}", "components/**/*.test.{ts,tsx}"];
+const ALL = ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{ts,tsx}", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.{ts,tsx}"];
 
 // Two app processes and two workers on one PostgreSQL server, on the production build: a project
 // of its own ("cluster"), run after every other file (its processes want the machine to
@@ -32,6 +32,13 @@ const NOT_ON_SERVER = [
   "lib/readme.test.ts",
   "lib/standalone.test.ts",
   "app/bench-routes.test.ts",
+  "lib/frequency/parse.test.ts",
+  "lib/draft/match.test.ts",
+  "lib/referrals/identity.test.ts",
+  // The document reader: files in, plain data out, no database (and minutes of OCR if run twice).
+  "lib/documents/**",
+  // Each bench on its own embedded clusters.
+  "scripts/bench.test.ts",
 ];
 
 // The server project runs on TEST_SERVER_DATABASE_URL, or on a temporary cluster from the

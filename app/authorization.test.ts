@@ -50,6 +50,8 @@ const { GET: fileRoute } = await import("./api/referrals/[id]/files/[fileId]/rou
 const { POST: activity } = await import("./api/session/activity/route");
 
 const ROLES: Role[] = ["reviewer", "supervisor", "admin"];
+/** Who reads referrals (referral:read): not administrators, who read no PHI. */
+const READERS: Role[] = ["reviewer", "supervisor"];
 let actors: Record<Role, Actor>;
 const db = () => getDb();
 
@@ -81,10 +83,10 @@ async function pageOutcome(run: () => Promise<unknown>): Promise<string> {
 describe("pages × role", () => {
   const sp = (q: Record<string, string> = {}) => ({ searchParams: Promise.resolve(q) });
   const pages: Array<{ name: string; allowed: Role[]; run: (referralId: string) => Promise<unknown> }> = [
-    { name: "/queue", allowed: ["reviewer", "supervisor", "admin"], run: () => QueuePage(sp()) },
+    { name: "/queue", allowed: READERS, run: () => QueuePage(sp()) },
     {
       name: "/referrals/[id]",
-      allowed: ["reviewer", "supervisor", "admin"],
+      allowed: READERS,
       run: async (id) => {
         await ReferralLayout({ children: null, params: Promise.resolve({ id }) });
         return ReferralPage({ params: Promise.resolve({ id }), searchParams: Promise.resolve({}) });
@@ -93,8 +95,8 @@ describe("pages × role", () => {
     { name: "/audit", allowed: ["supervisor", "admin"], run: () => AuditPage(sp()) },
     { name: "/admin", allowed: ["admin"], run: () => AdminPage() },
     { name: "/dashboard", allowed: ["supervisor", "admin"], run: () => DashboardPage(sp({ weeks: "4" })) },
-    { name: "/reviews", allowed: ["reviewer", "supervisor", "admin"], run: () => ReviewsPage() },
-    { name: "/preferences", allowed: ["reviewer", "supervisor", "admin"], run: () => PreferencesPage() },
+    { name: "/reviews", allowed: READERS, run: () => ReviewsPage() },
+    { name: "/preferences", allowed: READERS, run: () => PreferencesPage() },
     { name: "/admin/outbox", allowed: ["admin"], run: () => OutboxPage(sp()) },
   ];
   for (const p of pages) {
@@ -120,14 +122,18 @@ describe("pages × role", () => {
 });
 
 describe("route handlers × role", () => {
-  it("GET /api/queue/updates: every role reads (polling does not extend the session); anonymous 401; bad input 400", async () => {
+  it("GET /api/queue/updates: reviewers and supervisors read (polling does not extend the session); admins 403; anonymous 401; bad input 400", async () => {
     const url = `http://x/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00.123456+00")}`;
-    for (const role of ROLES) {
+    for (const role of READERS) {
       as(role);
       const res = await queueUpdates(new Request(url));
       expect([role, res.status]).toEqual([role, 200]);
       expect(await res.json()).toMatchObject({ newCount: expect.any(Number), counts: { new: expect.any(Number) } });
     }
+    as("admin");
+    const refused = await queueUpdates(new Request(url));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: "forbidden", message: "Forbidden: this needs the referral:read scope" });
     as("reviewer");
     expect((await queueUpdates(new Request("http://x/api/queue/updates?since=yesterday"))).status).toBe(400);
     as(null);
@@ -140,7 +146,7 @@ describe("route handlers × role", () => {
     const other = await makeUser("reviewer");
     const { claimReferral } = await import("@/lib/referrals/workflow");
     as("reviewer");
-    const url = `http://x/api/queue/updates?since=${encodeURIComponent("2026-01-01 00:00:00+00")}&rows=${id},not-an-id`;
+    const url = `http://x/api/queue/updates?since=${encodeURIComponent("2999-01-01 00:00:00+00")}&rows=${id},not-an-id`;
     const before = (await (await queueUpdates(new Request(url))).json()) as { rows: Array<{ id: string; version: number; action: string | null }> };
     expect(before.rows).toEqual([expect.objectContaining({ id, version: 1, action: "claim" })]);
     expect((await claimReferral(db(), other, id)).status).toBe("success");
@@ -158,11 +164,13 @@ describe("route handlers × role", () => {
     ]);
   });
 
-  it("GET /api/referrals/[id]/files/[fileId]: every role reads, audited; anonymous 401; unknown 404; downloads are attachments", async () => {
+  it("GET /api/referrals/[id]/files/[fileId]: reviewers and supervisors read, audited; admins 403; anonymous 401; unknown 404; downloads are attachments", async () => {
     const { id } = await makeReferral();
     const file = (await db().execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${id}`)).rows[0]!;
     const ctx = (fileId: string) => ({ params: Promise.resolve({ id, fileId }) });
-    for (const role of ROLES) {
+    as("admin");
+    expect((await fileRoute(new Request(`http://x/api/referrals/${id}/files/${file.id}`), ctx(file.id))).status).toBe(403);
+    for (const role of READERS) {
       as(role);
       const res = await fileRoute(new Request(`http://x/api/referrals/${id}/files/${file.id}`), ctx(file.id));
       expect([role, res.status, res.headers.get("content-type")]).toEqual([role, 200, "image/png"]);
@@ -178,17 +186,19 @@ describe("route handlers × role", () => {
       sql`select actor_id, action from audit_events where entity_id = ${id} and action in ('referral.file_viewed', 'referral.file_downloaded') order by id`,
     );
     expect(views.rows).toEqual([
-      ...ROLES.map((role) => ({ actor_id: actors[role].id, action: "referral.file_viewed" })),
+      ...READERS.map((role) => ({ actor_id: actors[role].id, action: "referral.file_viewed" })),
       { actor_id: actors.reviewer.id, action: "referral.file_downloaded" },
     ]);
     as(null);
     expect((await fileRoute(new Request("http://x"), ctx(file.id))).status).toBe(401);
   });
 
-  it("GET /api/referrals/[id]/push: every role reads the progress; anonymous 401; unknown 404", async () => {
+  it("GET /api/referrals/[id]/push: reviewers and supervisors read the progress; admins 403; anonymous 401; unknown 404", async () => {
     const { id } = await makeReferral();
     const ctx = (rid: string) => ({ params: Promise.resolve({ id: rid }) });
-    for (const role of ROLES) {
+    as("admin");
+    expect((await pushRoute(new Request("http://x"), ctx(id))).status).toBe(403);
+    for (const role of READERS) {
       as(role);
       const res = await pushRoute(new Request("http://x"), ctx(id));
       expect([role, res.status]).toEqual([role, 200]);
@@ -242,12 +252,13 @@ describe("route handlers × role", () => {
   });
 
   it("POST /api/session/activity: any signed-in role; anonymous 401", async () => {
+    const heartbeat = () => new Request("http://localhost/api/session/activity", { method: "POST" });
     for (const role of ROLES) {
       as(role);
-      expect((await activity()).status).toBe(204);
+      expect((await activity(heartbeat())).status).toBe(204);
     }
     as(null);
-    expect((await activity()).status).toBe(401);
+    expect((await activity(heartbeat())).status).toBe(401);
   });
 });
 
@@ -289,8 +300,8 @@ describe("server actions × role", () => {
     },
     {
       name: "unassignReferralAction",
-      allowed: ["reviewer", "supervisor", "admin"],
-      scope: "referral:claim",
+      allowed: READERS,
+      scope: "referral:read",
       // The reviewer releases the claim it just made; the others find the fresh referral unassigned.
       success: (role) => (role === "reviewer" ? "Unassigned." : "Already unassigned."),
       run: async (role) => {
@@ -301,14 +312,14 @@ describe("server actions × role", () => {
     },
     {
       name: "bulkAssignAction",
-      allowed: ["supervisor", "admin"],
+      allowed: ["supervisor"],
       scope: "referral:assign",
       success: () => "Assigned 1 request.",
       run: async () => queueActions.bulkAssignAction({ ids: [await fresh()], assigneeId: actors.reviewer.id }),
     },
     {
       name: "setNameSearchAction",
-      allowed: ["reviewer", "supervisor", "admin"],
+      allowed: READERS,
       scope: "referral:read",
       success: () => undefined,
       run: async () => queueActions.setNameSearchAction({ q: "smi" }),
@@ -397,7 +408,7 @@ describe("server actions × role", () => {
     },
     {
       name: "acknowledgeDisagreementAction",
-      allowed: ["reviewer", "supervisor", "admin"],
+      allowed: READERS,
       scope: "referral:read",
       // Each role acknowledges a disagreement with an approval recorded as its own.
       success: () => "Marked as read.",
@@ -405,7 +416,7 @@ describe("server actions × role", () => {
     },
     {
       name: "setPreferencesAction",
-      allowed: ["reviewer", "supervisor", "admin"],
+      allowed: READERS,
       scope: "referral:read",
       success: () => "Saved.",
       run: async (role) => preferenceActions.setPreferencesAction({ prefs: { overdue: !(await overdueOn(role)) } }),

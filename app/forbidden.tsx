@@ -1,10 +1,14 @@
 import { headers } from "next/headers";
 import Link from "next/link";
-import { scopeForPath } from "@/lib/auth/scopes";
+import { currentSession } from "@/lib/auth/guards";
+import { homePath, scopeForPath } from "@/lib/auth/scopes";
 
 /** Rendered inside the signed-in shell (its <main>), so no landmark of its own. */
 export default async function Forbidden() {
   const scope = scopeForPath((await headers()).get("x-csi-path") ?? "");
+  // Where this user starts (the queue, or /admin for an administrator, who reads no referrals).
+  const check = await currentSession(false);
+  const home = check.ok ? homePath(check.actor) : "/queue";
   return (
     <div className="mx-auto max-w-xl px-4 py-12">
       <p className="text-sm font-semibold text-red-800">403 Forbidden</p>
@@ -18,8 +22,8 @@ export default async function Forbidden() {
           "Your role does not have the scope this page needs."
         )}
       </p>
-      <Link href="/queue" className="mt-6 inline-block font-medium text-blue-800 underline underline-offset-2">
-        Back to the queue
+      <Link href={home} className="mt-6 inline-block font-medium text-blue-800 underline underline-offset-2">
+        {home === "/queue" ? "Back to the queue" : "Back to your start page"}
       </Link>
     </div>
   );

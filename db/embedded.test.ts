@@ -100,6 +100,50 @@ describe("embedded PostgreSQL", () => {
     await owner.stop();
   });
 
+  it("lets two processes starting on one new folder at once take turns: one starts the cluster, the other shares it", async () => {
+    // As `npm start` and a CLI (or a bench's app and its API-client step) starting together: the
+    // second used to find no postmaster.pid while the first was in initdb, and ran initdb into
+    // the same folder ("directory … exists but is not empty") or stopped the first one's postmaster.
+    const root = tmpRoot();
+    const release = path.join(root, "release");
+    const file = path.join(root, "start.mts");
+    writeFileSync(
+      file,
+      `import { existsSync } from "node:fs";
+      import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("db/embedded.ts"))};
+      const db = await startEmbeddedPostgres({ dataRoot: ${JSON.stringify(root)}, database: process.argv[2], preferredPort: 0 });
+      console.log(JSON.stringify({ owned: db.owned, port: db.port }));
+      while (!existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 50));
+      await db.stop();`,
+    );
+    const start = (database: string) => {
+      const child = spawn(process.execPath, ["--import", "tsx", file, database], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+      const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      const up = new Promise<{ owned: boolean; port: number }>((resolve, reject) => {
+        child.stdout!.on("data", () => out.includes("}") && resolve(JSON.parse(out.slice(out.indexOf("{"), out.indexOf("}") + 1))));
+        void exit.then((code) => reject(new Error(`exited (${code}) before starting:\n${out}`)));
+      });
+      return { up, exit };
+    };
+    const a = start("app");
+    const b = start("other");
+    try {
+      const [ua, ub] = await Promise.all([a.up, b.up]);
+      expect([ua.owned, ub.owned].sort()).toEqual([false, true]);
+      expect(ua.port).toBe(ub.port);
+      const url = `postgres://postgres:postgres@127.0.0.1:${ua.port}`;
+      expect(await query(`${url}/app`, "select 1 as ok")).toEqual([{ ok: 1 }]);
+      expect(await query(`${url}/other`, "select 1 as ok")).toEqual([{ ok: 1 }]);
+    } finally {
+      writeFileSync(release, "");
+    }
+    expect(await a.exit).toBe(0);
+    expect(await b.exit).toBe(0);
+  });
+
   describe("exit codes and the exit hook", () => {
     // One data folder for these: initdb runs once.
     let root: string;

@@ -5,6 +5,10 @@
  *  - an existing data folder is reused: initdb runs only when PG_VERSION is absent;
  *  - a postmaster left behind by a SIGKILLed run is stopped before a fresh start;
  *  - a postmaster owned by another live process of ours (the app, while a CLI runs) is shared;
+ *  - two processes starting on one folder at once (the app and a CLI or worker, a bench's app
+ *    and its API-client step) take turns under a start lock: the second shares what the first
+ *    started instead of running initdb into a folder being initialised, or stopping a
+ *    postmaster that has not yet said who owns it;
  *  - the preferred port is busy: another free port is taken;
  *  - the postgres user cannot traverse a parent folder (a clone under /root): the data lives
  *    in a folder under the system temp dir instead, and the fallback is logged;
@@ -14,7 +18,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -155,6 +159,86 @@ async function connectable(port: number): Promise<boolean> {
 
 const urlFor = (port: number, database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
+const START_LOCK_WAIT_MS = 180_000;
+const STOP_LOCK_WAIT_MS = 20_000;
+/** A lock file still empty this long after it was made: its maker died between creating and writing it. */
+const EMPTY_LOCK_STALE_MS = 10_000;
+
+/**
+ * Runs `work` holding `<root>/start.lock` (made with O_EXCL, holding our pid), so deciding
+ * whether to share, initdb, starting the postmaster and writing owner.json happen for one
+ * process at a time. Without it a second process that looks while the first is still in initdb
+ * or starting (no postmaster.pid, no owner.json yet) takes the folder for abandoned: it runs
+ * initdb into it ("directory … exists but is not empty") or stops the first one's postmaster.
+ * A lock whose process is gone (SIGKILL) is taken over.
+ */
+async function withStartLock<T>(root: string, work: () => Promise<T>, waitMs = START_LOCK_WAIT_MS): Promise<T> {
+  const lock = path.join(root, "start.lock");
+  // Callers in this process take turns first (the file names the process, not the caller).
+  const before = heldHere.get(lock) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = new Promise<void>((resolve) => (done = resolve));
+  const chain = before.then(() => mine);
+  heldHere.set(lock, chain);
+  try {
+    await before;
+    return await withLockFile(lock, root, work, waitMs);
+  } finally {
+    done();
+    if (heldHere.get(lock) === chain) heldHere.delete(lock);
+  }
+}
+const heldHere = new Map<string, Promise<void>>();
+
+async function withLockFile<T>(lock: string, root: string, work: () => Promise<T>, waitMs: number): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const fd = openSync(lock, "wx");
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    let text = "";
+    let age = 0;
+    try {
+      text = readFileSync(lock, "utf8");
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    const holder = Number(text.trim() || NaN);
+    // Our own pid: callers in this process take turns before the file, so it is a lock left behind.
+    const stale = Number.isInteger(holder) ? holder === process.pid || !isAlive(holder) : age > EMPTY_LOCK_STALE_MS;
+    if (stale) {
+      // Removed only if it is still the stale one (another waiter may have replaced it meanwhile).
+      try {
+        if (readFileSync(lock, "utf8") === text) unlinkSync(lock);
+      } catch {
+        // gone meanwhile
+      }
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`another process (pid ${holder}) has been starting or stopping the embedded PostgreSQL in ${root} for ${waitMs / 1000} s (${lock})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    return await work();
+  } finally {
+    try {
+      if (readFileSync(lock, "utf8") === String(process.pid)) unlinkSync(lock);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataRoot: string;
   database: string;
@@ -164,10 +248,19 @@ export async function startEmbeddedPostgres(opts: {
   const log = opts.log ?? (() => {});
   const root = resolveDataRoot(opts.dataRoot, log);
   const dataDir = path.join(root, "pg");
-  const ownerFile = path.join(root, "owner.json");
   mkdirSync(root, { recursive: true, mode: 0o755 });
   chmodSync(root, 0o755);
+  return withStartLock(root, () => startOrShare(opts.database, opts.preferredPort, dataDir, root, log));
+}
 
+async function startOrShare(
+  database: string,
+  preferredPort: number | undefined,
+  dataDir: string,
+  root: string,
+  log: (m: string) => void,
+): Promise<EmbeddedDatabase> {
+  const ownerFile = path.join(root, "owner.json");
   // Another live process of ours runs this cluster: share it.
   const running = readPostmasterPid(dataDir);
   if (running && isAlive(running.pid)) {
@@ -178,8 +271,8 @@ export async function startEmbeddedPostgres(opts: {
       owner = null;
     }
     if (owner && owner.nodePid !== process.pid && isAlive(owner.nodePid) && (await connectable(running.port))) {
-      await ensureDatabase(running.port, opts.database);
-      return { url: urlFor(running.port, opts.database), port: running.port, dataDir, owned: false, stop: async () => {} };
+      await ensureDatabase(running.port, database);
+      return { url: urlFor(running.port, database), port: running.port, dataDir, owned: false, stop: async () => {} };
     }
     // Left over from a killed run: stop it so this process owns a clean postmaster.
     log(`stopping a PostgreSQL left over from an earlier run (pid ${running.pid})`);
@@ -191,7 +284,7 @@ export async function startEmbeddedPostgres(opts: {
   }
   if (running && !isAlive(running.pid)) rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
 
-  const port = await freePort(opts.preferredPort ?? 54329);
+  const port = await freePort(preferredPort ?? 54329);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   assertBinariesReachable(await postgresBinary());
   const pg = new EmbeddedPostgres({
@@ -220,14 +313,27 @@ export async function startEmbeddedPostgres(opts: {
   const postmaster = () => (pg as unknown as { process?: ChildProcess }).process;
   const release = guardPostmaster(postmaster);
   let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  const stopNow = async () => {
     // pg.stop() waits for an `exit` that a postmaster already gone never emits again.
     const child = postmaster();
     if (child && child.exitCode === null && child.signalCode === null) await pg.stop();
     release();
-    rmSync(ownerFile, { force: true });
+    // Only our own record: a process that started after ours stopped may have written its own.
+    try {
+      if ((JSON.parse(readFileSync(ownerFile, "utf8")) as Owner).nodePid === process.pid) rmSync(ownerFile, { force: true });
+    } catch {
+      // none, or unreadable: not ours to remove
+    }
+  };
+  // Under the start lock too (except while starting, which holds it already): a process starting
+  // meanwhile sees the cluster either running with its owner or gone, never half-stopped.
+  let starting = true;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (starting) return stopNow();
+    // A stop is not held up for long: past the wait it stops without the lock.
+    await withStartLock(root, stopNow, STOP_LOCK_WAIT_MS).catch((err: Error) => (err.message.includes("start.lock") ? stopNow() : Promise.reject(err)));
   };
   try {
     await pg.start();
@@ -237,12 +343,13 @@ export async function startEmbeddedPostgres(opts: {
   }
   try {
     writeFileSync(ownerFile, JSON.stringify({ nodePid: process.pid, port } satisfies Owner));
-    await ensureDatabase(port, opts.database);
+    await ensureDatabase(port, database);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url: urlFor(port, opts.database), port, dataDir, owned: true, stop };
+  starting = false;
+  return { url: urlFor(port, database), port, dataDir, owned: true, stop };
 }
 
 async function ensureDatabase(port: number, database: string): Promise<void> {

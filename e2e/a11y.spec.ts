@@ -25,10 +25,10 @@ test.describe("[A11Y]", () => {
         await expectAccessible(page, `${path}@${w.name}`);
         await takeScreenshot(page, `${path.slice(1)}-${w.name}`);
       }
-      await referralPage.goto(crypto.randomUUID());
-      await expectAccessible(page, `not-found@${w.name}`);
 
       await signedInAs("reviewer");
+      await referralPage.goto(crypto.randomUUID());
+      await expectAccessible(page, `not-found@${w.name}`);
       await queuePage.goto();
       await expect(queuePage.rows.first()).toBeVisible();
       await expectAccessible(page, `queue@${w.name}`);

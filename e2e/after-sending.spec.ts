@@ -1,8 +1,9 @@
 import { expect, test } from "./fixtures";
 import { addOneMonth, formatDayFromToday as day } from "./support/dates";
-import { readLatestAccloudReferralId, readReferralStatus, takeNewReferral } from "./support/db";
+import { readLatestAccloudReferralId, readReferralStatus, readRevisionKinds, takeNewReferral } from "./support/db";
 import { openSandboxControl } from "./support/sandbox";
 import { expectAccessible, expectAccessibleAtBothWidths, takeScreenshot } from "./support/screenshots";
+import { postReferral, readReferencePayload } from "./support/webhook";
 
 test.describe("[AFTER SENDING]", () => {
   test("extend by a month, see revision 2 and its diff, the agency processes it, then cancel with a reason", async ({ page, signedInAs, referralPage }) => {
@@ -79,5 +80,67 @@ test.describe("[AFTER SENDING]", () => {
     const state = await openSandboxControl().state();
     expect(state.referrals.find((x) => x.id === latestId)).toMatchObject({ status: "cancelled", reason_code: "client_hospitalization" });
     await expectAccessibleAtBothWidths(page, "referral-cancelled");
+  });
+
+  test("an amendment naming another person: the page says 'different person', Send update is refused, then cancel and approve the new person as a new client", async ({
+    page,
+    request,
+    signedInAs,
+    referralPage,
+  }) => {
+    test.setTimeout(180_000);
+    const payload = { ...readReferencePayload(), request_id: crypto.randomUUID() };
+    payload.client = { ...payload.client, id: 700_000 + Math.floor(Math.random() * 100_000) };
+    // Service dates from today (the reference payload's are long past, which an update could not send).
+    for (const f of payload.form_data.fields) {
+      if (f.field_label === "Service start date") f.field_value = day(2);
+      if (f.field_label === "Service end date") f.field_value = day(62);
+    }
+    const { id } = await postReferral(request, payload);
+    await signedInAs("reviewer");
+    await referralPage.goto(id);
+    await referralPage.editor.fillSendable({ start: day(2), end: day(62) });
+    await referralPage.editor.approve();
+    await expect(referralPage.push.status).toHaveText("Sent", { timeout: 30_000 });
+
+    // The agency amends the request: Jane Smithers 1998-05-07 becomes Robert Other 1950-01-01 under another client id.
+    const other = structuredClone(payload);
+    other.client = { ...other.client, id: Number(payload.client.id) + 1, first_name: "Robert", last_name: "Other", birthday: "1950-01-01" };
+    await postReferral(request, other);
+    await referralPage.goto(id);
+    const marked = page.getByTestId("different-person");
+    await expect(marked.getByRole("heading", { name: "Different person" })).toBeVisible();
+    await expect(marked).toContainText("the latest submission names another client than the one ACCloud has for this referral");
+    await expect(marked.getByRole("row", { name: /Last name/ })).toContainText("Other");
+    await expect(page.getByTestId("update-refused")).toContainText("“Send update” is refused.");
+    await expectAccessibleAtBothWidths(page, "referral-different-person");
+
+    // Send update, tried anyway: refused with the reason.
+    await page.getByRole("link", { name: "Change approval" }).click();
+    const update = referralPage.editor;
+    await expect(update.root.getByTestId("update-refused")).toBeVisible();
+    await update.root.getByRole("button", { name: "Extend by a month" }).click();
+    await update.root.getByRole("button", { name: "Send update…" }).click();
+    await page.getByTestId("confirm-update").getByRole("button", { name: "Send update", exact: true }).click();
+    await expect(update.root.getByRole("alert")).toContainText("Different person:");
+    expect(await readRevisionKinds(id)).toBe("approve:approved");
+    const janeExternalId = `${String(payload.agency.alayamarket_org_id).toLowerCase()}:${String(payload.client.id)}`;
+    const jane = (await openSandboxControl().state()).clients.find((c) => c.external_id === janeExternalId);
+    expect(jane?.demographics).toMatchObject({ first_name: "Jane", last_name: "Smithers" });
+
+    // Way out: cancel in ACCloud, then approve the new person as a new client.
+    await referralPage.goto(id);
+    await page.getByRole("button", { name: "Cancel referral" }).click();
+    const dialog = page.getByTestId("cancel-dialog");
+    await dialog.getByLabel("Reason").selectOption({ value: "other" });
+    await dialog.getByLabel(/Comment for the agency/).fill("The agency sent another person under this request.");
+    await dialog.getByRole("button", { name: "Cancel referral" }).click();
+    await expect(page.getByTestId("cancellation")).toContainText("Cancelled", { timeout: 30_000 });
+    await marked.getByRole("button", { name: "Approve as a new client" }).click();
+    await expect(page.getByTestId("continues")).toContainText("as a new client", { timeout: 15_000 });
+    await expect(page).not.toHaveURL(new RegExp(`/referrals/${id}$`));
+    expect(await readReferralStatus(id)).toBe("cancelled");
+    const after = (await openSandboxControl().state()).clients.find((c) => c.external_id === janeExternalId);
+    expect(after).toEqual(jane);
   });
 });

@@ -15,6 +15,21 @@ test.describe("[AUTH]", () => {
     await expect(queuePage.currentUser).toContainText("Riley Reviewer");
   });
 
+  test("an administrator, who reads no referrals, starts at /admin and is offered no queue", async ({ page, signInPage }) => {
+    await signInPage.goto();
+    await signInPage.signIn(USERS.admin, PASSWORD);
+    await expect(page).toHaveURL(/\/admin$/);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Admin" })).toBeVisible();
+    for (const name of ["Queue", "Reviews"]) await expect(nav.getByRole("link", { name })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "E-mail settings" })).toHaveCount(0);
+    // The queue itself answers 403 naming the scope, with a way back to where an administrator starts.
+    await page.goto("/queue");
+    await expect(page.getByTestId("missing-scope")).toContainText("referral:read");
+    await page.getByRole("link", { name: "Back to your start page" }).click();
+    await expect(page).toHaveURL(/\/admin$/);
+  });
+
   test("sign-out ends the session on the server: the old cookie no longer opens anything", async ({ page, context, signedInAs, signInPage, queuePage }) => {
     await signedInAs("reviewer2");
     await queuePage.goto();
@@ -40,16 +55,23 @@ test.describe("[AUTH]", () => {
     expect(await readSessionEndReason(aged[0]!)).toBe("idle");
   });
 
-  test("the browser signs itself out after the idle time, with a warning a minute before", async ({ page, signedInAs, queuePage }) => {
+  test("the browser signs itself out when the server finds the session idle, with a warning a minute before", async ({ page, signedInAs, queuePage }) => {
     await page.clock.install();
-    await signedInAs("admin");
+    await signedInAs("supervisor");
     await queuePage.goto();
     await expect(page.getByRole("heading", { name: "Review queue" })).toBeVisible();
     await page.clock.fastForward("14:00");
     await expect(page.getByRole("alertdialog")).toContainText("signed out in");
+    // The tab's time is up, but on the server's (real) clock the session was in use moments ago:
+    // the server refuses to end it, and the tab waits the time the server says is left.
     await page.clock.fastForward("01:05");
+    await expect(page.getByRole("alertdialog")).toHaveCount(0);
+    await expect(page).toHaveURL(/\/queue$/);
+    expect(await readLatestSessionEndReason(USERS.supervisor)).toBeNull();
+    // No activity for longer than SESSION_IDLE_MINUTES on the server's clock: the tab's next ask ends it.
+    await ageLatestSession(USERS.supervisor, 16);
+    await page.clock.fastForward("15:30");
     await expect(page).toHaveURL(/\/sign-in\?reason=idle/);
-    // The server session was ended too, as idle.
-    expect(await readLatestSessionEndReason(USERS.admin)).toBe("idle");
+    expect(await readLatestSessionEndReason(USERS.supervisor)).toBe("idle");
   });
 });

@@ -5,13 +5,14 @@ import { readReferenceReferralId } from "./support/db";
 /** Pages and route handlers over real HTTP, per role: status codes and the scope a refusal names. */
 test.describe("[AUTHZ]", () => {
   const pages: Array<{ path: string; allowed: Role[]; scope: string }> = [
-    { path: "/queue", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
-    { path: "/referrals/{ref}", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
+    // Administrators read no PHI (HIPAA's minimum necessary): no queue, no referral.
+    { path: "/queue", allowed: ["reviewer", "supervisor"], scope: "referral:read" },
+    { path: "/referrals/{ref}", allowed: ["reviewer", "supervisor"], scope: "referral:read" },
     { path: "/audit", allowed: ["supervisor", "admin"], scope: "audit:read" },
     { path: "/admin", allowed: ["admin"], scope: "admin:*" },
     { path: "/dashboard", allowed: ["supervisor", "admin"], scope: "reports:read" },
-    { path: "/reviews", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
-    { path: "/preferences", allowed: ["reviewer", "supervisor", "admin"], scope: "referral:read" },
+    { path: "/reviews", allowed: ["reviewer", "supervisor"], scope: "referral:read" },
+    { path: "/preferences", allowed: ["reviewer", "supervisor"], scope: "referral:read" },
     { path: "/admin/outbox", allowed: ["admin"], scope: "admin:settings" },
     { path: "/api/audit/export?action=sign-ins", allowed: ["supervisor", "admin"], scope: "audit:read" },
   ];

@@ -126,7 +126,10 @@ test.describe("[SUPERVISOR]", () => {
     await riley.close();
   });
 
-  test("admins: the outbox, API clients (created, rotated, revoked), the second-review share; everyone: e-mail preferences", async ({ page, signedInAs }) => {
+  test("admins: the outbox, API clients (created, rotated, revoked), the second-review share; everyone who reads referrals: e-mail preferences", async ({
+    page,
+    signedInAs,
+  }) => {
     await signedInAs("admin");
     await page.goto("/admin/outbox");
     await expect(page.getByRole("heading", { name: "Outbox", level: 1 })).toBeVisible();
@@ -168,12 +171,16 @@ test.describe("[SUPERVISOR]", () => {
     await share.getByRole("button", { name: "Save" }).click();
     await expect(page.getByText("10% of approvals are now drawn for a second review.")).toBeVisible();
 
+    // The e-mails are about referrals: an administrator, who reads none, has no preferences page.
+    await page.goto("/preferences");
+    await expect(page.getByTestId("missing-scope")).toContainText("referral:read");
+    await signedInAs("supervisor");
     await page.goto("/preferences");
     await expect(page.getByRole("heading", { name: "E-mail preferences", level: 1 })).toBeVisible();
     await page.getByLabel("A push to ACCloud failed").uncheck();
     await page.getByRole("button", { name: "Save preferences" }).click();
     await expect(page.getByText("Saved.")).toBeVisible();
-    expect(await readNotificationPreference(USERS.admin, "push_failed")).toBe(false);
+    expect(await readNotificationPreference(USERS.supervisor, "push_failed")).toBe(false);
     await expectAccessibleAtBothWidths(page, "preferences");
   });
 });

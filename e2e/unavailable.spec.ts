@@ -84,6 +84,7 @@ test.describe("[UNAVAILABLE] the database stops answering", () => {
         AUTH_SECRET: secrets.AUTH_SECRET,
         APP_SECRET: secrets.APP_SECRET,
         ACCLOUD_URL: readRunFile("sandbox.json").url,
+        APP_URL: base,
         WORKER_ENABLED: "false",
         SEED_DEMO_DATA: "false",
         DATABASE_CONNECT_TIMEOUT_MS: "2000",

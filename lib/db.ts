@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { getEnv } from "./env";
+import { errorBrief } from "./errors";
 import { logger } from "./log";
 
 /**
@@ -18,7 +20,12 @@ const log = logger("db");
 // One pool per process; kept on globalThis so Next's dev reloads don't leak connections, and so
 // the launcher (which serves the HTTP requests) and Next's bundled copy of this module share it
 // and its view of whether the database answers.
-const globalForDb = globalThis as unknown as { csiPool?: pg.Pool; csiDb?: Db; csiDbUnavailableUntil?: number };
+const globalForDb = globalThis as unknown as {
+  csiPool?: pg.Pool;
+  csiDb?: Db;
+  csiDbUnavailableUntil?: number;
+  csiOwnStatementTimeout?: AsyncLocalStorage<true>;
+};
 
 // DATE columns stay "YYYY-MM-DD" strings: a JS Date would shift them by the server's zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
@@ -53,7 +60,21 @@ export function isUnstorableValue(err: unknown): boolean {
   return typeof code === "string" && (/^(22|54)/.test(code) || code === "23502" || code === "23514");
 }
 
+// Shared like the pool: the statement runs in Next's copy of this module, the pool may be the launcher's.
+const ownStatementTimeout = () => (globalForDb.csiOwnStatementTimeout ??= new AsyncLocalStorage<true>());
+
+/**
+ * Runs `fn` under a statement timeout of its own that it catches and answers (the audit trail's
+ * capped count: `set local statement_timeout`, then an estimate): a 57014 inside is that limit
+ * doing its work, not the database failing, so it does not turn the next 15 s of 500s into 503s.
+ * Any other failure inside still counts.
+ */
+export function withOwnStatementTimeout<T>(fn: () => Promise<T>): Promise<T> {
+  return ownStatementTimeout().run(true, fn);
+}
+
 function observe(err: unknown): void {
+  if ((err as { code?: unknown } | null)?.code === "57014" && ownStatementTimeout().getStore()) return;
   if (isDatabaseUnavailable(err)) globalForDb.csiDbUnavailableUntil = Date.now() + UNAVAILABLE_FOR_MS;
 }
 
@@ -162,6 +183,9 @@ function nameStatements(client: pg.PoolClient): void {
   };
 }
 
+/** The search_path of every connection of the app's pool. */
+export const APP_SEARCH_PATH = "public,pg_temp";
+
 export function createPool(connectionString: string, opts: { max?: number } = {}): pg.Pool {
   const env = getEnv();
   const pool = new ObservedPool({
@@ -173,6 +197,9 @@ export function createPool(connectionString: string, opts: { max?: number } = {}
     connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS,
     statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
     query_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS + 2000,
+    // Unqualified names are the app's own tables: not a schema named after the role ("$user", the
+    // default's first entry), and temporary tables last instead of first (README, "Database roles").
+    options: `-c search_path=${APP_SEARCH_PATH}`,
     keepAlive: true,
   });
   // Queries fail on the pool (pool.query, which drizzle uses outside transactions) and on its
@@ -187,7 +214,7 @@ export function createPool(connectionString: string, opts: { max?: number } = {}
     observe(err);
     // 57P01: the server is shutting down (the embedded PostgreSQL stopping with the app).
     // By code only: a database error's message may quote a value.
-    if (err.code !== "57P01") log.error(`idle client error: ${err.name}${err.code ? ` (${err.code})` : ""}`);
+    if (err.code !== "57P01") log.error(`idle client error: ${errorBrief(err)}`);
   });
   return pool;
 }

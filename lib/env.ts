@@ -21,7 +21,7 @@ export const ZEnv = z
      * 0: the client is the connection's peer (X-Forwarded-For, which anyone can send, is ignored).
      */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-    /** Public base URL of the app, used in links printed by the launcher. */
+    /** Public base URL of the app: printed links, links in e-mails, single sign-on's callbacks. Required with DATABASE_URL (see serverSettingsProblem). */
     APP_URL: z.url().optional(),
 
     /** PostgreSQL. Unset: an embedded PostgreSQL is started with data in DATA_DIR. */
@@ -81,8 +81,10 @@ export const ZEnv = z
     REVIEW_SLA_HOURS: int(48),
     CLAIM_IDLE_MINUTES: int(30),
 
-    /** ACCloud. Unset ACCLOUD_URL: the app starts its own ACCloud sandbox and talks to it. */
+    /** ACCloud. Unset ACCLOUD_URL: the app starts its own ACCloud sandbox and talks to it (with DATABASE_URL only when ACCLOUD_SANDBOX=true). */
     ACCLOUD_URL: z.url().optional(),
+    /** true: run against the local sandbox on purpose although DATABASE_URL is set (a staging or test server). */
+    ACCLOUD_SANDBOX: bool.optional(),
     ACCLOUD_API_KEY: z.string().min(1).default("sandbox-key"),
     ACCLOUD_API_SECRET: z.string().min(1).default("sandbox-secret"),
     ACCLOUD_TIMEOUT_MS: int(15_000),
@@ -133,6 +135,9 @@ export const ZEnv = z
         message: "is required with OIDC_ISSUER (e.g. csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin)",
       });
     }
+    if (env.ACCLOUD_SANDBOX && env.ACCLOUD_URL) {
+      ctx.addIssue({ code: "custom", path: ["ACCLOUD_SANDBOX"], message: "true asks for the local sandbox, but ACCLOUD_URL is set: set one of them" });
+    }
   });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -164,3 +169,18 @@ export const isSandboxMode = () => !getEnv().ACCLOUD_URL;
  * launcher points DATABASE_URL at the embedded cluster.
  */
 export const seedDemoDataWanted = (operatorEnv: TEnv) => operatorEnv.SEED_DEMO_DATA ?? !operatorEnv.DATABASE_URL;
+
+/**
+ * What a serving process (the launcher, a worker) refuses to start without when DATABASE_URL is
+ * set (a server, so perhaps production): ACCloud's address, or ACCLOUD_SANDBOX=true saying that
+ * the local sandbox is meant, and the app's public URL (e-mail links, single sign-on). Takes the
+ * environment as the operator set it; null when nothing is missing.
+ */
+export function serverSettingsProblem(operatorEnv: TEnv): string | null {
+  if (!operatorEnv.DATABASE_URL) return null;
+  const missing: string[] = [];
+  if (!operatorEnv.ACCLOUD_URL && !operatorEnv.ACCLOUD_SANDBOX)
+    missing.push("ACCLOUD_URL must be set when DATABASE_URL is set (the ACCloud tenant; ACCLOUD_SANDBOX=true runs against the local sandbox on purpose)");
+  if (!operatorEnv.APP_URL) missing.push("APP_URL must be set when DATABASE_URL is set (the app's public base URL, for links in e-mails and single sign-on)");
+  return missing.length ? missing.join("; ") : null;
+}

@@ -11,11 +11,24 @@
  *   BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_STORED=1000000 npm run bench:intake [-- --no-build]
  */
 import { randomUUID } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { buildApp, cannon, loadAverage, medianFigures, printResults, printTable, result, startApp, type BenchApp, type Figures } from "./bench-lib";
+import {
+  benchDataDir,
+  buildApp,
+  cannon,
+  createApiClient,
+  loadAverage,
+  medianFigures,
+  printResults,
+  printTable,
+  result,
+  startApp,
+  warmUpSeconds,
+  type BenchApp,
+  type Figures,
+} from "./bench-lib";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -29,16 +42,9 @@ const body = () => JSON.stringify({ ...template, request_id: randomUUID() });
 
 type Target = { app: BenchApp; headers: Record<string, string>; owner: pg.ClientConfig };
 
-async function prepare(app: BenchApp, dataDir: string): Promise<Target> {
-  const creds = JSON.parse(
-    execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/api-client.ts", "create", "--name", "bench", "--json"], {
-      env: app.env,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }),
-  ) as { id: string; key: string; secret: string };
-  const owner = JSON.parse(readFileSync(path.join(dataDir, "owner.json"), "utf8")) as { port: number };
-  const ownerConfig = { connectionString: `postgres://postgres:postgres@127.0.0.1:${owner.port}/app` };
+async function prepare(app: BenchApp): Promise<Target> {
+  const creds = createApiClient(app);
+  const ownerConfig = { connectionString: app.ownerUrl };
   const client = new pg.Client(ownerConfig);
   await client.connect();
   await client.query("create table if not exists bench_baseline (id bigserial primary key, body text not null, created_at timestamptz not null default now())");
@@ -115,15 +121,17 @@ const run = (t: Target, name: string, pathName: string, seconds: number, opts: {
     requests: [{ method: "POST", headers: t.headers, setupRequest: (req) => ({ ...req, body: body() }) }],
   });
 
-const emptyDir = path.resolve(".data/bench-intake");
-const fullDir = path.resolve(".data/bench-intake-1m");
-const empty = await startApp({ port: 3200, dataDir: emptyDir });
+const emptyDir = benchDataDir("bench-intake");
+const fullDir = benchDataDir("bench-intake-1m");
+const WARM_UP = warmUpSeconds(DURATION);
+let empty: BenchApp | null = null;
 let full: BenchApp | null = null;
 try {
-  const e = await prepare(empty, emptyDir);
+  empty = await startApp({ port: 3200, dataDir: emptyDir });
+  const e = await prepare(empty);
   console.log(`load average at start: ${loadAverage()}`);
   console.log("Warming up…");
-  for (const p of ["/api/referral-requests", "/api/bench/same-work", "/api/bench/baseline"]) await run(e, `warm-up ${p}`, p, 5);
+  for (const p of ["/api/referral-requests", "/api/bench/same-work", "/api/bench/baseline"]) await run(e, `warm-up ${p}`, p, WARM_UP);
 
   // Rounds alternate the three (and their order), so drift on a shared machine (a noisy
   // neighbour, a checkpoint, tables growing) falls on all; the medians are the figures.
@@ -152,10 +160,10 @@ try {
 
   console.log(`\nGrowth: a database holding ${STORED.toLocaleString("en-US")} requests (${fullDir})…`);
   full = await startApp({ port: 3210, dataDir: fullDir, keepData: true });
-  const f = await prepare(full, fullDir);
+  const f = await prepare(full);
   await seed(f.owner, STORED);
-  await run(f, "warm-up (1M)", "/api/referral-requests", 5);
-  await run(f, "warm-up (1M)", "/api/bench/same-work", 5);
+  await run(f, "warm-up (1M)", "/api/referral-requests", WARM_UP);
+  await run(f, "warm-up (1M)", "/api/bench/same-work", WARM_UP);
   const growth = { empty: [] as Figures[], full: [] as Figures[], ceilingEmpty: [] as Figures[], ceilingFull: [] as Figures[] };
   for (let round = 1; round <= ROUNDS; round++) {
     growth.full.push(await run(f, `webhook 1M #${round}`, "/api/referral-requests", DURATION));
@@ -195,7 +203,12 @@ try {
   console.error(`bench failed: ${(err as Error).message}`);
   process.exitCode = 1;
 } finally {
-  await full?.stop();
-  await empty.stop();
+  // Both are stopped even when one stop fails; a failed stop fails the bench.
+  for (const app of [full, empty]) {
+    await app?.stop().catch((err: Error) => {
+      console.error(err.message);
+      process.exitCode = 1;
+    });
+  }
 }
 printResults();

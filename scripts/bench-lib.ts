@@ -1,37 +1,93 @@
 /** Shared plumbing for the benchmark scripts: a production app on a private data dir, autocannon runs. */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { resolveDataRoot } from "../db/embedded";
 
-export type BenchApp = { url: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> };
+/** `ownerUrl`: the embedded cluster's superuser, on the app's database (data generation, set-up reads). */
+export type BenchApp = { url: string; env: NodeJS.ProcessEnv; ownerUrl: string; stop: () => Promise<void> };
+
+/**
+ * Where a bench keeps the data of `name` (`.data/bench-…` unless BENCH_DATA_DIR names another
+ * parent: the bench test runs the benches in a temporary folder).
+ */
+export const benchDataDir = (name: string) => path.resolve(process.env.BENCH_DATA_DIR || ".data", name);
 
 /**
  * The benchmarks' own build: BENCH_BASELINE=1 (next.config.js then makes the `*.bench.ts(x)`
  * ceiling routes part of it) into a dist dir of its own, so the production build in `.next`
- * (which has no bench route) is never replaced by it.
+ * (which has no bench route) is never replaced by it. BENCH_DIST_DIR names another folder.
  */
-export const BENCH_DIST_DIR = ".next-bench";
+export const BENCH_DIST_DIR = process.env.BENCH_DIST_DIR || ".next-bench";
 export const benchEnv = { BENCH_BASELINE: "1", NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" };
 
-/** `next build` with benchEnv, skipped with --no-build (the last bench build is reused). */
+/**
+ * `next build` with benchEnv, skipped with --no-build (the last bench build is reused).
+ * BENCH_REACT_PROFILE=1 builds with `next build --profile` (React's profiling build: the
+ * Components track of a Chrome trace names each component's render and hydration; its
+ * figures are not comparable with a normal build's).
+ */
 export function buildApp(): void {
   process.env.NEXT_DIST_DIR = BENCH_DIST_DIR;
   if (process.argv.includes("--no-build")) return;
-  console.log(`Building (BENCH_BASELINE=1 next build into ${BENCH_DIST_DIR})…`);
-  const r = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build"], {
+  const profile = process.env.BENCH_REACT_PROFILE === "1";
+  console.log(`Building (BENCH_BASELINE=1 next build${profile ? " --profile" : ""} into ${BENCH_DIST_DIR})…`);
+  const r = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build", ...(profile ? ["--profile"] : [])], {
     stdio: "inherit",
     env: { ...process.env, ...benchEnv, NODE_ENV: "production" },
   });
   if (r.status !== 0) throw new Error("next build failed");
 }
 
-/** keepData: reuse the data dir (a database seeded by an earlier run) instead of starting empty. */
+/** The embedded cluster's owner record (db/embedded.ts) of a data dir, where the runtime keeps it. */
+function readOwner(dataDir: string): { nodePid: number; port: number } | null {
+  try {
+    return JSON.parse(readFileSync(path.join(resolveDataRoot(dataDir), "owner.json"), "utf8")) as { nodePid: number; port: number };
+  } catch {
+    return null;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+
+/**
+ * keepData: reuse the data dir (a database seeded by an earlier run) instead of starting empty.
+ * The app always runs on its own embedded cluster in `dataDir` (DATABASE_URL and
+ * DATABASE_OWNER_URL of the caller's environment are not passed on). It refuses to start when
+ * its port already answers or its data dir belongs to a live process (another run of the same
+ * bench): the health check would otherwise pass on the other app while this one is still
+ * starting, and the data dir would be removed under the other one's PostgreSQL.
+ */
 export async function startApp(opts: { port: number; dataDir: string; keepData?: boolean; extraEnv?: Record<string, string> }): Promise<BenchApp> {
+  if (await listening(opts.port)) throw new Error(`port ${opts.port} is already in use (another run of this bench, or another app?)`);
+  const holder = readOwner(opts.dataDir);
+  if (holder && alive(holder.nodePid)) throw new Error(`${opts.dataDir} is in use by a running process (pid ${holder.nodePid}): another run of this bench?`);
   if (!opts.keepData) rmSync(opts.dataDir, { recursive: true, force: true });
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  delete inherited.DATABASE_URL;
+  delete inherited.DATABASE_OWNER_URL;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     ...benchEnv,
     PORT: String(opts.port),
     DATA_DIR: opts.dataDir,
@@ -42,13 +98,16 @@ export async function startApp(opts: { port: number; dataDir: string; keepData?:
     EMBEDDED_PG_PORT: String(opts.port + 50000 > 65000 ? 0 : opts.port + 50000),
     ...opts.extraEnv,
   };
+  // One process (`node --import tsx`, as the Procfile runs it): tsx's CLI would put a second one
+  // in between, which SIGKILLs the launcher when it does not acknowledge a relayed SIGTERM within
+  // 30 ms (a loaded machine), leaving its PostgreSQL behind.
   // BENCH_CPU_PROFILE_DIR=dir: the app runs under --cpu-prof (a .cpuprofile per thread, written when it stops).
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      ...(process.env.BENCH_CPU_PROFILE_DIR
-        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, "--import", "tsx"]
-        : [path.resolve("node_modules/tsx/dist/cli.mjs")]),
+      ...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : []),
+      "--import",
+      "tsx",
       "scripts/start.ts",
     ],
     { env, stdio: ["ignore", "inherit", "inherit"] },
@@ -78,8 +137,34 @@ export async function startApp(opts: { port: number; dataDir: string; keepData?:
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  return { url, env, stop };
+  const owner = readOwner(opts.dataDir);
+  if (!owner) {
+    await stop().catch(() => {});
+    throw new Error(`the app started, but ${opts.dataDir} has no owner.json: is DATABASE_URL set in its environment?`);
+  }
+  return { url, env, ownerUrl: `postgres://postgres:postgres@127.0.0.1:${owner.port}/app`, stop };
 }
+
+/**
+ * A webhook API client made as an operator makes one (`npm run api-client -- create`), with the
+ * app's environment, so it shares the app's embedded cluster. Its stderr is shown when it fails.
+ */
+export function createApiClient(app: BenchApp, name = "bench"): { id: string; key: string; secret: string } {
+  try {
+    const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/api-client.ts", "create", "--name", name, "--json"], {
+      env: app.env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return JSON.parse(out) as { id: string; key: string; secret: string };
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    throw new Error(`npm run api-client -- create failed: ${e.stderr?.trim() || e.message}`);
+  }
+}
+
+/** How long a warm-up runs: 5 s, or less when the runs themselves are shorter (a tiny configuration). */
+export const warmUpSeconds = (runSeconds: number, most = 5) => Math.max(1, Math.min(most, runSeconds));
 
 export type Figures = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
 
@@ -165,9 +250,9 @@ export function cpuMeter(): (label: string, units: number, unit: string) => void
 }
 
 const results: string[] = [];
-/** A figure for the closing lines: `RESULT <name> <value> <target>` (printResults prints them last). */
-export function result(name: string, value: number, target: string): void {
-  results.push(`RESULT ${name} ${Number.isInteger(value) ? value : value.toFixed(2)} ${target}`);
+/** A figure for the closing lines: `RESULT <name> <value> <target>` (printResults prints them last); `digits` of a fraction. */
+export function result(name: string, value: number, target: string, digits = 2): void {
+  results.push(`RESULT ${name} ${Number.isInteger(value) ? value : value.toFixed(digits)} ${target}`);
 }
 export function printResults(): void {
   if (results.length) console.log(["", ...results].join("\n"));

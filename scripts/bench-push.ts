@@ -21,6 +21,9 @@ process.env.LOG_LEVEL = "error";
 process.env.AUTH_SECRET ??= "bench-auth-secret-0123456789abcdefghijkl";
 process.env.APP_SECRET ??= "bench-app-secret-0123456789abcdefghijklm";
 process.env.PUSH_MAINTENANCE_SECONDS = "5";
+// DATABASE_URL is set below: what the app asks for with it (lib/env.ts), though nothing here serves.
+process.env.APP_URL ??= "http://localhost:3000";
+if (!process.env.ACCLOUD_URL) process.env.ACCLOUD_SANDBOX = "true";
 
 const { startEmbeddedPostgres } = await import("../db/embedded");
 const { runMigrations } = await import("../db/migrate");

@@ -14,8 +14,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
+import { generateQueueReferrals } from "./bench-queue-data";
 import {
   BENCH_DIST_DIR,
+  benchDataDir,
   buildApp,
   cannon,
   loadAverage,
@@ -25,6 +27,7 @@ import {
   result,
   signIn,
   startApp,
+  warmUpSeconds,
   type BenchApp,
   type Figures,
 } from "./bench-lib";
@@ -36,37 +39,6 @@ const SMALL_ROWS = 10_000;
 const CONNECTIONS = 10;
 const PASSWORD = "bench-password-0123";
 buildApp();
-
-const SERVICES = ["PT", "OT", "Skilled Nursing", "Infusion Nursing", "Home Health Aide"];
-
-async function generate(client: pg.Client, reviewerId: string, rows: number): Promise<void> {
-  const started = Date.now();
-  console.log(`Generating ${rows.toLocaleString("en-US")} referral requests (INSERT … SELECT generate_series)…`);
-  await client.query("select setseed(0.42)");
-  // 40 agencies, 5 services, every status, received over the last ~80 days, some claimed.
-  await client.query(
-    `insert into referral_requests (request_id, status, agency_name, agency_host, agency_branch_id, agency_org_id, agency_timezone,
-       client_external_id, client_first_name, client_last_name, client_birthday, client_timezone, form_schema_id, form_name,
-       service_requested, service_start, service_end, received_at, updated_at, sla_due_at, sla_paused_at,
-       assignee_id, assigned_by_id, claimed_at)
-     select 'bench-' || g, s.status, 'Agency ' || a, 'https://bench.example', 1000 + a, md5('agency-' || a)::uuid::text, 'America/New_York',
-       g, (array['Maria','James','Linda','Robert','Patricia','Michael','Barbara','David','Susan','Joseph','Karen','Thomas','Nancy','Daniel','Lisa','Paul','Betty','Mark','Sandra','George'])[1 + (r3 * 20)::int % 20],
-       (array['Garcia','Johnson','Nguyen','Williams','Brown','Okafor','Miller','Davis','Lopez','Wilson','Anderson','Patel','Moore','Jackson','Martin','Lee','Thompson','White','Harris','Clark'])[1 + (r4 * 20)::int % 20] || ' ' || (g % 997),
-       date '1930-01-01' + (g % 25000), 'America/New_York', '89a3b8ba-0009-464b-a2a0-06c49cbcd745', 'CSI New Referral Request',
-       ($2::text[])[1 + (r2 * 5)::int % 5], date '2026-01-01' + (g % 300), date '2026-02-01' + (g % 300),
-       now() - g * interval '7 seconds', now() - g * interval '7 seconds', now() - g * interval '7 seconds' + interval '48 hours',
-       case when s.status = 'pending_info' then now() - g * interval '7 seconds' + interval '1 hour' end,
-       case when s.status = 'in_review' and g % 3 = 0 then $1::uuid end,
-       case when s.status = 'in_review' and g % 3 = 0 then $1::uuid end,
-       case when s.status = 'in_review' and g % 3 = 0 then now() end
-     from (select g, random() as r1, random() as r2, random() as r3, random() as r4, (random() * 40)::int % 40 as a from generate_series(1, $3::int) g) x
-     cross join lateral (select (array['new','new','new','in_review','pending_info','approved','pushing','sent','sent','sent','push_failed','rejected','cancelled'])[1 + (x.r1 * 13)::int % 13]::referral_status as status) s`,
-    [reviewerId, SERVICES, rows],
-  );
-  await client.query("analyze referral_requests");
-  const counts = await client.query<{ n: string }>("select sum(n)::text as n from referral_status_counts");
-  console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s; trigger-kept total: ${counts.rows[0]?.n}`);
-}
 
 /** First-load JS of a route, gzip KB (Next 16 lists the chunks; gzip is measured here as a browser receives them). */
 function firstLoadKb(route: string): number {
@@ -93,8 +65,7 @@ async function open(port: number, dataDir: string, rows: number, keepData: boole
     // Sessions would lapse during the data generation and the runs otherwise.
     extraEnv: { SEED_DEMO_DATA: "true", DEMO_PASSWORD: PASSWORD, WORKER_ENABLED: "false", SESSION_IDLE_MINUTES: "600" },
   });
-  const owner = JSON.parse(readFileSync(path.join(dataDir, "owner.json"), "utf8")) as { port: number };
-  const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${owner.port}/app` });
+  const client = new pg.Client({ connectionString: app.ownerUrl });
   client.on("error", () => undefined);
   await client.connect();
   try {
@@ -103,7 +74,7 @@ async function open(port: number, dataDir: string, rows: number, keepData: boole
     else {
       await client.query("delete from referral_requests where request_id like 'bench-%'");
       const reviewer = await client.query<{ id: string }>("select id from users where email = 'reviewer@demo.test'");
-      await generate(client, reviewer.rows[0]!.id, rows);
+      await generateQueueReferrals(client, { rows, reviewerId: reviewer.rows[0]!.id });
     }
     const agency = await client.query<{ org_id: string }>("select org_id from referral_agencies where name = 'Agency 7'");
     // A demo referral (it has its submission and files): the detail page as a reviewer opens it.
@@ -140,13 +111,13 @@ async function check(t: Target, pathName: string, rowsExpected: boolean): Promis
 const targets: Target[] = [];
 try {
   console.log(`load average at start: ${loadAverage()}`);
-  const big = await open(3300, path.resolve(".data/bench-queue"), ROWS, true);
+  const big = await open(3300, benchDataDir("bench-queue"), ROWS, true);
   targets.push(big);
-  const small = await open(3310, path.resolve(".data/bench-queue-10k"), SMALL_ROWS, false);
+  const small = await open(3310, benchDataDir("bench-queue-10k"), SMALL_ROWS, false);
   targets.push(small);
 
   console.log("Checking the pages…");
-  // The filtered view (overdue among others) is only measured at a million: at 10,000 rows (the last 19 hours) nothing is overdue.
+  // The filtered view (agency, service, unassigned, overdue) is measured at a million only.
   for (const [t, queries] of [
     [big, ["", big.filtered]],
     [small, [""]],
@@ -159,9 +130,10 @@ try {
   }
 
   console.log("Warming up…");
+  const warmUp = warmUpSeconds(DURATION, 3);
   for (const p of ["/queue/bench-baseline", "/queue", `/queue/bench-baseline${big.filtered}`, `/queue${big.filtered}`, big.detail])
-    await run(big, "warm-up", p, 3);
-  for (const p of ["/queue", small.detail]) await run(small, "warm-up", p, 3);
+    await run(big, "warm-up", p, warmUp);
+  for (const p of ["/queue", small.detail]) await run(small, "warm-up", p, warmUp);
 
   // Rounds alternate ceiling and queue (and their order), so the machine's drift falls on both.
   const pairs = [
@@ -210,6 +182,10 @@ try {
   console.error(`bench failed: ${(err as Error).message}`);
   process.exitCode = 1;
 } finally {
-  for (const t of targets.reverse()) await t.app.stop().catch((err: Error) => console.error(err.message));
+  for (const t of targets.reverse())
+    await t.app.stop().catch((err: Error) => {
+      console.error(err.message);
+      process.exitCode = 1;
+    });
 }
 printResults();

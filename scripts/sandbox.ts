@@ -29,7 +29,8 @@ process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
 try {
-  let databaseUrl = env.DATABASE_URL;
+  // The owner's role when there is one: the app's own may not create the sandbox's schema.
+  let databaseUrl = env.DATABASE_OWNER_URL ?? env.DATABASE_URL;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres({
       dataRoot: env.DATA_DIR,

@@ -49,7 +49,7 @@ const proceed = () => {
 };
 
 try {
-  const runtime = await bootRuntime();
+  const runtime = await bootRuntime({ serves: true });
   stops.push(runtime.stop);
   proceed();
   // Runs just before the database stops: the web process's job-queue senders.
@@ -67,7 +67,8 @@ try {
     process.env.ACCLOUD_SANDBOX_PORT = String(port);
     resetEnvCache();
     const sandbox = await startSandbox({
-      databaseUrl: runtime.databaseUrl,
+      // The owner's: the sandbox (a stand-in for ACCloud, never production's) makes its own schema, which the app's role may not.
+      databaseUrl: runtime.ownerUrl,
       port,
       host: "127.0.0.1",
       apiKey: env.ACCLOUD_API_KEY,
@@ -87,6 +88,7 @@ try {
   // by the worker and on demand by admins. A missing CSI group stops the start loudly.
   const { refreshReferenceData } = await import("../lib/accloud/reference-data");
   const { createAccloudClientFromEnv } = await import("../lib/accloud/client");
+  const { errorBrief } = await import("../lib/errors");
   try {
     const ref = await refreshReferenceData({ db, client: createAccloudClientFromEnv() });
     log.info(
@@ -95,7 +97,7 @@ try {
   } catch (err) {
     const name = (err as Error).name;
     if (name === "ReferenceDataError") throw err;
-    log.warn(`ACCloud reference data could not be loaded now (${(err as Error).message}); the worker retries on its schedule`);
+    log.warn(`ACCloud reference data could not be loaded now (${errorBrief(err)}); the worker retries on its schedule`);
   }
   proceed();
 
@@ -123,7 +125,9 @@ try {
     if (printDemoPassword) console.log(`Demo sign-in: ${DEMO_USERS.map((u) => u.email).join(", ")}  password: ${demoPassword}`);
   } else {
     const { sql } = await import("drizzle-orm");
-    const admins = await db.execute<{ n: number }>(sql`select count(*)::int as n from users where role = 'admin' and disabled_at is null`);
+    const admins = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from users where (role = 'admin' or 'admin' = any(extra_roles)) and disabled_at is null`,
+    );
     if (!admins.rows[0]?.n)
       console.log("No administrator yet: create the first with `npm run admin -- create --email you@example.org` (its password is shown once).");
   }
@@ -141,6 +145,10 @@ try {
   const next = (await import("next")).default;
   // A development machine's app (embedded PostgreSQL, demo data) is not for the network unless HOST says so.
   const hostname = env.HOST ?? (runtime.embedded ? "127.0.0.1" : "0.0.0.0");
+  // As `next start` sets it: a server action that redirects (sign-in, sign-out) fetches the next
+  // page from this server at this address. Unset, Next takes https:// from a TLS proxy's
+  // X-Forwarded-Proto, fails to talk TLS to this plain-http port, and logs it on every sign-in.
+  process.env.__NEXT_PRIVATE_ORIGIN ??= `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname.includes(":") ? `[${hostname}]` : hostname}:${env.PORT}`;
   const app = next({ dev, dir: root, hostname, port: env.PORT });
   await app.prepare();
   proceed();

@@ -6,7 +6,10 @@ import { getEnv } from "../lib/env";
 import { bootRuntime, onShutdown } from "../lib/runtime/boot";
 import { startWorker } from "../lib/jobs/worker";
 
-const runtime = await bootRuntime();
+const runtime = await bootRuntime({ serves: true }).catch((err: Error) => {
+  console.error(`Worker failed to start: ${err.message}`);
+  process.exit(1);
+});
 let worker: Awaited<ReturnType<typeof startWorker>>;
 try {
   worker = await startWorker({ databaseUrl: runtime.databaseUrl, refreshReference: getEnv().WORKER_REFRESH_REFERENCE });

@@ -5,8 +5,10 @@ import { redirect } from "next/navigation";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth";
 import { SSO_PROVIDER_ID } from "@/lib/auth/config";
-import { currentSession } from "@/lib/auth/guards";
-import { endSession } from "@/lib/auth/sessions";
+import { readSessionId } from "@/lib/auth/session-token";
+import { landingFor } from "@/lib/auth/scopes";
+import { endSessionIfIdle, type IdleAnswer } from "@/lib/auth/sessions";
+import { findUserByEmail } from "@/lib/auth/users";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { ActionResult } from "@/lib/validations/action-result";
@@ -38,11 +40,16 @@ export async function signInAction(_prev: SignInState | null, formData: FormData
     if (err instanceof AuthError) return { status: "failed", message: "Sign-in failed. Try again.", email };
     throw err;
   }
-  redirect(safeNextPath(formData.get("next")));
+  // The queue is where most start; an administrator (who reads no referrals) starts at /admin.
+  const user = await findUserByEmail(getDb(), parsed.data.email);
+  const next = safeNextPath(formData.get("next"));
+  redirect(user ? landingFor({ role: user.role, roles: [user.role, ...user.extraRoles] }, next) : next);
 }
 
 export async function ssoSignInAction(formData: FormData): Promise<void> {
-  await signIn(SSO_PROVIDER_ID, { redirectTo: safeNextPath(formData.get("next")) });
+  // Back through /sign-in, which sends a signed-in user on to `next`, or to their start page when
+  // their roles cannot open it (an administrator, who reads no referrals: /admin).
+  await signIn(SSO_PROVIDER_ID, { redirectTo: `/sign-in?${new URLSearchParams({ next: safeNextPath(formData.get("next")) })}` });
 }
 
 /** The client-name search is the session's: it goes when the session does. */
@@ -56,10 +63,15 @@ export async function signOutAction(): Promise<void> {
   redirect("/sign-in?reason=signed_out");
 }
 
-/** The browser's automatic logoff: ends the session as idle (audited as such) and clears the cookies. */
-export async function endIdleSessionAction(): Promise<void> {
-  const check = await currentSession(false);
-  if (check.ok) await endSession(getDb(), check.actor.sessionId, "idle");
+/**
+ * The browser's automatic logoff. The server decides: a session with no activity (from any tab)
+ * for SESSION_IDLE_MINUTES ends as idle (audited as such) and the cookies are cleared; a session
+ * still in use is left alone, and the tab learns how long it has left.
+ */
+export async function endIdleSessionAction(): Promise<IdleAnswer> {
+  const answer = await endSessionIfIdle(getDb(), await readSessionId());
+  if (!answer.ended) return answer;
   await signOut({ redirect: false });
   await forgetNameSearch();
+  return answer;
 }

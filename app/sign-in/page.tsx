@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { isSsoConfigured } from "@/lib/auth/config";
 import { currentSession } from "@/lib/auth/guards";
+import { landingFor } from "@/lib/auth/scopes";
 import { getEnv } from "@/lib/env";
 import { safeNextPath } from "@/lib/validations/auth";
 import { ssoSignInAction } from "./actions";
@@ -20,7 +21,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const sp = await searchParams;
   const next = safeNextPath(typeof sp.next === "string" ? sp.next : undefined);
   const check = await currentSession(false);
-  if (check.ok) redirect(next);
+  if (check.ok) redirect(landingFor(check.actor, next));
   const env = getEnv();
   const reason = typeof sp.reason === "string" ? REASONS[sp.reason] : undefined;
   const ssoError =

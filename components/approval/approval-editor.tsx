@@ -131,6 +131,11 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
             ? `Prefilled with what the agency has now. Sending makes revision ${p.update?.nextRevision ?? ""} in ACCloud; the agency sees the reasons you give.`
             : "Prefilled from the form. Every rule ACCloud checks is checked here first; nothing is sent until you approve."}
         </p>
+        {p.update?.differentPerson ? (
+          <p className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900" data-testid="update-refused">
+            &ldquo;Send update&rdquo; is refused. {p.update.differentPerson}
+          </p>
+        ) : null}
         {p.locked?.length ? (
           <p className="mt-2 rounded-md border border-slate-300 bg-slate-50 p-2 text-sm text-slate-800" data-testid="retry-locked">
             Already in ACCloud, so a retry cannot change: {p.locked.map((l) => `${FIELD_LABELS[l.field] ?? l.field} (${l.step})`).join(", ")}.

@@ -39,6 +39,11 @@ export function ApprovalSection({ panel, referralId }: { panel: ApprovalPanel; r
               {panel.processed ? "The agency processed it." : "Waiting for the agency to process it."} Change the dates, limits or case manager with a new
               revision.
             </p>
+            {panel.differentPerson ? (
+              <p className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-red-900" data-testid="update-refused">
+                &ldquo;Send update&rdquo; is refused. {panel.differentPerson}
+              </p>
+            ) : null}
           </div>
           <Link
             href={`/referrals/${referralId}?edit=1#approval`}

@@ -21,8 +21,11 @@ function Items({ items }: { items: DetailItem[] }) {
 
 const actorKind: Record<string, string> = { user: "", api_client: " (API client)", system: " (system)" };
 
-/** The events of a page, newest first: a sentence each, its details one click away. */
-export function AuditEvents({ rows, showFreeText }: { rows: DescribedEvent[]; showFreeText: boolean }) {
+/**
+ * The events of a page, newest first: a sentence each, its details one click away. Free text is
+ * already left out for viewers who may not read referrals (lib/audit/query.ts, describeRows).
+ */
+export function AuditEvents({ rows }: { rows: DescribedEvent[] }) {
   return (
     <ol
       className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm"
@@ -30,7 +33,7 @@ export function AuditEvents({ rows, showFreeText }: { rows: DescribedEvent[]; sh
       data-testid="audit-events"
     >
       {rows.map((e) => {
-        const items = showFreeText ? [...e.items, ...e.freeText] : e.items;
+        const items = e.items;
         return (
           <li key={e.id} className="px-4 py-3 text-sm" data-action={e.action} data-event-id={e.id}>
             <div className="flex flex-col gap-1 sm:flex-row sm:items-baseline sm:gap-4">

@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import type { QueueRowView } from "@/lib/referrals/queue-rows";
+import type { QueueRowPatch } from "@/lib/referrals/queue-rows";
 import type { QueueTab } from "@/lib/validations/queue-view";
 
 type Counts = Record<QueueTab, number>;
-type Updates = { newCount: number; counts: Counts; rows?: QueueRowView[] };
+type Updates = { newCount: number; counts: Counts; rows?: QueueRowPatch[] };
 
 const POLL_MS = 15_000;
 

@@ -46,7 +46,8 @@ export function QueueTable({
   const fresh = new Map((data.rows ?? []).map((r) => [r.id, r]));
   const rows = initialRows.map((r) => {
     const now = fresh.get(r.id);
-    return now && now.version !== r.version ? { ...now, changed: true } : { ...r, changed: false };
+    // The poll sends only what changes (never the client's name): the rest stays as rendered.
+    return now && now.version !== r.version ? { ...r, ...now, changed: true } : { ...r, changed: false };
   });
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);

@@ -4,7 +4,6 @@ import { formatCalendarDate } from "@/lib/referrals/format";
 import type { ViewField } from "@/lib/referrals/fields";
 import { jsonText } from "@/lib/json/text";
 import { medicalHistoryTable } from "./medical-history";
-import { PicturePreview } from "./picture-preview";
 
 const notProvided = <span className="italic text-slate-600">Not provided</span>;
 
@@ -30,6 +29,16 @@ function lastSegment(url: string): string {
     return decodeURIComponent(segment);
   } catch {
     return segment;
+  }
+}
+
+/** The host of an http(s) URL, or null when the value is not one. */
+function remoteHost(url: string): string | null {
+  if (!/^https?:\/\//i.test(url)) return null;
+  try {
+    return new URL(url).host || null;
+  } catch {
+    return null;
   }
 }
 
@@ -82,21 +91,29 @@ export function fieldValue(field: ViewField): ReactNode {
     case "picture": {
       const url = textOf(v);
       if (!url) return notProvided;
-      if (!/^https?:\/\//i.test(url)) return <span className="break-all">{url}</span>;
+      const host = remoteHost(url);
+      if (!host) return <span className="break-all">{url}</span>;
       const name = lastSegment(url);
+      // Never loaded with the page (a remote picture would tell its host who opened the request,
+      // and when: a tracking pixel): the reviewer opens it, knowing from where. CSP img-src allows
+      // no remote host either (proxy.ts).
       return (
         <div>
           <a
             href={url}
             target="_blank"
             rel="noopener noreferrer"
+            referrerPolicy="no-referrer"
             className="break-all font-medium text-blue-800 underline underline-offset-2"
             data-picture-url={url}
+            data-picture-host={host}
           >
             {name}
             <span className="sr-only"> (opens the agency’s copy in a new tab)</span>
           </a>
-          <PicturePreview src={url} alt={`${field.label}: ${name}`} />
+          <p className="mt-0.5 text-xs text-slate-700">
+            Picture on <span className="font-medium">{host}</span>: not loaded here; it opens from there when you follow the link.
+          </p>
         </div>
       );
     }

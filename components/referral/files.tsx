@@ -9,7 +9,7 @@ const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 102
 /** Files through the authenticated route: every view and download is audited. */
 export function ReferralFiles({ d, actor }: { d: ReferralDetail; actor?: Actor }) {
   const sent = d.snapshot.status === "sent" || d.snapshot.status === "processed";
-  const canSend = Boolean(actor && hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push"));
+  const canSend = Boolean(actor && hasScope(actor, "referral:decide") && hasScope(actor, "referral:push"));
   const unsentLatest = d.files.filter((f) => f.current && !f.addedByReviewer && !f.inAccloud).length;
   return (
     <Panel

@@ -11,6 +11,7 @@ import { Amendments } from "./amendments";
 import { FieldGroups } from "./field-groups";
 import { RawPayload } from "./raw-payload";
 import type { ReferralDetail } from "@/lib/referrals/detail";
+import { contentSecurityPolicy } from "@/proxy";
 
 const deep = (depth: number) => {
   let v: unknown = "leaf";
@@ -41,6 +42,24 @@ describe("the referral page's payload parts", () => {
     expect(html).toContain('data-field-label="Odd history"');
     expect(html).toContain('data-field-label="Zip Code"');
     expect(html).toContain("45458");
+  });
+
+  it("load no remote picture with the page: the link opens it, naming its host, and CSP img-src allows no remote host", () => {
+    const p = readReferencePayload();
+    const picture = p.form_data.fields.find((f) => f.field_type === "picture")!;
+    picture.field_value = "https://tracker.example.net/pixel/photo.jpg?u=1";
+    const html = renderToStaticMarkup(<FieldGroups payload={p} changedLabels={new Set()} />);
+    expect(html).not.toMatch(/<img[^>]*src="https?:/);
+    expect(html).not.toContain("<img");
+    expect(html).toMatch(/<a [^>]*href="https:\/\/tracker\.example\.net\/pixel\/photo\.jpg\?u=1"[^>]*target="_blank"/);
+    expect(html).toContain('data-picture-host="tracker.example.net"');
+    expect(html).toContain("Picture on <span");
+    expect(html).toMatch(/>tracker\.example\.net<\/span>: not loaded here/);
+
+    const csp = contentSecurityPolicy("n0nce", { https: true, dev: false, ssoOrigin: "https://sso.example.org" });
+    const img = csp.split("; ").find((d) => d.startsWith("img-src "))!;
+    expect(img.split(" ").slice(1).sort()).toEqual(["'self'", "blob:", "data:"]);
+    expect(csp).not.toMatch(/img-src[^;]*(https:|http:|\*)/);
   });
 
   it("show a raw payload of any depth", () => {

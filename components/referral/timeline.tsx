@@ -1,4 +1,5 @@
 import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
+import { pushFailureWords } from "@/lib/audit/describe";
 import type { TimelineEntry } from "@/lib/referrals/detail";
 import { Panel } from "@/components/ui/panel";
 import { pushSentWords } from "@/components/approval/push-words";
@@ -13,9 +14,15 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
       return { title: "Received" };
     case "referral.amended":
       return {
-        title: `Amended (submission ${s(d.submission)})${d.afterDecision ? " after the decision" : ""}`,
+        title: `Amended (submission ${s(d.submission)})${d.afterDecision ? " after the decision" : ""}${Array.isArray(d.differentPerson) ? " · different person" : ""}`,
         detail: Array.isArray(d.changed) ? `${d.changed.length} change(s)${d.afterDecision ? "; waiting for a reviewer" : ""}` : undefined,
       };
+    case "referral.same_person_confirmed":
+      return { title: "Confirmed: the same person (a correction)", detail: s(d.note) };
+    case "referral.continued_as_new_client":
+      return { title: "The other person continues as a new client (a new request)" };
+    case "referral.continues_as_new_client":
+      return { title: "Started as a new client: the agency named another person in the request this one continues" };
     case "referral.amendment_dismissed":
       return { title: "Amendment answered: no change needed", detail: s(d.note) };
     case "referral.claimed":
@@ -38,7 +45,10 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "approval.draft_saved":
       return { title: "Approval draft saved" };
     case "referral.update_requested":
-      return { title: `Update approved (revision ${s(d.revision)}) · sending to ACCloud`, detail: Array.isArray(d.reasons) ? d.reasons.join("; ") : undefined };
+      return {
+        title: `Update approved (revision ${s(d.revision)}) · sending to ACCloud`,
+        detail: [...(Array.isArray(d.reasons) ? d.reasons.map(s) : []), s(d.otherReason), s(d.revisionComment)].filter(Boolean).join("; ") || undefined,
+      };
     case "referral.cancel_requested":
       return { title: "Cancel requested · sending to ACCloud", detail: [s(d.reason), s(d.comment)].filter(Boolean).join(" · ") || undefined };
     case "referral.cancelled":
@@ -56,11 +66,11 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "push.started":
       return { title: d.resumed ? `Push resumed (attempt ${s(d.attempt)})` : `Push started (attempt ${s(d.attempt)})` };
     case "push.retrying":
-      return { title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`, detail: s(d.error) };
+      return { title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`, detail: pushFailureWords(d, true) };
     case "push.sent":
       return { title: pushSentWords(d.kind).title };
     case "push.failed":
-      return { title: "Push to ACCloud failed", detail: s(d.error) };
+      return { title: "Push to ACCloud failed", detail: pushFailureWords(d, true) };
     case "push.retried":
       return { title: d.corrected ? `Approval corrected (revision ${s(d.revision)}), push retried` : "Push retried" };
     default:

@@ -29,13 +29,13 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
             )}
           </p>
           {WORKABLE.has(s.status) ? (
-            hasScope(actor.role, "referral:claim") ? (
+            hasScope(actor, "referral:claim") ? (
               !live ? (
                 <ClaimButton id={d.id} mode="claim" clientName={d.client.name} />
               ) : live.id === actor.id ? (
                 <ClaimButton id={d.id} mode="release" clientName={d.client.name} />
               ) : null
-            ) : hasScope(actor.role, "referral:assign") && live ? (
+            ) : hasScope(actor, "referral:assign") && live ? (
               <ClaimButton id={d.id} mode="unassign" clientName={d.client.name} />
             ) : null
           ) : null}
@@ -57,12 +57,12 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
             ) : null}
           </div>
         ) : null}
-        {hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push") && (WORKABLE.has(s.status) || s.status === "push_failed") ? (
+        {hasScope(actor, "referral:decide") && hasScope(actor, "referral:push") && (WORKABLE.has(s.status) || s.status === "push_failed") ? (
           <a href="#approval" className="inline-flex rounded-md bg-blue-800 px-3 py-2 text-sm font-medium text-white hover:bg-blue-900">
             {s.status === "push_failed" ? "Fix and retry the approval" : "Go to the authorization and approval"}
           </a>
         ) : null}
-        {hasScope(actor.role, "referral:decide") && ["sent", "processed", "push_failed"].includes(s.status) ? (
+        {hasScope(actor, "referral:decide") && ["sent", "processed", "push_failed"].includes(s.status) ? (
           <CancelReferral key={`cancel-${s.version}`} referralId={d.id} version={s.version} inAccloud={d.accloudReferralId !== null} />
         ) : null}
         {s.status === "cancelled" || s.status === "cancelling" ? (
@@ -74,7 +74,7 @@ export function WorkPanel({ d, actor, reasons }: { d: ReferralDetail; actor: Act
             {s.decisionComment ? <p className="whitespace-pre-wrap">{s.decisionComment}</p> : null}
           </div>
         ) : null}
-        {hasScope(actor.role, "referral:decide") ? (
+        {hasScope(actor, "referral:decide") ? (
           <DecisionPanel key={s.version} referralId={d.id} snapshot={s} reasons={reasons} />
         ) : (
           <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">Your role can read and audit this request, not decide on it.</p>

@@ -6,7 +6,7 @@ import { AcknowledgeButton, SecondReviewForm } from "./second-review-form";
 /** On the request page: its approvals drawn for a second review, the verdicts, and the supervisor's form. */
 export function SecondReviewPanel({ reviews, actor }: { reviews: SecondReviewView[]; actor: Actor }) {
   if (!reviews.length) return null;
-  const canReview = hasScope(actor.role, "review:second");
+  const canReview = hasScope(actor, "review:second");
   return (
     <section
       id="second-review"

@@ -1,6 +1,6 @@
 /** Referral requests as received (every submission and file), the decision reasons, and the queue's counters. */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { bytea, createdAtColumn, idColumn, tstz } from "./columns";
 import { apiClients } from "./intake";
 import { users } from "./users";
@@ -89,6 +89,27 @@ export const referralRequests = pgTable(
     /** first time the request reached "sent", and when it was cancelled: kept by a trigger on status changes (turnaround dashboard) */
     sentAt: tstz("sent_at"),
     cancelledAt: tstz("cancelled_at"),
+
+    /**
+     * The submission whose client is the person the ACCloud client of this referral stands for:
+     * the one the approval pinned (its push's client step sends it), or the one a reviewer later
+     * confirmed as the same person. Amendments are compared with it (lib/referrals/identity.ts).
+     */
+    identitySubmissionId: uuid("identity_submission_id"),
+    /**
+     * Set when the latest submission names a different person than identitySubmissionId (another
+     * agency client id, last name or birthday beyond a typo): nothing of it may reach the ACCloud
+     * client ("Send update" and the submission's files are refused) until a reviewer confirms the
+     * same person or cancels and approves the new person as a new client.
+     */
+    differentPersonAt: tstz("different_person_at"),
+    /** the referral this one continues as a new client (path "cancel, then approve as a new client") */
+    continuesId: uuid("continues_id").references((): AnyPgColumn => referralRequests.id),
+    /**
+     * The ACCloud client external id when it cannot be `<agency org id>:<agency client id>`: a new
+     * client for a different person the agency sent under the same client id as the one ACCloud has.
+     */
+    accloudClientExternalId: text("accloud_client_external_id"),
   },
   (t) => [
     index("referral_requests_status_received").on(t.status, t.receivedAt, t.id),
@@ -103,6 +124,10 @@ export const referralRequests = pgTable(
     index("referral_requests_amended_after_decision")
       .on(t.receivedAt, t.id)
       .where(sql`amended_after_decision_at is not null`),
+    // One continuation per referral; amendments under the old request_id are routed to it.
+    uniqueIndex("referral_requests_continues")
+      .on(t.continuesId)
+      .where(sql`continues_id is not null`),
   ],
 );
 export type ReferralRequest = typeof referralRequests.$inferSelect;

@@ -1,4 +1,5 @@
 /** Staff accounts, their sign-in rate limits and their browser sessions. */
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { createdAtColumn, idColumn, tstz } from "./columns";
 
@@ -10,7 +11,16 @@ export const users = pgTable(
     id: idColumn(),
     email: text("email").notNull().unique(),
     name: text("name").notNull(),
+    /** the user's first role (admin before supervisor before reviewer): shown beside the name */
     role: userRole("role").notNull(),
+    /**
+     * Further roles of a person who needs more than one (an administrator who also reviews): the
+     * scopes are the union (lib/auth/scopes.ts). Set from single sign-on's role map; empty for most.
+     */
+    extraRoles: userRole("extra_roles")
+      .array()
+      .notNull()
+      .default(sql`'{}'::user_role[]`),
     /** argon2id; null for single-sign-on users */
     passwordHash: text("password_hash"),
     disabledAt: tstz("disabled_at"),

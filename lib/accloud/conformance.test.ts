@@ -21,6 +21,11 @@ import {
   testSandboxForFile,
 } from "../testing/sandbox";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
+import { CREATE_STRING_FIELDS, UPDATE_STRING_FIELDS } from "./sandbox/routes-authorizations";
+import { authorizationPutBody } from "../approval/plan";
+import { ZApproval } from "../approval/schema";
+import { toAccloudAuthorization } from "../approval/to-accloud";
+import { approvalInput } from "../testing/fixtures";
 
 /**
  * Where the published files contradict each other or the CSI docs (contract §10), and which side
@@ -204,6 +209,15 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
   await client.getServiceByExternalId(sBody.service_id);
   const a = await client.createAuthorization(authorizationBody(c.id, s.id));
   await client.updateAuthorization(a.id, { end_at: isoDay(40), notes: "n" });
+  // The app's own bodies (lib/approval/to-accloud.ts, plan.ts): created with every optional string
+  // empty, then an update that sets them all, then one that clears them all again.
+  const ids = { clientId: c.id, serviceId: s.id };
+  appCalls.from = exchanges.length;
+  const appCreated = await client.createAuthorization(toAccloudAuthorization(APP_APPROVALS.empty(), 0, ids));
+  const [empty, full] = [toAccloudAuthorization(APP_APPROVALS.empty(), 0, ids), toAccloudAuthorization(APP_APPROVALS.full(), 0, ids)];
+  await client.updateAuthorization(appCreated.id, authorizationPutBody(full, empty));
+  await client.updateAuthorization(appCreated.id, authorizationPutBody(empty, full));
+  appCalls.to = exchanges.length;
   await client.listAllAuthorizations({
     start_at_from: isoDay(0),
     start_at_to: isoDay(400),
@@ -231,6 +245,34 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
   await client.createClient(body).catch(() => {});
   await client.updateAuthorization(999_999, { notes: "" }).catch(() => {});
 }
+
+/** Where the app's own authorization calls are among the exchanges. */
+const appCalls = { from: 0, to: 0 };
+
+/** An approval as the editor makes it, with its optional strings all empty or all set. */
+const APP_APPROVALS = {
+  empty: () => ZApproval.parse(approvalInput({ startDate: isoDay(7), endDate: isoDay(36), caseManager: { name: "Jane Smith" } })),
+  full: () =>
+    ZApproval.parse(
+      approvalInput({
+        startDate: isoDay(7),
+        endDate: isoDay(36),
+        caseManager: { name: "Jane Smith", phone: "515-111-2222", fax: "515-111-3333", email: "jane.smith@example.com" },
+        authorizations: [
+          {
+            ruleType: "VISITS",
+            ruleMode: "weekdays",
+            weekdays: { monday: 1 },
+            firstDayOfWeek: 6,
+            authorizationNumber: "123-456",
+            memberNumber: "123-456",
+            programId: "123-456",
+            notes: "Ring twice",
+          },
+        ],
+      }),
+    ),
+};
 
 type Operation = { spec: Spec; template: string; op: Json; pathItem: Json };
 
@@ -437,5 +479,58 @@ describe("the sandbox's answers conform to the published specs", () => {
     const o = findOperation("PUT", missing.url.pathname)!;
     const schema = ((resolve(o.spec.doc, (o.op.responses as Json)["404"] as Json).content as Json)["application/json"] as Json).schema as Json;
     expect(checkResponse(o.spec.doc, schema, missing.responseBody, "404")).toEqual([]);
+  });
+});
+
+describe("authorizations: null where the published schema types a string", () => {
+  type Props = Record<string, { type?: string; nullable?: boolean }>;
+  const stringMembers = (schema: string) => {
+    const props = ((specs.auth.doc.components as Json).schemas as Record<string, { properties: Props }>)[schema]!.properties;
+    return Object.entries(props)
+      .filter(([, p]) => p.type === "string" && !p.nullable)
+      .map(([k]) => k)
+      .sort();
+  };
+
+  it("the sandbox's lists are exactly the string members of CreateAuthorization and UpdateAuthorization (none nullable)", () => {
+    expect([...CREATE_STRING_FIELDS].sort()).toEqual(stringMembers("CreateAuthorization"));
+    expect([...UPDATE_STRING_FIELDS].sort()).toEqual(stringMembers("UpdateAuthorization"));
+  });
+
+  it("the sandbox answers null in each of them with 400 naming the member, as a strict tenant does", async () => {
+    const c = await t.client.createClient(clientBody());
+    const s = await t.client.createService(serviceBody(c.id));
+    const created = await t.client.createAuthorization(authorizationBody(c.id, s.id));
+    const problems: string[] = [];
+    for (const key of stringMembers("CreateAuthorization")) {
+      const res = await t.raw("POST", "/ext/api/v2/scheduler/authorizations", { ...authorizationBody(c.id, s.id), [key]: null });
+      if (res.status !== 400 || (res.body as { message?: string }).message !== `\`${key}\` may not be null.`)
+        problems.push(`POST ${key}: ${res.status} ${res.text}`);
+    }
+    for (const key of stringMembers("UpdateAuthorization")) {
+      const res = await t.raw("PUT", `/ext/api/v2/scheduler/authorizations/${created.id}`, { [key]: null });
+      if (res.status !== 400 || (res.body as { message?: string }).message !== `\`${key}\` may not be null.`)
+        problems.push(`PUT ${key}: ${res.status} ${res.text}`);
+    }
+    expect(problems).toEqual([]);
+    // A null rule is still "unset" (contract §11), and "" is a string.
+    expect((await t.raw("PUT", `/ext/api/v2/scheduler/authorizations/${created.id}`, { notes: "", case_manager_phone: "" })).status).toBe(200);
+  });
+
+  it('the app\'s create and update bodies send what is set, "" for what an update clears, and never null', () => {
+    const calls = exchanges.slice(appCalls.from, appCalls.to);
+    expect(calls.map((e) => e.method)).toEqual(["POST", "PUT", "PUT"]);
+    const [create, setAll, clearAll] = calls.map((e) => JSON.parse(e.body.toString("utf8")) as Json);
+    const optional = ["authorization_number", "member_number", "program_id", "notes", "case_manager_phone", "case_manager_fax", "case_manager_email"];
+    for (const k of optional) expect(create).not.toHaveProperty(k);
+    expect(setAll).toMatchObject({
+      notes: "Ring twice",
+      program_id: "123-456",
+      case_manager_phone: "515-111-2222",
+      case_manager_email: "jane.smith@example.com",
+    });
+    expect(Object.fromEntries(optional.map((k) => [k, clearAll![k]]))).toEqual(Object.fromEntries(optional.map((k) => [k, ""])));
+    expect(calls.map((e) => e.status)).toEqual([201, 200, 200]);
+    expect(calls.flatMap((e) => Object.entries(JSON.parse(e.body.toString("utf8")) as Json).filter(([, v]) => v === null))).toEqual([]);
   });
 });

@@ -361,15 +361,15 @@ export type TAuthorizationCreate = z.input<typeof ZAuthorizationCreate>;
 /** Only the mutable fields (§6.2): start date and frequency changes need delete + recreate. */
 export const ZAuthorizationUpdate = z.strictObject({
   end_at: isoDate.optional(),
-  // null clears a value (the fields are nullable in BaseAuthorization).
-  authorization_number: z.string().nullish(),
-  member_number: z.string().nullish(),
-  program_id: z.string().nullish(),
-  case_manager_name: z.string().nullish(),
-  case_manager_phone: z.string().nullish(),
-  case_manager_fax: z.string().nullish(),
-  case_manager_email: z.string().nullish(),
-  notes: z.string().nullish(),
+  // Plain strings in the published UpdateAuthorization, never null: "" clears a value (CSI's example sends "notes": "").
+  authorization_number: z.string().optional(),
+  member_number: z.string().optional(),
+  program_id: z.string().optional(),
+  case_manager_name: z.string().optional(),
+  case_manager_phone: z.string().optional(),
+  case_manager_fax: z.string().optional(),
+  case_manager_email: z.string().optional(),
+  notes: z.string().optional(),
 });
 export type TAuthorizationUpdate = z.input<typeof ZAuthorizationUpdate>;
 

@@ -3,7 +3,7 @@ import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { recordAudit } from "../audit/record";
-import { assertScope, type Actor, type Role } from "../auth/scopes";
+import { assertScope, rolesText, sortRoles, type Actor, type Role } from "../auth/scopes";
 import { endUserSessions } from "../auth/sessions";
 import type { Db } from "../db";
 import { createUser } from "../auth/users";
@@ -15,6 +15,8 @@ export type UserRow = {
   email: string;
   name: string;
   role: Role;
+  /** all of the user's roles, `role` first (a person with two has both) */
+  roles: Role[];
   disabled: boolean;
   locked: boolean;
   hasPassword: boolean;
@@ -30,6 +32,7 @@ export async function listUsers(db: Db, actor: Actor): Promise<UserRow[]> {
     email: u.email,
     name: u.name,
     role: u.role,
+    roles: sortRoles([u.role, ...u.extraRoles]),
     disabled: u.disabledAt !== null,
     locked: u.lockedUntil !== null && u.lockedUntil.getTime() > now,
     hasPassword: u.passwordHash !== null,
@@ -49,22 +52,29 @@ export async function addUser(db: Db, actor: Actor, input: TCreateUser): Promise
 
 /** The last active admin cannot be demoted or disabled: someone must be able to manage users. */
 async function isLastActiveAdmin(db: Db, userId: string): Promise<boolean> {
-  const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from users where role = 'admin' and disabled_at is null and id <> ${userId}`);
+  const res = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from users where (role = 'admin' or 'admin' = any(extra_roles)) and disabled_at is null and id <> ${userId}`,
+  );
   return (res.rows[0]?.n ?? 0) === 0;
 }
+
+const isAdmin = (u: { role: Role; extraRoles: Role[] }) => u.role === "admin" || u.extraRoles.includes("admin");
 
 export async function setUserRole(db: Db, actor: Actor, input: { userId: string; role: Role }): Promise<ActionResult> {
   assertScope(actor, "admin:users");
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user) return { status: "failed", message: "No such user." };
-  if (user.role === input.role) return { status: "success", message: "No change." };
-  if (user.role === "admin" && (await isLastActiveAdmin(db, user.id))) return { status: "conflict", message: "This is the last active administrator." };
+  // One role chosen here replaces all of the user's (single sign-on sets them again from the role map at the next sign-in).
+  if (user.role === input.role && user.extraRoles.length === 0) return { status: "success", message: "No change." };
+  if (isAdmin(user) && input.role !== "admin" && (await isLastActiveAdmin(db, user.id)))
+    return { status: "conflict", message: "This is the last active administrator." };
   await db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ role: input.role, updatedAt: sql`now()` })
+      .set({ role: input.role, extraRoles: [], updatedAt: sql`now()` })
       .where(eq(users.id, user.id));
-    await recordAudit(tx, { actor: actor, action: "user.role_changed", entityType: "user", entityId: user.id, details: { from: user.role, to: input.role } });
+    const from = rolesText(sortRoles([user.role, ...user.extraRoles]));
+    await recordAudit(tx, { actor: actor, action: "user.role_changed", entityType: "user", entityId: user.id, details: { from, to: input.role } });
   });
   return { status: "success", message: `${user.email} is now ${input.role}.` };
 }
@@ -74,7 +84,7 @@ export async function setUserDisabled(db: Db, actor: Actor, input: { userId: str
   if (input.userId === actor.id && input.disabled) return { status: "conflict", message: "You cannot disable your own account." };
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user) return { status: "failed", message: "No such user." };
-  if (input.disabled && user.role === "admin" && (await isLastActiveAdmin(db, user.id)))
+  if (input.disabled && isAdmin(user) && (await isLastActiveAdmin(db, user.id)))
     return { status: "conflict", message: "This is the last active administrator." };
   await db.transaction(async (tx) => {
     await tx

@@ -10,10 +10,13 @@ import type { Db, TxDb } from "../db";
 import { describeFile } from "../intake/files";
 import { sentState } from "../push/run";
 import { canonical } from "../json/canonical";
+import { refuseIfDifferentPerson } from "../referrals/identity-check";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral } from "../referrals/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { ZCancelReferral, ZChangeApproval } from "../validations/lifecycle";
 import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES } from "../validations/lifecycle-constants";
+import { unstorableTextIssue } from "../validations/text";
+import { drawSecondReviewOnChange } from "../review/service";
 import { planAuthorizations } from "./plan";
 import { type OnReferral, type PushResult, checkAgainstReferenceData, nextRevisionNumber, queuePush } from "./service";
 
@@ -73,6 +76,8 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
       await assertNoOpenPush(tx, row.id);
       const sent = await sentState(tx, row.id);
       if (!sent) refuse.conflict("This referral has not reached ACCloud yet: there is nothing to update.");
+      // The update would pin the latest submission and PUT its person onto the client another person's referral made.
+      await refuseIfDifferentPerson(tx, row);
       const fixed: Record<string, string[]> = {};
       const was = sent!.approval;
       if (approval.serviceCodeId !== was.serviceCodeId)
@@ -119,6 +124,14 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
         .returning({ id: approvalRevisions.id });
       const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: rev!.id, kind: "update" });
       const plan = planAuthorizations(was, approval);
+      // New dates or limits are drawn for a second review like a first approval (lib/review/service.ts).
+      const secondReview = await drawSecondReviewOnChange(tx, {
+        referralId: row.id,
+        revisionId: rev!.id,
+        approvedById: actor.id,
+        before: was,
+        after: approval,
+      });
       return {
         to: "approved",
         set: { decidedById: actor.id, decidedAt: now, decidedSubmissionId: row.latestSubmissionId, amendedAfterDecisionAt: null },
@@ -127,11 +140,14 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
           details: {
             revision,
             pushId,
-            reasons: labels,
+            // The chosen reasons apart from the reviewer's own words (free text: lib/audit/free-text.ts).
+            reasons: reasons.reasonCodes.map((c) => known.find((k) => k.code === c)!.label),
+            otherReason: reasons.otherReason || null,
             revisionComment: reasons.revisionComment ?? null,
             authorizations: plan.map((p) => ({ index: p.index, action: p.action, changed: p.changed })),
             startDate: approval.startDate,
             endDate: approval.endDate,
+            ...secondReview,
           },
         },
         enqueue: { pushId },
@@ -209,6 +225,8 @@ export async function sendDocuments(db: Db, actor: Actor, input: OnReferral<{ up
   if (denied) return denied;
   let file: Awaited<ReturnType<typeof describeFile>> | undefined;
   if (input.upload) {
+    const badName = unstorableTextIssue(input.upload.name);
+    if (badName) return invalidResult({ file: [`The file name ${badName}`] });
     if (input.upload.data.length === 0) return invalidResult({ file: ["The file is empty"] });
     if (input.upload.data.length > DOCUMENT_MAX_BYTES)
       return invalidResult({ file: [`The file is larger than 50 MB (${input.upload.data.length.toLocaleString("en-US")} bytes)`] });
@@ -258,6 +276,8 @@ export async function sendDocuments(db: Db, actor: Actor, input: OnReferral<{ up
           )[0]!.id;
         fileIds = [id];
       } else {
+        // Another person's files never go to this person's referral.
+        await refuseIfDifferentPerson(tx, row);
         const latest = row.latestSubmissionId
           ? await tx
               .select({ id: referralFiles.id, sha256: referralFiles.sha256 })

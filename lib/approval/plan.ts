@@ -62,12 +62,22 @@ export function planAuthorizations(sent: TApproval, next: TApproval): Authorizat
   return plans;
 }
 
-/** The PUT body: the mutable fields as they are now (a cleared value is sent as null). */
-export function authorizationPutBody(next: TAuthorizationCreate): TAuthorizationUpdate {
-  const body = next as Record<string, unknown>;
-  const out: Record<string, string | null> = {};
-  for (const k of MUTABLE_AUTHORIZATION_FIELDS satisfies readonly MutableField[]) out[k] = (body[k] as string | undefined) ?? null;
-  return { ...out, end_at: next.end_at ?? undefined } as TAuthorizationUpdate;
+/**
+ * The PUT body: the mutable fields that are set. The published UpdateAuthorization types each as a
+ * plain string, never null (a strict tenant answers 400 "may not be null"), so a value this update
+ * clears (set in `previous`, the body ACCloud has) is sent as "", as CSI's own example sends
+ * `"notes": ""`; a field empty on both sides is left out.
+ */
+export function authorizationPutBody(next: TAuthorizationCreate, previous: TAuthorizationCreate): TAuthorizationUpdate {
+  const now = next as Record<string, unknown>;
+  const before = previous as Record<string, unknown>;
+  const isSet = (v: unknown): v is string => typeof v === "string" && v !== "";
+  const out: Record<string, string> = {};
+  for (const k of MUTABLE_AUTHORIZATION_FIELDS satisfies readonly MutableField[]) {
+    if (isSet(now[k])) out[k] = now[k];
+    else if (isSet(before[k]) && k !== "end_at") out[k] = "";
+  }
+  return out as TAuthorizationUpdate;
 }
 
 const FIELD_WORDS: Record<string, string> = {

@@ -13,6 +13,7 @@ import {
   type AuthorizationRuleId,
 } from "../accloud/authorization-rules";
 import { emptyAuthorization, WEEKDAYS, type Weekday } from "./constants";
+import { storableText, unstorableStrings } from "../validations/text";
 import { toAccloudAuthorization, WEEKDAY_FIELDS } from "./to-accloud";
 
 const dateString = z.iso.date({ message: "Enter a date (YYYY-MM-DD)" });
@@ -21,8 +22,8 @@ const optionalAmount = z.preprocess(
   (v) => (v === "" || v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) ? undefined : Number(v)),
   z.number({ message: "Enter a number" }).min(0, "Must be 0 or more").max(10_000, "Too large").optional(),
 );
-const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max, `At most ${max} characters`).optional());
+const optionalText = (max: number, label: string) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), storableText(label).trim().max(max, `At most ${max} characters`).optional());
 
 export const ZAuthorizationDraft = z.object({
   ruleType: z.enum(["HOURS", "VISITS"], { message: "Choose hours or visits" }),
@@ -34,18 +35,18 @@ export const ZAuthorizationDraft = z.object({
   ruleMonthly: optionalAmount,
   rulePeriod: optionalAmount,
   firstDayOfWeek: z.coerce.number().int().min(0).max(6),
-  authorizationNumber: optionalText(100),
-  memberNumber: optionalText(100),
-  programId: optionalText(100),
-  notes: optionalText(2000),
+  authorizationNumber: optionalText(100, "the authorization number"),
+  memberNumber: optionalText(100, "the member number"),
+  programId: optionalText(100, "the program id"),
+  notes: optionalText(2000, "the notes"),
 });
 export type TAuthorizationDraft = z.infer<typeof ZAuthorizationDraft>;
 export type TAuthorizationDraftInput = z.input<typeof ZAuthorizationDraft>;
 
 export const ZCaseManager = z.object({
-  name: z.string().trim().min(1, "Enter the case manager's name").max(200),
-  phone: optionalText(40),
-  fax: optionalText(40),
+  name: storableText("the case manager's name").trim().min(1, "Enter the case manager's name").max(200),
+  phone: optionalText(40, "the phone number"),
+  fax: optionalText(40, "the fax number"),
   email: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.email("Enter a valid e-mail").optional()),
 });
 
@@ -92,7 +93,7 @@ export const ZApproval = z
     endDate: dateString,
     /** the agency's alayamarket_org_id; checked against the trusted network on the server */
     supplyPersonaId: z.guid("Choose the agency"),
-    comment: optionalText(1000),
+    comment: optionalText(1000, "the comment"),
     caseManager: ZCaseManager,
     authorizations: z.array(ZAuthorizationDraft).min(1, "Add at least one authorization").max(10),
   })
@@ -149,8 +150,13 @@ export const ZApproval = z
 export type TApproval = z.infer<typeof ZApproval>;
 export type TApprovalInput = z.input<typeof ZApproval>;
 
-/** A draft may be incomplete: any JSON object of the editor's fields, bounded in size. */
-export const ZApprovalDraft = z.record(z.string(), z.json()).refine((d) => JSON.stringify(d).length <= 100_000, { message: "The draft is too large" });
+/** A draft may be incomplete: any JSON object of the editor's fields, bounded in size, with text PostgreSQL can store. */
+export const ZApprovalDraft = z
+  .record(z.string(), z.json())
+  .refine((d) => JSON.stringify(d).length <= 100_000, { message: "The draft is too large" })
+  .superRefine((d, ctx) => {
+    for (const issue of unstorableStrings(d)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  });
 
 /** What the editor posts: the approval plus the row version it was built on. */
 export const ZApproveRequest = z.object({

@@ -10,8 +10,9 @@ import { getReferenceData } from "../accloud/reference-data";
 import { assertScope, type Actor } from "../auth/scopes";
 import { type Db, type TxDb } from "../db";
 import { canonical } from "../json/canonical";
-import { drawSecondReview } from "../review/service";
+import { drawSecondReview, drawSecondReviewOnChange } from "../review/service";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../referrals/transitions";
+import { refuseIfDifferentPerson } from "../referrals/identity-check";
 import { fieldErrorsOf } from "../validations/decisions";
 import { PUSH_KIND_STATUS } from "../push/run";
 import { stepsFor, stepNamesOf } from "../push/steps";
@@ -91,6 +92,8 @@ export async function approveReferral(db: Db, actor: Actor, input: OnReferral<{ 
     apply: async ({ tx, row }) => {
       assertRequestingAgency(approval, row);
       if (!row.latestSubmissionId) throw new Error("referral request without a submission");
+      // A referral whose ACCloud client already stands for a person approves no one else onto it.
+      await refuseIfDifferentPerson(tx, row);
       const now = new Date();
       const [draft] = await tx
         .select({ id: approvalRevisions.id, revision: approvalRevisions.revision })
@@ -124,7 +127,15 @@ export async function approveReferral(db: Db, actor: Actor, input: OnReferral<{ 
       const secondReview = await drawSecondReview(tx, { referralId: row.id, revisionId: revision.id, approvedById: actor.id });
       return {
         to: "approved",
-        set: { decidedById: actor.id, decidedAt: now, decidedSubmissionId: row.latestSubmissionId, slaPausedAt: null, amendedAfterDecisionAt: null },
+        set: {
+          decidedById: actor.id,
+          decidedAt: now,
+          decidedSubmissionId: row.latestSubmissionId,
+          slaPausedAt: null,
+          amendedAfterDecisionAt: null,
+          // The person the push's client step sends: later amendments are compared with it (lib/referrals/identity.ts).
+          identitySubmissionId: row.identitySubmissionId ?? row.latestSubmissionId,
+        },
         audit: {
           action: "referral.approved",
           details: {
@@ -220,6 +231,7 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
       );
       let pushId = push!.id;
       let correction: number | null = null;
+      let secondReview: Awaited<ReturnType<typeof drawSecondReviewOnChange>> = {};
       if (changed) {
         const done = stepNamesOf(push!.kind).filter((s) => push!.steps[s]?.status === "done");
         const locked = correctionErrors(before, corrected!, done);
@@ -249,6 +261,8 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
           .values({ referralRequestId: row.id, approvalRevisionId: rev!.id, kind: push!.kind, status: "queued", steps: reset, createdById: actor.id })
           .returning({ id: pushes.id });
         pushId = next!.id;
+        // New dates or limits are drawn for a second review like a first approval (lib/review/service.ts).
+        secondReview = await drawSecondReviewOnChange(tx, { referralId: row.id, revisionId: rev!.id, approvedById: actor.id, before, after: corrected! });
       } else {
         await tx.update(pushes).set({ status: "queued", steps: reset, lastError: null, finishedAt: null, updatedAt: now }).where(eq(pushes.id, push!.id));
       }
@@ -260,9 +274,9 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
             pushId,
             kind: push!.kind,
             previousPushId: changed ? push!.id : undefined,
-            previousError: push!.lastError,
             revision: correction ?? approved.revision,
             corrected: changed,
+            ...secondReview,
           },
         },
         enqueue: { pushId },

@@ -13,6 +13,7 @@ import type { Db } from "../db";
 import type { FormFieldLike } from "../intake/form-mapping";
 import { sentState } from "../push/run";
 import { listActiveReasons } from "../referrals/detail";
+import { readDifferentPerson } from "../referrals/identity-check";
 import { WORKABLE } from "../referrals/transitions";
 import { prefillApproval, type RuleSuggestion } from "./prefill";
 import { lockedFields, STEP_LABELS } from "./retry-locks";
@@ -42,6 +43,8 @@ export type ApprovalEditorData = {
     reasons: Array<{ code: string; label: string }>;
     nextRevision: number;
     fixed: { serviceCode: string; funder: string; careType: string; agency: string };
+    /** the referral is marked "different person": why "Send update" is refused (null: it is not) */
+    differentPerson: string | null;
   };
 };
 
@@ -51,7 +54,7 @@ export type ApprovalPanel =
   | { kind: "retry_as_is"; pushKind: "cancel" | "documents"; version: number }
   /** no reference data yet: nothing can be checked, so nothing can be approved */
   | { kind: "paused" }
-  | { kind: "sent"; processed: boolean }
+  | { kind: "sent"; processed: boolean; differentPerson: string | null }
   | { kind: "editor"; editor: ApprovalEditorData };
 
 export type ApprovalView = { progress: PushProgress | null; panel: ApprovalPanel };
@@ -71,6 +74,9 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
       serviceEnd: referralRequests.serviceEnd,
       clientTimezone: referralRequests.clientTimezone,
       amendedAfterDecisionAt: referralRequests.amendedAfterDecisionAt,
+      differentPersonAt: referralRequests.differentPersonAt,
+      identitySubmissionId: referralRequests.identitySubmissionId,
+      latestSubmissionId: referralRequests.latestSubmissionId,
     })
     .from(referralRequests)
     .where(eq(referralRequests.id, referralId));
@@ -78,7 +84,7 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
   const progress = await getPushProgress(db, actor, referralId);
   const view = (panel: ApprovalPanel): ApprovalView => ({ progress: progress?.push ? progress : null, panel });
 
-  const canApprove = hasScope(actor.role, "referral:decide") && hasScope(actor.role, "referral:push");
+  const canApprove = hasScope(actor, "referral:decide") && hasScope(actor, "referral:push");
   if (!canApprove) return view(NONE);
   const push = progress?.push ?? null;
   const approvable = WORKABLE.includes(row.status);
@@ -90,7 +96,8 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
   if (!approvable && !retryable && !sentToAgency) return view(NONE);
   const ref = await getReferenceData(db);
   if (!ref.lastSuccessfulRefresh) return view({ kind: "paused" });
-  if (sentToAgency && !input.editing) return view({ kind: "sent", processed: row.status === "processed" });
+  const differentPerson = sentToAgency ? ((await readDifferentPerson(db, row))?.reason ?? null) : null;
+  if (sentToAgency && !input.editing) return view({ kind: "sent", processed: row.status === "processed", differentPerson });
 
   const latest = await getLatestApproval(db, referralId);
   // A retry resumes at the failed step: what finished steps sent stays as it is.
@@ -131,6 +138,7 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
         funder: ref.funders.find((f) => f.id === sent.approval.funderId)?.name ?? String(sent.approval.funderId),
         agency: row.agencyName,
       },
+      differentPerson,
     };
   }
   const agencyId = row.agencyOrgId.toLowerCase();

@@ -18,7 +18,10 @@ import { claimReferral } from "../referrals/workflow";
 import { parseAuditParams, type TAuditFilters } from "../validations/audit";
 import { auditCsvStream, neutraliseCell } from "./export";
 import { actionGroupOf, ACTION_GROUPS } from "./groups";
-import { COUNT_CAP, countEvents, listAuditPage, resolveFilters, selectEvents, whoSaw } from "./query";
+import { COUNT_CAP, countEvents, describeRows, listAuditPage, resolveFilters, selectEvents, whoSaw } from "./query";
+import { describeAuditEvent } from "./describe";
+import { FREE_TEXT_KEYS, freeTextPlaceholder } from "./free-text";
+import { hasScope } from "../auth/scopes";
 
 const db = () => getDb();
 /** One statement without the app pool's statement and read timeouts (test data in bulk). */
@@ -251,6 +254,90 @@ describe("paging and the total", () => {
   });
 });
 
+describe("free text", () => {
+  const ctx = (freeText: boolean) => ({ actorName: "Riley Reviewer", agencyName: "Gem City Home Care", userNames: new Map<string, string>(), freeText });
+  const event = (action: string, details: Record<string, unknown>) => ({
+    action,
+    actorType: "user",
+    actorLabel: "riley@demo.test",
+    entityType: "referral_request",
+    entityId: randomUUID(),
+    details,
+    actionGroup: actionGroupOf(action, details),
+  });
+  const text = (d: { sentence: string; items: unknown }) => `${d.sentence} ${JSON.stringify(d.items)}`;
+
+  it("every free-text key, at any depth, is shown only where the context allows it, its length in its place otherwise", () => {
+    const secret = "Zzsecret words about the client";
+    for (const key of FREE_TEXT_KEYS) {
+      for (const details of [{ [key]: secret }, { nested: { deeper: [{ [key]: secret }] } }]) {
+        const hidden = describeAuditEvent(event("something.new", details), ctx(false));
+        expect(text(hidden), key).not.toContain("Zzsecret");
+        expect(text(hidden), key).toContain(freeTextPlaceholder(secret));
+        expect(text(describeAuditEvent(event("something.new", details), ctx(true))), key).toContain(secret);
+      }
+    }
+    expect(freeTextPlaceholder(secret)).toBe(`(free text, ${secret.length} characters)`);
+  });
+
+  it("an update's sentence names the chosen reasons, and the reviewer's own words only where allowed", () => {
+    const d = { revision: 2, reasons: ["Authorization extended"], otherReason: "Zzdaughter called", revisionComment: "Zzsee notes" };
+    const shown = describeAuditEvent(event("referral.update_requested", d), ctx(true));
+    expect(shown.sentence).toBe("Riley Reviewer approved update revision 2 for Gem City Home Care, reason ‘Authorization extended’, ‘Zzdaughter called’");
+    const hidden = describeAuditEvent(event("referral.update_requested", d), ctx(false));
+    expect(hidden.sentence).toBe(
+      "Riley Reviewer approved update revision 2 for Gem City Home Care, reason ‘Authorization extended’, another reason (free text, 17 characters)",
+    );
+    expect(text(hidden)).not.toContain("Zz");
+  });
+
+  it("a push failure is told from its status and code; an older record's ACCloud message only where allowed", () => {
+    const failed = describeAuditEvent(
+      event("push.failed", { failure: "http", accloudStatus: 422, accloudCode: "client_locked", call: "PUT /ext/api/v2/authorizations/{id}" }),
+      ctx(false),
+    );
+    expect(failed.sentence).toBe(
+      "Sending the request from Gem City Home Care to ACCloud failed: ACCloud answered 422, code ‘client_locked’ (PUT /ext/api/v2/authorizations/{id})",
+    );
+    const older = event("push.failed", { error: "ACCloud answered 409: Cannot cancel: client Zzjane (DOB 1998-05-07)" });
+    expect(text(describeAuditEvent(older, ctx(false)))).not.toContain("Zzjane");
+    expect(describeAuditEvent(older, ctx(true)).sentence).toContain("Zzjane");
+  });
+
+  it("the writer refuses ACCloud's message in a record", async () => {
+    const r = await makeReferral();
+    const write = (details: Record<string, unknown>) =>
+      recordAudit(db(), { actor: systemActor("test"), action: "push.failed", entityType: "referral_request", entityId: r.id, details });
+    await expect(write({ error: "ACCloud answered 409: Cannot cancel: client Jane" })).rejects.toThrow("may not carry error");
+    await expect(write({ previousError: "x" })).rejects.toThrow("may not carry previousError");
+    await write({ failure: "http", accloudStatus: 409 });
+  });
+
+  it("the trail's page shows free text by the referral:read scope, whoever holds audit:read", async () => {
+    const r = await makeReferral();
+    await recordAudit(db(), {
+      actor: actors.reviewer,
+      action: "referral.pending_info",
+      entityType: "referral_request",
+      entityId: r.id,
+      details: { note: "Zzask the daughter" },
+    });
+    const resolved = await resolveFilters(db(), { referral: r.id });
+    const withAudit = (Object.keys(actors) as Role[]).filter((role) => hasScope(role, "audit:read"));
+    expect(withAudit.length).toBeGreaterThan(0);
+    for (const role of withAudit) {
+      const page = await listAuditPage(db(), actors[role], resolved, {});
+      const shown = text(page.rows.find((e) => e.action === "referral.pending_info")!);
+      if (hasScope(role, "referral:read")) expect(shown, role).toContain("Zzask the daughter");
+      else expect(shown, role).not.toContain("Zzask");
+    }
+    // The same rows described for a viewer without referral:read (what the CSV always uses).
+    const hidden = await describeRows(db(), await selectEvents(db(), resolved.where, { limit: 10 }), { freeText: false });
+    expect(hidden.map(text).join("\n")).not.toContain("Zzask");
+    expect(hidden.map(text).join("\n")).toContain(freeTextPlaceholder("Zzask the daughter"));
+  });
+});
+
 describe("CSV export", () => {
   async function csvOf(f: TAuditFilters, batch?: number): Promise<string> {
     const chunks: Buffer[] = [];
@@ -276,7 +363,7 @@ describe("CSV export", () => {
       action: "push.failed",
       entityType: "referral_request",
       entityId: r.id,
-      details: { error: "@SUM(1+1)" },
+      details: { failure: "http", call: "@SUM(1+1)" },
     });
     await recordAudit(db(), { actor: { type: "system", label: "+cmd" }, action: "-weird.action", entityType: "referral_request", entityId: r.id });
     const csv = await csvOf({ agency: orgId });
@@ -299,7 +386,7 @@ describe("CSV export", () => {
     // Test data in bulk, on a connection of its own: the app pool's timeouts are for requests.
     await bulk(sql`insert into audit_events (at, actor_type, actor_id, actor_label, action, entity_type, entity_id, agency_org_id, details)
       select now() - g * interval '1 second', 'user', ${actors.reviewer.id}, ${actors.reviewer.email}, 'push.failed', 'referral_request', ${r.id}, ${orgId},
-        jsonb_build_object('pushId', gen_random_uuid(), 'error', repeat('ACCloud answered 503 ', 50))
+        jsonb_build_object('pushId', gen_random_uuid(), 'failure', 'http', 'accloudStatus', 503, 'call', repeat('PUT /ext/api/v2/scheduler/services/{id} ', 25))
       from generate_series(1, 100000) g`);
     // A process whose heap is capped at 64 MB streams the whole CSV (well over 200 MB): holding
     // the rows or the text would run it out of memory. Measuring RSS in this (shared, busy)

@@ -2,11 +2,15 @@
  * Audit events in words: one sentence per event ("Riley Reviewer approved revision 2 for Gem City
  * Home Care: 2 authorizations, reason 'extended'") and its details as labelled values, never a
  * raw JSON column. Plain module (no database): the page, the CSV export and the tests use it.
- * Free text typed by users (notes, comments) is kept apart (`freeText`), so the CSV can leave it
- * out; details never carry PHI beyond ids by rule (lib/audit/record.ts).
+ * Free text (the keys of lib/audit/free-text.ts: notes, comments, other reasons) appears in a
+ * sentence or a detail only when the context allows it (`freeText`: the viewer may read
+ * referrals); otherwise its length stands in its place, as it always does in the CSV.
  */
 import { STATUS_LABELS } from "../referrals/format";
+import { FREE_TEXT_KEYS, freeTextPlaceholder } from "./free-text";
 import { groupLabel } from "./groups";
+
+export { FREE_TEXT_KEYS } from "./free-text";
 
 export type DescribableEvent = {
   action: string;
@@ -26,19 +30,18 @@ export type DescribeContext = {
   agencyName: string | null;
   /** display names of users the details or entity refer to, by id */
   userNames: ReadonlyMap<string, string>;
+  /** whether free text may be shown (the viewer has referral:read); never for the CSV */
+  freeText: boolean;
 };
 
 export type DetailItem = { label: string; value: string | DetailItem[] };
-export type Described = { sentence: string; items: DetailItem[]; freeText: DetailItem[] };
+export type Described = { sentence: string; items: DetailItem[] };
 
 const s = (v: unknown): string =>
   v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
 const quoted = (v: unknown) => `‘${s(v)}’`;
 const plural = (n: unknown, one: string, many = `${one}s`) => `${s(n)} ${Number(n) === 1 ? one : many}`;
 const statusWord = (v: unknown) => STATUS_LABELS[s(v)]?.toLowerCase() ?? s(v);
-
-/** Keys whose values are free text typed by a person. */
-export const FREE_TEXT_KEYS = new Set(["note", "comment", "reason_text"]);
 
 const LABELS: Record<string, string> = {
   from: "Status before",
@@ -49,8 +52,6 @@ const LABELS: Record<string, string> = {
   pushId: "Push",
   previousPushId: "Previous push",
   attempt: "Attempt",
-  error: "Error",
-  previousError: "Previous error",
   retryInSeconds: "Retry in (seconds)",
   authorizations: "Authorizations",
   startDate: "Start date",
@@ -62,6 +63,15 @@ const LABELS: Record<string, string> = {
   reasons: "Reasons",
   note: "Note",
   comment: "Comment",
+  otherReason: "Other reason",
+  revisionComment: "Revision comment",
+  failure: "Failure",
+  accloudStatus: "ACCloud status",
+  accloudCode: "ACCloud error code",
+  call: "ACCloud call",
+  gaveUpAfter: "Gave up after (runs)",
+  error: "ACCloud’s message",
+  previousError: "Previous ACCloud message",
   assignee: "Assignee",
   previousAssignee: "Previous assignee",
   bulk: "Part of a bulk change",
@@ -108,6 +118,7 @@ const humanKey = (k: string) =>
     .replace(/^./, (c) => c.toUpperCase());
 
 function valueOf(k: string, v: unknown, ctx: DescribeContext): string | DetailItem[] {
+  if (FREE_TEXT_KEYS.has(k) && v !== null && v !== undefined && !ctx.freeText) return freeTextPlaceholder(v);
   if (v === null || v === undefined) return "—";
   if (k === "from" || k === "to" || k === "statusAtAmendment") return STATUS_LABELS[s(v)] ?? s(v);
   if ((k === "previousAssignee" || k === "assigneeId") && typeof v === "string") return ctx.userNames.get(v) ?? v;
@@ -120,15 +131,49 @@ function valueOf(k: string, v: unknown, ctx: DescribeContext): string | DetailIt
   return s(v);
 }
 
-export function detailItems(details: Record<string, unknown>, ctx: DescribeContext): { items: DetailItem[]; freeText: DetailItem[] } {
-  const out: DetailItem[] = [];
-  const free: DetailItem[] = [];
-  for (const [k, v] of Object.entries(details)) {
-    if (v === undefined) continue;
-    const item = { label: humanKey(k), value: valueOf(k, v, ctx) };
-    (FREE_TEXT_KEYS.has(k) && typeof v === "string" ? free : out).push(item);
+/** The details as labelled values; free text, at any depth, only where the context allows it (else its length). */
+export function detailItems(details: Record<string, unknown>, ctx: DescribeContext): DetailItem[] {
+  return Object.entries(details)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ({ label: humanKey(k), value: valueOf(k, v, ctx) }));
+}
+
+const FAILURE_WORDS: Record<string, string> = {
+  http: "ACCloud answered with an error",
+  network: "ACCloud did not answer (network error)",
+  timeout: "ACCloud did not answer in time",
+  invalid_request: "the request did not meet ACCloud’s contract, so it was not sent",
+  invalid_response: "ACCloud’s answer did not match its contract",
+  stopped: "the push cannot go on as it is (the request’s push panel says why)",
+  no_submission: "the approval does not name the submission it approved",
+  job_dead: "its job failed too many times",
+  stuck: "it stopped with no job left to finish it",
+  unexpected: "an unexpected error",
+};
+
+/**
+ * A push failure in words, from what its record keeps: the kind, ACCloud's status and error code,
+ * the call. Records written before kept ACCloud's message (`error`): free text, shown only where
+ * the context allows. Shared with the request's timeline.
+ */
+export function pushFailureWords(d: Record<string, unknown>, freeText: boolean): string {
+  if (typeof d.failure === "string") {
+    const code = d.accloudCode !== undefined && d.accloudCode !== null ? `, code ${quoted(d.accloudCode)}` : "";
+    const call = d.call ? ` (${s(d.call)})` : "";
+    const what = d.accloudStatus
+      ? `ACCloud answered ${s(d.accloudStatus)}${code}${call}`
+      : `${FAILURE_WORDS[d.failure] ?? d.failure.replace(/_/g, " ")}${call}`;
+    return `${what}${d.gaveUpAfter ? `; gave up after ${plural(d.gaveUpAfter, "run")}` : ""}`;
   }
-  return { items: out, freeText: free };
+  if (d.error === undefined || d.error === null || d.error === "") return "no reason given";
+  return freeText ? s(d.error) : `ACCloud’s message ${freeTextPlaceholder(d.error)}`;
+}
+
+/** An update's reasons: the chosen ones, and the reviewer's own words where the context allows. */
+function updateReasons(d: Record<string, unknown>, freeText: boolean): string {
+  const chosen = Array.isArray(d.reasons) ? d.reasons.map(quoted) : [];
+  if (d.otherReason) chosen.push(freeText ? quoted(d.otherReason) : `another reason ${freeTextPlaceholder(d.otherReason)}`);
+  return chosen.length ? `, reason ${chosen.join(", ")}` : "";
 }
 
 /** " filtered by user x, action views" from a filter object of an audit.viewed / audit.exported record. */
@@ -217,19 +262,19 @@ export function describeAuditEvent(e: DescribableEvent, ctx: DescribeContext): D
       sentence = `${who} ${d.resumed ? "resumed" : "started"} sending revision ${s(d.revision)}${forAgency} to ACCloud (attempt ${s(d.attempt)})`;
       break;
     case "push.retrying":
-      sentence = `ACCloud answered with an error while sending ${req}; ${who} tries again in ${s(d.retryInSeconds)} s (attempt ${s(d.attempt)})`;
+      sentence = `Sending ${req} to ACCloud did not work (${pushFailureWords(d, ctx.freeText)}); ${who} tries again in ${s(d.retryInSeconds)} s (attempt ${s(d.attempt)})`;
       break;
     case "push.sent":
       sentence = `Revision ${s(d.revision)}${forAgency} reached ACCloud (${who})`;
       break;
     case "push.failed":
-      sentence = `Sending ${req} to ACCloud failed: ${s(d.error) || "no reason given"}`;
+      sentence = `Sending ${req} to ACCloud failed: ${pushFailureWords(d, ctx.freeText)}`;
       break;
     case "push.retried":
       sentence = `${who} retried sending ${req}${d.corrected ? ` with corrections (revision ${s(d.revision)})` : ""}`;
       break;
     case "referral.update_requested": {
-      const reasons = Array.isArray(d.reasons) && d.reasons.length ? `, reason ${d.reasons.map(quoted).join(", ")}` : "";
+      const reasons = updateReasons(d, ctx.freeText);
       const auths = Array.isArray(d.authorizations) ? `: ${plural(d.authorizations.length, "authorization")}` : "";
       sentence = `${who} approved update revision ${s(d.revision)}${forAgency}${auths}${reasons}`;
       break;
@@ -325,8 +370,7 @@ export function describeAuditEvent(e: DescribableEvent, ctx: DescribeContext): D
       sentence = `${who}: ${words}${e.entityType === "referral_request" ? ` — ${req}` : ""}${change}`;
     }
   }
-  const items = detailItems(d, ctx);
-  return { sentence, ...items };
+  return { sentence, items: detailItems(d, ctx) };
 }
 
 export const describeGroup = groupLabel;

@@ -5,9 +5,10 @@
  * csv-stringify, and the next batch is read only when the stream has room (backpressure).
  *
  * Spreadsheet formula injection is neutralised: a cell starting with =, +, -, @, tab or carriage
- * return gets a leading apostrophe, so Excel and LibreOffice show it as text. Free text typed
- * by people (notes, comments) is left out, since a CSV travels further than the app; the app
- * shows it to those whose role allows.
+ * return gets a leading apostrophe, so Excel and LibreOffice show it as text. Free text (the
+ * keys of lib/audit/free-text.ts: notes, comments, other reasons, ACCloud's messages in older
+ * records) is left out of the sentences and the details, its length in its place, whoever
+ * exports: a CSV travels further than the app, which shows the text to those whose role allows.
  */
 import "server-only";
 import { Readable } from "node:stream";
@@ -68,11 +69,7 @@ export function auditCsvStream(db: Db, resolved: ResolvedFilters, opts: { batch?
         if (opts.signal?.aborted || csv.destroyed || resolved.empty) break;
         const rows = await selectEvents(db, resolved.where, { before, limit: batch });
         if (!rows.length) break;
-        for (const e of await describeRows(db, rows)) {
-          const freeText = e.freeText.map((f) => ({
-            label: f.label,
-            value: `(free text, ${typeof f.value === "string" ? f.value.length : 0} characters; read it in the app)`,
-          }));
+        for (const e of await describeRows(db, rows, { freeText: false })) {
           const ok = csv.write({
             event_id: String(e.id),
             time_utc: e.at,
@@ -87,7 +84,7 @@ export function auditCsvStream(db: Db, resolved: ResolvedFilters, opts: { batch?
             request_id: e.requestId ?? "",
             agency_org_id: e.agencyOrgId ?? "",
             agency: e.agencyName ?? "",
-            details: flattenDetails([...e.items, ...freeText]),
+            details: flattenDetails(e.items),
           });
           if (!ok) await room();
           if (csv.destroyed) return;

@@ -12,9 +12,11 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { hasScope, assertScope, type Actor } from "../auth/scopes";
-import type { Db } from "../db";
+import { withOwnStatementTimeout, type Db } from "../db";
+import { errorCode } from "../errors";
 import { DISPLAY_TIME_ZONE } from "../referrals/format";
 import type { TAuditFilters } from "../validations/audit";
+import { withoutFreeText } from "./free-text";
 import { recordAudit } from "./record";
 import { describeAuditEvent, type Described } from "./describe";
 
@@ -91,25 +93,30 @@ export type AuditTotal = { exact: true; n: number } | { exact: false; estimate: 
 /** Exact up to COUNT_CAP, else PostgreSQL's estimate of the filter. */
 export async function countEvents(db: Db, where: SQL[]): Promise<AuditTotal> {
   const w = whereSql(where);
-  const counted = await db
-    .transaction(async (tx) => {
+  // Its own timeout, caught below: not a sign the database is down (lib/db.ts).
+  const counted = await withOwnStatementTimeout(() =>
+    db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local statement_timeout = ${COUNT_TIMEOUT_MS}`));
       const r = await tx.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from audit_events e where ${w} limit ${COUNT_CAP + 1}) x`);
       return r.rows[0]?.n ?? 0;
-    })
-    .catch((err: { code?: string }) => {
-      // 57014: the timeout; the estimate answers instead.
-      if (err.code === "57014") return null;
-      throw err;
-    });
+    }),
+  ).catch((err: unknown) => {
+    // 57014: the timeout (on the driver's error, which drizzle wraps); the estimate answers instead.
+    if (errorCode(err) === "57014") return null;
+    throw err;
+  });
   if (counted !== null && counted <= COUNT_CAP) return { exact: true, n: counted };
   const plan = await db.execute<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>(sql`explain (format json) select 1 from audit_events e where ${w}`);
   const estimate = Math.round(plan.rows[0]?.["QUERY PLAN"]?.[0]?.Plan?.["Plan Rows"] ?? 0);
   return { exact: false, estimate: Math.max(estimate, counted === null ? 1 : COUNT_CAP + 1) };
 }
 
-/** Names for the sentences, in bulk: actors and users named in details, agencies, request ids. */
-export async function describeRows(db: Db, rows: AuditEventRow[]): Promise<DescribedEvent[]> {
+/**
+ * Names for the sentences, in bulk: actors and users named in details, agencies, request ids.
+ * Free text (lib/audit/free-text.ts) is written out only with `freeText` (a viewer with
+ * referral:read); otherwise its length stands in its place.
+ */
+export async function describeRows(db: Db, rows: AuditEventRow[], opts: { freeText: boolean }): Promise<DescribedEvent[]> {
   const userIds = new Set<string>();
   const agencyIds = new Set<string>();
   const referralIds = new Set<string>();
@@ -142,10 +149,12 @@ export async function describeRows(db: Db, rows: AuditEventRow[]): Promise<Descr
     const agencyName = r.agencyOrgId ? (agencyNames.get(r.agencyOrgId) ?? null) : null;
     return {
       ...r,
+      // The record itself goes with the sentence: without free text unless the viewer may read it.
+      details: opts.freeText ? r.details : withoutFreeText(r.details),
       actorName,
       agencyName,
       requestId: r.entityId ? (requestIds.get(r.entityId) ?? null) : null,
-      ...describeAuditEvent(r, { actorName, agencyName, userNames }),
+      ...describeAuditEvent(r, { actorName, agencyName, userNames, freeText: opts.freeText }),
     };
   });
 }
@@ -167,7 +176,7 @@ export async function listAuditPage(db: Db, actor: Actor, resolved: ResolvedFilt
   const first = page[0];
   const last = page[page.length - 1];
   return {
-    rows: await describeRows(db, page),
+    rows: await describeRows(db, page, { freeText: hasScope(actor, "referral:read") }),
     olderCursor: last && (cursor.after ? true : hasMore) ? last.id : null,
     newerCursor: first && (cursor.before ? true : cursor.after ? hasMore : false) ? first.id : null,
   };
@@ -231,7 +240,7 @@ export async function referralSummary(db: Db, actor: Actor, referralId: string) 
     requestId: row.request_id,
     agencyName: row.agency_name,
     status: row.status,
-    clientName: hasScope(actor.role, "referral:read") ? row.client : null,
+    clientName: hasScope(actor, "referral:read") ? row.client : null,
   };
 }
 

@@ -6,8 +6,12 @@
  */
 import type { Role } from "./scopes";
 
-/** A signed-in user: what the session check yields, and what pages, actions and the DAL take. */
-export type Actor = { type: "user"; id: string; email: string; name: string; role: Role; sessionId: string };
+/**
+ * A signed-in user: what the session check yields, and what pages, actions and the DAL take.
+ * `role` is the user's first role; `roles`, when set, all of them (a person with two roles has
+ * the scopes of both: ask `hasScope(actor, …)`, never of `actor.role` alone).
+ */
+export type Actor = { type: "user"; id: string; email: string; name: string; role: Role; roles?: readonly Role[]; sessionId: string };
 export type SystemActor = { type: "system"; label: string };
 export type ApiClientActor = { type: "api_client"; id: string; label: string };
 /** What an audit record names: any actor, a user by id and e-mail alone. */

@@ -8,11 +8,12 @@ import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "../db";
 import { getEnv } from "../env";
+import { errorBrief } from "../errors";
 import { logger } from "../log";
 import { CLIENT_IP_HEADER } from "../runtime/client-ip";
 import { ZSignIn } from "../validations/auth";
 import { verifyCredentials } from "./credentials";
-import { emailVerified, parseRoleMap, roleFromClaims, ssoSignInRefusal, upsertSsoUser, type RoleMap } from "./oidc";
+import { emailVerified, parseRoleMap, rolesFromClaims, ssoSignInRefusal, upsertSsoUser, type RoleMap } from "./oidc";
 import { ABSOLUTE_SESSION_HOURS, createSession, endSession } from "./sessions";
 
 declare module "next-auth" {
@@ -37,14 +38,14 @@ export const isSsoConfigured = () => {
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 };
 
-/** What an SSO sign-in must carry: a subject, a verified e-mail, and a role from OIDC_ROLE_MAP. */
+/** What an SSO sign-in must carry: a subject, a verified e-mail, and at least one role from OIDC_ROLE_MAP (all of them are the user's). */
 function ssoIdentity(profile: unknown, issuer: string, claim: string, map: RoleMap) {
   const claims = (profile ?? {}) as Record<string, unknown>;
-  const role = roleFromClaims(claims, claim, map);
+  const roles = rolesFromClaims(claims, claim, map);
   const subject = typeof claims.sub === "string" && claims.sub ? claims.sub : null;
   const email = typeof claims.email === "string" && claims.email.includes("@") ? claims.email : null;
-  if (!role || !subject || !email || !emailVerified(claims)) return null;
-  return { issuer: typeof claims.iss === "string" ? claims.iss : issuer, subject, email, name: typeof claims.name === "string" ? claims.name : "", role };
+  if (!roles.length || !subject || !email || !emailVerified(claims)) return null;
+  return { issuer: typeof claims.iss === "string" ? claims.iss : issuer, subject, email, name: typeof claims.name === "string" ? claims.name : "", roles };
 }
 
 export function buildAuthConfig(): NextAuthConfig {
@@ -133,7 +134,7 @@ export function buildAuthConfig(): NextAuthConfig {
     },
     // Auth.js would log request bodies at debug level and full errors otherwise: names only.
     logger: {
-      error: (e) => (e instanceof CredentialsSignin ? undefined : log.warn(`${e.name}`)),
+      error: (e) => (e instanceof CredentialsSignin ? undefined : log.warn(errorBrief(e))),
       warn: (code) => log.warn(code),
       debug: () => undefined,
     },

@@ -27,7 +27,7 @@ export async function requirePageActor(scope?: Scope | "admin:*"): Promise<Actor
     const path = (await headers()).get("x-csi-path") ?? "/queue";
     redirect(signInPath(path, check.reason));
   }
-  if (scope && !hasScope(check.actor.role, scope)) forbidden();
+  if (scope && !hasScope(check.actor, scope)) forbidden();
   return check.actor;
 }
 
@@ -37,7 +37,7 @@ export type ActionAuth = { ok: true; actor: Actor } | { ok: false; result: Actio
 export async function actionActor(scope: Scope | "admin:*"): Promise<ActionAuth> {
   const check = await currentSession(true);
   if (!check.ok) return { ok: false, result: { status: "forbidden", message: "Your session has ended. Sign in again to continue." } };
-  if (!hasScope(check.actor.role, scope)) return { ok: false, result: { status: "forbidden", message: `Forbidden: this needs the ${scope} scope.` } };
+  if (!hasScope(check.actor, scope)) return { ok: false, result: { status: "forbidden", message: `Forbidden: this needs the ${scope} scope.` } };
   return { ok: true, actor: check.actor };
 }
 
@@ -45,7 +45,7 @@ export async function actionActor(scope: Scope | "admin:*"): Promise<ActionAuth>
 export async function routeActor(scope: Scope | "admin:*", opts: { touch?: boolean } = {}): Promise<Actor | Response> {
   const check = await currentSession(opts.touch ?? true);
   if (!check.ok) return new ApiError("unauthorized", "Sign in first", [], {}, { reason: check.reason }).toResponse();
-  if (!hasScope(check.actor.role, scope)) {
+  if (!hasScope(check.actor, scope)) {
     return new ApiError("forbidden", `Forbidden: this needs the ${scope} scope`, [], {}, { scope }).toResponse();
   }
   return check.actor;

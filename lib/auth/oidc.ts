@@ -3,8 +3,9 @@
  * here only: OIDC_ROLE_MAP ("csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin")
  * maps exact values of the claim named by OIDC_ROLE_CLAIM (a list, or one string; a dotted path
  * such as "realm_access.roles" reaches nested claims) to roles. Nothing else grants a role: no
- * suffix, no case folding, no role name taken as it is. With several, the first of admin,
- * supervisor, reviewer wins. No role, or an e-mail the provider has not verified: no access.
+ * suffix, no case folding, no role name taken as it is. Several mapped values give several roles,
+ * and the user the scopes of all of them (an administrator who also reviews is in both groups).
+ * No role, or an e-mail the provider has not verified: no access.
  * The account is the provider's (issuer, sub): an e-mail can change or pass to someone else.
  */
 import { and, eq, sql } from "drizzle-orm";
@@ -12,7 +13,7 @@ import { users } from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import type { RoleMap } from "./role-map";
-import { ROLES, type Role } from "./scopes";
+import { ROLES, rolesText, sortRoles, type Role } from "./scopes";
 
 export { parseRoleMap, type RoleMap } from "./role-map";
 
@@ -26,19 +27,20 @@ function claimAt(profile: Record<string, unknown>, pathExpr: string): unknown {
   return cur;
 }
 
-export function roleFromClaims(profile: Record<string, unknown>, claim: string, map: RoleMap): Role | null {
+/** Every role the claim's values map to, first to last in ROLE_ORDER (admin, supervisor, reviewer); empty: none. */
+export function rolesFromClaims(profile: Record<string, unknown>, claim: string, map: RoleMap): Role[] {
   const raw = claimAt(profile, claim);
   const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
-  const granted = new Set(values.map((v) => map.get(v)).filter((r): r is Role => r !== undefined));
-  for (const role of ["admin", "supervisor", "reviewer"] as const) if (granted.has(role)) return role;
-  return null;
+  return sortRoles(values.map((v) => map.get(v)).filter((r): r is Role => r !== undefined));
 }
 
 /** The provider vouches for the e-mail (`email_verified`, a boolean; some providers send the string). */
 export const emailVerified = (profile: Record<string, unknown>) => profile.email_verified === true || profile.email_verified === "true";
 
-export type SsoIdentity = { issuer: string; subject: string; email: string; name: string; role: Role };
-export type SsoUserResult = { ok: true; user: { id: string; email: string; name: string; role: Role } } | { ok: false; code: "disabled" | "identity_conflict" };
+/** `roles`: at least one, in ROLE_ORDER (rolesFromClaims). */
+export type SsoIdentity = { issuer: string; subject: string; email: string; name: string; roles: readonly Role[] };
+export type SsoUserResult =
+  { ok: true; user: { id: string; email: string; name: string; role: Role; roles: readonly Role[] } } | { ok: false; code: "disabled" | "identity_conflict" };
 
 /**
  * Why an SSO identity may not sign in (read only, for Auth.js's signIn callback; upsertSsoUser
@@ -58,7 +60,7 @@ export async function ssoSignInRefusal(db: Db, identity: Pick<SsoIdentity, "issu
 }
 
 /**
- * Finds the local user of an SSO identity and aligns its e-mail, name and role with the
+ * Finds the local user of an SSO identity and aligns its e-mail, name and roles with the
  * provider's. Found by (issuer, sub); else a user with that e-mail and no SSO identity yet (an
  * account an administrator made ahead) is linked to it; else one is created. An e-mail already
  * linked to another identity is refused: the provider's sub decides who an account is.
@@ -66,6 +68,9 @@ export async function ssoSignInRefusal(db: Db, identity: Pick<SsoIdentity, "issu
 export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUserResult> {
   const email = input.email.trim().toLowerCase();
   const actor = { type: "system" as const, label: "single sign-on" };
+  const roles = sortRoles(input.roles);
+  const [role, ...extraRoles] = roles;
+  if (!role) throw new Error("an SSO identity needs a role");
   return db.transaction(async (tx) => {
     // Serialises sign-ins of one identity and of one e-mail (two first sign-ins at once).
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso:${input.issuer}:${input.subject}`}, 0))`);
@@ -90,13 +95,14 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
       if (existing.disabledAt) return { ok: false as const, code: "disabled" as const };
       // The provider's e-mail changed to one another account holds: keep ours rather than take theirs.
       const newEmail = email !== existing.email && (!byEmail || byEmail.id === existing.id) ? email : existing.email;
-      if (existing.role !== input.role) {
+      const had = sortRoles([existing.role, ...existing.extraRoles]);
+      if (rolesText(had) !== rolesText(roles)) {
         await recordAudit(tx, {
           actor,
           action: "user.role_changed",
           entityType: "user",
           entityId: existing.id,
-          details: { from: existing.role, to: input.role, source: "oidc_claim" },
+          details: { from: rolesText(had), to: rolesText(roles), source: "oidc_claim" },
         });
       }
       if (newEmail !== existing.email) {
@@ -111,17 +117,17 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
       const name = input.name || existing.name;
       await tx
         .update(users)
-        .set({ email: newEmail, role: input.role, name, lastSignInAt: sql`now()`, updatedAt: sql`now()` })
+        .set({ email: newEmail, role, extraRoles, name, lastSignInAt: sql`now()`, updatedAt: sql`now()` })
         .where(eq(users.id, existing.id));
-      return { ok: true as const, user: { id: existing.id, email: newEmail, name, role: input.role } };
+      return { ok: true as const, user: { id: existing.id, email: newEmail, name, role, roles } };
     }
     const [row] = await tx
       .insert(users)
-      .values({ email, name: input.name || email, role: input.role, oidcIssuer: input.issuer, oidcSubject: input.subject, lastSignInAt: new Date() })
+      .values({ email, name: input.name || email, role, extraRoles, oidcIssuer: input.issuer, oidcSubject: input.subject, lastSignInAt: new Date() })
       .returning({ id: users.id });
     if (!row) throw new Error("insert returned nothing");
-    await recordAudit(tx, { actor, action: "user.created", entityType: "user", entityId: row.id, details: { email, role: input.role, source: "oidc" } });
-    return { ok: true as const, user: { id: row.id, email, name: input.name || email, role: input.role } };
+    await recordAudit(tx, { actor, action: "user.created", entityType: "user", entityId: row.id, details: { email, role: rolesText(roles), source: "oidc" } });
+    return { ok: true as const, user: { id: row.id, email, name: input.name || email, role, roles } };
   });
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZEnv } from "../env";
-import { parseRoleMap, roleFromClaims } from "./oidc";
-import { hasScope, PAGE_SCOPES, ROLE_SCOPES, ROLES, SCOPES, scopeForPath } from "./scopes";
+import { parseRoleMap, rolesFromClaims } from "./oidc";
+import { hasScope, homePath, landingFor, PAGE_SCOPES, ROLE_SCOPES, ROLES, rolesLabel, SCOPES, scopeForPath } from "./scopes";
 
 describe("scopes", () => {
   it("grants each role exactly its scopes", () => {
@@ -9,8 +9,29 @@ describe("scopes", () => {
     expect(matrix).toEqual({
       reviewer: ["referral:read", "referral:claim", "referral:decide", "referral:push"],
       supervisor: ["referral:read", "referral:assign", "audit:read", "reports:read", "review:second"],
-      admin: ["referral:read", "referral:assign", "audit:read", "reports:read", "admin:users", "admin:api_clients", "admin:settings"],
+      admin: ["audit:read", "reports:read", "admin:users", "admin:api_clients", "admin:settings"],
     });
+  });
+
+  it("gives administrators no PHI (HIPAA's minimum necessary): no referral, queue, file or assignment", () => {
+    for (const s of ["referral:read", "referral:claim", "referral:assign", "referral:decide", "referral:push", "review:second"] as const) {
+      expect(hasScope("admin", s), s).toBe(false);
+    }
+    expect(homePath("admin")).toBe("/admin");
+    expect(landingFor("admin", "/queue")).toBe("/admin");
+    expect(landingFor("admin", "/audit?action=x")).toBe("/audit?action=x");
+    expect(landingFor("reviewer", "/queue?tab=mine")).toBe("/queue?tab=mine");
+  });
+
+  it("gives a person with two roles the scopes of both, and only theirs", () => {
+    const both = { role: "admin" as const, roles: ["admin", "reviewer"] as const };
+    for (const s of ["referral:read", "referral:claim", "referral:decide", "admin:users", "audit:read"] as const) expect(hasScope(both, s), s).toBe(true);
+    for (const s of ["referral:assign", "review:second"] as const) expect(hasScope(both, s), s).toBe(false);
+    expect(hasScope(["supervisor", "admin"], "referral:assign")).toBe(true);
+    // An actor without `roles` has its one role's.
+    expect(hasScope({ role: "admin" }, "referral:read")).toBe(false);
+    expect(homePath(both)).toBe("/queue");
+    expect(rolesLabel(both)).toBe("Administrator + Reviewer");
   });
 
   it("never lets supervisors or admins decide or push, nor reviewers administer or audit", () => {
@@ -46,10 +67,10 @@ describe("OIDC role claim", () => {
   const csi = map("csi-reviewers=reviewer, csi-supervisors=supervisor,csi-admins=admin");
 
   it("grants a role only for an exact configured value, in a list, a string or a nested claim", () => {
-    expect(roleFromClaims({ roles: ["staff", "csi-reviewers"] }, "roles", csi)).toBe("reviewer");
-    expect(roleFromClaims({ roles: "csi-supervisors" }, "roles", csi)).toBe("supervisor");
-    expect(roleFromClaims({ realm_access: { roles: ["x", "csi-admins"] } }, "realm_access.roles", csi)).toBe("admin");
-    expect(roleFromClaims({ "https://csi/roles": ["csi-reviewers"] }, "https://csi/roles", csi)).toBe("reviewer");
+    expect(rolesFromClaims({ roles: ["staff", "csi-reviewers"] }, "roles", csi)).toEqual(["reviewer"]);
+    expect(rolesFromClaims({ roles: "csi-supervisors" }, "roles", csi)).toEqual(["supervisor"]);
+    expect(rolesFromClaims({ realm_access: { roles: ["x", "csi-admins"] } }, "realm_access.roles", csi)).toEqual(["admin"]);
+    expect(rolesFromClaims({ "https://csi/roles": ["csi-reviewers"] }, "https://csi/roles", csi)).toEqual(["reviewer"]);
   });
 
   it("never by suffix, case, prefix, a role's own name, or a list written as one string", () => {
@@ -65,16 +86,18 @@ describe("OIDC role claim", () => {
       "csi-reviewers csi-admins",
       "csi-reviewers,csi-admins",
     ]) {
-      expect(roleFromClaims({ roles: [value] }, "roles", csi), value).toBeNull();
-      expect(roleFromClaims({ roles: value }, "roles", csi), value).toBeNull();
+      expect(rolesFromClaims({ roles: [value] }, "roles", csi), value).toEqual([]);
+      expect(rolesFromClaims({ roles: value }, "roles", csi), value).toEqual([]);
     }
-    expect(roleFromClaims({}, "roles", csi)).toBeNull();
-    expect(roleFromClaims({ roles: 42 }, "roles", csi)).toBeNull();
+    expect(rolesFromClaims({}, "roles", csi)).toEqual([]);
+    expect(rolesFromClaims({ roles: 42 }, "roles", csi)).toEqual([]);
   });
 
-  it("picks admin over supervisor over reviewer", () => {
-    expect(roleFromClaims({ roles: ["csi-reviewers", "csi-admins"] }, "roles", csi)).toBe("admin");
-    expect(roleFromClaims({ roles: ["csi-reviewers", "csi-supervisors"] }, "roles", csi)).toBe("supervisor");
+  it("gives every mapped role (a person who needs two has both), admin first, each once", () => {
+    expect(rolesFromClaims({ roles: ["csi-reviewers", "csi-admins"] }, "roles", csi)).toEqual(["admin", "reviewer"]);
+    expect(rolesFromClaims({ roles: ["csi-reviewers", "csi-supervisors", "staff"] }, "roles", csi)).toEqual(["supervisor", "reviewer"]);
+    const twoValues = map("csi-admins=admin,it-admins=admin,csi-reviewers=reviewer");
+    expect(rolesFromClaims({ roles: ["it-admins", "csi-admins"] }, "roles", twoValues)).toEqual(["admin"]);
   });
 
   it("OIDC_ROLE_MAP is required with OIDC_ISSUER, and a bad one stops the boot naming it", () => {

@@ -32,20 +32,59 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * HIPAA's minimum necessary: administrators manage users, settings and API clients and read no
+ * PHI (no referral:read; the audit trail and the dashboard they read name no client). A person who
+ * needs both has two roles, and the scopes of all their roles.
+ */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   reviewer: ["referral:read", "referral:claim", "referral:decide", "referral:push"],
   supervisor: ["referral:read", "referral:assign", "audit:read", "reports:read", "review:second"],
-  admin: ["referral:read", "referral:assign", "audit:read", "reports:read", "admin:users", "admin:api_clients", "admin:settings"],
+  admin: ["audit:read", "reports:read", "admin:users", "admin:api_clients", "admin:settings"],
 };
 
 export const ROLE_LABELS: Record<Role, string> = { reviewer: "Reviewer", supervisor: "Supervisor", admin: "Administrator" };
 
-/** `admin:*` in a check means "any admin scope". */
-export function hasScope(role: Role, scope: Scope | "admin:*"): boolean {
-  const granted = ROLE_SCOPES[role];
-  if (scope === "admin:*") return granted.some((s) => s.startsWith("admin:"));
-  return granted.includes(scope);
+/** Roles first to last as a person's roles are listed (the first is shown beside the name). */
+export const ROLE_ORDER: readonly Role[] = ["admin", "supervisor", "reviewer"];
+
+/**
+ * Who holds roles: a role, several, or an actor (`roles`, when set, are all of a user's roles and
+ * `role` the first of them).
+ */
+export type RoleHolder = Role | readonly Role[] | { role: Role; roles?: readonly Role[] };
+
+export function rolesOf(who: RoleHolder): readonly Role[] {
+  if (typeof who === "string") return [who];
+  if (Array.isArray(who)) return who as readonly Role[];
+  const holder = who as { role: Role; roles?: readonly Role[] };
+  return holder.roles?.length ? holder.roles : [holder.role];
 }
+
+/** A user's roles from its first and further ones, in ROLE_ORDER, each once. */
+export const sortRoles = (roles: Iterable<Role>): Role[] => {
+  const set = new Set(roles);
+  return ROLE_ORDER.filter((r) => set.has(r));
+};
+
+export const rolesLabel = (who: RoleHolder): string =>
+  rolesOf(who)
+    .map((r) => ROLE_LABELS[r])
+    .join(" + ");
+
+/** How the audit trail writes a user's roles ("admin+reviewer"). */
+export const rolesText = (roles: readonly Role[]): string => roles.join("+");
+
+/** The scopes of all of `who`'s roles. `admin:*` in a check means "any admin scope". */
+export function hasScope(who: RoleHolder, scope: Scope | "admin:*"): boolean {
+  return rolesOf(who).some((role) => {
+    const granted = ROLE_SCOPES[role];
+    return scope === "admin:*" ? granted.some((s) => s.startsWith("admin:")) : granted.includes(scope);
+  });
+}
+
+/** Where a signed-in user starts: the queue, or for an administrator who reads no referrals, /admin. */
+export const homePath = (who: RoleHolder): string => (hasScope(who, "referral:read") ? "/queue" : hasScope(who, "admin:*") ? "/admin" : "/audit");
 
 export const isRole = (v: unknown): v is Role => typeof v === "string" && (ROLES as readonly string[]).includes(v);
 
@@ -61,7 +100,7 @@ export type { Actor } from "./actors";
 import type { Actor } from "./actors";
 
 export function assertScope(actor: Actor, scope: Scope | "admin:*"): void {
-  if (!hasScope(actor.role, scope)) throw new ScopeError(scope);
+  if (!hasScope(actor, scope)) throw new ScopeError(scope);
 }
 
 /**
@@ -83,4 +122,10 @@ export const PAGE_SCOPES: ReadonlyArray<{ prefix: string; scope: Scope | "admin:
 export function scopeForPath(path: string): Scope | "admin:*" | null {
   const pathname = path.split("?")[0] ?? "";
   return PAGE_SCOPES.find((p) => pathname === p.prefix || pathname.startsWith(`${p.prefix}/`))?.scope ?? null;
+}
+
+/** Where a sign-in leads: `next`, unless `who`'s roles cannot open it (an administrator sent to the queue), then their start page. */
+export function landingFor(who: RoleHolder, next: string): string {
+  const scope = scopeForPath(next);
+  return scope && !hasScope(who, scope) ? homePath(who) : next;
 }

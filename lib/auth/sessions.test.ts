@@ -6,7 +6,7 @@ import { getEnv } from "../env";
 import { makeUser, TEST_PASSWORD } from "../testing/referrals";
 import { verifyCredentials } from "./credentials";
 import { upsertSsoUser } from "./oidc";
-import { createSession, endSession, resolveSession } from "./sessions";
+import { createSession, endSession, endSessionIfIdle, resolveSession } from "./sessions";
 
 const db = () => getDb();
 afterAll(async () => {
@@ -22,7 +22,10 @@ describe("sessions", () => {
     const u = await makeUser("reviewer");
     await lastSeenAgo(u.sessionId, 2);
     const check = await resolveSession(db(), u.sessionId, { touch: true });
-    expect(check).toEqual({ ok: true, actor: { type: "user", id: u.id, email: u.email, name: u.name, role: "reviewer", sessionId: u.sessionId } });
+    expect(check).toEqual({
+      ok: true,
+      actor: { type: "user", id: u.id, email: u.email, name: u.name, role: "reviewer", roles: ["reviewer"], sessionId: u.sessionId },
+    });
     const [s] = await db().select().from(userSessions).where(eq(userSessions.id, u.sessionId));
     expect(Date.now() - s!.lastSeenAt.getTime()).toBeLessThan(10_000);
   });
@@ -40,6 +43,37 @@ describe("sessions", () => {
       sql`select count(*)::int as n from audit_events where action = 'auth.session_ended' and details->>'session' = ${u.sessionId}`,
     );
     expect((audits.rows[0] as { n: number }).n).toBe(1);
+  });
+
+  it("end as idle at the browser's request only when the server heard of no activity (from any tab) for SESSION_IDLE_MINUTES", async () => {
+    const u = await makeUser("reviewer");
+    const idle = getEnv().SESSION_IDLE_MINUTES;
+    // Another tab was in use 5 minutes ago: a quiet tab's timer ran out, but the session is not idle.
+    await lastSeenAgo(u.sessionId, 5);
+    const refused = await endSessionIfIdle(db(), u.sessionId);
+    expect(refused.ended).toBe(false);
+    const left = refused.ended ? 0 : refused.remainingMs;
+    // What is left of the idle time, as the server counts it (give or take this test's own seconds).
+    expect(left).toBeGreaterThan((idle - 5) * 60_000 - 60_000);
+    expect(left).toBeLessThanOrEqual((idle - 5) * 60_000);
+    // Asking is not activity, and nothing ended.
+    const [s] = await db().select().from(userSessions).where(eq(userSessions.id, u.sessionId));
+    expect(Date.now() - s!.lastSeenAt.getTime()).toBeGreaterThan(4 * 60_000);
+    expect(s!.endedAt).toBeNull();
+    expect((await resolveSession(db(), u.sessionId, { touch: false })).ok).toBe(true);
+    // Idle on the server's clock: it ends, audited as idle; asked again, it stays ended.
+    await lastSeenAgo(u.sessionId, idle + 1);
+    expect(await endSessionIfIdle(db(), u.sessionId)).toEqual({ ended: true, reason: "idle" });
+    expect(await endSessionIfIdle(db(), u.sessionId)).toEqual({ ended: true, reason: "idle" });
+    const audits = await db().execute<{ reason: string }>(
+      sql`select details->>'reason' as reason from audit_events where action = 'auth.session_ended' and details->>'session' = ${u.sessionId}`,
+    );
+    expect(audits.rows).toEqual([{ reason: "idle" }]);
+    // A session that ended otherwise says so, and no cookie-less call ends anything.
+    const v = await makeUser("reviewer");
+    await endSession(db(), v.sessionId, "signed_out");
+    expect(await endSessionIfIdle(db(), v.sessionId)).toEqual({ ended: true, reason: "signed_out" });
+    expect(await endSessionIfIdle(db(), null)).toEqual({ ended: true, reason: "missing" });
   });
 
   it("end at sign-out and when the user is disabled", async () => {
@@ -165,13 +199,39 @@ describe("single sign-on users", () => {
   it("are created on first sign-in and take the role of the claim afterwards", async () => {
     const email = `sso-${Date.now()}@test.example`;
     const subject = `sub-${Date.now()}`;
-    const first = await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", role: "reviewer" });
-    expect(first).toMatchObject({ ok: true, user: { role: "reviewer" } });
-    const again = await upsertSsoUser(db(), { issuer, subject, email: email.toUpperCase(), name: "Sso User", role: "supervisor" });
-    expect(again).toMatchObject({ ok: true, user: { role: "supervisor" } });
+    const first = await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", roles: ["reviewer"] });
+    expect(first).toMatchObject({ ok: true, user: { role: "reviewer", roles: ["reviewer"] } });
+    const again = await upsertSsoUser(db(), { issuer, subject, email: email.toUpperCase(), name: "Sso User", roles: ["supervisor"] });
+    expect(again).toMatchObject({ ok: true, user: { role: "supervisor", roles: ["supervisor"] } });
     if (!again.ok) throw new Error("unreachable");
     await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, again.user.id));
-    expect(await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", role: "admin" })).toEqual({ ok: false, code: "disabled" });
+    expect(await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", roles: ["admin"] })).toEqual({ ok: false, code: "disabled" });
+  });
+
+  it("hold every role the role map gives (an administrator who also reviews), and the session the scopes of all of them", async () => {
+    const { hasScope } = await import("./scopes");
+    const email = `sso-two-${Date.now()}@test.example`;
+    const subject = `sub-two-${Date.now()}`;
+    const both = await upsertSsoUser(db(), { issuer, subject, email, name: "Two Roles", roles: ["reviewer", "admin"] });
+    expect(both).toMatchObject({ ok: true, user: { role: "admin", roles: ["admin", "reviewer"] } });
+    if (!both.ok) throw new Error("unreachable");
+    const sid = await createSession(db(), { userId: both.user.id, provider: "oidc", label: email });
+    const check = await resolveSession(db(), sid, { touch: false });
+    if (!check.ok) throw new Error(`no session: ${check.reason}`);
+    expect(check.actor).toMatchObject({ role: "admin", roles: ["admin", "reviewer"] });
+    for (const scope of ["referral:read", "referral:claim", "referral:decide", "admin:users", "admin:api_clients"] as const) {
+      expect(hasScope(check.actor, scope), scope).toBe(true);
+    }
+    // The claim loses a group: the next sign-in takes the role away, audited.
+    await upsertSsoUser(db(), { issuer, subject, email, name: "Two Roles", roles: ["admin"] });
+    const after = await resolveSession(db(), sid, { touch: false });
+    if (!after.ok) throw new Error(`no session: ${after.reason}`);
+    expect(after.actor.roles).toEqual(["admin"]);
+    expect(hasScope(after.actor, "referral:read")).toBe(false);
+    const audit = await db().execute<{ details: unknown }>(
+      sql`select details from audit_events where action = 'user.role_changed' and entity_id = ${both.user.id}`,
+    );
+    expect(audit.rows).toEqual([{ details: { from: "admin+reviewer", to: "admin", source: "oidc_claim" } }]);
   });
 });
 

@@ -8,7 +8,7 @@ import { userSessions, users } from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import { isRole, type Actor } from "./scopes";
+import { isRole, sortRoles, type Actor } from "./scopes";
 
 export const ABSOLUTE_SESSION_HOURS = 12;
 /** Activity is written at most this often per session, so page views don't all write. */
@@ -47,13 +47,14 @@ export async function resolveSession(db: Db, sessionId: string | null | undefine
     email: string;
     name: string;
     role: string;
+    extra_roles: string[];
     ended_at: Date | null;
     end_reason: string | null;
     disabled: boolean;
     idle: boolean;
     expired: boolean;
     stale: boolean;
-  }>(sql`select s.user_id, u.email, u.name, u.role, s.ended_at, s.end_reason,
+  }>(sql`select s.user_id, u.email, u.name, u.role, u.extra_roles::text[] as extra_roles, s.ended_at, s.end_reason,
       u.disabled_at is not null as disabled,
       s.last_seen_at < now() - make_interval(mins => ${idle}) as idle,
       s.expires_at <= now() as expired,
@@ -74,7 +75,28 @@ export async function resolveSession(db: Db, sessionId: string | null | undefine
       .set({ lastSeenAt: sql`now()` })
       .where(eq(userSessions.id, sessionId));
   }
-  return { ok: true, actor: { type: "user", id: row.user_id, email: row.email, name: row.name, role: row.role, sessionId } };
+  const roles = sortRoles([row.role, ...row.extra_roles.filter(isRole)]);
+  return { ok: true, actor: { type: "user", id: row.user_id, email: row.email, name: row.name, role: roles[0]!, roles, sessionId } };
+}
+
+export type IdleAnswer = { ended: true; reason: EndReason | "missing" } | { ended: false; remainingMs: number };
+
+/**
+ * The browser's automatic logoff asks to end a session as idle. Idleness is the server's to
+ * decide, from the session's last activity, which every tab of the browser feeds: a quiet tab's
+ * timer says nothing about the tab the user is typing in. So the session ends (audited as idle)
+ * only when no activity reached the server for SESSION_IDLE_MINUTES; otherwise the answer is the
+ * time left, and the tab waits that long. Asking is not activity.
+ */
+export async function endSessionIfIdle(db: Db, sessionId: string | null | undefined): Promise<IdleAnswer> {
+  // Ends the session, as idle, when it is (or says why it already ended).
+  const check = await resolveSession(db, sessionId, { touch: false });
+  if (!check.ok) return { ended: true, reason: check.reason };
+  const idle = getEnv().SESSION_IDLE_MINUTES;
+  const res = await db.execute<{ ms: number }>(
+    sql`select greatest(0, extract(epoch from s.last_seen_at + make_interval(mins => ${idle}) - now()) * 1000)::float8 as ms from user_sessions s where s.id = ${sessionId!}`,
+  );
+  return { ended: false, remainingMs: Math.ceil(res.rows[0]?.ms ?? 0) };
 }
 
 /** Records activity without resolving (the client's activity heartbeat). */

@@ -84,6 +84,8 @@ export async function rotateApiClientSecret(db: Db, input: RotateInput): Promise
     action: "api_client.rotated",
     missing: `no active API client with id ${input.id}`,
   });
+  // An overlap of 0 ends the old secret now: nothing here may still accept it.
+  clearApiClientCache();
   return { ...row, secret };
 }
 
@@ -148,11 +150,17 @@ function secretMatches(row: ApiClient, hash: string, now: Date): boolean {
 
 /**
  * Accepted credentials are remembered for a few seconds (keyed by a hash of the header, never the
- * secret itself), which saves a database round trip per delivery under load. A revocation or an
- * expired rotation overlap therefore takes effect within AUTH_CACHE_MS.
+ * secret itself), which saves a database round trip per delivery under load. A revocation or a
+ * rotation in another process (or an expired rotation overlap) therefore takes effect within
+ * AUTH_CACHE_MS; in this process at once, as the revocation or rotation clears it. One cache per
+ * process: Next bundles this module once for route handlers and again for server actions (and the
+ * launcher loads its own copy), so a module-level Map would leave the webhook's copy untouched when
+ * /admin's server action revokes a client. It lives on globalThis under a registered symbol instead.
  */
 const AUTH_CACHE_MS = 5_000;
-const authCache = new Map<string, { client: AuthenticatedClient; until: number }>();
+type AuthCache = Map<string, { client: AuthenticatedClient; until: number }>;
+const AUTH_CACHE_KEY = Symbol.for("csi.intake.apiClientAuthCache");
+const authCache: AuthCache = ((globalThis as Record<symbol, AuthCache | undefined>)[AUTH_CACHE_KEY] ??= new Map());
 
 export function clearApiClientCache(): void {
   authCache.clear();

@@ -6,7 +6,7 @@
  * concurrent duplicates never create two rows and never fail on a unique violation.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import { actorId, actorLabel, type ApiClientActor, type SystemActor } from "../auth/actors";
@@ -21,6 +21,7 @@ import type { DecodedFile } from "./files";
 import type { TReferralRequest } from "./schema";
 import { DECIDED, transitionIn } from "../referrals/transitions";
 import { diffSubmissions } from "../approval/snapshot";
+import { identityDifferences, identityOf } from "../referrals/identity";
 import { canonical } from "../json/canonical";
 
 export type IngestResult = {
@@ -336,7 +337,27 @@ async function storeDelivery(tx: Tx, d: Delivery): Promise<IngestResult> {
     .from(referralRequests)
     .where(eq(referralRequests.requestId, d.requestId))
     .limit(1);
-  return existing ? storeRedeliveryOrAmendment(tx, d, existing, contentHash) : storeNewRequest(tx, d, contentHash);
+  if (!existing) return storeNewRequest(tx, d, contentHash);
+  // A referral that continues as a new client (another person, approved as a new ACCloud client)
+  // takes the agency's later deliveries under the request_id; every request of the chain counts
+  // for the redelivery check.
+  const chain = [existing];
+  for (;;) {
+    const [next] = await tx
+      .select({ id: referralRequests.id, status: referralRequests.status, submissionCount: referralRequests.submissionCount })
+      .from(referralRequests)
+      .where(eq(referralRequests.continuesId, chain[chain.length - 1]!.id))
+      .limit(1);
+    if (!next) break;
+    chain.push(next);
+  }
+  return storeRedeliveryOrAmendment(
+    tx,
+    d,
+    chain[chain.length - 1]!,
+    contentHash,
+    chain.map((r) => r.id),
+  );
 }
 
 async function storeNewRequest(tx: Tx, d: Delivery, contentHash: string): Promise<IngestResult> {
@@ -360,17 +381,23 @@ async function storeNewRequest(tx: Tx, d: Delivery, contentHash: string): Promis
   return { outcome: "created", id: row.id, requestId: d.requestId, status: row.status, submission: 1 };
 }
 
-/** The same content again stores nothing; different content is a new submission, through the "amend" transition. */
+/**
+ * The same content again stores nothing; different content is a new submission, through the
+ * "amend" transition. An amendment naming another person than the one the referral's ACCloud
+ * client stands for (lib/referrals/identity.ts) marks the referral "different person".
+ */
 async function storeRedeliveryOrAmendment(
   tx: Tx,
   d: Delivery,
   existing: { id: string; status: ReferralStatus; submissionCount: number },
   contentHash: string,
+  chain: string[] = [existing.id],
 ): Promise<IngestResult> {
   const [same] = await tx
     .select({ seq: referralSubmissions.seq })
     .from(referralSubmissions)
-    .where(and(eq(referralSubmissions.referralRequestId, existing.id), eq(referralSubmissions.contentHash, contentHash)))
+    .where(and(inArray(referralSubmissions.referralRequestId, chain), eq(referralSubmissions.contentHash, contentHash)))
+    .orderBy(sql`${referralSubmissions.referralRequestId} = ${existing.id} desc`)
     .limit(1);
   if (same) return { outcome: "duplicate", id: existing.id, requestId: d.requestId, status: existing.status, submission: same.seq };
 
@@ -387,8 +414,13 @@ async function storeRedeliveryOrAmendment(
   const amended = await transitionIn(tx, d.actor, {
     name: "amend",
     id: existing.id,
-    apply: ({ row }) => {
+    apply: async ({ row }) => {
       const afterDecision = DECIDED.includes(row.status);
+      // Compared with the person the ACCloud client stands for (once an approval pinned one), not with the previous submission.
+      const [identity] = row.identitySubmissionId
+        ? await tx.select({ payload: referralSubmissions.payload }).from(referralSubmissions).where(eq(referralSubmissions.id, row.identitySubmissionId))
+        : [];
+      const differentPerson = identity ? identityDifferences(identityOf(identity.payload), identityOf(d.stored)) : [];
       return {
         set: {
           ...d.columns,
@@ -396,6 +428,7 @@ async function storeRedeliveryOrAmendment(
           submissionCount: seq,
           amendedAt: d.receivedAt,
           ...(afterDecision ? { amendedAfterDecisionAt: d.receivedAt } : {}),
+          ...(identity ? { differentPersonAt: differentPerson.length ? (row.differentPersonAt ?? d.receivedAt) : null } : {}),
         },
         audit: {
           action: "referral.amended",
@@ -405,6 +438,8 @@ async function storeRedeliveryOrAmendment(
             statusAtAmendment: row.status,
             afterDecision,
             changed: diffSubmissions(previous?.payload, d.stored).map((c) => c.label),
+            ...(differentPerson.length ? { differentPerson } : {}),
+            ...(!differentPerson.length && row.differentPersonAt ? { differentPersonCleared: true } : {}),
           },
         },
         message: "",

@@ -11,6 +11,7 @@
  * a few milliseconds; it stops at the first limit passed.
  */
 import { ApiError, type ApiIssue } from "../errors";
+import { unstorableTextIssue } from "../validations/text";
 import { INTAKE_LIMITS } from "./schema";
 
 type Frame = { array: boolean; key: string | null; index: number };
@@ -119,17 +120,8 @@ export function checkJsonShape(buf: Buffer, limits: ShapeLimits = INTAKE_LIMITS)
   return null;
 }
 
-const LONE_SURROGATE_MESSAGE = "contains an unpaired UTF-16 surrogate (\\ud800-\\udfff), which PostgreSQL cannot store";
-const NUL_MESSAGE = "contains the NUL character (\\u0000), which PostgreSQL cannot store";
-
-// String.prototype.isWellFormed: Node 20 has it; TypeScript's ES2022 library does not declare it.
-const wellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
-
-function textIssue(s: string): string | null {
-  if (s.includes("\0")) return NUL_MESSAGE;
-  if (!wellFormed(s)) return LONE_SURROGATE_MESSAGE;
-  return null;
-}
+// The same check and messages as every form's free text (lib/validations/text.ts).
+const textIssue = unstorableTextIssue;
 
 /**
  * Every string and key of a parsed body that PostgreSQL would refuse (jsonb and text take no

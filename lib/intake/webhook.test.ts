@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { clearApiClientCache, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "./api-clients";
 import { LARGE_BODY_BYTES } from "./gate";
 import { INTAKE_LIMITS } from "./schema";
@@ -693,6 +693,23 @@ describe("API client lifecycle", () => {
     const c = await newApiClient();
     await revokeApiClient(getDb(), { id: c.id, actor: systemActor("test") });
     expect((await post(freshPayload(), { auth: basic(c) })).status).toBe(401);
+  });
+
+  it("a revocation or rotation made through another copy of the module (Next's server-action bundle) takes effect in the webhook at once", async () => {
+    const revoked = await newApiClient();
+    const rotated = await newApiClient();
+    // The webhook has just accepted both: their credentials are remembered for a few seconds.
+    expect((await post(freshPayload(), { auth: basic(revoked) })).status).toBe(201);
+    expect((await post(freshPayload(), { auth: basic(rotated) })).status).toBe(201);
+    // /admin's server action runs in another bundle, with a module instance of its own.
+    vi.resetModules();
+    const adminCopy = await import("./api-clients");
+    expect(adminCopy.revokeApiClient).not.toBe(revokeApiClient);
+    await adminCopy.revokeApiClient(getDb(), { id: revoked.id, actor: systemActor("test") });
+    const next = await adminCopy.rotateApiClientSecret(getDb(), { id: rotated.id, overlapMinutes: 0, actor: systemActor("test") });
+    expect((await post(freshPayload(), { auth: basic(revoked) })).status).toBe(401);
+    expect((await post(freshPayload(), { auth: basic(rotated) })).status).toBe(401);
+    expect((await post(freshPayload(), { auth: basic({ key: rotated.key, secret: next.secret }) })).status).toBe(201);
   });
 });
 

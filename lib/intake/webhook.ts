@@ -11,7 +11,7 @@ import { authenticateApiClient } from "./api-clients";
 import { getDb, isDatabaseUnavailable, isUnstorableValue, type Db } from "../db";
 import { getEnv } from "../env";
 import { logger } from "../log";
-import { ApiError } from "../errors";
+import { ApiError, errorBrief, errorCode } from "../errors";
 import { decodeFiles, YIELD_ABOVE_CHARS, yieldToEventLoop } from "./files";
 import { Gate, LARGE_BODY_BYTES, LARGE_BODY_WAIT_MS } from "./gate";
 import { ingestReferralRequest, pruneWebhookMessages, replayOfWebhookMessage, type IngestResult, type WebhookMessage } from "./ingest";
@@ -89,7 +89,7 @@ let lastPrune = 0;
 function pruneNowAndThen(db: Db): void {
   if (Date.now() - lastPrune < 60_000) return;
   lastPrune = Date.now();
-  pruneWebhookMessages(db, getEnv().WEBHOOK_MESSAGE_RETENTION_HOURS).catch((err: Error) => log.warn(`pruning message ids failed: ${err.name}`));
+  pruneWebhookMessages(db, getEnv().WEBHOOK_MESSAGE_RETENTION_HOURS).catch((err: unknown) => log.warn(`pruning message ids failed: ${errorBrief(err)}`));
 }
 /** For tests: the next signed delivery prunes. */
 export const prunePending = () => {
@@ -206,7 +206,7 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
       log.info(`${err.status} ${err.code} ms=${Date.now() - started}`);
       return err.toResponse();
     }
-    const code = (err as { code?: string }).code;
+    const code = errorCode(err);
     // What PostgreSQL refuses for the value itself (out of range, too long for an index, ...)
     // fails the same way on every retry: 422, not a 503 that would be retried forever.
     if (isUnstorableValue(err)) {
@@ -216,7 +216,7 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
       ]).toResponse();
     }
     // The database down or busy, or a bug: 503 so the sender retries; nothing was committed.
-    log.error(`${isDatabaseUnavailable(err) ? "database unavailable" : "unexpected failure"}${code ? ` (${code})` : ""}: ${(err as Error).name}`);
+    log.error(`${isDatabaseUnavailable(err) ? "database unavailable" : "unexpected failure"}: ${errorBrief(err)}`);
     return new ApiError("unavailable", "The referral request could not be stored; retry later", [], { "retry-after": "5" }).toResponse();
   } finally {
     turn.release?.();

@@ -14,6 +14,7 @@
  */
 import PgBoss from "pg-boss";
 import { getEnv } from "../env";
+import { errorBrief, errorCode } from "../errors";
 import { logger } from "../log";
 
 export const PUSH_QUEUE = "referral-push";
@@ -48,9 +49,9 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
     maintenanceIntervalSeconds: env.PUSH_MAINTENANCE_SECONDS,
     monitorStateIntervalSeconds: env.PUSH_MAINTENANCE_SECONDS,
   });
-  boss.on("error", (err: Error & { code?: string }) => {
+  boss.on("error", (err: Error) => {
     // By name and code only: a database error's message may quote a value.
-    if (err.code !== "57P01") log.error(`${err.name}${err.code ? ` (${err.code})` : ""}`);
+    if (errorCode(err) !== "57P01") log.error(errorBrief(err));
   });
   await boss.start();
   await ensureQueues(boss, opts.expireInSeconds ?? env.PUSH_JOB_EXPIRE_SECONDS);
@@ -68,6 +69,21 @@ async function ensureQueues(boss: PgBoss, expireInSeconds: number) {
   await ensureQueue(boss, PUSH_QUEUE, { name: PUSH_QUEUE, policy: "standard", ...pushRetry(), expireInSeconds });
   for (const name of [REFERENCE_QUEUE, AGENCY_SYNC_QUEUE]) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: "singleton", retryLimit: 2 }).catch(() => {});
+  }
+}
+
+/**
+ * Makes the job queue's schema, its tables and every queue the app uses, as the schema's owner:
+ * run with the migrations (lib/runtime/boot.ts), because the app's own role may create nothing
+ * in the database and pg-boss makes a table per queue. The app's processes then find all of it.
+ */
+export async function installJobQueue(ownerUrl: string): Promise<void> {
+  const boss = await createBoss({ databaseUrl: ownerUrl });
+  try {
+    const { ensureNotificationQueues } = await import("../notifications/outbox");
+    await ensureNotificationQueues(boss);
+  } finally {
+    await boss.stop({ graceful: false, wait: true, timeout: 2000 });
   }
 }
 

@@ -13,11 +13,12 @@ import { createAccloudClientFromEnv, type AccloudClient } from "../accloud/clien
 import { refreshReferenceData } from "../accloud/reference-data";
 import { getDb, type Db } from "../db";
 import { getEnv } from "../env";
+import { errorBrief } from "../errors";
 import { logger } from "../log";
 import { startNotificationWorker } from "./notifications";
 import { AGENCY_SYNC_QUEUE, createBoss, enqueuePush, PUSH_DEAD_QUEUE, PUSH_QUEUE, REFERENCE_QUEUE, type PushJobData } from "./queue";
 import { syncOpenReferrals } from "../push/sync";
-import { finishFailed, runPush, scheduleRetry } from "../push/run";
+import { failureOf, finishFailed, runPush, scheduleRetry } from "../push/run";
 
 const log = logger("worker");
 
@@ -57,13 +58,14 @@ export async function handlePushJob(db: Db, client: AccloudClient, boss: PgBoss,
       const row = await pushRow(db, pushId);
       if (!row) return;
       const message = outcome.error.message;
+      const failure = failureOf(outcome.error);
       const max = getEnv().PUSH_MAX_ATTEMPTS;
       if (row.attempts >= max) {
-        await finishFailed(db, pushId, row.referral_request_id, `${message} (gave up after ${row.attempts} tries)`);
+        await finishFailed(db, pushId, row.referral_request_id, `${message} (gave up after ${row.attempts} tries)`, { ...failure, gaveUpAfter: row.attempts });
         return;
       }
       const wait = outcome.retryAfterMs ? Math.min(Math.ceil(outcome.retryAfterMs / 1000), 600) : backoffSeconds(row.attempts);
-      await scheduleRetry(db, pushId, row.referral_request_id, message, wait);
+      await scheduleRetry(db, pushId, row.referral_request_id, message, wait, failure);
     } finally {
       await conn.query("select pg_advisory_unlock(hashtextextended($1, 0))", [`push:${pushId}`]).catch(() => {});
     }
@@ -86,7 +88,8 @@ export async function handleDeadPushJob(db: Db, job: PgBoss.JobWithMetadata<Push
   const row = await pushRow(db, job.data.pushId);
   if (!row || !["queued", "running", "retrying"].includes(row.status)) return;
   const reason = `The push stopped: its job failed ${getEnv().PUSH_JOB_RETRY_LIMIT + 1} times (${deadReason(job.output)}). Retry it when ready.`;
-  if (await finishFailed(db, job.data.pushId, row.referral_request_id, reason)) log.warn(`push=${job.data.pushId} ended failed: its job is dead`);
+  if (await finishFailed(db, job.data.pushId, row.referral_request_id, reason, { failure: "job_dead" }))
+    log.warn(`push=${job.data.pushId} ended failed: its job is dead`);
 }
 
 /**
@@ -106,10 +109,19 @@ export async function sweepStuckPushes(db: Db, opts: { olderThanSeconds?: number
   let n = 0;
   for (const p of stuck.rows) {
     const reason = `The push stopped while ${p.status === "queued" ? "waiting for a worker" : "sending"} and no job is left to finish it. Retry it when ready.`;
-    if (await finishFailed(db, p.id, p.referral_request_id, reason)) n++;
+    if (await finishFailed(db, p.id, p.referral_request_id, reason, { failure: "stuck" })) n++;
   }
   if (n) log.warn(`${n} stuck push(es) ended failed`);
   return n;
+}
+
+/**
+ * One round of the sweeper, as the worker runs it every PUSH_MAINTENANCE_SECONDS: a failure is
+ * logged with its cause's name and SQLSTATE (drizzle wraps the driver's error; no message: it can
+ * quote values), and the next round tries again.
+ */
+export async function sweepRound(db: Db): Promise<void> {
+  await sweepStuckPushes(db).catch((err: unknown) => log.warn(`sweep failed: ${errorBrief(err)}`));
 }
 
 /** A cron expression for "every n minutes" (hours past 59). */
@@ -152,9 +164,7 @@ export async function startWorker(
   const sweeper = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    sweepStuckPushes(db)
-      .catch((err: Error & { code?: string }) => log.warn(`sweep failed: ${err.name}${err.code ? ` (${err.code})` : ""}`))
-      .finally(() => (sweeping = false));
+    void sweepRound(db).finally(() => (sweeping = false));
   }, env.PUSH_MAINTENANCE_SECONDS * 1000);
   sweeper.unref();
 

@@ -118,9 +118,9 @@ describe("each event gives exactly one message, over real SMTP", () => {
     const approved = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
     expect(approved.status).toBe("success");
     const pushId = approved.status === "success" ? approved.data.pushId! : "";
-    expect(await finishFailed(db(), pushId, ref.id, "ACCloud answered 400")).toBe(true);
+    expect(await finishFailed(db(), pushId, ref.id, "ACCloud answered 400", { failure: "http", accloudStatus: 400 })).toBe(true);
     // The dead-letter handler and the sweeper may both report the same end: the second is refused.
-    expect(await finishFailed(db(), pushId, ref.id, "ACCloud answered 400")).toBe(false);
+    expect(await finishFailed(db(), pushId, ref.id, "ACCloud answered 400", { failure: "http", accloudStatus: 400 })).toBe(false);
     const mails = await mailTo(env.actor.email, 1, "push to ACCloud failed");
     expect(mails.map((m) => m.subject)).toEqual([`[CSI Referral Review] A push to ACCloud failed (request ${ref.requestId.slice(0, 8)})`]);
     expectNoPhi(mails[0]!.text, ref.payload);

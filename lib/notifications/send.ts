@@ -9,6 +9,7 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Db } from "../db";
 import { getEnv } from "../env";
+import { errorBrief } from "../errors";
 import { logger } from "../log";
 
 const log = logger("mail");
@@ -79,7 +80,9 @@ export async function deliverNotification(db: Db, id: string, opts: { lastTry?: 
         reason,
       ]);
       await conn.query("commit");
-      log.warn(`notification=${id} not sent (${e.code ?? e.name})${opts.lastTry ? ": giving up" : ": will retry"}`);
+      log.warn(
+        `notification=${id} not sent (${errorBrief(err)}${e.responseCode ? `, SMTP ${e.responseCode}` : ""})${opts.lastTry ? ": giving up" : ": will retry"}`,
+      );
       if (opts.lastTry) return "failed";
       throw new Error(`SMTP refused notification ${id}: ${e.code ?? e.name}`);
     }

@@ -169,6 +169,40 @@ describe("updates", () => {
     expect(after.referrals.at(-1)).toMatchObject({ revision_number: 2, authorization_ids: [after.live[0]!.id] });
   });
 
+  it('an update that clears optional strings sends "" for them (never null, which ACCloud refuses) and ACCloud keeps them cleared', async () => {
+    const auth = {
+      ruleType: "VISITS" as const,
+      ruleMode: "weekdays" as const,
+      weekdays: { monday: 1, thursday: 1 },
+      ruleWeekly: 2,
+      rulePeriod: 10,
+      firstDayOfWeek: 6,
+    };
+    const ref = await sent({ authorizations: [{ ...auth, memberNumber: "1111111", notes: "Ring twice", programId: "P-7" }] });
+    const before = await sandboxFor(ref);
+    expect(before.live[0]).toMatchObject({ notes: "Ring twice", program_id: "P-7", member_number: "1111111", case_manager_phone: "555-000-1111" });
+    const cleared = {
+      ...ref.approval,
+      caseManager: { name: "Casey Manager", email: "casey@csi.example" },
+      authorizations: [{ ...auth, memberNumber: "", notes: "" }],
+    };
+    const r = await update(ref, cleared, ["case_manager_changed"]);
+    expect(r.status, r.message).toBe("success");
+    const push = await waitForPush(ref.id);
+    expect(push.status, push.lastError ?? "").toBe("sent");
+    const after = await sandboxFor(ref);
+    // Changed in place: the same authorization, its strings now empty.
+    expect(after.live).toHaveLength(1);
+    expect(after.live[0]).toMatchObject({
+      id: before.live[0]!.id,
+      notes: "",
+      program_id: "",
+      member_number: "",
+      case_manager_phone: "",
+      case_manager_email: "casey@csi.example",
+    });
+  });
+
   it("the client is updated before the referral when the approved submission changed its demographics", async () => {
     const ref = await sent();
     const { ingestReferralRequest } = await import("../intake/ingest");

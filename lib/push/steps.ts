@@ -20,6 +20,7 @@ import {
   type PushKind,
   type PushStepName,
   type PushStepState,
+  type ReferralStatus,
   type referralRequests,
 } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
@@ -33,10 +34,37 @@ import type { Db } from "../db";
 import { getEnv } from "../env";
 import type { TReferralRequest } from "../intake/schema";
 import { canonical } from "../json/canonical";
+import { differentPersonReason, identityDifferences, identityOf } from "../referrals/identity";
+import { personOfSubmission } from "../referrals/identity-check";
 import { localMidnightIso } from "./time";
 
 export class PushStoppedError extends Error {
   override readonly name = "PushStoppedError";
+}
+
+/**
+ * The referral or the push changed under a running push (the agency sync cancelled it, the sweeper
+ * ended the push): the push makes no further ACCloud call (lib/push/run.ts stops it and says so).
+ */
+export class PushInterruptedError extends Error {
+  override readonly name = "PushInterruptedError";
+  constructor(
+    readonly referralStatus: string | null,
+    readonly pushStatus: string | null,
+  ) {
+    super(`the referral is ${referralStatus ?? "gone"} and the push ${pushStatus ?? "gone"}`);
+  }
+}
+
+/** What a push re-reads before its next ACCloud call: its referral's status and its own. */
+export type PushWatch = { referral_status: string | null; push_status: string | null };
+
+/** Why the push may not go on (its referral left the statuses it runs under, or the push no longer runs), or null. */
+export function interruption(ctx: Pick<Ctx, "runsUnder">, found: PushWatch | undefined): PushInterruptedError | null {
+  const referralStatus = found?.referral_status ?? null;
+  const pushStatus = found?.push_status ?? null;
+  if (pushStatus === "running" && referralStatus && ctx.runsUnder.includes(referralStatus as ReferralStatus)) return null;
+  return new PushInterruptedError(referralStatus, pushStatus);
 }
 
 /** What ACCloud holds now: the approval the last successful approve or update sent. */
@@ -69,6 +97,8 @@ export type Ctx = {
   fresh: boolean;
   /** what the steps read of ACCloud's reference data (the CSI group, the service codes), read once per run */
   ref: () => Promise<PushReference>;
+  /** the referral statuses this push runs under: re-read with every write before an ACCloud call, anything else stops it */
+  runsUnder: readonly ReferralStatus[];
 };
 
 export type PushReference = { csiGroup: { id: number } | null; serviceCodes: Array<{ id: number; name: string }> };
@@ -140,9 +170,13 @@ export function takePending(ctx: Ctx): SQL {
 /** The i-th of a statement's data-modifying CTEs, named w<i>. */
 const asCte = (write: SQL, i: number) => sql`${sql.raw(`w${i}`)} as (${write})`;
 
+/** Writes the pending links, and in the same statement reads whether the push may go on (`interruption`). */
 async function flushLinks(ctx: Ctx): Promise<void> {
   if (!ctx.pendingLinks.length && !ctx.pendingWrites.length) return;
-  await ctx.db.execute(sql`with ${takePending(ctx)} select 1`);
+  const r = await ctx.db.execute<PushWatch>(sql`with ${takePending(ctx)}
+    select r.status as referral_status, p.status as push_status from pushes p join referral_requests r on r.id = p.referral_request_id where p.id = ${ctx.pushId}`);
+  const stop = interruption(ctx, r.rows[0]);
+  if (stop) throw stop;
 }
 
 /** The ACCloud client of a push: every call first writes the links earlier calls returned. */
@@ -215,20 +249,44 @@ export function demographics(p: TReferralRequest) {
   };
 }
 
+/**
+ * The client's external id: the agency client of the submission the approval pinned (never a later
+ * amendment's), or the referral's own one when it continues as a new client under a client id
+ * another person's ACCloud client already has (lib/approval/different-person.ts).
+ */
+export const clientExternalIdOf = (referral: Pick<typeof referralRequests.$inferSelect, "accloudClientExternalId">, payload: TReferralRequest) =>
+  referral.accloudClientExternalId ?? clientExternalId(payload.agency.alayamarket_org_id, payload.client.id);
+
+/**
+ * Before demographics are PUT onto the linked client: they must be of the person that client stands
+ * for (the referral's identity submission: the first approval's, or one a reviewer confirmed). The
+ * app refuses such an update before it exists; this is the last check, for an update made otherwise.
+ */
+async function assertSamePerson(ctx: Ctx): Promise<void> {
+  const identitySubmissionId = ctx.referral.identitySubmissionId;
+  if (!identitySubmissionId || identitySubmissionId === ctx.submissionId) return;
+  const person = await personOfSubmission(ctx.db, identitySubmissionId);
+  const differences = person ? identityDifferences(person, identityOf(ctx.payload)) : [];
+  if (differences.length) throw new PushStoppedError(differentPersonReason(differences));
+}
+
 /** Step 1. An update re-sends the demographics only when the approved submission changed them (ACCloud re-reads the client). */
 async function stepClient(ctx: Ctx): Promise<StepResult> {
   const existing = linked(ctx, "client", "client");
   if (ctx.kind === "update") {
     if (!existing) throw new PushStoppedError("The client is not linked to ACCloud: this referral was never sent");
     const next = demographics(ctx.payload);
-    if (ctx.sent && canonical(demographics(ctx.sent.payload)) !== canonical(next)) await ctx.client.updateClient(Number(existing), { demographics: next });
+    if (ctx.sent && canonical(demographics(ctx.sent.payload)) !== canonical(next)) {
+      await assertSamePerson(ctx);
+      await ctx.client.updateClient(Number(existing), { demographics: next });
+    }
     return [existing];
   }
   if (existing) return [existing];
   const env = getEnv();
   const ref = await ctx.ref();
   if (!ref.csiGroup) throw new PushStoppedError(`The ACCloud group "${env.ACCLOUD_CSI_GROUP_NAME}" is not known: refresh the reference data`);
-  const externalId = clientExternalId(ctx.referral.agencyOrgId, ctx.referral.clientExternalId);
+  const externalId = clientExternalIdOf(ctx.referral, ctx.payload);
   const found = await findOrCreate(
     async () => ({ id: (await ctx.client.getClientByExternalId(externalId)).id }),
     async () =>
@@ -326,7 +384,8 @@ async function stepAuthorizations(ctx: Ctx): Promise<StepResult> {
       const previous = ctx.sent.authorizationIds[p.index];
       if ((p.action === "keep" || p.action === "update") && previous !== undefined) {
         // A PUT is idempotent: repeating it after a lost answer changes nothing.
-        if (p.action === "update") await ctx.client.updateAuthorization(previous, authorizationPutBody(body));
+        if (p.action === "update")
+          await ctx.client.updateAuthorization(previous, authorizationPutBody(body, toAccloudAuthorization(ctx.sent.approval, p.index, ids)));
         out.push(previous);
       } else {
         out.push(await createOrFindAuthorization(ctx, `${ctx.pushId}:auth:${p.index}`, p.index, body));

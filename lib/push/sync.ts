@@ -12,6 +12,7 @@ import type { TReferralListItem } from "../accloud/schemas";
 import { recordAudit, systemActor } from "../audit/record";
 import { assertScope, type Actor } from "../auth/scopes";
 import type { Db } from "../db";
+import { errorBrief } from "../errors";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
 import { transition } from "../referrals/transitions";
@@ -139,8 +140,7 @@ export async function syncOpenReferrals(db: Db, client: AccloudClient, opts: { l
       out.push(await syncReferral(db, client, r.id));
     } catch (err) {
       // One referral ACCloud cannot answer for must not stop the round.
-      const e = err as { name?: string; status?: number };
-      log.warn(`referral=${r.id} not synced: ${e.name ?? "Error"}${e.status ? ` ${e.status}` : ""}`);
+      log.warn(`referral=${r.id} not synced: ${errorBrief(err)}`);
     }
   }
   const changed = out.filter((o) => o.change).length;

@@ -3,7 +3,7 @@
  * PHI view: it writes an audit record, and the assignee's view keeps their claim alive.
  */
 import "server-only";
-import { and, asc, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accloudLinks, auditEvents, decisionReasons, referralFiles, referralRequests, referralSubmissions, users, type ReferralStatus } from "../../db/schema";
 import { recordAudit } from "../audit/record";
@@ -13,6 +13,7 @@ import { getEnv } from "../env";
 import { indexFields, textOf } from "../intake/form-mapping";
 import { isAssignmentActive } from "./claims-sql";
 import { fieldsOf, formSchemaIdOf } from "./fields";
+import { differentPersonReason, identityDifferences, identityOf, type ClientIdentity, type IdentityDifference } from "./identity";
 
 /** Reads, listed apart from the status timeline (for audit:read holders). */
 const VIEW_ACTIONS = ["referral.viewed", "referral.file_viewed", "referral.file_downloaded"];
@@ -76,6 +77,17 @@ export type ReferralDetail = {
   views: TimelineEntry[] | null;
   /** ACCloud's latest referral id once the referral step of a push created it */
   accloudReferralId: string | null;
+  /** the latest submission names another person than the one the referral's ACCloud client stands for (lib/referrals/identity.ts) */
+  differentPerson: {
+    reason: string;
+    differences: IdentityDifference[];
+    since: string;
+    identity: { seq: number; person: ClientIdentity };
+    latest: { seq: number; person: ClientIdentity };
+  } | null;
+  /** the referral request this one continues as a new client, and the one that continues this one */
+  continues: { id: string; requestId: string } | null;
+  continuedAs: { id: string; requestId: string; status: ReferralStatus } | null;
 };
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : null);
@@ -95,7 +107,8 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
   const r = row.r;
   const env = getEnv();
 
-  const [subs, files, timeline, views, referralLinks] = await Promise.all([
+  const continuation = alias(referralRequests, "continuation");
+  const [subs, files, timeline, views, referralLinks, chain] = await Promise.all([
     db
       .select({ id: referralSubmissions.id, seq: referralSubmissions.seq, receivedAt: referralSubmissions.receivedAt, payload: referralSubmissions.payload })
       .from(referralSubmissions)
@@ -121,7 +134,7 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
       .where(and(eq(auditEvents.entityType, "referral_request"), eq(auditEvents.entityId, id), notInArray(auditEvents.action, VIEW_ACTIONS)))
       .orderBy(asc(auditEvents.at), asc(auditEvents.id))
       .limit(500),
-    hasScope(actor.role, "audit:read")
+    hasScope(actor, "audit:read")
       ? db
           .select()
           .from(auditEvents)
@@ -133,6 +146,11 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
       .select({ kind: accloudLinks.kind, key: accloudLinks.localKey, id: accloudLinks.accloudId })
       .from(accloudLinks)
       .where(and(eq(accloudLinks.referralRequestId, id), inArray(accloudLinks.kind, ["referral", "attachment"]))),
+    // The request this one continues, and the one continuing it (path "approve as a new client").
+    db
+      .select({ id: continuation.id, requestId: continuation.requestId, status: continuation.status, continuesId: continuation.continuesId })
+      .from(continuation)
+      .where(r.continuesId ? or(eq(continuation.continuesId, id), eq(continuation.id, r.continuesId)) : eq(continuation.continuesId, id)),
   ]);
   const attachedSha = new Set(referralLinks.filter((l) => l.kind === "attachment").map((l) => l.key.replace(/^file:/, "")));
 
@@ -238,6 +256,28 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     accloudReferralId:
       (referralLinks.find((l) => l.kind === "referral" && l.key === "latest") ?? referralLinks.find((l) => l.kind === "referral" && l.key === "referral"))
         ?.id ?? null,
+    differentPerson: (() => {
+      const identitySub = r.differentPersonAt ? subs.find((x) => x.id === r.identitySubmissionId) : undefined;
+      if (!identitySub || !r.differentPersonAt) return null;
+      const before = identityOf(identitySub.payload);
+      const after = identityOf(latestSub.payload);
+      const differences = identityDifferences(before, after);
+      return {
+        reason: differentPersonReason(differences),
+        differences,
+        since: r.differentPersonAt.toISOString(),
+        identity: { seq: identitySub.seq, person: before },
+        latest: { seq: latestSub.seq, person: after },
+      };
+    })(),
+    continues: (() => {
+      const c = chain.find((x) => x.id === r.continuesId);
+      return c ? { id: c.id, requestId: c.requestId } : null;
+    })(),
+    continuedAs: (() => {
+      const c = chain.find((x) => x.continuesId === id);
+      return c ? { id: c.id, requestId: c.requestId, status: c.status } : null;
+    })(),
   };
 }
 

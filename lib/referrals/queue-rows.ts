@@ -32,8 +32,8 @@ export function toRowView(r: QueueRow, actor: Actor, now: Date, showStatus: bool
   const live = r.assignee?.active ? r.assignee : null;
   let action: QueueRowView["action"] = null;
   if (WORKABLE.has(r.status)) {
-    if (hasScope(actor.role, "referral:claim")) action = !live ? "claim" : live.id === actor.id ? "release" : null;
-    else if (hasScope(actor.role, "referral:assign") && live) action = "unassign";
+    if (hasScope(actor, "referral:claim")) action = !live ? "claim" : live.id === actor.id ? "release" : null;
+    else if (hasScope(actor, "referral:assign") && live) action = "unassign";
   }
   return {
     id: r.id,
@@ -55,4 +55,14 @@ export function toRowView(r: QueueRow, actor: Actor, now: Date, showStatus: bool
     amendedAfterDecision: r.amendedAfterDecision,
     status: showStatus ? { key: r.status, label: STATUS_LABELS[r.status] ?? r.status } : null,
   };
+}
+
+/** What of a row may change while it is on screen: the live poll's answer, which names no client (nor agency, service or dates). */
+export const ROW_PATCH_KEYS = ["id", "version", "received", "sla", "assignee", "action", "amended", "amendedAfterDecision", "status"] as const;
+export type QueueRowPatch = Pick<QueueRowView, (typeof ROW_PATCH_KEYS)[number]>;
+
+/** A row's changing parts only (the screen keeps the rest from the page's own render). */
+export function toRowPatch(r: QueueRow, actor: Actor, now: Date): QueueRowPatch {
+  const view = toRowView(r, actor, now, true);
+  return Object.fromEntries(ROW_PATCH_KEYS.map((k) => [k, view[k]])) as QueueRowPatch;
 }

@@ -43,8 +43,12 @@ const statusesOf = (tab: QueueTab) => QUEUE_TABS.find((t) => t.key === tab)!.sta
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The WHERE conditions of a view, except the tab and the cursor. */
-function filterConditions(actor: Actor, p: TQueueParams, nameSearch: string | null): SQL[] {
+/**
+ * The WHERE conditions of a view, except the tab and the cursor. `lasting`: only those a row
+ * keeps whatever happens to it (agency, service, dates, request id, name), not the assignment
+ * or overdue filters a claim or a decision takes a row out of.
+ */
+function filterConditions(actor: Actor, p: TQueueParams, nameSearch: string | null, opts: { lasting?: boolean } = {}): SQL[] {
   const env = getEnv();
   const active = activeAssignmentSql(env.CLAIM_IDLE_MINUTES);
   const where: SQL[] = [];
@@ -52,9 +56,11 @@ function filterConditions(actor: Actor, p: TQueueParams, nameSearch: string | nu
   if (p.service) where.push(sql`r.service_requested = ${p.service}`);
   if (p.from) where.push(sql`r.received_at >= (${p.from}::date)::timestamp at time zone ${DISPLAY_TIME_ZONE}`);
   if (p.to) where.push(sql`r.received_at < (${p.to}::date + 1)::timestamp at time zone ${DISPLAY_TIME_ZONE}`);
-  if (p.assigned === "me") where.push(sql`r.assignee_id = ${actor.id} and ${active}`);
-  if (p.assigned === "unassigned") where.push(sql`not ${active}`);
-  if (p.overdue) where.push(sql`r.status in ('new', 'in_review') and r.sla_due_at < now()`);
+  if (!opts.lasting) {
+    if (p.assigned === "me") where.push(sql`r.assignee_id = ${actor.id} and ${active}`);
+    if (p.assigned === "unassigned") where.push(sql`not ${active}`);
+    if (p.overdue) where.push(sql`r.status in ('new', 'in_review') and r.sla_due_at < now()`);
+  }
   if (p.rid) where.push(sql`r.request_id like ${`${escapeLike(p.rid)}%`}`);
   const term = nameSearch?.trim().toLowerCase().replace(/\s+/g, " ");
   if (term && term.length >= MIN_NAME_SEARCH) {
@@ -165,11 +171,26 @@ function toQueueRow(r: RowRecord): QueueRow {
   };
 }
 
-/** The current state of rows already on a reviewer's screen (the live poll), by id. */
-export async function listQueueRowsByIds(db: Db, actor: Actor, ids: string[]): Promise<QueueRow[]> {
+/**
+ * The current state of rows already on a reviewer's screen (the live poll), by id: only rows the
+ * view can list (its lasting filters, received by the page's snapshot `since`), so naming other
+ * ids finds nothing. A claim or a decision since then still shows (the tab and the assignment
+ * filters are not applied: the row stays on screen, changed).
+ */
+export async function listQueueRowsByIds(
+  db: Db,
+  actor: Actor,
+  ids: string[],
+  view: { params: TQueueParams; nameSearch: string | null; since: string },
+): Promise<QueueRow[]> {
   assertScope(actor, "referral:read");
   if (!ids.length) return [];
-  const res = await selectRows(db, sql`r.id in ${ids}`);
+  const where = [
+    sql`r.id in ${ids}`,
+    sql`r.received_at <= ${view.since}::timestamptz`,
+    ...filterConditions(actor, view.params, view.nameSearch, { lasting: true }),
+  ];
+  const res = await selectRows(db, and(where));
   return res.rows.map(toQueueRow);
 }
 
@@ -233,7 +254,9 @@ export async function getFilterOptions(db: Db, actor: Actor): Promise<FilterOpti
 /** Active reviewers, for assignment. */
 export async function listAssignableUsers(db: Db, actor: Actor): Promise<Array<{ id: string; name: string }>> {
   assertScope(actor, "referral:assign");
-  const res = await db.execute<{ id: string; name: string }>(sql`select id, name from users where role = 'reviewer' and disabled_at is null order by name`);
+  const res = await db.execute<{ id: string; name: string }>(
+    sql`select id, name from users where (role = 'reviewer' or 'reviewer' = any(extra_roles)) and disabled_at is null order by name`,
+  );
   return res.rows;
 }
 
@@ -276,7 +299,7 @@ export async function openQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
     listQueue(db, actor, p, nameSearch),
     getTabCounts(db, actor, p),
     getFilterOptions(db, actor),
-    hasScope(actor.role, "referral:assign") ? listAssignableUsers(db, actor) : Promise.resolve([]),
+    hasScope(actor, "referral:assign") ? listAssignableUsers(db, actor) : Promise.resolve([]),
     recordAudit(db, {
       actor,
       action: "queue.viewed",

@@ -9,6 +9,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRevisions, referralStatus, type ReferralStatus } from "../../db/schema";
 import { GEM_CITY_SUPPLIER_ID } from "../accloud/sandbox/seed";
+import { confirmSamePerson, continueAsNewClient } from "../approval/different-person";
 import { cancelReferral, changeApproval, sendDocuments } from "../approval/lifecycle";
 import { approveReferral, retryPush, saveApprovalDraft } from "../approval/service";
 import { systemActor } from "../audit/record";
@@ -55,6 +56,8 @@ const CALLS: Partial<Record<TransitionName, (ref: Ref, reviewer: Actor) => Promi
     changeApproval(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref), reasons: { reasonCodes: ["authorization_extended"] } }),
   cancel: (ref, a) => cancelReferral(db(), a, { referralId: ref.id, version: 1, reasonCode: "client_request" }),
   add_documents: (ref, a) => sendDocuments(db(), a, { referralId: ref.id, version: 1 }),
+  confirm_same_person: (ref, a) => confirmSamePerson(db(), a, { id: ref.id, version: 1, note: "Married name, confirmed by phone" }),
+  continue_as_new_client: (ref, a) => continueAsNewClient(db(), a, { id: ref.id, version: 1 }),
 };
 
 describe("the allowed-from table", () => {
@@ -75,6 +78,8 @@ describe("the allowed-from table", () => {
       change_approval: "processed,sent",
       cancel: "processed,push_failed,sent",
       add_documents: "processed,sent",
+      confirm_same_person: decided,
+      continue_as_new_client: "cancelled",
       amend: [...referralStatus.enumValues].sort().join(","),
       agency_processed: "sent",
       agency_cancelled: "approved,cancelling,processed,push_failed,pushing,sent",
@@ -95,6 +100,8 @@ describe("the allowed-from table", () => {
       "change_approval",
       "cancel",
       "add_documents",
+      "confirm_same_person",
+      "continue_as_new_client",
     ] as const) {
       expect(TRANSITIONS[name]).toMatchObject({ version: "required", claim: true });
     }

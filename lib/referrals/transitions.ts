@@ -37,6 +37,8 @@ export type TransitionName =
   | "change_approval"
   | "cancel"
   | "add_documents"
+  | "confirm_same_person"
+  | "continue_as_new_client"
   | "amend"
   | "agency_processed"
   | "agency_cancelled"
@@ -83,6 +85,9 @@ export const TRANSITIONS: Record<TransitionName, Rule> = {
   change_approval: { from: ["sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "changed" },
   cancel: { from: ["sent", "processed", "push_failed"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "cancelled" },
   add_documents: { from: ["sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "given documents" },
+  // The two ways out of "different person" (lib/approval/different-person.ts); the apply step checks the mark.
+  confirm_same_person: { from: DECIDED, by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "confirmed as the same person" },
+  continue_as_new_client: { from: ["cancelled"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "continued as a new client" },
   amend: { from: ALL, by: "system", version: "optional", claim: false, verb: "amended" },
   // What the agency did, read back from ACCloud by the sync.
   agency_processed: { from: ["sent"], by: "system", version: "optional", claim: false, verb: "marked processed" },
@@ -221,7 +226,7 @@ function checkWho(rule: Rule, who: Who): TransitionResult<never> | null {
     return null;
   }
   if (!isUser(who)) throw new Error("a user transition was asked for by the system");
-  const missing = rule.by.scopes.find((s) => !hasScope(who.role, s));
+  const missing = rule.by.scopes.find((s) => !hasScope(who, s));
   return missing ? forbiddenResult(missing) : null;
 }
 

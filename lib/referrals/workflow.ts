@@ -108,8 +108,8 @@ export async function claimReferral(db: Db, actor: Actor, id: string, version?: 
 
 /** Releases a request: one's own claim with referral:claim, anyone's with referral:assign. */
 export async function unassignReferral(db: Db, actor: Actor, id: string): Promise<TransitionResult> {
-  const canAssign = hasScope(actor.role, "referral:assign");
-  if (!canAssign && !hasScope(actor.role, "referral:claim"))
+  const canAssign = hasScope(actor, "referral:assign");
+  if (!canAssign && !hasScope(actor, "referral:claim"))
     return { status: "forbidden", message: "Forbidden: this needs the referral:claim scope.", scope: "referral:claim" };
   return transition(db, actor, {
     name: "unassign",
@@ -132,12 +132,12 @@ export type BulkAssignResult =
   { status: "success"; message: string; data: { assigned: number; skipped: number } } | Extract<TransitionResult, { status: "forbidden" | "invalid_data" }>;
 
 export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignInput): Promise<BulkAssignResult> {
-  if (!hasScope(actor.role, "referral:assign"))
+  if (!hasScope(actor, "referral:assign"))
     return { status: "forbidden", message: "Forbidden: this needs the referral:assign scope.", scope: "referral:assign" };
   let assigneeLabel: string | null = null;
   if (input.assigneeId) {
     const [target] = await db.select().from(users).where(eq(users.id, input.assigneeId));
-    if (!target || target.disabledAt || target.role !== "reviewer") {
+    if (!target || target.disabledAt || !hasScope({ role: target.role, roles: [target.role, ...target.extraRoles] }, "referral:claim")) {
       return { status: "invalid_data", message: "Choose an active reviewer.", fieldErrors: { assigneeId: ["Choose an active reviewer"] } };
     }
     assigneeLabel = target.email;

@@ -5,11 +5,14 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approveReferral } from "../approval/service";
+import { changeApproval } from "../approval/lifecycle";
+import { approveReferral, retryPush } from "../approval/service";
+import type { TApprovalInput } from "../approval/schema";
+import { runPush } from "../push/run";
 import type { Actor, Role } from "../auth/scopes";
 import { closeDb, getDb } from "../db";
 import { stopSenderBosses } from "../jobs/queue";
-import { approvalFor, approvedAndDrawn, newReferral, setupPushEnvironment } from "../testing/push";
+import { approvalFor, approvedAndDrawn, dayFromToday, newReferral, setupPushEnvironment } from "../testing/push";
 import { makeActors } from "../testing/referrals";
 import { acknowledgeDisagreement, disagreements, pendingReviews, recordSecondReview, reviewsOfReferral } from "./service";
 import { DEFAULT_SECOND_REVIEW_PERCENT, getSecondReviewPercent, setSecondReviewPercent } from "./settings";
@@ -131,5 +134,121 @@ describe("the supervisor's verdict", () => {
         message: "Forbidden: this needs the review:second scope.",
       });
     }
+  });
+});
+
+describe("the draw at an update or a correction", () => {
+  type Ref = Awaited<ReturnType<typeof newReferral>>;
+  const version = async (id: string) => (await db().execute<{ version: number }>(sql`select version from referral_requests where id = ${id}`)).rows[0]!.version;
+  /** The reviews drawn for the referral, by revision number. */
+  const drawnRevisions = async (id: string) =>
+    (
+      await db().execute<{ revision: number; percent: number }>(sql`
+        select r.revision, s.sample_percent as percent from second_reviews s join approval_revisions r on r.id = s.approval_revision_id
+        where s.referral_request_id = ${id} order by r.revision`)
+    ).rows;
+  const lastAudit = async (id: string, action: string) =>
+    (
+      await db().execute<{ details: Record<string, unknown> }>(
+        sql`select details from audit_events where entity_id = ${id} and action = ${action} order by id desc limit 1`,
+      )
+    ).rows[0]!.details;
+
+  /** Approved and run by the real push against the sandbox (this file has no worker). */
+  async function sentReferral(): Promise<{ ref: Ref; approval: TApprovalInput }> {
+    const ref = await newReferral();
+    const approval = approvalFor(ref);
+    const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval });
+    expect(r.status, r.message).toBe("success");
+    expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({ status: "sent" });
+    return { ref, approval };
+  }
+
+  async function update(ref: Ref, approval: TApprovalInput) {
+    const r = await changeApproval(db(), env.actor, {
+      referralId: ref.id,
+      version: await version(ref.id),
+      approval,
+      reasons: { reasonCodes: ["authorization_extended"] },
+    });
+    expect(r.status, r.message).toBe("success");
+  }
+
+  /** An approval whose push failed at the authorizations step (ACCloud answered 400), so a retry may correct the limits. */
+  async function failedAtAuthorizations(): Promise<{ ref: Ref; approval: TApprovalInput }> {
+    const ref = await newReferral();
+    const approval = approvalFor(ref);
+    const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval });
+    expect(r.status, r.message).toBe("success");
+    await env.sbx.control.addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/authorizations",
+      times: 1,
+      kind: "status",
+      status: 400,
+      body: { code: "400", message: "Refused" },
+    });
+    expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toMatchObject({ status: "failed" });
+    return { ref, approval };
+  }
+
+  async function correct(ref: Ref, approval: TApprovalInput) {
+    const r = await retryPush(db(), env.actor, { referralId: ref.id, version: await version(ref.id), approval });
+    expect(r.status, r.message).toBe("success");
+  }
+
+  const withShare = async (percent: number, run: () => Promise<void>) => {
+    await setSecondReviewPercent(db(), actors.admin, percent);
+    try {
+      await run();
+    } finally {
+      await setSecondReviewPercent(db(), actors.admin, DEFAULT_SECOND_REVIEW_PERCENT);
+    }
+  };
+
+  it("share 100%: an update that moves the dates is drawn, and its record says so; one that only changes the notes is not", async () => {
+    await withShare(100, async () => {
+      const { ref, approval } = await sentReferral();
+      expect(await drawnRevisions(ref.id)).toEqual([{ revision: 1, percent: 100 }]);
+      await update(ref, { ...approval, endDate: dayFromToday(90) });
+      expect(await drawnRevisions(ref.id)).toEqual([
+        { revision: 1, percent: 100 },
+        { revision: 2, percent: 100 },
+      ]);
+      const details = await lastAudit(ref.id, "referral.update_requested");
+      expect(details.secondReview).toEqual({ id: expect.any(String), percent: 100 });
+      const [row] = (
+        await db().execute<{ id: string }>(
+          sql`select s.id from second_reviews s join approval_revisions r on r.id = s.approval_revision_id where r.referral_request_id = ${ref.id} and r.revision = 2`,
+        )
+      ).rows;
+      expect((details.secondReview as { id: string }).id).toBe(row!.id);
+
+      const other = await sentReferral();
+      await update(other.ref, { ...other.approval, authorizations: [{ ...other.approval.authorizations[0]!, notes: "Ring the bell twice" }] });
+      expect(await drawnRevisions(other.ref.id)).toEqual([{ revision: 1, percent: 100 }]);
+      expect((await lastAudit(other.ref.id, "referral.update_requested")).secondReview).toBeUndefined();
+    });
+  });
+
+  it("share 100%: a correction that changes a limit is drawn (its retry record says so); share 0%: neither is", async () => {
+    await withShare(100, async () => {
+      const { ref, approval } = await failedAtAuthorizations();
+      await correct(ref, { ...approval, authorizations: [{ ...approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 2, thursday: 1 } }] });
+      expect(await drawnRevisions(ref.id)).toEqual([
+        { revision: 1, percent: 100 },
+        { revision: 2, percent: 100 },
+      ]);
+      expect((await lastAudit(ref.id, "push.retried")).secondReview).toEqual({ id: expect.any(String), percent: 100 });
+    });
+    await withShare(0, async () => {
+      const { ref, approval } = await failedAtAuthorizations();
+      await correct(ref, { ...approval, authorizations: [{ ...approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 2, thursday: 1 } }] });
+      const sent = await sentReferral();
+      await update(sent.ref, { ...sent.approval, endDate: dayFromToday(90) });
+      expect(await drawnRevisions(ref.id)).toEqual([]);
+      expect(await drawnRevisions(sent.ref.id)).toEqual([]);
+      expect((await lastAudit(ref.id, "push.retried")).secondReview).toBeUndefined();
+    });
   });
 });

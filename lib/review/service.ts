@@ -1,6 +1,6 @@
 /**
  * Second reviews. At approval a share of approvals (admin setting) is drawn at random for a
- * supervisor; the supervisor agrees or disagrees with a note; a disagreement reaches the
+ * supervisor, and so is each update or correction that changes the dates or limits; the supervisor agrees or disagrees with a note; a disagreement reaches the
  * reviewer who approved (listed for them, on the request page, and by e-mail).
  *
  * Recording a verdict is not a referral transition: it changes no status and must not bump the
@@ -20,6 +20,8 @@ import { queueNotification } from "../notifications/outbox";
 import type { ActionResult } from "../validations/action-result";
 import { fieldErrorsOf } from "../validations/decisions";
 import { ZSecondReview } from "../validations/supervisors";
+import { planAuthorizations } from "../approval/plan";
+import type { TApproval } from "../approval/schema";
 import { getSecondReviewPercent } from "./settings";
 
 /** Whether one approval is drawn: each with the given chance, independently (crypto-random). */
@@ -42,6 +44,29 @@ export async function drawSecondReview(
     .onConflictDoNothing()
     .returning({ id: secondReviews.id });
   return row ? { secondReview: { id: row.id, percent } } : {};
+}
+
+/**
+ * Whether a later revision of a sent approval changes what the second review is about: the dates,
+ * or an authorization's limits (hours or visits, any rule_* value), or adds or drops one. Notes,
+ * identifiers and the case manager alone do not.
+ */
+export function changesDatesOrLimits(before: TApproval, after: TApproval): boolean {
+  if (before.startDate !== after.startDate || before.endDate !== after.endDate) return true;
+  return planAuthorizations(before, after).some((p) => p.action === "create" || p.action === "remove" || p.changed.some((k) => k.startsWith("rule_")));
+}
+
+/**
+ * An update or a correction (retry with corrected data), in its own transaction: when it changes
+ * the dates or limits of the revision it replaces, it is drawn with the same share as a first
+ * approval. Returns what its audit record carries ({} when not drawn or nothing such changed).
+ */
+export async function drawSecondReviewOnChange(
+  tx: TxDb,
+  input: { referralId: string; revisionId: string; approvedById: string; before: TApproval; after: TApproval },
+): Promise<{ secondReview?: { id: string; percent: number } }> {
+  if (!changesDatesOrLimits(input.before, input.after)) return {};
+  return drawSecondReview(tx, input);
 }
 
 export type SecondReviewView = {
@@ -106,13 +131,13 @@ export async function reviewsOfReferral(db: Db, actor: Actor, referralId: string
 
 /** Approvals waiting for a supervisor, oldest first (supervisors review them; auditors may see the list). */
 export async function pendingReviews(db: Db, actor: Actor, limit = 100): Promise<SecondReviewView[]> {
-  if (!hasScope(actor.role, "review:second") && !hasScope(actor.role, "audit:read")) throw new ScopeError("review:second");
+  if (!hasScope(actor, "review:second") && !hasScope(actor, "audit:read")) throw new ScopeError("review:second");
   return (await select(db).where(isNull(secondReviews.verdict)).orderBy(secondReviews.sampledAt).limit(limit)).map(view);
 }
 
 /** Disagreements, newest first; for a reviewer only those with their own approvals. */
 export async function disagreements(db: Db, actor: Actor, limit = 100): Promise<SecondReviewView[]> {
-  const mine = !hasScope(actor.role, "review:second") && !hasScope(actor.role, "audit:read");
+  const mine = !hasScope(actor, "review:second") && !hasScope(actor, "audit:read");
   const where = mine ? and(eq(secondReviews.verdict, "disagree"), eq(secondReviews.approvedById, actor.id)) : eq(secondReviews.verdict, "disagree");
   return (await select(db).where(where).orderBy(desc(secondReviews.reviewedAt)).limit(limit)).map(view);
 }
@@ -121,7 +146,7 @@ export type ReviewVerdictInput = { reviewId: string; verdict: "agree" | "disagre
 
 /** A supervisor's verdict: once per review, with its audit record and (disagreeing) the reviewer's notification. */
 export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerdictInput): Promise<ActionResult> {
-  if (!hasScope(actor.role, "review:second")) return { status: "forbidden", message: "Forbidden: this needs the review:second scope." };
+  if (!hasScope(actor, "review:second")) return { status: "forbidden", message: "Forbidden: this needs the review:second scope." };
   // The form's own schema: a disagreement must say why.
   const parsed = ZSecondReview.safeParse(input);
   if (!parsed.success) return { status: "invalid_data", message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };

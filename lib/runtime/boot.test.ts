@@ -58,8 +58,21 @@ describe("bootRuntime with the embedded PostgreSQL", () => {
             "select pg_get_userbyid(relowner) as owner, (select rolsuper from pg_roles where rolname = current_user) as superuser from pg_class where oid = 'audit_events'::regclass",
           );
           expect(owner.rows[0]).toEqual({ owner: "postgres", superuser: false });
+          // The job queue was made by the owner; the app can create nothing anywhere.
+          const reach = await app.query<{ queue: string; db: boolean; temp: boolean; schemas: string[] }>(
+            `select (select pg_get_userbyid(nspowner) from pg_namespace where nspname = 'pgboss') as queue,
+                    has_database_privilege(current_database(), 'CREATE') as db, has_database_privilege(current_database(), 'TEMPORARY') as temp,
+                    array(select nspname::text from pg_namespace where has_schema_privilege(oid, 'CREATE') and nspname not like 'pg\\_%') as schemas`,
+          );
+          expect(reach.rows[0]).toEqual({ queue: "postgres", db: false, temp: false, schemas: [] });
         } finally {
           await app.end();
+        }
+        if (round === 1) {
+          // As a data folder from before: the app had CREATE on the database and made (owned) the job queue's schema.
+          const owner = new pg.Client({ connectionString: process.env.DATABASE_OWNER_URL });
+          await owner.connect();
+          await owner.query("grant create on database app to csi_app; alter schema pgboss owner to csi_app").finally(() => owner.end());
         }
       } finally {
         await runtime.stop();

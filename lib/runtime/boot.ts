@@ -12,9 +12,10 @@ import path from "node:path";
 import pg from "pg";
 import { ensureAppRole, startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
 import { roleOf, runMigrations } from "../../db/migrate";
-import { getEnv, resetEnvCache } from "../env";
+import { getEnv, resetEnvCache, serverSettingsProblem } from "../env";
 
-export type Runtime = { databaseUrl: string; embedded: EmbeddedDatabase | null; stop: () => Promise<void> };
+/** `ownerUrl`: the schema's owner (migrations, and the sandbox's schema, which the app's role may not create). */
+export type Runtime = { databaseUrl: string; ownerUrl: string; embedded: EmbeddedDatabase | null; stop: () => Promise<void> };
 
 type DevSecrets = { AUTH_SECRET: string; APP_SECRET: string; DEMO_PASSWORD: string; DATABASE_APP_PASSWORD: string };
 
@@ -36,25 +37,42 @@ function devSecrets(dataDir: string): DevSecrets {
   return secrets;
 }
 
-/** true when the app's role could lift the audit trail's protection (it owns the table, or is a superuser). */
-async function auditTrailUnprotected(databaseUrl: string): Promise<boolean> {
+/**
+ * What the app's role could do to the audit trail beyond reading and appending: `unprotected`
+ * when it owns the table or is a superuser (it could lift the append-only rule); `creates` lists
+ * where it could still create objects (a schema or temporary table that an unqualified name might
+ * reach instead of the app's own), empty when the owner's grants hold.
+ */
+async function appRoleReach(databaseUrl: string): Promise<{ unprotected: boolean; creates: string[] }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const r = await client.query<{ unprotected: boolean }>(
-      `select pg_has_role(current_user, c.relowner, 'USAGE') or r.rolsuper as unprotected
-         from pg_class c, pg_roles r where c.oid = 'audit_events'::regclass and r.rolname = current_user`,
+    const r = await client.query<{ unprotected: boolean; creates: string[] }>(
+      `select (select pg_has_role(current_user, c.relowner, 'USAGE') or r.rolsuper
+                 from pg_class c, pg_roles r where c.oid = 'audit_events'::regclass and r.rolname = current_user) as unprotected,
+              array_remove(array[
+                case when has_database_privilege(current_database(), 'CREATE') then 'CREATE on the database' end,
+                case when has_database_privilege(current_database(), 'TEMPORARY') then 'TEMPORARY on the database' end
+              ], null) || array(select format('CREATE on schema %s', nspname) from pg_namespace
+                                 where nspname not like 'pg\\_%' and nspname <> 'information_schema' and has_schema_privilege(oid, 'CREATE')
+                                 order by nspname) as creates`,
     );
-    return r.rows[0]?.unprotected ?? true;
+    return r.rows[0] ?? { unprotected: true, creates: [] };
   } finally {
     await client.end();
   }
 }
 
-export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: boolean } = {}): Promise<Runtime> {
+/**
+ * `serves`: a process that serves (the launcher, a worker), which with DATABASE_URL set also needs
+ * ACCLOUD_URL (or ACCLOUD_SANDBOX=true) and APP_URL; the command-line tools do not.
+ */
+export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: boolean; serves?: boolean } = {}): Promise<Runtime> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const env = getEnv();
   let embedded: EmbeddedDatabase | null = null;
+  const problem = opts.serves ? serverSettingsProblem(env) : null;
+  if (problem) throw new Error(problem);
 
   if (!env.DATABASE_URL) {
     const { DATABASE_APP_PASSWORD, ...secrets } = devSecrets(path.resolve(env.DATA_DIR));
@@ -75,11 +93,21 @@ export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: b
   const databaseUrl = getEnv().DATABASE_URL!;
   const ownerUrl = getEnv().DATABASE_OWNER_URL ?? databaseUrl;
   try {
-    if (opts.migrate !== false) await runMigrations(ownerUrl, { appRole: roleOf(databaseUrl) });
-    if (!embedded && (await auditTrailUnprotected(databaseUrl))) {
+    if (opts.migrate !== false) {
+      // The job queue is made by the owner: the app's role may create nothing (db/migrate.ts).
+      const ownerSetUp = async (url: string) => (await import("../jobs/queue")).installJobQueue(url);
+      await runMigrations(ownerUrl, { appRole: roleOf(databaseUrl), ownerSetUp });
+    }
+    const reach = embedded ? null : await appRoleReach(databaseUrl);
+    if (reach?.unprotected) {
       log(
         `warning: the app's database role (${roleOf(databaseUrl)}) owns audit_events or is a superuser, so it could lift the audit trail's ` +
           "append-only rule: run the app as a role of its own and the migrations with DATABASE_OWNER_URL (README, Database roles)",
+      );
+    } else if (reach?.creates.length) {
+      log(
+        `warning: the app's database role (${roleOf(databaseUrl)}) can still create objects (${reach.creates.join(", ")}), which could shadow the app's ` +
+          "own tables: have the database owned by DATABASE_OWNER_URL's role, or revoke these as a superuser (README, Database roles)",
       );
     }
   } catch (err) {
@@ -89,6 +117,7 @@ export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: b
 
   return {
     databaseUrl,
+    ownerUrl,
     embedded,
     stop: async () => {
       const { closeDb } = await import("../db");

@@ -159,6 +159,7 @@ beforeAll(async () => {
         ...common,
         HOST: "127.0.0.1",
         PORT: String(port),
+        APP_URL: `http://127.0.0.1:${port}`,
         WORKER_ENABLED: "false",
         SEED_DEMO_DATA: "true",
         DEMO_PASSWORD: demoPassword,
@@ -168,7 +169,7 @@ beforeAll(async () => {
     ),
   );
   // info: each worker logs the pushes it runs (ids only).
-  workers = [1, 2].map((i) => startProcess(`worker ${i}`, "worker", { ...common, LOG_LEVEL: "info" }));
+  workers = [1, 2].map((i) => startProcess(`worker ${i}`, "worker", { ...common, APP_URL: `http://127.0.0.1:${ports[0]}`, LOG_LEVEL: "info" }));
   const starting = Date.now();
   await Promise.all([...apps.map((a) => a.printed("CSI Referral Review is running at")), ...workers.map((w) => w.printed("Push worker running"))]);
   console.log(`[cluster] 2 apps and 2 workers started in ${Date.now() - starting} ms`);
@@ -208,6 +209,11 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
     expect(
       (await query<{ n: number }>("select count(*)::int as n from pg_stat_activity where usename = $1 and datname = $2", [appRole, database]))[0]!.n,
     ).toBeGreaterThan(0);
+    // It can neither lift the audit trail's protection nor create anything (the owner made the job queue).
+    for (const p of [...apps, ...workers]) expect(p.output(), p.name).not.toContain("warning: the app's database role");
+    expect((await query<{ owner: string }>("select pg_get_userbyid(nspowner) as owner from pg_namespace where nspname = 'pgboss'"))[0]!.owner).toBe(
+      new URL(ownerUrl).username,
+    );
   });
 
   const service = (i: number) => ["PT", "OT", "Skilled Nursing"][i % 3]!;

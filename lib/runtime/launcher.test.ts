@@ -177,7 +177,15 @@ describe("production defaults", () => {
     const name = `launcher_${Date.now()}`;
     const { url } = await createTestDatabase(process.env.DATABASE_URL!, name);
     try {
-      const env = fakeBuild(await launcherEnv(dataDir, { DATABASE_URL: url, SEED_DEMO_DATA: "", DEMO_PASSWORD: "never-printed-1" }));
+      const env = fakeBuild(
+        await launcherEnv(dataDir, {
+          DATABASE_URL: url,
+          SEED_DEMO_DATA: "",
+          DEMO_PASSWORD: "never-printed-1",
+          ACCLOUD_SANDBOX: "true",
+          APP_URL: "https://csi-review.example.org",
+        }),
+      );
       const run = runScript("scripts/start.ts", env);
       await run.exit;
       const out = run.output();
@@ -217,6 +225,35 @@ describe("production defaults", () => {
       await dropTestDatabase(process.env.DATABASE_URL!, name);
     }
   }, 120_000);
+
+  it("with DATABASE_URL, the launcher and a worker refuse to start without ACCLOUD_URL (or ACCLOUD_SANDBOX=true) and APP_URL, naming them", async () => {
+    const dataDir = tmpDir();
+    // Nothing is started: the refusal comes before the database is touched.
+    const url = "postgres://nobody:nothing@127.0.0.1:1/none";
+    const refusal = async (script: string, extra: Record<string, string>) => {
+      const run = runScript(script, await launcherEnv(dataDir, { DATABASE_URL: url, ACCLOUD_URL: "", ACCLOUD_SANDBOX: "", APP_URL: "", ...extra }));
+      const { code } = await run.exit;
+      return { code, output: run.output() };
+    };
+    for (const script of ["scripts/start.ts", "scripts/worker.ts"]) {
+      const neither = await refusal(script, {});
+      expect(neither.code, neither.output).toBe(1);
+      expect(neither.output).toMatch(/ACCLOUD_URL must be set when DATABASE_URL is set/);
+      expect(neither.output).toMatch(/APP_URL must be set when DATABASE_URL is set/);
+      const noAppUrl = await refusal(script, { ACCLOUD_SANDBOX: "true" });
+      expect(noAppUrl.code).toBe(1);
+      expect(noAppUrl.output).not.toMatch(/ACCLOUD_URL must be set/);
+      expect(noAppUrl.output).toMatch(/APP_URL must be set when DATABASE_URL is set/);
+      const noAccloud = await refusal(script, { APP_URL: "https://csi-review.example.org" });
+      expect(noAccloud.code).toBe(1);
+      expect(noAccloud.output).toMatch(/ACCLOUD_URL must be set when DATABASE_URL is set/);
+      expect(noAccloud.output).not.toMatch(/APP_URL must be set/);
+    }
+    // Both at once is a contradiction, refused by the environment's own check.
+    const both = await refusal("scripts/start.ts", { ACCLOUD_SANDBOX: "true", ACCLOUD_URL: "https://csi.uat.alayacare.com", APP_URL: "https://x.example.org" });
+    expect(both.code).toBe(1);
+    expect(both.output).toMatch(/ACCLOUD_SANDBOX: true asks for the local sandbox, but ACCLOUD_URL is set/);
+  }, 60_000);
 });
 
 describe("onShutdown", () => {

@@ -78,12 +78,12 @@ export function pushChildWorkerForFile(): { env: PushEnvironment; killAndRestart
 }
 
 /** A referral request like the reference one, with its own request_id and (optionally) agency client id. */
-export async function newReferral(over: { clientId?: number; agencyOrgId?: string; agencyName?: string } = {}) {
+export async function newReferral(over: { clientId?: number; agencyOrgId?: string; agencyName?: string; client?: Partial<TReferralRequest["client"]> } = {}) {
   const base = referencePayload();
   const payload: TReferralRequest = ZReferralRequest.parse({
     ...base,
     request_id: randomUUID(),
-    client: { ...base.client, id: over.clientId ?? Math.floor(Math.random() * 1e9) },
+    client: { ...base.client, ...over.client, id: over.clientId ?? Math.floor(Math.random() * 1e9) },
     agency: { ...base.agency, ...(over.agencyOrgId ? { alayamarket_org_id: over.agencyOrgId } : {}), ...(over.agencyName ? { name: over.agencyName } : {}) },
     form_data: {
       ...base.form_data,
@@ -166,6 +166,8 @@ export function startChildWorker(sandboxUrl: string, extraEnv: Record<string, st
     env: {
       ...process.env,
       ACCLOUD_URL: sandboxUrl,
+      // A serving process with DATABASE_URL set needs the app's public URL (lib/env.ts, serverSettingsProblem).
+      APP_URL: "http://localhost:3999",
       ACCLOUD_API_KEY: TEST_API_KEY,
       ACCLOUD_API_SECRET: TEST_API_SECRET,
       ACCLOUD_TIMEOUT_MS: "1500",

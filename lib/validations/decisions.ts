@@ -1,5 +1,6 @@
 /** Shared by the decision forms (react-hook-form + zodResolver) and the server actions. */
 import { z } from "zod";
+import { storableText } from "./text";
 
 const ZId = z.guid("Unknown referral request");
 
@@ -10,25 +11,35 @@ export const ZReferralRef = z.object({
 });
 
 export const ZRejectInput = ZReferralRef.extend({
-  reasonCode: z.string().trim().min(1, "Choose a reason").max(64),
-  comment: z.string().trim().min(3, "Add a comment (at least 3 characters)").max(2000, "At most 2000 characters"),
+  reasonCode: storableText("the reason").trim().min(1, "Choose a reason").max(64),
+  comment: storableText("the comment").trim().min(3, "Add a comment (at least 3 characters)").max(2000, "At most 2000 characters"),
 });
 export type TRejectInput = z.infer<typeof ZRejectInput>;
 
 export const ZPendingInfoInput = ZReferralRef.extend({
-  note: z.string().trim().min(3, "Say what information is missing (at least 3 characters)").max(2000, "At most 2000 characters"),
+  note: storableText("the note").trim().min(3, "Say what information is missing (at least 3 characters)").max(2000, "At most 2000 characters"),
 });
 export type TPendingInfoInput = z.infer<typeof ZPendingInfoInput>;
 
 export const ZReopenInput = ZReferralRef.extend({
-  comment: z.string().trim().max(2000, "At most 2000 characters").optional(),
+  comment: storableText("the comment").trim().max(2000, "At most 2000 characters").optional(),
 });
 export type TReopenInput = z.infer<typeof ZReopenInput>;
 
 export const ZDismissAmendmentInput = ZReferralRef.extend({
-  note: z.string().trim().min(3, "Say why the amendment needs no change (at least 3 characters)").max(2000, "At most 2000 characters"),
+  note: storableText("the note").trim().min(3, "Say why the amendment needs no change (at least 3 characters)").max(2000, "At most 2000 characters"),
 });
 export type TDismissAmendmentInput = z.infer<typeof ZDismissAmendmentInput>;
+
+/** "Different person" → it is the same person after all (a correction): the note says how the reviewer knows. */
+export const ZConfirmSamePersonInput = ZReferralRef.extend({
+  note: z.string().trim().min(3, "Say how you know it is the same person (at least 3 characters)").max(2000, "At most 2000 characters"),
+});
+export type TConfirmSamePersonInput = z.infer<typeof ZConfirmSamePersonInput>;
+
+/** "Different person", cancelled in ACCloud → the new person as a referral request of its own, approved as a new client. */
+export const ZContinueAsNewClientInput = ZReferralRef;
+export type TContinueAsNewClientInput = z.infer<typeof ZContinueAsNewClientInput>;
 
 export const ZClaimInput = z.object({ id: ZId });
 export const ZAssignInput = z.object({ id: ZId, assigneeId: z.guid().nullable() });

@@ -7,6 +7,7 @@
 import { z } from "zod";
 
 import { fromBase64Url, QUEUE_SORTS, QUEUE_TAB_KEYS, type QueueSort } from "./queue-view";
+import { storableText } from "./text";
 
 export {
   AMENDED_TAB,
@@ -46,7 +47,7 @@ const catching = <T extends z.ZodType>(schema: T) => schema.optional().catch(und
 export const ZQueueParams = z.object({
   tab: z.enum(QUEUE_TAB_KEYS).catch("new"),
   agency: catching(z.string().regex(/^[0-9a-f-]{36}$/i)),
-  service: catching(z.string().trim().min(1).max(100)),
+  service: catching(storableText("the service").trim().min(1).max(100)),
   from: catching(ymd),
   to: catching(ymd),
   assigned: catching(z.enum(["me", "unassigned"])),
@@ -80,4 +81,4 @@ export function filterValues(p: TQueueParams): Record<string, string | undefined
   return { tab: p.tab, agency: p.agency, service: p.service, from: p.from, to: p.to, assigned: p.assigned, overdue: p.overdue, rid: p.rid, sort: p.sort };
 }
 
-export const ZNameSearch = z.object({ q: z.string().trim().max(100) });
+export const ZNameSearch = z.object({ q: storableText("the name").trim().max(100, "At most 100 characters.") });

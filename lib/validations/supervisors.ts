@@ -1,12 +1,13 @@
 /** Inputs of the supervisor pages' server actions (second reviews, preferences, settings, API clients). */
 import { z } from "zod";
 import { NOTIFICATION_EVENT_KEYS } from "../notifications/events";
+import { storableText } from "./text";
 
 export const ZSecondReview = z
   .object({
     reviewId: z.guid(),
     verdict: z.enum(["agree", "disagree"], "Choose agree or disagree"),
-    note: z.string().trim().max(2000, "At most 2,000 characters"),
+    note: storableText("the note").trim().max(2000, "At most 2,000 characters"),
   })
   // A disagreement reaches the reviewer: it must say why.
   .refine((v) => v.verdict !== "disagree" || v.note.length >= 3, { path: ["note"], message: "Say why you disagree (at least 3 characters)" });
@@ -24,7 +25,7 @@ export const ZSecondReviewPercent = z.object({
   percent: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number(WHOLE_PERCENT).int(WHOLE_PERCENT).min(0, WHOLE_PERCENT).max(100, WHOLE_PERCENT)),
 });
 
-export const ZCreateApiClient = z.object({ name: z.string().trim().min(2, "At least 2 characters").max(120), signed: z.boolean() });
+export const ZCreateApiClient = z.object({ name: storableText("the name").trim().min(2, "At least 2 characters").max(120), signed: z.boolean() });
 export type TCreateApiClient = z.infer<typeof ZCreateApiClient>;
 export const ZRotateApiClient = z.object({
   id: z.guid(),

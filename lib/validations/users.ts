@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { ROLES } from "../auth/scopes";
+import { storableText } from "./text";
 
 export const ZRole = z.enum(ROLES, "Choose a role");
 
 export const ZCreateUser = z.object({
   email: z.email("Enter an e-mail address").max(320),
-  name: z.string().trim().min(1, "Enter a name").max(200),
+  name: storableText("the name").trim().min(1, "Enter a name").max(200),
   role: ZRole,
   /** empty: a single-sign-on user, who cannot sign in with a password */
   password: z.union([z.literal(""), z.string().min(12, "At least 12 characters").max(200)]).optional(),
@@ -20,12 +21,11 @@ export const ZSetDisabled = ZUserRef.extend({ disabled: z.boolean() });
 export const ZReasonKind = z.enum(["rejection", "update"]).default("rejection");
 export const ZAddReason = z.object({
   kind: ZReasonKind,
-  code: z
-    .string()
+  code: storableText("the code")
     .trim()
     .min(2, "At least 2 characters")
     .max(64)
     .regex(/^[a-z0-9_]+$/, "Lower-case letters, digits and _ only"),
-  label: z.string().trim().min(3, "At least 3 characters").max(200),
+  label: storableText("the label").trim().min(3, "At least 3 characters").max(200),
 });
-export const ZSetReasonActive = z.object({ kind: ZReasonKind, code: z.string().min(1).max(64), active: z.boolean() });
+export const ZSetReasonActive = z.object({ kind: ZReasonKind, code: storableText("the code").min(1).max(64), active: z.boolean() });

@@ -10,7 +10,7 @@ import { ReferenceDataRefresh } from "@/components/admin/reference-data-refresh"
 import { getReferenceData } from "@/lib/accloud/reference-data";
 import { UserControls } from "@/components/admin/user-controls";
 import { requirePageActor } from "@/lib/auth/guards";
-import { hasScope, ROLE_LABELS } from "@/lib/auth/scopes";
+import { hasScope, rolesLabel } from "@/lib/auth/scopes";
 import { listReasons } from "@/lib/admin/settings";
 import { listUsers } from "@/lib/admin/users";
 import { getDb } from "@/lib/db";
@@ -24,17 +24,17 @@ export default async function AdminPage() {
   const actor = await requirePageActor("admin:*");
   const db = getDb();
   const [users, reasons, ref, clients, percent] = await Promise.all([
-    hasScope(actor.role, "admin:users") ? listUsers(db, actor) : Promise.resolve(null),
-    hasScope(actor.role, "admin:settings") ? listReasons(db, actor) : Promise.resolve(null),
-    hasScope(actor.role, "admin:settings") ? getReferenceData(getDb()) : Promise.resolve(null),
-    hasScope(actor.role, "admin:api_clients") ? listApiClients(db) : Promise.resolve(null),
-    hasScope(actor.role, "admin:settings") ? getSecondReviewPercent(db) : Promise.resolve(null),
+    hasScope(actor, "admin:users") ? listUsers(db, actor) : Promise.resolve(null),
+    hasScope(actor, "admin:settings") ? listReasons(db, actor) : Promise.resolve(null),
+    hasScope(actor, "admin:settings") ? getReferenceData(getDb()) : Promise.resolve(null),
+    hasScope(actor, "admin:api_clients") ? listApiClients(db) : Promise.resolve(null),
+    hasScope(actor, "admin:settings") ? getSecondReviewPercent(db) : Promise.resolve(null),
   ]);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-2xl font-bold tracking-tight">Administration</h1>
-        {hasScope(actor.role, "admin:settings") ? (
+        {hasScope(actor, "admin:settings") ? (
           <Link href="/admin/outbox" className="text-sm font-medium text-blue-800 underline underline-offset-2">
             E-mail outbox
           </Link>
@@ -53,7 +53,7 @@ export default async function AdminPage() {
                   <p className="font-medium">{u.name}</p>
                   <p className="text-slate-700">{u.email}</p>
                   <p className="text-xs text-slate-600">
-                    {u.hasPassword ? "Password" : "Single sign-on"} · {ROLE_LABELS[u.role]}
+                    {u.hasPassword ? "Password" : "Single sign-on"} · {rolesLabel(u.roles)}
                   </p>
                 </td>
                 <td className="px-4 py-2.5">
@@ -67,7 +67,7 @@ export default async function AdminPage() {
                 </td>
                 <td className="px-4 py-2.5 text-slate-700">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}</td>
                 <td className="px-4 py-2.5">
-                  <UserControls key={`${u.role}-${u.disabled}-${u.locked}`} user={u} isSelf={u.id === actor.id} />
+                  <UserControls key={`${u.roles.join("+")}-${u.disabled}-${u.locked}`} user={u} isSelf={u.id === actor.id} />
                 </td>
               </tr>
             ))}

@@ -5,7 +5,6 @@ import { AuditFilters } from "@/components/audit/audit-filters";
 import { btnSecondary } from "@/components/ui/styles";
 import { auditFilterOptions, openAuditTrail, type AuditTotal } from "@/lib/audit/query";
 import { requirePageActor } from "@/lib/auth/guards";
-import { hasScope } from "@/lib/auth/scopes";
 import { getDb } from "@/lib/db";
 import { STATUS_LABELS } from "@/lib/referrals/format";
 import { AUDIT_FILTER_KEYS, auditQuery, parseAuditParams } from "@/lib/validations/audit";
@@ -46,7 +45,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   const f = parsed.filters;
   const { page, total, saw, summary } = await openAuditTrail(db, actor, f, { before: parsed.before, after: parsed.after });
-  const showFreeText = hasScope(actor.role, "referral:read");
   const exportHref = `/api/audit/export${auditQuery(filterRaw)}`;
   const filtered = Object.keys(filterRaw).length > 0;
 
@@ -85,7 +83,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </p>
       </div>
       {page.rows.length ? (
-        <AuditEvents rows={page.rows} showFreeText={showFreeText} />
+        <AuditEvents rows={page.rows} />
       ) : (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center" data-testid="audit-empty">
           <p className="font-medium">No events match these filters.</p>

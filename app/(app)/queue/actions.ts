@@ -4,6 +4,7 @@ import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/auth/action";
 import { actionActor } from "@/lib/auth/guards";
+import { hasScope } from "@/lib/auth/scopes";
 import { getDb } from "@/lib/db";
 import { assignReferrals, claimReferral, unassignReferral } from "@/lib/referrals/workflow";
 import type { ActionResult } from "@/lib/validations/action-result";
@@ -25,7 +26,7 @@ export async function claimReferralAction(input: { id: string }) {
 export async function unassignReferralAction(input: { id: string }) {
   const auth = await actionActor("referral:read");
   if (!auth.ok) return auth.result;
-  const scope = auth.actor.role === "reviewer" ? "referral:claim" : "referral:assign";
+  const scope = hasScope(auth.actor, "referral:assign") ? "referral:assign" : "referral:claim";
   const result = await runAction("unassign", scope, ZClaimInput, input, (actor, data) => unassignReferral(getDb(), actor, data.id));
   if (result.status === "success") refresh(input.id);
   return result;
@@ -45,7 +46,10 @@ export async function setNameSearchAction(input: { q: string }): Promise<ActionR
   const auth = await actionActor("referral:read");
   if (!auth.ok) return auth.result;
   const parsed = ZNameSearch.safeParse(input);
-  if (!parsed.success) return { status: "invalid_data", message: "At most 100 characters.", fieldErrors: { q: ["At most 100 characters."] } };
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? "At most 100 characters.";
+    return { status: "invalid_data", message, fieldErrors: { q: [message] } };
+  }
   const jar = await cookies();
   if (parsed.data.q) {
     jar.set(SEARCH_COOKIE, parsed.data.q, {

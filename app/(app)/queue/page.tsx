@@ -22,7 +22,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   const params = parseQueueParams(await searchParams);
   const nameSearch = (await cookies()).get(SEARCH_COOKIE)?.value || null;
   const db = getDb();
-  const canAssign = hasScope(actor.role, "referral:assign");
+  const canAssign = hasScope(actor, "referral:assign");
   const filters = filterValues(params);
   const { page, counts, options, reviewers } = await openQueue(db, actor, params, nameSearch);
   const now = new Date();

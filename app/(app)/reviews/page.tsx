@@ -25,13 +25,13 @@ function RequestLink({ r, hash }: { r: SecondReviewView; hash?: string }) {
 export default async function ReviewsPage() {
   const actor = await requirePageActor("referral:read");
   const db = getDb();
-  const supervising = hasScope(actor.role, "review:second") || hasScope(actor.role, "audit:read");
+  const supervising = hasScope(actor, "review:second") || hasScope(actor, "audit:read");
   const [pending, disagreed, percent] = await Promise.all([
     supervising ? pendingReviews(db, actor) : Promise.resolve([]),
     disagreements(db, actor),
     getSecondReviewPercent(db),
   ]);
-  const canReview = hasScope(actor.role, "review:second");
+  const canReview = hasScope(actor, "review:second");
   return (
     <div className="space-y-6">
       <div>

@@ -45,6 +45,18 @@ const CREATE_FIELDS = new Set<string>([
   ...STRING_FIELDS,
 ]);
 const UPDATE_FIELDS = new Set<string>(["end_at", ...STRING_FIELDS]);
+/**
+ * The members the published CreateAuthorization / UpdateAuthorization type as strings (dates and
+ * enums included), none of them nullable: a strict tenant answers null with 400 "may not be null",
+ * so this sandbox does too (lib/accloud/conformance.test.ts checks the list against the files).
+ * The rule_* numbers are left as they were: the contract reads a null rule as unset (§11).
+ */
+export const CREATE_STRING_FIELDS = ["start_at", "end_at", "methodology", "rule_type", "payor_id_type", ...STRING_FIELDS] as const;
+export const UPDATE_STRING_FIELDS = ["end_at", ...STRING_FIELDS] as const;
+
+function refuseNulls(ctx: Ctx, body: Record<string, unknown>, fields: readonly string[]): void {
+  for (const key of fields) if (body[key] === null) ctx.fail(400, `\`${key}\` may not be null.`);
+}
 
 export { OVERLAP_MESSAGE };
 
@@ -98,6 +110,7 @@ async function createAuthorization(ctx: Ctx): Promise<Reply> {
   const body = await ctx.jsonObject();
   const unknown = Object.keys(body).filter((k) => !CREATE_FIELDS.has(k));
   if (unknown.length) ctx.fail(400, `Unknown field(s): ${joinAnd(unknown.map((k) => `\`${shown(k)}\``))}.`);
+  refuseNulls(ctx, body, CREATE_STRING_FIELDS);
   const required = ["start_at", "rule_type", "client_id", "methodology", "first_day_of_week"];
   const missing = required.filter((k) => body[k] === undefined || body[k] === null);
   if (missing.length) ctx.fail(400, `The following parameters are required: ${joinAnd(missing)}.`);
@@ -199,6 +212,7 @@ async function updateAuthorization(ctx: Ctx): Promise<Reply> {
   const body = await ctx.jsonObject();
   return withTx(ctx.pool, async (db) => {
     const row = await findAuthorization(ctx, db);
+    refuseNulls(ctx, body, UPDATE_STRING_FIELDS);
     if (ctx.rules.authorizationImmutableFields === "reject") {
       for (const [key, value] of Object.entries(body)) {
         if (UPDATE_FIELDS.has(key)) continue;
@@ -215,7 +229,7 @@ async function updateAuthorization(ctx: Ctx): Promise<Reply> {
     }
     checkStrings(ctx, body);
     let endAt = row.end_at;
-    if (body.end_at !== undefined) endAt = body.end_at === null ? null : checkDate(ctx, "end_at", body.end_at);
+    if (body.end_at !== undefined) endAt = checkDate(ctx, "end_at", body.end_at);
     failOn(ctx, authorizationUpdateViolation(row, endAt));
     const data = { ...row.data };
     for (const key of STRING_FIELDS) if (body[key] !== undefined) data[key] = body[key];

@@ -6,6 +6,7 @@
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { makeCtx, type RouteDef } from "./context";
+import { errorBrief } from "../../errors";
 import { FaultRegistry, type Fault } from "./faults";
 import { checkBasicAuth, drain, errorReply, ReplyError, safeEqual, send, sleep, type ApiFamily, type Reply } from "./http";
 import { authorizationRoutes } from "./routes-authorizations";
@@ -201,9 +202,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
         return await routed.route.handler(ctx);
       } catch (err) {
         if (err instanceof ReplyError) return err.reply;
-        // Only the error class and code: database messages can echo request values.
-        const code = (err as { code?: string }).code;
-        log(`accloud-sandbox ${method} ${routed.route.template} failed: ${(err as Error).name}${code ? ` ${code}` : ""}`);
+        // Only the error classes and codes: database messages can echo request values.
+        log(`accloud-sandbox ${method} ${routed.route.template} failed: ${errorBrief(err)}`);
         return errorReply(family, 500, "Internal server error.", rt.rules);
       }
     }
@@ -212,7 +212,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   const server = http.createServer((req, res) => {
     const p = handle(req, res)
       .catch((err: unknown) => {
-        log(`accloud-sandbox: request failed (${(err as Error).name})`);
+        log(`accloud-sandbox: request failed (${errorBrief(err)})`);
         if (!res.headersSent && !res.destroyed) send(res, { status: 500, body: { code: 500, message: "Internal server error." } });
       })
       .finally(() => inflight.delete(p));

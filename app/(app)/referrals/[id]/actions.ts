@@ -7,6 +7,7 @@ import type { Actor } from "@/lib/auth/actors";
 import type { ActionResult } from "@/lib/validations/action-result";
 import { getDb } from "@/lib/db";
 import { dismissAmendment, rejectReferral, reopenReferral, requestPendingInfo } from "@/lib/referrals/workflow";
+import { confirmSamePerson, continueAsNewClient } from "@/lib/approval/different-person";
 import * as decisions from "@/lib/validations/decisions";
 
 /** A decision on one referral: checked, made by the transition path, then the page and the queue read again. */
@@ -38,4 +39,17 @@ export async function reopenReferralAction(input: decisions.TReopenInput) {
 
 export async function dismissAmendmentAction(input: decisions.TDismissAmendmentInput) {
   return decide("dismiss amendment", decisions.ZDismissAmendmentInput, input, dismissAmendment);
+}
+
+/** "Different person" → it is the same person (a correction), with a note. */
+export async function confirmSamePersonAction(input: decisions.TConfirmSamePersonInput) {
+  return decide("confirm same person", decisions.ZConfirmSamePersonInput, input, confirmSamePerson);
+}
+
+/** "Different person", cancelled → the new person as a referral request of its own (approved there as a new client). */
+export async function continueAsNewClientAction(input: decisions.TContinueAsNewClientInput) {
+  const result = await decide("continue as new client", decisions.ZContinueAsNewClientInput, input, continueAsNewClient);
+  if (result.status === "success" && result.data && "newReferralId" in result.data && result.data.newReferralId)
+    revalidatePath(`/referrals/${result.data.newReferralId}`);
+  return result;
 }

@@ -10,6 +10,7 @@ import { getApprovalView } from "@/lib/approval/view";
 import { ReferralKeyboard } from "@/components/referral/keyboard";
 import { getNeighbours } from "@/lib/referrals/queue";
 import { Amendments } from "@/components/referral/amendments";
+import { DifferentPerson } from "@/components/referral/different-person";
 import { FieldGroups } from "@/components/referral/field-groups";
 import { ReferralFiles } from "@/components/referral/files";
 import { ReferralHeader } from "@/components/referral/header";
@@ -18,6 +19,7 @@ import { Timeline } from "@/components/referral/timeline";
 import { WorkPanel } from "@/components/referral/work-panel";
 import { SecondReviewPanel } from "@/components/review/second-review-panel";
 import { requirePageActor } from "@/lib/auth/guards";
+import { hasScope } from "@/lib/auth/scopes";
 import { getDb } from "@/lib/db";
 import { getReferralDetail, listActiveReasons } from "@/lib/referrals/detail";
 import { diffFields } from "@/lib/referrals/fields";
@@ -83,6 +85,16 @@ export default async function ReferralPage({
           {approval?.progress ? <PushProgress referralId={d.id} initial={approval.progress} /> : null}
         </div>
         <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-span-4 lg:row-start-1">
+          <DifferentPerson
+            d={{
+              id: d.id,
+              differentPerson: d.differentPerson,
+              continues: d.continues,
+              continuedAs: d.continuedAs,
+              snapshot: { status: d.snapshot.status, version: d.snapshot.version },
+            }}
+            canDecide={hasScope(actor, "referral:decide")}
+          />
           <Amendments d={d} />
           <FieldGroups payload={d.latest.payload} changedLabels={changed} />
           {approval ? <ApprovalSection referralId={d.id} panel={approval.panel} /> : null}
