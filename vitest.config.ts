@@ -1,8 +1,15 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { serverBinDir } from "./lib/testing/server-postgres";
+import { serverBinDir } from "./test/support/server-postgres";
 
-const ALL = ["app/**/*.test.{ts,tsx}", "lib/**/*.test.{ts,tsx}", "db/**/*.test.{ts,tsx}", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.{ts,tsx}"];
+const ALL = [
+  "app/**/*.test.{ts,tsx}",
+  "lib/**/*.test.{ts,tsx}",
+  "db/**/*.test.{ts,tsx}",
+  "components/**/*.test.{ts,tsx}",
+  "scripts/**/*.test.{ts,tsx}",
+  "test/**/*.test.{ts,tsx}",
+];
 
 // Two app processes and two workers on one PostgreSQL server, on the production build: a project
 // of its own ("cluster"), run after every other file (its processes want the machine to
@@ -24,9 +31,9 @@ const NOT_ON_SERVER = [
   "lib/validations/auth.test.ts",
   "components/referral/render.test.tsx",
   "lib/push/time.test.ts",
-  "lib/referrals/fields.test.ts",
+  "lib/form/fields.test.ts",
   "db/embedded.test.ts",
-  "lib/testing/exit-code.test.ts",
+  "test/support/exit-code.test.ts",
   "lib/runtime/launcher.test.ts",
   "lib/runtime/boot.test.ts",
   "lib/readme.test.ts",
@@ -34,7 +41,7 @@ const NOT_ON_SERVER = [
   "app/bench-routes.test.ts",
   "lib/frequency/parse.test.ts",
   "lib/draft/match.test.ts",
-  "lib/referrals/identity.test.ts",
+  "lib/form/identity.test.ts",
   // The document reader: files in, plain data out, no database (and minutes of OCR if run twice).
   "lib/documents/**",
   // Each bench on its own embedded clusters.
@@ -66,7 +73,7 @@ if (!serverAvailable && !notice.csiServerSkipNotice) {
 }
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve("."), "server-only": path.resolve("lib/testing/empty.ts") } },
+  resolve: { alias: { "@": path.resolve("."), "server-only": path.resolve("test/support/empty.ts") } },
   test: {
     environment: "node",
     testTimeout: 30_000,
@@ -96,8 +103,8 @@ export default defineConfig({
           name: "embedded",
           include: ALL,
           exclude: ["**/node_modules/**", ...CLUSTER],
-          globalSetup: ["./lib/testing/global-setup.ts"],
-          setupFiles: ["./lib/testing/worker-setup.ts"],
+          globalSetup: ["./test/support/global-setup.ts"],
+          setupFiles: ["./test/support/worker-setup.ts"],
         },
       },
       ...(serverAvailable
@@ -108,8 +115,8 @@ export default defineConfig({
                 name: "server",
                 include: ALL,
                 exclude: ["**/node_modules/**", ...NOT_ON_SERVER, ...CLUSTER],
-                globalSetup: ["./lib/testing/global-setup-server.ts"],
-                setupFiles: ["./lib/testing/worker-setup.ts"],
+                globalSetup: ["./test/support/global-setup-server.ts"],
+                setupFiles: ["./test/support/worker-setup.ts"],
               },
             },
             {
@@ -117,8 +124,8 @@ export default defineConfig({
               test: {
                 name: "cluster",
                 include: CLUSTER,
-                globalSetup: ["./lib/testing/global-setup-server.ts"],
-                setupFiles: ["./lib/testing/worker-setup.ts"],
+                globalSetup: ["./test/support/global-setup-server.ts"],
+                setupFiles: ["./test/support/worker-setup.ts"],
                 sequence: { groupOrder: 1 },
               },
             },

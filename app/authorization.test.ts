@@ -6,10 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Actor, Role } from "@/lib/auth/scopes";
+import type { Role } from "@/lib/access/scopes";
+import type { Actor } from "@/lib/access/actors";
 import { closeDb, getDb } from "@/lib/db";
-import { makeActors, makeReferral, makeUser } from "@/lib/testing/referrals";
-import { newApiClient } from "@/lib/testing/fixtures";
+import { makeActors, makeReferral, makeUser } from "@/test/support/referrals";
+import { newApiClient } from "@/test/support/fixtures";
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 
@@ -144,7 +145,7 @@ describe("route handlers × role", () => {
   it("GET /api/queue/updates with rows=: the rows on screen as they are now (another reviewer's claim shows in place)", async () => {
     const { id } = await makeReferral();
     const other = await makeUser("reviewer");
-    const { claimReferral } = await import("@/lib/referrals/workflow");
+    const { claimReferral } = await import("@/lib/workflow/decisions");
     as("reviewer");
     const url = `http://x/api/queue/updates?since=${encodeURIComponent("2999-01-01 00:00:00+00")}&rows=${id},not-an-id`;
     const before = (await (await queueUpdates(new Request(url))).json()) as { rows: Array<{ id: string; version: number; action: string | null }> };

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { distDir, ensureBuild } from "@/lib/testing/build";
+import { distDir, ensureBuild } from "@/test/support/build";
 
 /** next.config.js's pageExtensions as `next build` reads them with this environment. */
 function pageExtensions(benchBaseline: string | undefined): string[] {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { distDir, ensureBuild } from "@/lib/testing/build";
+import { distDir, ensureBuild } from "@/test/support/build";
 
 /** A string every zod 4 build carries: the name its object schemas are constructed under. */
 const ZOD_MARK = "$ZodObject";

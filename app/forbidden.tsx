@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import Link from "next/link";
 import { currentSession } from "@/lib/auth/guards";
-import { homePath, scopeForPath } from "@/lib/auth/scopes";
+import { homePath, scopeForPath } from "@/lib/access/scopes";
 
 /** Rendered inside the signed-in shell (its <main>), so no landmark of its own. */
 export default async function Forbidden() {

@@ -6,9 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Actor, Role } from "@/lib/auth/scopes";
+import type { Role } from "@/lib/access/scopes";
+import type { Actor } from "@/lib/access/actors";
 import { closeDb, getDb } from "@/lib/db";
-import { makeActors, makeReferral, makeUser } from "@/lib/testing/referrals";
+import { makeActors, makeReferral, makeUser } from "@/test/support/referrals";
 import { ROW_PATCH_KEYS } from "@/lib/referrals/queue-rows";
 
 let current: Actor | null = null;
@@ -49,7 +50,7 @@ describe("GET /api/queue/updates?rows=", () => {
     const before = await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where actor_id = ${actors.reviewer.id}`);
 
     const other = await makeUser("reviewer");
-    const { claimReferral } = await import("@/lib/referrals/workflow");
+    const { claimReferral } = await import("@/lib/workflow/decisions");
     expect((await claimReferral(db(), other, r.id)).status).toBe("success");
     const { status, text, body } = await poll({ since, agency: orgId, rows: r.id });
     expect(status).toBe(200);

@@ -6,13 +6,14 @@
  * a body is read no further than its limit: the bytes pulled from a chunked body are counted.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Actor, Role } from "@/lib/auth/scopes";
+import type { Role } from "@/lib/access/scopes";
+import type { Actor } from "@/lib/access/actors";
 import { closeDb, getDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { MULTIPART_ENVELOPE_BYTES, SMALL_BODY_LIMIT } from "@/lib/http/request-guard";
-import { basic, newApiClient } from "@/lib/testing/fixtures";
-import { makeActors, makeReferral } from "@/lib/testing/referrals";
-import { DOCUMENT_MAX_BYTES } from "@/lib/validations/lifecycle-constants";
+import { basic, newApiClient } from "@/test/support/fixtures";
+import { makeActors, makeReferral } from "@/test/support/referrals";
+import { DOCUMENT_MAX_BYTES } from "@/lib/validations/after-sending-constants";
 import { sql } from "drizzle-orm";
 
 let current: Actor | null = null;

@@ -9,10 +9,11 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Actor, Role } from "@/lib/auth/scopes";
+import type { Role } from "@/lib/access/scopes";
+import type { Actor } from "@/lib/access/actors";
 import { closeDb, getDb } from "@/lib/db";
-import { approvalInput } from "@/lib/testing/fixtures";
-import { auditActions, makeActors, makeReferral, rowOf } from "@/lib/testing/referrals";
+import { approvalInput } from "@/test/support/fixtures";
+import { auditActions, makeActors, makeReferral, rowOf } from "@/test/support/referrals";
 
 let current: Actor | null = null;
 vi.mock("@/lib/auth/session-token", () => ({ readSessionId: vi.fn(async () => current?.sessionId ?? null) }));
@@ -141,7 +142,7 @@ describe("POST /api/referrals/{id}/documents: the file name", () => {
   });
 
   it("the service refuses a lone surrogate in the name the same way (a multipart body cannot carry one)", async () => {
-    const { sendDocuments } = await import("@/lib/approval/lifecycle");
+    const { sendDocuments } = await import("@/lib/approval/after-sending");
     const { id } = await makeReferral();
     const r = await sendDocuments(db(), actors.reviewer, { referralId: id, version: 1, upload: { name: "order\ud800.pdf", data: Buffer.from("%PDF-1.4") } });
     expect(r).toMatchObject({ status: "invalid_data", fieldErrors: { file: [expect.stringMatching(/surrogate/)] } });

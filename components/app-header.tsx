@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/sign-in/actions";
-import { hasScope, homePath, rolesLabel, type Actor } from "@/lib/auth/scopes";
+import { hasScope, homePath, rolesLabel } from "@/lib/access/scopes";
+import { type Actor } from "@/lib/access/actors";
 import { NavLinks } from "./nav-links";
 
 export function AppHeader({ actor }: { actor: Actor }) {

@@ -1,4 +1,4 @@
-import { formatDuration } from "@/lib/referrals/format";
+import { formatDuration } from "@/lib/format";
 import { slaState, slaView, type SlaInput, type SlaView } from "@/lib/referrals/sla";
 
 export const SLA_CLASSES: Record<SlaView["kind"], string> = {

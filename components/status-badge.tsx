@@ -1,4 +1,4 @@
-import { STATUS_LABELS } from "@/lib/referrals/format";
+import { STATUS_LABELS } from "@/lib/format";
 
 const COLORS: Record<string, string> = {
   new: "bg-blue-100 text-blue-900 border-blue-300",

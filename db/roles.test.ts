@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "../lib/env";
-import { createTestDatabase, dropTestDatabase } from "../lib/testing/database";
+import { createTestDatabase, dropTestDatabase } from "../test/support/database";
 import { roleOf, runMigrations } from "./migrate";
 
 const adminUrl = process.env.DATABASE_URL!;
@@ -160,7 +160,8 @@ describe("the app's database role", () => {
     // The app's own writer names only the columns it may write.
     const { resetEnvCache: reset } = await import("../lib/env");
     const { closeDb, getDb } = await import("../lib/db");
-    const { recordAudit, systemActor } = await import("../lib/audit/record");
+    const { recordAudit } = await import("../lib/audit/record");
+    const { systemActor } = await import("../lib/access/actors");
     process.env.DATABASE_URL = appUrl;
     reset();
     await closeDb();
@@ -187,8 +188,8 @@ describe("the app's database role", () => {
     await migrateAsOwner();
 
     const { default: PgBoss } = await import("pg-boss");
-    const { PUSH_QUEUE, REFERENCE_QUEUE } = await import("../lib/jobs/queue");
-    const { NOTIFY_QUEUE } = await import("../lib/notifications/outbox");
+    const { QUEUES } = await import("../lib/jobs/queue");
+    const { push: PUSH_QUEUE, referenceRefresh: REFERENCE_QUEUE, notify: NOTIFY_QUEUE } = QUEUES;
     // As the app's processes start it (migrate: true): the schema is there and current, so pg-boss changes nothing.
     const boss = new PgBoss({ connectionString: appUrl, schema: jobSchema, supervise: false, schedule: false, migrate: true });
     boss.on("error", () => {});
@@ -258,7 +259,7 @@ describe("the app's database role", () => {
     resetEnvCache();
     await closeDb();
     try {
-      const { basic, freshPayload, newApiClient, webhookRequest } = await import("../lib/testing/fixtures");
+      const { basic, freshPayload, newApiClient, webhookRequest } = await import("../test/support/fixtures");
       const { handleReferralWebhook } = await import("../lib/intake/webhook");
       const c = await newApiClient();
       const res = await handleReferralWebhook(webhookRequest(freshPayload(), { auth: basic(c) }), getDb());

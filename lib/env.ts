@@ -5,7 +5,7 @@
  * Every variable is documented in .env.example and the README.
  */
 import { z } from "zod";
-import { parseRoleMap } from "./auth/role-map";
+import { parseRoleMap } from "./access/role-map";
 
 const bool = z.enum(["true", "false", "1", "0", "yes", "no", ""]).transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "./db";
 import { resetEnvCache } from "./env";
 import { errorBrief, errorCode } from "./errors";
-import { sweepRound } from "./jobs/worker";
+import { sweepRound } from "./worker/worker";
 import { redirectLogs } from "./log";
 
 afterAll(async () => {

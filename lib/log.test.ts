@@ -8,17 +8,17 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccloudClient, logCall, PATHS } from "./accloud/client";
-import { TEST_API_KEY, TEST_API_SECRET } from "./testing/sandbox";
+import { TEST_API_KEY, TEST_API_SECRET } from "../test/support/sandbox";
 import { ZClientCreate } from "./accloud/schemas";
-import { approveReferral } from "./approval/service";
+import { approveReferral } from "./approval/approve";
 import { getDb } from "./db";
 import { ZClient, ZFormField, ZFormFile, type TReferralRequest } from "./intake/schema";
 import { handleReferralWebhook } from "./intake/webhook";
 import { logger, REDACTED, REDACTED_KEYS, redirectLogs } from "./log";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "./testing/push";
-import { startWorker, type Worker } from "./jobs/worker";
+import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../test/support/push";
+import { startWorker, type Worker } from "./worker/worker";
 import { getReferralDetail } from "./referrals/detail";
-import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "./testing/fixtures";
+import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../test/support/fixtures";
 
 type Line = { level: number; scope: string; msg: string } & Record<string, unknown>;
 

@@ -37,13 +37,13 @@ const { startSandbox } = await import("../lib/accloud/sandbox/server");
 const { createAccloudClient } = await import("../lib/accloud/client");
 const { refreshReferenceData } = await import("../lib/accloud/reference-data");
 const { getDb, getPool, closeDb } = await import("../lib/db");
-const { systemActor } = await import("../lib/audit/record");
+const { systemActor } = await import("../lib/access/actors");
 const { createUser } = await import("../lib/auth/users");
 const { ingestReferralRequest } = await import("../lib/intake/ingest");
 const { decodeFiles } = await import("../lib/intake/files");
 const { ZReferralRequest } = await import("../lib/intake/schema");
-const { approveReferral } = await import("../lib/approval/service");
-const { startWorker } = await import("../lib/jobs/worker");
+const { approveReferral } = await import("../lib/approval/approve");
+const { startWorker } = await import("../lib/worker/worker");
 const { localMidnightIso } = await import("../lib/push/time");
 
 const sandbox = await startSandbox({ databaseUrl: pgdb.url, port: 0, apiKey: "k", apiSecret: "s", controlKey: "c", schema: "accloud_sandbox" });

@@ -3,7 +3,7 @@
  * carries exactly one JSON value), changes are audited as the operator, and the work runs between
  * booting and stopping the runtime, the process's exit code saying whether both went well.
  */
-import { systemActor } from "../lib/audit/record";
+import { systemActor } from "../lib/access/actors";
 import { getDb, type Db } from "../lib/db";
 import { bootRuntime } from "../lib/runtime/boot";
 

@@ -102,7 +102,7 @@ try {
   proceed();
 
   if (env.WORKER_ENABLED) {
-    const { startWorker } = await import("../lib/jobs/worker");
+    const { startWorker } = await import("../lib/worker/worker");
     const worker = await startWorker({ databaseUrl: runtime.databaseUrl });
     stops.push(worker.stop);
   }

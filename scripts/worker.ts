@@ -4,7 +4,7 @@
  */
 import { getEnv } from "../lib/env";
 import { bootRuntime, onShutdown } from "../lib/runtime/boot";
-import { startWorker } from "../lib/jobs/worker";
+import { startWorker } from "../lib/worker/worker";
 
 const runtime = await bootRuntime({ serves: true }).catch((err: Error) => {
   console.error(`Worker failed to start: ${err.message}`);

@@ -6,7 +6,7 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth";
 import { SSO_PROVIDER_ID } from "@/lib/auth/config";
 import { readSessionId } from "@/lib/auth/session-token";
-import { landingFor } from "@/lib/auth/scopes";
+import { landingFor } from "@/lib/access/scopes";
 import { endSessionIfIdle, type IdleAnswer } from "@/lib/auth/sessions";
 import { findUserByEmail } from "@/lib/auth/users";
 import { getDb } from "@/lib/db";

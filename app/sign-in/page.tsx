@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { isSsoConfigured } from "@/lib/auth/config";
 import { currentSession } from "@/lib/auth/guards";
-import { landingFor } from "@/lib/auth/scopes";
+import { landingFor } from "@/lib/access/scopes";
 import { getEnv } from "@/lib/env";
 import { safeNextPath } from "@/lib/validations/auth";
 import { ssoSignInAction } from "./actions";

@@ -5,7 +5,7 @@ import { useActionForm } from "@/components/ui/use-action-form";
 import { useState } from "react";
 import { addUserAction } from "@/app/(app)/admin/actions";
 import { FormField, ResultMessage, SubmitButton } from "@/components/ui/form-field";
-import { ROLE_LABELS, ROLES } from "@/lib/auth/scopes";
+import { ROLE_LABELS, ROLES } from "@/lib/access/scopes";
 import type { TCreateUser } from "@/lib/validations/users";
 
 const resolver = lazyZodResolver(() => import("@/lib/validations/users").then((m) => m.ZCreateUser));

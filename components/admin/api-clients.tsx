@@ -8,7 +8,7 @@ import { FormField, ResultMessage } from "@/components/ui/form-field";
 import type { TCreateApiClient } from "@/lib/validations/supervisors";
 import { createApiClientAction, revokeApiClientAction, rotateApiClientAction } from "@/app/(app)/admin/actions";
 import { btnDanger, btnPrimary, btnSmall } from "@/components/ui/styles";
-import { formatDateTime } from "@/lib/referrals/format";
+import { formatDateTime } from "@/lib/format";
 import { ScrollTable, TableHead } from "@/components/ui/table";
 
 export type ApiClientRow = {

@@ -3,7 +3,7 @@
 import { useState, useTransition } from "react";
 import { setUserDisabledAction, setUserRoleAction, unlockUserAction } from "@/app/(app)/admin/actions";
 import { btnSmall } from "@/components/ui/styles";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/scopes";
+import { ROLE_LABELS, ROLES, type Role } from "@/lib/access/scopes";
 import type { ActionResult } from "@/lib/validations/action-result";
 
 export function UserControls({ user, isSelf }: { user: { id: string; email: string; role: Role; disabled: boolean; locked: boolean }; isSelf: boolean }) {

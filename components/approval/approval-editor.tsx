@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
 import { approveReferralAction, retryPushAction, saveApprovalDraftAction } from "@/app/(app)/referrals/[id]/approval-actions";
-import { changeApprovalAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
+import { changeApprovalAction } from "@/app/(app)/referrals/[id]/after-sending-actions";
 import { approvalSchema, ConfirmUpdate, LiveUpdatePlan, plusOneMonth, UpdateReasons, type ReasonsForm } from "./update-parts";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { planAuthorizations } from "@/lib/approval/plan";
@@ -22,7 +22,7 @@ import { errorAt, FieldError, SelectField, TextField } from "./fields";
 export type ApprovalEditorProps = ApprovalEditorData;
 
 const approvalResolver = lazyZodResolver(approvalSchema);
-const reasonsResolver = lazyZodResolver(() => import("@/lib/validations/lifecycle").then((m) => m.ZUpdateReasons));
+const reasonsResolver = lazyZodResolver(() => import("@/lib/validations/after-sending").then((m) => m.ZUpdateReasons));
 
 type Msg = { kind: "error" | "info"; text: string } | null;
 

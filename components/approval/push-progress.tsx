@@ -3,10 +3,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import type { PushProgress as TPushProgress } from "@/lib/approval/service";
+import type { PushProgress as TPushProgress } from "@/lib/approval/approve";
 import { card } from "@/components/ui/styles";
-import { pushSentWords } from "./push-words";
-import { STEP_LABELS } from "@/lib/approval/retry-locks";
+import { pushSentWords } from "@/lib/approval/push-steps";
+import { STEP_LABELS } from "@/lib/approval/push-steps";
 
 const TITLES: Record<string, [string, string]> = {
   approve: ["Sending to ACCloud", "Sent to ACCloud"],

@@ -1,9 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import { refreshFromAccloudAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
+import { refreshFromAccloudAction } from "@/app/(app)/referrals/[id]/after-sending-actions";
 import { ActionButton } from "@/components/ui/action-button";
-import { formatDateTime } from "@/lib/referrals/format";
+import { formatDateTime } from "@/lib/format";
 
 /** Reads the referral's revisions and the agency's status from ACCloud now (the worker does it every few minutes). */
 export function RefreshFromAccloud({ referralId, lastSyncedAt }: { referralId: string; lastSyncedAt: string | null }) {

@@ -1,8 +1,8 @@
 import Link from "next/link";
-import type { DetailItem } from "@/lib/audit/describe";
-import { groupLabel } from "@/lib/audit/groups";
-import type { DescribedEvent, WhoSaw } from "@/lib/audit/query";
-import { formatDateTimeSeconds } from "@/lib/referrals/format";
+import type { DetailItem } from "@/lib/audit-trail/describe";
+import { groupLabel } from "@/lib/audit-trail/groups";
+import type { DescribedEvent, WhoSaw } from "@/lib/audit-trail/query";
+import { formatDateTimeSeconds } from "@/lib/format";
 import { ScrollTable, TableHead } from "@/components/ui/table";
 import { Panel } from "@/components/ui/panel";
 

@@ -8,7 +8,7 @@ import { Group } from "@visx/group";
 import { scaleBand, scaleLinear, scalePoint } from "@visx/scale";
 import { Bar, LinePath } from "@visx/shape";
 import type { Dashboard } from "@/lib/dashboard/turnaround";
-import { formatDuration } from "@/lib/referrals/format";
+import { formatDuration } from "@/lib/format";
 import { ScrollTable, TableHead } from "@/components/ui/table";
 
 export const SERIES_COLORS = { received: "#1d4ed8", decided: "#b45309", sent: "#047857", cancelled: "#be185d" } as const;

@@ -1,5 +1,5 @@
-import { diffEnvelope, diffFields, type FieldChange } from "@/lib/referrals/fields";
-import { formatDateTime } from "@/lib/referrals/format";
+import { diffEnvelope, diffFields, type FieldChange } from "@/lib/form/diff";
+import { formatDateTime } from "@/lib/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { ChangeRows } from "./change-rows";
 import { ScrollTable, TableHead } from "@/components/ui/table";

@@ -5,14 +5,14 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useModal } from "@/components/use-modal";
 import { useForm, useWatch } from "react-hook-form";
-import { cancelReferralAction } from "@/app/(app)/referrals/[id]/lifecycle-actions";
+import { cancelReferralAction } from "@/app/(app)/referrals/[id]/after-sending-actions";
 import { FormField, Options, SubmitButton } from "@/components/ui/form-field";
 import { btnDanger, btnSecondary } from "@/components/ui/styles";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
-import { CANCEL_REASONS, CANCEL_REASON_LABELS } from "@/lib/validations/lifecycle-constants";
-import type { TCancelReferralInput } from "@/lib/validations/lifecycle";
+import { CANCEL_REASONS, CANCEL_REASON_LABELS } from "@/lib/validations/after-sending-constants";
+import type { TCancelReferralInput } from "@/lib/validations/after-sending";
 
-const resolver = lazyZodResolver(() => import("@/lib/validations/lifecycle").then((m) => m.ZCancelReferral));
+const resolver = lazyZodResolver(() => import("@/lib/validations/after-sending").then((m) => m.ZCancelReferral));
 
 /**
  * "Cancel referral": a dialog that asks for the reason code (in words) and a comment, says what

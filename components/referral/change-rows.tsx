@@ -1,4 +1,4 @@
-import type { Change } from "@/lib/approval/snapshot";
+import type { Change } from "@/lib/form/diff";
 import { valueText } from "./value-text";
 
 /** A table body of changes: what changed, its value before (or `absent`), and after. */

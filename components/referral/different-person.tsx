@@ -8,7 +8,7 @@ import { FormField, SubmitButton } from "@/components/ui/form-field";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { btnPrimary } from "@/components/ui/styles";
 import { useActionForm } from "@/components/ui/use-action-form";
-import type { ClientIdentity } from "@/lib/referrals/identity";
+import type { ClientIdentity } from "@/lib/form/identity";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import type { ReferralStatus } from "@/db/schema";
 import type { TConfirmSamePersonInput } from "@/lib/validations/decisions";

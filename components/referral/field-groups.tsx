@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { buildFieldGroups, type ViewField } from "@/lib/referrals/fields";
+import { buildFieldGroups, type ViewField } from "@/lib/form/fields";
 import { fieldValue, RawValue } from "./field-value";
 
 /** A field by its type; one that cannot be rendered is shown raw, and the rest of the page still renders. */

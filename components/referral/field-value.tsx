@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
-import { dateOf, textOf } from "@/lib/intake/form-mapping";
-import { formatCalendarDate } from "@/lib/referrals/format";
-import type { ViewField } from "@/lib/referrals/fields";
+import { dateOf, textOf } from "@/lib/form/mapping";
+import { formatCalendarDate } from "@/lib/format";
+import type { ViewField } from "@/lib/form/fields";
 import { jsonText } from "@/lib/json/text";
 import { medicalHistoryTable } from "./medical-history";
 

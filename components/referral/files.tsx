@@ -1,5 +1,6 @@
 import type { ReferralDetail } from "@/lib/referrals/detail";
-import { hasScope, type Actor } from "@/lib/auth/scopes";
+import { hasScope } from "@/lib/access/scopes";
+import { type Actor } from "@/lib/access/actors";
 import { DocumentsForm } from "./documents-form";
 import { FilePreview } from "./file-preview";
 import { Panel } from "@/components/ui/panel";

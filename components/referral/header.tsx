@@ -1,6 +1,6 @@
 import { AmendedBadge, StatusBadge } from "@/components/status-badge";
 import { SlaBadge } from "@/components/sla-badge";
-import { ageInYears, formatCalendarDate, formatDateTime } from "@/lib/referrals/format";
+import { ageInYears, formatCalendarDate, formatDateTime } from "@/lib/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 
 function Fact({ label, children, testId, wide }: { label: string; children: React.ReactNode; testId?: string; wide?: boolean }) {

@@ -1,5 +1,5 @@
-import { diagnosesOf } from "@/lib/intake/form-mapping";
-import { formatCalendarDate } from "@/lib/referrals/format";
+import { diagnosesOf } from "@/lib/form/mapping";
+import { formatCalendarDate } from "@/lib/format";
 import { TableHead } from "@/components/ui/table";
 
 const empty = <span className="text-slate-600">—</span>;

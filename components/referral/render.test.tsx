@@ -6,7 +6,7 @@
  */
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { readReferencePayload } from "@/lib/reference";
+import { readReferencePayload } from "@/lib/demo/reference-payload";
 import { Amendments } from "./amendments";
 import { FieldGroups } from "./field-groups";
 import { RawPayload } from "./raw-payload";

@@ -1,8 +1,8 @@
-import { STATUS_LABELS, formatDateTime } from "@/lib/referrals/format";
-import { pushFailureWords } from "@/lib/audit/describe";
+import { STATUS_LABELS, formatDateTime } from "@/lib/format";
+import { pushFailureWords } from "@/lib/audit-trail/describe";
 import type { TimelineEntry } from "@/lib/referrals/detail";
 import { Panel } from "@/components/ui/panel";
-import { pushSentWords } from "@/components/approval/push-words";
+import { pushSentWords } from "@/lib/approval/push-steps";
 
 const s = (v: unknown) => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
 

@@ -1,5 +1,5 @@
-import { dateOf, textOf } from "@/lib/intake/form-mapping";
-import { formatCalendarDate } from "@/lib/referrals/format";
+import { dateOf, textOf } from "@/lib/form/mapping";
+import { formatCalendarDate } from "@/lib/format";
 import { jsonText } from "@/lib/json/text";
 
 /** A one-line reading of any field value (amendment diffs, timeline). */

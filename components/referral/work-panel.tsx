@@ -1,7 +1,8 @@
 import { ClaimButton } from "@/components/queue/claim-button";
-import { hasScope, type Actor } from "@/lib/auth/scopes";
-import { formatDateTime } from "@/lib/referrals/format";
-import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/lifecycle-constants";
+import { hasScope } from "@/lib/access/scopes";
+import { type Actor } from "@/lib/access/actors";
+import { formatDateTime } from "@/lib/format";
+import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/after-sending-constants";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { CancelReferral } from "./cancel-referral";
 import { DecisionPanel } from "./decision-panel";

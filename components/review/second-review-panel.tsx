@@ -1,6 +1,7 @@
-import { hasScope, type Actor } from "@/lib/auth/scopes";
-import { formatDateTime } from "@/lib/referrals/format";
-import type { SecondReviewView } from "@/lib/review/service";
+import { hasScope } from "@/lib/access/scopes";
+import { type Actor } from "@/lib/access/actors";
+import { formatDateTime } from "@/lib/format";
+import type { SecondReviewView } from "@/lib/second-review/reviews";
 import { AcknowledgeButton, SecondReviewForm } from "./second-review-form";
 
 /** On the request page: its approvals drawn for a second review, the verdicts, and the supervisor's form. */

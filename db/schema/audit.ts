@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
 import { tstz } from "./columns";
-import { actionGroupSql } from "../../lib/audit/groups";
+import { actionGroupSql } from "../../lib/audit-trail/groups";
 
 export const actorType = pgEnum("actor_type", ["user", "api_client", "system"]);
 

@@ -53,10 +53,6 @@ export const pushStatus = pgEnum("push_status", ["queued", "running", "retrying"
 /** approve: the first send; update: a new revision of a sent referral; cancel: its cancellation; documents: files added after sending */
 export const pushKind = pgEnum("push_kind", ["approve", "update", "cancel", "documents"]);
 
-export const PUSH_STEPS = ["client", "service", "authorizations", "referral", "attachments"] as const;
-/** Every step any kind of push runs (an update also removes the authorizations it replaced; a cancel only cancels). */
-export const ALL_PUSH_STEPS = [...PUSH_STEPS, "cleanup", "cancel"] as const;
-export type PushStepName = (typeof ALL_PUSH_STEPS)[number];
 export type PushKind = (typeof pushKind.enumValues)[number];
 export type PushInput = { reasonCode?: string; comment?: string | null; fileIds?: string[] };
 export type PushStepState = {

@@ -156,7 +156,7 @@ export const readLatestAccloudReferralId = async (referralId: string) =>
     ])
   ).id;
 
-/** An approval of the request by `approverEmail`, sent three hours ago and drawn for a second review (the draw itself is random: lib/review/review.test.ts). */
+/** An approval of the request by `approverEmail`, sent three hours ago and drawn for a second review (the draw itself is random: lib/second-review/second-review.test.ts). */
 export async function recordApprovalDrawnForReview(referralId: string, approverEmail: string): Promise<void> {
   const approver = await queryOne<{ id: string }>("select id from users where email = $1", [approverEmail]);
   await getPool().query(

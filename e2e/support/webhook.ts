@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
-import { referenceFile } from "../../lib/reference";
+import { referenceFile } from "../../lib/demo/reference-payload";
 import { runDataDir } from "./run-data";
 
 /** The seeded reference request's request_id (see reference/README.md). */

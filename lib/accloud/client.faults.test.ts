@@ -12,7 +12,7 @@ import {
   TEST_API_KEY,
   TEST_API_SECRET,
   testSandboxForFile,
-} from "../testing/sandbox";
+} from "../../test/support/sandbox";
 
 const t = testSandboxForFile({ resetFaults: true });
 const CLIENTS = "/ext/api/v2/patients/clients";

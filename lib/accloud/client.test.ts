@@ -20,7 +20,7 @@ import {
   TEST_API_KEY,
   TEST_API_SECRET,
   testSandboxForFile,
-} from "../testing/sandbox";
+} from "../../test/support/sandbox";
 
 const t = testSandboxForFile();
 

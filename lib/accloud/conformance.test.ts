@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { referenceFile } from "../reference";
+import { referenceFile } from "../demo/reference-payload";
 import { createAccloudClient, PATHS } from "./client";
 import {
   createChain,
@@ -19,13 +19,13 @@ import {
   TEST_API_KEY,
   TEST_API_SECRET,
   testSandboxForFile,
-} from "../testing/sandbox";
+} from "../../test/support/sandbox";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 import { CREATE_STRING_FIELDS, UPDATE_STRING_FIELDS } from "./sandbox/routes-authorizations";
 import { authorizationPutBody } from "../approval/plan";
 import { ZApproval } from "../approval/schema";
 import { toAccloudAuthorization } from "../approval/to-accloud";
-import { approvalInput } from "../testing/fixtures";
+import { approvalInput } from "../../test/support/fixtures";
 
 /**
  * Where the published files contradict each other or the CSI docs (contract §10), and which side

@@ -8,7 +8,7 @@ import * as accloudSchema from "../../db/schema/accloud";
 import { AccloudError } from "./errors";
 import { getReferenceData, refreshReferenceData, refreshReferenceDataIfStale, ReferenceDataError } from "./reference-data";
 import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
-import { startTestSandbox, type TestSandbox } from "../testing/sandbox";
+import { startTestSandbox, type TestSandbox } from "../../test/support/sandbox";
 
 /** drizzle over the test schema's pool, or over one connection of it. */
 const on = (c: pg.Pool | pg.PoolClient) => drizzle(c);

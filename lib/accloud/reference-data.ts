@@ -17,7 +17,8 @@ import {
   type AccloudServiceCode,
   type AccloudSupplier,
 } from "../../db/schema/accloud";
-import { recordAudit, type AnyActor as Actor } from "../audit/record";
+import { recordAudit } from "../audit/record";
+import { type AnyActor as Actor } from "../access/actors";
 import type { TxDb } from "../db";
 
 type Tx = Parameters<Parameters<TxDb["transaction"]>[0]>[0];

@@ -5,7 +5,8 @@ import { decisionReasons, type DecisionReason } from "../../db/schema";
 
 type ReasonKind = DecisionReason["kind"];
 import { recordAudit } from "../audit/record";
-import { assertScope, type Actor } from "../auth/scopes";
+import { assertScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import type { ActionResult } from "../validations/action-result";
 

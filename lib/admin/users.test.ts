@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { upsertSsoUser } from "../auth/oidc";
 import { closeDb, getDb } from "../db";
-import { makeUser } from "../testing/referrals";
+import { makeUser } from "../../test/support/referrals";
 import { listUsers, setUserRole } from "./users";
 
 const db = () => getDb();

@@ -12,8 +12,8 @@ import {
   type ExistingAuthorization,
 } from "../accloud/authorization-rules";
 import { OVERLAP_MESSAGE } from "../accloud/sandbox/routes-authorizations";
-import { approvalInput } from "../testing/fixtures";
-import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../testing/sandbox";
+import { approvalInput } from "../../test/support/fixtures";
+import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../../test/support/sandbox";
 import { WEEKDAYS } from "./constants";
 import { editorPath, ZApproval, type TApproval, type TApprovalInput, type TAuthorizationDraft } from "./schema";
 import { toAccloudAuthorization } from "./to-accloud";

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { prefillApproval, suggestRule, matchServiceCode } from "./prefill";
 import { previewRules } from "./preview";
 import { ZApproval, type TApprovalInput } from "./schema";
-import { approvalInput, referencePayload } from "../testing/fixtures";
-import { isoDay } from "../testing/sandbox";
+import { approvalInput, referencePayload } from "../../test/support/fixtures";
+import { isoDay } from "../../test/support/sandbox";
 
 const future = isoDay;
 

@@ -8,10 +8,12 @@ import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes, referralSubmissions, users } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
-import { assertScope, type Actor } from "../auth/scopes";
+import { assertScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import { type Db } from "../db";
 import { ZApproval } from "./schema";
-import { diffObjects, revisionSnapshot, type Change, type RevisionSnapshot } from "./snapshot";
+import { diffObjects, revisionSnapshot, type RevisionSnapshot } from "./snapshot";
+import { type Change } from "../form/diff";
 
 export type HistoryRow = {
   /** the app's revision number (null: a revision made in ACCloud, outside this app) */

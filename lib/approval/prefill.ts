@@ -2,7 +2,7 @@
  * Prefills the authorization editor from the request through the label mapping, so the reviewer
  * retypes nothing the form already holds, and suggests rules where the free text is clear.
  */
-import { indexFields, textOf, dateOf, type FormFieldLike } from "../intake/form-mapping";
+import { indexFields, textOf, dateOf, type FormFieldLike } from "../form/mapping";
 import { emptyAuthorization } from "./constants";
 import type { TApprovalInput } from "./schema";
 

@@ -3,7 +3,7 @@
  * keeps what the finished steps created, so a correction may not change what a finished step
  * already sent: that would be silently lost. (Changes after sending are updates.)
  */
-import type { PushStepName } from "../../db/schema";
+import { STEP_LABELS, type PushStepName } from "./push-steps";
 import { canonical } from "../json/canonical";
 import type { TApproval } from "./schema";
 
@@ -17,16 +17,6 @@ export const STEP_INPUTS: Record<PushStepName, readonly ApprovalField[]> = {
   attachments: [],
   cleanup: [],
   cancel: [],
-};
-
-export const STEP_LABELS: Record<PushStepName, string> = {
-  client: "Client",
-  service: "Service",
-  authorizations: "Authorizations",
-  referral: "Referral approval",
-  attachments: "Documents",
-  cleanup: "Replaced authorizations removed",
-  cancel: "Cancellation",
 };
 
 /** The approval fields a correction may not change, with the finished step that sent each. */

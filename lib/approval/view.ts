@@ -6,19 +6,22 @@
  */
 import "server-only";
 import { eq } from "drizzle-orm";
-import { referralRequests, type PushStepName } from "../../db/schema";
+import { referralRequests } from "../../db/schema";
+import { type PushStepName } from "./push-steps";
 import { getReferenceData } from "../accloud/reference-data";
-import { assertScope, hasScope, type Actor } from "../auth/scopes";
+import { assertScope, hasScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import type { Db } from "../db";
-import type { FormFieldLike } from "../intake/form-mapping";
-import { sentState } from "../push/run";
+import type { FormFieldLike } from "../form/mapping";
+import { sentState } from "./sent-state";
 import { listActiveReasons } from "../referrals/detail";
-import { readDifferentPerson } from "../referrals/identity-check";
-import { WORKABLE } from "../referrals/transitions";
+import { readDifferentPerson } from "../workflow/different-person";
+import { WORKABLE } from "../workflow/transitions";
 import { prefillApproval, type RuleSuggestion } from "./prefill";
-import { lockedFields, STEP_LABELS } from "./retry-locks";
+import { lockedFields } from "./retry-locks";
+import { STEP_LABELS } from "./push-steps";
 import { ZApproval, type TApproval, type TApprovalInput } from "./schema";
-import { getLatestApproval, getPushProgress, type PushProgress } from "./service";
+import { getLatestApproval, getPushProgress, type PushProgress } from "./approve";
 
 type Option = { id: number | string; name: string };
 

@@ -10,15 +10,15 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { changeApproval } from "../approval/lifecycle";
-import { approveReferral, getPushProgress } from "../approval/service";
+import { changeApproval } from "../approval/after-sending";
+import { approveReferral, getPushProgress } from "../approval/approve";
 import { getDb } from "../db";
-import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";
-import { makeActors } from "../testing/referrals";
-import { exportAuditTrail } from "./export";
+import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";
+import { makeActors } from "../../test/support/referrals";
+import { exportAuditTrail } from "../audit-trail/export";
 import { freeTextPlaceholder } from "./free-text";
-import { listAuditPage, resolveFilters } from "./query";
-import { hasScope, ROLES } from "../auth/scopes";
+import { listAuditPage, resolveFilters } from "../audit-trail/query";
+import { hasScope, ROLES } from "../access/scopes";
 
 const env = pushWorkerForFile();
 const db = () => getDb();

@@ -1,10 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { auditEvents } from "../../db/schema";
-import { actorId, actorLabel, type AnyActor } from "../auth/actors";
+import { actorId, actorLabel, type AnyActor } from "../access/actors";
 import type { Db, TxDb } from "../db";
 import { RETIRED_KEYS } from "./free-text";
-
-export { systemActor, type AnyActor, type SystemActor } from "../auth/actors";
 
 export type AuditEntry = { actor: AnyActor; action: string; entityType: string; entityId?: string | null; details?: Record<string, unknown> };
 

@@ -12,7 +12,8 @@ import { logger } from "../log";
 import type { ActionResult } from "../validations/action-result";
 import { fieldErrorsOf } from "../validations/decisions";
 import { actionActor } from "./guards";
-import { ScopeError, type Actor, type Scope } from "./scopes";
+import { ScopeError, type Scope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 
 const log = logger("action");
 

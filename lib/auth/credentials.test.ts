@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema";
 import { closeDb, getDb } from "../db";
 import { getEnv, resetEnvCache } from "../env";
-import { makeUser, TEST_PASSWORD } from "../testing/referrals";
+import { makeUser, TEST_PASSWORD } from "../../test/support/referrals";
 import { CLIENT_IP_HEADER } from "../runtime/client-ip";
 import { verifyCredentials } from "./credentials";
 

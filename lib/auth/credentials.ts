@@ -11,7 +11,8 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { users, type User } from "../../db/schema";
-import { recordAudit, systemActor } from "../audit/record";
+import { recordAudit } from "../audit/record";
+import { systemActor } from "../access/actors";
 import type { Db } from "../db";
 import { getEnv } from "../env";
 import { hashPassword, verifyPassword } from "./passwords";

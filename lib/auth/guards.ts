@@ -10,7 +10,8 @@ import { getDb } from "../db";
 import { ApiError } from "../errors";
 import type { ActionResult } from "../validations/action-result";
 import { readSessionId } from "./session-token";
-import { hasScope, type Actor, type Scope } from "./scopes";
+import { hasScope, type Scope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import { resolveSession, type SessionCheck } from "./sessions";
 
 const sessionId = cache(readSessionId);

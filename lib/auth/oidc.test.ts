@@ -14,7 +14,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "../../db/schema";
-import { systemActor } from "../audit/record";
+import { systemActor } from "../access/actors";
 import { closeDb, getDb } from "../db";
 import { resetEnvCache } from "../env";
 import { createUser } from "./users";
@@ -67,7 +67,7 @@ beforeAll(async () => {
     [`impostor-${tag}`]: { email: mail("alice"), email_verified: true, name: "Not Alice", roles: ["csi-admins"] },
   };
   saveAccounts();
-  idp = spawn(process.execPath, ["--import", "tsx", "lib/testing/oidc-idp.ts"], {
+  idp = spawn(process.execPath, ["--import", "tsx", "test/support/oidc-idp.ts"], {
     env: {
       ...process.env,
       IDP_PORT: "0",

@@ -12,10 +12,10 @@ import { and, eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import type { RoleMap } from "./role-map";
-import { ROLES, rolesText, sortRoles, type Role } from "./scopes";
+import type { RoleMap } from "../access/role-map";
+import { ROLES, rolesText, sortRoles, type Role } from "../access/scopes";
 
-export { parseRoleMap, type RoleMap } from "./role-map";
+export { parseRoleMap, type RoleMap } from "../access/role-map";
 
 function claimAt(profile: Record<string, unknown>, pathExpr: string): unknown {
   if (pathExpr in profile) return profile[pathExpr];

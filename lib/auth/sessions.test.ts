@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { userSessions, users } from "../../db/schema";
 import { closeDb, getDb } from "../db";
 import { getEnv } from "../env";
-import { makeUser, TEST_PASSWORD } from "../testing/referrals";
+import { makeUser, TEST_PASSWORD } from "../../test/support/referrals";
 import { verifyCredentials } from "./credentials";
 import { upsertSsoUser } from "./oidc";
 import { createSession, endSession, endSessionIfIdle, resolveSession } from "./sessions";
@@ -209,7 +209,7 @@ describe("single sign-on users", () => {
   });
 
   it("hold every role the role map gives (an administrator who also reviews), and the session the scopes of all of them", async () => {
-    const { hasScope } = await import("./scopes");
+    const { hasScope } = await import("../access/scopes");
     const email = `sso-two-${Date.now()}@test.example`;
     const subject = `sub-two-${Date.now()}`;
     const both = await upsertSsoUser(db(), { issuer, subject, email, name: "Two Roles", roles: ["reviewer", "admin"] });

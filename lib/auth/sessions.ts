@@ -8,7 +8,8 @@ import { userSessions, users } from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import { isRole, sortRoles, type Actor } from "./scopes";
+import { isRole, sortRoles } from "../access/scopes";
+import { type Actor } from "../access/actors";
 
 export const ABSOLUTE_SESSION_HOURS = 12;
 /** Activity is written at most this often per session, so page views don't all write. */

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { users, type User } from "../../db/schema";
-import { recordAudit, type AnyActor as Actor } from "../audit/record";
+import { recordAudit } from "../audit/record";
+import { type AnyActor as Actor } from "../access/actors";
 import type { Db } from "../db";
 import { hashPassword } from "./passwords";
 

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../db";
-import { makeActors, makeReferral, actorsForFile } from "../testing/referrals";
+import { makeActors, makeReferral, actorsForFile } from "../../test/support/referrals";
 import { openDashboard, turnaroundDashboard } from "./turnaround";
 
 const db = () => getDb();

@@ -14,7 +14,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { recordAudit } from "../audit/record";
-import { assertScope, type Actor } from "../auth/scopes";
+import { assertScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 
 export const DASHBOARD_WEEKS = [4, 12, 26, 52] as const;

@@ -11,7 +11,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { runMigrations } from "../../db/migrate";
-import { createTestDatabase, dropTestDatabase } from "../testing/database";
+import { createTestDatabase, dropTestDatabase } from "../../test/support/database";
 import { DEMO_USERS } from "./seed";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "csi-seed-"));

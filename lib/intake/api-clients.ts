@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import { and, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { apiClients, type ApiClient } from "../../db/schema";
-import { recordAudit, type AnyActor as Actor } from "../audit/record";
+import { recordAudit } from "../audit/record";
+import { type AnyActor as Actor } from "../access/actors";
 import type { Db } from "../db";
 import { decryptSecret, encryptSecret, hashApiSecret, randomToken, safeEqual } from "./secrets";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { fileTypeFromBuffer } from "file-type";
 import { describe, expect, it } from "vitest";
-import { readReferencePayload } from "../reference";
+import { readReferencePayload } from "../demo/reference-payload";
 import { quickSniff } from "./files";
 
 const referencePng = Buffer.from(readReferencePayload().files![0]!.file_value, "base64");

@@ -9,19 +9,19 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
 import { recordAudit } from "../audit/record";
-import { actorId, actorLabel, type ApiClientActor, type SystemActor } from "../auth/actors";
+import { actorId, actorLabel, type ApiClientActor, type SystemActor } from "../access/actors";
 
 /** Who delivers a request: the webhook's API client, or the system (demo data, tests). */
 type Actor = ApiClientActor | SystemActor;
 import { type Db, type Tx, type TxDb } from "../db";
 import { getEnv } from "../env";
 import { ApiError } from "../errors";
-import { dateOf, indexFields, textOf } from "./form-mapping";
+import { dateOf, indexFields, textOf } from "../form/mapping";
 import type { DecodedFile } from "./files";
 import type { TReferralRequest } from "./schema";
-import { DECIDED, transitionIn } from "../referrals/transitions";
-import { diffSubmissions } from "../approval/snapshot";
-import { identityDifferences, identityOf } from "../referrals/identity";
+import { DECIDED, transitionIn } from "../workflow/transitions";
+import { diffSubmissions } from "../form/diff";
+import { identityDifferences, identityOf } from "../form/identity";
 import { canonical } from "../json/canonical";
 
 export type IngestResult = {

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readReferencePayload } from "../reference";
+import { readReferencePayload } from "../demo/reference-payload";
 import { checkJsonShape, unstorableText, type ShapeLimits } from "./limits";
 import { INTAKE_LIMITS } from "./schema";
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { load } from "js-yaml";
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { readReferencePayload, referenceFile } from "../reference";
+import { readReferencePayload, referenceFile } from "../demo/reference-payload";
 import { formatPath, ZAgency, ZClient, ZFormData, ZFormField, ZFormFile, ZReferralRequest } from "./schema";
 
 type SpecSchema = { properties?: Record<string, unknown>; required?: string[]; allOf?: Array<SpecSchema & { $ref?: string }> };

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { clearApiClientCache, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "./api-clients";
 import { LARGE_BODY_BYTES } from "./gate";
 import { INTAKE_LIMITS } from "./schema";
-import { systemActor } from "../audit/record";
+import { systemActor } from "../access/actors";
 import { closeDb, getDb } from "../db";
 import { redirectLogs } from "../log";
-import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../testing/fixtures";
+import { basic, freshPayload, newApiClient, referencePayload, webhookRequest } from "../../test/support/fixtures";
 import { handleReferralWebhook, prunePending } from "./webhook";
 
 type Creds = Awaited<ReturnType<typeof newApiClient>>;

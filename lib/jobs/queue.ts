@@ -12,22 +12,15 @@
  * by pg-boss itself (PUSH_JOB_RETRY_LIMIT), and once that is exhausted the dead-letter queue
  * tells the worker to end the push failed.
  */
+import type pg from "pg";
 import PgBoss from "pg-boss";
+import type { TxDb } from "../db";
 import { getEnv } from "../env";
 import { errorBrief, errorCode } from "../errors";
 import { logger } from "../log";
+import { queueDefinitions, QUEUES, sendDefaults, type JobData, type QueueKey } from "./queues";
 
-export const PUSH_QUEUE = "referral-push";
-/** Jobs of PUSH_QUEUE that failed for good land here; the worker ends their push failed. */
-export const PUSH_DEAD_QUEUE = "referral-push-dead";
-export const REFERENCE_QUEUE = "accloud-reference-refresh";
-/** Reads the agency's side of open referrals from ACCloud (lib/push/sync.ts). */
-export const AGENCY_SYNC_QUEUE = "accloud-agency-sync";
-
-/** pg-boss waits about 1 s, 2 s, 4 s, 8 s between the tries of a crashed job (with jitter). */
-export const pushRetry = () => ({ retryLimit: getEnv().PUSH_JOB_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, deadLetter: PUSH_DEAD_QUEUE }) as const;
-
-export type PushJobData = { pushId: string };
+export { QUEUES, type JobData, type QueueKey } from "./queues";
 
 const log = logger("jobs");
 
@@ -58,17 +51,11 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
   return boss;
 }
 
-async function ensureQueue(boss: PgBoss, name: string, options: PgBoss.Queue) {
-  if (!(await boss.getQueue(name))) await boss.createQueue(name, options).catch(() => boss.updateQueue(name, options));
-  else await boss.updateQueue(name, options);
-}
-
+/** Makes or updates every queue of the registry (./queues.ts). */
 async function ensureQueues(boss: PgBoss, expireInSeconds: number) {
-  // The dead-letter queue first: the push queue refers to it.
-  await ensureQueue(boss, PUSH_DEAD_QUEUE, { name: PUSH_DEAD_QUEUE, policy: "standard", retryLimit: 5, retryDelay: 5 });
-  await ensureQueue(boss, PUSH_QUEUE, { name: PUSH_QUEUE, policy: "standard", ...pushRetry(), expireInSeconds });
-  for (const name of [REFERENCE_QUEUE, AGENCY_SYNC_QUEUE]) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: "singleton", retryLimit: 2 }).catch(() => {});
+  for (const options of queueDefinitions(expireInSeconds)) {
+    if (!(await boss.getQueue(options.name))) await boss.createQueue(options.name, options).catch(() => boss.updateQueue(options.name, options));
+    else await boss.updateQueue(options.name, options);
   }
 }
 
@@ -79,12 +66,7 @@ async function ensureQueues(boss: PgBoss, expireInSeconds: number) {
  */
 export async function installJobQueue(ownerUrl: string): Promise<void> {
   const boss = await createBoss({ databaseUrl: ownerUrl });
-  try {
-    const { ensureNotificationQueues } = await import("../notifications/outbox");
-    await ensureNotificationQueues(boss);
-  } finally {
-    await boss.stop({ graceful: false, wait: true, timeout: 2000 });
-  }
+  await boss.stop({ graceful: false, wait: true, timeout: 2000 });
 }
 
 /** The web process's sender (no maintenance, no schedules: the worker does those). */
@@ -102,19 +84,31 @@ export function getSenderBoss(): Promise<PgBoss> {
   return boss;
 }
 
-type Executor = { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
+/**
+ * pg-boss writes through `db.executeSql(text, values)`; this runs its statement on the
+ * connection of the caller's transaction, so the job commits or rolls back with it. The statement
+ * goes to the driver as pg-boss wrote it: pg-boss refers to one parameter more than once with
+ * different casts (`start_after`), which only works as one parameter, not as drizzle's one per use.
+ */
+function txExecutor(tx: TxDb): { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> } {
+  const client = (tx as unknown as { session?: { client?: Pick<pg.PoolClient, "query"> } }).session?.client;
+  if (!client) throw new Error("enqueue: not a transaction of lib/db (no connection to write the job through)");
+  return { executeSql: async (text, values = []) => ({ rows: (await client.query(text, values)).rows }) };
+}
 
 /**
- * Enqueues a push. With an executor (the caller's transaction) it commits or rolls back with
- * that transaction; without one, it is sent on its own (a worker re-scheduling a job).
+ * Puts a job on a queue of the registry. With `tx` (the transaction of the change that causes
+ * the job) it commits or rolls back with that transaction; with null it is sent on its own (a
+ * worker re-scheduling a job). `boss` defaults to this process's sender.
  */
-export async function enqueuePush(boss: PgBoss, conn: Executor | null, pushId: string, opts: { startAfterSeconds?: number } = {}): Promise<string | null> {
-  return boss.send(PUSH_QUEUE, { pushId } satisfies PushJobData, {
-    ...pushRetry(),
-    singletonKey: pushId,
-    startAfter: opts.startAfterSeconds,
-    ...(conn ? { db: { executeSql: (text: string, values: unknown[]) => conn.query(text, values) as Promise<{ rows: unknown[] }> } } : {}),
-  });
+export async function enqueue<K extends QueueKey>(
+  tx: TxDb | null,
+  key: K,
+  data: JobData[K],
+  opts: PgBoss.SendOptions & { boss?: PgBoss } = {},
+): Promise<string | null> {
+  const { boss = await getSenderBoss(), ...send } = opts;
+  return boss.send(QUEUES[key], data, { ...sendDefaults(key, data), ...send, ...(tx ? { db: txExecutor(tx) } : {}) });
 }
 
 /** Stops the senders created in this process (before the database goes away). */

@@ -11,18 +11,11 @@
  * notes (a supervisor's note may quote the file).
  */
 // No "server-only": the push worker (a plain Node process) queues notifications too.
-import { sql, type SQL } from "drizzle-orm";
-import type PgBoss from "pg-boss";
+import { sql } from "drizzle-orm";
 import type { NotificationEvent } from "../../db/schema";
 import type { TxDb } from "../db";
 import { getEnv } from "../env";
-import { getSenderBoss } from "../jobs/queue";
-
-export const NOTIFY_QUEUE = "notification-send";
-export const NOTIFY_OVERDUE_QUEUE = "notification-overdue-check";
-export const NOTIFY_RETRY = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as const;
-
-export type NotifyJobData = { notificationId: string };
+import { enqueue } from "../jobs/queue";
 
 export type NotificationInput = {
   event: NotificationEvent;
@@ -36,41 +29,6 @@ export type NotificationInput = {
   /** who is told; default: the people who hold or decided the referral, and who sent its latest push */
   userIds?: string[];
 };
-
-const ensured = new WeakMap<PgBoss, Promise<void>>();
-
-/** The notification queues on a boss (created once per process and boss). */
-export function ensureNotificationQueues(boss: PgBoss): Promise<void> {
-  let p = ensured.get(boss);
-  if (!p) {
-    p = (async () => {
-      const make = async (name: string, options: PgBoss.Queue) => {
-        if (!(await boss.getQueue(name))) await boss.createQueue(name, options).catch(() => boss.updateQueue(name, options));
-      };
-      await make(NOTIFY_QUEUE, { name: NOTIFY_QUEUE, policy: "standard", ...NOTIFY_RETRY });
-      await make(NOTIFY_OVERDUE_QUEUE, { name: NOTIFY_OVERDUE_QUEUE, policy: "singleton", retryLimit: 1 });
-    })();
-    p.catch(() => ensured.delete(boss));
-    ensured.set(boss, p);
-  }
-  return p;
-}
-
-/**
- * pg-boss writes through `db.executeSql(text, values)`; this runs it on the caller's drizzle
- * transaction (its `$n` placeholders become drizzle parameters), so the job commits with it.
- */
-export function txExecutor(tx: TxDb): { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> } {
-  return {
-    executeSql: async (text, values = []) => {
-      const parts = text.split(/\$(\d+)/);
-      const chunks: SQL[] = [];
-      parts.forEach((p, i) => chunks.push(i % 2 === 0 ? sql.raw(p) : sql`${sql.param(values[Number(p) - 1])}`));
-      const r = await tx.execute(sql.join(chunks, sql.raw("")));
-      return { rows: r.rows };
-    },
-  };
-}
 
 export const referralLink = (referralId: string) => `${appUrl()}/referrals/${referralId}`;
 export function appUrl(): string {
@@ -138,10 +96,7 @@ export async function queueNotification(tx: TxDb, input: NotificationInput): Pro
     returning id::text`);
   const ids = inserted.rows.map((x) => x.id);
   if (ids.length) {
-    const boss = await getSenderBoss();
-    await ensureNotificationQueues(boss);
-    const db = txExecutor(tx);
-    for (const id of ids) await boss.send(NOTIFY_QUEUE, { notificationId: id } satisfies NotifyJobData, { ...NOTIFY_RETRY, singletonKey: id, db });
+    for (const id of ids) await enqueue(tx, "notify", { notificationId: id });
   }
   return ids;
 }

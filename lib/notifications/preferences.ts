@@ -2,7 +2,8 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { notificationPreferences, notifications, type NotificationEvent } from "../../db/schema";
 import { recordAudit } from "../audit/record";
-import { assertScope, type Actor } from "../auth/scopes";
+import { assertScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import { NOTIFICATION_EVENT_KEYS } from "./events";
 

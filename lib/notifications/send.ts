@@ -1,5 +1,5 @@
 /**
- * Sending one queued notification (the job of NOTIFY_QUEUE). The row is locked while it is
+ * Sending one queued notification (a job of the `notify` queue, lib/jobs/queues.ts). The row is locked while it is
  * sent (FOR UPDATE SKIP LOCKED), so two jobs for one row never both send: the second finds it
  * locked or no longer queued and stops. SMTP_URL set: nodemailer over SMTP, with a Message-ID
  * fixed per notification (a resend after a crash between the server's acceptance and our

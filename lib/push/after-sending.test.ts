@@ -8,16 +8,16 @@ import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes, referralRequests } from "../../db/schema";
-import { cancelReferral, changeApproval, sendDocuments } from "../approval/lifecycle";
+import { cancelReferral, changeApproval, sendDocuments } from "../approval/after-sending";
 import { planAuthorizations } from "../approval/plan";
-import { approveReferral } from "../approval/service";
+import { approveReferral } from "../approval/approve";
 import type { TApprovalInput } from "../approval/schema";
 import { ZApproval } from "../approval/schema";
 import { getDb } from "../db";
-import { CANCEL_REASONS } from "../validations/lifecycle-constants";
-import { clientExternalId } from "./run";
-import { refreshFromAccloud, syncOpenReferrals, syncReferral } from "./sync";
-import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";
+import { CANCEL_REASONS } from "../validations/after-sending-constants";
+import { clientExternalId } from "../form/identity";
+import { refreshFromAccloud, syncOpenReferrals, syncReferral } from "../worker/agency-sync";
+import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";
 
 const env = pushWorkerForFile();
 const db = () => getDb();
@@ -207,7 +207,7 @@ describe("updates", () => {
     const ref = await sent();
     const { ingestReferralRequest } = await import("../intake/ingest");
     const { decodeFiles } = await import("../intake/files");
-    const { systemActor } = await import("../audit/record");
+    const { systemActor } = await import("../access/actors");
     const amended = structuredClone(ref.payload);
     amended.client = { ...amended.client, phone_main: "555-777-0000" };
     await ingestReferralRequest(db(), { payload: amended, files: await decodeFiles(amended.files ?? [], 50_000_000), actor: systemActor("test") });
@@ -256,7 +256,7 @@ describe("updates", () => {
       sql`select actor_id, details from audit_events where action = 'referral.sync_requested' and entity_id = ${ref.id}`,
     );
     expect(asked.rows).toEqual([{ actor_id: env.actor.id, details: { revisions: 2, change: null } }]);
-    const { retryPush } = await import("../approval/service");
+    const { retryPush } = await import("../approval/approve");
     expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);
@@ -294,7 +294,7 @@ describe("cancels", () => {
     expect(failed.lastError).toContain("not the latest");
     expect((await rowOf(ref.id)).status).toBe("push_failed");
     await syncReferral(db(), env.sbx.client, ref.id);
-    const { retryPush } = await import("../approval/service");
+    const { retryPush } = await import("../approval/approve");
     expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);

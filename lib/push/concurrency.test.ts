@@ -2,9 +2,9 @@ import type { ChildProcess } from "node:child_process";
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditEvents, pushes } from "../../db/schema";
-import { approveReferral } from "../approval/service";
+import { approveReferral } from "../approval/approve";
 import { getDb } from "../db";
-import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker } from "../testing/push";
+import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker } from "../../test/support/push";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 const workers: ChildProcess[] = [];

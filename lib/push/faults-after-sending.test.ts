@@ -12,13 +12,13 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { referralRequests } from "../../db/schema";
-import { cancelReferral, changeApproval } from "../approval/lifecycle";
-import { approveReferral } from "../approval/service";
-import { systemActor } from "../audit/record";
+import { cancelReferral, changeApproval } from "../approval/after-sending";
+import { approveReferral } from "../approval/approve";
+import { systemActor } from "../access/actors";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
-import { clientExternalId } from "./run";
+import { clientExternalId } from "../form/identity";
 import {
   approvalFor,
   dayFromToday,
@@ -29,7 +29,7 @@ import {
   waitForPush,
   waitForStepRunning,
   stepEndpoints,
-} from "../testing/push";
+} from "../../test/support/push";
 
 const { env, killAndRestartWorker } = pushChildWorkerForFile();
 const db = () => getDb();

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { getDb } from "../db";
-import { approveReferral } from "../approval/service";
-import { clientExternalId } from "./run";
+import { approveReferral } from "../approval/approve";
+import { clientExternalId } from "../form/identity";
 import {
   approvalFor,
   expectRetryAfterHonoured,
@@ -18,7 +18,7 @@ import {
   pushChildWorkerForFile,
   waitForPush,
   waitForStepRunning,
-} from "../testing/push";
+} from "../../test/support/push";
 
 const { env, killAndRestartWorker } = pushChildWorkerForFile();
 

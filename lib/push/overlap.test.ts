@@ -9,14 +9,14 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushes, referralRequests } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
-import { changeApproval } from "../approval/lifecycle";
+import { changeApproval } from "../approval/after-sending";
 import type { TApprovalInput } from "../approval/schema";
-import { approveReferral } from "../approval/service";
+import { approveReferral } from "../approval/approve";
 import { closeDb, getDb } from "../db";
 import { stopSenderBosses } from "../jobs/queue";
-import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, type PushEnvironment } from "../testing/push";
+import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, type PushEnvironment } from "../../test/support/push";
 import { runPush } from "./run";
-import { syncReferral } from "./sync";
+import { syncReferral } from "../worker/agency-sync";
 
 const db = () => getDb();
 let env: PushEnvironment;

@@ -1,10 +1,10 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accloudLinks, approvalRevisions, pushes, referralRequests } from "../../db/schema";
-import { approveReferral, retryPush } from "../approval/service";
+import { approveReferral, retryPush } from "../approval/approve";
 import { getDb } from "../db";
-import { clientExternalId } from "./run";
-import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";
+import { clientExternalId } from "../form/identity";
+import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";
 
 const env = pushWorkerForFile();
 

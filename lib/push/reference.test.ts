@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getReferenceData } from "../accloud/reference-data";
 import { CSI_GROUP_ID } from "../accloud/sandbox/seed";
 import { closeDb, getDb } from "../db";
-import { setupPushEnvironment } from "../testing/push";
+import { setupPushEnvironment } from "../../test/support/push";
 import { pushReference } from "./steps";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;

@@ -3,7 +3,7 @@
  * cancel, documents). Each step's progress is saved as it goes; every status change of the
  * referral goes through the transition path with its audit record.
  */
-import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import {
   approvalRevisions,
   pushes,
@@ -11,53 +11,39 @@ import {
   referralSubmissions,
   type AccloudLink,
   type PushKind,
-  type PushStepName,
   type PushStepState,
   type ReferralStatus,
 } from "../../db/schema";
+import { PUSH_KIND_STATUS, STEPS_OF_KIND, type PushStepName } from "../approval/push-steps";
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError, type AccloudError } from "../accloud/errors";
-import { ZApproval } from "../approval/schema";
-import { recordAudit, systemActor } from "../audit/record";
-import { type Db, type TxDb } from "../db";
+import { recordAudit } from "../audit/record";
+import { systemActor } from "../access/actors";
+import type { Db } from "../db";
 import { errorBrief } from "../errors";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
-import { STATUS_LABELS } from "../referrals/format";
-import { refuse, transition } from "../referrals/transitions";
+import { STATUS_LABELS } from "../format";
+import { refuse, transition } from "../workflow/transitions";
 import {
   interruption,
   linkKey,
   pushReference,
   PushInterruptedError,
   PushStoppedError,
-  STEPS_BY_KIND,
+  stepOf,
   takePending,
   withLinksSaved,
   type Ctx,
   type PushReference,
   type PushWatch,
-  type SentState,
 } from "./steps";
+import { sentState } from "../approval/sent-state";
 
-export { clientExternalId, PushStoppedError } from "./steps";
+export { PushStoppedError } from "./steps";
 
 const log = logger("push");
 const actor = systemActor("push worker");
-
-/**
- * The referral's status around a push of each kind: while it waits, while it runs, once sent.
- * null: the status does not change (documents added to a sent referral leave it sent or processed).
- */
-export const PUSH_KIND_STATUS: Record<
-  PushKind,
-  { waiting: readonly ReferralStatus[]; running: ReferralStatus | null; sent: ReferralStatus | null; failed: ReferralStatus | null }
-> = {
-  approve: { waiting: ["approved", "pushing"], running: "pushing", sent: "sent", failed: "push_failed" },
-  update: { waiting: ["approved", "pushing"], running: "pushing", sent: "sent", failed: "push_failed" },
-  cancel: { waiting: ["cancelling"], running: "cancelling", sent: "cancelled", failed: "push_failed" },
-  documents: { waiting: ["sent", "processed"], running: null, sent: null, failed: null },
-};
 
 const runningPatch = (step: PushStepName) =>
   sql`coalesce(steps -> ${step}, '{}'::jsonb) || jsonb_build_object('status', 'running', 'attempts', coalesce((steps -> ${step} ->> 'attempts')::int, 0) + 1, 'startedAt', now(), 'error', null)`;
@@ -80,39 +66,6 @@ async function endStep(db: Db, ctx: Ctx, step: PushStepName, patch: Partial<Push
     from referral_requests r where pushes.id = ${ctx.pushId} and r.id = pushes.referral_request_id
     returning r.status as referral_status, pushes.status as push_status`);
   return r.rows[0];
-}
-
-/** What ACCloud holds: the approval, submission and authorization ids of the last approve or update that was sent. */
-export async function sentState(db: TxDb, referralId: string, exceptPushId?: string): Promise<(SentState & { revisionId: string; revision: number }) | null> {
-  const [last] = await db
-    .select({
-      steps: pushes.steps,
-      data: approvalRevisions.data,
-      revisionId: approvalRevisions.id,
-      revision: approvalRevisions.revision,
-      payload: referralSubmissions.payload,
-    })
-    .from(pushes)
-    .innerJoin(approvalRevisions, eq(approvalRevisions.id, pushes.approvalRevisionId))
-    .innerJoin(referralSubmissions, eq(referralSubmissions.id, approvalRevisions.submissionId))
-    .where(
-      and(
-        eq(pushes.referralRequestId, referralId),
-        eq(pushes.status, "sent"),
-        inArray(pushes.kind, ["approve", "update"]),
-        exceptPushId ? ne(pushes.id, exceptPushId) : undefined,
-      ),
-    )
-    .orderBy(desc(pushes.finishedAt))
-    .limit(1);
-  if (!last) return null;
-  return {
-    approval: ZApproval.parse(last.data),
-    payload: last.payload,
-    authorizationIds: (last.steps.authorizations?.accloudIds ?? []).map(Number),
-    revisionId: last.revisionId,
-    revision: last.revision,
-  };
 }
 
 export type RunOutcome =
@@ -194,7 +147,7 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   };
   ctx.client = withLinksSaved(client, ctx);
   const statuses = PUSH_KIND_STATUS[push.kind];
-  const remaining = STEPS_BY_KIND[push.kind].filter(([name]) => push.steps[name]?.status !== "done");
+  const remaining = STEPS_OF_KIND[push.kind].filter((name) => push.steps[name]?.status !== "done").map((name) => [name, stepOf(push.kind, name)] as const);
   // The first remaining step starts with the push's own start: one statement.
   const first = remaining[0]?.[0];
 

@@ -7,9 +7,9 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approveReferral } from "../approval/service";
+import { approveReferral } from "../approval/approve";
 import { getDb } from "../db";
-import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../testing/push";
+import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";
 
 const db = () => getDb();
 

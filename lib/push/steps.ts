@@ -18,11 +18,10 @@ import {
   referralFiles,
   type PushInput,
   type PushKind,
-  type PushStepName,
-  type PushStepState,
   type ReferralStatus,
   type referralRequests,
 } from "../../db/schema";
+import { type PushStepName } from "../approval/push-steps";
 import type { AccloudClient } from "../accloud/client";
 import { isAccloudError } from "../accloud/errors";
 import type { TAuthorization, TAuthorizationCreate, TReferralDetail, TReferralListItem } from "../accloud/schemas";
@@ -34,8 +33,9 @@ import type { Db } from "../db";
 import { getEnv } from "../env";
 import type { TReferralRequest } from "../intake/schema";
 import { canonical } from "../json/canonical";
-import { differentPersonReason, identityDifferences, identityOf } from "../referrals/identity";
-import { personOfSubmission } from "../referrals/identity-check";
+import { clientExternalId, differentPersonReason, identityDifferences, identityOf } from "../form/identity";
+import type { SentState } from "../approval/sent-state";
+import { personOfSubmission } from "../workflow/different-person";
 import { localMidnightIso } from "./time";
 
 export class PushStoppedError extends Error {
@@ -68,7 +68,6 @@ export function interruption(ctx: Pick<Ctx, "runsUnder">, found: PushWatch | und
 }
 
 /** What ACCloud holds now: the approval the last successful approve or update sent. */
-export type SentState = { approval: TApproval; payload: TReferralRequest; authorizationIds: number[] };
 
 export type Ctx = {
   db: Db;
@@ -124,7 +123,6 @@ export const linkKey = (kind: string, localKey: string) => `${kind}:${localKey}`
 type LinkKind = "client" | "service" | "authorization" | "referral" | "attachment";
 
 /** The agency's client id, namespaced by agency: two agencies' client 1094 never collide. */
-export const clientExternalId = (agencyOrgId: string, agencyClientId: number) => `${agencyOrgId.toLowerCase()}:${agencyClientId}`;
 
 export type PendingLink = { kind: LinkKind; localKey: string; accloudId: string; meta: Record<string, unknown>; referralFileId: string | null };
 
@@ -655,28 +653,23 @@ async function stepCancel(ctx: Ctx): Promise<StepResult> {
   return [target.id];
 }
 
-export const STEPS_BY_KIND: Record<PushKind, Array<[PushStepName, Step]>> = {
-  approve: [
-    ["client", stepClient],
-    ["service", stepService],
-    ["authorizations", stepAuthorizations],
-    ["referral", createReferral],
-    ["attachments", stepAttachments],
-  ],
-  update: [
-    ["client", stepClient],
-    ["service", stepService],
-    ["authorizations", stepAuthorizations],
-    ["referral", updateReferral],
-    ["attachments", stepAttachments],
-    ["cleanup", stepCleanup],
-  ],
-  cancel: [["cancel", stepCancel]],
-  documents: [["attachments", stepAttachments]],
+/** Each kind's steps (their order is the vocabulary's, lib/approval/push-steps.ts). */
+const STEPS: Record<PushKind, Partial<Record<PushStepName, Step>>> = {
+  approve: { client: stepClient, service: stepService, authorizations: stepAuthorizations, referral: createReferral, attachments: stepAttachments },
+  update: {
+    client: stepClient,
+    service: stepService,
+    authorizations: stepAuthorizations,
+    referral: updateReferral,
+    attachments: stepAttachments,
+    cleanup: stepCleanup,
+  },
+  cancel: { cancel: stepCancel },
+  documents: { attachments: stepAttachments },
 };
 
-export const stepNamesOf = (kind: PushKind): PushStepName[] => STEPS_BY_KIND[kind].map(([name]) => name);
-
-/** A new push's step record: every step of its kind, waiting. */
-export const stepsFor = (kind: PushKind): Record<string, PushStepState> =>
-  Object.fromEntries(stepNamesOf(kind).map((s) => [s, { status: "waiting", attempts: 0 }]));
+export function stepOf(kind: PushKind, name: PushStepName): Step {
+  const step = STEPS[kind][name];
+  if (!step) throw new Error(`a ${kind} push has no step ${name}`);
+  return step;
+}

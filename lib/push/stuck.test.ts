@@ -8,12 +8,14 @@ import { eq, sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pushes, referralRequests } from "../../db/schema";
-import { approveReferral, retryPush } from "../approval/service";
+import { approveReferral, retryPush } from "../approval/approve";
 import { getDb } from "../db";
 import { getEnv, resetEnvCache } from "../env";
-import { PUSH_QUEUE } from "../jobs/queue";
-import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "../testing/push";
-import { startWorker, sweepStuckPushes, type Worker } from "../jobs/worker";
+import { QUEUES } from "../jobs/queue";
+
+const PUSH_QUEUE = QUEUES.push;
+import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "../../test/support/push";
+import { startWorker, sweepStuckPushes, type Worker } from "../worker/worker";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 let worker: Worker | null = null;

@@ -7,13 +7,15 @@ import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { accloudLinks, auditEvents, decisionReasons, referralFiles, referralRequests, referralSubmissions, users, type ReferralStatus } from "../../db/schema";
 import { recordAudit } from "../audit/record";
-import { assertScope, hasScope, type Actor } from "../auth/scopes";
+import { assertScope, hasScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import { indexFields, textOf } from "../intake/form-mapping";
-import { isAssignmentActive } from "./claims-sql";
-import { fieldsOf, formSchemaIdOf } from "./fields";
-import { differentPersonReason, identityDifferences, identityOf, type ClientIdentity, type IdentityDifference } from "./identity";
+import { indexFields, textOf } from "../form/mapping";
+import { isAssignmentActive } from "../workflow/claims-sql";
+import type { ReferralSnapshot } from "../workflow/transitions";
+import { fieldsOf, formSchemaIdOf } from "../form/fields";
+import { differentPersonReason, identityDifferences, identityOf, type ClientIdentity, type IdentityDifference } from "../form/identity";
 
 /** Reads, listed apart from the status timeline (for audit:read holders). */
 const VIEW_ACTIONS = ["referral.viewed", "referral.file_viewed", "referral.file_downloaded"];
@@ -21,19 +23,6 @@ const VIEW_ACTIONS = ["referral.viewed", "referral.file_viewed", "referral.file_
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 export type TimelineEntry = { id: number; at: string; action: string; actorLabel: string; details: Record<string, unknown> };
-
-export type ReferralSnapshot = {
-  status: ReferralStatus;
-  version: number;
-  assigneeName: string | null;
-  pendingInfoNote: string | null;
-  decisionReasonCode: string | null;
-  decisionComment: string | null;
-  submissionCount: number;
-  /** an amendment arrived after the decision and waits for a reviewer */
-  amendedAfterDecision: boolean;
-  updatedAt: string;
-};
 
 export type ReferralDetail = {
   id: string;

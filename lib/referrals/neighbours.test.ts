@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor, Role } from "../auth/scopes";
+import type { Role } from "../access/scopes";
+import type { Actor } from "../access/actors";
 import { closeDb, getDb } from "../db";
-import { makeActors, makeReferral } from "../testing/referrals";
+import { makeActors, makeReferral } from "../../test/support/referrals";
 import { getNeighbours, neighboursSql } from "./queue";
 
 let actors: Record<Role, Actor>;

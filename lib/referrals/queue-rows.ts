@@ -2,8 +2,9 @@
  * Queue rows as display strings, computed on the server: the client table renders them as
  * they are (no time zone or ICU differences between server and browser, and a compact payload).
  */
-import { hasScope, type Actor } from "../auth/scopes";
-import { STATUS_LABELS, formatCalendarDate, formatDuration, formatShortDateTime } from "./format";
+import { hasScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
+import { STATUS_LABELS, formatCalendarDate, formatDuration, formatShortDateTime } from "../format";
 import type { QueueRow } from "./queue";
 import { slaState, slaView, type SlaView } from "./sla";
 

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { parseQueueParams } from "../validations/queue";
 import { countNewSince, getTabCounts, listQueue, openQueue } from "./queue";
-import { makeActors, makeReferral, actorsForFile } from "../testing/referrals";
-import { claimReferral, requestPendingInfo } from "./workflow";
+import { makeActors, makeReferral, actorsForFile } from "../../test/support/referrals";
+import { claimReferral, requestPendingInfo } from "../workflow/decisions";
 
 const db = () => getDb();
 const actors = actorsForFile();

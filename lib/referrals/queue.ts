@@ -6,12 +6,13 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { ReferralStatus } from "../../db/schema";
 import { recordAudit } from "../audit/record";
-import { assertScope, hasScope, type Actor } from "../auth/scopes";
+import { assertScope, hasScope } from "../access/scopes";
+import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import { getEnv } from "../env";
 import { AMENDED_TAB, encodeCursor, filterValues, MIN_NAME_SEARCH, QUEUE_PAGE_SIZE, QUEUE_TABS, type QueueTab, type TQueueParams } from "../validations/queue";
-import { activeAssignmentSql } from "./claims-sql";
-import { DISPLAY_TIME_ZONE } from "./format";
+import { activeAssignmentSql } from "../workflow/claims-sql";
+import { DISPLAY_TIME_ZONE } from "../format";
 
 export type QueueRow = {
   id: string;

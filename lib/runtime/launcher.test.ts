@@ -15,7 +15,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startEmbeddedPostgres } from "../../db/embedded";
 import { verifyPassword } from "../auth/passwords";
-import { createTestDatabase, dropTestDatabase } from "../testing/database";
+import { createTestDatabase, dropTestDatabase } from "../../test/support/database";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countEvents } from "../audit/query";
+import { countEvents } from "../audit-trail/query";
 import { closeDb, databaseRecentlyUnavailable, getDb } from "../db";
 import { answerUnavailableWhenDatabaseDown } from "./unavailable";
 

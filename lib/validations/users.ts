@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../auth/scopes";
+import { ROLES } from "../access/scopes";
 import { storableText } from "./text";
 
 export const ZRole = z.enum(ROLES, "Choose a role");

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import { addReason, setReasonActive } from "@/lib/admin/settings";
 import { addUser, setUserDisabled, setUserRole, unlockUser } from "@/lib/admin/users";
 import { createApiClient, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "@/lib/intake/api-clients";
-import { setSecondReviewPercent } from "@/lib/review/settings";
+import { setSecondReviewPercent } from "@/lib/second-review/settings";
 import { ZApiClientRef, ZCreateApiClient, ZRotateApiClient, ZSecondReviewPercent } from "@/lib/validations/supervisors";
 import { ZAddReason, ZCreateUser, ZSetDisabled, ZSetReasonActive, ZSetRole, ZUserRef, type TCreateUser } from "@/lib/validations/users";
 

@@ -3,11 +3,11 @@ import Link from "next/link";
 import { AuditEvents, WhoSawPanel } from "@/components/audit/audit-events";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { btnSecondary } from "@/components/ui/styles";
-import { auditFilterOptions, openAuditTrail, type AuditTotal } from "@/lib/audit/query";
+import { auditFilterOptions, openAuditTrail, type AuditTotal } from "@/lib/audit-trail/query";
 import { requirePageActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
-import { STATUS_LABELS } from "@/lib/referrals/format";
-import { AUDIT_FILTER_KEYS, auditQuery, parseAuditParams } from "@/lib/validations/audit";
+import { STATUS_LABELS } from "@/lib/format";
+import { AUDIT_FILTER_KEYS, auditQuery, parseAuditParams } from "@/lib/audit-trail/filters";
 
 export const metadata: Metadata = { title: "Audit trail" };
 

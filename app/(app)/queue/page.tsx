@@ -9,7 +9,7 @@ import { QueueTable } from "@/components/queue/queue-table";
 import { toRowView } from "@/lib/referrals/queue-rows";
 import { SearchBox } from "@/components/queue/search-box";
 import { requirePageActor } from "@/lib/auth/guards";
-import { hasScope } from "@/lib/auth/scopes";
+import { hasScope } from "@/lib/access/scopes";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { openQueue } from "@/lib/referrals/queue";

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/auth/action";
 import { getDb } from "@/lib/db";
-import { acknowledgeDisagreement, recordSecondReview } from "@/lib/review/service";
+import { acknowledgeDisagreement, recordSecondReview } from "@/lib/second-review/reviews";
 import { ZReviewRef, ZSecondReview, type TSecondReview } from "@/lib/validations/supervisors";
 
 export async function recordSecondReviewAction(input: TSecondReview & { referralId?: string }) {

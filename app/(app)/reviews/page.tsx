@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AcknowledgeButton } from "@/components/review/second-review-form";
 import { requirePageActor } from "@/lib/auth/guards";
-import { hasScope } from "@/lib/auth/scopes";
+import { hasScope } from "@/lib/access/scopes";
 import { getDb } from "@/lib/db";
-import { formatDateTime } from "@/lib/referrals/format";
-import { disagreements, pendingReviews, type SecondReviewView } from "@/lib/review/service";
-import { getSecondReviewPercent } from "@/lib/review/settings";
+import { formatDateTime } from "@/lib/format";
+import { disagreements, pendingReviews, type SecondReviewView } from "@/lib/second-review/reviews";
+import { getSecondReviewPercent } from "@/lib/second-review/settings";
 import { ScrollTable, TableHead } from "@/components/ui/table";
 import { Panel } from "@/components/ui/panel";
 

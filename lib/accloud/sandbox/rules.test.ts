@@ -18,7 +18,7 @@ import {
   startTestSandbox,
   type RawResponse,
   testSandboxForFile,
-} from "../../testing/sandbox";
+} from "../../../test/support/sandbox";
 
 const t = testSandboxForFile();
 

@@ -14,7 +14,7 @@ import {
   TEST_API_KEY,
   TEST_API_SECRET,
   type TestSandbox,
-} from "../../testing/sandbox";
+} from "../../../test/support/sandbox";
 
 const open: TestSandbox[] = [];
 async function start(opts: Parameters<typeof startTestSandbox>[0] = {}) {

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { NOTIFICATION_EVENTS } from "@/lib/notifications/events";
 import { listOutbox } from "@/lib/notifications/preferences";
-import { formatDateTimeSeconds } from "@/lib/referrals/format";
+import { formatDateTimeSeconds } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Outbox" };
 

@@ -3,10 +3,10 @@
 import { revalidatePath } from "next/cache";
 import type { ZodType } from "zod";
 import { runAction } from "@/lib/auth/action";
-import type { Actor } from "@/lib/auth/actors";
+import type { Actor } from "@/lib/access/actors";
 import type { ActionResult } from "@/lib/validations/action-result";
 import { getDb } from "@/lib/db";
-import { dismissAmendment, rejectReferral, reopenReferral, requestPendingInfo } from "@/lib/referrals/workflow";
+import { dismissAmendment, rejectReferral, reopenReferral, requestPendingInfo } from "@/lib/workflow/decisions";
 import { confirmSamePerson, continueAsNewClient } from "@/lib/approval/different-person";
 import * as decisions from "@/lib/validations/decisions";
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runAction } from "@/lib/auth/action";
-import { approveReferral, retryPush, saveApprovalDraft } from "@/lib/approval/service";
+import { approveReferral, retryPush, saveApprovalDraft } from "@/lib/approval/approve";
 import { getDb } from "@/lib/db";
 
 /** The approval itself is validated by the service (its field paths are the editor's). */

@@ -19,11 +19,11 @@ import { Timeline } from "@/components/referral/timeline";
 import { WorkPanel } from "@/components/referral/work-panel";
 import { SecondReviewPanel } from "@/components/review/second-review-panel";
 import { requirePageActor } from "@/lib/auth/guards";
-import { hasScope } from "@/lib/auth/scopes";
+import { hasScope } from "@/lib/access/scopes";
 import { getDb } from "@/lib/db";
 import { getReferralDetail, listActiveReasons } from "@/lib/referrals/detail";
-import { diffFields } from "@/lib/referrals/fields";
-import { reviewsOfReferral } from "@/lib/review/service";
+import { diffFields } from "@/lib/form/diff";
+import { reviewsOfReferral } from "@/lib/second-review/reviews";
 
 // No client name in the title: titles end up in browser history and tab lists.
 export const metadata: Metadata = { title: "Referral request" };

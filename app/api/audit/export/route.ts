@@ -1,8 +1,8 @@
-import { exportAuditTrail, toWebStream } from "@/lib/audit/export";
+import { exportAuditTrail, toWebStream } from "@/lib/audit-trail/export";
 import { routeActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
-import { parseAuditParams } from "@/lib/validations/audit";
+import { parseAuditParams } from "@/lib/audit-trail/filters";
 
 export const dynamic = "force-dynamic";
 

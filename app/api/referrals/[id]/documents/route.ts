@@ -1,12 +1,12 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { sendDocuments } from "@/lib/approval/lifecycle";
+import { sendDocuments } from "@/lib/approval/after-sending";
 import { routeActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
 import { ApiError, errorBrief } from "@/lib/errors";
 import { MULTIPART_ENVELOPE_BYTES, crossSiteRefusal, readBoundedFormData } from "@/lib/http/request-guard";
 import { logger } from "@/lib/log";
-import { DOCUMENT_MAX_BYTES } from "@/lib/validations/lifecycle-constants";
+import { DOCUMENT_MAX_BYTES } from "@/lib/validations/after-sending-constants";
 import { unstorableTextIssue } from "@/lib/validations/text";
 
 export const dynamic = "force-dynamic";

@@ -1,0 +1,135 @@
+/**
+ * What an approval pins and what a retry may change: the push sends the approved submission,
+ * never a later amendment; a retry keeps the requesting agency; what a finished step already
+ * sent cannot change in a retry (push.test.ts shows a correction reaching ACCloud).
+ */
+import { and, asc, eq, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { approvalRevisions, pushes, referralRequests } from "../../db/schema";
+import { MIAMI_VALLEY_SUPPLIER_ID } from "../accloud/sandbox/seed";
+import { approveReferral, retryPush } from "../approval/approve";
+import { systemActor } from "../access/actors";
+import { getDb } from "../db";
+import { decodeFiles } from "../intake/files";
+import { ingestReferralRequest } from "../intake/ingest";
+import { clientExternalId } from "../form/identity";
+import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../../test/support/push";
+import { startWorker, type Worker } from "../worker/worker";
+
+let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
+let worker: Worker | null = null;
+const db = () => getDb();
+
+beforeAll(async () => {
+  env = await setupPushEnvironment();
+});
+afterEach(async () => {
+  await worker?.stop();
+  worker = null;
+});
+afterAll(async () => {
+  await env?.sbx.close();
+});
+
+const runWorker = async () => {
+  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
+};
+const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
+const revisionsOf = (id: string) =>
+  db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, id)).orderBy(asc(approvalRevisions.revision));
+
+/** A push that stops at `path` with a 400 ACCloud refusal, as a real tenant rule would. */
+async function failAt(path: string, message: string) {
+  await env.sbx.control.addFault({ method: "POST", path, times: 1, kind: "status", status: 400, body: { code: "400", message } });
+}
+
+describe("what an approval pins", () => {
+  it("sends the approved submission's data and files, not an amendment that arrived before the push ran", async () => {
+    const ref = await newReferral();
+    const approved = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+    expect(approved.status).toBe("success");
+
+    // The agency amends before any worker took the push: new phone, another file.
+    const amended = structuredClone(ref.payload);
+    amended.client = { ...amended.client, phone_main: "555-999-0000" };
+    amended.files = (amended.files ?? []).map((f) => ({ ...f, file_name: "amended_order.png" }));
+    const files = await decodeFiles(amended.files, 50 * 1024 * 1024);
+    const r = await ingestReferralRequest(db(), { payload: amended, files, actor: systemActor("test") });
+    expect(r).toMatchObject({ outcome: "amended", submission: 2 });
+
+    await runWorker();
+    const push = await waitForPush(ref.id);
+    expect(push.status, push.lastError ?? "").toBe("sent");
+    const state = await env.sbx.control.state();
+    const client = state.clients.find((c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id))!;
+    expect((client.demographics as Record<string, unknown>).phone_main).toBe(ref.payload.client.phone_main);
+    const referral = state.referrals.find((x) => x.service_id === state.services.find((s) => s.external_id === ref.requestId)!.id)!;
+    expect(state.attachments.filter((a) => a.revision_group_id === referral.revision_group_id).map((a) => a.filename)).toEqual(["physician_order_form.png"]);
+
+    const row = await rowOf(ref.id);
+    expect(row.status).toBe("sent");
+    expect(row.amendedAfterDecisionAt).not.toBeNull();
+    const [rev] = await revisionsOf(ref.id);
+    const [first] = await db()
+      .execute<{ id: string }>(sql`select id from referral_submissions where referral_request_id = ${ref.id} and seq = 1`)
+      .then((x) => x.rows);
+    expect(rev!.submissionId).toBe(first!.id);
+    expect(await db().select().from(pushes).where(eq(pushes.referralRequestId, ref.id))).toHaveLength(1);
+  });
+});
+
+describe("retries", () => {
+  it("a retry sends to the requesting agency only, with or without a correction; nothing changes when refused", async () => {
+    await runWorker();
+    const ref = await newReferral();
+    await failAt("/ext/api/v2/scheduler/authorizations", "Payor 9 is not set up for this service code.");
+    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("failed");
+    await worker!.stop();
+    worker = null;
+    const version = (await rowOf(ref.id)).version;
+    // Miami Valley is in CSI's trusted network, but it did not ask for this referral.
+    const elsewhere = await retryPush(db(), env.actor, {
+      referralId: ref.id,
+      version,
+      approval: approvalFor(ref, { supplyPersonaId: MIAMI_VALLEY_SUPPLIER_ID }),
+    });
+    expect(elsewhere).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.stringContaining("requesting agency")] } });
+    expect(await rowOf(ref.id)).toMatchObject({ status: "push_failed", version });
+    expect(await revisionsOf(ref.id)).toHaveLength(1);
+
+    // The approved revision itself is checked too (an approval stored before this rule existed).
+    await db().execute(
+      sql`update approval_revisions set data = jsonb_set(data, '{supplyPersonaId}', ${JSON.stringify(MIAMI_VALLEY_SUPPLIER_ID)}::jsonb) where referral_request_id = ${ref.id}`,
+    );
+    const plain = await retryPush(db(), env.actor, { referralId: ref.id, version });
+    expect(plain).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.any(String)] } });
+    const [p] = await db()
+      .select()
+      .from(pushes)
+      .where(and(eq(pushes.referralRequestId, ref.id)));
+    expect(p!.status).toBe("failed");
+  });
+
+  it("a correction may not change what a finished step already sent", async () => {
+    await runWorker();
+    const ref = await newReferral();
+    await failAt("/api/v1/alayamarket/outbox/referrals/from_service/{service_id}", "The agency cannot take referrals right now.");
+    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    const failed = await waitForPush(ref.id);
+    expect(failed.steps).toMatchObject({ service: { status: "done" }, authorizations: { status: "done" }, referral: { status: "failed" } });
+    const version = (await rowOf(ref.id)).version;
+    const later = approvalFor(ref);
+    later.endDate = later.startDate; // a different end date: the service and authorization already carry the old one
+    const refused = await retryPush(db(), env.actor, { referralId: ref.id, version, approval: later });
+    expect(refused).toMatchObject({ status: "invalid_data", fieldErrors: { endDate: [expect.stringContaining("Already in ACCloud")] } });
+    expect(await revisionsOf(ref.id)).toHaveLength(1);
+    // A change only the failed step sends is fine.
+    const comment = await retryPush(db(), env.actor, { referralId: ref.id, version, approval: { ...approvalFor(ref), comment: "Please start on Monday" } });
+    expect(comment.status).toBe("success");
+    expect((await waitForPush(ref.id)).status).toBe("sent");
+    const state = await env.sbx.control.state();
+    const service = state.services.find((s) => s.external_id === ref.requestId)!;
+    expect(state.referrals.filter((r) => r.service_id === service.id).map((r) => r.comment)).toEqual(["Please start on Monday"]);
+  });
+});
