@@ -23,7 +23,7 @@ const CLUSTER = ["lib/runtime/cluster.test.ts"];
 const NOT_ON_SERVER = [
   "lib/push/faults.test.ts",
   "lib/push/faults-after-sending.test.ts",
-  "lib/auth/scopes.test.ts",
+  "lib/access/scopes.test.ts",
   "lib/intake/files.test.ts",
   "lib/intake/limits.test.ts",
   "lib/intake/signature.test.ts",

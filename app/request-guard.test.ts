@@ -13,7 +13,7 @@ import { resetEnvCache } from "@/lib/env";
 import { MULTIPART_ENVELOPE_BYTES, SMALL_BODY_LIMIT } from "@/lib/http/request-guard";
 import { basic, newApiClient } from "@/test/support/fixtures";
 import { makeActors, makeReferral } from "@/test/support/referrals";
-import { DOCUMENT_MAX_BYTES } from "@/lib/validations/after-sending-constants";
+import { DOCUMENT_MAX_BYTES } from "@/lib/approval/after-sending-constants";
 import { sql } from "drizzle-orm";
 
 let current: Actor | null = null;

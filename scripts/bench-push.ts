@@ -1,4 +1,4 @@
-// Run with --conditions=react-server (npm run bench:push): it approves through lib/approval/service.ts, which is server-only.
+// Run with --conditions=react-server (npm run bench:push): it approves through lib/approval/approve.ts, which is server-only.
 /**
  * `npm run bench:push` (a benchmark, not a test): 200 approvals pushed through the queue and the
  * worker against the sandbox with zero latency, and in the same run a baseline that makes the

@@ -22,7 +22,7 @@ import { errorAt, FieldError, SelectField, TextField } from "./fields";
 export type ApprovalEditorProps = ApprovalEditorData;
 
 const approvalResolver = lazyZodResolver(approvalSchema);
-const reasonsResolver = lazyZodResolver(() => import("@/lib/validations/after-sending").then((m) => m.ZUpdateReasons));
+const reasonsResolver = lazyZodResolver(() => import("@/lib/approval/after-sending-schema").then((m) => m.ZUpdateReasons));
 
 type Msg = { kind: "error" | "info"; text: string } | null;
 

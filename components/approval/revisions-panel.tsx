@@ -1,6 +1,6 @@
 import { diffRevisions, type RevisionHistory } from "@/lib/approval/history";
 import { formatDateTime } from "@/lib/format";
-import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/after-sending-constants";
+import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/approval/after-sending-constants";
 import { btnSecondary, card, input, label } from "@/components/ui/styles";
 import { ChangeRows } from "@/components/referral/change-rows";
 import { RefreshFromAccloud } from "./refresh-from-accloud";

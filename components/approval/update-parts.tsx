@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { ACTION_WORDS, describeChanges, planAuthorizations, type AuthorizationPlan } from "@/lib/approval/plan";
 import { lazySchema, useLazySchema } from "@/components/ui/lazy-schema";
 import type { TApproval, TApprovalInput, ZApproval } from "@/lib/approval/schema";
-import type { ZUpdateReasons } from "@/lib/validations/after-sending";
+import type { ZUpdateReasons } from "@/lib/approval/after-sending-schema";
 import { btnPrimary, btnSecondary, errorText, input, label } from "@/components/ui/styles";
 
 export type ReasonsForm = UseFormReturn<z.input<typeof ZUpdateReasons>, unknown, z.infer<typeof ZUpdateReasons>>;

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { DetailItem } from "@/lib/audit-trail/describe";
-import { groupLabel } from "@/lib/audit-trail/groups";
+import { groupLabel } from "@/db/schema/audit-groups";
 import type { DescribedEvent, WhoSaw } from "@/lib/audit-trail/query";
 import { formatDateTimeSeconds } from "@/lib/format";
 import { ScrollTable, TableHead } from "@/components/ui/table";
@@ -23,7 +23,7 @@ const actorKind: Record<string, string> = { user: "", api_client: " (API client)
 
 /**
  * The events of a page, newest first: a sentence each, its details one click away. Free text is
- * already left out for viewers who may not read referrals (lib/audit/query.ts, describeRows).
+ * already left out for viewers who may not read referrals (lib/audit-trail/query.ts, describeRows).
  */
 export function AuditEvents({ rows }: { rows: DescribedEvent[] }) {
   return (

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { FormField, Options } from "@/components/ui/form-field";
 import { btnPrimary, btnSecondary } from "@/components/ui/styles";
-import { ACTION_GROUPS } from "@/lib/audit-trail/groups";
+import { ACTION_GROUPS } from "@/db/schema/audit-groups";
 
 const field = "mt-1 block h-10 w-full rounded-md border border-slate-500 bg-white px-2 text-sm text-slate-900 aria-[invalid=true]:border-red-700";
 

@@ -9,10 +9,10 @@ import { cancelReferralAction } from "@/app/(app)/referrals/[id]/after-sending-a
 import { FormField, Options, SubmitButton } from "@/components/ui/form-field";
 import { btnDanger, btnSecondary } from "@/components/ui/styles";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
-import { CANCEL_REASONS, CANCEL_REASON_LABELS } from "@/lib/validations/after-sending-constants";
-import type { TCancelReferralInput } from "@/lib/validations/after-sending";
+import { CANCEL_REASONS, CANCEL_REASON_LABELS } from "@/lib/approval/after-sending-constants";
+import type { TCancelReferralInput } from "@/lib/approval/after-sending-schema";
 
-const resolver = lazyZodResolver(() => import("@/lib/validations/after-sending").then((m) => m.ZCancelReferral));
+const resolver = lazyZodResolver(() => import("@/lib/approval/after-sending-schema").then((m) => m.ZCancelReferral));
 
 /**
  * "Cancel referral": a dialog that asks for the reason code (in words) and a comment, says what

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { btnSecondary, btnSmall, errorText, label } from "@/components/ui/styles";
-import { DOCUMENT_MAX_BYTES } from "@/lib/validations/after-sending-constants";
+import { DOCUMENT_MAX_BYTES } from "@/lib/approval/after-sending-constants";
 
 type Result = { status: string; message?: string; fieldErrors?: Record<string, string[] | undefined> };
 

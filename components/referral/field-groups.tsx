@@ -16,7 +16,7 @@ function renderField(f: ViewField): ReactNode {
   }
 }
 
-/** The form, grouped the way a reviewer reads it (lib/intake/form-mapping.ts decides the groups). */
+/** The form, grouped the way a reviewer reads it (lib/form/mapping.ts decides the groups). */
 export function FieldGroups({ payload, changedLabels }: { payload: unknown; changedLabels: Set<string> }) {
   const groups = buildFieldGroups(payload, changedLabels);
   return (

@@ -2,7 +2,7 @@ import { ClaimButton } from "@/components/queue/claim-button";
 import { hasScope } from "@/lib/access/scopes";
 import { type Actor } from "@/lib/access/actors";
 import { formatDateTime } from "@/lib/format";
-import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/validations/after-sending-constants";
+import { CANCEL_REASON_LABELS, type CancelReasonCode } from "@/lib/approval/after-sending-constants";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 import { CancelReferral } from "./cancel-referral";
 import { DecisionPanel } from "./decision-panel";

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
 import { tstz } from "./columns";
-import { actionGroupSql } from "../../lib/audit-trail/groups";
+import { actionGroupSql } from "./audit-groups";
 
 export const actorType = pgEnum("actor_type", ["user", "api_client", "system"]);
 
@@ -21,7 +21,7 @@ export const auditEvents = pgTable(
     entityId: text("entity_id"),
     /** what changed and why; never PHI beyond ids */
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
-    /** the /audit action group (lib/audit/groups.ts), computed by PostgreSQL from action and details */
+    /** the /audit action group (db/schema/audit-groups.ts), computed by PostgreSQL from action and details */
     actionGroup: text("action_group").notNull().generatedAlwaysAs(sql.raw(actionGroupSql())),
     /** the agency of the referral request the event is about, filled on insert by a trigger (migration 0011) */
     agencyOrgId: text("agency_org_id"),

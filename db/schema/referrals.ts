@@ -93,7 +93,7 @@ export const referralRequests = pgTable(
     /**
      * The submission whose client is the person the ACCloud client of this referral stands for:
      * the one the approval pinned (its push's client step sends it), or the one a reviewer later
-     * confirmed as the same person. Amendments are compared with it (lib/referrals/identity.ts).
+     * confirmed as the same person. Amendments are compared with it (lib/form/identity.ts).
      */
     identitySubmissionId: uuid("identity_submission_id"),
     /**

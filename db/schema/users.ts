@@ -15,7 +15,7 @@ export const users = pgTable(
     role: userRole("role").notNull(),
     /**
      * Further roles of a person who needs more than one (an administrator who also reviews): the
-     * scopes are the union (lib/auth/scopes.ts). Set from single sign-on's role map; empty for most.
+     * scopes are the union (lib/access/scopes.ts). Set from single sign-on's role map; empty for most.
      */
     extraRoles: userRole("extra_roles")
       .array()

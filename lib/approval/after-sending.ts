@@ -13,11 +13,11 @@ import { canonical } from "../json/canonical";
 import { refuseIfDifferentPerson } from "../workflow/different-person";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral } from "../workflow/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
-import { ZCancelReferral, ZChangeApproval } from "../validations/after-sending";
-import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES } from "../validations/after-sending-constants";
+import { ZCancelReferral, ZChangeApproval } from "./after-sending-schema";
+import { CANCEL_REASON_LABELS, DOCUMENT_MAX_BYTES } from "./after-sending-constants";
 import { unstorableTextIssue } from "../validations/text";
-import { drawSecondReviewOnChange } from "../second-review/reviews";
-import { planAuthorizations } from "./plan";
+import { drawSecondReview } from "../second-review/reviews";
+import { changesDatesOrLimits, planAuthorizations } from "./plan";
 import { type OnReferral, type PushResult, checkAgainstReferenceData, nextRevisionNumber, queuePush } from "./approve";
 
 async function assertNoOpenPush(tx: TxDb, referralId: string) {
@@ -124,14 +124,10 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
         .returning({ id: approvalRevisions.id });
       const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: rev!.id, kind: "update" });
       const plan = planAuthorizations(was, approval);
-      // New dates or limits are drawn for a second review like a first approval (lib/second-review/reviews.ts).
-      const secondReview = await drawSecondReviewOnChange(tx, {
-        referralId: row.id,
-        revisionId: rev!.id,
-        approvedById: actor.id,
-        before: was,
-        after: approval,
-      });
+      // New dates or limits are drawn for a second review like a first approval (lib/second-review/reviews.ts, lib/approval/plan.ts).
+      const secondReview = changesDatesOrLimits(was, approval)
+        ? await drawSecondReview(tx, { referralId: row.id, revisionId: rev!.id, approvedById: actor.id })
+        : {};
       return {
         to: "approved",
         set: { decidedById: actor.id, decidedAt: now, decidedSubmissionId: row.latestSubmissionId, amendedAfterDecisionAt: null },

@@ -1,5 +1,5 @@
 /**
- * Approval decisions, on the one transition path (lib/referrals/transitions.ts). Approve stores
+ * Approval decisions, on the one transition path (lib/workflow/transitions.ts). Approve stores
  * the decision, pins the submission it approved, creates the push and enqueues its job in ONE
  * transaction, so an approval is never lost and never pushed without being recorded.
  */
@@ -11,7 +11,8 @@ import { assertScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import { type Db, type TxDb } from "../db";
 import { canonical } from "../json/canonical";
-import { drawSecondReview, drawSecondReviewOnChange } from "../second-review/reviews";
+import { drawSecondReview } from "../second-review/reviews";
+import { changesDatesOrLimits } from "./plan";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../workflow/transitions";
 import { refuseIfDifferentPerson } from "../workflow/different-person";
 import { fieldErrorsOf } from "../validations/decisions";
@@ -134,7 +135,7 @@ export async function approveReferral(db: Db, actor: Actor, input: OnReferral<{ 
           decidedSubmissionId: row.latestSubmissionId,
           slaPausedAt: null,
           amendedAfterDecisionAt: null,
-          // The person the push's client step sends: later amendments are compared with it (lib/referrals/identity.ts).
+          // The person the push's client step sends: later amendments are compared with it (lib/form/identity.ts).
           identitySubmissionId: row.identitySubmissionId ?? row.latestSubmissionId,
         },
         audit: {
@@ -232,7 +233,7 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
       );
       let pushId = push!.id;
       let correction: number | null = null;
-      let secondReview: Awaited<ReturnType<typeof drawSecondReviewOnChange>> = {};
+      let secondReview: Awaited<ReturnType<typeof drawSecondReview>> = {};
       if (changed) {
         const done = stepNamesOf(push!.kind).filter((s) => push!.steps[s]?.status === "done");
         const locked = correctionErrors(before, corrected!, done);
@@ -263,7 +264,8 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
           .returning({ id: pushes.id });
         pushId = next!.id;
         // New dates or limits are drawn for a second review like a first approval (lib/second-review/reviews.ts).
-        secondReview = await drawSecondReviewOnChange(tx, { referralId: row.id, revisionId: rev!.id, approvedById: actor.id, before, after: corrected! });
+        if (changesDatesOrLimits(before, corrected!))
+          secondReview = await drawSecondReview(tx, { referralId: row.id, revisionId: rev!.id, approvedById: actor.id });
       } else {
         await tx.update(pushes).set({ status: "queued", steps: reset, lastError: null, finishedAt: null, updatedAt: now }).where(eq(pushes.id, push!.id));
       }

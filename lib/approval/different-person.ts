@@ -1,6 +1,6 @@
 /**
  * The two ways out of "different person" (an amendment naming another client than the one the
- * referral's ACCloud client stands for; lib/referrals/identity.ts has the rule):
+ * referral's ACCloud client stands for; lib/form/identity.ts has the rule):
  *  - confirm it is the same person (a correction: married name, a mistyped birthday), with a note:
  *    the latest submission becomes the client's person and "Send update" may send it;
  *  - once the referral is cancelled (in ACCloud, "Cancel referral"), continue with the new person

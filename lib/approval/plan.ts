@@ -104,3 +104,13 @@ export const ACTION_WORDS: Record<AuthorizationAction, string> = {
   create: "created",
   remove: "deleted",
 };
+
+/**
+ * Whether a later revision of a sent approval changes what the second review is about: the dates,
+ * or an authorization's limits (hours or visits, any rule_* value), or adds or drops one. Notes,
+ * identifiers and the case manager alone do not.
+ */
+export function changesDatesOrLimits(before: TApproval, after: TApproval): boolean {
+  if (before.startDate !== after.startDate || before.endDate !== after.endDate) return true;
+  return planAuthorizations(before, after).some((p) => p.action === "create" || p.action === "remove" || p.changed.some((k) => k.startsWith("rule_")));
+}

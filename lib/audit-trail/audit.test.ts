@@ -19,7 +19,7 @@ import { makeActors, makeReferral } from "../../test/support/referrals";
 import { claimReferral } from "../workflow/decisions";
 import { parseAuditParams, type TAuditFilters } from "./filters";
 import { auditCsvStream, neutraliseCell } from "./export";
-import { actionGroupOf, ACTION_GROUPS } from "./groups";
+import { actionGroupOf, ACTION_GROUPS } from "../../db/schema/audit-groups";
 import { COUNT_CAP, countEvents, describeRows, listAuditPage, resolveFilters, selectEvents, whoSaw } from "./query";
 import { describeAuditEvent } from "./describe";
 import { FREE_TEXT_KEYS, freeTextPlaceholder } from "../audit/free-text";

@@ -8,7 +8,7 @@
  */
 import { STATUS_LABELS } from "../format";
 import { FREE_TEXT_KEYS, freeTextPlaceholder } from "../audit/free-text";
-import { groupLabel } from "./groups";
+import { groupLabel } from "../../db/schema/audit-groups";
 
 export { FREE_TEXT_KEYS } from "../audit/free-text";
 

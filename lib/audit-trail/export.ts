@@ -18,7 +18,7 @@ import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import type { TAuditFilters } from "./filters";
 import type { DetailItem } from "./describe";
-import { groupLabel } from "./groups";
+import { groupLabel } from "../../db/schema/audit-groups";
 import { describeRows, recordAuditAccess, resolveFilters, selectEvents, type ResolvedFilters } from "./query";
 
 export const EXPORT_BATCH = 1000;

@@ -7,7 +7,7 @@
  * not get a wider answer than they asked for.
  */
 import { z } from "zod";
-import { ACTION_GROUP_KEYS } from "./groups";
+import { ACTION_GROUP_KEYS } from "../../db/schema/audit-groups";
 
 const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const eventId = z.coerce.number().int("Must be an event id").positive("Must be an event id").max(Number.MAX_SAFE_INTEGER);

@@ -12,7 +12,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOCUMENT_MAX_BYTES } from "../validations/after-sending-constants";
+import { DOCUMENT_MAX_BYTES } from "../approval/after-sending-constants";
 import { ApiError } from "../errors";
 import { crossSiteRefusal, MULTIPART_ENVELOPE_BYTES, publicOrigin, readBoundedBody, readBoundedFormData, type ProxyTrust } from "./request-guard";
 

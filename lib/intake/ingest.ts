@@ -384,7 +384,7 @@ async function storeNewRequest(tx: Tx, d: Delivery, contentHash: string): Promis
 /**
  * The same content again stores nothing; different content is a new submission, through the
  * "amend" transition. An amendment naming another person than the one the referral's ACCloud
- * client stands for (lib/referrals/identity.ts) marks the referral "different person".
+ * client stands for (lib/form/identity.ts) marks the referral "different person".
  */
 async function storeRedeliveryOrAmendment(
   tx: Tx,

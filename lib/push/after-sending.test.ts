@@ -14,7 +14,7 @@ import { approveReferral } from "../approval/approve";
 import type { TApprovalInput } from "../approval/schema";
 import { ZApproval } from "../approval/schema";
 import { getDb } from "../db";
-import { CANCEL_REASONS } from "../validations/after-sending-constants";
+import { CANCEL_REASONS } from "../approval/after-sending-constants";
 import { clientExternalId } from "../form/identity";
 import { refreshFromAccloud, syncOpenReferrals, syncReferral } from "../worker/agency-sync";
 import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";

@@ -66,7 +66,7 @@ export type ReferralDetail = {
   views: TimelineEntry[] | null;
   /** ACCloud's latest referral id once the referral step of a push created it */
   accloudReferralId: string | null;
-  /** the latest submission names another person than the one the referral's ACCloud client stands for (lib/referrals/identity.ts) */
+  /** the latest submission names another person than the one the referral's ACCloud client stands for (lib/form/identity.ts) */
   differentPerson: {
     reason: string;
     differences: IdentityDifference[];

@@ -21,16 +21,15 @@ import { queueNotification } from "../notifications/outbox";
 import type { ActionResult } from "../validations/action-result";
 import { fieldErrorsOf } from "../validations/decisions";
 import { ZSecondReview } from "../validations/supervisors";
-import { planAuthorizations } from "../approval/plan";
-import type { TApproval } from "../approval/schema";
 import { getSecondReviewPercent } from "./settings";
 
 /** Whether one approval is drawn: each with the given chance, independently (crypto-random). */
 export const drawn = (percent: number) => randomInt(0, 10_000) < Math.round(percent * 100);
 
 /**
- * Called in the approval's own transaction (lib/approval/service.ts): draws the approval for a
- * second review with the configured chance. Returns the details the approval's audit record
+ * Called in the transaction of an approval, and of an update or a correction that changes the
+ * dates or limits (lib/approval/plan.ts `changesDatesOrLimits`): draws it for a second review with
+ * the configured chance. Returns the details the approval's audit record
  * carries about the draw ({} when not drawn), so the draw is recorded with the approval itself.
  */
 export async function drawSecondReview(
@@ -45,29 +44,6 @@ export async function drawSecondReview(
     .onConflictDoNothing()
     .returning({ id: secondReviews.id });
   return row ? { secondReview: { id: row.id, percent } } : {};
-}
-
-/**
- * Whether a later revision of a sent approval changes what the second review is about: the dates,
- * or an authorization's limits (hours or visits, any rule_* value), or adds or drops one. Notes,
- * identifiers and the case manager alone do not.
- */
-export function changesDatesOrLimits(before: TApproval, after: TApproval): boolean {
-  if (before.startDate !== after.startDate || before.endDate !== after.endDate) return true;
-  return planAuthorizations(before, after).some((p) => p.action === "create" || p.action === "remove" || p.changed.some((k) => k.startsWith("rule_")));
-}
-
-/**
- * An update or a correction (retry with corrected data), in its own transaction: when it changes
- * the dates or limits of the revision it replaces, it is drawn with the same share as a first
- * approval. Returns what its audit record carries ({} when not drawn or nothing such changed).
- */
-export async function drawSecondReviewOnChange(
-  tx: TxDb,
-  input: { referralId: string; revisionId: string; approvedById: string; before: TApproval; after: TApproval },
-): Promise<{ secondReview?: { id: string; percent: number } }> {
-  if (!changesDatesOrLimits(input.before, input.after)) return {};
-  return drawSecondReview(tx, input);
 }
 
 export type SecondReviewView = {

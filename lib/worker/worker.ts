@@ -142,7 +142,7 @@ export async function startWorker(
     schedule: opts.refreshReference !== false,
     expireInSeconds: opts.expireInSeconds,
   });
-  // E-mail notifications ride on the same job queue (lib/jobs/notifications.ts).
+  // E-mail notifications ride on the same job queue (lib/worker/notifications.ts).
   await startNotificationWorker(boss, db, { schedule: opts.refreshReference !== false });
   const concurrency = opts.concurrency ?? env.WORKER_CONCURRENCY;
   for (let i = 0; i < concurrency; i++) {

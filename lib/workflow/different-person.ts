@@ -1,6 +1,6 @@
 /**
  * The "different person" mark of a referral, read from the database: which submission the ACCloud
- * client stands for, which one is the latest, and what of the person differs (lib/referrals/identity.ts
+ * client stands for, which one is the latest, and what of the person differs (lib/form/identity.ts
  * has the rule). No "server-only": the push worker reads it too.
  */
 import { eq, inArray } from "drizzle-orm";

@@ -7,7 +7,7 @@ import { cancelReferral, changeApproval } from "@/lib/approval/after-sending";
 import { createAccloudClientFromEnv } from "@/lib/accloud/client";
 import { getDb } from "@/lib/db";
 import { refreshFromAccloud } from "@/lib/worker/agency-sync";
-import type { TCancelReferralInput, TChangeApprovalInput } from "@/lib/validations/after-sending";
+import type { TCancelReferralInput, TChangeApprovalInput } from "@/lib/approval/after-sending-schema";
 
 /** The services validate their own input (their field paths are the forms'). */
 const ZCall = z.object({ referralId: z.uuid() }).passthrough();

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db";
 import { ApiError, errorBrief } from "@/lib/errors";
 import { MULTIPART_ENVELOPE_BYTES, crossSiteRefusal, readBoundedFormData } from "@/lib/http/request-guard";
 import { logger } from "@/lib/log";
-import { DOCUMENT_MAX_BYTES } from "@/lib/validations/after-sending-constants";
+import { DOCUMENT_MAX_BYTES } from "@/lib/approval/after-sending-constants";
 import { unstorableTextIssue } from "@/lib/validations/text";
 
 export const dynamic = "force-dynamic";

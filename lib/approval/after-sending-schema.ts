@@ -3,9 +3,9 @@
  * Shared by the forms (react-hook-form + zodResolver) and the server actions. No server imports.
  */
 import { z } from "zod";
-import { ZApproval } from "../approval/schema";
+import { ZApproval } from "./schema";
 import { CANCEL_REASONS, type CancelReasonCode } from "./after-sending-constants";
-import { storableText } from "./text";
+import { storableText } from "../validations/text";
 
 const ZRef = z.object({ referralId: z.guid("Unknown referral request"), version: z.coerce.number().int().positive() });
 const optionalComment = (max: number, label: string) =>
