@@ -18,7 +18,10 @@ const nextConfig = {
   // The benchmarks' baseline pages and routes (`page.bench.tsx`, `route.bench.ts`) are part of a
   // build only when BENCH_BASELINE=1 (the bench scripts build so, into a folder of their own): a
   // normal build has no /bench route at all, whatever its environment says at run time.
-  pageExtensions: process.env.BENCH_BASELINE === "1" ? ["bench.tsx", "bench.ts", "tsx", "ts", "jsx", "js"] : ["tsx", "ts", "jsx", "js"],
+  pageExtensions:
+    process.env.BENCH_BASELINE === "1"
+      ? ["bench.tsx", "bench.ts", "tsx", "ts", "jsx", "js"]
+      : ["tsx", "ts", "jsx", "js"],
   reactStrictMode: true,
   poweredByHeader: false,
   // Packages with native parts or their own binaries stay outside the server bundle.

@@ -45,7 +45,11 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
   projects: [
-    { name: "chromium", testIgnore: /proxy\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } },
+    {
+      name: "chromium",
+      testIgnore: /proxy\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } },
+    },
     {
       // As production runs: the browser at https://csi.test:PORT (resolved to 127.0.0.1 by
       // Chromium alone, no /etc/hosts), nginx terminating TLS with a self-signed certificate.
@@ -56,7 +60,10 @@ export default defineConfig({
         viewport: { width: 1280, height: 900 },
         baseURL: proxyBaseURL,
         ignoreHTTPSErrors: true,
-        launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, `--host-resolver-rules=MAP ${process.env.E2E_PROXY_HOST} 127.0.0.1`] },
+        launchOptions: {
+          executablePath: chromiumPath,
+          args: [...chromiumArgs, `--host-resolver-rules=MAP ${process.env.E2E_PROXY_HOST} 127.0.0.1`],
+        },
       },
     },
   ],

@@ -21,7 +21,10 @@ const APP_PAGES = /^\/(queue|referrals|admin|audit|dashboard|reviews|preferences
 const overHttps = (request: NextRequest) =>
   request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
 
-export function contentSecurityPolicy(nonce: string, opts: { https: boolean; dev: boolean; ssoOrigin: string | null }): string {
+export function contentSecurityPolicy(
+  nonce: string,
+  opts: { https: boolean; dev: boolean; ssoOrigin: string | null },
+): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
@@ -52,7 +55,9 @@ function ssoOrigin(): string | null {
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const hasSession = request.cookies.getAll().some((c) => SESSION_COOKIES.some((name) => c.name === name || c.name.startsWith(`${name}.`)));
+  const hasSession = request.cookies
+    .getAll()
+    .some((c) => SESSION_COOKIES.some((name) => c.name === name || c.name.startsWith(`${name}.`)));
   const https = overHttps(request);
   const finish = (response: NextResponse, csp: string) => {
     response.headers.set("content-security-policy", csp);
@@ -64,7 +69,11 @@ export function proxy(request: NextRequest) {
     return response;
   };
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
-  const csp = contentSecurityPolicy(nonce, { https, dev: process.env.NODE_ENV === "development", ssoOrigin: ssoOrigin() });
+  const csp = contentSecurityPolicy(nonce, {
+    https,
+    dev: process.env.NODE_ENV === "development",
+    ssoOrigin: ssoOrigin(),
+  });
 
   if (!hasSession && APP_PAGES.test(pathname)) {
     const url = new URL("/sign-in", request.url);

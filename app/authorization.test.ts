@@ -105,7 +105,10 @@ describe("pages × role", () => {
       const { id } = await makeReferral();
       for (const role of ROLES) {
         as(role);
-        expect([role, await pageOutcome(() => p.run(id))]).toEqual([role, p.allowed.includes(role) ? "allowed" : "forbidden"]);
+        expect([role, await pageOutcome(() => p.run(id))]).toEqual([
+          role,
+          p.allowed.includes(role) ? "allowed" : "forbidden",
+        ]);
       }
       as(null);
       expect(await pageOutcome(() => p.run(id))).toBe("redirect");
@@ -114,9 +117,15 @@ describe("pages × role", () => {
 
   it("an unknown referral id is a 404, an ended session a redirect", async () => {
     as("reviewer");
-    expect(await pageOutcome(() => ReferralLayout({ children: null, params: Promise.resolve({ id: randomUUID() }) }))).toBe("notfound");
-    expect(await pageOutcome(() => ReferralLayout({ children: null, params: Promise.resolve({ id: "nope" }) }))).toBe("notfound");
-    await db().execute(sql`update user_sessions set last_seen_at = now() - interval '1 day' where id = ${actors.reviewer.sessionId}`);
+    expect(
+      await pageOutcome(() => ReferralLayout({ children: null, params: Promise.resolve({ id: randomUUID() }) })),
+    ).toBe("notfound");
+    expect(await pageOutcome(() => ReferralLayout({ children: null, params: Promise.resolve({ id: "nope" }) }))).toBe(
+      "notfound",
+    );
+    await db().execute(
+      sql`update user_sessions set last_seen_at = now() - interval '1 day' where id = ${actors.reviewer.sessionId}`,
+    );
     expect(await pageOutcome(() => QueuePage(sp()))).toBe("redirect");
     actors.reviewer = (await makeActors()).reviewer;
   });
@@ -134,7 +143,10 @@ describe("route handlers × role", () => {
     as("admin");
     const refused = await queueUpdates(new Request(url));
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ error: "forbidden", message: "Forbidden: this needs the referral:read scope" });
+    expect(await refused.json()).toMatchObject({
+      error: "forbidden",
+      message: "Forbidden: this needs the referral:read scope",
+    });
     as("reviewer");
     expect((await queueUpdates(new Request("http://x/api/queue/updates?since=yesterday"))).status).toBe(400);
     as(null);
@@ -148,11 +160,19 @@ describe("route handlers × role", () => {
     const { claimReferral } = await import("@/lib/workflow/decisions");
     as("reviewer");
     const url = `http://x/api/queue/updates?since=${encodeURIComponent("2999-01-01 00:00:00+00")}&rows=${id},not-an-id`;
-    const before = (await (await queueUpdates(new Request(url))).json()) as { rows: Array<{ id: string; version: number; action: string | null }> };
+    const before = (await (await queueUpdates(new Request(url))).json()) as {
+      rows: Array<{ id: string; version: number; action: string | null }>;
+    };
     expect(before.rows).toEqual([expect.objectContaining({ id, version: 1, action: "claim" })]);
     expect((await claimReferral(db(), other, id)).status).toBe("success");
     const after = (await (await queueUpdates(new Request(url))).json()) as {
-      rows: Array<{ id: string; version: number; action: string | null; assignee: { text: string }; status: { key: string } }>;
+      rows: Array<{
+        id: string;
+        version: number;
+        action: string | null;
+        assignee: { text: string };
+        status: { key: string };
+      }>;
     };
     expect(after.rows).toEqual([
       expect.objectContaining({
@@ -167,10 +187,14 @@ describe("route handlers × role", () => {
 
   it("GET /api/referrals/[id]/files/[fileId]: reviewers and supervisors read, audited; admins 403; anonymous 401; unknown 404; downloads are attachments", async () => {
     const { id } = await makeReferral();
-    const file = (await db().execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${id}`)).rows[0]!;
+    const file = (
+      await db().execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${id}`)
+    ).rows[0]!;
     const ctx = (fileId: string) => ({ params: Promise.resolve({ id, fileId }) });
     as("admin");
-    expect((await fileRoute(new Request(`http://x/api/referrals/${id}/files/${file.id}`), ctx(file.id))).status).toBe(403);
+    expect((await fileRoute(new Request(`http://x/api/referrals/${id}/files/${file.id}`), ctx(file.id))).status).toBe(
+      403,
+    );
     for (const role of READERS) {
       as(role);
       const res = await fileRoute(new Request(`http://x/api/referrals/${id}/files/${file.id}`), ctx(file.id));
@@ -233,11 +257,17 @@ describe("route handlers × role", () => {
     as("reviewer");
     const refused = await auditExport(new Request(url));
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ error: "forbidden", message: "Forbidden: this needs the audit:read scope" });
+    expect(await refused.json()).toMatchObject({
+      error: "forbidden",
+      message: "Forbidden: this needs the audit:read scope",
+    });
     as("supervisor");
     const bad = await auditExport(new Request("http://x/api/audit/export?from=last-week"));
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: "bad_request", issues: [{ path: "from", message: "Enter a date as YYYY-MM-DD" }] });
+    expect(await bad.json()).toMatchObject({
+      error: "bad_request",
+      issues: [{ path: "from", message: "Enter a date as YYYY-MM-DD" }],
+    });
     as(null);
     expect((await auditExport(new Request(url))).status).toBe(401);
   });
@@ -273,7 +303,11 @@ async function drawnReview(approvedById: string, verdict: "agree" | "disagree" |
   return r.rows[0]!.id;
 }
 const recordSecondReviewAction = async (verdict: "agree") =>
-  reviewActions.recordSecondReviewAction({ reviewId: await drawnReview((await makeActors()).reviewer.id), verdict, note: "" });
+  reviewActions.recordSecondReviewAction({
+    reviewId: await drawnReview((await makeActors()).reviewer.id),
+    verdict,
+    note: "",
+  });
 const overdueOn = async (role: Role) => {
   const r = await db().execute<{ enabled: boolean }>(
     sql`select enabled from notification_preferences where user_id = ${actors[role].id} and event = 'overdue'`,
@@ -330,7 +364,13 @@ describe("server actions × role", () => {
       allowed: ["reviewer"],
       scope: "referral:decide",
       success: () => "Rejected.",
-      run: async () => decisionActions.rejectReferralAction({ id: await fresh(), version: 1, reasonCode: "duplicate", comment: "Same as another one" }),
+      run: async () =>
+        decisionActions.rejectReferralAction({
+          id: await fresh(),
+          version: 1,
+          reasonCode: "duplicate",
+          comment: "Same as another one",
+        }),
     },
     {
       name: "pendingInfoAction",
@@ -356,7 +396,12 @@ describe("server actions × role", () => {
       scope: "admin:users",
       success: () => expect.stringMatching(/^Added new-[0-9a-f]{6}@test\.example\.$/),
       run: async () =>
-        adminActions.addUserAction({ email: `new-${randomUUID().slice(0, 6)}@test.example`, name: "New Person", role: "reviewer", password: "" }),
+        adminActions.addUserAction({
+          email: `new-${randomUUID().slice(0, 6)}@test.example`,
+          name: "New Person",
+          role: "reviewer",
+          password: "",
+        }),
     },
     {
       name: "setUserRoleAction",
@@ -398,7 +443,12 @@ describe("server actions × role", () => {
       allowed: ["reviewer"],
       scope: "referral:decide",
       success: () => "Draft saved.",
-      run: async () => approvalActions.saveApprovalDraftAction({ referralId: await fresh(), version: 1, approval: { careType: "nursing", startDate: "" } }),
+      run: async () =>
+        approvalActions.saveApprovalDraftAction({
+          referralId: await fresh(),
+          version: 1,
+          approval: { careType: "nursing", startDate: "" },
+        }),
     },
     {
       name: "recordSecondReviewAction",
@@ -413,7 +463,8 @@ describe("server actions × role", () => {
       scope: "referral:read",
       // Each role acknowledges a disagreement with an approval recorded as its own.
       success: () => "Marked as read.",
-      run: async (role) => reviewActions.acknowledgeDisagreementAction({ reviewId: await drawnReview(actors[role].id, "disagree") }),
+      run: async (role) =>
+        reviewActions.acknowledgeDisagreementAction({ reviewId: await drawnReview(actors[role].id, "disagree") }),
     },
     {
       name: "setPreferencesAction",
@@ -433,8 +484,16 @@ describe("server actions × role", () => {
       name: "rotateApiClientAction",
       allowed: ["admin"],
       scope: "admin:api_clients",
-      success: () => expect.stringMatching(/^New signing secret for csi_ak_[0-9a-f]+\. The previous one is accepted for 60 more minutes\.$/),
-      run: async () => adminActions.rotateApiClientAction({ id: (await newApiClient({ signed: true })).id, which: "signing", overlapMinutes: 60 }),
+      success: () =>
+        expect.stringMatching(
+          /^New signing secret for csi_ak_[0-9a-f]+\. The previous one is accepted for 60 more minutes\.$/,
+        ),
+      run: async () =>
+        adminActions.rotateApiClientAction({
+          id: (await newApiClient({ signed: true })).id,
+          which: "signing",
+          overlapMinutes: 60,
+        }),
     },
     {
       name: "revokeApiClientAction",
@@ -459,7 +518,11 @@ describe("server actions × role", () => {
         if (c.allowed.includes(role)) {
           expect([role, res.status, res.message]).toEqual([role, "success", c.success(role)]);
         } else {
-          expect([role, res.status, res.message]).toEqual([role, "forbidden", `Forbidden: this needs the ${c.scope} scope.`]);
+          expect([role, res.status, res.message]).toEqual([
+            role,
+            "forbidden",
+            `Forbidden: this needs the ${c.scope} scope.`,
+          ]);
         }
       }
       as(null);
@@ -471,15 +534,23 @@ describe("server actions × role", () => {
   // Approving and retrying go on to ACCloud's reference data and the job queue: here only who is let through matters.
   it("approveReferralAction, retryPushAction: only a reviewer gets past the scope checks; anonymous forbidden", async () => {
     const runs = {
-      approve: async () => approvalActions.approveReferralAction({ referralId: await fresh(), version: 1, approval: {} }),
+      approve: async () =>
+        approvalActions.approveReferralAction({ referralId: await fresh(), version: 1, approval: {} }),
       retry: async () => approvalActions.retryPushAction({ referralId: await fresh(), version: 1 }),
     };
     for (const [name, run] of Object.entries(runs)) {
       for (const role of ROLES) {
         as(role);
         const res = await run();
-        if (role === "reviewer") expect([name, res.status]).toEqual([name, name === "approve" ? "invalid_data" : "conflict"]);
-        else expect([name, role, res.status, res.message]).toEqual([name, role, "forbidden", expect.stringContaining("referral:decide")]);
+        if (role === "reviewer")
+          expect([name, res.status]).toEqual([name, name === "approve" ? "invalid_data" : "conflict"]);
+        else
+          expect([name, role, res.status, res.message]).toEqual([
+            name,
+            role,
+            "forbidden",
+            expect.stringContaining("referral:decide"),
+          ]);
       }
       as(null);
       expect(await run()).toMatchObject({ status: "forbidden", message: expect.stringContaining("Sign in") });
@@ -489,7 +560,10 @@ describe("server actions × role", () => {
   it("refreshReferenceDataAction: admins only", async () => {
     for (const role of ["reviewer", "supervisor"] as const) {
       as(role);
-      expect(await adminActions.refreshReferenceDataAction()).toMatchObject({ status: "forbidden", message: expect.stringContaining("admin:settings") });
+      expect(await adminActions.refreshReferenceDataAction()).toMatchObject({
+        status: "forbidden",
+        message: expect.stringContaining("admin:settings"),
+      });
     }
     as(null);
     expect((await adminActions.refreshReferenceDataAction()).status).toBe("forbidden");
@@ -497,7 +571,11 @@ describe("server actions × role", () => {
 
   it("saveApprovalDraftAction validates the draft (a JSON object) after authorization", async () => {
     as("reviewer");
-    const res = await approvalActions.saveApprovalDraftAction({ referralId: await fresh(), version: 1, approval: "not an object" });
+    const res = await approvalActions.saveApprovalDraftAction({
+      referralId: await fresh(),
+      version: 1,
+      approval: "not an object",
+    });
     expect(res.status).toBe("invalid_data");
   });
 
@@ -505,6 +583,11 @@ describe("server actions × role", () => {
     as("reviewer");
     const res = await decisionActions.rejectReferralAction({ id: "nope", version: 0, reasonCode: "", comment: "" });
     expect(res.status).toBe("invalid_data");
-    expect(Object.keys(("fieldErrors" in res && res.fieldErrors) || {}).sort()).toEqual(["comment", "id", "reasonCode", "version"]);
+    expect(Object.keys(("fieldErrors" in res && res.fieldErrors) || {}).sort()).toEqual([
+      "comment",
+      "id",
+      "reasonCode",
+      "version",
+    ]);
   });
 });

@@ -16,17 +16,24 @@ function pageExtensions(benchBaseline: string | undefined): string[] {
   else env.BENCH_BASELINE = benchBaseline;
   const out = execFileSync(
     process.execPath,
-    ["--input-type=module", "-e", "const c = (await import('./next.config.js')).default; console.log(JSON.stringify(c.pageExtensions))"],
+    [
+      "--input-type=module",
+      "-e",
+      "const c = (await import('./next.config.js')).default; console.log(JSON.stringify(c.pageExtensions))",
+    ],
     { env, encoding: "utf8" },
   );
   return JSON.parse(out) as string[];
 }
 
 /** Next's rule for the app directory: a route file is named page.<ext> or route.<ext>, ext one of pageExtensions. */
-const isRouteFile = (file: string, exts: string[]) => exts.some((ext) => ["page", "route"].some((name) => path.basename(file) === `${name}.${ext}`));
+const isRouteFile = (file: string, exts: string[]) =>
+  exts.some((ext) => ["page", "route"].some((name) => path.basename(file) === `${name}.${ext}`));
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 describe("benchmark routes", () => {
@@ -50,12 +57,18 @@ describe("benchmark routes", () => {
 
   it("are absent from the production build's route manifests", { timeout: 900_000 }, async () => {
     await ensureBuild("bench-routes");
-    const appRoutes = Object.values(JSON.parse(readFileSync(path.join(distDir, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>);
+    const appRoutes = Object.values(
+      JSON.parse(readFileSync(path.join(distDir, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>,
+    );
     const manifest = JSON.parse(readFileSync(path.join(distDir, "routes-manifest.json"), "utf8")) as {
       staticRoutes: Array<{ page: string }>;
       dynamicRoutes: Array<{ page: string }>;
     };
-    const routes = [...appRoutes, ...manifest.staticRoutes.map((r) => r.page), ...manifest.dynamicRoutes.map((r) => r.page)];
+    const routes = [
+      ...appRoutes,
+      ...manifest.staticRoutes.map((r) => r.page),
+      ...manifest.dynamicRoutes.map((r) => r.page),
+    ];
     // The real manifest: the app's pages and the webhook are in it.
     expect(routes).toEqual(expect.arrayContaining(["/queue", "/referrals/[id]", "/api/referral-requests"]));
     expect(routes.filter((r) => /bench/.test(r))).toEqual([]);

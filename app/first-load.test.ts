@@ -15,18 +15,26 @@ const ZOD_MARK = "$ZodObject";
 describe("first-load JavaScript", () => {
   it("carries zod on no page, while the schemas' own chunk does", { timeout: 900_000 }, async () => {
     await ensureBuild("first-load");
-    const stats = JSON.parse(readFileSync(path.join(distDir, "diagnostics", "route-bundle-stats.json"), "utf8")) as Array<{
+    const stats = JSON.parse(
+      readFileSync(path.join(distDir, "diagnostics", "route-bundle-stats.json"), "utf8"),
+    ) as Array<{
       route: string;
       firstLoadChunkPaths: string[];
     }>;
-    expect(stats.map((s) => s.route)).toEqual(expect.arrayContaining(["/queue", "/referrals/[id]", "/reviews", "/admin"]));
+    expect(stats.map((s) => s.route)).toEqual(
+      expect.arrayContaining(["/queue", "/referrals/[id]", "/reviews", "/admin"]),
+    );
     const withZod = stats.flatMap((s) =>
-      s.firstLoadChunkPaths.filter((p) => readFileSync(path.resolve(p), "utf8").includes(ZOD_MARK)).map((p) => `${s.route}: ${p}`),
+      s.firstLoadChunkPaths
+        .filter((p) => readFileSync(path.resolve(p), "utf8").includes(ZOD_MARK))
+        .map((p) => `${s.route}: ${p}`),
     );
     expect(withZod).toEqual([]);
     // The mark is a real one: zod is in the build, in the chunks loaded on demand.
     const chunks = path.join(distDir, "static", "chunks");
-    const lazy = readdirSync(chunks).filter((f) => f.endsWith(".js") && readFileSync(path.join(chunks, f), "utf8").includes(ZOD_MARK));
+    const lazy = readdirSync(chunks).filter(
+      (f) => f.endsWith(".js") && readFileSync(path.join(chunks, f), "utf8").includes(ZOD_MARK),
+    );
     expect(lazy.length).toBeGreaterThan(0);
   });
 });

@@ -16,7 +16,8 @@ export default async function Forbidden() {
       <p className="mt-3 text-slate-700" data-testid="missing-scope">
         {scope ? (
           <>
-            It needs the <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm">{scope}</code> scope, which your role does not have.
+            It needs the <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm">{scope}</code> scope,
+            which your role does not have.
           </>
         ) : (
           "Your role does not have the scope this page needs."

@@ -47,7 +47,9 @@ describe("GET /api/queue/updates?rows=", () => {
     const marker = `Zzclient${randomUUID().slice(0, 8)}`;
     const r = await makeReferral({ orgId, agencyName: "Zzagency Home Care", firstName: marker, lastName: marker });
     const since = await dbNow();
-    const before = await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where actor_id = ${actors.reviewer.id}`);
+    const before = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_events where actor_id = ${actors.reviewer.id}`,
+    );
 
     const other = await makeUser("reviewer");
     const { claimReferral } = await import("@/lib/workflow/decisions");
@@ -56,11 +58,18 @@ describe("GET /api/queue/updates?rows=", () => {
     expect(status).toBe(200);
     expect(body.rows).toHaveLength(1);
     expect(Object.keys(body.rows[0]!).sort()).toEqual([...ROW_PATCH_KEYS].sort());
-    expect(body.rows[0]).toMatchObject({ id: r.id, version: 2, action: null, assignee: { text: other.name, strong: true } });
+    expect(body.rows[0]).toMatchObject({
+      id: r.id,
+      version: 2,
+      action: null,
+      assignee: { text: other.name, strong: true },
+    });
     expect(text).not.toContain(marker);
     expect(text).not.toContain("Zzagency");
     // Polling records nothing (a poll every 15 s would bury the trail; it returns no PHI).
-    const after = await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where actor_id = ${actors.reviewer.id}`);
+    const after = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_events where actor_id = ${actors.reviewer.id}`,
+    );
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
   });
 

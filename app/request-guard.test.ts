@@ -85,9 +85,17 @@ function countingBody(total: number, chunk = 64 * 1024): { body: ReadableStream<
 
 describe("POST /api/referrals/{id}/documents", () => {
   const post = (id: string, headers: Record<string, string>, body: BodyInit | ReadableStream) =>
-    documentsRoute(new Request(`${LAUNCHER}/api/referrals/${id}/documents`, { method: "POST", headers, body, duplex: "half" } as RequestInit), {
-      params: Promise.resolve({ id }),
-    });
+    documentsRoute(
+      new Request(`${LAUNCHER}/api/referrals/${id}/documents`, {
+        method: "POST",
+        headers,
+        body,
+        duplex: "half",
+      } as RequestInit),
+      {
+        params: Promise.resolve({ id }),
+      },
+    );
   const formWithoutVersion = () => {
     const form = new FormData();
     form.set("file", new File([Buffer.from("%PDF-1.4 test")], "order.pdf", { type: "application/pdf" }));
@@ -107,7 +115,11 @@ describe("POST /api/referrals/{id}/documents", () => {
     current = actors.reviewer;
     const { id } = await makeReferral();
     const { body, pulled } = countingBody(1_000_000);
-    const res = await post(id, viaProxy("https://evil.example", { "content-type": "multipart/form-data; boundary=x" }), body);
+    const res = await post(
+      id,
+      viaProxy("https://evil.example", { "content-type": "multipart/form-data; boundary=x" }),
+      body,
+    );
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: "forbidden", message: "Cross-site request refused" });
     expect(pulled()).toBe(0);
@@ -121,7 +133,11 @@ describe("POST /api/referrals/{id}/documents", () => {
     const res = await post(id, viaProxy(null, { "content-type": "multipart/form-data; boundary=----x" }), body);
     expect(res.status).toBe(413);
     expect(res.headers.get("connection")).toBe("close");
-    expect(await res.json()).toMatchObject({ error: "payload_too_large", message: "The file is larger than 50 MB", issues: [{ path: "file" }] });
+    expect(await res.json()).toMatchObject({
+      error: "payload_too_large",
+      message: "The file is larger than 50 MB",
+      issues: [{ path: "file" }],
+    });
     const limit = DOCUMENT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES;
     expect(pulled()).toBeGreaterThan(limit);
     expect(pulled()).toBeLessThanOrEqual(limit + 64 * 1024);
@@ -130,21 +146,33 @@ describe("POST /api/referrals/{id}/documents", () => {
 
 describe("POST /api/session/activity", () => {
   const lastSeen = async (sessionId: string) =>
-    ((await getDb().execute(sql`select last_seen_at::text as t from user_sessions where id = ${sessionId}`)).rows[0] as { t: string }).t;
+    (
+      (await getDb().execute(sql`select last_seen_at::text as t from user_sessions where id = ${sessionId}`))
+        .rows[0] as { t: string }
+    ).t;
 
   it("the app's own page keeps the session alive; another site cannot (403, the session untouched)", async () => {
     current = actors.supervisor;
-    await getDb().execute(sql`update user_sessions set last_seen_at = now() - interval '5 minutes' where id = ${actors.supervisor.sessionId}`);
+    await getDb().execute(
+      sql`update user_sessions set last_seen_at = now() - interval '5 minutes' where id = ${actors.supervisor.sessionId}`,
+    );
     const before = await lastSeen(actors.supervisor.sessionId);
-    const foreign = await activityRoute(new Request(`${LAUNCHER}/api/session/activity`, { method: "POST", headers: viaProxy("https://evil.example") }));
+    const foreign = await activityRoute(
+      new Request(`${LAUNCHER}/api/session/activity`, { method: "POST", headers: viaProxy("https://evil.example") }),
+    );
     expect(foreign.status).toBe(403);
     // A browser that leaves Origin out still says where the request came from.
     const noOrigin = await activityRoute(
-      new Request(`${LAUNCHER}/api/session/activity`, { method: "POST", headers: viaProxy(null, { "sec-fetch-site": "cross-site" }) }),
+      new Request(`${LAUNCHER}/api/session/activity`, {
+        method: "POST",
+        headers: viaProxy(null, { "sec-fetch-site": "cross-site" }),
+      }),
     );
     expect(noOrigin.status).toBe(403);
     expect(await lastSeen(actors.supervisor.sessionId)).toBe(before);
-    const own = await activityRoute(new Request(`${LAUNCHER}/api/session/activity`, { method: "POST", headers: viaProxy(PUBLIC) }));
+    const own = await activityRoute(
+      new Request(`${LAUNCHER}/api/session/activity`, { method: "POST", headers: viaProxy(PUBLIC) }),
+    );
     expect(own.status).toBe(204);
     expect(await lastSeen(actors.supervisor.sessionId)).not.toBe(before);
   });
@@ -153,7 +181,14 @@ describe("POST /api/session/activity", () => {
 describe("POST /api/auth/* (Auth.js's form posts)", () => {
   type Init = ConstructorParameters<typeof NextRequest>[1];
   const authPost = (headers: Record<string, string>, body: BodyInit | ReadableStream) =>
-    authRoute(new NextRequest(`${LAUNCHER}/api/auth/callback/credentials`, { method: "POST", headers, body, duplex: "half" } as Init));
+    authRoute(
+      new NextRequest(`${LAUNCHER}/api/auth/callback/credentials`, {
+        method: "POST",
+        headers,
+        body,
+        duplex: "half",
+      } as Init),
+    );
 
   it("a small form reaches Auth.js as it was sent", async () => {
     const form = new URLSearchParams({ csrfToken: "t", email: "someone@example.org", password: "x" }).toString();
@@ -171,7 +206,10 @@ describe("POST /api/auth/* (Auth.js's form posts)", () => {
   });
 
   it("another site's post (a sign-in forced on the user, a sign-out) is refused", async () => {
-    const res = await authPost(viaProxy("https://evil.example", { "content-type": "application/x-www-form-urlencoded" }), "csrfToken=t");
+    const res = await authPost(
+      viaProxy("https://evil.example", { "content-type": "application/x-www-form-urlencoded" }),
+      "csrfToken=t",
+    );
     expect(res.status).toBe(403);
   });
 });
@@ -181,7 +219,11 @@ describe("POST /api/referral-requests (the webhook)", () => {
     const client = await newApiClient();
     const send = (headers: Record<string, string>) =>
       webhookRoute(
-        new Request(`${LAUNCHER}/api/referral-requests`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" }),
+        new Request(`${LAUNCHER}/api/referral-requests`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: "{}",
+        }),
       );
     // Let through: the webhook answers (its schema refuses the empty body).
     const fromServer = await send({ authorization: basic(client) });

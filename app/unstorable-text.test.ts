@@ -55,11 +55,19 @@ describe("server actions: free text PostgreSQL cannot store", () => {
       const { id } = await makeReferral();
       const before = await rowOf(id);
       const r = await decisionActions.rejectReferralAction({ id, version: 1, reasonCode: "duplicate", comment: text });
-      expect(r).toMatchObject({ status: "invalid_data", fieldErrors: { comment: [expect.stringMatching(/^The comment /)] } });
+      expect(r).toMatchObject({
+        status: "invalid_data",
+        fieldErrors: { comment: [expect.stringMatching(/^The comment /)] },
+      });
       expect((r as { fieldErrors: Record<string, string[]> }).fieldErrors.comment![0]).toMatch(message);
       const p = await decisionActions.pendingInfoAction({ id, version: 1, note: text });
       expect(p).toMatchObject({ status: "invalid_data", fieldErrors: { note: [expect.stringMatching(message)] } });
-      expect(await rowOf(id)).toMatchObject({ status: before.status, version: before.version, decision_comment: null, pending_info_note: null });
+      expect(await rowOf(id)).toMatchObject({
+        status: before.status,
+        version: before.version,
+        decision_comment: null,
+        pending_info_note: null,
+      });
       expect((await auditActions(id)).filter((a) => a !== "referral.received")).toEqual([]);
     });
 
@@ -72,7 +80,11 @@ describe("server actions: free text PostgreSQL cannot store", () => {
       const errors = (r as { fieldErrors: Record<string, string[]> }).fieldErrors;
       expect(errors["caseManager.name"]).toEqual([expect.stringMatching(message)]);
       expect(errors.comment).toEqual([expect.stringMatching(message)]);
-      const d = await approvalActions.saveApprovalDraftAction({ referralId: id, version: 1, approval: { comment: text, authorizations: [{ notes: text }] } });
+      const d = await approvalActions.saveApprovalDraftAction({
+        referralId: id,
+        version: 1,
+        approval: { comment: text, authorizations: [{ notes: text }] },
+      });
       expect(d).toMatchObject({
         status: "invalid_data",
         fieldErrors: { comment: [expect.stringMatching(message)], "authorizations.0.notes": [expect.any(String)] },
@@ -102,7 +114,9 @@ describe("server actions: free text PostgreSQL cannot store", () => {
         fieldErrors: { q: [expect.stringMatching(message)] },
       });
       as("supervisor");
-      expect(await reviewActions.recordSecondReviewAction({ reviewId: randomUUID(), verdict: "disagree", note: text })).toMatchObject({
+      expect(
+        await reviewActions.recordSecondReviewAction({ reviewId: randomUUID(), verdict: "disagree", note: text }),
+      ).toMatchObject({
         status: "invalid_data",
         fieldErrors: { note: [expect.stringMatching(message)] },
       });
@@ -115,7 +129,10 @@ describe("server actions: free text PostgreSQL cannot store", () => {
       await db().execute(sql`select ${"a\u0000b"}::text`);
       return { status: "success" as const };
     });
-    expect(r).toMatchObject({ status: "invalid_data", fieldErrors: { _form: [expect.not.stringMatching(/try again/i)] } });
+    expect(r).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { _form: [expect.not.stringMatching(/try again/i)] },
+    });
   });
 });
 
@@ -124,9 +141,12 @@ describe("POST /api/referrals/{id}/documents: the file name", () => {
     const form = new FormData();
     form.set("version", "1");
     form.set("file", new File([Buffer.from("%PDF-1.4 test")], name, { type: "application/pdf" }));
-    return documentsRoute(new Request(`http://localhost/api/referrals/${id}/documents`, { method: "POST", body: form }), {
-      params: Promise.resolve({ id }),
-    });
+    return documentsRoute(
+      new Request(`http://localhost/api/referrals/${id}/documents`, { method: "POST", body: form }),
+      {
+        params: Promise.resolve({ id }),
+      },
+    );
   };
 
   it("a NUL in the file name is a 422 naming the file, without Retry-After, and nothing is stored", async () => {
@@ -137,14 +157,27 @@ describe("POST /api/referrals/{id}/documents: the file name", () => {
     const res = await post(id, "order\u0000form.pdf");
     expect(res.status).toBe(422);
     expect(res.headers.get("retry-after")).toBeNull();
-    expect(await res.json()).toMatchObject({ error: "invalid_data", issues: [{ path: "file", message: expect.stringMatching(/^The file name .*NUL/) }] });
-    expect((await db().execute(sql`select 1 from referral_files where referral_request_id = ${id} and submission_id is null`)).rows).toEqual([]);
+    expect(await res.json()).toMatchObject({
+      error: "invalid_data",
+      issues: [{ path: "file", message: expect.stringMatching(/^The file name .*NUL/) }],
+    });
+    expect(
+      (
+        await db().execute(
+          sql`select 1 from referral_files where referral_request_id = ${id} and submission_id is null`,
+        )
+      ).rows,
+    ).toEqual([]);
   });
 
   it("the service refuses a lone surrogate in the name the same way (a multipart body cannot carry one)", async () => {
     const { sendDocuments } = await import("@/lib/approval/after-sending");
     const { id } = await makeReferral();
-    const r = await sendDocuments(db(), actors.reviewer, { referralId: id, version: 1, upload: { name: "order\ud800.pdf", data: Buffer.from("%PDF-1.4") } });
+    const r = await sendDocuments(db(), actors.reviewer, {
+      referralId: id,
+      version: 1,
+      upload: { name: "order\ud800.pdf", data: Buffer.from("%PDF-1.4") },
+    });
     expect(r).toMatchObject({ status: "invalid_data", fieldErrors: { file: [expect.stringMatching(/surrogate/)] } });
   });
 });

@@ -7,7 +7,8 @@ import { NavLinks } from "./nav-links";
 export function AppHeader({ actor }: { actor: Actor }) {
   // Only what the actor's scopes open: an administrator (who reads no referrals) sees no queue.
   const links: Array<{ href: string; label: string }> = [];
-  if (hasScope(actor, "referral:read")) links.push({ href: "/queue", label: "Queue" }, { href: "/reviews", label: "Reviews" });
+  if (hasScope(actor, "referral:read"))
+    links.push({ href: "/queue", label: "Queue" }, { href: "/reviews", label: "Reviews" });
   if (hasScope(actor, "reports:read")) links.push({ href: "/dashboard", label: "Turnaround" });
   if (hasScope(actor, "audit:read")) links.push({ href: "/audit", label: "Audit" });
   if (hasScope(actor, "admin:*")) links.push({ href: "/admin", label: "Admin" });
@@ -26,12 +27,18 @@ export function AppHeader({ actor }: { actor: Actor }) {
           </span>
           <span className="text-slate-700 sm:hidden">{rolesLabel(actor)}</span>
           {hasScope(actor, "referral:read") ? (
-            <Link href="/preferences" className="rounded-md px-1.5 py-1 font-medium text-blue-800 underline underline-offset-2 hover:bg-slate-100">
+            <Link
+              href="/preferences"
+              className="rounded-md px-1.5 py-1 font-medium text-blue-800 underline underline-offset-2 hover:bg-slate-100"
+            >
               E-mail settings
             </Link>
           ) : null}
           <form action={signOutAction}>
-            <button type="submit" className="rounded-md border border-slate-400 px-2.5 py-1 font-medium text-slate-900 hover:bg-slate-100">
+            <button
+              type="submit"
+              className="rounded-md border border-slate-400 px-2.5 py-1 font-medium text-slate-900 hover:bg-slate-100"
+            >
               Sign out
             </button>
           </form>

@@ -32,7 +32,8 @@ export function IdleLogout({ idleMinutes }: { idleMinutes: number }) {
   const stayButton = useRef<HTMLButtonElement>(null);
   const idleMs = idleMinutes * 60_000 - TOUCH_LAG_MS;
 
-  const leave = () => window.location.replace(`/sign-in?reason=idle&next=${encodeURIComponent(location.pathname + location.search)}`);
+  const leave = () =>
+    window.location.replace(`/sign-in?reason=idle&next=${encodeURIComponent(location.pathname + location.search)}`);
 
   const sawActivity = (at: number) => {
     deadline.current = Math.max(deadline.current, at + idleMs);

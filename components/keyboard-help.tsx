@@ -3,7 +3,10 @@
 import { forwardRef, useEffect, useRef, type RefObject } from "react";
 
 /** The "?" dialog listing a page's keyboard shortcuts (a native modal dialog: Escape closes it). */
-export const KeyboardHelp = forwardRef<HTMLDialogElement, { shortcuts: Array<[string, string]> }>(function KeyboardHelp({ shortcuts }, ref) {
+export const KeyboardHelp = forwardRef<HTMLDialogElement, { shortcuts: Array<[string, string]> }>(function KeyboardHelp(
+  { shortcuts },
+  ref,
+) {
   return (
     <dialog
       ref={ref}
@@ -24,7 +27,10 @@ export const KeyboardHelp = forwardRef<HTMLDialogElement, { shortcuts: Array<[st
         ))}
       </dl>
       <form method="dialog" className="mt-4 text-right">
-        <button type="submit" className="rounded-md bg-blue-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-900">
+        <button
+          type="submit"
+          className="rounded-md bg-blue-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-900"
+        >
           Close
         </button>
       </form>
@@ -32,14 +38,19 @@ export const KeyboardHelp = forwardRef<HTMLDialogElement, { shortcuts: Array<[st
   );
 });
 
-export const isTyping = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+export const isTyping = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
 /**
  * A page's shortcuts: `onKey` gets each key pressed outside a text field and an open dialog,
  * without modifiers; "?" opens the help. `data-<flag>="ready"` on <html> tells tests that the
  * handler is listening. Returns the help dialog's ref for <ShortcutsHelp>.
  */
-export function useShortcuts(flag: string, onKey: (e: KeyboardEvent) => void, deps: unknown[]): RefObject<HTMLDialogElement | null> {
+export function useShortcuts(
+  flag: string,
+  onKey: (e: KeyboardEvent) => void,
+  deps: unknown[],
+): RefObject<HTMLDialogElement | null> {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const listener = (e: KeyboardEvent) => {
@@ -65,7 +76,13 @@ export function useShortcuts(flag: string, onKey: (e: KeyboardEvent) => void, de
 }
 
 /** The "Keyboard shortcuts" link and its dialog. */
-export function ShortcutsHelp({ dialog, shortcuts }: { dialog: RefObject<HTMLDialogElement | null>; shortcuts: Array<[string, string]> }) {
+export function ShortcutsHelp({
+  dialog,
+  shortcuts,
+}: {
+  dialog: RefObject<HTMLDialogElement | null>;
+  shortcuts: Array<[string, string]>;
+}) {
   return (
     <>
       <button

@@ -4,7 +4,15 @@ import { useRouter } from "next/navigation";
 import { startTransition, useEffect } from "react";
 
 /** Segment error UI: says what failed without details (they may carry PHI) and retries. */
-export function RouteError({ error, reset, what }: { error: Error & { digest?: string }; reset: () => void; what: string }) {
+export function RouteError({
+  error,
+  reset,
+  what,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+  what: string;
+}) {
   const router = useRouter();
   useEffect(() => {
     console.error(`${what} failed${error.digest ? ` (digest ${error.digest})` : ""}`);

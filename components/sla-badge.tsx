@@ -2,7 +2,8 @@ import { formatDuration } from "@/lib/format";
 import { slaState, slaView, type SlaInput, type SlaView } from "@/lib/referrals/sla";
 
 export const SLA_CLASSES: Record<SlaView["kind"], string> = {
-  overdue: "inline-flex items-center rounded border border-red-300 bg-red-50 px-1.5 py-0.5 text-sm font-semibold text-red-800",
+  overdue:
+    "inline-flex items-center rounded border border-red-300 bg-red-50 px-1.5 py-0.5 text-sm font-semibold text-red-800",
   paused: "inline-flex items-center rounded border border-amber-300 bg-amber-50 px-1.5 py-0.5 text-sm text-amber-950",
   soon: "text-sm font-semibold text-amber-900",
   due: "text-sm text-slate-700",

@@ -16,7 +16,9 @@ const COLORS: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <span className={`inline-flex items-center rounded-full border px-2 py-0.5 text-xs font-semibold ${COLORS[status] ?? COLORS.cancelled}`}>
+    <span
+      className={`inline-flex items-center rounded-full border px-2 py-0.5 text-xs font-semibold ${COLORS[status] ?? COLORS.cancelled}`}
+    >
       {STATUS_LABELS[status] ?? status}
     </span>
   );

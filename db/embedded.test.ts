@@ -68,7 +68,10 @@ describe("embedded PostgreSQL", () => {
       console.log("up"); setInterval(() => {}, 1000);`;
     const file = path.join(root, "hold.mts");
     writeFileSync(file, script);
-    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), file], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), file], {
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: true,
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on("data", (d: Buffer) => d.toString().includes("up") && resolve());
       child.once("exit", () => reject(new Error("child exited early")));
@@ -123,7 +126,10 @@ describe("embedded PostgreSQL", () => {
       child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
       const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
       const up = new Promise<{ owned: boolean; port: number }>((resolve, reject) => {
-        child.stdout!.on("data", () => out.includes("}") && resolve(JSON.parse(out.slice(out.indexOf("{"), out.indexOf("}") + 1))));
+        child.stdout!.on(
+          "data",
+          () => out.includes("}") && resolve(JSON.parse(out.slice(out.indexOf("{"), out.indexOf("}") + 1))),
+        );
         void exit.then((code) => reject(new Error(`exited (${code}) before starting:\n${out}`)));
       });
       return { up, exit };
@@ -204,7 +210,9 @@ describe("embedded PostgreSQL", () => {
     });
 
     it("leaves a SIGINT to the program when it listens, and its exit code stands", async () => {
-      const r = run(`process.on("SIGINT", async () => { await db.stop(); process.exit(0); }); console.log("up"); setInterval(() => {}, 1000);`);
+      const r = run(
+        `process.on("SIGINT", async () => { await db.stop(); process.exit(0); }); console.log("up"); setInterval(() => {}, 1000);`,
+      );
       await r.printed("up");
       const pid = pidOf();
       r.child.kill("SIGINT");

@@ -18,7 +18,19 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -225,7 +237,9 @@ async function withLockFile<T>(lock: string, root: string, work: () => Promise<T
       continue;
     }
     if (Date.now() > deadline)
-      throw new Error(`another process (pid ${holder}) has been starting or stopping the embedded PostgreSQL in ${root} for ${waitMs / 1000} s (${lock})`);
+      throw new Error(
+        `another process (pid ${holder}) has been starting or stopping the embedded PostgreSQL in ${root} for ${waitMs / 1000} s (${lock})`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
   try {
@@ -320,7 +334,8 @@ async function startOrShare(
     release();
     // Only our own record: a process that started after ours stopped may have written its own.
     try {
-      if ((JSON.parse(readFileSync(ownerFile, "utf8")) as Owner).nodePid === process.pid) rmSync(ownerFile, { force: true });
+      if ((JSON.parse(readFileSync(ownerFile, "utf8")) as Owner).nodePid === process.pid)
+        rmSync(ownerFile, { force: true });
     } catch {
       // none, or unreadable: not ours to remove
     }
@@ -333,7 +348,9 @@ async function startOrShare(
     stopped = true;
     if (starting) return stopNow();
     // A stop is not held up for long: past the wait it stops without the lock.
-    await withStartLock(root, stopNow, STOP_LOCK_WAIT_MS).catch((err: Error) => (err.message.includes("start.lock") ? stopNow() : Promise.reject(err)));
+    await withStartLock(root, stopNow, STOP_LOCK_WAIT_MS).catch((err: Error) =>
+      err.message.includes("start.lock") ? stopNow() : Promise.reject(err),
+    );
   };
   try {
     await pg.start();
@@ -385,7 +402,9 @@ export async function ensureAppRole(db: Pick<EmbeddedDatabase, "port" | "url">, 
     const exists = await client.query("select 1 from pg_roles where rolname = $1", [EMBEDDED_APP_ROLE]);
     if (exists.rowCount === 0) {
       await client
-        .query(`create role ${EMBEDDED_APP_ROLE} login nosuperuser nocreatedb nocreaterole noinherit password ${literal}`)
+        .query(
+          `create role ${EMBEDDED_APP_ROLE} login nosuperuser nocreatedb nocreaterole noinherit password ${literal}`,
+        )
         .catch((err: { code?: string }) => {
           if (err.code !== "42710") throw err; // created concurrently (the app and a CLI starting together)
         });

@@ -17,7 +17,10 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * (the job queue's schema and queues), and the app's role is given what the app needs and no more
  * (grantAppRole).
  */
-export async function runMigrations(databaseUrl: string, opts: { appRole?: string; ownerSetUp?: (ownerUrl: string) => Promise<void> } = {}): Promise<void> {
+export async function runMigrations(
+  databaseUrl: string,
+  opts: { appRole?: string; ownerSetUp?: (ownerUrl: string) => Promise<void> } = {},
+): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -46,7 +49,10 @@ export const AUDIT_COLUMNS_SET_BY_DATABASE = ["id", "at", "agency_org_id"] as co
  * PostgreSQL); otherwise they stay, and the launcher's warning says so (lib/runtime/boot.ts).
  */
 async function takeOverAppRoleObjects(client: pg.Client, appRole: string): Promise<void> {
-  const owned = await client.query(`select 1 from pg_namespace where nspowner = (select oid from pg_roles where rolname = $1)`, [appRole]);
+  const owned = await client.query(
+    `select 1 from pg_namespace where nspowner = (select oid from pg_roles where rolname = $1)`,
+    [appRole],
+  );
   if (!owned.rowCount) return;
   await client.query(`reassign owned by ${ident(appRole)} to current_user`).catch(() => {});
 }
@@ -93,7 +99,9 @@ async function grantAppRoleInTransaction(client: pg.Client, appRole: string): Pr
   await client.query(`grant usage, select, update on all sequences in schema public to ${role}`);
   await client.query(`grant execute on all functions in schema public to ${role}`);
   // Tables the owner creates later (a new migration before its grants, a benchmark's table) too.
-  await client.query(`alter default privileges in schema public grant select, insert, update, delete on tables to ${role}`);
+  await client.query(
+    `alter default privileges in schema public grant select, insert, update, delete on tables to ${role}`,
+  );
   await client.query(`alter default privileges in schema public grant usage, select, update on sequences to ${role}`);
   await client.query(`revoke insert, update, delete, truncate, references, trigger on audit_events from ${role}`);
   await client.query(`revoke update, delete, truncate on audit_events from public`);
@@ -103,7 +111,9 @@ async function grantAppRoleInTransaction(client: pg.Client, appRole: string): Pr
       order by ordinal_position`,
     [AUDIT_COLUMNS_SET_BY_DATABASE],
   );
-  await client.query(`grant insert (${appendable.rows.map((c) => ident(c.name)).join(", ")}) on audit_events to ${role}`);
+  await client.query(
+    `grant insert (${appendable.rows.map((c) => ident(c.name)).join(", ")}) on audit_events to ${role}`,
+  );
   await client.query(`revoke update on sequence audit_events_id_seq from ${role}`);
   await client.query(`grant usage on schema drizzle to ${role}`);
   await client.query(`grant select on all tables in schema drizzle to ${role}`);

@@ -24,7 +24,12 @@ const STOP_WAIT_MS = 15_000;
 
 // One registry per process, even when this module is evaluated more than once (vitest loads it
 // once per project): two sets of signal listeners would each take the other for the program's.
-type State = { guarded: Set<PostmasterRef>; signalled: boolean; onExit: () => void; onSignal: (s: NodeJS.Signals) => void };
+type State = {
+  guarded: Set<PostmasterRef>;
+  signalled: boolean;
+  onExit: () => void;
+  onSignal: (s: NodeJS.Signals) => void;
+};
 const KEY = Symbol.for("csi-referral-review.postmaster-guard");
 const state: State = ((globalThis as Record<symbol, State | undefined>)[KEY] ??= {
   guarded: new Set(),

@@ -51,7 +51,9 @@ async function connect(url: string): Promise<pg.Client> {
 beforeAll(async () => {
   const admin = await connect(adminUrl);
   try {
-    const r = await admin.query<{ ok: boolean }>("select rolsuper or rolcreaterole as ok from pg_roles where rolname = current_user");
+    const r = await admin.query<{ ok: boolean }>(
+      "select rolsuper or rolcreaterole as ok from pg_roles where rolname = current_user",
+    );
     canCreateRoles = r.rows[0]!.ok;
     if (!canCreateRoles) return;
     await admin.query(`create role ${appRole} login nosuperuser nocreatedb nocreaterole password '${appPassword}'`);
@@ -85,7 +87,9 @@ describe("the app's database role", () => {
     }
     const app = await connect(appUrl);
     try {
-      await app.query(`insert into audit_events (actor_type, actor_label, action, entity_type) values ('system', 'test', 'test.appended', 'test')`);
+      await app.query(
+        `insert into audit_events (actor_type, actor_label, action, entity_type) values ('system', 'test', 'test.appended', 'test')`,
+      );
       const read = await app.query("select id from audit_events where action = 'test.appended'");
       expect(read.rowCount).toBe(1);
       const refused = (statement: string) => refusal(app, statement);
@@ -95,9 +99,11 @@ describe("the app's database role", () => {
       expect(await refused("truncate audit_events")).toBe("42501");
       expect(await refused("alter table audit_events disable trigger audit_events_no_update_delete")).toBe("42501");
       expect(await refused("drop trigger audit_events_no_update_delete on audit_events")).toBe("42501");
-      expect(await refused("create or replace function audit_events_refuse_change() returns trigger as $$ begin return new; end $$ language plpgsql")).toBe(
-        "42501",
-      );
+      expect(
+        await refused(
+          "create or replace function audit_events_refuse_change() returns trigger as $$ begin return new; end $$ language plpgsql",
+        ),
+      ).toBe("42501");
       expect(await refused("drop table audit_events")).toBe("42501");
       // What it needs elsewhere it has.
       await app.query("update users set name = name where false");
@@ -119,7 +125,9 @@ describe("the app's database role", () => {
       expect(await refusal(app, "create table public.audit_events_shadow (id int)")).toBe("42501");
       expect(await refusal(app, `create table ${jobSchema}.audit_events (id int)`)).toBe("42501");
       expect(await refusal(app, "create view public.shadow as select 1")).toBe("42501");
-      expect(await refusal(app, "create function public.shadow() returns int as 'select 1' language sql")).toBe("42501");
+      expect(await refusal(app, "create function public.shadow() returns int as 'select 1' language sql")).toBe(
+        "42501",
+      );
       // A temporary table is searched before public (unless search_path names pg_temp later): none either.
       expect(await refusal(app, "create temp table audit_events (id int)")).toBe("42501");
       const rights = await app.query<{ db: boolean; temp: boolean; schemas: string[] }>(
@@ -138,11 +146,20 @@ describe("the app's database role", () => {
     try {
       const columns = "actor_type, actor_label, action, entity_type";
       const values = "'system', 'test', 'test.dated', 'test'";
-      expect(await refusal(app, `insert into audit_events (at, ${columns}) values ('2020-01-01T00:00:00Z', ${values})`)).toBe("42501");
+      expect(
+        await refusal(app, `insert into audit_events (at, ${columns}) values ('2020-01-01T00:00:00Z', ${values})`),
+      ).toBe("42501");
       expect(await refusal(app, `insert into audit_events (at, ${columns}) values (default, ${values})`)).toBe("42501");
       expect(await refusal(app, `insert into audit_events (id, ${columns}) values (1, ${values})`)).toBe("42501");
-      expect(await refusal(app, `insert into audit_events (id, ${columns}) overriding system value values (9000000000, ${values})`)).toBe("42501");
-      expect(await refusal(app, `insert into audit_events (agency_org_id, ${columns}) values ('someone-else', ${values})`)).toBe("42501");
+      expect(
+        await refusal(
+          app,
+          `insert into audit_events (id, ${columns}) overriding system value values (9000000000, ${values})`,
+        ),
+      ).toBe("42501");
+      expect(
+        await refusal(app, `insert into audit_events (agency_org_id, ${columns}) values ('someone-else', ${values})`),
+      ).toBe("42501");
       // The sequence that numbers the records cannot be moved (setval needs UPDATE).
       expect(await refusal(app, "select setval('audit_events_id_seq', 1)")).toBe("42501");
       expect(await refusal(app, "select setval('audit_events_id_seq', 9000000000, false)")).toBe("42501");
@@ -166,8 +183,15 @@ describe("the app's database role", () => {
     reset();
     await closeDb();
     try {
-      await recordAudit(getDb(), { actor: systemActor("test"), action: "test.recorded", entityType: "test", details: { n: 1 } });
-      const row = await getDb().$client.query("select details, at is not null as timed from audit_events where action = 'test.recorded'");
+      await recordAudit(getDb(), {
+        actor: systemActor("test"),
+        action: "test.recorded",
+        entityType: "test",
+        details: { n: 1 },
+      });
+      const row = await getDb().$client.query(
+        "select details, at is not null as timed from audit_events where action = 'test.recorded'",
+      );
       expect(row.rows).toEqual([{ details: { n: 1 }, timed: true }]);
     } finally {
       await closeDb();
@@ -191,11 +215,18 @@ describe("the app's database role", () => {
     const { QUEUES } = await import("../lib/jobs/queue");
     const { push: PUSH_QUEUE, referenceRefresh: REFERENCE_QUEUE, notify: NOTIFY_QUEUE } = QUEUES;
     // As the app's processes start it (migrate: true): the schema is there and current, so pg-boss changes nothing.
-    const boss = new PgBoss({ connectionString: appUrl, schema: jobSchema, supervise: false, schedule: false, migrate: true });
+    const boss = new PgBoss({
+      connectionString: appUrl,
+      schema: jobSchema,
+      supervise: false,
+      schedule: false,
+      migrate: true,
+    });
     boss.on("error", () => {});
     await boss.start();
     try {
-      for (const queue of [PUSH_QUEUE, REFERENCE_QUEUE, NOTIFY_QUEUE]) expect(await boss.getQueue(queue), queue).toMatchObject({ name: queue });
+      for (const queue of [PUSH_QUEUE, REFERENCE_QUEUE, NOTIFY_QUEUE])
+        expect(await boss.getQueue(queue), queue).toMatchObject({ name: queue });
       expect(await boss.send(PUSH_QUEUE, { pushId: "roles-test" })).toMatch(/^[0-9a-f-]{36}$/);
       const [job] = await boss.fetch<{ pushId: string }>(PUSH_QUEUE);
       expect(job?.data).toEqual({ pushId: "roles-test" });

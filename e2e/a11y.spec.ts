@@ -10,7 +10,13 @@ const WIDTHS = [
 /** Axe on every page at desktop and phone widths, plus the screenshots a reviewer looks at. */
 test.describe("[A11Y]", () => {
   for (const w of WIDTHS) {
-    test(`every page at ${w.name} px has no serious or critical axe violation`, async ({ page, signedInAs, signInPage, queuePage, referralPage }) => {
+    test(`every page at ${w.name} px has no serious or critical axe violation`, async ({
+      page,
+      signedInAs,
+      signInPage,
+      queuePage,
+      referralPage,
+    }) => {
       // Fourteen axe runs and nine screenshots: on a busy machine more than the default minute.
       test.setTimeout(120_000);
       await page.setViewportSize({ width: w.width, height: w.height });

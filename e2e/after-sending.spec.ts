@@ -6,7 +6,11 @@ import { expectAccessible, expectAccessibleAtBothWidths, takeScreenshot } from "
 import { postReferral, readReferencePayload } from "./support/webhook";
 
 test.describe("[AFTER SENDING]", () => {
-  test("extend by a month, see revision 2 and its diff, the agency processes it, then cancel with a reason", async ({ page, signedInAs, referralPage }) => {
+  test("extend by a month, see revision 2 and its diff, the agency processes it, then cancel with a reason", async ({
+    page,
+    signedInAs,
+    referralPage,
+  }) => {
     // Four states, each checked with axe and photographed at two widths.
     test.setTimeout(180_000);
     await signedInAs("reviewer");
@@ -78,7 +82,10 @@ test.describe("[AFTER SENDING]", () => {
     await expect(referralPage.push.status).toHaveText("Sent", { timeout: 30_000 });
     await expect(page.getByTestId("cancellation")).toContainText("Cancelled");
     const state = await openSandboxControl().state();
-    expect(state.referrals.find((x) => x.id === latestId)).toMatchObject({ status: "cancelled", reason_code: "client_hospitalization" });
+    expect(state.referrals.find((x) => x.id === latestId)).toMatchObject({
+      status: "cancelled",
+      reason_code: "client_hospitalization",
+    });
     await expectAccessibleAtBothWidths(page, "referral-cancelled");
   });
 
@@ -105,12 +112,20 @@ test.describe("[AFTER SENDING]", () => {
 
     // The agency amends the request: Jane Smithers 1998-05-07 becomes Robert Other 1950-01-01 under another client id.
     const other = structuredClone(payload);
-    other.client = { ...other.client, id: Number(payload.client.id) + 1, first_name: "Robert", last_name: "Other", birthday: "1950-01-01" };
+    other.client = {
+      ...other.client,
+      id: Number(payload.client.id) + 1,
+      first_name: "Robert",
+      last_name: "Other",
+      birthday: "1950-01-01",
+    };
     await postReferral(request, other);
     await referralPage.goto(id);
     const marked = page.getByTestId("different-person");
     await expect(marked.getByRole("heading", { name: "Different person" })).toBeVisible();
-    await expect(marked).toContainText("the latest submission names another client than the one ACCloud has for this referral");
+    await expect(marked).toContainText(
+      "the latest submission names another client than the one ACCloud has for this referral",
+    );
     await expect(marked.getByRole("row", { name: /Last name/ })).toContainText("Other");
     await expect(page.getByTestId("update-refused")).toContainText("“Send update” is refused.");
     await expectAccessibleAtBothWidths(page, "referral-different-person");

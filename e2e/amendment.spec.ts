@@ -23,7 +23,9 @@ test.describe("[AMENDMENT]", () => {
     await amend("Three times a week");
     await signedInAs("reviewer");
     await referralPage.goto(id);
-    await expect(page.getByTestId("amendments").getByRole("row", { name: /Service frequency/ })).toContainText("Three times a week");
+    await expect(page.getByTestId("amendments").getByRole("row", { name: /Service frequency/ })).toContainText(
+      "Three times a week",
+    );
     await expect(referralPage.field("Service frequency")).toContainText("Changed");
     await expect(page.getByTestId("amended-after-decision-panel")).toHaveCount(0);
 
@@ -55,7 +57,9 @@ test.describe("[AMENDMENT]", () => {
     await panel.getByRole("button", { name: "Amendment: no change needed" }).click();
     await panel.getByRole("button", { name: "Mark the amendment as answered" }).click();
     await expect(panel.getByText("Say why the amendment needs no change")).toBeVisible();
-    await panel.getByLabel("Why does the amendment need no change?").fill("Frequency does not change the service area decision.");
+    await panel
+      .getByLabel("Why does the amendment need no change?")
+      .fill("Frequency does not change the service area decision.");
     await panel.getByRole("button", { name: "Mark the amendment as answered" }).click();
     await expect(page.getByTestId("amended-after-decision-panel")).toHaveCount(0);
     await expect(page.getByTestId("amendments")).toBeVisible();

@@ -14,7 +14,12 @@ import { expectAccessible, takeScreenshot } from "./support/screenshots";
 import { REFERENCE_REQUEST_ID } from "./support/webhook";
 
 test.describe("[APPROVAL]", () => {
-  test("from the queue to sent: prefilled editor, a rule error fixed, approve, live steps", async ({ page, signedInAs, queuePage, referralPage }) => {
+  test("from the queue to sent: prefilled editor, a rule error fixed, approve, live steps", async ({
+    page,
+    signedInAs,
+    queuePage,
+    referralPage,
+  }) => {
     let actions = 0;
     const act = async <T>(fn: () => Promise<T>) => {
       actions++;
@@ -76,7 +81,11 @@ test.describe("[APPROVAL]", () => {
     expect(actions).toBeLessThanOrEqual(9);
   });
 
-  test("a refused push is fixed on the page and retried: the fix is a new revision and reaches ACCloud", async ({ page, signedInAs, referralPage }) => {
+  test("a refused push is fixed on the page and retried: the fix is a new revision and reaches ACCloud", async ({
+    page,
+    signedInAs,
+    referralPage,
+  }) => {
     await signedInAs("reviewer");
     const r = await takeNewReferral();
     const requestId = await readReferralRequestId(r.id);
@@ -113,7 +122,11 @@ test.describe("[APPROVAL]", () => {
     expect(auths.map((a) => a.rule_weekly)).toEqual([2]);
   });
 
-  test("a supervisor sees no editor and the approve action refuses the missing scope", async ({ page, signedInAs, referralPage }) => {
+  test("a supervisor sees no editor and the approve action refuses the missing scope", async ({
+    page,
+    signedInAs,
+    referralPage,
+  }) => {
     await signedInAs("supervisor");
     await referralPage.goto(await findNewReferralId());
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

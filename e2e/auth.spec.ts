@@ -3,7 +3,11 @@ import { PASSWORD, USERS } from "./support/auth";
 import { ageLatestSession, readLatestSessionEndReason, readSessionEndReason } from "./support/db";
 
 test.describe("[AUTH]", () => {
-  test("an anonymous visitor is sent to sign-in, signs in with the form and lands where they were going", async ({ page, signInPage, queuePage }) => {
+  test("an anonymous visitor is sent to sign-in, signs in with the form and lands where they were going", async ({
+    page,
+    signInPage,
+    queuePage,
+  }) => {
     await page.goto("/queue?tab=in_review");
     await expect(page).toHaveURL(/\/sign-in\?next=%2Fqueue%3Ftab%3Din_review/);
     await signInPage.signIn(USERS.reviewer, "not-the-password");
@@ -15,7 +19,10 @@ test.describe("[AUTH]", () => {
     await expect(queuePage.currentUser).toContainText("Riley Reviewer");
   });
 
-  test("an administrator, who reads no referrals, starts at /admin and is offered no queue", async ({ page, signInPage }) => {
+  test("an administrator, who reads no referrals, starts at /admin and is offered no queue", async ({
+    page,
+    signInPage,
+  }) => {
     await signInPage.goto();
     await signInPage.signIn(USERS.admin, PASSWORD);
     await expect(page).toHaveURL(/\/admin$/);
@@ -30,7 +37,13 @@ test.describe("[AUTH]", () => {
     await expect(page).toHaveURL(/\/admin$/);
   });
 
-  test("sign-out ends the session on the server: the old cookie no longer opens anything", async ({ page, context, signedInAs, signInPage, queuePage }) => {
+  test("sign-out ends the session on the server: the old cookie no longer opens anything", async ({
+    page,
+    context,
+    signedInAs,
+    signInPage,
+    queuePage,
+  }) => {
     await signedInAs("reviewer2");
     await queuePage.goto();
     const cookies = await context.cookies();
@@ -43,7 +56,12 @@ test.describe("[AUTH]", () => {
     await expect(page).toHaveURL(/\/sign-in/);
   });
 
-  test("an idle session expires on the server (last activity aged past SESSION_IDLE_MINUTES)", async ({ page, signedInAs, signInPage, queuePage }) => {
+  test("an idle session expires on the server (last activity aged past SESSION_IDLE_MINUTES)", async ({
+    page,
+    signedInAs,
+    signInPage,
+    queuePage,
+  }) => {
     await signedInAs("supervisor");
     await queuePage.goto();
     await expect(page.getByRole("heading", { name: "Review queue" })).toBeVisible();
@@ -55,7 +73,11 @@ test.describe("[AUTH]", () => {
     expect(await readSessionEndReason(aged[0]!)).toBe("idle");
   });
 
-  test("the browser signs itself out when the server finds the session idle, with a warning a minute before", async ({ page, signedInAs, queuePage }) => {
+  test("the browser signs itself out when the server finds the session idle, with a warning a minute before", async ({
+    page,
+    signedInAs,
+    queuePage,
+  }) => {
     await page.clock.install();
     await signedInAs("supervisor");
     await queuePage.goto();

@@ -36,9 +36,21 @@ test.describe("[AUTHZ]", () => {
     });
   }
 
-  test("anonymous: pages redirect to sign-in, routes answer 401, public routes stay public", async ({ playwright, baseURL }) => {
+  test("anonymous: pages redirect to sign-in, routes answer 401, public routes stay public", async ({
+    playwright,
+    baseURL,
+  }) => {
     const request = await playwright.request.newContext({ baseURL });
-    for (const path of ["/queue", "/referrals/x", "/audit", "/admin", "/dashboard", "/reviews", "/preferences", "/admin/outbox"]) {
+    for (const path of [
+      "/queue",
+      "/referrals/x",
+      "/audit",
+      "/admin",
+      "/dashboard",
+      "/reviews",
+      "/preferences",
+      "/admin/outbox",
+    ]) {
       const res = await request.get(path, { maxRedirects: 0 });
       expect([path, res.status()]).toEqual([path, 307]);
       expect(res.headers().location).toContain("/sign-in?next=");

@@ -21,13 +21,16 @@ import { deliverReferral } from "./support/webhook";
 function watchRefusals(page: Page): string[] {
   const seen: string[] = [];
   page.on("response", (res) => {
-    if (res.status() === 403 || res.status() >= 500) seen.push(`${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`);
+    if (res.status() === 403 || res.status() >= 500)
+      seen.push(`${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`);
   });
   return seen;
 }
 
 /** A small PDF of this run's own (ACCloud keeps one copy of a document: its digest must be new). */
-const pdf = Buffer.from(`%PDF-1.4\n% care plan ${Date.now()}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+const pdf = Buffer.from(
+  `%PDF-1.4\n% care plan ${Date.now()}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+);
 
 test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
   test("sign in, approve and send, add a document, change the approval, cancel, export the audit CSV, sign out: all through https://csi.test", async ({
@@ -42,7 +45,10 @@ test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
     expect(baseURL).toMatch(/^https:\/\/csi\.test:\d+$/);
     const refusals = watchRefusals(page);
     // A request of its own, delivered as AlayaConnector does (a server: no Origin), through nginx too.
-    const alayaConnector = await playwrightRequest.newContext({ baseURL: `https://127.0.0.1:${new URL(baseURL!).port}`, ignoreHTTPSErrors: true });
+    const alayaConnector = await playwrightRequest.newContext({
+      baseURL: `https://127.0.0.1:${new URL(baseURL!).port}`,
+      ignoreHTTPSErrors: true,
+    });
     const r = await deliverReferral(alayaConnector);
     await alayaConnector.dispose();
     const sandbox = openSandboxControl();
@@ -65,7 +71,9 @@ test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
 
     // A document after sending: the route handler behind the proxy takes the browser's Origin.
     const documents = page.getByTestId("documents-form");
-    await documents.getByLabel("Add a document for the agency").setInputFiles({ name: "care-plan.pdf", mimeType: "application/pdf", buffer: pdf });
+    await documents
+      .getByLabel("Add a document for the agency")
+      .setInputFiles({ name: "care-plan.pdf", mimeType: "application/pdf", buffer: pdf });
     const [upload] = await Promise.all([
       page.waitForResponse((res) => res.url().endsWith(`/api/referrals/${r.id}/documents`)),
       documents.getByRole("button", { name: "Send document" }).click(),
@@ -74,9 +82,15 @@ test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
     await expect(documents.getByRole("status")).toHaveText("Document added: on its way to ACCloud.");
     const digest = createHash("sha256").update(pdf).digest("hex");
     await expect
-      .poll(async () => (await sandbox.state()).attachments.some((a) => String(a.referral_id) === String(accloudId) && a.sha256 === digest), {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          (await sandbox.state()).attachments.some(
+            (a) => String(a.referral_id) === String(accloudId) && a.sha256 === digest,
+          ),
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe(true);
 
     // Change the approval: extend by a month and send the update.
@@ -90,7 +104,9 @@ test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
     const confirm = page.getByTestId("confirm-update");
     await confirm.getByRole("button", { name: "Send update", exact: true }).click();
     // (The panel's title, not the toast: a push that ends before the page shows it running has no toast.)
-    await expect(referralPage.push.progress.getByRole("heading", { level: 2 })).toHaveText("Update sent to ACCloud", { timeout: 30_000 });
+    await expect(referralPage.push.progress.getByRole("heading", { level: 2 })).toHaveText("Update sent to ACCloud", {
+      timeout: 30_000,
+    });
     await expect(referralPage.push.status).toHaveText("Sent");
 
     // Cancel with a reason.
@@ -104,7 +120,10 @@ test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
     await expect(page.getByTestId("cancellation")).toContainText("Cancelled", { timeout: 30_000 });
     await expect(referralPage.push.status).toHaveText("Sent");
     const latestId = await readLatestAccloudReferralId(r.id);
-    expect((await sandbox.state()).referrals.find((x) => x.id === latestId)).toMatchObject({ status: "cancelled", reason_code: "client_hospitalization" });
+    expect((await sandbox.state()).referrals.find((x) => x.id === latestId)).toMatchObject({
+      status: "cancelled",
+      reason_code: "client_hospitalization",
+    });
 
     // Sign out (a server action): back at sign-in, the session cookie gone.
     await referralPage.signOut();
@@ -119,7 +138,8 @@ test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), auditPage.exportButton.click()]);
     expect(download.suggestedFilename()).toMatch(/^audit-\d{8}-\d{4}\.csv$/);
     const csv = readFileSync((await download.path())!, "utf8");
-    for (const action of ["referral.document_added", "referral.update_requested", "referral.cancel_requested"]) expect(csv).toContain(action);
+    for (const action of ["referral.document_added", "referral.update_requested", "referral.cancel_requested"])
+      expect(csv).toContain(action);
     expect(await countAuditExports(r.id)).toBe(1);
     await auditPage.signOut();
     await expect(page).toHaveURL(/\/sign-in\?reason=signed_out/);

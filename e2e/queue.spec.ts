@@ -1,5 +1,11 @@
 import { expect, test } from "./fixtures";
-import { countNewReferrals, countNewReferralsByLastNamePrefix, findAgencyByName, findNewestNewReferral, insertSameMillisecondReferrals } from "./support/db";
+import {
+  countNewReferrals,
+  countNewReferralsByLastNamePrefix,
+  findAgencyByName,
+  findNewestNewReferral,
+  insertSameMillisecondReferrals,
+} from "./support/db";
 import { deliverReferral } from "./support/webhook";
 
 test.describe("[QUEUE]", () => {
@@ -42,7 +48,8 @@ test.describe("[QUEUE]", () => {
     await page.keyboard.press("Enter");
     await expect(page.getByText(`name starts with “${r.lastName}”`)).toBeVisible();
     await expect(queuePage.rows).toHaveCount(expected);
-    for (const row of await queuePage.rows.all()) await expect(row.locator("[data-row-link]")).toContainText(r.lastName);
+    for (const row of await queuePage.rows.all())
+      await expect(row.locator("[data-row-link]")).toContainText(r.lastName);
     expect(page.url()).not.toContain(r.lastName);
     await queuePage.clearSearchButton.click();
     await expect(page.getByText("name starts with")).toHaveCount(0);
@@ -116,7 +123,10 @@ test.describe("[QUEUE]", () => {
     await expect(queuePage.newRequests).toHaveCount(0);
   });
 
-  test("keyset pagination walks 55 rows of the same millisecond without losing or repeating one", async ({ page, queuePage }) => {
+  test("keyset pagination walks 55 rows of the same millisecond without losing or repeating one", async ({
+    page,
+    queuePage,
+  }) => {
     const org = crypto.randomUUID();
     await insertSameMillisecondReferrals(org, 55);
     await queuePage.goto({ tab: "cancelled", agency: org });

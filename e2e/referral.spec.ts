@@ -2,13 +2,21 @@ import { expect, test } from "./fixtures";
 import { ReferralPage } from "./pages/referral-page";
 import { USERS } from "./support/auth";
 import { formatCalendarDate as calendar } from "./support/dates";
-import { markAudit, readAuditActionsSince, readReferenceReferralId, readReferralDecision, readReferralStatus, takeNewReferral } from "./support/db";
+import {
+  markAudit,
+  readAuditActionsSince,
+  readReferenceReferralId,
+  readReferralDecision,
+  readReferralStatus,
+  takeNewReferral,
+} from "./support/db";
 import { readReferencePayload } from "./support/webhook";
 
 /** What the page must show for a field of the reference payload, by its type. */
 function expectedText(f: { field_type: string; field_value: unknown; type: string | null }): string {
   const v = f.field_value as unknown;
-  const kind = f.field_type === "demographics" ? (f.type === "bday" ? "date" : f.type === "list" ? "list" : "text") : f.field_type;
+  const kind =
+    f.field_type === "demographics" ? (f.type === "bday" ? "date" : f.type === "list" ? "list" : "text") : f.field_type;
   if (kind === "date") return calendar(String(v));
   if (kind === "checkbox") return v ? "Yes" : "No";
   if (kind === "list") return String((v as { option: { name: string } }).option.name);
@@ -16,7 +24,11 @@ function expectedText(f: { field_type: string; field_value: unknown; type: strin
 }
 
 test.describe("[REFERRAL]", () => {
-  test("the reference referral shows every field of its payload with the right value", async ({ page, signedInAs, referralPage }) => {
+  test("the reference referral shows every field of its payload with the right value", async ({
+    page,
+    signedInAs,
+    referralPage,
+  }) => {
     await signedInAs("reviewer");
     const id = await readReferenceReferralId();
     const mark = await markAudit();
@@ -38,7 +50,8 @@ test.describe("[REFERRAL]", () => {
       ["form-name", ["CSI New Referral Request", "14"]],
       ["submitted-by", ["Administrator", "May 23, 2023"]],
     ];
-    for (const [testId, parts] of containing) for (const part of parts) await expect(page.getByTestId(testId), testId).toContainText(part);
+    for (const [testId, parts] of containing)
+      for (const part of parts) await expect(page.getByTestId(testId), testId).toContainText(part);
 
     for (const f of p.form_data.fields) {
       const cell = referralPage.fieldValue(f.field_label);
@@ -54,8 +67,12 @@ test.describe("[REFERRAL]", () => {
           await expect(cells.nth(0)).toHaveText(code, { useInnerText: true });
           await expect(cells.nth(1)).toHaveText(description, { useInnerText: true });
           await expect(cells.nth(2)).toHaveText(get("treatment") ?? "—", { useInnerText: true });
-          await expect(cells.nth(3)).toHaveText(get("start_date") ? calendar(get("start_date")!) : "—", { useInnerText: true });
-          await expect(cells.nth(4)).toHaveText(get("end_date") ? calendar(get("end_date")!) : "—", { useInnerText: true });
+          await expect(cells.nth(3)).toHaveText(get("start_date") ? calendar(get("start_date")!) : "—", {
+            useInnerText: true,
+          });
+          await expect(cells.nth(4)).toHaveText(get("end_date") ? calendar(get("end_date")!) : "—", {
+            useInnerText: true,
+          });
           await expect(cells.nth(5)).toHaveText(get("notes") ?? "—", { useInnerText: true });
         }
       } else if (f.field_type === "picture") {
@@ -86,7 +103,12 @@ test.describe("[REFERRAL]", () => {
     expect(await readAuditActionsSince(mark, id, USERS.reviewer)).toEqual(["referral.viewed"]);
   });
 
-  test("the file is viewed inline and downloaded through an authenticated, audited route", async ({ page, browser, signedInAs, referralPage }) => {
+  test("the file is viewed inline and downloaded through an authenticated, audited route", async ({
+    page,
+    browser,
+    signedInAs,
+    referralPage,
+  }) => {
     await signedInAs("reviewer");
     const id = await readReferenceReferralId();
     const mark = await markAudit();
@@ -124,7 +146,10 @@ test.describe("[REFERRAL]", () => {
     await referralPage.openRejectForm();
     await referralPage.submitRejection();
     await expect(panel.locator("#reject-reason-error")).toHaveText("Choose a reason");
-    await referralPage.fillRejectForm({ label: "Client outside the service area" }, "The client lives outside our Ohio service area.");
+    await referralPage.fillRejectForm(
+      { label: "Client outside the service area" },
+      "The client lives outside our Ohio service area.",
+    );
     await referralPage.submitRejection();
     await expect(panel.getByTestId("rejection")).toContainText("Rejected: Client outside the service area");
     await expect(referralPage.timeline).toContainText("Rejected: Client outside the service area");
@@ -145,7 +170,10 @@ test.describe("[REFERRAL]", () => {
     await expect(page.locator('[data-sla="paused"]')).toHaveCount(0);
   });
 
-  test("a stale save between two sessions is a conflict that shows what changed; nothing is overwritten", async ({ browser, signedInAs }) => {
+  test("a stale save between two sessions is a conflict that shows what changed; nothing is overwritten", async ({
+    browser,
+    signedInAs,
+  }) => {
     const r = await takeNewReferral();
     const a = new ReferralPage(await browser.newPage());
     const b = new ReferralPage(await browser.newPage());
@@ -163,7 +191,9 @@ test.describe("[REFERRAL]", () => {
     await expect(conflict).toContainText("Not saved");
     await expect(conflict).toContainText(`Last change by ${USERS.reviewer2}`);
     await expect(conflict.getByRole("row", { name: /Status/ })).toContainText("Pending info");
-    await expect(conflict.getByRole("row", { name: /Information requested/ })).toContainText("Insurance card, both sides.");
+    await expect(conflict.getByRole("row", { name: /Information requested/ })).toContainText(
+      "Insurance card, both sides.",
+    );
     expect(await readReferralDecision(r.id)).toEqual({ status: "pending_info", reasonCode: null });
     await conflict.getByRole("button", { name: "Load the latest version" }).click();
     await expect(pa.getByTestId("pending-note")).toContainText("Insurance card, both sides.");
@@ -171,7 +201,12 @@ test.describe("[REFERRAL]", () => {
     await b.page.close();
   });
 
-  test("a supervisor is refused a decision by the server (403 scope), even with the form at hand", async ({ page, context, signedInAs, referralPage }) => {
+  test("a supervisor is refused a decision by the server (403 scope), even with the form at hand", async ({
+    page,
+    context,
+    signedInAs,
+    referralPage,
+  }) => {
     const r = await takeNewReferral();
     await signedInAs("reviewer");
     await referralPage.goto(r.id);
@@ -189,7 +224,11 @@ test.describe("[REFERRAL]", () => {
     await expect(panel.getByRole("button", { name: "Reject" })).toHaveCount(0);
   });
 
-  test("keyboard: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({ page, signedInAs, referralPage }) => {
+  test("keyboard: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({
+    page,
+    signedInAs,
+    referralPage,
+  }) => {
     await signedInAs("reviewer");
     const r = await takeNewReferral();
     await referralPage.goto(r.id);
@@ -205,7 +244,9 @@ test.describe("[REFERRAL]", () => {
     await referralPage.focusBody();
     // The newest request has no previous one, the oldest no next one: use whichever is there.
     const hasNext = (await page.getByRole("link", { name: "Next request" }).count()) > 0;
-    const target = await page.getByRole("link", { name: hasNext ? "Next request" : "Previous request" }).getAttribute("href");
+    const target = await page
+      .getByRole("link", { name: hasNext ? "Next request" : "Previous request" })
+      .getAttribute("href");
     expect(target).toMatch(/^\/referrals\//);
     await page.keyboard.press(hasNext ? "j" : "k");
     await expect(page).toHaveURL(new RegExp(`${target!}$`));

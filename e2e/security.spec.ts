@@ -12,7 +12,9 @@ async function watchViolations(page: Page): Promise<string[]> {
   await page.exposeFunction("__cspViolation", (v: string) => seen.push(v));
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) =>
-      (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      ),
     );
   });
   page.on("console", (m) => {
@@ -22,7 +24,9 @@ async function watchViolations(page: Page): Promise<string[]> {
 }
 
 test.describe("[SECURITY] headers", () => {
-  test("pages have a strict CSP with a fresh nonce on every response, which Next puts on its scripts", async ({ request }) => {
+  test("pages have a strict CSP with a fresh nonce on every response, which Next puts on its scripts", async ({
+    request,
+  }) => {
     const nonces: string[] = [];
     for (let i = 0; i < 2; i++) {
       const res = await request.get("/sign-in");
@@ -34,7 +38,8 @@ test.describe("[SECURITY] headers", () => {
       expect(csp).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
       expect(csp).not.toContain("unsafe-inline");
       expect(csp).not.toContain("unsafe-eval");
-      for (const directive of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'self'"]) expect(csp).toContain(directive);
+      for (const directive of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'self'"])
+        expect(csp).toContain(directive);
       const html = await res.text();
       const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
       expect(scripts.length).toBeGreaterThan(0);
@@ -43,12 +48,20 @@ test.describe("[SECURITY] headers", () => {
     expect(nonces[0]).not.toBe(nonces[1]);
   });
 
-  test("HSTS only when the client came over https; no-store on every page and route with PHI", async ({ page, request, signedInAs }) => {
+  test("HSTS only when the client came over https; no-store on every page and route with PHI", async ({
+    page,
+    request,
+    signedInAs,
+  }) => {
     expect((await request.get("/sign-in")).headers()["strict-transport-security"]).toBeUndefined();
     const https = await request.get("/sign-in", { headers: { "x-forwarded-proto": "https" } });
     expect(https.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
     expect(https.headers()["content-security-policy"]).toContain("upgrade-insecure-requests");
-    expect((await request.get("/api/health", { headers: { "x-forwarded-proto": "https" } })).headers()["strict-transport-security"]).toContain("max-age=");
+    expect(
+      (await request.get("/api/health", { headers: { "x-forwarded-proto": "https" } })).headers()[
+        "strict-transport-security"
+      ],
+    ).toContain("max-age=");
 
     await signedInAs("supervisor");
     const ref = await findNewestReferralWithFile();
@@ -105,7 +118,8 @@ test.describe("[SECURITY] pages work under the CSP", () => {
     referralPage,
   }) => {
     const { id } = await deliverReferral(request, (p) => {
-      p.form_data.fields.find((f) => f.field_type === "picture")!.field_value = "https://csi.uat.alayacare.com/api/v1/files/100%.png";
+      p.form_data.fields.find((f) => f.field_type === "picture")!.field_value =
+        "https://csi.uat.alayacare.com/api/v1/files/100%.png";
     });
     // Nesting deeper than the intake takes now, as a payload stored before the limit has it.
     let deep = '"leaf"';

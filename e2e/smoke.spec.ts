@@ -20,7 +20,9 @@ test.describe("[SMOKE]", () => {
     expect(doc.status()).toBe(200);
     const json = await doc.json();
     expect(json.openapi).toBe("3.1.0");
-    expect(json.paths["/api/referral-requests"].post.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/ReferralRequest");
+    expect(json.paths["/api/referral-requests"].post.requestBody.content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/ReferralRequest",
+    );
   });
 
   test("the webhook over real HTTP: 401 without credentials, 415 for non-JSON", async ({ request }) => {

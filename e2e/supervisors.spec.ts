@@ -104,7 +104,9 @@ test.describe("[SUPERVISOR]", () => {
     await review.scrollIntoViewIfNeeded();
     await takeScreenshot(page, "second-review-recorded-1280", { fullPage: false });
     // Riley is told: one message in the local outbox (no SMTP here), with a link and the request id only.
-    await expect.poll(() => readNotificationStatuses(r.id, "review_disagreed"), { timeout: 20_000 }).toEqual(["outbox"]);
+    await expect
+      .poll(() => readNotificationStatuses(r.id, "review_disagreed"), { timeout: 20_000 })
+      .toEqual(["outbox"]);
 
     // The dashboard.
     await dashboardPage.goto();
@@ -161,7 +163,11 @@ test.describe("[SUPERVISOR]", () => {
     await row.getByRole("button", { name: /^Revoke/ }).click();
     await row.getByRole("button", { name: "Yes, revoke" }).click();
     await expect(row).toContainText("Revoked");
-    expect(await readApiClientAuditActions("AlayaConnector UAT (e2e)")).toEqual(["api_client.created", "api_client.signing_rotated", "api_client.revoked"]);
+    expect(await readApiClientAuditActions("AlayaConnector UAT (e2e)")).toEqual([
+      "api_client.created",
+      "api_client.signing_rotated",
+      "api_client.revoked",
+    ]);
 
     const share = page.getByRole("form", { name: "Share of approvals drawn for a second review" });
     await page.getByLabel("Share of approvals drawn (%)").fill("abc");

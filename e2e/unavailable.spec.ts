@@ -32,7 +32,10 @@ function freezableProxy(targetPort: number) {
     }
   });
   return {
-    listen: () => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port))),
+    listen: () =>
+      new Promise<number>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)),
+      ),
     freeze: () => {
       frozen = true;
       for (const s of sockets) s.pause();
@@ -97,7 +100,12 @@ test.describe("[UNAVAILABLE] the database stops answering", () => {
     app.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     app.stderr!.on("data", (d: Buffer) => (out += d.toString()));
     const api = await playwrightRequest.newContext({ baseURL: base });
-    await expect.poll(async () => (await api.get("/api/health").catch(() => null))?.status() ?? 0, { timeout: 120_000, message: out }).toBe(200);
+    await expect
+      .poll(async () => (await api.get("/api/health").catch(() => null))?.status() ?? 0, {
+        timeout: 120_000,
+        message: out,
+      })
+      .toBe(200);
 
     // Signed in and looking at a referral while the database still answers.
     await signInOverHttp(api, "supervisor");
@@ -113,7 +121,10 @@ test.describe("[UNAVAILABLE] the database stops answering", () => {
       { name: "page /sign-in", go: () => api.get("/sign-in", { maxRedirects: 0 }) },
       { name: "GET /api/health", go: () => api.get("/api/health") },
       { name: "GET /api/queue/updates", go: () => api.get(`/api/queue/updates?since=${since}`) },
-      { name: "GET /api/referrals/[id]/files/[fileId]", go: () => api.get(`/api/referrals/${ref.id}/files/${ref.fileId}`) },
+      {
+        name: "GET /api/referrals/[id]/files/[fileId]",
+        go: () => api.get(`/api/referrals/${ref.id}/files/${ref.fileId}`),
+      },
       { name: "POST /api/session/activity", go: () => api.post("/api/session/activity") },
       {
         name: "POST /api/referral-requests",

@@ -14,7 +14,9 @@ describe("the pool's statements", () => {
       expect((await client.query<{ n: number }>(text, [1])).rows[0]!.n).toBe(2);
       expect((await client.query<{ n: number }>({ text, values: [2] })).rows[0]!.n).toBe(3);
       await client.query("select 42 /* db.test unparameterized */");
-      const prepared = await client.query("select name, statement from pg_prepared_statements where statement like '%db.test %'");
+      const prepared = await client.query(
+        "select name, statement from pg_prepared_statements where statement like '%db.test %'",
+      );
       expect(prepared.rows).toEqual([{ name: expect.stringMatching(/^auto-\d+$/), statement: text }]);
       // A name given by the caller stays.
       await client.query({ name: "db-test-own-name", text: "select $1::text as t /* db.test own */", values: ["x"] });
@@ -51,7 +53,9 @@ describe("the pool's statements", () => {
     const client = await getPool().connect();
     try {
       await client.query("select $1::int * 2 as n /* db.test drizzle */", [7]);
-      const prepared = await client.query("select count(*)::int as n from pg_prepared_statements where statement like '%db.test drizzle%'");
+      const prepared = await client.query(
+        "select count(*)::int as n from pg_prepared_statements where statement like '%db.test drizzle%'",
+      );
       expect(prepared.rows[0].n).toBe(1);
     } finally {
       client.release();

@@ -43,7 +43,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (!e || typeof e !== "object") return false;
   const code = typeof e.code === "string" ? e.code : "";
   if (/^(08|53|57P0)/.test(code) || ["57014", "55P03", "40001", "40P01"].includes(code)) return true;
-  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return true;
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"].includes(code))
+    return true;
   const message = typeof e.message === "string" ? e.message : "";
   return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection timeout|Client has encountered a connection error/i.test(
     message,
@@ -86,7 +87,9 @@ export function databaseRecentlyUnavailable(): boolean {
 /** A pool that notes database failures (new connections that fail, queries that fail on any client). */
 class ObservedPool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
-  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(
+    callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): void;
   override connect(
     callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
   ): Promise<pg.PoolClient> | void {
@@ -149,11 +152,20 @@ function nameOf(text: string): string | undefined {
  */
 function renameIfStale(text: string, err: unknown): void {
   const e = err as { code?: unknown; message?: unknown } | null;
-  if (e?.code === "0A000" && typeof e.message === "string" && e.message.includes("cached plan must not change result type")) names.delete(text);
+  if (
+    e?.code === "0A000" &&
+    typeof e.message === "string" &&
+    e.message.includes("cached plan must not change result type")
+  )
+    names.delete(text);
 }
 
 /** The query with its name, its failure noted by renameIfStale (by promise or by callback, as pg-pool calls it). */
-function runNamed(query: (...args: unknown[]) => unknown, config: QueryConfig & { name: string }, rest: unknown[]): unknown {
+function runNamed(
+  query: (...args: unknown[]) => unknown,
+  config: QueryConfig & { name: string },
+  rest: unknown[],
+): unknown {
   const callback = rest.find((a) => typeof a === "function") as ((err: unknown, ...r: unknown[]) => void) | undefined;
   if (callback) {
     return query(config, (err: unknown, ...r: unknown[]) => {
@@ -174,7 +186,12 @@ function nameStatements(client: pg.PoolClient): void {
     if (typeof first === "string" && Array.isArray(second) && second.length) {
       const name = nameOf(first);
       if (name) return runNamed(query, { text: first, values: second, name }, args.slice(2));
-    } else if (first && typeof first === "object" && typeof (first as QueryConfig).text === "string" && !(first as QueryConfig).name) {
+    } else if (
+      first &&
+      typeof first === "object" &&
+      typeof (first as QueryConfig).text === "string" &&
+      !(first as QueryConfig).name
+    ) {
       const config = first as QueryConfig;
       const name = config.values?.length ? nameOf(config.text) : undefined;
       if (name) return runNamed(query, { ...config, name }, args.slice(1));
@@ -222,7 +239,8 @@ export function createPool(connectionString: string, opts: { max?: number } = {}
 export function getPool(): pg.Pool {
   if (!globalForDb.csiPool) {
     const env = getEnv();
-    if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set (the launcher sets it for the embedded PostgreSQL)");
+    if (!env.DATABASE_URL)
+      throw new Error("DATABASE_URL is not set (the launcher sets it for the embedded PostgreSQL)");
     globalForDb.csiPool = createPool(env.DATABASE_URL);
   }
   return globalForDb.csiPool;

@@ -7,7 +7,9 @@
 import { z } from "zod";
 import { parseRoleMap } from "./access/role-map";
 
-const bool = z.enum(["true", "false", "1", "0", "yes", "no", ""]).transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
 export const ZEnv = z
@@ -76,7 +78,8 @@ export const ZEnv = z
       .superRefine((v, ctx) => {
         if (v === undefined) return;
         const parsed = parseRoleMap(v);
-        if (!parsed.ok) ctx.addIssue({ code: "custom", message: `must be VALUE=ROLE pairs separated by commas: ${parsed.message}` });
+        if (!parsed.ok)
+          ctx.addIssue({ code: "custom", message: `must be VALUE=ROLE pairs separated by commas: ${parsed.message}` });
       }),
     REVIEW_SLA_HOURS: int(48),
     CLAIM_IDLE_MINUTES: int(30),
@@ -132,11 +135,16 @@ export const ZEnv = z
       ctx.addIssue({
         code: "custom",
         path: ["OIDC_ROLE_MAP"],
-        message: "is required with OIDC_ISSUER (e.g. csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin)",
+        message:
+          "is required with OIDC_ISSUER (e.g. csi-reviewers=reviewer,csi-supervisors=supervisor,csi-admins=admin)",
       });
     }
     if (env.ACCLOUD_SANDBOX && env.ACCLOUD_URL) {
-      ctx.addIssue({ code: "custom", path: ["ACCLOUD_SANDBOX"], message: "true asks for the local sandbox, but ACCLOUD_URL is set: set one of them" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ACCLOUD_SANDBOX"],
+        message: "true asks for the local sandbox, but ACCLOUD_URL is set: set one of them",
+      });
     }
   });
 
@@ -180,7 +188,12 @@ export function serverSettingsProblem(operatorEnv: TEnv): string | null {
   if (!operatorEnv.DATABASE_URL) return null;
   const missing: string[] = [];
   if (!operatorEnv.ACCLOUD_URL && !operatorEnv.ACCLOUD_SANDBOX)
-    missing.push("ACCLOUD_URL must be set when DATABASE_URL is set (the ACCloud tenant; ACCLOUD_SANDBOX=true runs against the local sandbox on purpose)");
-  if (!operatorEnv.APP_URL) missing.push("APP_URL must be set when DATABASE_URL is set (the app's public base URL, for links in e-mails and single sign-on)");
+    missing.push(
+      "ACCLOUD_URL must be set when DATABASE_URL is set (the ACCloud tenant; ACCLOUD_SANDBOX=true runs against the local sandbox on purpose)",
+    );
+  if (!operatorEnv.APP_URL)
+    missing.push(
+      "APP_URL must be set when DATABASE_URL is set (the app's public base URL, for links in e-mails and single sign-on)",
+    );
   return missing.length ? missing.join("; ") : null;
 }

@@ -49,7 +49,10 @@ describe("errorBrief and errorCode", () => {
   });
 
   it("a code that is a sentence is left out; so is anything thrown that is not an error", () => {
-    const e = Object.assign(new Error(`Cannot cancel: client ${marker}`), { code: `client ${marker} locked`, status: 409 });
+    const e = Object.assign(new Error(`Cannot cancel: client ${marker}`), {
+      code: `client ${marker} locked`,
+      status: 409,
+    });
     expect(errorBrief(e)).toBe("Error (status 409)");
     expect(errorCode(e)).toBeNull();
     expect(errorBrief(marker)).toBe("a thrown string");

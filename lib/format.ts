@@ -15,8 +15,19 @@ const DATE_TIME: Intl.DateTimeFormatOptions = {
 };
 const dateTimeFmt = new Intl.DateTimeFormat("en-US", DATE_TIME);
 const secondsFmt = new Intl.DateTimeFormat("en-US", { ...DATE_TIME, second: "2-digit" });
-const shortDateTimeFmt = new Intl.DateTimeFormat("en-US", { timeZone: DISPLAY_TIME_ZONE, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
-const calendarFmt = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" });
+const shortDateTimeFmt = new Intl.DateTimeFormat("en-US", {
+  timeZone: DISPLAY_TIME_ZONE,
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+});
+const calendarFmt = new Intl.DateTimeFormat("en-US", {
+  timeZone: "UTC",
+  month: "short",
+  day: "numeric",
+  year: "numeric",
+});
 
 export const formatDateTime = (d: Date | string) => dateTimeFmt.format(new Date(d));
 export const formatDateTimeSeconds = (d: Date | string) => secondsFmt.format(new Date(d));

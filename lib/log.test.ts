@@ -50,7 +50,11 @@ function phiOf(p: TReferralRequest): string[] {
   const c = p.client;
   const diagnoses = p.form_data.fields
     .filter((f) => f.field_type === "medical_history")
-    .flatMap((f) => (f.field_value as Array<{ values: Array<{ field_key: string; field_value: unknown }> }>).flatMap((row) => row.values))
+    .flatMap((f) =>
+      (f.field_value as Array<{ values: Array<{ field_key: string; field_value: unknown }> }>).flatMap(
+        (row) => row.values,
+      ),
+    )
     .filter((v) => v.field_key === "diagnosis" && typeof v.field_value === "string")
     .flatMap((v) => {
       const [code, description] = (v.field_value as string).split("=");
@@ -85,7 +89,8 @@ describe("what the app logs", () => {
   it("a webhook delivery (new, redelivered, amended, refused, unauthenticated) logs its outcome, and no PHI", async () => {
     const creds = await newApiClient();
     const payload = freshPayload();
-    const post = async (body: unknown, auth = basic(creds)) => (await handleReferralWebhook(webhookRequest(body, { auth }))).status;
+    const post = async (body: unknown, auth = basic(creds)) =>
+      (await handleReferralWebhook(webhookRequest(body, { auth }))).status;
     const lines = await linesOf(async () => {
       const first = await handleReferralWebhook(webhookRequest(payload, { auth: basic(creds) }));
       expect(first.status).toBe(201);
@@ -95,12 +100,16 @@ describe("what the app logs", () => {
         ...payload,
         form_data: {
           ...payload.form_data,
-          fields: payload.form_data.fields.map((f) => (f.field_label === "Service frequency" ? { ...f, field_value: "Three times a week" } : f)),
+          fields: payload.form_data.fields.map((f) =>
+            f.field_label === "Service frequency" ? { ...f, field_value: "Three times a week" } : f,
+          ),
         },
       };
       expect(await post(amended)).toBe(201);
       // The refused value is the birthday itself: the answer and the log name the field only.
-      expect(await post({ ...payload, client: { ...payload.client, birthday: `${payload.client.birthday}T00:00:00` } })).toBe(422);
+      expect(
+        await post({ ...payload, client: { ...payload.client, birthday: `${payload.client.birthday}T00:00:00` } }),
+      ).toBe(422);
       expect(await post(payload, "Basic bm9ib2R5Om5vdGhpbmc=")).toBe(401);
     });
     expect(leaks(lines)).toEqual([]);
@@ -121,7 +130,13 @@ describe("what the app logs", () => {
 
   it("a push, retried after ACCloud answers 500 with the client in its message, logs its steps and calls, and no PHI", async () => {
     // The client the worker would get from the environment at LOG_LEVEL=info: every call logged.
-    const client = createAccloudClient({ baseUrl: env.sbx.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 5_000, log: logCall });
+    const client = createAccloudClient({
+      baseUrl: env.sbx.url,
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+      timeoutMs: 5_000,
+      log: logCall,
+    });
     worker = await startWorker({ client, concurrency: 1, refreshReference: false });
     const ref = await newReferral();
     const c = ref.payload.client;
@@ -134,7 +149,15 @@ describe("what the app logs", () => {
       body: { code: "500", message: `Could not create ${c.first_name} ${c.last_name} (${c.birthday}), ${c.email}` },
     });
     const lines = await linesOf(async () => {
-      expect((await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+      expect(
+        (
+          await approveReferral(getDb(), env.actor, {
+            referralId: ref.id,
+            version: ref.version,
+            approval: approvalFor(ref),
+          })
+        ).status,
+      ).toBe("success");
       const push = await waitForPush(ref.id);
       expect(push.status, push.lastError ?? "").toBe("sent");
     });
@@ -145,11 +168,23 @@ describe("what the app logs", () => {
     const steps = all.filter((l) => l.scope === "push").map((l) => l.msg.replace(/^push=\S+ /, ""));
     expect(steps).toEqual([
       `kind=approve step=client will retry: http 500 POST ${PATHS.createClient}`,
-      ...["client", "service", "authorizations", "referral", "attachments"].map((step) => `kind=approve step=${step} done`),
+      ...["client", "service", "authorizations", "referral", "attachments"].map(
+        (step) => `kind=approve step=${step} done`,
+      ),
     ]);
     const calls = all.filter((l) => l.scope === "accloud");
-    expect(calls).toContainEqual(expect.objectContaining({ level: 40, method: "POST", path: PATHS.createClient, status: 500, outcome: "http_error" }));
-    expect(calls).toContainEqual(expect.objectContaining({ level: 30, method: "POST", path: PATHS.createClient, status: 201, outcome: "ok" }));
+    expect(calls).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        method: "POST",
+        path: PATHS.createClient,
+        status: 500,
+        outcome: "http_error",
+      }),
+    );
+    expect(calls).toContainEqual(
+      expect.objectContaining({ level: 30, method: "POST", path: PATHS.createClient, status: 201, outcome: "ok" }),
+    );
   });
 });
 
@@ -159,7 +194,10 @@ describe("redaction, the second guard", () => {
   it("censors PHI logged on purpose and keeps the rest of the line", async () => {
     const p = referencePayload();
     const diagnosis = "A000=Cholera due to Vibrio cholerae 01, biovar cholerae";
-    const err = Object.assign(new Error("duplicate key value"), { code: "23505", detail: `Key (client_first_name)=(${p.client.first_name}) already exists.` });
+    const err = Object.assign(new Error("duplicate key value"), {
+      code: "23505",
+      detail: `Key (client_first_name)=(${p.client.first_name}) already exists.`,
+    });
     const lines = await linesOf(async () =>
       log.warn("PHI passed on purpose", {
         referral: "r-1",
@@ -196,11 +234,18 @@ describe("redaction, the second guard", () => {
   });
 
   it("censors every listed key at every depth its paths reach, in objects and in arrays", async () => {
-    const shapes: Array<(leaf: object) => Record<string, unknown>> = [(x) => ({ ...x }), (x) => ({ a: x }), (x) => ({ a: [x] }), (x) => ({ a: [{ b: x }] })];
+    const shapes: Array<(leaf: object) => Record<string, unknown>> = [
+      (x) => ({ ...x }),
+      (x) => ({ a: x }),
+      (x) => ({ a: [x] }),
+      (x) => ({ a: [{ b: x }] }),
+    ];
     for (const key of REDACTED_KEYS) {
       for (const [depth, shape] of shapes.entries()) {
         const secret = `value-of-${key}-at-${depth}`;
-        const lines = await linesOf(async () => log.info("listed key", { referral: "r-2", ...shape({ [key]: secret }) }));
+        const lines = await linesOf(async () =>
+          log.info("listed key", { referral: "r-2", ...shape({ [key]: secret }) }),
+        );
         expect(lines, `${key} at depth ${depth}`).toHaveLength(1);
         expect(lines[0], `${key} at depth ${depth}`).not.toContain(secret);
         expect(lines[0], `${key} at depth ${depth}`).toContain(`"${key}":"${REDACTED}"`);
@@ -211,7 +256,9 @@ describe("redaction, the second guard", () => {
   it("lists every PHI-bearing key of the webhook's client, form fields and files and of ACCloud's demographics", () => {
     // Not PHI: ids, time zones, the state and country (HIPAA names areas smaller than a state), field labels and types.
     const notPhi = new Set(["id", "timezone", "state", "country", "field_id", "field_label", "field_type", "type"]);
-    const keys = [ZClient, ZFormField, ZFormFile, ZClientCreate.shape.demographics].flatMap((s) => Object.keys(s.shape)).filter((k) => !notPhi.has(k));
+    const keys = [ZClient, ZFormField, ZFormFile, ZClientCreate.shape.demographics]
+      .flatMap((s) => Object.keys(s.shape))
+      .filter((k) => !notPhi.has(k));
     expect(keys.length).toBeGreaterThanOrEqual(12);
     expect(keys.filter((k) => !(REDACTED_KEYS as readonly string[]).includes(k))).toEqual([]);
   });
@@ -230,7 +277,10 @@ describe("format and LOG_LEVEL", () => {
       'log.info("probe info", { referral: "r-3", client: { first_name: "Probe-Name" } });',
       'log.warn("probe warn");',
     ].join("\n");
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { env: childEnv, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      env: childEnv,
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).toBe(0);
     return { stdout: r.stdout, stderr: r.stderr };
   }

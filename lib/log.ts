@@ -123,7 +123,12 @@ function destinationOf(s: Settings): DestinationStream {
   let out: DestinationStream = process.stdout;
   let err: DestinationStream = process.stderr;
   if (s.format === "pretty") {
-    const format = prettyFactory({ translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,scope", messageFormat: "[{scope}] {msg}", singleLine: true });
+    const format = prettyFactory({
+      translateTime: "SYS:HH:MM:ss.l",
+      ignore: "pid,hostname,scope",
+      messageFormat: "[{scope}] {msg}",
+      singleLine: true,
+    });
     out = pretty(process.stdout, format);
     err = pretty(process.stderr, format);
   }
@@ -139,12 +144,19 @@ function destinationOf(s: Settings): DestinationStream {
 function build(s: Settings): Roots {
   const destination = destinationOf(s);
   const options: pino.LoggerOptions = { level: s.level, timestamp: pino.stdTimeFunctions.isoTime };
-  return { plain: pino(options, destination), redacting: pino({ ...options, redact: { paths: REDACT_PATHS, censor: REDACTED } }, destination) };
+  return {
+    plain: pino(options, destination),
+    redacting: pino({ ...options, redact: { paths: REDACT_PATHS, censor: REDACTED } }, destination),
+  };
 }
 
 function settingsOf(env: TEnv): Settings {
   if (redirect) return { ...redirect, format: "json" };
-  return { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === "development" ? "pretty" : "json"), destination: null };
+  return {
+    level: env.LOG_LEVEL,
+    format: env.LOG_FORMAT ?? (env.NODE_ENV === "development" ? "pretty" : "json"),
+    destination: null,
+  };
 }
 
 /**
@@ -156,7 +168,13 @@ function current(): Roots {
   if (roots && env === builtFrom) return roots;
   builtFrom = env;
   const s = settingsOf(env);
-  if (!roots || !rootSettings || rootSettings.level !== s.level || rootSettings.format !== s.format || rootSettings.destination !== s.destination) {
+  if (
+    !roots ||
+    !rootSettings ||
+    rootSettings.level !== s.level ||
+    rootSettings.format !== s.format ||
+    rootSettings.destination !== s.destination
+  ) {
     roots = build(s);
     rootSettings = s;
     children.clear();

@@ -34,7 +34,10 @@ const tracked = (globs: string[]) =>
 
 describe("the repository stands alone", () => {
   it("no tracked source file reads outside the repository", () => {
-    const files = tracked(["*.ts", "*.tsx", "*.mjs", "*.js", "*.cjs"]).map((file) => ({ file, text: readFileSync(file, "utf8") }));
+    const files = tracked(["*.ts", "*.tsx", "*.mjs", "*.js", "*.cjs"]).map((file) => ({
+      file,
+      text: readFileSync(file, "utf8"),
+    }));
     // The scan must have seen the code it guards, or it proves nothing.
     expect(files.length).toBeGreaterThan(100);
     expect(files.map((f) => f.file)).toEqual(
@@ -50,7 +53,9 @@ describe("the repository stands alone", () => {
   });
 
   it("no tracked document outside reference/ points up into the shared folder", () => {
-    const docs = tracked(["*.md", "*.json", "*.yml", "*.yaml", ".env.example"]).filter((f) => !f.startsWith("reference/") && f !== "package-lock.json");
+    const docs = tracked(["*.md", "*.json", "*.yml", "*.yaml", ".env.example"]).filter(
+      (f) => !f.startsWith("reference/") && f !== "package-lock.json",
+    );
     expect(docs).toEqual(expect.arrayContaining(["README.md", "lib/accloud/README.md"]));
     const found = docs.filter((file) => /\.\.[\\/]+shared\b/.test(readFileSync(file, "utf8")));
     expect(found).toEqual([]);
@@ -77,9 +82,13 @@ describe("the repository stands alone", () => {
       'path.join(process.cwd(), "DOTS/other/file")',
       "readFileSync('/WORK/shared/reference/x.json')",
     ].map((s) => s.replaceAll("DOTS", "..").replaceAll("WORK", "work"));
-    const flagged = new Set(outsideReads(samples.map((text, i) => ({ file: `sample${i}.ts`, text }))).map((f) => f.split(":")[0]));
+    const flagged = new Set(
+      outsideReads(samples.map((text, i) => ({ file: `sample${i}.ts`, text }))).map((f) => f.split(":")[0]),
+    );
     expect([...flagged].sort()).toEqual(samples.map((_, i) => `sample${i}.ts`));
-    expect(outsideReads([{ file: "ok.ts", text: 'path.resolve(process.cwd(), "reference")\nimport x from "../lib/y";' }])).toEqual([]);
+    expect(
+      outsideReads([{ file: "ok.ts", text: 'path.resolve(process.cwd(), "reference")\nimport x from "../lib/y";' }]),
+    ).toEqual([]);
   });
 
   it("every file reference/README.md lists is there, and every file there is listed", () => {

@@ -10,7 +10,13 @@
  * JSON value and everything else goes to stderr.
  */
 import { parseArgs } from "node:util";
-import { createApiClient, listApiClients, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "../lib/intake/api-clients";
+import {
+  createApiClient,
+  listApiClients,
+  revokeApiClient,
+  rotateApiClientSecret,
+  rotateApiClientSigningSecret,
+} from "../lib/intake/api-clients";
 import { cliActor, runWithRuntime, say } from "./cli";
 
 const { positionals, values } = parseArgs({
@@ -40,7 +46,14 @@ await runWithRuntime(async (db) => {
     if (!values.name?.trim()) usage();
     const c = await createApiClient(db, { name: values.name, withSigningSecret: values.signed, actor });
     if (values.json) {
-      console.log(JSON.stringify({ id: c.id, key: c.key, secret: c.secret, ...(c.signingSecret ? { signing_secret: c.signingSecret } : {}) }));
+      console.log(
+        JSON.stringify({
+          id: c.id,
+          key: c.key,
+          secret: c.secret,
+          ...(c.signingSecret ? { signing_secret: c.signingSecret } : {}),
+        }),
+      );
     } else {
       say(`Created API client "${c.name}" (${c.id})`);
       say(`  key:    ${c.key}`);
@@ -53,14 +66,19 @@ await runWithRuntime(async (db) => {
     if (values.json) console.log(JSON.stringify(rows));
     else
       for (const r of rows)
-        say(`${r.id}  ${r.key}  ${r.revokedAt ? "revoked" : r.rotating ? "rotating" : "active"}  ${r.signed ? "signed" : "unsigned"}  ${r.name}`);
+        say(
+          `${r.id}  ${r.key}  ${r.revokedAt ? "revoked" : r.rotating ? "rotating" : "active"}  ${r.signed ? "signed" : "unsigned"}  ${r.name}`,
+        );
   } else if (command === "rotate") {
     if (!values.id) usage();
     const overlap = values["overlap-minutes"] ? Number(values["overlap-minutes"]) : undefined;
     if (values.signing) {
       const c = await rotateApiClientSigningSecret(db, { id: values.id, overlapMinutes: overlap, actor });
       if (values.json) console.log(JSON.stringify({ id: c.id, key: c.key, signing_secret: c.signingSecret }));
-      else say(`New signing secret for ${c.key}: ${c.signingSecret}\nDeliveries signed with the previous one are accepted for ${overlap ?? 1440} minutes.`);
+      else
+        say(
+          `New signing secret for ${c.key}: ${c.signingSecret}\nDeliveries signed with the previous one are accepted for ${overlap ?? 1440} minutes.`,
+        );
     } else {
       const c = await rotateApiClientSecret(db, { id: values.id, overlapMinutes: overlap, actor });
       if (values.json) console.log(JSON.stringify({ id: c.id, key: c.key, secret: c.secret }));

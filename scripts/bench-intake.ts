@@ -37,7 +37,9 @@ const STORED = Number(process.env.BENCH_STORED ?? 1_000_000);
 const RATE = 100;
 buildApp();
 
-const template = JSON.parse(readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8")) as Record<string, unknown>;
+const template = JSON.parse(
+  readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8"),
+) as Record<string, unknown>;
 const body = () => JSON.stringify({ ...template, request_id: randomUUID() });
 
 type Target = { app: BenchApp; headers: Record<string, string>; owner: pg.ClientConfig };
@@ -47,7 +49,9 @@ async function prepare(app: BenchApp): Promise<Target> {
   const ownerConfig = { connectionString: app.ownerUrl };
   const client = new pg.Client(ownerConfig);
   await client.connect();
-  await client.query("create table if not exists bench_baseline (id bigserial primary key, body text not null, created_at timestamptz not null default now())");
+  await client.query(
+    "create table if not exists bench_baseline (id bigserial primary key, body text not null, created_at timestamptz not null default now())",
+  );
   await client.end();
   return {
     app,
@@ -71,7 +75,9 @@ async function seed(owner: pg.ClientConfig, rows: number): Promise<void> {
   const client = new pg.Client(owner);
   await client.connect();
   try {
-    const have = Number((await client.query<{ n: string }>("select count(*)::text as n from referral_requests")).rows[0]!.n);
+    const have = Number(
+      (await client.query<{ n: string }>("select count(*)::text as n from referral_requests")).rows[0]!.n,
+    );
     if (have >= rows) {
       console.log(`  ${have.toLocaleString("en-US")} requests already stored (reused)`);
       return;
@@ -112,7 +118,13 @@ async function seed(owner: pg.ClientConfig, rows: number): Promise<void> {
   }
 }
 
-const run = (t: Target, name: string, pathName: string, seconds: number, opts: { connections?: number; overallRate?: number } = {}) =>
+const run = (
+  t: Target,
+  name: string,
+  pathName: string,
+  seconds: number,
+  opts: { connections?: number; overallRate?: number } = {},
+) =>
   cannon(name, {
     url: `${t.app.url}${pathName}`,
     connections: opts.connections ?? CONNECTIONS,
@@ -131,7 +143,8 @@ try {
   const e = await prepare(empty);
   console.log(`load average at start: ${loadAverage()}`);
   console.log("Warming up…");
-  for (const p of ["/api/referral-requests", "/api/bench/same-work", "/api/bench/baseline"]) await run(e, `warm-up ${p}`, p, WARM_UP);
+  for (const p of ["/api/referral-requests", "/api/bench/same-work", "/api/bench/baseline"])
+    await run(e, `warm-up ${p}`, p, WARM_UP);
 
   // Rounds alternate the three (and their order), so drift on a shared machine (a noisy
   // neighbour, a checkpoint, tables growing) falls on all; the medians are the figures.
@@ -144,7 +157,9 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     const order = round % 2 ? kinds : [...kinds].reverse();
     for (const [k, p] of order) runs.get(k)!.push(await run(e, `${k} #${round}`, p, DURATION));
-    console.log(`round ${round}: ${kinds.map(([k]) => `${k} ${runs.get(k)!.at(-1)!.rps.toFixed(1)}`).join(", ")} req/s`);
+    console.log(
+      `round ${round}: ${kinds.map(([k]) => `${k} ${runs.get(k)!.at(-1)!.rps.toFixed(1)}`).join(", ")} req/s`,
+    );
   }
   const med = new Map(kinds.map(([k]) => [k, medianFigures(k, runs.get(k)!)]));
   printTable([...runs.values()].flat());
@@ -152,10 +167,19 @@ try {
   printTable([...med.values()]);
 
   console.log(`\nThe webhook at a fixed offered rate of ${RATE}/s (10 connections)…`);
-  const fixed = await run(e, `webhook at ${RATE}/s`, "/api/referral-requests", DURATION, { connections: 10, overallRate: RATE });
+  const fixed = await run(e, `webhook at ${RATE}/s`, "/api/referral-requests", DURATION, {
+    connections: 10,
+    overallRate: RATE,
+  });
   // The same rate on the ceilings (information): a tail they share is the machine's, not the webhook's.
-  const fixedCeiling = await run(e, `same-work at ${RATE}/s`, "/api/bench/same-work", DURATION, { connections: 10, overallRate: RATE });
-  const fixedBare = await run(e, `bare insert at ${RATE}/s`, "/api/bench/baseline", DURATION, { connections: 10, overallRate: RATE });
+  const fixedCeiling = await run(e, `same-work at ${RATE}/s`, "/api/bench/same-work", DURATION, {
+    connections: 10,
+    overallRate: RATE,
+  });
+  const fixedBare = await run(e, `bare insert at ${RATE}/s`, "/api/bench/baseline", DURATION, {
+    connections: 10,
+    overallRate: RATE,
+  });
   printTable([fixed, fixedCeiling, fixedBare]);
 
   console.log(`\nGrowth: a database holding ${STORED.toLocaleString("en-US")} requests (${fullDir})…`);
@@ -164,13 +188,20 @@ try {
   await seed(f.owner, STORED);
   await run(f, "warm-up (1M)", "/api/referral-requests", WARM_UP);
   await run(f, "warm-up (1M)", "/api/bench/same-work", WARM_UP);
-  const growth = { empty: [] as Figures[], full: [] as Figures[], ceilingEmpty: [] as Figures[], ceilingFull: [] as Figures[] };
+  const growth = {
+    empty: [] as Figures[],
+    full: [] as Figures[],
+    ceilingEmpty: [] as Figures[],
+    ceilingFull: [] as Figures[],
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     growth.full.push(await run(f, `webhook 1M #${round}`, "/api/referral-requests", DURATION));
     growth.empty.push(await run(e, `webhook empty #${round}`, "/api/referral-requests", DURATION));
     growth.ceilingFull.push(await run(f, `same-work 1M #${round}`, "/api/bench/same-work", DURATION));
     growth.ceilingEmpty.push(await run(e, `same-work empty #${round}`, "/api/bench/same-work", DURATION));
-    console.log(`round ${round}: webhook 1M ${growth.full.at(-1)!.rps.toFixed(1)}, empty ${growth.empty.at(-1)!.rps.toFixed(1)} req/s`);
+    console.log(
+      `round ${round}: webhook 1M ${growth.full.at(-1)!.rps.toFixed(1)}, empty ${growth.empty.at(-1)!.rps.toFixed(1)} req/s`,
+    );
   }
   const g = {
     empty: medianFigures("webhook (started empty)", growth.empty),
@@ -183,8 +214,14 @@ try {
   const webhook = med.get("webhook")!;
   const ceiling = med.get("same-work ceiling")!;
   const bare = med.get("bare insert")!;
-  const errors = [...runs.get("webhook")!, fixed, ...growth.empty, ...growth.full].reduce((n, r) => n + r.errors + r.non2xx, 0);
-  const ceilingErrors = [...runs.get("same-work ceiling")!, ...growth.ceilingEmpty, ...growth.ceilingFull].reduce((n, r) => n + r.errors + r.non2xx, 0);
+  const errors = [...runs.get("webhook")!, fixed, ...growth.empty, ...growth.full].reduce(
+    (n, r) => n + r.errors + r.non2xx,
+    0,
+  );
+  const ceilingErrors = [...runs.get("same-work ceiling")!, ...growth.ceilingEmpty, ...growth.ceilingFull].reduce(
+    (n, r) => n + r.errors + r.non2xx,
+    0,
+  );
   console.log("");
   console.log(
     `per round, webhook/same-work: ${runs
@@ -192,8 +229,12 @@ try {
       .map((w, i) => (w.rps / runs.get("same-work ceiling")![i]!.rps).toFixed(2))
       .join(", ")}`,
   );
-  console.log(`webhook/bare insert (information): ${(webhook.rps / bare.rps).toFixed(2)}; same-work ceiling errors ${ceilingErrors}`);
-  console.log(`same-work ceiling at ${STORED / 1e6}M/empty (information): ${(g.ceilingFull.rps / g.ceilingEmpty.rps).toFixed(2)}`);
+  console.log(
+    `webhook/bare insert (information): ${(webhook.rps / bare.rps).toFixed(2)}; same-work ceiling errors ${ceilingErrors}`,
+  );
+  console.log(
+    `same-work ceiling at ${STORED / 1e6}M/empty (information): ${(g.ceilingFull.rps / g.ceilingEmpty.rps).toFixed(2)}`,
+  );
   console.log(`load average at the end: ${loadAverage()}`);
   result("intake-ratio-same-work", webhook.rps / ceiling.rps, "≥0.85");
   result("intake-p99-ms-at-100rps", fixed.p99, "≤50");

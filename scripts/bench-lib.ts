@@ -35,17 +35,24 @@ export function buildApp(): void {
   if (process.argv.includes("--no-build")) return;
   const profile = process.env.BENCH_REACT_PROFILE === "1";
   console.log(`Building (BENCH_BASELINE=1 next build${profile ? " --profile" : ""} into ${BENCH_DIST_DIR})…`);
-  const r = spawnSync(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "build", ...(profile ? ["--profile"] : [])], {
-    stdio: "inherit",
-    env: { ...process.env, ...benchEnv, NODE_ENV: "production" },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.resolve("node_modules/next/dist/bin/next"), "build", ...(profile ? ["--profile"] : [])],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ...benchEnv, NODE_ENV: "production" },
+    },
+  );
   if (r.status !== 0) throw new Error("next build failed");
 }
 
 /** The embedded cluster's owner record (db/embedded.ts) of a data dir, where the runtime keeps it. */
 function readOwner(dataDir: string): { nodePid: number; port: number } | null {
   try {
-    return JSON.parse(readFileSync(path.join(resolveDataRoot(dataDir), "owner.json"), "utf8")) as { nodePid: number; port: number };
+    return JSON.parse(readFileSync(path.join(resolveDataRoot(dataDir), "owner.json"), "utf8")) as {
+      nodePid: number;
+      port: number;
+    };
   } catch {
     return null;
   }
@@ -78,10 +85,19 @@ const listening = (port: number) =>
  * bench): the health check would otherwise pass on the other app while this one is still
  * starting, and the data dir would be removed under the other one's PostgreSQL.
  */
-export async function startApp(opts: { port: number; dataDir: string; keepData?: boolean; extraEnv?: Record<string, string> }): Promise<BenchApp> {
-  if (await listening(opts.port)) throw new Error(`port ${opts.port} is already in use (another run of this bench, or another app?)`);
+export async function startApp(opts: {
+  port: number;
+  dataDir: string;
+  keepData?: boolean;
+  extraEnv?: Record<string, string>;
+}): Promise<BenchApp> {
+  if (await listening(opts.port))
+    throw new Error(`port ${opts.port} is already in use (another run of this bench, or another app?)`);
   const holder = readOwner(opts.dataDir);
-  if (holder && alive(holder.nodePid)) throw new Error(`${opts.dataDir} is in use by a running process (pid ${holder.nodePid}): another run of this bench?`);
+  if (holder && alive(holder.nodePid))
+    throw new Error(
+      `${opts.dataDir} is in use by a running process (pid ${holder.nodePid}): another run of this bench?`,
+    );
   if (!opts.keepData) rmSync(opts.dataDir, { recursive: true, force: true });
   const inherited: NodeJS.ProcessEnv = { ...process.env };
   delete inherited.DATABASE_URL;
@@ -105,7 +121,9 @@ export async function startApp(opts: { port: number; dataDir: string; keepData?:
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      ...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : []),
+      ...(process.env.BENCH_CPU_PROFILE_DIR
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`]
+        : []),
       "--import",
       "tsx",
       "scripts/start.ts",
@@ -116,7 +134,10 @@ export async function startApp(opts: { port: number; dataDir: string; keepData?:
   // A stop that did not go cleanly (the launcher exits non-zero then) fails the bench.
   const stop = () =>
     new Promise<void>((resolve, reject) => {
-      const settle = () => (child.exitCode === 0 ? resolve() : reject(new Error(`the app stopped with ${child.exitCode ?? child.signalCode}`)));
+      const settle = () =>
+        child.exitCode === 0
+          ? resolve()
+          : reject(new Error(`the app stopped with ${child.exitCode ?? child.signalCode}`));
       if (child.exitCode !== null || child.signalCode !== null) return settle();
       child.once("exit", settle);
       child.kill("SIGTERM");
@@ -151,11 +172,15 @@ export async function startApp(opts: { port: number; dataDir: string; keepData?:
  */
 export function createApiClient(app: BenchApp, name = "bench"): { id: string; key: string; secret: string } {
   try {
-    const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/api-client.ts", "create", "--name", name, "--json"], {
-      env: app.env,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const out = execFileSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/api-client.ts", "create", "--name", name, "--json"],
+      {
+        env: app.env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     return JSON.parse(out) as { id: string; key: string; secret: string };
   } catch (err) {
     const e = err as Error & { stderr?: string };
@@ -166,7 +191,15 @@ export function createApiClient(app: BenchApp, name = "bench"): { id: string; ke
 /** How long a warm-up runs: 5 s, or less when the runs themselves are shorter (a tiny configuration). */
 export const warmUpSeconds = (runSeconds: number, most = 5) => Math.max(1, Math.min(most, runSeconds));
 
-export type Figures = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
+export type Figures = {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+};
 
 export async function cannon(name: string, opts: autocannon.Options): Promise<Figures> {
   const result = await autocannon({ ...opts });
@@ -201,7 +234,9 @@ export function medianFigures(name: string, runs: Figures[]): Figures {
 
 export function printTable(rows: Figures[]): void {
   console.log("");
-  console.log(`${"run".padEnd(28)}${"req/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"errors".padStart(10)}${"non-2xx".padStart(10)}`);
+  console.log(
+    `${"run".padEnd(28)}${"req/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"errors".padStart(10)}${"non-2xx".padStart(10)}`,
+  );
   for (const r of rows) {
     console.log(
       `${r.name.padEnd(28)}${r.rps.toFixed(1).padStart(10)}${String(r.p50).padStart(10)}${String(r.p99).padStart(10)}${String(r.errors).padStart(10)}${String(r.non2xx).padStart(10)}`,

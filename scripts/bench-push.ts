@@ -46,7 +46,14 @@ const { approveReferral } = await import("../lib/approval/approve");
 const { startWorker } = await import("../lib/worker/worker");
 const { localMidnightIso } = await import("../lib/push/time");
 
-const sandbox = await startSandbox({ databaseUrl: pgdb.url, port: 0, apiKey: "k", apiSecret: "s", controlKey: "c", schema: "accloud_sandbox" });
+const sandbox = await startSandbox({
+  databaseUrl: pgdb.url,
+  port: 0,
+  apiKey: "k",
+  apiSecret: "s",
+  controlKey: "c",
+  schema: "accloud_sandbox",
+});
 let accloudMs = 0;
 let accloudCalls = 0;
 const client = createAccloudClient({
@@ -60,14 +67,23 @@ const client = createAccloudClient({
   },
 });
 await refreshReferenceData({ db: getDb(), client });
-const user = await createUser(getDb(), { email: "bench@local", name: "Bench", role: "reviewer", actor: systemActor("bench") });
+const user = await createUser(getDb(), {
+  email: "bench@local",
+  name: "Bench",
+  role: "reviewer",
+  actor: systemActor("bench"),
+});
 const base = JSON.parse(readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8"));
 const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
 async function makeReferrals(n: number) {
   const out = [];
   for (let i = 0; i < n; i++) {
-    const payload = ZReferralRequest.parse({ ...base, request_id: randomUUID(), client: { ...base.client, id: 1_000_000 + Math.floor(Math.random() * 1e8) } });
+    const payload = ZReferralRequest.parse({
+      ...base,
+      request_id: randomUUID(),
+      client: { ...base.client, id: 1_000_000 + Math.floor(Math.random() * 1e8) },
+    });
     const files = await decodeFiles(payload.files ?? [], 50 * 1024 * 1024);
     const r = await ingestReferralRequest(getDb(), { payload, files, actor: systemActor("bench") });
     out.push({ id: r.id, requestId: r.requestId, payload });
@@ -82,7 +98,15 @@ const approval = (orgId: string) => ({
   endDate: day(60),
   supplyPersonaId: orgId,
   caseManager: { name: "Bench Manager" },
-  authorizations: [{ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1, thursday: 1 }, ruleWeekly: 2, firstDayOfWeek: 6 }],
+  authorizations: [
+    {
+      ruleType: "VISITS",
+      ruleMode: "weekdays",
+      weekdays: { monday: 1, thursday: 1 },
+      ruleWeekly: 2,
+      firstDayOfWeek: 6,
+    },
+  ],
 });
 
 // Baseline: the same calls, straight through the client, CONCURRENCY at a time.
@@ -130,7 +154,11 @@ await Promise.all(
         supply_persona_id: r.payload.agency.alayamarket_org_id,
         authorization_ids: [a.id],
       });
-      await client.uploadClientAttachment(ref.referral.id, { filename: "order.png", contentType: "image/png", data: fileBytes });
+      await client.uploadClientAttachment(ref.referral.id, {
+        filename: "order.png",
+        contentType: "image/png",
+        data: fileBytes,
+      });
     }
   }),
 );
@@ -143,14 +171,27 @@ const baselineCalls = accloudCalls;
 // worker running (a reviewer's decision is not the push's work, and 200 of them at once would take
 // the CPU from the pushes being timed); then the worker sends their queued pushes, 8 at a time.
 const refs = await makeReferrals(N);
-const reviewer = { type: "user" as const, id: user.id, email: "bench@local", name: "Bench", role: "reviewer" as const, sessionId: "" };
+const reviewer = {
+  type: "user" as const,
+  id: user.id,
+  email: "bench@local",
+  name: "Bench",
+  role: "reviewer" as const,
+  sessionId: "",
+};
 const approvalsCpu = cpuMeter();
 const tApprove = performance.now();
 for (let i = 0; i < refs.length; i += CONCURRENCY) {
   await Promise.all(
     refs
       .slice(i, i + CONCURRENCY)
-      .map((r) => approveReferral(getDb(), reviewer, { referralId: r.id, version: 1, approval: approval(r.payload.agency.alayamarket_org_id) })),
+      .map((r) =>
+        approveReferral(getDb(), reviewer, {
+          referralId: r.id,
+          version: 1,
+          approval: approval(r.payload.agency.alayamarket_org_id),
+        }),
+      ),
   );
 }
 const approveSeconds = (performance.now() - tApprove) / 1000;
@@ -202,7 +243,9 @@ console.log(
   `product (approve → queue → worker): ${(N / seconds).toFixed(1)} pushes/s, ${accloudCalls} calls, ${(accloudMs / accloudCalls).toFixed(2)} ms per ACCloud call, own ms/call ${ownMsPerCall} (push busy time minus ACCloud time)`,
 );
 console.log(`ratio product/baseline pushes/s: ${(baselineSeconds / seconds).toFixed(2)}`);
-console.log(`(information) the ${N} approvals before, ${CONCURRENCY} at a time: ${(N / approveSeconds).toFixed(1)} approvals/s`);
+console.log(
+  `(information) the ${N} approvals before, ${CONCURRENCY} at a time: ${(N / approveSeconds).toFixed(1)} approvals/s`,
+);
 console.log(`load average: ${loadAverage()}`);
 
 await worker.stop();

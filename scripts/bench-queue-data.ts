@@ -14,7 +14,10 @@ export const SERVICES = ["PT", "OT", "Skilled Nursing", "Infusion Nursing", "Hom
  * ones their time (bench:web's dashboard reads them); bench:queue's rows leave them empty, as
  * its existing data does.
  */
-export async function generateQueueReferrals(client: pg.ClientBase, opts: { rows: number; reviewerId: string; decisions?: boolean }): Promise<void> {
+export async function generateQueueReferrals(
+  client: pg.ClientBase,
+  opts: { rows: number; reviewerId: string; decisions?: boolean },
+): Promise<void> {
   const started = Date.now();
   console.log(`Generating ${opts.rows.toLocaleString("en-US")} referral requests (INSERT … SELECT generate_series)…`);
   await client.query("select setseed(0.42)");

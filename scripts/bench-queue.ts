@@ -42,7 +42,9 @@ buildApp();
 
 /** First-load JS of a route, gzip KB (Next 16 lists the chunks; gzip is measured here as a browser receives them). */
 function firstLoadKb(route: string): number {
-  const stats = JSON.parse(readFileSync(path.join(BENCH_DIST_DIR, "diagnostics", "route-bundle-stats.json"), "utf8")) as Array<{
+  const stats = JSON.parse(
+    readFileSync(path.join(BENCH_DIST_DIR, "diagnostics", "route-bundle-stats.json"), "utf8"),
+  ) as Array<{
     route: string;
     firstLoadUncompressedJsBytes: number;
     firstLoadChunkPaths: string[];
@@ -50,7 +52,9 @@ function firstLoadKb(route: string): number {
   const s = stats.find((x) => x.route === route);
   if (!s) throw new Error(`${route} is not in route-bundle-stats.json`);
   const gz = s.firstLoadChunkPaths.reduce((sum, p) => sum + gzipSync(readFileSync(p)).length, 0);
-  console.log(`  ${route.padEnd(18)} ${(s.firstLoadUncompressedJsBytes / 1024).toFixed(0)} KB uncompressed, ${(gz / 1024).toFixed(0)} KB gzip`);
+  console.log(
+    `  ${route.padEnd(18)} ${(s.firstLoadUncompressedJsBytes / 1024).toFixed(0)} KB uncompressed, ${(gz / 1024).toFixed(0)} KB gzip`,
+  );
   return gz / 1024;
 }
 
@@ -69,14 +73,22 @@ async function open(port: number, dataDir: string, rows: number, keepData: boole
   client.on("error", () => undefined);
   await client.connect();
   try {
-    const have = Number((await client.query<{ n: string }>("select count(*)::text as n from referral_requests where request_id like 'bench-%'")).rows[0]!.n);
+    const have = Number(
+      (
+        await client.query<{ n: string }>(
+          "select count(*)::text as n from referral_requests where request_id like 'bench-%'",
+        )
+      ).rows[0]!.n,
+    );
     if (have >= rows) console.log(`  ${dataDir}: ${have.toLocaleString("en-US")} generated requests (reused)`);
     else {
       await client.query("delete from referral_requests where request_id like 'bench-%'");
       const reviewer = await client.query<{ id: string }>("select id from users where email = 'reviewer@demo.test'");
       await generateQueueReferrals(client, { rows, reviewerId: reviewer.rows[0]!.id });
     }
-    const agency = await client.query<{ org_id: string }>("select org_id from referral_agencies where name = 'Agency 7'");
+    const agency = await client.query<{ org_id: string }>(
+      "select org_id from referral_agencies where name = 'Agency 7'",
+    );
     // A demo referral (it has its submission and files): the detail page as a reviewer opens it.
     const detail = await client.query<{ id: string }>(
       "select id from referral_requests where request_id not like 'bench-%' and status = 'new' order by received_at desc limit 1",
@@ -131,7 +143,13 @@ try {
 
   console.log("Warming up…");
   const warmUp = warmUpSeconds(DURATION, 3);
-  for (const p of ["/queue/bench-baseline", "/queue", `/queue/bench-baseline${big.filtered}`, `/queue${big.filtered}`, big.detail])
+  for (const p of [
+    "/queue/bench-baseline",
+    "/queue",
+    `/queue/bench-baseline${big.filtered}`,
+    `/queue${big.filtered}`,
+    big.detail,
+  ])
     await run(big, "warm-up", p, warmUp);
   for (const p of ["/queue", small.detail]) await run(small, "warm-up", p, warmUp);
 
@@ -146,16 +164,28 @@ try {
     for (const [k, q] of pairs) {
       const order = round % 2 ? [`ceiling ${k}`, `queue ${k}`] : [`queue ${k}`, `ceiling ${k}`];
       for (const name of order)
-        push(name, await run(big, `${name} #${round}`, `${name.startsWith("ceiling") ? "/queue/bench-baseline" : "/queue"}${q}`, DURATION));
+        push(
+          name,
+          await run(
+            big,
+            `${name} #${round}`,
+            `${name.startsWith("ceiling") ? "/queue/bench-baseline" : "/queue"}${q}`,
+            DURATION,
+          ),
+        );
     }
     console.log(`round ${round}: ${[...runs].map(([k, v]) => `${k} ${v.at(-1)!.rps.toFixed(1)}`).join(", ")} req/s`);
   }
   printTable([...runs.values()].flat());
   const med = new Map([...runs].map(([k, v]) => [k, medianFigures(k, v)]));
-  console.log(`\nmedians of ${ROUNDS} rounds, ${CONNECTIONS} connections, ${ROWS.toLocaleString("en-US")} rows (load average ${loadAverage()}):`);
+  console.log(
+    `\nmedians of ${ROUNDS} rounds, ${CONNECTIONS} connections, ${ROWS.toLocaleString("en-US")} rows (load average ${loadAverage()}):`,
+  );
   printTable([...med.values()]);
 
-  console.log("\nOne connection at a time (p50): the queue and a referral's page; the queue at 10,000 rows against 1,000,000…");
+  console.log(
+    "\nOne connection at a time (p50): the queue and a referral's page; the queue at 10,000 rows against 1,000,000…",
+  );
   const single = new Map<string, Figures[]>();
   const one = (k: string, f: Figures) => single.set(k, [...(single.get(k) ?? []), f]);
   for (let round = 1; round <= ROUNDS; round++) {

@@ -31,7 +31,17 @@ import lighthouse, { desktopConfig, type Flags, type Result as LighthouseResult 
 import pg from "pg";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildLongOrder } from "../test/documents/corpus";
-import { benchDataDir, buildApp, createApiClient, loadAverage, printResults, result, signIn, startApp, type BenchApp } from "./bench-lib";
+import {
+  benchDataDir,
+  buildApp,
+  createApiClient,
+  loadAverage,
+  printResults,
+  result,
+  signIn,
+  startApp,
+  type BenchApp,
+} from "./bench-lib";
 import { generateQueueReferrals } from "./bench-queue-data";
 import { generateAuditEvents } from "./bench-supervisors-data";
 
@@ -76,7 +86,9 @@ async function generate(app: BenchApp): Promise<void> {
   client.on("error", () => undefined);
   await client.connect();
   try {
-    const users = (await client.query<{ id: string; email: string }>("select id::text, email from users order by email")).rows;
+    const users = (
+      await client.query<{ id: string; email: string }>("select id::text, email from users order by email")
+    ).rows;
     const reviewer = users.find((u) => u.email === "reviewer@demo.test");
     if (!reviewer) throw new Error("the demo users are missing (SEED_DEMO_DATA)");
     await generateQueueReferrals(client, { rows: ROWS, reviewerId: reviewer.id, decisions: true });
@@ -114,7 +126,8 @@ async function deliver(app: BenchApp, auth: string): Promise<string> {
     body: JSON.stringify(await orderPayload()),
   });
   const body = (await res.json().catch(() => null)) as { id?: string } | null;
-  if (!res.ok || !body?.id) throw new Error(`the webhook refused the benched referral: ${res.status} ${JSON.stringify(body)}`);
+  if (!res.ok || !body?.id)
+    throw new Error(`the webhook refused the benched referral: ${res.status} ${JSON.stringify(body)}`);
   return body.id;
 }
 
@@ -198,7 +211,12 @@ async function runLighthouse(
     disableStorageReset: true,
     throttling: { ...settings.throttling, cpuSlowdownMultiplier: cpu },
     // A trace shows the load as it ran: DevTools throttling slows the CPU for real (simulated throttling only computes).
-    ...(trace ? { throttlingMethod: "devtools", additionalTraceCategories: "disabled-by-default-v8.cpu_profiler,blink.user_timing" } : {}),
+    ...(trace
+      ? {
+          throttlingMethod: "devtools",
+          additionalTraceCategories: "disabled-by-default-v8.cpu_profiler,blink.user_timing",
+        }
+      : {}),
   };
   const run = await lighthouse(url, flags, desktopConfig);
   if (!run) throw new Error(`Lighthouse returned nothing for ${url}`);
@@ -208,10 +226,13 @@ async function runLighthouse(
   if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(url).pathname)
     throw new Error(`Lighthouse on ${url} ended on ${lhr.finalDisplayedUrl} (was the session lost?)`);
   // …and a refused page (403, 404, an error page) is not it either.
-  const requests = (lhr.audits["network-requests"]?.details as { items?: Array<{ url: string; statusCode: number; resourceType?: string }> } | undefined)
-    ?.items;
+  const requests = (
+    lhr.audits["network-requests"]?.details as
+      { items?: Array<{ url: string; statusCode: number; resourceType?: string }> } | undefined
+  )?.items;
   const document = requests?.find((r) => r.resourceType === "Document");
-  if (document?.statusCode !== 200) throw new Error(`Lighthouse on ${url}: the page answered ${document?.statusCode ?? "nothing"}`);
+  if (document?.statusCode !== 200)
+    throw new Error(`Lighthouse on ${url}: the page answered ${document?.statusCode ?? "nothing"}`);
   for (const w of lhr.runWarnings) console.log(`  (Lighthouse warning on ${url}: ${w})`);
   const score = lhr.categories.performance?.score;
   if (score === null || score === undefined) throw new Error(`Lighthouse gave ${url} no performance score`);
@@ -223,7 +244,9 @@ async function runLighthouse(
     cls: audit("cumulative-layout-shift"),
     a11y: lhr.categories.accessibility?.score ?? null,
   };
-  const traceEvents = trace ? (run.artifacts as unknown as { Trace?: { traceEvents: unknown[] } }).Trace?.traceEvents : undefined;
+  const traceEvents = trace
+    ? (run.artifacts as unknown as { Trace?: { traceEvents: unknown[] } }).Trace?.traceEvents
+    : undefined;
   return { figures, lhr, traceEvents };
 }
 
@@ -259,8 +282,13 @@ async function interaction(page: Page, act: () => Promise<void>, settled: () => 
   const before = await page.evaluate(() => (window as unknown as { __benchEvents: unknown[] }).__benchEvents.length);
   await act();
   await settled();
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 100)))));
-  const entries = await page.evaluate((n) => (window as unknown as { __benchEvents: Array<{ id: number; duration: number }> }).__benchEvents.slice(n), before);
+  await page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 100)))),
+  );
+  const entries = await page.evaluate(
+    (n) => (window as unknown as { __benchEvents: Array<{ id: number; duration: number }> }).__benchEvents.slice(n),
+    before,
+  );
   return Math.max(EVENT_TIMING_FLOOR_MS, ...entries.map((e) => e.duration));
 }
 
@@ -280,7 +308,11 @@ async function flipOrderPage(page: Page): Promise<number | null> {
   return interaction(
     page,
     () => viewer.locator("[data-order-next]").click(),
-    () => page.waitForFunction((w) => document.querySelector("[data-order-viewer]")?.getAttribute("data-order-page") !== w, was),
+    () =>
+      page.waitForFunction(
+        (w) => document.querySelector("[data-order-viewer]")?.getAttribute("data-order-page") !== w,
+        was,
+      ),
   );
 }
 
@@ -294,7 +326,8 @@ async function measureInteractions(context: BrowserContext, url: string, referra
     const cdp = await context.newCDPSession(page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
     await page.goto(`${url}/referrals/${referralId}`);
-    if (new URL(page.url()).pathname !== `/referrals/${referralId}`) throw new Error(`the referral page went to ${page.url()}`);
+    if (new URL(page.url()).pathname !== `/referrals/${referralId}`)
+      throw new Error(`the referral page went to ${page.url()}`);
     // Hydrated: the page's keyboard shortcuts listen.
     await page.locator("html[data-referral-keys=ready]").waitFor({ state: "attached", timeout: 60_000 });
     const panel = page.getByTestId("work-panel");
@@ -361,7 +394,8 @@ async function measureInteractions(context: BrowserContext, url: string, referra
 buildApp();
 const generated = generatedFor();
 const keep = generated?.rows === ROWS && generated.events === EVENTS;
-if (generated && !keep) console.log(`${dataDir} holds ${generated.rows} requests and ${generated.events} events: generating it anew`);
+if (generated && !keep)
+  console.log(`${dataDir} holds ${generated.rows} requests and ${generated.events} events: generating it anew`);
 let app: BenchApp | null = null;
 let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
 try {
@@ -373,7 +407,10 @@ try {
     // Sessions would lapse during the data generation and the runs otherwise; approvals stay queued (no worker's CPU in the figures).
     extraEnv: { SEED_DEMO_DATA: "true", DEMO_PASSWORD: PASSWORD, WORKER_ENABLED: "false", SESSION_IDLE_MINUTES: "600" },
   });
-  if (keep) console.log(`  ${dataDir}: ${ROWS.toLocaleString("en-US")} generated requests, ${EVENTS.toLocaleString("en-US")} audit events (reused)`);
+  if (keep)
+    console.log(
+      `  ${dataDir}: ${ROWS.toLocaleString("en-US")} generated requests, ${EVENTS.toLocaleString("en-US")} audit events (reused)`,
+    );
   else await generate(app);
 
   // The referral benched and one per run of the interactions, each a new request with the 20-page order.
@@ -382,16 +419,23 @@ try {
   const benched = await deliver(app, auth);
   const fresh: string[] = [];
   for (let i = 0; i < RUNS; i++) fresh.push(await deliver(app, auth));
-  console.log(`Delivered ${RUNS + 1} referral requests with a ${ORDER_PAGES}-page order (the benched one: /referrals/${benched})`);
+  console.log(
+    `Delivered ${RUNS + 1} referral requests with a ${ORDER_PAGES}-page order (the benched one: /referrals/${benched})`,
+  );
 
   const owner = new pg.Client({ connectionString: app.ownerUrl });
   await owner.connect();
-  const agency = (await owner.query<{ org_id: string }>("select org_id from referral_agencies where name = 'Agency 7'")).rows[0]?.org_id;
+  const agency = (await owner.query<{ org_id: string }>("select org_id from referral_agencies where name = 'Agency 7'"))
+    .rows[0]?.org_id;
   await owner.end();
   if (!agency) throw new Error("the generated agencies are missing");
   const all: WebPage[] = [
     { key: "queue", path: "/queue", who: "reviewer" },
-    { key: "queue-filtered", path: `/queue?agency=${agency}&service=${encodeURIComponent("Skilled Nursing")}&assigned=unassigned&overdue=1`, who: "reviewer" },
+    {
+      key: "queue-filtered",
+      path: `/queue?agency=${agency}&service=${encodeURIComponent("Skilled Nursing")}&assigned=unassigned&overdue=1`,
+      who: "reviewer",
+    },
     { key: "referral", path: `/referrals/${benched}`, who: "reviewer" },
     { key: "audit", path: "/audit", who: "supervisor" },
     { key: "dashboard", path: "/dashboard", who: "supervisor" },
@@ -399,7 +443,8 @@ try {
   ];
   const only = process.env.BENCH_PAGES?.split(",").map((k) => k.trim());
   const pages = only ? all.filter((p) => only.includes(p.key)) : all;
-  if (only && pages.length !== only.length) throw new Error(`BENCH_PAGES: pages are ${all.map((p) => p.key).join(", ")}`);
+  if (only && pages.length !== only.length)
+    throw new Error(`BENCH_PAGES: pages are ${all.map((p) => p.key).join(", ")}`);
 
   const cookies: Record<Who, string> = {
     reviewer: await signIn(app.url, "reviewer@demo.test", PASSWORD),

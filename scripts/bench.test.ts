@@ -25,13 +25,25 @@ afterAll(() => rmSync(dataRoot, { recursive: true, force: true }));
 
 /** Only what an operator's shell would have: the test runner's variables (NODE_ENV=test, DATABASE_URL, its secrets) stay out. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), NEXT_TELEMETRY_DISABLED: "1", BENCH_DIST_DIR };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? os.tmpdir(),
+    NEXT_TELEMETRY_DISABLED: "1",
+    BENCH_DIST_DIR,
+  };
   for (const k of ["TMPDIR", "CHROMIUM_PATH", "LANG"]) if (process.env[k]) env[k] = process.env[k];
   return { ...env, BENCH_DATA_DIR: dataRoot, ...extra } as unknown as NodeJS.ProcessEnv;
 }
 
-async function runBench(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, "--no-build"], { env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+async function runBench(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, "--no-build"], {
+    env: cleanEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -53,7 +65,8 @@ function runningClusters(): string[] {
 
 const expectResults = (out: string, expected: Record<string, string>) => {
   const got = results(out);
-  for (const [name, target] of Object.entries(expected)) expect(got.get(name)?.target, `RESULT ${name}\n${out.slice(-3000)}`).toBe(target);
+  for (const [name, target] of Object.entries(expected))
+    expect(got.get(name)?.target, `RESULT ${name}\n${out.slice(-3000)}`).toBe(target);
 };
 
 const TINY = { BENCH_SECONDS: "1", BENCH_ROUNDS: "1" };
@@ -61,12 +74,21 @@ const TINY = { BENCH_SECONDS: "1", BENCH_ROUNDS: "1" };
 describe("the benches, each in a tiny configuration", () => {
   beforeAll(() => ensureBenchBuild("bench", BENCH_DIST_DIR), 20 * 60_000);
 
-  it("bench:intake (its API-client step shares the bench app's embedded PostgreSQL)", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-intake.ts", { ...TINY, BENCH_STORED: "200" });
-    expect(code, out.slice(-3000)).toBe(0);
-    expectResults(out, { "intake-ratio-same-work": "≥0.85", "intake-p99-ms-at-100rps": "≤50", "intake-growth-1m": "≥0.9", "intake-errors": "0" });
-    expect(runningClusters()).toEqual([]);
-  });
+  it(
+    "bench:intake (its API-client step shares the bench app's embedded PostgreSQL)",
+    { timeout: 10 * 60_000 },
+    async () => {
+      const { code, out } = await runBench("scripts/bench-intake.ts", { ...TINY, BENCH_STORED: "200" });
+      expect(code, out.slice(-3000)).toBe(0);
+      expectResults(out, {
+        "intake-ratio-same-work": "≥0.85",
+        "intake-p99-ms-at-100rps": "≤50",
+        "intake-growth-1m": "≥0.9",
+        "intake-errors": "0",
+      });
+      expect(runningClusters()).toEqual([]);
+    },
+  );
 
   it("bench:queue", { timeout: 10 * 60_000 }, async () => {
     const { code, out } = await runBench("scripts/bench-queue.ts", { ...TINY, BENCH_ROWS: "2000" });
@@ -82,38 +104,56 @@ describe("the benches, each in a tiny configuration", () => {
   });
 
   it("bench:push", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-push.ts", { BENCH_PUSHES: "4", BENCH_CONCURRENCY: "2" }, ["--conditions=react-server"]);
+    const { code, out } = await runBench("scripts/bench-push.ts", { BENCH_PUSHES: "4", BENCH_CONCURRENCY: "2" }, [
+      "--conditions=react-server",
+    ]);
     expect(code, out.slice(-3000)).toBe(0);
     expectResults(out, { "push-own-ms-per-call": "≤10", "push-ratio": "≥0.7" });
   });
 
   it("bench:supervisors", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-supervisors.ts", { ...TINY, BENCH_ROWS: "2000", BENCH_EVENTS: "2000" });
+    const { code, out } = await runBench("scripts/bench-supervisors.ts", {
+      ...TINY,
+      BENCH_ROWS: "2000",
+      BENCH_EVENTS: "2000",
+    });
     expect(code, out.slice(-3000)).toBe(0);
-    expectResults(out, { "supervisors-dashboard-p50-ms": "≤1000", "supervisors-dashboard-p99-ms": "≤1000", "supervisors-errors": "0" });
+    expectResults(out, {
+      "supervisors-dashboard-p50-ms": "≤1000",
+      "supervisors-dashboard-p99-ms": "≤1000",
+      "supervisors-errors": "0",
+    });
     expect(runningClusters()).toEqual([]);
   });
 
-  it("bench:web (Lighthouse signed in as a reviewer and as a supervisor, the interactions at 4× CPU)", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-web.ts", { BENCH_ROWS: "2000", BENCH_RUNS: "1", BENCH_PAGES: "shell,audit" });
-    expect(code, out.slice(-3000)).toBe(0);
-    const perPage = (page: string) => ({
-      [`web-${page}-score`]: "≥0.98",
-      [`web-${page}-tbt-ms`]: "≤50",
-      [`web-${page}-lcp-ms`]: "≤1000",
-      [`web-${page}-cls`]: "≤0.02",
-      [`web-${page}-a11y`]: "1",
-      [`web-${page}-score-4x`]: "≥0.90",
-      [`web-${page}-tbt-4x-ms`]: "≤400",
-    });
-    expectResults(out, {
-      ...perPage("shell"),
-      ...perPage("audit"),
-      "web-inp-claim-ms": "≤100",
-      "web-inp-open-editor-ms": "≤100",
-      "web-inp-choose-funder-ms": "≤100",
-      "web-inp-approve-ms": "≤100",
-    });
-    expect(runningClusters()).toEqual([]);
-  });
+  it(
+    "bench:web (Lighthouse signed in as a reviewer and as a supervisor, the interactions at 4× CPU)",
+    { timeout: 10 * 60_000 },
+    async () => {
+      const { code, out } = await runBench("scripts/bench-web.ts", {
+        BENCH_ROWS: "2000",
+        BENCH_RUNS: "1",
+        BENCH_PAGES: "shell,audit",
+      });
+      expect(code, out.slice(-3000)).toBe(0);
+      const perPage = (page: string) => ({
+        [`web-${page}-score`]: "≥0.98",
+        [`web-${page}-tbt-ms`]: "≤50",
+        [`web-${page}-lcp-ms`]: "≤1000",
+        [`web-${page}-cls`]: "≤0.02",
+        [`web-${page}-a11y`]: "1",
+        [`web-${page}-score-4x`]: "≥0.90",
+        [`web-${page}-tbt-4x-ms`]: "≤400",
+      });
+      expectResults(out, {
+        ...perPage("shell"),
+        ...perPage("audit"),
+        "web-inp-claim-ms": "≤100",
+        "web-inp-open-editor-ms": "≤100",
+        "web-inp-choose-funder-ms": "≤100",
+        "web-inp-approve-ms": "≤100",
+      });
+      expect(runningClusters()).toEqual([]);
+    },
+  );
 });

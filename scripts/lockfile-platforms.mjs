@@ -21,7 +21,9 @@ function platformOf(name) {
   const base = name.split("/").pop();
   const parts = base.split("-");
   const os = parts.find((p) => OS.includes(p)) ?? (parts.includes("wasm32") ? null : null);
-  const cpu = parts.find((p) => CPU.includes(p)) ?? (base.includes("gnueabihf") || base.includes("musleabihf") || base.includes("arm-eabi") ? "arm" : null);
+  const cpu =
+    parts.find((p) => CPU.includes(p)) ??
+    (base.includes("gnueabihf") || base.includes("musleabihf") || base.includes("arm-eabi") ? "arm" : null);
   const libc = os === "linux" ? (base.includes("musl") ? "musl" : "glibc") : null;
   return { os, cpu, libc };
 }
@@ -43,7 +45,9 @@ for (const [path, meta] of Object.entries(packages)) {
     added++;
   }
 }
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 lock.packages = sorted;
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lockfile: added ${added} foreign-platform optional package entries`);

@@ -22,7 +22,9 @@ async function main() {
   const kinds = (arg("kinds")?.split(",") ?? [...KINDS]) as Kind[];
   const perKindArg = arg("per-kind");
   const perKind = Object.fromEntries(
-    KINDS.map((k) => [k, kinds.includes(k) ? (perKindArg ? Number(perKindArg) : undefined) : 0]).filter(([, v]) => v !== undefined),
+    KINDS.map((k) => [k, kinds.includes(k) ? (perKindArg ? Number(perKindArg) : undefined) : 0]).filter(
+      ([, v]) => v !== undefined,
+    ),
   );
   const seed = arg("seed") ? Number(arg("seed")) : undefined;
   console.log(`Building the corpus (${kinds.join(", ")}) on ${os.cpus().length} cores…`);
@@ -31,7 +33,9 @@ async function main() {
   for (const c of corpus) {
     const r = await runCase(c, arg("ocr-dpi") ? { ocrDpi: Number(arg("ocr-dpi")) } : {});
     results.push(r);
-    const bad = r.fields.filter((f) => (f.planted ? f.got !== "mismatch" && f.got !== "invalid" : f.got !== "match")).length;
+    const bad = r.fields.filter((f) =>
+      f.planted ? f.got !== "mismatch" && f.got !== "invalid" : f.got !== "match",
+    ).length;
     process.stdout.write(
       `${c.id.padEnd(14)} ${r.pages.text + r.pages.ocr} page(s) ${(r.seconds.text + r.seconds.ocr).toFixed(1).padStart(5)} s ${bad ? `${bad} off` : "ok"}\n`,
     );
@@ -42,7 +46,11 @@ async function main() {
   if (process.argv.includes("--misses")) for (const m of misses(results)) console.log(m);
 
   const s = score(results);
-  const total = (k: "text" | "ocr") => results.reduce((a, r) => ({ seconds: a.seconds + r.seconds[k], pages: a.pages + r.pages[k] }), { seconds: 0, pages: 0 });
+  const total = (k: "text" | "ocr") =>
+    results.reduce((a, r) => ({ seconds: a.seconds + r.seconds[k], pages: a.pages + r.pages[k] }), {
+      seconds: 0,
+      pages: 0,
+    });
   const text = total("text");
   const ocr = total("ocr");
   console.log(`RESULT documents-recall ${ratio(s.caught, s.planted).toFixed(3)}`);

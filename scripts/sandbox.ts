@@ -51,8 +51,12 @@ try {
     log: env.LOG_LEVEL === "debug" ? logger("sandbox").debug : undefined,
   });
   console.log(`ACCloud sandbox on ${sandbox.url}`);
-  console.log(`  Basic auth: ${env.ACCLOUD_API_KEY} / ${env.ACCLOUD_API_SECRET}  (ACCLOUD_API_KEY / ACCLOUD_API_SECRET)`);
-  console.log(`  Control:    header x-sandbox-key: ${env.ACCLOUD_SANDBOX_CONTROL_KEY}  (ACCLOUD_SANDBOX_CONTROL_KEY), e.g. GET ${sandbox.url}/__sandbox/state`);
+  console.log(
+    `  Basic auth: ${env.ACCLOUD_API_KEY} / ${env.ACCLOUD_API_SECRET}  (ACCLOUD_API_KEY / ACCLOUD_API_SECRET)`,
+  );
+  console.log(
+    `  Control:    header x-sandbox-key: ${env.ACCLOUD_SANDBOX_CONTROL_KEY}  (ACCLOUD_SANDBOX_CONTROL_KEY), e.g. GET ${sandbox.url}/__sandbox/state`,
+  );
   console.log("Ctrl-C stops it.");
 } catch (err) {
   console.error(`sandbox failed to start: ${(err as Error).message}`);

@@ -54,7 +54,8 @@ try {
   proceed();
   // Runs just before the database stops: the web process's job-queue senders.
   stops.push(async () => (await import("../lib/jobs/queue")).stopSenderBosses());
-  if (runtime.embedded) console.log(`PostgreSQL (embedded) on port ${runtime.embedded.port}, data in ${runtime.embedded.dataDir}`);
+  if (runtime.embedded)
+    console.log(`PostgreSQL (embedded) on port ${runtime.embedded.port}, data in ${runtime.embedded.dataDir}`);
 
   const { getDb } = await import("../lib/db");
   const db = getDb();
@@ -113,32 +114,45 @@ try {
   // Printed only for the embedded cluster: a server's demo password is the operator's own, and is never printed.
   const printDemoPassword = seedDemo && !env.DATABASE_URL;
   if (seedDemo) {
-    if (!demoPassword) throw new Error("SEED_DEMO_DATA=true with DATABASE_URL needs DEMO_PASSWORD (at least 8 characters)");
+    if (!demoPassword)
+      throw new Error("SEED_DEMO_DATA=true with DATABASE_URL needs DEMO_PASSWORD (at least 8 characters)");
     // Under an advisory lock: of several processes starting at once on an empty database, one seeds.
-    const { seeded, passwordChanged } = await seedDemoDataIfEmpty(db, { password: demoPassword, onSeeding: () => console.log("Seeding demo data…") });
+    const { seeded, passwordChanged } = await seedDemoDataIfEmpty(db, {
+      password: demoPassword,
+      onSeeding: () => console.log("Seeding demo data…"),
+    });
     if (seeded) {
       console.log(`  ${seeded.referrals} referral requests delivered through the webhook`);
-      console.log(`  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`);
+      console.log(
+        `  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`,
+      );
     } else if (passwordChanged.length) {
       console.log(`Demo users' password set to DEMO_PASSWORD (${passwordChanged.length} changed)`);
     }
-    if (printDemoPassword) console.log(`Demo sign-in: ${DEMO_USERS.map((u) => u.email).join(", ")}  password: ${demoPassword}`);
+    if (printDemoPassword)
+      console.log(`Demo sign-in: ${DEMO_USERS.map((u) => u.email).join(", ")}  password: ${demoPassword}`);
   } else {
     const { sql } = await import("drizzle-orm");
     const admins = await db.execute<{ n: number }>(
       sql`select count(*)::int as n from users where (role = 'admin' or 'admin' = any(extra_roles)) and disabled_at is null`,
     );
     if (!admins.rows[0]?.n)
-      console.log("No administrator yet: create the first with `npm run admin -- create --email you@example.org` (its password is shown once).");
+      console.log(
+        "No administrator yet: create the first with `npm run admin -- create --email you@example.org` (its password is shown once).",
+      );
   }
   proceed();
 
   if (!dev && !existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     console.log("No production build yet: running `next build` (once)…");
-    const built = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-      stdio: "inherit",
-      env: { ...process.env, NODE_ENV: "production" },
-    });
+    const built = spawnSync(
+      process.execPath,
+      [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+      {
+        stdio: "inherit",
+        env: { ...process.env, NODE_ENV: "production" },
+      },
+    );
     if (built.status !== 0) throw new Error("next build failed");
   }
 
@@ -158,7 +172,11 @@ try {
   const server = http.createServer((req, res) => {
     // The client's address for sign-in rate limits, from the connection (or the trusted proxies),
     // never from a header the client wrote.
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUSTED_PROXY_HOPS);
+    req.headers[CLIENT_IP_HEADER] = clientAddress(
+      req.socket.remoteAddress,
+      req.headers["x-forwarded-for"],
+      env.TRUSTED_PROXY_HOPS,
+    );
     answerUnavailableWhenDatabaseDown(req, res);
     void handle(req, res);
   });
@@ -174,9 +192,12 @@ try {
   );
   stops.push(async () => app.close?.());
 
-  const url = env.APP_URL ?? `http://${hostname === "0.0.0.0" || hostname === "127.0.0.1" ? "localhost" : hostname}:${env.PORT}`;
+  const url =
+    env.APP_URL ?? `http://${hostname === "0.0.0.0" || hostname === "127.0.0.1" ? "localhost" : hostname}:${env.PORT}`;
   console.log("");
-  console.log(`CSI Referral Review is running at ${url}  (${dev ? "development" : "production"} mode, listening on ${hostname}:${env.PORT})`);
+  console.log(
+    `CSI Referral Review is running at ${url}  (${dev ? "development" : "production"} mode, listening on ${hostname}:${env.PORT})`,
+  );
   console.log(sandboxUrl ? `ACCloud: local sandbox at ${sandboxUrl}` : `ACCloud: ${env.ACCLOUD_URL}`);
   if (printDemoPassword && demoPassword) {
     console.log(`Sign in as ${DEMO_USERS.map((u) => u.email).join(", ")}`);

@@ -22,7 +22,13 @@ type SignInState = ActionResult & { email: string };
 export async function signInAction(_prev: SignInState | null, formData: FormData): Promise<SignInState> {
   const email = String(formData.get("email") ?? "").slice(0, 320);
   const parsed = ZSignIn.safeParse({ email: formData.get("email"), password: formData.get("password") });
-  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Enter your e-mail and password.", email };
+  if (!parsed.success)
+    return {
+      status: "invalid_data",
+      fieldErrors: fieldErrorsOf(parsed.error),
+      message: "Enter your e-mail and password.",
+      email,
+    };
   try {
     // redirect: false, then a relative redirect: Auth.js would build an absolute URL from the
     // server's bind address (0.0.0.0 behind the launcher).
@@ -32,9 +38,14 @@ export async function signInAction(_prev: SignInState | null, formData: FormData
       // A locked account and an unknown e-mail get the wrong password's answer: none says which accounts exist.
       if (err.code === "rate_limited") {
         const minutes = getEnv().SIGN_IN_RATE_WINDOW_MINUTES;
-        return { status: "forbidden", message: `Too many sign-in attempts. Try again in up to ${minutes} minutes.`, email };
+        return {
+          status: "forbidden",
+          message: `Too many sign-in attempts. Try again in up to ${minutes} minutes.`,
+          email,
+        };
       }
-      if (err.code === "disabled") return { status: "forbidden", message: "This account is disabled. Ask an administrator.", email };
+      if (err.code === "disabled")
+        return { status: "forbidden", message: "This account is disabled. Ask an administrator.", email };
       return { status: "invalid_data", message: "The e-mail or password is not right.", fieldErrors: {}, email };
     }
     if (err instanceof AuthError) return { status: "failed", message: "Sign-in failed. Try again.", email };
@@ -49,7 +60,9 @@ export async function signInAction(_prev: SignInState | null, formData: FormData
 export async function ssoSignInAction(formData: FormData): Promise<void> {
   // Back through /sign-in, which sends a signed-in user on to `next`, or to their start page when
   // their roles cannot open it (an administrator, who reads no referrals: /admin).
-  await signIn(SSO_PROVIDER_ID, { redirectTo: `/sign-in?${new URLSearchParams({ next: safeNextPath(formData.get("next")) })}` });
+  await signIn(SSO_PROVIDER_ID, {
+    redirectTo: `/sign-in?${new URLSearchParams({ next: safeNextPath(formData.get("next")) })}`,
+  });
 }
 
 /** The client-name search is the session's: it goes when the session does. */

@@ -17,7 +17,11 @@ const REASONS: Record<string, string> = {
   disabled: "This account is disabled.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const sp = await searchParams;
   const next = safeNextPath(typeof sp.next === "string" ? sp.next : undefined);
   const check = await currentSession(false);
@@ -34,7 +38,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main id="main" className="mx-auto flex min-h-[70vh] max-w-md flex-col justify-center px-4 py-12">
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Sign in to CSI Referral Review</h1>
       <p className="mt-1 text-sm text-slate-700">
-        Referral requests contain protected health information. Sessions end after {env.SESSION_IDLE_MINUTES} minutes without activity.
+        Referral requests contain protected health information. Sessions end after {env.SESSION_IDLE_MINUTES} minutes
+        without activity.
       </p>
       {reason || ssoError ? (
         <p role="status" className="mt-4 rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm text-blue-950">

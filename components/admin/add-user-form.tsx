@@ -23,7 +23,12 @@ export function AddUserForm() {
   });
   const { errors } = form.formState;
   return (
-    <form noValidate aria-label="Add a user" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_10rem_1fr_auto] lg:items-start" onSubmit={onSubmit}>
+    <form
+      noValidate
+      aria-label="Add a user"
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_10rem_1fr_auto] lg:items-start"
+      onSubmit={onSubmit}
+    >
       <FormField id="new-email" label="E-mail" error={errors.email?.message}>
         {(c) => <input type="email" autoComplete="off" {...form.register("email")} {...c} />}
       </FormField>
@@ -41,7 +46,12 @@ export function AddUserForm() {
           </select>
         )}
       </FormField>
-      <FormField id="new-password" label="Password" error={errors.password?.message} hint="Empty for a single-sign-on user.">
+      <FormField
+        id="new-password"
+        label="Password"
+        error={errors.password?.message}
+        hint="Empty for a single-sign-on user."
+      >
         {(c) => <input type="password" autoComplete="new-password" {...form.register("password")} {...c} />}
       </FormField>
       <div className="lg:pt-6">

@@ -30,7 +30,11 @@ type Issued = { key: string; secret: string | null; signingSecret: string | null
 /** Shown once, right after creation or rotation. */
 function IssuedSecrets({ issued, onDone }: { issued: Issued; onDone: () => void }) {
   return (
-    <div role="status" className="mx-4 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950" data-testid="issued-secret">
+    <div
+      role="status"
+      className="mx-4 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950"
+      data-testid="issued-secret"
+    >
       <p className="font-semibold">Copy these now: they are shown only this once and cannot be read again.</p>
       <dl className="mt-2 grid grid-cols-1 gap-1 sm:grid-cols-[10rem_1fr]">
         <dt className="font-medium">Key</dt>
@@ -72,7 +76,11 @@ function Row({
   const [confirming, setConfirming] = useState(false);
   const [which, setWhich] = useState<"secret" | "signing">("secret");
   const [overlap, setOverlap] = useState("1440");
-  const status = c.revokedAt ? `Revoked ${fmt(c.revokedAt)}` : c.rotating || c.signingRotating ? "Active · rotating" : "Active";
+  const status = c.revokedAt
+    ? `Revoked ${fmt(c.revokedAt)}`
+    : c.rotating || c.signingRotating
+      ? "Active · rotating"
+      : "Active";
   return (
     <tr className="border-b border-slate-100 align-top" data-api-client={c.name}>
       <td className="px-4 py-2.5">
@@ -82,7 +90,9 @@ function Row({
       </td>
       <td className="px-4 py-2.5">
         <p className={c.revokedAt ? "font-medium text-red-800" : ""}>{status}</p>
-        {c.rotating && c.rotatingUntil ? <p className="text-xs text-slate-700">Old secret works until {fmt(c.rotatingUntil)}</p> : null}
+        {c.rotating && c.rotatingUntil ? (
+          <p className="text-xs text-slate-700">Old secret works until {fmt(c.rotatingUntil)}</p>
+        ) : null}
         {c.signingRotating && c.signingRotatingUntil ? (
           <p className="text-xs text-slate-700">Old signing secret accepted until {fmt(c.signingRotatingUntil)}</p>
         ) : null}
@@ -171,9 +181,17 @@ function Row({
   );
 }
 
-const createApiClientResolver = lazyZodResolver(() => import("@/lib/validations/supervisors").then((m) => m.ZCreateApiClient));
+const createApiClientResolver = lazyZodResolver(() =>
+  import("@/lib/validations/supervisors").then((m) => m.ZCreateApiClient),
+);
 
-function CreateApiClientForm({ onIssued, onMessage }: { onIssued: (i: Issued) => void; onMessage: (m: { ok: boolean; text: string }) => void }) {
+function CreateApiClientForm({
+  onIssued,
+  onMessage,
+}: {
+  onIssued: (i: Issued) => void;
+  onMessage: (m: { ok: boolean; text: string }) => void;
+}) {
   const { form, pending, onSubmit } = useActionForm<TCreateApiClient>({
     resolver: createApiClientResolver,
     defaultValues: { name: "", signed: true },
@@ -197,7 +215,12 @@ function CreateApiClientForm({ onIssued, onMessage }: { onIssued: (i: Issued) =>
         {(c) => <input placeholder="AlayaConnector UAT" {...form.register("name")} {...c} />}
       </FormField>
       <div className="flex h-10 items-center gap-2">
-        <input id="api-client-signed" type="checkbox" {...form.register("signed")} className="h-4 w-4 accent-blue-800" />
+        <input
+          id="api-client-signed"
+          type="checkbox"
+          {...form.register("signed")}
+          className="h-4 w-4 accent-blue-800"
+        />
         <label htmlFor="api-client-signed" className="text-sm font-medium text-slate-800">
           Signed deliveries
         </label>
@@ -226,12 +249,19 @@ export function ApiClients({ clients }: { clients: ApiClientRow[] }) {
         head={<TableHead columns={["Client", "Status", "Last used", "Rotate and revoke"]} />}
       >
         {clients.map((c) => (
-          <Row key={`${c.id}-${c.revokedAt}-${c.rotatingUntil}-${c.signingRotatingUntil}`} c={c} fmt={fmt} onIssued={setIssued} onMessage={setMessage} />
+          <Row
+            key={`${c.id}-${c.revokedAt}-${c.rotatingUntil}-${c.signingRotatingUntil}`}
+            c={c}
+            fmt={fmt}
+            onIssued={setIssued}
+            onMessage={setMessage}
+          />
         ))}
       </ScrollTable>
       <CreateApiClientForm onIssued={setIssued} onMessage={setMessage} />
       <p className="px-4 pb-4 text-xs text-slate-700">
-        The same as <code className="rounded bg-slate-100 px-1">npm run api-client</code>. Only keyed hashes of secrets are stored.
+        The same as <code className="rounded bg-slate-100 px-1">npm run api-client</code>. Only keyed hashes of secrets
+        are stored.
       </p>
     </div>
   );

@@ -25,7 +25,12 @@ export function SecondReviewShare({ percent }: { percent: number }) {
     },
   });
   return (
-    <form noValidate aria-label="Share of approvals drawn for a second review" className="flex flex-wrap items-start gap-3" onSubmit={onSubmit}>
+    <form
+      noValidate
+      aria-label="Share of approvals drawn for a second review"
+      className="flex flex-wrap items-start gap-3"
+      onSubmit={onSubmit}
+    >
       <FormField
         id="second-review-percent"
         label="Share of approvals drawn (%)"

@@ -6,7 +6,13 @@ import { btnSmall } from "@/components/ui/styles";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/access/scopes";
 import type { ActionResult } from "@/lib/validations/action-result";
 
-export function UserControls({ user, isSelf }: { user: { id: string; email: string; role: Role; disabled: boolean; locked: boolean }; isSelf: boolean }) {
+export function UserControls({
+  user,
+  isSelf,
+}: {
+  user: { id: string; email: string; role: Role; disabled: boolean; locked: boolean };
+  isSelf: boolean;
+}) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const run = (fn: () => Promise<ActionResult<unknown>>) =>
@@ -44,7 +50,12 @@ export function UserControls({ user, isSelf }: { user: { id: string; email: stri
         </button>
       ) : null}
       {user.locked ? (
-        <button type="button" className={btnSmall} disabled={pending} onClick={() => run(() => unlockUserAction({ userId: user.id }))}>
+        <button
+          type="button"
+          className={btnSmall}
+          disabled={pending}
+          onClick={() => run(() => unlockUserAction({ userId: user.id }))}
+        >
           Unlock<span className="sr-only"> {user.email}</span>
         </button>
       ) : null}

@@ -5,9 +5,20 @@ import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
-import { approveReferralAction, retryPushAction, saveApprovalDraftAction } from "@/app/(app)/referrals/[id]/approval-actions";
+import {
+  approveReferralAction,
+  retryPushAction,
+  saveApprovalDraftAction,
+} from "@/app/(app)/referrals/[id]/approval-actions";
 import { changeApprovalAction } from "@/app/(app)/referrals/[id]/after-sending-actions";
-import { approvalSchema, ConfirmUpdate, LiveUpdatePlan, plusOneMonth, UpdateReasons, type ReasonsForm } from "./update-parts";
+import {
+  approvalSchema,
+  ConfirmUpdate,
+  LiveUpdatePlan,
+  plusOneMonth,
+  UpdateReasons,
+  type ReasonsForm,
+} from "./update-parts";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { planAuthorizations } from "@/lib/approval/plan";
 import { emptyAuthorization } from "@/lib/approval/constants";
@@ -22,7 +33,9 @@ import { errorAt, FieldError, SelectField, TextField } from "./fields";
 export type ApprovalEditorProps = ApprovalEditorData;
 
 const approvalResolver = lazyZodResolver(approvalSchema);
-const reasonsResolver = lazyZodResolver(() => import("@/lib/approval/after-sending-schema").then((m) => m.ZUpdateReasons));
+const reasonsResolver = lazyZodResolver(() =>
+  import("@/lib/approval/after-sending-schema").then((m) => m.ZUpdateReasons),
+);
 
 type Msg = { kind: "error" | "info"; text: string } | null;
 
@@ -30,12 +43,19 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [msg, setMsg] = useState<Msg>(null);
-  const form = useForm<TApprovalInput, unknown, TApproval>({ resolver: approvalResolver, defaultValues: p.defaults, mode: "onTouched" });
+  const form = useForm<TApprovalInput, unknown, TApproval>({
+    resolver: approvalResolver,
+    defaultValues: p.defaults,
+    mode: "onTouched",
+  });
   const { register, control, handleSubmit, formState, setError, getValues, setValue, trigger } = form;
   const { fields, append, remove } = useFieldArray({ control, name: "authorizations" });
   const [endDateValue] = useWatch({ control, name: ["endDate"] });
   const err = (path: string) => errorAt(formState.errors, path);
-  const reasonsForm: ReasonsForm = useForm({ resolver: reasonsResolver, defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" } });
+  const reasonsForm: ReasonsForm = useForm({
+    resolver: reasonsResolver,
+    defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" },
+  });
   const [confirming, setConfirming] = useState<TApproval | null>(null);
 
   const sendUpdate = (data: TApproval) =>
@@ -85,7 +105,11 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     startTransition(async () => {
       setMsg(null);
       const r = await saveApprovalDraftAction({ referralId: p.referralId, version: p.version, approval: getValues() });
-      setMsg(r.status === "success" ? { kind: "info", text: "Draft saved." } : { kind: "error", text: r.message ?? "Not saved" });
+      setMsg(
+        r.status === "success"
+          ? { kind: "info", text: "Draft saved." }
+          : { kind: "error", text: r.message ?? "Not saved" },
+      );
       // A draft is a change like any other: the page takes the new version.
       if (r.status === "success") router.refresh();
     });
@@ -106,7 +130,10 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
   const extendByAMonth = () => {
     setValue("endDate", plusOneMonth(endDate), { shouldDirty: true, shouldValidate: true });
     const codes = reasonsForm.getValues("reasonCodes") ?? [];
-    if (p.update?.reasons.some((r) => r.code === "authorization_extended") && !codes.includes("authorization_extended")) {
+    if (
+      p.update?.reasons.some((r) => r.code === "authorization_extended") &&
+      !codes.includes("authorization_extended")
+    ) {
       reasonsForm.setValue("reasonCodes", [...codes, "authorization_extended"]);
     }
   };
@@ -124,7 +151,11 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     >
       <div>
         <h2 id="approval-title" className="text-lg font-semibold">
-          {p.mode === "retry" ? "Fix and retry the approval" : p.mode === "update" ? "Change approval" : "Authorization and approval"}
+          {p.mode === "retry"
+            ? "Fix and retry the approval"
+            : p.mode === "update"
+              ? "Change approval"
+              : "Authorization and approval"}
         </h2>
         <p className="text-sm text-slate-700">
           {p.mode === "update"
@@ -132,13 +163,20 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
             : "Prefilled from the form. Every rule ACCloud checks is checked here first; nothing is sent until you approve."}
         </p>
         {p.update?.differentPerson ? (
-          <p className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900" data-testid="update-refused">
+          <p
+            className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900"
+            data-testid="update-refused"
+          >
             &ldquo;Send update&rdquo; is refused. {p.update.differentPerson}
           </p>
         ) : null}
         {p.locked?.length ? (
-          <p className="mt-2 rounded-md border border-slate-300 bg-slate-50 p-2 text-sm text-slate-800" data-testid="retry-locked">
-            Already in ACCloud, so a retry cannot change: {p.locked.map((l) => `${FIELD_LABELS[l.field] ?? l.field} (${l.step})`).join(", ")}.
+          <p
+            className="mt-2 rounded-md border border-slate-300 bg-slate-50 p-2 text-sm text-slate-800"
+            data-testid="retry-locked"
+          >
+            Already in ACCloud, so a retry cannot change:{" "}
+            {p.locked.map((l) => `${FIELD_LABELS[l.field] ?? l.field} (${l.step})`).join(", ")}.
           </p>
         ) : null}
       </div>
@@ -155,7 +193,9 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
             <dd className="font-medium">{p.update.fixed.funder}</dd>
             <dt className="text-slate-700">Agency</dt>
             <dd className="font-medium">{p.update.fixed.agency}</dd>
-            <dd className="col-span-2 text-xs text-slate-700">ACCloud keeps these for a sent referral; to change them, cancel it and approve a new one.</dd>
+            <dd className="col-span-2 text-xs text-slate-700">
+              ACCloud keeps these for a sent referral; to change them, cancel it and approve a new one.
+            </dd>
           </dl>
         ) : (
           <>
@@ -172,13 +212,33 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
               </div>
               <FieldError id="careType" message={err("careType")} />
             </div>
-            <SelectField id="serviceCodeId" label="Service code" options={p.serviceCodes} register={register} message={err("serviceCodeId")} />
+            <SelectField
+              id="serviceCodeId"
+              label="Service code"
+              options={p.serviceCodes}
+              register={register}
+              message={err("serviceCodeId")}
+            />
             <div>
-              <SelectField id="funderId" label="Funder (single funder, 100%)" options={p.funders} register={register} message={err("funderId")} />
+              <SelectField
+                id="funderId"
+                label="Funder (single funder, 100%)"
+                options={p.funders}
+                register={register}
+                message={err("funderId")}
+              />
             </div>
             <div>
-              <SelectField id="supplyPersonaId" label="Agency (supplier)" options={p.suppliers} register={register} message={err("supplyPersonaId")} />
-              {!p.agency.inTrustedNetwork ? <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p> : null}
+              <SelectField
+                id="supplyPersonaId"
+                label="Agency (supplier)"
+                options={p.suppliers}
+                register={register}
+                message={err("supplyPersonaId")}
+              />
+              {!p.agency.inTrustedNetwork ? (
+                <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p>
+              ) : null}
             </div>
           </>
         )}
@@ -232,26 +292,58 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
       ) : null}
 
       {fields.map((f, i) => (
-        <AuthorizationFieldset key={f.id} index={i} count={fields.length} control={control} register={register} onRemove={() => remove(i)} />
+        <AuthorizationFieldset
+          key={f.id}
+          index={i}
+          count={fields.length}
+          control={control}
+          register={register}
+          onRemove={() => remove(i)}
+        />
       ))}
-      <button type="button" className={btnSmall} onClick={() => append({ ...emptyAuthorization(), memberNumber: getValues("authorizations.0.memberNumber") })}>
+      <button
+        type="button"
+        className={btnSmall}
+        onClick={() => append({ ...emptyAuthorization(), memberNumber: getValues("authorizations.0.memberNumber") })}
+      >
         Add another authorization
       </button>
-      <FieldError id="authorizations" message={err("authorizations") ?? errorAt(formState.errors, "authorizations.root")} />
+      <FieldError
+        id="authorizations"
+        message={err("authorizations") ?? errorAt(formState.errors, "authorizations.root")}
+      />
 
       <fieldset className="grid gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-base font-semibold">Case manager</legend>
         <TextField id="caseManager.name" label="Name" register={register} message={err("caseManager.name")} />
-        <TextField id="caseManager.phone" label="Phone" type="tel" register={register} message={err("caseManager.phone")} />
+        <TextField
+          id="caseManager.phone"
+          label="Phone"
+          type="tel"
+          register={register}
+          message={err("caseManager.phone")}
+        />
         <TextField id="caseManager.fax" label="Fax" type="tel" register={register} message={err("caseManager.fax")} />
-        <TextField id="caseManager.email" label="E-mail" type="email" register={register} message={err("caseManager.email")} />
+        <TextField
+          id="caseManager.email"
+          label="E-mail"
+          type="email"
+          register={register}
+          message={err("caseManager.email")}
+        />
       </fieldset>
 
       <div>
         <label htmlFor="comment" className={label}>
           Comment for the agency
         </label>
-        <textarea id="comment" rows={3} className={`${input} mt-1`} {...register("comment")} aria-describedby="comment-error" />
+        <textarea
+          id="comment"
+          rows={3}
+          className={`${input} mt-1`}
+          {...register("comment")}
+          aria-describedby="comment-error"
+        />
         <FieldError id="comment" message={err("comment")} />
       </div>
 
@@ -265,7 +357,11 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
       {msg ? (
         <p
           role={msg.kind === "error" ? "alert" : "status"}
-          className={msg.kind === "error" ? "rounded-md bg-red-50 p-2 text-sm text-red-900" : "rounded-md bg-green-50 p-2 text-sm text-green-900"}
+          className={
+            msg.kind === "error"
+              ? "rounded-md bg-red-50 p-2 text-sm text-red-900"
+              : "rounded-md bg-green-50 p-2 text-sm text-green-900"
+          }
         >
           {msg.text}
         </p>
@@ -273,7 +369,13 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
 
       <div className="flex flex-wrap gap-3">
         <button type="submit" className={btnPrimary} disabled={pending}>
-          {pending ? "Sending…" : p.mode === "retry" ? "Save and retry the push" : p.mode === "update" ? "Send update…" : "Approve and send to ACCloud"}
+          {pending
+            ? "Sending…"
+            : p.mode === "retry"
+              ? "Save and retry the push"
+              : p.mode === "update"
+                ? "Send update…"
+                : "Approve and send to ACCloud"}
         </button>
         {p.mode === "approve" ? (
           <button type="button" className={btnSecondary} disabled={pending} onClick={saveDraft}>
@@ -292,7 +394,9 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
             dates: `${confirming.startDate} to ${confirming.endDate}`,
             plan: planAuthorizations(p.update.sent, confirming),
             reasons: [
-              ...(reasonsForm.getValues("reasonCodes") ?? []).map((c) => p.update!.reasons.find((r) => r.code === c)?.label ?? c),
+              ...(reasonsForm.getValues("reasonCodes") ?? []).map(
+                (c) => p.update!.reasons.find((r) => r.code === c)?.label ?? c,
+              ),
               ...(reasonsForm.getValues("otherReason") ? [String(reasonsForm.getValues("otherReason"))] : []),
             ],
             comment: String(reasonsForm.getValues("revisionComment") ?? "") || null,

@@ -15,7 +15,9 @@ export function ApprovalSection({ panel, referralId }: { panel: ApprovalPanel; r
     case "retry_as_is":
       return (
         <div className={`${card} space-y-2 p-4`} id="approval">
-          <h2 className="text-base font-semibold">{panel.pushKind === "cancel" ? "The cancel did not reach ACCloud" : "Documents did not reach ACCloud"}</h2>
+          <h2 className="text-base font-semibold">
+            {panel.pushKind === "cancel" ? "The cancel did not reach ACCloud" : "Documents did not reach ACCloud"}
+          </h2>
           <p className="text-sm text-slate-800">Fix what ACCloud reported (beside the failed step), then try again.</p>
           <RetryButton
             referralId={referralId}
@@ -27,7 +29,8 @@ export function ApprovalSection({ panel, referralId }: { panel: ApprovalPanel; r
     case "paused":
       return (
         <p className={`${card} p-4 text-sm`} role="status" id="approval">
-          ACCloud reference data (service codes, funders, trusted network) has not been loaded yet, so approvals are paused. It loads at start and every hour.
+          ACCloud reference data (service codes, funders, trusted network) has not been loaded yet, so approvals are
+          paused. It loads at start and every hour.
         </p>
       );
     case "sent":
@@ -36,11 +39,14 @@ export function ApprovalSection({ panel, referralId }: { panel: ApprovalPanel; r
           <div className="text-sm">
             <h2 className="text-base font-semibold">Sent to the agency</h2>
             <p className="text-slate-800">
-              {panel.processed ? "The agency processed it." : "Waiting for the agency to process it."} Change the dates, limits or case manager with a new
-              revision.
+              {panel.processed ? "The agency processed it." : "Waiting for the agency to process it."} Change the dates,
+              limits or case manager with a new revision.
             </p>
             {panel.differentPerson ? (
-              <p className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-red-900" data-testid="update-refused">
+              <p
+                className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-red-900"
+                data-testid="update-refused"
+              >
                 &ldquo;Send update&rdquo; is refused. {panel.differentPerson}
               </p>
             ) : null}

@@ -45,7 +45,8 @@ export function AuthorizationFieldset({
               <div role="radiogroup" aria-labelledby={`rt-${i}`} className="mt-1 flex gap-4 text-sm">
                 {(["VISITS", "HOURS"] as const).map((v) => (
                   <label key={v} className="flex items-center gap-1.5">
-                    <input type="radio" value={v} {...register(`authorizations.${i}.ruleType`)} /> {v === "VISITS" ? "Visits" : "Hours"}
+                    <input type="radio" value={v} {...register(`authorizations.${i}.ruleType`)} />{" "}
+                    {v === "VISITS" ? "Visits" : "Hours"}
                   </label>
                 ))}
               </div>
@@ -66,7 +67,12 @@ export function AuthorizationFieldset({
             </div>
           </div>
           {mode === "daily" ? (
-            <NumberField id={at("ruleDaily")} label={`Daily limit (${unit.toLowerCase()})`} register={register} message={err(at("ruleDaily"))} />
+            <NumberField
+              id={at("ruleDaily")}
+              label={`Daily limit (${unit.toLowerCase()})`}
+              register={register}
+              message={err(at("ruleDaily"))}
+            />
           ) : (
             <fieldset>
               <legend className={label}>Limit per weekday ({unit.toLowerCase()}); leave empty for none</legend>
@@ -87,16 +93,35 @@ export function AuthorizationFieldset({
             </fieldset>
           )}
           <div className="grid gap-3 sm:grid-cols-3">
-            <NumberField id={at("ruleWeekly")} label="Weekly limit" register={register} message={err(at("ruleWeekly"))} />
-            <NumberField id={at("ruleMonthly")} label="Monthly limit" register={register} message={err(at("ruleMonthly"))} />
-            <NumberField id={at("rulePeriod")} label="Limit for the period" register={register} message={err(at("rulePeriod"))} />
+            <NumberField
+              id={at("ruleWeekly")}
+              label="Weekly limit"
+              register={register}
+              message={err(at("ruleWeekly"))}
+            />
+            <NumberField
+              id={at("ruleMonthly")}
+              label="Monthly limit"
+              register={register}
+              message={err(at("ruleMonthly"))}
+            />
+            <NumberField
+              id={at("rulePeriod")}
+              label="Limit for the period"
+              register={register}
+              message={err(at("rulePeriod"))}
+            />
           </div>
           <div className="grid gap-3 sm:grid-cols-2">
             <div>
               <label htmlFor={at("firstDayOfWeek")} className={label}>
                 Weeks start on
               </label>
-              <select id={at("firstDayOfWeek")} className={`${input} mt-1`} {...register(`authorizations.${i}.firstDayOfWeek`)}>
+              <select
+                id={at("firstDayOfWeek")}
+                className={`${input} mt-1`}
+                {...register(`authorizations.${i}.firstDayOfWeek`)}
+              >
                 {FIRST_DAY_LABELS.map((d, n) => (
                   <option key={d} value={n}>
                     {d}
@@ -104,7 +129,12 @@ export function AuthorizationFieldset({
                 ))}
               </select>
             </div>
-            <TextField id={at("authorizationNumber")} label="Authorization number" register={register} message={err(at("authorizationNumber"))} />
+            <TextField
+              id={at("authorizationNumber")}
+              label="Authorization number"
+              register={register}
+              message={err(at("authorizationNumber"))}
+            />
             <TextField
               id={at("memberNumber")}
               label="Member number"
@@ -130,7 +160,9 @@ export function AuthorizationFieldset({
             rules={{
               ruleMode: mode,
               ruleDaily: num(a?.ruleDaily),
-              weekdays: Object.fromEntries(WEEKDAYS.map((d) => [d, num((a?.weekdays as Record<string, unknown> | undefined)?.[d])])),
+              weekdays: Object.fromEntries(
+                WEEKDAYS.map((d) => [d, num((a?.weekdays as Record<string, unknown> | undefined)?.[d])]),
+              ),
               ruleWeekly: num(a?.ruleWeekly),
               ruleMonthly: num(a?.ruleMonthly),
               rulePeriod: num(a?.rulePeriod),

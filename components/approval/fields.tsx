@@ -55,7 +55,11 @@ function EditorField({
       <label htmlFor={id} className={labelClassName}>
         {text}
       </label>
-      {children({ id, "aria-invalid": message ? true : undefined, "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}` })}
+      {children({
+        id,
+        "aria-invalid": message ? true : undefined,
+        "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}`,
+      })}
       {hint ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
           {hint}
@@ -83,7 +87,9 @@ export function TextField({
 }) {
   return (
     <EditorField id={id} label={text} hint={hint} message={message}>
-      {(aria) => <input type={type} className={`${input} mt-1`} {...aria} {...register(id as FieldPath<TApprovalInput>)} />}
+      {(aria) => (
+        <input type={type} className={`${input} mt-1`} {...aria} {...register(id as FieldPath<TApprovalInput>)} />
+      )}
     </EditorField>
   );
 }

@@ -67,7 +67,12 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
       </div>
       <ol className="mt-3 space-y-2">
         {push.steps.map((s, i) => (
-          <li key={s.name} className="flex items-start gap-3 text-sm" data-testid={`push-step-${s.name}`} data-status={s.status}>
+          <li
+            key={s.name}
+            className="flex items-start gap-3 text-sm"
+            data-testid={`push-step-${s.name}`}
+            data-status={s.status}
+          >
             <span
               aria-hidden="true"
               className={`mt-0.5 inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${stepColor(s.status)}`}
@@ -76,7 +81,8 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
             </span>
             <div className="min-w-0">
               <p className="font-medium">
-                {STEP_LABELS[s.name as keyof typeof STEP_LABELS] ?? s.name}: <span className="font-normal">{stepText(s.status)}</span>
+                {STEP_LABELS[s.name as keyof typeof STEP_LABELS] ?? s.name}:{" "}
+                <span className="font-normal">{stepText(s.status)}</span>
                 {s.attempts > 1 ? <span className="text-slate-700"> · attempt {s.attempts}</span> : null}
               </p>
               {s.status === "done" && s.accloudIds?.length ? (
@@ -98,7 +104,10 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
         {toast ?? ""}
       </div>
       {toast ? (
-        <div className="fixed bottom-4 right-4 z-50 max-w-sm rounded-md bg-slate-900 px-4 py-3 text-sm text-white shadow-lg" data-testid="toast">
+        <div
+          className="fixed bottom-4 right-4 z-50 max-w-sm rounded-md bg-slate-900 px-4 py-3 text-sm text-white shadow-lg"
+          data-testid="toast"
+        >
           {toast}
         </div>
       ) : null}
@@ -115,7 +124,15 @@ function PushStatusText({ status }: { status: string }) {
     failed: "Failed",
   };
   return (
-    <span className={status === "failed" ? "font-semibold text-red-800" : status === "sent" ? "font-semibold text-green-800" : "text-slate-800"}>
+    <span
+      className={
+        status === "failed"
+          ? "font-semibold text-red-800"
+          : status === "sent"
+            ? "font-semibold text-green-800"
+            : "text-slate-800"
+      }
+    >
       {text[status] ?? status}
     </span>
   );

@@ -11,7 +11,12 @@ export function RefreshFromAccloud({ referralId, lastSyncedAt }: { referralId: s
   return (
     <div className="flex flex-wrap items-center gap-2 text-xs text-slate-700">
       <span aria-live="polite">{msg ?? (lastSyncedAt ? `Read from ACCloud ${formatDateTime(lastSyncedAt)}` : "")}</span>
-      <ActionButton action={() => refreshFromAccloudAction({ referralId })} busy="Reading…" refresh onResult={(r) => setMsg(r.message ?? null)}>
+      <ActionButton
+        action={() => refreshFromAccloudAction({ referralId })}
+        busy="Reading…"
+        refresh
+        onResult={(r) => setMsg(r.message ?? null)}
+      >
         Refresh from ACCloud
       </ActionButton>
     </div>

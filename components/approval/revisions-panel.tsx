@@ -6,15 +6,36 @@ import { ChangeRows } from "@/components/referral/change-rows";
 import { RefreshFromAccloud } from "./refresh-from-accloud";
 import { ScrollTable, TableHead } from "@/components/ui/table";
 
-const KIND_WORDS = { approve: "Approval", correction: "Correction (retry)", update: "Update", accloud: "Made in ACCloud" } as const;
-const STATUS_WORDS: Record<string, string> = { assigned: "Waiting for the agency", processed: "Processed by the agency", cancelled: "Cancelled" };
+const KIND_WORDS = {
+  approve: "Approval",
+  correction: "Correction (retry)",
+  update: "Update",
+  accloud: "Made in ACCloud",
+} as const;
+const STATUS_WORDS: Record<string, string> = {
+  assigned: "Waiting for the agency",
+  processed: "Processed by the agency",
+  cancelled: "Cancelled",
+};
 
 /**
  * Every revision of the referral, the app's and ACCloud's, and a field-level diff of what the
  * agency received between two of them (chosen in the URL: ?from=1&to=2, a plain GET form).
  */
-export function RevisionsPanel({ referralId, history, from, to }: { referralId: string; history: RevisionHistory; from?: number; to?: number }) {
-  const numbered = history.rows.filter((r) => r.revision !== null && history.snapshots.has(r.revision)).map((r) => r.revision!);
+export function RevisionsPanel({
+  referralId,
+  history,
+  from,
+  to,
+}: {
+  referralId: string;
+  history: RevisionHistory;
+  from?: number;
+  to?: number;
+}) {
+  const numbered = history.rows
+    .filter((r) => r.revision !== null && history.snapshots.has(r.revision))
+    .map((r) => r.revision!);
   if (!history.rows.length) return null;
   const a = from ?? numbered.at(-2);
   const b = to ?? numbered.at(-1);
@@ -56,7 +77,9 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
             </th>
             <td className="px-2 py-2">
               {r.at ? <time dateTime={r.at}>{formatDateTime(r.at)}</time> : "—"}
-              <span className="block text-xs text-slate-700">{r.by ?? (r.kind === "accloud" ? "outside this app" : "")}</span>
+              <span className="block text-xs text-slate-700">
+                {r.by ?? (r.kind === "accloud" ? "outside this app" : "")}
+              </span>
             </td>
             <td className="px-2 py-2">
               {r.reasons.length ? r.reasons.join("; ") : r.kind === "approve" ? "First approval" : "—"}
@@ -66,7 +89,9 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
               {r.accloud ? (
                 <>
                   ACCloud revision {r.accloud.revisionNumber}
-                  {r.accloud.isLatest ? <strong className="ml-1 rounded bg-blue-100 px-1.5 py-0.5 text-xs text-blue-900">latest</strong> : null}
+                  {r.accloud.isLatest ? (
+                    <strong className="ml-1 rounded bg-blue-100 px-1.5 py-0.5 text-xs text-blue-900">latest</strong>
+                  ) : null}
                   <span className="block text-xs text-slate-700">
                     {STATUS_WORDS[r.accloud.status] ?? r.accloud.status}
                     {r.accloud.cancelReasonCode
@@ -84,7 +109,12 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
       </ScrollTable>
       {numbered.length >= 2 ? (
         <div className="space-y-3 border-t border-slate-200 px-4 py-3">
-          <form method="get" action={`/referrals/${referralId}#revisions`} className="flex flex-wrap items-end gap-3" aria-label="Compare two revisions">
+          <form
+            method="get"
+            action={`/referrals/${referralId}#revisions`}
+            className="flex flex-wrap items-end gap-3"
+            aria-label="Compare two revisions"
+          >
             {(
               [
                 ["from", "Compare", a],
@@ -120,7 +150,10 @@ export function RevisionsPanel({ referralId, history, from, to }: { referralId: 
                 <caption className="mb-1 text-left font-medium">
                   What the agency received: revision {a} → revision {b}
                 </caption>
-                <TableHead columns={["Field", `Revision ${a}`, { label: `Revision ${b}`, className: "py-1.5" }]} cellClassName="py-1.5 pr-3" />
+                <TableHead
+                  columns={["Field", `Revision ${a}`, { label: `Revision ${b}`, className: "py-1.5" }]}
+                  cellClassName="py-1.5 pr-3"
+                />
                 <tbody>
                   {changes.length ? (
                     <ChangeRows changes={changes} absent="(none)" />

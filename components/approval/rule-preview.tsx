@@ -2,11 +2,34 @@
 
 import { previewRules, type RuleInput } from "@/lib/approval/preview";
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 const DAY_HEADS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 
 /** What the rules mean: per week, in total, and on a small calendar of the first months. */
-export function RulePreview({ startDate, endDate, rules, unit }: { startDate: string; endDate: string; rules: RuleInput; unit: "HOURS" | "VISITS" }) {
+export function RulePreview({
+  startDate,
+  endDate,
+  rules,
+  unit,
+}: {
+  startDate: string;
+  endDate: string;
+  rules: RuleInput;
+  unit: "HOURS" | "VISITS";
+}) {
   const p = previewRules(startDate, endDate, rules);
   const word = unit === "HOURS" ? "hours" : "visits";
   if (!p) return <p className="text-sm text-slate-700">Enter the start and end dates to see what these rules allow.</p>;
@@ -19,7 +42,8 @@ export function RulePreview({ startDate, endDate, rules, unit }: { startDate: st
           <>No limit applies on some days: add a daily, weekday, weekly, monthly or period limit.</>
         ) : (
           <>
-            Up to <strong>{p.perWeek}</strong> {word} a week, <strong>{p.total}</strong> {word} in total over {Math.round(p.weeks * 10) / 10} weeks.
+            Up to <strong>{p.perWeek}</strong> {word} a week, <strong>{p.total}</strong> {word} in total over{" "}
+            {Math.round(p.weeks * 10) / 10} weeks.
           </>
         )}
       </p>
@@ -59,9 +83,13 @@ export function RulePreview({ startDate, endDate, rules, unit }: { startDate: st
                         <td
                           key={date}
                           className={`h-7 w-7 rounded ${has ? "bg-blue-800 font-semibold text-white" : inRange ? "bg-slate-100 text-slate-800" : "text-slate-500"}`}
-                          title={inRange ? `${date}: ${allowed === Infinity ? "no limit" : `${allowed} ${word}`}` : undefined}
+                          title={
+                            inRange ? `${date}: ${allowed === Infinity ? "no limit" : `${allowed} ${word}`}` : undefined
+                          }
                         >
-                          <span className="sr-only">{inRange ? `${date}: ${allowed === Infinity ? "no limit" : `${allowed} ${word}`}` : ""}</span>
+                          <span className="sr-only">
+                            {inRange ? `${date}: ${allowed === Infinity ? "no limit" : `${allowed} ${word}`}` : ""}
+                          </span>
                           <span aria-hidden="true">{Number(date.slice(8))}</span>
                         </td>
                       );
@@ -73,7 +101,9 @@ export function RulePreview({ startDate, endDate, rules, unit }: { startDate: st
           );
         })}
       </div>
-      <p className="text-xs text-slate-700">Dark days are when {word} may be given (earliest first, within every limit).</p>
+      <p className="text-xs text-slate-700">
+        Dark days are when {word} may be given (earliest first, within every limit).
+      </p>
     </div>
   );
 }

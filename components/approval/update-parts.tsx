@@ -30,7 +30,11 @@ export function LiveUpdatePlan({ control, sent }: { control: Control<TApprovalIn
 /** What happens to each authorization in ACCloud (the contract decides between a PUT and delete-and-recreate). */
 export function UpdatePlan({ plan, loading }: { plan: AuthorizationPlan[] | null; loading?: boolean }) {
   return (
-    <section aria-labelledby="plan-title" className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="update-plan">
+    <section
+      aria-labelledby="plan-title"
+      className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm"
+      data-testid="update-plan"
+    >
       <h3 id="plan-title" className="font-semibold">
         What happens in ACCloud
       </h3>
@@ -44,23 +48,34 @@ export function UpdatePlan({ plan, loading }: { plan: AuthorizationPlan[] | null
           ))}
         </ul>
       ) : (
-        <p className="mt-1 text-slate-700">{loading ? "Working out the plan…" : "Fix the fields above to see what will happen."}</p>
+        <p className="mt-1 text-slate-700">
+          {loading ? "Working out the plan…" : "Fix the fields above to see what will happen."}
+        </p>
       )}
     </section>
   );
 }
 
 /** Why the referral changes: the agency reads these with the new revision. */
-export function UpdateReasons({ form, reasons }: { form: ReasonsForm; reasons: Array<{ code: string; label: string }> }) {
+export function UpdateReasons({
+  form,
+  reasons,
+}: {
+  form: ReasonsForm;
+  reasons: Array<{ code: string; label: string }>;
+}) {
   const { register, formState } = form;
-  const reasonError = formState.errors.reasonCodes?.message ?? (formState.errors.reasonCodes as { root?: { message?: string } } | undefined)?.root?.message;
+  const reasonError =
+    formState.errors.reasonCodes?.message ??
+    (formState.errors.reasonCodes as { root?: { message?: string } } | undefined)?.root?.message;
   return (
     <fieldset className="space-y-3" data-testid="update-reasons">
       <legend className="mb-1 text-base font-semibold">Why it changes (the agency reads this)</legend>
       <div className="grid gap-1.5 sm:grid-cols-2">
         {reasons.map((r) => (
           <label key={r.code} className="flex items-center gap-2 text-sm">
-            <input type="checkbox" value={r.code} {...register("reasonCodes")} aria-describedby="reasonCodes-error" /> {r.label}
+            <input type="checkbox" value={r.code} {...register("reasonCodes")} aria-describedby="reasonCodes-error" />{" "}
+            {r.label}
           </label>
         ))}
       </div>
@@ -68,7 +83,12 @@ export function UpdateReasons({ form, reasons }: { form: ReasonsForm; reasons: A
         <label htmlFor="otherReason" className={label}>
           Another reason (optional)
         </label>
-        <input id="otherReason" className={`${input} mt-1`} {...register("otherReason")} aria-describedby="reasonCodes-error" />
+        <input
+          id="otherReason"
+          className={`${input} mt-1`}
+          {...register("otherReason")}
+          aria-describedby="reasonCodes-error"
+        />
       </div>
       <p id="reasonCodes-error" className={errorText} aria-live="polite">
         {reasonError ?? ""}
@@ -99,7 +119,14 @@ export function ConfirmUpdate({
   onClose: () => void;
   onConfirm: () => void;
   pending: boolean;
-  summary: { revision: number; dates: string; plan: AuthorizationPlan[]; reasons: string[]; comment: string | null; caseManager: string };
+  summary: {
+    revision: number;
+    dates: string;
+    plan: AuthorizationPlan[];
+    reasons: string[];
+    comment: string | null;
+    caseManager: string;
+  };
 }) {
   const ref = useModal(open);
   return (

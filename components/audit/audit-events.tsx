@@ -12,7 +12,9 @@ function Items({ items }: { items: DetailItem[] }) {
       {items.map((i, n) => (
         <div key={`${i.label}-${n}`} className="contents">
           <dt className="font-medium text-slate-800">{i.label}</dt>
-          <dd className="mb-1 break-words text-slate-900 sm:mb-0">{typeof i.value === "string" ? i.value : <Items items={i.value} />}</dd>
+          <dd className="mb-1 break-words text-slate-900 sm:mb-0">
+            {typeof i.value === "string" ? i.value : <Items items={i.value} />}
+          </dd>
         </div>
       ))}
     </dl>
@@ -48,7 +50,10 @@ export function AuditEvents({ rows }: { rows: DescribedEvent[] }) {
                   {e.entityType === "referral_request" && e.entityId ? (
                     <>
                       {" · "}
-                      <Link href={`/referrals/${e.entityId}`} className="font-mono text-blue-800 underline underline-offset-2">
+                      <Link
+                        href={`/referrals/${e.entityId}`}
+                        className="font-mono text-blue-800 underline underline-offset-2"
+                      >
                         Request {(e.requestId ?? e.entityId).slice(0, 8)}
                       </Link>
                     </>
@@ -100,7 +105,9 @@ export function WhoSawPanel({ rows }: { rows: WhoSaw }) {
             <tr key={`${r.actorId}-${r.label}`} className="border-b border-slate-100">
               <th scope="row" className="px-4 py-2 text-left font-medium">
                 {r.name}
-                {r.name !== r.label ? <span className="block text-xs font-normal text-slate-700">{r.label}</span> : null}
+                {r.name !== r.label ? (
+                  <span className="block text-xs font-normal text-slate-700">{r.label}</span>
+                ) : null}
               </th>
               <td className="px-4 py-2 text-right tabular-nums">{r.views}</td>
               <td className="px-4 py-2 text-right tabular-nums">{r.fileViews}</td>

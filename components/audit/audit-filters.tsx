@@ -3,7 +3,8 @@ import { FormField, Options } from "@/components/ui/form-field";
 import { btnPrimary, btnSecondary } from "@/components/ui/styles";
 import { ACTION_GROUPS } from "@/db/schema/audit-groups";
 
-const field = "mt-1 block h-10 w-full rounded-md border border-slate-500 bg-white px-2 text-sm text-slate-900 aria-[invalid=true]:border-red-700";
+const field =
+  "mt-1 block h-10 w-full rounded-md border border-slate-500 bg-white px-2 text-sm text-slate-900 aria-[invalid=true]:border-red-700";
 
 type Options = { users: Array<{ email: string; name: string }>; agencies: Array<{ orgId: string; name: string }> };
 
@@ -23,9 +24,20 @@ export function AuditFilters({
   exportHref: string | null;
 }) {
   return (
-    <form method="get" action="/audit" aria-label="Filter the audit trail" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <form
+      method="get"
+      action="/audit"
+      aria-label="Filter the audit trail"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6">
-        <FormField id="af-user" label="User (e-mail)" error={errors.user} className="lg:col-span-2" controlClassName={field}>
+        <FormField
+          id="af-user"
+          label="User (e-mail)"
+          error={errors.user}
+          className="lg:col-span-2"
+          controlClassName={field}
+        >
           {(c) => (
             <>
               <input name="user" type="email" list="af-users" autoComplete="off" defaultValue={raw.user ?? ""} {...c} />
@@ -35,20 +47,34 @@ export function AuditFilters({
             </>
           )}
         </FormField>
-        <FormField id="af-action" label="Actions" error={errors.action} className="lg:col-span-2" controlClassName={field}>
+        <FormField
+          id="af-action"
+          label="Actions"
+          error={errors.action}
+          className="lg:col-span-2"
+          controlClassName={field}
+        >
           {(c) => (
             <select name="action" defaultValue={raw.action ?? ""} {...c}>
               <Options items={[["", "All actions"], ...ACTION_GROUPS.map((g) => [g.key, g.label] as const)]} />
             </select>
           )}
         </FormField>
-        <FormField id="af-agency" label="Agency" error={errors.agency} className="lg:col-span-2" controlClassName={field}>
+        <FormField
+          id="af-agency"
+          label="Agency"
+          error={errors.agency}
+          className="lg:col-span-2"
+          controlClassName={field}
+        >
           {(c) => (
             <select name="agency" defaultValue={raw.agency ?? ""} {...c}>
               <Options
                 items={[
                   ["", "All agencies"],
-                  ...(raw.agency && !options.agencies.some((a) => a.orgId === raw.agency) ? [[raw.agency, raw.agency] as const] : []),
+                  ...(raw.agency && !options.agencies.some((a) => a.orgId === raw.agency)
+                    ? [[raw.agency, raw.agency] as const]
+                    : []),
                   ...options.agencies.map((a) => [a.orgId, a.name] as const),
                 ]}
               />
@@ -62,7 +88,9 @@ export function AuditFilters({
           className="lg:col-span-2"
           controlClassName={`${field} font-mono`}
         >
-          {(c) => <input name="referral" autoComplete="off" spellCheck={false} defaultValue={raw.referral ?? ""} {...c} />}
+          {(c) => (
+            <input name="referral" autoComplete="off" spellCheck={false} defaultValue={raw.referral ?? ""} {...c} />
+          )}
         </FormField>
         <FormField id="af-from" label="From" error={errors.from} controlClassName={field}>
           {(c) => <input name="from" type="date" defaultValue={raw.from ?? ""} {...c} />}

@@ -14,10 +14,29 @@ export function SignInForm({ next }: { next: string }) {
     <form action={formAction} noValidate className="space-y-4">
       <input type="hidden" name="next" value={next} />
       <FormField id="email" label="E-mail" error={emailError}>
-        {(c) => <input name="email" type="email" autoComplete="username" required defaultValue={state?.email ?? ""} key={state?.email ?? ""} {...c} />}
+        {(c) => (
+          <input
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={state?.email ?? ""}
+            key={state?.email ?? ""}
+            {...c}
+          />
+        )}
       </FormField>
       <FormField id="password" label="Password" error={passwordError}>
-        {(c) => <input name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(state?.email)} {...c} />}
+        {(c) => (
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            autoFocus={Boolean(state?.email)}
+            {...c}
+          />
+        )}
       </FormField>
       <div aria-live="polite">
         {state && state.status !== "success" && state.message ? (

@@ -11,7 +11,12 @@ import type { Dashboard } from "@/lib/dashboard/turnaround";
 import { formatDuration } from "@/lib/format";
 import { ScrollTable, TableHead } from "@/components/ui/table";
 
-export const SERIES_COLORS = { received: "#1d4ed8", decided: "#b45309", sent: "#047857", cancelled: "#be185d" } as const;
+export const SERIES_COLORS = {
+  received: "#1d4ed8",
+  decided: "#b45309",
+  sent: "#047857",
+  cancelled: "#be185d",
+} as const;
 
 const W = 800;
 const H = 280;
@@ -20,7 +25,8 @@ const innerW = W - M.left - M.right;
 const innerH = H - M.top - M.bottom;
 
 export const hoursText = (h: number | null) => (h === null ? "—" : formatDuration(h * 3_600_000));
-export const weekText = (ymd: string) => new Date(`${ymd}T12:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+export const weekText = (ymd: string) =>
+  new Date(`${ymd}T12:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
 
 function Legend({ items }: { items: Array<{ label: string; color: string; dashed?: boolean }> }) {
@@ -29,7 +35,15 @@ function Legend({ items }: { items: Array<{ label: string; color: string; dashed
       {items.map((i) => (
         <li key={i.label} className="flex items-center gap-1.5">
           <svg width="18" height="10" aria-hidden="true">
-            <line x1="0" y1="5" x2="18" y2="5" stroke={i.color} strokeWidth={i.dashed ? 2 : 8} strokeDasharray={i.dashed ? "4 3" : undefined} />
+            <line
+              x1="0"
+              y1="5"
+              x2="18"
+              y2="5"
+              stroke={i.color}
+              strokeWidth={i.dashed ? 2 : 8}
+              strokeDasharray={i.dashed ? "4 3" : undefined}
+            />
           </svg>
           {i.label}
         </li>
@@ -54,21 +68,42 @@ function Frame({
   table: React.ReactNode;
 }) {
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby={`${id}-caption`} data-testid={`chart-${id}`}>
+    <figure
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      aria-labelledby={`${id}-caption`}
+      data-testid={`chart-${id}`}
+    >
       <figcaption id={`${id}-caption`} className="text-base font-semibold text-slate-900">
         {title}
       </figcaption>
       <div className="mt-2">{legend}</div>
-      <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={`${title} (chart, scrolls sideways)`}>
-        <svg viewBox={`0 0 ${W} ${H}`} className="h-auto w-full min-w-[34rem] max-w-[56rem]" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+      <div
+        className="mt-2 overflow-x-auto"
+        tabIndex={0}
+        role="region"
+        aria-label={`${title} (chart, scrolls sideways)`}
+      >
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          className="h-auto w-full min-w-[34rem] max-w-[56rem]"
+          role="img"
+          aria-labelledby={`${id}-title ${id}-desc`}
+        >
           <title id={`${id}-title`}>{title}</title>
           <desc id={`${id}-desc`}>{desc}</desc>
           {children}
         </svg>
       </div>
       <details className="mt-3 text-sm">
-        <summary className="w-fit cursor-pointer rounded font-medium text-blue-800 underline underline-offset-2">Show the numbers</summary>
-        <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={`${title}: the numbers (scrolls sideways)`}>
+        <summary className="w-fit cursor-pointer rounded font-medium text-blue-800 underline underline-offset-2">
+          Show the numbers
+        </summary>
+        <div
+          className="mt-2 overflow-x-auto"
+          tabIndex={0}
+          role="region"
+          aria-label={`${title}: the numbers (scrolls sideways)`}
+        >
           {table}
         </div>
       </details>
@@ -140,11 +175,17 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
       id="weekly"
       title="Requests per week"
       desc={`${weeks.length} weeks from ${weekText(weeks[0]?.week ?? "")}: ${total("received")} received, ${total("decided")} decided, ${total("sent")} sent, ${total("cancelled")} cancelled. The table below lists every week.`}
-      legend={<Legend items={keys.map((k) => ({ label: k[0]!.toUpperCase() + k.slice(1), color: SERIES_COLORS[k] }))} />}
+      legend={
+        <Legend items={keys.map((k) => ({ label: k[0]!.toUpperCase() + k.slice(1), color: SERIES_COLORS[k] }))} />
+      }
       table={
         <table className="w-full min-w-[28rem] border-collapse">
           <caption className="sr-only">Requests per week</caption>
-          <TableHead columns={["Week of", "Received", "Decided", "Sent", "Cancelled"]} cellClassName={th} rowClassName="border-b border-slate-300" />
+          <TableHead
+            columns={["Week of", "Received", "Decided", "Sent", "Cancelled"]}
+            cellClassName={th}
+            rowClassName="border-b border-slate-300"
+          />
           <tbody>
             {weeks.map((w) => (
               <FigureRow key={w.week} head={weekText(w.week)} cells={[w.received, w.decided, w.sent, w.cancelled]} />
@@ -158,11 +199,21 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
         {weeks.map((w) => (
           <Group key={w.week} left={x0(w.week) ?? 0}>
             {keys.map((k) => (
-              <Bar key={k} x={x1(k) ?? 0} y={y(w[k])} width={x1.bandwidth()} height={innerH - y(w[k])} fill={SERIES_COLORS[k]} />
+              <Bar
+                key={k}
+                x={x1(k) ?? 0}
+                y={y(w[k])}
+                width={x1.bandwidth()}
+                height={innerH - y(w[k])}
+                fill={SERIES_COLORS[k]}
+              />
             ))}
           </Group>
         ))}
-        <XLabels labels={weeks.map((w) => weekText(w.week))} x={(i) => (x0(weeks[i]!.week) ?? 0) + x0.bandwidth() / 2} />
+        <XLabels
+          labels={weeks.map((w) => weekText(w.week))}
+          x={(i) => (x0(weeks[i]!.week) ?? 0) + x0.bandwidth() / 2}
+        />
       </Group>
     </Frame>
   );
@@ -170,10 +221,34 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
 
 export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: number }) {
   const series = [
-    { key: "d50", label: "Median time to decision", color: SERIES_COLORS.decided, get: (w: Week) => w.toDecision.p50, dashed: false },
-    { key: "d90", label: "90th percentile to decision", color: SERIES_COLORS.decided, get: (w: Week) => w.toDecision.p90, dashed: true },
-    { key: "s50", label: "Median time to sent", color: SERIES_COLORS.sent, get: (w: Week) => w.toSent.p50, dashed: false },
-    { key: "s90", label: "90th percentile to sent", color: SERIES_COLORS.sent, get: (w: Week) => w.toSent.p90, dashed: true },
+    {
+      key: "d50",
+      label: "Median time to decision",
+      color: SERIES_COLORS.decided,
+      get: (w: Week) => w.toDecision.p50,
+      dashed: false,
+    },
+    {
+      key: "d90",
+      label: "90th percentile to decision",
+      color: SERIES_COLORS.decided,
+      get: (w: Week) => w.toDecision.p90,
+      dashed: true,
+    },
+    {
+      key: "s50",
+      label: "Median time to sent",
+      color: SERIES_COLORS.sent,
+      get: (w: Week) => w.toSent.p50,
+      dashed: false,
+    },
+    {
+      key: "s90",
+      label: "90th percentile to sent",
+      color: SERIES_COLORS.sent,
+      get: (w: Week) => w.toSent.p90,
+      dashed: true,
+    },
   ];
   const x = scalePoint<string>({ domain: weeks.map((w) => w.week), range: [0, innerW], padding: 0.5 });
   const max = Math.max(slaHours, 1, ...weeks.flatMap((w) => series.map((s) => s.get(w) ?? 0)));
@@ -195,7 +270,14 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
         <table className="w-full min-w-[36rem] border-collapse">
           <caption className="sr-only">Time to decision and to sent, per week</caption>
           <TableHead
-            columns={["Week of", "Decision, median", "Decision, 90th pct.", "Sent, median", "Sent, 90th pct.", "Within SLA"]}
+            columns={[
+              "Week of",
+              "Decision, median",
+              "Decision, 90th pct.",
+              "Sent, median",
+              "Sent, 90th pct.",
+              "Within SLA",
+            ]}
             cellClassName={th}
             rowClassName="border-b border-slate-300"
           />
@@ -204,7 +286,13 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
               <FigureRow
                 key={w.week}
                 head={weekText(w.week)}
-                cells={[hoursText(w.toDecision.p50), hoursText(w.toDecision.p90), hoursText(w.toSent.p50), hoursText(w.toSent.p90), pct(w.slaCompliance)]}
+                cells={[
+                  hoursText(w.toDecision.p50),
+                  hoursText(w.toDecision.p90),
+                  hoursText(w.toSent.p50),
+                  hoursText(w.toSent.p90),
+                  pct(w.slaCompliance),
+                ]}
               />
             ))}
           </tbody>
@@ -213,7 +301,15 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
     >
       <Group left={M.left} top={M.top}>
         <YAxis scale={y} format={(v) => `${v} h`} />
-        <line x1={0} x2={innerW} y1={y(slaHours)} y2={y(slaHours)} stroke="#64748b" strokeDasharray="2 3" aria-hidden="true" />
+        <line
+          x1={0}
+          x2={innerW}
+          y1={y(slaHours)}
+          y2={y(slaHours)}
+          stroke="#64748b"
+          strokeDasharray="2 3"
+          aria-hidden="true"
+        />
         {series.map((s) => {
           const points = weeks.filter((w) => s.get(w) !== null);
           return (
@@ -251,7 +347,11 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
   const x = scaleLinear<number>({ domain: [0, max], range: [0, iw], nice: true });
   const cut = (s: string) => (s.length > 28 ? `${s.slice(0, 27)}…` : s);
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="agencies-caption" data-testid="chart-agencies">
+    <figure
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      aria-labelledby="agencies-caption"
+      data-testid="chart-agencies"
+    >
       <figcaption id="agencies-caption" className="text-base font-semibold text-slate-900">
         Time to decision by agency
       </figcaption>
@@ -263,8 +363,18 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
           ]}
         />
       </div>
-      <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Time to decision by agency (chart, scrolls sideways)">
-        <svg viewBox={`0 0 ${W} ${h}`} className="h-auto w-full min-w-[34rem] max-w-[56rem]" role="img" aria-labelledby="agencies-title agencies-desc">
+      <div
+        className="mt-2 overflow-x-auto"
+        tabIndex={0}
+        role="region"
+        aria-label="Time to decision by agency (chart, scrolls sideways)"
+      >
+        <svg
+          viewBox={`0 0 ${W} ${h}`}
+          className="h-auto w-full min-w-[34rem] max-w-[56rem]"
+          role="img"
+          aria-labelledby="agencies-title agencies-desc"
+        >
           <title id="agencies-title">Time to decision by agency</title>
           <desc id="agencies-desc">{`Median and 90th percentile hours from receipt to decision for the ${shown.length} agencies with decisions, busiest first. The table below lists every agency.`}</desc>
           <Group left={left} top={10}>
@@ -283,7 +393,14 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
                 </text>
                 <Bar x={0} y={4} width={x(a.toDecision.p50 ?? 0)} height={rowH - 8} fill={SERIES_COLORS.decided} />
                 {a.toDecision.p90 !== null ? (
-                  <line x1={x(a.toDecision.p90)} x2={x(a.toDecision.p90)} y1={2} y2={rowH - 2} stroke="#334155" strokeWidth={2.5} />
+                  <line
+                    x1={x(a.toDecision.p90)}
+                    x2={x(a.toDecision.p90)}
+                    y1={2}
+                    y2={rowH - 2}
+                    stroke="#334155"
+                    strokeWidth={2.5}
+                  />
                 ) : null}
               </g>
             ))}
@@ -291,7 +408,9 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
         </svg>
       </div>
       <details className="mt-3 text-sm">
-        <summary className="w-fit cursor-pointer rounded font-medium text-blue-800 underline underline-offset-2">Show the numbers</summary>
+        <summary className="w-fit cursor-pointer rounded font-medium text-blue-800 underline underline-offset-2">
+          Show the numbers
+        </summary>
         <ScrollTable
           label="By agency: the numbers"
           caption="Turnaround by agency"
@@ -299,7 +418,17 @@ export function AgencyChart({ agencies }: { agencies: Agency[] }) {
           tableClassName="w-full min-w-[44rem] border-collapse"
           head={
             <TableHead
-              columns={["Agency", "Received", "Decided", "Sent", "Cancelled", "Decision, median", "Decision, 90th pct.", "Sent, median", "Within SLA"]}
+              columns={[
+                "Agency",
+                "Received",
+                "Decided",
+                "Sent",
+                "Cancelled",
+                "Decision, median",
+                "Decision, 90th pct.",
+                "Sent, median",
+                "Within SLA",
+              ]}
               cellClassName={th}
               rowClassName="border-b border-slate-300"
             />

@@ -7,7 +7,15 @@ import { ResultMessage, SubmitButton } from "@/components/ui/form-field";
 type Event = { key: string; label: string; hint: string };
 
 /** On/off per event; saved together. */
-export function PreferencesForm({ events, initial, smtp }: { events: readonly Event[]; initial: Record<string, boolean>; smtp: boolean }) {
+export function PreferencesForm({
+  events,
+  initial,
+  smtp,
+}: {
+  events: readonly Event[];
+  initial: Record<string, boolean>;
+  smtp: boolean;
+}) {
   const [prefs, setPrefs] = useState(initial);
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

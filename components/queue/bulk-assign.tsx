@@ -13,7 +13,8 @@ export function BulkAssignBar({ reviewers }: { reviewers: Array<{ id: string; na
   const form = useRef<HTMLFormElement>(null);
   const [pending, startTransition] = useTransition();
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const boxes = () => Array.from(document.querySelectorAll<HTMLInputElement>(`input[type=checkbox][form="${BULK_FORM_ID}"][name="ids"]`));
+  const boxes = () =>
+    Array.from(document.querySelectorAll<HTMLInputElement>(`input[type=checkbox][form="${BULK_FORM_ID}"][name="ids"]`));
   return (
     <form
       id={BULK_FORM_ID}
@@ -31,7 +32,10 @@ export function BulkAssignBar({ reviewers }: { reviewers: Array<{ id: string; na
         }
         startTransition(async () => {
           const res = await bulkAssignAction({ ids, assigneeId: assignee === "none" ? null : assignee });
-          setResult({ ok: res.status === "success", text: res.message ?? (Object.values(resultFieldErrors(res)).flat().join(" ") || "Could not save.") });
+          setResult({
+            ok: res.status === "success",
+            text: res.message ?? (Object.values(resultFieldErrors(res)).flat().join(" ") || "Could not save."),
+          });
           if (res.status === "success") for (const b of boxes()) b.checked = false;
         });
       }}

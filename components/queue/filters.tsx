@@ -14,7 +14,9 @@ const ASSIGNED = [
 
 /** A plain GET form: applying filters is a navigation, so every view has its own URL. */
 export function QueueFilters({ params, options }: { params: TQueueParams; options: FilterOptions }) {
-  const active = [params.agency, params.service, params.from, params.to, params.assigned, params.overdue].filter(Boolean).length;
+  const active = [params.agency, params.service, params.from, params.to, params.assigned, params.overdue].filter(
+    Boolean,
+  ).length;
   return (
     <FiltersDisclosure activeCount={active}>
       <form
@@ -60,7 +62,14 @@ export function QueueFilters({ params, options }: { params: TQueueParams; option
           )}
         </FormField>
         <div className="flex h-10 items-center gap-2">
-          <input id="f-overdue" type="checkbox" name="overdue" value="1" defaultChecked={Boolean(params.overdue)} className="h-4 w-4 accent-blue-800" />
+          <input
+            id="f-overdue"
+            type="checkbox"
+            name="overdue"
+            value="1"
+            defaultChecked={Boolean(params.overdue)}
+            className="h-4 w-4 accent-blue-800"
+          />
           <label htmlFor="f-overdue" className="text-sm font-medium text-slate-800">
             Overdue only
           </label>

@@ -40,7 +40,8 @@ export function QueueKeyboard() {
           select(index.current < 0 ? 0 : index.current - 1);
           break;
         case "Enter":
-          if (!focusedRow && index.current >= 0) rows[index.current]?.querySelector<HTMLElement>("[data-row-link]")?.click();
+          if (!focusedRow && index.current >= 0)
+            rows[index.current]?.querySelector<HTMLElement>("[data-row-link]")?.click();
           break;
         case "c": {
           const button = rows[index.current]?.querySelector<HTMLButtonElement>("[data-claim]");

@@ -53,7 +53,9 @@ export function StatusTabs({
                 aria-current={active ? "page" : undefined}
                 data-tab={t.key}
                 className={`-mb-px inline-flex items-center gap-2 border-b-2 px-3 py-2 text-sm font-medium ${
-                  active ? "border-blue-800 text-blue-900" : "border-transparent text-slate-700 hover:border-slate-400 hover:text-slate-900"
+                  active
+                    ? "border-blue-800 text-blue-900"
+                    : "border-transparent text-slate-700 hover:border-slate-400 hover:text-slate-900"
                 }`}
               >
                 {t.label}
@@ -73,7 +75,15 @@ export function StatusTabs({
 }
 
 /** "N new" without moving the list under the reviewer's cursor; showing them is one click. */
-export function NewRequestsNotice({ pollUrl, initialCounts, firstPageHref }: { pollUrl: string; initialCounts: Counts; firstPageHref: string }) {
+export function NewRequestsNotice({
+  pollUrl,
+  initialCounts,
+  firstPageHref,
+}: {
+  pollUrl: string;
+  initialCounts: Counts;
+  firstPageHref: string;
+}) {
   const { data } = useQueueUpdates(pollUrl, initialCounts);
   const router = useRouter();
   const pathname = usePathname();
@@ -94,7 +104,11 @@ export function NewRequestsNotice({ pollUrl, initialCounts, firstPageHref }: { p
           <span>
             {n > 50 ? "50+" : n} new referral request{n === 1 ? "" : "s"} in this view
           </span>
-          <button type="button" onClick={show} className="rounded-md bg-blue-800 px-2.5 py-1 font-medium text-white hover:bg-blue-900">
+          <button
+            type="button"
+            onClick={show}
+            className="rounded-md bg-blue-800 px-2.5 py-1 font-medium text-white hover:bg-blue-900"
+          >
             Show
           </button>
         </div>

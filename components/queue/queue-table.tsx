@@ -63,8 +63,13 @@ export function QueueTable({
     if (!r.action) return;
     setBusy(r.id);
     try {
-      const res = r.action === "claim" ? await claimReferralAction({ id: r.id }) : await unassignReferralAction({ id: r.id });
-      setMessage(res.status === "success" ? null : `${LABELS[r.action]} (${r.client}) did not work: ${res.message ?? "could not save."}`);
+      const res =
+        r.action === "claim" ? await claimReferralAction({ id: r.id }) : await unassignReferralAction({ id: r.id });
+      setMessage(
+        res.status === "success"
+          ? null
+          : `${LABELS[r.action]} (${r.client}) did not work: ${res.message ?? "could not save."}`,
+      );
     } catch {
       setMessage("The connection failed; nothing was saved. Try again.");
     } finally {
@@ -122,7 +127,11 @@ export function QueueTable({
                   <div className="mt-0.5 flex flex-wrap items-center gap-1.5">
                     {r.status ? <StatusBadge status={r.status.key} /> : null}
                     {r.amended ? <AmendedBadge afterDecision={r.amendedAfterDecision} /> : null}
-                    {r.changed ? <span className="rounded bg-yellow-100 px-1.5 py-0.5 text-xs font-medium text-yellow-950">changed just now</span> : null}
+                    {r.changed ? (
+                      <span className="rounded bg-yellow-100 px-1.5 py-0.5 text-xs font-medium text-yellow-950">
+                        changed just now
+                      </span>
+                    ) : null}
                     <span className="q-id">{r.requestId.slice(0, 8)}</span>
                   </div>
                 </td>
@@ -139,7 +148,13 @@ export function QueueTable({
                     {r.sla.text}
                   </span>
                 </Cell>
-                <Cell label="Assignee">{r.assignee.strong ? <strong>{r.assignee.text}</strong> : <span className="q-muted">{r.assignee.text}</span>}</Cell>
+                <Cell label="Assignee">
+                  {r.assignee.strong ? (
+                    <strong>{r.assignee.text}</strong>
+                  ) : (
+                    <span className="q-muted">{r.assignee.text}</span>
+                  )}
+                </Cell>
                 <td className="q-cell pt-1.5">
                   {r.action ? (
                     <button

@@ -51,7 +51,8 @@ export function SearchBox({ nameSearch, rid }: { nameSearch: string | null; rid:
     >
       <div className="min-w-0 flex-1 sm:w-72 sm:flex-none">
         <label htmlFor="queue-search" className="block text-sm font-medium text-slate-800">
-          Client name or request id <kbd className="ml-1 rounded border border-slate-300 bg-slate-50 px-1 text-xs text-slate-700">/</kbd>
+          Client name or request id{" "}
+          <kbd className="ml-1 rounded border border-slate-300 bg-slate-50 px-1 text-xs text-slate-700">/</kbd>
         </label>
         <input
           id="queue-search"

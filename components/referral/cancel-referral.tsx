@@ -18,7 +18,15 @@ const resolver = lazyZodResolver(() => import("@/lib/approval/after-sending-sche
  * "Cancel referral": a dialog that asks for the reason code (in words) and a comment, says what
  * the agency will see, and only then sends the cancel.
  */
-export function CancelReferral({ referralId, version, inAccloud }: { referralId: string; version: number; inAccloud: boolean }) {
+export function CancelReferral({
+  referralId,
+  version,
+  inAccloud,
+}: {
+  referralId: string;
+  version: number;
+  inAccloud: boolean;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const dialog = useModal(open);
@@ -26,7 +34,12 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
   const [msg, setMsg] = useState<string | null>(null);
   const form = useForm<TCancelReferralInput>({
     resolver,
-    defaultValues: { referralId, version, reasonCode: undefined as unknown as TCancelReferralInput["reasonCode"], comment: "" },
+    defaultValues: {
+      referralId,
+      version,
+      reasonCode: undefined as unknown as TCancelReferralInput["reasonCode"],
+      comment: "",
+    },
   });
   const { errors } = form.formState;
   const reason = useWatch({ control: form.control, name: "reasonCode" });
@@ -74,10 +87,17 @@ export function CancelReferral({ referralId, version, inAccloud }: { referralId:
               </select>
             )}
           </FormField>
-          <FormField id="cancel-comment" label="Comment for the agency (optional, at most 1000 characters)" error={errors.comment?.message}>
+          <FormField
+            id="cancel-comment"
+            label="Comment for the agency (optional, at most 1000 characters)"
+            error={errors.comment?.message}
+          >
             {(c) => <textarea rows={3} maxLength={1000} {...form.register("comment")} {...c} />}
           </FormField>
-          <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950" data-testid="cancel-summary">
+          <div
+            className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950"
+            data-testid="cancel-summary"
+          >
             {inAccloud ? (
               <p>
                 The agency sees the referral cancelled{reason ? ` (“${CANCEL_REASON_LABELS[reason]}”)` : ""}

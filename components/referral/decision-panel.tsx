@@ -4,7 +4,12 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { type DefaultValues, type FieldValues, type Resolver, type UseFormReturn } from "react-hook-form";
 import { useActionForm } from "@/components/ui/use-action-form";
-import { dismissAmendmentAction, pendingInfoAction, rejectReferralAction, reopenReferralAction } from "@/app/(app)/referrals/[id]/actions";
+import {
+  dismissAmendmentAction,
+  pendingInfoAction,
+  rejectReferralAction,
+  reopenReferralAction,
+} from "@/app/(app)/referrals/[id]/actions";
 import { FormField, Options } from "@/components/ui/form-field";
 import { btnDanger, btnPrimary, btnSecondary } from "@/components/ui/styles";
 import type { ReferralSnapshot } from "@/lib/workflow/transitions";
@@ -13,7 +18,12 @@ import type { ConflictData } from "@/lib/workflow/decisions";
 import type { ActionResult } from "@/lib/validations/action-result";
 import { TableHead } from "@/components/ui/table";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
-import type { TDismissAmendmentInput, TPendingInfoInput, TRejectInput, TReopenInput } from "@/lib/validations/decisions";
+import type {
+  TDismissAmendmentInput,
+  TPendingInfoInput,
+  TRejectInput,
+  TReopenInput,
+} from "@/lib/validations/decisions";
 
 const decisions = () => import("@/lib/validations/decisions");
 const rejectResolver = lazyZodResolver(() => decisions().then((m) => m.ZRejectInput));
@@ -25,20 +35,39 @@ type Reason = { code: string; label: string };
 type Outcome = ActionResult<unknown> | null;
 
 /** What changed between the version this page showed and the current one. */
-function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapshot; data: ConflictData; message?: string; reasons: Reason[] }) {
+function ConflictNotice({
+  seen,
+  data,
+  message,
+  reasons,
+}: {
+  seen: ReferralSnapshot;
+  data: ConflictData;
+  message?: string;
+  reasons: Reason[];
+}) {
   const router = useRouter();
   const cur = data.current;
   const reasonLabel = (code: string | null) => (code ? (reasons.find((r) => r.code === code)?.label ?? code) : "—");
   const rows: Array<[string, string, string]> = [];
-  if (seen.status !== cur.status) rows.push(["Status", STATUS_LABELS[seen.status] ?? seen.status, STATUS_LABELS[cur.status] ?? cur.status]);
-  if (seen.assigneeName !== cur.assigneeName) rows.push(["Assignee", seen.assigneeName ?? "Nobody", cur.assigneeName ?? "Nobody"]);
-  if (seen.pendingInfoNote !== cur.pendingInfoNote) rows.push(["Information requested", seen.pendingInfoNote ?? "—", cur.pendingInfoNote ?? "—"]);
+  if (seen.status !== cur.status)
+    rows.push(["Status", STATUS_LABELS[seen.status] ?? seen.status, STATUS_LABELS[cur.status] ?? cur.status]);
+  if (seen.assigneeName !== cur.assigneeName)
+    rows.push(["Assignee", seen.assigneeName ?? "Nobody", cur.assigneeName ?? "Nobody"]);
+  if (seen.pendingInfoNote !== cur.pendingInfoNote)
+    rows.push(["Information requested", seen.pendingInfoNote ?? "—", cur.pendingInfoNote ?? "—"]);
   if (seen.decisionReasonCode !== cur.decisionReasonCode)
     rows.push(["Rejection reason", reasonLabel(seen.decisionReasonCode), reasonLabel(cur.decisionReasonCode)]);
-  if (seen.decisionComment !== cur.decisionComment) rows.push(["Decision comment", seen.decisionComment ?? "—", cur.decisionComment ?? "—"]);
-  if (seen.submissionCount !== cur.submissionCount) rows.push(["Submissions", String(seen.submissionCount), `${cur.submissionCount} (amended by the agency)`]);
+  if (seen.decisionComment !== cur.decisionComment)
+    rows.push(["Decision comment", seen.decisionComment ?? "—", cur.decisionComment ?? "—"]);
+  if (seen.submissionCount !== cur.submissionCount)
+    rows.push(["Submissions", String(seen.submissionCount), `${cur.submissionCount} (amended by the agency)`]);
   return (
-    <div role="alert" className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950" data-testid="conflict">
+    <div
+      role="alert"
+      className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950"
+      data-testid="conflict"
+    >
       <p className="font-semibold">Not saved: {message ?? "this request changed since you opened it."}</p>
       {data.lastChange ? (
         <p className="mt-1">
@@ -76,7 +105,9 @@ function ConflictNotice({ seen, data, message, reasons }: { seen: ReferralSnapsh
 function Result({ outcome, seen, reasons }: { outcome: Outcome; seen: ReferralSnapshot; reasons: Reason[] }) {
   if (!outcome) return null;
   if (outcome.status === "conflict" && outcome.data)
-    return <ConflictNotice seen={seen} data={outcome.data as ConflictData} message={outcome.message} reasons={reasons} />;
+    return (
+      <ConflictNotice seen={seen} data={outcome.data as ConflictData} message={outcome.message} reasons={reasons} />
+    );
   if (outcome.status === "success")
     return (
       <p role="status" className="text-sm text-green-800">
@@ -85,7 +116,11 @@ function Result({ outcome, seen, reasons }: { outcome: Outcome; seen: ReferralSn
     );
   if (outcome.status === "invalid_data" && outcome.fieldErrors && !outcome.message) return null;
   return (
-    <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900" data-testid="action-error">
+    <p
+      role="alert"
+      className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+      data-testid="action-error"
+    >
       {outcome.message ?? "Could not save."}
     </p>
   );
@@ -235,10 +270,19 @@ type Choice = "reject" | "pending" | "reopen" | "dismiss";
  * The decisions that need no ACCloud (approval has its own editor, which sends to ACCloud).
  * Each form sends the version it was rendered with; a stale one comes back as a conflict.
  */
-export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: string; snapshot: ReferralSnapshot; reasons: Reason[] }) {
+export function DecisionPanel({
+  referralId,
+  snapshot,
+  reasons,
+}: {
+  referralId: string;
+  snapshot: ReferralSnapshot;
+  reasons: Reason[];
+}) {
   const { status, version } = snapshot;
   const choices: Array<{ key: Choice; label: string }> = [];
-  if (status === "new" || status === "in_review") choices.push({ key: "reject", label: "Reject" }, { key: "pending", label: "Pending information" });
+  if (status === "new" || status === "in_review")
+    choices.push({ key: "reject", label: "Reject" }, { key: "pending", label: "Pending information" });
   if (status === "pending_info") choices.push({ key: "reopen", label: "Reopen" }, { key: "reject", label: "Reject" });
   if (status === "rejected") choices.push({ key: "reopen", label: "Reopen" });
   if (snapshot.amendedAfterDecision) choices.push({ key: "dismiss", label: "Amendment: no change needed" });
@@ -248,7 +292,11 @@ export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: s
   if (!choices.length) {
     // A sent referral is changed or cancelled from its own controls (Change approval, Cancel referral).
     if (["sent", "processed", "push_failed"].includes(status)) return null;
-    return <p className="text-sm text-slate-700">No decision applies to a request that is {STATUS_LABELS[status]?.toLowerCase()}.</p>;
+    return (
+      <p className="text-sm text-slate-700">
+        No decision applies to a request that is {STATUS_LABELS[status]?.toLowerCase()}.
+      </p>
+    );
   }
   return (
     <div className="space-y-3">
@@ -268,7 +316,9 @@ export function DecisionPanel({ referralId, snapshot, reasons }: { referralId: s
           </button>
         ))}
       </div>
-      {choice === "reject" ? <RejectForm id={referralId} version={version} reasons={reasons} onDone={setOutcome} /> : null}
+      {choice === "reject" ? (
+        <RejectForm id={referralId} version={version} reasons={reasons} onDone={setOutcome} />
+      ) : null}
       {choice === "pending" ? <PendingInfoForm id={referralId} version={version} onDone={setOutcome} /> : null}
       {choice === "reopen" ? <ReopenForm id={referralId} version={version} onDone={setOutcome} /> : null}
       {choice === "dismiss" ? <DismissAmendmentForm id={referralId} version={version} onDone={setOutcome} /> : null}

@@ -13,7 +13,9 @@ import type { ReferralDetail } from "@/lib/referrals/detail";
 import type { ReferralStatus } from "@/db/schema";
 import type { TConfirmSamePersonInput } from "@/lib/validations/decisions";
 
-const confirmResolver = lazyZodResolver(() => import("@/lib/validations/decisions").then((m) => m.ZConfirmSamePersonInput));
+const confirmResolver = lazyZodResolver(() =>
+  import("@/lib/validations/decisions").then((m) => m.ZConfirmSamePersonInput),
+);
 
 type Marked = NonNullable<ReferralDetail["differentPerson"]>;
 type Msg = { ok: boolean; text: string } | null;
@@ -106,7 +108,8 @@ function ContinueAsNewClient({ id, version, onDone }: { id: string; version: num
       onClick={() =>
         start(async () => {
           const r = await continueAsNewClientAction({ id, version });
-          const next = r.status === "success" ? (r.data as { newReferralId?: string } | undefined)?.newReferralId : undefined;
+          const next =
+            r.status === "success" ? (r.data as { newReferralId?: string } | undefined)?.newReferralId : undefined;
           onDone({ ok: r.status === "success", text: r.message ?? (r.status === "success" ? "Done." : "Not saved.") });
           if (next) router.push(`/referrals/${next}`);
         })
@@ -137,10 +140,20 @@ function NewClientStep({
     ) : (
       <p>The referral is cancelled: a reviewer can approve the new person as a new client.</p>
     );
-  if (status === "cancelling") return <p>The cancel is on its way to ACCloud; then the new person can be approved as a new client here.</p>;
+  if (status === "cancelling")
+    return <p>The cancel is on its way to ACCloud; then the new person can be approved as a new client here.</p>;
   if (status === "sent" || status === "processed" || status === "push_failed")
-    return <p>First cancel the referral in ACCloud (“Cancel referral” in the review panel); then approve the new person as a new client here.</p>;
-  return <p>Wait until the push to ACCloud ends, then cancel the referral and approve the new person as a new client here.</p>;
+    return (
+      <p>
+        First cancel the referral in ACCloud (“Cancel referral” in the review panel); then approve the new person as a
+        new client here.
+      </p>
+    );
+  return (
+    <p>
+      Wait until the push to ACCloud ends, then cancel the referral and approve the new person as a new client here.
+    </p>
+  );
 }
 
 /**
@@ -162,7 +175,10 @@ export function DifferentPerson({ d, canDecide }: { d: DifferentPersonProps; can
       {d.continues ? (
         <p className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="continues">
           This request continues referral request{" "}
-          <Link href={`/referrals/${d.continues.id}`} className="font-medium text-blue-800 underline underline-offset-2">
+          <Link
+            href={`/referrals/${d.continues.id}`}
+            className="font-medium text-blue-800 underline underline-offset-2"
+          >
             {d.continues.requestId}
           </Link>{" "}
           as a new client: the agency named another person there. Approving it creates a new client in ACCloud.
@@ -171,34 +187,47 @@ export function DifferentPerson({ d, canDecide }: { d: DifferentPersonProps; can
       {d.continuedAs ? (
         <p className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="continued-as">
           The other person the agency named continues as referral request{" "}
-          <Link href={`/referrals/${d.continuedAs.id}`} className="font-medium text-blue-800 underline underline-offset-2">
+          <Link
+            href={`/referrals/${d.continuedAs.id}`}
+            className="font-medium text-blue-800 underline underline-offset-2"
+          >
             {d.continuedAs.requestId}
           </Link>
           , a new client in ACCloud. The agency&apos;s later submissions go there.
         </p>
       ) : null}
       {marked ? (
-        <section aria-labelledby="different-person-title" className="rounded-lg border-2 border-red-700 bg-white shadow-sm" data-testid="different-person">
-          <h2 id="different-person-title" className="border-b border-red-200 bg-red-50 px-4 py-2.5 text-base font-semibold text-red-950">
+        <section
+          aria-labelledby="different-person-title"
+          className="rounded-lg border-2 border-red-700 bg-white shadow-sm"
+          data-testid="different-person"
+        >
+          <h2
+            id="different-person-title"
+            className="border-b border-red-200 bg-red-50 px-4 py-2.5 text-base font-semibold text-red-950"
+          >
             Different person
           </h2>
           <div className="space-y-3 px-4 py-3 text-sm">
             <p className="text-slate-900">{marked.reason}</p>
             <Comparison marked={marked} />
             <p className="text-slate-800">
-              &ldquo;Send update&rdquo; and sending the latest submission&apos;s files are refused: they would put this person&apos;s details on the other
-              person&apos;s record in ACCloud.
+              &ldquo;Send update&rdquo; and sending the latest submission&apos;s files are refused: they would put this
+              person&apos;s details on the other person&apos;s record in ACCloud.
             </p>
             <div className="grid gap-4 md:grid-cols-2">
               <div className="space-y-2 rounded-md border border-slate-200 p-3">
                 <h3 className="font-semibold">It is the same person (a correction)</h3>
-                <p className="text-slate-700">The latest details become the client&apos;s; an update may then send them to ACCloud.</p>
+                <p className="text-slate-700">
+                  The latest details become the client&apos;s; an update may then send them to ACCloud.
+                </p>
                 {canDecide ? <ConfirmSamePerson id={d.id} version={s.version} onDone={setMsg} /> : null}
               </div>
               <div className="space-y-2 rounded-md border border-slate-200 p-3">
                 <h3 className="font-semibold">It is another person</h3>
                 <p className="text-slate-700">
-                  The first person&apos;s record in ACCloud stays as it is; the new person becomes a request of their own and a new client.
+                  The first person&apos;s record in ACCloud stays as it is; the new person becomes a request of their
+                  own and a new client.
                 </p>
                 <NewClientStep status={s.status} id={d.id} version={s.version} canDecide={canDecide} onDone={setMsg} />
               </div>
@@ -207,7 +236,10 @@ export function DifferentPerson({ d, canDecide }: { d: DifferentPersonProps; can
         </section>
       ) : null}
       {msg ? (
-        <p role={msg.ok ? "status" : "alert"} className={`rounded-md p-2 text-sm ${msg.ok ? "bg-green-50 text-green-900" : "bg-red-50 text-red-900"}`}>
+        <p
+          role={msg.ok ? "status" : "alert"}
+          className={`rounded-md p-2 text-sm ${msg.ok ? "bg-green-50 text-green-900" : "bg-red-50 text-red-900"}`}
+        >
           {msg.text}
         </p>
       ) : null}

@@ -11,7 +11,15 @@ type Result = { status: string; message?: string; fieldErrors?: Record<string, s
  * Documents after sending: add one (50 MB at most, checked here and on the server, which sniffs
  * its type), or send the latest submission's files ACCloud does not have. Each file is sent once.
  */
-export function DocumentsForm({ referralId, version, unsentLatest }: { referralId: string; version: number; unsentLatest: number }) {
+export function DocumentsForm({
+  referralId,
+  version,
+  unsentLatest,
+}: {
+  referralId: string;
+  version: number;
+  unsentLatest: number;
+}) {
   const router = useRouter();
   const fileInput = useRef<HTMLInputElement>(null);
   const [pending, start] = useTransition();
@@ -28,10 +36,17 @@ export function DocumentsForm({ referralId, version, unsentLatest }: { referralI
       body.set("version", String(version));
       if (file) body.set("file", file);
       const res = await fetch(`/api/referrals/${referralId}/documents`, { method: "POST", body });
-      const r = (await res.json().catch(() => ({ status: "failed", message: "The server did not answer clearly; try again." }))) as Result & {
+      const r = (await res
+        .json()
+        .catch(() => ({ status: "failed", message: "The server did not answer clearly; try again." }))) as Result & {
         issues?: Array<{ message: string }>;
       };
-      const text = r.fieldErrors?.file?.[0] ?? r.fieldErrors?._form?.[0] ?? r.issues?.[0]?.message ?? r.message ?? (res.ok ? "Done." : "Not sent.");
+      const text =
+        r.fieldErrors?.file?.[0] ??
+        r.fieldErrors?._form?.[0] ??
+        r.issues?.[0]?.message ??
+        r.message ??
+        (res.ok ? "Done." : "Not sent.");
       setMsg({ ok: res.ok, text });
       if (res.ok) {
         if (fileInput.current) fileInput.current.value = "";
@@ -56,7 +71,14 @@ export function DocumentsForm({ referralId, version, unsentLatest }: { referralI
         <label htmlFor="document-file" className={label}>
           Add a document for the agency
         </label>
-        <input id="document-file" ref={fileInput} type="file" name="file" className="block w-full text-sm" aria-describedby="document-hint document-msg" />
+        <input
+          id="document-file"
+          ref={fileInput}
+          type="file"
+          name="file"
+          className="block w-full text-sm"
+          aria-describedby="document-hint document-msg"
+        />
         <p id="document-hint" className="text-xs text-slate-700">
           PDF, image, Word or text; at most 50 MB. ACCloud files it under the client&apos;s Marketplace documents.
         </p>
@@ -69,7 +91,12 @@ export function DocumentsForm({ referralId, version, unsentLatest }: { referralI
           Send the latest submission&apos;s {unsentLatest === 1 ? "file" : `${unsentLatest} files`} to ACCloud
         </button>
       ) : null}
-      <p id="document-msg" role="status" aria-live="polite" className={msg?.ok === false ? errorText : "text-sm text-green-800"}>
+      <p
+        id="document-msg"
+        role="status"
+        aria-live="polite"
+        className={msg?.ok === false ? errorText : "text-sm text-green-800"}
+      >
         {msg?.text ?? ""}
       </p>
     </div>

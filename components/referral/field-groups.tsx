@@ -9,7 +9,9 @@ function renderField(f: ViewField): ReactNode {
   } catch {
     return (
       <div>
-        <span className="mb-1 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-950">shown as received</span>
+        <span className="mb-1 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-950">
+          shown as received
+        </span>
         <RawValue value={f.value} />
       </div>
     );
@@ -22,7 +24,12 @@ export function FieldGroups({ payload, changedLabels }: { payload: unknown; chan
   return (
     <div className="space-y-4">
       {groups.map((g) => (
-        <section key={g.group} aria-labelledby={`group-${g.group}`} className="rounded-lg border border-slate-200 bg-white shadow-sm" data-group={g.group}>
+        <section
+          key={g.group}
+          aria-labelledby={`group-${g.group}`}
+          className="rounded-lg border border-slate-200 bg-white shadow-sm"
+          data-group={g.group}
+        >
           <h2 id={`group-${g.group}`} className="border-b border-slate-200 px-4 py-2.5 text-base font-semibold">
             {g.title}
           </h2>
@@ -41,7 +48,11 @@ export function FieldGroups({ payload, changedLabels }: { payload: unknown; chan
                 >
                   <dt className="text-sm font-medium text-slate-700">
                     {f.label}
-                    {f.changed ? <span className="ml-2 rounded bg-purple-100 px-1.5 py-0.5 text-xs font-semibold text-purple-900">Changed</span> : null}
+                    {f.changed ? (
+                      <span className="ml-2 rounded bg-purple-100 px-1.5 py-0.5 text-xs font-semibold text-purple-900">
+                        Changed
+                      </span>
+                    ) : null}
                   </dt>
                   <dd className="min-w-0 text-sm text-slate-900" data-field-value>
                     {renderField(f)}

@@ -45,7 +45,9 @@ function remoteHost(url: string): string | null {
 /** A value as JSON text, however deep (never JSON.stringify's stack overflow). */
 export function RawValue({ value }: { value: unknown }) {
   return (
-    <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">{jsonText(value, { indent: 2 })}</pre>
+    <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs">
+      {jsonText(value, { indent: 2 })}
+    </pre>
   );
 }
 
@@ -53,8 +55,16 @@ function unknownValue(field: ViewField) {
   const v = field.value;
   return (
     <div>
-      <span className="mb-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">field type “{field.type}”</span>
-      {v === null || v === undefined ? notProvided : typeof v === "object" ? <RawValue value={v} /> : <span className="whitespace-pre-wrap">{String(v)}</span>}
+      <span className="mb-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
+        field type “{field.type}”
+      </span>
+      {v === null || v === undefined ? (
+        notProvided
+      ) : typeof v === "object" ? (
+        <RawValue value={v} />
+      ) : (
+        <span className="whitespace-pre-wrap">{String(v)}</span>
+      )}
     </div>
   );
 }
@@ -66,7 +76,14 @@ function unknownValue(field: ViewField) {
  */
 export function fieldValue(field: ViewField): ReactNode {
   const v = field.value;
-  const kind = field.type === "demographics" ? (field.subtype === "bday" ? "date" : field.subtype === "list" ? "list" : "text") : field.type;
+  const kind =
+    field.type === "demographics"
+      ? field.subtype === "bday"
+        ? "date"
+        : field.subtype === "list"
+          ? "list"
+          : "text"
+      : field.type;
   switch (kind) {
     case "text":
     case "number": {
@@ -112,7 +129,8 @@ export function fieldValue(field: ViewField): ReactNode {
             <span className="sr-only"> (opens the agency’s copy in a new tab)</span>
           </a>
           <p className="mt-0.5 text-xs text-slate-700">
-            Picture on <span className="font-medium">{host}</span>: not loaded here; it opens from there when you follow the link.
+            Picture on <span className="font-medium">{host}</span>: not loaded here; it opens from there when you follow
+            the link.
           </p>
         </div>
       );

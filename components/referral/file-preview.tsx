@@ -10,7 +10,12 @@ export function FilePreview({ href, contentType, name }: { href: string; content
   if (!isImage && !isPdf) return null;
   return (
     <div className="mt-2">
-      <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)} className="text-sm font-medium text-blue-800 underline underline-offset-2">
+      <button
+        type="button"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="text-sm font-medium text-blue-800 underline underline-offset-2"
+      >
         {open ? "Hide preview" : "Show preview"}
       </button>
       {open ? (
@@ -23,7 +28,11 @@ export function FilePreview({ href, contentType, name }: { href: string; content
             data-testid="file-image-preview"
           />
         ) : (
-          <iframe src={href} title={`Preview of ${name}`} className="mt-2 h-[32rem] w-full rounded border border-slate-200" />
+          <iframe
+            src={href}
+            title={`Preview of ${name}`}
+            className="mt-2 h-[32rem] w-full rounded border border-slate-200"
+          />
         )
       ) : null}
     </div>

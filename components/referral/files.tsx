@@ -5,7 +5,8 @@ import { DocumentsForm } from "./documents-form";
 import { FilePreview } from "./file-preview";
 import { Panel } from "@/components/ui/panel";
 
-const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+const size = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /** Files through the authenticated route: every view and download is audited. */
 export function ReferralFiles({ d, actor }: { d: ReferralDetail; actor?: Actor }) {
@@ -39,10 +40,20 @@ export function ReferralFiles({ d, actor }: { d: ReferralDetail; actor?: Actor }
                     </p>
                   </div>
                   <div className="flex gap-2 text-sm">
-                    <a href={href} target="_blank" rel="noopener" className="font-medium text-blue-800 underline underline-offset-2" data-file-view>
+                    <a
+                      href={href}
+                      target="_blank"
+                      rel="noopener"
+                      className="font-medium text-blue-800 underline underline-offset-2"
+                      data-file-view
+                    >
                       View<span className="sr-only"> {f.originalName} (new tab)</span>
                     </a>
-                    <a href={`${href}?download=1`} className="font-medium text-blue-800 underline underline-offset-2" data-file-download>
+                    <a
+                      href={`${href}?download=1`}
+                      className="font-medium text-blue-800 underline underline-offset-2"
+                      data-file-download
+                    >
                       Download<span className="sr-only"> {f.originalName}</span>
                     </a>
                   </div>
@@ -55,7 +66,9 @@ export function ReferralFiles({ d, actor }: { d: ReferralDetail; actor?: Actor }
       ) : (
         <p className="px-4 py-3 text-sm text-slate-700">No files were sent with this request.</p>
       )}
-      {sent && canSend ? <DocumentsForm referralId={d.id} version={d.snapshot.version} unsentLatest={unsentLatest} /> : null}
+      {sent && canSend ? (
+        <DocumentsForm referralId={d.id} version={d.snapshot.version} unsentLatest={unsentLatest} />
+      ) : null}
     </Panel>
   );
 }

@@ -3,7 +3,17 @@ import { SlaBadge } from "@/components/sla-badge";
 import { ageInYears, formatCalendarDate, formatDateTime } from "@/lib/format";
 import type { ReferralDetail } from "@/lib/referrals/detail";
 
-function Fact({ label, children, testId, wide }: { label: string; children: React.ReactNode; testId?: string; wide?: boolean }) {
+function Fact({
+  label,
+  children,
+  testId,
+  wide,
+}: {
+  label: string;
+  children: React.ReactNode;
+  testId?: string;
+  wide?: boolean;
+}) {
   return (
     <div className={`min-w-0 ${wide ? "col-span-2" : ""}`}>
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
@@ -55,11 +65,15 @@ export function ReferralHeader({ d, now }: { d: ReferralDetail; now: Date }) {
         </Fact>
         <Fact label="Form" testId="form-name">
           {d.form.name ?? "Unnamed form"}
-          {d.form.formId !== null ? <span className="block text-xs text-slate-700">Version (form id) {d.form.formId}</span> : null}
+          {d.form.formId !== null ? (
+            <span className="block text-xs text-slate-700">Version (form id) {d.form.formId}</span>
+          ) : null}
         </Fact>
         <Fact label="Submitted" testId="submitted-by">
           {d.form.createdBy ?? "Unknown"}
-          {d.form.createdAt ? <span className="block text-xs text-slate-700">{formatDateTime(d.form.createdAt)}</span> : null}
+          {d.form.createdAt ? (
+            <span className="block text-xs text-slate-700">{formatDateTime(d.form.createdAt)}</span>
+          ) : null}
         </Fact>
         <Fact label="Received" testId="received-at">
           {formatDateTime(d.receivedAt)}

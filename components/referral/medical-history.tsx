@@ -26,7 +26,11 @@ export function medicalHistoryTable(value: unknown, label: string) {
         />
         <tbody className="block sm:table-row-group">
           {rows.map((d, i) => (
-            <tr key={i} className="block border-b border-slate-100 py-1.5 align-top sm:table-row sm:py-0" data-diagnosis={d.code ?? ""}>
+            <tr
+              key={i}
+              className="block border-b border-slate-100 py-1.5 align-top sm:table-row sm:py-0"
+              data-diagnosis={d.code ?? ""}
+            >
               <td className={`${td} font-mono font-semibold`}>{d.code ?? empty}</td>
               <td className={td}>{d.description ?? empty}</td>
               <td className={td}>

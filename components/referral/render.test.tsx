@@ -25,7 +25,12 @@ function oddPayload() {
   picture.field_value = "https://csi.uat.alayacare.com/api/v1/files/100%.png";
   p.form_data.fields.push(
     { field_id: 9001, field_label: "Signature", field_type: "signature", field_value: deep(8000) },
-    { field_id: 9002, field_label: "Odd history", field_type: "medical_history", field_value: [null, 5, { values: "x" }] },
+    {
+      field_id: 9002,
+      field_label: "Odd history",
+      field_type: "medical_history",
+      field_value: [null, 5, { values: "x" }],
+    },
   );
   return p;
 }

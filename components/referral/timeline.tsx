@@ -15,7 +15,9 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "referral.amended":
       return {
         title: `Amended (submission ${s(d.submission)})${d.afterDecision ? " after the decision" : ""}${Array.isArray(d.differentPerson) ? " · different person" : ""}`,
-        detail: Array.isArray(d.changed) ? `${d.changed.length} change(s)${d.afterDecision ? "; waiting for a reviewer" : ""}` : undefined,
+        detail: Array.isArray(d.changed)
+          ? `${d.changed.length} change(s)${d.afterDecision ? "; waiting for a reviewer" : ""}`
+          : undefined,
       };
     case "referral.same_person_confirmed":
       return { title: "Confirmed: the same person (a correction)", detail: s(d.note) };
@@ -47,16 +49,28 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "referral.update_requested":
       return {
         title: `Update approved (revision ${s(d.revision)}) · sending to ACCloud`,
-        detail: [...(Array.isArray(d.reasons) ? d.reasons.map(s) : []), s(d.otherReason), s(d.revisionComment)].filter(Boolean).join("; ") || undefined,
+        detail:
+          [...(Array.isArray(d.reasons) ? d.reasons.map(s) : []), s(d.otherReason), s(d.revisionComment)]
+            .filter(Boolean)
+            .join("; ") || undefined,
       };
     case "referral.cancel_requested":
-      return { title: "Cancel requested · sending to ACCloud", detail: [s(d.reason), s(d.comment)].filter(Boolean).join(" · ") || undefined };
+      return {
+        title: "Cancel requested · sending to ACCloud",
+        detail: [s(d.reason), s(d.comment)].filter(Boolean).join(" · ") || undefined,
+      };
     case "referral.cancelled":
-      return { title: "Cancelled (ACCloud never received it)", detail: [s(d.reason), s(d.comment)].filter(Boolean).join(" · ") || undefined };
+      return {
+        title: "Cancelled (ACCloud never received it)",
+        detail: [s(d.reason), s(d.comment)].filter(Boolean).join(" · ") || undefined,
+      };
     case "referral.agency_processed":
       return { title: `Processed by the agency (ACCloud revision ${s(d.revision)})` };
     case "referral.agency_cancelled":
-      return { title: "Cancelled in ACCloud by the agency", detail: [s(d.reasonCode), s(d.comment)].filter(Boolean).join(" · ") || undefined };
+      return {
+        title: "Cancelled in ACCloud by the agency",
+        detail: [s(d.reasonCode), s(d.comment)].filter(Boolean).join(" · ") || undefined,
+      };
     case "referral.document_added":
       return { title: "Document added · sending to ACCloud" };
     case "referral.documents_resent":
@@ -66,7 +80,10 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
     case "push.started":
       return { title: d.resumed ? `Push resumed (attempt ${s(d.attempt)})` : `Push started (attempt ${s(d.attempt)})` };
     case "push.retrying":
-      return { title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`, detail: pushFailureWords(d, true) };
+      return {
+        title: `ACCloud answered with an error; retrying in ${s(d.retryInSeconds)} s`,
+        detail: pushFailureWords(d, true),
+      };
     case "push.sent":
       return { title: pushSentWords(d.kind).title };
     case "push.failed":
@@ -79,7 +96,15 @@ function describe(e: TimelineEntry): { title: string; detail?: string } {
 }
 
 /** The request's history from audit_events (reads are listed apart, for audit:read). */
-export function Timeline({ entries, title = "Timeline", id = "timeline" }: { entries: TimelineEntry[]; title?: string; id?: string }) {
+export function Timeline({
+  entries,
+  title = "Timeline",
+  id = "timeline",
+}: {
+  entries: TimelineEntry[];
+  title?: string;
+  id?: string;
+}) {
   return (
     <Panel id={`${id}-title`} title={title} testId={id}>
       {entries.length ? (

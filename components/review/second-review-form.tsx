@@ -47,7 +47,11 @@ export function SecondReviewForm({ reviewId, referralId }: { reviewId: string; r
           </p>
         ) : null}
       </fieldset>
-      <FormField id={`${id}-note`} label={`Note ${verdict === "disagree" ? "(required: the reviewer reads it)" : "(optional)"}`} error={errors.note?.message}>
+      <FormField
+        id={`${id}-note`}
+        label={`Note ${verdict === "disagree" ? "(required: the reviewer reads it)" : "(optional)"}`}
+        error={errors.note?.message}
+      >
         {(c) => <textarea rows={3} maxLength={2000} {...form.register("note")} {...c} />}
       </FormField>
       <SubmitButton pending={pending} busy="Recording…">

@@ -15,7 +15,10 @@ export function SecondReviewPanel({ reviews, actor }: { reviews: SecondReviewVie
       className="rounded-lg border border-violet-200 bg-white shadow-sm"
       data-testid="second-review"
     >
-      <h2 id="second-review-title" className="border-b border-violet-200 bg-violet-50 px-4 py-2.5 text-base font-semibold text-violet-950">
+      <h2
+        id="second-review-title"
+        className="border-b border-violet-200 bg-violet-50 px-4 py-2.5 text-base font-semibold text-violet-950"
+      >
         Second review
       </h2>
       <ul className="divide-y divide-slate-100">

@@ -33,7 +33,12 @@ export function FormField({
       <label htmlFor={id} className={labelClass}>
         {label}
       </label>
-      {children({ id, className: controlClassName, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
+      {children({
+        id,
+        className: controlClassName,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": describedBy,
+      })}
       {error ? (
         <p id={`${id}-error`} className={errorText}>
           {error}
@@ -57,7 +62,13 @@ export function Options({ items }: { items: ReadonlyArray<readonly [value: strin
 }
 
 /** What an action answered, said politely to screen readers: green when it worked, red when not. */
-export function ResultMessage({ message, className = "" }: { message: { ok: boolean; text: string } | null; className?: string }) {
+export function ResultMessage({
+  message,
+  className = "",
+}: {
+  message: { ok: boolean; text: string } | null;
+  className?: string;
+}) {
   return (
     <p aria-live="polite" className={`text-sm ${className} ${message?.ok ? "text-green-800" : "text-red-800"}`}>
       {message?.text}

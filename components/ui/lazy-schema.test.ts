@@ -6,7 +6,12 @@ import { ZRejectInput, type TRejectInput } from "@/lib/validations/decisions";
 
 const options: ResolverOptions<TRejectInput> = { fields: {}, shouldUseNativeValidation: false };
 const invalid: TRejectInput = { id: "not-a-uuid", version: 0, reasonCode: "", comment: "" };
-const valid: TRejectInput = { id: "6f1c1d8e-1111-4c3a-9c1e-2d7b1f0a9e11", version: 3, reasonCode: "duplicate", comment: "Sent twice by the agency" };
+const valid: TRejectInput = {
+  id: "6f1c1d8e-1111-4c3a-9c1e-2d7b1f0a9e11",
+  version: 3,
+  reasonCode: "duplicate",
+  comment: "Sent twice by the agency",
+};
 
 describe("lazyZodResolver", () => {
   it("loads the schema on the first validation, once, and answers as zodResolver does", async () => {
@@ -20,7 +25,9 @@ describe("lazyZodResolver", () => {
     const eager = await zodResolver(ZRejectInput)(invalid, undefined, options);
     expect(lazy).toEqual(eager);
     expect(Object.keys(lazy.errors).sort()).toEqual(["comment", "id", "reasonCode", "version"]);
-    expect(await resolver(valid, undefined, options)).toEqual(await zodResolver(ZRejectInput)(valid, undefined, options));
+    expect(await resolver(valid, undefined, options)).toEqual(
+      await zodResolver(ZRejectInput)(valid, undefined, options),
+    );
     expect(loads).toBe(1);
   });
 

@@ -11,7 +11,15 @@ export function LoadingLabel({ children }: { children: React.ReactNode }) {
 }
 
 /** `count` placeholder rows of one height. */
-export function SkeletonRows({ count, rowClassName, className = "space-y-2" }: { count: number; rowClassName: string; className?: string }) {
+export function SkeletonRows({
+  count,
+  rowClassName,
+  className = "space-y-2",
+}: {
+  count: number;
+  rowClassName: string;
+  className?: string;
+}) {
   return (
     <div className={className}>
       {Array.from({ length: count }, (_, i) => (
@@ -27,7 +35,11 @@ export function PageSkeleton({ label = "Loading…", rows = 8 }: { label?: strin
     <div className="space-y-4">
       <LoadingLabel>{label}</LoadingLabel>
       <SkeletonBlock className="h-8 w-56" />
-      <SkeletonRows count={rows} rowClassName="h-9 w-full" className="space-y-2 rounded-lg border border-slate-200 bg-white p-3" />
+      <SkeletonRows
+        count={rows}
+        rowClassName="h-9 w-full"
+        className="space-y-2 rounded-lg border border-slate-200 bg-white p-3"
+      />
     </div>
   );
 }

@@ -53,7 +53,12 @@ export function ScrollTable({
   children: React.ReactNode;
 }) {
   return (
-    <div className={`overflow-x-auto ${className}`} tabIndex={0} role="region" aria-label={`${label} (scrolls sideways)`}>
+    <div
+      className={`overflow-x-auto ${className}`}
+      tabIndex={0}
+      role="region"
+      aria-label={`${label} (scrolls sideways)`}
+    >
       <table className={tableClassName}>
         <caption className={captionClassName}>{caption ?? label}</caption>
         {head}

@@ -19,7 +19,11 @@ export function useActionForm<TIn extends FieldValues, TOut = TIn>({
   resolver: Resolver<TIn, unknown, TOut>;
   defaultValues: DefaultValues<TIn>;
   action: (values: TOut) => Promise<ActionResult<unknown>>;
-  onResult?: (result: ActionResult<unknown>, formMessage: string | undefined, form: UseFormReturn<TIn, unknown, TOut>) => void;
+  onResult?: (
+    result: ActionResult<unknown>,
+    formMessage: string | undefined,
+    form: UseFormReturn<TIn, unknown, TOut>,
+  ) => void;
 }) {
   const [pending, start] = useTransition();
   const form = useForm<TIn, unknown, TOut>({ resolver, defaultValues });

@@ -23,24 +23,52 @@ export const ACTION_GROUPS = [
     prefixes: ["referral.update", "referral.agency_update", "approval.update", "push.update"],
     pushKinds: ["update"],
   },
-  { key: "intake", label: "Intake", prefixes: ["referral.received", "referral.amended", "referral.agency_"], pushKinds: [] },
+  {
+    key: "intake",
+    label: "Intake",
+    prefixes: ["referral.received", "referral.amended", "referral.agency_"],
+    pushKinds: [],
+  },
   {
     key: "views",
     label: "Views and downloads",
     prefixes: ["referral.viewed", "referral.file_", "queue.viewed", "audit.", "dashboard.viewed"],
     pushKinds: [],
   },
-  { key: "claims", label: "Claims and assignments", prefixes: ["referral.claimed", "referral.assigned", "referral.unassigned"], pushKinds: [] },
+  {
+    key: "claims",
+    label: "Claims and assignments",
+    prefixes: ["referral.claimed", "referral.assigned", "referral.unassigned"],
+    pushKinds: [],
+  },
   {
     key: "decisions",
     label: "Decisions",
-    prefixes: ["referral.rejected", "referral.pending_info", "referral.reopened", "referral.approved", "referral.amendment_", "approval.", "review."],
+    prefixes: [
+      "referral.rejected",
+      "referral.pending_info",
+      "referral.reopened",
+      "referral.approved",
+      "referral.amendment_",
+      "approval.",
+      "review.",
+    ],
     pushKinds: [],
   },
   { key: "pushes", label: "Pushes and their steps", prefixes: ["push."], pushKinds: [] },
   { key: "sign-ins", label: "Sign-ins", prefixes: ["auth."], pushKinds: [] },
-  { key: "admin", label: "Administration", prefixes: ["user.", "settings.", "api_client.", "accloud.", "notification."], pushKinds: [] },
-] as const satisfies ReadonlyArray<{ key: string; label: string; prefixes: readonly string[]; pushKinds: readonly string[] }>;
+  {
+    key: "admin",
+    label: "Administration",
+    prefixes: ["user.", "settings.", "api_client.", "accloud.", "notification."],
+    pushKinds: [],
+  },
+] as const satisfies ReadonlyArray<{
+  key: string;
+  label: string;
+  prefixes: readonly string[];
+  pushKinds: readonly string[];
+}>;
 
 export type ActionGroup = (typeof ACTION_GROUPS)[number]["key"];
 export const ACTION_GROUP_KEYS = ACTION_GROUPS.map((g) => g.key) as [ActionGroup, ...ActionGroup[]];
@@ -66,7 +94,8 @@ export function actionGroupSql(): string {
   const whens = ACTION_GROUPS.map((g) => {
     const conds: string[] = g.prefixes.map((p) => `starts_with(action, ${lit(p)})`);
     const kinds = g.pushKinds as readonly string[];
-    if (kinds.length) conds.push(`(starts_with(action, 'push.') and (details ->> 'kind') in (${kinds.map(lit).join(", ")}))`);
+    if (kinds.length)
+      conds.push(`(starts_with(action, 'push.') and (details ->> 'kind') in (${kinds.map(lit).join(", ")}))`);
     return `when ${conds.join(" or ")} then ${lit(g.key)}`;
   });
   return `case ${whens.join(" ")} else ${lit(OTHER_GROUP)} end`;

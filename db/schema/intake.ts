@@ -29,7 +29,13 @@ export type ApiClient = typeof apiClients.$inferSelect;
  * body is refused. Kept WEBHOOK_MESSAGE_RETENTION_HOURS (a retry after that is still
  * idempotent on request_id).
  */
-export type WebhookMessageResult = { outcome: "created" | "duplicate" | "amended"; id: string; requestId: string; status: string; submission: number };
+export type WebhookMessageResult = {
+  outcome: "created" | "duplicate" | "amended";
+  id: string;
+  requestId: string;
+  status: string;
+  submission: number;
+};
 export const webhookMessages = pgTable(
   "webhook_messages",
   {
@@ -43,5 +49,8 @@ export const webhookMessages = pgTable(
     /** what the delivery answered (set in the transaction that stored it) */
     result: jsonb("result").$type<WebhookMessageResult>(),
   },
-  (t) => [uniqueIndex("webhook_messages_client_msg").on(t.apiClientId, t.messageId), index("webhook_messages_received").on(t.receivedAt)],
+  (t) => [
+    uniqueIndex("webhook_messages_client_msg").on(t.apiClientId, t.messageId),
+    index("webhook_messages_received").on(t.receivedAt),
+  ],
 );

@@ -99,7 +99,13 @@ export const pushes = pgTable(
 );
 export type Push = typeof pushes.$inferSelect;
 
-export const accloudLinkKind = pgEnum("accloud_link_kind", ["client", "service", "authorization", "referral", "attachment"]);
+export const accloudLinkKind = pgEnum("accloud_link_kind", [
+  "client",
+  "service",
+  "authorization",
+  "referral",
+  "attachment",
+]);
 
 export const accloudLinks = pgTable(
   "accloud_links",

@@ -1,6 +1,20 @@
 /** Referral requests as received (every submission and file), the decision reasons, and the queue's counters. */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
 import { bytea, createdAtColumn, idColumn, tstz } from "./columns";
 import { apiClients } from "./intake";
 import { users } from "./users";
@@ -184,7 +198,10 @@ export const referralFiles = pgTable(
     data: bytea("data").notNull(),
     createdAt: createdAtColumn(),
   },
-  (t) => [uniqueIndex("referral_files_submission_idx").on(t.submissionId, t.idx), index("referral_files_request").on(t.referralRequestId)],
+  (t) => [
+    uniqueIndex("referral_files_submission_idx").on(t.submissionId, t.idx),
+    index("referral_files_request").on(t.referralRequestId),
+  ],
 );
 export type ReferralFile = typeof referralFiles.$inferSelect;
 

@@ -8,7 +8,21 @@
  *  - notification_preferences: per user and event, on unless switched off.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAtColumn, idColumn, tstz } from "./columns";
 import { referralRequestColumn, referralRequests } from "./referrals";
 import { users } from "./users";
@@ -58,7 +72,13 @@ export const secondReviews = pgTable(
 );
 export type SecondReview = typeof secondReviews.$inferSelect;
 
-export const notificationEvent = pgEnum("notification_event", ["assigned", "overdue", "push_failed", "agency_cancelled", "review_disagreed"]);
+export const notificationEvent = pgEnum("notification_event", [
+  "assigned",
+  "overdue",
+  "push_failed",
+  "agency_cancelled",
+  "review_disagreed",
+]);
 export type NotificationEvent = (typeof notificationEvent.enumValues)[number];
 /** queued → sent (SMTP accepted it) or outbox (no SMTP: kept here); failed after the last retry */
 export const notificationStatus = pgEnum("notification_status", ["queued", "sent", "outbox", "failed"]);

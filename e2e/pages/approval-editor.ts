@@ -2,7 +2,13 @@ import { PageObject } from "./app-page";
 
 /** The editor's fields that a label names alone (the case manager's "Name" needs an exact match). */
 export type EditorFieldLabel =
-  "Start date" | "End date" | "Member number" | "Service code" | "Funder (single funder, 100%)" | "Weekly limit" | "Limit for the period";
+  | "Start date"
+  | "End date"
+  | "Member number"
+  | "Service code"
+  | "Funder (single funder, 100%)"
+  | "Weekly limit"
+  | "Limit for the period";
 
 /** The approval editor on a referral page: the first approval, a fix and retry after a failed push, and a change after sending. */
 export class ApprovalEditor extends PageObject {

@@ -12,4 +12,6 @@ export function addOneMonth(ymd: string): string {
 
 /** A YYYY-MM-DD date the way the referral page writes it ("May 7, 1998"). */
 export const formatCalendarDate = (ymd: string) =>
-  new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" }).format(new Date(`${ymd}T00:00:00Z`));
+  new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" }).format(
+    new Date(`${ymd}T00:00:00Z`),
+  );

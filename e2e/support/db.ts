@@ -51,10 +51,14 @@ export async function takeNewReferral(): Promise<{ id: string; client: string }>
 }
 
 /** Any request still new (for a read-only look). */
-export const findNewReferralId = async () => (await queryOne<{ id: string }>("select id from referral_requests where status = 'new' limit 1")).id;
+export const findNewReferralId = async () =>
+  (await queryOne<{ id: string }>("select id from referral_requests where status = 'new' limit 1")).id;
 
 /** The newest new request's client last name and request id; `dashedRequestId` keeps to request ids with a "-" (their first 8 characters make a search). */
-export async function findNewestNewReferral({ dashedRequestId = false } = {}): Promise<{ lastName: string; requestId: string }> {
+export async function findNewestNewReferral({ dashedRequestId = false } = {}): Promise<{
+  lastName: string;
+  requestId: string;
+}> {
   return queryOne(
     `select client_last_name as "lastName", request_id as "requestId" from referral_requests
      where status = 'new' ${dashedRequestId ? "and request_id like '%-%'" : ""} order by received_at desc limit 1`,
@@ -74,33 +78,40 @@ export const readReferralStatus = async (id: string) =>
 export const readReferralRequestId = async (id: string) =>
   (await queryOne<{ request_id: string }>("select request_id from referral_requests where id = $1", [id])).request_id;
 
-export async function readReferralDecision(id: string): Promise<{ status: string; reasonCode: string | null } | undefined> {
+export async function readReferralDecision(
+  id: string,
+): Promise<{ status: string; reasonCode: string | null } | undefined> {
   return queryFirst('select status, decision_reason_code as "reasonCode" from referral_requests where id = $1', [id]);
 }
 
 /** The status and whether an amendment after the decision is waiting for an answer. */
 export async function readAmendmentFlag(id: string): Promise<{ status: string; flagged: boolean } | undefined> {
-  return queryFirst("select status, amended_after_decision_at is not null as flagged from referral_requests where id = $1", [id]);
+  return queryFirst(
+    "select status, amended_after_decision_at is not null as flagged from referral_requests where id = $1",
+    [id],
+  );
 }
 
 export const countReferralsWithRequestId = async (requestId: string) =>
-  (await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where request_id = $1", [requestId])).n;
+  (await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where request_id = $1", [requestId]))
+    .n;
 
 /** New requests of one agency for one service: what the queue's "New" tab counts under those filters. */
 export const countNewReferrals = async (filter: { agencyOrgId: string; service: string }) =>
   (
-    await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where agency_org_id = $1 and service_requested = $2 and status = 'new'", [
-      filter.agencyOrgId,
-      filter.service,
-    ])
+    await queryOne<{ n: number }>(
+      "select count(*)::int as n from referral_requests where agency_org_id = $1 and service_requested = $2 and status = 'new'",
+      [filter.agencyOrgId, filter.service],
+    )
   ).n;
 
 /** New requests whose client's last name starts with `prefix`, case-insensitively, as the queue's name search matches. */
 export const countNewReferralsByLastNamePrefix = async (prefix: string) =>
   (
-    await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where status = 'new' and lower(client_last_name) like lower($1) || '%'", [
-      prefix,
-    ])
+    await queryOne<{ n: number }>(
+      "select count(*)::int as n from referral_requests where status = 'new' and lower(client_last_name) like lower($1) || '%'",
+      [prefix],
+    )
   ).n;
 
 export async function findAgencyByName(name: string): Promise<{ orgId: string; name: string }> {
@@ -123,7 +134,10 @@ export async function insertSameMillisecondReferrals(agencyOrgId: string, count:
 }
 
 /** Appends a field to every stored submission of the request, its value given as JSON text (so any depth goes in). */
-export async function appendStoredField(referralId: string, field: { id: number; label: string; type: string; valueJson: string }): Promise<void> {
+export async function appendStoredField(
+  referralId: string,
+  field: { id: number; label: string; type: string; valueJson: string },
+): Promise<void> {
   await getPool().query(
     `update referral_submissions set payload = jsonb_set(payload, '{form_data,fields}', (payload->'form_data'->'fields') || jsonb_build_array(jsonb_build_object('field_id', $2::int, 'field_label', $3::text, 'field_type', $4::text, 'field_value', $5::jsonb)))
      where referral_request_id = $1`,
@@ -132,12 +146,14 @@ export async function appendStoredField(referralId: string, field: { id: number;
 }
 
 export const readFirstFileId = async (referralId: string) =>
-  (await queryOne<{ id: string }>("select id from referral_files where referral_request_id = $1 limit 1", [referralId])).id;
+  (await queryOne<{ id: string }>("select id from referral_files where referral_request_id = $1 limit 1", [referralId]))
+    .id;
 
 // ——— Approvals, pushes, ACCloud links, second reviews ———
 
 export const countPushes = async (referralId: string) =>
-  (await queryOne<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = $1", [referralId])).n;
+  (await queryOne<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = $1", [referralId]))
+    .n;
 
 /** The request's approval revisions as "kind:state", in revision order, comma-separated. */
 export const readRevisionKinds = async (referralId: string) =>
@@ -151,9 +167,10 @@ export const readRevisionKinds = async (referralId: string) =>
 /** The ACCloud id of the request's latest referral revision. */
 export const readLatestAccloudReferralId = async (referralId: string) =>
   (
-    await queryOne<{ id: string }>("select accloud_id as id from accloud_links where referral_request_id = $1 and kind = 'referral' and local_key = 'latest'", [
-      referralId,
-    ])
+    await queryOne<{ id: string }>(
+      "select accloud_id as id from accloud_links where referral_request_id = $1 and kind = 'referral' and local_key = 'latest'",
+      [referralId],
+    )
   ).id;
 
 /** An approval of the request by `approverEmail`, sent three hours ago and drawn for a second review (the draw itself is random: lib/second-review/second-review.test.ts). */
@@ -173,7 +190,11 @@ export async function recordApprovalDrawnForReview(referralId: string, approverE
 }
 
 export const readSecondReviewVerdict = async (referralId: string) =>
-  (await queryFirst<{ verdict: string }>("select verdict from second_reviews where referral_request_id = $1", [referralId]))?.verdict;
+  (
+    await queryFirst<{ verdict: string }>("select verdict from second_reviews where referral_request_id = $1", [
+      referralId,
+    ])
+  )?.verdict;
 
 // ——— Audit ———
 
@@ -181,15 +202,15 @@ export const readSecondReviewVerdict = async (referralId: string) =>
  * The newest audit record's id: a test counts only the records after its mark, so views of the
  * shared demo referrals by earlier specs (one worker, run in turn) cannot satisfy its counts.
  */
-export const markAudit = async () => (await queryOne<{ id: number }>("select coalesce(max(id), 0)::bigint::float8 as id from audit_events")).id;
+export const markAudit = async () =>
+  (await queryOne<{ id: number }>("select coalesce(max(id), 0)::bigint::float8 as id from audit_events")).id;
 
 /** This test's audit actions on one entity by one actor since its mark, oldest first. */
 export async function readAuditActionsSince(mark: number, entityId: string, actorLabel: string): Promise<string[]> {
-  const rows = await queryRows<{ action: string }>("select action from audit_events where id > $1 and entity_id = $2 and actor_label = $3 order by id", [
-    mark,
-    entityId,
-    actorLabel,
-  ]);
+  const rows = await queryRows<{ action: string }>(
+    "select action from audit_events where id > $1 and entity_id = $2 and actor_label = $3 order by id",
+    [mark, entityId, actorLabel],
+  );
   return rows.map((r) => r.action);
 }
 
@@ -205,9 +226,10 @@ export async function readAuditActionsByUser(entityId: string, email: string): P
 /** CSV exports of the audit trail filtered to one referral. */
 export const countAuditExports = async (referralId: string) =>
   (
-    await queryOne<{ n: number }>("select count(*)::int as n from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = $1", [
-      referralId,
-    ])
+    await queryOne<{ n: number }>(
+      "select count(*)::int as n from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = $1",
+      [referralId],
+    )
   ).n;
 
 /** The audit actions on the API client of this name, oldest first. */
@@ -232,7 +254,8 @@ export async function ageLatestSession(email: string, minutes: number): Promise<
 }
 
 export const readSessionEndReason = async (sessionId: string) =>
-  (await queryFirst<{ end_reason: string | null }>("select end_reason from user_sessions where id = $1", [sessionId]))?.end_reason;
+  (await queryFirst<{ end_reason: string | null }>("select end_reason from user_sessions where id = $1", [sessionId]))
+    ?.end_reason;
 
 export const readLatestSessionEndReason = async (email: string) =>
   (
@@ -243,7 +266,10 @@ export const readLatestSessionEndReason = async (email: string) =>
   )?.end_reason;
 
 export async function readNotificationStatuses(referralId: string, event: string): Promise<string[]> {
-  const rows = await queryRows<{ status: string }>("select status from notifications where referral_request_id = $1 and event = $2", [referralId, event]);
+  const rows = await queryRows<{ status: string }>(
+    "select status from notifications where referral_request_id = $1 and event = $2",
+    [referralId, event],
+  );
   return rows.map((r) => r.status);
 }
 

@@ -18,7 +18,8 @@ import { readRunFile, runDataDir } from "./run-data";
 const PROXY_HOST = process.env.E2E_PROXY_HOST;
 const proxyPort = Number(process.env.E2E_PROXY_PORT);
 const appPort = Number(process.env.E2E_PROXY_APP_PORT);
-if (!PROXY_HOST || !proxyPort || !appPort) throw new Error("E2E_PROXY_HOST, E2E_PROXY_PORT and E2E_PROXY_APP_PORT are set by playwright.config.ts");
+if (!PROXY_HOST || !proxyPort || !appPort)
+  throw new Error("E2E_PROXY_HOST, E2E_PROXY_PORT and E2E_PROXY_APP_PORT are set by playwright.config.ts");
 const nginxBin = process.env.NGINX_PATH || "/usr/sbin/nginx";
 if (!existsSync(nginxBin)) {
   console.error(`nginx not found at ${nginxBin}: apt-get install -y nginx-light (or set NGINX_PATH)`);
@@ -127,14 +128,20 @@ const watch = (name: string, child: ChildProcess) => {
   child.once("exit", (code, signal) => {
     if (stopping) return;
     console.error(`${name} exited (${signal ?? code}) before the run ended`);
-    if (name === "nginx" && existsSync(path.join(dir, "logs/error.log"))) console.error(readFileSync(path.join(dir, "logs/error.log"), "utf8").slice(-2000));
+    if (name === "nginx" && existsSync(path.join(dir, "logs/error.log")))
+      console.error(readFileSync(path.join(dir, "logs/error.log"), "utf8").slice(-2000));
     stop(1);
   });
 };
 process.on("SIGTERM", () => stop(0));
 process.on("SIGINT", () => stop(0));
 
-watch("nginx", spawn(nginxBin, ["-p", dir, "-c", conf, "-e", path.join(dir, "logs/error.log")], { stdio: ["ignore", "inherit", "inherit"] }));
+watch(
+  "nginx",
+  spawn(nginxBin, ["-p", dir, "-c", conf, "-e", path.join(dir, "logs/error.log")], {
+    stdio: ["ignore", "inherit", "inherit"],
+  }),
+);
 
 // The launcher as a process manager starts it (README, "App processes"), no npm or tsx CLI between.
 const sandbox = readRunFile("sandbox.json").url;

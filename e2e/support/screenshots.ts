@@ -22,7 +22,11 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 }
 
 /** A screenshot named `name` (full page unless said otherwise). */
-export async function takeScreenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
+export async function takeScreenshot(
+  page: Page,
+  name: string,
+  { fullPage = true }: { fullPage?: boolean } = {},
+): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage });
 }
 
@@ -35,7 +39,8 @@ export async function expectNoSidewaysScroll(page: Page, label: string): Promise
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth <= width + 1) return [];
     const inScroller = (el: Element) => {
-      for (let p = el.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true;
+      for (let p = el.parentElement; p; p = p.parentElement)
+        if (getComputedStyle(p).overflowX !== "visible") return true;
       return false;
     };
     return Array.from(document.body.querySelectorAll("*"))

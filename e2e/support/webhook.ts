@@ -13,7 +13,10 @@ export type ReferralPayload = {
   request_id?: string;
   client: Record<string, unknown>;
   agency: Record<string, unknown>;
-  form_data: { fields: Array<{ field_label: string; field_type: string; field_value: unknown; type: string | null }>; [k: string]: unknown };
+  form_data: {
+    fields: Array<{ field_label: string; field_type: string; field_value: unknown; type: string | null }>;
+    [k: string]: unknown;
+  };
   files: Array<{ file_name: string; file_value: string }>;
 };
 
@@ -29,11 +32,15 @@ let authorization: string | undefined;
 /** The Authorization header of an API client created once per worker with the app's CLI. */
 export function getWebhookAuthorization(): string {
   if (!authorization) {
-    const out = execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/api-client.ts", "create", "--name", "e2e", "--json"], {
-      env: { ...process.env, DATA_DIR: runDataDir(), LOG_LEVEL: "error", SEED_DEMO_DATA: "false" },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    const out = execFileSync(
+      process.execPath,
+      [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/api-client.ts", "create", "--name", "e2e", "--json"],
+      {
+        env: { ...process.env, DATA_DIR: runDataDir(), LOG_LEVEL: "error", SEED_DEMO_DATA: "false" },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
     const c = JSON.parse(out.trim().split("\n").pop()!) as { key: string; secret: string };
     authorization = `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
   }
@@ -42,13 +49,19 @@ export function getWebhookAuthorization(): string {
 
 /** Posts this exact payload (a new request, a redelivery or an amendment) and expects it taken (201). */
 export async function postReferral(request: APIRequestContext, payload: ReferralPayload): Promise<{ id: string }> {
-  const res = await request.post("/api/referral-requests", { headers: { authorization: getWebhookAuthorization() }, data: payload });
+  const res = await request.post("/api/referral-requests", {
+    headers: { authorization: getWebhookAuthorization() },
+    data: payload,
+  });
   expect(res.status()).toBe(201);
   return (await res.json()) as { id: string };
 }
 
 /** Delivers a new request: the reference payload under a fresh request_id, changed by `mutate`. */
-export async function deliverReferral(request: APIRequestContext, mutate: (p: ReferralPayload) => void = () => {}): Promise<{ id: string }> {
+export async function deliverReferral(
+  request: APIRequestContext,
+  mutate: (p: ReferralPayload) => void = () => {},
+): Promise<{ id: string }> {
   const payload = { ...readReferencePayload(), request_id: crypto.randomUUID() };
   mutate(payload);
   return postReferral(request, payload);

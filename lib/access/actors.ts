@@ -11,7 +11,15 @@ import type { Role } from "./scopes";
  * `role` is the user's first role; `roles`, when set, all of them (a person with two roles has
  * the scopes of both: ask `hasScope(actor, …)`, never of `actor.role` alone).
  */
-export type Actor = { type: "user"; id: string; email: string; name: string; role: Role; roles?: readonly Role[]; sessionId: string };
+export type Actor = {
+  type: "user";
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  roles?: readonly Role[];
+  sessionId: string;
+};
 export type SystemActor = { type: "system"; label: string };
 export type ApiClientActor = { type: "api_client"; id: string; label: string };
 /** What an audit record names: any actor, a user by id and e-mail alone. */

@@ -13,7 +13,8 @@ export function parseRoleMap(text: string): { ok: true; map: RoleMap } | { ok: f
     const value = at > 0 ? entry.slice(0, at).trim() : "";
     const role = at > 0 ? entry.slice(at + 1).trim() : "";
     if (!value) return { ok: false, message: `"${entry}" is not VALUE=ROLE` };
-    if (!(ROLES as readonly string[]).includes(role)) return { ok: false, message: `"${entry}": the role must be one of ${ROLES.join(", ")}` };
+    if (!(ROLES as readonly string[]).includes(role))
+      return { ok: false, message: `"${entry}": the role must be one of ${ROLES.join(", ")}` };
     if (map.has(value) && map.get(value) !== role) return { ok: false, message: `"${value}" is mapped to two roles` };
     map.set(value, role as Role);
   }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ZEnv } from "../env";
 import { parseRoleMap, rolesFromClaims } from "../auth/oidc";
-import { hasScope, homePath, landingFor, PAGE_SCOPES, ROLE_SCOPES, ROLES, rolesLabel, SCOPES, scopeForPath } from "./scopes";
+import {
+  hasScope,
+  homePath,
+  landingFor,
+  PAGE_SCOPES,
+  ROLE_SCOPES,
+  ROLES,
+  rolesLabel,
+  SCOPES,
+  scopeForPath,
+} from "./scopes";
 
 describe("scopes", () => {
   it("grants each role exactly its scopes", () => {
@@ -14,7 +24,14 @@ describe("scopes", () => {
   });
 
   it("gives administrators no PHI (HIPAA's minimum necessary): no referral, queue, file or assignment", () => {
-    for (const s of ["referral:read", "referral:claim", "referral:assign", "referral:decide", "referral:push", "review:second"] as const) {
+    for (const s of [
+      "referral:read",
+      "referral:claim",
+      "referral:assign",
+      "referral:decide",
+      "referral:push",
+      "review:second",
+    ] as const) {
       expect(hasScope("admin", s), s).toBe(false);
     }
     expect(homePath("admin")).toBe("/admin");
@@ -25,7 +42,8 @@ describe("scopes", () => {
 
   it("gives a person with two roles the scopes of both, and only theirs", () => {
     const both = { role: "admin" as const, roles: ["admin", "reviewer"] as const };
-    for (const s of ["referral:read", "referral:claim", "referral:decide", "admin:users", "audit:read"] as const) expect(hasScope(both, s), s).toBe(true);
+    for (const s of ["referral:read", "referral:claim", "referral:decide", "admin:users", "audit:read"] as const)
+      expect(hasScope(both, s), s).toBe(true);
     for (const s of ["referral:assign", "review:second"] as const) expect(hasScope(both, s), s).toBe(false);
     expect(hasScope(["supervisor", "admin"], "referral:assign")).toBe(true);
     // An actor without `roles` has its one role's.
@@ -53,7 +71,9 @@ describe("scopes", () => {
     expect(scopeForPath("/audit?action=x")).toBe("audit:read");
     expect(scopeForPath("/referrals/abc")).toBe("referral:read");
     expect(scopeForPath("/queuex")).toBeNull();
-    expect(PAGE_SCOPES.every((p) => p.scope === "admin:*" || (SCOPES as readonly string[]).includes(p.scope))).toBe(true);
+    expect(PAGE_SCOPES.every((p) => p.scope === "admin:*" || (SCOPES as readonly string[]).includes(p.scope))).toBe(
+      true,
+    );
     expect(Object.keys(ROLE_SCOPES)).toEqual([...ROLES]);
   });
 });
@@ -69,7 +89,9 @@ describe("OIDC role claim", () => {
   it("grants a role only for an exact configured value, in a list, a string or a nested claim", () => {
     expect(rolesFromClaims({ roles: ["staff", "csi-reviewers"] }, "roles", csi)).toEqual(["reviewer"]);
     expect(rolesFromClaims({ roles: "csi-supervisors" }, "roles", csi)).toEqual(["supervisor"]);
-    expect(rolesFromClaims({ realm_access: { roles: ["x", "csi-admins"] } }, "realm_access.roles", csi)).toEqual(["admin"]);
+    expect(rolesFromClaims({ realm_access: { roles: ["x", "csi-admins"] } }, "realm_access.roles", csi)).toEqual([
+      "admin",
+    ]);
     expect(rolesFromClaims({ "https://csi/roles": ["csi-reviewers"] }, "https://csi/roles", csi)).toEqual(["reviewer"]);
   });
 
@@ -95,7 +117,10 @@ describe("OIDC role claim", () => {
 
   it("gives every mapped role (a person who needs two has both), admin first, each once", () => {
     expect(rolesFromClaims({ roles: ["csi-reviewers", "csi-admins"] }, "roles", csi)).toEqual(["admin", "reviewer"]);
-    expect(rolesFromClaims({ roles: ["csi-reviewers", "csi-supervisors", "staff"] }, "roles", csi)).toEqual(["supervisor", "reviewer"]);
+    expect(rolesFromClaims({ roles: ["csi-reviewers", "csi-supervisors", "staff"] }, "roles", csi)).toEqual([
+      "supervisor",
+      "reviewer",
+    ]);
     const twoValues = map("csi-admins=admin,it-admins=admin,csi-reviewers=reviewer");
     expect(rolesFromClaims({ roles: ["it-admins", "csi-admins"] }, "roles", twoValues)).toEqual(["admin"]);
   });
@@ -117,6 +142,7 @@ describe("OIDC role claim", () => {
     ]);
     // A value may itself hold "=" (a directory group's name): the role is after the last one.
     expect([...map("cn=csi-admins=admin").entries()]).toEqual([["cn=csi-admins", "admin"]]);
-    for (const bad of ["", "reviewer", "=admin", "a=root", "a=reviewer,a=admin"]) expect(parseRoleMap(bad).ok, bad).toBe(false);
+    for (const bad of ["", "reviewer", "=admin", "a=root", "a=reviewer,a=admin"])
+      expect(parseRoleMap(bad).ok, bad).toBe(false);
   });
 });

@@ -43,7 +43,11 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   admin: ["audit:read", "reports:read", "admin:users", "admin:api_clients", "admin:settings"],
 };
 
-export const ROLE_LABELS: Record<Role, string> = { reviewer: "Reviewer", supervisor: "Supervisor", admin: "Administrator" };
+export const ROLE_LABELS: Record<Role, string> = {
+  reviewer: "Reviewer",
+  supervisor: "Supervisor",
+  admin: "Administrator",
+};
 
 /** Roles first to last as a person's roles are listed (the first is shown beside the name). */
 export const ROLE_ORDER: readonly Role[] = ["admin", "supervisor", "reviewer"];
@@ -84,7 +88,8 @@ export function hasScope(who: RoleHolder, scope: Scope | "admin:*"): boolean {
 }
 
 /** Where a signed-in user starts: the queue, or for an administrator who reads no referrals, /admin. */
-export const homePath = (who: RoleHolder): string => (hasScope(who, "referral:read") ? "/queue" : hasScope(who, "admin:*") ? "/admin" : "/audit");
+export const homePath = (who: RoleHolder): string =>
+  hasScope(who, "referral:read") ? "/queue" : hasScope(who, "admin:*") ? "/admin" : "/audit";
 
 export const isRole = (v: unknown): v is Role => typeof v === "string" && (ROLES as readonly string[]).includes(v);
 

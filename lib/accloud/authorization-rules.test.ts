@@ -13,7 +13,10 @@ import {
 } from "./authorization-rules";
 
 const now = new Date("2025-06-15T12:00:00Z");
-const ctx = (over: Partial<AuthorizationRuleOptions> = {}) => ({ options: { ...APP_AUTHORIZATION_RULE_OPTIONS, ...over }, now });
+const ctx = (over: Partial<AuthorizationRuleOptions> = {}) => ({
+  options: { ...APP_AUTHORIZATION_RULE_OPTIONS, ...over },
+  now,
+});
 const body = (over: Record<string, unknown> = {}) => ({
   client_id: 1,
   service_ids: [10],
@@ -33,7 +36,14 @@ describe("the authorization rule table", () => {
   });
 
   it("reports every broken rule in the sandbox's order, the first one being its answer", () => {
-    const b = body({ start_at: "2024-06-01", end_at: "2024-05-31", rule_daily: 9, rule_weekly: 8, rule_monthly: 7, rule_monday: 1 });
+    const b = body({
+      start_at: "2024-06-01",
+      end_at: "2024-05-31",
+      rule_daily: 9,
+      rule_weekly: 8,
+      rule_monthly: 7,
+      rule_monday: 1,
+    });
     expect(ids(b)).toEqual([
       "start-within-year:start_at",
       "end-not-before-start:end_at",
@@ -48,19 +58,29 @@ describe("the authorization rule table", () => {
       field: "start_at",
       message: "`start_at` cannot be more than 1 year in the past.",
     });
-    expect(firstAuthorizationViolation(body({ rule_period: -1, rule_custom: "x" }), ctx(), "format")?.message).toBe("`rule_period` must be a number ≥ 0.");
-    expect(ids(body({ rule_period: -1, rule_custom: "x" }))).toEqual(["rule-non-negative:rule_period", "rule-non-negative:rule_custom"]);
+    expect(firstAuthorizationViolation(body({ rule_period: -1, rule_custom: "x" }), ctx(), "format")?.message).toBe(
+      "`rule_period` must be a number ≥ 0.",
+    );
+    expect(ids(body({ rule_period: -1, rule_custom: "x" }))).toEqual([
+      "rule-non-negative:rule_period",
+      "rule-non-negative:rule_custom",
+    ]);
     expect(ids(body())).toEqual([]);
   });
 
   it("follows the open questions' switches", () => {
     expect(ids(body({ rule_daily: 2, rule_sunday: 0 }))).toEqual(["daily-not-with-weekday:rule_daily"]);
     expect(ids(body({ rule_daily: 2, rule_sunday: 0 }), ctx({ zeroRuleCountsAsSet: false }))).toEqual([]);
-    expect(ids(body({ rule_daily: 2, rule_weekly: 1, rule_monthly: 1.5 }), ctx({ enforceDailyWeeklyMonthly: false }))).toEqual(["daily-le-monthly:rule_daily"]);
+    expect(
+      ids(body({ rule_daily: 2, rule_weekly: 1, rule_monthly: 1.5 }), ctx({ enforceDailyWeeklyMonthly: false })),
+    ).toEqual(["daily-le-monthly:rule_daily"]);
     expect(ids(body({ start_at: "2025-07-01T00:00:00-05:00" }))).toEqual(["start-at-date:start_at"]);
-    expect(ids(body({ start_at: "2025-07-01T00:00:00-05:00", end_at: "2025-06-30T23:00:00Z" }), ctx({ authorizationDatesDateOnly: false }))).toEqual([
-      "end-not-before-start:end_at",
-    ]);
+    expect(
+      ids(
+        body({ start_at: "2025-07-01T00:00:00-05:00", end_at: "2025-06-30T23:00:00Z" }),
+        ctx({ authorizationDatesDateOnly: false }),
+      ),
+    ).toEqual(["end-not-before-start:end_at"]);
   });
 
   it("a start exactly one year back is allowed, a day more is not", () => {
@@ -94,9 +114,14 @@ describe("the authorization rule table", () => {
       expect(overlappingAuthorization(body({ payor_id: 9 }), [stored({ payor_id: 9 })], o)?.id).toBe(1);
       expect(overlappingAuthorization(body(), [stored({ start_at: "2025-08-01", end_at: null })], o)).toBeUndefined(); // after
       expect(overlappingAuthorization(body(), [stored({ start_at: "2025-07-31", end_at: null })], o)?.id).toBe(1); // a shared day, open-ended
-      expect(overlappingAuthorization(body({ end_at: null }), [stored({ start_at: "2030-01-01", end_at: "2030-01-02" })], o)?.id).toBe(1);
+      expect(
+        overlappingAuthorization(body({ end_at: null }), [stored({ start_at: "2030-01-01", end_at: "2030-01-02" })], o)
+          ?.id,
+      ).toBe(1);
       expect(overlappingAuthorization(body({ service_ids: [] }), [stored()], o)).toBeUndefined();
-      expect(overlappingAuthorization(body(), [stored()], { ...o, rejectOverlappingAuthorizations: false })).toBeUndefined();
+      expect(
+        overlappingAuthorization(body(), [stored()], { ...o, rejectOverlappingAuthorizations: false }),
+      ).toBeUndefined();
     });
   });
 });

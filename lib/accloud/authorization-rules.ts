@@ -5,11 +5,26 @@
  * so whatever the editor accepts, the sandbox accepts. Pure: no I/O, safe in the browser.
  */
 
-export const WEEKDAY_RULES = ["rule_monday", "rule_tuesday", "rule_wednesday", "rule_thursday", "rule_friday", "rule_saturday", "rule_sunday"] as const;
+export const WEEKDAY_RULES = [
+  "rule_monday",
+  "rule_tuesday",
+  "rule_wednesday",
+  "rule_thursday",
+  "rule_friday",
+  "rule_saturday",
+  "rule_sunday",
+] as const;
 export type WeekdayRuleField = (typeof WEEKDAY_RULES)[number];
 
 /** Every numeric rule field, in the order the sandbox reports the first bad one. */
-export const RULE_FIELDS = ["rule_daily", "rule_weekly", "rule_monthly", "rule_period", ...WEEKDAY_RULES, "rule_custom"] as const;
+export const RULE_FIELDS = [
+  "rule_daily",
+  "rule_weekly",
+  "rule_monthly",
+  "rule_period",
+  ...WEEKDAY_RULES,
+  "rule_custom",
+] as const;
 export type RuleField = (typeof RULE_FIELDS)[number];
 
 export type AuthorizationField = RuleField | "start_at" | "end_at" | "service_ids" | "payor_id";
@@ -88,7 +103,11 @@ export type ExistingAuthorization = {
 export type ExistingRule = RuleBase & {
   readonly kind: "existing";
   /** The stored authorization the candidate conflicts with, if any. */
-  readonly check: (body: AuthorizationBody, existing: readonly ExistingAuthorization[], ctx: RuleContext) => ExistingAuthorization | undefined;
+  readonly check: (
+    body: AuthorizationBody,
+    existing: readonly ExistingAuthorization[],
+    ctx: RuleContext,
+  ) => ExistingAuthorization | undefined;
 };
 
 export type AuthorizationRule = BodyRule | ExistingRule;
@@ -118,7 +137,10 @@ export function isIsoDateTimeWithOffset(v: unknown): v is string {
 }
 
 /** The date an authorization date field stands for, or null when ACCloud would refuse it. */
-export function authorizationDate(v: unknown, options: Pick<AuthorizationRuleOptions, "authorizationDatesDateOnly">): string | null {
+export function authorizationDate(
+  v: unknown,
+  options: Pick<AuthorizationRuleOptions, "authorizationDatesDateOnly">,
+): string | null {
   if (isIsoDate(v)) return v;
   if (!options.authorizationDatesDateOnly && isIsoDateTimeWithOffset(v)) return v.slice(0, 10);
   return null;
@@ -140,7 +162,12 @@ const always = () => true;
 const fixed = (text: string) => () => text;
 
 /** A consistency rule: when `enabled`, `lower` may not be above `upper` (a 400 naming `lower`). */
-function notAbove(id: AuthorizationRuleId, lower: RuleField, upper: RuleField, enabled: (o: AuthorizationRuleOptions) => boolean): BodyRule {
+function notAbove(
+  id: AuthorizationRuleId,
+  lower: RuleField,
+  upper: RuleField,
+  enabled: (o: AuthorizationRuleOptions) => boolean,
+): BodyRule {
   return {
     id,
     kind: "body",
@@ -184,7 +211,8 @@ export const AUTHORIZATION_RULES: readonly AuthorizationRule[] = [
     status: 400,
     fields: ["end_at"],
     message: dateMessage,
-    check: (body, ctx) => (!isAbsent(body.end_at) && authorizationDate(body.end_at, ctx.options) === null ? ["end_at"] : []),
+    check: (body, ctx) =>
+      !isAbsent(body.end_at) && authorizationDate(body.end_at, ctx.options) === null ? ["end_at"] : [],
   },
   {
     id: "rule-non-negative",
@@ -227,7 +255,10 @@ export const AUTHORIZATION_RULES: readonly AuthorizationRule[] = [
     status: 400,
     fields: ["rule_daily", ...WEEKDAY_RULES],
     message: fixed("`rule_daily` cannot be used with any `rule_<day>` fields."),
-    check: (body, ctx) => (isRuleSet(body.rule_daily, ctx.options) && WEEKDAY_RULES.some((k) => isRuleSet(body[k], ctx.options)) ? ["rule_daily"] : []),
+    check: (body, ctx) =>
+      isRuleSet(body.rule_daily, ctx.options) && WEEKDAY_RULES.some((k) => isRuleSet(body[k], ctx.options))
+        ? ["rule_daily"]
+        : [],
   },
   notAbove("daily-le-monthly", "rule_daily", "rule_monthly", always),
   notAbove("daily-le-weekly", "rule_daily", "rule_weekly", (o) => o.enforceDailyWeeklyMonthly),
@@ -251,21 +282,32 @@ export function authorizationRule(id: AuthorizationRuleId): AuthorizationRule {
 }
 
 /** Every violation of the body rules (of one stage, or all), in table order. */
-export function authorizationViolations(body: AuthorizationBody, ctx: RuleContext, stage?: RuleStage): AuthorizationViolation[] {
+export function authorizationViolations(
+  body: AuthorizationBody,
+  ctx: RuleContext,
+  stage?: RuleStage,
+): AuthorizationViolation[] {
   const out: AuthorizationViolation[] = [];
   for (const rule of BODY_RULES) {
     if (stage && rule.stage !== stage) continue;
-    for (const field of rule.check(body, ctx)) out.push({ rule: rule.id, status: rule.status, field, message: rule.message(field) });
+    for (const field of rule.check(body, ctx))
+      out.push({ rule: rule.id, status: rule.status, field, message: rule.message(field) });
   }
   return out;
 }
 
 /** ACCloud's answer to the body: its first violation of the stage, as the sandbox reports it. */
-export function firstAuthorizationViolation(body: AuthorizationBody, ctx: RuleContext, stage?: RuleStage): AuthorizationViolation | undefined {
+export function firstAuthorizationViolation(
+  body: AuthorizationBody,
+  ctx: RuleContext,
+  stage?: RuleStage,
+): AuthorizationViolation | undefined {
   return authorizationViolations(body, ctx, stage)[0];
 }
 
-export const EXISTING_RULES: readonly ExistingRule[] = AUTHORIZATION_RULES.filter((r): r is ExistingRule => r.kind === "existing");
+export const EXISTING_RULES: readonly ExistingRule[] = AUTHORIZATION_RULES.filter(
+  (r): r is ExistingRule => r.kind === "existing",
+);
 
 /** The first rule the body breaks against the client's stored authorizations (the overlap). */
 export function existingAuthorizationViolation(
@@ -274,14 +316,17 @@ export function existingAuthorizationViolation(
   ctx: RuleContext,
 ): AuthorizationViolation | undefined {
   for (const rule of EXISTING_RULES) {
-    if (rule.check(body, existing, ctx)) return { rule: rule.id, status: rule.status, field: "service_ids", message: rule.message("service_ids") };
+    if (rule.check(body, existing, ctx))
+      return { rule: rule.id, status: rule.status, field: "service_ids", message: rule.message("service_ids") };
   }
   return undefined;
 }
 
 /** The service ids a create body names, once each (ACCloud ignores repeats). */
 export function bodyServiceIds(body: AuthorizationBody): number[] {
-  return Array.isArray(body.service_ids) ? [...new Set(body.service_ids.filter((v): v is number => typeof v === "number"))] : [];
+  return Array.isArray(body.service_ids)
+    ? [...new Set(body.service_ids.filter((v): v is number => typeof v === "number"))]
+    : [];
 }
 
 /**
@@ -315,7 +360,10 @@ export function overlappingAuthorization(
 }
 
 /** The rules PUT re-checks: only the end date can change, against the stored start (§6.2). */
-export function authorizationUpdateViolation(stored: { start_at: string }, endAt: string | null): AuthorizationViolation | undefined {
+export function authorizationUpdateViolation(
+  stored: { start_at: string },
+  endAt: string | null,
+): AuthorizationViolation | undefined {
   if (endAt !== null && endAt < stored.start_at) {
     return { rule: "end-not-before-start", status: 400, field: "end_at", message: END_BEFORE_START_UPDATE_MESSAGE };
   }

@@ -37,7 +37,14 @@ describe("status faults", () => {
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "status", status: 429, retryAfter: 7 });
     const body = clientBody();
     const err = await failure(t.client.createClient(body));
-    expect(err).toMatchObject({ kind: "http", status: 429, code: 429, accloudMessage: "Too many requests.", retryable: true, retryAfterMs: 7000 });
+    expect(err).toMatchObject({
+      kind: "http",
+      status: 429,
+      code: 429,
+      accloudMessage: "Too many requests.",
+      retryable: true,
+      retryAfterMs: 7000,
+    });
     expect(await clientsWithExternalId(body.external_id)).toHaveLength(0);
     await expect(t.client.createClient(body)).resolves.toMatchObject({ external_id: body.external_id });
   });
@@ -52,7 +59,12 @@ describe("status faults", () => {
   });
 
   it("5xx without a JSON body is still a retryable http error", async () => {
-    await t.control.addFault({ path: "/ext/api/v2/patients/groups", kind: "status", status: 502, body: "<html>Bad gateway</html>" });
+    await t.control.addFault({
+      path: "/ext/api/v2/patients/groups",
+      kind: "status",
+      status: 502,
+      body: "<html>Bad gateway</html>",
+    });
     const err = await failure(t.client.listGroups());
     expect(err).toMatchObject({ kind: "http", status: 502, retryable: true, retryAfterMs: null });
   });
@@ -65,7 +77,12 @@ describe("status faults", () => {
       body: { code: "403", message: "You do not have permission to perform this action." },
     });
     const err = await failure(t.client.listAuthorizations({ start_at_from: "2026-01-01", start_at_to: "2026-12-31" }));
-    expect(err).toMatchObject({ status: 403, code: "403", accloudMessage: "You do not have permission to perform this action.", retryable: false });
+    expect(err).toMatchObject({
+      status: 403,
+      code: "403",
+      accloudMessage: "You do not have permission to perform this action.",
+      retryable: false,
+    });
   });
 
   it("a 2xx with a body off the contract is an invalid_response, not retryable", async () => {
@@ -76,7 +93,13 @@ describe("status faults", () => {
   });
 
   it("fails the next N calls, or always until cleared; patterns match {param} and * and the method", async () => {
-    await t.control.addFault({ method: "GET", path: "/ext/api/v2/patients/clients/{client_id}", kind: "status", status: 500, times: 2 });
+    await t.control.addFault({
+      method: "GET",
+      path: "/ext/api/v2/patients/clients/{client_id}",
+      kind: "status",
+      status: 500,
+      times: 2,
+    });
     const c = await t.client.createClient(clientBody());
     await failure(t.client.getClient(c.id));
     await failure(t.client.getClient(c.id));
@@ -115,7 +138,12 @@ describe("timeouts, delays and resets", () => {
   });
 
   it("a hung call times out at the client's timeout: retryable, nothing applied", async () => {
-    const quick = createAccloudClient({ baseUrl: t.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 200 });
+    const quick = createAccloudClient({
+      baseUrl: t.url,
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+      timeoutMs: 200,
+    });
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "timeout" });
     const body = clientBody();
     const err = await failure(quick.createClient(body));
@@ -125,7 +153,10 @@ describe("timeouts, delays and resets", () => {
 
   it("the per-call timeout overrides the client's, and global latency applies to every call", async () => {
     await t.control.addFault({ path: "/ext/api/v2/patients/groups", kind: "delay", delayMs: 400 });
-    expect(await failure(t.client.listGroups({}, { timeoutMs: 100 }))).toMatchObject({ kind: "timeout", retryable: true });
+    expect(await failure(t.client.listGroups({}, { timeoutMs: 100 }))).toMatchObject({
+      kind: "timeout",
+      retryable: true,
+    });
 
     await t.control.setLatency(300);
     expect(await failure(t.client.listFunders({}, { timeoutMs: 100 }))).toMatchObject({ kind: "timeout" });
@@ -138,7 +169,11 @@ describe("timeouts, delays and resets", () => {
     await t.control.setLatency(700);
     expect(await failure(t.client.listFunders({}, { timeoutMs: 200 }))).toMatchObject({ kind: "timeout" });
     const data = Buffer.alloc(2 * UPLOAD_MIN_BYTES_PER_SECOND, 7);
-    const sent = await t.client.uploadClientAttachment(referral.referral.id, { filename: "scan.pdf", data }, { timeoutMs: 200 });
+    const sent = await t.client.uploadClientAttachment(
+      referral.referral.id,
+      { filename: "scan.pdf", data },
+      { timeoutMs: 200 },
+    );
     expect(sent).toBeTruthy();
     await t.control.setLatency(0);
     const stored = (await t.control.state()).attachments.filter((a) => a.referral_id === referral.referral.id);
@@ -157,7 +192,12 @@ describe("timeouts, delays and resets", () => {
     const nobody = await startTestSandbox();
     const url = nobody.url;
     await nobody.close();
-    const dead = createAccloudClient({ baseUrl: url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 2_000 });
+    const dead = createAccloudClient({
+      baseUrl: url,
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+      timeoutMs: 2_000,
+    });
     expect(await failure(dead.listGroups())).toMatchObject({ kind: "network", retryable: true });
   });
 });
@@ -171,25 +211,47 @@ describe("applied, but the answer is lost", () => {
     expect(err).toMatchObject({ kind: "http", status: 500, retryable: true, retry: "lookup" });
     expect(await clientsWithExternalId(body.external_id)).toHaveLength(1);
     expect((await failure(t.client.createClient(body))).status).toBe(409);
-    await expect(t.client.getClientByExternalId(body.external_id)).resolves.toMatchObject({ external_id: body.external_id });
+    await expect(t.client.getClientByExternalId(body.external_id)).resolves.toMatchObject({
+      external_id: body.external_id,
+    });
   });
 
   it("reset after the service is created: retryable network error, the service exists", async () => {
     const c = await t.client.createClient(clientBody());
-    await t.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "apply_then_fail", then: "reset" });
+    await t.control.addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/services",
+      kind: "apply_then_fail",
+      then: "reset",
+    });
     const body = serviceBody(c.id);
     expect(await failure(t.client.createService(body))).toMatchObject({ kind: "network", retryable: true });
     const state = await t.control.state();
     expect(state.services.filter((s) => s.external_id === body.service_id)).toHaveLength(1);
-    await expect(t.client.getServiceByExternalId(body.service_id)).resolves.toMatchObject({ service_id: body.service_id });
+    await expect(t.client.getServiceByExternalId(body.service_id)).resolves.toMatchObject({
+      service_id: body.service_id,
+    });
   });
 
   it("timeout after the authorization is created: retryable, the authorization exists", async () => {
-    const quick = createAccloudClient({ baseUrl: t.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 200 });
+    const quick = createAccloudClient({
+      baseUrl: t.url,
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+      timeoutMs: 200,
+    });
     const c = await t.client.createClient(clientBody());
     const s = await t.client.createService(serviceBody(c.id));
-    await t.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/authorizations", kind: "apply_then_fail", then: "timeout" });
-    expect(await failure(quick.createAuthorization(authorizationBody(c.id, s.id)))).toMatchObject({ kind: "timeout", retryable: true });
+    await t.control.addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/authorizations",
+      kind: "apply_then_fail",
+      then: "timeout",
+    });
+    expect(await failure(quick.createAuthorization(authorizationBody(c.id, s.id)))).toMatchObject({
+      kind: "timeout",
+      retryable: true,
+    });
     const state = await t.control.state();
     expect(state.authorizations.filter((a) => a.client_id === c.id)).toHaveLength(1);
   });
@@ -208,7 +270,11 @@ describe("applied, but the answer is lost", () => {
     const err = await failure(t.client.createReferral(s.id, referralBody([a.id])));
     expect(err).toMatchObject({ status: 503, retryable: true, retryAfterMs: 1000 });
     const retry = await failure(t.client.createReferral(s.id, referralBody([a.id])));
-    expect(retry).toMatchObject({ status: 409, retryable: false, accloudMessage: "A live referral already exists for this service." });
+    expect(retry).toMatchObject({
+      status: 409,
+      retryable: false,
+      accloudMessage: "A live referral already exists for this service.",
+    });
     const state = await t.control.state();
     expect(state.referrals.filter((r) => r.service_id === s.id)).toHaveLength(1);
   });
@@ -216,27 +282,43 @@ describe("applied, but the answer is lost", () => {
   it("lost answers on update, cancel and attachment: each change is really there", async () => {
     const { serviceId, authorizationId, referral } = await createChain(t.client);
     const groupId = referral.revision!.revision_group_id;
-    await t.control.addFault({ path: "/api/v1/alayamarket/outbox/referrals/from_service/{id}/update/{rid}", kind: "apply_then_fail", then: "reset" });
+    await t.control.addFault({
+      path: "/api/v1/alayamarket/outbox/referrals/from_service/{id}/update/{rid}",
+      kind: "apply_then_fail",
+      then: "reset",
+    });
     const upd = {
       authorization_ids: [authorizationId],
       start_at: referral.referral.start_at,
       end_at: referral.referral.end_at!,
       revision: { reasons: ["Corrected instructions"] },
     };
-    expect(await failure(t.client.updateReferral(serviceId, referral.referral.id, upd))).toMatchObject({ kind: "network", retryable: true });
+    expect(await failure(t.client.updateReferral(serviceId, referral.referral.id, upd))).toMatchObject({
+      kind: "network",
+      retryable: true,
+    });
     const latest = (await t.client.listReferrals({ revision_group_id: groupId })).items[0]!;
     expect(latest.revision.revision_number).toBe(2);
     expect((await failure(t.client.updateReferral(serviceId, referral.referral.id, upd))).status).toBe(409);
 
-    await t.control.addFault({ path: "/api/v1/alayamarket/outbox/referrals/*/client_attachment", kind: "apply_then_fail" });
-    expect(await failure(t.client.uploadClientAttachment(latest.referral.id, { filename: "order.pdf", data: Buffer.from("%PDF order") }))).toMatchObject({
+    await t.control.addFault({
+      path: "/api/v1/alayamarket/outbox/referrals/*/client_attachment",
+      kind: "apply_then_fail",
+    });
+    expect(
+      await failure(
+        t.client.uploadClientAttachment(latest.referral.id, { filename: "order.pdf", data: Buffer.from("%PDF order") }),
+      ),
+    ).toMatchObject({
       status: 500,
       retryable: true,
     });
     expect((await t.control.state()).attachments.filter((x) => x.revision_group_id === groupId)).toHaveLength(1);
 
     await t.control.addFault({ path: "/api/v1/alayamarket/outbox/referrals/{id}/cancel", kind: "apply_then_fail" });
-    expect((await failure(t.client.cancelReferral(latest.referral.id, { reason_code: "client_request" }))).retryable).toBe(true);
+    expect(
+      (await failure(t.client.cancelReferral(latest.referral.id, { reason_code: "client_request" }))).retryable,
+    ).toBe(true);
     expect((await t.client.listReferrals({ revision_group_id: groupId })).items[0]?.referral.status).toBe("cancelled");
   });
 });

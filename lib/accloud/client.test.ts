@@ -41,15 +41,21 @@ describe("reference data", () => {
     expect((await t.client.listFunders({ search: "medicaid" })).items.map((f) => f.id)).toEqual([11, 12]);
 
     const codes = await t.client.listAllServiceCodes({ count: 3 });
-    expect(codes.map((c) => c.name)).toEqual(expect.arrayContaining(["Skilled Nursing", "Infusion Nursing", "PT", "OT"]));
+    expect(codes.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["Skilled Nursing", "Infusion Nursing", "PT", "OT"]),
+    );
     expect(codes.find((c) => c.id === 48)?.name).toBe("Skilled Nursing");
 
     const suppliers = await t.client.listAllTrustedNetwork({ items_per_page: 1 });
-    expect(suppliers.map((s) => s.id).sort()).toEqual([BLUEGRASS_SUPPLIER_ID, GEM_CITY_SUPPLIER_ID, MIAMI_VALLEY_SUPPLIER_ID].sort());
+    expect(suppliers.map((s) => s.id).sort()).toEqual(
+      [BLUEGRASS_SUPPLIER_ID, GEM_CITY_SUPPLIER_ID, MIAMI_VALLEY_SUPPLIER_ID].sort(),
+    );
     const pageB = await t.client.listTrustedNetwork({ items_per_page: 2, page: 1 });
     expect(pageB).toMatchObject({ page: 1, items_per_page: 2, total_items: 3, total_pages: 2 });
     expect(pageB.items.map((s) => s.name)).toEqual(["Bluegrass Home Health", "Gem City Home Care"]);
-    expect((await t.client.listTrustedNetwork({ name: "miami" })).items).toEqual([{ id: MIAMI_VALLEY_SUPPLIER_ID, name: "Miami Valley Nursing" }]);
+    expect((await t.client.listTrustedNetwork({ name: "miami" })).items).toEqual([
+      { id: MIAMI_VALLEY_SUPPLIER_ID, name: "Miami Valley Nursing" },
+    ]);
   });
 });
 
@@ -60,14 +66,23 @@ describe("clients", () => {
     expect(created.external_id).toBe(body.external_id);
 
     const byId = await t.client.getClient(created.id);
-    expect(byId).toMatchObject({ id: created.id, external_id: body.external_id, status: "pending", branch_id: 1000, language: "en" });
+    expect(byId).toMatchObject({
+      id: created.id,
+      external_id: body.external_id,
+      status: "pending",
+      branch_id: 1000,
+      language: "en",
+    });
     expect(byId.demographics).toMatchObject({ first_name: "Frank", last_name: "Smith", gender: "M" });
     expect(byId.groups?.map((g) => g.id)).toEqual([CSI_GROUP_ID]);
 
     const byExt = await t.client.getClientByExternalId(body.external_id);
     expect(byExt.id).toBe(created.id);
 
-    const updated = await t.client.updateClient(created.id, { demographics: { phone_main: "515-000-0000" }, timezone: "America/New_York" });
+    const updated = await t.client.updateClient(created.id, {
+      demographics: { phone_main: "515-000-0000" },
+      timezone: "America/New_York",
+    });
     expect(updated).toEqual({ id: created.id, external_id: body.external_id });
     const again = await t.client.getClient(created.id);
     expect(again.demographics).toMatchObject({ first_name: "Frank", phone_main: "515-000-0000" });
@@ -81,7 +96,14 @@ describe("clients", () => {
   it("throws a non-retryable 404 for an unknown client", async () => {
     const err = await t.client.getClient(999_999).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccloudError);
-    expect(err).toMatchObject({ kind: "http", status: 404, code: 404, accloudMessage: "Client not found.", retryable: false, isNotFound: true });
+    expect(err).toMatchObject({
+      kind: "http",
+      status: 404,
+      code: 404,
+      accloudMessage: "Client not found.",
+      retryable: false,
+      isNotFound: true,
+    });
   });
 });
 
@@ -105,7 +127,9 @@ describe("services", () => {
     expect(byId.funders?.[0]).toMatchObject({ id: 9, percentage: 100 });
     expect((await t.client.getServiceByExternalId(body.service_id)).alayacare_service_id).toBe(created.id);
 
-    const byExternalClient = await t.client.createService(serviceBody(c.id, { client: { client_id: (await t.client.getClient(c.id)).external_id! } }));
+    const byExternalClient = await t.client.createService(
+      serviceBody(c.id, { client: { client_id: (await t.client.getClient(c.id)).external_id! } }),
+    );
     expect((await t.client.getService(byExternalClient.id)).patient?.id).toBe(c.id);
   });
 });
@@ -124,20 +148,43 @@ describe("authorizations", () => {
       rule_type: "HOURS",
     });
 
-    const updated = await t.client.updateAuthorization(created.id, { end_at: isoDay(60), notes: "extended", case_manager_phone: "515-111-9999" });
+    const updated = await t.client.updateAuthorization(created.id, {
+      end_at: isoDay(60),
+      notes: "extended",
+      case_manager_phone: "515-111-9999",
+    });
     expect(updated).toMatchObject({ id: created.id, start_at: isoDay(7), end_at: isoDay(60), notes: "extended" });
 
-    const second = await t.client.createAuthorization(authorizationBody(c.id, s.id, { start_at: isoDay(61), end_at: isoDay(90) }));
-    const third = await t.client.createAuthorization(authorizationBody(c.id, s.id, { start_at: isoDay(91), end_at: isoDay(120) }));
-    const all = await t.client.listAllAuthorizations({ start_at_from: isoDay(0), start_at_to: isoDay(365), client_id: c.id, count: 2 });
+    const second = await t.client.createAuthorization(
+      authorizationBody(c.id, s.id, { start_at: isoDay(61), end_at: isoDay(90) }),
+    );
+    const third = await t.client.createAuthorization(
+      authorizationBody(c.id, s.id, { start_at: isoDay(91), end_at: isoDay(120) }),
+    );
+    const all = await t.client.listAllAuthorizations({
+      start_at_from: isoDay(0),
+      start_at_to: isoDay(365),
+      client_id: c.id,
+      count: 2,
+    });
     expect(all.map((a) => a.id)).toEqual([created.id, second.id, third.id]);
     expect(all[0]?.service_ids).toEqual([s.id]);
 
     await t.client.deleteAuthorization(second.id);
-    const after = await t.client.listAllAuthorizations({ start_at_from: isoDay(0), start_at_to: isoDay(365), client_id: c.id });
+    const after = await t.client.listAllAuthorizations({
+      start_at_from: isoDay(0),
+      start_at_to: isoDay(365),
+      client_id: c.id,
+    });
     expect(after.map((a) => a.id)).toEqual([created.id, third.id]);
     const gone = await t.client.updateAuthorization(second.id, { notes: "x" }).catch((e: unknown) => e);
-    expect(gone).toMatchObject({ status: 404, code: "400", accloudMessage: "Authorization not found.", retryable: false, retry: "repeat" });
+    expect(gone).toMatchObject({
+      status: 404,
+      code: "400",
+      accloudMessage: "Authorization not found.",
+      retryable: false,
+      retry: "repeat",
+    });
   });
 });
 
@@ -149,7 +196,9 @@ describe("referrals", () => {
     expect(referral.revision).toMatchObject({ revision_number: 1, is_latest_revision: true, revision_reasons: [] });
     expect(referral.client.outbox_id).toBe(String(clientId));
     expect(referral.service.outbox_id).toBe(String(serviceId));
-    expect(referral.alayacare?.authorizations).toEqual([expect.objectContaining({ id: authorizationId, start_date: isoDay(7), end_date: isoDay(36) })]);
+    expect(referral.alayacare?.authorizations).toEqual([
+      expect.objectContaining({ id: authorizationId, start_date: isoDay(7), end_date: isoDay(36) }),
+    ]);
     expect(referral.case_manager).toMatchObject({ name: "Jane Smith" });
   });
 
@@ -165,7 +214,11 @@ describe("referrals", () => {
       revision: { reasons: ["Updated authorization end date"], comment: "" },
     });
     expect(updated.referral.id).not.toBe(referral.referral.id);
-    expect(updated.revision).toMatchObject({ revision_group_id: groupId, revision_number: 2, is_latest_revision: true });
+    expect(updated.revision).toMatchObject({
+      revision_group_id: groupId,
+      revision_number: 2,
+      is_latest_revision: true,
+    });
     expect(updated.alayacare?.authorizations).toEqual([expect.objectContaining({ end_date: isoDay(50) })]);
 
     const latest = await t.client.listAllReferrals({ revision_group_id: groupId });
@@ -189,7 +242,10 @@ describe("referrals", () => {
     const processed = await t.client.listReferrals({ revision_group_id: groupId });
     expect(processed.items[0]?.referral.status).toBe("processed");
 
-    await t.client.cancelReferral(updated.referral.id, { reason_code: "processing_error", comment: "sent to the wrong agency" });
+    await t.client.cancelReferral(updated.referral.id, {
+      reason_code: "processing_error",
+      comment: "sent to the wrong agency",
+    });
     const cancelled = await t.client.listReferrals({ revision_group_id: groupId });
     expect(cancelled.items[0]?.referral).toMatchObject({
       status: "cancelled",
@@ -222,14 +278,22 @@ describe("attachments", () => {
     const { referral } = await createChain(t.client);
     const id = referral.referral.id;
     const pdf = Buffer.from("%PDF-1.4\n% test document\n");
-    const fromMemory = await t.client.uploadClientAttachment(id, { filename: "physician_order_form.pdf", contentType: "application/pdf", data: pdf });
+    const fromMemory = await t.client.uploadClientAttachment(id, {
+      filename: "physician_order_form.pdf",
+      contentType: "application/pdf",
+      data: pdf,
+    });
     expect(fromMemory.filepath).toMatch(/physician_order_form\.pdf$/);
 
     const dir = mkdtempSync(path.join(os.tmpdir(), "accloud-attach-"));
     try {
       const file = path.join(dir, "insurance card.png");
       writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
-      await t.client.uploadClientAttachment(id, { filename: "insurance card.png", contentType: "image/png", path: file });
+      await t.client.uploadClientAttachment(id, {
+        filename: "insurance card.png",
+        contentType: "image/png",
+        path: file,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -255,7 +319,11 @@ describe("attachments", () => {
     const { referral } = await createChain(t.client);
     await t.control.clearCalls();
     const err = await t.client
-      .uploadClientAttachment(referral.referral.id, { filename: "big.pdf", stream: Readable.from([]), size: 50_000_001 })
+      .uploadClientAttachment(referral.referral.id, {
+        filename: "big.pdf",
+        stream: Readable.from([]),
+        size: 50_000_001,
+      })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: "invalid_request", retryable: false });
     expect(await t.control.calls()).toEqual([]);
@@ -269,7 +337,9 @@ describe("attachments", () => {
       writeFileSync(over, "");
       truncateSync(over, 50_000_001);
       await t.control.clearCalls();
-      const err = (await t.client.uploadClientAttachment(referral.referral.id, { filename: "over.pdf", path: over }).catch((e: unknown) => e)) as AccloudError;
+      const err = (await t.client
+        .uploadClientAttachment(referral.referral.id, { filename: "over.pdf", path: over })
+        .catch((e: unknown) => e)) as AccloudError;
       expect(err).toMatchObject({ kind: "invalid_request", retryable: false });
       expect(err.issues).toEqual(["file: 50000001 bytes is over the 50000000-byte limit"]);
       expect(await t.control.calls()).toEqual([]);
@@ -277,7 +347,11 @@ describe("attachments", () => {
       const atLimit = path.join(dir, "scan.pdf");
       writeFileSync(atLimit, "%PDF-1.4\n");
       truncateSync(atLimit, 50_000_000);
-      await t.client.uploadClientAttachment(referral.referral.id, { filename: "scan.pdf", contentType: "application/pdf", path: atLimit });
+      await t.client.uploadClientAttachment(referral.referral.id, {
+        filename: "scan.pdf",
+        contentType: "application/pdf",
+        path: atLimit,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -291,10 +365,16 @@ describe("attachments", () => {
     const bytes = Buffer.alloc(1000, 1);
     for (const size of [1001, 999]) {
       const err = (await t.client
-        .uploadClientAttachment(referral.referral.id, { filename: "notes.txt", stream: Readable.from([bytes.subarray(0, 600), bytes.subarray(600)]), size })
+        .uploadClientAttachment(referral.referral.id, {
+          filename: "notes.txt",
+          stream: Readable.from([bytes.subarray(0, 600), bytes.subarray(600)]),
+          size,
+        })
         .catch((e: unknown) => e)) as AccloudError;
       expect(err).toMatchObject({ kind: "invalid_request", retryable: false });
-      expect(err.issues).toEqual([`size: the stream is ${size > bytes.length ? "shorter" : "longer"} than the ${size} bytes declared`]);
+      expect(err.issues).toEqual([
+        `size: the stream is ${size > bytes.length ? "shorter" : "longer"} than the ${size} bytes declared`,
+      ]);
     }
     expect(await t.control.calls()).toEqual([]);
   });
@@ -309,7 +389,9 @@ describe("client behaviour", () => {
     expect(err.issues.join(" ")).toContain("demographics.last_name");
     expect(err.message).not.toContain("Frank");
 
-    const both = (await t.client.createAuthorization(authorizationBody(1, 1, { rule_daily: 2 })).catch((e: unknown) => e)) as AccloudError;
+    const both = (await t.client
+      .createAuthorization(authorizationBody(1, 1, { rule_daily: 2 }))
+      .catch((e: unknown) => e)) as AccloudError;
     expect(both.issues.join(" ")).toContain("rule_daily cannot be combined");
 
     // Path parameters are checked too, and the issue names the parameter.
@@ -318,15 +400,27 @@ describe("client behaviour", () => {
       path: "/ext/api/v2/patients/clients/{client_id}",
       issues: ["client_id: must be a positive integer"],
     });
-    await expect(t.client.getServiceByExternalId(" ")).rejects.toMatchObject({ issues: ["service_id: must be a non-empty string"] });
-    await expect(t.client.cancelReferral("not-a-uuid", { reason_code: "other" })).rejects.toMatchObject({ issues: ["referral_id: must be a UUID"] });
-    await expect(t.client.listReferralsForService(1, -1)).rejects.toMatchObject({ issues: ["service_id: must be a positive integer"] });
+    await expect(t.client.getServiceByExternalId(" ")).rejects.toMatchObject({
+      issues: ["service_id: must be a non-empty string"],
+    });
+    await expect(t.client.cancelReferral("not-a-uuid", { reason_code: "other" })).rejects.toMatchObject({
+      issues: ["referral_id: must be a UUID"],
+    });
+    await expect(t.client.listReferralsForService(1, -1)).rejects.toMatchObject({
+      issues: ["service_id: must be a positive integer"],
+    });
     expect(await t.control.calls()).toEqual([]);
   });
 
   it("logs method, path template, status and duration, and no body or id", async () => {
     const entries: AccloudCallLog[] = [];
-    const logged = createAccloudClient({ baseUrl: t.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 5_000, log: (e) => entries.push(e) });
+    const logged = createAccloudClient({
+      baseUrl: t.url,
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+      timeoutMs: 5_000,
+      log: (e) => entries.push(e),
+    });
     const body = clientBody();
     const c = await logged.createClient(body);
     await logged.getClient(c.id);
@@ -344,7 +438,12 @@ describe("client behaviour", () => {
 
   it("rejects wrong credentials with a non-retryable 401", async () => {
     const wrong = createAccloudClient({ baseUrl: t.url, apiKey: TEST_API_KEY, apiSecret: "nope", timeoutMs: 5_000 });
-    await expect(wrong.listGroups()).rejects.toMatchObject({ status: 401, code: 401, accloudMessage: "Authorization required.", retryable: false });
+    await expect(wrong.listGroups()).rejects.toMatchObject({
+      status: 401,
+      code: 401,
+      accloudMessage: "Authorization required.",
+      retryable: false,
+    });
     await expect(wrong.listAuthorizations({ start_at_from: isoDay(0), start_at_to: isoDay(1) })).rejects.toMatchObject({
       status: 401,
       code: "401",
@@ -353,18 +452,26 @@ describe("client behaviour", () => {
   });
 
   it("refuses an invalid configuration", () => {
-    expect(() => createAccloudClient({ baseUrl: "not a url", apiKey: "k", apiSecret: "s", timeoutMs: 1000 })).toThrow(/baseUrl/);
+    expect(() => createAccloudClient({ baseUrl: "not a url", apiKey: "k", apiSecret: "s", timeoutMs: 1000 })).toThrow(
+      /baseUrl/,
+    );
   });
 
   it("reads the referral detail with the internal-spec alayacare.authorization object too", async () => {
     const other = await startTestSandbox({
-      options: { alayacareAuthorizationShape: "authorization", cancelSuccessStatus: 200, alayamarketErrorBody: "message" },
+      options: {
+        alayacareAuthorizationShape: "authorization",
+        cancelSuccessStatus: 200,
+        alayamarketErrorBody: "message",
+      },
     });
     try {
       const { referral } = await createChain(other.client);
       expect(referral.alayacare?.authorization).toMatchObject({ start_date: isoDay(7) });
       await other.client.cancelReferral(referral.referral.id, { reason_code: "other" });
-      const err = await other.client.cancelReferral(referral.referral.id, { reason_code: "other" }).catch((e: unknown) => e);
+      const err = await other.client
+        .cancelReferral(referral.referral.id, { reason_code: "other" })
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ status: 409, accloudMessage: "Referral in status 'cancelled' cannot be cancelled." });
     } finally {
       await other.close();

@@ -137,7 +137,9 @@ export const PATHS = Object.fromEntries(Object.entries(ENDPOINTS).map(([name, e]
   readonly [K in keyof typeof ENDPOINTS]: (typeof ENDPOINTS)[K]["path"];
 };
 
-type ParamsOf<E> = E extends { params: infer P } ? { [K in keyof P]: P[K] extends "int" ? number : string } : Record<string, never>;
+type ParamsOf<E> = E extends { params: infer P }
+  ? { [K in keyof P]: P[K] extends "int" ? number : string }
+  : Record<string, never>;
 type InputOf<E> = E extends { body: "file" }
   ? AttachmentInput
   : E extends { body: infer S extends z.ZodType }
@@ -209,7 +211,12 @@ export interface AccloudClient {
   listAllAuthorizations(query: Omit<TAuthorizationsQuery, "page">, opts?: CallOptions): Promise<TAuthorization[]>;
 
   createReferral(serviceId: number, body: TReferralCreate, opts?: CallOptions): Promise<TReferralDetail>;
-  updateReferral(serviceId: number, referralId: string, body: TReferralUpdate, opts?: CallOptions): Promise<TReferralDetail>;
+  updateReferral(
+    serviceId: number,
+    referralId: string,
+    body: TReferralUpdate,
+    opts?: CallOptions,
+  ): Promise<TReferralDetail>;
   cancelReferral(referralId: string, body: TReferralCancel, opts?: CallOptions): Promise<void>;
   listReferrals(query?: TReferralsQuery, opts?: CallOptions): Promise<PageB<TReferralListItem>>;
   listAllReferrals(query?: Omit<TReferralsQuery, "page">, opts?: CallOptions): Promise<TReferralListItem[]>;
@@ -237,7 +244,12 @@ const ZConfig = z.object({
 });
 
 const MAX_PAGES = 10_000;
-const OUTCOMES = { http: "http_error", network: "network_error", timeout: "timeout", invalid_response: "invalid_response" } as const;
+const OUTCOMES = {
+  http: "http_error",
+  network: "network_error",
+  timeout: "timeout",
+  invalid_response: "invalid_response",
+} as const;
 
 export function createAccloudClient(config: AccloudClientConfig): AccloudClient {
   const parsed = ZConfig.safeParse(config);
@@ -253,7 +265,9 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
 
   /** Checks everything before sending: a request that breaks the contract is refused, nothing sent. */
   async function prepare(e: Endpoint, params: Record<string, unknown>, input: unknown) {
-    const path = e.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(checkParam(e, name, e.params?.[name], params[name])));
+    const path = e.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodeURIComponent(checkParam(e, name, e.params?.[name], params[name])),
+    );
     const headers: Record<string, string> = { authorization, accept: "application/json" };
     let body: BodyInit | undefined;
     let bytes = 0;
@@ -269,10 +283,17 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
     return { url: `${baseUrl}${path}${search}`, headers, body, bytes };
   }
 
-  async function call<E extends Endpoint>(e: E, params: ParamsOf<E>, input: InputOf<E>, opts: CallOptions = {}): Promise<ResultOf<E>> {
+  async function call<E extends Endpoint>(
+    e: E,
+    params: ParamsOf<E>,
+    input: InputOf<E>,
+    opts: CallOptions = {},
+  ): Promise<ResultOf<E>> {
     const { url, headers, body, bytes } = await prepare(e, params, input);
     // A file gets the time to travel on top of the call's: 50 MB on a slow uplink is not a hung server.
-    const timeout = AbortSignal.timeout((opts.timeoutMs ?? config.timeoutMs) + Math.ceil(bytes / UPLOAD_MIN_BYTES_PER_SECOND) * 1000);
+    const timeout = AbortSignal.timeout(
+      (opts.timeoutMs ?? config.timeoutMs) + Math.ceil(bytes / UPLOAD_MIN_BYTES_PER_SECOND) * 1000,
+    );
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const started = performance.now();
     const finish = (status: number | null, outcome: AccloudCallLog["outcome"]) =>
@@ -295,7 +316,13 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
 
     if (!(e.ok ?? [200]).includes(res.status)) {
       const { code, message } = errorDetails(text);
-      throw fail({ kind: "http", status, code, accloudMessage: message, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) });
+      throw fail({
+        kind: "http",
+        status,
+        code,
+        accloudMessage: message,
+        retryAfterMs: parseRetryAfter(res.headers.get("retry-after")),
+      });
     }
     if (e.response === null) {
       finish(status, "ok");
@@ -324,13 +351,16 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
 
     createClient: (body, opts) => call(E.createClient, none, body, opts),
     getClient: (clientId, opts) => call(E.getClient, { client_id: clientId }, undefined, opts),
-    getClientByExternalId: (externalId, opts) => call(E.getClientByExternalId, { external_client_id: externalId }, undefined, opts),
+    getClientByExternalId: (externalId, opts) =>
+      call(E.getClientByExternalId, { external_client_id: externalId }, undefined, opts),
     updateClient: (clientId, body, opts) => call(E.updateClient, { client_id: clientId }, body, opts),
-    updateClientByExternalId: (externalId, body, opts) => call(E.updateClientByExternalId, { external_client_id: externalId }, body, opts),
+    updateClientByExternalId: (externalId, body, opts) =>
+      call(E.updateClientByExternalId, { external_client_id: externalId }, body, opts),
 
     createService: (body, opts) => call(E.createService, none, body, opts),
     getService: (serviceId, opts) => call(E.getService, { alayacare_service_id: serviceId }, undefined, opts),
-    getServiceByExternalId: (externalId, opts) => call(E.getServiceByExternalId, { service_id: externalId }, undefined, opts),
+    getServiceByExternalId: (externalId, opts) =>
+      call(E.getServiceByExternalId, { service_id: externalId }, undefined, opts),
     updateService: (serviceId, body, opts) => call(E.updateService, { alayacare_service_id: serviceId }, body, opts),
 
     createAuthorization: (body, opts) => call(E.createAuthorization, none, body, opts),
@@ -340,7 +370,8 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
     listAllAuthorizations: (query, opts) => allPagesA((q) => client.listAuthorizations(q, opts), query),
 
     createReferral: (serviceId, body, opts) => call(E.createReferral, { service_id: serviceId }, body, opts),
-    updateReferral: (serviceId, referralId, body, opts) => call(E.updateReferral, { service_id: serviceId, referral_id: referralId }, body, opts),
+    updateReferral: (serviceId, referralId, body, opts) =>
+      call(E.updateReferral, { service_id: serviceId, referral_id: referralId }, body, opts),
     cancelReferral: (referralId, body, opts) => call(E.cancelReferral, { referral_id: referralId }, body, opts),
     listReferrals: (query, opts) => call(E.listReferrals, none, query, opts),
     listAllReferrals: (query, opts) => allPagesB((q) => client.listReferrals(q, opts), query),
@@ -351,7 +382,8 @@ export function createAccloudClient(config: AccloudClientConfig): AccloudClient 
       return items.filter((i) => i.service.outbox_id === service);
     },
 
-    uploadClientAttachment: (referralId, file, opts) => call(E.uploadClientAttachment, { referral_id: referralId }, file, opts),
+    uploadClientAttachment: (referralId, file, opts) =>
+      call(E.uploadClientAttachment, { referral_id: referralId }, file, opts),
   };
   return client;
 }
@@ -380,7 +412,10 @@ export function logCall(e: AccloudCallLog): void {
 // ---------------------------------------------------------------- paging (contract §1.1)
 
 /** Style A (page/count): follows total_pages; without it (authorizations), stops on a short page. */
-async function allPagesA<T, Q extends { count?: number }>(list: (q: Q & { page: number; count: number }) => Promise<PageA<T>>, query?: Q): Promise<T[]> {
+async function allPagesA<T, Q extends { count?: number }>(
+  list: (q: Q & { page: number; count: number }) => Promise<PageA<T>>,
+  query?: Q,
+): Promise<T[]> {
   const count = query?.count ?? 100;
   const items: T[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
@@ -476,7 +511,10 @@ export const UPLOAD_MIN_BYTES_PER_SECOND = 1_000_000;
 
 async function attachmentForm(e: Endpoint, file: AttachmentInput, maxBytes: number): Promise<FormData> {
   if (!file.filename || /[\r\n]/.test(file.filename)) throw refused(e, ["filename: required, single line"]);
-  const type = file.contentType && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(file.contentType) ? file.contentType : "application/octet-stream";
+  const type =
+    file.contentType && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(file.contentType)
+      ? file.contentType
+      : "application/octet-stream";
   const within = (size: number) => {
     if (!Number.isInteger(size) || size < 0) throw refused(e, ["size: must be the file's byte length"]);
     if (size > maxBytes) throw refused(e, [`file: ${size} bytes is over the ${maxBytes}-byte limit`]);
@@ -496,7 +534,12 @@ async function attachmentForm(e: Endpoint, file: AttachmentInput, maxBytes: numb
 }
 
 /** A stream of a declared length, into one Blob: each chunk is copied once, into a Blob of its own. */
-async function gather(e: Endpoint, stream: Readable | ReadableStream<Uint8Array>, size: number, type: string): Promise<Blob> {
+async function gather(
+  e: Endpoint,
+  stream: Readable | ReadableStream<Uint8Array>,
+  size: number,
+  type: string,
+): Promise<Blob> {
   const parts: Blob[] = [];
   let read = 0;
   for await (const chunk of stream as AsyncIterable<Uint8Array>) {
@@ -505,6 +548,7 @@ async function gather(e: Endpoint, stream: Readable | ReadableStream<Uint8Array>
     if (read > size) break;
     parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
   }
-  if (read !== size) throw refused(e, [`size: the stream is ${read > size ? "longer" : "shorter"} than the ${size} bytes declared`]);
+  if (read !== size)
+    throw refused(e, [`size: the stream is ${read > size ? "longer" : "shorter"} than the ${size} bytes declared`]);
   return new Blob(parts, { type });
 }

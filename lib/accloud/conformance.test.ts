@@ -32,19 +32,27 @@ import { approvalInput } from "../../test/support/fixtures";
  * the client and sandbox follow. Each is applied as an explicit patch below, never silently.
  */
 const SPEC_DEVIATIONS = {
-  "§10 #4": "CSI README sends both client ids on POST /services; the client sends only alayacare_client_id (the services spec: mutually exclusive).",
-  "§10 #5 required": "ServiceCreateSchema.required names a non-existent `funder`; ignored (guid_funder_breakdowns is what is sent).",
-  "§10 #5 is_primary": "CSI sends is_primary: true; the client follows the spec (integer 0/1). The sandbox accepts both.",
-  "§10 #8": "CSI notes call the authorization dates start_date/end_date; the client follows the v2 spec (start_at/end_at).",
-  "§10 #9": "BaseAuthorization.methodology (read model) lacks `service` though create accepts it; the response check adds it.",
+  "§10 #4":
+    "CSI README sends both client ids on POST /services; the client sends only alayacare_client_id (the services spec: mutually exclusive).",
+  "§10 #5 required":
+    "ServiceCreateSchema.required names a non-existent `funder`; ignored (guid_funder_breakdowns is what is sent).",
+  "§10 #5 is_primary":
+    "CSI sends is_primary: true; the client follows the spec (integer 0/1). The sandbox accepts both.",
+  "§10 #8":
+    "CSI notes call the authorization dates start_date/end_date; the client follows the v2 spec (start_at/end_at).",
+  "§10 #9":
+    "BaseAuthorization.methodology (read model) lacks `service` though create accepts it; the response check adds it.",
   "§10 #11": "POST /services answers 200 (spec) where other creates answer 201; the client accepts 200 (and 201).",
   "§10 #12": "CSI says revisions=all gives the latest; the client follows Marketplace (latest is the default).",
   "§10 #13": "CSI's update example sends supply_persona_id; the client follows the internal update schema (not sent).",
   "§10 #15":
     "The internal referral response lacks revision/sequence_id and has alayacare.authorization; the sandbox answers the Marketplace shape (authorizations[], revision) and both schemas are checked loosely.",
-  "ServiceDetails.alayacare_service_id": "typed string in ServiceDetails, integer in Service; the sandbox answers an integer and the client reads both.",
-  "service_codes parameters": "GET /service_codes declares no query parameters; page/count/branch_id are the ext v2 Style A ones (contract §3.3).",
-  "nulls in answers": "the specs rarely mark optional members nullable; null is accepted for optional members of responses (never of requests).",
+  "ServiceDetails.alayacare_service_id":
+    "typed string in ServiceDetails, integer in Service; the sandbox answers an integer and the client reads both.",
+  "service_codes parameters":
+    "GET /service_codes declares no query parameters; page/count/branch_id are the ext v2 Style A ones (contract §3.3).",
+  "nulls in answers":
+    "the specs rarely mark optional members nullable; null is accepted for optional members of responses (never of requests).",
 } as const;
 
 type Json = Record<string, unknown>;
@@ -85,29 +93,42 @@ function propertiesOf(doc: Json, schema: Json): Set<string> | null {
   return constrained ? names : null;
 }
 
-function check(doc: Json, schemaIn: Json, value: unknown, where: string, opts: CheckOptions, required = true): string[] {
+function check(
+  doc: Json,
+  schemaIn: Json,
+  value: unknown,
+  where: string,
+  opts: CheckOptions,
+  required = true,
+): string[] {
   const schema = resolve(doc, schemaIn);
   const errors: string[] = [];
   if (value === null) {
     if (schema.nullable || schema["x-nullable"] || (opts.response && !required)) return [];
     return [`${where}: null not allowed`];
   }
-  for (const part of (schema.allOf as Json[] | undefined) ?? []) errors.push(...check(doc, part, value, where, { ...opts, strict: false }, required));
+  for (const part of (schema.allOf as Json[] | undefined) ?? [])
+    errors.push(...check(doc, part, value, where, { ...opts, strict: false }, required));
   const alternatives = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
   if (alternatives && !alternatives.some((alt) => check(doc, alt, value, where, opts, required).length === 0)) {
     errors.push(`${where}: matches none of the alternatives`);
   }
   const type = (schema.type as string | undefined) ?? (schema.properties || schema.required ? "object" : undefined);
   const actual = Array.isArray(value) ? "array" : typeof value;
-  if (type === "integer" && !(typeof value === "number" && Number.isInteger(value))) return [...errors, `${where}: expected integer`];
+  if (type === "integer" && !(typeof value === "number" && Number.isInteger(value)))
+    return [...errors, `${where}: expected integer`];
   if (type === "number" && typeof value !== "number") return [...errors, `${where}: expected number`];
-  if (type && !["integer", "number"].includes(type) && type !== actual) return [...errors, `${where}: expected ${type}, got ${actual}`];
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) errors.push(`${where}: ${JSON.stringify(value)} not in enum`);
+  if (type && !["integer", "number"].includes(type) && type !== actual)
+    return [...errors, `${where}: expected ${type}, got ${actual}`];
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    errors.push(`${where}: ${JSON.stringify(value)} not in enum`);
   if (typeof value === "string") {
     const format = String(schema.format ?? "").toLowerCase();
     if (format === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors.push(`${where}: not a date`);
-    if (format === "date-time" && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) errors.push(`${where}: not a date-time`);
-    if (format === "uuid" && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) errors.push(`${where}: not a uuid`);
+    if (format === "date-time" && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+      errors.push(`${where}: not a date-time`);
+    if (format === "uuid" && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+      errors.push(`${where}: not a uuid`);
     if (typeof schema.minLength === "number" && value.length < schema.minLength) errors.push(`${where}: too short`);
     if (typeof schema.maxLength === "number" && value.length > schema.maxLength) errors.push(`${where}: too long`);
   }
@@ -117,7 +138,8 @@ function check(doc: Json, schemaIn: Json, value: unknown, where: string, opts: C
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === "number" && value.length < schema.minItems) errors.push(`${where}: too few items`);
-    if (schema.items) value.forEach((item, i) => errors.push(...check(doc, schema.items as Json, item, `${where}[${i}]`, opts)));
+    if (schema.items)
+      value.forEach((item, i) => errors.push(...check(doc, schema.items as Json, item, `${where}[${i}]`, opts)));
   }
   if (actual === "object" && !Array.isArray(value)) {
     const obj = value as Json;
@@ -125,27 +147,47 @@ function check(doc: Json, schemaIn: Json, value: unknown, where: string, opts: C
     for (const key of requiredKeys) if (obj[key] === undefined) errors.push(`${where}.${key}: required`);
     const props = (schema.properties as Json | undefined) ?? {};
     for (const [key, v] of Object.entries(obj)) {
-      if (props[key]) errors.push(...check(doc, props[key] as Json, v, `${where}.${key}`, opts, requiredKeys.includes(key)));
+      if (props[key])
+        errors.push(...check(doc, props[key] as Json, v, `${where}.${key}`, opts, requiredKeys.includes(key)));
     }
     if (opts.strict) {
       const allowed = propertiesOf(doc, schemaIn);
-      if (allowed) for (const key of Object.keys(obj)) if (obj[key] !== undefined && !allowed.has(key)) errors.push(`${where}.${key}: not in the spec`);
+      if (allowed)
+        for (const key of Object.keys(obj))
+          if (obj[key] !== undefined && !allowed.has(key)) errors.push(`${where}.${key}: not in the spec`);
     }
   }
   return errors;
 }
 
 /** Requests are strict (no member the spec lacks); answers may carry extra members. */
-const checkRequest = (doc: Json, schema: Json, value: unknown, where: string) => check(doc, schema, value, where, { strict: true, response: false });
-const checkResponse = (doc: Json, schema: Json, value: unknown, where: string) => check(doc, schema, value, where, { strict: false, response: true });
+const checkRequest = (doc: Json, schema: Json, value: unknown, where: string) =>
+  check(doc, schema, value, where, { strict: true, response: false });
+const checkResponse = (doc: Json, schema: Json, value: unknown, where: string) =>
+  check(doc, schema, value, where, { strict: false, response: true });
 
 // ---------------------------------------------------------------- recording the client's traffic
 
-type Exchange = { method: string; url: URL; contentType: string | null; body: Buffer; status: number; responseBody: unknown };
+type Exchange = {
+  method: string;
+  url: URL;
+  contentType: string | null;
+  body: Buffer;
+  status: number;
+  responseBody: unknown;
+};
 
 const t = testSandboxForFile();
 const exchanges: Exchange[] = [];
-let specs: { client: Spec; services: Spec; accounting: Spec; auth: Spec; internal: Spec; offers: Spec; organizations: Spec };
+let specs: {
+  client: Spec;
+  services: Spec;
+  accounting: Spec;
+  auth: Spec;
+  internal: Spec;
+  offers: Spec;
+  organizations: Spec;
+};
 
 beforeAll(async () => {
   specs = {
@@ -174,7 +216,13 @@ beforeAll(async () => {
     });
     return response;
   };
-  const client = createAccloudClient({ baseUrl: t.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 5_000, fetch: recording });
+  const client = createAccloudClient({
+    baseUrl: t.url,
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_API_SECRET,
+    timeoutMs: 5_000,
+    fetch: recording,
+  });
   await exerciseEveryEndpoint(client);
 });
 
@@ -201,7 +249,12 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
   const c = await client.createClient(body);
   await client.getClient(c.id);
   await client.getClientByExternalId(body.external_id);
-  await client.updateClient(c.id, { demographics: { phone_main: "515-000-0000" }, language: "es", groups: [{ id: 1008 }], timezone: "America/Chicago" });
+  await client.updateClient(c.id, {
+    demographics: { phone_main: "515-000-0000" },
+    language: "es",
+    groups: [{ id: 1008 }],
+    timezone: "America/Chicago",
+  });
   await client.updateClientByExternalId(body.external_id, { timezone: "America/New_York" });
   const sBody = serviceBody(c.id);
   const s = await client.createService(sBody);
@@ -214,7 +267,10 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
   const ids = { clientId: c.id, serviceId: s.id };
   appCalls.from = exchanges.length;
   const appCreated = await client.createAuthorization(toAccloudAuthorization(APP_APPROVALS.empty(), 0, ids));
-  const [empty, full] = [toAccloudAuthorization(APP_APPROVALS.empty(), 0, ids), toAccloudAuthorization(APP_APPROVALS.full(), 0, ids)];
+  const [empty, full] = [
+    toAccloudAuthorization(APP_APPROVALS.empty(), 0, ids),
+    toAccloudAuthorization(APP_APPROVALS.full(), 0, ids),
+  ];
   await client.updateAuthorization(appCreated.id, authorizationPutBody(full, empty));
   await client.updateAuthorization(appCreated.id, authorizationPutBody(empty, full));
   appCalls.to = exchanges.length;
@@ -226,7 +282,10 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
     authorization_status: ["NEW"],
   });
   const caseManager = { name: "Jane Smith", phone_number: "515-111-2233", fax_number: null, email: "jane@example.com" };
-  const r = await client.createReferral(s.id, referralBody([a.id], { end_at: chicagoMidnight(isoDay(40)), case_manager: caseManager }));
+  const r = await client.createReferral(
+    s.id,
+    referralBody([a.id], { end_at: chicagoMidnight(isoDay(40)), case_manager: caseManager }),
+  );
   const u = await client.updateReferral(s.id, r.referral.id, {
     authorization_ids: [a.id],
     start_at: chicagoMidnight(isoDay(7)),
@@ -235,8 +294,17 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
     case_manager: caseManager,
     revision: { reasons: ["Updated authorization end date"], comment: "" },
   });
-  await client.listAllReferrals({ revision_group_id: u.revision!.revision_group_id, revisions: "all", sort_by: "revision_number", sort_order: "asc" });
-  await client.uploadClientAttachment(u.referral.id, { filename: "physician_order_form.pdf", contentType: "application/pdf", data: Buffer.from("%PDF-1.4") });
+  await client.listAllReferrals({
+    revision_group_id: u.revision!.revision_group_id,
+    revisions: "all",
+    sort_by: "revision_number",
+    sort_order: "asc",
+  });
+  await client.uploadClientAttachment(u.referral.id, {
+    filename: "physician_order_form.pdf",
+    contentType: "application/pdf",
+    data: Buffer.from("%PDF-1.4"),
+  });
   await client.cancelReferral(u.referral.id, { reason_code: "processing_error", comment: "test" });
   const other = await createChain(client);
   await client.cancelReferral(other.referral.referral.id, { reason_code: "other" });
@@ -251,13 +319,19 @@ const appCalls = { from: 0, to: 0 };
 
 /** An approval as the editor makes it, with its optional strings all empty or all set. */
 const APP_APPROVALS = {
-  empty: () => ZApproval.parse(approvalInput({ startDate: isoDay(7), endDate: isoDay(36), caseManager: { name: "Jane Smith" } })),
+  empty: () =>
+    ZApproval.parse(approvalInput({ startDate: isoDay(7), endDate: isoDay(36), caseManager: { name: "Jane Smith" } })),
   full: () =>
     ZApproval.parse(
       approvalInput({
         startDate: isoDay(7),
         endDate: isoDay(36),
-        caseManager: { name: "Jane Smith", phone: "515-111-2222", fax: "515-111-3333", email: "jane.smith@example.com" },
+        caseManager: {
+          name: "Jane Smith",
+          phone: "515-111-2222",
+          fax: "515-111-3333",
+          email: "jane.smith@example.com",
+        },
         authorizations: [
           {
             ruleType: "VISITS",
@@ -303,7 +377,10 @@ function findOperation(method: string, pathname: string): Operation | null {
 }
 
 function parametersOf(o: Operation): Json[] {
-  return [...(((o.pathItem.parameters as Json[]) ?? []) as Json[]), ...(((o.op.parameters as Json[]) ?? []) as Json[])].map((p) => resolve(o.spec.doc, p));
+  return [
+    ...(((o.pathItem.parameters as Json[]) ?? []) as Json[]),
+    ...(((o.op.parameters as Json[]) ?? []) as Json[]),
+  ].map((p) => resolve(o.spec.doc, p));
 }
 
 const UNDECLARED_QUERY_OK: Record<string, string[]> = { "/service_codes": ["page", "count", "branch_id"] };
@@ -312,7 +389,8 @@ describe("requests conform to the published specs", () => {
   it("covers every client endpoint", () => {
     const used = new Set(
       exchanges.map(
-        (e) => `${e.method} ${e.url.pathname.replace(/\/[0-9a-f-]{36}|\/\d+|\/by_id\/[^/]+/g, (m) => (m.startsWith("/by_id") ? "/by_id/{x}" : "/{x}"))}`,
+        (e) =>
+          `${e.method} ${e.url.pathname.replace(/\/[0-9a-f-]{36}|\/\d+|\/by_id\/[^/]+/g, (m) => (m.startsWith("/by_id") ? "/by_id/{x}" : "/{x}"))}`,
       ),
     );
     const templates = Object.values(PATHS).map((p) => p.replace(/\{[^}]+\}/g, "{x}"));
@@ -332,7 +410,8 @@ describe("requests conform to the published specs", () => {
       for (const [name, value] of e.url.searchParams) {
         const p = params.find((x) => x.in === "query" && (x.name === name || x.name === `${name}[]`));
         if (!p) {
-          if (!UNDECLARED_QUERY_OK[o.template]?.includes(name)) problems.push(`${o.spec.file} ${o.template}: query ${name} not declared`);
+          if (!UNDECLARED_QUERY_OK[o.template]?.includes(name))
+            problems.push(`${o.spec.file} ${o.template}: query ${name} not declared`);
           continue;
         }
         const schema = resolve(o.spec.doc, p.schema as Json);
@@ -341,7 +420,8 @@ describe("requests conform to the published specs", () => {
         problems.push(...checkRequest(o.spec.doc, itemSchema, typed, `${o.template}?${name}`));
       }
       for (const p of params.filter((x) => x.in === "query" && x.required)) {
-        if (!e.url.searchParams.has(p.name as string)) problems.push(`${o.template}: required query ${p.name as string} missing`);
+        if (!e.url.searchParams.has(p.name as string))
+          problems.push(`${o.template}: required query ${p.name as string} missing`);
       }
     }
     expect(problems).toEqual([]);
@@ -352,13 +432,22 @@ describe("requests conform to the published specs", () => {
     let checked = 0;
     for (const e of exchanges.filter((x) => x.contentType === "application/json")) {
       const o = findOperation(e.method, e.url.pathname)!;
-      const content = ((resolve(o.spec.doc, (o.op.requestBody as Json) ?? {}).content as Json) ?? {})["application/json"] as Json | undefined;
+      const content = ((resolve(o.spec.doc, (o.op.requestBody as Json) ?? {}).content as Json) ?? {})[
+        "application/json"
+      ] as Json | undefined;
       if (!content) {
         problems.push(`${o.template}: sends JSON but the spec has no JSON body`);
         continue;
       }
       checked++;
-      problems.push(...checkRequest(o.spec.doc, content.schema as Json, JSON.parse(e.body.toString("utf8")), `${e.method} ${o.template}`));
+      problems.push(
+        ...checkRequest(
+          o.spec.doc,
+          content.schema as Json,
+          JSON.parse(e.body.toString("utf8")),
+          `${e.method} ${o.template}`,
+        ),
+      );
     }
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThanOrEqual(10);
@@ -372,7 +461,9 @@ describe("requests conform to the published specs", () => {
     expect(schema.required).toEqual(["file"]);
     expect(e.contentType).toMatch(/^multipart\/form-data; boundary=/);
     const text = e.body.toString("latin1");
-    expect(text.match(/Content-Disposition: form-data; name="([^"]+)"/g)).toEqual(['Content-Disposition: form-data; name="file"']);
+    expect(text.match(/Content-Disposition: form-data; name="([^"]+)"/g)).toEqual([
+      'Content-Disposition: form-data; name="file"',
+    ]);
     expect(text).toContain('filename="physician_order_form.pdf"');
   });
 });
@@ -400,13 +491,18 @@ describe("the deviations are real", () => {
   });
 
   it("each patch applied to the specs fixes a contradiction the unpatched files really contain", () => {
-    type Schemas = Record<string, { required?: string[]; properties?: Record<string, { type?: string; enum?: string[] }> }>;
+    type Schemas = Record<
+      string,
+      { required?: string[]; properties?: Record<string, { type?: string; enum?: string[] }> }
+    >;
     const services = (loadSpec("alayacare-services-openapi.yml", "").doc.components as { schemas: Schemas }).schemas;
     expect(services.ServiceCreateSchema!.required).toContain("funder");
     expect(Object.keys(services.ServiceCreateSchema!.properties!)).not.toContain("funder");
     expect(services.ServiceDetails!.properties!.alayacare_service_id!.type).toBe("string");
     expect(services.Service!.properties!.alayacare_service_id!.type).toBe("integer");
-    const auth = (loadSpec("jentic-oak_authorizations-external-api_1.1.1/openapi.json", "").doc.components as { schemas: Schemas }).schemas;
+    const auth = (
+      loadSpec("jentic-oak_authorizations-external-api_1.1.1/openapi.json", "").doc.components as { schemas: Schemas }
+    ).schemas;
     expect(auth.CreateAuthorization!.properties!.methodology!.enum).toContain("service");
     expect(auth.BaseAuthorization!.properties!.methodology!.enum).not.toContain("service");
   });
@@ -424,7 +520,9 @@ describe("the checker itself", () => {
       guid_funder_breakdowns: [{ funder_id: 9, is_primary: true, percentage: 100 }],
       service_code_id: 48,
     };
-    expect(checkRequest(svc, createService, csiStep2, "step2")).toEqual(["step2.guid_funder_breakdowns[0].is_primary: expected integer"]);
+    expect(checkRequest(svc, createService, csiStep2, "step2")).toEqual([
+      "step2.guid_funder_breakdowns[0].is_primary: expected integer",
+    ]);
 
     const internal = specs.internal.doc;
     const update = ((internal.components as Json).schemas as Json).OutboxReferralUpdateFromServiceRequest as Json;
@@ -435,10 +533,12 @@ describe("the checker itself", () => {
       end_at: "2023-04-30T05:00:00+00:00",
       revision: { reasons: ["Updated authorization end date"], comment: "" },
     };
-    expect(checkRequest(internal, update, csiStep41, "step4.1")).toEqual(["step4.1.supply_persona_id: not in the spec"]);
-    expect(checkRequest(internal, update, { ...csiStep41, supply_persona_id: undefined, revision: { reasons: [] } }, "u")).toEqual([
-      "u.revision.reasons: too few items",
+    expect(checkRequest(internal, update, csiStep41, "step4.1")).toEqual([
+      "step4.1.supply_persona_id: not in the spec",
     ]);
+    expect(
+      checkRequest(internal, update, { ...csiStep41, supply_persona_id: undefined, revision: { reasons: [] } }, "u"),
+    ).toEqual(["u.revision.reasons: too few items"]);
   });
 });
 
@@ -450,12 +550,17 @@ describe("the sandbox's answers conform to the published specs", () => {
       const responses = o.op.responses as Json;
       const declared = (responses[String(e.status)] ?? responses.default) as Json | undefined;
       if (!declared) {
-        problems.push(`${e.method} ${o.template}: status ${e.status} not declared (${Object.keys(responses).join(", ")})`);
+        problems.push(
+          `${e.method} ${o.template}: status ${e.status} not declared (${Object.keys(responses).join(", ")})`,
+        );
         continue;
       }
-      const content = (resolve(o.spec.doc, declared).content as Json | undefined)?.["application/json"] as Json | undefined;
+      const content = (resolve(o.spec.doc, declared).content as Json | undefined)?.["application/json"] as
+        Json | undefined;
       if (!content?.schema || e.responseBody === null) continue;
-      problems.push(...checkResponse(o.spec.doc, content.schema as Json, e.responseBody, `${e.method} ${o.template} ${e.status}`));
+      problems.push(
+        ...checkResponse(o.spec.doc, content.schema as Json, e.responseBody, `${e.method} ${o.template} ${e.status}`),
+      );
     }
     expect(problems).toEqual([]);
   });
@@ -464,7 +569,9 @@ describe("the sandbox's answers conform to the published specs", () => {
     const offers = specs.offers.doc;
     const detail = ((offers.components as Json).schemas as Json).OutboxReferralDetailResponse as Json;
     const problems: string[] = [];
-    for (const e of exchanges.filter((x) => x.method === "POST" && x.url.pathname.includes("/from_service/") && x.status === 201)) {
+    for (const e of exchanges.filter(
+      (x) => x.method === "POST" && x.url.pathname.includes("/from_service/") && x.status === 201,
+    )) {
       problems.push(...checkResponse(offers, detail, e.responseBody, e.url.pathname));
       expect((e.responseBody as { referral: Json }).referral.sequence_id).toEqual(expect.any(String));
     }
@@ -473,11 +580,16 @@ describe("the sandbox's answers conform to the published specs", () => {
 
   it('the documented error bodies: 409 duplicate client (int code), 404 authorization (string code "400")', () => {
     const dup = exchanges.find((x) => x.status === 409)!;
-    expect(dup.responseBody).toEqual({ code: 409, message: expect.stringMatching(/^Client already exists with external ID: /) });
+    expect(dup.responseBody).toEqual({
+      code: 409,
+      message: expect.stringMatching(/^Client already exists with external ID: /),
+    });
     const missing = exchanges.find((x) => x.status === 404 && x.url.pathname.includes("/authorizations/"))!;
     expect(missing.responseBody).toEqual({ code: "400", message: "Authorization not found." });
     const o = findOperation("PUT", missing.url.pathname)!;
-    const schema = ((resolve(o.spec.doc, (o.op.responses as Json)["404"] as Json).content as Json)["application/json"] as Json).schema as Json;
+    const schema = (
+      (resolve(o.spec.doc, (o.op.responses as Json)["404"] as Json).content as Json)["application/json"] as Json
+    ).schema as Json;
     expect(checkResponse(o.spec.doc, schema, missing.responseBody, "404")).toEqual([]);
   });
 });
@@ -485,7 +597,8 @@ describe("the sandbox's answers conform to the published specs", () => {
 describe("authorizations: null where the published schema types a string", () => {
   type Props = Record<string, { type?: string; nullable?: boolean }>;
   const stringMembers = (schema: string) => {
-    const props = ((specs.auth.doc.components as Json).schemas as Record<string, { properties: Props }>)[schema]!.properties;
+    const props = ((specs.auth.doc.components as Json).schemas as Record<string, { properties: Props }>)[schema]!
+      .properties;
     return Object.entries(props)
       .filter(([, p]) => p.type === "string" && !p.nullable)
       .map(([k]) => k)
@@ -503,7 +616,10 @@ describe("authorizations: null where the published schema types a string", () =>
     const created = await t.client.createAuthorization(authorizationBody(c.id, s.id));
     const problems: string[] = [];
     for (const key of stringMembers("CreateAuthorization")) {
-      const res = await t.raw("POST", "/ext/api/v2/scheduler/authorizations", { ...authorizationBody(c.id, s.id), [key]: null });
+      const res = await t.raw("POST", "/ext/api/v2/scheduler/authorizations", {
+        ...authorizationBody(c.id, s.id),
+        [key]: null,
+      });
       if (res.status !== 400 || (res.body as { message?: string }).message !== `\`${key}\` may not be null.`)
         problems.push(`POST ${key}: ${res.status} ${res.text}`);
     }
@@ -514,14 +630,25 @@ describe("authorizations: null where the published schema types a string", () =>
     }
     expect(problems).toEqual([]);
     // A null rule is still "unset" (contract §11), and "" is a string.
-    expect((await t.raw("PUT", `/ext/api/v2/scheduler/authorizations/${created.id}`, { notes: "", case_manager_phone: "" })).status).toBe(200);
+    expect(
+      (await t.raw("PUT", `/ext/api/v2/scheduler/authorizations/${created.id}`, { notes: "", case_manager_phone: "" }))
+        .status,
+    ).toBe(200);
   });
 
   it('the app\'s create and update bodies send what is set, "" for what an update clears, and never null', () => {
     const calls = exchanges.slice(appCalls.from, appCalls.to);
     expect(calls.map((e) => e.method)).toEqual(["POST", "PUT", "PUT"]);
     const [create, setAll, clearAll] = calls.map((e) => JSON.parse(e.body.toString("utf8")) as Json);
-    const optional = ["authorization_number", "member_number", "program_id", "notes", "case_manager_phone", "case_manager_fax", "case_manager_email"];
+    const optional = [
+      "authorization_number",
+      "member_number",
+      "program_id",
+      "notes",
+      "case_manager_phone",
+      "case_manager_fax",
+      "case_manager_email",
+    ];
     for (const k of optional) expect(create).not.toHaveProperty(k);
     expect(setAll).toMatchObject({
       notes: "Ring twice",
@@ -529,8 +656,12 @@ describe("authorizations: null where the published schema types a string", () =>
       case_manager_phone: "515-111-2222",
       case_manager_email: "jane.smith@example.com",
     });
-    expect(Object.fromEntries(optional.map((k) => [k, clearAll![k]]))).toEqual(Object.fromEntries(optional.map((k) => [k, ""])));
+    expect(Object.fromEntries(optional.map((k) => [k, clearAll![k]]))).toEqual(
+      Object.fromEntries(optional.map((k) => [k, ""])),
+    );
     expect(calls.map((e) => e.status)).toEqual([201, 200, 200]);
-    expect(calls.flatMap((e) => Object.entries(JSON.parse(e.body.toString("utf8")) as Json).filter(([, v]) => v === null))).toEqual([]);
+    expect(
+      calls.flatMap((e) => Object.entries(JSON.parse(e.body.toString("utf8")) as Json).filter(([, v]) => v === null)),
+    ).toEqual([]);
   });
 });

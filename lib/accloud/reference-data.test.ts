@@ -6,7 +6,12 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as accloudSchema from "../../db/schema/accloud";
 import { AccloudError } from "./errors";
-import { getReferenceData, refreshReferenceData, refreshReferenceDataIfStale, ReferenceDataError } from "./reference-data";
+import {
+  getReferenceData,
+  refreshReferenceData,
+  refreshReferenceDataIfStale,
+  ReferenceDataError,
+} from "./reference-data";
 import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 import { startTestSandbox, type TestSandbox } from "../../test/support/sandbox";
 
@@ -51,7 +56,9 @@ beforeAll(async () => {
   t = await startTestSandbox({ options: { maxPageSize: 2 } });
 });
 beforeEach(async () => {
-  await pool.query("truncate accloud_groups, accloud_funders, accloud_service_codes, accloud_suppliers, accloud_reference_refreshes, audit_events");
+  await pool.query(
+    "truncate accloud_groups, accloud_funders, accloud_service_codes, accloud_suppliers, accloud_reference_refreshes, audit_events",
+  );
   await t.control.reset();
   await t.control.setRules({ maxPageSize: 2 });
 });
@@ -62,7 +69,9 @@ afterAll(async () => {
 
 describe("refreshReferenceData", () => {
   it("the test DDL matches db/schema/accloud.ts", async () => {
-    const tables = Object.values(accloudSchema).filter((v) => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v);
+    const tables = Object.values(accloudSchema).filter(
+      (v) => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v,
+    );
     expect(tables).toHaveLength(5);
     for (const table of tables) {
       const config = getTableConfig(table as Parameters<typeof getTableConfig>[0]);
@@ -85,19 +94,31 @@ describe("refreshReferenceData", () => {
     expect(data.csiGroup).toMatchObject({ id: CSI_GROUP_ID, name: "CSI", branchId: 1000, isDisabled: false });
     expect(data.suppliers.find((s) => s.id === GEM_CITY_SUPPLIER_ID)?.name).toBe("Gem City Home Care");
     expect(data.funders.find((f) => f.id === 9)).toMatchObject({ externalId: "CSI-OPTIONCARE", status: "enabled" });
-    expect(data.lastRefresh).toMatchObject({ status: "ok", csiGroupId: CSI_GROUP_ID, counts: { groups: 6, funders: 5, serviceCodes: 5, suppliers: 3 } });
+    expect(data.lastRefresh).toMatchObject({
+      status: "ok",
+      csiGroupId: CSI_GROUP_ID,
+      counts: { groups: 6, funders: 5, serviceCodes: 5, suppliers: 3 },
+    });
     const calls = await t.control.calls();
     expect(calls.filter((c) => c.route === "/ext/api/v2/patients/groups").length).toBe(3);
 
     const cached = await getReferenceData(on(pool));
     expect(cached.csiGroup?.id).toBe(CSI_GROUP_ID);
-    expect(cached.serviceCodes.map((c) => c.name)).toEqual(["Home Health Aide", "Infusion Nursing", "OT", "PT", "Skilled Nursing"]);
+    expect(cached.serviceCodes.map((c) => c.name)).toEqual([
+      "Home Health Aide",
+      "Infusion Nursing",
+      "OT",
+      "PT",
+      "Skilled Nursing",
+    ]);
   });
 
   it("an admin's refresh writes its audit record in the refresh's transaction; a failed one writes none", async () => {
     const actor = { type: "user" as const, id: "00000000-0000-4000-8000-0000000000ad", email: "admin@demo.test" };
     await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, actor });
-    const audits = await pool.query("select actor_type, actor_id, actor_label, action, entity_type, details from audit_events");
+    const audits = await pool.query(
+      "select actor_type, actor_id, actor_label, action, entity_type, details from audit_events",
+    );
     expect(audits.rows).toEqual([
       {
         actor_type: "user",
@@ -108,7 +129,13 @@ describe("refreshReferenceData", () => {
         details: { csiGroupId: CSI_GROUP_ID, funders: 5, serviceCodes: 5, suppliers: 3 },
       },
     ]);
-    await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "no such group", hqBranchId: 1000, actor }).catch(() => undefined);
+    await refreshReferenceData({
+      db: on(pool),
+      client: t.client,
+      csiGroupName: "no such group",
+      hqBranchId: 1000,
+      actor,
+    }).catch(() => undefined);
     expect((await pool.query("select count(*)::int as n from audit_events")).rows[0].n).toBe(1);
   });
 
@@ -116,7 +143,12 @@ describe("refreshReferenceData", () => {
     await pool.query("insert into accloud_funders (id, name) values (777, 'Gone Payor')");
     const conn = await pool.connect();
     try {
-      const data = await refreshReferenceData({ db: on(conn), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
+      const data = await refreshReferenceData({
+        db: on(conn),
+        client: t.client,
+        csiGroupName: "CSI",
+        hqBranchId: 1000,
+      });
       expect(data.funders.map((f) => f.id)).not.toContain(777);
     } finally {
       conn.release();
@@ -125,7 +157,12 @@ describe("refreshReferenceData", () => {
 
   it("fails loudly when the CSI group is missing, records the failure, keeps the old cache", async () => {
     await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
-    const err = await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "csi", hqBranchId: 1000 }).catch((e: unknown) => e);
+    const err = await refreshReferenceData({
+      db: on(pool),
+      client: t.client,
+      csiGroupName: "csi",
+      hqBranchId: 1000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReferenceDataError);
     expect((err as Error).message).toBe(
       `ACCloud has no enabled client group named "csi" (checked 6 groups at ${t.url}). Every client CSI creates must be put in it, ` +
@@ -133,7 +170,10 @@ describe("refreshReferenceData", () => {
         `Similar: "CSI" (id 1008).`,
     );
     const data = await getReferenceData(on(pool));
-    expect(data.lastRefresh).toMatchObject({ status: "failed", error: expect.stringContaining("ReferenceDataError: ACCloud has no enabled client group") });
+    expect(data.lastRefresh).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("ReferenceDataError: ACCloud has no enabled client group"),
+    });
     expect(data.lastSuccessfulRefresh?.status).toBe("ok");
     expect(data.csiGroup?.id).toBe(CSI_GROUP_ID);
     expect(data.groups).toHaveLength(6);
@@ -141,7 +181,12 @@ describe("refreshReferenceData", () => {
 
   it("records an unreachable ACCloud and rethrows the retryable client error", async () => {
     await t.control.addFault({ path: "/ext/api/v2/accounting/funders", kind: "status", status: 503, times: "always" });
-    const err = await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 }).catch((e: unknown) => e);
+    const err = await refreshReferenceData({
+      db: on(pool),
+      client: t.client,
+      csiGroupName: "CSI",
+      hqBranchId: 1000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccloudError);
     expect((err as AccloudError).retryable).toBe(true);
     const data = await getReferenceData(on(pool));
@@ -150,11 +195,29 @@ describe("refreshReferenceData", () => {
   });
 
   it("refreshes only when stale", async () => {
-    await refreshReferenceDataIfStale({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 60 });
+    await refreshReferenceDataIfStale({
+      db: on(pool),
+      client: t.client,
+      csiGroupName: "CSI",
+      hqBranchId: 1000,
+      maxAgeMinutes: 60,
+    });
     await t.control.clearCalls();
-    await refreshReferenceDataIfStale({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 60 });
+    await refreshReferenceDataIfStale({
+      db: on(pool),
+      client: t.client,
+      csiGroupName: "CSI",
+      hqBranchId: 1000,
+      maxAgeMinutes: 60,
+    });
     expect(await t.control.calls()).toEqual([]);
-    await refreshReferenceDataIfStale({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, maxAgeMinutes: 0 });
+    await refreshReferenceDataIfStale({
+      db: on(pool),
+      client: t.client,
+      csiGroupName: "CSI",
+      hqBranchId: 1000,
+      maxAgeMinutes: 0,
+    });
     expect((await t.control.calls()).length).toBeGreaterThan(0);
   });
 });

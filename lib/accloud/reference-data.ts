@@ -81,7 +81,8 @@ export function findCsiGroup(groups: TGroup[], name: string, hqBranchId: number,
 type Items = { groups: TGroup; funders: TFunder; serviceCodes: TServiceCode; suppliers: TSupplier };
 type Kind = keyof Items;
 type Row = { id: number | string; [column: string]: unknown };
-type MirroredTable = typeof accloudGroups | typeof accloudFunders | typeof accloudServiceCodes | typeof accloudSuppliers;
+type MirroredTable =
+  typeof accloudGroups | typeof accloudFunders | typeof accloudServiceCodes | typeof accloudSuppliers;
 
 const branchOf = (item: { branch?: { id?: number | null; name?: string | null } | null }) => ({
   branchId: item.branch?.id ?? null,
@@ -89,15 +90,24 @@ const branchOf = (item: { branch?: { id?: number | null; name?: string | null } 
 });
 
 /** The four cached lists: where ACCloud has each (every page) and how an item becomes a row of its table. */
-const KINDS: { [K in Kind]: { table: MirroredTable; load: (client: AccloudClient) => Promise<Items[K][]>; row: (item: Items[K]) => Row } } = {
+const KINDS: {
+  [K in Kind]: {
+    table: MirroredTable;
+    load: (client: AccloudClient) => Promise<Items[K][]>;
+    row: (item: Items[K]) => Row;
+  };
+} = {
   groups: {
     table: accloudGroups,
     load: (client) => client.listAllGroups(),
     row: (g) =>
-      ({ id: g.id, name: g.name, description: g.description ?? null, isDisabled: g.is_disabled ?? false, ...branchOf(g) }) satisfies Omit<
-        AccloudGroup,
-        "refreshedAt"
-      >,
+      ({
+        id: g.id,
+        name: g.name,
+        description: g.description ?? null,
+        isDisabled: g.is_disabled ?? false,
+        ...branchOf(g),
+      }) satisfies Omit<AccloudGroup, "refreshedAt">,
   },
   funders: {
     table: accloudFunders,
@@ -170,13 +180,20 @@ export async function refreshReferenceData(opts: RefreshOptions): Promise<Refere
       const counts = { groups: 0, funders: 0, serviceCodes: 0, suppliers: 0 };
       for (const kind of KIND_NAMES) counts[kind] = await mirror(tx, kind, lists[kind], refreshedAt);
 
-      await tx.insert(accloudReferenceRefreshes).values({ startedAt, refreshedAt, status: "ok", csiGroupId: csiGroup.id, counts });
+      await tx
+        .insert(accloudReferenceRefreshes)
+        .values({ startedAt, refreshedAt, status: "ok", csiGroupId: csiGroup.id, counts });
       if (opts.actor) {
         await recordAudit(tx, {
           actor: opts.actor,
           action: "accloud.reference_refreshed",
           entityType: "accloud_reference",
-          details: { csiGroupId: csiGroup.id, funders: counts.funders, serviceCodes: counts.serviceCodes, suppliers: counts.suppliers },
+          details: {
+            csiGroupId: csiGroup.id,
+            funders: counts.funders,
+            serviceCodes: counts.serviceCodes,
+            suppliers: counts.suppliers,
+          },
         });
       }
     });
@@ -196,7 +213,10 @@ export async function getReferenceData(d: TxDb): Promise<ReferenceData> {
   // One after the other: a PoolClient cannot run queries concurrently.
   const groups = await d.select().from(accloudGroups).orderBy(accloudGroups.name, accloudGroups.id);
   const funders = await d.select().from(accloudFunders).orderBy(accloudFunders.name, accloudFunders.id);
-  const serviceCodes = await d.select().from(accloudServiceCodes).orderBy(accloudServiceCodes.name, accloudServiceCodes.id);
+  const serviceCodes = await d
+    .select()
+    .from(accloudServiceCodes)
+    .orderBy(accloudServiceCodes.name, accloudServiceCodes.id);
   const suppliers = await d.select().from(accloudSuppliers).orderBy(accloudSuppliers.name, accloudSuppliers.id);
   const last = await d.select().from(accloudReferenceRefreshes).orderBy(desc(accloudReferenceRefreshes.id)).limit(1);
   const lastOk = await d
@@ -219,7 +239,9 @@ export async function getReferenceData(d: TxDb): Promise<ReferenceData> {
 }
 
 /** Refreshes only when the last successful refresh is older than maxAgeMinutes (default ACCLOUD_REFERENCE_REFRESH_MINUTES). */
-export async function refreshReferenceDataIfStale(opts: RefreshOptions & { maxAgeMinutes?: number }): Promise<ReferenceData> {
+export async function refreshReferenceDataIfStale(
+  opts: RefreshOptions & { maxAgeMinutes?: number },
+): Promise<ReferenceData> {
   const maxAge = (opts.maxAgeMinutes ?? getEnv().ACCLOUD_REFERENCE_REFRESH_MINUTES) * 60_000;
   const cached = await getReferenceData(opts.db);
   const last = cached.lastSuccessfulRefresh?.refreshedAt.getTime();

@@ -234,7 +234,10 @@ export type TClientDetails = z.infer<typeof ZClientDetails>;
 // ---------------------------------------------------------------- services
 
 /** Exactly one of the two ids (contract §5.1; the CSI example sending both is §10 #4). */
-const ZServiceClientRef = z.union([z.strictObject({ alayacare_client_id: id }), z.strictObject({ client_id: z.string().trim().min(1) })]);
+const ZServiceClientRef = z.union([
+  z.strictObject({ alayacare_client_id: id }),
+  z.strictObject({ client_id: z.string().trim().min(1) }),
+]);
 
 const ZFunderBreakdown = z.strictObject({
   funder_id: id,
@@ -344,7 +347,11 @@ export const ZAuthorizationCreate = z
   .superRefine((a, ctx) => {
     const isSet = (v: number | null | undefined) => v !== undefined && v !== null;
     if (isSet(a.rule_daily) && WEEKDAY_RULES.some((k) => isSet(a[k]))) {
-      ctx.addIssue({ code: "custom", path: ["rule_daily"], message: "rule_daily cannot be combined with rule_<weekday>" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["rule_daily"],
+        message: "rule_daily cannot be combined with rule_<weekday>",
+      });
     }
     if (isSet(a.rule_daily) && isSet(a.rule_monthly) && a.rule_daily! > a.rule_monthly!) {
       ctx.addIssue({ code: "custom", path: ["rule_daily"], message: "rule_daily must be ≤ rule_monthly" });
@@ -353,7 +360,11 @@ export const ZAuthorizationCreate = z
       ctx.addIssue({ code: "custom", path: ["end_at"], message: "end_at must be on or after start_at" });
     }
     if (a.methodology.startsWith("payor") && (a.payor_id === undefined || a.payor_id_type === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["payor_id"], message: "payor_id and payor_id_type are required for payor methodologies" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["payor_id"],
+        message: "payor_id and payor_id_type are required for payor methodologies",
+      });
     }
   });
 export type TAuthorizationCreate = z.input<typeof ZAuthorizationCreate>;
@@ -481,7 +492,9 @@ export const ZReferralDetail = z.looseObject({
   referral: ZReferralCore,
   supply: z.looseObject({ id: z.uuid(), name: z.string() }),
   /** Internal spec: {authorization: object}; Marketplace: {authorizations: [...]} (§12.9). */
-  alayacare: z.looseObject({ authorization: z.unknown().optional(), authorizations: z.array(z.unknown()).nullish() }).nullish(),
+  alayacare: z
+    .looseObject({ authorization: z.unknown().optional(), authorizations: z.array(z.unknown()).nullish() })
+    .nullish(),
   case_manager: ZCaseManager.loose().nullish(),
   price: z.looseObject({ rate: z.number(), unit: z.string() }).nullish(),
   client: z.looseObject({ id: z.uuid(), outbox_id: z.string().nullish() }),

@@ -12,10 +12,17 @@ import type { ActionResult } from "../validations/action-result";
 
 export async function listReasons(db: Db, actor: Actor): Promise<DecisionReason[]> {
   assertScope(actor, "admin:settings");
-  return db.select().from(decisionReasons).orderBy(asc(decisionReasons.kind), asc(decisionReasons.sort), asc(decisionReasons.label));
+  return db
+    .select()
+    .from(decisionReasons)
+    .orderBy(asc(decisionReasons.kind), asc(decisionReasons.sort), asc(decisionReasons.label));
 }
 
-export async function addReason(db: Db, actor: Actor, input: { kind: ReasonKind; code: string; label: string }): Promise<ActionResult> {
+export async function addReason(
+  db: Db,
+  actor: Actor,
+  input: { kind: ReasonKind; code: string; label: string },
+): Promise<ActionResult> {
   assertScope(actor, "admin:settings");
   return db.transaction(async (tx) => {
     const inserted = await tx
@@ -28,7 +35,12 @@ export async function addReason(db: Db, actor: Actor, input: { kind: ReasonKind;
       })
       .onConflictDoNothing()
       .returning({ code: decisionReasons.code });
-    if (!inserted.length) return { status: "conflict" as const, fieldErrors: { code: ["This code exists already"] }, message: "This code exists already." };
+    if (!inserted.length)
+      return {
+        status: "conflict" as const,
+        fieldErrors: { code: ["This code exists already"] },
+        message: "This code exists already.",
+      };
     await recordAudit(tx, {
       actor: actor,
       action: "settings.reason_added",
@@ -40,7 +52,11 @@ export async function addReason(db: Db, actor: Actor, input: { kind: ReasonKind;
   });
 }
 
-export async function setReasonActive(db: Db, actor: Actor, input: { kind: ReasonKind; code: string; active: boolean }): Promise<ActionResult> {
+export async function setReasonActive(
+  db: Db,
+  actor: Actor,
+  input: { kind: ReasonKind; code: string; active: boolean },
+): Promise<ActionResult> {
   assertScope(actor, "admin:settings");
   return db.transaction(async (tx) => {
     const updated = await tx

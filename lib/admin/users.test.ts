@@ -26,13 +26,21 @@ describe("users with two roles (single sign-on's role map)", () => {
     const listed = (await listUsers(db(), admin)).find((u) => u.id === sso.user.id);
     expect(listed).toMatchObject({ role: "admin", roles: ["admin", "reviewer"] });
 
-    expect(await setUserRole(db(), admin, { userId: sso.user.id, role: "reviewer" })).toMatchObject({ status: "success" });
-    expect((await listUsers(db(), admin)).find((u) => u.id === sso.user.id)).toMatchObject({ role: "reviewer", roles: ["reviewer"] });
+    expect(await setUserRole(db(), admin, { userId: sso.user.id, role: "reviewer" })).toMatchObject({
+      status: "success",
+    });
+    expect((await listUsers(db(), admin)).find((u) => u.id === sso.user.id)).toMatchObject({
+      role: "reviewer",
+      roles: ["reviewer"],
+    });
     const audit = await db().execute<{ details: unknown }>(
       sql`select details from audit_events where action = 'user.role_changed' and entity_id = ${sso.user.id}`,
     );
     expect(audit.rows).toEqual([{ details: { from: "admin+reviewer", to: "reviewer" } }]);
     // The same one role again: nothing to change.
-    expect(await setUserRole(db(), admin, { userId: sso.user.id, role: "reviewer" })).toEqual({ status: "success", message: "No change." });
+    expect(await setUserRole(db(), admin, { userId: sso.user.id, role: "reviewer" })).toEqual({
+      status: "success",
+      message: "No change.",
+    });
   });
 });

@@ -46,8 +46,18 @@ export async function addUser(db: Db, actor: Actor, input: TCreateUser): Promise
   const email = input.email.trim().toLowerCase();
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
   if (existing)
-    return { status: "invalid_data", fieldErrors: { email: ["A user with this e-mail already exists"] }, message: "A user with this e-mail already exists." };
-  await createUser(db, { email, name: input.name, role: input.role, password: input.password || undefined, actor: actor });
+    return {
+      status: "invalid_data",
+      fieldErrors: { email: ["A user with this e-mail already exists"] },
+      message: "A user with this e-mail already exists.",
+    };
+  await createUser(db, {
+    email,
+    name: input.name,
+    role: input.role,
+    password: input.password || undefined,
+    actor: actor,
+  });
   return { status: "success", message: `Added ${email}.` };
 }
 
@@ -75,14 +85,25 @@ export async function setUserRole(db: Db, actor: Actor, input: { userId: string;
       .set({ role: input.role, extraRoles: [], updatedAt: sql`now()` })
       .where(eq(users.id, user.id));
     const from = rolesText(sortRoles([user.role, ...user.extraRoles]));
-    await recordAudit(tx, { actor: actor, action: "user.role_changed", entityType: "user", entityId: user.id, details: { from, to: input.role } });
+    await recordAudit(tx, {
+      actor: actor,
+      action: "user.role_changed",
+      entityType: "user",
+      entityId: user.id,
+      details: { from, to: input.role },
+    });
   });
   return { status: "success", message: `${user.email} is now ${input.role}.` };
 }
 
-export async function setUserDisabled(db: Db, actor: Actor, input: { userId: string; disabled: boolean }): Promise<ActionResult> {
+export async function setUserDisabled(
+  db: Db,
+  actor: Actor,
+  input: { userId: string; disabled: boolean },
+): Promise<ActionResult> {
   assertScope(actor, "admin:users");
-  if (input.userId === actor.id && input.disabled) return { status: "conflict", message: "You cannot disable your own account." };
+  if (input.userId === actor.id && input.disabled)
+    return { status: "conflict", message: "You cannot disable your own account." };
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user) return { status: "failed", message: "No such user." };
   if (input.disabled && isAdmin(user) && (await isLastActiveAdmin(db, user.id)))
@@ -92,7 +113,13 @@ export async function setUserDisabled(db: Db, actor: Actor, input: { userId: str
       .update(users)
       .set({ disabledAt: input.disabled ? sql`now()` : null, updatedAt: sql`now()` })
       .where(input.disabled ? and(eq(users.id, user.id), isNull(users.disabledAt)) : eq(users.id, user.id));
-    await recordAudit(tx, { actor: actor, action: input.disabled ? "user.disabled" : "user.enabled", entityType: "user", entityId: user.id, details: {} });
+    await recordAudit(tx, {
+      actor: actor,
+      action: input.disabled ? "user.disabled" : "user.enabled",
+      entityType: "user",
+      entityId: user.id,
+      details: {},
+    });
   });
   if (input.disabled) await endUserSessions(db, user.id, "disabled");
   return { status: "success", message: `${user.email} ${input.disabled ? "disabled" : "enabled"}.` };
@@ -107,7 +134,13 @@ export async function unlockUser(db: Db, actor: Actor, input: { userId: string }
       .update(users)
       .set({ lockedUntil: null, failedSignIns: 0, updatedAt: sql`now()` })
       .where(eq(users.id, user.id));
-    await recordAudit(tx, { actor: actor, action: "user.unlocked", entityType: "user", entityId: user.id, details: {} });
+    await recordAudit(tx, {
+      actor: actor,
+      action: "user.unlocked",
+      entityType: "user",
+      entityId: user.id,
+      details: {},
+    });
   });
   return { status: "success", message: `${user.email} unlocked.` };
 }

@@ -21,7 +21,13 @@ import { toAccloudAuthorization } from "./to-accloud";
 const AUTHS = "/ext/api/v2/scheduler/authorizations";
 
 const approval = approvalInput;
-const auth = (over: Partial<TAuthorizationDraft>): TAuthorizationDraft => ({ ruleType: "HOURS", ruleMode: "daily", weekdays: {}, firstDayOfWeek: 6, ...over });
+const auth = (over: Partial<TAuthorizationDraft>): TAuthorizationDraft => ({
+  ruleType: "HOURS",
+  ruleMode: "daily",
+  weekdays: {},
+  firstDayOfWeek: 6,
+  ...over,
+});
 
 const issuesOf = (input: TApprovalInput) => {
   const r = ZApproval.safeParse(input);
@@ -39,7 +45,13 @@ describe("daily ≤ weekly ≤ monthly, beside the field", () => {
       "authorizations.0.ruleWeekly: The weekly rule must be lower than or equal to the monthly rule",
     ]);
     expect(
-      issuesOf(approval({ authorizations: [auth({ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1 }, ruleWeekly: 3, ruleMonthly: 2 })] })),
+      issuesOf(
+        approval({
+          authorizations: [
+            auth({ ruleType: "VISITS", ruleMode: "weekdays", weekdays: { monday: 1 }, ruleWeekly: 3, ruleMonthly: 2 }),
+          ],
+        }),
+      ),
     ).toEqual(["authorizations.0.ruleWeekly: The weekly rule must be lower than or equal to the monthly rule"]);
   });
   it("reports each broken rule of each authorization on its own field, and 0 is a limit", () => {
@@ -64,11 +76,23 @@ describe("daily ≤ weekly ≤ monthly, beside the field", () => {
     ]);
   });
   it("adds nothing where the field's own schema already refused the value", () => {
-    expect(issuesOf(approval({ authorizations: [auth({ ruleDaily: 2, ruleWeekly: -1 })] }))).toEqual(["authorizations.0.ruleWeekly: Must be 0 or more"]);
-    expect(issuesOf(approval({ startDate: "2026-13-01", authorizations: [auth({ ruleDaily: 2 })] }))).toEqual(["startDate: Enter a date (YYYY-MM-DD)"]);
+    expect(issuesOf(approval({ authorizations: [auth({ ruleDaily: 2, ruleWeekly: -1 })] }))).toEqual([
+      "authorizations.0.ruleWeekly: Must be 0 or more",
+    ]);
+    expect(issuesOf(approval({ startDate: "2026-13-01", authorizations: [auth({ ruleDaily: 2 })] }))).toEqual([
+      "startDate: Enter a date (YYYY-MM-DD)",
+    ]);
   });
   it("puts every rule's body field on an editor field the form shows", () => {
-    const shown = new Set(["startDate", "endDate", "ruleDaily", "ruleWeekly", "ruleMonthly", "rulePeriod", ...WEEKDAYS.map((d) => `weekdays.${d}`)]);
+    const shown = new Set([
+      "startDate",
+      "endDate",
+      "ruleDaily",
+      "ruleWeekly",
+      "ruleMonthly",
+      "rulePeriod",
+      ...WEEKDAYS.map((d) => `weekdays.${d}`),
+    ]);
     for (const rule of AUTHORIZATION_RULES) {
       if (rule.kind !== "body" || rule.id === "rule-non-negative") continue;
       // rule_custom is never sent by the editor; every other field the rules name has a home
@@ -108,7 +132,12 @@ describe("the overlap conflict and what the push sends", () => {
             expect(body).toMatchObject({ service_ids: [100 + x.service], methodology: "service" });
             expect(body).not.toHaveProperty("payor_id");
             expect(overlappingAuthorization(body, stored, APP_AUTHORIZATION_RULE_OPTIONS)).toBeUndefined();
-            stored.push({ service_ids: body.service_ids, payor_id: null, start_at: body.start_at, end_at: body.end_at });
+            stored.push({
+              service_ids: body.service_ids,
+              payor_id: null,
+              start_at: body.start_at,
+              end_at: body.end_at,
+            });
           }
         }
       }),
@@ -131,7 +160,10 @@ describe("against the real sandbox", () => {
 
   // Values an editor can hold: whole visits, half hours, an occasional negative (refused by both).
   const amount = (type: "HOURS" | "VISITS", max: number) =>
-    fc.option(type === "VISITS" ? fc.integer({ min: -1, max }) : fc.integer({ min: -1, max: 2 * max }).map((n) => n / 2), { nil: undefined, freq: 2 });
+    fc.option(
+      type === "VISITS" ? fc.integer({ min: -1, max }) : fc.integer({ min: -1, max: 2 * max }).map((n) => n / 2),
+      { nil: undefined, freq: 2 },
+    );
   const draft: fc.Arbitrary<TAuthorizationDraft> = fc
     .record({
       ruleType: fc.constantFrom("HOURS" as const, "VISITS" as const),
@@ -145,7 +177,10 @@ describe("against the real sandbox", () => {
           weekdays:
             base.ruleMode === "weekdays"
               ? fc.record(
-                  Object.fromEntries(WEEKDAYS.map((d) => [d, amount(base.ruleType, 6)])) as Record<(typeof WEEKDAYS)[number], fc.Arbitrary<number | undefined>>,
+                  Object.fromEntries(WEEKDAYS.map((d) => [d, amount(base.ruleType, 6)])) as Record<
+                    (typeof WEEKDAYS)[number],
+                    fc.Arbitrary<number | undefined>
+                  >,
                 )
               : fc.constant({}),
           ruleWeekly: amount(base.ruleType, 16),
@@ -156,10 +191,17 @@ describe("against the real sandbox", () => {
         .map((rules) => ({ ...base, ...rules }) as TAuthorizationDraft),
     )
     // The editor's own rule "set at least one limit" is not ACCloud's: stay inside it.
-    .filter((a) => [a.ruleDaily, a.ruleWeekly, a.ruleMonthly, a.rulePeriod, ...WEEKDAYS.map((d) => a.weekdays[d])].some((v) => v !== undefined));
+    .filter((a) =>
+      [a.ruleDaily, a.ruleWeekly, a.ruleMonthly, a.rulePeriod, ...WEEKDAYS.map((d) => a.weekdays[d])].some(
+        (v) => v !== undefined,
+      ),
+    );
   // Starts around the one-year boundary and in the near future; ends before or after them.
   const dates = fc
-    .record({ start: fc.oneof(fc.integer({ min: -368, max: -362 }), fc.integer({ min: -3, max: 40 })), length: fc.integer({ min: -2, max: 60 }) })
+    .record({
+      start: fc.oneof(fc.integer({ min: -368, max: -362 }), fc.integer({ min: -3, max: 40 })),
+      length: fc.integer({ min: -2, max: 60 }),
+    })
     .map(({ start, length }) => ({ startDate: isoDay(start), endDate: isoDay(start + length) }));
 
   it("the schema accepts an approval exactly when the sandbox accepts every authorization it maps to", async () => {
@@ -182,14 +224,18 @@ describe("against the real sandbox", () => {
           } else {
             // The sandbox's message names the body field; the schema flags the editor field for it.
             const message = (res.body as { message: string }).message;
-            const field = AUTHORIZATION_RULES.flatMap((r) => r.fields.map((f) => [f, r.message(f)] as const)).find(([, m]) => m === message)?.[0];
+            const field = AUTHORIZATION_RULES.flatMap((r) => r.fields.map((f) => [f, r.message(f)] as const)).find(
+              ([, m]) => m === message,
+            )?.[0];
             expect(field, message).toBeDefined();
             expect(issues.map((x) => x.path.join("."))).toContain(editorPath(field as AuthorizationField, i).join("."));
           }
         }
         const sandboxAccepts = answers.every((r) => r.status === 201);
         if (sandboxAccepts) accepted++;
-        expect(verdict.success, JSON.stringify(issues.map((x) => `${x.path.join(".")}: ${x.message}`))).toBe(sandboxAccepts);
+        expect(verdict.success, JSON.stringify(issues.map((x) => `${x.path.join(".")}: ${x.message}`))).toBe(
+          sandboxAccepts,
+        );
       }),
       { numRuns: 80 },
     );
@@ -220,11 +266,18 @@ describe("against the real sandbox", () => {
     expect(await post(first, s1)).toEqual([201, 201, 201]);
     // the same client's other referral (its own service), over overlapping dates
     const s2 = (await t.client.createService(serviceBody(c))).id;
-    expect(await post(approval({ startDate: isoDay(1), endDate: isoDay(90), authorizations: drafts }) as TApproval, s2)).toEqual([201, 201, 201]);
+    expect(
+      await post(approval({ startDate: isoDay(1), endDate: isoDay(90), authorizations: drafts }) as TApproval, s2),
+    ).toEqual([201, 201, 201]);
     // a new approval revision of the first referral, other dates, same service
-    expect(await post(approval({ startDate: isoDay(30), endDate: isoDay(120), authorizations: drafts }) as TApproval, s1)).toEqual([201, 201, 201]);
+    expect(
+      await post(approval({ startDate: isoDay(30), endDate: isoDay(120), authorizations: drafts }) as TApproval, s1),
+    ).toEqual([201, 201, 201]);
     // The rule is live: a body combining both services over those dates is refused.
     const combined = { ...toAccloudAuthorization(first, 0, { clientId: c, serviceId: s1 }), service_ids: [s1, s2] };
-    expect(await t.raw("POST", AUTHS, combined)).toMatchObject({ status: 409, body: { code: "409", message: OVERLAP_MESSAGE } });
+    expect(await t.raw("POST", AUTHS, combined)).toMatchObject({
+      status: 409,
+      body: { code: "409", message: OVERLAP_MESSAGE },
+    });
   });
 });

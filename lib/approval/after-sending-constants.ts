@@ -14,7 +14,10 @@ export const CANCEL_REASONS = [
   { code: "other", label: "Other (say why in the comment)" },
 ] as const;
 export type CancelReasonCode = (typeof CANCEL_REASONS)[number]["code"];
-export const CANCEL_REASON_LABELS = Object.fromEntries(CANCEL_REASONS.map((r) => [r.code, r.label])) as Record<CancelReasonCode, string>;
+export const CANCEL_REASON_LABELS = Object.fromEntries(CANCEL_REASONS.map((r) => [r.code, r.label])) as Record<
+  CancelReasonCode,
+  string
+>;
 
 /** 50 MB, decimal: ACCloud's stricter reading of its limit (§12.2). */
 export const DOCUMENT_MAX_BYTES = 50_000_000;

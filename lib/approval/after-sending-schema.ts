@@ -9,7 +9,10 @@ import { storableText } from "../validations/text";
 
 const ZRef = z.object({ referralId: z.guid("Unknown referral request"), version: z.coerce.number().int().positive() });
 const optionalComment = (max: number, label: string) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), storableText(label).trim().max(max, `At most ${max} characters`).optional());
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    storableText(label).trim().max(max, `At most ${max} characters`).optional(),
+  );
 
 /** Why a sent referral changes: at least one reason from the admin's list, or one of the reviewer's own. */
 export const ZUpdateReasons = z
@@ -18,16 +21,24 @@ export const ZUpdateReasons = z
     otherReason: optionalComment(200, "the reason"),
     revisionComment: optionalComment(1000, "the comment"),
   })
-  .refine((r) => r.reasonCodes.length > 0 || Boolean(r.otherReason), { message: "Give at least one reason the agency will read", path: ["reasonCodes"] });
+  .refine((r) => r.reasonCodes.length > 0 || Boolean(r.otherReason), {
+    message: "Give at least one reason the agency will read",
+    path: ["reasonCodes"],
+  });
 
 /** "Send update": the changed approval and why. The approval keeps the editor's field paths. */
 export const ZChangeApproval = ZRef.extend({ approval: ZApproval, reasons: ZUpdateReasons });
 export type TChangeApprovalInput = z.input<typeof ZChangeApproval>;
 
 export const ZCancelReferral = ZRef.extend({
-  reasonCode: z.enum(CANCEL_REASONS.map((r) => r.code) as [CancelReasonCode, ...CancelReasonCode[]], { message: "Choose a reason" }),
+  reasonCode: z.enum(CANCEL_REASONS.map((r) => r.code) as [CancelReasonCode, ...CancelReasonCode[]], {
+    message: "Choose a reason",
+  }),
   comment: optionalComment(1000, "the comment"),
-}).refine((c) => c.reasonCode !== "other" || Boolean(c.comment), { message: "Say why, for “Other”", path: ["comment"] });
+}).refine((c) => c.reasonCode !== "other" || Boolean(c.comment), {
+  message: "Say why, for “Other”",
+  path: ["comment"],
+});
 export type TCancelReferralInput = z.input<typeof ZCancelReferral>;
 
 /** Re-sending an amended submission's files, or (with a file) adding a document. */

@@ -44,13 +44,21 @@ async function latestReferralLink(tx: TxDb, row: LockedReferral) {
   const links = await tx
     .select({ key: accloudLinks.localKey, id: accloudLinks.accloudId })
     .from(accloudLinks)
-    .where(and(eq(accloudLinks.referralRequestId, row.id), eq(accloudLinks.kind, "referral"), inArray(accloudLinks.localKey, ["latest", "referral"])));
+    .where(
+      and(
+        eq(accloudLinks.referralRequestId, row.id),
+        eq(accloudLinks.kind, "referral"),
+        inArray(accloudLinks.localKey, ["latest", "referral"]),
+      ),
+    );
   return links.find((l) => l.key === "latest")?.id ?? links.find((l) => l.key === "referral")?.id ?? null;
 }
 
 /** The editor's field paths: the approval's own fields at the top, as the editor names them. */
 function editorFieldErrors(errors: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k.startsWith("approval.") ? k.slice("approval.".length) : k, v]));
+  return Object.fromEntries(
+    Object.entries(errors).map(([k, v]) => [k.startsWith("approval.") ? k.slice("approval.".length) : k, v]),
+  );
 }
 
 /**
@@ -66,7 +74,8 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
   if (!parsed.success) return invalidResult(editorFieldErrors(fieldErrorsOf(parsed.error)));
   const { approval, reasons } = parsed.data;
   const refErrors = await checkAgainstReferenceData(db, approval);
-  if (Object.keys(refErrors).length) return invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.");
+  if (Object.keys(refErrors).length)
+    return invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.");
 
   return transition(db, actor, {
     name: "change_approval",
@@ -81,27 +90,45 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
       const fixed: Record<string, string[]> = {};
       const was = sent!.approval;
       if (approval.serviceCodeId !== was.serviceCodeId)
-        fixed.serviceCodeId = ["ACCloud cannot change the service code of a sent referral: cancel it and approve a new one"];
-      if (approval.funderId !== was.funderId) fixed.funderId = ["ACCloud cannot change the funder of a sent referral: cancel it and approve a new one"];
-      if (approval.careType !== was.careType) fixed.careType = ["ACCloud cannot change the care type of a sent referral"];
-      if (approval.supplyPersonaId.toLowerCase() !== row.agencyOrgId.toLowerCase()) fixed.supplyPersonaId = ["The referral goes back to the requesting agency"];
+        fixed.serviceCodeId = [
+          "ACCloud cannot change the service code of a sent referral: cancel it and approve a new one",
+        ];
+      if (approval.funderId !== was.funderId)
+        fixed.funderId = ["ACCloud cannot change the funder of a sent referral: cancel it and approve a new one"];
+      if (approval.careType !== was.careType)
+        fixed.careType = ["ACCloud cannot change the care type of a sent referral"];
+      if (approval.supplyPersonaId.toLowerCase() !== row.agencyOrgId.toLowerCase())
+        fixed.supplyPersonaId = ["The referral goes back to the requesting agency"];
       if (Object.keys(fixed).length) refuse.invalid(fixed, "Part of this change cannot be sent as an update.");
       const [sentRevision] = await tx
         .select({ submissionId: approvalRevisions.submissionId })
         .from(approvalRevisions)
         .where(eq(approvalRevisions.id, sent!.revisionId));
       if (canonical(approval) === canonical(was) && sentRevision?.submissionId === row.latestSubmissionId) {
-        refuse.invalid({ _form: ["Nothing changed: edit the approval first (or send new documents from the Documents panel)."] }, "Nothing changed.");
+        refuse.invalid(
+          { _form: ["Nothing changed: edit the approval first (or send new documents from the Documents panel)."] },
+          "Nothing changed.",
+        );
       }
 
       const known = reasons.reasonCodes.length
         ? await tx
             .select({ code: decisionReasons.code, label: decisionReasons.label })
             .from(decisionReasons)
-            .where(and(eq(decisionReasons.kind, "update"), eq(decisionReasons.active, true), inArray(decisionReasons.code, reasons.reasonCodes)))
+            .where(
+              and(
+                eq(decisionReasons.kind, "update"),
+                eq(decisionReasons.active, true),
+                inArray(decisionReasons.code, reasons.reasonCodes),
+              ),
+            )
         : [];
-      if (known.length !== new Set(reasons.reasonCodes).size) refuse.invalid({ "reasons.reasonCodes": ["Choose reasons from the list"] });
-      const labels = [...reasons.reasonCodes.map((c) => known.find((k) => k.code === c)!.label), ...(reasons.otherReason ? [reasons.otherReason] : [])];
+      if (known.length !== new Set(reasons.reasonCodes).size)
+        refuse.invalid({ "reasons.reasonCodes": ["Choose reasons from the list"] });
+      const labels = [
+        ...reasons.reasonCodes.map((c) => known.find((k) => k.code === c)!.label),
+        ...(reasons.otherReason ? [reasons.otherReason] : []),
+      ];
 
       const revision = await nextRevisionNumber(tx, row.id);
       const now = new Date();
@@ -130,7 +157,12 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
         : {};
       return {
         to: "approved",
-        set: { decidedById: actor.id, decidedAt: now, decidedSubmissionId: row.latestSubmissionId, amendedAfterDecisionAt: null },
+        set: {
+          decidedById: actor.id,
+          decidedAt: now,
+          decidedSubmissionId: row.latestSubmissionId,
+          amendedAfterDecisionAt: null,
+        },
         audit: {
           action: "referral.update_requested",
           details: {
@@ -216,7 +248,11 @@ const ACCEPTED_EXTENSIONS = new Set(["pdf", "png", "jpg", "jpeg", "gif", "tif", 
  * from the bytes); without, the files of the latest (amended) submission ACCloud does not have yet.
  * Idempotent on each file's sha256: bytes already attached are never sent twice.
  */
-export async function sendDocuments(db: Db, actor: Actor, input: OnReferral<{ upload?: DocumentUpload }>): Promise<PushResult> {
+export async function sendDocuments(
+  db: Db,
+  actor: Actor,
+  input: OnReferral<{ upload?: DocumentUpload }>,
+): Promise<PushResult> {
   const denied = checkTransitionScopes("add_documents", actor);
   if (denied) return denied;
   let file: Awaited<ReturnType<typeof describeFile>> | undefined;
@@ -225,10 +261,15 @@ export async function sendDocuments(db: Db, actor: Actor, input: OnReferral<{ up
     if (badName) return invalidResult({ file: [`The file name ${badName}`] });
     if (input.upload.data.length === 0) return invalidResult({ file: ["The file is empty"] });
     if (input.upload.data.length > DOCUMENT_MAX_BYTES)
-      return invalidResult({ file: [`The file is larger than 50 MB (${input.upload.data.length.toLocaleString("en-US")} bytes)`] });
+      return invalidResult({
+        file: [`The file is larger than 50 MB (${input.upload.data.length.toLocaleString("en-US")} bytes)`],
+      });
     file = await describeFile(0, input.upload.name.slice(0, 200), input.upload.data);
     const ext = file.safeName.split(".").pop() ?? "";
-    if (!ACCEPTED_EXTENSIONS.has(ext)) return invalidResult({ file: [`ACCloud takes PDF, images, Word and text documents; this file is ${file.contentType}`] });
+    if (!ACCEPTED_EXTENSIONS.has(ext))
+      return invalidResult({
+        file: [`ACCloud takes PDF, images, Word and text documents; this file is ${file.contentType}`],
+      });
   }
   return transition<{ pushId?: string }>(db, actor, {
     name: "add_documents",
@@ -245,7 +286,8 @@ export async function sendDocuments(db: Db, actor: Actor, input: OnReferral<{ up
       );
       let fileIds: string[];
       if (file) {
-        if (attached.has(`file:${file.sha256}`)) return { noop: true, audit: { action: "" }, message: "ACCloud has this document already.", data: {} };
+        if (attached.has(`file:${file.sha256}`))
+          return { noop: true, audit: { action: "" }, message: "ACCloud has this document already.", data: {} };
         const [same] = await tx
           .select({ id: referralFiles.id })
           .from(referralFiles)
@@ -281,17 +323,26 @@ export async function sendDocuments(db: Db, actor: Actor, input: OnReferral<{ up
               .where(eq(referralFiles.submissionId, row.latestSubmissionId))
           : [];
         fileIds = latest.filter((f) => !attached.has(`file:${f.sha256}`)).map((f) => f.id);
-        if (!fileIds.length) refuse.invalid({ _form: ["ACCloud has every file of the latest submission already."] }, "Nothing to send.");
+        if (!fileIds.length)
+          refuse.invalid({ _form: ["ACCloud has every file of the latest submission already."] }, "Nothing to send.");
       }
       await assertNoOpenPush(tx, row.id);
       const revision = await currentApproval(tx, row.id);
-      const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: revision.id, kind: "documents", input: { fileIds } });
+      const pushId = await queuePush(tx, actor, {
+        referralId: row.id,
+        revisionId: revision.id,
+        kind: "documents",
+        input: { fileIds },
+      });
       const sending = await tx
         .select({ sha256: referralFiles.sha256, size: referralFiles.size, contentType: referralFiles.contentType })
         .from(referralFiles)
         .where(inArray(referralFiles.id, fileIds));
       return {
-        audit: { action: file ? "referral.document_added" : "referral.documents_resent", details: { pushId, files: sending } },
+        audit: {
+          action: file ? "referral.document_added" : "referral.documents_resent",
+          details: { pushId, files: sending },
+        },
         enqueue: { pushId },
         message: file
           ? "Document added: on its way to ACCloud."

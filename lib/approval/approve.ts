@@ -5,7 +5,14 @@
  */
 import "server-only";
 import { and, desc, eq, max } from "drizzle-orm";
-import { approvalRevisions, pushes, referralRequests, type PushInput, type PushKind, type PushStepState } from "../../db/schema";
+import {
+  approvalRevisions,
+  pushes,
+  referralRequests,
+  type PushInput,
+  type PushKind,
+  type PushStepState,
+} from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
@@ -13,7 +20,14 @@ import { type Db, type TxDb } from "../db";
 import { canonical } from "../json/canonical";
 import { drawSecondReview } from "../second-review/reviews";
 import { changesDatesOrLimits } from "./plan";
-import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral, type TransitionResult } from "../workflow/transitions";
+import {
+  checkTransitionScopes,
+  invalidResult,
+  refuse,
+  transition,
+  type LockedReferral,
+  type TransitionResult,
+} from "../workflow/transitions";
 import { refuseIfDifferentPerson } from "../workflow/different-person";
 import { fieldErrorsOf } from "../validations/decisions";
 import { PUSH_KIND_STATUS } from "./push-steps";
@@ -30,7 +44,8 @@ export type PushResult = TransitionResult<{ pushId?: string }>;
 export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<Record<string, string[]>> {
   const ref = await getReferenceData(db);
   const errors: Record<string, string[]> = {};
-  if (!ref.lastSuccessfulRefresh) return { _form: ["ACCloud reference data has not been loaded yet; try again in a minute"] };
+  if (!ref.lastSuccessfulRefresh)
+    return { _form: ["ACCloud reference data has not been loaded yet; try again in a minute"] };
   if (!ref.suppliers.some((s) => s.id.toLowerCase() === a.supplyPersonaId.toLowerCase())) {
     errors.supplyPersonaId = ["This agency is not in CSI's trusted network in ACCloud"];
   }
@@ -40,11 +55,15 @@ export async function checkAgainstReferenceData(db: Db, a: TApproval): Promise<R
 }
 
 /** Validates an approval the way approve and retry both need it: schema, then reference data. */
-async function validApproval(db: Db, input: unknown): Promise<{ approval: TApproval } | { result: TransitionResult<{ pushId?: string }> }> {
+async function validApproval(
+  db: Db,
+  input: unknown,
+): Promise<{ approval: TApproval } | { result: TransitionResult<{ pushId?: string }> }> {
   const parsed = ZApproval.safeParse(input);
   if (!parsed.success) return { result: invalidResult(fieldErrorsOf(parsed.error)) };
   const refErrors = await checkAgainstReferenceData(db, parsed.data);
-  if (Object.keys(refErrors).length) return { result: invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.") };
+  if (Object.keys(refErrors).length)
+    return { result: invalidResult(refErrors, refErrors._form?.[0] ?? "Some fields do not match ACCloud.") };
   return { approval: parsed.data };
 }
 
@@ -64,7 +83,11 @@ export async function nextRevisionNumber(tx: TxDb, referralId: string): Promise<
 }
 
 /** A new push of `kind` for an approval revision, queued with every step waiting; answers its id. */
-export async function queuePush(tx: TxDb, actor: Actor, push: { referralId: string; revisionId: string; kind: PushKind; input?: PushInput }): Promise<string> {
+export async function queuePush(
+  tx: TxDb,
+  actor: Actor,
+  push: { referralId: string; revisionId: string; kind: PushKind; input?: PushInput },
+): Promise<string> {
   const [row] = await tx
     .insert(pushes)
     .values({
@@ -80,7 +103,11 @@ export async function queuePush(tx: TxDb, actor: Actor, push: { referralId: stri
   return row!.id;
 }
 
-export async function approveReferral(db: Db, actor: Actor, input: OnReferral<{ approval: unknown }>): Promise<PushResult> {
+export async function approveReferral(
+  db: Db,
+  actor: Actor,
+  input: OnReferral<{ approval: unknown }>,
+): Promise<PushResult> {
   const denied = checkTransitionScopes("approve", actor);
   if (denied) return denied;
   const valid = await validApproval(db, input.approval);
@@ -126,7 +153,11 @@ export async function approveReferral(db: Db, actor: Actor, input: OnReferral<{ 
       }
       const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: revision.id, kind: "approve" });
       // A share of approvals is drawn at random for a supervisor's second review (lib/second-review/reviews.ts); the approval's record says so.
-      const secondReview = await drawSecondReview(tx, { referralId: row.id, revisionId: revision.id, approvedById: actor.id });
+      const secondReview = await drawSecondReview(tx, {
+        referralId: row.id,
+        revisionId: revision.id,
+        approvedById: actor.id,
+      });
       return {
         to: "approved",
         set: {
@@ -161,7 +192,11 @@ export async function approveReferral(db: Db, actor: Actor, input: OnReferral<{ 
 }
 
 /** Saves the editor's content without approving (a draft may be incomplete); the version moves like any change. */
-export async function saveApprovalDraft(db: Db, actor: Actor, input: OnReferral<{ data: unknown }>): Promise<PushResult> {
+export async function saveApprovalDraft(
+  db: Db,
+  actor: Actor,
+  input: OnReferral<{ data: unknown }>,
+): Promise<PushResult> {
   const denied = checkTransitionScopes("save_draft", actor);
   if (denied) return denied;
   const draft = ZApprovalDraft.safeParse(input.data);
@@ -188,7 +223,9 @@ export async function saveApprovalDraft(db: Db, actor: Actor, input: OnReferral<
         revision = u!.revision;
       } else {
         revision = await nextRevisionNumber(tx, row.id);
-        await tx.insert(approvalRevisions).values({ referralRequestId: row.id, revision, state: "draft", data, createdById: actor.id });
+        await tx
+          .insert(approvalRevisions)
+          .values({ referralRequestId: row.id, revision, state: "draft", data, createdById: actor.id });
       }
       return { audit: { action: "approval.draft_saved", details: { revision } }, message: "Draft saved.", data: {} };
     },
@@ -215,13 +252,24 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
     id: input.referralId,
     version: input.version,
     apply: async ({ tx, row }) => {
-      const [push] = await tx.select().from(pushes).where(eq(pushes.referralRequestId, row.id)).orderBy(desc(pushes.createdAt)).limit(1);
+      const [push] = await tx
+        .select()
+        .from(pushes)
+        .where(eq(pushes.referralRequestId, row.id))
+        .orderBy(desc(pushes.createdAt))
+        .limit(1);
       if (push?.status !== "failed" || !push.approvalRevisionId) refuse.conflict("There is no failed push to retry.");
       // A failed documents push leaves the referral sent or processed; any other failed push makes it "push failed".
-      if ((push!.kind === "documents") !== (row.status !== "push_failed")) refuse.conflict("There is no failed push to retry.");
+      if ((push!.kind === "documents") !== (row.status !== "push_failed"))
+        refuse.conflict("There is no failed push to retry.");
       if (corrected && (push!.kind === "cancel" || push!.kind === "documents"))
-        refuse.invalid({ _form: [`A failed ${push!.kind} push is retried as it is: there is no approval to correct.`] });
-      const [approved] = await tx.select().from(approvalRevisions).where(eq(approvalRevisions.id, push!.approvalRevisionId!));
+        refuse.invalid({
+          _form: [`A failed ${push!.kind} push is retried as it is: there is no approval to correct.`],
+        });
+      const [approved] = await tx
+        .select()
+        .from(approvalRevisions)
+        .where(eq(approvalRevisions.id, push!.approvalRevisionId!));
       if (!approved) throw new Error("push without its approval revision");
       const before = ZApproval.parse(approved.data);
       const changed = corrected !== undefined && canonical(corrected) !== canonical(before);
@@ -229,7 +277,10 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
 
       const now = new Date();
       const reset = Object.fromEntries(
-        Object.entries(push!.steps).map(([k, v]) => [k, v.status === "done" ? v : { ...v, status: "waiting" as const, error: null }]),
+        Object.entries(push!.steps).map(([k, v]) => [
+          k,
+          v.status === "done" ? v : { ...v, status: "waiting" as const, error: null },
+        ]),
       );
       let pushId = push!.id;
       let correction: number | null = null;
@@ -237,7 +288,8 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
       if (changed) {
         const done = stepNamesOf(push!.kind).filter((s) => push!.steps[s]?.status === "done");
         const locked = correctionErrors(before, corrected!, done);
-        if (Object.keys(locked).length) refuse.invalid(locked, "Part of this approval is already in ACCloud and cannot change in a retry.");
+        if (Object.keys(locked).length)
+          refuse.invalid(locked, "Part of this approval is already in ACCloud and cannot change in a retry.");
         correction = await nextRevisionNumber(tx, row.id);
         const [rev] = await tx
           .insert(approvalRevisions)
@@ -257,17 +309,34 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
             approvedAt: now,
           })
           .returning({ id: approvalRevisions.id });
-        await tx.update(approvalRevisions).set({ state: "superseded", updatedAt: now }).where(eq(approvalRevisions.id, approved.id));
+        await tx
+          .update(approvalRevisions)
+          .set({ state: "superseded", updatedAt: now })
+          .where(eq(approvalRevisions.id, approved.id));
         const [next] = await tx
           .insert(pushes)
-          .values({ referralRequestId: row.id, approvalRevisionId: rev!.id, kind: push!.kind, status: "queued", steps: reset, createdById: actor.id })
+          .values({
+            referralRequestId: row.id,
+            approvalRevisionId: rev!.id,
+            kind: push!.kind,
+            status: "queued",
+            steps: reset,
+            createdById: actor.id,
+          })
           .returning({ id: pushes.id });
         pushId = next!.id;
         // New dates or limits are drawn for a second review like a first approval (lib/second-review/reviews.ts).
         if (changesDatesOrLimits(before, corrected!))
-          secondReview = await drawSecondReview(tx, { referralId: row.id, revisionId: rev!.id, approvedById: actor.id });
+          secondReview = await drawSecondReview(tx, {
+            referralId: row.id,
+            revisionId: rev!.id,
+            approvedById: actor.id,
+          });
       } else {
-        await tx.update(pushes).set({ status: "queued", steps: reset, lastError: null, finishedAt: null, updatedAt: now }).where(eq(pushes.id, push!.id));
+        await tx
+          .update(pushes)
+          .set({ status: "queued", steps: reset, lastError: null, finishedAt: null, updatedAt: now })
+          .where(eq(pushes.id, push!.id));
       }
       return {
         to: push!.kind === "documents" ? row.status : PUSH_KIND_STATUS[push!.kind].waiting[0],
@@ -313,7 +382,12 @@ export async function getPushProgress(db: Db, actor: Actor, referralId: string):
     .where(eq(referralRequests.id, referralId))
     .limit(1);
   if (!row) return null;
-  const [push] = await db.select().from(pushes).where(eq(pushes.referralRequestId, referralId)).orderBy(desc(pushes.createdAt)).limit(1);
+  const [push] = await db
+    .select()
+    .from(pushes)
+    .where(eq(pushes.referralRequestId, referralId))
+    .orderBy(desc(pushes.createdAt))
+    .limit(1);
   return {
     referralStatus: row.status,
     version: row.version,
@@ -326,7 +400,10 @@ export async function getPushProgress(db: Db, actor: Actor, referralId: string):
           lastError: push.lastError,
           createdAt: push.createdAt.toISOString(),
           finishedAt: push.finishedAt?.toISOString() ?? null,
-          steps: stepNamesOf(push.kind).map((name) => ({ name, ...(push.steps[name] ?? { status: "waiting", attempts: 0 }) })),
+          steps: stepNamesOf(push.kind).map((name) => ({
+            name,
+            ...(push.steps[name] ?? { status: "waiting", attempts: 0 }),
+          })),
         }
       : null,
   };

@@ -21,10 +21,17 @@ import type { TReferralRequest } from "../intake/schema";
 import { clientExternalId } from "../form/identity";
 import { identityOf } from "../form/identity";
 import { readDifferentPerson } from "../workflow/different-person";
-import { checkTransitionScopes, invalidResult, refuse, transition, type TransitionResult } from "../workflow/transitions";
+import {
+  checkTransitionScopes,
+  invalidResult,
+  refuse,
+  transition,
+  type TransitionResult,
+} from "../workflow/transitions";
 import { fieldErrorsOf, ZConfirmSamePersonInput, ZContinueAsNewClientInput } from "../validations/decisions";
 
-const NOT_MARKED = "This referral is not marked as a different person (an amendment or a reviewer changed it meanwhile).";
+const NOT_MARKED =
+  "This referral is not marked as a different person (an amendment or a reviewer changed it meanwhile).";
 
 /** "It is the same person": the latest submission becomes the person of the referral's ACCloud client. */
 export async function confirmSamePerson(db: Db, actor: Actor, input: unknown): Promise<TransitionResult> {
@@ -45,7 +52,12 @@ export async function confirmSamePerson(db: Db, actor: Actor, input: unknown): P
         audit: {
           action: "referral.same_person_confirmed",
           // What differed, in words; the note is free text (lib/audit/free-text.ts), never a name or a date copied here by the app.
-          details: { submission: marked!.latest.seq, identitySubmission: marked!.identity.seq, differences: marked!.differences, note },
+          details: {
+            submission: marked!.latest.seq,
+            identitySubmission: marked!.identity.seq,
+            differences: marked!.differences,
+            note,
+          },
         },
         message: "Confirmed as the same person: an update may now send the corrected details to ACCloud.",
         data: {},
@@ -71,7 +83,11 @@ export function continuationRequestId(requestId: string, submissionId: string): 
  * has, `<org>:<agency client id>:<new request_id>`, so the push creates a NEW client instead of
  * finding the first person's. The agency's later deliveries under the old request_id go to it.
  */
-export async function continueAsNewClient(db: Db, actor: Actor, input: unknown): Promise<TransitionResult<{ newReferralId?: string }>> {
+export async function continueAsNewClient(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+): Promise<TransitionResult<{ newReferralId?: string }>> {
   const denied = checkTransitionScopes("continue_as_new_client", actor);
   if (denied) return denied;
   const parsed = ZContinueAsNewClientInput.safeParse(input);
@@ -85,21 +101,39 @@ export async function continueAsNewClient(db: Db, actor: Actor, input: unknown):
       if (!marked) refuse.conflict(NOT_MARKED);
       // The intake's lock on the request_id (lib/intake/ingest.ts): a delivery either finished before, or waits and then finds the
       // continuation. Tried, not waited for: the intake takes it before the row's lock, so waiting here could deadlock.
-      const locked = await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(hashtextextended(${`referral:${row.requestId}`}, 0)) as ok`);
-      if (!locked.rows[0]?.ok) refuse.conflict("The agency is sending an amendment of this referral right now: look at it, then try again.");
-      const [already] = await tx.select({ id: referralRequests.id }).from(referralRequests).where(eq(referralRequests.continuesId, row.id)).limit(1);
+      const locked = await tx.execute<{ ok: boolean }>(
+        sql`select pg_try_advisory_xact_lock(hashtextextended(${`referral:${row.requestId}`}, 0)) as ok`,
+      );
+      if (!locked.rows[0]?.ok)
+        refuse.conflict("The agency is sending an amendment of this referral right now: look at it, then try again.");
+      const [already] = await tx
+        .select({ id: referralRequests.id })
+        .from(referralRequests)
+        .where(eq(referralRequests.continuesId, row.id))
+        .limit(1);
       if (already) refuse.conflict("This referral already continues as a new client.");
-      const [latest] = await tx.select().from(referralSubmissions).where(eq(referralSubmissions.id, row.latestSubmissionId!));
+      const [latest] = await tx
+        .select()
+        .from(referralSubmissions)
+        .where(eq(referralSubmissions.id, row.latestSubmissionId!));
       if (!latest) throw new Error("referral request without its latest submission");
 
       // The external id the first person's client has in ACCloud (as its push saved it), else the one it would get.
       const [link] = await tx
         .select({ meta: accloudLinks.meta })
         .from(accloudLinks)
-        .where(and(eq(accloudLinks.referralRequestId, row.id), eq(accloudLinks.kind, "client"), eq(accloudLinks.localKey, "client")));
+        .where(
+          and(
+            eq(accloudLinks.referralRequestId, row.id),
+            eq(accloudLinks.kind, "client"),
+            eq(accloudLinks.localKey, "client"),
+          ),
+        );
       const first = marked!.identity.person;
       const firstExternalId =
-        (link?.meta.externalId as string | undefined) ?? row.accloudClientExternalId ?? clientExternalId(first.agencyOrgId, first.agencyClientId ?? 0);
+        (link?.meta.externalId as string | undefined) ??
+        row.accloudClientExternalId ??
+        clientExternalId(first.agencyOrgId, first.agencyClientId ?? 0);
       const person = identityOf(latest.payload);
       const natural = clientExternalId(person.agencyOrgId, person.agencyClientId ?? 0);
       const requestId = continuationRequestId(row.requestId, latest.id);
@@ -139,13 +173,23 @@ export async function continueAsNewClient(db: Db, actor: Actor, input: unknown):
         action: "referral.continues_as_new_client",
         entityType: "referral_request",
         entityId: newId,
-        details: { continuesId: row.id, requestId, fromSubmission: latest.seq, ownClientExternalId: ownExternalId !== null },
+        details: {
+          continuesId: row.id,
+          requestId,
+          fromSubmission: latest.seq,
+          ownClientExternalId: ownExternalId !== null,
+        },
       });
       return {
         set: { differentPersonAt: null, amendedAfterDecisionAt: null },
         audit: {
           action: "referral.continued_as_new_client",
-          details: { newReferralId: newId, newRequestId: requestId, submission: latest.seq, differences: marked!.differences },
+          details: {
+            newReferralId: newId,
+            newRequestId: requestId,
+            submission: latest.seq,
+            differences: marked!.differences,
+          },
         },
         message: "The new person is a referral request of its own: approve it there, as a new client.",
         data: { newReferralId: newId },

@@ -6,7 +6,14 @@
 import "server-only";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes, referralSubmissions, users } from "../../db/schema";
+import {
+  accloudLinks,
+  accloudReferralRevisions,
+  approvalRevisions,
+  pushes,
+  referralSubmissions,
+  users,
+} from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
@@ -25,7 +32,13 @@ export type HistoryRow = {
   reasons: string[];
   revisionComment: string | null;
   push: { kind: string; status: string } | null;
-  accloud: { revisionNumber: number; referralId: string; status: string; isLatest: boolean; cancelReasonCode: string | null } | null;
+  accloud: {
+    revisionNumber: number;
+    referralId: string;
+    status: string;
+    isLatest: boolean;
+    cancelReasonCode: string | null;
+  } | null;
 };
 
 export type RevisionHistory = {
@@ -53,24 +66,46 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       .where(eq(accloudReferralRevisions.referralRequestId, referralId))
       .orderBy(asc(accloudReferralRevisions.revisionNumber)),
     db
-      .select({ kind: accloudLinks.kind, key: accloudLinks.localKey, id: accloudLinks.accloudId, meta: accloudLinks.meta, pushId: accloudLinks.pushId })
+      .select({
+        kind: accloudLinks.kind,
+        key: accloudLinks.localKey,
+        id: accloudLinks.accloudId,
+        meta: accloudLinks.meta,
+        pushId: accloudLinks.pushId,
+      })
       .from(accloudLinks)
-      .where(and(eq(accloudLinks.referralRequestId, referralId), inArray(accloudLinks.kind, ["referral", "attachment"]))),
+      .where(
+        and(eq(accloudLinks.referralRequestId, referralId), inArray(accloudLinks.kind, ["referral", "attachment"])),
+      ),
     db
-      .select({ id: pushes.id, kind: pushes.kind, status: pushes.status, revisionId: pushes.approvalRevisionId, createdAt: pushes.createdAt })
+      .select({
+        id: pushes.id,
+        kind: pushes.kind,
+        status: pushes.status,
+        revisionId: pushes.approvalRevisionId,
+        createdAt: pushes.createdAt,
+      })
       .from(pushes)
       .where(eq(pushes.referralRequestId, referralId))
       .orderBy(asc(pushes.createdAt)),
     getReferenceData(db),
   ]);
-  const names = { serviceCodes: new Map(ref.serviceCodes.map((c) => [c.id, c.name])), funders: new Map(ref.funders.map((f) => [f.id, f.name])) };
+  const names = {
+    serviceCodes: new Map(ref.serviceCodes.map((c) => [c.id, c.name])),
+    funders: new Map(ref.funders.map((f) => [f.id, f.name])),
+  };
   const byNumber = new Map(accloud.map((a) => [a.revisionNumber, a]));
-  const revisionOfPush = new Map(pushRows.map((p) => [p.id, revisions.find((r) => r.r.id === p.revisionId)?.r.revision ?? 0]));
+  const revisionOfPush = new Map(
+    pushRows.map((p) => [p.id, revisions.find((r) => r.r.id === p.revisionId)?.r.revision ?? 0]),
+  );
 
   // Documents the agency had by each revision: those attached by its pushes or earlier ones.
   const attached = links
     .filter((l) => l.kind === "attachment")
-    .map((l) => ({ name: String((l.meta as { name?: string }).name ?? l.id), revision: l.pushId ? (revisionOfPush.get(l.pushId) ?? 0) : 0 }));
+    .map((l) => ({
+      name: String((l.meta as { name?: string }).name ?? l.id),
+      revision: l.pushId ? (revisionOfPush.get(l.pushId) ?? 0) : 0,
+    }));
   const snapshots = new Map<number, RevisionSnapshot>();
   const rows: HistoryRow[] = [];
   const matched = new Set<number>();
@@ -96,7 +131,13 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       revisionComment: r.revisionComment,
       push: push ? { kind: push.kind, status: push.status } : null,
       accloud: a
-        ? { revisionNumber: a.revisionNumber, referralId: a.accloudReferralId, status: a.status, isLatest: a.isLatest, cancelReasonCode: a.cancelReasonCode }
+        ? {
+            revisionNumber: a.revisionNumber,
+            referralId: a.accloudReferralId,
+            status: a.status,
+            isLatest: a.isLatest,
+            cancelReasonCode: a.cancelReasonCode,
+          }
         : null,
     });
   }
@@ -120,7 +161,9 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       },
     });
   }
-  const latest = links.find((l) => l.kind === "referral" && l.key === "latest") ?? links.find((l) => l.kind === "referral" && l.key === "referral");
+  const latest =
+    links.find((l) => l.kind === "referral" && l.key === "latest") ??
+    links.find((l) => l.kind === "referral" && l.key === "referral");
   const synced = accloud.reduce<Date | null>((m, a) => (!m || a.syncedAt > m ? a.syncedAt : m), null);
   return { rows, latestReferralId: latest?.id ?? null, lastSyncedAt: synced?.toISOString() ?? null, snapshots };
 }

@@ -36,7 +36,9 @@ const IDS = { clientId: 1, serviceId: 1 };
 const bodyOf = (a: TApproval, i: number) => toAccloudAuthorization(a, i, IDS) as Record<string, unknown>;
 
 function differing(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => canonical(before[k]) !== canonical(after[k]))
+    .sort();
 }
 
 export function planAuthorizations(sent: TApproval, next: TApproval): AuthorizationPlan[] {
@@ -93,7 +95,11 @@ const FIELD_WORDS: Record<string, string> = {
 
 /** "end date, case manager" for a reviewer. */
 export function describeChanges(changed: string[]): string {
-  const words = new Set(changed.map((k) => FIELD_WORDS[k] ?? (k.startsWith("case_manager") ? "case manager" : k.startsWith("rule_") ? "limits" : k)));
+  const words = new Set(
+    changed.map(
+      (k) => FIELD_WORDS[k] ?? (k.startsWith("case_manager") ? "case manager" : k.startsWith("rule_") ? "limits" : k),
+    ),
+  );
   return [...words].join(", ");
 }
 
@@ -112,5 +118,7 @@ export const ACTION_WORDS: Record<AuthorizationAction, string> = {
  */
 export function changesDatesOrLimits(before: TApproval, after: TApproval): boolean {
   if (before.startDate !== after.startDate || before.endDate !== after.endDate) return true;
-  return planAuthorizations(before, after).some((p) => p.action === "create" || p.action === "remove" || p.changed.some((k) => k.startsWith("rule_")));
+  return planAuthorizations(before, after).some(
+    (p) => p.action === "create" || p.action === "remove" || p.changed.some((k) => k.startsWith("rule_")),
+  );
 }

@@ -46,17 +46,31 @@ export function suggestRule(text: string | null | undefined): RuleSuggestion | n
     const n = toNumber(m[1]!);
     if (n !== undefined) {
       const ruleType = m[2]!.startsWith("h") ? "HOURS" : "VISITS";
-      return { source: text, ruleType, rulePeriod: n, explanation: `${n} ${ruleType.toLowerCase()} over the whole period` };
+      return {
+        source: text,
+        ruleType,
+        rulePeriod: n,
+        explanation: `${n} ${ruleType.toLowerCase()} over the whole period`,
+      };
     }
   }
-  m = t.match(/^(once|twice|thrice|one|two|three|four|five|six|seven|\d+)\s*(?:times?|x|visits?)?\s*(?:a|per|\/|each)\s*week$/);
+  m = t.match(
+    /^(once|twice|thrice|one|two|three|four|five|six|seven|\d+)\s*(?:times?|x|visits?)?\s*(?:a|per|\/|each)\s*week$/,
+  );
   if (m) {
     const n = toNumber(m[1]!);
-    if (n !== undefined) return { source: text, ruleType: "VISITS", ruleWeekly: n, explanation: `${n} visit${n === 1 ? "" : "s"} per week` };
+    if (n !== undefined)
+      return {
+        source: text,
+        ruleType: "VISITS",
+        ruleWeekly: n,
+        explanation: `${n} visit${n === 1 ? "" : "s"} per week`,
+      };
   }
   m = t.match(/^(\d+(?:\.\d+)?)\s*(hours?|hrs?)\s*(?:a|per|\/|each)\s*week$/);
   if (m) return { source: text, ruleType: "HOURS", ruleWeekly: Number(m[1]), explanation: `${m[1]} hours per week` };
-  if (/^(daily|once a day|every day|once daily)$/.test(t)) return { source: text, ruleType: "VISITS", ruleDaily: 1, explanation: "1 visit per day" };
+  if (/^(daily|once a day|every day|once daily)$/.test(t))
+    return { source: text, ruleType: "VISITS", ruleDaily: 1, explanation: "1 visit per day" };
   m = t.match(/^(\d+(?:\.\d+)?)\s*(hours?|hrs?)\s*(?:a day|per day|daily)$/);
   if (m) return { source: text, ruleType: "HOURS", ruleDaily: Number(m[1]), explanation: `${m[1]} hours per day` };
   return null;
@@ -85,7 +99,10 @@ const ALIASES: Record<string, string[]> = {
   "infusion nursing": ["infusion"],
 };
 
-export function matchServiceCode(requested: string | null, codes: Array<{ id: number; name: string }>): number | undefined {
+export function matchServiceCode(
+  requested: string | null,
+  codes: Array<{ id: number; name: string }>,
+): number | undefined {
   if (!requested) return undefined;
   const want = norm(requested);
   const names = new Set([
@@ -95,13 +112,22 @@ export function matchServiceCode(requested: string | null, codes: Array<{ id: nu
       .filter(([, v]) => v.includes(want))
       .map(([k]) => k),
   ]);
-  return codes.find((c) => names.has(norm(c.name)))?.id ?? codes.find((c) => norm(c.name).includes(want) || want.includes(norm(c.name)))?.id;
+  return (
+    codes.find((c) => names.has(norm(c.name)))?.id ??
+    codes.find((c) => norm(c.name).includes(want) || want.includes(norm(c.name)))?.id
+  );
 }
 
-export function matchFunder(insurance: string | null, funders: Array<{ id: number; name: string }>): number | undefined {
+export function matchFunder(
+  insurance: string | null,
+  funders: Array<{ id: number; name: string }>,
+): number | undefined {
   if (!insurance) return undefined;
   const want = norm(insurance);
-  return funders.find((f) => norm(f.name) === want)?.id ?? funders.find((f) => want && (norm(f.name).includes(want) || want.includes(norm(f.name))))?.id;
+  return (
+    funders.find((f) => norm(f.name) === want)?.id ??
+    funders.find((f) => want && (norm(f.name).includes(want) || want.includes(norm(f.name))))?.id
+  );
 }
 
 export type PrefillInput = {
@@ -126,7 +152,9 @@ export function prefillApproval(input: PrefillInput): Prefill {
   const serviceRequested = textOf(byKey.serviceRequested?.field_value);
   const frequencyText = textOf(byKey.serviceFrequency?.field_value);
   const authorizationsText = textOf(byKey.serviceAuthorizations?.field_value);
-  const suggestions = [suggestRule(frequencyText), suggestRule(authorizationsText)].filter((s): s is RuleSuggestion => s !== null);
+  const suggestions = [suggestRule(frequencyText), suggestRule(authorizationsText)].filter(
+    (s): s is RuleSuggestion => s !== null,
+  );
 
   const auth = emptyAuthorization();
   auth.memberNumber = textOf(byKey.primarySubscriberId?.field_value) ?? undefined;

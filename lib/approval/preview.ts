@@ -33,7 +33,8 @@ const num = (v: unknown): number | undefined => (typeof v === "number" && Number
 const dayIndex = (d: Date) => (d.getUTCDay() + 6) % 7;
 
 export function previewRules(startDate: string, endDate: string, r: RuleInput): RulePreview | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !/^\d{4}-\d{2}-\d{2}$/.test(endDate) || endDate < startDate) return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !/^\d{4}-\d{2}-\d{2}$/.test(endDate) || endDate < startDate)
+    return null;
   const start = new Date(`${startDate}T00:00:00Z`);
   const end = new Date(`${endDate}T00:00:00Z`);
   const count = Math.round((end.getTime() - start.getTime()) / 86_400_000) + 1;

@@ -7,7 +7,15 @@
 import type { PushKind, PushStepState, ReferralStatus } from "../../db/schema";
 
 /** Every step any kind of push runs (an update also removes the authorizations it replaced; a cancel only cancels). */
-export const PUSH_STEP_NAMES = ["client", "service", "authorizations", "referral", "attachments", "cleanup", "cancel"] as const;
+export const PUSH_STEP_NAMES = [
+  "client",
+  "service",
+  "authorizations",
+  "referral",
+  "attachments",
+  "cleanup",
+  "cancel",
+] as const;
 export type PushStepName = (typeof PUSH_STEP_NAMES)[number];
 
 /** The steps of each kind of push, in the order they run. */
@@ -30,7 +38,12 @@ export const stepsFor = (kind: PushKind): Record<string, PushStepState> =>
  */
 export const PUSH_KIND_STATUS: Record<
   PushKind,
-  { waiting: readonly ReferralStatus[]; running: ReferralStatus | null; sent: ReferralStatus | null; failed: ReferralStatus | null }
+  {
+    waiting: readonly ReferralStatus[];
+    running: ReferralStatus | null;
+    sent: ReferralStatus | null;
+    failed: ReferralStatus | null;
+  }
 > = {
   approve: { waiting: ["approved", "pushing"], running: "pushing", sent: "sent", failed: "push_failed" },
   update: { waiting: ["approved", "pushing"], running: "pushing", sent: "sent", failed: "push_failed" },

@@ -27,7 +27,11 @@ export function lockedFields(doneSteps: readonly PushStepName[]): Map<ApprovalFi
 }
 
 /** Field errors for a correction that changes what a finished step already sent; empty when allowed. */
-export function correctionErrors(before: TApproval, after: TApproval, doneSteps: readonly PushStepName[]): Record<string, string[]> {
+export function correctionErrors(
+  before: TApproval,
+  after: TApproval,
+  doneSteps: readonly PushStepName[],
+): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   for (const [field, step] of lockedFields(doneSteps)) {
     if (canonical(before[field]) !== canonical(after[field])) {

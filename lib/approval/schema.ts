@@ -19,18 +19,24 @@ import { toAccloudAuthorization, WEEKDAY_FIELDS } from "./to-accloud";
 const dateString = z.iso.date({ message: "Enter a date (YYYY-MM-DD)" });
 /** Empty inputs arrive as "" or NaN from forms: both mean "not set". */
 const optionalAmount = z.preprocess(
-  (v) => (v === "" || v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) ? undefined : Number(v)),
+  (v) =>
+    v === "" || v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) ? undefined : Number(v),
   z.number({ message: "Enter a number" }).min(0, "Must be 0 or more").max(10_000, "Too large").optional(),
 );
 const optionalText = (max: number, label: string) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), storableText(label).trim().max(max, `At most ${max} characters`).optional());
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    storableText(label).trim().max(max, `At most ${max} characters`).optional(),
+  );
 
 export const ZAuthorizationDraft = z.object({
   ruleType: z.enum(["HOURS", "VISITS"], { message: "Choose hours or visits" }),
   /** explicit: ACCloud refuses rule_daily together with any rule_<weekday> */
   ruleMode: z.enum(["daily", "weekdays"]),
   ruleDaily: optionalAmount,
-  weekdays: z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, optionalAmount])) as Record<Weekday, typeof optionalAmount>),
+  weekdays: z.object(
+    Object.fromEntries(WEEKDAYS.map((d) => [d, optionalAmount])) as Record<Weekday, typeof optionalAmount>,
+  ),
   ruleWeekly: optionalAmount,
   ruleMonthly: optionalAmount,
   rulePeriod: optionalAmount,
@@ -47,7 +53,10 @@ export const ZCaseManager = z.object({
   name: storableText("the case manager's name").trim().min(1, "Enter the case manager's name").max(200),
   phone: optionalText(40, "the phone number"),
   fax: optionalText(40, "the fax number"),
-  email: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.email("Enter a valid e-mail").optional()),
+  email: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.email("Enter a valid e-mail").optional(),
+  ),
 });
 
 /** What a reviewer reads for each ACCloud rule, beside the field it concerns. */
@@ -128,7 +137,9 @@ export const ZApproval = z
       } else if (auth.ruleDaily !== undefined) {
         report(at("ruleDaily"), "A daily rule cannot be combined with per-weekday rules");
       }
-      const any = [auth.ruleDaily, ...dayValues, auth.ruleWeekly, auth.ruleMonthly, auth.rulePeriod].some((v) => v !== undefined);
+      const any = [auth.ruleDaily, ...dayValues, auth.ruleWeekly, auth.ruleMonthly, auth.rulePeriod].some(
+        (v) => v !== undefined,
+      );
       if (!any) report(at("ruleWeekly"), "Set at least one limit (daily, weekdays, weekly, monthly or period)");
       if (auth.ruleType === "VISITS") {
         for (const [key, v] of [
@@ -155,7 +166,8 @@ export const ZApprovalDraft = z
   .record(z.string(), z.json())
   .refine((d) => JSON.stringify(d).length <= 100_000, { message: "The draft is too large" })
   .superRefine((d, ctx) => {
-    for (const issue of unstorableStrings(d)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    for (const issue of unstorableStrings(d))
+      ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   });
 
 /** What the editor posts: the approval plus the row version it was built on. */

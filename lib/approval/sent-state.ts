@@ -12,7 +12,11 @@ import { ZApproval, type TApproval } from "./schema";
 export type SentState = { approval: TApproval; payload: TReferralRequest; authorizationIds: number[] };
 
 /** What ACCloud holds: the approval, submission and authorization ids of the last approve or update that was sent. */
-export async function sentState(db: TxDb, referralId: string, exceptPushId?: string): Promise<(SentState & { revisionId: string; revision: number }) | null> {
+export async function sentState(
+  db: TxDb,
+  referralId: string,
+  exceptPushId?: string,
+): Promise<(SentState & { revisionId: string; revision: number }) | null> {
   const [last] = await db
     .select({
       steps: pushes.steps,

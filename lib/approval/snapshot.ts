@@ -25,9 +25,25 @@ const text = (v: unknown) => (v === undefined || v === null ? "" : String(v));
 /** A snapshot from the approval, the submission it pinned, and the documents ACCloud had by then. */
 export function revisionSnapshot(a: TApproval, payload: unknown, names: Names, documents: string[]): RevisionSnapshot {
   const client = ((payload as { client?: Record<string, unknown> } | null)?.client ?? {}) as Record<string, unknown>;
-  const keep = ["first_name", "last_name", "birthday", "gender", "phone_main", "email", "address", "city", "state", "zip", "timezone"];
+  const keep = [
+    "first_name",
+    "last_name",
+    "birthday",
+    "gender",
+    "phone_main",
+    "email",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "timezone",
+  ];
   return {
-    client: Object.fromEntries(keep.filter((k) => client[k] !== undefined && client[k] !== null && client[k] !== "").map((k) => [k, text(client[k])])),
+    client: Object.fromEntries(
+      keep
+        .filter((k) => client[k] !== undefined && client[k] !== null && client[k] !== "")
+        .map((k) => [k, text(client[k])]),
+    ),
     service: {
       code: names.serviceCodes.get(a.serviceCodeId) ?? `#${a.serviceCodeId}`,
       funder: names.funders.get(a.funderId) ?? `#${a.funderId}`,

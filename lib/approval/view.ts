@@ -64,7 +64,11 @@ export type ApprovalView = { progress: PushProgress | null; panel: ApprovalPanel
 
 const NONE: ApprovalPanel = { kind: "none" };
 
-export async function getApprovalView(db: Db, actor: Actor, input: { referralId: string; payload: unknown; editing: boolean }): Promise<ApprovalView | null> {
+export async function getApprovalView(
+  db: Db,
+  actor: Actor,
+  input: { referralId: string; payload: unknown; editing: boolean },
+): Promise<ApprovalView | null> {
   assertScope(actor, "referral:read");
   const { referralId, payload } = input;
   const [row] = await db
@@ -100,7 +104,8 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
   const ref = await getReferenceData(db);
   if (!ref.lastSuccessfulRefresh) return view({ kind: "paused" });
   const differentPerson = sentToAgency ? ((await readDifferentPerson(db, row))?.reason ?? null) : null;
-  if (sentToAgency && !input.editing) return view({ kind: "sent", processed: row.status === "processed", differentPerson });
+  if (sentToAgency && !input.editing)
+    return view({ kind: "sent", processed: row.status === "processed", differentPerson });
 
   const latest = await getLatestApproval(db, referralId);
   // A retry resumes at the failed step: what finished steps sent stays as it is.
@@ -128,7 +133,10 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
           ...sent.approval,
           startDate: pre.values.startDate || sent.approval.startDate,
           endDate: pre.values.endDate || sent.approval.endDate,
-          authorizations: sent.approval.authorizations.map((a) => ({ ...a, memberNumber: pre.values.authorizations[0]?.memberNumber ?? a.memberNumber })),
+          authorizations: sent.approval.authorizations.map((a) => ({
+            ...a,
+            memberNumber: pre.values.authorizations[0]?.memberNumber ?? a.memberNumber,
+          })),
         }
       : sent.approval;
     update = {
@@ -137,7 +145,9 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
       nextRevision: (latest?.revision ?? 0) + 1,
       fixed: {
         careType: sent.approval.careType === "psw" ? "PSW" : "Nursing",
-        serviceCode: ref.serviceCodes.find((c) => c.id === sent.approval.serviceCodeId)?.name ?? String(sent.approval.serviceCodeId),
+        serviceCode:
+          ref.serviceCodes.find((c) => c.id === sent.approval.serviceCodeId)?.name ??
+          String(sent.approval.serviceCodeId),
         funder: ref.funders.find((f) => f.id === sent.approval.funderId)?.name ?? String(sent.approval.funderId),
         agency: row.agencyName,
       },
@@ -159,7 +169,11 @@ export async function getApprovalView(db: Db, actor: Actor, input: { referralId:
         ? ref.suppliers.filter((s) => s.id.toLowerCase() === agencyId)
         : [{ id: row.agencyOrgId, name: `${row.agencyName} (not in the trusted network)` }],
       agency: { orgId: row.agencyOrgId, name: row.agencyName, inTrustedNetwork },
-      hints: { frequencyText: pre.frequencyText, authorizationsText: pre.authorizationsText, suggestions: pre.suggestions },
+      hints: {
+        frequencyText: pre.frequencyText,
+        authorizationsText: pre.authorizationsText,
+        suggestions: pre.suggestions,
+      },
       clientTimezone: row.clientTimezone,
       locked,
       update,

@@ -59,7 +59,11 @@ async function allIds(f: TAuditFilters): Promise<number[]> {
 }
 
 const idsOf = async (where: ReturnType<typeof sql>) =>
-  (await db().execute<{ id: number }>(sql`select id::float8 as id from audit_events e where ${where} order by at desc, id desc`)).rows.map((r) => Number(r.id));
+  (
+    await db().execute<{ id: number }>(
+      sql`select id::float8 as id from audit_events e where ${where} order by at desc, id desc`,
+    )
+  ).rows.map((r) => Number(r.id));
 
 describe("filters", () => {
   it("user, action group, referral, agency and dates each narrow the trail to exactly what they name", async () => {
@@ -69,9 +73,25 @@ describe("filters", () => {
     const b = await makeReferral({ orgId: orgB, agencyName: "Miami Valley Nursing" });
     const riley = (await makeActors()).reviewer;
     await claimReferral(db(), riley, a.id);
-    await recordAudit(db(), { actor: riley, action: "referral.viewed", entityType: "referral_request", entityId: b.id });
-    await recordAudit(db(), { actor: actors.supervisor, action: "referral.viewed", entityType: "referral_request", entityId: a.id });
-    await recordAudit(db(), { actor: riley, action: "auth.signed_in", entityType: "user", entityId: riley.id, details: { provider: "credentials" } });
+    await recordAudit(db(), {
+      actor: riley,
+      action: "referral.viewed",
+      entityType: "referral_request",
+      entityId: b.id,
+    });
+    await recordAudit(db(), {
+      actor: actors.supervisor,
+      action: "referral.viewed",
+      entityType: "referral_request",
+      entityId: a.id,
+    });
+    await recordAudit(db(), {
+      actor: riley,
+      action: "auth.signed_in",
+      entityType: "user",
+      entityId: riley.id,
+      details: { provider: "credentials" },
+    });
 
     expect(await allIds({ user: riley.email })).toEqual(await idsOf(sql`actor_id = ${riley.id}`));
     // the session's sign-in (makeActors), the claim, the view, the sign-in recorded here
@@ -87,9 +107,15 @@ describe("filters", () => {
     // A referral may also be named by its request id.
     expect(await allIds({ referral: a.requestId })).toEqual(await allIds({ referral: a.id }));
     expect(await allIds({ agency: orgB })).toEqual(await idsOf(sql`entity_id = ${b.id}`));
-    expect(await allIds({ agency: orgA, action: "views" })).toEqual(await idsOf(sql`entity_id = ${a.id} and action = 'referral.viewed'`));
-    expect(await allIds({ user: riley.email, action: "sign-ins" })).toEqual(await idsOf(sql`actor_id = ${riley.id} and action = 'auth.signed_in'`));
-    expect(await allIds({ user: riley.email, referral: b.id })).toEqual(await idsOf(sql`actor_id = ${riley.id} and entity_id = ${b.id}`));
+    expect(await allIds({ agency: orgA, action: "views" })).toEqual(
+      await idsOf(sql`entity_id = ${a.id} and action = 'referral.viewed'`),
+    );
+    expect(await allIds({ user: riley.email, action: "sign-ins" })).toEqual(
+      await idsOf(sql`actor_id = ${riley.id} and action = 'auth.signed_in'`),
+    );
+    expect(await allIds({ user: riley.email, referral: b.id })).toEqual(
+      await idsOf(sql`actor_id = ${riley.id} and entity_id = ${b.id}`),
+    );
 
     // Dates are days in the display time zone, both inclusive.
     const marker = randomUUID();
@@ -104,16 +130,25 @@ describe("filters", () => {
     await at("2001-03-03T05:00:00Z"); // Mar 3
     const inRange = await selectEvents(
       db(),
-      [...(await resolveFilters(db(), { from: "2001-03-01", to: "2001-03-02", action: "admin" })).where, sql`e.entity_id = ${marker}`],
+      [
+        ...(await resolveFilters(db(), { from: "2001-03-01", to: "2001-03-02", action: "admin" })).where,
+        sql`e.entity_id = ${marker}`,
+      ],
       { limit: 10 },
     );
-    expect(inRange.map((e) => e.at)).toEqual(["2001-03-03T04:59:59.000000Z", "2001-03-02T12:00:00.000000Z", "2001-03-01T05:00:00.000000Z"]);
+    expect(inRange.map((e) => e.at)).toEqual([
+      "2001-03-03T04:59:59.000000Z",
+      "2001-03-02T12:00:00.000000Z",
+      "2001-03-01T05:00:00.000000Z",
+    ]);
   });
 
   it("who saw this: every view, file view and download of one referral, per person", async () => {
     const r = await makeReferral();
     const other = (await makeActors()).reviewer;
-    const file = (await db().execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${r.id} limit 1`)).rows[0]!;
+    const file = (
+      await db().execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${r.id} limit 1`)
+    ).rows[0]!;
     for (const [who, action] of [
       [other, "referral.viewed"],
       [other, "referral.viewed"],
@@ -140,13 +175,31 @@ describe("filters", () => {
 
   it("refuses malformed filters naming the parameter, never widening the answer", () => {
     const bad = parseAuditParams(
-      new URLSearchParams({ user: "riley", action: "deletes", referral: "x", agency: "nope", from: "2026-13-01", to: "yesterday", before: "-3" }),
+      new URLSearchParams({
+        user: "riley",
+        action: "deletes",
+        referral: "x",
+        agency: "nope",
+        from: "2026-13-01",
+        to: "yesterday",
+        before: "-3",
+      }),
     );
     expect(bad.ok).toBe(false);
-    expect(bad.ok ? [] : Object.keys(bad.errors).sort()).toEqual(["action", "agency", "before", "from", "referral", "to", "user"]);
+    expect(bad.ok ? [] : Object.keys(bad.errors).sort()).toEqual([
+      "action",
+      "agency",
+      "before",
+      "from",
+      "referral",
+      "to",
+      "user",
+    ]);
     const reversed = parseAuditParams(new URLSearchParams({ from: "2026-03-02", to: "2026-03-01" }));
     expect(reversed).toMatchObject({ ok: false, errors: { to: "The end date is before the start date" } });
-    expect(parseAuditParams(new URLSearchParams({ user: "Riley@Demo.Test", action: "sign-ins", from: "" }))).toMatchObject({
+    expect(
+      parseAuditParams(new URLSearchParams({ user: "Riley@Demo.Test", action: "sign-ins", from: "" })),
+    ).toMatchObject({
       ok: true,
       filters: { user: "riley@demo.test", action: "sign-ins" },
     });
@@ -182,20 +235,36 @@ describe("action groups", () => {
       ["user.created", {}, "admin"],
       ["something.new", {}, "other"],
     ];
-    for (const [action, details] of cases) await recordAudit(db(), { actor: systemActor("test"), action, entityType: "test", entityId: marker, details });
+    for (const [action, details] of cases)
+      await recordAudit(db(), { actor: systemActor("test"), action, entityType: "test", entityId: marker, details });
     const rows = await db().execute<{ action: string; details: Record<string, unknown>; action_group: string }>(
       sql`select action, details, action_group from audit_events where entity_id = ${marker} order by id`,
     );
     expect(rows.rows.map((r) => [r.action, r.details, r.action_group])).toEqual(cases);
     expect(rows.rows.every((r) => actionGroupOf(r.action, r.details) === r.action_group)).toBe(true);
-    expect(ACTION_GROUPS.map((g) => g.key)).toEqual(["cancels", "updates", "intake", "views", "claims", "decisions", "pushes", "sign-ins", "admin"]);
+    expect(ACTION_GROUPS.map((g) => g.key)).toEqual([
+      "cancels",
+      "updates",
+      "intake",
+      "views",
+      "claims",
+      "decisions",
+      "pushes",
+      "sign-ins",
+      "admin",
+    ]);
   });
 
   it("each record about a referral keeps its agency, the intake's one-statement insert included", async () => {
     const orgId = randomUUID();
     const r = await makeReferral({ orgId });
     await claimReferral(db(), actors.reviewer, r.id);
-    await recordAudit(db(), { actor: actors.supervisor, action: "referral.viewed", entityType: "referral_request", entityId: r.id });
+    await recordAudit(db(), {
+      actor: actors.supervisor,
+      action: "referral.viewed",
+      entityType: "referral_request",
+      entityId: r.id,
+    });
     const rows = await db().execute<{ action: string; agency_org_id: string | null }>(
       sql`select action, agency_org_id from audit_events where entity_id = ${r.id} order by id`,
     );
@@ -212,7 +281,12 @@ describe("paging and the total", () => {
     const orgId = randomUUID();
     const r = await makeReferral({ orgId });
     for (let i = 0; i < 129; i++)
-      await recordAudit(db(), { actor: actors.reviewer, action: "referral.viewed", entityType: "referral_request", entityId: r.id });
+      await recordAudit(db(), {
+        actor: actors.reviewer,
+        action: "referral.viewed",
+        entityType: "referral_request",
+        entityId: r.id,
+      });
     const before = await idsOf(sql`agency_org_id = ${orgId}`);
     expect(before.length).toBe(130);
 
@@ -221,7 +295,12 @@ describe("paging and the total", () => {
     // Others keep working while the supervisor reads: 25 new events arrive between page loads.
     const writes = Promise.all(
       Array.from({ length: 25 }, () =>
-        recordAudit(db(), { actor: actors.reviewer, action: "referral.file_viewed", entityType: "referral_request", entityId: r.id }),
+        recordAudit(db(), {
+          actor: actors.reviewer,
+          action: "referral.file_viewed",
+          entityType: "referral_request",
+          entityId: r.id,
+        }),
       ),
     );
     const second = await listAuditPage(db(), actors.supervisor, resolved, { before: first.olderCursor! });
@@ -247,7 +326,8 @@ describe("paging and the total", () => {
 
   it("the total is exact up to the cap and PostgreSQL's estimate beyond it", async () => {
     const orgId = randomUUID();
-    await db().execute(sql`insert into audit_events (actor_type, actor_label, action, entity_type, entity_id, agency_org_id)
+    await db()
+      .execute(sql`insert into audit_events (actor_type, actor_label, action, entity_type, entity_id, agency_org_id)
       select 'system', 'test', 'referral.viewed', 'referral_request', ${randomUUID()}, ${orgId} from generate_series(1, ${COUNT_CAP + 50})`);
     await db().execute(sql`analyze audit_events`);
     const total = await countEvents(db(), (await resolveFilters(db(), { agency: orgId })).where);
@@ -257,7 +337,12 @@ describe("paging and the total", () => {
 });
 
 describe("free text", () => {
-  const ctx = (freeText: boolean) => ({ actorName: "Riley Reviewer", agencyName: "Gem City Home Care", userNames: new Map<string, string>(), freeText });
+  const ctx = (freeText: boolean) => ({
+    actorName: "Riley Reviewer",
+    agencyName: "Gem City Home Care",
+    userNames: new Map<string, string>(),
+    freeText,
+  });
   const event = (action: string, details: Record<string, unknown>) => ({
     action,
     actorType: "user",
@@ -283,9 +368,16 @@ describe("free text", () => {
   });
 
   it("an update's sentence names the chosen reasons, and the reviewer's own words only where allowed", () => {
-    const d = { revision: 2, reasons: ["Authorization extended"], otherReason: "Zzdaughter called", revisionComment: "Zzsee notes" };
+    const d = {
+      revision: 2,
+      reasons: ["Authorization extended"],
+      otherReason: "Zzdaughter called",
+      revisionComment: "Zzsee notes",
+    };
     const shown = describeAuditEvent(event("referral.update_requested", d), ctx(true));
-    expect(shown.sentence).toBe("Riley Reviewer approved update revision 2 for Gem City Home Care, reason ‘Authorization extended’, ‘Zzdaughter called’");
+    expect(shown.sentence).toBe(
+      "Riley Reviewer approved update revision 2 for Gem City Home Care, reason ‘Authorization extended’, ‘Zzdaughter called’",
+    );
     const hidden = describeAuditEvent(event("referral.update_requested", d), ctx(false));
     expect(hidden.sentence).toBe(
       "Riley Reviewer approved update revision 2 for Gem City Home Care, reason ‘Authorization extended’, another reason (free text, 17 characters)",
@@ -295,13 +387,20 @@ describe("free text", () => {
 
   it("a push failure is told from its status and code; an older record's ACCloud message only where allowed", () => {
     const failed = describeAuditEvent(
-      event("push.failed", { failure: "http", accloudStatus: 422, accloudCode: "client_locked", call: "PUT /ext/api/v2/authorizations/{id}" }),
+      event("push.failed", {
+        failure: "http",
+        accloudStatus: 422,
+        accloudCode: "client_locked",
+        call: "PUT /ext/api/v2/authorizations/{id}",
+      }),
       ctx(false),
     );
     expect(failed.sentence).toBe(
       "Sending the request from Gem City Home Care to ACCloud failed: ACCloud answered 422, code ‘client_locked’ (PUT /ext/api/v2/authorizations/{id})",
     );
-    const older = event("push.failed", { error: "ACCloud answered 409: Cannot cancel: client Zzjane (DOB 1998-05-07)" });
+    const older = event("push.failed", {
+      error: "ACCloud answered 409: Cannot cancel: client Zzjane (DOB 1998-05-07)",
+    });
     expect(text(describeAuditEvent(older, ctx(false)))).not.toContain("Zzjane");
     expect(describeAuditEvent(older, ctx(true)).sentence).toContain("Zzjane");
   });
@@ -309,8 +408,16 @@ describe("free text", () => {
   it("the writer refuses ACCloud's message in a record", async () => {
     const r = await makeReferral();
     const write = (details: Record<string, unknown>) =>
-      recordAudit(db(), { actor: systemActor("test"), action: "push.failed", entityType: "referral_request", entityId: r.id, details });
-    await expect(write({ error: "ACCloud answered 409: Cannot cancel: client Jane" })).rejects.toThrow("may not carry error");
+      recordAudit(db(), {
+        actor: systemActor("test"),
+        action: "push.failed",
+        entityType: "referral_request",
+        entityId: r.id,
+        details,
+      });
+    await expect(write({ error: "ACCloud answered 409: Cannot cancel: client Jane" })).rejects.toThrow(
+      "may not carry error",
+    );
     await expect(write({ previousError: "x" })).rejects.toThrow("may not carry previousError");
     await write({ failure: "http", accloudStatus: 409 });
   });
@@ -334,7 +441,9 @@ describe("free text", () => {
       else expect(shown, role).not.toContain("Zzask");
     }
     // The same rows described for a viewer without referral:read (what the CSV always uses).
-    const hidden = await describeRows(db(), await selectEvents(db(), resolved.where, { limit: 10 }), { freeText: false });
+    const hidden = await describeRows(db(), await selectEvents(db(), resolved.where, { limit: 10 }), {
+      freeText: false,
+    });
     expect(hidden.map(text).join("\n")).not.toContain("Zzask");
     expect(hidden.map(text).join("\n")).toContain(freeTextPlaceholder("Zzask the daughter"));
   });
@@ -343,7 +452,8 @@ describe("free text", () => {
 describe("CSV export", () => {
   async function csvOf(f: TAuditFilters, batch?: number): Promise<string> {
     const chunks: Buffer[] = [];
-    for await (const c of auditCsvStream(db(), await resolveFilters(db(), f), { batch })) chunks.push(Buffer.from(typeof c === "string" ? c : (c as Buffer)));
+    for await (const c of auditCsvStream(db(), await resolveFilters(db(), f), { batch }))
+      chunks.push(Buffer.from(typeof c === "string" ? c : (c as Buffer)));
     return Buffer.concat(chunks).toString("utf8");
   }
 
@@ -367,7 +477,12 @@ describe("CSV export", () => {
       entityId: r.id,
       details: { failure: "http", call: "@SUM(1+1)" },
     });
-    await recordAudit(db(), { actor: { type: "system", label: "+cmd" }, action: "-weird.action", entityType: "referral_request", entityId: r.id });
+    await recordAudit(db(), {
+      actor: { type: "system", label: "+cmd" },
+      action: "-weird.action",
+      entityType: "referral_request",
+      entityId: r.id,
+    });
     const csv = await csvOf({ agency: orgId });
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(
@@ -395,7 +510,14 @@ describe("CSV export", () => {
     // process instead was at the mercy of the garbage collector's timing.
     const child = spawnSync(
       process.execPath,
-      ["--max-old-space-size=64", "--conditions=react-server", "--import", "tsx", "test/fixtures/audit-export-memory.fixture.ts", orgId],
+      [
+        "--max-old-space-size=64",
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "test/fixtures/audit-export-memory.fixture.ts",
+        orgId,
+      ],
       {
         env: { ...process.env, LOG_LEVEL: "error" },
         encoding: "utf8",

@@ -38,7 +38,13 @@ export type DetailItem = { label: string; value: string | DetailItem[] };
 export type Described = { sentence: string; items: DetailItem[] };
 
 const s = (v: unknown): string =>
-  v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+  v === null || v === undefined
+    ? ""
+    : typeof v === "string"
+      ? v
+      : typeof v === "number" || typeof v === "boolean"
+        ? String(v)
+        : JSON.stringify(v);
 const quoted = (v: unknown) => `‘${s(v)}’`;
 const plural = (n: unknown, one: string, many = `${one}s`) => `${s(n)} ${Number(n) === 1 ? one : many}`;
 const statusWord = (v: unknown) => STATUS_LABELS[s(v)]?.toLowerCase() ?? s(v);
@@ -127,7 +133,11 @@ function valueOf(k: string, v: unknown, ctx: DescribeContext): string | DetailIt
     return v.every((x) => x === null || typeof x !== "object")
       ? v.map(s).join(", ") || "—"
       : v.map((x, i) => ({ label: String(i + 1), value: valueOf("", x, ctx) }));
-  if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([kk, vv]) => ({ label: humanKey(kk), value: valueOf(kk, vv, ctx) }));
+  if (typeof v === "object")
+    return Object.entries(v as Record<string, unknown>).map(([kk, vv]) => ({
+      label: humanKey(kk),
+      value: valueOf(kk, vv, ctx),
+    }));
   return s(v);
 }
 
@@ -172,7 +182,8 @@ export function pushFailureWords(d: Record<string, unknown>, freeText: boolean):
 /** An update's reasons: the chosen ones, and the reviewer's own words where the context allows. */
 function updateReasons(d: Record<string, unknown>, freeText: boolean): string {
   const chosen = Array.isArray(d.reasons) ? d.reasons.map(quoted) : [];
-  if (d.otherReason) chosen.push(freeText ? quoted(d.otherReason) : `another reason ${freeTextPlaceholder(d.otherReason)}`);
+  if (d.otherReason)
+    chosen.push(freeText ? quoted(d.otherReason) : `another reason ${freeTextPlaceholder(d.otherReason)}`);
   return chosen.length ? `, reason ${chosen.join(", ")}` : "";
 }
 
@@ -247,7 +258,8 @@ export function describeAuditEvent(e: DescribableEvent, ctx: DescribeContext): D
       sentence = `${who} reopened ${req}`;
       break;
     case "referral.approved": {
-      const reasons = Array.isArray(d.reasons) && d.reasons.length ? `, reason ${d.reasons.map(quoted).join(", ")}` : "";
+      const reasons =
+        Array.isArray(d.reasons) && d.reasons.length ? `, reason ${d.reasons.map(quoted).join(", ")}` : "";
       const drawnFor = d.secondReview ? "; drawn for a second review" : "";
       sentence = `${who} approved revision ${s(d.revision)}${forAgency}: ${plural(d.authorizations ?? 0, "authorization")}${reasons}${drawnFor}`;
       break;

@@ -46,11 +46,17 @@ export function neutraliseCell(value: string): string {
 }
 
 export function flattenDetails(items: DetailItem[]): string {
-  return items.map((i) => `${i.label}: ${typeof i.value === "string" ? i.value : `[${flattenDetails(i.value)}]`}`).join("; ");
+  return items
+    .map((i) => `${i.label}: ${typeof i.value === "string" ? i.value : `[${flattenDetails(i.value)}]`}`)
+    .join("; ");
 }
 
 /** The CSV of every event of the filter, newest first, as a Node stream. */
-export function auditCsvStream(db: Db, resolved: ResolvedFilters, opts: { batch?: number; signal?: AbortSignal } = {}): Readable {
+export function auditCsvStream(
+  db: Db,
+  resolved: ResolvedFilters,
+  opts: { batch?: number; signal?: AbortSignal } = {},
+): Readable {
   const batch = opts.batch ?? EXPORT_BATCH;
   const csv = stringify({
     header: true,
@@ -102,7 +108,12 @@ export function auditCsvStream(db: Db, resolved: ResolvedFilters, opts: { batch?
 }
 
 /** An export of the trail for a filter: audited before the first byte goes out. */
-export async function exportAuditTrail(db: Db, actor: Actor, f: TAuditFilters, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
+export async function exportAuditTrail(
+  db: Db,
+  actor: Actor,
+  f: TAuditFilters,
+  opts: { signal?: AbortSignal } = {},
+): Promise<Readable> {
   assertScope(actor, "audit:read");
   const resolved = await resolveFilters(db, f);
   await recordAuditAccess(db, actor, "audit.exported", f);

@@ -10,7 +10,11 @@ import { z } from "zod";
 import { ACTION_GROUP_KEYS } from "../../db/schema/audit-groups";
 
 const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const eventId = z.coerce.number().int("Must be an event id").positive("Must be an event id").max(Number.MAX_SAFE_INTEGER);
+const eventId = z.coerce
+  .number()
+  .int("Must be an event id")
+  .positive("Must be an event id")
+  .max(Number.MAX_SAFE_INTEGER);
 
 export const ZAuditFilters = z
   .object({
@@ -35,7 +39,10 @@ export const ZAuditFilters = z
     from: z.iso.date("Enter a date as YYYY-MM-DD").optional(),
     to: z.iso.date("Enter a date as YYYY-MM-DD").optional(),
   })
-  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ["to"], message: "The end date is before the start date" });
+  .refine((f) => !f.from || !f.to || f.from <= f.to, {
+    path: ["to"],
+    message: "The end date is before the start date",
+  });
 export type TAuditFilters = z.infer<typeof ZAuditFilters>;
 
 export const ZAuditPage = z.object({ before: eventId.optional(), after: eventId.optional() });
@@ -54,7 +61,9 @@ export function parseAuditParams(input: URLSearchParams | Record<string, string 
     const value = Array.isArray(v) ? v[0] : v;
     if (typeof value === "string" && value.trim() !== "") raw[k] = value.trim();
   }
-  const filters = ZAuditFilters.safeParse(Object.fromEntries(AUDIT_FILTER_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]])));
+  const filters = ZAuditFilters.safeParse(
+    Object.fromEntries(AUDIT_FILTER_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]])),
+  );
   const page = ZAuditPage.safeParse({ before: raw.before, after: raw.after });
   const errors: Record<string, string> = {};
   for (const issue of [...(filters.error?.issues ?? []), ...(page.error?.issues ?? [])]) {
@@ -66,7 +75,9 @@ export function parseAuditParams(input: URLSearchParams | Record<string, string 
 }
 
 /** The query string of a filter (and optional cursor), without empty values. */
-export function auditQuery(f: Partial<Record<(typeof AUDIT_FILTER_KEYS)[number] | "before" | "after", string | number | undefined>>): string {
+export function auditQuery(
+  f: Partial<Record<(typeof AUDIT_FILTER_KEYS)[number] | "before" | "after", string | number | undefined>>,
+): string {
   const out = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== "") out.set(k, String(v));
   const q = out.toString();

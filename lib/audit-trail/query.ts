@@ -39,7 +39,8 @@ export type AuditEventRow = {
   details: Record<string, unknown>;
 };
 
-export type DescribedEvent = AuditEventRow & Described & { actorName: string; agencyName: string | null; requestId: string | null };
+export type DescribedEvent = AuditEventRow &
+  Described & { actorName: string; agencyName: string | null; requestId: string | null };
 
 /** Filters resolved against the database: the user's id for the e-mail, the referral by id or request id. */
 export type ResolvedFilters = { where: SQL[]; empty: boolean; userId: string | null; referralId: string | null };
@@ -56,7 +57,9 @@ export async function resolveFilters(db: Db, f: TAuditFilters): Promise<Resolved
     where.push(userId ? sql`e.actor_id = ${userId}` : sql`e.actor_label = ${f.user}`);
   }
   if (f.referral) {
-    const r = await db.execute<{ id: string }>(sql`select id from referral_requests where id = ${f.referral}::uuid or request_id = ${f.referral} limit 1`);
+    const r = await db.execute<{ id: string }>(
+      sql`select id from referral_requests where id = ${f.referral}::uuid or request_id = ${f.referral} limit 1`,
+    );
     referralId = r.rows[0]?.id ?? f.referral;
     where.push(sql`e.entity_type = 'referral_request' and e.entity_id = ${referralId}`);
   }
@@ -77,13 +80,19 @@ const COLUMNS = sql.raw(
 );
 
 /** Up to `limit` events of the filter, newest first, strictly older than `before` or newer than `after` (event ids). */
-export async function selectEvents(db: Db, where: SQL[], opts: { before?: number; after?: number; limit: number }): Promise<AuditEventRow[]> {
+export async function selectEvents(
+  db: Db,
+  where: SQL[],
+  opts: { before?: number; after?: number; limit: number },
+): Promise<AuditEventRow[]> {
   const conds = [...where];
   // The cursor is an event id; its (at, id) position is looked up, so the cursor needs no timestamp text.
   if (opts.before) conds.push(sql`(e.at, e.id) < (select c.at, c.id from audit_events c where c.id = ${opts.before})`);
   if (opts.after) conds.push(sql`(e.at, e.id) > (select c.at, c.id from audit_events c where c.id = ${opts.after})`);
   const order = opts.after ? sql`order by e.at asc, e.id asc` : sql`order by e.at desc, e.id desc`;
-  const r = await db.execute<AuditEventRow>(sql`select ${COLUMNS} from audit_events e where ${whereSql(conds)} ${order} limit ${opts.limit}`);
+  const r = await db.execute<AuditEventRow>(
+    sql`select ${COLUMNS} from audit_events e where ${whereSql(conds)} ${order} limit ${opts.limit}`,
+  );
   const rows = r.rows.map((x) => ({ ...x, id: Number(x.id), details: (x.details ?? {}) as Record<string, unknown> }));
   return opts.after ? rows.reverse() : rows;
 }
@@ -98,7 +107,9 @@ export async function countEvents(db: Db, where: SQL[]): Promise<AuditTotal> {
   const counted = await withOwnStatementTimeout(() =>
     db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local statement_timeout = ${COUNT_TIMEOUT_MS}`));
-      const r = await tx.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from audit_events e where ${w} limit ${COUNT_CAP + 1}) x`);
+      const r = await tx.execute<{ n: number }>(
+        sql`select count(*)::int as n from (select 1 from audit_events e where ${w} limit ${COUNT_CAP + 1}) x`,
+      );
       return r.rows[0]?.n ?? 0;
     }),
   ).catch((err: unknown) => {
@@ -107,7 +118,9 @@ export async function countEvents(db: Db, where: SQL[]): Promise<AuditTotal> {
     throw err;
   });
   if (counted !== null && counted <= COUNT_CAP) return { exact: true, n: counted };
-  const plan = await db.execute<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>(sql`explain (format json) select 1 from audit_events e where ${w}`);
+  const plan = await db.execute<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>(
+    sql`explain (format json) select 1 from audit_events e where ${w}`,
+  );
   const estimate = Math.round(plan.rows[0]?.["QUERY PLAN"]?.[0]?.Plan?.["Plan Rows"] ?? 0);
   return { exact: false, estimate: Math.max(estimate, counted === null ? 1 : COUNT_CAP + 1) };
 }
@@ -117,7 +130,11 @@ export async function countEvents(db: Db, where: SQL[]): Promise<AuditTotal> {
  * Free text (lib/audit/free-text.ts) is written out only with `freeText` (a viewer with
  * referral:read); otherwise its length stands in its place.
  */
-export async function describeRows(db: Db, rows: AuditEventRow[], opts: { freeText: boolean }): Promise<DescribedEvent[]> {
+export async function describeRows(
+  db: Db,
+  rows: AuditEventRow[],
+  opts: { freeText: boolean },
+): Promise<DescribedEvent[]> {
   const userIds = new Set<string>();
   const agencyIds = new Set<string>();
   const referralIds = new Set<string>();
@@ -125,16 +142,21 @@ export async function describeRows(db: Db, rows: AuditEventRow[], opts: { freeTe
   for (const r of rows) {
     if (r.actorType === "user" && r.actorId && uuid.test(r.actorId)) userIds.add(r.actorId);
     if (r.entityType === "user" && r.entityId && uuid.test(r.entityId)) userIds.add(r.entityId);
-    if (typeof r.details.previousAssignee === "string" && uuid.test(r.details.previousAssignee)) userIds.add(r.details.previousAssignee);
+    if (typeof r.details.previousAssignee === "string" && uuid.test(r.details.previousAssignee))
+      userIds.add(r.details.previousAssignee);
     if (r.agencyOrgId) agencyIds.add(r.agencyOrgId);
     if (r.entityType === "referral_request" && r.entityId && uuid.test(r.entityId)) referralIds.add(r.entityId);
   }
   const [u, a, q] = await Promise.all([
     userIds.size
-      ? db.execute<{ id: string; name: string }>(sql`select id::text, name from users where id = any(${sql.param([...userIds])}::uuid[])`)
+      ? db.execute<{ id: string; name: string }>(
+          sql`select id::text, name from users where id = any(${sql.param([...userIds])}::uuid[])`,
+        )
       : { rows: [] },
     agencyIds.size
-      ? db.execute<{ id: string; name: string }>(sql`select org_id as id, name from referral_agencies where org_id = any(${sql.param([...agencyIds])}::text[])`)
+      ? db.execute<{ id: string; name: string }>(
+          sql`select org_id as id, name from referral_agencies where org_id = any(${sql.param([...agencyIds])}::text[])`,
+        )
       : { rows: [] },
     referralIds.size
       ? db.execute<{ id: string; request_id: string }>(
@@ -168,7 +190,12 @@ export type AuditPage = {
   newerCursor: number | null;
 };
 
-export async function listAuditPage(db: Db, actor: Actor, resolved: ResolvedFilters, cursor: { before?: number; after?: number }): Promise<AuditPage> {
+export async function listAuditPage(
+  db: Db,
+  actor: Actor,
+  resolved: ResolvedFilters,
+  cursor: { before?: number; after?: number },
+): Promise<AuditPage> {
   assertScope(actor, "audit:read");
   if (resolved.empty) return { rows: [], olderCursor: null, newerCursor: null };
   const rows = await selectEvents(db, resolved.where, { ...cursor, limit: AUDIT_PAGE_SIZE + 1 });
@@ -267,14 +294,24 @@ export async function recordAuditAccess(
   await recordAudit(db, { actor: actor, action, entityType: "audit_trail", details: { filters, ...extra } });
 }
 
-export type AuditTrail = { page: AuditPage; total: AuditTotal; saw: WhoSaw | null; summary: Awaited<ReturnType<typeof referralSummary>> };
+export type AuditTrail = {
+  page: AuditPage;
+  total: AuditTotal;
+  saw: WhoSaw | null;
+  summary: Awaited<ReturnType<typeof referralSummary>>;
+};
 
 /**
  * What /audit shows for a filter: a page of events, the total, and for one referral who saw it
  * and its header. Reading the trail is itself recorded (after the reads, so the record is not on
  * its own first page).
  */
-export async function openAuditTrail(db: Db, actor: Actor, f: TAuditFilters, cursor: { before?: number; after?: number }): Promise<AuditTrail> {
+export async function openAuditTrail(
+  db: Db,
+  actor: Actor,
+  f: TAuditFilters,
+  cursor: { before?: number; after?: number },
+): Promise<AuditTrail> {
   assertScope(actor, "audit:read");
   const resolved = await resolveFilters(db, f);
   const [page, total, saw, summary] = await Promise.all([

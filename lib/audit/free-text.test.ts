@@ -34,7 +34,9 @@ describe("the audit CSV of a referral whose client, update and ACCloud's answers
     const marker = `Zzmarker${randomBytes(5).toString("hex")}`;
     const ref = await newReferral({ client: { first_name: marker, last_name: marker } });
     const approval = approvalFor(ref);
-    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status).toBe("success");
+    expect(
+      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
 
     // ACCloud busy, with the client in its words (and a sentence where a code should be), then a refusal that quotes the client.
@@ -55,7 +57,9 @@ describe("the audit CSV of a referral whose client, update and ACCloud's answers
     });
     const otherReason = `The daughter of ${marker} called`;
     const revisionComment = `${marker} asked for Thursdays`;
-    const row = await db().execute<{ version: number }>(sql`select version from referral_requests where id = ${ref.id}`);
+    const row = await db().execute<{ version: number }>(
+      sql`select version from referral_requests where id = ${ref.id}`,
+    );
     const updated = await changeApproval(db(), env.actor, {
       referralId: ref.id,
       version: row.rows[0]!.version,
@@ -79,7 +83,12 @@ describe("the audit CSV of a referral whose client, update and ACCloud's answers
     expect(JSON.stringify(records.rows)).not.toContain(marker);
     expect(records.rows[0]!.details).toMatchObject({ failure: "http", accloudStatus: 503, kind: "update" });
     expect(records.rows[0]!.details).not.toHaveProperty("accloudCode");
-    expect(records.rows[1]!.details).toMatchObject({ failure: "http", accloudStatus: 422, accloudCode: "client_locked", kind: "update" });
+    expect(records.rows[1]!.details).toMatchObject({
+      failure: "http",
+      accloudStatus: 422,
+      accloudCode: "client_locked",
+      kind: "update",
+    });
 
     // The CSV, through the real export (audited as such).
     const csv = await textOf(await exportAuditTrail(db(), supervisor, { referral: ref.id }));
@@ -89,7 +98,14 @@ describe("the audit CSV of a referral whose client, update and ACCloud's answers
     expect(csv).toContain(`Revision comment: ${freeTextPlaceholder(revisionComment)}`);
     expect(csv).toContain(`another reason ${freeTextPlaceholder(otherReason)}`);
     expect(csv).toContain("ACCloud answered 422, code ‘client_locked’");
-    for (const action of ["referral.received", "referral.approved", "push.sent", "referral.update_requested", "push.retrying", "push.failed"])
+    for (const action of [
+      "referral.received",
+      "referral.approved",
+      "push.sent",
+      "referral.update_requested",
+      "push.retrying",
+      "push.failed",
+    ])
       expect(csv, action).toContain(`,${action},`);
 
     // The trail's page: the reviewer's words for roles that may read referrals, their length for the others; ACCloud's for nobody.

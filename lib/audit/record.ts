@@ -4,7 +4,13 @@ import { actorId, actorLabel, type AnyActor } from "../access/actors";
 import type { Db, TxDb } from "../db";
 import { RETIRED_KEYS } from "./free-text";
 
-export type AuditEntry = { actor: AnyActor; action: string; entityType: string; entityId?: string | null; details?: Record<string, unknown> };
+export type AuditEntry = {
+  actor: AnyActor;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  details?: Record<string, unknown>;
+};
 
 /** The insert of an audit record, as a statement to run alone or with the change it records (a CTE). */
 export function auditInsert(_tx: TxDb | Db, e: AuditEntry): SQL {

@@ -27,7 +27,12 @@ export async function runAction<S extends z.ZodType, R extends ActionResult<unkn
   const auth = await actionActor(scope);
   if (!auth.ok) return auth.result;
   const parsed = schema.safeParse(input);
-  if (!parsed.success) return { status: "invalid_data", fieldErrors: fieldErrorsOf(parsed.error), message: "Check the highlighted fields." };
+  if (!parsed.success)
+    return {
+      status: "invalid_data",
+      fieldErrors: fieldErrorsOf(parsed.error),
+      message: "Check the highlighted fields.",
+    };
   try {
     return await fn(auth.actor, parsed.data);
   } catch (err) {

@@ -45,7 +45,13 @@ function ssoIdentity(profile: unknown, issuer: string, claim: string, map: RoleM
   const subject = typeof claims.sub === "string" && claims.sub ? claims.sub : null;
   const email = typeof claims.email === "string" && claims.email.includes("@") ? claims.email : null;
   if (!roles.length || !subject || !email || !emailVerified(claims)) return null;
-  return { issuer: typeof claims.iss === "string" ? claims.iss : issuer, subject, email, name: typeof claims.name === "string" ? claims.name : "", roles };
+  return {
+    issuer: typeof claims.iss === "string" ? claims.iss : issuer,
+    subject,
+    email,
+    name: typeof claims.name === "string" ? claims.name : "",
+    roles,
+  };
 }
 
 export function buildAuthConfig(): NextAuthConfig {
@@ -81,7 +87,11 @@ export function buildAuthConfig(): NextAuthConfig {
       checks: ["pkce", "state", "nonce"],
       authorization: { params: { scope: "openid email profile" } },
       profile(p: Record<string, unknown>) {
-        return { id: String(p.sub), email: typeof p.email === "string" ? p.email : null, name: typeof p.name === "string" ? p.name : null };
+        return {
+          id: String(p.sub),
+          email: typeof p.email === "string" ? p.email : null,
+          name: typeof p.name === "string" ? p.name : null,
+        };
       },
     });
   }
@@ -123,7 +133,10 @@ export function buildAuthConfig(): NextAuthConfig {
         return { sub: user.id, sid };
       },
       session({ session, token }) {
-        return { expires: session.expires, sid: typeof token.sid === "string" ? token.sid : undefined } as typeof session;
+        return {
+          expires: session.expires,
+          sid: typeof token.sid === "string" ? token.sid : undefined,
+        } as typeof session;
       },
     },
     events: {

@@ -18,7 +18,8 @@ import { verifyCredentials } from "./credentials";
 const db = () => getDb();
 const codeOf = (r: Awaited<ReturnType<typeof verifyCredentials>>) => (r.ok ? "ok" : r.code);
 const saved = { ...process.env };
-const ip = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+const ip = () =>
+  `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 const setLimits = (perIp: number, perAccount: number) => {
   process.env.SIGN_IN_RATE_PER_IP = String(perIp);
   process.env.SIGN_IN_RATE_PER_ACCOUNT = String(perAccount);
@@ -34,14 +35,19 @@ afterAll(async () => {
 });
 
 const checkedPasswords = async (userId: string) =>
-  (await db().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where entity_id = ${userId} and details->>'reason' = 'wrong_password'`))
-    .rows[0]!.n;
+  (
+    await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_events where entity_id = ${userId} and details->>'reason' = 'wrong_password'`,
+    )
+  ).rows[0]!.n;
 
 describe("lockout", () => {
   it("a burst of 40 parallel wrong passwords gets SIGN_IN_MAX_FAILURES checks, not 40, and locks the account", async () => {
     const u = await makeUser("reviewer");
     const max = getEnv().SIGN_IN_MAX_FAILURES;
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => verifyCredentials(db(), u.email, `guess-${i}`, { ip: ip() })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => verifyCredentials(db(), u.email, `guess-${i}`, { ip: ip() })),
+    );
     expect(results.every((r) => codeOf(r) === "invalid")).toBe(true);
     expect(await checkedPasswords(u.id)).toBe(max);
     const [row] = await db().select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, u.id));
@@ -54,7 +60,11 @@ describe("lockout", () => {
   it("a burst with the right password in it cannot outrun the lock: at most SIGN_IN_MAX_FAILURES guesses are checked in all", async () => {
     const u = await makeUser("reviewer");
     const max = getEnv().SIGN_IN_MAX_FAILURES;
-    await Promise.all(Array.from({ length: 30 }, (_, i) => verifyCredentials(db(), u.email, i === 29 ? TEST_PASSWORD : `guess-${i}`, { ip: ip() })));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        verifyCredentials(db(), u.email, i === 29 ? TEST_PASSWORD : `guess-${i}`, { ip: ip() }),
+      ),
+    );
     expect(await checkedPasswords(u.id)).toBeLessThanOrEqual(max);
   });
 });
@@ -63,11 +73,18 @@ describe("rate limits (PostgreSQL)", () => {
   it("per address: the attempts past SIGN_IN_RATE_PER_IP are refused, even in one parallel burst; other addresses are not", async () => {
     setLimits(5, 10_000);
     const from = ip();
-    const burst = await Promise.all(Array.from({ length: 20 }, () => verifyCredentials(db(), `nobody-${randomUUID()}@test.example`, "x", { ip: from })));
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        verifyCredentials(db(), `nobody-${randomUUID()}@test.example`, "x", { ip: from }),
+      ),
+    );
     expect(burst.filter((r) => codeOf(r) === "invalid")).toHaveLength(5);
     expect(burst.filter((r) => codeOf(r) === "rate_limited")).toHaveLength(15);
     expect(burst.find((r) => codeOf(r) === "rate_limited")).toMatchObject({ retryAfterSeconds: expect.any(Number) });
-    expect(await verifyCredentials(db(), `nobody-${randomUUID()}@test.example`, "x", { ip: ip() })).toEqual({ ok: false, code: "invalid" });
+    expect(await verifyCredentials(db(), `nobody-${randomUUID()}@test.example`, "x", { ip: ip() })).toEqual({
+      ok: false,
+      code: "invalid",
+    });
     // The counters are rows of sign_in_rate_limits, keyed by hashes: no address or e-mail stored.
     const keys = (await db().execute<{ key: string }>(sql`select key from sign_in_rate_limits`)).rows.map((r) => r.key);
     expect(keys.some((k) => k.includes(from) || k.includes("@"))).toBe(false);
@@ -83,7 +100,8 @@ describe("rate limits (PostgreSQL)", () => {
     const u = await makeUser("reviewer");
     expect(codeOf(await verifyCredentials(db(), u.email, "wrong", { ip: ip() }))).toBe("invalid");
     expect(codeOf(await verifyCredentials(db(), u.email, TEST_PASSWORD, { ip: ip() }))).toBe("ok");
-    for (let i = 0; i < 2; i++) expect(codeOf(await verifyCredentials(db(), u.email, "wrong", { ip: ip() }))).toBe("invalid");
+    for (let i = 0; i < 2; i++)
+      expect(codeOf(await verifyCredentials(db(), u.email, "wrong", { ip: ip() }))).toBe("invalid");
   });
 });
 
@@ -91,7 +109,10 @@ describe("the answer says nothing about the account", () => {
   const APP = "http://localhost:3999";
   /** The app's Auth.js credentials route, as the sign-in form and e2e tests reach it. */
   async function postCredentials(email: string, password: string) {
-    const { GET, POST } = (await import("@/app/api/auth/[...nextauth]/route")) as unknown as Record<"GET" | "POST", (r: NextRequest) => Promise<Response>>;
+    const { GET, POST } = (await import("@/app/api/auth/[...nextauth]/route")) as unknown as Record<
+      "GET" | "POST",
+      (r: NextRequest) => Promise<Response>
+    >;
     const csrf = await GET(new NextRequest(`${APP}/api/auth/csrf`));
     const cookie = csrf.headers
       .getSetCookie()

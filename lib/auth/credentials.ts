@@ -28,19 +28,34 @@ let dummyHash: Promise<string> | undefined;
 /** Unknown e-mails cost the same time as known ones. */
 const dummy = () => (dummyHash ??= hashPassword("not-a-real-password-for-timing"));
 
-export async function verifyCredentials(db: Db, emailInput: string, password: string, opts: { ip?: string } = {}): Promise<CredentialsResult> {
+export async function verifyCredentials(
+  db: Db,
+  emailInput: string,
+  password: string,
+  opts: { ip?: string } = {},
+): Promise<CredentialsResult> {
   const env = getEnv();
   const email = emailInput.trim().toLowerCase();
   const ip = opts.ip ?? "unknown";
   const wait = await countSignInAttempt(ip, email);
   if (wait !== null) {
-    await recordAudit(db, { actor: systemActor("sign-in"), action: "auth.sign_in_rate_limited", entityType: "user", details: { retryAfterSeconds: wait } });
+    await recordAudit(db, {
+      actor: systemActor("sign-in"),
+      action: "auth.sign_in_rate_limited",
+      entityType: "user",
+      details: { retryAfterSeconds: wait },
+    });
     return { ok: false, code: "rate_limited", retryAfterSeconds: wait };
   }
   const user = await findUserByEmail(db, email);
   if (!user || !user.passwordHash) {
     await verifyPassword(await dummy(), password);
-    await recordAudit(db, { actor: systemActor("sign-in"), action: "auth.sign_in_failed", entityType: "user", details: { email, reason: "unknown_user" } });
+    await recordAudit(db, {
+      actor: systemActor("sign-in"),
+      action: "auth.sign_in_failed",
+      entityType: "user",
+      details: { email, reason: "unknown_user" },
+    });
     return { ok: false, code: "invalid" };
   }
   const actor = { type: "user" as const, id: user.id, email: user.email };
@@ -55,7 +70,13 @@ export async function verifyCredentials(db: Db, emailInput: string, password: st
     .returning({ n: users.failedSignIns });
   if (!attempt) {
     await verifyPassword(user.passwordHash, password);
-    await recordAudit(db, { actor, action: "auth.sign_in_failed", entityType: "user", entityId: user.id, details: { reason: "locked" } });
+    await recordAudit(db, {
+      actor,
+      action: "auth.sign_in_failed",
+      entityType: "user",
+      entityId: user.id,
+      details: { reason: "locked" },
+    });
     return { ok: false, code: "invalid" };
   }
 
@@ -84,7 +105,13 @@ export async function verifyCredentials(db: Db, emailInput: string, password: st
       .update(users)
       .set({ failedSignIns: sql`greatest(${users.failedSignIns} - 1, 0)` })
       .where(eq(users.id, user.id));
-    await recordAudit(db, { actor, action: "auth.sign_in_failed", entityType: "user", entityId: user.id, details: { reason: "disabled" } });
+    await recordAudit(db, {
+      actor,
+      action: "auth.sign_in_failed",
+      entityType: "user",
+      entityId: user.id,
+      details: { reason: "disabled" },
+    });
     return { ok: false, code: "disabled" };
   }
   await db

@@ -17,9 +17,12 @@ import { resolveSession, type SessionCheck } from "./sessions";
 const sessionId = cache(readSessionId);
 
 /** Once per request; `touch` records user activity (not for background polling). */
-export const currentSession = cache(async (touch: boolean): Promise<SessionCheck> => resolveSession(getDb(), await sessionId(), { touch }));
+export const currentSession = cache(async (touch: boolean): Promise<SessionCheck> =>
+  resolveSession(getDb(), await sessionId(), { touch }),
+);
 
-export const signInPath = (next: string, reason?: string) => `/sign-in?${new URLSearchParams({ next, ...(reason && reason !== "missing" ? { reason } : {}) })}`;
+export const signInPath = (next: string, reason?: string) =>
+  `/sign-in?${new URLSearchParams({ next, ...(reason && reason !== "missing" ? { reason } : {}) })}`;
 
 /** Pages: the signed-in actor, else a redirect to sign-in; with a scope, 403 when it is missing. */
 export async function requirePageActor(scope?: Scope | "admin:*"): Promise<Actor> {
@@ -37,8 +40,13 @@ export type ActionAuth = { ok: true; actor: Actor } | { ok: false; result: Actio
 /** Server actions: the actor, or the result to return as is. */
 export async function actionActor(scope: Scope | "admin:*"): Promise<ActionAuth> {
   const check = await currentSession(true);
-  if (!check.ok) return { ok: false, result: { status: "forbidden", message: "Your session has ended. Sign in again to continue." } };
-  if (!hasScope(check.actor, scope)) return { ok: false, result: { status: "forbidden", message: `Forbidden: this needs the ${scope} scope.` } };
+  if (!check.ok)
+    return {
+      ok: false,
+      result: { status: "forbidden", message: "Your session has ended. Sign in again to continue." },
+    };
+  if (!hasScope(check.actor, scope))
+    return { ok: false, result: { status: "forbidden", message: `Forbidden: this needs the ${scope} scope.` } };
   return { ok: true, actor: check.actor };
 }
 

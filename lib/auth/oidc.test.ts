@@ -55,14 +55,24 @@ class Jar {
 
 beforeAll(async () => {
   accounts = {
-    [`alice-${tag}`]: { email: mail("alice"), email_verified: true, name: "Alice Reviewer", roles: ["staff", "csi-reviewers"] },
+    [`alice-${tag}`]: {
+      email: mail("alice"),
+      email_verified: true,
+      name: "Alice Reviewer",
+      roles: ["staff", "csi-reviewers"],
+    },
     [`mallory-${tag}`]: {
       email: mail("mallory"),
       email_verified: true,
       name: "Mallory",
       roles: ["evil-csi-reviewers", "csi-reviewers-old", "x-admin", "admin", "CSI-ADMINS"],
     },
-    [`unverified-${tag}`]: { email: mail("unverified"), email_verified: false, name: "Unverified", roles: ["csi-admins"] },
+    [`unverified-${tag}`]: {
+      email: mail("unverified"),
+      email_verified: false,
+      name: "Unverified",
+      roles: ["csi-admins"],
+    },
     [`carol-${tag}`]: { email: mail("carol"), email_verified: true, name: "Carol", roles: ["csi-admins"] },
     [`impostor-${tag}`]: { email: mail("alice"), email_verified: true, name: "Not Alice", roles: ["csi-admins"] },
   };
@@ -156,7 +166,8 @@ async function sessionOf(jar: Jar) {
   return resolveSession(getDb(), sid, { touch: false });
 }
 
-const denied = (location: string) => expect(new URL(location).pathname + new URL(location).search).toBe("/sign-in?error=AccessDenied");
+const denied = (location: string) =>
+  expect(new URL(location).pathname + new URL(location).search).toBe("/sign-in?error=AccessDenied");
 
 describe("single sign-on through a real OpenID Connect provider", () => {
   it("signs a user in with the role an exact OIDC_ROLE_MAP value grants, linked to the provider's sub", async () => {
@@ -174,7 +185,9 @@ describe("single sign-on through a real OpenID Connect provider", () => {
   it("refuses roles by suffix, prefix, case or a role's own name, and an e-mail the provider has not verified", async () => {
     denied((await signInAs(`mallory-${tag}`)).location);
     denied((await signInAs(`unverified-${tag}`)).location);
-    const found = await getDb().execute(sql`select email from users where email in (${mail("mallory")}, ${mail("unverified")})`);
+    const found = await getDb().execute(
+      sql`select email from users where email in (${mail("mallory")}, ${mail("unverified")})`,
+    );
     expect(found.rows).toEqual([]);
   });
 
@@ -189,7 +202,10 @@ describe("single sign-on through a real OpenID Connect provider", () => {
     saveAccounts();
     const renamed = await signInAs(`alice-${tag}`);
     expect(renamed.location).toBe(`${APP}/queue`);
-    expect(await sessionOf(renamed.jar)).toMatchObject({ ok: true, actor: { id: before.id, email: mail("alice.renamed") } });
+    expect(await sessionOf(renamed.jar)).toMatchObject({
+      ok: true,
+      actor: { id: before.id, email: mail("alice.renamed") },
+    });
     // Someone else at the provider now holds alice's e-mail: they are not alice here.
     accounts[`impostor-${tag}`]!.email = mail("alice.renamed");
     saveAccounts();
@@ -205,12 +221,23 @@ describe("single sign-on through a real OpenID Connect provider", () => {
   });
 
   it("links an account an administrator made ahead (same e-mail, no sub yet) at its first sign-on", async () => {
-    const made = await createUser(getDb(), { email: mail("carol"), name: "Carol", role: "reviewer", password: "carol-password-1", actor: systemActor("test") });
+    const made = await createUser(getDb(), {
+      email: mail("carol"),
+      name: "Carol",
+      role: "reviewer",
+      password: "carol-password-1",
+      actor: systemActor("test"),
+    });
     const { location, jar } = await signInAs(`carol-${tag}`);
     expect(location).toBe(`${APP}/queue`);
     expect(await sessionOf(jar)).toMatchObject({ ok: true, actor: { id: made.id, role: "admin" } });
     const audit = await getDb().execute(sql`select action from audit_events where entity_id = ${made.id} order by id`);
-    expect(audit.rows.map((r) => r.action)).toEqual(["user.created", "user.sso_linked", "user.role_changed", "auth.signed_in"]);
+    expect(audit.rows.map((r) => r.action)).toEqual([
+      "user.created",
+      "user.sso_linked",
+      "user.role_changed",
+      "auth.signed_in",
+    ]);
     await getDb()
       .update(users)
       .set({ disabledAt: new Date() })

@@ -35,26 +35,34 @@ export function rolesFromClaims(profile: Record<string, unknown>, claim: string,
 }
 
 /** The provider vouches for the e-mail (`email_verified`, a boolean; some providers send the string). */
-export const emailVerified = (profile: Record<string, unknown>) => profile.email_verified === true || profile.email_verified === "true";
+export const emailVerified = (profile: Record<string, unknown>) =>
+  profile.email_verified === true || profile.email_verified === "true";
 
 /** `roles`: at least one, in ROLE_ORDER (rolesFromClaims). */
 export type SsoIdentity = { issuer: string; subject: string; email: string; name: string; roles: readonly Role[] };
 export type SsoUserResult =
-  { ok: true; user: { id: string; email: string; name: string; role: Role; roles: readonly Role[] } } | { ok: false; code: "disabled" | "identity_conflict" };
+  | { ok: true; user: { id: string; email: string; name: string; role: Role; roles: readonly Role[] } }
+  | { ok: false; code: "disabled" | "identity_conflict" };
 
 /**
  * Why an SSO identity may not sign in (read only, for Auth.js's signIn callback; upsertSsoUser
  * checks the same again under its locks): its account is disabled, or its e-mail belongs to an
  * account of another identity.
  */
-export async function ssoSignInRefusal(db: Db, identity: Pick<SsoIdentity, "issuer" | "subject" | "email">): Promise<"disabled" | "identity_conflict" | null> {
+export async function ssoSignInRefusal(
+  db: Db,
+  identity: Pick<SsoIdentity, "issuer" | "subject" | "email">,
+): Promise<"disabled" | "identity_conflict" | null> {
   const email = identity.email.trim().toLowerCase();
   const [linked] = await db
     .select({ disabledAt: users.disabledAt })
     .from(users)
     .where(and(eq(users.oidcIssuer, identity.issuer), eq(users.oidcSubject, identity.subject)));
   if (linked) return linked.disabledAt ? "disabled" : null;
-  const [byEmail] = await db.select({ disabledAt: users.disabledAt, subject: users.oidcSubject }).from(users).where(eq(users.email, email));
+  const [byEmail] = await db
+    .select({ disabledAt: users.disabledAt, subject: users.oidcSubject })
+    .from(users)
+    .where(eq(users.email, email));
   if (byEmail?.subject) return "identity_conflict";
   return byEmail?.disabledAt ? "disabled" : null;
 }
@@ -88,7 +96,13 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
         .update(users)
         .set({ oidcIssuer: input.issuer, oidcSubject: input.subject, updatedAt: sql`now()` })
         .where(eq(users.id, byEmail.id));
-      await recordAudit(tx, { actor, action: "user.sso_linked", entityType: "user", entityId: byEmail.id, details: { issuer: input.issuer } });
+      await recordAudit(tx, {
+        actor,
+        action: "user.sso_linked",
+        entityType: "user",
+        entityId: byEmail.id,
+        details: { issuer: input.issuer },
+      });
       existing = byEmail;
     }
     if (existing) {
@@ -123,10 +137,24 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
     }
     const [row] = await tx
       .insert(users)
-      .values({ email, name: input.name || email, role, extraRoles, oidcIssuer: input.issuer, oidcSubject: input.subject, lastSignInAt: new Date() })
+      .values({
+        email,
+        name: input.name || email,
+        role,
+        extraRoles,
+        oidcIssuer: input.issuer,
+        oidcSubject: input.subject,
+        lastSignInAt: new Date(),
+      })
       .returning({ id: users.id });
     if (!row) throw new Error("insert returned nothing");
-    await recordAudit(tx, { actor, action: "user.created", entityType: "user", entityId: row.id, details: { email, role: rolesText(roles), source: "oidc" } });
+    await recordAudit(tx, {
+      actor,
+      action: "user.created",
+      entityType: "user",
+      entityId: row.id,
+      details: { email, role: rolesText(roles), source: "oidc" },
+    });
     return { ok: true as const, user: { id: row.id, email, name: input.name || email, role, roles } };
   });
 }

@@ -16,7 +16,11 @@ const globalForLimits = globalThis as unknown as { csiSignInLimiters?: Limiters 
 
 function limiters(): Limiters {
   const env = getEnv();
-  const config = JSON.stringify([env.SIGN_IN_RATE_PER_IP, env.SIGN_IN_RATE_PER_ACCOUNT, env.SIGN_IN_RATE_WINDOW_MINUTES]);
+  const config = JSON.stringify([
+    env.SIGN_IN_RATE_PER_IP,
+    env.SIGN_IN_RATE_PER_ACCOUNT,
+    env.SIGN_IN_RATE_WINDOW_MINUTES,
+  ]);
   const current = globalForLimits.csiSignInLimiters;
   if (current?.config === config) return current;
   const make = (keyPrefix: string, points: number) =>
@@ -30,7 +34,11 @@ function limiters(): Limiters {
       points,
       duration: env.SIGN_IN_RATE_WINDOW_MINUTES * 60,
     });
-  const made = { config, ip: make("sign-in-ip", env.SIGN_IN_RATE_PER_IP), account: make("sign-in-account", env.SIGN_IN_RATE_PER_ACCOUNT) };
+  const made = {
+    config,
+    ip: make("sign-in-ip", env.SIGN_IN_RATE_PER_IP),
+    account: make("sign-in-account", env.SIGN_IN_RATE_PER_ACCOUNT),
+  };
   globalForLimits.csiSignInLimiters = made;
   return made;
 }

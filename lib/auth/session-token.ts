@@ -20,7 +20,10 @@ export async function decodeSessionId(token: string, cookieName: string): Promis
   if (!entry) {
     const secret = getEnv().AUTH_SECRET;
     const payload = secret ? await decode({ token, secret, salt: cookieName }).catch(() => null) : null;
-    entry = { sid: typeof payload?.sid === "string" ? payload.sid : null, exp: typeof payload?.exp === "number" ? payload.exp : 0 };
+    entry = {
+      sid: typeof payload?.sid === "string" ? payload.sid : null,
+      exp: typeof payload?.exp === "number" ? payload.exp : 0,
+    };
     if (memo.size >= MAX_ENTRIES) memo.delete(memo.keys().next().value!);
     memo.set(token, entry);
   }

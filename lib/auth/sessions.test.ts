@@ -14,7 +14,9 @@ afterAll(async () => {
 });
 
 async function lastSeenAgo(sessionId: string, minutes: number) {
-  await db().execute(sql`update user_sessions set last_seen_at = now() - make_interval(mins => ${minutes}) where id = ${sessionId}`);
+  await db().execute(
+    sql`update user_sessions set last_seen_at = now() - make_interval(mins => ${minutes}) where id = ${sessionId}`,
+  );
 }
 
 describe("sessions", () => {
@@ -24,7 +26,15 @@ describe("sessions", () => {
     const check = await resolveSession(db(), u.sessionId, { touch: true });
     expect(check).toEqual({
       ok: true,
-      actor: { type: "user", id: u.id, email: u.email, name: u.name, role: "reviewer", roles: ["reviewer"], sessionId: u.sessionId },
+      actor: {
+        type: "user",
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: "reviewer",
+        roles: ["reviewer"],
+        sessionId: u.sessionId,
+      },
     });
     const [s] = await db().select().from(userSessions).where(eq(userSessions.id, u.sessionId));
     expect(Date.now() - s!.lastSeenAt.getTime()).toBeLessThan(10_000);
@@ -88,7 +98,10 @@ describe("sessions", () => {
   it("refuse unknown and malformed ids", async () => {
     expect(await resolveSession(db(), null, { touch: true })).toEqual({ ok: false, reason: "missing" });
     expect(await resolveSession(db(), "not-a-uuid", { touch: true })).toEqual({ ok: false, reason: "missing" });
-    expect(await resolveSession(db(), "00000000-0000-4000-8000-000000000000", { touch: true })).toEqual({ ok: false, reason: "missing" });
+    expect(await resolveSession(db(), "00000000-0000-4000-8000-000000000000", { touch: true })).toEqual({
+      ok: false,
+      reason: "missing",
+    });
   });
 });
 
@@ -110,7 +123,10 @@ describe("every end of a session is audited, with its reason", () => {
     const APP = "http://localhost:3999";
     const u = await makeUser("reviewer");
     const jar = new Map<string, string>();
-    const take = (res: Response) => res.headers.getSetCookie().forEach((c) => jar.set(c.split("=")[0]!, c.split(";")[0]!.split("=").slice(1).join("=")));
+    const take = (res: Response) =>
+      res.headers
+        .getSetCookie()
+        .forEach((c) => jar.set(c.split("=")[0]!, c.split(";")[0]!.split("=").slice(1).join("=")));
     const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     const csrfToken = async () => {
       const res = await GET(new NextRequest(`${APP}/api/auth/csrf`, { headers: { cookie: cookie() } }));
@@ -128,7 +144,12 @@ describe("every end of a session is audited, with its reason", () => {
       take(res);
       return res;
     };
-    await form("/api/auth/callback/credentials", { csrfToken: await csrfToken(), email: u.email, password: TEST_PASSWORD, callbackUrl: "/queue" });
+    await form("/api/auth/callback/credentials", {
+      csrfToken: await csrfToken(),
+      email: u.email,
+      password: TEST_PASSWORD,
+      callbackUrl: "/queue",
+    });
     const sid = await decodeSessionId(jar.get("authjs.session-token")!, "authjs.session-token");
     expect(sid).toMatch(/^[0-9a-f-]{36}$/);
     await form("/api/auth/signout", { csrfToken: await csrfToken(), callbackUrl: "/sign-in" });
@@ -142,7 +163,9 @@ describe("every end of a session is audited, with its reason", () => {
     await resolveSession(db(), u.sessionId, { touch: false });
     expect(await endsOf(u.sessionId)).toEqual([{ action: "auth.session_ended", reason: "idle" }]);
     const v = await makeUser("reviewer");
-    await db().execute(sql`update user_sessions set expires_at = now() - interval '1 second' where id = ${v.sessionId}`);
+    await db().execute(
+      sql`update user_sessions set expires_at = now() - interval '1 second' where id = ${v.sessionId}`,
+    );
     await resolveSession(db(), v.sessionId, { touch: false });
     expect(await endsOf(v.sessionId)).toEqual([{ action: "auth.session_ended", reason: "expired" }]);
   });
@@ -173,7 +196,8 @@ describe("password sign-in", () => {
   it("locks after SIGN_IN_MAX_FAILURES wrong passwords, refusing even the right one while locked", async () => {
     const u = await makeUser("reviewer");
     const max = getEnv().SIGN_IN_MAX_FAILURES;
-    for (let i = 1; i < max; i++) expect(await verifyCredentials(db(), u.email, `wrong-${i}`)).toEqual({ ok: false, code: "invalid" });
+    for (let i = 1; i < max; i++)
+      expect(await verifyCredentials(db(), u.email, `wrong-${i}`)).toEqual({ ok: false, code: "invalid" });
     // Locked: answered exactly like a wrong password, also for the right one.
     expect(await verifyCredentials(db(), u.email, "wrong-last")).toEqual({ ok: false, code: "invalid" });
     expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toEqual({ ok: false, code: "invalid" });
@@ -182,7 +206,9 @@ describe("password sign-in", () => {
       .set({ lockedUntil: new Date(Date.now() - 1000) })
       .where(eq(users.id, u.id));
     expect(await verifyCredentials(db(), u.email, TEST_PASSWORD)).toMatchObject({ ok: true });
-    const actions = await db().execute<{ action: string }>(sql`select action from audit_events where entity_id = ${u.id} and action like 'auth.%' order by id`);
+    const actions = await db().execute<{ action: string }>(
+      sql`select action from audit_events where entity_id = ${u.id} and action like 'auth.%' order by id`,
+    );
     expect(actions.rows.map((r) => r.action)).toContain("auth.locked");
   });
 
@@ -201,11 +227,20 @@ describe("single sign-on users", () => {
     const subject = `sub-${Date.now()}`;
     const first = await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", roles: ["reviewer"] });
     expect(first).toMatchObject({ ok: true, user: { role: "reviewer", roles: ["reviewer"] } });
-    const again = await upsertSsoUser(db(), { issuer, subject, email: email.toUpperCase(), name: "Sso User", roles: ["supervisor"] });
+    const again = await upsertSsoUser(db(), {
+      issuer,
+      subject,
+      email: email.toUpperCase(),
+      name: "Sso User",
+      roles: ["supervisor"],
+    });
     expect(again).toMatchObject({ ok: true, user: { role: "supervisor", roles: ["supervisor"] } });
     if (!again.ok) throw new Error("unreachable");
     await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, again.user.id));
-    expect(await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", roles: ["admin"] })).toEqual({ ok: false, code: "disabled" });
+    expect(await upsertSsoUser(db(), { issuer, subject, email, name: "Sso User", roles: ["admin"] })).toEqual({
+      ok: false,
+      code: "disabled",
+    });
   });
 
   it("hold every role the role map gives (an administrator who also reviews), and the session the scopes of all of them", async () => {
@@ -219,7 +254,13 @@ describe("single sign-on users", () => {
     const check = await resolveSession(db(), sid, { touch: false });
     if (!check.ok) throw new Error(`no session: ${check.reason}`);
     expect(check.actor).toMatchObject({ role: "admin", roles: ["admin", "reviewer"] });
-    for (const scope of ["referral:read", "referral:claim", "referral:decide", "admin:users", "admin:api_clients"] as const) {
+    for (const scope of [
+      "referral:read",
+      "referral:claim",
+      "referral:decide",
+      "admin:users",
+      "admin:api_clients",
+    ] as const) {
       expect(hasScope(check.actor, scope), scope).toBe(true);
     }
     // The claim loses a group: the next sign-in takes the role away, audited.
@@ -241,7 +282,12 @@ describe("session cookie", () => {
     const { decodeSessionId } = await import("./session-token");
     const secret = getEnv().AUTH_SECRET!;
     const salt = "authjs.session-token";
-    const good = await encode({ token: { sub: "u", sid: "11111111-1111-4111-8111-111111111111" }, secret, salt, maxAge: 60 });
+    const good = await encode({
+      token: { sub: "u", sid: "11111111-1111-4111-8111-111111111111" },
+      secret,
+      salt,
+      maxAge: 60,
+    });
     expect(await decodeSessionId(good, salt)).toBe("11111111-1111-4111-8111-111111111111");
     expect(await decodeSessionId(good, salt)).toBe("11111111-1111-4111-8111-111111111111"); // memoised
     expect(await decodeSessionId(good, "__Secure-authjs.session-token")).toBe("11111111-1111-4111-8111-111111111111"); // memo is by token
@@ -253,7 +299,12 @@ describe("session cookie", () => {
     });
     expect(await decodeSessionId(forged, salt)).toBeNull();
     expect(await decodeSessionId(`${good.slice(0, -4)}AAAA`, salt)).toBeNull();
-    const expired = await encode({ token: { sid: "33333333-3333-4333-8333-333333333333" }, secret, salt, maxAge: -120 });
+    const expired = await encode({
+      token: { sid: "33333333-3333-4333-8333-333333333333" },
+      secret,
+      salt,
+      maxAge: -120,
+    });
     expect(await decodeSessionId(expired, salt)).toBeNull();
   });
 });

@@ -18,11 +18,18 @@ export const TOUCH_EVERY_SECONDS = 30;
 export type EndReason = "signed_out" | "idle" | "expired" | "disabled";
 export type SessionCheck = { ok: true; actor: Actor } | { ok: false; reason: EndReason | "missing" };
 
-export async function createSession(db: Db, input: { userId: string; provider: string; label: string }): Promise<string> {
+export async function createSession(
+  db: Db,
+  input: { userId: string; provider: string; label: string },
+): Promise<string> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(userSessions)
-      .values({ userId: input.userId, provider: input.provider, expiresAt: new Date(Date.now() + ABSOLUTE_SESSION_HOURS * 3_600_000) })
+      .values({
+        userId: input.userId,
+        provider: input.provider,
+        expiresAt: new Date(Date.now() + ABSOLUTE_SESSION_HOURS * 3_600_000),
+      })
       .returning({ id: userSessions.id });
     if (!row) throw new Error("insert returned nothing");
     await recordAudit(tx, {
@@ -40,7 +47,11 @@ export async function createSession(db: Db, input: { userId: string; provider: s
  * The actor behind a session id, or why there is none. `touch` records activity (user-driven
  * requests); background polling passes false so it never keeps an idle session alive.
  */
-export async function resolveSession(db: Db, sessionId: string | null | undefined, opts: { touch: boolean }): Promise<SessionCheck> {
+export async function resolveSession(
+  db: Db,
+  sessionId: string | null | undefined,
+  opts: { touch: boolean },
+): Promise<SessionCheck> {
   if (!sessionId || !/^[0-9a-f-]{36}$/i.test(sessionId)) return { ok: false, reason: "missing" };
   const idle = getEnv().SESSION_IDLE_MINUTES;
   const res = await db.execute<{
@@ -77,7 +88,10 @@ export async function resolveSession(db: Db, sessionId: string | null | undefine
       .where(eq(userSessions.id, sessionId));
   }
   const roles = sortRoles([row.role, ...row.extra_roles.filter(isRole)]);
-  return { ok: true, actor: { type: "user", id: row.user_id, email: row.email, name: row.name, role: roles[0]!, roles, sessionId } };
+  return {
+    ok: true,
+    actor: { type: "user", id: row.user_id, email: row.email, name: row.name, role: roles[0]!, roles, sessionId },
+  };
 }
 
 export type IdleAnswer = { ended: true; reason: EndReason | "missing" } | { ended: false; remainingMs: number };
@@ -119,7 +133,10 @@ export async function endSession(db: Db, sessionId: string, reason: EndReason): 
     if (!row) return;
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
     await recordAudit(tx, {
-      actor: reason === "signed_out" ? { type: "user", id: row.userId, email: user?.email ?? row.userId } : { type: "system", label: "session" },
+      actor:
+        reason === "signed_out"
+          ? { type: "user", id: row.userId, email: user?.email ?? row.userId }
+          : { type: "system", label: "session" },
       action: reason === "signed_out" ? "auth.signed_out" : "auth.session_ended",
       entityType: "user",
       entityId: row.userId,

@@ -7,13 +7,25 @@ import { hashPassword } from "./passwords";
 
 export type Role = User["role"];
 
-export async function createUser(db: Db, input: { email: string; name: string; role: Role; password?: string; actor: Actor }): Promise<{ id: string }> {
+export async function createUser(
+  db: Db,
+  input: { email: string; name: string; role: Role; password?: string; actor: Actor },
+): Promise<{ id: string }> {
   const email = input.email.trim().toLowerCase();
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(users).values({ email, name: input.name, role: input.role, passwordHash }).returning({ id: users.id });
+    const [row] = await tx
+      .insert(users)
+      .values({ email, name: input.name, role: input.role, passwordHash })
+      .returning({ id: users.id });
     if (!row) throw new Error("insert returned nothing");
-    await recordAudit(tx, { actor: input.actor, action: "user.created", entityType: "user", entityId: row.id, details: { email, role: input.role } });
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "user.created",
+      entityType: "user",
+      entityId: row.id,
+      details: { email, role: input.role },
+    });
     return row;
   });
 }

@@ -51,7 +51,15 @@ describe("turnaround dashboard", () => {
     const orgId = randomUUID();
     const ids: string[] = [];
     for (let i = 0; i < 60; i++)
-      ids.push((await makeReferral({ orgId, agencyName: "Gem City Home Care", receivedAt: new Date(Date.now() - (3 + (i % 40)) * 86_400_000) })).id);
+      ids.push(
+        (
+          await makeReferral({
+            orgId,
+            agencyName: "Gem City Home Care",
+            receivedAt: new Date(Date.now() - (3 + (i % 40)) * 86_400_000),
+          })
+        ).id,
+      );
     // Decisions after 1 to ~300 hours, sends a little later, some cancels: one multi-row update, as a batch would.
     await db().execute(sql`
       update referral_requests r set
@@ -66,7 +74,13 @@ describe("turnaround dashboard", () => {
     const dash = await turnaroundDashboard(db(), actors.supervisor, { weeks: 12, agency: orgId });
     const want = await exact(orgId);
     const t = dash.totals;
-    expect([t.received, t.decided, t.decidedInSla, t.sent, t.cancelled]).toEqual([want.received, want.decided, want.in_sla, want.sent, want.cancelled]);
+    expect([t.received, t.decided, t.decidedInSla, t.sent, t.cancelled]).toEqual([
+      want.received,
+      want.decided,
+      want.in_sla,
+      want.sent,
+      want.cancelled,
+    ]);
     expect(t.received).toBe(60);
     expect(t.cancelled).toBeGreaterThan(0);
     within5(t.toDecision.p50, want.d50);
@@ -77,11 +91,16 @@ describe("turnaround dashboard", () => {
     expect(dash.weeks).toHaveLength(12);
     expect(dash.byWeek.reduce((s, w) => s + w.received, 0)).toBe(60);
     expect(dash.byWeek.reduce((s, w) => s + w.decided, 0)).toBe(want.decided);
-    expect(dash.byAgency).toEqual([expect.objectContaining({ orgId, name: "Gem City Home Care", received: 60, decided: want.decided })]);
+    expect(dash.byAgency).toEqual([
+      expect.objectContaining({ orgId, name: "Gem City Home Care", received: 60, decided: want.decided }),
+    ]);
 
     // A reopen takes the decision back; the figures follow.
-    const decided = (await db().execute<{ id: string }>(sql`select id from referral_requests where agency_org_id = ${orgId} and status = 'rejected' limit 3`))
-      .rows;
+    const decided = (
+      await db().execute<{ id: string }>(
+        sql`select id from referral_requests where agency_org_id = ${orgId} and status = 'rejected' limit 3`,
+      )
+    ).rows;
     await db().execute(
       sql`update referral_requests set status = 'in_review', decided_at = null where id = any(${sql.param(decided.map((d) => d.id))}::uuid[])`,
     );
@@ -101,11 +120,16 @@ describe("turnaround dashboard", () => {
     const { id } = await makeReferral({ orgId });
     await db().execute(sql`update referral_requests set status = 'approved', decided_at = now() where id = ${id}`);
     await db().execute(sql`update referral_requests set status = 'sent' where id = ${id}`);
-    const first = (await db().execute<{ sent_at: string }>(sql`select sent_at::text from referral_requests where id = ${id}`)).rows[0]!.sent_at;
+    const first = (
+      await db().execute<{ sent_at: string }>(sql`select sent_at::text from referral_requests where id = ${id}`)
+    ).rows[0]!.sent_at;
     expect(first).not.toBeNull();
     await db().execute(sql`update referral_requests set status = 'pushing' where id = ${id}`);
     await db().execute(sql`update referral_requests set status = 'sent' where id = ${id}`);
-    expect((await db().execute<{ sent_at: string }>(sql`select sent_at::text from referral_requests where id = ${id}`)).rows[0]!.sent_at).toBe(first);
+    expect(
+      (await db().execute<{ sent_at: string }>(sql`select sent_at::text from referral_requests where id = ${id}`))
+        .rows[0]!.sent_at,
+    ).toBe(first);
     await db().execute(sql`update referral_requests set status = 'cancelled' where id = ${id}`);
     let d = await turnaroundDashboard(db(), actors.admin, { weeks: 4, agency: orgId });
     expect([d.totals.received, d.totals.decided, d.totals.sent, d.totals.cancelled]).toEqual([1, 1, 1, 1]);

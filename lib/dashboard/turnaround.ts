@@ -47,7 +47,14 @@ export type Dashboard = {
   agencies: Array<{ orgId: string; name: string }>;
 };
 
-type Row = { dim: "all" | "agency" | "week"; key: string; metric: string; total: number; p50: number | null; p90: number | null };
+type Row = {
+  dim: "all" | "agency" | "week";
+  key: string;
+  metric: string;
+  total: number;
+  p50: number | null;
+  p90: number | null;
+};
 
 const empty = (): Figures => ({
   received: 0,
@@ -74,13 +81,23 @@ function fill(f: Figures, r: Row) {
 }
 const finish = <T extends Figures>(f: T): T => ({ ...f, slaCompliance: f.decided ? f.decidedInSla / f.decided : null });
 
-export async function turnaroundDashboard(db: Db, actor: Actor, opts: { weeks: DashboardWeeks; agency?: string }): Promise<Dashboard> {
+export async function turnaroundDashboard(
+  db: Db,
+  actor: Actor,
+  opts: { weeks: DashboardWeeks; agency?: string },
+): Promise<Dashboard> {
   assertScope(actor, "reports:read");
   const agency = opts.agency ? sql`and agency_org_id = ${opts.agency}` : sql``;
   const res = await db.transaction(async (tx) => {
     // The histogram sums sort a few thousand rows; enough memory keeps them off disk.
     await tx.execute(sql`set local work_mem = '64MB'`);
-    return tx.execute<{ range: { from: string; to: string; weeks: string[] }; rows: Row[] | null; raw: number; folded: number; overdue: number }>(sql`
+    return tx.execute<{
+      range: { from: string; to: string; weeks: string[] };
+      rows: Row[] | null;
+      raw: number;
+      folded: number;
+      overdue: number;
+    }>(sql`
       with range as (
         select turnaround_week(now()) - (${opts.weeks}::int - 1) * 7 as from_week, turnaround_week(now()) as to_week
       ),
@@ -124,7 +141,8 @@ export async function turnaroundDashboard(db: Db, actor: Actor, opts: { weeks: D
         (select count(*)::int from referral_requests where status in ('new', 'in_review') and sla_due_at < now() ${agency}) as overdue`);
   });
   const out = res.rows[0]!;
-  if (out.raw > COMPACT_RATIO * out.folded + 1000) void db.execute(sql`select turnaround_compact()`).catch(() => undefined);
+  if (out.raw > COMPACT_RATIO * out.folded + 1000)
+    void db.execute(sql`select turnaround_compact()`).catch(() => undefined);
 
   const totals = empty();
   const weeks = new Map(out.range.weeks.map((w) => [w, empty()]));
@@ -141,7 +159,9 @@ export async function turnaroundDashboard(db: Db, actor: Actor, opts: { weeks: D
       agencies.set(r.key, f);
     }
   }
-  const names = await db.execute<{ org_id: string; name: string }>(sql`select org_id, name from referral_agencies order by name`);
+  const names = await db.execute<{ org_id: string; name: string }>(
+    sql`select org_id, name from referral_agencies order by name`,
+  );
   const nameOf = new Map(names.rows.map((n) => [n.org_id, n.name]));
   return {
     weeks: out.range.weeks,
@@ -157,7 +177,11 @@ export async function turnaroundDashboard(db: Db, actor: Actor, opts: { weeks: D
 }
 
 /** The dashboard as /dashboard shows it; opening it is recorded with the period and agency chosen. */
-export async function openDashboard(db: Db, actor: Actor, opts: { weeks: DashboardWeeks; agency?: string }): Promise<Dashboard> {
+export async function openDashboard(
+  db: Db,
+  actor: Actor,
+  opts: { weeks: DashboardWeeks; agency?: string },
+): Promise<Dashboard> {
   const [dashboard] = await Promise.all([
     turnaroundDashboard(db, actor, opts),
     recordAudit(db, {

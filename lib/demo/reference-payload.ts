@@ -13,5 +13,6 @@ export const referenceFile = (name: string) => path.join(referenceDir, name);
 
 /** AlayaConnector's example delivery, parsed afresh on every call so callers may change it. */
 export function readReferencePayload(): TReferralRequest & Record<string, unknown> {
-  return JSON.parse(readFileSync(referenceFile("new_referral_request_payload.json"), "utf8")) as TReferralRequest & Record<string, unknown>;
+  return JSON.parse(readFileSync(referenceFile("new_referral_request_payload.json"), "utf8")) as TReferralRequest &
+    Record<string, unknown>;
 }

@@ -53,33 +53,43 @@ function seeder(url: string) {
   return { ready, exit, go: () => child.stdin.write("go\n"), output: () => out };
 }
 
-it("two processes seeding an empty database at once: one set of demo users and referrals, no error", { timeout: 120_000 }, async () => {
-  const { url } = await createTestDatabase(process.env.DATABASE_URL!, database);
-  await runMigrations(url);
-  const a = seeder(url);
-  const b = seeder(url);
-  await Promise.all([a.ready, b.ready]);
-  a.go();
-  b.go();
-  const codes = await Promise.all([a.exit, b.exit]);
-  expect(codes, `${a.output()}\n---\n${b.output()}`).toEqual([0, 0]);
+it(
+  "two processes seeding an empty database at once: one set of demo users and referrals, no error",
+  { timeout: 120_000 },
+  async () => {
+    const { url } = await createTestDatabase(process.env.DATABASE_URL!, database);
+    await runMigrations(url);
+    const a = seeder(url);
+    const b = seeder(url);
+    await Promise.all([a.ready, b.ready]);
+    a.go();
+    b.go();
+    const codes = await Promise.all([a.exit, b.exit]);
+    expect(codes, `${a.output()}\n---\n${b.output()}`).toEqual([0, 0]);
 
-  const results = [a, b].map((p) => JSON.parse(/result (.*)/.exec(p.output())![1]!) as { seeded: number | null; passwordChanged: string[] });
-  // One seeded (4 generated referrals and the reference one); the other found them and changed nothing.
-  expect(results.map((r) => r.seeded).sort()).toEqual([5, null]);
-  expect(results.flatMap((r) => r.passwordChanged)).toEqual([]);
+    const results = [a, b].map(
+      (p) => JSON.parse(/result (.*)/.exec(p.output())![1]!) as { seeded: number | null; passwordChanged: string[] },
+    );
+    // One seeded (4 generated referrals and the reference one); the other found them and changed nothing.
+    expect(results.map((r) => r.seeded).sort()).toEqual([5, null]);
+    expect(results.flatMap((r) => r.passwordChanged)).toEqual([]);
 
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const count = async (q: string) => (await client.query<{ n: number }>(q)).rows[0]!.n;
-    const emails = (await client.query<{ email: string }>("select email from users order by email")).rows.map((r) => r.email);
-    expect(emails).toEqual(DEMO_USERS.map((u) => u.email).sort());
-    expect(await count("select count(*)::int as n from referral_requests")).toBe(5);
-    expect(await count("select count(*)::int as n from api_clients")).toBe(1);
-    expect(await count("select count(*)::int as n from audit_events where action = 'user.created'")).toBe(DEMO_USERS.length);
-    expect(await count("select count(*)::int as n from audit_events where action = 'user.password_set'")).toBe(0);
-  } finally {
-    await client.end();
-  }
-});
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const count = async (q: string) => (await client.query<{ n: number }>(q)).rows[0]!.n;
+      const emails = (await client.query<{ email: string }>("select email from users order by email")).rows.map(
+        (r) => r.email,
+      );
+      expect(emails).toEqual(DEMO_USERS.map((u) => u.email).sort());
+      expect(await count("select count(*)::int as n from referral_requests")).toBe(5);
+      expect(await count("select count(*)::int as n from api_clients")).toBe(1);
+      expect(await count("select count(*)::int as n from audit_events where action = 'user.created'")).toBe(
+        DEMO_USERS.length,
+      );
+      expect(await count("select count(*)::int as n from audit_events where action = 'user.password_set'")).toBe(0);
+    } finally {
+      await client.end();
+    }
+  },
+);

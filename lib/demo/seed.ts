@@ -176,11 +176,20 @@ function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
     Gender: { option: { name: i % 2 ? "M" : "F", value: i % 2 ? "M" : "F" } },
     Address: `${100 + i * 17} ${pick(["Main St", "Oak Ave", "Lyons Road", "Elm St", "Park Blvd"], i)}`,
     City: pick(["Dayton", "Kettering", "Louisville", "Lexington", "Cincinnati"], i),
-    State: { option: { name: pick(["OH", "OH", "KY", "KY", "OH"], i), value: pick(["OH", "OH", "KY", "KY", "OH"], i) } },
+    State: {
+      option: { name: pick(["OH", "OH", "KY", "KY", "OH"], i), value: pick(["OH", "OH", "KY", "KY", "OH"], i) },
+    },
     "Zip Code": String(45400 + i * 3),
   };
-  const fields = base.form_data.fields.map((f) => (f.field_label in values ? { ...f, field_value: values[f.field_label] as never } : f));
-  const files = [{ file_name: "physician_order.pdf", file_value: demoPdf(`Physician order for referral ${i + 1}`).toString("base64") }];
+  const fields = base.form_data.fields.map((f) =>
+    f.field_label in values ? { ...f, field_value: values[f.field_label] as never } : f,
+  );
+  const files = [
+    {
+      file_name: "physician_order.pdf",
+      file_value: demoPdf(`Physician order for referral ${i + 1}`).toString("base64"),
+    },
+  ];
   if (i % 4 === 1) files.push({ file_name: "wound_photo.png", file_value: pick(base.files ?? [], 0).file_value });
   return {
     request_id: randomUUID(),
@@ -201,7 +210,11 @@ function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
       timezone: clientTz,
     },
     files,
-    form_data: { ...base.form_data, created_at: new Date(Date.now() - i * 3_600_000).toISOString().replace("Z", "+00:00"), fields },
+    form_data: {
+      ...base.form_data,
+      created_at: new Date(Date.now() - i * 3_600_000).toISOString().replace("Z", "+00:00"),
+      fields,
+    },
   };
 }
 
@@ -260,7 +273,12 @@ export async function applyDemoPassword(db: Db, password: string): Promise<strin
   const changed: string[] = [];
   for (const demo of DEMO_USERS) {
     const [user] = await db
-      .select({ id: users.id, passwordHash: users.passwordHash, failed: users.failedSignIns, lockedUntil: users.lockedUntil })
+      .select({
+        id: users.id,
+        passwordHash: users.passwordHash,
+        failed: users.failedSignIns,
+        lockedUntil: users.lockedUntil,
+      })
       .from(users)
       .where(eq(users.email, demo.email));
     if (!user) continue;
@@ -307,8 +325,12 @@ export async function seedDemoDataIfEmpty(
   let unlocked = false;
   try {
     const deadline = Date.now() + SEED_LOCK_WAIT_MS;
-    while (!(await conn.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [SEED_LOCK])).rows[0]?.ok) {
-      if (Date.now() > deadline) throw new Error(`another process has held the demo-seeding lock for ${SEED_LOCK_WAIT_MS / 60_000} minutes`);
+    while (
+      !(await conn.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [SEED_LOCK]))
+        .rows[0]?.ok
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(`another process has held the demo-seeding lock for ${SEED_LOCK_WAIT_MS / 60_000} minutes`);
       await new Promise((r) => setTimeout(r, 200));
     }
     try {

@@ -20,7 +20,13 @@ describe("checkReferral", () => {
     expect(answer.documents).toEqual([
       { file_id: c.files[0]!.file_id, state: "read", method: "text", pages: 1, reason: null },
       { file_id: c.files[1]!.file_id, state: "read", method: "text", pages: 1, reason: null },
-      { file_id: "junk", state: "unreadable", method: null, pages: null, reason: "not a document: the file is application/zip (.zip), not a PDF or an image" },
+      {
+        file_id: "junk",
+        state: "unreadable",
+        method: null,
+        pages: null,
+        reason: "not a document: the file is application/zip (.zip), not a PDF or an image",
+      },
     ]);
     expect(answer.order?.file_id).toBe(c.files.find((f) => f.isOrder)!.file_id);
     for (const check of answer.checks) {

@@ -14,8 +14,10 @@ import type { Check, DocumentSummary, ReadFileResult } from "./types";
 /** One entry of the API's `documents`. A read file's `reason` says which pages were left out, if any. */
 export function summarise(r: ReadFileResult): DocumentSummary {
   const x = r.reading;
-  if (x.state === "read") return { file_id: r.file_id, state: "read", method: x.method, pages: x.pageCount, reason: x.note };
-  if (x.state === "unreadable") return { file_id: r.file_id, state: "unreadable", method: null, pages: x.pageCount, reason: x.reason };
+  if (x.state === "read")
+    return { file_id: r.file_id, state: "read", method: x.method, pages: x.pageCount, reason: x.note };
+  if (x.state === "unreadable")
+    return { file_id: r.file_id, state: "unreadable", method: null, pages: x.pageCount, reason: x.reason };
   return { file_id: r.file_id, state: "skipped", method: null, pages: null, reason: x.reason };
 }
 
@@ -30,7 +32,9 @@ export type ReferralCheck = {
 /** The API's answer for a referral whose files have all been read. */
 export function checkReferral(payload: SubmissionLike, files: readonly ReadFileResult[]): ReferralCheck {
   const form = formValuesOf(payload);
-  const pick = pickOrder(files.flatMap((f) => (f.reading.state === "read" ? [{ file_id: f.file_id, reading: f.reading }] : [])));
+  const pick = pickOrder(
+    files.flatMap((f) => (f.reading.state === "read" ? [{ file_id: f.file_id, reading: f.reading }] : [])),
+  );
   const extraction = pick ? extractOrder(pick.pages, { discipline: disciplineOf(form.service) }) : null;
   return {
     status: "done",

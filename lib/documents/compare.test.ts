@@ -56,8 +56,14 @@ describe("compareOrder", () => {
       expect(c.verdict, c.field).toBe("match");
       expect(c.source).toEqual({ file_id: "file-1", page: 2, box: [10, 20, 30, 40] });
     }
-    expect(checks.find((c) => c.field === "client_birthday")).toMatchObject({ form: "1998-05-07", order: "05/07/1998" });
-    expect(checks.find((c) => c.field === "diagnosis_codes")).toMatchObject({ form: "A00.0, E08.00", order: "A00.0, E08.00" });
+    expect(checks.find((c) => c.field === "client_birthday")).toMatchObject({
+      form: "1998-05-07",
+      order: "05/07/1998",
+    });
+    expect(checks.find((c) => c.field === "diagnosis_codes")).toMatchObject({
+      form: "A00.0, E08.00",
+      order: "A00.0, E08.00",
+    });
   });
 
   it.each([
@@ -81,7 +87,12 @@ describe("compareOrder", () => {
     ["service", { service: "Physical Therapy" }, {}, "match"],
     ["service", {}, { service: undefined }, "not_found"],
     ["frequency", { frequency: "Three times a week" }, {}, "mismatch"],
-    ["frequency", { frequency: "2x/week" }, { frequency: at("two (2) visits per week", "two (2) visits per week") }, "match"],
+    [
+      "frequency",
+      { frequency: "2x/week" },
+      { frequency: at("two (2) visits per week", "two (2) visits per week") },
+      "match",
+    ],
     ["frequency", {}, { frequency: undefined }, "not_found"],
     ["start_date", { start_date: "2026-05-02" }, {}, "mismatch"],
     ["end_date", {}, { end_date: undefined }, "not_found"],
@@ -101,9 +112,14 @@ describe("compareOrder", () => {
       ),
     });
     expect(verdictOf("diagnosis_codes", {}, ocrCodes("A0O.0", "E08.0O")).verdict).toBe("match");
-    expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["I10", "Z471"] }, ocrCodes("110", "747.1")).verdict).toBe("match");
+    expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["I10", "Z471"] }, ocrCodes("110", "747.1")).verdict).toBe(
+      "match",
+    );
     // Not from a text layer: there "110" is what the order says.
-    expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["I10"] }, { diagnosis_codes: at([at("110", "110")], "110") }).verdict).toBe("invalid");
+    expect(
+      verdictOf("diagnosis_codes", { diagnosis_codes: ["I10"] }, { diagnosis_codes: at([at("110", "110")], "110") })
+        .verdict,
+    ).toBe("invalid");
     // A different code stays different.
     expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["E119"] }, ocrCodes("E11.8")).verdict).toBe("mismatch");
   });
@@ -112,20 +128,41 @@ describe("compareOrder", () => {
     const read = (code: string, confidence: number) => ({ ...at(code, code, true), confidence });
     const codes = (...c: Array<Found<string>>) => ({ diagnosis_codes: at(c, c.map((x) => x.text).join(", "), true) });
     // "M15.90" read at 81 for the form's M19.90: OCR's doubt.
-    expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["M1990", "G309"] }, codes(read("M15.90", 81), read("G30.9", 95))).verdict).toBe("match");
+    expect(
+      verdictOf("diagnosis_codes", { diagnosis_codes: ["M1990", "G309"] }, codes(read("M15.90", 81), read("G30.9", 95)))
+        .verdict,
+    ).toBe("match");
     // Read surely, it is what the order says.
-    expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["M1990", "G309"] }, codes(read("M15.90", 93), read("G30.9", 95))).verdict).toBe("mismatch");
+    expect(
+      verdictOf("diagnosis_codes", { diagnosis_codes: ["M1990", "G309"] }, codes(read("M15.90", 93), read("G30.9", 95)))
+        .verdict,
+    ).toBe("mismatch");
     // Two edits off, or no form code left to be: a difference.
-    expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["M1990", "G309"] }, codes(read("M15.80", 40), read("G30.9", 95))).verdict).toBe("mismatch");
-    expect(verdictOf("diagnosis_codes", { diagnosis_codes: ["G309"] }, codes(read("M15.90", 40), read("G30.9", 95))).verdict).toBe("mismatch");
+    expect(
+      verdictOf("diagnosis_codes", { diagnosis_codes: ["M1990", "G309"] }, codes(read("M15.80", 40), read("G30.9", 95)))
+        .verdict,
+    ).toBe("mismatch");
+    expect(
+      verdictOf("diagnosis_codes", { diagnosis_codes: ["G309"] }, codes(read("M15.90", 40), read("G30.9", 95))).verdict,
+    ).toBe("mismatch");
     // An NPI read unsure and one digit off the form's (it then fails its check digit) is the form's.
-    expect(verdictOf("physician_npi", {}, { physician_npi: { ...at("1234567803", "1234567803", true), confidence: 60 } }).verdict).toBe("match");
-    expect(verdictOf("physician_npi", {}, { physician_npi: { ...at("1234567803", "1234567803", true), confidence: 95 } }).verdict).toBe("invalid");
+    expect(
+      verdictOf("physician_npi", {}, { physician_npi: { ...at("1234567803", "1234567803", true), confidence: 60 } })
+        .verdict,
+    ).toBe("match");
+    expect(
+      verdictOf("physician_npi", {}, { physician_npi: { ...at("1234567803", "1234567803", true), confidence: 95 } })
+        .verdict,
+    ).toBe("invalid");
   });
 
   it("forgives OCR's confusions in names, not in text", () => {
-    expect(verdictOf("client_name", {}, { client_name: at("SMlTHERS, JANE", "SMlTHERS, JANE", true) }).verdict).toBe("match");
-    expect(verdictOf("client_name", {}, { client_name: at("SMlTHERS, JANE", "SMlTHERS, JANE") }).verdict).toBe("mismatch");
+    expect(verdictOf("client_name", {}, { client_name: at("SMlTHERS, JANE", "SMlTHERS, JANE", true) }).verdict).toBe(
+      "match",
+    );
+    expect(verdictOf("client_name", {}, { client_name: at("SMlTHERS, JANE", "SMlTHERS, JANE") }).verdict).toBe(
+      "mismatch",
+    );
   });
 
   it("without an order, says every field is not found", () => {
@@ -133,7 +170,10 @@ describe("compareOrder", () => {
     expect(checks.every((c) => c.source === null && c.order === null)).toBe(true);
     expect(new Set(checks.map((c) => c.verdict))).toEqual(new Set(["not_found"]));
     // A malformed NPI on the form is said whatever the order holds.
-    expect(compareOrder({ ...form, physician_npi: "12234567" }, null, null).find((c) => c.field === "physician_npi")?.verdict).toBe("invalid");
+    expect(
+      compareOrder({ ...form, physician_npi: "12234567" }, null, null).find((c) => c.field === "physician_npi")
+        ?.verdict,
+    ).toBe("invalid");
   });
 });
 

@@ -12,9 +12,16 @@ import { sameName } from "./normalise";
 import { isValidNpi, npiDigits } from "./npi";
 import { CHECK_FIELDS, type Check, type CheckField, type Verdict } from "./types";
 
-const source = (fileId: string | null, f: Found<unknown> | undefined) => (fileId && f ? { file_id: fileId, page: f.page, box: f.box } : null);
+const source = (fileId: string | null, f: Found<unknown> | undefined) =>
+  fileId && f ? { file_id: fileId, page: f.page, box: f.box } : null;
 
-function check(field: CheckField, verdict: Verdict, form: string | null, found: Found<unknown> | undefined, fileId: string | null): Check {
+function check(
+  field: CheckField,
+  verdict: Verdict,
+  form: string | null,
+  found: Found<unknown> | undefined,
+  fileId: string | null,
+): Check {
   return { field, verdict, form, order: found?.text ?? null, source: source(fileId, found) };
 }
 
@@ -86,8 +93,10 @@ function diagnosesCheck(form: string[] | null, found: Extraction["diagnosis_code
     unmatchedForm.delete(near);
     return false;
   });
-  if (leftOver.some((o) => !isWellFormedIcd10(o.key))) return check("diagnosis_codes", "invalid", formText, found, fileId);
-  const same = leftOver.length === 0 && unmatchedForm.size === 0 && new Set(order.map((o) => o.key)).size === order.length;
+  if (leftOver.some((o) => !isWellFormedIcd10(o.key)))
+    return check("diagnosis_codes", "invalid", formText, found, fileId);
+  const same =
+    leftOver.length === 0 && unmatchedForm.size === 0 && new Set(order.map((o) => o.key)).size === order.length;
   return check("diagnosis_codes", same ? "match" : "mismatch", formText, found, fileId);
 }
 
@@ -108,7 +117,13 @@ export function compareOrder(form: FormValues, order: Extraction | null, fileId:
   const name = (field: "client_name" | "physician_name", titles: boolean) => {
     const f = o[field];
     const gap = missing(form[field], f);
-    out[field] = check(field, gap ?? (sameName(form[field]!, f!.text, { titles, ocr: f!.ocr }) ? "match" : "mismatch"), form[field], f, fileId);
+    out[field] = check(
+      field,
+      gap ?? (sameName(form[field]!, f!.text, { titles, ocr: f!.ocr }) ? "match" : "mismatch"),
+      form[field],
+      f,
+      fileId,
+    );
   };
   name("client_name", false);
   name("physician_name", true);
@@ -125,7 +140,8 @@ export function compareOrder(form: FormValues, order: Extraction | null, fileId:
     let verdict: Verdict;
     if (formNpi && !isValidNpi(formNpi)) verdict = "invalid";
     else if (missing(formNpi, f)) verdict = missing(formNpi, f)!;
-    else if (formNpi && unsure(f!) && npiDigits(f!.value) !== formNpi && distance(npiDigits(f!.value), formNpi) <= 1) verdict = "match";
+    else if (formNpi && unsure(f!) && npiDigits(f!.value) !== formNpi && distance(npiDigits(f!.value), formNpi) <= 1)
+      verdict = "match";
     else if (!isValidNpi(npiDigits(f!.value))) verdict = "invalid";
     else verdict = npiDigits(f!.value) === formNpi ? "match" : "mismatch";
     out.physician_npi = check("physician_npi", verdict, form.physician_npi, f, fileId);

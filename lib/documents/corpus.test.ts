@@ -31,7 +31,11 @@ describe("the corpus subset", () => {
   it("has planted mismatches on every field and scans of every kind", () => {
     expect(new Set(cases.flatMap((c) => c.planted)).size).toBe(9);
     expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(["text-pdf", "png", "jpeg", "image-pdf", "fax-cover"]));
-    expect(results.filter((r) => r.kind !== "text-pdf").every((r) => r.files.some((f) => f.reading.state === "read" && f.reading.method === "ocr"))).toBe(true);
+    expect(
+      results
+        .filter((r) => r.kind !== "text-pdf")
+        .every((r) => r.files.some((f) => f.reading.state === "read" && f.reading.method === "ocr")),
+    ).toBe(true);
   });
 
   it("meets the targets: recall ≥ 95%, false flags ≤ 2%, match ≥ 90%, every match and mismatch with its source", () => {

@@ -120,10 +120,27 @@ describe("extractOrder on the three layouts", () => {
   });
 
   it("follows an order onto its next page (diagnoses continued)", () => {
-    const first = page(["Patient: SMITHERS, JANE   DOB: 05/07/1998", "DIAGNOSES (ICD-10)", "1. E11.9 Type 2 diabetes", "2. I10 Hypertension"], { page: 1 });
-    const second = page(["PHYSICIAN ORDERS (continued)", "DIAGNOSES (continued)", "3. Z79.4 Long term use of insulin", "ORDERS", "Discipline: PT"], {
-      page: 2,
-    });
+    const first = page(
+      [
+        "Patient: SMITHERS, JANE   DOB: 05/07/1998",
+        "DIAGNOSES (ICD-10)",
+        "1. E11.9 Type 2 diabetes",
+        "2. I10 Hypertension",
+      ],
+      { page: 1 },
+    );
+    const second = page(
+      [
+        "PHYSICIAN ORDERS (continued)",
+        "DIAGNOSES (continued)",
+        "3. Z79.4 Long term use of insulin",
+        "ORDERS",
+        "Discipline: PT",
+      ],
+      {
+        page: 2,
+      },
+    );
     const x = extractOrder([first, second]);
     expect(x.diagnosis_codes?.value.map((c) => [c.value, c.page])).toEqual([
       ["E11.9", 1],
@@ -168,13 +185,19 @@ describe("OCR's words", () => {
   const ocr = (rows: Parameters<typeof page>[0]) => [page(rows, { method: "ocr", confidence: 70 })];
 
   it("takes a label OCR misread by a letter, only in OCR text", () => {
-    const rows = ["Ordering Physician: Dr. Jeremy Smith   NPIL # 1234567893", "Patient Name: Jane Smithers   Date of Blrth: 05/07/1998"];
+    const rows = [
+      "Ordering Physician: Dr. Jeremy Smith   NPIL # 1234567893",
+      "Patient Name: Jane Smithers   Date of Blrth: 05/07/1998",
+    ];
     expect(values(ocr(rows))).toMatchObject({ physician_npi: "1234567893", client_birthday: "1998-05-07" });
     expect(values([page(rows)])).toMatchObject({ physician_npi: undefined, client_birthday: undefined });
   });
 
   it("splits a label glued to its value and undoes letter-for-digit in an NPI", () => {
-    expect(values(ocr(["DOB:05/07/1998", "NPI: l234S67B93"]))).toMatchObject({ client_birthday: "1998-05-07", physician_npi: "1234567893" });
+    expect(values(ocr(["DOB:05/07/1998", "NPI: l234S67B93"]))).toMatchObject({
+      client_birthday: "1998-05-07",
+      physician_npi: "1234567893",
+    });
   });
 
   it("finds codes behind specks and numbers run into them", () => {
@@ -189,7 +212,16 @@ describe("OCR's words", () => {
       "M62.8] Muscle weakness (generalized)",
       "E66,01 Morbid (severe) obesity due to excess calories",
     ];
-    expect(values(ocr(rows)).diagnosis_codes).toEqual(["169.351", "T84.50XA", "L97.419", "110", "784.S0XA", "S72.001A", "M62.81", "E66.01"]);
+    expect(values(ocr(rows)).diagnosis_codes).toEqual([
+      "169.351",
+      "T84.50XA",
+      "L97.419",
+      "110",
+      "784.S0XA",
+      "S72.001A",
+      "M62.81",
+      "E66.01",
+    ]);
   });
 
   it("passes over a stray mark inside a name", () => {

@@ -110,7 +110,12 @@ export function pageLines(pages: readonly PageText[]): PLine[] {
       byLine.set(w.line, list);
     }
     const lines = [...byLine.values()]
-      .map((toks) => ({ page: page.page, ocr: page.method === "ocr", toks: toks.sort((a, b) => a.geo[0] - b.geo[0]), geo: unionBox(toks.map((t) => t.geo)) }))
+      .map((toks) => ({
+        page: page.page,
+        ocr: page.method === "ocr",
+        toks: toks.sort((a, b) => a.geo[0] - b.geo[0]),
+        geo: unionBox(toks.map((t) => t.geo)),
+      }))
       .sort((a, b) => a.geo[1] - b.geo[1] || a.geo[0] - b.geo[0]);
     out.push(...lines);
   }
@@ -125,7 +130,16 @@ const height = (t: Tok) => t.geo[3];
 
 type LabelDef = { words: string[]; field: LabelField; priority: number; colon: boolean };
 type LabelField =
-  "client_name" | "client_birthday" | "physician_name" | "physician_npi" | "start_date" | "cert_period" | "end_date" | "frequency" | "service" | "stop";
+  | "client_name"
+  | "client_birthday"
+  | "physician_name"
+  | "physician_npi"
+  | "start_date"
+  | "cert_period"
+  | "end_date"
+  | "frequency"
+  | "service"
+  | "stop";
 
 /** A phrase ending in ":" is a label only when written with its colon (generic words: "Client:", "Certification:"). */
 const L = (field: LabelField, priority: number, ...phrases: string[]): LabelDef[] =>
@@ -133,7 +147,16 @@ const L = (field: LabelField, priority: number, ...phrases: string[]): LabelDef[
 
 /** Longest first within a field; lower priority numbers are tried first. */
 const LABELS: LabelDef[] = [
-  ...L("client_name", 1, "patient name", "patient full name", "name of patient", "client name", "patient name and address", "patient name address"),
+  ...L(
+    "client_name",
+    1,
+    "patient name",
+    "patient full name",
+    "name of patient",
+    "client name",
+    "patient name and address",
+    "patient name address",
+  ),
   ...L("client_name", 2, "patient", "client:", "name and address"),
   ...L("client_name", 3, "name:"),
   ...L("client_birthday", 1, "date of birth", "birth date", "birthdate", "dob", "patient dob", "birthday"),
@@ -155,7 +178,17 @@ const LABELS: LabelDef[] = [
   ...L("cert_period", 1, "certification period", "cert period", "certification:", "episode:", "plan of care period"),
   ...L("end_date", 1, "end of certification", "certification end date", "service end date", "end date"),
   ...L("frequency", 1, "frequency", "visit frequency", "freq"),
-  ...L("service", 1, "discipline", "disciplines", "orders for", "services requested", "service requested", "services ordered", "services:"),
+  ...L(
+    "service",
+    1,
+    "discipline",
+    "disciplines",
+    "orders for",
+    "services requested",
+    "service requested",
+    "services ordered",
+    "services:",
+  ),
 ].sort((a, b) => a.priority - b.priority || b.words.length - a.words.length);
 
 /** Words that end a value when written as a label ("Sex:", "Phone:"): only with their colon. */
@@ -279,7 +312,11 @@ function findLabels(lines: readonly PLine[], fields: readonly LabelField[]): Lab
   const order = new Map(lines.map((l, i) => [l, i]));
   // The more specific (longer) label first: "Certification Period:" before a "CERTIFICATION" heading.
   return hits.sort(
-    (a, b) => a.def.priority - b.def.priority || b.def.words.length - a.def.words.length || order.get(a.line)! - order.get(b.line)! || a.start - b.start,
+    (a, b) =>
+      a.def.priority - b.def.priority ||
+      b.def.words.length - a.def.words.length ||
+      order.get(a.line)! - order.get(b.line)! ||
+      a.start - b.start,
   );
 }
 
@@ -293,7 +330,12 @@ function isStop(line: PLine, i: number): boolean {
     // Single common words ("patient", "physician") stop a value only as labels (with a colon), or as longer phrases.
     if (def.words.length > 1 || line.toks[end - 1]!.colon || ["dob", "npi", "soc"].includes(def.words[0]!)) return true;
   }
-  if (t.colon && (STOP_WITH_COLON.has(t.norm) || (i + 1 < line.toks.length && STOP_WITH_COLON.has(`${t.norm} ${line.toks[i + 1]!.norm}`)))) return true;
+  if (
+    t.colon &&
+    (STOP_WITH_COLON.has(t.norm) ||
+      (i + 1 < line.toks.length && STOP_WITH_COLON.has(`${t.norm} ${line.toks[i + 1]!.norm}`)))
+  )
+    return true;
   // "Order #:" and numbered boxes of a form ("2. Start of Care") start something new.
   return false;
 }
@@ -462,7 +504,11 @@ function extractName(lines: readonly PLine[]): Found | undefined {
     if (OTHER_OWNER.has(prevNorm(hit))) return false;
     // "Patient's HI Claim No.", "Patient will…": only "Patient:" or a name right after.
     const next = nextNorm(hit);
-    if (hit.def.words.length === 1 && ["hi", "claim", "medicare", "signature", "id", "phone", "address", "account"].includes(next)) return false;
+    if (
+      hit.def.words.length === 1 &&
+      ["hi", "claim", "medicare", "signature", "id", "phone", "address", "account"].includes(next)
+    )
+      return false;
     return !["will", "to", "is", "has", "and", "or", "of"].includes(next);
   });
   return got ? found(nameText(got.toks), got.toks, lineOf(got.toks, lines)) : undefined;
@@ -471,15 +517,29 @@ function extractName(lines: readonly PLine[]): Found | undefined {
 const nameText = (toks: readonly Tok[]) => lineText(toks).replace(/[,;]$/, "");
 
 function extractPhysician(lines: readonly PLine[]): Found | undefined {
-  const got = byLabel(lines, "physician_name", readName(true), (hit) => !NOT_A_NAME_AFTER.has(nextNorm(hit)) || nextNorm(hit) === "");
+  const got = byLabel(
+    lines,
+    "physician_name",
+    readName(true),
+    (hit) => !NOT_A_NAME_AFTER.has(nextNorm(hit)) || nextNorm(hit) === "",
+  );
   return got ? found(nameText(got.toks), got.toks, lineOf(got.toks, lines)) : undefined;
 }
 
 function extractBirthday(lines: readonly PLine[]): Found | undefined {
-  const got = byLabel(lines, "client_birthday", readDate, (hit) => !OTHER_OWNER.has(prevNorm(hit)) && prevNorm(hit) !== "subscriber");
+  const got = byLabel(
+    lines,
+    "client_birthday",
+    readDate,
+    (hit) => !OTHER_OWNER.has(prevNorm(hit)) && prevNorm(hit) !== "subscriber",
+  );
   if (!got) return undefined;
   const text = lineText(got.toks);
-  return found(findDates(text, { pivotYear: new Date().getUTCFullYear() })[0]?.iso ?? "", got.toks, lineOf(got.toks, lines));
+  return found(
+    findDates(text, { pivotYear: new Date().getUTCFullYear() })[0]?.iso ?? "",
+    got.toks,
+    lineOf(got.toks, lines),
+  );
 }
 
 function extractNpi(lines: readonly PLine[]): Found | undefined {
@@ -487,7 +547,8 @@ function extractNpi(lines: readonly PLine[]): Found | undefined {
     lines,
     "physician_npi",
     readNpi,
-    (hit) => !["agency", "provider", "facility", "organization", "group", "billing", "pharmacy"].includes(prevNorm(hit)),
+    (hit) =>
+      !["agency", "provider", "facility", "organization", "group", "billing", "pharmacy"].includes(prevNorm(hit)),
   );
   if (!got) return undefined;
   return found(npiDigits(got.toks.map((t) => t.raw.replace(/[,;:]$/, "")).join("")), got.toks, lineOf(got.toks, lines));
@@ -537,8 +598,14 @@ function codeAt(line: PLine, i: number): Tok | null {
   if (!t) return null;
   // A code OCR split at its dot ("784. s0xa", "E11 .65", "T84 50XA") is one word again.
   const next = line.toks[i + 1];
-  const splitAtDot = next && (/\.$/.test(t.raw) || /^\./.test(next.raw) || (/^[\p{L}\p{N}]{3}$/u.test(t.raw) && /\d/.test(next.raw)));
-  if (next && splitAtDot && /^\.?[\p{L}\p{N}]{1,4}$/u.test(next.raw) && next.geo[0] - (t.geo[0] + t.geo[2]) < t.geo[3]) {
+  const splitAtDot =
+    next && (/\.$/.test(t.raw) || /^\./.test(next.raw) || (/^[\p{L}\p{N}]{3}$/u.test(t.raw) && /\d/.test(next.raw)));
+  if (
+    next &&
+    splitAtDot &&
+    /^\.?[\p{L}\p{N}]{1,4}$/u.test(next.raw) &&
+    next.geo[0] - (t.geo[0] + t.geo[2]) < t.geo[3]
+  ) {
     const box = unionBox([t.box, next.box]);
     t = {
       ...t,
@@ -594,7 +661,10 @@ function extractDiagnoses(lines: readonly PLine[]): Found<Array<Found>> | undefi
     if (isDiagnosisHeader(line)) {
       inSection = true;
       misses = 0;
-      const code = codeOf({ ...line, toks: line.toks.slice(line.toks.findIndex((t) => /diagnos|icd|dx/.test(t.norm)) + 1) });
+      const code = codeOf({
+        ...line,
+        toks: line.toks.slice(line.toks.findIndex((t) => /diagnos|icd|dx/.test(t.norm)) + 1),
+      });
       if (code) codes.push(found(code.raw, [code], line));
       continue;
     }
@@ -633,7 +703,10 @@ function extractDiagnoses(lines: readonly PLine[]): Found<Array<Found>> | undefi
 // Service and frequency --------------------------------------------------------------------------
 
 /** The disciplines a piece of text names (lib/draft/discipline.ts's names), each with the tokens naming it (the last one's index in `toks`). */
-export function disciplinesIn(toks: readonly Tok[], line: PLine): Array<Found<Discipline> & { firstTok: number; lastTok: number }> {
+export function disciplinesIn(
+  toks: readonly Tok[],
+  line: PLine,
+): Array<Found<Discipline> & { firstTok: number; lastTok: number }> {
   const words: Array<{ word: string; tok: number }> = [];
   toks.forEach((t, i) => disciplineWords(t.raw).forEach((word) => words.push({ word, tok: i })));
   const list = words.map((w) => w.word);
@@ -645,7 +718,8 @@ export function disciplinesIn(toks: readonly Tok[], line: PLine): Array<Found<Di
       continue;
     }
     const span = toks.slice(words[i]!.tok, words[i + hit.length - 1]!.tok + 1);
-    if (!out.some((o) => o.value === hit.code)) out.push({ ...found(hit.code, span, line), firstTok: words[i]!.tok, lastTok: words[i + hit.length - 1]!.tok });
+    if (!out.some((o) => o.value === hit.code))
+      out.push({ ...found(hit.code, span, line), firstTok: words[i]!.tok, lastTok: words[i + hit.length - 1]!.tok });
     i += hit.length;
   }
   return out;
@@ -662,7 +736,12 @@ function ordersLines(lines: readonly PLine[]): PLine[] {
   for (const line of lines) {
     const text = lineText(line.toks);
     if (ORDERS_HEADER.test(text) && !/^order\s*(date|#|no)/i.test(text)) left = 8;
-    else if (left > 0 && /^(\d{1,2}\.\s*)?(goals?|medications?|allerg|dme|supplies|safety|nutrition|physician|signature|i certify|\d{2}\.)/i.test(text))
+    else if (
+      left > 0 &&
+      /^(\d{1,2}\.\s*)?(goals?|medications?|allerg|dme|supplies|safety|nutrition|physician|signature|i certify|\d{2}\.)/i.test(
+        text,
+      )
+    )
       left = 0;
     if (left > 0) {
       out.push(line);
@@ -679,7 +758,14 @@ function extractService(lines: readonly PLine[]): Found<Array<Found<Discipline>>
       if (!toks.length) continue;
       const line = lineOf(toks, lines);
       const named = disciplinesIn(toks, line);
-      if (named.length) return { value: named, text: lineText(toks), page: line.page, box: roundBox(unionBox(named.map((n) => n.box))), ocr: line.ocr };
+      if (named.length)
+        return {
+          value: named,
+          text: lineText(toks),
+          page: line.page,
+          box: roundBox(unionBox(named.map((n) => n.box))),
+          ocr: line.ocr,
+        };
     }
   }
   // Else the orders section's lines that name a discipline beside a frequency ("SN 2W4 …").
@@ -690,7 +776,14 @@ function extractService(lines: readonly PLine[]): Found<Array<Found<Discipline>>
       if (pass && !FREQUENCY_LIKE.test(lineText(line.toks))) continue;
       for (const d of disciplinesIn(line.toks, line)) if (!named.some((n) => n.value === d.value)) named.push(d);
     }
-    if (named.length) return { value: named, text: named.map((n) => n.text).join(", "), page: named[0]!.page, box: named[0]!.box, ocr: named[0]!.ocr };
+    if (named.length)
+      return {
+        value: named,
+        text: named.map((n) => n.text).join(", "),
+        page: named[0]!.page,
+        box: named[0]!.box,
+        ocr: named[0]!.ocr,
+      };
   }
   return undefined;
 }

@@ -7,7 +7,9 @@ import { parseDate } from "./normalise";
 import type { CheckField } from "./types";
 
 /** What the form says for each checked field, as written (null: the form does not say). */
-export type FormValues = { [K in Exclude<CheckField, "diagnosis_codes">]: string | null } & { diagnosis_codes: string[] | null };
+export type FormValues = { [K in Exclude<CheckField, "diagnosis_codes">]: string | null } & {
+  diagnosis_codes: string[] | null;
+};
 
 /** The part of a submission payload read here; anything else in it is ignored. */
 export type SubmissionLike = {
@@ -20,7 +22,8 @@ function formDate(value: unknown): string | null {
   return dateOf(value) ?? parseDate(textOf(value));
 }
 
-const joined = (...parts: Array<string | null>) => parts.filter((p): p is string => !!p && p.trim() !== "").join(" ") || null;
+const joined = (...parts: Array<string | null>) =>
+  parts.filter((p): p is string => !!p && p.trim() !== "").join(" ") || null;
 
 export function formValuesOf(payload: SubmissionLike): FormValues {
   const fields = Array.isArray(payload.form_data?.fields) ? payload.form_data.fields : [];

@@ -93,6 +93,7 @@ export function repairIcd(orderCode: string, formKeys: ReadonlySet<string>): str
 export function nearestIcd(orderCode: string, candidates: ReadonlySet<string>): string | null {
   const hits = new Set<string>();
   for (const v of variants(icdKey(orderCode)))
-    for (const c of candidates) if (c === v || (c.length === v.length && [...c].filter((ch, i) => ch !== v[i]).length <= 1)) hits.add(c);
+    for (const c of candidates)
+      if (c === v || (c.length === v.length && [...c].filter((ch, i) => ch !== v[i]).length <= 1)) hits.add(c);
   return hits.size === 1 ? [...hits][0]! : null;
 }

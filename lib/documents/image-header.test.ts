@@ -25,8 +25,14 @@ describe("readImageHeader", () => {
   });
 
   it("takes the size a header claims without the pixels behind it", () => {
-    expect(readImageHeader(pngClaiming(20_000, 20_000))).toMatchObject({ ok: true, header: { width: 20_000, height: 20_000 } });
-    expect(readImageHeader(jpegClaiming(20_000, 20_000))).toMatchObject({ ok: true, header: { width: 20_000, height: 20_000 } });
+    expect(readImageHeader(pngClaiming(20_000, 20_000))).toMatchObject({
+      ok: true,
+      header: { width: 20_000, height: 20_000 },
+    });
+    expect(readImageHeader(jpegClaiming(20_000, 20_000))).toMatchObject({
+      ok: true,
+      header: { width: 20_000, height: 20_000 },
+    });
   });
 
   it("counts a TIFF's pages up to one over the limit, and makes any page a TIFF of its own", () => {
@@ -35,13 +41,22 @@ describe("readImageHeader", () => {
     expect(all).toMatchObject({ ok: true, header: { format: "tiff", width: 40, height: 30, pages: 3 } });
     expect(readImageHeader(bytes, 1)).toMatchObject({ ok: true, header: { pages: 2 } });
     if (!all.ok) throw new Error();
-    expect(readImageHeader(tiffPage(bytes, all.header, 2))).toMatchObject({ ok: true, header: { width: 70, height: 80, pages: 1 } });
+    expect(readImageHeader(tiffPage(bytes, all.header, 2))).toMatchObject({
+      ok: true,
+      header: { width: 70, height: 80, pages: 1 },
+    });
   });
 
   it("refuses what is not an image, or is cut short", () => {
     expect(imageFormatOf(zipBytes())).toBeNull();
-    expect(readImageHeader(zipBytes())).toEqual({ ok: false, reason: "not an image this app reads (PNG, JPEG, TIFF, GIF, WebP)" });
-    expect(readImageHeader(pngClaiming(10, 10).subarray(0, 16))).toMatchObject({ ok: false, reason: "corrupt PNG: no image header" });
+    expect(readImageHeader(zipBytes())).toEqual({
+      ok: false,
+      reason: "not an image this app reads (PNG, JPEG, TIFF, GIF, WebP)",
+    });
+    expect(readImageHeader(pngClaiming(10, 10).subarray(0, 16))).toMatchObject({
+      ok: false,
+      reason: "corrupt PNG: no image header",
+    });
     expect(readImageHeader(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]))).toMatchObject({ ok: false });
     const loop = tiff([canvas(10, 10)]);
     loop.writeUInt32LE(8, 8 + 2 + 9 * 12); // the page's "next page" points back at itself

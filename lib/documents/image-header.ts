@@ -29,7 +29,11 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 export function imageFormatOf(b: Uint8Array): ImageFormat | null {
   if (b.length >= 8 && PNG_SIGNATURE.every((v, i) => b[i] === v)) return "png";
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "jpeg";
-  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42 && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 42)))
+  if (
+    b.length >= 4 &&
+    ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42 && b[3] === 0) ||
+      (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 42))
+  )
     return "tiff";
   if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) return "gif";
   if (b.length >= 12 && ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 4) === "WEBP") return "webp";
@@ -98,7 +102,8 @@ function jpeg(b: Uint8Array, view: DataView): HeaderResult {
 
 function webp(b: Uint8Array, view: DataView): HeaderResult {
   const chunk = ascii(b, 12, 4);
-  if (chunk === "VP8X") return sized("webp", 1 + (view.getUint32(24, true) & 0xffffff), 1 + (view.getUint32(27, true) & 0xffffff));
+  if (chunk === "VP8X")
+    return sized("webp", 1 + (view.getUint32(24, true) & 0xffffff), 1 + (view.getUint32(27, true) & 0xffffff));
   if (chunk === "VP8L") {
     const bits = view.getUint32(21, true);
     return sized("webp", 1 + (bits & 0x3fff), 1 + ((bits >> 14) & 0x3fff));

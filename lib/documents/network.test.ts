@@ -34,10 +34,14 @@ require("node:fs").appendFileSync(${JSON.stringify(marks)}, (isMainThread ? "mai
 );
 
 async function child(mode: "read" | "cdn"): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, ["--require", preload, "--import", "tsx", "test/documents/ocr-offline.ts", mode], {
-    cwd: process.cwd(),
-    timeout: 120_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ["--require", preload, "--import", "tsx", "test/documents/ocr-offline.ts", mode],
+    {
+      cwd: process.cwd(),
+      timeout: 120_000,
+    },
+  );
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 
@@ -50,13 +54,17 @@ describe("OCR without the network", () => {
     expect(existsSync(workerPath)).toBe(true);
   });
 
-  it("reads an image with sockets, DNS and fetch refused in every thread (and exits, its idle OCR worker not holding it)", { timeout: 120_000 }, async () => {
-    writeFileSync(marks, "");
-    const result = await child("read");
-    expect(result).toEqual({ state: "read", lines: ["Physician NPI: 1234567893"], refused: true });
-    // The preload ran in tesseract's worker thread too: the block covered it.
-    expect(new Set(readFileSync(marks, "utf8").trim().split("\n"))).toEqual(new Set(["main", "worker"]));
-  });
+  it(
+    "reads an image with sockets, DNS and fetch refused in every thread (and exits, its idle OCR worker not holding it)",
+    { timeout: 120_000 },
+    async () => {
+      writeFileSync(marks, "");
+      const result = await child("read");
+      expect(result).toEqual({ state: "read", lines: ["Physician NPI: 1234567893"], refused: true });
+      // The preload ran in tesseract's worker thread too: the block covered it.
+      expect(new Set(readFileSync(marks, "utf8").trim().split("\n"))).toEqual(new Set(["main", "worker"]));
+    },
+  );
 
   it("would fail there if tesseract were left to fetch its model", { timeout: 120_000 }, async () => {
     const result = await child("cdn");

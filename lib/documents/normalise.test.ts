@@ -75,7 +75,10 @@ describe("dates", () => {
     const dates = findDates(text, { pivotYear });
     expect(dates.map((d) => d.iso)).toEqual(["2026-05-01", "2026-06-29"]);
     expect(text.slice(dates[1]!.start, dates[1]!.end)).toBe("06/29/2026");
-    expect(findDates("From: May 1, 2026 Through: June 29, 2026").map((d) => d.iso)).toEqual(["2026-05-01", "2026-06-29"]);
+    expect(findDates("From: May 1, 2026 Through: June 29, 2026").map((d) => d.iso)).toEqual([
+      "2026-05-01",
+      "2026-06-29",
+    ]);
   });
 
   it("repairs digits only inside date-like runs, keeping the length", () => {

@@ -145,7 +145,8 @@ const MONTHS: Record<string, number> = {
   nov: 11,
   dec: 12,
 };
-const MONTH = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const MONTH =
+  "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 export type FoundDate = { iso: string; start: number; end: number };
 
@@ -172,11 +173,20 @@ const PATTERNS: Array<{ re: RegExp; ymd: (m: RegExpExecArray) => [string, string
   // 1998-05-07
   { re: /(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-])/g, ymd: (m) => [m[1]!, m[2]!, m[3]!] },
   // 05/07/1998, 5-7-98, 05.07.1998 (US: month first)
-  { re: /(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/])/g, ymd: (m) => [m[4]!, m[1]!, m[3]!] },
+  {
+    re: /(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/])/g,
+    ymd: (m) => [m[4]!, m[1]!, m[3]!],
+  },
   // May 7, 1998 · May 07 1998 · Sept. 7th, 1998 · OCR's "May 7,1998" and "May 7. 1998"
-  { re: new RegExp(`\\b${MONTH}\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?(?:[,.]\\s*|\\s+)(\\d{4})\\b`, "gi"), ymd: (m) => [m[3]!, m[1]!, m[2]!] },
+  {
+    re: new RegExp(`\\b${MONTH}\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?(?:[,.]\\s*|\\s+)(\\d{4})\\b`, "gi"),
+    ymd: (m) => [m[3]!, m[1]!, m[2]!],
+  },
   // 7 May 1998 · 07-May-1998 · 7-May-98
-  { re: new RegExp(`\\b(\\d{1,2})[\\s-]${MONTH}\\.?,?[\\s-](\\d{4}|\\d{2})\\b`, "gi"), ymd: (m) => [m[3]!, m[2]!, m[1]!] },
+  {
+    re: new RegExp(`\\b(\\d{1,2})[\\s-]${MONTH}\\.?,?[\\s-](\\d{4}|\\d{2})\\b`, "gi"),
+    ymd: (m) => [m[3]!, m[2]!, m[1]!],
+  },
 ];
 
 /**
@@ -193,7 +203,9 @@ export function findDates(text: string, options: { pivotYear?: number } = {}): F
       const [ys, ms, ds] = ymd(m);
       let year = Number(ys);
       if (ys.length === 2) year += year <= pivot ? 2000 : 1900;
-      const month = /^\d+$/.test(ms) ? Number(ms) : (MONTHS[ms.toLowerCase().slice(0, ms.toLowerCase().startsWith("sept") ? 4 : 3)] ?? 0);
+      const month = /^\d+$/.test(ms)
+        ? Number(ms)
+        : (MONTHS[ms.toLowerCase().slice(0, ms.toLowerCase().startsWith("sept") ? 4 : 3)] ?? 0);
       const iso = isoDate(year, month, Number(ds));
       if (!iso) continue;
       const start = m.index;

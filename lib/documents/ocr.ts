@@ -20,7 +20,13 @@ export function ocrPaths(): { langPath: string; corePath: string; workerPath: st
   return {
     langPath: path.join(path.dirname(require.resolve("@tesseract.js-data/eng/package.json")), "4.0.0_best_int"),
     corePath: path.dirname(require.resolve("tesseract.js-core/package.json")),
-    workerPath: path.join(path.dirname(require.resolve("tesseract.js/package.json")), "src", "worker-script", "node", "index.js"),
+    workerPath: path.join(
+      path.dirname(require.resolve("tesseract.js/package.json")),
+      "src",
+      "worker-script",
+      "node",
+      "index.js",
+    ),
   };
 }
 
@@ -158,7 +164,12 @@ export function unturn(b: TBox, radians: number, width: number, height: number):
 }
 
 /** Tesseract's blocks → our words and lines in the given image's pixels (empty words, which it reports for noise, left out). */
-export function fromBlocks(blocks: TBlock[] | null, radians = 0, width = 0, height = 0): { words: Word[]; lines: Line[] } {
+export function fromBlocks(
+  blocks: TBlock[] | null,
+  radians = 0,
+  width = 0,
+  height = 0,
+): { words: Word[]; lines: Line[] } {
   const toBox = (b: TBox) => unturn(b, radians, width, height);
   const words: Word[] = [];
   const lines: Line[] = [];
@@ -168,9 +179,18 @@ export function fromBlocks(blocks: TBlock[] | null, radians = 0, width = 0, heig
         const kept = line.words.filter((w) => w.text.trim() !== "");
         if (kept.length === 0) continue;
         const index = lines.length;
-        const lineWords = kept.map((w) => ({ text: w.text.trim(), box: toBox(w.bbox), confidence: Math.round(w.confidence), line: index }));
+        const lineWords = kept.map((w) => ({
+          text: w.text.trim(),
+          box: toBox(w.bbox),
+          confidence: Math.round(w.confidence),
+          line: index,
+        }));
         words.push(...lineWords);
-        lines.push({ text: lineWords.map((w) => w.text).join(" "), box: unionBox(lineWords.map((w) => w.box)), confidence: Math.round(line.confidence) });
+        lines.push({
+          text: lineWords.map((w) => w.text).join(" "),
+          box: unionBox(lineWords.map((w) => w.box)),
+          confidence: Math.round(line.confidence),
+        });
       }
   return { words, lines };
 }
@@ -186,14 +206,18 @@ export async function ocrImage(
   options: { timeoutMs: number; width: number; height: number; dpi?: number },
 ): Promise<{ words: Word[]; lines: Line[]; skew: number }> {
   const params = { rotateAuto: true, ...(options.dpi ? { user_defined_dpi: String(Math.round(options.dpi)) } : {}) };
-  const result = await runJob(options.timeoutMs, (worker) => worker.recognize(image, params as object, { blocks: true, text: false }));
+  const result = await runJob(options.timeoutMs, (worker) =>
+    worker.recognize(image, params as object, { blocks: true, text: false }),
+  );
   const skew = result.data.rotateRadians ?? 0;
   return { ...fromBlocks(result.data.blocks as unknown as TBlock[] | null, skew, options.width, options.height), skew };
 }
 
 /** One word or short line (a crop), as text with tesseract's confidence (0–100). */
 export async function ocrSnippet(image: Buffer, timeoutMs: number): Promise<{ text: string; confidence: number }> {
-  const result = await runJob(timeoutMs, (worker) => worker.recognize(image, { tessedit_pageseg_mode: "7" } as object, { text: true, blocks: false }));
+  const result = await runJob(timeoutMs, (worker) =>
+    worker.recognize(image, { tessedit_pageseg_mode: "7" } as object, { text: true, blocks: false }),
+  );
   return { text: result.data.text.trim(), confidence: result.data.confidence };
 }
 
@@ -211,13 +235,23 @@ export const MAX_REREADS = 16;
  * whole page the language model pulls codes towards words ("J4a41"); alone, magnified, they
  * mostly read right. `left()` gives the page's remaining time (and throws when it is over).
  */
-export async function ocrDrawnPage(drawn: DrawnPage, options: { left: () => number; dpi?: number }): Promise<{ words: Word[]; lines: Line[]; skew: number }> {
-  const ocr = await ocrImage(toPgm(drawn), { timeoutMs: options.left(), width: drawn.width, height: drawn.height, dpi: options.dpi });
+export async function ocrDrawnPage(
+  drawn: DrawnPage,
+  options: { left: () => number; dpi?: number },
+): Promise<{ words: Word[]; lines: Line[]; skew: number }> {
+  const ocr = await ocrImage(toPgm(drawn), {
+    timeoutMs: options.left(),
+    width: drawn.width,
+    height: drawn.height,
+    dpi: options.dpi,
+  });
   const weak = ocr.words
     .map((word, index) => ({ word, index }))
     .filter(
       ({ word }) =>
-        word.text.length >= 3 && word.text.length <= 16 && ((word.confidence < REREAD_BELOW && /\d/.test(word.text)) || word.confidence < REREAD_ANY_BELOW),
+        word.text.length >= 3 &&
+        word.text.length <= 16 &&
+        ((word.confidence < REREAD_BELOW && /\d/.test(word.text)) || word.confidence < REREAD_ANY_BELOW),
     )
     .sort((a, b) => a.word.confidence - b.word.confidence)
     .slice(0, MAX_REREADS);
@@ -235,7 +269,13 @@ export async function ocrDrawnPage(drawn: DrawnPage, options: { left: () => numb
     const parts = again.text.split(/\s+/).filter(Boolean);
     // Kept only when surer and not shorter (a crop cut by a neighbour's edge reads part of the word).
     const letters = (t: string) => t.replace(/[^\p{L}\p{N}]/gu, "").length;
-    if (parts.length === 0 || parts.length > 3 || again.confidence <= word.confidence || letters(again.text) < letters(word.text) - 1) continue;
+    if (
+      parts.length === 0 ||
+      parts.length > 3 ||
+      again.confidence <= word.confidence ||
+      letters(again.text) < letters(word.text) - 1
+    )
+      continue;
     replaced.set(index, splitWord(word, parts, Math.round(again.confidence)));
   }
   if (!replaced.size) return ocr;
@@ -260,13 +300,20 @@ function splitWord(word: Word, parts: string[], confidence: number): Word[] {
     const from = x + (w * at) / total;
     at += text.length + 1;
     const to = x + (w * Math.min(total, at - 1)) / total;
-    return { text, box: [Math.round(from), y, Math.max(1, Math.round(to - from)), h] as Box, confidence, line: word.line };
+    return {
+      text,
+      box: [Math.round(from), y, Math.max(1, Math.round(to - from)), h] as Box,
+      confidence,
+      line: word.line,
+    };
   });
 }
 
 /** A TIFF page (which only tesseract's image library decodes here) as PNG, without recognising it. */
 export async function tiffToPng(tiff: Uint8Array, timeoutMs: number): Promise<Buffer> {
-  const result = await runJob(timeoutMs, (worker) => worker.recognize(Buffer.from(tiff), {}, { imageColor: true, text: false, blocks: false }));
+  const result = await runJob(timeoutMs, (worker) =>
+    worker.recognize(Buffer.from(tiff), {}, { imageColor: true, text: false, blocks: false }),
+  );
   const dataUrl = result.data.imageColor;
   if (!dataUrl) throw new Error("the TIFF page could not be decoded");
   return Buffer.from(dataUrl.slice(dataUrl.indexOf(",") + 1), "base64");

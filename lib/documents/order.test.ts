@@ -4,7 +4,13 @@ import { page } from "../../test/documents/pages";
 import { pickOrder } from "./order";
 import type { DocumentReading, PageText } from "./types";
 
-const read = (...pages: PageText[]): DocumentReading => ({ state: "read", method: "text", pageCount: pages.length, pages, note: null });
+const read = (...pages: PageText[]): DocumentReading => ({
+  state: "read",
+  method: "text",
+  pageCount: pages.length,
+  pages,
+  note: null,
+});
 
 const cover = page(
   [
@@ -58,7 +64,11 @@ describe("pickOrder", () => {
   it("finds no order among files that state no physician, or could not be read", () => {
     expect(pickOrder([{ file_id: "card", reading: read(insuranceCard) }])).toBeNull();
     expect(pickOrder([{ file_id: "cover", reading: read(cover) }])).toBeNull();
-    expect(pickOrder([{ file_id: "bad", reading: { state: "unreadable", reason: "corrupt: not a valid PDF", pageCount: null } }])).toBeNull();
+    expect(
+      pickOrder([
+        { file_id: "bad", reading: { state: "unreadable", reason: "corrupt: not a valid PDF", pageCount: null } },
+      ]),
+    ).toBeNull();
   });
 
   it("prefers the earlier of two equal orders", () => {

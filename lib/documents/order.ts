@@ -9,7 +9,14 @@ import type { DocumentReading, PageText } from "./types";
 export type ReadFile = { file_id: string; reading: DocumentReading };
 export type OrderPick = { file_id: string; pages: PageText[]; coverPages: number[] };
 
-type PageSignals = { patient: boolean; physician: boolean; npi: boolean; codes: number; orders: boolean; cover: boolean };
+type PageSignals = {
+  patient: boolean;
+  physician: boolean;
+  npi: boolean;
+  codes: number;
+  orders: boolean;
+  cover: boolean;
+};
 
 const COVER_WORDS = /\b(fax|facsimile)\b/i;
 const COVER_DETAIL = /\b(cover|pages?\s*(\(|including|incl)|confidential|transmittal|number of pages)\b/i;
@@ -34,7 +41,8 @@ export function pageSignals(page: PageText): PageSignals {
     cover: false,
   };
   // A cover sheet says fax and pages or confidentiality, and carries none of an order's detail.
-  signals.cover = COVER_WORDS.test(text) && COVER_DETAIL.test(text) && !signals.npi && codes === 0 && !labels.has("client_birthday");
+  signals.cover =
+    COVER_WORDS.test(text) && COVER_DETAIL.test(text) && !signals.npi && codes === 0 && !labels.has("client_birthday");
   return signals;
 }
 
@@ -56,7 +64,11 @@ export function pickOrder(files: readonly ReadFile[]): OrderPick | null {
     if (!best || score > best.score) {
       best = {
         score,
-        pick: { file_id: f.file_id, pages: kept.map((x) => x.page), coverPages: signals.filter((x) => x.s.cover).map((x) => x.page.page) },
+        pick: {
+          file_id: f.file_id,
+          pages: kept.map((x) => x.page),
+          coverPages: signals.filter((x) => x.s.cover).map((x) => x.page.page),
+        },
       };
     }
   }

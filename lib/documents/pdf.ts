@@ -91,7 +91,10 @@ function runWords(item: TextItem, viewportTransform: number[], scale: number): R
       [runWidth, 0],
       [0, -fontHeight],
       [runWidth, -fontHeight],
-    ].map(([dx, dy]) => [tx[4]! + dx! * Math.cos(angle) - dy! * Math.sin(angle), tx[5]! + dx! * Math.sin(angle) + dy! * Math.cos(angle)]);
+    ].map(([dx, dy]) => [
+      tx[4]! + dx! * Math.cos(angle) - dy! * Math.sin(angle),
+      tx[5]! + dx! * Math.sin(angle) + dy! * Math.cos(angle),
+    ]);
     const xs = corners.map((c) => c[0]!);
     const ys = corners.map((c) => c[1]!);
     for (const m of item.str.matchAll(/\S+/g)) {
@@ -153,17 +156,34 @@ export function assembleLines(raw: RawWord[], confidence = 100): { words: Word[]
       } else merged.push({ ...w });
     }
     const lineIndex = lines.length;
-    const lineWords: Word[] = merged.map((w) => ({ text: w.text, box: roundBox([w.x, w.top, w.width, w.height]), confidence, line: lineIndex }));
+    const lineWords: Word[] = merged.map((w) => ({
+      text: w.text,
+      box: roundBox([w.x, w.top, w.width, w.height]),
+      confidence,
+      line: lineIndex,
+    }));
     words.push(...lineWords);
-    lines.push({ text: lineWords.map((w) => w.text).join(" "), box: unionBox(lineWords.map((w) => w.box)), confidence });
+    lines.push({
+      text: lineWords.map((w) => w.text).join(" "),
+      box: unionBox(lineWords.map((w) => w.box)),
+      confidence,
+    });
   }
   return { words, lines };
 }
 
-const roundBox = (b: Box): Box => [Math.round(b[0]), Math.round(b[1]), Math.max(1, Math.round(b[2])), Math.max(1, Math.round(b[3]))];
+const roundBox = (b: Box): Box => [
+  Math.round(b[0]),
+  Math.round(b[1]),
+  Math.max(1, Math.round(b[2])),
+  Math.max(1, Math.round(b[3])),
+];
 
 /** The page's text layer as words and lines in the pixels of the page rendered at `scale`. */
-export async function pageTextLayer(page: PDFPageProxy, scale: number): Promise<{ words: Word[]; lines: Line[]; chars: number }> {
+export async function pageTextLayer(
+  page: PDFPageProxy,
+  scale: number,
+): Promise<{ words: Word[]; lines: Line[]; chars: number }> {
   const viewport = page.getViewport({ scale });
   const content = await page.getTextContent();
   const raw: RawWord[] = [];

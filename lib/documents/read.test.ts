@@ -6,7 +6,15 @@
 import PDFDocument from "pdfkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCase, buildLongOrder } from "../../test/documents/corpus";
-import { encryptedPdf, jpegClaiming, manyPagePdf, pngClaiming, textImage, tiff, zipBytes } from "../../test/documents/files";
+import {
+  encryptedPdf,
+  jpegClaiming,
+  manyPagePdf,
+  pngClaiming,
+  textImage,
+  tiff,
+  zipBytes,
+} from "../../test/documents/files";
 import { terminateOcr } from "./ocr";
 import { readDocument, renderPage } from "./read";
 import type { DocumentReading, PageText } from "./types";
@@ -18,7 +26,12 @@ const pagesOf = (r: DocumentReading): PageText[] => {
   return r.pages;
 };
 const inside = (box: number[], p: PageText) =>
-  box[0]! >= 0 && box[1]! >= 0 && box[0]! + box[2]! <= p.width && box[1]! + box[3]! <= p.height && box[2]! > 0 && box[3]! > 0;
+  box[0]! >= 0 &&
+  box[1]! >= 0 &&
+  box[0]! + box[2]! <= p.width &&
+  box[1]! + box[3]! <= p.height &&
+  box[2]! > 0 &&
+  box[3]! > 0;
 
 describe("readDocument", () => {
   it("reads a text PDF's words with boxes in the page image's pixels, without OCR", async () => {
@@ -57,15 +70,24 @@ describe("readDocument", () => {
   });
 
   it("reads each page of a multi-page TIFF", async () => {
-    const bytes = tiff([textImage(["Page one: Skilled Nursing"], { width: 1600 }), textImage(["Page two: Physical Therapy"], { width: 1600 })]);
+    const bytes = tiff([
+      textImage(["Page one: Skilled Nursing"], { width: 1600 }),
+      textImage(["Page two: Physical Therapy"], { width: 1600 }),
+    ]);
     const reading = await readDocument(bytes, { contentType: "image/tiff" });
     expect(reading).toMatchObject({ state: "read", method: "ocr", pageCount: 2 });
-    expect(pagesOf(reading).map((p) => p.lines.map((l) => l.text).join(" "))).toEqual(["Page one: Skilled Nursing", "Page two: Physical Therapy"]);
+    expect(pagesOf(reading).map((p) => p.lines.map((l) => l.text).join(" "))).toEqual([
+      "Page one: Skilled Nursing",
+      "Page two: Physical Therapy",
+    ]);
     expect((await renderPage(bytes, 2))?.width).toBe(1600);
   });
 
   it("takes a scan under a fax machine's line of text for a scan, and a short text page for text", async () => {
-    const scan = await textImage(["Patient: SMITHERS, JANE", "Physician: Jeremy Smith, MD"], { width: 1700, size: 36 }).encode("png");
+    const scan = await textImage(["Patient: SMITHERS, JANE", "Physician: Jeremy Smith, MD"], {
+      width: 1700,
+      size: 36,
+    }).encode("png");
     const pdf = (draw: (doc: PDFKit.PDFDocument) => void) =>
       new Promise<Buffer>((resolve) => {
         const doc = new PDFDocument({ size: "LETTER", margin: 0 });
@@ -82,8 +104,12 @@ describe("readDocument", () => {
     });
     const reading = await readDocument(fax);
     expect(reading).toMatchObject({ state: "read", method: "ocr" });
-    expect(pagesOf(reading)[0]!.lines.map((l) => l.text)).toEqual(expect.arrayContaining(["Patient: SMITHERS, JANE", "Physician: Jeremy Smith, MD"]));
-    const note = await pdf((doc) => doc.font("Helvetica").fontSize(11).text(`${stamp} Signed and dated by the physician.`, 50, 50));
+    expect(pagesOf(reading)[0]!.lines.map((l) => l.text)).toEqual(
+      expect.arrayContaining(["Patient: SMITHERS, JANE", "Physician: Jeremy Smith, MD"]),
+    );
+    const note = await pdf((doc) =>
+      doc.font("Helvetica").fontSize(11).text(`${stamp} Signed and dated by the physician.`, 50, 50),
+    );
     expect(await readDocument(note)).toMatchObject({ state: "read", method: "text" });
   });
 
@@ -91,7 +117,11 @@ describe("readDocument", () => {
     const twenty = await buildLongOrder(20);
     const thirty = await buildLongOrder(30);
     expect(await readDocument(twenty.pdf)).toMatchObject({ state: "read", method: "text", pageCount: 20 });
-    expect(await readDocument(thirty.pdf)).toEqual({ state: "unreadable", reason: "too many pages: the PDF has 30 pages, at most 20 are read", pageCount: 30 });
+    expect(await readDocument(thirty.pdf)).toEqual({
+      state: "unreadable",
+      reason: "too many pages: the PDF has 30 pages, at most 20 are read",
+      pageCount: 30,
+    });
     expect(await readDocument(twenty.pdf, { maxPages: 19 })).toMatchObject({
       state: "unreadable",
       reason: "too many pages: the PDF has 20 pages, at most 19 are read",
@@ -102,15 +132,43 @@ describe("readDocument", () => {
 describe("bad input ends unreadable, with its reason", () => {
   it.each([
     ["a 0-byte file", () => Buffer.alloc(0), /^the file is empty$/],
-    ["a PNG that is a zip", () => zipBytes(), /^not a document: the file is application\/zip \(\.zip\), not a PDF or an image$/],
-    ["plain text", () => Buffer.from("Patient: Jane Smithers\n"), /^not a document: the file is not a PDF or an image$/],
-    ["a corrupt PDF", () => Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> garbage garbage"), /^corrupt: /],
+    [
+      "a PNG that is a zip",
+      () => zipBytes(),
+      /^not a document: the file is application\/zip \(\.zip\), not a PDF or an image$/,
+    ],
+    [
+      "plain text",
+      () => Buffer.from("Patient: Jane Smithers\n"),
+      /^not a document: the file is not a PDF or an image$/,
+    ],
+    [
+      "a corrupt PDF",
+      () => Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> garbage garbage"),
+      /^corrupt: /,
+    ],
     ["a truncated PNG", () => pngClaiming(2000, 2000).subarray(0, 20), /^corrupt PNG/],
-    ["a PNG whose pixels are missing (decoders would draw it blank)", () => pngClaiming(2000, 2000), /^corrupt PNG: the image data is cut short$/],
-    ["a 20,000 × 20,000 PNG, refused from its header", () => pngClaiming(20_000, 20_000), /^the image is 20000 × 20000 pixels, larger than/],
-    ["a 20,000 × 20,000 JPEG, refused from its header", () => jpegClaiming(20_000, 20_000), /^the image is 20000 × 20000 pixels, larger than/],
+    [
+      "a PNG whose pixels are missing (decoders would draw it blank)",
+      () => pngClaiming(2000, 2000),
+      /^corrupt PNG: the image data is cut short$/,
+    ],
+    [
+      "a 20,000 × 20,000 PNG, refused from its header",
+      () => pngClaiming(20_000, 20_000),
+      /^the image is 20000 × 20000 pixels, larger than/,
+    ],
+    [
+      "a 20,000 × 20,000 JPEG, refused from its header",
+      () => jpegClaiming(20_000, 20_000),
+      /^the image is 20000 × 20000 pixels, larger than/,
+    ],
     ['a 1 × 1 PNG (the reference payload\'s "order")', () => pngClaiming(1, 1), /too small to hold readable text$/],
-    ["a 10,000-page PDF, refused from its page tree", () => manyPagePdf(10_000), /^too many pages: the PDF has 10000 pages, at most 20 are read$/],
+    [
+      "a 10,000-page PDF, refused from its page tree",
+      () => manyPagePdf(10_000),
+      /^too many pages: the PDF has 10000 pages, at most 20 are read$/,
+    ],
     [
       "a TIFF of more pages than the limit, refused from its directories",
       () => tiff(Array.from({ length: 25 }, () => textImage(["x"], { width: 40, size: 10 }))),
@@ -123,12 +181,20 @@ describe("bad input ends unreadable, with its reason", () => {
   });
 
   it("an encrypted PDF", async () => {
-    expect(await readDocument(await encryptedPdf())).toEqual({ state: "unreadable", reason: "encrypted: the PDF needs a password to open", pageCount: null });
+    expect(await readDocument(await encryptedPdf())).toEqual({
+      state: "unreadable",
+      reason: "encrypted: the PDF needs a password to open",
+      pageCount: null,
+    });
   });
 
   it("a page over its time limit, and the next file is read as usual (the OCR worker replaced)", async () => {
     const png = await textImage(["Frequency: 2x/week x 4 weeks"], { width: 1600 }).encode("png");
-    expect(await readDocument(png, { pageTimeoutMs: 1 })).toEqual({ state: "unreadable", reason: "the image was not read within 1 ms", pageCount: 1 });
+    expect(await readDocument(png, { pageTimeoutMs: 1 })).toEqual({
+      state: "unreadable",
+      reason: "the image was not read within 1 ms",
+      pageCount: 1,
+    });
     const again = await readDocument(png);
     expect(pagesOf(again)[0]!.lines.map((l) => l.text)).toEqual(["Frequency: 2x/week x 4 weeks"]);
   });

@@ -51,7 +51,11 @@ export type ReadOptions = {
   ocrDpi?: number;
 };
 
-const unreadable = (reason: string, pageCount: number | null = null): DocumentReading => ({ state: "unreadable", reason, pageCount });
+const unreadable = (reason: string, pageCount: number | null = null): DocumentReading => ({
+  state: "unreadable",
+  reason,
+  pageCount,
+});
 
 /** True when the bytes start like a PDF (a few producers put junk before the header). */
 function isPdf(bytes: Uint8Array): boolean {
@@ -80,7 +84,11 @@ async function describeType(bytes: Uint8Array): Promise<string> {
 type PageOutcome = { text: PageText; image: PageImage | null } | { failure: string };
 
 /** Runs one page's work against its deadline; a page that fails or runs out of time is reported, not thrown. */
-async function readPage(page: number, timeoutMs: number, work: (deadline: () => number) => Promise<PageOutcome>): Promise<PageOutcome> {
+async function readPage(
+  page: number,
+  timeoutMs: number,
+  work: (deadline: () => number) => Promise<PageOutcome>,
+): Promise<PageOutcome> {
   const end = Date.now() + timeoutMs;
   const deadline = () => {
     const left = end - Date.now();
@@ -108,19 +116,37 @@ function collect(outcomes: PageOutcome[], pageCount: number, images: boolean): D
     pages.push(o.text);
     if (images && o.image) files.push({ page: o.text.page, ...o.image });
   }
-  if (pages.length === 0) return unreadable(failures.length === 1 ? failures[0]! : `no page could be read (${failures.join("; ")})`, pageCount);
+  if (pages.length === 0)
+    return unreadable(
+      failures.length === 1 ? failures[0]! : `no page could be read (${failures.join("; ")})`,
+      pageCount,
+    );
   const method: ReadMethod = pages.some((p) => p.method === "ocr") ? "ocr" : "text";
-  return { state: "read", method, pageCount, pages, note: failures.length ? failures.join("; ") : null, ...(images ? { images: files } : {}) };
+  return {
+    state: "read",
+    method,
+    pageCount,
+    pages,
+    note: failures.length ? failures.join("; ") : null,
+    ...(images ? { images: files } : {}),
+  };
 }
 
-async function readPdf(bytes: Uint8Array, maxPages: number, pageTimeoutMs: number, images: boolean, ocrDpi: number): Promise<DocumentReading> {
+async function readPdf(
+  bytes: Uint8Array,
+  maxPages: number,
+  pageTimeoutMs: number,
+  images: boolean,
+  ocrDpi: number,
+): Promise<DocumentReading> {
   const opened = await openPdf(bytes, pageTimeoutMs);
   if (!opened.ok) return unreadable(opened.reason);
   const doc = opened.doc;
   try {
     const pageCount = doc.numPages;
     if (pageCount === 0) return unreadable("corrupt: the PDF has no pages", 0);
-    if (pageCount > maxPages) return unreadable(`too many pages: the PDF has ${pageCount} pages, at most ${maxPages} are read`, pageCount);
+    if (pageCount > maxPages)
+      return unreadable(`too many pages: the PDF has ${pageCount} pages, at most ${maxPages} are read`, pageCount);
     const outcomes: PageOutcome[] = [];
     for (let n = 1; n <= pageCount; n++) outcomes.push(await readPdfPage(doc, n, pageTimeoutMs, images, ocrDpi));
     return collect(outcomes, pageCount, images);
@@ -142,11 +168,26 @@ async function ocrDrawn(
   const ocr = await ocrDrawnPage(drawn, { left, dpi });
   const k = image.width / drawn.width;
   if (k === 1) return ocr;
-  const scale = (b: Box): Box => [Math.round(b[0] * k), Math.round(b[1] * k), Math.max(1, Math.round(b[2] * k)), Math.max(1, Math.round(b[3] * k))];
-  return { skew: ocr.skew, words: ocr.words.map((w) => ({ ...w, box: scale(w.box) })), lines: ocr.lines.map((l) => ({ ...l, box: scale(l.box) })) };
+  const scale = (b: Box): Box => [
+    Math.round(b[0] * k),
+    Math.round(b[1] * k),
+    Math.max(1, Math.round(b[2] * k)),
+    Math.max(1, Math.round(b[3] * k)),
+  ];
+  return {
+    skew: ocr.skew,
+    words: ocr.words.map((w) => ({ ...w, box: scale(w.box) })),
+    lines: ocr.lines.map((l) => ({ ...l, box: scale(l.box) })),
+  };
 }
 
-function readPdfPage(doc: PDFDocumentProxy, n: number, pageTimeoutMs: number, images: boolean, ocrDpi: number): Promise<PageOutcome> {
+function readPdfPage(
+  doc: PDFDocumentProxy,
+  n: number,
+  pageTimeoutMs: number,
+  images: boolean,
+  ocrDpi: number,
+): Promise<PageOutcome> {
   return readPage(n, pageTimeoutMs, async (left) => {
     const page = await withTimeout(doc.getPage(n), left());
     try {
@@ -154,7 +195,9 @@ function readPdfPage(doc: PDFDocumentProxy, n: number, pageTimeoutMs: number, im
       const tooLarge = pdfPageTooLarge(width, height, n);
       if (tooLarge) return { failure: tooLarge };
       const layer = await withTimeout(pageTextLayer(page, RENDER_SCALE), left());
-      const scan = layer.chars < MIN_TEXT_CHARS || (layer.chars < SCAN_MAX_TEXT_CHARS && (await withTimeout(pageHasImage(page), left())));
+      const scan =
+        layer.chars < MIN_TEXT_CHARS ||
+        (layer.chars < SCAN_MAX_TEXT_CHARS && (await withTimeout(pageHasImage(page), left())));
       if (!scan) {
         const image = images ? await renderPdfPage(page, left()) : null;
         return { text: { page: n, width, height, method: "text", words: layer.words, lines: layer.lines }, image };
@@ -164,10 +207,17 @@ function readPdfPage(doc: PDFDocumentProxy, n: number, pageTimeoutMs: number, im
       const big = await drawPdfPage(
         page,
         left(),
-        pdfPageTooLarge(Math.ceil((width * ocrScale) / RENDER_SCALE), Math.ceil((height * ocrScale) / RENDER_SCALE), n) ? RENDER_SCALE : ocrScale,
+        pdfPageTooLarge(Math.ceil((width * ocrScale) / RENDER_SCALE), Math.ceil((height * ocrScale) / RENDER_SCALE), n)
+          ? RENDER_SCALE
+          : ocrScale,
       );
       const image = images ? await encode(scaled(big, width, height)) : null;
-      const ocr = await ocrDrawn(scaled(big, big.width, big.height, OCR_FILTER), { width, height }, 72 * (big.width / width) * RENDER_SCALE, left);
+      const ocr = await ocrDrawn(
+        scaled(big, big.width, big.height, OCR_FILTER),
+        { width, height },
+        72 * (big.width / width) * RENDER_SCALE,
+        left,
+      );
       return { text: { page: n, width, height, method: "ocr", ...ocr }, image };
     } finally {
       page.cleanup();
@@ -175,7 +225,13 @@ function readPdfPage(doc: PDFDocumentProxy, n: number, pageTimeoutMs: number, im
   });
 }
 
-async function readImage(bytes: Uint8Array, maxPages: number, pageTimeoutMs: number, images: boolean, ocrDpi: number): Promise<DocumentReading> {
+async function readImage(
+  bytes: Uint8Array,
+  maxPages: number,
+  pageTimeoutMs: number,
+  images: boolean,
+  ocrDpi: number,
+): Promise<DocumentReading> {
   const parsed = readImageHeader(bytes, maxPages);
   if (!parsed.ok) return unreadable(parsed.reason);
   const header = parsed.header;
@@ -187,14 +243,23 @@ async function readImage(bytes: Uint8Array, maxPages: number, pageTimeoutMs: num
   }
   if (header.format === "png" && !pngComplete(bytes)) return unreadable("corrupt PNG: the image data is cut short", 1);
   const outcomes: PageOutcome[] = [];
-  for (let i = 0; i < pageCount; i++) outcomes.push(await readImagePage(bytes, header, i, pageTimeoutMs, images, ocrDpi));
+  for (let i = 0; i < pageCount; i++)
+    outcomes.push(await readImagePage(bytes, header, i, pageTimeoutMs, images, ocrDpi));
   const reading = collect(outcomes, pageCount, images);
   // One image that failed: its reason, said for the file ("the image …" rather than "page 1 …").
-  if (reading.state === "unreadable" && pageCount === 1) return unreadable(reading.reason.replace(/^page 1 /, "the image "), 1);
+  if (reading.state === "unreadable" && pageCount === 1)
+    return unreadable(reading.reason.replace(/^page 1 /, "the image "), 1);
   return reading;
 }
 
-function readImagePage(bytes: Uint8Array, header: ImageHeader, index: number, pageTimeoutMs: number, images: boolean, ocrDpi: number): Promise<PageOutcome> {
+function readImagePage(
+  bytes: Uint8Array,
+  header: ImageHeader,
+  index: number,
+  pageTimeoutMs: number,
+  images: boolean,
+  ocrDpi: number,
+): Promise<PageOutcome> {
   const n = index + 1;
   return readPage(n, pageTimeoutMs, async (left) => {
     let source: Uint8Array = bytes;
@@ -228,7 +293,11 @@ function readImagePage(bytes: Uint8Array, header: ImageHeader, index: number, pa
  * byte for text pages; a scanned page's is there drawn from its OCR drawing). Null when the file
  * or page cannot be drawn.
  */
-export async function renderPage(bytes: Uint8Array, page: number, options: { timeoutMs?: number; maxPages?: number } = {}): Promise<PageImage | null> {
+export async function renderPage(
+  bytes: Uint8Array,
+  page: number,
+  options: { timeoutMs?: number; maxPages?: number } = {},
+): Promise<PageImage | null> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   if (bytes.byteLength === 0 || page < 1 || page > maxPages) return null;
@@ -249,7 +318,8 @@ export async function renderPage(bytes: Uint8Array, page: number, options: { tim
     const parsed = readImageHeader(bytes, maxPages);
     if (!parsed.ok || page > parsed.header.pages || parsed.header.pages > maxPages) return null;
     if (parsed.header.format === "png" && !pngComplete(bytes)) return null;
-    if (parsed.header.format !== "tiff") return imageTooLarge(parsed.header) ? null : await normaliseImage(bytes, parsed.header);
+    if (parsed.header.format !== "tiff")
+      return imageTooLarge(parsed.header) ? null : await normaliseImage(bytes, parsed.header);
     const single = tiffPage(bytes, parsed.header, page - 1);
     const own = readImageHeader(single, 1);
     if (!own.ok || imageTooLarge(own.header)) return null;
@@ -265,13 +335,19 @@ export type FileInput = { file_id: string; bytes: Uint8Array; contentType?: stri
  * Read a referral's files one after another (OCR has one worker; two pages at once would only
  * share its time). The same bytes twice are read once: the copy is "skipped".
  */
-export async function readFiles(files: readonly FileInput[], options: Omit<ReadOptions, "contentType"> = {}): Promise<ReadFileResult[]> {
+export async function readFiles(
+  files: readonly FileInput[],
+  options: Omit<ReadOptions, "contentType"> = {},
+): Promise<ReadFileResult[]> {
   const seen = new Set<string>();
   const out: ReadFileResult[] = [];
   for (const f of files) {
     const digest = createHash("sha256").update(f.bytes).digest("hex");
     if (seen.has(digest)) {
-      out.push({ file_id: f.file_id, reading: { state: "skipped", reason: "the same file as another of this referral's files" } });
+      out.push({
+        file_id: f.file_id,
+        reading: { state: "skipped", reason: "the same file as another of this referral's files" },
+      });
       continue;
     }
     seen.add(digest);

@@ -53,7 +53,8 @@ export function toPgm(drawn: DrawnPage): Buffer {
   const head = Buffer.from(`P5\n${width} ${height}\n255\n`, "latin1");
   const out = Buffer.allocUnsafe(head.length + width * height);
   head.copy(out);
-  for (let i = 0, o = head.length; i < rgba.length; i += 4, o++) out[o] = (rgba[i]! * 77 + rgba[i + 1]! * 150 + rgba[i + 2]! * 29) >> 8;
+  for (let i = 0, o = head.length; i < rgba.length; i += 4, o++)
+    out[o] = (rgba[i]! * 77 + rgba[i + 1]! * 150 + rgba[i + 2]! * 29) >> 8;
   return out;
 }
 
@@ -105,7 +106,11 @@ export async function drawPdfPage(page: PDFPageProxy, timeoutMs: number, scale =
   context.fillStyle = "#ffffff";
   context.fillRect(0, 0, width, height);
   // pdfjs types its canvas as the DOM's; @napi-rs/canvas implements what it uses.
-  const task = page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport });
+  const task = page.render({
+    canvas: canvas as unknown as HTMLCanvasElement,
+    canvasContext: context as unknown as CanvasRenderingContext2D,
+    viewport,
+  });
   await withTimeout(task.promise, timeoutMs, () => task.cancel());
   return { canvas, width, height };
 }
@@ -115,7 +120,8 @@ export function imageTooLarge(header: Pick<ImageHeader, "width" | "height">): st
   const { width, height } = header;
   if (width > IMAGE_MAX_SIDE || height > IMAGE_MAX_SIDE || width * height > IMAGE_MAX_PIXELS)
     return `the image is ${width} × ${height} pixels, larger than the ${IMAGE_MAX_SIDE} pixels a side and ${IMAGE_MAX_PIXELS / 1_000_000} megapixels read`;
-  if (width < IMAGE_MIN_SIDE || height < IMAGE_MIN_SIDE) return `the image is ${width} × ${height} pixels, too small to hold readable text`;
+  if (width < IMAGE_MIN_SIDE || height < IMAGE_MIN_SIDE)
+    return `the image is ${width} × ${height} pixels, too small to hold readable text`;
   return null;
 }
 
@@ -132,12 +138,18 @@ export function imageScale(width: number, height: number): number {
  * once, on white (transparency would read as black), scaled by imageScale. The caller has
  * checked the header's size.
  */
-export async function normaliseImage(bytes: Uint8Array, header: Pick<ImageHeader, "width" | "height">): Promise<PageImage> {
+export async function normaliseImage(
+  bytes: Uint8Array,
+  header: Pick<ImageHeader, "width" | "height">,
+): Promise<PageImage> {
   return encode(await drawImageFile(bytes, header));
 }
 
 /** drawImageFile, before encoding. */
-export async function drawImageFile(bytes: Uint8Array, header: Pick<ImageHeader, "width" | "height">): Promise<DrawnPage> {
+export async function drawImageFile(
+  bytes: Uint8Array,
+  header: Pick<ImageHeader, "width" | "height">,
+): Promise<DrawnPage> {
   const image = await loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   // The decoded size is the header's (turned, when the decoder applies a JPEG's EXIF orientation);
   // a decoder that disagrees is not trusted with a canvas.

@@ -49,7 +49,14 @@ export type PageText = {
  * ReadOptions.images) are the read pages' images, so the viewer's are drawn once.
  */
 export type DocumentReading =
-  | { state: "read"; method: ReadMethod; pageCount: number; pages: PageText[]; note: string | null; images?: PageImageFile[] }
+  | {
+      state: "read";
+      method: ReadMethod;
+      pageCount: number;
+      pages: PageText[];
+      note: string | null;
+      images?: PageImageFile[];
+    }
   | { state: "unreadable"; reason: string; pageCount: number | null };
 
 /** What the job stores per file: its reading, or "skipped" (the same bytes as an earlier file of the referral). */
@@ -78,7 +85,13 @@ export type Verdict = "match" | "mismatch" | "not_found" | "invalid";
 export type Source = { file_id: string; page: number; box: Box };
 
 /** One entry of the API's `checks`: both sides as written, and where on the order the value was read (null when it was not). */
-export type Check = { field: CheckField; verdict: Verdict; form: string | null; order: string | null; source: Source | null };
+export type Check = {
+  field: CheckField;
+  verdict: Verdict;
+  form: string | null;
+  order: string | null;
+  source: Source | null;
+};
 
 /** One entry of the API's `documents`. "skipped": not read, e.g. the same bytes as an earlier file. */
 export type DocumentSummary = {

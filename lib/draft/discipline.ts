@@ -8,7 +8,16 @@ export type Discipline = (typeof DISCIPLINES)[number];
 
 /** Each discipline's names, as words. Longer names win ("infusion nursing" is not SN, "nursing aide" is HHA). */
 const NAMES: Readonly<Record<Discipline, readonly string[]>> = {
-  PT: ["pt", "pta", "physical therapy", "physical therapist", "physical therapy assistant", "physiotherapy", "physiotherapist", "physio"],
+  PT: [
+    "pt",
+    "pta",
+    "physical therapy",
+    "physical therapist",
+    "physical therapy assistant",
+    "physiotherapy",
+    "physiotherapist",
+    "physio",
+  ],
   OT: ["ot", "ota", "cota", "occupational therapy", "occupational therapist", "occupational therapy assistant"],
   SN: [
     "sn",
@@ -40,8 +49,24 @@ const NAMES: Readonly<Record<Discipline, readonly string[]>> = {
     "personal support",
   ],
   INFUSION: ["infusion", "infusion nursing", "infusion therapy", "home infusion", "iv", "iv therapy", "iv infusion"],
-  ST: ["st", "slp", "speech", "speech therapy", "speech therapist", "speech language pathology", "speech language pathologist"],
-  MSW: ["msw", "lcsw", "social work", "social worker", "medical social work", "medical social worker", "medical social services"],
+  ST: [
+    "st",
+    "slp",
+    "speech",
+    "speech therapy",
+    "speech therapist",
+    "speech language pathology",
+    "speech language pathologist",
+  ],
+  MSW: [
+    "msw",
+    "lcsw",
+    "social work",
+    "social worker",
+    "medical social work",
+    "medical social worker",
+    "medical social services",
+  ],
 };
 
 const PHRASES: ReadonlyArray<{ words: readonly string[]; code: Discipline }> = DISCIPLINES.flatMap((code) =>

@@ -71,12 +71,20 @@ describe("closestFunder", () => {
     expect(hit!.score).toBeLessThanOrEqual(1);
   });
 
-  it.each(["Acme Widgets", "Self Pay", "Private", "Kaiser Permanente", "Health", "Texas", "Insurance Company", "", "ABCD Health", "Mediacre"])(
-    "%s → no funder",
-    (insurance) => {
-      expect(closestFunder(insurance, FUNDERS)).toBeNull();
-    },
-  );
+  it.each([
+    "Acme Widgets",
+    "Self Pay",
+    "Private",
+    "Kaiser Permanente",
+    "Health",
+    "Texas",
+    "Insurance Company",
+    "",
+    "ABCD Health",
+    "Mediacre",
+  ])("%s → no funder", (insurance) => {
+    expect(closestFunder(insurance, FUNDERS)).toBeNull();
+  });
 
   it("gives the exact name its full score, and tells Medicare from Medicaid", () => {
     expect(closestFunder("Medicare", FUNDERS)).toEqual({ id: 103, name: "Medicare", score: 1 });
@@ -194,9 +202,12 @@ describe("disciplineOf", () => {
     expect(disciplineOf(text)).toBe(want);
   });
 
-  it.each(["PT/OT", "Home Health", "Therapy", "", null, undefined, "physical", "Skilled nursing and physical therapy"])("%s → null", (text) => {
-    expect(disciplineOf(text)).toBeNull();
-  });
+  it.each(["PT/OT", "Home Health", "Therapy", "", null, undefined, "physical", "Skilled nursing and physical therapy"])(
+    "%s → null",
+    (text) => {
+      expect(disciplineOf(text)).toBeNull();
+    },
+  );
 });
 
 describe("similarity", () => {

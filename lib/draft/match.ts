@@ -102,7 +102,10 @@ export function insurerScore(a: string, b: string): number {
   const [a1, b1] = [x.join(""), y.join("")];
   const whole = similarity(a1, b1);
   // the shorter name against the longer one's first words (both ways when they are as long)
-  const start = Math.max(a1.length <= b1.length ? startScore(a1, y) : 0, b1.length <= a1.length ? startScore(b1, x) : 0);
+  const start = Math.max(
+    a1.length <= b1.length ? startScore(a1, y) : 0,
+    b1.length <= a1.length ? startScore(b1, x) : 0,
+  );
   return Math.max(whole, start >= FUNDER_THRESHOLD ? start * PREFIX_WEIGHT : 0);
 }
 
@@ -142,7 +145,8 @@ function partSimilarity(a: readonly string[], b: readonly string[]): number {
   // "Garcia" / "Garcia Lopez", "Mary" / "Mary Jane": every word of one is a word of the other
   if (a.every((w) => b.includes(w)) || b.every((w) => a.includes(w))) s = Math.max(s, 0.9);
   // "J." / "John": an initial for the name
-  const initial = (x: readonly string[], y: readonly string[]) => x.length === 1 && x[0]!.length === 1 && y[0]!.startsWith(x[0]!);
+  const initial = (x: readonly string[], y: readonly string[]) =>
+    x.length === 1 && x[0]!.length === 1 && y[0]!.startsWith(x[0]!);
   if (initial(a, b) || initial(b, a)) s = Math.max(s, 0.8);
   return s;
 }
@@ -182,7 +186,10 @@ function birthdayOf(v: string | null | undefined): string | null {
  * Likely the same client: the same birthday (both known) and names at least
  * SAME_CLIENT_THRESHOLD alike ("Jon Smith" / "John Smith" yes, "Jane Smith" / "John Smith" no).
  */
-export function sameClientLikely(a: PersonName & { birthday: string | null | undefined }, b: PersonName & { birthday: string | null | undefined }): boolean {
+export function sameClientLikely(
+  a: PersonName & { birthday: string | null | undefined },
+  b: PersonName & { birthday: string | null | undefined },
+): boolean {
   const x = birthdayOf(a.birthday);
   return x !== null && x === birthdayOf(b.birthday) && nameSimilarity(a, b) >= SAME_CLIENT_THRESHOLD;
 }

@@ -45,10 +45,17 @@ export function diffSubmissions(before: unknown, after: unknown): SubmissionChan
     for (const k of Object.keys(b[part])) {
       if (!touched.has(`${part}\u0000${k}`)) continue;
       const had = k in a[part];
-      out.push({ part, label: label(k), before: had ? a[part][k] : null, after: b[part][k] ?? null, kind: had ? "changed" : "added" });
+      out.push({
+        part,
+        label: label(k),
+        before: had ? a[part][k] : null,
+        after: b[part][k] ?? null,
+        kind: had ? "changed" : "added",
+      });
     }
     for (const k of Object.keys(a[part])) {
-      if (!(k in b[part])) out.push({ part, label: label(k), before: a[part][k] ?? null, after: null, kind: "removed" });
+      if (!(k in b[part]))
+        out.push({ part, label: label(k), before: a[part][k] ?? null, after: null, kind: "removed" });
     }
   }
   if ([...touched].some((t) => t.startsWith("files\u0000")))

@@ -9,7 +9,14 @@ describe("field layout", () => {
   it("keeps every field of the reference payload, grouped the way a reviewer reads", () => {
     const payload = referencePayload();
     const groups = buildFieldGroups(payload);
-    expect(groups.map((g) => g.group)).toEqual(["client", "diagnoses", "physician", "service", "primary_insurance", "secondary_insurance"]);
+    expect(groups.map((g) => g.group)).toEqual([
+      "client",
+      "diagnoses",
+      "physician",
+      "service",
+      "primary_insurance",
+      "secondary_insurance",
+    ]);
     const labels = groups.flatMap((g) => g.fields.map((f) => f.label)).sort();
     expect(labels).toEqual(payload.form_data.fields.map((f) => f.field_label).sort());
     expect(groups.find((g) => g.group === "client")!.fields.map((f) => f.label)).toEqual([
@@ -60,12 +67,22 @@ describe("formats and SLA", () => {
 
   it("is due, overdue, paused while pending information, or none once closed", () => {
     const now = new Date("2026-01-02T00:00:00Z");
-    expect(slaState({ status: "new", slaDueAt: "2026-01-02T05:00:00Z", slaPausedAt: null }, now)).toEqual({ kind: "due", remainingMs: 5 * 3_600_000 });
-    expect(slaState({ status: "in_review", slaDueAt: "2026-01-01T22:00:00Z", slaPausedAt: null }, now)).toEqual({ kind: "overdue", overdueMs: 2 * 3_600_000 });
-    expect(slaState({ status: "pending_info", slaDueAt: "2026-01-02T05:00:00Z", slaPausedAt: "2026-01-01T23:00:00Z" }, now)).toEqual({
+    expect(slaState({ status: "new", slaDueAt: "2026-01-02T05:00:00Z", slaPausedAt: null }, now)).toEqual({
+      kind: "due",
+      remainingMs: 5 * 3_600_000,
+    });
+    expect(slaState({ status: "in_review", slaDueAt: "2026-01-01T22:00:00Z", slaPausedAt: null }, now)).toEqual({
+      kind: "overdue",
+      overdueMs: 2 * 3_600_000,
+    });
+    expect(
+      slaState({ status: "pending_info", slaDueAt: "2026-01-02T05:00:00Z", slaPausedAt: "2026-01-01T23:00:00Z" }, now),
+    ).toEqual({
       kind: "paused",
       remainingMs: 6 * 3_600_000,
     });
-    expect(slaState({ status: "rejected", slaDueAt: "2026-01-01T00:00:00Z", slaPausedAt: null }, now)).toEqual({ kind: "none" });
+    expect(slaState({ status: "rejected", slaDueAt: "2026-01-01T00:00:00Z", slaPausedAt: null }, now)).toEqual({
+      kind: "none",
+    });
   });
 });

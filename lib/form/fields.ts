@@ -5,7 +5,13 @@
  */
 import { GROUP_TITLES, meaningOf, type FieldGroup } from "./mapping";
 
-export type PayloadField = { field_id?: unknown; field_label: string; field_type: string; field_value?: unknown; type?: unknown };
+export type PayloadField = {
+  field_id?: unknown;
+  field_label: string;
+  field_type: string;
+  field_value?: unknown;
+  type?: unknown;
+};
 
 export type ViewField = {
   /** position in form_data.fields */
@@ -20,14 +26,25 @@ export type ViewField = {
 
 export type ViewGroup = { group: FieldGroup; title: string; fields: ViewField[] };
 
-export const GROUP_ORDER: FieldGroup[] = ["client", "diagnoses", "physician", "service", "primary_insurance", "secondary_insurance", "other"];
+export const GROUP_ORDER: FieldGroup[] = [
+  "client",
+  "diagnoses",
+  "physician",
+  "service",
+  "primary_insurance",
+  "secondary_insurance",
+  "other",
+];
 
 export function fieldsOf(payload: unknown): PayloadField[] {
   const fields = (payload as { form_data?: { fields?: unknown } } | null)?.form_data?.fields;
   if (!Array.isArray(fields)) return [];
   return fields.filter(
     (f): f is PayloadField =>
-      !!f && typeof f === "object" && typeof (f as PayloadField).field_label === "string" && typeof (f as PayloadField).field_type === "string",
+      !!f &&
+      typeof f === "object" &&
+      typeof (f as PayloadField).field_label === "string" &&
+      typeof (f as PayloadField).field_type === "string",
   );
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { referencePayload } from "../../test/support/fixtures";
-import { differentPersonReason, identityDifferences, identityOf, normaliseName, sameBirthday, sameLastName } from "./identity";
+import {
+  differentPersonReason,
+  identityDifferences,
+  identityOf,
+  normaliseName,
+  sameBirthday,
+  sameLastName,
+} from "./identity";
 
 describe("the same person: last names", () => {
   it.each([
@@ -87,8 +94,16 @@ describe("identity differences between two submissions", () => {
     ["the phone and address", (p) => Object.assign(p.client, { phone_main: "555-000-0000", address: "1 Elm St" }), []],
     ["day and month swapped", (p) => (p.client.birthday = "1998-07-05"), []],
     ["another agency client id", (p) => (p.client.id = 2001), ["agency client id"]],
-    ["another agency", (p) => (p.agency.alayamarket_org_id = "11111111-2222-4333-8444-555555555555"), ["agency client id"]],
-    ["the same agency in capitals", (p) => (p.agency.alayamarket_org_id = p.agency.alayamarket_org_id.toUpperCase()), []],
+    [
+      "another agency",
+      (p) => (p.agency.alayamarket_org_id = "11111111-2222-4333-8444-555555555555"),
+      ["agency client id"],
+    ],
+    [
+      "the same agency in capitals",
+      (p) => (p.agency.alayamarket_org_id = p.agency.alayamarket_org_id.toUpperCase()),
+      [],
+    ],
     ["another last name", (p) => (p.client.last_name = "Jones"), ["last name"]],
     ["another birthday", (p) => (p.client.birthday = "1950-01-01"), ["birthday"]],
     [

@@ -93,7 +93,8 @@ export function sameBirthday(a: string | null, b: string | null): boolean {
 /** What makes `after` another person than `before`; empty: the same person (possibly with a typo corrected). */
 export function identityDifferences(before: ClientIdentity, after: ClientIdentity): IdentityDifference[] {
   const out: IdentityDifference[] = [];
-  if (before.agencyOrgId !== after.agencyOrgId || before.agencyClientId !== after.agencyClientId) out.push("agency client id");
+  if (before.agencyOrgId !== after.agencyOrgId || before.agencyClientId !== after.agencyClientId)
+    out.push("agency client id");
   if (!sameLastName(before.lastName, after.lastName)) out.push("last name");
   if (!sameBirthday(before.birthday, after.birthday)) out.push("birthday");
   return out;
@@ -106,4 +107,5 @@ export function differentPersonReason(differences: readonly IdentityDifference[]
 }
 
 /** The client's external id in ACCloud: the agency's org id and its client id (two agencies' client 1094 never collide). */
-export const clientExternalId = (agencyOrgId: string, agencyClientId: number) => `${agencyOrgId.toLowerCase()}:${agencyClientId}`;
+export const clientExternalId = (agencyOrgId: string, agencyClientId: number) =>
+  `${agencyOrgId.toLowerCase()}:${agencyClientId}`;

@@ -5,7 +5,8 @@
  * here, not code.
  */
 
-export type FieldGroup = "client" | "diagnoses" | "physician" | "service" | "primary_insurance" | "secondary_insurance" | "other";
+export type FieldGroup =
+  "client" | "diagnoses" | "physician" | "service" | "primary_insurance" | "secondary_insurance" | "other";
 
 export type SemanticKey =
   | "diagnoses"
@@ -133,7 +134,10 @@ export function meaningOf(field: FormFieldLike, formSchemaId: string | null | un
 }
 
 /** First field carrying each semantic key. */
-export function indexFields<F extends FormFieldLike>(fields: F[], formSchemaId: string | null | undefined): Partial<Record<SemanticKey, F>> {
+export function indexFields<F extends FormFieldLike>(
+  fields: F[],
+  formSchemaId: string | null | undefined,
+): Partial<Record<SemanticKey, F>> {
   const out: Partial<Record<SemanticKey, F>> = {};
   for (const f of fields) {
     const m = meaningOf(f, formSchemaId);
@@ -177,7 +181,9 @@ export function diagnosesOf(value: unknown): Diagnosis[] {
   if (!Array.isArray(value)) return [];
   return value.map((row) => {
     const values: Array<{ field_key?: unknown; field_value?: unknown }> =
-      row && typeof row === "object" && Array.isArray((row as { values?: unknown }).values) ? (row as { values: [] }).values : [];
+      row && typeof row === "object" && Array.isArray((row as { values?: unknown }).values)
+        ? (row as { values: [] }).values
+        : [];
     const get = (k: string) => textOf(values.find((v) => v?.field_key === k)?.field_value);
     const diagnosis = get("diagnosis");
     const eq = diagnosis?.indexOf("=") ?? -1;

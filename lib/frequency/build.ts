@@ -18,7 +18,11 @@
  *   other week" → weekly 1 and monthly 3, as a calendar month holds at most 3 fortnightly visits),
  *   with upTo.
  */
-import { APP_AUTHORIZATION_RULE_OPTIONS, authorizationViolations, type AuthorizationRuleId } from "../accloud/authorization-rules";
+import {
+  APP_AUTHORIZATION_RULE_OPTIONS,
+  authorizationViolations,
+  type AuthorizationRuleId,
+} from "../accloud/authorization-rules";
 import type { Discipline } from "../draft/discipline";
 import { GrammarError, type Amount, type Item, type Length, type Quantity } from "./grammar";
 import { WEEKDAYS, type Period, type Unit, type Weekday } from "./lexicon";
@@ -52,7 +56,8 @@ export type Built = {
 };
 
 const newClause = (): Clause => ({ slots: {}, groups: [] });
-const hasLimit = (c: Clause) => Object.keys(c.slots).length > 0 || !!c.bare || c.groups.length > 0 || !!c.daysPerWeek || !!c.except;
+const hasLimit = (c: Clause) =>
+  Object.keys(c.slots).length > 0 || !!c.bare || c.groups.length > 0 || !!c.daysPerWeek || !!c.except;
 const isEmpty = (c: Clause) => !hasLimit(c) && !c.length;
 
 /** The items as phases: "then" starts a new phase, and so does a limit after a phase that has its length. */
@@ -139,7 +144,11 @@ function addQuantity(c: Clause, q: Quantity): void {
     }
     // "daily, 2 hrs" = "2 hrs daily"
     if (implicitSlot && !c.bare) {
-      const merged: Quantity = { ...c.slots[implicitSlot]!, amount: q.amount, upTo: c.slots[implicitSlot]!.upTo || q.upTo };
+      const merged: Quantity = {
+        ...c.slots[implicitSlot]!,
+        amount: q.amount,
+        upTo: c.slots[implicitSlot]!.upTo || q.upTo,
+      };
       delete merged.implicit;
       if (q.unit) merged.unit = q.unit;
       c.slots[implicitSlot] = merged;
@@ -168,7 +177,8 @@ function addQuantity(c: Clause, q: Quantity): void {
     c.last = "other";
     return;
   }
-  if (c.slots[per]) fail(`it gives two amounts ${per === "period" ? "in total" : per === "visit" ? "per visit" : `a ${per}`}`);
+  if (c.slots[per])
+    fail(`it gives two amounts ${per === "period" ? "in total" : per === "visit" ? "per visit" : `a ${per}`}`);
   c.slots[per] = q;
   c.last = q;
 }
@@ -177,7 +187,12 @@ function addQuantity(c: Clause, q: Quantity): void {
 
 type Q = { value: number; unit?: Unit; upTo: boolean; every: number };
 
-const toQ = (q: Quantity): Q => ({ value: q.amount.value, unit: q.unit, upTo: q.upTo || q.amount.upTo, every: q.rate && "every" in q.rate ? q.rate.every : 1 });
+const toQ = (q: Quantity): Q => ({
+  value: q.amount.value,
+  unit: q.unit,
+  upTo: q.upTo || q.amount.upTo,
+  every: q.rate && "every" in q.rate ? q.rate.every : 1,
+});
 
 function buildPhase(c: Clause): FrequencyPhase {
   const slot = (k: Slot) => (c.slots[k] ? toQ(c.slots[k]!) : undefined);
@@ -216,7 +231,9 @@ function buildPhase(c: Clause): FrequencyPhase {
   const hours = all.some((q) => q.unit === "HOURS");
   // Hours a day beside visits: the visits are days ("2 hrs/day 3x/week" → 6 hours a week).
   if (hours && all.some((q) => q.unit !== "HOURS")) {
-    const dayHours = [day, ...groups.map((g) => g.amount), c.daysPerWeek || groups.length ? bare : undefined].filter((q): q is Q => q?.unit === "HOURS");
+    const dayHours = [day, ...groups.map((g) => g.amount), c.daysPerWeek || groups.length ? bare : undefined].filter(
+      (q): q is Q => q?.unit === "HOURS",
+    );
     const perDay = dayHours[0];
     if (!perDay || dayHours.some((q) => q.value !== perDay.value)) fail("it mixes hours and visits");
     for (const q of [week, month, period]) {
@@ -305,7 +322,8 @@ function buildPhase(c: Clause): FrequencyPhase {
   const phase: FrequencyPhase = { rule };
   if (interval) phase.interval = interval;
   if (upTo) phase.upTo = true;
-  if (c.length) Object.assign(phase, lengthOf(c.length, week || groups.length ? "week" : day ? "day" : month ? "month" : "week"));
+  if (c.length)
+    Object.assign(phase, lengthOf(c.length, week || groups.length ? "week" : day ? "day" : month ? "month" : "week"));
   return phase;
 }
 
@@ -345,15 +363,20 @@ export function ruleBody(rule: FrequencyRule): Record<string, unknown> {
 
 /** Refuses a rule AlayaCare or the editor would refuse, or that no agency means (25 hours a day). */
 function checkRule(rule: FrequencyRule): void {
-  const values = [rule.ruleDaily, rule.ruleWeekly, rule.ruleMonthly, rule.rulePeriod, ...Object.values(rule.weekdays ?? {})].filter(
-    (v): v is number => v !== undefined,
-  );
+  const values = [
+    rule.ruleDaily,
+    rule.ruleWeekly,
+    rule.ruleMonthly,
+    rule.rulePeriod,
+    ...Object.values(rule.weekdays ?? {}),
+  ].filter((v): v is number => v !== undefined);
   if (values.some((v) => !Number.isFinite(v) || v <= 0)) fail("an amount is zero");
   if (values.some((v) => v > MAX_AMOUNT)) fail("an amount is too large");
   if (rule.ruleType === "VISITS" && values.some((v) => !Number.isInteger(v))) fail("visits are whole numbers");
   if (rule.ruleType === "HOURS") {
     const perDay = [rule.ruleDaily, ...Object.values(rule.weekdays ?? {})].filter((v): v is number => v !== undefined);
-    if (perDay.some((v) => v > 24) || (rule.ruleWeekly ?? 0) > 168) fail("it gives more hours than a day or a week has");
+    if (perDay.some((v) => v > 24) || (rule.ruleWeekly ?? 0) > 168)
+      fail("it gives more hours than a day or a week has");
   }
   const ctx = { options: APP_AUTHORIZATION_RULE_OPTIONS, now: new Date() };
   for (const v of authorizationViolations(ruleBody(rule), ctx)) {

@@ -32,7 +32,11 @@ function monthsEnd(startDay: number, months: number): number {
  * referral is shorter than the schedule: the array is then shorter than `phases`), and so do the
  * phases after one without a length. Bad or reversed dates give [].
  */
-export function phaseDates(phases: readonly FrequencyPhase[], start: string, end: string): Array<{ start: string; end: string }> {
+export function phaseDates(
+  phases: readonly FrequencyPhase[],
+  start: string,
+  end: string,
+): Array<{ start: string; end: string }> {
   const first = toDay(start);
   const last = toDay(end);
   if (first === null || last === null || last < first) return [];

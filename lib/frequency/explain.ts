@@ -31,7 +31,11 @@ function dayList(days: readonly Weekday[]): string {
     else runs.push([i]);
   }
   return listing(
-    runs.flatMap((r) => (r.length >= 3 ? [`${NAMES[WEEKDAYS[r[0]!]!]} to ${NAMES[WEEKDAYS[r[r.length - 1]!]!]}`] : r.map((i) => NAMES[WEEKDAYS[i]!]))),
+    runs.flatMap((r) =>
+      r.length >= 3
+        ? [`${NAMES[WEEKDAYS[r[0]!]!]} to ${NAMES[WEEKDAYS[r[r.length - 1]!]!]}`]
+        : r.map((i) => NAMES[WEEKDAYS[i]!]),
+    ),
   );
 }
 
@@ -73,7 +77,10 @@ export function phaseText(p: FrequencyPhase): string {
   return `${p.upTo ? "up to " : ""}${rules}${lengthText(p)}`;
 }
 
-export function explainPhases(phases: readonly FrequencyPhase[], extras: { asNeeded?: boolean; plusAsNeeded?: number; evaluation?: boolean }): string {
+export function explainPhases(
+  phases: readonly FrequencyPhase[],
+  extras: { asNeeded?: boolean; plusAsNeeded?: number; evaluation?: boolean },
+): string {
   let text = phases.map(phaseText).join(", then ");
   const last = phases[phases.length - 1];
   if (phases.length > 1 && last && !hasLength(last)) text += " until the end of the referral";

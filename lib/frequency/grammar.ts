@@ -168,7 +168,9 @@ export class Parser {
   /** At the end, or before a separator or a new item: "each" then means "each visit". */
   private atBoundary(): boolean {
     const t = this.peek();
-    return t === undefined || t.kind === "sym" || (t.kind === "word" && ["and", "then", "plus", "with"].includes(t.text));
+    return (
+      t === undefined || t.kind === "sym" || (t.kind === "word" && ["and", "then", "plus", "with"].includes(t.text))
+    );
   }
 
   // ------------------------------------------------------------ the text
@@ -204,7 +206,12 @@ export class Parser {
       if (s === "," || s === ";" || s === "+" || s === "&" || s === ":" || s === "-" || s === "/") {
         this.pos++;
         if (sep === "none") sep = "weak";
-      } else if (this.words("then") || this.words("followed", "by") || this.words("after", "that") || this.words("thereafter")) {
+      } else if (
+        this.words("then") ||
+        this.words("followed", "by") ||
+        this.words("after", "that") ||
+        this.words("thereafter")
+      ) {
         sep = "strong";
       } else if (this.words("and") || this.words("plus") || this.words("with")) {
         if (sep === "none") sep = "weak";
@@ -259,7 +266,8 @@ export class Parser {
   private evaluation(): Piece | null {
     if (!this.oneOf(EVALUATION_WORDS)) return null;
     const m = this.mark();
-    if ((this.sym("&") || this.sym("+") || this.sym("/") || this.words("and")) && this.oneOf(TREAT_WORDS)) return { kind: "evaluation" };
+    if ((this.sym("&") || this.sym("+") || this.sym("/") || this.words("and")) && this.oneOf(TREAT_WORDS))
+      return { kind: "evaluation" };
     this.reset(m);
     return { kind: "evaluation" };
   }
@@ -350,7 +358,11 @@ export class Parser {
     if ((total || totalAfter) && this.totalMarker()) rate = { per: "period" };
     upTo = this.upToAfter() || upTo;
     if (!rate && !marked) return null;
-    const q: Quantity = { kind: "quantity", amount: { value: amount.value, upTo: amount.upTo }, upTo: upTo || amount.upTo };
+    const q: Quantity = {
+      kind: "quantity",
+      amount: { value: amount.value, upTo: amount.upTo },
+      upTo: upTo || amount.upTo,
+    };
     if (unit) q.unit = unit;
     if (rate) q.rate = rate;
     return q;
@@ -362,7 +374,13 @@ export class Parser {
     if (w && LATIN_WORDS[w]?.count !== undefined) {
       this.pos++;
       const s = LATIN_WORDS[w];
-      return { kind: "quantity", amount: { value: s.count!, upTo: false }, unit: "VISITS", rate: { per: s.per, every: s.every }, upTo: false };
+      return {
+        kind: "quantity",
+        amount: { value: s.count!, upTo: false },
+        unit: "VISITS",
+        rate: { per: s.per, every: s.every },
+        upTo: false,
+      };
     }
     // "semi-weekly", "semi monthly"
     if (w === "semi") {
@@ -371,7 +389,13 @@ export class Parser {
       const s = LATIN_WORDS[`semi${this.wordAt() ?? ""}`];
       if (!s?.count) return null;
       this.pos++;
-      return { kind: "quantity", amount: { value: s.count, upTo: false }, unit: "VISITS", rate: { per: s.per, every: s.every }, upTo: false };
+      return {
+        kind: "quantity",
+        amount: { value: s.count, upTo: false },
+        unit: "VISITS",
+        rate: { per: s.per, every: s.every },
+        upTo: false,
+      };
     }
     if (w === "per") return null; // "per week" needs an amount
     const rate = this.rate(false);
@@ -462,7 +486,14 @@ export class Parser {
 
   /** "except Sunday", "excluding weekends", "but not Sat/Sun", "no Sundays". */
   private except(): Piece | null {
-    if (!(this.words("except") || this.words("excluding") || this.words("but", "not") || this.words("not", "on") || this.words("no"))) return null;
+    if (!(
+      this.words("except") ||
+      this.words("excluding") ||
+      this.words("but", "not") ||
+      this.words("not", "on") ||
+      this.words("no")
+    ))
+      return null;
     const days = this.weekdays();
     return days?.kind === "weekdays" ? { kind: "except", days: days.days } : null;
   }
@@ -518,7 +549,8 @@ export class Parser {
     const m = this.mark();
     if (this.sym("-") || this.words("to") || this.words("or")) {
       const second = this.num();
-      if (second && second.value > first.value && second.times === first.times) return { value: second.value, upTo: true, times: first.times };
+      if (second && second.value > first.value && second.times === first.times)
+        return { value: second.value, upTo: true, times: first.times };
       this.reset(m);
     }
     return { value: first.value, upTo: false, times: first.times };
@@ -543,7 +575,13 @@ export class Parser {
   }
 
   private upToAfter(): boolean {
-    return this.words("max") || this.words("maximum") || this.words("at", "most") || this.words("or", "less") || this.words("or", "fewer");
+    return (
+      this.words("max") ||
+      this.words("maximum") ||
+      this.words("at", "most") ||
+      this.words("or", "less") ||
+      this.words("or", "fewer")
+    );
   }
 
   private totalMarker(): boolean {
@@ -583,7 +621,13 @@ export class Parser {
       return null;
     }
     // "per visit", "each visit", "each" at the end ("2 hours each")
-    if (this.words("per", "visit") || this.words("each", "visit") || this.words("per", "session") || this.words("a", "visit")) return { per: "visit" };
+    if (
+      this.words("per", "visit") ||
+      this.words("each", "visit") ||
+      this.words("per", "session") ||
+      this.words("a", "visit")
+    )
+      return { per: "visit" };
     if (this.wordAt() === "each") {
       this.pos++;
       if (this.atBoundary()) return { per: "visit" };

@@ -39,7 +39,16 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   ninety: 90,
 };
 /** "twenty four", "twenty-four". */
-export const TENS_WORDS: ReadonlySet<string> = new Set(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]);
+export const TENS_WORDS: ReadonlySet<string> = new Set([
+  "twenty",
+  "thirty",
+  "forty",
+  "fifty",
+  "sixty",
+  "seventy",
+  "eighty",
+  "ninety",
+]);
 /** Numbers that already say "times": "twice a week". */
 export const TIMES_NUMBER_WORDS: Readonly<Record<string, number>> = { once: 1, twice: 2, thrice: 3 };
 /** "every other week", "every third day". */
@@ -66,7 +75,13 @@ export const PERIOD_WORDS: Readonly<Record<string, Period>> = {
   month: "month",
   months: "month",
 };
-export const ADVERB_WORDS: Readonly<Record<string, Period>> = { daily: "day", everyday: "day", weekly: "week", wkly: "week", monthly: "month" };
+export const ADVERB_WORDS: Readonly<Record<string, Period>> = {
+  daily: "day",
+  everyday: "day",
+  weekly: "week",
+  wkly: "week",
+  monthly: "month",
+};
 
 export const UNIT_WORDS: Readonly<Record<string, Unit>> = {
   v: "VISITS",
@@ -178,13 +193,29 @@ export const AS_NEEDED_LEADS: ReadonlySet<string> = new Set(["as", "when", "if"]
 export const AS_NEEDED_TAILS: ReadonlySet<string> = new Set(["needed", "required", "necessary"]);
 
 /** A whole value that says nothing was given (compared with spaces and punctuation removed). */
-export const EMPTY_VALUES: ReadonlySet<string> = new Set(["na", "none", "nil", "tbd", "tba", "unknown", "notapplicable", "notspecified", "notgiven"]);
+export const EMPTY_VALUES: ReadonlySet<string> = new Set([
+  "na",
+  "none",
+  "nil",
+  "tbd",
+  "tba",
+  "unknown",
+  "notapplicable",
+  "notspecified",
+  "notgiven",
+]);
 
 /** Words that introduce the value ("Frequency: 2x/week"), skipped at the start of the text. */
 export const LEAD_WORDS: ReadonlySet<string> = new Set(["frequency", "freq", "schedule", "visits", "visit"]);
 
 /** Evaluation visits ("PT eval & treat 2w4"): noted on the reading, not a rule. */
-export const EVALUATION_WORDS: ReadonlySet<string> = new Set(["eval", "evaluation", "evaluate", "assessment", "assess"]);
+export const EVALUATION_WORDS: ReadonlySet<string> = new Set([
+  "eval",
+  "evaluation",
+  "evaluate",
+  "assessment",
+  "assess",
+]);
 export const TREAT_WORDS: ReadonlySet<string> = new Set(["treat", "treatment", "tx"]);
 
 /** Every other word the grammar reads (connectors), so the tokenizer never splits it. */

@@ -3,16 +3,31 @@ import { describe, expect, it } from "vitest";
 import { APP_AUTHORIZATION_RULE_OPTIONS, authorizationViolations } from "../accloud/authorization-rules";
 import { suggestRule } from "../approval/prefill";
 import { canonical } from "../json/canonical";
-import { parseFrequency, phaseDates, sameFrequency, type FrequencyPhase, type FrequencyReading, type FrequencyRule, type Weekday } from "./parse";
+import {
+  parseFrequency,
+  phaseDates,
+  sameFrequency,
+  type FrequencyPhase,
+  type FrequencyReading,
+  type FrequencyRule,
+  type Weekday,
+} from "./parse";
 import { tokenize } from "./tokenize";
 
 // ------------------------------------------------------------------ the table
 
 type Limits = Omit<FrequencyRule, "ruleType">;
 type PhaseExtra = Omit<FrequencyPhase, "rule">;
-const visits = (limits: Limits, extra: PhaseExtra = {}): FrequencyPhase => ({ rule: { ruleType: "VISITS", ...limits }, ...extra });
-const hours = (limits: Limits, extra: PhaseExtra = {}): FrequencyPhase => ({ rule: { ruleType: "HOURS", ...limits }, ...extra });
-const days = (value: number, ...names: Weekday[]): Partial<Record<Weekday, number>> => Object.fromEntries(names.map((d) => [d, value]));
+const visits = (limits: Limits, extra: PhaseExtra = {}): FrequencyPhase => ({
+  rule: { ruleType: "VISITS", ...limits },
+  ...extra,
+});
+const hours = (limits: Limits, extra: PhaseExtra = {}): FrequencyPhase => ({
+  rule: { ruleType: "HOURS", ...limits },
+  ...extra,
+});
+const days = (value: number, ...names: Weekday[]): Partial<Record<Weekday, number>> =>
+  Object.fromEntries(names.map((d) => [d, value]));
 const WEEKDAYS5: Weekday[] = ["monday", "tuesday", "wednesday", "thursday", "friday"];
 const MWF = days(1, "monday", "wednesday", "friday");
 const TTH = days(1, "tuesday", "thursday");
@@ -20,7 +35,8 @@ const MON_FRI = days(1, ...WEEKDAYS5);
 const everyOther = (per: "day" | "week" | "month", every = 2) => ({ interval: { every, per }, upTo: true }) as const;
 
 type Extras = { discipline?: string; asNeeded?: true; plusAsNeeded?: number; evaluation?: true; upTo?: boolean };
-type Expected = { ok: true; phases: FrequencyPhase[]; upTo: boolean } | { ok: false; reason: "as_needed" | "empty" | "unrecognised" };
+type Expected =
+  { ok: true; phases: FrequencyPhase[]; upTo: boolean } | { ok: false; reason: "as_needed" | "empty" | "unrecognised" };
 const ok = (...phases: FrequencyPhase[]): Expected => ({ ok: true, phases, upTo: phases.some((p) => p.upTo) });
 const okWith = (extras: Extras, ...phases: FrequencyPhase[]): Expected => ({ ...ok(...phases), ...extras }) as Expected;
 const no = (reason: "as_needed" | "empty" | "unrecognised"): Expected => ({ ok: false, reason });
@@ -262,12 +278,38 @@ const TABLE: Array<[string | null | undefined, Expected]> = [
   ["2w2; 1w2", ok(visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 2 }))],
   ["2w2 then 1w2", ok(visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 2 }))],
   ["2w2 followed by 1w2", ok(visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 2 }))],
-  ["3w1, 2w2, 1w1", ok(visits({ ruleWeekly: 3 }, { weeks: 1 }), visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 1 }))],
-  ["3W3 2W3 1W3", ok(visits({ ruleWeekly: 3 }, { weeks: 3 }), visits({ ruleWeekly: 2 }, { weeks: 3 }), visits({ ruleWeekly: 1 }, { weeks: 3 }))],
-  ["2x/wk x 4 wks, then 1x/wk x 2 wks", ok(visits({ ruleWeekly: 2 }, { weeks: 4 }), visits({ ruleWeekly: 1 }, { weeks: 2 }))],
-  ["2x/week for 4 weeks followed by 1x/week for 2 weeks", ok(visits({ ruleWeekly: 2 }, { weeks: 4 }), visits({ ruleWeekly: 1 }, { weeks: 2 }))],
-  ["2x/wk for 2 wks, 1x/wk for 2 wks", ok(visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 2 }))],
-  ["daily x 1 week, then 3x/week x 3 weeks", ok(visits({ ruleDaily: 1 }, { weeks: 1 }), visits({ ruleWeekly: 3 }, { weeks: 3 }))],
+  [
+    "3w1, 2w2, 1w1",
+    ok(
+      visits({ ruleWeekly: 3 }, { weeks: 1 }),
+      visits({ ruleWeekly: 2 }, { weeks: 2 }),
+      visits({ ruleWeekly: 1 }, { weeks: 1 }),
+    ),
+  ],
+  [
+    "3W3 2W3 1W3",
+    ok(
+      visits({ ruleWeekly: 3 }, { weeks: 3 }),
+      visits({ ruleWeekly: 2 }, { weeks: 3 }),
+      visits({ ruleWeekly: 1 }, { weeks: 3 }),
+    ),
+  ],
+  [
+    "2x/wk x 4 wks, then 1x/wk x 2 wks",
+    ok(visits({ ruleWeekly: 2 }, { weeks: 4 }), visits({ ruleWeekly: 1 }, { weeks: 2 })),
+  ],
+  [
+    "2x/week for 4 weeks followed by 1x/week for 2 weeks",
+    ok(visits({ ruleWeekly: 2 }, { weeks: 4 }), visits({ ruleWeekly: 1 }, { weeks: 2 })),
+  ],
+  [
+    "2x/wk for 2 wks, 1x/wk for 2 wks",
+    ok(visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 2 })),
+  ],
+  [
+    "daily x 1 week, then 3x/week x 3 weeks",
+    ok(visits({ ruleDaily: 1 }, { weeks: 1 }), visits({ ruleWeekly: 3 }, { weeks: 3 })),
+  ],
   ["2w2, then 1x/week", ok(visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }))],
   ["for 4 weeks, 2x/week", ok(visits({ ruleWeekly: 2 }, { weeks: 4 }))],
   ["2 visits a week for 4 weeks", ok(visits({ ruleWeekly: 2 }, { weeks: 4 }))],
@@ -277,7 +319,11 @@ const TABLE: Array<[string | null | undefined, Expected]> = [
   ["2x/wk x4", ok(visits({ ruleWeekly: 2 }, { weeks: 4 }))],
   [
     "3x/week x 4 weeks then 2x/week x 4 weeks then PRN",
-    okWith({ asNeeded: true, upTo: true }, visits({ ruleWeekly: 3 }, { weeks: 4 }), visits({ ruleWeekly: 2 }, { weeks: 4 })),
+    okWith(
+      { asNeeded: true, upTo: true },
+      visits({ ruleWeekly: 3 }, { weeks: 4 }),
+      visits({ ruleWeekly: 2 }, { weeks: 4 }),
+    ),
   ],
 
   // home-health shorthand and disciplines
@@ -293,10 +339,16 @@ const TABLE: Array<[string | null | undefined, Expected]> = [
   ["OT: 1-2x/wk x 4 wks", okWith({ discipline: "OT" }, visits({ ruleWeekly: 2 }, { weeks: 4, upTo: true }))],
   ["Skilled Nursing: 2x/week", okWith({ discipline: "SN" }, visits({ ruleWeekly: 2 }))],
   ["Physical therapy 2x/week x 4 weeks", okWith({ discipline: "PT" }, visits({ ruleWeekly: 2 }, { weeks: 4 }))],
-  ["PT 1w1, 2w3", okWith({ discipline: "PT" }, visits({ ruleWeekly: 1 }, { weeks: 1 }), visits({ ruleWeekly: 2 }, { weeks: 3 }))],
+  [
+    "PT 1w1, 2w3",
+    okWith({ discipline: "PT" }, visits({ ruleWeekly: 1 }, { weeks: 1 }), visits({ ruleWeekly: 2 }, { weeks: 3 })),
+  ],
   ["PT eval & treat 2w4", okWith({ discipline: "PT", evaluation: true }, visits({ ruleWeekly: 2 }, { weeks: 4 }))],
   ["1w4 + 2 PRN", okWith({ plusAsNeeded: 2 }, visits({ ruleWeekly: 1 }, { weeks: 4 }))],
-  ["2w2, 1w2, 2prn", okWith({ plusAsNeeded: 2 }, visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 2 }))],
+  [
+    "2w2, 1w2, 2prn",
+    okWith({ plusAsNeeded: 2 }, visits({ ruleWeekly: 2 }, { weeks: 2 }), visits({ ruleWeekly: 1 }, { weeks: 2 })),
+  ],
 
   // ranges and maxima
   ["1 to 2 visits per week", ok(visits({ ruleWeekly: 2 }, { upTo: true }))],
@@ -384,11 +436,13 @@ const shape = (r: FrequencyReading) => {
 describe("the frequency grammar's table", () => {
   it("reads every phrasing as the table says", () => {
     expect(TABLE.length).toBeGreaterThanOrEqual(150);
-    const misread = TABLE.filter(([text, want]) => shape(parseFrequency(text)) !== canonical(want)).map(([text, want]) => ({
-      text,
-      want,
-      got: parseFrequency(text),
-    }));
+    const misread = TABLE.filter(([text, want]) => shape(parseFrequency(text)) !== canonical(want)).map(
+      ([text, want]) => ({
+        text,
+        want,
+        got: parseFrequency(text),
+      }),
+    );
     // The count the issue asks for, in the test output.
     console.log(`frequency grammar: ${TABLE.length - misread.length}/${TABLE.length} phrasings`);
     expect(misread).toEqual([]);
@@ -403,7 +457,9 @@ describe("the frequency grammar's table", () => {
     expect(explain("3x/week M/W/F")).toBe("1 visit every Monday, Wednesday and Friday; 3 visits a week");
     expect(explain("3x/week M-F")).toBe("1 visit every Monday to Friday and 3 visits a week");
     expect(explain("every other week")).toBe("1 visit every 2 weeks (at most 1 visit a week and 3 visits a month)");
-    expect(explain("2w2, then 1x/week")).toBe("2 visits a week for 2 weeks, then 1 visit a week until the end of the referral");
+    expect(explain("2w2, then 1x/week")).toBe(
+      "2 visits a week for 2 weeks, then 1 visit a week until the end of the referral",
+    );
     expect(explain("1w4 + 2 PRN")).toBe("1 visit a week for 4 weeks, plus 2 visits as needed (not in the rules)");
     expect(explain("PRN")).toMatch(/^As needed/);
     expect(explain("")).toMatch(/^No frequency was given/);
@@ -440,7 +496,15 @@ describe("the frequency grammar's table", () => {
       if (!now.ok || !before) continue;
       expect(now.phases).toHaveLength(1);
       const rule = now.phases[0]!.rule;
-      expect({ ruleType: rule.ruleType, ruleDaily: rule.ruleDaily, ruleWeekly: rule.ruleWeekly, rulePeriod: rule.rulePeriod }, text).toEqual({
+      expect(
+        {
+          ruleType: rule.ruleType,
+          ruleDaily: rule.ruleDaily,
+          ruleWeekly: rule.ruleWeekly,
+          rulePeriod: rule.rulePeriod,
+        },
+        text,
+      ).toEqual({
         ruleType: before.ruleType,
         ruleDaily: before.ruleDaily,
         ruleWeekly: before.ruleWeekly,
@@ -457,7 +521,10 @@ describe("the frequency grammar's table", () => {
 });
 
 describe("the tokenizer", () => {
-  const words = (t: string) => tokenize(t).map((k) => (k.kind === "num" ? `#${k.value}` : k.kind === "word" ? k.text : k.kind === "sym" ? k.text : "?"));
+  const words = (t: string) =>
+    tokenize(t).map((k) =>
+      k.kind === "num" ? `#${k.value}` : k.kind === "word" ? k.text : k.kind === "sym" ? k.text : "?",
+    );
   it("cuts digits from letters and glued abbreviations into pieces", () => {
     expect(words("2x/wk")).toEqual(["#2", "x", "/", "wk"]);
     expect(words("1w4")).toEqual(["#1", "w", "#4"]);
@@ -516,12 +583,18 @@ describe("phaseDates", () => {
       { start: "2025-03-03", end: "2025-03-16" },
       { start: "2025-03-17", end: "2025-04-30" },
     ]);
-    expect(phaseDates(read("2x/week"), "2025-03-03", "2025-04-30")).toEqual([{ start: "2025-03-03", end: "2025-04-30" }]);
+    expect(phaseDates(read("2x/week"), "2025-03-03", "2025-04-30")).toEqual([
+      { start: "2025-03-03", end: "2025-04-30" },
+    ]);
   });
   it("cuts a phase that overruns at the end, and gives no dates to the phases after it", () => {
     expect(phaseDates(read("1w4"), "2025-03-03", "2025-03-20")).toEqual([{ start: "2025-03-03", end: "2025-03-20" }]);
-    expect(phaseDates(read("2w4, 1w2"), "2025-03-03", "2025-03-20")).toEqual([{ start: "2025-03-03", end: "2025-03-20" }]);
-    expect(phaseDates(read("1w1, 1w1"), "2025-03-03", "2025-03-03")).toEqual([{ start: "2025-03-03", end: "2025-03-03" }]);
+    expect(phaseDates(read("2w4, 1w2"), "2025-03-03", "2025-03-20")).toEqual([
+      { start: "2025-03-03", end: "2025-03-20" },
+    ]);
+    expect(phaseDates(read("1w1, 1w1"), "2025-03-03", "2025-03-03")).toEqual([
+      { start: "2025-03-03", end: "2025-03-03" },
+    ]);
   });
   it("counts days and calendar months", () => {
     expect(phaseDates(read("daily x 10 days, then 3x/week"), "2025-03-01", "2025-03-31")).toEqual([
@@ -533,7 +606,13 @@ describe("phaseDates", () => {
       { start: "2025-02-15", end: "2025-04-30" },
     ]);
     // a month from January 31st ends before February 28th
-    expect(phaseDates([{ rule: { ruleType: "VISITS", ruleMonthly: 1 }, months: 1 }, { rule: { ruleType: "VISITS" } }], "2025-01-31", "2025-03-31")).toEqual([
+    expect(
+      phaseDates(
+        [{ rule: { ruleType: "VISITS", ruleMonthly: 1 }, months: 1 }, { rule: { ruleType: "VISITS" } }],
+        "2025-01-31",
+        "2025-03-31",
+      ),
+    ).toEqual([
       { start: "2025-01-31", end: "2025-02-27" },
       { start: "2025-02-28", end: "2025-03-31" },
     ]);
@@ -645,7 +724,11 @@ const bodyOf = (r: FrequencyRule) => ({
 
 describe("the frequency grammar's properties", () => {
   it("never throws, on any string, and always explains itself", () => {
-    const arbitrary = fc.oneof(fc.string({ unit: "binary", maxLength: 80 }), fc.string({ unit: "grapheme", maxLength: 80 }), fragmentText);
+    const arbitrary = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 80 }),
+      fc.string({ unit: "grapheme", maxLength: 80 }),
+      fragmentText,
+    );
     fc.assert(
       fc.property(arbitrary, (text) => {
         const r = parseFrequency(text);
@@ -666,10 +749,17 @@ describe("the frequency grammar's properties", () => {
         read++;
         expect(r.phases.length).toBeGreaterThan(0);
         for (const p of r.phases) {
-          expect(authorizationViolations(bodyOf(p.rule), { options: APP_AUTHORIZATION_RULE_OPTIONS, now: NOW }), text).toEqual([]);
-          const values = [p.rule.ruleDaily, p.rule.ruleWeekly, p.rule.ruleMonthly, p.rule.rulePeriod, ...Object.values(p.rule.weekdays ?? {})].filter(
-            (v) => v !== undefined,
-          );
+          expect(
+            authorizationViolations(bodyOf(p.rule), { options: APP_AUTHORIZATION_RULE_OPTIONS, now: NOW }),
+            text,
+          ).toEqual([]);
+          const values = [
+            p.rule.ruleDaily,
+            p.rule.ruleWeekly,
+            p.rule.ruleMonthly,
+            p.rule.rulePeriod,
+            ...Object.values(p.rule.weekdays ?? {}),
+          ].filter((v) => v !== undefined);
           expect(values.length, text).toBeGreaterThan(0);
           for (const v of values) {
             expect(v, text).toBeGreaterThan(0);
@@ -690,41 +780,61 @@ describe("the frequency grammar's properties", () => {
   it("phaseDates stay inside the range, consecutive, one range per phase while the range lasts", () => {
     const toDay = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
     const phase = fc.record(
-      { weeks: fc.integer({ min: 1, max: 12 }), days: fc.integer({ min: 1, max: 40 }), months: fc.integer({ min: 1, max: 3 }) },
+      {
+        weeks: fc.integer({ min: 1, max: 12 }),
+        days: fc.integer({ min: 1, max: 40 }),
+        months: fc.integer({ min: 1, max: 3 }),
+      },
       { requiredKeys: [] },
     );
     const date = fc
       .date({ min: new Date("2024-01-01T00:00:00Z"), max: new Date("2026-12-31T00:00:00Z"), noInvalidDate: true })
       .map((d) => d.toISOString().slice(0, 10));
     fc.assert(
-      fc.property(fc.array(phase, { minLength: 1, maxLength: 5 }), date, fc.integer({ min: 0, max: 200 }), (lengths, start, span) => {
-        const end = new Date((toDay(start) + span) * 86_400_000).toISOString().slice(0, 10);
-        // one length per phase (weeks first, as the grammar gives at most one)
-        const phases: FrequencyPhase[] = lengths.map((l) => ({
-          rule: { ruleType: "VISITS", ruleWeekly: 1 },
-          ...(l.weeks !== undefined ? { weeks: l.weeks } : l.days !== undefined ? { days: l.days } : l.months !== undefined ? { months: l.months } : {}),
-        }));
-        const ranges = phaseDates(phases, start, end);
-        expect(ranges.length).toBeGreaterThan(0);
-        expect(ranges.length).toBeLessThanOrEqual(phases.length);
-        expect(ranges[0]!.start).toBe(start);
-        ranges.forEach((r, i) => {
-          expect(r.start <= r.end).toBe(true);
-          expect(r.start >= start && r.end <= end).toBe(true);
-          if (i > 0) expect(toDay(r.start)).toBe(toDay(ranges[i - 1]!.end) + 1);
-          const p = phases[i]!;
-          const cut = r.end === end;
-          if (p.weeks !== undefined && !cut) expect(toDay(r.end) - toDay(r.start) + 1).toBe(p.weeks * 7);
-          if (p.days !== undefined && !cut) expect(toDay(r.end) - toDay(r.start) + 1).toBe(p.days);
-        });
-        // the schedule ends at the referral's end when its last phase has no length, or runs past it
-        const last = ranges[ranges.length - 1]!;
-        const lastPhase = phases[ranges.length - 1]!;
-        if (ranges.length === phases.length && lastPhase.weeks === undefined && lastPhase.days === undefined && lastPhase.months === undefined) {
-          expect(last.end).toBe(end);
-        }
-        if (ranges.length < phases.length) expect(last.end).toBe(end);
-      }),
+      fc.property(
+        fc.array(phase, { minLength: 1, maxLength: 5 }),
+        date,
+        fc.integer({ min: 0, max: 200 }),
+        (lengths, start, span) => {
+          const end = new Date((toDay(start) + span) * 86_400_000).toISOString().slice(0, 10);
+          // one length per phase (weeks first, as the grammar gives at most one)
+          const phases: FrequencyPhase[] = lengths.map((l) => ({
+            rule: { ruleType: "VISITS", ruleWeekly: 1 },
+            ...(l.weeks !== undefined
+              ? { weeks: l.weeks }
+              : l.days !== undefined
+                ? { days: l.days }
+                : l.months !== undefined
+                  ? { months: l.months }
+                  : {}),
+          }));
+          const ranges = phaseDates(phases, start, end);
+          expect(ranges.length).toBeGreaterThan(0);
+          expect(ranges.length).toBeLessThanOrEqual(phases.length);
+          expect(ranges[0]!.start).toBe(start);
+          ranges.forEach((r, i) => {
+            expect(r.start <= r.end).toBe(true);
+            expect(r.start >= start && r.end <= end).toBe(true);
+            if (i > 0) expect(toDay(r.start)).toBe(toDay(ranges[i - 1]!.end) + 1);
+            const p = phases[i]!;
+            const cut = r.end === end;
+            if (p.weeks !== undefined && !cut) expect(toDay(r.end) - toDay(r.start) + 1).toBe(p.weeks * 7);
+            if (p.days !== undefined && !cut) expect(toDay(r.end) - toDay(r.start) + 1).toBe(p.days);
+          });
+          // the schedule ends at the referral's end when its last phase has no length, or runs past it
+          const last = ranges[ranges.length - 1]!;
+          const lastPhase = phases[ranges.length - 1]!;
+          if (
+            ranges.length === phases.length &&
+            lastPhase.weeks === undefined &&
+            lastPhase.days === undefined &&
+            lastPhase.months === undefined
+          ) {
+            expect(last.end).toBe(end);
+          }
+          if (ranges.length < phases.length) expect(last.end).toBe(end);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

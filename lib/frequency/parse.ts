@@ -29,7 +29,8 @@ export function parseFrequency(text: string | null | undefined): FrequencyReadin
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "");
   if (compact === "" || EMPTY_VALUES.has(compact)) return { ok: false, reason: "empty", explanation: EMPTY };
-  if (text.length > MAX_LENGTH) return { ok: false, reason: "unrecognised", explanation: unrecognised("it is too long for a frequency") };
+  if (text.length > MAX_LENGTH)
+    return { ok: false, reason: "unrecognised", explanation: unrecognised("it is too long for a frequency") };
   try {
     const items = new Parser(tokenize(text)).parse();
     const built = buildPhases(items);
@@ -61,9 +62,17 @@ export function parseFrequency(text: string | null | undefined): FrequencyReadin
 
 /** A rule's fields in a fixed order, absent ones left out, so equal rules give equal keys. */
 function ruleKey(r: FrequencyRule): string {
-  return JSON.stringify([r.ruleType, r.ruleDaily ?? null, r.ruleWeekly ?? null, r.ruleMonthly ?? null, r.rulePeriod ?? null, r.weekdays ?? null]);
+  return JSON.stringify([
+    r.ruleType,
+    r.ruleDaily ?? null,
+    r.ruleWeekly ?? null,
+    r.ruleMonthly ?? null,
+    r.rulePeriod ?? null,
+    r.weekdays ?? null,
+  ]);
 }
-const phaseKey = (p: FrequencyPhase) => JSON.stringify([ruleKey(p.rule), p.weeks ?? null, p.days ?? null, p.months ?? null]);
+const phaseKey = (p: FrequencyPhase) =>
+  JSON.stringify([ruleKey(p.rule), p.weeks ?? null, p.days ?? null, p.months ?? null]);
 
 /**
  * Do two texts give the same rules ("Twice a week" and "2x/week")? The discipline is not compared;

@@ -89,7 +89,8 @@ function cutGlued(word: string): string[] | null {
     for (let j = Math.max(0, i - 6); j < i; j++) {
       const prefix = best[j];
       const piece = word.slice(j, i);
-      if (prefix && GLUED_PIECES.has(piece) && (!best[i] || prefix.length + 1 < best[i]!.length)) best[i] = [...prefix, piece];
+      if (prefix && GLUED_PIECES.has(piece) && (!best[i] || prefix.length + 1 < best[i]!.length))
+        best[i] = [...prefix, piece];
     }
   }
   return best[word.length] ?? null;
@@ -183,7 +184,12 @@ function numbers(raw: Token[]): Token[] {
       if (TENS_WORDS.has(t.text)) {
         const dash = raw[i + 1]?.kind === "sym" && (raw[i + 1] as { text: string }).text === "-" ? 1 : 0;
         const unit = raw[i + 1 + dash];
-        if (unit?.kind === "word" && NUMBER_WORDS[unit.text] !== undefined && NUMBER_WORDS[unit.text]! < 10 && NUMBER_WORDS[unit.text]! > 0) {
+        if (
+          unit?.kind === "word" &&
+          NUMBER_WORDS[unit.text] !== undefined &&
+          NUMBER_WORDS[unit.text]! < 10 &&
+          NUMBER_WORDS[unit.text]! > 0
+        ) {
           value += NUMBER_WORDS[unit.text]!;
           i += 1 + dash;
         }
@@ -199,7 +205,14 @@ function numbers(raw: Token[]): Token[] {
     const t = out[i]!;
     const open = out[i + 1];
     const inner = out[i + 2];
-    if (t.kind === "num" && open?.kind === "sym" && open.text === "(" && inner?.kind === "num" && inner.value === t.value && !inner.ordinal) {
+    if (
+      t.kind === "num" &&
+      open?.kind === "sym" &&
+      open.text === "(" &&
+      inner?.kind === "num" &&
+      inner.value === t.value &&
+      !inner.ordinal
+    ) {
       const timesWord = out[i + 3];
       const skipTimes = t.times && timesWord?.kind === "word" && TIMES_WORDS.has(timesWord.text) ? 1 : 0;
       const close = out[i + 3 + skipTimes];

@@ -14,7 +14,14 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOCUMENT_MAX_BYTES } from "../approval/after-sending-constants";
 import { ApiError } from "../errors";
-import { crossSiteRefusal, MULTIPART_ENVELOPE_BYTES, publicOrigin, readBoundedBody, readBoundedFormData, type ProxyTrust } from "./request-guard";
+import {
+  crossSiteRefusal,
+  MULTIPART_ENVELOPE_BYTES,
+  publicOrigin,
+  readBoundedBody,
+  readBoundedFormData,
+  type ProxyTrust,
+} from "./request-guard";
 
 /** A request as Next hands it to a route handler behind the launcher: its URL always http://localhost:PORT. */
 const req = (headers: Record<string, string>, init: RequestInit = {}) =>
@@ -28,7 +35,9 @@ describe("publicOrigin", () => {
   it("is APP_URL's origin when it is set, whatever the request's headers say", () => {
     const r = req({ host: "127.0.0.1:3000", "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" });
     expect(publicOrigin(r, appUrl)).toBe("https://csi.example.org");
-    expect(publicOrigin(r, { appUrl: "https://csi.test:8443/some/path", trustedProxyHops: 1 })).toBe("https://csi.test:8443");
+    expect(publicOrigin(r, { appUrl: "https://csi.test:8443/some/path", trustedProxyHops: 1 })).toBe(
+      "https://csi.test:8443",
+    );
   });
 
   it("without APP_URL: the Host with the connection's protocol, not the request URL's localhost", () => {
@@ -37,17 +46,27 @@ describe("publicOrigin", () => {
   });
 
   it("believes X-Forwarded-Host and -Proto only from TRUSTED_PROXY_HOPS proxies, counted from the right", () => {
-    const forwarded = req({ host: "127.0.0.1:3000", "x-forwarded-host": "csi.test:8443", "x-forwarded-proto": "https" });
+    const forwarded = req({
+      host: "127.0.0.1:3000",
+      "x-forwarded-host": "csi.test:8443",
+      "x-forwarded-proto": "https",
+    });
     expect(publicOrigin(forwarded, direct)).toBe("http://127.0.0.1:3000");
     expect(publicOrigin(forwarded, oneProxy)).toBe("https://csi.test:8443");
     // A client's own value before what our proxy appended is not believed.
-    const appended = req({ host: "127.0.0.1:3000", "x-forwarded-host": "evil.example, csi.test", "x-forwarded-proto": "http, https" });
+    const appended = req({
+      host: "127.0.0.1:3000",
+      "x-forwarded-host": "evil.example, csi.test",
+      "x-forwarded-proto": "http, https",
+    });
     expect(publicOrigin(appended, oneProxy)).toBe("https://csi.test");
     expect(publicOrigin(appended, { trustedProxyHops: 2 })).toBe("http://evil.example");
     // A proxy that forwards only the protocol (and passes the Host on): the Host with it.
     expect(publicOrigin(req({ host: "csi.test", "x-forwarded-proto": "https" }), oneProxy)).toBe("https://csi.test");
     // The default port is no part of an origin.
-    expect(publicOrigin(req({ host: "csi.test:443", "x-forwarded-proto": "https" }), oneProxy)).toBe("https://csi.test");
+    expect(publicOrigin(req({ host: "csi.test:443", "x-forwarded-proto": "https" }), oneProxy)).toBe(
+      "https://csi.test",
+    );
   });
 
   it("is null for a host no browser could have sent", () => {
@@ -69,7 +88,12 @@ describe("crossSiteRefusal", () => {
   it("lets a page of the app itself through: at 127.0.0.1 (where comparing with the request URL refused it), behind a proxy, at APP_URL", () => {
     expect(crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000" }), direct)).toBeNull();
     expect(crossSiteRefusal(req({ host: "localhost:3000", origin: "http://localhost:3000" }), direct)).toBeNull();
-    const viaNginx = { host: "csi.test:8443", "x-forwarded-host": "csi.test:8443", "x-forwarded-proto": "https", origin: "https://csi.test:8443" };
+    const viaNginx = {
+      host: "csi.test:8443",
+      "x-forwarded-host": "csi.test:8443",
+      "x-forwarded-proto": "https",
+      origin: "https://csi.test:8443",
+    };
     expect(crossSiteRefusal(req(viaNginx), oneProxy)).toBeNull();
     expect(crossSiteRefusal(req(viaNginx), { appUrl: "https://csi.test:8443", trustedProxyHops: 1 })).toBeNull();
     // A proxy that passes on neither Host nor X-Forwarded-Host: APP_URL decides.
@@ -78,12 +102,20 @@ describe("crossSiteRefusal", () => {
   });
 
   it("refuses another site's origin with a 403 naming the header", async () => {
-    const body = await refusedWith(crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "https://evil.example" }), direct));
-    expect(body).toMatchObject({ error: "forbidden", message: "Cross-site request refused", issues: [{ path: "headers.origin" }] });
+    const body = await refusedWith(
+      crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "https://evil.example" }), direct),
+    );
+    expect(body).toMatchObject({
+      error: "forbidden",
+      message: "Cross-site request refused",
+      issues: [{ path: "headers.origin" }],
+    });
     await refusedWith(crossSiteRefusal(req({ host: "csi.example.org", origin: "https://evil.example" }), appUrl));
     // Same host, other scheme or port: another origin.
     await refusedWith(crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "http://csi.example.org" }), appUrl));
-    await refusedWith(crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "https://csi.example.org:8443" }), appUrl));
+    await refusedWith(
+      crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "https://csi.example.org:8443" }), appUrl),
+    );
     // The opaque origin of a sandboxed frame, and nonsense.
     await refusedWith(crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "null" }), direct));
     await refusedWith(crossSiteRefusal(req({ host: "127.0.0.1:3000", origin: "not a url" }), direct));
@@ -94,10 +126,20 @@ describe("crossSiteRefusal", () => {
   });
 
   it("never believes forwarded headers without trusted proxies: a forged X-Forwarded-Host does not make another site ours", async () => {
-    const forged = { host: "127.0.0.1:3000", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", origin: "https://evil.example" };
+    const forged = {
+      host: "127.0.0.1:3000",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      origin: "https://evil.example",
+    };
     await refusedWith(crossSiteRefusal(req(forged), direct));
     // Behind a TLS proxy that is not trusted and no APP_URL, the browser's https origin is not the http one the app sees.
-    await refusedWith(crossSiteRefusal(req({ host: "csi.test:8443", "x-forwarded-proto": "https", origin: "https://csi.test:8443" }), direct));
+    await refusedWith(
+      crossSiteRefusal(
+        req({ host: "csi.test:8443", "x-forwarded-proto": "https", origin: "https://csi.test:8443" }),
+        direct,
+      ),
+    );
   });
 
   it("without Origin: a server's request (the webhook's sender) goes on; a browser's cross-site one (Sec-Fetch-Site) is refused", async () => {
@@ -113,7 +155,10 @@ describe("crossSiteRefusal", () => {
  * A body stream that makes its chunks only when asked (high-water mark 0: nothing is pulled
  * ahead), counting the bytes handed out.
  */
-function countingStream(total: number, chunk = 64 * 1024): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
+function countingStream(
+  total: number,
+  chunk = 64 * 1024,
+): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let sent = 0;
   const block = new Uint8Array(chunk).fill(0x61);
   const stream = new ReadableStream<Uint8Array>(
@@ -130,7 +175,11 @@ function countingStream(total: number, chunk = 64 * 1024): { stream: ReadableStr
   return { stream, pulled: () => sent };
 }
 
-const DOCUMENT_LIMIT = { limit: DOCUMENT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES, path: "file", message: "The file is larger than 50 MB" };
+const DOCUMENT_LIMIT = {
+  limit: DOCUMENT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES,
+  path: "file",
+  message: "The file is larger than 50 MB",
+};
 
 describe("readBoundedBody", () => {
   it("a chunked 60 MB body: 413 naming the file, after reading no more than the limit and the chunk that crossed it", async () => {
@@ -151,7 +200,10 @@ describe("readBoundedBody", () => {
   it("a declared Content-Length over the limit: 413 before a byte is read", async () => {
     const { stream, pulled } = countingStream(1_000_000);
     const r = req({ "content-length": "1000000" }, { body: stream, duplex: "half" } as RequestInit);
-    await expect(readBoundedBody(r, { limit: 64 * 1024 })).rejects.toMatchObject({ code: "payload_too_large", issues: [{ path: "body" }] });
+    await expect(readBoundedBody(r, { limit: 64 * 1024 })).rejects.toMatchObject({
+      code: "payload_too_large",
+      issues: [{ path: "body" }],
+    });
     expect(pulled()).toBe(0);
   });
 
@@ -171,7 +223,9 @@ describe("readBoundedBody", () => {
         controller.enqueue(new Uint8Array(10));
       },
     });
-    await expect(readBoundedBody(req({}, { body: broken, duplex: "half" } as RequestInit), { limit: 1000 })).rejects.toMatchObject({
+    await expect(
+      readBoundedBody(req({}, { body: broken, duplex: "half" } as RequestInit), { limit: 1000 }),
+    ).rejects.toMatchObject({
       code: "bad_request",
       issues: [{ path: "body", message: "incomplete" }],
     });
@@ -256,7 +310,11 @@ describe("over a real HTTP connection, as Next hands the request on", () => {
       pump();
     });
     expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.body)).toMatchObject({ error: "payload_too_large", message: "The file is larger than 50 MB", issues: [{ path: "file" }] });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: "payload_too_large",
+      message: "The file is larger than 50 MB",
+      issues: [{ path: "file" }],
+    });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.status).toBe(413);
     // The request head, the limit, and what the socket had taken in when the limit was crossed.

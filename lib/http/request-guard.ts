@@ -63,7 +63,10 @@ export function publicOrigin(request: Request, trust: ProxyTrust = trustFromEnv(
   if (trust.appUrl) return new URL(trust.appUrl).origin;
   const headers = request.headers;
   const host = forwardedValue(headers.get("x-forwarded-host"), trust.trustedProxyHops) ?? headers.get("host");
-  const proto = (forwardedValue(headers.get("x-forwarded-proto"), trust.trustedProxyHops) ?? new URL(request.url).protocol.replace(/:$/, "")).toLowerCase();
+  const proto = (
+    forwardedValue(headers.get("x-forwarded-proto"), trust.trustedProxyHops) ??
+    new URL(request.url).protocol.replace(/:$/, "")
+  ).toLowerCase();
   if (!host || !HOST.test(host) || (proto !== "http" && proto !== "https")) return null;
   return originOf(`${proto}://${host}`);
 }
@@ -71,7 +74,13 @@ export function publicOrigin(request: Request, trust: ProxyTrust = trustFromEnv(
 /** Connection: close on refusals: the server answers without reading the body, then stops rather than read the rest to reuse the connection. */
 const CLOSE = { connection: "close" };
 
-const crossSite = () => new ApiError("forbidden", "Cross-site request refused", [{ path: "headers.origin", message: "not this app's address" }], CLOSE);
+const crossSite = () =>
+  new ApiError(
+    "forbidden",
+    "Cross-site request refused",
+    [{ path: "headers.origin", message: "not this app's address" }],
+    CLOSE,
+  );
 
 /**
  * null when the request may go on, else the 403 to answer. A browser sends Origin with every
@@ -90,7 +99,12 @@ export function crossSiteRefusal(request: Request, trust: ProxyTrust = trustFrom
   const actual = originOf(origin);
   if (actual !== null && actual === expected) return null;
   // Names only addresses: what to set when a proxy or APP_URL is wrong, never a body.
-  log.warn(`cross-site request refused: origin ${actual ?? "(opaque or invalid)"} is not the app's ${expected ?? "(no host)"}`.slice(0, 300));
+  log.warn(
+    `cross-site request refused: origin ${actual ?? "(opaque or invalid)"} is not the app's ${expected ?? "(no host)"}`.slice(
+      0,
+      300,
+    ),
+  );
   return crossSite();
 }
 
@@ -104,7 +118,12 @@ export type BodyLimit = {
 };
 
 function tooLarge({ limit, path = "body", message }: BodyLimit): ApiError {
-  return new ApiError("payload_too_large", message ?? `The body is larger than ${limit} bytes`, [{ path, message: `at most ${limit} bytes` }], CLOSE);
+  return new ApiError(
+    "payload_too_large",
+    message ?? `The body is larger than ${limit} bytes`,
+    [{ path, message: `at most ${limit} bytes` }],
+    CLOSE,
+  );
 }
 
 /**
@@ -125,7 +144,9 @@ export async function readBoundedBody(request: Request, bound: BodyLimit): Promi
       try {
         next = await reader.read();
       } catch {
-        throw new ApiError("bad_request", "The connection closed before the whole body arrived", [{ path: "body", message: "incomplete" }]);
+        throw new ApiError("bad_request", "The connection closed before the whole body arrived", [
+          { path: "body", message: "incomplete" },
+        ]);
       }
       if (next.done) break;
       total += next.value.byteLength;
@@ -149,7 +170,9 @@ export async function readBoundedBody(request: Request, bound: BodyLimit): Promi
 export async function readBoundedFormData(request: Request, bound: BodyLimit): Promise<FormData> {
   const bytes = await readBoundedBody(request, bound);
   try {
-    return await new Response(bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+    return await new Response(bytes, {
+      headers: { "content-type": request.headers.get("content-type") ?? "" },
+    }).formData();
   } catch {
     throw new ApiError("bad_request", "The form could not be read", [{ path: "body", message: "malformed form body" }]);
   }

@@ -17,7 +17,10 @@ const newKey = () => `csi_ak_${randomBytes(12).toString("hex")}`;
 const newSecret = () => randomToken("csi_sk_");
 const newSigningSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
 
-export async function createApiClient(db: Db, input: { name: string; withSigningSecret?: boolean; actor: Actor }): Promise<IssuedCredentials> {
+export async function createApiClient(
+  db: Db,
+  input: { name: string; withSigningSecret?: boolean; actor: Actor },
+): Promise<IssuedCredentials> {
   const name = input.name.trim();
   if (!name) throw new Error("name is required");
   const key = newKey();
@@ -26,7 +29,12 @@ export async function createApiClient(db: Db, input: { name: string; withSigning
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiClients)
-      .values({ name, key, secretHash: hashApiSecret(secret), signingSecretEnc: signingSecret ? encryptSecret(signingSecret) : null })
+      .values({
+        name,
+        key,
+        secretHash: hashApiSecret(secret),
+        signingSecretEnc: signingSecret ? encryptSecret(signingSecret) : null,
+      })
       .returning({ id: apiClients.id });
     if (!row) throw new Error("insert returned nothing");
     await recordAudit(tx, {
@@ -49,7 +57,12 @@ type RotateInput = { id: string; overlapMinutes?: number; actor: Actor };
 async function rotateCredential(
   db: Db,
   input: RotateInput,
-  credential: { set: (previousExpiresAt: Date) => PgUpdateSetSource<typeof apiClients>; onlyIf?: SQL; action: string; missing: string },
+  credential: {
+    set: (previousExpiresAt: Date) => PgUpdateSetSource<typeof apiClients>;
+    onlyIf?: SQL;
+    action: string;
+    missing: string;
+  },
 ): Promise<{ id: string; name: string; key: string }> {
   const overlap = input.overlapMinutes ?? 24 * 60;
   return db.transaction(async (tx) => {
@@ -94,7 +107,10 @@ export async function rotateApiClientSecret(db: Db, input: RotateInput): Promise
  * Issues a new Standard Webhooks signing secret; deliveries signed with the previous one are
  * accepted for `overlapMinutes`, so the sender can switch without a refused delivery.
  */
-export async function rotateApiClientSigningSecret(db: Db, input: RotateInput): Promise<IssuedCredentials & { signingSecret: string }> {
+export async function rotateApiClientSigningSecret(
+  db: Db,
+  input: RotateInput,
+): Promise<IssuedCredentials & { signingSecret: string }> {
   const signingSecret = newSigningSecret();
   const row = await rotateCredential(db, input, {
     set: (previousExpiresAt) => ({
@@ -118,7 +134,12 @@ export async function revokeApiClient(db: Db, input: { id: string; actor: Actor 
       .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt)))
       .returning({ id: apiClients.id });
     if (!row) throw new Error(`no active API client with id ${input.id}`);
-    await recordAudit(tx, { actor: input.actor, action: "api_client.revoked", entityType: "api_client", entityId: row.id });
+    await recordAudit(tx, {
+      actor: input.actor,
+      action: "api_client.revoked",
+      entityType: "api_client",
+      entityId: row.id,
+    });
   });
   clearApiClientCache();
 }
@@ -142,11 +163,19 @@ export async function listApiClients(db: Db) {
     .orderBy(apiClients.createdAt);
 }
 
-export type AuthenticatedClient = Pick<ApiClient, "id" | "name" | "key"> & { signingSecret: string | null; previousSigningSecret?: string | null };
+export type AuthenticatedClient = Pick<ApiClient, "id" | "name" | "key"> & {
+  signingSecret: string | null;
+  previousSigningSecret?: string | null;
+};
 
 function secretMatches(row: ApiClient, hash: string, now: Date): boolean {
   if (safeEqual(row.secretHash, hash)) return true;
-  return Boolean(row.previousSecretHash && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now && safeEqual(row.previousSecretHash, hash));
+  return Boolean(
+    row.previousSecretHash &&
+    row.previousSecretExpiresAt &&
+    row.previousSecretExpiresAt > now &&
+    safeEqual(row.previousSecretHash, hash),
+  );
 }
 
 /**
@@ -177,11 +206,17 @@ export async function authenticateApiClient(db: Db, authorization: string | null
   if (!found) return null;
   if (authCache.size > 1000) authCache.clear();
   // A previous (rotating) secret is never remembered past the end of its overlap.
-  authCache.set(cacheKey, { client: found.client, until: Math.min(Date.now() + AUTH_CACHE_MS, found.validUntil ?? Infinity) });
+  authCache.set(cacheKey, {
+    client: found.client,
+    until: Math.min(Date.now() + AUTH_CACHE_MS, found.validUntil ?? Infinity),
+  });
   return found.client;
 }
 
-async function lookupApiClient(db: Db, authorization: string): Promise<{ client: AuthenticatedClient; validUntil: number | null } | null> {
+async function lookupApiClient(
+  db: Db,
+  authorization: string,
+): Promise<{ client: AuthenticatedClient; validUntil: number | null } | null> {
   const [scheme, value] = authorization.trim().split(/\s+/, 2);
   if (!scheme || !value) return null;
   const now = new Date();
@@ -222,7 +257,9 @@ async function lookupApiClient(db: Db, authorization: string): Promise<{ client:
   }
   const usesPrevious = !safeEqual(row.secretHash, hashOf(authorization));
   const previousSigning =
-    row.previousSigningSecretEnc && row.previousSigningSecretExpiresAt && row.previousSigningSecretExpiresAt > now ? row.previousSigningSecretEnc : null;
+    row.previousSigningSecretEnc && row.previousSigningSecretExpiresAt && row.previousSigningSecretExpiresAt > now
+      ? row.previousSigningSecretEnc
+      : null;
   const limits = [
     usesPrevious ? row.previousSecretExpiresAt?.getTime() : undefined,
     previousSigning ? row.previousSigningSecretExpiresAt?.getTime() : undefined,

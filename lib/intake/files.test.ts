@@ -23,7 +23,10 @@ const samples: Record<string, Buffer> = {
   pdf: Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "latin1"),
   png: referencePng,
   apng: apng(),
-  jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]),
+  jpeg: Buffer.from([
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+    0x00,
+  ]),
   jls: Buffer.from([0xff, 0xd8, 0xff, 0xf7, 0x00, 0x0b, 0x08, 0x00, 0x10, 0x00, 0x10, 0x01, 0x01, 0x11, 0x00]),
   gif: Buffer.concat([Buffer.from("GIF89a", "latin1"), Buffer.alloc(20)]),
   text: Buffer.from("Physician order: 2x weekly", "utf8"),
@@ -47,7 +50,12 @@ describe("quickSniff", () => {
   });
 
   it("never disagrees with file-type on bytes that start like a known format", async () => {
-    const prefixes = [samples.pdf!.subarray(0, 4), samples.png!.subarray(0, 33), Buffer.from([0xff, 0xd8, 0xff]), Buffer.from("GIF", "latin1")];
+    const prefixes = [
+      samples.pdf!.subarray(0, 4),
+      samples.png!.subarray(0, 33),
+      Buffer.from([0xff, 0xd8, 0xff]),
+      Buffer.from("GIF", "latin1"),
+    ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 200 }), async (prefix, rest) => {
         const data = Buffer.concat([prefix, Buffer.from(rest)]);

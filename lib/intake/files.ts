@@ -69,7 +69,10 @@ export function decodeBase64(value: string, limitBytes: number): Buffer | "inval
 }
 
 /** Files with a value, decoded; a file sent without a value (the spec allows it) stores nothing. */
-export async function decodeFiles(files: ReadonlyArray<{ file_name: string; file_value: string }>, limitBytes: number): Promise<DecodedFile[]> {
+export async function decodeFiles(
+  files: ReadonlyArray<{ file_name: string; file_value: string }>,
+  limitBytes: number,
+): Promise<DecodedFile[]> {
   const issues: ApiIssue[] = [];
   const tooLarge: ApiIssue[] = [];
   const out: DecodedFile[] = [];
@@ -117,8 +120,10 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
  * tenth of a millisecond per file). Anything else, or anything unusual, is left to file-type.
  */
 export function quickSniff(data: Buffer): { ext: string; mime: string } | undefined {
-  if (data.length >= 4 && data[0] === 0x25 && data.toString("latin1", 0, 4) === "%PDF") return { ext: "pdf", mime: "application/pdf" };
-  if (data.length >= 4 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff && data[3] !== 0xf7) return { ext: "jpg", mime: "image/jpeg" };
+  if (data.length >= 4 && data[0] === 0x25 && data.toString("latin1", 0, 4) === "%PDF")
+    return { ext: "pdf", mime: "application/pdf" };
+  if (data.length >= 4 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff && data[3] !== 0xf7)
+    return { ext: "jpg", mime: "image/jpeg" };
   if (data.length >= 3 && data.toString("latin1", 0, 3) === "GIF") return { ext: "gif", mime: "image/gif" };
   if (data.length >= 33 && data.subarray(0, 8).equals(PNG_SIGNATURE)) {
     // A plain PNG: IHDR (13 bytes) first, then chunks up to the first IDAT; acTL before it makes an APNG.

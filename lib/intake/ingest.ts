@@ -7,7 +7,13 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { referralFiles, referralRequests, referralSubmissions, webhookMessages, type ReferralStatus } from "../../db/schema";
+import {
+  referralFiles,
+  referralRequests,
+  referralSubmissions,
+  webhookMessages,
+  type ReferralStatus,
+} from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import { actorId, actorLabel, type ApiClientActor, type SystemActor } from "../access/actors";
 
@@ -38,16 +44,22 @@ export type IngestResult = {
 export type WebhookMessage = { id: string; bodySha256: string };
 
 const replayRefused = () =>
-  new ApiError("conflict", "This webhook-id was already accepted with a different body; a message id names one message", [
-    { path: "headers.webhook-id", message: "already used for another body" },
-  ]);
+  new ApiError(
+    "conflict",
+    "This webhook-id was already accepted with a different body; a message id names one message",
+    [{ path: "headers.webhook-id", message: "already used for another body" }],
+  );
 
 /**
  * A message id this client already used: its original answer when the body is the same (a
  * sender's retry), a 409 when it is not. null when the id is new (or still being stored by a
  * concurrent delivery, which the insert in claimWebhookMessage then waits for).
  */
-export async function replayOfWebhookMessage(db: TxDb, apiClientId: string, message: WebhookMessage): Promise<IngestResult | null> {
+export async function replayOfWebhookMessage(
+  db: TxDb,
+  apiClientId: string,
+  message: WebhookMessage,
+): Promise<IngestResult | null> {
   const [seen] = await db
     .select({ bodySha256: webhookMessages.bodySha256, result: webhookMessages.result })
     .from(webhookMessages)
@@ -126,7 +138,10 @@ function storedPayload(p: TReferralRequest, files: DecodedFile[]): TReferralRequ
   if (!p.files) return p;
   // A file sent without bytes stores none and keeps its (empty) value.
   const digests = new Map(files.map((f) => [f.idx, f.sha256]));
-  return { ...p, files: p.files.map((f, i) => (digests.has(i) ? { ...f, file_value: `sha256:${digests.get(i)}` } : f)) };
+  return {
+    ...p,
+    files: p.files.map((f, i) => (digests.has(i) ? { ...f, file_value: `sha256:${digests.get(i)}` } : f)),
+  };
 }
 
 /**
@@ -265,9 +280,11 @@ export async function ingestReferralRequest(db: Db, input: IngestInput): Promise
   // webhook-id in the same transaction as what they store, so they take the locked path.
   if (!d.webhookMessageId) {
     const created = await insertNewRequest(db, d);
-    if (created) return { outcome: "created", id: created.id, requestId: d.requestId, status: created.status, submission: 1 };
+    if (created)
+      return { outcome: "created", id: created.id, requestId: d.requestId, status: created.status, submission: 1 };
   }
-  const message = input.webhookMessage && d.apiClientId ? { ...input.webhookMessage, apiClientId: d.apiClientId } : null;
+  const message =
+    input.webhookMessage && d.apiClientId ? { ...input.webhookMessage, apiClientId: d.apiClientId } : null;
   return db.transaction(async (tx) => {
     if (message) {
       const replay = await claimWebhookMessage(tx, message);
@@ -275,7 +292,13 @@ export async function ingestReferralRequest(db: Db, input: IngestInput): Promise
     }
     const result = await storeDelivery(tx, d);
     if (message) {
-      const answer = { outcome: result.outcome, id: result.id, requestId: result.requestId, status: result.status, submission: result.submission };
+      const answer = {
+        outcome: result.outcome,
+        id: result.id,
+        requestId: result.requestId,
+        status: result.status,
+        submission: result.submission,
+      };
       await tx
         .update(webhookMessages)
         .set({ result: answer })
@@ -313,7 +336,10 @@ export function readDelivery(input: IngestInput): Delivery {
  * answer; a concurrent delivery of the same id waits on the insert until the first commits or
  * rolls back. null: the id is new, store the delivery.
  */
-async function claimWebhookMessage(tx: Tx, message: WebhookMessage & { apiClientId: string }): Promise<IngestResult | null> {
+async function claimWebhookMessage(
+  tx: Tx,
+  message: WebhookMessage & { apiClientId: string },
+): Promise<IngestResult | null> {
   const inserted = await tx
     .insert(webhookMessages)
     .values({ apiClientId: message.apiClientId, messageId: message.id, bodySha256: message.bodySha256 })
@@ -333,7 +359,11 @@ async function storeDelivery(tx: Tx, d: Delivery): Promise<IngestResult> {
   );
   const contentHash = locked.rows[0]!.hash;
   const [existing] = await tx
-    .select({ id: referralRequests.id, status: referralRequests.status, submissionCount: referralRequests.submissionCount })
+    .select({
+      id: referralRequests.id,
+      status: referralRequests.status,
+      submissionCount: referralRequests.submissionCount,
+    })
     .from(referralRequests)
     .where(eq(referralRequests.requestId, d.requestId))
     .limit(1);
@@ -344,7 +374,11 @@ async function storeDelivery(tx: Tx, d: Delivery): Promise<IngestResult> {
   const chain = [existing];
   for (;;) {
     const [next] = await tx
-      .select({ id: referralRequests.id, status: referralRequests.status, submissionCount: referralRequests.submissionCount })
+      .select({
+        id: referralRequests.id,
+        status: referralRequests.status,
+        submissionCount: referralRequests.submissionCount,
+      })
       .from(referralRequests)
       .where(eq(referralRequests.continuesId, chain[chain.length - 1]!.id))
       .limit(1);
@@ -377,7 +411,13 @@ async function storeNewRequest(tx: Tx, d: Delivery, contentHash: string): Promis
     .returning({ id: referralRequests.id, status: referralRequests.status });
   if (!row) throw new Error("insert returned nothing");
   await insertSubmission(tx, d, { referralRequestId: row.id, seq: 1, contentHash, id: submissionId });
-  await recordAudit(tx, { actor: d.actor, action: "referral.received", entityType: "referral_request", entityId: row.id, details: d.receivedDetails });
+  await recordAudit(tx, {
+    actor: d.actor,
+    action: "referral.received",
+    entityType: "referral_request",
+    entityId: row.id,
+    details: d.receivedDetails,
+  });
   return { outcome: "created", id: row.id, requestId: d.requestId, status: row.status, submission: 1 };
 }
 
@@ -399,7 +439,14 @@ async function storeRedeliveryOrAmendment(
     .where(and(inArray(referralSubmissions.referralRequestId, chain), eq(referralSubmissions.contentHash, contentHash)))
     .orderBy(sql`${referralSubmissions.referralRequestId} = ${existing.id} desc`)
     .limit(1);
-  if (same) return { outcome: "duplicate", id: existing.id, requestId: d.requestId, status: existing.status, submission: same.seq };
+  if (same)
+    return {
+      outcome: "duplicate",
+      id: existing.id,
+      requestId: d.requestId,
+      status: existing.status,
+      submission: same.seq,
+    };
 
   const [previous] = await tx
     .select({ payload: referralSubmissions.payload })
@@ -418,7 +465,10 @@ async function storeRedeliveryOrAmendment(
       const afterDecision = DECIDED.includes(row.status);
       // Compared with the person the ACCloud client stands for (once an approval pinned one), not with the previous submission.
       const [identity] = row.identitySubmissionId
-        ? await tx.select({ payload: referralSubmissions.payload }).from(referralSubmissions).where(eq(referralSubmissions.id, row.identitySubmissionId))
+        ? await tx
+            .select({ payload: referralSubmissions.payload })
+            .from(referralSubmissions)
+            .where(eq(referralSubmissions.id, row.identitySubmissionId))
         : [];
       const differentPerson = identity ? identityDifferences(identityOf(identity.payload), identityOf(d.stored)) : [];
       return {
@@ -428,7 +478,9 @@ async function storeRedeliveryOrAmendment(
           submissionCount: seq,
           amendedAt: d.receivedAt,
           ...(afterDecision ? { amendedAfterDecisionAt: d.receivedAt } : {}),
-          ...(identity ? { differentPersonAt: differentPerson.length ? (row.differentPersonAt ?? d.receivedAt) : null } : {}),
+          ...(identity
+            ? { differentPersonAt: differentPerson.length ? (row.differentPersonAt ?? d.receivedAt) : null }
+            : {}),
         },
         audit: {
           action: "referral.amended",
@@ -451,7 +503,11 @@ async function storeRedeliveryOrAmendment(
   return { outcome: "amended", id: existing.id, requestId: d.requestId, status: existing.status, submission: seq };
 }
 
-async function insertSubmission(tx: Tx, d: Delivery, s: { referralRequestId: string; seq: number; contentHash: string; id?: string }): Promise<string> {
+async function insertSubmission(
+  tx: Tx,
+  d: Delivery,
+  s: { referralRequestId: string; seq: number; contentHash: string; id?: string },
+): Promise<string> {
   const [sub] = await tx
     .insert(referralSubmissions)
     .values({

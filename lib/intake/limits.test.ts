@@ -29,7 +29,10 @@ describe("checkJsonShape", () => {
   it("accepts every valid JSON document within the limits, however it is spaced", () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(undefined, 2, "\t", "\r\n "), (value, space) => {
-        const text = typeof space === "string" && space.includes("\r") ? JSON.stringify(value).replace(/,/g, ",\r\n ") : JSON.stringify(value, null, space);
+        const text =
+          typeof space === "string" && space.includes("\r")
+            ? JSON.stringify(value).replace(/,/g, ",\r\n ")
+            : JSON.stringify(value, null, space);
         expect(checkJsonShape(Buffer.from(text), loose)).toBeNull();
       }),
       { numRuns: 2000 },
@@ -38,15 +41,24 @@ describe("checkJsonShape", () => {
 
   it("refuses exactly the documents over the value and depth limits that JSON.parse would build", () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 7 }), (value, values, depth) => {
-        const m = measure(value);
-        const verdict = checkJsonShape(Buffer.from(JSON.stringify(value)), { values, depth, jsonBytesOutsideFiles: 1e12 });
-        const over = { values: m.values > values, depth: m.depth > depth };
-        if (!over.values && !over.depth) expect(verdict).toBeNull();
-        else if (!over.values) expect(verdict?.status).toBe(422);
-        else if (!over.depth) expect(verdict?.status).toBe(413);
-        else expect([413, 422]).toContain(verdict?.status);
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 6 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (value, values, depth) => {
+          const m = measure(value);
+          const verdict = checkJsonShape(Buffer.from(JSON.stringify(value)), {
+            values,
+            depth,
+            jsonBytesOutsideFiles: 1e12,
+          });
+          const over = { values: m.values > values, depth: m.depth > depth };
+          if (!over.values && !over.depth) expect(verdict).toBeNull();
+          else if (!over.values) expect(verdict?.status).toBe(422);
+          else if (!over.depth) expect(verdict?.status).toBe(413);
+          else expect([413, 422]).toContain(verdict?.status);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -43,7 +43,12 @@ function stringEnd(buf: Buffer, start: number): number {
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 /** A file's base64 value: root.files[i].file_value. Its bytes are judged by the file limits. */
 const isFileValue = (frames: Frame[]) =>
-  frames.length === 3 && !frames[0]!.array && frames[0]!.key === "files" && frames[1]!.array && !frames[2]!.array && frames[2]!.key === "file_value";
+  frames.length === 3 &&
+  !frames[0]!.array &&
+  frames[0]!.key === "files" &&
+  frames[1]!.array &&
+  !frames[2]!.array &&
+  frames[2]!.key === "file_value";
 
 export type ShapeLimits = { depth: number; values: number; jsonBytesOutsideFiles: number };
 
@@ -102,7 +107,9 @@ export function checkJsonShape(buf: Buffer, limits: ShapeLimits = INTAKE_LIMITS)
       const array = c === 0x5b;
       if (frames.length >= limits.depth) {
         const message = `nests deeper than ${limits.depth} levels`;
-        return new ApiError("invalid_data", `The body nests deeper than ${limits.depth} levels`, [{ path: pathOf(frames), message }]);
+        return new ApiError("invalid_data", `The body nests deeper than ${limits.depth} levels`, [
+          { path: pathOf(frames), message },
+        ]);
       }
       frames.push({ array, key: null, index: 0 });
       expectKey = !array;
@@ -113,7 +120,8 @@ export function checkJsonShape(buf: Buffer, limits: ShapeLimits = INTAKE_LIMITS)
     i++;
     while (i < n && i - exempt <= limits.jsonBytesOutsideFiles) {
       const d = buf[i]!;
-      if (isSpace(d) || d === 0x2c || d === 0x5d || d === 0x7d || d === 0x3a || d === QUOTE || d === 0x7b || d === 0x5b) break;
+      if (isSpace(d) || d === 0x2c || d === 0x5d || d === 0x7d || d === 0x3a || d === QUOTE || d === 0x7b || d === 0x5b)
+        break;
       i++;
     }
   }

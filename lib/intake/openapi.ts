@@ -15,11 +15,15 @@ const ZAccepted = z.object({
   amendment: z.number().int().optional().describe("set when different content arrived under the same request_id"),
 });
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+const json = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
 
 /** OpenAPI 3.1 of the webhook, generated from the same zod schema the handler validates with. */
 export function buildOpenApiDocument() {
-  const error = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+  const error = (description: string) => ({
+    description,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  });
   return {
     openapi: "3.1.0",
     info: {
@@ -40,9 +44,15 @@ export function buildOpenApiDocument() {
             schema: { type: "string" },
             description: "Standard Webhooks header; required when the API client has a signing secret",
           })),
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ReferralRequest" } } } },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/ReferralRequest" } } },
+          },
           responses: {
-            "201": { description: "Stored (new, or an amendment)", content: { "application/json": { schema: { $ref: "#/components/schemas/Accepted" } } } },
+            "201": {
+              description: "Stored (new, or an amendment)",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Accepted" } } },
+            },
             "200": {
               description: "Redelivery of content already stored",
               content: { "application/json": { schema: { $ref: "#/components/schemas/Accepted" } } },
@@ -58,7 +68,10 @@ export function buildOpenApiDocument() {
         },
       },
       "/api/health": {
-        get: { operationId: "health", responses: { "200": { description: "ok" }, "503": { description: "database unreachable or not migrated" } } },
+        get: {
+          operationId: "health",
+          responses: { "200": { description: "ok" }, "503": { description: "database unreachable or not migrated" } },
+        },
       },
     },
     components: {

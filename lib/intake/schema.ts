@@ -26,7 +26,11 @@ export const INTAKE_LIMITS = {
 } as const;
 
 /** PostgreSQL's integer columns (branch, client and form ids are stored as integers). */
-const ZInt32 = z.number().int().min(-2147483648, "must be at least -2147483648").max(2147483647, "must be at most 2147483647");
+const ZInt32 = z
+  .number()
+  .int()
+  .min(-2147483648, "must be at least -2147483648")
+  .max(2147483647, "must be at most 2147483647");
 
 /** Building an Intl.DateTimeFormat costs ~0.1 ms; every request names two zones, nearly always the same few. */
 const timeZoneVerdicts = new Map<string, boolean>();
@@ -45,10 +49,24 @@ const isTimeZone = (tz: string) => {
   return ok;
 };
 
-const ZTimeZone = z.string().min(1).refine(isTimeZone, { message: "must be an IANA time zone such as America/Chicago" });
+const ZTimeZone = z
+  .string()
+  .min(1)
+  .refine(isTimeZone, { message: "must be an IANA time zone such as America/Chicago" });
 const ZOptionalText = z.string().nullish();
 
-export const KNOWN_FIELD_TYPES = ["section", "text", "textarea", "number", "list", "picture", "demographics", "medical_history", "date", "checkbox"] as const;
+export const KNOWN_FIELD_TYPES = [
+  "section",
+  "text",
+  "textarea",
+  "number",
+  "list",
+  "picture",
+  "demographics",
+  "medical_history",
+  "date",
+  "checkbox",
+] as const;
 
 export const ZAgency = z.looseObject({
   name: z
@@ -93,7 +111,10 @@ export const ZFormField = z.looseObject({
     .min(1)
     .describe(`One of ${KNOWN_FIELD_TYPES.join(", ")}; unknown types are kept and shown as they are`),
   // Any JSON value: the body was read by JSON.parse, so a z.json() walk of every value would only cost time.
-  field_value: z.unknown().optional().describe("Any JSON or null: string, number, boolean, { option }, medical-history rows"),
+  field_value: z
+    .unknown()
+    .optional()
+    .describe("Any JSON or null: string, number, boolean, { option }, medical-history rows"),
   // Not in the spec (so anything is permitted): only a string means something.
   type: z.unknown().optional().describe("For demographics: text, bday or list"),
 });
@@ -116,7 +137,9 @@ export const ZReferralRequest = z.looseObject({
     .max(200)
     .regex(/^[A-Za-z0-9._:-]+$/, "must contain only letters, digits and . _ : -")
     .optional()
-    .describe("Idempotency key and the ACCloud external service id. When absent, one is derived from the content (see README)"),
+    .describe(
+      "Idempotency key and the ACCloud external service id. When absent, one is derived from the content (see README)",
+    ),
   agency: ZAgency,
   client: ZClient,
   files: z.array(ZFormFile).max(INTAKE_LIMITS.files, `must have at most ${INTAKE_LIMITS.files} files`).nullish(),

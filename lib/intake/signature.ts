@@ -42,11 +42,14 @@ export async function verifyStandardWebhook(
   headers: { id: string; timestamp: string; signature: string },
   now: Date = new Date(),
 ): Promise<void> {
-  if (!/^\d{1,12}$/.test(headers.timestamp)) throw new SignatureError("Invalid webhook-timestamp (seconds since the epoch)", "webhook-timestamp");
+  if (!/^\d{1,12}$/.test(headers.timestamp))
+    throw new SignatureError("Invalid webhook-timestamp (seconds since the epoch)", "webhook-timestamp");
   const ts = Number(headers.timestamp);
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (nowSeconds - ts > SIGNATURE_TOLERANCE_SECONDS) throw new SignatureError("Message timestamp too old", "webhook-timestamp");
-  if (ts - nowSeconds > SIGNATURE_TOLERANCE_SECONDS) throw new SignatureError("Message timestamp too new", "webhook-timestamp");
+  if (nowSeconds - ts > SIGNATURE_TOLERANCE_SECONDS)
+    throw new SignatureError("Message timestamp too old", "webhook-timestamp");
+  if (ts - nowSeconds > SIGNATURE_TOLERANCE_SECONDS)
+    throw new SignatureError("Message timestamp too new", "webhook-timestamp");
 
   const key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, "base64");
   const hmac = createHmac("sha256", key);

@@ -11,8 +11,14 @@ import { describe, expect, it } from "vitest";
 import { readReferencePayload, referenceFile } from "../demo/reference-payload";
 import { formatPath, ZAgency, ZClient, ZFormData, ZFormField, ZFormFile, ZReferralRequest } from "./schema";
 
-type SpecSchema = { properties?: Record<string, unknown>; required?: string[]; allOf?: Array<SpecSchema & { $ref?: string }> };
-const spec = load(readFileSync(referenceFile("referral_request.spec.yaml"), "utf8")) as { components: { schemas: Record<string, SpecSchema> } };
+type SpecSchema = {
+  properties?: Record<string, unknown>;
+  required?: string[];
+  allOf?: Array<SpecSchema & { $ref?: string }>;
+};
+const spec = load(readFileSync(referenceFile("referral_request.spec.yaml"), "utf8")) as {
+  components: { schemas: Record<string, SpecSchema> };
+};
 const schemas = spec.components.schemas;
 
 /** A spec schema's members and required members, through allOf and local $refs. */
@@ -69,7 +75,10 @@ describe("the webhook schema follows reference/referral_request.spec.yaml", () =
       const payload = readReferencePayload();
       delete at(payload)[key];
       const result = ZReferralRequest.safeParse(payload);
-      expect(result.success, `${path}${key} absent: ${result.error?.issues.map((i) => formatPath(i.path)).join(", ")}`).toBe(true);
+      expect(
+        result.success,
+        `${path}${key} absent: ${result.error?.issues.map((i) => formatPath(i.path)).join(", ")}`,
+      ).toBe(true);
     }
   });
 

@@ -3,7 +3,12 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { clearApiClientCache, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "./api-clients";
+import {
+  clearApiClientCache,
+  revokeApiClient,
+  rotateApiClientSecret,
+  rotateApiClientSigningSecret,
+} from "./api-clients";
 import { LARGE_BODY_BYTES } from "./gate";
 import { INTAKE_LIMITS } from "./schema";
 import { systemActor } from "../access/actors";
@@ -31,7 +36,10 @@ async function count(table: string, where = "true"): Promise<number> {
 async function totals() {
   const mine = `api_client_id = '${creds.id}'`;
   return {
-    requests: await count("referral_requests", `id in (select referral_request_id from referral_submissions where ${mine})`),
+    requests: await count(
+      "referral_requests",
+      `id in (select referral_request_id from referral_submissions where ${mine})`,
+    ),
     submissions: await count("referral_submissions", mine),
     files: await count("referral_files", `submission_id in (select id from referral_submissions where ${mine})`),
     audits: await count("audit_events", `actor_id = '${creds.id}'`),
@@ -53,7 +61,10 @@ describe("reference payload", () => {
     expect(json).toMatchObject({ request_id: payload.request_id, status: "new" });
     const id = json.id as string;
 
-    const row = (await db().execute(sql`select * from referral_requests where id = ${id}`)).rows[0] as Record<string, unknown>;
+    const row = (await db().execute(sql`select * from referral_requests where id = ${id}`)).rows[0] as Record<
+      string,
+      unknown
+    >;
     expect(row).toMatchObject({
       agency_name: "Gem City Home Care",
       agency_branch_id: 1050,
@@ -72,19 +83,29 @@ describe("reference payload", () => {
       version: 1,
     });
 
-    const files = (await db().execute(sql`select original_name, safe_name, content_type, size, sha256 from referral_files where referral_request_id = ${id}`))
-      .rows;
+    const files = (
+      await db().execute(
+        sql`select original_name, safe_name, content_type, size, sha256 from referral_files where referral_request_id = ${id}`,
+      )
+    ).rows;
     expect(files).toHaveLength(1);
     // The reference "pdf" is really a PNG: the type comes from the bytes, and the stored name says so.
-    expect(files[0]).toMatchObject({ original_name: "physician_order_form.pdf", safe_name: "physician_order_form.png", content_type: "image/png" });
+    expect(files[0]).toMatchObject({
+      original_name: "physician_order_form.pdf",
+      safe_name: "physician_order_form.png",
+      content_type: "image/png",
+    });
 
-    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id}`)).rows[0] as {
+    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id}`))
+      .rows[0] as {
       payload: { files: Array<{ file_value: string }>; form_data: { fields: unknown[] } };
     };
     expect(sub.payload.files[0]!.file_value).toBe(`sha256:${(files[0] as { sha256: string }).sha256}`);
     expect(sub.payload.form_data.fields).toEqual(payload.form_data.fields);
 
-    const audits = (await db().execute(sql`select action, actor_type, actor_label from audit_events where entity_id = ${id}`)).rows;
+    const audits = (
+      await db().execute(sql`select action, actor_type, actor_label from audit_events where entity_id = ${id}`)
+    ).rows;
     expect(audits).toEqual([{ action: "referral.received", actor_type: "api_client", actor_label: creds.name }]);
   });
 
@@ -116,7 +137,8 @@ describe("reference payload", () => {
     const res = await post(payload);
     expect(res.status).toBe(201);
     const rows = (
-      await db().execute(sql`select idx, content_type, size, encode(data, 'hex') as hex, encode(sha256(data), 'hex') = sha256 as intact
+      await db()
+        .execute(sql`select idx, content_type, size, encode(data, 'hex') as hex, encode(sha256(data), 'hex') = sha256 as intact
         from referral_files where referral_request_id = ${res.json.id as string} order by idx`)
     ).rows;
     expect(rows).toEqual([
@@ -135,7 +157,11 @@ describe("reference payload", () => {
     const files = Array.from({ length: 12 }, (_, i) => ({ file_name: `page-${i + 1}.png`, file_value: b64 }));
     const res = await post({ ...freshPayload(), files });
     expect(res.status).toBe(201);
-    const rows = (await db().execute(sql`select idx, safe_name from referral_files where referral_request_id = ${res.json.id as string} order by idx`)).rows;
+    const rows = (
+      await db().execute(
+        sql`select idx, safe_name from referral_files where referral_request_id = ${res.json.id as string} order by idx`,
+      )
+    ).rows;
     expect(rows).toEqual(files.map((f, i) => ({ idx: i, safe_name: f.file_name })));
   });
 
@@ -152,7 +178,11 @@ describe("reference payload", () => {
       webhookRequest(null, {
         auth: basic(signed),
         raw: reordered,
-        headers: { "webhook-id": msgId, "webhook-timestamp": String(Math.floor(ts.getTime() / 1000)), "webhook-signature": signature },
+        headers: {
+          "webhook-id": msgId,
+          "webhook-timestamp": String(Math.floor(ts.getTime() / 1000)),
+          "webhook-signature": signature,
+        },
       }),
     );
     expect(res.status).toBe(200);
@@ -175,21 +205,28 @@ describe("reference payload", () => {
     const id = first.json.id as string;
     expect(await count("referral_requests", `request_id = '${payload.request_id}'`)).toBe(1);
     expect(await count("referral_submissions", `referral_request_id = '${id}'`)).toBe(2);
-    const row = (await db().execute(sql`select service_end, submission_count, amended_at, version from referral_requests where id = ${id}`)).rows[0] as Record<
-      string,
-      unknown
-    >;
+    const row = (
+      await db().execute(
+        sql`select service_end, submission_count, amended_at, version from referral_requests where id = ${id}`,
+      )
+    ).rows[0] as Record<string, unknown>;
     expect(row).toMatchObject({ service_end: "2023-08-31", submission_count: 2, version: 2 });
     expect(row.amended_at).not.toBeNull();
-    const audit = (await db().execute(sql`select details from audit_events where entity_id = ${id} and action = 'referral.amended'`)).rows[0] as {
+    const audit = (
+      await db().execute(sql`select details from audit_events where entity_id = ${id} and action = 'referral.amended'`)
+    ).rows[0] as {
       details: { changed: string[] };
     };
     expect(audit.details.changed).toEqual(["Service end date"]);
     // The original submission is untouched.
-    const original = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id} and seq = 1`)).rows[0] as {
+    const original = (
+      await db().execute(sql`select payload from referral_submissions where referral_request_id = ${id} and seq = 1`)
+    ).rows[0] as {
       payload: typeof payload;
     };
-    expect(original.payload.form_data.fields.find((f) => f.field_label === "Service end date")!.field_value).toBe("2023-07-31");
+    expect(original.payload.form_data.fields.find((f) => f.field_label === "Service end date")!.field_value).toBe(
+      "2023-07-31",
+    );
     // Redelivering the original content again is a duplicate of submission 1, not a third submission.
     const third = await post(payload);
     expect(third.status).toBe(200);
@@ -212,18 +249,30 @@ describe("documented deviations from the spec are accepted", () => {
     const payload = freshPayload();
     (payload.agency as Record<string, unknown>).name = 4242;
     payload.form_data.fields.push(
-      { field_id: 9001, field_label: "Signature", field_type: "signature", field_value: { strokes: [[1, 2]] }, type: null },
+      {
+        field_id: 9001,
+        field_label: "Signature",
+        field_type: "signature",
+        field_value: { strokes: [[1, 2]] },
+        type: null,
+      },
       { field_id: 9002, field_label: "Notes", field_type: "textarea", field_value: null },
       { field_id: 9003, field_label: "Consent", field_type: "checkbox", field_value: false },
     );
     const { status, json } = await post(payload);
     expect(status).toBe(201);
-    const row = (await db().execute(sql`select agency_name from referral_requests where id = ${json.id as string}`)).rows[0];
+    const row = (await db().execute(sql`select agency_name from referral_requests where id = ${json.id as string}`))
+      .rows[0];
     expect(row).toEqual({ agency_name: "4242" });
-    const sub = (await db().execute(sql`select payload from referral_submissions where referral_request_id = ${json.id as string}`)).rows[0] as {
+    const sub = (
+      await db().execute(sql`select payload from referral_submissions where referral_request_id = ${json.id as string}`)
+    ).rows[0] as {
       payload: typeof payload;
     };
-    expect(sub.payload.form_data.fields.at(-3)).toMatchObject({ field_type: "signature", field_value: { strokes: [[1, 2]] } });
+    expect(sub.payload.form_data.fields.at(-3)).toMatchObject({
+      field_type: "signature",
+      field_value: { strokes: [[1, 2]] },
+    });
   });
 
   it("derives a stable request_id when the payload has none", async () => {
@@ -243,7 +292,11 @@ describe("documented deviations from the spec are accepted", () => {
     payload.form_data.fields = payload.form_data.fields.map((f, i) => ({ ...f, field_id: 70000 + i })).reverse();
     const { status, json } = await post(payload);
     expect(status).toBe(201);
-    const row = (await db().execute(sql`select service_requested, service_start from referral_requests where id = ${json.id as string}`)).rows[0];
+    const row = (
+      await db().execute(
+        sql`select service_requested, service_start from referral_requests where id = ${json.id as string}`,
+      )
+    ).rows[0];
     expect(row).toEqual({ service_requested: "PT", service_start: "2023-05-31" });
   });
 });
@@ -256,7 +309,12 @@ describe("errors", () => {
   });
 
   it("401 without credentials, with a wrong secret, an unknown key or an unknown scheme", async () => {
-    for (const auth of [null, basic({ key: creds.key, secret: "wrong" }), basic({ key: "nobody", secret: creds.secret }), `Digest ${creds.secret}`]) {
+    for (const auth of [
+      null,
+      basic({ key: creds.key, secret: "wrong" }),
+      basic({ key: "nobody", secret: creds.secret }),
+      `Digest ${creds.secret}`,
+    ]) {
       const r = await post(freshPayload(), { auth });
       expect(r.status).toBe(401);
       expect(r.json).toMatchObject({ error: "unauthorized", issues: [{ path: "headers.authorization" }] });
@@ -313,7 +371,11 @@ describe("errors", () => {
   it("413 for a declared or streamed body over the limit, without reading it all", async () => {
     const declared = new Request("http://localhost/api/referral-requests", {
       method: "POST",
-      headers: { authorization: basic(creds), "content-type": "application/json", "content-length": String(500 * 1024 * 1024) },
+      headers: {
+        authorization: basic(creds),
+        "content-type": "application/json",
+        "content-length": String(500 * 1024 * 1024),
+      },
       body: "{}",
     });
     let res = await handleReferralWebhook(declared);
@@ -358,13 +420,20 @@ describe("errors", () => {
         const res = await handleReferralWebhook(
           new Request("http://localhost/api/referral-requests", {
             method: "POST",
-            headers: { authorization: basic(creds), "content-type": "application/json", ...(declared ? { "content-length": String(text.length) } : {}) },
+            headers: {
+              authorization: basic(creds),
+              "content-type": "application/json",
+              ...(declared ? { "content-length": String(text.length) } : {}),
+            },
             body: cut,
             duplex: "half",
           } as RequestInit),
         );
         expect(res.status).toBe(400);
-        expect(await res.json()).toMatchObject({ error: "bad_request", issues: [{ path: "(body)", message: "incomplete" }] });
+        expect(await res.json()).toMatchObject({
+          error: "bad_request",
+          issues: [{ path: "(body)", message: "incomplete" }],
+        });
       }
       expect(await totals()).toEqual(before);
       const said = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
@@ -419,7 +488,9 @@ describe("input that fails the same way on every retry gets a 4xx naming the fie
   it("422 for a NUL character or a lone surrogate anywhere PostgreSQL would refuse it", async () => {
     let r = await refusedTwice(JSON.stringify(withField("Dr. \u0000Smith")));
     expect(r.status).toBe(422);
-    expect(r.json.issues).toEqual([{ path: "form_data.fields[4].field_value", message: expect.stringContaining("NUL") }]);
+    expect(r.json.issues).toEqual([
+      { path: "form_data.fields[4].field_value", message: expect.stringContaining("NUL") },
+    ]);
 
     // A lone surrogate only exists as a JSON escape (JSON.stringify writes it as one).
     const lone = freshPayload();
@@ -460,17 +531,24 @@ describe("input that fails the same way on every retry gets a 4xx naming the fie
     }));
     let r = await refusedTwice(JSON.stringify(fields));
     expect(r.status).toBe(422);
-    expect(r.json.issues).toEqual([{ path: "form_data.fields", message: `must have at most ${INTAKE_LIMITS.fields} fields` }]);
+    expect(r.json.issues).toEqual([
+      { path: "form_data.fields", message: `must have at most ${INTAKE_LIMITS.fields} fields` },
+    ]);
 
     const files = freshPayload();
-    files.files = Array.from({ length: INTAKE_LIMITS.files + 1 }, (_, i) => ({ file_name: `p${i}.png`, file_value: referencePayload().files![0]!.file_value }));
+    files.files = Array.from({ length: INTAKE_LIMITS.files + 1 }, (_, i) => ({
+      file_name: `p${i}.png`,
+      file_value: referencePayload().files![0]!.file_value,
+    }));
     r = await refusedTwice(JSON.stringify(files));
     expect(r.status).toBe(422);
     expect(r.json.issues).toEqual([{ path: "files", message: `must have at most ${INTAKE_LIMITS.files} files` }]);
 
     r = await refusedTwice(JSON.stringify(withField(Array.from({ length: INTAKE_LIMITS.values }, () => 0))));
     expect(r.status).toBe(413);
-    expect(r.json.issues).toEqual([{ path: "(body)", message: `The body holds more than ${INTAKE_LIMITS.values} JSON values` }]);
+    expect(r.json.issues).toEqual([
+      { path: "(body)", message: `The body holds more than ${INTAKE_LIMITS.values} JSON values` },
+    ]);
 
     r = await refusedTwice(JSON.stringify(withField("x".repeat(INTAKE_LIMITS.jsonBytesOutsideFiles))));
     expect(r.status).toBe(413);
@@ -494,11 +572,20 @@ describe("input that fails the same way on every retry gets a 4xx naming the fie
     p.form_data.fields.find((f) => f.field_label === "Service Requested")!.field_value = long;
     const r = await post(p);
     expect(r.status).toBe(201);
-    const row = (await db().execute(sql`select client_last_name, client_birthday, service_requested from referral_requests where id = ${r.json.id as string}`))
-      .rows[0] as Record<string, string | null>;
-    expect(row).toEqual({ client_last_name: long.slice(0, 200), client_birthday: null, service_requested: long.slice(0, 200) });
+    const row = (
+      await db().execute(
+        sql`select client_last_name, client_birthday, service_requested from referral_requests where id = ${r.json.id as string}`,
+      )
+    ).rows[0] as Record<string, string | null>;
+    expect(row).toEqual({
+      client_last_name: long.slice(0, 200),
+      client_birthday: null,
+      service_requested: long.slice(0, 200),
+    });
     const sub = (
-      await db().execute(sql`select payload->'client'->>'last_name' as name from referral_submissions where referral_request_id = ${r.json.id as string}`)
+      await db().execute(
+        sql`select payload->'client'->>'last_name' as name from referral_submissions where referral_request_id = ${r.json.id as string}`,
+      )
     ).rows[0];
     expect(sub).toEqual({ name: long });
   });
@@ -549,10 +636,17 @@ describe("what the spec permits is accepted", () => {
     files.files = [{ file_value: png }, { file_name: "later.pdf" }, { file_name: "blank.pdf", file_value: "" }];
     r = await post(files);
     expect(r.status).toBe(201);
-    const stored = (await db().execute(sql`select idx, safe_name from referral_files where referral_request_id = ${r.json.id as string} order by idx`)).rows;
+    const stored = (
+      await db().execute(
+        sql`select idx, safe_name from referral_files where referral_request_id = ${r.json.id as string} order by idx`,
+      )
+    ).rows;
     expect(stored).toEqual([{ idx: 0, safe_name: "file-1.png" }]);
-    const kept = (await db().execute(sql`select payload->'files' as files from referral_submissions where referral_request_id = ${r.json.id as string}`))
-      .rows[0] as { files: Array<Record<string, string>> };
+    const kept = (
+      await db().execute(
+        sql`select payload->'files' as files from referral_submissions where referral_request_id = ${r.json.id as string}`,
+      )
+    ).rows[0] as { files: Array<Record<string, string>> };
     expect(kept.files.map((f) => f.file_value?.slice(0, 7))).toEqual(["sha256:", "", ""]);
 
     const names = freshPayload();
@@ -583,7 +677,10 @@ describe("a sender's retry of a signed message", () => {
     const first = await signed(c, body, "msg_retry");
     expect(first.status).toBe(201);
     const mine = `api_client_id = '${c.id}'`;
-    const before = { submissions: await count("referral_submissions", mine), audits: await count("audit_events", `actor_id = '${c.id}'`) };
+    const before = {
+      submissions: await count("referral_submissions", mine),
+      audits: await count("audit_events", `actor_id = '${c.id}'`),
+    };
 
     // The sender never saw the answer and tries again, re-signed at a later time.
     const retry = await signed(c, body, "msg_retry");
@@ -598,7 +695,10 @@ describe("a sender's retry of a signed message", () => {
 
     const other = await signed(c, JSON.stringify(freshPayload()), "msg_retry");
     expect(other.status).toBe(409);
-    expect(other.json).toMatchObject({ error: "conflict", issues: [{ path: "headers.webhook-id", message: "already used for another body" }] });
+    expect(other.json).toMatchObject({
+      error: "conflict",
+      issues: [{ path: "headers.webhook-id", message: "already used for another body" }],
+    });
   });
 
   it("answers concurrent retries of one message alike, storing it once", async () => {
@@ -617,7 +717,14 @@ describe("a sender's retry of a signed message", () => {
     prunePending();
     expect((await signed(c, JSON.stringify(freshPayload()), "msg_new")).status).toBe(201);
     await expect
-      .poll(async () => (await db().execute(sql`select message_id from webhook_messages where api_client_id = ${c.id} order by message_id`)).rows)
+      .poll(
+        async () =>
+          (
+            await db().execute(
+              sql`select message_id from webhook_messages where api_client_id = ${c.id} order by message_id`,
+            )
+          ).rows,
+      )
       .toEqual([{ message_id: "msg_new" }, { message_id: "msg_recent" }]);
   });
 });
@@ -626,7 +733,12 @@ describe("memory: large bodies", () => {
   /** A valid delivery of about `mb` megabytes (one file), as bytes. */
   function bigBody(mb: number): Buffer {
     const p = freshPayload();
-    p.files = [{ file_name: "scan.pdf", file_value: Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(mb * 768 * 1024, 7)]).toString("base64") }];
+    p.files = [
+      {
+        file_name: "scan.pdf",
+        file_value: Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(mb * 768 * 1024, 7)]).toString("base64"),
+      },
+    ];
     return Buffer.from(JSON.stringify(p));
   }
   const CHUNK = 1024 * 1024;
@@ -683,7 +795,9 @@ describe("API client lifecycle", () => {
       const r = await post(freshPayload(), { auth: basic({ key: c.key, secret }) });
       expect(r.status).toBe(201);
     }
-    await db().execute(sql`update api_clients set previous_secret_expires_at = now() - interval '1 second' where id = ${c.id}`);
+    await db().execute(
+      sql`update api_clients set previous_secret_expires_at = now() - interval '1 second' where id = ${c.id}`,
+    );
     clearApiClientCache(); // as if the few seconds of the credential cache had passed
     expect((await post(freshPayload(), { auth: basic({ key: c.key, secret: c.secret }) })).status).toBe(401);
     expect((await post(freshPayload(), { auth: basic({ key: c.key, secret: rotated.secret }) })).status).toBe(201);
@@ -706,7 +820,11 @@ describe("API client lifecycle", () => {
     const adminCopy = await import("./api-clients");
     expect(adminCopy.revokeApiClient).not.toBe(revokeApiClient);
     await adminCopy.revokeApiClient(getDb(), { id: revoked.id, actor: systemActor("test") });
-    const next = await adminCopy.rotateApiClientSecret(getDb(), { id: rotated.id, overlapMinutes: 0, actor: systemActor("test") });
+    const next = await adminCopy.rotateApiClientSecret(getDb(), {
+      id: rotated.id,
+      overlapMinutes: 0,
+      actor: systemActor("test"),
+    });
     expect((await post(freshPayload(), { auth: basic(revoked) })).status).toBe(401);
     expect((await post(freshPayload(), { auth: basic(rotated) })).status).toBe(401);
     expect((await post(freshPayload(), { auth: basic({ key: rotated.key, secret: next.secret }) })).status).toBe(201);
@@ -723,7 +841,9 @@ describe("Standard Webhooks signatures", () => {
       "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
       "webhook-signature": signature,
     };
-    const res = await handleReferralWebhook(webhookRequest(null, { auth: basic(c), raw: opts.tamper ? body.replace("Jane", "Joan") : body, headers }));
+    const res = await handleReferralWebhook(
+      webhookRequest(null, { auth: basic(c), raw: opts.tamper ? body.replace("Jane", "Joan") : body, headers }),
+    );
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
 
@@ -742,7 +862,9 @@ describe("Standard Webhooks signatures", () => {
       "headers.webhook-signature",
     ]);
     expect((await signedPost(c, JSON.stringify(freshPayload()), { tamper: true })).status).toBe(401);
-    expect((await signedPost(c, JSON.stringify(freshPayload()), { at: new Date(Date.now() - 6 * 60_000) })).status).toBe(401);
+    expect(
+      (await signedPost(c, JSON.stringify(freshPayload()), { at: new Date(Date.now() - 6 * 60_000) })).status,
+    ).toBe(401);
 
     const replay = await signedPost(c, JSON.stringify(freshPayload()), { id: "msg_fixed" });
     expect(replay.status).toBe(409);
@@ -751,16 +873,26 @@ describe("Standard Webhooks signatures", () => {
 
   it("a rotated signing secret: both sign during the overlap, only the new one after it", async () => {
     const c = await newApiClient({ signed: true });
-    const rotated = await rotateApiClientSigningSecret(getDb(), { id: c.id, overlapMinutes: 60, actor: systemActor("test") });
+    const rotated = await rotateApiClientSigningSecret(getDb(), {
+      id: c.id,
+      overlapMinutes: 60,
+      actor: systemActor("test"),
+    });
     expect(rotated.signingSecret).not.toBe(c.signingSecret);
     clearApiClientCache();
     expect((await signedPost(c, JSON.stringify(freshPayload()))).status).toBe(201);
-    expect((await signedPost({ ...c, signingSecret: rotated.signingSecret }, JSON.stringify(freshPayload()))).status).toBe(201);
+    expect(
+      (await signedPost({ ...c, signingSecret: rotated.signingSecret }, JSON.stringify(freshPayload()))).status,
+    ).toBe(201);
     // The overlap ends: the old secret is refused, the new one still signs.
-    await getDb().execute(sql`update api_clients set previous_signing_secret_expires_at = now() - interval '1 second' where id = ${c.id}`);
+    await getDb().execute(
+      sql`update api_clients set previous_signing_secret_expires_at = now() - interval '1 second' where id = ${c.id}`,
+    );
     clearApiClientCache();
     expect((await signedPost(c, JSON.stringify(freshPayload()))).status).toBe(401);
-    expect((await signedPost({ ...c, signingSecret: rotated.signingSecret }, JSON.stringify(freshPayload()))).status).toBe(201);
+    expect(
+      (await signedPost({ ...c, signingSecret: rotated.signingSecret }, JSON.stringify(freshPayload()))).status,
+    ).toBe(201);
     const audit = await getDb().execute<{ action: string; details: unknown }>(
       sql`select action, details from audit_events where entity_id = ${c.id} and action = 'api_client.signing_rotated'`,
     );
@@ -802,7 +934,13 @@ describe("property: malformed payloads", () => {
     );
     const wrongValue = fc.oneof(fc.constant(undefined), wrongType);
     // form_data is required, but none of its members is: {} is a form_data.
-    const notAnObject = fc.oneof(fc.constant(undefined), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.double({ noNaN: true }));
+    const notAnObject = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.boolean(),
+      fc.array(fc.integer(), { maxLength: 2 }),
+      fc.double({ noNaN: true }),
+    );
     const mutation = fc.oneof(
       fc.tuple(fc.constantFrom(...requiredPaths), wrongValue),
       fc.tuple(fc.constantFrom(...typedPaths), wrongType),

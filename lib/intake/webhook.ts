@@ -14,17 +14,29 @@ import { logger } from "../log";
 import { ApiError, errorBrief, errorCode } from "../errors";
 import { decodeFiles, YIELD_ABOVE_CHARS, yieldToEventLoop } from "./files";
 import { Gate, LARGE_BODY_BYTES, LARGE_BODY_WAIT_MS } from "./gate";
-import { ingestReferralRequest, pruneWebhookMessages, replayOfWebhookMessage, type IngestResult, type WebhookMessage } from "./ingest";
+import {
+  ingestReferralRequest,
+  pruneWebhookMessages,
+  replayOfWebhookMessage,
+  type IngestResult,
+  type WebhookMessage,
+} from "./ingest";
 import { checkJsonShape, unstorableText } from "./limits";
 import { formatPath, ZReferralRequest } from "./schema";
 import { bodyDigest, SignatureError, verifyStandardWebhook } from "./signature";
 
 const log = logger("webhook");
 
-const bodyTooLarge = (limit: number) => new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [{ path: "(body)", message: "too large" }]);
+const bodyTooLarge = (limit: number) =>
+  new ApiError("payload_too_large", `The body is larger than ${limit} bytes`, [
+    { path: "(body)", message: "too large" },
+  ]);
 
 const largeBodies = new Gate(() => getEnv().WEBHOOK_LARGE_BODIES_AT_ONCE);
-const busy = () => new ApiError("unavailable", "Too many large deliveries are being stored right now; retry later", [], { "retry-after": "30" });
+const busy = () =>
+  new ApiError("unavailable", "Too many large deliveries are being stored right now; retry later", [], {
+    "retry-after": "30",
+  });
 
 /** A turn for a large body, held until the delivery is answered. */
 type Turn = { release: (() => void) | null };
@@ -43,7 +55,9 @@ async function takeTurn(turn: Turn): Promise<void> {
 function arrived<T>(read: Promise<T>): Promise<T> {
   return read.catch((err: unknown) => {
     if (err instanceof ApiError) throw err;
-    throw new ApiError("bad_request", "The connection closed before the whole body arrived", [{ path: "(body)", message: "incomplete" }]);
+    throw new ApiError("bad_request", "The connection closed before the whole body arrived", [
+      { path: "(body)", message: "incomplete" },
+    ]);
   });
 }
 
@@ -89,7 +103,9 @@ let lastPrune = 0;
 function pruneNowAndThen(db: Db): void {
   if (Date.now() - lastPrune < 60_000) return;
   lastPrune = Date.now();
-  pruneWebhookMessages(db, getEnv().WEBHOOK_MESSAGE_RETENTION_HOURS).catch((err: unknown) => log.warn(`pruning message ids failed: ${errorBrief(err)}`));
+  pruneWebhookMessages(db, getEnv().WEBHOOK_MESSAGE_RETENTION_HOURS).catch((err: unknown) =>
+    log.warn(`pruning message ids failed: ${errorBrief(err)}`),
+  );
 }
 /** For tests: the next signed delivery prunes. */
 export const prunePending = () => {
@@ -143,9 +159,15 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
         );
       }
       if (headers["webhook-id"].length > 255) {
-        throw new ApiError("bad_request", "The webhook-id is longer than 255 characters", [{ path: "headers.webhook-id", message: "at most 255 characters" }]);
+        throw new ApiError("bad_request", "The webhook-id is longer than 255 characters", [
+          { path: "headers.webhook-id", message: "at most 255 characters" },
+        ]);
       }
-      const signed = { id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signature: headers["webhook-signature"] };
+      const signed = {
+        id: headers["webhook-id"],
+        timestamp: headers["webhook-timestamp"],
+        signature: headers["webhook-signature"],
+      };
       try {
         try {
           await verifyStandardWebhook(client.signingSecret, raw, signed);
@@ -156,7 +178,9 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
         }
       } catch (err) {
         if (!(err instanceof SignatureError)) throw err;
-        throw new ApiError("unauthorized", `Invalid webhook signature: ${err.message}`, [{ path: `headers.${err.header}`, message: err.message }]);
+        throw new ApiError("unauthorized", `Invalid webhook signature: ${err.message}`, [
+          { path: `headers.${err.header}`, message: err.message },
+        ]);
       }
       message = { id: headers["webhook-id"], bodySha256: await bodyDigest(raw) };
       pruneNowAndThen(db);
@@ -181,7 +205,8 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
     }
     await pause();
     const unstorable = unstorableText(json);
-    if (unstorable.length) throw new ApiError("invalid_data", "The referral request contains text PostgreSQL cannot store", unstorable);
+    if (unstorable.length)
+      throw new ApiError("invalid_data", "The referral request contains text PostgreSQL cannot store", unstorable);
     const parsed = ZReferralRequest.safeParse(json);
     if (!parsed.success) {
       throw new ApiError(
@@ -217,7 +242,9 @@ export async function handleReferralWebhook(req: Request, db: Db = getDb()): Pro
     }
     // The database down or busy, or a bug: 503 so the sender retries; nothing was committed.
     log.error(`${isDatabaseUnavailable(err) ? "database unavailable" : "unexpected failure"}: ${errorBrief(err)}`);
-    return new ApiError("unavailable", "The referral request could not be stored; retry later", [], { "retry-after": "5" }).toResponse();
+    return new ApiError("unavailable", "The referral request could not be stored; retry later", [], {
+      "retry-after": "5",
+    }).toResponse();
   } finally {
     turn.release?.();
   }

@@ -54,7 +54,8 @@ export async function createBoss(opts: BossOptions = {}): Promise<PgBoss> {
 /** Makes or updates every queue of the registry (./queues.ts). */
 async function ensureQueues(boss: PgBoss, expireInSeconds: number) {
   for (const options of queueDefinitions(expireInSeconds)) {
-    if (!(await boss.getQueue(options.name))) await boss.createQueue(options.name, options).catch(() => boss.updateQueue(options.name, options));
+    if (!(await boss.getQueue(options.name)))
+      await boss.createQueue(options.name, options).catch(() => boss.updateQueue(options.name, options));
     else await boss.updateQueue(options.name, options);
   }
 }

@@ -37,7 +37,13 @@ export type JobData = {
  * pg-boss waits about 1 s, 2 s, 4 s, 8 s between the tries of a crashed push job (with jitter);
  * once PUSH_JOB_RETRY_LIMIT is spent the job goes to the dead-letter queue.
  */
-const pushRetry = () => ({ retryLimit: getEnv().PUSH_JOB_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, deadLetter: QUEUES.pushDead }) as const;
+const pushRetry = () =>
+  ({
+    retryLimit: getEnv().PUSH_JOB_RETRY_LIMIT,
+    retryDelay: 1,
+    retryBackoff: true,
+    deadLetter: QUEUES.pushDead,
+  }) as const;
 const notifyRetry = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as const;
 
 /** Each queue's options, in the order they are made (a dead-letter queue before the queue naming it). */

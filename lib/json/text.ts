@@ -17,7 +17,9 @@ function scalar(v: unknown, inArray: boolean): string | undefined {
 
 function itemsOf(v: object, sortKeys: boolean): Frame["items"] {
   if (Array.isArray(v)) return v.map((x) => [null, x]);
-  const entries = Object.entries(v).filter(([, x]) => x !== undefined && typeof x !== "function" && typeof x !== "symbol");
+  const entries = Object.entries(v).filter(
+    ([, x]) => x !== undefined && typeof x !== "function" && typeof x !== "symbol",
+  );
   if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return entries;
 }

@@ -37,16 +37,28 @@ export function appUrl(): string {
 }
 
 /** Subject and body of a message: the request id and a link, nothing about the client. */
-export function renderMessage(event: NotificationEvent, ref: { id: string; requestId: string }): { subject: string; body: string } {
+export function renderMessage(
+  event: NotificationEvent,
+  ref: { id: string; requestId: string },
+): { subject: string; body: string } {
   const short = ref.requestId.slice(0, 8);
   const lines: Record<NotificationEvent, [string, string]> = {
-    assigned: [`A referral request was assigned to you (request ${short})`, "A supervisor assigned a referral request to you."],
-    overdue: [`A request you hold is overdue (request ${short})`, "A referral request you hold has passed its review SLA."],
+    assigned: [
+      `A referral request was assigned to you (request ${short})`,
+      "A supervisor assigned a referral request to you.",
+    ],
+    overdue: [
+      `A request you hold is overdue (request ${short})`,
+      "A referral request you hold has passed its review SLA.",
+    ],
     push_failed: [
       `A push to ACCloud failed (request ${short})`,
       "An approval could not be delivered to ACCloud. The request page shows ACCloud's answer and lets you retry.",
     ],
-    agency_cancelled: [`The agency cancelled a request (request ${short})`, "The agency cancelled a referral request you work on or decided."],
+    agency_cancelled: [
+      `The agency cancelled a request (request ${short})`,
+      "The agency cancelled a referral request you work on or decided.",
+    ],
     review_disagreed: [
       `A second review disagreed with your approval (request ${short})`,
       "A supervisor disagreed with one of your approvals on second review. The note is on the request page.",
@@ -82,7 +94,9 @@ async function defaultRecipients(tx: TxDb, referralId: string): Promise<string[]
 export async function queueNotification(tx: TxDb, input: NotificationInput): Promise<string[]> {
   const recipients = [...new Set(input.userIds ?? (await defaultRecipients(tx, input.referralId)))];
   if (!recipients.length) return [];
-  const ref = await tx.execute<{ id: string; request_id: string }>(sql`select id::text, request_id from referral_requests where id = ${input.referralId}`);
+  const ref = await tx.execute<{ id: string; request_id: string }>(
+    sql`select id::text, request_id from referral_requests where id = ${input.referralId}`,
+  );
   const referral = ref.rows[0];
   if (!referral) throw new Error("queueNotification: no such referral request");
   const { subject, body } = renderMessage(input.event, { id: referral.id, requestId: referral.request_id });

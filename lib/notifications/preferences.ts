@@ -27,8 +27,17 @@ export async function setNotificationPreferences(db: Db, actor: Actor, input: Pa
       await tx
         .insert(notificationPreferences)
         .values({ userId: actor.id, event, enabled })
-        .onConflictDoUpdate({ target: [notificationPreferences.userId, notificationPreferences.event], set: { enabled, updatedAt: sql`now()` } });
-      await recordAudit(tx, { actor: actor, action: "notification.preference_changed", entityType: "user", entityId: actor.id, details: { event, enabled } });
+        .onConflictDoUpdate({
+          target: [notificationPreferences.userId, notificationPreferences.event],
+          set: { enabled, updatedAt: sql`now()` },
+        });
+      await recordAudit(tx, {
+        actor: actor,
+        action: "notification.preference_changed",
+        entityType: "user",
+        entityId: actor.id,
+        details: { event, enabled },
+      });
       changed++;
     }
     return changed;
@@ -53,7 +62,11 @@ export type OutboxRow = {
 export const OUTBOX_PAGE_SIZE = 50;
 
 /** Every message, newest first, keyset by (created_at, id). */
-export async function listOutbox(db: Db, actor: Actor, opts: { before?: string }): Promise<{ rows: OutboxRow[]; olderCursor: string | null }> {
+export async function listOutbox(
+  db: Db,
+  actor: Actor,
+  opts: { before?: string },
+): Promise<{ rows: OutboxRow[]; olderCursor: string | null }> {
   assertScope(actor, "admin:settings");
   // The cursor row's own (created_at, id), read in SQL: microseconds intact.
   const rows = await db

@@ -39,15 +39,20 @@ type Row = { id: string; status: string; to_address: string; subject: string; bo
  * Sends (or files) one notification. Throws when SMTP refuses and a retry is left, so the job
  * is retried; on the last try the row ends failed with the reason.
  */
-export async function deliverNotification(db: Db, id: string, opts: { lastTry?: boolean } = {}): Promise<DeliverOutcome> {
+export async function deliverNotification(
+  db: Db,
+  id: string,
+  opts: { lastTry?: boolean } = {},
+): Promise<DeliverOutcome> {
   const env = getEnv();
   const conn = await db.$client.connect();
   let broken: Error | undefined;
   try {
     await conn.query("begin");
-    const { rows } = await conn.query<Row>("select id, status, to_address, subject, body, attempts from notifications where id = $1 for update skip locked", [
-      id,
-    ]);
+    const { rows } = await conn.query<Row>(
+      "select id, status, to_address, subject, body, attempts from notifications where id = $1 for update skip locked",
+      [id],
+    );
     const row = rows[0];
     if (!row || row.status !== "queued") {
       await conn.query("commit");
@@ -75,10 +80,10 @@ export async function deliverNotification(db: Db, id: string, opts: { lastTry?: 
       const e = err as Error & { code?: string; responseCode?: number };
       // The server's own words about the delivery, never the message: it is ours and carries no PHI anyway.
       const reason = `${e.code ?? e.name}${e.responseCode ? ` ${e.responseCode}` : ""}: ${e.message}`.slice(0, 500);
-      await conn.query(`update notifications set attempts = attempts + 1, last_error = $2${opts.lastTry ? ", status = 'failed'" : ""} where id = $1`, [
-        id,
-        reason,
-      ]);
+      await conn.query(
+        `update notifications set attempts = attempts + 1, last_error = $2${opts.lastTry ? ", status = 'failed'" : ""} where id = $1`,
+        [id, reason],
+      );
       await conn.query("commit");
       log.warn(
         `notification=${id} not sent (${errorBrief(err)}${e.responseCode ? `, SMTP ${e.responseCode}` : ""})${opts.lastTry ? ": giving up" : ": will retry"}`,

@@ -29,7 +29,13 @@ const latestLink = async (id: string) =>
     await db()
       .select()
       .from(accloudLinks)
-      .where(and(eq(accloudLinks.referralRequestId, id), eq(accloudLinks.kind, "referral"), eq(accloudLinks.localKey, "latest")))
+      .where(
+        and(
+          eq(accloudLinks.referralRequestId, id),
+          eq(accloudLinks.kind, "referral"),
+          eq(accloudLinks.localKey, "latest"),
+        ),
+      )
   )[0]!;
 
 /** A referral approved and sent (revision 1 in ACCloud). */
@@ -55,7 +61,9 @@ async function update(ref: Ref, approval: TApprovalInput, reasonCodes = ["author
 async function sandboxFor(ref: Ref) {
   const state = await env.sbx.control.state();
   const service = state.services.find((s) => s.external_id === ref.requestId)!;
-  const referrals = state.referrals.filter((r) => r.service_id === service.id).sort((a, b) => a.revision_number - b.revision_number);
+  const referrals = state.referrals
+    .filter((r) => r.service_id === service.id)
+    .sort((a, b) => a.revision_number - b.revision_number);
   const auths = state.authorizations.filter((a) => a.service_ids.includes(service.id));
   return { state, service, referrals, auths, live: auths.filter((a) => !a.deleted) };
 }
@@ -71,7 +79,10 @@ async function changeInAccloud(ref: Ref) {
 }
 
 describe("the plan: PUT or delete and recreate", () => {
-  const base = () => ZApproval.parse(approvalFor({ payload: { agency: { alayamarket_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6" } } } as never));
+  const base = () =>
+    ZApproval.parse(
+      approvalFor({ payload: { agency: { alayamarket_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6" } } } as never),
+    );
   it("end date, numbers, notes and case manager change in place; start date, rule type and limits do not", () => {
     const a = base();
     const plan = (change: (x: ReturnType<typeof base>) => void) => {
@@ -118,7 +129,11 @@ describe("updates", () => {
     expect((await latestLink(ref.id)).accloudId).toBe(second.id);
     expect(await rowOf(ref.id)).toMatchObject({ status: "sent" });
 
-    const revs = await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id)).orderBy(asc(approvalRevisions.revision));
+    const revs = await db()
+      .select()
+      .from(approvalRevisions)
+      .where(eq(approvalRevisions.referralRequestId, ref.id))
+      .orderBy(asc(approvalRevisions.revision));
     expect(revs.map((x) => [x.revision, x.kind, x.state, x.accloudRevisionNumber])).toEqual([
       [1, "approve", "superseded", 1],
       [2, "update", "approved", 2],
@@ -140,11 +155,25 @@ describe("updates", () => {
 
     // A document now goes to revision 2, once.
     const doc = { name: "signed order.pdf", data: Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(64)]) };
-    expect((await sendDocuments(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, upload: doc })).status).toBe("success");
+    expect(
+      (
+        await sendDocuments(db(), env.actor, {
+          referralId: ref.id,
+          version: (await rowOf(ref.id)).version,
+          upload: doc,
+        })
+      ).status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
-    const again = await sendDocuments(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, upload: doc });
+    const again = await sendDocuments(db(), env.actor, {
+      referralId: ref.id,
+      version: (await rowOf(ref.id)).version,
+      upload: doc,
+    });
     expect(again).toMatchObject({ status: "success", message: "ACCloud has this document already." });
-    const attachments = (await env.sbx.control.state()).attachments.filter((a) => a.revision_group_id === second.revision_group_id);
+    const attachments = (await env.sbx.control.state()).attachments.filter(
+      (a) => a.revision_group_id === second.revision_group_id,
+    );
     expect(attachments.map((a) => [a.filename, a.referral_id])).toEqual([
       ["physician_order_form.png", firstId],
       ["signed_order.pdf", second.id],
@@ -158,7 +187,9 @@ describe("updates", () => {
     const moved = {
       ...ref.approval,
       startDate: dayFromToday(5),
-      authorizations: [{ ...ref.approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 1, wednesday: 1, friday: 1 } }],
+      authorizations: [
+        { ...ref.approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 1, wednesday: 1, friday: 1 } },
+      ],
     };
     expect((await update(ref, moved, ["dates_changed", "frequency_changed"])).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
@@ -178,9 +209,16 @@ describe("updates", () => {
       rulePeriod: 10,
       firstDayOfWeek: 6,
     };
-    const ref = await sent({ authorizations: [{ ...auth, memberNumber: "1111111", notes: "Ring twice", programId: "P-7" }] });
+    const ref = await sent({
+      authorizations: [{ ...auth, memberNumber: "1111111", notes: "Ring twice", programId: "P-7" }],
+    });
     const before = await sandboxFor(ref);
-    expect(before.live[0]).toMatchObject({ notes: "Ring twice", program_id: "P-7", member_number: "1111111", case_manager_phone: "555-000-1111" });
+    expect(before.live[0]).toMatchObject({
+      notes: "Ring twice",
+      program_id: "P-7",
+      member_number: "1111111",
+      case_manager_phone: "555-000-1111",
+    });
     const cleared = {
       ...ref.approval,
       caseManager: { name: "Casey Manager", email: "casey@csi.example" },
@@ -210,31 +248,44 @@ describe("updates", () => {
     const { systemActor } = await import("../access/actors");
     const amended = structuredClone(ref.payload);
     amended.client = { ...amended.client, phone_main: "555-777-0000" };
-    await ingestReferralRequest(db(), { payload: amended, files: await decodeFiles(amended.files ?? [], 50_000_000), actor: systemActor("test") });
+    await ingestReferralRequest(db(), {
+      payload: amended,
+      files: await decodeFiles(amended.files ?? [], 50_000_000),
+      actor: systemActor("test"),
+    });
     expect((await rowOf(ref.id)).amendedAfterDecisionAt).not.toBeNull();
     expect((await update(ref, ref.approval, ["client_information_changed"])).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const { state } = await sandboxFor(ref);
-    const client = state.clients.find((c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id))!;
+    const client = state.clients.find(
+      (c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id),
+    )!;
     expect(client.demographics.phone_main).toBe("555-777-0000");
     expect((await rowOf(ref.id)).amendedAfterDecisionAt).toBeNull();
   });
 
   it("refuses what ACCloud cannot change, a change of nothing, and an update without a reason; nothing is stored", async () => {
     const ref = await sent();
-    const n = async () => (await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).length;
+    const n = async () =>
+      (await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).length;
     expect(await update(ref, { ...ref.approval, serviceCodeId: 49 })).toMatchObject({
       status: "invalid_data",
       fieldErrors: { serviceCodeId: [expect.stringContaining("cannot change")] },
     });
-    expect(await update(ref, ref.approval)).toMatchObject({ status: "invalid_data", fieldErrors: { _form: [expect.stringContaining("Nothing changed")] } });
+    expect(await update(ref, ref.approval)).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { _form: [expect.stringContaining("Nothing changed")] },
+    });
     const noReason = await changeApproval(db(), env.actor, {
       referralId: ref.id,
       version: (await rowOf(ref.id)).version,
       approval: { ...ref.approval, endDate: dayFromToday(70) },
       reasons: { reasonCodes: [] },
     });
-    expect(noReason).toMatchObject({ status: "invalid_data", fieldErrors: { "reasons.reasonCodes": [expect.any(String)] } });
+    expect(noReason).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { "reasons.reasonCodes": [expect.any(String)] },
+    });
     expect(await n()).toBe(1);
     expect((await rowOf(ref.id)).status).toBe("sent");
   });
@@ -257,7 +308,9 @@ describe("updates", () => {
     );
     expect(asked.rows).toEqual([{ actor_id: env.actor.id, details: { revisions: 2, change: null } }]);
     const { retryPush } = await import("../approval/approve");
-    expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
+    expect(
+      (await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);
     expect(after.referrals.map((x) => x.revision_number)).toEqual([1, 2, 3]);
@@ -272,13 +325,23 @@ describe("cancels", () => {
     async (code) => {
       const ref = await sent();
       const comment = code === "other" ? "Moved out of state" : undefined;
-      const r = await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: code, comment });
+      const r = await cancelReferral(db(), env.actor, {
+        referralId: ref.id,
+        version: (await rowOf(ref.id)).version,
+        reasonCode: code,
+        comment,
+      });
       expect(r.status, r.message).toBe("success");
       expect((await rowOf(ref.id)).status).toBe("cancelling");
       const push = await waitForPush(ref.id);
       expect(push).toMatchObject({ kind: "cancel", status: "sent" });
       const { referrals } = await sandboxFor(ref);
-      expect(referrals.at(-1)).toMatchObject({ status: "cancelled", reason_code: code, cancelled_by: "demand", cancellation_comment: comment ?? null });
+      expect(referrals.at(-1)).toMatchObject({
+        status: "cancelled",
+        reason_code: code,
+        cancelled_by: "demand",
+        cancellation_comment: comment ?? null,
+      });
       expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: code });
     },
   );
@@ -286,30 +349,51 @@ describe("cancels", () => {
   it("a cancel from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
     const ref = await sent();
     await changeInAccloud(ref);
-    expect((await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: "client_request" })).status).toBe(
-      "success",
-    );
+    expect(
+      (
+        await cancelReferral(db(), env.actor, {
+          referralId: ref.id,
+          version: (await rowOf(ref.id)).version,
+          reasonCode: "client_request",
+        })
+      ).status,
+    ).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed).toMatchObject({ kind: "cancel", status: "failed" });
     expect(failed.lastError).toContain("not the latest");
     expect((await rowOf(ref.id)).status).toBe("push_failed");
     await syncReferral(db(), env.sbx.client, ref.id);
     const { retryPush } = await import("../approval/approve");
-    expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
+    expect(
+      (await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);
-    expect(after.referrals.at(-1)).toMatchObject({ revision_number: 2, status: "cancelled", reason_code: "client_request" });
+    expect(after.referrals.at(-1)).toMatchObject({
+      revision_number: 2,
+      status: "cancelled",
+      reason_code: "client_request",
+    });
     expect((await rowOf(ref.id)).status).toBe("cancelled");
   });
 
   it("'other' needs a comment; a comment is at most 1000 characters", async () => {
     const ref = await sent();
     const v = (await rowOf(ref.id)).version;
-    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "other" })).toMatchObject({
+    expect(
+      await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "other" }),
+    ).toMatchObject({
       status: "invalid_data",
       fieldErrors: { comment: [expect.any(String)] },
     });
-    expect(await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "client_request", comment: "x".repeat(1001) })).toMatchObject({
+    expect(
+      await cancelReferral(db(), env.actor, {
+        referralId: ref.id,
+        version: v,
+        reasonCode: "client_request",
+        comment: "x".repeat(1001),
+      }),
+    ).toMatchObject({
       status: "invalid_data",
     });
     expect((await rowOf(ref.id)).status).toBe("sent");
@@ -322,14 +406,23 @@ describe("the agency's side", () => {
     const { referrals } = await sandboxFor(ref);
     await env.sbx.control.markProcessed(referrals[0]!.id);
     // The round takes the referrals read back longest ago first: this one, a day ago.
-    await db().execute(sql`update accloud_referral_revisions set synced_at = now() - interval '1 day' where referral_request_id = ${ref.id}`);
+    await db().execute(
+      sql`update accloud_referral_revisions set synced_at = now() - interval '1 day' where referral_request_id = ${ref.id}`,
+    );
     const round = await syncOpenReferrals(db(), env.sbx.client, { limit: 5 });
     expect(round.find((o) => o.referralId === ref.id)).toMatchObject({ change: "processed" });
     expect((await rowOf(ref.id)).status).toBe("processed");
 
-    await env.sbx.control.agencyCancel(referrals[0]!.id, { reason_code: "client_hospitalization", comment: "Admitted on Monday" });
+    await env.sbx.control.agencyCancel(referrals[0]!.id, {
+      reason_code: "client_hospitalization",
+      comment: "Admitted on Monday",
+    });
     expect(await syncReferral(db(), env.sbx.client, ref.id)).toMatchObject({ change: "cancelled" });
-    expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: "client_hospitalization", decisionComment: "Admitted on Monday" });
+    expect(await rowOf(ref.id)).toMatchObject({
+      status: "cancelled",
+      decisionReasonCode: "client_hospitalization",
+      decisionComment: "Admitted on Monday",
+    });
     expect(await syncReferral(db(), env.sbx.client, ref.id)).toMatchObject({ change: null });
 
     const audit = await db().execute<{ action: string; actor_type: string; actor_label: string }>(
@@ -339,7 +432,12 @@ describe("the agency's side", () => {
       { action: "referral.agency_processed", actor_type: "system", actor_label: "ACCloud sync" },
       { action: "referral.agency_cancelled", actor_type: "system", actor_label: "ACCloud sync" },
     ]);
-    const [p] = await db().select().from(pushes).where(eq(pushes.referralRequestId, ref.id)).orderBy(desc(pushes.createdAt)).limit(1);
+    const [p] = await db()
+      .select()
+      .from(pushes)
+      .where(eq(pushes.referralRequestId, ref.id))
+      .orderBy(desc(pushes.createdAt))
+      .limit(1);
     expect(p!.status).toBe("sent");
   });
 });
@@ -354,11 +452,18 @@ describe("what the agency received, revision against revision", () => {
     b.endDate = dayFromToday(90);
     b.authorizations[0]!.weekdays.friday = 1;
     b.caseManager.name = "Dana Other";
-    const labels = diffObjects(revisionSnapshot(a, ref.payload, names, ["a.png"]), revisionSnapshot(b, ref.payload, names, ["a.png", "b.pdf"])).map(
-      (c) => c.label,
-    );
+    const labels = diffObjects(
+      revisionSnapshot(a, ref.payload, names, ["a.png"]),
+      revisionSnapshot(b, ref.payload, names, ["a.png", "b.pdf"]),
+    ).map((c) => c.label);
     expect(labels.sort()).toEqual(
-      ["Authorization 1 · end date", "Authorization 1 · friday limit", "Case manager · name", "Dates · end date", "Documents · #2"].sort(),
+      [
+        "Authorization 1 · end date",
+        "Authorization 1 · friday limit",
+        "Case manager · name",
+        "Dates · end date",
+        "Documents · #2",
+      ].sort(),
     );
   });
 });

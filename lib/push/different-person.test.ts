@@ -18,7 +18,14 @@ import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import type { TReferralRequest } from "../intake/schema";
-import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, stepEndpoints, waitForPush } from "../../test/support/push";
+import {
+  approvalFor,
+  dayFromToday,
+  newReferral,
+  pushWorkerForFile,
+  stepEndpoints,
+  waitForPush,
+} from "../../test/support/push";
 import { clientExternalId } from "../form/identity";
 
 const env = pushWorkerForFile();
@@ -27,10 +34,14 @@ const db = () => getDb();
 type Ref = Awaited<ReturnType<typeof newReferral>>;
 const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 const externalIdOf = (p: TReferralRequest) => clientExternalId(p.agency.alayamarket_org_id, p.client.id);
-const clientsWith = async (externalId: string) => (await env.sbx.control.state()).clients.filter((c) => c.external_id === externalId);
+const clientsWith = async (externalId: string) =>
+  (await env.sbx.control.state()).clients.filter((c) => c.external_id === externalId);
 const auditOf = async (id: string, action: string) =>
-  (await db().execute<{ details: Record<string, unknown> }>(sql`select details from audit_events where entity_id = ${id} and action = ${action} order by id`))
-    .rows;
+  (
+    await db().execute<{ details: Record<string, unknown> }>(
+      sql`select details from audit_events where entity_id = ${id} and action = ${action} order by id`,
+    )
+  ).rows;
 const count = async (table: typeof approvalRevisions | typeof pushes, id: string) =>
   (await db().select().from(table).where(eq(table.referralRequestId, id))).length;
 
@@ -38,7 +49,9 @@ const count = async (table: typeof approvalRevisions | typeof pushes, id: string
 async function sent(): Promise<Ref & { approval: TApprovalInput }> {
   const ref = await newReferral();
   const approval = approvalFor(ref);
-  expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status).toBe("success");
+  expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status).toBe(
+    "success",
+  );
   const p = await waitForPush(ref.id);
   expect(p.status, p.lastError ?? "").toBe("sent");
   return { ...ref, approval };
@@ -48,7 +61,11 @@ async function sent(): Promise<Ref & { approval: TApprovalInput }> {
 async function amend(ref: { payload: TReferralRequest }, change: (c: TReferralRequest["client"]) => void) {
   const payload = structuredClone(ref.payload);
   change(payload.client);
-  const result = await ingestReferralRequest(db(), { payload, files: await decodeFiles(payload.files ?? [], 50_000_000), actor: systemActor("test") });
+  const result = await ingestReferralRequest(db(), {
+    payload,
+    files: await decodeFiles(payload.files ?? [], 50_000_000),
+    actor: systemActor("test"),
+  });
   return { result, payload };
 }
 const robert = (id?: number) => (c: TReferralRequest["client"]) =>
@@ -73,14 +90,24 @@ describe("an amendment naming another person", () => {
     const row = await rowOf(ref.id);
     expect(row.differentPersonAt).not.toBeNull();
     expect(row.amendedAfterDecisionAt).not.toBeNull();
-    expect((await auditOf(ref.id, "referral.amended"))[0]!.details.differentPerson).toEqual(["agency client id", "last name", "birthday"]);
+    expect((await auditOf(ref.id, "referral.amended"))[0]!.details.differentPerson).toEqual([
+      "agency client id",
+      "last name",
+      "birthday",
+    ]);
 
     const refused = await update(ref);
-    expect(refused).toMatchObject({ status: "invalid_data", fieldErrors: { _form: [expect.stringMatching(/^Different person: /)] } });
+    expect(refused).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { _form: [expect.stringMatching(/^Different person: /)] },
+    });
     expect(refused.message).toContain("agency client id, last name, birthday differ");
     expect(refused.message).not.toMatch(/Robert|Other|Jane|Smithers|1950|1998/);
     const files = await sendDocuments(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version });
-    expect(files).toMatchObject({ status: "invalid_data", fieldErrors: { _form: [expect.stringMatching(/^Different person: /)] } });
+    expect(files).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { _form: [expect.stringMatching(/^Different person: /)] },
+    });
     expect(await count(approvalRevisions, ref.id)).toBe(1);
     expect(await count(pushes, ref.id)).toBe(1);
     expect(await rowOf(ref.id)).toMatchObject({ status: "sent", version: row.version });
@@ -103,7 +130,11 @@ describe("an amendment naming another person", () => {
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const clients = await clientsWith(externalIdOf(ref.payload));
     expect(clients).toHaveLength(1);
-    expect(clients[0]!.demographics).toMatchObject({ first_name: "Jane", last_name: "Smithars", birthday: "1998-05-07" });
+    expect(clients[0]!.demographics).toMatchObject({
+      first_name: "Jane",
+      last_name: "Smithars",
+      birthday: "1998-05-07",
+    });
   });
 
   it("an update made while the referral was not marked (as one before the mark existed) stops at the client step; the client is unchanged", async () => {
@@ -123,11 +154,16 @@ describe("an amendment naming another person", () => {
   it("a push retried after the amendment keys the client by the approved submission, not the amended one", async () => {
     const ref = await newReferral();
     await env.sbx.control.addFault({ ...stepEndpoints("approve").client, kind: "status", status: 400, times: 1 });
-    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    expect(
+      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
+        .status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("failed");
     const { payload } = await amend(ref, robert(ref.payload.client.id + 1));
     expect((await rowOf(ref.id)).differentPersonAt).not.toBeNull();
-    expect((await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status).toBe("success");
+    expect(
+      (await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const clients = await clientsWith(externalIdOf(ref.payload));
     expect(clients).toHaveLength(1);
@@ -150,11 +186,22 @@ describe("way out A: the same person, confirmed with a note", () => {
       status: "invalid_data",
       fieldErrors: { note: [expect.any(String)] },
     });
-    expect((await confirmSamePerson(db(), env.actor, { id: ref.id, version: marked.version - 1, note: "Married name" })).status).toBe("conflict");
-    const ok = await confirmSamePerson(db(), env.actor, { id: ref.id, version: marked.version, note: "Married in May; the agency confirmed by phone." });
+    expect(
+      (await confirmSamePerson(db(), env.actor, { id: ref.id, version: marked.version - 1, note: "Married name" }))
+        .status,
+    ).toBe("conflict");
+    const ok = await confirmSamePerson(db(), env.actor, {
+      id: ref.id,
+      version: marked.version,
+      note: "Married in May; the agency confirmed by phone.",
+    });
     expect(ok.status, ok.message).toBe("success");
     const confirmed = await rowOf(ref.id);
-    expect(confirmed).toMatchObject({ differentPersonAt: null, identitySubmissionId: confirmed.latestSubmissionId, version: marked.version + 1 });
+    expect(confirmed).toMatchObject({
+      differentPersonAt: null,
+      identitySubmissionId: confirmed.latestSubmissionId,
+      version: marked.version + 1,
+    });
     expect(await auditOf(ref.id, "referral.same_person_confirmed")).toEqual([
       {
         details: expect.objectContaining({
@@ -166,7 +213,9 @@ describe("way out A: the same person, confirmed with a note", () => {
       },
     ]);
     // Nothing is marked any more: a second confirmation is a conflict.
-    expect((await confirmSamePerson(db(), env.actor, { id: ref.id, version: confirmed.version, note: "again" })).status).toBe("conflict");
+    expect(
+      (await confirmSamePerson(db(), env.actor, { id: ref.id, version: confirmed.version, note: "again" })).status,
+    ).toBe("conflict");
     // Until an update is sent, ACCloud's client is as it was.
     expect(await clientsWith(externalIdOf(ref.payload))).toEqual([before]);
 
@@ -190,10 +239,19 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
   /** Cancels the marked referral in ACCloud and continues it; answers the new referral request. */
   async function cancelAndContinue(ref: Ref) {
     const early = await continueAsNewClient(db(), env.actor, { id: ref.id, version: (await rowOf(ref.id)).version });
-    expect(early).toMatchObject({ status: "conflict", message: expect.stringContaining("cannot be continued as a new client") });
+    expect(early).toMatchObject({
+      status: "conflict",
+      message: expect.stringContaining("cannot be continued as a new client"),
+    });
     expect(
-      (await cancelReferral(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, reasonCode: "other", comment: "Another person" }))
-        .status,
+      (
+        await cancelReferral(db(), env.actor, {
+          referralId: ref.id,
+          version: (await rowOf(ref.id)).version,
+          reasonCode: "other",
+          comment: "Another person",
+        })
+      ).status,
     ).toBe("success");
     expect(await waitForPush(ref.id)).toMatchObject({ kind: "cancel", status: "sent" });
     const cancelled = await rowOf(ref.id);
@@ -213,12 +271,18 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
     expect(r.status, r.message).toBe("success");
     const newId = (r as { data: { newReferralId: string } }).data.newReferralId;
     expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", differentPersonAt: null });
-    expect((await continueAsNewClient(db(), env.actor, { id: ref.id, version: cancelled.version + 1 })).status).toBe("conflict");
+    expect((await continueAsNewClient(db(), env.actor, { id: ref.id, version: cancelled.version + 1 })).status).toBe(
+      "conflict",
+    );
     return rowOf(newId);
   }
 
   async function approveAndSend(row: Awaited<ReturnType<typeof rowOf>>, payload: TReferralRequest) {
-    const r = await approveReferral(db(), env.actor, { referralId: row.id, version: row.version, approval: approvalFor({ payload }) });
+    const r = await approveReferral(db(), env.actor, {
+      referralId: row.id,
+      version: row.version,
+      approval: approvalFor({ payload }),
+    });
     expect(r.status, r.message).toBe("success");
     const p = await waitForPush(row.id);
     expect(p.status, p.lastError ?? "").toBe("sent");
@@ -239,9 +303,20 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
       submissionCount: 1,
     });
     expect(next.requestId).not.toBe(ref.requestId);
-    expect(await db().select({ id: referralFiles.id }).from(referralFiles).where(eq(referralFiles.referralRequestId, next.id))).toHaveLength(1);
-    expect((await auditOf(ref.id, "referral.continued_as_new_client"))[0]!.details).toMatchObject({ newReferralId: next.id, submission: 2 });
-    expect((await auditOf(next.id, "referral.continues_as_new_client"))[0]!.details).toMatchObject({ continuesId: ref.id, ownClientExternalId: false });
+    expect(
+      await db()
+        .select({ id: referralFiles.id })
+        .from(referralFiles)
+        .where(eq(referralFiles.referralRequestId, next.id)),
+    ).toHaveLength(1);
+    expect((await auditOf(ref.id, "referral.continued_as_new_client"))[0]!.details).toMatchObject({
+      newReferralId: next.id,
+      submission: 2,
+    });
+    expect((await auditOf(next.id, "referral.continues_as_new_client"))[0]!.details).toMatchObject({
+      continuesId: ref.id,
+      ownClientExternalId: false,
+    });
 
     await approveAndSend(next, payload);
     const state = await env.sbx.control.state();
@@ -257,12 +332,16 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
     expect(again.result).toMatchObject({ outcome: "amended", id: next.id, submission: 2 });
     expect((await rowOf(next.id)).differentPersonAt).toBeNull();
     expect((await rowOf(ref.id)).submissionCount).toBe(2);
-    expect(await ingestReferralRequest(db(), { payload, files: await decodeFiles(payload.files ?? [], 50_000_000), actor: systemActor("test") })).toMatchObject(
-      {
-        outcome: "duplicate",
-        id: next.id,
-      },
-    );
+    expect(
+      await ingestReferralRequest(db(), {
+        payload,
+        files: await decodeFiles(payload.files ?? [], 50_000_000),
+        actor: systemActor("test"),
+      }),
+    ).toMatchObject({
+      outcome: "duplicate",
+      id: next.id,
+    });
   });
 
   it("the same agency client id: the new client gets an external id of its own instead of the first person's", async () => {
@@ -278,7 +357,9 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
     expect(bob!.demographics).toMatchObject({ first_name: "Robert", last_name: "Other", birthday: "1950-01-01" });
     expect(await clientsWith(externalIdOf(ref.payload))).toEqual([jane]);
     const [link] = await db()
-      .execute<{ accloud_id: string }>(sql`select accloud_id from accloud_links where referral_request_id = ${next.id} and kind = 'client'`)
+      .execute<{ accloud_id: string }>(
+        sql`select accloud_id from accloud_links where referral_request_id = ${next.id} and kind = 'client'`,
+      )
       .then((r) => r.rows);
     expect(Number(link!.accloud_id)).toBe(bob!.id);
   });

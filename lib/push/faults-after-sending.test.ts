@@ -37,13 +37,16 @@ const db = () => getDb();
 const UPDATE_PATHS = stepEndpoints("update");
 const CANCEL_PATHS = stepEndpoints("cancel");
 
-const version = async (id: string) => (await db().select({ v: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, id)))[0]!.v;
+const version = async (id: string) =>
+  (await db().select({ v: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, id)))[0]!.v;
 
 /** Approved and sent, before any fault is armed. */
 async function sentReferral() {
   const ref = await newReferral();
   const approval = approvalFor(ref);
-  expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status).toBe("success");
+  expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status).toBe(
+    "success",
+  );
   const p = await waitForPush(ref.id);
   expect(p.status, p.lastError ?? "").toBe("sent");
   return { ...ref, approval };
@@ -54,8 +57,15 @@ async function requestUpdate(ref: Awaited<ReturnType<typeof sentReferral>>) {
   const amended = structuredClone(ref.payload);
   amended.client = { ...amended.client, phone_main: "555-010-2020" };
   amended.agency = { ...amended.agency, name: `${amended.agency.name} (renamed)` };
-  amended.files = [...(amended.files ?? []), { file_name: "care_plan.txt", file_value: Buffer.from(`care plan for ${ref.requestId}`).toString("base64") }];
-  await ingestReferralRequest(db(), { payload: amended, files: await decodeFiles(amended.files, 50_000_000), actor: systemActor("test") });
+  amended.files = [
+    ...(amended.files ?? []),
+    { file_name: "care_plan.txt", file_value: Buffer.from(`care plan for ${ref.requestId}`).toString("base64") },
+  ];
+  await ingestReferralRequest(db(), {
+    payload: amended,
+    files: await decodeFiles(amended.files, 50_000_000),
+    actor: systemActor("test"),
+  });
   const r = await changeApproval(db(), env.actor, {
     referralId: ref.id,
     version: await version(ref.id),
@@ -77,10 +87,15 @@ async function expectOneNewRevision(ref: Awaited<ReturnType<typeof sentReferral>
   if (kind === "update") {
     expect(revisions.map((r) => r.revision_number).sort()).toEqual([1, 2]);
     expect(live[0]).toMatchObject({ start_at: dayFromToday(4) });
-    expect(revisions.find((r) => r.revision_number === 2)).toMatchObject({ is_latest: true, authorization_ids: [live[0]!.id] });
+    expect(revisions.find((r) => r.revision_number === 2)).toMatchObject({
+      is_latest: true,
+      authorization_ids: [live[0]!.id],
+    });
     const attachments = state.attachments.filter((a) => groups.has(a.revision_group_id));
     expect(attachments.map((a) => a.filename).sort()).toEqual(["care_plan.txt", "physician_order_form.png"]);
-    const client = state.clients.filter((c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id));
+    const client = state.clients.filter(
+      (c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id),
+    );
     expect(client).toHaveLength(1);
     expect(client[0]!.demographics.phone_main).toBe("555-010-2020");
     expect((service[0]!.profile as Record<string, unknown>).target_agency).toBe(`${ref.payload.agency.name} (renamed)`);
@@ -98,7 +113,11 @@ const cases = [
 describe.each(cases)("$kind, step $step", ({ kind, step, route }) => {
   const start = async (ref: Awaited<ReturnType<typeof sentReferral>>) => {
     if (kind === "update") return requestUpdate(ref);
-    const r = await cancelReferral(db(), env.actor, { referralId: ref.id, version: await version(ref.id), reasonCode: "client_request" });
+    const r = await cancelReferral(db(), env.actor, {
+      referralId: ref.id,
+      version: await version(ref.id),
+      reasonCode: "client_request",
+    });
     expect(r.status, r.message).toBe("success");
   };
 

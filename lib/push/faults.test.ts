@@ -27,7 +27,9 @@ type Step = keyof typeof STEP_PATHS;
 
 async function expectExactlyOne(ref: Awaited<ReturnType<typeof newReferral>>) {
   const state = await env.sbx.control.state();
-  const clients = state.clients.filter((c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id));
+  const clients = state.clients.filter(
+    (c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id),
+  );
   expect(clients).toHaveLength(1);
   const services = state.services.filter((s) => s.external_id === ref.requestId);
   expect(services).toHaveLength(1);
@@ -42,7 +44,11 @@ describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
     const ref = await newReferral();
     const fault = await env.sbx.control.addFault(FAULTS[faultName]!(STEP_PATHS[step]));
     await env.sbx.control.clearCalls();
-    const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+    const r = await approveReferral(getDb(), env.actor, {
+      referralId: ref.id,
+      version: ref.version,
+      approval: approvalFor(ref),
+    });
     expect(r.status).toBe("success");
     const push = await waitForPush(ref.id);
     expect(push.status, push.lastError ?? "").toBe("sent");
@@ -56,7 +62,11 @@ describe.each(Object.keys(STEP_PATHS) as Step[])("step %s", (step) => {
   it("worker process killed mid-step: another worker finishes it, exactly one of everything", async () => {
     const ref = await newReferral();
     await env.sbx.control.addFault({ ...STEP_PATHS[step], kind: "delay", delayMs: 1500, times: 1 });
-    const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+    const r = await approveReferral(getDb(), env.actor, {
+      referralId: ref.id,
+      version: ref.version,
+      approval: approvalFor(ref),
+    });
     expect(r.status).toBe("success");
     // Once this step is in flight, the worker process dies (SIGKILL).
     await waitForStepRunning(ref.id, step);

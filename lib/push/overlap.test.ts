@@ -14,7 +14,13 @@ import type { TApprovalInput } from "../approval/schema";
 import { approveReferral } from "../approval/approve";
 import { closeDb, getDb } from "../db";
 import { stopSenderBosses } from "../jobs/queue";
-import { approvalFor, dayFromToday, newReferral, setupPushEnvironment, type PushEnvironment } from "../../test/support/push";
+import {
+  approvalFor,
+  dayFromToday,
+  newReferral,
+  setupPushEnvironment,
+  type PushEnvironment,
+} from "../../test/support/push";
 import { runPush } from "./run";
 import { syncReferral } from "../worker/agency-sync";
 
@@ -34,22 +40,34 @@ type Ref = Awaited<ReturnType<typeof newReferral>>;
 const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 const pushOf = async (id: string) => (await db().select().from(pushes).where(eq(pushes.id, id)))[0]!;
 const auditOf = async (id: string) =>
-  (await db().execute<{ action: string; details: Record<string, unknown> }>(sql`select action, details from audit_events where entity_id = ${id} order by id`))
-    .rows;
+  (
+    await db().execute<{ action: string; details: Record<string, unknown> }>(
+      sql`select action, details from audit_events where entity_id = ${id} order by id`,
+    )
+  ).rows;
 
 /** Approved and sent (revision 1 in ACCloud) by the real push, run here (this file has no worker). */
-async function sent(approval: (ref: Ref) => TApprovalInput = (ref) => approvalFor(ref)): Promise<{ ref: Ref; approval: TApprovalInput }> {
+async function sent(
+  approval: (ref: Ref) => TApprovalInput = (ref) => approvalFor(ref),
+): Promise<{ ref: Ref; approval: TApprovalInput }> {
   const ref = await newReferral();
   const a = approval(ref);
   const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: a });
   expect(r.status, r.message).toBe("success");
-  expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({ status: "sent" });
+  expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({
+    status: "sent",
+  });
   return { ref, approval: a };
 }
 
 /** Sends an update; answers the update push's id (not run yet). */
 async function requestUpdate(ref: Ref, approval: TApprovalInput, reasonCodes: string[]): Promise<string> {
-  const r = await changeApproval(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version, approval, reasons: { reasonCodes } });
+  const r = await changeApproval(db(), env.actor, {
+    referralId: ref.id,
+    version: (await rowOf(ref.id)).version,
+    approval,
+    reasons: { reasonCodes },
+  });
   expect(r.status, r.message).toBe("success");
   return (r as { data: { pushId: string } }).data.pushId;
 }
@@ -74,7 +92,10 @@ async function agencyCancelsAndSyncRuns(ref: Ref) {
  * The sandbox client, as the push uses it, with the sync run right after the first `trigger`
  * call returns; every call that reaches ACCloud is listed.
  */
-function clientWithSyncAfter(trigger: keyof AccloudClient, ref: Ref): { client: AccloudClient; calls: string[]; callsAfterSync: () => string[] } {
+function clientWithSyncAfter(
+  trigger: keyof AccloudClient,
+  ref: Ref,
+): { client: AccloudClient; calls: string[]; callsAfterSync: () => string[] } {
   const calls: string[] = [];
   let syncedAt = -1;
   const client = new Proxy(env.sbx.client, {
@@ -96,7 +117,10 @@ function clientWithSyncAfter(trigger: keyof AccloudClient, ref: Ref): { client: 
 }
 
 /** No "sent" for this push: not its row, not a push.sent record of it. */
-function expectNothingSaysSent(audit: Array<{ action: string; details: Record<string, unknown> }>, push: { id: string; status: string }) {
+function expectNothingSaysSent(
+  audit: Array<{ action: string; details: Record<string, unknown> }>,
+  push: { id: string; status: string },
+) {
   expect(audit.filter((a) => a.action === "push.sent" && a.details.pushId === push.id)).toEqual([]);
   expect(push.status).toBe("failed");
 }
@@ -109,7 +133,10 @@ describe("the agency sync cancels the referral while an update push runs", () =>
     const watched = clientWithSyncAfter("updateAuthorization", ref);
     const outcome = await runPush(db(), watched.client, pushId);
 
-    expect(outcome).toMatchObject({ status: "stopped", reason: expect.stringContaining("Stopped before the referral step") });
+    expect(outcome).toMatchObject({
+      status: "stopped",
+      reason: expect.stringContaining("Stopped before the referral step"),
+    });
     expect(watched.callsAfterSync()).toEqual([]);
     // ACCloud has no revision 2: the update of the referral was never asked for.
     expect(await revisionNumbers(ref)).toEqual([1]);
@@ -123,7 +150,17 @@ describe("the agency sync cancels the referral while an update push runs", () =>
     expect((await rowOf(ref.id)).status).toBe("cancelled");
     const stopped = (await auditOf(ref.id)).filter((a) => a.action === "push.stopped");
     expect(stopped).toEqual([
-      { action: "push.stopped", details: { pushId, kind: "update", step: "referral", inStep: false, referralStatus: "cancelled", pushStatus: "failed" } },
+      {
+        action: "push.stopped",
+        details: {
+          pushId,
+          kind: "update",
+          step: "referral",
+          inStep: false,
+          referralStatus: "cancelled",
+          pushStatus: "failed",
+        },
+      },
     ]);
     // The reviewer who sent it is told it did not go through (the agency's cancel is its own e-mail).
     const told = await db().execute<{ event: string }>(
@@ -133,22 +170,39 @@ describe("the agency sync cancels the referral while an update push runs", () =>
   });
 
   it("inside a step: the write before its next call finds the change, and the call is not made", async () => {
-    const second = { ruleType: "HOURS" as const, ruleMode: "weekdays" as const, weekdays: { tuesday: 2 }, ruleWeekly: 2, firstDayOfWeek: 6 };
-    const { ref, approval } = await sent((r) => approvalFor(r, { authorizations: [...approvalFor(r).authorizations, second] }));
+    const second = {
+      ruleType: "HOURS" as const,
+      ruleMode: "weekdays" as const,
+      weekdays: { tuesday: 2 },
+      ruleWeekly: 2,
+      firstDayOfWeek: 6,
+    };
+    const { ref, approval } = await sent((r) =>
+      approvalFor(r, { authorizations: [...approvalFor(r).authorizations, second] }),
+    );
     // New limits on both: each is created again, one call each, in the same step.
-    const moved = approval.authorizations.map((a, i) => ({ ...a, ruleWeekly: 3 + i, weekdays: i === 0 ? { monday: 2, thursday: 1 } : { tuesday: 3 } }));
+    const moved = approval.authorizations.map((a, i) => ({
+      ...a,
+      ruleWeekly: 3 + i,
+      weekdays: i === 0 ? { monday: 2, thursday: 1 } : { tuesday: 3 },
+    }));
     const pushId = await requestUpdate(ref, { ...approval, authorizations: moved }, ["frequency_changed"]);
     const watched = clientWithSyncAfter("createAuthorization", ref);
     const outcome = await runPush(db(), watched.client, pushId);
 
-    expect(outcome).toMatchObject({ status: "stopped", reason: expect.stringContaining("Stopped during the authorizations step") });
+    expect(outcome).toMatchObject({
+      status: "stopped",
+      reason: expect.stringContaining("Stopped during the authorizations step"),
+    });
     expect(watched.calls.filter((c) => c === "createAuthorization")).toHaveLength(1);
     expect(watched.callsAfterSync()).toEqual([]);
     const push = await pushOf(pushId);
     expectNothingSaysSent(await auditOf(ref.id), push);
     expect(push.steps.authorizations?.status).toBe("failed");
     // The authorization ACCloud did create is linked, so a later look finds it.
-    const links = await db().execute(sql`select 1 from accloud_links where referral_request_id = ${ref.id} and kind = 'authorization' and push_id = ${pushId}`);
+    const links = await db().execute(
+      sql`select 1 from accloud_links where referral_request_id = ${ref.id} and kind = 'authorization' and push_id = ${pushId}`,
+    );
     expect(links.rows).toHaveLength(1);
   });
 

@@ -36,17 +36,32 @@ const runWorker = async () => {
 };
 const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 const revisionsOf = (id: string) =>
-  db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, id)).orderBy(asc(approvalRevisions.revision));
+  db()
+    .select()
+    .from(approvalRevisions)
+    .where(eq(approvalRevisions.referralRequestId, id))
+    .orderBy(asc(approvalRevisions.revision));
 
 /** A push that stops at `path` with a 400 ACCloud refusal, as a real tenant rule would. */
 async function failAt(path: string, message: string) {
-  await env.sbx.control.addFault({ method: "POST", path, times: 1, kind: "status", status: 400, body: { code: "400", message } });
+  await env.sbx.control.addFault({
+    method: "POST",
+    path,
+    times: 1,
+    kind: "status",
+    status: 400,
+    body: { code: "400", message },
+  });
 }
 
 describe("what an approval pins", () => {
   it("sends the approved submission's data and files, not an amendment that arrived before the push ran", async () => {
     const ref = await newReferral();
-    const approved = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+    const approved = await approveReferral(db(), env.actor, {
+      referralId: ref.id,
+      version: ref.version,
+      approval: approvalFor(ref),
+    });
     expect(approved.status).toBe("success");
 
     // The agency amends before any worker took the push: new phone, another file.
@@ -61,17 +76,25 @@ describe("what an approval pins", () => {
     const push = await waitForPush(ref.id);
     expect(push.status, push.lastError ?? "").toBe("sent");
     const state = await env.sbx.control.state();
-    const client = state.clients.find((c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id))!;
+    const client = state.clients.find(
+      (c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id),
+    )!;
     expect((client.demographics as Record<string, unknown>).phone_main).toBe(ref.payload.client.phone_main);
-    const referral = state.referrals.find((x) => x.service_id === state.services.find((s) => s.external_id === ref.requestId)!.id)!;
-    expect(state.attachments.filter((a) => a.revision_group_id === referral.revision_group_id).map((a) => a.filename)).toEqual(["physician_order_form.png"]);
+    const referral = state.referrals.find(
+      (x) => x.service_id === state.services.find((s) => s.external_id === ref.requestId)!.id,
+    )!;
+    expect(
+      state.attachments.filter((a) => a.revision_group_id === referral.revision_group_id).map((a) => a.filename),
+    ).toEqual(["physician_order_form.png"]);
 
     const row = await rowOf(ref.id);
     expect(row.status).toBe("sent");
     expect(row.amendedAfterDecisionAt).not.toBeNull();
     const [rev] = await revisionsOf(ref.id);
     const [first] = await db()
-      .execute<{ id: string }>(sql`select id from referral_submissions where referral_request_id = ${ref.id} and seq = 1`)
+      .execute<{ id: string }>(
+        sql`select id from referral_submissions where referral_request_id = ${ref.id} and seq = 1`,
+      )
       .then((x) => x.rows);
     expect(rev!.submissionId).toBe(first!.id);
     expect(await db().select().from(pushes).where(eq(pushes.referralRequestId, ref.id))).toHaveLength(1);
@@ -83,7 +106,10 @@ describe("retries", () => {
     await runWorker();
     const ref = await newReferral();
     await failAt("/ext/api/v2/scheduler/authorizations", "Payor 9 is not set up for this service code.");
-    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    expect(
+      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
+        .status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("failed");
     await worker!.stop();
     worker = null;
@@ -94,7 +120,10 @@ describe("retries", () => {
       version,
       approval: approvalFor(ref, { supplyPersonaId: MIAMI_VALLEY_SUPPLIER_ID }),
     });
-    expect(elsewhere).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.stringContaining("requesting agency")] } });
+    expect(elsewhere).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { supplyPersonaId: [expect.stringContaining("requesting agency")] },
+    });
     expect(await rowOf(ref.id)).toMatchObject({ status: "push_failed", version });
     expect(await revisionsOf(ref.id)).toHaveLength(1);
 
@@ -114,22 +143,41 @@ describe("retries", () => {
   it("a correction may not change what a finished step already sent", async () => {
     await runWorker();
     const ref = await newReferral();
-    await failAt("/api/v1/alayamarket/outbox/referrals/from_service/{service_id}", "The agency cannot take referrals right now.");
-    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    await failAt(
+      "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}",
+      "The agency cannot take referrals right now.",
+    );
+    expect(
+      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
+        .status,
+    ).toBe("success");
     const failed = await waitForPush(ref.id);
-    expect(failed.steps).toMatchObject({ service: { status: "done" }, authorizations: { status: "done" }, referral: { status: "failed" } });
+    expect(failed.steps).toMatchObject({
+      service: { status: "done" },
+      authorizations: { status: "done" },
+      referral: { status: "failed" },
+    });
     const version = (await rowOf(ref.id)).version;
     const later = approvalFor(ref);
     later.endDate = later.startDate; // a different end date: the service and authorization already carry the old one
     const refused = await retryPush(db(), env.actor, { referralId: ref.id, version, approval: later });
-    expect(refused).toMatchObject({ status: "invalid_data", fieldErrors: { endDate: [expect.stringContaining("Already in ACCloud")] } });
+    expect(refused).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { endDate: [expect.stringContaining("Already in ACCloud")] },
+    });
     expect(await revisionsOf(ref.id)).toHaveLength(1);
     // A change only the failed step sends is fine.
-    const comment = await retryPush(db(), env.actor, { referralId: ref.id, version, approval: { ...approvalFor(ref), comment: "Please start on Monday" } });
+    const comment = await retryPush(db(), env.actor, {
+      referralId: ref.id,
+      version,
+      approval: { ...approvalFor(ref), comment: "Please start on Monday" },
+    });
     expect(comment.status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const state = await env.sbx.control.state();
     const service = state.services.find((s) => s.external_id === ref.requestId)!;
-    expect(state.referrals.filter((r) => r.service_id === service.id).map((r) => r.comment)).toEqual(["Please start on Monday"]);
+    expect(state.referrals.filter((r) => r.service_id === service.id).map((r) => r.comment)).toEqual([
+      "Please start on Monday",
+    ]);
   });
 });

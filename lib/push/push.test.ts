@@ -9,7 +9,11 @@ import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../../
 const env = pushWorkerForFile();
 
 async function approve(ref: Awaited<ReturnType<typeof newReferral>>, over = {}) {
-  const r = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref, over) });
+  const r = await approveReferral(getDb(), env.actor, {
+    referralId: ref.id,
+    version: ref.version,
+    approval: approvalFor(ref, over),
+  });
   expect(r.status).toBe("success");
   return r;
 }
@@ -39,7 +43,14 @@ describe("push to ACCloud", () => {
 
     const auths = state.authorizations.filter((a) => a.client_id === client.id);
     expect(auths).toHaveLength(1);
-    expect(auths[0]).toMatchObject({ rule_type: "VISITS", rule_monday: 1, rule_thursday: 1, rule_weekly: 2, rule_period: 10, methodology: "service" });
+    expect(auths[0]).toMatchObject({
+      rule_type: "VISITS",
+      rule_monday: 1,
+      rule_thursday: 1,
+      rule_weekly: 2,
+      rule_period: 10,
+      methodology: "service",
+    });
 
     const referrals = state.referrals.filter((r) => r.service_id === services[0]!.id);
     expect(referrals).toHaveLength(1);
@@ -66,20 +77,33 @@ describe("push to ACCloud", () => {
       "service:service",
     ]);
     const audit = await getDb().execute(sql`select action from audit_events where entity_id = ${ref.id} order by id`);
-    expect(audit.rows.map((r) => (r as { action: string }).action)).toEqual(["referral.received", "referral.approved", "push.started", "push.sent"]);
+    expect(audit.rows.map((r) => (r as { action: string }).action)).toEqual([
+      "referral.received",
+      "referral.approved",
+      "push.started",
+      "push.sent",
+    ]);
   });
 
   it("reuses an existing ACCloud client for the same agency client, and keeps two agencies' client 1094 apart", async () => {
     const first = await newReferral({ clientId: 555001 });
     const second = await newReferral({ clientId: 555001 });
-    const otherAgency = await newReferral({ clientId: 555001, agencyOrgId: "3f6b2a10-7c1e-4d2b-9a55-2b1f0c9e4a11", agencyName: "Miami Valley Nursing" });
+    const otherAgency = await newReferral({
+      clientId: 555001,
+      agencyOrgId: "3f6b2a10-7c1e-4d2b-9a55-2b1f0c9e4a11",
+      agencyName: "Miami Valley Nursing",
+    });
     for (const r of [first, second, otherAgency]) {
       await approve(r);
       expect((await waitForPush(r.id)).status).toBe("sent");
     }
     const state = await env.sbx.control.state();
-    const gem = state.clients.filter((c) => c.external_id === clientExternalId(first.payload.agency.alayamarket_org_id, 555001));
-    const miami = state.clients.filter((c) => c.external_id === clientExternalId("3f6b2a10-7c1e-4d2b-9a55-2b1f0c9e4a11", 555001));
+    const gem = state.clients.filter(
+      (c) => c.external_id === clientExternalId(first.payload.agency.alayamarket_org_id, 555001),
+    );
+    const miami = state.clients.filter(
+      (c) => c.external_id === clientExternalId("3f6b2a10-7c1e-4d2b-9a55-2b1f0c9e4a11", 555001),
+    );
     expect(gem).toHaveLength(1);
     expect(miami).toHaveLength(1);
     expect(gem[0]!.id).not.toBe(miami[0]!.id);
@@ -110,7 +134,9 @@ describe("push to ACCloud", () => {
       status: 400,
       body: { code: "400", message: "Rule Type HOURS is not possible for Payor 9." },
     });
-    expect((await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: hours })).status).toBe("success");
+    expect(
+      (await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: hours })).status,
+    ).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toContain("Rule Type HOURS is not possible for Payor 9.");
@@ -133,7 +159,11 @@ describe("push to ACCloud", () => {
         },
       ],
     });
-    const retried = await retryPush(getDb(), env.actor, { referralId: ref.id, version: row!.version, approval: visits });
+    const retried = await retryPush(getDb(), env.actor, {
+      referralId: ref.id,
+      version: row!.version,
+      approval: visits,
+    });
     expect(retried.status).toBe("success");
     const done = await waitForPush(ref.id);
     expect(done.status, done.lastError ?? "").toBe("sent");
@@ -144,19 +174,31 @@ describe("push to ACCloud", () => {
     const state = await env.sbx.control.state();
     const services = state.services.filter((s) => s.external_id === ref.requestId);
     expect(services).toHaveLength(1);
-    const auths = state.authorizations.filter((a) => a.client_id === services[0]!.client_id && (a.service_ids ?? []).includes(services[0]!.id));
+    const auths = state.authorizations.filter(
+      (a) => a.client_id === services[0]!.client_id && (a.service_ids ?? []).includes(services[0]!.id),
+    );
     expect(auths).toHaveLength(1);
     expect(auths[0]).toMatchObject({ rule_type: "VISITS", rule_weekly: 3, rule_wednesday: 1, rule_period: 24 });
 
     // The approved revision is kept as it was; the correction supersedes it and pins the same submission.
-    const revs = await getDb().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id)).orderBy(asc(approvalRevisions.revision));
+    const revs = await getDb()
+      .select()
+      .from(approvalRevisions)
+      .where(eq(approvalRevisions.referralRequestId, ref.id))
+      .orderBy(asc(approvalRevisions.revision));
     expect(revs.map((r) => [r.revision, r.kind, r.state])).toEqual([
       [1, "approve", "superseded"],
       [2, "correction", "approved"],
     ]);
-    expect((revs[0]!.data as { authorizations: Array<{ ruleType: string }> }).authorizations[0]!.ruleType).toBe("HOURS");
+    expect((revs[0]!.data as { authorizations: Array<{ ruleType: string }> }).authorizations[0]!.ruleType).toBe(
+      "HOURS",
+    );
     expect(revs[1]).toMatchObject({ supersedesId: revs[0]!.id, submissionId: revs[0]!.submissionId });
-    const pushRows = await getDb().select().from(pushes).where(eq(pushes.referralRequestId, ref.id)).orderBy(asc(pushes.createdAt));
+    const pushRows = await getDb()
+      .select()
+      .from(pushes)
+      .where(eq(pushes.referralRequestId, ref.id))
+      .orderBy(asc(pushes.createdAt));
     expect(pushRows.map((p) => [p.status, p.approvalRevisionId])).toEqual([
       ["failed", revs[0]!.id],
       ["sent", revs[1]!.id],
@@ -165,17 +207,26 @@ describe("push to ACCloud", () => {
 
   it("refuses a stale version and a supplier outside the trusted network before anything is stored", async () => {
     const ref = await newReferral();
-    const stale = await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version + 5, approval: approvalFor(ref) });
+    const stale = await approveReferral(getDb(), env.actor, {
+      referralId: ref.id,
+      version: ref.version + 5,
+      approval: approvalFor(ref),
+    });
     expect(stale.status).toBe("conflict");
     const foreign = await approveReferral(getDb(), env.actor, {
       referralId: ref.id,
       version: ref.version,
       approval: approvalFor(ref, { supplyPersonaId: "00000000-0000-4000-8000-000000000000" }),
     });
-    expect(foreign).toMatchObject({ status: "invalid_data", fieldErrors: { supplyPersonaId: [expect.stringContaining("trusted network")] } });
+    expect(foreign).toMatchObject({
+      status: "invalid_data",
+      fieldErrors: { supplyPersonaId: [expect.stringContaining("trusted network")] },
+    });
     const [row] = await getDb().select().from(referralRequests).where(eq(referralRequests.id, ref.id));
     expect(row!.status).toBe("new");
-    const pushesCount = await getDb().execute(sql`select count(*)::int as n from pushes where referral_request_id = ${ref.id}`);
+    const pushesCount = await getDb().execute(
+      sql`select count(*)::int as n from pushes where referral_request_id = ${ref.id}`,
+    );
     expect(pushesCount.rows[0]).toEqual({ n: 0 });
   });
 });

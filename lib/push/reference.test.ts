@@ -21,7 +21,8 @@ describe("the reference data a push reads", () => {
     expect(full.csiGroup?.id).toBe(CSI_GROUP_ID);
     expect(mine.csiGroup).toEqual({ id: full.csiGroup!.id });
     expect(mine.serviceCodes.length).toBeGreaterThan(0);
-    const byId = (xs: Array<{ id: number; name: string }>) => [...xs].map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.id - b.id);
+    const byId = (xs: Array<{ id: number; name: string }>) =>
+      [...xs].map((c) => ({ id: c.id, name: c.name })).sort((a, b) => a.id - b.id);
     expect(byId(mine.serviceCodes)).toEqual(byId(full.serviceCodes));
   });
 });

@@ -49,7 +49,8 @@ const runningPatch = (step: PushStepName) =>
   sql`coalesce(steps -> ${step}, '{}'::jsonb) || jsonb_build_object('status', 'running', 'attempts', coalesce((steps -> ${step} ->> 'attempts')::int, 0) + 1, 'startedAt', now(), 'error', null)`;
 
 /** The push's steps with `step` started: running, one attempt more. */
-const startedSteps = (step: PushStepName) => sql`jsonb_set(${pushes.steps}, ${`{${step}}`}::text[], ${runningPatch(step)})`;
+const startedSteps = (step: PushStepName) =>
+  sql`jsonb_set(${pushes.steps}, ${`{${step}}`}::text[], ${runningPatch(step)})`;
 
 /**
  * A step's outcome, the links and revisions it returned that are not written yet, and the start
@@ -58,11 +59,20 @@ const startedSteps = (step: PushStepName) => sql`jsonb_set(${pushes.steps}, ${`{
  * the push still runs under the status it expects (the agency sync may have cancelled the referral
  * meanwhile); the caller stops otherwise (`interruption` in lib/push/steps.ts).
  */
-async function endStep(db: Db, ctx: Ctx, step: PushStepName, patch: Partial<PushStepState>, next: PushStepName | null): Promise<PushWatch | undefined> {
+async function endStep(
+  db: Db,
+  ctx: Ctx,
+  step: PushStepName,
+  patch: Partial<PushStepState>,
+  next: PushStepName | null,
+): Promise<PushWatch | undefined> {
   const ended = sql`jsonb_set(steps, ${`{${step}}`}::text[], coalesce(steps -> ${step}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb)`;
   const goesOn = sql`(pushes.status = 'running' and r.status::text = any(${sql.param([...ctx.runsUnder])}::text[]))`;
-  const steps = next ? sql`case when ${goesOn} then jsonb_set(${ended}, ${`{${next}}`}::text[], ${runningPatch(next)}) else ${ended} end` : ended;
-  const r = await db.execute<PushWatch>(sql`with ${takePending(ctx)} update pushes set steps = ${steps}, updated_at = now()
+  const steps = next
+    ? sql`case when ${goesOn} then jsonb_set(${ended}, ${`{${next}}`}::text[], ${runningPatch(next)}) else ${ended} end`
+    : ended;
+  const r =
+    await db.execute<PushWatch>(sql`with ${takePending(ctx)} update pushes set steps = ${steps}, updated_at = now()
     from referral_requests r where pushes.id = ${ctx.pushId} and r.id = pushes.referral_request_id
     returning r.status as referral_status, pushes.status as push_status`);
   return r.rows[0];
@@ -97,7 +107,10 @@ async function loadPush(db: Db, pushId: string) {
     .leftJoin(approvalRevisions, eq(approvalRevisions.id, pushes.approvalRevisionId))
     .leftJoin(
       referralSubmissions,
-      and(eq(referralSubmissions.id, approvalRevisions.submissionId), eq(referralSubmissions.referralRequestId, pushes.referralRequestId)),
+      and(
+        eq(referralSubmissions.id, approvalRevisions.submissionId),
+        eq(referralSubmissions.referralRequestId, pushes.referralRequestId),
+      ),
     )
     .where(eq(pushes.id, pushId))
     .limit(1);
@@ -109,14 +122,21 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   const loaded = await loadPush(db, pushId);
   if (!loaded) return { status: "skipped", reason: "push not found" };
   const { push, referral, revision, submission, links } = loaded;
-  if (!["queued", "running", "retrying"].includes(push.status)) return { status: "skipped", reason: `push is ${push.status}` };
+  if (!["queued", "running", "retrying"].includes(push.status))
+    return { status: "skipped", reason: `push is ${push.status}` };
   // A second job for the same push (an expired job retried while its worker lived) must not run it before its wait.
   if (push.status === "retrying" && push.retryAt && push.retryAt.getTime() > Date.now() + 500)
     return { status: "skipped", reason: "waiting for its retry time" };
   if (!referral || !revision) return { status: "failed", error: "referral or approval missing" };
   // The approval pins the submission it approved: its data and files are sent, never a later amendment's.
   if (!submission) {
-    await finishFailed(db, pushId, referral.id, "The approval does not name the submission it approved; approve it again.", { failure: "no_submission" });
+    await finishFailed(
+      db,
+      pushId,
+      referral.id,
+      "The approval does not name the submission it approved; approve it again.",
+      { failure: "no_submission" },
+    );
     return { status: "failed", error: "no pinned submission" };
   }
   let refOnce: Promise<PushReference> | undefined;
@@ -131,7 +151,12 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     requestId: referral.requestId,
     referral,
     approval: revision.data,
-    revision: { id: revision.id, revision: revision.revision, reasons: revision.reasons, revisionComment: revision.revisionComment },
+    revision: {
+      id: revision.id,
+      revision: revision.revision,
+      reasons: revision.reasons,
+      revisionComment: revision.revisionComment,
+    },
     payload: submission.payload,
     submissionId: submission.id,
     sent,
@@ -147,7 +172,9 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   };
   ctx.client = withLinksSaved(client, ctx);
   const statuses = PUSH_KIND_STATUS[push.kind];
-  const remaining = STEPS_OF_KIND[push.kind].filter((name) => push.steps[name]?.status !== "done").map((name) => [name, stepOf(push.kind, name)] as const);
+  const remaining = STEPS_OF_KIND[push.kind]
+    .filter((name) => push.steps[name]?.status !== "done")
+    .map((name) => [name, stepOf(push.kind, name)] as const);
   // The first remaining step starts with the push's own start: one statement.
   const first = remaining[0]?.[0];
 
@@ -155,16 +182,31 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     name: "push_started",
     id: referral.id,
     apply: async ({ tx, row }) => {
-      if (!statuses.waiting.includes(row.status)) refuse.conflict(`the referral is ${row.status}, not waiting for this ${push.kind} push`);
+      if (!statuses.waiting.includes(row.status))
+        refuse.conflict(`the referral is ${row.status}, not waiting for this ${push.kind} push`);
       const [p] = await tx
         .update(pushes)
-        .set({ status: "running", attempts: sql`${pushes.attempts} + 1`, updatedAt: new Date(), ...(first ? { steps: startedSteps(first) } : {}) })
+        .set({
+          status: "running",
+          attempts: sql`${pushes.attempts} + 1`,
+          updatedAt: new Date(),
+          ...(first ? { steps: startedSteps(first) } : {}),
+        })
         .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
         .returning({ attempts: pushes.attempts });
       if (!p) refuse.conflict("the push is no longer waiting");
       return {
         to: statuses.running ?? row.status,
-        audit: { action: "push.started", details: { pushId, kind: push.kind, attempt: p!.attempts, revision: revision.revision, resumed: p!.attempts > 1 } },
+        audit: {
+          action: "push.started",
+          details: {
+            pushId,
+            kind: push.kind,
+            attempt: p!.attempts,
+            revision: revision.revision,
+            resumed: p!.attempts > 1,
+          },
+        },
         message: "",
         data: {},
       };
@@ -178,12 +220,24 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     let watch: PushWatch | undefined;
     try {
       const ids = await run(ctx);
-      watch = await endStep(db, ctx, name, { status: "done", accloudIds: ids, finishedAt: new Date().toISOString(), error: null }, next);
+      watch = await endStep(
+        db,
+        ctx,
+        name,
+        { status: "done", accloudIds: ids, finishedAt: new Date().toISOString(), error: null },
+        next,
+      );
       log.info(`push=${pushId} kind=${push.kind} step=${name} done`);
     } catch (err) {
       if (err instanceof PushInterruptedError) {
         // Inside the step (a write before one of its calls found the change): it stops where it is.
-        await endStep(db, ctx, name, { status: "failed", error: "Stopped: the referral changed while this step ran" }, null);
+        await endStep(
+          db,
+          ctx,
+          name,
+          { status: "failed", error: "Stopped: the referral changed while this step ran" },
+          null,
+        );
         return stopInterrupted(db, { id: pushId, kind: push.kind }, referral.id, { step: name, inside: true }, err);
       }
       const message = describeError(err);
@@ -192,13 +246,15 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
       // ACCloud's own message goes to the reviewer (the push row), not to logs: it could echo a value.
       const brief = isAccloudError(err) ? `${err.kind} ${err.status ?? ""} ${err.method} ${err.path}` : errorBrief(err);
       log.warn(`push=${pushId} kind=${push.kind} step=${name} ${retryable ? "will retry" : "stopped"}: ${brief}`);
-      if (retryable) return { status: "retry", error: err as Error, retryAfterMs: isAccloudError(err) ? err.retryAfterMs : null };
+      if (retryable)
+        return { status: "retry", error: err as Error, retryAfterMs: isAccloudError(err) ? err.retryAfterMs : null };
       await finishFailed(db, pushId, referral.id, message, failureOf(err));
       return { status: "failed", error: message };
     }
     // Before the next step's first ACCloud call: the push still runs, under the status it expects?
     const stop = next ? interruption(ctx, watch) : null;
-    if (stop) return stopInterrupted(db, { id: pushId, kind: push.kind }, referral.id, { step: next!, inside: false }, stop);
+    if (stop)
+      return stopInterrupted(db, { id: pushId, kind: push.kind }, referral.id, { step: next!, inside: false }, stop);
   }
 
   const done = await transition(db, actor, {
@@ -206,7 +262,8 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     id: referral.id,
     apply: async ({ tx, row }) => {
       // Sent only while the referral still waits for this push, and the push still runs (the agency sync may have closed both).
-      if (!ctx.runsUnder.includes(row.status)) refuse.conflict(`the referral is ${row.status}, not waiting for this ${push.kind} push`);
+      if (!ctx.runsUnder.includes(row.status))
+        refuse.conflict(`the referral is ${row.status}, not waiting for this ${push.kind} push`);
       const [p] = await tx
         .update(pushes)
         .set({ status: "sent", lastError: null, finishedAt: new Date(), updatedAt: new Date() })
@@ -214,10 +271,17 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
         .returning({ id: pushes.id });
       if (!p) refuse.conflict("the push is no longer running");
       // The revision ACCloud had before this update is history now.
-      if (sent) await tx.update(approvalRevisions).set({ state: "superseded", updatedAt: new Date() }).where(eq(approvalRevisions.id, sent.revisionId));
+      if (sent)
+        await tx
+          .update(approvalRevisions)
+          .set({ state: "superseded", updatedAt: new Date() })
+          .where(eq(approvalRevisions.id, sent.revisionId));
       return {
         to: statuses.sent ?? row.status,
-        audit: { action: "push.sent", details: { pushId, kind: push.kind, revision: revision.revision, accloud: Object.fromEntries(ctx.links) } },
+        audit: {
+          action: "push.sent",
+          details: { pushId, kind: push.kind, revision: revision.revision, accloud: Object.fromEntries(ctx.links) },
+        },
         message: "",
         data: {},
       };
@@ -227,7 +291,13 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   if (done.status !== "success") {
     const found = done.status === "conflict" ? done.data.current.status : null;
     const pushNow = await db.select({ status: pushes.status }).from(pushes).where(eq(pushes.id, pushId));
-    return stopInterrupted(db, { id: pushId, kind: push.kind }, referral.id, null, new PushInterruptedError(found, pushNow[0]?.status ?? null));
+    return stopInterrupted(
+      db,
+      { id: pushId, kind: push.kind },
+      referral.id,
+      null,
+      new PushInterruptedError(found, pushNow[0]?.status ?? null),
+    );
   }
   return { status: "sent" };
 }
@@ -296,7 +366,17 @@ async function stopInterrupted(
  * quote the client; the message is kept on the push's row, for the push panel (referral:read).
  */
 export type PushFailure = {
-  failure: "http" | "network" | "timeout" | "invalid_request" | "invalid_response" | "stopped" | "no_submission" | "job_dead" | "stuck" | "unexpected";
+  failure:
+    | "http"
+    | "network"
+    | "timeout"
+    | "invalid_request"
+    | "invalid_response"
+    | "stopped"
+    | "no_submission"
+    | "job_dead"
+    | "stuck"
+    | "unexpected";
   accloudStatus?: number;
   accloudCode?: string | number;
   call?: string;
@@ -325,7 +405,13 @@ export function failureOf(err: unknown): PushFailure {
  * row); its audit record says what kind of failure it was (`failure`), never ACCloud's words.
  * A retry starts from the failed step.
  */
-export async function finishFailed(db: Db, pushId: string, referralId: string, message: string, failure: PushFailure): Promise<boolean> {
+export async function finishFailed(
+  db: Db,
+  pushId: string,
+  referralId: string,
+  message: string,
+  failure: PushFailure,
+): Promise<boolean> {
   const r = await transition(db, actor, {
     name: "push_failed",
     id: referralId,
@@ -353,19 +439,34 @@ export async function finishFailed(db: Db, pushId: string, referralId: string, m
  * A retryable answer: the push waits and a new job is scheduled for later (startAfter), in the
  * same transaction as the status and its audit record, so nothing sleeps inside a job.
  */
-export async function scheduleRetry(db: Db, pushId: string, referralId: string, message: string, afterSeconds: number, failure: PushFailure): Promise<boolean> {
+export async function scheduleRetry(
+  db: Db,
+  pushId: string,
+  referralId: string,
+  message: string,
+  afterSeconds: number,
+  failure: PushFailure,
+): Promise<boolean> {
   const r = await transition(db, actor, {
     name: "push_retrying",
     id: referralId,
     apply: async ({ tx }) => {
       const [p] = await tx
         .update(pushes)
-        .set({ status: "retrying", lastError: message, retryAt: sql`now() + make_interval(secs => ${afterSeconds})`, updatedAt: new Date() })
+        .set({
+          status: "retrying",
+          lastError: message,
+          retryAt: sql`now() + make_interval(secs => ${afterSeconds})`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["running", "retrying"])))
         .returning({ attempts: pushes.attempts, kind: pushes.kind });
       if (!p) refuse.conflict("the push is not running");
       return {
-        audit: { action: "push.retrying", details: { pushId, kind: p!.kind, attempt: p!.attempts, ...failure, retryInSeconds: afterSeconds } },
+        audit: {
+          action: "push.retrying",
+          details: { pushId, kind: p!.kind, attempt: p!.attempts, ...failure, retryInSeconds: afterSeconds },
+        },
         enqueue: { pushId, startAfterSeconds: afterSeconds },
         message: "",
         data: {},
@@ -378,7 +479,8 @@ export async function scheduleRetry(db: Db, pushId: string, referralId: string, 
 /** ACCloud's own words (status and message), never a body: safe to show a reviewer and to log. */
 export function describeError(err: unknown): string {
   if (isAccloudError(err)) {
-    if (err.kind === "http") return `ACCloud answered ${err.status}${err.accloudMessage ? `: ${err.accloudMessage}` : ""} (${err.method} ${err.path})`;
+    if (err.kind === "http")
+      return `ACCloud answered ${err.status}${err.accloudMessage ? `: ${err.accloudMessage}` : ""} (${err.method} ${err.path})`;
     return err.message;
   }
   return err instanceof Error ? err.message : String(err);

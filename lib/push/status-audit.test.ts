@@ -40,7 +40,9 @@ beforeAll(async () => {
   // tables meanwhile, and holding one table's lock while waiting for the next's can deadlock.
   for (const [table, trigger, when, fn] of TRIGGERS) {
     await db().execute(
-      sql.raw(`drop trigger if exists ${trigger} on ${table}; create trigger ${trigger} ${when} on ${table} for each row execute function ${fn};`),
+      sql.raw(
+        `drop trigger if exists ${trigger} on ${table}; create trigger ${trigger} ${when} on ${table} for each row execute function ${fn};`,
+      ),
     );
   }
 });
@@ -51,7 +53,13 @@ afterAll(async () => {
 const env = pushWorkerForFile();
 
 async function unaudited(referralId: string) {
-  const changes = await db().execute<{ tbl: string; old_status: string | null; new_status: string; audited: boolean; actions: string[] | null }>(sql`
+  const changes = await db().execute<{
+    tbl: string;
+    old_status: string | null;
+    new_status: string;
+    audited: boolean;
+    actions: string[] | null;
+  }>(sql`
     select s.tbl, s.old_status, s.new_status,
       exists (select 1 from test_audit_log a where a.txid = s.txid and a.entity_id = ${referralId}) as audited,
       (select array_agg(a.action) from test_audit_log a where a.txid = s.txid and a.entity_id = ${referralId}) as actions
@@ -62,8 +70,17 @@ async function unaudited(referralId: string) {
 describe("the worker's status changes", () => {
   it("are each audited in the transaction that makes them: a push that retries, then is sent", async () => {
     const ref = await newReferral();
-    await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "status", status: 503, times: 1 });
-    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    await env.sbx.control.addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/services",
+      kind: "status",
+      status: 503,
+      times: 1,
+    });
+    expect(
+      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
+        .status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const changes = await unaudited(ref.id);
     const seen = changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`);
@@ -99,7 +116,10 @@ describe("the worker's status changes", () => {
       body: { code: "400", message: "Refused for the test." },
       times: 1,
     });
-    expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) })).status).toBe("success");
+    expect(
+      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
+        .status,
+    ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("failed");
     const changes = await unaudited(ref.id);
     expect(changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`)).toEqual(

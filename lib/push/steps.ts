@@ -63,7 +63,8 @@ export type PushWatch = { referral_status: string | null; push_status: string | 
 export function interruption(ctx: Pick<Ctx, "runsUnder">, found: PushWatch | undefined): PushInterruptedError | null {
   const referralStatus = found?.referral_status ?? null;
   const pushStatus = found?.push_status ?? null;
-  if (pushStatus === "running" && referralStatus && ctx.runsUnder.includes(referralStatus as ReferralStatus)) return null;
+  if (pushStatus === "running" && referralStatus && ctx.runsUnder.includes(referralStatus as ReferralStatus))
+    return null;
   return new PushInterruptedError(referralStatus, pushStatus);
 }
 
@@ -113,7 +114,10 @@ export async function pushReference(db: Db): Promise<PushReference> {
       (select g.id from accloud_groups g where g.id = (select r.csi_group_id from accloud_reference_refreshes r where r.status = 'ok' order by r.id desc limit 1)) as csi_group_id,
       (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name)), '[]'::json) from accloud_service_codes c) as service_codes`);
   const row = res.rows[0];
-  return { csiGroup: row?.csi_group_id == null ? null : { id: row.csi_group_id }, serviceCodes: row?.service_codes ?? [] };
+  return {
+    csiGroup: row?.csi_group_id == null ? null : { id: row.csi_group_id },
+    serviceCodes: row?.service_codes ?? [],
+  };
 }
 
 export type StepResult = Array<string | number>;
@@ -124,7 +128,13 @@ type LinkKind = "client" | "service" | "authorization" | "referral" | "attachmen
 
 /** The agency's client id, namespaced by agency: two agencies' client 1094 never collide. */
 
-export type PendingLink = { kind: LinkKind; localKey: string; accloudId: string; meta: Record<string, unknown>; referralFileId: string | null };
+export type PendingLink = {
+  kind: LinkKind;
+  localKey: string;
+  accloudId: string;
+  meta: Record<string, unknown>;
+  referralFileId: string | null;
+};
 
 /**
  * Keeps an ACCloud id for the push. It is written before this push makes its next ACCloud call
@@ -132,7 +142,14 @@ export type PendingLink = { kind: LinkKind; localKey: string; accloudId: string;
  * (lib/push/run.ts): either way before anything could create a second entity, and in one round
  * trip fewer than an insert of its own.
  */
-function saveLink(ctx: Ctx, kind: LinkKind, localKey: string, accloudId: string | number, meta: Record<string, unknown> = {}, referralFileId?: string) {
+function saveLink(
+  ctx: Ctx,
+  kind: LinkKind,
+  localKey: string,
+  accloudId: string | number,
+  meta: Record<string, unknown> = {},
+  referralFileId?: string,
+) {
   const key = linkKey(kind, localKey);
   ctx.pendingLinks = ctx.pendingLinks.filter((l) => linkKey(l.kind, l.localKey) !== key);
   ctx.pendingLinks.push({ kind, localKey, accloudId: String(accloudId), meta, referralFileId: referralFileId ?? null });
@@ -143,7 +160,13 @@ function saveLink(ctx: Ctx, kind: LinkKind, localKey: string, accloudId: string 
 /** The pending links as one statement's rows (jsonb_to_recordset); the caller empties ctx.pendingLinks once they are written. */
 export function pendingLinkRows(ctx: Ctx): string {
   return JSON.stringify(
-    ctx.pendingLinks.map((l) => ({ kind: l.kind, local_key: l.localKey, accloud_id: l.accloudId, meta: l.meta, referral_file_id: l.referralFileId })),
+    ctx.pendingLinks.map((l) => ({
+      kind: l.kind,
+      local_key: l.localKey,
+      accloud_id: l.accloudId,
+      meta: l.meta,
+      referral_file_id: l.referralFileId,
+    })),
   );
 }
 
@@ -159,7 +182,10 @@ export const insertLinksSql = (ctx: Pick<Ctx, "referralId" | "pushId">, rows: st
  * statement's data-modifying CTEs all run, whatever its main part reads. Empties both.
  */
 export function takePending(ctx: Ctx): SQL {
-  const ctes = sql.join([sql`links as (${insertLinksSql(ctx, pendingLinkRows(ctx))})`, ...ctx.pendingWrites.map(asCte)], sql`, `);
+  const ctes = sql.join(
+    [sql`links as (${insertLinksSql(ctx, pendingLinkRows(ctx))})`, ...ctx.pendingWrites.map(asCte)],
+    sql`, `,
+  );
   ctx.pendingLinks = [];
   ctx.pendingWrites = [];
   return ctes;
@@ -196,12 +222,18 @@ const clientIdOf = (ctx: Ctx) => Number(linked(ctx, "client", "client"));
 const serviceIdOf = (ctx: Ctx) => Number(linked(ctx, "service", "service"));
 
 /** The referral's latest revision in ACCloud: its id and revision number (an update makes a new id). */
-export function latestReferral(ctx: Pick<Ctx, "links" | "linkMeta">): { id: string; revisionGroupId: string | null; revisionNumber: number } | null {
+export function latestReferral(
+  ctx: Pick<Ctx, "links" | "linkMeta">,
+): { id: string; revisionGroupId: string | null; revisionNumber: number } | null {
   const key = ctx.links.has(linkKey("referral", "latest")) ? "latest" : "referral";
   const id = ctx.links.get(linkKey("referral", key));
   if (!id) return null;
   const meta = ctx.linkMeta.get(linkKey("referral", key)) ?? {};
-  return { id, revisionGroupId: (meta.revisionGroupId as string | null) ?? null, revisionNumber: Number(meta.revisionNumber ?? 1) };
+  return {
+    id,
+    revisionGroupId: (meta.revisionGroupId as string | null) ?? null,
+    revisionNumber: Number(meta.revisionNumber ?? 1),
+  };
 }
 
 /**
@@ -227,7 +259,9 @@ async function findOrCreate<T>(find: () => Promise<T>, create: () => Promise<T>,
 export function demographics(p: TReferralRequest) {
   const c = p.client;
   const gender = c.gender
-    ? ({ f: "F", female: "F", m: "M", male: "M", o: "O", other: "O" } as Record<string, "F" | "M" | "O">)[c.gender.trim().toLowerCase()]
+    ? ({ f: "F", female: "F", m: "M", male: "M", o: "O", other: "O" } as Record<string, "F" | "M" | "O">)[
+        c.gender.trim().toLowerCase()
+      ]
     : undefined;
   const optional = {
     address: c.address,
@@ -252,8 +286,10 @@ export function demographics(p: TReferralRequest) {
  * amendment's), or the referral's own one when it continues as a new client under a client id
  * another person's ACCloud client already has (lib/approval/different-person.ts).
  */
-export const clientExternalIdOf = (referral: Pick<typeof referralRequests.$inferSelect, "accloudClientExternalId">, payload: TReferralRequest) =>
-  referral.accloudClientExternalId ?? clientExternalId(payload.agency.alayamarket_org_id, payload.client.id);
+export const clientExternalIdOf = (
+  referral: Pick<typeof referralRequests.$inferSelect, "accloudClientExternalId">,
+  payload: TReferralRequest,
+) => referral.accloudClientExternalId ?? clientExternalId(payload.agency.alayamarket_org_id, payload.client.id);
 
 /**
  * Before demographics are PUT onto the linked client: they must be of the person that client stands
@@ -283,7 +319,10 @@ async function stepClient(ctx: Ctx): Promise<StepResult> {
   if (existing) return [existing];
   const env = getEnv();
   const ref = await ctx.ref();
-  if (!ref.csiGroup) throw new PushStoppedError(`The ACCloud group "${env.ACCLOUD_CSI_GROUP_NAME}" is not known: refresh the reference data`);
+  if (!ref.csiGroup)
+    throw new PushStoppedError(
+      `The ACCloud group "${env.ACCLOUD_CSI_GROUP_NAME}" is not known: refresh the reference data`,
+    );
   const externalId = clientExternalIdOf(ctx.referral, ctx.payload);
   const found = await findOrCreate(
     async () => ({ id: (await ctx.client.getClientByExternalId(externalId)).id }),
@@ -353,7 +392,12 @@ function sameAuthorization(found: TAuthorization, body: TAuthorizationCreate): b
  * Creates one authorization, or on a retry finds the one an earlier attempt created (authorizations
  * have no external id: one on this request's own service that matches and is not linked yet).
  */
-async function createOrFindAuthorization(ctx: Ctx, key: string, index: number, body: TAuthorizationCreate): Promise<number> {
+async function createOrFindAuthorization(
+  ctx: Ctx,
+  key: string,
+  index: number,
+  body: TAuthorizationCreate,
+): Promise<number> {
   const existing = linked(ctx, "authorization", key);
   if (existing) return Number(existing);
   const serviceId = serviceIdOf(ctx);
@@ -361,8 +405,15 @@ async function createOrFindAuthorization(ctx: Ctx, key: string, index: number, b
   for (const id of ctx.sent?.authorizationIds ?? []) taken.add(String(id));
   const candidates = ctx.fresh
     ? []
-    : await ctx.client.listAllAuthorizations({ start_at_from: body.start_at, start_at_to: body.start_at, client_id: clientIdOf(ctx), service_id: [serviceId] });
-  const match = candidates.find((c) => !taken.has(String(c.id)) && (c.service_ids ?? []).includes(serviceId) && sameAuthorization(c, body));
+    : await ctx.client.listAllAuthorizations({
+        start_at_from: body.start_at,
+        start_at_to: body.start_at,
+        client_id: clientIdOf(ctx),
+        service_id: [serviceId],
+      });
+  const match = candidates.find(
+    (c) => !taken.has(String(c.id)) && (c.service_ids ?? []).includes(serviceId) && sameAuthorization(c, body),
+  );
   const id = match ? match.id : (await ctx.client.createAuthorization(body)).id;
   saveLink(ctx, "authorization", key, id, { index });
   return id;
@@ -383,7 +434,10 @@ async function stepAuthorizations(ctx: Ctx): Promise<StepResult> {
       if ((p.action === "keep" || p.action === "update") && previous !== undefined) {
         // A PUT is idempotent: repeating it after a lost answer changes nothing.
         if (p.action === "update")
-          await ctx.client.updateAuthorization(previous, authorizationPutBody(body, toAccloudAuthorization(ctx.sent.approval, p.index, ids)));
+          await ctx.client.updateAuthorization(
+            previous,
+            authorizationPutBody(body, toAccloudAuthorization(ctx.sent.approval, p.index, ids)),
+          );
         out.push(previous);
       } else {
         out.push(await createOrFindAuthorization(ctx, `${ctx.pushId}:auth:${p.index}`, p.index, body));
@@ -451,12 +505,23 @@ export async function recordRevision(
 }
 
 /** A revision a push step made or found: written with the step's record (or before its next call). */
-function saveRevision(ctx: Ctx, r: { referral: TReferralDetail["referral"]; revision?: Revision | null }, cancelledBy: string | null = null) {
+function saveRevision(
+  ctx: Ctx,
+  r: { referral: TReferralDetail["referral"]; revision?: Revision | null },
+  cancelledBy: string | null = null,
+) {
   ctx.pendingWrites.push(...revisionWrites(ctx.db, ctx.referralId, r, cancelledBy));
 }
 
-function saveReferral(ctx: Ctx, localKey: string, detail: { referral: TReferralDetail["referral"]; revision?: Revision | null }) {
-  const meta = { revisionGroupId: detail.revision?.revision_group_id ?? null, revisionNumber: detail.revision?.revision_number ?? 1 };
+function saveReferral(
+  ctx: Ctx,
+  localKey: string,
+  detail: { referral: TReferralDetail["referral"]; revision?: Revision | null },
+) {
+  const meta = {
+    revisionGroupId: detail.revision?.revision_group_id ?? null,
+    revisionNumber: detail.revision?.revision_number ?? 1,
+  };
   saveLink(ctx, "referral", localKey, detail.referral.id, meta);
   saveLink(ctx, "referral", "latest", detail.referral.id, meta);
   saveRevision(ctx, detail);
@@ -491,10 +556,14 @@ async function createReferral(ctx: Ctx): Promise<StepResult> {
   const tz = ctx.payload.client.timezone;
   const a = ctx.approval;
   const find = async () => {
-    const live = (await ctx.client.listReferralsForService(clientId, serviceId, { revisions: "latest" })).filter((r) => r.referral.status !== "cancelled");
+    const live = (await ctx.client.listReferralsForService(clientId, serviceId, { revisions: "latest" })).filter(
+      (r) => r.referral.status !== "cancelled",
+    );
     return live[0] ?? null;
   };
-  let found: { referral: TReferralDetail["referral"]; revision?: Revision | null } | null = ctx.fresh ? null : await find();
+  let found: { referral: TReferralDetail["referral"]; revision?: Revision | null } | null = ctx.fresh
+    ? null
+    : await find();
   if (!found) {
     try {
       found = await ctx.client.createReferral(serviceId, {
@@ -526,12 +595,15 @@ async function updateReferral(ctx: Ctx): Promise<StepResult> {
   const mine = linked(ctx, "referral", `${ctx.pushId}:referral`);
   if (mine) return [mine];
   const base = latestReferral(ctx);
-  if (!base?.revisionGroupId) throw new PushStoppedError("This referral has no ACCloud revision to update: it was never sent");
+  if (!base?.revisionGroupId)
+    throw new PushStoppedError("This referral has no ACCloud revision to update: it was never sent");
   const adopt = async () => {
     const newest = (await revisionsOf(ctx, base.revisionGroupId!))[0];
     return newest && newest.revision.revision_number > base.revisionNumber ? newest : null;
   };
-  let found: { referral: TReferralDetail["referral"]; revision?: Revision | null } | null = ctx.fresh ? null : await adopt();
+  let found: { referral: TReferralDetail["referral"]; revision?: Revision | null } | null = ctx.fresh
+    ? null
+    : await adopt();
   if (!found) {
     const a = ctx.approval;
     const tz = ctx.payload.client.timezone;
@@ -592,7 +664,13 @@ async function stepAttachments(ctx: Ctx): Promise<StepResult> {
     }
     let filepath: string;
     try {
-      filepath = (await ctx.client.uploadClientAttachment(target.id, { filename: f.safeName, contentType: f.contentType, data: f.data })).filepath;
+      filepath = (
+        await ctx.client.uploadClientAttachment(target.id, {
+          filename: f.safeName,
+          contentType: f.contentType,
+          data: f.data,
+        })
+      ).filepath;
     } catch (err) {
       // The same bytes are already attached (an earlier upload whose answer was lost).
       if (!(isAccloudError(err) && err.isConflict)) throw err;
@@ -639,7 +717,10 @@ async function stepCancel(ctx: Ctx): Promise<StepResult> {
     }
   }
   try {
-    await ctx.client.cancelReferral(target.id, { reason_code: reasonCode, ...(ctx.input.comment ? { comment: ctx.input.comment } : {}) });
+    await ctx.client.cancelReferral(target.id, {
+      reason_code: reasonCode,
+      ...(ctx.input.comment ? { comment: ctx.input.comment } : {}),
+    });
   } catch (err) {
     if (!(isAccloudError(err) && err.isConflict)) throw err;
     const done = await cancelled();
@@ -655,7 +736,13 @@ async function stepCancel(ctx: Ctx): Promise<StepResult> {
 
 /** Each kind's steps (their order is the vocabulary's, lib/approval/push-steps.ts). */
 const STEPS: Record<PushKind, Partial<Record<PushStepName, Step>>> = {
-  approve: { client: stepClient, service: stepService, authorizations: stepAuthorizations, referral: createReferral, attachments: stepAttachments },
+  approve: {
+    client: stepClient,
+    service: stepService,
+    authorizations: stepAuthorizations,
+    referral: createReferral,
+    attachments: stepAttachments,
+  },
   update: {
     client: stepClient,
     service: stepService,

@@ -14,7 +14,14 @@ import { getEnv, resetEnvCache } from "../env";
 import { QUEUES } from "../jobs/queue";
 
 const PUSH_QUEUE = QUEUES.push;
-import { approvalFor, killGroup, newReferral, setupPushEnvironment, startChildWorker, waitForPush } from "../../test/support/push";
+import {
+  approvalFor,
+  killGroup,
+  newReferral,
+  setupPushEnvironment,
+  startChildWorker,
+  waitForPush,
+} from "../../test/support/push";
 import { startWorker, sweepStuckPushes, type Worker } from "../worker/worker";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
@@ -48,7 +55,8 @@ const runWorker = async () => {
 type JobRow = { id: string; state: string; retry_count: number; delay_s: number };
 async function jobsOf(pushId: string): Promise<JobRow[]> {
   const jobs = sql.raw(`"${getEnv().JOB_QUEUE_SCHEMA}".job`);
-  const r = await db().execute<JobRow>(sql`select id, state, retry_count, extract(epoch from start_after - created_on)::float8 as delay_s from ${jobs}
+  const r = await db()
+    .execute<JobRow>(sql`select id, state, retry_count, extract(epoch from start_after - created_on)::float8 as delay_s from ${jobs}
     where name = ${PUSH_QUEUE} and data->>'pushId' = ${pushId} order by created_on`);
   return r.rows;
 }
@@ -64,12 +72,17 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 }
 
 async function approve(ref: Awaited<ReturnType<typeof newReferral>>) {
-  const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+  const r = await approveReferral(db(), env.actor, {
+    referralId: ref.id,
+    version: ref.version,
+    approval: approvalFor(ref),
+  });
   if (r.status !== "success") throw new Error(r.message);
   return r.data.pushId!;
 }
 
-const referralOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
+const referralOf = async (id: string) =>
+  (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 
 describe("nothing waits inside a job", () => {
   it("a busy lock re-schedules the job without spending a retry; the push is sent once the lock is free", async () => {
@@ -100,7 +113,14 @@ describe("nothing waits inside a job", () => {
   it("a 429 with Retry-After schedules a new job for later instead of sleeping or spending a retry", async () => {
     await runWorker();
     const ref = await newReferral();
-    await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "status", status: 429, retryAfter: 2, times: 1 });
+    await env.sbx.control.addFault({
+      method: "POST",
+      path: "/ext/api/v2/scheduler/services",
+      kind: "status",
+      status: 429,
+      retryAfter: 2,
+      times: 1,
+    });
     const pushId = await approve(ref);
     const done = await waitForPush(ref.id);
     expect(done.status, done.lastError ?? "").toBe("sent");
@@ -122,7 +142,9 @@ describe("pushes that cannot finish end failed with a reason", () => {
     const ref = await newReferral();
     const pushId = await approve(ref);
     // The job is lost (a queue cleared by hand, a restore that missed it) and time passes.
-    await db().execute(sql`delete from ${sql.raw(`"${getEnv().JOB_QUEUE_SCHEMA}".job`)} where name = ${PUSH_QUEUE} and data->>'pushId' = ${pushId}`);
+    await db().execute(
+      sql`delete from ${sql.raw(`"${getEnv().JOB_QUEUE_SCHEMA}".job`)} where name = ${PUSH_QUEUE} and data->>'pushId' = ${pushId}`,
+    );
     await db().execute(sql`update pushes set updated_at = now() - interval '1 hour' where id = ${pushId}`);
     // A push with a live job is left alone, whatever its age.
     const other = await newReferral();
@@ -137,7 +159,9 @@ describe("pushes that cannot finish end failed with a reason", () => {
     expect(row.status).toBe("push_failed");
     const [o] = await db().select().from(pushes).where(eq(pushes.id, otherPush));
     expect(o!.status).toBe("queued");
-    const audit = await db().execute<{ actor_label: string }>(sql`select actor_label from audit_events where entity_id = ${ref.id} and action = 'push.failed'`);
+    const audit = await db().execute<{ actor_label: string }>(
+      sql`select actor_label from audit_events where entity_id = ${ref.id} and action = 'push.failed'`,
+    );
     expect(audit.rows).toHaveLength(1);
 
     expect((await retryPush(db(), env.actor, { referralId: ref.id, version: row.version })).status).toBe("success");
@@ -151,7 +175,13 @@ describe("pushes that cannot finish end failed with a reason", () => {
     { timeout: 90_000 },
     async () => {
       const ref = await newReferral();
-      await env.sbx.control.addFault({ method: "POST", path: "/ext/api/v2/scheduler/services", kind: "delay", delayMs: 2500, times: 1 });
+      await env.sbx.control.addFault({
+        method: "POST",
+        path: "/ext/api/v2/scheduler/services",
+        kind: "delay",
+        delayMs: 2500,
+        times: 1,
+      });
       child = startChildWorker(env.sbx.url, { PUSH_JOB_RETRY_LIMIT: "0" });
       const pushId = await approve(ref);
       await until("the service step in flight", async () => {

@@ -14,9 +14,12 @@ describe("localMidnightIso", () => {
   });
   it("names the same instant as midnight in that zone", () => {
     const iso = localMidnightIso("2024-11-03", "America/Los_Angeles");
-    const local = new Intl.DateTimeFormat("en-CA", { timeZone: "America/Los_Angeles", dateStyle: "short", timeStyle: "short", hourCycle: "h23" }).format(
-      new Date(iso),
-    );
+    const local = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "America/Los_Angeles",
+      dateStyle: "short",
+      timeStyle: "short",
+      hourCycle: "h23",
+    }).format(new Date(iso));
     expect(local).toMatch(/^2024-11-03,? 00:00$/);
   });
 });

@@ -5,7 +5,16 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { accloudLinks, auditEvents, decisionReasons, referralFiles, referralRequests, referralSubmissions, users, type ReferralStatus } from "../../db/schema";
+import {
+  accloudLinks,
+  auditEvents,
+  decisionReasons,
+  referralFiles,
+  referralRequests,
+  referralSubmissions,
+  users,
+  type ReferralStatus,
+} from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import { assertScope, hasScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
@@ -15,14 +24,26 @@ import { indexFields, textOf } from "../form/mapping";
 import { isAssignmentActive } from "../workflow/claims-sql";
 import type { ReferralSnapshot } from "../workflow/transitions";
 import { fieldsOf, formSchemaIdOf } from "../form/fields";
-import { differentPersonReason, identityDifferences, identityOf, type ClientIdentity, type IdentityDifference } from "../form/identity";
+import {
+  differentPersonReason,
+  identityDifferences,
+  identityOf,
+  type ClientIdentity,
+  type IdentityDifference,
+} from "../form/identity";
 
 /** Reads, listed apart from the status timeline (for audit:read holders). */
 const VIEW_ACTIONS = ["referral.viewed", "referral.file_viewed", "referral.file_downloaded"];
 
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
-export type TimelineEntry = { id: number; at: string; action: string; actorLabel: string; details: Record<string, unknown> };
+export type TimelineEntry = {
+  id: number;
+  at: string;
+  action: string;
+  actorLabel: string;
+  details: Record<string, unknown>;
+};
 
 export type ReferralDetail = {
   id: string;
@@ -42,7 +63,13 @@ export type ReferralDetail = {
     timezone: string;
     externalId: number;
   };
-  form: { name: string | null; formId: number | null; schemaId: string | null; createdBy: string | null; createdAt: string | null };
+  form: {
+    name: string | null;
+    formId: number | null;
+    schemaId: string | null;
+    createdBy: string | null;
+    createdAt: string | null;
+  };
   assignee: { id: string; name: string; active: boolean; isClaim: boolean } | null;
   decidedBy: string | null;
   decidedAt: string | null;
@@ -99,7 +126,12 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
   const continuation = alias(referralRequests, "continuation");
   const [subs, files, timeline, views, referralLinks, chain] = await Promise.all([
     db
-      .select({ id: referralSubmissions.id, seq: referralSubmissions.seq, receivedAt: referralSubmissions.receivedAt, payload: referralSubmissions.payload })
+      .select({
+        id: referralSubmissions.id,
+        seq: referralSubmissions.seq,
+        receivedAt: referralSubmissions.receivedAt,
+        payload: referralSubmissions.payload,
+      })
       .from(referralSubmissions)
       .where(eq(referralSubmissions.referralRequestId, id))
       .orderBy(asc(referralSubmissions.seq)),
@@ -120,14 +152,26 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.entityType, "referral_request"), eq(auditEvents.entityId, id), notInArray(auditEvents.action, VIEW_ACTIONS)))
+      .where(
+        and(
+          eq(auditEvents.entityType, "referral_request"),
+          eq(auditEvents.entityId, id),
+          notInArray(auditEvents.action, VIEW_ACTIONS),
+        ),
+      )
       .orderBy(asc(auditEvents.at), asc(auditEvents.id))
       .limit(500),
     hasScope(actor, "audit:read")
       ? db
           .select()
           .from(auditEvents)
-          .where(and(eq(auditEvents.entityType, "referral_request"), eq(auditEvents.entityId, id), inArray(auditEvents.action, VIEW_ACTIONS)))
+          .where(
+            and(
+              eq(auditEvents.entityType, "referral_request"),
+              eq(auditEvents.entityId, id),
+              inArray(auditEvents.action, VIEW_ACTIONS),
+            ),
+          )
           .orderBy(desc(auditEvents.at), desc(auditEvents.id))
           .limit(50)
       : Promise.resolve(null),
@@ -137,11 +181,22 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
       .where(and(eq(accloudLinks.referralRequestId, id), inArray(accloudLinks.kind, ["referral", "attachment"]))),
     // The request this one continues, and the one continuing it (path "approve as a new client").
     db
-      .select({ id: continuation.id, requestId: continuation.requestId, status: continuation.status, continuesId: continuation.continuesId })
+      .select({
+        id: continuation.id,
+        requestId: continuation.requestId,
+        status: continuation.status,
+        continuesId: continuation.continuesId,
+      })
       .from(continuation)
-      .where(r.continuesId ? or(eq(continuation.continuesId, id), eq(continuation.id, r.continuesId)) : eq(continuation.continuesId, id)),
+      .where(
+        r.continuesId
+          ? or(eq(continuation.continuesId, id), eq(continuation.id, r.continuesId))
+          : eq(continuation.continuesId, id),
+      ),
   ]);
-  const attachedSha = new Set(referralLinks.filter((l) => l.kind === "attachment").map((l) => l.key.replace(/^file:/, "")));
+  const attachedSha = new Set(
+    referralLinks.filter((l) => l.kind === "attachment").map((l) => l.key.replace(/^file:/, "")),
+  );
 
   const latestSub = subs.find((s) => s.id === r.latestSubmissionId) ?? subs[subs.length - 1];
   if (!latestSub) return null;
@@ -154,7 +209,9 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
   const addressParts = [
     str(client.address) ?? fieldText("clientAddress"),
     str(client.city) ?? fieldText("clientCity"),
-    [str(client.state) ?? fieldText("clientState"), str(client.zip) ?? fieldText("clientZip")].filter(Boolean).join(" "),
+    [str(client.state) ?? fieldText("clientState"), str(client.zip) ?? fieldText("clientZip")]
+      .filter(Boolean)
+      .join(" "),
   ].filter((x): x is string => Boolean(x));
   const toEntry = (e: typeof auditEvents.$inferSelect): TimelineEntry => ({
     id: e.id,
@@ -221,11 +278,21 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     decidedBy: r.decidedById ? (row.deciderName ?? null) : null,
     decidedAt: r.decidedAt?.toISOString() ?? null,
     latest: { seq: latestSub.seq, receivedAt: latestSub.receivedAt.toISOString(), payload: latestSub.payload },
-    original: latestSub.seq > 1 ? { seq: firstSub.seq, receivedAt: firstSub.receivedAt.toISOString(), payload: firstSub.payload } : null,
+    original:
+      latestSub.seq > 1
+        ? { seq: firstSub.seq, receivedAt: firstSub.receivedAt.toISOString(), payload: firstSub.payload }
+        : null,
     decided: (() => {
       if (!r.amendedAfterDecisionAt) return null;
       const sub = subs.find((x) => x.id === r.decidedSubmissionId) ?? null;
-      return sub ? { seq: sub.seq, receivedAt: sub.receivedAt.toISOString(), payload: sub.payload, at: r.amendedAfterDecisionAt.toISOString() } : null;
+      return sub
+        ? {
+            seq: sub.seq,
+            receivedAt: sub.receivedAt.toISOString(),
+            payload: sub.payload,
+            at: r.amendedAfterDecisionAt.toISOString(),
+          }
+        : null;
     })(),
     submissions: subs.map((s) => ({ seq: s.seq, receivedAt: s.receivedAt.toISOString() })),
     files: files.map((f) => ({
@@ -243,8 +310,10 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     timeline: timeline.map(toEntry),
     views: views ? views.map(toEntry) : null,
     accloudReferralId:
-      (referralLinks.find((l) => l.kind === "referral" && l.key === "latest") ?? referralLinks.find((l) => l.kind === "referral" && l.key === "referral"))
-        ?.id ?? null,
+      (
+        referralLinks.find((l) => l.kind === "referral" && l.key === "latest") ??
+        referralLinks.find((l) => l.kind === "referral" && l.key === "referral")
+      )?.id ?? null,
     differentPerson: (() => {
       const identitySub = r.differentPersonAt ? subs.find((x) => x.id === r.identitySubmissionId) : undefined;
       if (!identitySub || !r.differentPersonAt) return null;
@@ -271,7 +340,10 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
 }
 
 /** Active reasons of one kind (rejection by default), in the admin's order. */
-export async function listActiveReasons(db: Db, kind: "rejection" | "update" = "rejection"): Promise<Array<{ code: string; label: string }>> {
+export async function listActiveReasons(
+  db: Db,
+  kind: "rejection" | "update" = "rejection",
+): Promise<Array<{ code: string; label: string }>> {
   return db
     .select({ code: decisionReasons.code, label: decisionReasons.label })
     .from(decisionReasons)
@@ -288,7 +360,12 @@ export async function getReferralFile(
   assertScope(actor, "referral:read");
   if (!isUuid(input.referralId) || !isUuid(input.fileId)) return null;
   const [file] = await db
-    .select({ safeName: referralFiles.safeName, contentType: referralFiles.contentType, data: referralFiles.data, sha256: referralFiles.sha256 })
+    .select({
+      safeName: referralFiles.safeName,
+      contentType: referralFiles.contentType,
+      data: referralFiles.data,
+      sha256: referralFiles.sha256,
+    })
     .from(referralFiles)
     .where(and(eq(referralFiles.id, input.fileId), eq(referralFiles.referralRequestId, input.referralId)));
   if (!file) return null;

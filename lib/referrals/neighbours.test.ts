@@ -14,7 +14,13 @@ afterAll(async () => {
   await closeDb();
 });
 
-type PlanNode = { "Node Type": string; "Index Name"?: string; "Index Cond"?: string; "Join Filter"?: string; Plans?: PlanNode[] };
+type PlanNode = {
+  "Node Type": string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  "Join Filter"?: string;
+  Plans?: PlanNode[];
+};
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
 describe("a referral's neighbours (the referral page's previous / next)", () => {
@@ -36,7 +42,9 @@ describe("a referral's neighbours (the referral page's previous / next)", () => 
     // The plan a large table gets (a test table is small enough for a sequential scan).
     const plan = await getDb().transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      const res = await tx.execute<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(sql`explain (format json) ${neighboursSql(r.id)}`);
+      const res = await tx.execute<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(
+        sql`explain (format json) ${neighboursSql(r.id)}`,
+      );
       return nodes(res.rows[0]!["QUERY PLAN"][0]!.Plan);
     });
     const probes = plan.filter((n) => n["Index Name"] === "referral_requests_status_received");

@@ -59,7 +59,17 @@ export function toRowView(r: QueueRow, actor: Actor, now: Date, showStatus: bool
 }
 
 /** What of a row may change while it is on screen: the live poll's answer, which names no client (nor agency, service or dates). */
-export const ROW_PATCH_KEYS = ["id", "version", "received", "sla", "assignee", "action", "amended", "amendedAfterDecision", "status"] as const;
+export const ROW_PATCH_KEYS = [
+  "id",
+  "version",
+  "received",
+  "sla",
+  "assignee",
+  "action",
+  "amended",
+  "amendedAfterDecision",
+  "status",
+] as const;
 export type QueueRowPatch = Pick<QueueRowView, (typeof ROW_PATCH_KEYS)[number]>;
 
 /** A row's changing parts only (the screen keeps the rest from the page's own render). */

@@ -24,12 +24,16 @@ describe("tab counts (trigger-kept)", () => {
     await claimReferral(db(), actors.reviewer, a.id);
     let counts = await getTabCounts(db(), actors.reviewer, { agency: orgId });
     expect([counts.new, counts.in_review]).toEqual([2, 1]);
-    expect(await requestPendingInfo(db(), actors.reviewer, { id: a.id, version: 2, note: "Need the signed order" })).toMatchObject({ status: "success" });
+    expect(
+      await requestPendingInfo(db(), actors.reviewer, { id: a.id, version: 2, note: "Need the signed order" }),
+    ).toMatchObject({ status: "success" });
     counts = await getTabCounts(db(), actors.reviewer, { agency: orgId });
     expect([counts.new, counts.in_review, counts.pending_info]).toEqual([2, 0, 1]);
 
     // A multi-row statement (the bench's shape) is counted in one go.
-    await db().execute(sql`update referral_requests set status = 'cancelled' where agency_org_id = ${orgId} and status = 'new'`);
+    await db().execute(
+      sql`update referral_requests set status = 'cancelled' where agency_org_id = ${orgId} and status = 'new'`,
+    );
     counts = await getTabCounts(db(), actors.reviewer, { agency: orgId });
     expect([counts.new, counts.cancelled]).toEqual([0, 2]);
 
@@ -40,7 +44,9 @@ describe("tab counts (trigger-kept)", () => {
     const kept = await db().execute<{ status: string; n: number }>(
       sql`select status, sum(n)::int as n from referral_status_counts where agency_org_id = ${orgId} group by status having sum(n) <> 0`,
     );
-    expect(Object.fromEntries(kept.rows.map((r) => [r.status, r.n]))).toEqual(Object.fromEntries(real.rows.map((r) => [r.status, r.n])));
+    expect(Object.fromEntries(kept.rows.map((r) => [r.status, r.n]))).toEqual(
+      Object.fromEntries(real.rows.map((r) => [r.status, r.n])),
+    );
   });
 });
 
@@ -60,7 +66,9 @@ describe("keyset pagination", () => {
     expect(all.nextCursor).toBeNull();
     // Cursor after the 2nd row continues at the 3rd, exactly.
     const second = all.rows[1]!;
-    const received = await db().execute<{ k: string }>(sql`select received_at::text as k from referral_requests where id = ${second.id}`);
+    const received = await db().execute<{ k: string }>(
+      sql`select received_at::text as k from referral_requests where id = ${second.id}`,
+    );
     const cursor = Buffer.from(JSON.stringify([received.rows[0]!.k, second.id])).toString("base64url");
     p = view({ agency: orgId, after: cursor });
     const rest = await listQueue(db(), actors.reviewer, p, null);
@@ -82,8 +90,20 @@ describe("keyset pagination", () => {
 describe("filters and search", () => {
   it("filter by service, date range, assignment, overdue, request id and client name", async () => {
     const orgId = randomUUID();
-    const a = await makeReferral({ orgId, firstName: "Ada", lastName: "Zeller", service: "PT", receivedAt: new Date("2026-03-10T15:00:00Z") });
-    const b = await makeReferral({ orgId, firstName: "Bob", lastName: "Young", service: "OT", receivedAt: new Date("2026-03-12T15:00:00Z") });
+    const a = await makeReferral({
+      orgId,
+      firstName: "Ada",
+      lastName: "Zeller",
+      service: "PT",
+      receivedAt: new Date("2026-03-10T15:00:00Z"),
+    });
+    const b = await makeReferral({
+      orgId,
+      firstName: "Bob",
+      lastName: "Young",
+      service: "OT",
+      receivedAt: new Date("2026-03-12T15:00:00Z"),
+    });
     const c = await makeReferral({ orgId, firstName: "Cy", lastName: "Zeta", service: "PT" });
     const ids = async (q: Record<string, string>, name: string | null = null, actor = actors.reviewer) =>
       (await listQueue(db(), actor, view({ agency: orgId, ...q }), name)).rows.map((r) => r.id).sort();
@@ -127,7 +147,11 @@ describe("count deltas", () => {
     await claimReferral(db(), actors.reviewer, a.id);
     const before = await getTabCounts(db(), actors.reviewer, { agency: orgId });
     const rows = async () =>
-      (await db().execute<{ n: number }>(sql`select count(*)::int as n from referral_status_counts where agency_org_id = ${orgId}`)).rows[0]!.n;
+      (
+        await db().execute<{ n: number }>(
+          sql`select count(*)::int as n from referral_status_counts where agency_org_id = ${orgId}`,
+        )
+      ).rows[0]!.n;
     expect(await rows()).toBeGreaterThan(2);
     await db().execute(sql`select referral_counts_compact()`);
     expect(await rows()).toBe(2); // new: 1, in_review: 1
@@ -154,6 +178,8 @@ describe("opening the queue", () => {
     ]);
     expect(JSON.stringify(rows.rows)).not.toContain("Zz");
     // Supervisors may assign: they get the reviewers too.
-    expect((await openQueue(db(), actors.supervisor, view({ agency: orgId }), null)).reviewers.length).toBeGreaterThan(0);
+    expect((await openQueue(db(), actors.supervisor, view({ agency: orgId }), null)).reviewers.length).toBeGreaterThan(
+      0,
+    );
   });
 });

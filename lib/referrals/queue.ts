@@ -10,7 +10,16 @@ import { assertScope, hasScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import { AMENDED_TAB, encodeCursor, filterValues, MIN_NAME_SEARCH, QUEUE_PAGE_SIZE, QUEUE_TABS, type QueueTab, type TQueueParams } from "../validations/queue";
+import {
+  AMENDED_TAB,
+  encodeCursor,
+  filterValues,
+  MIN_NAME_SEARCH,
+  QUEUE_PAGE_SIZE,
+  QUEUE_TABS,
+  type QueueTab,
+  type TQueueParams,
+} from "../validations/queue";
 import { activeAssignmentSql } from "../workflow/claims-sql";
 import { DISPLAY_TIME_ZONE } from "../format";
 
@@ -49,7 +58,12 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * keeps whatever happens to it (agency, service, dates, request id, name), not the assignment
  * or overdue filters a claim or a decision takes a row out of.
  */
-function filterConditions(actor: Actor, p: TQueueParams, nameSearch: string | null, opts: { lasting?: boolean } = {}): SQL[] {
+function filterConditions(
+  actor: Actor,
+  p: TQueueParams,
+  nameSearch: string | null,
+  opts: { lasting?: boolean } = {},
+): SQL[] {
   const env = getEnv();
   const active = activeAssignmentSql(env.CLAIM_IDLE_MINUTES);
   const where: SQL[] = [];
@@ -100,7 +114,11 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
   }
   if (p.sort === "due_asc") where.push(sql`r.sla_due_at is not null`);
   const dir = sql.raw(forwardAsc ? "asc" : "desc");
-  const res = await selectRows(db, sql`${and(where)} order by ${col} ${dir}, r.id ${dir} limit ${QUEUE_PAGE_SIZE + 1}`, col);
+  const res = await selectRows(
+    db,
+    sql`${and(where)} order by ${col} ${dir}, r.id ${dir} limit ${QUEUE_PAGE_SIZE + 1}`,
+    col,
+  );
   let rows = res.rows;
   const hasMore = rows.length > QUEUE_PAGE_SIZE;
   rows = rows.slice(0, QUEUE_PAGE_SIZE);
@@ -109,7 +127,8 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
   const last = rows[rows.length - 1];
   const hasNext = backwards ? true : hasMore;
   const hasPrev = backwards ? hasMore : Boolean(p.after);
-  const snapshot = res.rows[0]?.snapshot ?? (await db.execute<{ now: string }>(sql`select now()::text as now`)).rows[0]!.now;
+  const snapshot =
+    res.rows[0]?.snapshot ?? (await db.execute<{ now: string }>(sql`select now()::text as now`)).rows[0]!.now;
   return {
     rows: rows.map(toQueueRow),
     nextCursor: hasNext && last ? encodeCursor(last.sort_key, last.id) : null,
@@ -168,7 +187,9 @@ function toQueueRow(r: RowRecord): QueueRow {
     slaPausedAt: r.sla_paused_at ? new Date(r.sla_paused_at).toISOString() : null,
     amended: r.amended_at !== null,
     amendedAfterDecision: r.amended_after_decision_at !== null,
-    assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? "Unknown user", active: r.assignment_active } : null,
+    assignee: r.assignee_id
+      ? { id: r.assignee_id, name: r.assignee_name ?? "Unknown user", active: r.assignment_active }
+      : null,
   };
 }
 
@@ -201,7 +222,11 @@ export type TabCounts = Record<QueueTab, number>;
 const COMPACT_ABOVE_ROWS = 4000;
 
 /** Tab counts from the trigger-kept deltas; exact under the agency and service filters. */
-export async function getTabCounts(db: Db, actor: Actor, p: Pick<TQueueParams, "agency" | "service">): Promise<TabCounts> {
+export async function getTabCounts(
+  db: Db,
+  actor: Actor,
+  p: Pick<TQueueParams, "agency" | "service">,
+): Promise<TabCounts> {
   assertScope(actor, "referral:read");
   const where: SQL[] = [];
   if (p.agency) where.push(sql`agency_org_id = ${p.agency.toLowerCase()}`);
@@ -218,17 +243,31 @@ export async function getTabCounts(db: Db, actor: Actor, p: Pick<TQueueParams, "
   for (const t of QUEUE_TABS) out[t.key] = t.statuses.reduce((sum, s) => sum + (byStatus.get(s) ?? 0), 0);
   // Flagged requests are few (a reviewer clears each): counted through their partial index.
   const amendedWhere = [sql`amended_after_decision_at is not null`, ...where];
-  const amended = await db.execute<{ n: number }>(sql`select count(*)::int as n from referral_requests where ${and(amendedWhere)}`);
+  const amended = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from referral_requests where ${and(amendedWhere)}`,
+  );
   out[AMENDED_TAB] = amended.rows[0]?.n ?? 0;
   return out;
 }
 
 /** Requests of the current view received after `since` (the page's snapshot): the "N new" notice. */
-export async function countNewSince(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null, since: string): Promise<number> {
+export async function countNewSince(
+  db: Db,
+  actor: Actor,
+  p: TQueueParams,
+  nameSearch: string | null,
+  since: string,
+): Promise<number> {
   assertScope(actor, "referral:read");
-  const where = [sql`r.received_at > ${since}::timestamptz`, tabCondition(p.tab), ...filterConditions(actor, p, nameSearch)];
+  const where = [
+    sql`r.received_at > ${since}::timestamptz`,
+    tabCondition(p.tab),
+    ...filterConditions(actor, p, nameSearch),
+  ];
   // Bounded: the notice says "50+" beyond that.
-  const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from referral_requests r where ${and(where)} limit 51) x`);
+  const res = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from (select 1 from referral_requests r where ${and(where)} limit 51) x`,
+  );
   return res.rows[0]?.n ?? 0;
 }
 
@@ -242,12 +281,17 @@ export async function getFilterOptions(db: Db, actor: Actor): Promise<FilterOpti
   assertScope(actor, "referral:read");
   if (optionsCache && Date.now() - optionsCache.at < OPTIONS_TTL_MS) return optionsCache.value;
   const [agencies, services] = await Promise.all([
-    db.execute<{ org_id: string; name: string }>(sql`select org_id, name from referral_agencies order by name limit 500`),
+    db.execute<{ org_id: string; name: string }>(
+      sql`select org_id, name from referral_agencies order by name limit 500`,
+    ),
     db.execute<{ s: string }>(
       sql`select service_requested as s from referral_status_counts where service_requested <> '' group by 1 having sum(n) > 0 order by 1 limit 200`,
     ),
   ]);
-  const value = { agencies: agencies.rows.map((a) => ({ orgId: a.org_id, name: a.name })), services: services.rows.map((s) => s.s) };
+  const value = {
+    agencies: agencies.rows.map((a) => ({ orgId: a.org_id, name: a.name })),
+    services: services.rows.map((s) => s.s),
+  };
   optionsCache = { at: Date.now(), value };
   return value;
 }
@@ -279,13 +323,22 @@ export const neighboursSql = (id: string) => sql`
  * The requests before and after one among those of its status, newest first (the queue's
  * default order): the referral page's j / k. Two probes of the (status, received_at, id) index.
  */
-export async function getNeighbours(db: Db, actor: Actor, id: string): Promise<{ next: string | null; previous: string | null }> {
+export async function getNeighbours(
+  db: Db,
+  actor: Actor,
+  id: string,
+): Promise<{ next: string | null; previous: string | null }> {
   assertScope(actor, "referral:read");
   const res = await db.execute<{ next: string | null; previous: string | null }>(neighboursSql(id));
   return res.rows[0] ?? { next: null, previous: null };
 }
 
-export type QueueView = { page: QueuePage; counts: TabCounts; options: FilterOptions; reviewers: Array<{ id: string; name: string }> };
+export type QueueView = {
+  page: QueuePage;
+  counts: TabCounts;
+  options: FilterOptions;
+  reviewers: Array<{ id: string; name: string }>;
+};
 
 /**
  * What the queue page shows: a page of rows, the tab counts, the filter options and, for those
@@ -305,7 +358,11 @@ export async function openQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
       actor,
       action: "queue.viewed",
       entityType: "queue",
-      details: { tab: p.tab, filters: Object.keys(filters).filter((k) => k !== "tab" && k !== "sort" && filters[k]), nameSearch: Boolean(nameSearch) },
+      details: {
+        tab: p.tab,
+        filters: Object.keys(filters).filter((k) => k !== "tab" && k !== "sort" && filters[k]),
+        nameSearch: Boolean(nameSearch),
+      },
     }),
   ]);
   return { page, counts, options, reviewers };

@@ -5,7 +5,10 @@
  */
 export type SlaInput = { status: string; slaDueAt: Date | string | null; slaPausedAt: Date | string | null };
 export type SlaState =
-  { kind: "due"; remainingMs: number } | { kind: "overdue"; overdueMs: number } | { kind: "paused"; remainingMs: number } | { kind: "none" };
+  | { kind: "due"; remainingMs: number }
+  | { kind: "overdue"; overdueMs: number }
+  | { kind: "paused"; remainingMs: number }
+  | { kind: "none" };
 
 export const SLA_OPEN_STATUSES = ["new", "in_review"] as const;
 
@@ -27,6 +30,10 @@ export type SlaView = { kind: "due" | "soon" | "overdue" | "paused" | "none"; te
 export function slaView(s: SlaState, fmt: (ms: number) => string): SlaView {
   if (s.kind === "none") return { kind: "none", text: "—" };
   if (s.kind === "overdue") return { kind: "overdue", text: `Overdue ${fmt(s.overdueMs)}` };
-  if (s.kind === "paused") return { kind: "paused", text: `Paused · ${s.remainingMs >= 0 ? `${fmt(s.remainingMs)} left` : `over by ${fmt(-s.remainingMs)}`}` };
+  if (s.kind === "paused")
+    return {
+      kind: "paused",
+      text: `Paused · ${s.remainingMs >= 0 ? `${fmt(s.remainingMs)} left` : `over by ${fmt(-s.remainingMs)}`}`,
+    };
   return { kind: s.remainingMs < 4 * 3_600_000 ? "soon" : "due", text: `Due in ${fmt(s.remainingMs)}` };
 }

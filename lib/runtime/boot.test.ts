@@ -48,7 +48,9 @@ describe("bootRuntime with the embedded PostgreSQL", () => {
         const app = new pg.Client({ connectionString: runtime.databaseUrl });
         await app.connect();
         try {
-          await app.query(`insert into audit_events (actor_type, actor_label, action, entity_type) values ('system', 'test', 'boot.${round}', 'test')`);
+          await app.query(
+            `insert into audit_events (actor_type, actor_label, action, entity_type) values ('system', 'test', 'boot.${round}', 'test')`,
+          );
           const update = await app.query("update audit_events set action = 'x'").then(
             () => "allowed",
             (e: { code: string }) => e.code,
@@ -72,7 +74,9 @@ describe("bootRuntime with the embedded PostgreSQL", () => {
           // As a data folder from before: the app had CREATE on the database and made (owned) the job queue's schema.
           const owner = new pg.Client({ connectionString: process.env.DATABASE_OWNER_URL });
           await owner.connect();
-          await owner.query("grant create on database app to csi_app; alter schema pgboss owner to csi_app").finally(() => owner.end());
+          await owner
+            .query("grant create on database app to csi_app; alter schema pgboss owner to csi_app")
+            .finally(() => owner.end());
         }
       } finally {
         await runtime.stop();

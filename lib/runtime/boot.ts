@@ -15,7 +15,12 @@ import { roleOf, runMigrations } from "../../db/migrate";
 import { getEnv, resetEnvCache, serverSettingsProblem } from "../env";
 
 /** `ownerUrl`: the schema's owner (migrations, and the sandbox's schema, which the app's role may not create). */
-export type Runtime = { databaseUrl: string; ownerUrl: string; embedded: EmbeddedDatabase | null; stop: () => Promise<void> };
+export type Runtime = {
+  databaseUrl: string;
+  ownerUrl: string;
+  embedded: EmbeddedDatabase | null;
+  stop: () => Promise<void>;
+};
 
 type DevSecrets = { AUTH_SECRET: string; APP_SECRET: string; DEMO_PASSWORD: string; DATABASE_APP_PASSWORD: string };
 
@@ -67,7 +72,9 @@ async function appRoleReach(databaseUrl: string): Promise<{ unprotected: boolean
  * `serves`: a process that serves (the launcher, a worker), which with DATABASE_URL set also needs
  * ACCLOUD_URL (or ACCLOUD_SANDBOX=true) and APP_URL; the command-line tools do not.
  */
-export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: boolean; serves?: boolean } = {}): Promise<Runtime> {
+export async function bootRuntime(
+  opts: { log?: (m: string) => void; migrate?: boolean; serves?: boolean } = {},
+): Promise<Runtime> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const env = getEnv();
   let embedded: EmbeddedDatabase | null = null;
@@ -77,7 +84,12 @@ export async function bootRuntime(opts: { log?: (m: string) => void; migrate?: b
   if (!env.DATABASE_URL) {
     const { DATABASE_APP_PASSWORD, ...secrets } = devSecrets(path.resolve(env.DATA_DIR));
     for (const [k, v] of Object.entries(secrets)) process.env[k] ||= v;
-    embedded = await startEmbeddedPostgres({ dataRoot: env.DATA_DIR, database: "app", preferredPort: env.EMBEDDED_PG_PORT, log });
+    embedded = await startEmbeddedPostgres({
+      dataRoot: env.DATA_DIR,
+      database: "app",
+      preferredPort: env.EMBEDDED_PG_PORT,
+      log,
+    });
     try {
       process.env.DATABASE_URL = await ensureAppRole(embedded, DATABASE_APP_PASSWORD);
     } catch (err) {

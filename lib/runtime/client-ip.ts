@@ -6,7 +6,11 @@
  */
 export const CLIENT_IP_HEADER = "x-csi-client-ip";
 
-export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trustedHops: number): string {
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedHops: number,
+): string {
   const direct = (peer ?? "unknown").replace(/^::ffff:/, "");
   if (trustedHops <= 0 || !forwardedFor) return direct;
   const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor)

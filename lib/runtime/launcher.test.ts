@@ -8,7 +8,16 @@
  * child when the child does not acknowledge a relayed signal within 30 ms.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -53,7 +62,10 @@ function runScript(script: string, env: Record<string, string>, args: string[] =
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   // The test database is not the launcher's, unless a test gives it one.
   if (!("DATABASE_URL" in env)) delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const waiters: Array<() => void> = [];
   const onData = (d: Buffer) => {
@@ -139,7 +151,9 @@ describe("production defaults", () => {
     const dataDir = tmpDir();
     const startWith = async (password?: string) => {
       // SEED_DEMO_DATA unset (empty): the embedded cluster gets demo data.
-      const env = fakeBuild(await launcherEnv(dataDir, { SEED_DEMO_DATA: "", ...(password ? { DEMO_PASSWORD: password } : {}) }));
+      const env = fakeBuild(
+        await launcherEnv(dataDir, { SEED_DEMO_DATA: "", ...(password ? { DEMO_PASSWORD: password } : {}) }),
+      );
       if (!password) env.DEMO_PASSWORD = "";
       const run = runScript("scripts/start.ts", env);
       await run.exit;
@@ -152,7 +166,9 @@ describe("production defaults", () => {
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       try {
-        return (await client.query<{ h: string }>("select password_hash as h from users where email = 'reviewer@demo.test'")).rows[0]!.h;
+        return (
+          await client.query<{ h: string }>("select password_hash as h from users where email = 'reviewer@demo.test'")
+        ).rows[0]!.h;
       } finally {
         await client.end();
         await db.stop();
@@ -167,7 +183,9 @@ describe("production defaults", () => {
     expect(await verifyPassword(await reviewerHash(), "second-password-2")).toBe(true);
     // Without DEMO_PASSWORD: the one generated into DATA_DIR/secrets.json, and it works too.
     const third = await startWith();
-    const generated = (JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { DEMO_PASSWORD: string }).DEMO_PASSWORD;
+    const generated = (
+      JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { DEMO_PASSWORD: string }
+    ).DEMO_PASSWORD;
     expect(third.printed).toBe(generated);
     expect(await verifyPassword(await reviewerHash(), generated)).toBe(true);
   }, 180_000);
@@ -195,7 +213,12 @@ describe("production defaults", () => {
       // The test's role owns the tables: the launcher says the audit trail is not protected from it.
       expect(out).toMatch(/warning: the app's database role \(\w+\) owns audit_events or is a superuser/);
 
-      const admin = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, ["create", "--email", "First.Admin@CSI.example", "--json"]);
+      const admin = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, [
+        "create",
+        "--email",
+        "First.Admin@CSI.example",
+        "--json",
+      ]);
       expect((await admin.exit).code).toBe(0);
       const created = JSON.parse(
         admin
@@ -205,18 +228,27 @@ describe("production defaults", () => {
       ) as { email: string; password: string };
       expect(created.email).toBe("first.admin@csi.example");
       expect(created.password.length).toBeGreaterThanOrEqual(24);
-      const again = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, ["create", "--email", "first.admin@csi.example"]);
+      const again = runScript("scripts/admin.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, [
+        "create",
+        "--email",
+        "first.admin@csi.example",
+      ]);
       expect((await again.exit).code).toBe(1);
       expect(again.output()).toContain("already exists");
 
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        const users = (await client.query<{ email: string; role: string; h: string }>("select email, role, password_hash as h from users")).rows;
+        const users = (
+          await client.query<{ email: string; role: string; h: string }>(
+            "select email, role, password_hash as h from users",
+          )
+        ).rows;
         expect(users.map((u) => [u.email, u.role])).toEqual([["first.admin@csi.example", "admin"]]);
         expect(await verifyPassword(users[0]!.h, created.password)).toBe(true);
         expect((await client.query("select 1 from referral_requests")).rowCount).toBe(0);
-        const audit = (await client.query("select action, actor_label from audit_events where action = 'user.created'")).rows;
+        const audit = (await client.query("select action, actor_label from audit_events where action = 'user.created'"))
+          .rows;
         expect(audit).toEqual([{ action: "user.created", actor_label: expect.stringMatching(/^cli/) }]);
       } finally {
         await client.end();
@@ -231,7 +263,10 @@ describe("production defaults", () => {
     // Nothing is started: the refusal comes before the database is touched.
     const url = "postgres://nobody:nothing@127.0.0.1:1/none";
     const refusal = async (script: string, extra: Record<string, string>) => {
-      const run = runScript(script, await launcherEnv(dataDir, { DATABASE_URL: url, ACCLOUD_URL: "", ACCLOUD_SANDBOX: "", APP_URL: "", ...extra }));
+      const run = runScript(
+        script,
+        await launcherEnv(dataDir, { DATABASE_URL: url, ACCLOUD_URL: "", ACCLOUD_SANDBOX: "", APP_URL: "", ...extra }),
+      );
       const { code } = await run.exit;
       return { code, output: run.output() };
     };
@@ -250,7 +285,11 @@ describe("production defaults", () => {
       expect(noAccloud.output).not.toMatch(/APP_URL must be set/);
     }
     // Both at once is a contradiction, refused by the environment's own check.
-    const both = await refusal("scripts/start.ts", { ACCLOUD_SANDBOX: "true", ACCLOUD_URL: "https://csi.uat.alayacare.com", APP_URL: "https://x.example.org" });
+    const both = await refusal("scripts/start.ts", {
+      ACCLOUD_SANDBOX: "true",
+      ACCLOUD_URL: "https://csi.uat.alayacare.com",
+      APP_URL: "https://x.example.org",
+    });
     expect(both.code).toBe(1);
     expect(both.output).toMatch(/ACCLOUD_SANDBOX: true asks for the local sandbox, but ACCLOUD_URL is set/);
   }, 60_000);

@@ -16,7 +16,11 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta n
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#0f172a"><main><h1 style="font-size:1.5rem">Temporarily unavailable</h1>
 <p>The database is not answering. Nothing you saved is lost. Try again in a few seconds.</p><p><a href="">Try again</a></p></main></body></html>`;
 
-const JSON_BODY = JSON.stringify({ error: "unavailable", message: "The database is not answering; retry later", issues: [] });
+const JSON_BODY = JSON.stringify({
+  error: "unavailable",
+  message: "The database is not answering; retry later",
+  issues: [],
+});
 
 type WriteHead = ServerResponse["writeHead"];
 
@@ -47,7 +51,10 @@ export function answerUnavailableWhenDatabaseDown(req: IncomingMessage, res: Ser
     // Our body, sent now; whatever Next (or its compression) still writes is dropped, its
     // callbacks answered (a writer waiting for one, like stream.pipeline, must hear back).
     // (the response's own end, under any wrapper: Next's compression would gzip our body)
-    (ServerResponse.prototype.end as (this: ServerResponse, chunk?: string) => ServerResponse).call(res, req.method === "HEAD" ? undefined : body);
+    (ServerResponse.prototype.end as (this: ServerResponse, chunk?: string) => ServerResponse).call(
+      res,
+      req.method === "HEAD" ? undefined : body,
+    );
     const done = (...args: unknown[]) => {
       const cb = args.find((a) => typeof a === "function") as (() => void) | undefined;
       if (cb) process.nextTick(cb);

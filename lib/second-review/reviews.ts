@@ -40,7 +40,12 @@ export async function drawSecondReview(
   if (!drawn(percent)) return {};
   const [row] = await tx
     .insert(secondReviews)
-    .values({ referralRequestId: input.referralId, approvalRevisionId: input.revisionId, approvedById: input.approvedById, samplePercent: percent })
+    .values({
+      referralRequestId: input.referralId,
+      approvalRevisionId: input.revisionId,
+      approvedById: input.approvedById,
+      samplePercent: percent,
+    })
     .onConflictDoNothing()
     .returning({ id: secondReviews.id });
   return row ? { secondReview: { id: row.id, percent } } : {};
@@ -103,19 +108,25 @@ const view = (r: Selected): SecondReviewView => ({
 export async function reviewsOfReferral(db: Db, actor: Actor, referralId: string): Promise<SecondReviewView[]> {
   assertScope(actor, "referral:read");
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(referralId)) return [];
-  return (await select(db).where(eq(secondReviews.referralRequestId, referralId)).orderBy(desc(secondReviews.sampledAt))).map(view);
+  return (
+    await select(db).where(eq(secondReviews.referralRequestId, referralId)).orderBy(desc(secondReviews.sampledAt))
+  ).map(view);
 }
 
 /** Approvals waiting for a supervisor, oldest first (supervisors review them; auditors may see the list). */
 export async function pendingReviews(db: Db, actor: Actor, limit = 100): Promise<SecondReviewView[]> {
   if (!hasScope(actor, "review:second") && !hasScope(actor, "audit:read")) throw new ScopeError("review:second");
-  return (await select(db).where(isNull(secondReviews.verdict)).orderBy(secondReviews.sampledAt).limit(limit)).map(view);
+  return (await select(db).where(isNull(secondReviews.verdict)).orderBy(secondReviews.sampledAt).limit(limit)).map(
+    view,
+  );
 }
 
 /** Disagreements, newest first; for a reviewer only those with their own approvals. */
 export async function disagreements(db: Db, actor: Actor, limit = 100): Promise<SecondReviewView[]> {
   const mine = !hasScope(actor, "review:second") && !hasScope(actor, "audit:read");
-  const where = mine ? and(eq(secondReviews.verdict, "disagree"), eq(secondReviews.approvedById, actor.id)) : eq(secondReviews.verdict, "disagree");
+  const where = mine
+    ? and(eq(secondReviews.verdict, "disagree"), eq(secondReviews.approvedById, actor.id))
+    : eq(secondReviews.verdict, "disagree");
   return (await select(db).where(where).orderBy(desc(secondReviews.reviewedAt)).limit(limit)).map(view);
 }
 
@@ -123,10 +134,16 @@ export type ReviewVerdictInput = { reviewId: string; verdict: "agree" | "disagre
 
 /** A supervisor's verdict: once per review, with its audit record and (disagreeing) the reviewer's notification. */
 export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerdictInput): Promise<ActionResult> {
-  if (!hasScope(actor, "review:second")) return { status: "forbidden", message: "Forbidden: this needs the review:second scope." };
+  if (!hasScope(actor, "review:second"))
+    return { status: "forbidden", message: "Forbidden: this needs the review:second scope." };
   // The form's own schema: a disagreement must say why.
   const parsed = ZSecondReview.safeParse(input);
-  if (!parsed.success) return { status: "invalid_data", message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success)
+    return {
+      status: "invalid_data",
+      message: "Check the highlighted fields.",
+      fieldErrors: fieldErrorsOf(parsed.error),
+    };
   const note = parsed.data.note;
   return db.transaction(async (tx) => {
     const locked = await tx.execute<{
@@ -144,9 +161,15 @@ export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerd
     const row = locked.rows[0];
     if (!row) return { status: "failed" as const, message: "This second review does not exist." };
     if (row.verdict)
-      return { status: "conflict" as const, message: `${row.reviewer ?? "Another supervisor"} already recorded “${row.verdict}” for this approval.` };
+      return {
+        status: "conflict" as const,
+        message: `${row.reviewer ?? "Another supervisor"} already recorded “${row.verdict}” for this approval.`,
+      };
     if (row.approved_by_id === actor.id)
-      return { status: "forbidden" as const, message: "Forbidden: an approval is not second-reviewed by the person who made it." };
+      return {
+        status: "forbidden" as const,
+        message: "Forbidden: an approval is not second-reviewed by the person who made it.",
+      };
     await tx
       .update(secondReviews)
       .set({ verdict: input.verdict, note: note || null, reviewedById: actor.id, reviewedAt: sql`now()` })
@@ -159,11 +182,19 @@ export async function recordSecondReview(db: Db, actor: Actor, input: ReviewVerd
       details: { reviewId: row.id, revision: row.revision, verdict: input.verdict, ...(note ? { note } : {}) },
     });
     if (input.verdict === "disagree" && row.approved_by_id) {
-      await queueNotification(tx, { event: "review_disagreed", referralId: row.referral_request_id, userIds: [row.approved_by_id], eventKey: row.id });
+      await queueNotification(tx, {
+        event: "review_disagreed",
+        referralId: row.referral_request_id,
+        userIds: [row.approved_by_id],
+        eventKey: row.id,
+      });
     }
     return {
       status: "success" as const,
-      message: input.verdict === "agree" ? "Recorded: you agree with this approval." : "Recorded: you disagree. The reviewer who approved it is told.",
+      message:
+        input.verdict === "agree"
+          ? "Recorded: you agree with this approval."
+          : "Recorded: you disagree. The reviewer who approved it is told.",
     };
   });
 }
@@ -184,7 +215,13 @@ export async function acknowledgeDisagreement(db: Db, actor: Actor, reviewId: st
       )
       .returning({ referralId: secondReviews.referralRequestId });
     if (!row) return { status: "failed" as const, message: "There is no unread disagreement with your approval here." };
-    await recordAudit(tx, { actor: actor, action: "review.acknowledged", entityType: "referral_request", entityId: row.referralId, details: { reviewId } });
+    await recordAudit(tx, {
+      actor: actor,
+      action: "review.acknowledged",
+      entityType: "referral_request",
+      entityId: row.referralId,
+      details: { reviewId },
+    });
     return { status: "success" as const, message: "Marked as read." };
   });
 }

@@ -13,9 +13,21 @@ import type { Role } from "../access/scopes";
 import type { Actor } from "../access/actors";
 import { closeDb, getDb } from "../db";
 import { stopSenderBosses } from "../jobs/queue";
-import { approvalFor, approvedAndDrawn, dayFromToday, newReferral, setupPushEnvironment } from "../../test/support/push";
+import {
+  approvalFor,
+  approvedAndDrawn,
+  dayFromToday,
+  newReferral,
+  setupPushEnvironment,
+} from "../../test/support/push";
 import { makeActors } from "../../test/support/referrals";
-import { acknowledgeDisagreement, disagreements, pendingReviews, recordSecondReview, reviewsOfReferral } from "./reviews";
+import {
+  acknowledgeDisagreement,
+  disagreements,
+  pendingReviews,
+  recordSecondReview,
+  reviewsOfReferral,
+} from "./reviews";
 import { DEFAULT_SECOND_REVIEW_PERCENT, getSecondReviewPercent, setSecondReviewPercent } from "./settings";
 
 const db = () => getDb();
@@ -46,7 +58,11 @@ describe("the draw at approval", () => {
       Array.from({ length: 4 }, async () => {
         while (queue.pop() !== undefined) {
           const ref = await newReferral();
-          const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+          const r = await approveReferral(db(), env.actor, {
+            referralId: ref.id,
+            version: ref.version,
+            approval: approvalFor(ref),
+          });
           expect(r.status).toBe("success");
           ids.push(ref.id);
         }
@@ -68,7 +84,9 @@ describe("the draw at approval", () => {
   }, 300_000);
 
   it("the share is an admin setting, audited, 0 to 100", async () => {
-    expect(await setSecondReviewPercent(db(), actors.admin, DEFAULT_SECOND_REVIEW_PERCENT)).toMatchObject({ status: "success" });
+    expect(await setSecondReviewPercent(db(), actors.admin, DEFAULT_SECOND_REVIEW_PERCENT)).toMatchObject({
+      status: "success",
+    });
     const rec = await db().execute<{ details: unknown }>(
       sql`select details from audit_events where action = 'settings.second_review_percent' and actor_id = ${actors.admin.id} order by id desc limit 1`,
     );
@@ -84,7 +102,9 @@ describe("the supervisor's verdict", () => {
     expect((await pendingReviews(db(), actors.supervisor, 1000)).some((r) => r.id === reviewId)).toBe(true);
     expect((await pendingReviews(db(), actors.admin, 1000)).some((r) => r.id === reviewId)).toBe(true);
     await expect(pendingReviews(db(), actors.reviewer)).rejects.toThrow(/review:second/);
-    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "agree", note: "" })).toMatchObject({ status: "success" });
+    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "agree", note: "" })).toMatchObject({
+      status: "success",
+    });
     const [view] = await reviewsOfReferral(db(), actors.reviewer, referralId);
     expect(view).toMatchObject({ verdict: "agree", reviewedBy: actors.supervisor.name, note: null });
     expect((await pendingReviews(db(), actors.supervisor, 1000)).some((r) => r.id === reviewId)).toBe(false);
@@ -96,15 +116,27 @@ describe("the supervisor's verdict", () => {
 
   it("disagree needs a note, reaches the reviewer's list, and is read once", async () => {
     const { reviewId } = await approved();
-    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "disagree", note: " " })).toMatchObject({
+    expect(
+      await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "disagree", note: " " }),
+    ).toMatchObject({
       status: "invalid_data",
       fieldErrors: { note: [expect.any(String)] },
     });
-    expect(await recordSecondReview(db(), actors.supervisor, { reviewId, verdict: "disagree", note: "Visits exceed the order" })).toMatchObject({
+    expect(
+      await recordSecondReview(db(), actors.supervisor, {
+        reviewId,
+        verdict: "disagree",
+        note: "Visits exceed the order",
+      }),
+    ).toMatchObject({
       status: "success",
     });
     const mine = await disagreements(db(), env.actor);
-    expect(mine.find((d) => d.id === reviewId)).toMatchObject({ verdict: "disagree", note: "Visits exceed the order", acknowledgedAt: null });
+    expect(mine.find((d) => d.id === reviewId)).toMatchObject({
+      verdict: "disagree",
+      note: "Visits exceed the order",
+      acknowledgedAt: null,
+    });
     // Another reviewer does not see it.
     expect((await disagreements(db(), actors.reviewer)).some((d) => d.id === reviewId)).toBe(false);
     expect(await acknowledgeDisagreement(db(), actors.reviewer, reviewId)).toMatchObject({ status: "failed" });
@@ -140,7 +172,9 @@ describe("the supervisor's verdict", () => {
 
 describe("the draw at an update or a correction", () => {
   type Ref = Awaited<ReturnType<typeof newReferral>>;
-  const version = async (id: string) => (await db().execute<{ version: number }>(sql`select version from referral_requests where id = ${id}`)).rows[0]!.version;
+  const version = async (id: string) =>
+    (await db().execute<{ version: number }>(sql`select version from referral_requests where id = ${id}`)).rows[0]!
+      .version;
   /** The reviews drawn for the referral, by revision number. */
   const drawnRevisions = async (id: string) =>
     (
@@ -161,7 +195,9 @@ describe("the draw at an update or a correction", () => {
     const approval = approvalFor(ref);
     const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval });
     expect(r.status, r.message).toBe("success");
-    expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({ status: "sent" });
+    expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({
+      status: "sent",
+    });
     return { ref, approval };
   }
 
@@ -189,7 +225,9 @@ describe("the draw at an update or a correction", () => {
       status: 400,
       body: { code: "400", message: "Refused" },
     });
-    expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toMatchObject({ status: "failed" });
+    expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toMatchObject({
+      status: "failed",
+    });
     return { ref, approval };
   }
 
@@ -226,7 +264,10 @@ describe("the draw at an update or a correction", () => {
       expect((details.secondReview as { id: string }).id).toBe(row!.id);
 
       const other = await sentReferral();
-      await update(other.ref, { ...other.approval, authorizations: [{ ...other.approval.authorizations[0]!, notes: "Ring the bell twice" }] });
+      await update(other.ref, {
+        ...other.approval,
+        authorizations: [{ ...other.approval.authorizations[0]!, notes: "Ring the bell twice" }],
+      });
       expect(await drawnRevisions(other.ref.id)).toEqual([{ revision: 1, percent: 100 }]);
       expect((await lastAudit(other.ref.id, "referral.update_requested")).secondReview).toBeUndefined();
     });
@@ -235,7 +276,10 @@ describe("the draw at an update or a correction", () => {
   it("share 100%: a correction that changes a limit is drawn (its retry record says so); share 0%: neither is", async () => {
     await withShare(100, async () => {
       const { ref, approval } = await failedAtAuthorizations();
-      await correct(ref, { ...approval, authorizations: [{ ...approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 2, thursday: 1 } }] });
+      await correct(ref, {
+        ...approval,
+        authorizations: [{ ...approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 2, thursday: 1 } }],
+      });
       expect(await drawnRevisions(ref.id)).toEqual([
         { revision: 1, percent: 100 },
         { revision: 2, percent: 100 },
@@ -244,7 +288,10 @@ describe("the draw at an update or a correction", () => {
     });
     await withShare(0, async () => {
       const { ref, approval } = await failedAtAuthorizations();
-      await correct(ref, { ...approval, authorizations: [{ ...approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 2, thursday: 1 } }] });
+      await correct(ref, {
+        ...approval,
+        authorizations: [{ ...approval.authorizations[0]!, ruleWeekly: 3, weekdays: { monday: 2, thursday: 1 } }],
+      });
       const sent = await sentReferral();
       await update(sent.ref, { ...sent.approval, endDate: dayFromToday(90) });
       expect(await drawnRevisions(ref.id)).toEqual([]);

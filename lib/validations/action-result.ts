@@ -17,4 +17,5 @@ export type ActionStatus = ActionResult["status"];
 export const idle = <T = undefined>(): ActionResult<T> | null => null;
 
 /** The field errors of a result, if it has any (for forms that show them). */
-export const resultFieldErrors = (r: ActionResult<unknown>): FieldErrors => (r.status === "invalid_data" ? r.fieldErrors : {});
+export const resultFieldErrors = (r: ActionResult<unknown>): FieldErrors =>
+  r.status === "invalid_data" ? r.fieldErrors : {};

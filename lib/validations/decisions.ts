@@ -12,12 +12,18 @@ export const ZReferralRef = z.object({
 
 export const ZRejectInput = ZReferralRef.extend({
   reasonCode: storableText("the reason").trim().min(1, "Choose a reason").max(64),
-  comment: storableText("the comment").trim().min(3, "Add a comment (at least 3 characters)").max(2000, "At most 2000 characters"),
+  comment: storableText("the comment")
+    .trim()
+    .min(3, "Add a comment (at least 3 characters)")
+    .max(2000, "At most 2000 characters"),
 });
 export type TRejectInput = z.infer<typeof ZRejectInput>;
 
 export const ZPendingInfoInput = ZReferralRef.extend({
-  note: storableText("the note").trim().min(3, "Say what information is missing (at least 3 characters)").max(2000, "At most 2000 characters"),
+  note: storableText("the note")
+    .trim()
+    .min(3, "Say what information is missing (at least 3 characters)")
+    .max(2000, "At most 2000 characters"),
 });
 export type TPendingInfoInput = z.infer<typeof ZPendingInfoInput>;
 
@@ -27,13 +33,20 @@ export const ZReopenInput = ZReferralRef.extend({
 export type TReopenInput = z.infer<typeof ZReopenInput>;
 
 export const ZDismissAmendmentInput = ZReferralRef.extend({
-  note: storableText("the note").trim().min(3, "Say why the amendment needs no change (at least 3 characters)").max(2000, "At most 2000 characters"),
+  note: storableText("the note")
+    .trim()
+    .min(3, "Say why the amendment needs no change (at least 3 characters)")
+    .max(2000, "At most 2000 characters"),
 });
 export type TDismissAmendmentInput = z.infer<typeof ZDismissAmendmentInput>;
 
 /** "Different person" → it is the same person after all (a correction): the note says how the reviewer knows. */
 export const ZConfirmSamePersonInput = ZReferralRef.extend({
-  note: z.string().trim().min(3, "Say how you know it is the same person (at least 3 characters)").max(2000, "At most 2000 characters"),
+  note: z
+    .string()
+    .trim()
+    .min(3, "Say how you know it is the same person (at least 3 characters)")
+    .max(2000, "At most 2000 characters"),
 });
 export type TConfirmSamePersonInput = z.infer<typeof ZConfirmSamePersonInput>;
 

@@ -66,7 +66,9 @@ export const ZQueueParams = z.object({
 });
 export type TQueueParams = z.infer<typeof ZQueueParams>;
 
-export function parseQueueParams(searchParams: Record<string, string | string[] | undefined> | URLSearchParams): TQueueParams {
+export function parseQueueParams(
+  searchParams: Record<string, string | string[] | undefined> | URLSearchParams,
+): TQueueParams {
   const flat: Record<string, string> = {};
   const entries = searchParams instanceof URLSearchParams ? [...searchParams.entries()] : Object.entries(searchParams);
   for (const [k, v] of entries) {
@@ -78,7 +80,17 @@ export function parseQueueParams(searchParams: Record<string, string | string[] 
 
 /** The filter part of parsed params, as strings (for links that keep the view). */
 export function filterValues(p: TQueueParams): Record<string, string | undefined> {
-  return { tab: p.tab, agency: p.agency, service: p.service, from: p.from, to: p.to, assigned: p.assigned, overdue: p.overdue, rid: p.rid, sort: p.sort };
+  return {
+    tab: p.tab,
+    agency: p.agency,
+    service: p.service,
+    from: p.from,
+    to: p.to,
+    assigned: p.assigned,
+    overdue: p.overdue,
+    rid: p.rid,
+    sort: p.sort,
+  };
 }
 
 export const ZNameSearch = z.object({ q: storableText("the name").trim().max(100, "At most 100 characters.") });

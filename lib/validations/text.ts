@@ -8,7 +8,8 @@
 import { z } from "zod";
 
 export const NUL_MESSAGE = "contains the NUL character (\\u0000), which PostgreSQL cannot store";
-export const LONE_SURROGATE_MESSAGE = "contains an unpaired UTF-16 surrogate (\\ud800-\\udfff), which PostgreSQL cannot store";
+export const LONE_SURROGATE_MESSAGE =
+  "contains an unpaired UTF-16 surrogate (\\ud800-\\udfff), which PostgreSQL cannot store";
 
 // String.prototype.isWellFormed: Node 20 has it; TypeScript's ES2022 library does not declare it.
 const wellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();

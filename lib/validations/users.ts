@@ -28,4 +28,8 @@ export const ZAddReason = z.object({
     .regex(/^[a-z0-9_]+$/, "Lower-case letters, digits and _ only"),
   label: storableText("the label").trim().min(3, "At least 3 characters").max(200),
 });
-export const ZSetReasonActive = z.object({ kind: ZReasonKind, code: storableText("the code").min(1).max(64), active: z.boolean() });
+export const ZSetReasonActive = z.object({
+  kind: ZReasonKind,
+  code: storableText("the code").min(1).max(64),
+  active: z.boolean(),
+});

@@ -32,7 +32,13 @@ async function groupOf(db: Db, referralId: string): Promise<string | null> {
   const links = await db
     .select({ key: accloudLinks.localKey, meta: accloudLinks.meta })
     .from(accloudLinks)
-    .where(and(eq(accloudLinks.referralRequestId, referralId), eq(accloudLinks.kind, "referral"), inArray(accloudLinks.localKey, ["latest", "referral"])));
+    .where(
+      and(
+        eq(accloudLinks.referralRequestId, referralId),
+        eq(accloudLinks.kind, "referral"),
+        inArray(accloudLinks.localKey, ["latest", "referral"]),
+      ),
+    );
   const link = links.find((l) => l.key === "latest") ?? links.find((l) => l.key === "referral");
   return ((link?.meta as { revisionGroupId?: string } | undefined)?.revisionGroupId as string | undefined) ?? null;
 }
@@ -44,13 +50,23 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
   const revisions: TReferralListItem[] = await client.listAllReferrals({ revision_group_id: group, revisions: "all" });
   if (!revisions.length) return { referralId, revisions: 0, change: null };
   const latest = revisions.reduce((a, b) => (b.revision.revision_number > a.revision.revision_number ? b : a));
-  for (const r of revisions) await recordRevision(db, referralId, { ...r, revision: { ...r.revision, is_latest_revision: r === latest } });
+  for (const r of revisions)
+    await recordRevision(db, referralId, { ...r, revision: { ...r.revision, is_latest_revision: r === latest } });
   // Later updates, cancels and documents go to the latest revision, whoever made it.
   const meta = { revisionGroupId: group, revisionNumber: latest.revision.revision_number };
   await db
     .insert(accloudLinks)
-    .values({ referralRequestId: referralId, kind: "referral", localKey: "latest", accloudId: latest.referral.id, meta })
-    .onConflictDoUpdate({ target: [accloudLinks.referralRequestId, accloudLinks.kind, accloudLinks.localKey], set: { accloudId: latest.referral.id, meta } });
+    .values({
+      referralRequestId: referralId,
+      kind: "referral",
+      localKey: "latest",
+      accloudId: latest.referral.id,
+      meta,
+    })
+    .onConflictDoUpdate({
+      target: [accloudLinks.referralRequestId, accloudLinks.kind, accloudLinks.localKey],
+      set: { accloudId: latest.referral.id, meta },
+    });
 
   let change: SyncOutcome["change"] = null;
   if (latest.referral.status === "processed") {
@@ -59,7 +75,10 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
       id: referralId,
       apply: () => ({
         to: "processed",
-        audit: { action: "referral.agency_processed", details: { revision: latest.revision.revision_number, accloudReferralId: latest.referral.id } },
+        audit: {
+          action: "referral.agency_processed",
+          details: { revision: latest.revision.revision_number, accloudReferralId: latest.referral.id },
+        },
         message: "",
         data: {},
       }),
@@ -78,8 +97,15 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
         await queueNotification(tx, { event: "agency_cancelled", referralId, eventKey: latest.referral.id });
         await tx
           .update(pushes)
-          .set({ status: "failed", lastError: "The referral was cancelled in ACCloud (by the agency).", finishedAt: new Date(), updatedAt: new Date() })
-          .where(and(eq(pushes.referralRequestId, referralId), inArray(pushes.status, ["queued", "running", "retrying"])));
+          .set({
+            status: "failed",
+            lastError: "The referral was cancelled in ACCloud (by the agency).",
+            finishedAt: new Date(),
+            updatedAt: new Date(),
+          })
+          .where(
+            and(eq(pushes.referralRequestId, referralId), inArray(pushes.status, ["queued", "running", "retrying"])),
+          );
         return {
           to: "cancelled",
           set: {
@@ -106,7 +132,12 @@ export async function syncReferral(db: Db, client: AccloudClient, referralId: st
 }
 
 /** "Refresh from ACCloud" on the page: a person asks for the read-back now; the request is recorded with what it found. */
-export async function refreshFromAccloud(db: Db, client: AccloudClient, by: Actor, referralId: string): Promise<SyncOutcome> {
+export async function refreshFromAccloud(
+  db: Db,
+  client: AccloudClient,
+  by: Actor,
+  referralId: string,
+): Promise<SyncOutcome> {
   assertScope(by, "referral:read");
   const outcome = await syncReferral(db, client, referralId);
   await recordAudit(db, {
@@ -120,7 +151,11 @@ export async function refreshFromAccloud(db: Db, client: AccloudClient, by: Acto
 }
 
 /** One scheduled round: the open referrals read back longest ago first, at most `limit` of them. */
-export async function syncOpenReferrals(db: Db, client: AccloudClient, opts: { limit?: number } = {}): Promise<SyncOutcome[]> {
+export async function syncOpenReferrals(
+  db: Db,
+  client: AccloudClient,
+  opts: { limit?: number } = {},
+): Promise<SyncOutcome[]> {
   const rows = await db
     .select({ id: referralRequests.id })
     .from(referralRequests)

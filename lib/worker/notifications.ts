@@ -36,16 +36,23 @@ export async function queueOverdueNotifications(db: Db): Promise<number> {
       order by r.sla_due_at
       limit ${OVERDUE_BATCH}`);
     let n = 0;
-    for (const r of due.rows) n += (await queueNotification(tx, { event: "overdue", referralId: r.id, userIds: [r.assignee_id], eventKey: r.due })).length;
+    for (const r of due.rows)
+      n += (
+        await queueNotification(tx, { event: "overdue", referralId: r.id, userIds: [r.assignee_id], eventKey: r.due })
+      ).length;
     return n;
   });
 }
 
 export async function startNotificationWorker(boss: PgBoss, db: Db, opts: { schedule?: boolean } = {}): Promise<void> {
-  await boss.work<JobData["notify"]>(QUEUES.notify, { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true }, async ([job]) => {
-    if (!job) return;
-    await deliverNotification(db, job.data.notificationId, { lastTry: job.retryCount >= job.retryLimit });
-  });
+  await boss.work<JobData["notify"]>(
+    QUEUES.notify,
+    { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
+    async ([job]) => {
+      if (!job) return;
+      await deliverNotification(db, job.data.notificationId, { lastTry: job.retryCount >= job.retryLimit });
+    },
+  );
   if (opts.schedule === false) return;
   await boss.work(QUEUES.notifyOverdue, async () => {
     const n = await queueOverdueNotifications(db);

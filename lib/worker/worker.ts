@@ -41,12 +41,19 @@ async function pushRow(db: Db, pushId: string) {
 }
 
 /** One job: lock, run the remaining steps, then finish, re-schedule or stop. */
-export async function handlePushJob(db: Db, client: AccloudClient, boss: PgBoss, job: PgBoss.Job<JobData["push"]>): Promise<void> {
+export async function handlePushJob(
+  db: Db,
+  client: AccloudClient,
+  boss: PgBoss,
+  job: PgBoss.Job<JobData["push"]>,
+): Promise<void> {
   const { pushId } = job.data;
   // A session lock needs its own connection for the whole run (no transaction spans the HTTP calls).
   const conn = await db.$client.connect();
   try {
-    const locked = await conn.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [`push:${pushId}`]);
+    const locked = await conn.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [
+      `push:${pushId}`,
+    ]);
     if (!locked.rows[0]?.ok) {
       await enqueue(null, "push", { pushId }, { boss, startAfter: LOCK_BUSY_RETRY_SECONDS });
       log.info(`push=${pushId} busy in another worker: looked at again in ${LOCK_BUSY_RETRY_SECONDS} s`);
@@ -61,10 +68,15 @@ export async function handlePushJob(db: Db, client: AccloudClient, boss: PgBoss,
       const failure = failureOf(outcome.error);
       const max = getEnv().PUSH_MAX_ATTEMPTS;
       if (row.attempts >= max) {
-        await finishFailed(db, pushId, row.referral_request_id, `${message} (gave up after ${row.attempts} tries)`, { ...failure, gaveUpAfter: row.attempts });
+        await finishFailed(db, pushId, row.referral_request_id, `${message} (gave up after ${row.attempts} tries)`, {
+          ...failure,
+          gaveUpAfter: row.attempts,
+        });
         return;
       }
-      const wait = outcome.retryAfterMs ? Math.min(Math.ceil(outcome.retryAfterMs / 1000), 600) : backoffSeconds(row.attempts);
+      const wait = outcome.retryAfterMs
+        ? Math.min(Math.ceil(outcome.retryAfterMs / 1000), 600)
+        : backoffSeconds(row.attempts);
       await scheduleRetry(db, pushId, row.referral_request_id, message, wait, failure);
     } finally {
       await conn.query("select pg_advisory_unlock(hashtextextended($1, 0))", [`push:${pushId}`]).catch(() => {});
@@ -131,7 +143,13 @@ export function cronEvery(minutes: number): string {
 }
 
 export async function startWorker(
-  opts: { databaseUrl?: string; concurrency?: number; client?: AccloudClient; expireInSeconds?: number; refreshReference?: boolean } = {},
+  opts: {
+    databaseUrl?: string;
+    concurrency?: number;
+    client?: AccloudClient;
+    expireInSeconds?: number;
+    refreshReference?: boolean;
+  } = {},
 ): Promise<Worker> {
   const env = getEnv();
   const db = getDb();
@@ -147,18 +165,26 @@ export async function startWorker(
   const concurrency = opts.concurrency ?? env.WORKER_CONCURRENCY;
   for (let i = 0; i < concurrency; i++) {
     let workerId = "";
-    workerId = await boss.work<JobData["push"]>(QUEUES.push, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      try {
-        if (job) await handlePushJob(db, client, boss, job);
-      } finally {
-        // pg-boss waits a polling interval after every fetch; after a job, look for the next one at once.
-        if (workerId) boss.notifyWorker(workerId);
-      }
-    });
+    workerId = await boss.work<JobData["push"]>(
+      QUEUES.push,
+      { batchSize: 1, pollingIntervalSeconds: 0.5 },
+      async ([job]) => {
+        try {
+          if (job) await handlePushJob(db, client, boss, job);
+        } finally {
+          // pg-boss waits a polling interval after every fetch; after a job, look for the next one at once.
+          if (workerId) boss.notifyWorker(workerId);
+        }
+      },
+    );
   }
-  await boss.work<JobData["pushDead"]>(QUEUES.pushDead, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 }, async ([job]) => {
-    if (job) await handleDeadPushJob(db, job);
-  });
+  await boss.work<JobData["pushDead"]>(
+    QUEUES.pushDead,
+    { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (job) await handleDeadPushJob(db, job);
+    },
+  );
 
   let sweeping = false;
   const sweeper = setInterval(() => {

@@ -5,7 +5,15 @@ import type { Actor } from "../access/actors";
 import { closeDb, getDb } from "../db";
 import { getReferralDetail, getReferralFile } from "../referrals/detail";
 import { auditActions, makeActors, makeReferral, makeUser, rowOf } from "../../test/support/referrals";
-import { assignReferrals, claimReferral, rejectReferral, reopenReferral, requestPendingInfo, unassignReferral, type ConflictData } from "./decisions";
+import {
+  assignReferrals,
+  claimReferral,
+  rejectReferral,
+  reopenReferral,
+  requestPendingInfo,
+  unassignReferral,
+  type ConflictData,
+} from "./decisions";
 
 const db = () => getDb();
 let actors: Record<Role, Actor>;
@@ -23,10 +31,16 @@ describe("decisions", () => {
     const { id } = await makeReferral();
     const before = await rowOf(id);
     expect(before.version).toBe(1);
-    const pending = await requestPendingInfo(db(), actors.reviewer, { id, version: 1, note: "Signed physician order missing" });
+    const pending = await requestPendingInfo(db(), actors.reviewer, {
+      id,
+      version: 1,
+      note: "Signed physician order missing",
+    });
     expect(pending).toMatchObject({ status: "success", data: { version: 2 } });
     // An hour passes while paused.
-    await db().execute(sql`update referral_requests set sla_paused_at = sla_paused_at - interval '1 hour' where id = ${id}`);
+    await db().execute(
+      sql`update referral_requests set sla_paused_at = sla_paused_at - interval '1 hour' where id = ${id}`,
+    );
     const reopened = await reopenReferral(db(), actors.reviewer, { id, version: 2 });
     expect(reopened).toMatchObject({ status: "success", data: { version: 3 } });
     const after = await rowOf(id);
@@ -34,7 +48,12 @@ describe("decisions", () => {
     const shift = new Date(after.sla_due_at as string).getTime() - new Date(before.sla_due_at as string).getTime();
     expect(Math.abs(shift - 3_600_000)).toBeLessThan(5_000);
 
-    const rejected = await rejectReferral(db(), actors.reviewer, { id, version: 3, reasonCode: "not_eligible", comment: "Outside coverage" });
+    const rejected = await rejectReferral(db(), actors.reviewer, {
+      id,
+      version: 3,
+      reasonCode: "not_eligible",
+      comment: "Outside coverage",
+    });
     expect(rejected).toMatchObject({ status: "success" });
     expect(await rowOf(id)).toMatchObject({
       status: "rejected",
@@ -43,13 +62,25 @@ describe("decisions", () => {
       decided_by_id: actors.reviewer.id,
       version: 4,
     });
-    expect(await auditActions(id)).toEqual(["referral.received", "referral.pending_info", "referral.reopened", "referral.rejected"]);
+    expect(await auditActions(id)).toEqual([
+      "referral.received",
+      "referral.pending_info",
+      "referral.reopened",
+      "referral.rejected",
+    ]);
   });
 
   it("a stale version is a conflict carrying the current state and who changed it; nothing is written", async () => {
     const { id } = await makeReferral();
-    expect(await requestPendingInfo(db(), reviewer2, { id, version: 1, note: "Need insurance card" })).toMatchObject({ status: "success" });
-    const stale = await rejectReferral(db(), actors.reviewer, { id, version: 1, reasonCode: "duplicate", comment: "dup" });
+    expect(await requestPendingInfo(db(), reviewer2, { id, version: 1, note: "Need insurance card" })).toMatchObject({
+      status: "success",
+    });
+    const stale = await rejectReferral(db(), actors.reviewer, {
+      id,
+      version: 1,
+      reasonCode: "duplicate",
+      comment: "dup",
+    });
     if (stale.status !== "conflict") throw new Error(`expected a conflict, got ${stale.status}`);
     const data: ConflictData = stale.data;
     expect(data.current).toMatchObject({ status: "pending_info", version: 2, pendingInfoNote: "Need insurance card" });
@@ -60,7 +91,9 @@ describe("decisions", () => {
   it("refuses transitions the status does not allow, unknown reasons, and someone else's live claim", async () => {
     const { id } = await makeReferral();
     expect((await reopenReferral(db(), actors.reviewer, { id, version: 1 })).status).toBe("conflict");
-    expect(await rejectReferral(db(), actors.reviewer, { id, version: 1, reasonCode: "no_such_reason", comment: "x y z" })).toMatchObject({
+    expect(
+      await rejectReferral(db(), actors.reviewer, { id, version: 1, reasonCode: "no_such_reason", comment: "x y z" }),
+    ).toMatchObject({
       status: "invalid_data",
     });
     expect(await claimReferral(db(), reviewer2, id)).toMatchObject({ status: "success" });
@@ -75,7 +108,9 @@ describe("decisions", () => {
 
   it("the DAL refuses a role without the scope, whatever the caller, naming the scope and writing nothing", async () => {
     const { id } = await makeReferral();
-    expect(await rejectReferral(db(), actors.supervisor, { id, version: 1, reasonCode: "duplicate", comment: "dup" })).toMatchObject({
+    expect(
+      await rejectReferral(db(), actors.supervisor, { id, version: 1, reasonCode: "duplicate", comment: "dup" }),
+    ).toMatchObject({
       status: "forbidden",
       scope: "referral:decide",
     });
@@ -98,11 +133,16 @@ describe("assignment", () => {
     await db().execute(sql`update referral_requests set claimed_at = now() - interval '1 day' where id = ${a.id}`);
     // reviewer 1 cannot take it: the supervisor's assignment does not lapse
     expect(await claimReferral(db(), actors.reviewer, a.id)).toMatchObject({ status: "conflict" });
-    expect(await assignReferrals(db(), actors.supervisor, { ids: [a.id], assigneeId: actors.supervisor.id })).toMatchObject({ status: "invalid_data" });
+    expect(
+      await assignReferrals(db(), actors.supervisor, { ids: [a.id], assigneeId: actors.supervisor.id }),
+    ).toMatchObject({ status: "invalid_data" });
     expect(await unassignReferral(db(), actors.supervisor, a.id)).toMatchObject({ status: "success" });
     expect(await rowOf(a.id)).toMatchObject({ assignee_id: null, status: "in_review" });
     // A reviewer releases only their own claim.
-    expect(await unassignReferral(db(), actors.reviewer, b.id)).toMatchObject({ status: "forbidden", scope: "referral:assign" });
+    expect(await unassignReferral(db(), actors.reviewer, b.id)).toMatchObject({
+      status: "forbidden",
+      scope: "referral:assign",
+    });
   });
 });
 
@@ -125,9 +165,19 @@ describe("detail and files", () => {
     expect(d!.files).toHaveLength(1);
     expect(d!.views).not.toBeNull(); // audit:read sees the access log
     expect((await getReferralDetail(db(), actors.reviewer, id))!.views).toBeNull();
-    const file = await getReferralFile(db(), actors.reviewer, { referralId: id, fileId: d!.files[0]!.id, disposition: "inline" });
+    const file = await getReferralFile(db(), actors.reviewer, {
+      referralId: id,
+      fileId: d!.files[0]!.id,
+      disposition: "inline",
+    });
     expect(file?.contentType).toBe("image/png");
-    expect(await getReferralFile(db(), actors.reviewer, { referralId: id, fileId: "00000000-0000-4000-8000-000000000000", disposition: "inline" })).toBeNull();
+    expect(
+      await getReferralFile(db(), actors.reviewer, {
+        referralId: id,
+        fileId: "00000000-0000-4000-8000-000000000000",
+        disposition: "inline",
+      }),
+    ).toBeNull();
     const acts = await auditActions(id);
     expect(acts.filter((a) => a === "referral.viewed")).toHaveLength(2);
     expect(acts).toContain("referral.file_viewed");

@@ -10,7 +10,13 @@ import { hasScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import { queueNotification } from "../notifications/outbox";
-import type { TBulkAssignInput, TDismissAmendmentInput, TPendingInfoInput, TRejectInput, TReopenInput } from "../validations/decisions";
+import type {
+  TBulkAssignInput,
+  TDismissAmendmentInput,
+  TPendingInfoInput,
+  TRejectInput,
+  TReopenInput,
+} from "../validations/decisions";
 import { refuse, transition, transitionMany, type TransitionResult } from "./transitions";
 
 export type { ConflictData } from "./transitions";
@@ -34,7 +40,13 @@ export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput):
       const [reason] = await tx
         .select()
         .from(decisionReasons)
-        .where(and(eq(decisionReasons.kind, "rejection"), eq(decisionReasons.code, input.reasonCode), eq(decisionReasons.active, true)));
+        .where(
+          and(
+            eq(decisionReasons.kind, "rejection"),
+            eq(decisionReasons.code, input.reasonCode),
+            eq(decisionReasons.active, true),
+          ),
+        );
       if (!reason) refuse.invalid({ reasonCode: ["Choose a reason from the list"] });
       return {
         to: "rejected",
@@ -47,7 +59,10 @@ export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput):
           slaPausedAt: null,
           amendedAfterDecisionAt: null,
         },
-        audit: { action: "referral.rejected", details: { reasonCode: reason!.code, reason: reason!.label, comment: input.comment } },
+        audit: {
+          action: "referral.rejected",
+          details: { reasonCode: reason!.code, reason: reason!.label, comment: input.comment },
+        },
         message: "Rejected.",
         data: {},
       };
@@ -130,16 +145,29 @@ export async function unassignReferral(db: Db, actor: Actor, id: string): Promis
 
 /** Supervisors and admins assign requests to reviewers (or unassign with null), many at once. */
 export type BulkAssignResult =
-  { status: "success"; message: string; data: { assigned: number; skipped: number } } | Extract<TransitionResult, { status: "forbidden" | "invalid_data" }>;
+  | { status: "success"; message: string; data: { assigned: number; skipped: number } }
+  | Extract<TransitionResult, { status: "forbidden" | "invalid_data" }>;
 
 export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignInput): Promise<BulkAssignResult> {
   if (!hasScope(actor, "referral:assign"))
-    return { status: "forbidden", message: "Forbidden: this needs the referral:assign scope.", scope: "referral:assign" };
+    return {
+      status: "forbidden",
+      message: "Forbidden: this needs the referral:assign scope.",
+      scope: "referral:assign",
+    };
   let assigneeLabel: string | null = null;
   if (input.assigneeId) {
     const [target] = await db.select().from(users).where(eq(users.id, input.assigneeId));
-    if (!target || target.disabledAt || !hasScope({ role: target.role, roles: [target.role, ...target.extraRoles] }, "referral:claim")) {
-      return { status: "invalid_data", message: "Choose an active reviewer.", fieldErrors: { assigneeId: ["Choose an active reviewer"] } };
+    if (
+      !target ||
+      target.disabledAt ||
+      !hasScope({ role: target.role, roles: [target.role, ...target.extraRoles] }, "referral:claim")
+    ) {
+      return {
+        status: "invalid_data",
+        message: "Choose an active reviewer.",
+        fieldErrors: { assigneeId: ["Choose an active reviewer"] },
+      };
     }
     assigneeLabel = target.email;
   }
@@ -151,10 +179,17 @@ export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignIn
       const to: ReferralStatus = assigneeId && row.status === "new" ? "in_review" : row.status;
       // The new assignee hears of it by e-mail, queued in this transaction (lib/notifications/outbox.ts).
       if (assigneeId && assigneeId !== row.assigneeId)
-        await queueNotification(tx, { event: "assigned", referralId: row.id, userIds: [assigneeId], eventKey: `v${nextVersion}` });
+        await queueNotification(tx, {
+          event: "assigned",
+          referralId: row.id,
+          userIds: [assigneeId],
+          eventKey: `v${nextVersion}`,
+        });
       return {
         to,
-        set: assigneeId ? { assigneeId, assignedById: actor.id, claimedAt: sql`now()` } : { assigneeId: null, assignedById: null, claimedAt: null },
+        set: assigneeId
+          ? { assigneeId, assignedById: actor.id, claimedAt: sql`now()` }
+          : { assigneeId: null, assignedById: null, claimedAt: null },
         audit: {
           action: assigneeId ? "referral.assigned" : "referral.unassigned",
           details: { assignee: assigneeLabel, previousAssignee: row.assigneeId, bulk: input.ids.length > 1 },
@@ -186,7 +221,10 @@ export async function dismissAmendment(db: Db, actor: Actor, input: TDismissAmen
       if (!row.amendedAfterDecisionAt) refuse.conflict("There is no amendment waiting for an answer on this request.");
       return {
         set: { amendedAfterDecisionAt: null },
-        audit: { action: "referral.amendment_dismissed", details: { note: input.note, submission: row.submissionCount } },
+        audit: {
+          action: "referral.amendment_dismissed",
+          details: { note: input.note, submission: row.submissionCount },
+        },
         message: "Noted: the amendment needs no change.",
         data: {},
       };

@@ -7,7 +7,13 @@ import { eq, inArray } from "drizzle-orm";
 import { referralSubmissions, type ReferralRequest } from "../../db/schema";
 import type { TxDb } from "../db";
 import { refuse } from "./transitions";
-import { differentPersonReason, identityDifferences, identityOf, type ClientIdentity, type IdentityDifference } from "../form/identity";
+import {
+  differentPersonReason,
+  identityDifferences,
+  identityOf,
+  type ClientIdentity,
+  type IdentityDifference,
+} from "../form/identity";
 
 export type DifferentPerson = {
   /** the submission the ACCloud client stands for, and its person */
@@ -53,6 +59,9 @@ export async function refuseIfDifferentPerson(tx: TxDb, row: Marked): Promise<vo
 
 /** The person a submission names (the push compares what it is about to send with the client's person). */
 export async function personOfSubmission(db: TxDb, submissionId: string): Promise<ClientIdentity | null> {
-  const [s] = await db.select({ payload: referralSubmissions.payload }).from(referralSubmissions).where(eq(referralSubmissions.id, submissionId));
+  const [s] = await db
+    .select({ payload: referralSubmissions.payload })
+    .from(referralSubmissions)
+    .where(eq(referralSubmissions.id, submissionId));
   return s ? identityOf(s.payload) : null;
 }

@@ -46,7 +46,8 @@ type Ref = Awaited<ReturnType<typeof makeReferral>>;
 /** Each user transition, called the way the app calls it, on a request at version 1. */
 const CALLS: Partial<Record<TransitionName, (ref: Ref, reviewer: Actor) => Promise<TransitionResult<unknown>>>> = {
   claim: (ref, a) => claimReferral(db(), a, ref.id, 1),
-  reject: (ref, a) => rejectReferral(db(), a, { id: ref.id, version: 1, reasonCode: "duplicate", comment: "duplicate request" }),
+  reject: (ref, a) =>
+    rejectReferral(db(), a, { id: ref.id, version: 1, reasonCode: "duplicate", comment: "duplicate request" }),
   pending_info: (ref, a) => requestPendingInfo(db(), a, { id: ref.id, version: 1, note: "Need the physician order" }),
   reopen: (ref, a) => reopenReferral(db(), a, { id: ref.id, version: 1 }),
   save_draft: (ref, a) => saveApprovalDraft(db(), a, { referralId: ref.id, version: 1, data: { careType: "nursing" } }),
@@ -54,16 +55,24 @@ const CALLS: Partial<Record<TransitionName, (ref: Ref, reviewer: Actor) => Promi
   retry: (ref, a) => retryPush(db(), a, { referralId: ref.id, version: 1 }),
   dismiss_amendment: (ref, a) => dismissAmendment(db(), a, { id: ref.id, version: 1, note: "Only a typo fixed" }),
   change_approval: (ref, a) =>
-    changeApproval(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref), reasons: { reasonCodes: ["authorization_extended"] } }),
+    changeApproval(db(), a, {
+      referralId: ref.id,
+      version: 1,
+      approval: approvalFor(ref),
+      reasons: { reasonCodes: ["authorization_extended"] },
+    }),
   cancel: (ref, a) => cancelReferral(db(), a, { referralId: ref.id, version: 1, reasonCode: "client_request" }),
   add_documents: (ref, a) => sendDocuments(db(), a, { referralId: ref.id, version: 1 }),
-  confirm_same_person: (ref, a) => confirmSamePerson(db(), a, { id: ref.id, version: 1, note: "Married name, confirmed by phone" }),
+  confirm_same_person: (ref, a) =>
+    confirmSamePerson(db(), a, { id: ref.id, version: 1, note: "Married name, confirmed by phone" }),
   continue_as_new_client: (ref, a) => continueAsNewClient(db(), a, { id: ref.id, version: 1 }),
 };
 
 describe("the allowed-from table", () => {
   it("says what the product promises (a change to the table must change this list)", () => {
-    const table = Object.fromEntries(Object.entries(TRANSITIONS).map(([name, r]) => [name, [...r.from].sort().join(",")]));
+    const table = Object.fromEntries(
+      Object.entries(TRANSITIONS).map(([name, r]) => [name, [...r.from].sort().join(",")]),
+    );
     const decided = "approved,cancelled,cancelling,processed,push_failed,pushing,rejected,sent";
     expect(table).toEqual({
       claim: "in_review,new,pending_info",
@@ -111,7 +120,9 @@ describe("the allowed-from table", () => {
   });
 
   const cases = Object.entries(CALLS).flatMap(([name, call]) =>
-    referralStatus.enumValues.filter((s) => !TRANSITIONS[name as TransitionName].from.includes(s)).map((s) => [name, s, call!] as const),
+    referralStatus.enumValues
+      .filter((s) => !TRANSITIONS[name as TransitionName].from.includes(s))
+      .map((s) => [name, s, call!] as const),
   );
 
   it.each(cases)("%s from %s is a conflict that writes nothing", async (name, status, call) => {
@@ -122,7 +133,10 @@ describe("the allowed-from table", () => {
     expect(r.message).toContain("cannot be");
     expect(await rowOf(ref.id)).toMatchObject({ status, version: 1 });
     expect(await auditActions(ref.id)).toEqual(["referral.received"]);
-    const revisions = await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id));
+    const revisions = await db()
+      .select()
+      .from(approvalRevisions)
+      .where(eq(approvalRevisions.referralRequestId, ref.id));
     expect(revisions).toHaveLength(0);
   });
 
@@ -146,16 +160,30 @@ describe("claims and drafts", () => {
     const ref = await makeReferral({ orgId: GEM_CITY_SUPPLIER_ID });
     const other = await makeUser("reviewer");
     expect(await claimReferral(db(), other, ref.id)).toMatchObject({ status: "success", data: { version: 2 } });
-    const approve = await approveReferral(db(), actors.reviewer, { referralId: ref.id, version: 2, approval: approvalFor(ref) });
+    const approve = await approveReferral(db(), actors.reviewer, {
+      referralId: ref.id,
+      version: 2,
+      approval: approvalFor(ref),
+    });
     expect(approve.status).toBe("conflict");
     expect(approve.message).toContain(other.name);
-    const draft = await saveApprovalDraft(db(), actors.reviewer, { referralId: ref.id, version: 2, data: { careType: "psw" } });
+    const draft = await saveApprovalDraft(db(), actors.reviewer, {
+      referralId: ref.id,
+      version: 2,
+      data: { careType: "psw" },
+    });
     expect(draft.status).toBe("conflict");
-    expect(await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).toHaveLength(0);
-    const pushesCount = await db().execute(sql`select count(*)::int as n from pushes where referral_request_id = ${ref.id}`);
+    expect(
+      await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id)),
+    ).toHaveLength(0);
+    const pushesCount = await db().execute(
+      sql`select count(*)::int as n from pushes where referral_request_id = ${ref.id}`,
+    );
     expect(pushesCount.rows[0]).toEqual({ n: 0 });
     // The claimant can.
-    expect(await saveApprovalDraft(db(), other, { referralId: ref.id, version: 2, data: { careType: "psw" } })).toMatchObject({
+    expect(
+      await saveApprovalDraft(db(), other, { referralId: ref.id, version: 2, data: { careType: "psw" } }),
+    ).toMatchObject({
       status: "success",
       data: { version: 3 },
     });
@@ -163,9 +191,17 @@ describe("claims and drafts", () => {
 
   it("a draft checks the version and moves it, with its audit record", async () => {
     const ref = await makeReferral();
-    const first = await saveApprovalDraft(db(), actors.reviewer, { referralId: ref.id, version: 1, data: { careType: "nursing" } });
+    const first = await saveApprovalDraft(db(), actors.reviewer, {
+      referralId: ref.id,
+      version: 1,
+      data: { careType: "nursing" },
+    });
     expect(first).toMatchObject({ status: "success", data: { version: 2 } });
-    const stale = await saveApprovalDraft(db(), actors.reviewer, { referralId: ref.id, version: 1, data: { careType: "psw" } });
+    const stale = await saveApprovalDraft(db(), actors.reviewer, {
+      referralId: ref.id,
+      version: 1,
+      data: { careType: "psw" },
+    });
     expect(stale.status).toBe("conflict");
     const [rev] = await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id));
     expect(rev).toMatchObject({ state: "draft", data: { careType: "nursing" } });
@@ -179,12 +215,16 @@ describe("claims and drafts", () => {
       id: ref.id,
       version: 1,
       apply: async ({ tx }) => {
-        await tx.insert(approvalRevisions).values({ referralRequestId: ref.id, revision: 1, state: "draft", data: {} as TApproval });
+        await tx
+          .insert(approvalRevisions)
+          .values({ referralRequestId: ref.id, revision: 1, state: "draft", data: {} as TApproval });
         return refuse.invalid({ careType: ["no"] });
       },
     });
     expect(r).toMatchObject({ status: "invalid_data", fieldErrors: { careType: ["no"] } });
-    expect(await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).toHaveLength(0);
+    expect(
+      await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id)),
+    ).toHaveLength(0);
     expect(await rowOf(ref.id)).toMatchObject({ version: 1 });
   });
 });
@@ -207,18 +247,33 @@ describe("amendments after a decision", () => {
     await amend(ref, setPhone("555-000-0001"));
     expect(await rowOf(ref.id)).toMatchObject({ submission_count: 2, amended_after_decision_at: null });
 
-    expect(await rejectReferral(db(), actors.reviewer, { id: ref.id, version: 2, reasonCode: "duplicate", comment: "duplicate request" })).toMatchObject({
+    expect(
+      await rejectReferral(db(), actors.reviewer, {
+        id: ref.id,
+        version: 2,
+        reasonCode: "duplicate",
+        comment: "duplicate request",
+      }),
+    ).toMatchObject({
       status: "success",
     });
     const decided = await rowOf(ref.id);
     await amend(ref, setPhone("555-000-0002"));
     const row = await rowOf(ref.id);
-    expect(row).toMatchObject({ status: "rejected", submission_count: 3, decided_submission_id: decided.decided_submission_id });
+    expect(row).toMatchObject({
+      status: "rejected",
+      submission_count: 3,
+      decided_submission_id: decided.decided_submission_id,
+    });
     expect(row.amended_after_decision_at).not.toBeNull();
     const audit = await db().execute<{ details: Record<string, unknown> }>(
       sql`select details from audit_events where entity_id = ${ref.id} and action = 'referral.amended' order by id desc limit 1`,
     );
-    expect(audit.rows[0]!.details).toMatchObject({ afterDecision: true, statusAtAmendment: "rejected", to: "rejected" });
+    expect(audit.rows[0]!.details).toMatchObject({
+      afterDecision: true,
+      statusAtAmendment: "rejected",
+      to: "rejected",
+    });
 
     const params = parseQueueParams({ tab: "amended", agency: ref.orgId });
     const page = await listQueue(db(), actors.reviewer, params, null);
@@ -226,21 +281,33 @@ describe("amendments after a decision", () => {
     expect(page.rows[0]).toMatchObject({ amendedAfterDecision: true, status: "rejected" });
     expect((await getTabCounts(db(), actors.reviewer, params)).amended).toBe(1);
 
-    expect(await reopenReferral(db(), actors.reviewer, { id: ref.id, version: Number(row.version) })).toMatchObject({ status: "success" });
-    expect(await rowOf(ref.id)).toMatchObject({ status: "in_review", amended_after_decision_at: null, decided_submission_id: null });
+    expect(await reopenReferral(db(), actors.reviewer, { id: ref.id, version: Number(row.version) })).toMatchObject({
+      status: "success",
+    });
+    expect(await rowOf(ref.id)).toMatchObject({
+      status: "in_review",
+      amended_after_decision_at: null,
+      decided_submission_id: null,
+    });
     expect((await getTabCounts(db(), actors.reviewer, params)).amended).toBe(0);
   });
 
   it("after an approval the flag waits for a reviewer; dismissing it needs a note and is audited", async () => {
     const ref = await makeReferral({ orgId: GEM_CITY_SUPPLIER_ID });
-    const approved = await approveReferral(db(), actors.reviewer, { referralId: ref.id, version: 1, approval: approvalFor(ref) });
+    const approved = await approveReferral(db(), actors.reviewer, {
+      referralId: ref.id,
+      version: 1,
+      approval: approvalFor(ref),
+    });
     expect(approved.status).toBe("success");
     await amend(ref, setPhone("555-000-0003"));
     const row = await rowOf(ref.id);
     expect(row).toMatchObject({ status: "approved", submission_count: 2 });
     expect(row.amended_after_decision_at).not.toBeNull();
     // Nothing new is pushed on its own.
-    const pushesCount = await db().execute(sql`select count(*)::int as n from pushes where referral_request_id = ${ref.id}`);
+    const pushesCount = await db().execute(
+      sql`select count(*)::int as n from pushes where referral_request_id = ${ref.id}`,
+    );
     expect(pushesCount.rows[0]).toEqual({ n: 1 });
 
     const version = Number(row.version);
@@ -248,7 +315,9 @@ describe("amendments after a decision", () => {
       status: "forbidden",
       scope: "referral:decide",
     });
-    expect(await dismissAmendment(db(), actors.reviewer, { id: ref.id, version, note: "Only the phone number changed" })).toMatchObject({ status: "success" });
+    expect(
+      await dismissAmendment(db(), actors.reviewer, { id: ref.id, version, note: "Only the phone number changed" }),
+    ).toMatchObject({ status: "success" });
     expect(await rowOf(ref.id)).toMatchObject({ amended_after_decision_at: null, status: "approved" });
     const again = await dismissAmendment(db(), actors.reviewer, { id: ref.id, version: version + 1, note: "again" });
     expect(again.status).toBe("conflict");

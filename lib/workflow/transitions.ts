@@ -50,7 +50,16 @@ const ALL: readonly ReferralStatus[] = referralStatus.enumValues;
 /** Statuses a reviewer can still work on before a decision. */
 export const WORKABLE: readonly ReferralStatus[] = ["new", "in_review", "pending_info"];
 /** Statuses that follow a decision: an amendment arriving now is flagged, never absorbed. */
-export const DECIDED: readonly ReferralStatus[] = ["approved", "pushing", "sent", "processed", "push_failed", "rejected", "cancelling", "cancelled"];
+export const DECIDED: readonly ReferralStatus[] = [
+  "approved",
+  "pushing",
+  "sent",
+  "processed",
+  "push_failed",
+  "rejected",
+  "cancelling",
+  "cancelled",
+];
 
 type Rule = {
   /** the statuses the change may start from */
@@ -116,7 +125,10 @@ export type ReferralSnapshot = {
   updatedAt: string;
 };
 
-export type ConflictData = { current: ReferralSnapshot; lastChange: { actorLabel: string; at: string; action: string } | null };
+export type ConflictData = {
+  current: ReferralSnapshot;
+  lastChange: { actorLabel: string; at: string; action: string } | null;
+};
 
 export type TransitionResult<T = Record<never, never>> =
   | { status: "success"; message: string; data: T & { version: number } }
@@ -155,7 +167,10 @@ class Refusal {
 }
 
 /** A refusal for bad input, returned before any transaction opens. */
-export const invalidResult = (fieldErrors: Record<string, string[]>, message = "Some fields need attention."): TransitionResult<never> => ({
+export const invalidResult = (
+  fieldErrors: Record<string, string[]>,
+  message = "Some fields need attention.",
+): TransitionResult<never> => ({
   status: "invalid_data",
   message,
   fieldErrors,
@@ -177,7 +192,11 @@ class ConflictRefusal {
   constructor(readonly message: string) {}
 }
 
-const forbiddenResult = (scope: Scope): TransitionResult<never> => ({ status: "forbidden", message: `Forbidden: this needs the ${scope} scope.`, scope });
+const forbiddenResult = (scope: Scope): TransitionResult<never> => ({
+  status: "forbidden",
+  message: `Forbidden: this needs the ${scope} scope.`,
+  scope,
+});
 
 export type TransitionRequest<T> = {
   name: TransitionName;
@@ -218,13 +237,22 @@ async function conflictResult(tx: TxDb, row: LockedReferral, message: string): P
   const [last] = await tx
     .select({ actorLabel: auditEvents.actorLabel, at: auditEvents.at, action: auditEvents.action })
     .from(auditEvents)
-    .where(and(eq(auditEvents.entityType, "referral_request"), eq(auditEvents.entityId, row.id), notInArray(auditEvents.action, VIEW_ACTIONS)))
+    .where(
+      and(
+        eq(auditEvents.entityType, "referral_request"),
+        eq(auditEvents.entityId, row.id),
+        notInArray(auditEvents.action, VIEW_ACTIONS),
+      ),
+    )
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(1);
   return {
     status: "conflict",
     message,
-    data: { current: snapshotOf(row), lastChange: last ? { actorLabel: last.actorLabel, at: last.at.toISOString(), action: last.action } : null },
+    data: {
+      current: snapshotOf(row),
+      lastChange: last ? { actorLabel: last.actorLabel, at: last.at.toISOString(), action: last.action } : null,
+    },
   };
 }
 
@@ -242,7 +270,10 @@ function checkWho(rule: Rule, who: Who): TransitionResult<never> | null {
 }
 
 /** The scope checks of a transition alone, for services that validate input before opening a transaction. */
-export function checkTransitionScopes(name: TransitionName, who: Who): Extract<TransitionResult<never>, { status: "forbidden" }> | null {
+export function checkTransitionScopes(
+  name: TransitionName,
+  who: Who,
+): Extract<TransitionResult<never>, { status: "forbidden" }> | null {
   const r = checkWho(TRANSITIONS[name], who);
   return r?.status === "forbidden" ? r : null;
 }
@@ -259,16 +290,30 @@ export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest
   const row = await lockReferral(tx, req.id);
   if (!row) return { status: "failed", message: "This referral request does not exist." };
   if (req.version !== undefined && row.version !== req.version) {
-    return conflictResult(tx, row, "This referral request changed since you opened it. Review the changes, then try again.");
+    return conflictResult(
+      tx,
+      row,
+      "This referral request changed since you opened it. Review the changes, then try again.",
+    );
   }
-  if (req.version === undefined && rule.version === "required") throw new Error(`transition ${req.name} needs the version the user saw`);
-  if (!rule.from.includes(row.status)) return conflictResult(tx, row, `A request that is ${statusWord(row.status)} cannot be ${rule.verb}.`);
-  if (rule.claim && isUser(who) && row.assigneeId && row.assigneeId !== who.id && isAssignmentActive(row, getEnv().CLAIM_IDLE_MINUTES)) {
+  if (req.version === undefined && rule.version === "required")
+    throw new Error(`transition ${req.name} needs the version the user saw`);
+  if (!rule.from.includes(row.status))
+    return conflictResult(tx, row, `A request that is ${statusWord(row.status)} cannot be ${rule.verb}.`);
+  if (
+    rule.claim &&
+    isUser(who) &&
+    row.assigneeId &&
+    row.assigneeId !== who.id &&
+    isAssignmentActive(row, getEnv().CLAIM_IDLE_MINUTES)
+  ) {
     const name = row.assigneeName ?? "Another reviewer";
     return conflictResult(
       tx,
       row,
-      req.name === "claim" ? `${name} already works on this request.` : `${name} is working on this request. Ask them or a supervisor to release it.`,
+      req.name === "claim"
+        ? `${name} already works on this request.`
+        : `${name} is working on this request. Ask them or a supervisor to release it.`,
     );
   }
 
@@ -281,7 +326,8 @@ export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest
     if (err instanceof Refusal) return err.result;
     throw err;
   }
-  if (applied.noop) return { status: "success", message: applied.message, data: { ...applied.data, version: row.version } };
+  if (applied.noop)
+    return { status: "success", message: applied.message, data: { ...applied.data, version: row.version } };
   const to = applied.to ?? row.status;
   if (!ALL.includes(to)) throw new Error(`unknown status ${to}`);
   // The change and its audit record: one statement (the update a CTE of the record's insert).
@@ -299,8 +345,16 @@ export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest
   });
   await tx.execute(sql`with change as (${change}) ${audit}`);
   if (applied.enqueue) {
-    const jobId = await enqueue(tx, "push", { pushId: applied.enqueue.pushId }, { startAfter: applied.enqueue.startAfterSeconds });
-    await tx.update(pushes).set({ jobId, jobQueue: getEnv().JOB_QUEUE_SCHEMA }).where(eq(pushes.id, applied.enqueue.pushId));
+    const jobId = await enqueue(
+      tx,
+      "push",
+      { pushId: applied.enqueue.pushId },
+      { startAfter: applied.enqueue.startAfterSeconds },
+    );
+    await tx
+      .update(pushes)
+      .set({ jobId, jobQueue: getEnv().JOB_QUEUE_SCHEMA })
+      .where(eq(pushes.id, applied.enqueue.pushId));
   }
   return { status: "success", message: applied.message, data: { ...applied.data, version: nextVersion } };
 }
@@ -339,7 +393,9 @@ export async function transitionMany<T>(
   db: Db,
   who: Who,
   req: Omit<TransitionRequest<T>, "id" | "version"> & { ids: string[] },
-): Promise<{ status: "success"; done: number; skipped: number } | Extract<TransitionResult<T>, { status: "forbidden" }>> {
+): Promise<
+  { status: "success"; done: number; skipped: number } | Extract<TransitionResult<T>, { status: "forbidden" }>
+> {
   const denied = checkWho(TRANSITIONS[req.name], who);
   if (denied?.status === "forbidden") return denied;
   const ids = [...new Set(req.ids)].sort();

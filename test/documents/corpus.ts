@@ -110,10 +110,41 @@ const LAST = [
   "Dubois",
 ];
 const MIDDLE = ["M", "A", "L", "R", "", "", ""];
-const DOC_FIRST = ["Jeremy", "Priya", "Alan", "Grace", "Samuel", "Elena", "Marcus", "Hannah", "Victor", "Naomi", "Omar", "Claire"];
-const DOC_LAST = ["Smith", "Patel", "Reyes", "Fischer", "Goldberg", "Ivanova", "Thornton", "Adeyemi", "Castillo", "Whitaker", "Lindqvist", "Moreau"];
+const DOC_FIRST = [
+  "Jeremy",
+  "Priya",
+  "Alan",
+  "Grace",
+  "Samuel",
+  "Elena",
+  "Marcus",
+  "Hannah",
+  "Victor",
+  "Naomi",
+  "Omar",
+  "Claire",
+];
+const DOC_LAST = [
+  "Smith",
+  "Patel",
+  "Reyes",
+  "Fischer",
+  "Goldberg",
+  "Ivanova",
+  "Thornton",
+  "Adeyemi",
+  "Castillo",
+  "Whitaker",
+  "Lindqvist",
+  "Moreau",
+];
 const TITLES = ["MD", "DO", "NP", "MD", "MD"];
-const AGENCIES = ["Gem City Home Care", "Miami Valley Home Health", "Buckeye Visiting Nurses", "Riverbend Home Health Services"];
+const AGENCIES = [
+  "Gem City Home Care",
+  "Miami Valley Home Health",
+  "Buckeye Visiting Nurses",
+  "Riverbend Home Health Services",
+];
 
 /** Real ICD-10-CM codes home health sees, with their descriptions. */
 export const DIAGNOSES: ReadonlyArray<[string, string]> = [
@@ -161,7 +192,13 @@ export const DIAGNOSES: ReadonlyArray<[string, string]> = [
 
 type Service = "PT" | "OT" | "SN" | "HHA" | "INF";
 /** How the form's list names each service (lib/demo/seed.ts's options) and how orders write it. */
-const SERVICE_FORM: Record<Service, string> = { PT: "PT", OT: "OT", SN: "Skilled Nursing", HHA: "Home Health Aide", INF: "Infusion Nursing" };
+const SERVICE_FORM: Record<Service, string> = {
+  PT: "PT",
+  OT: "OT",
+  SN: "Skilled Nursing",
+  HHA: "Home Health Aide",
+  INF: "Infusion Nursing",
+};
 const SERVICE_ORDER_LONG: Record<Service, string> = {
   PT: "Physical Therapy",
   OT: "Occupational Therapy",
@@ -242,7 +279,12 @@ export function makeFacts(r: Rng, diagnoses: number): Facts {
         DOC_LAST.filter((l) => l !== docLast),
       ),
     },
-    agency: { name: pick(r, AGENCIES), phone: `(937) 555-${digits(r, 4)}`, fax: `(937) 555-${digits(r, 4)}`, npi: validNpi(r) },
+    agency: {
+      name: pick(r, AGENCIES),
+      phone: `(937) 555-${digits(r, 4)}`,
+      fax: `(937) 555-${digits(r, 4)}`,
+      npi: validNpi(r),
+    },
     diagnoses: shuffled(r, DIAGNOSES).slice(0, diagnoses) as Array<[string, string]>,
     service: pick(r, ["PT", "OT", "SN", "HHA", "INF"] as const),
     perWeek: pick(r, PER_WEEK),
@@ -256,7 +298,20 @@ export function makeFacts(r: Rng, diagnoses: number): Facts {
 // ---------------------------------------------------------------------------------------------
 // Writing dates and names as orders do
 
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 function usDate(isoDate: string, style: "slash" | "long" | "short-year" | "dash"): string {
   const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
   const mm = String(m).padStart(2, "0");
@@ -281,7 +336,11 @@ class Sheet {
   private readonly done: Promise<Buffer>;
 
   constructor() {
-    this.doc = new PDFDocument({ size: "LETTER", margin: 0, info: { CreationDate: new Date(Date.UTC(2026, 0, 1)), Producer: "corpus" } });
+    this.doc = new PDFDocument({
+      size: "LETTER",
+      margin: 0,
+      info: { CreationDate: new Date(Date.UTC(2026, 0, 1)), Producer: "corpus" },
+    });
     const chunks: Buffer[] = [];
     this.doc.on("data", (c: Buffer) => chunks.push(c));
     this.done = new Promise((resolve) => this.doc.on("end", () => resolve(Buffer.concat(chunks))));
@@ -422,7 +481,9 @@ async function ordersTemplate(f: Facts, r: Rng, extraPages = 0): Promise<{ pdf: 
   labelled(s, "Sex:", p.sex, 340, 158);
   labelled(s, "Address:", p.address, 50, 174);
   s.text("PHYSICIAN", 50, 198, { font: "Helvetica-Bold", size: 10.5 });
-  labelled(s, "Physician:", physicianDisplay(f, pick(r, ["title", "dr"] as const)), 50, 216, { field: "physician_name" });
+  labelled(s, "Physician:", physicianDisplay(f, pick(r, ["title", "dr"] as const)), 50, 216, {
+    field: "physician_name",
+  });
   labelled(s, "NPI:", f.physician.npi, 340, 216, { field: "physician_npi" });
   labelled(s, "Phone:", f.physician.phone, 50, 232);
   labelled(s, "Address:", f.physician.address, 340, 232, { size: 8.5 });
@@ -457,9 +518,18 @@ async function ordersTemplate(f: Facts, r: Rng, extraPages = 0): Promise<{ pdf: 
   }
   s.text("ORDERS", 50, y + 8, { font: "Helvetica-Bold", size: 10.5 });
   labelled(s, "Discipline:", SERVICE_ORDER_LONG[f.service], 50, y + 26, { field: "service" });
-  const freq = pick(r, [`${f.perWeek}x/week x ${f.weeks} weeks`, `${f.perWeek}x/wk x ${f.weeks} wks`, `${f.perWeek}w${f.weeks}`]);
+  const freq = pick(r, [
+    `${f.perWeek}x/week x ${f.weeks} weeks`,
+    `${f.perWeek}x/wk x ${f.weeks} wks`,
+    `${f.perWeek}w${f.weeks}`,
+  ]);
   labelled(s, "Frequency:", freq, 50, y + 42, { field: "frequency" });
-  y = s.paragraph(`${SERVICE_ORDER_LONG[f.service]} to ${SERVICE_TASKS[f.service]}. Notify physician of any change in condition.`, 50, y + 60, 512);
+  y = s.paragraph(
+    `${SERVICE_ORDER_LONG[f.service]} to ${SERVICE_TASKS[f.service]}. Notify physician of any change in condition.`,
+    50,
+    y + 60,
+    512,
+  );
   y = s.paragraph(
     `Goals: Patient will demonstrate independence with the home program and remain free of falls and hospital readmission through ${usDate(f.certEnd, "long")}.`,
     50,
@@ -471,7 +541,8 @@ async function ordersTemplate(f: Facts, r: Rng, extraPages = 0): Promise<{ pdf: 
     header(`PLAN OF CARE (continued) - page ${s.page}`);
     labelled(s, "Patient:", name, 50, 100);
     let py = 126;
-    for (let k = 0; k < 7; k++) py = s.paragraph(CONTINUATION[(i + k) % CONTINUATION.length]!, 50, py, 512, { size: 9.5 }) + 6;
+    for (let k = 0; k < 7; k++)
+      py = s.paragraph(CONTINUATION[(i + k) % CONTINUATION.length]!, 50, py, 512, { size: 9.5 }) + 6;
     y = py;
   }
   if (y > 700) {
@@ -480,7 +551,12 @@ async function ordersTemplate(f: Facts, r: Rng, extraPages = 0): Promise<{ pdf: 
   }
   s.text("Physician Signature: ______________________________", 50, y + 14);
   s.text("Date: ____________", 380, y + 14);
-  s.text(`Electronically signed by ${f.physician.first} ${f.physician.last}, ${f.physician.title} on ${usDate(f.orderDate, "slash")}`, 50, y + 32, { size: 8 });
+  s.text(
+    `Electronically signed by ${f.physician.first} ${f.physician.last}, ${f.physician.title} on ${usDate(f.orderDate, "slash")}`,
+    50,
+    y + 32,
+    { size: 8 },
+  );
   return { pdf: await s.end(), truth: s.truth };
 }
 
@@ -500,7 +576,8 @@ async function form485(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["t
   const s = new Sheet();
   const p = f.patient;
   const label = (t: string, x: number, y: number) => s.text(t, x + 3, y + 3, { size: 7 });
-  const value = (t: string, x: number, y: number, field?: CheckField, font: Font = "Courier") => s.text(t, x + 4, y + 14, { font, size: 9.5, field });
+  const value = (t: string, x: number, y: number, field?: CheckField, font: Font = "Courier") =>
+    s.text(t, x + 4, y + 14, { font, size: 9.5, field });
   s.text("Department of Health and Human Services - Centers for Medicare & Medicaid Services", 40, 24, { size: 7 });
   s.text("HOME HEALTH CERTIFICATION AND PLAN OF CARE", 150, 36, { font: "Helvetica-Bold", size: 12 });
   // Row 1
@@ -514,7 +591,11 @@ async function form485(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["t
   label("3. Certification Period", 230, y1);
   const fromText = `From: ${usDate(f.soc, "slash")}  To: `;
   value(fromText, 230, y1);
-  s.text(usDate(f.certEnd, "slash"), 230 + 4 + s.width(fromText, "Courier", 9.5), y1 + 14, { font: "Courier", size: 9.5, field: "end_date" });
+  s.text(usDate(f.certEnd, "slash"), 230 + 4 + s.width(fromText, "Courier", 9.5), y1 + 14, {
+    font: "Courier",
+    size: 9.5,
+    field: "end_date",
+  });
   label("4. Medical Record No.", 440, y1);
   value(p.mrn, 440, y1);
   label("5. Provider No.", 510, y1);
@@ -524,7 +605,12 @@ async function form485(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["t
   s.rect(40, y2, 266, 62);
   s.rect(306, y2, 266, 62);
   label("6. Patient's Name and Address", 40, y2);
-  value(`${plain(p.last).toUpperCase()}, ${plain(p.first).toUpperCase()}${p.middle ? ` ${p.middle}` : ""}`, 40, y2, "client_name");
+  value(
+    `${plain(p.last).toUpperCase()}, ${plain(p.first).toUpperCase()}${p.middle ? ` ${p.middle}` : ""}`,
+    40,
+    y2,
+    "client_name",
+  );
   s.text(plain(p.address).toUpperCase().slice(0, 42), 44, y2 + 27, { font: "Courier", size: 9 });
   label("7. Provider's Name, Address and Telephone Number", 306, y2);
   value(f.agency.name.toUpperCase(), 306, y2);
@@ -539,7 +625,11 @@ async function form485(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["t
   label("9. Sex", 170, y3);
   value(p.sex, 170, y3);
   label("10. Medications: Dose/Frequency/Route (N)ew (C)hanged", 230, y3);
-  value(pick(r, ["METFORMIN 500 MG PO BID", "LISINOPRIL 10 MG PO DAILY", "FUROSEMIDE 40 MG PO QD", "WARFARIN 5 MG PO QPM"]), 230, y3);
+  value(
+    pick(r, ["METFORMIN 500 MG PO BID", "LISINOPRIL 10 MG PO DAILY", "FUROSEMIDE 40 MG PO QD", "WARFARIN 5 MG PO QPM"]),
+    230,
+    y3,
+  );
   // Row 4: diagnoses
   const y4 = 184;
   label("11. ICD-10-CM    Principal Diagnosis", 40, y4);
@@ -556,7 +646,10 @@ async function form485(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["t
     onNewPage: () => {
       s.addPage();
       s.text("ADDENDUM TO: PLAN OF TREATMENT", 40, 36, { font: "Helvetica-Bold", size: 11 });
-      s.text(`Patient: ${plain(p.last).toUpperCase()}, ${plain(p.first).toUpperCase()}`, 40, 54, { font: "Courier", size: 9 });
+      s.text(`Patient: ${plain(p.last).toUpperCase()}, ${plain(p.first).toUpperCase()}`, 40, 54, {
+        font: "Courier",
+        size: 9,
+      });
       s.text("13. Other Pertinent Diagnoses (continued)", 40, 72, { size: 7 });
       return 86;
     },
@@ -584,8 +677,18 @@ async function form485(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["t
   s.rect(40, y7, 266, 64);
   s.rect(306, y7, 266, 64);
   label("24. Physician's Name and Address", 40, y7);
-  value(`${f.physician.first.toUpperCase()} ${f.physician.last.toUpperCase()}, ${f.physician.title}`, 40, y7, "physician_name");
-  labelled(s, "NPI:", f.physician.npi, 44, y7 + 27, { field: "physician_npi", font: "Courier", bold: "Courier", size: 9.5 });
+  value(
+    `${f.physician.first.toUpperCase()} ${f.physician.last.toUpperCase()}, ${f.physician.title}`,
+    40,
+    y7,
+    "physician_name",
+  );
+  labelled(s, "NPI:", f.physician.npi, 44, y7 + 27, {
+    field: "physician_npi",
+    font: "Courier",
+    bold: "Courier",
+    size: 9.5,
+  });
   s.text(f.physician.address.toUpperCase().slice(0, 40), 44, y7 + 40, { font: "Courier", size: 9 });
   label("26. I certify that this patient is confined to his/her home and needs", 306, y7);
   s.text("intermittent skilled nursing care, physical therapy and/or speech", 309, y7 + 12, { size: 6.5 });
@@ -612,11 +715,19 @@ async function letter(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["tr
   s.rule(50, 130, 512);
   const name = pick(r, [`${p.first}${p.middle ? ` ${p.middle}.` : ""} ${p.last}`, `${p.first} ${p.last}`]);
   labelled(s, "Patient Name:", name, 50, 142, { field: "client_name", font: T, bold: B, size: 11 });
-  labelled(s, "Date of Birth:", usDate(p.dob, pick(r, ["long", "slash"] as const)), 340, 142, { field: "client_birthday", font: T, bold: B, size: 11 });
+  labelled(s, "Date of Birth:", usDate(p.dob, pick(r, ["long", "slash"] as const)), 340, 142, {
+    field: "client_birthday",
+    font: T,
+    bold: B,
+    size: 11,
+  });
   labelled(
     s,
     "Ordering Physician:",
-    pick(r, [`Dr. ${f.physician.first} ${f.physician.last}`, `${f.physician.first} ${f.physician.last}, ${f.physician.title}`]),
+    pick(r, [
+      `Dr. ${f.physician.first} ${f.physician.last}`,
+      `${f.physician.first} ${f.physician.last}, ${f.physician.title}`,
+    ]),
     50,
     162,
     {
@@ -629,19 +740,30 @@ async function letter(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["tr
   labelled(s, "NPI #", f.physician.npi, 340, 162, { field: "physician_npi", font: T, bold: B, size: 11 });
   s.text("Please provide the following home health services:", 50, 190, { font: T, size: 11 });
   labelled(s, "Orders for:", SERVICE_ORDER_LONG[f.service], 50, 210, { field: "service", font: T, bold: B, size: 11 });
-  labelled(s, "Frequency:", `${NUMBER_WORD[f.perWeek]} (${f.perWeek}) visit${f.perWeek > 1 ? "s" : ""} per week for ${f.weeks} weeks`, 50, 228, {
-    field: "frequency",
-    font: T,
-    bold: B,
-    size: 11,
-  });
+  labelled(
+    s,
+    "Frequency:",
+    `${NUMBER_WORD[f.perWeek]} (${f.perWeek}) visit${f.perWeek > 1 ? "s" : ""} per week for ${f.weeks} weeks`,
+    50,
+    228,
+    {
+      field: "frequency",
+      font: T,
+      bold: B,
+      size: 11,
+    },
+  );
   labelled(s, "Start of Care:", usDate(f.soc, "long"), 50, 246, { field: "start_date", font: T, bold: B, size: 11 });
   const certLabel = "Certification Period:";
   s.text(certLabel, 300, 246, { font: B, size: 11 });
   const from = usDate(f.soc, "slash");
   const cx = 300 + s.width(certLabel, B, 11) + 5;
   s.text(`${from} through`, cx, 246, { font: T, size: 11 });
-  s.text(usDate(f.certEnd, "slash"), cx + s.width(`${from} through `, T, 11), 246, { font: T, size: 11, field: "end_date" });
+  s.text(usDate(f.certEnd, "slash"), cx + s.width(`${from} through `, T, 11), 246, {
+    font: T,
+    size: 11,
+    field: "end_date",
+  });
   s.text("Diagnosis Codes (ICD-10):", 50, 274, { font: B, size: 11 });
   s.text("Code", 60, 292, { font: B, size: 10 });
   s.text("Description", 140, 292, { font: B, size: 10 });
@@ -724,7 +846,12 @@ async function medicationProfile(f: Facts, r: Rng): Promise<Buffer> {
 
 /** Draw each page of a PDF at `dpi` onto canvases. */
 export async function drawPdf(pdf: Buffer, dpi: number): Promise<Canvas[]> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, verbosity: 0, standardFontDataUrl: `${standardFonts()}/` }).promise;
+  const doc = await getDocument({
+    data: new Uint8Array(pdf),
+    isEvalSupported: false,
+    verbosity: 0,
+    standardFontDataUrl: `${standardFonts()}/`,
+  }).promise;
   const out: Canvas[] = [];
   try {
     for (let n = 1; n <= doc.numPages; n++) {
@@ -734,7 +861,11 @@ export async function drawPdf(pdf: Buffer, dpi: number): Promise<Canvas[]> {
       const context = canvas.getContext("2d");
       context.fillStyle = "#fff";
       context.fillRect(0, 0, canvas.width, canvas.height);
-      await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport }).promise;
+      await page.render({
+        canvas: canvas as unknown as HTMLCanvasElement,
+        canvasContext: context as unknown as CanvasRenderingContext2D,
+        viewport,
+      }).promise;
       out.push(canvas);
     }
   } finally {
@@ -859,7 +990,9 @@ function plant(field: CheckField, form: FormSide, f: Facts, r: Rng): "mismatch" 
     case "client_birthday":
       form.birthday = pick(
         r,
-        [addDays(f.patient.dob, 1), addDays(f.patient.dob, -365), swapMonthDay(f.patient.dob)].filter((d) => d !== f.patient.dob),
+        [addDays(f.patient.dob, 1), addDays(f.patient.dob, -365), swapMonthDay(f.patient.dob)].filter(
+          (d) => d !== f.patient.dob,
+        ),
       );
       return "mismatch";
     case "physician_name":
@@ -894,7 +1027,9 @@ function plant(field: CheckField, form: FormSide, f: Facts, r: Rng): "mismatch" 
         SERVICE_FORM[
           pick(
             r,
-            (["PT", "OT", "SN", "HHA", "INF"] as const).filter((s) => s !== f.service && !(f.service === "INF" && s === "SN")),
+            (["PT", "OT", "SN", "HHA", "INF"] as const).filter(
+              (s) => s !== f.service && !(f.service === "INF" && s === "SN"),
+            ),
           )
         ];
       return "mismatch";
@@ -942,7 +1077,13 @@ function payloadOf(form: FormSide, files: CorpusFile[], r: Rng): Record<string, 
       branch_id: 1050,
       alayamarket_org_id: "91c79089-a3ca-4cca-acf4-52fc1f1302c6",
     },
-    client: { id: 1000 + Math.floor(r() * 9000), first_name: form.first, last_name: form.last, birthday: form.birthday, timezone: "America/New_York" },
+    client: {
+      id: 1000 + Math.floor(r() * 9000),
+      first_name: form.first,
+      last_name: form.last,
+      birthday: form.birthday,
+      timezone: "America/New_York",
+    },
     files: files.map((f) => ({ file_name: f.name, file_value: `sha256:${f.file_id}` })),
     form_data: {
       form_id: 14,
@@ -954,7 +1095,9 @@ function payloadOf(form: FormSide, files: CorpusFile[], r: Rng): Record<string, 
         field(
           "ICD-10 Diagnosis",
           "medical_history",
-          form.diagnoses.map(([code, description]) => ({ values: [{ field_key: "diagnosis", field_value: `${code.replace(".", "")}=${description}` }] })),
+          form.diagnoses.map(([code, description]) => ({
+            values: [{ field_key: "diagnosis", field_value: `${code.replace(".", "")}=${description}` }],
+          })),
         ),
         field("Physician first name", "text", form.physicianFirst),
         field("Physician last name", "text", form.physicianLast),
@@ -996,7 +1139,8 @@ export async function buildCase(o: CaseOptions): Promise<CorpusCase> {
   const diagnoses = o.diagnoses ?? (o.index % 4 === 3 && !single ? 20 : int(r, 2, single ? 8 : 6));
   const f = makeFacts(r, diagnoses);
   const template = o.template ?? (["orders", "485", "letter"] as const)[o.index % 3]!;
-  const built = template === "orders" ? await ordersTemplate(f, r) : template === "485" ? await form485(f, r) : await letter(f, r);
+  const built =
+    template === "orders" ? await ordersTemplate(f, r) : template === "485" ? await form485(f, r) : await letter(f, r);
 
   const id = `${o.kind}-${String(o.index).padStart(2, "0")}`;
   const orderId = `${id}-order`;
@@ -1006,14 +1150,32 @@ export async function buildCase(o: CaseOptions): Promise<CorpusCase> {
 
   if (o.extraFile ?? o.index % 3 === 2) {
     const meds = await medicationProfile(f, r);
-    files.push({ file_id: `${id}-meds`, name: "medication_profile.pdf", contentType: "application/pdf", bytes: meds, isOrder: false });
+    files.push({
+      file_id: `${id}-meds`,
+      name: "medication_profile.pdf",
+      contentType: "application/pdf",
+      bytes: meds,
+      isOrder: false,
+    });
     rotation[`${id}-meds`] = [0];
   }
 
   const turn = () => (r() < 0.5 ? -1 : 1) * (1 + r() * 2);
-  const scanStyle = (fax: boolean): ScanStyle => ({ degrees: turn(), noise: fax ? 50 : 36, speckles: fax ? 0.0008 : 0.0004, dropout: fax ? 0.03 : 0.015, fax });
+  const scanStyle = (fax: boolean): ScanStyle => ({
+    degrees: turn(),
+    noise: fax ? 50 : 36,
+    speckles: fax ? 0.0008 : 0.0004,
+    dropout: fax ? 0.03 : 0.015,
+    fax,
+  });
   if (o.kind === "text-pdf") {
-    files.push({ file_id: orderId, name: "physician_order.pdf", contentType: "application/pdf", bytes: built.pdf, isOrder: true });
+    files.push({
+      file_id: orderId,
+      name: "physician_order.pdf",
+      contentType: "application/pdf",
+      bytes: built.pdf,
+      isOrder: true,
+    });
     rotation[orderId] = [];
   } else if (o.kind === "png" || o.kind === "jpeg") {
     const dpi = pick(r, [150, 170, 200]);
@@ -1037,7 +1199,9 @@ export async function buildCase(o: CaseOptions): Promise<CorpusCase> {
     const pages = fax ? [...(await drawPdf(await faxCover(f, orderPages.length + 1), dpi)), ...orderPages] : orderPages;
     const styles = pages.map(() => scanStyle(fax));
     const images = await Promise.all(
-      pages.map((p, i) => (fax ? degrade(p, r, styles[i]!).encode("png") : degrade(p, r, styles[i]!).encode("jpeg", int(r, 60, 80)))),
+      pages.map((p, i) =>
+        fax ? degrade(p, r, styles[i]!).encode("png") : degrade(p, r, styles[i]!).encode("jpeg", int(r, 60, 80)),
+      ),
     );
     files.push({
       file_id: orderId,
@@ -1064,7 +1228,19 @@ export async function buildCase(o: CaseOptions): Promise<CorpusCase> {
   const expected = Object.fromEntries(PLANTABLE.map((k) => [k, "match"])) as CorpusCase["expected"];
   for (const field of planted) expected[field] = plant(field, form, f, r);
 
-  return { id, kind: o.kind, template, files, payload: payloadOf(form, files, r), expected, planted, truth, rotation, orderPage, diagnoses };
+  return {
+    id,
+    kind: o.kind,
+    template,
+    files,
+    payload: payloadOf(form, files, r),
+    expected,
+    planted,
+    truth,
+    rotation,
+    orderPage,
+    diagnoses,
+  };
 }
 
 /** 0, 1 or 2 planted fields, cycling through the fields so that every nine cases of a kind plant each field about equally often. */
@@ -1078,9 +1254,17 @@ export type CorpusOptions = { seed?: number; perKind?: Partial<Record<Kind, numb
 
 /** The measuring corpus: `perKind` cases of each kind (default: the full corpus of scripts/measure-documents.ts). */
 export async function buildCorpus(o: CorpusOptions = {}): Promise<CorpusCase[]> {
-  const perKind: Record<Kind, number> = { "text-pdf": 30, "image-pdf": 12, png: 12, jpeg: 12, "fax-cover": 10, ...o.perKind };
+  const perKind: Record<Kind, number> = {
+    "text-pdf": 30,
+    "image-pdf": 12,
+    png: 12,
+    jpeg: 12,
+    "fax-cover": 10,
+    ...o.perKind,
+  };
   const out: CorpusCase[] = [];
-  for (const kind of KINDS) for (let index = 0; index < perKind[kind]; index++) out.push(await buildCase({ kind, index, seed: o.seed }));
+  for (const kind of KINDS)
+    for (let index = 0; index < perKind[kind]; index++) out.push(await buildCase({ kind, index, seed: o.seed }));
   return out;
 }
 
@@ -1089,7 +1273,10 @@ export async function buildCorpus(o: CorpusOptions = {}): Promise<CorpusCase[]> 
  * "Plan of Care (continued)" pages, `pages` in all (20 is the default read limit; 30 is over it).
  * Also returns the form that agrees with it.
  */
-export async function buildLongOrder(pages: number, seed = 2026): Promise<{ pdf: Buffer; payload: Record<string, unknown> }> {
+export async function buildLongOrder(
+  pages: number,
+  seed = 2026,
+): Promise<{ pdf: Buffer; payload: Record<string, unknown> }> {
   const r = rng(seed * 31 + pages);
   const f = makeFacts(r, 6);
   // The order itself fills one page; each continuation page is one more.
@@ -1101,7 +1288,15 @@ export async function buildLongOrder(pages: number, seed = 2026): Promise<{ pdf:
     pdf,
     payload: payloadOf(
       form,
-      [{ file_id: "long-order", name: `physician_order_${pages}_pages.pdf`, contentType: "application/pdf", bytes: pdf, isOrder: true }],
+      [
+        {
+          file_id: "long-order",
+          name: `physician_order_${pages}_pages.pdf`,
+          contentType: "application/pdf",
+          bytes: pdf,
+          isOrder: true,
+        },
+      ],
       r,
     ),
   };

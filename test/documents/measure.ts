@@ -19,7 +19,14 @@ export type CaseResult = {
   orderFile: string | null;
   coverPages: number[];
   /** Per field: expected vs got, and whether the source box covers the printed value. */
-  fields: Array<{ field: string; expected: string; got: string; planted: boolean; sourced: boolean; onTarget: boolean | null }>;
+  fields: Array<{
+    field: string;
+    expected: string;
+    got: string;
+    planted: boolean;
+    sourced: boolean;
+    onTarget: boolean | null;
+  }>;
   seconds: { text: number; ocr: number };
   pages: { text: number; ocr: number };
 };
@@ -37,7 +44,17 @@ export type Score = {
   targeted: number;
 };
 
-export const emptyScore = (): Score => ({ planted: 0, caught: 0, agreeing: 0, falseFlags: 0, matched: 0, decided: 0, sourced: 0, onTarget: 0, targeted: 0 });
+export const emptyScore = (): Score => ({
+  planted: 0,
+  caught: 0,
+  agreeing: 0,
+  falseFlags: 0,
+  matched: 0,
+  decided: 0,
+  sourced: 0,
+  onTarget: 0,
+  targeted: 0,
+});
 
 /** The value's printed box (points) in the page image's pixels: turned like the scan, scaled to the image. */
 export function truthInPixels(box: Box, degrees: number, imageWidth: number): Box {
@@ -50,7 +67,10 @@ export function truthInPixels(box: Box, degrees: number, imageWidth: number): Bo
     [box[0] + box[2], box[1]],
     [box[0], box[1] + box[3]],
     [box[0] + box[2], box[1] + box[3]],
-  ].map(([x, y]) => [cx + (x! - cx) * Math.cos(a) - (y! - cy) * Math.sin(a), cy + (x! - cx) * Math.sin(a) + (y! - cy) * Math.cos(a)]);
+  ].map(([x, y]) => [
+    cx + (x! - cx) * Math.cos(a) - (y! - cy) * Math.sin(a),
+    cy + (x! - cx) * Math.sin(a) + (y! - cy) * Math.cos(a),
+  ]);
   const xs = corners.map((c) => c[0]! * k);
   const ys = corners.map((c) => c[1]! * k);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
@@ -88,13 +108,22 @@ export async function runCase(c: CorpusCase, options: ReadOptions = {}): Promise
     if (decided && check.source) {
       const reading = files.find((f) => f.file_id === check.source!.file_id)?.reading;
       const page = reading?.state === "read" ? reading.pages.find((p) => p.page === check.source!.page) : undefined;
-      const truths = c.truth.filter((t) => t.field === check.field && t.file_id === check.source!.file_id && t.page === check.source!.page);
+      const truths = c.truth.filter(
+        (t) => t.field === check.field && t.file_id === check.source!.file_id && t.page === check.source!.page,
+      );
       if (page && truths.length) {
         const degrees = c.rotation[check.source.file_id]?.[check.source.page - 1] ?? 0;
         onTarget = truths.some((t) => overlaps(check.source!.box, truthInPixels(t.box, degrees, page.width)));
       } else onTarget = false;
     }
-    fields.push({ field: check.field, expected, got: check.verdict, planted: c.planted.includes(check.field), sourced: !!check.source, onTarget });
+    fields.push({
+      field: check.field,
+      expected,
+      got: check.verdict,
+      planted: c.planted.includes(check.field),
+      sourced: !!check.source,
+      onTarget,
+    });
   }
   return {
     id: c.id,

@@ -13,9 +13,15 @@ async function main() {
   if (process.argv[2] === "cdn") {
     // tesseract.js reports a failed model load to errorHandler (its createWorker never settles then).
     const failed = new Promise<string>((resolve) => {
-      void createWorker("eng", OEM.LSTM_ONLY, { cacheMethod: "none", errorHandler: (e: unknown) => resolve(String(e)) }).then(() => resolve("loaded"));
+      void createWorker("eng", OEM.LSTM_ONLY, {
+        cacheMethod: "none",
+        errorHandler: (e: unknown) => resolve(String(e)),
+      }).then(() => resolve("loaded"));
     });
-    const outcome = await Promise.race([failed, new Promise<string>((resolve) => setTimeout(() => resolve("no answer in 60 s"), 60_000))]);
+    const outcome = await Promise.race([
+      failed,
+      new Promise<string>((resolve) => setTimeout(() => resolve("no answer in 60 s"), 60_000)),
+    ]);
     console.log(JSON.stringify({ loaded: outcome === "loaded", error: outcome }));
     // The worker that failed to start cannot be reached to stop it.
     process.exit(0);
@@ -29,7 +35,13 @@ async function main() {
   } catch {
     refused = true;
   }
-  console.log(JSON.stringify({ state: reading.state, lines: reading.state === "read" ? reading.pages[0]!.lines.map((l) => l.text) : [], refused }));
+  console.log(
+    JSON.stringify({
+      state: reading.state,
+      lines: reading.state === "read" ? reading.pages[0]!.lines.map((l) => l.text) : [],
+      refused,
+    }),
+  );
 }
 
 main().catch((err) => {

@@ -22,11 +22,20 @@ export function page(rows: Row[], o: { page?: number; method?: ReadMethod; confi
     const x0 = r.x ?? 50;
     const lineWords: Word[] = [];
     for (const m of r.text.matchAll(/\S+/g)) {
-      lineWords.push({ text: m[0], box: [x0 + m.index * CHAR, y, m[0].length * CHAR, LINE], confidence: o.confidence ?? 100, line: lines.length });
+      lineWords.push({
+        text: m[0],
+        box: [x0 + m.index * CHAR, y, m[0].length * CHAR, LINE],
+        confidence: o.confidence ?? 100,
+        line: lines.length,
+      });
     }
     if (!lineWords.length) return;
     words.push(...lineWords);
-    lines.push({ text: lineWords.map((w) => w.text).join(" "), box: unionBox(lineWords.map((w) => w.box)), confidence: o.confidence ?? 100 });
+    lines.push({
+      text: lineWords.map((w) => w.text).join(" "),
+      box: unionBox(lineWords.map((w) => w.box)),
+      confidence: o.confidence ?? 100,
+    });
   });
   return { page: o.page ?? 1, width: 1224, height: 1584, method: o.method ?? "text", words, lines };
 }

@@ -15,7 +15,8 @@ function newestSource(): number {
   const visit = (p: string) => {
     const s = statSync(p);
     if (s.isDirectory()) {
-      for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "testing" && !e.startsWith(".")) visit(path.join(p, e));
+      for (const e of readdirSync(p))
+        if (e !== "node_modules" && e !== "testing" && !e.startsWith(".")) visit(path.join(p, e));
     } else if (!/\.test\.tsx?$/.test(p)) newest = Math.max(newest, s.mtimeMs);
   };
   for (const d of [
@@ -45,16 +46,27 @@ export async function ensureBuild(label: string): Promise<void> {
 
 /** The benchmarks' build (BENCH_BASELINE=1, into `dir`: scripts/bench-lib.ts), made the same way when missing or older than the sources. */
 export async function ensureBenchBuild(label: string, dir: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", BENCH_BASELINE: "1", NEXT_DIST_DIR: dir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    BENCH_BASELINE: "1",
+    NEXT_DIST_DIR: dir,
+  };
   await buildWhenStale(label, path.resolve(root, dir), env);
 }
 
 async function buildWhenStale(label: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const buildId = path.join(dir, "BUILD_ID");
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource()) return;
-  console.log(`[${label}] ${existsSync(buildId) ? "sources changed since the build" : "no build yet"} in ${path.relative(root, dir)}: running \`next build\`…`);
+  console.log(
+    `[${label}] ${existsSync(buildId) ? "sources changed since the build" : "no build yet"} in ${path.relative(root, dir)}: running \`next build\`…`,
+  );
   // Not spawnSync: the test worker must keep answering Vitest meanwhile.
-  const build = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { stdio: ["ignore", "inherit", "inherit"], env });
+  const build = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env,
+  });
   const code = await new Promise<number | null>((resolve) => build.once("exit", resolve));
   if (code !== 0) throw new Error("next build failed");
 }

@@ -16,7 +16,9 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`cannot connect to PostgreSQL at ${describeServer(url)}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot connect to PostgreSQL at ${describeServer(url)}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   try {
     return await fn(client);
@@ -26,7 +28,10 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 }
 
 /** Creates `database` on the server of `adminUrl` (its role needs CREATEDB); returns its URL and the server's version. */
-export async function createTestDatabase(adminUrl: string, database: string): Promise<{ url: string; serverVersion: string }> {
+export async function createTestDatabase(
+  adminUrl: string,
+  database: string,
+): Promise<{ url: string; serverVersion: string }> {
   const serverVersion = await withClient(adminUrl, async (c) => {
     await c.query(`create database "${database}"`);
     return (await c.query<{ server_version: string }>("show server_version")).rows[0]!.server_version;

@@ -10,17 +10,24 @@ import { describe, expect, it } from "vitest";
 
 const CONFIG = path.resolve("test/support/exit-code/vitest.config.ts");
 
-function runVitest(fixture: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+function runVitest(
+  fixture: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...env };
   // The child must set up its own database, not reuse this run's, and must not think it is a vitest worker.
   delete childEnv.DATABASE_URL;
   if (!env.TEST_SERVER_DATABASE_URL) delete childEnv.TEST_SERVER_DATABASE_URL;
   for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST")) delete childEnv[key];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.resolve("node_modules/vitest/vitest.mjs"), "run", "--config", CONFIG, fixture], {
-      env: childEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve("node_modules/vitest/vitest.mjs"), "run", "--config", CONFIG, fixture],
+      {
+        env: childEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));

@@ -16,14 +16,24 @@ export function freshPayload(): TReferralRequest & Record<string, unknown> {
 }
 
 export async function newApiClient(opts: { signed?: boolean } = {}): Promise<IssuedCredentials> {
-  return createApiClient(getDb(), { name: `test ${randomUUID().slice(0, 8)}`, withSigningSecret: opts.signed, actor: systemActor("test") });
+  return createApiClient(getDb(), {
+    name: `test ${randomUUID().slice(0, 8)}`,
+    withSigningSecret: opts.signed,
+    actor: systemActor("test"),
+  });
 }
 
-export const basic = (c: { key: string; secret: string }) => `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
+export const basic = (c: { key: string; secret: string }) =>
+  `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
 
 export function webhookRequest(
   body: unknown,
-  init: { auth?: string | null; contentType?: string | null; headers?: Record<string, string>; raw?: string | Buffer } = {},
+  init: {
+    auth?: string | null;
+    contentType?: string | null;
+    headers?: Record<string, string>;
+    raw?: string | Buffer;
+  } = {},
 ): Request {
   const headers: Record<string, string> = { ...init.headers };
   if (init.auth) headers.authorization = init.auth;

@@ -6,7 +6,13 @@
  *  - otherwise a temporary cluster from the installed server binaries (test/support/server-postgres.ts).
  * vitest.config.ts leaves the project out, loudly, when neither is available.
  */
-import { createTestDatabase, describeServer, dropTestDatabase, migratedTestDatabase, testDatabaseName } from "./database";
+import {
+  createTestDatabase,
+  describeServer,
+  dropTestDatabase,
+  migratedTestDatabase,
+  testDatabaseName,
+} from "./database";
 import { serverBinDir, startTemporaryServer } from "./server-postgres";
 
 export const { setup, teardown } = migratedTestDatabase(async (onTeardown) => {
@@ -14,7 +20,10 @@ export const { setup, teardown } = migratedTestDatabase(async (onTeardown) => {
   let origin = "TEST_SERVER_DATABASE_URL";
   if (!adminUrl) {
     const bin = serverBinDir();
-    if (!bin) throw new Error("no TEST_SERVER_DATABASE_URL and no PostgreSQL server binaries (vitest.config.ts should have left this project out)");
+    if (!bin)
+      throw new Error(
+        "no TEST_SERVER_DATABASE_URL and no PostgreSQL server binaries (vitest.config.ts should have left this project out)",
+      );
     const temporary = await startTemporaryServer(bin);
     onTeardown(() => temporary.stop());
     adminUrl = temporary.url;

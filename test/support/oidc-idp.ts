@@ -12,7 +12,8 @@ import http from "node:http";
 import Provider from "oidc-provider";
 
 const port = Number(process.env.IDP_PORT ?? 0);
-const accounts = () => JSON.parse(readFileSync(process.env.IDP_ACCOUNTS_FILE!, "utf8")) as Record<string, Record<string, unknown>>;
+const accounts = () =>
+  JSON.parse(readFileSync(process.env.IDP_ACCOUNTS_FILE!, "utf8")) as Record<string, Record<string, unknown>>;
 
 const server = http.createServer();
 await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

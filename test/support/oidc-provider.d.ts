@@ -3,7 +3,12 @@ declare module "oidc-provider" {
   import type { IncomingMessage, ServerResponse } from "node:http";
   type Account = { accountId: string; claims: () => Promise<Record<string, unknown>> };
   export default class Provider {
-    constructor(issuer: string, configuration: Record<string, unknown> & { findAccount?: (ctx: unknown, sub: string) => Promise<Account | undefined> });
+    constructor(
+      issuer: string,
+      configuration: Record<string, unknown> & {
+        findAccount?: (ctx: unknown, sub: string) => Promise<Account | undefined>;
+      },
+    );
     on(event: string, listener: (ctx: unknown, err: Error) => void): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }

@@ -29,7 +29,12 @@ export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
   const sbx: TestSandbox = await startTestSandbox({ client: { timeoutMs: opts.timeoutMs ?? 1500 } });
   await refreshReferenceData({ db: getDb(), client: sbx.client });
   const email = `reviewer-${randomUUID().slice(0, 8)}@test.local`;
-  const user = await createUser(getDb(), { email, name: "Test Reviewer", role: "reviewer", actor: systemActor("test") });
+  const user = await createUser(getDb(), {
+    email,
+    name: "Test Reviewer",
+    role: "reviewer",
+    actor: systemActor("test"),
+  });
   const actor: Actor = { type: "user", id: user.id, email, name: "Test Reviewer", role: "reviewer", sessionId: "" };
   return { sbx, actor };
 }
@@ -78,13 +83,24 @@ export function pushChildWorkerForFile(): { env: PushEnvironment; killAndRestart
 }
 
 /** A referral request like the reference one, with its own request_id and (optionally) agency client id. */
-export async function newReferral(over: { clientId?: number; agencyOrgId?: string; agencyName?: string; client?: Partial<TReferralRequest["client"]> } = {}) {
+export async function newReferral(
+  over: {
+    clientId?: number;
+    agencyOrgId?: string;
+    agencyName?: string;
+    client?: Partial<TReferralRequest["client"]>;
+  } = {},
+) {
   const base = referencePayload();
   const payload: TReferralRequest = ZReferralRequest.parse({
     ...base,
     request_id: randomUUID(),
     client: { ...base.client, ...over.client, id: over.clientId ?? Math.floor(Math.random() * 1e9) },
-    agency: { ...base.agency, ...(over.agencyOrgId ? { alayamarket_org_id: over.agencyOrgId } : {}), ...(over.agencyName ? { name: over.agencyName } : {}) },
+    agency: {
+      ...base.agency,
+      ...(over.agencyOrgId ? { alayamarket_org_id: over.agencyOrgId } : {}),
+      ...(over.agencyName ? { name: over.agencyName } : {}),
+    },
     form_data: {
       ...base.form_data,
       fields: base.form_data.fields.map((f) =>
@@ -106,12 +122,20 @@ export async function newReferral(over: { clientId?: number; agencyOrgId?: strin
  * A new referral approved by `actor`, its approval taken as drawn for a second review (the draw
  * is random and tested on its own in lib/second-review/second-review.test.ts).
  */
-export async function approvedAndDrawn(actor: Actor): Promise<{ ref: Awaited<ReturnType<typeof newReferral>>; reviewId: string }> {
+export async function approvedAndDrawn(
+  actor: Actor,
+): Promise<{ ref: Awaited<ReturnType<typeof newReferral>>; reviewId: string }> {
   const ref = await newReferral();
-  const r = await approveReferral(getDb(), actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) });
+  const r = await approveReferral(getDb(), actor, {
+    referralId: ref.id,
+    version: ref.version,
+    approval: approvalFor(ref),
+  });
   expect(r.status).toBe("success");
   const row = (
-    await getDb().execute<{ id: string }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
+    await getDb().execute<{
+      id: string;
+    }>(sql`insert into second_reviews (referral_request_id, approval_revision_id, approved_by_id, sample_percent)
     select referral_request_id, id, approved_by_id, 10 from approval_revisions where referral_request_id = ${ref.id} and state = 'approved'
     on conflict (approval_revision_id) do update set sample_percent = 10 returning id`)
   ).rows[0]!;
@@ -143,7 +167,11 @@ export function approvalFor(ref: { payload: TReferralRequest }, over: Partial<TA
   });
 }
 
-export async function waitForPush(referralId: string, until: (status: string) => boolean = (s) => s === "sent" || s === "failed", timeoutMs = 60_000) {
+export async function waitForPush(
+  referralId: string,
+  until: (status: string) => boolean = (s) => s === "sent" || s === "failed",
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [p] = await getDb()
@@ -153,7 +181,8 @@ export async function waitForPush(referralId: string, until: (status: string) =>
       .orderBy(sql`${pushes.createdAt} desc`)
       .limit(1);
     if (p && until(p.status)) return p;
-    if (Date.now() > deadline) throw new Error(`push did not finish in time (status ${p?.status ?? "none"}; last error ${p?.lastError ?? "-"})`);
+    if (Date.now() > deadline)
+      throw new Error(`push did not finish in time (status ${p?.status ?? "none"}; last error ${p?.lastError ?? "-"})`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -206,7 +235,8 @@ export async function expectRetryAfterHonoured(sbx: TestSandbox, route: { method
   if (limited < 0) throw new Error(`no 429 was answered on ${route.method} ${route.path}`);
   const next = calls[limited + 1];
   if (!next) throw new Error("no call followed the 429");
-  if (Date.parse(next.at) - Date.parse(calls[limited]!.at) < 1000) throw new Error("the call after the 429 came before its Retry-After");
+  if (Date.parse(next.at) - Date.parse(calls[limited]!.at) < 1000)
+    throw new Error("the call after the 429 came before its Retry-After");
 }
 
 /** Waits until a step of the latest push is in flight (to kill its worker then). */
@@ -243,8 +273,7 @@ const STEP_ENDPOINTS = {
 /** Method and path template of each step of a push of `kind`. */
 export function stepEndpoints<K extends keyof typeof STEP_ENDPOINTS>(kind: K) {
   const steps = STEP_ENDPOINTS[kind];
-  return Object.fromEntries(Object.entries(steps).map(([step, name]) => [step, { method: ENDPOINTS[name].method, path: ENDPOINTS[name].path }])) as Record<
-    keyof (typeof STEP_ENDPOINTS)[K] & string,
-    { method: string; path: string }
-  >;
+  return Object.fromEntries(
+    Object.entries(steps).map(([step, name]) => [step, { method: ENDPOINTS[name].method, path: ENDPOINTS[name].path }]),
+  ) as Record<keyof (typeof STEP_ENDPOINTS)[K] & string, { method: string; path: string }>;
 }

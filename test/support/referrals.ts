@@ -19,14 +19,24 @@ export async function makeUser(role: Role, opts: { password?: string } = {}): Pr
   const db = getDb();
   const email = `${role}-${randomUUID().slice(0, 8)}@test.example`;
   const name = `${role} ${email.slice(role.length + 1, role.length + 5)}`;
-  const { id } = await createUser(db, { email, name, role, password: opts.password ?? TEST_PASSWORD, actor: systemActor("test") });
+  const { id } = await createUser(db, {
+    email,
+    name,
+    role,
+    password: opts.password ?? TEST_PASSWORD,
+    actor: systemActor("test"),
+  });
   const sessionId = await createSession(db, { userId: id, provider: "credentials", label: email });
   return { type: "user", id, email, name, role, sessionId };
 }
 
 /** One actor per role, each with a live session. */
 export async function makeActors(): Promise<Record<Role, Actor>> {
-  return { reviewer: await makeUser("reviewer"), supervisor: await makeUser("supervisor"), admin: await makeUser("admin") };
+  return {
+    reviewer: await makeUser("reviewer"),
+    supervisor: await makeUser("supervisor"),
+    admin: await makeUser("admin"),
+  };
 }
 
 /**
@@ -59,14 +69,23 @@ export async function makeReferral(
   const payload = freshPayload() as TReferralRequest;
   const orgId = opts.orgId ?? randomUUID();
   payload.agency = { ...payload.agency, alayamarket_org_id: orgId, name: opts.agencyName ?? payload.agency.name };
-  payload.client = { ...payload.client, first_name: opts.firstName ?? payload.client.first_name, last_name: opts.lastName ?? payload.client.last_name };
+  payload.client = {
+    ...payload.client,
+    first_name: opts.firstName ?? payload.client.first_name,
+    last_name: opts.lastName ?? payload.client.last_name,
+  };
   if (opts.service) {
     const f = payload.form_data.fields.find((x) => x.field_label === "Service Requested");
     if (f) f.field_value = { option: { name: opts.service, value: opts.service } };
   }
   opts.mutate?.(payload);
   const files = await decodeFiles(payload.files ?? [], 50 * 1024 * 1024);
-  const r = await ingestReferralRequest(getDb(), { payload, files, actor: systemActor("test"), receivedAt: opts.receivedAt });
+  const r = await ingestReferralRequest(getDb(), {
+    payload,
+    files,
+    actor: systemActor("test"),
+    receivedAt: opts.receivedAt,
+  });
   return { id: r.id, requestId: r.requestId, orgId, payload };
 }
 
@@ -76,6 +95,8 @@ export async function rowOf(id: string): Promise<Record<string, unknown>> {
 }
 
 export async function auditActions(entityId: string): Promise<string[]> {
-  const r = await getDb().execute<{ action: string }>(sql`select action from audit_events where entity_id = ${entityId} order by id`);
+  const r = await getDb().execute<{ action: string }>(
+    sql`select action from audit_events where entity_id = ${entityId} order by id`,
+  );
   return r.rows.map((x) => x.action);
 }

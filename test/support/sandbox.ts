@@ -24,11 +24,17 @@ export type TestSandbox = {
   schema: string;
   client: AccloudClient;
   control: SandboxControl;
-  raw: (method: string, path: string, body?: unknown, init?: { auth?: string | null; headers?: Record<string, string> }) => Promise<RawResponse>;
+  raw: (
+    method: string,
+    path: string,
+    body?: unknown,
+    init?: { auth?: string | null; headers?: Record<string, string> },
+  ) => Promise<RawResponse>;
   close: () => Promise<void>;
 };
 
-export const basicAuth = (key = TEST_API_KEY, secret = TEST_API_SECRET) => `Basic ${Buffer.from(`${key}:${secret}`).toString("base64")}`;
+export const basicAuth = (key = TEST_API_KEY, secret = TEST_API_SECRET) =>
+  `Basic ${Buffer.from(`${key}:${secret}`).toString("base64")}`;
 
 export function randomSchema(): string {
   return `sbx_${randomBytes(6).toString("hex")}`;
@@ -49,7 +55,13 @@ export async function startTestSandbox(
     controlKey: TEST_CONTROL_KEY,
     options: opts.options,
   });
-  const client = createAccloudClient({ baseUrl: sandbox.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 5_000, ...opts.client });
+  const client = createAccloudClient({
+    baseUrl: sandbox.url,
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_API_SECRET,
+    timeoutMs: 5_000,
+    ...opts.client,
+  });
   const control = createSandboxControl({ baseUrl: sandbox.url, controlKey: TEST_CONTROL_KEY });
   const raw: TestSandbox["raw"] = async (method, path, body, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };
@@ -78,7 +90,9 @@ export async function startTestSandbox(
  * The answer is filled in when the sandbox has started, so read its fields inside tests and hooks.
  * With `resetFaults`, every test ends with no fault armed and no latency.
  */
-export function testSandboxForFile(opts: Parameters<typeof startTestSandbox>[0] & { resetFaults?: boolean } = {}): TestSandbox {
+export function testSandboxForFile(
+  opts: Parameters<typeof startTestSandbox>[0] & { resetFaults?: boolean } = {},
+): TestSandbox {
   const { resetFaults, ...start } = opts;
   const t = {} as TestSandbox;
   beforeAll(async () => {
@@ -145,7 +159,11 @@ export function serviceBody(clientId: number, over: Partial<TServiceCreate> = {}
   } as TServiceCreate;
 }
 
-export function authorizationBody(clientId: number, serviceId: number, over: Partial<TAuthorizationCreate> = {}): TAuthorizationCreate {
+export function authorizationBody(
+  clientId: number,
+  serviceId: number,
+  over: Partial<TAuthorizationCreate> = {},
+): TAuthorizationCreate {
   return {
     client_id: clientId,
     service_ids: [serviceId],
@@ -183,7 +201,12 @@ export function referralBody(authorizationIds: number[], over: Partial<TReferral
     start_at: chicagoMidnight(isoDay(7)),
     end_at: chicagoMidnight(isoDay(36)),
     comment: "",
-    case_manager: { name: "Jane Smith", phone_number: "515-111-2233", fax_number: null, email: "jane.smith@example.com" },
+    case_manager: {
+      name: "Jane Smith",
+      phone_number: "515-111-2233",
+      fax_number: null,
+      email: "jane.smith@example.com",
+    },
     ...over,
   };
 }

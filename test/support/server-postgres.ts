@@ -37,7 +37,8 @@ function runAs(): { uid: number; gid: number } | undefined {
   const id = (flag: string) => spawnSync("id", [flag, "postgres"], { encoding: "utf8" });
   const uid = id("-u");
   const gid = id("-g");
-  if (uid.status !== 0 || gid.status !== 0) throw new Error("running as root, and there is no `postgres` user to run the test server cluster as");
+  if (uid.status !== 0 || gid.status !== 0)
+    throw new Error("running as root, and there is no `postgres` user to run the test server cluster as");
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
@@ -54,7 +55,17 @@ export async function startTemporaryServer(bin: string): Promise<TemporaryServer
   }
   const init = spawnSync(
     path.join(bin, "initdb"),
-    ["-D", dataDir, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+    [
+      "-D",
+      dataDir,
+      "-U",
+      "postgres",
+      `--pwfile=${pwfile}`,
+      "--auth=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C.UTF-8",
+      "--no-sync",
+    ],
     { encoding: "utf8", ...user },
   );
   rmSync(pwfile, { force: true });
@@ -118,14 +129,18 @@ export async function startTemporaryServer(bin: string): Promise<TemporaryServer
 async function connectWhenReady(url: string, child: ChildProcess, log: () => string): Promise<pg.Client> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the test server cluster exited during start: ${log().trim()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the test server cluster exited during start: ${log().trim()}`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
     try {
       await client.connect();
       return client;
     } catch (err) {
       await client.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`the test server cluster did not accept connections: ${(err as Error).message}\n${log().trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the test server cluster did not accept connections: ${(err as Error).message}\n${log().trim()}`,
+        );
       await new Promise((r) => setTimeout(r, 150));
     }
   }

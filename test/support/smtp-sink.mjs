@@ -11,7 +11,9 @@ function decode(body, encoding) {
   const e = (encoding || "").toLowerCase();
   if (e === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8").replace(/\r\n/g, "\n");
   if (e === "quoted-printable") {
-    const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    const bytes = body
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
     return Buffer.from(bytes, "latin1").toString("utf8").replace(/\r\n/g, "\n");
   }
   return body.replace(/\r\n/g, "\n");
@@ -53,5 +55,7 @@ const server = new SMTPServer({
   },
 });
 
-server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.server.address().port })}\n`));
+server.listen(0, "127.0.0.1", () =>
+  process.stdout.write(`${JSON.stringify({ port: server.server.address().port })}\n`),
+);
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

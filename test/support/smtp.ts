@@ -12,7 +12,9 @@ export async function startSmtpSink(): Promise<{
   waitFor: (n: number, timeoutMs?: number) => Promise<ReceivedMail[]>;
   stop: () => Promise<void>;
 }> {
-  const child = spawn(process.execPath, [path.resolve("test/support/smtp-sink.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.resolve("test/support/smtp-sink.mjs")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const messages: ReceivedMail[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

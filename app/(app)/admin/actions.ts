@@ -6,10 +6,23 @@ import { runAction } from "@/lib/auth/action";
 import { getDb } from "@/lib/db";
 import { addReason, setReasonActive } from "@/lib/admin/settings";
 import { addUser, setUserDisabled, setUserRole, unlockUser } from "@/lib/admin/users";
-import { createApiClient, revokeApiClient, rotateApiClientSecret, rotateApiClientSigningSecret } from "@/lib/intake/api-clients";
+import {
+  createApiClient,
+  revokeApiClient,
+  rotateApiClientSecret,
+  rotateApiClientSigningSecret,
+} from "@/lib/intake/api-clients";
 import { setSecondReviewPercent } from "@/lib/second-review/settings";
 import { ZApiClientRef, ZCreateApiClient, ZRotateApiClient, ZSecondReviewPercent } from "@/lib/validations/supervisors";
-import { ZAddReason, ZCreateUser, ZSetDisabled, ZSetReasonActive, ZSetRole, ZUserRef, type TCreateUser } from "@/lib/validations/users";
+import {
+  ZAddReason,
+  ZCreateUser,
+  ZSetDisabled,
+  ZSetReasonActive,
+  ZSetRole,
+  ZUserRef,
+  type TCreateUser,
+} from "@/lib/validations/users";
 
 const done = <R extends { status: string }>(r: R) => {
   if (r.status === "success") revalidatePath("/admin");
@@ -17,27 +30,45 @@ const done = <R extends { status: string }>(r: R) => {
 };
 
 export async function addUserAction(input: TCreateUser) {
-  return done(await runAction("add user", "admin:users", ZCreateUser, input, (actor, data) => addUser(getDb(), actor, data)));
+  return done(
+    await runAction("add user", "admin:users", ZCreateUser, input, (actor, data) => addUser(getDb(), actor, data)),
+  );
 }
 
 export async function setUserRoleAction(input: { userId: string; role: string }) {
-  return done(await runAction("set role", "admin:users", ZSetRole, input, (actor, data) => setUserRole(getDb(), actor, data)));
+  return done(
+    await runAction("set role", "admin:users", ZSetRole, input, (actor, data) => setUserRole(getDb(), actor, data)),
+  );
 }
 
 export async function setUserDisabledAction(input: { userId: string; disabled: boolean }) {
-  return done(await runAction("disable user", "admin:users", ZSetDisabled, input, (actor, data) => setUserDisabled(getDb(), actor, data)));
+  return done(
+    await runAction("disable user", "admin:users", ZSetDisabled, input, (actor, data) =>
+      setUserDisabled(getDb(), actor, data),
+    ),
+  );
 }
 
 export async function unlockUserAction(input: { userId: string }) {
-  return done(await runAction("unlock user", "admin:users", ZUserRef, input, (actor, data) => unlockUser(getDb(), actor, data)));
+  return done(
+    await runAction("unlock user", "admin:users", ZUserRef, input, (actor, data) => unlockUser(getDb(), actor, data)),
+  );
 }
 
 export async function addReasonAction(input: { kind?: "rejection" | "update"; code: string; label: string }) {
-  return done(await runAction("add reason", "admin:settings", ZAddReason, input, (actor, data) => addReason(getDb(), actor, data)));
+  return done(
+    await runAction("add reason", "admin:settings", ZAddReason, input, (actor, data) =>
+      addReason(getDb(), actor, data),
+    ),
+  );
 }
 
 export async function setReasonActiveAction(input: { kind?: "rejection" | "update"; code: string; active: boolean }) {
-  return done(await runAction("reason active", "admin:settings", ZSetReasonActive, input, (actor, data) => setReasonActive(getDb(), actor, data)));
+  return done(
+    await runAction("reason active", "admin:settings", ZSetReasonActive, input, (actor, data) =>
+      setReasonActive(getDb(), actor, data),
+    ),
+  );
 }
 
 /** ACCloud reference data on demand (it also refreshes at start and on the worker's schedule). */
@@ -53,7 +84,10 @@ export async function refreshReferenceDataAction() {
           message: `Loaded ${ref.funders.length} funders, ${ref.serviceCodes.length} service codes, ${ref.suppliers.length} suppliers; group ${ref.csiGroup?.name ?? "?"}.`,
         };
       } catch (err) {
-        return { status: "failed" as const, message: `ACCloud reference data could not be refreshed: ${(err as Error).message}` };
+        return {
+          status: "failed" as const,
+          message: `ACCloud reference data could not be refreshed: ${(err as Error).message}`,
+        };
       }
     }),
   );
@@ -62,7 +96,9 @@ export async function refreshReferenceDataAction() {
 /** The library throws for an unknown or revoked client: a result the page shows, not a 500. */
 const notActive = (err: unknown) => ({
   status: "failed" as const,
-  message: /no active/.test((err as Error).message) ? "This API client is revoked or does not exist." : "Something went wrong and nothing was saved.",
+  message: /no active/.test((err as Error).message)
+    ? "This API client is revoked or does not exist."
+    : "Something went wrong and nothing was saved.",
 });
 
 /** API clients, the same functions as `npm run api-client`; secrets are returned once, to be shown once. */
@@ -79,19 +115,31 @@ export async function createApiClientAction(input: { name: string; signed: boole
   );
 }
 
-export async function rotateApiClientAction(input: { id: string; which: "secret" | "signing"; overlapMinutes: number }) {
+export async function rotateApiClientAction(input: {
+  id: string;
+  which: "secret" | "signing";
+  overlapMinutes: number;
+}) {
   return done(
     await runAction("rotate api client", "admin:api_clients", ZRotateApiClient, input, async (actor, data) => {
       try {
         if (data.which === "signing") {
-          const c = await rotateApiClientSigningSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: actor });
+          const c = await rotateApiClientSigningSecret(getDb(), {
+            id: data.id,
+            overlapMinutes: data.overlapMinutes,
+            actor: actor,
+          });
           return {
             status: "success" as const,
             message: `New signing secret for ${c.key}. The previous one is accepted for ${data.overlapMinutes} more minutes.`,
             data: { key: c.key, secret: null, signingSecret: c.signingSecret },
           };
         }
-        const c = await rotateApiClientSecret(getDb(), { id: data.id, overlapMinutes: data.overlapMinutes, actor: actor });
+        const c = await rotateApiClientSecret(getDb(), {
+          id: data.id,
+          overlapMinutes: data.overlapMinutes,
+          actor: actor,
+        });
         return {
           status: "success" as const,
           message: `New secret for ${c.key}. The previous one works for ${data.overlapMinutes} more minutes.`,

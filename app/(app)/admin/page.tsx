@@ -65,9 +65,15 @@ export default async function AdminPage() {
                     <span>Active</span>
                   )}
                 </td>
-                <td className="px-4 py-2.5 text-slate-700">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}</td>
+                <td className="px-4 py-2.5 text-slate-700">
+                  {u.lastSignInAt ? formatDateTime(u.lastSignInAt) : "Never"}
+                </td>
                 <td className="px-4 py-2.5">
-                  <UserControls key={`${u.roles.join("+")}-${u.disabled}-${u.locked}`} user={u} isSelf={u.id === actor.id} />
+                  <UserControls
+                    key={`${u.roles.join("+")}-${u.disabled}-${u.locked}`}
+                    user={u}
+                    isSelf={u.id === actor.id}
+                  />
                 </td>
               </tr>
             ))}
@@ -79,21 +85,31 @@ export default async function AdminPage() {
         </Panel>
       ) : null}
       {ref ? (
-        <section aria-labelledby="ref-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="reference-data">
+        <section
+          aria-labelledby="ref-title"
+          className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+          data-testid="reference-data"
+        >
           <h2 id="ref-title" className="mb-1 text-lg font-semibold">
             ACCloud reference data
           </h2>
           <p className="mb-3 text-sm text-slate-800">
-            Group {ref.csiGroup ? `“${ref.csiGroup.name}” (${ref.csiGroup.id})` : "not found"} · {ref.funders.length} funders · {ref.serviceCodes.length}{" "}
-            service codes · {ref.suppliers.length} trusted-network agencies. Last refresh:{" "}
-            {ref.lastRefresh ? `${formatDateTime(ref.lastRefresh.refreshedAt.toISOString())} (${ref.lastRefresh.status})` : "never"}.
+            Group {ref.csiGroup ? `“${ref.csiGroup.name}” (${ref.csiGroup.id})` : "not found"} · {ref.funders.length}{" "}
+            funders · {ref.serviceCodes.length} service codes · {ref.suppliers.length} trusted-network agencies. Last
+            refresh:{" "}
+            {ref.lastRefresh
+              ? `${formatDateTime(ref.lastRefresh.refreshedAt.toISOString())} (${ref.lastRefresh.status})`
+              : "never"}
+            .
           </p>
           <ReferenceDataRefresh />
         </section>
       ) : null}
       {clients ? (
         <Panel id="api-clients-title" title="API clients" large testId="api-clients">
-          <p className="px-4 pt-3 text-sm text-slate-800">The senders allowed to call the webhook, one per AlayaConnector environment.</p>
+          <p className="px-4 pt-3 text-sm text-slate-800">
+            The senders allowed to call the webhook, one per AlayaConnector environment.
+          </p>
           <ApiClients
             clients={clients.map((c) => ({
               ...c,
@@ -107,7 +123,10 @@ export default async function AdminPage() {
         </Panel>
       ) : null}
       {percent !== null ? (
-        <section aria-labelledby="second-review-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <section
+          aria-labelledby="second-review-title"
+          className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+        >
           <h2 id="second-review-title" className="mb-1 text-lg font-semibold">
             Second reviews
           </h2>
@@ -121,12 +140,21 @@ export default async function AdminPage() {
               ["update", "Update reasons", "Why a sent referral changes: the agency sees them with the new revision."],
             ] as const
           ).map(([kind, title, hint]) => (
-            <section key={kind} aria-labelledby={`${kind}-reasons-title`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <section
+              key={kind}
+              aria-labelledby={`${kind}-reasons-title`}
+              className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+            >
               <h2 id={`${kind}-reasons-title`} className="text-lg font-semibold">
                 {title}
               </h2>
               <p className="mb-3 text-sm text-slate-700">{hint}</p>
-              <ReasonsEditor kind={kind} reasons={reasons.filter((r) => r.kind === kind).map((r) => ({ code: r.code, label: r.label, active: r.active }))} />
+              <ReasonsEditor
+                kind={kind}
+                reasons={reasons
+                  .filter((r) => r.kind === kind)
+                  .map((r) => ({ code: r.code, label: r.label, active: r.active }))}
+              />
             </section>
           ))
         : null}

@@ -24,7 +24,11 @@ function totalText(t: AuditTotal): string {
   return `More than ${nf.format(10_000)} events (about ${roughly(t.estimate)})`;
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor("audit:read");
   const parsed = parseAuditParams(await searchParams);
   const db = getDb();
@@ -44,7 +48,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
 
   const f = parsed.filters;
-  const { page, total, saw, summary } = await openAuditTrail(db, actor, f, { before: parsed.before, after: parsed.after });
+  const { page, total, saw, summary } = await openAuditTrail(db, actor, f, {
+    before: parsed.before,
+    after: parsed.after,
+  });
   const exportHref = `/api/audit/export${auditQuery(filterRaw)}`;
   const filtered = Object.keys(filterRaw).length > 0;
 
@@ -53,7 +60,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-bold tracking-tight">Audit trail</h1>
-          <p className="text-sm text-slate-700">Every change, view, sign-in and administration step, newest first. Opening this page is recorded too.</p>
+          <p className="text-sm text-slate-700">
+            Every change, view, sign-in and administration step, newest first. Opening this page is recorded too.
+          </p>
         </div>
       </div>
       <AuditFilters raw={parsed.raw} errors={{}} options={options} exportHref={exportHref} />
@@ -64,7 +73,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           data-testid="audit-referral"
         >
           <p>
-            <span className="font-semibold">Request {summary.requestId}</span> · {summary.agencyName} · {STATUS_LABELS[summary.status] ?? summary.status}
+            <span className="font-semibold">Request {summary.requestId}</span> · {summary.agencyName} ·{" "}
+            {STATUS_LABELS[summary.status] ?? summary.status}
             {summary.clientName ? <> · client {summary.clientName}</> : null} ·{" "}
             <Link href={`/referrals/${summary.id}`} className="font-medium text-blue-800 underline underline-offset-2">
               Open the request
@@ -85,7 +95,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {page.rows.length ? (
         <AuditEvents rows={page.rows} />
       ) : (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center" data-testid="audit-empty">
+        <div
+          className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center"
+          data-testid="audit-empty"
+        >
           <p className="font-medium">No events match these filters.</p>
           <p className="mt-1 text-sm text-slate-700">Widen the dates or clear a filter.</p>
         </div>
@@ -97,12 +110,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Link>
         ) : null}
         {page.newerCursor ? (
-          <Link className={btnSecondary} href={`/audit${auditQuery({ ...filterRaw, after: page.newerCursor })}`} rel="prev">
+          <Link
+            className={btnSecondary}
+            href={`/audit${auditQuery({ ...filterRaw, after: page.newerCursor })}`}
+            rel="prev"
+          >
             ← Newer
           </Link>
         ) : null}
         {page.olderCursor ? (
-          <Link className={btnSecondary} href={`/audit${auditQuery({ ...filterRaw, before: page.olderCursor })}`} rel="next">
+          <Link
+            className={btnSecondary}
+            href={`/audit${auditQuery({ ...filterRaw, before: page.olderCursor })}`}
+            rel="next"
+          >
             Older →
           </Link>
         ) : null}

@@ -1,5 +1,12 @@
 import type { Metadata } from "next";
-import { AgencyChart, DurationsChart, hoursText, percentText, WeeklyCountsChart, weekText } from "@/components/dashboard/charts";
+import {
+  AgencyChart,
+  DurationsChart,
+  hoursText,
+  percentText,
+  WeeklyCountsChart,
+  weekText,
+} from "@/components/dashboard/charts";
 import { FormField, Options } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 import { requirePageActor } from "@/lib/auth/guards";
@@ -22,12 +29,17 @@ function Kpi({ label, value, hint, testId }: { label: string; value: string; hin
   );
 }
 
-export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor("reports:read");
   const sp = await searchParams;
   const weeksParam = Number(typeof sp.weeks === "string" ? sp.weeks : 12);
   const weeks = ((DASHBOARD_WEEKS as readonly number[]).includes(weeksParam) ? weeksParam : 12) as DashboardWeeks;
-  const agencyParam = typeof sp.agency === "string" && /^[0-9a-f-]{36}$/i.test(sp.agency) ? sp.agency.toLowerCase() : undefined;
+  const agencyParam =
+    typeof sp.agency === "string" && /^[0-9a-f-]{36}$/i.test(sp.agency) ? sp.agency.toLowerCase() : undefined;
   const db = getDb();
   const d = await openDashboard(db, actor, { weeks, agency: agencyParam });
   const slaHours = getEnv().REVIEW_SLA_HOURS;
@@ -39,8 +51,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Turnaround</h1>
         <p className="text-sm text-slate-700">
-          {agencyName ?? "All agencies"}, the {weeks} weeks from {weekText(d.from)} (weeks start on Monday, Eastern time). Each figure counts in the week it
-          happened; times are from receipt.
+          {agencyName ?? "All agencies"}, the {weeks} weeks from {weekText(d.from)} (weeks start on Monday, Eastern
+          time). Each figure counts in the week it happened; times are from receipt.
         </p>
       </div>
       <form
@@ -79,15 +91,30 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <Kpi testId="kpi-decided" label="Decided" value={nf.format(t.decided)} />
           <Kpi testId="kpi-sent" label="Sent to ACCloud" value={nf.format(t.sent)} />
           <Kpi testId="kpi-cancelled" label="Cancelled" value={nf.format(t.cancelled)} />
-          <Kpi testId="kpi-decision" label="Time to decision" value={hoursText(t.toDecision.p50)} hint={`median · 90% within ${hoursText(t.toDecision.p90)}`} />
-          <Kpi testId="kpi-to-sent" label="Time to sent" value={hoursText(t.toSent.p50)} hint={`median · 90% within ${hoursText(t.toSent.p90)}`} />
+          <Kpi
+            testId="kpi-decision"
+            label="Time to decision"
+            value={hoursText(t.toDecision.p50)}
+            hint={`median · 90% within ${hoursText(t.toDecision.p90)}`}
+          />
+          <Kpi
+            testId="kpi-to-sent"
+            label="Time to sent"
+            value={hoursText(t.toSent.p50)}
+            hint={`median · 90% within ${hoursText(t.toSent.p90)}`}
+          />
           <Kpi
             testId="kpi-sla"
             label={`Decided within ${slaHours} h`}
             value={percentText(t.slaCompliance)}
             hint={`${nf.format(t.decidedInSla)} of ${nf.format(t.decided)} decisions`}
           />
-          <Kpi testId="kpi-overdue" label="Overdue now" value={nf.format(t.overdueNow)} hint="open requests past their SLA" />
+          <Kpi
+            testId="kpi-overdue"
+            label="Overdue now"
+            value={nf.format(t.overdueNow)}
+            hint="open requests past their SLA"
+          />
         </dl>
       </section>
 
@@ -95,7 +122,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <DurationsChart weeks={d.byWeek} slaHours={slaHours} />
       <AgencyChart agencies={d.byAgency} />
       <p className="text-xs text-slate-700">
-        Medians and 90th percentiles are read from histograms kept by the database in 5% steps, so they are within 5% of the exact value; counts are exact.
+        Medians and 90th percentiles are read from histograms kept by the database in 5% steps, so they are within 5% of
+        the exact value; counts are exact.
       </p>
     </div>
   );

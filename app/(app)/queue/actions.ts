@@ -17,7 +17,9 @@ function refresh(id: string) {
 }
 
 export async function claimReferralAction(input: { id: string }) {
-  const result = await runAction("claim", "referral:claim", ZClaimInput, input, (actor, data) => claimReferral(getDb(), actor, data.id));
+  const result = await runAction("claim", "referral:claim", ZClaimInput, input, (actor, data) =>
+    claimReferral(getDb(), actor, data.id),
+  );
   if (result.status === "success") refresh(input.id);
   return result;
 }
@@ -27,13 +29,17 @@ export async function unassignReferralAction(input: { id: string }) {
   const auth = await actionActor("referral:read");
   if (!auth.ok) return auth.result;
   const scope = hasScope(auth.actor, "referral:assign") ? "referral:assign" : "referral:claim";
-  const result = await runAction("unassign", scope, ZClaimInput, input, (actor, data) => unassignReferral(getDb(), actor, data.id));
+  const result = await runAction("unassign", scope, ZClaimInput, input, (actor, data) =>
+    unassignReferral(getDb(), actor, data.id),
+  );
   if (result.status === "success") refresh(input.id);
   return result;
 }
 
 export async function bulkAssignAction(input: { ids: string[]; assigneeId: string | null }) {
-  const result = await runAction("bulk assign", "referral:assign", ZBulkAssignInput, input, (actor, data) => assignReferrals(getDb(), actor, data));
+  const result = await runAction("bulk assign", "referral:assign", ZBulkAssignInput, input, (actor, data) =>
+    assignReferrals(getDb(), actor, data),
+  );
   if (result.status === "success") revalidatePath("/queue");
   return result;
 }

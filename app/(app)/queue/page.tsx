@@ -17,7 +17,11 @@ import { filterValues, parseQueueParams, QUEUE_TABS, queueQuery, SEARCH_COOKIE }
 
 export const metadata: Metadata = { title: "Review queue" };
 
-export default async function QueuePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function QueuePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor("referral:read");
   const params = parseQueueParams(await searchParams);
   const nameSearch = (await cookies()).get(SEARCH_COOKIE)?.value || null;
@@ -26,7 +30,11 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   const filters = filterValues(params);
   const { page, counts, options, reviewers } = await openQueue(db, actor, params, nameSearch);
   const now = new Date();
-  const tabs = QUEUE_TABS.map((t) => ({ key: t.key, label: t.label, href: `/queue${queueQuery({ ...filters, tab: t.key })}` }));
+  const tabs = QUEUE_TABS.map((t) => ({
+    key: t.key,
+    label: t.label,
+    href: `/queue${queueQuery({ ...filters, tab: t.key })}`,
+  }));
   const firstPageHref = `/queue${queueQuery(filters)}`;
   const pollQuery = queueQuery(filters);
   // The poll also asks for the rows on screen (ids are not PHI), so their changes show in place.
@@ -34,7 +42,16 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   const tab = QUEUE_TABS.find((t) => t.key === params.tab)!;
   const tabLabel = tab.label;
   const showStatus = tab.statuses.length > 1;
-  const hasFilters = Boolean(params.agency || params.service || params.from || params.to || params.assigned || params.overdue || params.rid || nameSearch);
+  const hasFilters = Boolean(
+    params.agency ||
+    params.service ||
+    params.from ||
+    params.to ||
+    params.assigned ||
+    params.overdue ||
+    params.rid ||
+    nameSearch,
+  );
   const env = getEnv();
 
   return (
@@ -43,7 +60,8 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
         <div>
           <h1 className="text-2xl font-bold tracking-tight">Review queue</h1>
           <p className="text-sm text-slate-700">
-            SLA {env.REVIEW_SLA_HOURS} h from receipt, paused while information is pending. Claims lapse after {env.CLAIM_IDLE_MINUTES} min without activity.
+            SLA {env.REVIEW_SLA_HOURS} h from receipt, paused while information is pending. Claims lapse after{" "}
+            {env.CLAIM_IDLE_MINUTES} min without activity.
           </p>
         </div>
         <SearchBox key={`${nameSearch ?? ""}|${params.rid ?? ""}`} nameSearch={nameSearch} rid={params.rid ?? null} />
@@ -52,7 +70,8 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       <QueueFilters params={params} options={options} />
       {nameSearch ? (
         <p className="text-sm text-slate-700">
-          Showing clients whose name starts with “{nameSearch}”. Names are kept out of the address bar for privacy, so a shared link does not include them.
+          Showing clients whose name starts with “{nameSearch}”. Names are kept out of the address bar for privacy, so a
+          shared link does not include them.
         </p>
       ) : null}
       <NewRequestsNotice pollUrl={pollUrl} initialCounts={counts} firstPageHref={firstPageHref} />
@@ -66,7 +85,10 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
           initialCounts={counts}
         />
       ) : (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center" data-testid="queue-empty">
+        <div
+          className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
+          data-testid="queue-empty"
+        >
           <h2 className="text-lg font-semibold">No referral requests here</h2>
           <p className="mt-1 text-sm text-slate-700">
             {hasFilters

@@ -7,7 +7,9 @@ import { acknowledgeDisagreement, recordSecondReview } from "@/lib/second-review
 import { ZReviewRef, ZSecondReview, type TSecondReview } from "@/lib/validations/supervisors";
 
 export async function recordSecondReviewAction(input: TSecondReview & { referralId?: string }) {
-  const result = await runAction("second review", "review:second", ZSecondReview, input, (actor, data) => recordSecondReview(getDb(), actor, data));
+  const result = await runAction("second review", "review:second", ZSecondReview, input, (actor, data) =>
+    recordSecondReview(getDb(), actor, data),
+  );
   if (result.status === "success") {
     revalidatePath("/reviews");
     if (input.referralId) revalidatePath(`/referrals/${input.referralId}`);

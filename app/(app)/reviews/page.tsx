@@ -16,7 +16,10 @@ const th = "px-4 py-2 text-left text-xs font-semibold uppercase tracking-wide te
 
 function RequestLink({ r, hash }: { r: SecondReviewView; hash?: string }) {
   return (
-    <Link href={`/referrals/${r.referralId}${hash ?? ""}`} className="font-mono font-medium text-blue-800 underline underline-offset-2">
+    <Link
+      href={`/referrals/${r.referralId}${hash ?? ""}`}
+      className="font-mono font-medium text-blue-800 underline underline-offset-2"
+    >
       {r.requestId.slice(0, 8)}
     </Link>
   );
@@ -37,8 +40,8 @@ export default async function ReviewsPage() {
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Second reviews</h1>
         <p className="text-sm text-slate-700">
-          {percent}% of approvals are drawn at random when they are approved, for a supervisor to agree or disagree with. A disagreement reaches the reviewer
-          who approved.
+          {percent}% of approvals are drawn at random when they are approved, for a supervisor to agree or disagree
+          with. A disagreement reaches the reviewer who approved.
         </p>
       </div>
 
@@ -47,7 +50,8 @@ export default async function ReviewsPage() {
           id="pending-title"
           title={
             <>
-              Waiting for a second review <span className="text-base font-normal text-slate-700">({pending.length})</span>
+              Waiting for a second review{" "}
+              <span className="text-base font-normal text-slate-700">({pending.length})</span>
             </>
           }
           large
@@ -60,7 +64,13 @@ export default async function ReviewsPage() {
               tableClassName="w-full min-w-[40rem] border-collapse text-sm"
               head={
                 <TableHead
-                  columns={["Request", "Agency", "Approved by", "Approved", { label: <span className="sr-only">Action</span> }]}
+                  columns={[
+                    "Request",
+                    "Agency",
+                    "Approved by",
+                    "Approved",
+                    { label: <span className="sr-only">Action</span> },
+                  ]}
                   cellClassName={th}
                   rowClassName="border-b border-slate-300"
                 />
@@ -76,7 +86,10 @@ export default async function ReviewsPage() {
                   <td className="whitespace-nowrap px-4 py-2">{r.approvedAt ? formatDateTime(r.approvedAt) : "—"}</td>
                   <td className="px-4 py-2">
                     {canReview ? (
-                      <Link href={`/referrals/${r.referralId}#second-review`} className="font-medium text-blue-800 underline underline-offset-2">
+                      <Link
+                        href={`/referrals/${r.referralId}#second-review`}
+                        className="font-medium text-blue-800 underline underline-offset-2"
+                      >
                         Review<span className="sr-only"> request {r.requestId.slice(0, 8)}</span>
                       </Link>
                     ) : null}
@@ -85,18 +98,26 @@ export default async function ReviewsPage() {
               ))}
             </ScrollTable>
           ) : (
-            <p className="px-4 py-4 text-sm text-slate-700">Nothing waits: every drawn approval has its second review.</p>
+            <p className="px-4 py-4 text-sm text-slate-700">
+              Nothing waits: every drawn approval has its second review.
+            </p>
           )}
         </Panel>
       ) : null}
 
-      <Panel id="disagreed-title" title={supervising ? "Disagreements" : "Disagreements with your approvals"} large testId="reviews-disagreed">
+      <Panel
+        id="disagreed-title"
+        title={supervising ? "Disagreements" : "Disagreements with your approvals"}
+        large
+        testId="reviews-disagreed"
+      >
         {disagreed.length ? (
           <ul className="divide-y divide-slate-100">
             {disagreed.map((r) => (
               <li key={r.id} className="space-y-1 px-4 py-3 text-sm" data-review={r.id}>
                 <p>
-                  <RequestLink r={r} hash="#second-review" /> · {r.agencyName} · revision {r.revision} approved by {r.approvedBy ?? "a reviewer"}
+                  <RequestLink r={r} hash="#second-review" /> · {r.agencyName} · revision {r.revision} approved by{" "}
+                  {r.approvedBy ?? "a reviewer"}
                 </p>
                 <p className="font-medium text-amber-950">
                   {r.reviewedBy ?? "A supervisor"} disagreed{r.reviewedAt ? ` on ${formatDateTime(r.reviewedAt)}` : ""}:

@@ -8,7 +8,14 @@ import { getPool } from "@/lib/db";
  */
 export default async function QueueBaselinePage() {
   await connection();
-  const { rows } = await getPool().query<{ id: string; first: string; last: string; agency: string; service: string | null; received: Date }>(
+  const { rows } = await getPool().query<{
+    id: string;
+    first: string;
+    last: string;
+    agency: string;
+    service: string | null;
+    received: Date;
+  }>(
     `select id, client_first_name as first, client_last_name as last, agency_name as agency, service_requested as service, received_at as received
      from referral_requests where status = 'new' order by received_at desc, id desc limit 50`,
   );

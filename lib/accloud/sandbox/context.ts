@@ -26,7 +26,8 @@ export type RouteDef = { method: string; template: string; family: ApiFamily; ha
 const JSON_LIMIT = 1024 * 1024;
 
 export function makeCtx(base: Omit<Ctx, "fail" | "jsonObject">): Ctx {
-  const failHere = (status: number, message: string, code?: string | number): never => fail(base.family, base.rules, status, message, code);
+  const failHere = (status: number, message: string, code?: string | number): never =>
+    fail(base.family, base.rules, status, message, code);
   return {
     ...base,
     fail: failHere,
@@ -44,7 +45,8 @@ export function makeCtx(base: Omit<Ctx, "fail" | "jsonObject">): Ctx {
       } catch {
         return failHere(400, base.family === "market" ? "Request body is not valid JSON." : "Invalid request");
       }
-      if (!isPlainObject(value)) return failHere(400, base.family === "market" ? "Request body must be a JSON object." : "Invalid request");
+      if (!isPlainObject(value))
+        return failHere(400, base.family === "market" ? "Request body must be a JSON object." : "Invalid request");
       return value;
     },
   };
@@ -68,7 +70,10 @@ export function intParam(ctx: Ctx, name: string, min = 1): number | undefined {
   const raw = ctx.query.get(name);
   if (raw === null) return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > 2_147_483_647) {
-    return ctx.fail(400, ctx.family === "market" ? `'${name}' must be an integer ≥ ${min}` : `Invalid value for ${name}.`);
+    return ctx.fail(
+      400,
+      ctx.family === "market" ? `'${name}' must be an integer ≥ ${min}` : `Invalid value for ${name}.`,
+    );
   }
   return Number(raw);
 }

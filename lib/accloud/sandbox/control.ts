@@ -18,9 +18,29 @@ export type SandboxStateSnapshot = {
     referralGroups: number;
     attachments: number;
   };
-  clients: (Row & { id: number; external_id: string | null; status: string; demographics: Row; group_ids: number[]; missing_csi_group: boolean })[];
-  services: (Row & { id: number; external_id: string | null; name: string; client_id: number; service_code_id: number })[];
-  authorizations: (Row & { id: number; client_id: number; start_at: string; end_at: string | null; service_ids: number[]; deleted: boolean })[];
+  clients: (Row & {
+    id: number;
+    external_id: string | null;
+    status: string;
+    demographics: Row;
+    group_ids: number[];
+    missing_csi_group: boolean;
+  })[];
+  services: (Row & {
+    id: number;
+    external_id: string | null;
+    name: string;
+    client_id: number;
+    service_code_id: number;
+  })[];
+  authorizations: (Row & {
+    id: number;
+    client_id: number;
+    start_at: string;
+    end_at: string | null;
+    service_ids: number[];
+    deleted: boolean;
+  })[];
   referrals: (Row & {
     id: string;
     revision_group_id: string;
@@ -32,7 +52,15 @@ export type SandboxStateSnapshot = {
     cancelled_by: "demand" | "supply" | null;
     reason_code: string | null;
   })[];
-  attachments: (Row & { id: number; referral_id: string; revision_group_id: string; filename: string; size: number; sha256: string; filepath: string })[];
+  attachments: (Row & {
+    id: number;
+    referral_id: string;
+    revision_group_id: string;
+    filename: string;
+    size: number;
+    sha256: string;
+    filepath: string;
+  })[];
 };
 
 export type SandboxControl = ReturnType<typeof createSandboxControl>;
@@ -44,7 +72,10 @@ export function createSandboxControl(opts: { baseUrl: string; controlKey: string
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await doFetch(`${base}/__sandbox${path}`, {
       method,
-      headers: { "x-sandbox-key": opts.controlKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        "x-sandbox-key": opts.controlKey,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) {
@@ -71,7 +102,8 @@ export function createSandboxControl(opts: { baseUrl: string; controlKey: string
     calls: async () => (await call<{ calls: CallRecord[] }>("GET", "/calls")).calls,
     clearCalls: () => call<void>("DELETE", "/calls"),
     /** Agency action: assigned → processed. */
-    markProcessed: (referralId: string) => call<{ ok: true }>("POST", `/referrals/${encodeURIComponent(referralId)}/process`),
+    markProcessed: (referralId: string) =>
+      call<{ ok: true }>("POST", `/referrals/${encodeURIComponent(referralId)}/process`),
     /** Agency action: the supplier cancels (from assigned or processed). */
     agencyCancel: (referralId: string, body: { reason_code?: string; comment?: string } = {}) =>
       call<{ ok: true }>("POST", `/referrals/${encodeURIComponent(referralId)}/agency-cancel`, body),

@@ -37,7 +37,13 @@ export class FaultRegistry {
   add(spec: FaultSpec): Fault {
     validateFault(spec);
     const times = spec.times ?? 1;
-    const fault: Fault = { ...spec, method: (spec.method ?? "*").toUpperCase(), id: randomUUID(), remaining: times, fired: 0 };
+    const fault: Fault = {
+      ...spec,
+      method: (spec.method ?? "*").toUpperCase(),
+      id: randomUUID(),
+      remaining: times,
+      fired: 0,
+    };
     this.faults.push(fault);
     return fault;
   }

@@ -20,7 +20,13 @@ export class ReplyError extends Error {
   }
 }
 
-export function errorReply(family: ApiFamily, status: number, message: string, rules: SandboxRules, code?: string | number): Reply {
+export function errorReply(
+  family: ApiFamily,
+  status: number,
+  message: string,
+  rules: SandboxRules,
+  code?: string | number,
+): Reply {
   switch (family) {
     case "ext":
       return { status, body: { code: code ?? status, message } };
@@ -39,7 +45,13 @@ export function errorReply(family: ApiFamily, status: number, message: string, r
 }
 
 /** Throws an early error answer in the family's shape. */
-export function fail(family: ApiFamily, rules: SandboxRules, status: number, message: string, code?: string | number): never {
+export function fail(
+  family: ApiFamily,
+  rules: SandboxRules,
+  status: number,
+  message: string,
+  code?: string | number,
+): never {
   throw new ReplyError(errorReply(family, status, message, rules, code));
 }
 
@@ -99,7 +111,8 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ab, bb);
 }
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

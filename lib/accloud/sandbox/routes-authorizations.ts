@@ -51,7 +51,14 @@ const UPDATE_FIELDS = new Set<string>(["end_at", ...STRING_FIELDS]);
  * so this sandbox does too (lib/accloud/conformance.test.ts checks the list against the files).
  * The rule_* numbers are left as they were: the contract reads a null rule as unset (§11).
  */
-export const CREATE_STRING_FIELDS = ["start_at", "end_at", "methodology", "rule_type", "payor_id_type", ...STRING_FIELDS] as const;
+export const CREATE_STRING_FIELDS = [
+  "start_at",
+  "end_at",
+  "methodology",
+  "rule_type",
+  "payor_id_type",
+  ...STRING_FIELDS,
+] as const;
 export const UPDATE_STRING_FIELDS = ["end_at", ...STRING_FIELDS] as const;
 
 function refuseNulls(ctx: Ctx, body: Record<string, unknown>, fields: readonly string[]): void {
@@ -73,7 +80,8 @@ type AuthRow = {
   deleted_at: Date | null;
 };
 
-const AUTH_COLUMNS = "id, client_id, service_ids, start_at::text as start_at, end_at::text as end_at, methodology, payor_id, rule_type, data, deleted_at";
+const AUTH_COLUMNS =
+  "id, client_id, service_ids, start_at::text as start_at, end_at::text as end_at, methodology, payor_id, rule_type, data, deleted_at";
 
 export function authorizationBody(row: AuthRow, withLinks = false) {
   const base = { id: row.id, client_id: row.client_id, start_at: row.start_at, end_at: row.end_at, ...row.data };
@@ -81,7 +89,8 @@ export function authorizationBody(row: AuthRow, withLinks = false) {
   return { ...base, service_ids: row.service_ids, billcode_ids: [] as number[] };
 }
 
-const joinAnd = (items: string[]) => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
+const joinAnd = (items: string[]) =>
+  items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 const shown = (v: unknown) => String(v).slice(0, 40);
 
 /** The shared authorization rules, under this sandbox's switches and clock. */
@@ -116,14 +125,23 @@ async function createAuthorization(ctx: Ctx): Promise<Reply> {
   if (missing.length) ctx.fail(400, `The following parameters are required: ${joinAnd(missing)}.`);
 
   if (!isPositiveInt(body.client_id)) ctx.fail(400, "`client_id` must be an integer.");
-  if (!["HOURS", "VISITS"].includes(body.rule_type as string)) ctx.fail(400, `${shown(body.rule_type)} is not a valid choice for field \`rule_type\`.`);
+  if (!["HOURS", "VISITS"].includes(body.rule_type as string))
+    ctx.fail(400, `${shown(body.rule_type)} is not a valid choice for field \`rule_type\`.`);
   if (!(AUTHORIZATION_METHODOLOGIES as readonly unknown[]).includes(body.methodology)) {
     ctx.fail(400, `${shown(body.methodology)} is not a valid choice for field \`methodology\`.`);
   }
-  if (body.payor_id_type !== undefined && body.payor_id_type !== null && !["FUNDER", "CONTACT"].includes(body.payor_id_type as string)) {
+  if (
+    body.payor_id_type !== undefined &&
+    body.payor_id_type !== null &&
+    !["FUNDER", "CONTACT"].includes(body.payor_id_type as string)
+  ) {
     ctx.fail(400, `${shown(body.payor_id_type)} is not a valid choice for field \`payor_id_type\`.`);
   }
-  if (!(Number.isInteger(body.first_day_of_week) && (body.first_day_of_week as number) >= 0 && (body.first_day_of_week as number) <= 6)) {
+  if (!(
+    Number.isInteger(body.first_day_of_week) &&
+    (body.first_day_of_week as number) >= 0 &&
+    (body.first_day_of_week as number) <= 6
+  )) {
     ctx.fail(400, "`first_day_of_week` must be an integer from 0 to 6.");
   }
   // Dates are dates, rules are numbers ≥ 0.
@@ -131,28 +149,40 @@ async function createAuthorization(ctx: Ctx): Promise<Reply> {
   const startAt = checkDate(ctx, "start_at", body.start_at);
   const endAt = body.end_at === undefined || body.end_at === null ? null : checkDate(ctx, "end_at", body.end_at);
   const days = body.custom_number_of_days;
-  if (days !== undefined && days !== null && !(Number.isInteger(days) && (days as number) >= 0)) ctx.fail(400, "`custom_number_of_days` must be an integer.");
+  if (days !== undefined && days !== null && !(Number.isInteger(days) && (days as number) >= 0))
+    ctx.fail(400, "`custom_number_of_days` must be an integer.");
   checkStrings(ctx, body);
   if (body.include_non_visit_items !== undefined && typeof body.include_non_visit_items !== "boolean") {
     ctx.fail(400, "`include_non_visit_items` must be a boolean.");
   }
   for (const key of ["service_ids", "billcode_ids"]) {
     const v = body[key];
-    if (v !== undefined && v !== null && !(Array.isArray(v) && v.every(isPositiveInt))) ctx.fail(400, `\`${key}\` must be a list of integers.`);
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.every(isPositiveInt)))
+      ctx.fail(400, `\`${key}\` must be a list of integers.`);
   }
   const serviceIds = bodyServiceIds(body);
   const methodology = body.methodology as string;
-  if (methodology.startsWith("payor") && (body.payor_id === undefined || body.payor_id === null || !body.payor_id_type)) {
-    ctx.fail(400, "`payor_id` and `payor_id_type` is required when `methodology` is `payor`, payor_bill_code, payor_service.");
+  if (
+    methodology.startsWith("payor") &&
+    (body.payor_id === undefined || body.payor_id === null || !body.payor_id_type)
+  ) {
+    ctx.fail(
+      400,
+      "`payor_id` and `payor_id_type` is required when `methodology` is `payor`, payor_bill_code, payor_service.",
+    );
   }
-  if (body.payor_id !== undefined && body.payor_id !== null && !isPositiveInt(body.payor_id)) ctx.fail(400, "`payor_id` must be an integer.");
+  if (body.payor_id !== undefined && body.payor_id !== null && !isPositiveInt(body.payor_id))
+    ctx.fail(400, "`payor_id` must be an integer.");
 
   return withTx(ctx.pool, async (db) => {
     const client = await db.query("select 1 from clients where id = $1 for share", [body.client_id]);
     if (!client.rowCount) ctx.fail(400, "Client ID not found.");
     if (Array.isArray(body.billcode_ids) && body.billcode_ids.length) ctx.fail(400, "Bill Code(s) ID not found.");
     if (serviceIds.length) {
-      const found = await db.query<{ id: number; client_id: number }>("select id, client_id from services where id = any($1)", [serviceIds]);
+      const found = await db.query<{ id: number; client_id: number }>(
+        "select id, client_id from services where id = any($1)",
+        [serviceIds],
+      );
       if (found.rowCount !== serviceIds.length) ctx.fail(400, "Service(s) ID not found.");
       if (ctx.rules.authorizationServicesMustBelongToClient && found.rows.some((s) => s.client_id !== body.client_id)) {
         ctx.fail(400, `Service(s) IDs do not belong to Client ID ${body.client_id as number}.`);
@@ -201,7 +231,12 @@ async function createAuthorization(ctx: Ctx): Promise<Reply> {
 async function findAuthorization(ctx: Ctx, db: pg.PoolClient): Promise<AuthRow> {
   const id = pathInt(ctx.params.authorization_id);
   const row = id
-    ? (await db.query<AuthRow>(`select ${AUTH_COLUMNS} from authorizations where id = $1 and deleted_at is null for update`, [id])).rows[0]
+    ? (
+        await db.query<AuthRow>(
+          `select ${AUTH_COLUMNS} from authorizations where id = $1 and deleted_at is null for update`,
+          [id],
+        )
+      ).rows[0]
     : undefined;
   // The documented 404 body really carries code "400" (§6.2, §10 #9).
   if (!row) return ctx.fail(404, "Authorization not found.", "400");
@@ -217,11 +252,14 @@ async function updateAuthorization(ctx: Ctx): Promise<Reply> {
       for (const [key, value] of Object.entries(body)) {
         if (UPDATE_FIELDS.has(key)) continue;
         if (key === "start_at" || key === "start_date") {
-          if (value !== row.start_at) ctx.fail(400, "`start_at` cannot be changed; delete and recreate the authorization.");
+          if (value !== row.start_at)
+            ctx.fail(400, "`start_at` cannot be changed; delete and recreate the authorization.");
         } else if (key === "rule_type") {
-          if (value !== row.rule_type) ctx.fail(400, "`rule_type` cannot be changed; delete and recreate the authorization.");
+          if (value !== row.rule_type)
+            ctx.fail(400, "`rule_type` cannot be changed; delete and recreate the authorization.");
         } else if ((RULE_FIELDS as readonly string[]).includes(key) || key === "custom_number_of_days") {
-          if ((value ?? null) !== (row.data[key] ?? null)) ctx.fail(400, `\`${key}\` cannot be changed; delete and recreate the authorization.`);
+          if ((value ?? null) !== (row.data[key] ?? null))
+            ctx.fail(400, `\`${key}\` cannot be changed; delete and recreate the authorization.`);
         } else {
           ctx.fail(400, `Field \`${shown(key)}\` cannot be updated.`);
         }
@@ -233,11 +271,10 @@ async function updateAuthorization(ctx: Ctx): Promise<Reply> {
     failOn(ctx, authorizationUpdateViolation(row, endAt));
     const data = { ...row.data };
     for (const key of STRING_FIELDS) if (body[key] !== undefined) data[key] = body[key];
-    const updated = await db.query<AuthRow>(`update authorizations set end_at = $2, data = $3, updated_at = now() where id = $1 returning ${AUTH_COLUMNS}`, [
-      row.id,
-      endAt,
-      data,
-    ]);
+    const updated = await db.query<AuthRow>(
+      `update authorizations set end_at = $2, data = $3, updated_at = now() where id = $1 returning ${AUTH_COLUMNS}`,
+      [row.id, endAt, data],
+    );
     return { status: 200, body: authorizationBody(updated.rows[0]!) };
   });
 }
@@ -246,9 +283,10 @@ async function deleteAuthorization(ctx: Ctx): Promise<Reply> {
   return withTx(ctx.pool, async (db) => {
     const row = await findAuthorization(ctx, db);
     if (ctx.rules.deleteAuthorizationOnLiveReferral === "forbid") {
-      const live = await db.query("select 1 from referrals where is_latest and status <> 'cancelled' and $1 = any(coalesce(authorization_ids, '{}'))", [
-        row.id,
-      ]);
+      const live = await db.query(
+        "select 1 from referrals where is_latest and status <> 'cancelled' and $1 = any(coalesce(authorization_ids, '{}'))",
+        [row.id],
+      );
       if (live.rowCount) ctx.fail(403, "Authorization can not be deleted.");
     }
     await db.query("update authorizations set deleted_at = now(), updated_at = now() where id = $1", [row.id]);
@@ -294,11 +332,13 @@ async function listAuthorizations(ctx: Ctx): Promise<Reply> {
   }
   const statuses = listValues(ctx, "authorization_status");
   for (const s of statuses)
-    if (!["NEW", "PENDING", "PROCESSED"].includes(s)) ctx.fail(400, `${shown(s)} is not a valid choice for field \`authorization_status\`.`);
+    if (!["NEW", "PENDING", "PROCESSED"].includes(s))
+      ctx.fail(400, `${shown(s)} is not a valid choice for field \`authorization_status\`.`);
   if (statuses.length) add("data->>'authorization_status' = any(?)", statuses);
   const payorType = q.get("payor_id_type");
   if (payorType !== null) {
-    if (!["FUNDER", "CONTACT"].includes(payorType)) ctx.fail(400, `${shown(payorType)} is not a valid choice for field \`payor_id_type\`.`);
+    if (!["FUNDER", "CONTACT"].includes(payorType))
+      ctx.fail(400, `${shown(payorType)} is not a valid choice for field \`payor_id_type\`.`);
     add("data->>'payor_id_type' = ?", payorType);
   }
   const serviceIds = listValues(ctx, "service_id");
@@ -314,8 +354,14 @@ async function listAuthorizations(ctx: Ctx): Promise<Reply> {
   }
   const { page, count, offset } = pageQueryA(ctx);
   const where = conds.join(" and ");
-  const total = await ctx.pool.query<{ n: number }>(`select count(*)::int as n from authorizations where ${where}`, args);
-  const rows = await ctx.pool.query<AuthRow>(`select ${AUTH_COLUMNS} from authorizations where ${where} order by id limit ${count} offset ${offset}`, args);
+  const total = await ctx.pool.query<{ n: number }>(
+    `select count(*)::int as n from authorizations where ${where}`,
+    args,
+  );
+  const rows = await ctx.pool.query<AuthRow>(
+    `select ${AUTH_COLUMNS} from authorizations where ${where} order by id limit ${count} offset ${offset}`,
+    args,
+  );
   return {
     status: 200,
     body: styleA(
@@ -330,8 +376,18 @@ async function listAuthorizations(ctx: Ctx): Promise<Reply> {
 export const authorizationRoutes: RouteDef[] = [
   { method: "GET", template: "/ext/api/v2/scheduler/authorizations", family: "auth", handler: listAuthorizations },
   { method: "POST", template: "/ext/api/v2/scheduler/authorizations", family: "auth", handler: createAuthorization },
-  { method: "PUT", template: "/ext/api/v2/scheduler/authorizations/{authorization_id}", family: "auth", handler: updateAuthorization },
-  { method: "DELETE", template: "/ext/api/v2/scheduler/authorizations/{authorization_id}", family: "auth", handler: deleteAuthorization },
+  {
+    method: "PUT",
+    template: "/ext/api/v2/scheduler/authorizations/{authorization_id}",
+    family: "auth",
+    handler: updateAuthorization,
+  },
+  {
+    method: "DELETE",
+    template: "/ext/api/v2/scheduler/authorizations/{authorization_id}",
+    family: "auth",
+    handler: deleteAuthorization,
+  },
 ];
 
 export type { AuthRow };

@@ -11,7 +11,14 @@ import type { ReferralRow } from "./routes-market";
 import { resolveRules, type SandboxRules } from "./rules";
 import { resetToSeed, withTx } from "./store";
 
-export type CallRecord = { at: string; method: string; path: string; route: string | null; status: number | null; fault: string | null };
+export type CallRecord = {
+  at: string;
+  method: string;
+  path: string;
+  route: string | null;
+  status: number | null;
+  fault: string | null;
+};
 
 export type SandboxRuntime = {
   faults: FaultRegistry;
@@ -21,7 +28,12 @@ export type SandboxRuntime = {
 };
 
 export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
-  const route = (method: string, template: string, handler: (ctx: Ctx) => Promise<Reply>): RouteDef => ({ method, template, family: "control", handler });
+  const route = (method: string, template: string, handler: (ctx: Ctx) => Promise<Reply>): RouteDef => ({
+    method,
+    template,
+    family: "control",
+    handler,
+  });
 
   return [
     route("GET", "/__sandbox/health", async () => ({ status: 200, body: { ok: true } })),
@@ -37,7 +49,10 @@ export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
 
     route("GET", "/__sandbox/state", async (ctx) => ({ status: 200, body: await readState(ctx) })),
 
-    route("GET", "/__sandbox/faults", async () => ({ status: 200, body: { faults: rt.faults.list(), latencyMs: rt.faults.latencyMs } })),
+    route("GET", "/__sandbox/faults", async () => ({
+      status: 200,
+      body: { faults: rt.faults.list(), latencyMs: rt.faults.latencyMs },
+    })),
     route("POST", "/__sandbox/faults", async (ctx) => {
       const body = await ctx.jsonObject();
       try {
@@ -58,7 +73,8 @@ export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
     route("PUT", "/__sandbox/latency", async (ctx) => {
       const body = await ctx.jsonObject();
       const ms = body.latencyMs;
-      if (!(Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= 60_000)) ctx.fail(400, "latencyMs must be 0..60000");
+      if (!(Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= 60_000))
+        ctx.fail(400, "latencyMs must be 0..60000");
       rt.faults.latencyMs = ms as number;
       return { status: 200, body: { latencyMs: rt.faults.latencyMs } };
     }),
@@ -85,18 +101,23 @@ export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
     route("POST", "/__sandbox/referrals/{referral_id}/process", async (ctx) =>
       agencyAction(ctx, async (db, latest) => {
         // Marketplace mark_processed requires `assigned`.
-        if (latest.status !== "assigned") ctx.fail(409, `Referral in status '${latest.status}' cannot be marked processed.`);
-        await db.query("update referrals set status = 'processed', updated_at = clock_timestamp() where id = $1", [latest.id]);
+        if (latest.status !== "assigned")
+          ctx.fail(409, `Referral in status '${latest.status}' cannot be marked processed.`);
+        await db.query("update referrals set status = 'processed', updated_at = clock_timestamp() where id = $1", [
+          latest.id,
+        ]);
       }),
     ),
     route("POST", "/__sandbox/referrals/{referral_id}/agency-cancel", async (ctx) => {
       const body = await ctx.jsonObject();
       const reason = body.reason_code ?? "other";
-      if (!(CANCEL_REASON_CODES as readonly unknown[]).includes(reason)) ctx.fail(400, "reason_code is not one of the 7 values");
+      if (!(CANCEL_REASON_CODES as readonly unknown[]).includes(reason))
+        ctx.fail(400, "reason_code is not one of the 7 values");
       if (body.comment !== undefined && (typeof body.comment !== "string" || body.comment.length > 1000))
         ctx.fail(400, "comment must be a string of at most 1000 characters");
       return agencyAction(ctx, async (db, latest) => {
-        if (latest.status !== "assigned" && latest.status !== "processed") ctx.fail(409, `Referral in status '${latest.status}' cannot be cancelled.`);
+        if (latest.status !== "assigned" && latest.status !== "processed")
+          ctx.fail(409, `Referral in status '${latest.status}' cannot be cancelled.`);
         await db.query(
           `update referrals set status = 'cancelled', reason_code = $2, cancellation_comment = $3, cancelled_by = 'supply',
            updated_at = clock_timestamp() where id = $1`,
@@ -108,10 +129,17 @@ export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
     route("POST", "/__sandbox/clients", async (ctx) => {
       // Inserts as-is, bypassing the API rules: for states the API refuses to create (duplicate external ids).
       const body = await ctx.jsonObject();
-      const demographics = isPlainObject(body.demographics) ? body.demographics : { first_name: "Test", last_name: "Client" };
+      const demographics = isPlainObject(body.demographics)
+        ? body.demographics
+        : { first_name: "Test", last_name: "Client" };
       const inserted = await ctx.pool.query<{ id: number }>(
         "insert into clients (external_id, branch_id, demographics, group_ids) values ($1, $2, $3, $4) returning id",
-        [typeof body.external_id === "string" ? body.external_id : null, Number.isInteger(body.branch_id) ? body.branch_id : 1000, demographics, [1008]],
+        [
+          typeof body.external_id === "string" ? body.external_id : null,
+          Number.isInteger(body.branch_id) ? body.branch_id : 1000,
+          demographics,
+          [1008],
+        ],
       );
       return { status: 201, body: { id: inserted.rows[0]!.id } };
     }),
@@ -119,7 +147,12 @@ export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
     route("GET", "/__sandbox/attachments/{attachment_id}/content", async (ctx) => {
       const id = pathInt(ctx.params.attachment_id);
       const row = id
-        ? (await ctx.pool.query<{ content: Buffer; content_type: string }>("select content, content_type from attachments where id = $1", [id])).rows[0]
+        ? (
+            await ctx.pool.query<{ content: Buffer; content_type: string }>(
+              "select content, content_type from attachments where id = $1",
+              [id],
+            )
+          ).rows[0]
         : undefined;
       if (!row) return ctx.fail(404, "attachment not found");
       return { status: 200, raw: { contentType: row.content_type, data: row.content } };
@@ -127,14 +160,20 @@ export function controlRoutes(rt: SandboxRuntime): RouteDef[] {
   ];
 }
 
-async function agencyAction(ctx: Ctx, act: (db: import("pg").PoolClient, latest: ReferralRow) => Promise<void>): Promise<Reply> {
+async function agencyAction(
+  ctx: Ctx,
+  act: (db: import("pg").PoolClient, latest: ReferralRow) => Promise<void>,
+): Promise<Reply> {
   const id = ctx.params.referral_id ?? "";
   if (!UUID.test(id)) ctx.fail(404, "referral not found");
   return withTx(ctx.pool, async (db) => {
     const target = (await db.query<ReferralRow>("select * from referrals where id = $1", [id])).rows[0];
     if (!target) return ctx.fail(404, "referral not found");
-    const latest = (await db.query<ReferralRow>("select * from referrals where revision_group_id = $1 and is_latest for update", [target.revision_group_id]))
-      .rows[0]!;
+    const latest = (
+      await db.query<ReferralRow>("select * from referrals where revision_group_id = $1 and is_latest for update", [
+        target.revision_group_id,
+      ])
+    ).rows[0]!;
     if (latest.id !== target.id) ctx.fail(409, "Referral is not the latest revision.");
     await act(db, latest);
     return { status: 200, body: { ok: true } };

@@ -77,7 +77,10 @@ async function listFunders(ctx: Ctx): Promise<Reply> {
     ctx.fail(400, "funder_id and alayacare_funder_id are mutually exclusive");
   }
   const invoicing = q.get("invoicing_model");
-  if (invoicing !== null && !["batched", "funder_individual", "individual_invoices", "ccac", "medicaid", "hcp", "ndis"].includes(invoicing)) {
+  if (
+    invoicing !== null &&
+    !["batched", "funder_individual", "individual_invoices", "ccac", "medicaid", "hcp", "ndis"].includes(invoicing)
+  ) {
     ctx.fail(400, "Invalid value for invoicing_model.");
   }
   const status = q.get("status");
@@ -113,8 +116,10 @@ async function getFunder(ctx: Ctx): Promise<Reply> {
 async function listServiceCodes(ctx: Ctx): Promise<Reply> {
   const q = ctx.query;
   // The spec names client_id the int and alayacare_client_id the external string (§10 #10); only exclusivity matters here.
-  if (q.has("client_id") && q.has("alayacare_client_id")) ctx.fail(400, "client_id and alayacare_client_id are mutually exclusive");
-  if (q.has("funder_id") && q.has("alayacare_funder_id")) ctx.fail(400, "funder_id and alayacare_funder_id are mutually exclusive");
+  if (q.has("client_id") && q.has("alayacare_client_id"))
+    ctx.fail(400, "client_id and alayacare_client_id are mutually exclusive");
+  if (q.has("funder_id") && q.has("alayacare_funder_id"))
+    ctx.fail(400, "funder_id and alayacare_funder_id are mutually exclusive");
   if ((q.has("funder_id") || q.has("alayacare_funder_id")) && !(q.has("client_id") || q.has("alayacare_client_id"))) {
     ctx.fail(400, "client_id must be specified along with funder_id");
   }
@@ -134,7 +139,10 @@ async function listServiceCodes(ctx: Ctx): Promise<Reply> {
 // ---------------------------------------------------------------- clients
 
 async function clientDetails(db: pg.Pool | pg.PoolClient, row: ClientRow) {
-  const groups = await db.query<{ id: number; name: string }>("select id, name from groups where id = any($1) order by id", [row.group_ids]);
+  const groups = await db.query<{ id: number; name: string }>(
+    "select id, name from groups where id = any($1) order by id",
+    [row.group_ids],
+  );
   const branch = await db.query<{ timezone: string }>("select timezone from branches where id = $1", [row.branch_id]);
   const d = row.demographics;
   return {
@@ -170,7 +178,8 @@ function checkDemographics(ctx: Ctx, d: unknown, partial: boolean): Record<strin
     ctx.fail(400, "Field birthday must be a date (YYYY-MM-DD).");
   }
   for (const [key, v] of Object.entries(d)) {
-    if (v !== null && !["string", "number", "boolean"].includes(typeof v)) ctx.fail(400, `Field ${key} in demographics must be a scalar.`);
+    if (v !== null && !["string", "number", "boolean"].includes(typeof v))
+      ctx.fail(400, `Field ${key} in demographics must be a scalar.`);
   }
   return d;
 }
@@ -228,7 +237,11 @@ async function createClient(ctx: Ctx): Promise<Reply> {
   const externalId = checkExternalId(ctx, body.external_id);
   const language = checkLanguage(ctx, body.language);
   const timezone = checkTimezone(ctx, body.timezone);
-  if (body.correspondence_method !== undefined && body.correspondence_method !== null && !["email", "mail"].includes(body.correspondence_method as string)) {
+  if (
+    body.correspondence_method !== undefined &&
+    body.correspondence_method !== null &&
+    !["email", "mail"].includes(body.correspondence_method as string)
+  ) {
     ctx.fail(400, "Field correspondence_method must be one of email, mail.");
   }
   const branchId = body.branch_id ?? 1000;
@@ -257,11 +270,15 @@ async function findClient(ctx: Ctx, db: pg.Pool | pg.PoolClient, forUpdate = fal
   const lock = forUpdate ? " for update" : "";
   if (ctx.params.client_id !== undefined) {
     const id = pathInt(ctx.params.client_id);
-    const row = id ? (await db.query<ClientRow>(`select * from clients where id = $1${lock}`, [id])).rows[0] : undefined;
+    const row = id
+      ? (await db.query<ClientRow>(`select * from clients where id = $1${lock}`, [id])).rows[0]
+      : undefined;
     if (!row) return ctx.fail(404, "Client not found.");
     return row;
   }
-  const rows = (await db.query<ClientRow>(`select * from clients where external_id = $1${lock}`, [ctx.params.external_client_id])).rows;
+  const rows = (
+    await db.query<ClientRow>(`select * from clients where external_id = $1${lock}`, [ctx.params.external_client_id])
+  ).rows;
   if (rows.length === 0) return ctx.fail(404, "Client not found.");
   if (rows.length > 1) return ctx.fail(409, "Multiple clients found");
   return rows[0]!;
@@ -276,7 +293,10 @@ async function updateClient(ctx: Ctx): Promise<Reply> {
   const body = await ctx.jsonObject();
   return withTx(ctx.pool, async (db) => {
     const row = await findClient(ctx, db, true);
-    const demographics = body.demographics === undefined ? row.demographics : { ...row.demographics, ...checkDemographics(ctx, body.demographics, true) };
+    const demographics =
+      body.demographics === undefined
+        ? row.demographics
+        : { ...row.demographics, ...checkDemographics(ctx, body.demographics, true) };
     const externalId = body.external_id === undefined ? row.external_id : checkExternalId(ctx, body.external_id);
     if (externalId && externalId !== row.external_id) {
       await lockExternalId(db, "client", externalId);
@@ -285,7 +305,10 @@ async function updateClient(ctx: Ctx): Promise<Reply> {
     }
     const language = body.language === undefined ? row.language : checkLanguage(ctx, body.language);
     const timezone = body.timezone === undefined ? row.timezone : checkTimezone(ctx, body.timezone);
-    const groups = body.groups === undefined ? { ids: row.group_ids, missingCsi: row.missing_csi_group } : await checkGroups(ctx, db, body.groups);
+    const groups =
+      body.groups === undefined
+        ? { ids: row.group_ids, missingCsi: row.missing_csi_group }
+        : await checkGroups(ctx, db, body.groups);
     // Any status sent is ignored (§4.2).
     await db.query(
       `update clients set demographics = $2, external_id = $3, language = $4, timezone = $5, group_ids = $6,
@@ -306,8 +329,10 @@ async function resolveServiceClient(ctx: Ctx, db: pg.PoolClient, client: unknown
     return ctx.fail(400, "Invalid request: client needs exactly one of alayacare_client_id or client_id.");
   }
   if (hasInternal) {
-    if (!isPositiveInt(client.alayacare_client_id)) return ctx.fail(400, "Invalid request: client.alayacare_client_id must be an integer.");
-    const row = (await db.query<ClientRow>("select * from clients where id = $1", [client.alayacare_client_id])).rows[0];
+    if (!isPositiveInt(client.alayacare_client_id))
+      return ctx.fail(400, "Invalid request: client.alayacare_client_id must be an integer.");
+    const row = (await db.query<ClientRow>("select * from clients where id = $1", [client.alayacare_client_id]))
+      .rows[0];
     if (!row) return ctx.fail(400, "Client not found.");
     return row;
   }
@@ -323,7 +348,8 @@ async function resolveServiceClient(ctx: Ctx, db: pg.PoolClient, client: unknown
 function checkServiceDate(ctx: Ctx, name: string, v: unknown): string | null {
   if (v === undefined || v === null) return null;
   // The description demands timezone-bearing ISO dates, the examples are plain dates (§10 #11): both pass.
-  if (!isIsoDate(v) && !isIsoDateTimeWithOffset(v)) return ctx.fail(400, `Invalid request: ${name} must be an ISO-8601 date.`);
+  if (!isIsoDate(v) && !isIsoDateTimeWithOffset(v))
+    return ctx.fail(400, `Invalid request: ${name} must be an ISO-8601 date.`);
   return v;
 }
 
@@ -332,15 +358,18 @@ async function createService(ctx: Ctx): Promise<Reply> {
   if (typeof body.name !== "string" || body.name.trim() === "") ctx.fail(400, "Invalid request: name is required.");
   const hasCodeId = body.service_code_id !== undefined && body.service_code_id !== null;
   const hasCodeName = body.service_code_name !== undefined && body.service_code_name !== null;
-  if (hasCodeId === hasCodeName) ctx.fail(400, "Invalid request: exactly one of service_code_id or service_code_name is required.");
+  if (hasCodeId === hasCodeName)
+    ctx.fail(400, "Invalid request: exactly one of service_code_id or service_code_name is required.");
   if (!(FUNDING_METHODOLOGIES as readonly unknown[]).includes(body.funding_methodology)) {
     ctx.fail(400, `Invalid request: funding_methodology must be one of ${FUNDING_METHODOLOGIES.join(", ")}.`);
   }
   const breakdowns = body.guid_funder_breakdowns;
-  if (!Array.isArray(breakdowns) || breakdowns.length === 0) ctx.fail(400, "Invalid request: guid_funder_breakdowns is required.");
+  if (!Array.isArray(breakdowns) || breakdowns.length === 0)
+    ctx.fail(400, "Invalid request: guid_funder_breakdowns is required.");
   const funders: ServiceRow["funders"] = [];
   for (const b of breakdowns as unknown[]) {
-    if (!isPlainObject(b) || !isPositiveInt(b.funder_id)) ctx.fail(400, "Invalid request: guid_funder_breakdowns[].funder_id must be an integer.");
+    if (!isPlainObject(b) || !isPositiveInt(b.funder_id))
+      ctx.fail(400, "Invalid request: guid_funder_breakdowns[].funder_id must be an integer.");
     const fb = b as Record<string, unknown>;
     // The spec says integer 0/1; CSI sends a boolean (§10 #5): both are read.
     const primary = fb.is_primary;
@@ -348,12 +377,21 @@ async function createService(ctx: Ctx): Promise<Reply> {
       ctx.fail(400, "Invalid request: guid_funder_breakdowns[].is_primary must be 0 or 1.");
     }
     const pct = fb.percentage;
-    if (pct !== undefined && pct !== null && !(Number.isInteger(pct) && (pct as number) >= 0 && (pct as number) <= 100)) {
+    if (
+      pct !== undefined &&
+      pct !== null &&
+      !(Number.isInteger(pct) && (pct as number) >= 0 && (pct as number) <= 100)
+    ) {
       ctx.fail(400, "Invalid request: guid_funder_breakdowns[].percentage must be an integer 0..100.");
     }
-    funders.push({ funder_id: fb.funder_id as number, is_primary: primary === true || primary === 1 ? 1 : 0, percentage: (pct as number | undefined) ?? null });
+    funders.push({
+      funder_id: fb.funder_id as number,
+      is_primary: primary === true || primary === 1 ? 1 : 0,
+      percentage: (pct as number | undefined) ?? null,
+    });
   }
-  if (body.profile !== undefined && !isPlainObject(body.profile)) ctx.fail(400, "Invalid request: profile must be an object.");
+  if (body.profile !== undefined && !isPlainObject(body.profile))
+    ctx.fail(400, "Invalid request: profile must be an object.");
   const startDate = checkServiceDate(ctx, "start_date", body.start_date);
   const endDate = checkServiceDate(ctx, "projected_end_date", body.projected_end_date);
   const externalId = body.service_id === undefined || body.service_id === null ? null : body.service_id;
@@ -365,9 +403,12 @@ async function createService(ctx: Ctx): Promise<Reply> {
     const client = await resolveServiceClient(ctx, db, body.client);
     const code = hasCodeId
       ? (await db.query<{ id: number }>("select id from service_codes where id = $1", [body.service_code_id])).rows[0]
-      : (await db.query<{ id: number }>("select id from service_codes where name = $1", [body.service_code_name])).rows[0];
+      : (await db.query<{ id: number }>("select id from service_codes where name = $1", [body.service_code_name]))
+          .rows[0];
     if (!code) ctx.fail(400, "Service code not found.");
-    const known = await db.query<{ id: number }>("select id from funders where id = any($1)", [funders.map((f) => f.funder_id)]);
+    const known = await db.query<{ id: number }>("select id from funders where id = any($1)", [
+      funders.map((f) => f.funder_id),
+    ]);
     const unknown = funders.filter((f) => !known.rows.some((r) => r.id === f.funder_id)).map((f) => f.funder_id);
     if (unknown.length) ctx.fail(400, `Funder not found: ${unknown.join(", ")}.`);
 
@@ -387,7 +428,9 @@ async function createService(ctx: Ctx): Promise<Reply> {
     ];
     if (externalId) {
       await lockExternalId(db, "service", externalId as string);
-      const existing = await db.query<{ id: number }>("select id from services where external_id = $1 order by id", [externalId]);
+      const existing = await db.query<{ id: number }>("select id from services where external_id = $1 order by id", [
+        externalId,
+      ]);
       const first = existing.rows[0];
       if (first && ctx.rules.duplicateServiceExternalId === "reject") {
         ctx.fail(409, `Service already exists with external ID: ${externalId as string}`);
@@ -468,13 +511,17 @@ async function updateService(ctx: Ctx): Promise<Reply> {
     "status",
   ]);
   const unknown = Object.keys(body).filter((k) => !allowed.has(k));
-  if (unknown.length) ctx.fail(400, `Invalid request: ${unknown.map((k) => String(k).slice(0, 40)).join(", ")} cannot be updated.`);
-  if (body.profile !== undefined && !isPlainObject(body.profile)) ctx.fail(400, "Invalid request: profile must be an object.");
+  if (unknown.length)
+    ctx.fail(400, `Invalid request: ${unknown.map((k) => String(k).slice(0, 40)).join(", ")} cannot be updated.`);
+  if (body.profile !== undefined && !isPlainObject(body.profile))
+    ctx.fail(400, "Invalid request: profile must be an object.");
   if (body.service_instructions !== undefined && typeof body.service_instructions !== "string")
     ctx.fail(400, "Invalid request: service_instructions must be a string.");
   const id = pathInt(ctx.params.alayacare_service_id);
   return withTx(ctx.pool, async (db) => {
-    const row = id ? (await db.query<ServiceRow>("select * from services where id = $1 for update", [id])).rows[0] : undefined;
+    const row = id
+      ? (await db.query<ServiceRow>("select * from services where id = $1 for update", [id])).rows[0]
+      : undefined;
     if (!row) return ctx.fail(404, "Service not found");
     const externalId = body.service_id === undefined ? row.external_id : body.service_id;
     if (externalId !== null && (typeof externalId !== "string" || externalId.trim() === ""))
@@ -499,7 +546,9 @@ async function getService(ctx: Ctx): Promise<Reply> {
     const id = pathInt(ctx.params.alayacare_service_id);
     row = id ? (await ctx.pool.query<ServiceRow>("select * from services where id = $1", [id])).rows[0] : undefined;
   } else {
-    const rows = (await ctx.pool.query<ServiceRow>("select * from services where external_id = $1", [ctx.params.service_id])).rows;
+    const rows = (
+      await ctx.pool.query<ServiceRow>("select * from services where external_id = $1", [ctx.params.service_id])
+    ).rows;
     if (rows.length > 1) ctx.fail(409, "Multiple services found");
     row = rows[0];
   }
@@ -510,8 +559,18 @@ async function getService(ctx: Ctx): Promise<Reply> {
 export const extRoutes: RouteDef[] = [
   { method: "GET", template: "/ext/api/v2/patients/groups", family: "ext", handler: listGroups },
   { method: "POST", template: "/ext/api/v2/patients/clients", family: "ext", handler: createClient },
-  { method: "GET", template: "/ext/api/v2/patients/clients/by_id/{external_client_id}", family: "ext", handler: getClient },
-  { method: "PUT", template: "/ext/api/v2/patients/clients/by_id/{external_client_id}", family: "ext", handler: updateClient },
+  {
+    method: "GET",
+    template: "/ext/api/v2/patients/clients/by_id/{external_client_id}",
+    family: "ext",
+    handler: getClient,
+  },
+  {
+    method: "PUT",
+    template: "/ext/api/v2/patients/clients/by_id/{external_client_id}",
+    family: "ext",
+    handler: updateClient,
+  },
   { method: "GET", template: "/ext/api/v2/patients/clients/{client_id}", family: "ext", handler: getClient },
   { method: "PUT", template: "/ext/api/v2/patients/clients/{client_id}", family: "ext", handler: updateClient },
   { method: "GET", template: "/ext/api/v2/accounting/funders", family: "ext", handler: listFunders },
@@ -519,8 +578,18 @@ export const extRoutes: RouteDef[] = [
   { method: "GET", template: "/ext/api/v2/scheduler/service_codes", family: "ext", handler: listServiceCodes },
   { method: "POST", template: "/ext/api/v2/scheduler/services", family: "ext", handler: createService },
   { method: "GET", template: "/ext/api/v2/scheduler/services/by_id/{service_id}", family: "ext", handler: getService },
-  { method: "GET", template: "/ext/api/v2/scheduler/services/{alayacare_service_id}", family: "ext", handler: getService },
-  { method: "PUT", template: "/ext/api/v2/scheduler/services/{alayacare_service_id}", family: "ext", handler: updateService },
+  {
+    method: "GET",
+    template: "/ext/api/v2/scheduler/services/{alayacare_service_id}",
+    family: "ext",
+    handler: getService,
+  },
+  {
+    method: "PUT",
+    template: "/ext/api/v2/scheduler/services/{alayacare_service_id}",
+    family: "ext",
+    handler: updateService,
+  },
 ];
 
 export type { ClientRow, ServiceRow };

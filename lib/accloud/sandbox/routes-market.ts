@@ -32,13 +32,26 @@ export type ReferralRow = {
   reason_code: string | null;
   cancellation_comment: string | null;
   cancelled_by: string | null;
-  snapshot: { client: Record<string, unknown>; service: Record<string, unknown>; authorizations: Record<string, unknown>[] };
+  snapshot: {
+    client: Record<string, unknown>;
+    service: Record<string, unknown>;
+    authorizations: Record<string, unknown>[];
+  };
   created_at: Date;
   updated_at: Date | null;
 };
 
 const CASE_MANAGER_KEYS = ["name", "phone_number", "fax_number", "email"];
-const CREATE_KEYS = ["care_type", "referral_type", "start_at", "end_at", "supply_persona_id", "authorization_ids", "comment", "case_manager"];
+const CREATE_KEYS = [
+  "care_type",
+  "referral_type",
+  "start_at",
+  "end_at",
+  "supply_persona_id",
+  "authorization_ids",
+  "comment",
+  "case_manager",
+];
 const UPDATE_KEYS = ["start_at", "end_at", "revision", "comment", "authorization_ids", "case_manager"];
 const RULE_KEYS = [
   "rule_daily",
@@ -100,7 +113,10 @@ export async function referralDetail(db: pg.Pool | pg.PoolClient, r: ReferralRow
   return {
     referral: referralCore(r),
     supply: { id: r.supply_persona_id, name: await supplierName(db, r.supply_persona_id) },
-    alayacare: rules.alayacareAuthorizationShape === "authorizations" ? { authorizations: auths } : { authorization: auths[0] ?? {} },
+    alayacare:
+      rules.alayacareAuthorizationShape === "authorizations"
+        ? { authorizations: auths }
+        : { authorization: auths[0] ?? {} },
     case_manager: r.case_manager ?? { name: null, phone_number: null, fax_number: null, email: null },
     // Required by the spec though nothing in the request sets it (§12.8).
     price: { rate: 0, unit: "per_visit" },
@@ -133,7 +149,13 @@ async function referralListItem(db: pg.Pool, r: ReferralRow) {
  */
 function snapshotAddress(d: Record<string, unknown>) {
   const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : null);
-  const lines = { address: str(d.address), city: str(d.city), state: str(d.state), zip: str(d.zip), country: str(d.country) };
+  const lines = {
+    address: str(d.address),
+    city: str(d.city),
+    state: str(d.state),
+    zip: str(d.zip),
+    country: str(d.country),
+  };
   if (Object.values(lines).some((v) => v === null)) return undefined;
   const hash = createHash("sha256").update(Object.values(lines).join("|")).digest();
   return compact({
@@ -146,7 +168,12 @@ function snapshotAddress(d: Record<string, unknown>) {
 }
 
 /** What ACCloud "aggregates" at send time: client, service and authorizations as they are now. */
-async function snapshot(db: pg.PoolClient, service: ServiceRow & { uuid: string }, auths: AuthRow[], referral: { start_at: string; end_at: string }) {
+async function snapshot(
+  db: pg.PoolClient,
+  service: ServiceRow & { uuid: string },
+  auths: AuthRow[],
+  referral: { start_at: string; end_at: string },
+) {
   const client = (await db.query<ClientRow>("select * from clients where id = $1", [service.client_id])).rows[0]!;
   const d = client.demographics;
   const str = (v: unknown) => (typeof v === "string" ? v : null);
@@ -183,7 +210,11 @@ async function snapshot(db: pg.PoolClient, service: ServiceRow & { uuid: string 
       instructions: service.service_instructions,
       notes: service.notes,
       skills: [],
-      custom_fields: Object.entries(service.profile).map(([name, value]) => ({ name, type: "string", value: String(value) })),
+      custom_fields: Object.entries(service.profile).map(([name, value]) => ({
+        name,
+        type: "string",
+        value: String(value),
+      })),
     }),
     authorizations: auths.map((a) =>
       compact({
@@ -209,7 +240,9 @@ function datePart(iso: string, tz: string): string {
   if (tz === "as_written") return iso.slice(0, 10);
   const at = new Date(iso);
   if (tz === "UTC") return at.toISOString().slice(0, 10);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    at,
+  );
 }
 
 // ---------------------------------------------------------------- body validation (connexion-style wording)
@@ -229,7 +262,8 @@ function requireKeys(ctx: Ctx, body: Record<string, unknown>, keys: string[]): v
 }
 
 function checkEnum(ctx: Ctx, name: string, v: unknown, values: readonly string[]): void {
-  if (!values.includes(v as string)) ctx.fail(400, `'${name}' is not one of [${values.map((x) => `'${x}'`).join(", ")}]`);
+  if (!values.includes(v as string))
+    ctx.fail(400, `'${name}' is not one of [${values.map((x) => `'${x}'`).join(", ")}]`);
 }
 
 function checkDateTime(ctx: Ctx, name: string, v: unknown): string {
@@ -239,7 +273,8 @@ function checkDateTime(ctx: Ctx, name: string, v: unknown): string {
 
 function checkAuthorizationIds(ctx: Ctx, v: unknown): number[] | null {
   if (v === null || v === undefined) return null;
-  if (!Array.isArray(v) || !v.every(isPositiveInt)) return ctx.fail(400, "'authorization_ids' is not of type 'array' of integers");
+  if (!Array.isArray(v) || !v.every(isPositiveInt))
+    return ctx.fail(400, "'authorization_ids' is not of type 'array' of integers");
   return [...new Set(v as number[])];
 }
 
@@ -255,7 +290,8 @@ function checkCaseManager(ctx: Ctx, v: unknown, nullable: boolean): Record<strin
   const out: Record<string, string | null> = {};
   for (const [k, value] of Object.entries(v)) {
     if (!CASE_MANAGER_KEYS.includes(k)) {
-      if (ctx.rules.rejectUnknownReferralFields) ctx.fail(400, `Additional properties are not allowed ('case_manager.${k.slice(0, 40)}' was unexpected)`);
+      if (ctx.rules.rejectUnknownReferralFields)
+        ctx.fail(400, `Additional properties are not allowed ('case_manager.${k.slice(0, 40)}' was unexpected)`);
       continue;
     }
     if (value !== null && typeof value !== "string") ctx.fail(400, `'case_manager.${k}' is not of type 'string'`);
@@ -267,20 +303,28 @@ function checkCaseManager(ctx: Ctx, v: unknown, nullable: boolean): Record<strin
 
 async function findService(ctx: Ctx, db: pg.PoolClient): Promise<ServiceRow & { uuid: string }> {
   const id = pathInt(ctx.params.service_id);
-  const row = id ? (await db.query<ServiceRow & { uuid: string }>("select * from services where id = $1 for update", [id])).rows[0] : undefined;
+  const row = id
+    ? (await db.query<ServiceRow & { uuid: string }>("select * from services where id = $1 for update", [id])).rows[0]
+    : undefined;
   if (!row) return ctx.fail(404, "Service not found.");
   return row;
 }
 
 async function findReferral(ctx: Ctx, db: pg.Pool | pg.PoolClient, id: string | undefined): Promise<ReferralRow> {
-  const row = id && UUID.test(id) ? (await db.query<ReferralRow>("select * from referrals where id = $1", [id])).rows[0] : undefined;
+  const row =
+    id && UUID.test(id)
+      ? (await db.query<ReferralRow>("select * from referrals where id = $1", [id])).rows[0]
+      : undefined;
   if (!row) return ctx.fail(404, "Referral not found.");
   return row;
 }
 
 /** The latest row of the group, locked: updates and cancels of one group are serialized. */
 async function lockLatest(db: pg.PoolClient, groupId: string): Promise<ReferralRow> {
-  const rows = await db.query<ReferralRow>("select * from referrals where revision_group_id = $1 and is_latest for update", [groupId]);
+  const rows = await db.query<ReferralRow>(
+    "select * from referrals where revision_group_id = $1 and is_latest for update",
+    [groupId],
+  );
   return rows.rows[0]!;
 }
 
@@ -294,7 +338,11 @@ async function checkAuthorizations(
   matchDates: boolean,
 ): Promise<AuthRow[]> {
   if (!ids || ids.length === 0) return [];
-  const rows = (await db.query<AuthRow>(`select ${AUTH_COLUMNS} from authorizations where id = any($1) and deleted_at is null`, [ids])).rows;
+  const rows = (
+    await db.query<AuthRow>(`select ${AUTH_COLUMNS} from authorizations where id = any($1) and deleted_at is null`, [
+      ids,
+    ])
+  ).rows;
   const tz = ctx.rules.referralDateMatchTimezone;
   const start = datePart(startAt, tz);
   const end = datePart(endAt, tz);
@@ -302,12 +350,17 @@ async function checkAuthorizations(
   for (const id of ids) {
     const a = rows.find((r) => r.id === id);
     if (!a) return ctx.fail(400, `Authorization ${id} not found.`);
-    if (a.client_id !== service.client_id) ctx.fail(400, `Authorization ${id} does not belong to the service's client.`);
-    if (a.service_ids.length && !a.service_ids.includes(service.id)) ctx.fail(400, `Authorization ${id} is not linked to service ${service.id}.`);
+    if (a.client_id !== service.client_id)
+      ctx.fail(400, `Authorization ${id} does not belong to the service's client.`);
+    if (a.service_ids.length && !a.service_ids.includes(service.id))
+      ctx.fail(400, `Authorization ${id} is not linked to service ${service.id}.`);
     if (matchDates) {
       const endMismatch = a.end_at === null ? ctx.rules.authorizationWithoutEndAtFailsDateMatch : a.end_at !== end;
       if (a.start_at !== start || endMismatch) {
-        ctx.fail(400, `Authorization ${id} start and end dates must equal the date parts of the referral start_at and end_at.`);
+        ctx.fail(
+          400,
+          `Authorization ${id} start and end dates must equal the date parts of the referral start_at and end_at.`,
+        );
       }
     }
     ordered.push(a);
@@ -331,7 +384,8 @@ async function createReferral(ctx: Ctx): Promise<Reply> {
     checkEnum(ctx, "referral_type", body.referral_type, ["visit", "service"]);
     const startAt = checkDateTime(ctx, "start_at", body.start_at);
     const endAt = checkDateTime(ctx, "end_at", body.end_at);
-    if (typeof body.supply_persona_id !== "string" || !UUID.test(body.supply_persona_id)) ctx.fail(400, "'supply_persona_id' is not a 'uuid'");
+    if (typeof body.supply_persona_id !== "string" || !UUID.test(body.supply_persona_id))
+      ctx.fail(400, "'supply_persona_id' is not a 'uuid'");
     const authIds = checkAuthorizationIds(ctx, body.authorization_ids);
     checkNullableString(ctx, "comment", body.comment, false);
     const caseManager = checkCaseManager(ctx, body.case_manager, false);
@@ -342,7 +396,10 @@ async function createReferral(ctx: Ctx): Promise<Reply> {
     if (!trusted.rowCount) ctx.fail(400, "Supplier is not in the trusted network.");
     const auths = await checkAuthorizations(ctx, db, authIds, service, startAt, endAt, true);
     if (ctx.rules.oneLiveReferralPerService) {
-      const live = await db.query("select 1 from referrals where service_id = $1 and is_latest and status <> 'cancelled'", [service.id]);
+      const live = await db.query(
+        "select 1 from referrals where service_id = $1 and is_latest and status <> 'cancelled'",
+        [service.id],
+      );
       if (live.rowCount) ctx.fail(409, "A live referral already exists for this service.");
     }
     const snap = await snapshot(db, service, auths, { start_at: startAt, end_at: endAt });
@@ -387,20 +444,28 @@ async function updateReferral(ctx: Ctx): Promise<Reply> {
     const revision = body.revision;
     if (!isPlainObject(revision)) return ctx.fail(400, "'revision' is not of type 'object'");
     if (revision.reasons === undefined) ctx.fail(400, "'reasons' is a required property");
-    if (!Array.isArray(revision.reasons) || revision.reasons.length < 1) ctx.fail(400, "'revision.reasons' should be non-empty");
+    if (!Array.isArray(revision.reasons) || revision.reasons.length < 1)
+      ctx.fail(400, "'revision.reasons' should be non-empty");
     if (!(revision.reasons as unknown[]).every((x) => typeof x === "string" && x.trim() !== "")) {
       ctx.fail(400, "'revision.reasons' items must be non-empty strings");
     }
     checkNullableString(ctx, "revision.comment", revision.comment, true);
     if (ctx.rules.rejectUnknownReferralFields) {
       const extra = Object.keys(revision).filter((k) => k !== "reasons" && k !== "comment");
-      if (extra.length) ctx.fail(400, `Additional properties are not allowed ('revision.${extra[0]!.slice(0, 40)}' was unexpected)`);
+      if (extra.length)
+        ctx.fail(400, `Additional properties are not allowed ('revision.${extra[0]!.slice(0, 40)}' was unexpected)`);
     }
     checkNullableString(ctx, "comment", body.comment, true);
-    const authIds = body.authorization_ids === undefined ? target.authorization_ids : checkAuthorizationIds(ctx, body.authorization_ids);
+    const authIds =
+      body.authorization_ids === undefined
+        ? target.authorization_ids
+        : checkAuthorizationIds(ctx, body.authorization_ids);
     const caseManager = checkCaseManager(ctx, body.case_manager, true);
     if (body.supply_persona_id !== undefined && supplyRule === "reject_change") {
-      if (typeof body.supply_persona_id !== "string" || body.supply_persona_id.toLowerCase() !== target.supply_persona_id) {
+      if (
+        typeof body.supply_persona_id !== "string" ||
+        body.supply_persona_id.toLowerCase() !== target.supply_persona_id
+      ) {
         ctx.fail(400, "'supply_persona_id' cannot be changed on update.");
       }
     }
@@ -408,9 +473,18 @@ async function updateReferral(ctx: Ctx): Promise<Reply> {
     const latest = await lockLatest(db, target.revision_group_id);
     if (latest.id !== target.id) stateConflict(ctx, "Referral is not the latest revision.");
     if (latest.referral_type !== "service") stateConflict(ctx, "Only referrals of type 'service' can be updated.");
-    if (latest.status !== "assigned" && latest.status !== "processed") stateConflict(ctx, `Referral in status '${latest.status}' cannot be updated.`);
+    if (latest.status !== "assigned" && latest.status !== "processed")
+      stateConflict(ctx, `Referral in status '${latest.status}' cannot be updated.`);
     if (Date.parse(endAt) < Date.parse(startAt)) ctx.fail(400, "'end_at' must be on or after 'start_at'");
-    const auths = await checkAuthorizations(ctx, db, authIds, service, startAt, endAt, ctx.rules.referralDateMatchOnUpdate);
+    const auths = await checkAuthorizations(
+      ctx,
+      db,
+      authIds,
+      service,
+      startAt,
+      endAt,
+      ctx.rules.referralDateMatchOnUpdate,
+    );
 
     const snap = await snapshot(db, service, auths, { start_at: startAt, end_at: endAt });
     await db.query("update referrals set is_latest = false, updated_at = clock_timestamp() where id = $1", [latest.id]);
@@ -451,10 +525,12 @@ async function cancelReferral(ctx: Ctx): Promise<Reply> {
     requireKeys(ctx, body, ["reason_code"]);
     checkEnum(ctx, "reason_code", body.reason_code, CANCEL_REASON_CODES);
     checkNullableString(ctx, "comment", body.comment, false);
-    if (typeof body.comment === "string" && body.comment.length > 1000) ctx.fail(400, "'comment' is too long (maximum 1000 characters)");
+    if (typeof body.comment === "string" && body.comment.length > 1000)
+      ctx.fail(400, "'comment' is too long (maximum 1000 characters)");
     const latest = await lockLatest(db, target.revision_group_id);
     if (latest.id !== target.id) stateConflict(ctx, "Referral is not the latest revision.");
-    if (latest.status !== "assigned" && latest.status !== "processed") stateConflict(ctx, `Referral in status '${latest.status}' cannot be cancelled.`);
+    if (latest.status !== "assigned" && latest.status !== "processed")
+      stateConflict(ctx, `Referral in status '${latest.status}' cannot be cancelled.`);
     const updated = await db.query<ReferralRow>(
       `update referrals set status = 'cancelled', reason_code = $2, cancellation_comment = $3, cancelled_by = 'demand',
        updated_at = clock_timestamp() where id = $1 returning *`,
@@ -498,8 +574,13 @@ async function listReferrals(ctx: Ctx): Promise<Reply> {
   if (clientOutboxId !== null) add("client_id::text = ?", clientOutboxId);
   const hasAuth = q.get("has_alayacare_authorization");
   if (hasAuth !== null) {
-    if (hasAuth !== "true" && hasAuth !== "false") ctx.fail(400, "'has_alayacare_authorization' is not of type 'boolean'");
-    conds.push(hasAuth === "true" ? "cardinality(coalesce(authorization_ids, '{}')) > 0" : "cardinality(coalesce(authorization_ids, '{}')) = 0");
+    if (hasAuth !== "true" && hasAuth !== "false")
+      ctx.fail(400, "'has_alayacare_authorization' is not of type 'boolean'");
+    conds.push(
+      hasAuth === "true"
+        ? "cardinality(coalesce(authorization_ids, '{}')) > 0"
+        : "cardinality(coalesce(authorization_ids, '{}')) = 0",
+    );
   }
   const sortBy = q.get("sort_by") ?? "last_modified";
   checkEnum(ctx, "sort_by", sortBy, ["last_modified", "revision_number"]);
@@ -540,7 +621,10 @@ async function trustedNetwork(ctx: Ctx): Promise<Reply> {
   const { page, perPage, offset } = pageQueryB(ctx);
   const where = conds.join(" and ");
   const total = await ctx.pool.query<{ n: number }>(`select count(*)::int as n from suppliers where ${where}`, args);
-  const rows = await ctx.pool.query(`select id, name from suppliers where ${where} order by name ${sortOrder}, id limit ${perPage} offset ${offset}`, args);
+  const rows = await ctx.pool.query(
+    `select id, name from suppliers where ${where} order by name ${sortOrder}, id limit ${perPage} offset ${offset}`,
+    args,
+  );
   return { status: 200, body: styleB(rows.rows, total.rows[0]?.n ?? 0, page, perPage) };
 }
 
@@ -552,12 +636,19 @@ const MULTIPART_SLACK = 1024 * 1024;
 async function uploadAttachment(ctx: Ctx): Promise<Reply> {
   const { req, rules } = ctx;
   const target = await findReferral(ctx, ctx.pool, ctx.params.referral_id);
-  const latest = (await ctx.pool.query<ReferralRow>("select * from referrals where revision_group_id = $1 and is_latest", [target.revision_group_id])).rows[0]!;
-  if (rules.attachmentRevision === "latest" && latest.id !== target.id) stateConflict(ctx, "Referral is not the latest revision.");
-  if (rules.attachmentOnCancelledReferral === "reject" && latest.status === "cancelled") stateConflict(ctx, "Referral is cancelled.");
+  const latest = (
+    await ctx.pool.query<ReferralRow>("select * from referrals where revision_group_id = $1 and is_latest", [
+      target.revision_group_id,
+    ])
+  ).rows[0]!;
+  if (rules.attachmentRevision === "latest" && latest.id !== target.id)
+    stateConflict(ctx, "Referral is not the latest revision.");
+  if (rules.attachmentOnCancelledReferral === "reject" && latest.status === "cancelled")
+    stateConflict(ctx, "Referral is cancelled.");
 
   const contentType = req.headers["content-type"] ?? "";
-  if (!/^multipart\/form-data;.*boundary=/i.test(contentType)) ctx.fail(400, "Request must be multipart/form-data with a 'file' part.");
+  if (!/^multipart\/form-data;.*boundary=/i.test(contentType))
+    ctx.fail(400, "Request must be multipart/form-data with a 'file' part.");
   const mb = rules.attachmentMaxBytes / 1_000_000;
   const tooLarge = () => ctx.fail(rules.attachmentTooLargeStatus, `File exceeds the ${mb} MB limit.`);
   const declared = Number(req.headers["content-length"] ?? NaN);
@@ -613,7 +704,10 @@ async function uploadAttachment(ctx: Ctx): Promise<Reply> {
   return withTx(ctx.pool, async (db) => {
     await lockLatest(db, target.revision_group_id);
     if (rules.duplicateAttachment === "reject") {
-      const dup = await db.query("select 1 from attachments where revision_group_id = $1 and sha256 = $2", [target.revision_group_id, sha256]);
+      const dup = await db.query("select 1 from attachments where revision_group_id = $1 and sha256 = $2", [
+        target.revision_group_id,
+        sha256,
+      ]);
       if (dup.rowCount) ctx.fail(409, "This file was already uploaded for this referral.");
     }
     const safeName = file.name.replace(/[^\w.-]+/g, "_").slice(-120);
@@ -621,22 +715,52 @@ async function uploadAttachment(ctx: Ctx): Promise<Reply> {
     await db.query(
       `insert into attachments (referral_id, revision_group_id, client_id, filename, content_type, size, sha256, filepath, content)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [target.id, target.revision_group_id, target.client_id, file.name, file.type || "application/octet-stream", data.length, sha256, filepath, data],
+      [
+        target.id,
+        target.revision_group_id,
+        target.client_id,
+        file.name,
+        file.type || "application/octet-stream",
+        data.length,
+        sha256,
+        filepath,
+        data,
+      ],
     );
     return { status: 201, body: { filepath } };
   });
 }
 
 export const marketRoutes: RouteDef[] = [
-  { method: "GET", template: "/api/v1/alayamarket/outbox/organizations/trusted_network", family: "market", handler: trustedNetwork },
+  {
+    method: "GET",
+    template: "/api/v1/alayamarket/outbox/organizations/trusted_network",
+    family: "market",
+    handler: trustedNetwork,
+  },
   { method: "GET", template: "/api/v1/alayamarket/outbox/referrals", family: "market", handler: listReferrals },
-  { method: "POST", template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}", family: "market", handler: createReferral },
+  {
+    method: "POST",
+    template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}",
+    family: "market",
+    handler: createReferral,
+  },
   {
     method: "POST",
     template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}/update/{referral_id}",
     family: "market",
     handler: updateReferral,
   },
-  { method: "POST", template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel", family: "market", handler: cancelReferral },
-  { method: "POST", template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment", family: "market", handler: uploadAttachment },
+  {
+    method: "POST",
+    template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel",
+    family: "market",
+    handler: cancelReferral,
+  },
+  {
+    method: "POST",
+    template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment",
+    family: "market",
+    handler: uploadAttachment,
+  },
 ];

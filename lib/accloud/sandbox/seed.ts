@@ -26,11 +26,51 @@ export const SEED_GROUPS = [
 ];
 
 export const SEED_FUNDERS = [
-  { id: 9, external_id: "CSI-OPTIONCARE", name: "OptionCare CSI", code: "CSI", type: "funder_individual", status: "enabled", branch_id: 1000 },
-  { id: 10, external_id: "MEDICARE-A", name: "Medicare Part A", code: "MCA", type: "electronic_billing", status: "enabled", branch_id: 1000 },
-  { id: 11, external_id: "OH-MEDICAID", name: "Ohio Medicaid", code: "OHMCD", type: "electronic_billing", status: "enabled", branch_id: 1000 },
-  { id: 12, external_id: "KY-MEDICAID", name: "Kentucky Medicaid", code: "KYMCD", type: "electronic_billing", status: "enabled", branch_id: 1000 },
-  { id: 13, external_id: null, name: "Legacy Commercial Payor", code: "LEG", type: "funder_batched", status: "disabled", branch_id: 1000 },
+  {
+    id: 9,
+    external_id: "CSI-OPTIONCARE",
+    name: "OptionCare CSI",
+    code: "CSI",
+    type: "funder_individual",
+    status: "enabled",
+    branch_id: 1000,
+  },
+  {
+    id: 10,
+    external_id: "MEDICARE-A",
+    name: "Medicare Part A",
+    code: "MCA",
+    type: "electronic_billing",
+    status: "enabled",
+    branch_id: 1000,
+  },
+  {
+    id: 11,
+    external_id: "OH-MEDICAID",
+    name: "Ohio Medicaid",
+    code: "OHMCD",
+    type: "electronic_billing",
+    status: "enabled",
+    branch_id: 1000,
+  },
+  {
+    id: 12,
+    external_id: "KY-MEDICAID",
+    name: "Kentucky Medicaid",
+    code: "KYMCD",
+    type: "electronic_billing",
+    status: "enabled",
+    branch_id: 1000,
+  },
+  {
+    id: 13,
+    external_id: null,
+    name: "Legacy Commercial Payor",
+    code: "LEG",
+    type: "funder_batched",
+    status: "disabled",
+    branch_id: 1000,
+  },
 ];
 
 export const SEED_SERVICE_CODES = [

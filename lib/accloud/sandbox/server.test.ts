@@ -31,7 +31,10 @@ describe("persistence", () => {
     const schema = randomSchema();
     const first = await startTestSandbox({ schema });
     const chain = await createChain(first.client);
-    await first.client.uploadClientAttachment(chain.referral.referral.id, { filename: "order.pdf", data: Buffer.from("%PDF restart") });
+    await first.client.uploadClientAttachment(chain.referral.referral.id, {
+      filename: "order.pdf",
+      data: Buffer.from("%PDF restart"),
+    });
     const before = await first.control.state();
     await first.close();
 
@@ -54,7 +57,15 @@ describe("persistence", () => {
     await t.control.setRules({ missingCsiGroup: "ignore" });
     await t.control.reset();
     const state = await t.control.state();
-    expect(state.counts).toEqual({ clients: 0, services: 0, authorizations: 0, deletedAuthorizations: 0, referrals: 0, referralGroups: 0, attachments: 0 });
+    expect(state.counts).toEqual({
+      clients: 0,
+      services: 0,
+      authorizations: 0,
+      deletedAuthorizations: 0,
+      referrals: 0,
+      referralGroups: 0,
+      attachments: 0,
+    });
     expect((await t.control.listFaults()).faults).toEqual([]);
     expect((await t.control.getRules()).missingCsiGroup).toBe("reject");
     expect((await t.client.createClient(clientBody())).id).toBe(ID_STARTS.clients);
@@ -77,7 +88,9 @@ describe("concurrency", () => {
     const body = clientBody();
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => t.client.createClient(body)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+    const rejected = results
+      .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+      .map((r) => r.reason as unknown);
     expect(rejected.every((e) => isAccloudError(e) && e.status === 409)).toBe(true);
     expect((await t.control.state()).clients.filter((c) => c.external_id === body.external_id)).toHaveLength(1);
   });
@@ -98,7 +111,10 @@ describe("concurrency", () => {
     expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
     const err = results.find((r): r is PromiseRejectedResult => r.status === "rejected")!.reason as unknown;
     expect(err).toMatchObject({ status: 409, accloudMessage: "Referral is not the latest revision." });
-    const revisions = await t.client.listAllReferrals({ revision_group_id: referral.revision!.revision_group_id, revisions: "all" });
+    const revisions = await t.client.listAllReferrals({
+      revision_group_id: referral.revision!.revision_group_id,
+      revisions: "all",
+    });
     expect(revisions.map((r) => r.revision.revision_number).sort()).toEqual([1, 2]);
   });
 });
@@ -120,9 +136,13 @@ describe("control API", () => {
 
   it("refuses a malformed fault or rule", async () => {
     const t = await start();
-    await expect(t.control.addFault({ path: "no-slash", kind: "reset" })).rejects.toThrow(/fault.path must start with \//);
+    await expect(t.control.addFault({ path: "no-slash", kind: "reset" })).rejects.toThrow(
+      /fault.path must start with \//,
+    );
     await expect(t.control.addFault({ path: "/x", kind: "status", status: 42 })).rejects.toThrow(/HTTP status/);
-    await expect(t.control.setRules({ referralDateMatchTimezone: "Mars/Olympus" })).rejects.toThrow(/unknown time zone/);
+    await expect(t.control.setRules({ referralDateMatchTimezone: "Mars/Olympus" })).rejects.toThrow(
+      /unknown time zone/,
+    );
     await expect(t.control.setRules({ nonsense: true } as never)).rejects.toThrow(/unknown rule/);
   });
 
@@ -140,9 +160,9 @@ describe("start-up", () => {
   it("rejects an unsafe schema name and unknown rule values", async () => {
     const base = { databaseUrl: process.env.DATABASE_URL!, port: 0, apiKey: "k", apiSecret: "s", controlKey: "c" };
     await expect(startSandbox({ ...base, schema: "bad-name; drop" })).rejects.toThrow(/Invalid sandbox schema name/);
-    await expect(startSandbox({ ...base, schema: randomSchema(), options: { referralDateMatchTimezone: "Nowhere/None" } })).rejects.toThrow(
-      /unknown time zone/,
-    );
+    await expect(
+      startSandbox({ ...base, schema: randomSchema(), options: { referralDateMatchTimezone: "Nowhere/None" } }),
+    ).rejects.toThrow(/unknown time zone/);
   });
 
   it("uses the injected clock for the one-year rule", async () => {
@@ -157,7 +177,12 @@ describe("start-up", () => {
       now: () => new Date("2023-09-01T12:00:00Z"),
     });
     try {
-      const client = createAccloudClient({ baseUrl: sandbox.url, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, timeoutMs: 5_000 });
+      const client = createAccloudClient({
+        baseUrl: sandbox.url,
+        apiKey: TEST_API_KEY,
+        apiSecret: TEST_API_SECRET,
+        timeoutMs: 5_000,
+      });
       const c = await client.createClient(clientBody());
       const s = await client.createService({
         service_id: "service_external_id_1",

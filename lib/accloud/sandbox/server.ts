@@ -8,7 +8,17 @@ import type { AddressInfo } from "node:net";
 import { makeCtx, type RouteDef } from "./context";
 import { errorBrief } from "../../errors";
 import { FaultRegistry, type Fault } from "./faults";
-import { checkBasicAuth, drain, errorReply, ReplyError, safeEqual, send, sleep, type ApiFamily, type Reply } from "./http";
+import {
+  checkBasicAuth,
+  drain,
+  errorReply,
+  ReplyError,
+  safeEqual,
+  send,
+  sleep,
+  type ApiFamily,
+  type Reply,
+} from "./http";
 import { authorizationRoutes } from "./routes-authorizations";
 import { controlRoutes, type CallRecord, type SandboxRuntime } from "./routes-control";
 import { extRoutes } from "./routes-ext";
@@ -71,7 +81,12 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   const schema = opts.schema ?? "accloud_sandbox";
   const log = opts.log ?? (() => {});
   const now = opts.now ?? (() => new Date());
-  const rt: SandboxRuntime = { faults: new FaultRegistry(), rules: resolveRules(opts.options), startRules: opts.options ?? {}, calls: [] };
+  const rt: SandboxRuntime = {
+    faults: new FaultRegistry(),
+    rules: resolveRules(opts.options),
+    startRules: opts.options ?? {},
+    calls: [],
+  };
 
   await prepareSchema(opts.databaseUrl, schema);
   const pool = createSandboxPool(opts.databaseUrl, schema);
@@ -81,7 +96,10 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   const hanging = new Set<ServerResponse>();
   const inflight = new Set<Promise<void>>();
 
-  function match(method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | { allowed: string[] } | null {
+  function match(
+    method: string,
+    path: string,
+  ): { route: CompiledRoute; params: Record<string, string> } | { allowed: string[] } | null {
     const allowed: string[] = [];
     for (const route of routes) {
       const m = route.regex.exec(path);
@@ -124,9 +142,15 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   }
 
   function faultReply(family: ApiFamily, status: number, fault: Fault): Reply {
-    const reply = errorReply(family, status, status === 429 ? "Too many requests." : (STATUS_CODES[status] ?? "Error"), rt.rules);
+    const reply = errorReply(
+      family,
+      status,
+      status === 429 ? "Too many requests." : (STATUS_CODES[status] ?? "Error"),
+      rt.rules,
+    );
     if ("body" in fault && fault.body !== undefined) reply.body = fault.body;
-    if ("retryAfter" in fault && fault.retryAfter !== undefined) reply.headers = { ...reply.headers, "retry-after": String(fault.retryAfter) };
+    if ("retryAfter" in fault && fault.retryAfter !== undefined)
+      reply.headers = { ...reply.headers, "retry-after": String(fault.retryAfter) };
     return reply;
   }
 
@@ -138,7 +162,14 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     const found = match(method, path);
     const routed = found && "route" in found ? found : null;
     const family = routed?.route.family ?? familyFor(path);
-    const call: CallRecord = { at: new Date().toISOString(), method, path, route: routed?.route.template ?? null, status: null, fault: null };
+    const call: CallRecord = {
+      at: new Date().toISOString(),
+      method,
+      path,
+      route: routed?.route.template ?? null,
+      status: null,
+      fault: null,
+    };
     const answer = async (reply: Reply) => {
       await drain(req);
       send(res, reply);
@@ -194,10 +225,24 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     return answer(await run());
 
     async function run(): Promise<Reply> {
-      if (!found) return errorReply(family, 404, family === "ext" || family === "auth" ? "Not found." : "Not Found", rt.rules);
+      if (!found)
+        return errorReply(family, 404, family === "ext" || family === "auth" ? "Not found." : "Not Found", rt.rules);
       if (!routed)
-        return { ...errorReply(family, 405, "Method not allowed.", rt.rules), headers: { allow: (found as { allowed: string[] }).allowed.join(", ") } };
-      const ctx = makeCtx({ req, method, path, params: routed.params, query: url.searchParams, pool, rules: rt.rules, family, now });
+        return {
+          ...errorReply(family, 405, "Method not allowed.", rt.rules),
+          headers: { allow: (found as { allowed: string[] }).allowed.join(", ") },
+        };
+      const ctx = makeCtx({
+        req,
+        method,
+        path,
+        params: routed.params,
+        query: url.searchParams,
+        pool,
+        rules: rt.rules,
+        family,
+        now,
+      });
       try {
         return await routed.route.handler(ctx);
       } catch (err) {
@@ -213,7 +258,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     const p = handle(req, res)
       .catch((err: unknown) => {
         log(`accloud-sandbox: request failed (${errorBrief(err)})`);
-        if (!res.headersSent && !res.destroyed) send(res, { status: 500, body: { code: 500, message: "Internal server error." } });
+        if (!res.headersSent && !res.destroyed)
+          send(res, { status: 500, body: { code: 500, message: "Internal server error." } });
       })
       .finally(() => inflight.delete(p));
     inflight.add(p);

@@ -154,16 +154,17 @@ type Queryable = { query: pg.Pool["query"] } | pg.PoolClient | pg.Client;
 
 async function seedReferenceData(db: Queryable): Promise<void> {
   for (const b of SEED_BRANCHES) {
-    await db.query("insert into branches (id, name, timezone) values ($1, $2, $3) on conflict (id) do nothing", [b.id, b.name, b.timezone]);
+    await db.query("insert into branches (id, name, timezone) values ($1, $2, $3) on conflict (id) do nothing", [
+      b.id,
+      b.name,
+      b.timezone,
+    ]);
   }
   for (const g of SEED_GROUPS) {
-    await db.query("insert into groups (id, name, description, is_disabled, branch_id) values ($1, $2, $3, $4, $5) on conflict (id) do nothing", [
-      g.id,
-      g.name,
-      g.description,
-      g.is_disabled,
-      g.branch_id,
-    ]);
+    await db.query(
+      "insert into groups (id, name, description, is_disabled, branch_id) values ($1, $2, $3, $4, $5) on conflict (id) do nothing",
+      [g.id, g.name, g.description, g.is_disabled, g.branch_id],
+    );
   }
   for (const f of SEED_FUNDERS) {
     await db.query(
@@ -173,10 +174,18 @@ async function seedReferenceData(db: Queryable): Promise<void> {
     );
   }
   for (const s of SEED_SERVICE_CODES) {
-    await db.query("insert into service_codes (id, name, branch_id) values ($1, $2, $3) on conflict (id) do nothing", [s.id, s.name, s.branch_id]);
+    await db.query("insert into service_codes (id, name, branch_id) values ($1, $2, $3) on conflict (id) do nothing", [
+      s.id,
+      s.name,
+      s.branch_id,
+    ]);
   }
   for (const s of SEED_SUPPLIERS) {
-    await db.query("insert into suppliers (id, name, branch_id) values ($1, $2, $3) on conflict (id) do nothing", [s.id, s.name, s.branch_id]);
+    await db.query("insert into suppliers (id, name, branch_id) values ($1, $2, $3) on conflict (id) do nothing", [
+      s.id,
+      s.name,
+      s.branch_id,
+    ]);
   }
 }
 

@@ -17,7 +17,11 @@ const STATUS: Record<string, { text: string; cls: string }> = {
   failed: { text: "Failed", cls: "bg-red-100 text-red-900" },
 };
 
-export default async function OutboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OutboxPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor("admin:settings");
   const sp = await searchParams;
   const before = typeof sp.before === "string" && /^[0-9a-f-]{36}$/i.test(sp.before) ? sp.before : undefined;
@@ -52,7 +56,8 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                   <span className={`rounded px-2 py-0.5 text-xs font-medium ${st.cls}`}>{st.text}</span>
                 </div>
                 <p className="mt-0.5 text-xs text-slate-700">
-                  To {m.to} · {eventLabel(m.event)} · <time dateTime={m.createdAt}>{formatDateTimeSeconds(m.createdAt)}</time>
+                  To {m.to} · {eventLabel(m.event)} ·{" "}
+                  <time dateTime={m.createdAt}>{formatDateTimeSeconds(m.createdAt)}</time>
                   {m.attempts > 1 ? ` · ${m.attempts} tries` : ""}
                   {m.lastError ? ` · last error: ${m.lastError}` : ""}
                 </p>
@@ -60,14 +65,18 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                   <summary className="w-fit cursor-pointer rounded text-xs font-medium text-blue-800 underline underline-offset-2">
                     Message<span className="sr-only">: {m.subject}</span>
                   </summary>
-                  <pre className="mt-2 whitespace-pre-wrap rounded-md bg-slate-50 p-3 font-sans text-xs text-slate-900">{m.body}</pre>
+                  <pre className="mt-2 whitespace-pre-wrap rounded-md bg-slate-50 p-3 font-sans text-xs text-slate-900">
+                    {m.body}
+                  </pre>
                 </details>
               </li>
             );
           })}
         </ol>
       ) : (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-700">No messages yet.</p>
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-700">
+          No messages yet.
+        </p>
       )}
       <nav aria-label="Pages of the outbox" className="flex gap-2">
         {before ? (

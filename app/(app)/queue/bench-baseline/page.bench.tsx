@@ -9,7 +9,11 @@ import { parseQueueParams } from "@/lib/validations/queue";
  * (listQueue), its 50 rows rendered as a bare table. No counts, filter options, audit record or
  * client components. Only in a build made with BENCH_BASELINE=1.
  */
-export default async function QueueCeilingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function QueueCeilingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor("referral:read");
   const page = await listQueue(getDb(), actor, parseQueueParams(await searchParams), null);
   return (

@@ -48,7 +48,12 @@ export async function confirmSamePersonAction(input: decisions.TConfirmSamePerso
 
 /** "Different person", cancelled → the new person as a referral request of its own (approved there as a new client). */
 export async function continueAsNewClientAction(input: decisions.TContinueAsNewClientInput) {
-  const result = await decide("continue as new client", decisions.ZContinueAsNewClientInput, input, continueAsNewClient);
+  const result = await decide(
+    "continue as new client",
+    decisions.ZContinueAsNewClientInput,
+    input,
+    continueAsNewClient,
+  );
   if (result.status === "success" && result.data && "newReferralId" in result.data && result.data.newReferralId)
     revalidatePath(`/referrals/${result.data.newReferralId}`);
   return result;

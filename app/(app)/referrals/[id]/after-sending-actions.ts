@@ -18,13 +18,17 @@ function refresh(id: string) {
 }
 
 export async function changeApprovalAction(input: TChangeApprovalInput) {
-  const result = await runAction("change approval", "referral:decide", ZCall, input, (actor) => changeApproval(getDb(), actor, input));
+  const result = await runAction("change approval", "referral:decide", ZCall, input, (actor) =>
+    changeApproval(getDb(), actor, input),
+  );
   if (result.status === "success") refresh(input.referralId);
   return result;
 }
 
 export async function cancelReferralAction(input: TCancelReferralInput) {
-  const result = await runAction("cancel referral", "referral:decide", ZCall, input, (actor) => cancelReferral(getDb(), actor, input));
+  const result = await runAction("cancel referral", "referral:decide", ZCall, input, (actor) =>
+    cancelReferral(getDb(), actor, input),
+  );
   if (result.status === "success") refresh(input.referralId);
   return result;
 }

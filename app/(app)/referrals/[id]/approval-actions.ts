@@ -7,7 +7,11 @@ import { approveReferral, retryPush, saveApprovalDraft } from "@/lib/approval/ap
 import { getDb } from "@/lib/db";
 
 /** The approval itself is validated by the service (its field paths are the editor's). */
-const ZApprovalCall = z.object({ referralId: z.uuid(), version: z.coerce.number().int().positive(), approval: z.unknown() });
+const ZApprovalCall = z.object({
+  referralId: z.uuid(),
+  version: z.coerce.number().int().positive(),
+  approval: z.unknown(),
+});
 const ZRetryCall = ZApprovalCall.partial({ approval: true });
 
 function refresh(id: string) {
@@ -16,7 +20,9 @@ function refresh(id: string) {
 }
 
 export async function approveReferralAction(input: { referralId: string; version: number; approval: unknown }) {
-  const result = await runAction("approve", "referral:decide", ZApprovalCall, input, (actor, d) => approveReferral(getDb(), actor, d));
+  const result = await runAction("approve", "referral:decide", ZApprovalCall, input, (actor, d) =>
+    approveReferral(getDb(), actor, d),
+  );
   if (result.status === "success") refresh(input.referralId);
   return result;
 }
@@ -30,7 +36,9 @@ export async function saveApprovalDraftAction(input: { referralId: string; versi
 }
 
 export async function retryPushAction(input: { referralId: string; version: number; approval?: unknown }) {
-  const result = await runAction("retry push", "referral:decide", ZRetryCall, input, (actor, d) => retryPush(getDb(), actor, d));
+  const result = await runAction("retry push", "referral:decide", ZRetryCall, input, (actor, d) =>
+    retryPush(getDb(), actor, d),
+  );
   if (result.status === "success") refresh(input.referralId);
   return result;
 }

@@ -43,9 +43,15 @@ export default async function ReferralPage({
 }) {
   const actor = await requirePageActor("referral:read");
   const { id } = await params;
-  const q = ZPageParams.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const q = ZPageParams.parse(
+    Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])),
+  );
   const db = getDb();
-  const [d, reasons, reviews] = await Promise.all([getReferralDetail(db, actor, id), listActiveReasons(db), reviewsOfReferral(db, actor, id)]);
+  const [d, reasons, reviews] = await Promise.all([
+    getReferralDetail(db, actor, id),
+    listActiveReasons(db),
+    reviewsOfReferral(db, actor, id),
+  ]);
   if (!d) notFound();
   const [history, neighbours, approval] = await Promise.all([
     getRevisionHistory(db, actor, id),
@@ -61,12 +67,20 @@ export default async function ReferralPage({
           ← Back to the queue
         </Link>
         {neighbours.previous ? (
-          <Link href={`/referrals/${neighbours.previous}`} className="font-medium text-blue-800 underline underline-offset-2" rel="prev">
+          <Link
+            href={`/referrals/${neighbours.previous}`}
+            className="font-medium text-blue-800 underline underline-offset-2"
+            rel="prev"
+          >
             Previous request
           </Link>
         ) : null}
         {neighbours.next ? (
-          <Link href={`/referrals/${neighbours.next}`} className="font-medium text-blue-800 underline underline-offset-2" rel="next">
+          <Link
+            href={`/referrals/${neighbours.next}`}
+            className="font-medium text-blue-800 underline underline-offset-2"
+            rel="next"
+          >
             Next request
           </Link>
         ) : null}

@@ -20,5 +20,7 @@ export async function POST(request: NextRequest) {
     if (err instanceof ApiError) return err.toResponse();
     throw err;
   }
-  return handlers.POST(new NextRequest(request.url, { method: "POST", headers: request.headers, body, signal: request.signal }));
+  return handlers.POST(
+    new NextRequest(request.url, { method: "POST", headers: request.headers, body, signal: request.signal }),
+  );
 }

@@ -29,7 +29,12 @@ async function filesOf(payload: TReferralRequest): Promise<DecodedFile[]> {
 export async function POST(request: Request) {
   const payload = JSON.parse(await request.text()) as TReferralRequest;
   const [id = "", name = "bench"] = (request.headers.get("x-bench-api-client") ?? "").split(":");
-  const delivery = readDelivery({ payload, files: await filesOf(payload), actor: { type: "api_client", id, label: name }, apiClientId: id });
+  const delivery = readDelivery({
+    payload,
+    files: await filesOf(payload),
+    actor: { type: "api_client", id, label: name },
+    apiClientId: id,
+  });
   const created = await insertNewRequest(getDb(), delivery);
   if (!created) return Response.json({ error: "conflict" }, { status: 409 });
   return Response.json(

@@ -27,7 +27,9 @@ export async function GET(request: Request) {
   const url = new URL(request.url);
   const since = url.searchParams.get("since") ?? "";
   if (!SINCE.test(since))
-    return new ApiError("bad_request", "since must be the snapshot time of the page", [{ path: "since", message: "invalid" }]).toResponse();
+    return new ApiError("bad_request", "since must be the snapshot time of the page", [
+      { path: "since", message: "invalid" },
+    ]).toResponse();
   const params = parseQueueParams(url.searchParams);
   const nameSearch = (await cookies()).get(SEARCH_COOKIE)?.value ?? null;
   const db = getDb();
@@ -42,5 +44,8 @@ export async function GET(request: Request) {
     listQueueRowsByIds(db, actor, ids, { params, nameSearch, since }),
   ]);
   const now = new Date();
-  return Response.json({ newCount, counts, rows: rows.map((r) => toRowPatch(r, actor, now)) }, { headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { newCount, counts, rows: rows.map((r) => toRowPatch(r, actor, now)) },
+    { headers: { "cache-control": "no-store" } },
+  );
 }

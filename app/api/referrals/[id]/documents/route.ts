@@ -15,7 +15,11 @@ const log = logger("documents");
 const STATUS = { success: 201, invalid_data: 422, conflict: 409, forbidden: 403, failed: 404 } as const;
 const ZForm = z.object({ version: z.coerce.number().int().positive() });
 /** The file's 50 MB and the form around it; a body past this is refused before it is all read. */
-const DOCUMENT_BODY_LIMIT = { limit: DOCUMENT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES, path: "file", message: "The file is larger than 50 MB" };
+const DOCUMENT_BODY_LIMIT = {
+  limit: DOCUMENT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES,
+  path: "file",
+  message: "The file is larger than 50 MB",
+};
 
 /**
  * Documents after sending (multipart/form-data: `version` and, to add one, `file`; without a file,
@@ -31,7 +35,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const refused = crossSiteRefusal(request);
   if (refused) return refused.toResponse();
   if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-    return new ApiError("unsupported_media_type", "Send multipart/form-data", [{ path: "body", message: "multipart/form-data expected" }]).toResponse();
+    return new ApiError("unsupported_media_type", "Send multipart/form-data", [
+      { path: "body", message: "multipart/form-data expected" },
+    ]).toResponse();
   }
   let form: FormData;
   try {
@@ -41,12 +47,18 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     throw err;
   }
   const fields = ZForm.safeParse({ version: form.get("version") });
-  if (!fields.success) return new ApiError("invalid_data", "Check the form", [{ path: "version", message: "the version of the page is needed" }]).toResponse();
+  if (!fields.success)
+    return new ApiError("invalid_data", "Check the form", [
+      { path: "version", message: "the version of the page is needed" },
+    ]).toResponse();
   const file = form.get("file");
   let upload: { name: string; data: Buffer } | undefined;
   // A file name PostgreSQL cannot store (a NUL, a lone surrogate) is refused the same on every try: a 422, not a 503.
   const badName = file instanceof File ? unstorableTextIssue(file.name) : null;
-  if (badName) return new ApiError("invalid_data", "Check the file name", [{ path: "file", message: `The file name ${badName}` }]).toResponse();
+  if (badName)
+    return new ApiError("invalid_data", "Check the file name", [
+      { path: "file", message: `The file name ${badName}` },
+    ]).toResponse();
   if (file instanceof File && file.size > 0) upload = { name: file.name, data: Buffer.from(await file.arrayBuffer()) };
   else if (file !== null && !(file instanceof File && file.size === 0))
     return new ApiError("invalid_data", "Check the form", [{ path: "file", message: "must be a file" }]).toResponse();

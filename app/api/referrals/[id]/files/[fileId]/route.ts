@@ -17,11 +17,19 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string;
   if (actor instanceof Response) return actor;
   const { id, fileId } = await ctx.params;
   const wantsDownload = new URL(request.url).searchParams.has("download");
-  const file = await getReferralFile(getDb(), actor, { referralId: id, fileId, disposition: wantsDownload ? "attachment" : "inline" });
+  const file = await getReferralFile(getDb(), actor, {
+    referralId: id,
+    fileId,
+    disposition: wantsDownload ? "attachment" : "inline",
+  });
   if (!file) return new ApiError("not_found", "No such file").toResponse();
   const inline = !wantsDownload && INLINE_TYPES.has(file.contentType);
   const headers: Record<string, string> = {
-    "content-type": inline ? (file.contentType === "text/plain" ? "text/plain; charset=utf-8" : file.contentType) : "application/octet-stream",
+    "content-type": inline
+      ? file.contentType === "text/plain"
+        ? "text/plain; charset=utf-8"
+        : file.contentType
+      : "application/octet-stream",
     "content-length": String(file.data.length),
     "content-disposition": `${inline ? "inline" : "attachment"}; filename="${file.safeName}"`,
     "cache-control": "private, no-store",
