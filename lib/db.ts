@@ -1,3 +1,9 @@
+/**
+ * The process's PostgreSQL pool and drizzle over it. Read this first: every pooled connection's
+ * `client.query` is patched (`nameStatements`, below) so that a parameterized statement gets a name
+ * and is prepared once per connection (docs/architecture.md, "The database module"); nothing else
+ * here changes what a query does.
+ */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";

@@ -1,6 +1,6 @@
 /**
- * The README is a newcomer's map: every file and folder it names in backticks exists. Paths from
- * the repository root (`lib/…`, `app/…`) are checked as they are; a bare file name
+ * The README and docs/ are a newcomer's map: every file and folder they name in backticks exists.
+ * Paths from the repository root (`lib/…`, `app/…`) are checked as they are; a bare file name
  * (`accloud-contract.md`) must exist somewhere in the repository. What git ignores (screenshots,
  * builds) is made by a run and need not exist in a fresh clone.
  */
@@ -9,7 +9,20 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-const TOP = ["app/", "components/", "lib/", "db/", "public/", "e2e/", "scripts/", "reference/", ".ci/"];
+const TOP = [
+  "app/",
+  "components/",
+  "lib/",
+  "db/",
+  "public/",
+  "e2e/",
+  "scripts/",
+  "reference/",
+  ".ci/",
+  "test/",
+  "docs/",
+];
+const README_LINES_MAX = 200;
 const SKIP_DIRS = new Set(["node_modules", ".git", ".next", ".data", "test-results", "playwright-report"]);
 
 function namesInRepo(dir = ".", out = new Set<string>()): Set<string> {
@@ -40,9 +53,9 @@ function ignoredByGit(paths: string[]): Set<string> {
   return new Set((r.stdout ?? "").split("\n").filter(Boolean));
 }
 
-describe("README", () => {
-  const { paths, bare } = namedPaths(readFileSync("README.md", "utf8"));
+const DOCS = ["README.md", ...readdirSync("docs").map((f) => path.join("docs", f))];
 
+describe("README and docs", () => {
   it("finds the paths a text names (and skips placeholders)", () => {
     expect(namedPaths("see `lib/db.ts`, `app/(app)/queue/` and `x.md`; not `/queue` or `lib/<feature>/`")).toEqual({
       paths: ["lib/db.ts", "app/(app)/queue/"],
@@ -50,11 +63,21 @@ describe("README", () => {
     });
   });
 
-  it("names only files and folders that exist", () => {
-    expect(paths.length).toBeGreaterThan(30);
-    const made = ignoredByGit(paths);
+  it(`keeps the README to ${README_LINES_MAX} lines, the rest in docs/`, () => {
+    expect(readFileSync("README.md", "utf8").split("\n").length - 1).toBeLessThanOrEqual(README_LINES_MAX);
+    expect(DOCS.length).toBeGreaterThan(5);
+  });
+
+  it.each(DOCS)("%s names only files and folders that exist", (doc) => {
+    const { paths, bare } = namedPaths(readFileSync(doc, "utf8"));
+    const made = paths.length ? ignoredByGit(paths) : new Set<string>();
     expect(paths.filter((p) => !made.has(p) && !existsSync(p))).toEqual([]);
     const names = namesInRepo();
     expect(bare.filter((b) => !names.has(b))).toEqual([]);
+  });
+
+  it("names every document of docs/ in the README", () => {
+    const readme = readFileSync("README.md", "utf8");
+    expect(DOCS.filter((d) => d !== "README.md" && !readme.includes(`\`${d}\``))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * stores the readings, and the route builds the answer from them (checkReferral) when asked.
  * Pure: no PDF, image or OCR code is loaded by importing this module.
  */
-import { disciplineOf } from "../draft/discipline";
+import { disciplineOf } from "../form/discipline";
 import { compareOrder } from "./compare";
 import { extractOrder } from "./extract";
 import { formValuesOf, type SubmissionLike } from "./form";

@@ -3,7 +3,7 @@
  * verdict, both sides as written, and where on the order the value was read.
  */
 import { distance } from "fastest-levenshtein";
-import { disciplineOf, type Discipline } from "../draft/discipline";
+import { disciplineOf, type Discipline } from "../form/discipline";
 import { parseFrequency, sameFrequency, type FrequencyReading } from "../frequency/parse";
 import type { Extraction, Found } from "./extract";
 import type { FormValues } from "./form";

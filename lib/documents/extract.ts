@@ -6,7 +6,7 @@
  * Works the same on a text layer and on OCR, whose lines may be split by column.
  */
 import { distance } from "fastest-levenshtein";
-import { disciplineAt, disciplineWords, type Discipline } from "../draft/discipline";
+import { disciplineAt, disciplineWords, type Discipline } from "../form/discipline";
 import { icdKey } from "./icd10";
 import { ADVERB_WORDS, LATIN_WORDS, PERIOD_WORDS, UNIT_WORDS } from "../frequency/lexicon";
 import { parseFrequency } from "../frequency/parse";

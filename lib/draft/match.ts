@@ -11,7 +11,7 @@
  */
 import { distance } from "fastest-levenshtein";
 
-export { disciplineOf, DISCIPLINES, type Discipline } from "./discipline";
+export { disciplineOf, DISCIPLINES, type Discipline } from "../form/discipline";
 
 /** 1 for equal strings, 0 for nothing in common: 1 − Levenshtein distance / longer length. */
 export function similarity(a: string, b: string): number {

@@ -23,7 +23,7 @@ import {
   authorizationViolations,
   type AuthorizationRuleId,
 } from "../accloud/authorization-rules";
-import type { Discipline } from "../draft/discipline";
+import type { Discipline } from "../form/discipline";
 import { GrammarError, type Amount, type Item, type Length, type Quantity } from "./grammar";
 import { WEEKDAYS, type Period, type Unit, type Weekday } from "./lexicon";
 import type { FrequencyPhase, FrequencyRule } from "./types";

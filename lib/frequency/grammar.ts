@@ -22,7 +22,7 @@
  *               | "x" N | N ("weeks" | "months")
  *   separator  := "," | ";" | "+" | "&" | "and" | "plus" | "with" | ":" | "-" | "then" | "followed by" | "after that"
  */
-import { disciplineAt, type Discipline } from "../draft/discipline";
+import { disciplineAt, type Discipline } from "../form/discipline";
 import {
   ADVERB_WORDS,
   AMBIGUOUS_WORDS,

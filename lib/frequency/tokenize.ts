@@ -3,7 +3,7 @@
  * agencies separate things with. Letters and digits are cut apart ("2x/wk", "1w4", "q2w"), and a
  * glued run of letters is cut into known pieces ("MWF", "TTh", "1xw"). Never throws.
  */
-import { disciplineAt } from "../draft/discipline";
+import { disciplineAt } from "../form/discipline";
 import {
   ADVERB_WORDS,
   AMBIGUOUS_WORDS,

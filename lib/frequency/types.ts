@@ -1,5 +1,5 @@
 /** The frequency grammar's readings (re-exported by lib/frequency/parse.ts, the module's contract). */
-import type { Discipline } from "../draft/discipline";
+import type { Discipline } from "../form/discipline";
 import type { Period, Weekday } from "./lexicon";
 
 export type { Period, Weekday } from "./lexicon";
