@@ -46,6 +46,7 @@ const decisionActions = await import("./(app)/referrals/[id]/actions");
 const adminActions = await import("./(app)/admin/actions");
 const approvalActions = await import("./(app)/referrals/[id]/approval-actions");
 const { GET: pushRoute } = await import("./api/referrals/[id]/push/route");
+const { GET: draftRoute } = await import("./api/referrals/[id]/draft/route");
 const { GET: queueUpdates } = await import("./api/queue/updates/route");
 const { GET: fileRoute } = await import("./api/referrals/[id]/files/[fileId]/route");
 const { POST: activity } = await import("./api/session/activity/route");
@@ -235,6 +236,40 @@ describe("route handlers × role", () => {
     expect((await pushRoute(new Request("http://x"), ctx(id))).status).toBe(401);
   });
 
+  it("GET /api/referrals/[id]/draft: reviewers and supervisors read the draft with its sources, audited as a view; admins 403; anonymous 401; unknown 404", async () => {
+    const { id } = await makeReferral();
+    const ctx = (rid: string) => ({ params: Promise.resolve({ id: rid }) });
+    as("admin");
+    expect((await draftRoute(new Request("http://x"), ctx(id))).status).toBe(403);
+    for (const role of READERS) {
+      as(role);
+      const res = await draftRoute(new Request("http://x"), ctx(id));
+      expect([role, res.status, res.headers.get("cache-control")]).toEqual([role, 200, "no-store"]);
+      const draft = await res.json();
+      expect(Object.keys(draft)).toEqual(
+        expect.arrayContaining(["complete", "missing", "service", "authorizations", "case_manager", "duplicates"]),
+      );
+      expect(draft.service.start_date).toEqual({
+        value: "2023-05-31",
+        source: { kind: "form", label: "Service start date", text: "the form's ‘Service start date’: 2023-05-31" },
+      });
+      expect(draft.authorizations[0].rule_weekly).toMatchObject({
+        value: 2,
+        source: { kind: "form", label: "Service frequency" },
+      });
+      expect(draft.authorizations[0].rule_monday).toBeNull();
+    }
+    as("reviewer");
+    expect((await draftRoute(new Request("http://x"), ctx(randomUUID()))).status).toBe(404);
+    expect((await draftRoute(new Request("http://x"), ctx("not-a-uuid"))).status).toBe(404);
+    const views = await db().execute<{ actor_id: string; details: unknown }>(
+      sql`select actor_id, details from audit_events where entity_id = ${id} and action = 'referral.viewed' order by id`,
+    );
+    expect(views.rows).toEqual(READERS.map((role) => ({ actor_id: actors[role].id, details: { view: "draft" } })));
+    as(null);
+    expect((await draftRoute(new Request("http://x"), ctx(id))).status).toBe(401);
+  });
+
   it("GET /api/audit/export: supervisors and admins get a CSV attachment, audited; reviewers 403 naming the scope; anonymous 401; a bad filter 400 naming it", async () => {
     const { id } = await makeReferral();
     const url = `http://x/api/audit/export?referral=${id}&action=intake`;
@@ -331,7 +366,7 @@ describe("server actions × role", () => {
       allowed: ["reviewer"],
       scope: "referral:claim",
       success: () => "Claimed.",
-      run: async () => queueActions.claimReferralAction({ id: await fresh() }),
+      run: async () => queueActions.claimReferralAction({ referralId: await fresh() }),
     },
     {
       name: "unassignReferralAction",
@@ -341,8 +376,8 @@ describe("server actions × role", () => {
       success: (role) => (role === "reviewer" ? "Unassigned." : "Already unassigned."),
       run: async (role) => {
         const id = await fresh();
-        if (role === "reviewer") await queueActions.claimReferralAction({ id });
-        return queueActions.unassignReferralAction({ id });
+        if (role === "reviewer") await queueActions.claimReferralAction({ referralId: id });
+        return queueActions.unassignReferralAction({ referralId: id });
       },
     },
     {
@@ -366,7 +401,7 @@ describe("server actions × role", () => {
       success: () => "Rejected.",
       run: async () =>
         decisionActions.rejectReferralAction({
-          id: await fresh(),
+          referralId: await fresh(),
           version: 1,
           reasonCode: "duplicate",
           comment: "Same as another one",
@@ -377,7 +412,8 @@ describe("server actions × role", () => {
       allowed: ["reviewer"],
       scope: "referral:decide",
       success: () => "Marked as pending information; the SLA clock is paused.",
-      run: async () => decisionActions.pendingInfoAction({ id: await fresh(), version: 1, note: "Need the order" }),
+      run: async () =>
+        decisionActions.pendingInfoAction({ referralId: await fresh(), version: 1, note: "Need the order" }),
     },
     {
       name: "reopenReferralAction",
@@ -387,7 +423,7 @@ describe("server actions × role", () => {
       run: async () => {
         const id = await fresh();
         await db().execute(sql`update referral_requests set status = 'rejected', version = 2 where id = ${id}`);
-        return decisionActions.reopenReferralAction({ id, version: 2 });
+        return decisionActions.reopenReferralAction({ referralId: id, version: 2 });
       },
     },
     {
@@ -581,12 +617,17 @@ describe("server actions × role", () => {
 
   it("validates input after authorization (invalid_data with field errors)", async () => {
     as("reviewer");
-    const res = await decisionActions.rejectReferralAction({ id: "nope", version: 0, reasonCode: "", comment: "" });
+    const res = await decisionActions.rejectReferralAction({
+      referralId: "nope",
+      version: 0,
+      reasonCode: "",
+      comment: "",
+    });
     expect(res.status).toBe("invalid_data");
     expect(Object.keys(("fieldErrors" in res && res.fieldErrors) || {}).sort()).toEqual([
       "comment",
-      "id",
       "reasonCode",
+      "referralId",
       "version",
     ]);
   });

@@ -54,13 +54,18 @@ describe("server actions: free text PostgreSQL cannot store", () => {
       as("reviewer");
       const { id } = await makeReferral();
       const before = await rowOf(id);
-      const r = await decisionActions.rejectReferralAction({ id, version: 1, reasonCode: "duplicate", comment: text });
+      const r = await decisionActions.rejectReferralAction({
+        referralId: id,
+        version: 1,
+        reasonCode: "duplicate",
+        comment: text,
+      });
       expect(r).toMatchObject({
         status: "invalid_data",
         fieldErrors: { comment: [expect.stringMatching(/^The comment /)] },
       });
       expect((r as { fieldErrors: Record<string, string[]> }).fieldErrors.comment![0]).toMatch(message);
-      const p = await decisionActions.pendingInfoAction({ id, version: 1, note: text });
+      const p = await decisionActions.pendingInfoAction({ referralId: id, version: 1, note: text });
       expect(p).toMatchObject({ status: "invalid_data", fieldErrors: { note: [expect.stringMatching(message)] } });
       expect(await rowOf(id)).toMatchObject({
         status: before.status,

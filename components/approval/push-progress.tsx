@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import type { PushProgress as TPushProgress } from "@/lib/approval/approve";
+import type { PushProgress as TPushProgress } from "@/lib/approval/progress";
 import { card } from "@/components/ui/styles";
 import { pushSentWords } from "@/lib/approval/push-steps";
 import { STEP_LABELS } from "@/lib/approval/push-steps";
@@ -42,17 +42,27 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
   const push = data.push;
   const previous = useRef(push?.status);
   const [toast, setToast] = useState<string | null>(null);
+  // The page is read again once per ended push: when this panel saw it end, and also when it ended
+  // before the panel saw it running (a fast push) while the page still shows the referral as it was.
+  const refreshedFor = useRef<string | null>(null);
+  const stale = data.version !== initial.version || data.referralStatus !== initial.referralStatus;
   useEffect(() => {
     const was = previous.current;
     previous.current = push?.status;
-    if (push && was && !TERMINAL.has(was) && TERMINAL.has(push.status)) {
+    if (!push || !TERMINAL.has(push.status)) return;
+    const seenEnding = !!was && !TERMINAL.has(was);
+    const key = `${push.id}:${push.status}`;
+    if ((seenEnding || stale) && refreshedFor.current !== key) {
+      refreshedFor.current = key;
+      router.refresh();
+    }
+    if (seenEnding) {
       const sent = pushSentWords(push.kind);
       setToast(push.status !== "sent" ? "The push stopped: see the failed step." : `${sent.title}: ${sent.effect}.`);
-      router.refresh();
       const t = setTimeout(() => setToast(null), 8000);
       return () => clearTimeout(t);
     }
-  }, [push, router]);
+  }, [push, router, stale]);
 
   if (!push) return null;
   return (

@@ -25,7 +25,10 @@ export function ClaimButton({
         disabled={pending}
         onClick={() =>
           startTransition(async () => {
-            const res = mode === "claim" ? await claimReferralAction({ id }) : await unassignReferralAction({ id });
+            const res =
+              mode === "claim"
+                ? await claimReferralAction({ referralId: id })
+                : await unassignReferralAction({ referralId: id });
             setError(res.status === "success" ? null : (res.message ?? "Could not save."));
           })
         }

@@ -169,7 +169,7 @@ function RejectForm({ id, version, reasons, onDone }: FormProps & { reasons: Rea
     <DecisionForm<TRejectInput>
       label="Reject"
       resolver={rejectResolver}
-      defaultValues={{ id, version, reasonCode: "", comment: "" }}
+      defaultValues={{ referralId: id, version, reasonCode: "", comment: "" }}
       action={rejectReferralAction}
       onDone={onDone}
       submit="Reject request"
@@ -199,7 +199,7 @@ function PendingInfoForm({ id, version, onDone }: FormProps) {
     <DecisionForm<TPendingInfoInput>
       label="Request information"
       resolver={pendingInfoResolver}
-      defaultValues={{ id, version, note: "" }}
+      defaultValues={{ referralId: id, version, note: "" }}
       action={pendingInfoAction}
       onDone={onDone}
       submit="Mark pending information"
@@ -224,7 +224,7 @@ function ReopenForm({ id, version, onDone }: FormProps) {
     <DecisionForm<TReopenInput>
       label="Reopen"
       resolver={reopenResolver}
-      defaultValues={{ id, version, comment: "" }}
+      defaultValues={{ referralId: id, version, comment: "" }}
       action={reopenReferralAction}
       onDone={onDone}
       submit="Reopen for review"
@@ -244,7 +244,7 @@ function DismissAmendmentForm({ id, version, onDone }: FormProps) {
     <DecisionForm<TDismissAmendmentInput>
       label="No change needed"
       resolver={dismissAmendmentResolver}
-      defaultValues={{ id, version, note: "" }}
+      defaultValues={{ referralId: id, version, note: "" }}
       action={dismissAmendmentAction}
       onDone={onDone}
       submit="Mark the amendment as answered"

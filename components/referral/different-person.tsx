@@ -67,7 +67,7 @@ function ConfirmSamePerson({ id, version, onDone }: { id: string; version: numbe
   const router = useRouter();
   const { form, pending, onSubmit } = useActionForm<TConfirmSamePersonInput>({
     resolver: confirmResolver,
-    defaultValues: { id, version, note: "" },
+    defaultValues: { referralId: id, version, note: "" },
     action: confirmSamePersonAction,
     onResult: (r, formMessage) => {
       if (r.status === "success") {
@@ -107,7 +107,7 @@ function ContinueAsNewClient({ id, version, onDone }: { id: string; version: num
       disabled={pending}
       onClick={() =>
         start(async () => {
-          const r = await continueAsNewClientAction({ id, version });
+          const r = await continueAsNewClientAction({ referralId: id, version });
           const next =
             r.status === "success" ? (r.data as { newReferralId?: string } | undefined)?.newReferralId : undefined;
           onDone({ ok: r.status === "success", text: r.message ?? (r.status === "success" ? "Done." : "Not saved.") });

@@ -5,9 +5,9 @@ import { lazySchema, lazyZodResolver } from "./lazy-schema";
 import { ZRejectInput, type TRejectInput } from "@/lib/validations/decisions";
 
 const options: ResolverOptions<TRejectInput> = { fields: {}, shouldUseNativeValidation: false };
-const invalid: TRejectInput = { id: "not-a-uuid", version: 0, reasonCode: "", comment: "" };
+const invalid: TRejectInput = { referralId: "not-a-uuid", version: 0, reasonCode: "", comment: "" };
 const valid: TRejectInput = {
-  id: "6f1c1d8e-1111-4c3a-9c1e-2d7b1f0a9e11",
+  referralId: "6f1c1d8e-1111-4c3a-9c1e-2d7b1f0a9e11",
   version: 3,
   reasonCode: "duplicate",
   comment: "Sent twice by the agency",
@@ -24,7 +24,7 @@ describe("lazyZodResolver", () => {
     const lazy = await resolver(invalid, undefined, options);
     const eager = await zodResolver(ZRejectInput)(invalid, undefined, options);
     expect(lazy).toEqual(eager);
-    expect(Object.keys(lazy.errors).sort()).toEqual(["comment", "id", "reasonCode", "version"]);
+    expect(Object.keys(lazy.errors).sort()).toEqual(["comment", "reasonCode", "referralId", "version"]);
     expect(await resolver(valid, undefined, options)).toEqual(
       await zodResolver(ZRejectInput)(valid, undefined, options),
     );

@@ -14,7 +14,6 @@ export const WEEKDAY_RULES = [
   "rule_saturday",
   "rule_sunday",
 ] as const;
-export type WeekdayRuleField = (typeof WEEKDAY_RULES)[number];
 
 /** Every numeric rule field, in the order the sandbox reports the first bad one. */
 export const RULE_FIELDS = [

@@ -1,6 +1,7 @@
 /** The client against each injected fault: error class, retryability, Retry-After, timeouts, lost answers. */
 import { describe, expect, it } from "vitest";
-import { createAccloudClient, UPLOAD_MIN_BYTES_PER_SECOND } from "./client";
+import { createAccloudClient } from "./client";
+import { UPLOAD_MIN_BYTES_PER_SECOND } from "./upload";
 import { AccloudError } from "./errors";
 import {
   authorizationBody,

@@ -1,48 +1,20 @@
 /**
- * Typed ACCloud client (contract §3–§8). ENDPOINTS describes each endpoint the product uses once:
+ * Typed ACCloud client (contract §3–§8). ENDPOINTS (endpoints.ts) describes each endpoint the product uses once:
  * method, path template, the schemas its request is checked against and its answer read with, the
  * statuses that mean success and its retry class. One `call` sends any of them; the methods are
  * thin entries over it. The client never retries by itself: it throws AccloudError saying whether
  * a retry can help and what a retry risks, and the caller (the push job) decides. Bodies are never
  * logged: only method, path template, status and duration.
  */
-import { openAsBlob } from "node:fs";
-import type { Readable } from "node:stream";
 import { z } from "zod";
 import { getEnv } from "../env";
 import { logger } from "../log";
-import { AccloudError, parseRetryAfter, type AccloudErrorInit, type AccloudRetryClass } from "./errors";
+import { checked, checkParam, errorDetails, issuesOf, NOT_JSON, parseJson, searchOf } from "./checks";
+import { ENDPOINTS, type Endpoint } from "./endpoints";
+import { AccloudError, parseRetryAfter, type AccloudErrorInit } from "./errors";
+import { allPagesA, allPagesB } from "./paging";
 import {
   ATTACHMENT_MAX_BYTES,
-  ZAttachmentUploaded,
-  ZAuthorization,
-  ZAuthorizationCreate,
-  ZAuthorizationsQuery,
-  ZAuthorizationUpdate,
-  ZClientCreate,
-  ZClientDetails,
-  ZClientUpdate,
-  ZCreated,
-  ZErrorBody,
-  ZFunder,
-  ZFundersQuery,
-  ZGroup,
-  ZGroupsQuery,
-  ZReferralCancel,
-  ZReferralCreate,
-  ZReferralDetail,
-  ZReferralListItem,
-  ZReferralsQuery,
-  ZReferralUpdate,
-  ZServiceCode,
-  ZServiceCodesQuery,
-  ZServiceCreate,
-  ZServiceDetails,
-  ZServiceUpdate,
-  ZSupplier,
-  ZTrustedNetworkQuery,
-  pageA,
-  pageB,
   type PageA,
   type PageB,
   type TAttachmentUploaded,
@@ -72,70 +44,7 @@ import {
   type TSupplier,
   type TTrustedNetworkQuery,
 } from "./schemas";
-
-/** How a path parameter is checked before anything is sent. */
-type ParamKind = "int" | "text" | "uuid";
-
-type Endpoint = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
-  /** Also what is logged and put in errors: ids never appear there. */
-  path: string;
-  params?: Readonly<Record<string, ParamKind>>;
-  /** Query parameters, checked and sent as parsed. */
-  query?: z.ZodType;
-  /** A JSON body, checked and sent as parsed; "file": the multipart part `file` (contract §8). */
-  body?: z.ZodType | "file";
-  /** What a success answers; null: its body is not read (204, or nothing the caller needs). */
-  response: z.ZodType | null;
-  /** The statuses that mean success; default 200. */
-  ok?: readonly number[];
-  retry: AccloudRetryClass;
-};
-
-const EXT = "/ext/api/v2";
-const OUTBOX = "/api/v1/alayamarket/outbox";
-const CLIENTS = `${EXT}/patients/clients`;
-const SERVICES = `${EXT}/scheduler/services`;
-const AUTHORIZATIONS = `${EXT}/scheduler/authorizations`;
-const REFERRALS = `${OUTBOX}/referrals`;
-
-// One endpoint per line, so the table reads as a table.
-// prettier-ignore
-export const ENDPOINTS = {
-  listGroups: { method: "GET", path: `${EXT}/patients/groups`, query: ZGroupsQuery, response: pageA(ZGroup), retry: "read" },
-  listFunders: { method: "GET", path: `${EXT}/accounting/funders`, query: ZFundersQuery, response: pageA(ZFunder), retry: "read" },
-  listServiceCodes: { method: "GET", path: `${EXT}/scheduler/service_codes`, query: ZServiceCodesQuery, response: pageA(ZServiceCode), retry: "read" },
-  listTrustedNetwork: { method: "GET", path: `${OUTBOX}/organizations/trusted_network`, query: ZTrustedNetworkQuery, response: pageB(ZSupplier), retry: "read" },
-
-  createClient: { method: "POST", path: CLIENTS, body: ZClientCreate, response: ZCreated, ok: [201], retry: "lookup" },
-  getClient: { method: "GET", path: `${CLIENTS}/{client_id}`, params: { client_id: "int" }, response: ZClientDetails, retry: "read" },
-  getClientByExternalId: { method: "GET", path: `${CLIENTS}/by_id/{external_client_id}`, params: { external_client_id: "text" }, response: ZClientDetails, retry: "read" },
-  updateClient: { method: "PUT", path: `${CLIENTS}/{client_id}`, params: { client_id: "int" }, body: ZClientUpdate, response: ZCreated, retry: "repeat" },
-  updateClientByExternalId: { method: "PUT", path: `${CLIENTS}/by_id/{external_client_id}`, params: { external_client_id: "text" }, body: ZClientUpdate, response: ZCreated, retry: "repeat" },
-
-  // POST /services answers 200, not 201 (§10 #11); 201 is accepted too in case that is ever fixed.
-  createService: { method: "POST", path: SERVICES, body: ZServiceCreate, response: ZCreated, ok: [200, 201], retry: "lookup" },
-  getService: { method: "GET", path: `${SERVICES}/{alayacare_service_id}`, params: { alayacare_service_id: "int" }, response: ZServiceDetails, retry: "read" },
-  getServiceByExternalId: { method: "GET", path: `${SERVICES}/by_id/{service_id}`, params: { service_id: "text" }, response: ZServiceDetails, retry: "read" },
-  updateService: { method: "PUT", path: `${SERVICES}/{alayacare_service_id}`, params: { alayacare_service_id: "int" }, body: ZServiceUpdate, response: ZServiceDetails, retry: "repeat" },
-
-  createAuthorization: { method: "POST", path: AUTHORIZATIONS, body: ZAuthorizationCreate, response: ZAuthorization, ok: [201], retry: "lookup" },
-  updateAuthorization: { method: "PUT", path: `${AUTHORIZATIONS}/{authorization_id}`, params: { authorization_id: "int" }, body: ZAuthorizationUpdate, response: ZAuthorization, retry: "repeat" },
-  deleteAuthorization: { method: "DELETE", path: `${AUTHORIZATIONS}/{authorization_id}`, params: { authorization_id: "int" }, response: null, ok: [204, 200], retry: "repeat" },
-  listAuthorizations: { method: "GET", path: AUTHORIZATIONS, query: ZAuthorizationsQuery, response: pageA(ZAuthorization), retry: "read" },
-
-  createReferral: { method: "POST", path: `${REFERRALS}/from_service/{service_id}`, params: { service_id: "int" }, body: ZReferralCreate, response: ZReferralDetail, ok: [201, 200], retry: "lookup" },
-  updateReferral: { method: "POST", path: `${REFERRALS}/from_service/{service_id}/update/{referral_id}`, params: { service_id: "int", referral_id: "uuid" }, body: ZReferralUpdate, response: ZReferralDetail, ok: [201, 200], retry: "lookup" },
-  // The ACCloud success code for cancel is undocumented (§12.2): any 2xx counts, body ignored.
-  cancelReferral: { method: "POST", path: `${REFERRALS}/{referral_id}/cancel`, params: { referral_id: "uuid" }, body: ZReferralCancel, response: null, ok: [204, 200, 201, 202], retry: "lookup" },
-  listReferrals: { method: "GET", path: REFERRALS, query: ZReferralsQuery, response: pageB(ZReferralListItem), retry: "read" },
-  uploadClientAttachment: { method: "POST", path: `${REFERRALS}/{referral_id}/client_attachment`, params: { referral_id: "uuid" }, body: "file", response: ZAttachmentUploaded, ok: [201, 200], retry: "lookup" },
-} as const satisfies Record<string, Endpoint>;
-
-/** The path template of each endpoint. */
-export const PATHS = Object.fromEntries(Object.entries(ENDPOINTS).map(([name, e]) => [name, e.path])) as {
-  readonly [K in keyof typeof ENDPOINTS]: (typeof ENDPOINTS)[K]["path"];
-};
+import { attachmentForm, UPLOAD_MIN_BYTES_PER_SECOND, type AttachmentInput } from "./upload";
 
 type ParamsOf<E> = E extends { params: infer P }
   ? { [K in keyof P]: P[K] extends "int" ? number : string }
@@ -174,13 +83,6 @@ export type CallOptions = {
   timeoutMs?: number;
   signal?: AbortSignal;
 };
-
-/** A file to upload; its size must be known before sending so the limit is checked up front. */
-export type AttachmentInput = {
-  /** Travels in the part's Content-Disposition (the endpoint requires it). */
-  filename: string;
-  contentType?: string;
-} & ({ data: Uint8Array } | { path: string } | { stream: Readable | ReadableStream<Uint8Array>; size: number });
 
 export interface AccloudClient {
   readonly baseUrl: string;
@@ -242,8 +144,6 @@ const ZConfig = z.object({
   timeoutMs: z.number().int().positive(),
   maxAttachmentBytes: z.number().int().positive().optional(),
 });
-
-const MAX_PAGES = 10_000;
 const OUTCOMES = {
   http: "http_error",
   network: "network_error",
@@ -407,148 +307,4 @@ const callLog = logger("accloud");
 export function logCall(e: AccloudCallLog): void {
   if (e.outcome === "ok") callLog.info("call", e);
   else callLog.warn("call", e);
-}
-
-// ---------------------------------------------------------------- paging (contract §1.1)
-
-/** Style A (page/count): follows total_pages; without it (authorizations), stops on a short page. */
-async function allPagesA<T, Q extends { count?: number }>(
-  list: (q: Q & { page: number; count: number }) => Promise<PageA<T>>,
-  query?: Q,
-): Promise<T[]> {
-  const count = query?.count ?? 100;
-  const items: T[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const res = await list({ ...(query as Q), page, count });
-    items.push(...res.items);
-    if (res.items.length === 0) break;
-    if (res.total_pages !== undefined ? page >= res.total_pages : res.items.length < count) break;
-  }
-  return items;
-}
-
-/** Style B (page/items_per_page): follows total_pages. */
-async function allPagesB<T, Q extends { items_per_page?: number }>(
-  list: (q: Q & { page: number; items_per_page: number }) => Promise<PageB<T>>,
-  query?: Q,
-): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const res = await list({ ...(query as Q), page, items_per_page: query?.items_per_page ?? 100 });
-    items.push(...res.items);
-    if (res.items.length === 0 || page >= res.total_pages) break;
-  }
-  return items;
-}
-
-// ---------------------------------------------------------------- requests
-
-function refused(e: Endpoint, issues: string[]): AccloudError {
-  return new AccloudError({ kind: "invalid_request", method: e.method, path: e.path, retry: e.retry, issues });
-}
-
-function checked(e: Endpoint, schema: z.ZodType, value: unknown): unknown {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw refused(e, issuesOf(result.error));
-}
-
-const PARAM_CHECKS: Record<ParamKind, [(value: unknown) => boolean, string]> = {
-  int: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
-  text: [(v) => typeof v === "string" && v.trim() !== "", "a non-empty string"],
-  uuid: [(v) => z.uuid().safeParse(v).success, "a UUID"],
-};
-
-function checkParam(e: Endpoint, name: string, kind: ParamKind | undefined, value: unknown): string {
-  if (kind === undefined) throw new Error(`${e.path}: path parameter ${name} is not declared`);
-  const [ok, what] = PARAM_CHECKS[kind];
-  if (!ok(value)) throw refused(e, [`${name}: must be ${what}`]);
-  return String(value);
-}
-
-function searchOf(query: Record<string, unknown>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
-  }
-  const qs = search.toString();
-  return qs ? `?${qs}` : "";
-}
-
-function issuesOf(error: z.ZodError): string[] {
-  // Paths and zod's own wording only: issue messages here never include the input value.
-  return error.issues.slice(0, 20).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
-}
-
-const NOT_JSON = Symbol("not JSON");
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON;
-  }
-}
-
-function errorDetails(text: string): { code: string | number | null; message: string | null } {
-  const body = ZErrorBody.safeParse(parseJson(text));
-  if (!body.success) return { code: null, message: null };
-  const b = body.data;
-  const message = b.message ?? b.detail ?? b.description ?? b.title ?? null;
-  return { code: b.code ?? b.error ?? null, message: message ? message.slice(0, 500) : null };
-}
-
-// ---------------------------------------------------------------- attachments (contract §8)
-
-/**
- * The single part `file`, its name in the Content-Disposition. fetch streams a Blob as it sends it
- * and declares the length, so no bytes are copied needlessly: a file on disk is read while sending
- * (openAsBlob), bytes in memory are copied once into the Blob, a stream is gathered chunk by chunk.
- */
-/** The slowest upload speed a file's timeout allows for (1 MB/s: 50 MB get 50 s more than a call). */
-export const UPLOAD_MIN_BYTES_PER_SECOND = 1_000_000;
-
-async function attachmentForm(e: Endpoint, file: AttachmentInput, maxBytes: number): Promise<FormData> {
-  if (!file.filename || /[\r\n]/.test(file.filename)) throw refused(e, ["filename: required, single line"]);
-  const type =
-    file.contentType && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/.test(file.contentType)
-      ? file.contentType
-      : "application/octet-stream";
-  const within = (size: number) => {
-    if (!Number.isInteger(size) || size < 0) throw refused(e, ["size: must be the file's byte length"]);
-    if (size > maxBytes) throw refused(e, [`file: ${size} bytes is over the ${maxBytes}-byte limit`]);
-    return size;
-  };
-  let blob: Blob;
-  if ("data" in file) {
-    within(file.data.byteLength);
-    blob = new Blob([file.data as Uint8Array<ArrayBuffer>], { type });
-  } else if ("path" in file) {
-    blob = await openAsBlob(file.path, { type });
-    within(blob.size);
-  } else blob = await gather(e, file.stream, within(file.size), type);
-  const form = new FormData();
-  form.append("file", blob, file.filename);
-  return form;
-}
-
-/** A stream of a declared length, into one Blob: each chunk is copied once, into a Blob of its own. */
-async function gather(
-  e: Endpoint,
-  stream: Readable | ReadableStream<Uint8Array>,
-  size: number,
-  type: string,
-): Promise<Blob> {
-  const parts: Blob[] = [];
-  let read = 0;
-  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-    read += chunk.byteLength;
-    // Leaving the loop cancels the stream: nothing past the declared length is read.
-    if (read > size) break;
-    parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
-  }
-  if (read !== size)
-    throw refused(e, [`size: the stream is ${read > size ? "longer" : "shorter"} than the ${size} bytes declared`]);
-  return new Blob(parts, { type });
 }

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { referenceFile } from "../demo/reference-payload";
-import { createAccloudClient, PATHS } from "./client";
+import { createAccloudClient } from "./client";
+import { PATHS } from "./endpoints";
 import {
   createChain,
   authorizationBody,

@@ -6,12 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as accloudSchema from "../../db/schema/accloud";
 import { AccloudError } from "./errors";
-import {
-  getReferenceData,
-  refreshReferenceData,
-  refreshReferenceDataIfStale,
-  ReferenceDataError,
-} from "./reference-data";
+import { getReferenceData, refreshReferenceData, ReferenceDataError } from "./reference-data";
 import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 import { startTestSandbox, type TestSandbox } from "../../test/support/sandbox";
 
@@ -192,32 +187,5 @@ describe("refreshReferenceData", () => {
     const data = await getReferenceData(on(pool));
     expect(data.lastRefresh?.status).toBe("failed");
     expect(data.groups).toEqual([]);
-  });
-
-  it("refreshes only when stale", async () => {
-    await refreshReferenceDataIfStale({
-      db: on(pool),
-      client: t.client,
-      csiGroupName: "CSI",
-      hqBranchId: 1000,
-      maxAgeMinutes: 60,
-    });
-    await t.control.clearCalls();
-    await refreshReferenceDataIfStale({
-      db: on(pool),
-      client: t.client,
-      csiGroupName: "CSI",
-      hqBranchId: 1000,
-      maxAgeMinutes: 60,
-    });
-    expect(await t.control.calls()).toEqual([]);
-    await refreshReferenceDataIfStale({
-      db: on(pool),
-      client: t.client,
-      csiGroupName: "CSI",
-      hqBranchId: 1000,
-      maxAgeMinutes: 0,
-    });
-    expect((await t.control.calls()).length).toBeGreaterThan(0);
   });
 });

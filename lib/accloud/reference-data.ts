@@ -55,7 +55,7 @@ export type RefreshOptions = {
 };
 
 /** Finds the one enabled group with the configured name, preferring the HQ branch. */
-export function findCsiGroup(groups: TGroup[], name: string, hqBranchId: number, source: string): TGroup {
+function findCsiGroup(groups: TGroup[], name: string, hqBranchId: number, source: string): TGroup {
   const named = groups.filter((g) => g.name.trim() === name);
   const enabled = named.filter((g) => !g.is_disabled);
   const inHq = enabled.filter((g) => g.branch?.id === hqBranchId);
@@ -236,16 +236,4 @@ export async function getReferenceData(d: TxDb): Promise<ReferenceData> {
     lastRefresh: last[0] ?? null,
     lastSuccessfulRefresh,
   };
-}
-
-/** Refreshes only when the last successful refresh is older than maxAgeMinutes (default ACCLOUD_REFERENCE_REFRESH_MINUTES). */
-export async function refreshReferenceDataIfStale(
-  opts: RefreshOptions & { maxAgeMinutes?: number },
-): Promise<ReferenceData> {
-  const maxAge = (opts.maxAgeMinutes ?? getEnv().ACCLOUD_REFERENCE_REFRESH_MINUTES) * 60_000;
-  const cached = await getReferenceData(opts.db);
-  const last = cached.lastSuccessfulRefresh?.refreshedAt.getTime();
-  const now = (opts.now ?? (() => new Date()))().getTime();
-  if (last !== undefined && now - last < maxAge) return cached;
-  return refreshReferenceData(opts);
 }

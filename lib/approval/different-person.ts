@@ -16,7 +16,7 @@ import { recordAudit } from "../audit/record";
 import type { Actor } from "../access/actors";
 import type { Db } from "../db";
 import { getEnv } from "../env";
-import { queueColumns } from "../intake/ingest";
+import { queueColumns } from "../intake/delivery";
 import type { TReferralRequest } from "../intake/schema";
 import { clientExternalId } from "../form/identity";
 import { identityOf } from "../form/identity";
@@ -28,21 +28,31 @@ import {
   transition,
   type TransitionResult,
 } from "../workflow/transitions";
-import { fieldErrorsOf, ZConfirmSamePersonInput, ZContinueAsNewClientInput } from "../validations/decisions";
+import {
+  fieldErrorsOf,
+  ZConfirmSamePersonInput,
+  ZContinueAsNewClientInput,
+  type TConfirmSamePersonInput,
+  type TContinueAsNewClientInput,
+} from "../validations/decisions";
 
 const NOT_MARKED =
   "This referral is not marked as a different person (an amendment or a reviewer changed it meanwhile).";
 
 /** "It is the same person": the latest submission becomes the person of the referral's ACCloud client. */
-export async function confirmSamePerson(db: Db, actor: Actor, input: unknown): Promise<TransitionResult> {
+export async function confirmSamePerson(
+  db: Db,
+  actor: Actor,
+  input: TConfirmSamePersonInput,
+): Promise<TransitionResult> {
   const denied = checkTransitionScopes("confirm_same_person", actor);
   if (denied) return denied;
   const parsed = ZConfirmSamePersonInput.safeParse(input);
   if (!parsed.success) return invalidResult(fieldErrorsOf(parsed.error));
-  const { id, version, note } = parsed.data;
+  const { referralId, version, note } = parsed.data;
   return transition(db, actor, {
     name: "confirm_same_person",
-    id,
+    id: referralId,
     version,
     apply: async ({ tx, row }) => {
       const marked = await readDifferentPerson(tx, row);
@@ -86,7 +96,7 @@ export function continuationRequestId(requestId: string, submissionId: string): 
 export async function continueAsNewClient(
   db: Db,
   actor: Actor,
-  input: unknown,
+  input: TContinueAsNewClientInput,
 ): Promise<TransitionResult<{ newReferralId?: string }>> {
   const denied = checkTransitionScopes("continue_as_new_client", actor);
   if (denied) return denied;
@@ -94,7 +104,7 @@ export async function continueAsNewClient(
   if (!parsed.success) return invalidResult(fieldErrorsOf(parsed.error));
   return transition<{ newReferralId?: string }>(db, actor, {
     name: "continue_as_new_client",
-    id: parsed.data.id,
+    id: parsed.data.referralId,
     version: parsed.data.version,
     apply: async ({ tx, row }) => {
       const marked = await readDifferentPerson(tx, row);

@@ -6,22 +6,24 @@
  */
 import { canonical } from "../json/canonical";
 import type { TAuthorizationCreate, TAuthorizationUpdate } from "../accloud/schemas";
+import { accloudKeysOf, AUTHORIZATION_FIELDS, type AuthorizationFieldRow } from "./authorization-fields";
 import type { TApproval } from "./schema";
 import { toAccloudAuthorization } from "./to-accloud";
 
-/** The fields a PUT may change (§6.2). Everything else in the body is fixed once created. */
-export const MUTABLE_AUTHORIZATION_FIELDS = [
-  "end_at",
-  "authorization_number",
-  "member_number",
-  "program_id",
-  "notes",
-  "case_manager_name",
-  "case_manager_phone",
-  "case_manager_fax",
-  "case_manager_email",
-] as const;
-type MutableField = (typeof MUTABLE_AUTHORIZATION_FIELDS)[number];
+/**
+ * The fields a PUT may change (§6.2): the end date, the table's fields marked `put` and the case
+ * manager. Everything else in the body is fixed once created.
+ */
+export const MUTABLE_AUTHORIZATION_FIELDS: readonly string[] = [
+  ...new Set([
+    "end_at",
+    ...AUTHORIZATION_FIELDS.filter((f: AuthorizationFieldRow) => f.put).flatMap(accloudKeysOf),
+    "case_manager_name",
+    "case_manager_phone",
+    "case_manager_fax",
+    "case_manager_email",
+  ]),
+];
 
 export type AuthorizationAction = "keep" | "update" | "recreate" | "create" | "remove";
 export type AuthorizationPlan = {
@@ -56,7 +58,7 @@ export function planAuthorizations(sent: TApproval, next: TApproval): Authorizat
     const changed = differing(bodyOf(sent, i), bodyOf(next, i));
     const action: AuthorizationAction = !changed.length
       ? "keep"
-      : changed.every((k) => (MUTABLE_AUTHORIZATION_FIELDS as readonly string[]).includes(k))
+      : changed.every((k) => MUTABLE_AUTHORIZATION_FIELDS.includes(k))
         ? "update"
         : "recreate";
     plans.push({ index: i, action, changed });
@@ -75,22 +77,22 @@ export function authorizationPutBody(next: TAuthorizationCreate, previous: TAuth
   const before = previous as Record<string, unknown>;
   const isSet = (v: unknown): v is string => typeof v === "string" && v !== "";
   const out: Record<string, string> = {};
-  for (const k of MUTABLE_AUTHORIZATION_FIELDS satisfies readonly MutableField[]) {
+  for (const k of MUTABLE_AUTHORIZATION_FIELDS) {
     if (isSet(now[k])) out[k] = now[k];
     else if (isSet(before[k]) && k !== "end_at") out[k] = "";
   }
   return out as TAuthorizationUpdate;
 }
 
+/** Each ACCloud body field in a reviewer's words: the dates', and the table's fields' (each limit is a "limit"). */
 const FIELD_WORDS: Record<string, string> = {
   start_at: "start date",
   end_at: "end date",
-  rule_type: "hours or visits",
-  first_day_of_week: "first day of the week",
-  authorization_number: "authorization number",
-  member_number: "member number",
-  program_id: "program id",
-  notes: "notes",
+  ...Object.fromEntries(
+    AUTHORIZATION_FIELDS.flatMap((f: AuthorizationFieldRow) =>
+      accloudKeysOf(f).map((k) => [k, f.changeWords ?? f.words]),
+    ),
+  ),
 };
 
 /** "end date, case manager" for a reviewer. */

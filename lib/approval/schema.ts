@@ -12,9 +12,20 @@ import {
   type AuthorizationField,
   type AuthorizationRuleId,
 } from "../accloud/authorization-rules";
-import { emptyAuthorization, WEEKDAYS, type Weekday } from "./constants";
+import {
+  accloudKeysOf,
+  AUTHORIZATION_FIELDS,
+  fieldsOfKind,
+  WEEKDAY_FIELDS,
+  WEEKDAYS,
+  type AuthorizationFieldKind,
+  type AuthorizationFieldRow,
+  type RowOf,
+  type Weekday,
+} from "./authorization-fields";
+import { emptyAuthorization } from "./constants";
 import { storableText, unstorableStrings } from "../validations/text";
-import { toAccloudAuthorization, WEEKDAY_FIELDS } from "./to-accloud";
+import { toAccloudAuthorization } from "./to-accloud";
 
 const dateString = z.iso.date({ message: "Enter a date (YYYY-MM-DD)" });
 /** Empty inputs arrive as "" or NaN from forms: both mean "not set". */
@@ -29,25 +40,48 @@ const optionalText = (max: number, label: string) =>
     storableText(label).trim().max(max, `At most ${max} characters`).optional(),
   );
 
-export const ZAuthorizationDraft = z.object({
-  ruleType: z.enum(["HOURS", "VISITS"], { message: "Choose hours or visits" }),
+/** An authorization's own date: empty means the approval's. */
+const optionalDate = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : v),
+  z.iso.date({ message: "Enter a date (YYYY-MM-DD), or leave it empty" }).optional(),
+);
+
+const weekdayAmounts = () =>
+  z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, optionalAmount])) as Record<Weekday, typeof optionalAmount>);
+
+/** Each kind of the table's fields as zod checks it. */
+type DraftSchemaOf<R> =
+  R extends RowOf<"text">
+    ? ReturnType<typeof optionalText>
+    : R extends RowOf<"amount">
+      ? typeof optionalAmount
+      : R extends RowOf<"weekdays">
+        ? ReturnType<typeof weekdayAmounts>
+        : R extends RowOf<"first-day">
+          ? z.ZodCoercedNumber
+          : R extends RowOf<"date">
+            ? typeof optionalDate
+            : R extends RowOf<"rule-type" | "rule-mode">
+              ? z.ZodEnum<{ [V in keyof R["options"] & string]: V }>
+              : never;
+type DraftShape = { [R in (typeof AUTHORIZATION_FIELDS)[number] as R["key"]]: DraftSchemaOf<R> };
+
+const DRAFT_SCHEMAS: Record<AuthorizationFieldKind, (f: AuthorizationFieldRow) => z.ZodType> = {
+  text: (f) => optionalText(f.max ?? 100, `the ${f.words}`),
+  amount: () => optionalAmount,
+  weekdays: () => weekdayAmounts(),
+  "first-day": () => z.coerce.number().int().min(0).max(6),
+  date: () => optionalDate,
+  "rule-type": (f) => z.enum(Object.keys(f.options ?? {}), { message: "Choose hours or visits" }),
   /** explicit: ACCloud refuses rule_daily together with any rule_<weekday> */
-  ruleMode: z.enum(["daily", "weekdays"]),
-  ruleDaily: optionalAmount,
-  weekdays: z.object(
-    Object.fromEntries(WEEKDAYS.map((d) => [d, optionalAmount])) as Record<Weekday, typeof optionalAmount>,
-  ),
-  ruleWeekly: optionalAmount,
-  ruleMonthly: optionalAmount,
-  rulePeriod: optionalAmount,
-  firstDayOfWeek: z.coerce.number().int().min(0).max(6),
-  authorizationNumber: optionalText(100, "the authorization number"),
-  memberNumber: optionalText(100, "the member number"),
-  programId: optionalText(100, "the program id"),
-  notes: optionalText(2000, "the notes"),
-});
+  "rule-mode": (f) => z.enum(Object.keys(f.options ?? {})),
+};
+
+/** One authorization of the editor: a schema per field of the table (authorization-fields.ts). */
+export const ZAuthorizationDraft = z.object(
+  Object.fromEntries(AUTHORIZATION_FIELDS.map((f) => [f.key, DRAFT_SCHEMAS[f.kind](f)])) as DraftShape,
+);
 export type TAuthorizationDraft = z.infer<typeof ZAuthorizationDraft>;
-export type TAuthorizationDraftInput = z.input<typeof ZAuthorizationDraft>;
 
 export const ZCaseManager = z.object({
   name: storableText("the case manager's name").trim().min(1, "Enter the case manager's name").max(200),
@@ -73,19 +107,26 @@ export const EDITOR_RULE_MESSAGES: Record<AuthorizationRuleId, string> = {
   "no-overlap": "This authorization overlaps another one with the same payor and a different combination of services",
 };
 
-const EDITOR_FIELDS: Partial<Record<AuthorizationField, Array<string | number>>> = {
-  rule_daily: ["ruleDaily"],
-  rule_weekly: ["ruleWeekly"],
-  rule_monthly: ["ruleMonthly"],
-  rule_period: ["rulePeriod"],
-  ...Object.fromEntries(WEEKDAY_FIELDS.map(([day, field]) => [field, ["weekdays", day]])),
-};
+/** Each ACCloud body field of the table and the editor field where it is set. */
+const EDITOR_FIELDS: Record<string, Array<string | number>> = Object.fromEntries(
+  AUTHORIZATION_FIELDS.flatMap((f: AuthorizationFieldRow) =>
+    f.kind === "weekdays"
+      ? WEEKDAY_FIELDS.map(([day, field]) => [field, [f.key, day]])
+      : accloudKeysOf(f).map((field) => [field, [f.key]]),
+  ),
+);
 
-/** The editor field where a reviewer fixes an ACCloud body field of authorization `index`. */
-export function editorPath(field: AuthorizationField, index: number): Array<string | number> {
-  // The dates belong to the approval: every authorization carries the same ones.
-  if (field === "start_at") return ["startDate"];
-  if (field === "end_at") return ["endDate"];
+/**
+ * The editor field where a reviewer fixes an ACCloud body field of authorization `index`. The
+ * dates are the approval's unless the authorization has its own (`own`: its startAt, endAt).
+ */
+export function editorPath(
+  field: AuthorizationField,
+  index: number,
+  own: { startAt?: unknown; endAt?: unknown } = {},
+): Array<string | number> {
+  if (field === "start_at" && !own.startAt) return ["startDate"];
+  if (field === "end_at" && !own.endAt) return ["endDate"];
   return ["authorizations", index, ...(EDITOR_FIELDS[field] ?? [])];
 }
 
@@ -97,7 +138,7 @@ export const ZApproval = z
     careType: z.enum(["nursing", "psw"], { message: "Choose nursing or PSW" }),
     serviceCodeId: z.coerce.number({ message: "Choose a service code" }).int().positive("Choose a service code"),
     funderId: z.coerce.number({ message: "Choose a funder" }).int().positive("Choose a funder"),
-    /** the referral's dates; every authorization covers exactly these (contract: date parts must match) */
+    /** the referral's dates; an authorization covers these unless it has its own (a phase) inside them */
     startDate: dateString,
     endDate: dateString,
     /** the agency's alayamarket_org_id; checked against the trusted network on the server */
@@ -120,34 +161,33 @@ export const ZApproval = z
     };
     const ruleCtx = { options: APP_AUTHORIZATION_RULE_OPTIONS, now: new Date() };
     // Without an authorization the dates are still checked (as the first one would carry them).
-    const drafts = a.authorizations.length ? a.authorizations : [emptyAuthorization() as TAuthorizationDraft];
-    drafts.forEach((_, i) => {
+    const drafts = a.authorizations.length ? a.authorizations : [emptyAuthorization()];
+    drafts.forEach((own, i) => {
       const body = toAccloudAuthorization({ ...a, authorizations: drafts }, i, PLACEHOLDER_IDS);
       for (const v of authorizationViolations(body, ruleCtx)) {
-        if (authorizationRule(v.rule).fields.some((f) => refused.has(editorPath(f, i).join(".")))) continue;
-        report(editorPath(v.field, i), EDITOR_RULE_MESSAGES[v.rule], v.rule);
+        if (authorizationRule(v.rule).fields.some((f) => refused.has(editorPath(f, i, own).join(".")))) continue;
+        report(editorPath(v.field, i, own), EDITOR_RULE_MESSAGES[v.rule], v.rule);
       }
     });
     // The editor's own rules: they make the reviewer's intent explicit.
     a.authorizations.forEach((auth, i) => {
       const at = (...p: Array<string | number>) => ["authorizations", i, ...p];
+      // An authorization's own dates (a phase) lie inside the approval's.
+      if (auth.startAt && (auth.startAt < a.startDate || auth.startAt > a.endDate))
+        report(at("startAt"), `Inside the approval's dates (${a.startDate} to ${a.endDate})`);
+      if (auth.endAt && (auth.endAt > a.endDate || auth.endAt < a.startDate))
+        report(at("endAt"), `Inside the approval's dates (${a.startDate} to ${a.endDate})`);
       const dayValues = WEEKDAYS.map((d) => auth.weekdays[d]).filter((v) => v !== undefined);
       if (auth.ruleMode === "daily") {
         if (dayValues.length) report(at("ruleMode"), "A daily rule cannot be combined with per-weekday rules");
       } else if (auth.ruleDaily !== undefined) {
         report(at("ruleDaily"), "A daily rule cannot be combined with per-weekday rules");
       }
-      const any = [auth.ruleDaily, ...dayValues, auth.ruleWeekly, auth.ruleMonthly, auth.rulePeriod].some(
-        (v) => v !== undefined,
-      );
+      const amounts = fieldsOfKind("amount").map((f) => [f.key, auth[f.key]] as const);
+      const any = [...amounts.map(([, v]) => v), ...dayValues].some((v) => v !== undefined);
       if (!any) report(at("ruleWeekly"), "Set at least one limit (daily, weekdays, weekly, monthly or period)");
       if (auth.ruleType === "VISITS") {
-        for (const [key, v] of [
-          ["ruleDaily", auth.ruleDaily],
-          ["ruleWeekly", auth.ruleWeekly],
-          ["ruleMonthly", auth.ruleMonthly],
-          ["rulePeriod", auth.rulePeriod],
-        ] as const) {
+        for (const [key, v] of amounts) {
           if (v !== undefined && !Number.isInteger(v)) report(at(key), "Visits are whole numbers");
         }
         for (const d of WEEKDAYS) {
@@ -169,10 +209,3 @@ export const ZApprovalDraft = z
     for (const issue of unstorableStrings(d))
       ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   });
-
-/** What the editor posts: the approval plus the row version it was built on. */
-export const ZApproveRequest = z.object({
-  referralId: z.uuid(),
-  version: z.coerce.number().int().positive(),
-  approval: ZApproval,
-});

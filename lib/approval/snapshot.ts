@@ -6,7 +6,14 @@
 import diff from "microdiff";
 import type { Change } from "../form/diff";
 import type { TApproval } from "./schema";
-import { FIRST_DAY_LABELS, WEEKDAYS } from "./constants";
+import {
+  AUTHORIZATION_FIELDS,
+  FIRST_DAY_LABELS,
+  inRuleMode,
+  WEEKDAYS,
+  type AuthorizationFieldRow,
+  type AuthorizationValues,
+} from "./authorization-fields";
 
 export type Names = { serviceCodes: Map<number, string>; funders: Map<number, string> };
 
@@ -50,28 +57,7 @@ export function revisionSnapshot(a: TApproval, payload: unknown, names: Names, d
       careType: a.careType === "psw" ? "PSW" : "Nursing",
     },
     dates: { start: a.startDate, end: a.endDate },
-    authorizations: a.authorizations.map((auth) => {
-      const rules: Record<string, string> = {};
-      if (auth.ruleMode === "daily") {
-        if (auth.ruleDaily !== undefined) rules.daily = text(auth.ruleDaily);
-      } else {
-        for (const d of WEEKDAYS) if (auth.weekdays[d] !== undefined) rules[d] = text(auth.weekdays[d]);
-      }
-      if (auth.ruleWeekly !== undefined) rules.weekly = text(auth.ruleWeekly);
-      if (auth.ruleMonthly !== undefined) rules.monthly = text(auth.ruleMonthly);
-      if (auth.rulePeriod !== undefined) rules.period = text(auth.rulePeriod);
-      return {
-        countedIn: auth.ruleType === "HOURS" ? "hours" : "visits",
-        start: a.startDate,
-        end: a.endDate,
-        ...rules,
-        weekStartsOn: FIRST_DAY_LABELS[auth.firstDayOfWeek] ?? text(auth.firstDayOfWeek),
-        ...(auth.authorizationNumber ? { authorizationNumber: auth.authorizationNumber } : {}),
-        ...(auth.memberNumber ? { memberNumber: auth.memberNumber } : {}),
-        ...(auth.programId ? { programId: auth.programId } : {}),
-        ...(auth.notes ? { notes: auth.notes } : {}),
-      };
-    }),
+    authorizations: a.authorizations.map((auth) => authorizationSnapshot(auth, a.startDate, a.endDate)),
     caseManager: Object.fromEntries(
       Object.entries(a.caseManager)
         .filter(([, v]) => v)
@@ -80,6 +66,44 @@ export function revisionSnapshot(a: TApproval, payload: unknown, names: Names, d
     comment: a.comment ?? "",
     documents,
   };
+}
+
+/** One field of an authorization as the agency reads it: what it counts, each limit set, the week's first day, each text set. */
+function snapshotPart(f: AuthorizationFieldRow, value: unknown): Array<[string, string]> {
+  if (value === undefined) return [];
+  switch (f.kind) {
+    case "rule-type":
+      return [[f.key, value === "HOURS" ? "hours" : "visits"]];
+    case "rule-mode":
+      return [];
+    case "first-day":
+      return [[f.key, FIRST_DAY_LABELS[value as number] ?? text(value)]];
+    case "weekdays":
+      return WEEKDAYS.filter((d) => (value as Record<string, unknown>)[d] !== undefined).map((d) => [
+        d,
+        text((value as Record<string, unknown>)[d]),
+      ]);
+    case "text":
+      return value ? [[f.key, text(value)]] : [];
+    default:
+      return [[f.key, text(value)]];
+  }
+}
+
+/** An authorization's fields in the table's order, the dates right after what it counts. */
+function authorizationSnapshot(auth: AuthorizationValues, start: string, end: string): Record<string, string> {
+  const values = auth as Record<string, unknown>;
+  return Object.fromEntries(
+    AUTHORIZATION_FIELDS.filter((f) => inRuleMode(f, auth.ruleMode)).flatMap((f: AuthorizationFieldRow) => [
+      ...snapshotPart(f, values[f.key]),
+      ...(f.kind === "rule-type"
+        ? ([
+            ["start", start],
+            ["end", end],
+          ] as Array<[string, string]>)
+        : []),
+    ]),
+  );
 }
 
 const WORDS: Record<string, string> = {
@@ -98,15 +122,7 @@ const WORDS: Record<string, string> = {
 const KEY_WORDS: Record<string, string> = {
   start: "start date",
   end: "end date",
-  daily: "daily limit",
-  weekly: "weekly limit",
-  monthly: "monthly limit",
-  period: "limit for the period",
-  countedIn: "counted in",
-  weekStartsOn: "weeks start on",
-  authorizationNumber: "authorization number",
-  memberNumber: "member number",
-  programId: "program id",
+  ...Object.fromEntries(AUTHORIZATION_FIELDS.map((f) => [f.key, f.words])),
   careType: "care type",
   code: "service code",
   phone_main: "phone",

@@ -24,7 +24,7 @@ import {
   type AuthorizationRuleId,
 } from "../accloud/authorization-rules";
 import type { Discipline } from "../form/discipline";
-import { GrammarError, type Amount, type Item, type Length, type Quantity } from "./grammar";
+import { GrammarError, type Amount, type Item, type Length, type Quantity } from "./items";
 import { WEEKDAYS, type Period, type Unit, type Weekday } from "./lexicon";
 import type { FrequencyPhase, FrequencyRule } from "./types";
 
@@ -351,7 +351,7 @@ const RULE_REASONS: Partial<Record<AuthorizationRuleId, string>> = {
 };
 
 /** The rule as the ACCloud body fields the push sends (rule_type, rule_daily, rule_<weekday> …). */
-export function ruleBody(rule: FrequencyRule): Record<string, unknown> {
+function ruleBody(rule: FrequencyRule): Record<string, unknown> {
   const body: Record<string, unknown> = { rule_type: rule.ruleType };
   if (rule.ruleDaily !== undefined) body.rule_daily = rule.ruleDaily;
   if (rule.ruleWeekly !== undefined) body.rule_weekly = rule.ruleWeekly;

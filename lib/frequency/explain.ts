@@ -16,7 +16,7 @@ const NAMES: Record<Weekday, string> = {
 };
 
 /** "A", "A and B", "A, B and C". */
-export function listing(parts: readonly string[]): string {
+function listing(parts: readonly string[]): string {
   if (parts.length <= 1) return parts.join("");
   return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
 }
@@ -67,7 +67,7 @@ function lengthText(p: FrequencyPhase): string {
 
 const hasLength = (p: FrequencyPhase) => p.weeks !== undefined || p.days !== undefined || p.months !== undefined;
 
-export function phaseText(p: FrequencyPhase): string {
+function phaseText(p: FrequencyPhase): string {
   const rules = ruleText(p.rule);
   if (p.interval) {
     const r = p.rule;

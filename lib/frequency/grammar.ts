@@ -2,6 +2,9 @@
  * The frequency grammar: a small recursive-descent parser over the tokenizer's tokens. It reads
  * the text as a list of items (amounts with their rates, weekdays, days a week, lengths, PRN),
  * separated by commas, "and", "then"…; lib/frequency/build.ts turns the items into phases.
+ * The parser is built in layers: the token cursor (cursor.ts), the parts of an item (amounts,
+ * rates: grammar-parts.ts), the items about days (grammar-days.ts), and here the text and its
+ * other items. What it reads into is in items.ts.
  *
  *   text       := lead? item (separator* item)*
  *   item       := discipline | evaluation | as-needed | shorthand | days-a-week | quantity
@@ -22,157 +25,26 @@
  *               | "x" N | N ("weeks" | "months")
  *   separator  := "," | ";" | "+" | "&" | "and" | "plus" | "with" | ":" | "-" | "then" | "followed by" | "after that"
  */
-import { disciplineAt, type Discipline } from "../form/discipline";
+import { disciplineAt } from "../form/discipline";
+import { fail } from "./cursor";
+import { DaysParser } from "./grammar-days";
+import type { Item, Piece, Quantity, Rate, Separation } from "./items";
 import {
-  ADVERB_WORDS,
   AMBIGUOUS_WORDS,
   AS_NEEDED_LEADS,
   AS_NEEDED_TAILS,
   AS_NEEDED_WORDS,
-  DAY_GROUP_WORDS,
   EVALUATION_WORDS,
   LATIN_WORDS,
   LEAD_WORDS,
-  ORDINAL_WORDS,
-  PERIOD_WORDS,
   TIMES_WORDS,
   TREAT_WORDS,
   UNIT_WORDS,
-  WEEKDAY_WORDS,
-  WEEKDAYS,
   type Period,
   type Unit,
-  type Weekday,
 } from "./lexicon";
-import type { Sym, Token } from "./tokenize";
 
-/** A number as written: `upTo` when it was a range ("1-2") whose upper bound is kept. */
-export type Amount = { value: number; upTo: boolean };
-/** Per day, week or month (every `every` of them), per visit, or over the whole period. */
-export type Rate = { per: Period; every: number } | { per: "visit" } | { per: "period" };
-
-export type Quantity = {
-  kind: "quantity";
-  amount: Amount;
-  /** Hours or visits when written ("2 hrs", "3x", "BID"); absent for a bare number ("2/wk"). */
-  unit?: Unit;
-  /** The amount was not written ("daily", "every other week"): 1 visit, replaced by a bare amount beside it. */
-  implicit?: true;
-  /** Absent: a bare amount ("2 hrs" beside "M/W/F"). */
-  rate?: Rate;
-  upTo: boolean;
-};
-export type Length = { count: number; per?: Period };
-
-export type Piece =
-  | Quantity
-  | { kind: "weekdays"; days: Weekday[] }
-  /** "daily except Sunday": every day but these. */
-  | { kind: "except"; days: Weekday[] }
-  | { kind: "daysPerWeek"; amount: Amount; upTo: boolean }
-  | { kind: "length"; length: Length }
-  | { kind: "asNeeded"; count?: number }
-  | { kind: "evaluation" }
-  | { kind: "discipline"; code: Discipline };
-
-/** "then", "followed by": the next item starts a new phase. */
-export type Separation = "none" | "weak" | "strong";
-export type Item = { piece: Piece; before: Separation };
-
-/** Why the grammar refused the text, in plain English (never the text itself). */
-export class GrammarError extends Error {}
-
-const fail = (why: string): never => {
-  throw new GrammarError(why);
-};
-
-type Mark = number;
-
-const LENGTH_MARKERS: ReadonlySet<string> = new Set(["for", "x", "times", "over", "during", "within", "in", "lasting"]);
-
-export class Parser {
-  private pos = 0;
-  constructor(private readonly tokens: readonly Token[]) {}
-
-  // ------------------------------------------------------------ token helpers
-
-  private peek(offset = 0): Token | undefined {
-    return this.tokens[this.pos + offset];
-  }
-  private atEnd(): boolean {
-    return this.pos >= this.tokens.length;
-  }
-  private mark(): Mark {
-    return this.pos;
-  }
-  private reset(m: Mark): void {
-    this.pos = m;
-  }
-  /** Runs a production; on null, nothing it read is consumed. */
-  private attempt<T>(production: () => T | null): T | null {
-    const m = this.mark();
-    const r = production();
-    if (r === null) this.reset(m);
-    return r;
-  }
-  private wordAt(offset = 0): string | undefined {
-    const t = this.peek(offset);
-    return t?.kind === "word" ? t.text : undefined;
-  }
-  private symAt(offset = 0): Sym | undefined {
-    const t = this.peek(offset);
-    return t?.kind === "sym" ? t.text : undefined;
-  }
-  /** Consumes the words in order, or nothing. */
-  private words(...ws: string[]): boolean {
-    if (!ws.every((w, i) => this.wordAt(i) === w)) return false;
-    this.pos += ws.length;
-    return true;
-  }
-  /** Consumes the first of the word sequences that is there, if any. */
-  private firstOf(...alternatives: string[][]): boolean {
-    return alternatives.some((ws) => this.words(...ws));
-  }
-  /** Consumes one word of the set. */
-  private oneOf(set: ReadonlySet<string> | Readonly<Record<string, unknown>>): string | undefined {
-    const w = this.wordAt();
-    if (w === undefined) return undefined;
-    const has = set instanceof Set ? set.has(w) : Object.prototype.hasOwnProperty.call(set, w);
-    if (!has) return undefined;
-    this.pos++;
-    return w;
-  }
-  private sym(s: Sym): boolean {
-    if (this.symAt() !== s) return false;
-    this.pos++;
-    return true;
-  }
-  private num(opts: { times?: boolean; ordinal?: boolean } = {}): { value: number; times: boolean } | null {
-    const t = this.peek();
-    if (t?.kind !== "num") return null;
-    if (t.ordinal && !opts.ordinal) return null;
-    if (t.times && opts.times === false) return null;
-    this.pos++;
-    return { value: t.value, times: !!t.times };
-  }
-  private integer(): number | null {
-    const t = this.peek();
-    if (t?.kind !== "num" || t.times || t.ordinal || !Number.isInteger(t.value)) return null;
-    this.pos++;
-    return t.value;
-  }
-  private period(): Period | null {
-    const w = this.oneOf(PERIOD_WORDS);
-    return w ? PERIOD_WORDS[w]! : null;
-  }
-  /** At the end, or before a separator or a new item: "each" then means "each visit". */
-  private atBoundary(): boolean {
-    const t = this.peek();
-    return (
-      t === undefined || t.kind === "sym" || (t.kind === "word" && ["and", "then", "plus", "with"].includes(t.text))
-    );
-  }
-
+export class Parser extends DaysParser {
   // ------------------------------------------------------------ the text
 
   parse(): Item[] {
@@ -250,7 +122,6 @@ export class Parser {
     }
     return null;
   }
-
   // ------------------------------------------------------------ items
 
   private discipline(): Piece | null {
@@ -401,271 +272,5 @@ export class Parser {
     const rate = this.rate(false);
     if (!rate || rate.per === "visit" || rate.per === "period") return null;
     return { kind: "quantity", amount: { value: 1, upTo: false }, implicit: true, rate, upTo: this.upToAfter() };
-  }
-
-  /** "M/W/F", "Mon, Wed and Fri", "every weekday", "Mon-Fri", "TTh", "M-W-F", "weekends". */
-  private weekdays(): Piece | null {
-    this.firstOf(["on", "every"], ["every"], ["each"], ["on"], ["only", "on"], ["only"]);
-    const refs: Array<{ from: readonly Weekday[]; to?: readonly Weekday[] } | { group: readonly Weekday[] }> = [];
-    for (;;) {
-      const m = this.mark();
-      if (refs.length) this.listSeparator();
-      const group = this.oneOf(DAY_GROUP_WORDS);
-      if (group) {
-        refs.push({ group: DAY_GROUP_WORDS[group]! });
-        continue;
-      }
-      const first = this.dayRef();
-      if (!first) {
-        this.reset(m);
-        break;
-      }
-      // a dash chain: two days are a range (M-F), three or more a list (M-W-F)
-      const chain = [first];
-      for (;;) {
-        const c = this.mark();
-        if (!this.sym("-")) break;
-        const next = this.dayRef();
-        if (!next) {
-          this.reset(c);
-          break;
-        }
-        chain.push(next);
-      }
-      if (chain.length === 2) {
-        refs.push({ from: chain[0]!, to: chain[1]! });
-        continue;
-      }
-      if (chain.length === 1) {
-        const c = this.mark();
-        if (this.oneOf(new Set(["to", "through", "thru", "till", "until"]))) {
-          const to = this.dayRef();
-          if (to) {
-            refs.push({ from: first, to });
-            continue;
-          }
-          this.reset(c);
-        }
-      }
-      for (const d of chain) refs.push({ from: d });
-    }
-    if (!refs.length) return null;
-    // "T" after Wednesday is Thursday, "S" after Saturday is Sunday: each ambiguous letter takes
-    // the first of its days after the previous one.
-    const pick = (cands: readonly Weekday[], after: number) => {
-      const later = cands.find((d) => WEEKDAYS.indexOf(d) > after);
-      return later ?? cands[0]!;
-    };
-    const days = new Set<Weekday>();
-    let prev = -1;
-    for (const r of refs) {
-      if ("group" in r) {
-        r.group.forEach((d) => days.add(d));
-        prev = WEEKDAYS.indexOf(r.group[r.group.length - 1]!);
-        continue;
-      }
-      const from = pick(r.from, prev);
-      if (!r.to) {
-        if (days.has(from)) return fail("a weekday is listed twice");
-        days.add(from);
-        prev = WEEKDAYS.indexOf(from);
-        continue;
-      }
-      const a = WEEKDAYS.indexOf(from);
-      const b = WEEKDAYS.indexOf(pick(r.to, a));
-      if (a === b) return fail("a range of weekdays starts and ends on the same day");
-      // a range may wrap over the week's end (Fri-Mon)
-      for (let i = a; ; i = (i + 1) % 7) {
-        days.add(WEEKDAYS[i]!);
-        if (i === b) break;
-      }
-      prev = b;
-    }
-    return { kind: "weekdays", days: WEEKDAYS.filter((d) => days.has(d)) };
-  }
-
-  /** "except Sunday", "excluding weekends", "but not Sat/Sun", "no Sundays". */
-  private except(): Piece | null {
-    if (!(
-      this.words("except") ||
-      this.words("excluding") ||
-      this.words("but", "not") ||
-      this.words("not", "on") ||
-      this.words("no")
-    ))
-      return null;
-    const days = this.weekdays();
-    return days?.kind === "weekdays" ? { kind: "except", days: days.days } : null;
-  }
-
-  private dayRef(): readonly Weekday[] | null {
-    const w = this.oneOf(WEEKDAY_WORDS);
-    return w ? WEEKDAY_WORDS[w]! : null;
-  }
-
-  /** Between listed days: "/", ",", "&", "+", "and", "or", or nothing ("M W F"). */
-  private listSeparator(): void {
-    if (this.sym("/") || this.sym(",") || this.sym("&") || this.sym("+")) {
-      this.words("and");
-      return;
-    }
-    this.firstOf(["and"], ["or"]);
-  }
-
-  /** "for 4 weeks", "x 4w", "x4", "over the next 60 days", "4 wks". */
-  private length(): Piece | null {
-    const marker = this.words("for", "a", "period", "of") ? "for" : this.oneOf(LENGTH_MARKERS);
-    if (marker) {
-      this.words("the");
-      this.firstOf(["next"], ["first"]);
-    }
-    let count: number | null;
-    if (marker && (this.wordAt() === "a" || this.wordAt() === "an")) {
-      this.pos++;
-      count = 1;
-    } else {
-      count = this.integer();
-    }
-    if (count === null) return null;
-    const per = this.period();
-    // "4 wks" without a marker: weeks or months only ("5 days" says days a week as often as a length)
-    if (per && (marker || per !== "day")) return { kind: "length", length: { count, per } };
-    // "weekly x 4": in the rate's own period, decided when the phase is built
-    if (!per && marker && TIMES_WORDS.has(marker)) return { kind: "length", length: { count } };
-    return null;
-  }
-
-  // ------------------------------------------------------------ parts
-
-  /** "2", "1-2", "2 to 3", "once or twice", "a"/"an" before a unit ("an hour a day"). */
-  private amount(): (Amount & { times: boolean }) | null {
-    const w = this.wordAt();
-    if ((w === "a" || w === "an") && this.wordAt(1) !== undefined && UNIT_WORDS[this.wordAt(1)!]) {
-      this.pos++;
-      return { value: 1, upTo: false, times: false };
-    }
-    const first = this.num();
-    if (!first) return null;
-    const m = this.mark();
-    if (this.sym("-") || this.words("to") || this.words("or")) {
-      const second = this.num();
-      if (second && second.value > first.value && second.times === first.times)
-        return { value: second.value, upTo: true, times: first.times };
-      this.reset(m);
-    }
-    return { value: first.value, upTo: false, times: first.times };
-  }
-
-  private upToBefore(): boolean {
-    return (
-      this.words("up", "to") ||
-      this.words("upto") ||
-      this.words("a", "maximum", "of") ||
-      this.words("maximum", "of") ||
-      this.words("max", "of") ||
-      this.words("maximum") ||
-      this.words("max") ||
-      this.words("at", "most") ||
-      this.words("no", "more", "than") ||
-      this.words("not", "more", "than") ||
-      this.words("not", "to", "exceed") ||
-      this.words("not", "exceeding") ||
-      this.words("nte")
-    );
-  }
-
-  private upToAfter(): boolean {
-    return (
-      this.words("max") ||
-      this.words("maximum") ||
-      this.words("at", "most") ||
-      this.words("or", "less") ||
-      this.words("or", "fewer")
-    );
-  }
-
-  private totalMarker(): boolean {
-    return (
-      this.words("in", "total") ||
-      this.words("total") ||
-      this.words("overall") ||
-      this.words("per", "episode") ||
-      this.words("per", "authorization") ||
-      this.words("per", "auth") ||
-      this.words("per", "cert") ||
-      this.words("per", "certification") ||
-      this.words("per", "period") ||
-      this.words("for", "the", "period") ||
-      this.words("over", "the", "period") ||
-      this.words("for", "the", "episode") ||
-      this.words("for", "the", "authorization", "period") ||
-      this.words("for", "the", "authorization") ||
-      this.words("for", "the", "duration")
-    );
-  }
-
-  /**
-   * What the amount is per. `marked`: a unit or "x" came before, so a bare period may follow
-   * ("1xw", "2 x week", "3 visits week").
-   */
-  private rate(marked: boolean): Rate | null {
-    if (this.totalMarker()) return { per: "period" };
-    const m = this.mark();
-    // "/wk", "/2 wks", "/visit"
-    if (this.sym("/")) {
-      if (this.words("visit") || this.words("session")) return { per: "visit" };
-      const every = this.integer() ?? 1;
-      const per = this.period();
-      if (per) return { per, every };
-      this.reset(m);
-      return null;
-    }
-    // "per visit", "each visit", "each" at the end ("2 hours each")
-    if (
-      this.words("per", "visit") ||
-      this.words("each", "visit") ||
-      this.words("per", "session") ||
-      this.words("a", "visit")
-    )
-      return { per: "visit" };
-    if (this.wordAt() === "each") {
-      this.pos++;
-      if (this.atBoundary()) return { per: "visit" };
-      this.reset(m);
-    }
-    // "every other week", "every 2 weeks", "every third day", "every 2nd week", "per 2 weeks"
-    if (this.words("every") || this.words("per")) {
-      const ordinal = this.oneOf(ORDINAL_WORDS);
-      const every = ordinal ? ORDINAL_WORDS[ordinal]! : (this.num({ ordinal: true, times: false })?.value ?? 1);
-      const per = this.period();
-      if (per && Number.isInteger(every) && every >= 1) return { per, every };
-      this.reset(m);
-    }
-    // "a week", "an hour a day", "each week", "in a week", "in one week"
-    if (this.words("a") || this.words("an") || this.words("each") || this.words("in", "a") || this.words("in", "one")) {
-      const per = this.period();
-      if (per) return { per, every: 1 };
-      this.reset(m);
-    }
-    const adverb = this.oneOf(ADVERB_WORDS);
-    if (adverb) return { per: ADVERB_WORDS[adverb]!, every: 1 };
-    const latin = this.wordAt();
-    if (latin && LATIN_WORDS[latin] && LATIN_WORDS[latin].count === undefined) {
-      this.pos++;
-      return { per: LATIN_WORDS[latin].per, every: LATIN_WORDS[latin].every };
-    }
-    // "q2w", "q 2 weeks", "q week"
-    if (this.words("q")) {
-      const every = this.integer() ?? 1;
-      const per = this.period();
-      if (per && every >= 1) return { per, every };
-      this.reset(m);
-      return null;
-    }
-    if (marked) {
-      const per = this.period();
-      if (per) return { per, every: 1 };
-    }
-    return null;
   }
 }

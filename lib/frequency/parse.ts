@@ -7,7 +7,8 @@
  */
 import { buildPhases } from "./build";
 import { explainPhases } from "./explain";
-import { GrammarError, Parser } from "./grammar";
+import { Parser } from "./grammar";
+import { GrammarError } from "./items";
 import { EMPTY_VALUES } from "./lexicon";
 import { tokenize } from "./tokenize";
 import type { FrequencyPhase, FrequencyReading, FrequencyRule } from "./types";

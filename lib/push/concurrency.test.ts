@@ -30,15 +30,13 @@ it("two workers and 200 approvals at once: each sent exactly once", { timeout: 1
   for (let i = 0; i < refs.length; i += 20) {
     results.push(
       ...(await Promise.all(
-        refs
-          .slice(i, i + 20)
-          .map((ref) =>
-            approveReferral(getDb(), env.actor, {
-              referralId: ref.id,
-              version: ref.version,
-              approval: approvalFor(ref),
-            }),
-          ),
+        refs.slice(i, i + 20).map((ref) =>
+          approveReferral(getDb(), env.actor, {
+            referralId: ref.id,
+            version: ref.version,
+            approval: approvalFor(ref),
+          }),
+        ),
       )),
     );
   }

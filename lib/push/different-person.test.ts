@@ -182,16 +182,23 @@ describe("way out A: the same person, confirmed with a note", () => {
     expect((await update(ref)).status).toBe("invalid_data");
     expect(await clientsWith(externalIdOf(ref.payload))).toEqual([before]);
 
-    expect(await confirmSamePerson(db(), env.actor, { id: ref.id, version: marked.version, note: "" })).toMatchObject({
+    expect(
+      await confirmSamePerson(db(), env.actor, { referralId: ref.id, version: marked.version, note: "" }),
+    ).toMatchObject({
       status: "invalid_data",
       fieldErrors: { note: [expect.any(String)] },
     });
     expect(
-      (await confirmSamePerson(db(), env.actor, { id: ref.id, version: marked.version - 1, note: "Married name" }))
-        .status,
+      (
+        await confirmSamePerson(db(), env.actor, {
+          referralId: ref.id,
+          version: marked.version - 1,
+          note: "Married name",
+        })
+      ).status,
     ).toBe("conflict");
     const ok = await confirmSamePerson(db(), env.actor, {
-      id: ref.id,
+      referralId: ref.id,
       version: marked.version,
       note: "Married in May; the agency confirmed by phone.",
     });
@@ -214,7 +221,8 @@ describe("way out A: the same person, confirmed with a note", () => {
     ]);
     // Nothing is marked any more: a second confirmation is a conflict.
     expect(
-      (await confirmSamePerson(db(), env.actor, { id: ref.id, version: confirmed.version, note: "again" })).status,
+      (await confirmSamePerson(db(), env.actor, { referralId: ref.id, version: confirmed.version, note: "again" }))
+        .status,
     ).toBe("conflict");
     // Until an update is sent, ACCloud's client is as it was.
     expect(await clientsWith(externalIdOf(ref.payload))).toEqual([before]);
@@ -238,7 +246,10 @@ describe("way out A: the same person, confirmed with a note", () => {
 describe("way out B: cancel in ACCloud, then approve the new person as a new client", () => {
   /** Cancels the marked referral in ACCloud and continues it; answers the new referral request. */
   async function cancelAndContinue(ref: Ref) {
-    const early = await continueAsNewClient(db(), env.actor, { id: ref.id, version: (await rowOf(ref.id)).version });
+    const early = await continueAsNewClient(db(), env.actor, {
+      referralId: ref.id,
+      version: (await rowOf(ref.id)).version,
+    });
     expect(early).toMatchObject({
       status: "conflict",
       message: expect.stringContaining("cannot be continued as a new client"),
@@ -261,19 +272,19 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
     const intake = await db().$client.connect();
     try {
       await intake.query("select pg_advisory_lock(hashtextextended($1, 0))", [`referral:${ref.requestId}`]);
-      const busy = await continueAsNewClient(db(), env.actor, { id: ref.id, version: cancelled.version });
+      const busy = await continueAsNewClient(db(), env.actor, { referralId: ref.id, version: cancelled.version });
       expect(busy).toMatchObject({ status: "conflict", message: expect.stringContaining("right now") });
     } finally {
       await intake.query("select pg_advisory_unlock_all()");
       intake.release();
     }
-    const r = await continueAsNewClient(db(), env.actor, { id: ref.id, version: cancelled.version });
+    const r = await continueAsNewClient(db(), env.actor, { referralId: ref.id, version: cancelled.version });
     expect(r.status, r.message).toBe("success");
     const newId = (r as { data: { newReferralId: string } }).data.newReferralId;
     expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", differentPersonAt: null });
-    expect((await continueAsNewClient(db(), env.actor, { id: ref.id, version: cancelled.version + 1 })).status).toBe(
-      "conflict",
-    );
+    expect(
+      (await continueAsNewClient(db(), env.actor, { referralId: ref.id, version: cancelled.version + 1 })).status,
+    ).toBe("conflict");
     return rowOf(newId);
   }
 

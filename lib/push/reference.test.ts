@@ -3,7 +3,7 @@ import { getReferenceData } from "../accloud/reference-data";
 import { CSI_GROUP_ID } from "../accloud/sandbox/seed";
 import { closeDb, getDb } from "../db";
 import { setupPushEnvironment } from "../../test/support/push";
-import { pushReference } from "./steps";
+import { pushReference } from "./context";
 
 let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
 beforeAll(async () => {

@@ -25,7 +25,7 @@ describe("tab counts (trigger-kept)", () => {
     let counts = await getTabCounts(db(), actors.reviewer, { agency: orgId });
     expect([counts.new, counts.in_review]).toEqual([2, 1]);
     expect(
-      await requestPendingInfo(db(), actors.reviewer, { id: a.id, version: 2, note: "Need the signed order" }),
+      await requestPendingInfo(db(), actors.reviewer, { referralId: a.id, version: 2, note: "Need the signed order" }),
     ).toMatchObject({ status: "success" });
     counts = await getTabCounts(db(), actors.reviewer, { agency: orgId });
     expect([counts.new, counts.in_review, counts.pending_info]).toEqual([2, 0, 1]);
@@ -59,7 +59,7 @@ describe("keyset pagination", () => {
     await db().execute(
       sql`update referral_requests set received_at = '2026-01-01 10:00:00.123000+00'::timestamptz + make_interval(secs => (array_position(${sql.raw(`array['${ids.join("','")}']::uuid[]`)}, id)) * 0.000001) where agency_org_id = ${orgId}`,
     );
-    let p = view({ agency: orgId, tab: "new" });
+    let p = view({ agency: orgId, tab: "new", sort: "received_desc" });
     // Pages of 2 via the real query: fetch everything then check order, and walk with cursors.
     const all = await listQueue(db(), actors.reviewer, p, null);
     expect(all.rows.map((r) => r.id)).toEqual([...ids].reverse());
@@ -70,17 +70,24 @@ describe("keyset pagination", () => {
       sql`select received_at::text as k from referral_requests where id = ${second.id}`,
     );
     const cursor = Buffer.from(JSON.stringify([received.rows[0]!.k, second.id])).toString("base64url");
-    p = view({ agency: orgId, after: cursor });
+    p = view({ agency: orgId, sort: "received_desc", after: cursor });
     const rest = await listQueue(db(), actors.reviewer, p, null);
     expect(rest.rows.map((r) => r.id)).toEqual([...ids].reverse().slice(2));
     expect(rest.prevCursor).not.toBeNull();
-    const back = await listQueue(db(), actors.reviewer, view({ agency: orgId, before: rest.prevCursor! }), null);
+    const back = await listQueue(
+      db(),
+      actors.reviewer,
+      view({ agency: orgId, sort: "received_desc", before: rest.prevCursor! }),
+      null,
+    );
     expect(back.rows.map((r) => r.id)).toEqual([...ids].reverse().slice(0, 2));
   });
 
   it("ignores malformed cursors and filters instead of failing", () => {
     const p = view({ after: "garbage", tab: "nope", agency: "x", from: "2026-13-45", sort: "weird" });
-    expect(p).toMatchObject({ tab: "new", sort: "received_desc" });
+    // An unknown order is the tab's own: by SLA due time where an SLA runs, else newest first.
+    expect(p).toMatchObject({ tab: "new", sort: "due_asc" });
+    expect(view({ tab: "rejected", sort: "weird" }).sort).toBe("received_desc");
     expect(p.after).toBeUndefined();
     expect(p.agency).toBeUndefined();
     expect(p.from).toBeUndefined();

@@ -5,14 +5,21 @@
  */
 export type FieldErrors = Record<string, string[] | undefined>;
 
-export type ActionResult<T = undefined> =
-  | { status: "success"; message?: string; data?: T }
+export type ActionResult<T = undefined> = { status: "success"; message?: string; data?: T } | Refused;
+
+/** The refusals of the union; `Conflict` is what a conflict says of the current state. */
+export type Refused<Conflict = undefined> =
   | { status: "invalid_data"; message?: string; fieldErrors: FieldErrors }
-  | { status: "conflict"; message: string; data?: unknown }
+  | ({ status: "conflict"; message: string } & (Conflict extends undefined ? { data?: unknown } : { data: Conflict }))
   | { status: "forbidden"; message: string; scope?: string }
   | { status: "failed"; message: string };
 
-export type ActionStatus = ActionResult["status"];
+/**
+ * The same union as a transition answers it (lib/workflow/transitions.ts): success always says
+ * what happened and carries the new version; a conflict carries the referral's current state.
+ */
+export type Settled<T, Conflict> =
+  { status: "success"; message: string; data: T & { version: number } } | Refused<Conflict>;
 
 export const idle = <T = undefined>(): ActionResult<T> | null => null;
 

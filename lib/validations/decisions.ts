@@ -5,7 +5,7 @@ import { storableText } from "./text";
 const ZId = z.guid("Unknown referral request");
 
 export const ZReferralRef = z.object({
-  id: ZId,
+  referralId: ZId,
   /** the version the reviewer saw: a stale one is a conflict, never an overwrite */
   version: z.number().int().positive(),
 });
@@ -54,8 +54,7 @@ export type TConfirmSamePersonInput = z.infer<typeof ZConfirmSamePersonInput>;
 export const ZContinueAsNewClientInput = ZReferralRef;
 export type TContinueAsNewClientInput = z.infer<typeof ZContinueAsNewClientInput>;
 
-export const ZClaimInput = z.object({ id: ZId });
-export const ZAssignInput = z.object({ id: ZId, assigneeId: z.guid().nullable() });
+export const ZClaimInput = z.object({ referralId: ZId });
 export const ZBulkAssignInput = z.object({
   ids: z.array(ZId).min(1, "Select at least one request").max(100, "At most 100 at a time"),
   assigneeId: z.guid("Choose a reviewer").nullable(),

@@ -32,7 +32,7 @@ describe("decisions", () => {
     const before = await rowOf(id);
     expect(before.version).toBe(1);
     const pending = await requestPendingInfo(db(), actors.reviewer, {
-      id,
+      referralId: id,
       version: 1,
       note: "Signed physician order missing",
     });
@@ -41,7 +41,7 @@ describe("decisions", () => {
     await db().execute(
       sql`update referral_requests set sla_paused_at = sla_paused_at - interval '1 hour' where id = ${id}`,
     );
-    const reopened = await reopenReferral(db(), actors.reviewer, { id, version: 2 });
+    const reopened = await reopenReferral(db(), actors.reviewer, { referralId: id, version: 2 });
     expect(reopened).toMatchObject({ status: "success", data: { version: 3 } });
     const after = await rowOf(id);
     expect(after).toMatchObject({ status: "in_review", sla_paused_at: null, pending_info_note: null });
@@ -49,7 +49,7 @@ describe("decisions", () => {
     expect(Math.abs(shift - 3_600_000)).toBeLessThan(5_000);
 
     const rejected = await rejectReferral(db(), actors.reviewer, {
-      id,
+      referralId: id,
       version: 3,
       reasonCode: "not_eligible",
       comment: "Outside coverage",
@@ -72,11 +72,13 @@ describe("decisions", () => {
 
   it("a stale version is a conflict carrying the current state and who changed it; nothing is written", async () => {
     const { id } = await makeReferral();
-    expect(await requestPendingInfo(db(), reviewer2, { id, version: 1, note: "Need insurance card" })).toMatchObject({
+    expect(
+      await requestPendingInfo(db(), reviewer2, { referralId: id, version: 1, note: "Need insurance card" }),
+    ).toMatchObject({
       status: "success",
     });
     const stale = await rejectReferral(db(), actors.reviewer, {
-      id,
+      referralId: id,
       version: 1,
       reasonCode: "duplicate",
       comment: "dup",
@@ -90,14 +92,24 @@ describe("decisions", () => {
 
   it("refuses transitions the status does not allow, unknown reasons, and someone else's live claim", async () => {
     const { id } = await makeReferral();
-    expect((await reopenReferral(db(), actors.reviewer, { id, version: 1 })).status).toBe("conflict");
+    expect((await reopenReferral(db(), actors.reviewer, { referralId: id, version: 1 })).status).toBe("conflict");
     expect(
-      await rejectReferral(db(), actors.reviewer, { id, version: 1, reasonCode: "no_such_reason", comment: "x y z" }),
+      await rejectReferral(db(), actors.reviewer, {
+        referralId: id,
+        version: 1,
+        reasonCode: "no_such_reason",
+        comment: "x y z",
+      }),
     ).toMatchObject({
       status: "invalid_data",
     });
     expect(await claimReferral(db(), reviewer2, id)).toMatchObject({ status: "success" });
-    const r = await rejectReferral(db(), actors.reviewer, { id, version: 2, reasonCode: "duplicate", comment: "dup" });
+    const r = await rejectReferral(db(), actors.reviewer, {
+      referralId: id,
+      version: 2,
+      reasonCode: "duplicate",
+      comment: "dup",
+    });
     expect(r).toMatchObject({ status: "conflict" });
     expect(r.message).toContain(reviewer2.name);
     expect(await claimReferral(db(), actors.reviewer, id)).toMatchObject({ status: "conflict" });
@@ -109,7 +121,12 @@ describe("decisions", () => {
   it("the DAL refuses a role without the scope, whatever the caller, naming the scope and writing nothing", async () => {
     const { id } = await makeReferral();
     expect(
-      await rejectReferral(db(), actors.supervisor, { id, version: 1, reasonCode: "duplicate", comment: "dup" }),
+      await rejectReferral(db(), actors.supervisor, {
+        referralId: id,
+        version: 1,
+        reasonCode: "duplicate",
+        comment: "dup",
+      }),
     ).toMatchObject({
       status: "forbidden",
       scope: "referral:decide",

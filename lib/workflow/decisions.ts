@@ -34,7 +34,7 @@ const undecided = {
 export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "reject",
-    id: input.id,
+    id: input.referralId,
     version: input.version,
     apply: async ({ tx, row }) => {
       const [reason] = await tx
@@ -73,7 +73,7 @@ export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput):
 export async function requestPendingInfo(db: Db, actor: Actor, input: TPendingInfoInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "pending_info",
-    id: input.id,
+    id: input.referralId,
     version: input.version,
     apply: () => ({
       to: "pending_info",
@@ -88,7 +88,7 @@ export async function requestPendingInfo(db: Db, actor: Actor, input: TPendingIn
 export async function reopenReferral(db: Db, actor: Actor, input: TReopenInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "reopen",
-    id: input.id,
+    id: input.referralId,
     version: input.version,
     apply: ({ row }) => ({
       to: "in_review",
@@ -215,7 +215,7 @@ export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignIn
 export async function dismissAmendment(db: Db, actor: Actor, input: TDismissAmendmentInput): Promise<TransitionResult> {
   return transition(db, actor, {
     name: "dismiss_amendment",
-    id: input.id,
+    id: input.referralId,
     version: input.version,
     apply: ({ row }) => {
       if (!row.amendedAfterDecisionAt) refuse.conflict("There is no amendment waiting for an answer on this request.");

@@ -47,13 +47,15 @@ type Ref = Awaited<ReturnType<typeof makeReferral>>;
 const CALLS: Partial<Record<TransitionName, (ref: Ref, reviewer: Actor) => Promise<TransitionResult<unknown>>>> = {
   claim: (ref, a) => claimReferral(db(), a, ref.id, 1),
   reject: (ref, a) =>
-    rejectReferral(db(), a, { id: ref.id, version: 1, reasonCode: "duplicate", comment: "duplicate request" }),
-  pending_info: (ref, a) => requestPendingInfo(db(), a, { id: ref.id, version: 1, note: "Need the physician order" }),
-  reopen: (ref, a) => reopenReferral(db(), a, { id: ref.id, version: 1 }),
+    rejectReferral(db(), a, { referralId: ref.id, version: 1, reasonCode: "duplicate", comment: "duplicate request" }),
+  pending_info: (ref, a) =>
+    requestPendingInfo(db(), a, { referralId: ref.id, version: 1, note: "Need the physician order" }),
+  reopen: (ref, a) => reopenReferral(db(), a, { referralId: ref.id, version: 1 }),
   save_draft: (ref, a) => saveApprovalDraft(db(), a, { referralId: ref.id, version: 1, data: { careType: "nursing" } }),
   approve: (ref, a) => approveReferral(db(), a, { referralId: ref.id, version: 1, approval: approvalFor(ref) }),
   retry: (ref, a) => retryPush(db(), a, { referralId: ref.id, version: 1 }),
-  dismiss_amendment: (ref, a) => dismissAmendment(db(), a, { id: ref.id, version: 1, note: "Only a typo fixed" }),
+  dismiss_amendment: (ref, a) =>
+    dismissAmendment(db(), a, { referralId: ref.id, version: 1, note: "Only a typo fixed" }),
   change_approval: (ref, a) =>
     changeApproval(db(), a, {
       referralId: ref.id,
@@ -64,8 +66,8 @@ const CALLS: Partial<Record<TransitionName, (ref: Ref, reviewer: Actor) => Promi
   cancel: (ref, a) => cancelReferral(db(), a, { referralId: ref.id, version: 1, reasonCode: "client_request" }),
   add_documents: (ref, a) => sendDocuments(db(), a, { referralId: ref.id, version: 1 }),
   confirm_same_person: (ref, a) =>
-    confirmSamePerson(db(), a, { id: ref.id, version: 1, note: "Married name, confirmed by phone" }),
-  continue_as_new_client: (ref, a) => continueAsNewClient(db(), a, { id: ref.id, version: 1 }),
+    confirmSamePerson(db(), a, { referralId: ref.id, version: 1, note: "Married name, confirmed by phone" }),
+  continue_as_new_client: (ref, a) => continueAsNewClient(db(), a, { referralId: ref.id, version: 1 }),
 };
 
 describe("the allowed-from table", () => {
@@ -249,7 +251,7 @@ describe("amendments after a decision", () => {
 
     expect(
       await rejectReferral(db(), actors.reviewer, {
-        id: ref.id,
+        referralId: ref.id,
         version: 2,
         reasonCode: "duplicate",
         comment: "duplicate request",
@@ -281,7 +283,9 @@ describe("amendments after a decision", () => {
     expect(page.rows[0]).toMatchObject({ amendedAfterDecision: true, status: "rejected" });
     expect((await getTabCounts(db(), actors.reviewer, params)).amended).toBe(1);
 
-    expect(await reopenReferral(db(), actors.reviewer, { id: ref.id, version: Number(row.version) })).toMatchObject({
+    expect(
+      await reopenReferral(db(), actors.reviewer, { referralId: ref.id, version: Number(row.version) }),
+    ).toMatchObject({
       status: "success",
     });
     expect(await rowOf(ref.id)).toMatchObject({
@@ -311,15 +315,25 @@ describe("amendments after a decision", () => {
     expect(pushesCount.rows[0]).toEqual({ n: 1 });
 
     const version = Number(row.version);
-    expect(await dismissAmendment(db(), actors.supervisor, { id: ref.id, version, note: "phone only" })).toMatchObject({
+    expect(
+      await dismissAmendment(db(), actors.supervisor, { referralId: ref.id, version, note: "phone only" }),
+    ).toMatchObject({
       status: "forbidden",
       scope: "referral:decide",
     });
     expect(
-      await dismissAmendment(db(), actors.reviewer, { id: ref.id, version, note: "Only the phone number changed" }),
+      await dismissAmendment(db(), actors.reviewer, {
+        referralId: ref.id,
+        version,
+        note: "Only the phone number changed",
+      }),
     ).toMatchObject({ status: "success" });
     expect(await rowOf(ref.id)).toMatchObject({ amended_after_decision_at: null, status: "approved" });
-    const again = await dismissAmendment(db(), actors.reviewer, { id: ref.id, version: version + 1, note: "again" });
+    const again = await dismissAmendment(db(), actors.reviewer, {
+      referralId: ref.id,
+      version: version + 1,
+      note: "again",
+    });
     expect(again.status).toBe("conflict");
     const audit = await db().execute<{ details: Record<string, unknown> }>(
       sql`select details from audit_events where entity_id = ${ref.id} and action = 'referral.amendment_dismissed'`,

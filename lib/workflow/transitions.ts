@@ -9,9 +9,10 @@
  * changed it, `forbidden` names the missing scope, `invalid_data` names the fields.
  */
 // No "server-only" here: the push worker and the intake (both plain Node processes too) change state through it.
+import type { Settled } from "../validations/action-result";
 import { and, desc, eq, notInArray, sql } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
-import { auditEvents, pushes, referralRequests, referralStatus, users, type ReferralStatus } from "../../db/schema";
+import { auditEvents, pushes, referralRequests, users, type ReferralStatus } from "../../db/schema";
 import { auditInsert } from "../audit/record";
 import { isUserActor, type ApiClientActor, type SystemActor } from "../access/actors";
 import { hasScope, type Scope } from "../access/scopes";
@@ -22,90 +23,8 @@ import { enqueue } from "../jobs/queue";
 import { isAssignmentActive } from "./claims-sql";
 import { STATUS_LABELS } from "../format";
 
-export type TransitionName =
-  | "claim"
-  | "unassign"
-  | "assign"
-  | "reject"
-  | "pending_info"
-  | "reopen"
-  | "save_draft"
-  | "approve"
-  | "retry"
-  | "dismiss_amendment"
-  | "change_approval"
-  | "cancel"
-  | "add_documents"
-  | "confirm_same_person"
-  | "continue_as_new_client"
-  | "amend"
-  | "agency_processed"
-  | "agency_cancelled"
-  | "push_started"
-  | "push_retrying"
-  | "push_sent"
-  | "push_failed";
-
-const ALL: readonly ReferralStatus[] = referralStatus.enumValues;
-/** Statuses a reviewer can still work on before a decision. */
-export const WORKABLE: readonly ReferralStatus[] = ["new", "in_review", "pending_info"];
-/** Statuses that follow a decision: an amendment arriving now is flagged, never absorbed. */
-export const DECIDED: readonly ReferralStatus[] = [
-  "approved",
-  "pushing",
-  "sent",
-  "processed",
-  "push_failed",
-  "rejected",
-  "cancelling",
-  "cancelled",
-];
-
-type Rule = {
-  /** the statuses the change may start from */
-  from: readonly ReferralStatus[];
-  /** a user holding all of these scopes, or only the system (push worker, intake) */
-  by: { scopes: readonly Scope[] } | "system";
-  /** the version the user saw must still be the current one (optional: checked when given) */
-  version: "required" | "optional";
-  /** someone else's live claim refuses the change */
-  claim: boolean;
-  /** "cannot be …" in the refusal */
-  verb: string;
-};
-
-/** The allowed-from table: the only place that says which change may happen in which status. */
-// One transition per line, so the table reads as a table.
-// prettier-ignore
-export const TRANSITIONS: Record<TransitionName, Rule> = {
-  claim: { from: WORKABLE, by: { scopes: ["referral:claim"] }, version: "optional", claim: true, verb: "claimed" },
-  // Own claim with referral:claim, anyone's with referral:assign: the apply step decides.
-  unassign: { from: ALL, by: { scopes: [] }, version: "optional", claim: false, verb: "unassigned" },
-  assign: { from: WORKABLE, by: { scopes: ["referral:assign"] }, version: "optional", claim: false, verb: "assigned" },
-  reject: { from: WORKABLE, by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "rejected" },
-  pending_info: { from: ["new", "in_review"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "put on pending information" },
-  reopen: { from: ["pending_info", "rejected"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "reopened" },
-  save_draft: { from: WORKABLE, by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "given a draft approval" },
-  approve: { from: WORKABLE, by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "approved" },
-  // push_failed: any failed push; sent / processed: a failed documents push (the referral itself is fine).
-  retry: { from: ["push_failed", "sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "retried" },
-  dismiss_amendment: { from: DECIDED, by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "given an amendment note" },
-  change_approval: { from: ["sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "changed" },
-  cancel: { from: ["sent", "processed", "push_failed"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "cancelled" },
-  add_documents: { from: ["sent", "processed"], by: { scopes: ["referral:decide", "referral:push"] }, version: "required", claim: true, verb: "given documents" },
-  // The two ways out of "different person" (lib/approval/different-person.ts); the apply step checks the mark.
-  confirm_same_person: { from: DECIDED, by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "confirmed as the same person" },
-  continue_as_new_client: { from: ["cancelled"], by: { scopes: ["referral:decide"] }, version: "required", claim: true, verb: "continued as a new client" },
-  amend: { from: ALL, by: "system", version: "optional", claim: false, verb: "amended" },
-  // What the agency did, read back from ACCloud by the sync.
-  agency_processed: { from: ["sent"], by: "system", version: "optional", claim: false, verb: "marked processed" },
-  agency_cancelled: { from: ["approved", "pushing", "sent", "processed", "push_failed", "cancelling"], by: "system", version: "optional", claim: false, verb: "cancelled by the agency" },
-  // The push worker; lib/push/run.ts PUSH_KIND_STATUS narrows each kind of push further.
-  push_started: { from: ["approved", "pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "pushed" },
-  push_retrying: { from: ["pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "retried" },
-  push_sent: { from: ["pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "marked sent" },
-  push_failed: { from: ["approved", "pushing", "cancelling", "sent", "processed"], by: "system", version: "optional", claim: false, verb: "marked failed" },
-};
+export { ALL_STATUSES, DECIDED, TRANSITIONS, WORKABLE, type Rule, type TransitionName } from "./transition-table";
+import { ALL_STATUSES, TRANSITIONS, type Rule, type TransitionName } from "./transition-table";
 
 /** Who makes a change: a signed-in user (auth actor) or the system / an API client (audit actor). */
 export type Who = Actor | SystemActor | ApiClientActor;
@@ -130,12 +49,8 @@ export type ConflictData = {
   lastChange: { actorLabel: string; at: string; action: string } | null;
 };
 
-export type TransitionResult<T = Record<never, never>> =
-  | { status: "success"; message: string; data: T & { version: number } }
-  | { status: "conflict"; message: string; data: ConflictData }
-  | { status: "forbidden"; message: string; scope: Scope }
-  | { status: "invalid_data"; message: string; fieldErrors: Record<string, string[]> }
-  | { status: "failed"; message: string };
+/** ActionResult's union (lib/validations/action-result.ts) as a transition answers it. */
+export type TransitionResult<T = Record<never, never>> = Settled<T, ConflictData>;
 
 export type LockedReferral = typeof referralRequests.$inferSelect & { assigneeName: string | null };
 
@@ -329,7 +244,7 @@ export async function transitionIn<T>(tx: TxDb, who: Who, req: TransitionRequest
   if (applied.noop)
     return { status: "success", message: applied.message, data: { ...applied.data, version: row.version } };
   const to = applied.to ?? row.status;
-  if (!ALL.includes(to)) throw new Error(`unknown status ${to}`);
+  if (!ALL_STATUSES.includes(to)) throw new Error(`unknown status ${to}`);
   // The change and its audit record: one statement (the update a CTE of the record's insert).
   const change = tx
     .update(referralRequests)

@@ -1,12 +1,8 @@
 import type { Metadata } from "next";
-import {
-  AgencyChart,
-  DurationsChart,
-  hoursText,
-  percentText,
-  WeeklyCountsChart,
-  weekText,
-} from "@/components/dashboard/charts";
+import { AgencyChart } from "@/components/dashboard/agency-chart";
+import { hoursText, percentText, weekText } from "@/components/dashboard/chart-parts";
+import { DurationsChart } from "@/components/dashboard/durations-chart";
+import { WeeklyCountsChart } from "@/components/dashboard/weekly-chart";
 import { FormField, Options } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 import { requirePageActor } from "@/lib/auth/guards";

@@ -16,23 +16,23 @@ function refresh(id: string) {
   revalidatePath(`/referrals/${id}`);
 }
 
-export async function claimReferralAction(input: { id: string }) {
+export async function claimReferralAction(input: { referralId: string }) {
   const result = await runAction("claim", "referral:claim", ZClaimInput, input, (actor, data) =>
-    claimReferral(getDb(), actor, data.id),
+    claimReferral(getDb(), actor, data.referralId),
   );
-  if (result.status === "success") refresh(input.id);
+  if (result.status === "success") refresh(input.referralId);
   return result;
 }
 
 /** One's own claim needs referral:claim; releasing someone else's, referral:assign (checked in the DAL). */
-export async function unassignReferralAction(input: { id: string }) {
+export async function unassignReferralAction(input: { referralId: string }) {
   const auth = await actionActor("referral:read");
   if (!auth.ok) return auth.result;
   const scope = hasScope(auth.actor, "referral:assign") ? "referral:assign" : "referral:claim";
   const result = await runAction("unassign", scope, ZClaimInput, input, (actor, data) =>
-    unassignReferral(getDb(), actor, data.id),
+    unassignReferral(getDb(), actor, data.referralId),
   );
-  if (result.status === "success") refresh(input.id);
+  if (result.status === "success") refresh(input.referralId);
   return result;
 }
 

@@ -13,21 +13,13 @@ import {
   type RuleContext,
   type RuleStage,
 } from "../authorization-rules";
-import { AUTHORIZATION_METHODOLOGIES } from "../schemas";
+import { AUTHORIZATION_METHODOLOGIES, ZAuthorizationUpdate } from "../schemas";
 import { intParam, pageQueryA, pathInt, styleA, type Ctx, type RouteDef } from "./context";
 import { isIsoDate, isPositiveInt, type Reply } from "./http";
 import { withTx } from "./store";
 
-const STRING_FIELDS = [
-  "authorization_number",
-  "member_number",
-  "program_id",
-  "case_manager_name",
-  "case_manager_phone",
-  "case_manager_fax",
-  "case_manager_email",
-  "notes",
-] as const;
+/** The text members (authorization_number … notes): the update's, but for its date (the contract in lib/accloud/schemas.ts). */
+const STRING_FIELDS = Object.keys(ZAuthorizationUpdate.shape).filter((k) => k !== "end_at");
 const CREATE_FIELDS = new Set<string>([
   "client_id",
   "service_ids",

@@ -180,8 +180,6 @@ async function agencyAction(
   });
 }
 
-export type SandboxState = Awaited<ReturnType<typeof readState>>;
-
 async function readState(ctx: Ctx) {
   const db = ctx.pool;
   const clients = await db.query(

@@ -9,9 +9,11 @@ import { getDb } from "@/lib/db";
 import { dismissAmendment, rejectReferral, reopenReferral, requestPendingInfo } from "@/lib/workflow/decisions";
 import { confirmSamePerson, continueAsNewClient } from "@/lib/approval/different-person";
 import * as decisions from "@/lib/validations/decisions";
+import { markNotDuplicate } from "@/lib/workflow/duplicates";
+import { ZNotDuplicateInput, type TNotDuplicateInput } from "@/lib/validations/duplicates";
 
 /** A decision on one referral: checked, made by the transition path, then the page and the queue read again. */
-async function decide<T extends { id: string }, R extends ActionResult<unknown>>(
+async function decide<T extends { referralId: string }, R extends ActionResult<unknown>>(
   name: string,
   schema: ZodType<T>,
   input: T,
@@ -19,7 +21,7 @@ async function decide<T extends { id: string }, R extends ActionResult<unknown>>
 ) {
   const result = await runAction(name, "referral:decide", schema, input, (actor, data) => make(getDb(), actor, data));
   if (result.status === "success") {
-    revalidatePath(`/referrals/${input.id}`);
+    revalidatePath(`/referrals/${input.referralId}`);
     revalidatePath("/queue");
   }
   return result;
@@ -56,5 +58,12 @@ export async function continueAsNewClientAction(input: decisions.TContinueAsNewC
   );
   if (result.status === "success" && result.data && "newReferralId" in result.data && result.data.newReferralId)
     revalidatePath(`/referrals/${result.data.newReferralId}`);
+  return result;
+}
+
+/** "Not a duplicate": the pair is no longer shown on either request, nor in their queue rows. */
+export async function markNotDuplicateAction(input: TNotDuplicateInput) {
+  const result = await decide("not a duplicate", ZNotDuplicateInput, input, markNotDuplicate);
+  if (result.status === "success") revalidatePath(`/referrals/${input.otherId}`);
   return result;
 }

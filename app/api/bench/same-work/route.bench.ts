@@ -1,8 +1,10 @@
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { decodeFiles, type DecodedFile } from "@/lib/intake/files";
-import { insertNewRequest, readDelivery } from "@/lib/intake/ingest";
+import { readDelivery } from "@/lib/intake/delivery";
+import { insertNewRequest } from "@/lib/intake/new-request";
 import type { TReferralRequest } from "@/lib/intake/schema";
+import { checkDuplicates } from "@/lib/workflow/duplicates";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +23,8 @@ async function filesOf(payload: TReferralRequest): Promise<DecodedFile[]> {
 
 /**
  * The same-work ceiling of `npm run bench:intake`: the webhook's own insert chain
- * (readDelivery and insertNewRequest, the same code) for the body as it came, without
+ * (readDelivery and insertNewRequest, the same code) and its duplicate check (checkDuplicates)
+ * for the body as it came, without
  * authentication, validation or file decoding. The sender's API client id comes in a header
  * (x-bench-api-client: id and name), so the rows and their foreign keys are the webhook's.
  * Only in a build made with BENCH_BASELINE=1.
@@ -37,6 +40,8 @@ export async function POST(request: Request) {
   });
   const created = await insertNewRequest(getDb(), delivery);
   if (!created) return Response.json({ error: "conflict" }, { status: 409 });
+  // The webhook checks each stored request for possible duplicates after storing it: the same work.
+  await checkDuplicates(getDb(), created.id);
   return Response.json(
     { id: created.id, request_id: delivery.requestId, status: created.status },
     { status: 201, headers: { location: `/referrals/${created.id}`, "cache-control": "no-store" } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { localMidnightIso } from "./time";
+import { localMidnightIso } from "./local-midnight";
 
 describe("localMidnightIso", () => {
   it("writes local midnight with the zone's offset on that day, keeping the date part", () => {

@@ -1,0 +1,170 @@
+/**
+ * What the dashboard's charts share: the drawing area and its margins, the series colours, the
+ * number formats, and the pieces each chart is built of (the figure frame with its caption,
+ * SVG title and description and the table of its numbers; the legend; the axes; a table row).
+ * Each chart kind has its own file beside this one; they are SVG rendered on the server with visx
+ * (scales and shapes, no client JavaScript), and the table right behind each chart is what a
+ * screen reader or a keyboard user reads.
+ */
+import type { scaleLinear } from "@visx/scale";
+import type { Dashboard } from "@/lib/dashboard/turnaround";
+import { formatDuration } from "@/lib/format";
+
+export const SERIES_COLORS = {
+  received: "#1d4ed8",
+  decided: "#b45309",
+  sent: "#047857",
+  cancelled: "#be185d",
+} as const;
+
+export const W = 800;
+const H = 280;
+export const M = { top: 16, right: 16, bottom: 40, left: 56 };
+export const innerW = W - M.left - M.right;
+export const innerH = H - M.top - M.bottom;
+
+export const hoursText = (h: number | null) => (h === null ? "—" : formatDuration(h * 3_600_000));
+export const weekText = (ymd: string) =>
+  new Date(`${ymd}T12:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+export const percentText = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)}%`);
+
+export function Legend({ items }: { items: Array<{ label: string; color: string; dashed?: boolean }> }) {
+  return (
+    <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-800" aria-hidden="true">
+      {items.map((i) => (
+        <li key={i.label} className="flex items-center gap-1.5">
+          <svg width="18" height="10" aria-hidden="true">
+            <line
+              x1="0"
+              y1="5"
+              x2="18"
+              y2="5"
+              stroke={i.color}
+              strokeWidth={i.dashed ? 2 : 8}
+              strokeDasharray={i.dashed ? "4 3" : undefined}
+            />
+          </svg>
+          {i.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Frame({
+  id,
+  title,
+  desc,
+  children,
+  legend,
+  table,
+}: {
+  id: string;
+  title: string;
+  desc: string;
+  children: React.ReactNode;
+  legend: React.ReactNode;
+  table: React.ReactNode;
+}) {
+  return (
+    <figure
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      aria-labelledby={`${id}-caption`}
+      data-testid={`chart-${id}`}
+    >
+      <figcaption id={`${id}-caption`} className="text-base font-semibold text-slate-900">
+        {title}
+      </figcaption>
+      <div className="mt-2">{legend}</div>
+      <div
+        className="mt-2 overflow-x-auto"
+        tabIndex={0}
+        role="region"
+        aria-label={`${title} (chart, scrolls sideways)`}
+      >
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          className="h-auto w-full min-w-[34rem] max-w-[56rem]"
+          role="img"
+          aria-labelledby={`${id}-title ${id}-desc`}
+        >
+          <title id={`${id}-title`}>{title}</title>
+          <desc id={`${id}-desc`}>{desc}</desc>
+          {children}
+        </svg>
+      </div>
+      <details className="mt-3 text-sm">
+        <summary className="w-fit cursor-pointer rounded font-medium text-blue-800 underline underline-offset-2">
+          Show the numbers
+        </summary>
+        <div
+          className="mt-2 overflow-x-auto"
+          tabIndex={0}
+          role="region"
+          aria-label={`${title}: the numbers (scrolls sideways)`}
+        >
+          {table}
+        </div>
+      </details>
+    </figure>
+  );
+}
+
+export function YAxis({
+  scale,
+  format,
+}: {
+  scale: ReturnType<typeof scaleLinear<number>>;
+  format: (v: number) => string;
+}) {
+  return (
+    <g aria-hidden="true">
+      {scale.ticks(5).map((t) => (
+        <g key={t} transform={`translate(0, ${scale(t)})`}>
+          <line x1={0} x2={innerW} stroke="#e2e8f0" />
+          <text x={-8} dy="0.32em" textAnchor="end" fontSize={14} fill="#334155">
+            {format(t)}
+          </text>
+        </g>
+      ))}
+    </g>
+  );
+}
+
+export function XLabels({ labels, x }: { labels: string[]; x: (i: number) => number }) {
+  const every = Math.max(1, Math.ceil(labels.length / 13));
+  return (
+    <g aria-hidden="true" transform={`translate(0, ${innerH})`}>
+      <line x1={0} x2={innerW} stroke="#64748b" />
+      {labels.map((l, i) =>
+        i % every === 0 ? (
+          <text key={`${i}-${l}`} x={x(i)} y={18} textAnchor="middle" fontSize={14} fill="#334155">
+            {l}
+          </text>
+        ) : null,
+      )}
+    </g>
+  );
+}
+
+export const th = "px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-700";
+export const td = "px-3 py-1.5 tabular-nums";
+
+/** One row of a chart's table: what it is about, then its numbers. */
+export function FigureRow({ head, cells }: { head: React.ReactNode; cells: React.ReactNode[] }) {
+  return (
+    <tr className="border-b border-slate-100">
+      <th scope="row" className="px-3 py-1.5 text-left font-medium">
+        {head}
+      </th>
+      {cells.map((c, i) => (
+        <td key={i} className={td}>
+          {c}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+export type Week = Dashboard["byWeek"][number];
+export type Agency = Dashboard["byAgency"][number];
