@@ -1,6 +1,9 @@
 import type { ReactNode } from "react";
+import type { Check } from "@/lib/documents/types";
 import { buildFieldGroups, type ViewField } from "@/lib/form/fields";
+import type { SemanticKey } from "@/lib/form/mapping";
 import { fieldValue, RawValue } from "./field-value";
+import { FieldCheck } from "./order-checks";
 
 /** A field by its type; one that cannot be rendered is shown raw, and the rest of the page still renders. */
 function renderField(f: ViewField): ReactNode {
@@ -18,8 +21,19 @@ function renderField(f: ViewField): ReactNode {
   }
 }
 
-/** The form, grouped the way a reviewer reads it (lib/form/mapping.ts decides the groups). */
-export function FieldGroups({ payload, changedLabels }: { payload: unknown; changedLabels: Set<string> }) {
+/**
+ * The form, grouped the way a reviewer reads it (lib/form/mapping.ts decides the groups). `checks`:
+ * the order check of each field it covers, shown beside the field's value.
+ */
+export function FieldGroups({
+  payload,
+  changedLabels,
+  checks = {},
+}: {
+  payload: unknown;
+  changedLabels: Set<string>;
+  checks?: Partial<Record<SemanticKey, Check>>;
+}) {
   const groups = buildFieldGroups(payload, changedLabels);
   return (
     <div className="space-y-4">
@@ -54,8 +68,9 @@ export function FieldGroups({ payload, changedLabels }: { payload: unknown; chan
                       </span>
                     ) : null}
                   </dt>
-                  <dd className="min-w-0 text-sm text-slate-900" data-field-value>
-                    {renderField(f)}
+                  <dd className="min-w-0 text-sm text-slate-900">
+                    <div data-field-value>{renderField(f)}</div>
+                    {f.key && checks[f.key] ? <FieldCheck check={checks[f.key]!} label={f.label} /> : null}
                   </dd>
                 </div>
               ),

@@ -8,10 +8,13 @@ const SHORTCUTS: Array<[string, string]> = [
   ["k", "Previous request in this queue tab"],
   ["c", "Claim this request"],
   ["e", "Go to the approval editor (or change a sent approval)"],
+  ["a", "Approve as drafted (when the draft is complete): shows what goes to ACCloud first"],
+  ["o", "Show or hide the physician's order"],
+  ["[ ]", "Previous / next page of the order"],
   ["?", "Show this help"],
 ];
 
-/** j/k/c/e/? on the referral page, as on the queue. */
+/** j/k/c/e/a/? on the referral page, as on the queue. */
 export function ReferralKeyboard({ next, previous }: { next: string | null; previous: string | null }) {
   const router = useRouter();
   const dialog = useShortcuts(
@@ -39,6 +42,9 @@ export function ReferralKeyboard({ next, previous }: { next: string | null; prev
           break;
         case "c":
           click('[data-testid="work-panel"] [data-claim]');
+          break;
+        case "a":
+          click('[data-shortcut="approve-drafted"]');
           break;
         case "e": {
           const field = document.querySelector<HTMLElement>(

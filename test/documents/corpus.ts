@@ -10,11 +10,32 @@
  * Mismatches are planted on the form's side, as they happen: a form typed wrong.
  */
 import { createCanvas, type Canvas } from "@napi-rs/canvas";
-import PDFDocument from "pdfkit";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import {
+  digits,
+  diagnosisLines,
+  int,
+  labelled,
+  ordersTemplate,
+  pick,
+  plain,
+  rng,
+  SERVICE_ORDER_LONG,
+  SERVICE_TASKS,
+  Sheet,
+  shuffled,
+  usDate,
+  type Facts,
+  type Font,
+  type Printed,
+  type Rng,
+  type Service,
+} from "../../lib/demo/order-pdf";
 import { npiCheckDigit } from "../../lib/documents/npi";
-import type { Box, CheckField, Verdict } from "../../lib/documents/types";
+import type { CheckField, Verdict } from "../../lib/documents/types";
 import { CSI_REFERRAL_FORM_SCHEMA_ID } from "../../lib/form/mapping";
+
+export { rng, type Facts, type Rng } from "../../lib/demo/order-pdf";
 
 export const KINDS = ["text-pdf", "image-pdf", "png", "jpeg", "fax-cover"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -26,7 +47,7 @@ export const PAGE_HEIGHT = 792;
 export type CorpusFile = { file_id: string; name: string; contentType: string; bytes: Buffer; isOrder: boolean };
 
 /** Where a field's value was printed: its file, page (from 1) and box in PDF points. */
-export type Truth = { field: CheckField; file_id: string; page: number; box: Box };
+export type Truth = Printed & { file_id: string };
 
 export type CorpusCase = {
   id: string;
@@ -44,31 +65,6 @@ export type CorpusCase = {
   orderPage: number;
   diagnoses: number;
 };
-
-// ---------------------------------------------------------------------------------------------
-// Seeded randomness
-
-export type Rng = () => number;
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: Rng, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
-const int = (r: Rng, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
-function shuffled<T>(r: Rng, list: readonly T[]): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Facts
@@ -190,7 +186,6 @@ export const DIAGNOSES: ReadonlyArray<[string, string]> = [
   ["Z79.2", "Long term (current) use of antibiotics"],
 ];
 
-type Service = "PT" | "OT" | "SN" | "HHA" | "INF";
 /** How the form's list names each service (lib/demo/seed.ts's options) and how orders write it. */
 const SERVICE_FORM: Record<Service, string> = {
   PT: "PT",
@@ -199,22 +194,7 @@ const SERVICE_FORM: Record<Service, string> = {
   HHA: "Home Health Aide",
   INF: "Infusion Nursing",
 };
-const SERVICE_ORDER_LONG: Record<Service, string> = {
-  PT: "Physical Therapy",
-  OT: "Occupational Therapy",
-  SN: "Skilled Nursing",
-  HHA: "Home Health Aide",
-  INF: "Infusion Nursing",
-};
 const SERVICE_ORDER_SHORT: Record<Service, string> = { PT: "PT", OT: "OT", SN: "SN", HHA: "HHA", INF: "SN (infusion)" };
-const SERVICE_TASKS: Record<Service, string> = {
-  PT: "evaluate and treat; therapeutic exercise, gait training, transfer training, home exercise program",
-  OT: "evaluate and treat; ADL retraining, energy conservation, adaptive equipment assessment",
-  SN: "assess cardiopulmonary status, medication management and teaching, diabetic foot care",
-  HHA: "assist with bathing, grooming and personal care; light meal preparation",
-  INF: "administer IV antibiotic via PICC line, line care and dressing change, lab draws as ordered",
-};
-
 /** Visits per week and how the form and the three templates write them. */
 const PER_WEEK = [1, 2, 3, 5] as const;
 const FORM_FREQUENCY: Record<number, string[]> = {
@@ -225,23 +205,8 @@ const FORM_FREQUENCY: Record<number, string[]> = {
 };
 const NUMBER_WORD: Record<number, string> = { 1: "one", 2: "two", 3: "three", 5: "five" };
 
-export type Facts = {
-  patient: { first: string; middle: string; last: string; dob: string; mrn: string; address: string; sex: "F" | "M" };
-  physician: { first: string; last: string; title: string; npi: string; phone: string; address: string };
-  other: { first: string; last: string };
-  agency: { name: string; phone: string; fax: string; npi: string };
-  diagnoses: Array<[string, string]>;
-  service: Service;
-  perWeek: number;
-  weeks: number;
-  soc: string;
-  certEnd: string;
-  orderDate: string;
-};
-
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const addDays = (isoDate: string, n: number) => iso(new Date(Date.parse(`${isoDate}T00:00:00Z`) + n * 86_400_000));
-const digits = (r: Rng, n: number) => Array.from({ length: n }, () => int(r, 0, 9)).join("");
 export function validNpi(r: Rng): string {
   const nine = `${pick(r, ["1", "2"])}${digits(r, 8)}`;
   return `${nine}${npiCheckDigit(nine)}`;
@@ -298,278 +263,11 @@ export function makeFacts(r: Rng, diagnoses: number): Facts {
 // ---------------------------------------------------------------------------------------------
 // Writing dates and names as orders do
 
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-function usDate(isoDate: string, style: "slash" | "long" | "short-year" | "dash"): string {
-  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
-  const mm = String(m).padStart(2, "0");
-  const dd = String(d).padStart(2, "0");
-  if (style === "long") return `${MONTH_NAMES[m - 1]} ${d}, ${y}`;
-  if (style === "short-year") return `${m}/${d}/${String(y).slice(2)}`;
-  if (style === "dash") return `${mm}-${dd}-${y}`;
-  return `${mm}/${dd}/${y}`;
-}
-/** EHRs often print names in capitals without accents. */
-const plain = (s: string) => s.normalize("NFD").replace(/\p{M}+/gu, "");
-
 // ---------------------------------------------------------------------------------------------
 // PDF writing with the truth recorded
 
-type Font = "Helvetica" | "Helvetica-Bold" | "Times-Roman" | "Times-Bold" | "Courier" | "Courier-Bold";
-
-class Sheet {
-  readonly doc: PDFKit.PDFDocument;
-  readonly truth: Array<Omit<Truth, "file_id">> = [];
-  page = 1;
-  private readonly done: Promise<Buffer>;
-
-  constructor() {
-    this.doc = new PDFDocument({
-      size: "LETTER",
-      margin: 0,
-      info: { CreationDate: new Date(Date.UTC(2026, 0, 1)), Producer: "corpus" },
-    });
-    const chunks: Buffer[] = [];
-    this.doc.on("data", (c: Buffer) => chunks.push(c));
-    this.done = new Promise((resolve) => this.doc.on("end", () => resolve(Buffer.concat(chunks))));
-  }
-
-  /** Writes one line of text at (x, y) (top-left, points); returns its box, recorded as the truth for `field`. */
-  text(s: string, x: number, y: number, o: { font?: Font; size?: number; field?: CheckField } = {}): Box {
-    const size = o.size ?? 10;
-    this.doc.font(o.font ?? "Helvetica").fontSize(size);
-    this.doc.text(s, x, y, { lineBreak: false });
-    const box: Box = [x, y, this.doc.widthOfString(s), size * 1.15];
-    if (o.field) this.truth.push({ field: o.field, page: this.page, box });
-    return box;
-  }
-
-  /** A paragraph wrapped to `width`; returns the y below it. */
-  paragraph(s: string, x: number, y: number, width: number, o: { font?: Font; size?: number } = {}): number {
-    this.doc.font(o.font ?? "Helvetica").fontSize(o.size ?? 9);
-    this.doc.text(s, x, y, { width, lineGap: 2 });
-    return this.doc.y + 4;
-  }
-
-  width(s: string, font: Font, size: number): number {
-    return this.doc.font(font).fontSize(size).widthOfString(s);
-  }
-
-  rule(x: number, y: number, w: number) {
-    this.doc
-      .moveTo(x, y)
-      .lineTo(x + w, y)
-      .lineWidth(0.7)
-      .stroke();
-  }
-
-  rect(x: number, y: number, w: number, h: number) {
-    this.doc.rect(x, y, w, h).lineWidth(0.6).stroke();
-  }
-
-  addPage() {
-    this.doc.addPage({ size: "LETTER", margin: 0 });
-    this.page += 1;
-  }
-
-  record(field: CheckField, box: Box) {
-    this.truth.push({ field, page: this.page, box });
-  }
-
-  end(): Promise<Buffer> {
-    this.doc.end();
-    return this.done;
-  }
-}
-
-/** "label value" on one line: label in bold, the value after it; the value's box is the truth. */
-function labelled(
-  s: Sheet,
-  label: string,
-  value: string,
-  x: number,
-  y: number,
-  o: { field?: CheckField; font?: Font; bold?: Font; size?: number; gap?: number } = {},
-): Box {
-  const size = o.size ?? 10;
-  const bold = o.bold ?? "Helvetica-Bold";
-  s.text(label, x, y, { font: bold, size });
-  const vx = x + s.width(label, bold, size) + (o.gap ?? 5);
-  return s.text(value, vx, y, { font: o.font ?? "Helvetica", size, field: o.field });
-}
-
-function diagnosisLines(
-  s: Sheet,
-  list: Array<[string, string]>,
-  x: number,
-  y: number,
-  o: { numbered?: boolean; font?: Font; size?: number; codeWidth?: number; bottom?: number; onNewPage?: () => number },
-): number {
-  const size = o.size ?? 9.5;
-  const font = o.font ?? "Helvetica";
-  let boxes: Box[] = [];
-  list.forEach(([code, description], i) => {
-    if (o.bottom && y > o.bottom && o.onNewPage) {
-      if (boxes.length) s.record("diagnosis_codes", unionOf(boxes));
-      boxes = [];
-      y = o.onNewPage();
-    }
-    let cx = x;
-    if (o.numbered) {
-      s.text(`${i + 1}.`, x, y, { font, size });
-      cx = x + 16;
-    }
-    boxes.push(s.text(code, cx, y, { font, size }));
-    const text = description.length > 70 ? `${description.slice(0, 67)}...` : description;
-    s.text(text, cx + (o.codeWidth ?? 60), y, { font, size });
-    y += size + 5;
-  });
-  if (boxes.length) s.record("diagnosis_codes", unionOf(boxes));
-  return y;
-}
-
-function unionOf(boxes: Box[]): Box {
-  const x0 = Math.min(...boxes.map((b) => b[0]));
-  const y0 = Math.min(...boxes.map((b) => b[1]));
-  const x1 = Math.max(...boxes.map((b) => b[0] + b[2]));
-  const y1 = Math.max(...boxes.map((b) => b[1] + b[3]));
-  return [x0, y0, x1 - x0, y1 - y0];
-}
-
-const physicianDisplay = (f: Facts, style: "dr" | "title" | "last-first") =>
-  style === "dr"
-    ? `Dr. ${f.physician.first} ${f.physician.last}`
-    : style === "title"
-      ? `${f.physician.first} ${f.physician.last}, ${f.physician.title}`
-      : `${f.physician.last.toUpperCase()}, ${f.physician.first.toUpperCase()} ${f.physician.title}`;
-
 // ---------------------------------------------------------------------------------------------
 // Templates
-
-/** "Physician Orders / Plan of Care": labelled fields in two columns, an agency NPI in the header. */
-async function ordersTemplate(f: Facts, r: Rng, extraPages = 0): Promise<{ pdf: Buffer; truth: Sheet["truth"] }> {
-  const s = new Sheet();
-  const p = f.patient;
-  const dateStyle = pick(r, ["slash", "slash", "dash"] as const);
-  const header = (title: string) => {
-    s.text(f.agency.name, 50, 36, { font: "Helvetica-Bold", size: 13 });
-    s.text(`Phone ${f.agency.phone}   Fax ${f.agency.fax}`, 340, 36, { size: 8.5 });
-    s.text(`Agency NPI: ${f.agency.npi}`, 340, 48, { size: 8.5 });
-    s.text(title, 50, 70, { font: "Helvetica-Bold", size: 15 });
-    s.rule(50, 92, 512);
-  };
-  header("PHYSICIAN ORDERS / PLAN OF CARE");
-  labelled(s, "Order Date:", usDate(f.orderDate, dateStyle), 50, 100);
-  labelled(s, "Order #:", digits(r, 6), 340, 100);
-  s.text("PATIENT INFORMATION", 50, 124, { font: "Helvetica-Bold", size: 10.5 });
-  const name = `${plain(p.last).toUpperCase()}, ${plain(p.first).toUpperCase()}${p.middle ? ` ${p.middle}` : ""}`;
-  labelled(s, "Patient:", name, 50, 142, { field: "client_name" });
-  labelled(s, "DOB:", usDate(p.dob, dateStyle), 340, 142, { field: "client_birthday" });
-  labelled(s, "MRN:", p.mrn, 50, 158);
-  labelled(s, "Sex:", p.sex, 340, 158);
-  labelled(s, "Address:", p.address, 50, 174);
-  s.text("PHYSICIAN", 50, 198, { font: "Helvetica-Bold", size: 10.5 });
-  labelled(s, "Physician:", physicianDisplay(f, pick(r, ["title", "dr"] as const)), 50, 216, {
-    field: "physician_name",
-  });
-  labelled(s, "NPI:", f.physician.npi, 340, 216, { field: "physician_npi" });
-  labelled(s, "Phone:", f.physician.phone, 50, 232);
-  labelled(s, "Address:", f.physician.address, 340, 232, { size: 8.5 });
-  s.text("CERTIFICATION", 50, 256, { font: "Helvetica-Bold", size: 10.5 });
-  labelled(s, "Start of Care:", usDate(f.soc, dateStyle), 50, 274, { field: "start_date" });
-  const certLabel = "Certification Period:";
-  s.text(certLabel, 300, 274, { font: "Helvetica-Bold" });
-  const from = usDate(f.soc, dateStyle);
-  let x = 300 + s.width(certLabel, "Helvetica-Bold", 10) + 5;
-  s.text(from, x, 274);
-  x += s.width(`${from} `, "Helvetica", 10);
-  s.text("to", x, 274);
-  x += s.width("to ", "Helvetica", 10);
-  s.text(usDate(f.certEnd, dateStyle), x, 274, { field: "end_date" });
-  s.text("DIAGNOSES (ICD-10)", 50, 298, { font: "Helvetica-Bold", size: 10.5 });
-  let y = diagnosisLines(s, f.diagnoses, 50, 316, {
-    numbered: true,
-    bottom: 690,
-    onNewPage: () => {
-      s.addPage();
-      header("PHYSICIAN ORDERS (continued)");
-      labelled(s, "Patient:", name, 50, 100);
-      labelled(s, "DOB:", usDate(p.dob, dateStyle), 340, 100);
-      s.text("DIAGNOSES (continued)", 50, 124, { font: "Helvetica-Bold", size: 10.5 });
-      return 142;
-    },
-  });
-  if (y > 560) {
-    s.addPage();
-    header("PHYSICIAN ORDERS (continued)");
-    y = 110;
-  }
-  s.text("ORDERS", 50, y + 8, { font: "Helvetica-Bold", size: 10.5 });
-  labelled(s, "Discipline:", SERVICE_ORDER_LONG[f.service], 50, y + 26, { field: "service" });
-  const freq = pick(r, [
-    `${f.perWeek}x/week x ${f.weeks} weeks`,
-    `${f.perWeek}x/wk x ${f.weeks} wks`,
-    `${f.perWeek}w${f.weeks}`,
-  ]);
-  labelled(s, "Frequency:", freq, 50, y + 42, { field: "frequency" });
-  y = s.paragraph(
-    `${SERVICE_ORDER_LONG[f.service]} to ${SERVICE_TASKS[f.service]}. Notify physician of any change in condition.`,
-    50,
-    y + 60,
-    512,
-  );
-  y = s.paragraph(
-    `Goals: Patient will demonstrate independence with the home program and remain free of falls and hospital readmission through ${usDate(f.certEnd, "long")}.`,
-    50,
-    y,
-    512,
-  );
-  for (let i = 0; i < extraPages; i++) {
-    s.addPage();
-    header(`PLAN OF CARE (continued) - page ${s.page}`);
-    labelled(s, "Patient:", name, 50, 100);
-    let py = 126;
-    for (let k = 0; k < 7; k++)
-      py = s.paragraph(CONTINUATION[(i + k) % CONTINUATION.length]!, 50, py, 512, { size: 9.5 }) + 6;
-    y = py;
-  }
-  if (y > 700) {
-    s.addPage();
-    y = 60;
-  }
-  s.text("Physician Signature: ______________________________", 50, y + 14);
-  s.text("Date: ____________", 380, y + 14);
-  s.text(
-    `Electronically signed by ${f.physician.first} ${f.physician.last}, ${f.physician.title} on ${usDate(f.orderDate, "slash")}`,
-    50,
-    y + 32,
-    { size: 8 },
-  );
-  return { pdf: await s.end(), truth: s.truth };
-}
-
-const CONTINUATION = [
-  "Skilled observation and assessment of vital signs, cardiopulmonary status, pain, skin integrity and nutrition and hydration status each visit. Report weight gain of more than 3 pounds in a day or 5 pounds in a week.",
-  "Teach the patient and caregiver the medication regimen, including purpose, dose, schedule and side effects of each medication; assess compliance and reconcile medications each visit.",
-  "Teach home safety and fall prevention: remove throw rugs, use night lights, use the assistive device at all times, and rise slowly from sitting or lying.",
-  "Instruct in signs and symptoms of infection and when to call the agency or the physician; instruct in hand hygiene and proper disposal of sharps and dressings.",
-  "Therapeutic exercise program to increase strength and range of motion of the lower extremities; progress as tolerated; instruct in the home exercise program and provide a written copy.",
-  "Rehabilitation potential: good for the stated goals. Discharge plans: discharge to self care with caregiver support when goals are met.",
-  "Nutritional requirements: 2 gram sodium, consistent carbohydrate diet. Activities permitted: up as tolerated with walker. Mental status: oriented, forgetful at times.",
-  "Safety measures: fall precautions, bleeding precautions, clear pathways, emergency plan reviewed with the patient and caregiver. Functional limitations: endurance, ambulation.",
-];
 
 /** CMS-485-like "Home Health Certification and Plan of Care": numbered boxes, labels above values. */
 async function form485(f: Facts, r: Rng): Promise<{ pdf: Buffer; truth: Sheet["truth"] }> {
@@ -1276,30 +974,39 @@ export async function buildCorpus(o: CorpusOptions = {}): Promise<CorpusCase[]> 
 export async function buildLongOrder(
   pages: number,
   seed = 2026,
+  o: { diagnoses?: number } = {},
 ): Promise<{ pdf: Buffer; payload: Record<string, unknown> }> {
-  const r = rng(seed * 31 + pages);
-  const f = makeFacts(r, 6);
-  // The order itself fills one page; each continuation page is one more.
-  const { pdf } = await ordersTemplate(f, r, Math.max(0, pages - 1));
-  const actual = await countPages(pdf);
-  if (actual !== pages) throw new Error(`the long order has ${actual} pages, not ${pages}`);
+  // The order itself fills a page (two with many diagnoses); each continuation page is one more.
+  let orderPages = 1;
+  for (;;) {
+    const r = rng(seed * 31 + pages);
+    const f = makeFacts(r, o.diagnoses ?? 6);
+    const { pdf } = await ordersTemplate(f, r, Math.max(0, pages - orderPages));
+    const actual = await countPages(pdf);
+    if (actual > pages && orderPages < 3) {
+      orderPages += actual - pages;
+      continue;
+    }
+    if (actual !== pages) throw new Error(`the long order has ${actual} pages, not ${pages}`);
+    return { pdf, payload: longOrderPayload(pdf, pages, f, r) };
+  }
+}
+
+function longOrderPayload(pdf: Buffer, pages: number, f: Facts, r: Rng): Record<string, unknown> {
   const form = agreeingForm(f, r);
-  return {
-    pdf,
-    payload: payloadOf(
-      form,
-      [
-        {
-          file_id: "long-order",
-          name: `physician_order_${pages}_pages.pdf`,
-          contentType: "application/pdf",
-          bytes: pdf,
-          isOrder: true,
-        },
-      ],
-      r,
-    ),
-  };
+  return payloadOf(
+    form,
+    [
+      {
+        file_id: "long-order",
+        name: `physician_order_${pages}_pages.pdf`,
+        contentType: "application/pdf",
+        bytes: pdf,
+        isOrder: true,
+      },
+    ],
+    r,
+  );
 }
 
 async function countPages(pdf: Buffer): Promise<number> {
