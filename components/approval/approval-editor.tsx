@@ -23,12 +23,13 @@ import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { planAuthorizations } from "@/lib/approval/plan";
 import { emptyAuthorization } from "@/lib/approval/constants";
 import type { TApproval, TApprovalInput } from "@/lib/approval/schema";
-import type { RuleSuggestion } from "@/lib/approval/prefill";
 import type { ApprovalEditorData } from "@/lib/approval/view";
 
-import { btnPrimary, btnSecondary, btnSmall, card, errorText, input, label } from "@/components/ui/styles";
+import { btnPrimary, btnSecondary, btnSmall, card, input, label } from "@/components/ui/styles";
 import { AuthorizationFieldset } from "./authorization-fieldset";
-import { errorAt, FieldError, SelectField, TextField } from "./fields";
+import { DraftStatus, FrequencyNote } from "./draft-notes";
+import { CaseManagerFields, ServiceFields } from "./editor-service";
+import { errorAt, FieldError } from "./fields";
 
 export type ApprovalEditorProps = ApprovalEditorData;
 
@@ -48,7 +49,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     defaultValues: p.defaults,
     mode: "onTouched",
   });
-  const { register, control, handleSubmit, formState, setError, getValues, setValue, trigger } = form;
+  const { register, control, handleSubmit, formState, setError, getValues, setValue } = form;
   const { fields, append, remove } = useFieldArray({ control, name: "authorizations" });
   const [endDateValue] = useWatch({ control, name: ["endDate"] });
   const err = (path: string) => errorAt(formState.errors, path);
@@ -114,18 +115,6 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
       if (r.status === "success") router.refresh();
     });
 
-  const applySuggestion = (s: RuleSuggestion, index: number) => {
-    setValue(`authorizations.${index}.ruleType`, s.ruleType, { shouldDirty: true });
-    if (s.ruleDaily !== undefined) {
-      setValue(`authorizations.${index}.ruleMode`, "daily");
-      setValue(`authorizations.${index}.weekdays`, {});
-      setValue(`authorizations.${index}.ruleDaily`, s.ruleDaily);
-    }
-    if (s.ruleWeekly !== undefined) setValue(`authorizations.${index}.ruleWeekly`, s.ruleWeekly);
-    if (s.rulePeriod !== undefined) setValue(`authorizations.${index}.rulePeriod`, s.rulePeriod);
-    void trigger(`authorizations.${index}`);
-  };
-
   const endDate = String(endDateValue ?? "");
   const extendByAMonth = () => {
     setValue("endDate", plusOneMonth(endDate), { shouldDirty: true, shouldValidate: true });
@@ -160,8 +149,11 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         <p className="text-sm text-slate-700">
           {p.mode === "update"
             ? `Prefilled with what the agency has now. Sending makes revision ${p.update?.nextRevision ?? ""} in ACCloud; the agency sees the reasons you give.`
-            : "Prefilled from the form. Every rule ACCloud checks is checked here first; nothing is sent until you approve."}
+            : p.draft
+              ? "Drafted from the form and from what reviewers chose before. Every rule ACCloud checks is checked here first; nothing is sent until you approve."
+              : "Every rule ACCloud checks is checked here first; nothing is sent until you approve."}
         </p>
+        {p.draft && p.mode === "approve" ? <DraftStatus draft={p.draft} /> : null}
         {p.update?.differentPerson ? (
           <p
             className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900"
@@ -181,115 +173,24 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         ) : null}
       </div>
 
-      <fieldset className="grid gap-4 sm:grid-cols-2">
-        <legend className="mb-2 text-base font-semibold">Service</legend>
-        {p.update ? (
-          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm sm:col-span-2" data-testid="update-fixed">
-            <dt className="text-slate-700">Care type</dt>
-            <dd className="font-medium">{p.update.fixed.careType}</dd>
-            <dt className="text-slate-700">Service code</dt>
-            <dd className="font-medium">{p.update.fixed.serviceCode}</dd>
-            <dt className="text-slate-700">Funder</dt>
-            <dd className="font-medium">{p.update.fixed.funder}</dd>
-            <dt className="text-slate-700">Agency</dt>
-            <dd className="font-medium">{p.update.fixed.agency}</dd>
-            <dd className="col-span-2 text-xs text-slate-700">
-              ACCloud keeps these for a sent referral; to change them, cancel it and approve a new one.
-            </dd>
-          </dl>
-        ) : (
-          <>
-            <div>
-              <span className={label} id="care-type-label">
-                Care type
-              </span>
-              <div role="radiogroup" aria-labelledby="care-type-label" className="mt-1 flex gap-4 text-sm">
-                {(["nursing", "psw"] as const).map((v) => (
-                  <label key={v} className="flex items-center gap-1.5">
-                    <input type="radio" value={v} {...register("careType")} /> {v === "nursing" ? "Nursing" : "PSW"}
-                  </label>
-                ))}
-              </div>
-              <FieldError id="careType" message={err("careType")} />
+      <ServiceFields
+        p={p}
+        register={register}
+        control={control}
+        setValue={setValue}
+        err={err}
+        after={
+          p.update ? (
+            <div className="sm:col-span-2">
+              <button type="button" className={btnSmall} onClick={extendByAMonth}>
+                Extend by a month
+              </button>
             </div>
-            <SelectField
-              id="serviceCodeId"
-              label="Service code"
-              options={p.serviceCodes}
-              register={register}
-              message={err("serviceCodeId")}
-            />
-            <div>
-              <SelectField
-                id="funderId"
-                label="Funder (single funder, 100%)"
-                options={p.funders}
-                register={register}
-                message={err("funderId")}
-              />
-            </div>
-            <div>
-              <SelectField
-                id="supplyPersonaId"
-                label="Agency (supplier)"
-                options={p.suppliers}
-                register={register}
-                message={err("supplyPersonaId")}
-              />
-              {!p.agency.inTrustedNetwork ? (
-                <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p>
-              ) : null}
-            </div>
-          </>
-        )}
-        <TextField id="startDate" type="date" label="Start date" register={register} message={err("startDate")} />
-        <TextField
-          id="endDate"
-          type="date"
-          label="End date"
-          register={register}
-          message={err("endDate")}
-          hint={`Every authorization covers these dates; the referral is sent as midnight ${p.clientTimezone}.`}
-        />
-        {p.update ? (
-          <div className="sm:col-span-2">
-            <button type="button" className={btnSmall} onClick={extendByAMonth}>
-              Extend by a month
-            </button>
-          </div>
-        ) : null}
-      </fieldset>
+          ) : null
+        }
+      />
 
-      {p.hints.frequencyText || p.hints.authorizationsText ? (
-        <div className="rounded-md border border-blue-200 bg-blue-50 p-3 text-sm" data-testid="form-hints">
-          <p className="font-semibold text-slate-900">The agency asked for</p>
-          <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
-            {p.hints.frequencyText ? (
-              <>
-                <dt className="text-slate-700">Service frequency</dt>
-                <dd className="font-medium">{p.hints.frequencyText}</dd>
-              </>
-            ) : null}
-            {p.hints.authorizationsText ? (
-              <>
-                <dt className="text-slate-700">Service authorizations</dt>
-                <dd className="font-medium">{p.hints.authorizationsText}</dd>
-              </>
-            ) : null}
-          </dl>
-          {p.hints.suggestions.length ? (
-            <ul className="mt-2 flex flex-wrap gap-2">
-              {p.hints.suggestions.map((s) => (
-                <li key={s.source}>
-                  <button type="button" className={btnSmall} onClick={() => applySuggestion(s, 0)}>
-                    Use “{s.explanation}”
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      {p.draft ? <FrequencyNote frequency={p.draft.frequency} /> : null}
 
       {fields.map((f, i) => (
         <AuthorizationFieldset
@@ -313,25 +214,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
         message={err("authorizations") ?? errorAt(formState.errors, "authorizations.root")}
       />
 
-      <fieldset className="grid gap-3 sm:grid-cols-2">
-        <legend className="mb-2 text-base font-semibold">Case manager</legend>
-        <TextField id="caseManager.name" label="Name" register={register} message={err("caseManager.name")} />
-        <TextField
-          id="caseManager.phone"
-          label="Phone"
-          type="tel"
-          register={register}
-          message={err("caseManager.phone")}
-        />
-        <TextField id="caseManager.fax" label="Fax" type="tel" register={register} message={err("caseManager.fax")} />
-        <TextField
-          id="caseManager.email"
-          label="E-mail"
-          type="email"
-          register={register}
-          message={err("caseManager.email")}
-        />
-      </fieldset>
+      <CaseManagerFields p={p} register={register} control={control} setValue={setValue} err={err} />
 
       <div>
         <label htmlFor="comment" className={label}>

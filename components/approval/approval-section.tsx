@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ApprovalPanel } from "@/lib/approval/view";
 import { card } from "@/components/ui/styles";
 import { ApprovalEditor } from "./approval-editor";
+import { ApproveAsDrafted } from "./approve-as-drafted";
 import { RetryButton } from "./retry-button";
 
 /**
@@ -63,6 +64,14 @@ export function ApprovalSection({ panel, referralId }: { panel: ApprovalPanel; r
     case "editor":
       return (
         <div className="space-y-4" id="approval">
+          {panel.editor.mode === "approve" && panel.editor.draft?.asDrafted ? (
+            <ApproveAsDrafted
+              referralId={referralId}
+              version={panel.editor.version}
+              values={panel.editor.draft.asDrafted.values}
+              summary={panel.editor.draft.asDrafted.summary}
+            />
+          ) : null}
           <ApprovalEditor {...panel.editor} />
         </div>
       );

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { QUEUE_SORTS, type TQueueParams } from "@/lib/validations/queue";
+import { defaultSort, type TQueueParams } from "@/lib/validations/queue";
 import type { FilterOptions } from "@/lib/referrals/queue";
 import { FormField, Options } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
@@ -14,18 +14,26 @@ const ASSIGNED = [
 
 /** A plain GET form: applying filters is a navigation, so every view has its own URL. */
 export function QueueFilters({ params, options }: { params: TQueueParams; options: FilterOptions }) {
-  const active = [params.agency, params.service, params.from, params.to, params.assigned, params.overdue].filter(
-    Boolean,
-  ).length;
+  const active = [
+    params.agency,
+    params.service,
+    params.from,
+    params.to,
+    params.assigned,
+    params.overdue,
+    params.disagrees,
+  ].filter(Boolean).length;
   return (
     <FiltersDisclosure activeCount={active}>
       <form
         method="get"
         action="/queue"
         aria-label="Filters"
-        className="grid grid-cols-2 items-end gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(7,minmax(0,1fr))_auto]"
+        className="grid grid-cols-2 items-end gap-3 sm:grid-cols-3 lg:grid-cols-[repeat(6,minmax(0,1fr))_auto]"
       >
         <input type="hidden" name="tab" value={params.tab} />
+        {/* The order is chosen beside the table (components/queue/sort-links.tsx); applying filters keeps it. */}
+        {params.sort !== defaultSort(params.tab) ? <input type="hidden" name="sort" value={params.sort} /> : null}
         {params.rid ? <input type="hidden" name="rid" value={params.rid} /> : null}
         <FormField id="f-agency" label="Agency" className="col-span-2 sm:col-span-1" controlClassName={field}>
           {(c) => (
@@ -54,25 +62,33 @@ export function QueueFilters({ params, options }: { params: TQueueParams; option
         <FormField id="f-to" label="Received to" controlClassName={field}>
           {(c) => <input type="date" name="to" defaultValue={params.to ?? ""} {...c} />}
         </FormField>
-        <FormField id="f-sort" label="Sort" controlClassName={field}>
-          {(c) => (
-            <select name="sort" defaultValue={params.sort} {...c}>
-              <Options items={QUEUE_SORTS.map((s) => [s.key, s.label] as const)} />
-            </select>
-          )}
-        </FormField>
-        <div className="flex h-10 items-center gap-2">
-          <input
-            id="f-overdue"
-            type="checkbox"
-            name="overdue"
-            value="1"
-            defaultChecked={Boolean(params.overdue)}
-            className="h-4 w-4 accent-blue-800"
-          />
-          <label htmlFor="f-overdue" className="text-sm font-medium text-slate-800">
-            Overdue only
-          </label>
+        <div className="flex min-h-10 flex-col justify-center gap-1">
+          <div className="flex items-center gap-2">
+            <input
+              id="f-overdue"
+              type="checkbox"
+              name="overdue"
+              value="1"
+              defaultChecked={Boolean(params.overdue)}
+              className="h-4 w-4 accent-blue-800"
+            />
+            <label htmlFor="f-overdue" className="text-sm font-medium text-slate-800">
+              Overdue only
+            </label>
+          </div>
+          <div className="flex items-center gap-2">
+            <input
+              id="f-disagrees"
+              type="checkbox"
+              name="disagrees"
+              value="1"
+              defaultChecked={Boolean(params.disagrees)}
+              className="h-4 w-4 accent-blue-800"
+            />
+            <label htmlFor="f-disagrees" className="text-sm font-medium text-slate-800">
+              Order disagrees
+            </label>
+          </div>
         </div>
         <div className="col-span-2 flex items-center gap-3 sm:col-span-3 lg:col-span-1">
           <button type="submit" className={btnPrimary}>

@@ -6,7 +6,7 @@ import { ShortcutsHelp, useShortcuts } from "@/components/keyboard-help";
 const SHORTCUTS: Array<[string, string]> = [
   ["j", "Next request"],
   ["k", "Previous request"],
-  ["Enter", "Open the selected request"],
+  ["Enter", "Open the selected request (the first one when none is selected)"],
   ["c", "Claim the selected request"],
   ["/", "Search"],
   ["?", "Show this help"],
@@ -40,8 +40,8 @@ export function QueueKeyboard() {
           select(index.current < 0 ? 0 : index.current - 1);
           break;
         case "Enter":
-          if (!focusedRow && index.current >= 0)
-            rows[index.current]?.querySelector<HTMLElement>("[data-row-link]")?.click();
+          // Nothing selected yet: the first request (the one due first), so a queue opens with Enter alone.
+          if (!focusedRow) rows[Math.max(index.current, 0)]?.querySelector<HTMLElement>("[data-row-link]")?.click();
           break;
         case "c": {
           const button = rows[index.current]?.querySelector<HTMLButtonElement>("[data-claim]");

@@ -42,8 +42,9 @@ export function StatusTabs({
 }) {
   const { data } = useQueueUpdates(pollUrl, initialCounts);
   return (
-    <nav aria-label="Status" className="-mx-4 overflow-x-auto px-4">
-      <ul className="flex min-w-max gap-1 border-b border-slate-200">
+    // Wrapped, never scrolled sideways: every tab stays in sight at any width.
+    <nav aria-label="Status">
+      <ul className="flex flex-wrap gap-x-1 border-b border-slate-200">
         {tabs.map((t) => {
           const active = t.key === current;
           return (
@@ -52,7 +53,7 @@ export function StatusTabs({
                 href={t.href}
                 aria-current={active ? "page" : undefined}
                 data-tab={t.key}
-                className={`-mb-px inline-flex items-center gap-2 border-b-2 px-3 py-2 text-sm font-medium ${
+                className={`-mb-px inline-flex items-center gap-1.5 border-b-2 px-2 py-2 text-sm font-medium sm:gap-2 sm:px-3 ${
                   active
                     ? "border-blue-800 text-blue-900"
                     : "border-transparent text-slate-700 hover:border-slate-400 hover:text-slate-900"
@@ -79,10 +80,13 @@ export function NewRequestsNotice({
   pollUrl,
   initialCounts,
   firstPageHref,
+  showLabel = "Show",
 }: {
   pollUrl: string;
   initialCounts: Counts;
   firstPageHref: string;
+  /** the button's words ("Show, newest first" when showing them changes the order) */
+  showLabel?: string;
 }) {
   const { data } = useQueueUpdates(pollUrl, initialCounts);
   const router = useRouter();
@@ -109,7 +113,7 @@ export function NewRequestsNotice({
             onClick={show}
             className="rounded-md bg-blue-800 px-2.5 py-1 font-medium text-white hover:bg-blue-900"
           >
-            Show
+            {showLabel}
           </button>
         </div>
       ) : null}

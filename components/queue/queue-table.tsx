@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { claimReferralAction, unassignReferralAction } from "@/app/(app)/queue/actions";
 import { SLA_CLASSES } from "@/components/sla-badge";
-import { AmendedBadge, StatusBadge } from "@/components/status-badge";
+import { AmendedBadge, OrderDisagreesBadge, StatusBadge } from "@/components/status-badge";
 import type { QueueRowView } from "@/lib/referrals/queue-rows";
 import type { QueueTab } from "@/lib/validations/queue-view";
 import { useQueueUpdates } from "./live";
@@ -18,12 +18,58 @@ const LABELS = { claim: "Claim", release: "Release", unassign: "Unassign" } as c
  * once (no separate server-component tree per row), and the row buttons run server actions.
  * `c` on a selected row presses its [data-claim] button.
  */
-/** A row's cell; below md it shows its column's name (data-label) since the header is hidden. */
-function Cell({ label, nowrap, children }: { label: string; nowrap?: boolean; children: React.ReactNode }) {
+/** A row's cell; below lg it shows its column's name (data-label) since the header is hidden. */
+function Cell({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <td className={nowrap ? "q-cell q-nowrap" : "q-cell"} data-label={label}>
+    <td className="q-cell" data-label={label}>
       {children}
     </td>
+  );
+}
+
+/** A name that may be long: cut to its column from lg (one line, or two), whole in its title and for screen readers. */
+function Long({ text, lines = 1 }: { text: string; lines?: 1 | 2 }) {
+  return (
+    <span className={lines === 1 ? "q-long" : "q-clamp"} title={text}>
+      {text}
+    </span>
+  );
+}
+
+/**
+ * Two parts that each stay on one line: "Nov 24, 2026 – Dec 24, 2026" on a card, and from lg on
+ * two lines ("Nov 24, 2026 –" / "Dec 24, 2026"; "Dec 3, 4:59 AM" / "3 d ago", the dot left out).
+ */
+function TwoParts({ text, by, keep, muted }: { text: string; by: string; keep?: boolean; muted?: boolean }) {
+  const at = text.indexOf(by);
+  if (at < 0) return <span className="q-nowrap">{text}</span>;
+  return (
+    <>
+      <span className="q-nowrap">
+        {text.slice(0, at)}
+        {keep ? by.trimEnd() : <span className="lg:hidden">{by.trimEnd()}</span>}
+      </span>{" "}
+      <span className={`q-nowrap lg:block ${muted ? "q-muted" : ""}`}>{text.slice(at + by.length)}</span>
+    </>
+  );
+}
+
+/** "Possibly the same request as 3f2a9c1b" (and how many more), linking to the other request. */
+function PossibleDuplicate({ duplicates }: { duplicates: QueueRowView["duplicates"] }) {
+  const [first, ...more] = duplicates;
+  if (!first) return null;
+  return (
+    <p className="mt-1 text-xs text-amber-950" data-possible-duplicate>
+      <span className="rounded bg-amber-100 px-1 py-0.5 font-semibold">Possibly the same request as</span>{" "}
+      <a
+        data-duplicate-link
+        href={`/referrals/${first.id}`}
+        className="font-mono font-semibold text-blue-900 underline underline-offset-2"
+      >
+        {first.requestId}
+      </a>
+      {more.length ? ` and ${more.length} more` : null}
+    </p>
   );
 }
 
@@ -54,7 +100,7 @@ export function QueueTable({
   // Plain links (50 next/link instances cost real server time per request), navigated
   // client-side by one listener; modified clicks keep the browser's behaviour (new tab...).
   const onTableClick = (e: React.MouseEvent) => {
-    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>("a[data-row-link]");
+    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>("a[data-row-link], a[data-duplicate-link]");
     if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     router.push(a.getAttribute("href")!);
@@ -64,7 +110,9 @@ export function QueueTable({
     setBusy(r.id);
     try {
       const res =
-        r.action === "claim" ? await claimReferralAction({ id: r.id }) : await unassignReferralAction({ id: r.id });
+        r.action === "claim"
+          ? await claimReferralAction({ referralId: r.id })
+          : await unassignReferralAction({ referralId: r.id });
       setMessage(
         res.status === "success"
           ? null
@@ -86,17 +134,27 @@ export function QueueTable({
         ) : null}
       </div>
       <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="w-full border-collapse text-sm" data-testid="queue-table" onClick={onTableClick}>
+        <table
+          className="w-full border-collapse text-sm lg:table-fixed"
+          data-testid="queue-table"
+          onClick={onTableClick}
+        >
           <caption className="sr-only">{caption}</caption>
+          {/* Fixed layout: these widths hold whatever the names; the client's column takes the rest. */}
           <TableHead
             columns={[
-              ...(canAssign ? [{ label: <span className="sr-only">Select</span>, className: "w-8 px-3 py-2" }] : []),
-              ...["Client", "Agency", "Service", "Requested dates", "Received", "SLA", "Assignee"],
-              { label: <span className="sr-only">Actions</span> },
+              ...(canAssign ? [{ label: <span className="sr-only">Select</span>, className: "w-10 px-2.5 py-2" }] : []),
+              { label: "Client", className: "px-2.5 py-2" },
+              { label: "Agency", className: "w-[14%] px-2.5 py-2" },
+              { label: "Service", className: "w-[11%] px-2.5 py-2" },
+              { label: "Requested dates", className: "w-[10%] px-2.5 py-2" },
+              { label: "Received", className: "w-[10%] px-2.5 py-2" },
+              { label: "SLA", className: "w-[11%] px-2.5 py-2" },
+              { label: "Assignee", className: "w-[10%] px-2.5 py-2" },
+              { label: <span className="sr-only">Actions</span>, className: "w-28 px-2.5 py-2" },
             ]}
-            cellClassName="px-3 py-2"
             rowClassName=""
-            className="hidden border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700 md:table-header-group"
+            className="hidden border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700 lg:table-header-group"
           />
           <tbody>
             {rows.map((r) => (
@@ -109,7 +167,7 @@ export function QueueTable({
                 data-changed={r.changed ? "" : undefined}
               >
                 {canAssign ? (
-                  <td className="absolute right-2 top-2 md:static md:table-cell md:px-3 md:py-2.5 md:align-top">
+                  <td className="absolute right-2 top-2 lg:static lg:table-cell lg:px-2.5 lg:py-2.5 lg:align-top">
                     <input
                       type="checkbox"
                       name="ids"
@@ -120,13 +178,14 @@ export function QueueTable({
                     />
                   </td>
                 ) : null}
-                <td className="q-cell pr-10 md:pr-3">
-                  <a data-row-link href={`/referrals/${r.id}`} className="q-link">
+                <td className="q-cell pr-10 lg:pr-2.5">
+                  <a data-row-link href={`/referrals/${r.id}`} className="q-link q-clamp" title={r.client}>
                     {r.client}
                   </a>
                   <div className="mt-0.5 flex flex-wrap items-center gap-1.5">
                     {r.status ? <StatusBadge status={r.status.key} /> : null}
                     {r.amended ? <AmendedBadge afterDecision={r.amendedAfterDecision} /> : null}
+                    {r.orderMismatches > 0 ? <OrderDisagreesBadge count={r.orderMismatches} /> : null}
                     {r.changed ? (
                       <span className="rounded bg-yellow-100 px-1.5 py-0.5 text-xs font-medium text-yellow-950">
                         changed just now
@@ -134,16 +193,21 @@ export function QueueTable({
                     ) : null}
                     <span className="q-id">{r.requestId.slice(0, 8)}</span>
                   </div>
+                  <PossibleDuplicate duplicates={r.duplicates} />
                 </td>
-                <Cell label="Agency">{r.agency}</Cell>
-                <Cell label="Service">{r.service}</Cell>
-                <Cell label="Dates" nowrap>
-                  {r.dates}
+                <Cell label="Agency">
+                  <Long text={r.agency} lines={2} />
                 </Cell>
-                <Cell label="Received" nowrap>
-                  {r.received}
+                <Cell label="Service">
+                  <Long text={r.service} />
                 </Cell>
-                <Cell label="SLA" nowrap>
+                <Cell label="Dates">
+                  <TwoParts text={r.dates} by=" – " keep />
+                </Cell>
+                <Cell label="Received">
+                  <TwoParts text={r.received} by=" · " muted />
+                </Cell>
+                <Cell label="SLA">
                   <span className={SLA_CLASSES[r.sla.kind]} data-sla={r.sla.kind === "soon" ? "due" : r.sla.kind}>
                     {r.sla.text}
                   </span>

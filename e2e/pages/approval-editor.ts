@@ -17,6 +17,13 @@ export class ApprovalEditor extends PageObject {
   /** What the agency's form said, beside the fields it fills. */
   readonly formHints = this.root.getByTestId("form-hints");
   readonly rulePreview = this.root.getByTestId("rule-preview");
+  /** The draft as a whole: drafted in full (data-complete="true") or what is left to do. */
+  readonly draftStatus = this.root.getByTestId("draft-status");
+
+  /** Where a drafted value came from, under its field (by the field's path: "funderId", "caseManager.name"). */
+  source(path: string) {
+    return this.root.getByTestId(`source-${path}`);
+  }
 
   field(label: EditorFieldLabel) {
     return this.root.getByLabel(label);

@@ -23,9 +23,9 @@ export class QueuePage extends AppPage {
     return this.page.locator(`[data-request-id="${requestId}"]`);
   }
 
-  /** The row that links to a referral page, by the referral's id. */
+  /** The row of a referral, by the referral's id (not the rows naming it as a possible duplicate). */
   rowOf(referralId: string): Locator {
-    return this.page.locator(`[data-queue-row]:has(a[href="/referrals/${referralId}"])`);
+    return this.page.locator(`[data-queue-row]:has(a[data-row-link][href="/referrals/${referralId}"])`);
   }
 
   /** A tab's count ("new", "cancelled"…). */

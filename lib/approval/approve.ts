@@ -3,18 +3,11 @@
  * the decision, pins the submission it approved, creates the push and enqueues its job in ONE
  * transaction, so an approval is never lost and never pushed without being recorded.
  */
-import "server-only";
+// Not "server-only": the launcher's demo seeding (scripts/start.ts, plain Node) approves through it
+// (lib/demo/earlier-decisions.ts). The browser takes only its types.
 import { and, desc, eq, max } from "drizzle-orm";
-import {
-  approvalRevisions,
-  pushes,
-  referralRequests,
-  type PushInput,
-  type PushKind,
-  type PushStepState,
-} from "../../db/schema";
+import { approvalRevisions, pushes, type PushInput, type PushKind } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
-import { assertScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import { type Db, type TxDb } from "../db";
 import { canonical } from "../json/canonical";
@@ -34,6 +27,10 @@ import { PUSH_KIND_STATUS } from "./push-steps";
 import { stepsFor, stepNamesOf } from "./push-steps";
 import { correctionErrors } from "./retry-locks";
 import { ZApproval, ZApprovalDraft, type TApproval } from "./schema";
+import { recordChoice } from "../draft/history/record";
+
+// The push's progress and the latest revision are read from progress.ts; importers of this file still find them here.
+export { getLatestApproval, getPushProgress, type PushProgress } from "./progress";
 
 /** What a change to one referral names: the referral and the version the reviewer saw. */
 export type OnReferral<T = object> = { referralId: string; version: number } & T;
@@ -151,6 +148,14 @@ export async function approveReferral(
           .returning({ id: approvalRevisions.id, revision: approvalRevisions.revision });
         revision = rev!;
       }
+      // What the reviewer chose becomes the draft's history (lib/draft/history/).
+      await recordChoice(tx, {
+        referralId: row.id,
+        revisionId: revision.id,
+        submissionId: row.latestSubmissionId,
+        approvedAt: now,
+        choice: approval,
+      });
       const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: revision.id, kind: "approve" });
       // A share of approvals is drawn at random for a supervisor's second review (lib/second-review/reviews.ts); the approval's record says so.
       const secondReview = await drawSecondReview(tx, {
@@ -313,6 +318,13 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
           .update(approvalRevisions)
           .set({ state: "superseded", updatedAt: now })
           .where(eq(approvalRevisions.id, approved.id));
+        await recordChoice(tx, {
+          referralId: row.id,
+          revisionId: rev!.id,
+          submissionId: approved.submissionId,
+          approvedAt: now,
+          choice: corrected!,
+        });
         const [next] = await tx
           .insert(pushes)
           .values({
@@ -357,65 +369,4 @@ export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approv
       };
     },
   });
-}
-
-export type PushProgress = {
-  referralStatus: string;
-  version: number;
-  push: null | {
-    id: string;
-    kind: "approve" | "update" | "cancel" | "documents";
-    status: string;
-    attempts: number;
-    lastError: string | null;
-    createdAt: string;
-    finishedAt: string | null;
-    steps: Array<{ name: string } & PushStepState>;
-  };
-};
-
-export async function getPushProgress(db: Db, actor: Actor, referralId: string): Promise<PushProgress | null> {
-  assertScope(actor, "referral:read");
-  const [row] = await db
-    .select({ status: referralRequests.status, version: referralRequests.version })
-    .from(referralRequests)
-    .where(eq(referralRequests.id, referralId))
-    .limit(1);
-  if (!row) return null;
-  const [push] = await db
-    .select()
-    .from(pushes)
-    .where(eq(pushes.referralRequestId, referralId))
-    .orderBy(desc(pushes.createdAt))
-    .limit(1);
-  return {
-    referralStatus: row.status,
-    version: row.version,
-    push: push
-      ? {
-          id: push.id,
-          kind: push.kind,
-          status: push.status,
-          attempts: push.attempts,
-          lastError: push.lastError,
-          createdAt: push.createdAt.toISOString(),
-          finishedAt: push.finishedAt?.toISOString() ?? null,
-          steps: stepNamesOf(push.kind).map((name) => ({
-            name,
-            ...(push.steps[name] ?? { status: "waiting", attempts: 0 }),
-          })),
-        }
-      : null,
-  };
-}
-
-/** The draft, or else the latest revision that counts (approved: the one a retry would send). */
-export async function getLatestApproval(db: Db, referralId: string) {
-  const [rev] = await db
-    .select()
-    .from(approvalRevisions)
-    .where(eq(approvalRevisions.referralRequestId, referralId))
-    .orderBy(desc(approvalRevisions.revision))
-    .limit(1);
-  return rev ?? null;
 }

@@ -1,188 +1,84 @@
 /**
- * Prefills the authorization editor from the request through the label mapping, so the reviewer
- * retypes nothing the form already holds, and suggests rules where the free text is clear.
+ * The editor's starting values are the draft's (lib/draft: the form read through the label
+ * mapping and the frequency grammar, the funder, codes and case manager from past approvals):
+ * one source of truth. This maps the draft's values to the editor's fields, and each source to
+ * the field it explains.
  */
-import { indexFields, textOf, dateOf, type FormFieldLike } from "../form/mapping";
+import type { Draft, DraftAuthorization, Source, V } from "../draft/types";
+import { DRAFT_WEEKDAYS } from "../draft/types";
 import { emptyAuthorization } from "./constants";
 import type { TApprovalInput } from "./schema";
 
-export type RuleSuggestion = {
-  source: string;
-  ruleType: "HOURS" | "VISITS";
-  ruleDaily?: number;
-  ruleWeekly?: number;
-  rulePeriod?: number;
-  explanation: string;
-};
+/** A source as the editor shows it beside a field. */
+export type FieldSource = { kind: Source["kind"]; text: string; guess?: true };
+/** Editor field path ("funderId", "caseManager.name", "authorizations.0.ruleWeekly") → its source. */
+export type EditorSources = Record<string, FieldSource>;
 
-const NUMBER_WORDS: Record<string, number> = {
-  once: 1,
-  one: 1,
-  twice: 2,
-  two: 2,
-  three: 3,
-  thrice: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-};
+const val = <T>(v: V<T>): T | undefined => (v ? v.value : undefined);
 
-function toNumber(word: string): number | undefined {
-  const w = word.toLowerCase();
-  if (/^\d+(\.\d+)?$/.test(w)) return Number(w);
-  return NUMBER_WORDS[w];
-}
-
-/** "Twice a week", "3x/week", "10 visits total", "20 hours total", "daily", "2 hours daily". */
-export function suggestRule(text: string | null | undefined): RuleSuggestion | null {
-  if (!text) return null;
-  const t = text.trim().toLowerCase();
-  let m = t.match(/^(\d+(?:\.\d+)?|[a-z]+)\s*(visits?|hours?|hrs?)\s*(?:in\s+)?(?:total|overall|for the period)$/);
-  if (m) {
-    const n = toNumber(m[1]!);
-    if (n !== undefined) {
-      const ruleType = m[2]!.startsWith("h") ? "HOURS" : "VISITS";
-      return {
-        source: text,
-        ruleType,
-        rulePeriod: n,
-        explanation: `${n} ${ruleType.toLowerCase()} over the whole period`,
-      };
-    }
-  }
-  m = t.match(
-    /^(once|twice|thrice|one|two|three|four|five|six|seven|\d+)\s*(?:times?|x|visits?)?\s*(?:a|per|\/|each)\s*week$/,
+/** One authorization's values; its own dates only where they are not the approval's (a phase). */
+function authorizationValues(
+  a: DraftAuthorization,
+  approval: { start?: string; end?: string },
+): TApprovalInput["authorizations"][number] {
+  const weekdays = Object.fromEntries(
+    DRAFT_WEEKDAYS.map((d) => [d, val(a[`rule_${d}`])]).filter(([, v]) => v !== undefined),
   );
-  if (m) {
-    const n = toNumber(m[1]!);
-    if (n !== undefined)
-      return {
-        source: text,
-        ruleType: "VISITS",
-        ruleWeekly: n,
-        explanation: `${n} visit${n === 1 ? "" : "s"} per week`,
-      };
-  }
-  m = t.match(/^(\d+(?:\.\d+)?)\s*(hours?|hrs?)\s*(?:a|per|\/|each)\s*week$/);
-  if (m) return { source: text, ruleType: "HOURS", ruleWeekly: Number(m[1]), explanation: `${m[1]} hours per week` };
-  if (/^(daily|once a day|every day|once daily)$/.test(t))
-    return { source: text, ruleType: "VISITS", ruleDaily: 1, explanation: "1 visit per day" };
-  m = t.match(/^(\d+(?:\.\d+)?)\s*(hours?|hrs?)\s*(?:a day|per day|daily)$/);
-  if (m) return { source: text, ruleType: "HOURS", ruleDaily: Number(m[1]), explanation: `${m[1]} hours per day` };
-  return null;
-}
-
-const NURSING = /nurs|rn\b|lpn|infusion|wound|iv\b/i;
-const PSW = /aide|psw|personal support|homemak|companion/i;
-
-export function suggestCareType(serviceRequested: string | null): "nursing" | "psw" {
-  if (serviceRequested && PSW.test(serviceRequested) && !NURSING.test(serviceRequested)) return "psw";
-  return "nursing";
-}
-
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
-
-/** Service codes by name; "PT" also matches "Physical Therapy" and back. */
-const ALIASES: Record<string, string[]> = {
-  pt: ["physical therapy", "physiotherapy"],
-  ot: ["occupational therapy"],
-  "skilled nursing": ["sn", "nursing"],
-  "home health aide": ["hha", "aide"],
-  "infusion nursing": ["infusion"],
-};
-
-export function matchServiceCode(
-  requested: string | null,
-  codes: Array<{ id: number; name: string }>,
-): number | undefined {
-  if (!requested) return undefined;
-  const want = norm(requested);
-  const names = new Set([
-    want,
-    ...(ALIASES[want] ?? []),
-    ...Object.entries(ALIASES)
-      .filter(([, v]) => v.includes(want))
-      .map(([k]) => k),
-  ]);
-  return (
-    codes.find((c) => names.has(norm(c.name)))?.id ??
-    codes.find((c) => norm(c.name).includes(want) || want.includes(norm(c.name)))?.id
-  );
-}
-
-export function matchFunder(
-  insurance: string | null,
-  funders: Array<{ id: number; name: string }>,
-): number | undefined {
-  if (!insurance) return undefined;
-  const want = norm(insurance);
-  return (
-    funders.find((f) => norm(f.name) === want)?.id ??
-    funders.find((f) => want && (norm(f.name).includes(want) || want.includes(norm(f.name))))?.id
-  );
-}
-
-export type PrefillInput = {
-  fields: FormFieldLike[];
-  formSchemaId: string | null;
-  agencyOrgId: string;
-  serviceStart: string | null;
-  serviceEnd: string | null;
-  serviceCodes: Array<{ id: number; name: string }>;
-  funders: Array<{ id: number; name: string }>;
-};
-
-export type Prefill = {
-  values: TApprovalInput;
-  frequencyText: string | null;
-  authorizationsText: string | null;
-  suggestions: RuleSuggestion[];
-};
-
-export function prefillApproval(input: PrefillInput): Prefill {
-  const byKey = indexFields(input.fields, input.formSchemaId);
-  const serviceRequested = textOf(byKey.serviceRequested?.field_value);
-  const frequencyText = textOf(byKey.serviceFrequency?.field_value);
-  const authorizationsText = textOf(byKey.serviceAuthorizations?.field_value);
-  const suggestions = [suggestRule(frequencyText), suggestRule(authorizationsText)].filter(
-    (s): s is RuleSuggestion => s !== null,
-  );
-
-  const auth = emptyAuthorization();
-  auth.memberNumber = textOf(byKey.primarySubscriberId?.field_value) ?? undefined;
-  const visitsOrHours = suggestions[0]?.ruleType;
-  if (visitsOrHours) auth.ruleType = visitsOrHours;
-  for (const s of suggestions.filter((x) => x.ruleType === auth.ruleType)) {
-    if (s.ruleWeekly !== undefined) auth.ruleWeekly = s.ruleWeekly;
-    if (s.rulePeriod !== undefined) auth.rulePeriod = s.rulePeriod;
-    if (s.ruleDaily !== undefined) {
-      auth.ruleMode = "daily";
-      auth.ruleDaily = s.ruleDaily;
-    }
-  }
-
+  const daily = val(a.rule_daily);
   return {
-    values: {
-      careType: suggestCareType(serviceRequested),
-      serviceCodeId: matchServiceCode(serviceRequested, input.serviceCodes) ?? "",
-      funderId: matchFunder(textOf(byKey.primaryInsuranceName?.field_value), input.funders) ?? "",
-      startDate: input.serviceStart ?? dateOf(byKey.serviceStart?.field_value) ?? "",
-      endDate: input.serviceEnd ?? dateOf(byKey.serviceEnd?.field_value) ?? "",
-      supplyPersonaId: input.agencyOrgId,
-      comment: undefined,
-      caseManager: { name: "", phone: undefined, fax: undefined, email: undefined },
-      authorizations: [auth],
-    },
-    frequencyText,
-    authorizationsText,
-    suggestions,
+    ...emptyAuthorization(),
+    ruleType: val(a.rule_type) ?? "VISITS",
+    ruleMode: daily !== undefined ? "daily" : "weekdays",
+    ruleDaily: daily,
+    weekdays,
+    ruleWeekly: val(a.rule_weekly),
+    ruleMonthly: val(a.rule_monthly),
+    rulePeriod: val(a.rule_period),
+    memberNumber: val(a.member_number),
+    startAt: val(a.start_at) !== approval.start ? val(a.start_at) : undefined,
+    endAt: val(a.end_at) !== approval.end ? val(a.end_at) : undefined,
   };
+}
+
+/** The editor's values from a draft; a value without a source is left empty for the reviewer. */
+export function editorValues(draft: Draft, agencyOrgId: string): TApprovalInput {
+  const s = draft.service;
+  const cm = draft.case_manager;
+  return {
+    careType: val(s.care_type) ?? "nursing",
+    serviceCodeId: val(s.service_code_id) ?? "",
+    funderId: val(s.funder_id) ?? "",
+    startDate: val(s.start_date) ?? "",
+    endDate: val(s.end_date) ?? "",
+    supplyPersonaId: agencyOrgId,
+    comment: undefined,
+    caseManager: { name: val(cm.name) ?? "", phone: val(cm.phone), fax: val(cm.fax), email: val(cm.email) },
+    authorizations: draft.authorizations.map((a) =>
+      authorizationValues(a, { start: val(s.start_date), end: val(s.end_date) }),
+    ),
+  };
+}
+
+const shown = (src: Source): FieldSource =>
+  src.kind === "reference" ? { kind: src.kind, text: src.text, guess: true } : { kind: src.kind, text: src.text };
+
+/** Where each drafted value came from, by the editor field it fills. */
+export function editorSources(draft: Draft): EditorSources {
+  const out: EditorSources = {};
+  const put = (path: string, v: V<unknown>) => {
+    if (v) out[path] = shown(v.source);
+  };
+  put("careType", draft.service.care_type);
+  put("serviceCodeId", draft.service.service_code_id);
+  put("funderId", draft.service.funder_id);
+  put("startDate", draft.service.start_date);
+  put("endDate", draft.service.end_date);
+  for (const k of ["name", "phone", "fax", "email"] as const) put(`caseManager.${k}`, draft.case_manager[k]);
+  draft.authorizations.forEach((a, i) => {
+    put(`authorizations.${i}.ruleType`, a.rule_type);
+    put(`authorizations.${i}.memberNumber`, a.member_number);
+    put(`authorizations.${i}.startAt`, a.start_at);
+    put(`authorizations.${i}.endAt`, a.end_at);
+  });
+  return out;
 }

@@ -12,16 +12,18 @@ import { getReferenceData } from "../accloud/reference-data";
 import { assertScope, hasScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import type { Db } from "../db";
-import type { FormFieldLike } from "../form/mapping";
 import { sentState } from "./sent-state";
 import { listActiveReasons } from "../referrals/detail";
 import { readDifferentPerson } from "../workflow/different-person";
 import { WORKABLE } from "../workflow/transitions";
-import { prefillApproval, type RuleSuggestion } from "./prefill";
+import { draftApproval } from "./draft-view";
+import { draftedSummary, type DraftedSummary } from "./drafted-summary";
+import type { EditorSources } from "./prefill";
+import type { Draft } from "../draft/types";
 import { lockedFields } from "./retry-locks";
 import { STEP_LABELS } from "./push-steps";
 import { ZApproval, type TApproval, type TApprovalInput } from "./schema";
-import { getLatestApproval, getPushProgress, type PushProgress } from "./approve";
+import { getLatestApproval, getPushProgress, type PushProgress } from "./progress";
 
 type Option = { id: number | string; name: string };
 
@@ -36,7 +38,8 @@ export type ApprovalEditorData = {
   funders: Option[];
   suppliers: Option[];
   agency: { orgId: string; name: string; inTrustedNetwork: boolean };
-  hints: { frequencyText: string | null; authorizationsText: string | null; suggestions: RuleSuggestion[] };
+  /** where each starting value came from (approve, and an amendment after sending): null when the editor opens with saved values */
+  draft: EditorDraft | null;
   clientTimezone: string;
   /** retry: fields a finished push step already sent (a retry cannot change them) */
   locked?: Array<{ field: string; step: string }>;
@@ -49,6 +52,21 @@ export type ApprovalEditorData = {
     /** the referral is marked "different person": why "Send update" is refused (null: it is not) */
     differentPerson: string | null;
   };
+};
+
+/** What the editor shows of the draft: each value's source, how the frequency was read, what is missing. */
+export type EditorDraft = {
+  sources: EditorSources;
+  frequency: Draft["frequency"];
+  complete: boolean;
+  missing: string[];
+  invalid: Draft["invalid"];
+  disagreements: number;
+  duplicates: number;
+  /** per field, how many other values past approvals (or ACCloud's names) offer: "Other choices" shows where there are some */
+  others: Record<keyof Draft["alternatives"], number>;
+  /** the draft as it is sent by "Approve as drafted" (offered when it is complete and nothing was saved over it) */
+  asDrafted: { values: TApprovalInput; summary: DraftedSummary } | null;
 };
 
 export type ApprovalPanel =
@@ -64,13 +82,26 @@ export type ApprovalView = { progress: PushProgress | null; panel: ApprovalPanel
 
 const NONE: ApprovalPanel = { kind: "none" };
 
+/** How many alternatives of each field differ from the drafted value. */
+function othersOf(d: Draft): EditorDraft["others"] {
+  const cm = d.case_manager.name?.value;
+  const count = <T>(alts: Array<{ value: T }>, drafted: unknown, same = (v: T) => v === drafted) =>
+    alts.filter((a) => !same(a.value)).length;
+  return {
+    funder_id: count(d.alternatives.funder_id, d.service.funder_id?.value),
+    service_code_id: count(d.alternatives.service_code_id, d.service.service_code_id?.value),
+    care_type: count(d.alternatives.care_type, d.service.care_type?.value),
+    case_manager: count(d.alternatives.case_manager, cm, (v) => v.name === cm),
+  };
+}
+
 export async function getApprovalView(
   db: Db,
   actor: Actor,
   input: { referralId: string; payload: unknown; editing: boolean },
 ): Promise<ApprovalView | null> {
   assertScope(actor, "referral:read");
-  const { referralId, payload } = input;
+  const { referralId } = input;
   const [row] = await db
     .select({
       status: referralRequests.status,
@@ -111,18 +142,11 @@ export async function getApprovalView(
   // A retry resumes at the failed step: what finished steps sent stays as it is.
   const done = (push?.steps ?? []).filter((s) => s.status === "done").map((s) => s.name as PushStepName);
   const locked = retryable ? [...lockedFields(done)].map(([field, step]) => ({ field, step: STEP_LABELS[step] })) : [];
-  const form = (payload as { form_data?: { fields?: FormFieldLike[]; form_schema_id?: string } } | null)?.form_data;
-  const pre = prefillApproval({
-    fields: form?.fields ?? [],
-    formSchemaId: form?.form_schema_id ?? null,
-    agencyOrgId: row.agencyOrgId,
-    serviceStart: row.serviceStart,
-    serviceEnd: row.serviceEnd,
-    serviceCodes: ref.serviceCodes,
-    funders: ref.funders,
-  });
-
-  let defaults: TApprovalInput = latest && (latest.state === "draft" || retryable) ? latest.data : pre.values;
+  // The draft: the editor's starting values and their sources, where the editor starts from them.
+  const useDraft = (!sentToAgency && !retryable) || (sentToAgency && !!row.amendedAfterDecisionAt);
+  const drafted = useDraft ? await draftApproval(db, referralId) : null;
+  const savedDraft = latest && (latest.state === "draft" || retryable) ? latest.data : null;
+  let defaults: TApprovalInput = savedDraft ?? drafted?.values ?? (latest?.data as TApprovalInput);
   let update: ApprovalEditorData["update"];
   if (sentToAgency) {
     const sent = await sentState(db, referralId);
@@ -131,11 +155,11 @@ export async function getApprovalView(
     defaults = row.amendedAfterDecisionAt
       ? {
           ...sent.approval,
-          startDate: pre.values.startDate || sent.approval.startDate,
-          endDate: pre.values.endDate || sent.approval.endDate,
+          startDate: drafted?.values.startDate || sent.approval.startDate,
+          endDate: drafted?.values.endDate || sent.approval.endDate,
           authorizations: sent.approval.authorizations.map((a) => ({
             ...a,
-            memberNumber: pre.values.authorizations[0]?.memberNumber ?? a.memberNumber,
+            memberNumber: drafted?.values.authorizations[0]?.memberNumber ?? a.memberNumber,
           })),
         }
       : sent.approval;
@@ -169,11 +193,31 @@ export async function getApprovalView(
         ? ref.suppliers.filter((s) => s.id.toLowerCase() === agencyId)
         : [{ id: row.agencyOrgId, name: `${row.agencyName} (not in the trusted network)` }],
       agency: { orgId: row.agencyOrgId, name: row.agencyName, inTrustedNetwork },
-      hints: {
-        frequencyText: pre.frequencyText,
-        authorizationsText: pre.authorizationsText,
-        suggestions: pre.suggestions,
-      },
+      draft:
+        drafted && !sentToAgency && !savedDraft
+          ? {
+              sources: drafted.sources,
+              frequency: drafted.draft.frequency,
+              complete: drafted.draft.complete,
+              missing: drafted.draft.missing,
+              invalid: drafted.draft.invalid,
+              disagreements: drafted.draft.disagreements.length,
+              duplicates: drafted.draft.duplicates.length,
+              others: othersOf(drafted.draft),
+              asDrafted: drafted.approval
+                ? {
+                    values: drafted.values,
+                    summary: draftedSummary(drafted.approval, {
+                      serviceCodes: ref.serviceCodes,
+                      funders: ref.funders,
+                      agencyName: row.agencyName,
+                      clientTimezone: row.clientTimezone,
+                      sources: drafted.sources,
+                    }),
+                  }
+                : null,
+            }
+          : null,
       clientTimezone: row.clientTimezone,
       locked,
       update,

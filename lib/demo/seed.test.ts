@@ -28,12 +28,15 @@ function seeder(url: string) {
     file,
     `import { closeDb, getDb } from ${JSON.stringify(path.resolve("lib/db.ts"))};
     import { seedDemoDataIfEmpty } from ${JSON.stringify(path.resolve("lib/demo/seed.ts"))};
+    import { stopSenderBosses } from ${JSON.stringify(path.resolve("lib/jobs/queue.ts"))};
     const db = getDb();
     await db.$client.query("select 1");
     console.log("ready");
     process.stdin.once("data", async () => {
       const r = await seedDemoDataIfEmpty(db, { password: "demo-password-1", count: 4 });
       console.log("result " + JSON.stringify({ seeded: r.seeded?.referrals ?? null, passwordChanged: r.passwordChanged }));
+      // Deliveries queue document-read jobs through this process's job sender, as the launcher's do.
+      await stopSenderBosses();
       await closeDb();
       process.stdin.destroy();
     });`,

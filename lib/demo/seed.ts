@@ -15,6 +15,9 @@ import { readReferencePayload } from "./reference-payload";
 import { recordAudit } from "../audit/record";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import { createUser, type Role } from "../auth/users";
+import { seedEarlierDecisions } from "./earlier-decisions";
+import { logger } from "../log";
+import { demoNpi } from "./demo-npi";
 
 export const DEMO_USERS: Array<{ email: string; name: string; role: Role }> = [
   { email: "reviewer@demo.test", name: "Riley Reviewer", role: "reviewer" },
@@ -137,7 +140,8 @@ const referencePayload = (): TReferralRequest => readReferencePayload();
 const pick = <T>(arr: readonly T[], i: number): T => arr[i % arr.length]!;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
-function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
+/** Demo referral `i`: the reference payload with its own client, agency, service and dates. */
+export function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
   const agency = pick(AGENCIES, i);
   const first = pick(FIRST, i * 7 + 3);
   const last = pick(LAST, i * 3 + 1);
@@ -158,7 +162,7 @@ function buildPayload(base: TReferralRequest, i: number): TReferralRequest {
     })),
     "Physician first name": pick(["Ana", "Tom", "Grace", "Omar"], i),
     "Physician last name": pick(["Reyes", "Bishop", "Hall", "Haddad"], i),
-    "Physician NPI": 1_234_567_890 + i,
+    "Physician NPI": Number(demoNpi(123_456_700 + i)),
     "Physician phone number": `555-40${i % 10}-${String(1000 + i * 37).slice(0, 4)}`,
     "Service Requested": { option: { name: service, value: service } },
     "Service start date": isoDate(start),
@@ -223,7 +227,12 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return Number((r.rows[0] as { n: string | number }).n) === 0;
 }
 
-export type DemoSeedResult = { referrals: number; apiClient: { key: string; secret: string } };
+export type DemoSeedResult = {
+  referrals: number;
+  /** earlier decisions: referrals approved (and sent) before the open ones arrived */
+  approved: number;
+  apiClient: { key: string; secret: string };
+};
 
 export async function seedDemoData(db: Db, opts: { password: string; count?: number }): Promise<DemoSeedResult> {
   const actor = systemActor("demo seed");
@@ -244,10 +253,27 @@ export async function seedDemoData(db: Db, opts: { password: string; count?: num
   };
 
   const base = referencePayload();
+  // Earlier decisions first (approved through the real approval code): the referrals below are drafted from them.
+  const earlier = await seedEarlierDecisions(db, {
+    agencies: AGENCIES,
+    reviewerEmail: DEMO_USERS[0]!.email,
+    payload: (k) => buildPayload(base, 100 + k),
+    deliver,
+    openFrom: new Date(Date.UTC(2026, 10, 24)),
+  });
   await deliver({ ...base, request_id: REFERENCE_REQUEST_ID });
   const count = opts.count ?? 29;
+  // Physician orders written from each referral's form (pdfkit, a development dependency: without
+  // it the referrals keep a one-line PDF, and the order check finds no order in them).
+  const orders = await import("./demo-orders").catch(() => {
+    logger("demo").warn("demo orders not written (pdfkit is not installed): the order check will find none");
+    return null;
+  });
   for (let i = 0; i < count; i++) {
     const payload = buildPayload(base, i);
+    const order = await orders?.demoOrder(payload, i);
+    if (order && payload.files?.[0])
+      payload.files[0] = { file_name: order.name, file_value: order.pdf.toString("base64") };
     const { id } = await deliver(payload);
     // Spread arrival over the last few days so ages and SLA states vary.
     const hoursAgo = (i * 7) % 96;
@@ -260,7 +286,7 @@ export async function seedDemoData(db: Db, opts: { password: string; count?: num
       await deliver(amended);
     }
   }
-  return { referrals: count + 1, apiClient: { key: client.key, secret: client.secret } };
+  return { referrals: count + 1 + earlier, approved: earlier, apiClient: { key: client.key, secret: client.secret } };
 }
 
 /**

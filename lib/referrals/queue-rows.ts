@@ -23,6 +23,10 @@ export type QueueRowView = {
   action: "claim" | "release" | "unassign" | null;
   amended: boolean;
   amendedAfterDecision: boolean;
+  /** requests this one is possibly the same as: their ids and short request ids */
+  duplicates: Array<{ id: string; requestId: string }>;
+  /** fields the physician's order disagrees with (0: none, or not checked yet) */
+  orderMismatches: number;
   /** set when the tab mixes statuses */
   status: { key: string; label: string } | null;
 };
@@ -54,6 +58,8 @@ export function toRowView(r: QueueRow, actor: Actor, now: Date, showStatus: bool
     action,
     amended: r.amended,
     amendedAfterDecision: r.amendedAfterDecision,
+    duplicates: r.duplicates.map((d) => ({ id: d.id, requestId: d.requestId.slice(0, 8) })),
+    orderMismatches: r.orderMismatches,
     status: showStatus ? { key: r.status, label: STATUS_LABELS[r.status] ?? r.status } : null,
   };
 }

@@ -22,6 +22,9 @@ import {
 } from "../validations/queue";
 import { activeAssignmentSql } from "../workflow/claims-sql";
 import { DISPLAY_TIME_ZONE } from "../format";
+import { CLOSED_STATUSES } from "../workflow/duplicates";
+
+const closedList = sql.raw(CLOSED_STATUSES.map((s) => `'${s}'`).join(", "));
 
 export type QueueRow = {
   id: string;
@@ -39,6 +42,10 @@ export type QueueRow = {
   amended: boolean;
   amendedAfterDecision: boolean;
   assignee: { id: string; name: string; active: boolean } | null;
+  /** fields the physician's order disagrees with (the latest order check) */
+  orderMismatches: number;
+  /** requests this one is possibly the same as (lib/workflow/duplicates.ts), newest first */
+  duplicates: Array<{ id: string; requestId: string }>;
 };
 
 export type QueuePage = {
@@ -75,6 +82,8 @@ function filterConditions(
     if (p.assigned === "me") where.push(sql`r.assignee_id = ${actor.id} and ${active}`);
     if (p.assigned === "unassigned") where.push(sql`not ${active}`);
     if (p.overdue) where.push(sql`r.status in ('new', 'in_review') and r.sla_due_at < now()`);
+    // The partial indexes on order_mismatches > 0 (in either sort) find these rows without walking the others.
+    if (p.disagrees) where.push(sql`r.order_mismatches > 0`);
   }
   if (p.rid) where.push(sql`r.request_id like ${`${escapeLike(p.rid)}%`}`);
   const term = nameSearch?.trim().toLowerCase().replace(/\s+/g, " ");
@@ -96,30 +105,69 @@ function tabCondition(tab: QueueTab): SQL {
 
 const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` and `) : sql`true`);
 
-export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null): Promise<QueuePage> {
-  assertScope(actor, "referral:read");
-  const where = [tabCondition(p.tab), ...filterConditions(actor, p, nameSearch)];
-  const col = p.sort === "due_asc" ? sql.raw("r.sla_due_at") : sql.raw("r.received_at");
+/** One stretch of a view in reading order: its own conditions and ORDER BY (see queuePageStatements). */
+type Segment = { where: SQL[]; order: SQL };
+
+/**
+ * The statements that read a page of a view, in reading order, each given its row limit (keyset on
+ * (sort key, id)). In due order the requests without a due time come last (by id), a second
+ * stretch after the dated ones: each stretch is one index range scan of (status, sla_due_at, id)
+ * (or the agency's or service's), where `nulls last` and an OR in the cursor condition would sort
+ * every row after the cursor. A page usually needs the first statement only.
+ */
+export function queuePageStatements(
+  actor: Actor,
+  p: TQueueParams,
+  nameSearch: string | null,
+): Array<(limit: number) => SQL> {
+  const base = [tabCondition(p.tab), ...filterConditions(actor, p, nameSearch)];
+  const byDue = p.sort === "due_asc";
+  const col = sql.raw(byDue ? "r.sla_due_at" : "r.received_at");
+  const { cursor, forwardAsc } = direction(p);
+  const dir = sql.raw(forwardAsc ? "asc" : "desc");
+  const cmp = sql.raw(forwardAsc ? ">" : "<");
+  const after = (c: SQL) => (cursor ? [sql`(${c}, r.id) ${cmp} (${cursor.key}::timestamptz, ${cursor.id}::uuid)`] : []);
+  let segments: Segment[];
+  if (!byDue) segments = [{ where: after(col), order: sql`${col} ${dir}, r.id ${dir}` }];
+  else {
+    const inUndated = cursor !== undefined && cursor.key === null;
+    const dated: Segment = {
+      where: [sql`r.sla_due_at is not null`, ...(cursor && !inUndated ? after(col) : [])],
+      order: sql`r.sla_due_at ${dir}, r.id ${dir}`,
+    };
+    const undated: Segment = {
+      where: [sql`r.sla_due_at is null`, ...(inUndated ? [sql`r.id ${cmp} ${cursor.id}::uuid`] : [])],
+      order: sql`r.id ${dir}`,
+    };
+    // Forwards: dated then undated (from the cursor's stretch on); backwards the other way round.
+    if (forwardAsc) segments = inUndated ? [undated] : [dated, undated];
+    else segments = cursor && !inUndated ? [dated] : [undated, dated];
+  }
+  return segments.map(
+    (seg) => (limit: number) =>
+      selectSql(sql`${and([...base, ...seg.where])} order by ${seg.order} limit ${limit}`, col),
+  );
+}
+
+/** Which way a page reads: backwards (the previous page) flips both the comparison and the order. */
+function direction(p: TQueueParams) {
   const asc = p.sort !== "received_desc";
   const backwards = Boolean(p.before) && !p.after;
-  const cursor = p.after ?? p.before;
-  // Reading backwards (previous page) flips both the comparison and the order.
-  const forwardAsc = backwards ? !asc : asc;
-  if (cursor) {
-    where.push(
-      forwardAsc
-        ? sql`(${col}, r.id) > (${cursor.key}::timestamptz, ${cursor.id}::uuid)`
-        : sql`(${col}, r.id) < (${cursor.key}::timestamptz, ${cursor.id}::uuid)`,
-    );
+  return { cursor: p.after ?? p.before, backwards, forwardAsc: backwards ? !asc : asc };
+}
+
+export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearch: string | null): Promise<QueuePage> {
+  assertScope(actor, "referral:read");
+  const { backwards } = direction(p);
+  const limit = QUEUE_PAGE_SIZE + 1;
+  let rows: RowRecord[] = [];
+  let snapshot: string | undefined;
+  for (const statement of queuePageStatements(actor, p, nameSearch)) {
+    if (rows.length >= limit) break;
+    const res = await db.execute<RowRecord>(statement(limit - rows.length));
+    snapshot ??= res.rows[0]?.snapshot;
+    rows = rows.concat(res.rows);
   }
-  if (p.sort === "due_asc") where.push(sql`r.sla_due_at is not null`);
-  const dir = sql.raw(forwardAsc ? "asc" : "desc");
-  const res = await selectRows(
-    db,
-    sql`${and(where)} order by ${col} ${dir}, r.id ${dir} limit ${QUEUE_PAGE_SIZE + 1}`,
-    col,
-  );
-  let rows = res.rows;
   const hasMore = rows.length > QUEUE_PAGE_SIZE;
   rows = rows.slice(0, QUEUE_PAGE_SIZE);
   if (backwards) rows.reverse();
@@ -127,8 +175,7 @@ export async function listQueue(db: Db, actor: Actor, p: TQueueParams, nameSearc
   const last = rows[rows.length - 1];
   const hasNext = backwards ? true : hasMore;
   const hasPrev = backwards ? hasMore : Boolean(p.after);
-  const snapshot =
-    res.rows[0]?.snapshot ?? (await db.execute<{ now: string }>(sql`select now()::text as now`)).rows[0]!.now;
+  snapshot ??= (await db.execute<{ now: string }>(sql`select now()::text as now`)).rows[0]!.now;
   return {
     rows: rows.map(toQueueRow),
     nextCursor: hasNext && last ? encodeCursor(last.sort_key, last.id) : null,
@@ -156,19 +203,29 @@ type RowRecord = {
   assignee_id: string | null;
   assignee_name: string | null;
   assignment_active: boolean;
-  sort_key: string;
+  order_mismatches: number;
+  sort_key: string | null;
   snapshot: string;
+  duplicates: Array<{ id: string; requestId: string }> | null;
 };
 
 /** The queue's columns of the rows `rest` selects (a WHERE condition, then ORDER / LIMIT). */
-function selectRows(db: Db, rest: SQL, col: SQL = sql.raw("r.received_at")) {
+function selectRows(db: Db, rest: SQL) {
+  return db.execute<RowRecord>(selectSql(rest, sql.raw("r.received_at")));
+}
+
+function selectSql(rest: SQL, col: SQL): SQL {
   const env = getEnv();
-  return db.execute<RowRecord>(sql`select r.id, r.request_id, r.status, r.version, r.client_first_name, r.client_last_name, r.agency_name,
+  return sql`select r.id, r.request_id, r.status, r.version, r.client_first_name, r.client_last_name, r.agency_name,
       r.service_requested, r.service_start, r.service_end, r.received_at, r.sla_due_at, r.sla_paused_at, r.amended_at, r.amended_after_decision_at,
-      r.assignee_id, u.name as assignee_name, ${activeAssignmentSql(env.CLAIM_IDLE_MINUTES)} as assignment_active,
-      ${col}::text as sort_key, now()::text as snapshot
+      r.assignee_id, u.name as assignee_name, ${activeAssignmentSql(env.CLAIM_IDLE_MINUTES)} as assignment_active, r.order_mismatches,
+      ${col}::text as sort_key, now()::text as snapshot,
+      -- possible duplicates, as stored (a probe of the pairs' primary key per row, no matching here)
+      (select json_agg(json_build_object('id', o.id, 'requestId', o.request_id) order by o.received_at desc, o.id)
+         from referral_duplicates d join referral_requests o on o.id = d.other_id
+         where d.referral_request_id = r.id and d.dismissed_at is null and o.status not in (${closedList})) as duplicates
     from referral_requests r left join users u on u.id = r.assignee_id
-    where ${rest}`);
+    where ${rest}`;
 }
 
 function toQueueRow(r: RowRecord): QueueRow {
@@ -190,6 +247,8 @@ function toQueueRow(r: RowRecord): QueueRow {
     assignee: r.assignee_id
       ? { id: r.assignee_id, name: r.assignee_name ?? "Unknown user", active: r.assignment_active }
       : null,
+    duplicates: r.duplicates ?? [],
+    orderMismatches: r.order_mismatches,
   };
 }
 
@@ -303,34 +362,6 @@ export async function listAssignableUsers(db: Db, actor: Actor): Promise<Array<{
     sql`select id, name from users where (role = 'reviewer' or 'reviewer' = any(extra_roles)) and disabled_at is null order by name`,
   );
   return res.rows;
-}
-
-/**
- * getNeighbours' statement. The request's values come in as scalar subqueries (parameters of the
- * probes), not a join: joined, PostgreSQL walked the whole received_at index to find nothing
- * newer than the newest request (1.1 s at a million rows); as parameters they are the index
- * condition of (status, received_at, id) (under 1 ms).
- */
-export const neighboursSql = (id: string) => sql`
-  with me as (select id, status, received_at from referral_requests where id = ${id})
-  select
-    (select r.id from referral_requests r where r.status = (select status from me) and (r.received_at, r.id) < ((select received_at from me), (select id from me))
-      order by r.received_at desc, r.id desc limit 1) as next,
-    (select r.id from referral_requests r where r.status = (select status from me) and (r.received_at, r.id) > ((select received_at from me), (select id from me))
-      order by r.received_at asc, r.id asc limit 1) as previous`;
-
-/**
- * The requests before and after one among those of its status, newest first (the queue's
- * default order): the referral page's j / k. Two probes of the (status, received_at, id) index.
- */
-export async function getNeighbours(
-  db: Db,
-  actor: Actor,
-  id: string,
-): Promise<{ next: string | null; previous: string | null }> {
-  assertScope(actor, "referral:read");
-  const res = await db.execute<{ next: string | null; previous: string | null }>(neighboursSql(id));
-  return res.rows[0] ?? { next: null, previous: null };
 }
 
 export type QueueView = {

@@ -23,35 +23,47 @@ export type QueueTab = (typeof QUEUE_TABS)[number]["key"];
 export const AMENDED_TAB: QueueTab = "amended";
 export const QUEUE_TAB_KEYS = QUEUE_TABS.map((t) => t.key) as [QueueTab, ...QueueTab[]];
 
+/** The orders a view can take; the URL's `sort` names one by its key (links elsewhere use these keys). */
 export const QUEUE_SORTS = [
+  { key: "due_asc", label: "SLA due" },
   { key: "received_desc", label: "Newest first" },
   { key: "received_asc", label: "Oldest first" },
-  { key: "due_asc", label: "SLA due soonest" },
 ] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number]["key"];
+
+/** Statuses an SLA runs in (or is paused in), and their tabs: they open in due order, overdue first. */
+export const SLA_STATUSES = ["new", "in_review", "pending_info"] as const;
+const SLA_TABS: readonly QueueTab[] = SLA_STATUSES;
+/**
+ * A view's order when its URL names none: by SLA due time where an SLA runs, newest first on
+ * the tabs of decided requests (their SLA is over, so due order would read as oldest first).
+ */
+export const defaultSort = (tab: QueueTab): QueueSort => (SLA_TABS.includes(tab) ? "due_asc" : "received_desc");
 
 export const QUEUE_PAGE_SIZE = 50;
 /** Name searches shorter than this would match a large share of a million rows. */
 export const MIN_NAME_SEARCH = 2;
 export const SEARCH_COOKIE = "csi_queue_q";
 
-/** Cursors are ASCII (a timestamp and a uuid), so btoa/atob serve on both server and client. */
+/** Cursors are ASCII (a timestamp or null, and a uuid), so btoa/atob serve on both server and client. */
 export function fromBase64Url(v: string): string {
   return atob(v.replace(/-/g, "+").replace(/_/g, "/"));
 }
-export const encodeCursor = (key: string, id: string) =>
+/** A keyset cursor: the row's sort key (null: a request without an SLA due time) and its id. */
+export const encodeCursor = (key: string | null, id: string) =>
   btoa(JSON.stringify([key, id]))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
 
-/** The query string of a view (filters, optional page cursor), without defaults. */
+/** The query string of a view (filters, optional page cursor), without defaults (the sort's is its tab's). */
 export function queueQuery(p: Record<string, string | undefined>): string {
   const out = new URLSearchParams();
+  const tab = (QUEUE_TAB_KEYS as readonly string[]).includes(p.tab ?? "") ? (p.tab as QueueTab) : "new";
   for (const [k, v] of Object.entries(p)) {
     if (v === undefined || v === "") continue;
     if (k === "tab" && v === "new") continue;
-    if (k === "sort" && v === "received_desc") continue;
+    if (k === "sort" && v === defaultSort(tab)) continue;
     out.set(k, v);
   }
   const s = out.toString();

@@ -6,11 +6,12 @@
  */
 import { z } from "zod";
 
-import { fromBase64Url, QUEUE_SORTS, QUEUE_TAB_KEYS, type QueueSort } from "./queue-view";
+import { defaultSort, fromBase64Url, QUEUE_SORTS, QUEUE_TAB_KEYS, type QueueSort } from "./queue-view";
 import { storableText } from "./text";
 
 export {
   AMENDED_TAB,
+  defaultSort,
   encodeCursor,
   looksLikeRequestId,
   MIN_NAME_SEARCH,
@@ -25,14 +26,23 @@ export {
 } from "./queue-view";
 
 const ymd = z.iso.date();
-/** A keyset cursor: the sort key as PostgreSQL's own text (microseconds intact) and the id. */
+/**
+ * A keyset cursor: the sort key as PostgreSQL's own text (microseconds intact), null for a
+ * request without an SLA due time (they come last in due order), and the id.
+ */
 const cursor = z
   .string()
   .max(200)
   .transform((v, ctx) => {
     try {
       const parsed = z
-        .tuple([z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/), z.uuid()])
+        .tuple([
+          z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/)
+            .nullable(),
+          z.uuid(),
+        ])
         .parse(JSON.parse(fromBase64Url(v)));
       return { key: parsed[0], id: parsed[1] };
     } catch {
@@ -52,6 +62,8 @@ export const ZQueueParams = z.object({
   to: catching(ymd),
   assigned: catching(z.enum(["me", "unassigned"])),
   overdue: catching(z.literal("1")),
+  /** only requests whose physician's order disagrees with the form (the order check) */
+  disagrees: catching(z.literal("1")),
   rid: catching(
     z
       .string()
@@ -60,11 +72,13 @@ export const ZQueueParams = z.object({
       .max(200)
       .regex(/^[A-Za-z0-9._:-]+$/),
   ),
-  sort: z.enum(QUEUE_SORTS.map((s) => s.key) as [QueueSort, ...QueueSort[]]).catch("received_desc"),
+  // None (or an unknown one): the tab's own order, filled in by parseQueueParams.
+  sort: catching(z.enum(QUEUE_SORTS.map((s) => s.key) as [QueueSort, ...QueueSort[]])),
   after: catching(cursor),
   before: catching(cursor),
 });
-export type TQueueParams = z.infer<typeof ZQueueParams>;
+/** The parsed view: its sort is always set (the tab's default when the URL names none). */
+export type TQueueParams = Omit<z.infer<typeof ZQueueParams>, "sort"> & { sort: QueueSort };
 
 export function parseQueueParams(
   searchParams: Record<string, string | string[] | undefined> | URLSearchParams,
@@ -75,7 +89,8 @@ export function parseQueueParams(
     const value = Array.isArray(v) ? v[0] : v;
     if (typeof value === "string" && value !== "") flat[k] = value;
   }
-  return ZQueueParams.parse(flat);
+  const p = ZQueueParams.parse(flat);
+  return { ...p, sort: p.sort ?? defaultSort(p.tab) };
 }
 
 /** The filter part of parsed params, as strings (for links that keep the view). */
@@ -88,6 +103,7 @@ export function filterValues(p: TQueueParams): Record<string, string | undefined
     to: p.to,
     assigned: p.assigned,
     overdue: p.overdue,
+    disagrees: p.disagrees,
     rid: p.rid,
     sort: p.sort,
   };

@@ -8,12 +8,22 @@ import { NewRequestsNotice, StatusTabs } from "@/components/queue/live";
 import { QueueTable } from "@/components/queue/queue-table";
 import { toRowView } from "@/lib/referrals/queue-rows";
 import { SearchBox } from "@/components/queue/search-box";
+import { SortLinks } from "@/components/queue/sort-links";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope } from "@/lib/access/scopes";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { openQueue } from "@/lib/referrals/queue";
-import { filterValues, parseQueueParams, QUEUE_TABS, queueQuery, SEARCH_COOKIE } from "@/lib/validations/queue";
+import {
+  defaultSort,
+  filterValues,
+  parseQueueParams,
+  QUEUE_SORTS,
+  QUEUE_TABS,
+  queueQuery,
+  SEARCH_COOKIE,
+  type QueueSort,
+} from "@/lib/validations/queue";
 
 export const metadata: Metadata = { title: "Review queue" };
 
@@ -30,12 +40,18 @@ export default async function QueuePage({
   const filters = filterValues(params);
   const { page, counts, options, reviewers } = await openQueue(db, actor, params, nameSearch);
   const now = new Date();
+  // Another tab opens in its own order, unless the reviewer chose one other than this tab's.
+  const chosenSort = params.sort === defaultSort(params.tab) ? undefined : params.sort;
   const tabs = QUEUE_TABS.map((t) => ({
     key: t.key,
     label: t.label,
-    href: `/queue${queueQuery({ ...filters, tab: t.key })}`,
+    href: `/queue${queueQuery({ ...filters, tab: t.key, sort: chosenSort })}`,
   }));
-  const firstPageHref = `/queue${queueQuery(filters)}`;
+  const sortHrefs = Object.fromEntries(
+    QUEUE_SORTS.map((s) => [s.key, `/queue${queueQuery({ ...filters, sort: s.key })}`]),
+  ) as Record<QueueSort, string>;
+  // New requests are at the top only newest first: "Show" opens that order.
+  const firstPageHref = sortHrefs.received_desc;
   const pollQuery = queueQuery(filters);
   // The poll also asks for the rows on screen (ids are not PHI), so their changes show in place.
   const pollUrl = `/api/queue/updates${pollQuery}${pollQuery ? "&" : "?"}since=${encodeURIComponent(page.snapshot)}&rows=${page.rows.map((r) => r.id).join(",")}`;
@@ -68,13 +84,19 @@ export default async function QueuePage({
       </div>
       <StatusTabs tabs={tabs} current={params.tab} pollUrl={pollUrl} initialCounts={counts} />
       <QueueFilters params={params} options={options} />
+      <SortLinks current={params.sort} hrefs={sortHrefs} />
       {nameSearch ? (
         <p className="text-sm text-slate-700">
           Showing clients whose name starts with “{nameSearch}”. Names are kept out of the address bar for privacy, so a
           shared link does not include them.
         </p>
       ) : null}
-      <NewRequestsNotice pollUrl={pollUrl} initialCounts={counts} firstPageHref={firstPageHref} />
+      <NewRequestsNotice
+        pollUrl={pollUrl}
+        initialCounts={counts}
+        firstPageHref={firstPageHref}
+        showLabel={params.sort === "received_desc" ? "Show" : "Show, newest first"}
+      />
       {canAssign ? <BulkAssignBar reviewers={reviewers} /> : null}
       {page.rows.length ? (
         <QueueTable
