@@ -84,6 +84,8 @@ export default defineConfig({
         ACCLOUD_SANDBOX_PORT: "4110",
         EMBEDDED_PG_PORT: "54339",
         LOG_LEVEL: "warn",
+        // The order spec reads a 30-page order (the default limit is 20 pages).
+        DOCUMENT_READ_MAX_PAGES: "30",
       },
     },
     {

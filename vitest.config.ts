@@ -30,7 +30,7 @@ const NOT_ON_SERVER = [
   "lib/json/text.test.ts",
   "lib/validations/auth.test.ts",
   "components/referral/render.test.tsx",
-  "lib/push/time.test.ts",
+  "lib/approval/local-midnight.test.ts",
   "lib/form/fields.test.ts",
   "db/embedded.test.ts",
   "test/support/exit-code.test.ts",
@@ -44,6 +44,8 @@ const NOT_ON_SERVER = [
   "lib/form/identity.test.ts",
   // The document reader: files in, plain data out, no database (and minutes of OCR if run twice).
   "lib/documents/**",
+  "lib/demo/demo-orders.test.ts",
+  "lib/worker/document-reader.test.ts",
   // Each bench on its own embedded clusters.
   "scripts/bench.test.ts",
 ];
@@ -95,6 +97,8 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       PUSH_JOB_EXPIRE_SECONDS: "4",
       PUSH_MAINTENANCE_SECONDS: "1",
+      // Workers started by tests read no documents (OCR would cost every file minutes) unless a test asks.
+      DOCUMENT_READ_CONCURRENCY: "0",
     },
     projects: [
       {

@@ -42,3 +42,15 @@ export function AmendedBadge({ title, afterDecision }: { title?: string; afterDe
     </span>
   );
 }
+
+/** The physician's order disagrees with the form on `count` fields: it asks for a look, it blocks nothing. */
+export function OrderDisagreesBadge({ count }: { count: number }) {
+  return (
+    <span
+      className="inline-flex items-center rounded-full border border-amber-400 bg-amber-50 px-2 py-0.5 text-xs font-semibold text-amber-950"
+      data-order-mismatches={count}
+    >
+      Order disagrees: {count}
+    </span>
+  );
+}

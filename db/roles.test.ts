@@ -62,6 +62,9 @@ beforeAll(async () => {
   }
   ownerUrl = (await createTestDatabase(adminUrl, `roles_${suffix}`)).url;
   drop = async () => {
+    // Ending the app role's sessions still open (a pool's idle connections) needs membership of it.
+    const m = await connect(adminUrl);
+    await m.query(`grant ${appRole} to current_user`).finally(() => m.end());
     await dropTestDatabase(adminUrl, `roles_${suffix}`);
     const a = await connect(adminUrl);
     await a.query(`drop role if exists ${appRole}`).finally(() => a.end());

@@ -117,6 +117,15 @@ export const ZEnv = z
     PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     /** Retries of a push job that crashed or whose worker died, before the job is dead and the push ends failed. */
     PUSH_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(4),
+    /**
+     * Files a worker process reads at once (the document-read job; lib/worker/document-read.ts),
+     * each in a reader process of its own. 0: this worker reads none (another worker does).
+     */
+    DOCUMENT_READ_CONCURRENCY: z.coerce.number().int().min(0).max(8).default(1),
+    /** A file with more pages is not read at all (it ends "unreadable", with the reason). */
+    DOCUMENT_READ_MAX_PAGES: z.coerce.number().int().min(1).max(200).default(20),
+    /** The time one page may take (text layer, drawing and OCR together); a page over it is left out. */
+    DOCUMENT_READ_PAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
 
     /** E-mail notifications. Unset SMTP_URL: messages stay in the local outbox (/admin/outbox). */
     SMTP_URL: z

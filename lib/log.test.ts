@@ -7,7 +7,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccloudClient, logCall, PATHS } from "./accloud/client";
+import { createAccloudClient, logCall } from "./accloud/client";
+import { PATHS } from "./accloud/endpoints";
 import { TEST_API_KEY, TEST_API_SECRET } from "../test/support/sandbox";
 import { ZClientCreate } from "./accloud/schemas";
 import { approveReferral } from "./approval/approve";

@@ -44,7 +44,7 @@ const { decodeFiles } = await import("../lib/intake/files");
 const { ZReferralRequest } = await import("../lib/intake/schema");
 const { approveReferral } = await import("../lib/approval/approve");
 const { startWorker } = await import("../lib/worker/worker");
-const { localMidnightIso } = await import("../lib/push/time");
+const { localMidnightIso } = await import("../lib/approval/local-midnight");
 
 const sandbox = await startSandbox({
   databaseUrl: pgdb.url,
@@ -183,15 +183,13 @@ const approvalsCpu = cpuMeter();
 const tApprove = performance.now();
 for (let i = 0; i < refs.length; i += CONCURRENCY) {
   await Promise.all(
-    refs
-      .slice(i, i + CONCURRENCY)
-      .map((r) =>
-        approveReferral(getDb(), reviewer, {
-          referralId: r.id,
-          version: 1,
-          approval: approval(r.payload.agency.alayamarket_org_id),
-        }),
-      ),
+    refs.slice(i, i + CONCURRENCY).map((r) =>
+      approveReferral(getDb(), reviewer, {
+        referralId: r.id,
+        version: 1,
+        approval: approval(r.payload.agency.alayamarket_org_id),
+      }),
+    ),
   );
 }
 const approveSeconds = (performance.now() - tApprove) / 1000;

@@ -7,7 +7,7 @@
  * the app changes. Nothing is asserted about the figures (speed is the benches' business).
  *
  * They need the benches' build (BENCH_BASELINE=1 in .next-bench, as bench-lib.ts makes it):
- * made once here when it is missing or older than the sources, and shared by all five. The
+ * made once here when it is missing or older than the sources, and shared by those that serve. The
  * benches run one after another (about 4 minutes on the 2-core machine, plus the build).
  */
 import { spawn } from "node:child_process";
@@ -103,6 +103,13 @@ describe("the benches, each in a tiny configuration", () => {
     expect(runningClusters()).toEqual([]);
   });
 
+  it("bench:duplicates", { timeout: 10 * 60_000 }, async () => {
+    const { code, out } = await runBench("scripts/bench-duplicates.ts", { BENCH_ROWS: "2000", BENCH_CHECKS: "50" });
+    expect(code, out.slice(-3000)).toBe(0);
+    expectResults(out, { "duplicates-check-ms-at-1m": "≤5" });
+    expect(runningClusters()).toEqual([]);
+  });
+
   it("bench:push", { timeout: 10 * 60_000 }, async () => {
     const { code, out } = await runBench("scripts/bench-push.ts", { BENCH_PUSHES: "4", BENCH_CONCURRENCY: "2" }, [
       "--conditions=react-server",
@@ -125,6 +132,28 @@ describe("the benches, each in a tiny configuration", () => {
     });
     expect(runningClusters()).toEqual([]);
   });
+
+  it(
+    "bench:documents (a text order and a scan read through the worker; the webhook with the reader busy)",
+    {
+      timeout: 10 * 60_000,
+    },
+    async () => {
+      const { code, out } = await runBench("scripts/bench-documents.ts", {
+        ...TINY,
+        BENCH_TEXT: "1",
+        BENCH_SCANS: "1",
+        BENCH_BACKLOG: "1",
+      });
+      expect(code, out.slice(-3000)).toBe(0);
+      expectResults(out, {
+        "documents-text-seconds-per-page": "≤0.5",
+        "documents-ocr-seconds-per-page": "≤10",
+        "documents-webhook-ratio-busy": "≥0.85",
+      });
+      expect(runningClusters()).toEqual([]);
+    },
+  );
 
   it(
     "bench:web (Lighthouse signed in as a reviewer and as a supervisor, the interactions at 4× CPU)",

@@ -123,6 +123,10 @@ try {
     });
     if (seeded) {
       console.log(`  ${seeded.referrals} referral requests delivered through the webhook`);
+      if (seeded.approved)
+        console.log(
+          `  ${seeded.approved} of them approved as earlier decisions: the drafts of the others learn from them`,
+        );
       console.log(
         `  Demo AlayaConnector API client: key ${seeded.apiClient.key}  secret ${seeded.apiClient.secret} (shown once)`,
       );

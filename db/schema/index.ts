@@ -9,3 +9,6 @@ export * from "./audit";
 export * from "./accloud";
 export * from "./push";
 export * from "./supervisors";
+export * from "./documents";
+export * from "./duplicates";
+export * from "./draft";

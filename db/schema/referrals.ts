@@ -124,6 +124,12 @@ export const referralRequests = pgTable(
      * client for a different person the agency sent under the same client id as the one ACCloud has.
      */
     accloudClientExternalId: text("accloud_client_external_id"),
+    /**
+     * Fields the physician's order disagrees with (the latest check of the order against the
+     * form, db/schema/documents.ts referral_checks): the queue's "Order disagrees: n" and its
+     * filter. Kept by the worker's document-read job; never a state change.
+     */
+    orderMismatches: integer("order_mismatches").notNull().default(0),
   },
   (t) => [
     index("referral_requests_status_received").on(t.status, t.receivedAt, t.id),
@@ -134,10 +140,26 @@ export const referralRequests = pgTable(
     // The queue's agency and service filters, newest first, without sorting a million rows.
     index("referral_requests_status_agency_received").on(t.status, t.agencyOrgId, t.receivedAt, t.id),
     index("referral_requests_status_service_received").on(t.status, t.serviceRequested, t.receivedAt, t.id),
+    // The same two filters in the default order, by SLA due time (lib/referrals/queue.ts).
+    index("referral_requests_status_agency_due").on(t.status, t.agencyOrgId, t.slaDueAt, t.id),
+    index("referral_requests_status_service_due").on(t.status, t.serviceRequested, t.slaDueAt, t.id),
+    // Possible duplicates' candidates (lib/workflow/duplicates.ts): the same agency client id, or
+    // the same birthday in any agency, newest first, so a check reads a few rows, not the table.
+    index("referral_requests_agency_client").on(t.agencyOrgId, t.clientExternalId, t.receivedAt),
+    index("referral_requests_birthday")
+      .on(t.clientBirthday, t.receivedAt)
+      .where(sql`client_birthday is not null`),
     // The "amended after decision" tab: few rows, found without scanning the table.
     index("referral_requests_amended_after_decision")
       .on(t.receivedAt, t.id)
       .where(sql`amended_after_decision_at is not null`),
+    // The queue's "Order disagrees" filter in either sort, without walking the rows that agree.
+    index("referral_requests_order_mismatch_received")
+      .on(t.status, t.receivedAt, t.id)
+      .where(sql`order_mismatches > 0`),
+    index("referral_requests_order_mismatch_due")
+      .on(t.status, t.slaDueAt, t.id)
+      .where(sql`order_mismatches > 0`),
     // One continuation per referral; amendments under the old request_id are routed to it.
     uniqueIndex("referral_requests_continues")
       .on(t.continuesId)

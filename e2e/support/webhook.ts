@@ -66,3 +66,35 @@ export async function deliverReferral(
   mutate(payload);
   return postReferral(request, payload);
 }
+
+/** Who the request is for and what it asks: the client's id, names and birthday, the agency, the service and its dates. */
+export type RequestParts = {
+  agency?: { orgId: string; name: string };
+  clientId?: number;
+  firstName?: string;
+  lastName?: string;
+  birthday?: string;
+  service?: string;
+  start?: string;
+  end?: string;
+};
+
+/** Changes a payload's client, agency, service and dates (the form's fields too, so the two agree). */
+export function setRequestParts(p: ReferralPayload, parts: RequestParts): void {
+  if (parts.agency) p.agency = { ...p.agency, alayamarket_org_id: parts.agency.orgId, name: parts.agency.name };
+  p.client = {
+    ...p.client,
+    ...(parts.clientId !== undefined ? { id: parts.clientId } : {}),
+    ...(parts.firstName ? { first_name: parts.firstName } : {}),
+    ...(parts.lastName ? { last_name: parts.lastName } : {}),
+    ...(parts.birthday ? { birthday: parts.birthday } : {}),
+  };
+  const set = (label: string, value: unknown) => {
+    const f = p.form_data.fields.find((x) => x.field_label === label);
+    if (f && value !== undefined) f.field_value = value;
+  };
+  set("Service Requested", parts.service ? { option: { name: parts.service, value: parts.service } } : undefined);
+  set("Service start date", parts.start);
+  set("Service end date", parts.end);
+  set("Date of Birth", parts.birthday);
+}

@@ -40,6 +40,3 @@ export const ZCancelReferral = ZRef.extend({
   path: ["comment"],
 });
 export type TCancelReferralInput = z.input<typeof ZCancelReferral>;
-
-/** Re-sending an amended submission's files, or (with a file) adding a document. */
-export const ZDocumentsCall = ZRef;

@@ -8,6 +8,7 @@ import { accloudLinks, approvalRevisions, decisionReasons, pushes, referralFiles
 import type { Actor } from "../access/actors";
 import type { Db, TxDb } from "../db";
 import { describeFile } from "../intake/files";
+import { enqueue } from "../jobs/queue";
 import { sentState } from "./sent-state";
 import { canonical } from "../json/canonical";
 import { refuseIfDifferentPerson } from "../workflow/different-person";
@@ -19,6 +20,7 @@ import { unstorableTextIssue } from "../validations/text";
 import { drawSecondReview } from "../second-review/reviews";
 import { changesDatesOrLimits, planAuthorizations } from "./plan";
 import { type OnReferral, type PushResult, checkAgainstReferenceData, nextRevisionNumber, queuePush } from "./approve";
+import { recordChoice } from "../draft/history/record";
 
 async function assertNoOpenPush(tx: TxDb, referralId: string) {
   const [open] = await tx
@@ -149,6 +151,13 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
           approvedAt: now,
         })
         .returning({ id: approvalRevisions.id });
+      await recordChoice(tx, {
+        referralId: row.id,
+        revisionId: rev!.id,
+        submissionId: row.latestSubmissionId,
+        approvedAt: now,
+        choice: approval,
+      });
       const pushId = await queuePush(tx, actor, { referralId: row.id, revisionId: rev!.id, kind: "update" });
       const plan = planAuthorizations(was, approval);
       // New dates or limits are drawn for a second review like a first approval (lib/second-review/reviews.ts, lib/approval/plan.ts).
@@ -248,6 +257,13 @@ const ACCEPTED_EXTENSIONS = new Set(["pdf", "png", "jpg", "jpeg", "gif", "tif", 
  * from the bytes); without, the files of the latest (amended) submission ACCloud does not have yet.
  * Idempotent on each file's sha256: bytes already attached are never sent twice.
  */
+/** A document a reviewer added is read for the order check (the document-read job), in the same transaction. */
+async function readLater(tx: TxDb, referralId: string, inserted: Array<{ id: string }>): Promise<string> {
+  const id = inserted[0]!.id;
+  await enqueue(tx, "documentRead", { referralId, fileId: id });
+  return id;
+}
+
 export async function sendDocuments(
   db: Db,
   actor: Actor,
@@ -295,7 +311,9 @@ export async function sendDocuments(
           .limit(1);
         const id =
           same?.id ??
-          (
+          (await readLater(
+            tx,
+            row.id,
             await tx
               .insert(referralFiles)
               .values({
@@ -310,8 +328,8 @@ export async function sendDocuments(
                 sha256: file.sha256,
                 data: file.data,
               })
-              .returning({ id: referralFiles.id })
-          )[0]!.id;
+              .returning({ id: referralFiles.id }),
+          ));
         fileIds = [id];
       } else {
         // Another person's files never go to this person's referral.

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { prefillApproval, suggestRule, matchServiceCode } from "./prefill";
 import { previewRules } from "./preview";
 import { ZApproval, type TApprovalInput } from "./schema";
-import { approvalInput, referencePayload } from "../../test/support/fixtures";
+import { approvalInput } from "../../test/support/fixtures";
 import { isoDay } from "../../test/support/sandbox";
 
 const future = isoDay;
@@ -61,49 +60,6 @@ describe("approval schema: the contract's rules, beside the field", () => {
         }),
       ),
     ).toEqual(["authorizations.0.ruleWeekly: Visits are whole numbers"]);
-  });
-});
-
-describe("prefill from the form", () => {
-  it("suggests rules from clear text and nothing from unclear text", () => {
-    expect(suggestRule("Twice a week")).toMatchObject({ ruleType: "VISITS", ruleWeekly: 2 });
-    expect(suggestRule("10 visits total")).toMatchObject({ ruleType: "VISITS", rulePeriod: 10 });
-    expect(suggestRule("20 hours total")).toMatchObject({ ruleType: "HOURS", rulePeriod: 20 });
-    expect(suggestRule("3x/week")).toMatchObject({ ruleType: "VISITS", ruleWeekly: 3 });
-    expect(suggestRule("3 times per week")).toMatchObject({ ruleWeekly: 3 });
-    expect(suggestRule("daily")).toMatchObject({ ruleDaily: 1 });
-    expect(suggestRule("as needed")).toBeNull();
-  });
-  it("fills dates, service code, member number, supplier and rules from the reference payload", () => {
-    const p = referencePayload();
-    const pre = prefillApproval({
-      fields: p.form_data.fields,
-      formSchemaId: p.form_data.form_schema_id ?? null,
-      agencyOrgId: p.agency.alayamarket_org_id,
-      serviceStart: "2023-05-31",
-      serviceEnd: "2023-07-31",
-      serviceCodes: [
-        { id: 48, name: "Skilled Nursing" },
-        { id: 50, name: "PT" },
-      ],
-      funders: [{ id: 9, name: "ABC Insurers" }],
-    });
-    expect(pre.values).toMatchObject({
-      startDate: "2023-05-31",
-      endDate: "2023-07-31",
-      serviceCodeId: 50,
-      funderId: 9,
-      supplyPersonaId: p.agency.alayamarket_org_id,
-    });
-    expect(pre.values.authorizations[0]).toMatchObject({
-      ruleType: "VISITS",
-      ruleWeekly: 2,
-      rulePeriod: 10,
-      memberNumber: "1111111",
-    });
-    expect(pre.frequencyText).toBe("Twice a week");
-    expect(pre.authorizationsText).toBe("10 visits total");
-    expect(matchServiceCode("Physical Therapy", [{ id: 50, name: "PT" }])).toBe(50);
   });
 });
 

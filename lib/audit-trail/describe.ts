@@ -8,7 +8,6 @@
  */
 import { STATUS_LABELS } from "../format";
 import { FREE_TEXT_KEYS, freeTextPlaceholder } from "../audit/free-text";
-import { groupLabel } from "../../db/schema/audit-groups";
 
 export { FREE_TEXT_KEYS } from "../audit/free-text";
 
@@ -321,6 +320,9 @@ export function describeAuditEvent(e: DescribableEvent, ctx: DescribeContext): D
     case "review.acknowledged":
       sentence = `${who} read the second-review disagreement on ${req}`;
       break;
+    case "review.not_duplicate":
+      sentence = `${who} marked ${req} as not the same request as ${s(d.otherRequestId).slice(0, 8) || "another one"}`;
+      break;
     case "auth.signed_in":
       sentence = `${who} signed in${d.provider === "oidc" ? " with single sign-on" : d.provider === "credentials" ? " with a password" : ""}`;
       break;
@@ -384,5 +386,3 @@ export function describeAuditEvent(e: DescribableEvent, ctx: DescribeContext): D
   }
   return { sentence, items: detailItems(d, ctx) };
 }
-
-export const describeGroup = groupLabel;

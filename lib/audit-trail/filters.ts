@@ -83,6 +83,3 @@ export function auditQuery(
   const q = out.toString();
   return q ? `?${q}` : "";
 }
-
-/** Filter names in use (for the audit record of a view or an export: names, not values). */
-export const filtersInUse = (f: TAuditFilters) => AUDIT_FILTER_KEYS.filter((k) => f[k] !== undefined);

@@ -29,8 +29,6 @@ export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set([
  */
 export const RETIRED_KEYS: ReadonlySet<string> = new Set(["error", "previousError"]);
 
-export const isFreeTextKey = (key: string) => FREE_TEXT_KEYS.has(key);
-
 /** What stands in for free text where it may not be shown: its length only. */
 export function freeTextPlaceholder(value: unknown): string {
   const text = typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value);

@@ -13,7 +13,7 @@ import { users } from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import type { RoleMap } from "../access/role-map";
-import { ROLES, rolesText, sortRoles, type Role } from "../access/scopes";
+import { rolesText, sortRoles, type Role } from "../access/scopes";
 
 export { parseRoleMap, type RoleMap } from "../access/role-map";
 
@@ -158,5 +158,3 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
     return { ok: true as const, user: { id: row.id, email, name: input.name || email, role, roles } };
   });
 }
-
-export const ROLE_NAMES = ROLES;

@@ -3,7 +3,7 @@
  * diagnoses, physician, service, insurances) through lib/form/mapping.ts, payload order
  * within a group, every field kept (unknown types and unmapped labels land in "Other fields").
  */
-import { GROUP_TITLES, meaningOf, type FieldGroup } from "./mapping";
+import { GROUP_TITLES, meaningOf, type FieldGroup, type SemanticKey } from "./mapping";
 
 export type PayloadField = {
   field_id?: unknown;
@@ -22,6 +22,8 @@ export type ViewField = {
   value: unknown;
   /** differs from the original submission (amendments) */
   changed: boolean;
+  /** what the field means (lib/form/mapping.ts); null for a label the mapping does not know */
+  key: SemanticKey | null;
 };
 
 export type ViewGroup = { group: FieldGroup; title: string; fields: ViewField[] };
@@ -58,7 +60,8 @@ export function buildFieldGroups(payload: unknown, changedLabels: ReadonlySet<st
   const byGroup = new Map<FieldGroup, ViewField[]>();
   fieldsOf(payload).forEach((f, index) => {
     // Section headings structure the unmapped remainder; mapped fields carry their own group title.
-    const group: FieldGroup = f.field_type === "section" ? "other" : (meaningOf(f, schemaId)?.group ?? "other");
+    const meaning = f.field_type === "section" ? undefined : meaningOf(f, schemaId);
+    const group: FieldGroup = meaning?.group ?? "other";
     const list = byGroup.get(group) ?? [];
     list.push({
       index,
@@ -67,6 +70,7 @@ export function buildFieldGroups(payload: unknown, changedLabels: ReadonlySet<st
       subtype: typeof f.type === "string" ? f.type : null,
       value: f.field_value ?? null,
       changed: changedLabels.has(f.field_label),
+      key: meaning?.key ?? null,
     });
     byGroup.set(group, list);
   });

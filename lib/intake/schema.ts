@@ -147,7 +147,6 @@ export const ZReferralRequest = z.looseObject({
 });
 
 export type TReferralRequest = z.infer<typeof ZReferralRequest>;
-export type TFormField = z.infer<typeof ZFormField>;
 
 /** "form_data.fields[3].field_id" from zod's path array. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

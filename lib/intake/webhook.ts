@@ -14,13 +14,9 @@ import { logger } from "../log";
 import { ApiError, errorBrief, errorCode } from "../errors";
 import { decodeFiles, YIELD_ABOVE_CHARS, yieldToEventLoop } from "./files";
 import { Gate, LARGE_BODY_BYTES, LARGE_BODY_WAIT_MS } from "./gate";
-import {
-  ingestReferralRequest,
-  pruneWebhookMessages,
-  replayOfWebhookMessage,
-  type IngestResult,
-  type WebhookMessage,
-} from "./ingest";
+import type { IngestResult, WebhookMessage } from "./delivery";
+import { ingestReferralRequest } from "./ingest";
+import { pruneWebhookMessages, replayOfWebhookMessage } from "./webhook-messages";
 import { checkJsonShape, unstorableText } from "./limits";
 import { formatPath, ZReferralRequest } from "./schema";
 import { bodyDigest, SignatureError, verifyStandardWebhook } from "./signature";
@@ -107,10 +103,6 @@ function pruneNowAndThen(db: Db): void {
     log.warn(`pruning message ids failed: ${errorBrief(err)}`),
   );
 }
-/** For tests: the next signed delivery prunes. */
-export const prunePending = () => {
-  lastPrune = 0;
-};
 
 function isJson(contentType: string | null): boolean {
   if (!contentType) return false;

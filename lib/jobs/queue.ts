@@ -112,6 +112,25 @@ export async function enqueue<K extends QueueKey>(
   return boss.send(QUEUES[key], data, { ...sendDefaults(key, data), ...send, ...(tx ? { db: txExecutor(tx) } : {}) });
 }
 
+/**
+ * Several jobs of one queue in one insert (pg-boss's `insert`), with the transaction as `enqueue`
+ * does. Each job takes the queue's options (no send defaults): for queues that keep all of theirs
+ * on the queue.
+ */
+export async function enqueueAll<K extends QueueKey>(
+  tx: TxDb,
+  key: K,
+  data: Array<JobData[K]>,
+  opts: { boss?: PgBoss } = {},
+): Promise<void> {
+  if (!data.length) return;
+  const boss = opts.boss ?? (await getSenderBoss());
+  await boss.insert(
+    data.map((d) => ({ name: QUEUES[key], data: d })),
+    { db: txExecutor(tx) },
+  );
+}
+
 /** Stops the senders created in this process (before the database goes away). */
 export async function stopSenderBosses(): Promise<void> {
   const bosses = globalForBoss.csiBoss;

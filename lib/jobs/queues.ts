@@ -19,6 +19,10 @@ export const QUEUES = {
   notify: "notification-send",
   /** the minutely check for requests held past their SLA */
   notifyOverdue: "notification-overdue-check",
+  /** one referral file read for the order check (lib/worker/document-read.ts); no file: the check redone */
+  documentRead: "document-read",
+  /** reads that failed for good (the reader crashed every try): the file ends unreadable */
+  documentReadDead: "document-read-dead",
 } as const;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -31,6 +35,8 @@ export type JobData = {
   agencySync: Record<string, never>;
   notify: { notificationId: string };
   notifyOverdue: Record<string, never>;
+  documentRead: { referralId: string; fileId: string | null };
+  documentReadDead: { referralId: string; fileId: string | null };
 };
 
 /**
@@ -46,6 +52,17 @@ const pushRetry = () =>
   }) as const;
 const notifyRetry = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as const;
 
+/**
+ * A read that crashed (its reader process died: out of memory, a native fault) is tried again
+ * after about 10 s, 20 s, 40 s; then the dead-letter queue ends the file unreadable. A job runs
+ * at most its pages' time limits and the reader's start: longer, its worker is taken for dead.
+ */
+export const DOCUMENT_READ_RETRY_LIMIT = 3;
+export function documentReadExpireSeconds(): number {
+  const env = getEnv();
+  return Math.min(20 * 3600, env.DOCUMENT_READ_MAX_PAGES * env.DOCUMENT_READ_PAGE_TIMEOUT_SECONDS + 300);
+}
+
 /** Each queue's options, in the order they are made (a dead-letter queue before the queue naming it). */
 export function queueDefinitions(expireInSeconds = getEnv().PUSH_JOB_EXPIRE_SECONDS): PgBoss.Queue[] {
   return [
@@ -55,6 +72,17 @@ export function queueDefinitions(expireInSeconds = getEnv().PUSH_JOB_EXPIRE_SECO
     { name: QUEUES.agencySync, policy: "singleton", retryLimit: 2 },
     { name: QUEUES.notify, policy: "standard", ...notifyRetry },
     { name: QUEUES.notifyOverdue, policy: "singleton", retryLimit: 1 },
+    { name: QUEUES.documentReadDead, policy: "standard", retryLimit: 5, retryDelay: 5 },
+    // Every option on the queue, none per send: the webhook's insert chain writes these jobs itself (lib/intake/ingest.ts).
+    {
+      name: QUEUES.documentRead,
+      policy: "standard",
+      retryLimit: DOCUMENT_READ_RETRY_LIMIT,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: documentReadExpireSeconds(),
+      deadLetter: QUEUES.documentReadDead,
+    },
   ];
 }
 

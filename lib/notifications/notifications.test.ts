@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { approveReferral } from "../approval/approve";
 import { closeDb, getDb } from "../db";
 import { resetEnvCache } from "../env";
-import { finishFailed } from "../push/run";
+import { finishFailed } from "../push/outcome";
 import { createBoss, stopSenderBosses } from "../jobs/queue";
 import { approvalFor, approvedAndDrawn, newReferral, setupPushEnvironment } from "../../test/support/push";
 import { makeActors, makeReferral } from "../../test/support/referrals";
@@ -20,7 +20,7 @@ import { recordSecondReview } from "../second-review/reviews";
 import { startSmtpSink } from "../../test/support/smtp";
 import { setNotificationPreferences } from "./preferences";
 import { queueNotification } from "./outbox";
-import { deliverNotification, closeMailTransports } from "./send";
+import { deliverNotification } from "./send";
 import { queueOverdueNotifications, startNotificationWorker } from "../worker/notifications";
 
 const db = () => getDb();
@@ -47,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await boss?.stop({ graceful: false, wait: true, timeout: 3000 }).catch(() => {});
   await stopSenderBosses();
-  closeMailTransports();
   await smtp?.stop();
   await env?.sbx.close();
   useSmtp(null);

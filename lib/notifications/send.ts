@@ -25,12 +25,6 @@ function transportFor(url: string): Transporter {
   return t;
 }
 
-/** Closes pooled SMTP connections (tests, shutdown). */
-export function closeMailTransports(): void {
-  for (const t of transports.values()) t.close();
-  transports.clear();
-}
-
 export type DeliverOutcome = "sent" | "outbox" | "skipped" | "failed";
 
 type Row = { id: string; status: string; to_address: string; subject: string; body: string; attempts: number };

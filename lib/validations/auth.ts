@@ -4,7 +4,6 @@ export const ZSignIn = z.object({
   email: z.email("Enter an e-mail address").max(320),
   password: z.string().min(1, "Enter your password").max(1024),
 });
-export type TSignIn = z.infer<typeof ZSignIn>;
 
 const BASE = "http://next.invalid";
 

@@ -18,7 +18,7 @@ import { errorBrief } from "../errors";
 import { logger } from "../log";
 import { queueNotification } from "../notifications/outbox";
 import { transition } from "../workflow/transitions";
-import { recordRevision } from "../push/steps";
+import { recordRevision } from "../push/revisions";
 
 const log = logger("sync");
 const actor = systemActor("ACCloud sync");

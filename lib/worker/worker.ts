@@ -18,7 +18,9 @@ import { logger } from "../log";
 import { startNotificationWorker } from "./notifications";
 import { createBoss, enqueue, QUEUES, type JobData } from "../jobs/queue";
 import { syncOpenReferrals } from "./agency-sync";
-import { failureOf, finishFailed, runPush, scheduleRetry } from "../push/run";
+import { startDocumentReadWorkers } from "./document-read";
+import { failureOf, finishFailed, scheduleRetry } from "../push/outcome";
+import { runPush } from "../push/run";
 
 const log = logger("worker");
 
@@ -149,6 +151,8 @@ export async function startWorker(
     client?: AccloudClient;
     expireInSeconds?: number;
     refreshReference?: boolean;
+    /** files read at once (default DOCUMENT_READ_CONCURRENCY; 0: none) */
+    documentConcurrency?: number;
   } = {},
 ): Promise<Worker> {
   const env = getEnv();
@@ -186,6 +190,9 @@ export async function startWorker(
     },
   );
 
+  // Document reading: one file at a time per reader by default, so it never starves the pushes.
+  const documents = await startDocumentReadWorkers(boss, db, opts.documentConcurrency ?? env.DOCUMENT_READ_CONCURRENCY);
+
   let sweeping = false;
   const sweeper = setInterval(() => {
     if (sweeping) return;
@@ -211,6 +218,7 @@ export async function startWorker(
     stop: async () => {
       clearInterval(sweeper);
       await boss.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => {});
+      await documents.stop();
     },
   };
 }

@@ -1,5 +1,5 @@
 /** Test set-up for the push workflow: a sandbox, reference data, a reviewer, referral requests. */
-import { ENDPOINTS } from "../../lib/accloud/client";
+import { ENDPOINTS } from "../../lib/accloud/endpoints";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getPushProgress } from "@/lib/approval/approve";
+import { getPushProgress } from "@/lib/approval/progress";
 import { routeActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
