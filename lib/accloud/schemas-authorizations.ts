@@ -1,6 +1,6 @@
 /** ACCloud's authorizations: create (with the contract's cross-field rules), update, read and list. */
 import { z } from "zod";
-import { WEEKDAY_RULES } from "./authorization-rules";
+import { WEEKDAY_RULES } from "../authorization-rules";
 import { AUTHORIZATION_METHODOLOGIES, id, int, isoDate, nullableString } from "./schemas-common";
 
 const ruleValue = z.number().nonnegative().nullish();

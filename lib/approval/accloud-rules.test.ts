@@ -10,7 +10,7 @@ import {
   overlappingAuthorization,
   type AuthorizationField,
   type ExistingAuthorization,
-} from "../accloud/authorization-rules";
+} from "../authorization-rules";
 import { OVERLAP_MESSAGE } from "../accloud/sandbox/routes-authorizations";
 import { approvalInput } from "../../test/support/fixtures";
 import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../../test/support/sandbox";

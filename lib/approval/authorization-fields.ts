@@ -8,7 +8,7 @@
  * each, or authorization-fields.test.ts names the one it does not. Plain data without zod and
  * without the rest of the approval: the browser loads it with the referral page.
  */
-import { WEEKDAY_RULES } from "../accloud/authorization-rules";
+import { WEEKDAY_RULES } from "../authorization-rules";
 
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,5 +1,5 @@
 /**
- * A referral's draft as the approval takes it: the draft (lib/draft/history/read-draft.ts), the
+ * A referral's draft as the approval takes it: the draft (lib/approval/read-draft.ts), the
  * editor's starting values made from it (prefill.ts), and the approval's own checks run over
  * those values. A draft is complete only when the approval would accept it as it is: every
  * required value has a source, no check of the order disagrees, no duplicate is flagged, and the
@@ -11,7 +11,7 @@ import { recordAudit } from "../audit/record";
 import { assertScope } from "../access/scopes";
 import type { Actor } from "../access/actors";
 import type { Db } from "../db";
-import { readDraft, type DraftRow, type ReadDraftOptions } from "../draft/history/read-draft";
+import { readDraft, type DraftRow, type ReadDraftOptions } from "./read-draft";
 import type { Draft } from "../draft/types";
 import { fieldErrorsOf } from "../validations/decisions";
 import { checkAgainstReferenceData } from "./approve";

@@ -11,7 +11,7 @@ import {
   authorizationViolations,
   type AuthorizationField,
   type AuthorizationRuleId,
-} from "../accloud/authorization-rules";
+} from "../authorization-rules";
 import {
   accloudKeysOf,
   AUTHORIZATION_FIELDS,

@@ -1,7 +1,7 @@
 /**
  * The frequency grammar's meaning: the parser's items grouped into phases, each phase turned into
  * one AlayaCare rule and checked against the authorization table the sandbox enforces
- * (lib/accloud/authorization-rules.ts), so every reading it returns can be pushed as it is.
+ * (lib/authorization-rules.ts), so every reading it returns can be pushed as it is.
  *
  * Decisions (documented in the module's tests too):
  * - Listed weekdays set rule_<day> only; no rule_weekly is derived from them (the days already
@@ -22,7 +22,7 @@ import {
   APP_AUTHORIZATION_RULE_OPTIONS,
   authorizationViolations,
   type AuthorizationRuleId,
-} from "../accloud/authorization-rules";
+} from "../authorization-rules";
 import type { Discipline } from "../form/discipline";
 import { GrammarError, type Amount, type Item, type Length, type Quantity } from "./items";
 import { WEEKDAYS, type Period, type Unit, type Weekday } from "./lexicon";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { APP_AUTHORIZATION_RULE_OPTIONS, authorizationViolations } from "../accloud/authorization-rules";
+import { APP_AUTHORIZATION_RULE_OPTIONS, authorizationViolations } from "../authorization-rules";
 import { canonical } from "../json/canonical";
 import {
   parseFrequency,

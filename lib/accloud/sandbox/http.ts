@@ -117,7 +117,7 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Shared with the authorization rules, which must also run in the browser. */
-export { isIsoDate, isIsoDateTimeWithOffset } from "../authorization-rules";
+export { isIsoDate, isIsoDateTimeWithOffset } from "../../authorization-rules";
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -12,7 +12,7 @@ import {
   type ExistingAuthorization,
   type RuleContext,
   type RuleStage,
-} from "../authorization-rules";
+} from "../../authorization-rules";
 import { AUTHORIZATION_METHODOLOGIES, ZAuthorizationUpdate } from "../schemas";
 import { intParam, pageQueryA, pathInt, styleA, type Ctx, type RouteDef } from "./context";
 import { isIsoDate, isPositiveInt, type Reply } from "./http";

@@ -1,4 +1,4 @@
-import { APP_AUTHORIZATION_RULE_OPTIONS, type AuthorizationRuleOptions } from "../authorization-rules";
+import { APP_AUTHORIZATION_RULE_OPTIONS, type AuthorizationRuleOptions } from "../../authorization-rules";
 
 /**
  * Behaviours no source settles (contract §12) and the sandbox's answer to each. Defaults are the

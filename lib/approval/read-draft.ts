@@ -1,21 +1,21 @@
 /**
  * Reads everything a referral's draft is made from and makes it (lib/draft/draft.ts): the
  * referral and its submission's form, ACCloud's reference data (funders that are not disabled,
- * service codes), the history of past approvals as of a moment (./read.ts), the order's stored
+ * service codes), the history of past approvals as of a moment (lib/draft/history/read.ts), the order's stored
  * check (lib/referrals/order-checks.ts) and the possible duplicates (lib/referrals/duplicates.ts).
  * The caller checks the reader's scope.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
-import { referralRequests, referralSubmissions } from "../../../db/schema";
-import { getReferenceData } from "../../accloud/reference-data";
-import type { Db } from "../../db";
-import type { FormFieldLike } from "../../form/mapping";
-import { findDuplicates } from "../../referrals/duplicates";
-import { readOrderView } from "../../referrals/order-checks";
-import { buildDraft, draftKeys, type OrderCheck } from "../draft";
-import type { Draft } from "../types";
-import { readDraftHistory } from "./read";
+import { referralRequests, referralSubmissions } from "../../db/schema";
+import { getReferenceData } from "../accloud/reference-data";
+import type { Db } from "../db";
+import type { FormFieldLike } from "../form/mapping";
+import { findDuplicates } from "../referrals/duplicates";
+import { readOrderView } from "../referrals/order-checks";
+import { buildDraft, draftKeys, type OrderCheck } from "../draft/draft";
+import type { Draft } from "../draft/types";
+import { readDraftHistory } from "../draft/history/read";
 
 export type DraftRow = {
   id: string;
