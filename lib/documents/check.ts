@@ -1,7 +1,7 @@
 /**
  * A referral's readings and form → what the API serves (`{ status, documents, checks }`), so the
- * job that reads the files (read.ts's readFiles) and the route that answers stay thin: the job
- * stores the readings, and the route builds the answer from them (checkReferral) when asked.
+ * job that reads the files (lib/worker/document-read.ts) and the route that answers stay thin: the
+ * job stores the readings, and the route builds the answer from them (checkReferral) when asked.
  * Pure: no PDF, image or OCR code is loaded by importing this module.
  */
 import { disciplineOf } from "../form/discipline";

@@ -104,8 +104,8 @@ export async function terminateOcr(): Promise<void> {
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * One job on the worker at a time (reads in parallel, above DOCUMENT_READ_CONCURRENCY 1, would
- * only share its thread), its time counted from its start: over `timeoutMs` the worker is
+ * One job on this process's OCR worker at a time (DOCUMENT_READ_CONCURRENCY gives each concurrent
+ * read a reader process, and so an OCR worker, of its own), its time counted from its start: over `timeoutMs` the worker is
  * terminated and a TimeoutError thrown. A worker that failed a job is not trusted with the next.
  */
 function runJob<T>(timeoutMs: number, work: (worker: TesseractWorker) => Promise<T>): Promise<T> {

@@ -332,8 +332,9 @@ export async function renderPage(
 export type FileInput = { file_id: string; bytes: Uint8Array; contentType?: string | null };
 
 /**
- * Read a referral's files one after another (OCR has one worker; two pages at once would only
- * share its time). The same bytes twice are read once: the copy is "skipped".
+ * Read a referral's files one after another in this process, as the corpus measurement and the
+ * tests do (the job reads one file per job, lib/worker/document-read.ts). The same bytes twice are
+ * read once: the copy is "skipped".
  */
 export async function readFiles(
   files: readonly FileInput[],

@@ -16,5 +16,5 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
   const { id } = await params;
   const draft = await getReferralDraft(getDb(), actor, id);
   if (!draft) return new ApiError("not_found", "No such referral request").toResponse();
-  return Response.json(draft, { headers: { "cache-control": "no-store" } });
+  return Response.json(draft, { headers: { "cache-control": "private, no-store" } });
 }
