@@ -166,16 +166,22 @@ try {
   console.log(`\nmedians of ${ROUNDS} rounds (load average ${loadAverage()}):`);
   printTable([...med.values()]);
 
-  console.log(`\nThe webhook at a fixed offered rate of ${RATE}/s (10 connections)…`);
-  const fixed = await run(e, `webhook at ${RATE}/s`, "/api/referral-requests", DURATION, {
-    connections: 10,
-    overallRate: RATE,
-  });
-  // The same rate on the ceilings (information): a tail they share is the machine's, not the webhook's.
-  const fixedCeiling = await run(e, `same-work at ${RATE}/s`, "/api/bench/same-work", DURATION, {
-    connections: 10,
-    overallRate: RATE,
-  });
+  // The same offered rate on the webhook and its same-work ceiling, in alternating rounds: autocannon
+  // sends each second's share as a burst, and the ceiling suffers that too, so the ratio of their
+  // p99s is the webhook's own tail.
+  console.log(`\nThe webhook and its same-work ceiling at a fixed offered rate of ${RATE}/s (10 connections)…`);
+  const atRate = { webhook: [] as Figures[], ceiling: [] as Figures[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const pair = [
+      ["webhook", "/api/referral-requests"],
+      ["ceiling", "/api/bench/same-work"],
+    ] as const;
+    for (const [k, p] of round % 2 ? pair : [...pair].reverse())
+      atRate[k].push(await run(e, `${k} at ${RATE}/s #${round}`, p, DURATION, { connections: 10, overallRate: RATE }));
+  }
+  const fixed = medianFigures(`webhook at ${RATE}/s`, atRate.webhook);
+  const fixedCeiling = medianFigures(`same-work at ${RATE}/s`, atRate.ceiling);
+  // The bare insert at the same rate (information): a tail all three share is the machine's.
   const fixedBare = await run(e, `bare insert at ${RATE}/s`, "/api/bench/baseline", DURATION, {
     connections: 10,
     overallRate: RATE,
@@ -237,7 +243,8 @@ try {
   );
   console.log(`load average at the end: ${loadAverage()}`);
   result("intake-ratio-same-work", webhook.rps / ceiling.rps, "≥0.85");
-  result("intake-p99-ms-at-100rps", fixed.p99, "≤50");
+  console.log(`p99 at ${RATE}/s: webhook ${fixed.p99} ms, same-work ceiling ${fixedCeiling.p99} ms (medians)`);
+  result("intake-p99-ratio-same-work", fixed.p99 / Math.max(fixedCeiling.p99, 1), "≤1.25");
   result("intake-growth-1m", g.full.rps / g.empty.rps, "≥0.9");
   result("intake-errors", errors, "0");
 } catch (err) {

@@ -82,7 +82,7 @@ describe("the benches, each in a tiny configuration", () => {
       expect(code, out.slice(-3000)).toBe(0);
       expectResults(out, {
         "intake-ratio-same-work": "≥0.85",
-        "intake-p99-ms-at-100rps": "≤50",
+        "intake-p99-ratio-same-work": "≤1.25",
         "intake-growth-1m": "≥0.9",
         "intake-errors": "0",
       });
