@@ -244,7 +244,7 @@ describe("route handlers × role", () => {
     for (const role of READERS) {
       as(role);
       const res = await draftRoute(new Request("http://x"), ctx(id));
-      expect([role, res.status, res.headers.get("cache-control")]).toEqual([role, 200, "no-store"]);
+      expect([role, res.status, res.headers.get("cache-control")]).toEqual([role, 200, "private, no-store"]);
       const draft = await res.json();
       expect(Object.keys(draft)).toEqual(
         expect.arrayContaining(["complete", "missing", "service", "authorizations", "case_manager", "duplicates"]),

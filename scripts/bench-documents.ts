@@ -49,18 +49,31 @@ type Bench = { app: BenchApp; auth: string; db: pg.Client };
 
 /** A corpus case as AlayaConnector delivers it (its files' bytes in base64), under a new request_id. */
 async function deliver(b: Bench, payload: Record<string, unknown>, files: CorpusCase["files"]): Promise<string> {
-  const res = await fetch(`${b.app.url}/api/referral-requests`, {
-    method: "POST",
-    headers: { authorization: b.auth, "content-type": "application/json" },
-    body: JSON.stringify({
-      ...payload,
-      request_id: randomUUID(),
-      files: files.map((f) => ({ file_name: f.name, file_value: f.bytes.toString("base64") })),
-    }),
+  const body = JSON.stringify({
+    ...payload,
+    request_id: randomUUID(),
+    files: files.map((f) => ({ file_name: f.name, file_value: f.bytes.toString("base64") })),
   });
-  const body = (await res.json().catch(() => null)) as { id?: string } | null;
-  if (!res.ok || !body?.id) throw new Error(`the webhook refused a bench referral: ${res.status}`);
-  return body.id;
+  const post = () =>
+    fetch(`${b.app.url}/api/referral-requests`, {
+      method: "POST",
+      headers: { authorization: b.auth, "content-type": "application/json" },
+      body,
+    });
+  // A connection lost on a loaded machine is sent again, as AlayaConnector would: the same
+  // request_id, so the webhook stores it once.
+  let res: Response | undefined;
+  for (let attempt = 1; !res; attempt++) {
+    res = await post().catch((err: Error) => {
+      const cause = (err.cause as { code?: string } | undefined)?.code ?? err.name;
+      if (attempt >= 3) throw new Error(`the webhook could not be reached (${cause})`);
+      console.log(`  delivery ${attempt} lost (${cause}): sent again`);
+      return undefined;
+    });
+  }
+  const answer = (await res.json().catch(() => null)) as { id?: string } | null;
+  if (!res.ok || !answer?.id) throw new Error(`the webhook refused a bench referral: ${res.status}`);
+  return answer.id;
 }
 
 /** Waits until every referral's check is done (made from its latest submission). */
@@ -210,7 +223,8 @@ try {
   result("documents-ocr-seconds-per-page", seconds.ocr, "≤10", 2);
   result("documents-webhook-ratio-busy", busy.rps / idle.rps, "≥0.85");
 } catch (err) {
-  console.error(`bench failed: ${(err as Error).message}`);
+  const cause = (err as Error).cause as { code?: string } | undefined;
+  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
   process.exitCode = 1;
 } finally {
   await db?.end().catch(() => undefined);

@@ -248,7 +248,8 @@ try {
   result("intake-growth-1m", g.full.rps / g.empty.rps, "≥0.9");
   result("intake-errors", errors, "0");
 } catch (err) {
-  console.error(`bench failed: ${(err as Error).message}`);
+  const cause = (err as Error).cause as { code?: string } | undefined;
+  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
   process.exitCode = 1;
 } finally {
   // Both are stopped even when one stop fails; a failed stop fails the bench.

@@ -209,7 +209,8 @@ try {
   result("queue-first-load-kb", Math.round(queueKb), "≤160");
   result("detail-first-load-kb", Math.round(detailKb), "≤210");
 } catch (err) {
-  console.error(`bench failed: ${(err as Error).message}`);
+  const cause = (err as Error).cause as { code?: string } | undefined;
+  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
   process.exitCode = 1;
 } finally {
   for (const t of targets.reverse())

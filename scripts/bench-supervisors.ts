@@ -127,7 +127,8 @@ try {
     "0",
   );
 } catch (err) {
-  console.error(`bench failed: ${(err as Error).message}`);
+  const cause = (err as Error).cause as { code?: string } | undefined;
+  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
   process.exitCode = 1;
 } finally {
   await app?.stop().catch((err: Error) => {
