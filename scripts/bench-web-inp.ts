@@ -65,6 +65,16 @@ async function flipOrderPage(page: Page): Promise<number | null> {
 
 type InpRun = Record<string, number>;
 
+/** Waits (not measured) until the worker has read the referral's files, so the page opens with its order; at most a minute. */
+async function orderRead(context: BrowserContext, url: string, referralId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const res = await context.request.get(`${url}/api/referrals/${referralId}/checks`);
+    if (res.ok() && ((await res.json()) as { status?: string }).status === "done") return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** One reviewer's pass over a new referral at 4× CPU: claim, open the editor, choose a funder, approve (and flip an order page). */
 export async function measureInteractions(context: BrowserContext, url: string, referralId: string): Promise<InpRun> {
   const page = await context.newPage();
@@ -72,6 +82,7 @@ export async function measureInteractions(context: BrowserContext, url: string, 
     await page.addInitScript(OBSERVE_EVENTS);
     const cdp = await context.newCDPSession(page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await orderRead(context, url, referralId);
     await page.goto(`${url}/referrals/${referralId}`);
     if (new URL(page.url()).pathname !== `/referrals/${referralId}`)
       throw new Error(`the referral page went to ${page.url()}`);
