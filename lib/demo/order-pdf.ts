@@ -76,25 +76,13 @@ export type Facts = {
 // ---------------------------------------------------------------------------------------------
 // Writing dates and names as orders do
 
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+/** "May 7, 1998": the long form US orders print. */
+const LONG_DATE = new Intl.DateTimeFormat("en-US", { month: "long", day: "numeric", year: "numeric", timeZone: "UTC" });
 export function usDate(isoDate: string, style: "slash" | "long" | "short-year" | "dash"): string {
   const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
   const mm = String(m).padStart(2, "0");
   const dd = String(d).padStart(2, "0");
-  if (style === "long") return `${MONTH_NAMES[m - 1]} ${d}, ${y}`;
+  if (style === "long") return LONG_DATE.format(new Date(Date.UTC(y, m - 1, d)));
   if (style === "short-year") return `${m}/${d}/${String(y).slice(2)}`;
   if (style === "dash") return `${mm}-${dd}-${y}`;
   return `${mm}/${dd}/${y}`;
