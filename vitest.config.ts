@@ -28,6 +28,7 @@ const NOT_ON_SERVER = [
   "lib/intake/limits.test.ts",
   "lib/intake/signature.test.ts",
   "lib/json/text.test.ts",
+  "lib/format.test.ts",
   "lib/validations/auth.test.ts",
   "components/referral/render.test.tsx",
   "lib/approval/local-midnight.test.ts",

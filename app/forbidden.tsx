@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { currentSession } from "@/lib/auth/guards";
 import { homePath, scopeForPath } from "@/lib/access/scopes";
 

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { signOutAction } from "@/app/sign-in/actions";
 import { hasScope, homePath, rolesLabel } from "@/lib/access/scopes";
 import { type Actor } from "@/lib/access/actors";

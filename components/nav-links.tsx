@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { usePathname } from "next/navigation";
 
 export function NavLinks({ links }: { links: Array<{ href: string; label: string }> }) {

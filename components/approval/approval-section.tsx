@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { ApprovalPanel } from "@/lib/approval/view";
 import { card } from "@/components/ui/styles";
 import { ApprovalEditor } from "./approval-editor";

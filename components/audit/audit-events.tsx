@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { DetailItem } from "@/lib/audit-trail/describe";
 import { groupLabel } from "@/db/schema/audit-groups";
 import type { DescribedEvent, WhoSaw } from "@/lib/audit-trail/query";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { FormField, Options } from "@/components/ui/form-field";
 import { btnPrimary, btnSecondary } from "@/components/ui/styles";
 import { ACTION_GROUPS } from "@/db/schema/audit-groups";

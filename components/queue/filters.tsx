@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { defaultSort, type TQueueParams } from "@/lib/validations/queue";
 import type { FilterOptions } from "@/lib/referrals/queue";
 import { FormField, Options } from "@/components/ui/form-field";

@@ -1,8 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { formatCount } from "@/lib/format";
 import type { QueueRowPatch } from "@/lib/referrals/queue-rows";
 import type { QueueTab } from "@/lib/validations/queue-view";
 
@@ -64,7 +65,7 @@ export function StatusTabs({
                   className={`rounded-full px-2 py-0.5 text-xs tabular-nums ${active ? "bg-blue-800 text-white" : "bg-slate-200 text-slate-800"}`}
                   data-count={t.key}
                 >
-                  {(data.counts[t.key] ?? 0).toLocaleString("en-US")}
+                  {formatCount(data.counts[t.key] ?? 0)}
                 </span>
               </Link>
             </li>

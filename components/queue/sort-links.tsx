@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { QUEUE_SORTS, type QueueSort } from "@/lib/validations/queue-view";
 
 /**

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { AddUserForm } from "@/components/admin/add-user-form";
 import { ApiClients } from "@/components/admin/api-clients";
 import { SecondReviewShare } from "@/components/admin/second-review-share";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { AuditEvents, WhoSawPanel } from "@/components/audit/audit-events";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { btnSecondary } from "@/components/ui/styles";

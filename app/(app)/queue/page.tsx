@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { BulkAssignBar } from "@/components/queue/bulk-assign";
 import { QueueFilters } from "@/components/queue/filters";
 import { QueueKeyboard } from "@/components/queue/keyboard";

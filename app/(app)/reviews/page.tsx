@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { AcknowledgeButton } from "@/components/review/second-review-form";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope } from "@/lib/access/scopes";

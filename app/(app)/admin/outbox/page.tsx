@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { btnSecondary } from "@/components/ui/styles";
 import { requirePageActor } from "@/lib/auth/guards";
 import { getDb } from "@/lib/db";
