@@ -11,19 +11,18 @@ import type { Role } from "@/lib/access/scopes";
 import type { Actor } from "@/lib/access/actors";
 import { closeDb, getDb } from "@/lib/db";
 import { readDocument } from "@/lib/documents/read";
+import { CHECK_FIELDS } from "@/lib/documents/types";
 import { recheckReferral } from "@/lib/worker/document-checks";
 import { storeReading } from "@/lib/worker/document-read";
 import { buildCase } from "@/test/documents/corpus";
+import { makeOrderReferral } from "@/test/documents/order-referral";
 import { makeActors, makeReferral } from "@/test/support/referrals";
+import { session } from "@/test/support/route-session";
 
-let current: Actor | null = null;
 // Only the cookie decoding is replaced; the session itself is checked in the database.
-vi.mock("@/lib/auth/session-token", () => ({ readSessionId: vi.fn(async () => current?.sessionId ?? null) }));
-vi.mock("@/lib/auth/index", () => ({ auth: vi.fn(), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "x-csi-path": "/queue" }),
-  cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
-}));
+vi.mock("@/lib/auth/session-token", async () => (await import("@/test/support/route-session")).sessionToken());
+vi.mock("@/lib/auth/index", async () => (await import("@/test/support/route-session")).authStub());
+vi.mock("next/headers", async () => (await import("@/test/support/route-session")).queueHeaders());
 
 const { GET: checksRoute } = await import("./api/referrals/[id]/checks/route");
 const { GET: pageRoute } = await import("./api/referrals/[id]/files/[fileId]/pages/[page]/route");
@@ -38,19 +37,10 @@ beforeAll(async () => {
   actors = await makeActors();
   // A referral whose order (a text PDF) was read and checked, as the worker leaves it.
   const c = await buildCase({ kind: "text-pdf", index: 6, plant: ["physician_npi"] });
-  const order = c.files.find((f) => f.isOrder)!;
-  const ref = await makeReferral({
-    mutate: (p) => {
-      Object.assign(p, { client: { ...p.client, ...(c.payload.client as object) } });
-      p.form_data = { ...p.form_data, fields: (c.payload.form_data as typeof p.form_data).fields };
-      p.files = [{ file_name: order.name, file_value: order.bytes.toString("base64") }];
-    },
-  });
+  const { ref, order, fileId: orderFileId } = await makeOrderReferral(c);
   referralId = ref.id;
   lastName = (c.payload.client as { last_name: string }).last_name;
-  fileId = (
-    await db().execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${ref.id}`)
-  ).rows[0]!.id;
+  fileId = orderFileId;
   await storeReading(db(), { fileId, referralId }, await readDocument(order.bytes, { images: true }), 1);
   await recheckReferral(db(), referralId);
 });
@@ -59,7 +49,7 @@ afterAll(async () => {
 });
 
 const as = (role: Role | null) => {
-  current = role ? actors[role] : null;
+  session.current = role ? actors[role] : null;
 };
 const checksCtx = (id: string) => ({ params: Promise.resolve({ id }) });
 const pageCtx = (id: string, file: string, page: string) => ({ params: Promise.resolve({ id, fileId: file, page }) });
@@ -81,17 +71,7 @@ describe("GET /api/referrals/{id}/checks", () => {
       expect(body.status).toBe("done");
       expect(body.documents).toEqual([{ file_id: fileId, state: "read", method: "text", pages: 1, reason: null }]);
       const checks = body.checks as Array<Record<string, unknown>>;
-      expect(checks.map((c) => c.field)).toEqual([
-        "client_name",
-        "client_birthday",
-        "physician_name",
-        "physician_npi",
-        "diagnosis_codes",
-        "service",
-        "frequency",
-        "start_date",
-        "end_date",
-      ]);
+      expect(checks.map((c) => c.field)).toEqual(CHECK_FIELDS);
       const npi = checks.find((c) => c.field === "physician_npi")!;
       expect(npi).toMatchObject({ verdict: expect.stringMatching(/^(mismatch|invalid)$/) });
       const birthday = checks.find((c) => c.field === "client_birthday")!;

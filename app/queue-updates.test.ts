@@ -10,16 +10,13 @@ import type { Role } from "@/lib/access/scopes";
 import type { Actor } from "@/lib/access/actors";
 import { closeDb, getDb } from "@/lib/db";
 import { makeActors, makeReferral, makeUser } from "@/test/support/referrals";
+import { session } from "@/test/support/route-session";
 import { ROW_PATCH_KEYS } from "@/lib/referrals/queue-rows";
 
-let current: Actor | null = null;
 // Only the cookie decoding is replaced; the session itself is checked in the database.
-vi.mock("@/lib/auth/session-token", () => ({ readSessionId: vi.fn(async () => current?.sessionId ?? null) }));
-vi.mock("@/lib/auth/index", () => ({ auth: vi.fn(), signIn: vi.fn(), signOut: vi.fn(), handlers: {} }));
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "x-csi-path": "/queue" }),
-  cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
-}));
+vi.mock("@/lib/auth/session-token", async () => (await import("@/test/support/route-session")).sessionToken());
+vi.mock("@/lib/auth/index", async () => (await import("@/test/support/route-session")).authStub());
+vi.mock("next/headers", async () => (await import("@/test/support/route-session")).queueHeaders());
 
 const { GET: queueUpdates } = await import("./api/queue/updates/route");
 
@@ -27,7 +24,7 @@ let actors: Record<Role, Actor>;
 const db = () => getDb();
 beforeAll(async () => {
   actors = await makeActors();
-  current = actors.reviewer;
+  session.current = actors.reviewer;
 });
 afterAll(async () => {
   await closeDb();

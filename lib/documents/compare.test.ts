@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { compareOrder, frequencyVerdict } from "./compare";
 import type { Extraction, Found } from "./extract";
 import type { FormValues } from "./form";
-import type { CheckField } from "./types";
+import { CHECK_FIELDS, type CheckField } from "./types";
 
 const at = <T>(value: T, text: string, ocr = false): Found<T> => ({ value, text, page: 2, box: [10, 20, 30, 40], ocr });
 
@@ -41,17 +41,7 @@ const verdictOf = (field: CheckField, f: Partial<FormValues>, o: Partial<Extract
 describe("compareOrder", () => {
   it("gives one check per field, all matching on an agreeing order, each with its source", () => {
     const checks = compareOrder(form, order, "file-1");
-    expect(checks.map((c) => c.field)).toEqual([
-      "client_name",
-      "client_birthday",
-      "physician_name",
-      "physician_npi",
-      "diagnosis_codes",
-      "service",
-      "frequency",
-      "start_date",
-      "end_date",
-    ]);
+    expect(checks.map((c) => c.field)).toEqual(CHECK_FIELDS);
     for (const c of checks) {
       expect(c.verdict, c.field).toBe("match");
       expect(c.source).toEqual({ file_id: "file-1", page: 2, box: [10, 20, 30, 40] });

@@ -23,100 +23,116 @@ const values = (pages: Parameters<typeof extractOrder>[0], discipline?: Paramete
   };
 };
 
+/** An order with labels beside values, in two columns, and an agency's NPI above the physician's. */
+const TWO_COLUMNS = [
+  "Gem City Home Care                            Agency NPI: 1245319599",
+  "PHYSICIAN ORDERS / PLAN OF CARE",
+  "Patient:  SMITHERS, JANE M                    DOB:  05/07/1998",
+  "MRN: 000123                                   Sex: F",
+  "Physician:  Dr. Jeremy Smith, MD              NPI:  1234567893",
+  "Start of Care: 05/01/2026    Certification Period: 05/01/2026 to 06/29/2026",
+  "DIAGNOSES (ICD-10)",
+  "1. E11.9   Type 2 diabetes mellitus without complications",
+  "2. I10     Essential (primary) hypertension",
+  "ORDERS",
+  "Discipline: Skilled Nursing",
+  "Frequency: 2x/week x 4 weeks",
+  "Goals: Patient will demonstrate independence with the home program.",
+  "Physician Signature: ____________   Date: ______",
+];
+
+/** A CMS-485: numbered boxes, labels above values. */
+const CMS_485 = [
+  { text: "1. Patient's HI Claim No.    2. Start Of Care Date    3. Certification Period", y: 40 },
+  { text: "1EG4TE5MK73                  05/01/2026              From: 05/01/2026  To: 06/29/2026", y: 62 },
+  { text: "6. Patient's Name and Address          7. Provider's Name, Address", y: 100 },
+  { text: "SMITHERS, JANE                          GEM CITY HOME CARE", y: 122 },
+  { text: "8. Date of Birth     9. Sex    10. Medications: Dose/Frequency/Route", y: 160 },
+  { text: "05/07/1998           F         METFORMIN 500 MG PO BID", y: 182 },
+  { text: "11. ICD-10-CM Principal Diagnosis", y: 220 },
+  { text: "E11.9    Type 2 diabetes mellitus", y: 242 },
+  { text: "13. ICD-10-CM Other Pertinent Diagnoses", y: 280 },
+  { text: "I10      Essential (primary) hypertension", y: 302 },
+  { text: "Z79.4    Long term (current) use of insulin", y: 324 },
+  { text: "21. Orders for Discipline and Treatments (Specify Amount/Frequency/Duration)", y: 362 },
+  { text: "SN 2W4 ASSESS CARDIOPULMONARY STATUS", y: 384 },
+  { text: "24. Physician's Name and Address       26. I certify that this patient is confined", y: 430 },
+  { text: "JEREMY SMITH, MD                       to the home and needs skilled nursing care", y: 452 },
+  { text: "NPI: 1234567893", y: 474 },
+];
+
+/** A letter with dates written out and a table of codes. */
+const LETTER = [
+  "HOME HEALTH REFERRAL ORDER                  Date: April 28, 2026",
+  "Patient Name: Jane Smithers                 Date of Birth: May 7, 1998",
+  "Ordering Physician: Dr. Jeremy Smith        NPI # 1234567893",
+  "Please provide the following home health services:",
+  "Orders for: Physical Therapy",
+  "Frequency: two (2) visits per week for 4 weeks",
+  "Start of Care: May 1, 2026      Certification Period: 05/01/2026 through 06/29/2026",
+  "Diagnosis Codes (ICD-10):",
+  "Code      Description",
+  "M17.11    Unilateral primary osteoarthritis, right knee",
+  "Z96.651   Presence of right artificial knee joint",
+  "Physical Therapy: evaluate and treat. I certify that this patient is under my care.",
+];
+
 describe("extractOrder on the three layouts", () => {
-  it("reads labels beside values, in two columns, past an agency's NPI", () => {
-    const rows = [
-      "Gem City Home Care                            Agency NPI: 1245319599",
-      "PHYSICIAN ORDERS / PLAN OF CARE",
-      "Patient:  SMITHERS, JANE M                    DOB:  05/07/1998",
-      "MRN: 000123                                   Sex: F",
-      "Physician:  Dr. Jeremy Smith, MD              NPI:  1234567893",
-      "Start of Care: 05/01/2026    Certification Period: 05/01/2026 to 06/29/2026",
-      "DIAGNOSES (ICD-10)",
-      "1. E11.9   Type 2 diabetes mellitus without complications",
-      "2. I10     Essential (primary) hypertension",
-      "ORDERS",
-      "Discipline: Skilled Nursing",
-      "Frequency: 2x/week x 4 weeks",
-      "Goals: Patient will demonstrate independence with the home program.",
-      "Physician Signature: ____________   Date: ______",
-    ];
-    expect(values([page(rows)])).toEqual({
-      client_name: "SMITHERS, JANE M",
-      client_birthday: "1998-05-07",
-      physician_name: "Dr. Jeremy Smith, MD",
-      physician_npi: "1234567893",
-      diagnosis_codes: ["E11.9", "I10"],
-      service: ["SN"],
-      frequency: "2x/week x 4 weeks",
-      start_date: "2026-05-01",
-      end_date: "2026-06-29",
-    });
-    // The value's own words are the source: the date after "DOB:", not the label.
-    const x = extractOrder([page(rows)]);
-    expect(x.client_birthday?.box).toEqual(boxOf(rows[2]!, "05/07/1998", 100));
-    expect(x.end_date?.box).toEqual(boxOf(rows[5]!, "06/29/2026", 190));
-    expect(x.physician_npi?.box).toEqual(boxOf(rows[4]!, "1234567893", 160));
+  it.each([
+    [
+      "labels beside values, in two columns, past an agency's NPI",
+      TWO_COLUMNS,
+      {
+        client_name: "SMITHERS, JANE M",
+        client_birthday: "1998-05-07",
+        physician_name: "Dr. Jeremy Smith, MD",
+        physician_npi: "1234567893",
+        diagnosis_codes: ["E11.9", "I10"],
+        service: ["SN"],
+        frequency: "2x/week x 4 weeks",
+        start_date: "2026-05-01",
+        end_date: "2026-06-29",
+      },
+    ],
+    [
+      "a CMS-485's boxes, labels above values, within each label's column",
+      CMS_485,
+      {
+        client_name: "SMITHERS, JANE",
+        client_birthday: "1998-05-07",
+        physician_name: "JEREMY SMITH, MD",
+        physician_npi: "1234567893",
+        diagnosis_codes: ["E11.9", "I10", "Z79.4"],
+        service: ["SN"],
+        frequency: "2W4",
+        start_date: "2026-05-01",
+        end_date: "2026-06-29",
+      },
+    ],
+    [
+      "a letter with dates written out and a table of codes",
+      LETTER,
+      {
+        client_name: "Jane Smithers",
+        client_birthday: "1998-05-07",
+        physician_name: "Dr. Jeremy Smith",
+        physician_npi: "1234567893",
+        diagnosis_codes: ["M17.11", "Z96.651"],
+        service: ["PT"],
+        frequency: "two (2) visits per week for 4 weeks",
+        start_date: "2026-05-01",
+        end_date: "2026-06-29",
+      },
+    ],
+  ])("reads %s", (_, rows, expected) => {
+    expect(values([page(rows)])).toEqual(expected);
   });
 
-  it("reads a CMS-485's boxes, labels above values, within each label's column", () => {
-    const rows = [
-      { text: "1. Patient's HI Claim No.    2. Start Of Care Date    3. Certification Period", y: 40 },
-      { text: "1EG4TE5MK73                  05/01/2026              From: 05/01/2026  To: 06/29/2026", y: 62 },
-      { text: "6. Patient's Name and Address          7. Provider's Name, Address", y: 100 },
-      { text: "SMITHERS, JANE                          GEM CITY HOME CARE", y: 122 },
-      { text: "8. Date of Birth     9. Sex    10. Medications: Dose/Frequency/Route", y: 160 },
-      { text: "05/07/1998           F         METFORMIN 500 MG PO BID", y: 182 },
-      { text: "11. ICD-10-CM Principal Diagnosis", y: 220 },
-      { text: "E11.9    Type 2 diabetes mellitus", y: 242 },
-      { text: "13. ICD-10-CM Other Pertinent Diagnoses", y: 280 },
-      { text: "I10      Essential (primary) hypertension", y: 302 },
-      { text: "Z79.4    Long term (current) use of insulin", y: 324 },
-      { text: "21. Orders for Discipline and Treatments (Specify Amount/Frequency/Duration)", y: 362 },
-      { text: "SN 2W4 ASSESS CARDIOPULMONARY STATUS", y: 384 },
-      { text: "24. Physician's Name and Address       26. I certify that this patient is confined", y: 430 },
-      { text: "JEREMY SMITH, MD                       to the home and needs skilled nursing care", y: 452 },
-      { text: "NPI: 1234567893", y: 474 },
-    ];
-    expect(values([page(rows)])).toEqual({
-      client_name: "SMITHERS, JANE",
-      client_birthday: "1998-05-07",
-      physician_name: "JEREMY SMITH, MD",
-      physician_npi: "1234567893",
-      diagnosis_codes: ["E11.9", "I10", "Z79.4"],
-      service: ["SN"],
-      frequency: "2W4",
-      start_date: "2026-05-01",
-      end_date: "2026-06-29",
-    });
-  });
-
-  it("reads a letter with dates written out and a table of codes", () => {
-    const rows = [
-      "HOME HEALTH REFERRAL ORDER                  Date: April 28, 2026",
-      "Patient Name: Jane Smithers                 Date of Birth: May 7, 1998",
-      "Ordering Physician: Dr. Jeremy Smith        NPI # 1234567893",
-      "Please provide the following home health services:",
-      "Orders for: Physical Therapy",
-      "Frequency: two (2) visits per week for 4 weeks",
-      "Start of Care: May 1, 2026      Certification Period: 05/01/2026 through 06/29/2026",
-      "Diagnosis Codes (ICD-10):",
-      "Code      Description",
-      "M17.11    Unilateral primary osteoarthritis, right knee",
-      "Z96.651   Presence of right artificial knee joint",
-      "Physical Therapy: evaluate and treat. I certify that this patient is under my care.",
-    ];
-    expect(values([page(rows)])).toEqual({
-      client_name: "Jane Smithers",
-      client_birthday: "1998-05-07",
-      physician_name: "Dr. Jeremy Smith",
-      physician_npi: "1234567893",
-      diagnosis_codes: ["M17.11", "Z96.651"],
-      service: ["PT"],
-      frequency: "two (2) visits per week for 4 weeks",
-      start_date: "2026-05-01",
-      end_date: "2026-06-29",
-    });
+  it('takes the value\'s own words as the source: the date after "DOB:", not the label', () => {
+    const x = extractOrder([page(TWO_COLUMNS)]);
+    expect(x.client_birthday?.box).toEqual(boxOf(TWO_COLUMNS[2]!, "05/07/1998", 100));
+    expect(x.end_date?.box).toEqual(boxOf(TWO_COLUMNS[5]!, "06/29/2026", 190));
+    expect(x.physician_npi?.box).toEqual(boxOf(TWO_COLUMNS[4]!, "1234567893", 160));
   });
 
   it("follows an order onto its next page (diagnoses continued)", () => {

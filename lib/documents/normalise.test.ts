@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { findDates, nameParts, parseDate, repairDigits, sameName } from "./normalise";
 
+/** A table of two names and whether sameName, with `options`, holds them the same. */
+const sameNameCases = (
+  title: string,
+  options: Parameters<typeof sameName>[2],
+  cases: Array<[string, string, boolean]>,
+) =>
+  it.each(cases)(title, (a, b, same) => {
+    expect(sameName(a, b, options)).toBe(same);
+  });
+
 describe("sameName", () => {
-  it.each([
+  sameNameCases("%s ≈ %s → %s", {}, [
     ["Jane Smithers", "SMITHERS, JANE", true],
     ["Jane Smithers", "Smithers Jane", true],
     ["Jane Smithers", "SMITHERS, JANE M", true],
@@ -18,11 +28,9 @@ describe("sameName", () => {
     ["Jane Smithers", "Jane Smith", false],
     ["Jane Smithers", "Jane Smithers Lopez", false],
     ["Jane Smithers", "", false],
-  ])("%s ≈ %s → %s", (a, b, same) => {
-    expect(sameName(a, b)).toBe(same);
-  });
+  ]);
 
-  it.each([
+  sameNameCases("physician %s ≈ %s → %s", { titles: true }, [
     ["Jeremy Smith", "Dr. Jeremy Smith", true],
     ["Jeremy Smith", "Jeremy Smith, MD", true],
     ["Jeremy Smith", "SMITH, JEREMY M.D.", true],
@@ -30,9 +38,7 @@ describe("sameName", () => {
     ["Jeremy Smith", "Jeremy Smith NP", true],
     ["Jeremy Smith", "Jeremy Smith, PA-C", true],
     ["Jeremy Smith", "Dr. Jerome Smith", false],
-  ])("physician %s ≈ %s → %s", (a, b, same) => {
-    expect(sameName(a, b, { titles: true })).toBe(same);
-  });
+  ]);
 
   it("forgives OCR's confusions only for OCR text", () => {
     expect(sameName("Jane Smithers", "SMlTHERS, JANE")).toBe(false);
@@ -88,7 +94,7 @@ describe("dates", () => {
 });
 
 describe("accented letters under OCR", () => {
-  it.each([
+  sameNameCases("%s ≈ %s (OCR) → %s", { ocr: true }, [
     ["José Peña", "Jose Peiia", true],
     ["José Peña", "JOSE PENA", true],
     ["José Peña", "Jose Pefia", true],
@@ -96,9 +102,7 @@ describe("accented letters under OCR", () => {
     ["José Peña", "Jose Perez", false],
     ["José Peña", "Jose Peña Lopez", false],
     ["Jane Smithers", "Jane Smothers", false],
-  ])("%s ≈ %s (OCR) → %s", (form, order, same) => {
-    expect(sameName(form, order, { ocr: true })).toBe(same);
-  });
+  ]);
 
   it("needs OCR for the latitude", () => {
     expect(sameName("José Peña", "Jose Peiia")).toBe(false);

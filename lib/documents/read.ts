@@ -51,6 +51,9 @@ export type ReadOptions = {
   ocrDpi?: number;
 };
 
+/** ReadOptions with their defaults, as the readers of a PDF and of an image take them. */
+type Settings = Required<Omit<ReadOptions, "contentType">>;
+
 const unreadable = (reason: string, pageCount: number | null = null): DocumentReading => ({
   state: "unreadable",
   reason,
@@ -65,12 +68,15 @@ function isPdf(bytes: Uint8Array): boolean {
 
 /** Read one file. Never throws for anything in the bytes. */
 export async function readDocument(bytes: Uint8Array, options: ReadOptions = {}): Promise<DocumentReading> {
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   if (bytes.byteLength === 0) return unreadable("the file is empty");
-  const ocrDpi = options.ocrDpi ?? OCR_DPI;
-  if (isPdf(bytes)) return readPdf(bytes, maxPages, pageTimeoutMs, !!options.images, ocrDpi);
-  if (imageFormatOf(bytes)) return readImage(bytes, maxPages, pageTimeoutMs, !!options.images, ocrDpi);
+  const settings: Settings = {
+    maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+    pageTimeoutMs: options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS,
+    images: !!options.images,
+    ocrDpi: options.ocrDpi ?? OCR_DPI,
+  };
+  if (isPdf(bytes)) return readPdf(bytes, settings);
+  if (imageFormatOf(bytes)) return readImage(bytes, settings);
   return unreadable(`not a document: ${await describeType(bytes)}`);
 }
 
@@ -132,13 +138,8 @@ function collect(outcomes: PageOutcome[], pageCount: number, images: boolean): D
   };
 }
 
-async function readPdf(
-  bytes: Uint8Array,
-  maxPages: number,
-  pageTimeoutMs: number,
-  images: boolean,
-  ocrDpi: number,
-): Promise<DocumentReading> {
+async function readPdf(bytes: Uint8Array, settings: Settings): Promise<DocumentReading> {
+  const { maxPages, pageTimeoutMs, images } = settings;
   const opened = await openPdf(bytes, pageTimeoutMs);
   if (!opened.ok) return unreadable(opened.reason);
   const doc = opened.doc;
@@ -148,7 +149,7 @@ async function readPdf(
     if (pageCount > maxPages)
       return unreadable(`too many pages: the PDF has ${pageCount} pages, at most ${maxPages} are read`, pageCount);
     const outcomes: PageOutcome[] = [];
-    for (let n = 1; n <= pageCount; n++) outcomes.push(await readPdfPage(doc, n, pageTimeoutMs, images, ocrDpi));
+    for (let n = 1; n <= pageCount; n++) outcomes.push(await readPdfPage(doc, n, settings));
     return collect(outcomes, pageCount, images);
   } finally {
     await doc.destroy().catch(() => undefined);
@@ -184,9 +185,7 @@ async function ocrDrawn(
 function readPdfPage(
   doc: PDFDocumentProxy,
   n: number,
-  pageTimeoutMs: number,
-  images: boolean,
-  ocrDpi: number,
+  { pageTimeoutMs, images, ocrDpi }: Settings,
 ): Promise<PageOutcome> {
   return readPage(n, pageTimeoutMs, async (left) => {
     const page = await withTimeout(doc.getPage(n), left());
@@ -225,13 +224,8 @@ function readPdfPage(
   });
 }
 
-async function readImage(
-  bytes: Uint8Array,
-  maxPages: number,
-  pageTimeoutMs: number,
-  images: boolean,
-  ocrDpi: number,
-): Promise<DocumentReading> {
+async function readImage(bytes: Uint8Array, settings: Settings): Promise<DocumentReading> {
+  const { maxPages, images } = settings;
   const parsed = readImageHeader(bytes, maxPages);
   if (!parsed.ok) return unreadable(parsed.reason);
   const header = parsed.header;
@@ -243,8 +237,7 @@ async function readImage(
   }
   if (header.format === "png" && !pngComplete(bytes)) return unreadable("corrupt PNG: the image data is cut short", 1);
   const outcomes: PageOutcome[] = [];
-  for (let i = 0; i < pageCount; i++)
-    outcomes.push(await readImagePage(bytes, header, i, pageTimeoutMs, images, ocrDpi));
+  for (let i = 0; i < pageCount; i++) outcomes.push(await readImagePage(bytes, header, i, settings));
   const reading = collect(outcomes, pageCount, images);
   // One image that failed: its reason, said for the file ("the image …" rather than "page 1 …").
   if (reading.state === "unreadable" && pageCount === 1)
@@ -256,9 +249,7 @@ function readImagePage(
   bytes: Uint8Array,
   header: ImageHeader,
   index: number,
-  pageTimeoutMs: number,
-  images: boolean,
-  ocrDpi: number,
+  { pageTimeoutMs, images, ocrDpi }: Settings,
 ): Promise<PageOutcome> {
   const n = index + 1;
   return readPage(n, pageTimeoutMs, async (left) => {

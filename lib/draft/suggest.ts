@@ -59,6 +59,10 @@ function fromHistory<T extends number | string>(
   };
 }
 
+/** A value from the reference data where no approval says what to choose yet: `hit`'s id, marked as a guess. */
+const referenceGuess = (hit: { id: number } | null, text: string): V<number> =>
+  hit ? { value: hit.id, source: { kind: "reference", guess: true, text } } : null;
+
 const nameOf = (list: readonly Named[]) => (id: number) => list.find((x) => x.id === id)?.name ?? null;
 
 /**
@@ -83,16 +87,10 @@ export function suggestFunder(history: DraftHistory["insurer"], funders: readonl
       text: `an ACCloud funder named like ${quote(insurer)}`,
     }));
   return {
-    value: hit
-      ? {
-          value: hit.id,
-          source: {
-            kind: "reference",
-            guess: true,
-            text: `a guess: the ACCloud funder named most like ${quote(insurer)} (no approval for this insurer yet)`,
-          },
-        }
-      : null,
+    value: referenceGuess(
+      hit,
+      `a guess: the ACCloud funder named most like ${quote(insurer)} (no approval for this insurer yet)`,
+    ),
     alternatives: close,
   };
 }
@@ -129,16 +127,10 @@ export function suggestServiceCode(history: DraftHistory["service"], codes: read
   if (fromPast.value) return fromPast;
   const hit = closestServiceCode(requested, codes);
   return {
-    value: hit
-      ? {
-          value: hit.id,
-          source: {
-            kind: "reference",
-            guess: true,
-            text: `a guess: the ACCloud service code named like ${quote(requested)} (no approval for this service yet)`,
-          },
-        }
-      : null,
+    value: referenceGuess(
+      hit,
+      `a guess: the ACCloud service code named like ${quote(requested)} (no approval for this service yet)`,
+    ),
     alternatives: [],
   };
 }

@@ -60,6 +60,18 @@ const hasLimit = (c: Clause) =>
   Object.keys(c.slots).length > 0 || !!c.bare || c.groups.length > 0 || !!c.daysPerWeek || !!c.except;
 const isEmpty = (c: Clause) => !hasLimit(c) && !c.length;
 
+/** Sets a part a clause gives once at most (days left out, days a week, its length); `twice`: why a second fails. */
+function setOnce<K extends "except" | "daysPerWeek" | "length">(
+  c: Clause,
+  key: K,
+  value: NonNullable<Clause[K]>,
+  twice: string,
+) {
+  if (c[key]) fail(twice);
+  c[key] = value;
+  c.last = "other";
+}
+
 /** The items as phases: "then" starts a new phase, and so does a limit after a phase that has its length. */
 export function buildPhases(items: readonly Item[]): Built {
   const clauses: Clause[] = [newClause()];
@@ -105,19 +117,13 @@ export function buildPhases(items: readonly Item[]): Built {
         break;
       }
       case "except":
-        if (cur.except) fail("it leaves days out twice");
-        cur.except = piece.days;
-        cur.last = "other";
+        setOnce(cur, "except", piece.days, "it leaves days out twice");
         break;
       case "daysPerWeek":
-        if (cur.daysPerWeek) fail("it gives days a week twice");
-        cur.daysPerWeek = { amount: piece.amount, upTo: piece.upTo };
-        cur.last = "other";
+        setOnce(cur, "daysPerWeek", { amount: piece.amount, upTo: piece.upTo }, "it gives days a week twice");
         break;
       case "length":
-        if (cur.length) fail("it gives a length twice");
-        cur.length = piece.length;
-        cur.last = "other";
+        setOnce(cur, "length", piece.length, "it gives a length twice");
         break;
     }
   }

@@ -447,19 +447,22 @@ describe("the frequency grammar's table", () => {
     expect(misread).toEqual([]);
   });
 
-  it("explains a reading in plain English, and an unreadable one without repeating the text", () => {
+  it.each([
+    ["2w4, 1w2", "2 visits a week for 4 weeks, then 1 visit a week for 2 weeks"],
+    ["up to 3 visits a week", "Up to 3 visits a week"],
+    ["M/W/F", "1 visit every Monday, Wednesday and Friday"],
+    ["4 hrs/day 5 days/wk", "4 hours a day and 20 hours a week"],
+    ["3x/week M/W/F", "1 visit every Monday, Wednesday and Friday; 3 visits a week"],
+    ["3x/week M-F", "1 visit every Monday to Friday and 3 visits a week"],
+    ["every other week", "1 visit every 2 weeks (at most 1 visit a week and 3 visits a month)"],
+    ["2w2, then 1x/week", "2 visits a week for 2 weeks, then 1 visit a week until the end of the referral"],
+    ["1w4 + 2 PRN", "1 visit a week for 4 weeks, plus 2 visits as needed (not in the rules)"],
+  ])("explains %s in plain English", (text, explanation) => {
+    expect(parseFrequency(text).explanation).toBe(explanation);
+  });
+
+  it("explains what is not a rule, and an unreadable value without repeating the text", () => {
     const explain = (t: string) => parseFrequency(t).explanation;
-    expect(explain("2w4, 1w2")).toBe("2 visits a week for 4 weeks, then 1 visit a week for 2 weeks");
-    expect(explain("up to 3 visits a week")).toBe("Up to 3 visits a week");
-    expect(explain("M/W/F")).toBe("1 visit every Monday, Wednesday and Friday");
-    expect(explain("4 hrs/day 5 days/wk")).toBe("4 hours a day and 20 hours a week");
-    expect(explain("3x/week M/W/F")).toBe("1 visit every Monday, Wednesday and Friday; 3 visits a week");
-    expect(explain("3x/week M-F")).toBe("1 visit every Monday to Friday and 3 visits a week");
-    expect(explain("every other week")).toBe("1 visit every 2 weeks (at most 1 visit a week and 3 visits a month)");
-    expect(explain("2w2, then 1x/week")).toBe(
-      "2 visits a week for 2 weeks, then 1 visit a week until the end of the referral",
-    );
-    expect(explain("1w4 + 2 PRN")).toBe("1 visit a week for 4 weeks, plus 2 visits as needed (not in the rules)");
     expect(explain("PRN")).toMatch(/^As needed/);
     expect(explain("")).toMatch(/^No frequency was given/);
     expect(explain("biweekly")).toContain("twice a week or every two weeks");
@@ -566,38 +569,28 @@ describe("phaseDates", () => {
     if (!r.ok) throw new Error(`unreadable: ${t}`);
     return r.phases;
   };
-  it("gives each phase consecutive dates inside the referral's", () => {
-    expect(phaseDates(read("2w2, 1w2"), "2025-03-03", "2025-04-30")).toEqual([
-      { start: "2025-03-03", end: "2025-03-16" },
-      { start: "2025-03-17", end: "2025-03-30" },
-    ]);
-    expect(phaseDates(read("2w2, then 1x/week"), "2025-03-03", "2025-04-30")).toEqual([
-      { start: "2025-03-03", end: "2025-03-16" },
-      { start: "2025-03-17", end: "2025-04-30" },
-    ]);
-    expect(phaseDates(read("2x/week"), "2025-03-03", "2025-04-30")).toEqual([
-      { start: "2025-03-03", end: "2025-04-30" },
-    ]);
+  /** "2025-03-03/2025-03-16" (an ISO 8601 interval) as the { start, end } phaseDates gives. */
+  const interval = (i: string) => {
+    const [start, end] = i.split("/");
+    return { start, end };
+  };
+  it.each([
+    // Each phase gets consecutive dates inside the referral's.
+    ["2w2, 1w2", "2025-03-03/2025-04-30", ["2025-03-03/2025-03-16", "2025-03-17/2025-03-30"]],
+    ["2w2, then 1x/week", "2025-03-03/2025-04-30", ["2025-03-03/2025-03-16", "2025-03-17/2025-04-30"]],
+    ["2x/week", "2025-03-03/2025-04-30", ["2025-03-03/2025-04-30"]],
+    // A phase that overruns is cut at the end, and the phases after it get no dates.
+    ["1w4", "2025-03-03/2025-03-20", ["2025-03-03/2025-03-20"]],
+    ["2w4, 1w2", "2025-03-03/2025-03-20", ["2025-03-03/2025-03-20"]],
+    ["1w1, 1w1", "2025-03-03/2025-03-03", ["2025-03-03/2025-03-03"]],
+    // Days and calendar months are counted.
+    ["daily x 10 days, then 3x/week", "2025-03-01/2025-03-31", ["2025-03-01/2025-03-10", "2025-03-11/2025-03-31"]],
+    ["1x/month x 1 month, then 2x/month", "2025-01-15/2025-04-30", ["2025-01-15/2025-02-14", "2025-02-15/2025-04-30"]],
+  ])("%s within %s → %j", (text, referral, phases) => {
+    const { start, end } = interval(referral);
+    expect(phaseDates(read(text), start!, end!)).toEqual(phases.map(interval));
   });
-  it("cuts a phase that overruns at the end, and gives no dates to the phases after it", () => {
-    expect(phaseDates(read("1w4"), "2025-03-03", "2025-03-20")).toEqual([{ start: "2025-03-03", end: "2025-03-20" }]);
-    expect(phaseDates(read("2w4, 1w2"), "2025-03-03", "2025-03-20")).toEqual([
-      { start: "2025-03-03", end: "2025-03-20" },
-    ]);
-    expect(phaseDates(read("1w1, 1w1"), "2025-03-03", "2025-03-03")).toEqual([
-      { start: "2025-03-03", end: "2025-03-03" },
-    ]);
-  });
-  it("counts days and calendar months", () => {
-    expect(phaseDates(read("daily x 10 days, then 3x/week"), "2025-03-01", "2025-03-31")).toEqual([
-      { start: "2025-03-01", end: "2025-03-10" },
-      { start: "2025-03-11", end: "2025-03-31" },
-    ]);
-    expect(phaseDates(read("1x/month x 1 month, then 2x/month"), "2025-01-15", "2025-04-30")).toEqual([
-      { start: "2025-01-15", end: "2025-02-14" },
-      { start: "2025-02-15", end: "2025-04-30" },
-    ]);
-    // a month from January 31st ends before February 28th
+  it("counts a month from January 31st as ending before February 28th", () => {
     expect(
       phaseDates(
         [{ rule: { ruleType: "VISITS", ruleMonthly: 1 }, months: 1 }, { rule: { ruleType: "VISITS" } }],

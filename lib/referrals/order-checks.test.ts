@@ -14,6 +14,7 @@ import { parseQueueParams } from "../validations/queue";
 import { recheckReferral } from "../worker/document-checks";
 import { storeReading } from "../worker/document-read";
 import { buildCase } from "../../test/documents/corpus";
+import { makeOrderReferral } from "../../test/documents/order-referral";
 import { actorsForFile, makeReferral } from "../../test/support/referrals";
 import { listQueue } from "./queue";
 import { readOrderView } from "./order-checks";
@@ -24,18 +25,8 @@ const actors = actorsForFile();
 /** A referral whose only file is a corpus order (a text PDF: read in this process in a moment, no OCR). */
 async function referralWithOrder(plant: Parameters<typeof buildCase>[0]["plant"] = []) {
   const c = await buildCase({ kind: "text-pdf", index: 5, plant });
-  const order = c.files.find((f) => f.isOrder)!;
-  const ref = await makeReferral({
-    mutate: (p) => {
-      Object.assign(p, { client: { ...p.client, ...(c.payload.client as object) } });
-      p.form_data = { ...p.form_data, fields: (c.payload.form_data as typeof p.form_data).fields };
-      p.files = [{ file_name: order.name, file_value: order.bytes.toString("base64") }];
-    },
-  });
-  const [file] = await db()
-    .execute<{ id: string }>(sql`select id from referral_files where referral_request_id = ${ref.id}`)
-    .then((r) => r.rows);
-  return { ref, c, fileId: file!.id, bytes: order.bytes };
+  const { ref, order, fileId } = await makeOrderReferral(c);
+  return { ref, c, fileId, bytes: order.bytes };
 }
 
 const readAndStore = async (referralId: string, fileId: string, bytes: Buffer) =>

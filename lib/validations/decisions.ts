@@ -4,6 +4,10 @@ import { storableText } from "./text";
 
 const ZId = z.guid("Unknown referral request");
 
+/** What a reviewer writes to explain a decision: trimmed, 3 to 2000 characters; `ask` says what to write. */
+const explanation = (text: z.ZodString, ask: string) =>
+  text.trim().min(3, `${ask} (at least 3 characters)`).max(2000, "At most 2000 characters");
+
 export const ZReferralRef = z.object({
   referralId: ZId,
   /** the version the reviewer saw: a stale one is a conflict, never an overwrite */
@@ -12,18 +16,12 @@ export const ZReferralRef = z.object({
 
 export const ZRejectInput = ZReferralRef.extend({
   reasonCode: storableText("the reason").trim().min(1, "Choose a reason").max(64),
-  comment: storableText("the comment")
-    .trim()
-    .min(3, "Add a comment (at least 3 characters)")
-    .max(2000, "At most 2000 characters"),
+  comment: explanation(storableText("the comment"), "Add a comment"),
 });
 export type TRejectInput = z.infer<typeof ZRejectInput>;
 
 export const ZPendingInfoInput = ZReferralRef.extend({
-  note: storableText("the note")
-    .trim()
-    .min(3, "Say what information is missing (at least 3 characters)")
-    .max(2000, "At most 2000 characters"),
+  note: explanation(storableText("the note"), "Say what information is missing"),
 });
 export type TPendingInfoInput = z.infer<typeof ZPendingInfoInput>;
 
@@ -33,20 +31,13 @@ export const ZReopenInput = ZReferralRef.extend({
 export type TReopenInput = z.infer<typeof ZReopenInput>;
 
 export const ZDismissAmendmentInput = ZReferralRef.extend({
-  note: storableText("the note")
-    .trim()
-    .min(3, "Say why the amendment needs no change (at least 3 characters)")
-    .max(2000, "At most 2000 characters"),
+  note: explanation(storableText("the note"), "Say why the amendment needs no change"),
 });
 export type TDismissAmendmentInput = z.infer<typeof ZDismissAmendmentInput>;
 
 /** "Different person" → it is the same person after all (a correction): the note says how the reviewer knows. */
 export const ZConfirmSamePersonInput = ZReferralRef.extend({
-  note: z
-    .string()
-    .trim()
-    .min(3, "Say how you know it is the same person (at least 3 characters)")
-    .max(2000, "At most 2000 characters"),
+  note: explanation(z.string(), "Say how you know it is the same person"),
 });
 export type TConfirmSamePersonInput = z.infer<typeof ZConfirmSamePersonInput>;
 

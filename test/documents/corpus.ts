@@ -32,7 +32,7 @@ import {
   type Service,
 } from "../../lib/demo/order-pdf";
 import { npiCheckDigit } from "../../lib/documents/npi";
-import type { CheckField, Verdict } from "../../lib/documents/types";
+import { CHECK_FIELDS, type CheckField, type Verdict } from "../../lib/documents/types";
 import { CSI_REFERRAL_FORM_SCHEMA_ID } from "../../lib/form/mapping";
 
 export { rng, type Facts, type Rng } from "../../lib/demo/order-pdf";
@@ -627,17 +627,8 @@ async function imagePdf(images: Buffer[], stamp?: (page: number, pages: number) 
 // ---------------------------------------------------------------------------------------------
 // The form (submission payload) and planted mismatches
 
-const PLANTABLE: CheckField[] = [
-  "client_name",
-  "client_birthday",
-  "physician_name",
-  "physician_npi",
-  "diagnosis_codes",
-  "service",
-  "frequency",
-  "start_date",
-  "end_date",
-];
+/** Every checked field can be planted. */
+const PLANTABLE: readonly CheckField[] = CHECK_FIELDS;
 
 type FormSide = {
   first: string;

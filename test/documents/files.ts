@@ -155,30 +155,41 @@ export function encryptedPdf(): Promise<Buffer> {
   });
 }
 
+type ZipField = [offset: number, bytes: 2 | 4, value: number];
+
+/** A zip record: its 4-byte signature, then little-endian fields of 2 or 4 bytes at their offsets. */
+function zipRecord(size: number, signature: number, fields: ZipField[]): Buffer {
+  const b = Buffer.alloc(size);
+  b.writeUInt32LE(signature, 0);
+  for (const [offset, bytes, value] of fields) {
+    if (bytes === 2) b.writeUInt16LE(value, offset);
+    else b.writeUInt32LE(value, offset);
+  }
+  return b;
+}
+
 /** The bytes of a zip archive holding one small file (what a mislabelled "scan.png" can be). */
 export function zipBytes(): Buffer {
   const name = Buffer.from("order.txt");
   const data = Buffer.from("not an image");
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(10, 4);
-  local.writeUInt32LE(crc32(data), 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(10, 6);
-  central.writeUInt32LE(crc32(data), 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + name.length, 12);
-  end.writeUInt32LE(30 + name.length + data.length, 16);
+  const crc = crc32(data);
+  // Version needed, CRC-32, compressed and uncompressed size (stored), name length: a local header's fields, which
+  // its central directory entry repeats two bytes further on (after "version made by").
+  const fileFields = (shift: number): ZipField[] => [
+    [shift + 4, 2, 10],
+    [shift + 14, 4, crc],
+    [shift + 18, 4, data.length],
+    [shift + 22, 4, data.length],
+    [shift + 26, 2, name.length],
+  ];
+  const local = zipRecord(30, 0x04034b50, fileFields(0));
+  const central = zipRecord(46, 0x02014b50, [[4, 2, 20], ...fileFields(2)]);
+  // Entries on this disk and in all, the central directory's size and offset.
+  const end = zipRecord(22, 0x06054b50, [
+    [8, 2, 1],
+    [10, 2, 1],
+    [12, 4, 46 + name.length],
+    [16, 4, 30 + name.length + data.length],
+  ]);
   return Buffer.concat([local, name, data, central, name, end]);
 }
