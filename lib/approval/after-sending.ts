@@ -4,7 +4,7 @@
  * files). Each is one transition; the ACCloud calls run as a durable push of its own kind.
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { accloudLinks, approvalRevisions, decisionReasons, pushes, referralFiles } from "../../db/schema";
+import { accloudLinks, approvalRevisions, pushes, referralFiles } from "../../db/schema";
 import type { Actor } from "../access/actors";
 import type { Db, TxDb } from "../db";
 import { describeFile } from "../intake/files";
@@ -12,6 +12,8 @@ import { enqueue } from "../jobs/queue";
 import { sentState } from "./sent-state";
 import { canonical } from "../json/canonical";
 import { refuseIfDifferentPerson } from "../workflow/different-person";
+import { decidedBy } from "../workflow/decided";
+import { listActiveReasons } from "../workflow/reasons";
 import { checkTransitionScopes, invalidResult, refuse, transition, type LockedReferral } from "../workflow/transitions";
 import { fieldErrorsOf } from "../validations/decisions";
 import { ZCancelReferral, ZChangeApproval } from "./after-sending-schema";
@@ -114,16 +116,7 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
       }
 
       const known = reasons.reasonCodes.length
-        ? await tx
-            .select({ code: decisionReasons.code, label: decisionReasons.label })
-            .from(decisionReasons)
-            .where(
-              and(
-                eq(decisionReasons.kind, "update"),
-                eq(decisionReasons.active, true),
-                inArray(decisionReasons.code, reasons.reasonCodes),
-              ),
-            )
+        ? (await listActiveReasons(tx, "update")).filter((r) => reasons.reasonCodes.includes(r.code))
         : [];
       if (known.length !== new Set(reasons.reasonCodes).size)
         refuse.invalid({ "reasons.reasonCodes": ["Choose reasons from the list"] });
@@ -166,12 +159,7 @@ export async function changeApproval(db: Db, actor: Actor, input: unknown): Prom
         : {};
       return {
         to: "approved",
-        set: {
-          decidedById: actor.id,
-          decidedAt: now,
-          decidedSubmissionId: row.latestSubmissionId,
-          amendedAfterDecisionAt: null,
-        },
+        set: decidedBy(actor, row, now),
         audit: {
           action: "referral.update_requested",
           details: {

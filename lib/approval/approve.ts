@@ -22,6 +22,7 @@ import {
   type TransitionResult,
 } from "../workflow/transitions";
 import { refuseIfDifferentPerson } from "../workflow/different-person";
+import { decidedBy } from "../workflow/decided";
 import { fieldErrorsOf } from "../validations/decisions";
 import { PUSH_KIND_STATUS } from "./push-steps";
 import { stepsFor, stepNamesOf } from "./push-steps";
@@ -166,11 +167,8 @@ export async function approveReferral(
       return {
         to: "approved",
         set: {
-          decidedById: actor.id,
-          decidedAt: now,
-          decidedSubmissionId: row.latestSubmissionId,
+          ...decidedBy(actor, row, now),
           slaPausedAt: null,
-          amendedAfterDecisionAt: null,
           // The person the push's client step sends: later amendments are compared with it (lib/form/identity.ts).
           identitySubmissionId: row.identitySubmissionId ?? row.latestSubmissionId,
         },

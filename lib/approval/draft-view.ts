@@ -7,10 +7,10 @@
  */
 import "server-only";
 import { z } from "zod";
-import { recordAudit } from "../audit/record";
 import { assertScope } from "../access/scopes";
 import type { Actor } from "../access/actors";
 import type { Db } from "../db";
+import { recordReferralView } from "../referrals/audited-view";
 import { readDraft, type DraftRow, type ReadDraftOptions } from "./read-draft";
 import type { Draft } from "../draft/types";
 import { fieldErrorsOf } from "../validations/decisions";
@@ -87,12 +87,6 @@ export async function getReferralDraft(db: Db, actor: Actor, referralId: string)
   if (!z.uuid().safeParse(referralId).success) return null;
   const drafted = await draftApproval(db, referralId);
   if (!drafted) return null;
-  await recordAudit(db, {
-    actor,
-    action: "referral.viewed",
-    entityType: "referral_request",
-    entityId: referralId,
-    details: { view: "draft" },
-  });
+  await recordReferralView(db, actor, referralId, "draft");
   return drafted.draft;
 }

@@ -4,20 +4,14 @@
  * push and the sync last read them), and a field-level diff of what the agency received.
  */
 import "server-only";
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import {
-  accloudLinks,
-  accloudReferralRevisions,
-  approvalRevisions,
-  pushes,
-  referralSubmissions,
-  users,
-} from "../../db/schema";
+import { accloudReferralRevisions, approvalRevisions, pushes, referralSubmissions, users } from "../../db/schema";
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import { type Db } from "../db";
+import { latestReferralId, readReferralLinks } from "../referrals/accloud-links";
 import { ZApproval } from "./schema";
 import { diffObjects, revisionSnapshot, type RevisionSnapshot } from "./snapshot";
 import { type Change } from "../form/diff";
@@ -49,6 +43,15 @@ export type RevisionHistory = {
   snapshots: Map<number, RevisionSnapshot>;
 };
 
+/** What a row shows of ACCloud's revision of the referral. */
+const accloudRevision = (a: typeof accloudReferralRevisions.$inferSelect): HistoryRow["accloud"] => ({
+  revisionNumber: a.revisionNumber,
+  referralId: a.accloudReferralId,
+  status: a.status,
+  isLatest: a.isLatest,
+  cancelReasonCode: a.cancelReasonCode,
+});
+
 export async function getRevisionHistory(db: Db, actor: Actor, referralId: string): Promise<RevisionHistory> {
   assertScope(actor, "referral:read");
   const approver = alias(users, "approver");
@@ -65,18 +68,7 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       .from(accloudReferralRevisions)
       .where(eq(accloudReferralRevisions.referralRequestId, referralId))
       .orderBy(asc(accloudReferralRevisions.revisionNumber)),
-    db
-      .select({
-        kind: accloudLinks.kind,
-        key: accloudLinks.localKey,
-        id: accloudLinks.accloudId,
-        meta: accloudLinks.meta,
-        pushId: accloudLinks.pushId,
-      })
-      .from(accloudLinks)
-      .where(
-        and(eq(accloudLinks.referralRequestId, referralId), inArray(accloudLinks.kind, ["referral", "attachment"])),
-      ),
+    readReferralLinks(db, referralId),
     db
       .select({
         id: pushes.id,
@@ -130,15 +122,7 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       reasons: r.reasons,
       revisionComment: r.revisionComment,
       push: push ? { kind: push.kind, status: push.status } : null,
-      accloud: a
-        ? {
-            revisionNumber: a.revisionNumber,
-            referralId: a.accloudReferralId,
-            status: a.status,
-            isLatest: a.isLatest,
-            cancelReasonCode: a.cancelReasonCode,
-          }
-        : null,
+      accloud: a ? accloudRevision(a) : null,
     });
   }
   for (const a of accloud) {
@@ -152,20 +136,11 @@ export async function getRevisionHistory(db: Db, actor: Actor, referralId: strin
       reasons: a.reasons,
       revisionComment: a.revisionComment,
       push: null,
-      accloud: {
-        revisionNumber: a.revisionNumber,
-        referralId: a.accloudReferralId,
-        status: a.status,
-        isLatest: a.isLatest,
-        cancelReasonCode: a.cancelReasonCode,
-      },
+      accloud: accloudRevision(a),
     });
   }
-  const latest =
-    links.find((l) => l.kind === "referral" && l.key === "latest") ??
-    links.find((l) => l.kind === "referral" && l.key === "referral");
   const synced = accloud.reduce<Date | null>((m, a) => (!m || a.syncedAt > m ? a.syncedAt : m), null);
-  return { rows, latestReferralId: latest?.id ?? null, lastSyncedAt: synced?.toISOString() ?? null, snapshots };
+  return { rows, latestReferralId: latestReferralId(links), lastSyncedAt: synced?.toISOString() ?? null, snapshots };
 }
 
 /** What changed for the agency between two of the app's revisions (null when either has no snapshot). */

@@ -26,18 +26,16 @@ export type PushProgress = {
 
 export async function getPushProgress(db: Db, actor: Actor, referralId: string): Promise<PushProgress | null> {
   assertScope(actor, "referral:read");
+  // The referral with its newest push (none yet: a null push), in one statement.
   const [row] = await db
-    .select({ status: referralRequests.status, version: referralRequests.version })
+    .select({ status: referralRequests.status, version: referralRequests.version, push: pushes })
     .from(referralRequests)
+    .leftJoin(pushes, eq(pushes.referralRequestId, referralRequests.id))
     .where(eq(referralRequests.id, referralId))
-    .limit(1);
-  if (!row) return null;
-  const [push] = await db
-    .select()
-    .from(pushes)
-    .where(eq(pushes.referralRequestId, referralId))
     .orderBy(desc(pushes.createdAt))
     .limit(1);
+  if (!row) return null;
+  const { push } = row;
   return {
     referralStatus: row.status,
     version: row.version,

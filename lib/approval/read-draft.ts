@@ -28,6 +28,31 @@ export type DraftRow = {
   clientTimezone: string;
 };
 
+/** The referral's columns an approval is drafted from and checked against (the approval panel reads it too); null when there is no such referral. */
+export async function readApprovalRow(db: Db, referralId: string) {
+  const [row] = await db
+    .select({
+      id: referralRequests.id,
+      status: referralRequests.status,
+      version: referralRequests.version,
+      agencyOrgId: referralRequests.agencyOrgId,
+      agencyName: referralRequests.agencyName,
+      clientExternalId: referralRequests.clientExternalId,
+      clientFirstName: referralRequests.clientFirstName,
+      clientLastName: referralRequests.clientLastName,
+      clientTimezone: referralRequests.clientTimezone,
+      serviceStart: referralRequests.serviceStart,
+      serviceEnd: referralRequests.serviceEnd,
+      amendedAfterDecisionAt: referralRequests.amendedAfterDecisionAt,
+      differentPersonAt: referralRequests.differentPersonAt,
+      identitySubmissionId: referralRequests.identitySubmissionId,
+      latestSubmissionId: referralRequests.latestSubmissionId,
+    })
+    .from(referralRequests)
+    .where(eq(referralRequests.id, referralId));
+  return row ?? null;
+}
+
 export type ReadDraftOptions = {
   /** draft from the history before this moment (default: now) */
   asOf?: Date;
@@ -43,23 +68,7 @@ export async function readDraft(
   referralId: string,
   opts: ReadDraftOptions = {},
 ): Promise<{ draft: Draft; row: DraftRow } | null> {
-  const [r] = await db
-    .select({
-      id: referralRequests.id,
-      status: referralRequests.status,
-      version: referralRequests.version,
-      agencyOrgId: referralRequests.agencyOrgId,
-      agencyName: referralRequests.agencyName,
-      clientExternalId: referralRequests.clientExternalId,
-      clientFirstName: referralRequests.clientFirstName,
-      clientLastName: referralRequests.clientLastName,
-      clientTimezone: referralRequests.clientTimezone,
-      serviceStart: referralRequests.serviceStart,
-      serviceEnd: referralRequests.serviceEnd,
-      latestSubmissionId: referralRequests.latestSubmissionId,
-    })
-    .from(referralRequests)
-    .where(eq(referralRequests.id, referralId));
+  const r = await readApprovalRow(db, referralId);
   if (!r) return null;
   const submissionId = opts.submissionId ?? r.latestSubmissionId;
   const [sub] = submissionId

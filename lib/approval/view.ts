@@ -5,18 +5,17 @@
  * summary, or nothing. The page renders; it reads nothing itself.
  */
 import "server-only";
-import { eq } from "drizzle-orm";
-import { referralRequests } from "../../db/schema";
 import { type PushStepName } from "./push-steps";
 import { getReferenceData } from "../accloud/reference-data";
 import { assertScope, hasScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import type { Db } from "../db";
 import { sentState } from "./sent-state";
-import { listActiveReasons } from "../referrals/detail";
+import { listActiveReasons } from "../workflow/reasons";
 import { readDifferentPerson } from "../workflow/different-person";
 import { WORKABLE } from "../workflow/transitions";
 import { draftApproval } from "./draft-view";
+import { readApprovalRow } from "./read-draft";
 import { draftedSummary, type DraftedSummary } from "./drafted-summary";
 import type { EditorSources } from "./prefill";
 import type { Draft } from "../draft/types";
@@ -102,22 +101,7 @@ export async function getApprovalView(
 ): Promise<ApprovalView | null> {
   assertScope(actor, "referral:read");
   const { referralId } = input;
-  const [row] = await db
-    .select({
-      status: referralRequests.status,
-      version: referralRequests.version,
-      agencyOrgId: referralRequests.agencyOrgId,
-      agencyName: referralRequests.agencyName,
-      serviceStart: referralRequests.serviceStart,
-      serviceEnd: referralRequests.serviceEnd,
-      clientTimezone: referralRequests.clientTimezone,
-      amendedAfterDecisionAt: referralRequests.amendedAfterDecisionAt,
-      differentPersonAt: referralRequests.differentPersonAt,
-      identitySubmissionId: referralRequests.identitySubmissionId,
-      latestSubmissionId: referralRequests.latestSubmissionId,
-    })
-    .from(referralRequests)
-    .where(eq(referralRequests.id, referralId));
+  const row = await readApprovalRow(db, referralId);
   if (!row) return null;
   const progress = await getPushProgress(db, actor, referralId);
   const view = (panel: ApprovalPanel): ApprovalView => ({ progress: progress?.push ? progress : null, panel });

@@ -24,7 +24,7 @@ import { systemActor } from "../access/actors";
 import type { Db } from "../db";
 import { errorBrief } from "../errors";
 import { logger } from "../log";
-import { refuse, transition } from "../workflow/transitions";
+import { refuse, transition, type TransitionName, type TransitionRequest } from "../workflow/transitions";
 import {
   interruption,
   linkKey,
@@ -167,39 +167,38 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
   // The first remaining step starts with the push's own start: one statement.
   const first = remaining[0]?.[0];
 
-  const started = await transition(db, actor, {
-    name: "push_started",
-    id: referral.id,
-    apply: async ({ tx, row }) => {
-      if (!statuses.waiting.includes(row.status))
-        refuse.conflict(`the referral is ${row.status}, not waiting for this ${push.kind} push`);
-      const [p] = await tx
-        .update(pushes)
-        .set({
-          status: "running",
-          attempts: sql`${pushes.attempts} + 1`,
-          updatedAt: new Date(),
-          ...(first ? { steps: startedSteps(first) } : {}),
-        })
-        .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
-        .returning({ attempts: pushes.attempts });
-      if (!p) refuse.conflict("the push is no longer waiting");
-      return {
-        to: statuses.running ?? row.status,
-        audit: {
-          action: "push.started",
-          details: {
-            pushId,
-            kind: push.kind,
-            attempt: p!.attempts,
-            revision: revision.revision,
-            resumed: p!.attempts > 1,
-          },
+  // The run's own transitions: the push worker's, of this referral.
+  const change = (name: TransitionName, apply: TransitionRequest<Record<never, never>>["apply"]) =>
+    transition(db, actor, { name, id: referral.id, apply });
+
+  const started = await change("push_started", async ({ tx, row }) => {
+    refuseUnlessIn(statuses.waiting, row.status, push.kind);
+    const [p] = await tx
+      .update(pushes)
+      .set({
+        status: "running",
+        attempts: sql`${pushes.attempts} + 1`,
+        updatedAt: new Date(),
+        ...(first ? { steps: startedSteps(first) } : {}),
+      })
+      .where(and(eq(pushes.id, pushId), inArray(pushes.status, ["queued", "running", "retrying"])))
+      .returning({ attempts: pushes.attempts });
+    if (!p) refuse.conflict("the push is no longer waiting");
+    return {
+      to: statuses.running ?? row.status,
+      audit: {
+        action: "push.started",
+        details: {
+          pushId,
+          kind: push.kind,
+          attempt: p!.attempts,
+          revision: revision.revision,
+          resumed: p!.attempts > 1,
         },
-        message: "",
-        data: {},
-      };
-    },
+      },
+      message: "",
+      data: {},
+    };
   });
   if (started.status !== "success") return { status: "skipped", reason: started.message ?? started.status };
 
@@ -246,35 +245,30 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
       return stopInterrupted(db, { id: pushId, kind: push.kind }, referral.id, { step: next!, inside: false }, stop);
   }
 
-  const done = await transition(db, actor, {
-    name: "push_sent",
-    id: referral.id,
-    apply: async ({ tx, row }) => {
-      // Sent only while the referral still waits for this push, and the push still runs (the agency sync may have closed both).
-      if (!ctx.runsUnder.includes(row.status))
-        refuse.conflict(`the referral is ${row.status}, not waiting for this ${push.kind} push`);
-      const [p] = await tx
-        .update(pushes)
-        .set({ status: "sent", lastError: null, finishedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(pushes.id, pushId), eq(pushes.status, "running")))
-        .returning({ id: pushes.id });
-      if (!p) refuse.conflict("the push is no longer running");
-      // The revision ACCloud had before this update is history now.
-      if (sent)
-        await tx
-          .update(approvalRevisions)
-          .set({ state: "superseded", updatedAt: new Date() })
-          .where(eq(approvalRevisions.id, sent.revisionId));
-      return {
-        to: statuses.sent ?? row.status,
-        audit: {
-          action: "push.sent",
-          details: { pushId, kind: push.kind, revision: revision.revision, accloud: Object.fromEntries(ctx.links) },
-        },
-        message: "",
-        data: {},
-      };
-    },
+  const done = await change("push_sent", async ({ tx, row }) => {
+    // Sent only while the referral still waits for this push, and the push still runs (the agency sync may have closed both).
+    refuseUnlessIn(ctx.runsUnder, row.status, push.kind);
+    const [p] = await tx
+      .update(pushes)
+      .set({ status: "sent", lastError: null, finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(pushes.id, pushId), eq(pushes.status, "running")))
+      .returning({ id: pushes.id });
+    if (!p) refuse.conflict("the push is no longer running");
+    // The revision ACCloud had before this update is history now.
+    if (sent)
+      await tx
+        .update(approvalRevisions)
+        .set({ state: "superseded", updatedAt: new Date() })
+        .where(eq(approvalRevisions.id, sent.revisionId));
+    return {
+      to: statuses.sent ?? row.status,
+      audit: {
+        action: "push.sent",
+        details: { pushId, kind: push.kind, revision: revision.revision, accloud: Object.fromEntries(ctx.links) },
+      },
+      message: "",
+      data: {},
+    };
   });
   // Refused (the table or the checks above): every call went through, but the push is not "sent".
   if (done.status !== "success") {
@@ -289,6 +283,11 @@ export async function runPush(db: Db, client: AccloudClient, pushId: string): Pr
     );
   }
   return { status: "sent" };
+}
+
+/** Inside the push's transitions: a conflict unless the referral is in one of the statuses the push expects. */
+function refuseUnlessIn(expected: readonly ReferralStatus[], status: ReferralStatus, kind: PushKind): void {
+  if (!expected.includes(status)) refuse.conflict(`the referral is ${status}, not waiting for this ${kind} push`);
 }
 
 /** The statuses a push of `kind` runs under: its running status, or (documents) the ones it waits in. */

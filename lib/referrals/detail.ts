@@ -3,12 +3,10 @@
  * PHI view: it writes an audit record, and the assignee's view keeps their claim alive.
  */
 import "server-only";
-import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
-  accloudLinks,
   auditEvents,
-  decisionReasons,
   referralFiles,
   referralRequests,
   referralSubmissions,
@@ -22,18 +20,15 @@ import type { Db } from "../db";
 import { getEnv } from "../env";
 import { indexFields, textOf } from "../form/mapping";
 import { isAssignmentActive } from "../workflow/claims-sql";
-import type { ReferralSnapshot } from "../workflow/transitions";
+import { snapshotOf, type ReferralSnapshot } from "../workflow/transitions";
+import { comparePersons } from "../workflow/different-person";
+import { referralEvents } from "../workflow/referral-events";
 import { fieldsOf, formSchemaIdOf } from "../form/fields";
-import {
-  differentPersonReason,
-  identityDifferences,
-  identityOf,
-  type ClientIdentity,
-  type IdentityDifference,
-} from "../form/identity";
+import type { ClientIdentity, IdentityDifference } from "../form/identity";
+import { latestReferralId, readReferralLinks } from "./accloud-links";
+import { recordReferralView } from "./audited-view";
 
-/** Reads, listed apart from the status timeline (for audit:read holders). */
-const VIEW_ACTIONS = ["referral.viewed", "referral.file_viewed", "referral.file_downloaded"];
+export { listActiveReasons } from "../workflow/reasons";
 
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
@@ -152,33 +147,18 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     db
       .select()
       .from(auditEvents)
-      .where(
-        and(
-          eq(auditEvents.entityType, "referral_request"),
-          eq(auditEvents.entityId, id),
-          notInArray(auditEvents.action, VIEW_ACTIONS),
-        ),
-      )
+      .where(referralEvents(id, "changes"))
       .orderBy(asc(auditEvents.at), asc(auditEvents.id))
       .limit(500),
     hasScope(actor, "audit:read")
       ? db
           .select()
           .from(auditEvents)
-          .where(
-            and(
-              eq(auditEvents.entityType, "referral_request"),
-              eq(auditEvents.entityId, id),
-              inArray(auditEvents.action, VIEW_ACTIONS),
-            ),
-          )
+          .where(referralEvents(id, "views"))
           .orderBy(desc(auditEvents.at), desc(auditEvents.id))
           .limit(50)
       : Promise.resolve(null),
-    db
-      .select({ kind: accloudLinks.kind, key: accloudLinks.localKey, id: accloudLinks.accloudId })
-      .from(accloudLinks)
-      .where(and(eq(accloudLinks.referralRequestId, id), inArray(accloudLinks.kind, ["referral", "attachment"]))),
+    readReferralLinks(db, id),
     // The request this one continues, and the one continuing it (path "approve as a new client").
     db
       .select({
@@ -223,7 +203,7 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
 
   // The view itself is audited; the assignee's view is activity that keeps the claim.
   await Promise.all([
-    recordAudit(db, { actor: actor, action: "referral.viewed", entityType: "referral_request", entityId: id }),
+    recordReferralView(db, actor, id),
     r.assigneeId === actor.id
       ? db
           .update(referralRequests)
@@ -238,17 +218,7 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     receivedAt: r.receivedAt.toISOString(),
     slaDueAt: r.slaDueAt?.toISOString() ?? null,
     slaPausedAt: r.slaPausedAt?.toISOString() ?? null,
-    snapshot: {
-      status: r.status,
-      version: r.version,
-      assigneeName: r.assigneeId ? (row.assigneeName ?? null) : null,
-      pendingInfoNote: r.pendingInfoNote,
-      decisionReasonCode: r.decisionReasonCode,
-      decisionComment: r.decisionComment,
-      submissionCount: r.submissionCount,
-      amendedAfterDecision: r.amendedAfterDecisionAt !== null,
-      updatedAt: r.updatedAt.toISOString(),
-    },
+    snapshot: snapshotOf({ ...r, assigneeName: row.assigneeName ?? null }),
     agency: { name: r.agencyName, branchId: r.agencyBranchId, timezone: r.agencyTimezone, host: r.agencyHost },
     client: {
       name: `${r.clientFirstName} ${r.clientLastName}`,
@@ -309,24 +279,11 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
     })),
     timeline: timeline.map(toEntry),
     views: views ? views.map(toEntry) : null,
-    accloudReferralId:
-      (
-        referralLinks.find((l) => l.kind === "referral" && l.key === "latest") ??
-        referralLinks.find((l) => l.kind === "referral" && l.key === "referral")
-      )?.id ?? null,
+    accloudReferralId: latestReferralId(referralLinks),
     differentPerson: (() => {
       const identitySub = r.differentPersonAt ? subs.find((x) => x.id === r.identitySubmissionId) : undefined;
       if (!identitySub || !r.differentPersonAt) return null;
-      const before = identityOf(identitySub.payload);
-      const after = identityOf(latestSub.payload);
-      const differences = identityDifferences(before, after);
-      return {
-        reason: differentPersonReason(differences),
-        differences,
-        since: r.differentPersonAt.toISOString(),
-        identity: { seq: identitySub.seq, person: before },
-        latest: { seq: latestSub.seq, person: after },
-      };
+      return { ...comparePersons(identitySub, latestSub), since: r.differentPersonAt.toISOString() };
     })(),
     continues: (() => {
       const c = chain.find((x) => x.id === r.continuesId);
@@ -337,18 +294,6 @@ export async function getReferralDetail(db: Db, actor: Actor, id: string): Promi
       return c ? { id: c.id, requestId: c.requestId, status: c.status } : null;
     })(),
   };
-}
-
-/** Active reasons of one kind (rejection by default), in the admin's order. */
-export async function listActiveReasons(
-  db: Db,
-  kind: "rejection" | "update" = "rejection",
-): Promise<Array<{ code: string; label: string }>> {
-  return db
-    .select({ code: decisionReasons.code, label: decisionReasons.label })
-    .from(decisionReasons)
-    .where(and(eq(decisionReasons.active, true), eq(decisionReasons.kind, kind)))
-    .orderBy(asc(decisionReasons.sort), asc(decisionReasons.label));
 }
 
 /** A file's bytes for the authenticated file route; the read is audited (who viewed which file). */

@@ -12,6 +12,7 @@ import { assertScope } from "../access/scopes";
 import type { Actor } from "../access/actors";
 import type { Db } from "../db";
 import type { Check, DocumentSummary } from "../documents/types";
+import { recordReferralView } from "./audited-view";
 
 /** The contract of GET /api/referrals/{id}/checks. */
 export type ChecksAnswer = { status: "pending" | "done"; documents: DocumentSummary[]; checks: Check[] };
@@ -118,13 +119,7 @@ export async function getReferralChecks(db: Db, actor: Actor, id: string): Promi
   assertScope(actor, "referral:read");
   const view = await readOrderView(db, id);
   if (!view) return null;
-  await recordAudit(db, {
-    actor,
-    action: "referral.viewed",
-    entityType: "referral_request",
-    entityId: id,
-    details: { view: "checks" },
-  });
+  await recordReferralView(db, actor, id, "checks");
   return { status: view.status, documents: view.documents, checks: view.checks };
 }
 

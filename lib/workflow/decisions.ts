@@ -4,8 +4,8 @@
  * ./transitions.ts (lock, version, allowed status, claim, audit in one transaction).
  */
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import { decisionReasons, users, type ReferralStatus } from "../../db/schema";
+import { eq, sql } from "drizzle-orm";
+import { users, type ReferralStatus } from "../../db/schema";
 import { hasScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
 import type { Db } from "../db";
@@ -17,19 +17,11 @@ import type {
   TRejectInput,
   TReopenInput,
 } from "../validations/decisions";
-import { refuse, transition, transitionMany, type TransitionResult } from "./transitions";
+import { decidedBy, undecided } from "./decided";
+import { listActiveReasons } from "./reasons";
+import { forbiddenResult, refuse, transition, transitionMany, type TransitionResult } from "./transitions";
 
 export type { ConflictData } from "./transitions";
-
-/** Clears a decision and the "amended after decision" flag: the reviewer looks at the latest submission again. */
-const undecided = {
-  decidedById: null,
-  decidedAt: null,
-  decidedSubmissionId: null,
-  decisionReasonCode: null,
-  decisionComment: null,
-  amendedAfterDecisionAt: null,
-};
 
 export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput): Promise<TransitionResult> {
   return transition(db, actor, {
@@ -37,27 +29,15 @@ export async function rejectReferral(db: Db, actor: Actor, input: TRejectInput):
     id: input.referralId,
     version: input.version,
     apply: async ({ tx, row }) => {
-      const [reason] = await tx
-        .select()
-        .from(decisionReasons)
-        .where(
-          and(
-            eq(decisionReasons.kind, "rejection"),
-            eq(decisionReasons.code, input.reasonCode),
-            eq(decisionReasons.active, true),
-          ),
-        );
+      const reason = (await listActiveReasons(tx, "rejection")).find((r) => r.code === input.reasonCode);
       if (!reason) refuse.invalid({ reasonCode: ["Choose a reason from the list"] });
       return {
         to: "rejected",
         set: {
-          decidedById: actor.id,
-          decidedAt: sql`now()`,
-          decidedSubmissionId: row.latestSubmissionId,
+          ...decidedBy(actor, row, sql`now()`),
           decisionReasonCode: reason!.code,
           decisionComment: input.comment,
           slaPausedAt: null,
-          amendedAfterDecisionAt: null,
         },
         audit: {
           action: "referral.rejected",
@@ -125,8 +105,7 @@ export async function claimReferral(db: Db, actor: Actor, id: string, version?: 
 /** Releases a request: one's own claim with referral:claim, anyone's with referral:assign. */
 export async function unassignReferral(db: Db, actor: Actor, id: string): Promise<TransitionResult> {
   const canAssign = hasScope(actor, "referral:assign");
-  if (!canAssign && !hasScope(actor, "referral:claim"))
-    return { status: "forbidden", message: "Forbidden: this needs the referral:claim scope.", scope: "referral:claim" };
+  if (!canAssign && !hasScope(actor, "referral:claim")) return forbiddenResult("referral:claim");
   return transition(db, actor, {
     name: "unassign",
     id,
@@ -149,12 +128,7 @@ export type BulkAssignResult =
   | Extract<TransitionResult, { status: "forbidden" | "invalid_data" }>;
 
 export async function assignReferrals(db: Db, actor: Actor, input: TBulkAssignInput): Promise<BulkAssignResult> {
-  if (!hasScope(actor, "referral:assign"))
-    return {
-      status: "forbidden",
-      message: "Forbidden: this needs the referral:assign scope.",
-      scope: "referral:assign",
-    };
+  if (!hasScope(actor, "referral:assign")) return forbiddenResult("referral:assign");
   let assigneeLabel: string | null = null;
   if (input.assigneeId) {
     const [target] = await db.select().from(users).where(eq(users.id, input.assigneeId));

@@ -37,6 +37,13 @@ export async function readDifferentPerson(db: TxDb, row: Marked): Promise<Differ
   const identity = subs.find((s) => s.id === row.identitySubmissionId);
   const latest = subs.find((s) => s.id === row.latestSubmissionId);
   if (!identity || !latest) return null;
+  return { ...comparePersons(identity, latest), since: row.differentPersonAt };
+}
+
+type Submission = { seq: number; payload: unknown };
+
+/** The persons of the submission the ACCloud client stands for and of the latest one, and what differs. */
+export function comparePersons(identity: Submission, latest: Submission): Omit<DifferentPerson, "since"> {
   const before = identityOf(identity.payload);
   const after = identityOf(latest.payload);
   const differences = identityDifferences(before, after);
@@ -45,7 +52,6 @@ export async function readDifferentPerson(db: TxDb, row: Marked): Promise<Differ
     latest: { seq: latest.seq, person: after },
     differences,
     reason: differentPersonReason(differences),
-    since: row.differentPersonAt,
   };
 }
 

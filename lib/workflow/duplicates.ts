@@ -23,6 +23,7 @@ import type { Db, TxDb } from "../db";
 import { disciplineOf, disciplineWords, type Discipline } from "../form/discipline";
 import { nameSimilarity, sameClientLikely } from "../draft/match";
 import type { ActionResult } from "../validations/action-result";
+import { forbiddenResult } from "./transitions";
 
 /** Requests closed without being sent are nobody's duplicate (a resubmission after a rejection is the new attempt). */
 export const CLOSED_STATUSES = ["rejected", "cancelling", "cancelled"] as const;
@@ -72,7 +73,8 @@ export function sameService(
   return { same: wa.join(" ") === wb.join(" "), discipline: null };
 }
 
-type CandidateRow = {
+/** The columns of a request that a check compares, as the check's read answers them. */
+type RequestColumns = {
   id: string;
   agency_org_id: string;
   client_external_id: number;
@@ -80,6 +82,9 @@ type CandidateRow = {
   client_last_name: string;
   client_birthday: string | null;
   service_requested: string | null;
+};
+
+type CandidateRow = RequestColumns & {
   /** received_at in epoch milliseconds */
   at: number;
 };
@@ -146,20 +151,15 @@ type Read = { subject: DuplicateSubject; stored: StoredPair[]; found: DuplicateM
 
 /** The request, its stored pairs (either way round: they are stored both ways) and what it matches now. */
 async function readCheck(db: TxDb, id: string): Promise<Read | null> {
-  const res = await db.execute<{
-    id: string;
-    agency_org_id: string;
-    client_external_id: number;
-    client_first_name: string;
-    client_last_name: string;
-    client_birthday: string | null;
-    service_requested: string | null;
-    service_start: string | null;
-    service_end: string | null;
-    continues_id: string | null;
-    stored: StoredPair[] | null;
-    candidates: CandidateRow[] | null;
-  }>(checkReadSql(id));
+  const res = await db.execute<
+    RequestColumns & {
+      service_start: string | null;
+      service_end: string | null;
+      continues_id: string | null;
+      stored: StoredPair[] | null;
+      candidates: CandidateRow[] | null;
+    }
+  >(checkReadSql(id));
   const r = res.rows[0];
   if (!r) return null;
   const subject: DuplicateSubject = {
@@ -271,12 +271,7 @@ export type NotDuplicateInput = { referralId: string; otherId: string };
  * checks never clear dismissed_at.
  */
 export async function markNotDuplicate(db: Db, actor: Actor, input: NotDuplicateInput): Promise<ActionResult> {
-  if (!hasScope(actor, "referral:decide"))
-    return {
-      status: "forbidden",
-      message: "Forbidden: this needs the referral:decide scope.",
-      scope: "referral:decide",
-    };
+  if (!hasScope(actor, "referral:decide")) return forbiddenResult("referral:decide");
   return db.transaction(async (tx) => {
     const locked = await tx.execute<{
       referral_request_id: string;

@@ -10,7 +10,7 @@
  */
 // No "server-only" here: the push worker and the intake (both plain Node processes too) change state through it.
 import type { Settled } from "../validations/action-result";
-import { and, desc, eq, notInArray, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { auditEvents, pushes, referralRequests, users, type ReferralStatus } from "../../db/schema";
 import { auditInsert } from "../audit/record";
@@ -22,6 +22,7 @@ import { getEnv } from "../env";
 import { enqueue } from "../jobs/queue";
 import { isAssignmentActive } from "./claims-sql";
 import { STATUS_LABELS } from "../format";
+import { referralEvents } from "./referral-events";
 
 export { ALL_STATUSES, DECIDED, TRANSITIONS, WORKABLE, type Rule, type TransitionName } from "./transition-table";
 import { ALL_STATUSES, TRANSITIONS, type Rule, type TransitionName } from "./transition-table";
@@ -107,7 +108,8 @@ class ConflictRefusal {
   constructor(readonly message: string) {}
 }
 
-const forbiddenResult = (scope: Scope): TransitionResult<never> => ({
+/** The refusal of a user without `scope` (DAL changes outside a transition answer it too). */
+export const forbiddenResult = (scope: Scope): Extract<TransitionResult<never>, { status: "forbidden" }> => ({
   status: "forbidden",
   message: `Forbidden: this needs the ${scope} scope.`,
   scope,
@@ -120,8 +122,6 @@ export type TransitionRequest<T> = {
   version?: number;
   apply: (ctx: ApplyContext) => Promise<Applied<T>> | Applied<T>;
 };
-
-const VIEW_ACTIONS = ["referral.viewed", "referral.file_viewed", "referral.file_downloaded"];
 
 async function lockReferral(tx: TxDb, id: string): Promise<LockedReferral | null> {
   const assignee = alias(users, "assignee");
@@ -152,13 +152,7 @@ async function conflictResult(tx: TxDb, row: LockedReferral, message: string): P
   const [last] = await tx
     .select({ actorLabel: auditEvents.actorLabel, at: auditEvents.at, action: auditEvents.action })
     .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.entityType, "referral_request"),
-        eq(auditEvents.entityId, row.id),
-        notInArray(auditEvents.action, VIEW_ACTIONS),
-      ),
-    )
+    .where(referralEvents(row.id, "changes"))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(1);
   return {
