@@ -4,7 +4,7 @@ import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { useState } from "react";
 import { addUserAction } from "@/app/(app)/admin/actions";
-import { FormField, ResultMessage, SubmitButton } from "@/components/ui/form-field";
+import { FormField, Options, ResultMessage, SubmitButton } from "@/components/ui/form-field";
 import { ROLE_LABELS, ROLES } from "@/lib/access/scopes";
 import type { TCreateUser } from "@/lib/validations/users";
 
@@ -38,11 +38,7 @@ export function AddUserForm() {
       <FormField id="new-role" label="Role">
         {(c) => (
           <select {...form.register("role")} {...c}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
+            <Options items={ROLES.map((r) => [r, ROLE_LABELS[r]] as const)} />
           </select>
         )}
       </FormField>

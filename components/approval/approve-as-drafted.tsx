@@ -1,12 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useEffect, useRef } from "react";
 import { approveReferralAction } from "@/app/(app)/referrals/[id]/approval-actions";
 import type { DraftedSummary } from "@/lib/approval/drafted-summary";
 import type { TApprovalInput } from "@/lib/approval/schema";
 import { btnPrimary, btnSecondary, card } from "@/components/ui/styles";
-import { useModal } from "@/components/use-modal";
+import { Modal, RefusedAlert, useConfirmedAction } from "@/components/ui/modal";
 
 /**
  * "Approve as drafted" (keyboard: a): one confirmation showing exactly what goes to ACCloud, each
@@ -24,25 +23,17 @@ export function ApproveAsDrafted({
   values: TApprovalInput;
   summary: DraftedSummary;
 }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const ref = useModal(open);
+  const { open, setOpen, pending, error, run } = useConfirmedAction();
   const confirmButton = useRef<HTMLButtonElement>(null);
   // The dialog opens on "Approve and send", so Enter confirms (React's autoFocus acts on mount, not on showModal).
   useEffect(() => {
     if (open) confirmButton.current?.focus();
   }, [open]);
   const confirm = () =>
-    startTransition(async () => {
-      setError(null);
-      const r = await approveReferralAction({ referralId, version, approval: values });
-      if (r.status === "success") {
-        setOpen(false);
-        router.refresh();
-      } else setError(r.message ?? "Not approved: open the editor below to see why.");
-    });
+    run(
+      () => approveReferralAction({ referralId, version, approval: values }),
+      (r) => r.message ?? "Not approved: open the editor below to see why.",
+    );
   return (
     <div
       className={`${card} flex flex-wrap items-center justify-between gap-3 border-green-300 p-4`}
@@ -64,12 +55,12 @@ export function ApproveAsDrafted({
           a
         </kbd>
       </button>
-      <dialog
-        ref={ref}
+      <Modal
+        open={open}
         onClose={() => setOpen(false)}
-        aria-labelledby="as-drafted-title"
+        labelledBy="as-drafted-title"
+        testId="confirm-as-drafted"
         className="m-auto max-h-[calc(100dvh-2rem)] w-[min(40rem,calc(100vw-1rem))] overflow-y-auto rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-        data-testid="confirm-as-drafted"
       >
         <div className="space-y-3 p-4 text-sm">
           <h2 id="as-drafted-title" className="text-lg font-semibold">
@@ -95,11 +86,7 @@ export function ApproveAsDrafted({
               </dl>
             </section>
           ))}
-          {error ? (
-            <p role="alert" className="rounded-md bg-red-50 p-2 text-red-900">
-              {error}
-            </p>
-          ) : null}
+          <RefusedAlert message={error} />
           <div className="sticky bottom-0 flex flex-wrap justify-end gap-2 bg-white pt-2">
             <button type="button" className={btnSecondary} onClick={() => setOpen(false)} disabled={pending}>
               Back
@@ -109,7 +96,7 @@ export function ApproveAsDrafted({
             </button>
           </div>
         </div>
-      </dialog>
+      </Modal>
     </div>
   );
 }

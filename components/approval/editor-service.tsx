@@ -1,5 +1,6 @@
 "use client";
 
+import { Fragment } from "react";
 import type { Control, UseFormRegister, UseFormSetValue } from "react-hook-form";
 import type { TApprovalInput } from "@/lib/approval/schema";
 import type { ApprovalEditorData } from "@/lib/approval/view";
@@ -16,7 +17,25 @@ type Parts = {
   err: (path: string) => string | undefined;
 };
 
+/** What ACCloud keeps of a sent referral, shown instead of its controls in an update. */
+const FIXED = [
+  ["Care type", "careType"],
+  ["Service code", "serviceCode"],
+  ["Funder", "funder"],
+  ["Agency", "agency"],
+] as const;
+
+/** The case manager's contact fields beside the drafted name. */
+const CONTACT = [
+  ["caseManager.phone", "Phone", "tel"],
+  ["caseManager.fax", "Fax", "tel"],
+  ["caseManager.email", "E-mail", "email"],
+] as const;
+
 type Path = "careType" | "serviceCodeId" | "funderId" | "startDate" | "endDate" | "caseManager.name";
+
+/** What every field of the editor takes for its path: the id, the form's register and its error. */
+const bind = ({ register, err }: Parts, id: string) => ({ id, register, message: err(id) });
 
 /** The source note of a drafted field, with its other choices where past approvals have some. */
 function note({ p, control, setValue }: Parts, path: Path, field?: ChoicesField) {
@@ -51,19 +70,18 @@ function note({ p, control, setValue }: Parts, path: Path, field?: ChoicesField)
 /** The service: care type, code, funder and agency (fixed once sent), and the dates. */
 export function ServiceFields({ after, ...parts }: Parts & { after?: React.ReactNode }) {
   const { p, register, err } = parts;
+  const fixed = p.update?.fixed;
   return (
     <fieldset className="grid gap-4 sm:grid-cols-2">
       <legend className="mb-2 text-base font-semibold">Service</legend>
-      {p.update ? (
+      {fixed ? (
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm sm:col-span-2" data-testid="update-fixed">
-          <dt className="text-slate-700">Care type</dt>
-          <dd className="font-medium">{p.update.fixed.careType}</dd>
-          <dt className="text-slate-700">Service code</dt>
-          <dd className="font-medium">{p.update.fixed.serviceCode}</dd>
-          <dt className="text-slate-700">Funder</dt>
-          <dd className="font-medium">{p.update.fixed.funder}</dd>
-          <dt className="text-slate-700">Agency</dt>
-          <dd className="font-medium">{p.update.fixed.agency}</dd>
+          {FIXED.map(([term, key]) => (
+            <Fragment key={key}>
+              <dt className="text-slate-700">{term}</dt>
+              <dd className="font-medium">{fixed[key]}</dd>
+            </Fragment>
+          ))}
           <dd className="col-span-2 text-xs text-slate-700">
             ACCloud keeps these for a sent referral; to change them, cancel it and approve a new one.
           </dd>
@@ -89,50 +107,27 @@ export function ServiceFields({ after, ...parts }: Parts & { after?: React.React
             <div id="careType-source">{note(parts, "careType", "care_type")}</div>
             <FieldError id="careType" message={err("careType")} />
           </div>
-          <SelectField
-            id="serviceCodeId"
-            label="Service code"
-            options={p.serviceCodes}
-            register={register}
-            message={err("serviceCodeId")}
-            note={note(parts, "serviceCodeId", "service_code_id")}
-          />
-          <SelectField
-            id="funderId"
-            label="Funder (single funder, 100%)"
-            options={p.funders}
-            register={register}
-            message={err("funderId")}
-            note={note(parts, "funderId", "funder_id")}
-          />
+          {(
+            [
+              ["serviceCodeId", "Service code", p.serviceCodes, "service_code_id"],
+              ["funderId", "Funder (single funder, 100%)", p.funders, "funder_id"],
+            ] as const
+          ).map(([id, text, options, choices]) => (
+            <SelectField key={id} {...bind(parts, id)} label={text} options={options} note={note(parts, id, choices)} />
+          ))}
           <div>
-            <SelectField
-              id="supplyPersonaId"
-              label="Agency (supplier)"
-              options={p.suppliers}
-              register={register}
-              message={err("supplyPersonaId")}
-            />
+            <SelectField {...bind(parts, "supplyPersonaId")} label="Agency (supplier)" options={p.suppliers} />
             {!p.agency.inTrustedNetwork ? (
               <p className={errorText}>{p.agency.name} is not in CSI&apos;s trusted network in ACCloud.</p>
             ) : null}
           </div>
         </>
       )}
+      <TextField {...bind(parts, "startDate")} type="date" label="Start date" note={note(parts, "startDate")} />
       <TextField
-        id="startDate"
-        type="date"
-        label="Start date"
-        register={register}
-        message={err("startDate")}
-        note={note(parts, "startDate")}
-      />
-      <TextField
-        id="endDate"
+        {...bind(parts, "endDate")}
         type="date"
         label="End date"
-        register={register}
-        message={err("endDate")}
         hint={`The referral is sent as midnight ${p.clientTimezone}.`}
         note={note(parts, "endDate")}
       />
@@ -143,34 +138,19 @@ export function ServiceFields({ after, ...parts }: Parts & { after?: React.React
 
 /** The case manager: drafted as a whole (the client's own, else the agency's usual one), so one source for the four parts. */
 export function CaseManagerFields(parts: Parts) {
-  const { register, err } = parts;
   return (
     <fieldset className="grid gap-3 sm:grid-cols-2">
       <legend className="mb-2 text-base font-semibold">Case manager</legend>
       <div className="sm:col-span-2">
         <TextField
-          id="caseManager.name"
+          {...bind(parts, "caseManager.name")}
           label="Name"
-          register={register}
-          message={err("caseManager.name")}
           note={note(parts, "caseManager.name", "case_manager")}
         />
       </div>
-      <TextField
-        id="caseManager.phone"
-        label="Phone"
-        type="tel"
-        register={register}
-        message={err("caseManager.phone")}
-      />
-      <TextField id="caseManager.fax" label="Fax" type="tel" register={register} message={err("caseManager.fax")} />
-      <TextField
-        id="caseManager.email"
-        label="E-mail"
-        type="email"
-        register={register}
-        message={err("caseManager.email")}
-      />
+      {CONTACT.map(([id, text, type]) => (
+        <TextField key={id} {...bind(parts, id)} label={text} type={type} />
+      ))}
     </fieldset>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useModal } from "@/components/use-modal";
+import { Modal } from "@/components/ui/modal";
 import { useWatch, type Control, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 import { ACTION_WORDS, describeChanges, planAuthorizations, type AuthorizationPlan } from "@/lib/approval/plan";
@@ -128,15 +128,8 @@ export function ConfirmUpdate({
     caseManager: string;
   };
 }) {
-  const ref = useModal(open);
   return (
-    <dialog
-      ref={ref}
-      onClose={onClose}
-      aria-labelledby="confirm-update-title"
-      className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-      data-testid="confirm-update"
-    >
+    <Modal open={open} onClose={onClose} labelledBy="confirm-update-title" testId="confirm-update">
       <div className="space-y-3 p-4 text-sm">
         <h2 id="confirm-update-title" className="text-lg font-semibold">
           Send revision {summary.revision} to the agency?
@@ -166,7 +159,7 @@ export function ConfirmUpdate({
           </button>
         </div>
       </div>
-    </dialog>
+    </Modal>
   );
 }
 

@@ -6,6 +6,9 @@ import { ACTION_GROUPS } from "@/db/schema/audit-groups";
 const field =
   "mt-1 block h-10 w-full rounded-md border border-slate-500 bg-white px-2 text-sm text-slate-900 aria-[invalid=true]:border-red-700";
 
+/** The fields that take two of the form's six columns from lg. */
+const WIDE = { className: "lg:col-span-2", controlClassName: field };
+
 type Options = { users: Array<{ email: string; name: string }>; agencies: Array<{ orgId: string; name: string }> };
 
 /**
@@ -31,13 +34,7 @@ export function AuditFilters({
       className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
     >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6">
-        <FormField
-          id="af-user"
-          label="User (e-mail)"
-          error={errors.user}
-          className="lg:col-span-2"
-          controlClassName={field}
-        >
+        <FormField id="af-user" label="User (e-mail)" error={errors.user} {...WIDE}>
           {(c) => (
             <>
               <input name="user" type="email" list="af-users" autoComplete="off" defaultValue={raw.user ?? ""} {...c} />
@@ -47,26 +44,14 @@ export function AuditFilters({
             </>
           )}
         </FormField>
-        <FormField
-          id="af-action"
-          label="Actions"
-          error={errors.action}
-          className="lg:col-span-2"
-          controlClassName={field}
-        >
+        <FormField id="af-action" label="Actions" error={errors.action} {...WIDE}>
           {(c) => (
             <select name="action" defaultValue={raw.action ?? ""} {...c}>
               <Options items={[["", "All actions"], ...ACTION_GROUPS.map((g) => [g.key, g.label] as const)]} />
             </select>
           )}
         </FormField>
-        <FormField
-          id="af-agency"
-          label="Agency"
-          error={errors.agency}
-          className="lg:col-span-2"
-          controlClassName={field}
-        >
+        <FormField id="af-agency" label="Agency" error={errors.agency} {...WIDE}>
           {(c) => (
             <select name="agency" defaultValue={raw.agency ?? ""} {...c}>
               <Options
@@ -85,7 +70,7 @@ export function AuditFilters({
           id="af-referral"
           label="Referral (id or request id)"
           error={errors.referral}
-          className="lg:col-span-2"
+          {...WIDE}
           controlClassName={`${field} font-mono`}
         >
           {(c) => (

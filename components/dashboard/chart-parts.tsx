@@ -6,9 +6,11 @@
  * (scales and shapes, no client JavaScript), and the table right behind each chart is what a
  * screen reader or a keyboard user reads.
  */
+import { Group } from "@visx/group";
 import type { scaleLinear } from "@visx/scale";
-import type { Dashboard } from "@/lib/dashboard/turnaround";
+import type { Dashboard, Figures } from "@/lib/dashboard/turnaround";
 import { formatDuration } from "@/lib/format";
+import { TableHead } from "@/components/ui/table";
 
 export const SERIES_COLORS = {
   received: "#1d4ed8",
@@ -51,10 +53,39 @@ export function Legend({ items }: { items: Array<{ label: string; color: string;
   );
 }
 
+/** The figures a chart's table shows of a week or an agency: each one's column heading and its cell. */
+const FIGURES = {
+  received: ["Received", (f) => f.received],
+  decided: ["Decided", (f) => f.decided],
+  sent: ["Sent", (f) => f.sent],
+  cancelled: ["Cancelled", (f) => f.cancelled],
+  d50: ["Decision, median", (f) => hoursText(f.toDecision.p50)],
+  d90: ["Decision, 90th pct.", (f) => hoursText(f.toDecision.p90)],
+  s50: ["Sent, median", (f) => hoursText(f.toSent.p50)],
+  s90: ["Sent, 90th pct.", (f) => hoursText(f.toSent.p90)],
+  sla: ["Within SLA", (f) => percentText(f.slaCompliance)],
+} satisfies Record<string, readonly [string, (f: Figures) => React.ReactNode]>;
+
+/** The table of a chart's numbers: the first column's heading, then the figures it shows; a row per week or agency. */
+export type FigureTable = {
+  /** the table's least width before the region scrolls (a Tailwind min-w-… class) */
+  minWidth: string;
+  columns: readonly [string, ...Array<keyof typeof FIGURES>];
+  rows: ReadonlyArray<readonly [key: string, head: React.ReactNode, figures: Figures]>;
+  /** what the table holds, for screen readers: the chart's title unless said */
+  caption?: string;
+  /** the name of its scrolling region: "<title>: the numbers" unless said */
+  label?: string;
+};
+
+/** A table's rows of weeks, each headed by the week it starts. */
+export const weekRows = (weeks: Week[]): FigureTable["rows"] => weeks.map((w) => [w.week, weekText(w.week), w]);
+
 export function Frame({
   id,
   title,
   desc,
+  height = H,
   children,
   legend,
   table,
@@ -62,10 +93,13 @@ export function Frame({
   id: string;
   title: string;
   desc: string;
+  /** of the drawing, in the viewBox's units */
+  height?: number;
   children: React.ReactNode;
   legend: React.ReactNode;
-  table: React.ReactNode;
+  table: FigureTable;
 }) {
+  const [head, ...figures] = table.columns;
   return (
     <figure
       className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
@@ -83,7 +117,7 @@ export function Frame({
         aria-label={`${title} (chart, scrolls sideways)`}
       >
         <svg
-          viewBox={`0 0 ${W} ${H}`}
+          viewBox={`0 0 ${W} ${height}`}
           className="h-auto w-full min-w-[34rem] max-w-[56rem]"
           role="img"
           aria-labelledby={`${id}-title ${id}-desc`}
@@ -101,22 +135,28 @@ export function Frame({
           className="mt-2 overflow-x-auto"
           tabIndex={0}
           role="region"
-          aria-label={`${title}: the numbers (scrolls sideways)`}
+          aria-label={`${table.label ?? `${title}: the numbers`} (scrolls sideways)`}
         >
-          {table}
+          <table className={`w-full ${table.minWidth} border-collapse`}>
+            <caption className="sr-only">{table.caption ?? title}</caption>
+            <TableHead
+              columns={[head, ...figures.map((f) => FIGURES[f][0])]}
+              cellClassName={th}
+              rowClassName="border-b border-slate-300"
+            />
+            <tbody>
+              {table.rows.map(([key, rowHead, f]) => (
+                <FigureRow key={key} head={rowHead} cells={figures.map((k) => FIGURES[k][1](f))} />
+              ))}
+            </tbody>
+          </table>
         </div>
       </details>
     </figure>
   );
 }
 
-export function YAxis({
-  scale,
-  format,
-}: {
-  scale: ReturnType<typeof scaleLinear<number>>;
-  format: (v: number) => string;
-}) {
+function YAxis({ scale, format }: { scale: ReturnType<typeof scaleLinear<number>>; format: (v: number) => string }) {
   return (
     <g aria-hidden="true">
       {scale.ticks(5).map((t) => (
@@ -131,7 +171,7 @@ export function YAxis({
   );
 }
 
-export function XLabels({ labels, x }: { labels: string[]; x: (i: number) => number }) {
+function XLabels({ labels, x }: { labels: string[]; x: (i: number) => number }) {
   const every = Math.max(1, Math.ceil(labels.length / 13));
   return (
     <g aria-hidden="true" transform={`translate(0, ${innerH})`}>
@@ -147,11 +187,35 @@ export function XLabels({ labels, x }: { labels: string[]; x: (i: number) => num
   );
 }
 
-export const th = "px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-700";
-export const td = "px-3 py-1.5 tabular-nums";
+/** The drawing of a chart by week inside the margins: the value axis, the marks (`children`), and the weeks below. */
+export function WeekPlot({
+  weeks,
+  y,
+  format,
+  x,
+  children,
+}: {
+  weeks: Week[];
+  y: ReturnType<typeof scaleLinear<number>>;
+  format: (v: number) => string;
+  /** where the label of the i-th week stands */
+  x: (i: number) => number;
+  children: React.ReactNode;
+}) {
+  return (
+    <Group left={M.left} top={M.top}>
+      <YAxis scale={y} format={format} />
+      {children}
+      <XLabels labels={weeks.map((w) => weekText(w.week))} x={x} />
+    </Group>
+  );
+}
+
+const th = "px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-700";
+const td = "px-3 py-1.5 tabular-nums";
 
 /** One row of a chart's table: what it is about, then its numbers. */
-export function FigureRow({ head, cells }: { head: React.ReactNode; cells: React.ReactNode[] }) {
+function FigureRow({ head, cells }: { head: React.ReactNode; cells: React.ReactNode[] }) {
   return (
     <tr className="border-b border-slate-100">
       <th scope="row" className="px-3 py-1.5 text-left font-medium">

@@ -2,58 +2,20 @@
  * The dashboard's chart of the time to decision and to sent per week (medians and 90th
  * percentiles) against the review SLA.
  */
-import { Group } from "@visx/group";
 import { scaleLinear, scalePoint } from "@visx/scale";
 import { LinePath } from "@visx/shape";
-import { TableHead } from "@/components/ui/table";
-import {
-  FigureRow,
-  Frame,
-  hoursText,
-  innerH,
-  innerW,
-  Legend,
-  M,
-  percentText,
-  SERIES_COLORS,
-  th,
-  weekText,
-  XLabels,
-  YAxis,
-  type Week,
-} from "./chart-parts";
+import { Frame, innerH, innerW, Legend, SERIES_COLORS, WeekPlot, weekRows, type Week } from "./chart-parts";
 
 export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: number }) {
-  const series = [
-    {
-      key: "d50",
-      label: "Median time to decision",
-      color: SERIES_COLORS.decided,
-      get: (w: Week) => w.toDecision.p50,
-      dashed: false,
-    },
-    {
-      key: "d90",
-      label: "90th percentile to decision",
-      color: SERIES_COLORS.decided,
-      get: (w: Week) => w.toDecision.p90,
-      dashed: true,
-    },
-    {
-      key: "s50",
-      label: "Median time to sent",
-      color: SERIES_COLORS.sent,
-      get: (w: Week) => w.toSent.p50,
-      dashed: false,
-    },
-    {
-      key: "s90",
-      label: "90th percentile to sent",
-      color: SERIES_COLORS.sent,
-      get: (w: Week) => w.toSent.p90,
-      dashed: true,
-    },
-  ];
+  const series = (
+    [
+      ["d", "decision", SERIES_COLORS.decided, (w: Week) => w.toDecision],
+      ["s", "sent", SERIES_COLORS.sent, (w: Week) => w.toSent],
+    ] as const
+  ).flatMap(([k, to, color, of]) => [
+    { key: `${k}50`, label: `Median time to ${to}`, color, get: (w: Week) => of(w).p50, dashed: false },
+    { key: `${k}90`, label: `90th percentile to ${to}`, color, get: (w: Week) => of(w).p90, dashed: true },
+  ]);
   const x = scalePoint<string>({ domain: weeks.map((w) => w.week), range: [0, innerW], padding: 0.5 });
   const max = Math.max(slaHours, 1, ...weeks.flatMap((w) => series.map((s) => s.get(w) ?? 0)));
   const y = scaleLinear<number>({ domain: [0, max], range: [innerH, 0], nice: true });
@@ -70,41 +32,13 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
           ]}
         />
       }
-      table={
-        <table className="w-full min-w-[36rem] border-collapse">
-          <caption className="sr-only">Time to decision and to sent, per week</caption>
-          <TableHead
-            columns={[
-              "Week of",
-              "Decision, median",
-              "Decision, 90th pct.",
-              "Sent, median",
-              "Sent, 90th pct.",
-              "Within SLA",
-            ]}
-            cellClassName={th}
-            rowClassName="border-b border-slate-300"
-          />
-          <tbody>
-            {weeks.map((w) => (
-              <FigureRow
-                key={w.week}
-                head={weekText(w.week)}
-                cells={[
-                  hoursText(w.toDecision.p50),
-                  hoursText(w.toDecision.p90),
-                  hoursText(w.toSent.p50),
-                  hoursText(w.toSent.p90),
-                  percentText(w.slaCompliance),
-                ]}
-              />
-            ))}
-          </tbody>
-        </table>
-      }
+      table={{
+        minWidth: "min-w-[36rem]",
+        columns: ["Week of", "d50", "d90", "s50", "s90", "sla"],
+        rows: weekRows(weeks),
+      }}
     >
-      <Group left={M.left} top={M.top}>
-        <YAxis scale={y} format={(v) => `${v} h`} />
+      <WeekPlot weeks={weeks} y={y} format={(v) => `${v} h`} x={(i) => x(weeks[i]!.week) ?? 0}>
         <line
           x1={0}
           x2={innerW}
@@ -133,8 +67,7 @@ export function DurationsChart({ weeks, slaHours }: { weeks: Week[]; slaHours: n
             </g>
           );
         })}
-        <XLabels labels={weeks.map((w) => weekText(w.week))} x={(i) => x(weeks[i]!.week) ?? 0} />
-      </Group>
+      </WeekPlot>
     </Frame>
   );
 }

@@ -2,21 +2,7 @@
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
 import { Bar } from "@visx/shape";
-import { TableHead } from "@/components/ui/table";
-import {
-  FigureRow,
-  Frame,
-  innerH,
-  innerW,
-  Legend,
-  M,
-  SERIES_COLORS,
-  th,
-  weekText,
-  XLabels,
-  YAxis,
-  type Week,
-} from "./chart-parts";
+import { Frame, innerH, innerW, Legend, SERIES_COLORS, WeekPlot, weekRows, weekText, type Week } from "./chart-parts";
 
 export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
   const keys = ["received", "decided", "sent", "cancelled"] as const;
@@ -33,24 +19,9 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
       legend={
         <Legend items={keys.map((k) => ({ label: k[0]!.toUpperCase() + k.slice(1), color: SERIES_COLORS[k] }))} />
       }
-      table={
-        <table className="w-full min-w-[28rem] border-collapse">
-          <caption className="sr-only">Requests per week</caption>
-          <TableHead
-            columns={["Week of", "Received", "Decided", "Sent", "Cancelled"]}
-            cellClassName={th}
-            rowClassName="border-b border-slate-300"
-          />
-          <tbody>
-            {weeks.map((w) => (
-              <FigureRow key={w.week} head={weekText(w.week)} cells={[w.received, w.decided, w.sent, w.cancelled]} />
-            ))}
-          </tbody>
-        </table>
-      }
+      table={{ minWidth: "min-w-[28rem]", columns: ["Week of", ...keys], rows: weekRows(weeks) }}
     >
-      <Group left={M.left} top={M.top}>
-        <YAxis scale={y} format={(v) => String(v)} />
+      <WeekPlot weeks={weeks} y={y} format={(v) => String(v)} x={(i) => (x0(weeks[i]!.week) ?? 0) + x0.bandwidth() / 2}>
         {weeks.map((w) => (
           <Group key={w.week} left={x0(w.week) ?? 0}>
             {keys.map((k) => (
@@ -65,11 +36,7 @@ export function WeeklyCountsChart({ weeks }: { weeks: Week[] }) {
             ))}
           </Group>
         ))}
-        <XLabels
-          labels={weeks.map((w) => weekText(w.week))}
-          x={(i) => (x0(weeks[i]!.week) ?? 0) + x0.bandwidth() / 2}
-        />
-      </Group>
+      </WeekPlot>
     </Frame>
   );
 }

@@ -12,6 +12,12 @@ const ASSIGNED = [
   ["unassigned", "Unassigned"],
 ] as const;
 
+/** The yes-or-no filters, each a checkbox sent as `name=1`. */
+const CHECKS = [
+  ["overdue", "Overdue only"],
+  ["disagrees", "Order disagrees"],
+] as const;
+
 /** A plain GET form: applying filters is a navigation, so every view has its own URL. */
 export function QueueFilters({ params, options }: { params: TQueueParams; options: FilterOptions }) {
   const active = [
@@ -63,32 +69,21 @@ export function QueueFilters({ params, options }: { params: TQueueParams; option
           {(c) => <input type="date" name="to" defaultValue={params.to ?? ""} {...c} />}
         </FormField>
         <div className="flex min-h-10 flex-col justify-center gap-1">
-          <div className="flex items-center gap-2">
-            <input
-              id="f-overdue"
-              type="checkbox"
-              name="overdue"
-              value="1"
-              defaultChecked={Boolean(params.overdue)}
-              className="h-4 w-4 accent-blue-800"
-            />
-            <label htmlFor="f-overdue" className="text-sm font-medium text-slate-800">
-              Overdue only
-            </label>
-          </div>
-          <div className="flex items-center gap-2">
-            <input
-              id="f-disagrees"
-              type="checkbox"
-              name="disagrees"
-              value="1"
-              defaultChecked={Boolean(params.disagrees)}
-              className="h-4 w-4 accent-blue-800"
-            />
-            <label htmlFor="f-disagrees" className="text-sm font-medium text-slate-800">
-              Order disagrees
-            </label>
-          </div>
+          {CHECKS.map(([name, text]) => (
+            <div key={name} className="flex items-center gap-2">
+              <input
+                id={`f-${name}`}
+                type="checkbox"
+                name={name}
+                value="1"
+                defaultChecked={Boolean(params[name])}
+                className="h-4 w-4 accent-blue-800"
+              />
+              <label htmlFor={`f-${name}`} className="text-sm font-medium text-slate-800">
+                {text}
+              </label>
+            </div>
+          ))}
         </div>
         <div className="col-span-2 flex items-center gap-3 sm:col-span-3 lg:col-span-1">
           <button type="submit" className={btnPrimary}>

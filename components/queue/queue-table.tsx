@@ -9,9 +9,13 @@ import type { QueueRowView } from "@/lib/referrals/queue-rows";
 import type { QueueTab } from "@/lib/validations/queue-view";
 import { useQueueUpdates } from "./live";
 import { BULK_FORM_ID } from "./bulk-assign";
-import { TableHead } from "@/components/ui/table";
+import { TableHead, type Column } from "@/components/ui/table";
 
 const LABELS = { claim: "Claim", release: "Release", unassign: "Unassign" } as const;
+
+/** A header cell's padding; from lg each column but the client's has a fixed width before it. */
+const HEAD_CELL = "px-2.5 py-2";
+const sized = (label: React.ReactNode, width: string): Column => ({ label, className: `${width} ${HEAD_CELL}` });
 
 /**
  * The queue's rows. A client component fed with display strings: the server renders the HTML
@@ -143,16 +147,17 @@ export function QueueTable({
           {/* Fixed layout: these widths hold whatever the names; the client's column takes the rest. */}
           <TableHead
             columns={[
-              ...(canAssign ? [{ label: <span className="sr-only">Select</span>, className: "w-10 px-2.5 py-2" }] : []),
-              { label: "Client", className: "px-2.5 py-2" },
-              { label: "Agency", className: "w-[14%] px-2.5 py-2" },
-              { label: "Service", className: "w-[11%] px-2.5 py-2" },
-              { label: "Requested dates", className: "w-[10%] px-2.5 py-2" },
-              { label: "Received", className: "w-[10%] px-2.5 py-2" },
-              { label: "SLA", className: "w-[11%] px-2.5 py-2" },
-              { label: "Assignee", className: "w-[10%] px-2.5 py-2" },
-              { label: <span className="sr-only">Actions</span>, className: "w-28 px-2.5 py-2" },
+              ...(canAssign ? [sized(<span className="sr-only">Select</span>, "w-10")] : []),
+              "Client",
+              sized("Agency", "w-[14%]"),
+              sized("Service", "w-[11%]"),
+              sized("Requested dates", "w-[10%]"),
+              sized("Received", "w-[10%]"),
+              sized("SLA", "w-[11%]"),
+              sized("Assignee", "w-[10%]"),
+              sized(<span className="sr-only">Actions</span>, "w-28"),
             ]}
+            cellClassName={HEAD_CELL}
             rowClassName=""
             className="hidden border-b border-slate-300 text-left text-xs uppercase tracking-wide text-slate-700 lg:table-header-group"
           />

@@ -1,9 +1,7 @@
 "use client";
 
 import { applyFieldErrors } from "@/components/ui/field-errors";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import { useModal } from "@/components/use-modal";
+import { Modal, RefusedAlert, useConfirmedAction } from "@/components/ui/modal";
 import { useForm, useWatch } from "react-hook-form";
 import { cancelReferralAction } from "@/app/(app)/referrals/[id]/after-sending-actions";
 import { FormField, Options, SubmitButton } from "@/components/ui/form-field";
@@ -27,11 +25,7 @@ export function CancelReferral({
   version: number;
   inAccloud: boolean;
 }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const dialog = useModal(open);
-  const [pending, start] = useTransition();
-  const [msg, setMsg] = useState<string | null>(null);
+  const { open, setOpen, pending, error, run } = useConfirmedAction();
   const form = useForm<TCancelReferralInput>({
     resolver,
     defaultValues: {
@@ -50,28 +44,15 @@ export function CancelReferral({
       <button type="button" className={btnSecondary} onClick={() => setOpen(true)} data-shortcut="cancel">
         Cancel referral
       </button>
-      <dialog
-        ref={dialog}
-        onClose={() => setOpen(false)}
-        aria-labelledby="cancel-title"
-        className="w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-        data-testid="cancel-dialog"
-      >
+      <Modal open={open} onClose={() => setOpen(false)} labelledBy="cancel-title" testId="cancel-dialog">
         <form
           noValidate
           className="space-y-3 p-4 text-sm"
           onSubmit={form.handleSubmit((values) =>
-            start(async () => {
-              setMsg(null);
-              const r = await cancelReferralAction(values);
-              if (r.status === "success") {
-                setOpen(false);
-                router.refresh();
-                return;
-              }
-              const formLevel = applyFieldErrors(form.setError, r);
-              setMsg(formLevel ?? r.message ?? "Not cancelled.");
-            }),
+            run(
+              () => cancelReferralAction(values),
+              (r) => applyFieldErrors(form.setError, r) ?? r.message ?? "Not cancelled.",
+            ),
           )}
         >
           <h2 id="cancel-title" className="text-lg font-semibold">
@@ -107,11 +88,7 @@ export function CancelReferral({
               <p>ACCloud never received this referral: it is cancelled here only.</p>
             )}
           </div>
-          {msg ? (
-            <p role="alert" className="rounded-md bg-red-50 p-2 text-red-900">
-              {msg}
-            </p>
-          ) : null}
+          <RefusedAlert message={error} />
           <div className="flex flex-wrap justify-end gap-2">
             <button type="button" className={btnSecondary} onClick={() => setOpen(false)} disabled={pending}>
               Keep the referral
@@ -121,7 +98,7 @@ export function CancelReferral({
             </SubmitButton>
           </div>
         </form>
-      </dialog>
+      </Modal>
     </>
   );
 }

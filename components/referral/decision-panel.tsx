@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { type DefaultValues, type FieldValues, type Resolver, type UseFormReturn } from "react-hook-form";
+import { type DefaultValues, type FieldValues, type Path, type Resolver, type UseFormReturn } from "react-hook-form";
 import { useActionForm } from "@/components/ui/use-action-form";
 import {
   dismissAmendmentAction,
@@ -194,70 +194,75 @@ function RejectForm({ id, version, reasons, onDone }: FormProps & { reasons: Rea
   );
 }
 
-function PendingInfoForm({ id, version, onDone }: FormProps) {
-  return (
-    <DecisionForm<TPendingInfoInput>
-      label="Request information"
-      resolver={pendingInfoResolver}
-      defaultValues={{ referralId: id, version, note: "" }}
-      action={pendingInfoAction}
-      onDone={onDone}
-      submit="Mark pending information"
-      busy="Saving…"
-    >
-      {({ register, formState: { errors } }) => (
-        <FormField
-          id="pending-note"
-          label="What information is missing?"
-          error={errors.note?.message}
-          hint="The SLA clock pauses until the request is reopened."
-        >
-          {(c) => <textarea rows={3} {...register("note")} {...c} />}
-        </FormField>
-      )}
-    </DecisionForm>
-  );
-}
+/** A decision whose form is one text: its words, and the field (a note or a comment) it sends. */
+type TextDecision<T extends FieldValues> = {
+  label: string;
+  resolver: Resolver<T>;
+  action: (values: T) => Promise<ActionResult<unknown>>;
+  submit: string;
+  busy: string;
+  text: { name: "note" | "comment"; id: string; label: string; hint?: string; rows: number };
+};
 
-function ReopenForm({ id, version, onDone }: FormProps) {
-  return (
-    <DecisionForm<TReopenInput>
-      label="Reopen"
-      resolver={reopenResolver}
-      defaultValues={{ referralId: id, version, comment: "" }}
-      action={reopenReferralAction}
-      onDone={onDone}
-      submit="Reopen for review"
-      busy="Reopening…"
-    >
-      {({ register, formState: { errors } }) => (
-        <FormField id="reopen-comment" label="Comment (optional)" error={errors.comment?.message}>
-          {(c) => <textarea rows={2} {...register("comment")} {...c} />}
-        </FormField>
-      )}
-    </DecisionForm>
-  );
-}
+const TEXT_DECISIONS: {
+  pending: TextDecision<TPendingInfoInput>;
+  reopen: TextDecision<TReopenInput>;
+  dismiss: TextDecision<TDismissAmendmentInput>;
+} = {
+  pending: {
+    label: "Request information",
+    resolver: pendingInfoResolver,
+    action: pendingInfoAction,
+    submit: "Mark pending information",
+    busy: "Saving…",
+    text: {
+      name: "note",
+      id: "pending-note",
+      label: "What information is missing?",
+      hint: "The SLA clock pauses until the request is reopened.",
+      rows: 3,
+    },
+  },
+  reopen: {
+    label: "Reopen",
+    resolver: reopenResolver,
+    action: reopenReferralAction,
+    submit: "Reopen for review",
+    busy: "Reopening…",
+    text: { name: "comment", id: "reopen-comment", label: "Comment (optional)", rows: 2 },
+  },
+  dismiss: {
+    label: "No change needed",
+    resolver: dismissAmendmentResolver,
+    action: dismissAmendmentAction,
+    submit: "Mark the amendment as answered",
+    busy: "Saving…",
+    text: {
+      name: "note",
+      id: "dismiss-note",
+      label: "Why does the amendment need no change?",
+      hint: "Nothing is sent to the agency; the note stays in the audit trail.",
+      rows: 3,
+    },
+  },
+};
 
-function DismissAmendmentForm({ id, version, onDone }: FormProps) {
+function TextDecisionForm<T extends FieldValues>({
+  id,
+  version,
+  onDone,
+  decision: { text, ...words },
+}: FormProps & { decision: TextDecision<T> }) {
+  const name = text.name as Path<T>;
   return (
-    <DecisionForm<TDismissAmendmentInput>
-      label="No change needed"
-      resolver={dismissAmendmentResolver}
-      defaultValues={{ referralId: id, version, note: "" }}
-      action={dismissAmendmentAction}
+    <DecisionForm<T>
+      {...words}
+      defaultValues={{ referralId: id, version, [text.name]: "" } as DefaultValues<T>}
       onDone={onDone}
-      submit="Mark the amendment as answered"
-      busy="Saving…"
     >
       {({ register, formState: { errors } }) => (
-        <FormField
-          id="dismiss-note"
-          label="Why does the amendment need no change?"
-          error={errors.note?.message}
-          hint="Nothing is sent to the agency; the note stays in the audit trail."
-        >
-          {(c) => <textarea rows={3} {...register("note")} {...c} />}
+        <FormField id={text.id} label={text.label} error={errors[name]?.message as string | undefined} hint={text.hint}>
+          {(c) => <textarea rows={text.rows} {...register(name)} {...c} />}
         </FormField>
       )}
     </DecisionForm>
@@ -288,6 +293,7 @@ export function DecisionPanel({
   if (snapshot.amendedAfterDecision) choices.push({ key: "dismiss", label: "Amendment: no change needed" });
   const [choice, setChoice] = useState<Choice | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
+  const form: FormProps = { id: referralId, version, onDone: setOutcome };
 
   if (!choices.length) {
     // A sent referral is changed or cancelled from its own controls (Change approval, Cancel referral).
@@ -316,12 +322,10 @@ export function DecisionPanel({
           </button>
         ))}
       </div>
-      {choice === "reject" ? (
-        <RejectForm id={referralId} version={version} reasons={reasons} onDone={setOutcome} />
-      ) : null}
-      {choice === "pending" ? <PendingInfoForm id={referralId} version={version} onDone={setOutcome} /> : null}
-      {choice === "reopen" ? <ReopenForm id={referralId} version={version} onDone={setOutcome} /> : null}
-      {choice === "dismiss" ? <DismissAmendmentForm id={referralId} version={version} onDone={setOutcome} /> : null}
+      {choice === "reject" ? <RejectForm {...form} reasons={reasons} /> : null}
+      {choice === "pending" ? <TextDecisionForm {...form} decision={TEXT_DECISIONS.pending} /> : null}
+      {choice === "reopen" ? <TextDecisionForm {...form} decision={TEXT_DECISIONS.reopen} /> : null}
+      {choice === "dismiss" ? <TextDecisionForm {...form} decision={TEXT_DECISIONS.dismiss} /> : null}
       <div aria-live="polite">
         <Result outcome={outcome} seen={snapshot} reasons={reasons} />
       </div>

@@ -2,8 +2,9 @@
 
 import { Link } from "@/components/ui/link";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { confirmSamePersonAction, continueAsNewClientAction } from "@/app/(app)/referrals/[id]/actions";
+import { ActionButton, resultMsg } from "@/components/ui/action-button";
 import { FormField, SubmitButton } from "@/components/ui/form-field";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { btnPrimary } from "@/components/ui/styles";
@@ -99,24 +100,20 @@ function ConfirmSamePerson({ id, version, onDone }: { id: string; version: numbe
 
 function ContinueAsNewClient({ id, version, onDone }: { id: string; version: number; onDone: (m: Msg) => void }) {
   const router = useRouter();
-  const [pending, start] = useTransition();
   return (
-    <button
-      type="button"
+    <ActionButton
       className={btnPrimary}
-      disabled={pending}
-      onClick={() =>
-        start(async () => {
-          const r = await continueAsNewClientAction({ referralId: id, version });
-          const next =
-            r.status === "success" ? (r.data as { newReferralId?: string } | undefined)?.newReferralId : undefined;
-          onDone({ ok: r.status === "success", text: r.message ?? (r.status === "success" ? "Done." : "Not saved.") });
-          if (next) router.push(`/referrals/${next}`);
-        })
-      }
+      action={() => continueAsNewClientAction({ referralId: id, version })}
+      onResult={(r) => {
+        const next =
+          r.status === "success" ? (r.data as { newReferralId?: string } | undefined)?.newReferralId : undefined;
+        onDone(resultMsg(r));
+        if (next) router.push(`/referrals/${next}`);
+      }}
+      busy="Creating the new request…"
     >
-      {pending ? "Creating the new request…" : "Approve as a new client"}
-    </button>
+      Approve as a new client
+    </ActionButton>
   );
 }
 

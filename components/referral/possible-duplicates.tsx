@@ -1,40 +1,30 @@
 "use client";
 
 import { Link } from "@/components/ui/link";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { markNotDuplicateAction } from "@/app/(app)/referrals/[id]/actions";
-import { btnSmall } from "@/components/ui/styles";
+import { ActionButton, resultMsg } from "@/components/ui/action-button";
 import type { DuplicateView } from "@/lib/referrals/duplicates";
 
 type Msg = { ok: boolean; text: string } | null;
 
+/** What the answer is when the action never came back. */
+const CONNECTION_FAILED = {
+  status: "failed",
+  message: "The connection failed; nothing was saved. Try again.",
+} as const;
+
 function NotDuplicate({ id, other, onDone }: { id: string; other: DuplicateView; onDone: (m: Msg) => void }) {
-  const router = useRouter();
-  const [pending, start] = useTransition();
   return (
-    <button
-      type="button"
-      className={btnSmall}
-      disabled={pending}
+    <ActionButton
       aria-label={`Not a duplicate of ${other.requestId.slice(0, 8)}`}
-      onClick={() =>
-        start(async () => {
-          try {
-            const r = await markNotDuplicateAction({ referralId: id, otherId: other.id });
-            onDone({
-              ok: r.status === "success",
-              text: r.message ?? (r.status === "success" ? "Done." : "Not saved."),
-            });
-            if (r.status === "success") router.refresh();
-          } catch {
-            onDone({ ok: false, text: "The connection failed; nothing was saved. Try again." });
-          }
-        })
-      }
+      action={() => markNotDuplicateAction({ referralId: id, otherId: other.id }).catch(() => CONNECTION_FAILED)}
+      onResult={(r) => onDone(resultMsg(r))}
+      refresh
+      busy="Saving…"
     >
-      {pending ? "Saving…" : "Not a duplicate"}
-    </button>
+      Not a duplicate
+    </ActionButton>
   );
 }
 

@@ -5,6 +5,12 @@ import { useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/validations/action-result";
 import { btnSmall } from "./styles";
 
+/** What an action answered, as a page's message: its own words, else "Done." or "Not saved.". */
+export const resultMsg = (r: ActionResult<unknown>) => ({
+  ok: r.status === "success",
+  text: r.message ?? (r.status === "success" ? "Done." : "Not saved."),
+});
+
 /**
  * A button that runs a server action: disabled while it runs (saying `busy`), the result handed
  * to `onResult`, and the page's server data read again after a success when `refresh` is set.
@@ -16,6 +22,7 @@ export function ActionButton({
   className = btnSmall,
   refresh = false,
   onResult,
+  "aria-label": ariaLabel,
 }: {
   action: () => Promise<ActionResult<unknown>>;
   children: ReactNode;
@@ -23,6 +30,8 @@ export function ActionButton({
   className?: string;
   refresh?: boolean;
   onResult?: (result: ActionResult<unknown>) => void;
+  /** a name that says more than the button's text (which of several it is) */
+  "aria-label"?: string;
 }) {
   const router = useRouter();
   const [pending, start] = useTransition();
@@ -31,6 +40,7 @@ export function ActionButton({
       type="button"
       className={className}
       disabled={pending}
+      aria-label={ariaLabel}
       onClick={() =>
         start(async () => {
           const result = await action();

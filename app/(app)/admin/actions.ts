@@ -101,16 +101,20 @@ const notActive = (err: unknown) => ({
     : "Something went wrong and nothing was saved.",
 });
 
+/** A success that carries an API client's new secrets, shown once. */
+type ShownOnce = { key: string; secret: string | null; signingSecret: string | null };
+const shownOnce = <D extends ShownOnce>(message: string, data: D) => ({ status: "success" as const, message, data });
+
 /** API clients, the same functions as `npm run api-client`; secrets are returned once, to be shown once. */
 export async function createApiClientAction(input: { name: string; signed: boolean }) {
   return done(
     await runAction("create api client", "admin:api_clients", ZCreateApiClient, input, async (actor, data) => {
       const c = await createApiClient(getDb(), { name: data.name, withSigningSecret: data.signed, actor: actor });
-      return {
-        status: "success" as const,
-        message: `Created “${c.name}”. Copy the secret now: it is not shown again.`,
-        data: { key: c.key, secret: c.secret, signingSecret: c.signingSecret ?? null },
-      };
+      return shownOnce(`Created “${c.name}”. Copy the secret now: it is not shown again.`, {
+        key: c.key,
+        secret: c.secret,
+        signingSecret: c.signingSecret ?? null,
+      });
     }),
   );
 }
@@ -122,29 +126,21 @@ export async function rotateApiClientAction(input: {
 }) {
   return done(
     await runAction("rotate api client", "admin:api_clients", ZRotateApiClient, input, async (actor, data) => {
+      const { id, overlapMinutes } = data;
       try {
         if (data.which === "signing") {
-          const c = await rotateApiClientSigningSecret(getDb(), {
-            id: data.id,
-            overlapMinutes: data.overlapMinutes,
-            actor: actor,
-          });
-          return {
-            status: "success" as const,
-            message: `New signing secret for ${c.key}. The previous one is accepted for ${data.overlapMinutes} more minutes.`,
-            data: { key: c.key, secret: null, signingSecret: c.signingSecret },
-          };
+          const c = await rotateApiClientSigningSecret(getDb(), { id, overlapMinutes, actor: actor });
+          return shownOnce(
+            `New signing secret for ${c.key}. The previous one is accepted for ${overlapMinutes} more minutes.`,
+            { key: c.key, secret: null, signingSecret: c.signingSecret },
+          );
         }
-        const c = await rotateApiClientSecret(getDb(), {
-          id: data.id,
-          overlapMinutes: data.overlapMinutes,
-          actor: actor,
+        const c = await rotateApiClientSecret(getDb(), { id, overlapMinutes, actor: actor });
+        return shownOnce(`New secret for ${c.key}. The previous one works for ${overlapMinutes} more minutes.`, {
+          key: c.key,
+          secret: c.secret,
+          signingSecret: null,
         });
-        return {
-          status: "success" as const,
-          message: `New secret for ${c.key}. The previous one works for ${data.overlapMinutes} more minutes.`,
-          data: { key: c.key, secret: c.secret, signingSecret: null },
-        };
       } catch (err) {
         return notActive(err);
       }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Link } from "@/components/ui/link";
 import { AuditEvents, WhoSawPanel } from "@/components/audit/audit-events";
 import { AuditFilters } from "@/components/audit/audit-filters";
+import { PageHeading } from "@/components/ui/page-heading";
 import { btnSecondary } from "@/components/ui/styles";
 import { auditFilterOptions, openAuditTrail, type AuditTotal } from "@/lib/audit-trail/query";
 import { requirePageActor } from "@/lib/auth/guards";
@@ -57,14 +58,9 @@ export default async function AuditPage({
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h1 className="text-2xl font-bold tracking-tight">Audit trail</h1>
-          <p className="text-sm text-slate-700">
-            Every change, view, sign-in and administration step, newest first. Opening this page is recorded too.
-          </p>
-        </div>
-      </div>
+      <PageHeading title="Audit trail">
+        Every change, view, sign-in and administration step, newest first. Opening this page is recorded too.
+      </PageHeading>
       <AuditFilters raw={parsed.raw} errors={{}} options={options} exportHref={exportHref} />
       {summary ? (
         <section
@@ -109,24 +105,23 @@ export default async function AuditPage({
             Newest
           </Link>
         ) : null}
-        {page.newerCursor ? (
-          <Link
-            className={btnSecondary}
-            href={`/audit${auditQuery({ ...filterRaw, after: page.newerCursor })}`}
-            rel="prev"
-          >
-            ← Newer
-          </Link>
-        ) : null}
-        {page.olderCursor ? (
-          <Link
-            className={btnSecondary}
-            href={`/audit${auditQuery({ ...filterRaw, before: page.olderCursor })}`}
-            rel="next"
-          >
-            Older →
-          </Link>
-        ) : null}
+        {(
+          [
+            ["prev", "after", page.newerCursor, "← Newer"],
+            ["next", "before", page.olderCursor, "Older →"],
+          ] as const
+        ).map(([rel, key, cursor, text]) =>
+          cursor ? (
+            <Link
+              key={rel}
+              className={btnSecondary}
+              href={`/audit${auditQuery({ ...filterRaw, [key]: cursor })}`}
+              rel={rel}
+            >
+              {text}
+            </Link>
+          ) : null,
+        )}
       </nav>
     </div>
   );

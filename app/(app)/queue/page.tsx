@@ -8,6 +8,7 @@ import { NewRequestsNotice, StatusTabs } from "@/components/queue/live";
 import { QueueTable } from "@/components/queue/queue-table";
 import { toRowView } from "@/lib/referrals/queue-rows";
 import { SearchBox } from "@/components/queue/search-box";
+import { PageHeading } from "@/components/ui/page-heading";
 import { SortLinks } from "@/components/queue/sort-links";
 import { requirePageActor } from "@/lib/auth/guards";
 import { hasScope } from "@/lib/access/scopes";
@@ -72,16 +73,15 @@ export default async function QueuePage({
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h1 className="text-2xl font-bold tracking-tight">Review queue</h1>
-          <p className="text-sm text-slate-700">
-            SLA {env.REVIEW_SLA_HOURS} h from receipt, paused while information is pending. Claims lapse after{" "}
-            {env.CLAIM_IDLE_MINUTES} min without activity.
-          </p>
-        </div>
-        <SearchBox key={`${nameSearch ?? ""}|${params.rid ?? ""}`} nameSearch={nameSearch} rid={params.rid ?? null} />
-      </div>
+      <PageHeading
+        title="Review queue"
+        aside={
+          <SearchBox key={`${nameSearch ?? ""}|${params.rid ?? ""}`} nameSearch={nameSearch} rid={params.rid ?? null} />
+        }
+      >
+        SLA {env.REVIEW_SLA_HOURS} h from receipt, paused while information is pending. Claims lapse after{" "}
+        {env.CLAIM_IDLE_MINUTES} min without activity.
+      </PageHeading>
       <StatusTabs tabs={tabs} current={params.tab} pollUrl={pollUrl} initialCounts={counts} />
       <QueueFilters params={params} options={options} />
       <SortLinks current={params.sort} hrefs={sortHrefs} />

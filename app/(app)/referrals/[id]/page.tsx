@@ -75,24 +75,23 @@ export default async function ReferralPage({
         <Link href="/queue" className="font-medium text-blue-800 underline underline-offset-2">
           ← Back to the queue
         </Link>
-        {neighbours.previous ? (
-          <Link
-            href={`/referrals/${neighbours.previous}`}
-            className="font-medium text-blue-800 underline underline-offset-2"
-            rel="prev"
-          >
-            Previous request
-          </Link>
-        ) : null}
-        {neighbours.next ? (
-          <Link
-            href={`/referrals/${neighbours.next}`}
-            className="font-medium text-blue-800 underline underline-offset-2"
-            rel="next"
-          >
-            Next request
-          </Link>
-        ) : null}
+        {(
+          [
+            ["prev", neighbours.previous, "Previous request"],
+            ["next", neighbours.next, "Next request"],
+          ] as const
+        ).map(([rel, other, text]) =>
+          other ? (
+            <Link
+              key={rel}
+              href={`/referrals/${other}`}
+              className="font-medium text-blue-800 underline underline-offset-2"
+              rel={rel}
+            >
+              {text}
+            </Link>
+          ) : null,
+        )}
         <ReferralKeyboard next={neighbours.next} previous={neighbours.previous} />
       </nav>
       <ReferralHeader d={d} now={now} />
