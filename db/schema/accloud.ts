@@ -6,15 +6,22 @@
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { tstz } from "./columns";
 
+/** When a refresh wrote the row. */
+const refreshedAtColumn = () => tstz("refreshed_at").notNull().defaultNow();
+/** The last columns of a cached list whose items belong to an ACCloud branch: the branch, and refreshedAt. */
+const branchItemColumns = () => ({
+  branchId: integer("branch_id"),
+  branchName: text("branch_name"),
+  refreshedAt: refreshedAtColumn(),
+});
+
 export const accloudGroups = pgTable("accloud_groups", {
   /** ACCloud internal group id. */
   id: integer("id").primaryKey(),
   name: text("name").notNull(),
   description: text("description"),
   isDisabled: boolean("is_disabled").notNull().default(false),
-  branchId: integer("branch_id"),
-  branchName: text("branch_name"),
-  refreshedAt: tstz("refreshed_at").notNull().defaultNow(),
+  ...branchItemColumns(),
 });
 export type AccloudGroup = typeof accloudGroups.$inferSelect;
 
@@ -28,9 +35,7 @@ export const accloudFunders = pgTable("accloud_funders", {
   status: text("status"),
   organization: text("organization"),
   organizationCode: text("organization_code"),
-  branchId: integer("branch_id"),
-  branchName: text("branch_name"),
-  refreshedAt: tstz("refreshed_at").notNull().defaultNow(),
+  ...branchItemColumns(),
 });
 export type AccloudFunder = typeof accloudFunders.$inferSelect;
 
@@ -38,9 +43,7 @@ export const accloudServiceCodes = pgTable("accloud_service_codes", {
   /** Scheduler service code id (POST /services service_code_id). */
   id: integer("id").primaryKey(),
   name: text("name").notNull(),
-  branchId: integer("branch_id"),
-  branchName: text("branch_name"),
-  refreshedAt: tstz("refreshed_at").notNull().defaultNow(),
+  ...branchItemColumns(),
 });
 export type AccloudServiceCode = typeof accloudServiceCodes.$inferSelect;
 
@@ -48,7 +51,7 @@ export const accloudSuppliers = pgTable("accloud_suppliers", {
   /** Marketplace supply_persona_id (the webhook's agency.alayamarket_org_id). */
   id: uuid("id").primaryKey(),
   name: text("name").notNull(),
-  refreshedAt: tstz("refreshed_at").notNull().defaultNow(),
+  refreshedAt: refreshedAtColumn(),
 });
 export type AccloudSupplier = typeof accloudSuppliers.$inferSelect;
 
@@ -57,7 +60,7 @@ export const accloudReferenceRefreshes = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     startedAt: tstz("started_at").notNull(),
-    refreshedAt: tstz("refreshed_at").notNull().defaultNow(),
+    refreshedAt: refreshedAtColumn(),
     status: text("status").$type<"ok" | "failed">().notNull(),
     /** Why a refresh failed; never carries PHI (reference data only). */
     error: text("error"),

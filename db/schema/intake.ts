@@ -23,6 +23,9 @@ export const apiClients = pgTable("api_clients", {
 });
 export type ApiClient = typeof apiClients.$inferSelect;
 
+/** The API client that delivered a row. */
+export const apiClientColumn = () => uuid("api_client_id").references(() => apiClients.id);
+
 /**
  * Standard Webhooks message ids already accepted, with the digest of the body and the answer:
  * a sender's retry (same id, same body) gets the original answer, the same id with another
@@ -39,9 +42,7 @@ export type WebhookMessageResult = {
 export const webhookMessages = pgTable(
   "webhook_messages",
   {
-    apiClientId: uuid("api_client_id")
-      .notNull()
-      .references(() => apiClients.id),
+    apiClientId: apiClientColumn().notNull(),
     messageId: text("message_id").notNull(),
     receivedAt: tstz("received_at").notNull().defaultNow(),
     /** sha256 (hex) of the raw body; null for messages recorded before bodies were */

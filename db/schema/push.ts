@@ -7,9 +7,9 @@
  *    so a retry (or a later revision) finds its earlier work instead of creating it again.
  */
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAtColumn, idColumn, tstz } from "./columns";
-import { referralFiles, referralRequestColumn, referralSubmissions } from "./referrals";
+import { boolean, index, integer, jsonb, pgEnum, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAtColumn, tstz } from "./columns";
+import { referralFiles, referralRowTable, referralSubmissions } from "./referrals";
 import { users } from "./users";
 import type { TApproval } from "../../lib/approval/schema";
 
@@ -17,11 +17,9 @@ export const approvalState = pgEnum("approval_state", ["draft", "approved", "sup
 /** approve: a reviewer's approval; correction: data fixed for a retry of a failed push; update: a change after sending */
 export const approvalKind = pgEnum("approval_kind", ["approve", "correction", "update"]);
 
-export const approvalRevisions = pgTable(
+export const approvalRevisions = referralRowTable(
   "approval_revisions",
   {
-    id: idColumn(),
-    referralRequestId: referralRequestColumn(),
     /** 1 = the first approval; every approved update takes the next number */
     revision: integer("revision").notNull(),
     state: approvalState("state").notNull().default("draft"),
@@ -64,11 +62,9 @@ export type PushStepState = {
   finishedAt?: string | null;
 };
 
-export const pushes = pgTable(
+export const pushes = referralRowTable(
   "pushes",
   {
-    id: idColumn(),
-    referralRequestId: referralRequestColumn(),
     approvalRevisionId: uuid("approval_revision_id").references(() => approvalRevisions.id),
     kind: pushKind("kind").notNull().default("approve"),
     status: pushStatus("status").notNull().default("queued"),
@@ -107,11 +103,9 @@ export const accloudLinkKind = pgEnum("accloud_link_kind", [
   "attachment",
 ]);
 
-export const accloudLinks = pgTable(
+export const accloudLinks = referralRowTable(
   "accloud_links",
   {
-    id: idColumn(),
-    referralRequestId: referralRequestColumn(),
     kind: accloudLinkKind("kind").notNull(),
     /** which local thing it stands for: "client", "service", "auth:0", "referral:rev1", "file:<sha256>" */
     localKey: text("local_key").notNull(),
@@ -130,11 +124,9 @@ export type AccloudLink = typeof accloudLinks.$inferSelect;
  * The referral's revisions as ACCloud has them (one row per revision number of its revision group),
  * written when a push creates or updates the referral and when the agency sync reads them back.
  */
-export const accloudReferralRevisions = pgTable(
+export const accloudReferralRevisions = referralRowTable(
   "accloud_referral_revisions",
   {
-    id: idColumn(),
-    referralRequestId: referralRequestColumn(),
     revisionGroupId: text("revision_group_id").notNull(),
     revisionNumber: integer("revision_number").notNull(),
     accloudReferralId: text("accloud_referral_id").notNull(),

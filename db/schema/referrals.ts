@@ -1,5 +1,5 @@
 /** Referral requests as received (every submission and file), the decision reasons, and the queue's counters. */
-import { sql } from "drizzle-orm";
+import { sql, type BuildExtraConfigColumns } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -14,9 +14,11 @@ import {
   uniqueIndex,
   uuid,
   type AnyPgColumn,
+  type PgColumnBuilderBase,
+  type PgTableExtraConfigValue,
 } from "drizzle-orm/pg-core";
 import { bytea, createdAtColumn, idColumn, tstz } from "./columns";
-import { apiClients } from "./intake";
+import { apiClientColumn } from "./intake";
 import { users } from "./users";
 import type { TReferralRequest } from "../../lib/intake/schema";
 
@@ -174,12 +176,23 @@ export const referralRequestColumn = () =>
     .notNull()
     .references(() => referralRequests.id);
 
+/** A table of rows that each belong to one referral request: their own id and the request's come first. */
+export function referralRowTable<TName extends string, TColumns extends Record<string, PgColumnBuilderBase>>(
+  name: TName,
+  columns: TColumns,
+  extraConfig?: (
+    self: BuildExtraConfigColumns<TName, ReferralRowColumns & TColumns, "pg">,
+  ) => PgTableExtraConfigValue[],
+) {
+  return pgTable<TName, ReferralRowColumns & TColumns>(name, { ...referralRowColumns(), ...columns }, extraConfig);
+}
+const referralRowColumns = () => ({ id: idColumn(), referralRequestId: referralRequestColumn() });
+type ReferralRowColumns = ReturnType<typeof referralRowColumns>;
+
 /** Every distinct payload received for a request_id: seq 1 is the original, later ones are amendments. */
-export const referralSubmissions = pgTable(
+export const referralSubmissions = referralRowTable(
   "referral_submissions",
   {
-    id: idColumn(),
-    referralRequestId: referralRequestColumn(),
     seq: integer("seq").notNull(),
     /** referral_payload_hash(payload): sha256 of the jsonb's canonical text (migration 0008); equal hashes are redeliveries */
     contentHash: text("content_hash").notNull(),
@@ -187,7 +200,7 @@ export const referralSubmissions = pgTable(
     // STORAGE EXTERNAL (migration 0009): out of line, not compressed.
     /** the payload as received, each file's bytes replaced by "sha256:<digest>" (the bytes are in referral_files) */
     payload: jsonb("payload").$type<TReferralRequest>().notNull(),
-    apiClientId: uuid("api_client_id").references(() => apiClients.id),
+    apiClientId: apiClientColumn(),
     webhookMessageId: text("webhook_message_id"),
     receivedAt: tstz("received_at").notNull().defaultNow(),
   },
@@ -198,11 +211,9 @@ export const referralSubmissions = pgTable(
 );
 export type ReferralSubmission = typeof referralSubmissions.$inferSelect;
 
-export const referralFiles = pgTable(
+export const referralFiles = referralRowTable(
   "referral_files",
   {
-    id: idColumn(),
-    referralRequestId: referralRequestColumn(),
     /** the agency's submission that carried the file; null for a document a reviewer added after sending */
     submissionId: uuid("submission_id").references(() => referralSubmissions.id),
     /** the reviewer who added it (null: it came with a submission) */

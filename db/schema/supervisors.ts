@@ -24,7 +24,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAtColumn, idColumn, tstz } from "./columns";
-import { referralRequestColumn, referralRequests } from "./referrals";
+import { referralRequests, referralRowTable } from "./referrals";
 import { users } from "./users";
 import { approvalRevisions } from "./push";
 
@@ -37,11 +37,9 @@ export const appSettings = pgTable("app_settings", {
 
 export const secondReviewVerdict = pgEnum("second_review_verdict", ["agree", "disagree"]);
 
-export const secondReviews = pgTable(
+export const secondReviews = referralRowTable(
   "second_reviews",
   {
-    id: idColumn(),
-    referralRequestId: referralRequestColumn(),
     /** the approval drawn; one draw per approval */
     approvalRevisionId: uuid("approval_revision_id")
       .notNull()

@@ -89,6 +89,34 @@ const branchOf = (item: { branch?: { id?: number | null; name?: string | null } 
   branchName: item.branch?.name ?? null,
 });
 
+const groupRow = (g: TGroup): Omit<AccloudGroup, "refreshedAt"> => ({
+  id: g.id,
+  name: g.name,
+  description: g.description ?? null,
+  isDisabled: g.is_disabled ?? false,
+  ...branchOf(g),
+});
+
+const funderRow = (f: TFunder): Omit<AccloudFunder, "refreshedAt"> => ({
+  id: f.id,
+  externalId: f.external_id ?? null,
+  name: f.name,
+  code: f.code ?? null,
+  type: f.type ?? null,
+  status: f.status ?? null,
+  organization: f.organization ?? null,
+  organizationCode: f.organization_code ?? null,
+  ...branchOf(f),
+});
+
+const serviceCodeRow = (c: TServiceCode): Omit<AccloudServiceCode, "refreshedAt"> => ({
+  id: c.id,
+  name: c.name,
+  ...branchOf(c),
+});
+
+const supplierRow = (s: TSupplier): Omit<AccloudSupplier, "refreshedAt"> => ({ id: s.id.toLowerCase(), name: s.name });
+
 /** The four cached lists: where ACCloud has each (every page) and how an item becomes a row of its table. */
 const KINDS: {
   [K in Kind]: {
@@ -97,44 +125,10 @@ const KINDS: {
     row: (item: Items[K]) => Row;
   };
 } = {
-  groups: {
-    table: accloudGroups,
-    load: (client) => client.listAllGroups(),
-    row: (g) =>
-      ({
-        id: g.id,
-        name: g.name,
-        description: g.description ?? null,
-        isDisabled: g.is_disabled ?? false,
-        ...branchOf(g),
-      }) satisfies Omit<AccloudGroup, "refreshedAt">,
-  },
-  funders: {
-    table: accloudFunders,
-    load: (client) => client.listAllFunders(),
-    row: (f) =>
-      ({
-        id: f.id,
-        externalId: f.external_id ?? null,
-        name: f.name,
-        code: f.code ?? null,
-        type: f.type ?? null,
-        status: f.status ?? null,
-        organization: f.organization ?? null,
-        organizationCode: f.organization_code ?? null,
-        ...branchOf(f),
-      }) satisfies Omit<AccloudFunder, "refreshedAt">,
-  },
-  serviceCodes: {
-    table: accloudServiceCodes,
-    load: (client) => client.listAllServiceCodes(),
-    row: (c) => ({ id: c.id, name: c.name, ...branchOf(c) }) satisfies Omit<AccloudServiceCode, "refreshedAt">,
-  },
-  suppliers: {
-    table: accloudSuppliers,
-    load: (client) => client.listAllTrustedNetwork(),
-    row: (s) => ({ id: s.id.toLowerCase(), name: s.name }) satisfies Omit<AccloudSupplier, "refreshedAt">,
-  },
+  groups: { table: accloudGroups, load: (client) => client.listAllGroups(), row: groupRow },
+  funders: { table: accloudFunders, load: (client) => client.listAllFunders(), row: funderRow },
+  serviceCodes: { table: accloudServiceCodes, load: (client) => client.listAllServiceCodes(), row: serviceCodeRow },
+  suppliers: { table: accloudSuppliers, load: (client) => client.listAllTrustedNetwork(), row: supplierRow },
 };
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 

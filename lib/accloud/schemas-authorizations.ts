@@ -1,9 +1,26 @@
 /** ACCloud's authorizations: create (with the contract's cross-field rules), update, read and list. */
 import { z } from "zod";
-import { WEEKDAY_RULES } from "../authorization-rules";
+import { RULE_FIELDS, WEEKDAY_RULES, type RuleField } from "../authorization-rules";
 import { AUTHORIZATION_METHODOLOGIES, id, int, isoDate, nullableString } from "./schemas-common";
 
+/**
+ * The text members a create and an update share. Plain strings in the published
+ * UpdateAuthorization, never null: "" clears a value (CSI's example sends "notes": "").
+ */
+const textShape = {
+  authorization_number: z.string().optional(),
+  member_number: z.string().optional(),
+  program_id: z.string().optional(),
+  case_manager_name: z.string().optional(),
+  case_manager_phone: z.string().optional(),
+  case_manager_fax: z.string().optional(),
+  case_manager_email: z.string().optional(),
+  notes: z.string().optional(),
+};
+
 const ruleValue = z.number().nonnegative().nullish();
+/** rule_daily … rule_custom, in RULE_FIELDS' order. */
+const ruleShape = Object.fromEntries(RULE_FIELDS.map((k) => [k, ruleValue])) as Record<RuleField, typeof ruleValue>;
 
 export const ZAuthorizationCreate = z
   .strictObject({
@@ -19,27 +36,9 @@ export const ZAuthorizationCreate = z
     payor_id_type: z.enum(["FUNDER", "CONTACT"]).optional(),
     rule_type: z.enum(["HOURS", "VISITS"]),
     first_day_of_week: int.min(0).max(6),
-    rule_daily: ruleValue,
-    rule_weekly: ruleValue,
-    rule_monthly: ruleValue,
-    rule_period: ruleValue,
-    rule_monday: ruleValue,
-    rule_tuesday: ruleValue,
-    rule_wednesday: ruleValue,
-    rule_thursday: ruleValue,
-    rule_friday: ruleValue,
-    rule_saturday: ruleValue,
-    rule_sunday: ruleValue,
-    rule_custom: ruleValue,
+    ...ruleShape,
     custom_number_of_days: int.nonnegative().nullish(),
-    authorization_number: z.string().optional(),
-    member_number: z.string().optional(),
-    program_id: z.string().optional(),
-    case_manager_name: z.string().optional(),
-    case_manager_phone: z.string().optional(),
-    case_manager_fax: z.string().optional(),
-    case_manager_email: z.string().optional(),
-    notes: z.string().optional(),
+    ...textShape,
     include_non_visit_items: z.boolean().optional(),
   })
   .superRefine((a, ctx) => {
@@ -70,15 +69,7 @@ export type TAuthorizationCreate = z.input<typeof ZAuthorizationCreate>;
 /** Only the mutable fields (§6.2): start date and frequency changes need delete + recreate. */
 export const ZAuthorizationUpdate = z.strictObject({
   end_at: isoDate.optional(),
-  // Plain strings in the published UpdateAuthorization, never null: "" clears a value (CSI's example sends "notes": "").
-  authorization_number: z.string().optional(),
-  member_number: z.string().optional(),
-  program_id: z.string().optional(),
-  case_manager_name: z.string().optional(),
-  case_manager_phone: z.string().optional(),
-  case_manager_fax: z.string().optional(),
-  case_manager_email: z.string().optional(),
-  notes: z.string().optional(),
+  ...textShape,
 });
 export type TAuthorizationUpdate = z.input<typeof ZAuthorizationUpdate>;
 

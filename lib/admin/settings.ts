@@ -7,7 +7,7 @@ type ReasonKind = DecisionReason["kind"];
 import { recordAudit } from "../audit/record";
 import { assertScope } from "../access/scopes";
 import { type Actor } from "../access/actors";
-import type { Db } from "../db";
+import type { Db, TxDb } from "../db";
 import type { ActionResult } from "../validations/action-result";
 
 export async function listReasons(db: Db, actor: Actor): Promise<DecisionReason[]> {
@@ -18,13 +18,26 @@ export async function listReasons(db: Db, actor: Actor): Promise<DecisionReason[
     .orderBy(asc(decisionReasons.kind), asc(decisionReasons.sort), asc(decisionReasons.label));
 }
 
-export async function addReason(
-  db: Db,
-  actor: Actor,
-  input: { kind: ReasonKind; code: string; label: string },
-): Promise<ActionResult> {
+type ReasonKey = { kind: ReasonKind; code: string };
+
+/** A change to the reasons, by an admin: one transaction, answering the action's result. */
+function changeReasons(db: Db, actor: Actor, change: (tx: TxDb) => Promise<ActionResult>): Promise<ActionResult> {
   assertScope(actor, "admin:settings");
-  return db.transaction(async (tx) => {
+  return db.transaction(change);
+}
+
+function auditReason(tx: TxDb, actor: Actor, action: string, reason: ReasonKey, details: Record<string, unknown>) {
+  return recordAudit(tx, {
+    actor,
+    action,
+    entityType: "decision_reason",
+    entityId: reason.code,
+    details: { kind: reason.kind, ...details },
+  });
+}
+
+export async function addReason(db: Db, actor: Actor, input: ReasonKey & { label: string }): Promise<ActionResult> {
+  return changeReasons(db, actor, async (tx) => {
     const inserted = await tx
       .insert(decisionReasons)
       .values({
@@ -41,13 +54,7 @@ export async function addReason(
         fieldErrors: { code: ["This code exists already"] },
         message: "This code exists already.",
       };
-    await recordAudit(tx, {
-      actor: actor,
-      action: "settings.reason_added",
-      entityType: "decision_reason",
-      entityId: input.code,
-      details: { kind: input.kind, label: input.label },
-    });
+    await auditReason(tx, actor, "settings.reason_added", input, { label: input.label });
     return { status: "success" as const, message: `Added “${input.label}”.` };
   });
 }
@@ -55,23 +62,16 @@ export async function addReason(
 export async function setReasonActive(
   db: Db,
   actor: Actor,
-  input: { kind: ReasonKind; code: string; active: boolean },
+  input: ReasonKey & { active: boolean },
 ): Promise<ActionResult> {
-  assertScope(actor, "admin:settings");
-  return db.transaction(async (tx) => {
+  return changeReasons(db, actor, async (tx) => {
     const updated = await tx
       .update(decisionReasons)
       .set({ active: input.active })
       .where(and(eq(decisionReasons.kind, input.kind), eq(decisionReasons.code, input.code)))
       .returning({ code: decisionReasons.code });
     if (!updated.length) return { status: "failed" as const, message: "No such reason." };
-    await recordAudit(tx, {
-      actor: actor,
-      action: input.active ? "settings.reason_enabled" : "settings.reason_disabled",
-      entityType: "decision_reason",
-      entityId: input.code,
-      details: { kind: input.kind },
-    });
+    await auditReason(tx, actor, input.active ? "settings.reason_enabled" : "settings.reason_disabled", input, {});
     return { status: "success" as const, message: input.active ? "Reason enabled." : "Reason disabled." };
   });
 }

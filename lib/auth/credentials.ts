@@ -12,6 +12,7 @@
 import { eq, sql } from "drizzle-orm";
 import { users, type User } from "../../db/schema";
 import { recordAudit } from "../audit/record";
+import { recordUserAudit } from "./user-audit";
 import { systemActor } from "../access/actors";
 import type { Db } from "../db";
 import { getEnv } from "../env";
@@ -70,13 +71,7 @@ export async function verifyCredentials(
     .returning({ n: users.failedSignIns });
   if (!attempt) {
     await verifyPassword(user.passwordHash, password);
-    await recordAudit(db, {
-      actor,
-      action: "auth.sign_in_failed",
-      entityType: "user",
-      entityId: user.id,
-      details: { reason: "locked" },
-    });
+    await recordUserAudit(db, actor, "auth.sign_in_failed", user.id, { reason: "locked" });
     return { ok: false, code: "invalid" };
   }
 
@@ -90,12 +85,8 @@ export async function verifyCredentials(
           .set({ failedSignIns: 0, lockedUntil: sql`now() + make_interval(mins => ${env.SIGN_IN_LOCK_MINUTES})` })
           .where(eq(users.id, user.id));
       }
-      await recordAudit(tx, {
-        actor,
-        action: lock ? "auth.locked" : "auth.sign_in_failed",
-        entityType: "user",
-        entityId: user.id,
-        details: { reason: "wrong_password" },
+      await recordUserAudit(tx, actor, lock ? "auth.locked" : "auth.sign_in_failed", user.id, {
+        reason: "wrong_password",
       });
       return { ok: false as const, code: "invalid" as const };
     });
@@ -105,13 +96,7 @@ export async function verifyCredentials(
       .update(users)
       .set({ failedSignIns: sql`greatest(${users.failedSignIns} - 1, 0)` })
       .where(eq(users.id, user.id));
-    await recordAudit(db, {
-      actor,
-      action: "auth.sign_in_failed",
-      entityType: "user",
-      entityId: user.id,
-      details: { reason: "disabled" },
-    });
+    await recordUserAudit(db, actor, "auth.sign_in_failed", user.id, { reason: "disabled" });
     return { ok: false, code: "disabled" };
   }
   await db

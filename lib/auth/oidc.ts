@@ -10,7 +10,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
-import { recordAudit } from "../audit/record";
+import { recordUserAudit } from "./user-audit";
 import type { Db } from "../db";
 import type { RoleMap } from "../access/role-map";
 import { rolesText, sortRoles, type Role } from "../access/scopes";
@@ -96,13 +96,7 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
         .update(users)
         .set({ oidcIssuer: input.issuer, oidcSubject: input.subject, updatedAt: sql`now()` })
         .where(eq(users.id, byEmail.id));
-      await recordAudit(tx, {
-        actor,
-        action: "user.sso_linked",
-        entityType: "user",
-        entityId: byEmail.id,
-        details: { issuer: input.issuer },
-      });
+      await recordUserAudit(tx, actor, "user.sso_linked", byEmail.id, { issuer: input.issuer });
       existing = byEmail;
     }
     if (existing) {
@@ -111,21 +105,17 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
       const newEmail = email !== existing.email && (!byEmail || byEmail.id === existing.id) ? email : existing.email;
       const had = sortRoles([existing.role, ...existing.extraRoles]);
       if (rolesText(had) !== rolesText(roles)) {
-        await recordAudit(tx, {
-          actor,
-          action: "user.role_changed",
-          entityType: "user",
-          entityId: existing.id,
-          details: { from: rolesText(had), to: rolesText(roles), source: "oidc_claim" },
+        await recordUserAudit(tx, actor, "user.role_changed", existing.id, {
+          from: rolesText(had),
+          to: rolesText(roles),
+          source: "oidc_claim",
         });
       }
       if (newEmail !== existing.email) {
-        await recordAudit(tx, {
-          actor,
-          action: "user.email_changed",
-          entityType: "user",
-          entityId: existing.id,
-          details: { from: existing.email, to: newEmail, source: "oidc" },
+        await recordUserAudit(tx, actor, "user.email_changed", existing.id, {
+          from: existing.email,
+          to: newEmail,
+          source: "oidc",
         });
       }
       const name = input.name || existing.name;
@@ -148,13 +138,7 @@ export async function upsertSsoUser(db: Db, input: SsoIdentity): Promise<SsoUser
       })
       .returning({ id: users.id });
     if (!row) throw new Error("insert returned nothing");
-    await recordAudit(tx, {
-      actor,
-      action: "user.created",
-      entityType: "user",
-      entityId: row.id,
-      details: { email, role: rolesText(roles), source: "oidc" },
-    });
+    await recordUserAudit(tx, actor, "user.created", row.id, { email, role: rolesText(roles), source: "oidc" });
     return { ok: true as const, user: { id: row.id, email, name: input.name || email, role, roles } };
   });
 }

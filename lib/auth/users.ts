@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { users, type User } from "../../db/schema";
-import { recordAudit } from "../audit/record";
+import { recordUserAudit } from "./user-audit";
 import { type AnyActor as Actor } from "../access/actors";
 import type { Db } from "../db";
 import { hashPassword } from "./passwords";
@@ -19,13 +19,7 @@ export async function createUser(
       .values({ email, name: input.name, role: input.role, passwordHash })
       .returning({ id: users.id });
     if (!row) throw new Error("insert returned nothing");
-    await recordAudit(tx, {
-      actor: input.actor,
-      action: "user.created",
-      entityType: "user",
-      entityId: row.id,
-      details: { email, role: input.role },
-    });
+    await recordUserAudit(tx, input.actor, "user.created", row.id, { email, role: input.role });
     return row;
   });
 }

@@ -8,7 +8,7 @@ import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { apiClients, type ApiClient } from "../../db/schema";
 import { recordAudit } from "../audit/record";
 import { type AnyActor as Actor } from "../access/actors";
-import type { Db } from "../db";
+import type { Db, TxDb } from "../db";
 import { decryptSecret, encryptSecret, hashApiSecret, randomToken, safeEqual } from "./secrets";
 
 export type IssuedCredentials = { id: string; name: string; key: string; secret: string; signingSecret?: string };
@@ -16,6 +16,9 @@ export type IssuedCredentials = { id: string; name: string; key: string; secret:
 const newKey = () => `csi_ak_${randomBytes(12).toString("hex")}`;
 const newSecret = () => randomToken("csi_sk_");
 const newSigningSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+
+const auditApiClient = (tx: TxDb | Db, actor: Actor, action: string, id: string, details?: Record<string, unknown>) =>
+  recordAudit(tx, { actor, action, entityType: "api_client", entityId: id, details });
 
 export async function createApiClient(
   db: Db,
@@ -37,13 +40,7 @@ export async function createApiClient(
       })
       .returning({ id: apiClients.id });
     if (!row) throw new Error("insert returned nothing");
-    await recordAudit(tx, {
-      actor: input.actor,
-      action: "api_client.created",
-      entityType: "api_client",
-      entityId: row.id,
-      details: { name, key, signed: Boolean(signingSecret) },
-    });
+    await auditApiClient(tx, input.actor, "api_client.created", row.id, { name, key, signed: Boolean(signingSecret) });
     return { id: row.id, name, key, secret, signingSecret };
   });
 }
@@ -51,36 +48,66 @@ export async function createApiClient(
 type RotateInput = { id: string; overlapMinutes?: number; actor: Actor };
 
 /**
- * Replaces one credential of an active client: the current one moves to its "previous" slot,
- * valid for `overlapMinutes` (a day unless said), and the rotation is audited as `action`.
+ * A credential a client rotates: its column, the column its current value moves to, and the
+ * column saying until when that previous value stays valid.
+ */
+type Credential = {
+  columns: readonly [
+    current: "secretHash" | "signingSecretEnc",
+    previous: "previousSecretHash" | "previousSigningSecretEnc",
+    previousExpiresAt: "previousSecretExpiresAt" | "previousSigningSecretExpiresAt",
+  ];
+  /** what else a client must have for the rotation */
+  onlyIf?: SQL;
+  /** the audit action */
+  action: string;
+  /** the error when no client qualifies */
+  missing: string;
+};
+
+const SECRET: Credential = {
+  columns: ["secretHash", "previousSecretHash", "previousSecretExpiresAt"],
+  action: "api_client.rotated",
+  missing: "no active API client",
+};
+
+const SIGNING_SECRET: Credential = {
+  columns: ["signingSecretEnc", "previousSigningSecretEnc", "previousSigningSecretExpiresAt"],
+  onlyIf: sql`${apiClients.signingSecretEnc} is not null`,
+  action: "api_client.signing_rotated",
+  missing: "no active signing API client",
+};
+
+/**
+ * Replaces one credential of an active client with `stored`: the current one moves to its
+ * "previous" slot, valid for `overlapMinutes` (a day unless said), and the rotation is audited.
  */
 async function rotateCredential(
   db: Db,
   input: RotateInput,
-  credential: {
-    set: (previousExpiresAt: Date) => PgUpdateSetSource<typeof apiClients>;
-    onlyIf?: SQL;
-    action: string;
-    missing: string;
-  },
+  credential: Credential,
+  stored: string,
 ): Promise<{ id: string; name: string; key: string }> {
   const overlap = input.overlapMinutes ?? 24 * 60;
-  return db.transaction(async (tx) => {
+  const [current, previous, previousExpiresAt] = credential.columns;
+  const set: PgUpdateSetSource<typeof apiClients> = {
+    [previous]: sql`${apiClients[current]}`,
+    [previousExpiresAt]: new Date(Date.now() + overlap * 60_000),
+    [current]: stored,
+  };
+  const rotated = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiClients)
-      .set(credential.set(new Date(Date.now() + overlap * 60_000)))
+      .set(set)
       .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt), credential.onlyIf))
       .returning({ id: apiClients.id, name: apiClients.name, key: apiClients.key });
-    if (!row) throw new Error(credential.missing);
-    await recordAudit(tx, {
-      actor: input.actor,
-      action: credential.action,
-      entityType: "api_client",
-      entityId: row.id,
-      details: { overlapMinutes: overlap },
-    });
+    if (!row) throw new Error(`${credential.missing} with id ${input.id}`);
+    await auditApiClient(tx, input.actor, credential.action, row.id, { overlapMinutes: overlap });
     return row;
   });
+  // An overlap of 0 ends the old credential now: nothing here may still accept it.
+  clearApiClientCache();
+  return rotated;
 }
 
 /**
@@ -89,17 +116,7 @@ async function rotateCredential(
  */
 export async function rotateApiClientSecret(db: Db, input: RotateInput): Promise<IssuedCredentials> {
   const secret = newSecret();
-  const row = await rotateCredential(db, input, {
-    set: (previousExpiresAt) => ({
-      previousSecretHash: sql`${apiClients.secretHash}`,
-      previousSecretExpiresAt: previousExpiresAt,
-      secretHash: hashApiSecret(secret),
-    }),
-    action: "api_client.rotated",
-    missing: `no active API client with id ${input.id}`,
-  });
-  // An overlap of 0 ends the old secret now: nothing here may still accept it.
-  clearApiClientCache();
+  const row = await rotateCredential(db, input, SECRET, hashApiSecret(secret));
   return { ...row, secret };
 }
 
@@ -112,17 +129,7 @@ export async function rotateApiClientSigningSecret(
   input: RotateInput,
 ): Promise<IssuedCredentials & { signingSecret: string }> {
   const signingSecret = newSigningSecret();
-  const row = await rotateCredential(db, input, {
-    set: (previousExpiresAt) => ({
-      previousSigningSecretEnc: sql`${apiClients.signingSecretEnc}`,
-      previousSigningSecretExpiresAt: previousExpiresAt,
-      signingSecretEnc: encryptSecret(signingSecret),
-    }),
-    onlyIf: sql`${apiClients.signingSecretEnc} is not null`,
-    action: "api_client.signing_rotated",
-    missing: `no active signing API client with id ${input.id}`,
-  });
-  clearApiClientCache();
+  const row = await rotateCredential(db, input, SIGNING_SECRET, encryptSecret(signingSecret));
   return { ...row, secret: "", signingSecret };
 }
 
@@ -134,12 +141,7 @@ export async function revokeApiClient(db: Db, input: { id: string; actor: Actor 
       .where(and(eq(apiClients.id, input.id), isNull(apiClients.revokedAt)))
       .returning({ id: apiClients.id });
     if (!row) throw new Error(`no active API client with id ${input.id}`);
-    await recordAudit(tx, {
-      actor: input.actor,
-      action: "api_client.revoked",
-      entityType: "api_client",
-      entityId: row.id,
-    });
+    await auditApiClient(tx, input.actor, "api_client.revoked", row.id);
   });
   clearApiClientCache();
 }

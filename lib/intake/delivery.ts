@@ -3,7 +3,7 @@
  * (derived when the sender gave none) and the queue's columns read through the label mapping.
  */
 import { createHash } from "node:crypto";
-import type { ReferralStatus } from "../../db/schema";
+import type { ReferralStatus, WebhookMessageResult } from "../../db/schema";
 import type { ApiClientActor, SystemActor } from "../access/actors";
 import { getEnv } from "../env";
 import { dateOf, indexFields, textOf } from "../form/mapping";
@@ -14,12 +14,9 @@ import type { TReferralRequest } from "./schema";
 /** Who delivers a request: the webhook's API client, or the system (demo data, tests). */
 export type Actor = ApiClientActor | SystemActor;
 
-export type IngestResult = {
-  outcome: "created" | "duplicate" | "amended";
-  id: string;
-  requestId: string;
+/** What a delivery answers: what a signed message keeps of it (webhook_messages.result), and more. */
+export type IngestResult = Omit<WebhookMessageResult, "status"> & {
   status: ReferralStatus;
-  submission: number;
   /** a sender's retry of a signed message already stored: the original answer, nothing stored */
   replayed?: boolean;
 };

@@ -22,6 +22,7 @@ import { DOCUMENT_READ_RETRY_LIMIT, QUEUES, type JobData } from "../jobs/queues"
 import { logger } from "../log";
 import { recheckReferral } from "./document-checks";
 import { createReader, ReaderFailed, type Reader } from "./document-reader";
+import { workOneAtATime } from "./one-at-a-time";
 
 const log = logger("document-read");
 
@@ -204,22 +205,14 @@ export async function startDocumentReadWorkers(
   for (let i = 0; i < concurrency; i++) {
     const reader = createReader();
     readers.push(reader);
-    let workerId = "";
-    workerId = await boss.work<JobData["documentRead"]>(
-      QUEUES.documentRead,
-      { batchSize: 1, pollingIntervalSeconds: 1 },
-      async ([job]) => {
-        try {
-          if (job) await handleDocumentReadJob(db, reader, job.data);
-        } catch (err) {
-          log.warn(`referral=${job?.data.referralId} file=${job?.data.fileId ?? "-"} read failed: ${errorBrief(err)}`);
-          throw safeFailure(err);
-        } finally {
-          // After a job, look for the next one at once (pg-boss would wait a polling interval).
-          if (workerId) boss.notifyWorker(workerId);
-        }
-      },
-    );
+    await workOneAtATime(boss, "documentRead", 1, async (job) => {
+      try {
+        await handleDocumentReadJob(db, reader, job.data);
+      } catch (err) {
+        log.warn(`referral=${job.data.referralId} file=${job.data.fileId ?? "-"} read failed: ${errorBrief(err)}`);
+        throw safeFailure(err);
+      }
+    });
   }
   if (concurrency > 0)
     await boss.work<JobData["documentReadDead"]>(

@@ -19,6 +19,7 @@ import { startNotificationWorker } from "./notifications";
 import { createBoss, enqueue, QUEUES, type JobData } from "../jobs/queue";
 import { syncOpenReferrals } from "./agency-sync";
 import { startDocumentReadWorkers } from "./document-read";
+import { workOneAtATime } from "./one-at-a-time";
 import { failureOf, finishFailed, scheduleRetry } from "../push/outcome";
 import { runPush } from "../push/run";
 
@@ -168,19 +169,7 @@ export async function startWorker(
   await startNotificationWorker(boss, db, { schedule: opts.refreshReference !== false });
   const concurrency = opts.concurrency ?? env.WORKER_CONCURRENCY;
   for (let i = 0; i < concurrency; i++) {
-    let workerId = "";
-    workerId = await boss.work<JobData["push"]>(
-      QUEUES.push,
-      { batchSize: 1, pollingIntervalSeconds: 0.5 },
-      async ([job]) => {
-        try {
-          if (job) await handlePushJob(db, client, boss, job);
-        } finally {
-          // pg-boss waits a polling interval after every fetch; after a job, look for the next one at once.
-          if (workerId) boss.notifyWorker(workerId);
-        }
-      },
-    );
+    await workOneAtATime(boss, "push", 0.5, (job) => handlePushJob(db, client, boss, job));
   }
   await boss.work<JobData["pushDead"]>(
     QUEUES.pushDead,

@@ -23,6 +23,16 @@ export type Handler = (ctx: Ctx) => Promise<Reply>;
 
 export type RouteDef = { method: string; template: string; family: ApiFamily; handler: Handler };
 
+/** One API family's routes, written as path template → method → handler; in that order. */
+export function familyRoutes(
+  family: ApiFamily,
+  paths: Record<string, Partial<Record<"GET" | "POST" | "PUT" | "DELETE", Handler>>>,
+): RouteDef[] {
+  return Object.entries(paths).flatMap(([template, methods]) =>
+    Object.entries(methods).map(([method, handler]) => ({ method, template, family, handler })),
+  );
+}
+
 const JSON_LIMIT = 1024 * 1024;
 
 export function makeCtx(base: Omit<Ctx, "fail" | "jsonObject">): Ctx {

@@ -14,7 +14,7 @@ import {
   type RuleStage,
 } from "../../authorization-rules";
 import { AUTHORIZATION_METHODOLOGIES, ZAuthorizationUpdate } from "../schemas";
-import { intParam, pageQueryA, pathInt, styleA, type Ctx, type RouteDef } from "./context";
+import { familyRoutes, intParam, pageQueryA, pathInt, styleA, type Ctx } from "./context";
 import { isIsoDate, isPositiveInt, type Reply } from "./http";
 import { withTx } from "./store";
 
@@ -365,22 +365,10 @@ async function listAuthorizations(ctx: Ctx): Promise<Reply> {
   };
 }
 
-export const authorizationRoutes: RouteDef[] = [
-  { method: "GET", template: "/ext/api/v2/scheduler/authorizations", family: "auth", handler: listAuthorizations },
-  { method: "POST", template: "/ext/api/v2/scheduler/authorizations", family: "auth", handler: createAuthorization },
-  {
-    method: "PUT",
-    template: "/ext/api/v2/scheduler/authorizations/{authorization_id}",
-    family: "auth",
-    handler: updateAuthorization,
-  },
-  {
-    method: "DELETE",
-    template: "/ext/api/v2/scheduler/authorizations/{authorization_id}",
-    family: "auth",
-    handler: deleteAuthorization,
-  },
-];
+export const authorizationRoutes = familyRoutes("auth", {
+  "/ext/api/v2/scheduler/authorizations": { GET: listAuthorizations, POST: createAuthorization },
+  "/ext/api/v2/scheduler/authorizations/{authorization_id}": { PUT: updateAuthorization, DELETE: deleteAuthorization },
+});
 
 export type { AuthRow };
 export { AUTH_COLUMNS };

@@ -1,7 +1,7 @@
 /** ext v2: groups, funders, scheduler service codes, clients, services (int error codes). */
 import type pg from "pg";
 import { LANGUAGE_CODES, FUNDING_METHODOLOGIES } from "../schemas";
-import { intParam, pageQueryA, pathInt, styleA, type Ctx, type RouteDef } from "./context";
+import { familyRoutes, intParam, pageQueryA, pathInt, styleA, type Ctx } from "./context";
 import { isIsoDate, isIsoDateTimeWithOffset, isPlainObject, isPositiveInt, isValidTimeZone, type Reply } from "./http";
 import { withTx } from "./store";
 
@@ -55,14 +55,19 @@ type ServiceRow = {
 // ---------------------------------------------------------------- reference lists
 
 async function listGroups(ctx: Ctx): Promise<Reply> {
+  return branchPage(ctx, "groups", "t.id, t.name, t.description, t.is_disabled");
+}
+
+/** A page of a reference list (`t`), of one branch when branch_id is given; each row with its branch. */
+async function branchPage(ctx: Ctx, table: "groups" | "service_codes", columns: string): Promise<Reply> {
   const { page, count, offset } = pageQueryA(ctx);
   const branchId = intParam(ctx, "branch_id");
-  const where = branchId ? "where g.branch_id = $1" : "";
+  const where = branchId ? "where t.branch_id = $1" : "";
   const args = branchId ? [branchId] : [];
-  const total = await ctx.pool.query<{ n: number }>(`select count(*)::int as n from groups g ${where}`, args);
+  const total = await ctx.pool.query<{ n: number }>(`select count(*)::int as n from ${table} t ${where}`, args);
   const rows = await ctx.pool.query(
-    `select g.id, g.name, g.description, g.is_disabled, json_build_object('id', b.id, 'name', b.name) as branch
-     from groups g join branches b on b.id = g.branch_id ${where} order by g.id limit ${count} offset ${offset}`,
+    `select ${columns}, json_build_object('id', b.id, 'name', b.name) as branch
+     from ${table} t join branches b on b.id = t.branch_id ${where} order by t.id limit ${count} offset ${offset}`,
     args,
   );
   return { status: 200, body: styleA(rows.rows, total.rows[0]?.n ?? 0, page, count) };
@@ -123,17 +128,7 @@ async function listServiceCodes(ctx: Ctx): Promise<Reply> {
   if ((q.has("funder_id") || q.has("alayacare_funder_id")) && !(q.has("client_id") || q.has("alayacare_client_id"))) {
     ctx.fail(400, "client_id must be specified along with funder_id");
   }
-  const { page, count, offset } = pageQueryA(ctx);
-  const branchId = intParam(ctx, "branch_id");
-  const where = branchId ? "where s.branch_id = $1" : "";
-  const args = branchId ? [branchId] : [];
-  const total = await ctx.pool.query<{ n: number }>(`select count(*)::int as n from service_codes s ${where}`, args);
-  const rows = await ctx.pool.query(
-    `select s.id, s.name, json_build_object('id', b.id, 'name', b.name) as branch
-     from service_codes s join branches b on b.id = s.branch_id ${where} order by s.id limit ${count} offset ${offset}`,
-    args,
-  );
-  return { status: 200, body: styleA(rows.rows, total.rows[0]?.n ?? 0, page, count) };
+  return branchPage(ctx, "service_codes", "t.id, t.name");
 }
 
 // ---------------------------------------------------------------- clients
@@ -556,40 +551,17 @@ async function getService(ctx: Ctx): Promise<Reply> {
   return { status: 200, body: await serviceDetails(ctx.pool, row) };
 }
 
-export const extRoutes: RouteDef[] = [
-  { method: "GET", template: "/ext/api/v2/patients/groups", family: "ext", handler: listGroups },
-  { method: "POST", template: "/ext/api/v2/patients/clients", family: "ext", handler: createClient },
-  {
-    method: "GET",
-    template: "/ext/api/v2/patients/clients/by_id/{external_client_id}",
-    family: "ext",
-    handler: getClient,
-  },
-  {
-    method: "PUT",
-    template: "/ext/api/v2/patients/clients/by_id/{external_client_id}",
-    family: "ext",
-    handler: updateClient,
-  },
-  { method: "GET", template: "/ext/api/v2/patients/clients/{client_id}", family: "ext", handler: getClient },
-  { method: "PUT", template: "/ext/api/v2/patients/clients/{client_id}", family: "ext", handler: updateClient },
-  { method: "GET", template: "/ext/api/v2/accounting/funders", family: "ext", handler: listFunders },
-  { method: "GET", template: "/ext/api/v2/accounting/funders/{funder_id}", family: "ext", handler: getFunder },
-  { method: "GET", template: "/ext/api/v2/scheduler/service_codes", family: "ext", handler: listServiceCodes },
-  { method: "POST", template: "/ext/api/v2/scheduler/services", family: "ext", handler: createService },
-  { method: "GET", template: "/ext/api/v2/scheduler/services/by_id/{service_id}", family: "ext", handler: getService },
-  {
-    method: "GET",
-    template: "/ext/api/v2/scheduler/services/{alayacare_service_id}",
-    family: "ext",
-    handler: getService,
-  },
-  {
-    method: "PUT",
-    template: "/ext/api/v2/scheduler/services/{alayacare_service_id}",
-    family: "ext",
-    handler: updateService,
-  },
-];
+export const extRoutes = familyRoutes("ext", {
+  "/ext/api/v2/patients/groups": { GET: listGroups },
+  "/ext/api/v2/patients/clients": { POST: createClient },
+  "/ext/api/v2/patients/clients/by_id/{external_client_id}": { GET: getClient, PUT: updateClient },
+  "/ext/api/v2/patients/clients/{client_id}": { GET: getClient, PUT: updateClient },
+  "/ext/api/v2/accounting/funders": { GET: listFunders },
+  "/ext/api/v2/accounting/funders/{funder_id}": { GET: getFunder },
+  "/ext/api/v2/scheduler/service_codes": { GET: listServiceCodes },
+  "/ext/api/v2/scheduler/services": { POST: createService },
+  "/ext/api/v2/scheduler/services/by_id/{service_id}": { GET: getService },
+  "/ext/api/v2/scheduler/services/{alayacare_service_id}": { GET: getService, PUT: updateService },
+});
 
 export type { ClientRow, ServiceRow };

@@ -3,7 +3,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
 import type pg from "pg";
 import { CANCEL_REASON_CODES } from "../schemas";
-import { pageQueryB, pathInt, styleB, type Ctx, type RouteDef } from "./context";
+import { RULE_FIELDS } from "../../authorization-rules";
+import { familyRoutes, pageQueryB, pathInt, styleB, type Ctx } from "./context";
 import { drain, isIsoDateTimeWithOffset, isPlainObject, isPositiveInt, UUID, type Reply } from "./http";
 import type { SandboxRules } from "./rules";
 import { AUTH_COLUMNS, type AuthRow } from "./routes-authorizations";
@@ -53,20 +54,6 @@ const CREATE_KEYS = [
   "case_manager",
 ];
 const UPDATE_KEYS = ["start_at", "end_at", "revision", "comment", "authorization_ids", "case_manager"];
-const RULE_KEYS = [
-  "rule_daily",
-  "rule_weekly",
-  "rule_monthly",
-  "rule_period",
-  "rule_monday",
-  "rule_tuesday",
-  "rule_wednesday",
-  "rule_thursday",
-  "rule_friday",
-  "rule_saturday",
-  "rule_sunday",
-  "rule_custom",
-];
 
 /** Drops null/undefined: Marketplace types these members non-nullable, the internal spec nullable. */
 function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
@@ -230,7 +217,7 @@ async function snapshot(
         rule_type: a.rule_type,
         custom_number_of_days: a.data.custom_number_of_days,
         import_id: a.data.import_id,
-        ...Object.fromEntries(RULE_KEYS.map((k) => [k, a.data[k]])),
+        ...Object.fromEntries(RULE_FIELDS.map((k) => [k, a.data[k]])),
       }),
     ),
   };
@@ -731,36 +718,11 @@ async function uploadAttachment(ctx: Ctx): Promise<Reply> {
   });
 }
 
-export const marketRoutes: RouteDef[] = [
-  {
-    method: "GET",
-    template: "/api/v1/alayamarket/outbox/organizations/trusted_network",
-    family: "market",
-    handler: trustedNetwork,
-  },
-  { method: "GET", template: "/api/v1/alayamarket/outbox/referrals", family: "market", handler: listReferrals },
-  {
-    method: "POST",
-    template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}",
-    family: "market",
-    handler: createReferral,
-  },
-  {
-    method: "POST",
-    template: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}/update/{referral_id}",
-    family: "market",
-    handler: updateReferral,
-  },
-  {
-    method: "POST",
-    template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel",
-    family: "market",
-    handler: cancelReferral,
-  },
-  {
-    method: "POST",
-    template: "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment",
-    family: "market",
-    handler: uploadAttachment,
-  },
-];
+export const marketRoutes = familyRoutes("market", {
+  "/api/v1/alayamarket/outbox/organizations/trusted_network": { GET: trustedNetwork },
+  "/api/v1/alayamarket/outbox/referrals": { GET: listReferrals },
+  "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}": { POST: createReferral },
+  "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}/update/{referral_id}": { POST: updateReferral },
+  "/api/v1/alayamarket/outbox/referrals/{referral_id}/cancel": { POST: cancelReferral },
+  "/api/v1/alayamarket/outbox/referrals/{referral_id}/client_attachment": { POST: uploadAttachment },
+});

@@ -153,39 +153,32 @@ export async function prepareSchema(databaseUrl: string, schema: string): Promis
 type Queryable = { query: pg.Pool["query"] } | pg.PoolClient | pg.Client;
 
 async function seedReferenceData(db: Queryable): Promise<void> {
-  for (const b of SEED_BRANCHES) {
-    await db.query("insert into branches (id, name, timezone) values ($1, $2, $3) on conflict (id) do nothing", [
-      b.id,
-      b.name,
-      b.timezone,
-    ]);
-  }
-  for (const g of SEED_GROUPS) {
+  await seedRows(db, "branches", ["id", "name", "timezone"], SEED_BRANCHES);
+  await seedRows(db, "groups", ["id", "name", "description", "is_disabled", "branch_id"], SEED_GROUPS);
+  await seedRows(
+    db,
+    "funders",
+    ["id", "external_id", "name", "code", "type", "status", "organization", "organization_code", "branch_id"],
+    SEED_FUNDERS.map((f) => ({ ...f, organization: "OptionCare Health", organization_code: "OPCH" })),
+  );
+  await seedRows(db, "service_codes", ["id", "name", "branch_id"], SEED_SERVICE_CODES);
+  await seedRows(db, "suppliers", ["id", "name", "branch_id"], SEED_SUPPLIERS);
+}
+
+/** Inserts each row's named columns, unless a row with its id is there already. */
+async function seedRows<T extends Record<string, unknown>>(
+  db: Queryable,
+  table: string,
+  columns: ReadonlyArray<keyof T & string>,
+  rows: readonly T[],
+): Promise<void> {
+  const placeholders = columns.map((_, i) => `$${i + 1}`).join(", ");
+  const text = `insert into ${table} (${columns.join(", ")}) values (${placeholders}) on conflict (id) do nothing`;
+  for (const row of rows) {
     await db.query(
-      "insert into groups (id, name, description, is_disabled, branch_id) values ($1, $2, $3, $4, $5) on conflict (id) do nothing",
-      [g.id, g.name, g.description, g.is_disabled, g.branch_id],
+      text,
+      columns.map((c) => row[c]),
     );
-  }
-  for (const f of SEED_FUNDERS) {
-    await db.query(
-      `insert into funders (id, external_id, name, code, type, status, organization, organization_code, branch_id)
-       values ($1, $2, $3, $4, $5, $6, 'OptionCare Health', 'OPCH', $7) on conflict (id) do nothing`,
-      [f.id, f.external_id, f.name, f.code, f.type, f.status, f.branch_id],
-    );
-  }
-  for (const s of SEED_SERVICE_CODES) {
-    await db.query("insert into service_codes (id, name, branch_id) values ($1, $2, $3) on conflict (id) do nothing", [
-      s.id,
-      s.name,
-      s.branch_id,
-    ]);
-  }
-  for (const s of SEED_SUPPLIERS) {
-    await db.query("insert into suppliers (id, name, branch_id) values ($1, $2, $3) on conflict (id) do nothing", [
-      s.id,
-      s.name,
-      s.branch_id,
-    ]);
   }
 }
 
