@@ -12,7 +12,8 @@
 import { randomInt } from "node:crypto";
 import pg from "pg";
 import { generateQueueReferrals } from "./bench-queue-data";
-import { benchDataDir, loadAverage, printResults, result } from "./bench-lib";
+import { loadAverage, printResults, result } from "./bench-figures";
+import { benchDataDir } from "./bench-lib";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 2000);

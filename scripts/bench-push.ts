@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 
-import { cpuMeter, loadAverage, printResults, result } from "./bench-lib";
+import { cpuMeter, loadAverage, printResults, result } from "./bench-figures";
 
 const N = Number(process.env.BENCH_PUSHES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
