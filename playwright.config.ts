@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM, CHROMIUM_QUIET_ARGS } from "./scripts/chromium";
 
 /** One fresh app (embedded PostgreSQL, sandbox, demo data) per run; workers inherit these. */
 process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `csi-e2e-${Date.now()}`);
@@ -13,16 +14,7 @@ process.env.E2E_PROXY_APP_PORT ??= "3101";
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 export const proxyBaseURL = `https://${process.env.E2E_PROXY_HOST}:${process.env.E2E_PROXY_PORT}`;
-export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
+const chromiumArgs = [...CHROMIUM_QUIET_ARGS, "--disable-quic"];
 
 export default defineConfig({
   testDir: "./e2e",
@@ -42,7 +34,7 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+    launchOptions: { executablePath: CHROMIUM, args: chromiumArgs },
   },
   projects: [
     {
@@ -61,7 +53,7 @@ export default defineConfig({
         baseURL: proxyBaseURL,
         ignoreHTTPSErrors: true,
         launchOptions: {
-          executablePath: chromiumPath,
+          executablePath: CHROMIUM,
           args: [...chromiumArgs, `--host-resolver-rules=MAP ${process.env.E2E_PROXY_HOST} 127.0.0.1`],
         },
       },

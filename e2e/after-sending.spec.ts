@@ -70,10 +70,8 @@ test.describe("[AFTER SENDING]", () => {
     await expectAccessibleAtBothWidths(page, "referral-processed");
 
     // Cancel with a reason: the dialog says what the agency will see.
-    await page.getByRole("button", { name: "Cancel referral" }).click();
-    const dialog = page.getByTestId("cancel-dialog");
-    await dialog.getByLabel("Reason").selectOption({ label: "The client is in hospital" });
-    await dialog.getByLabel(/Comment for the agency/).fill("Admitted this morning.");
+    await referralPage.fillCancelDialog({ label: "The client is in hospital" }, "Admitted this morning.");
+    const dialog = referralPage.cancelDialog;
     await expect(dialog.getByTestId("cancel-summary")).toContainText("The client is in hospital");
     await expectAccessible(page, "cancel-dialog@1280");
     await takeScreenshot(page, "cancel-dialog-1280", { fullPage: false });
@@ -145,11 +143,7 @@ test.describe("[AFTER SENDING]", () => {
 
     // Way out: cancel in ACCloud, then approve the new person as a new client.
     await referralPage.goto(id);
-    await page.getByRole("button", { name: "Cancel referral" }).click();
-    const dialog = page.getByTestId("cancel-dialog");
-    await dialog.getByLabel("Reason").selectOption({ value: "other" });
-    await dialog.getByLabel(/Comment for the agency/).fill("The agency sent another person under this request.");
-    await dialog.getByRole("button", { name: "Cancel referral" }).click();
+    await referralPage.cancelReferral({ value: "other" }, "The agency sent another person under this request.");
     await expect(page.getByTestId("cancellation")).toContainText("Cancelled", { timeout: 30_000 });
     await marked.getByRole("button", { name: "Approve as a new client" }).click();
     await expect(page.getByTestId("continues")).toContainText("as a new client", { timeout: 15_000 });

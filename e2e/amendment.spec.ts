@@ -1,13 +1,14 @@
-import { expect, test } from "./fixtures";
+import { expect, signInBeforeEach, test } from "./fixtures";
 import { readAmendmentFlag } from "./support/db";
 import { expectAccessible, expectAccessibleAtBothWidths, takeScreenshot } from "./support/screenshots";
 import { postReferral, readReferencePayload } from "./support/webhook";
 
 test.describe("[AMENDMENT]", () => {
+  signInBeforeEach("reviewer");
+
   test("before a decision an amendment shows against the original; after a rejection it is flagged in the queue and on the page, never absorbed, and answered with a note", async ({
     page,
     request,
-    signedInAs,
     queuePage,
     referralPage,
   }) => {
@@ -21,7 +22,6 @@ test.describe("[AMENDMENT]", () => {
     };
     // Before any decision: the reviewer sees what changed against the original.
     await amend("Three times a week");
-    await signedInAs("reviewer");
     await referralPage.goto(id);
     await expect(page.getByTestId("amendments").getByRole("row", { name: /Service frequency/ })).toContainText(
       "Three times a week",

@@ -1,21 +1,21 @@
-import { expect, test } from "./fixtures";
+import { expect, signInBeforeEach, test } from "./fixtures";
 import { formatDayFromToday as day } from "./support/dates";
 import { readReferralRequestId, readReferralStatus } from "./support/db";
 import { expectAccessible, PHONE, DESKTOP, takeScreenshot } from "./support/screenshots";
-import { deliverReferral, setRequestParts } from "./support/webhook";
+import { deliverReferral, setFormField, setRequestParts } from "./support/webhook";
 
 /** A trusted agency (in the sandbox's network) and an insurer no demo data names. */
 const AGENCY = { orgId: "c2d9e8f7-5b4a-4c3d-8e2f-1a0b9c8d7e62", name: "Bluegrass Home Health" };
 
 test.describe("[APPROVE AS DRAFTED]", () => {
+  signInBeforeEach("reviewer");
+
   test("a second referral from an agency and insurer seen once: open, approve, confirm — three actions, nothing typed", async ({
     page,
     request,
-    signedInAs,
     queuePage,
     referralPage,
   }) => {
-    await signedInAs("reviewer");
     const tag = crypto.randomUUID().slice(0, 6);
     const insurer = `Northwind Mutual ${tag}`;
     const deliver = (n: number, insurance: string) =>
@@ -30,13 +30,9 @@ test.describe("[APPROVE AS DRAFTED]", () => {
           start: day(3),
           end: day(45),
         });
-        const set = (label: string, value: unknown) => {
-          const f = p.form_data.fields.find((x) => x.field_label === label);
-          if (f) f.field_value = value;
-        };
-        set("Primary insurance name", insurance);
-        set("Service frequency", "2x/wk x 4 wks, then 1x/wk x 2 wks");
-        set("Service authorizations", null);
+        setFormField(p, "Primary insurance name", insurance);
+        setFormField(p, "Service frequency", "2x/wk x 4 wks, then 1x/wk x 2 wks");
+        setFormField(p, "Service authorizations", null);
       });
 
     // Set-up, not counted: the first referral from this agency and insurer, where the reviewer
@@ -97,10 +93,8 @@ test.describe("[APPROVE AS DRAFTED]", () => {
   test("the editor shows each drafted value's source and its other choices (1280 and 390 px)", async ({
     page,
     request,
-    signedInAs,
     referralPage,
   }) => {
-    await signedInAs("reviewer");
     const tag = crypto.randomUUID().slice(0, 6);
     // Realistic long data: a long insurer and service, a two-phase frequency, the client's own case manager.
     const { id } = await deliverReferral(request, (p) => {
@@ -114,13 +108,9 @@ test.describe("[APPROVE AS DRAFTED]", () => {
         start: day(1),
         end: day(90),
       });
-      const set = (label: string, value: unknown) => {
-        const f = p.form_data.fields.find((x) => x.field_label === label);
-        if (f) f.field_value = value;
-      };
-      set("Primary insurance name", "CareSource");
-      set("Service frequency", "2x/wk x 4 wks, then 1x/wk x 4 wks, then every other week x 4 wks");
-      set("Service authorizations", "24 visits total");
+      setFormField(p, "Primary insurance name", "CareSource");
+      setFormField(p, "Service frequency", "2x/wk x 4 wks, then 1x/wk x 4 wks, then every other week x 4 wks");
+      setFormField(p, "Service authorizations", "24 visits total");
     });
     await referralPage.goto(id);
     const editor = referralPage.editor;

@@ -40,12 +40,10 @@ test.describe("[AUTH]", () => {
   test("sign-out ends the session on the server: the old cookie no longer opens anything", async ({
     page,
     context,
-    signedInAs,
     signInPage,
     queuePage,
   }) => {
-    await signedInAs("reviewer2");
-    await queuePage.goto();
+    await queuePage.openAs("reviewer2");
     const cookies = await context.cookies();
     await queuePage.signOut();
     await expect(page).toHaveURL(/\/sign-in\?reason=signed_out/);
@@ -58,12 +56,10 @@ test.describe("[AUTH]", () => {
 
   test("an idle session expires on the server (last activity aged past SESSION_IDLE_MINUTES)", async ({
     page,
-    signedInAs,
     signInPage,
     queuePage,
   }) => {
-    await signedInAs("supervisor");
-    await queuePage.goto();
+    await queuePage.openAs("supervisor");
     await expect(page.getByRole("heading", { name: "Review queue" })).toBeVisible();
     const aged = await ageLatestSession(USERS.supervisor, 16);
     expect(aged).toHaveLength(1);
@@ -75,12 +71,10 @@ test.describe("[AUTH]", () => {
 
   test("the browser signs itself out when the server finds the session idle, with a warning a minute before", async ({
     page,
-    signedInAs,
     queuePage,
   }) => {
     await page.clock.install();
-    await signedInAs("supervisor");
-    await queuePage.goto();
+    await queuePage.openAs("supervisor");
     await expect(page.getByRole("heading", { name: "Review queue" })).toBeVisible();
     await page.clock.fastForward("14:00");
     await expect(page.getByRole("alertdialog")).toContainText("signed out in");

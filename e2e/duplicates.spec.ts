@@ -1,7 +1,7 @@
-import { expect, test } from "./fixtures";
+import { expect, signInBeforeEach, test } from "./fixtures";
 import { USERS } from "./support/auth";
 import { readAuditActionsByUser, readReferralRequestId } from "./support/db";
-import { DESKTOP, expectAccessible, PHONE, takeScreenshot } from "./support/screenshots";
+import { expectAccessibleAtBothWidths } from "./support/screenshots";
 import { deliverReferral, setRequestParts, type RequestParts } from "./support/webhook";
 
 /** A client no other spec delivers: an agency, agency client id and birthday of its own. */
@@ -20,9 +20,7 @@ function newClient(): RequestParts {
 }
 
 test.describe("[DUPLICATES]", () => {
-  test.beforeEach(async ({ signedInAs }) => {
-    await signedInAs("reviewer");
-  });
+  signInBeforeEach("reviewer");
 
   test("a request for a known client is possibly the same request as the other, on its page and its queue row, until a reviewer says it is not (audited, and it sticks)", async ({
     page,
@@ -45,29 +43,13 @@ test.describe("[DUPLICATES]", () => {
     await expect(panel).toContainText(`Possibly the same request as ${firstRid}`);
     await expect(panel).toContainText("Same agency client id; same service (PT); dates overlap.");
     await expect(panel.getByRole("link", { name: firstRid })).toHaveAttribute("href", `/referrals/${first.id}`);
-    for (const [name, size] of [
-      ["1280", DESKTOP],
-      ["390", PHONE],
-    ] as const) {
-      await page.setViewportSize(size);
-      await expectAccessible(page, `referral-duplicate@${name}`);
-      await takeScreenshot(page, `referral-duplicate-${name}`);
-    }
-    await page.setViewportSize(DESKTOP);
+    await expectAccessibleAtBothWidths(page, "referral-duplicate");
 
     // The queue row says it too, and links to the other request.
     await queuePage.goto({ agency: client.agency!.orgId });
     const row = queuePage.rowOf(second.id);
     await expect(row).toContainText(`Possibly the same request as ${firstRid}`);
-    for (const [name, size] of [
-      ["1280", DESKTOP],
-      ["390", PHONE],
-    ] as const) {
-      await page.setViewportSize(size);
-      await expectAccessible(page, `queue-duplicate@${name}`);
-      await takeScreenshot(page, `queue-duplicate-${name}`);
-    }
-    await page.setViewportSize(DESKTOP);
+    await expectAccessibleAtBothWidths(page, "queue-duplicate");
     await row.getByRole("link", { name: firstRid }).click();
     await expect(page).toHaveURL(new RegExp(`/referrals/${first.id}$`));
 

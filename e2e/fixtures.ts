@@ -42,4 +42,11 @@ export const test = base.extend<Fixtures>({
   dashboardPage: async ({ page }, provide) => provide(new DashboardPage(page)),
 });
 
+/** Each test of the enclosing `test.describe` starts signed in as `role`. */
+export function signInBeforeEach(role: Role): void {
+  test.beforeEach(async ({ signedInAs }) => {
+    await signedInAs(role);
+  });
+}
+
 export { expect } from "@playwright/test";

@@ -110,11 +110,7 @@ test.describe("[PROXY] behind nginx with TLS at a real hostname", () => {
     await expect(referralPage.push.status).toHaveText("Sent");
 
     // Cancel with a reason.
-    await page.getByRole("button", { name: "Cancel referral" }).click();
-    const dialog = page.getByTestId("cancel-dialog");
-    await dialog.getByLabel("Reason").selectOption({ label: "The client is in hospital" });
-    await dialog.getByLabel(/Comment for the agency/).fill("Admitted this morning.");
-    await dialog.getByRole("button", { name: "Cancel referral" }).click();
+    await referralPage.cancelReferral({ label: "The client is in hospital" }, "Admitted this morning.");
     await expect(page.getByTestId("cancellation")).toContainText("The client is in hospital", { timeout: 30_000 });
     // The cancel's push ends (the push panel's live view, then the page's refresh).
     await expect(page.getByTestId("cancellation")).toContainText("Cancelled", { timeout: 30_000 });

@@ -1,15 +1,15 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, signInBeforeEach, test } from "./fixtures";
 import { DESKTOP, expectAccessible, PHONE, takeScreenshot } from "./support/screenshots";
 import { deliverReferral, setRequestParts } from "./support/webhook";
 
 /** 60 characters, as agencies name themselves. */
 const LONG_AGENCY = "Greater Cincinnati and Northern Kentucky Home Health Network";
 const CLIENTS = [
-  ["Maximiliana Alexandrina", "Wolfeschlegelsteinhausen-Bergdorff"],
-  ["Bartholomew Christopher", "Oyelaran-Vasquez de la Fuente"],
-  ["Ann", "Lee"],
-] as const;
+  { firstName: "Maximiliana Alexandrina", lastName: "Wolfeschlegelsteinhausen-Bergdorff" },
+  { firstName: "Bartholomew Christopher", lastName: "Oyelaran-Vasquez de la Fuente" },
+  { firstName: "Ann", lastName: "Lee" },
+];
 
 /** Nothing the reviewer needs is off screen: every status tab, and each row's Claim button, lie inside the window. */
 async function expectInSight(page: Page, label: string) {
@@ -26,9 +26,7 @@ async function expectInSight(page: Page, label: string) {
 }
 
 test.describe("[QUEUE WIDTHS]", () => {
-  test.beforeEach(async ({ signedInAs }) => {
-    await signedInAs("reviewer");
-  });
+  signInBeforeEach("reviewer");
 
   test("at 1280 and 390 px a 60-character agency and long client names are shortened, whole in their title, with every tab and Claim in sight", async ({
     page,
@@ -37,14 +35,12 @@ test.describe("[QUEUE WIDTHS]", () => {
   }) => {
     test.setTimeout(120_000);
     const agency = { orgId: crypto.randomUUID(), name: LONG_AGENCY };
-    for (const [firstName, lastName] of CLIENTS)
+    for (const client of CLIENTS)
       await deliverReferral(request, (p) =>
-        setRequestParts(p, { agency, firstName, lastName, clientId: Math.floor(Math.random() * 1e9) }),
+        setRequestParts(p, { agency, ...client, clientId: Math.floor(Math.random() * 1e9) }),
       );
-    for (const [name, size] of [
-      ["1280", DESKTOP],
-      ["390", PHONE],
-    ] as const) {
+    for (const size of [DESKTOP, PHONE]) {
+      const name = size.width;
       await page.setViewportSize(size);
       // The agency's requests, and the whole New tab with them in it (the demo's and every other spec's).
       for (const [view, query] of [
@@ -57,7 +53,7 @@ test.describe("[QUEUE WIDTHS]", () => {
         await expectInSight(page, `queue-long-names-${view}@${name}`);
         await takeScreenshot(page, `queue-long-names-${view}-${name}`);
       }
-      for (const [firstName, lastName] of CLIENTS) {
+      for (const { firstName, lastName } of CLIENTS) {
         const whole = `${firstName} ${lastName}`;
         const link = queuePage.rows.locator("[data-row-link]", { hasText: whole });
         // The whole name is the link's text (what a screen reader reads) and its title.

@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, signInBeforeEach, test } from "./fixtures";
 import {
   countNewReferrals,
   countNewReferralsByLastNamePrefix,
@@ -9,9 +9,7 @@ import {
 import { deliverReferral } from "./support/webhook";
 
 test.describe("[QUEUE]", () => {
-  test.beforeEach(async ({ signedInAs }) => {
-    await signedInAs("reviewer");
-  });
+  signInBeforeEach("reviewer");
 
   test("filters live in the URL: a shared link opens the same view", async ({ page, queuePage }) => {
     const agency = await findAgencyByName("Miami Valley Nursing");

@@ -1,6 +1,6 @@
 import { expect, test } from "./fixtures";
 import { ReferralPage } from "./pages/referral-page";
-import { USERS } from "./support/auth";
+import { signInOverHttp, USERS } from "./support/auth";
 import { formatCalendarDate as calendar } from "./support/dates";
 import {
   markAudit,
@@ -23,16 +23,21 @@ function expectedText(f: { field_type: string; field_value: unknown; type: strin
   return String(v);
 }
 
+/** Signs the page in as a reviewer and opens the reference referral, marking the audit just before: its id and the mark. */
+async function openReferenceReferralAsReviewer(referralPage: ReferralPage): Promise<{ id: string; mark: number }> {
+  await signInOverHttp(referralPage.page.request, "reviewer");
+  const id = await readReferenceReferralId();
+  const mark = await markAudit();
+  await referralPage.goto(id);
+  return { id, mark };
+}
+
 test.describe("[REFERRAL]", () => {
   test("the reference referral shows every field of its payload with the right value", async ({
     page,
-    signedInAs,
     referralPage,
   }) => {
-    await signedInAs("reviewer");
-    const id = await readReferenceReferralId();
-    const mark = await markAudit();
-    await referralPage.goto(id);
+    const { id, mark } = await openReferenceReferralAsReviewer(referralPage);
     const p = readReferencePayload();
 
     await expect(page.getByRole("heading", { level: 1, name: "Jane Smithers" })).toBeVisible();
@@ -106,13 +111,9 @@ test.describe("[REFERRAL]", () => {
   test("the file is viewed inline and downloaded through an authenticated, audited route", async ({
     page,
     browser,
-    signedInAs,
     referralPage,
   }) => {
-    await signedInAs("reviewer");
-    const id = await readReferenceReferralId();
-    const mark = await markAudit();
-    await referralPage.goto(id);
+    const { id, mark } = await openReferenceReferralAsReviewer(referralPage);
     const item = page.locator('[data-file="physician_order_form.png"]');
     await expect(item).toContainText("physician_order_form.pdf");
     await expect(item).toContainText("image/png");
@@ -138,10 +139,9 @@ test.describe("[REFERRAL]", () => {
     await anon.close();
   });
 
-  test("reject with a coded reason and a comment", async ({ signedInAs, referralPage }) => {
-    await signedInAs("reviewer");
+  test("reject with a coded reason and a comment", async ({ referralPage }) => {
     const r = await takeNewReferral();
-    await referralPage.goto(r.id);
+    await referralPage.openAs("reviewer", r.id);
     const panel = referralPage.workPanel;
     await referralPage.openRejectForm();
     await referralPage.submitRejection();
@@ -156,10 +156,9 @@ test.describe("[REFERRAL]", () => {
     expect(await readReferralDecision(r.id)).toEqual({ status: "rejected", reasonCode: "out_of_area" });
   });
 
-  test("pending information pauses the SLA, reopen resumes it", async ({ page, signedInAs, referralPage }) => {
-    await signedInAs("reviewer");
+  test("pending information pauses the SLA, reopen resumes it", async ({ page, referralPage }) => {
     const r = await takeNewReferral();
-    await referralPage.goto(r.id);
+    await referralPage.openAs("reviewer", r.id);
     const panel = referralPage.workPanel;
     await referralPage.markPendingInformation("Signed physician order and insurance card.");
     await expect(panel.getByTestId("pending-note")).toContainText("Signed physician order");
@@ -226,12 +225,10 @@ test.describe("[REFERRAL]", () => {
 
   test("keyboard: ? lists the keys, e goes to the editor, j and k move between requests, c claims", async ({
     page,
-    signedInAs,
     referralPage,
   }) => {
-    await signedInAs("reviewer");
     const r = await takeNewReferral();
-    await referralPage.goto(r.id);
+    await referralPage.openAs("reviewer", r.id);
     await referralPage.waitForKeys();
     await referralPage.focusBody();
     await page.keyboard.press("?");

@@ -15,31 +15,15 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { buildCase, buildLongOrder, KINDS, type CorpusCase } from "../test/documents/corpus";
-import {
-  benchDataDir,
-  buildApp,
-  cannon,
-  createApiClient,
-  loadAverage,
-  medianFigures,
-  printResults,
-  printTable,
-  result,
-  startApp,
-  warmUpSeconds,
-  type BenchApp,
-  type Figures,
-} from "./bench-lib";
+import { cannon, loadAverage, medianFigures, printTable, result, warmUpSeconds, type Figures } from "./bench-figures";
+import { benchDataDir, createApiClient, DURATION, ROUNDS, runBench, startApp, type BenchApp } from "./bench-lib";
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TEXT = Number(process.env.BENCH_TEXT ?? 6);
 const SCANS = Number(process.env.BENCH_SCANS ?? 4);
 /** Scans queued before each busy run: enough to keep the reader busy for longer than the run. */
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? Math.max(2, Math.ceil(DURATION / 4)));
 const CONNECTIONS = 50;
 const SCAN_KINDS = KINDS.filter((k) => k !== "text-pdf");
-buildApp();
 
 const template = JSON.parse(
   readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8"),
@@ -198,39 +182,31 @@ async function webhookRatio(b: Bench): Promise<{ idle: Figures; busy: Figures; b
   };
 }
 
-let app: BenchApp | null = null;
 let db: pg.Client | null = null;
-try {
-  console.log(`load average at start: ${loadAverage()}`);
-  app = await startApp({
-    port: 3260,
-    dataDir: benchDataDir("bench-documents"),
-    extraEnv: { DOCUMENT_READ_CONCURRENCY: "1" },
-  });
-  const creds = createApiClient(app, "bench-documents");
-  db = new pg.Client({ connectionString: app.ownerUrl });
-  await db.connect();
-  const b: Bench = { app, db, auth: `Basic ${Buffer.from(`${creds.key}:${creds.secret}`).toString("base64")}` };
+await runBench(
+  async (apps) => {
+    console.log(`load average at start: ${loadAverage()}`);
+    const app = await startApp({
+      port: 3260,
+      dataDir: benchDataDir("bench-documents"),
+      extraEnv: { DOCUMENT_READ_CONCURRENCY: "1" },
+    });
+    apps.push(app);
+    const creds = createApiClient(app, "bench-documents");
+    db = new pg.Client({ connectionString: app.ownerUrl });
+    await db.connect();
+    const b: Bench = { app, db, auth: `Basic ${Buffer.from(`${creds.key}:${creds.secret}`).toString("base64")}` };
 
-  const seconds = await perPage(b);
-  const { idle, busy, busyThroughout } = await webhookRatio(b);
-  printTable([idle, busy]);
-  if (!busyThroughout)
-    console.log("NOTE: the reader finished its backlog during a busy run: raise BENCH_BACKLOG for a fair figure");
-  const errors = idle.errors + idle.non2xx + busy.errors + busy.non2xx;
-  console.log(`webhook errors: ${errors}; load average at the end: ${loadAverage()}`);
-  result("documents-text-seconds-per-page", seconds.text, "≤0.5", 3);
-  result("documents-ocr-seconds-per-page", seconds.ocr, "≤10", 2);
-  result("documents-webhook-ratio-busy", busy.rps / idle.rps, "≥0.85");
-} catch (err) {
-  const cause = (err as Error).cause as { code?: string } | undefined;
-  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
-  process.exitCode = 1;
-} finally {
-  await db?.end().catch(() => undefined);
-  await app?.stop().catch((err: Error) => {
-    console.error(err.message);
-    process.exitCode = 1;
-  });
-}
-printResults();
+    const seconds = await perPage(b);
+    const { idle, busy, busyThroughout } = await webhookRatio(b);
+    printTable([idle, busy]);
+    if (!busyThroughout)
+      console.log("NOTE: the reader finished its backlog during a busy run: raise BENCH_BACKLOG for a fair figure");
+    const errors = idle.errors + idle.non2xx + busy.errors + busy.non2xx;
+    console.log(`webhook errors: ${errors}; load average at the end: ${loadAverage()}`);
+    result("documents-text-seconds-per-page", seconds.text, "≤0.5", 3);
+    result("documents-ocr-seconds-per-page", seconds.ocr, "≤10", 2);
+    result("documents-webhook-ratio-busy", busy.rps / idle.rps, "≥0.85");
+  },
+  async () => db?.end(),
+);

@@ -12,14 +12,13 @@
 import { randomInt } from "node:crypto";
 import pg from "pg";
 import { generateQueueReferrals } from "./bench-queue-data";
-import { benchDataDir, loadAverage, printResults, result } from "./bench-lib";
+import { loadAverage, printResults, result } from "./bench-figures";
+import { benchDataDir } from "./bench-lib";
+import { setInProcessEnv } from "./in-process-env";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 2000);
-process.env.LOG_LEVEL = "error";
-process.env.AUTH_SECRET ??= "bench-auth-secret-0123456789abcdefghijkl";
-process.env.APP_SECRET ??= "bench-app-secret-0123456789abcdefghijklm";
-process.env.APP_URL ??= "http://localhost:3000";
+setInProcessEnv("bench");
 delete process.env.DATABASE_URL;
 
 const { startEmbeddedPostgres } = await import("../db/embedded");

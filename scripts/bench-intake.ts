@@ -14,28 +14,12 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import {
-  benchDataDir,
-  buildApp,
-  cannon,
-  createApiClient,
-  loadAverage,
-  medianFigures,
-  printResults,
-  printTable,
-  result,
-  startApp,
-  warmUpSeconds,
-  type BenchApp,
-  type Figures,
-} from "./bench-lib";
+import { cannon, loadAverage, medianFigures, printTable, result, warmUpSeconds, type Figures } from "./bench-figures";
+import { benchDataDir, createApiClient, DURATION, ROUNDS, runBench, startApp, type BenchApp } from "./bench-lib";
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STORED = Number(process.env.BENCH_STORED ?? 1_000_000);
 const RATE = 100;
-buildApp();
 
 const template = JSON.parse(
   readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8"),
@@ -136,10 +120,9 @@ const run = (
 const emptyDir = benchDataDir("bench-intake");
 const fullDir = benchDataDir("bench-intake-1m");
 const WARM_UP = warmUpSeconds(DURATION);
-let empty: BenchApp | null = null;
-let full: BenchApp | null = null;
-try {
-  empty = await startApp({ port: 3200, dataDir: emptyDir });
+await runBench(async (apps) => {
+  const empty = await startApp({ port: 3200, dataDir: emptyDir });
+  apps.push(empty);
   const e = await prepare(empty);
   console.log(`load average at start: ${loadAverage()}`);
   console.log("Warming up…");
@@ -189,7 +172,8 @@ try {
   printTable([fixed, fixedCeiling, fixedBare]);
 
   console.log(`\nGrowth: a database holding ${STORED.toLocaleString("en-US")} requests (${fullDir})…`);
-  full = await startApp({ port: 3210, dataDir: fullDir, keepData: true });
+  const full = await startApp({ port: 3210, dataDir: fullDir, keepData: true });
+  apps.push(full);
   const f = await prepare(full);
   await seed(f.owner, STORED);
   await run(f, "warm-up (1M)", "/api/referral-requests", WARM_UP);
@@ -247,17 +231,4 @@ try {
   result("intake-p99-ratio-same-work", fixed.p99 / Math.max(fixedCeiling.p99, 1), "≤1.25");
   result("intake-growth-1m", g.full.rps / g.empty.rps, "≥0.9");
   result("intake-errors", errors, "0");
-} catch (err) {
-  const cause = (err as Error).cause as { code?: string } | undefined;
-  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
-  process.exitCode = 1;
-} finally {
-  // Both are stopped even when one stop fails; a failed stop fails the bench.
-  for (const app of [full, empty]) {
-    await app?.stop().catch((err: Error) => {
-      console.error(err.message);
-      process.exitCode = 1;
-    });
-  }
-}
-printResults();
+});

@@ -13,16 +13,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 
-import { cpuMeter, loadAverage, printResults, result } from "./bench-lib";
+import { cpuMeter, loadAverage, printResults, result } from "./bench-figures";
+import { setInProcessEnv } from "./in-process-env";
 
 const N = Number(process.env.BENCH_PUSHES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-process.env.LOG_LEVEL = "error";
-process.env.AUTH_SECRET ??= "bench-auth-secret-0123456789abcdefghijkl";
-process.env.APP_SECRET ??= "bench-app-secret-0123456789abcdefghijklm";
+setInProcessEnv("bench");
 process.env.PUSH_MAINTENANCE_SECONDS = "5";
 // DATABASE_URL is set below: what the app asks for with it (lib/env.ts), though nothing here serves.
-process.env.APP_URL ??= "http://localhost:3000";
 if (!process.env.ACCLOUD_URL) process.env.ACCLOUD_SANDBOX = "true";
 
 const { startEmbeddedPostgres } = await import("../db/embedded");

@@ -15,30 +15,13 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
 import { generateQueueReferrals } from "./bench-queue-data";
-import {
-  BENCH_DIST_DIR,
-  benchDataDir,
-  buildApp,
-  cannon,
-  loadAverage,
-  medianFigures,
-  printResults,
-  printTable,
-  result,
-  signIn,
-  startApp,
-  warmUpSeconds,
-  type BenchApp,
-  type Figures,
-} from "./bench-lib";
+import { cannon, loadAverage, medianFigures, printTable, result, warmUpSeconds, type Figures } from "./bench-figures";
+import { BENCH_DIST_DIR, benchDataDir, DURATION, ROUNDS, runBench, signIn, startApp, type BenchApp } from "./bench-lib";
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL_ROWS = 10_000;
 const CONNECTIONS = 10;
 const PASSWORD = "bench-password-0123";
-buildApp();
 
 /** First-load JS of a route, gzip KB (Next 16 lists the chunks; gzip is measured here as a browser receives them). */
 function firstLoadKb(route: string): number {
@@ -120,13 +103,12 @@ async function check(t: Target, pathName: string, rowsExpected: boolean): Promis
   if (rowsExpected && rows === 0) throw new Error(`${pathName} shows no rows`);
 }
 
-const targets: Target[] = [];
-try {
+await runBench(async (apps) => {
   console.log(`load average at start: ${loadAverage()}`);
   const big = await open(3300, benchDataDir("bench-queue"), ROWS, true);
-  targets.push(big);
+  apps.push(big.app);
   const small = await open(3310, benchDataDir("bench-queue-10k"), SMALL_ROWS, false);
-  targets.push(small);
+  apps.push(small.app);
 
   console.log("Checking the pages…");
   // The filtered view (agency, service, unassigned, overdue) is measured at a million only.
@@ -208,15 +190,4 @@ try {
   result("queue-growth-1m-vs-10k", singleMed.get("queue 1M")!.p50 / singleMed.get("queue 10k")!.p50, "≤1.1");
   result("queue-first-load-kb", Math.round(queueKb), "≤160");
   result("detail-first-load-kb", Math.round(detailKb), "≤210");
-} catch (err) {
-  const cause = (err as Error).cause as { code?: string } | undefined;
-  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
-  process.exitCode = 1;
-} finally {
-  for (const t of targets.reverse())
-    await t.app.stop().catch((err: Error) => {
-      console.error(err.message);
-      process.exitCode = 1;
-    });
-}
-printResults();
+});

@@ -8,36 +8,23 @@
  *   BENCH_SECONDS=10 BENCH_ROWS=1000000 BENCH_EVENTS=1000000 npm run bench:supervisors [-- --no-build]
  */
 import pg from "pg";
-import {
-  benchDataDir,
-  buildApp,
-  cannon,
-  printResults,
-  printTable,
-  result,
-  signIn,
-  startApp,
-  warmUpSeconds,
-  type BenchApp,
-  type Figures,
-} from "./bench-lib";
+import { cannon, printTable, result, warmUpSeconds, type Figures } from "./bench-figures";
+import { benchDataDir, DURATION, runBench, signIn, startApp } from "./bench-lib";
 import { generateAuditEvents, generateReferrals } from "./bench-supervisors-data";
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PASSWORD = "bench-password-0123";
 const dataDir = benchDataDir("bench-supervisors");
-buildApp();
 
-let app: BenchApp | null = null;
-try {
-  app = await startApp({
+await runBench(async (apps) => {
+  const app = await startApp({
     port: 3320,
     dataDir,
     // Sessions would lapse during the data generation and the runs otherwise.
     extraEnv: { SEED_DEMO_DATA: "true", DEMO_PASSWORD: PASSWORD, WORKER_ENABLED: "false", SESSION_IDLE_MINUTES: "600" },
   });
+  apps.push(app);
   const client = new pg.Client({ connectionString: app.ownerUrl });
   client.on("error", () => undefined);
   await client.connect();
@@ -126,14 +113,4 @@ try {
     results.reduce((n, r) => n + r.errors + r.non2xx, 0),
     "0",
   );
-} catch (err) {
-  const cause = (err as Error).cause as { code?: string } | undefined;
-  console.error(`bench failed: ${(err as Error).message}${cause?.code ? ` (${cause.code})` : ""}`);
-  process.exitCode = 1;
-} finally {
-  await app?.stop().catch((err: Error) => {
-    console.error(err.message);
-    process.exitCode = 1;
-  });
-}
-printResults();
+});

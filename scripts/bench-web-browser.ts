@@ -9,17 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import lighthouse, { desktopConfig, type Flags, type Result as LighthouseResult } from "lighthouse";
 import { chromium, type BrowserContext } from "playwright-core";
+import { CHROMIUM, CHROMIUM_QUIET_ARGS } from "./chromium";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const CHROMIUM_FLAGS = ["--headless=new", ...CHROMIUM_QUIET_ARGS];
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {

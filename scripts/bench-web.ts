@@ -28,18 +28,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import {
-  benchDataDir,
-  buildApp,
-  createApiClient,
-  loadAverage,
-  printResults,
-  result,
-  signIn,
-  startApp,
-  type BenchApp,
-} from "./bench-lib";
-import { becomeUser, CHROMIUM, launchBrowser, median, runLighthouse, type Figures } from "./bench-web-browser";
+import { loadAverage, printResults, result } from "./bench-figures";
+import { CHROMIUM } from "./chromium";
+import { benchDataDir, buildApp, createApiClient, signIn, startApp, type BenchApp } from "./bench-lib";
+import { becomeUser, launchBrowser, median, runLighthouse, type Figures } from "./bench-web-browser";
 import { check, deliver, generate, generatedFor, type WebPage, type Who } from "./bench-web-data";
 import { measureInteractions } from "./bench-web-inp";
 

@@ -69,91 +69,94 @@ const expectResults = (out: string, expected: Record<string, string>) => {
     expect(got.get(name)?.target, `RESULT ${name}\n${out.slice(-3000)}`).toBe(target);
 };
 
+/** Runs the bench, which exits 0 and prints each of `expected`'s RESULT lines with its target. */
+async function expectBenchResults(
+  script: string,
+  env: Record<string, string>,
+  expected: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<void> {
+  const { code, out } = await runBench(script, env, nodeArgs);
+  expect(code, out.slice(-3000)).toBe(0);
+  expectResults(out, expected);
+}
+
 const TINY = { BENCH_SECONDS: "1", BENCH_ROUNDS: "1" };
 
 describe("the benches, each in a tiny configuration", () => {
   beforeAll(() => ensureBenchBuild("bench", BENCH_DIST_DIR), 20 * 60_000);
 
-  it(
-    "bench:intake (its API-client step shares the bench app's embedded PostgreSQL)",
-    { timeout: 10 * 60_000 },
-    async () => {
-      const { code, out } = await runBench("scripts/bench-intake.ts", { ...TINY, BENCH_STORED: "200" });
-      expect(code, out.slice(-3000)).toBe(0);
-      expectResults(out, {
+  /** The benches on embedded PostgreSQL of their own: each prints its RESULT lines (name: target) and leaves no cluster running. */
+  const onTheirOwnClusters: Array<{
+    title: string;
+    script: string;
+    env: Record<string, string>;
+    results: Record<string, string>;
+  }> = [
+    {
+      title: "bench:intake (its API-client step shares the bench app's embedded PostgreSQL)",
+      script: "scripts/bench-intake.ts",
+      env: { ...TINY, BENCH_STORED: "200" },
+      results: {
         "intake-ratio-same-work": "≥0.85",
         "intake-p99-ratio-same-work": "≤1.25",
         "intake-growth-1m": "≥0.9",
         "intake-errors": "0",
-      });
-      expect(runningClusters()).toEqual([]);
+      },
     },
-  );
-
-  it("bench:queue", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-queue.ts", { ...TINY, BENCH_ROWS: "2000" });
-    expect(code, out.slice(-3000)).toBe(0);
-    expectResults(out, {
-      "queue-ratio-unfiltered": "≤1.25",
-      "queue-ratio-filtered": "≤1.25",
-      "queue-growth-1m-vs-10k": "≤1.1",
-      "queue-first-load-kb": "≤160",
-      "detail-first-load-kb": "≤210",
-    });
-    expect(runningClusters()).toEqual([]);
-  });
-
-  it("bench:duplicates", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-duplicates.ts", { BENCH_ROWS: "2000", BENCH_CHECKS: "50" });
-    expect(code, out.slice(-3000)).toBe(0);
-    expectResults(out, { "duplicates-check-ms-at-1m": "≤5" });
-    expect(runningClusters()).toEqual([]);
-  });
-
-  it("bench:push", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-push.ts", { BENCH_PUSHES: "4", BENCH_CONCURRENCY: "2" }, [
-      "--conditions=react-server",
-    ]);
-    expect(code, out.slice(-3000)).toBe(0);
-    expectResults(out, { "push-own-ms-per-call": "≤10", "push-ratio": "≥0.7" });
-  });
-
-  it("bench:supervisors", { timeout: 10 * 60_000 }, async () => {
-    const { code, out } = await runBench("scripts/bench-supervisors.ts", {
-      ...TINY,
-      BENCH_ROWS: "2000",
-      BENCH_EVENTS: "2000",
-    });
-    expect(code, out.slice(-3000)).toBe(0);
-    expectResults(out, {
-      "supervisors-dashboard-p50-ms": "≤1000",
-      "supervisors-dashboard-p99-ms": "≤1000",
-      "supervisors-errors": "0",
-    });
-    expect(runningClusters()).toEqual([]);
-  });
-
-  it(
-    "bench:documents (a text order and a scan read through the worker; the webhook with the reader busy)",
     {
-      timeout: 10 * 60_000,
+      title: "bench:queue",
+      script: "scripts/bench-queue.ts",
+      env: { ...TINY, BENCH_ROWS: "2000" },
+      results: {
+        "queue-ratio-unfiltered": "≤1.25",
+        "queue-ratio-filtered": "≤1.25",
+        "queue-growth-1m-vs-10k": "≤1.1",
+        "queue-first-load-kb": "≤160",
+        "detail-first-load-kb": "≤210",
+      },
     },
-    async () => {
-      const { code, out } = await runBench("scripts/bench-documents.ts", {
-        ...TINY,
-        BENCH_TEXT: "1",
-        BENCH_SCANS: "1",
-        BENCH_BACKLOG: "1",
-      });
-      expect(code, out.slice(-3000)).toBe(0);
-      expectResults(out, {
+    {
+      title: "bench:duplicates",
+      script: "scripts/bench-duplicates.ts",
+      env: { BENCH_ROWS: "2000", BENCH_CHECKS: "50" },
+      results: { "duplicates-check-ms-at-1m": "≤5" },
+    },
+    {
+      title: "bench:supervisors",
+      script: "scripts/bench-supervisors.ts",
+      env: { ...TINY, BENCH_ROWS: "2000", BENCH_EVENTS: "2000" },
+      results: {
+        "supervisors-dashboard-p50-ms": "≤1000",
+        "supervisors-dashboard-p99-ms": "≤1000",
+        "supervisors-errors": "0",
+      },
+    },
+    {
+      title: "bench:documents (a text order and a scan read through the worker; the webhook with the reader busy)",
+      script: "scripts/bench-documents.ts",
+      env: { ...TINY, BENCH_TEXT: "1", BENCH_SCANS: "1", BENCH_BACKLOG: "1" },
+      results: {
         "documents-text-seconds-per-page": "≤0.5",
         "documents-ocr-seconds-per-page": "≤10",
         "documents-webhook-ratio-busy": "≥0.85",
-      });
-      expect(runningClusters()).toEqual([]);
+      },
     },
-  );
+  ];
+  for (const bench of onTheirOwnClusters)
+    it(bench.title, { timeout: 10 * 60_000 }, async () => {
+      await expectBenchResults(bench.script, bench.env, bench.results);
+      expect(runningClusters()).toEqual([]);
+    });
+
+  it("bench:push", { timeout: 10 * 60_000 }, async () => {
+    await expectBenchResults(
+      "scripts/bench-push.ts",
+      { BENCH_PUSHES: "4", BENCH_CONCURRENCY: "2" },
+      { "push-own-ms-per-call": "≤10", "push-ratio": "≥0.7" },
+      ["--conditions=react-server"],
+    );
+  });
 
   it(
     "bench:web (Lighthouse signed in as a reviewer and as a supervisor, the interactions at 4× CPU)",

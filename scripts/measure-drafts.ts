@@ -17,11 +17,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setInProcessEnv } from "./in-process-env";
 
-process.env.LOG_LEVEL = "error";
-process.env.AUTH_SECRET ??= "measure-auth-secret-0123456789abcdefghijkl";
-process.env.APP_SECRET ??= "measure-app-secret-0123456789abcdefghijklm";
-process.env.APP_URL ??= "http://localhost:3000";
+setInProcessEnv("measure");
 process.env.PUSH_MAINTENANCE_SECONDS = "5";
 if (!process.env.ACCLOUD_URL) process.env.ACCLOUD_SANDBOX = "true";
 

@@ -1,4 +1,5 @@
 import type { Locator } from "@playwright/test";
+import { signInOverHttp, type Role } from "../support/auth";
 import { AppPage } from "./app-page";
 
 export type QueueQuery = Partial<Record<"tab" | "agency" | "service" | "assigned" | "rid", string>>;
@@ -16,6 +17,12 @@ export class QueuePage extends AppPage {
   async goto(query: QueueQuery = {}): Promise<void> {
     const search = new URLSearchParams(query as Record<string, string>).toString();
     await this.page.goto(search ? `/queue?${search}` : "/queue");
+  }
+
+  /** Signs the page in as `role` over HTTP (as the `signedInAs` fixture does) and opens the queue. */
+  async openAs(role: Role): Promise<void> {
+    await signInOverHttp(this.page.request, role);
+    await this.goto();
   }
 
   /** The row of a request, by its request id. */

@@ -1,4 +1,5 @@
 import type { Locator } from "@playwright/test";
+import { signInOverHttp, type Role } from "../support/auth";
 import { AppPage } from "./app-page";
 import { ApprovalEditor } from "./approval-editor";
 import { PushPanel } from "./push-panel";
@@ -17,10 +18,18 @@ export class ReferralPage extends AppPage {
   readonly rawPayload = this.page.getByTestId("raw-payload");
   /** A supervisor's second-review form. */
   readonly secondReview = this.page.getByTestId("second-review");
+  /** The dialog of "Cancel referral": a reason and a comment for the agency. */
+  readonly cancelDialog = this.page.getByTestId("cancel-dialog");
 
   /** Opens the request's page; `suffix` is a query and/or hash ("?from=1&to=2#revisions"). */
   async goto(referralId: string, suffix = ""): Promise<void> {
     await this.page.goto(`/referrals/${referralId}${suffix}`);
+  }
+
+  /** Signs the page in as `role` over HTTP (as the `signedInAs` fixture does) and opens the request's page. */
+  async openAs(role: Role, referralId: string): Promise<void> {
+    await signInOverHttp(this.page.request, role);
+    await this.goto(referralId);
   }
 
   /** The field of the form with this label (its label and value). */
@@ -62,5 +71,18 @@ export class ReferralPage extends AppPage {
     await this.workPanel.getByRole("button", { name: "Pending information" }).click();
     await this.workPanel.getByLabel("What information is missing?").fill(missing);
     await this.workPanel.getByRole("button", { name: "Mark pending information" }).click();
+  }
+
+  /** Opens the cancel dialog and fills in its reason (by label or value) and comment, without confirming. */
+  async fillCancelDialog(reason: { label: string } | { value: string }, comment: string): Promise<void> {
+    await this.page.getByRole("button", { name: "Cancel referral" }).click();
+    await this.cancelDialog.getByLabel("Reason").selectOption(reason);
+    await this.cancelDialog.getByLabel(/Comment for the agency/).fill(comment);
+  }
+
+  /** Fills the cancel dialog and confirms it. */
+  async cancelReferral(reason: { label: string } | { value: string }, comment: string): Promise<void> {
+    await this.fillCancelDialog(reason, comment);
+    await this.cancelDialog.getByRole("button", { name: "Cancel referral" }).click();
   }
 }

@@ -35,11 +35,16 @@ async function queryOne<T extends pg.QueryResultRow>(text: string, params: unkno
   return row;
 }
 
+/** The one value of a query that always returns one row of one column (an id, a count, an aggregate). */
+async function queryValue<T>(text: string, params: unknown[] = []): Promise<T> {
+  return Object.values(await queryOne<Record<string, T>>(text, params))[0]!;
+}
+
 // ——— Referral requests ———
 
 /** The seeded reference request's id. */
 export const readReferenceReferralId = async () =>
-  (await queryOne<{ id: string }>("select id from referral_requests where request_id = $1", [REFERENCE_REQUEST_ID])).id;
+  queryValue<string>("select id from referral_requests where request_id = $1", [REFERENCE_REQUEST_ID]);
 
 /** A new, unassigned demo request other than the reference one (tests that change state use these). */
 export async function takeNewReferral(): Promise<{ id: string; client: string }> {
@@ -52,7 +57,7 @@ export async function takeNewReferral(): Promise<{ id: string; client: string }>
 
 /** Any request still new (for a read-only look). */
 export const findNewReferralId = async () =>
-  (await queryOne<{ id: string }>("select id from referral_requests where status = 'new' limit 1")).id;
+  queryValue<string>("select id from referral_requests where status = 'new' limit 1");
 
 /** The newest new request's client last name and request id; `dashedRequestId` keeps to request ids with a "-" (their first 8 characters make a search). */
 export async function findNewestNewReferral({ dashedRequestId = false } = {}): Promise<{
@@ -76,7 +81,7 @@ export const readReferralStatus = async (id: string) =>
   (await queryFirst<{ status: string }>("select status from referral_requests where id = $1", [id]))?.status;
 
 export const readReferralRequestId = async (id: string) =>
-  (await queryOne<{ request_id: string }>("select request_id from referral_requests where id = $1", [id])).request_id;
+  queryValue<string>("select request_id from referral_requests where id = $1", [id]);
 
 export async function readReferralDecision(
   id: string,
@@ -93,26 +98,21 @@ export async function readAmendmentFlag(id: string): Promise<{ status: string; f
 }
 
 export const countReferralsWithRequestId = async (requestId: string) =>
-  (await queryOne<{ n: number }>("select count(*)::int as n from referral_requests where request_id = $1", [requestId]))
-    .n;
+  queryValue<number>("select count(*)::int as n from referral_requests where request_id = $1", [requestId]);
 
 /** New requests of one agency for one service: what the queue's "New" tab counts under those filters. */
 export const countNewReferrals = async (filter: { agencyOrgId: string; service: string }) =>
-  (
-    await queryOne<{ n: number }>(
-      "select count(*)::int as n from referral_requests where agency_org_id = $1 and service_requested = $2 and status = 'new'",
-      [filter.agencyOrgId, filter.service],
-    )
-  ).n;
+  queryValue<number>(
+    "select count(*)::int as n from referral_requests where agency_org_id = $1 and service_requested = $2 and status = 'new'",
+    [filter.agencyOrgId, filter.service],
+  );
 
 /** New requests whose client's last name starts with `prefix`, case-insensitively, as the queue's name search matches. */
 export const countNewReferralsByLastNamePrefix = async (prefix: string) =>
-  (
-    await queryOne<{ n: number }>(
-      "select count(*)::int as n from referral_requests where status = 'new' and lower(client_last_name) like lower($1) || '%'",
-      [prefix],
-    )
-  ).n;
+  queryValue<number>(
+    "select count(*)::int as n from referral_requests where status = 'new' and lower(client_last_name) like lower($1) || '%'",
+    [prefix],
+  );
 
 export async function findAgencyByName(name: string): Promise<{ orgId: string; name: string }> {
   return queryOne('select org_id as "orgId", name from referral_agencies where name = $1', [name]);
@@ -146,32 +146,26 @@ export async function appendStoredField(
 }
 
 export const readFirstFileId = async (referralId: string) =>
-  (await queryOne<{ id: string }>("select id from referral_files where referral_request_id = $1 limit 1", [referralId]))
-    .id;
+  queryValue<string>("select id from referral_files where referral_request_id = $1 limit 1", [referralId]);
 
 // ——— Approvals, pushes, ACCloud links, second reviews ———
 
 export const countPushes = async (referralId: string) =>
-  (await queryOne<{ n: number }>("select count(*)::int as n from pushes where referral_request_id = $1", [referralId]))
-    .n;
+  queryValue<number>("select count(*)::int as n from pushes where referral_request_id = $1", [referralId]);
 
 /** The request's approval revisions as "kind:state", in revision order, comma-separated. */
 export const readRevisionKinds = async (referralId: string) =>
-  (
-    await queryOne<{ kinds: string | null }>(
-      "select string_agg(kind || ':' || state, ',' order by revision) as kinds from approval_revisions where referral_request_id = $1",
-      [referralId],
-    )
-  ).kinds;
+  queryValue<string | null>(
+    "select string_agg(kind || ':' || state, ',' order by revision) as kinds from approval_revisions where referral_request_id = $1",
+    [referralId],
+  );
 
 /** The ACCloud id of the request's latest referral revision. */
 export const readLatestAccloudReferralId = async (referralId: string) =>
-  (
-    await queryOne<{ id: string }>(
-      "select accloud_id as id from accloud_links where referral_request_id = $1 and kind = 'referral' and local_key = 'latest'",
-      [referralId],
-    )
-  ).id;
+  queryValue<string>(
+    "select accloud_id as id from accloud_links where referral_request_id = $1 and kind = 'referral' and local_key = 'latest'",
+    [referralId],
+  );
 
 /** An approval of the request by `approverEmail`, sent three hours ago and drawn for a second review (the draw itself is random: lib/second-review/second-review.test.ts). */
 export async function recordApprovalDrawnForReview(referralId: string, approverEmail: string): Promise<void> {
@@ -203,7 +197,7 @@ export const readSecondReviewVerdict = async (referralId: string) =>
  * shared demo referrals by earlier specs (one worker, run in turn) cannot satisfy its counts.
  */
 export const markAudit = async () =>
-  (await queryOne<{ id: number }>("select coalesce(max(id), 0)::bigint::float8 as id from audit_events")).id;
+  queryValue<number>("select coalesce(max(id), 0)::bigint::float8 as id from audit_events");
 
 /** This test's audit actions on one entity by one actor since its mark, oldest first. */
 export async function readAuditActionsSince(mark: number, entityId: string, actorLabel: string): Promise<string[]> {
@@ -225,12 +219,10 @@ export async function readAuditActionsByUser(entityId: string, email: string): P
 
 /** CSV exports of the audit trail filtered to one referral. */
 export const countAuditExports = async (referralId: string) =>
-  (
-    await queryOne<{ n: number }>(
-      "select count(*)::int as n from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = $1",
-      [referralId],
-    )
-  ).n;
+  queryValue<number>(
+    "select count(*)::int as n from audit_events where action = 'audit.exported' and details -> 'filters' ->> 'referral' = $1",
+    [referralId],
+  );
 
 /** The audit actions on the API client of this name, oldest first. */
 export async function readApiClientAuditActions(name: string): Promise<string[]> {

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
+import { CHROMIUM } from "../../scripts/chromium";
 
 export default function globalSetup() {
-  const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-  if (!existsSync(chromium)) {
-    console.error(`Chromium not found at ${chromium}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM)) {
+    console.error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     process.exit(1);
   }
 }

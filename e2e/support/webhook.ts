@@ -89,12 +89,15 @@ export function setRequestParts(p: ReferralPayload, parts: RequestParts): void {
     ...(parts.lastName ? { last_name: parts.lastName } : {}),
     ...(parts.birthday ? { birthday: parts.birthday } : {}),
   };
-  const set = (label: string, value: unknown) => {
-    const f = p.form_data.fields.find((x) => x.field_label === label);
-    if (f && value !== undefined) f.field_value = value;
-  };
+  const set = (label: string, value: unknown) => setFormField(p, label, value);
   set("Service Requested", parts.service ? { option: { name: parts.service, value: parts.service } } : undefined);
   set("Service start date", parts.start);
   set("Service end date", parts.end);
   set("Date of Birth", parts.birthday);
+}
+
+/** Sets the value of the payload's form field labelled `label`, when it has one (`undefined` leaves it as it is). */
+export function setFormField(p: ReferralPayload, label: string, value: unknown): void {
+  const f = p.form_data.fields.find((x) => x.field_label === label);
+  if (f && value !== undefined) f.field_value = value;
 }
