@@ -13,6 +13,7 @@ import { resetEnvCache } from "@/lib/env";
 import { MULTIPART_ENVELOPE_BYTES, SMALL_BODY_LIMIT } from "@/lib/http/request-guard";
 import { basic, newApiClient } from "@/test/support/fixtures";
 import { makeActors, makeReferral } from "@/test/support/referrals";
+import { countingStream } from "@/test/support/streams";
 import { DOCUMENT_MAX_BYTES } from "@/lib/approval/after-sending-constants";
 import { sql } from "drizzle-orm";
 
@@ -65,24 +66,6 @@ const viaProxy = (origin: string | null, extra: Record<string, string> = {}) => 
   ...extra,
 });
 
-/** A body made only as it is read (nothing pulled ahead), counting the bytes handed out. */
-function countingBody(total: number, chunk = 64 * 1024): { body: ReadableStream<Uint8Array>; pulled: () => number } {
-  let sent = 0;
-  const block = new Uint8Array(chunk).fill(0x61);
-  const body = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (sent >= total) return controller.close();
-        const n = Math.min(chunk, total - sent);
-        sent += n;
-        controller.enqueue(block.slice(0, n));
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { body, pulled: () => sent };
-}
-
 describe("POST /api/referrals/{id}/documents", () => {
   const post = (id: string, headers: Record<string, string>, body: BodyInit | ReadableStream) =>
     documentsRoute(
@@ -114,7 +97,7 @@ describe("POST /api/referrals/{id}/documents", () => {
   it("from another site: 403 before a byte of the body is read", async () => {
     current = actors.reviewer;
     const { id } = await makeReferral();
-    const { body, pulled } = countingBody(1_000_000);
+    const { stream: body, pulled } = countingStream(1_000_000);
     const res = await post(
       id,
       viaProxy("https://evil.example", { "content-type": "multipart/form-data; boundary=x" }),
@@ -128,7 +111,7 @@ describe("POST /api/referrals/{id}/documents", () => {
   it("a chunked 60 MB body: 413 naming the file, having read no more than 50 MB and the envelope (and the chunk that crossed it)", async () => {
     current = actors.reviewer;
     const { id } = await makeReferral();
-    const { body, pulled } = countingBody(60_000_000);
+    const { stream: body, pulled } = countingStream(60_000_000);
     // (A tool's upload, without Origin: nothing but the limit stops it.)
     const res = await post(id, viaProxy(null, { "content-type": "multipart/form-data; boundary=----x" }), body);
     expect(res.status).toBe(413);
@@ -198,7 +181,7 @@ describe("POST /api/auth/* (Auth.js's form posts)", () => {
   });
 
   it("a chunked body past 64 KB: 413 having read no more than the limit and one chunk; Auth.js never sees it", async () => {
-    const { body, pulled } = countingBody(10_000_000, 16 * 1024);
+    const { stream: body, pulled } = countingStream(10_000_000, 16 * 1024);
     const res = await authPost(viaProxy(null, { "content-type": "application/x-www-form-urlencoded" }), body);
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: "payload_too_large", issues: [{ path: "body" }] });

@@ -48,18 +48,27 @@ async function connect(url: string): Promise<pg.Client> {
   return c;
 }
 
-beforeAll(async () => {
-  const admin = await connect(adminUrl);
+/** A connection to `url` for `run`, ended afterwards. */
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect(url);
   try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  canCreateRoles = await withClient(adminUrl, async (admin) => {
     const r = await admin.query<{ ok: boolean }>(
       "select rolsuper or rolcreaterole as ok from pg_roles where rolname = current_user",
     );
-    canCreateRoles = r.rows[0]!.ok;
-    if (!canCreateRoles) return;
-    await admin.query(`create role ${appRole} login nosuperuser nocreatedb nocreaterole password '${appPassword}'`);
-  } finally {
-    await admin.end();
-  }
+    const ok = r.rows[0]!.ok;
+    if (ok)
+      await admin.query(`create role ${appRole} login nosuperuser nocreatedb nocreaterole password '${appPassword}'`);
+    return ok;
+  });
+  if (!canCreateRoles) return;
   ownerUrl = (await createTestDatabase(adminUrl, `roles_${suffix}`)).url;
   drop = async () => {
     // Ending the app role's sessions still open (a pool's idle connections) needs membership of it.
@@ -88,8 +97,7 @@ describe("the app's database role", () => {
       console.warn("SKIPPED: the test role cannot create roles (give it CREATEROLE)");
       ctx.skip();
     }
-    const app = await connect(appUrl);
-    try {
+    await withClient(appUrl, async (app) => {
       await app.query(
         `insert into audit_events (actor_type, actor_label, action, entity_type) values ('system', 'test', 'test.appended', 'test')`,
       );
@@ -112,15 +120,12 @@ describe("the app's database role", () => {
       await app.query("update users set name = name where false");
       await app.query("delete from sign_in_rate_limits where false");
       expect((await app.query("select count(*) from drizzle.__drizzle_migrations")).rowCount).toBe(1);
-    } finally {
-      await app.end();
-    }
+    });
   });
 
   it("can create nothing: no schema, no table (in public, in the job queue's schema or temporary)", async (ctx) => {
     if (!canCreateRoles) ctx.skip();
-    const app = await connect(appUrl);
-    try {
+    await withClient(appUrl, async (app) => {
       expect(await refusal(app, `create schema ${appRole}`)).toBe("42501");
       expect(await refusal(app, "create schema if not exists shadow")).toBe("42501");
       // Unqualified, as a shadow audit_events would be made; and in each schema by name.
@@ -138,15 +143,12 @@ describe("the app's database role", () => {
                 array(select nspname::text from pg_namespace where has_schema_privilege(oid, 'CREATE') and nspname not like 'pg\\_%' order by 1) as schemas`,
       );
       expect(rights.rows[0]).toEqual({ db: false, temp: false, schemas: [] });
-    } finally {
-      await app.end();
-    }
+    });
   });
 
   it("cannot choose an audit record's time or number: the database sets both", async (ctx) => {
     if (!canCreateRoles) ctx.skip();
-    const app = await connect(appUrl);
-    try {
+    await withClient(appUrl, async (app) => {
       const columns = "actor_type, actor_label, action, entity_type";
       const values = "'system', 'test', 'test.dated', 'test'";
       expect(
@@ -174,9 +176,7 @@ describe("the app's database role", () => {
       );
       expect(r.rows[0]!.fresh).toBe(true);
       expect(BigInt(r.rows[0]!.id)).toBeGreaterThan(BigInt(before.rows[0]!.id));
-    } finally {
-      await app.end();
-    }
+    });
     // The app's own writer names only the columns it may write.
     const { resetEnvCache: reset } = await import("../lib/env");
     const { closeDb, getDb } = await import("../lib/db");
@@ -206,12 +206,9 @@ describe("the app's database role", () => {
   it("uses the job queue the owner made with the migrations, and reaches a schema made before it had a role", async (ctx) => {
     if (!canCreateRoles) ctx.skip();
     // A job-queue schema an earlier version made as the owner (the embedded cluster's superuser).
-    const owner = await connect(ownerUrl);
-    try {
+    await withClient(ownerUrl, async (owner) => {
       await owner.query("create schema legacy_jobs; create table legacy_jobs.job (id serial primary key, name text)");
-    } finally {
-      await owner.end();
-    }
+    });
     await migrateAsOwner();
 
     const { default: PgBoss } = await import("pg-boss");
@@ -240,17 +237,14 @@ describe("the app's database role", () => {
       await boss.stop({ graceful: false, wait: true, timeout: 2000 });
     }
 
-    const app = await connect(appUrl);
-    try {
+    await withClient(appUrl, async (app) => {
       await app.query("insert into legacy_jobs.job (name) values ('x')");
       const owners = await app.query<{ nspname: string; owner: string }>(
         "select nspname, pg_get_userbyid(nspowner) as owner from pg_namespace where nspname in ($1, 'legacy_jobs') order by 1",
         [jobSchema],
       );
       expect(owners.rows.map((r) => r.owner)).toEqual([roleOf(ownerUrl), roleOf(ownerUrl)]);
-    } finally {
-      await app.end();
-    }
+    });
   });
 
   it("keeps every privilege it uses while another process migrates and grants again", async (ctx) => {

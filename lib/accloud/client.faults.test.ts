@@ -1,6 +1,5 @@
 /** The client against each injected fault: error class, retryability, Retry-After, timeouts, lost answers. */
 import { describe, expect, it } from "vitest";
-import { createAccloudClient } from "./client";
 import { UPLOAD_MIN_BYTES_PER_SECOND } from "./upload";
 import { AccloudError } from "./errors";
 import {
@@ -10,8 +9,7 @@ import {
   referralBody,
   serviceBody,
   startTestSandbox,
-  TEST_API_KEY,
-  TEST_API_SECRET,
+  testClient,
   testSandboxForFile,
 } from "../../test/support/sandbox";
 
@@ -139,12 +137,7 @@ describe("timeouts, delays and resets", () => {
   });
 
   it("a hung call times out at the client's timeout: retryable, nothing applied", async () => {
-    const quick = createAccloudClient({
-      baseUrl: t.url,
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_API_SECRET,
-      timeoutMs: 200,
-    });
+    const quick = testClient(t.url, { timeoutMs: 200 });
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "timeout" });
     const body = clientBody();
     const err = await failure(quick.createClient(body));
@@ -193,12 +186,7 @@ describe("timeouts, delays and resets", () => {
     const nobody = await startTestSandbox();
     const url = nobody.url;
     await nobody.close();
-    const dead = createAccloudClient({
-      baseUrl: url,
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_API_SECRET,
-      timeoutMs: 2_000,
-    });
+    const dead = testClient(url, { timeoutMs: 2_000 });
     expect(await failure(dead.listGroups())).toMatchObject({ kind: "network", retryable: true });
   });
 });
@@ -235,12 +223,7 @@ describe("applied, but the answer is lost", () => {
   });
 
   it("timeout after the authorization is created: retryable, the authorization exists", async () => {
-    const quick = createAccloudClient({
-      baseUrl: t.url,
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_API_SECRET,
-      timeoutMs: 200,
-    });
+    const quick = testClient(t.url, { timeoutMs: 200 });
     const c = await t.client.createClient(clientBody());
     const s = await t.client.createService(serviceBody(c.id));
     await t.control.addFault({

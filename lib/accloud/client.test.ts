@@ -16,10 +16,9 @@ import {
   isoDay,
   referralBody,
   serviceBody,
-  startTestSandbox,
-  TEST_API_KEY,
-  TEST_API_SECRET,
+  testClient,
   testSandboxForFile,
+  withTestSandbox,
 } from "../../test/support/sandbox";
 
 const t = testSandboxForFile();
@@ -414,13 +413,7 @@ describe("client behaviour", () => {
 
   it("logs method, path template, status and duration, and no body or id", async () => {
     const entries: AccloudCallLog[] = [];
-    const logged = createAccloudClient({
-      baseUrl: t.url,
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_API_SECRET,
-      timeoutMs: 5_000,
-      log: (e) => entries.push(e),
-    });
+    const logged = testClient(t.url, { log: (e) => entries.push(e) });
     const body = clientBody();
     const c = await logged.createClient(body);
     await logged.getClient(c.id);
@@ -437,7 +430,7 @@ describe("client behaviour", () => {
   });
 
   it("rejects wrong credentials with a non-retryable 401", async () => {
-    const wrong = createAccloudClient({ baseUrl: t.url, apiKey: TEST_API_KEY, apiSecret: "nope", timeoutMs: 5_000 });
+    const wrong = testClient(t.url, { apiSecret: "nope" });
     await expect(wrong.listGroups()).rejects.toMatchObject({
       status: 401,
       code: 401,
@@ -458,24 +451,27 @@ describe("client behaviour", () => {
   });
 
   it("reads the referral detail with the internal-spec alayacare.authorization object too", async () => {
-    const other = await startTestSandbox({
-      options: {
-        alayacareAuthorizationShape: "authorization",
-        cancelSuccessStatus: 200,
-        alayamarketErrorBody: "message",
+    await withTestSandbox(
+      {
+        options: {
+          alayacareAuthorizationShape: "authorization",
+          cancelSuccessStatus: 200,
+          alayamarketErrorBody: "message",
+        },
       },
-    });
-    try {
-      const { referral } = await createChain(other.client);
-      expect(referral.alayacare?.authorization).toMatchObject({ start_date: isoDay(7) });
-      await other.client.cancelReferral(referral.referral.id, { reason_code: "other" });
-      const err = await other.client
-        .cancelReferral(referral.referral.id, { reason_code: "other" })
-        .catch((e: unknown) => e);
-      expect(err).toMatchObject({ status: 409, accloudMessage: "Referral in status 'cancelled' cannot be cancelled." });
-    } finally {
-      await other.close();
-    }
+      async (other) => {
+        const { referral } = await createChain(other.client);
+        expect(referral.alayacare?.authorization).toMatchObject({ start_date: isoDay(7) });
+        await other.client.cancelReferral(referral.referral.id, { reason_code: "other" });
+        const err = await other.client
+          .cancelReferral(referral.referral.id, { reason_code: "other" })
+          .catch((e: unknown) => e);
+        expect(err).toMatchObject({
+          status: 409,
+          accloudMessage: "Referral in status 'cancelled' cannot be cancelled.",
+        });
+      },
+    );
   });
 
   it("creates a referral without authorizations (authorization_ids: null)", async () => {

@@ -63,6 +63,9 @@ afterAll(async () => {
 });
 
 describe("refreshReferenceData", () => {
+  /** A refresh from the file's sandbox into its schema, CSI's group and HQ as in production, unless `over` says otherwise. */
+  const refresh = (over: Partial<Parameters<typeof refreshReferenceData>[0]> = {}) =>
+    refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, ...over });
   it("the test DDL matches db/schema/accloud.ts", async () => {
     const tables = Object.values(accloudSchema).filter(
       (v) => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v,
@@ -81,7 +84,7 @@ describe("refreshReferenceData", () => {
   });
 
   it("loads every page of the four lists and caches them, with the CSI group", async () => {
-    const data = await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
+    const data = await refresh();
     expect(data.groups).toHaveLength(6);
     expect(data.funders).toHaveLength(5);
     expect(data.serviceCodes).toHaveLength(5);
@@ -110,7 +113,7 @@ describe("refreshReferenceData", () => {
 
   it("an admin's refresh writes its audit record in the refresh's transaction; a failed one writes none", async () => {
     const actor = { type: "user" as const, id: "00000000-0000-4000-8000-0000000000ad", email: "admin@demo.test" };
-    await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000, actor });
+    await refresh({ actor });
     const audits = await pool.query(
       "select actor_type, actor_id, actor_label, action, entity_type, details from audit_events",
     );
@@ -124,13 +127,7 @@ describe("refreshReferenceData", () => {
         details: { csiGroupId: CSI_GROUP_ID, funders: 5, serviceCodes: 5, suppliers: 3 },
       },
     ]);
-    await refreshReferenceData({
-      db: on(pool),
-      client: t.client,
-      csiGroupName: "no such group",
-      hqBranchId: 1000,
-      actor,
-    }).catch(() => undefined);
+    await refresh({ csiGroupName: "no such group", actor }).catch(() => undefined);
     expect((await pool.query("select count(*)::int as n from audit_events")).rows[0].n).toBe(1);
   });
 
@@ -138,12 +135,7 @@ describe("refreshReferenceData", () => {
     await pool.query("insert into accloud_funders (id, name) values (777, 'Gone Payor')");
     const conn = await pool.connect();
     try {
-      const data = await refreshReferenceData({
-        db: on(conn),
-        client: t.client,
-        csiGroupName: "CSI",
-        hqBranchId: 1000,
-      });
+      const data = await refresh({ db: on(conn) });
       expect(data.funders.map((f) => f.id)).not.toContain(777);
     } finally {
       conn.release();
@@ -151,13 +143,8 @@ describe("refreshReferenceData", () => {
   });
 
   it("fails loudly when the CSI group is missing, records the failure, keeps the old cache", async () => {
-    await refreshReferenceData({ db: on(pool), client: t.client, csiGroupName: "CSI", hqBranchId: 1000 });
-    const err = await refreshReferenceData({
-      db: on(pool),
-      client: t.client,
-      csiGroupName: "csi",
-      hqBranchId: 1000,
-    }).catch((e: unknown) => e);
+    await refresh();
+    const err = await refresh({ csiGroupName: "csi" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReferenceDataError);
     expect((err as Error).message).toBe(
       `ACCloud has no enabled client group named "csi" (checked 6 groups at ${t.url}). Every client CSI creates must be put in it, ` +
@@ -176,12 +163,7 @@ describe("refreshReferenceData", () => {
 
   it("records an unreachable ACCloud and rethrows the retryable client error", async () => {
     await t.control.addFault({ path: "/ext/api/v2/accounting/funders", kind: "status", status: 503, times: "always" });
-    const err = await refreshReferenceData({
-      db: on(pool),
-      client: t.client,
-      csiGroupName: "CSI",
-      hqBranchId: 1000,
-    }).catch((e: unknown) => e);
+    const err = await refresh().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccloudError);
     expect((err as AccloudError).retryable).toBe(true);
     const data = await getReferenceData(on(pool));

@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOCUMENT_MAX_BYTES } from "../approval/after-sending-constants";
 import { ApiError } from "../errors";
+import { countingStream } from "../../test/support/streams";
 import {
   crossSiteRefusal,
   MULTIPART_ENVELOPE_BYTES,
@@ -150,30 +151,6 @@ describe("crossSiteRefusal", () => {
     await refusedWith(crossSiteRefusal(req({ host: "127.0.0.1:3000", "sec-fetch-site": "same-site" }), appUrl));
   });
 });
-
-/**
- * A body stream that makes its chunks only when asked (high-water mark 0: nothing is pulled
- * ahead), counting the bytes handed out.
- */
-function countingStream(
-  total: number,
-  chunk = 64 * 1024,
-): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
-  let sent = 0;
-  const block = new Uint8Array(chunk).fill(0x61);
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (sent >= total) return controller.close();
-        const n = Math.min(chunk, total - sent);
-        sent += n;
-        controller.enqueue(n === chunk ? block.slice() : block.slice(0, n));
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, pulled: () => sent };
-}
 
 const DOCUMENT_LIMIT = {
   limit: DOCUMENT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES,

@@ -8,12 +8,11 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { approveReferral } from "../approval/approve";
 import { closeDb, getDb } from "../db";
 import { resetEnvCache } from "../env";
 import { finishFailed } from "../push/outcome";
 import { createBoss, stopSenderBosses } from "../jobs/queue";
-import { approvalFor, approvedAndDrawn, newReferral, setupPushEnvironment } from "../../test/support/push";
+import { approveAs, approvedAndDrawn, newReferral, setupPushEnvironment } from "../../test/support/push";
 import { makeActors, makeReferral } from "../../test/support/referrals";
 import { assignReferrals, claimReferral } from "../workflow/decisions";
 import { recordSecondReview } from "../second-review/reviews";
@@ -127,11 +126,7 @@ describe("each event gives exactly one message, over real SMTP", () => {
 
   it("push failed: the reviewer who approved, once, even when the failure is reported twice", async () => {
     const ref = await newReferral();
-    const approved = await approveReferral(db(), env.actor, {
-      referralId: ref.id,
-      version: ref.version,
-      approval: approvalFor(ref),
-    });
+    const approved = await approveAs(env.actor, ref);
     expect(approved.status).toBe("success");
     const pushId = approved.status === "success" ? approved.data.pushId! : "";
     expect(

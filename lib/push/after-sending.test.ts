@@ -7,23 +7,31 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes, referralRequests } from "../../db/schema";
+import { accloudLinks, accloudReferralRevisions, approvalRevisions, pushes } from "../../db/schema";
 import { cancelReferral, changeApproval, sendDocuments } from "../approval/after-sending";
 import { planAuthorizations } from "../approval/plan";
-import { approveReferral } from "../approval/approve";
+import { retryPush } from "../approval/approve";
 import type { TApprovalInput } from "../approval/schema";
 import { ZApproval } from "../approval/schema";
 import { getDb } from "../db";
 import { CANCEL_REASONS } from "../approval/after-sending-constants";
 import { clientExternalId } from "../form/identity";
 import { refreshFromAccloud, syncOpenReferrals, syncReferral } from "../worker/agency-sync";
-import { approvalFor, dayFromToday, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";
+import {
+  approvalFor,
+  approvalRevisionsOf,
+  approvedAndSent,
+  dayFromToday,
+  newReferral,
+  type NewReferral,
+  pushWorkerForFile,
+  referralRow,
+  waitForPush,
+} from "../../test/support/push";
 
 const env = pushWorkerForFile();
 const db = () => getDb();
 
-type Ref = Awaited<ReturnType<typeof newReferral>>;
-const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 const latestLink = async (id: string) =>
   (
     await db()
@@ -39,26 +47,33 @@ const latestLink = async (id: string) =>
   )[0]!;
 
 /** A referral approved and sent (revision 1 in ACCloud). */
-async function sent(over: Partial<TApprovalInput> = {}): Promise<Ref & { approval: TApprovalInput }> {
-  const ref = await newReferral();
-  const approval = approvalFor(ref, over);
-  const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval });
-  expect(r.status).toBe("success");
-  const p = await waitForPush(ref.id);
-  expect(p.status, p.lastError ?? "").toBe("sent");
-  return { ...ref, approval };
-}
+const sent = (over: Partial<TApprovalInput> = {}) => approvedAndSent(env.actor, over);
 
-async function update(ref: Ref, approval: TApprovalInput, reasonCodes = ["authorization_extended"]) {
+async function update(ref: NewReferral, approval: TApprovalInput, reasonCodes = ["authorization_extended"]) {
   return changeApproval(db(), env.actor, {
     referralId: ref.id,
-    version: (await rowOf(ref.id)).version,
+    version: (await referralRow(ref.id)).version,
     approval,
     reasons: { reasonCodes, revisionComment: "Extended after the physician's call" },
   });
 }
 
-async function sandboxFor(ref: Ref) {
+/** Cancels `ref` at its current version. */
+async function cancel(ref: NewReferral, reasonCode: string, comment?: string) {
+  return cancelReferral(db(), env.actor, {
+    referralId: ref.id,
+    version: (await referralRow(ref.id)).version,
+    reasonCode,
+    comment,
+  });
+}
+
+/** Retries `ref`'s failed push at its current version. */
+async function retry(ref: NewReferral) {
+  return retryPush(db(), env.actor, { referralId: ref.id, version: (await referralRow(ref.id)).version });
+}
+
+async function sandboxFor(ref: NewReferral) {
   const state = await env.sbx.control.state();
   const service = state.services.find((s) => s.external_id === ref.requestId)!;
   const referrals = state.referrals
@@ -69,7 +84,7 @@ async function sandboxFor(ref: Ref) {
 }
 
 /** Someone changes the referral in ACCloud directly: a revision this app does not know. */
-async function changeInAccloud(ref: Ref) {
+async function changeInAccloud(ref: NewReferral) {
   const { service, referrals } = await sandboxFor(ref);
   await env.sbx.client.updateReferral(service.id, referrals[0]!.id, {
     start_at: String(referrals[0]!.start_at),
@@ -112,7 +127,7 @@ describe("updates", () => {
     const extended = { ...ref.approval, endDate: dayFromToday(90) };
     const r = await update(ref, extended);
     expect(r.status, r.message).toBe("success");
-    expect((await rowOf(ref.id)).status).toBe("approved");
+    expect((await referralRow(ref.id)).status).toBe("approved");
     const push = await waitForPush(ref.id);
     expect(push).toMatchObject({ kind: "update", status: "sent" });
 
@@ -127,13 +142,9 @@ describe("updates", () => {
     expect(second.id).not.toBe(firstId);
     expect(second.revision_reasons).toEqual(["Authorization extended"]);
     expect((await latestLink(ref.id)).accloudId).toBe(second.id);
-    expect(await rowOf(ref.id)).toMatchObject({ status: "sent" });
+    expect(await referralRow(ref.id)).toMatchObject({ status: "sent" });
 
-    const revs = await db()
-      .select()
-      .from(approvalRevisions)
-      .where(eq(approvalRevisions.referralRequestId, ref.id))
-      .orderBy(asc(approvalRevisions.revision));
+    const revs = await approvalRevisionsOf(ref.id);
     expect(revs.map((x) => [x.revision, x.kind, x.state, x.accloudRevisionNumber])).toEqual([
       [1, "approve", "superseded", 1],
       [2, "update", "approved", 2],
@@ -159,7 +170,7 @@ describe("updates", () => {
       (
         await sendDocuments(db(), env.actor, {
           referralId: ref.id,
-          version: (await rowOf(ref.id)).version,
+          version: (await referralRow(ref.id)).version,
           upload: doc,
         })
       ).status,
@@ -167,7 +178,7 @@ describe("updates", () => {
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const again = await sendDocuments(db(), env.actor, {
       referralId: ref.id,
-      version: (await rowOf(ref.id)).version,
+      version: (await referralRow(ref.id)).version,
       upload: doc,
     });
     expect(again).toMatchObject({ status: "success", message: "ACCloud has this document already." });
@@ -178,7 +189,7 @@ describe("updates", () => {
       ["physician_order_form.png", firstId],
       ["signed_order.pdf", second.id],
     ]);
-    expect(await rowOf(ref.id)).toMatchObject({ status: "sent" });
+    expect(await referralRow(ref.id)).toMatchObject({ status: "sent" });
   });
 
   it("a new start date or new limits delete and recreate the authorization; the replaced one is deleted after the referral moved on", async () => {
@@ -253,7 +264,7 @@ describe("updates", () => {
       files: await decodeFiles(amended.files ?? [], 50_000_000),
       actor: systemActor("test"),
     });
-    expect((await rowOf(ref.id)).amendedAfterDecisionAt).not.toBeNull();
+    expect((await referralRow(ref.id)).amendedAfterDecisionAt).not.toBeNull();
     expect((await update(ref, ref.approval, ["client_information_changed"])).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const { state } = await sandboxFor(ref);
@@ -261,7 +272,7 @@ describe("updates", () => {
       (c) => c.external_id === clientExternalId(ref.payload.agency.alayamarket_org_id, ref.payload.client.id),
     )!;
     expect(client.demographics.phone_main).toBe("555-777-0000");
-    expect((await rowOf(ref.id)).amendedAfterDecisionAt).toBeNull();
+    expect((await referralRow(ref.id)).amendedAfterDecisionAt).toBeNull();
   });
 
   it("refuses what ACCloud cannot change, a change of nothing, and an update without a reason; nothing is stored", async () => {
@@ -278,7 +289,7 @@ describe("updates", () => {
     });
     const noReason = await changeApproval(db(), env.actor, {
       referralId: ref.id,
-      version: (await rowOf(ref.id)).version,
+      version: (await referralRow(ref.id)).version,
       approval: { ...ref.approval, endDate: dayFromToday(70) },
       reasons: { reasonCodes: [] },
     });
@@ -287,7 +298,7 @@ describe("updates", () => {
       fieldErrors: { "reasons.reasonCodes": [expect.any(String)] },
     });
     expect(await n()).toBe(1);
-    expect((await rowOf(ref.id)).status).toBe("sent");
+    expect((await referralRow(ref.id)).status).toBe("sent");
   });
 
   it("an update from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
@@ -298,7 +309,7 @@ describe("updates", () => {
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toContain("is not the latest");
     expect(failed.lastError).toContain("Refresh from ACCloud");
-    expect((await rowOf(ref.id)).status).toBe("push_failed");
+    expect((await referralRow(ref.id)).status).toBe("push_failed");
 
     // "Refresh from ACCloud" by a person: recorded with what it found.
     const synced = await refreshFromAccloud(db(), env.sbx.client, env.actor, ref.id);
@@ -307,10 +318,7 @@ describe("updates", () => {
       sql`select actor_id, details from audit_events where action = 'referral.sync_requested' and entity_id = ${ref.id}`,
     );
     expect(asked.rows).toEqual([{ actor_id: env.actor.id, details: { revisions: 2, change: null } }]);
-    const { retryPush } = await import("../approval/approve");
-    expect(
-      (await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status,
-    ).toBe("success");
+    expect((await retry(ref)).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);
     expect(after.referrals.map((x) => x.revision_number)).toEqual([1, 2, 3]);
@@ -325,14 +333,9 @@ describe("cancels", () => {
     async (code) => {
       const ref = await sent();
       const comment = code === "other" ? "Moved out of state" : undefined;
-      const r = await cancelReferral(db(), env.actor, {
-        referralId: ref.id,
-        version: (await rowOf(ref.id)).version,
-        reasonCode: code,
-        comment,
-      });
+      const r = await cancel(ref, code, comment);
       expect(r.status, r.message).toBe("success");
-      expect((await rowOf(ref.id)).status).toBe("cancelling");
+      expect((await referralRow(ref.id)).status).toBe("cancelling");
       const push = await waitForPush(ref.id);
       expect(push).toMatchObject({ kind: "cancel", status: "sent" });
       const { referrals } = await sandboxFor(ref);
@@ -342,31 +345,20 @@ describe("cancels", () => {
         cancelled_by: "demand",
         cancellation_comment: comment ?? null,
       });
-      expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: code });
+      expect(await referralRow(ref.id)).toMatchObject({ status: "cancelled", decisionReasonCode: code });
     },
   );
 
   it("a cancel from a revision that is not the latest is refused by ACCloud and said so; after a refresh it goes through", async () => {
     const ref = await sent();
     await changeInAccloud(ref);
-    expect(
-      (
-        await cancelReferral(db(), env.actor, {
-          referralId: ref.id,
-          version: (await rowOf(ref.id)).version,
-          reasonCode: "client_request",
-        })
-      ).status,
-    ).toBe("success");
+    expect((await cancel(ref, "client_request")).status).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed).toMatchObject({ kind: "cancel", status: "failed" });
     expect(failed.lastError).toContain("not the latest");
-    expect((await rowOf(ref.id)).status).toBe("push_failed");
+    expect((await referralRow(ref.id)).status).toBe("push_failed");
     await syncReferral(db(), env.sbx.client, ref.id);
-    const { retryPush } = await import("../approval/approve");
-    expect(
-      (await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status,
-    ).toBe("success");
+    expect((await retry(ref)).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);
     expect(after.referrals.at(-1)).toMatchObject({
@@ -374,29 +366,19 @@ describe("cancels", () => {
       status: "cancelled",
       reason_code: "client_request",
     });
-    expect((await rowOf(ref.id)).status).toBe("cancelled");
+    expect((await referralRow(ref.id)).status).toBe("cancelled");
   });
 
   it("'other' needs a comment; a comment is at most 1000 characters", async () => {
     const ref = await sent();
-    const v = (await rowOf(ref.id)).version;
-    expect(
-      await cancelReferral(db(), env.actor, { referralId: ref.id, version: v, reasonCode: "other" }),
-    ).toMatchObject({
+    expect(await cancel(ref, "other")).toMatchObject({
       status: "invalid_data",
       fieldErrors: { comment: [expect.any(String)] },
     });
-    expect(
-      await cancelReferral(db(), env.actor, {
-        referralId: ref.id,
-        version: v,
-        reasonCode: "client_request",
-        comment: "x".repeat(1001),
-      }),
-    ).toMatchObject({
+    expect(await cancel(ref, "client_request", "x".repeat(1001))).toMatchObject({
       status: "invalid_data",
     });
-    expect((await rowOf(ref.id)).status).toBe("sent");
+    expect((await referralRow(ref.id)).status).toBe("sent");
   });
 });
 
@@ -411,14 +393,14 @@ describe("the agency's side", () => {
     );
     const round = await syncOpenReferrals(db(), env.sbx.client, { limit: 5 });
     expect(round.find((o) => o.referralId === ref.id)).toMatchObject({ change: "processed" });
-    expect((await rowOf(ref.id)).status).toBe("processed");
+    expect((await referralRow(ref.id)).status).toBe("processed");
 
     await env.sbx.control.agencyCancel(referrals[0]!.id, {
       reason_code: "client_hospitalization",
       comment: "Admitted on Monday",
     });
     expect(await syncReferral(db(), env.sbx.client, ref.id)).toMatchObject({ change: "cancelled" });
-    expect(await rowOf(ref.id)).toMatchObject({
+    expect(await referralRow(ref.id)).toMatchObject({
       status: "cancelled",
       decisionReasonCode: "client_hospitalization",
       decisionComment: "Admitted on Monday",

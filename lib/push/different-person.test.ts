@@ -8,21 +8,22 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { approvalRevisions, pushes, referralFiles, referralRequests } from "../../db/schema";
+import { approvalRevisions, pushes, referralFiles } from "../../db/schema";
 import { continueAsNewClient, confirmSamePerson } from "../approval/different-person";
 import { cancelReferral, changeApproval, sendDocuments } from "../approval/after-sending";
-import { approveReferral, retryPush } from "../approval/approve";
-import type { TApprovalInput } from "../approval/schema";
+import { retryPush } from "../approval/approve";
 import { systemActor } from "../access/actors";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import type { TReferralRequest } from "../intake/schema";
 import {
-  approvalFor,
+  approveAs,
+  approvedAndSent,
   dayFromToday,
   newReferral,
   pushWorkerForFile,
+  referralRow,
   stepEndpoints,
   waitForPush,
 } from "../../test/support/push";
@@ -31,8 +32,6 @@ import { clientExternalId } from "../form/identity";
 const env = pushWorkerForFile();
 const db = () => getDb();
 
-type Ref = Awaited<ReturnType<typeof newReferral>>;
-const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 const externalIdOf = (p: TReferralRequest) => clientExternalId(p.agency.alayamarket_org_id, p.client.id);
 const clientsWith = async (externalId: string) =>
   (await env.sbx.control.state()).clients.filter((c) => c.external_id === externalId);
@@ -46,16 +45,8 @@ const count = async (table: typeof approvalRevisions | typeof pushes, id: string
   (await db().select().from(table).where(eq(table.referralRequestId, id))).length;
 
 /** A referral approved and sent: Jane Smithers, 1998-05-07, under a client id of its own. */
-async function sent(): Promise<Ref & { approval: TApprovalInput }> {
-  const ref = await newReferral();
-  const approval = approvalFor(ref);
-  expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status).toBe(
-    "success",
-  );
-  const p = await waitForPush(ref.id);
-  expect(p.status, p.lastError ?? "").toBe("sent");
-  return { ...ref, approval };
-}
+const sent = () => approvedAndSent(env.actor);
+type Sent = Awaited<ReturnType<typeof sent>>;
 
 /** The agency sends the same request_id again with its client changed. */
 async function amend(ref: { payload: TReferralRequest }, change: (c: TReferralRequest["client"]) => void) {
@@ -71,10 +62,10 @@ async function amend(ref: { payload: TReferralRequest }, change: (c: TReferralRe
 const robert = (id?: number) => (c: TReferralRequest["client"]) =>
   Object.assign(c, { id: id ?? c.id, first_name: "Robert", last_name: "Other", birthday: "1950-01-01" });
 
-async function update(ref: Ref & { approval: TApprovalInput }) {
+async function update(ref: Sent) {
   return changeApproval(db(), env.actor, {
     referralId: ref.id,
-    version: (await rowOf(ref.id)).version,
+    version: (await referralRow(ref.id)).version,
     approval: { ...ref.approval, endDate: dayFromToday(90) },
     reasons: { reasonCodes: ["client_information_changed"] },
   });
@@ -87,7 +78,7 @@ describe("an amendment naming another person", () => {
     expect(jane!.demographics).toMatchObject({ first_name: "Jane", last_name: "Smithers", birthday: "1998-05-07" });
 
     const { payload } = await amend(ref, robert(ref.payload.client.id + 1));
-    const row = await rowOf(ref.id);
+    const row = await referralRow(ref.id);
     expect(row.differentPersonAt).not.toBeNull();
     expect(row.amendedAfterDecisionAt).not.toBeNull();
     expect((await auditOf(ref.id, "referral.amended"))[0]!.details.differentPerson).toEqual([
@@ -103,28 +94,31 @@ describe("an amendment naming another person", () => {
     });
     expect(refused.message).toContain("agency client id, last name, birthday differ");
     expect(refused.message).not.toMatch(/Robert|Other|Jane|Smithers|1950|1998/);
-    const files = await sendDocuments(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version });
+    const files = await sendDocuments(db(), env.actor, {
+      referralId: ref.id,
+      version: (await referralRow(ref.id)).version,
+    });
     expect(files).toMatchObject({
       status: "invalid_data",
       fieldErrors: { _form: [expect.stringMatching(/^Different person: /)] },
     });
     expect(await count(approvalRevisions, ref.id)).toBe(1);
     expect(await count(pushes, ref.id)).toBe(1);
-    expect(await rowOf(ref.id)).toMatchObject({ status: "sent", version: row.version });
+    expect(await referralRow(ref.id)).toMatchObject({ status: "sent", version: row.version });
 
     expect(await clientsWith(externalIdOf(ref.payload))).toEqual([jane]);
     expect(await clientsWith(externalIdOf(payload))).toEqual([]);
 
     // The agency sends the first person again (another phone): the mark goes, and the amendment's record says so.
     await amend(ref, (c) => (c.phone_main = "555-123-0000"));
-    expect((await rowOf(ref.id)).differentPersonAt).toBeNull();
+    expect((await referralRow(ref.id)).differentPersonAt).toBeNull();
     expect((await auditOf(ref.id, "referral.amended"))[1]!.details).toMatchObject({ differentPersonCleared: true });
   });
 
   it("a typo in the last name is not another person: the update sends the correction", async () => {
     const ref = await sent();
     await amend(ref, (c) => (c.last_name = "Smithars"));
-    expect((await rowOf(ref.id)).differentPersonAt).toBeNull();
+    expect((await referralRow(ref.id)).differentPersonAt).toBeNull();
     expect((await auditOf(ref.id, "referral.amended"))[0]!.details.differentPerson).toBeUndefined();
     expect((await update(ref)).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
@@ -154,15 +148,12 @@ describe("an amendment naming another person", () => {
   it("a push retried after the amendment keys the client by the approved submission, not the amended one", async () => {
     const ref = await newReferral();
     await env.sbx.control.addFault({ ...stepEndpoints("approve").client, kind: "status", status: 400, times: 1 });
-    expect(
-      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
-        .status,
-    ).toBe("success");
+    expect((await approveAs(env.actor, ref)).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("failed");
     const { payload } = await amend(ref, robert(ref.payload.client.id + 1));
-    expect((await rowOf(ref.id)).differentPersonAt).not.toBeNull();
+    expect((await referralRow(ref.id)).differentPersonAt).not.toBeNull();
     expect(
-      (await retryPush(db(), env.actor, { referralId: ref.id, version: (await rowOf(ref.id)).version })).status,
+      (await retryPush(db(), env.actor, { referralId: ref.id, version: (await referralRow(ref.id)).version })).status,
     ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const clients = await clientsWith(externalIdOf(ref.payload));
@@ -177,7 +168,7 @@ describe("way out A: the same person, confirmed with a note", () => {
     const ref = await sent();
     const [before] = await clientsWith(externalIdOf(ref.payload));
     await amend(ref, (c) => (c.last_name = "Jones"));
-    const marked = await rowOf(ref.id);
+    const marked = await referralRow(ref.id);
     expect(marked.differentPersonAt).not.toBeNull();
     expect((await update(ref)).status).toBe("invalid_data");
     expect(await clientsWith(externalIdOf(ref.payload))).toEqual([before]);
@@ -203,7 +194,7 @@ describe("way out A: the same person, confirmed with a note", () => {
       note: "Married in May; the agency confirmed by phone.",
     });
     expect(ok.status, ok.message).toBe("success");
-    const confirmed = await rowOf(ref.id);
+    const confirmed = await referralRow(ref.id);
     expect(confirmed).toMatchObject({
       differentPersonAt: null,
       identitySubmissionId: confirmed.latestSubmissionId,
@@ -237,18 +228,18 @@ describe("way out A: the same person, confirmed with a note", () => {
     // The confirmed person is the client's now: a later amendment is compared with it.
     const jones = { payload: { ...ref.payload, client: { ...ref.payload.client, last_name: "Jones" } } };
     await amend(jones, (c) => (c.last_name = "Jonas"));
-    expect((await rowOf(ref.id)).differentPersonAt).toBeNull();
+    expect((await referralRow(ref.id)).differentPersonAt).toBeNull();
     await amend(jones, (c) => (c.birthday = "1950-01-01"));
-    expect((await rowOf(ref.id)).differentPersonAt).not.toBeNull();
+    expect((await referralRow(ref.id)).differentPersonAt).not.toBeNull();
   });
 });
 
 describe("way out B: cancel in ACCloud, then approve the new person as a new client", () => {
   /** Cancels the marked referral in ACCloud and continues it; answers the new referral request. */
-  async function cancelAndContinue(ref: Ref) {
+  async function cancelAndContinue(ref: Sent) {
     const early = await continueAsNewClient(db(), env.actor, {
       referralId: ref.id,
-      version: (await rowOf(ref.id)).version,
+      version: (await referralRow(ref.id)).version,
     });
     expect(early).toMatchObject({
       status: "conflict",
@@ -258,14 +249,14 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
       (
         await cancelReferral(db(), env.actor, {
           referralId: ref.id,
-          version: (await rowOf(ref.id)).version,
+          version: (await referralRow(ref.id)).version,
           reasonCode: "other",
           comment: "Another person",
         })
       ).status,
     ).toBe("success");
     expect(await waitForPush(ref.id)).toMatchObject({ kind: "cancel", status: "sent" });
-    const cancelled = await rowOf(ref.id);
+    const cancelled = await referralRow(ref.id);
     expect(cancelled).toMatchObject({ status: "cancelled" });
     expect(cancelled.differentPersonAt).not.toBeNull();
     // An amendment being stored right now (the intake holds the request_id's lock): try again after it.
@@ -281,19 +272,15 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
     const r = await continueAsNewClient(db(), env.actor, { referralId: ref.id, version: cancelled.version });
     expect(r.status, r.message).toBe("success");
     const newId = (r as { data: { newReferralId: string } }).data.newReferralId;
-    expect(await rowOf(ref.id)).toMatchObject({ status: "cancelled", differentPersonAt: null });
+    expect(await referralRow(ref.id)).toMatchObject({ status: "cancelled", differentPersonAt: null });
     expect(
       (await continueAsNewClient(db(), env.actor, { referralId: ref.id, version: cancelled.version + 1 })).status,
     ).toBe("conflict");
-    return rowOf(newId);
+    return referralRow(newId);
   }
 
-  async function approveAndSend(row: Awaited<ReturnType<typeof rowOf>>, payload: TReferralRequest) {
-    const r = await approveReferral(db(), env.actor, {
-      referralId: row.id,
-      version: row.version,
-      approval: approvalFor({ payload }),
-    });
+  async function approveAndSend(row: Awaited<ReturnType<typeof referralRow>>, payload: TReferralRequest) {
+    const r = await approveAs(env.actor, { id: row.id, version: row.version, payload });
     expect(r.status, r.message).toBe("success");
     const p = await waitForPush(row.id);
     expect(p.status, p.lastError ?? "").toBe("sent");
@@ -341,8 +328,8 @@ describe("way out B: cancel in ACCloud, then approve the new person as a new cli
     // The agency's later deliveries under the old request_id go to the new request.
     const again = await amend({ payload }, (c) => (c.phone_main = "555-999-0000"));
     expect(again.result).toMatchObject({ outcome: "amended", id: next.id, submission: 2 });
-    expect((await rowOf(next.id)).differentPersonAt).toBeNull();
-    expect((await rowOf(ref.id)).submissionCount).toBe(2);
+    expect((await referralRow(next.id)).differentPersonAt).toBeNull();
+    expect((await referralRow(ref.id)).submissionCount).toBe(2);
     expect(
       await ingestReferralRequest(db(), {
         payload,

@@ -13,18 +13,16 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { referralRequests } from "../../db/schema";
 import { cancelReferral, changeApproval } from "../approval/after-sending";
-import { approveReferral } from "../approval/approve";
 import { systemActor } from "../access/actors";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import { clientExternalId } from "../form/identity";
 import {
-  approvalFor,
+  approvedAndSent,
   dayFromToday,
   expectRetryAfterHonoured,
   FAULTS,
-  newReferral,
   pushChildWorkerForFile,
   waitForPush,
   waitForStepRunning,
@@ -41,16 +39,7 @@ const version = async (id: string) =>
   (await db().select({ v: referralRequests.version }).from(referralRequests).where(eq(referralRequests.id, id)))[0]!.v;
 
 /** Approved and sent, before any fault is armed. */
-async function sentReferral() {
-  const ref = await newReferral();
-  const approval = approvalFor(ref);
-  expect((await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval })).status).toBe(
-    "success",
-  );
-  const p = await waitForPush(ref.id);
-  expect(p.status, p.lastError ?? "").toBe("sent");
-  return { ...ref, approval };
-}
+const sentReferral = () => approvedAndSent(env.actor);
 
 /** The amendment and the change that make an update call every one of its steps. */
 async function requestUpdate(ref: Awaited<ReturnType<typeof sentReferral>>) {

@@ -6,38 +6,26 @@
  * (after one of its calls), as the worker's schedule could run it.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pushes, referralRequests } from "../../db/schema";
+import { describe, expect, it } from "vitest";
+import { pushes } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import { changeApproval } from "../approval/after-sending";
 import type { TApprovalInput } from "../approval/schema";
-import { approveReferral } from "../approval/approve";
-import { closeDb, getDb } from "../db";
-import { stopSenderBosses } from "../jobs/queue";
+import { getDb } from "../db";
 import {
   approvalFor,
+  approvedAndPushedHere,
   dayFromToday,
-  newReferral,
-  setupPushEnvironment,
-  type PushEnvironment,
+  type NewReferral,
+  pushEnvironmentForFile,
+  referralRow,
 } from "../../test/support/push";
 import { runPush } from "./run";
 import { syncReferral } from "../worker/agency-sync";
 
 const db = () => getDb();
-let env: PushEnvironment;
+const env = pushEnvironmentForFile();
 
-beforeAll(async () => {
-  env = await setupPushEnvironment();
-}, 120_000);
-afterAll(async () => {
-  await stopSenderBosses();
-  await env?.sbx.close();
-  await closeDb();
-});
-
-type Ref = Awaited<ReturnType<typeof newReferral>>;
-const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 const pushOf = async (id: string) => (await db().select().from(pushes).where(eq(pushes.id, id)))[0]!;
 const auditOf = async (id: string) =>
   (
@@ -47,24 +35,13 @@ const auditOf = async (id: string) =>
   ).rows;
 
 /** Approved and sent (revision 1 in ACCloud) by the real push, run here (this file has no worker). */
-async function sent(
-  approval: (ref: Ref) => TApprovalInput = (ref) => approvalFor(ref),
-): Promise<{ ref: Ref; approval: TApprovalInput }> {
-  const ref = await newReferral();
-  const a = approval(ref);
-  const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: a });
-  expect(r.status, r.message).toBe("success");
-  expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({
-    status: "sent",
-  });
-  return { ref, approval: a };
-}
+const sent = (approval?: (ref: NewReferral) => TApprovalInput) => approvedAndPushedHere(env, approval);
 
 /** Sends an update; answers the update push's id (not run yet). */
-async function requestUpdate(ref: Ref, approval: TApprovalInput, reasonCodes: string[]): Promise<string> {
+async function requestUpdate(ref: NewReferral, approval: TApprovalInput, reasonCodes: string[]): Promise<string> {
   const r = await changeApproval(db(), env.actor, {
     referralId: ref.id,
-    version: (await rowOf(ref.id)).version,
+    version: (await referralRow(ref.id)).version,
     approval,
     reasons: { reasonCodes },
   });
@@ -72,14 +49,14 @@ async function requestUpdate(ref: Ref, approval: TApprovalInput, reasonCodes: st
   return (r as { data: { pushId: string } }).data.pushId;
 }
 
-async function revisionNumbers(ref: Ref): Promise<number[]> {
+async function revisionNumbers(ref: NewReferral): Promise<number[]> {
   const state = await env.sbx.control.state();
   const service = state.services.find((s) => s.external_id === ref.requestId)!;
   return state.referrals.filter((r) => r.service_id === service.id).map((r) => r.revision_number);
 }
 
 /** The agency cancels the referral's latest revision in ACCloud, and the sync reads it back (now, mid-push). */
-async function agencyCancelsAndSyncRuns(ref: Ref) {
+async function agencyCancelsAndSyncRuns(ref: NewReferral) {
   const state = await env.sbx.control.state();
   const service = state.services.find((s) => s.external_id === ref.requestId)!;
   const latest = state.referrals.filter((r) => r.service_id === service.id && r.is_latest)[0]!;
@@ -94,7 +71,7 @@ async function agencyCancelsAndSyncRuns(ref: Ref) {
  */
 function clientWithSyncAfter(
   trigger: keyof AccloudClient,
-  ref: Ref,
+  ref: NewReferral,
 ): { client: AccloudClient; calls: string[]; callsAfterSync: () => string[] } {
   const calls: string[] = [];
   let syncedAt = -1;
@@ -147,7 +124,7 @@ describe("the agency sync cancels the referral while an update push runs", () =>
     expect(push.lastError).toContain("Stopped before the referral step");
     expect(push.steps.authorizations?.status).toBe("done");
     expect(push.steps.referral?.status).toBe("waiting");
-    expect((await rowOf(ref.id)).status).toBe("cancelled");
+    expect((await referralRow(ref.id)).status).toBe("cancelled");
     const stopped = (await auditOf(ref.id)).filter((a) => a.action === "push.stopped");
     expect(stopped).toEqual([
       {
@@ -220,7 +197,7 @@ describe("the agency sync cancels the referral while an update push runs", () =>
     const push = await pushOf(pushId);
     expectNothingSaysSent(await auditOf(ref.id), push);
     expect(push.lastError).toContain("not counted as sent");
-    expect((await rowOf(ref.id)).status).toBe("cancelled");
+    expect((await referralRow(ref.id)).status).toBe("cancelled");
     expect((await auditOf(ref.id)).filter((a) => a.action === "push.stopped").map((a) => a.details)).toEqual([
       { pushId, kind: "update", step: null, inStep: false, referralStatus: "cancelled", pushStatus: "failed" },
     ]);

@@ -3,66 +3,36 @@
  * never a later amendment; a retry keeps the requesting agency; what a finished step already
  * sent cannot change in a retry (push.test.ts shows a correction reaching ACCloud).
  */
-import { and, asc, eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { approvalRevisions, pushes, referralRequests } from "../../db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { pushes } from "../../db/schema";
 import { MIAMI_VALLEY_SUPPLIER_ID } from "../accloud/sandbox/seed";
-import { approveReferral, retryPush } from "../approval/approve";
+import { retryPush } from "../approval/approve";
 import { systemActor } from "../access/actors";
 import { getDb } from "../db";
 import { decodeFiles } from "../intake/files";
 import { ingestReferralRequest } from "../intake/ingest";
 import { clientExternalId } from "../form/identity";
-import { approvalFor, newReferral, setupPushEnvironment, waitForPush } from "../../test/support/push";
-import { startWorker, type Worker } from "../worker/worker";
+import {
+  approvalFor,
+  approvalRevisionsOf,
+  approveAs,
+  newReferral,
+  pushWorkerPerTest,
+  referralRow,
+  refuseNext,
+  stepEndpoints,
+  waitForPush,
+} from "../../test/support/push";
 
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
-let worker: Worker | null = null;
+const { env, runWorker, stopWorker } = pushWorkerPerTest();
 const db = () => getDb();
-
-beforeAll(async () => {
-  env = await setupPushEnvironment();
-});
-afterEach(async () => {
-  await worker?.stop();
-  worker = null;
-});
-afterAll(async () => {
-  await env?.sbx.close();
-});
-
-const runWorker = async () => {
-  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
-};
-const rowOf = async (id: string) => (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
-const revisionsOf = (id: string) =>
-  db()
-    .select()
-    .from(approvalRevisions)
-    .where(eq(approvalRevisions.referralRequestId, id))
-    .orderBy(asc(approvalRevisions.revision));
-
-/** A push that stops at `path` with a 400 ACCloud refusal, as a real tenant rule would. */
-async function failAt(path: string, message: string) {
-  await env.sbx.control.addFault({
-    method: "POST",
-    path,
-    times: 1,
-    kind: "status",
-    status: 400,
-    body: { code: "400", message },
-  });
-}
+const APPROVE = stepEndpoints("approve");
 
 describe("what an approval pins", () => {
   it("sends the approved submission's data and files, not an amendment that arrived before the push ran", async () => {
     const ref = await newReferral();
-    const approved = await approveReferral(db(), env.actor, {
-      referralId: ref.id,
-      version: ref.version,
-      approval: approvalFor(ref),
-    });
-    expect(approved.status).toBe("success");
+    expect((await approveAs(env.actor, ref)).status).toBe("success");
 
     // The agency amends before any worker took the push: new phone, another file.
     const amended = structuredClone(ref.payload);
@@ -87,10 +57,10 @@ describe("what an approval pins", () => {
       state.attachments.filter((a) => a.revision_group_id === referral.revision_group_id).map((a) => a.filename),
     ).toEqual(["physician_order_form.png"]);
 
-    const row = await rowOf(ref.id);
+    const row = await referralRow(ref.id);
     expect(row.status).toBe("sent");
     expect(row.amendedAfterDecisionAt).not.toBeNull();
-    const [rev] = await revisionsOf(ref.id);
+    const [rev] = await approvalRevisionsOf(ref.id);
     const [first] = await db()
       .execute<{ id: string }>(
         sql`select id from referral_submissions where referral_request_id = ${ref.id} and seq = 1`,
@@ -105,15 +75,11 @@ describe("retries", () => {
   it("a retry sends to the requesting agency only, with or without a correction; nothing changes when refused", async () => {
     await runWorker();
     const ref = await newReferral();
-    await failAt("/ext/api/v2/scheduler/authorizations", "Payor 9 is not set up for this service code.");
-    expect(
-      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
-        .status,
-    ).toBe("success");
+    await refuseNext(env.sbx, APPROVE.authorizations, "Payor 9 is not set up for this service code.");
+    expect((await approveAs(env.actor, ref)).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("failed");
-    await worker!.stop();
-    worker = null;
-    const version = (await rowOf(ref.id)).version;
+    await stopWorker();
+    const version = (await referralRow(ref.id)).version;
     // Miami Valley is in CSI's trusted network, but it did not ask for this referral.
     const elsewhere = await retryPush(db(), env.actor, {
       referralId: ref.id,
@@ -124,8 +90,8 @@ describe("retries", () => {
       status: "invalid_data",
       fieldErrors: { supplyPersonaId: [expect.stringContaining("requesting agency")] },
     });
-    expect(await rowOf(ref.id)).toMatchObject({ status: "push_failed", version });
-    expect(await revisionsOf(ref.id)).toHaveLength(1);
+    expect(await referralRow(ref.id)).toMatchObject({ status: "push_failed", version });
+    expect(await approvalRevisionsOf(ref.id)).toHaveLength(1);
 
     // The approved revision itself is checked too (an approval stored before this rule existed).
     await db().execute(
@@ -143,21 +109,15 @@ describe("retries", () => {
   it("a correction may not change what a finished step already sent", async () => {
     await runWorker();
     const ref = await newReferral();
-    await failAt(
-      "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}",
-      "The agency cannot take referrals right now.",
-    );
-    expect(
-      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
-        .status,
-    ).toBe("success");
+    await refuseNext(env.sbx, APPROVE.referral, "The agency cannot take referrals right now.");
+    expect((await approveAs(env.actor, ref)).status).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed.steps).toMatchObject({
       service: { status: "done" },
       authorizations: { status: "done" },
       referral: { status: "failed" },
     });
-    const version = (await rowOf(ref.id)).version;
+    const version = (await referralRow(ref.id)).version;
     const later = approvalFor(ref);
     later.endDate = later.startDate; // a different end date: the service and authorization already carry the old one
     const refused = await retryPush(db(), env.actor, { referralId: ref.id, version, approval: later });
@@ -165,7 +125,7 @@ describe("retries", () => {
       status: "invalid_data",
       fieldErrors: { endDate: [expect.stringContaining("Already in ACCloud")] },
     });
-    expect(await revisionsOf(ref.id)).toHaveLength(1);
+    expect(await approvalRevisionsOf(ref.id)).toHaveLength(1);
     // A change only the failed step sends is fine.
     const comment = await retryPush(db(), env.actor, {
       referralId: ref.id,

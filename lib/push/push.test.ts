@@ -1,19 +1,24 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accloudLinks, approvalRevisions, pushes, referralRequests } from "../../db/schema";
+import { accloudLinks, pushes, referralRequests } from "../../db/schema";
 import { approveReferral, retryPush } from "../approval/approve";
 import { getDb } from "../db";
 import { clientExternalId } from "../form/identity";
-import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";
+import {
+  approvalFor,
+  approvalRevisionsOf,
+  approveAs,
+  newReferral,
+  pushWorkerForFile,
+  refuseNext,
+  stepEndpoints,
+  waitForPush,
+} from "../../test/support/push";
 
 const env = pushWorkerForFile();
 
 async function approve(ref: Awaited<ReturnType<typeof newReferral>>, over = {}) {
-  const r = await approveReferral(getDb(), env.actor, {
-    referralId: ref.id,
-    version: ref.version,
-    approval: approvalFor(ref, over),
-  });
+  const r = await approveAs(env.actor, ref, approvalFor(ref, over));
   expect(r.status).toBe("success");
   return r;
 }
@@ -126,17 +131,8 @@ describe("push to ACCloud", () => {
         },
       ],
     });
-    await env.sbx.control.addFault({
-      method: "POST",
-      path: "/ext/api/v2/scheduler/authorizations",
-      times: 1,
-      kind: "status",
-      status: 400,
-      body: { code: "400", message: "Rule Type HOURS is not possible for Payor 9." },
-    });
-    expect(
-      (await approveReferral(getDb(), env.actor, { referralId: ref.id, version: ref.version, approval: hours })).status,
-    ).toBe("success");
+    await refuseNext(env.sbx, stepEndpoints("approve").authorizations, "Rule Type HOURS is not possible for Payor 9.");
+    expect((await approveAs(env.actor, ref, hours)).status).toBe("success");
     const failed = await waitForPush(ref.id);
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toContain("Rule Type HOURS is not possible for Payor 9.");
@@ -181,11 +177,7 @@ describe("push to ACCloud", () => {
     expect(auths[0]).toMatchObject({ rule_type: "VISITS", rule_weekly: 3, rule_wednesday: 1, rule_period: 24 });
 
     // The approved revision is kept as it was; the correction supersedes it and pins the same submission.
-    const revs = await getDb()
-      .select()
-      .from(approvalRevisions)
-      .where(eq(approvalRevisions.referralRequestId, ref.id))
-      .orderBy(asc(approvalRevisions.revision));
+    const revs = await approvalRevisionsOf(ref.id);
     expect(revs.map((r) => [r.revision, r.kind, r.state])).toEqual([
       [1, "approve", "superseded"],
       [2, "correction", "approved"],
@@ -213,11 +205,11 @@ describe("push to ACCloud", () => {
       approval: approvalFor(ref),
     });
     expect(stale.status).toBe("conflict");
-    const foreign = await approveReferral(getDb(), env.actor, {
-      referralId: ref.id,
-      version: ref.version,
-      approval: approvalFor(ref, { supplyPersonaId: "00000000-0000-4000-8000-000000000000" }),
-    });
+    const foreign = await approveAs(
+      env.actor,
+      ref,
+      approvalFor(ref, { supplyPersonaId: "00000000-0000-4000-8000-000000000000" }),
+    );
     expect(foreign).toMatchObject({
       status: "invalid_data",
       fieldErrors: { supplyPersonaId: [expect.stringContaining("trusted network")] },

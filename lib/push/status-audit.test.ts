@@ -7,9 +7,9 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approveReferral } from "../approval/approve";
+import type { FaultSpec } from "../accloud/sandbox/control";
 import { getDb } from "../db";
-import { approvalFor, newReferral, pushWorkerForFile, waitForPush } from "../../test/support/push";
+import { approveAs, newReferral, pushWorkerForFile, stepEndpoints, waitForPush } from "../../test/support/push";
 
 const db = () => getDb();
 
@@ -67,22 +67,20 @@ async function unaudited(referralId: string) {
   return changes.rows;
 }
 
+const SERVICE = stepEndpoints("approve").service;
+
+/** A new referral approved with `fault` armed, its push ended `ends`; and its status changes. */
+async function pushedWith(fault: FaultSpec, ends: string) {
+  const ref = await newReferral();
+  await env.sbx.control.addFault(fault);
+  expect((await approveAs(env.actor, ref)).status).toBe("success");
+  expect((await waitForPush(ref.id)).status).toBe(ends);
+  return { ref, changes: await unaudited(ref.id) };
+}
+
 describe("the worker's status changes", () => {
   it("are each audited in the transaction that makes them: a push that retries, then is sent", async () => {
-    const ref = await newReferral();
-    await env.sbx.control.addFault({
-      method: "POST",
-      path: "/ext/api/v2/scheduler/services",
-      kind: "status",
-      status: 503,
-      times: 1,
-    });
-    expect(
-      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
-        .status,
-    ).toBe("success");
-    expect((await waitForPush(ref.id)).status).toBe("sent");
-    const changes = await unaudited(ref.id);
+    const { ref, changes } = await pushedWith({ ...SERVICE, kind: "status", status: 503, times: 1 }, "sent");
     const seen = changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`);
     // The worker's changes are there (running, retrying, sent; the referral pushing and sent)...
     expect(seen).toEqual(
@@ -107,21 +105,10 @@ describe("the worker's status changes", () => {
   });
 
   it("are each audited when ACCloud refuses and the push ends failed", async () => {
-    const ref = await newReferral();
-    await env.sbx.control.addFault({
-      method: "POST",
-      path: "/ext/api/v2/scheduler/services",
-      kind: "status",
-      status: 400,
-      body: { code: "400", message: "Refused for the test." },
-      times: 1,
-    });
-    expect(
-      (await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval: approvalFor(ref) }))
-        .status,
-    ).toBe("success");
-    expect((await waitForPush(ref.id)).status).toBe("failed");
-    const changes = await unaudited(ref.id);
+    const { changes } = await pushedWith(
+      { ...SERVICE, kind: "status", status: 400, body: { code: "400", message: "Refused for the test." }, times: 1 },
+      "failed",
+    );
     expect(changes.map((c) => `${c.tbl}:${c.old_status ?? ""}>${c.new_status}`)).toEqual(
       expect.arrayContaining(["pushes:running>failed", "referral_requests:pushing>push_failed"]),
     );

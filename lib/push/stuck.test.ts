@@ -7,49 +7,44 @@ import type { ChildProcess } from "node:child_process";
 import { eq, sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pushes, referralRequests } from "../../db/schema";
-import { approveReferral, retryPush } from "../approval/approve";
+import { pushes } from "../../db/schema";
+import { retryPush } from "../approval/approve";
 import { getDb } from "../db";
 import { getEnv, resetEnvCache } from "../env";
 import { QUEUES } from "../jobs/queue";
 
 const PUSH_QUEUE = QUEUES.push;
 import {
-  approvalFor,
+  approveAs,
   killGroup,
   newReferral,
-  setupPushEnvironment,
+  pushWorkerPerTest,
+  referralRow,
   startChildWorker,
+  stepEndpoints,
   waitForPush,
 } from "../../test/support/push";
-import { startWorker, sweepStuckPushes, type Worker } from "../worker/worker";
+import { until } from "../../test/support/wait";
+import { sweepStuckPushes } from "../worker/worker";
 
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
-let worker: Worker | null = null;
 let child: ChildProcess | null = null;
 const db = () => getDb();
 
-beforeAll(async () => {
+beforeAll(() => {
   // A crashed job is not retried here, so a killed worker sends its job straight to the dead-letter queue.
   process.env.PUSH_JOB_RETRY_LIMIT = "0";
   resetEnvCache();
-  env = await setupPushEnvironment();
 });
-afterEach(async () => {
-  await worker?.stop();
-  worker = null;
+afterEach(() => {
   killGroup(child);
   child = null;
 });
-afterAll(async () => {
+afterAll(() => {
   delete process.env.PUSH_JOB_RETRY_LIMIT;
   resetEnvCache();
-  await env?.sbx.close();
 });
-
-const runWorker = async () => {
-  worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
-};
+// After the retry limit's hooks: set up once it is set.
+const { env, runWorker } = pushWorkerPerTest();
 
 /** delay_s: how long after its creation a job was scheduled to start */
 type JobRow = { id: string; state: string; retry_count: number; delay_s: number };
@@ -61,28 +56,13 @@ async function jobsOf(pushId: string): Promise<JobRow[]> {
   return r.rows;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const SERVICE = stepEndpoints("approve").service;
 
 async function approve(ref: Awaited<ReturnType<typeof newReferral>>) {
-  const r = await approveReferral(db(), env.actor, {
-    referralId: ref.id,
-    version: ref.version,
-    approval: approvalFor(ref),
-  });
+  const r = await approveAs(env.actor, ref);
   if (r.status !== "success") throw new Error(r.message);
   return r.data.pushId!;
 }
-
-const referralOf = async (id: string) =>
-  (await db().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
 
 describe("nothing waits inside a job", () => {
   it("a busy lock re-schedules the job without spending a retry; the push is sent once the lock is free", async () => {
@@ -113,14 +93,7 @@ describe("nothing waits inside a job", () => {
   it("a 429 with Retry-After schedules a new job for later instead of sleeping or spending a retry", async () => {
     await runWorker();
     const ref = await newReferral();
-    await env.sbx.control.addFault({
-      method: "POST",
-      path: "/ext/api/v2/scheduler/services",
-      kind: "status",
-      status: 429,
-      retryAfter: 2,
-      times: 1,
-    });
+    await env.sbx.control.addFault({ ...SERVICE, kind: "status", status: 429, retryAfter: 2, times: 1 });
     const pushId = await approve(ref);
     const done = await waitForPush(ref.id);
     expect(done.status, done.lastError ?? "").toBe("sent");
@@ -155,7 +128,7 @@ describe("pushes that cannot finish end failed with a reason", () => {
     const [p] = await db().select().from(pushes).where(eq(pushes.id, pushId));
     expect(p!.status).toBe("failed");
     expect(p!.lastError).toContain("no job is left");
-    const row = await referralOf(ref.id);
+    const row = await referralRow(ref.id);
     expect(row.status).toBe("push_failed");
     const [o] = await db().select().from(pushes).where(eq(pushes.id, otherPush));
     expect(o!.status).toBe("queued");
@@ -175,13 +148,7 @@ describe("pushes that cannot finish end failed with a reason", () => {
     { timeout: 90_000 },
     async () => {
       const ref = await newReferral();
-      await env.sbx.control.addFault({
-        method: "POST",
-        path: "/ext/api/v2/scheduler/services",
-        kind: "delay",
-        delayMs: 2500,
-        times: 1,
-      });
+      await env.sbx.control.addFault({ ...SERVICE, kind: "delay", delayMs: 2500, times: 1 });
       child = startChildWorker(env.sbx.url, { PUSH_JOB_RETRY_LIMIT: "0" });
       const pushId = await approve(ref);
       await until("the service step in flight", async () => {
@@ -198,10 +165,10 @@ describe("pushes that cannot finish end failed with a reason", () => {
           const [p] = await db().select().from(pushes).where(eq(pushes.id, pushId));
           return p?.status === "failed" ? p : null;
         },
-        60_000,
+        { timeoutMs: 60_000 },
       );
       expect(failed.lastError).toContain("its worker stopped answering");
-      const row = await referralOf(ref.id);
+      const row = await referralRow(ref.id);
       expect(row.status).toBe("push_failed");
       expect((await jobsOf(pushId))[0]!.state).toBe("failed");
 

@@ -31,16 +31,15 @@ import { EARLIER_DECISIONS } from "../demo/earlier-decisions";
 import { approvalFor, dayFromToday } from "../../test/support/push";
 import { referencePayload } from "../../test/support/fixtures";
 import { distDir, ensureBuild } from "../../test/support/build";
+import { watchOutput, type ChildOutput } from "../../test/support/child-output";
 import { createTestDatabase, dropTestDatabase } from "../../test/support/database";
 import { createUser } from "../auth/users";
 
 const root = process.cwd();
 
-type Proc = {
+type Proc = ChildOutput & {
   name: string;
   child: ChildProcess;
-  output: () => string;
-  printed: (text: string) => Promise<void>;
   exited: Promise<number | null>;
 };
 
@@ -72,28 +71,8 @@ function startProcess(name: string, type: "web" | "worker", env: Record<string, 
     env: { ...base, ...env } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  const waiters: Array<() => void> = [];
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    waiters.forEach((w) => w());
-  };
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return {
-    name,
-    child,
-    output: () => out,
-    exited,
-    printed: (text) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => out.includes(text) && resolve();
-        waiters.push(check);
-        check();
-        void exited.then(() => reject(new Error(`${name} exited before printing "${text}":\n${out}`)));
-      }),
-  };
+  return { name, child, exited, ...watchOutput(child, exited, name) };
 }
 
 /** SIGTERM, as a process manager stops a process; SIGKILL after 20 s. Returns the exit code. */
@@ -135,6 +114,11 @@ let dropped = false;
 
 async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   return (await pool.query<T>(text, values)).rows;
+}
+
+/** The `n` of a `select count(*)::int as n …`. */
+async function count(text: string, values: unknown[] = []): Promise<number> {
+  return (await query<{ n: number }>(text, values))[0]!.n;
 }
 
 beforeAll(async () => {
@@ -226,22 +210,16 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
       DEMO_USERS.map((u) => u.email).sort(),
     );
     // 29 generated and the reference one, and the earlier decisions the open ones are drafted from.
-    expect((await query<{ n: number }>("select count(*)::int as n from referral_requests"))[0]!.n).toBe(
-      30 + EARLIER_DECISIONS,
-    );
-    expect((await query<{ n: number }>("select count(*)::int as n from api_clients"))[0]!.n).toBe(1);
+    expect(await count("select count(*)::int as n from referral_requests")).toBe(30 + EARLIER_DECISIONS);
+    expect(await count("select count(*)::int as n from api_clients")).toBe(1);
     const migrations = readdirSync(path.join(root, "db/migrations")).filter((f) => f.endsWith(".sql")).length;
-    expect((await query<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations"))[0]!.n).toBe(
-      migrations,
-    );
+    expect(await count("select count(*)::int as n from drizzle.__drizzle_migrations")).toBe(migrations);
     // The app's own role, not the owner, serves the requests.
     expect(
-      (
-        await query<{ n: number }>(
-          "select count(*)::int as n from pg_stat_activity where usename = $1 and datname = $2",
-          [appRole, database],
-        )
-      )[0]!.n,
+      await count("select count(*)::int as n from pg_stat_activity where usename = $1 and datname = $2", [
+        appRole,
+        database,
+      ]),
     ).toBeGreaterThan(0);
     // It can neither lift the audit trail's protection nor create anything (the owner made the job queue).
     for (const p of [...apps, ...workers]) expect(p.output(), p.name).not.toContain("warning: the app's database role");
@@ -371,11 +349,7 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
       // The demo's earlier decisions are pushed by these workers too: what ACCloud holds once they are sent.
       const demoDeadline = Date.now() + 120_000;
       while (
-        (
-          await query<{ n: number }>(
-            "select count(*)::int as n from pushes where status in ('queued','running','retrying')",
-          )
-        )[0]!.n > 0
+        (await count("select count(*)::int as n from pushes where status in ('queued','running','retrying')")) > 0
       ) {
         if (Date.now() > demoDeadline) throw new Error("the demo's pushes did not finish");
         await new Promise((res) => setTimeout(res, 500));
@@ -443,20 +417,13 @@ describe("two app processes and two workers on one PostgreSQL server", () => {
       }
       console.log(`[cluster] 100 pushes sent ${Date.now() - started} ms after the first approval`);
       expect(
-        (
-          await query<{ n: number }>(
-            "select count(*)::int as n from pushes where referral_request_id = any($1::uuid[])",
-            [referralIds],
-          )
-        )[0]!.n,
+        await count("select count(*)::int as n from pushes where referral_request_id = any($1::uuid[])", [referralIds]),
       ).toBe(100);
       expect(
-        (
-          await query<{ n: number }>(
-            "select count(*)::int as n from audit_events where action = 'push.sent' and entity_id = any($1::text[])",
-            [referralIds],
-          )
-        )[0]!.n,
+        await count(
+          "select count(*)::int as n from audit_events where action = 'push.sent' and entity_id = any($1::text[])",
+          [referralIds],
+        ),
       ).toBe(100);
 
       // ACCloud got one client, service, authorization, referral and attachment per approval.

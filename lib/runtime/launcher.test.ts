@@ -24,6 +24,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startEmbeddedPostgres } from "../../db/embedded";
 import { verifyPassword } from "../auth/passwords";
+import { watchOutput, type ChildOutput } from "../../test/support/child-output";
 import { createTestDatabase, dropTestDatabase } from "../../test/support/database";
 
 const dirs: string[] = [];
@@ -51,9 +52,7 @@ function processesUsing(dataDir: string): number[] {
   return found;
 }
 
-type Run = {
-  output: () => string;
-  printed: (text: string) => Promise<void>;
+type Run = ChildOutput & {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill: (signal: NodeJS.Signals) => void;
 };
@@ -66,29 +65,10 @@ function runScript(script: string, env: Record<string, string>, args: string[] =
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  const waiters: Array<() => void> = [];
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    waiters.forEach((w) => w());
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  return {
-    output: () => out,
-    exit,
-    kill: (signal) => child.kill(signal),
-    printed: (text) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => out.includes(text) && resolve();
-        waiters.push(check);
-        check();
-        void exit.then(() => reject(new Error(`exited before printing "${text}":\n${out}`)));
-      }),
-  };
+  return { exit, kill: (signal) => child.kill(signal), ...watchOutput(child, exit) };
 }
 
 async function launcherEnv(dataDir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {

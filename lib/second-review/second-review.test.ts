@@ -4,21 +4,25 @@
  * refused to roles without review:second.
  */
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { changeApproval } from "../approval/after-sending";
-import { approveReferral, retryPush } from "../approval/approve";
+import { retryPush } from "../approval/approve";
 import type { TApprovalInput } from "../approval/schema";
 import { runPush } from "../push/run";
 import type { Role } from "../access/scopes";
 import type { Actor } from "../access/actors";
-import { closeDb, getDb } from "../db";
-import { stopSenderBosses } from "../jobs/queue";
+import { getDb } from "../db";
 import {
   approvalFor,
+  approveAs,
   approvedAndDrawn,
+  approvedAndPushedHere,
   dayFromToday,
   newReferral,
-  setupPushEnvironment,
+  type NewReferral,
+  pushEnvironmentForFile,
+  refuseNext,
+  stepEndpoints,
 } from "../../test/support/push";
 import { makeActors } from "../../test/support/referrals";
 import {
@@ -31,17 +35,11 @@ import {
 import { DEFAULT_SECOND_REVIEW_PERCENT, getSecondReviewPercent, setSecondReviewPercent } from "./settings";
 
 const db = () => getDb();
-let env: Awaited<ReturnType<typeof setupPushEnvironment>>;
+const env = pushEnvironmentForFile();
 let actors: Record<Role, Actor>;
 
 beforeAll(async () => {
-  env = await setupPushEnvironment();
   actors = await makeActors();
-}, 120_000);
-afterAll(async () => {
-  await stopSenderBosses();
-  await env?.sbx.close();
-  await closeDb();
 });
 
 async function approved(): Promise<{ referralId: string; reviewId: string }> {
@@ -58,12 +56,7 @@ describe("the draw at approval", () => {
       Array.from({ length: 4 }, async () => {
         while (queue.pop() !== undefined) {
           const ref = await newReferral();
-          const r = await approveReferral(db(), env.actor, {
-            referralId: ref.id,
-            version: ref.version,
-            approval: approvalFor(ref),
-          });
-          expect(r.status).toBe("success");
+          expect((await approveAs(env.actor, ref)).status).toBe("success");
           ids.push(ref.id);
         }
       }),
@@ -171,7 +164,6 @@ describe("the supervisor's verdict", () => {
 });
 
 describe("the draw at an update or a correction", () => {
-  type Ref = Awaited<ReturnType<typeof newReferral>>;
   const version = async (id: string) =>
     (await db().execute<{ version: number }>(sql`select version from referral_requests where id = ${id}`)).rows[0]!
       .version;
@@ -190,18 +182,9 @@ describe("the draw at an update or a correction", () => {
     ).rows[0]!.details;
 
   /** Approved and run by the real push against the sandbox (this file has no worker). */
-  async function sentReferral(): Promise<{ ref: Ref; approval: TApprovalInput }> {
-    const ref = await newReferral();
-    const approval = approvalFor(ref);
-    const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval });
-    expect(r.status, r.message).toBe("success");
-    expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({
-      status: "sent",
-    });
-    return { ref, approval };
-  }
+  const sentReferral = () => approvedAndPushedHere(env);
 
-  async function update(ref: Ref, approval: TApprovalInput) {
+  async function update(ref: NewReferral, approval: TApprovalInput) {
     const r = await changeApproval(db(), env.actor, {
       referralId: ref.id,
       version: await version(ref.id),
@@ -212,26 +195,19 @@ describe("the draw at an update or a correction", () => {
   }
 
   /** An approval whose push failed at the authorizations step (ACCloud answered 400), so a retry may correct the limits. */
-  async function failedAtAuthorizations(): Promise<{ ref: Ref; approval: TApprovalInput }> {
+  async function failedAtAuthorizations(): Promise<{ ref: NewReferral; approval: TApprovalInput }> {
     const ref = await newReferral();
     const approval = approvalFor(ref);
-    const r = await approveReferral(db(), env.actor, { referralId: ref.id, version: ref.version, approval });
+    const r = await approveAs(env.actor, ref, approval);
     expect(r.status, r.message).toBe("success");
-    await env.sbx.control.addFault({
-      method: "POST",
-      path: "/ext/api/v2/scheduler/authorizations",
-      times: 1,
-      kind: "status",
-      status: 400,
-      body: { code: "400", message: "Refused" },
-    });
+    await refuseNext(env.sbx, stepEndpoints("approve").authorizations, "Refused");
     expect(await runPush(db(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toMatchObject({
       status: "failed",
     });
     return { ref, approval };
   }
 
-  async function correct(ref: Ref, approval: TApprovalInput) {
+  async function correct(ref: NewReferral, approval: TApprovalInput) {
     const r = await retryPush(db(), env.actor, { referralId: ref.id, version: await version(ref.id), approval });
     expect(r.status, r.message).toBe("success");
   }

@@ -22,6 +22,7 @@ import { buildCase, type CorpusCase } from "../../test/documents/corpus";
 import { encryptedPdf, manyPagePdf, pngClaiming, zipBytes } from "../../test/documents/files";
 import { overlaps, truthInPixels } from "../../test/documents/measure";
 import { makeUser } from "../../test/support/referrals";
+import { until } from "../../test/support/wait";
 import { handleDeadDocumentReadJob } from "./document-read";
 import { startWorker, type Worker } from "./worker";
 
@@ -56,21 +57,15 @@ async function deliver(c: CorpusCase, extra: DecodedFile[] = []): Promise<{ id: 
   return { id: r.id, payload };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 150_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 const done = (id: string) =>
-  until(`the check of ${id}`, async () => {
-    const a = await getReferralChecks(db(), reviewer, id);
-    return a?.status === "done" ? a : null;
-  });
+  until(
+    `the check of ${id}`,
+    async () => {
+      const a = await getReferralChecks(db(), reviewer, id);
+      return a?.status === "done" ? a : null;
+    },
+    { timeoutMs: 150_000, everyMs: 250 },
+  );
 
 /** The stored file ids of a referral by the names they were sent under. */
 async function fileIdsByName(referralId: string): Promise<Map<string, string>> {

@@ -26,6 +26,10 @@ afterAll(async () => {
   await closeDb();
 });
 
+/** `actor` rejects the referral at `version` (by default as a duplicate). */
+const reject = (actor: Actor, referralId: string, version: number, reasonCode = "duplicate", comment = "dup") =>
+  rejectReferral(db(), actor, { referralId, version, reasonCode, comment });
+
 describe("decisions", () => {
   it("pending information pauses the SLA; reopen moves the due time by the pause; reject records reason and comment", async () => {
     const { id } = await makeReferral();
@@ -48,12 +52,7 @@ describe("decisions", () => {
     const shift = new Date(after.sla_due_at as string).getTime() - new Date(before.sla_due_at as string).getTime();
     expect(Math.abs(shift - 3_600_000)).toBeLessThan(5_000);
 
-    const rejected = await rejectReferral(db(), actors.reviewer, {
-      referralId: id,
-      version: 3,
-      reasonCode: "not_eligible",
-      comment: "Outside coverage",
-    });
+    const rejected = await reject(actors.reviewer, id, 3, "not_eligible", "Outside coverage");
     expect(rejected).toMatchObject({ status: "success" });
     expect(await rowOf(id)).toMatchObject({
       status: "rejected",
@@ -77,12 +76,7 @@ describe("decisions", () => {
     ).toMatchObject({
       status: "success",
     });
-    const stale = await rejectReferral(db(), actors.reviewer, {
-      referralId: id,
-      version: 1,
-      reasonCode: "duplicate",
-      comment: "dup",
-    });
+    const stale = await reject(actors.reviewer, id, 1);
     if (stale.status !== "conflict") throw new Error(`expected a conflict, got ${stale.status}`);
     const data: ConflictData = stale.data;
     expect(data.current).toMatchObject({ status: "pending_info", version: 2, pendingInfoNote: "Need insurance card" });
@@ -93,23 +87,11 @@ describe("decisions", () => {
   it("refuses transitions the status does not allow, unknown reasons, and someone else's live claim", async () => {
     const { id } = await makeReferral();
     expect((await reopenReferral(db(), actors.reviewer, { referralId: id, version: 1 })).status).toBe("conflict");
-    expect(
-      await rejectReferral(db(), actors.reviewer, {
-        referralId: id,
-        version: 1,
-        reasonCode: "no_such_reason",
-        comment: "x y z",
-      }),
-    ).toMatchObject({
+    expect(await reject(actors.reviewer, id, 1, "no_such_reason", "x y z")).toMatchObject({
       status: "invalid_data",
     });
     expect(await claimReferral(db(), reviewer2, id)).toMatchObject({ status: "success" });
-    const r = await rejectReferral(db(), actors.reviewer, {
-      referralId: id,
-      version: 2,
-      reasonCode: "duplicate",
-      comment: "dup",
-    });
+    const r = await reject(actors.reviewer, id, 2);
     expect(r).toMatchObject({ status: "conflict" });
     expect(r.message).toContain(reviewer2.name);
     expect(await claimReferral(db(), actors.reviewer, id)).toMatchObject({ status: "conflict" });
@@ -120,14 +102,7 @@ describe("decisions", () => {
 
   it("the DAL refuses a role without the scope, whatever the caller, naming the scope and writing nothing", async () => {
     const { id } = await makeReferral();
-    expect(
-      await rejectReferral(db(), actors.supervisor, {
-        referralId: id,
-        version: 1,
-        reasonCode: "duplicate",
-        comment: "dup",
-      }),
-    ).toMatchObject({
+    expect(await reject(actors.supervisor, id, 1)).toMatchObject({
       status: "forbidden",
       scope: "referral:decide",
     });

@@ -3,14 +3,14 @@ import { ENDPOINTS } from "../../lib/accloud/endpoints";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect } from "vitest";
-import { pushes, referralRequests } from "../../db/schema";
+import { asc, eq, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { approvalRevisions, pushes, referralRequests } from "../../db/schema";
 import { refreshReferenceData } from "../../lib/accloud/reference-data";
 import type { FaultSpec } from "../../lib/accloud/sandbox/control";
 import { isoDay, startTestSandbox, TEST_API_KEY, TEST_API_SECRET, type TestSandbox } from "./sandbox";
 import { systemActor } from "../../lib/access/actors";
-import { getDb } from "../../lib/db";
+import { closeDb, getDb } from "../../lib/db";
 import { getEnv, resetEnvCache } from "../../lib/env";
 import { ingestReferralRequest } from "../../lib/intake/ingest";
 import { decodeFiles } from "../../lib/intake/files";
@@ -21,6 +21,8 @@ import type { TApprovalInput } from "../../lib/approval/schema";
 import { approveReferral } from "../../lib/approval/approve";
 import type { Actor } from "../../lib/access/actors";
 import { startWorker, type Worker } from "../../lib/worker/worker";
+import { stopSenderBosses } from "../../lib/jobs/queue";
+import { runPush } from "../../lib/push/run";
 
 /** Each test file gets its own job-queue schema, so its workers never take another file's jobs. */
 export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
@@ -42,6 +44,24 @@ export async function setupPushEnvironment(opts: { timeoutMs?: number } = {}) {
 export type PushEnvironment = Awaited<ReturnType<typeof setupPushEnvironment>>;
 
 /**
+ * The file's push environment without a worker (its tests run pushes themselves), for all its
+ * tests: set up before the first; after the last, the job senders stopped, the sandbox closed and
+ * the database pool closed. Filled in when set up, so read it inside tests and hooks.
+ */
+export function pushEnvironmentForFile(): PushEnvironment {
+  const env = {} as PushEnvironment;
+  beforeAll(async () => {
+    Object.assign(env, await setupPushEnvironment());
+  }, 120_000);
+  afterAll(async () => {
+    await stopSenderBosses();
+    await env.sbx?.close();
+    await closeDb();
+  });
+  return env;
+}
+
+/**
  * The file's push environment with an in-process worker, for all its tests: set up before the
  * first, the worker stopped and the sandbox closed after the last. Filled in when set up, so read
  * it inside tests and hooks.
@@ -58,6 +78,34 @@ export function pushWorkerForFile(): PushEnvironment {
     await env.sbx?.close();
   });
   return env;
+}
+
+/**
+ * The file's push environment, for all its tests, with an in-process worker that a test starts
+ * when it wants one (`runWorker`) and that is stopped after each test (or by `stopWorker`).
+ */
+export function pushWorkerPerTest(): {
+  env: PushEnvironment;
+  runWorker: () => Promise<void>;
+  stopWorker: () => Promise<void>;
+} {
+  const env = {} as PushEnvironment;
+  let worker: Worker | null = null;
+  const stopWorker = async () => {
+    await worker?.stop();
+    worker = null;
+  };
+  beforeAll(async () => {
+    Object.assign(env, await setupPushEnvironment());
+  });
+  afterEach(stopWorker);
+  afterAll(async () => {
+    await env.sbx?.close();
+  });
+  const runWorker = async () => {
+    worker = await startWorker({ client: env.sbx.client, concurrency: 2, refreshReference: false });
+  };
+  return { env, runWorker, stopWorker };
 }
 
 /**
@@ -118,6 +166,64 @@ export async function newReferral(
   return { id: r.id, requestId: r.requestId, version: row!.version, payload };
 }
 
+/** `actor` approves `ref` at the version it was received with: `approval`, or the usual one for it. */
+export function approveAs(
+  actor: Actor,
+  ref: { id: string; version: number; payload: TReferralRequest },
+  approval: TApprovalInput = approvalFor(ref),
+) {
+  return approveReferral(getDb(), actor, { referralId: ref.id, version: ref.version, approval });
+}
+
+/** A new referral approved by `actor` (approvalFor with `over`) and sent by the file's worker: revision 1 in ACCloud. */
+export async function approvedAndSent(actor: Actor, over: Partial<TApprovalInput> = {}) {
+  const ref = await newReferral();
+  const approval = approvalFor(ref, over);
+  expect((await approveAs(actor, ref, approval)).status).toBe("success");
+  const p = await waitForPush(ref.id);
+  expect(p.status, p.lastError ?? "").toBe("sent");
+  return { ...ref, approval };
+}
+
+/**
+ * A new referral approved by the environment's reviewer (`approval`, or the usual one) and sent by
+ * the real push, run here (for files without a worker): revision 1 in ACCloud.
+ */
+export async function approvedAndPushedHere(
+  env: PushEnvironment,
+  approval: (ref: NewReferral) => TApprovalInput = (ref) => approvalFor(ref),
+): Promise<{ ref: NewReferral; approval: TApprovalInput }> {
+  const ref = await newReferral();
+  const a = approval(ref);
+  const r = await approveAs(env.actor, ref, a);
+  expect(r.status, r.message).toBe("success");
+  expect(await runPush(getDb(), env.sbx.client, (r as { data: { pushId: string } }).data.pushId)).toEqual({
+    status: "sent",
+  });
+  return { ref, approval: a };
+}
+
+/** ACCloud refuses the next call to `route` with a 400 and `message`, as a real tenant rule would. */
+export function refuseNext(sbx: TestSandbox, route: { method: string; path: string }, message: string) {
+  return sbx.control.addFault({ ...route, times: 1, kind: "status", status: 400, body: { code: "400", message } });
+}
+
+/** A referral's approval revisions, oldest first. */
+export function approvalRevisionsOf(referralId: string) {
+  return getDb()
+    .select()
+    .from(approvalRevisions)
+    .where(eq(approvalRevisions.referralRequestId, referralId))
+    .orderBy(asc(approvalRevisions.revision));
+}
+
+export type NewReferral = Awaited<ReturnType<typeof newReferral>>;
+
+/** The referral's row as it is now. */
+export async function referralRow(id: string) {
+  return (await getDb().select().from(referralRequests).where(eq(referralRequests.id, id)))[0]!;
+}
+
 /**
  * A new referral approved by `actor`, its approval taken as drawn for a second review (the draw
  * is random and tested on its own in lib/second-review/second-review.test.ts).
@@ -126,12 +232,7 @@ export async function approvedAndDrawn(
   actor: Actor,
 ): Promise<{ ref: Awaited<ReturnType<typeof newReferral>>; reviewId: string }> {
   const ref = await newReferral();
-  const r = await approveReferral(getDb(), actor, {
-    referralId: ref.id,
-    version: ref.version,
-    approval: approvalFor(ref),
-  });
-  expect(r.status).toBe("success");
+  expect((await approveAs(actor, ref)).status).toBe("success");
   const row = (
     await getDb().execute<{
       id: string;

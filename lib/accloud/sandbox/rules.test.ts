@@ -15,9 +15,9 @@ import {
   isoDay,
   referralBody,
   serviceBody,
-  startTestSandbox,
   type RawResponse,
   testSandboxForFile,
+  withTestSandbox,
 } from "../../../test/support/sandbox";
 
 const t = testSandboxForFile();
@@ -279,6 +279,14 @@ describe("authorizations", () => {
     serviceId = (await newService(clientId)).id;
   });
   const body = (over: Record<string, unknown> = {}) => ({ ...authorizationBody(clientId, serviceId), ...over });
+  /** The weekday counts authorizationBody sets, unset: a daily rule only. */
+  const noWeekdays = {
+    rule_monday: null,
+    rule_tuesday: null,
+    rule_wednesday: null,
+    rule_thursday: null,
+    rule_friday: null,
+  };
 
   it("requires client_id, start_at, rule_type, methodology, first_day_of_week", async () => {
     expectAnswer(
@@ -353,23 +361,16 @@ describe("authorizations", () => {
     const msg = "`rule_daily` cannot be used with any `rule_<day>` fields.";
     // The CSI Step 3 example as written sets both (§10 #6).
     expectAnswer(await t.raw("POST", AUTHS, body({ rule_daily: 2 })), auth(400, msg));
-    const onlyDaily = {
-      rule_monday: null,
-      rule_tuesday: null,
-      rule_wednesday: null,
-      rule_thursday: null,
-      rule_friday: null,
-    };
     expectAnswer(
       await t.raw(
         "POST",
         AUTHS,
-        body({ ...onlyDaily, rule_daily: 2, rule_sunday: 0, start_at: isoDay(300), end_at: isoDay(301) }),
+        body({ ...noWeekdays, rule_daily: 2, rule_sunday: 0, start_at: isoDay(300), end_at: isoDay(301) }),
       ),
       auth(400, msg),
     );
     expect(
-      (await t.raw("POST", AUTHS, body({ ...onlyDaily, rule_daily: 2, start_at: isoDay(302), end_at: isoDay(303) })))
+      (await t.raw("POST", AUTHS, body({ ...noWeekdays, rule_daily: 2, start_at: isoDay(302), end_at: isoDay(303) })))
         .status,
     ).toBe(201);
     try {
@@ -379,7 +380,7 @@ describe("authorizations", () => {
           await t.raw(
             "POST",
             AUTHS,
-            body({ ...onlyDaily, rule_daily: 2, rule_sunday: 0, start_at: isoDay(304), end_at: isoDay(305) }),
+            body({ ...noWeekdays, rule_daily: 2, rule_sunday: 0, start_at: isoDay(304), end_at: isoDay(305) }),
           )
         ).status,
       ).toBe(201);
@@ -389,19 +390,12 @@ describe("authorizations", () => {
   });
 
   it("rule_daily ≤ rule_monthly (and, strictly, daily ≤ weekly ≤ monthly)", async () => {
-    const daily = {
-      rule_monday: null,
-      rule_tuesday: null,
-      rule_wednesday: null,
-      rule_thursday: null,
-      rule_friday: null,
-    };
     expectAnswer(
-      await t.raw("POST", AUTHS, body({ ...daily, rule_daily: 50, rule_weekly: null, rule_monthly: 40 })),
+      await t.raw("POST", AUTHS, body({ ...noWeekdays, rule_daily: 50, rule_weekly: null, rule_monthly: 40 })),
       auth(400, "`rule_daily` must be lower than or equal `rule_monthly`."),
     );
     expectAnswer(
-      await t.raw("POST", AUTHS, body({ ...daily, rule_daily: 12, rule_weekly: 10 })),
+      await t.raw("POST", AUTHS, body({ ...noWeekdays, rule_daily: 12, rule_weekly: 10 })),
       auth(400, "`rule_daily` must be lower than or equal `rule_weekly`."),
     );
     expectAnswer(
@@ -827,8 +821,7 @@ describe("attachments", () => {
   });
 
   it("enforces the size limit exactly (configured small here)", async () => {
-    const small = await startTestSandbox({ options: { attachmentMaxBytes: 1000 } });
-    try {
+    await withTestSandbox({ options: { attachmentMaxBytes: 1000 } }, async (small) => {
       const { referral } = await createChain(small.client);
       await expect(
         small.client.uploadClientAttachment(referral.referral.id, { filename: "a.pdf", data: Buffer.alloc(1000, 1) }),
@@ -845,9 +838,7 @@ describe("attachments", () => {
         body: form,
       });
       expect({ status: res.status, body: await res.json() }).toEqual(market(413, "File exceeds the 0.001 MB limit."));
-    } finally {
-      await small.close();
-    }
+    });
   });
 
   it("413 over 50 MB (50,000,000 bytes, §12.2)", async () => {
