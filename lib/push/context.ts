@@ -8,7 +8,7 @@
  * under it (the agency sync cancelled it, the sweeper ended the push) stops (`interruption`).
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { PushInput, PushKind, ReferralStatus, referralRequests } from "../../db/schema";
+import type { accloudLinkKind, PushInput, PushKind, ReferralStatus, referralRequests } from "../../db/schema";
 import type { AccloudClient } from "../accloud/client";
 import type { TApproval } from "../approval/schema";
 import type { SentState } from "../approval/sent-state";
@@ -102,7 +102,7 @@ export type StepResult = Array<string | number>;
 export type Step = (ctx: Ctx) => Promise<StepResult>;
 
 export const linkKey = (kind: string, localKey: string) => `${kind}:${localKey}`;
-type LinkKind = "client" | "service" | "authorization" | "referral" | "attachment";
+type LinkKind = (typeof accloudLinkKind.enumValues)[number];
 
 export type PendingLink = {
   kind: LinkKind;
