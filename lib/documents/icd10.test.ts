@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { itReturns } from "../../test/support/tables";
 import { icdDisplay, icdKey, isWellFormedIcd10, nearestIcd, repairIcd } from "./icd10";
 
 describe("ICD-10 shape", () => {
-  it.each([
+  itReturns("%s → %s", isWellFormedIcd10, [
     ["E11.9", true],
     ["e119", true],
     ["A000", true],
@@ -20,9 +21,7 @@ describe("ICD-10 shape", () => {
     ["E11-9", false],
     ["", false],
     ["12234567", false],
-  ])("%s → %s", (code, ok) => {
-    expect(isWellFormedIcd10(code)).toBe(ok);
-  });
+  ]);
 
   it("keys and displays ignoring dots and case", () => {
     expect(icdKey(" e11.65 ")).toBe("E1165");
@@ -33,7 +32,7 @@ describe("ICD-10 shape", () => {
 
 describe("repairIcd: OCR confusions undone only when that gives a form code", () => {
   const form = new Set(["E119", "I10", "S72001A", "L89154", "B9562"]);
-  it.each([
+  itReturns("%s → %s", (order) => repairIcd(order, form), [
     ["E11.9", "E119"], // already a form code
     ["Il0", "I10"], // l for 1
     ["I1O", "I10"], // O for 0
@@ -44,9 +43,7 @@ describe("repairIcd: OCR confusions undone only when that gives a form code", ()
     ["895.62", "B9562"],
     ["E11.8", "E118"], // a different code: nothing reaches a form code
     ["J44.1", "J441"],
-  ])("%s → %s", (order, repaired) => {
-    expect(repairIcd(order, form)).toBe(repaired);
-  });
+  ]);
 
   it("leaves a code alone when two form codes are reachable", () => {
     // S read where a digit stands: 5 or 8, and the form has both.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { itReturns } from "../../test/support/tables";
 import { findDates, nameParts, parseDate, repairDigits, sameName } from "./normalise";
 
 /** A table of two names and whether sameName, with `options`, holds them the same. */
@@ -54,7 +55,7 @@ describe("sameName", () => {
 
 describe("dates", () => {
   const pivotYear = 2027;
-  it.each([
+  itReturns("%s → %s", (text) => parseDate(text, { pivotYear }), [
     ["05/07/1998", "1998-05-07"],
     ["5/7/1998", "1998-05-07"],
     ["05-07-1998", "1998-05-07"],
@@ -72,9 +73,7 @@ describe("dates", () => {
     ["13/01/1998", null],
     ["1234567893", null],
     ["", null],
-  ])("%s → %s", (text, iso) => {
-    expect(parseDate(text, { pivotYear })).toBe(iso);
-  });
+  ]);
 
   it("finds every date with its span", () => {
     const text = "Certification Period: 05/01/2026 to 06/29/2026";
@@ -110,11 +109,9 @@ describe("accented letters under OCR", () => {
 });
 
 describe("dates as OCR reads them", () => {
-  it.each([
+  itReturns("%s → %s", parseDate, [
     ["April 13,2026", "2026-04-13"],
     ["April 9. 2026", "2026-04-09"],
     ["Start of Care: May 1, 2026", "2026-05-01"],
-  ])("%s → %s", (text, iso) => {
-    expect(parseDate(text)).toBe(iso);
-  });
+  ]);
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { itReturns } from "../../test/support/tables";
 import { isValidNpi, npiCheckDigit, npiDigits } from "./npi";
 
 describe("NPI check digit", () => {
-  it.each([
+  itReturns("%s → %s", isValidNpi, [
     // CMS's worked example, and NPIs published in NPPES.
     ["1234567893", true],
     ["1003000126", true],
@@ -14,9 +15,7 @@ describe("NPI check digit", () => {
     ["12234567", false],
     ["123456789A", false],
     ["", false],
-  ])("%s → %s", (npi, valid) => {
-    expect(isValidNpi(npi)).toBe(valid);
-  });
+  ]);
 
   it("gives exactly one check digit for any nine digits", () => {
     for (const nine of ["000000000", "999999999", "123456789", "100300012"]) {
@@ -27,13 +26,11 @@ describe("NPI check digit", () => {
 });
 
 describe("npiDigits", () => {
-  it.each([
+  itReturns("%s → %s", npiDigits, [
     ["1234567893", "1234567893"],
     ["1234 567 893", "1234567893"],
     ["123-456-7893", "1234567893"],
     ["l234S67B93", "1234567893"],
     ["O0O3000126", "0003000126"],
-  ])("%s → %s", (text, digits) => {
-    expect(npiDigits(text)).toBe(digits);
-  });
+  ]);
 });

@@ -11,9 +11,10 @@ import {
   FUNDER_THRESHOLD,
   SAME_CLIENT_THRESHOLD,
 } from "./match";
+import { itReturns } from "../../test/support/tables";
 
 describe("normaliseInsurer", () => {
-  it.each([
+  itReturns("%s → %s", normaliseInsurer, [
     ["ABC Insurers", "abc"],
     ["A.B.C. Insurance Inc.", "abc"],
     ["A B C Insurance Company", "abc"],
@@ -25,9 +26,7 @@ describe("normaliseInsurer", () => {
     ["UNITEDHEALTHCARE, LLC", "unitedhealthcare"],
     ["Sun Life Assurance Company of Canada", "sun life canada"],
     ["Insurance Inc.", ""],
-  ])("%s → %s", (name, want) => {
-    expect(normaliseInsurer(name)).toBe(want);
-  });
+  ]);
 });
 
 const FUNDERS = [
@@ -170,7 +169,7 @@ describe("sameClientLikely", () => {
 });
 
 describe("disciplineOf", () => {
-  it.each([
+  itReturns("%s → %s", disciplineOf, [
     ["PT", "PT"],
     ["Physical Therapy", "PT"],
     ["physiotherapy", "PT"],
@@ -198,9 +197,7 @@ describe("disciplineOf", () => {
     ["MSW", "MSW"],
     ["Medical Social Worker", "MSW"],
     ["social work", "MSW"],
-  ])("%s → %s", (text, want) => {
-    expect(disciplineOf(text)).toBe(want);
-  });
+  ]);
 
   it.each(["PT/OT", "Home Health", "Therapy", "", null, undefined, "physical", "Skilled nursing and physical therapy"])(
     "%s → null",

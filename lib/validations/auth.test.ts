@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { itReturns } from "../../test/support/tables";
 import { safeNextPath } from "./auth";
 
 describe("safeNextPath: only this app's paths are followed after sign-in", () => {
@@ -29,12 +30,10 @@ describe("safeNextPath: only this app's paths are followed after sign-in", () =>
     expect(safeNextPath(next)).toBe("/queue");
   });
 
-  it.each([
+  itReturns("follows %j", safeNextPath, [
     ["/queue", "/queue"],
     ["/queue?tab=new&sort=age", "/queue?tab=new&sort=age"],
     ["/referrals/6f1c0a52-0c5e-4a9e-9b3b-0d7f2d0c1a11#files", "/referrals/6f1c0a52-0c5e-4a9e-9b3b-0d7f2d0c1a11#files"],
     ["/admin/../audit", "/audit"],
-  ])("follows %j", (next, expected) => {
-    expect(safeNextPath(next)).toBe(expected);
-  });
+  ]);
 });
