@@ -1,16 +1,16 @@
 /**
  * What the dashboard's charts share: the drawing area and its margins, the series colours, the
- * number formats, and the pieces each chart is built of (the figure frame with its caption,
- * SVG title and description and the table of its numbers; the legend; the axes; a table row).
- * Each chart kind has its own file beside this one; they are SVG rendered on the server with visx
- * (scales and shapes, no client JavaScript), and the table right behind each chart is what a
- * screen reader or a keyboard user reads.
+ * number formats, and the pieces each chart is built of (the figure frame with its caption, SVG
+ * title and description and the table of its numbers; the legend; the axes). Each chart kind has
+ * its own file beside this one; they are SVG rendered on the server with visx (scales and shapes,
+ * no client JavaScript). The table under each chart ("Show the numbers", `numbers-table.tsx`) is
+ * what a screen reader or a keyboard user reads; it is drawn when opened.
  */
 import { Group } from "@visx/group";
 import type { scaleLinear } from "@visx/scale";
 import type { Dashboard, Figures } from "@/lib/dashboard/turnaround";
 import { formatDuration } from "@/lib/format";
-import { TableHead } from "@/components/ui/table";
+import { NumbersTable } from "./numbers-table";
 
 export const SERIES_COLORS = {
   received: "#1d4ed8",
@@ -64,14 +64,14 @@ const FIGURES = {
   s50: ["Sent, median", (f) => hoursText(f.toSent.p50)],
   s90: ["Sent, 90th pct.", (f) => hoursText(f.toSent.p90)],
   sla: ["Within SLA", (f) => percentText(f.slaCompliance)],
-} satisfies Record<string, readonly [string, (f: Figures) => React.ReactNode]>;
+} satisfies Record<string, readonly [string, (f: Figures) => string | number]>;
 
 /** The table of a chart's numbers: the first column's heading, then the figures it shows; a row per week or agency. */
 export type FigureTable = {
   /** the table's least width before the region scrolls (a Tailwind min-w-… class) */
   minWidth: string;
   columns: readonly [string, ...Array<keyof typeof FIGURES>];
-  rows: ReadonlyArray<readonly [key: string, head: React.ReactNode, figures: Figures]>;
+  rows: ReadonlyArray<readonly [key: string, head: string, figures: Figures]>;
   /** what the table holds, for screen readers: the chart's title unless said */
   caption?: string;
   /** the name of its scrolling region: "<title>: the numbers" unless said */
@@ -127,31 +127,17 @@ export function Frame({
           {children}
         </svg>
       </div>
-      <details className="mt-3 text-sm">
-        <summary className="w-fit cursor-pointer rounded font-medium text-blue-800 underline underline-offset-2">
-          Show the numbers
-        </summary>
-        <div
-          className="mt-2 overflow-x-auto"
-          tabIndex={0}
-          role="region"
-          aria-label={`${table.label ?? `${title}: the numbers`} (scrolls sideways)`}
-        >
-          <table className={`w-full ${table.minWidth} border-collapse`}>
-            <caption className="sr-only">{table.caption ?? title}</caption>
-            <TableHead
-              columns={[head, ...figures.map((f) => FIGURES[f][0])]}
-              cellClassName={th}
-              rowClassName="border-b border-slate-300"
-            />
-            <tbody>
-              {table.rows.map(([key, rowHead, f]) => (
-                <FigureRow key={key} head={rowHead} cells={figures.map((k) => FIGURES[k][1](f))} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <NumbersTable
+        label={`${table.label ?? `${title}: the numbers`} (scrolls sideways)`}
+        caption={table.caption ?? title}
+        minWidth={table.minWidth}
+        columns={[head, ...figures.map((f) => FIGURES[f][0])]}
+        rows={table.rows.map(([key, rowHead, f]) => ({
+          key,
+          head: rowHead,
+          cells: figures.map((k) => FIGURES[k][1](f)),
+        }))}
+      />
     </figure>
   );
 }
@@ -208,25 +194,6 @@ export function WeekPlot({
       {children}
       <XLabels labels={weeks.map((w) => weekText(w.week))} x={x} />
     </Group>
-  );
-}
-
-const th = "px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-700";
-const td = "px-3 py-1.5 tabular-nums";
-
-/** One row of a chart's table: what it is about, then its numbers. */
-function FigureRow({ head, cells }: { head: React.ReactNode; cells: React.ReactNode[] }) {
-  return (
-    <tr className="border-b border-slate-100">
-      <th scope="row" className="px-3 py-1.5 text-left font-medium">
-        {head}
-      </th>
-      {cells.map((c, i) => (
-        <td key={i} className={td}>
-          {c}
-        </td>
-      ))}
-    </tr>
   );
 }
 
