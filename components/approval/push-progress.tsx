@@ -25,7 +25,16 @@ async function fetchProgress(id: string): Promise<TPushProgress> {
 }
 
 /** The push as steps, live until it ends; a toast when it does. */
-export function PushProgress({ referralId, initial }: { referralId: string; initial: TPushProgress }) {
+export function PushProgress({
+  referralId,
+  initial,
+  shownVersion,
+}: {
+  referralId: string;
+  initial: TPushProgress;
+  /** the referral's version the rest of the page shows (read before this panel's `initial`) */
+  shownVersion: number;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   // The server's render is newer than the cache after a retry (router.refresh): take it, and the
@@ -42,16 +51,19 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
   const push = data.push;
   const previous = useRef(push?.status);
   const [toast, setToast] = useState<string | null>(null);
-  // The page is read again once per ended push: when this panel saw it end, and also when it ended
-  // before the panel saw it running (a fast push) while the page still shows the referral as it was.
+  // The page is read again once per ended push and version: when this panel saw it end, and also
+  // when it ended before the panel saw it running (a fast push) while the page still shows the
+  // referral as it was. The page reads the referral before this panel's push, so a push that ends
+  // between the two reads leaves the page a version behind the panel: that is stale too.
   const refreshedFor = useRef<string | null>(null);
-  const stale = data.version !== initial.version || data.referralStatus !== initial.referralStatus;
+  const stale =
+    data.version !== initial.version || data.referralStatus !== initial.referralStatus || data.version !== shownVersion;
   useEffect(() => {
     const was = previous.current;
     previous.current = push?.status;
     if (!push || !TERMINAL.has(push.status)) return;
     const seenEnding = !!was && !TERMINAL.has(was);
-    const key = `${push.id}:${push.status}`;
+    const key = `${push.id}:${push.status}:${data.version}`;
     if ((seenEnding || stale) && refreshedFor.current !== key) {
       refreshedFor.current = key;
       router.refresh();
@@ -62,7 +74,7 @@ export function PushProgress({ referralId, initial }: { referralId: string; init
       const t = setTimeout(() => setToast(null), 8000);
       return () => clearTimeout(t);
     }
-  }, [push, router, stale]);
+  }, [push, router, stale, data.version]);
 
   if (!push) return null;
   return (

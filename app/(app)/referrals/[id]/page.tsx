@@ -128,7 +128,9 @@ export default async function ReferralPage({
             <div className="min-w-0 space-y-4 @4xl:col-start-2 @4xl:row-start-2">
               <SecondReviewPanel reviews={reviews} actor={actor} />
               <ReferralFiles d={d} actor={actor} />
-              {approval?.progress ? <PushProgress referralId={d.id} initial={approval.progress} /> : null}
+              {approval?.progress ? (
+                <PushProgress referralId={d.id} initial={approval.progress} shownVersion={d.snapshot.version} />
+              ) : null}
             </div>
             <div className="min-w-0 space-y-4 @4xl:col-start-1 @4xl:row-span-4 @4xl:row-start-1">
               <DifferentPerson
