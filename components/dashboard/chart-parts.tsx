@@ -128,7 +128,7 @@ export function Frame({
         </svg>
       </div>
       <NumbersTable
-        label={`${table.label ?? `${title}: the numbers`} (scrolls sideways)`}
+        label={table.label ?? `${title}: the numbers`}
         caption={table.caption ?? title}
         minWidth={table.minWidth}
         columns={[head, ...figures.map((f) => FIGURES[f][0])]}

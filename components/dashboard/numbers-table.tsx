@@ -1,11 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import { TableHead } from "@/components/ui/table";
+import { ScrollTable, TableHead } from "@/components/ui/table";
 
 /** A chart's numbers, worked out on the server: the column headings, then a row per week or agency. */
 export type NumbersTableProps = {
-  /** the name of the scrolling region */
+  /** the name of the scrolling region (" (scrolls sideways)" is added) */
   label: string;
   /** what the table holds, for screen readers */
   caption: string;
@@ -32,26 +32,26 @@ export function NumbersTable({ label, caption, minWidth, columns, rows }: Number
         Show the numbers
       </summary>
       {open ? (
-        <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={label}>
-          <table className={`w-full ${minWidth} border-collapse`}>
-            <caption className="sr-only">{caption}</caption>
-            <TableHead columns={columns} cellClassName={th} rowClassName="border-b border-slate-300" />
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key} className="border-b border-slate-100">
-                  <th scope="row" className="px-3 py-1.5 text-left font-medium">
-                    {r.head}
-                  </th>
-                  {r.cells.map((c, i) => (
-                    <td key={i} className={td}>
-                      {c}
-                    </td>
-                  ))}
-                </tr>
+        <ScrollTable
+          label={label}
+          caption={caption}
+          className="mt-2"
+          tableClassName={`w-full ${minWidth} border-collapse`}
+          head={<TableHead columns={columns} cellClassName={th} rowClassName="border-b border-slate-300" />}
+        >
+          {rows.map((r) => (
+            <tr key={r.key} className="border-b border-slate-100">
+              <th scope="row" className="px-3 py-1.5 text-left font-medium">
+                {r.head}
+              </th>
+              {r.cells.map((c, i) => (
+                <td key={i} className={td}>
+                  {c}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </ScrollTable>
       ) : null}
     </details>
   );
