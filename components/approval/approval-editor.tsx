@@ -3,7 +3,7 @@
 import { resultFieldErrors } from "@/lib/validations/action-result";
 import { applyFieldErrors } from "@/components/ui/field-errors";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
 import { afterNextPaint } from "@/components/ui/after-paint";
 import {
@@ -59,6 +59,7 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
     defaultValues: { reasonCodes: [], otherReason: "", revisionComment: "" },
   });
   const [confirming, setConfirming] = useState<TApproval | null>(null);
+  const submitScheduled = useRef(false);
 
   const sendUpdate = (data: TApproval) =>
     startTransition(async () => {
@@ -137,7 +138,13 @@ export function ApprovalEditor(p: ApprovalEditorProps) {
       onSubmit={(e) => {
         e.preventDefault();
         // Validating re-renders the whole editor (about 0.1 s on a slow laptop): after the click's paint.
-        void afterNextPaint().then(() => submit(p.mode));
+        // A second Enter or click before then is the same submission, not another one.
+        if (submitScheduled.current) return;
+        submitScheduled.current = true;
+        void afterNextPaint().then(() => {
+          submitScheduled.current = false;
+          submit(p.mode);
+        });
       }}
     >
       <div>
