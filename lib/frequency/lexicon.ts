@@ -3,6 +3,16 @@
  * units, periods, weekdays and the Latin shorthand of home-care orders. Tables only, no logic.
  */
 
+/** A set of words written as one string, separated by white space (a word list reads best as prose). */
+function words(list: string): ReadonlySet<string> {
+  return new Set(list.split(/\s+/).filter(Boolean));
+}
+
+/** The same meaning under each of several spellings. */
+function spellings<T>(list: string, meaning: T): Record<string, T> {
+  return Object.fromEntries([...words(list)].map((word) => [word, meaning]));
+}
+
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 export type Period = "day" | "week" | "month";
@@ -39,16 +49,7 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   ninety: 90,
 };
 /** "twenty four", "twenty-four". */
-export const TENS_WORDS: ReadonlySet<string> = new Set([
-  "twenty",
-  "thirty",
-  "forty",
-  "fifty",
-  "sixty",
-  "seventy",
-  "eighty",
-  "ninety",
-]);
+export const TENS_WORDS: ReadonlySet<string> = words("twenty thirty forty fifty sixty seventy eighty ninety");
 /** Numbers that already say "times": "twice a week". */
 export const TIMES_NUMBER_WORDS: Readonly<Record<string, number>> = { once: 1, twice: 2, thrice: 3 };
 /** "every other week", "every third day". */
@@ -159,24 +160,16 @@ export const DAY_GROUP_WORDS: Readonly<Record<string, readonly Weekday[]>> = {
  */
 export type Shorthand = { count?: number; per: Period; every: number };
 export const LATIN_WORDS: Readonly<Record<string, Shorthand>> = {
-  qd: { per: "day", every: 1 },
-  qday: { per: "day", every: 1 },
-  qdaily: { per: "day", every: 1 },
-  qw: { per: "week", every: 1 },
-  qwk: { per: "week", every: 1 },
-  qweek: { per: "week", every: 1 },
-  qm: { per: "month", every: 1 },
-  qmo: { per: "month", every: 1 },
-  qmonth: { per: "month", every: 1 },
+  ...spellings("qd qday qdaily", { per: "day", every: 1 }),
+  ...spellings("qw qwk qweek", { per: "week", every: 1 }),
+  ...spellings("qm qmo qmonth", { per: "month", every: 1 }),
   qod: { per: "day", every: 2 },
-  qow: { per: "week", every: 2 },
-  fortnightly: { per: "week", every: 2 },
+  ...spellings("qow fortnightly", { per: "week", every: 2 }),
   bid: { count: 2, per: "day", every: 1 },
   tid: { count: 3, per: "day", every: 1 },
   qid: { count: 4, per: "day", every: 1 },
-  biw: { count: 2, per: "week", every: 1 },
+  ...spellings("biw semiweekly", { count: 2, per: "week", every: 1 }),
   tiw: { count: 3, per: "week", every: 1 },
-  semiweekly: { count: 2, per: "week", every: 1 },
   semimonthly: { count: 2, per: "month", every: 1 },
 };
 
@@ -193,97 +186,24 @@ export const AS_NEEDED_LEADS: ReadonlySet<string> = new Set(["as", "when", "if"]
 export const AS_NEEDED_TAILS: ReadonlySet<string> = new Set(["needed", "required", "necessary"]);
 
 /** A whole value that says nothing was given (compared with spaces and punctuation removed). */
-export const EMPTY_VALUES: ReadonlySet<string> = new Set([
-  "na",
-  "none",
-  "nil",
-  "tbd",
-  "tba",
-  "unknown",
-  "notapplicable",
-  "notspecified",
-  "notgiven",
-]);
+export const EMPTY_VALUES: ReadonlySet<string> = words(
+  "na none nil tbd tba unknown notapplicable notspecified notgiven",
+);
 
 /** Words that introduce the value ("Frequency: 2x/week"), skipped at the start of the text. */
 export const LEAD_WORDS: ReadonlySet<string> = new Set(["frequency", "freq", "schedule", "visits", "visit"]);
 
 /** Evaluation visits ("PT eval & treat 2w4"): noted on the reading, not a rule. */
-export const EVALUATION_WORDS: ReadonlySet<string> = new Set([
-  "eval",
-  "evaluation",
-  "evaluate",
-  "assessment",
-  "assess",
-]);
+export const EVALUATION_WORDS: ReadonlySet<string> = words("eval evaluation evaluate assessment assess");
 export const TREAT_WORDS: ReadonlySet<string> = new Set(["treat", "treatment", "tx"]);
 
 /** Every other word the grammar reads (connectors), so the tokenizer never splits it. */
-export const CONNECTOR_WORDS: ReadonlySet<string> = new Set([
-  "a",
-  "an",
-  "per",
-  "each",
-  "every",
-  "for",
-  "the",
-  "next",
-  "first",
-  "on",
-  "in",
-  "of",
-  "to",
-  "or",
-  "through",
-  "thru",
-  "till",
-  "until",
-  "and",
-  "then",
-  "followed",
-  "by",
-  "after",
-  "that",
-  "thereafter",
-  "plus",
-  "total",
-  "overall",
-  "max",
-  "maximum",
-  "up",
-  "upto",
-  "at",
-  "most",
-  "no",
-  "not",
-  "more",
-  "than",
-  "exceed",
-  "exceeding",
-  "nte",
-  "less",
-  "fewer",
-  "only",
-  "over",
-  "during",
-  "within",
-  "lasting",
-  "q",
-  "period",
-  "episode",
-  "authorization",
-  "auth",
-  "duration",
-  "cert",
-  "certification",
-  "with",
-  "x",
-  "bi",
-  "semi",
-  "except",
-  "excluding",
-  "but",
-]);
+export const CONNECTOR_WORDS: ReadonlySet<string> = words(`
+  a an per each every for the next first on in of to or through thru till until and then followed by after
+  that thereafter plus total overall max maximum up upto at most no not more than exceed exceeding nte less
+  fewer only over during within lasting q period episode authorization auth duration cert certification with
+  x bi semi except excluding but
+`);
 
 /**
  * Pieces a glued run of letters may be cut into ("mwf" → m w f, "tth" → t th, "xwk" → x wk,
@@ -291,21 +211,5 @@ export const CONNECTOR_WORDS: ReadonlySet<string> = new Set([
  */
 export const GLUED_PIECES: ReadonlySet<string> = new Set([
   ...Object.keys(WEEKDAY_WORDS).filter((w) => !w.endsWith("days")),
-  "x",
-  "q",
-  "d",
-  "day",
-  "w",
-  "wk",
-  "wks",
-  "week",
-  "mo",
-  "mth",
-  "month",
-  "h",
-  "hr",
-  "hrs",
-  "v",
-  "visit",
-  "visits",
+  ...words("x q d day w wk wks week mo mth month h hr hrs v visit visits"),
 ]);
