@@ -1,11 +1,12 @@
 import { headers } from "next/headers";
 import { Link } from "@/components/ui/link";
 import { currentSession } from "@/lib/auth/guards";
-import { homePath, scopeForPath } from "@/lib/access/scopes";
+import { homePath, SCOPE_MEANINGS, scopeForPath } from "@/lib/access/scopes";
 
 /** Rendered inside the signed-in shell (its <main>), so no landmark of its own. */
 export default async function Forbidden() {
   const scope = scopeForPath((await headers()).get("x-csi-path") ?? "");
+  const meaning = scope === "admin:*" ? "administer this installation" : scope ? SCOPE_MEANINGS[scope] : null;
   // Where this user starts (the queue, or /admin for an administrator, who reads no referrals).
   const check = await currentSession(false);
   const home = check.ok ? homePath(check.actor) : "/queue";
@@ -16,8 +17,8 @@ export default async function Forbidden() {
       <p className="mt-3 text-slate-700" data-testid="missing-scope">
         {scope ? (
           <>
-            It needs the <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm">{scope}</code> scope,
-            which your role does not have.
+            It needs the <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-sm">{scope}</code> scope (
+            {meaning}), which your role does not have.
           </>
         ) : (
           "Your role does not have the scope this page needs."

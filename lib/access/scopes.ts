@@ -6,31 +6,22 @@
 export const ROLES = ["reviewer", "supervisor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = [
-  /** read referral requests, their files and the queue */
-  "referral:read",
-  /** claim a request for oneself, release one's own claim */
-  "referral:claim",
-  /** assign or unassign anyone, bulk assign */
-  "referral:assign",
-  /** approve, reject, pending information, reopen, change or cancel a sent approval */
-  "referral:decide",
-  /** send an approval, an update or documents to ACCloud, retry a push */
-  "referral:push",
-  /** read the audit trail */
-  "audit:read",
-  /** read the turnaround dashboard */
-  "reports:read",
-  /** record the second review of an approval (agree / disagree) */
-  "review:second",
-  /** manage users */
-  "admin:users",
-  /** manage webhook API clients */
-  "admin:api_clients",
-  /** manage settings such as the rejection reasons */
-  "admin:settings",
-] as const;
-export type Scope = (typeof SCOPES)[number];
+/** Every scope, and what it lets a person do (the 403 page says it beside the scope it names). */
+export const SCOPE_MEANINGS = {
+  "referral:read": "read referral requests, their files and the queue",
+  "referral:claim": "claim a request for oneself, release one's own claim",
+  "referral:assign": "assign or unassign anyone, bulk assign",
+  "referral:decide": "approve, reject, pending information, reopen, change or cancel a sent approval",
+  "referral:push": "send an approval, an update or documents to ACCloud, retry a push",
+  "audit:read": "read the audit trail",
+  "reports:read": "read the turnaround dashboard",
+  "review:second": "record the second review of an approval (agree / disagree)",
+  "admin:users": "manage users",
+  "admin:api_clients": "manage webhook API clients",
+  "admin:settings": "manage settings such as the rejection reasons",
+} as const;
+export type Scope = keyof typeof SCOPE_MEANINGS;
+export const SCOPES = Object.keys(SCOPE_MEANINGS) as Scope[];
 
 /**
  * HIPAA's minimum necessary: administrators manage users, settings and API clients and read no
