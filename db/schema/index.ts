@@ -9,6 +9,8 @@ export * from "./audit";
 export * from "./accloud";
 export * from "./push";
 export * from "./supervisors";
+export * from "./notifications";
+export * from "./dashboard";
 export * from "./documents";
 export * from "./duplicates";
 export * from "./draft";
