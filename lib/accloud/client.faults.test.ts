@@ -2,16 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { UPLOAD_MIN_BYTES_PER_SECOND } from "./upload";
 import { AccloudError } from "./errors";
-import {
-  authorizationBody,
-  clientBody,
-  createChain,
-  referralBody,
-  serviceBody,
-  startTestSandbox,
-  testClient,
-  testSandboxForFile,
-} from "../../test/support/sandbox";
+import { startTestSandbox, testClient, testSandboxForFile } from "../../test/support/sandbox";
+import * as build from "../../test/support/accloud-examples";
 
 const t = testSandboxForFile({ resetFaults: true });
 const CLIENTS = "/ext/api/v2/patients/clients";
@@ -34,7 +26,7 @@ async function clientsWithExternalId(externalId: string) {
 describe("status faults", () => {
   it("429 with Retry-After in seconds: retryable, retryAfterMs read, nothing applied", async () => {
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "status", status: 429, retryAfter: 7 });
-    const body = clientBody();
+    const body = build.client();
     const err = await failure(t.client.createClient(body));
     expect(err).toMatchObject({
       kind: "http",
@@ -99,7 +91,7 @@ describe("status faults", () => {
       status: 500,
       times: 2,
     });
-    const c = await t.client.createClient(clientBody());
+    const c = await t.client.createClient(build.client());
     await failure(t.client.getClient(c.id));
     await failure(t.client.getClient(c.id));
     await expect(t.client.getClient(c.id)).resolves.toMatchObject({ id: c.id });
@@ -139,7 +131,7 @@ describe("timeouts, delays and resets", () => {
   it("a hung call times out at the client's timeout: retryable, nothing applied", async () => {
     const quick = testClient(t.url, { timeoutMs: 200 });
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "timeout" });
-    const body = clientBody();
+    const body = build.client();
     const err = await failure(quick.createClient(body));
     expect(err).toMatchObject({ kind: "timeout", retryable: true, status: null });
     expect(await clientsWithExternalId(body.external_id)).toHaveLength(0);
@@ -159,7 +151,7 @@ describe("timeouts, delays and resets", () => {
   });
 
   it("a file gets a second per MB on top of the call's timeout: a slow upload is not a timeout, a slow JSON call is", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     await t.control.setLatency(700);
     expect(await failure(t.client.listFunders({}, { timeoutMs: 200 }))).toMatchObject({ kind: "timeout" });
     const data = Buffer.alloc(2 * UPLOAD_MIN_BYTES_PER_SECOND, 7);
@@ -176,7 +168,7 @@ describe("timeouts, delays and resets", () => {
 
   it("a reset connection is a retryable network error and nothing is applied", async () => {
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "reset" });
-    const body = clientBody();
+    const body = build.client();
     const err = await failure(t.client.createClient(body));
     expect(err).toMatchObject({ kind: "network", retryable: true, status: null });
     expect(await clientsWithExternalId(body.external_id)).toHaveLength(0);
@@ -194,7 +186,7 @@ describe("timeouts, delays and resets", () => {
 describe("applied, but the answer is lost", () => {
   it("500 after the client is created: retryable, the client exists, a blind retry hits 409", async () => {
     await t.control.addFault({ method: "POST", path: CLIENTS, kind: "apply_then_fail" });
-    const body = clientBody();
+    const body = build.client();
     const err = await failure(t.client.createClient(body));
     // The error says what a retry risks: the create may have been applied, look it up first.
     expect(err).toMatchObject({ kind: "http", status: 500, retryable: true, retry: "lookup" });
@@ -206,14 +198,14 @@ describe("applied, but the answer is lost", () => {
   });
 
   it("reset after the service is created: retryable network error, the service exists", async () => {
-    const c = await t.client.createClient(clientBody());
+    const c = await t.client.createClient(build.client());
     await t.control.addFault({
       method: "POST",
       path: "/ext/api/v2/scheduler/services",
       kind: "apply_then_fail",
       then: "reset",
     });
-    const body = serviceBody(c.id);
+    const body = build.service(c.id);
     expect(await failure(t.client.createService(body))).toMatchObject({ kind: "network", retryable: true });
     const state = await t.control.state();
     expect(state.services.filter((s) => s.external_id === body.service_id)).toHaveLength(1);
@@ -224,15 +216,15 @@ describe("applied, but the answer is lost", () => {
 
   it("timeout after the authorization is created: retryable, the authorization exists", async () => {
     const quick = testClient(t.url, { timeoutMs: 200 });
-    const c = await t.client.createClient(clientBody());
-    const s = await t.client.createService(serviceBody(c.id));
+    const c = await t.client.createClient(build.client());
+    const s = await t.client.createService(build.service(c.id));
     await t.control.addFault({
       method: "POST",
       path: "/ext/api/v2/scheduler/authorizations",
       kind: "apply_then_fail",
       then: "timeout",
     });
-    expect(await failure(quick.createAuthorization(authorizationBody(c.id, s.id)))).toMatchObject({
+    expect(await failure(quick.createAuthorization(build.authorization(c.id, s.id)))).toMatchObject({
       kind: "timeout",
       retryable: true,
     });
@@ -241,9 +233,9 @@ describe("applied, but the answer is lost", () => {
   });
 
   it("500 after the referral is created: the referral exists, a retry is refused with 409", async () => {
-    const c = await t.client.createClient(clientBody());
-    const s = await t.client.createService(serviceBody(c.id));
-    const a = await t.client.createAuthorization(authorizationBody(c.id, s.id));
+    const c = await t.client.createClient(build.client());
+    const s = await t.client.createService(build.service(c.id));
+    const a = await t.client.createAuthorization(build.authorization(c.id, s.id));
     await t.control.addFault({
       method: "POST",
       path: "/api/v1/alayamarket/outbox/referrals/from_service/{service_id}",
@@ -251,9 +243,9 @@ describe("applied, but the answer is lost", () => {
       status: 503,
       retryAfter: 1,
     });
-    const err = await failure(t.client.createReferral(s.id, referralBody([a.id])));
+    const err = await failure(t.client.createReferral(s.id, build.referral([a.id])));
     expect(err).toMatchObject({ status: 503, retryable: true, retryAfterMs: 1000 });
-    const retry = await failure(t.client.createReferral(s.id, referralBody([a.id])));
+    const retry = await failure(t.client.createReferral(s.id, build.referral([a.id])));
     expect(retry).toMatchObject({
       status: 409,
       retryable: false,
@@ -264,7 +256,7 @@ describe("applied, but the answer is lost", () => {
   });
 
   it("lost answers on update, cancel and attachment: each change is really there", async () => {
-    const { serviceId, authorizationId, referral } = await createChain(t.client);
+    const { serviceId, authorizationId, referral } = await build.chain(t.client);
     const groupId = referral.revision!.revision_group_id;
     await t.control.addFault({
       path: "/api/v1/alayamarket/outbox/referrals/from_service/{id}/update/{rid}",

@@ -8,18 +8,9 @@ import { describe, expect, it } from "vitest";
 import { createAccloudClient, type AccloudCallLog } from "./client";
 import { AccloudError } from "./errors";
 import { BLUEGRASS_SUPPLIER_ID, CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID, MIAMI_VALLEY_SUPPLIER_ID } from "./sandbox/seed";
-import {
-  authorizationBody,
-  chicagoMidnight,
-  clientBody,
-  createChain,
-  isoDay,
-  referralBody,
-  serviceBody,
-  testClient,
-  testSandboxForFile,
-  withTestSandbox,
-} from "../../test/support/sandbox";
+import { testClient, testSandboxForFile, withTestSandbox } from "../../test/support/sandbox";
+import * as build from "../../test/support/accloud-examples";
+import { chicagoMidnight, isoDay } from "../../test/support/dates";
 
 const t = testSandboxForFile();
 
@@ -60,7 +51,7 @@ describe("reference data", () => {
 
 describe("clients", () => {
   it("creates, reads by id and external id, and updates", async () => {
-    const body = clientBody();
+    const body = build.client();
     const created = await t.client.createClient(body);
     expect(created.external_id).toBe(body.external_id);
 
@@ -108,8 +99,8 @@ describe("clients", () => {
 
 describe("services", () => {
   it("creates (200) and reads by internal and external id", async () => {
-    const c = await t.client.createClient(clientBody());
-    const body = serviceBody(c.id);
+    const c = await t.client.createClient(build.client());
+    const body = build.service(c.id);
     const created = await t.client.createService(body);
     expect(created.external_id).toBe(body.service_id);
 
@@ -127,7 +118,7 @@ describe("services", () => {
     expect((await t.client.getServiceByExternalId(body.service_id)).alayacare_service_id).toBe(created.id);
 
     const byExternalClient = await t.client.createService(
-      serviceBody(c.id, { client: { client_id: (await t.client.getClient(c.id)).external_id! } }),
+      build.service(c.id, { client: { client_id: (await t.client.getClient(c.id)).external_id! } }),
     );
     expect((await t.client.getService(byExternalClient.id)).patient?.id).toBe(c.id);
   });
@@ -135,9 +126,9 @@ describe("services", () => {
 
 describe("authorizations", () => {
   it("creates (201), updates the mutable fields, lists all pages and deletes (204)", async () => {
-    const c = await t.client.createClient(clientBody());
-    const s = await t.client.createService(serviceBody(c.id));
-    const created = await t.client.createAuthorization(authorizationBody(c.id, s.id));
+    const c = await t.client.createClient(build.client());
+    const s = await t.client.createService(build.service(c.id));
+    const created = await t.client.createAuthorization(build.authorization(c.id, s.id));
     expect(created).toMatchObject({
       client_id: c.id,
       start_at: isoDay(7),
@@ -155,10 +146,10 @@ describe("authorizations", () => {
     expect(updated).toMatchObject({ id: created.id, start_at: isoDay(7), end_at: isoDay(60), notes: "extended" });
 
     const second = await t.client.createAuthorization(
-      authorizationBody(c.id, s.id, { start_at: isoDay(61), end_at: isoDay(90) }),
+      build.authorization(c.id, s.id, { start_at: isoDay(61), end_at: isoDay(90) }),
     );
     const third = await t.client.createAuthorization(
-      authorizationBody(c.id, s.id, { start_at: isoDay(91), end_at: isoDay(120) }),
+      build.authorization(c.id, s.id, { start_at: isoDay(91), end_at: isoDay(120) }),
     );
     const all = await t.client.listAllAuthorizations({
       start_at_from: isoDay(0),
@@ -189,7 +180,7 @@ describe("authorizations", () => {
 
 describe("referrals", () => {
   it("creates a referral with a revision block and snapshots", async () => {
-    const { clientId, serviceId, authorizationId, referral } = await createChain(t.client);
+    const { clientId, serviceId, authorizationId, referral } = await build.chain(t.client);
     expect(referral.referral).toMatchObject({ status: "assigned", care_type: "nursing", referral_type: "service" });
     expect(referral.supply).toEqual({ id: GEM_CITY_SUPPLIER_ID, name: "Gem City Home Care" });
     expect(referral.revision).toMatchObject({ revision_number: 1, is_latest_revision: true, revision_reasons: [] });
@@ -202,7 +193,7 @@ describe("referrals", () => {
   });
 
   it("updates into a new revision, lists revisions, cancels, and sees agency actions", async () => {
-    const { serviceId, authorizationId, referral } = await createChain(t.client);
+    const { serviceId, authorizationId, referral } = await build.chain(t.client);
     const groupId = referral.revision!.revision_group_id;
     await t.client.updateAuthorization(authorizationId, { end_at: isoDay(50) });
     const updated = await t.client.updateReferral(serviceId, referral.referral.id, {
@@ -254,16 +245,16 @@ describe("referrals", () => {
   });
 
   it("finds the referrals of one service (how a lost create answer is recovered)", async () => {
-    const { clientId, serviceId, referral } = await createChain(t.client);
-    const otherService = await t.client.createService(serviceBody(clientId));
-    await t.client.createReferral(otherService.id, referralBody([], { authorization_ids: null }));
+    const { clientId, serviceId, referral } = await build.chain(t.client);
+    const otherService = await t.client.createService(build.service(clientId));
+    await t.client.createReferral(otherService.id, build.referral([], { authorization_ids: null }));
     const found = await t.client.listReferralsForService(clientId, serviceId);
     expect(found.map((r) => r.referral.id)).toEqual([referral.referral.id]);
     expect(await t.client.listReferralsForService(clientId, 999_999)).toEqual([]);
   });
 
   it("sees an agency-side cancel", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     await t.control.agencyCancel(referral.referral.id, { reason_code: "client_refused_service" });
     const listed = await t.client.listReferrals({ revision_group_id: referral.revision!.revision_group_id });
     expect(listed.items[0]?.referral).toMatchObject({ status: "cancelled", reason_code: "client_refused_service" });
@@ -274,7 +265,7 @@ describe("referrals", () => {
 
 describe("attachments", () => {
   it("uploads from memory, a file path and a stream (multipart part `file`, 201 {filepath})", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     const id = referral.referral.id;
     const pdf = Buffer.from("%PDF-1.4\n% test document\n");
     const fromMemory = await t.client.uploadClientAttachment(id, {
@@ -315,7 +306,7 @@ describe("attachments", () => {
   });
 
   it("refuses a file over the limit before sending anything", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     await t.control.clearCalls();
     const err = await t.client
       .uploadClientAttachment(referral.referral.id, {
@@ -329,7 +320,7 @@ describe("attachments", () => {
   });
 
   it("checks a file on disk against the limit before sending, and sends one at the limit whole", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     const dir = mkdtempSync(path.join(os.tmpdir(), "accloud-attach-"));
     try {
       const over = path.join(dir, "over.pdf");
@@ -359,7 +350,7 @@ describe("attachments", () => {
   });
 
   it("refuses a stream shorter or longer than its declared size, sending nothing", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     await t.control.clearCalls();
     const bytes = Buffer.alloc(1000, 1);
     for (const size of [1001, 999]) {
@@ -382,14 +373,14 @@ describe("attachments", () => {
 describe("client behaviour", () => {
   it("refuses invalid requests before sending, naming fields but never values", async () => {
     await t.control.clearCalls();
-    const bad = clientBody({ demographics: { first_name: "Frank", last_name: "" } });
+    const bad = build.client({ demographics: { first_name: "Frank", last_name: "" } });
     const err = (await t.client.createClient(bad).catch((e: unknown) => e)) as AccloudError;
     expect(err).toMatchObject({ kind: "invalid_request", retryable: false, path: "/ext/api/v2/patients/clients" });
     expect(err.issues.join(" ")).toContain("demographics.last_name");
     expect(err.message).not.toContain("Frank");
 
     const both = (await t.client
-      .createAuthorization(authorizationBody(1, 1, { rule_daily: 2 }))
+      .createAuthorization(build.authorization(1, 1, { rule_daily: 2 }))
       .catch((e: unknown) => e)) as AccloudError;
     expect(both.issues.join(" ")).toContain("rule_daily cannot be combined");
 
@@ -414,7 +405,7 @@ describe("client behaviour", () => {
   it("logs method, path template, status and duration, and no body or id", async () => {
     const entries: AccloudCallLog[] = [];
     const logged = testClient(t.url, { log: (e) => entries.push(e) });
-    const body = clientBody();
+    const body = build.client();
     const c = await logged.createClient(body);
     await logged.getClient(c.id);
     await logged.getClient(999_999).catch(() => {});
@@ -460,7 +451,7 @@ describe("client behaviour", () => {
         },
       },
       async (other) => {
-        const { referral } = await createChain(other.client);
+        const { referral } = await build.chain(other.client);
         expect(referral.alayacare?.authorization).toMatchObject({ start_date: isoDay(7) });
         await other.client.cancelReferral(referral.referral.id, { reason_code: "other" });
         const err = await other.client
@@ -476,8 +467,8 @@ describe("client behaviour", () => {
 
   it("creates a referral without authorizations (authorization_ids: null)", async () => {
     const r = await t.client.createReferral(
-      (await t.client.createService(serviceBody((await t.client.createClient(clientBody())).id))).id,
-      referralBody([], { authorization_ids: null }),
+      (await t.client.createService(build.service((await t.client.createClient(build.client())).id))).id,
+      build.referral([], { authorization_ids: null }),
     );
     expect(r.supply.id).toBe(GEM_CITY_SUPPLIER_ID);
   });

@@ -9,18 +9,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { referenceFile } from "../demo/reference-payload";
 import { createAccloudClient } from "./client";
 import { PATHS } from "./endpoints";
-import {
-  createChain,
-  authorizationBody,
-  chicagoMidnight,
-  clientBody,
-  isoDay,
-  referralBody,
-  serviceBody,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  testSandboxForFile,
-} from "../../test/support/sandbox";
+import { TEST_API_KEY, TEST_API_SECRET, testSandboxForFile } from "../../test/support/sandbox";
+import * as build from "../../test/support/accloud-examples";
+import { chicagoMidnight, isoDay } from "../../test/support/dates";
 import { GEM_CITY_SUPPLIER_ID } from "./sandbox/seed";
 import { CREATE_STRING_FIELDS, UPDATE_STRING_FIELDS } from "./sandbox/routes-authorizations";
 import { authorizationPutBody } from "../approval/plan";
@@ -246,7 +237,7 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
   await client.listAllFunders({ search: "a" });
   await client.listAllServiceCodes({ branch_id: 1000 });
   await client.listAllTrustedNetwork({ name: "a", items_per_page: 2 });
-  const body = clientBody();
+  const body = build.client();
   const c = await client.createClient(body);
   await client.getClient(c.id);
   await client.getClientByExternalId(body.external_id);
@@ -257,11 +248,11 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
     timezone: "America/Chicago",
   });
   await client.updateClientByExternalId(body.external_id, { timezone: "America/New_York" });
-  const sBody = serviceBody(c.id);
+  const sBody = build.service(c.id);
   const s = await client.createService(sBody);
   await client.getService(s.id);
   await client.getServiceByExternalId(sBody.service_id);
-  const a = await client.createAuthorization(authorizationBody(c.id, s.id));
+  const a = await client.createAuthorization(build.authorization(c.id, s.id));
   await client.updateAuthorization(a.id, { end_at: isoDay(40), notes: "n" });
   // The app's own bodies (lib/approval/to-accloud.ts, plan.ts): created with every optional string
   // empty, then an update that sets them all, then one that clears them all again.
@@ -285,7 +276,7 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
   const caseManager = { name: "Jane Smith", phone_number: "515-111-2233", fax_number: null, email: "jane@example.com" };
   const r = await client.createReferral(
     s.id,
-    referralBody([a.id], { end_at: chicagoMidnight(isoDay(40)), case_manager: caseManager }),
+    build.referral([a.id], { end_at: chicagoMidnight(isoDay(40)), case_manager: caseManager }),
   );
   const u = await client.updateReferral(s.id, r.referral.id, {
     authorization_ids: [a.id],
@@ -307,7 +298,7 @@ async function exerciseEveryEndpoint(client: ReturnType<typeof createAccloudClie
     data: Buffer.from("%PDF-1.4"),
   });
   await client.cancelReferral(u.referral.id, { reason_code: "processing_error", comment: "test" });
-  const other = await createChain(client);
+  const other = await build.chain(client);
   await client.cancelReferral(other.referral.referral.id, { reason_code: "other" });
   await client.deleteAuthorization(other.authorizationId);
   // Two documented error answers.
@@ -612,13 +603,13 @@ describe("authorizations: null where the published schema types a string", () =>
   });
 
   it("the sandbox answers null in each of them with 400 naming the member, as a strict tenant does", async () => {
-    const c = await t.client.createClient(clientBody());
-    const s = await t.client.createService(serviceBody(c.id));
-    const created = await t.client.createAuthorization(authorizationBody(c.id, s.id));
+    const c = await t.client.createClient(build.client());
+    const s = await t.client.createService(build.service(c.id));
+    const created = await t.client.createAuthorization(build.authorization(c.id, s.id));
     const problems: string[] = [];
     for (const key of stringMembers("CreateAuthorization")) {
       const res = await t.raw("POST", "/ext/api/v2/scheduler/authorizations", {
-        ...authorizationBody(c.id, s.id),
+        ...build.authorization(c.id, s.id),
         [key]: null,
       });
       if (res.status !== 400 || (res.body as { message?: string }).message !== `\`${key}\` may not be null.`)

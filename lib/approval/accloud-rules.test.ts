@@ -13,7 +13,9 @@ import {
 } from "../authorization-rules";
 import { OVERLAP_MESSAGE } from "../accloud/sandbox/routes-authorizations";
 import { approvalInput } from "../../test/support/fixtures";
-import { clientBody, isoDay, serviceBody, startTestSandbox, type TestSandbox } from "../../test/support/sandbox";
+import { startTestSandbox, type TestSandbox } from "../../test/support/sandbox";
+import * as build from "../../test/support/accloud-examples";
+import { isoDay } from "../../test/support/dates";
 import { WEEKDAYS } from "./constants";
 import { editorPath, ZApproval, type TApproval, type TApprovalInput, type TAuthorizationDraft } from "./schema";
 import { toAccloudAuthorization } from "./to-accloud";
@@ -151,12 +153,12 @@ describe("against the real sandbox", () => {
   let clientId: number;
   beforeAll(async () => {
     t = await startTestSandbox();
-    clientId = (await t.client.createClient(clientBody())).id;
+    clientId = (await t.client.createClient(build.client())).id;
   });
   afterAll(async () => t?.close());
 
   /** A service per approval, as the push creates one per referral request, all for one client. */
-  const newService = async () => (await t.client.createService(serviceBody(clientId))).id;
+  const newService = async () => (await t.client.createService(build.service(clientId))).id;
 
   // Values an editor can hold: whole visits, half hours, an occasional negative (refused by both).
   const amount = (type: "HOURS" | "VISITS", max: number) =>
@@ -252,20 +254,20 @@ describe("against the real sandbox", () => {
     ];
     const first = approval({ startDate: isoDay(5), endDate: isoDay(60), authorizations: drafts }) as TApproval;
     expect(ZApproval.safeParse(first).success).toBe(true);
-    const c = (await t.client.createClient(clientBody())).id;
+    const c = (await t.client.createClient(build.client())).id;
     const post = async (a: TApproval, serviceId: number) => {
       const statuses: number[] = [];
       for (let i = 0; i < a.authorizations.length; i++)
         statuses.push((await t.raw("POST", AUTHS, toAccloudAuthorization(a, i, { clientId: c, serviceId }))).status);
       return statuses;
     };
-    const s1 = (await t.client.createService(serviceBody(c))).id;
+    const s1 = (await t.client.createService(build.service(c))).id;
     // three authorizations of one approval, all over the same dates on the same service
     expect(await post(first, s1)).toEqual([201, 201, 201]);
     // a retry that creates them again (an answer lost after ACCloud applied the call)
     expect(await post(first, s1)).toEqual([201, 201, 201]);
     // the same client's other referral (its own service), over overlapping dates
-    const s2 = (await t.client.createService(serviceBody(c))).id;
+    const s2 = (await t.client.createService(build.service(c))).id;
     expect(
       await post(approval({ startDate: isoDay(1), endDate: isoDay(90), authorizations: drafts }) as TApproval, s2),
     ).toEqual([201, 201, 201]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { previewRules } from "./preview";
 import { ZApproval, type TApprovalInput } from "./schema";
 import { approvalInput } from "../../test/support/fixtures";
-import { isoDay } from "../../test/support/sandbox";
+import { isoDay } from "../../test/support/dates";
 
 const future = isoDay;
 

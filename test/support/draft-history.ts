@@ -23,6 +23,7 @@ import { canonical } from "../../lib/json/canonical";
 import type { CaseManager } from "../../lib/draft/types";
 import { ingestReferralRequest } from "../../lib/intake/ingest";
 import type { TReferralRequest } from "../../lib/intake/schema";
+import { isoDay } from "./dates";
 
 export const AGENCIES = [
   { name: "Gem City Home Care", orgId: GEM_CITY_SUPPLIER_ID },
@@ -43,8 +44,6 @@ export type NewReferral = {
 
 const FIRST = ["Maria", "James", "Linda", "Robert", "Patricia", "Michael", "Barbara", "David", "Susan", "Joseph"];
 const LAST = ["Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Okafor", "Miller", "Davis", "Lopez", "Wilson"];
-
-const isoDay = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** A referral request like the reference one, with the given agency, client and form values, stored by the intake code. */
 export async function storeReferral(db: Db, r: NewReferral = {}): Promise<{ id: string; payload: TReferralRequest }> {

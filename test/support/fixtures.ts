@@ -5,7 +5,7 @@ import { getDb } from "../../lib/db";
 import type { TReferralRequest } from "../../lib/intake/schema";
 import { readReferencePayload } from "../../lib/demo/reference-payload";
 import type { TApprovalInput } from "../../lib/approval/schema";
-import { isoDay } from "./sandbox";
+import { isoDay } from "./dates";
 
 /** reference/new_referral_request_payload.json, a fresh copy per call. */
 export const referencePayload = readReferencePayload;

@@ -1,15 +1,13 @@
 /**
  * Test set-up: a sandbox in its own schema on the test database (so test files run in parallel),
  * a typed client and control driver pointed at it, a raw-fetch helper for requests the typed
- * client refuses to send, and builders for valid payloads relative to today.
+ * client refuses to send. The builders of valid payloads are in ./accloud-bodies.ts.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { createAccloudClient, type AccloudClient, type AccloudClientConfig } from "../../lib/accloud/client";
-import type { TAuthorizationCreate, TClientCreate, TReferralCreate, TServiceCreate } from "../../lib/accloud/schemas";
 import { createSandboxControl, type SandboxControl } from "../../lib/accloud/sandbox/control";
 import type { SandboxRules } from "../../lib/accloud/sandbox/rules";
-import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID, HQ_BRANCH_ID } from "../../lib/accloud/sandbox/seed";
 import { startSandbox, type RunningSandbox } from "../../lib/accloud/sandbox/server";
 
 export const TEST_API_KEY = "test-key";
@@ -120,114 +118,4 @@ export function testSandboxForFile(
     await t.close?.();
   });
   return t;
-}
-
-/** YYYY-MM-DD, `days` from today (UTC). */
-export function isoDay(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Midnight in Chicago as the CSI examples write it (05:00Z in summer). */
-export const chicagoMidnight = (day: string) => `${day}T05:00:00+00:00`;
-
-export function clientBody(over: Partial<TClientCreate> = {}): TClientCreate {
-  return {
-    demographics: {
-      first_name: "Frank",
-      last_name: "Smith",
-      address: "3000 Lakeside Dr",
-      city: "Bannockburn",
-      state: "IL",
-      zip: "60015",
-      country: "US",
-      birthday: "1999-01-31",
-      email: "frank.smith@example.com",
-      phone_main: "515-223-4455",
-      gender: "M",
-    },
-    external_id: `csi-client-${randomUUID()}`,
-    branch_id: HQ_BRANCH_ID,
-    language: "en",
-    groups: [{ id: CSI_GROUP_ID }],
-    timezone: "America/Chicago",
-    ...over,
-  };
-}
-
-export function serviceBody(clientId: number, over: Partial<TServiceCreate> = {}): TServiceCreate {
-  return {
-    service_id: randomUUID(),
-    name: "Skilled Nursing",
-    client: { alayacare_client_id: clientId },
-    start_date: isoDay(7),
-    projected_end_date: isoDay(90),
-    funding_methodology: "single_funder",
-    guid_funder_breakdowns: [{ funder_id: 9, is_primary: 1, percentage: 100 }],
-    service_code_id: 48,
-    service_instructions: "Please use buzz code 203",
-    use_client_address: true,
-    profile: { target_agency: "Gem City Home Care" },
-    ...over,
-  } as TServiceCreate;
-}
-
-export function authorizationBody(
-  clientId: number,
-  serviceId: number,
-  over: Partial<TAuthorizationCreate> = {},
-): TAuthorizationCreate {
-  return {
-    client_id: clientId,
-    service_ids: [serviceId],
-    start_at: isoDay(7),
-    end_at: isoDay(36),
-    methodology: "service",
-    authorization_number: "123-456",
-    member_number: "123-456",
-    program_id: "123-456",
-    notes: "",
-    rule_type: "HOURS",
-    rule_weekly: 10,
-    rule_monthly: 40,
-    rule_period: 50,
-    rule_monday: 1,
-    rule_tuesday: 1,
-    rule_wednesday: 1,
-    rule_thursday: 1,
-    rule_friday: 1,
-    first_day_of_week: 6,
-    case_manager_name: "Jane Smith",
-    case_manager_phone: "515-111-2222",
-    case_manager_fax: "515-111-3333",
-    case_manager_email: "jane.smith@example.com",
-    ...over,
-  };
-}
-
-export function referralBody(authorizationIds: number[], over: Partial<TReferralCreate> = {}): TReferralCreate {
-  return {
-    authorization_ids: authorizationIds,
-    supply_persona_id: GEM_CITY_SUPPLIER_ID,
-    referral_type: "service",
-    care_type: "nursing",
-    start_at: chicagoMidnight(isoDay(7)),
-    end_at: chicagoMidnight(isoDay(36)),
-    comment: "",
-    case_manager: {
-      name: "Jane Smith",
-      phone_number: "515-111-2233",
-      fax_number: null,
-      email: "jane.smith@example.com",
-    },
-    ...over,
-  };
-}
-
-/** Client → service → authorization → referral, all valid; returns every id. */
-export async function createChain(client: AccloudClient) {
-  const c = await client.createClient(clientBody());
-  const s = await client.createService(serviceBody(c.id));
-  const a = await client.createAuthorization(authorizationBody(c.id, s.id));
-  const r = await client.createReferral(s.id, referralBody([a.id]));
-  return { clientId: c.id, serviceId: s.id, authorizationId: a.id, referral: r };
 }

@@ -7,18 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CANCEL_REASON_CODES } from "../schemas";
 import { OVERLAP_MESSAGE } from "./routes-authorizations";
 import { CSI_GROUP_ID, GEM_CITY_SUPPLIER_ID, MIAMI_VALLEY_SUPPLIER_ID } from "./seed";
-import {
-  authorizationBody,
-  chicagoMidnight,
-  clientBody,
-  createChain,
-  isoDay,
-  referralBody,
-  serviceBody,
-  type RawResponse,
-  testSandboxForFile,
-  withTestSandbox,
-} from "../../../test/support/sandbox";
+import { type RawResponse, testSandboxForFile, withTestSandbox } from "../../../test/support/sandbox";
+import * as build from "../../../test/support/accloud-examples";
+import { chicagoMidnight, isoDay } from "../../../test/support/dates";
 
 const t = testSandboxForFile();
 
@@ -42,10 +33,10 @@ function expectAnswer(res: RawResponse, expected: { status: number; body: unknow
 }
 
 async function newClient(over = {}) {
-  return t.client.createClient(clientBody(over));
+  return t.client.createClient(build.client(over));
 }
 async function newService(clientId: number) {
-  return t.client.createService(serviceBody(clientId));
+  return t.client.createService(build.service(clientId));
 }
 
 describe("auth and transport", () => {
@@ -89,7 +80,7 @@ describe("id families and lookups", () => {
   });
 
   it("409 on a duplicate client external_id, at create and at update", async () => {
-    const body = clientBody();
+    const body = build.client();
     await t.client.createClient(body);
     expectAnswer(
       await t.raw("POST", CLIENTS, { ...body }),
@@ -115,7 +106,7 @@ describe("id families and lookups", () => {
 
   it("duplicate external service_id: 409 by default (§12.1), configurable to create or upsert", async () => {
     const c = await newClient();
-    const body = serviceBody(c.id);
+    const body = build.service(c.id);
     const first = await t.client.createService(body);
     expectAnswer(
       await t.raw("POST", SERVICES, body),
@@ -139,7 +130,7 @@ describe("id families and lookups", () => {
 
 describe("clients", () => {
   it("requires first_name and last_name", async () => {
-    const body = clientBody();
+    const body = build.client();
     expectAnswer(
       await t.raw("POST", CLIENTS, { ...body, demographics: omit(body.demographics, "first_name") }),
       ext(400, "Field first_name is required in demographics."),
@@ -152,13 +143,13 @@ describe("clients", () => {
 
   it("rejects profile_id together with demographics", async () => {
     expectAnswer(
-      await t.raw("POST", CLIENTS, { ...clientBody(), profile_id: 100 }),
+      await t.raw("POST", CLIENTS, { ...build.client(), profile_id: 100 }),
       ext(400, "Only one of profile_id or demographics can be specified."),
     );
   });
 
   it("validates gender and the language code (names are converted)", async () => {
-    const body = clientBody();
+    const body = build.client();
     expectAnswer(
       await t.raw("POST", CLIENTS, { ...body, demographics: { ...body.demographics, gender: "female" } }),
       ext(400, "Field gender must be one of M, F, O."),
@@ -178,16 +169,16 @@ describe("clients", () => {
 
   it("rejects a client without the CSI group (default), or flags it", async () => {
     expectAnswer(
-      await t.raw("POST", CLIENTS, clientBody({ groups: [{ id: 1009 }] })),
+      await t.raw("POST", CLIENTS, build.client({ groups: [{ id: 1009 }] })),
       ext(400, "Client must belong to the CSI group."),
     );
     expectAnswer(
-      await t.raw("POST", CLIENTS, clientBody({ groups: [{ id: 4242 }] })),
+      await t.raw("POST", CLIENTS, build.client({ groups: [{ id: 4242 }] })),
       ext(400, "Group ID not found: 4242."),
     );
     try {
       await t.control.setRules({ missingCsiGroup: "flag" });
-      const res = await t.raw("POST", CLIENTS, clientBody({ groups: [{ id: 1009 }] }));
+      const res = await t.raw("POST", CLIENTS, build.client({ groups: [{ id: 1009 }] }));
       expect(res.status).toBe(201);
       const state = await t.control.state();
       expect(state.clients.find((c) => c.id === (res.body as { id: number }).id)?.missing_csi_group).toBe(true);
@@ -199,30 +190,30 @@ describe("clients", () => {
 
 describe("services", () => {
   it("needs exactly one of alayacare_client_id / client_id (the CSI example sends both, §10 #4)", async () => {
-    const body = clientBody();
+    const body = build.client();
     const c = await t.client.createClient(body);
     const message = "Invalid request: client needs exactly one of alayacare_client_id or client_id.";
     expectAnswer(
       await t.raw("POST", SERVICES, {
-        ...serviceBody(c.id),
+        ...build.service(c.id),
         client: { alayacare_client_id: c.id, client_id: body.external_id },
       }),
       ext(400, message),
     );
-    expectAnswer(await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: {} }), ext(400, message));
+    expectAnswer(await t.raw("POST", SERVICES, { ...build.service(c.id), client: {} }), ext(400, message));
     expectAnswer(
-      await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: { alayacare_client_id: 999_999 } }),
+      await t.raw("POST", SERVICES, { ...build.service(c.id), client: { alayacare_client_id: 999_999 } }),
       ext(400, "Client not found."),
     );
     expectAnswer(
-      await t.raw("POST", SERVICES, { ...serviceBody(c.id), client: { client_id: "nobody" } }),
+      await t.raw("POST", SERVICES, { ...build.service(c.id), client: { client_id: "nobody" } }),
       ext(400, "Client not found."),
     );
   });
 
   it("needs exactly one existing service code, a known funding methodology and existing funders", async () => {
     const c = await newClient();
-    const base = serviceBody(c.id) as Record<string, unknown>;
+    const base = build.service(c.id) as Record<string, unknown>;
     const oneCode = "Invalid request: exactly one of service_code_id or service_code_name is required.";
     expectAnswer(await t.raw("POST", SERVICES, { ...base, service_code_name: "Skilled Nursing" }), ext(400, oneCode));
     expectAnswer(await t.raw("POST", SERVICES, { ...base, service_code_id: undefined }), ext(400, oneCode));
@@ -263,7 +254,7 @@ describe("services", () => {
   it("answers 200 (not 201) with {id, external_id}, and accepts the CSI boolean is_primary", async () => {
     const c = await newClient();
     const body = {
-      ...serviceBody(c.id),
+      ...build.service(c.id),
       guid_funder_breakdowns: [{ funder_id: 9, is_primary: true, percentage: 100 }],
     };
     const res = await t.raw("POST", SERVICES, body);
@@ -278,8 +269,8 @@ describe("authorizations", () => {
     clientId = (await newClient()).id;
     serviceId = (await newService(clientId)).id;
   });
-  const body = (over: Record<string, unknown> = {}) => ({ ...authorizationBody(clientId, serviceId), ...over });
-  /** The weekday counts authorizationBody sets, unset: a daily rule only. */
+  const body = (over: Record<string, unknown> = {}) => ({ ...build.authorization(clientId, serviceId), ...over });
+  /** The weekday counts build.authorization sets, unset: a daily rule only. */
   const noWeekdays = {
     rule_monday: null,
     rule_tuesday: null,
@@ -408,17 +399,17 @@ describe("authorizations", () => {
     const c = await newClient();
     const s1 = await newService(c.id);
     const s2 = await newService(c.id);
-    await t.client.createAuthorization(authorizationBody(c.id, s1.id));
+    await t.client.createAuthorization(build.authorization(c.id, s1.id));
     expectAnswer(
-      await t.raw("POST", AUTHS, { ...authorizationBody(c.id, s1.id), service_ids: [s1.id, s2.id] }),
+      await t.raw("POST", AUTHS, { ...build.authorization(c.id, s1.id), service_ids: [s1.id, s2.id] }),
       auth(409, OVERLAP_MESSAGE),
     );
-    expect((await t.raw("POST", AUTHS, authorizationBody(c.id, s1.id))).status).toBe(201);
+    expect((await t.raw("POST", AUTHS, build.authorization(c.id, s1.id))).status).toBe(201);
   });
 
   it("PUT accepts only the mutable fields; start_at/rule_type/rule_* changes are rejected (strict, §12.5)", async () => {
     const a = await t.client.createAuthorization(
-      authorizationBody(clientId, serviceId, { start_at: isoDay(400 - 365), end_at: isoDay(40) }),
+      build.authorization(clientId, serviceId, { start_at: isoDay(400 - 365), end_at: isoDay(40) }),
     );
     const path = `${AUTHS}/${a.id}`;
     const recreate = "cannot be changed; delete and recreate the authorization.";
@@ -446,7 +437,7 @@ describe("authorizations", () => {
   });
 
   it("DELETE answers 204, and 403 while a live referral carries the authorization (§12.6)", async () => {
-    const chain = await createChain(t.client);
+    const chain = await build.chain(t.client);
     expectAnswer(
       await t.raw("DELETE", `${AUTHS}/${chain.authorizationId}`),
       auth(403, "Authorization can not be deleted."),
@@ -480,10 +471,10 @@ describe("referral create", () => {
   beforeAll(async () => {
     clientId = (await newClient()).id;
     serviceId = (await newService(clientId)).id;
-    authId = (await t.client.createAuthorization(authorizationBody(clientId, serviceId))).id;
+    authId = (await t.client.createAuthorization(build.authorization(clientId, serviceId))).id;
   });
   const url = () => `${REFERRALS}/from_service/${serviceId}`;
-  const body = (over: Record<string, unknown> = {}) => ({ ...referralBody([authId]), ...over });
+  const body = (over: Record<string, unknown> = {}) => ({ ...build.referral([authId]), ...over });
 
   it("needs an existing internal service id in the path", async () => {
     expectAnswer(
@@ -559,12 +550,12 @@ describe("referral create", () => {
       await t.raw("POST", url(), body({ authorization_ids: [999_999] })),
       market(400, "Authorization 999999 not found."),
     );
-    const other = await createChain(t.client);
+    const other = await build.chain(t.client);
     expectAnswer(
       await t.raw("POST", url(), body({ authorization_ids: [other.authorizationId] })),
       market(400, `Authorization ${other.authorizationId} does not belong to the service's client.`),
     );
-    const openEnded = (await t.raw("POST", AUTHS, { ...authorizationBody(clientId, serviceId), end_at: undefined }))
+    const openEnded = (await t.raw("POST", AUTHS, { ...build.authorization(clientId, serviceId), end_at: undefined }))
       .body as { id: number };
     expectAnswer(
       await t.raw("POST", url(), body({ authorization_ids: [openEnded.id] })),
@@ -576,14 +567,14 @@ describe("referral create", () => {
   });
 
   it("one live referral per service (§12.7)", async () => {
-    const chain = await createChain(t.client);
+    const chain = await build.chain(t.client);
     expectAnswer(
-      await t.raw("POST", `${REFERRALS}/from_service/${chain.serviceId}`, referralBody([chain.authorizationId])),
+      await t.raw("POST", `${REFERRALS}/from_service/${chain.serviceId}`, build.referral([chain.authorizationId])),
       market(409, "A live referral already exists for this service."),
     );
     await t.client.cancelReferral(chain.referral.referral.id, { reason_code: "datetime_change" });
     expect(
-      (await t.raw("POST", `${REFERRALS}/from_service/${chain.serviceId}`, referralBody([chain.authorizationId])))
+      (await t.raw("POST", `${REFERRALS}/from_service/${chain.serviceId}`, build.referral([chain.authorizationId])))
         .status,
     ).toBe(201);
   });
@@ -599,7 +590,7 @@ describe("referral update", () => {
   });
 
   it("validates the body and the supplier (§12.11)", async () => {
-    const { serviceId, authorizationId, referral } = await createChain(t.client);
+    const { serviceId, authorizationId, referral } = await build.chain(t.client);
     const url = `${REFERRALS}/from_service/${serviceId}/update/${referral.referral.id}`;
     expectAnswer(
       await t.raw("POST", url, omit(update(authorizationId), "revision")),
@@ -638,7 +629,7 @@ describe("referral update", () => {
   });
 
   it("only the latest revision, only type service, only from assigned/processed", async () => {
-    const { serviceId, authorizationId, referral } = await createChain(t.client);
+    const { serviceId, authorizationId, referral } = await build.chain(t.client);
     const first = referral.referral.id;
     const second = await t.client.updateReferral(serviceId, first, update(authorizationId) as never);
     expect(second.revision).toMatchObject({
@@ -671,7 +662,7 @@ describe("referral update", () => {
     const s = await newService(c.id);
     const visit = await t.client.createReferral(
       s.id,
-      referralBody([], { authorization_ids: null, referral_type: "visit" }),
+      build.referral([], { authorization_ids: null, referral_type: "visit" }),
     );
     expectAnswer(
       await t.raw("POST", `${REFERRALS}/from_service/${s.id}/update/${visit.referral.id}`, {
@@ -685,7 +676,7 @@ describe("referral update", () => {
 
 describe("referral cancel", () => {
   it("requires one of the 7 reason codes and a comment of at most 1000 characters", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     const url = `${REFERRALS}/${referral.referral.id}/cancel`;
     expectAnswer(await t.raw("POST", url, {}), market(400, "'reason_code' is a required property"));
     expectAnswer(
@@ -711,7 +702,7 @@ describe("referral cancel", () => {
 
   it("accepts each of the 7 reason codes", async () => {
     for (const reason of CANCEL_REASON_CODES) {
-      const { referral } = await createChain(t.client);
+      const { referral } = await build.chain(t.client);
       await t.client.cancelReferral(referral.referral.id, { reason_code: reason });
     }
     const state = await t.control.state();
@@ -764,7 +755,7 @@ describe("attachments", () => {
   const pdf = (bytes = "%PDF-1.4 x") => new Blob([bytes], { type: "application/pdf" });
 
   it("needs the part `file` with a filename; 201 {filepath}; any revision of the group", async () => {
-    const { serviceId, authorizationId, referral } = await createChain(t.client);
+    const { serviceId, authorizationId, referral } = await build.chain(t.client);
     expect(await upload(referral.referral.id, [{ name: "document", value: pdf(), filename: "a.pdf" }])).toEqual(
       market(400, "Missing required part 'file'."),
     );
@@ -802,7 +793,7 @@ describe("attachments", () => {
   });
 
   it("rejects an empty file, a disallowed type, the same file twice and uploads to a cancelled referral (§12.13)", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     const id = referral.referral.id;
     expect(await upload(id, [{ name: "file", value: new Blob([]), filename: "empty.pdf" }])).toEqual(
       market(400, "File is empty."),
@@ -822,7 +813,7 @@ describe("attachments", () => {
 
   it("enforces the size limit exactly (configured small here)", async () => {
     await withTestSandbox({ options: { attachmentMaxBytes: 1000 } }, async (small) => {
-      const { referral } = await createChain(small.client);
+      const { referral } = await build.chain(small.client);
       await expect(
         small.client.uploadClientAttachment(referral.referral.id, { filename: "a.pdf", data: Buffer.alloc(1000, 1) }),
       ).resolves.toBeTruthy();
@@ -842,7 +833,7 @@ describe("attachments", () => {
   });
 
   it("413 over 50 MB (50,000,000 bytes, §12.2)", async () => {
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     const big = await upload(referral.referral.id, [
       { name: "file", value: new Blob([Buffer.alloc(50_000_001, 1)]), filename: "scan.pdf" },
     ]);

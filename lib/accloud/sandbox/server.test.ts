@@ -5,16 +5,14 @@ import { isAccloudError } from "../errors";
 import { ID_STARTS } from "./seed";
 import { startSandbox } from "./server";
 import {
-  chicagoMidnight,
-  clientBody,
-  createChain,
-  isoDay,
   randomSchema,
   startTestSandbox,
   TEST_API_KEY,
   TEST_API_SECRET,
   type TestSandbox,
 } from "../../../test/support/sandbox";
+import * as build from "../../../test/support/accloud-examples";
+import { chicagoMidnight, isoDay } from "../../../test/support/dates";
 
 const open: TestSandbox[] = [];
 async function start(opts: Parameters<typeof startTestSandbox>[0] = {}) {
@@ -30,7 +28,7 @@ describe("persistence", () => {
   it("keeps every entity across a restart on the same schema, and ids keep counting", async () => {
     const schema = randomSchema();
     const first = await startTestSandbox({ schema });
-    const chain = await createChain(first.client);
+    const chain = await build.chain(first.client);
     await first.client.uploadClientAttachment(chain.referral.referral.id, {
       filename: "order.pdf",
       data: Buffer.from("%PDF restart"),
@@ -46,13 +44,13 @@ describe("persistence", () => {
     expect((await second.client.getService(chain.serviceId)).alayacare_service_id).toBe(chain.serviceId);
     const listed = await second.client.listReferrals({ revision_group_id: chain.referral.revision!.revision_group_id });
     expect(listed.items.map((r) => r.referral.id)).toEqual([chain.referral.referral.id]);
-    const next = await second.client.createClient(clientBody());
+    const next = await second.client.createClient(build.client());
     expect(next.id).toBeGreaterThan(chain.clientId);
   });
 
   it("resets to the seed: entities gone, ids restart, faults and rule overrides cleared", async () => {
     const t = await start();
-    await createChain(t.client);
+    await build.chain(t.client);
     await t.control.addFault({ path: "/ext/*", kind: "status", status: 500, times: "always" });
     await t.control.setRules({ missingCsiGroup: "ignore" });
     await t.control.reset();
@@ -68,14 +66,14 @@ describe("persistence", () => {
     });
     expect((await t.control.listFaults()).faults).toEqual([]);
     expect((await t.control.getRules()).missingCsiGroup).toBe("reject");
-    expect((await t.client.createClient(clientBody())).id).toBe(ID_STARTS.clients);
+    expect((await t.client.createClient(build.client())).id).toBe(ID_STARTS.clients);
     expect((await t.client.listAllGroups()).length).toBe(6);
   });
 
   it("keeps sandboxes on different schemas apart", async () => {
     const a = await start();
     const b = await start();
-    const body = clientBody();
+    const body = build.client();
     await a.client.createClient(body);
     await expect(b.client.getClientByExternalId(body.external_id)).rejects.toMatchObject({ status: 404 });
     await expect(b.client.createClient(body)).resolves.toBeTruthy();
@@ -85,7 +83,7 @@ describe("persistence", () => {
 describe("concurrency", () => {
   it("creates exactly one client when the same external id is sent concurrently", async () => {
     const t = await start();
-    const body = clientBody();
+    const body = build.client();
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => t.client.createClient(body)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results
@@ -97,7 +95,7 @@ describe("concurrency", () => {
 
   it("accepts one of two concurrent updates of the same revision; the other is told it is not the latest", async () => {
     const t = await start();
-    const { serviceId, authorizationId, referral } = await createChain(t.client);
+    const { serviceId, authorizationId, referral } = await build.chain(t.client);
     const body = {
       authorization_ids: [authorizationId],
       start_at: chicagoMidnight(isoDay(7)),
@@ -148,7 +146,7 @@ describe("control API", () => {
 
   it("refuses agency actions that the Marketplace state machine forbids", async () => {
     const t = await start();
-    const { referral } = await createChain(t.client);
+    const { referral } = await build.chain(t.client);
     await t.control.markProcessed(referral.referral.id);
     await expect(t.control.markProcessed(referral.referral.id)).rejects.toThrow(/409.*cannot be marked processed/);
     await t.control.agencyCancel(referral.referral.id, { reason_code: "client_passed_away" });
@@ -183,7 +181,7 @@ describe("start-up", () => {
         apiSecret: TEST_API_SECRET,
         timeoutMs: 5_000,
       });
-      const c = await client.createClient(clientBody());
+      const c = await client.createClient(build.client());
       const s = await client.createService({
         service_id: "service_external_id_1",
         name: "Skilled Nursing",
