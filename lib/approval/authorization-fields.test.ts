@@ -8,15 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { ZAuthorizationCreate, ZAuthorizationUpdate, type TAuthorization } from "../accloud/schemas";
 import { REDACTED_KEYS } from "../log";
-import {
-  accloudKeysOf,
-  AUTHORIZATION_FIELDS,
-  inRuleMode,
-  WEEKDAY_FIELDS,
-  type AuthorizationFieldRow,
-  type AuthorizationValues,
-  type RuleMode,
-} from "./authorization-fields";
+import { accloudKeysOf, AUTHORIZATION_FIELDS, inRuleMode, WEEKDAY_FIELDS } from "./authorization-fields";
+import type { AuthorizationFieldRow, AuthorizationValues, RuleMode } from "./authorization-fields";
 import { emptyAuthorization } from "./constants";
 import { authorizationPutBody, describeChanges, MUTABLE_AUTHORIZATION_FIELDS, planAuthorizations } from "./plan";
 import { ZAuthorizationDraft, type TApproval } from "./schema";
