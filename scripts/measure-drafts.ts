@@ -13,15 +13,27 @@
  * On an embedded PostgreSQL in a temporary directory, or on DATABASE_URL's server (a database is
  * made there and dropped).
  */
+// First: the environment the app's modules read when they load (ESM evaluates imports in order).
+import "./measure-drafts-env";
 import { randomBytes, randomUUID } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { setInProcessEnv } from "./in-process-env";
-
-setInProcessEnv("measure");
-process.env.PUSH_MAINTENANCE_SECONDS = "5";
-if (!process.env.ACCLOUD_URL) process.env.ACCLOUD_SANDBOX = "true";
+import { sql } from "drizzle-orm";
+import { startEmbeddedPostgres } from "../db/embedded";
+import { runMigrations } from "../db/migrate";
+import { systemActor } from "../lib/access/actors";
+import { createAccloudClient } from "../lib/accloud/client";
+import { refreshReferenceData } from "../lib/accloud/reference-data";
+import { startSandbox } from "../lib/accloud/sandbox/server";
+import { draftApproval } from "../lib/approval/draft-view";
+import { createUser } from "../lib/auth/users";
+import { closeDb, getDb } from "../lib/db";
+import { seedDemoData } from "../lib/demo/seed";
+import { resetEnvCache } from "../lib/env";
+import { stopSenderBosses } from "../lib/jobs/queue";
+import { createTestDatabase, dropTestDatabase } from "../test/support/database";
+import { COMPARED, LEARNED, generateHistory, keptShare, replayHistory } from "../test/support/draft-history";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,21 +42,6 @@ function arg(name: string): string | undefined {
 const COUNT = Number(arg("count") ?? 1000);
 const SEED = Number(arg("seed") ?? 22);
 
-const { startEmbeddedPostgres } = await import("../db/embedded");
-const { runMigrations } = await import("../db/migrate");
-const { createTestDatabase, dropTestDatabase } = await import("../test/support/database");
-const { startSandbox } = await import("../lib/accloud/sandbox/server");
-const { createAccloudClient } = await import("../lib/accloud/client");
-const { refreshReferenceData } = await import("../lib/accloud/reference-data");
-const { closeDb, getDb } = await import("../lib/db");
-const { resetEnvCache } = await import("../lib/env");
-const { stopSenderBosses } = await import("../lib/jobs/queue");
-const { systemActor } = await import("../lib/access/actors");
-const { createUser } = await import("../lib/auth/users");
-const { seedDemoData } = await import("../lib/demo/seed");
-const { draftApproval } = await import("../lib/approval/draft-view");
-const { COMPARED, LEARNED, generateHistory, keptShare, replayHistory } = await import("../test/support/draft-history");
-const { sql } = await import("drizzle-orm");
 type Replay = Awaited<ReturnType<typeof replayHistory>>;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "csi-measure-drafts-"));
