@@ -35,6 +35,12 @@ export { getLatestApproval, getPushProgress, type PushProgress } from "./progres
 
 /** What a change to one referral names: the referral and the version the reviewer saw. */
 export type OnReferral<T = object> = { referralId: string; version: number } & T;
+/** The editor's approval, parsed here (the editor's zod schema is the one the server applies). */
+export type ApproveInput = OnReferral<{ approval: unknown }>;
+/** The editor's content as it stands, complete or not. */
+export type DraftInput = OnReferral<{ data: unknown }>;
+/** A retry, with the approval corrected or without it. */
+export type RetryInput = OnReferral<{ approval?: unknown }>;
 /** A decision that queues a push answers with the push's id. */
 export type PushResult = TransitionResult<{ pushId?: string }>;
 
@@ -101,11 +107,7 @@ export async function queuePush(
   return row!.id;
 }
 
-export async function approveReferral(
-  db: Db,
-  actor: Actor,
-  input: OnReferral<{ approval: unknown }>,
-): Promise<PushResult> {
+export async function approveReferral(db: Db, actor: Actor, input: ApproveInput): Promise<PushResult> {
   const denied = checkTransitionScopes("approve", actor);
   if (denied) return denied;
   const valid = await validApproval(db, input.approval);
@@ -195,11 +197,7 @@ export async function approveReferral(
 }
 
 /** Saves the editor's content without approving (a draft may be incomplete); the version moves like any change. */
-export async function saveApprovalDraft(
-  db: Db,
-  actor: Actor,
-  input: OnReferral<{ data: unknown }>,
-): Promise<PushResult> {
+export async function saveApprovalDraft(db: Db, actor: Actor, input: DraftInput): Promise<PushResult> {
   const denied = checkTransitionScopes("save_draft", actor);
   if (denied) return denied;
   const draft = ZApprovalDraft.safeParse(input.data);
@@ -241,7 +239,7 @@ export async function saveApprovalDraft(
  * push carries on from the same step; the approved revision itself is never rewritten. Either way
  * the approval goes to the requesting agency and pins the submission that was approved.
  */
-export async function retryPush(db: Db, actor: Actor, input: OnReferral<{ approval?: unknown }>): Promise<PushResult> {
+export async function retryPush(db: Db, actor: Actor, input: RetryInput): Promise<PushResult> {
   const denied = checkTransitionScopes("retry", actor);
   if (denied) return denied;
   let corrected: TApproval | undefined;

@@ -10,7 +10,7 @@ import {
 } from "./identity";
 
 describe("the same person: last names", () => {
-  it.each([
+  it.each<[string, string, boolean]>([
     ["Smithers", "Smithers", true],
     ["Smithers", "smithers", true],
     ["Smithers", "Smithars", true],
@@ -44,7 +44,7 @@ describe("the same person: last names", () => {
 });
 
 describe("the same person: birthdays", () => {
-  it.each([
+  it.each<[string | null, string | null, boolean]>([
     ["1998-05-07", "1998-05-07", true],
     ["1998-05-07", "1998-07-05", true],
     ["1998-05-07", "1998-05-08", true],

@@ -30,11 +30,10 @@ import {
 } from "../../test/support/push";
 
 const env = pushWorkerForFile();
-const db = () => getDb();
 
 const latestLink = async (id: string) =>
   (
-    await db()
+    await getDb()
       .select()
       .from(accloudLinks)
       .where(
@@ -50,7 +49,7 @@ const latestLink = async (id: string) =>
 const sent = (over: Partial<TApprovalInput> = {}) => approvedAndSent(env.actor, over);
 
 async function update(ref: NewReferral, approval: TApprovalInput, reasonCodes = ["authorization_extended"]) {
-  return changeApproval(db(), env.actor, {
+  return changeApproval(getDb(), env.actor, {
     referralId: ref.id,
     version: (await referralRow(ref.id)).version,
     approval,
@@ -60,7 +59,7 @@ async function update(ref: NewReferral, approval: TApprovalInput, reasonCodes = 
 
 /** Cancels `ref` at its current version. */
 async function cancel(ref: NewReferral, reasonCode: string, comment?: string) {
-  return cancelReferral(db(), env.actor, {
+  return cancelReferral(getDb(), env.actor, {
     referralId: ref.id,
     version: (await referralRow(ref.id)).version,
     reasonCode,
@@ -70,7 +69,7 @@ async function cancel(ref: NewReferral, reasonCode: string, comment?: string) {
 
 /** Retries `ref`'s failed push at its current version. */
 async function retry(ref: NewReferral) {
-  return retryPush(db(), env.actor, { referralId: ref.id, version: (await referralRow(ref.id)).version });
+  return retryPush(getDb(), env.actor, { referralId: ref.id, version: (await referralRow(ref.id)).version });
 }
 
 async function sandboxFor(ref: NewReferral) {
@@ -154,7 +153,7 @@ describe("updates", () => {
       revisionComment: "Extended after the physician's call",
       accloudReferralId: second.id,
     });
-    const mirrored = await db()
+    const mirrored = await getDb()
       .select()
       .from(accloudReferralRevisions)
       .where(eq(accloudReferralRevisions.referralRequestId, ref.id))
@@ -168,7 +167,7 @@ describe("updates", () => {
     const doc = { name: "signed order.pdf", data: Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(64)]) };
     expect(
       (
-        await sendDocuments(db(), env.actor, {
+        await sendDocuments(getDb(), env.actor, {
           referralId: ref.id,
           version: (await referralRow(ref.id)).version,
           upload: doc,
@@ -176,7 +175,7 @@ describe("updates", () => {
       ).status,
     ).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
-    const again = await sendDocuments(db(), env.actor, {
+    const again = await sendDocuments(getDb(), env.actor, {
       referralId: ref.id,
       version: (await referralRow(ref.id)).version,
       upload: doc,
@@ -259,7 +258,7 @@ describe("updates", () => {
     const { systemActor } = await import("../access/actors");
     const amended = structuredClone(ref.payload);
     amended.client = { ...amended.client, phone_main: "555-777-0000" };
-    await ingestReferralRequest(db(), {
+    await ingestReferralRequest(getDb(), {
       payload: amended,
       files: await decodeFiles(amended.files ?? [], 50_000_000),
       actor: systemActor("test"),
@@ -278,7 +277,7 @@ describe("updates", () => {
   it("refuses what ACCloud cannot change, a change of nothing, and an update without a reason; nothing is stored", async () => {
     const ref = await sent();
     const n = async () =>
-      (await db().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).length;
+      (await getDb().select().from(approvalRevisions).where(eq(approvalRevisions.referralRequestId, ref.id))).length;
     expect(await update(ref, { ...ref.approval, serviceCodeId: 49 })).toMatchObject({
       status: "invalid_data",
       fieldErrors: { serviceCodeId: [expect.stringContaining("cannot change")] },
@@ -287,7 +286,7 @@ describe("updates", () => {
       status: "invalid_data",
       fieldErrors: { _form: [expect.stringContaining("Nothing changed")] },
     });
-    const noReason = await changeApproval(db(), env.actor, {
+    const noReason = await changeApproval(getDb(), env.actor, {
       referralId: ref.id,
       version: (await referralRow(ref.id)).version,
       approval: { ...ref.approval, endDate: dayFromToday(70) },
@@ -312,9 +311,9 @@ describe("updates", () => {
     expect((await referralRow(ref.id)).status).toBe("push_failed");
 
     // "Refresh from ACCloud" by a person: recorded with what it found.
-    const synced = await refreshFromAccloud(db(), env.sbx.client, env.actor, ref.id);
+    const synced = await refreshFromAccloud(getDb(), env.sbx.client, env.actor, ref.id);
     expect(synced.revisions).toBe(2);
-    const asked = await db().execute<{ actor_id: string; details: unknown }>(
+    const asked = await getDb().execute<{ actor_id: string; details: unknown }>(
       sql`select actor_id, details from audit_events where action = 'referral.sync_requested' and entity_id = ${ref.id}`,
     );
     expect(asked.rows).toEqual([{ actor_id: env.actor.id, details: { revisions: 2, change: null } }]);
@@ -357,7 +356,7 @@ describe("cancels", () => {
     expect(failed).toMatchObject({ kind: "cancel", status: "failed" });
     expect(failed.lastError).toContain("not the latest");
     expect((await referralRow(ref.id)).status).toBe("push_failed");
-    await syncReferral(db(), env.sbx.client, ref.id);
+    await syncReferral(getDb(), env.sbx.client, ref.id);
     expect((await retry(ref)).status).toBe("success");
     expect((await waitForPush(ref.id)).status).toBe("sent");
     const after = await sandboxFor(ref);
@@ -388,10 +387,10 @@ describe("the agency's side", () => {
     const { referrals } = await sandboxFor(ref);
     await env.sbx.control.markProcessed(referrals[0]!.id);
     // The round takes the referrals read back longest ago first: this one, a day ago.
-    await db().execute(
+    await getDb().execute(
       sql`update accloud_referral_revisions set synced_at = now() - interval '1 day' where referral_request_id = ${ref.id}`,
     );
-    const round = await syncOpenReferrals(db(), env.sbx.client, { limit: 5 });
+    const round = await syncOpenReferrals(getDb(), env.sbx.client, { limit: 5 });
     expect(round.find((o) => o.referralId === ref.id)).toMatchObject({ change: "processed" });
     expect((await referralRow(ref.id)).status).toBe("processed");
 
@@ -399,22 +398,22 @@ describe("the agency's side", () => {
       reason_code: "client_hospitalization",
       comment: "Admitted on Monday",
     });
-    expect(await syncReferral(db(), env.sbx.client, ref.id)).toMatchObject({ change: "cancelled" });
+    expect(await syncReferral(getDb(), env.sbx.client, ref.id)).toMatchObject({ change: "cancelled" });
     expect(await referralRow(ref.id)).toMatchObject({
       status: "cancelled",
       decisionReasonCode: "client_hospitalization",
       decisionComment: "Admitted on Monday",
     });
-    expect(await syncReferral(db(), env.sbx.client, ref.id)).toMatchObject({ change: null });
+    expect(await syncReferral(getDb(), env.sbx.client, ref.id)).toMatchObject({ change: null });
 
-    const audit = await db().execute<{ action: string; actor_type: string; actor_label: string }>(
+    const audit = await getDb().execute<{ action: string; actor_type: string; actor_label: string }>(
       sql`select action, actor_type, actor_label from audit_events where entity_id = ${ref.id} and action like 'referral.agency_%' order by id`,
     );
     expect(audit.rows).toEqual([
       { action: "referral.agency_processed", actor_type: "system", actor_label: "ACCloud sync" },
       { action: "referral.agency_cancelled", actor_type: "system", actor_label: "ACCloud sync" },
     ]);
-    const [p] = await db()
+    const [p] = await getDb()
       .select()
       .from(pushes)
       .where(eq(pushes.referralRequestId, ref.id))
