@@ -4,7 +4,7 @@ import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { useActionForm } from "@/components/ui/use-action-form";
 import { useState } from "react";
 import { addUserAction } from "@/app/(app)/admin/actions";
-import { FormField, Options, ResultMessage, SubmitButton } from "@/components/ui/form-field";
+import { FormField, ResultMessage, Select, SubmitButton } from "@/components/ui/form-field";
 import { ROLE_LABELS, ROLES } from "@/lib/access/scopes";
 import type { TCreateUser } from "@/lib/validations/users";
 
@@ -36,11 +36,7 @@ export function AddUserForm() {
         {(c) => <input autoComplete="off" {...form.register("name")} {...c} />}
       </FormField>
       <FormField id="new-role" label="Role">
-        {(c) => (
-          <select {...form.register("role")} {...c}>
-            <Options items={ROLES.map((r) => [r, ROLE_LABELS[r]] as const)} />
-          </select>
-        )}
+        {(c) => <Select {...form.register("role")} {...c} items={ROLES.map((r) => [r, ROLE_LABELS[r]] as const)} />}
       </FormField>
       <FormField
         id="new-password"

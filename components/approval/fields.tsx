@@ -2,7 +2,7 @@
 
 import type { FieldPath, UseFormRegister } from "react-hook-form";
 import type { TApprovalInput } from "@/lib/approval/schema";
-import { Options } from "@/components/ui/form-field";
+import { Select } from "@/components/ui/form-field";
 import { errorText, input, label } from "@/components/ui/styles";
 
 /** The approval editor's labelled inputs, each with its error line (aria-describedby). */
@@ -160,9 +160,12 @@ export function SelectField({
   return (
     <EditorField id={id} label={text} note={note} message={message}>
       {(aria) => (
-        <select className={`${input} mt-1`} {...aria} {...register(id as FieldPath<TApprovalInput>)}>
-          <Options items={[["", "Choose…"], ...options.map((o) => [o.id, o.name] as const)]} />
-        </select>
+        <Select
+          className={`${input} mt-1`}
+          {...aria}
+          {...register(id as FieldPath<TApprovalInput>)}
+          items={[["", "Choose…"], ...options.map((o) => [o.id, o.name] as const)]}
+        />
       )}
     </EditorField>
   );

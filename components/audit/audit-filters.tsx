@@ -1,5 +1,5 @@
 import { Link } from "@/components/ui/link";
-import { FormField, Options } from "@/components/ui/form-field";
+import { FormField, Options, Select } from "@/components/ui/form-field";
 import { btnPrimary, btnSecondary } from "@/components/ui/styles";
 import { ACTION_GROUPS } from "@/db/schema/audit-groups";
 
@@ -26,6 +26,14 @@ export function AuditFilters({
   options: Options;
   exportHref: string | null;
 }) {
+  const actionItems = [["", "All actions"], ...ACTION_GROUPS.map((g) => [g.key, g.label] as const)] as const;
+  // An agency in the link that the list does not name (no request of it yet) is still shown as chosen.
+  const unlisted = raw.agency && !options.agencies.some((a) => a.orgId === raw.agency) ? [raw.agency] : [];
+  const agencyItems = [
+    ["", "All agencies"] as const,
+    ...unlisted.map((orgId) => [orgId, orgId] as const),
+    ...options.agencies.map((a) => [a.orgId, a.name] as const),
+  ];
   return (
     <form
       method="get"
@@ -45,26 +53,10 @@ export function AuditFilters({
           )}
         </FormField>
         <FormField id="af-action" label="Actions" error={errors.action} {...WIDE}>
-          {(c) => (
-            <select name="action" defaultValue={raw.action ?? ""} {...c}>
-              <Options items={[["", "All actions"], ...ACTION_GROUPS.map((g) => [g.key, g.label] as const)]} />
-            </select>
-          )}
+          {(c) => <Select name="action" defaultValue={raw.action ?? ""} {...c} items={actionItems} />}
         </FormField>
         <FormField id="af-agency" label="Agency" error={errors.agency} {...WIDE}>
-          {(c) => (
-            <select name="agency" defaultValue={raw.agency ?? ""} {...c}>
-              <Options
-                items={[
-                  ["", "All agencies"],
-                  ...(raw.agency && !options.agencies.some((a) => a.orgId === raw.agency)
-                    ? [[raw.agency, raw.agency] as const]
-                    : []),
-                  ...options.agencies.map((a) => [a.orgId, a.name] as const),
-                ]}
-              />
-            </select>
-          )}
+          {(c) => <Select name="agency" defaultValue={raw.agency ?? ""} {...c} items={agencyItems} />}
         </FormField>
         <FormField
           id="af-referral"

@@ -1,7 +1,7 @@
 import { Link } from "@/components/ui/link";
 import { defaultSort, type TQueueParams } from "@/lib/validations/queue";
 import type { FilterOptions } from "@/lib/referrals/queue";
-import { FormField, Options } from "@/components/ui/form-field";
+import { FormField, Select } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 import { FiltersDisclosure } from "./filters-disclosure";
 
@@ -43,24 +43,26 @@ export function QueueFilters({ params, options }: { params: TQueueParams; option
         {params.rid ? <input type="hidden" name="rid" value={params.rid} /> : null}
         <FormField id="f-agency" label="Agency" className="col-span-2 sm:col-span-1" controlClassName={field}>
           {(c) => (
-            <select name="agency" defaultValue={params.agency ?? ""} {...c}>
-              <Options items={[["", "All agencies"], ...options.agencies.map((a) => [a.orgId, a.name] as const)]} />
-            </select>
+            <Select
+              name="agency"
+              defaultValue={params.agency ?? ""}
+              {...c}
+              items={[["", "All agencies"], ...options.agencies.map((a) => [a.orgId, a.name] as const)]}
+            />
           )}
         </FormField>
         <FormField id="f-service" label="Service" controlClassName={field}>
           {(c) => (
-            <select name="service" defaultValue={params.service ?? ""} {...c}>
-              <Options items={[["", "All services"], ...options.services.map((s) => [s, s] as const)]} />
-            </select>
+            <Select
+              name="service"
+              defaultValue={params.service ?? ""}
+              {...c}
+              items={[["", "All services"], ...options.services.map((s) => [s, s] as const)]}
+            />
           )}
         </FormField>
         <FormField id="f-assigned" label="Assigned" controlClassName={field}>
-          {(c) => (
-            <select name="assigned" defaultValue={params.assigned ?? ""} {...c}>
-              <Options items={ASSIGNED} />
-            </select>
-          )}
+          {(c) => <Select name="assigned" defaultValue={params.assigned ?? ""} {...c} items={ASSIGNED} />}
         </FormField>
         <FormField id="f-from" label="Received from" controlClassName={field}>
           {(c) => <input type="date" name="from" defaultValue={params.from ?? ""} {...c} />}

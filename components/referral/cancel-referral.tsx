@@ -4,7 +4,7 @@ import { applyFieldErrors } from "@/components/ui/field-errors";
 import { Modal, RefusedAlert, useConfirmedAction } from "@/components/ui/modal";
 import { useForm, useWatch } from "react-hook-form";
 import { cancelReferralAction } from "@/app/(app)/referrals/[id]/after-sending-actions";
-import { FormField, Options, SubmitButton } from "@/components/ui/form-field";
+import { FormField, Select, SubmitButton } from "@/components/ui/form-field";
 import { btnDanger, btnSecondary } from "@/components/ui/styles";
 import { lazyZodResolver } from "@/components/ui/lazy-schema";
 import { CANCEL_REASONS, CANCEL_REASON_LABELS } from "@/lib/approval/after-sending-constants";
@@ -60,12 +60,13 @@ export function CancelReferral({
           </h2>
           <FormField id="cancel-reason" label="Reason" error={errors.reasonCode?.message}>
             {(c) => (
-              <select {...form.register("reasonCode")} defaultValue="" {...c}>
-                <option value="" disabled>
-                  Choose a reason…
-                </option>
-                <Options items={CANCEL_REASONS.map((r) => [r.code, r.label] as const)} />
-              </select>
+              <Select
+                {...form.register("reasonCode")}
+                defaultValue=""
+                {...c}
+                placeholder="Choose a reason…"
+                items={CANCEL_REASONS.map((r) => [r.code, r.label] as const)}
+              />
             )}
           </FormField>
           <FormField

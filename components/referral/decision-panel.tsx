@@ -10,7 +10,7 @@ import {
   rejectReferralAction,
   reopenReferralAction,
 } from "@/app/(app)/referrals/[id]/actions";
-import { FormField, Options } from "@/components/ui/form-field";
+import { FormField, Select } from "@/components/ui/form-field";
 import { btnDanger, btnPrimary, btnSecondary } from "@/components/ui/styles";
 import type { ReferralSnapshot } from "@/lib/workflow/transitions";
 import { STATUS_LABELS, formatDateTime } from "@/lib/format";
@@ -180,9 +180,11 @@ function RejectForm({ id, version, reasons, onDone }: FormProps & { reasons: Rea
         <>
           <FormField id="reject-reason" label="Reason" error={errors.reasonCode?.message}>
             {(c) => (
-              <select {...register("reasonCode")} {...c}>
-                <Options items={[["", "Choose a reason…"], ...reasons.map((r) => [r.code, r.label] as const)]} />
-              </select>
+              <Select
+                {...register("reasonCode")}
+                {...c}
+                items={[["", "Choose a reason…"], ...reasons.map((r) => [r.code, r.label] as const)]}
+              />
             )}
           </FormField>
           <FormField id="reject-comment" label="Comment" error={errors.comment?.message}>

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import { btnPrimary, errorText, input, label as labelClass } from "@/components/ui/styles";
 
 /** What a field's control takes so that its label, error and hint are tied to it. */
@@ -52,13 +52,36 @@ export function FormField({
   );
 }
 
+type OptionItems = ReadonlyArray<readonly [value: string | number, label: ReactNode]>;
+
 /** `<option>`s from [value, label] pairs. */
-export function Options({ items }: { items: ReadonlyArray<readonly [value: string | number, label: ReactNode]> }) {
+export function Options({ items }: { items: OptionItems }) {
   return items.map(([value, text]) => (
     <option key={value} value={value}>
       {text}
     </option>
   ));
+}
+
+/**
+ * A `<select>` of [value, label] pairs (a FormField's control, or an editor field's). `placeholder`
+ * is a first option that cannot be chosen again, for a choice that has no default.
+ */
+export function Select({
+  items,
+  placeholder,
+  ...props
+}: ComponentProps<"select"> & { items: OptionItems; placeholder?: string }) {
+  return (
+    <select {...props}>
+      {placeholder === undefined ? null : (
+        <option value="" disabled>
+          {placeholder}
+        </option>
+      )}
+      <Options items={items} />
+    </select>
+  );
 }
 
 /** What an action answered, said politely to screen readers: green when it worked, red when not. */

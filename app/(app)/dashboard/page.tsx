@@ -3,7 +3,7 @@ import { AgencyChart } from "@/components/dashboard/agency-chart";
 import { hoursText, percentText, weekText } from "@/components/dashboard/chart-parts";
 import { DurationsChart } from "@/components/dashboard/durations-chart";
 import { WeeklyCountsChart } from "@/components/dashboard/weekly-chart";
-import { FormField, Options } from "@/components/ui/form-field";
+import { FormField, Select } from "@/components/ui/form-field";
 import { btnPrimary } from "@/components/ui/styles";
 import { requirePageActor } from "@/lib/auth/guards";
 import { DASHBOARD_WEEKS, openDashboard, type DashboardWeeks } from "@/lib/dashboard/turnaround";
@@ -59,16 +59,22 @@ export default async function DashboardPage({
       >
         <FormField id="d-weeks" label="Period" controlClassName={field}>
           {(c) => (
-            <select name="weeks" defaultValue={String(weeks)} {...c}>
-              <Options items={DASHBOARD_WEEKS.map((w) => [w, `Last ${w} weeks`] as const)} />
-            </select>
+            <Select
+              name="weeks"
+              defaultValue={String(weeks)}
+              {...c}
+              items={DASHBOARD_WEEKS.map((w) => [w, `Last ${w} weeks`] as const)}
+            />
           )}
         </FormField>
         <FormField id="d-agency" label="Agency" controlClassName={field}>
           {(c) => (
-            <select name="agency" defaultValue={agencyParam ?? ""} {...c}>
-              <Options items={[["", "All agencies"], ...d.agencies.map((a) => [a.orgId, a.name] as const)]} />
-            </select>
+            <Select
+              name="agency"
+              defaultValue={agencyParam ?? ""}
+              {...c}
+              items={[["", "All agencies"], ...d.agencies.map((a) => [a.orgId, a.name] as const)]}
+            />
           )}
         </FormField>
         <div>
