@@ -69,6 +69,15 @@ export type CorpusCase = {
 // ---------------------------------------------------------------------------------------------
 // Facts
 
+/** The agencies that send the orders. */
+const AGENCIES = [
+  "Gem City Home Care",
+  "Miami Valley Home Health",
+  "Buckeye Visiting Nurses",
+  "Riverbend Home Health Services",
+];
+
+/** Patients' and physicians' names. */
 const FIRST = [
   "Jane",
   "José",
@@ -135,12 +144,6 @@ const DOC_LAST = [
   "Moreau",
 ];
 const TITLES = ["MD", "DO", "NP", "MD", "MD"];
-const AGENCIES = [
-  "Gem City Home Care",
-  "Miami Valley Home Health",
-  "Buckeye Visiting Nurses",
-  "Riverbend Home Health Services",
-];
 
 /** Real ICD-10-CM codes home health sees, with their descriptions. */
 export const DIAGNOSES: ReadonlyArray<[string, string]> = [
