@@ -1,6 +1,5 @@
 import { AppHeader } from "@/components/app-header";
 import { IdleLogout } from "@/components/idle-logout";
-import { Providers } from "@/components/providers";
 import { requirePageActor } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
 
@@ -8,12 +7,12 @@ import { getEnv } from "@/lib/env";
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const actor = await requirePageActor();
   return (
-    <Providers>
+    <>
       <AppHeader actor={actor} />
       <IdleLogout idleMinutes={getEnv().SESSION_IDLE_MINUTES} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-5 sm:py-6">
         {children}
       </main>
-    </Providers>
+    </>
   );
 }

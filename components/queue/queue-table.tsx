@@ -22,10 +22,13 @@ const sized = (label: React.ReactNode, width: string): Column => ({ label, class
  * once (no separate server-component tree per row), and the row buttons run server actions.
  * `c` on a selected row presses its [data-claim] button.
  */
-/** A row's cell; below lg it shows its column's name (data-label) since the header is hidden. */
-function Cell({ label, children }: { label: string; children: React.ReactNode }) {
+/**
+ * A row's cell; below lg it shows its column's name (data-label) since the header is hidden.
+ * `lines`: from lg its lines are the ones its `<br>` or blocks make, never cut in a word.
+ */
+function Cell({ label, lines, children }: { label: string; lines?: boolean; children: React.ReactNode }) {
   return (
-    <td className="q-cell" data-label={label}>
+    <td className={lines ? "q-cell q-lines" : "q-cell"} data-label={label}>
       {children}
     </td>
   );
@@ -40,20 +43,34 @@ function Long({ text, lines = 1 }: { text: string; lines?: 1 | 2 }) {
   );
 }
 
+/** Spaces that do not break: each part stays on one line. */
+const unbroken = (text: string) => text.replaceAll(" ", "\u00a0");
+
 /**
- * Two parts that each stay on one line: "Nov 24, 2026 – Dec 24, 2026" on a card, and from lg on
- * two lines ("Nov 24, 2026 –" / "Dec 24, 2026"; "Dec 3, 4:59 AM" / "3 d ago", the dot left out).
+ * "Nov 24, 2026 – Dec 24, 2026": on a card one line (or two, at the dash), from lg two lines
+ * ("Nov 24, 2026 –" / "Dec 24, 2026"). Non-breaking spaces keep each date whole, and the break is
+ * a `<br>` shown from lg (q-br): 50 rows of these cells are hydrated on every load.
  */
-function TwoParts({ text, by, keep, muted }: { text: string; by: string; keep?: boolean; muted?: boolean }) {
-  const at = text.indexOf(by);
-  if (at < 0) return <span className="q-nowrap">{text}</span>;
+function DateRange({ text }: { text: string }) {
+  const at = text.indexOf(" – ");
+  if (at < 0) return unbroken(text);
   return (
     <>
-      <span className="q-nowrap">
-        {text.slice(0, at)}
-        {keep ? by.trimEnd() : <span className="lg:hidden">{by.trimEnd()}</span>}
-      </span>{" "}
-      <span className={`q-nowrap lg:block ${muted ? "q-muted" : ""}`}>{text.slice(at + by.length)}</span>
+      {`${unbroken(text.slice(0, at))}\u00a0– `}
+      <br className="q-br" />
+      {unbroken(text.slice(at + 3))}
+    </>
+  );
+}
+
+/** "Dec 3, 4:59 AM · 3 d ago" on a card; from lg "Dec 3, 4:59 AM" / "3 d ago" (q-ago: the dot only below lg). */
+function Received({ text }: { text: string }) {
+  const at = text.indexOf(" · ");
+  if (at < 0) return unbroken(text);
+  return (
+    <>
+      {unbroken(text.slice(0, at))}
+      <span className="q-ago">{unbroken(text.slice(at + 3))}</span>
     </>
   );
 }
@@ -187,7 +204,7 @@ export function QueueTable({
                   <a data-row-link href={`/referrals/${r.id}`} className="q-link q-clamp" title={r.client}>
                     {r.client}
                   </a>
-                  <div className="mt-0.5 flex flex-wrap items-center gap-1.5">
+                  <div className="q-tags">
                     {r.status ? <StatusBadge status={r.status.key} /> : null}
                     {r.amended ? <AmendedBadge afterDecision={r.amendedAfterDecision} /> : null}
                     {r.orderMismatches > 0 ? <OrderDisagreesBadge count={r.orderMismatches} /> : null}
@@ -206,11 +223,11 @@ export function QueueTable({
                 <Cell label="Service">
                   <Long text={r.service} />
                 </Cell>
-                <Cell label="Dates">
-                  <TwoParts text={r.dates} by=" – " keep />
+                <Cell label="Dates" lines>
+                  <DateRange text={r.dates} />
                 </Cell>
-                <Cell label="Received">
-                  <TwoParts text={r.received} by=" · " muted />
+                <Cell label="Received" lines>
+                  <Received text={r.received} />
                 </Cell>
                 <Cell label="SLA">
                   <span className={SLA_CLASSES[r.sla.kind]} data-sla={r.sla.kind === "soon" ? "due" : r.sla.kind}>

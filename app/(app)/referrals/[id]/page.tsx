@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ApprovalSection } from "@/components/approval/approval-section";
 import { RevisionsPanel } from "@/components/approval/revisions-panel";
 import { PushProgress } from "@/components/approval/push-progress";
+import { QueryProvider } from "@/components/providers";
 import { getRevisionHistory } from "@/lib/approval/history";
 import { getApprovalView } from "@/lib/approval/view";
 import { ReferralKeyboard } from "@/components/referral/keyboard";
@@ -129,7 +130,9 @@ export default async function ReferralPage({
               <SecondReviewPanel reviews={reviews} actor={actor} />
               <ReferralFiles d={d} actor={actor} />
               {approval?.progress ? (
-                <PushProgress referralId={d.id} initial={approval.progress} shownVersion={d.snapshot.version} />
+                <QueryProvider>
+                  <PushProgress referralId={d.id} initial={approval.progress} shownVersion={d.snapshot.version} />
+                </QueryProvider>
               ) : null}
             </div>
             <div className="min-w-0 space-y-4 @4xl:col-start-1 @4xl:row-span-4 @4xl:row-start-1">
