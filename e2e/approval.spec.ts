@@ -59,6 +59,7 @@ test.describe("[APPROVAL]", () => {
 
     await expectAccessible(page, "approval-editor");
     await takeScreenshot(page, "approval-editor");
+    await editor.rulePreview.screenshot({ path: "e2e/screenshots/approval-rule-preview.png" });
 
     // The draft is not complete (its dates are the example's, from 2023), so there is no "Approve as drafted".
     await expect(editor.draftStatus).toHaveAttribute("data-complete", "false");

@@ -7,6 +7,7 @@ import type { PushProgress as TPushProgress } from "@/lib/approval/progress";
 import { card } from "@/components/ui/styles";
 import { pushSentWords } from "@/lib/approval/push-steps";
 import { STEP_LABELS } from "@/lib/approval/push-steps";
+import { QueryProvider } from "@/components/providers";
 
 const TITLES: Record<string, [string, string]> = {
   approve: ["Sending to ACCloud", "Sent to ACCloud"],
@@ -24,17 +25,24 @@ async function fetchProgress(id: string): Promise<TPushProgress> {
   return (await res.json()) as TPushProgress;
 }
 
-/** The push as steps, live until it ends; a toast when it does. */
-export function PushProgress({
-  referralId,
-  initial,
-  shownVersion,
-}: {
+type PushProgressProps = {
   referralId: string;
   initial: TPushProgress;
   /** the referral's version the rest of the page shows (read before this panel's `initial`) */
   shownVersion: number;
-}) {
+};
+
+/** The panel with its own react-query client (the referral page has no other poll). */
+export function PushProgressWithQuery(props: PushProgressProps) {
+  return (
+    <QueryProvider>
+      <PushProgress {...props} />
+    </QueryProvider>
+  );
+}
+
+/** The push as steps, live until it ends; a toast when it does. */
+export function PushProgress({ referralId, initial, shownVersion }: PushProgressProps) {
   const router = useRouter();
   const queryClient = useQueryClient();
   // The server's render is newer than the cache after a retry (router.refresh): take it, and the

@@ -79,18 +79,17 @@ export function RulePreview({
                       const allowed = byDate.get(date);
                       const inRange = allowed !== undefined;
                       const has = inRange && allowed! > 0;
+                      // The day's number, then (for a screen reader, and on hover) what it allows: one
+                      // cell and at most one span a day, since the two months are hydrated with the editor.
+                      const says = inRange ? (allowed === Infinity ? "no limit" : `${allowed} ${word}`) : null;
                       return (
                         <td
                           key={date}
-                          className={`h-7 w-7 rounded ${has ? "bg-blue-800 font-semibold text-white" : inRange ? "bg-slate-100 text-slate-800" : "text-slate-500"}`}
-                          title={
-                            inRange ? `${date}: ${allowed === Infinity ? "no limit" : `${allowed} ${word}`}` : undefined
-                          }
+                          className={has ? "rp-day rp-has" : inRange ? "rp-day rp-in" : "rp-day"}
+                          title={says ? `${date}: ${says}` : undefined}
                         >
-                          <span className="sr-only">
-                            {inRange ? `${date}: ${allowed === Infinity ? "no limit" : `${allowed} ${word}`}` : ""}
-                          </span>
-                          <span aria-hidden="true">{Number(date.slice(8))}</span>
+                          {Number(date.slice(8))}
+                          {says ? <span className="sr-only">{`: ${says}`}</span> : null}
                         </td>
                       );
                     })}

@@ -4,8 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { ApprovalSection } from "@/components/approval/approval-section";
 import { RevisionsPanel } from "@/components/approval/revisions-panel";
-import { PushProgress } from "@/components/approval/push-progress";
-import { QueryProvider } from "@/components/providers";
+import { PushPanel } from "@/components/approval/push-panel";
 import { getRevisionHistory } from "@/lib/approval/history";
 import { getApprovalView } from "@/lib/approval/view";
 import { ReferralKeyboard } from "@/components/referral/keyboard";
@@ -130,9 +129,7 @@ export default async function ReferralPage({
               <SecondReviewPanel reviews={reviews} actor={actor} />
               <ReferralFiles d={d} actor={actor} />
               {approval?.progress ? (
-                <QueryProvider>
-                  <PushProgress referralId={d.id} initial={approval.progress} shownVersion={d.snapshot.version} />
-                </QueryProvider>
+                <PushPanel referralId={d.id} initial={approval.progress} shownVersion={d.snapshot.version} />
               ) : null}
             </div>
             <div className="min-w-0 space-y-4 @4xl:col-start-1 @4xl:row-span-4 @4xl:row-start-1">
