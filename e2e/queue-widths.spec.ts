@@ -65,10 +65,10 @@ test.describe("[QUEUE WIDTHS]", () => {
     // On a wide screen the long names are cut to their column (on a phone they wrap).
     await page.setViewportSize(DESKTOP);
     await queuePage.goto({ agency: agency.orgId });
-    const cut = await queuePage.rows
-      .locator(`[title="${LONG_AGENCY}"]`)
-      .first()
-      .evaluate((el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight);
+    // Measured once shown: React may hold streamed content hidden for a moment after the load event.
+    const agencyCell = queuePage.rows.locator(`[title="${LONG_AGENCY}"]`).first();
+    await expect(agencyCell).toBeVisible();
+    const cut = await agencyCell.evaluate((el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight);
     expect(cut).toBe(true);
   });
 
