@@ -15,6 +15,7 @@ import path from "node:path";
 
 import { cpuMeter, loadAverage, printResults, result } from "./bench-figures";
 import { setInProcessEnv } from "./in-process-env";
+import { isoDay } from "../test/support/dates";
 
 const N = Number(process.env.BENCH_PUSHES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -72,7 +73,6 @@ const user = await createUser(getDb(), {
   actor: systemActor("bench"),
 });
 const base = JSON.parse(readFileSync(path.resolve("reference/new_referral_request_payload.json"), "utf8"));
-const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
 async function makeReferrals(n: number) {
   const out = [];
@@ -92,8 +92,8 @@ const approval = (orgId: string) => ({
   careType: "nursing",
   serviceCodeId: 48,
   funderId: 9,
-  startDate: day(3),
-  endDate: day(60),
+  startDate: isoDay(3),
+  endDate: isoDay(60),
   supplyPersonaId: orgId,
   caseManager: { name: "Bench Manager" },
   authorizations: [
@@ -137,8 +137,8 @@ await Promise.all(
       const a = await client.createAuthorization({
         client_id: c.id,
         service_ids: [s.id],
-        start_at: day(3),
-        end_at: day(60),
+        start_at: isoDay(3),
+        end_at: isoDay(60),
         methodology: "service",
         rule_type: "VISITS",
         first_day_of_week: 6,
@@ -147,8 +147,8 @@ await Promise.all(
       const ref = await client.createReferral(s.id, {
         care_type: "nursing",
         referral_type: "service",
-        start_at: localMidnightIso(day(3), "America/Denver"),
-        end_at: localMidnightIso(day(60), "America/Denver"),
+        start_at: localMidnightIso(isoDay(3), "America/Denver"),
+        end_at: localMidnightIso(isoDay(60), "America/Denver"),
         supply_persona_id: r.payload.agency.alayamarket_org_id,
         authorization_ids: [a.id],
       });

@@ -4,6 +4,7 @@
  * its input to the next paint.
  */
 import type { BrowserContext, Page } from "playwright-core";
+import { isoDay } from "../test/support/dates";
 
 /** Collects the Event Timing API's entries of interactions (16 ms and longer: its floor) from the page's start. */
 const OBSERVE_EVENTS = () => {
@@ -37,8 +38,6 @@ async function interaction(page: Page, act: () => Promise<void>, settled: () => 
   );
   return Math.max(EVENT_TIMING_FLOOR_MS, ...entries.map((e) => e.duration));
 }
-
-const dayFromToday = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Flips a page of the referral's order in its viewer (`data-order-viewer`, its next-page button
@@ -116,8 +115,8 @@ export async function measureInteractions(context: BrowserContext, url: string, 
     if (!(await funder.inputValue())) throw new Error("choosing a funder with the keyboard left the funder empty");
 
     // Not measured: what the reference form lacks for ACCloud to take it.
-    await editor.getByLabel("Start date").fill(dayFromToday(2));
-    await editor.getByLabel("End date").fill(dayFromToday(62));
+    await editor.getByLabel("Start date").fill(isoDay(2));
+    await editor.getByLabel("End date").fill(isoDay(62));
     await editor.getByLabel("Name", { exact: true }).fill("Casey Manager");
     out.approve = await interaction(
       page,

@@ -1,7 +1,8 @@
 /** Dates as the specs type them into the editor (YYYY-MM-DD, UTC) and read them on the page. */
+import { isoDay } from "../../test/support/dates";
 
 /** Today plus `days`, as YYYY-MM-DD. */
-export const formatDayFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+export const formatDayFromToday = isoDay;
 
 /** The same day a month later, clamped to the month's last day, as the editor computes it. */
 export function addOneMonth(ymd: string): string {
